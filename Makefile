@@ -1,0 +1,38 @@
+# The two front-door commands are `make demo` and `make test`; both install what they need.
+VENV := .venv
+BIN := $(VENV)/bin
+export XDG_RUNTIME_DIR ?= /tmp/xdg-runtime-$(shell id -u)
+
+.PHONY: install demo test lint typecheck unit proto bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml scripts/install.sh
+	bash scripts/install.sh
+
+demo: install
+	@mkdir -p $(XDG_RUNTIME_DIR)
+	$(BIN)/python scripts/demo.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check rerun rerun_core rerun_notebook tests benchmarks
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	@mkdir -p $(XDG_RUNTIME_DIR)
+	$(BIN)/pytest -q tests
+
+test: lint typecheck unit
+
+proto: install
+	$(BIN)/python scripts/gen_proto.py
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .venv-oracle .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Drop-in for the rerun-sdk 0.41 Python API."""

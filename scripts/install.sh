@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One-shot set-up for a fresh machine: system packages (when root), .venv with the project
+# installed editable plus dev tools, and .venv-oracle with the real rerun-sdk for interop tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES="mesa-vulkan-drivers chromium xvfb"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=""
+  for p in $DEB_PACKAGES; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+  done
+  if [ -n "$missing" ]; then
+    echo "installing Debian packages:$missing"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+  fi
+fi
+
+PY=${PYTHON:-python3}
+command -v uv >/dev/null || "$PY" -m pip install -q uv
+UV="$(command -v uv || echo "$PY -m uv")"
+
+if [ ! -x .venv/bin/python ]; then
+  $UV venv -q --python "$PY" .venv
+fi
+$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,viewer]"
+
+if [ "${SKIP_ORACLE:-0}" != 1 ]; then
+  if [ ! -x .venv-oracle/bin/rerun ]; then
+    $UV venv -q --python "$PY" .venv-oracle
+    $UV pip install -q --python .venv-oracle/bin/python 'rerun-sdk[catalog]==0.41.0'
+  fi
+  if [ ! -f .venv-oracle/.analytics-disabled ]; then
+    .venv-oracle/bin/rerun analytics disable >/dev/null 2>&1 || true
+    touch .venv-oracle/.analytics-disabled
+  fi
+fi
+touch .venv/.installed

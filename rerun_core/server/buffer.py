@@ -1,0 +1,129 @@
+"""The proxy's replay buffer: every message received, bounded by a memory limit.
+
+Late viewers get the history first (store infos, then static chunks, then temporal chunks in
+arrival order) and then everything new. When the buffer exceeds its limit the oldest temporal
+messages are dropped; store infos, static chunks and blueprint commands are never dropped,
+because a viewer cannot make sense of a recording without them (Rerun does the same).
+
+Readers hold a sequence-number cursor rather than a queue of their own, so a slow reader costs
+no memory: it simply skips whatever was evicted before it got there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .wire import MsgKind, WireMsg
+
+Listener = Callable[[WireMsg], None]
+
+# Per-message bookkeeping on top of the payload bytes (the entry, dict slot, deque slot).
+_OVERHEAD = 200
+
+
+@dataclass(frozen=True, slots=True)
+class BufferStats:
+    messages: int
+    bytes: int
+    dropped_messages: int
+    dropped_bytes: int
+    received_messages: int
+    received_bytes: int
+
+
+class MessageBuffer:
+    """Thread-safe history of `WireMsg`s with live fan-out to readers and listeners."""
+
+    def __init__(self, memory_limit: int, *, newest_first: bool = False) -> None:
+        self.memory_limit = memory_limit
+        self.newest_first = newest_first
+        self._cond = threading.Condition()
+        self._entries: dict[int, WireMsg] = {}
+        self._temporal: deque[int] = deque()
+        self._next_seq = 0
+        self._bytes = 0
+        self._dropped = (0, 0)
+        self._received = (0, 0)
+        self._closed = False
+        self._listeners: list[Listener] = []
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call `listener(msg)` for every message appended from now on (under the lock: keep it cheap)."""
+        with self._cond:
+            self._listeners.append(listener)
+
+    def append(self, msg: WireMsg) -> None:
+        cost = msg.nbytes + _OVERHEAD
+        with self._cond:
+            if self._closed:
+                return
+            seq = self._next_seq
+            self._next_seq += 1
+            self._entries[seq] = msg
+            self._bytes += cost
+            self._received = (self._received[0] + 1, self._received[1] + msg.nbytes)
+            if not msg.is_static:
+                self._temporal.append(seq)
+            self._evict()
+            for listener in self._listeners:
+                listener(msg)
+            self._cond.notify_all()
+
+    def _evict(self) -> None:
+        n, b = self._dropped
+        while self._bytes > self.memory_limit and self._temporal:
+            old = self._entries.pop(self._temporal.popleft())
+            self._bytes -= old.nbytes + _OVERHEAD
+            n, b = n + 1, b + old.nbytes
+        self._dropped = (n, b)
+
+    def stats(self) -> BufferStats:
+        with self._cond:
+            return BufferStats(len(self._entries), self._bytes, *self._dropped, *self._received)
+
+    def close(self) -> None:
+        """Wake every reader; they finish after what they already hold."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def _history(self) -> tuple[list[WireMsg], int]:
+        with self._cond:
+            infos: list[WireMsg] = []
+            static: list[WireMsg] = []
+            temporal: list[WireMsg] = []
+            for msg in self._entries.values():
+                if msg.kind == MsgKind.SET_STORE_INFO:
+                    infos.append(msg)
+                elif msg.is_static:
+                    static.append(msg)
+                else:
+                    temporal.append(msg)
+            cursor = self._next_seq
+        if self.newest_first:
+            temporal.reverse()
+        return infos + static + temporal, cursor
+
+    def read(self, is_active: Callable[[], bool] = lambda: True, poll_s: float = 0.5) -> Iterator[WireMsg]:
+        """Replay the history, then stream new messages until closed or `is_active()` is false."""
+        history, cursor = self._history()
+        yield from history
+        del history
+        while True:
+            with self._cond:
+                while self._next_seq == cursor and not self._closed and is_active():
+                    self._cond.wait(poll_s)
+                if self._next_seq == cursor:
+                    return
+                end = self._next_seq
+                batch = [m for s in range(cursor, end) if (m := self._entries.get(s)) is not None]
+            cursor = end
+            yield from batch
+
+    def wake(self) -> None:
+        """Make waiting readers re-check `is_active()` (e.g. after a client cancels)."""
+        with self._cond:
+            self._cond.notify_all()

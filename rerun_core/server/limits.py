@@ -1,0 +1,49 @@
+"""Memory limits as Rerun's command line and SDK spell them: `1GiB`, `16GB`, `500MB`, `50%`."""
+
+from __future__ import annotations
+
+import os
+import re
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+_PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z%]*)\s*$")
+
+
+def total_system_memory() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024**3
+
+
+def parse_memory_limit(text: str | int | None) -> int | None:
+    """Bytes for a limit string; `None` (or an empty string) means unlimited.
+
+    Raises `ValueError` with the accepted forms when the text is not one of them.
+    """
+    if text is None:
+        return None
+    if isinstance(text, int):
+        return text
+    if not text.strip():
+        return None
+    m = _PATTERN.match(text)
+    if m is None:
+        raise ValueError(f"invalid memory limit {text!r}: expected e.g. '1GiB', '16GB', '500MB' or '50%'")
+    value, unit = float(m.group(1)), m.group(2).lower()
+    if unit == "%":
+        return int(total_system_memory() * value / 100)
+    if unit not in _UNITS:
+        raise ValueError(f"invalid memory limit {text!r}: unknown unit {m.group(2)!r}")
+    return int(value * _UNITS[unit])

@@ -1,0 +1,167 @@
+"""Just enough protobuf wire format to route `LogMsg`s without decoding their payloads.
+
+The proxy never needs the Arrow data of a message to buffer and forward it: it needs the
+message kind (store info, Arrow chunk, blueprint activation), whether a chunk is static, and
+the bytes of the inner message (exactly what a .rrd frame of that kind holds). Walking the
+top-level tags is far cheaper than a full parse, and it doubles as a structural check, so a
+malformed request is rejected before it reaches the buffer.
+
+`WriteMessagesRequest` and `ReadMessagesResponse` share one layout (`LogMsg log_msg = 1`), so
+the proxy forwards a request's bytes unchanged as a response.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class WireError(ValueError):
+    """Bytes that are not the protobuf message they claim to be."""
+
+
+class MsgKind(enum.IntEnum):
+    """`LogMsg.msg` oneof field numbers; also the .rrd frame kinds."""
+
+    SET_STORE_INFO = 1
+    ARROW_MSG = 2
+    BLUEPRINT_ACTIVATION = 3
+
+
+_WT_VARINT, _WT_I64, _WT_LEN, _WT_I32 = 0, 1, 2, 5
+_ARROW_MSG_IS_STATIC = 7
+_ARROW_MSG_STORE_ID = 1
+_SET_STORE_INFO_INFO = 2
+_STORE_INFO_STORE_ID = 2
+
+
+def read_varint(buf: bytes | memoryview, pos: int) -> tuple[int, int]:
+    """Decode one varint at `pos`; returns (value, next position)."""
+    result = 0
+    shift = 0
+    end = len(buf)
+    while True:
+        if pos >= end:
+            raise WireError("truncated varint")
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise WireError("varint too long")
+
+
+def encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def iter_fields(buf: bytes | memoryview, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
+    """Yield (field number, wire type, value) for each top-level field.
+
+    `value` is an int for varint/fixed fields and a (start, end) span for length-delimited ones.
+    Raises `WireError` on anything that is not well-formed protobuf.
+    """
+    pos = start
+    stop = len(buf) if end is None else end
+    while pos < stop:
+        key, pos = read_varint(buf, pos)
+        field, wt = key >> 3, key & 7
+        if field == 0:
+            raise WireError("field number 0")
+        if wt == _WT_VARINT:
+            val, pos = read_varint(buf, pos)
+            yield field, wt, val
+        elif wt == _WT_LEN:
+            n, pos = read_varint(buf, pos)
+            if pos + n > stop:
+                raise WireError("length-delimited field runs past the end")
+            yield field, wt, (pos, pos + n)
+            pos += n
+        elif wt == _WT_I64:
+            if pos + 8 > stop:
+                raise WireError("truncated fixed64")
+            yield field, wt, int.from_bytes(buf[pos : pos + 8], "little")
+            pos += 8
+        elif wt == _WT_I32:
+            if pos + 4 > stop:
+                raise WireError("truncated fixed32")
+            yield field, wt, int.from_bytes(buf[pos : pos + 4], "little")
+            pos += 4
+        else:
+            raise WireError(f"unsupported wire type {wt}")
+
+
+@dataclass(frozen=True, slots=True)
+class WireMsg:
+    """One routed `LogMsg`: its kind, static flag, store key and encodings."""
+
+    kind: MsgKind
+    is_static: bool
+    store_key: bytes  # the encoded StoreId, compared byte-wise to group messages by store
+    request: bytes  # the whole WriteMessagesRequest (== ReadMessagesResponse) bytes
+    inner: memoryview  # the inner message, as a .rrd frame of `kind` holds it
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.request)
+
+
+def _single_len_field(buf: bytes | memoryview, field_no: int, what: str) -> tuple[int, int]:
+    span: tuple[int, int] | None = None
+    for field, wt, val in iter_fields(buf):
+        if field == field_no and wt == _WT_LEN:
+            span = val  # type: ignore[assignment]
+    if span is None:
+        raise WireError(f"{what}: missing field {field_no}")
+    return span
+
+
+def _store_key(inner: memoryview, kind: MsgKind) -> bytes:
+    """The encoded StoreId of a message (empty when absent)."""
+    if kind == MsgKind.SET_STORE_INFO:
+        for field, wt, val in iter_fields(inner):
+            if field == _SET_STORE_INFO_INFO and wt == _WT_LEN:
+                s, e = val  # type: ignore[misc]
+                for f2, wt2, v2 in iter_fields(inner, s, e):
+                    if f2 == _STORE_INFO_STORE_ID and wt2 == _WT_LEN:
+                        return bytes(inner[v2[0] : v2[1]])  # type: ignore[index]
+        return b""
+    for field, wt, val in iter_fields(inner):
+        if field == _ARROW_MSG_STORE_ID and wt == _WT_LEN:
+            s, e = val  # type: ignore[misc]
+            return bytes(inner[s:e])
+    return b""
+
+
+def parse_request(request: bytes) -> WireMsg:
+    """Route a `WriteMessagesRequest`; raises `WireError` if it is malformed."""
+    view = memoryview(request)
+    s, e = _single_len_field(view, 1, "WriteMessagesRequest")
+    kinds = [(f, v) for f, wt, v in iter_fields(view, s, e) if wt == _WT_LEN]
+    if len(kinds) != 1 or kinds[0][0] not in (1, 2, 3):
+        raise WireError("LogMsg must carry exactly one of set_store_info/arrow_msg/blueprint_activation")
+    field, (is_, ie) = kinds[0]  # type: ignore[misc]
+    kind = MsgKind(field)
+    inner = view[is_:ie]
+    is_static = kind != MsgKind.ARROW_MSG
+    if kind == MsgKind.ARROW_MSG:
+        for f, wt, v in iter_fields(inner):
+            if f == _ARROW_MSG_IS_STATIC and wt == _WT_VARINT:
+                is_static = bool(v)
+    return WireMsg(kind, is_static, _store_key(inner, kind), request, inner)
+
+
+def wrap_log_msg(kind: MsgKind, inner: bytes) -> bytes:
+    """Build a `WriteMessagesRequest` (== `ReadMessagesResponse`) around an inner message."""
+    log_msg = bytes([(int(kind) << 3) | _WT_LEN]) + encode_varint(len(inner)) + inner
+    return b"\x0a" + encode_varint(len(log_msg)) + log_msg

@@ -35,7 +35,7 @@ class Oracle:
     def run_script(self, code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         """Run a Python script under the real SDK; raises with its stderr if it fails."""
         proc = subprocess.run(
-            [str(self.python), "-c", textwrap.dedent(code), *args],
+            [str(self.python), "-P", "-c", textwrap.dedent(code), *args],
             capture_output=True,
             text=True,
             timeout=timeout,

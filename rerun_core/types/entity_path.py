@@ -10,24 +10,29 @@ def _is_plain(c: str) -> bool:
     return c.isalnum() or c in "_-."
 
 
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NAMED_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
 def escape_part(part: str) -> str:
-    """Escape one path part so that it survives a round trip through ``parse_entity_path``."""
+    """Escape one path part as Rerun's ``escape_entity_path_part`` does.
+
+    Unicode letters and digits plus ``_-.`` stay; ``\\n \\t \\r`` get their names; ASCII
+    punctuation and space get a backslash; anything else becomes ``\\u{XXXX}`` (upper-case hex,
+    at least four digits).
+    """
+    if all(_is_plain(c) for c in part):
+        return part
     out = []
     for c in part:
         if _is_plain(c):
             out.append(c)
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == "\0":
-            out.append("\\0")
-        elif c.isprintable():
+        elif c in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[c])
+        elif c == " " or (c.isascii() and c.isprintable()):
             out.append("\\" + c)
         else:
-            out.append(f"\\u{{{ord(c):x}}}")
+            out.append(f"\\u{{{ord(c):04X}}}")
     return "".join(out)
 
 
@@ -35,44 +40,54 @@ class EntityPathError(ValueError):
     pass
 
 
+def _unicode_escape(path: str, i: int) -> tuple[str, int] | None:
+    """Decode ``{hex}`` at ``path[i:]`` (after ``\\u``); None if it is not a valid escape."""
+    if i >= len(path) or path[i] != "{":
+        return None
+    end = path.find("}", i)
+    digits = path[i + 1 : end] if end > 0 else ""
+    if not digits or any(d not in "0123456789abcdefABCDEF" for d in digits):
+        return None
+    code = int(digits, 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    return chr(code), end + 1
+
+
 @lru_cache(maxsize=65536)
 def _parse(path: str) -> tuple[str, ...]:
+    """Rerun's forgiving parse (what ``rr.log`` does with a string).
+
+    Known escapes decode; an unknown escape (``\\q``) keeps only its character; an invalid
+    ``\\u`` escape or a trailing backslash keeps the backslash itself. Unescaped whitespace
+    and punctuation are kept literally, and empty parts are dropped.
+    """
     parts: list[str] = []
     cur: list[str] = []
     i, n = 0, len(path)
     had_part = False
     while i < n:
         c = path[i]
-        if c == "\\":
-            if i + 1 >= n:
-                raise EntityPathError(f"trailing escape character in entity path {path!r}")
-            e = path[i + 1]
-            i += 2
-            if e == "n":
-                cur.append("\n")
-            elif e == "t":
-                cur.append("\t")
-            elif e == "r":
-                cur.append("\r")
-            elif e == "0":
-                cur.append("\0")
-            elif e == "u" and i < n and path[i] == "{":
-                end = path.find("}", i)
-                if end < 0:
-                    raise EntityPathError(f"unterminated \\u{{...}} escape in entity path {path!r}")
-                cur.append(chr(int(path[i + 1 : end], 16)))
-                i = end + 1
-            else:
-                cur.append(e)
-            had_part = True
-            continue
+        i += 1
         if c == "/":
             if cur or had_part:
                 parts.append("".join(cur))
             cur, had_part = [], False
-        else:
+            continue
+        had_part = True
+        if c != "\\" or i >= n:
             cur.append(c)
-            had_part = True
+            continue
+        e = path[i]
+        if e == "u":
+            decoded = _unicode_escape(path, i + 1)
+            if decoded is None:
+                cur.append("\\")  # literal backslash; 'u...' is parsed as plain text
+                continue
+            ch, i = decoded
+            cur.append(ch)
+            continue
+        cur.append(_NAMED_UNESCAPES.get(e, e))
         i += 1
     if cur or had_part:
         parts.append("".join(cur))

@@ -55,38 +55,44 @@ class Tuid:
 
 
 class TuidGenerator:
-    """Thread-safe source of strictly increasing TUIDs, as Rerun's ``Tuid::new``."""
+    """Thread-safe source of strictly increasing TUIDs, as Rerun's ``Tuid::new``.
+
+    Like Rerun: the increment starts at a random value (top bit clear) and goes up by one per
+    id, while ``time_ns`` follows the wall clock but never goes backwards.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._latest = Tuid(0, 0)
+        self._latest = Tuid(0, int.from_bytes(os.urandom(8), "little") & _INC_MASK)
 
-    def _fresh(self) -> Tuid:
-        return Tuid(time.time_ns(), int.from_bytes(os.urandom(8), "little") & _INC_MASK)
+    def _advance(self, n: int) -> Tuid:
+        """Reserve ``n`` ids; return the first. Caller holds the lock."""
+        first = Tuid(max(time.time_ns(), self._latest.time_ns), self._latest.inc).next()
+        self._latest = first.next(max(n - 1, 0))
+        return first
 
     def new(self) -> Tuid:
         with self._lock:
-            fresh = self._fresh()
-            self._latest = fresh if fresh.time_ns > self._latest.time_ns else self._latest.next()
-            return self._latest
+            return self._advance(1)
 
     def new_block(self, n: int) -> np.ndarray:
         """``n`` consecutive TUIDs as a ``TUID_DTYPE`` array (one reservation, no Python loop)."""
         with self._lock:
-            first = self._fresh()
-            if first.time_ns <= self._latest.time_ns:
-                first = self._latest.next()
-            self._latest = first.next(max(n - 1, 0))
+            first = self._advance(n)
         out = np.empty(n, dtype=TUID_DTYPE)
         out["time_ns"] = first.time_ns
-        out["inc"] = np.arange(first.inc, first.inc + n, dtype=np.uint64)
+        out["inc"] = np.arange(n, dtype=np.uint64) + np.uint64(first.inc)
         return out
+
+    def reseed(self) -> None:
+        """Pick a fresh random increment (after a fork, so parent and child never collide)."""
+        self._latest = Tuid(self._latest.time_ns, int.from_bytes(os.urandom(8), "little") & _INC_MASK)
 
 
 _GENERATOR = TuidGenerator()
 # A forked child must not hand out the parent's ids again.
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=lambda: setattr(_GENERATOR, "_latest", Tuid(0, 0)))
+    os.register_at_fork(after_in_child=_GENERATOR.reseed)
 
 
 def new_tuid() -> Tuid:

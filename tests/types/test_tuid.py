@@ -22,3 +22,20 @@ def test_block_is_consecutive_and_after_previous() -> None:
     assert np.all(np.diff(block["inc"].astype(np.uint64)) == 1)
     after = new_tuid()
     assert (after.time_ns, after.inc) > (int(block[-1]["time_ns"]), int(block[-1]["inc"]))
+
+
+def test_increment_steps_by_one_like_rerun() -> None:
+    """Rerun bumps the increment by one per id (random start, top bit clear)."""
+    a, b = new_tuid(), new_tuid()
+    assert b.inc == a.inc + 1
+    assert b.time_ns >= a.time_ns
+    assert a.inc < 2**63 + 10**9
+
+
+def test_byte_layout_is_big_endian_time_first() -> None:
+    t = Tuid(0x18E9F6876F37935F, 0x0DF1454D3A0E9324)
+    assert t.to_bytes().hex() == "18e9f6876f37935f0df1454d3a0e9324"
+    assert Tuid.parse("row_18E9F6876F37935F0df1454d3a0e9324") == t
+    block = new_tuids(3)
+    raw = block.tobytes()
+    assert Tuid.from_bytes(raw[16:32]) == Tuid(int(block[1]["time_ns"]), int(block[1]["inc"]))

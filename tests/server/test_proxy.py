@@ -7,26 +7,11 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from proxy_msgs import STORE_ID, arrow, store_info
 
 from rerun_core.server.buffer import MessageBuffer
 from rerun_core.server.proxy import SERVICE_NAME, PortInUseError, ProxyServer
-from rerun_core.server.wire import MsgKind, WireError, encode_varint, parse_request, wrap_log_msg
-
-
-def _len_field(no: int, payload: bytes) -> bytes:
-    return bytes([(no << 3) | 2]) + encode_varint(len(payload)) + payload
-
-
-STORE_ID = _len_field(2, b"rec-1")
-
-
-def store_info() -> bytes:
-    return wrap_log_msg(MsgKind.SET_STORE_INFO, _len_field(2, _len_field(2, STORE_ID)))
-
-
-def arrow(payload: bytes, *, static: bool = False) -> bytes:
-    inner = _len_field(1, STORE_ID) + _len_field(5, payload) + bytes([7 << 3, 1 if static else 0])
-    return wrap_log_msg(MsgKind.ARROW_MSG, inner)
+from rerun_core.server.wire import MsgKind, WireError, parse_request
 
 
 def _method(channel: grpc.Channel, name: str, kind: str):  # type: ignore[no-untyped-def]

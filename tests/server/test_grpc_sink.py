@@ -1,0 +1,83 @@
+"""The SDK's gRPC sink against our proxy: buffering until the endpoint is up, bounded exit."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from proxy_msgs import arrow, store_info
+
+from rerun._grpc import GrpcSink, parse_grpc_url
+from rerun_core.server.proxy import ProxyServer
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (None, ("127.0.0.1:9876", False)),
+        ("rerun+http://localhost:1234/proxy", ("localhost:1234", False)),
+        ("rerun+https://example.com/proxy", ("example.com:443", True)),
+        ("rerun://example.com:5000/proxy", ("example.com:5000", True)),
+    ],
+)
+def test_parse_grpc_url(url: str | None, expected: tuple[str, bool]) -> None:
+    assert parse_grpc_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9876/proxy",
+        "rerun+http://127.0.0.1:9876/",
+        "127.0.0.1:9876",
+        "rerun+http://:9/proxy",
+    ],
+)
+def test_parse_grpc_url_rejects(url: str) -> None:
+    with pytest.raises(ValueError, match="invalid Rerun gRPC URL"):
+        parse_grpc_url(url)
+
+
+def test_sink_streams_in_order() -> None:
+    server = ProxyServer(port=0).start()
+    try:
+        sink = GrpcSink(server.url)
+        msgs = [store_info()] + [arrow(bytes([i]) * 100) for i in range(50)]
+        for m in msgs:
+            sink.send(m)
+        assert sink.flush()
+        sink.close()
+        assert sink.dropped == 0
+        assert [m.request for m in server.buffer.read(lambda: False)] == msgs
+    finally:
+        server.stop(0.1)
+
+
+def test_sink_buffers_until_endpoint_comes_up() -> None:
+    port = free_port()
+    sink = GrpcSink(f"rerun+http://127.0.0.1:{port}/proxy")
+    sink.send(store_info())
+    sink.send(arrow(b"early"))
+    assert not sink.flush(timeout=0.3)  # nothing listens yet
+    server = ProxyServer(port=port).start()
+    try:
+        assert sink.flush(timeout=10)
+        sink.close()
+        assert server.buffer.stats().received_messages == 2
+    finally:
+        server.stop(0.1)
+
+
+def test_close_without_endpoint_is_bounded_and_reports_drops(caplog: pytest.LogCaptureFixture) -> None:
+    sink = GrpcSink(f"rerun+http://127.0.0.1:{free_port()}/proxy", exit_timeout=0.5)
+    sink.send(store_info())
+    sink.send(arrow(b"x"))
+    sink.close()
+    assert sink.dropped == 2
+    assert "dropped 2 message(s)" in caplog.text

@@ -8,7 +8,7 @@ so the batch is exactly what travels inside an ``ArrowMsg``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,6 +27,7 @@ _ROW_ID_FIELD_META = {
     b"rerun:is_sorted": b"true",
     b"rerun:kind": b"control",
 }
+_ROW_ID_FIELD_META_UNSORTED = {k: v for k, v in _ROW_ID_FIELD_META.items() if k != b"rerun:is_sorted"}
 
 
 class ChunkError(ValueError):
@@ -80,12 +81,26 @@ def descriptor_from_field(field: pa.Field) -> ComponentDescriptor:
 
 
 def _index_field(col: TimeColumn) -> pa.Field:
-    meta = {
-        b"rerun:index_name": col.name.encode(),
-        b"rerun:is_sorted": b"true" if col.is_sorted else b"false",
-        b"rerun:kind": b"index",
-    }
+    meta = {b"rerun:index_name": col.name.encode(), b"rerun:kind": b"index"}
+    if col.is_sorted:  # Rerun writes the flag only when it holds
+        meta[b"rerun:is_sorted"] = b"true"
     return pa.field(col.name, col.typ.arrow_type, nullable=True, metadata=meta)
+
+
+def row_id_keys(row_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Native ``uint64`` (time_ns, inc) arrays of ``TUID_DTYPE`` ids, for sorting/comparing."""
+    return row_ids["time_ns"].astype(np.uint64), row_ids["inc"].astype(np.uint64)
+
+
+def keys_sorted(hi: np.ndarray, lo: np.ndarray) -> bool:
+    """Whether the pairs (hi, lo) are in non-decreasing lexicographic order."""
+    if hi.size < 2:
+        return True
+    dh = hi[1:] >= hi[:-1]
+    if not dh.all():
+        return False
+    ties = hi[1:] == hi[:-1]
+    return bool(np.all(~ties | (lo[1:] >= lo[:-1])))
 
 
 def row_ids_to_arrow(row_ids: np.ndarray) -> pa.FixedSizeBinaryArray:
@@ -116,7 +131,8 @@ class Chunk:
         """Build a chunk. ``components`` are list arrays, one list per row (nulls allowed)."""
         n = len(row_ids)
         cols = list(timelines.values()) if isinstance(timelines, Mapping) else list(timelines)
-        fields: list[pa.Field] = [pa.field(ROW_ID_COLUMN, pa.binary(16), False, _ROW_ID_FIELD_META)]
+        rid_meta = _ROW_ID_FIELD_META if keys_sorted(*row_id_keys(row_ids)) else _ROW_ID_FIELD_META_UNSORTED
+        fields: list[pa.Field] = [pa.field(ROW_ID_COLUMN, pa.binary(16), False, rid_meta)]
         arrays: list[pa.Array] = [row_ids_to_arrow(row_ids)]
         for col in sorted(cols, key=lambda c: c.name):
             if len(col.values) != n:
@@ -234,6 +250,136 @@ class Chunk:
                 return arr
         return None
 
+    # --- derived, cached views --------------------------------------------------------------
+
+    @cached_property
+    def row_id_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row ids as native ``uint64`` (time_ns, inc) arrays."""
+        return row_id_keys(self.row_ids)
+
+    @cached_property
+    def is_sorted_by_row_id(self) -> bool:
+        return keys_sorted(*self.row_id_keys)
+
+    @cached_property
+    def num_bytes(self) -> int:
+        """Bytes held by the batch's buffers (what the store's memory limit counts)."""
+        return int(self.batch.nbytes)
+
+    def time_column(self, timeline: str) -> TimeColumn | None:
+        return self.timelines.get(timeline)
+
+    def time_at(self, timeline: str, row: int) -> int | None:
+        """The row's time on ``timeline``, or None if the chunk has no such index column."""
+        col = self.timelines.get(timeline)
+        return None if col is None else int(col.values[row])
+
+    @cached_property
+    def _list_parts(self) -> dict[str, tuple[np.ndarray, pa.Array, np.ndarray | None]]:
+        """Per component name: (offsets, flat values, validity or None), for fast row access."""
+        return {}
+
+    def list_parts(self, component: str) -> tuple[np.ndarray, pa.Array, np.ndarray | None] | None:
+        """Offsets (int64 numpy), flat values and validity of a component column (cached)."""
+        parts = self._list_parts.get(component)
+        if parts is None:
+            arr = self.component(component)
+            if arr is None:
+                return None
+            offsets = np.asarray(arr.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+            valid = None if arr.null_count == 0 else arr.is_valid().to_numpy(zero_copy_only=False)
+            parts = (offsets, arr.values, valid)
+            self._list_parts[component] = parts
+        return parts
+
+    def row_values(self, component: str, row: int) -> pa.Array | None:
+        """The instances one row logged for a component (flat), or None where it logged nothing."""
+        parts = self.list_parts(component)
+        if parts is None:
+            return None
+        offsets, values, valid = parts
+        if valid is not None and not valid[row]:
+            return None
+        start = int(offsets[row])
+        return values.slice(start, int(offsets[row + 1]) - start)
+
+    # --- derived chunks (the original never changes) ----------------------------------------
+
+    def slice(self, start: int, length: int | None = None) -> Chunk:
+        """Rows ``[start, start + length)``; keeps the chunk id, as Rerun's row slicing does."""
+        if start < 0 or start > self.num_rows:
+            raise IndexError(f"slice start {start} outside 0..{self.num_rows}")
+        return Chunk(self.batch.slice(start, length))
+
+    def take(self, indices: np.ndarray, *, chunk_id: Tuid | None = None) -> Chunk:
+        """The chosen rows in the given order; sortedness flags are recomputed."""
+        idx = np.asarray(indices, dtype=np.int64)
+        taken = pa.array(idx)
+        comps = {d: a.take(taken) for d, a in self.components.items()}
+        cols = [TimeColumn.from_values(c.name, c.typ, c.values[idx]) for c in self.timelines.values()]
+        return Chunk.from_columns(
+            self.entity_path, self.row_ids[idx], cols, comps, chunk_id=chunk_id or self.id
+        )
+
+    def sorted_by_row_id(self) -> Chunk:
+        """Rows in row-id order (the chunk itself if already so)."""
+        if self.is_sorted_by_row_id:
+            return self
+        hi, lo = self.row_id_keys
+        return self.take(np.lexsort((lo, hi)))
+
+    def is_sorted_by(self, timeline: str) -> bool:
+        """Whether rows are ordered by (time on ``timeline``, row id)."""
+        col = self.timelines[timeline]
+        if not col.is_sorted:
+            return False
+        hi, lo = self.row_id_keys
+        v = col.values
+        if v.size < 2:
+            return True
+        tie = v[1:] == v[:-1]
+        if not tie.any():
+            return True
+        later = (hi[1:] > hi[:-1]) | ((hi[1:] == hi[:-1]) & (lo[1:] >= lo[:-1]))
+        return bool(np.all(~tie | later))
+
+    def sorted_by(self, timeline: str) -> Chunk:
+        """Rows ordered by (time on ``timeline``, row id); the chunk itself if already so."""
+        if timeline not in self.timelines:
+            raise KeyError(f"chunk {self.id} has no timeline {timeline!r}")
+        if self.is_sorted_by(timeline):
+            return self
+        hi, lo = self.row_id_keys
+        return self.take(np.lexsort((lo, hi, self.timelines[timeline].values)))
+
+    @classmethod
+    def concat(cls, chunks: Sequence[Chunk], *, chunk_id: Tuid | None = None) -> Chunk:
+        """Rows of several chunks of one entity, in the given order, under a new id.
+
+        The chunks must share the entity and timelines; components are united (a component a
+        chunk lacks is null in its rows), but one component must have one Arrow type.
+        """
+        if not chunks:
+            raise ChunkError("cannot concatenate zero chunks")
+        first = chunks[0]
+        if len(chunks) == 1 and chunk_id is None:
+            return first
+        _check_concat(chunks)
+        timelines = [
+            TimeColumn.from_values(n, c.typ, np.concatenate([ch.timelines[n].values for ch in chunks]))
+            for n, c in first.timelines.items()
+        ]
+        types: dict[ComponentDescriptor, pa.DataType] = {}
+        for ch in chunks:
+            for desc, arr in ch.components.items():
+                types.setdefault(desc, arr.type)
+        comps = {
+            desc: pa.concat_arrays([ch.components.get(desc, pa.nulls(ch.num_rows, typ)) for ch in chunks])
+            for desc, typ in types.items()
+        }
+        row_ids = np.concatenate([ch.row_ids for ch in chunks])
+        return cls.from_columns(first.entity_path, row_ids, timelines, comps, chunk_id=chunk_id)
+
     # --- checks -------------------------------------------------------------------------
 
     def validate(self) -> None:
@@ -243,7 +389,20 @@ class Chunk:
         rid = self.batch.column(self._kinds.index(b"control"))
         if rid.type != pa.binary(16):
             raise ChunkError(f"row id column must be fixed_size_binary[16], got {rid.type}")
+        if rid.null_count:
+            raise ChunkError("row id column has nulls")
         _ = self.id, self.entity_path
+        rid_field = self.batch.schema.field(self._kinds.index(b"control"))
+        if (rid_field.metadata or {}).get(b"rerun:is_sorted") == b"true" and not self.is_sorted_by_row_id:
+            raise ChunkError("row ids are flagged sorted but are not")
+        for i in self._index_positions:
+            f = self.batch.schema.field(i)
+            try:
+                TimeType.from_arrow(f.type)
+            except TypeError as exc:
+                raise ChunkError(f"index {f.name!r} has type {f.type}, not a time type") from exc
+            if self.batch.column(i).null_count:
+                raise ChunkError(f"index {f.name!r} has nulls")
         for name, col in self.timelines.items():
             if col.is_sorted and col.values.size > 1 and np.any(col.values[1:] < col.values[:-1]):
                 raise ChunkError(f"index {name!r} is flagged sorted but is not")
@@ -254,3 +413,19 @@ class Chunk:
     def __repr__(self) -> str:
         kind = "static" if self.is_static else ",".join(self.timelines)
         return f"Chunk({self.id}, {self.entity_path}, rows={self.num_rows}, {kind})"
+
+
+def _check_concat(chunks: Sequence[Chunk]) -> None:
+    first = chunks[0]
+    names = {n: c.typ for n, c in first.timelines.items()}
+    types: dict[str, pa.DataType] = {}
+    for ch in chunks:
+        if ch.entity_path != first.entity_path:
+            raise ChunkError(f"cannot concatenate chunks of {first.entity_path} and {ch.entity_path}")
+        if {n: c.typ for n, c in ch.timelines.items()} != names:
+            raise ChunkError(f"cannot concatenate chunks with different timelines ({ch.id})")
+        for desc, arr in ch.components.items():
+            if types.setdefault(desc.component, arr.type) != arr.type:
+                raise ChunkError(
+                    f"component {desc.component!r} has two types: {types[desc.component]}, {arr.type}"
+                )

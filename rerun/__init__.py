@@ -1,1 +1,179 @@
-"""Drop-in for the rerun-sdk 0.41 Python API."""
+"""Drop-in for the rerun-sdk 0.41 Python API.
+
+``import rerun`` stays light: the recording stream and sinks load eagerly (numpy + pyarrow),
+archetypes, components and friends on first attribute access, and gRPC, the viewer and the
+notebook widget only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from typing import Any
+from uuid import UUID
+
+import numpy as np
+
+from . import error_utils as error_utils
+from . import sinks as sinks
+from ._batcher import ChunkBatcherConfig as ChunkBatcherConfig
+from ._errors import set_strict_mode as set_strict_mode
+from ._errors import strict_mode as strict_mode
+from ._log import escape_entity_path_part as escape_entity_path_part
+from ._log import log as log
+from ._log import log_file_from_contents as log_file_from_contents
+from ._log import log_file_from_path as log_file_from_path
+from ._log import new_entity_path as new_entity_path
+from ._memory import MemoryRecording as MemoryRecording
+from ._memory import memory_recording as memory_recording
+from ._properties import send_property as send_property
+from ._properties import send_recording_name as send_recording_name
+from ._properties import send_recording_start_time_nanos as send_recording_start_time_nanos
+from ._recording_core import PROPERTIES_PATH
+from ._recording_stream import BinaryStream as BinaryStream
+from ._recording_stream import RecordingStream as RecordingStream
+from ._recording_stream import binary_stream as binary_stream
+from ._recording_stream import get_application_id as get_application_id
+from ._recording_stream import get_data_recording as get_data_recording
+from ._recording_stream import get_global_data_recording as get_global_data_recording
+from ._recording_stream import get_recording_id as get_recording_id
+from ._recording_stream import get_thread_local_data_recording as get_thread_local_data_recording
+from ._recording_stream import is_enabled as is_enabled
+from ._recording_stream import recording_stream_generator_ctx as recording_stream_generator_ctx
+from ._recording_stream import set_global_data_recording as set_global_data_recording
+from ._recording_stream import set_thread_local_data_recording as set_thread_local_data_recording
+from ._recording_stream import thread_local_stream as thread_local_stream
+from ._send_columns import TimeColumn as TimeColumn
+from ._send_columns import TimeColumnLike as TimeColumnLike
+from ._send_columns import send_chunks as send_chunks
+from ._send_columns import send_columns as send_columns
+from ._time import disable_timeline as disable_timeline
+from ._time import reset_time as reset_time
+from ._time import set_log_tick_enabled as set_log_tick_enabled
+from ._time import set_log_time_enabled as set_log_time_enabled
+from ._time import set_time as set_time
+from .script_helpers import script_add_args as script_add_args
+from .script_helpers import script_setup as script_setup
+from .script_helpers import script_teardown as script_teardown
+from .sinks import FileSink as FileSink
+from .sinks import GrpcServerSink as GrpcServerSink
+from .sinks import GrpcSink as GrpcSink
+from .sinks import connect_grpc as connect_grpc
+from .sinks import disconnect as disconnect
+from .sinks import save as save
+from .sinks import send_blueprint as send_blueprint
+from .sinks import serve_grpc as serve_grpc
+from .sinks import serve_web_viewer as serve_web_viewer
+from .sinks import set_sinks as set_sinks
+from .sinks import spawn as spawn
+from .sinks import stdout as stdout
+
+__version__ = "0.41.0"
+RECORDING_PROPERTIES_PATH = PROPERTIES_PATH
+__version_info__ = (0, 41, 0, None)
+
+EXTERNAL_IMPORTER_INCOMPATIBLE_EXIT_CODE = 66
+
+
+def init(
+    application_id: str,
+    *,
+    recording_id: str | UUID | None = None,
+    spawn: bool = False,
+    init_logging: bool = True,
+    default_enabled: bool = True,
+    strict: bool | None = None,
+    default_blueprint: Any = None,
+    send_properties: bool = True,
+) -> None:
+    """Create the global recording. Without it (or an explicit one) logging is a no-op.
+
+    Without ``recording_id`` every call in this process (and its multiprocessing children)
+    uses the same id. Calling ``init`` again replaces (and finalizes) the previous global one.
+    """
+    from ._recording_stream import init_recording
+
+    if application_id.startswith("rerun_example_"):
+        random.seed(0)  # Rerun's examples are deterministic
+        np.random.seed(0)
+    if strict is not None:
+        set_strict_mode(strict)
+    if init_logging:
+        init_recording(
+            application_id, recording_id, default_enabled=default_enabled, send_properties=send_properties
+        )
+    if spawn:
+        from .sinks import spawn as _spawn
+
+        _spawn(default_blueprint=default_blueprint)
+
+
+def flush(*, timeout_sec: float = 1e38, recording: RecordingStream | None = None) -> None:
+    """Push everything logged so far into the sinks."""
+    rec = get_data_recording(recording)
+    if rec is not None:
+        rec.flush(timeout_sec=timeout_sec)
+
+
+def version() -> str:
+    return f"rerun_py {__version__} (pure Python re-implementation)"
+
+
+def rerun_shutdown() -> None:
+    """Flush and close every recording (also runs at interpreter exit)."""
+    from ._recording_core import _flush_all_at_exit
+
+    _flush_all_at_exit()
+
+
+def cleanup_if_forked_child() -> None:
+    """Kept for 0.41 compatibility: fork handling is automatic (``os.register_at_fork``)."""
+
+
+def unregister_shutdown() -> None:
+    import atexit
+
+    from ._recording_core import _flush_all_at_exit
+
+    atexit.unregister(_flush_all_at_exit)
+
+
+# --- lazily resolved names (archetypes & co. load on first use) ------------------------------
+
+_LAZY_MODULES = (
+    "components",
+    "datatypes",
+    "archetypes",
+    "encodings",
+    "blueprint",
+    "notebook",
+    "server",
+    "catalog",
+)
+_LAZY_SEARCH = (
+    ".archetypes",
+    ".encodings",
+    ".components",
+    "._baseclasses",
+    ".dynamic_archetype",
+    ".any_value",
+    ".datatypes",
+    ".notebook",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES or name in ("recording_stream", "time", "script_helpers"):
+        return importlib.import_module(f".{name}", __name__)
+    if name.startswith("__"):
+        raise AttributeError(name)
+    for modname in _LAZY_SEARCH:
+        try:
+            mod = importlib.import_module(modname, __name__)
+        except ImportError:
+            continue
+        if hasattr(mod, name):
+            value = getattr(mod, name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

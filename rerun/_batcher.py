@@ -1,0 +1,274 @@
+"""Micro-batching of logged rows into chunks, as Rerun's chunk batcher does.
+
+Rows are grouped per entity (and per set of timelines, and static apart from temporal) and
+turned into one :class:`Chunk` when a group reaches ``flush_num_rows`` rows or
+``flush_num_bytes`` bytes, on every ``flush_tick`` (a background thread), or on an explicit
+flush. Row ids are reserved when a group is cut, under the lock, so they follow log order.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
+
+_U64_MAX = 2**64 - 1
+
+
+def _env_number(name: str, default: float, parse: Callable[[str], float]) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return parse(raw.strip())
+    except ValueError:
+        import warnings
+
+        warnings.warn(f"ignoring {name}={raw!r}: not a number", stacklevel=3)
+        return default
+
+
+@dataclass
+class ChunkBatcherConfig:
+    """When to cut a chunk. Unset fields come from the ``RERUN_FLUSH_*`` environment variables."""
+
+    flush_tick: float | int | timedelta | None = None
+    flush_num_bytes: int | None = None
+    flush_num_rows: int | None = None
+    chunk_max_rows_if_unsorted: int | None = None
+
+    def __post_init__(self) -> None:
+        tick = self.flush_tick
+        if tick is None:
+            tick = _env_number("RERUN_FLUSH_TICK_SECS", 0.2, float)
+        elif isinstance(tick, timedelta):
+            tick = tick.total_seconds()
+        self.flush_tick = float(tick)
+        if self.flush_num_bytes is None:
+            self.flush_num_bytes = int(_env_number("RERUN_FLUSH_NUM_BYTES", 1024 * 1024, int))
+        if self.flush_num_rows is None:
+            self.flush_num_rows = int(_env_number("RERUN_FLUSH_NUM_ROWS", _U64_MAX, int))
+        if self.chunk_max_rows_if_unsorted is None:
+            self.chunk_max_rows_if_unsorted = 256
+
+    @property
+    def tick_seconds(self) -> float:
+        assert isinstance(self.flush_tick, float)
+        return self.flush_tick
+
+    @staticmethod
+    def DEFAULT() -> ChunkBatcherConfig:
+        return ChunkBatcherConfig(0.2, 1024 * 1024, _U64_MAX)
+
+    @staticmethod
+    def LOW_LATENCY() -> ChunkBatcherConfig:
+        return ChunkBatcherConfig(0.008, 1024 * 1024, _U64_MAX)
+
+    @staticmethod
+    def ALWAYS() -> ChunkBatcherConfig:
+        return ChunkBatcherConfig(0.0, 0, 0)
+
+    @staticmethod
+    def NEVER() -> ChunkBatcherConfig:
+        return ChunkBatcherConfig(float(2**31), _U64_MAX, _U64_MAX)
+
+
+TimelineKey = tuple[tuple[str, TimeType], ...]
+
+
+class _Group:
+    """Rows of one entity with the same timelines, kept column-wise until cut."""
+
+    __slots__ = ("comps", "entity", "num_bytes", "num_rows", "timelines", "times")
+
+    def __init__(self, entity: str, timelines: TimelineKey | None) -> None:
+        self.entity = entity
+        self.timelines = timelines
+        self.times: list[list[int]] = [[] for _ in timelines or ()]
+        self.comps: dict[ComponentDescriptor, list[tuple[int, pa.Array]]] = {}
+        self.num_rows = 0
+        self.num_bytes = 0
+
+
+@dataclass
+class _Cut:
+    group: _Group
+    row_ids: np.ndarray
+
+
+def build_list_column(cells: list[tuple[int, pa.Array]], num_rows: int) -> pa.Array:
+    """One list per row from (row index, flat values) cells; rows without a cell are null."""
+    arrays = [a for _, a in cells]
+    try:
+        values = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        first = arrays[0].type
+        values = pa.concat_arrays([a if a.type == first else a.cast(first) for a in arrays])
+    lengths = np.zeros(num_rows, dtype=np.int32)
+    if len(cells) == num_rows:
+        lengths[:] = [len(a) for a in arrays]
+        mask = None
+    else:
+        present = np.zeros(num_rows, dtype=bool)
+        idx = np.fromiter((i for i, _ in cells), dtype=np.int64, count=len(cells))
+        lengths[idx] = [len(a) for a in arrays]
+        present[idx] = True
+        mask = pa.array(~present)
+    offsets = np.zeros(num_rows + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask)
+
+
+def cut_to_chunk(cut: _Cut) -> Chunk:
+    g = cut.group
+    n = g.num_rows
+    timelines = [
+        TimeColumn.from_values(name, typ, np.asarray(vals, dtype=np.int64))
+        for (name, typ), vals in zip(g.timelines or (), g.times, strict=True)
+    ]
+    comps = {desc: build_list_column(cells, n) for desc, cells in g.comps.items()}
+    return Chunk.from_columns(g.entity, cut.row_ids, timelines, comps)
+
+
+_ALL_BATCHERS: weakref.WeakSet[Batcher] = weakref.WeakSet()
+
+
+class Batcher:
+    """Thread-safe row accumulator; ``on_chunk`` receives each finished chunk."""
+
+    def __init__(self, config: ChunkBatcherConfig, on_chunk: Callable[[Chunk], None]) -> None:
+        self.config = config
+        self._on_chunk = on_chunk
+        self._lock = threading.Lock()
+        self._groups: dict[tuple[str, TimelineKey | None], _Group] = {}
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._send_lock = threading.Lock()
+        self._max_rows = int(config.flush_num_rows or 0)
+        self._max_bytes = int(config.flush_num_bytes or 0)
+        _ALL_BATCHERS.add(self)
+
+    def push(
+        self,
+        entity: str,
+        timelines: TimelineKey | None,
+        times: list[int] | tuple[int, ...],
+        components: dict[ComponentDescriptor, pa.Array],
+        num_bytes: int,
+    ) -> None:
+        """Add one row. ``timelines`` None means static; ``times`` aligns with ``timelines``."""
+        key = (entity, timelines)
+        with self._lock:
+            g = self._groups.get(key)
+            if g is None:
+                g = self._groups[key] = _Group(entity, timelines)
+            row = g.num_rows
+            for col, value in zip(g.times, times, strict=False):
+                col.append(value)
+            comps = g.comps
+            for desc, arr in components.items():
+                cells = comps.get(desc)
+                if cells is None:
+                    comps[desc] = [(row, arr)]
+                else:
+                    cells.append((row, arr))
+            g.num_rows = row + 1
+            g.num_bytes += num_bytes
+            cut = None
+            if g.num_rows >= self._max_rows or g.num_bytes >= self._max_bytes:
+                cut = self._cut(key)
+        if cut is not None:
+            self._emit([cut])
+        elif self._thread is None:
+            self._start_ticker()
+
+    def _cut(self, key: tuple[str, TimelineKey | None]) -> _Cut:
+        g = self._groups.pop(key)
+        return _Cut(g, new_tuids(g.num_rows))
+
+    def _emit(self, cuts: list[_Cut]) -> None:
+        with self._send_lock:
+            for cut in cuts:
+                self._on_chunk(cut_to_chunk(cut))
+
+    def flush(self) -> None:
+        """Cut every pending group now and hand the chunks over, in log order per entity."""
+        with self._send_lock:
+            with self._lock:
+                cuts = [self._cut(k) for k in list(self._groups)]
+            for cut in cuts:
+                self._on_chunk(cut_to_chunk(cut))
+
+    def pending_rows(self) -> int:
+        with self._lock:
+            return sum(g.num_rows for g in self._groups.values())
+
+    # --- background tick ------------------------------------------------------------------
+
+    def _start_ticker(self) -> None:
+        with self._lock:
+            if self._thread is not None or self._stop.is_set():
+                return
+            ref = weakref.ref(self)
+            self._thread = threading.Thread(
+                target=_tick_loop,
+                args=(ref, self._stop, self.config.tick_seconds),
+                name="rerun-batcher",
+                daemon=True,
+            )
+            self._thread.start()
+
+    def close(self) -> None:
+        """Flush and stop the tick thread."""
+        self._stop.set()
+        self.flush()
+
+    def _after_fork_in_child(self) -> None:
+        # The parent flushes its own pending rows; the child starts empty, with fresh locks.
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._groups = {}
+        self._thread = None
+        self._stop = threading.Event()
+
+
+def _tick_loop(ref: weakref.ref[Batcher], stop: threading.Event, tick: float) -> None:
+    tick = max(tick, 0.001)
+    while not stop.wait(tick):
+        batcher = ref()
+        if batcher is None:
+            return
+        try:
+            batcher.flush()
+        except Exception as err:  # never kill the ticker; report once per failure
+            import warnings
+
+            warnings.warn(f"rerun: failed to flush a chunk: {err}", stacklevel=1)
+        del batcher
+
+
+def _reset_after_fork() -> None:
+    for b in list(_ALL_BATCHERS):
+        b._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def estimate_bytes(components: dict[Any, pa.Array]) -> int:
+    return sum(a.nbytes for a in components.values())
+
+
+__all__ = ["Batcher", "ChunkBatcherConfig", "build_list_column", "estimate_bytes", "time"]

@@ -1,0 +1,192 @@
+"""``rr.log``: turn archetypes / component batches into one row and hand it to the recording.
+
+The hot path avoids per-call overhead (one try block, cached entity paths); errors become
+warnings naming the problem, or raise in strict mode (``_errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from rerun_core.types import ComponentDescriptor
+from rerun_core.types.entity_path import escape_part, format_entity_path, normalize_entity_path
+
+from ._errors import _ctx, _send_warning_or_raise, catch_and_log_exceptions, strict_mode
+from ._recording_stream import RecordingStream, get_data_recording
+
+_PATHS: dict[str, str] = {}
+
+
+def entity_path_str(entity_path: Any) -> str:
+    """The canonical form of a path given as a string or a list of unescaped parts."""
+    if isinstance(entity_path, str):
+        p = _PATHS.get(entity_path)
+        if p is None:
+            p = normalize_entity_path(entity_path)
+            if len(_PATHS) > 100_000:
+                _PATHS.clear()
+            _PATHS[entity_path] = p
+        return p
+    if isinstance(entity_path, (list, tuple)):
+        return format_entity_path(str(part) for part in entity_path)
+    raise TypeError(f"entity_path must be a str or a list of parts, got {type(entity_path).__name__}")
+
+
+def to_descriptor(batch: Any) -> ComponentDescriptor:
+    """The descriptor of a component batch, as ours or in rerun-sdk's shape."""
+    desc = getattr(batch, "descriptor", None)
+    if desc is None:
+        getter = getattr(batch, "component_descriptor", None)
+        if getter is None:
+            raise TypeError(f"{type(batch).__name__} is not a component batch (it has no descriptor)")
+        desc = getter()
+    elif callable(desc):
+        desc = desc()
+    if type(desc) is ComponentDescriptor:
+        return desc
+    if isinstance(desc, str):
+        return ComponentDescriptor(desc)
+    return ComponentDescriptor(
+        str(desc.component),
+        getattr(desc, "archetype", None) or None,
+        getattr(desc, "component_type", None) or None,
+    )
+
+
+def _batches_of(entity: Any, out: list[Any]) -> None:
+    acb = getattr(entity, "as_component_batches", None)
+    if acb is not None:
+        out.extend(acb())
+    elif isinstance(entity, Iterable) and not isinstance(entity, (str, bytes)):
+        out.extend(entity)
+    else:
+        raise TypeError(
+            "Expected an object implementing rerun.AsComponents or an iterable of rerun.DescribedComponentBatch, "
+            f"but got {type(entity)} instead."
+        )
+
+
+def collect_components(entity: Any, extra: tuple[Any, ...]) -> dict[ComponentDescriptor, pa.Array]:
+    """Descriptor -> flat Arrow array for everything given; the first of duplicates wins."""
+    batches: list[Any] = []
+    _batches_of(entity, batches)
+    for ext in extra:
+        _batches_of(ext, batches)
+    out: dict[ComponentDescriptor, pa.Array] = {}
+    for batch in batches:
+        desc = to_descriptor(batch)
+        arr = batch.as_arrow_array()
+        if arr is None:
+            continue
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if desc in out:
+            _send_warning_or_raise(
+                f"Component {desc} was included multiple times. Only the first instance will be used.",
+                depth_to_user_code=3,
+            )
+            continue
+        out[desc] = arr
+    return out
+
+
+def log(
+    entity_path: str | list[object],
+    entity: Any,
+    *extra: Any,
+    static: bool = False,
+    recording: RecordingStream | None = None,
+    strict: bool | None = None,
+) -> None:
+    """Log archetypes or component batches at ``entity_path`` (at the current time, or static)."""
+    rec = recording if recording is not None else get_data_recording()
+    try:
+        if rec is None:
+            return
+        core = rec._core
+        if not core.enabled:
+            return
+        components = collect_components(entity, extra)
+        core.log_row(entity_path_str(entity_path), components, bool(static))
+    except Exception as err:
+        _handle_error("log", err, strict)
+
+
+def _handle_error(context: str, err: Exception, strict: bool | None) -> None:
+    """Raise in strict mode; otherwise warn with the call named (as 0.41's decorator does)."""
+    if strict if strict is not None else strict_mode():
+        raise err
+    saved = getattr(_ctx, "strict_mode", None)
+    _ctx.strict_mode = False
+    try:
+        _send_warning_or_raise(f"{context}: {type(err).__name__}({err})", depth_to_user_code=3)
+    finally:
+        _ctx.strict_mode = saved
+
+
+def log_warning_text(text: str, recording: RecordingStream | None) -> None:
+    """Log a warning as a TextLog on ``__warnings`` (needs the archetypes; best effort)."""
+    from rerun.archetypes import TextLog
+
+    log("__warnings", TextLog(text=text, level="WARN"), recording=recording)
+
+
+@catch_and_log_exceptions()
+def log_file_from_path(
+    file_path: str | Path,
+    *,
+    entity_path_prefix: str | None = None,
+    static: bool = False,
+    recording: RecordingStream | None = None,
+) -> None:
+    """Log a file (.rrd, images, meshes) with the built-in importers."""
+    from ._log_file import log_file
+
+    path = Path(file_path)
+    log_file(
+        path, path.read_bytes(), entity_path_prefix=entity_path_prefix, static=static, recording=recording
+    )
+
+
+@catch_and_log_exceptions()
+def log_file_from_contents(
+    file_path: str | Path,
+    file_contents: bytes,
+    *,
+    entity_path_prefix: str | None = None,
+    static: bool = False,
+    recording: RecordingStream | None = None,
+) -> None:
+    """Log the contents of a file (its path picks the importer and the entity path)."""
+    from ._log_file import log_file
+
+    log_file(
+        Path(file_path),
+        bytes(file_contents),
+        entity_path_prefix=entity_path_prefix,
+        static=static,
+        recording=recording,
+    )
+
+
+def escape_entity_path_part(part: str) -> str:
+    r"""Escape one path part: ``"my image!"`` -> ``"my\ image\!"``."""
+    return escape_part(part)
+
+
+def new_entity_path(entity_path: list[Any]) -> str:
+    """Join unescaped parts (converted with ``str``) into an escaped entity path."""
+    return format_entity_path(str(p) for p in entity_path)
+
+
+__all__ = [
+    "escape_entity_path_part",
+    "log",
+    "log_file_from_contents",
+    "log_file_from_path",
+    "new_entity_path",
+]

@@ -1,0 +1,94 @@
+"""Built-in file importers for ``log_file_from_path`` / ``log_file_from_contents``.
+
+As 0.41's importers do: the entity path is the file path (under ``entity_path_prefix``) and the
+data is static. Images become ``EncodedImage``, meshes ``Asset3D`` (blob + media type), and an
+.rrd file has its chunks forwarded into this recording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+
+import pyarrow as pa
+
+from rerun_core.types import ComponentDescriptor
+from rerun_core.types.entity_path import format_entity_path, parse_entity_path
+
+from ._recording_stream import RecordingStream, get_data_recording
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MESH_TYPES = {
+    ".obj": "model/obj",
+    ".stl": "model/stl",
+    ".glb": "model/gltf-binary",
+    ".gltf": "model/gltf+json",
+}
+_BLOB_TYPE = pa.list_(pa.field("item", pa.uint8(), nullable=False))
+
+
+def file_entity_path(path: PurePath, prefix: str | None) -> str:
+    parts = [p for p in path.parts if p not in ("/", "", ".")]
+    head = list(parse_entity_path(prefix)) if prefix else []
+    return format_entity_path([*head, *parts])
+
+
+def _blob_components(archetype: str, data: bytes, media_type: str) -> dict[ComponentDescriptor, pa.Array]:
+    values = pa.py_buffer(data)
+    flat = pa.Array.from_buffers(pa.uint8(), len(data), [None, values])
+    blob = pa.ListArray.from_arrays(pa.array([0, len(data)], pa.int32()), flat, type=_BLOB_TYPE)
+    return {
+        ComponentDescriptor(
+            f"{archetype}:blob", f"rerun.archetypes.{archetype}", "rerun.components.Blob"
+        ): blob,
+        ComponentDescriptor(
+            f"{archetype}:media_type", f"rerun.archetypes.{archetype}", "rerun.components.MediaType"
+        ): pa.array([media_type], pa.utf8()),
+    }
+
+
+def log_file(
+    path: Path,
+    contents: bytes,
+    *,
+    entity_path_prefix: str | None,
+    static: bool,
+    recording: RecordingStream | None,
+) -> None:
+    """Import one file into the recording; raises ValueError for an unsupported file type."""
+    rec = get_data_recording(recording)
+    if rec is None or not rec.is_enabled():
+        return
+    ext = path.suffix.lower()
+    core = rec._core
+    if ext in IMAGE_TYPES:
+        comps = _blob_components("EncodedImage", contents, IMAGE_TYPES[ext])
+    elif ext in MESH_TYPES:
+        comps = _blob_components("Asset3D", contents, MESH_TYPES[ext])
+    elif ext in (".rrd", ".rbl"):
+        _forward_rrd(contents, entity_path_prefix, rec)
+        return
+    else:
+        supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, ".rrd"]))
+        raise ValueError(f"no importer for {path.name!r} (supported: {supported})")
+    core.log_row(file_entity_path(path, entity_path_prefix), comps, True)
+
+
+def _forward_rrd(contents: bytes, prefix: str | None, rec: RecordingStream) -> None:
+    from rerun_core.store.rrd import read_messages
+
+    from rerun_core.store.chunk import Chunk
+    from rerun_core.store.messages import ArrowMsg, StoreKind
+
+    core = rec._core
+    core.batcher.flush()
+    head = list(parse_entity_path(prefix)) if prefix else []
+    for msg in read_messages(contents):
+        if not isinstance(msg, ArrowMsg) or msg.store_id.kind != StoreKind.RECORDING:
+            continue
+        chunk = msg.chunk
+        if head:
+            path = format_entity_path([*head, *chunk.entity_path.parts])
+            meta = dict(chunk.batch.schema.metadata or {})
+            meta[b"rerun:entity_path"] = path.encode()
+            chunk = Chunk(chunk.batch.replace_schema_metadata(meta))
+        core.send_chunk(chunk)

@@ -1,0 +1,287 @@
+"""The engine behind a RecordingStream: time state, batcher and sinks.
+
+Kept separate from the public class so that the batcher's callback does not keep the user's
+``RecordingStream`` alive: dropping the last handle finalizes its files promptly.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import os
+import sys
+import threading
+import time
+import weakref
+from typing import Any
+
+import pyarrow as pa
+
+from rerun_core.store.chunk import Chunk
+from rerun_core.store.messages import (
+    ArrowMsg,
+    LogMsg,
+    SetStoreInfo,
+    StoreId,
+    StoreInfo,
+    StoreKind,
+    StoreSource,
+    StoreSourceKind,
+)
+from rerun_core.types import ComponentDescriptor, TimeType, new_tuid
+
+from ._batcher import Batcher, ChunkBatcherConfig, TimelineKey
+from ._sink_types import BufferedSink, LogSink
+
+PROPERTIES_PATH = "/__properties"
+RECORDING_INFO = "rerun.archetypes.RecordingInfo"
+START_TIME = ComponentDescriptor("RecordingInfo:start_time", RECORDING_INFO, "rerun.components.Timestamp")
+RECORDING_NAME = ComponentDescriptor("RecordingInfo:name", RECORDING_INFO, "rerun.components.Name")
+
+_LOG_TIME_KEY: TimelineKey = (("log_time", TimeType.TIMESTAMP),)
+_LOG_TICK_KEY: TimelineKey = (("log_tick", TimeType.SEQUENCE),)
+
+
+def _python_source() -> StoreSource:
+    v = sys.version_info
+    suffix = "" if v.releaselevel == "final" else f"{v.releaselevel[0]}{v.serial}"
+    extra = bytes([v.major, v.minor, v.micro]) + suffix.encode()
+    return StoreSource(StoreSourceKind.PYTHON_SDK, extra)
+
+
+def env_flag(name: str) -> bool | None:
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    val = raw.strip().lower()
+    if val in ("1", "true", "on", "yes"):
+        return True
+    if val in ("0", "false", "off", "no"):
+        return False
+    return None
+
+
+class _Times(threading.local):
+    """This thread's cursor: timeline key (names + types) and the matching values."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.key: TimelineKey = ()
+        self.values: list[int] = []
+
+
+class RecordingCore:
+    """State shared by every handle (copy) of one recording."""
+
+    def __init__(
+        self,
+        application_id: str,
+        recording_id: str,
+        *,
+        enabled: bool,
+        batcher_config: ChunkBatcherConfig | None,
+        kind: StoreKind = StoreKind.RECORDING,
+    ) -> None:
+        self.store_id = StoreId(kind, recording_id, application_id)
+        self.store_info = StoreInfo(self.store_id, _python_source())
+        self.enabled = enabled
+        self.pid = os.getpid()
+        self._sink_lock = threading.RLock()
+        self.buffer: BufferedSink | None = BufferedSink()
+        self.sinks: list[LogSink] = [self.buffer]
+        self.times = _Times()
+        self.log_time_enabled = env_flag("RERUN_LOG_TIME") is not False
+        self.log_tick_enabled = env_flag("RERUN_LOG_TICK") is True
+        self._tick = itertools.count()
+        self._auto_key: TimelineKey = ()
+        self._update_auto_key()
+        self.batcher = Batcher(batcher_config or ChunkBatcherConfig(), self.send_chunk)
+        self.closed = False
+        self.handles = 0
+        _LIVE.add(self)
+        self.send(SetStoreInfo(new_tuid(), self.store_info))
+
+    # --- time -----------------------------------------------------------------------------
+
+    def _update_auto_key(self) -> None:
+        key: TimelineKey = ()
+        if self.log_tick_enabled:
+            key += _LOG_TICK_KEY
+        if self.log_time_enabled:
+            key += _LOG_TIME_KEY
+        self._auto_key = key
+
+    def set_log_flags(self, *, log_time: bool | None = None, log_tick: bool | None = None) -> None:
+        if log_time is not None:
+            self.log_time_enabled = bool(log_time)
+        if log_tick is not None:
+            self.log_tick_enabled = bool(log_tick)
+        self._update_auto_key()
+
+    def set_time(self, timeline: str, typ: TimeType, value: int) -> None:
+        t = self.times
+        i = t.index.get(timeline)
+        if i is not None and t.key[i][1] is typ:
+            t.values[i] = value
+            return
+        if i is not None:
+            self.disable_timeline(timeline)
+        t.index[timeline] = len(t.values)
+        t.key = (*t.key, (timeline, typ))
+        t.values.append(value)
+
+    def disable_timeline(self, timeline: str) -> None:
+        t = self.times
+        i = t.index.get(timeline)
+        if i is None:
+            return
+        key = t.key[:i] + t.key[i + 1 :]
+        values = t.values[:i] + t.values[i + 1 :]
+        t.key, t.values = key, values
+        t.index = {name: j for j, (name, _) in enumerate(key)}
+
+    def reset_time(self) -> None:
+        t = self.times
+        t.index, t.key, t.values = {}, (), []
+
+    def current_times(self) -> dict[str, tuple[TimeType, int]]:
+        t = self.times
+        return {name: (typ, v) for (name, typ), v in zip(t.key, t.values, strict=True)}
+
+    # --- rows -----------------------------------------------------------------------------
+
+    def log_row(self, entity: str, components: dict[ComponentDescriptor, pa.Array], static: bool) -> None:
+        """Stamp one row with this thread's time (plus log_time/log_tick) and batch it."""
+        nbytes = 0
+        for arr in components.values():
+            nbytes += arr.nbytes
+        if static:
+            self.batcher.push(entity, None, (), components, nbytes)
+            return
+        t = self.times
+        auto = self._auto_key
+        if not auto:
+            self.batcher.push(entity, t.key, t.values, components, nbytes)
+            return
+        values = list(t.values)
+        if self.log_tick_enabled:
+            values.append(next(self._tick))
+        if self.log_time_enabled:
+            values.append(time.time_ns())
+        self.batcher.push(entity, t.key + auto, values, components, nbytes)
+
+    def send_static_now(self, entity: str, components: dict[ComponentDescriptor, pa.Array]) -> None:
+        self.log_row(entity, components, static=True)
+
+    # --- sinks ----------------------------------------------------------------------------
+
+    def send(self, msg: LogMsg) -> None:
+        with self._sink_lock:
+            for sink in self.sinks:
+                sink.send(msg)
+
+    def send_chunk(self, chunk: Chunk) -> None:
+        self.send(ArrowMsg(self.store_id, chunk))
+
+    def set_sinks(self, sinks: list[LogSink]) -> None:
+        """Replace the sinks. Messages buffered while no sink was set go to the new ones."""
+        with self._sink_lock:
+            if self.buffer is None:
+                self.batcher.flush()  # data logged before the switch belongs to the old sinks
+            old = self.sinks
+            replay = self.buffer.drain() if self.buffer is not None else []
+            if sinks:
+                self.buffer = None
+                self.sinks = list(sinks)
+            else:
+                self.buffer = BufferedSink()
+                self.sinks = [self.buffer]
+            for sink in old:
+                if sink not in self.sinks and sink is not self.buffer:
+                    _close_quietly(sink)
+            self._replay(replay)
+
+    def add_sink(self, sink: LogSink) -> None:
+        """Tee one more sink in; it receives everything buffered before any sink was set."""
+        with self._sink_lock:
+            replay = self.buffer.drain() if self.buffer is not None else []
+            if self.buffer is not None:
+                self.sinks = [s for s in self.sinks if s is not self.buffer]
+                self.buffer = None
+            self.sinks.append(sink)
+            if replay:
+                for msg in replay:
+                    sink.send(msg)
+            else:
+                sink.send(SetStoreInfo(new_tuid(), self.store_info))
+
+    def _replay(self, replay: list[LogMsg]) -> None:
+        infos = [m for m in replay if isinstance(m, SetStoreInfo)]
+        rest = [m for m in replay if not isinstance(m, SetStoreInfo)]
+        for msg in [*infos, SetStoreInfo(new_tuid(), self.store_info), *rest]:
+            self.send(msg)
+
+    def flush(self) -> None:
+        if os.getpid() != self.pid:
+            return
+        self.batcher.flush()
+        with self._sink_lock:
+            for sink in self.sinks:
+                sink.flush()
+
+    def finalize_files(self) -> None:
+        """Close file-like sinks (footer written) and fall back to buffering if none remain."""
+        from ._sink_types import _WriterSink
+
+        with self._sink_lock:
+            self.flush()
+            keep = [s for s in self.sinks if not isinstance(s, _WriterSink)]
+            for s in self.sinks:
+                if isinstance(s, _WriterSink):
+                    _close_quietly(s)
+            if not keep:
+                self.buffer = BufferedSink()
+                keep = [self.buffer]
+            self.sinks = keep
+
+    def shutdown(self) -> None:
+        """Flush everything and close the sinks (atexit, or when the last handle goes)."""
+        if self.closed or os.getpid() != self.pid:
+            return
+        self.closed = True
+        try:
+            self.batcher.close()
+        finally:
+            with self._sink_lock:
+                for sink in self.sinks:
+                    _close_quietly(sink)
+
+
+def _close_quietly(sink: Any) -> None:
+    try:
+        sink.flush()
+        sink.close()
+    except Exception as err:
+        print(f"rerun: failed to close {sink!r}: {err}", file=sys.stderr)
+
+
+_LIVE: weakref.WeakSet[RecordingCore] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all_at_exit() -> None:
+    for core in list(_LIVE):
+        core.shutdown()
+
+
+def _after_fork_in_child() -> None:
+    # The child keeps logging into memory; the parent's files stay the parent's.
+    for core in list(_LIVE):
+        core._sink_lock = threading.RLock()
+        core.pid = os.getpid()
+        core.buffer = BufferedSink()
+        core.sinks = [core.buffer]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -1,0 +1,216 @@
+"""Where a recording's messages go. A sink has ``send(msg)``, ``flush()`` and ``close()``.
+
+Kept apart from ``rerun.sinks`` (the public functions) so the recording stream can import the
+classes without a cycle. File sinks remember the process that opened them: after a fork the
+child never writes to (or finalizes) the parent's file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from rerun_core.store.messages import ArrowMsg, LogMsg, SetStoreInfo
+
+from ._errors import not_available
+
+
+class LogSink(Protocol):
+    def send(self, msg: LogMsg) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class BufferedSink:
+    """Keeps messages in memory: the default sink, and the backing of ``memory_recording``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.msgs: list[LogMsg] = []
+
+    def send(self, msg: LogMsg) -> None:
+        with self._lock:
+            self.msgs.append(msg)
+
+    def drain(self) -> list[LogMsg]:
+        with self._lock:
+            out, self.msgs = self.msgs, []
+        return out
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __len__(self) -> int:
+        return len(self.msgs)
+
+
+class MemorySink(BufferedSink):
+    """The sink of ``memory_recording()``: messages kept until drained."""
+
+
+def _open_writer(target: Any, write_footer: bool) -> Any:
+    from rerun_core.store.rrd import RrdWriter
+
+    try:
+        return RrdWriter(target, write_footer=write_footer)
+    except TypeError:  # a writer without the footer switch
+        return RrdWriter(target)
+
+
+class _WriterSink:
+    """Encodes messages with the .rrd codec into a path or binary stream; fork-safe."""
+
+    def __init__(self, target: Any, *, write_footer: bool = True) -> None:
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._writer: Any = _open_writer(target, write_footer)
+        self._closed = False
+
+    def _usable(self) -> bool:
+        return not self._closed and os.getpid() == self._pid
+
+    def send(self, msg: LogMsg) -> None:
+        with self._lock:
+            if self._usable():
+                self._writer.write(msg)
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._usable():
+                self._writer.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._usable():
+                self._closed = True
+                self._writer.close()
+
+
+class FileSink(_WriterSink):
+    """Save the recording to an .rrd file (overwritten), with footer unless ``write_footer=False``."""
+
+    def __init__(self, path: str | os.PathLike[str], *, write_footer: bool = True) -> None:
+        self.path = Path(path)
+        super().__init__(self.path, write_footer=write_footer)
+
+    def __repr__(self) -> str:
+        return f"FileSink({str(self.path)!r})"
+
+
+class StdoutSink(_WriterSink):
+    """Stream the recording to stdout (pipe it into ``rerun -``)."""
+
+    def __init__(self, *, write_footer: bool = True) -> None:
+        super().__init__(_StdoutTarget(), write_footer=write_footer)
+
+
+class _StdoutTarget(io.RawIOBase):
+    """Writes to whatever ``sys.stdout`` is at write time (pytest swaps it)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        out: IO[bytes] = getattr(sys.stdout, "buffer", None) or sys.__stdout__.buffer  # type: ignore[union-attr]
+        out.write(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        out = getattr(sys.stdout, "buffer", None)
+        if out is not None:
+            out.flush()
+
+
+class BinaryStreamSink(_WriterSink):
+    """Encodes into memory; ``read()`` hands out the bytes produced since the last read."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        super().__init__(_ByteSinkTarget(self._buf), write_footer=False)
+
+    def read(self) -> bytes:
+        with self._lock:
+            out = bytes(self._buf)
+            del self._buf[:]
+        return out
+
+
+class _ByteSinkTarget(io.RawIOBase):
+    def __init__(self, buf: bytearray) -> None:
+        self._buf = buf
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._buf += data
+        return len(data)
+
+
+class StoreSink:
+    """Insert into a ``rerun_core.store`` StoreHub (notebook viewer, gRPC server).
+
+    Duck-typed on the hub so that it works with the hub's evolving API: it needs one of
+    ``hub.insert_msg(msg)``, or ``hub.store(store_id)`` / ``hub.get_or_create(store_id)``
+    returning something with ``insert(chunk)``.
+    """
+
+    def __init__(self, hub: Any) -> None:
+        self.hub = hub
+
+    def send(self, msg: LogMsg) -> None:
+        hub = self.hub
+        handler = getattr(hub, "insert_msg", None) or getattr(hub, "handle_msg", None)
+        if handler is not None:
+            handler(msg)
+            return
+        if isinstance(msg, SetStoreInfo):
+            setter = getattr(hub, "set_store_info", None)
+            if setter is not None:
+                setter(msg.info)
+            else:
+                self._store(msg.store_id)
+        elif isinstance(msg, ArrowMsg):
+            self._store(msg.store_id).insert(msg.chunk)
+
+    def _store(self, store_id: Any) -> Any:
+        for name in ("get_or_create", "store", "get_or_create_store"):
+            fn = getattr(self.hub, name, None)
+            if fn is not None:
+                return fn(store_id)
+        raise TypeError(f"{type(self.hub).__name__} does not look like a StoreHub")
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class GrpcSink:
+    """Stream to a Rerun gRPC server (``rerun+http://127.0.0.1:9876/proxy``). Not available yet."""
+
+    def __init__(self, url: str | None = None) -> None:
+        raise not_available("GrpcSink (streaming to a viewer over gRPC)")
+
+
+class GrpcServerSink:
+    """Host a gRPC server that viewers connect to. Not available yet."""
+
+    def __init__(
+        self,
+        bind_ip: str = "0.0.0.0",
+        port: int = 9876,
+        *,
+        server_memory_limit: str = "1GiB",
+        newest_first: bool = False,
+        cors_allow_origin: list[str] | None = None,
+    ) -> None:
+        raise not_available("GrpcServerSink (serving a recording over gRPC)")

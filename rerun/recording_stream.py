@@ -1,0 +1,35 @@
+"""rerun-sdk 0.41's public module name for recording streams."""
+
+from ._batcher import ChunkBatcherConfig
+from ._recording_stream import (
+    BinaryStream,
+    RecordingStream,
+    binary_stream,
+    get_application_id,
+    get_data_recording,
+    get_global_data_recording,
+    get_recording_id,
+    get_thread_local_data_recording,
+    is_enabled,
+    recording_stream_generator_ctx,
+    set_global_data_recording,
+    set_thread_local_data_recording,
+    thread_local_stream,
+)
+
+__all__ = [
+    "BinaryStream",
+    "ChunkBatcherConfig",
+    "RecordingStream",
+    "binary_stream",
+    "get_application_id",
+    "get_data_recording",
+    "get_global_data_recording",
+    "get_recording_id",
+    "get_thread_local_data_recording",
+    "is_enabled",
+    "recording_stream_generator_ctx",
+    "set_global_data_recording",
+    "set_thread_local_data_recording",
+    "thread_local_stream",
+]

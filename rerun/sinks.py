@@ -1,0 +1,184 @@
+"""Sinks: where a recording's data goes (files, stdout, memory, stores; gRPC later).
+
+``set_sinks`` replaces a recording's sinks; data logged while no sink was attached is kept in
+memory and delivered to the first sinks attached.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+from ._errors import not_available
+from ._recording_stream import RecordingStream, get_data_recording
+from ._sink_types import (
+    BinaryStreamSink,
+    BufferedSink,
+    FileSink,
+    GrpcServerSink,
+    GrpcSink,
+    LogSink,
+    MemorySink,
+    StdoutSink,
+    StoreSink,
+)
+
+LogSinkLike = FileSink | GrpcSink | GrpcServerSink | StdoutSink | MemorySink | StoreSink | BinaryStreamSink
+
+
+def is_recording_enabled(recording: RecordingStream | None) -> bool:
+    rec = get_data_recording(recording)
+    return rec is not None and rec.is_enabled()
+
+
+def _target(recording: RecordingStream | None, what: str) -> RecordingStream | None:
+    rec = get_data_recording(recording)
+    if rec is None:
+        import logging
+
+        logging.warning(
+            f"Rerun is disabled - {what}() call ignored. You must call rerun.init before {what}()."
+        )
+        return None
+    return rec if rec.is_enabled() else None
+
+
+def _send_blueprint_if_any(default_blueprint: Any, rec: RecordingStream) -> None:
+    if default_blueprint is not None:
+        send_blueprint(default_blueprint, make_active=False, make_default=True, recording=rec)
+
+
+def set_sinks(*sinks: Any, default_blueprint: Any = None, recording: RecordingStream | None = None) -> None:
+    """Stream to several sinks at once (replacing the current ones)."""
+    rec = _target(recording, "set_sinks")
+    if rec is None:
+        return
+    seen: set[Any] = set()
+    for s in sinks:
+        key = str(s.path.resolve()) if isinstance(s, FileSink) else id(s)
+        if key in seen:
+            raise ValueError(f"duplicate sink: {s!r}")
+        seen.add(key)
+        if not callable(getattr(s, "send", None)):
+            raise TypeError(f"set_sinks: {type(s).__name__} is not a sink (needs send/flush/close)")
+    rec._set_sinks(list(sinks))
+    _send_blueprint_if_any(default_blueprint, rec)
+
+
+def save(
+    path: str | pathlib.Path,
+    default_blueprint: Any = None,
+    recording: RecordingStream | None = None,
+    *,
+    write_footer: bool = True,
+) -> None:
+    """Stream all log data to an .rrd file (call before logging; earlier data is included)."""
+    rec = _target(recording, "save")
+    if rec is None:
+        return
+    rec._set_sinks([FileSink(path, write_footer=write_footer)])
+    _send_blueprint_if_any(default_blueprint, rec)
+
+
+def stdout(
+    default_blueprint: Any = None, recording: RecordingStream | None = None, *, write_footer: bool = True
+) -> None:
+    """Stream all log data to stdout, e.g. ``python script.py | rerun -``."""
+    import sys
+
+    rec = _target(recording, "stdout")
+    if rec is None:
+        return
+    if sys.stdout.isatty():
+        import logging
+
+        logging.warning("Rerun: stdout is a terminal; not streaming binary data to it (staying buffered).")
+        return
+    rec._set_sinks([StdoutSink(write_footer=write_footer)])
+    _send_blueprint_if_any(default_blueprint, rec)
+
+
+def disconnect(recording: RecordingStream | None = None) -> None:
+    """Close files and connections; subsequent data is buffered again."""
+    rec = get_data_recording(recording)
+    if rec is not None:
+        rec.disconnect()
+
+
+def connect_grpc(
+    url: str | None = None, *, default_blueprint: Any = None, recording: RecordingStream | None = None
+) -> None:
+    """Connect to a remote viewer over gRPC (not available yet)."""
+    raise not_available("connect_grpc")
+
+
+def serve_grpc(
+    *,
+    grpc_port: int | None = None,
+    default_blueprint: Any = None,
+    recording: RecordingStream | None = None,
+    server_memory_limit: str = "1GiB",
+    newest_first: bool = False,
+    cors_allow_origin: list[str] | None = None,
+) -> str:
+    """Host a gRPC server for viewers to connect to (not available yet)."""
+    raise not_available("serve_grpc")
+
+
+def serve_web_viewer(
+    *, web_port: int | None = None, open_browser: bool = True, connect_to: str | None = None
+) -> None:
+    """Serve the web viewer over HTTP (not available yet)."""
+    raise not_available("serve_web_viewer")
+
+
+def send_blueprint(
+    blueprint: Any,
+    *,
+    make_active: bool = True,
+    make_default: bool = True,
+    recording: RecordingStream | None = None,
+) -> None:
+    """Send a blueprint to the recording's sinks (not available yet)."""
+    raise not_available("send_blueprint")
+
+
+def spawn(
+    *,
+    port: int = 9876,
+    connect: bool = True,
+    memory_limit: str = "75%",
+    server_memory_limit: str = "1GiB",
+    hide_welcome_screen: bool = False,
+    detach_process: bool = True,
+    executable_name: str = "rerun",
+    executable_path: str | None = None,
+    default_blueprint: Any = None,
+    recording: RecordingStream | None = None,
+) -> None:
+    """Spawn a viewer and connect to it (not available yet)."""
+    raise not_available("spawn")
+
+
+__all__ = [
+    "BinaryStreamSink",
+    "BufferedSink",
+    "FileSink",
+    "GrpcServerSink",
+    "GrpcSink",
+    "LogSink",
+    "LogSinkLike",
+    "MemorySink",
+    "StdoutSink",
+    "StoreSink",
+    "connect_grpc",
+    "disconnect",
+    "is_recording_enabled",
+    "save",
+    "send_blueprint",
+    "serve_grpc",
+    "serve_web_viewer",
+    "set_sinks",
+    "spawn",
+    "stdout",
+]

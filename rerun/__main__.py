@@ -1,0 +1,53 @@
+"""The ``rerun`` console script: ``rerun rrd ...`` tools, ``rerun analytics``, else the viewer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _viewer_parser() -> argparse.ArgumentParser:
+    from rerun.cli.viewer import add_viewer_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="rerun",
+        description="Spawn a viewer or gRPC server for Rerun recordings. "
+        "Subcommands: `rerun rrd ...` (inspect, edit, filter .rrd files), `rerun analytics ...`.",
+    )
+    add_viewer_arguments(parser)
+    return parser
+
+
+def _analytics(argv: Sequence[str]) -> int:
+    """We collect no analytics; accept the real CLI's subcommands as no-ops."""
+    known = ("details", "clear", "email", "enable", "disable", "config")
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print("Usage: rerun analytics <" + "|".join(known) + ">  (no-op: nothing is collected)")
+        return 0
+    if argv[0] not in known:
+        print(f"rerun analytics: unknown command {argv[0]!r}", file=sys.stderr)
+        return 2
+    if argv[0] == "config":
+        print('{"analytics_enabled": false}')
+    elif argv[0] == "details":
+        print("This implementation of rerun collects no analytics.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``rerun`` console script. Returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "rrd":
+        from rerun.cli.rrd import main as rrd_main
+
+        return rrd_main(args[1:])
+    if args and args[0] == "analytics":
+        return _analytics(args[1:])
+    from rerun.cli.viewer import run_viewer
+
+    return run_viewer(_viewer_parser().parse_args(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""``rerun rrd optimize``: merge inputs, compact chunks, write to stdout or ``-o FILE``.
+
+Thresholds come from the profile, then the ``RERUN_CHUNK_MAX_*`` environment variables, then
+the flags, in increasing priority, as in the real CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+
+from .common import EXIT_OK, CliError, Progress, format_bytes, iter_messages, parse_size
+from .compact import CompactionConfig, compact
+from .recordings import Recordings
+from .rrd_edit import write_messages
+
+
+def _env_int(name: str) -> int | None:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse_size(raw) if name.endswith("BYTES") else int(raw.replace("_", ""))
+    except ValueError as err:
+        raise CliError(f"invalid {name}={raw!r}: {err}") from err
+
+
+def config_from_args(args: argparse.Namespace) -> CompactionConfig:
+    config = CompactionConfig.for_profile(args.profile)
+    for env, attr in (
+        ("RERUN_CHUNK_MAX_BYTES", "max_bytes"),
+        ("RERUN_CHUNK_MAX_ROWS", "max_rows"),
+        ("RERUN_CHUNK_MAX_ROWS_IF_UNSORTED", "max_rows_if_unsorted"),
+    ):
+        value = _env_int(env)
+        if value is not None:
+            config = replace(config, **{attr: value})
+    if args.max_size is not None:
+        try:
+            config = replace(config, max_bytes=parse_size(args.max_size))
+        except ValueError as err:
+            raise CliError(f"--max-size: {err}") from err
+    if args.max_rows is not None:
+        config = replace(config, max_rows=args.max_rows)
+    if args.max_rows_if_unsorted is not None:
+        config = replace(config, max_rows_if_unsorted=args.max_rows_if_unsorted)
+    if min(config.max_bytes, config.max_rows, config.max_rows_if_unsorted) < 0:
+        raise CliError("compaction thresholds must not be negative")
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    if any(os.path.isdir(p) for p in args.paths):
+        raise CliError("directory inputs (mirror mode) are not supported; pass .rrd files")
+    config = config_from_args(args)
+    progress = Progress("optimize")
+    recordings = Recordings()
+    for _, msg in iter_messages(args.paths, continue_on_error=args.continue_on_error, progress=progress):
+        recordings.add(msg)
+    progress.tick("compacting…")
+    num_out = 0
+
+    def transform(chunks: list) -> list:
+        nonlocal num_out
+        out = compact(chunks, config)
+        num_out += len(out)
+        return out
+
+    write_messages(recordings.messages(transform), args.output)
+    progress.done()
+    if sys.stderr.isatty():
+        sizes = f"max {format_bytes(config.max_bytes)}, {config.max_rows} rows"
+        print(f"optimize: {recordings.num_chunks_in} -> {num_out} chunks ({sizes})", file=sys.stderr)
+    return EXIT_OK

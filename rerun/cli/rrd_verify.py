@@ -1,0 +1,112 @@
+"""``rerun rrd verify``: decode every message, validate every chunk, check the footer.
+
+Prints ``N file(s) verified without error.`` on success, else one line per problem and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import struct
+import sys
+
+import xxhash
+
+from rerun_core.store.chunk import ChunkError
+from rerun_core.store.messages import ArrowMsg
+
+from .common import EXIT_FAILURE, EXIT_OK, CliError, check_source, describe_error, source_label
+
+TRAILER_SIZE = 32
+TRAILER_MAGIC = b"RRF2FOOT"
+FOOTER_XXH32_SEED = 7850921
+
+
+def check_trailer(
+    tail: bytes, size: int, payload_at: int | None = None, data: bytes | None = None
+) -> str | None:
+    """Check an .rrd trailer (the last 32 bytes of a file of ``size`` bytes); None if fine.
+
+    With ``data`` (the whole stream) the footer payload's xxh32 is checked too.
+    """
+    if size < TRAILER_SIZE or tail[20:28] != TRAILER_MAGIC:
+        return "Missing RRD footer / no RRD manifests"
+    offset, length, checksum, _, count = struct.unpack("<QQI8sI", tail)
+    if offset + length > size - TRAILER_SIZE:
+        return f"RRD footer points outside the file (offset {offset}, length {length})"
+    if count == 0:
+        return "RRD footer has no manifests"
+    if data is not None:
+        payload = data[offset : offset + length]
+        if xxhash.xxh32_intdigest(payload, seed=FOOTER_XXH32_SEED) != checksum:
+            return "RRD footer checksum mismatch"
+    return None
+
+
+def _check_file_footer(path: str) -> str | None:
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        if size < TRAILER_SIZE:
+            return check_trailer(b"", size)
+        fh.seek(size - TRAILER_SIZE)
+        tail = fh.read(TRAILER_SIZE)
+        problem = check_trailer(tail, size)
+        if problem is not None:
+            return problem
+        offset, length = struct.unpack_from("<QQ", tail)
+        fh.seek(offset)
+        payload = fh.read(length)
+    checksum = struct.unpack_from("<I", tail, 16)[0]
+    if xxhash.xxh32_intdigest(payload, seed=FOOTER_XXH32_SEED) != checksum:
+        return "RRD footer checksum mismatch"
+    return None
+
+
+def verify_source(source: str, *, check_footers: bool) -> list[str]:
+    """Problems found in one source (empty when it verifies)."""
+    from rerun_core.store.rrd import RrdError, read_messages
+
+    problems: list[str] = []
+    data: bytes | None = None
+    try:
+        check_source(source)
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        num_messages = 0
+        for msg in read_messages(data if data is not None else source):
+            num_messages += 1
+            if isinstance(msg, ArrowMsg):
+                try:
+                    msg.chunk.validate()
+                except ChunkError as err:
+                    problems.append(f"chunk {msg.chunk.id}: {err}")
+        if num_messages == 0:
+            problems.append("no messages (empty stream)")
+    except (RrdError, CliError, OSError) as err:
+        problems.append(describe_error(err))
+        return problems
+    if check_footers and not source.startswith(("http://", "https://")):
+        if data is not None:
+            problem = check_trailer(data[-TRAILER_SIZE:], len(data), data=data)
+        else:
+            problem = _check_file_footer(source)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def run(args: argparse.Namespace) -> int:
+    sources = args.paths or ["-"]
+    num_errors = 0
+    for source in sources:
+        for problem in verify_source(source, check_footers=args.check_footers):
+            num_errors += 1
+            label = source_label(source)
+            text = problem if problem.startswith(label) else f"{label}: {problem}"
+            print(text, file=sys.stderr)
+    if num_errors:
+        print(f"Error: verification failed with {num_errors} error(s)", file=sys.stderr)
+        return EXIT_FAILURE
+    n = len(sources)
+    print(f"{n} file{'s' if n != 1 else ''} verified without error.", file=sys.stderr)
+    return EXIT_OK

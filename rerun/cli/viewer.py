@@ -1,0 +1,255 @@
+"""The viewer-process half of the ``rerun`` command line: ``rerun [FILE...] [--serve-grpc ...]``.
+
+The flags mirror the real 0.41 CLI so scripts and ``rr.spawn()`` can call us unchanged. One
+viewer process per port: it hosts the gRPC endpoint (``rerun_core.server``), keeps what arrives
+in its store (headless until a window exists), optionally saves it, and stops cleanly on SIGINT
+or SIGTERM. A second ``rerun`` on a busy port hands its files to the running one and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 9876
+DEFAULT_WEB_VIEWER_PORT = 9090
+
+
+def add_viewer_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the viewer flags (same names and defaults as ``rerun --help`` of 0.41)."""
+    parser.add_argument("url_or_paths", nargs="*", metavar="URL_OR_PATHS", help="recordings or URLs")
+    parser.add_argument("--asset", action="append", default=[], metavar="PATH")
+    parser.add_argument(
+        "--bind", default="127.0.0.1", help="bind address (default: 127.0.0.1; 0.0.0.0 or :: for all)"
+    )
+    parser.add_argument("--memory-limit", help="viewer memory limit, e.g. 16GB or 50%%")
+    parser.add_argument("--server-memory-limit", default="1GiB", help="gRPC server buffer limit")
+    parser.add_argument("--newest-first", action="store_true")
+    parser.add_argument("--cors-allow-origin", action="append", default=[])
+    parser.add_argument("--persist-state", action="store_true")
+    parser.add_argument("--port", help=f"port of the local viewer server (default {DEFAULT_PORT}, or auto)")
+    parser.add_argument("--new", action="store_true", help="alias for --port auto")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--save", metavar="SAVE", help="stream incoming log messages to this .rrd file")
+    parser.add_argument("--screenshot-to")
+    parser.add_argument("--serve-web", action="store_true")
+    parser.add_argument("--serve-grpc", action="store_true", help="host a gRPC server, no viewer")
+    parser.add_argument("--connect", nargs="?", const="", default=None, metavar="URL/PORT")
+    parser.add_argument("--expect-data-soon", action="store_true")
+    parser.add_argument("-j", "--threads", type=int, default=-2)
+    parser.add_argument("--version", action="store_true", help="print version and quit")
+    parser.add_argument("--web-viewer", action="store_true")
+    parser.add_argument("--web-viewer-port", type=int, default=DEFAULT_WEB_VIEWER_PORT)
+    parser.add_argument("--hide-welcome-screen", action="store_true")
+    parser.add_argument("--detach-process", action="store_true")
+    parser.add_argument("--headless", action="store_true")
+    parser.add_argument("--window-size")
+    parser.add_argument("--renderer")
+    parser.add_argument("--video-decoder")
+    parser.add_argument("--test-receive", action="store_true")
+
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+_URL_PREFIXES = ("rerun://", "rerun+http://", "rerun+https://")
+
+
+class ViewerError(Exception):
+    """A failure reported as one line on stderr with exit code `code`."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def say(message: str) -> None:
+    print(f"rerun: {message}", file=sys.stderr, flush=True)
+
+
+def run_viewer(args: argparse.Namespace) -> int:
+    """Run the viewer / gRPC server mode. Returns the process exit code."""
+    if args.version:
+        from rerun_core.store.messages import CRATE_VERSION
+
+        print("rerun-cli {}.{}.{} (python)".format(*CRATE_VERSION[:3]))
+        return EXIT_OK
+    try:
+        return _run(args)
+    except ViewerError as err:
+        say(str(err))
+        return err.code
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _port(args: argparse.Namespace) -> int:
+    """The port to listen on; 0 asks the OS for a free one (`--port auto`, `--new`)."""
+    if args.new or args.port == "auto":
+        return 0
+    if args.port is None:
+        return DEFAULT_PORT
+    try:
+        port = int(args.port)
+    except ValueError:
+        raise ViewerError(f"invalid --port {args.port!r}: expected a number or 'auto'", EXIT_USAGE) from None
+    if not 0 <= port <= 65535:
+        raise ViewerError(f"invalid --port {port}: must be within 0..65535", EXIT_USAGE)
+    return port
+
+
+def _limit(text: str | None, flag: str) -> int | None:
+    from rerun_core.server.limits import parse_memory_limit
+
+    try:
+        return parse_memory_limit(text)
+    except ValueError as err:
+        raise ViewerError(f"{flag}: {err}", EXIT_USAGE) from None
+
+
+def _split_inputs(items: list[str]) -> tuple[list[str], list[Path]]:
+    urls = [i for i in items if i.startswith(_URL_PREFIXES)]
+    files = [Path(i) for i in items if not i.startswith(_URL_PREFIXES)]
+    for path in files:
+        if str(path).startswith(("http://", "https://")):
+            raise ViewerError(f"loading {path} over HTTP is not supported here; download it first")
+        if not path.is_file():
+            raise ViewerError(f"no such file: {path}")
+    return urls, files
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rerun_core.server.proxy import port_is_listening
+
+    port = _port(args)
+    server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
+    store_limit = _limit(args.memory_limit, "--memory-limit")
+    urls, files = _split_inputs(list(args.url_or_paths))
+    if args.connect is not None:
+        urls.append(_connect_url(args.connect))
+    if port and not args.serve_grpc and port_is_listening(port):
+        return _hand_over(port, files, urls)
+    from rerun_core.server.process import EndpointProcess
+    from rerun_core.server.proxy import PortInUseError, ProxyServer
+
+    server = ProxyServer(port=port, bind=args.bind, memory_limit=server_limit, newest_first=args.newest_first)
+    endpoint = EndpointProcess(
+        server, keep_store=not args.serve_grpc, store_memory_limit=store_limit, save=args.save
+    )
+    try:
+        endpoint.start()
+    except PortInUseError as err:
+        endpoint.shutdown(grace=0)
+        raise ViewerError(f"{err}. Is another program using port {port}? Pick another with --port.") from None
+    return _serve(endpoint, args, files, urls)
+
+
+def _connect_url(value: str) -> str:
+    from rerun_core.server.urls import DEFAULT_URL, parse_grpc_url
+
+    url = (
+        DEFAULT_URL if value == "" else f"rerun+http://127.0.0.1:{value}/proxy" if value.isdigit() else value
+    )
+    try:
+        parse_grpc_url(url)
+    except ValueError as err:
+        raise ViewerError(f"--connect: {err}", EXIT_USAGE) from None
+    return url
+
+
+def _serve(endpoint: Any, args: argparse.Namespace, files: list[Path], urls: list[str]) -> int:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        for url in urls:
+            endpoint.pull(url)
+        for path in files:
+            n = endpoint.load(_file_messages(path))
+            say(f"loaded {path} ({n} messages)")
+        mode = "serving gRPC only (no viewer)" if args.serve_grpc else "no window available: running headless"
+        say(f"{mode}; listening on {endpoint.url}. Stop with Ctrl-C.")
+        if endpoint.save_path is not None:
+            say(f"saving everything received to {endpoint.save_path}")
+        while not stop.wait(0.5):
+            pass
+    finally:
+        say("shutting down")
+        endpoint.shutdown(grace=1.0)
+        say(endpoint.summary())
+    return EXIT_OK
+
+
+def _hand_over(port: int, files: list[Path], urls: list[str]) -> int:
+    """Another process listens on `port`: give it our files, or just say it is there."""
+    if not _is_rerun_endpoint(port):
+        raise ViewerError(
+            f"port {port} is taken by something that is not a Rerun viewer. Pick another with --port."
+        )
+    if urls:
+        say(f"a Rerun viewer already runs on port {port}; it cannot be told to --connect elsewhere")
+    if not files:
+        say(f"a Rerun viewer is already running on port {port}; nothing to do (use --port for another one)")
+        return EXIT_OK
+    from rerun._grpc import GrpcSink
+
+    sink = GrpcSink(f"rerun+http://127.0.0.1:{port}/proxy")
+    total = 0
+    for path in files:
+        for msg in _file_messages(path):
+            sink.send(msg)
+            total += 1
+    sink.flush(timeout=30)
+    sink.close(timeout=30)
+    if sink.dropped:
+        raise ViewerError(f"could not send {sink.dropped} of {total} messages to the viewer on port {port}")
+    say(f"sent {len(files)} file(s) to the Rerun viewer already running on port {port}")
+    return EXIT_OK
+
+
+def _is_rerun_endpoint(port: int) -> bool:
+    """Whether `port` answers gRPC with a Rerun MessageProxyService."""
+    import grpc
+
+    from rerun_core.server.proxy import SERVICE_NAME
+
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        call = channel.unary_unary(f"/{SERVICE_NAME}/WriteTable")
+        try:
+            call(b"", timeout=3)
+        except grpc.RpcError as err:
+            code = err.code()  # type: ignore[attr-defined]
+            return code not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED) and not (
+                code in (grpc.StatusCode.UNKNOWN, grpc.StatusCode.INTERNAL) and "protocol" in str(err).lower()
+            )
+    return True
+
+
+def _file_messages(path: Path) -> Iterator[Any]:
+    """The log messages a file stands for: an .rrd/.rbl as is, other files via the importers."""
+    if path.suffix.lower() in (".rrd", ".rbl"):
+        from rerun_core.store.rrd import read_messages  # type: ignore[import-not-found]
+
+        try:
+            yield from read_messages(path)
+        except ValueError as err:
+            raise ViewerError(f"cannot read {path}: {err}") from None
+        return
+    yield from _import_file(path)
+
+
+def _import_file(path: Path) -> list[Any]:
+    import rerun as rr
+
+    rec = rr.RecordingStream(application_id=path.name, recording_id=os.urandom(8).hex())
+    mem = rec.memory_recording()
+    try:
+        rec.log_file_from_path(path)
+    except ValueError as err:
+        raise ViewerError(f"cannot load {path}: {err}") from None
+    rec.flush()
+    return list(mem.drain())

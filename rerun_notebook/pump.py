@@ -1,0 +1,251 @@
+"""The frame pump: a rate-limited worker thread that pushes frames to the browser.
+
+Frames are pulled by acknowledgements, as jupyter_rfb does: at most `max_in_flight` frames go
+out beyond the last one the browser acknowledged, and nothing goes out while no view of the
+widget is visible. A cell that logs in a long loop keeps the kernel's main thread busy, so the
+browser's acks cannot be read until it ends; after `stall_timeout` without an ack the pump sends
+one more frame anyway, so such a cell still updates the view at a few frames per second.
+
+JPEG while the picture changes frame after frame, a lossless PNG once it has been still for
+`still_delay` seconds (an isolated change goes straight out as PNG).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from .encoding import EncodedFrame, encode
+
+log = logging.getLogger(__name__)
+
+SendFn = Callable[[dict, list[bytes]], None]
+
+
+class FrameSource(Protocol):
+    """What the pump draws from (the viewer session, or a fake in tests)."""
+
+    def prepare(self, now: float) -> bool:
+        """Apply pending input, playback and new data; True when the picture changed."""
+        ...
+
+    def render(self, *, lowres: bool = False) -> np.ndarray | None:
+        """Draw the current picture as (H, W, 4) uint8, or None when there is nothing to draw."""
+        ...
+
+
+@dataclass
+class PumpStats:
+    sent_frames: int = 0
+    lossless_frames: int = 0
+    acked_frames: int = 0
+    stalled_sends: int = 0
+    bytes_sent: int = 0
+    render_s: float = 0.0
+    encode_s: float = 0.0
+    roundtrip_s: float = 0.0
+    send_times: dict[int, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, float]:
+        n = max(self.sent_frames, 1)
+        return {
+            "sent_frames": self.sent_frames,
+            "lossless_frames": self.lossless_frames,
+            "acked_frames": self.acked_frames,
+            "stalled_sends": self.stalled_sends,
+            "bytes_sent": self.bytes_sent,
+            "render_ms": 1000 * self.render_s / n,
+            "encode_ms": 1000 * self.encode_s / n,
+            "roundtrip_ms": 1000 * self.roundtrip_s / max(self.acked_frames, 1),
+        }
+
+
+class FramePump:
+    """Decides when a frame goes out and how it is encoded; `tick()` is one step of the loop."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        send: SendFn,
+        *,
+        max_in_flight: int = 2,
+        max_fps: float = 30.0,
+        still_delay: float = 0.3,
+        stall_timeout: float = 0.4,
+        idle_poll: float = 0.05,
+        lowres_while_moving: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._source = source
+        self._send = send
+        self.max_in_flight = max_in_flight
+        self.max_fps = max_fps
+        self.still_delay = still_delay
+        self.stall_timeout = stall_timeout
+        self.idle_poll = idle_poll
+        self.lowres_while_moving = lowres_while_moving
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._visible: set[str] = set()
+        self._index = 0  # last frame sent
+        self._acked = 0  # highest frame acknowledged
+        self._last_ack_time = -1e9
+        self._last_send_time = -1e9
+        self._dirty = True
+        self._last_change = -1e9
+        self._prev_change = -1e9
+        self._refine_pending = False  # the last frame sent was lossy or low-res
+        self.stats = PumpStats()
+
+    # --- inputs (any thread) -------------------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        return self._index - self._acked
+
+    @property
+    def visible(self) -> bool:
+        return bool(self._visible)
+
+    def set_visible(self, view_id: str, visible: bool) -> None:
+        """A browser view reports whether it is on screen; frames go out while any one is."""
+        with self._lock:
+            if visible and view_id not in self._visible:
+                self._dirty = True  # a view that (re)appears needs the current picture
+            if visible:
+                self._visible.add(view_id)
+            else:
+                self._visible.discard(view_id)
+        self.wake()
+
+    def ack(self, index: int, now: float | None = None) -> None:
+        with self._lock:
+            if index > self._acked:
+                now = self._clock() if now is None else now
+                for i in range(self._acked + 1, index + 1):
+                    sent = self.stats.send_times.pop(i, None)
+                    if sent is not None:
+                        self.stats.roundtrip_s += now - sent
+                        self.stats.acked_frames += 1
+                self._acked = min(index, self._index)
+                self._last_ack_time = now
+        self.wake()
+
+    def request(self) -> None:
+        """Something changed (new data, a resize): draw at the next slot."""
+        with self._lock:
+            self._dirty = True
+        self.wake()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # --- the loop --------------------------------------------------------------------------
+
+    def _can_send(self, now: float) -> tuple[bool, bool]:
+        """(may send now, is this a stall-override send)."""
+        if now - self._last_send_time < 1.0 / self.max_fps:
+            return False, False
+        if self.in_flight < self.max_in_flight:
+            return True, False
+        quiet_since = max(self._last_ack_time, self._last_send_time)
+        return now - quiet_since >= self.stall_timeout, True
+
+    def tick(self, now: float | None = None) -> bool:
+        """One step: let the source catch up, then maybe render, encode and send. True if sent."""
+        now = self._clock() if now is None else now
+        changed = self._source.prepare(now)
+        with self._lock:
+            if changed:
+                self._dirty = True
+                if self._visible:  # changes while hidden are not motion the viewer saw
+                    self._prev_change, self._last_change = self._last_change, now
+            if not self._visible:
+                return False
+            ok, stalled = self._can_send(now)
+            if not ok:
+                return False
+            if self._dirty:
+                streaming = self._last_change - self._prev_change < self.still_delay
+                lossless = not (streaming and now - self._last_change < self.still_delay)
+            elif self._refine_pending and now - self._last_change >= self.still_delay:
+                lossless = True
+            else:
+                return False
+            self._dirty = False
+        return self._draw_and_send(now, lossless=lossless, stalled=stalled)
+
+    def _draw_and_send(self, now: float, *, lossless: bool, stalled: bool) -> bool:
+        lowres = self.lowres_while_moving and not lossless
+        t0 = time.perf_counter()
+        array = self._source.render(lowres=lowres)
+        t1 = time.perf_counter()
+        if array is None:
+            return False
+        frame = encode(array, lossless=lossless)
+        t2 = time.perf_counter()
+        with self._lock:
+            self._index += 1
+            index = self._index
+            self._last_send_time = now
+            self._refine_pending = not lossless or lowres
+            st = self.stats
+            st.sent_frames += 1
+            st.lossless_frames += int(lossless)
+            st.stalled_sends += int(stalled)
+            st.bytes_sent += len(frame.data)
+            st.render_s += t1 - t0
+            st.encode_s += t2 - t1
+            st.send_times[index] = now
+            if len(st.send_times) > 64:
+                st.send_times.pop(next(iter(st.send_times)))
+        self._send(frame_message(frame, index), [frame.data])
+        return True
+
+    def _next_timeout(self) -> float:
+        with self._lock:
+            busy = self._dirty or self._refine_pending
+        return min(self.idle_poll, 1.0 / self.max_fps) if busy else self.idle_poll
+
+    def _run(self) -> None:
+        while not self._closed:
+            try:
+                self.tick()
+            except Exception:  # a broken frame must not kill the widget's pump for good
+                log.exception("rerun notebook: drawing a frame failed")
+                time.sleep(0.5)
+            self._wake.wait(self._next_timeout())
+            self._wake.clear()
+
+    def start(self) -> None:
+        if self._thread is None and not self._closed:
+            self._thread = threading.Thread(target=self._run, name="rerun-frame-pump", daemon=True)
+            self._thread.start()
+
+    def close(self, timeout: float = 2.0) -> None:
+        self._closed = True
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+
+def frame_message(frame: EncodedFrame, index: int) -> dict:
+    """The JSON half of a frame message; the encoded bytes travel as its one binary buffer."""
+    return {
+        "type": "frame",
+        "index": index,
+        "mime": frame.mime,
+        "width": frame.width,
+        "height": frame.height,
+        "timestamp": time.time(),
+    }

@@ -1,0 +1,383 @@
+"""One widget's viewer session: the renderer for the active recording, time, selection, panels.
+
+The session is the frame pump's source. Every call into the renderer holds one lock, so input
+handled on the kernel's main thread and frames drawn on the pump's thread never overlap.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import panels
+from .timectrl import TimeControl
+
+log = logging.getLogger(__name__)
+
+AppFactory = Callable[[Any, int, int], Any]
+
+NO_DRIVER_MESSAGE = (
+    "The Rerun notebook viewer found no GPU adapter: wgpu needs a Vulkan (or OpenGL) driver, "
+    "and none is installed. On Debian/Ubuntu install Mesa's drivers, which include a CPU "
+    "renderer: `sudo apt install mesa-vulkan-drivers` (Fedora: `sudo dnf install "
+    "mesa-vulkan-drivers`), or your GPU vendor's Vulkan driver; then restart the kernel."
+)
+
+
+def default_app_factory(store: Any, width: int, height: int) -> Any:
+    from rerun_core.viewer import ViewerApp  # type: ignore[attr-defined,unused-ignore]  # lazy: only the viewer layer imports pygfx/wgpu
+
+    return ViewerApp(store, width, height)
+
+
+def describe_app_error(exc: BaseException) -> str:
+    """A message for the cell instead of a traceback; a missing driver says what to install."""
+    text = f"{type(exc).__name__}: {exc}"
+    lowered = text.lower()
+    if any(k in lowered for k in ("adapter", "vulkan", "no backend", "driver", "icd")):
+        return NO_DRIVER_MESSAGE + f"\n\n(wgpu said: {text})"
+    if isinstance(exc, ImportError):
+        return f"The Rerun notebook viewer could not load its renderer ({text}). Install `rerun-notebook-native[viewer]`."
+    return f"The Rerun notebook viewer could not start its renderer: {text}"
+
+
+class ViewerSession:
+    """Owns the renderer for the active recording and everything the panels show."""
+
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        *,
+        app_factory: AppFactory | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._factory = app_factory or default_app_factory
+        self._on_change = on_change or (lambda: None)
+        self.size = (max(1, int(width)), max(1, int(height)))
+        self.stores: dict[str, Any] = {}
+        self.app_ids: dict[str, str] = {}
+        self._subs: dict[str, Any] = {}
+        self.active: str | None = None
+        self.app: Any = None
+        self.error: str | None = None
+        self.time = TimeControl()
+        self.hidden: set[str] = set()
+        self.selection: list[dict[str, Any]] = []
+        self.panel_states: dict[str, str] = {}
+        self._data_dirty = True
+        self._force = True
+        self._events: list[dict[str, Any]] = []
+        self._state_json = ""
+        self.state_version = 0
+        self._tree: list[dict[str, Any]] = []
+        self._app_time: tuple[str | None, int | None] = (None, None)
+        self.closed = False
+
+    # --- recordings -------------------------------------------------------------------------
+
+    def add_store(
+        self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
+    ) -> None:
+        with self._lock:
+            if recording_id not in self.stores:
+                self.stores[recording_id] = store
+                self.app_ids[recording_id] = application_id
+                try:
+                    self._subs[recording_id] = store.subscribe(self._store_changed)
+                except Exception:
+                    log.debug("store has no subscribe(); relying on polling", exc_info=True)
+            if make_active or self.active is None:
+                self.set_active(recording_id)
+
+    def set_active(self, recording_id: str) -> None:
+        with self._lock:
+            if recording_id not in self.stores:
+                known = ", ".join(sorted(self.stores)) or "none"
+                raise ValueError(f"unknown recording id {recording_id!r} (this viewer has: {known})")
+            if recording_id == self.active and (self.app is not None or self.error):
+                return
+            self.active = recording_id
+            self._drop_app()
+            self._app_time = (None, None)
+            self.time = TimeControl()
+            self.selection = []
+            self.error = None
+            try:
+                self.app = self._factory(self.stores[recording_id], *self.size)
+            except Exception as exc:  # no driver, no renderer: a message, not a traceback
+                log.debug("creating the renderer failed", exc_info=True)
+                self.error = describe_app_error(exc)
+            self._data_dirty = self._force = True
+            self._events.append({"type": "recording_open", "source": "kernel", "version": None})
+        self._on_change()
+
+    def _store_changed(self, *_args: Any) -> None:
+        self._data_dirty = True
+        self._on_change()
+
+    @property
+    def store(self) -> Any:
+        return self.stores.get(self.active or "")
+
+    # --- input from the browser ---------------------------------------------------------------
+
+    def set_size(self, width: int, height: int) -> None:
+        size = (max(16, int(width)), max(16, int(height)))
+        with self._lock:
+            if size == self.size:
+                return
+            self.size = size
+            if self.app is not None:
+                self.app.set_size(*size)
+            self._force = True
+
+    def handle_input(self, event: dict[str, Any]) -> None:
+        """Pointer, wheel and key events in jupyter_rfb's shape, straight to the renderer."""
+        with self._lock:
+            if self.app is not None:
+                self.app.handle_event(event)
+
+    def reset_camera(self) -> None:
+        with self._lock:
+            if self.app is not None:
+                self.app.reset_camera()
+                self._force = True
+
+    def pick(self, x: float, y: float) -> dict[str, Any] | None:
+        with self._lock:
+            if self.app is None:
+                return None
+            try:
+                return panels.pick_info(self.app.pick(x, y))
+            except Exception:
+                log.debug("pick failed", exc_info=True)
+                return None
+
+    def click(self, x: float, y: float) -> None:
+        """Select what is under the pointer (or clear the selection), firing selection_change."""
+        info = self.pick(x, y)
+        items = []
+        if info is not None:
+            items.append(
+                {
+                    "type": "entity",
+                    "entity_path": info["entity_path"],
+                    "instance_id": info["instance"],
+                    "view_name": info.get("view"),
+                    "position": info.get("position"),
+                }
+            )
+        self.set_selection(items)
+
+    def set_selection(self, items: list[dict[str, Any]]) -> None:
+        with self._lock:
+            if items == self.selection:
+                return
+            self.selection = items
+            self._events.append({"type": "selection_change", "items": items})
+            self._force = True
+        self._on_change()
+
+    def set_entity_visible(self, path: str, visible: bool) -> None:
+        path = panels.path_str(path)
+        with self._lock:
+            (self.hidden.discard if visible else self.hidden.add)(path)
+            if self.app is not None:
+                self.app.set_visible(path, visible)
+            self._data_dirty = self._force = True
+        self._on_change()
+
+    def time_action(self, action: str, value: Any = None) -> None:
+        """Time panel buttons: play, pause, follow, seek, timeline, speed, loop."""
+        with self._lock:
+            tc = self.time
+            actions: dict[str, Callable[[], None]] = {
+                "play": tc.play,
+                "pause": tc.pause,
+                "follow": tc.follow,
+                "seek": lambda: tc.seek(float(value)),
+                "timeline": lambda: tc.set_timeline(str(value)),
+                "speed": lambda: tc.set_speed(float(value)),
+                "loop": lambda: tc.set_loop(bool(value)),
+            }
+            if action not in actions:
+                raise ValueError(f"unknown time action {action!r}")
+            actions[action]()
+            self._force = True
+        self._on_change()
+
+    def set_time_ctrl(self, timeline: str | None, time: int | None, play: bool) -> None:
+        with self._lock:
+            if timeline is not None:
+                self.time.set_timeline(timeline)
+            if time is not None:
+                self.time.seek(time)
+            if play:
+                self.time.play()
+            else:
+                self.time.pause()
+            self._force = True
+        self._on_change()
+
+    def set_panel_states(self, states: dict[str, str]) -> None:
+        with self._lock:
+            for name, state in states.items():
+                if state == "default":
+                    self.panel_states.pop(name, None)
+                else:
+                    self.panel_states[name] = state
+            self._force = True
+        self._on_change()
+
+    # --- the frame source ---------------------------------------------------------------------
+
+    def prepare(self, now: float) -> bool:
+        with self._lock:
+            changed = self._force
+            self._force = False
+            store = self.store
+            if self._data_dirty and store is not None:
+                self._data_dirty = False
+                changed |= self._refresh_from_store(store)
+                changed = True
+            changed |= self.time.advance(now)
+            cursor = (self.time.timeline, self.time.time)
+            if (
+                self.app is not None
+                and cursor[0] is not None
+                and cursor[1] is not None
+                and cursor != self._app_time
+            ):
+                self.app.set_time(*cursor)
+                self._app_time = cursor
+                changed = True
+            if self.app is not None:
+                changed |= bool(self.app.is_dirty())
+            if changed or self.time.events:
+                self._update_state()
+            return changed
+
+    def _refresh_from_store(self, store: Any) -> bool:
+        try:
+            kinds = {name: getattr(t, "value", str(t)) for name, t in store.timelines().items()}
+            ranges = {}
+            for name in kinds:
+                rng = store.time_range(name)
+                if rng is not None:
+                    ranges[name] = (int(rng[0]), int(rng[1]))
+            paths = [panels.path_str(p) for p in store.entity_paths()]
+        except Exception:
+            log.debug("reading the store failed", exc_info=True)
+            return False
+        self._tree = panels.entity_tree(paths, self.hidden)
+        return self.time.update_ranges(kinds, ranges)
+
+    def render(self, *, lowres: bool = False) -> np.ndarray | None:
+        with self._lock:
+            if self.app is None:
+                return None
+            return np.asarray(self.app.render())
+
+    # --- panels -------------------------------------------------------------------------------
+
+    def _views(self) -> list[dict[str, Any]]:
+        if self.app is None:
+            return []
+        out = []
+        store = self.store
+        tl, t = self.time.timeline, self.time.time
+        for i, view in enumerate(self.app.layout()):
+            kind = str(getattr(view, "kind", "unknown"))
+            rect = [float(v) for v in getattr(view, "rect", (0, 0, 0, 0))]
+            entry: dict[str, Any] = {
+                "id": i,
+                "kind": kind,
+                "rect": rect,
+                "name": str(getattr(view, "name", kind)),
+            }
+            origin = getattr(view, "origin", None)
+            entities = [
+                panels.path_str(e) for e in (getattr(view, "entities", None) or ([origin] if origin else []))
+            ]
+            if kind in ("text_log", "TextLog", "textlog"):
+                ents = [
+                    e
+                    for e in (entities or panels.entities_with(store, "TextLog:text"))
+                    if e not in self.hidden
+                ]
+                entry["rows"] = panels.text_log_rows(store, ents, tl, t)
+                entry["kind"] = "text_log"
+            elif kind in ("text_document", "TextDocument", "textdocument"):
+                ents = entities or panels.entities_with(store, "TextDocument:text")
+                docs = [panels.text_document_html(store, e, tl, t) for e in ents if e not in self.hidden]
+                entry["html"] = "".join(d for d in docs if d)
+                entry["kind"] = "text_document"
+            out.append(entry)
+        return out
+
+    def _update_state(self) -> None:
+        try:
+            views = self._views()
+        except Exception:
+            log.debug("layout failed", exc_info=True)
+            views = []
+        state = {
+            "error": self.error,
+            "size": list(self.size),
+            "time": self.time.state(),
+            "tree": self._tree,
+            "views": views,
+            "selection": self.selection,
+            "panels": self.panel_states,
+            "recordings": sorted(self.stores),
+            "active": self.active,
+        }
+        text = json.dumps(state, default=str, sort_keys=True)
+        if text != self._state_json:
+            self._state_json = text
+            self.state_version += 1
+        self._events.extend(self.time.drain_events())
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            if not self._state_json:
+                self._update_state()
+            return dict(json.loads(self._state_json))
+
+    def take_events(self) -> list[dict[str, Any]]:
+        """Viewer events since the last call, stamped with the active recording's ids."""
+        with self._lock:
+            events, self._events = self._events, []
+            rec = self.active or ""
+            app_id = self.app_ids.get(rec, "")
+        return [{**e, "recording_id": rec, "application_id": app_id, "segment_id": None} for e in events]
+
+    # --- teardown -----------------------------------------------------------------------------
+
+    def _drop_app(self) -> None:
+        app, self.app = self.app, None
+        close = getattr(app, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:
+                log.debug("closing the renderer failed", exc_info=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            for rec, handle in self._subs.items():
+                try:
+                    self.stores[rec].unsubscribe(handle)
+                except Exception:
+                    log.debug("unsubscribe failed", exc_info=True)
+            self._subs.clear()
+            self.stores.clear()
+            self._drop_app()

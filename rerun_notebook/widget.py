@@ -1,0 +1,293 @@
+"""The anywidget `Viewer`: a remote framebuffer fed by the kernel-side renderer, plus HTML panels.
+
+Python side of the protocol (see js/widget.js for the browser side):
+- kernel -> browser: custom message `{"type": "frame", index, mime, width, height, timestamp}`
+  with the encoded picture as its one binary buffer; `{"type": "hover", ...}` answers. Panel
+  contents (time, entity tree, text views, selection, errors) travel in the synced `_state`.
+- browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
+  `hover`, `click`, `select`, `entity_visible`, `time`, `reset_camera`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .encoding import png_base64
+from .pump import FramePump
+from .session import AppFactory, ViewerSession
+
+log = logging.getLogger(__name__)
+
+_JS = Path(__file__).parent / "js"
+DEFAULT_WIDTH = 640
+DEFAULT_HEIGHT = 480
+# Panel sizes in CSS pixels; js/widget.css uses the same numbers.
+TREE_WIDTH = 180
+TOP_HEIGHT = 26
+TIME_HEIGHT = 58
+
+EventCallback = Callable[[dict[str, Any]], None]
+
+
+def view_area(width: int, height: int, panels: dict[str, str] | None = None) -> tuple[int, int]:
+    """The picture's size inside a widget of the given size, given which panels show."""
+    panels = panels or {}
+    w = width - (0 if panels.get("blueprint") in ("hidden", "collapsed") else TREE_WIDTH)
+    h = height - (0 if panels.get("top") in ("hidden", "collapsed") else TOP_HEIGHT)
+    h -= {"hidden": 0, "collapsed": 30}.get(panels.get("time", ""), TIME_HEIGHT)
+    return max(16, w), max(16, h)
+
+
+def _css(value: int | str | None, default: str) -> str:
+    if value is None or value == "auto":
+        return default
+    if isinstance(value, int):
+        return f"{value}px"
+    return str(value)
+
+
+class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
+    """Shows recordings from kernel-side stores; frames are rendered here and streamed in."""
+
+    _esm = _JS / "widget.js"
+    _css = _JS / "widget.css"
+
+    css_width = traitlets.Unicode("100%").tag(sync=True)
+    css_height = traitlets.Unicode(f"{DEFAULT_HEIGHT}px").tag(sync=True)
+    _state = traitlets.Unicode("{}").tag(sync=True)
+
+    def __init__(
+        self,
+        *,
+        width: int | str | None = None,
+        height: int | str | None = None,
+        app_factory: AppFactory | None = None,
+        start: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            css_width=_css(width, "100%"), css_height=_css(height, f"{DEFAULT_HEIGHT}px"), **kwargs
+        )
+        w = width if isinstance(width, int) else DEFAULT_WIDTH
+        h = height if isinstance(height, int) else DEFAULT_HEIGHT
+        self._callbacks: list[EventCallback] = []
+        self._events_lock = threading.Lock()
+        self._publish_lock = threading.Lock()
+        self._closed = False
+        self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
+        self.pump = FramePump(_PumpSource(self), self._send_frame)
+        self.on_msg(self._handle_msg)
+        _track_cell(self)
+        if start:
+            self.pump.start()
+
+    # --- recordings and controls ------------------------------------------------------------
+
+    def add_store(
+        self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
+    ) -> None:
+        """Show a recording's store (shared, never copied) in this viewer."""
+        self.session.add_store(recording_id, store, application_id=application_id, make_active=make_active)
+
+    def set_active_recording(self, recording_id: str) -> None:
+        self.session.set_active(recording_id)
+
+    def set_time_ctrl(self, timeline: str | None, time: int | None = None, *, play: bool = False) -> None:
+        self.session.set_time_ctrl(timeline, time, play)
+
+    def update_panel_states(self, states: dict[str, str]) -> None:
+        self.session.set_panel_states(states)
+
+    def on_event(self, callback: EventCallback) -> None:
+        """Raw viewer events as dicts (`type`, `recording_id`, ...); rerun.notebook wraps them."""
+        self._callbacks.append(callback)
+
+    def screenshot(self) -> np.ndarray | None:
+        """The current picture as (H, W, 4) uint8, rendered now."""
+        self._prepare_now()
+        return self.session.render()
+
+    # --- output ---------------------------------------------------------------------------
+
+    def _prepare_now(self) -> None:
+        self.session.prepare(time.monotonic())
+        self._publish_state()
+        self.pump.request()  # the pump's own prepare now sees nothing new: make it send anyway
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget, plus a static PNG so saved notebooks (GitHub, nbconvert) show the picture."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data or {})
+        try:
+            picture = self.screenshot()
+        except Exception:
+            log.warning("rerun notebook: the static snapshot failed", exc_info=True)
+            picture = None
+        if picture is not None:
+            data["image/png"] = png_base64(picture)
+        if self.session.error:
+            data["text/plain"] = self.session.error
+        return data, meta
+
+    # --- the comm ---------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        pump = getattr(self, "pump", None)
+        if pump is not None:
+            pump.request()
+
+    def _send_frame(self, content: dict, buffers: list[bytes]) -> None:
+        if not self._closed:
+            self.send(content, buffers)
+
+    def _publish_state(self) -> None:
+        with self._publish_lock:
+            text = self.session._state_json
+            if text and text != self._state and not self._closed:
+                self._state = text
+        self._dispatch_events()
+
+    def _dispatch_events(self) -> None:
+        with self._events_lock:
+            events = self.session.take_events()
+            for event in events:
+                for cb in list(self._callbacks):
+                    try:
+                        cb(event)
+                    except Exception:
+                        log.exception("rerun notebook: an on_event callback failed")
+
+    def _handle_msg(self, _widget: Any, content: dict[str, Any], buffers: list[bytes]) -> None:
+        try:
+            self._dispatch_msg(content)
+        except Exception:
+            log.exception("rerun notebook: handling %r failed", content.get("type"))
+        self._dispatch_events()
+
+    def _dispatch_msg(self, content: dict[str, Any]) -> None:
+        kind = content.get("type")
+        s = self.session
+        if kind == "ack":
+            self.pump.ack(int(content["index"]))
+        elif kind == "visible":
+            self.pump.set_visible(str(content.get("view", "")), bool(content.get("visible")))
+        elif kind == "resize":
+            s.set_size(int(content["width"]), int(content["height"]))
+            self.pump.request()
+        elif kind == "input":
+            s.handle_input(dict(content["event"]))
+            self.pump.wake()
+        elif kind == "hover":
+            info = s.pick(float(content["x"]), float(content["y"]))
+            self.send({"type": "hover", "seq": content.get("seq"), "info": info})
+        elif kind == "click":
+            s.click(float(content["x"]), float(content["y"]))
+        elif kind == "select":
+            path = content.get("entity_path")
+            s.set_selection([{"type": "entity", "entity_path": path, "instance_id": None}] if path else [])
+        elif kind == "entity_visible":
+            s.set_entity_visible(str(content["entity_path"]), bool(content["visible"]))
+        elif kind == "time":
+            s.time_action(str(content["action"]), content.get("value"))
+        elif kind == "reset_camera":
+            s.reset_camera()
+            self.pump.request()
+        elif kind == "recording":
+            s.set_active(str(content["recording_id"]))
+        else:
+            log.debug("rerun notebook: unknown message %r", kind)
+
+    # --- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the pump, release the renderer and the store subscriptions, close the comm."""
+        if self._closed:
+            return
+        self._closed = True
+        self.pump.close()
+        self.session.close()
+        super().close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def stats(self) -> dict[str, float]:
+        return self.pump.stats.as_dict()
+
+
+class _PumpSource:
+    """Feeds the pump from the session and publishes panel state and events as a side effect."""
+
+    def __init__(self, widget: Viewer) -> None:
+        self._widget = weakref.ref(widget)
+
+    def prepare(self, now: float) -> bool:
+        w = self._widget()
+        if w is None or w.closed:
+            return False
+        changed = w.session.prepare(now)
+        w._publish_state()
+        return changed
+
+    def render(self, *, lowres: bool = False) -> np.ndarray | None:
+        w = self._widget()
+        return None if w is None or w.closed else w.session.render(lowres=lowres)
+
+
+# --- re-running a cell frees the widgets its previous run made ----------------------------------
+
+_by_cell: dict[str, list[tuple[Any, weakref.ref[Viewer]]]] = {}
+
+
+def _cell_context() -> tuple[str, Any] | None:
+    """(cell id, execution request id) of the running cell, when inside a Jupyter kernel."""
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        kernel = getattr(ip, "kernel", None)
+        parent = kernel.get_parent() if kernel is not None else None
+    except Exception:
+        return None
+    if not parent:
+        return None
+    cell = (parent.get("metadata") or {}).get("cellId")
+    msg_id = (parent.get("header") or {}).get("msg_id")
+    return (str(cell), msg_id) if cell else None
+
+
+def _track_cell(widget: Viewer) -> None:
+    ctx = _cell_context()
+    if ctx is None:
+        return
+    cell, run = ctx
+    kept = []
+    for old_run, ref in _by_cell.get(cell, []):
+        old = ref()
+        if old is None:
+            continue
+        if old_run != run:
+            old.close()
+        else:
+            kept.append((old_run, ref))
+    kept.append((run, weakref.ref(widget)))
+    _by_cell[cell] = kept
+
+
+def state_of(widget: Viewer) -> dict[str, Any]:
+    """The panel state as the browser sees it (tests and debugging)."""
+    return dict(json.loads(widget._state or "{}"))

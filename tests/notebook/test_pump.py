@@ -1,0 +1,157 @@
+"""The frame protocol: flow control, visibility, JPEG while moving and PNG once still."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rerun_notebook.encoding import encode_jpeg, encode_png
+from rerun_notebook.pump import FramePump
+
+
+class Source:
+    def __init__(self) -> None:
+        self.change = True
+        self.renders = 0
+
+    def prepare(self, now: float) -> bool:
+        c, self.change = self.change, False
+        return c
+
+    def render(self, *, lowres: bool = False) -> np.ndarray:
+        self.renders += 1
+        img = np.zeros((12, 16, 4), np.uint8)
+        img[..., 0] = self.renders
+        img[..., 3] = 255
+        return img
+
+
+@pytest.fixture
+def rig():
+    sent: list[tuple[dict, list[bytes]]] = []
+    src = Source()
+    pump = FramePump(src, lambda c, b: sent.append((c, b)), max_fps=1000, still_delay=0.3, stall_timeout=1.0)
+    return pump, src, sent
+
+
+def test_png_is_lossless_and_jpeg_decodes() -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    img = np.random.default_rng(0).integers(0, 255, (20, 30, 4), dtype=np.uint8)
+    img[..., 3] = 255
+    png = encode_png(img)
+    back = np.asarray(Image.open(BytesIO(png.data)).convert("RGBA"))
+    assert np.array_equal(back, img)
+    jpg = encode_jpeg(img)
+    assert jpg.mime == "image/jpeg" and Image.open(BytesIO(jpg.data)).size == (30, 20)
+
+
+def test_nothing_is_sent_while_hidden(rig) -> None:
+    pump, src, sent = rig
+    for i in range(5):
+        src.change = True
+        pump.tick(now=float(i))
+    assert sent == [] and src.renders == 0
+    pump.set_visible("a", True)
+    assert pump.tick(now=10.0)
+    assert len(sent) == 1
+
+
+def test_at_most_two_frames_in_flight_until_acked(rig) -> None:
+    pump, src, sent = rig
+    pump.set_visible("a", True)
+    for i in range(6):
+        src.change = True
+        pump.tick(now=0.01 * (i + 1))
+    assert len(sent) == 2 and pump.in_flight == 2
+    pump.ack(1, now=0.2)
+    src.change = True
+    pump.tick(now=0.21)
+    assert len(sent) == 3
+    assert [c["index"] for c, _ in sent] == [1, 2, 3]
+    assert all(len(b) == 1 and isinstance(b[0], bytes) for _, b in sent)
+
+
+def test_jpeg_while_moving_then_png_once_still(rig) -> None:
+    pump, src, sent = rig
+    pump.set_visible("a", True)
+    t = 0.0
+    for _ in range(5):  # a drag: a change every 20 ms, each frame acked at once
+        t += 0.02
+        src.change = True
+        pump.tick(now=t)
+        pump.ack(pump.stats.sent_frames, now=t)
+    mimes = [c["mime"] for c, _ in sent]
+    assert mimes[0] == "image/png"  # the first, isolated change
+    assert set(mimes[1:]) == {"image/jpeg"}
+    n = len(sent)
+    pump.tick(now=t + 0.1)  # still moving recently: no refinement yet
+    assert len(sent) == n
+    pump.tick(now=t + 0.35)
+    assert len(sent) == n + 1 and sent[-1][0]["mime"] == "image/png"
+    pump.ack(n + 1, now=t + 0.36)
+    pump.tick(now=t + 1.0)  # settled: nothing more
+    assert len(sent) == n + 1
+
+
+def test_an_isolated_change_goes_out_lossless(rig) -> None:
+    pump, src, sent = rig
+    pump.set_visible("a", True)
+    pump.tick(now=0.0)
+    pump.ack(1, now=0.0)
+    src.change = True
+    pump.tick(now=5.0)
+    assert [c["mime"] for c, _ in sent] == ["image/png", "image/png"]
+
+
+def test_stalled_acks_still_let_a_frame_through_slowly(rig) -> None:
+    """A busy cell cannot read acks; the view still updates, one frame per stall timeout."""
+    pump, src, sent = rig
+    pump.set_visible("a", True)
+    t = 0.0
+    for _ in range(100):  # 2 s of changes every 20 ms, no acks at all
+        t += 0.02
+        src.change = True
+        pump.tick(now=t)
+    assert 3 <= len(sent) <= 4
+    assert pump.stats.stalled_sends == len(sent) - 2
+
+
+def test_frame_rate_is_capped() -> None:
+    sent: list = []
+    src = Source()
+    pump = FramePump(src, lambda c, b: sent.append(c), max_fps=10)
+    pump.set_visible("a", True)
+    for i in range(100):  # 1 s of changes every 10 ms, acked at once
+        src.change = True
+        if pump.tick(now=0.01 * i):
+            pump.ack(len(sent))
+    assert 9 <= len(sent) <= 11
+
+
+def test_a_view_that_reappears_gets_the_current_picture(rig) -> None:
+    pump, _src, sent = rig
+    pump.set_visible("a", True)
+    pump.tick(now=0.0)
+    pump.ack(1)
+    pump.set_visible("a", False)
+    pump.set_visible("b", True)
+    pump.tick(now=1.0)
+    assert len(sent) == 2
+
+
+def test_worker_thread_sends_without_ticks_from_the_caller() -> None:
+    import threading
+
+    got = threading.Event()
+    src = Source()
+    pump = FramePump(src, lambda c, b: got.set())
+    pump.set_visible("a", True)
+    pump.start()
+    try:
+        assert got.wait(5.0)
+    finally:
+        pump.close()
+    assert pump._thread is None

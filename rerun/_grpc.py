@@ -11,61 +11,26 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
+import shutil
+import subprocess
 import threading
 import time
 import weakref
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import grpc
 
 from rerun_core.server.codec import encode_request
-from rerun_core.server.proxy import DEFAULT_PORT, SERVICE_NAME
+from rerun_core.server.proxy import SERVICE_NAME, port_is_listening
+from rerun_core.server.urls import DEFAULT_URL, grpc_channel, parse_grpc_url
 from rerun_core.store.messages import LogMsg
 
 log = logging.getLogger("rerun")
 
-DEFAULT_URL = f"rerun+http://127.0.0.1:{DEFAULT_PORT}/proxy"
 EXIT_TIMEOUT_S = 5.0
-_SCHEMES = {"rerun": True, "rerun+http": False, "rerun+https": True}
-
-
-def parse_grpc_url(url: str | None) -> tuple[str, bool]:
-    """`(host:port, use_tls)` of a proxy URL; ValueError for anything Rerun would not accept."""
-    url = DEFAULT_URL if url is None else url
-    parts = urlsplit(url)
-    if parts.scheme not in _SCHEMES:
-        raise ValueError(
-            f"invalid Rerun gRPC URL {url!r}: the scheme must be one of rerun://, rerun+http:// or "
-            "rerun+https:// (e.g. rerun+http://127.0.0.1:9876/proxy)"
-        )
-    if parts.path.rstrip("/") != "/proxy":
-        raise ValueError(f"invalid Rerun gRPC URL {url!r}: the path must be /proxy")
-    try:
-        port = parts.port
-    except ValueError as err:
-        raise ValueError(f"invalid Rerun gRPC URL {url!r}: {err}") from None
-    if not parts.hostname:
-        raise ValueError(f"invalid Rerun gRPC URL {url!r}: missing host")
-    tls = _SCHEMES[parts.scheme]
-    if port is None:
-        port = 443 if tls else DEFAULT_PORT
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return f"{host}:{port}", tls
-
-
-def _channel(target: str, tls: bool) -> grpc.Channel:
-    options = [
-        ("grpc.max_send_message_length", -1),
-        ("grpc.max_receive_message_length", -1),
-        ("grpc.initial_reconnect_backoff_ms", 100),
-        ("grpc.max_reconnect_backoff_ms", 1000),
-    ]
-    if tls:
-        return grpc.secure_channel(target, grpc.ssl_channel_credentials(), options=options)
-    return grpc.insecure_channel(target, options=options)
 
 
 class GrpcSink:
@@ -174,7 +139,7 @@ class GrpcSink:
         path = f"/{SERVICE_NAME}/WriteMessages"
         backoff = 0.1
         while True:
-            channel = _channel(self._target, self._tls)
+            channel = grpc_channel(self._target, self._tls)
             try:
                 call = channel.stream_unary(path).future(self._requests(), wait_for_ready=True)
                 with self._cond:
@@ -212,3 +177,219 @@ _live_sinks: weakref.WeakSet[GrpcSink] = weakref.WeakSet()
 def _close_sinks_at_exit() -> None:
     for sink in list(_live_sinks):
         sink.close()
+
+
+class ServerSink:
+    """Sink hosting a proxy endpoint in this process: viewers `ReadMessages` what is logged.
+
+    Messages go straight into the endpoint's buffer (no loopback connection). Other processes
+    may also `connect_grpc` into it; `attach(consumer)` hands what *they* send, decoded, to
+    e.g. a notebook's store (this process's own messages already reach it through its sinks).
+    """
+
+    def __init__(
+        self,
+        bind_ip: str = "127.0.0.1",
+        port: int | None = None,
+        *,
+        server_memory_limit: str = "1GiB",
+        newest_first: bool = False,
+        cors_allow_origin: list[str] | None = None,
+    ) -> None:
+        from rerun_core.server.limits import parse_memory_limit
+        from rerun_core.server.proxy import DEFAULT_PORT, ProxyServer
+
+        self.cors_allow_origin = list(cors_allow_origin or [])
+        self.server = ProxyServer(
+            port=DEFAULT_PORT if port is None else port,
+            bind=bind_ip,
+            memory_limit=parse_memory_limit(server_memory_limit),
+            newest_first=newest_first,
+        ).start()
+        self._ingest: Any = None
+        _live_servers.add(self)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def __repr__(self) -> str:
+        return f"ServerSink({self.url!r})"
+
+    def send(self, msg: LogMsg | bytes) -> None:
+        from rerun_core.server.wire import parse_request
+
+        raw = msg if isinstance(msg, bytes) else encode_request(msg)
+        self.server.buffer.append(parse_request(raw, local=True))
+
+    def attach(self, consumer: Any) -> None:
+        """Feed messages that remote clients send here, decoded, to `consumer(msg)`."""
+        from rerun_core.server.ingest import Ingest
+
+        if self._ingest is None:
+            self._ingest = Ingest(self.server.buffer, [], skip_local=True)
+        self._ingest.consumers.append(consumer)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        """Stop serving (readers are cut off; what was logged stays in no other place)."""
+        self.server.stop(grace=0.5)
+        if self._ingest is not None:
+            self._ingest.close(timeout=10)
+        _live_servers.discard(self)
+
+
+_live_servers: weakref.WeakSet[ServerSink] = weakref.WeakSet()
+
+
+def active_servers() -> list[ServerSink]:
+    """The endpoints `serve_grpc` started in this process (e.g. for a notebook to attach to)."""
+    return list(_live_servers)
+
+
+def _recording(recording: Any, what: str) -> Any:
+    from .sinks import _target
+
+    return _target(recording, what)
+
+
+def _send_default_blueprint(default_blueprint: Any, rec: Any) -> None:
+    if default_blueprint is not None:
+        from .sinks import _send_blueprint_if_any
+
+        _send_blueprint_if_any(default_blueprint, rec)
+
+
+def connect_grpc(url: str | None = None, *, default_blueprint: Any = None, recording: Any = None) -> None:
+    """Stream the recording to a Rerun gRPC endpoint; returns at once (data waits for it)."""
+    sink = GrpcSink(url)  # validates the URL before anything changes
+    rec = _recording(recording, "connect_grpc")
+    if rec is None:
+        sink.close(timeout=0)
+        return
+    rec._set_sinks([sink])
+    _send_default_blueprint(default_blueprint, rec)
+
+
+def serve_grpc(
+    *,
+    grpc_port: int | None = None,
+    default_blueprint: Any = None,
+    recording: Any = None,
+    server_memory_limit: str = "1GiB",
+    newest_first: bool = False,
+    cors_allow_origin: list[str] | None = None,
+) -> str:
+    """Host a proxy endpoint in this process for viewers to connect to; returns its URL."""
+    rec = _recording(recording, "serve_grpc")
+    if rec is None:
+        return "[rerun is disabled]"
+    sink = ServerSink(
+        port=grpc_port,
+        server_memory_limit=server_memory_limit,
+        newest_first=newest_first,
+        cors_allow_origin=cors_allow_origin,
+    )
+    rec._set_sinks([sink])
+    _send_default_blueprint(default_blueprint, rec)
+    return sink.url
+
+
+SPAWN_TIMEOUT_S = 30.0
+
+
+def find_viewer_executable(executable_name: str = "rerun", executable_path: str | None = None) -> str:
+    """The `rerun` executable to spawn; RuntimeError saying how to get one if there is none."""
+    if executable_path is not None:
+        if not os.access(executable_path, os.X_OK):
+            raise RuntimeError(
+                f"Rerun Viewer executable {executable_path!r} does not exist or is not executable"
+            )
+        return executable_path
+    found = shutil.which(executable_name)
+    if found is None:
+        raise RuntimeError(
+            f"Failed to find the Rerun Viewer executable {executable_name!r} in PATH. "
+            "Install this package (it provides `rerun`) into the active environment, or pass executable_path."
+        )
+    return found
+
+
+def spawn_viewer(
+    *,
+    port: int = 9876,
+    memory_limit: str = "75%",
+    server_memory_limit: str = "1GiB",
+    hide_welcome_screen: bool = False,
+    detach_process: bool = True,
+    executable_name: str = "rerun",
+    executable_path: str | None = None,
+    timeout: float = SPAWN_TIMEOUT_S,
+) -> int | None:
+    """Start `rerun --port=P ...` unless something already listens on P; returns its pid."""
+    if port_is_listening(port):
+        return None
+    exe = find_viewer_executable(executable_name, executable_path)
+    cmd = [
+        exe,
+        f"--port={port}",
+        f"--memory-limit={memory_limit}",
+        f"--server-memory-limit={server_memory_limit}",
+        "--expect-data-soon",
+    ]
+    if hide_welcome_screen:
+        cmd.append("--hide-welcome-screen")
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=detach_process,
+        env={**os.environ, "RERUN_APP_ONLY": "true"},
+    )
+    deadline = time.monotonic() + timeout
+    while not port_is_listening(port, timeout=0.2):
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"the Rerun Viewer ({exe}) exited with code {proc.returncode} before listening"
+            )
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"the Rerun Viewer ({exe}) did not listen on port {port} within {timeout:.0f} s"
+            )
+        time.sleep(0.05)
+    return proc.pid
+
+
+def spawn(
+    *,
+    port: int = 9876,
+    connect: bool = True,
+    memory_limit: str = "75%",
+    server_memory_limit: str = "1GiB",
+    hide_welcome_screen: bool = False,
+    detach_process: bool = True,
+    executable_name: str = "rerun",
+    executable_path: str | None = None,
+    default_blueprint: Any = None,
+    recording: Any = None,
+) -> None:
+    """Start a viewer on `port` (unless one is there) and stream the recording to it."""
+    if _recording(recording, "spawn") is None:
+        return
+    if os.environ.get("_RERUN_TEST_FORCE_SAVE") is None:
+        spawn_viewer(
+            port=port,
+            memory_limit=memory_limit,
+            server_memory_limit=server_memory_limit,
+            hide_welcome_screen=hide_welcome_screen,
+            detach_process=detach_process,
+            executable_name=executable_name,
+            executable_path=executable_path,
+        )
+    if connect:
+        connect_grpc(
+            f"rerun+http://127.0.0.1:{port}/proxy", default_blueprint=default_blueprint, recording=recording
+        )

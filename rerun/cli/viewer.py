@@ -144,7 +144,7 @@ def _run(args: argparse.Namespace) -> int:
         endpoint.start()
     except PortInUseError as err:
         endpoint.shutdown(grace=0)
-        raise ViewerError(f"{err}. Is another program using port {port}? Pick another with --port.") from None
+        raise ViewerError(f"{err}; is another program using port {port}? Pick another with --port.") from None
     return _serve(endpoint, args, files, urls)
 
 

@@ -109,6 +109,19 @@ def port_is_listening(port: int, host: str = "127.0.0.1", timeout: float = 0.5) 
         return False
 
 
+def _check_bindable(bind: str, port: int) -> None:
+    """Fail with a clear message (before grpc logs its own) when `bind:port` is taken."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((bind, port))
+        except OSError as err:
+            raise PortInUseError(f"cannot listen on {bind}:{port}: {err.strerror or err}") from None
+
+
 class ProxyServer:
     """A running MessageProxyService endpoint (grpcio threads; `start()` returns at once)."""
 
@@ -152,13 +165,14 @@ class ProxyServer:
             options=options,
             maximum_concurrent_rpcs=self._max_workers,
         )
+        _check_bindable(self.bind, self.port)
         host = f"[{self.bind}]" if ":" in self.bind else self.bind
         try:
             bound = server.add_insecure_port(f"{host}:{self.port}")
         except RuntimeError as err:
-            raise PortInUseError(f"cannot listen on {self.bind}:{self.port}: {err}") from None
+            raise PortInUseError(f"cannot listen on {self.bind}:{self.port}") from err
         if bound == 0:
-            raise PortInUseError(f"cannot listen on {self.bind}:{self.port}: address in use or unavailable")
+            raise PortInUseError(f"cannot listen on {self.bind}:{self.port}")
         self.port = bound
         server.start()
         self._server = server

@@ -110,6 +110,7 @@ class WireMsg:
     store_key: bytes  # the encoded StoreId, compared byte-wise to group messages by store
     request: bytes  # the whole WriteMessagesRequest (== ReadMessagesResponse) bytes
     inner: memoryview  # the inner message, as a .rrd frame of `kind` holds it
+    local: bool = False  # logged in this process (not received from a client)
 
     @property
     def nbytes(self) -> int:
@@ -143,7 +144,7 @@ def _store_key(inner: memoryview, kind: MsgKind) -> bytes:
     return b""
 
 
-def parse_request(request: bytes) -> WireMsg:
+def parse_request(request: bytes, *, local: bool = False) -> WireMsg:
     """Route a `WriteMessagesRequest`; raises `WireError` if it is malformed."""
     view = memoryview(request)
     s, e = _single_len_field(view, 1, "WriteMessagesRequest")
@@ -158,7 +159,7 @@ def parse_request(request: bytes) -> WireMsg:
         for f, wt, v in iter_fields(inner):
             if f == _ARROW_MSG_IS_STATIC and wt == _WT_VARINT:
                 is_static = bool(v)
-    return WireMsg(kind, is_static, _store_key(inner, kind), request, inner)
+    return WireMsg(kind, is_static, _store_key(inner, kind), request, inner, local)
 
 
 def wrap_log_msg(kind: MsgKind, inner: bytes) -> bytes:

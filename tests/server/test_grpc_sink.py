@@ -7,8 +7,9 @@ import socket
 import pytest
 from proxy_msgs import arrow, store_info
 
-from rerun._grpc import GrpcSink, parse_grpc_url
+from rerun._grpc import GrpcSink
 from rerun_core.server.proxy import ProxyServer
+from rerun_core.server.urls import parse_grpc_url
 
 
 def free_port() -> int:

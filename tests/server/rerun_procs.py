@@ -1,0 +1,77 @@
+"""Start and stop `rerun` processes (ours or the oracle's) on 127.0.0.1 for tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+OURS = Path(sys.executable).parent / "rerun"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_listening(port: int, proc: subprocess.Popen[str] | None = None, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not listening(port):
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"process exited early ({proc.returncode}): {proc.communicate()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing listens on port {port} after {timeout} s")
+        time.sleep(0.05)
+
+
+def stop(proc: subprocess.Popen[str], sig: int = signal.SIGINT, timeout: float = 30) -> tuple[int, str]:
+    """Signal `proc` and wait for it; kills it if it does not stop. Returns (code, stderr)."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(f"did not stop on signal {sig} within {timeout} s") from None
+    return proc.returncode, err or ""
+
+
+@contextlib.contextmanager
+def running(
+    args: list[str], port: int, *, exe: Path | str = OURS, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """A `rerun` process listening on `port`, stopped (SIGINT, then kill) on exit."""
+    proc = subprocess.Popen(
+        [str(exe), *args, f"--port={port}"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env or dict(os.environ),
+    )
+    try:
+        wait_listening(port, proc)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            with contextlib.suppress(AssertionError):
+                stop(proc, timeout=15)
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -1,0 +1,77 @@
+"""The `rerun` viewer process: one per port, clear errors, graceful signals."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from rerun_procs import OURS, free_port, listening, running, stop
+
+
+def run_ours(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(OURS), *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_serve_grpc_stops_gracefully(sig: int) -> None:
+    port = free_port()
+    with running(["--serve-grpc"], port) as proc:
+        code, err = stop(proc, sig)
+    assert code == 0
+    assert "shutting down" in err and "received 0 messages" in err
+    assert not listening(port)
+
+
+def test_default_mode_says_it_is_headless() -> None:
+    port = free_port()
+    with running([], port) as proc:
+        _, err = stop(proc)
+    assert "headless" in err and f"127.0.0.1:{port}" in err
+
+
+def test_second_viewer_on_same_port_says_one_runs() -> None:
+    port = free_port()
+    with running([], port):
+        second = run_ours(f"--port={port}")
+    assert second.returncode == 0
+    assert "already running" in second.stderr
+
+
+def test_serve_grpc_on_taken_port_fails_clearly() -> None:
+    port = free_port()
+    with running(["--serve-grpc"], port):
+        second = run_ours("--serve-grpc", f"--port={port}")
+    assert second.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
+    assert "Traceback" not in second.stderr
+
+
+def test_port_taken_by_something_else() -> None:
+    httpd = HTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = run_ours(f"--port={httpd.server_port}")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.returncode == 1
+    assert "not a Rerun viewer" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port=abc"], "invalid --port"),
+        (["--serve-grpc", "--server-memory-limit=lots"], "--server-memory-limit"),
+        (["--connect=http://x/proxy"], "--connect"),
+        (["/no/such/file.rrd"], "no such file"),
+    ],
+)
+def test_bad_arguments_get_one_line_errors(args: list[str], message: str) -> None:
+    result = run_ours(*args)
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr

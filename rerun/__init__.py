@@ -157,7 +157,6 @@ _LAZY_SEARCH = (
     "._baseclasses",
     ".dynamic_archetype",
     ".any_value",
-    ".datatypes",
     ".notebook",
 )
 

@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from rerun_core.store.messages import ArrowMsg, LogMsg, SetStoreInfo
 
@@ -118,7 +118,7 @@ class _StdoutTarget(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
-        out: IO[bytes] = getattr(sys.stdout, "buffer", None) or sys.__stdout__.buffer  # type: ignore[union-attr]
+        out: Any = getattr(sys.stdout, "buffer", None) or sys.__stdout__.buffer  # type: ignore[union-attr]
         out.write(bytes(data))
         return len(data)
 
@@ -185,6 +185,8 @@ class StoreSink:
             fn = getattr(self.hub, name, None)
             if fn is not None:
                 return fn(store_id)
+        if callable(getattr(self.hub, "insert", None)):  # a single ChunkStore
+            return self.hub
         raise TypeError(f"{type(self.hub).__name__} does not look like a StoreHub")
 
     def flush(self) -> None:
@@ -195,22 +197,40 @@ class StoreSink:
 
 
 class GrpcSink:
-    """Stream to a Rerun gRPC server (``rerun+http://127.0.0.1:9876/proxy``). Not available yet."""
+    """Stream to a Rerun gRPC server (default ``rerun+http://127.0.0.1:9876/proxy``).
 
-    def __init__(self, url: str | None = None) -> None:
-        raise not_available("GrpcSink (streaming to a viewer over gRPC)")
+    Constructs the transport's client sink (``rerun._grpc``), imported only now: grpcio is
+    heavy and ``import rerun`` must stay light.
+    """
+
+    def __new__(cls, url: str | None = None) -> Any:  # type: ignore[misc]
+        try:
+            from ._grpc import GrpcSink as _Impl
+        except ImportError as err:
+            raise not_available(f"GrpcSink ({err})") from err
+        return _Impl(url)
 
 
 class GrpcServerSink:
-    """Host a gRPC server that viewers connect to. Not available yet."""
+    """Host a gRPC proxy endpoint in this process that viewers connect to."""
 
-    def __init__(
-        self,
+    def __new__(  # type: ignore[misc]
+        cls,
         bind_ip: str = "0.0.0.0",
         port: int = 9876,
         *,
         server_memory_limit: str = "1GiB",
         newest_first: bool = False,
         cors_allow_origin: list[str] | None = None,
-    ) -> None:
-        raise not_available("GrpcServerSink (serving a recording over gRPC)")
+    ) -> Any:
+        try:
+            from ._grpc import ServerSink as _Impl
+        except ImportError as err:
+            raise not_available(f"GrpcServerSink ({err})") from err
+        return _Impl(
+            bind_ip,
+            port,
+            server_memory_limit=server_memory_limit,
+            newest_first=newest_first,
+            cors_allow_origin=cors_allow_origin,
+        )

@@ -108,8 +108,10 @@ def disconnect(recording: RecordingStream | None = None) -> None:
 def connect_grpc(
     url: str | None = None, *, default_blueprint: Any = None, recording: RecordingStream | None = None
 ) -> None:
-    """Connect to a remote viewer over gRPC (not available yet)."""
-    raise not_available("connect_grpc")
+    """Stream to a viewer or server at ``url`` (default ``rerun+http://127.0.0.1:9876/proxy``)."""
+    from ._grpc import connect_grpc as _connect
+
+    _connect(url, default_blueprint=default_blueprint, recording=recording)
 
 
 def serve_grpc(
@@ -121,8 +123,17 @@ def serve_grpc(
     newest_first: bool = False,
     cors_allow_origin: list[str] | None = None,
 ) -> str:
-    """Host a gRPC server for viewers to connect to (not available yet)."""
-    raise not_available("serve_grpc")
+    """Host a gRPC endpoint in this process; returns the URL viewers connect to."""
+    from ._grpc import serve_grpc as _serve
+
+    return _serve(
+        grpc_port=grpc_port,
+        default_blueprint=default_blueprint,
+        recording=recording,
+        server_memory_limit=server_memory_limit,
+        newest_first=newest_first,
+        cors_allow_origin=cors_allow_origin,
+    )
 
 
 def serve_web_viewer(
@@ -156,8 +167,21 @@ def spawn(
     default_blueprint: Any = None,
     recording: RecordingStream | None = None,
 ) -> None:
-    """Spawn a viewer and connect to it (not available yet)."""
-    raise not_available("spawn")
+    """Start a viewer on ``port`` (unless one already listens there) and stream to it."""
+    from ._grpc import spawn as _spawn
+
+    _spawn(
+        port=port,
+        connect=connect,
+        memory_limit=memory_limit,
+        server_memory_limit=server_memory_limit,
+        hide_welcome_screen=hide_welcome_screen,
+        detach_process=detach_process,
+        executable_name=executable_name,
+        executable_path=executable_path,
+        default_blueprint=default_blueprint,
+        recording=recording,
+    )
 
 
 __all__ = [

@@ -1,0 +1,86 @@
+"""The chunk batcher: thresholds (rows, bytes, tick), environment config, nulls, order."""
+
+from __future__ import annotations
+
+import time
+
+import pyarrow as pa
+import pytest
+
+from rerun._batcher import Batcher, ChunkBatcherConfig, build_list_column
+from rerun_core.store.chunk import Chunk
+from rerun_core.types import ComponentDescriptor, TimeType
+
+A = ComponentDescriptor("A:x")
+B = ComponentDescriptor("B:y")
+KEY = (("frame", TimeType.SEQUENCE),)
+
+
+def collect(config: ChunkBatcherConfig) -> tuple[Batcher, list[Chunk]]:
+    out: list[Chunk] = []
+    return Batcher(config, out.append), out
+
+
+def test_row_threshold_cuts_chunks() -> None:
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_rows=3))
+    for i in range(7):
+        b.push("/e", KEY, [i], {A: pa.array([i])}, 8)
+    assert [c.num_rows for c in out] == [3, 3]
+    b.flush()
+    assert [c.num_rows for c in out] == [3, 3, 1]
+    assert [v for c in out for v in c.timelines["frame"].values.tolist()] == list(range(7))
+    b.close()
+
+
+def test_byte_threshold_cuts_chunks() -> None:
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=100))
+    for i in range(10):
+        b.push("/e", KEY, [i], {A: pa.array([float(i)] * 5)}, 40)
+    assert [c.num_rows for c in out] == [3, 3, 3]
+    b.close()
+
+
+def test_tick_flushes_in_background() -> None:
+    b, out = collect(ChunkBatcherConfig(flush_tick=0.01))
+    b.push("/e", KEY, [1], {A: pa.array([1])}, 8)
+    deadline = time.monotonic() + 5
+    while not out and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(out) == 1 and out[0].num_rows == 1
+    b.close()
+
+
+def test_environment_configures_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RERUN_FLUSH_TICK_SECS", "0.5")
+    monkeypatch.setenv("RERUN_FLUSH_NUM_BYTES", "1234")
+    monkeypatch.setenv("RERUN_FLUSH_NUM_ROWS", "7")
+    cfg = ChunkBatcherConfig()
+    assert (cfg.flush_tick, cfg.flush_num_bytes, cfg.flush_num_rows) == (0.5, 1234, 7)
+
+
+def test_entities_and_timeline_sets_go_to_separate_chunks() -> None:
+    b, out = collect(ChunkBatcherConfig.NEVER())
+    b.push("/a", KEY, [1], {A: pa.array([1])}, 8)
+    b.push("/b", KEY, [1], {A: pa.array([1])}, 8)
+    b.push("/a", None, [], {A: pa.array([2])}, 8)
+    b.push("/a", KEY, [2], {A: pa.array([3])}, 8)
+    b.flush()
+    shape = sorted((str(c.entity_path), c.is_static, c.num_rows) for c in out)
+    assert shape == [("/a", False, 2), ("/a", True, 1), ("/b", False, 1)]
+    b.close()
+
+
+def test_missing_components_are_null_rows() -> None:
+    b, out = collect(ChunkBatcherConfig.NEVER())
+    b.push("/a", KEY, [1], {A: pa.array([1, 2])}, 8)
+    b.push("/a", KEY, [2], {B: pa.array(["x"])}, 8)
+    b.flush()
+    [c] = out
+    assert c.components[A].to_pylist() == [[1, 2], None]
+    assert c.components[B].to_pylist() == [None, ["x"]]
+    b.close()
+
+
+def test_build_list_column_offsets() -> None:
+    col = build_list_column([(0, pa.array([1.0])), (2, pa.array([2.0, 3.0]))], 3)
+    assert col.to_pylist() == [[1.0], None, [2.0, 3.0]]

@@ -1,0 +1,239 @@
+"""The one archetype base: a table of fields per archetype drives construction and logging.
+
+A subclass lists its fields (`_FIELDS`); the base converts keyword (and positional) arguments
+through the component table, yields described batches, and builds `from_fields`, `cleared`
+and `columns` from the same table.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.types.descriptor import ComponentDescriptor
+
+from ._arch_errors import report
+from ._baseclasses import BaseBatch, ComponentColumnList, DescribedComponentBatch, empty_array
+from .components import PREFIX as COMPONENT_PREFIX
+from .components import batch_type
+
+ARCHETYPE_PREFIX = "rerun.archetypes."
+
+
+@dataclass(frozen=True)
+class Field:
+    """One archetype field: its name, component type and how the constructor takes it."""
+
+    name: str
+    component: str
+    positional: bool = False
+    required: bool = False
+    arg: str = ""  # the constructor's argument name when it differs from the field's
+
+    @property
+    def param(self) -> str:
+        return self.arg or self.name
+
+
+def F(name: str, component: str, *, pos: bool = False, req: bool = False, arg: str = "") -> Field:
+    return Field(name, component, pos, req, arg)
+
+
+def _descriptor_method(field: Field) -> classmethod:  # type: ignore[type-arg]
+    def descriptor(cls: type[Archetype]) -> ComponentDescriptor:
+        return cls._descriptor(field)
+
+    return classmethod(descriptor)
+
+
+class Archetype:
+    """Base of all archetypes; subclasses declare `_FIELDS` and, if needed, their own `__init__`."""
+
+    _FIELDS: ClassVar[tuple[Field, ...]] = ()
+    _BY_NAME: ClassVar[dict[str, Field]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._BY_NAME = {f.name: f for f in cls._FIELDS}
+        for f in cls._FIELDS:
+            setattr(cls, f"descriptor_{f.name}", _descriptor_method(f))
+        if "__init__" not in cls.__dict__:
+            cls.__signature__ = _signature(cls._FIELDS)  # type: ignore[attr-defined]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        positional = [f.param for f in self._FIELDS if f.positional]
+        name = type(self).__name__
+        if len(args) > len(positional):
+            raise TypeError(
+                f"{name}() takes {len(positional)} positional arguments but {len(args)} were given"
+            )
+        values = dict(zip(positional, args))
+        for key, val in kwargs.items():
+            if key in values:
+                raise TypeError(f"{name}() got multiple values for argument '{key}'")
+            values[key] = val
+        params = {f.param: f.name for f in self._FIELDS}
+        unknown = sorted(set(values) - set(params))
+        if unknown:
+            raise TypeError(f"{name}() got unexpected keyword argument(s): {', '.join(unknown)}")
+        missing = [f.param for f in self._FIELDS if f.required and f.param not in values]
+        if missing:
+            raise TypeError(f"{name}() missing required argument(s): {', '.join(missing)}")
+        self._set(self._prepare({params[k]: v for k, v in values.items()}))
+
+    def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Hook for constructor defaults that depend on other arguments (field name -> value)."""
+        return values
+
+    # --- construction -------------------------------------------------------------------
+
+    @classmethod
+    def _check_names(cls, values: dict[str, Any]) -> None:
+        unknown = sorted(set(values) - set(cls._BY_NAME))
+        if unknown:
+            raise TypeError(f"{cls.__name__}() got unexpected keyword argument(s): {', '.join(unknown)}")
+
+    def _clear(self) -> None:
+        for f in self._FIELDS:
+            setattr(self, f.name, None)
+
+    def _set(self, values: dict[str, Any], strict: bool | None = None) -> None:
+        """Convert the given fields; a bad value is reported and leaves the archetype empty."""
+        self._clear()
+        try:
+            for key, val in values.items():
+                if val is not None:
+                    field = self._BY_NAME[key]
+                    setattr(self, key, self._convert_field(field, val, field.param))
+        except (TypeError, ValueError) as err:
+            self._clear()
+            report(err, strict)
+
+    @classmethod
+    def _convert_field(cls, field: Field, value: Any, argument: str) -> BaseBatch:
+        batch_cls = batch_type(field.component)
+        try:
+            arr = batch_cls._to_arrow(value)
+        except (TypeError, ValueError, IndexError, KeyError, pa.ArrowException) as err:
+            kind = TypeError if isinstance(err, TypeError) else ValueError
+            raise kind(f"{cls.__name__}: bad value for `{argument}`: {err}") from err
+        batch = batch_cls.__new__(batch_cls)
+        batch.pa_array = arr
+        return batch
+
+    def _fail(self, message: str, strict: bool | None = None) -> None:
+        """Report a constructor-level problem (not tied to one conversion)."""
+        self._clear()
+        report(ValueError(f"{type(self).__name__}: {message}"), strict)
+
+    @classmethod
+    def _new_empty(cls) -> Any:
+        inst = cls.__new__(cls)
+        inst._clear()
+        return inst
+
+    @classmethod
+    def from_fields(cls, *, clear_unset: bool = False, **fields: Any) -> Any:
+        """Build from raw field values; with `clear_unset`, unset fields are logged empty."""
+        cls._check_names(fields)
+        inst = cls._new_empty()
+        if clear_unset:
+            fields = {
+                f.name: fields.get(f.name) if fields.get(f.name) is not None else [] for f in cls._FIELDS
+            }
+        inst._set(fields)
+        return inst
+
+    @classmethod
+    def cleared(cls) -> Any:
+        """Every field present and empty: logging it clears this archetype's data."""
+        return cls.from_fields(clear_unset=True)
+
+    # --- logging ------------------------------------------------------------------------
+
+    @classmethod
+    def archetype(cls) -> str:
+        return ARCHETYPE_PREFIX + cls.__name__
+
+    @classmethod
+    def archetype_short_name(cls) -> str:
+        return cls.__name__
+
+    @classmethod
+    def _descriptor(cls, field: Field) -> ComponentDescriptor:
+        return ComponentDescriptor(
+            f"{cls.archetype_short_name()}:{field.name}",
+            archetype=cls.archetype(),
+            component_type=COMPONENT_PREFIX + field.component,
+        )
+
+    def as_component_batches(self) -> list[DescribedComponentBatch]:
+        out = []
+        for f in self._FIELDS:
+            batch = getattr(self, f.name, None)
+            if batch is not None:
+                out.append(DescribedComponentBatch(batch, self._descriptor(f)))
+        return out
+
+    @classmethod
+    def columns(cls, **fields: Any) -> ComponentColumnList:
+        """Columns for `send_columns`: one row per leading-dimension entry of each input."""
+        inst = cls.from_fields(**fields)
+        columns = []
+        for described in inst.as_component_batches():
+            arr = described.as_arrow_array()
+            param = fields.get(described.descriptor.field_name)
+            columns.append(described.partition(_row_lengths(arr, param)))
+        return ComponentColumnList(columns)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in self._FIELDS:
+            batch = getattr(self, f.name, None)
+            if batch is not None:
+                parts.append(f"  {f.name}={batch.as_arrow_array().to_pylist()!r}")
+        body = ",\n".join(parts)
+        return f"rr.{type(self).__name__}(\n{body}\n)" if parts else f"rr.{type(self).__name__}()"
+
+    __str__ = __repr__
+
+
+def _row_lengths(arr: pa.Array, param: Any) -> np.ndarray:
+    """How many values of `arr` go in each row, inferred from the input's shape like rerun-sdk."""
+    if not (pa.types.is_primitive(arr.type) or pa.types.is_fixed_size_list(arr.type)):
+        return np.ones(len(arr), dtype=np.int64)
+    try:
+        shape = np.shape(param)
+    except ValueError:
+        return np.ones(len(arr), dtype=np.int64)
+    rows = shape[0] if len(shape) >= 1 else 1
+    if pa.types.is_fixed_size_list(arr.type):
+        flat = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+        per_row = 1 if arr.type.list_size == flat else (shape[1] if len(shape) > 1 else 1)
+    else:
+        per_row = len(arr) // rows if rows > 0 else 1
+    return np.full(rows, per_row, dtype=np.int64)
+
+
+def _signature(fields: tuple[Field, ...]) -> inspect.Signature:
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for f in fields:
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD if f.positional else inspect.Parameter.KEYWORD_ONLY
+        default = inspect.Parameter.empty if f.required else None
+        params.append(inspect.Parameter(f.param, kind, default=default))
+    params.sort(key=lambda p: (p.kind, p.default is not inspect.Parameter.empty))
+    return inspect.Signature(params)
+
+
+__all__ = ["ARCHETYPE_PREFIX", "Archetype", "F", "Field", "empty_array"]

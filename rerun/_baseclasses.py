@@ -1,0 +1,264 @@
+"""The logging protocol: component batches, described batches, columns and the batch base.
+
+An archetype yields `DescribedComponentBatch`es (descriptor + flat Arrow array); a
+`ComponentColumn` is a batch cut into rows for `send_columns`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from rerun_core.types.descriptor import ComponentDescriptor
+
+from ._arch_errors import report
+
+__all__ = [
+    "AsComponents",
+    "BaseBatch",
+    "ComponentBatchLike",
+    "ComponentBatchMixin",
+    "ComponentColumn",
+    "ComponentColumnList",
+    "ComponentDescriptor",
+    "ComponentMixin",
+    "DescribedComponentBatch",
+    "empty_array",
+]
+
+
+@runtime_checkable
+class ComponentBatchLike(Protocol):
+    """Anything that can turn itself into a flat Arrow array of components."""
+
+    def as_arrow_array(self) -> pa.Array: ...
+
+
+@runtime_checkable
+class AsComponents(Protocol):
+    """Anything that can be logged as a bundle of described component batches."""
+
+    def as_component_batches(self) -> list[DescribedComponentBatch]: ...
+
+
+def empty_array(arrow: pa.DataType) -> pa.Array:
+    """A zero-length array of any type (pyarrow can't build empty dense unions by itself)."""
+    if isinstance(arrow, pa.UnionType):
+        children = [empty_array(f.type) for f in arrow]
+        bufs = [None, pa.py_buffer(b"")] + ([pa.py_buffer(b"")] if arrow.mode == "dense" else [])
+        return pa.UnionArray.from_buffers(arrow, 0, bufs, children=children)
+    if isinstance(arrow, pa.StructType):
+        return pa.StructArray.from_arrays([empty_array(f.type) for f in arrow], fields=list(arrow))
+    return pa.array([], type=arrow)
+
+
+class DescribedComponentBatch:
+    """A batch plus the descriptor saying which archetype field it fills."""
+
+    def __init__(self, batch: ComponentBatchLike, descriptor: ComponentDescriptor) -> None:
+        self._batch = batch
+        self._descriptor = descriptor
+
+    @property
+    def descriptor(self) -> ComponentDescriptor:
+        return self._descriptor
+
+    @property
+    def batch(self) -> ComponentBatchLike:
+        return self._batch
+
+    def component_descriptor(self) -> ComponentDescriptor:
+        return self._descriptor
+
+    def as_arrow_array(self) -> pa.Array:
+        return self._batch.as_arrow_array()
+
+    def partition(self, lengths: npt.ArrayLike | None = None) -> ComponentColumn:
+        """A column for `send_columns`: unit-length rows unless `lengths` says otherwise."""
+        return ComponentColumn(self._descriptor, self, lengths=lengths)
+
+    def __repr__(self) -> str:
+        return f"DescribedComponentBatch({self._descriptor.component}, {len(self.as_arrow_array())} values)"
+
+
+class ComponentColumn:
+    """A component batch cut into consecutive rows (for `send_columns`)."""
+
+    def __init__(
+        self,
+        descriptor: str | ComponentDescriptor,
+        component_batch: ComponentBatchLike,
+        *,
+        lengths: npt.ArrayLike | None = None,
+        offsets: npt.NDArray[np.int32] | None = None,
+    ) -> None:
+        if isinstance(descriptor, str):
+            descriptor = ComponentDescriptor(descriptor)
+        if lengths is not None and offsets is not None:
+            raise ValueError("Cannot specify both `lengths` and `offsets`.")
+        self.descriptor = descriptor
+        self.component_batch = component_batch
+        if offsets is not None:
+            self._offsets = np.asarray(offsets, dtype=np.int32)
+        elif lengths is not None:
+            arr = np.asarray(lengths)
+            if arr.ndim != 1:
+                raise ValueError("Lengths must be a 1D array.")
+            self._offsets = np.concatenate([[0], np.cumsum(arr.astype(np.int64))]).astype(np.int32)
+            total = len(component_batch.as_arrow_array())
+            if self._offsets[-1] != total:
+                raise ValueError(
+                    f"partition lengths of {descriptor.component} sum to {self._offsets[-1]}, "
+                    f"but the batch has {total} values"
+                )
+        else:
+            self._offsets = np.arange(len(component_batch.as_arrow_array()) + 1, dtype=np.int32)
+
+    def component_descriptor(self) -> ComponentDescriptor:
+        return self.descriptor
+
+    @property
+    def offsets(self) -> npt.NDArray[np.int32]:
+        return self._offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def as_arrow_array(self) -> pa.ListArray:
+        """One list per row."""
+        values = self.component_batch.as_arrow_array()
+        return pa.ListArray.from_arrays(pa.array(self._offsets, type=pa.int32()), values)
+
+    def partition(self, lengths: npt.ArrayLike) -> ComponentColumn:
+        return ComponentColumn(self.descriptor, self.component_batch, lengths=lengths)
+
+    def __repr__(self) -> str:
+        return f"ComponentColumn({self.descriptor.component}, {len(self)} rows)"
+
+
+class ComponentColumnList(Iterable[ComponentColumn]):
+    """Several columns that are partitioned together."""
+
+    def __init__(self, columns: Iterable[ComponentColumn]) -> None:
+        self._columns = list(columns)
+
+    def __iter__(self) -> Iterator[ComponentColumn]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __getitem__(self, i: int) -> ComponentColumn:
+        return self._columns[i]
+
+    def partition(self, lengths: npt.ArrayLike) -> ComponentColumnList:
+        return ComponentColumnList([c.partition(lengths) for c in self._columns])
+
+
+class ComponentBatchMixin:
+    """What every component batch can do besides producing Arrow."""
+
+    _COMPONENT_TYPE: ClassVar[str] = ""
+
+    def as_arrow_array(self) -> pa.Array:
+        raise NotImplementedError
+
+    def component_type(self) -> str:
+        return self._COMPONENT_TYPE
+
+    def described(self, descriptor: ComponentDescriptor) -> DescribedComponentBatch:
+        return DescribedComponentBatch(self, descriptor)
+
+    def partition(self, lengths: npt.ArrayLike | None = None) -> ComponentColumn:
+        return ComponentColumn(ComponentDescriptor(self.component_type()), self, lengths=lengths)
+
+    def component_descriptor(self) -> ComponentDescriptor:
+        """Bare descriptor (component name = component type), used when logged on its own."""
+        return ComponentDescriptor(self.component_type(), component_type=self.component_type())
+
+
+class BaseBatch(ComponentBatchMixin):
+    """A batch of one component type; `_convert` turns native input into the flat Arrow array."""
+
+    _ARROW_DATATYPE: ClassVar[pa.DataType] = pa.null()
+    _CONVERT: ClassVar[Callable[[Any], pa.Array]]
+
+    def __init__(self, data: Any, strict: bool | None = None) -> None:
+        self.pa_array: pa.Array = empty_array(self._ARROW_DATATYPE)
+        if data is None:
+            return
+        try:
+            self.pa_array = self._to_arrow(data)
+        except (TypeError, ValueError, IndexError, pa.ArrowException) as err:
+            kind = TypeError if isinstance(err, TypeError) else ValueError
+            report(kind(f"{type(self).__name__}: {err}"), strict)
+
+    @classmethod
+    def _to_arrow(cls, data: Any) -> pa.Array:
+        """Convert or raise; archetypes call this so they can name the argument."""
+        if isinstance(data, BaseBatch):
+            return data.pa_array
+        if isinstance(data, pa.Array) and data.type == cls._ARROW_DATATYPE:
+            return data
+        if isinstance(data, pa.ChunkedArray) and data.type == cls._ARROW_DATATYPE:
+            return data.combine_chunks()
+        if isinstance(data, ComponentMixin):
+            return cls._CONVERT(data._native())
+        if isinstance(data, (list, tuple)):
+            if len(data) == 0:
+                return empty_array(cls._ARROW_DATATYPE)
+            if all(isinstance(x, ComponentMixin) for x in data):
+                return pa.concat_arrays([cls._CONVERT(x._native()) for x in data])
+        arr = cls._CONVERT(data)
+        if arr.type != cls._ARROW_DATATYPE:
+            arr = arr.cast(cls._ARROW_DATATYPE)
+        return arr
+
+    @classmethod
+    def _converter(cls, data: Any) -> BaseBatch:
+        return cls(data)
+
+    def as_arrow_array(self) -> pa.Array:
+        return self.pa_array
+
+    def __len__(self) -> int:
+        return len(self.pa_array)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BaseBatch) and self.pa_array.equals(other.pa_array)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.pa_array.to_pylist()!r})"
+
+
+class ComponentMixin:
+    """A single component value: logs as a batch of one."""
+
+    _BATCH_TYPE: ClassVar[type[BaseBatch]]
+
+    @classmethod
+    def arrow_type(cls) -> pa.DataType:
+        return cls._BATCH_TYPE._ARROW_DATATYPE
+
+    @classmethod
+    def component_type(cls) -> str:
+        return cls._BATCH_TYPE._COMPONENT_TYPE
+
+    def _native(self) -> Any:
+        return self
+
+    def as_arrow_array(self) -> pa.Array:
+        return self._BATCH_TYPE._CONVERT(self._native())
+
+    def component_descriptor(self) -> ComponentDescriptor:
+        return ComponentDescriptor(self.component_type(), component_type=self.component_type())
+
+
+def lengths_of(values: Sequence[Any]) -> list[int]:
+    return [len(v) for v in values]

@@ -1,0 +1,256 @@
+"""Turn user input (numpy arrays, lists, scalars, strings, enums) into flat Arrow arrays.
+
+Every converter takes the raw user value and returns a `pa.Array` with one element per
+instance. Conversion problems raise `TypeError`/`ValueError` with a message that says what was
+expected; the archetype layer prefixes the argument name.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+Converter = Callable[[Any], pa.Array]
+E = TypeVar("E", bound=enum.Enum)
+
+
+def nn(item: pa.DataType) -> pa.Field:
+    """A non-nullable list item field, as Rerun declares them."""
+    return pa.field("item", item, nullable=False)
+
+
+def fixed_list(item: pa.DataType, n: int) -> pa.DataType:
+    return pa.list_(nn(item), n)
+
+
+def var_list(item: pa.DataType) -> pa.DataType:
+    return pa.list_(nn(item))
+
+
+BLOB = var_list(pa.uint8())
+
+
+def describe(data: Any) -> str:
+    """A short description of a bad value for error messages."""
+    if isinstance(data, np.ndarray):
+        return f"array of dtype {data.dtype} and shape {data.shape}"
+    text = repr(data)
+    return f"{type(data).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
+
+
+def as_numeric(data: Any, dtype: npt.DTypeLike | None) -> np.ndarray:
+    """`np.asarray` with a clear error for non-numeric input."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"expected numbers, got {describe(data)}")
+    try:
+        arr = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"expected numbers, got {describe(data)}") from err
+    return arr
+
+
+def scalars(dtype: npt.DTypeLike, arrow: pa.DataType) -> Converter:
+    """One number per instance; any shape is flattened."""
+
+    def convert(data: Any) -> pa.Array:
+        return pa.array(as_numeric(data, dtype).ravel(), type=arrow)
+
+    return convert
+
+
+def vectors(dtype: npt.DTypeLike, item: pa.DataType, n: int) -> Converter:
+    """`n` numbers per instance: shape (n,), (N, n) or anything with a multiple of n values."""
+    arrow = fixed_list(item, n)
+
+    def convert(data: Any) -> pa.Array:
+        arr = as_numeric(data, dtype)
+        if arr.size % n != 0:
+            raise ValueError(f"expected {n} values per instance (shape (N, {n})), got shape {arr.shape}")
+        values = pa.array(np.ascontiguousarray(arr).ravel(), type=item)
+        return pa.FixedSizeListArray.from_arrays(values, type=arrow)
+
+    return convert
+
+
+def ragged_vectors(dtype: npt.DTypeLike, item: pa.DataType, n: int) -> Converter:
+    """A list of strips, each strip a sequence of n-vectors (line strips, geo lines)."""
+    arrow = var_list(fixed_list(item, n))
+    inner = vectors(dtype, item, n)
+
+    def convert(data: Any) -> pa.Array:
+        if isinstance(data, np.ndarray):
+            strips: Sequence[Any] = [data] if data.ndim == 2 else list(data)
+        elif _is_strip(data, n):
+            strips = [data]
+        else:
+            strips = list(data)
+        parts = [inner(s) if len(s) else inner(np.zeros((0, n))) for s in strips]
+        lengths = [len(p) for p in parts]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+        flat = pa.concat_arrays(parts) if parts else inner(np.zeros((0, n)))
+        return pa.ListArray.from_arrays(pa.array(offsets), flat, type=arrow)
+
+    return convert
+
+
+def _is_strip(data: Any, n: int) -> bool:
+    """True when `data` is one strip (a sequence of n-number points) rather than a list of strips."""
+    try:
+        first = data[0]
+        return len(first) == n and np.isscalar(first[0])
+    except (TypeError, IndexError, KeyError):
+        return False
+
+
+def texts(data: Any) -> pa.Array:
+    """Strings: one `str`, or a sequence/array of them."""
+    if isinstance(data, str):
+        return pa.array([data], type=pa.utf8())
+    if isinstance(data, np.ndarray):
+        return pa.array([str(x) for x in data.ravel()], type=pa.utf8())
+    if isinstance(data, Sequence):
+        return pa.array([str(x) for x in data], type=pa.utf8())
+    return pa.array([str(data)], type=pa.utf8())
+
+
+def bools(data: Any) -> pa.Array:
+    if isinstance(data, str):
+        raise TypeError(f"expected booleans, got {describe(data)}")
+    return pa.array(np.asarray(data, dtype=bool).ravel(), type=pa.bool_())
+
+
+def blobs(data: Any) -> pa.Array:
+    """Binary blobs: bytes, a uint8 array, or a sequence of those (one blob each)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        items: list[Any] = [bytes(data)]
+    elif isinstance(data, np.ndarray):
+        items = [data] if data.dtype == np.uint8 or data.ndim <= 1 else list(data)
+    elif isinstance(data, Sequence) and data and not isinstance(data[0], (int, np.integer)):
+        items = list(data)
+    else:
+        items = [data]
+    parts = [_blob_bytes(x) for x in items]
+    offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int32)
+    values = np.frombuffer(b"".join(parts), dtype=np.uint8)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.uint8()), type=BLOB)
+
+
+def _blob_bytes(item: Any) -> bytes:
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return bytes(item)
+    if hasattr(item, "read"):
+        return bytes(item.read())
+    arr = np.asarray(item)
+    if arr.dtype != np.uint8:
+        if not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(f"expected bytes or a uint8 array, got {describe(item)}")
+        arr = arr.astype(np.uint8)
+    return np.ascontiguousarray(arr).tobytes()
+
+
+# --- colors -------------------------------------------------------------------------------
+
+
+def _pack_rgba(arr: np.ndarray) -> np.ndarray:
+    """(N, 3|4) uint8 -> packed 0xRRGGBBAA uint32 (alpha 255 when absent)."""
+    if arr.ndim != 2 or arr.shape[1] not in (3, 4):
+        raise ValueError(f"expected colors of shape (N, 3) or (N, 4), got shape {arr.shape}")
+    a = arr.astype(np.uint32)
+    alpha = a[:, 3] if a.shape[1] == 4 else np.uint32(255)
+    return (a[:, 0] << 24) | (a[:, 1] << 16) | (a[:, 2] << 8) | alpha
+
+
+def _channels_to_u8(arr: np.ndarray) -> np.ndarray:
+    if np.issubdtype(arr.dtype, np.floating):
+        return np.round(arr * 255.0).astype(np.uint8)
+    return arr.astype(np.uint8)
+
+
+def colors(data: Any) -> pa.Array:
+    """Colors as packed uint32 RGBA: ints 0xRRGGBBAA, RGB(A) uint8 0..255 or float 0..1."""
+    if isinstance(data, (int, np.integer)) and not isinstance(data, bool):
+        return pa.array([int(data)], type=pa.uint32())
+    if hasattr(data, "__int__") and not isinstance(data, (np.ndarray, float, np.floating)):
+        return pa.array([int(data)], type=pa.uint32())
+    if isinstance(data, Sequence) and not isinstance(data, str) and len(data) == 0:
+        return pa.array([], type=pa.uint32())
+    if isinstance(data, Sequence) and not isinstance(data, str) and any(_is_color_obj(x) for x in data):
+        return pa.array([int(colors(x)[0].as_py()) for x in data], type=pa.uint32())
+    if isinstance(data, np.ndarray):
+        arr = data.squeeze()
+    else:
+        try:
+            arr = as_numeric(data, None).squeeze()
+        except TypeError:
+            if isinstance(data, Sequence) and not isinstance(data, str):
+                # Ragged input, e.g. a mix of RGB and RGBA rows: one color per item.
+                return pa.concat_arrays([colors(x) for x in data])
+            raise
+    if arr.dtype == object or arr.dtype.kind not in "uifb":
+        raise TypeError(f"expected colors (RGB/RGBA numbers or 0xRRGGBBAA ints), got {describe(data)}")
+    if arr.ndim <= 1:
+        if arr.dtype == np.uint32:
+            return pa.array(arr.ravel(), type=pa.uint32())
+        if arr.dtype not in (np.uint8, np.float32, np.float64):
+            if arr.size not in (3, 4) or np.max(arr) >= 256:
+                return pa.array(arr.astype(np.uint32).ravel(), type=pa.uint32())
+            arr = arr.reshape(1, -1)
+        elif arr.size > 4:
+            arr = arr.reshape(-1, 4)
+        else:
+            arr = arr.reshape(1, -1)
+    elif arr.dtype == np.uint32:
+        return pa.array(arr.ravel(), type=pa.uint32())
+    if arr.size == 0:
+        return pa.array([], type=pa.uint32())
+    return pa.array(_pack_rgba(_channels_to_u8(arr.reshape(-1, arr.shape[-1]))), type=pa.uint32())
+
+
+def _is_color_obj(x: Any) -> bool:
+    return hasattr(x, "__int__") and not isinstance(x, (int, float, np.number, np.ndarray))
+
+
+# --- enums --------------------------------------------------------------------------------
+
+
+def enum_value(cls: type[E], val: Any) -> E:
+    """An enum member from itself, its int value or its (case-insensitive) name."""
+    if isinstance(val, cls):
+        return val
+    if isinstance(val, (int, np.integer)) and not isinstance(val, bool):
+        try:
+            return cls(int(val))
+        except ValueError:
+            pass
+    elif isinstance(val, str):
+        key = val.replace("_", "").lower()
+        for member in cls:
+            if member.name.replace("_", "").lower() == key:
+                return member
+    names = ", ".join(m.name for m in cls)
+    raise ValueError(f"cannot convert {val!r} to {cls.__name__} (one of: {names})")
+
+
+def enums(cls: type[enum.Enum], arrow: pa.DataType) -> Converter:
+    def convert(data: Any) -> pa.Array:
+        items = [data] if isinstance(data, (str, int, enum.Enum, np.integer)) else list(data)
+        return pa.array([enum_value(cls, x).value for x in items], type=arrow)
+
+    return convert
+
+
+def structs(
+    arrow: pa.StructType, to_row: Callable[[Any], dict[str, Any]], is_single: Callable[[Any], bool]
+) -> Converter:
+    """Struct components from objects: `to_row` gives one dict per instance."""
+
+    def convert(data: Any) -> pa.Array:
+        items = [data] if is_single(data) else list(data)
+        return pa.array([to_row(x) for x in items], type=arrow)
+
+    return convert

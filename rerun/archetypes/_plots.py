@@ -1,0 +1,94 @@
+"""Time series, bar charts and text archetypes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._arch_base import Archetype, F
+
+
+class Scalars(Archetype):
+    """One or more scalar values at the current time (a plot sample per value)."""
+
+    _FIELDS = (F("scalars", "Scalar", pos=True, req=True),)
+
+
+class SeriesLines(Archetype):
+    """Styling of the line series on an entity."""
+
+    _FIELDS = (
+        F("colors", "Color"),
+        F("widths", "StrokeWidth"),
+        F("names", "Name"),
+        F("visible_series", "Visible"),
+        F("aggregation_policy", "AggregationPolicy"),
+        F("interpolation_mode", "InterpolationMode"),
+    )
+
+
+class SeriesPoints(Archetype):
+    """Styling of the point series on an entity; markers default to circles."""
+
+    _FIELDS = (
+        F("colors", "Color"),
+        F("markers", "MarkerShape"),
+        F("names", "Name"),
+        F("visible_series", "Visible"),
+        F("marker_sizes", "MarkerSize"),
+    )
+
+    def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        if all(v is None for v in values.values()):
+            values["markers"] = "Circle"
+        return values
+
+
+class Measurements(Archetype):
+    """Scalar measurements with variances, units and series styling."""
+
+    _FIELDS = (
+        F("values", "Scalar", pos=True, req=True),
+        F("variances", "Variance"),
+        F("units", "Unit"),
+        F("colors", "Color"),
+        F("widths", "StrokeWidth"),
+        F("names", "Name"),
+        F("visible_series", "Visible"),
+        F("aggregation_policy", "AggregationPolicy"),
+        F("interpolation_mode", "InterpolationMode"),
+    )
+
+
+class BarChart(Archetype):
+    """A bar chart from a 1D tensor of values."""
+
+    _FIELDS = (
+        F("values", "TensorData", pos=True, req=True),
+        F("color", "Color"),
+        F("abscissa", "TensorData"),
+        F("widths", "Length"),
+    )
+
+
+class TextLog(Archetype):
+    """A log line with an optional level and color."""
+
+    _FIELDS = (F("text", "Text", pos=True, req=True), F("level", "TextLogLevel"), F("color", "Color"))
+
+
+class TextDocument(Archetype):
+    """A text document (plain text or markdown, by media type)."""
+
+    _FIELDS = (F("text", "Text", pos=True, req=True), F("media_type", "MediaType"))
+
+
+class StateChange(Archetype):
+    """A change of a discrete state."""
+
+    _FIELDS = (F("state", "Text"),)
+
+
+class StateConfiguration(Archetype):
+    """How the values of a discrete state are shown."""
+
+    _FIELDS = (F("values", "Text"), F("labels", "Text"), F("colors", "Color"), F("visible", "Visible"))

@@ -1,0 +1,234 @@
+"""Components: `XBatch` (many values of component type X) and `X` (a single value).
+
+All of them come from one table (`_table.COMPONENT_TYPES`); enum components are Python enums,
+`TextLogLevel`/`MediaType` are strings with named constants.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .._baseclasses import BaseBatch, ComponentMixin
+from .._converters import Converter
+from ._enums import (
+    ENUM_COMPONENTS,
+    MEDIA_TYPES,
+    TEXT_LOG_LEVELS,
+    AggregationPolicy,
+    Colormap,
+    EntryKind,
+    FillMode,
+    GraphType,
+    InterpolationMode,
+    MagnificationFilter,
+    MarkerShape,
+    MeshFaceRendering,
+    PointShading,
+    TransformRelation,
+    VideoCodec,
+    guess_media_type,
+)
+from ._table import COMPONENT_TYPES
+
+PREFIX = "rerun.components."
+
+
+def _make_batch(name: str, arrow: Any, convert: Converter) -> type[BaseBatch]:
+    return type(
+        f"{name}Batch",
+        (BaseBatch,),
+        {
+            "_COMPONENT_TYPE": PREFIX + name,
+            "_ARROW_DATATYPE": arrow,
+            "_CONVERT": staticmethod(convert),
+            "__module__": __name__,
+            "__doc__": f"A batch of `{PREFIX}{name}` values.",
+        },
+    )
+
+
+class _Single(ComponentMixin):
+    """One component value; converted to Arrow only when logged."""
+
+    def __init__(self, value: Any) -> None:
+        self.value: Any = getattr(value, "value", value) if isinstance(value, _Single) else value
+
+    def _native(self) -> Any:
+        return self.value
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.value, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.as_arrow_array().equals(other.as_arrow_array())  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class TextLogLevel(str, ComponentMixin):
+    """A log level name; any string is allowed, these are the ones the viewer knows."""
+
+    CRITICAL: ClassVar[TextLogLevel]
+    DEBUG: ClassVar[TextLogLevel]
+    ERROR: ClassVar[TextLogLevel]
+    INFO: ClassVar[TextLogLevel]
+    TRACE: ClassVar[TextLogLevel]
+    WARN: ClassVar[TextLogLevel]
+
+    def _native(self) -> Any:
+        return str(self)
+
+
+class MediaType(str, ComponentMixin):
+    """An IANA media type (MIME type) string."""
+
+    AAC: ClassVar[MediaType]
+    FLAC: ClassVar[MediaType]
+    GLB: ClassVar[MediaType]
+    GLTF: ClassVar[MediaType]
+    JPEG: ClassVar[MediaType]
+    M4A: ClassVar[MediaType]
+    MARKDOWN: ClassVar[MediaType]
+    MP3: ClassVar[MediaType]
+    MP4: ClassVar[MediaType]
+    OBJ: ClassVar[MediaType]
+    OGG: ClassVar[MediaType]
+    PLY: ClassVar[MediaType]
+    PNG: ClassVar[MediaType]
+    RVL: ClassVar[MediaType]
+    STL: ClassVar[MediaType]
+    TEXT: ClassVar[MediaType]
+    WAV: ClassVar[MediaType]
+
+    def _native(self) -> Any:
+        return str(self)
+
+    @staticmethod
+    def guess_from_path(path: Any) -> MediaType | None:
+        guess = guess_media_type(path)
+        return None if guess is None else MediaType(guess)
+
+
+class ViewCoordinates(ComponentMixin):
+    """Which way the X, Y and Z axes point, e.g. `ViewCoordinates.RDF` (right, down, forward)."""
+
+    def __init__(self, coordinates: Any) -> None:
+        from ..encodings import ViewDir
+
+        if isinstance(coordinates, str):
+            coordinates = [next(d for d in ViewDir if d.name[0] == c.upper()) for c in coordinates]
+        self.coordinates = [ViewDir.auto(c) for c in coordinates]
+
+    def _native(self) -> Any:
+        return self
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.array([c.value for c in self.coordinates], dtype=dtype or np.uint8)
+
+    def __repr__(self) -> str:
+        return f"ViewCoordinates({''.join(c.name[0] for c in self.coordinates)})"
+
+    def as_component_batches(self) -> list[Any]:
+        """Logged on its own, a ViewCoordinates value is the ViewCoordinates archetype."""
+        from ..archetypes import ViewCoordinates as ViewCoordinatesArchetype
+
+        return ViewCoordinatesArchetype(self).as_component_batches()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ViewCoordinates) and other.coordinates == self.coordinates
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.coordinates))
+
+
+_HANDED = {
+    "LEFT_HAND_X_DOWN": "DRF",
+    "LEFT_HAND_X_UP": "URB",
+    "LEFT_HAND_Y_DOWN": "RDB",
+    "LEFT_HAND_Y_UP": "RUF",
+    "LEFT_HAND_Z_DOWN": "RFD",
+    "LEFT_HAND_Z_UP": "RBU",
+    "RIGHT_HAND_X_DOWN": "DRB",
+    "RIGHT_HAND_X_UP": "URF",
+    "RIGHT_HAND_Y_DOWN": "RDF",
+    "RIGHT_HAND_Y_UP": "RUB",
+    "RIGHT_HAND_Z_DOWN": "RBD",
+    "RIGHT_HAND_Z_UP": "RFU",
+}
+
+
+def view_coordinate_names() -> dict[str, str]:
+    """Every named axis triple: the 48 'RDF'-style names plus the handedness aliases."""
+    names = {}
+    for axes in itertools.permutations(["UD", "LR", "FB"]):
+        for letters in itertools.product(*axes):
+            names["".join(letters)] = "".join(letters)
+    names.update(_HANDED)
+    return names
+
+
+class _Radius(_Single):
+    @staticmethod
+    def ui_points(radii: Any) -> np.ndarray:
+        """Radii in UI points rather than scene units (stored negative)."""
+        return -np.abs(np.array(radii, dtype=np.float32))
+
+
+for _const, _letters in view_coordinate_names().items():
+    setattr(ViewCoordinates, _const, ViewCoordinates(_letters))
+for _lvl in TEXT_LOG_LEVELS:
+    setattr(TextLogLevel, _lvl, TextLogLevel(_lvl))
+for _key, _mime in MEDIA_TYPES.items():
+    setattr(MediaType, _key, MediaType(_mime))
+
+_SPECIAL: dict[str, type] = {
+    "TextLogLevel": TextLogLevel,
+    "MediaType": MediaType,
+    "ViewCoordinates": ViewCoordinates,
+    "Radius": _Radius,
+    **ENUM_COMPONENTS,
+}
+
+__all__: list[str] = ["BATCHES", "PREFIX"]
+BATCHES: dict[str, type[BaseBatch]] = {}
+for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
+    _batch = _make_batch(_name, _arrow, _convert)
+    BATCHES[_name] = _batch
+    _single = _SPECIAL.get(_name) or type(_name, (_Single,), {"__module__": __name__})
+    if _single is _Radius:
+        _single.__name__ = _single.__qualname__ = "Radius"
+    _single._BATCH_TYPE = _batch  # type: ignore[attr-defined]
+    globals()[_name] = _single
+    globals()[f"{_name}Batch"] = _batch
+    __all__ += [_name, f"{_name}Batch"]
+
+
+def batch_type(name: str) -> type[BaseBatch]:
+    """The batch class of a component type, by short (`Color`) or full name."""
+    return BATCHES[name.removeprefix(PREFIX)]
+
+
+def __getattr__(name: str) -> Any:
+    raise AttributeError(f"module 'rerun.components' has no attribute {name!r}")
+
+
+_ = (
+    AggregationPolicy,
+    Colormap,
+    EntryKind,
+    FillMode,
+    GraphType,
+    InterpolationMode,
+    MagnificationFilter,
+    MarkerShape,
+    MeshFaceRendering,
+    PointShading,
+    TransformRelation,
+    VideoCodec,
+)

@@ -1,0 +1,44 @@
+"""Value types that components are built from (Rerun's `rerun.encodings`, formerly `datatypes`)."""
+
+from __future__ import annotations
+
+from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
+from ._geometry import (
+    Angle,
+    AngleLike,
+    KeypointPair,
+    Mat3x3,
+    Quaternion,
+    Range1D,
+    Rgba32,
+    RotationAxisAngle,
+    Utf8Pair,
+    Vec2D,
+    Vec3D,
+    Vec4D,
+)
+from ._image import ChannelDatatype, ColorModel, ImageFormat, PixelFormat, TensorData, ViewDir
+
+__all__ = [
+    "Angle",
+    "AngleLike",
+    "AnnotationInfo",
+    "ChannelDatatype",
+    "ClassDescription",
+    "ClassDescriptionMapElem",
+    "ColorModel",
+    "ImageFormat",
+    "KeypointPair",
+    "Mat3x3",
+    "PixelFormat",
+    "Quaternion",
+    "Range1D",
+    "Rgba32",
+    "RotationAxisAngle",
+    "TensorData",
+    "Utf8Pair",
+    "Vec2D",
+    "Vec3D",
+    "Vec4D",
+    "ViewDir",
+]

@@ -1,0 +1,111 @@
+"""Annotation context values: class ids with labels, colors and keypoint skeletons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from .._converters import colors, nn
+from ._geometry import KeypointPair
+
+_INFO = pa.struct([pa.field("id", pa.uint16(), nullable=False), ("label", pa.utf8()), ("color", pa.uint32())])
+_PAIR = pa.struct(
+    [pa.field("keypoint0", pa.uint16(), nullable=False), pa.field("keypoint1", pa.uint16(), nullable=False)]
+)
+CLASS_DESCRIPTION_TYPE = pa.struct(
+    [
+        pa.field("info", _INFO, nullable=False),
+        pa.field("keypoint_annotations", pa.list_(nn(_INFO)), nullable=False),
+        pa.field("keypoint_connections", pa.list_(nn(_PAIR)), nullable=False),
+    ]
+)
+MAP_ELEM_TYPE = pa.struct(
+    [
+        pa.field("class_id", pa.uint16(), nullable=False),
+        pa.field("class_description", CLASS_DESCRIPTION_TYPE, nullable=False),
+    ]
+)
+ANNOTATION_CONTEXT_TYPE = pa.list_(nn(MAP_ELEM_TYPE))
+
+
+class AnnotationInfo:
+    """A class or keypoint id with an optional label and color."""
+
+    def __init__(self, id: int, label: str | None = None, color: Any = None) -> None:
+        self.id = int(id)
+        self.label = None if label is None else str(label)
+        self.color = None if color is None else int(colors(color)[0].as_py())
+
+    @staticmethod
+    def from_like(data: AnnotationInfo | int | Sequence[Any]) -> AnnotationInfo:
+        if isinstance(data, AnnotationInfo):
+            return data
+        if isinstance(data, int):
+            return AnnotationInfo(id=data)
+        return AnnotationInfo(*data)
+
+    def row(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "color": self.color}
+
+
+class ClassDescription:
+    """What a class id means: its info, named keypoints and the lines between them."""
+
+    def __init__(
+        self,
+        *,
+        info: AnnotationInfo | int | Sequence[Any],
+        keypoint_annotations: Sequence[Any] | None = None,
+        keypoint_connections: Sequence[Any] | None = None,
+    ) -> None:
+        self.info = AnnotationInfo.from_like(info)
+        self.keypoint_annotations = [AnnotationInfo.from_like(k) for k in keypoint_annotations or []]
+        self.keypoint_connections = [KeypointPair.from_like(k) for k in keypoint_connections or []]
+
+    @staticmethod
+    def from_like(data: Any) -> ClassDescription:
+        if isinstance(data, ClassDescription):
+            return data
+        if isinstance(data, ClassDescriptionMapElem):
+            return data.class_description
+        return ClassDescription(info=data)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "info": self.info.row(),
+            "keypoint_annotations": [k.row() for k in self.keypoint_annotations],
+            "keypoint_connections": [
+                {"keypoint0": p.keypoint0, "keypoint1": p.keypoint1} for p in self.keypoint_connections
+            ],
+        }
+
+    def as_component_batches(self) -> list[Any]:
+        """A lone ClassDescription logs as a one-class AnnotationContext."""
+        from ..archetypes import AnnotationContext
+
+        return AnnotationContext([self]).as_component_batches()
+
+
+class ClassDescriptionMapElem:
+    """One entry of an annotation context: class id -> description."""
+
+    def __init__(self, class_id: int, class_description: ClassDescription) -> None:
+        self.class_id = int(class_id)
+        self.class_description = ClassDescription.from_like(class_description)
+
+
+def annotation_context_array(data: Any) -> pa.Array:
+    """An AnnotationContext component: one list of class descriptions per instance (always one)."""
+    from ..components import AnnotationContext as AnnotationContextComponent
+
+    if isinstance(data, AnnotationContextComponent):
+        data = data.value
+    if isinstance(data, (ClassDescription, AnnotationInfo)):
+        data = [data]
+    rows = []
+    for item in data:
+        desc = ClassDescription.from_like(item)
+        rows.append({"class_id": desc.info.id, "class_description": desc.row()})
+    return pa.array([rows], type=ANNOTATION_CONTEXT_TYPE)

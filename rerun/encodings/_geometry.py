@@ -1,0 +1,190 @@
+"""Small value types users build by hand: angles, rotations, matrices, vectors, pairs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+
+class Angle:
+    """An angle, stored in radians; give exactly one of `rad` or `deg`."""
+
+    def __init__(self, rad: float | None = None, deg: float | None = None) -> None:
+        if (rad is None) == (deg is None):
+            raise ValueError("Angle needs exactly one of `rad` or `deg`")
+        self.radians = float(rad) if rad is not None else math.radians(float(deg))  # type: ignore[arg-type]
+
+    def __float__(self) -> float:
+        return self.radians
+
+    def __repr__(self) -> str:
+        return f"Angle(rad={self.radians})"
+
+
+AngleLike = Angle | float | int
+
+
+class Quaternion:
+    """A rotation quaternion in (x, y, z, w) order."""
+
+    def __init__(self, *, xyzw: npt.ArrayLike) -> None:
+        arr = np.asarray(xyzw, dtype=np.float32).ravel()
+        if arr.size != 4:
+            raise ValueError(f"Quaternion expects 4 values (x, y, z, w), got {arr.size}")
+        self.xyzw = arr
+
+    @staticmethod
+    def identity() -> Quaternion:
+        return Quaternion(xyzw=[0, 0, 0, 1])
+
+    @staticmethod
+    def invalid() -> Quaternion:
+        return Quaternion(xyzw=[0, 0, 0, 0])
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.xyzw, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"Quaternion(xyzw={self.xyzw.tolist()})"
+
+
+class RotationAxisAngle:
+    """A rotation of `angle` around `axis`; the angle as `angle`, `radians` or `degrees`."""
+
+    def __init__(
+        self,
+        axis: npt.ArrayLike,
+        angle: AngleLike | None = None,
+        *,
+        radians: float | None = None,
+        degrees: float | None = None,
+    ) -> None:
+        given = [x for x in (angle, radians, degrees) if x is not None]
+        if len(given) != 1:
+            raise ValueError("RotationAxisAngle needs exactly one of angle, radians, or degrees")
+        arr = np.asarray(axis, dtype=np.float32).ravel()
+        if arr.size != 3:
+            raise ValueError(f"RotationAxisAngle axis needs 3 values, got {arr.size}")
+        self.axis = arr
+        if degrees is not None:
+            self.angle = Angle(deg=degrees)
+        elif isinstance(angle, Angle):
+            self.angle = angle
+        else:
+            self.angle = Angle(rad=float(angle if angle is not None else radians))  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"RotationAxisAngle(axis={self.axis.tolist()}, angle={self.angle.radians})"
+
+
+class Mat3x3:
+    """A 3x3 matrix, stored column-major; built from `rows` (numpy layout) or `columns`."""
+
+    def __init__(self, rows: npt.ArrayLike | None = None, *, columns: npt.ArrayLike | None = None) -> None:
+        if rows is not None and columns is not None:
+            raise ValueError("Mat3x3: give either rows or columns, not both")
+        if isinstance(rows, Mat3x3):
+            self.flat_columns: np.ndarray = rows.flat_columns
+        elif rows is not None:
+            self.flat_columns = np.asarray(rows, dtype=np.float32).reshape(3, 3).ravel("F")
+        elif columns is not None:
+            self.flat_columns = np.asarray(columns, dtype=np.float32).reshape(3, 3).ravel("C")
+        else:
+            self.flat_columns = np.identity(3, dtype=np.float32).ravel()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.flat_columns, dtype=dtype)
+
+
+class _Vec:
+    """A fixed-length float vector."""
+
+    _N = 0
+
+    def __init__(self, xyz: npt.ArrayLike) -> None:
+        arr = np.asarray(xyz, dtype=np.float32).ravel()
+        if arr.size != self._N:
+            raise ValueError(f"{type(self).__name__} needs {self._N} values, got {arr.size}")
+        self.xyz = arr
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.xyz, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.xyz.tolist()})"
+
+
+class Vec2D(_Vec):
+    _N = 2
+
+
+class Vec3D(_Vec):
+    _N = 3
+
+
+class Vec4D(_Vec):
+    _N = 4
+
+
+class Range1D:
+    """An inclusive [min, max] range."""
+
+    def __init__(self, range: npt.ArrayLike) -> None:
+        arr = np.asarray(range, dtype=np.float64).ravel()
+        if arr.size != 2:
+            raise ValueError(f"Range1D needs 2 values, got {arr.size}")
+        self.range = arr
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.range, dtype=dtype)
+
+
+class Rgba32:
+    """A color packed as 0xRRGGBBAA; accepts what color arguments accept."""
+
+    def __init__(self, rgba: Any) -> None:
+        from .._converters import colors
+
+        arr = colors(rgba)
+        if len(arr) != 1:
+            raise ValueError(f"Rgba32 needs a single color, got {len(arr)}")
+        self.rgba = int(arr[0].as_py())
+
+    def __int__(self) -> int:
+        return self.rgba
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rgba32) and other.rgba == self.rgba
+
+    def __hash__(self) -> int:
+        return hash(self.rgba)
+
+
+class Utf8Pair:
+    """A pair of strings (graph edges, key/value pairs)."""
+
+    def __init__(self, first: str, second: str) -> None:
+        self.first = str(first)
+        self.second = str(second)
+
+    def __iter__(self) -> Any:
+        return iter((self.first, self.second))
+
+
+class KeypointPair:
+    """Two keypoint ids that a line connects."""
+
+    def __init__(self, keypoint0: int, keypoint1: int) -> None:
+        self.keypoint0 = int(keypoint0)
+        self.keypoint1 = int(keypoint1)
+
+    @staticmethod
+    def from_like(value: KeypointPair | Sequence[int]) -> KeypointPair:
+        if isinstance(value, KeypointPair):
+            return value
+        a, b = value
+        return KeypointPair(a, b)

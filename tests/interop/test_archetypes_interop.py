@@ -1,0 +1,61 @@
+"""Our archetypes give the same descriptors, Arrow types and values as rerun-sdk 0.41.
+
+All cases run in one oracle subprocess (and one subprocess of ours) to stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .archetype_cases import CASES
+
+HERE = Path(__file__).resolve().parent
+DUMP = HERE / "_dump_batches.py"
+CASES_FILE = HERE / "archetype_cases.py"
+
+pytestmark = pytest.mark.interop
+
+
+@pytest.fixture(scope="module")
+def oracle_batches(oracle: Any) -> dict[str, Any]:
+    proc = subprocess.run(
+        [str(oracle.python), str(DUMP), str(CASES_FILE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=oracle.env(),
+        cwd="/",
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def our_batches() -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, str(DUMP), str(CASES_FILE), "ours"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "RERUN_STRICT": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_same_batches_as_oracle(
+    case: str, oracle_batches: dict[str, Any], our_batches: dict[str, Any]
+) -> None:
+    expected, got = oracle_batches[case], our_batches[case]
+    assert not (isinstance(expected, dict) and "error" in expected), f"oracle failed: {expected}"
+    assert not (isinstance(got, dict) and "error" in got), f"ours failed: {got}"
+    assert [b["component"] for b in got] == [b["component"] for b in expected]
+    for ours, theirs in zip(got, expected):
+        assert ours == theirs, f"{case}: {ours['component']} differs"

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ._batcher import ChunkBatcherConfig
-from ._errors import not_available
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
 from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink
 from ._time import time_value
@@ -231,7 +230,9 @@ class RecordingStream:
         send_blueprint(blueprint, make_active=make_active, make_default=make_default, recording=self)
 
     def notebook_show(self, **kwargs: Any) -> None:
-        raise not_available("notebook_show")
+        from .notebook import notebook_show
+
+        notebook_show(recording=self, **kwargs)
 
     def _add_sink(self, sink: LogSink) -> None:
         """Tee ``sink`` in (notebook viewer, gRPC server); it gets the pre-sink buffer replayed."""

@@ -124,6 +124,17 @@ def text_log_rows(store: Any, entities: list[str], timeline: str | None, time: i
     return rows[-TEXT_LOG_LIMIT:]
 
 
+def log_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One text-log row from the renderer, in the shape the browser table takes."""
+    return {
+        "time": row.get("time"),
+        "entity": path_str(row.get("entity_path") or row.get("entity") or "/"),
+        "level": str(row.get("level") or "INFO"),
+        "text": str(row.get("text") or ""),
+        "color": row.get("color"),
+    }
+
+
 def markdown_to_html(text: str, media_type: str | None) -> str:
     """TextDocument body: markdown rendered (raw HTML in it escaped), anything else preformatted."""
     if media_type in ("text/markdown", "text/x-markdown"):

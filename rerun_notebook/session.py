@@ -30,7 +30,7 @@ NO_DRIVER_MESSAGE = (
 
 
 def default_app_factory(store: Any, width: int, height: int) -> Any:
-    from rerun_core.viewer import ViewerApp  # type: ignore[attr-defined,unused-ignore]  # lazy: only the viewer layer imports pygfx/wgpu
+    from rerun_core.viewer.app import ViewerApp  # lazy: only the viewer layer imports pygfx/wgpu
 
     return ViewerApp(store, width, height)
 
@@ -38,6 +38,8 @@ def default_app_factory(store: Any, width: int, height: int) -> Any:
 def describe_app_error(exc: BaseException) -> str:
     """A message for the cell instead of a traceback; a missing driver says what to install."""
     text = f"{type(exc).__name__}: {exc}"
+    if type(exc).__name__ == "NoGpuError":  # the renderer's own message already says what to install
+        return str(exc)
     lowered = text.lower()
     if any(k in lowered for k in ("adapter", "vulkan", "no backend", "driver", "icd")):
         return NO_DRIVER_MESSAGE + f"\n\n(wgpu said: {text})"
@@ -273,6 +275,7 @@ class ViewerSession:
                 if rng is not None:
                     ranges[name] = (int(rng[0]), int(rng[1]))
             paths = [panels.path_str(p) for p in store.entity_paths()]
+            paths = [p for p in paths if not p.startswith("/__")]  # properties are not entities to show
         except Exception:
             log.debug("reading the store failed", exc_info=True)
             return False
@@ -290,37 +293,38 @@ class ViewerSession:
     def _views(self) -> list[dict[str, Any]]:
         if self.app is None:
             return []
-        out = []
-        store = self.store
-        tl, t = self.time.timeline, self.time.time
-        for i, view in enumerate(self.app.layout()):
-            kind = str(getattr(view, "kind", "unknown"))
-            rect = [float(v) for v in getattr(view, "rect", (0, 0, 0, 0))]
-            entry: dict[str, Any] = {
-                "id": i,
-                "kind": kind,
-                "rect": rect,
-                "name": str(getattr(view, "name", kind)),
-            }
-            origin = getattr(view, "origin", None)
-            entities = [
-                panels.path_str(e) for e in (getattr(view, "entities", None) or ([origin] if origin else []))
-            ]
-            if kind in ("text_log", "TextLog", "textlog"):
-                ents = [
-                    e
-                    for e in (entities or panels.entities_with(store, "TextLog:text"))
-                    if e not in self.hidden
-                ]
-                entry["rows"] = panels.text_log_rows(store, ents, tl, t)
-                entry["kind"] = "text_log"
-            elif kind in ("text_document", "TextDocument", "textdocument"):
+        return [self._view_entry(i, v) for i, v in enumerate(self.app.layout())]
+
+    def _view_entry(self, i: int, view: Any) -> dict[str, Any]:
+        keys = ("id", "kind", "rect", "name", "origin", "entities")
+        d = view if isinstance(view, dict) else {k: getattr(view, k, None) for k in keys}
+        kind = str(d.get("kind") or "unknown")
+        vid = str(d.get("id") if d.get("id") is not None else i)
+        entry: dict[str, Any] = {
+            "id": vid,
+            "kind": kind,
+            "rect": [float(v) for v in (d.get("rect") or (0, 0, 0, 0))],
+            "name": str(d.get("name") or kind),
+        }
+        origin = d.get("origin")
+        entities = [panels.path_str(e) for e in (d.get("entities") or ([origin] if origin else []))]
+        store, tl, t = self.store, self.time.timeline, self.time.time
+        if kind == "text_log":
+            if hasattr(self.app, "text_log"):
+                rows = [panels.log_row(r) for r in self.app.text_log(vid, panels.TEXT_LOG_LIMIT)]
+            else:
+                ents = entities or panels.entities_with(store, "TextLog:text")
+                rows = panels.text_log_rows(store, [e for e in ents if e not in self.hidden], tl, t)
+            entry["rows"] = rows
+        elif kind == "text_document":
+            if hasattr(self.app, "text_document"):
+                doc = self.app.text_document(vid)
+                entry["html"] = panels.markdown_to_html(str(doc.get("text", "")), doc.get("media_type"))
+            else:
                 ents = entities or panels.entities_with(store, "TextDocument:text")
                 docs = [panels.text_document_html(store, e, tl, t) for e in ents if e not in self.hidden]
                 entry["html"] = "".join(d for d in docs if d)
-                entry["kind"] = "text_document"
-            out.append(entry)
-        return out
+        return entry
 
     def _update_state(self) -> None:
         try:

@@ -296,7 +296,7 @@ function renderViews(ctx, views) {
   for (const v of views) {
     const id = "v" + v.id;
     seen.add(id);
-    let box = overlay.querySelector(`[data-vid="${id}"]`);
+    let box = [...overlay.children].find((c) => c.dataset.vid === id);
     const isText = v.kind === "text_log" || v.kind === "text_document";
     if (!box || box.dataset.kind !== v.kind) {
       if (box) box.remove();
@@ -352,7 +352,7 @@ function renderTextLog(ctx, box, v) {
   const kind = ctx.state?.time?.timelines?.find((x) => x.name === ctx.state.time.timeline)?.kind;
   const table = box.querySelector("table");
   table.innerHTML = "<tr><th>time</th><th>entity</th><th>level</th><th>body</th></tr>" + rows.map((r) =>
-    `<tr class="rr-level-${escapeHtml(String(r.level).toUpperCase())}"><td>${escapeHtml(formatTime(kind, r.time))}</td>` +
+    `<tr class="rr-level-${escapeHtml(String(r.level).toUpperCase())}"${r.color ? ` style="color:${escapeHtml(r.color)}"` : ""}><td>${escapeHtml(formatTime(kind, r.time))}</td>` +
     `<td>${escapeHtml(r.entity)}</td><td>${escapeHtml(r.level)}</td><td>${escapeHtml(r.text)}</td></tr>`).join("");
   const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 30;
   if (atBottom) box.scrollTop = box.scrollHeight;

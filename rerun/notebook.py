@@ -1,0 +1,447 @@
+"""`rerun.notebook`: the viewer embedded in a notebook, rendered in the kernel (rerun-sdk 0.41 API).
+
+Recordings log into one kernel-wide hub of chunk stores (through `rerun.sinks.StoreSink`), so
+several viewers of one recording share one store and nothing is copied; the widget
+(`rerun_notebook.widget.Viewer`) renders that store here and streams frames to the browser.
+Everything heavy (anywidget, pygfx, wgpu) is imported when a viewer is first made.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ._recording_stream import RecordingStream, get_data_recording
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ContainerSelectionItem",
+    "EntitySelectionItem",
+    "PauseEvent",
+    "PlayEvent",
+    "RecordingOpenEvent",
+    "SelectionChangeEvent",
+    "SelectionItem",
+    "TimeUpdateEvent",
+    "TimelineChangeEvent",
+    "ViewSelectionItem",
+    "Viewer",
+    "ViewerEvent",
+    "notebook_show",
+    "set_default_size",
+]
+
+_default_width: int | None = None  # None: follow the cell's width
+_default_height = 480
+
+_PanelState = Literal["expanded", "collapsed", "hidden"]
+
+
+def set_default_size(*, width: int | None, height: int | None) -> None:
+    """Size for viewers made after this call (width None: as wide as the cell)."""
+    global _default_width, _default_height
+    _default_width = width
+    if height is not None:
+        _default_height = height
+
+
+# --- events (the shapes rerun-sdk 0.41 hands to `on_event` callbacks) -----------------------------
+
+
+@dataclass
+class EntitySelectionItem:
+    entity_path: str
+    instance_id: int | None = None
+    view_name: str | None = None
+    position: list[float] | None = None
+
+    @property
+    def type(self) -> Literal["entity"]:
+        return "entity"
+
+
+@dataclass
+class ViewSelectionItem:
+    view_id: str
+    view_name: str
+
+    @property
+    def type(self) -> Literal["view"]:
+        return "view"
+
+
+@dataclass
+class ContainerSelectionItem:
+    container_id: str
+    container_name: str
+
+    @property
+    def type(self) -> Literal["container"]:
+        return "container"
+
+
+SelectionItem = EntitySelectionItem | ViewSelectionItem | ContainerSelectionItem
+
+
+@dataclass
+class _EventBase:
+    application_id: str
+    recording_id: str
+    segment_id: str | None
+
+
+@dataclass
+class PlayEvent(_EventBase):
+    @property
+    def type(self) -> Literal["play"]:
+        return "play"
+
+
+@dataclass
+class PauseEvent(_EventBase):
+    @property
+    def type(self) -> Literal["pause"]:
+        return "pause"
+
+
+@dataclass
+class TimeUpdateEvent(_EventBase):
+    time: float
+
+    @property
+    def type(self) -> Literal["time_update"]:
+        return "time_update"
+
+
+@dataclass
+class TimelineChangeEvent(_EventBase):
+    timeline: str
+    time: float
+
+    @property
+    def type(self) -> Literal["timeline_change"]:
+        return "timeline_change"
+
+
+@dataclass
+class SelectionChangeEvent(_EventBase):
+    items: list[SelectionItem]
+
+    @property
+    def type(self) -> Literal["selection_change"]:
+        return "selection_change"
+
+
+@dataclass
+class RecordingOpenEvent(_EventBase):
+    source: str
+    version: str | None
+
+    @property
+    def type(self) -> Literal["recording_open"]:
+        return "recording_open"
+
+
+ViewerEvent = (
+    PlayEvent | PauseEvent | TimeUpdateEvent | TimelineChangeEvent | SelectionChangeEvent | RecordingOpenEvent
+)
+
+
+def _selection_item(item: dict[str, Any]) -> SelectionItem:
+    if item.get("type") == "view":
+        return ViewSelectionItem(view_id=str(item["view_id"]), view_name=str(item["view_name"]))
+    if item.get("type") == "container":
+        return ContainerSelectionItem(
+            container_id=str(item["container_id"]), container_name=str(item["container_name"])
+        )
+    return EntitySelectionItem(
+        entity_path=str(item["entity_path"]),
+        instance_id=item.get("instance_id"),
+        view_name=item.get("view_name"),
+        position=item.get("position"),
+    )
+
+
+def viewer_event_from_dict(data: dict[str, Any]) -> ViewerEvent:
+    """The widget's raw event dicts as rerun-sdk's event classes."""
+    base = {
+        "application_id": data.get("application_id", ""),
+        "recording_id": data.get("recording_id", ""),
+        "segment_id": data.get("segment_id"),
+    }
+    kind = data["type"]
+    if kind == "play":
+        return PlayEvent(**base)
+    if kind == "pause":
+        return PauseEvent(**base)
+    if kind == "time_update":
+        return TimeUpdateEvent(**base, time=data["time"])
+    if kind == "timeline_change":
+        return TimelineChangeEvent(**base, timeline=data["timeline"], time=data["time"])
+    if kind == "selection_change":
+        return SelectionChangeEvent(**base, items=[_selection_item(i) for i in data["items"]])
+    if kind == "recording_open":
+        return RecordingOpenEvent(**base, source=data.get("source", ""), version=data.get("version"))
+    raise ValueError(f"Unknown event type: '{kind}'")
+
+
+# --- the kernel's stores -----------------------------------------------------------------------
+
+
+class _LocalHub:
+    """Stores by StoreId, used until `rerun_core.store.StoreHub` is available."""
+
+    def __init__(self) -> None:
+        self._stores: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def get_or_create(self, store_id: Any) -> Any:
+        from rerun_core.store.store import ChunkStore
+
+        with self._lock:
+            if store_id not in self._stores:
+                self._stores[store_id] = ChunkStore(store_id)
+            return self._stores[store_id]
+
+
+_hub: Any = None
+_hub_lock = threading.Lock()
+_attached: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # recording core -> sink
+_live_viewers: weakref.WeakSet[Viewer] = weakref.WeakSet()
+
+
+def kernel_hub() -> Any:
+    """The one hub of chunk stores every notebook viewer in this kernel reads from."""
+    global _hub
+    with _hub_lock:
+        if _hub is None:
+            try:
+                from rerun_core.store import StoreHub  # type: ignore[attr-defined,unused-ignore]
+
+                _hub = StoreHub()
+            except ImportError:
+                _hub = _LocalHub()
+        return _hub
+
+
+def _store_of(hub: Any, store_id: Any) -> Any:
+    for name in ("get_or_create", "store", "get_or_create_store"):
+        fn = getattr(hub, name, None)
+        if fn is not None:
+            return fn(store_id)
+    raise TypeError(f"{type(hub).__name__} does not look like a StoreHub")
+
+
+def _attach(recording: RecordingStream) -> Any:
+    """Tee the recording into the kernel hub once; returns its (shared) store."""
+    from .sinks import StoreSink
+
+    hub = kernel_hub()
+    core = recording._core
+    with _hub_lock:
+        if core not in _attached:
+            sink = StoreSink(hub)
+            recording._add_sink(sink)
+            _attached[core] = sink
+    _attach_grpc_servers(hub)
+    return _store_of(hub, recording.store_id)
+
+
+_grpc_attached: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _attach_grpc_servers(hub: Any) -> None:
+    """Data other processes send to this kernel's gRPC endpoint lands in the same hub."""
+    import sys
+
+    grpc_mod = sys.modules.get("rerun._grpc")  # only if serve_grpc ran: never import grpc here
+    if grpc_mod is None:
+        return
+    from .sinks import StoreSink
+
+    for server in grpc_mod.active_servers():
+        if server not in _grpc_attached:
+            sink = StoreSink(hub)
+
+            def consume(msg: Any, sink: Any = sink) -> None:
+                sink.send(msg)
+                _offer_recording(getattr(msg, "store_id", None))
+
+            server.attach(consume)
+            _grpc_attached.add(server)
+
+
+def _offer_recording(store_id: Any) -> None:
+    """A recording that arrived over gRPC shows up in the viewers of this kernel."""
+    if store_id is None or getattr(getattr(store_id, "kind", None), "name", "RECORDING") != "RECORDING":
+        return
+    for viewer in list(_live_viewers):
+        if store_id.recording_id not in viewer._widget.session.stores:
+            store = _store_of(kernel_hub(), store_id)
+            empty = viewer._widget.session.store is None or not viewer._widget.session.store.entity_paths()
+            viewer._widget.add_store(
+                store_id.recording_id, store, application_id=store_id.application_id, make_active=empty
+            )
+
+
+# --- the viewer --------------------------------------------------------------------------------
+
+
+class Viewer:
+    """A Rerun viewer in a notebook cell, rendering this kernel's stores."""
+
+    def __init__(
+        self,
+        *,
+        width: int | Literal["auto"] | None = None,
+        height: int | Literal["auto"] | None = None,
+        url: str | None = None,
+        blueprint: Any = None,
+        recording: RecordingStream | None = None,
+        use_global_recording: bool | None = None,
+        theme: Literal["dark", "light", "system"] | None = None,
+    ) -> None:
+        """
+        Make a viewer; data logged to the recording afterwards shows up live.
+
+        width/height: pixels, or "auto" (width: the cell's; height: 16:9 of the width).
+        recording: defaults to the active data recording (unless use_global_recording=False).
+        blueprint: sent to the recording first, as `rr.send_blueprint` would.
+        url: opening remote sources in the widget is not supported; use `rr.log_file_from_path`.
+        """
+        from rerun_notebook.widget import Viewer as _Widget
+
+        if url is not None:
+            raise NotImplementedError(
+                "Viewer(url=...) is not supported: log the data into this kernel instead"
+            )
+        self._theme = theme
+        self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
+        self._widget = _Widget(
+            width=width if width is not None else _default_width,
+            height=height if height is not None else _default_height,
+        )
+        self._widget.on_event(self._on_raw_event)
+        _live_viewers.add(self)
+        if use_global_recording is None or use_global_recording:
+            recording = get_data_recording(recording)
+        if recording is not None:
+            self.add_recording(recording, blueprint=blueprint)
+        elif blueprint is not None:
+            raise ValueError(
+                "Can only set a blueprint if there's either an active recording or a recording passed in"
+            )
+
+    def _on_raw_event(self, raw: dict[str, Any]) -> None:
+        event = viewer_event_from_dict(raw)
+        for cb in list(self._event_callbacks):
+            cb(event)
+
+    def add_recording(self, recording: RecordingStream | None = None, blueprint: Any = None) -> None:
+        """Show another recording (default: the active one) and make it the active one."""
+        recording = get_data_recording(recording)
+        if recording is None:
+            raise ValueError("No recording specified and no active recording found")
+        if blueprint is not None:
+            recording.send_blueprint(blueprint)
+        store = _attach(recording)
+        recording.flush()
+        self._widget.add_store(
+            recording.get_recording_id(),
+            store,
+            application_id=recording.get_application_id(),
+            make_active=True,
+        )
+
+    def set_active_recording(self, *, recording_id: str) -> None:
+        """Switch the view to another recording this viewer shows."""
+        self._widget.set_active_recording(recording_id)
+
+    def display(self, block_until_ready: bool = False) -> None:
+        """Show the viewer in the cell now (with a static PNG for saved notebooks)."""
+        from IPython.display import display
+
+        display(self._widget)
+
+    def _ipython_display_(self) -> None:
+        self.display()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self._widget._repr_mimebundle_(**kwargs)
+
+    def update_panels(
+        self,
+        *,
+        top: _PanelState | Literal["default"] | None = None,
+        blueprint: _PanelState | Literal["default"] | None = None,
+        selection: _PanelState | Literal["default"] | None = None,
+        time: _PanelState | Literal["default"] | None = None,
+    ) -> None:
+        """Expand, collapse or hide panels (None leaves one as is; "default" resets it)."""
+        states = {"top": top, "blueprint": blueprint, "selection": selection, "time": time}
+        valid = ("expanded", "collapsed", "hidden", "default")
+        for name, state in states.items():
+            if state is not None and state not in valid:
+                raise ValueError(f"update_panels: {name}={state!r} is not one of {', '.join(valid)}")
+        self._widget.update_panel_states({k: v for k, v in states.items() if v is not None})
+
+    def set_time_ctrl(
+        self,
+        *,
+        sequence: int | None = None,
+        duration: Any = None,
+        timestamp: Any = None,
+        timeline: str | None = None,
+        play: bool = False,
+    ) -> None:
+        """Move the time cursor (at most one of sequence/duration/timestamp) and play or pause."""
+        if sum(x is not None for x in (sequence, duration, timestamp)) > 1:
+            raise ValueError(
+                f"set_time_ctrl: Exactly one of `sequence`, `duration`, and `timestamp` must be set (timeline='{timeline}')"
+            )
+        from ._time import to_nanos, to_nanos_since_epoch
+
+        value: int | None = sequence
+        if duration is not None:
+            value = int(to_nanos(duration))
+        elif timestamp is not None:
+            value = int(to_nanos_since_epoch(timestamp))
+        self._widget.set_time_ctrl(timeline, value, play=play)
+
+    def on_event(self, callback: Callable[[ViewerEvent], None]) -> None:
+        """Call `callback(event)` on play, pause, time, timeline and selection changes."""
+        self._event_callbacks.append(callback)
+
+    def screenshot(self) -> Any:
+        """The current picture as a PIL image (RGBA), rendered now."""
+        from PIL import Image
+
+        array = self._widget.screenshot()
+        if array is None:
+            raise RuntimeError(self._widget.session.error or "the viewer has nothing to show yet")
+        return Image.fromarray(array[:, :, :4] if array.shape[2] == 4 else array)
+
+    def close(self) -> None:
+        """Free the renderer and stop streaming (the recording's store stays for other viewers)."""
+        self._widget.close()
+        _live_viewers.discard(self)
+
+    @property
+    def widget(self) -> Any:
+        return self._widget
+
+
+def notebook_show(
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    blueprint: Any = None,
+    recording: RecordingStream | None = None,
+) -> None:
+    """Show the recording's viewer in this cell; data logged afterwards appears live."""
+    Viewer(width=width, height=height, blueprint=blueprint, recording=recording).display()

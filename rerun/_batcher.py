@@ -88,16 +88,14 @@ TimelineKey = tuple[tuple[str, TimeType], ...]
 
 
 class _Group:
-    """Rows of one entity with the same timelines, kept column-wise until cut."""
+    """Rows of one entity with the same timelines, kept as appended until cut."""
 
-    __slots__ = ("comps", "entity", "num_bytes", "num_rows", "timelines", "times")
+    __slots__ = ("entity", "num_bytes", "rows", "timelines")
 
     def __init__(self, entity: str, timelines: TimelineKey | None) -> None:
         self.entity = entity
         self.timelines = timelines
-        self.times: list[list[int]] = [[] for _ in timelines or ()]
-        self.comps: dict[ComponentDescriptor, list[tuple[int, pa.Array]]] = {}
-        self.num_rows = 0
+        self.rows: list[tuple[Any, dict[ComponentDescriptor, pa.Array]]] = []
         self.num_bytes = 0
 
 
@@ -115,7 +113,7 @@ def build_list_column(cells: list[tuple[int, pa.Array]], num_rows: int) -> pa.Ar
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         first = arrays[0].type
         values = pa.concat_arrays([a if a.type == first else a.cast(first) for a in arrays])
-    lengths = np.zeros(num_rows, dtype=np.int32)
+    lengths = np.zeros(num_rows, dtype=np.int64)
     if len(cells) == num_rows:
         lengths[:] = [len(a) for a in arrays]
         mask = None
@@ -125,20 +123,34 @@ def build_list_column(cells: list[tuple[int, pa.Array]], num_rows: int) -> pa.Ar
         lengths[idx] = [len(a) for a in arrays]
         present[idx] = True
         mask = pa.array(~present)
-    offsets = np.zeros(num_rows + 1, dtype=np.int32)
+    offsets = np.zeros(num_rows + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    return pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask)
+    if offsets[-1] < 2**31:
+        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=mask)
+    return pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=mask)
 
 
 def cut_to_chunk(cut: _Cut) -> Chunk:
     g = cut.group
-    n = g.num_rows
-    timelines = [
-        TimeColumn.from_values(name, typ, np.asarray(vals, dtype=np.int64))
-        for (name, typ), vals in zip(g.timelines or (), g.times, strict=True)
-    ]
-    comps = {desc: build_list_column(cells, n) for desc, cells in g.comps.items()}
-    return Chunk.from_columns(g.entity, cut.row_ids, timelines, comps)
+    rows = g.rows
+    n = len(rows)
+    timelines = []
+    if g.timelines:
+        times = np.array([r[0] for r in rows], dtype=np.int64).reshape(n, len(g.timelines))
+        timelines = [
+            TimeColumn.from_values(name, typ, times[:, i]) for i, (name, typ) in enumerate(g.timelines)
+        ]
+    cells: dict[ComponentDescriptor, list[tuple[int, pa.Array]]] = {}
+    first = rows[0][1]
+    if all(r[1].keys() == first.keys() for r in rows):  # the common case: same components in every row
+        for desc in first:
+            cells[desc] = [(i, r[1][desc]) for i, r in enumerate(rows)]
+    else:
+        for i, (_, comps) in enumerate(rows):
+            for desc, arr in comps.items():
+                cells.setdefault(desc, []).append((i, arr))
+    columns = {desc: build_list_column(c, n) for desc, c in cells.items()}
+    return Chunk.from_columns(g.entity, cut.row_ids, timelines, columns)
 
 
 _ALL_BATCHERS: weakref.WeakSet[Batcher] = weakref.WeakSet()
@@ -163,7 +175,7 @@ class Batcher:
         self,
         entity: str,
         timelines: TimelineKey | None,
-        times: list[int] | tuple[int, ...],
+        times: tuple[int, ...],
         components: dict[ComponentDescriptor, pa.Array],
         num_bytes: int,
     ) -> None:
@@ -173,20 +185,10 @@ class Batcher:
             g = self._groups.get(key)
             if g is None:
                 g = self._groups[key] = _Group(entity, timelines)
-            row = g.num_rows
-            for col, value in zip(g.times, times, strict=False):
-                col.append(value)
-            comps = g.comps
-            for desc, arr in components.items():
-                cells = comps.get(desc)
-                if cells is None:
-                    comps[desc] = [(row, arr)]
-                else:
-                    cells.append((row, arr))
-            g.num_rows = row + 1
+            g.rows.append((times, components))
             g.num_bytes += num_bytes
             cut = None
-            if g.num_rows >= self._max_rows or g.num_bytes >= self._max_bytes:
+            if len(g.rows) >= self._max_rows or g.num_bytes >= self._max_bytes:
                 cut = self._cut(key)
         if cut is not None:
             self._emit([cut])
@@ -195,7 +197,7 @@ class Batcher:
 
     def _cut(self, key: tuple[str, TimelineKey | None]) -> _Cut:
         g = self._groups.pop(key)
-        return _Cut(g, new_tuids(g.num_rows))
+        return _Cut(g, new_tuids(len(g.rows)))
 
     def _emit(self, cuts: list[_Cut]) -> None:
         with self._send_lock:
@@ -212,7 +214,7 @@ class Batcher:
 
     def pending_rows(self) -> int:
         with self._lock:
-            return sum(g.num_rows for g in self._groups.values())
+            return sum(len(g.rows) for g in self._groups.values())
 
     # --- background tick ------------------------------------------------------------------
 
@@ -268,7 +270,7 @@ if hasattr(os, "register_at_fork"):
 
 
 def estimate_bytes(components: dict[Any, pa.Array]) -> int:
-    return sum(a.nbytes for a in components.values())
+    return sum(a.get_total_buffer_size() for a in components.values())
 
 
 __all__ = ["Batcher", "ChunkBatcherConfig", "build_list_column", "estimate_bytes", "time"]

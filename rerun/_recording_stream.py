@@ -520,3 +520,15 @@ __all__ = [
     "set_thread_local_data_recording",
     "thread_local_stream",
 ]
+
+
+def _bind_time_module() -> None:
+    # ``_time`` resolves recordings through this module; hand it the module once it exists.
+    import sys
+
+    from . import _time
+
+    _time._stream = sys.modules[__name__]
+
+
+_bind_time_module()

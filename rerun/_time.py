@@ -19,6 +19,18 @@ from rerun_core.types import TimeType
 if TYPE_CHECKING:
     from ._recording_stream import RecordingStream
 
+
+class _LazyStream:
+    """``rerun._recording_stream``, resolved on first use (it imports this module)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import _recording_stream
+
+        return getattr(_recording_stream, name)
+
+
+_stream: Any = _LazyStream()
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -113,10 +125,13 @@ def set_time(
     timestamp: int | float | datetime | np.datetime64 | None = None,
 ) -> None:
     """Set the current time of ``timeline`` for this thread (exactly one of the three kinds)."""
-    rec = _rec(recording)
-    typ, value = time_value(timeline, sequence, duration, timestamp)
+    if type(sequence) is int and duration is None and timestamp is None:  # the hot path
+        typ, value = TimeType.SEQUENCE, sequence
+    else:
+        typ, value = time_value(timeline, sequence, duration, timestamp)
+    rec = recording if recording is not None else _stream.get_data_recording()
     if rec is not None:
-        rec._set_time_value(timeline, typ, value)
+        rec._core.set_time(timeline, typ, value)
 
 
 def disable_timeline(timeline: str, recording: RecordingStream | None = None) -> None:

@@ -14,14 +14,13 @@ from typing import Any
 
 import numpy as np
 
+MODULES = ("archetypes", "encodings", "components", "_baseclasses", "any_value", "dynamic_archetype")
+
 
 def _ours() -> Any:
     import importlib
 
-    mods = [
-        importlib.import_module(f"rerun.{m}")
-        for m in ("archetypes", "encodings", "components", "_baseclasses")
-    ]
+    mods = [importlib.import_module(f"rerun.{m}") for m in MODULES]
 
     class NS(types.SimpleNamespace):
         def __getattr__(self, name: str) -> Any:

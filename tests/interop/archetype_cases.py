@@ -134,6 +134,16 @@ CASES: dict[str, str] = {
     "coordinate_frame": "rr.CoordinateFrame('base_link')",
     "transform_axes3d": "rr.TransformAxes3D(1.5, show_frame=True)",
     "measurements": "rr.Measurements([1.0, 2.0], variances=[0.1, 0.2], units=['m', 'm'], names=['x', 'y'])",
+    # free-form values
+    "any_values": (
+        "rr.AnyValues(av_int=1, av_str='x', av_list=[1, 2, 3], av_f32=np.array([1.5, 2.5], np.float32),"
+        " av_bool=True, av_float=1.5, av_bytes=b'by', av_batch=rr.components.ColorBatch([255, 0, 0]),"
+        " av_none=None, av_empty=[], av_strs=['a', 'b'], av_ragged=[[1, 2], [3]], av_u8=np.uint8(3))"
+    ),
+    "any_values_override": "rr.AnyValues(ao_a=1).with_component_from_data('ao_b', [1.0]).with_component_override('ao_c', 'rerun.components.Color', [1, 2])",
+    "dynamic_archetype": "rr.DynamicArchetype('MyArch', components={'dx': [1, 2], 'dy': 'hi'}).with_component_override('dz', 'rerun.components.Scalar', 3.0)",
+    "any_values.columns": "rr.AnyValues.columns(avc_a=[1, 2, 3], avc_b=['x', 'y', 'z'], avc_c=[[1, 2], [3]])",
+    "dynamic_archetype.columns": "rr.DynamicArchetype.columns('MyArch', components={'dca': np.array([1.0, 2.0])})",
     # from_fields / cleared
     "points3d_cleared": "rr.Points3D.cleared()",
     "boxes3d_from_fields": "rr.Boxes3D.from_fields(half_sizes=[[1, 1, 1]], clear_unset=True)",

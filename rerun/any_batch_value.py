@@ -1,0 +1,124 @@
+"""Arbitrary user data as components: Arrow arrays inferred from numpy/pyarrow input.
+
+A component name keeps the first Arrow type it was logged with, so a later `None` or empty
+value can still be logged (as an empty array of that type).
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.types.descriptor import ComponentDescriptor
+
+from ._arch_errors import report
+from ._baseclasses import ComponentColumn, empty_array
+
+ComponentValueLike = Any
+
+_TYPES: dict[str, pa.DataType] = {}
+_TYPES_LOCK = threading.Lock()
+
+
+def to_arrow(value: Any) -> pa.Array:
+    """Best-effort Arrow array of one batch (one element per instance)."""
+    if hasattr(value, "as_arrow_array"):
+        return value.as_arrow_array()
+    if isinstance(value, pa.ChunkedArray):
+        return value.combine_chunks()
+    if isinstance(value, pa.Array):
+        return value
+    if isinstance(value, (str, bytes)):
+        return pa.array([value])
+    try:
+        arr = np.atleast_1d(np.asarray(value))
+    except ValueError:  # ragged nested lists
+        return pa.array(value)
+    if arr.dtype.kind in "US":
+        return pa.array(arr.tolist())
+    if arr.dtype == object:
+        return pa.array(arr.tolist())
+    if arr.ndim > 1:
+        raise ValueError(f"Cannot convert an array of shape {arr.shape} to a flat arrow array")
+    return pa.array(arr)
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return len(value) == 0
+    except TypeError:
+        return False
+
+
+class AnyBatchValue:
+    """A batch of arbitrary values under a free-form component name (or descriptor)."""
+
+    def __init__(
+        self,
+        descriptor: str | ComponentDescriptor,
+        value: Any,
+        *,
+        drop_untyped_nones: bool = True,
+        expect_column: bool = False,
+    ) -> None:
+        self.descriptor = ComponentDescriptor(descriptor) if isinstance(descriptor, str) else descriptor
+        self.pa_array: pa.Array | None = None
+        name = self.descriptor.component
+        try:
+            if _is_empty(value):
+                known = _TYPES.get(name)
+                if known is not None:
+                    self.pa_array = empty_array(known)
+                elif not drop_untyped_nones:
+                    self.pa_array = pa.array([], type=pa.null())
+                return
+            arr = to_arrow(value)
+            with _TYPES_LOCK:
+                known = _TYPES.setdefault(name, arr.type) if not expect_column else _TYPES.get(name)
+            if known is not None and known != arr.type:
+                try:
+                    arr = arr.cast(known)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    warnings.warn(
+                        f"Component {name!r} was logged as {known} before, now {arr.type}", stacklevel=3
+                    )
+            self.pa_array = arr
+        except (TypeError, ValueError, pa.ArrowException) as err:
+            report(ValueError(f"Converting data for {name!r}: {err}"))
+
+    def is_valid(self) -> bool:
+        return self.pa_array is not None
+
+    def component_descriptor(self) -> ComponentDescriptor:
+        return self.descriptor
+
+    def as_arrow_array(self) -> pa.Array:
+        return self.pa_array if self.pa_array is not None else pa.array([], type=pa.null())
+
+    @classmethod
+    def column(
+        cls, descriptor: str | ComponentDescriptor, value: Any, drop_untyped_nones: bool = True
+    ) -> ComponentColumn | None:
+        """A column with one row per outer element of `value`."""
+        desc = ComponentDescriptor(descriptor) if isinstance(descriptor, str) else descriptor
+        lengths = None
+        if not hasattr(value, "as_arrow_array") and not isinstance(value, (pa.Array, str, bytes)):
+            try:
+                arr = np.asarray(value)
+                if arr.ndim >= 2 and arr.dtype != object:
+                    lengths = np.full(arr.shape[0], int(np.prod(arr.shape[1:])))
+                    value = arr.reshape(-1)
+            except ValueError:  # ragged: each item one row
+                flat = [x for row in value for x in row]
+                lengths = np.array([len(row) for row in value])
+                value = flat
+        batch = cls(desc, value, drop_untyped_nones=drop_untyped_nones, expect_column=True)
+        if not batch.is_valid():
+            return None
+        return ComponentColumn(desc, batch, lengths=lengths)

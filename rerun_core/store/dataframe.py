@@ -1,0 +1,411 @@
+"""Dataframe queries: a store seen as one table, as Rerun 0.41's dataframe reader shows it.
+
+Shape (observed on the real ``rerun.chunk.ChunkStore.reader``): one column per timeline of the
+store (sorted by name), then one ``<entity>:<component>`` list column per component of the
+selected entities (``property:<component>`` for ``/__properties``), sorted by entity then
+component. One row per distinct value of the index timeline; at a value where several rows
+exist, the one with the highest row id wins, also for the other timelines' columns. Static
+columns hold their value on every row. ``fill_latest_at`` fills nulls (data and timeline
+columns) with the latest earlier value. A ``Clear`` shows as an empty list at its own row in
+the columns it clears (fills ignore clears, as Rerun's do); ``Clear`` columns are not shown.
+
+Everything is vectorized: numpy over the sorted index runs, Arrow ``take``/``slice``/concat
+for values; no per-row Python.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rerun_core.types import ComponentDescriptor, EntityPath, TimeType
+
+from .index import EMPTY_RUN, Run, concat_runs
+from .query import gather_values
+from .store import CLEAR_COMPONENT
+
+if TYPE_CHECKING:
+    from .store import ChunkStore, EntityData
+
+PROPERTIES_ENTITY = EntityPath("/__properties")
+
+
+# --- content filter ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    include: bool
+    path: EntityPath
+    subtree: bool
+
+    def matches(self, path: EntityPath) -> bool:
+        return path.starts_with(self.path) if self.subtree else path == self.path
+
+
+def parse_contents(contents: str | Iterable[str]) -> list[_Rule]:
+    """Rerun's entity filter: ``/world/**`` (subtree incl. itself), ``/a`` (exact), ``- /x/**``."""
+    exprs = contents.splitlines() if isinstance(contents, str) else list(contents)
+    rules = []
+    for raw in exprs:
+        expr = raw.strip()
+        if not expr:
+            continue
+        include = True
+        if expr[0] in "+-":
+            include, expr = expr[0] == "+", expr[1:].strip()
+        subtree = expr.endswith("/**") or expr == "**"
+        if subtree:
+            expr = expr[:-2]
+        rules.append(_Rule(include, EntityPath(expr), subtree))
+    return rules
+
+
+def select_entities(store: ChunkStore, contents: str | Iterable[str]) -> list[EntityPath]:
+    """Entities the filter keeps; the most specific rule wins. ``/__properties`` only on request."""
+    rules = parse_contents(contents)
+    asks_props = any(r.path.starts_with(PROPERTIES_ENTITY) for r in rules if r.include)
+    out = []
+    for path in store.entity_paths():
+        if path.starts_with(PROPERTIES_ENTITY) and not asks_props:
+            continue
+        best: tuple[int, int, bool] | None = None
+        for r in rules:
+            if r.matches(path):
+                rank = (len(r.path.parts), 0 if r.subtree else 1, r.include)
+                if best is None or rank[:2] >= best[:2]:
+                    best = rank
+        if best is not None and best[2]:
+            out.append(path)
+    return out
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def column_name(path: EntityPath, component: str) -> str:
+    if path.starts_with(PROPERTIES_ENTITY):
+        rest = path.parts[1:]
+        return ":".join(["property", *rest, component]) if rest else f"property:{component}"
+    return f"{path.path}:{component}"
+
+
+def _data_field(path: EntityPath, desc: ComponentDescriptor, typ: pa.DataType, is_static: bool) -> pa.Field:
+    meta = {b"rerun:kind": b"data", b"rerun:component": desc.component.encode()}
+    if desc.archetype:
+        meta[b"rerun:archetype"] = desc.archetype.encode()
+    if desc.component_type:
+        meta[b"rerun:component_type"] = desc.component_type.encode()
+    meta[b"rerun:entity_path"] = path.path.encode()
+    if is_static:
+        meta[b"rerun:is_static"] = b"true"
+    return pa.field(column_name(path, desc.component), typ, nullable=True, metadata=meta)
+
+
+def _index_field(name: str, typ: TimeType) -> pa.Field:
+    meta = {b"rerun:index_name": name.encode(), b"rerun:kind": b"index"}
+    return pa.field(name, typ.arrow_type, nullable=True, metadata=meta)
+
+
+@dataclass(slots=True)
+class _Column:
+    path: EntityPath
+    desc: ComponentDescriptor
+    static: pa.Array | None = None  # one-cell list array
+    run: Run | None = None  # deduplicated cells inside [start, end]
+    seed: Run | None = None  # the last cell before start (for fills)
+    clears: Run | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _time_window(run: Run, start: int | None, end: int | None) -> tuple[Run, Run | None]:
+    lo = 0 if start is None else int(run.times.searchsorted(start, "left"))
+    hi = len(run) if end is None else int(run.times.searchsorted(end, "right"))
+    seed = run.take(slice(lo - 1, lo)) if lo > 0 else None
+    if lo == 0 and hi == len(run):
+        return run, seed
+    return run.take(slice(lo, max(lo, hi))), seed
+
+
+def _clear_runs(store: ChunkStore, path: EntityPath, index: str) -> Run | None:
+    """Clears that apply to ``path``: its own (any kind) and its ancestors' recursive ones."""
+    runs = []
+    for depth in range(len(path.parts), -1, -1):
+        at = EntityPath(path.parts[:depth])
+        if not store.has_clears(at):
+            continue
+        ent = store.entity(at)
+        idx = None if ent is None else ent.index(index, CLEAR_COMPONENT)
+        if idx is None:
+            continue
+        run = idx.merged()
+        if depth < len(path.parts) and len(run):
+            flags = pc.fill_null(pc.list_element(gather_values(store, CLEAR_COMPONENT, run), 0), False)
+            run = run.take(np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool))
+        runs.append(run)
+    if not runs:
+        return None
+    merged = concat_runs(runs).dedup_last()
+    return merged if len(merged) else None
+
+
+def _plan(
+    store: ChunkStore, ent: EntityData, index: str | None, start: int | None, end: int | None
+) -> list[_Column]:
+    clears = None if index is None else _clear_runs(store, ent.path, index)
+    if clears is not None:
+        clears, _ = _time_window(clears, start, end)
+    cols = []
+    for name in sorted(ent.descriptors):
+        if name == CLEAR_COMPONENT:
+            continue
+        col = _Column(ent.path, ent.descriptors[name])
+        st = ent.static.get(name)
+        if st is not None:
+            arr = store.chunk(st.slot).component(name)
+            assert arr is not None
+            col.static = arr.slice(st.row, 1)
+        elif index is not None:
+            idx = ent.index(index, name)
+            full = EMPTY_RUN if idx is None else idx.merged().dedup_last()
+            col.run, col.seed = _time_window(full, start, end)
+            col.clears = clears
+        else:
+            continue
+        cols.append(col)
+    return cols
+
+
+# --- assembly -----------------------------------------------------------------------------
+
+
+def _union(times: list[np.ndarray]) -> np.ndarray:
+    times = [t for t in times if t.size]
+    if not times:
+        return np.empty(0, dtype=np.int64)
+    if all(t is times[0] or np.array_equal(t, times[0]) for t in times[1:]):
+        return times[0]
+    merged = np.sort(np.concatenate(times), kind="stable")
+    keep = np.empty(merged.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
+    return merged[keep]
+
+
+def _positions(union: np.ndarray, times: np.ndarray) -> np.ndarray | None:
+    """Where ``times`` sit in ``union``; None when they are the union itself."""
+    if times is union or (times.size == union.size and np.array_equal(times, union)):
+        return None
+    return union.searchsorted(times)
+
+
+def _gather_times(store: ChunkStore, run: Run, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The run's cells' times on another timeline (values, validity)."""
+    n = len(run)
+    vals = np.zeros(n, dtype=np.int64)
+    valid = np.zeros(n, dtype=bool)
+    if n == 0:
+        return vals, valid
+    cuts = np.flatnonzero(run.slots[1:] != run.slots[:-1]) + 1
+    bounds = [0, *cuts.tolist(), n]
+    for a, b in itertools.pairwise(bounds):
+        col = store.chunk(int(run.slots[a])).timelines.get(name)
+        if col is not None:
+            vals[a:b] = col.values[run.rows[a:b]]
+            valid[a:b] = True
+    return vals, valid
+
+
+def _ffill_index(present: np.ndarray) -> np.ndarray:
+    """For each position, the last position <= it where ``present`` holds (or -1)."""
+    idx = np.where(present, np.arange(present.size), -1)
+    return np.maximum.accumulate(idx) if idx.size else idx
+
+
+_Times = dict[str, tuple[np.ndarray, np.ndarray]]  # timeline -> (values, validity) per row
+
+
+@dataclass(slots=True)
+class _Filled:
+    """One data column's rows: where each row's cell comes from, before building Arrow."""
+
+    source: Run  # the cells a row may show: the column's run, then its seed
+    idx: np.ndarray  # per row: position in ``source`` or -1
+    cleared: np.ndarray | None = None  # per clear row: its position in the union
+    clear_rows: np.ndarray | None = None  # per clear row: its position in ``col.clears``
+
+
+def _fill(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
+    run = col.run
+    assert run is not None
+    n = union.size
+    pos = _positions(union, run.times)
+    idx = np.arange(n, dtype=np.int64) if pos is None else np.full(n, -1, dtype=np.int64)
+    if pos is not None:
+        idx[pos] = np.arange(len(run))
+    source = run
+    if fill and not (idx >= 0).all():
+        seed_at = -1
+        if col.seed is not None:
+            seed_at = len(run)
+            source = concat_runs_in_order([run, col.seed])
+        src = _ffill_index(idx >= 0)
+        idx = np.where(src >= 0, idx[np.maximum(src, 0)], seed_at)
+    out = _Filled(source, idx)
+    if col.clears is not None and len(col.clears):
+        _mark_clears(out, col.clears, run, union)
+    return out
+
+
+def concat_runs_in_order(runs: list[Run]) -> Run:
+    return Run(*(np.concatenate([getattr(r, f) for r in runs]) for f in Run.__slots__))
+
+
+def _mark_clears(out: _Filled, clears: Run, run: Run, union: np.ndarray) -> None:
+    """A clear shows as an empty list at its row, unless newer data sits at that row."""
+    hit = np.zeros(len(clears), dtype=bool)
+    if len(run):
+        at = np.minimum(run.times.searchsorted(clears.times), len(run) - 1)
+        same = run.times[at] == clears.times
+        newer = (run.rid_hi[at] > clears.rid_hi) | (
+            (run.rid_hi[at] == clears.rid_hi) & (run.rid_lo[at] > clears.rid_lo)
+        )
+        hit = same & newer
+    rows = np.flatnonzero(~hit)
+    if rows.size:
+        out.clear_rows = rows
+        out.cleared = union.searchsorted(clears.times[rows])
+
+
+def _data_values(store: ChunkStore, col: _Column, f: _Filled) -> pa.Array:
+    name = col.desc.component
+    values = gather_values(store, name, f.source) if len(f.source) else None
+    n = f.idx.size
+    if f.cleared is None and values is not None and len(values) == n and bool(np.all(f.idx >= 0)):
+        if np.array_equal(f.idx, np.arange(n)):
+            return values
+    pieces = [] if values is None else [values]
+    idx = f.idx
+    if f.cleared is not None:
+        typ = values.type if values is not None else _column_type(store, col)
+        idx = idx.copy()
+        idx[f.cleared] = sum(len(p) for p in pieces)
+        pieces.append(pa.array([[]], type=typ))
+    if not pieces:
+        return pa.nulls(n, _column_type(store, col))
+    source = pieces[0] if len(pieces) == 1 else pa.concat_arrays([p.cast(pieces[0].type) for p in pieces])
+    return source.take(pa.array(idx, mask=idx < 0))
+
+
+def _row_times(store: ChunkStore, col: _Column, f: _Filled, others: list[str]) -> _Times:
+    """Per row, the other timelines' values of the cell this column shows there."""
+    out: _Times = {}
+    has = f.idx >= 0
+    take = np.maximum(f.idx, 0)
+    for name in others:
+        vals, valid = _gather_times(store, f.source, name)
+        rv, ok = (vals[take], valid[take] & has) if vals.size else (np.zeros_like(take), np.zeros_like(has))
+        if f.cleared is not None and f.clear_rows is not None and col.clears is not None:
+            cv, cok = _gather_times(store, col.clears.take(f.clear_rows), name)
+            rv, ok = rv.copy(), ok.copy()
+            rv[f.cleared], ok[f.cleared] = cv, cok
+        out[name] = (rv, ok)
+    return out
+
+
+def _merge_times(acc: _Times, new: _Times) -> None:
+    """Keep the larger value per row (Rerun shows the max over the cells a row uses)."""
+    for name, (v, ok) in new.items():
+        if name not in acc:
+            acc[name] = (v, ok)
+            continue
+        av, aok = acc[name]
+        take_new = ok & (~aok | (v > av))
+        acc[name] = (np.where(take_new, v, av), aok | ok)
+
+
+def _column_type(store: ChunkStore, col: _Column) -> pa.DataType:
+    ent = store.entity(col.path)
+    assert ent is not None
+    for slot in ent.slots:
+        arr = store.chunk(slot).component(col.desc.component)
+        if arr is not None:
+            return arr.type
+    return pa.list_(pa.null())
+
+
+def dataframe(
+    store: ChunkStore,
+    index: str | None,
+    contents: str | Iterable[str] = "/**",
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    fill_latest_at: bool = False,
+) -> pa.Table:
+    """The store as a table indexed by ``index`` (``None``: the static-only view, one row)."""
+    timelines = store.timelines()
+    if index is not None and index not in timelines:
+        raise ValueError(f"unknown index timeline {index!r}; the store has {sorted(timelines)}")
+    cols: list[_Column] = []
+    for path in select_entities(store, contents):
+        ent = store.entity(path)
+        if ent is not None:
+            cols.extend(_plan(store, ent, index, start, end))
+    if index is None:
+        return _static_view(store, [c for c in cols if c.static is not None], timelines)
+    temporal = [c for c in cols if c.run is not None]
+    union = _union(_row_sources(temporal))
+    others = [name for name in timelines if name != index]
+    times: _Times = {}
+    data: list[pa.Array] = []
+    for col in cols:
+        if col.static is not None:
+            data.append(col.static.take(pa.array(np.zeros(union.size, dtype=np.int64))))
+            continue
+        filled = _fill(col, union, fill_latest_at)
+        data.append(_data_values(store, col, filled))
+        _merge_times(times, _row_times(store, col, filled, others))
+    fields, arrays = [], []
+    for name, typ in timelines.items():
+        fields.append(_index_field(name, typ))
+        if name == index:
+            arr = pa.array(union, type=pa.int64())
+        else:
+            vals, ok = times.get(
+                name, (np.zeros(union.size, dtype=np.int64), np.zeros(union.size, dtype=bool))
+            )
+            arr = pa.array(vals, type=pa.int64(), mask=~ok)
+        arrays.append(arr.view(typ.arrow_type))
+    for col, arr in zip(cols, data, strict=True):
+        fields.append(_data_field(col.path, col.desc, arr.type, col.static is not None))
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _row_sources(cols: list[_Column]) -> list[np.ndarray]:
+    """Times that make rows: every data cell and every clear of the selected columns."""
+    out = [c.run.times for c in cols if c.run is not None and len(c.run)]
+    seen: set[int] = set()
+    for c in cols:
+        if c.clears is not None and id(c.clears) not in seen:
+            seen.add(id(c.clears))
+            out.append(c.clears.times)
+    return out
+
+
+def _static_view(store: ChunkStore, cols: list[_Column], timelines: dict[str, TimeType]) -> pa.Table:
+    n = 1 if cols else 0
+    fields = [_index_field(name, typ) for name, typ in timelines.items()]
+    arrays = [pa.nulls(n, typ.arrow_type) for typ in timelines.values()]
+    for col in cols:
+        assert col.static is not None
+        fields.append(_data_field(col.path, col.desc, col.static.type, True))
+        arrays.append(col.static.slice(0, n))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))

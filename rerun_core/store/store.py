@@ -1,0 +1,342 @@
+"""The chunk store: the chunks of one recording, indexed for latest-at, range and dataframes.
+
+Inserting a chunk is cheap (it is queued in its per-(entity, timeline, component) indexes; see
+``index.py``), so loading a file runs at codec speed; indexes are sorted at the first query.
+Queries live in ``query.py`` and ``dataframe.py``; this module owns the bookkeeping: chunks by
+slot, static cells, statistics, subscribers and the memory limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.types import ComponentDescriptor, EntityPath, TimeType, Tuid
+
+from .chunk import Chunk
+from .index import ComponentIndex
+
+if TYPE_CHECKING:
+    from .messages import StoreId
+    from .query import LatestAtCell, RangeColumn
+
+log = logging.getLogger(__name__)
+
+CLEAR_COMPONENT = "Clear:is_recursive"
+"""The column a ``Clear`` archetype logs (component type ``rerun.components.ClearIsRecursive``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    """What subscribers get: a chunk was added to (or dropped by GC from) a store."""
+
+    store_id: StoreId | None
+    chunk: Chunk
+    kind: Literal["added", "deleted"]
+
+
+Subscriber = Callable[[StoreEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    num_chunks: int
+    num_static_chunks: int
+    num_rows: int
+    num_static_rows: int
+    num_bytes: int
+    num_entities: int
+    num_timelines: int
+
+
+@dataclass(slots=True)
+class StaticCell:
+    """The winning static cell of a component: highest row id among its non-null rows."""
+
+    rid_hi: int
+    rid_lo: int
+    slot: int
+    row: int
+
+
+class EntityData:
+    """Everything the store knows about one entity."""
+
+    __slots__ = ("descriptors", "path", "slots", "static", "temporal")
+
+    def __init__(self, path: EntityPath) -> None:
+        self.path = path
+        self.descriptors: dict[str, ComponentDescriptor] = {}
+        self.static: dict[str, StaticCell] = {}
+        self.temporal: dict[str, dict[str, ComponentIndex]] = {}  # timeline -> component -> index
+        self.slots: set[int] = set()
+
+    def index(self, timeline: str, component: str) -> ComponentIndex | None:
+        per = self.temporal.get(timeline)
+        return None if per is None else per.get(component)
+
+
+class ChunkStore:
+    """The chunks of one recording (or blueprint), with indexes, subscribers and a memory limit."""
+
+    def __init__(self, store_id: StoreId | None = None, *, memory_limit: int | None = None) -> None:
+        self.store_id = store_id
+        self.memory_limit = memory_limit
+        self.lock = threading.RLock()
+        self.generation = 0  # bumped on every change; cheap cache key for readers
+        self._chunks: dict[int, Chunk] = {}
+        self._slot_by_id: dict[Tuid, int] = {}
+        self._next_slot = 0
+        self._entities: dict[EntityPath, EntityData] = {}
+        self._timelines: dict[str, TimeType] = {}
+        self._time_ranges: dict[str, tuple[int, int]] = {}
+        self._clear_entities: set[EntityPath] = set()
+        self._num_bytes = 0
+        self._subscribers: dict[int, Subscriber] = {}
+        self._next_handle = 0
+
+    # --- writes -------------------------------------------------------------------------
+
+    def insert(self, chunk: Chunk) -> bool:
+        """Add a chunk; False if a chunk with its id is already stored (then nothing changes)."""
+        with self.lock:
+            if chunk.id in self._slot_by_id:
+                return False
+            slot = self._next_slot
+            self._next_slot += 1
+            self._chunks[slot] = chunk
+            self._slot_by_id[chunk.id] = slot
+            self._index_chunk(slot, chunk)
+            self.generation += 1
+            if self.memory_limit is not None:
+                self._num_bytes += chunk.num_bytes
+        self._notify(StoreEvent(self.store_id, chunk, "added"))
+        if self.memory_limit is not None and self._num_bytes > self.memory_limit:
+            self.gc(self.memory_limit)
+        return True
+
+    def insert_many(self, chunks: Iterable[Chunk]) -> int:
+        return sum(self.insert(c) for c in chunks)
+
+    def _index_chunk(self, slot: int, chunk: Chunk) -> None:
+        path = chunk.entity_path
+        ent = self._entities.get(path)
+        if ent is None:
+            ent = self._entities[path] = EntityData(path)
+        ent.slots.add(slot)
+        for desc in chunk.components:
+            ent.descriptors.setdefault(desc.component, desc)
+            if desc.component == CLEAR_COMPONENT:
+                self._clear_entities.add(path)
+        if chunk.is_static:
+            self._index_static(ent, slot, chunk)
+            return
+        for name, col in chunk.timelines.items():
+            self._timelines.setdefault(name, col.typ)
+            rng = col.time_range()
+            if rng is not None:
+                old = self._time_ranges.get(name)
+                self._time_ranges[name] = rng if old is None else (min(old[0], rng[0]), max(old[1], rng[1]))
+            per = ent.temporal.setdefault(name, {})
+            for desc in chunk.components:
+                idx = per.get(desc.component)
+                if idx is None:
+                    idx = per[desc.component] = ComponentIndex(name, desc.component)
+                idx.add(slot, chunk)
+
+    def _index_static(self, ent: EntityData, slot: int, chunk: Chunk) -> None:
+        hi, lo = chunk.row_id_keys
+        for desc in chunk.components:
+            parts = chunk.list_parts(desc.component)
+            assert parts is not None
+            valid = parts[2]
+            rows = np.arange(chunk.num_rows) if valid is None else np.flatnonzero(valid)
+            if rows.size == 0:
+                continue
+            best = rows[np.lexsort((lo[rows], hi[rows]))[-1]]
+            cand = StaticCell(int(hi[best]), int(lo[best]), slot, int(best))
+            cur = ent.static.get(desc.component)
+            if cur is None or (cand.rid_hi, cand.rid_lo) > (cur.rid_hi, cur.rid_lo):
+                ent.static[desc.component] = cand
+
+    # --- garbage collection -------------------------------------------------------------
+
+    def gc(self, target_bytes: int) -> list[Chunk]:
+        """Drop the oldest temporal chunks (by row id) until at most ``target_bytes`` remain.
+
+        Static chunks are never dropped, as Rerun promises. Returns the dropped chunks.
+        """
+        with self.lock:
+            total = sum(c.num_bytes for c in self._chunks.values())
+            if total <= target_bytes:
+                self._num_bytes = total
+                return []
+            temporal = [(s, c) for s, c in self._chunks.items() if not c.is_static and c.num_rows]
+            temporal.sort(key=lambda sc: _min_row_id(sc[1]))
+            dropped: list[tuple[int, Chunk]] = []
+            for slot, chunk in temporal:
+                if total <= target_bytes:
+                    break
+                dropped.append((slot, chunk))
+                total -= chunk.num_bytes
+            self._forget([s for s, _ in dropped])
+            self._num_bytes = total
+            self.generation += 1
+        for _, chunk in dropped:
+            self._notify(StoreEvent(self.store_id, chunk, "deleted"))
+        return [c for _, c in dropped]
+
+    def _forget(self, slots: list[int]) -> None:
+        gone = set(slots)
+        touched: set[EntityPath] = set()
+        for slot in slots:
+            chunk = self._chunks.pop(slot)
+            del self._slot_by_id[chunk.id]
+            touched.add(chunk.entity_path)
+        for path in touched:
+            ent = self._entities[path]
+            ent.slots -= gone
+            for per in ent.temporal.values():
+                for idx in per.values():
+                    idx.remove_slots(gone)
+        self._time_ranges = {}
+        for chunk in self._chunks.values():
+            for name, col in chunk.timelines.items():
+                rng = col.time_range()
+                if rng is not None:
+                    old = self._time_ranges.get(name)
+                    self._time_ranges[name] = (
+                        rng if old is None else (min(old[0], rng[0]), max(old[1], rng[1]))
+                    )
+
+    # --- subscribers --------------------------------------------------------------------
+
+    def subscribe(self, callback: Subscriber) -> int:
+        """Call ``callback(event)`` after every insert (and GC drop); returns a handle."""
+        with self.lock:
+            self._next_handle += 1
+            self._subscribers[self._next_handle] = callback
+            return self._next_handle
+
+    def unsubscribe(self, handle: int) -> None:
+        with self.lock:
+            self._subscribers.pop(handle, None)
+
+    def _notify(self, event: StoreEvent) -> None:
+        for cb in list(self._subscribers.values()):
+            try:
+                cb(event)
+            except Exception:  # a broken viewer must not break logging
+                log.exception("store subscriber failed")
+
+    # --- reads --------------------------------------------------------------------------
+
+    def chunk(self, slot: int) -> Chunk:
+        return self._chunks[slot]
+
+    def chunk_by_id(self, chunk_id: Tuid) -> Chunk | None:
+        slot = self._slot_by_id.get(chunk_id)
+        return None if slot is None else self._chunks[slot]
+
+    def chunks(self) -> list[Chunk]:
+        """All chunks, in insertion order."""
+        with self.lock:
+            return list(self._chunks.values())
+
+    def entity(self, path: EntityPath | str) -> EntityData | None:
+        return self._entities.get(path if isinstance(path, EntityPath) else EntityPath(path))
+
+    def entity_paths(self) -> list[EntityPath]:
+        with self.lock:
+            return sorted(p for p, e in self._entities.items() if e.slots)
+
+    def entity_components(self, path: EntityPath | str) -> list[ComponentDescriptor]:
+        ent = self.entity(path)
+        return [] if ent is None else sorted(ent.descriptors.values(), key=lambda d: d.component)
+
+    def has_clears(self, path: EntityPath) -> bool:
+        return path in self._clear_entities
+
+    def timelines(self) -> dict[str, TimeType]:
+        return dict(sorted(self._timelines.items()))
+
+    def time_range(self, timeline: str) -> tuple[int, int] | None:
+        return self._time_ranges.get(timeline)
+
+    def stats(self) -> StoreStats:
+        with self.lock:
+            chunks = list(self._chunks.values())
+            static = [c for c in chunks if c.is_static]
+            return StoreStats(
+                num_chunks=len(chunks),
+                num_static_chunks=len(static),
+                num_rows=sum(c.num_rows for c in chunks),
+                num_static_rows=sum(c.num_rows for c in static),
+                num_bytes=sum(c.num_bytes for c in chunks),
+                num_entities=sum(1 for e in self._entities.values() if e.slots),
+                num_timelines=len(self._timelines),
+            )
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def __repr__(self) -> str:
+        return f"ChunkStore({self.store_id}, chunks={len(self._chunks)})"
+
+    # --- queries (implemented in query.py / dataframe.py) --------------------------------
+
+    def latest_at(
+        self,
+        entity_path: EntityPath | str,
+        components: Iterable[str | ComponentDescriptor] | None,
+        timeline: str | None,
+        time: int | None = None,
+    ) -> dict[str, LatestAtCell]:
+        """Per component: the latest cell at or before ``time`` (see ``query.latest_at``)."""
+        from .query import latest_at
+
+        with self.lock:
+            return latest_at(self, entity_path, components, timeline, time)
+
+    def range(
+        self,
+        entity_path: EntityPath | str,
+        components: Iterable[str | ComponentDescriptor] | None,
+        timeline: str,
+        t0: int,
+        t1: int,
+    ) -> dict[str, RangeColumn]:
+        """Per component: every cell with ``t0 <= time <= t1`` (see ``query.range_query``)."""
+        from .query import range_query
+
+        with self.lock:
+            return range_query(self, entity_path, components, timeline, t0, t1)
+
+    def dataframe(
+        self,
+        index: str | None,
+        contents: str | Iterable[str] = "/**",
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        fill_latest_at: bool = False,
+    ) -> pa.Table:
+        """One row per index value, one column per component (see ``dataframe.dataframe``)."""
+        from .dataframe import dataframe
+
+        with self.lock:
+            return dataframe(self, index, contents, start=start, end=end, fill_latest_at=fill_latest_at)
+
+
+def _min_row_id(chunk: Chunk) -> tuple[int, int]:
+    hi, lo = chunk.row_id_keys
+    if chunk.is_sorted_by_row_id:
+        return int(hi[0]), int(lo[0])
+    i = int(np.lexsort((lo, hi))[0])
+    return int(hi[i]), int(lo[i])

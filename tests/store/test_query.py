@@ -1,0 +1,161 @@
+"""Latest-at and range queries: static wins, clears, ties by row id."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.store.store import ChunkStore
+from rerun_core.types import ComponentDescriptor, TimeType, Tuid, new_tuids
+from rerun_core.types.time import STATIC_TIME
+
+SCALAR = ComponentDescriptor("Scalars:scalars", "rerun.archetypes.Scalars", "rerun.components.Scalar")
+COLOR = ComponentDescriptor("Points3D:colors", "rerun.archetypes.Points3D", "rerun.components.Color")
+CLEAR = ComponentDescriptor(
+    "Clear:is_recursive", "rerun.archetypes.Clear", "rerun.components.ClearIsRecursive"
+)
+
+
+def cells(values: list[float | None]) -> pa.ListArray:
+    return pa.array([None if v is None else [v] for v in values], type=pa.list_(pa.float64()))
+
+
+def temporal(
+    entity: str, frames: list[int], values: list[float | None], *, ids: np.ndarray | None = None
+) -> Chunk:
+    ids = new_tuids(len(frames)) if ids is None else ids
+    tl = [TimeColumn.from_values("frame", TimeType.SEQUENCE, frames)]
+    return Chunk.from_columns(entity, ids, tl, {SCALAR: cells(values)})
+
+
+def static(entity: str, value: float) -> Chunk:
+    return Chunk.from_columns(entity, new_tuids(1), [], {SCALAR: cells([value])})
+
+
+def clear(entity: str, frame: int | None, recursive: bool) -> Chunk:
+    tl = [] if frame is None else [TimeColumn.from_values("frame", TimeType.SEQUENCE, [frame])]
+    return Chunk.from_columns(
+        entity, new_tuids(1), tl, {CLEAR: pa.array([[recursive]], type=pa.list_(pa.bool_()))}
+    )
+
+
+def value_at(store: ChunkStore, entity: str, t: int | None, timeline: str | None = "frame") -> float | None:
+    got = store.latest_at(entity, [SCALAR.component], timeline, t).get(SCALAR.component)
+    return None if got is None else got.values.to_pylist()[0]
+
+
+def test_latest_at_picks_last_cell_at_or_before_time() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/a", [0, 10, 20], [0.0, 1.0, 2.0]))
+    store.insert(temporal("/a", [5, 15], [0.5, 1.5]))
+    assert value_at(store, "/a", -1) is None
+    assert [value_at(store, "/a", t) for t in (0, 4, 5, 12, 15, 99)] == [0.0, 0.0, 0.5, 1.0, 1.5, 2.0]
+    cell = store.latest_at("/a", None, "frame", 12)[SCALAR.component]
+    assert cell.time == 10 and not cell.is_static
+    assert store.latest_at("/missing", None, "frame", 12) == {}
+    assert store.latest_at("/a", None, "other_timeline", 12) == {}
+
+
+def test_null_cells_are_not_data() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/a", [0, 1], [7.0, None]))
+    assert value_at(store, "/a", 1) == 7.0
+
+
+def test_ties_broken_by_row_id_across_chunks() -> None:
+    ids = new_tuids(2)
+    store = ChunkStore()
+    store.insert(temporal("/a", [3], [2.0], ids=ids[1:]))  # newer row, inserted first
+    store.insert(temporal("/a", [3], [1.0], ids=ids[:1]))
+    cell = store.latest_at("/a", [SCALAR], "frame", 3)[SCALAR.component]
+    assert cell.values.to_pylist() == [2.0]
+    assert cell.row_id == Tuid(int(ids[1]["time_ns"]), int(ids[1]["inc"]))
+
+
+def test_static_wins_over_temporal() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/a", [0], [1.0]))
+    store.insert(static("/a", 42.0))
+    store.insert(temporal("/a", [5], [2.0]))
+    assert value_at(store, "/a", 10) == 42.0
+    assert value_at(store, "/a", None, timeline=None) == 42.0
+    store.insert(static("/a", 43.0))  # newer static replaces older static
+    cell = store.latest_at("/a", None, "frame", 10)[SCALAR.component]
+    assert cell.values.to_pylist() == [43.0] and cell.time is None and cell.is_static
+
+
+def test_clear_hides_older_data_only() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/a", [0, 10], [1.0, 2.0]))
+    store.insert(clear("/a", 5, recursive=False))
+    assert value_at(store, "/a", 4) == 1.0
+    assert value_at(store, "/a", 7) is None
+    assert value_at(store, "/a", 10) == 2.0
+    got = store.latest_at("/a", None, "frame", 7)
+    assert list(got) == [CLEAR.component]  # the clear itself stays visible
+
+
+def test_flat_clear_does_not_touch_children_recursive_does() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/w/child", [0], [1.0]))
+    store.insert(clear("/w", 5, recursive=False))
+    assert value_at(store, "/w/child", 7) == 1.0
+    store.insert(clear("/w", 6, recursive=True))
+    assert value_at(store, "/w/child", 5) == 1.0
+    assert value_at(store, "/w/child", 6) is None
+    store.insert(temporal("/w/child", [8], [3.0]))
+    assert value_at(store, "/w/child", 9) == 3.0
+
+
+def test_clear_never_hides_static_data_and_static_clear_hides_temporal() -> None:
+    store = ChunkStore()
+    store.insert(static("/s", 1.0))
+    store.insert(clear("/s", 5, recursive=False))
+    assert value_at(store, "/s", 9) == 1.0
+    store.insert(temporal("/t", [0], [1.0]))
+    store.insert(clear("/t", None, recursive=False))
+    assert value_at(store, "/t", 9) is None
+
+
+def test_clear_tie_at_same_time_uses_row_id() -> None:
+    ids = new_tuids(2)
+    store = ChunkStore()
+    store.insert(temporal("/a", [5], [1.0], ids=ids[:1]))
+    store.insert(clear("/a", 5, recursive=False))  # newer row id than the data
+    assert value_at(store, "/a", 5) is None
+    store.insert(temporal("/a", [5], [2.0]))  # newer still
+    assert value_at(store, "/a", 5) == 2.0
+
+
+def test_range_sorted_by_time_then_row_id_and_static_wins() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/a", [4, 1, 9], [4.0, 1.0, 9.0]))
+    store.insert(temporal("/a", [2, 4], [2.0, 4.5]))
+    col = store.range("/a", [SCALAR], "frame", 2, 8)[SCALAR.component]
+    assert col.times.tolist() == [2, 4, 4]
+    assert col.values.to_pylist() == [[2.0], [4.0], [4.5]]
+    assert len(col.row_ids) == 3
+    assert store.range("/a", None, "frame", 100, 200) == {}
+    store.insert(static("/a", 0.0))
+    col = store.range("/a", None, "frame", 0, 10)[SCALAR.component]
+    assert col.times.tolist() == [STATIC_TIME] and col.values.to_pylist() == [[0.0]]
+
+
+def test_many_inserts_then_queries_stay_consistent() -> None:
+    rng = np.random.default_rng(1)
+    store = ChunkStore()
+    truth: dict[int, float] = {}
+    for k in range(60):
+        frames = rng.integers(0, 500, size=int(rng.integers(1, 20))).tolist()
+        vals = [float(k * 100 + i) for i in range(len(frames))]
+        store.insert(temporal("/a", frames, vals))
+        for f, v in zip(frames, vals, strict=True):
+            truth[f] = v  # later rows have higher row ids
+        if k % 7 == 0:
+            t = int(rng.integers(0, 500))
+            want = truth[max(f for f in truth if f <= t)] if any(f <= t for f in truth) else None
+            assert value_at(store, "/a", t) == want
+    for t in range(0, 500, 13):
+        want = truth[max(f for f in truth if f <= t)] if any(f <= t for f in truth) else None
+        assert value_at(store, "/a", t) == want

@@ -6,6 +6,7 @@ All cases run in one oracle subprocess (and one subprocess of ours) to stay fast
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,7 @@ def our_batches() -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**__import__("os").environ, "RERUN_STRICT": "1"},
+        env={**os.environ, "RERUN_STRICT": "1"},
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
@@ -59,3 +60,26 @@ def test_same_batches_as_oracle(
     assert [b["component"] for b in got] == [b["component"] for b in expected]
     for ours, theirs in zip(got, expected):
         assert ours == theirs, f"{case}: {ours['component']} differs"
+
+
+def test_logged_cases_match_oracle_rrd(oracle: Any, tmp_path: Path) -> None:
+    """Every case logged to .rrd by both SDKs: the real CLI verifies ours and finds them equal."""
+    files = {}
+    for who, python in (("oracle", str(oracle.python)), ("ours", sys.executable)):
+        out = tmp_path / f"{who}.rrd"
+        env = oracle.env() if who == "oracle" else dict(os.environ)
+        proc = subprocess.run(
+            [python, str(HERE / "_log_cases.py"), str(CASES_FILE), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+            cwd=str(tmp_path),
+        )
+        assert proc.returncode == 0, proc.stderr
+        optimized = tmp_path / f"{who}_opt.rrd"
+        oracle.cli("rrd", "optimize", str(out), "-o", str(optimized))
+        files[who] = optimized
+    oracle.cli("rrd", "verify", str(tmp_path / "ours.rrd"))
+    proc = oracle.cli("rrd", "compare", "--unordered", str(files["oracle"]), str(files["ours"]), check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,227 @@
+"""The RrdManifest a 0.41 footer carries: one row per chunk of a store, plus its sorbet schema.
+
+Columns, as the real writer makes them: seven ``chunk_*`` columns, then per component
+``<comp>:has_static_data``, per timeline ``<tl>:start`` / ``<tl>:end``, and per (timeline,
+component) pair seen in temporal data ``<tl>:<comp>:start`` / ``:end`` / ``:num_rows``. The
+sorbet schema is the union of the store's chunk columns, data columns named
+``<entity>:<component>`` (``property:<component>`` for ``/__properties``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import lz4.block
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.proto.gen import common_pb2, log_msg_pb2
+from rerun_core.types import ComponentDescriptor, TimeType
+
+from ..chunk import ROW_ID_COLUMN, Chunk
+from ..messages import StoreId
+from . import protocol
+
+PROPERTIES_PATH = "/__properties"
+_TLC = tuple[str, str]  # (timeline, component)
+
+
+@dataclass(slots=True)
+class _ChunkEntry:
+    entity_path: str
+    chunk_id: bytes
+    is_static: bool
+    num_rows: int
+    byte_offset: int
+    byte_size: int
+    byte_size_uncompressed: int
+    static_components: set[str]
+    time_ranges: dict[str, tuple[int, int]]
+    component_ranges: dict[_TLC, tuple[int, int, int]]  # (start, end, num_rows)
+
+
+def _valid_mask(arr: pa.Array) -> np.ndarray | None:
+    """Rows where the component has a value, or None when every row has one."""
+    if arr.null_count == 0:
+        return None
+    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _sorbet_column_name(entity_path: str, component: str) -> str:
+    if entity_path == PROPERTIES_PATH:
+        return f"property:{component}"
+    if entity_path.startswith(PROPERTIES_PATH + "/"):
+        return f"property:{entity_path[len(PROPERTIES_PATH) + 1 :].replace('/', ':')}:{component}"
+    return f"{entity_path}:{component}"
+
+
+def _descriptor_meta(desc: ComponentDescriptor) -> dict[bytes, bytes]:
+    meta = {}
+    if desc.archetype:
+        meta[b"rerun:archetype"] = desc.archetype.encode()
+    meta[b"rerun:component"] = desc.component.encode()
+    if desc.component_type:
+        meta[b"rerun:component_type"] = desc.component_type.encode()
+    return meta
+
+
+@dataclass
+class ManifestBuilder:
+    """Collects what the footer needs about each chunk as the writer writes it."""
+
+    store_id: StoreId
+    entries: list[_ChunkEntry] = field(default_factory=list)
+    components: dict[str, ComponentDescriptor] = field(default_factory=dict)
+    timelines: dict[str, TimeType] = field(default_factory=dict)
+    data_fields: dict[tuple[str, str], pa.Field] = field(default_factory=dict)
+
+    def add(self, chunk: Chunk, byte_offset: int, byte_size: int, byte_size_uncompressed: int) -> None:
+        entity = chunk.entity_path.path
+        static_components: set[str] = set()
+        comp_ranges: dict[_TLC, tuple[int, int, int]] = {}
+        time_ranges = {}
+        for name, col in chunk.timelines.items():
+            self.timelines.setdefault(name, col.typ)
+            rng = col.time_range()
+            if rng is not None:
+                time_ranges[name] = rng
+        for desc, arr in chunk.components.items():
+            self.components.setdefault(desc.component, desc)
+            self._add_data_field(entity, desc, arr.type, chunk.is_static)
+            mask = _valid_mask(arr)
+            count = len(arr) if mask is None else int(mask.sum())
+            if chunk.is_static:
+                if count:
+                    static_components.add(desc.component)
+                continue
+            for name, col in chunk.timelines.items():
+                if count == 0:
+                    comp_ranges[(name, desc.component)] = (0, 0, 0)
+                    continue
+                values = col.values if mask is None else col.values[mask]
+                comp_ranges[(name, desc.component)] = (int(values.min()), int(values.max()), count)
+        self.entries.append(
+            _ChunkEntry(
+                entity,
+                chunk.id.to_bytes(),
+                chunk.is_static,
+                chunk.num_rows,
+                byte_offset,
+                byte_size,
+                byte_size_uncompressed,
+                static_components,
+                time_ranges,
+                comp_ranges,
+            )
+        )
+
+    def _add_data_field(
+        self, entity: str, desc: ComponentDescriptor, dtype: pa.DataType, static: bool
+    ) -> None:
+        key = (entity, desc.component)
+        prev = self.data_fields.get(key)
+        if prev is not None and (not static or (prev.metadata or {}).get(b"rerun:is_static")):
+            return
+        meta = {**_descriptor_meta(desc), b"rerun:entity_path": entity.encode(), b"rerun:kind": b"data"}
+        if static:
+            meta[b"rerun:is_static"] = b"true"
+        self.data_fields[key] = pa.field(_sorbet_column_name(entity, desc.component), dtype, True, meta)
+
+    # --- output -----------------------------------------------------------------------
+
+    def sorbet_schema(self) -> pa.Schema:
+        row_id = pa.field(
+            ROW_ID_COLUMN,
+            pa.binary(16),
+            False,
+            {
+                b"ARROW:extension:metadata": b'{"namespace":"row"}',
+                b"ARROW:extension:name": b"rerun.datatypes.TUID",
+                b"rerun:kind": b"control",
+            },
+        )
+        fields = [row_id]
+        for name in sorted(self.timelines):
+            meta = {b"rerun:index_name": name.encode(), b"rerun:kind": b"index"}
+            fields.append(pa.field(name, self.timelines[name].arrow_type, True, meta))
+        fields += [self.data_fields[k] for k in sorted(self.data_fields)]
+        return pa.schema(fields)
+
+    def table(self) -> pa.RecordBatch:
+        e = self.entries
+        cols: list[tuple[pa.Field, pa.Array]] = [
+            (
+                pa.field("chunk_entity_path", pa.utf8(), False),
+                pa.array([x.entity_path for x in e], pa.utf8()),
+            ),
+            (pa.field("chunk_id", pa.binary(16), False), pa.array([x.chunk_id for x in e], pa.binary(16))),
+            (pa.field("chunk_is_static", pa.bool_(), False), pa.array([x.is_static for x in e], pa.bool_())),
+        ]
+        for name in ("num_rows", "byte_offset", "byte_size", "byte_size_uncompressed"):
+            values = pa.array([getattr(x, name) for x in e], pa.uint64())
+            cols.append((pa.field(f"chunk_{name}", pa.uint64(), False), values))
+        for comp in sorted(self.components):
+            meta = {**_descriptor_meta(self.components[comp]), b"rerun:index": b"rerun:static"}
+            values = pa.array([comp in x.static_components for x in e], pa.bool_())
+            cols.append((pa.field(f"{comp}:has_static_data", pa.bool_(), False, meta), values))
+        for tl in sorted(self.timelines):
+            typ = self.timelines[tl].arrow_type
+            meta = {b"rerun:index": tl.encode()}
+            for i, suffix in enumerate(("start", "end")):
+                values = [x.time_ranges[tl][i] if tl in x.time_ranges else None for x in e]
+                cols.append(
+                    (pa.field(f"{tl}:{suffix}", typ, True, meta), pa.array(values, pa.int64()).cast(typ))
+                )
+        cols += self._component_range_columns()
+        schema = pa.schema([f for f, _ in cols])
+        return pa.RecordBatch.from_arrays([a for _, a in cols], schema=schema)
+
+    def _component_range_columns(self) -> list[tuple[pa.Field, pa.Array]]:
+        e = self.entries
+        pairs = sorted({p for x in e for p, r in x.component_ranges.items() if r[2] > 0})
+        cols = []
+        for tl, comp in pairs:
+            typ = self.timelines[tl].arrow_type
+            meta = {**_descriptor_meta(self.components[comp]), b"rerun:index": tl.encode()}
+            ranges = [x.component_ranges.get((tl, comp)) for x in e]
+            for i, suffix in enumerate(("start", "end")):
+                values = [r[i] if r and r[2] else None for r in ranges]
+                cols.append(
+                    (
+                        pa.field(f"{tl}:{comp}:{suffix}", typ, True, meta),
+                        pa.array(values, pa.int64()).cast(typ),
+                    )
+                )
+            counts = pa.array([r[2] if r else 0 for r in ranges], pa.uint64())
+            cols.append((pa.field(f"{tl}:{comp}:num_rows", pa.uint64(), True, meta), counts))
+        return cols
+
+    def to_proto(self) -> log_msg_pb2.RrdManifest:
+        schema_bytes = _ipc_stream(self.sorbet_schema(), None)
+        batch = self.table()
+        table = _ipc_stream(batch.schema, batch)
+
+        return log_msg_pb2.RrdManifest(
+            store_id=protocol.store_id_to_proto(self.store_id),
+            sorbet_schema=common_pb2.Schema(arrow_schema=schema_bytes),
+            sorbet_schema_sha256=hashlib.sha256(schema_bytes).digest(),
+            data=common_pb2.DataframePart(
+                encoder_version=common_pb2.ENCODER_VERSION_V0,
+                payload=lz4.block.compress(table, store_size=False),
+                compression=common_pb2.COMPRESSION_LZ4,
+                uncompressed_size=len(table),
+            ),
+        )
+
+
+def _ipc_stream(schema: pa.Schema, batch: pa.RecordBatch | None) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, schema) as writer:
+        if batch is not None:
+            writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def footer_proto(builders: list[ManifestBuilder]) -> log_msg_pb2.RrdFooter:
+    return log_msg_pb2.RrdFooter(manifests=[b.to_proto() for b in builders])

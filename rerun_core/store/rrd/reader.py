@@ -1,0 +1,171 @@
+"""Streaming .rrd reader: frames in, LogMsg values out, one message in memory at a time.
+
+Handles several stores in one stream and concatenated streams (``cat a.rrd b.rrd``): after an
+End frame and its trailer a new stream header may follow. Streams without a footer (live
+``--save``) end cleanly after their last whole frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyarrow as pa
+from google.protobuf.message import DecodeError
+
+from rerun_core.proto.gen import common_pb2, log_msg_pb2
+
+from ..messages import ArrowMsg, LogMsg, StoreId
+from . import protocol
+from ._wire import parse_arrow_msg
+from .errors import RrdError, RrdTruncatedError
+from .frames import (
+    FOOTER_MAGIC,
+    FRAME_HEADER_SIZE,
+    HEADER_SIZE,
+    MAGIC,
+    TRAILER_ENTRY_SIZE,
+    MessageKind,
+    parse_frame_header,
+    parse_header,
+)
+from .sources import ByteSource, RrdSource, open_source
+
+MAX_FRAME_LEN = 1 << 40  # 1 TiB: anything larger is a corrupt length field
+_MAX_TRAILER_ENTRIES = 1 << 16
+
+
+def read_messages(source: RrdSource, *, validate: bool = True) -> Iterator[LogMsg]:
+    """Yield every message of an .rrd stream, in order.
+
+    ``source``: a path, ``bytes``, a binary file object, ``"-"`` (stdin) or an http(s) URL.
+    ``validate`` checks every Arrow payload fully and every chunk against the sorbet rules.
+    Raises ``RrdError`` (with ``.offset``) on bad input and ``RrdTruncatedError`` when the data
+    ends inside a header or message, after yielding every complete message before it.
+    """
+    src = open_source(source)
+    try:
+        yield from _Decoder(src, validate).messages()
+    finally:
+        src.close()
+
+
+class _Decoder:
+    def __init__(self, src: ByteSource, validate: bool) -> None:
+        self.src = src
+        self.validate = validate
+        self._store_ids: dict[bytes, StoreId] = {}
+
+    def _read_exact(self, n: int, what: str, offset: int) -> bytes | memoryview:
+        left = self.src.remaining()
+        if left is not None and n > left:
+            raise RrdTruncatedError(f"truncated .rrd: {what} needs {n} bytes, only {left} left", offset)
+        data = self.src.read(n)
+        if len(data) < n:
+            raise RrdTruncatedError(f"truncated .rrd: {what} needs {n} bytes, only {len(data)} left", offset)
+        return data
+
+    def messages(self) -> Iterator[LogMsg]:
+        if not self._read_stream_header(first=True):
+            return
+        while True:
+            offset = self.src.offset
+            head = self.src.read(FRAME_HEADER_SIZE)
+            if len(head) == 0:
+                return  # a stream without footer ends after its last whole frame
+            if bytes(head[:4]) == MAGIC:  # a concatenated stream, no End frame before it
+                self.src.unread(head)
+                self._read_stream_header(first=False)
+                continue
+            if len(head) < FRAME_HEADER_SIZE:
+                raise RrdTruncatedError("truncated .rrd: incomplete frame header", offset)
+            kind, length = parse_frame_header(head)
+            if kind not in MessageKind._value2member_map_:
+                raise RrdError(f"unknown frame kind {kind}", offset)
+            if length > MAX_FRAME_LEN:
+                raise RrdError(f"implausible frame length {length}", offset + 8)
+            body = self._read_exact(length, f"{MessageKind(kind).name} frame", offset)
+            if kind == MessageKind.END:
+                if not self._after_end(offset):
+                    return
+                continue
+            yield self._decode(MessageKind(kind), body, offset + FRAME_HEADER_SIZE)
+
+    def _read_stream_header(self, *, first: bool) -> bool:
+        offset = self.src.offset
+        head = self.src.read(HEADER_SIZE)
+        if len(head) == 0:
+            if first:
+                raise RrdTruncatedError("empty input: no .rrd stream header", offset)
+            return False
+        if len(head) < HEADER_SIZE:
+            n = min(len(head), 4)
+            if bytes(head[:n]) != MAGIC[:n]:
+                raise RrdError(
+                    f"not an .rrd stream: expected magic {MAGIC!r}, found {bytes(head[:4])!r}", offset
+                )
+            raise RrdTruncatedError("truncated .rrd: incomplete stream header", offset)
+        parse_header(head, offset)
+        return True
+
+    def _after_end(self, end_offset: int) -> bool:
+        """Skip the footer trailer after an End frame; False at the end of the data."""
+        while True:
+            offset = self.src.offset
+            peek = bytes(self.src.read(8))
+            if not peek:
+                return False
+            if peek[:4] == MAGIC and peek != FOOTER_MAGIC:
+                self.src.unread(peek)  # the next concatenated stream starts here
+                return self._read_stream_header(first=False)
+            if peek == FOOTER_MAGIC:
+                self._read_exact(4, "footer trailer", offset)
+                return self._read_stream_header(first=False)
+            if offset - end_offset > _MAX_TRAILER_ENTRIES * TRAILER_ENTRY_SIZE:
+                raise RrdError("footer trailer never ends", offset)
+            self._read_exact(TRAILER_ENTRY_SIZE - len(peek), "footer trailer", offset)
+
+    # --- messages ---------------------------------------------------------------------
+
+    def _decode(self, kind: MessageKind, body: bytes | memoryview, offset: int) -> LogMsg:
+        try:
+            if kind == MessageKind.ARROW_MSG:
+                return self._arrow_msg(memoryview(body))
+            if kind == MessageKind.SET_STORE_INFO:
+                return protocol.set_store_info_from_proto(log_msg_pb2.SetStoreInfo.FromString(bytes(body)))
+            pb = log_msg_pb2.BlueprintActivationCommand.FromString(bytes(body))
+            return protocol.blueprint_activation_from_proto(pb)
+        except RrdError as exc:
+            if exc.offset is not None:
+                raise
+            raise type(exc)(f"{kind.name} message: {exc.detail}", offset) from None
+        except (DecodeError, ValueError, TypeError) as exc:
+            raise RrdError(f"corrupt {kind.name} protobuf: {exc}", offset) from None
+
+    def _store_id(self, raw: bytes) -> StoreId:
+        sid = self._store_ids.get(raw)
+        if sid is None:
+            sid = protocol.store_id_from_proto(common_pb2.StoreId.FromString(raw))
+            if len(self._store_ids) < 1024:
+                self._store_ids[raw] = sid
+        return sid
+
+    def _arrow_msg(self, body: memoryview) -> ArrowMsg:
+        raw = parse_arrow_msg(body)
+        if raw.encoding not in (0, protocol.ENCODING_ARROW_IPC):
+            raise RrdError(f"unknown ArrowMsg encoding {raw.encoding}")
+        batch = protocol.decode_chunk_payload(
+            raw.payload, raw.compression, raw.uncompressed_size, validate=self.validate
+        )
+        meta = batch.schema.metadata or {}
+        if raw.chunk_id is not None and b"rerun:id" not in meta and b"rerun.id" not in meta:
+            batch = batch.replace_schema_metadata({**meta, b"rerun:id": f"chunk_{raw.chunk_id}".encode()})
+        return ArrowMsg(
+            self._store_id(raw.store_id), protocol.chunk_from_batch(batch, validate=self.validate)
+        )
+
+
+def read_chunks(source: RrdSource, *, validate: bool = True) -> Iterator[tuple[StoreId, pa.RecordBatch]]:
+    """Only the chunks, as ``(store id, record batch)``: a convenience for bulk loads."""
+    for msg in read_messages(source, validate=validate):
+        if isinstance(msg, ArrowMsg):
+            yield msg.store_id, msg.chunk.batch

@@ -1,1 +1,38 @@
-"""viewer."""
+"""The kernel-side renderer: a live ChunkStore -> views -> offscreen pygfx frames.
+
+The only package that imports pygfx/wgpu. The notebook widget drives it through ``ViewerApp``::
+
+    app = ViewerApp(store, width=640, height=480)   # subscribes to the store (dirty marking)
+    app.set_size(w, h)
+    app.set_time("frame", 42)          # timeline + int time (ns for durations/timestamps);
+    app.set_time("frame", None)        # ... None = follow the newest data (the default)
+    app.time_cursor                    # -> (timeline, time) actually shown
+    app.layout()                       # -> [{"id", "kind", "origin", "name", "rect": (x, y, w, h),
+                                       #      "entities", "html"}]; kind in spatial3d | spatial2d |
+                                       #      timeseries | bar_chart | tensor | text_log | text_document
+    frame = app.render()               # (H, W, 4) uint8 RGBA; HTML views' rects are left blank
+    app.is_dirty()                     # True after new data / time / camera / size / visibility
+    app.handle_event(ev)               # jupyter_rfb events: pointer_down/move/up (x, y, button,
+                                       # modifiers), wheel (dx, dy, x, y), double_click, resize
+                                       # (width, height); optional "view_id"; returns True if the
+                                       # picture changed. Dragging renders at reduced scale.
+    app.set_interactive(True)          # force reduced-scale frames (app.interactive_scale = 0.5)
+    app.pick(x, y)                     # -> {"view_id", "entity_path", "archetype", "instance",
+                                       #     "values"} or None (reads the last frame's pick buffer)
+    app.reset_camera(view_id=None)     # back to auto-fit (one view or all)
+    app.set_visible("/world/points", False)   # hides the entity and its descendants
+    app.text_log("text_log:/")         # rows {time, entity_path, level, text, color} for HTML
+    app.text_document(view_id)         # {"text", "media_type"}
+    app.set_tensor_slice(view_id, {dim: index})
+    app.close()                        # unsubscribe, free GPU objects
+
+Without any Vulkan driver, ``ViewerApp(...)`` raises ``NoGpuError`` whose message says to
+install ``mesa-vulkan-drivers``. Internals: ``heuristics`` (views + grid layout),
+``visualizers`` (registry keyed by archetype name), ``spatial_view`` / ``plot_views`` (scene
+caches), ``camera`` + ``controls`` (per-view camera state), ``gpu`` (offscreen renderers).
+"""
+
+from rerun_core.viewer.app import ViewerApp
+from rerun_core.viewer.gpu import NO_DRIVER_HELP, NoGpuError, check_gpu
+
+__all__ = ["NO_DRIVER_HELP", "NoGpuError", "ViewerApp", "check_gpu"]

@@ -1,0 +1,398 @@
+"""ViewerApp: the whole kernel-side viewer for one store (views, time cursor, input, frames)."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from rerun_core.types import EntityPath, TimeType
+from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
+from rerun_core.viewer.gpu import OffscreenTarget, check_gpu
+from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_views, grid_layout
+from rerun_core.viewer.overlay import draw_texts
+from rerun_core.viewer.plot_views import BarChartView, TensorView, Text, TimeSeriesView
+from rerun_core.viewer.query import EntityIndex, Query
+from rerun_core.viewer.spatial_view import BACKGROUND, SpatialView
+from rerun_core.viewer.text_views import text_document, text_log_rows
+
+AnyView = SpatialView | TimeSeriesView | BarChartView | TensorView
+_BG = np.array([int(c * 255) for c in BACKGROUND], np.uint8)
+_BUILTIN_TIMELINES = ("log_time", "log_tick")
+
+
+class ViewerApp:
+    """Renders a live ``ChunkStore`` into RGBA frames and takes jupyter_rfb-style input events.
+
+    Thread-safety: store notifications may arrive from any thread (they only mark dirty);
+    ``render``/``handle_event``/``pick`` serialize on one lock.
+    """
+
+    def __init__(self, store: Any, width: int = 640, height: int = 480) -> None:
+        self.gpu_info = check_gpu()
+        self.store = store
+        self.width, self.height = max(1, int(width)), max(1, int(height))
+        self.index = EntityIndex()
+        self._lock = threading.RLock()
+        self._pending: deque[Any] = deque()
+        self._rescan = True
+        self._generation = 0
+        self._dirty = True
+        self._data_dirty = True
+        self._timeline: str | None = None
+        self._time: int | None = None
+        self._follow = True
+        self._hidden: set[str] = set()
+        self._specs: list[ViewSpec] = []
+        self._views: dict[str, AnyView] = {}
+        self._targets: dict[tuple[int, int], OffscreenTarget] = {}
+        self._last_scale = 1.0
+        self._last_target: OffscreenTarget | None = None
+        self._drag: dict[str, Any] | None = None
+        self.interactive = False
+        self.interactive_scale = 0.5
+        self._sub = store.subscribe(self._on_store_event) if hasattr(store, "subscribe") else None
+
+    # --- store ------------------------------------------------------------------------------
+
+    def _on_store_event(self, *args: Any, **kwargs: Any) -> None:
+        events = list(args) + list(kwargs.values())
+        found = False
+        for ev in events:
+            for item in ev if isinstance(ev, (list, tuple)) else [ev]:
+                chunk = item if hasattr(item, "components") and hasattr(item, "entity_path") else getattr(item, "chunk", None)  # fmt: skip
+                if chunk is not None:
+                    self._pending.append(chunk)
+                    found = True
+        if not found:
+            self._rescan = True
+        self._generation += 1
+        self._data_dirty = True
+        self._dirty = True
+
+    def close(self) -> None:
+        """Unsubscribe from the store and drop GPU resources."""
+        if self._sub is not None and hasattr(self.store, "unsubscribe"):
+            self.store.unsubscribe(self._sub)
+            self._sub = None
+        self._targets.clear()
+        self._views.clear()
+
+    def _ingest(self) -> None:
+        changed = False
+        if self._rescan:
+            self._rescan = False
+            self._pending.clear()
+            changed |= self.index.add_chunks(self.store.chunks())
+        while self._pending:
+            changed |= self.index.add_chunk(self._pending.popleft())
+        if changed or not self._specs:
+            self._specs = choose_views(self.index.archetypes)
+            for spec in self._specs:
+                view = self._views.get(spec.id)
+                if view is None:
+                    self._views[spec.id] = _make_view(spec)
+                elif view.spec.entities != spec.entities:
+                    view.spec.entities = spec.entities
+        grid_layout(self._specs, self.width, self.height)
+
+    # --- time -------------------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> str | None:
+        if self._timeline is None:
+            names = list(self.store.timelines())
+            user = sorted(n for n in names if n not in _BUILTIN_TIMELINES)
+            builtin = [n for n in _BUILTIN_TIMELINES if n in names]
+            return (user + builtin + [None])[0]
+        return self._timeline
+
+    @property
+    def time_cursor(self) -> tuple[str | None, int | None]:
+        """(timeline, time) the views show; time follows the newest data unless set."""
+        tl = self.timeline
+        if tl is None:
+            return None, None
+        if self._follow or self._time is None:
+            rng = self.store.time_range(tl)
+            return tl, (rng[1] if rng else None)
+        return tl, self._time
+
+    def set_time(self, timeline: str, time: int | None) -> None:
+        """Show ``timeline`` at ``time`` (int: sequence number or ns); ``None`` follows the newest data."""
+        with self._lock:
+            self._timeline = timeline
+            self._time = None if time is None else int(time)
+            self._follow = time is None
+            self._data_dirty = self._dirty = True
+
+    def _time_unit(self) -> float:
+        tl = self.timeline
+        typ = self.store.timelines().get(tl) if tl else None
+        return 1e9 if typ in (TimeType.DURATION, TimeType.TIMESTAMP) else 1.0
+
+    # --- visibility / layout ----------------------------------------------------------------
+
+    def set_visible(self, entity: str, visible: bool) -> None:
+        """Hide or show an entity and its descendants in every view."""
+        path = EntityPath(entity).path
+        with self._lock:
+            (self._hidden.discard if visible else self._hidden.add)(path)
+            self._data_dirty = self._dirty = True
+
+    def is_visible(self, entity: str) -> bool:
+        p: EntityPath | None = EntityPath(entity)
+        while p is not None:
+            if p.path in self._hidden:
+                return False
+            p = p.parent()
+        return True
+
+    def set_size(self, width: int, height: int) -> None:
+        with self._lock:
+            w, h = max(1, int(width)), max(1, int(height))
+            if (w, h) != (self.width, self.height):
+                self.width, self.height = w, h
+                self._targets.clear()
+                self._dirty = True
+
+    def layout(self) -> list[dict[str, Any]]:
+        """The views with pixel rects; ``html`` views (text log/document) are drawn by the widget."""
+        with self._lock:
+            self._ingest()
+            return [s.as_dict() for s in self._specs]
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def set_interactive(self, on: bool) -> None:
+        """While on, frames render at ``interactive_scale`` (upscaled) to keep dragging smooth."""
+        with self._lock:
+            if on != self.interactive:
+                self.interactive = on
+                self._dirty = True
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def _target(self, scale: float) -> OffscreenTarget:
+        size = (max(1, round(self.width * scale)), max(1, round(self.height * scale)))
+        tgt = self._targets.get(size)
+        if tgt is None:
+            tgt = self._targets[size] = OffscreenTarget(*size)
+        return tgt
+
+    def _sync(self) -> None:
+        tl, t = self.time_cursor
+        q = Query(self.store, tl, t)
+        for spec in self._specs:
+            view = self._views[spec.id]
+            if isinstance(view, SpatialView):
+                view.sync(q, self.index, self.is_visible)
+            elif isinstance(view, TimeSeriesView):
+                view.sync(self.store, q, self.index, self.is_visible, self._generation, self._time_unit())
+            elif isinstance(view, (BarChartView, TensorView)):
+                view.sync(q, self.index, self.is_visible)
+
+    def render(self) -> np.ndarray:
+        """Update scenes from the store (only what changed) and draw all pixel views: (H, W, 4) uint8."""
+        with self._lock:
+            self._dirty = False
+            self._ingest()
+            if self._data_dirty:
+                self._data_dirty = False
+                self._sync()
+            scale = self.interactive_scale if (self.interactive or self._drag) else 1.0
+            tgt = self._target(scale)
+            texts: list[tuple[float, float, str, tuple[int, int, int, int], str]] = []
+            drawn = False
+            for spec in self._specs:
+                if spec.kind not in PIXEL_KINDS:
+                    continue
+                drawn = True
+                texts += self._render_view(tgt, self._views[spec.id], spec, scale)
+            if drawn:
+                frame = tgt.finish()
+            else:
+                frame = np.empty((tgt.size[1], tgt.size[0], 4), np.uint8)
+                frame[...] = _BG
+            self._last_scale, self._last_target = scale, tgt
+            if scale != 1.0:
+                frame = _upscale(frame, self.width, self.height)
+            for spec in self._specs:
+                if spec.kind in HTML_KINDS:
+                    x, y, w, h = spec.rect
+                    frame[y : y + h, x : x + w] = _BG
+            return draw_texts(frame, texts)
+
+    def _render_view(self, tgt: OffscreenTarget, view: AnyView, spec: ViewSpec, scale: float) -> list[Any]:
+        rect = spec.rect
+        inner = view.plot_rect(rect) if isinstance(view, (TimeSeriesView, BarChartView)) else rect
+        if inner != rect:
+            tgt.render(_background_scene(), _BG_CAMERA, _scaled(rect, scale))
+        aspect = inner[2] / max(inner[3], 1)
+        camera = view.prepare_camera(aspect)
+        tgt.render(view.scene, camera, _scaled(inner, scale))
+        texts: list[Any] = []
+        if isinstance(view, SpatialView):
+            texts = self._project_labels(view, camera, inner)
+        else:
+            for t in view.overlay(rect):
+                texts.append((rect[0] + t.x, rect[1] + t.y, t.text, t.color, t.anchor))
+        return texts
+
+    def _project_labels(self, view: SpatialView, camera: Any, rect: tuple[int, int, int, int]) -> list[Any]:
+        labels = view.labels()
+        if not labels:
+            return []
+        m = np.asarray(camera.camera_matrix)
+        pts = np.array([p for p, _, _ in labels])
+        clip = (m @ np.c_[pts, np.ones(len(pts))].T).T
+        out = []
+        x, y, w, h = rect
+        for (_, text, color), c in zip(labels, clip):
+            if c[3] <= 0:
+                continue
+            nx, ny = c[0] / c[3], c[1] / c[3]
+            if abs(nx) > 1 or abs(ny) > 1:
+                continue
+            rgba = (*tuple(int(v * 255) for v in color[:3]), 255)
+            out.append((x + (nx + 1) / 2 * w, y + (1 - ny) / 2 * h, text, rgba, "label"))
+        return out
+
+    # --- input ------------------------------------------------------------------------------
+
+    def view_at(self, x: float, y: float) -> ViewSpec | None:
+        for spec in self._specs:
+            vx, vy, vw, vh = spec.rect
+            if vx <= x < vx + vw and vy <= y < vy + vh:
+                return spec
+        return None
+
+    def handle_event(self, ev: dict[str, Any]) -> bool:
+        """Apply one jupyter_rfb-style event; True when the picture changes."""
+        from rerun_core.viewer.controls import apply_event
+
+        with self._lock:
+            changed = apply_event(self, ev)
+            if changed:
+                self._dirty = True
+            return changed
+
+    def reset_camera(self, view_id: str | None = None) -> None:
+        """Back to auto-fit for one view (or all)."""
+        with self._lock:
+            for vid, view in self._views.items():
+                if view_id is None or vid == view_id:
+                    view.reset_camera()
+            self._dirty = True
+
+    def camera_state(self, view_id: str) -> dict[str, Any]:
+        cam = self._views[view_id].camera
+        if isinstance(cam, OrbitCamera):
+            return {
+                "target": cam.target.tolist(),
+                "distance": cam.distance,
+                "yaw": cam.yaw,
+                "pitch": cam.pitch,
+            }
+        if isinstance(cam, PanZoomCamera):
+            return {"center": cam.center.tolist(), "height": cam.height}
+        assert isinstance(cam, PlotCamera)
+        return {"x_range": cam.x_range, "y_range": cam.y_range}
+
+    def view(self, view_id: str) -> AnyView:
+        return self._views[view_id]
+
+    def pick(self, x: float, y: float) -> dict[str, Any] | None:
+        """What is under pixel (x, y) of the last frame: entity path, instance, values."""
+        from rerun_core.viewer.controls import pick
+
+        with self._lock:
+            return pick(self, x, y)
+
+    # --- HTML views -------------------------------------------------------------------------
+
+    def text_log(self, view_id: str = "text_log:/", max_rows: int = 1000) -> list[dict[str, Any]]:
+        """Rows for a text-log view (time, entity, level, text, color), oldest first, up to the cursor."""
+        with self._lock:
+            self._ingest()
+            spec = next((s for s in self._specs if s.id == view_id), None)
+            if spec is None:
+                return []
+            tl, t = self.time_cursor
+            return text_log_rows(self.store, spec.entities, tl, t, max_rows)
+
+    def text_document(self, view_id: str) -> dict[str, str]:
+        """``{"text": ..., "media_type": ...}`` of a text-document view at the time cursor."""
+        with self._lock:
+            self._ingest()
+            spec = next((s for s in self._specs if s.id == view_id), None)
+            if spec is None:
+                return {"text": "", "media_type": "text/plain"}
+            tl, t = self.time_cursor
+            return text_document(Query(self.store, tl, t), spec.entities[0])
+
+    def set_tensor_slice(self, view_id: str, indices: dict[int, int]) -> None:
+        with self._lock:
+            view = self._views[view_id]
+            if isinstance(view, TensorView):
+                view.set_slice(indices)
+                self._data_dirty = self._dirty = True
+
+
+def _make_view(spec: ViewSpec) -> AnyView:
+    if spec.kind in ("spatial3d", "spatial2d"):
+        return SpatialView(spec)
+    if spec.kind == "timeseries":
+        return TimeSeriesView(spec)
+    if spec.kind == "bar_chart":
+        return BarChartView(spec)
+    if spec.kind == "tensor":
+        return TensorView(spec)
+    return _HtmlView(spec)  # type: ignore[return-value]
+
+
+class _HtmlView:
+    """Placeholder for views the widget draws as HTML (text log, text document)."""
+
+    def __init__(self, spec: ViewSpec) -> None:
+        self.spec = spec
+        self.camera = PlotCamera()
+
+    def reset_camera(self) -> None:
+        pass
+
+
+def _scaled(rect: tuple[int, int, int, int], s: float) -> tuple[int, int, int, int]:
+    if s == 1.0:
+        return rect
+    x, y, w, h = rect
+    return (round(x * s), round(y * s), max(1, round(w * s)), max(1, round(h * s)))
+
+
+def _upscale(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Nearest-neighbour upscale of a reduced-resolution frame to the full size."""
+    h, w = frame.shape[:2]
+    ys = (np.arange(height) * h // height).clip(0, h - 1)
+    xs = (np.arange(width) * w // width).clip(0, w - 1)
+    return frame[ys[:, None], xs[None, :]]
+
+
+_BG_SCENE: Any = None
+_BG_CAMERA: Any = None
+
+
+def _background_scene() -> Any:
+    global _BG_SCENE, _BG_CAMERA
+    if _BG_SCENE is None:
+        import pygfx as gfx
+
+        _BG_SCENE = gfx.Scene()
+        _BG_SCENE.add(gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND)))
+        _BG_CAMERA = gfx.NDCCamera()
+    return _BG_SCENE
+
+
+__all__ = ["Text", "ViewerApp"]

@@ -1,0 +1,78 @@
+"""Offscreen wgpu renderers, and a clear error when there is no Vulkan driver at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import numpy as np
+
+NO_DRIVER_HELP = (
+    "No GPU adapter is available for rendering (wgpu found no Vulkan/Metal/D3D driver). "
+    "On Debian/Ubuntu install Mesa's software Vulkan driver: `sudo apt-get install mesa-vulkan-drivers` "
+    "(it provides lavapipe, which renders on the CPU), then restart the kernel."
+)
+
+
+class NoGpuError(RuntimeError):
+    """wgpu found no adapter: the message says what to install."""
+
+
+def _ensure_runtime_dir() -> None:
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        path = os.path.join(tempfile.gettempdir(), f"xdg-runtime-{os.getuid()}")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = path
+
+
+_ADAPTER_INFO: dict[str, Any] | None = None
+
+
+def check_gpu() -> dict[str, Any]:
+    """Request the wgpu adapter once; raise ``NoGpuError`` (with install advice) if there is none."""
+    global _ADAPTER_INFO
+    if _ADAPTER_INFO is not None:
+        return _ADAPTER_INFO
+    _ensure_runtime_dir()
+    try:
+        import wgpu
+    except ImportError as exc:
+        raise NoGpuError(
+            f"wgpu is not installed ({exc}); install the viewer extra: pip install '.[viewer]'"
+        ) from exc
+    try:
+        adapter = wgpu.gpu.request_adapter_sync(power_preference="high-performance")
+    except Exception as exc:
+        raise NoGpuError(f"{NO_DRIVER_HELP} (wgpu said: {exc})") from exc
+    if adapter is None:
+        raise NoGpuError(NO_DRIVER_HELP)
+    info = adapter.info
+    _ADAPTER_INFO = dict(info) if hasattr(info, "keys") else {"device": str(info)}
+    return _ADAPTER_INFO
+
+
+def is_software(info: dict[str, Any]) -> bool:
+    return str(info.get("adapter_type", "")).upper() == "CPU" or "llvmpipe" in str(info.get("device", ""))
+
+
+class OffscreenTarget:
+    """A pygfx renderer drawing into a texture of one size (kept while the size holds)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        check_gpu()
+        import pygfx as gfx
+
+        self.size = (int(width), int(height))
+        self.texture = gfx.Texture(dim=2, size=(self.size[0], self.size[1], 1), format="rgba8unorm")
+        self.renderer = gfx.WgpuRenderer(self.texture, pixel_ratio=1, ppaa="none")
+
+    def render(self, scene: Any, camera: Any, rect: tuple[int, int, int, int]) -> None:
+        self.renderer.render(scene, camera, rect=rect, flush=False)
+
+    def finish(self) -> np.ndarray:
+        self.renderer.flush()
+        return np.array(self.renderer.snapshot(), copy=True)
+
+    def pick(self, x: float, y: float) -> dict[str, Any]:
+        return self.renderer.get_pick_info((x, y))

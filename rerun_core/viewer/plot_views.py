@@ -1,0 +1,356 @@
+"""Time series, bar chart and tensor views: 2D plots drawn with pygfx, text drawn by overlay."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pygfx as gfx
+
+from rerun_core.viewer import arrow_data as ad
+from rerun_core.viewer import images
+from rerun_core.viewer.camera import PanZoomCamera, PlotCamera
+from rerun_core.viewer.heuristics import ViewSpec
+from rerun_core.viewer.query import EntityIndex, Query, fields_of
+from rerun_core.viewer.spatial_view import BACKGROUND
+
+MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 52, 18, 4
+
+
+@dataclass
+class Text:
+    """Overlay text in view pixels (x right, y down from the view's top-left)."""
+
+    x: float
+    y: float
+    text: str
+    color: tuple[int, int, int, int] = (200, 200, 200, 255)
+    anchor: str = "la"
+
+
+def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    raw = (hi - lo) / max(target, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 5, 10) if m * mag >= raw), default=mag * 10)
+    first = math.ceil(lo / step) * step
+    return [first + i * step for i in range(int((hi - first) / step) + 1)]
+
+
+def fmt_tick(v: float) -> str:
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e5 or abs(v) < 1e-3:
+        return f"{v:.2g}"
+    return f"{v:.6g}"
+
+
+class _PlotBase:
+    """A plot scene with a ``PlotCamera`` rendered into the view rect minus axis margins."""
+
+    def __init__(self, spec: ViewSpec) -> None:
+        self.spec = spec
+        self.scene = gfx.Scene()
+        self.scene.add(gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND)))
+        self.camera = PlotCamera()
+        self.grid = gfx.Grid(
+            None,
+            gfx.GridMaterial(
+                major_step=(1, 1),
+                minor_step=(0, 0),
+                major_color="#2c3136",
+                major_thickness=1.0,
+                infinite=True,
+            ),
+            orientation="xy",
+        )
+        self.grid.local.z = -1
+        self.scene.add(self.grid)
+        self.data_range: tuple[tuple[float, float], tuple[float, float]] = ((0, 1), (0, 1))
+
+    def plot_rect(self, rect: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        x, y, w, h = rect
+        return (
+            x + MARGIN_LEFT,
+            y + MARGIN_TOP,
+            max(1, w - MARGIN_LEFT),
+            max(1, h - MARGIN_BOTTOM - MARGIN_TOP),
+        )
+
+    def prepare_camera(self, aspect: float) -> gfx.Camera:
+        if not self.camera.user_moved:
+            self.camera.fit(*self.data_range)
+        xt = nice_ticks(*self.camera.x_range)
+        yt = nice_ticks(*self.camera.y_range)
+        sx = xt[1] - xt[0] if len(xt) > 1 else 1.0
+        sy = yt[1] - yt[0] if len(yt) > 1 else 1.0
+        self.grid.material.major_step = (sx, sy)
+        return self.camera.apply(aspect)
+
+    def axis_texts(
+        self, rect: tuple[int, int, int, int], x_label: Callable[[float], str] = fmt_tick
+    ) -> list[Text]:
+        _, _, w, h = self.plot_rect(rect)
+        (x0, x1), (y0, y1) = self.camera.x_range, self.camera.y_range
+        out = []
+        for v in nice_ticks(y0, y1):
+            py = MARGIN_TOP + (1 - (v - y0) / (y1 - y0)) * h
+            out.append(Text(MARGIN_LEFT - 4, py, fmt_tick(v), anchor="rm"))
+        for v in nice_ticks(x0, x1):
+            px = MARGIN_LEFT + (v - x0) / (x1 - x0) * w
+            out.append(Text(px, MARGIN_TOP + h + 2, x_label(v), anchor="ma"))
+        return out
+
+    def reset_camera(self) -> None:
+        self.camera.user_moved = False
+
+
+class TimeSeriesView(_PlotBase):
+    """Scalars over the current timeline, one line (or point series) per scalar column entry."""
+
+    def __init__(self, spec: ViewSpec) -> None:
+        super().__init__(spec)
+        self.lines: dict[tuple[str, int], gfx.WorldObject] = {}
+        self.legend: list[tuple[str, np.ndarray]] = []
+        self.t0 = 0
+        self.x_scale = 1.0
+        self.cursor = gfx.Line(
+            gfx.Geometry(positions=np.array([[0, -1e30, 0.5], [0, 1e30, 0.5]], np.float32)),
+            gfx.LineMaterial(thickness=1.5, color=(0.9, 0.9, 0.9, 0.8)),
+        )
+        self.scene.add(self.cursor)
+        self._generation = -1
+        self._timeline: str | None = None
+
+    def sync(self, store: Any, q: Query, index: EntityIndex, visible: Callable[[str], bool], generation: int, time_unit: float) -> None:  # fmt: skip
+        if q.timeline is None:
+            return
+        if generation != self._generation or q.timeline != self._timeline:
+            self._generation, self._timeline = generation, q.timeline
+            self._rebuild(store, q, index, time_unit)
+        for (path, _i), obj in self.lines.items():
+            obj.visible = visible(path)
+        x = (q.time - self.t0) / self.x_scale if q.time is not None else 0.0
+        self.cursor.local.x = float(x)
+
+    def _rebuild(self, store: Any, q: Query, index: EntityIndex, time_unit: float) -> None:
+        rng = store.time_range(q.timeline)
+        self.t0 = rng[0] if rng else 0
+        self.x_scale = time_unit
+        seen: set[tuple[str, int]] = set()
+        self.legend = []
+        xs_all, ys_all = [], []
+        for path in self.spec.entities:
+            archs = index.of(path)
+            if "Scalars" not in archs or rng is None:
+                continue
+            cols = store.range(path, ["Scalars:scalars"], q.timeline, rng[0], rng[1])
+            col = cols.get("Scalars:scalars")
+            if col is None or len(col.times) == 0:
+                continue
+            style = self._style(q, path, archs)
+            for i, (x, y) in enumerate(self._series(col)):
+                key = (path, i)
+                seen.add(key)
+                color = style["colors"][min(i, len(style["colors"]) - 1)] if len(style["colors"]) else ad.entity_color(f"{path}#{i}" if i else path)  # fmt: skip
+                name = style["names"][i] if i < len(style["names"]) else (path if i == 0 else f"{path}[{i}]")
+                self._draw(key, x, y, color, style)
+                self.legend.append((name, color))
+                xs_all.append(x)
+                ys_all.append(y[np.isfinite(y)])
+        for key in set(self.lines) - seen:
+            self.scene.remove(self.lines.pop(key))
+        if xs_all:
+            xs, ys = np.concatenate(xs_all), np.concatenate(ys_all)
+            if xs.size and ys.size:
+                self.data_range = ((float(xs.min()), float(xs.max())), (float(ys.min()), float(ys.max())))
+
+    def _series(self, col: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        values = col.values
+        offsets = np.asarray(values.offsets.to_numpy(zero_copy_only=False))
+        flat = np.asarray(values.flatten().to_numpy(zero_copy_only=False), np.float64)
+        counts = np.diff(offsets)
+        times = (np.asarray(col.times, np.int64) - self.t0) / self.x_scale
+        out = []
+        for i in range(int(counts.max()) if counts.size else 0):
+            has = counts > i
+            out.append((times[has].astype(np.float32), flat[offsets[:-1][has] + i].astype(np.float32)))
+        return out
+
+    def _style(self, q: Query, path: str, archs: dict[str, set[str]]) -> dict[str, Any]:
+        cols = sorted(archs.get("SeriesLines", set()) | archs.get("SeriesPoints", set()))
+        data, _ = q.latest(path, cols) if cols else ({}, ())
+        lines = fields_of({k: v for k, v in data.items() if k.startswith("SeriesLines:")}, "SeriesLines")
+        pts = fields_of({k: v for k, v in data.items() if k.startswith("SeriesPoints:")}, "SeriesPoints")
+        src = pts if pts and not lines else lines
+        return {
+            "points": bool(pts) and not lines,
+            "colors": ad.colors(src.get("colors")),
+            "names": ad.strings(src.get("names")),
+            "width": float(ad.scalars(lines.get("widths"))[0])
+            if len(ad.scalars(lines.get("widths")))
+            else 1.5,
+            "size": float(ad.scalars(pts.get("marker_sizes"))[0])
+            if len(ad.scalars(pts.get("marker_sizes")))
+            else 2.5,
+        }
+
+    def _draw(self, key: tuple[str, int], x: np.ndarray, y: np.ndarray, color: np.ndarray, style: dict[str, Any]) -> None:  # fmt: skip
+        pos = np.zeros((max(len(x), 1), 3), np.float32)
+        pos[: len(x), 0], pos[: len(x), 1] = x, y
+        old = self.lines.get(key)
+        want_points = style["points"]
+        if old is not None and isinstance(old, gfx.Points) == want_points:
+            old.geometry.positions = gfx.Buffer(pos)
+            old.material.color = tuple(color)
+            return
+        if old is not None:
+            self.scene.remove(old)
+        if want_points:
+            obj: gfx.WorldObject = gfx.Points(
+                gfx.Geometry(positions=pos), gfx.PointsMaterial(size=style["size"] * 2, color=tuple(color))
+            )
+        else:
+            obj = gfx.Line(
+                gfx.Geometry(positions=pos), gfx.LineMaterial(thickness=style["width"], color=tuple(color))
+            )
+        self.lines[key] = obj
+        self.scene.add(obj)
+
+    def overlay(self, rect: tuple[int, int, int, int]) -> list[Text]:
+        out = self.axis_texts(rect, lambda v: fmt_tick(v))
+        for i, (name, color) in enumerate(self.legend[:12]):
+            c = tuple(int(v * 255) for v in color)
+            out.append(Text(rect[2] - 8, MARGIN_TOP + 4 + 14 * i, name, (c[0], c[1], c[2], 255), "legend"))
+        return out
+
+    def series_at(self, fx: float) -> float:
+        x0, x1 = self.camera.x_range
+        return self.t0 + (x0 + (x1 - x0) * fx) * self.x_scale
+
+
+class BarChartView(_PlotBase):
+    """A 1D tensor as bars."""
+
+    def __init__(self, spec: ViewSpec) -> None:
+        super().__init__(spec)
+        self.mesh: gfx.Mesh | None = None
+        self._key: tuple = ()
+        self.values = np.zeros(0)
+
+    def sync(self, q: Query, index: EntityIndex, visible: Callable[[str], bool]) -> None:
+        path = self.spec.entities[0]
+        data, key = q.latest(path, ["BarChart:values", "BarChart:color"])
+        if key != self._key and "BarChart:values" in data:
+            self._key = key
+            vals, _ = images.decode_tensor_array(data["BarChart:values"])
+            self.values = np.asarray(vals, np.float64).reshape(-1)
+            col = ad.colors(data.get("BarChart:color"))
+            self._build(col[0] if col.size else ad.entity_color(path))
+        if self.mesh is not None:
+            self.mesh.visible = visible(path)
+
+    def _build(self, color: np.ndarray) -> None:
+        n = self.values.size
+        x = np.arange(n, dtype=np.float32)
+        v = self.values.astype(np.float32)
+        quads = np.zeros((max(n, 1) * 4, 3), np.float32)
+        quads[0::4, 0], quads[1::4, 0], quads[2::4, 0], quads[3::4, 0] = x - 0.4, x + 0.4, x + 0.4, x - 0.4
+        quads[2::4, 1] = v
+        quads[3::4, 1] = v
+        base = np.arange(max(n, 1))[:, None] * 4
+        faces = np.concatenate([[*base, 0, 1, 2], [*base, 0, 2, 3]]).astype(np.int32)
+        if self.mesh is not None:
+            self.scene.remove(self.mesh)
+        self.mesh = gfx.Mesh(
+            gfx.Geometry(positions=quads, indices=faces),
+            gfx.MeshBasicMaterial(color=tuple(color), pick_write=True),
+        )
+        self.scene.add(self.mesh)
+        lo = float(min(0.0, v.min())) if n else 0.0
+        hi = float(max(0.0, v.max())) if n else 1.0
+        self.data_range = ((-0.6, n - 0.4), (lo, hi))
+
+    def overlay(self, rect: tuple[int, int, int, int]) -> list[Text]:
+        return self.axis_texts(rect)
+
+
+class TensorView:
+    """An N-D tensor shown as a 2D slice (the two largest dims), colormapped."""
+
+    def __init__(self, spec: ViewSpec) -> None:
+        self.spec = spec
+        self.scene = gfx.Scene()
+        self.scene.add(gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND)))
+        self.camera = PanZoomCamera()
+        self.image: gfx.Image | None = None
+        self.tensor = np.zeros((1, 1))
+        self.names: list[str] = []
+        self.slice: dict[int, int] = {}
+        self.axes: tuple[int, int] = (0, 1)
+        self._key: tuple = ()
+        self._slice_key: tuple = ()
+
+    def set_slice(self, indices: dict[int, int]) -> None:
+        self.slice.update({int(k): int(v) for k, v in indices.items()})
+
+    def sync(self, q: Query, index: EntityIndex, visible: Callable[[str], bool]) -> None:
+        path = self.spec.entities[0]
+        data, key = q.latest(path, ["Tensor:data"])
+        if key != self._key and "Tensor:data" in data:
+            self._key = key
+            self.tensor, self.names = images.decode_tensor_array(data["Tensor:data"])
+            dims = (
+                np.argsort([-s for s in self.tensor.shape], kind="stable")[:2]
+                if self.tensor.ndim >= 2
+                else [0, 0]
+            )
+            self.axes = (int(min(dims)), int(max(dims)))
+        skey = (self._key, tuple(sorted(self.slice.items())))
+        if skey != self._slice_key:
+            self._slice_key = skey
+            self._show(self.slice_2d())
+        if self.image is not None:
+            self.image.visible = visible(path)
+
+    def slice_2d(self) -> np.ndarray:
+        t = self.tensor
+        if t.ndim < 2:
+            return np.atleast_2d(t)
+        idx: list[Any] = []
+        for d, size in enumerate(t.shape):
+            idx.append(slice(None) if d in self.axes else min(self.slice.get(d, size // 2), size - 1))
+        return np.asarray(t[tuple(idx)], np.float64)
+
+    def _show(self, plane: np.ndarray) -> None:
+        finite = plane[np.isfinite(plane)]
+        rng = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        rgba = images.apply_colormap(plane + 0.0, "viridis", rng)
+        rgba[..., 3] = 255
+        if self.image is not None:
+            self.scene.remove(self.image)
+        self.image = gfx.Image(
+            gfx.Geometry(grid=gfx.Texture(rgba, dim=2)), gfx.ImageBasicMaterial(clim=(0, 1))
+        )
+        self.image.local.position = (0.5, 0.5, 0)
+        self.scene.add(self.image)
+        self.bounds_ = (np.zeros(3), np.array([plane.shape[1], plane.shape[0], 0.0]))
+
+    def prepare_camera(self, aspect: float) -> gfx.Camera:
+        if not self.camera.user_moved:
+            self.camera.fit(getattr(self, "bounds_", None), aspect)
+        return self.camera.apply(aspect)
+
+    def reset_camera(self) -> None:
+        self.camera.user_moved = False
+
+    def overlay(self, rect: tuple[int, int, int, int]) -> list[Text]:
+        dims = ", ".join(
+            f"{n}={'·' if d in self.axes else self.slice.get(d, s // 2)}"
+            for d, (n, s) in enumerate(zip(self.names, self.tensor.shape))
+        )
+        return [Text(6, 4, dims)]

@@ -1,0 +1,151 @@
+"""Image, DepthImage, SegmentationImage and EncodedImage: one textured quad in image space.
+
+Pixel (0, 0) covers [0, 1] x [0, 1] (Rerun's convention); 2D views look at it y-down. Under a
+Pinhole the same quad lands on the camera's image plane in the 3D view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pygfx as gfx
+
+from rerun_core.viewer import arrow_data as ad
+from rerun_core.viewer import images
+from rerun_core.viewer.visualizers.base import (
+    SPATIAL_2D,
+    SPATIAL_3D,
+    Annotations,
+    VisContext,
+    Visualizer,
+    register,
+)
+from rerun_core.viewer.visualizers.points_lines import DRAW_ORDER_Z
+
+
+class _ImageBase(Visualizer):
+    view_kinds = frozenset({SPATIAL_2D, SPATIAL_3D})
+    default_draw_order = -10.0
+    default_opacity = 1.0
+    image: gfx.Image | None = None
+    pixels: np.ndarray | None = None  # decoded values, for picking
+
+    def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def update(self, data: dict[str, pa.Array], ctx: VisContext) -> None:
+        self.data = data
+        try:
+            rgba = self.rgba(data, ctx)
+        except images.ImageDecodeError:
+            rgba = None
+        if rgba is None:
+            if self.image is not None:
+                self.image.visible = False
+            self.bounds = None
+            return
+        opacity = ad.first(data.get("opacity"))
+        opacity = self.default_opacity if opacity is None else float(opacity)
+        order = ad.first(data.get("draw_order"))
+        z = -float(self.default_draw_order if order is None else order) * DRAW_ORDER_Z
+        h, w = rgba.shape[:2]
+        tex_data = np.ascontiguousarray(rgba)
+        if self.image is not None and self.image.geometry.grid.data.shape == tex_data.shape:
+            self.image.geometry.grid.data[...] = tex_data
+            self.image.geometry.grid.update_full()
+        else:
+            if self.image is not None:
+                self.node.remove(self.image)
+            tex = gfx.Texture(tex_data, dim=2)
+            mat = gfx.ImageBasicMaterial(clim=(0, 1), pick_write=True, alpha_mode="blend")
+            self.image = gfx.Image(gfx.Geometry(grid=tex), mat)
+            self.node.add(self._track(self.image))
+        self.image.material.opacity = opacity
+        self.image.local.position = (0.5, 0.5, z)
+        self.image.visible = True
+        self.bounds = (np.array([0.0, 0.0, 0.0]), np.array([float(w), float(h), 0.0]))
+
+    def instance_at(self, wobject: gfx.WorldObject, info: dict[str, Any]) -> int | None:
+        return 0
+
+    def pixel_values(self, info: dict[str, Any]) -> dict[str, Any]:
+        idx = info.get("index")
+        if self.pixels is None or idx is None:
+            return {}
+        x, y = int(idx[0]), int(idx[1])
+        if 0 <= y < self.pixels.shape[0] and 0 <= x < self.pixels.shape[1]:
+            v = self.pixels[y, x]
+            return {"pixel": [x, y], "value": v.tolist() if hasattr(v, "tolist") else v}
+        return {}
+
+    def instance_values(self, instance: int) -> dict[str, Any]:
+        fmt = ad.first(self.data.get("format"))
+        return {"format": fmt} if fmt else {}
+
+
+def _decoded(data: dict[str, pa.Array]) -> np.ndarray | None:
+    buf, fmt = data.get("buffer"), ad.first(data.get("format"))
+    if buf is None or len(buf) == 0 or fmt is None:
+        return None
+    return images.decode_image(buf[0].values, fmt)
+
+
+@register
+class ImageVisualizer(_ImageBase):
+    archetype = "Image"
+    required = "buffer"
+    optional = ("format", "opacity", "draw_order")
+
+    def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        self.pixels = _decoded(data)
+        return None if self.pixels is None else images.to_rgba8(self.pixels)
+
+
+@register
+class EncodedImageVisualizer(_ImageBase):
+    archetype = "EncodedImage"
+    required = "blob"
+    optional = ("media_type", "opacity", "draw_order")
+
+    def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        blob = data.get("blob")
+        if blob is None or len(blob) == 0:
+            return None
+        raw = np.asarray(blob[0].values.to_numpy(zero_copy_only=False), np.uint8)
+        self.pixels = images.decode_encoded(raw.tobytes(), ad.first(data.get("media_type")))
+        return images.to_rgba8(self.pixels)
+
+
+@register
+class DepthImageVisualizer(_ImageBase):
+    archetype = "DepthImage"
+    required = "buffer"
+    optional = ("format", "meter", "colormap", "depth_range", "point_fill_ratio", "draw_order")
+    default_draw_order = -20.0
+
+    def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        self.pixels = _decoded(data)
+        if self.pixels is None:
+            return None
+        rng = ad.first(data.get("depth_range"))
+        cmap = ad.first(data.get("colormap"))
+        return images.apply_colormap(self.pixels, cmap or 5, tuple(rng) if rng else None)
+
+
+@register
+class SegmentationImageVisualizer(_ImageBase):
+    archetype = "SegmentationImage"
+    required = "buffer"
+    optional = ("format", "opacity", "draw_order")
+    default_opacity = 0.5
+    default_draw_order = 0.0
+
+    def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        self.pixels = _decoded(data)
+        if self.pixels is None:
+            return None
+        lut = (ctx.annotations or Annotations()).color_lut()
+        ids = np.clip(self.pixels.astype(np.int64), 0, lut.shape[0] - 1)
+        return lut[ids]

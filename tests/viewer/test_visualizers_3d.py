@@ -1,0 +1,223 @@
+"""Each 3D visualizer draws non-background pixels where its data is (small offscreen frames)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from tests.viewer import builders as b
+from tests.viewer.conftest import color_mask, content_mask
+
+F32 = pa.float32()
+
+
+def _center_weight(mask: np.ndarray) -> tuple[float, float]:
+    ys, xs = np.nonzero(mask)
+    return float(xs.mean()) / mask.shape[1], float(ys.mean()) / mask.shape[0]
+
+
+def test_points3d_draw_in_their_colors_around_the_view_center(store, render) -> None:
+    pts = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], np.float32)
+    b.log(
+        store,
+        "pts",
+        "Points3D",
+        {"positions": b.vecs(pts, 3), "colors": b.colors([[255, 0, 0]]), "radii": pa.array([-4.0], F32)},
+    )
+    app, frame = render()
+    red = color_mask(frame, (255, 0, 0))
+    assert red.sum() >= 8 * 20  # eight discs of ~8 px diameter
+    cx, cy = _center_weight(red)
+    assert 0.3 < cx < 0.7 and 0.3 < cy < 0.7
+    assert [v["kind"] for v in app.layout()] == ["spatial3d"]
+
+
+def test_points3d_world_radii_grow_with_the_radius(store, render) -> None:
+    b.log(
+        store,
+        "a",
+        "Points3D",
+        {
+            "positions": b.vecs([[0, 0, 0], [4, 0, 0]], 3),
+            "radii": pa.array([0.05], F32),
+            "colors": b.colors([[0, 255, 0]]),
+        },
+    )
+    _, small = render()
+    b.log(
+        store,
+        "a",
+        "Points3D",
+        {
+            "positions": b.vecs([[0, 0, 0], [4, 0, 0]], 3),
+            "radii": pa.array([0.5], F32),
+            "colors": b.colors([[0, 255, 0]]),
+        },
+    )
+    _, big = render()
+    assert color_mask(big, (0, 255, 0)).sum() > 4 * color_mask(small, (0, 255, 0)).sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("archetype", "fields"),
+    [
+        ("Boxes3D", {"half_sizes": b.vecs([[1, 1, 1]], 3), "colors": b.colors([[0, 200, 255]])}),
+        (
+            "Boxes3D",
+            {
+                "half_sizes": b.vecs([[1, 1, 1]], 3),
+                "colors": b.colors([[0, 200, 255]]),
+                "fill_mode": pa.array([3], pa.uint8()),
+            },
+        ),
+        (
+            "LineStrips3D",
+            {
+                "strips": b.strips([[[-1, -1, 0], [1, -1, 0], [1, 1, 0], [-1, 1, 0]]], 3),
+                "colors": b.colors([[0, 200, 255]]),
+                "radii": pa.array([-2.0], F32),
+            },
+        ),
+        ("Arrows3D", {"vectors": b.vecs([[2, 0, 0], [0, 2, 0]], 3), "colors": b.colors([[0, 200, 255]])}),
+        ("Ellipsoids3D", {"half_sizes": b.vecs([[1, 0.5, 0.5]], 3), "colors": b.colors([[0, 200, 255]])}),
+        (
+            "Ellipsoids3D",
+            {
+                "half_sizes": b.vecs([[1, 0.5, 0.5]], 3),
+                "colors": b.colors([[0, 200, 255]]),
+                "fill_mode": pa.array([3], pa.uint8()),
+            },
+        ),
+        (
+            "Capsules3D",
+            {
+                "lengths": pa.array([2.0], F32),
+                "radii": pa.array([0.5], F32),
+                "colors": b.colors([[0, 200, 255]]),
+            },
+        ),
+        (
+            "Cylinders3D",
+            {
+                "lengths": pa.array([2.0], F32),
+                "radii": pa.array([0.5], F32),
+                "colors": b.colors([[0, 200, 255]]),
+            },
+        ),
+        (
+            "Mesh3D",
+            {
+                "vertex_positions": b.vecs([[0, 0, 0], [1, 0, 0], [0, 1, 0]], 3),
+                "vertex_colors": b.colors([[0, 200, 255]]),
+            },
+        ),
+    ],
+    ids=[
+        "boxes",
+        "boxes-solid",
+        "strips",
+        "arrows",
+        "ellipsoids",
+        "ellipsoids-solid",
+        "capsules",
+        "cylinders",
+        "mesh",
+    ],
+)
+def test_shape_visualizer_draws_in_the_middle_of_the_view(store, render, archetype, fields) -> None:
+    b.log(store, "shape", archetype, fields)
+    _, frame = render()
+    mask = content_mask(frame)
+    assert mask.sum() > 40, f"{archetype} drew nothing"
+    cx, cy = _center_weight(mask)
+    assert 0.25 < cx < 0.75 and 0.25 < cy < 0.75
+    # the shape shows in (a shade of) its color: blue dominates red where it is drawn
+    px = frame[mask][:, :3].astype(int)
+    assert (px[:, 2] > px[:, 0]).mean() > 0.8
+
+
+def test_transform3d_hierarchy_moves_children(store, render) -> None:
+    b.log(store, "world", "Transform3D", {"translation": b.vecs([[10, 0, 0]], 3)})
+    b.log(
+        store,
+        "world/robot",
+        "Transform3D",
+        {"translation": b.vecs([[0, 5, 0]], 3), "scale": b.vecs([[2, 2, 2]], 3)},
+    )
+    b.log(store, "world/robot/pt", "Points3D", {"positions": b.vecs([[1, 0, 0], [1, 1, 1]], 3)})
+    app, frame = render()
+    lo, hi = app.view("spatial3d:/").bounds()
+    np.testing.assert_allclose(lo, [12, 5, 0], atol=1e-5)
+    np.testing.assert_allclose(hi, [12, 7, 2], atol=1e-5)
+    assert content_mask(frame).sum() > 0
+
+
+def test_transform3d_rotation_and_child_from_parent(store, render) -> None:
+    quat = b.vecs([[0, 0, np.sin(np.pi / 4), np.cos(np.pi / 4)]], 4)  # 90 deg about z
+    b.log(store, "r", "Transform3D", {"quaternion": quat})
+    b.log(store, "r/p", "Points3D", {"positions": b.vecs([[1, 0, 0]], 3)})
+    b.log(
+        store,
+        "inv",
+        "Transform3D",
+        {"translation": b.vecs([[3, 0, 0]], 3), "relation": pa.array([2], pa.uint8())},
+    )
+    b.log(store, "inv/p", "Points3D", {"positions": b.vecs([[0, 0, 0]], 3)})
+    app, _ = render()
+    view = app.view("spatial3d:/")
+    np.testing.assert_allclose(
+        view.visualizers[("/r/p", "Points3D")].node.world.position, [0, 0, 0], atol=1e-6
+    )
+    m = view.visualizers[("/r/p", "Points3D")].node.world.matrix
+    np.testing.assert_allclose(m @ [1, 0, 0, 1], [0, 1, 0, 1], atol=1e-6)
+    m2 = view.visualizers[("/inv/p", "Points3D")].node.world.matrix
+    np.testing.assert_allclose(m2 @ [0, 0, 0, 1], [-3, 0, 0, 1], atol=1e-6)
+
+
+def test_pinhole_draws_a_frustum_and_its_image_in_3d(store, render) -> None:
+    k = b.vecs([[50, 0, 0, 0, 50, 0, 32, 24, 1]], 9)
+    b.log(store, "cam", "Pinhole", {"image_from_camera": k, "resolution": b.vecs([[64, 48]], 2)})
+    img = np.zeros((48, 64, 3), np.uint8)
+    img[..., 1] = 255
+    b.log(store, "cam/rgb", "Image", b.image(img))
+    app, frame = render()
+    kinds = [v["kind"] for v in app.layout()]
+    assert kinds == ["spatial3d", "spatial2d"]
+    green3d = color_mask(frame[:, :78], (0, 255, 0), tol=60)
+    assert green3d.sum() > 30  # the image on the image plane in the 3D view
+    view = app.view("spatial3d:/")
+    assert ("/cam", "Pinhole") in view.visualizers
+    _, hi = view.bounds()
+    np.testing.assert_allclose(hi[2], 1.0, atol=1e-4)  # image plane at distance 1 (RDF: +z forward)
+
+
+def test_view_coordinates_set_the_up_axis(store, render) -> None:
+    b.log(
+        store,
+        "world",
+        "ViewCoordinates",
+        {"xyz": pa.FixedSizeListArray.from_arrays(pa.array([3, 5, 1], pa.uint8()), 3)},
+    )
+    b.log(store, "world/p", "Points3D", {"positions": b.vecs([[0, 0, 0], [1, 1, 1]], 3)})
+    app, _ = render()
+    np.testing.assert_allclose(app.view("spatial3d:/").camera.up, [0, 0, 1])
+
+
+def test_labels_are_drawn_next_to_points(store, render) -> None:
+    b.log(
+        store,
+        "p",
+        "Points3D",
+        {
+            "positions": b.vecs([[0, 0, 0]], 3),
+            "labels": pa.array(["hello"]),
+            "colors": b.colors([[255, 255, 0]]),
+        },
+    )
+    app, frame = render()
+    labels = app.view("spatial3d:/").labels()
+    assert [t for _, t, _ in labels] == ["hello"]
+    yellow = color_mask(frame, (255, 255, 0), tol=90)
+    _, xs = np.nonzero(yellow)
+    assert xs.max() - xs.min() > 15  # the text extends to the right of the point

@@ -163,7 +163,7 @@ class Batcher:
         self.config = config
         self._on_chunk = on_chunk
         self._lock = threading.Lock()
-        self._groups: dict[tuple[str, TimelineKey | None], _Group] = {}
+        self._groups: dict[tuple[Any, ...], _Group] = {}
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._send_lock = threading.Lock()
@@ -180,7 +180,8 @@ class Batcher:
         num_bytes: int,
     ) -> None:
         """Add one row. ``timelines`` None means static; ``times`` aligns with ``timelines``."""
-        key = (entity, timelines)
+        # As Rerun: rows of one chunk share entity, timelines and set of components.
+        key = (entity, timelines, tuple(components))
         with self._lock:
             g = self._groups.get(key)
             if g is None:
@@ -195,7 +196,7 @@ class Batcher:
         elif self._thread is None:
             self._start_ticker()
 
-    def _cut(self, key: tuple[str, TimelineKey | None]) -> _Cut:
+    def _cut(self, key: tuple[Any, ...]) -> _Cut:
         g = self._groups.pop(key)
         return _Cut(g, new_tuids(len(g.rows)))
 

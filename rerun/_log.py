@@ -6,6 +6,7 @@ warnings naming the problem, or raise in strict mode (``_errors``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from ._errors import _ctx, _send_warning_or_raise, catch_and_log_exceptions, str
 from ._recording_stream import RecordingStream, get_data_recording
 
 _PATHS: dict[str, str] = {}
+_log = logging.getLogger("rerun")
 
 
 def entity_path_str(entity_path: Any) -> str:
@@ -111,6 +113,9 @@ def log(
         if not core.enabled:
             return
         components = collect_components(entity, extra)
+        if not components:  # as 0.41's batcher: a row without components is dropped
+            _log.warning("Dropping row without components. Entity path: %s", entity_path_str(entity_path))
+            return
         core.log_row(entity_path_str(entity_path), components, bool(static))
     except Exception as err:
         _handle_error("log", err, strict)

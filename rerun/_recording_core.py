@@ -28,7 +28,7 @@ from rerun_core.store.messages import (
     StoreSource,
     StoreSourceKind,
 )
-from rerun_core.types import ComponentDescriptor, TimeType, new_tuid
+from rerun_core.types import ComponentDescriptor, TimeType, new_tuid, new_tuids
 
 from ._batcher import Batcher, ChunkBatcherConfig, TimelineKey
 from ._sink_types import BufferedSink, LogSink
@@ -43,10 +43,8 @@ _LOG_TICK_KEY: TimelineKey = (("log_tick", TimeType.SEQUENCE),)
 
 
 def _python_source() -> StoreSource:
-    v = sys.version_info
-    suffix = "" if v.releaselevel == "final" else f"{v.releaselevel[0]}{v.serial}"
-    extra = bytes([v.major, v.minor, v.micro]) + suffix.encode()
-    return StoreSource(StoreSourceKind.PYTHON_SDK, extra)
+    # The codec fills in the encoded PythonVersion when ``extra`` is empty.
+    return StoreSource(StoreSourceKind.PYTHON_SDK)
 
 
 def env_flag(name: str) -> bool | None:
@@ -169,8 +167,13 @@ class RecordingCore:
         else:
             self.batcher.push(entity, t.key + auto, (*t.values, time.time_ns()), components, nbytes)
 
-    def send_static_now(self, entity: str, components: dict[ComponentDescriptor, pa.Array]) -> None:
-        self.log_row(entity, components, static=True)
+    def send_properties_now(self, entity: str, components: dict[ComponentDescriptor, pa.Array]) -> None:
+        """One static row sent as its own chunk at once, bypassing the batcher (as 0.41 does
+        with the recording properties at creation)."""
+        from ._batcher import build_list_column
+
+        lists = {desc: build_list_column([(0, arr)], 1) for desc, arr in components.items()}
+        self.send_chunk(Chunk.from_columns(entity, new_tuids(1), [], lists))
 
     # --- sinks ----------------------------------------------------------------------------
 

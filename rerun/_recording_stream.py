@@ -88,7 +88,9 @@ class RecordingStream:
 
             import pyarrow as pa
 
-            self._core.log_row(PROPERTIES_PATH, {START_TIME: pa.array([time.time_ns()], pa.int64())}, True)
+            self._core.send_properties_now(
+                PROPERTIES_PATH, {START_TIME: pa.array([time.time_ns()], pa.int64())}
+            )
         if make_default:
             set_global_data_recording(self)
         if make_thread_default:

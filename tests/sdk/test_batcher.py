@@ -70,14 +70,14 @@ def test_entities_and_timeline_sets_go_to_separate_chunks() -> None:
     b.close()
 
 
-def test_missing_components_are_null_rows() -> None:
+def test_rows_with_different_components_go_to_separate_chunks() -> None:
     b, out = collect(ChunkBatcherConfig.NEVER())
     b.push("/a", KEY, [1], {A: pa.array([1, 2])}, 8)
     b.push("/a", KEY, [2], {B: pa.array(["x"])}, 8)
+    b.push("/a", KEY, [3], {A: pa.array([3])}, 8)
     b.flush()
-    [c] = out
-    assert c.components[A].to_pylist() == [[1, 2], None]
-    assert c.components[B].to_pylist() == [None, ["x"]]
+    got = sorted((sorted(d.component for d in c.components), c.num_rows) for c in out)
+    assert got == [(["A:x"], 2), (["B:y"], 1)]
     b.close()
 
 

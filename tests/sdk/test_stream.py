@@ -292,15 +292,13 @@ def test_properties() -> None:
     rec.send_recording_name("my run")
     rec.send_recording_start_time_nanos(123)
     rec.send_property("cfg", [Batch([0.5], ComponentDescriptor("lr"))])
-    got = {str(c.entity_path): c for c in chunks(rec, mem)}
-    assert got["/__properties/cfg"].is_static
+    got = chunks(rec, mem)
+    cfg = [c for c in got if str(c.entity_path) == "/__properties/cfg"]
+    assert cfg and cfg[0].is_static
     names = {
-        d.component: [v for v in arr.to_pylist() if v is not None]
-        for c in chunks_of(got, "/__properties")
+        d.component: arr.to_pylist()
+        for c in got
+        if str(c.entity_path) == "/__properties"
         for d, arr in c.components.items()
     }
     assert names == {"RecordingInfo:name": [["my run"]], "RecordingInfo:start_time": [[123]]}
-
-
-def chunks_of(got: dict, entity: str) -> list:
-    return [c for k, c in got.items() if k == entity]

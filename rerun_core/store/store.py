@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GC_HEADROOM = 0.9  # after the limit is hit, GC down to this fraction of it
 CLEAR_COMPONENT = "Clear:is_recursive"
 """The column a ``Clear`` archetype logs (component type ``rerun.components.ClearIsRecursive``)."""
 
@@ -118,7 +119,8 @@ class ChunkStore:
                 self._num_bytes += chunk.num_bytes
         self._notify(StoreEvent(self.store_id, chunk, "added"))
         if self.memory_limit is not None and self._num_bytes > self.memory_limit:
-            self.gc(self.memory_limit)
+            # Drop a little more than needed, so that steady logging does not GC on every insert.
+            self.gc(int(self.memory_limit * GC_HEADROOM))
         return True
 
     def insert_many(self, chunks: Iterable[Chunk]) -> int:

@@ -168,7 +168,7 @@ def test_store_info_keeps_source_extra_and_version() -> None:
     msg = sample_messages()[0]
     assert isinstance(msg, SetStoreInfo)
     msg = SetStoreInfo(msg.row_id, StoreInfo(msg.store_id))
-    back = list(read_messages(encode([msg])))[0]
+    (back,) = read_messages(encode([msg]))
     assert isinstance(back, SetStoreInfo)
     assert back.info.store_version == (0, 41, 0, 0)
     assert back.info.store_source.extra  # filled with the PythonVersion, as the real SDK does

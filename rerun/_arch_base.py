@@ -227,7 +227,8 @@ def _row_lengths(arr: pa.Array, param: Any) -> np.ndarray:
 
 
 def _signature(fields: tuple[Field, ...]) -> inspect.Signature:
-    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    """The call signature of the class (without `self`), for help() and IDEs."""
+    params = []
     for f in fields:
         kind = inspect.Parameter.POSITIONAL_OR_KEYWORD if f.positional else inspect.Parameter.KEYWORD_ONLY
         default = inspect.Parameter.empty if f.required else None

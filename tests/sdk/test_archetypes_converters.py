@@ -1,0 +1,144 @@
+"""Input conversions of the component table: dtypes, shapes, colors, text, enums, blobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from rerun import _converters as cv
+from rerun import components as C
+from rerun.encodings import Mat3x3, Quaternion, RotationAxisAngle
+
+
+def arrow(batch_cls: Any, data: Any) -> pa.Array:
+    return batch_cls._to_arrow(data)
+
+
+@pytest.mark.parametrize(
+    "dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint64, np.float16, np.float32, np.float64]
+)
+def test_positions_accept_any_numeric_dtype(dtype: Any) -> None:
+    arr = arrow(C.Position3DBatch, np.arange(6).astype(dtype).reshape(2, 3))
+    assert arr.type == pa.list_(pa.field("item", pa.float32(), nullable=False), 3)
+    assert arr.to_pylist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_vectors_flat_single_and_list_inputs() -> None:
+    assert arrow(C.Position2DBatch, [1, 2]).to_pylist() == [[1, 2]]
+    assert arrow(C.Position2DBatch, [[1, 2], (3, 4)]).to_pylist() == [[1, 2], [3, 4]]
+    assert len(arrow(C.Position3DBatch, [])) == 0
+
+
+def test_vectors_wrong_size_names_expected_shape() -> None:
+    with pytest.raises(ValueError, match=r"3 values per instance \(shape \(N, 3\)\), got shape \(2, 2\)"):
+        arrow(C.Position3DBatch, np.zeros((2, 2)))
+
+
+def test_non_numeric_input_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="expected numbers"):
+        arrow(C.RadiusBatch, "big")
+    with pytest.raises(TypeError, match="expected numbers"):
+        arrow(C.Position3DBatch, [["a", "b", "c"]])
+
+
+def test_scalars_flatten_and_keep_float64() -> None:
+    arr = arrow(C.ScalarBatch, np.array([[1, 2], [3, 4]], dtype=np.int64))
+    assert arr.type == pa.float64() and arr.to_pylist() == [1, 2, 3, 4]
+    assert arrow(C.ScalarBatch, 2.5).to_pylist() == [2.5]
+
+
+@pytest.mark.parametrize(
+    ("colors", "expected"),
+    [
+        ([255, 0, 0], [0xFF0000FF]),
+        ([255, 0, 0, 128], [0xFF000080]),
+        ([[255, 0, 0], [0, 255, 0]], [0xFF0000FF, 0x00FF00FF]),
+        (np.array([1.0, 0.5, 0.0]), [0xFF8000FF]),
+        (np.array([[0.0, 0.0, 1.0, 0.5]], dtype=np.float32), [0x0000FF80]),
+        (0x11223344, [0x11223344]),
+        ([0x11223344, 0x55667788], [0x11223344, 0x55667788]),
+        (np.array([1, 2], dtype=np.uint32), [1, 2]),
+        ([[255, 0, 0], [0, 0, 255, 10]], [0xFF0000FF, 0x0000FF0A]),
+        ([], []),
+    ],
+)
+def test_colors(colors: Any, expected: list[int]) -> None:
+    arr = cv.colors(colors)
+    assert arr.type == pa.uint32()
+    assert arr.to_pylist() == expected
+
+
+def test_colors_reject_text() -> None:
+    with pytest.raises(TypeError, match="expected"):
+        cv.colors("red")
+
+
+def test_text_inputs() -> None:
+    assert cv.texts("one").to_pylist() == ["one"]
+    assert cv.texts(["a", "b"]).to_pylist() == ["a", "b"]
+    assert cv.texts(np.array(["x", "yy"])).to_pylist() == ["x", "yy"]
+
+
+def test_enums_by_member_name_and_value() -> None:
+    assert arrow(C.FillModeBatch, C.FillMode.Solid).to_pylist() == [3]
+    assert arrow(C.FillModeBatch, "solid").to_pylist() == [3]
+    assert arrow(C.FillModeBatch, "DENSEWIREFRAME").to_pylist() == [2]
+    assert arrow(C.FillModeBatch, 1).to_pylist() == [1]
+    assert arrow(C.MarkerShapeBatch, ["circle", "Cross"]).to_pylist() == [1, 4]
+    assert arrow(C.VideoCodecBatch, "h264").type == pa.uint32()
+
+
+def test_bad_enum_lists_choices() -> None:
+    with pytest.raises(ValueError, match=r"cannot convert 'sparkly' to FillMode .*Solid"):
+        arrow(C.FillModeBatch, "sparkly")
+
+
+def test_blobs() -> None:
+    assert arrow(C.BlobBatch, b"abc").to_pylist() == [[97, 98, 99]]
+    assert arrow(C.BlobBatch, np.array([1, 2], dtype=np.uint8)).to_pylist() == [[1, 2]]
+    assert arrow(C.BlobBatch, [b"a", b"bc"]).to_pylist() == [[97], [98, 99]]
+    with pytest.raises(TypeError, match="bytes or a uint8 array"):
+        arrow(C.BlobBatch, [1.5])
+
+
+def test_line_strips_ragged() -> None:
+    arr = arrow(C.LineStrip2DBatch, [[[0, 0], [1, 1]], [[2, 2]]])
+    assert arr.to_pylist() == [[[0, 0], [1, 1]], [[2, 2]]]
+    assert arrow(C.LineStrip2DBatch, np.zeros((3, 2))).to_pylist() == [[[0, 0]] * 3]
+
+
+def test_matrices_are_stored_column_major() -> None:
+    rows = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert arrow(C.TransformMat3x3Batch, rows).to_pylist() == [[1, 4, 7, 2, 5, 8, 3, 6, 9]]
+    assert arrow(C.TransformMat3x3Batch, Mat3x3(columns=rows)).to_pylist() == [list(range(1, 10))]
+
+
+def test_rotations() -> None:
+    quat = arrow(C.RotationQuatBatch, Quaternion(xyzw=[0, 0, 0, 1]))
+    assert quat.to_pylist() == [[0, 0, 0, 1]]
+    aa = arrow(C.RotationAxisAngleBatch, RotationAxisAngle([0, 0, 1], degrees=180))
+    assert aa.to_pylist()[0]["angle"] == pytest.approx(np.pi)
+    with pytest.raises(ValueError, match="exactly one of angle, radians, or degrees"):
+        RotationAxisAngle([0, 0, 1], radians=1, degrees=2)
+
+
+def test_single_component_values() -> None:
+    assert C.Color([255, 0, 0]).as_arrow_array().to_pylist() == [0xFF0000FF]
+    assert C.Radius.ui_points(2.0) == -2.0
+    assert C.ColorBatch([C.Color(0x01020304), C.Color(0x05060708)]).as_arrow_array().to_pylist() == [
+        0x01020304,
+        0x05060708,
+    ]
+    assert C.TextLogLevel.WARN == "WARN"
+    assert C.MediaType.guess_from_path("scene.GLB") == C.MediaType.GLB
+    assert C.MediaType.guess_from_path("file.unknown") is None
+
+
+def test_view_coordinates_constants() -> None:
+    names = [n for n in dir(C.ViewCoordinates) if n.isupper() and not n.startswith("_")]
+    assert len(names) == 60
+    assert C.ViewCoordinates.RIGHT_HAND_Z_UP == C.ViewCoordinates.RFU
+    assert arrow(C.ViewCoordinatesBatch, "RDF").to_pylist() == [[3, 2, 5]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -50,7 +50,15 @@ def _descriptor_method(field: Field) -> classmethod:  # type: ignore[type-arg]
     return classmethod(descriptor)
 
 
-class Archetype:
+class _ArchetypeMeta(type):
+    """Tells type checkers about the generated `descriptor_<field>` methods and constants."""
+
+    if TYPE_CHECKING:
+
+        def __getattr__(cls, name: str) -> Any: ...
+
+
+class Archetype(metaclass=_ArchetypeMeta):
     """Base of all archetypes; subclasses declare `_FIELDS` and, if needed, their own `__init__`."""
 
     _FIELDS: ClassVar[tuple[Field, ...]] = ()

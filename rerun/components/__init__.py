@@ -7,7 +7,7 @@ All of them come from one table (`_table.COMPONENT_TYPES`); enum components are 
 from __future__ import annotations
 
 import itertools
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -115,7 +115,15 @@ class MediaType(str, ComponentMixin):
         return None if guess is None else MediaType(guess)
 
 
-class ViewCoordinates(ComponentMixin):
+class _ConstantsMeta(type):
+    """Tells type checkers about the axis-name constants set below."""
+
+    if TYPE_CHECKING:
+
+        def __getattr__(cls, name: str) -> ViewCoordinates: ...
+
+
+class ViewCoordinates(ComponentMixin, metaclass=_ConstantsMeta):
     """Which way the X, Y and Z axes point, e.g. `ViewCoordinates.RDF` (right, down, forward)."""
 
     def __init__(self, coordinates: Any) -> None:

@@ -63,35 +63,51 @@ class Archetype(metaclass=_ArchetypeMeta):
 
     _FIELDS: ClassVar[tuple[Field, ...]] = ()
     _BY_NAME: ClassVar[dict[str, Field]] = {}
+    # Derived from _FIELDS once per class, so construction does no per-call bookkeeping.
+    _POSITIONAL: ClassVar[tuple[str, ...]] = ()
+    _PARAMS: ClassVar[dict[str, str]] = {}
+    _REQUIRED: ClassVar[tuple[str, ...]] = ()
+    _NONES: ClassVar[dict[str, None]] = {}
+    _BATCH_CLS: ClassVar[dict[str, type[BaseBatch]]] = {}
+    _DESCRIPTORS: ClassVar[dict[str, ComponentDescriptor]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._BY_NAME = {f.name: f for f in cls._FIELDS}
-        for f in cls._FIELDS:
+        fields = cls._FIELDS
+        cls._BY_NAME = {f.name: f for f in fields}
+        cls._POSITIONAL = tuple(f.param for f in fields if f.positional)
+        cls._PARAMS = {f.param: f.name for f in fields}
+        cls._REQUIRED = tuple(f.param for f in fields if f.required)
+        cls._NONES = dict.fromkeys(f.name for f in fields)
+        cls._BATCH_CLS = {f.name: batch_type(f.component) for f in fields}
+        cls._DESCRIPTORS = {f.name: cls._descriptor(f) for f in fields}
+        for f in fields:
             setattr(cls, f"descriptor_{f.name}", _descriptor_method(f))
         if "__init__" not in cls.__dict__:
-            cls.__signature__ = _signature(cls._FIELDS)  # type: ignore[attr-defined]
+            cls.__signature__ = _signature(fields)  # type: ignore[attr-defined]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        positional = [f.param for f in self._FIELDS if f.positional]
-        name = type(self).__name__
-        if len(args) > len(positional):
-            raise TypeError(
-                f"{name}() takes {len(positional)} positional arguments but {len(args)} were given"
-            )
-        values = dict(zip(positional, args))
-        for key, val in kwargs.items():
-            if key in values:
-                raise TypeError(f"{name}() got multiple values for argument '{key}'")
-            values[key] = val
-        params = {f.param: f.name for f in self._FIELDS}
-        unknown = sorted(set(values) - set(params))
-        if unknown:
-            raise TypeError(f"{name}() got unexpected keyword argument(s): {', '.join(unknown)}")
-        missing = [f.param for f in self._FIELDS if f.required and f.param not in values]
-        if missing:
-            raise TypeError(f"{name}() missing required argument(s): {', '.join(missing)}")
-        self._set(self._prepare({params[k]: v for k, v in values.items()}))
+        cls = type(self)
+        if args:
+            positional = cls._POSITIONAL
+            if len(args) > len(positional):
+                raise TypeError(
+                    f"{cls.__name__}() takes {len(positional)} positional arguments but {len(args)} were given"
+                )
+            for key, val in zip(positional, args):
+                if key in kwargs:
+                    raise TypeError(f"{cls.__name__}() got multiple values for argument '{key}'")
+                kwargs[key] = val
+        params = cls._PARAMS
+        for key in kwargs:
+            if key not in params:
+                unknown = sorted(set(kwargs) - set(params))
+                raise TypeError(f"{cls.__name__}() got unexpected keyword argument(s): {', '.join(unknown)}")
+        for key in cls._REQUIRED:
+            if key not in kwargs:
+                missing = [k for k in cls._REQUIRED if k not in kwargs]
+                raise TypeError(f"{cls.__name__}() missing required argument(s): {', '.join(missing)}")
+        self._set(self._prepare({params[k]: v for k, v in kwargs.items()}))
 
     def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
         """Hook for constructor defaults that depend on other arguments (field name -> value)."""
@@ -106,32 +122,29 @@ class Archetype(metaclass=_ArchetypeMeta):
             raise TypeError(f"{cls.__name__}() got unexpected keyword argument(s): {', '.join(unknown)}")
 
     def _clear(self) -> None:
-        for f in self._FIELDS:
-            setattr(self, f.name, None)
+        self.__dict__.update(self._NONES)
 
     def _set(self, values: dict[str, Any], strict: bool | None = None) -> None:
         """Convert the given fields; a bad value is reported and leaves the archetype empty."""
-        self._clear()
+        state = self.__dict__
+        state.update(self._NONES)
         try:
             for key, val in values.items():
                 if val is not None:
-                    field = self._BY_NAME[key]
-                    setattr(self, key, self._convert_field(field, val, field.param))
+                    state[key] = self._convert_field(key, val)
         except (TypeError, ValueError) as err:
             self._clear()
             report(err, strict)
 
     @classmethod
-    def _convert_field(cls, field: Field, value: Any, argument: str) -> BaseBatch:
-        batch_cls = batch_type(field.component)
+    def _convert_field(cls, name: str, value: Any) -> BaseBatch:
+        batch_cls = cls._BATCH_CLS[name]
         try:
-            arr = batch_cls._to_arrow(value)
+            return batch_cls._from_native(value)
         except (TypeError, ValueError, IndexError, KeyError, pa.ArrowException) as err:
             kind = TypeError if isinstance(err, TypeError) else ValueError
+            argument = cls._BY_NAME[name].param
             raise kind(f"{cls.__name__}: bad value for `{argument}`: {err}") from err
-        batch = batch_cls.__new__(batch_cls)
-        batch.pa_array = arr
-        return batch
 
     def _fail(self, message: str, strict: bool | None = None) -> None:
         """Report a constructor-level problem (not tied to one conversion)."""
@@ -180,12 +193,12 @@ class Archetype(metaclass=_ArchetypeMeta):
         )
 
     def as_component_batches(self) -> list[DescribedComponentBatch]:
-        out = []
-        for f in self._FIELDS:
-            batch = getattr(self, f.name, None)
-            if batch is not None:
-                out.append(DescribedComponentBatch(batch, self._descriptor(f)))
-        return out
+        state = self.__dict__
+        return [
+            DescribedComponentBatch(state[name], desc)
+            for name, desc in self._DESCRIPTORS.items()
+            if state.get(name) is not None
+        ]
 
     @classmethod
     def columns(cls, **fields: Any) -> ComponentColumnList:

@@ -186,9 +186,16 @@ class BaseBatch(ComponentBatchMixin):
 
     _ARROW_DATATYPE: ClassVar[pa.DataType] = pa.null()
     _CONVERT: ClassVar[Callable[[Any], pa.Array]]
+    # For plain numeric components: the numpy dtype whose flat values map 1:1 onto the Arrow
+    # type. Such batches keep numpy values and build Arrow only when asked (`as_numpy()`).
+    _NUMPY: ClassVar[np.dtype | None] = None
+
+    _pa: pa.Array | None
+    _np: np.ndarray | None
 
     def __init__(self, data: Any, strict: bool | None = None) -> None:
-        self.pa_array: pa.Array = empty_array(self._ARROW_DATATYPE)
+        self._np = None
+        self._pa = empty_array(self._ARROW_DATATYPE)
         if data is None:
             return
         try:
@@ -219,6 +226,44 @@ class BaseBatch(ComponentBatchMixin):
         return arr
 
     @classmethod
+    def _from_native(cls, data: Any) -> BaseBatch:
+        """A batch from user data, raising on bad input (no strict-mode handling)."""
+        batch = cls.__new__(cls)
+        dtype = cls._NUMPY
+        if (
+            dtype is not None
+            and isinstance(data, (float, int, np.ndarray, np.number))
+            and not isinstance(data, bool)
+        ):
+            try:
+                values = np.asarray(data, dtype=dtype).reshape(-1)
+            except (TypeError, ValueError) as err:
+                raise TypeError(f"expected numbers, got {data!r:.60}") from err
+            batch._np, batch._pa = values, None
+            return batch
+        batch._np, batch._pa = None, cls._to_arrow(data)
+        return batch
+
+    @property
+    def pa_array(self) -> pa.Array:
+        arr = self._pa
+        if arr is None:
+            arr = self._pa = pa.array(self._np, type=self._ARROW_DATATYPE)
+        return arr
+
+    @pa_array.setter
+    def pa_array(self, value: pa.Array) -> None:
+        self._pa, self._np = value, None
+
+    def as_numpy(self) -> np.ndarray | None:
+        """Flat numpy values for plain numeric batches (None for other types), without Arrow."""
+        if self._NUMPY is None:
+            return None
+        if self._np is not None:
+            return self._np
+        return self.pa_array.to_numpy(zero_copy_only=False)
+
+    @classmethod
     def _converter(cls, data: Any) -> BaseBatch:
         return cls(data)
 
@@ -226,7 +271,7 @@ class BaseBatch(ComponentBatchMixin):
         return self.pa_array
 
     def __len__(self) -> int:
-        return len(self.pa_array)
+        return len(self._np) if self._np is not None else len(self.pa_array)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, BaseBatch) and self.pa_array.equals(other.pa_array)

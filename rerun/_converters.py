@@ -60,6 +60,7 @@ def scalars(dtype: npt.DTypeLike, arrow: pa.DataType) -> Converter:
     def convert(data: Any) -> pa.Array:
         return pa.array(as_numeric(data, dtype).ravel(), type=arrow)
 
+    convert.numpy_dtype = np.dtype(dtype)  # type: ignore[attr-defined]
     return convert
 
 

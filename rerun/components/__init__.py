@@ -44,6 +44,7 @@ def _make_batch(name: str, arrow: Any, convert: Converter) -> type[BaseBatch]:
             "_COMPONENT_TYPE": PREFIX + name,
             "_ARROW_DATATYPE": arrow,
             "_CONVERT": staticmethod(convert),
+            "_NUMPY": getattr(convert, "numpy_dtype", None),
             "__module__": __name__,
             "__doc__": f"A batch of `{PREFIX}{name}` values.",
         },

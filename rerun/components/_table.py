@@ -163,6 +163,22 @@ def _dim_index(data: Any) -> pa.Array:
     return pa.array([{"dimension": int(x.dimension), "index": int(x.index)} for x in items], type=_DIM_INDEX)
 
 
+_SH_TYPE = fixed_list(fixed_list(pa.float16(), 3), 15)
+
+
+def _spherical_harmonics(data: Any) -> pa.Array:
+    """15 RGB coefficient triples per instance (degree 1..3 terms), stored as float16."""
+    arr = cv.as_numeric(data, np.float16)
+    if arr.size % 45:
+        raise ValueError(
+            f"expected 15 RGB coefficients per instance (shape (N, 15, 3)), got shape {arr.shape}"
+        )
+    inner = pa.FixedSizeListArray.from_arrays(
+        pa.array(arr.reshape(-1), type=pa.float16()), type=fixed_list(pa.float16(), 3)
+    )
+    return pa.FixedSizeListArray.from_arrays(inner, type=_SH_TYPE)
+
+
 def _f32(n: int = 1) -> tuple[pa.DataType, Converter]:
     if n == 1:
         return F32, cv.scalars(np.float32, F32)
@@ -232,6 +248,7 @@ COMPONENT_TYPES: dict[str, tuple[pa.DataType, Converter]] = {
     "Scale3D": _f32(3),
     "SchemaId": _U16,
     "ShowLabels": _BOOL,
+    "SphericalHarmonics3Rgb": (_SH_TYPE, _spherical_harmonics),
     "SphericalHarmonicsDegree": (pa.uint32(), cv.scalars(np.uint32, pa.uint32())),
     "StrokeWidth": _f32(),
     "TensorData": (TENSOR_DATA_TYPE, tensor_data_array),

@@ -134,6 +134,20 @@ CASES: dict[str, str] = {
     "coordinate_frame": "rr.CoordinateFrame('base_link')",
     "transform_axes3d": "rr.TransformAxes3D(1.5, show_frame=True)",
     "measurements": "rr.Measurements([1.0, 2.0], variances=[0.1, 0.2], units=['m', 'm'], names=['x', 'y'])",
+    # less common archetypes
+    "gaussian_splats3d": "rr.GaussianSplats3D([[0, 0, 0]], scales=[[1, 1, 1]], quaternions=[[0, 0, 0, 1]], colors=[255, 0, 0], sh_coefficients=np.zeros((1, 15, 3)), spherical_harmonics_degree=1)",
+    "volume3d": "rr.Volume3D(np.zeros((2, 2, 2), dtype=np.float32), voxel_size=[1, 1, 1], value_range=[0, 1], gamma=2.2, colormap='turbo', optical_density=0.5)",
+    "voxel_grid_map": "rr.VoxelGridMap([[0, 0, 0], [1, 2, 3]], [0.1, 0.1, 0.1], values=[1, 2], colors=[[255, 0, 0], [0, 255, 0]])",
+    "encoded_depth_image": "rr.EncodedDepthImage(b'\\x89PNG', media_type='image/png', meter=1000.0, colormap='Turbo')",
+    "grid_map": "rr.GridMap(data=bytes(4), format=rr.encodings.ImageFormat(2, 2, color_model='L', channel_datatype='U8'), cell_size=0.5, translation=[1, 2, 3])",
+    "state_change": "rr.StateChange(state='running')",
+    "state_configuration": "rr.StateConfiguration(values=['on', 'off'], labels=['On', 'Off'], colors=[[0, 255, 0], [255, 0, 0]], visible=[True, True])",
+    "mcap_channel": "rr.McapChannel(id=1, topic='/imu', message_encoding='cdr', metadata={'a': 'b'})",
+    "mcap_schema": "rr.McapSchema(id=2, name='Imu', encoding='ros2msg', data=b'float64 x')",
+    "mcap_message": "rr.McapMessage(b'raw')",
+    "asset_audio": "rr.AssetAudio(contents=b'RIFF', media_type=rr.MediaType.WAV)",
+    "scalars_list": "rr.Scalars([1, 2.5, np.float32(3)])",
+    "scalars_np_f32": "rr.Scalars(np.float32(0.1))",
     # free-form values
     "any_values": (
         "rr.AnyValues(av_int=1, av_str='x', av_list=[1, 2, 3], av_f32=np.array([1.5, 2.5], np.float32),"

@@ -28,7 +28,7 @@ def vectors(arr: pa.Array | None, dim: int) -> np.ndarray:
         return np.zeros((0, dim), np.float32)
     if pa.types.is_fixed_size_list(arr.type):
         values = arr.flatten() if arr.offset or arr.null_count else arr.values
-        flat = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float32)
+        flat = np.array(values.to_numpy(zero_copy_only=False), dtype=np.float32)  # own, writable
         return flat.reshape(-1, arr.type.list_size)[:, :dim]
     data = np.asarray(arr.to_pylist(), dtype=np.float32)
     return data.reshape(len(arr), -1)[:, :dim]
@@ -38,7 +38,7 @@ def scalars(arr: pa.Array | None, dtype: Any = np.float32) -> np.ndarray:
     arr = _flat(arr)
     if arr is None or len(arr) == 0:
         return np.zeros((0,), dtype)
-    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=dtype)
+    return np.array(arr.to_numpy(zero_copy_only=False), dtype=dtype)
 
 
 def strings(arr: pa.Array | None) -> list[str]:

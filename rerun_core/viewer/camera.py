@@ -53,6 +53,11 @@ class OrbitCamera:
         radius = max(float(np.linalg.norm(hi - lo)) / 2, 1e-3)
         self.distance = radius / math.sin(math.radians(self.fov) / 2) * 0.85
 
+    def reset(self) -> None:
+        """Default viewing angle, auto-fit again."""
+        self.yaw, self.pitch = math.radians(-55.0), math.radians(25.0)
+        self.user_moved = False
+
     def orbit(self, dx: float, dy: float) -> None:
         self.yaw -= dx * 0.01
         self.pitch = float(np.clip(self.pitch + dy * 0.01, -1.55, 1.55))

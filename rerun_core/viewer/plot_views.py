@@ -263,7 +263,7 @@ class BarChartView(_PlotBase):
         quads[2::4, 1] = v
         quads[3::4, 1] = v
         base = np.arange(max(n, 1))[:, None] * 4
-        faces = np.concatenate([[*base, 0, 1, 2], [*base, 0, 2, 3]]).astype(np.int32)
+        faces = np.concatenate([base + np.array([0, 1, 2]), base + np.array([0, 2, 3])]).astype(np.int32)
         if self.mesh is not None:
             self.scene.remove(self.mesh)
         self.mesh = gfx.Mesh(
@@ -334,7 +334,7 @@ class TensorView:
         if self.image is not None:
             self.scene.remove(self.image)
         self.image = gfx.Image(
-            gfx.Geometry(grid=gfx.Texture(rgba, dim=2)), gfx.ImageBasicMaterial(clim=(0, 1))
+            gfx.Geometry(grid=gfx.Texture(rgba, dim=2)), gfx.ImageBasicMaterial(clim=(0, 255))
         )
         self.image.local.position = (0.5, 0.5, 0)
         self.scene.add(self.image)

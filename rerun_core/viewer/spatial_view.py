@@ -245,6 +245,8 @@ class SpatialView:
         self.grid.material.minor_step = (float(scale) / 10, float(scale) / 10)
 
     def reset_camera(self) -> None:
+        if isinstance(self.camera, OrbitCamera):
+            self.camera.reset()
         self.camera.user_moved = False
 
     def labels(self) -> list[tuple[np.ndarray, str, np.ndarray]]:

@@ -224,7 +224,7 @@ def set_buffer(geometry: gfx.Geometry, name: str, array: np.ndarray) -> None:
         buf.data[...] = array
         buf.update_full()
     else:
-        setattr(geometry, name, gfx.Buffer(array))
+        setattr(geometry, name, gfx.Buffer(array if array.flags.writeable else array.copy()))
 
 
 VISUALIZERS: dict[str, type[Visualizer]] = {}

@@ -59,7 +59,7 @@ class _ImageBase(Visualizer):
             if self.image is not None:
                 self.node.remove(self.image)
             tex = gfx.Texture(tex_data, dim=2)
-            mat = gfx.ImageBasicMaterial(clim=(0, 1), pick_write=True, alpha_mode="blend")
+            mat = gfx.ImageBasicMaterial(clim=(0, 255), pick_write=True, alpha_mode="blend")
             self.image = gfx.Image(gfx.Geometry(grid=tex), mat)
             self.node.add(self._track(self.image))
         self.image.material.opacity = opacity

@@ -145,9 +145,25 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return rrd_edit.run_merge if name == "merge" else rrd_edit.run_filter
 
 
+_OPTIONAL_BOOL_FLAGS = ("--continue-on-error", "--migrate", "--full-metadata", "--footers", "--transposed")
+_BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
+
+
+def _explicit_bools(argv: Sequence[str]) -> list[str]:
+    """``--flag PATH`` -> ``--flag true PATH``: a bare optional-bool flag must not eat a path."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg in _OPTIONAL_BOOL_FLAGS:
+            nxt = argv[i + 1] if i + 1 < len(argv) else None
+            if nxt is None or nxt.lower() not in _BOOL_WORDS:
+                out.append("true")
+    return out
+
+
 def main(argv: Sequence[str]) -> int:
     """Run ``rerun rrd <argv>``; returns the exit code."""
-    args = build_parser().parse_args(list(argv))
+    args = build_parser().parse_args(_explicit_bools(list(argv)))
     try:
         return _command(args.command)(args)
     except CliError as err:

@@ -1,8 +1,9 @@
 """``rerun rrd compare A B``: exit 0 when two recordings hold the same data.
 
 Each file must hold exactly one data recording (blueprints are ignored) with the same
-application id. The ``log_time`` timeline (and any ``--ignore-timeline``) is left out, and
-chunk ids never matter. Ordered mode compares the stores' chunks pairwise, in row-id order.
+application id. The ``log_time`` timeline (and any ``--ignore-timeline``) is left out; chunk
+ids, row ids and the recording's start time never matter (two runs of one script compare
+equal), as in the real CLI. Ordered mode compares the stores' chunks pairwise, in row-id order.
 ``--unordered`` compares rows as a multiset, so it is indifferent to order *and* to chunk
 boundaries (the real CLI matches chunk against chunk; anything it calls equal, this does too).
 """
@@ -14,6 +15,8 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 
+import pyarrow as pa
+
 from rerun_core.store.chunk import Chunk
 from rerun_core.store.messages import StoreKind
 
@@ -21,7 +24,7 @@ from .common import EXIT_FAILURE, EXIT_OK, CliError, iter_messages
 from .compact import drop_timelines
 from .recordings import Recording, Recordings
 
-RowKey = tuple[str, bool, bytes, tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]
+RowKey = tuple[str, bool, tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]
 
 
 def load_recording(path: str) -> Recording:
@@ -34,32 +37,42 @@ def load_recording(path: str) -> Recording:
     return data[0]
 
 
+# Wall-clock values that differ between two runs of the same script, like ``log_time``.
+IGNORED_COMPONENTS = ("RecordingInfo:start_time",)
+
+
+def _without_wall_clock(chunk: Chunk) -> Chunk:
+    names = [f.name for f in chunk.batch.schema]
+    if not any(n in IGNORED_COMPONENTS for n in names):
+        return chunk
+    keep = [i for i, n in enumerate(names) if n not in IGNORED_COMPONENTS]
+    schema = pa.schema([chunk.batch.schema.field(i) for i in keep], metadata=chunk.batch.schema.metadata)
+    return Chunk(pa.RecordBatch.from_arrays([chunk.batch.column(i) for i in keep], schema=schema))
+
+
 def _prepared(rec: Recording, ignored: set[str], skip_empty: bool) -> list[Chunk]:
-    chunks = [drop_timelines(c, ignored) for c in rec.store_chunks()]
+    chunks = [_without_wall_clock(drop_timelines(c, ignored)) for c in rec.store_chunks()]
     if skip_empty:
         chunks = [c for c in chunks if c.components]
     return chunks
 
 
 def iter_rows(chunk: Chunk) -> Iterator[RowKey]:
-    """One hashable key per row: entity, static, row id, times and non-null component values."""
+    """One hashable key per row: entity, static, times and non-null component values."""
     entity = chunk.entity_path.path
     times = {name: col.values.tolist() for name, col in chunk.timelines.items()}
     cols = {str(d): a.to_pylist() for d, a in chunk.components.items()}
-    row_ids = chunk.row_ids
     for i in range(chunk.num_rows):
         tp = tuple(sorted((name, vals[i]) for name, vals in times.items()))
         comps = tuple(sorted((name, repr(vals[i])) for name, vals in cols.items() if vals[i] is not None))
-        yield entity, chunk.is_static, bytes(row_ids[i].tobytes()), tp, comps
+        yield entity, chunk.is_static, tp, comps
 
 
 def _describe_row(row: RowKey) -> str:
-    from rerun_core.types import Tuid
-
-    entity, static, rid, times, comps = row
+    entity, static, times, comps = row
     when = "static" if static else ", ".join(f"{k}={v}" for k, v in times) or "no time"
     names = ", ".join(name for name, _ in comps) or "no components"
-    return f"{entity} row_{Tuid.from_bytes(rid)} ({when}): {names}"
+    return f"{entity} ({when}): {names}"
 
 
 def compare_unordered(a: list[Chunk], b: list[Chunk], name_a: str, name_b: str) -> list[str]:
@@ -75,13 +88,11 @@ def compare_unordered(a: list[Chunk], b: list[Chunk], name_a: str, name_b: str) 
 
 
 def chunks_similar(a: Chunk, b: Chunk) -> str | None:
-    """None if equal up to chunk id, else what differs."""
+    """None if equal up to chunk and row ids, else what differs."""
     if a.entity_path != b.entity_path:
         return f"entity {a.entity_path} vs {b.entity_path}"
     if a.num_rows != b.num_rows:
         return f"{a.entity_path}: {a.num_rows} vs {b.num_rows} rows"
-    if a.row_ids.tobytes() != b.row_ids.tobytes():
-        return f"{a.entity_path}: row ids differ"
     if set(a.timelines) != set(b.timelines):
         return f"{a.entity_path}: timelines {sorted(a.timelines)} vs {sorted(b.timelines)}"
     for name, col in a.timelines.items():

@@ -159,7 +159,7 @@ def format_chunk(chunk: Chunk, *, verbose: int, full_metadata: bool = False) -> 
 
 def chunk_summary(chunk: Chunk, *, verbose: int) -> str:
     entity = chunk.entity_path.path
-    head = f"Chunk({chunk.id}) with {chunk.num_rows} rows ({format_bytes(chunk.batch.nbytes)}) - {entity} - "
+    head = f"Chunk(chunk_{chunk.id}) with {chunk.num_rows} rows ({format_bytes(chunk.batch.nbytes)}) - {entity} - "
     if verbose >= 2:
         return head
     names = [d.component for d in chunk.components]

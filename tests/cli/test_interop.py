@@ -107,3 +107,14 @@ def test_real_merge_of_ours_matches_our_merge(oracle, cli: Cli, oracle_rrd: Path
     oracle.cli("rrd", "merge", str(oracle_rrd), str(oracle_rrd), "-o", str(theirs))
     proc = oracle.cli("rrd", "compare", "--unordered", str(theirs), str(ours), check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_two_runs_of_one_script_compare_equal(oracle, cli: Cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Same data, different row ids, log times and start time: equal for the real CLI and for ours.
+    script = SCRIPT.replace("np.sin(i / 3)", "float(i)")
+    first, second = tmp_path / "first.rrd", tmp_path / "second.rrd"
+    oracle.run_script(script, str(first))
+    oracle.run_script(script, str(second))
+    assert oracle.cli("rrd", "compare", "--unordered", str(first), str(second), check=False).returncode == 0
+    assert cli("rrd", "compare", "--unordered", first, second)[0] == 0
+    assert cli("rrd", "compare", first, second)[0] == 0

@@ -66,6 +66,7 @@ def test_compare_equal_and_different(cli: Cli, rec_path: Path, tmp_path: Path) -
 
 def test_compare_unordered_ignores_order_and_chunking(cli: Cli, rec_path: Path, tmp_path: Path) -> None:
     msgs = recording_messages()
+    rec_path = write_rrd(tmp_path / "in_order.rrd", msgs)
     shuffled = write_rrd(tmp_path / "shuffled.rrd", [msgs[0], *reversed(msgs[1:])])
     assert cli("rrd", "compare", "--unordered", rec_path, shuffled)[0] == 0
     optimized = tmp_path / "opt.rrd"

@@ -88,8 +88,9 @@ def _index_field(col: TimeColumn) -> pa.Field:
 
 
 def row_id_keys(row_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Native ``uint64`` (time_ns, inc) arrays of ``TUID_DTYPE`` ids, for sorting/comparing."""
-    return row_ids["time_ns"].astype(np.uint64), row_ids["inc"].astype(np.uint64)
+    """The (time_ns, inc) halves of ``TUID_DTYPE`` ids as ``uint64`` arrays, for sorting and
+    comparing. Zero-copy (big-endian, strided) views: numpy compares them by value."""
+    return row_ids["time_ns"], row_ids["inc"]
 
 
 def keys_sorted(hi: np.ndarray, lo: np.ndarray) -> bool:
@@ -254,7 +255,7 @@ class Chunk:
 
     @cached_property
     def row_id_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """Row ids as native ``uint64`` (time_ns, inc) arrays."""
+        """Row ids as (time_ns, inc) ``uint64`` arrays (zero-copy views)."""
         return row_id_keys(self.row_ids)
 
     @cached_property

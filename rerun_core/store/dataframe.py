@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 
 from rerun_core.types import ComponentDescriptor, EntityPath, TimeType
 
-from .index import EMPTY_RUN, Run, concat_runs
-from .query import gather_values
+from .index import RunSet, concat_runs, contiguous_rows
+from .query import gather_chunks, gather_values
 from .store import CLEAR_COMPONENT
 
 if TYPE_CHECKING:
@@ -118,22 +118,22 @@ class _Column:
     path: EntityPath
     desc: ComponentDescriptor
     static: pa.Array | None = None  # one-cell list array
-    run: Run | None = None  # deduplicated cells inside [start, end]
-    seed: Run | None = None  # the last cell before start (for fills)
-    clears: Run | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    run: RunSet | None = None  # deduplicated cells inside [start, end]
+    seed: RunSet | None = None  # the last cell before start (for fills)
+    clears: RunSet | None = None
 
 
-def _time_window(run: Run, start: int | None, end: int | None) -> tuple[Run, Run | None]:
+def _time_window(run: RunSet, start: int | None, end: int | None) -> tuple[RunSet, RunSet | None]:
+    n = run.times.size
     lo = 0 if start is None else int(run.times.searchsorted(start, "left"))
-    hi = len(run) if end is None else int(run.times.searchsorted(end, "right"))
-    seed = run.take(slice(lo - 1, lo)) if lo > 0 else None
-    if lo == 0 and hi == len(run):
+    hi = n if end is None else int(run.times.searchsorted(end, "right"))
+    seed = run.slice(lo - 1, lo) if lo > 0 else None
+    if lo == 0 and hi == n:
         return run, seed
-    return run.take(slice(lo, max(lo, hi))), seed
+    return run.slice(lo, max(lo, hi)), seed
 
 
-def _clear_runs(store: ChunkStore, path: EntityPath, index: str) -> Run | None:
+def _clear_runs(store: ChunkStore, path: EntityPath, index: str) -> RunSet | None:
     """Clears that apply to ``path``: its own (any kind) and its ancestors' recursive ones."""
     runs = []
     for depth in range(len(path.parts), -1, -1):
@@ -151,7 +151,7 @@ def _clear_runs(store: ChunkStore, path: EntityPath, index: str) -> Run | None:
         runs.append(run)
     if not runs:
         return None
-    merged = concat_runs(runs).dedup_last()
+    merged = RunSet([concat_runs(runs)]).dedup_last()
     return merged if len(merged) else None
 
 
@@ -173,7 +173,7 @@ def _plan(
             col.static = arr.slice(st.row, 1)
         elif index is not None:
             idx = ent.index(index, name)
-            full = EMPTY_RUN if idx is None else idx.merged().dedup_last()
+            full = RunSet([]) if idx is None else idx.run_set().dedup_last()
             col.run, col.seed = _time_window(full, start, end)
             col.clears = clears
         else:
@@ -205,20 +205,26 @@ def _positions(union: np.ndarray, times: np.ndarray) -> np.ndarray | None:
     return union.searchsorted(times)
 
 
-def _gather_times(store: ChunkStore, run: Run, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The run's cells' times on another timeline (values, validity)."""
+def _gather_times(store: ChunkStore, run: RunSet, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The cells' times on another timeline (values, validity)."""
     n = len(run)
     vals = np.zeros(n, dtype=np.int64)
     valid = np.zeros(n, dtype=bool)
-    if n == 0:
-        return vals, valid
-    cuts = np.flatnonzero(run.slots[1:] != run.slots[:-1]) + 1
-    bounds = [0, *cuts.tolist(), n]
-    for a, b in itertools.pairwise(bounds):
-        col = store.chunk(int(run.slots[a])).timelines.get(name)
-        if col is not None:
-            vals[a:b] = col.values[run.rows[a:b]]
-            valid[a:b] = True
+    at = 0
+    for part in run.pieces:
+        single = part.single_slot()
+        if single is not None:
+            bounds = [0, len(part)]
+        else:
+            bounds = [0, *(np.flatnonzero(part.slots[1:] != part.slots[:-1]) + 1).tolist(), len(part)]
+        for a, b in itertools.pairwise(bounds):
+            col = store.chunk(int(part.slots[a])).timelines.get(name)
+            if col is not None:
+                first = contiguous_rows(part.rows[a:b])
+                rows = slice(first, first + b - a) if first is not None else part.rows[a:b]
+                vals[at + a : at + b] = col.values[rows]
+                valid[at + a : at + b] = True
+        at += len(part)
     return vals, valid
 
 
@@ -235,10 +241,13 @@ _Times = dict[str, tuple[np.ndarray, np.ndarray]]  # timeline -> (values, validi
 class _Filled:
     """One data column's rows: where each row's cell comes from, before building Arrow."""
 
-    source: Run  # the cells a row may show: the column's run, then its seed
-    idx: np.ndarray  # per row: position in ``source`` or -1
+    source: RunSet  # the cells a row may show: the column's run, then its seed
+    idx: np.ndarray | None  # per row: position in ``source`` or -1; None: row i shows cell i
     cleared: np.ndarray | None = None  # per clear row: its position in the union
     clear_rows: np.ndarray | None = None  # per clear row: its position in ``col.clears``
+
+    def index(self) -> np.ndarray:
+        return np.arange(len(self.source), dtype=np.int64) if self.idx is None else self.idx
 
 
 def _fill(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
@@ -246,52 +255,47 @@ def _fill(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
     assert run is not None
     n = union.size
     pos = _positions(union, run.times)
-    idx = np.arange(n, dtype=np.int64) if pos is None else np.full(n, -1, dtype=np.int64)
+    out = _Filled(run, None)
     if pos is not None:
+        idx = np.full(n, -1, dtype=np.int64)
         idx[pos] = np.arange(len(run))
-    source = run
-    if fill and not (idx >= 0).all():
-        seed_at = -1
-        if col.seed is not None:
-            seed_at = len(run)
-            source = concat_runs_in_order([run, col.seed])
-        src = _ffill_index(idx >= 0)
-        idx = np.where(src >= 0, idx[np.maximum(src, 0)], seed_at)
-    out = _Filled(source, idx)
+        if fill:
+            seed_at = -1
+            if col.seed is not None:
+                seed_at = len(run)
+                out.source = run.concat(col.seed)
+            src = _ffill_index(idx >= 0)
+            idx = np.where(src >= 0, idx[np.maximum(src, 0)], seed_at)
+        out.idx = idx
     if col.clears is not None and len(col.clears):
         _mark_clears(out, col.clears, run, union)
     return out
 
 
-def concat_runs_in_order(runs: list[Run]) -> Run:
-    return Run(*(np.concatenate([getattr(r, f) for r in runs]) for f in Run.__slots__))
-
-
-def _mark_clears(out: _Filled, clears: Run, run: Run, union: np.ndarray) -> None:
+def _mark_clears(out: _Filled, clears: RunSet, run: RunSet, union: np.ndarray) -> None:
     """A clear shows as an empty list at its row, unless newer data sits at that row."""
     hit = np.zeros(len(clears), dtype=bool)
     if len(run):
         at = np.minimum(run.times.searchsorted(clears.times), len(run) - 1)
         same = run.times[at] == clears.times
-        newer = (run.rid_hi[at] > clears.rid_hi) | (
-            (run.rid_hi[at] == clears.rid_hi) & (run.rid_lo[at] > clears.rid_lo)
-        )
-        hit = same & newer
+        rh, rl = run.keys_at(at)
+        ch, cl = clears.keys_at(np.arange(len(clears)))
+        hit = same & ((rh > ch) | ((rh == ch) & (rl > cl)))
     rows = np.flatnonzero(~hit)
     if rows.size:
         out.clear_rows = rows
         out.cleared = union.searchsorted(clears.times[rows])
 
 
-def _data_values(store: ChunkStore, col: _Column, f: _Filled) -> pa.Array:
+def _data_values(store: ChunkStore, col: _Column, f: _Filled, n: int) -> pa.Array | pa.ChunkedArray:
     name = col.desc.component
+    if f.idx is None and f.cleared is None and len(f.source):
+        parts = gather_chunks(store, name, f.source)  # every row has its own cell: no copy
+        typ = parts[0].type
+        return pa.chunked_array([p if p.type == typ else p.cast(typ) for p in parts], type=typ)
     values = gather_values(store, name, f.source) if len(f.source) else None
-    n = f.idx.size
-    if f.cleared is None and values is not None and len(values) == n and bool(np.all(f.idx >= 0)):
-        if np.array_equal(f.idx, np.arange(n)):
-            return values
     pieces = [] if values is None else [values]
-    idx = f.idx
+    idx = f.index() if values is not None else np.full(n, -1, dtype=np.int64)
     if f.cleared is not None:
         typ = values.type if values is not None else _column_type(store, col)
         idx = idx.copy()
@@ -303,20 +307,34 @@ def _data_values(store: ChunkStore, col: _Column, f: _Filled) -> pa.Array:
     return source.take(pa.array(idx, mask=idx < 0))
 
 
-def _row_times(store: ChunkStore, col: _Column, f: _Filled, others: list[str]) -> _Times:
+def _row_times(store: ChunkStore, col: _Column, f: _Filled, others: list[str], n: int) -> _Times:
     """Per row, the other timelines' values of the cell this column shows there."""
     out: _Times = {}
-    has = f.idx >= 0
-    take = np.maximum(f.idx, 0)
+    if not others:
+        return out
+    if f.idx is None:
+        has, take = None, None
+    else:
+        has, take = f.idx >= 0, np.maximum(f.idx, 0)
     for name in others:
         vals, valid = _gather_times(store, f.source, name)
-        rv, ok = (vals[take], valid[take] & has) if vals.size else (np.zeros_like(take), np.zeros_like(has))
+        if take is not None and has is not None:
+            if vals.size:
+                vals, valid = vals[take], valid[take] & has
+            else:
+                vals, valid = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
         if f.cleared is not None and f.clear_rows is not None and col.clears is not None:
-            cv, cok = _gather_times(store, col.clears.take(f.clear_rows), name)
-            rv, ok = rv.copy(), ok.copy()
-            rv[f.cleared], ok[f.cleared] = cv, cok
-        out[name] = (rv, ok)
+            cv, cok = _gather_times(store, _pick(col.clears, f.clear_rows), name)
+            vals, valid = vals.copy(), valid.copy()
+            vals[f.cleared], valid[f.cleared] = cv, cok
+        out[name] = (vals, valid)
     return out
+
+
+def _pick(run: RunSet, positions: np.ndarray) -> RunSet:
+    mask = np.zeros(len(run), dtype=bool)
+    mask[positions] = True
+    return run._split(mask)
 
 
 def _merge_times(acc: _Times, new: _Times) -> None:
@@ -364,14 +382,14 @@ def dataframe(
     union = _union(_row_sources(temporal))
     others = [name for name in timelines if name != index]
     times: _Times = {}
-    data: list[pa.Array] = []
+    data: list[pa.Array | pa.ChunkedArray] = []
     for col in cols:
         if col.static is not None:
             data.append(col.static.take(pa.array(np.zeros(union.size, dtype=np.int64))))
             continue
         filled = _fill(col, union, fill_latest_at)
-        data.append(_data_values(store, col, filled))
-        _merge_times(times, _row_times(store, col, filled, others))
+        data.append(_data_values(store, col, filled, union.size))
+        _merge_times(times, _row_times(store, col, filled, others, union.size))
     fields, arrays = [], []
     for name, typ in timelines.items():
         fields.append(_index_field(name, typ))

@@ -19,7 +19,7 @@ import pyarrow as pa
 from rerun_core.types import ComponentDescriptor, EntityPath, Tuid
 from rerun_core.types.time import STATIC_TIME
 
-from .index import Run
+from .index import Run, RunSet, contiguous_rows
 from .store import CLEAR_COMPONENT
 
 if TYPE_CHECKING:
@@ -65,11 +65,6 @@ def _names(ent: EntityData, components: Iterable[str | ComponentDescriptor] | No
     if isinstance(components, (str, ComponentDescriptor)):
         components = [components]
     return [c.component if isinstance(c, ComponentDescriptor) else c for c in components]
-
-
-def _entity(store: ChunkStore, entity_path: EntityPath | str) -> tuple[EntityPath, EntityData | None]:
-    path = entity_path if isinstance(entity_path, EntityPath) else EntityPath(entity_path)
-    return path, store.entity(path)
 
 
 def _latest_key(
@@ -129,10 +124,10 @@ def latest_at(
     ``timeline=None`` looks at static data only. ``components=None`` means all components the
     entity has. Components without a (visible) cell are left out of the result.
     """
-    path, ent = _entity(store, entity_path)
+    ent = store.entity(entity_path)
     if ent is None:
         return {}
-    clear = _max_clear(store, path, timeline, time)
+    clear = _max_clear(store, ent.path, timeline, time) if store._clear_entities else _NO_CLEAR
     out: dict[str, LatestAtCell] = {}
     for name in _names(ent, components):
         found = _latest_key(store, ent, name, timeline, time)
@@ -148,32 +143,40 @@ def latest_at(
     return out
 
 
-def gather_values(store: ChunkStore, component: str, run: Run) -> pa.Array:
-    """The list cells a run points at, in run order (slices where rows are contiguous)."""
-    n = len(run)
-    if n == 0:
-        return _empty_list(store, run, component)
-    slots, rows = run.slots, run.rows
-    cuts = np.flatnonzero(slots[1:] != slots[:-1]) + 1
-    bounds = [0, *cuts.tolist(), n]
+def gather_chunks(store: ChunkStore, component: str, run: Run | RunSet) -> list[pa.Array]:
+    """The list cells a run points at, in run order, as pieces (slices where rows are
+    contiguous, so usually no copy)."""
     pieces: list[pa.Array] = []
-    for a, b in itertools.pairwise(bounds):
-        col = store.chunk(int(slots[a])).component(component)
-        assert col is not None
-        r = rows[a:b]
-        first = int(r[0])
-        if int(r[-1]) - first == b - a - 1 and (b - a < 2 or bool(np.all(np.diff(r) == 1))):
-            pieces.append(col.slice(first, b - a))
-        else:
-            pieces.append(col.take(pa.array(r)))
+    for part in run.pieces if isinstance(run, RunSet) else [run]:
+        if len(part):
+            _gather_piece(store, component, part, pieces)
+    return pieces
+
+
+def gather_values(store: ChunkStore, component: str, run: Run | RunSet) -> pa.Array:
+    """The list cells a run points at, in run order, as one array."""
+    pieces = gather_chunks(store, component, run)
+    if not pieces:
+        return pa.array([], type=pa.list_(pa.null()))
     if len(pieces) == 1:
         return pieces[0]
     typ = pieces[0].type
     return pa.concat_arrays([p if p.type == typ else p.cast(typ) for p in pieces])
 
 
-def _empty_list(store: ChunkStore, run: Run, component: str) -> pa.Array:
-    return pa.array([], type=pa.list_(pa.null()))
+def _gather_piece(store: ChunkStore, component: str, run: Run, out: list[pa.Array]) -> None:
+    n = len(run)
+    single = run.single_slot()
+    if single is not None:
+        bounds = [0, n]
+    else:
+        cuts = np.flatnonzero(run.slots[1:] != run.slots[:-1]) + 1
+        bounds = [0, *cuts.tolist(), n]
+    for a, b in itertools.pairwise(bounds):
+        col = store.chunk(int(run.slots[a])).component(component)
+        assert col is not None
+        first = contiguous_rows(run.rows[a:b])
+        out.append(col.take(pa.array(run.rows[a:b])) if first is None else col.slice(first, b - a))
 
 
 def _row_ids(run: Run) -> np.ndarray:
@@ -194,7 +197,7 @@ def range_query(
     t1: int,
 ) -> dict[str, RangeColumn]:
     """Per component name: every cell with ``t0 <= time <= t1``, sorted by (time, row id)."""
-    _, ent = _entity(store, entity_path)
+    ent = store.entity(entity_path)
     if ent is None:
         return {}
     out: dict[str, RangeColumn] = {}

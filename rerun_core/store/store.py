@@ -95,6 +95,7 @@ class ChunkStore:
         self._slot_by_id: dict[Tuid, int] = {}
         self._next_slot = 0
         self._entities: dict[EntityPath, EntityData] = {}
+        self._entity_by_str: dict[str, EntityData] = {}  # query strings as given -> entity
         self._timelines: dict[str, TimeType] = {}
         self._time_ranges: dict[str, tuple[int, int]] = {}
         self._clear_entities: set[EntityPath] = set()
@@ -252,7 +253,14 @@ class ChunkStore:
             return list(self._chunks.values())
 
     def entity(self, path: EntityPath | str) -> EntityData | None:
-        return self._entities.get(path if isinstance(path, EntityPath) else EntityPath(path))
+        if isinstance(path, EntityPath):
+            return self._entities.get(path)
+        ent = self._entity_by_str.get(path)
+        if ent is None:
+            ent = self._entities.get(EntityPath(path))
+            if ent is not None:
+                self._entity_by_str[path] = ent
+        return ent
 
     def entity_paths(self) -> list[EntityPath]:
         with self.lock:

@@ -105,14 +105,49 @@ class _Cut:
     row_ids: np.ndarray
 
 
-def build_list_column(cells: list[tuple[int, pa.Array]], num_rows: int) -> pa.Array:
+class NumpyCell:
+    """A row's plain numeric values kept as numpy until the chunk is built.
+
+    Building one Arrow array per chunk (``np.concatenate`` + one ``pa.array``) instead of one
+    per row is what makes ``log(Scalars(x))`` cheap. The values are copied when logged, so the
+    caller may reuse its buffer at once (as 0.41, which copies into native memory).
+    """
+
+    __slots__ = ("type", "values")
+
+    def __init__(self, values: np.ndarray, arrow_type: pa.DataType) -> None:
+        self.values = values
+        self.type = arrow_type
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def get_total_buffer_size(self) -> int:
+        return int(self.values.nbytes)
+
+    def to_arrow(self) -> pa.Array:
+        return pa.array(self.values, type=self.type)
+
+
+def _concat(arrays: list[Any]) -> pa.Array:
+    first = arrays[0]
+    if type(first) is NumpyCell and all(type(a) is NumpyCell and a.type == first.type for a in arrays):
+        merged = np.concatenate([a.values for a in arrays]) if len(arrays) > 1 else first.values
+        return pa.array(merged, type=first.type)
+    arrs = [a.to_arrow() if type(a) is NumpyCell else a for a in arrays]
+    if len(arrs) == 1:
+        return arrs[0]
+    try:
+        return pa.concat_arrays(arrs)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        typ = arrs[0].type
+        return pa.concat_arrays([a if a.type == typ else a.cast(typ) for a in arrs])
+
+
+def build_list_column(cells: list[tuple[int, Any]], num_rows: int) -> pa.Array:
     """One list per row from (row index, flat values) cells; rows without a cell are null."""
     arrays = [a for _, a in cells]
-    try:
-        values = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        first = arrays[0].type
-        values = pa.concat_arrays([a if a.type == first else a.cast(first) for a in arrays])
+    values = _concat(arrays)
     lengths = np.zeros(num_rows, dtype=np.int64)
     if len(cells) == num_rows:
         lengths[:] = [len(a) for a in arrays]

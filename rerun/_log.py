@@ -16,10 +16,14 @@ import pyarrow as pa
 from rerun_core.types import ComponentDescriptor
 from rerun_core.types.entity_path import escape_part, format_entity_path, normalize_entity_path
 
+from ._batcher import NumpyCell
 from ._errors import _ctx, _send_warning_or_raise, catch_and_log_exceptions, strict_mode
 from ._recording_stream import RecordingStream, get_data_recording
 
 _PATHS: dict[str, str] = {}
+# Arrow arrays this big are copied when logged: they may be zero-copy views of user buffers
+# that the caller reuses once ``log`` returns (the batcher holds rows up to a tick).
+OWN_COPY_BYTES = 256
 _log = logging.getLogger("rerun")
 
 
@@ -72,20 +76,27 @@ def _batches_of(entity: Any, out: list[Any]) -> None:
         )
 
 
-def collect_components(entity: Any, extra: tuple[Any, ...]) -> dict[ComponentDescriptor, pa.Array]:
+def collect_components(entity: Any, extra: tuple[Any, ...]) -> dict[ComponentDescriptor, Any]:
     """Descriptor -> flat Arrow array for everything given; the first of duplicates wins."""
     batches: list[Any] = []
     _batches_of(entity, batches)
     for ext in extra:
         _batches_of(ext, batches)
-    out: dict[ComponentDescriptor, pa.Array] = {}
+    out: dict[ComponentDescriptor, Any] = {}
     for batch in batches:
         desc = to_descriptor(batch)
-        arr = batch.as_arrow_array()
-        if arr is None:
-            continue
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
+        inner = getattr(batch, "batch", None)
+        values = getattr(inner, "_np", None)
+        if values is not None and values.ndim == 1:  # plain numbers: stay numpy until the chunk is cut
+            arr: Any = NumpyCell(values.copy(), inner._ARROW_DATATYPE)  # type: ignore[union-attr]
+        else:
+            arr = batch.as_arrow_array()
+            if arr is None:
+                continue
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            elif arr.get_total_buffer_size() >= OWN_COPY_BYTES:
+                arr = pa.concat_arrays([arr])  # may view the caller's buffer: own it before returning
         if desc in out:
             _send_warning_or_raise(
                 f"Component {desc} was included multiple times. Only the first instance will be used.",

@@ -302,3 +302,18 @@ def test_properties() -> None:
         for d, arr in c.components.items()
     }
     assert names == {"RecordingInfo:name": [["my run"]], "RecordingInfo:start_time": [[123]]}
+
+
+def test_reused_buffers_are_copied_when_logged() -> None:
+    rec = new_rec(send_properties=False)
+    mem = rec.memory_recording()
+    buf = np.zeros(3)
+    pts = np.zeros((100, 3), np.float32)
+    for i in range(3):
+        buf[:] = i
+        pts[:] = i
+        rec.log("s", rr.Scalars(buf))
+        rec.log("p", rr.Points3D(pts))
+    got = {str(c.entity_path): next(iter(c.components.values())).to_pylist() for c in chunks(rec, mem)}
+    assert [row[0] for row in got["/s"]] == [0.0, 1.0, 2.0]
+    assert [row[0] for row in got["/p"]] == [[0.0] * 3, [1.0] * 3, [2.0] * 3]

@@ -111,9 +111,9 @@ def format_store_info(msg: SetStoreInfo) -> str:
 def format_command(msg: BlueprintActivationCommand) -> str:
     sid = msg.blueprint_id
     return (
-        f'BlueprintActivationCommand {{ blueprint_id: StoreId({sid.kind.name.capitalize()}, "{sid.application_id}", '
+        f'BlueprintActivationCommand(StoreId({sid.kind.name.capitalize()}, "{sid.application_id}", '
         f'"{sid.recording_id}"), make_active: {str(msg.make_active).lower()}, '
-        f"make_default: {str(msg.make_default).lower()} }}"
+        f"make_default: {str(msg.make_default).lower()})"
     )
 
 

@@ -1,4 +1,5 @@
-"""``rerun rrd verify``: decode every message, validate every chunk, check the footer.
+"""``rerun rrd verify``: decode every message, validate every chunk and its column types, check
+the footer.
 
 Prints ``N file(s) verified without error.`` on success, else one line per problem and exits 1.
 """
@@ -10,12 +11,14 @@ import os
 import struct
 import sys
 
+import pyarrow as pa
 import xxhash
 
-from rerun_core.store.chunk import ChunkError
+from rerun_core.store.chunk import Chunk, ChunkError
 from rerun_core.store.messages import ArrowMsg
 
 from .common import EXIT_FAILURE, EXIT_OK, CliError, check_source, describe_error, source_label
+from .table import format_type
 
 TRAILER_SIZE = 32
 TRAILER_MAGIC = b"RRF2FOOT"
@@ -62,11 +65,58 @@ def _check_file_footer(path: str) -> str | None:
     return None
 
 
+def same_shape(actual: pa.DataType, expected: pa.DataType) -> bool:
+    """Arrow types equal up to list item names and nullability (what a reader can deserialize)."""
+    if pa.types.is_fixed_size_list(expected):
+        return (
+            pa.types.is_fixed_size_list(actual)
+            and actual.list_size == expected.list_size
+            and same_shape(actual.value_type, expected.value_type)
+        )
+    for is_kind in (pa.types.is_list, pa.types.is_large_list):
+        if is_kind(expected):
+            return is_kind(actual) and same_shape(actual.value_type, expected.value_type)
+    if pa.types.is_struct(expected):
+        if not pa.types.is_struct(actual) or actual.num_fields != expected.num_fields:
+            return False
+        return all(
+            a.name == e.name and same_shape(a.type, e.type) for a, e in zip(actual, expected, strict=True)
+        )
+    if pa.types.is_union(expected) or pa.types.is_dictionary(expected):
+        return str(actual) == str(expected) or actual.id == expected.id
+    return bool(actual == expected)
+
+
+def _component_types() -> dict[str, pa.DataType]:
+    """``rerun.components.X`` -> its Arrow type, from the SDK's component table (if present)."""
+    try:
+        from rerun.components._table import COMPONENT_TYPES
+    except ImportError:  # pragma: no cover - the SDK table is part of this package
+        return {}
+    return {f"rerun.components.{name}": arrow for name, (arrow, _) in COMPONENT_TYPES.items()}
+
+
+def check_datatypes(chunk: Chunk, known: dict[str, pa.DataType]) -> list[str]:
+    """Columns whose Arrow type does not match their declared Rerun component type."""
+    problems = []
+    for desc, arr in chunk.components.items():
+        expected = known.get(desc.component_type or "")
+        if expected is None or not (pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type)):
+            continue
+        if not same_shape(arr.type.value_type, expected):
+            problems.append(
+                f"column {chunk.entity_path}:{desc.component}: expected {format_type(expected)} "
+                f"for {desc.component_type}, found {format_type(arr.type.value_type)}"
+            )
+    return problems
+
+
 def verify_source(source: str, *, check_footers: bool) -> list[str]:
     """Problems found in one source (empty when it verifies)."""
     from rerun_core.store.rrd import RrdError, read_messages
 
     problems: list[str] = []
+    known = _component_types()
     data: bytes | None = None
     try:
         check_source(source)
@@ -80,6 +130,7 @@ def verify_source(source: str, *, check_footers: bool) -> list[str]:
                     msg.chunk.validate()
                 except ChunkError as err:
                     problems.append(f"chunk {msg.chunk.id}: {err}")
+                problems += check_datatypes(msg.chunk, known)
         if num_messages == 0:
             problems.append("no messages (empty stream)")
     except (RrdError, CliError, OSError) as err:

@@ -62,8 +62,12 @@ def _type_body(dtype: pa.DataType) -> str:
         fields = ", ".join(f'"{f.name}": {format_type(f.type, f.nullable)}' for f in dtype)
         return f"Struct({fields})"
     if pa.types.is_union(dtype):
-        fields = ", ".join(f'"{f.name}": {format_type(f.type, f.nullable)}' for f in dtype)
-        return f"Union({fields})"
+        mode = "Dense" if dtype.mode == "dense" else "Sparse"
+        fields = ", ".join(
+            f'{code}: ("{f.name}": {format_type(f.type, f.nullable)})'
+            for code, f in zip(dtype.type_codes, dtype, strict=True)
+        )
+        return f"Union({mode}, {fields})"
     if pa.types.is_dictionary(dtype):
         return f"Dictionary({_type_body(dtype.index_type)}, {_type_body(dtype.value_type)})"
     return name
@@ -80,7 +84,16 @@ def format_duration(ns: int) -> str:
 
 
 def format_timestamp(ns: int) -> str:
-    return str(np.datetime64(int(ns), "ns"))
+    """ISO 8601, with only as many sub-second digits (0, 3, 6 or 9) as the value needs."""
+    text = str(np.datetime64(int(ns), "ns"))
+    frac = int(ns) % 1_000_000_000
+    if frac == 0:
+        return text[:-10]
+    if frac % 1_000_000 == 0:
+        return text[:-6]
+    if frac % 1_000 == 0:
+        return text[:-3]
+    return text
 
 
 def format_value(value: Any, dtype: pa.DataType) -> str:
@@ -104,6 +117,31 @@ def format_value(value: Any, dtype: pa.DataType) -> str:
     return str(value)
 
 
+def _has_union(dtype: pa.DataType) -> bool:
+    if pa.types.is_union(dtype):
+        return True
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype) or pa.types.is_fixed_size_list(dtype):
+        return _has_union(dtype.value_type)
+    if pa.types.is_struct(dtype):
+        return any(_has_union(f.type) for f in dtype)
+    return False
+
+
+def format_scalar(scalar: pa.Scalar) -> str:
+    """Slow path for values holding unions, whose tag ``to_pylist`` drops: ``{F64=[...]}``."""
+    dtype = scalar.type
+    if not scalar.is_valid:
+        return "null"
+    if pa.types.is_union(dtype):
+        name = dtype.field(list(dtype.type_codes).index(scalar.type_code)).name
+        return "{" + f"{name}={format_scalar(scalar.value)}" + "}"
+    if isinstance(scalar, pa.ListScalar | pa.LargeListScalar | pa.FixedSizeListScalar):
+        return "[" + ", ".join(format_scalar(v) for v in scalar.values) + "]"
+    if isinstance(scalar, pa.StructScalar):
+        return "{" + ", ".join(f"{k}: {format_scalar(v)}" for k, v in scalar.items()) + "}"
+    return format_value(scalar.as_py(), dtype)
+
+
 def format_column(arr: pa.Array) -> list[str]:
     """Every cell of a column as text (index columns as ISO times, values truncated)."""
     dtype = arr.type
@@ -111,6 +149,8 @@ def format_column(arr: pa.Array) -> list[str]:
         cells = [format_timestamp(v) for v in arr.view(pa.int64()).to_pylist()]
     elif pa.types.is_duration(dtype):
         cells = [format_duration(v) for v in arr.view(pa.int64()).to_pylist()]
+    elif _has_union(dtype):
+        cells = ["" if not v.is_valid else format_scalar(v) for v in arr]
     else:
         cells = ["" if v is None else format_value(v, dtype) for v in arr.to_pylist()]
     return [truncate(c) for c in cells]

@@ -118,3 +118,65 @@ def test_two_runs_of_one_script_compare_equal(oracle, cli: Cli, tmp_path: Path) 
     assert oracle.cli("rrd", "compare", "--unordered", str(first), str(second), check=False).returncode == 0
     assert cli("rrd", "compare", "--unordered", first, second)[0] == 0
     assert cli("rrd", "compare", first, second)[0] == 0
+
+
+def _all_archetypes_script() -> str:
+    """The codec's one-of-every-archetype script (tests/interop/test_rrd_interop.py)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "interop" / "test_rrd_interop.py"
+    spec = importlib.util.spec_from_file_location("_rrd_interop_cases", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.ALL_ARCHETYPES_SCRIPT)
+
+
+@pytest.mark.slow
+def test_every_archetype_prints_like_the_real_cli_and_survives_our_tools(  # type: ignore[no-untyped-def]
+    oracle, cli: Cli, tmp_path: Path
+) -> None:
+    src = tmp_path / "all.rrd"
+    oracle.run_script(_all_archetypes_script(), str(src))
+    # Our verify (with column type checks) accepts every archetype the real SDK writes.
+    code, _, err = cli("rrd", "verify", src)
+    assert code == 0, err
+    # -vvv tables match the real CLI's line for line, except the chunk size estimates.
+    code, ours, _ = cli("rrd", "print", "-vvv", src)
+    theirs = oracle.cli("rrd", "print", "-vvv", str(src)).stdout
+    strip = lambda text: [  # noqa: E731
+        line.split(" rows (")[0] if line.startswith("Chunk(") else line
+        for line in text.splitlines()
+        if not line.startswith("Showing data after migration")
+    ]
+    assert strip(ours) == strip(theirs)
+    for args in (("optimize",), ("merge",), ("filter", "--drop-timeline", "frame")):
+        out = tmp_path / f"{args[0]}.rrd"
+        assert cli("rrd", *args, src, "-o", out)[0] == 0
+        _verify(oracle, out)
+    theirs_opt = tmp_path / "theirs_opt.rrd"
+    oracle.cli("rrd", "optimize", str(src), "-o", str(theirs_opt))
+    proc = oracle.cli(
+        "rrd", "compare", "--unordered", str(theirs_opt), str(tmp_path / "optimize.rrd"), check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_verify_rejects_a_column_of_the_wrong_type(oracle, cli: Cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+    from cli_samples import POSITIONS, STORE, write_rrd
+
+    from rerun_core.store.chunk import Chunk, TimeColumn
+    from rerun_core.store.messages import ArrowMsg, SetStoreInfo, StoreInfo
+    from rerun_core.types import TimeType, new_tuid, new_tuids
+
+    wrong = pa.array([[1.0], [2.0]], pa.list_(pa.float64()))
+    chunk = Chunk.from_columns(
+        "/p", new_tuids(2), [TimeColumn.from_values("frame", TimeType.SEQUENCE, [1, 2])], {POSITIONS: wrong}
+    )
+    path = write_rrd(
+        tmp_path / "wrong.rrd", [SetStoreInfo(new_tuid(), StoreInfo(STORE)), ArrowMsg(STORE, chunk)]
+    )
+    assert oracle.cli("rrd", "verify", str(path), check=False).returncode != 0
+    code, _, err = cli("rrd", "verify", path)
+    assert code == 1 and "Points3D:positions" in err and "FixedSizeList(3 x non-null Float32)" in err

@@ -38,7 +38,8 @@ def read_messages(source: RrdSource, *, validate: bool = True) -> Iterator[LogMs
     """Yield every message of an .rrd stream, in order.
 
     ``source``: a path, ``bytes``, a binary file object, ``"-"`` (stdin) or an http(s) URL.
-    ``validate`` checks every Arrow payload fully and every chunk against the sorbet rules.
+    ``validate`` checks every Arrow payload fully (so corrupt offsets can never be touched)
+    and each chunk's sorbet structure; the O(rows) sortedness checks stay in ``Chunk.validate``.
     Raises ``RrdError`` (with ``.offset``) on bad input and ``RrdTruncatedError`` when the data
     ends inside a header or message, after yielding every complete message before it.
     """

@@ -7,7 +7,9 @@ corrupt length field can never make us allocate (or wait for) more than the data
 
 from __future__ import annotations
 
+import mmap
 import os
+import stat
 import sys
 import urllib.request
 from pathlib import Path
@@ -37,7 +39,7 @@ class ByteSource(Protocol):
 
 
 class BytesSource:
-    def __init__(self, data: bytes | bytearray | memoryview) -> None:
+    def __init__(self, data: bytes | bytearray | memoryview | mmap.mmap) -> None:
         self._buf = memoryview(data).cast("B")
         self.offset = 0
 
@@ -115,16 +117,25 @@ def open_source(source: RrdSource) -> ByteSource:
         size = int(length) if length and length.isdigit() else None
         return StreamSource(resp, owned=True, size=size)
     if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        try:
-            f = path.open("rb")
-        except OSError as exc:
-            raise RrdError(f"cannot open {path}: {exc.strerror or exc}") from None
-        try:
-            size = os.fstat(f.fileno()).st_size if path.is_file() else None
-        except OSError:
-            size = None
-        return StreamSource(f, owned=True, size=size)
+        return _open_path(Path(source))
     if hasattr(source, "read"):
         return StreamSource(source, owned=False)
     raise TypeError(f"cannot read an .rrd from {type(source).__name__}")
+
+
+def _open_path(path: Path) -> ByteSource:
+    """Regular files are memory-mapped (no copy of the compressed bytes); others streamed."""
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        raise RrdError(f"cannot open {path}: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(f.fileno())
+        if stat.S_ISREG(st.st_mode) and st.st_size > 0:
+            # The map stays alive while Arrow buffers of uncompressed chunks point into it.
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            f.close()
+            return BytesSource(mapped)
+    except (OSError, ValueError):
+        pass
+    return StreamSource(f, owned=True)

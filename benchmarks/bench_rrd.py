@@ -1,0 +1,111 @@
+"""Decode speed of the .rrd reader on a large recording written by the real SDK.
+
+The file (10M scalars via send_columns plus 100k logged rows, ~200 MB) is made once by the
+oracle and cached under artifacts/bench/. We time decoding every message into Chunks (full
+Arrow validation on, as the default reader does, and off), and beside it the real CLI's
+nearest equivalents on the same file: `rerun rrd stats` and `rerun rrd verify`.
+
+    python -m benchmarks.bench_rrd [--path F] [--regen] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from rerun_core.store.messages import ArrowMsg
+from rerun_core.store.rrd import read_messages
+
+ROOT = Path(__file__).resolve().parent.parent
+ORACLE_BIN = ROOT / ".venv-oracle" / "bin"
+DEFAULT_PATH = ROOT / "artifacts" / "bench" / "rrd_large.rrd"
+
+GENERATE = r"""
+import sys
+import numpy as np
+import rerun as rr
+
+rr.init("bench_rrd", recording_id="bench-rrd")
+rr.save(sys.argv[1])
+n = 10_000_000
+rr.send_columns(
+    "scalars/columns",
+    indexes=[rr.TimeColumn("step", sequence=np.arange(n))],
+    columns=rr.Scalars.columns(scalars=np.sin(np.arange(n) * 1e-3)),
+)
+for i in range(100_000):
+    rr.set_time("step", sequence=i)
+    rr.log(f"rows/{i % 10}", rr.Scalars(float(i)))
+"""
+
+
+def _oracle_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{ORACLE_BIN}:{env.get('PATH', '')}"
+    env["RERUN_ANALYTICS"] = "0"
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def generate(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    subprocess.run(
+        [str(ORACLE_BIN / "python"), "-P", "-c", GENERATE, str(tmp)],
+        check=True,
+        env=_oracle_env(),
+        timeout=1200,
+    )
+    tmp.rename(path)
+
+
+def decode(path: Path, *, validate: bool) -> tuple[float, int, int]:
+    t0 = time.perf_counter()
+    chunks = rows = 0
+    for msg in read_messages(path, validate=validate):
+        if isinstance(msg, ArrowMsg):
+            chunks += 1
+            rows += msg.chunk.num_rows
+    return time.perf_counter() - t0, chunks, rows
+
+
+def time_cli(*args: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        [str(ORACLE_BIN / "rerun"), *args], check=True, capture_output=True, env=_oracle_env(), timeout=600
+    )
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--regen", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    opts = parser.parse_args()
+    if opts.regen or not opts.path.exists():
+        print(f"generating {opts.path} with the real SDK ...", flush=True)
+        generate(opts.path)
+    mb = opts.path.stat().st_size / 1e6
+    print(f"file: {opts.path} ({mb:.1f} MB)")
+    for validate in (True, False):
+        best, chunks, rows = min(decode(opts.path, validate=validate) for _ in range(opts.repeat))
+        label = "validated" if validate else "no-validate"
+        print(
+            f"RESULT rrd_decode[{label}] ours: {best:.3f} s = {mb / best:.0f} MB/s "
+            f"({chunks} chunks, {rows} rows)",
+            flush=True,
+        )
+    for cmd in (("rrd", "stats"), ("rrd", "verify")):
+        best = min(time_cli(*cmd, str(opts.path)) for _ in range(opts.repeat))
+        print(
+            f"RESULT rrd_decode oracle `rerun {' '.join(cmd)}`: {best:.3f} s = {mb / best:.0f} MB/s",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

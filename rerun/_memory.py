@@ -33,7 +33,7 @@ class MemoryRecording:
 
         msgs = self.drain()
         buf = io.BytesIO()
-        writer = _open_writer(buf, True)
+        writer = _open_writer(buf)
         for msg in msgs:
             writer.write(msg)
         writer.close()

@@ -11,6 +11,7 @@ import io
 import os
 import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -55,13 +56,10 @@ class MemorySink(BufferedSink):
     """The sink of ``memory_recording()``: messages kept until drained."""
 
 
-def _open_writer(target: Any, write_footer: bool) -> Any:
+def _open_writer(target: Any) -> Any:
     from rerun_core.store.rrd import RrdWriter
 
-    try:
-        return RrdWriter(target, write_footer=write_footer)
-    except TypeError:  # a writer without the footer switch
-        return RrdWriter(target)
+    return RrdWriter(target)
 
 
 class _WriterSink:
@@ -70,8 +68,13 @@ class _WriterSink:
     def __init__(self, target: Any, *, write_footer: bool = True) -> None:
         self._pid = os.getpid()
         self._lock = threading.Lock()
-        self._writer: Any = _open_writer(target, write_footer)
+        self._write_footer = write_footer
+        self._own_file: Any = None
+        if not write_footer and isinstance(target, (str, os.PathLike)):
+            self._own_file = target = Path(target).open("wb")
+        self._writer: Any = _open_writer(target)
         self._closed = False
+        _WRITERS.add(self)
 
     def _usable(self) -> bool:
         return not self._closed and os.getpid() == self._pid
@@ -90,7 +93,32 @@ class _WriterSink:
         with self._lock:
             if self._usable():
                 self._closed = True
-                self._writer.close()
+                if self._write_footer:
+                    self._writer.close()
+                else:  # an open-ended stream: no footer
+                    self._writer.flush()
+                    if self._own_file is not None:
+                        self._own_file.close()
+
+
+_WRITERS: weakref.WeakSet[_WriterSink] = weakref.WeakSet()
+
+
+def _flush_writers_before_fork() -> None:
+    # A child inherits our buffered file objects; empty their buffers now so that nothing the
+    # parent wrote can be written a second time when the child's copies are finalized.
+    for sink in list(_WRITERS):
+        if sink._usable() and sink._lock.acquire(timeout=1.0):
+            try:
+                sink._writer.flush()
+            except Exception:  # a broken sink must not break fork()
+                pass
+            finally:
+                sink._lock.release()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_flush_writers_before_fork)
 
 
 class FileSink(_WriterSink):

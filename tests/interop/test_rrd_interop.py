@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, LogMsg, SetStoreInfo, StoreKind
-from rerun_core.store.rrd import RrdWriter, read_messages
+from rerun_core.store.rrd import RrdWriter, read_footer, read_messages
 
 pytestmark = pytest.mark.interop
 
@@ -227,3 +227,30 @@ def test_real_merge_output_reads(oracle, oracle_rrd: tuple[Path, set[str]], tmp_
     ours = _write(msgs, tmp_path / "ours.rrd")
     oracle.cli("rrd", "verify", str(ours))
     oracle.cli("rrd", "compare", "--unordered", str(optimized), str(ours))
+
+
+def test_footer_of_real_file_matches_its_chunks(oracle_rrd: tuple[Path, set[str]]) -> None:
+    path, _ = oracle_rrd
+    manifests = read_footer(path)
+    assert manifests is not None
+    msgs = list(read_messages(path))
+    for manifest in manifests:
+        chunks = [m for m in msgs if isinstance(m, ArrowMsg) and m.store_id == manifest.store_id]
+        ids = {bytes(x) for x in manifest.table.column("chunk_id").to_pylist()}
+        assert ids == {m.chunk.id.to_bytes() for m in chunks}
+
+
+def test_our_manifest_matches_the_real_one(oracle_rrd: tuple[Path, set[str]], tmp_path: Path) -> None:
+    """Same columns (names, types, order) and same values, chunk byte positions aside."""
+    path, _ = oracle_rrd
+    ours = _write(list(read_messages(path)), tmp_path / "ours.rrd")
+    theirs_m, ours_m = read_footer(path), read_footer(ours)
+    assert theirs_m is not None and ours_m is not None
+    for a, b in zip(theirs_m, ours_m):
+        assert a.store_id == b.store_id
+        assert a.table.schema.names == b.table.schema.names
+        assert a.table.schema == b.table.schema
+        position = {"chunk_byte_offset", "chunk_byte_size", "chunk_byte_size_uncompressed"}
+        keep = [n for n in a.table.schema.names if n not in position]
+        assert a.table.select(keep).equals(b.table.select(keep))
+        assert set(a.sorbet_schema.names) == set(b.sorbet_schema.names)

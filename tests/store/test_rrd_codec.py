@@ -19,7 +19,14 @@ from rrd_samples import BP, REC, encode, same_messages, sample_messages, with_bl
 
 from rerun_core.proto.gen import log_msg_pb2
 from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, SetStoreInfo, StoreInfo
-from rerun_core.store.rrd import RrdWriter, log_msg_from_proto, log_msg_to_proto, read_messages
+from rerun_core.store.rrd import (
+    RrdError,
+    RrdWriter,
+    log_msg_from_proto,
+    log_msg_to_proto,
+    read_footer,
+    read_messages,
+)
 from rerun_core.store.rrd.frames import FOOTER_CRC_SEED
 
 
@@ -197,3 +204,22 @@ def test_writer_to_pipe_like_object_counts_positions() -> None:
             writer.write(msg)
     assert same_messages(list(read_messages(bytes(pipe.buf))), msgs)
     assert writer.bytes_written == len(pipe.buf)
+
+
+def test_read_footer_finds_manifests_and_checks_crc(tmp_path: Path) -> None:
+    msgs = with_blueprint(sample_messages())
+    path = tmp_path / "a.rrd"
+    path.write_bytes(encode(msgs))
+    manifests = read_footer(path)
+    assert manifests is not None
+    assert [m.store_id for m in manifests] == [REC, BP]
+    assert manifests[0].table.num_rows == sum(isinstance(m, ArrowMsg) and m.store_id == REC for m in msgs)
+    assert "/points/0:Points3D:positions" in manifests[0].sorbet_schema.names
+    data = bytearray(path.read_bytes())
+    off = _end_frame_offset(bytes(data)) + 16
+    data[off + 5] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(RrdError, match="checksum"):
+        read_footer(path)
+    path.write_bytes(bytes(data[: off - 16]))
+    assert read_footer(path) is None

@@ -4,6 +4,7 @@
 """
 
 from .errors import RrdError, RrdTruncatedError
+from .footer import RrdManifest, decode_footer, read_footer
 from .protocol import (
     arrow_msg_from_proto,
     arrow_msg_to_proto,
@@ -22,16 +23,19 @@ from .writer import RrdWriter, write_rrd
 
 __all__ = [
     "RrdError",
+    "RrdManifest",
     "RrdTruncatedError",
     "RrdWriter",
     "arrow_msg_from_proto",
     "arrow_msg_to_proto",
     "decode_chunk_payload",
+    "decode_footer",
     "encode_chunk",
     "log_msg_from_proto",
     "log_msg_to_bare_proto",
     "log_msg_to_proto",
     "read_chunks",
+    "read_footer",
     "read_messages",
     "store_id_from_proto",
     "store_id_to_proto",

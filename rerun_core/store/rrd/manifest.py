@@ -130,6 +130,11 @@ class ManifestBuilder:
 
     # --- output -----------------------------------------------------------------------
 
+    def _order(self, component: str) -> tuple[bool, str, str, str]:
+        """Rerun orders descriptors by (archetype, component, type), no archetype first."""
+        d = self.components[component]
+        return (d.archetype is not None, d.archetype or "", d.component, d.component_type or "")
+
     def sorbet_schema(self) -> pa.Schema:
         row_id = pa.field(
             ROW_ID_COLUMN,
@@ -161,7 +166,7 @@ class ManifestBuilder:
         for name in ("num_rows", "byte_offset", "byte_size", "byte_size_uncompressed"):
             values = pa.array([getattr(x, name) for x in e], pa.uint64())
             cols.append((pa.field(f"chunk_{name}", pa.uint64(), False), values))
-        for comp in sorted(self.components):
+        for comp in sorted(self.components, key=self._order):
             meta = {**_descriptor_meta(self.components[comp]), b"rerun:index": b"rerun:static"}
             values = pa.array([comp in x.static_components for x in e], pa.bool_())
             cols.append((pa.field(f"{comp}:has_static_data", pa.bool_(), False, meta), values))
@@ -179,7 +184,10 @@ class ManifestBuilder:
 
     def _component_range_columns(self) -> list[tuple[pa.Field, pa.Array]]:
         e = self.entries
-        pairs = sorted({p for x in e for p, r in x.component_ranges.items() if r[2] > 0})
+        pairs = sorted(
+            {p for x in e for p, r in x.component_ranges.items() if r[2] > 0},
+            key=lambda p: (p[0], self._order(p[1])),
+        )
         cols = []
         for tl, comp in pairs:
             typ = self.timelines[tl].arrow_type

@@ -191,11 +191,20 @@ def _union(times: list[np.ndarray]) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     if all(t is times[0] or np.array_equal(t, times[0]) for t in times[1:]):
         return times[0]
+    big = max(times, key=lambda t: t.size)
+    if all(t is big or _contained(t, big) for t in times):
+        return big  # the common case: one dense column, sparse others on its times
     merged = np.sort(np.concatenate(times), kind="stable")
     keep = np.empty(merged.size, dtype=bool)
     keep[0] = True
     np.not_equal(merged[1:], merged[:-1], out=keep[1:])
     return merged[keep]
+
+
+def _contained(small: np.ndarray, big: np.ndarray) -> bool:
+    """Whether every value of sorted ``small`` occurs in sorted ``big`` (O(k log n))."""
+    at = np.minimum(big.searchsorted(small), big.size - 1)
+    return bool(np.all(big[at] == small))
 
 
 def _positions(union: np.ndarray, times: np.ndarray) -> np.ndarray | None:
@@ -242,12 +251,22 @@ class _Filled:
     """One data column's rows: where each row's cell comes from, before building Arrow."""
 
     source: RunSet  # the cells a row may show: the column's run, then its seed
-    idx: np.ndarray | None  # per row: position in ``source`` or -1; None: row i shows cell i
+    idx: np.ndarray | None  # per row: position in ``source`` or -1 (None: see ``pos``)
     cleared: np.ndarray | None = None  # per clear row: its position in the union
     clear_rows: np.ndarray | None = None  # per clear row: its position in ``col.clears``
+    pos: np.ndarray | None = (
+        None  # the (increasing) rows of cells 0..k-1; None with no idx: row i shows cell i
+    )
 
-    def index(self) -> np.ndarray:
-        return np.arange(len(self.source), dtype=np.int64) if self.idx is None else self.idx
+    def index(self, n: int) -> np.ndarray:
+        """Per row: the position of its cell in ``source``, or -1."""
+        if self.idx is not None:
+            return self.idx
+        if self.pos is None:
+            return np.arange(n, dtype=np.int64)
+        idx = np.full(n, -1, dtype=np.int64)
+        idx[self.pos] = np.arange(self.pos.size)
+        return idx
 
 
 def _fill(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
@@ -255,18 +274,17 @@ def _fill(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
     assert run is not None
     n = union.size
     pos = _positions(union, run.times)
-    out = _Filled(run, None)
-    if pos is not None:
+    out = _Filled(run, None, pos=pos)
+    if pos is not None and fill:
         idx = np.full(n, -1, dtype=np.int64)
         idx[pos] = np.arange(len(run))
-        if fill:
-            seed_at = -1
-            if col.seed is not None:
-                seed_at = len(run)
-                out.source = run.concat(col.seed)
-            src = _ffill_index(idx >= 0)
-            idx = np.where(src >= 0, idx[np.maximum(src, 0)], seed_at)
-        out.idx = idx
+        seed_at = -1
+        if col.seed is not None:
+            seed_at = len(run)
+            out.source = run.concat(col.seed)
+        src = _ffill_index(idx >= 0)
+        out.idx = np.where(src >= 0, idx[np.maximum(src, 0)], seed_at)
+        out.pos = None
     if col.clears is not None and len(col.clears):
         _mark_clears(out, col.clears, run, union)
     return out
@@ -289,13 +307,17 @@ def _mark_clears(out: _Filled, clears: RunSet, run: RunSet, union: np.ndarray) -
 
 def _data_values(store: ChunkStore, col: _Column, f: _Filled, n: int) -> pa.Array | pa.ChunkedArray:
     name = col.desc.component
-    if f.idx is None and f.cleared is None and len(f.source):
+    if f.idx is None and f.pos is None and f.cleared is None and len(f.source):
         parts = gather_chunks(store, name, f.source)  # every row has its own cell: no copy
         typ = parts[0].type
         return pa.chunked_array([p if p.type == typ else p.cast(typ) for p in parts], type=typ)
     values = gather_values(store, name, f.source) if len(f.source) else None
+    if f.pos is not None and values is not None:
+        spread = _spread(values, f.pos, f.cleared, n)
+        if spread is not None:
+            return spread
     pieces = [] if values is None else [values]
-    idx = f.index() if values is not None else np.full(n, -1, dtype=np.int64)
+    idx = f.index(n) if values is not None else np.full(n, -1, dtype=np.int64)
     if f.cleared is not None:
         typ = values.type if values is not None else _column_type(store, col)
         idx = idx.copy()
@@ -307,27 +329,57 @@ def _data_values(store: ChunkStore, col: _Column, f: _Filled, n: int) -> pa.Arra
     return source.take(pa.array(idx, mask=idx < 0))
 
 
-def _row_times(store: ChunkStore, col: _Column, f: _Filled, others: list[str], n: int) -> _Times:
-    """Per row, the other timelines' values of the cell this column shows there."""
-    out: _Times = {}
+def _spread(values: pa.Array, pos: np.ndarray, cleared: np.ndarray | None, n: int) -> pa.Array | None:
+    """Place in-order cells at increasing rows of an ``n``-row list column (nulls elsewhere,
+    empty lists at cleared rows), by building offsets: no ``take`` over all rows."""
+    if cleared is not None and np.isin(cleared, pos).any():
+        return None  # a clear replaces a cell: leave it to the general path
+    large = pa.types.is_large_list(values.type)
+    lens = pc.list_value_length(values).to_numpy(zero_copy_only=False)
+    if not large and int(lens.sum()) >= 2**31:
+        return None
+    dtype = np.int64 if large else np.int32
+    # Offsets are constant between cells: repeat each running total over the rows it covers.
+    totals = np.zeros(pos.size + 1, dtype=dtype)
+    np.cumsum(lens, out=totals[1:], dtype=dtype)
+    bounds = np.concatenate(([0], pos + 1, [n + 1]))
+    offsets = np.repeat(totals, np.diff(bounds))
+    mask = np.ones(n, dtype=bool)
+    mask[pos] = False
+    if cleared is not None:
+        mask[cleared] = False
+    cls = pa.LargeListArray if large else pa.ListArray
+    off = pa.array(offsets)
+    return cls.from_arrays(off, values.flatten(), type=values.type, mask=pa.array(mask))
+
+
+# Per timeline: (rows or None for all rows, values, validity) that one column contributes.
+_Contribution = dict[str, tuple[np.ndarray | None, np.ndarray, np.ndarray]]
+
+
+def _row_times(store: ChunkStore, col: _Column, f: _Filled, others: list[str]) -> _Contribution:
+    """The other timelines' values of the cells this column shows, and the rows they are on."""
+    out: _Contribution = {}
     if not others:
         return out
-    if f.idx is None:
-        has, take = None, None
-    else:
-        has, take = f.idx >= 0, np.maximum(f.idx, 0)
+    rows: np.ndarray | None = None
+    src: np.ndarray | None = None
+    if f.pos is not None:
+        rows = f.pos
+    elif f.idx is not None:
+        rows = np.flatnonzero(f.idx >= 0)
+        src = f.idx[rows]
     for name in others:
         vals, valid = _gather_times(store, f.source, name)
-        if take is not None and has is not None:
-            if vals.size:
-                vals, valid = vals[take], valid[take] & has
-            else:
-                vals, valid = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+        if src is not None:
+            vals, valid = vals[src], valid[src]
         if f.cleared is not None and f.clear_rows is not None and col.clears is not None:
             cv, cok = _gather_times(store, _pick(col.clears, f.clear_rows), name)
-            vals, valid = vals.copy(), valid.copy()
-            vals[f.cleared], valid[f.cleared] = cv, cok
-        out[name] = (vals, valid)
+            base = np.arange(vals.size) if rows is None else rows
+            rows_c = np.concatenate([base, f.cleared])
+            out[name] = (rows_c, np.concatenate([vals, cv]), np.concatenate([valid, cok]))
+        else:
+            out[name] = (rows, vals, valid)
     return out
 
 
@@ -337,15 +389,20 @@ def _pick(run: RunSet, positions: np.ndarray) -> RunSet:
     return run._split(mask)
 
 
-def _merge_times(acc: _Times, new: _Times) -> None:
+def _merge_times(acc: _Times, new: _Contribution, n: int) -> None:
     """Keep the larger value per row (Rerun shows the max over the cells a row uses)."""
-    for name, (v, ok) in new.items():
+    for name, (rows, v, ok) in new.items():
         if name not in acc:
-            acc[name] = (v, ok)
-            continue
+            acc[name] = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
         av, aok = acc[name]
-        take_new = ok & (~aok | (v > av))
-        acc[name] = (np.where(take_new, v, av), aok | ok)
+        if rows is None:
+            take_new = ok & (~aok | (v > av))
+            np.copyto(av, v, where=take_new)
+            aok |= ok
+            continue
+        take_new = ok & (~aok[rows] | (v > av[rows]))
+        av[rows[take_new]] = v[take_new]
+        aok[rows[ok]] = True
 
 
 def _column_type(store: ChunkStore, col: _Column) -> pa.DataType:
@@ -389,7 +446,7 @@ def dataframe(
             continue
         filled = _fill(col, union, fill_latest_at)
         data.append(_data_values(store, col, filled, union.size))
-        _merge_times(times, _row_times(store, col, filled, others, union.size))
+        _merge_times(times, _row_times(store, col, filled, others), union.size)
     fields, arrays = [], []
     for name, typ in timelines.items():
         fields.append(_index_field(name, typ))

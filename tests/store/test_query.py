@@ -159,3 +159,38 @@ def test_many_inserts_then_queries_stay_consistent() -> None:
     for t in range(0, 500, 13):
         want = truth[max(f for f in truth if f <= t)] if any(f <= t for f in truth) else None
         assert value_at(store, "/a", t) == want
+
+
+def test_latest_at_and_range_match_brute_force_on_random_chunks() -> None:
+    """Out-of-order chunks, overlapping times, ties, nulls: compare with a plain-Python model."""
+    rng = np.random.default_rng(7)
+    ids = new_tuids(3000)
+    order = rng.permutation(3000)  # row ids handed out in a random order across chunks
+    cells_model: list[tuple[int, int, float]] = []  # (time, row id rank, value)
+    store = ChunkStore()
+    at = 0
+    while at < 3000:
+        n = int(rng.integers(1, 200))
+        rank = order[at : at + n]
+        frames = rng.integers(0, 400, size=rank.size).tolist()
+        vals: list[float | None] = [None if rng.random() < 0.1 else float(r) for r in rank]
+        store.insert(temporal("/a", frames, vals, ids=ids[rank]))
+        cells_model += [(f, int(r), v) for f, r, v in zip(frames, rank, vals, strict=True) if v is not None]
+        at += n
+        if rng.random() < 0.3:
+            store.latest_at("/a", None, "frame", 200)  # interleave index builds with inserts
+    cells_model.sort()
+    for t in range(-1, 401, 7):
+        before = [c for c in cells_model if c[0] <= t]
+        want = before[-1][2] if before else None
+        assert value_at(store, "/a", t) == want
+    col = store.range("/a", None, "frame", 100, 300)[SCALAR.component]
+    expect = [c for c in cells_model if 100 <= c[0] <= 300]
+    assert col.times.tolist() == [c[0] for c in expect]
+    assert col.values.to_pylist() == [[c[2]] for c in expect]
+    table = store.dataframe("frame")
+    last: dict[int, float] = {}
+    for f, _, v in cells_model:
+        last[f] = v
+    assert table.column("frame").to_pylist() == sorted(last)
+    assert table.column("/a:Scalars:scalars").to_pylist() == [[last[f]] for f in sorted(last)]

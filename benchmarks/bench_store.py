@@ -1,0 +1,161 @@
+"""ChunkStore speed: latest-at with 1M rows, loading a large .rrd, dataframe queries of 10M rows.
+
+Three parts, printed as ``RESULT`` lines:
+
+1. latest-at p50/p99 on a store of 1M rows (10 entities x 100 chunks x 1000 rows), built in
+   process; the real SDK has no local latest-at API to put beside it.
+2. the ~200 MB recording of ``bench_rrd`` (10M scalars via send_columns plus 100k logged rows,
+   written by the real SDK): load it into a ChunkStore (read + insert), then a dataframe query
+   of the 10M-row entity (first query, which builds the indexes, and a repeat) and of
+   everything (``/**``, 11 columns).
+3. the same load and queries with the real SDK's local reader
+   (``RrdReader(path).stream().collect()`` then ``ChunkStore.reader(...).to_arrow_table()``),
+   in a subprocess.
+
+    python -m benchmarks.bench_store [--path F] [--queries N] [--no-oracle]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.store import ChunkStore
+from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
+
+from .bench_rrd import DEFAULT_PATH, ORACLE_BIN, _oracle_env, generate
+
+SCALAR = ComponentDescriptor("Scalars:scalars", "rerun.archetypes.Scalars", "rerun.components.Scalar")
+
+ORACLE = r"""
+import json, sys, time
+from rerun.chunk import RrdReader
+path = sys.argv[1]
+out = {}
+t0 = time.perf_counter()
+store = RrdReader(path).stream().collect()
+out["load"] = time.perf_counter() - t0
+for label, contents in (("scalars", "/scalars/**"), ("all", "/**")):
+    for attempt in ("first", "repeat"):
+        t0 = time.perf_counter()
+        table = store.reader(index="step", contents=contents).to_arrow_table()
+        out[f"{label}_{attempt}"] = time.perf_counter() - t0
+        out[f"{label}_rows"] = table.num_rows
+        out[f"{label}_cols"] = table.num_columns
+print(json.dumps(out))
+"""
+
+
+def build_latest_at_store(num_entities: int = 10, chunks: int = 100, rows: int = 1000) -> ChunkStore:
+    store = ChunkStore()
+    offsets = pa.array(np.arange(rows + 1, dtype=np.int32))
+    for e in range(num_entities):
+        for k in range(chunks):
+            frames = np.arange(k * rows, (k + 1) * rows, dtype=np.int64)
+            cells = pa.ListArray.from_arrays(offsets, pa.array(np.random.rand(rows)))
+            tl = [TimeColumn.from_values("frame", TimeType.SEQUENCE, frames)]
+            store.insert(Chunk.from_columns(f"/entity/{e}", new_tuids(rows), tl, {SCALAR: cells}))
+    return store
+
+
+def bench_latest_at(queries: int) -> None:
+    store = build_latest_at_store()
+    total = store.stats().num_rows
+    t0 = time.perf_counter()
+    for e in range(10):
+        store.latest_at(f"/entity/{e}", [SCALAR.component], "frame", 0)
+    print(f"RESULT store_latest_at index build ours: {time.perf_counter() - t0:.3f} s ({total} rows)")
+    rng = np.random.default_rng(0)
+    times = rng.integers(0, 100_000, size=queries).tolist()
+    paths = [f"/entity/{i % 10}" for i in range(queries)]
+    lat = np.empty(queries)
+    clock = time.perf_counter_ns
+    for i in range(queries):
+        a = clock()
+        store.latest_at(paths[i], [SCALAR.component], "frame", times[i])
+        lat[i] = clock() - a
+    lat /= 1000
+    print(
+        f"RESULT store_latest_at ours: p50 {np.percentile(lat, 50):.1f} us, p99 {np.percentile(lat, 99):.1f} us "
+        f"({queries} queries, {total} rows stored)",
+        flush=True,
+    )
+
+
+def bench_file(path: Path) -> None:
+    from rerun_core.store.rrd import read_messages
+
+    mb = path.stat().st_size / 1e6
+    gc.collect()
+    t0 = time.perf_counter()
+    hub = StoreHub()
+    for msg in read_messages(path):
+        hub.insert(msg)
+    dt = time.perf_counter() - t0
+    store = hub.active_recording
+    assert store is not None
+    rows = store.stats().num_rows
+    print(f"RESULT store_load ours: {dt:.3f} s = {mb / dt:.0f} MB/s ({rows} rows, read + insert)", flush=True)
+    for label, contents in (("scalars", "/scalars/**"), ("all", "/**")):
+        for attempt in ("first", "repeat"):
+            t0 = time.perf_counter()
+            table = store.dataframe("step", contents)
+            dt = time.perf_counter() - t0
+            print(
+                f"RESULT store_dataframe[{label}, {attempt}] ours: {dt:.3f} s "
+                f"({table.num_rows} rows x {table.num_columns} cols)",
+                flush=True,
+            )
+
+
+def bench_oracle(path: Path) -> None:
+    proc = subprocess.run(
+        [str(ORACLE_BIN / "python"), "-P", "-c", ORACLE, str(path)],
+        capture_output=True,
+        text=True,
+        env=_oracle_env(),
+        timeout=1200,
+    )
+    if proc.returncode:
+        print(f"RESULT oracle failed: {proc.stderr.strip()[-500:]}")
+        return
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    mb = path.stat().st_size / 1e6
+    print(
+        f"RESULT store_load oracle (RrdReader.stream().collect()): {out['load']:.3f} s = {mb / out['load']:.0f} MB/s"
+    )
+    for label in ("scalars", "all"):
+        for attempt in ("first", "repeat"):
+            print(
+                f"RESULT store_dataframe[{label}, {attempt}] oracle (ChunkStore.reader): "
+                f"{out[f'{label}_{attempt}']:.3f} s ({out[f'{label}_rows']} rows x {out[f'{label}_cols']} cols)",
+                flush=True,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--queries", type=int, default=20_000)
+    parser.add_argument("--no-oracle", action="store_true")
+    opts = parser.parse_args()
+    bench_latest_at(opts.queries)
+    if not opts.path.exists():
+        print(f"generating {opts.path} with the real SDK ...", flush=True)
+        generate(opts.path)
+    bench_file(opts.path)
+    if not opts.no_oracle:
+        bench_oracle(opts.path)
+
+
+if __name__ == "__main__":
+    main()

@@ -15,7 +15,16 @@ from functools import cached_property
 import numpy as np
 import pyarrow as pa
 
-from rerun_core.types import TUID_DTYPE, ComponentDescriptor, EntityPath, TimeType, Tuid, new_tuid
+from rerun_core.types import (
+    TUID_DTYPE,
+    ComponentDescriptor,
+    EntityPath,
+    TimePoint,
+    TimeType,
+    Tuid,
+    new_tuid,
+    new_tuids,
+)
 
 SORBET_VERSION = "0.1.4"
 ROW_ID_COLUMN = "rerun.controls.RowId"
@@ -158,6 +167,37 @@ class Chunk:
         }
         schema = pa.schema(fields, metadata=meta)
         return cls(pa.RecordBatch.from_arrays(arrays, schema=schema))
+
+    @classmethod
+    def from_rows(
+        cls,
+        entity_path: str | EntityPath,
+        rows: Sequence[tuple[TimePoint, Mapping[ComponentDescriptor, pa.Array | None]]],
+        *,
+        row_ids: np.ndarray | None = None,
+        chunk_id: Tuid | None = None,
+    ) -> Chunk:
+        """Build a chunk from rows of (time point, {descriptor: flat instances or None}).
+
+        Every row must have the same timelines (an empty time point: a static chunk). A
+        component a row does not mention is null there. Row ids are fresh unless given.
+        """
+        if not rows:
+            raise ChunkError("a chunk needs at least one row")
+        times0 = {name: typ for name, typ, _ in rows[0][0].times}
+        values: dict[str, list[int]] = {name: [] for name in times0}
+        for tp, _ in rows:
+            if {name: typ for name, typ, _ in tp.times} != times0:
+                raise ChunkError(f"all rows of a chunk need the same timelines; got {tp} after {rows[0][0]}")
+            for name, _, value in tp.times:
+                values[name].append(value)
+        cols = [TimeColumn.from_values(name, typ, values[name]) for name, typ in times0.items()]
+        descs: dict[ComponentDescriptor, None] = {}
+        for _, comps in rows:
+            descs.update(dict.fromkeys(comps))
+        lists = {d: _list_column([comps.get(d) for _, comps in rows]) for d in descs}
+        ids = new_tuids(len(rows)) if row_ids is None else row_ids
+        return cls.from_columns(entity_path, ids, cols, lists, chunk_id=chunk_id)
 
     @classmethod
     def from_record_batch(cls, batch: pa.RecordBatch, *, validate: bool = True) -> Chunk:
@@ -414,6 +454,22 @@ class Chunk:
     def __repr__(self) -> str:
         kind = "static" if self.is_static else ",".join(self.timelines)
         return f"Chunk({self.id}, {self.entity_path}, rows={self.num_rows}, {kind})"
+
+
+def _list_column(cells: list[pa.Array | None]) -> pa.Array:
+    """One list per row from flat per-row arrays (None: a null cell)."""
+    present = [c for c in cells if c is not None]
+    if not present:
+        return pa.nulls(len(cells), pa.list_(pa.null()))
+    typ = present[0].type
+    flat = pa.concat_arrays([c if c.type == typ else c.cast(typ) for c in present])
+    lengths = np.array([0 if c is None else len(c) for c in cells], dtype=np.int64)
+    offsets = np.zeros(len(cells) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    mask = pa.array([c is None for c in cells])
+    if offsets[-1] < 2**31:
+        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), flat, mask=mask)
+    return pa.LargeListArray.from_arrays(pa.array(offsets), flat, mask=mask)
 
 
 def _check_concat(chunks: Sequence[Chunk]) -> None:

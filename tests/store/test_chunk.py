@@ -124,3 +124,25 @@ def test_validate_rejects_lies_and_bad_types() -> None:
         Chunk.from_columns("/a", new_tuids(2), [], {POS: scalars([1.0])})
     with pytest.raises(ChunkError, match="list"):
         Chunk.from_columns("/a", new_tuids(1), [], {POS: pa.array([1.0])})
+
+
+def test_from_rows_builds_lists_and_nulls() -> None:
+    from rerun_core.types import TimePoint
+
+    tp0 = TimePoint((("frame", TimeType.SEQUENCE, 1),))
+    tp1 = TimePoint((("frame", TimeType.SEQUENCE, 0),))
+    chunk = Chunk.from_rows(
+        "/r",
+        [
+            (tp0, {POS: pa.array([1.0, 2.0])}),
+            (tp1, {COL: pa.array([7], type=pa.uint32())}),
+        ],
+    )
+    assert chunk.num_rows == 2 and list(chunk.timelines["frame"].values) == [1, 0]
+    assert chunk.components[POS].to_pylist() == [[1.0, 2.0], None]
+    assert chunk.components[COL].to_pylist() == [None, [7]]
+    assert Chunk.from_rows("/s", [(TimePoint(), {POS: pa.array([1.0])})]).is_static
+    with pytest.raises(ChunkError, match="same timelines"):
+        Chunk.from_rows("/r", [(tp0, {}), (TimePoint(), {})])
+    with pytest.raises(ChunkError, match="at least one row"):
+        Chunk.from_rows("/r", [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from typing import Any
 
@@ -53,6 +54,10 @@ class ViewerApp:
         self._drag: dict[str, Any] | None = None
         self.interactive = False
         self.interactive_scale = 0.5
+        self.interactive_max_points = 30_000  # per point cloud, while moving (strided subset)
+        self.target_fps = 15.0  # while moving, the scale adapts between the two bounds below
+        self.min_interactive_scale = 0.25
+        self._moving_scale = self.interactive_scale
         self._sub = store.subscribe(self._on_store_event) if hasattr(store, "subscribe") else None
 
     # --- store ------------------------------------------------------------------------------
@@ -180,6 +185,9 @@ class ViewerApp:
         size = (max(1, round(self.width * scale)), max(1, round(self.height * scale)))
         tgt = self._targets.get(size)
         if tgt is None:
+            if len(self._targets) >= 4:  # keep the full-size target, drop old reduced ones
+                full = (self.width, self.height)
+                self._targets = {k: v for k, v in self._targets.items() if k == full}
             tgt = self._targets[size] = OffscreenTarget(*size)
         return tgt
 
@@ -203,21 +211,29 @@ class ViewerApp:
             if self._data_dirty:
                 self._data_dirty = False
                 self._sync()
-            scale = self.interactive_scale if (self.interactive or self._drag) else 1.0
+            moving = self.interactive or self._drag is not None
+            scale = self._moving_scale if moving else 1.0
+            started = time.perf_counter()
             tgt = self._target(scale)
             texts: list[tuple[float, float, str, tuple[int, int, int, int], str]] = []
             drawn = False
+            lod = self.interactive_max_points if scale != 1.0 else None
             for spec in self._specs:
                 if spec.kind not in PIXEL_KINDS:
                     continue
+                view = self._views[spec.id]
+                if isinstance(view, SpatialView):
+                    view.set_lod(lod)
+                texts += self._render_view(tgt, view, spec, scale, first=not drawn)
                 drawn = True
-                texts += self._render_view(tgt, self._views[spec.id], spec, scale)
             if drawn:
                 frame = tgt.finish()
             else:
                 frame = np.empty((tgt.size[1], tgt.size[0], 4), np.uint8)
                 frame[...] = _BG
             self._last_scale, self._last_target = scale, tgt
+            if moving:
+                self._adapt_scale(time.perf_counter() - started)
             if scale != 1.0:
                 frame = _upscale(frame, self.width, self.height)
             for spec in self._specs:
@@ -226,14 +242,28 @@ class ViewerApp:
                     frame[y : y + h, x : x + w] = _BG
             return draw_texts(frame, texts)
 
-    def _render_view(self, tgt: OffscreenTarget, view: AnyView, spec: ViewSpec, scale: float) -> list[Any]:
+    def _adapt_scale(self, seconds: float) -> None:
+        """Keep moving frames near ``target_fps``: shrink the resolution when slow, grow when fast."""
+        budget = 1.0 / self.target_fps
+        s = self._moving_scale
+        if seconds > budget * 0.9:
+            s *= 0.85
+        elif seconds < budget * 0.5:
+            s *= 1.1
+        s = min(max(s, self.min_interactive_scale), self.interactive_scale)
+        self._moving_scale = max(round(s * 20) / 20, 0.05)  # few distinct sizes -> few targets
+
+    def _render_view(
+        self, tgt: OffscreenTarget, view: AnyView, spec: ViewSpec, scale: float, *, first: bool
+    ) -> list[Any]:
         rect = spec.rect
         inner = view.plot_rect(rect) if isinstance(view, (TimeSeriesView, BarChartView)) else rect
         if inner != rect:
-            tgt.render(_background_scene(), _BG_CAMERA, _scaled(rect, scale))
+            tgt.render(_background_scene(), _BG_CAMERA, _scaled(rect, scale), first=first)
+            first = False
         aspect = inner[2] / max(inner[3], 1)
         camera = view.prepare_camera(aspect)
-        tgt.render(view.scene, camera, _scaled(inner, scale))
+        tgt.render(view.scene, camera, _scaled(inner, scale), first=first)
         texts: list[Any] = []
         if isinstance(view, SpatialView):
             texts = self._project_labels(view, camera, inner)
@@ -375,6 +405,8 @@ def _scaled(rect: tuple[int, int, int, int], s: float) -> tuple[int, int, int, i
 def _upscale(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     """Nearest-neighbour upscale of a reduced-resolution frame to the full size."""
     h, w = frame.shape[:2]
+    if height == 2 * h and width == 2 * w:
+        return np.repeat(np.repeat(frame, 2, axis=0), 2, axis=1)
     ys = (np.arange(height) * h // height).clip(0, h - 1)
     xs = (np.arange(width) * w // width).clip(0, w - 1)
     return frame[ys[:, None], xs[None, :]]

@@ -67,12 +67,15 @@ class OffscreenTarget:
         self.texture = gfx.Texture(dim=2, size=(self.size[0], self.size[1], 1), format="rgba8unorm")
         self.renderer = gfx.WgpuRenderer(self.texture, pixel_ratio=1, ppaa="none")
 
-    def render(self, scene: Any, camera: Any, rect: tuple[int, int, int, int]) -> None:
-        self.renderer.render(scene, camera, rect=rect, flush=False)
+    def render(self, scene: Any, camera: Any, rect: tuple[int, int, int, int], *, first: bool) -> None:
+        self.renderer.render(scene, camera, rect=rect, flush=False, clear=first)
 
     def finish(self) -> np.ndarray:
-        self.renderer.flush()
-        return np.array(self.renderer.snapshot(), copy=True)
+        """Read the frame back. The internal color texture already holds the final sRGB bytes
+        (no post effects are used), so the flush pass into the target texture is skipped."""
+        frame = np.array(self.renderer.snapshot(), copy=True)
+        self.renderer._renders_since_last_flush = 0  # what flush() resets: next render clears
+        return frame
 
     def pick(self, x: float, y: float) -> dict[str, Any]:
         return self.renderer.get_pick_info((x, y))

@@ -244,6 +244,11 @@ class SpatialView:
         self.grid.material.major_step = (float(scale), float(scale))
         self.grid.material.minor_step = (float(scale) / 10, float(scale) / 10)
 
+    def set_lod(self, max_points: int | None) -> None:
+        """While the camera moves, big point clouds draw a strided subset (None: everything)."""
+        for vis in self.visualizers.values():
+            vis.set_lod(max_points)
+
     def reset_camera(self) -> None:
         if isinstance(self.camera, OrbitCamera):
             self.camera.reset()

@@ -93,7 +93,7 @@ def test_pan_in_2d_view_and_interactive_scale(store, render) -> None:
     app.set_interactive(True)
     frame = app.render()
     assert frame.shape == (96, 128, 4)
-    assert app._last_scale == app.interactive_scale
+    assert app.min_interactive_scale <= app._last_scale <= app.interactive_scale < 1.0
 
 
 def test_pick_returns_entity_instance_and_values(store, render) -> None:

@@ -127,6 +127,9 @@ class Visualizer:
         """Instance index of a pygfx pick result on one of our objects."""
         return info.get("vertex_index")
 
+    def set_lod(self, max_points: int | None) -> None:
+        """Draw at most ``max_points`` instances while the camera moves (default: no effect)."""
+
     def instance_values(self, instance: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, arr in self.data.items():

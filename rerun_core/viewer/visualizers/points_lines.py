@@ -40,6 +40,9 @@ class _PointsBase(Visualizer):
     dim: ClassVar[int] = 3
     default_draw_order: ClassVar[float] = 30.0
     points: gfx.Points | None = None
+    lod: gfx.Points | None = None  # strided subset shown while the camera moves
+    _lod_stride = 1
+    _lod_stale = True
 
     def update(self, data: dict[str, pa.Array], ctx: VisContext) -> None:
         self.data = data
@@ -68,6 +71,36 @@ class _PointsBase(Visualizer):
             self.points.visible = True
         self._set_bounds(raw)
         self._make_labels(data, pos, cols, ctx)
+        self._lod_stale = True
+
+    def set_lod(self, max_points: int | None) -> None:
+        pts = self.points
+        if pts is None:
+            return
+        n = pts.geometry.positions.data.shape[0]
+        if max_points is None or n <= max_points or not self.node.visible:
+            pts.visible = n > 0 and (pts.visible or (self.lod is not None and self.lod.visible))
+            if self.lod is not None:
+                self.lod.visible = False
+            return
+        if self._lod_stale or self.lod is None:
+            self._lod_stride = -(-n // max_points)
+            geo = pts.geometry
+            sub = {k: getattr(geo, k).data[:: self._lod_stride] for k in ("positions", "colors", "sizes")}
+            if self.lod is None:
+                self.lod = gfx.Points(gfx.Geometry(**sub), pts.material)
+                self.node.add(self._track(self.lod))
+            else:
+                for k, arr in sub.items():
+                    set_buffer(self.lod.geometry, k, arr)
+            self._lod_stale = False
+        self.lod.visible, pts.visible = True, False
+
+    def instance_at(self, wobject: gfx.WorldObject, info: dict[str, Any]) -> int | None:
+        v = info.get("vertex_index")
+        if v is None:
+            return None
+        return int(v) * self._lod_stride if wobject is self.lod else int(v)
 
 
 @register

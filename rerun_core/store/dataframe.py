@@ -290,6 +290,24 @@ def _fill(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
     return out
 
 
+def _resample(col: _Column, union: np.ndarray, fill: bool) -> _Filled:
+    """Rows at arbitrary index values: the cell at (or, filling, latest before) each value."""
+    run = col.run
+    assert run is not None
+    t = run.times
+    at = t.searchsorted(union, "right") - 1
+    if not fill:
+        ok = (at >= 0) & (t[np.maximum(at, 0)] == union) if t.size else np.zeros(union.size, dtype=bool)
+        at = np.where(ok, at, -1)
+    out = _Filled(run, at.astype(np.int64))
+    if col.clears is not None and len(col.clears) and union.size:
+        ct = col.clears.times
+        hit = union[np.minimum(union.searchsorted(ct), union.size - 1)] == ct
+        if hit.any():
+            _mark_clears(out, col.clears._split(hit), run, union)
+    return out
+
+
 def _mark_clears(out: _Filled, clears: RunSet, run: RunSet, union: np.ndarray) -> None:
     """A clear shows as an empty list at its row, unless newer data sits at that row."""
     hit = np.zeros(len(clears), dtype=bool)
@@ -423,20 +441,36 @@ def dataframe(
     start: int | None = None,
     end: int | None = None,
     fill_latest_at: bool = False,
+    using_index_values: Iterable[int] | np.ndarray | None = None,
 ) -> pa.Table:
-    """The store as a table indexed by ``index`` (``None``: the static-only view, one row)."""
+    """The store as a table indexed by ``index`` (``None``: the static-only view, one row).
+
+    ``using_index_values`` resamples: one row per given value (sorted, deduplicated), showing
+    cells logged exactly there, or with ``fill_latest_at`` the latest ones at or before it.
+    """
     timelines = store.timelines()
     if index is not None and index not in timelines:
         raise ValueError(f"unknown index timeline {index!r}; the store has {sorted(timelines)}")
+    resample = (
+        None
+        if using_index_values is None
+        else np.unique(np.asarray(list(using_index_values), dtype=np.int64))
+    )
+    window = (None, None) if resample is not None else (start, end)
     cols: list[_Column] = []
     for path in select_entities(store, contents):
         ent = store.entity(path)
         if ent is not None:
-            cols.extend(_plan(store, ent, index, start, end))
+            cols.extend(_plan(store, ent, index, *window))
     if index is None:
         return _static_view(store, [c for c in cols if c.static is not None], timelines)
     temporal = [c for c in cols if c.run is not None]
-    union = _union(_row_sources(temporal))
+    if resample is not None:
+        lo = 0 if start is None else int(resample.searchsorted(start, "left"))
+        hi = resample.size if end is None else int(resample.searchsorted(end, "right"))
+        union = resample[lo:hi]
+    else:
+        union = _union(_row_sources(temporal))
     others = [name for name in timelines if name != index]
     times: _Times = {}
     data: list[pa.Array | pa.ChunkedArray] = []
@@ -444,7 +478,9 @@ def dataframe(
         if col.static is not None:
             data.append(col.static.take(pa.array(np.zeros(union.size, dtype=np.int64))))
             continue
-        filled = _fill(col, union, fill_latest_at)
+        filled = (
+            _fill(col, union, fill_latest_at) if resample is None else _resample(col, union, fill_latest_at)
+        )
         data.append(_data_values(store, col, filled, union.size))
         _merge_times(times, _row_times(store, col, filled, others), union.size)
     fields, arrays = [], []

@@ -336,12 +336,21 @@ class ChunkStore:
         start: int | None = None,
         end: int | None = None,
         fill_latest_at: bool = False,
+        using_index_values: Iterable[int] | np.ndarray | None = None,
     ) -> pa.Table:
         """One row per index value, one column per component (see ``dataframe.dataframe``)."""
         from .dataframe import dataframe
 
         with self.lock:
-            return dataframe(self, index, contents, start=start, end=end, fill_latest_at=fill_latest_at)
+            return dataframe(
+                self,
+                index,
+                contents,
+                start=start,
+                end=end,
+                fill_latest_at=fill_latest_at,
+                using_index_values=using_index_values,
+            )
 
 
 def _min_row_id(chunk: Chunk) -> tuple[int, int]:

@@ -60,3 +60,13 @@ def test_multi_chunk_columns_union_rows_and_fill_with_seed() -> None:
 def test_unknown_index_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown index timeline 'nope'"):
         make_store().dataframe("nope")
+
+
+def test_resample_at_given_index_values() -> None:
+    store = ChunkStore()
+    store.insert(temporal("/a", [0, 2, 4], [0.0, 2.0, 4.0]))
+    exact = store.dataframe("frame", using_index_values=[4, 1, 2])
+    assert exact.column("frame").to_pylist() == [1, 2, 4]
+    assert exact.column("/a:Scalars:scalars").to_pylist() == [None, [2.0], [4.0]]
+    filled = store.dataframe("frame", using_index_values=[-1, 1, 3, 9], fill_latest_at=True)
+    assert filled.column("/a:Scalars:scalars").to_pylist() == [None, [0.0], [2.0], [4.0]]

@@ -52,6 +52,9 @@ from datafusion import col, lit
 for k, q in enumerate(queries):
     q = dict(q)
     start, end = q.pop("start", None), q.pop("end", None)
+    if "using_index_values" in q:
+        import numpy as np
+        q["using_index_values"] = np.array(q["using_index_values"], dtype=np.int64)
     df = store.reader(**q)
     if start is not None:
         df = df.filter(col(q["index"]) >= lit(start))
@@ -71,6 +74,8 @@ QUERIES = [
     {"index": "frame", "contents": ["/world/a", "/other"]},
     {"index": "frame", "start": 2, "end": 6},
     {"index": "frame", "start": 2, "end": 7, "fill_latest_at": True},
+    {"index": "frame", "using_index_values": [7, 0, 2, 5, 100]},
+    {"index": "frame", "using_index_values": [-3, 2, 4, 5, 7, 100], "fill_latest_at": True},
     {"index": None},
     {"index": None, "contents": "/__properties/**"},
 ]
@@ -109,6 +114,7 @@ def test_dataframe_matches_real_reader(oracle, tmp_path) -> None:  # type: ignor
             start=q.get("start"),
             end=q.get("end"),
             fill_latest_at=q.get("fill_latest_at", False),
+            using_index_values=q.get("using_index_values"),
         )
         assert got.column_names == want.column_names, q
         for name in want.column_names:

@@ -175,6 +175,14 @@ _live_sinks: weakref.WeakSet[GrpcSink] = weakref.WeakSet()
 
 @atexit.register
 def _close_sinks_at_exit() -> None:
+    # Registered after the SDK's own exit hook, so it runs first: let the recordings flush
+    # their batchers into these sinks (and close them) before closing whatever is left.
+    try:
+        from ._recording_core import _flush_all_at_exit
+    except ImportError:
+        pass
+    else:
+        _flush_all_at_exit()
     for sink in list(_live_sinks):
         sink.close()
 

@@ -44,11 +44,7 @@ def decode_wire(msg: WireMsg) -> LogMsg:
     wrapper = log_msg_pb2.LogMsg()
     inner = getattr(wrapper, _ONEOF[msg.kind])
     inner.ParseFromString(bytes(msg.inner))
-    protocol = _protocol()
-    try:
-        return protocol.log_msg_from_proto(wrapper)  # type: ignore[no-any-return]
-    except (TypeError, AttributeError, ValueError):
-        return protocol.log_msg_from_proto(inner)  # type: ignore[no-any-return]
+    return _protocol().log_msg_from_proto(inner)  # type: ignore[no-any-return]
 
 
 def _varint(value: int) -> bytes:

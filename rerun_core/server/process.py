@@ -27,24 +27,14 @@ log = logging.getLogger("rerun.server")
 
 
 def _make_hub(memory_limit: int | None) -> Any:
-    try:
-        from rerun_core.store import StoreHub  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("no StoreHub in this build: received data is only kept in the replay buffer")
-        return None
-    try:
-        return StoreHub(memory_limit=memory_limit)
-    except TypeError:
-        return StoreHub()
+    from rerun_core.store.hub import StoreHub
+
+    return StoreHub(memory_limit=memory_limit)
 
 
 def hub_inserter(hub: Any) -> Consumer:
-    """A consumer inserting decoded messages into a StoreHub (whatever its insertion method)."""
-    for name in ("insert_msg", "handle_msg", "add_msg", "insert"):
-        fn = getattr(hub, name, None)
-        if fn is not None:
-            return fn  # type: ignore[no-any-return]
-    raise TypeError(f"{type(hub).__name__} has no message insertion method")
+    """A consumer inserting decoded messages into a StoreHub."""
+    return hub.insert  # type: ignore[no-any-return]
 
 
 class EndpointProcess:
@@ -66,7 +56,7 @@ class EndpointProcess:
         if self.hub is not None:
             consumers.append(hub_inserter(self.hub))
         if self.save_path is not None:
-            from rerun_core.store.rrd import RrdWriter  # type: ignore[import-not-found]
+            from rerun_core.store.rrd import RrdWriter
 
             self._writer = RrdWriter(self.save_path)
             consumers.append(self._writer.write)

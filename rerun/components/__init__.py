@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from .. import encodings
 from .._baseclasses import BaseBatch, ComponentMixin
 from .._converters import Converter
 from ._enums import (
@@ -182,6 +183,34 @@ def view_coordinate_names() -> dict[str, str]:
     return names
 
 
+class _OfDatatype(ComponentMixin):
+    """A component that is also its datatype (built with the datatype's constructor)."""
+
+    def _native(self) -> Any:
+        return self
+
+
+def _datatype_component(name: str, base: type) -> type:
+    return type(name, (_OfDatatype, base), {"__module__": __name__})
+
+
+class Scale3D(_Single):
+    """A 3D scale; a single number means a uniform scale."""
+
+    def __init__(self, uniform_or_per_axis: Any = 1.0) -> None:
+        arr = np.asarray(uniform_or_per_axis, dtype=np.float32).reshape(-1)
+        super().__init__(np.repeat(arr, 3) if arr.size == 1 else arr)
+
+
+class VideoTimestamp(_Single):
+    """A presentation timestamp in a video, given in `seconds` or `nanoseconds`."""
+
+    def __init__(self, *, nanoseconds: int | None = None, seconds: float | None = None) -> None:
+        if (seconds is None) == (nanoseconds is None):
+            raise ValueError("VideoTimestamp needs exactly one of `seconds` or `nanoseconds`.")
+        super().__init__(int(seconds * 1e9 + 0.5) if seconds is not None else int(nanoseconds))  # type: ignore[arg-type]
+
+
 class _Radius(_Single):
     @staticmethod
     def ui_points(radii: Any) -> np.ndarray:
@@ -196,7 +225,22 @@ for _lvl in TEXT_LOG_LEVELS:
 for _key, _mime in MEDIA_TYPES.items():
     setattr(MediaType, _key, MediaType(_mime))
 
+_DATATYPE_BASES: dict[str, type] = {
+    "ImageFormat": encodings.ImageFormat,
+    "RotationAxisAngle": encodings.RotationAxisAngle,
+    "RotationQuat": encodings.Quaternion,
+    "TensorData": encodings.TensorData,
+    "GraphEdge": encodings.Utf8Pair,
+    "TransformMat3x3": encodings.Mat3x3,
+    "PinholeProjection": encodings.Mat3x3,
+    "Range1D": encodings.Range1D,
+    "ValueRange": encodings.Range1D,
+}
+
 _SPECIAL: dict[str, type] = {
+    **{name: _datatype_component(name, base) for name, base in _DATATYPE_BASES.items()},
+    "Scale3D": Scale3D,
+    "VideoTimestamp": VideoTimestamp,
     "TextLogLevel": TextLogLevel,
     "MediaType": MediaType,
     "ViewCoordinates": ViewCoordinates,

@@ -21,6 +21,7 @@ from rerun_core.viewer.text_views import text_document, text_log_rows
 
 AnyView = SpatialView | TimeSeriesView | BarChartView | TensorView
 _BG = np.array([int(c * 255) for c in BACKGROUND], np.uint8)
+_GAP = np.array([40, 44, 48, 255], np.uint8)
 _BUILTIN_TIMELINES = ("log_time", "log_tick")
 
 
@@ -58,6 +59,8 @@ class ViewerApp:
         self.target_fps = 15.0  # while moving, the scale adapts between the two bounds below
         self.min_interactive_scale = 0.25
         self._moving_scale = self.interactive_scale
+        self._covered_key: tuple = ()
+        self._covered_mask = np.ones((1, 1), bool)
         self._sub = store.subscribe(self._on_store_event) if hasattr(store, "subscribe") else None
 
     # --- store ------------------------------------------------------------------------------
@@ -236,11 +239,25 @@ class ViewerApp:
                 self._adapt_scale(time.perf_counter() - started)
             if scale != 1.0:
                 frame = _upscale(frame, self.width, self.height)
+            frame[~self._covered()] = _GAP
             for spec in self._specs:
                 if spec.kind in HTML_KINDS:
                     x, y, w, h = spec.rect
                     frame[y : y + h, x : x + w] = _BG
             return draw_texts(frame, texts)
+
+    def _covered(self) -> np.ndarray:
+        """Mask of the pixels inside some view (the gaps between views get a separator color)."""
+        key = (self.width, self.height, tuple(s.rect for s in self._specs))
+        if self._covered_key != key:
+            mask = np.zeros((self.height, self.width), bool)
+            for spec in self._specs:
+                x, y, w, h = spec.rect
+                mask[y : y + h, x : x + w] = True
+            if not self._specs:
+                mask[...] = True
+            self._covered_key, self._covered_mask = key, mask
+        return self._covered_mask
 
     def _adapt_scale(self, seconds: float) -> None:
         """Keep moving frames near ``target_fps``: shrink the resolution when slow, grow when fast."""

@@ -116,8 +116,11 @@ def pick(app: ViewerApp, x: float, y: float) -> dict[str, Any] | None:
     pixel = getattr(vis, "pixel_values", None)
     if pixel is not None:
         values.update(pixel(info))
+    position = values.get("positions", values.get("centers", values.get("translations")))
     return {
         "view_id": spec.id,
+        "view": spec.name,
+        "position": position,
         "entity_path": vis.entity_path,
         "archetype": vis.archetype,
         "instance": instance,

@@ -38,7 +38,10 @@ class Annotations:
     @classmethod
     def from_arrow(cls, arr: pa.Array | None) -> Annotations:
         out = cls()
-        for item in arr.to_pylist() if arr is not None else []:
+        items: list[Any] = []
+        for value in arr.to_pylist() if arr is not None else []:
+            items.extend(value if isinstance(value, list) else [value])  # one instance = a list of classes
+        for item in items:
             if item is None:
                 continue
             desc = item["class_description"]

@@ -105,6 +105,8 @@ def _data_field(path: EntityPath, desc: ComponentDescriptor, typ: pa.DataType, i
     meta[b"rerun:entity_path"] = path.path.encode()
     if is_static:
         meta[b"rerun:is_static"] = b"true"
+    if desc.component == CLEAR_COMPONENT:
+        meta[b"rerun:is_tombstone"] = b"true"
     return pa.field(column_name(path, desc.component), typ, nullable=True, metadata=meta)
 
 
@@ -156,14 +158,19 @@ def _clear_runs(store: ChunkStore, path: EntityPath, index: str) -> RunSet | Non
 
 
 def _plan(
-    store: ChunkStore, ent: EntityData, index: str | None, start: int | None, end: int | None
+    store: ChunkStore,
+    ent: EntityData,
+    index: str | None,
+    start: int | None,
+    end: int | None,
+    tombstones: bool = False,
 ) -> list[_Column]:
     clears = None if index is None else _clear_runs(store, ent.path, index)
     if clears is not None:
         clears, _ = _time_window(clears, start, end)
     cols = []
     for name in sorted(ent.descriptors):
-        if name == CLEAR_COMPONENT:
+        if name == CLEAR_COMPONENT and not tombstones:
             continue
         col = _Column(ent.path, ent.descriptors[name])
         st = ent.static.get(name)
@@ -175,7 +182,7 @@ def _plan(
             idx = ent.index(index, name)
             full = RunSet([]) if idx is None else idx.run_set().dedup_last()
             col.run, col.seed = _time_window(full, start, end)
-            col.clears = clears
+            col.clears = None if name == CLEAR_COMPONENT else clears
         else:
             continue
         cols.append(col)
@@ -442,8 +449,11 @@ def dataframe(
     end: int | None = None,
     fill_latest_at: bool = False,
     using_index_values: Iterable[int] | np.ndarray | None = None,
+    include_tombstone_columns: bool = False,
 ) -> pa.Table:
     """The store as a table indexed by ``index`` (``None``: the static-only view, one row).
+
+    ``include_tombstone_columns`` adds the ``Clear:is_recursive`` columns.
 
     ``using_index_values`` resamples: one row per given value (sorted, deduplicated), showing
     cells logged exactly there, or with ``fill_latest_at`` the latest ones at or before it.
@@ -461,7 +471,7 @@ def dataframe(
     for path in select_entities(store, contents):
         ent = store.entity(path)
         if ent is not None:
-            cols.extend(_plan(store, ent, index, *window))
+            cols.extend(_plan(store, ent, index, *window, tombstones=include_tombstone_columns))
     if index is None:
         return _static_view(store, [c for c in cols if c.static is not None], timelines)
     temporal = [c for c in cols if c.run is not None]

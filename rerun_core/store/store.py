@@ -337,6 +337,7 @@ class ChunkStore:
         end: int | None = None,
         fill_latest_at: bool = False,
         using_index_values: Iterable[int] | np.ndarray | None = None,
+        include_tombstone_columns: bool = False,
     ) -> pa.Table:
         """One row per index value, one column per component (see ``dataframe.dataframe``)."""
         from .dataframe import dataframe
@@ -350,6 +351,7 @@ class ChunkStore:
                 end=end,
                 fill_latest_at=fill_latest_at,
                 using_index_values=using_index_values,
+                include_tombstone_columns=include_tombstone_columns,
             )
 
 

@@ -76,6 +76,8 @@ QUERIES = [
     {"index": "frame", "start": 2, "end": 7, "fill_latest_at": True},
     {"index": "frame", "using_index_values": [7, 0, 2, 5, 100]},
     {"index": "frame", "using_index_values": [-3, 2, 4, 5, 7, 100], "fill_latest_at": True},
+    {"index": "frame", "include_tombstone_columns": True},
+    {"index": "frame", "include_tombstone_columns": True, "fill_latest_at": True},
     {"index": None},
     {"index": None, "contents": "/__properties/**"},
 ]
@@ -115,6 +117,7 @@ def test_dataframe_matches_real_reader(oracle, tmp_path) -> None:  # type: ignor
             end=q.get("end"),
             fill_latest_at=q.get("fill_latest_at", False),
             using_index_values=q.get("using_index_values"),
+            include_tombstone_columns=q.get("include_tombstone_columns", False),
         )
         assert got.column_names == want.column_names, q
         for name in want.column_names:

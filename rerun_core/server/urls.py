@@ -42,6 +42,7 @@ def grpc_channel(target: str, tls: bool) -> grpc.Channel:
         ("grpc.max_receive_message_length", -1),
         ("grpc.initial_reconnect_backoff_ms", 100),
         ("grpc.max_reconnect_backoff_ms", 1000),
+        ("grpc.use_local_subchannel_pool", 1),  # one connection per sink, like one per process
     ]
     if tls:
         return grpc.secure_channel(target, grpc.ssl_channel_credentials(), options=options)

@@ -7,6 +7,7 @@ import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import grpc
 import pytest
 from rerun_procs import OURS, free_port, listening, running, stop
 
@@ -75,3 +76,26 @@ def test_bad_arguments_get_one_line_errors(args: list[str], message: str) -> Non
     result = run_ours(*args)
     assert result.returncode != 0
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_connect_pulls_from_another_endpoint() -> None:
+    from proxy_msgs import arrow, store_info
+
+    from rerun._grpc import GrpcSink
+    from rerun_core.server.proxy import SERVICE_NAME
+
+    upstream, downstream = free_port(), free_port()
+    msgs = [store_info(), arrow(b"first"), arrow(b"second")]
+    with running(["--serve-grpc"], upstream):
+        sink = GrpcSink(f"rerun+http://127.0.0.1:{upstream}/proxy")
+        for m in msgs[:2]:
+            sink.send(m)
+        assert sink.flush()
+        with running(["--serve-grpc", f"--connect=rerun+http://127.0.0.1:{upstream}/proxy"], downstream):
+            sink.send(msgs[2])  # arrives live, after the replay
+            sink.close()
+            with grpc.insecure_channel(f"127.0.0.1:{downstream}") as ch:
+                stream = ch.unary_stream(f"/{SERVICE_NAME}/ReadMessages")(b"", timeout=20)
+                got = [next(stream) for _ in range(3)]
+                stream.cancel()
+    assert got == msgs

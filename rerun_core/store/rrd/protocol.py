@@ -31,6 +31,7 @@ from ..messages import (
     StoreSourceKind,
 )
 from .errors import RrdError
+from .migrate import migrate_batch
 
 COMPRESSION_NONE = common_pb2.COMPRESSION_NONE
 COMPRESSION_LZ4 = common_pb2.COMPRESSION_LZ4
@@ -150,7 +151,10 @@ def decode_chunk_payload(
             batch.validate(full=True)
     except (pa.ArrowException, StopIteration, ValueError, OSError) as exc:
         raise RrdError(f"corrupt Arrow IPC payload in ArrowMsg: {exc}") from None
-    return batch
+    try:
+        return migrate_batch(batch)
+    except (pa.ArrowException, ValueError, TypeError, IndexError) as exc:
+        raise RrdError(f"cannot migrate chunk from an older Rerun version: {exc}") from None
 
 
 def chunk_from_batch(batch: pa.RecordBatch, *, validate: bool = True) -> Chunk:
@@ -163,6 +167,7 @@ def chunk_from_batch(batch: pa.RecordBatch, *, validate: bool = True) -> Chunk:
         _ = chunk.id, chunk.entity_path
         if validate:
             _check_structure(batch)
+            _ = chunk.components, chunk.timelines  # metadata decodes; both are cached, no copies
     except (ChunkError, ValueError, TypeError) as exc:
         raise RrdError(f"ArrowMsg holds an invalid chunk: {exc}") from None
     return chunk

@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 
 from .._arch_base import Archetype, F
+from .._arch_errors import report
 from ..components import MediaType
 from ..encodings import ChannelDatatype, ColorModel, ImageFormat, TensorData
+from ._pil import as_pil, check_jpeg_compressible, encode
 
 _CHANNELS = {"l": 1, "rgb": 3, "bgr": 3, "rgba": 4, "bgra": 4}
 _DRAW = (F("opacity", "Opacity"), F("draw_order", "DrawOrder"))
@@ -80,14 +82,36 @@ class Image(Archetype):
 
     def image_format(self) -> ImageFormat:
         """The format this image was logged with."""
-        row = self.format.as_arrow_array()[0].as_py()  # type: ignore[attr-defined]
-        return ImageFormat(
-            row["width"],
-            row["height"],
-            pixel_format=row["pixel_format"],
-            color_model=row["color_model"],
-            channel_datatype=row["channel_datatype"],
-        )
+        return _logged_format(self)
+
+    def as_pil_image(self) -> Any:
+        """The image as a `PIL.Image` (needs Pillow)."""
+        return as_pil(self.buffer, self.image_format())  # type: ignore[attr-defined]
+
+    def compress(self, jpeg_quality: int = 95) -> EncodedImage | Image:
+        """A JPEG `EncodedImage` of this (L, RGB or BGR, uint8) image; on failure, the image itself."""
+        try:
+            fmt = self.image_format()
+            check_jpeg_compressible(fmt)
+            jpeg = encode(self.as_pil_image(), "JPEG", quality=jpeg_quality)
+        except ValueError as err:
+            report(ValueError(f"Image compression: {err}"))
+            return self
+        return EncodedImage(contents=jpeg, media_type="image/jpeg")
+
+
+def _logged_format(image: Archetype) -> ImageFormat:
+    fmt = image.format  # type: ignore[attr-defined]
+    if fmt is None or image.buffer is None:  # type: ignore[attr-defined]
+        raise ValueError("the image has no buffer or format")
+    row = fmt.as_arrow_array()[0].as_py()
+    return ImageFormat(
+        row["width"],
+        row["height"],
+        pixel_format=row["pixel_format"],
+        color_model=row["color_model"],
+        channel_datatype=row["channel_datatype"],
+    )
 
 
 def _from_bytes(
@@ -182,6 +206,29 @@ class DepthImage(Archetype):
             magnification_filter=magnification_filter,
         )
         self._set(values)
+
+    def image_format(self) -> ImageFormat:
+        return _logged_format(self)
+
+    def as_pil_image(self) -> Any:
+        return as_pil(self.buffer, self.image_format())  # type: ignore[attr-defined]
+
+    def compress(self, compress_level: int = 6) -> EncodedDepthImage | DepthImage:
+        """A PNG `EncodedDepthImage` (U8/U16 depth only) keeping meter, colormap and the rest."""
+        try:
+            fmt = self.image_format()
+            if fmt.channel_datatype not in (ChannelDatatype.U8, ChannelDatatype.U16):
+                raise ValueError(
+                    f"Cannot PNG compress a depth image of datatype {fmt.channel_datatype}. "
+                    "Only U8 and U16 are supported."
+                )
+            png = encode(self.as_pil_image(), "PNG", compress_level=compress_level)
+        except ValueError as err:
+            report(ValueError(f"DepthImage compression: {err}"))
+            return self
+        keep = ("meter", "colormap", "depth_range", "point_fill_ratio", "draw_order", "magnification_filter")
+        extra = {k: getattr(self, k) for k in keep if getattr(self, k) is not None}
+        return EncodedDepthImage(png, media_type="image/png", **extra)
 
 
 class SegmentationImage(Archetype):

@@ -160,3 +160,27 @@ def test_equality_and_repr() -> None:
     assert A.Scalars(1.0) == A.Scalars([1.0])
     assert A.Scalars(1.0) != A.Scalars(2.0)
     assert "scalars=[1.0]" in repr(A.Scalars(1.0))
+
+
+def test_image_compress_round_trips_through_pil() -> None:
+    from io import BytesIO
+
+    from PIL import Image as PILImage
+
+    pixels = np.zeros((8, 8, 3), dtype=np.uint8)
+    pixels[:, :, 0] = 200
+    encoded = A.Image(pixels).compress(jpeg_quality=95)
+    assert isinstance(encoded, A.EncodedImage)
+    blob = bytes(encoded.blob.as_arrow_array()[0].as_py())  # type: ignore[attr-defined]
+    decoded = np.asarray(PILImage.open(BytesIO(blob)))
+    assert decoded.shape == (8, 8, 3) and abs(int(decoded[..., 0].mean()) - 200) <= 3
+
+
+def test_depth_compress_keeps_meter_and_is_lossless(lenient: None) -> None:
+    depth = np.arange(16, dtype=np.uint16).reshape(4, 4) * 100
+    encoded = A.DepthImage(depth, meter=1000).compress()
+    assert isinstance(encoded, A.EncodedDepthImage)
+    assert encoded.meter.as_arrow_array().to_pylist() == [1000.0]  # type: ignore[attr-defined]
+    with pytest.warns(Warning, match="Only U8 and U16"):
+        same = A.DepthImage(depth.astype(np.float32)).compress()
+    assert isinstance(same, A.DepthImage)

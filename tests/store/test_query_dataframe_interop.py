@@ -24,12 +24,15 @@ out, queries = sys.argv[1], json.loads(sys.argv[2])
 rec = rr.RecordingStream("df", recording_id="r")
 rec.save(out + "/rec.rrd")
 rec.log("world/static", rr.TextDocument("hello"), static=True)
+rec.log("world/mixed", rr.Scalars([1.0]), static=True)
 for i in [0, 1, 1, 3]:
     rec.set_time("frame", sequence=i)
     rec.set_time("t2", sequence=100 - i)
     rec.log("world/a", rr.Scalars([float(i) + (0.5 if i == 1 else 0.0)]))
     if i != 1:
         rec.log("world/b/c", rr.Points3D([[i, 0, 0]]))
+    if i == 3:
+        rec.log("world/mixed", rr.Scalars([33.0]), rr.TextLog("late"))
 rec.disable_timeline("t2")
 rec.set_time("frame", sequence=5)
 rec.log("world/b", rr.Clear(recursive=True))

@@ -142,3 +142,30 @@ def test_store_rows_after_many_small_inserts_match_numpy() -> None:
             store.latest_at("/a", None, "frame", 500)
     col = store.range("/a", None, "frame", 0, 1000)[SCALAR.component]
     assert col.times.tolist() == sorted(all_frames)
+
+
+def test_concurrent_inserts_and_queries() -> None:
+    import threading
+
+    store = ChunkStore()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for k in range(200):
+                store.insert(temporal("/a", [k]))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    seen = -1.0
+    while thread.is_alive():
+        got = store.latest_at("/a", None, "frame", 10**6).get(SCALAR.component)
+        if got is not None:
+            value = got.values.to_pylist()[0]
+            assert value >= seen  # never goes backwards
+            seen = value
+    thread.join()
+    assert not errors
+    assert store.latest_at("/a", None, "frame", 10**6)[SCALAR.component].values.to_pylist() == [199.0]

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Iterable
 
+from .chunk import Chunk
 from .messages import (
     ArrowMsg,
     BlueprintActivationCommand,
@@ -21,7 +22,7 @@ from .messages import (
     StoreInfo,
     StoreKind,
 )
-from .store import ChunkStore, StoreEvent, Subscriber
+from .store import GC_HEADROOM, ChunkStore, StoreEvent, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class StoreHub:
     """Several stores, the active recording/blueprint, and subscribers across all stores."""
 
     def __init__(self, *, memory_limit: int | None = None) -> None:
-        self.memory_limit = memory_limit  # applied to each store
+        self.memory_limit = memory_limit  # across all stores (see ``gc``)
         self._lock = threading.RLock()
         self._stores: dict[StoreId, ChunkStore] = {}
         self._infos: dict[StoreId, StoreInfo] = {}
@@ -51,7 +52,12 @@ class StoreHub:
                 return self.store(msg.store_id)
         if isinstance(msg, ArrowMsg):
             store = self.store(msg.store_id)
-            store.insert(msg.chunk)
+            if (
+                store.insert(msg.chunk)
+                and self.memory_limit is not None
+                and self.num_bytes > self.memory_limit
+            ):
+                self.gc(int(self.memory_limit * GC_HEADROOM))
             return store
         if isinstance(msg, BlueprintActivationCommand):
             with self._lock:
@@ -76,7 +82,7 @@ class StoreHub:
         with self._lock:
             store = self._stores.get(store_id)
             if store is None:
-                store = ChunkStore(store_id, memory_limit=self.memory_limit)
+                store = ChunkStore(store_id)
                 self._stores[store_id] = store
                 self._store_handles[store_id] = store.subscribe(self._forward)
                 if store_id.kind == StoreKind.RECORDING:
@@ -130,6 +136,30 @@ class StoreHub:
                 self.active_recording_id = recs[-1] if recs else None
             if self.active_blueprint_id == store_id:
                 self.active_blueprint_id = None
+
+    @property
+    def num_bytes(self) -> int:
+        return sum(s.num_bytes for s in list(self._stores.values()))
+
+    def gc(self, target_bytes: int) -> int:
+        """Drop the oldest temporal chunks of all stores (by row id) down to ``target_bytes``.
+
+        Static data is never dropped. Returns the number of chunks dropped.
+        """
+        total = self.num_bytes
+        if total <= target_bytes:
+            return 0
+        candidates = [
+            (rid, store, c) for store in list(self._stores.values()) for rid, c in store.gc_candidates()
+        ]
+        candidates.sort(key=lambda x: x[0])
+        victims: dict[int, tuple[ChunkStore, list[Chunk]]] = {}
+        for _, store, chunk in candidates:
+            if total <= target_bytes:
+                break
+            victims.setdefault(id(store), (store, []))[1].append(chunk)
+            total -= chunk.num_bytes
+        return sum(len(store.drop(chunks)) for store, chunks in victims.values())
 
     def __len__(self) -> int:
         return len(self._stores)

@@ -116,8 +116,7 @@ class ChunkStore:
             self._slot_by_id[chunk.id] = slot
             self._index_chunk(slot, chunk)
             self.generation += 1
-            if self.memory_limit is not None:
-                self._num_bytes += chunk.num_bytes
+            self._num_bytes += chunk.num_bytes
         self._notify(StoreEvent(self.store_id, chunk, "added"))
         if self.memory_limit is not None and self._num_bytes > self.memory_limit:
             # Drop a little more than needed, so that steady logging does not GC on every insert.
@@ -170,26 +169,42 @@ class ChunkStore:
 
     # --- garbage collection -------------------------------------------------------------
 
+    @property
+    def num_bytes(self) -> int:
+        """Bytes held by the stored chunks (what the memory limit counts)."""
+        return self._num_bytes
+
+    def gc_candidates(self) -> list[tuple[tuple[int, int], Chunk]]:
+        """Temporal chunks with their smallest row id, oldest first (static never appear)."""
+        with self.lock:
+            out = [(_min_row_id(c), c) for c in self._chunks.values() if not c.is_static and c.num_rows]
+        out.sort(key=lambda rc: rc[0])
+        return out
+
     def gc(self, target_bytes: int) -> list[Chunk]:
         """Drop the oldest temporal chunks (by row id) until at most ``target_bytes`` remain.
 
         Static chunks are never dropped, as Rerun promises. Returns the dropped chunks.
         """
-        with self.lock:
-            total = sum(c.num_bytes for c in self._chunks.values())
+        total = self._num_bytes
+        if total <= target_bytes:
+            return []
+        victims = []
+        for _, chunk in self.gc_candidates():
             if total <= target_bytes:
-                self._num_bytes = total
+                break
+            victims.append(chunk)
+            total -= chunk.num_bytes
+        return self.drop(victims)
+
+    def drop(self, chunks: Iterable[Chunk]) -> list[Chunk]:
+        """Forget the given chunks (those still stored); subscribers hear "deleted"."""
+        with self.lock:
+            dropped = [(self._slot_by_id[c.id], c) for c in chunks if c.id in self._slot_by_id]
+            if not dropped:
                 return []
-            temporal = [(s, c) for s, c in self._chunks.items() if not c.is_static and c.num_rows]
-            temporal.sort(key=lambda sc: _min_row_id(sc[1]))
-            dropped: list[tuple[int, Chunk]] = []
-            for slot, chunk in temporal:
-                if total <= target_bytes:
-                    break
-                dropped.append((slot, chunk))
-                total -= chunk.num_bytes
             self._forget([s for s, _ in dropped])
-            self._num_bytes = total
+            self._num_bytes -= sum(c.num_bytes for _, c in dropped)
             self.generation += 1
         for _, chunk in dropped:
             self._notify(StoreEvent(self.store_id, chunk, "deleted"))

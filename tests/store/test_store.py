@@ -169,3 +169,23 @@ def test_concurrent_inserts_and_queries() -> None:
     thread.join()
     assert not errors
     assert store.latest_at("/a", None, "frame", 10**6)[SCALAR.component].values.to_pylist() == [199.0]
+
+
+def test_hub_memory_limit_spans_stores_oldest_first() -> None:
+    sample = temporal("/a", list(range(100)))
+    hub = StoreHub(memory_limit=sample.num_bytes * 4)
+    r1, r2 = _sid(StoreKind.RECORDING, "r1"), _sid(StoreKind.RECORDING, "r2")
+    keep = static("/s", 1.0)
+    hub.insert(ArrowMsg(r1, keep))
+    old = [temporal("/a", list(range(k * 100, k * 100 + 100))) for k in range(3)]
+    for c in old:
+        hub.insert(ArrowMsg(r1, c))
+    new = [temporal("/b", list(range(k * 100, k * 100 + 100))) for k in range(3)]
+    for c in new:
+        hub.insert(ArrowMsg(r2, c))
+    assert hub.num_bytes <= sample.num_bytes * 4
+    s1, s2 = hub.get(r1), hub.get(r2)
+    assert s1 is not None and s2 is not None
+    assert s1.chunk_by_id(keep.id) is keep  # static survives
+    assert s1.chunk_by_id(old[0].id) is None  # the oldest went first, from the other store
+    assert all(s2.chunk_by_id(c.id) is c for c in new[1:])

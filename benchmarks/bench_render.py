@@ -43,7 +43,7 @@ def log_points(store: ChunkStore, pts: np.ndarray, colors: np.ndarray, t: int) -
 def bench_size(n: int, width: int, height: int, frames: int) -> None:
     rng = np.random.default_rng(0)
     store = ChunkStore()
-    colors = rng.integers(0, 2**32 - 1, n, dtype=np.uint32)
+    colors = rng.integers(0, 2**32 - 1, n, dtype=np.uint32) | np.uint32(0xFF)  # opaque
     log_points(store, rng.normal(size=(n, 3)).astype(np.float32), colors, 0)
     app = ViewerApp(store, width, height)
     app.render()  # warm-up: pipelines compiled

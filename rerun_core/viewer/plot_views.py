@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pygfx as gfx
 
+from rerun_core.types.time import STATIC_TIME
 from rerun_core.viewer import arrow_data as ad
 from rerun_core.viewer import images
 from rerun_core.viewer.camera import PanZoomCamera, PlotCamera
@@ -174,7 +175,9 @@ class TimeSeriesView(_PlotBase):
         offsets = np.asarray(values.offsets.to_numpy(zero_copy_only=False))
         flat = np.asarray(values.flatten().to_numpy(zero_copy_only=False), np.float64)
         counts = np.diff(offsets)
-        times = (np.asarray(col.times, np.int64) - self.t0) / self.x_scale
+        raw_times = np.asarray(col.times, np.int64)
+        counts = np.where(raw_times == STATIC_TIME, 0, counts)  # a static scalar has no place in time
+        times = (raw_times - self.t0) / self.x_scale
         out = []
         for i in range(int(counts.max()) if counts.size else 0):
             has = counts > i

@@ -221,3 +221,28 @@ def test_labels_are_drawn_next_to_points(store, render) -> None:
     yellow = color_mask(frame, (255, 255, 0), tol=90)
     _, xs = np.nonzero(yellow)
     assert xs.max() - xs.min() > 15  # the text extends to the right of the point
+
+
+def test_asset3d_binary_stl(store, render) -> None:
+    tri = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 0], [0, 1, 0], [0, 0, 1]], np.float32)
+    rec = np.zeros(2, np.dtype([("n", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")]))
+    rec["v"] = tri.reshape(2, 3, 3)
+    raw = b"\0" * 80 + (2).to_bytes(4, "little") + rec.tobytes()
+    flat = pa.array(np.frombuffer(raw, np.uint8), pa.uint8())
+    blob = pa.ListArray.from_arrays(pa.array([0, len(flat)], pa.int32()), flat)
+    b.log(store, "asset", "Asset3D", {"blob": blob, "media_type": pa.array(["model/stl"])})
+    app, frame = render()
+    vis = app.view("spatial3d:/").visualizers[("/asset", "Asset3D")]
+    np.testing.assert_allclose(vis.bounds[1], [1, 1, 1])
+    assert content_mask(frame).sum() > 50
+
+
+def test_show_labels_false_hides_labels(store, render) -> None:
+    b.log(
+        store,
+        "p",
+        "Points3D",
+        {"positions": b.vecs([[0, 0, 0]], 3), "labels": pa.array(["x"]), "show_labels": pa.array([False])},
+    )
+    app, _ = render()
+    assert app.view("spatial3d:/").labels() == []

@@ -7,6 +7,7 @@ GPU objects). The scene cache calls ``update`` only when the queried row ids cha
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -152,12 +153,16 @@ class Visualizer:
         return wobject
 
     def _set_bounds(self, pts: np.ndarray, pad: np.ndarray | float = 0.0) -> None:
-        finite = pts[np.all(np.isfinite(pts), axis=1)] if pts.size else pts
-        if finite.shape[0] == 0:
+        if pts.shape[0] == 0:
             self.bounds = None
             return
-        lo = finite.min(axis=0) - pad
-        hi = finite.max(axis=0) + pad
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns -> NaN, handled below
+            lo = np.nanmin(pts, axis=0) - pad  # one pass each; NaN (strip breaks) skipped
+            hi = np.nanmax(pts, axis=0) + pad
+        if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+            self.bounds = None
+            return
         if lo.shape[0] == 2:
             lo, hi = np.append(lo, 0.0), np.append(hi, 0.0)
         self.bounds = (lo.astype(float), hi.astype(float))
@@ -165,6 +170,9 @@ class Visualizer:
     def _make_labels(
         self, data: dict[str, pa.Array], anchors: np.ndarray, colors: np.ndarray, ctx: VisContext
     ) -> None:
+        if ad.first(data.get("show_labels")) is False:
+            self.labels = []
+            return
         texts = ad.strings(data.get("labels"))
         if not texts:
             texts = class_labels(data, anchors.shape[0], ctx.annotations)

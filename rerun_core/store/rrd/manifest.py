@@ -126,6 +126,8 @@ class ManifestBuilder:
         meta = {**_descriptor_meta(desc), b"rerun:entity_path": entity.encode(), b"rerun:kind": b"data"}
         if static:
             meta[b"rerun:is_static"] = b"true"
+        if desc.archetype == "rerun.archetypes.Clear":
+            meta[b"rerun:is_tombstone"] = b"true"
         self.data_fields[key] = pa.field(_sorbet_column_name(entity, desc.component), dtype, True, meta)
 
     # --- output -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ counted by us, so the target may be a pipe (stdout).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -66,8 +67,8 @@ class RrdWriter:
         body = protocol.log_msg_to_bare_proto(msg).SerializeToString()
         self._write(encode_frame_header(_KINDS[type(msg).__name__], len(body)) + body)
 
-    def write_all(self, msgs: object) -> None:
-        for msg in msgs:  # type: ignore[attr-defined]
+    def write_all(self, msgs: Iterable[LogMsg]) -> None:
+        for msg in msgs:
             self.write(msg)
 
     def _write_arrow(self, msg: ArrowMsg) -> None:
@@ -119,7 +120,9 @@ class RrdWriter:
         self.close()
 
 
-def write_rrd(target: str | os.PathLike[str] | BinaryIO, msgs: object, *, compression: bool = True) -> None:
+def write_rrd(
+    target: str | os.PathLike[str] | BinaryIO, msgs: Iterable[LogMsg], *, compression: bool = True
+) -> None:
     """Write every message of ``msgs`` to ``target`` and close it with a footer."""
     with RrdWriter(target, compression=compression) as writer:
         writer.write_all(msgs)

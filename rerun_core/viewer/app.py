@@ -59,6 +59,8 @@ class ViewerApp:
         self.target_fps = 15.0  # while moving, the scale adapts between the two bounds below
         self.min_interactive_scale = 0.25
         self._moving_scale = self.interactive_scale
+        self.wheel_settle_s = 0.2  # frames this soon after a wheel event count as moving
+        self._moving_until = 0.0
         self._covered_key: tuple = ()
         self._covered_mask = np.ones((1, 1), bool)
         self._sub = store.subscribe(self._on_store_event) if hasattr(store, "subscribe") else None
@@ -173,7 +175,11 @@ class ViewerApp:
             return [s.as_dict() for s in self._specs]
 
     def is_dirty(self) -> bool:
-        return self._dirty
+        """True when a new frame would differ (incl. a full-resolution frame once motion stops)."""
+        return self._dirty or (self._last_scale != 1.0 and not self._is_moving())
+
+    def _is_moving(self) -> bool:
+        return self.interactive or self._drag is not None or time.monotonic() < self._moving_until
 
     def set_interactive(self, on: bool) -> None:
         """While on, frames render at ``interactive_scale`` (upscaled) to keep dragging smooth."""
@@ -214,7 +220,7 @@ class ViewerApp:
             if self._data_dirty:
                 self._data_dirty = False
                 self._sync()
-            moving = self.interactive or self._drag is not None
+            moving = self._is_moving()
             scale = self._moving_scale if moving else 1.0
             started = time.perf_counter()
             tgt = self._target(scale)
@@ -325,6 +331,8 @@ class ViewerApp:
             changed = apply_event(self, ev)
             if changed:
                 self._dirty = True
+                if (ev.get("event_type") or ev.get("type")) == "wheel":
+                    self._moving_until = time.monotonic() + self.wheel_settle_s
             return changed
 
     def reset_camera(self, view_id: str | None = None) -> None:

@@ -228,3 +228,16 @@ def test_no_vulkan_driver_gives_a_clear_error(monkeypatch) -> None:
     monkeypatch.setattr(wgpu.gpu, "request_adapter_sync", lambda **_: None)
     with pytest.raises(gpu.NoGpuError, match="mesa-vulkan-drivers"):
         gpu.check_gpu()
+
+
+def test_wheel_renders_reduced_then_asks_for_a_full_frame(store, render) -> None:
+    _points(store)
+    app, _ = render()
+    app.wheel_settle_s = 60.0
+    assert app.handle_event({"event_type": "wheel", "x": 80, "y": 60, "dx": 0, "dy": 50, "modifiers": []})
+    app.render()
+    assert app._last_scale < 1.0
+    app._moving_until = 0.0  # the wheel settled
+    assert app.is_dirty()
+    app.render()
+    assert app._last_scale == 1.0 and not app.is_dirty()

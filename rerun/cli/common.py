@@ -105,6 +105,9 @@ def open_output(path: str | None) -> Iterator[BinaryIO]:
     if not os.path.isdir(directory):
         raise CliError(f"{path}: output directory does not exist")
     fd, tmp = tempfile.mkstemp(prefix=".rerun-", suffix=".rrd.tmp", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

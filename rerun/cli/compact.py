@@ -1,7 +1,7 @@
 """Chunk compaction for ``rerun rrd optimize``, and the store rules ``merge`` shares with it.
 
-Compaction merges small temporal chunks of the same entity and the same schema (timelines and
-component columns with their datatypes) into bigger ones, in row-id order, up to row and byte
+Compaction merges small temporal chunks of the same entity and timelines (whose shared
+component columns agree on their types) into bigger ones, in row-id order, up to row and byte
 thresholds, as Rerun's compactor does. Static chunks follow the store's rule instead: the
 newest static write of a component wins, and a static chunk none of whose components survive
 is dropped.
@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun_core.store.chunk import Chunk
-from rerun_core.types import ComponentDescriptor, Tuid, new_tuid
+from rerun_core.types import Tuid, new_tuid
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,38 @@ class CompactionConfig:
         return cls(max_bytes=2 * 1024 * 1024, max_rows=65536, max_rows_if_unsorted=8192)
 
 
-SchemaKey = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[ComponentDescriptor, str], ...]]
+GroupKey = tuple[str, tuple[tuple[str, str], ...]]
+ColumnSig = tuple[str, str, str]  # (archetype, component type, Arrow type)
 
 
-def schema_key(chunk: Chunk) -> SchemaKey:
-    """Chunks with equal keys can be concatenated."""
-    timelines = tuple(sorted((name, col.typ.value) for name, col in chunk.timelines.items()))
-    components = tuple(
-        sorted(((d, str(a.type)) for d, a in chunk.components.items()), key=lambda x: x[0].component)
-    )
-    return chunk.entity_path.path, timelines, components
+def group_key(chunk: Chunk) -> GroupKey:
+    """Chunks with equal keys may be concatenated: same entity and timelines (name and type).
+
+    Component sets may differ if they overlap (rows get nulls for what they lack), as in
+    Rerun's compactor.
+    Read straight off the Arrow schema, without decoding any column.
+    """
+    indexes = []
+    for field in chunk.batch.schema:
+        meta = field.metadata or {}
+        if meta.get(b"rerun:kind") in (b"index", b"time"):
+            indexes.append((meta.get(b"rerun:index_name", field.name.encode()).decode(), str(field.type)))
+    return chunk.entity_path.path, tuple(sorted(indexes))
+
+
+def column_signatures(chunk: Chunk) -> dict[str, ColumnSig]:
+    """Component name -> what must agree for two chunks' columns to be concatenated."""
+    out = {}
+    for field in chunk.batch.schema:
+        meta = field.metadata or {}
+        if meta.get(b"rerun:kind", b"data") in (b"data", b"component"):
+            name = meta.get(b"rerun:component", field.name.encode()).decode()
+            out[name] = (
+                meta.get(b"rerun:archetype", b"").decode(),
+                meta.get(b"rerun:component_type", b"").decode(),
+                str(field.type),
+            )
+    return out
 
 
 def min_row_id(chunk: Chunk) -> tuple[int, int]:
@@ -51,7 +73,7 @@ def min_row_id(chunk: Chunk) -> tuple[int, int]:
     hi, lo = chunk.row_id_keys
     if hi.size == 0:
         return (0, 0)
-    i = int(np.lexsort((lo, hi))[0])
+    i = 0 if chunk.is_sorted_by_row_id else int(np.lexsort((lo, hi))[0])
     return int(hi[i]), int(lo[i])
 
 
@@ -103,70 +125,105 @@ class StaticTable:
         return [c for cid, c in self._chunks.items() if cid in alive or not c.components]
 
 
-def _sorted_after(acc_ranges: dict[str, tuple[int, int]] | None, chunk: Chunk) -> bool:
-    if acc_ranges is None:
-        return False
-    for name, col in chunk.timelines.items():
-        rng = col.time_range()
-        if not col.is_sorted or rng is None:
+class _Accumulator:
+    """Chunks being merged into one, with what decides whether the next one may join."""
+
+    def __init__(self) -> None:
+        self.chunks: list[Chunk] = []
+        self.rows = 0
+        self.bytes = 0
+        self.columns: dict[str, ColumnSig] = {}
+        # Per timeline (min, max) while the merged rows stay time-sorted; None once they do not.
+        self.ranges: dict[str, tuple[int, int]] | None = {}
+
+    def sorted_with(self, chunk: Chunk) -> bool:
+        if self.ranges is None:
             return False
-        if name in acc_ranges and acc_ranges[name][1] > rng[0]:
+        for name, col in chunk.timelines.items():
+            rng = col.time_range()
+            if not col.is_sorted or rng is None:
+                return False
+            if name in self.ranges and self.ranges[name][1] > rng[0]:
+                return False
+        return True
+
+    def accepts(self, chunk: Chunk, columns: dict[str, ColumnSig], config: CompactionConfig) -> bool:
+        if not self.chunks:
+            return True
+        if any(self.columns.get(name, sig) != sig for name, sig in columns.items()):
             return False
-    return True
+        # Rerun finds merge candidates through shared components: disjoint sets never merge.
+        if columns and self.columns and not columns.keys() & self.columns.keys():
+            return False
+        limit = config.max_rows if self.sorted_with(chunk) else config.max_rows_if_unsorted
+        return self.rows + chunk.num_rows <= limit and self.bytes + chunk.num_bytes <= config.max_bytes
+
+    def add(self, chunk: Chunk, columns: dict[str, ColumnSig]) -> None:
+        if self.ranges is not None and self.sorted_with(chunk):
+            for name, col in chunk.timelines.items():
+                lo, hi = col.time_range() or (0, 0)
+                old = self.ranges.get(name, (lo, hi))
+                self.ranges[name] = (min(lo, old[0]), max(hi, old[1]))
+        else:
+            self.ranges = None
+        self.chunks.append(chunk)
+        self.rows += chunk.num_rows
+        self.bytes += chunk.num_bytes
+        self.columns.update(columns)
+
+
+# How many still-open merge targets a chunk may try (first fit), so leftovers of split chunks
+# can gather although big pieces lie between them, at a bounded cost per chunk.
+OPEN_TARGETS = 4
 
 
 def compact_group(chunks: list[Chunk], config: CompactionConfig) -> list[Chunk]:
-    """Greedily merge chunks of one schema key, in row-id order, up to the thresholds."""
-    chunks = sorted(chunks, key=min_row_id)
-    out: list[Chunk] = []
-    acc: list[Chunk] = []
-    acc_rows = acc_bytes = 0
-    acc_sorted = True
-    acc_ranges: dict[str, tuple[int, int]] | None = {}
-    for chunk in chunks:
-        rows, size = chunk.num_rows, chunk.num_bytes
-        sorted_after = acc_sorted and _sorted_after(acc_ranges, chunk)
-        limit = config.max_rows if sorted_after else config.max_rows_if_unsorted
-        if acc and (acc_rows + rows > limit or acc_bytes + size > config.max_bytes):
-            out.append(concat_chunks(acc))
-            acc, acc_rows, acc_bytes, acc_ranges = [], 0, 0, {}
-            sorted_after = _sorted_after(acc_ranges, chunk)
-        acc.append(chunk)
-        acc_rows += rows
-        acc_bytes += size
-        acc_sorted = sorted_after
-        acc_ranges = _extend_ranges(acc_ranges, chunk) if sorted_after else None
-    if acc:
-        out.append(concat_chunks(acc))
-    return out
+    """Merge chunks of one group key, in row-id order, up to the thresholds (first fit)."""
+    done: list[Chunk] = []
+    open_accs: list[_Accumulator] = []
+    for chunk in sorted(chunks, key=min_row_id):
+        columns = column_signatures(chunk)
+        target = next((acc for acc in open_accs if acc.accepts(chunk, columns, config)), None)
+        if target is None:
+            target = _Accumulator()
+            open_accs.append(target)
+            if len(open_accs) > OPEN_TARGETS:
+                done.append(concat_chunks(open_accs.pop(0).chunks))
+        target.add(chunk, columns)
+    done.extend(concat_chunks(acc.chunks) for acc in open_accs)
+    return done
 
 
-def _extend_ranges(
-    ranges: dict[str, tuple[int, int]] | None, chunk: Chunk
-) -> dict[str, tuple[int, int]] | None:
-    if ranges is None:
-        return None
-    out = dict(ranges)
-    for name, col in chunk.timelines.items():
-        rng = col.time_range()
-        if rng is not None:
-            lo = min(rng[0], out[name][0]) if name in out else rng[0]
-            out[name] = (lo, max(rng[1], out.get(name, rng)[1]))
-    return out
+def split_chunk(chunk: Chunk, config: CompactionConfig) -> list[Chunk]:
+    """Cut a chunk over the row limit into row-limit pieces, then pieces over the byte limit
+    into as many rows as fit the byte limit and the rest, as Rerun's optimizer does."""
+    sorted_ = all(col.is_sorted for col in chunk.timelines.values())
+    max_rows = max(1, config.max_rows if sorted_ else config.max_rows_if_unsorted)
+    if chunk.num_rows <= max_rows and chunk.num_bytes <= config.max_bytes:
+        return [chunk]
+    bounds = [(start, min(start + max_rows, chunk.num_rows)) for start in range(0, chunk.num_rows, max_rows)]
+    per_row = chunk.num_bytes / max(1, chunk.num_rows)
+    fit = max(1, int(config.max_bytes // per_row)) if per_row else max_rows
+    pieces = []
+    for start, stop in bounds:
+        step = fit if (stop - start) * per_row > config.max_bytes else stop - start
+        pieces += [(lo, min(lo + step, stop)) for lo in range(start, stop, step)]
+    return [chunk.take(np.arange(start, stop), chunk_id=new_tuid()) for start, stop in pieces]
 
 
 def compact(chunks: Iterable[Chunk], config: CompactionConfig) -> list[Chunk]:
     """Compact the temporal chunks of one recording; static chunks pass through the store rule.
 
-    The result is ordered by each chunk's smallest row id, like a store's iteration order.
+    Chunks over the thresholds are split first. The result is ordered by each chunk's smallest
+    row id, like a store's iteration order.
     """
     statics = StaticTable()
-    groups: dict[SchemaKey, list[Chunk]] = {}
+    groups: dict[GroupKey, list[Chunk]] = {}
     for chunk in chunks:
         if chunk.is_static:
             statics.insert(chunk)
         else:
-            groups.setdefault(schema_key(chunk), []).append(chunk)
+            groups.setdefault(group_key(chunk), []).extend(split_chunk(chunk, config))
     out = statics.chunks()
     for group in groups.values():
         out.extend(compact_group(group, config))

@@ -176,9 +176,11 @@ class Archetype(metaclass=_ArchetypeMeta):
 
     # --- logging ------------------------------------------------------------------------
 
+    _ARCHETYPE_PREFIX: ClassVar[str] = ARCHETYPE_PREFIX
+
     @classmethod
     def archetype(cls) -> str:
-        return ARCHETYPE_PREFIX + cls.__name__
+        return cls._ARCHETYPE_PREFIX + cls.__name__
 
     @classmethod
     def archetype_short_name(cls) -> str:
@@ -189,7 +191,7 @@ class Archetype(metaclass=_ArchetypeMeta):
         return ComponentDescriptor(
             f"{cls.archetype_short_name()}:{field.name}",
             archetype=cls.archetype(),
-            component_type=COMPONENT_PREFIX + field.component,
+            component_type=field.component if "." in field.component else COMPONENT_PREFIX + field.component,
         )
 
     def as_component_batches(self) -> list[DescribedComponentBatch]:

@@ -262,9 +262,22 @@ for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
     __all__ += [_name, f"{_name}Batch"]
 
 
+_OTHER_BATCHES: dict[str, type[BaseBatch]] = {}
+
+
+def register_batch(full_name: str, arrow: Any, convert: Converter) -> type[BaseBatch]:
+    """Add a component type from another namespace (e.g. `rerun.blueprint.components.X`)."""
+    batch = _make_batch(full_name.rsplit(".", 1)[-1], arrow, convert)
+    batch._COMPONENT_TYPE = full_name
+    _OTHER_BATCHES[full_name] = batch
+    return batch
+
+
 def batch_type(name: str) -> type[BaseBatch]:
     """The batch class of a component type, by short (`Color`) or full name."""
-    return BATCHES[name.removeprefix(PREFIX)]
+    if name.startswith(PREFIX):
+        return BATCHES[name[len(PREFIX) :]]
+    return BATCHES[name] if name in BATCHES else _OTHER_BATCHES[name]
 
 
 def __getattr__(name: str) -> Any:

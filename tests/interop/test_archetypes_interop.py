@@ -83,3 +83,23 @@ def test_logged_cases_match_oracle_rrd(oracle: Any, tmp_path: Path) -> None:
     oracle.cli("rrd", "verify", str(tmp_path / "ours.rrd"))
     proc = oracle.cli("rrd", "compare", "--unordered", str(files["oracle"]), str(files["ours"]), check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_blueprint_rows_match_oracle(oracle: Any) -> None:
+    """Views, containers, panels and properties log the same blueprint rows as rerun-sdk."""
+    script = HERE / "_dump_blueprint.py"
+    theirs = subprocess.run(
+        [str(oracle.python), str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=oracle.env(),
+        cwd="/",
+    )
+    assert theirs.returncode == 0, theirs.stderr
+    ours = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ours.returncode == 0, ours.stderr
+    expected, got = json.loads(theirs.stdout), json.loads(ours.stdout)
+    assert len(got) == len(expected)
+    for ours_row, their_row in zip(got, expected):
+        assert ours_row == their_row

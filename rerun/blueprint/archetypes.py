@@ -1,0 +1,225 @@
+"""Blueprint archetypes (`rerun.blueprint.archetypes.*`): field tables over the shared base."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from .._arch_base import Archetype as _DataArchetype
+from .._arch_base import F, Field
+from . import components as bpc
+
+
+def B(name: str, component: str, **kwargs: Any) -> Field:
+    """A field whose component type lives in `rerun.blueprint.components`."""
+    return F(name, bpc.PREFIX + component, **kwargs)
+
+
+class BlueprintArchetype(_DataArchetype):
+    _ARCHETYPE_PREFIX: ClassVar[str] = "rerun.blueprint.archetypes."
+
+
+class ViewportBlueprint(BlueprintArchetype):
+    _FIELDS = (
+        B("root_container", "RootContainer"),
+        B("maximized", "ViewMaximized"),
+        B("auto_layout", "AutoLayout"),
+        B("auto_views", "AutoViews"),
+        B("past_viewer_recommendations", "ViewerRecommendationHash"),
+    )
+
+
+class ContainerBlueprint(BlueprintArchetype):
+    _FIELDS = (
+        B("container_kind", "ContainerKind", pos=True, req=True),
+        F("display_name", "Name"),
+        B("contents", "IncludedContent"),
+        B("col_shares", "ColumnShare"),
+        B("row_shares", "RowShare"),
+        B("active_tab", "ActiveTab"),
+        F("visible", "Visible"),
+        B("grid_columns", "GridColumns"),
+    )
+
+
+class ViewBlueprint(BlueprintArchetype):
+    _FIELDS = (
+        B("class_identifier", "ViewClass", pos=True, req=True),
+        F("display_name", "Name"),
+        B("space_origin", "ViewOrigin"),
+        F("visible", "Visible"),
+        B("titlebar", "Enabled"),
+    )
+
+
+class ViewContents(BlueprintArchetype):
+    _FIELDS = (B("query", "QueryExpression", pos=True, req=True),)
+
+
+class PanelBlueprint(BlueprintArchetype):
+    _FIELDS = (B("state", "PanelState"),)
+
+
+class TimePanelBlueprint(BlueprintArchetype):
+    _FIELDS = (
+        B("state", "PanelState"),
+        B("timeline", "TimelineName"),
+        B("playback_speed", "PlaybackSpeed"),
+        B("fps", "Fps"),
+        B("play_state", "PlayState"),
+        B("loop_mode", "LoopMode"),
+        B("time_selection", "AbsoluteTimeRange"),
+    )
+
+
+class Background(BlueprintArchetype):
+    """A view's background: a gradient kind or a solid color."""
+
+    _FIELDS = (B("kind", "BackgroundKind"), F("color", "Color"))
+
+    def __init__(self, color_or_kind: Any = None, *, color: Any = None, kind: Any = None) -> None:
+        if color_or_kind is not None:
+            if color is not None or kind is not None:
+                self._fail("Only one of `color_or_kind` and `color`/`kind` can be set.")
+                return
+            if isinstance(color_or_kind, bpc.BackgroundKind):
+                kind = color_or_kind
+            else:
+                color = color_or_kind
+        if kind is None:
+            kind = bpc.BackgroundKind.SolidColor if color is not None else bpc.BackgroundKind.GradientDark
+        self._set(dict(kind=kind, color=color))
+
+
+class VisualBounds2D(BlueprintArchetype):
+    """The visible region of a 2D view."""
+
+    _FIELDS = (B("range", "VisualBounds2D"),)
+
+    def __init__(self, *, x_range: Any = None, y_range: Any = None) -> None:
+        if (x_range is None) != (y_range is None):
+            self._fail("Both x_range and y_range must be specified.")
+            return
+        bounds = None if x_range is None else bpc.VisualBounds2D(x_range=x_range, y_range=y_range)
+        self._set(dict(range=bounds))
+
+
+class PlotLegend(BlueprintArchetype):
+    _FIELDS = (B("corner", "Corner2D", pos=True), F("visible", "Visible"))
+
+
+class PlotBackground(BlueprintArchetype):
+    _FIELDS = (F("color", "Color"), B("show_grid", "Enabled"))
+
+
+class PlotInteraction(BlueprintArchetype):
+    _FIELDS = (B("tooltip_mode", "TooltipMode"), B("points_display", "PointsDisplay"))
+
+
+class ScalarAxis(BlueprintArchetype):
+    _FIELDS = (F("range", "Range1D"), B("zoom_lock", "LockRangeDuringZoom"))
+
+
+class LineGrid3D(BlueprintArchetype):
+    _FIELDS = (
+        F("visible", "Visible", pos=True),
+        B("spacing", "GridSpacing"),
+        F("plane", "Plane3D"),
+        F("stroke_width", "StrokeWidth"),
+        F("color", "Color"),
+    )
+
+
+class EyeControls3D(BlueprintArchetype):
+    _FIELDS = (
+        B("kind", "Eye3DKind"),
+        F("position", "Position3D"),
+        F("look_target", "Position3D"),
+        F("eye_up", "Vector3D"),
+        F("speed", "LinearSpeed"),
+        F("tracking_entity", "EntityPath"),
+        B("spin_speed", "AngularSpeed"),
+    )
+
+
+class SpatialInformation(BlueprintArchetype):
+    _FIELDS = (
+        F("target_frame", "TransformFrameId", pos=True, req=True),
+        B("show_bounding_box", "Enabled"),
+        B("show_axes", "Enabled"),
+        F("axes", "ViewCoordinates"),
+    )
+
+
+class NearClipPlane(BlueprintArchetype):
+    _FIELDS = (B("near_clip_plane", "NearClipPlane", pos=True, req=True),)
+
+
+class TensorScalarMapping(BlueprintArchetype):
+    _FIELDS = (
+        F("mag_filter", "MagnificationFilter"),
+        F("colormap", "Colormap"),
+        F("gamma", "GammaCorrection"),
+    )
+
+
+class TensorViewFit(BlueprintArchetype):
+    _FIELDS = (B("scaling", "ViewFit", pos=True),)
+
+
+class MapZoom(BlueprintArchetype):
+    _FIELDS = (B("zoom", "ZoomLevel", pos=True, req=True),)
+
+
+class MapBackground(BlueprintArchetype):
+    _FIELDS = (B("provider", "MapProvider", pos=True, req=True),)
+
+
+class EntityBehavior(BlueprintArchetype):
+    _FIELDS = (F("interactive", "Interactive"), F("visible", "Visible"))
+
+
+class TextDocumentFormat(BlueprintArchetype):
+    _FIELDS = (B("monospace", "Enabled"), B("word_wrap", "Enabled"))
+
+
+class TextLogFormat(BlueprintArchetype):
+    _FIELDS = (B("monospace_body", "Enabled"),)
+
+
+class TextLogRows(BlueprintArchetype):
+    _FIELDS = (F("filter_by_log_level", "TextLogLevel"),)
+
+
+class GraphBackground(BlueprintArchetype):
+    _FIELDS = (F("color", "Color"),)
+
+
+class ForceCenter(BlueprintArchetype):
+    _FIELDS = (B("enabled", "Enabled"), B("strength", "ForceStrength"))
+
+
+class ForceManyBody(BlueprintArchetype):
+    _FIELDS = (B("enabled", "Enabled"), B("strength", "ForceStrength"))
+
+
+class ForcePosition(BlueprintArchetype):
+    _FIELDS = (B("enabled", "Enabled"), B("strength", "ForceStrength"), F("position", "Position2D"))
+
+
+class ForceLink(BlueprintArchetype):
+    _FIELDS = (B("enabled", "Enabled"), B("distance", "ForceDistance"), B("iterations", "ForceIterations"))
+
+
+class ForceCollisionRadius(BlueprintArchetype):
+    _FIELDS = (B("enabled", "Enabled"), B("strength", "ForceStrength"), B("iterations", "ForceIterations"))
+
+
+class AudioPlayback(BlueprintArchetype):
+    _FIELDS = (B("volume", "Volume"),)
+
+
+__all__ = [
+    name
+    for name, value in dict(globals()).items()
+    if isinstance(value, type) and issubclass(value, BlueprintArchetype) and value is not BlueprintArchetype
+]

@@ -1,0 +1,238 @@
+"""Blueprint component types (`rerun.blueprint.components.*`): one table, as for data components."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .. import _converters as cv
+from .._baseclasses import BaseBatch
+from .._converters import Converter, fixed_list
+from ..components import register_batch
+from ..encodings._image import _AutoEnum
+
+PREFIX = "rerun.blueprint.components."
+
+
+class BackgroundKind(_AutoEnum):
+    GradientDark = 1
+    GradientBright = 2
+    SolidColor = 3
+
+
+class ColumnDisplayMode(_AutoEnum):
+    Compact = 1
+    Component = 2
+    Full = 3
+
+
+class ContainerKind(_AutoEnum):
+    Tabs = 1
+    Horizontal = 2
+    Vertical = 3
+    Grid = 4
+
+
+class Corner2D(_AutoEnum):
+    LeftTop = 1
+    RightTop = 2
+    LeftBottom = 3
+    RightBottom = 4
+
+
+class Eye3DKind(_AutoEnum):
+    FirstPerson = 1
+    Orbital = 2
+
+
+class LinkAxis(_AutoEnum):
+    Independent = 1
+    LinkToGlobal = 2
+
+
+class LoopMode(_AutoEnum):
+    Off = 1
+    Selection = 2
+    All = 3
+
+
+class MapProvider(_AutoEnum):
+    OpenStreetMap = 1
+    MapboxStreets = 2
+    MapboxDark = 3
+    MapboxSatellite = 4
+    MapboxLight = 5
+
+
+class PanelState(_AutoEnum):
+    Hidden = 1
+    Collapsed = 2
+    Expanded = 3
+
+
+class PlayState(_AutoEnum):
+    Paused = 1
+    Playing = 2
+    Following = 3
+
+
+class PointsDisplay(_AutoEnum):
+    OnHover = 1
+    Always = 2
+
+
+class TableLayoutKind(_AutoEnum):
+    Table = 1
+    Cards = 2
+
+
+class TooltipMode(_AutoEnum):
+    Nearest = 1
+    All = 2
+
+
+class ViewFit(_AutoEnum):
+    Original = 1
+    Fill = 2
+    FillKeepAspectRatio = 3
+
+
+_ENUMS = (
+    BackgroundKind,
+    ColumnDisplayMode,
+    ContainerKind,
+    Corner2D,
+    Eye3DKind,
+    LinkAxis,
+    LoopMode,
+    MapProvider,
+    PanelState,
+    PlayState,
+    PointsDisplay,
+    TableLayoutKind,
+    TooltipMode,
+    ViewFit,
+)
+
+_UUID_TYPE = fixed_list(pa.uint8(), 16)
+
+
+def _uuid_bytes(value: Any) -> bytes:
+    if isinstance(value, uuid.UUID):
+        return value.bytes
+    if isinstance(value, (bytes, bytearray)) and len(value) == 16:
+        return bytes(value)
+    if isinstance(value, str):
+        return uuid.UUID(value).bytes
+    raise TypeError(f"expected a UUID (uuid.UUID, 16 bytes or a UUID string), got {cv.describe(value)}")
+
+
+def _uuids(data: Any) -> pa.Array:
+    items = [data] if isinstance(data, (uuid.UUID, bytes, bytearray, str)) else list(data)
+    raw = np.frombuffer(b"".join(_uuid_bytes(x) for x in items), dtype=np.uint8)
+    return pa.FixedSizeListArray.from_arrays(pa.array(raw, type=pa.uint8()), type=_UUID_TYPE)
+
+
+_BOUNDS_TYPE = pa.struct(
+    [
+        pa.field("x_range", fixed_list(pa.float64(), 2), nullable=False),
+        pa.field("y_range", fixed_list(pa.float64(), 2), nullable=False),
+    ]
+)
+
+
+class VisualBounds2D:
+    """The visible 2D region of a view: x and y ranges in scene units."""
+
+    def __init__(self, *, x_range: Any, y_range: Any) -> None:
+        self.x_range = [float(v) for v in np.asarray(x_range, dtype=np.float64).reshape(2)]
+        self.y_range = [float(v) for v in np.asarray(y_range, dtype=np.float64).reshape(2)]
+
+
+def _bounds(data: Any) -> pa.Array:
+    items = [data] if isinstance(data, VisualBounds2D) else list(data)
+    return pa.array([{"x_range": b.x_range, "y_range": b.y_range} for b in items], type=_BOUNDS_TYPE)
+
+
+_ABS_RANGE_TYPE = pa.struct(
+    [pa.field("min", pa.int64(), nullable=False), pa.field("max", pa.int64(), nullable=False)]
+)
+
+
+def _abs_ranges(data: Any) -> pa.Array:
+    items = [data] if hasattr(data, "min") or (len(data) == 2 and np.isscalar(data[0])) else list(data)
+    rows = [{"min": int(getattr(x, "min", x[0])), "max": int(getattr(x, "max", x[-1]))} for x in items]
+    return pa.array(rows, type=_ABS_RANGE_TYPE)
+
+
+_TEXT = (pa.utf8(), cv.texts)
+_BOOL = (pa.bool_(), cv.bools)
+_F32 = (pa.float32(), cv.scalars(np.float32, pa.float32()))
+_F64 = (pa.float64(), cv.scalars(np.float64, pa.float64()))
+_UUID = (_UUID_TYPE, _uuids)
+
+_TABLE: dict[str, tuple[pa.DataType, Converter]] = {
+    **dict.fromkeys(
+        (
+            "ActiveTab",
+            "ColumnName",
+            "IncludedContent",
+            "QueryExpression",
+            "SqlFilterExpression",
+            "TimelineName",
+            "ViewClass",
+            "ViewOrigin",
+            "VisualizerType",
+        ),
+        _TEXT,
+    ),
+    **dict.fromkeys(
+        (
+            "ApplyLatestAt",
+            "AutoLayout",
+            "AutoScroll",
+            "AutoViews",
+            "Editable",
+            "Enabled",
+            "LockRangeDuringZoom",
+        ),
+        _BOOL,
+    ),
+    **dict.fromkeys(("ColumnShare", "RowShare", "GridSpacing", "NearClipPlane", "Volume"), _F32),
+    **dict.fromkeys(
+        (
+            "AngularSpeed",
+            "ForceDistance",
+            "ForceStrength",
+            "Fps",
+            "PlaybackSpeed",
+            "TimelineFraction",
+            "ZoomLevel",
+        ),
+        _F64,
+    ),
+    **dict.fromkeys(("RootContainer", "ViewMaximized", "VisualizerInstructionId"), _UUID),
+    "GridColumns": (pa.uint32(), cv.scalars(np.uint32, pa.uint32())),
+    "ForceIterations": (pa.uint64(), cv.scalars(np.uint64, pa.uint64())),
+    "ViewerRecommendationHash": (pa.uint64(), cv.scalars(np.uint64, pa.uint64())),
+    "TimeInt": (pa.int64(), cv.scalars(np.int64, pa.int64())),
+    "VisualBounds2D": (_BOUNDS_TYPE, _bounds),
+    "AbsoluteTimeRange": (_ABS_RANGE_TYPE, _abs_ranges),
+    **{cls.__name__: (pa.uint8(), cv.enums(cls, pa.uint8())) for cls in _ENUMS},
+}
+
+BATCHES: dict[str, type[BaseBatch]] = {}
+for _name, (_arrow, _convert) in _TABLE.items():
+    BATCHES[_name] = register_batch(PREFIX + _name, _arrow, _convert)
+    globals()[f"{_name}Batch"] = BATCHES[_name]
+for _cls in _ENUMS:
+    setattr(_cls, "_BATCH_TYPE", BATCHES[_cls.__name__])  # noqa: B010 - enum classes get it after creation
+
+__all__ = [*(c.__name__ for c in _ENUMS), "VisualBounds2D", *(f"{n}Batch" for n in _TABLE)]
+
+
+def __getattr__(name: str) -> Any:
+    raise AttributeError(f"module 'rerun.blueprint.components' has no attribute {name!r}")

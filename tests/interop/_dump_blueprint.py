@@ -1,0 +1,79 @@
+"""Logs a blueprint into a fake stream and prints its rows (random ids replaced by counts)."""
+
+import json
+
+import rerun.blueprint as rrb
+
+
+class Rec:
+    def __init__(self):
+        self.rows = []
+
+    def log(self, path, ent, static=False):
+        batches = ent.as_component_batches() if hasattr(ent, "as_component_batches") else list(ent)
+        self.rows.append(
+            (
+                path.split("/")[0],
+                static,
+                [
+                    (
+                        b.component_descriptor().component,
+                        b.component_descriptor().archetype,
+                        b.component_descriptor().component_type,
+                        str(b.as_arrow_array().type),
+                        b.as_arrow_array().to_pylist(),
+                    )
+                    for b in batches
+                ],
+            )
+        )
+
+
+bp = rrb.Blueprint(
+    rrb.Horizontal(
+        rrb.Spatial2DView(
+            origin="/",
+            name="2d",
+            background=[100, 100, 100],
+            visual_bounds=rrb.VisualBounds2D(x_range=[0, 10], y_range=[0, 5]),
+        ),
+        rrb.Vertical(
+            rrb.TimeSeriesView(origin="/plot", plot_legend=rrb.Corner2D.LeftTop),
+            rrb.Spatial3DView(line_grid=False, background=rrb.BackgroundKind.GradientBright),
+            row_shares=[1, 2],
+        ),
+        rrb.Tabs(
+            rrb.TensorView(view_fit="fill"),
+            rrb.MapView(zoom=12, background=rrb.MapProvider.OpenStreetMap),
+            rrb.TextLogView(name="logs"),
+            active_tab="logs",
+        ),
+        rrb.Grid(
+            rrb.BarChartView(),
+            rrb.TextDocumentView(contents=["+ /a/**", "- /a/b"]),
+            rrb.GraphView(),
+            grid_columns=2,
+        ),
+        column_shares=[3, 2, 1, 1],
+    ),
+    rrb.BlueprintPanel(state="expanded"),
+    rrb.TimePanel(state="collapsed", play_state="paused", fps=30),
+    collapse_panels=True,
+)
+r = Rec()
+bp._log_to_stream(r)
+r2 = Rec()
+rrb.Blueprint(auto_views=False)._log_to_stream(r2)
+r3 = Rec()
+rrb.Blueprint(rrb.Spatial3DView(), rrb.Spatial2DView())._log_to_stream(r3)
+out = []
+for rows in (r.rows, r2.rows, r3.rows):
+    for kind, static, batches in rows:
+        # ids are random: replace UUID-valued columns by lengths
+        clean = []
+        for c, a, t, ty, v in batches:
+            if "RootContainer" in (t or "") or "IncludedContent" in (t or "") or "ActiveTab" in (t or ""):
+                v = len(v)
+            clean.append((c, a, t, ty, v))
+        out.append((kind, static, clean))
+print(json.dumps(out))

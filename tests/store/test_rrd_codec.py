@@ -22,6 +22,7 @@ from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, SetS
 from rerun_core.store.rrd import (
     RrdError,
     RrdWriter,
+    decode_message,
     log_msg_from_proto,
     log_msg_to_proto,
     read_footer,
@@ -223,3 +224,16 @@ def test_read_footer_finds_manifests_and_checks_crc(tmp_path: Path) -> None:
         read_footer(path)
     path.write_bytes(bytes(data[: off - 16]))
     assert read_footer(path) is None
+
+
+def test_decode_message_from_grpc_bytes() -> None:
+    for msg in with_blueprint(sample_messages()):
+        pb = log_msg_to_proto(msg)
+        which = pb.WhichOneof("msg")
+        kind = {"set_store_info": 1, "arrow_msg": 2, "blueprint_activation_command": 3}[which]
+        body = getattr(pb, which).SerializeToString()
+        assert same_messages([decode_message(kind, body)], [msg])
+    with pytest.raises(RrdError, match="kind"):
+        decode_message(7, b"")
+    with pytest.raises(RrdError, match="ARROW_MSG"):
+        decode_message(2, b"\xff\xff")

@@ -18,7 +18,7 @@ from .protocol import (
     store_info_from_proto,
     store_info_to_proto,
 )
-from .reader import read_chunks, read_messages
+from .reader import decode_message, read_chunks, read_messages
 from .writer import RrdWriter, write_rrd
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "arrow_msg_to_proto",
     "decode_chunk_payload",
     "decode_footer",
+    "decode_message",
     "encode_chunk",
     "log_msg_from_proto",
     "log_msg_to_bare_proto",

@@ -28,7 +28,7 @@ from .frames import (
     parse_frame_header,
     parse_header,
 )
-from .sources import ByteSource, RrdSource, open_source
+from .sources import ByteSource, BytesSource, RrdSource, open_source
 
 MAX_FRAME_LEN = 1 << 40  # 1 TiB: anything larger is a corrupt length field
 _MAX_TRAILER_ENTRIES = 1 << 16
@@ -51,10 +51,12 @@ def read_messages(source: RrdSource, *, validate: bool = True) -> Iterator[LogMs
 
 
 class _Decoder:
-    def __init__(self, src: ByteSource, validate: bool) -> None:
+    def __init__(
+        self, src: ByteSource, validate: bool, store_ids: dict[bytes, StoreId] | None = None
+    ) -> None:
         self.src = src
         self.validate = validate
-        self._store_ids: dict[bytes, StoreId] = {}
+        self._store_ids: dict[bytes, StoreId] = {} if store_ids is None else store_ids
 
     def _read_exact(self, n: int, what: str, offset: int) -> bytes | memoryview:
         left = self.src.remaining()
@@ -163,6 +165,20 @@ class _Decoder:
         return ArrowMsg(
             self._store_id(raw.store_id), protocol.chunk_from_batch(batch, validate=self.validate)
         )
+
+
+_SHARED_STORE_IDS: dict[bytes, StoreId] = {}
+
+
+def decode_message(kind: int, body: bytes | memoryview, *, validate: bool = True) -> LogMsg:
+    """Decode one bare message (an .rrd frame body, or a gRPC ``LogMsg`` oneof's bytes).
+
+    ``kind``: 1 SetStoreInfo, 2 ArrowMsg, 3 BlueprintActivationCommand. ArrowMsg takes the fast
+    path (payload not copied). Raises RrdError; offsets are relative to ``body``.
+    """
+    if kind not in (1, 2, 3):
+        raise RrdError(f"unknown message kind {kind}")
+    return _Decoder(BytesSource(b""), validate, _SHARED_STORE_IDS)._decode(MessageKind(kind), body, 0)
 
 
 def read_chunks(source: RrdSource, *, validate: bool = True) -> Iterator[tuple[StoreId, pa.RecordBatch]]:

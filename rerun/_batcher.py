@@ -8,6 +8,8 @@ flush. Row ids are reserved when a group is cut, under the lock, so they follow 
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import threading
 import time
@@ -88,14 +90,15 @@ TimelineKey = tuple[tuple[str, TimeType], ...]
 
 
 class _Group:
-    """Rows of one entity with the same timelines, kept as appended until cut."""
+    """Rows of one entity with the same timelines and components, as appended until cut."""
 
-    __slots__ = ("entity", "num_bytes", "rows", "timelines")
+    __slots__ = ("comps", "entity", "num_bytes", "timelines", "times")
 
     def __init__(self, entity: str, timelines: TimelineKey | None) -> None:
         self.entity = entity
         self.timelines = timelines
-        self.rows: list[tuple[Any, dict[ComponentDescriptor, pa.Array]]] = []
+        self.times: list[tuple[int, ...]] = []
+        self.comps: list[dict[ComponentDescriptor, Any]] = []
         self.num_bytes = 0
 
 
@@ -129,12 +132,31 @@ class NumpyCell:
         return pa.array(self.values, type=self.type)
 
 
+_TYPE = operator.attrgetter("type")
+_DTYPE = operator.attrgetter("dtype")
+
+
+def _to_arrow(a: Any) -> pa.Array:
+    if type(a) is NumpyCell:
+        return a.to_arrow()
+    if type(a) is np.ndarray:
+        return pa.array(a)
+    return a
+
+
+_VALUES = operator.attrgetter("values")
+
+
 def _concat(arrays: list[Any]) -> pa.Array:
     first = arrays[0]
-    if type(first) is NumpyCell and all(type(a) is NumpyCell and a.type == first.type for a in arrays):
-        merged = np.concatenate([a.values for a in arrays]) if len(arrays) > 1 else first.values
-        return pa.array(merged, type=first.type)
-    arrs = [a.to_arrow() if type(a) is NumpyCell else a for a in arrays]
+    kinds = set(map(type, arrays))
+    if kinds == {np.ndarray} and len(set(map(_DTYPE, arrays))) == 1:
+        return pa.array(np.concatenate(arrays) if len(arrays) > 1 else first)
+    if kinds == {NumpyCell}:
+        if len(set(map(_TYPE, arrays))) == 1:
+            merged = np.concatenate(list(map(_VALUES, arrays))) if len(arrays) > 1 else first.values
+            return pa.array(merged, type=first.type)
+    arrs = [_to_arrow(a) for a in arrays]
     if len(arrs) == 1:
         return arrs[0]
     try:
@@ -144,47 +166,56 @@ def _concat(arrays: list[Any]) -> pa.Array:
         return pa.concat_arrays([a if a.type == typ else a.cast(typ) for a in arrs])
 
 
+def _lengths(arrays: list[Any]) -> np.ndarray:
+    if type(arrays[0]) is NumpyCell:
+        return np.fromiter(map(len, map(_VALUES, arrays)), dtype=np.int64, count=len(arrays))
+    return np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+
+
+def list_column(arrays: list[Any]) -> pa.Array:
+    """One list per row from each row's flat values (Arrow arrays or ``NumpyCell``s)."""
+    values = _concat(arrays)
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum(_lengths(arrays), out=offsets[1:])
+    if offsets[-1] < 2**31:
+        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
+    return pa.LargeListArray.from_arrays(pa.array(offsets), values)
+
+
 def build_list_column(cells: list[tuple[int, Any]], num_rows: int) -> pa.Array:
     """One list per row from (row index, flat values) cells; rows without a cell are null."""
+    if len(cells) == num_rows:
+        return list_column([a for _, a in cells])
     arrays = [a for _, a in cells]
     values = _concat(arrays)
     lengths = np.zeros(num_rows, dtype=np.int64)
-    if len(cells) == num_rows:
-        lengths[:] = [len(a) for a in arrays]
-        mask = None
-    else:
-        present = np.zeros(num_rows, dtype=bool)
-        idx = np.fromiter((i for i, _ in cells), dtype=np.int64, count=len(cells))
-        lengths[idx] = [len(a) for a in arrays]
-        present[idx] = True
-        mask = pa.array(~present)
+    present = np.zeros(num_rows, dtype=bool)
+    idx = np.fromiter((i for i, _ in cells), dtype=np.int64, count=len(cells))
+    lengths[idx] = _lengths(arrays)
+    present[idx] = True
     offsets = np.zeros(num_rows + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    if offsets[-1] < 2**31:
-        return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=mask)
-    return pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=mask)
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=pa.array(~present))
 
 
 def cut_to_chunk(cut: _Cut) -> Chunk:
     g = cut.group
-    rows = g.rows
-    n = len(rows)
+    n = len(g.times)
     timelines = []
     if g.timelines:
-        times = np.array([r[0] for r in rows], dtype=np.int64).reshape(n, len(g.timelines))
+        k = len(g.timelines)
+        flat = np.fromiter(itertools.chain.from_iterable(g.times), dtype=np.int64, count=n * k)
+        times = flat.reshape(n, k)
         timelines = [
             TimeColumn.from_values(name, typ, times[:, i]) for i, (name, typ) in enumerate(g.timelines)
         ]
-    cells: dict[ComponentDescriptor, list[tuple[int, pa.Array]]] = {}
-    first = rows[0][1]
-    if all(r[1].keys() == first.keys() for r in rows):  # the common case: same components in every row
-        for desc in first:
-            cells[desc] = [(i, r[1][desc]) for i, r in enumerate(rows)]
+    # Every row of a group has the same components in the same order: transpose by position.
+    descs = list(g.comps[0])
+    if len(descs) == 1:
+        per_desc = [list(map(next, map(iter, map(dict.values, g.comps))))]
     else:
-        for i, (_, comps) in enumerate(rows):
-            for desc, arr in comps.items():
-                cells.setdefault(desc, []).append((i, arr))
-    columns = {desc: build_list_column(c, n) for desc, c in cells.items()}
+        per_desc = [list(col) for col in zip(*map(dict.values, g.comps), strict=True)]
+    columns = {desc: list_column(arrays) for desc, arrays in zip(descs, per_desc, strict=True)}
     return Chunk.from_columns(g.entity, cut.row_ids, timelines, columns)
 
 
@@ -215,16 +246,20 @@ class Batcher:
         num_bytes: int,
     ) -> None:
         """Add one row. ``timelines`` None means static; ``times`` aligns with ``timelines``."""
-        # As Rerun: rows of one chunk share entity, timelines and set of components.
-        key = (entity, timelines, tuple(components))
+        # As Rerun: rows of one chunk share entity, timelines and set of components. Keyed by
+        # identity (the recording reuses its timeline tuple, archetypes their descriptors):
+        # hashing enums and dataclasses per row is what this avoids. Equal but distinct objects
+        # only make separate chunks; a pending group keeps its key objects alive.
+        key = (entity, id(timelines), *map(id, components))
         with self._lock:
             g = self._groups.get(key)
             if g is None:
                 g = self._groups[key] = _Group(entity, timelines)
-            g.rows.append((times, components))
+            g.times.append(times)
+            g.comps.append(components)
             g.num_bytes += num_bytes
             cut = None
-            if len(g.rows) >= self._max_rows or g.num_bytes >= self._max_bytes:
+            if len(g.times) >= self._max_rows or g.num_bytes >= self._max_bytes:
                 cut = self._cut(key)
         if cut is not None:
             self._emit([cut])
@@ -233,7 +268,7 @@ class Batcher:
 
     def _cut(self, key: tuple[Any, ...]) -> _Cut:
         g = self._groups.pop(key)
-        return _Cut(g, new_tuids(len(g.rows)))
+        return _Cut(g, new_tuids(len(g.times)))
 
     def _emit(self, cuts: list[_Cut]) -> None:
         with self._send_lock:
@@ -250,7 +285,7 @@ class Batcher:
 
     def pending_rows(self) -> int:
         with self._lock:
-            return sum(len(g.rows) for g in self._groups.values())
+            return sum(len(g.times) for g in self._groups.values())
 
     # --- background tick ------------------------------------------------------------------
 

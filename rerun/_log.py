@@ -11,14 +11,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from rerun_core.types import ComponentDescriptor
 from rerun_core.types.entity_path import escape_part, format_entity_path, normalize_entity_path
 
+from . import _recording_stream as _rs
 from ._batcher import NumpyCell
 from ._errors import _ctx, _send_warning_or_raise, catch_and_log_exceptions, strict_mode
-from ._recording_stream import RecordingStream, get_data_recording
+from ._recording_stream import RecordingStream
 
 _PATHS: dict[str, str] = {}
 # Arrow arrays this big are copied when logged: they may be zero-copy views of user buffers
@@ -76,34 +78,99 @@ def _batches_of(entity: Any, out: list[Any]) -> None:
         )
 
 
+_FAST_FIELDS: dict[type, dict[str, ComponentDescriptor] | None] = {}
+
+
+def _table_fields(cls: type) -> dict[str, ComponentDescriptor] | None:
+    """The (field -> descriptor) table of archetypes built on the shared base, else None.
+
+    Such archetypes keep each field's batch in ``__dict__`` and their ``as_component_batches``
+    only wraps them; reading the table directly saves two objects per field and call.
+    """
+    fields = _FAST_FIELDS.get(cls, False)
+    if fields is False:
+        acb = getattr(cls, "as_component_batches", None)
+        table = getattr(cls, "_DESCRIPTORS", None)
+        base = getattr(acb, "__qualname__", "") == "Archetype.as_component_batches"
+        fields = (
+            table
+            if base and isinstance(table, dict) and getattr(acb, "__module__", "") == "rerun._arch_base"
+            else None
+        )
+        _FAST_FIELDS[cls] = fields
+    return fields  # type: ignore[return-value]
+
+
+_NATURAL: dict[type, bool] = {}
+
+
+def _is_natural(cls: type) -> bool:
+    """Whether numpy's own Arrow mapping of the batch's dtype is its Arrow type."""
+    natural = _NATURAL.get(cls)
+    if natural is None:
+        try:
+            natural = pa.from_numpy_dtype(np.dtype(cls._NUMPY)) == cls._ARROW_DATATYPE  # type: ignore[attr-defined]
+        except (AttributeError, TypeError, pa.ArrowNotImplementedError):
+            natural = False
+        _NATURAL[cls] = natural
+    return natural
+
+
+def _cell(batch: Any, inner: Any) -> Any:
+    """A row's values for one component, owned by us (see ``OWN_COPY_BYTES``), or None.
+
+    Plain numbers stay numpy until the chunk is cut: a bare ``ndarray`` when numpy's Arrow
+    mapping is the right type (untracked by the GC, cheapest), else a ``NumpyCell``.
+    """
+    values = getattr(inner, "_np", None)
+    if values is not None and values.ndim == 1:
+        base = values.base
+        if base is None or base.ndim != 0:  # a view of the caller's array: copy it
+            values = values.copy()
+        if _is_natural(type(inner)):
+            return values
+        return NumpyCell(values, inner._ARROW_DATATYPE)
+    arr = batch.as_arrow_array()
+    if arr is None:
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        return arr.combine_chunks()
+    if arr.get_total_buffer_size() >= OWN_COPY_BYTES:
+        return pa.concat_arrays([arr])  # may view the caller's buffer: own it before returning
+    return arr
+
+
 def collect_components(entity: Any, extra: tuple[Any, ...]) -> dict[ComponentDescriptor, Any]:
-    """Descriptor -> flat Arrow array for everything given; the first of duplicates wins."""
+    """Descriptor -> a row's values for everything given; the first of duplicates wins."""
+    if not extra:
+        fields = _table_fields(type(entity))
+        if fields is not None:
+            state = entity.__dict__
+            out: dict[ComponentDescriptor, Any] = {}
+            for name, desc in fields.items():
+                batch = state.get(name)
+                if batch is not None:
+                    cell = _cell(batch, batch)
+                    if cell is not None:
+                        out[desc] = cell
+            return out
     batches: list[Any] = []
     _batches_of(entity, batches)
     for ext in extra:
         _batches_of(ext, batches)
-    out: dict[ComponentDescriptor, Any] = {}
+    out = {}
     for batch in batches:
         desc = to_descriptor(batch)
-        inner = getattr(batch, "batch", None)
-        values = getattr(inner, "_np", None)
-        if values is not None and values.ndim == 1:  # plain numbers: stay numpy until the chunk is cut
-            arr: Any = NumpyCell(values.copy(), inner._ARROW_DATATYPE)  # type: ignore[union-attr]
-        else:
-            arr = batch.as_arrow_array()
-            if arr is None:
-                continue
-            if isinstance(arr, pa.ChunkedArray):
-                arr = arr.combine_chunks()
-            elif arr.get_total_buffer_size() >= OWN_COPY_BYTES:
-                arr = pa.concat_arrays([arr])  # may view the caller's buffer: own it before returning
-        if desc in out:
+        cell = _cell(batch, getattr(batch, "batch", None))
+        if cell is None:
+            continue
+        n = len(out)
+        out.setdefault(desc, cell)
+        if len(out) == n:
             _send_warning_or_raise(
                 f"Component {desc} was included multiple times. Only the first instance will be used.",
                 depth_to_user_code=3,
             )
-            continue
-        out[desc] = arr
     return out
 
 
@@ -116,7 +183,7 @@ def log(
     strict: bool | None = None,
 ) -> None:
     """Log archetypes or component batches at ``entity_path`` (at the current time, or static)."""
-    rec = recording if recording is not None else get_data_recording()
+    rec = recording if recording is not None else (_rs._thread.rec or _rs._global)
     try:
         if rec is None:
             return

@@ -15,6 +15,7 @@ import time
 import weakref
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from rerun_core.store.chunk import Chunk
@@ -66,6 +67,9 @@ class _Times(threading.local):
         self.index: dict[str, int] = {}
         self.key: TimelineKey = ()
         self.values: list[int] = []
+        # ``key`` + the automatic timelines, rebuilt when either changes (see ``log_row``).
+        self.full: TimelineKey = ()
+        self.full_auto: TimelineKey | None = None
 
 
 class RecordingCore:
@@ -127,6 +131,7 @@ class RecordingCore:
         t.index[timeline] = len(t.values)
         t.key = (*t.key, (timeline, typ))
         t.values.append(value)
+        t.full_auto = None
 
     def disable_timeline(self, timeline: str) -> None:
         t = self.times
@@ -137,10 +142,12 @@ class RecordingCore:
         values = t.values[:i] + t.values[i + 1 :]
         t.key, t.values = key, values
         t.index = {name: j for j, (name, _) in enumerate(key)}
+        t.full_auto = None
 
     def reset_time(self) -> None:
         t = self.times
         t.index, t.key, t.values = {}, (), []
+        t.full_auto = None
 
     def current_times(self) -> dict[str, tuple[TimeType, int]]:
         t = self.times
@@ -148,24 +155,28 @@ class RecordingCore:
 
     # --- rows -----------------------------------------------------------------------------
 
-    def log_row(self, entity: str, components: dict[ComponentDescriptor, pa.Array], static: bool) -> None:
+    def log_row(self, entity: str, components: dict[ComponentDescriptor, Any], static: bool) -> None:
         """Stamp one row with this thread's time (plus log_time/log_tick) and batch it."""
         nbytes = 0
         for arr in components.values():
-            nbytes += arr.get_total_buffer_size()  # (.nbytes costs ~30x more)
+            nbytes += (
+                arr.nbytes if type(arr) is np.ndarray else arr.get_total_buffer_size()
+            )  # not pa's .nbytes: slow
         if static:
             self.batcher.push(entity, None, (), components, nbytes)
             return
         t = self.times
         auto = self._auto_key
+        if t.full_auto is not auto:  # the same tuple object until the timelines change
+            t.full, t.full_auto = t.key + auto, auto
         if not auto:
-            self.batcher.push(entity, t.key, tuple(t.values), components, nbytes)
+            stamps: tuple[int, ...] = ()
         elif self.log_tick_enabled:
             tick = next(self._tick)
             stamps = (tick, time.time_ns()) if self.log_time_enabled else (tick,)
-            self.batcher.push(entity, t.key + auto, (*t.values, *stamps), components, nbytes)
         else:
-            self.batcher.push(entity, t.key + auto, (*t.values, time.time_ns()), components, nbytes)
+            stamps = (time.time_ns(),)
+        self.batcher.push(entity, t.full, (*t.values, *stamps), components, nbytes)
 
     def send_properties_now(self, entity: str, components: dict[ComponentDescriptor, pa.Array]) -> None:
         """One static row sent as its own chunk at once, bypassing the batcher (as 0.41 does

@@ -364,7 +364,14 @@ def binary_stream(recording: RecordingStream | None = None) -> BinaryStream:
 
 _global: RecordingStream | None = None
 _global_lock = threading.Lock()
-_thread = threading.local()
+
+
+class _ThreadRecording(threading.local):
+    # A declared default: a missing attribute on a thread-local costs an exception per lookup.
+    rec: RecordingStream | None = None
+
+
+_thread = _ThreadRecording()
 _active: contextvars.ContextVar[RecordingStream] = contextvars.ContextVar("rerun_active_recording")
 
 
@@ -372,7 +379,7 @@ def get_data_recording(recording: RecordingStream | None = None) -> RecordingStr
     """``recording`` if given, else this thread's recording, else the global one, else None."""
     if recording is not None:
         return recording
-    local = getattr(_thread, "rec", None)
+    local = _thread.rec
     return local if local is not None else _global
 
 
@@ -389,12 +396,12 @@ def set_global_data_recording(recording: RecordingStream | None) -> RecordingStr
 
 
 def get_thread_local_data_recording() -> RecordingStream | None:
-    return getattr(_thread, "rec", None)
+    return _thread.rec
 
 
 def set_thread_local_data_recording(recording: RecordingStream | None) -> RecordingStream | None:
     """Make ``recording`` this thread's default; returns the previous one."""
-    prev = getattr(_thread, "rec", None)
+    prev = _thread.rec
     _thread.rec = recording
     return prev
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -19,6 +20,7 @@ from rerun_core.viewer.query import EntityIndex, Query
 from rerun_core.viewer.spatial_view import BACKGROUND, SpatialView
 from rerun_core.viewer.text_views import text_document, text_log_rows
 
+log = logging.getLogger(__name__)
 AnyView = SpatialView | TimeSeriesView | BarChartView | TensorView
 _BG = np.array([int(c * 255) for c in BACKGROUND], np.uint8)
 _GAP = np.array([40, 44, 48, 255], np.uint8)
@@ -54,6 +56,7 @@ class ViewerApp:
         self._last_target: OffscreenTarget | None = None
         self._drag: dict[str, Any] | None = None
         self.interactive = False
+        self.view_errors: dict[str, str] = {}  # view id -> why its last update failed
         self.interactive_scale = 0.5
         self.interactive_max_points = 30_000  # per point cloud, while moving (strided subset)
         self.target_fps = 15.0  # while moving, the scale adapts between the two bounds below
@@ -205,12 +208,17 @@ class ViewerApp:
         q = Query(self.store, tl, t)
         for spec in self._specs:
             view = self._views[spec.id]
-            if isinstance(view, SpatialView):
-                view.sync(q, self.index, self.is_visible)
-            elif isinstance(view, TimeSeriesView):
-                view.sync(self.store, q, self.index, self.is_visible, self._generation, self._time_unit())
-            elif isinstance(view, (BarChartView, TensorView)):
-                view.sync(q, self.index, self.is_visible)
+            try:
+                if isinstance(view, SpatialView):
+                    view.sync(q, self.index, self.is_visible)
+                elif isinstance(view, TimeSeriesView):
+                    view.sync(self.store, q, self.index, self.is_visible, self._generation, self._time_unit())
+                elif isinstance(view, (BarChartView, TensorView)):
+                    view.sync(q, self.index, self.is_visible)
+                self.view_errors.pop(spec.id, None)
+            except Exception as exc:  # one broken view must not blank the others
+                log.warning("view %s failed to update: %s", spec.id, exc)
+                self.view_errors[spec.id] = f"{type(exc).__name__}: {exc}"
 
     def render(self) -> np.ndarray:
         """Update scenes from the store (only what changed) and draw all pixel views: (H, W, 4) uint8."""

@@ -8,6 +8,7 @@ and an Image shows the image on the image plane).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from rerun_core.viewer.visualizers import (
     visualizer_for,
 )
 
+log = logging.getLogger(__name__)
 BACKGROUND = (0.07, 0.08, 0.09, 1.0)
 _TRANSFORM_COLS = tuple(f"Transform3D:{f}" for f in tf.TRANSFORM_FIELDS)
 _PINHOLE_COLS = tuple(f"Pinhole:{f}" for f in tf.PINHOLE_FIELDS)
@@ -58,6 +60,7 @@ class SpatialView:
         self.visualizers: dict[tuple[str, str], Visualizer] = {}
         self._keys: dict[tuple[str, str], tuple] = {}
         self._ann_cache: dict[str, tuple[tuple, Annotations]] = {}
+        self.errors: dict[tuple[str, str], str] = {}  # (entity, archetype) -> why it is not shown
         self.camera: OrbitCamera | PanZoomCamera
         if self.is_3d:
             self.camera = OrbitCamera()
@@ -167,9 +170,14 @@ class SpatialView:
         ann = self._annotations(q, index, path)
         full_key = (key, id(ann))
         if present and self._keys.get(vkey) != full_key:
-            vis.update(fields_of(data, arch), VisContext(path, self.spec.kind, ann))
             self._keys[vkey] = full_key
-        vis.node.visible = shown and present
+            try:
+                vis.update(fields_of(data, arch), VisContext(path, self.spec.kind, ann))
+                self.errors.pop(vkey, None)
+            except Exception as exc:  # bad data on one entity must not take the whole viewer down
+                log.warning("cannot show %s %s: %s", arch, path, exc)
+                self.errors[vkey] = f"{type(exc).__name__}: {exc}"
+        vis.node.visible = shown and present and vkey not in self.errors
 
     def _annotations(self, q: Query, index: EntityIndex, path: str) -> Annotations | None:
         p: EntityPath | None = EntityPath(path)

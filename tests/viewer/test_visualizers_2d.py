@@ -209,3 +209,35 @@ def test_float_image_is_normalized(store, render) -> None:
     b.log(store, "f", "Image", b.image(img))
     _, frame = render(128, 96)
     assert frame[48, 2, 0] < 20 and frame[48, 125, 0] > 235
+
+
+def test_bad_image_data_is_skipped_not_fatal(store, render) -> None:
+    bad = b.image(np.zeros((48, 64, 3), np.uint8))
+    bad["format"] = b.image_format(640, 480, 2, 6)  # claims far more pixels than the buffer has
+    b.log(store, "bad", "Image", bad)
+    b.log(
+        store,
+        "bad/pts",
+        "Points2D",
+        {
+            "positions": b.vecs([[8, 8], [30, 30]], 2),
+            "radii": pa.array([3.0], F32),
+            "colors": b.colors([[255, 255, 0]]),
+        },
+    )
+    _, frame = render(128, 96)
+    assert color_mask(frame, (255, 255, 0)).sum() > 10
+
+
+def test_wrong_component_type_is_reported_per_entity(store, render) -> None:
+    b.log(store, "weird", "Boxes2D", {"half_sizes": pa.array(["not", "numbers"])})
+    b.log(
+        store,
+        "weird/ok",
+        "Points2D",
+        {"positions": b.vecs([[0, 0], [10, 10]], 2), "colors": b.colors([[255, 255, 0]])},
+    )
+    app, frame = render(128, 96)
+    errors = app.view("spatial2d:/weird").errors
+    assert ("/weird", "Boxes2D") in errors
+    assert color_mask(frame, (255, 255, 0)).sum() > 0

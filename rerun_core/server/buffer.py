@@ -49,6 +49,7 @@ class MessageBuffer:
         self._received = (0, 0)
         self._closed = False
         self._listeners: list[Listener] = []
+        self._waiting = 0  # readers blocked in `read`, so `append` only notifies when needed
 
     def add_listener(self, listener: Listener) -> None:
         """Call `listener(msg)` for every message appended from now on (under the lock: keep it cheap)."""
@@ -56,7 +57,7 @@ class MessageBuffer:
             self._listeners.append(listener)
 
     def append(self, msg: WireMsg) -> None:
-        cost = msg.nbytes + _OVERHEAD
+        cost = len(msg.request) + _OVERHEAD
         with self._cond:
             if self._closed:
                 return
@@ -64,13 +65,15 @@ class MessageBuffer:
             self._next_seq += 1
             self._entries[seq] = msg
             self._bytes += cost
-            self._received = (self._received[0] + 1, self._received[1] + msg.nbytes)
+            self._received = (self._received[0] + 1, self._received[1] + cost - _OVERHEAD)
             if not msg.is_static:
                 self._temporal.append(seq)
-            self._evict()
+            if self._bytes > self.memory_limit:
+                self._evict()
             for listener in self._listeners:
                 listener(msg)
-            self._cond.notify_all()
+            if self._waiting:
+                self._cond.notify_all()
 
     def _evict(self) -> None:
         n, b = self._dropped
@@ -115,7 +118,11 @@ class MessageBuffer:
         while True:
             with self._cond:
                 while self._next_seq == cursor and not self._closed and is_active():
-                    self._cond.wait(poll_s)
+                    self._waiting += 1
+                    try:
+                        self._cond.wait(poll_s)
+                    finally:
+                        self._waiting -= 1
                 if self._next_seq == cursor:
                     return
                 end = self._next_seq

@@ -13,7 +13,6 @@ the proxy forwards a request's bytes unchanged as a response.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 
 class WireError(ValueError):
@@ -101,20 +100,43 @@ def iter_fields(buf: bytes | memoryview, start: int = 0, end: int | None = None)
             raise WireError(f"unsupported wire type {wt}")
 
 
-@dataclass(frozen=True, slots=True)
 class WireMsg:
-    """One routed `LogMsg`: its kind, static flag, store key and encodings."""
+    """One routed `LogMsg`: its kind, static flag, store key and encodings.
 
-    kind: MsgKind
-    is_static: bool
-    store_key: bytes  # the encoded StoreId, compared byte-wise to group messages by store
-    request: bytes  # the whole WriteMessagesRequest (== ReadMessagesResponse) bytes
-    inner: memoryview  # the inner message, as a .rrd frame of `kind` holds it
-    local: bool = False  # logged in this process (not received from a client)
+    A plain slotted class rather than a frozen dataclass: one is built per received message,
+    and the frozen `__init__` costs several times more.
+    """
+
+    __slots__ = ("inner", "is_static", "kind", "local", "request", "store_key")
+
+    def __init__(
+        self,
+        kind: MsgKind,
+        is_static: bool,
+        store_key: bytes,
+        request: bytes,
+        inner: memoryview,
+        local: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.is_static = is_static
+        self.store_key = store_key  # the encoded StoreId, compared byte-wise to group by store
+        self.request = request  # the whole WriteMessagesRequest (== ReadMessagesResponse) bytes
+        self.inner = inner  # the inner message, as a .rrd frame of `kind` holds it
+        self.local = local  # logged in this process (not received from a client)
 
     @property
     def nbytes(self) -> int:
         return len(self.request)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WireMsg) and other.request == self.request and other.local == self.local
+
+    def __hash__(self) -> int:
+        return hash(self.request)
+
+    def __repr__(self) -> str:
+        return f"WireMsg({self.kind.name}, static={self.is_static}, {len(self.request)} bytes)"
 
 
 def _single_len_field(buf: bytes | memoryview, field_no: int, what: str) -> tuple[int, int]:
@@ -144,8 +166,60 @@ def _store_key(inner: memoryview, kind: MsgKind) -> bytes:
     return b""
 
 
+def _varint_at(buf: bytes, pos: int) -> tuple[int, int]:
+    b = buf[pos]
+    if b < 0x80:
+        return b, pos + 1
+    return read_varint(buf, pos)
+
+
+def _fast_arrow(request: bytes, start: int, end: int) -> tuple[bool, bytes] | None:
+    """One pass over an ArrowMsg's fields: (is_static, store key); None if anything is odd."""
+    is_static = False
+    store_key = b""
+    pos = start
+    while pos < end:
+        key, pos = _varint_at(request, pos)
+        wt = key & 7
+        if wt == _WT_LEN:
+            n, pos = _varint_at(request, pos)
+            if key >> 3 == _ARROW_MSG_STORE_ID:
+                store_key = request[pos : pos + n]
+            pos += n
+        elif wt == _WT_VARINT:
+            val, pos = _varint_at(request, pos)
+            if key >> 3 == _ARROW_MSG_IS_STATIC:
+                is_static = bool(val)
+        else:
+            return None
+    return (is_static, store_key) if pos == end else None
+
+
+def _fast_parse(request: bytes, local: bool) -> WireMsg | None:
+    """The common shape (`0a len <arrow_msg tag> len ...`) without generators; None otherwise."""
+    if len(request) < 4 or request[0] != 0x0A:
+        return None
+    n1, pos = _varint_at(request, 1)
+    if pos + n1 != len(request) or request[pos] != 0x12:
+        return None
+    n2, start = _varint_at(request, pos + 1)
+    end = start + n2
+    if end != len(request):
+        return None
+    parsed = _fast_arrow(request, start, end)
+    if parsed is None:
+        return None
+    return WireMsg(MsgKind.ARROW_MSG, parsed[0], parsed[1], request, memoryview(request)[start:end], local)
+
+
 def parse_request(request: bytes, *, local: bool = False) -> WireMsg:
     """Route a `WriteMessagesRequest`; raises `WireError` if it is malformed."""
+    try:
+        fast = _fast_parse(request, local)
+    except IndexError:
+        fast = None
+    if fast is not None:
+        return fast
     view = memoryview(request)
     s, e = _single_len_field(view, 1, "WriteMessagesRequest")
     kinds = [(f, v) for f, wt, v in iter_fields(view, s, e) if wt == _WT_LEN]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -245,7 +246,8 @@ def _file_messages(path: Path) -> Iterator[Any]:
 def _import_file(path: Path) -> list[Any]:
     import rerun as rr
 
-    rec = rr.RecordingStream(application_id=path.name, recording_id=os.urandom(8).hex())
+    app_id = re.sub(r"[^A-Za-z0-9_-]", "_", path.name)  # the real CLI would rename dotted ids
+    rec = rr.RecordingStream(application_id=app_id, recording_id=os.urandom(8).hex())
     mem = rec.memory_recording()
     try:
         rec.log_file_from_path(path)

@@ -168,16 +168,26 @@ class SpatialView:
             (node.inner if SPATIAL_2D in cls.view_kinds else node.outer).add(vis.node)
             self.visualizers[vkey] = vis
         ann = self._annotations(q, index, path)
-        full_key = (key, id(ann))
+        pinhole = self._pinhole_of(path) if self.is_3d else None
+        full_key = (key, id(ann), id(pinhole))
         if present and self._keys.get(vkey) != full_key:
             self._keys[vkey] = full_key
             try:
-                vis.update(fields_of(data, arch), VisContext(path, self.spec.kind, ann))
+                vis.update(fields_of(data, arch), VisContext(path, self.spec.kind, ann, pinhole))
                 self.errors.pop(vkey, None)
             except Exception as exc:  # bad data on one entity must not take the whole viewer down
                 log.warning("cannot show %s %s: %s", arch, path, exc)
                 self.errors[vkey] = f"{type(exc).__name__}: {exc}"
         vis.node.visible = shown and present and vkey not in self.errors
+
+    def _pinhole_of(self, path: str) -> tf.Pinhole | None:
+        p: EntityPath | None = EntityPath(path)
+        while p is not None:
+            node = self.nodes.get(p.path)
+            if node is not None and node.pinhole is not None:
+                return node.pinhole
+            p = p.parent()
+        return None
 
     def _annotations(self, q: Query, index: EntityIndex, path: str) -> Annotations | None:
         p: EntityPath | None = EntityPath(path)

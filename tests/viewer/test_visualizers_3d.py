@@ -246,3 +246,21 @@ def test_show_labels_false_hides_labels(store, render) -> None:
     )
     app, _ = render()
     assert app.view("spatial3d:/").labels() == []
+
+
+def test_depth_image_under_pinhole_becomes_a_point_cloud_in_3d(store, render) -> None:
+    k = b.vecs([[50, 0, 0, 0, 50, 0, 32, 24, 1]], 9)
+    b.log(store, "cam", "Pinhole", {"image_from_camera": k, "resolution": b.vecs([[64, 48]], 2)})
+    depth = np.full((48, 64), 2000, np.uint16)  # 2 m everywhere
+    b.log(
+        store, "cam/depth", "DepthImage", {**b.image(depth, "DepthImage"), "meter": pa.array([1000.0], F32)}
+    )
+    app, frame = render()
+    vis = app.view("spatial3d:/").visualizers[("/cam/depth", "DepthImage")]
+    assert vis.cloud is not None and vis.cloud.visible and not vis.image.visible
+    world = (vis.node.world.matrix @ np.c_[vis.cloud.geometry.positions.data, np.ones(64 * 48)].T).T
+    np.testing.assert_allclose(world[:, 2], 2.0, atol=1e-4)  # RDF: z forward = depth in meters
+    np.testing.assert_allclose(world[0, :2], [(0.5 - 32) / 50 * 2, (0.5 - 24) / 50 * 2], atol=1e-4)
+    assert content_mask(frame).sum() > 50
+    # the 2D view of the same camera still shows the colormapped image
+    assert app.view("spatial2d:/cam").visualizers[("/cam/depth", "DepthImage")].image.visible

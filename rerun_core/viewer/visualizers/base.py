@@ -86,6 +86,7 @@ class VisContext:
     entity_path: str
     view_kind: str
     annotations: Annotations | None = None
+    pinhole: Any = None  # transforms.Pinhole of the camera this 2D content hangs under (3D views)
 
     @property
     def default_color(self) -> np.ndarray:

@@ -6,7 +6,7 @@ Pinhole the same quad lands on the camera's image plane in the 3D view.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +21,7 @@ from rerun_core.viewer.visualizers.base import (
     VisContext,
     Visualizer,
     register,
+    set_buffer,
 )
 from rerun_core.viewer.visualizers.points_lines import DRAW_ORDER_Z
 
@@ -125,6 +126,9 @@ class DepthImageVisualizer(_ImageBase):
     optional = ("format", "meter", "colormap", "depth_range", "point_fill_ratio", "draw_order")
     default_draw_order = -20.0
 
+    max_cloud_points: ClassVar[int] = 200_000
+    cloud: gfx.Points | None = None
+
     def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
         self.pixels = _decoded(data)
         if self.pixels is None:
@@ -132,6 +136,51 @@ class DepthImageVisualizer(_ImageBase):
         rng = ad.first(data.get("depth_range"))
         cmap = ad.first(data.get("colormap"))
         return images.apply_colormap(self.pixels, cmap or 5, tuple(rng) if rng else None)
+
+    def update(self, data: dict[str, pa.Array], ctx: VisContext) -> None:
+        """Under a pinhole in a 3D view, a depth image becomes a point cloud (as in Rerun)."""
+        super().update(data, ctx)
+        show_cloud = ctx.view_kind == SPATIAL_3D and ctx.pinhole is not None and self.pixels is not None
+        if self.image is not None:
+            self.image.visible = self.image.visible and not show_cloud
+        if self.cloud is not None:
+            self.cloud.visible = show_cloud
+        if show_cloud:
+            assert self.image is not None and self.pixels is not None
+            rgba = self.image.geometry.grid.data
+            meter = ad.first(data.get("meter"))
+            self._show_cloud(
+                self.pixels,
+                rgba,
+                float(meter or (1000.0 if self.pixels.dtype.kind == "u" else 1.0)),
+                ctx.pinhole,
+            )
+
+    def _show_cloud(self, depth: np.ndarray, rgba: np.ndarray, meter: float, pin: Any) -> None:
+        h, w = depth.shape[:2]
+        step = max(1, int(np.ceil(np.sqrt(h * w / self.max_cloud_points))))
+        v, u = np.mgrid[0:h:step, 0:w:step]
+        z = depth[::step, ::step].astype(np.float32) / meter
+        ok = np.isfinite(z) & (z > 0)
+        u, v, z = u[ok] + 0.5, v[ok] + 0.5, z[ok]
+        d = pin.distance
+        # positions in the image-plane group's space (see transforms.Pinhole.image_plane_matrix)
+        pos = np.stack(
+            [pin.cx + (u - pin.cx) * z / d, pin.cy + (v - pin.cy) * z / d, (z - d) * pin.fx / d], -1
+        )
+        cols = rgba[::step, ::step][ok].astype(np.float32) / 255.0
+        pos = np.ascontiguousarray(pos, np.float32) if len(pos) else np.zeros((1, 3), np.float32)
+        cols = np.ascontiguousarray(cols, np.float32) if len(cols) else np.zeros((1, 4), np.float32)
+        if self.cloud is None:
+            mat = gfx.PointsMaterial(size=2.0, color_mode="vertex", pick_write=True)
+            self.cloud = gfx.Points(gfx.Geometry(positions=pos, colors=cols), mat)
+            self.node.add(self._track(self.cloud))
+        else:
+            set_buffer(self.cloud.geometry, "positions", pos)
+            set_buffer(self.cloud.geometry, "colors", cols)
+        self.cloud.visible = bool(ok.any())
+        lo, hi = np.nanmin(pos, axis=0), np.nanmax(pos, axis=0)
+        self.bounds = (lo.astype(float), hi.astype(float))
 
 
 @register

@@ -87,7 +87,7 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         self._closed = False
         self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_PumpSource(self), self._send_frame)
-        self.on_msg(self._handle_msg)
+        self.on_msg(self._on_custom_msg)
         _track_cell(self)
         if start:
             self.pump.start()
@@ -169,7 +169,7 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
                     except Exception:
                         log.exception("rerun notebook: an on_event callback failed")
 
-    def _handle_msg(self, _widget: Any, content: dict[str, Any], buffers: list[bytes]) -> None:
+    def _on_custom_msg(self, _widget: Any, content: dict[str, Any], buffers: list[bytes]) -> None:
         try:
             self._dispatch_msg(content)
         except Exception:

@@ -210,7 +210,7 @@ function buildTimePanel(ctx, parent) {
   play.title = "Play / pause";
   play.onclick = () => act(ctx.state?.time?.playing ? "pause" : "play");
   const follow = el("button", "rr-follow", controls);
-  follow.textContent = "⏭ live";
+  follow.textContent = "● live";
   follow.title = "Follow the newest data";
   follow.onclick = () => act("follow");
   const loop = el("button", "rr-loop", controls);

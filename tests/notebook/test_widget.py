@@ -46,7 +46,7 @@ def make(**kw: Any) -> tuple[Viewer, FakeStore, Recorder]:
 
 
 def msg(v: Viewer, **content: Any) -> None:
-    v._handle_msg(v, content, [])
+    v._on_custom_msg(v, content, [])
 
 
 def test_frames_go_out_as_binary_buffers_once_a_view_is_visible() -> None:

@@ -1,0 +1,156 @@
+"""End to end: JupyterLab + Chromium run the quickstart notebook and the widget shows live frames.
+
+Screenshots go to artifacts/e2e/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(420)]
+
+MORE_DATA = (
+    "rr.log('world/extra', rr.Points3D(np.random.default_rng(3).uniform(-2, 2, (3000, 3)) + [0, 0, 1.5], "
+    "colors=[255, 0, 255], radii=0.06))"
+)
+
+
+def _clean_copy(src: Path, dst: Path) -> None:
+    nb = json.loads(src.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    dst.write_text(json.dumps(nb))
+
+
+def _view_pixels(page: Any, name: str) -> np.ndarray:
+    from PIL import Image
+
+    page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    png = page.locator(".rr-view").first.screenshot()
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(np.int16)
+
+
+def _frame_index(page: Any) -> int:
+    return int(page.evaluate("() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"))
+
+
+def _wait_cells_done(page: Any, timeout_ms: int = 180_000) -> None:
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => !p.textContent.includes('*'));
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def _wait_settled(page: Any, timeout: float = 20.0) -> None:
+    """Until the newest frame is the lossless one and no new frame came for a while."""
+    deadline = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        idx = _frame_index(page)
+        mime = page.evaluate("() => document.querySelector('.rr-canvas')?.dataset.mime || ''")
+        if idx != last:
+            last, since = idx, time.monotonic()
+        elif mime == "image/png" and time.monotonic() - since > 1.0:
+            return
+        time.sleep(0.1)
+
+
+def _wait_kernel_idle(page: Any, timeout_ms: int = 90_000) -> None:
+    page.wait_for_function(
+        "() => /Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent || '')"
+        " || /Idle/.test(document.body.innerText.slice(-400))",
+        timeout=timeout_ms,
+    )
+
+
+def _run_all(page: Any) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def _add_cell_and_run(page: Any, code: str) -> None:
+    page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Shift+Enter")
+
+
+def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _clean_copy(ROOT / "notebooks" / "quickstart.ipynb", tmp_path / "quickstart.ipynb")
+    with jupyterlab(tmp_path) as lab, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 2200})
+            page.set_default_timeout(60_000)
+            page.goto(lab.notebook_url("quickstart.ipynb"))
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            _wait_kernel_idle(page)
+            _run_all(page)
+            page.wait_for_function(
+                "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0) > 0", timeout=180_000
+            )
+            _wait_cells_done(page)
+            _wait_settled(page)
+            page.screenshot(path=str(ARTIFACTS / "0_notebook.png"), full_page=True)
+
+            # 1. A rendered frame: many distinct colors where the view is.
+            before = _view_pixels(page, "1_rendered")
+            colors = len(np.unique(before.reshape(-1, 3) // 8, axis=0))
+            assert colors > 40, f"the view looks blank ({colors} distinct colors)"
+
+            # 2. Dragging orbits the camera: the picture changes.
+            box = page.locator(".rr-canvas").first.bounding_box()
+            assert box is not None
+            cx, cy = box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2
+            page.mouse.move(cx, cy)
+            page.mouse.down()
+            for i in range(1, 16):
+                page.mouse.move(cx + 12 * i, cy + 3 * i)
+                time.sleep(0.03)
+            page.mouse.up()
+            _wait_settled(page)
+            dragged = _view_pixels(page, "2_dragged")
+            changed = float(np.mean(np.abs(dragged - before).sum(axis=2) > 40))
+            assert changed > 0.02, f"dragging changed only {changed:.1%} of the view"
+
+            # 3. Data logged in a new cell appears in the (still visible) widget.
+            magenta = lambda img: int(((img[..., 0] > 200) & (img[..., 1] < 90) & (img[..., 2] > 200)).sum())  # noqa: E731
+            assert magenta(dragged) < 50
+            _add_cell_and_run(page, MORE_DATA)
+            _wait_cells_done(page)
+            page.locator(".rr-root").first.scroll_into_view_if_needed()
+            deadline = time.monotonic() + 30
+            after = dragged
+            while time.monotonic() < deadline and magenta(after) < 200:
+                time.sleep(0.5)
+                after = _view_pixels(page, "3_more_data")
+            assert magenta(after) >= 200, "the newly logged points never showed up"
+            page.screenshot(path=str(ARTIFACTS / "4_notebook_after.png"), full_page=True)
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()

@@ -252,3 +252,61 @@ def test_our_rerun_file_hands_over_to_running_viewer(direct_file: Path, tmp_path
         code, err = stop(server)
     assert code == 0, err
     assert_same_recording(oracle, direct_file, saved, tmp_path)
+
+
+def wait_stable(path: Path, quiet_s: float = 1.0, limit_s: float = 60) -> None:
+    """Wait until `path` exists and has stopped growing for `quiet_s` (bounded by `limit_s`)."""
+    deadline, last, since = time.monotonic() + limit_s, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        size = path.stat().st_size if path.exists() else -1
+        if size != last:
+            last, since = size, time.monotonic()
+        elif size > 0 and time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.1)
+
+
+def _real_cli(*args: str) -> subprocess.Popen[str]:
+    assert REAL_CLI is not None
+    return subprocess.Popen(
+        [str(REAL_CLI), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RERUN_ANALYTICS": "0"},
+    )
+
+
+def test_real_cli_pulls_from_our_endpoint(oracle: Any, direct_file: Path, tmp_path: Path) -> None:
+    """Their `--connect` reads our ReadMessages replay."""
+    ours, theirs, saved = free_port(), free_port(), tmp_path / "pulled.rrd"
+    with running(["--serve-grpc"], ours):
+        oracle.run_script(SCRIPT, "connect", f"rerun+http://127.0.0.1:{ours}/proxy")
+        proc = _real_cli(
+            "--serve-grpc",
+            f"--port={theirs}",
+            f"--connect=rerun+http://127.0.0.1:{ours}/proxy",
+            f"--save={saved}",
+        )
+        try:
+            wait_listening(theirs, proc)
+            wait_stable(saved)
+        finally:
+            stop(proc, signal.SIGTERM)
+    assert_same_recording(oracle, direct_file, saved, tmp_path)
+
+
+def test_our_connect_pulls_from_real_endpoint(
+    oracle: Any, direct_file: Path, real_server: tuple[int, Path], tmp_path: Path
+) -> None:
+    """Our `--connect` reads their ReadMessages replay."""
+    upstream, _ = real_server
+    ours, saved = free_port(), tmp_path / "pulled.rrd"
+    oracle.run_script(SCRIPT, "connect", f"rerun+http://127.0.0.1:{upstream}/proxy")
+    with running(
+        ["--serve-grpc", f"--connect=rerun+http://127.0.0.1:{upstream}/proxy", f"--save={saved}"], ours
+    ) as p:
+        wait_stable(saved)
+        code, err = stop(p)
+    assert code == 0, err
+    assert_same_recording(oracle, direct_file, saved, tmp_path)

@@ -103,3 +103,31 @@ def test_blueprint_rows_match_oracle(oracle: Any) -> None:
     assert len(got) == len(expected)
     for ours_row, their_row in zip(got, expected):
         assert ours_row == their_row
+
+
+def test_video_frame_timestamps_match_oracle(oracle: Any, tmp_path: Path) -> None:
+    """Frame timestamps read from MP4 sample tables (with B-frame offsets) agree with rerun-sdk."""
+    builder = HERE.parent / "sdk" / "_mp4_builder.py"
+    script = f"""
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("mp4b", {str(builder)!r})
+mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+import rerun as rr
+cases = [([3000] * 4, [6000, 3000, 3000, 3000], 0), ([1000, 2000, 3000, 4000], [500, 0, 0, 0], 0),
+         ([3000] * 4, [6000, 0, 0, 0], 0), ([3000] * 4, [-3000, 3000, 0, 0], 1), ([1001] * 5, [2002, 5005, 2002, 0, 1001], 0)]
+out = []
+for deltas, offsets, version in cases:
+    data = mod.make_mp4(deltas, offsets, timescale=30000, ctts_version=version)
+    video = rr.archetypes.AssetVideo(contents=data, media_type="video/mp4")
+    out.append([int(t) for t in video.read_frame_timestamps_nanos()])
+print(json.dumps(out))
+"""
+    path = tmp_path / "ts.py"
+    path.write_text(script)
+    theirs = subprocess.run(
+        [str(oracle.python), str(path)], capture_output=True, text=True, env=oracle.env(), cwd="/"
+    )
+    assert theirs.returncode == 0, theirs.stderr
+    ours = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    assert ours.returncode == 0, ours.stderr
+    assert json.loads(ours.stdout) == json.loads(theirs.stdout)

@@ -17,11 +17,13 @@ import pytest
 import xxhash
 from rrd_samples import BP, REC, encode, same_messages, sample_messages, with_blueprint
 
-from rerun_core.proto.gen import log_msg_pb2
+from rerun_core.proto.gen import common_pb2, log_msg_pb2
 from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, SetStoreInfo, StoreInfo
 from rerun_core.store.rrd import (
     RrdError,
     RrdWriter,
+    dataframe_part_from_arrow,
+    dataframe_part_to_table,
     decode_message,
     log_msg_from_proto,
     log_msg_to_proto,
@@ -237,3 +239,16 @@ def test_decode_message_from_grpc_bytes() -> None:
         decode_message(7, b"")
     with pytest.raises(RrdError, match="ARROW_MSG"):
         decode_message(2, b"\xff\xff")
+
+
+@pytest.mark.parametrize("compression", [True, False])
+def test_dataframe_part_round_trip(compression: bool) -> None:
+    table = pa.table({"rerun_segment_id": ["a", "b"], "n": pa.array([1, 2], pa.uint64())})
+    part = dataframe_part_from_arrow(table, compression=compression)
+    assert part.compression == (2 if compression else 1)
+    assert dataframe_part_to_table(common_pb2.DataframePart.FromString(part.SerializeToString())).equals(
+        table
+    )
+    part.payload = part.payload[:-3]
+    with pytest.raises(RrdError, match="DataframePart"):
+        dataframe_part_to_table(part)

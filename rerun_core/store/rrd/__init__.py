@@ -8,6 +8,8 @@ from .footer import RrdManifest, decode_footer, read_footer
 from .protocol import (
     arrow_msg_from_proto,
     arrow_msg_to_proto,
+    dataframe_part_from_arrow,
+    dataframe_part_to_table,
     decode_chunk_payload,
     encode_chunk,
     log_msg_from_proto,
@@ -28,6 +30,8 @@ __all__ = [
     "RrdWriter",
     "arrow_msg_from_proto",
     "arrow_msg_to_proto",
+    "dataframe_part_from_arrow",
+    "dataframe_part_to_table",
     "decode_chunk_payload",
     "decode_footer",
     "decode_message",

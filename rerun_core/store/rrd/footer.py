@@ -22,8 +22,6 @@ from . import protocol
 from .errors import RrdError
 from .frames import FOOTER_CRC_SEED, FOOTER_MAGIC, FRAME_HEADER_SIZE, TRAILER_ENTRY_SIZE, TRAILER_TAIL_SIZE
 
-_LZ4_RAW = pa.Codec("lz4_raw")
-
 
 @dataclass(frozen=True)
 class RrdManifest:
@@ -31,21 +29,6 @@ class RrdManifest:
     sorbet_schema: pa.Schema
     sorbet_schema_sha256: bytes
     table: pa.Table  # one row per chunk
-
-
-def _dataframe_part(part: object, offset: int) -> pa.Table:
-    payload = part.payload  # type: ignore[attr-defined]
-    try:
-        if part.compression == protocol.COMPRESSION_LZ4:  # type: ignore[attr-defined]
-            size = part.uncompressed_size  # type: ignore[attr-defined]
-            if size > 256 * len(payload) + 64:
-                raise RrdError("implausible manifest size", offset)
-            data = _LZ4_RAW.decompress(pa.py_buffer(payload), decompressed_size=size)
-        else:
-            data = pa.py_buffer(payload)
-        return pa.ipc.open_stream(data).read_all()
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise RrdError(f"corrupt manifest in .rrd footer: {exc}", offset) from None
 
 
 def decode_footer(body: bytes, offset: int = 0) -> list[RrdManifest]:
@@ -60,7 +43,10 @@ def decode_footer(body: bytes, offset: int = 0) -> list[RrdManifest]:
             schema = pa.ipc.read_schema(pa.py_buffer(m.sorbet_schema.arrow_schema))
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise RrdError(f"corrupt sorbet schema in .rrd footer: {exc}", offset) from None
-        table = _dataframe_part(m.data, offset)
+        try:
+            table = protocol.dataframe_part_to_table(m.data)
+        except RrdError as exc:
+            raise RrdError(f"corrupt manifest in .rrd footer: {exc.detail}", offset) from None
         out.append(
             RrdManifest(protocol.store_id_from_proto(m.store_id), schema, m.sorbet_schema_sha256, table)
         )

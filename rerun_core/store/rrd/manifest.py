@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import lz4.block
 import numpy as np
 import pyarrow as pa
 
@@ -208,29 +207,13 @@ class ManifestBuilder:
         return cols
 
     def to_proto(self) -> log_msg_pb2.RrdManifest:
-        schema_bytes = _ipc_stream(self.sorbet_schema(), None)
-        batch = self.table()
-        table = _ipc_stream(batch.schema, batch)
-
+        schema_bytes = protocol.ipc_stream_bytes(self.sorbet_schema())
         return log_msg_pb2.RrdManifest(
             store_id=protocol.store_id_to_proto(self.store_id),
             sorbet_schema=common_pb2.Schema(arrow_schema=schema_bytes),
             sorbet_schema_sha256=hashlib.sha256(schema_bytes).digest(),
-            data=common_pb2.DataframePart(
-                encoder_version=common_pb2.ENCODER_VERSION_V0,
-                payload=lz4.block.compress(table, store_size=False),
-                compression=common_pb2.COMPRESSION_LZ4,
-                uncompressed_size=len(table),
-            ),
+            data=protocol.dataframe_part_from_arrow(self.table()),
         )
-
-
-def _ipc_stream(schema: pa.Schema, batch: pa.RecordBatch | None) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, schema) as writer:
-        if batch is not None:
-            writer.write_batch(batch)
-    return sink.getvalue().to_pybytes()
 
 
 def footer_proto(builders: list[ManifestBuilder]) -> log_msg_pb2.RrdFooter:

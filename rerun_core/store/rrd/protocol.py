@@ -191,6 +191,48 @@ def _check_structure(batch: pa.RecordBatch) -> None:
         raise ChunkError(f"chunk has {row_ids} row id columns, expected one")
 
 
+# --- dataframe parts (footers, catalog responses) ------------------------------------------
+
+
+def ipc_stream_bytes(schema: pa.Schema, batches: list[pa.RecordBatch] | tuple[()] = ()) -> bytes:
+    """An Arrow IPC stream: schema, the batches, end marker (a schema alone when none)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def dataframe_part_from_arrow(
+    data: pa.Table | pa.RecordBatch, *, compression: bool = True
+) -> common_pb2.DataframePart:
+    """A ``DataframePart`` (Arrow IPC stream, LZ4 block by default), as Rerun sends tables."""
+    batches = data.to_batches() if isinstance(data, pa.Table) else [data]
+    ipc = ipc_stream_bytes(data.schema, batches)
+    return common_pb2.DataframePart(
+        encoder_version=common_pb2.ENCODER_VERSION_V0,
+        payload=lz4.block.compress(ipc, store_size=False) if compression else ipc,
+        compression=COMPRESSION_LZ4 if compression else COMPRESSION_NONE,
+        uncompressed_size=len(ipc),
+    )
+
+
+def dataframe_part_to_table(part: common_pb2.DataframePart) -> pa.Table:
+    """Inverse of :func:`dataframe_part_from_arrow`. Raises RrdError on bad content."""
+    payload = part.payload
+    try:
+        if part.compression == COMPRESSION_LZ4:
+            size = part.uncompressed_size
+            if size > _LZ4_MAX_RATIO * len(payload) + 64:
+                raise RrdError(f"implausible uncompressed size {size} for {len(payload)} LZ4 bytes")
+            data = _LZ4_RAW.decompress(pa.py_buffer(payload), decompressed_size=size)
+        else:
+            data = pa.py_buffer(payload)
+        return pa.ipc.open_stream(data).read_all()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise RrdError(f"corrupt DataframePart: {exc}") from None
+
+
 # --- messages -----------------------------------------------------------------------------
 
 

@@ -126,6 +126,7 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[Path]]:
 def _run(args: argparse.Namespace) -> int:
     from rerun_core.server.proxy import port_is_listening
 
+    _check_unsupported(args)
     port = _port(args)
     server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
     store_limit = _limit(args.memory_limit, "--memory-limit")
@@ -147,6 +148,15 @@ def _run(args: argparse.Namespace) -> int:
         endpoint.shutdown(grace=0)
         raise ViewerError(f"{err}; is another program using port {port}? Pick another with --port.") from None
     return _serve(endpoint, args, files, urls)
+
+
+def _check_unsupported(args: argparse.Namespace) -> None:
+    """Flags that need a window or web viewer: refuse or say what we do instead."""
+    if args.screenshot_to:
+        raise ViewerError("--screenshot-to needs a viewer window, which this build does not have", EXIT_USAGE)
+    if args.serve_web or args.web_viewer:
+        say("no web viewer in this build: hosting the gRPC endpoint only (connect a viewer to it)")
+        args.serve_grpc = True
 
 
 def _connect_url(value: str) -> str:

@@ -99,3 +99,24 @@ def test_connect_pulls_from_another_endpoint() -> None:
                 got = [next(stream) for _ in range(3)]
                 stream.cancel()
     assert got == msgs
+
+
+def test_rerun_file_starts_a_viewer_and_loads_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import rerun as rr
+    from rerun_core.server.proxy import SERVICE_NAME
+    from rerun_core.server.wire import MsgKind, parse_request
+
+    path = tmp_path / "rec.rrd"
+    rec = rr.RecordingStream("file_app", recording_id="file-rec")
+    rec.save(path)
+    rec.log("points", rr.Points3D([[1, 2, 3]]))
+    rec.disconnect()
+    port = free_port()
+    with running([str(path)], port) as proc:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
+            stream = ch.unary_stream(f"/{SERVICE_NAME}/ReadMessages")(b"", timeout=20)
+            kinds = [parse_request(next(stream)).kind for _ in range(2)]
+            stream.cancel()
+        _, err = stop(proc)
+    assert MsgKind.SET_STORE_INFO in kinds
+    assert f"loaded {path}" in err

@@ -259,3 +259,41 @@ def test_our_manifest_matches_the_real_one(oracle_rrd: tuple[Path, set[str]], tm
         for f in b.sorbet_schema:
             assert f.equals(theirs_fields[f.name], check_metadata=True), f.name
         assert len(theirs_fields) == len(b.sorbet_schema)
+
+
+def test_our_multi_store_file_passes_real_verify(
+    oracle, oracle_rrd: tuple[Path, set[str]], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Two recordings and a blueprint in one file of ours: the real verify accepts it."""
+    from dataclasses import replace
+
+    path, _ = oracle_rrd
+    msgs = list(read_messages(path))
+    other = [
+        replace(m, info=replace(m.info, store_id=replace(m.store_id, recording_id="second")))
+        for m in msgs[:1]
+    ]
+    assert isinstance(msgs[0], SetStoreInfo)
+    chunks = [
+        ArrowMsg(other[0].store_id, m.chunk)
+        for m in msgs
+        if isinstance(m, ArrowMsg) and m.store_id == msgs[0].store_id
+    ]
+    ours = _write([*msgs, *other, *chunks[:5]], tmp_path / "multi.rrd")
+    proc = oracle.cli("rrd", "verify", str(ours))
+    assert "1 file verified without error" in proc.stdout + proc.stderr
+    manifests = read_footer(ours)
+    assert manifests is not None and len(manifests) == 3
+
+
+def test_reads_real_merge_stream_from_stdout(oracle, oracle_rrd: tuple[Path, set[str]]) -> None:  # type: ignore[no-untyped-def]
+    """`rerun rrd merge` writes a stream to stdout; we read those bytes as they come."""
+    import subprocess
+
+    path, _ = oracle_rrd
+    proc = subprocess.run(
+        [str(oracle.rerun), "rrd", "merge", str(path)], capture_output=True, timeout=120, env=oracle.env()
+    )
+    assert proc.returncode == 0, proc.stderr
+    msgs = list(read_messages(proc.stdout))
+    assert sum(isinstance(m, ArrowMsg) for m in msgs) > 50

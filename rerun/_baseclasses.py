@@ -108,7 +108,15 @@ class ComponentColumn:
             arr = np.asarray(lengths)
             if arr.ndim != 1:
                 raise ValueError("Lengths must be a 1D array.")
-            self._offsets = np.concatenate([[0], np.cumsum(arr.astype(np.int64))]).astype(np.int32)
+            if arr.size and arr.strides == (0,) and int(arr[0]) * arr.size < 2**31:  # constant lengths
+                step = int(arr[0])
+                self._offsets = np.arange(0, step * arr.size + 1, step or 1, dtype=np.int32)[: arr.size + 1]
+                if step == 0:
+                    self._offsets = np.zeros(arr.size + 1, dtype=np.int32)
+            else:
+                offsets = np.zeros(arr.size + 1, dtype=np.int64)
+                np.cumsum(arr, out=offsets[1:])
+                self._offsets = offsets.astype(np.int32)
             total = len(component_batch.as_arrow_array())
             if self._offsets[-1] != total:
                 raise ValueError(

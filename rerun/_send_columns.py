@@ -21,7 +21,7 @@ from ._log import entity_path_str, to_descriptor
 from ._recording_stream import RecordingStream, get_data_recording
 from ._time import to_nanos, to_nanos_since_epoch
 
-TARGET_CHUNK_BYTES = 8 * 1024 * 1024
+TARGET_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 class TimeColumnLike(Protocol):

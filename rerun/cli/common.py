@@ -34,8 +34,12 @@ def source_label(source: str) -> str:
 
 
 def check_source(source: str) -> None:
-    """Fail early and clearly on a path that cannot be read."""
-    if source == "-" or source.startswith(("http://", "https://")):
+    """Fail early and clearly on a path that cannot be read (or a terminal as stdin)."""
+    if source == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise CliError("no input: pass .rrd paths, or pipe a stream into stdin")
+        return
+    if source.startswith(("http://", "https://")):
         return
     if not os.path.exists(source):
         raise CliError(f"{source}: no such file")

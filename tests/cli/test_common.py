@@ -1,0 +1,60 @@
+"""CLI plumbing: input checks, progress line, output files."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from rerun.cli.common import CliError, Progress, check_source, open_output
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_on_stdin_is_refused_not_waited_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", _Tty())
+    with pytest.raises(CliError, match="no input"):
+        check_source("-")
+
+
+def test_directories_and_missing_paths_are_named(tmp_path: Path) -> None:
+    with pytest.raises(CliError, match="is a directory"):
+        check_source(str(tmp_path))
+    with pytest.raises(CliError, match="no such file"):
+        check_source(str(tmp_path / "nope.rrd"))
+
+
+def test_progress_draws_only_when_enabled(capsys: pytest.CaptureFixture[str]) -> None:
+    quiet = Progress("merge", enabled=False)
+    quiet.tick()
+    assert capsys.readouterr().err == ""
+    loud = Progress("merge", enabled=True)
+    loud.num_chunks, loud.num_rows = 1200, 65536
+    loud.tick()
+    loud.done()
+    err = capsys.readouterr().err
+    assert "merge: 1 200 chunks, 65 536 rows" in err and err.startswith("\r")
+
+
+def test_failed_output_leaves_no_file_and_success_is_atomic(tmp_path: Path) -> None:
+    target = tmp_path / "out.rrd"
+    with pytest.raises(RuntimeError), open_output(str(target)) as fh:
+        fh.write(b"partial")
+        raise RuntimeError("boom")
+    assert not target.exists() and os.listdir(tmp_path) == []
+    with open_output(str(target)) as fh:
+        fh.write(b"whole")
+    assert target.read_bytes() == b"whole"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_missing_output_directory_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(CliError, match="output directory"), open_output(str(tmp_path / "no" / "x.rrd")):
+        pass

@@ -10,6 +10,7 @@ import argparse
 import os
 import struct
 import sys
+from collections.abc import Callable
 
 import pyarrow as pa
 import xxhash
@@ -25,44 +26,38 @@ TRAILER_MAGIC = b"RRF2FOOT"
 FOOTER_XXH32_SEED = 7850921
 
 
-def check_trailer(
-    tail: bytes, size: int, payload_at: int | None = None, data: bytes | None = None
-) -> str | None:
-    """Check an .rrd trailer (the last 32 bytes of a file of ``size`` bytes); None if fine.
+def check_footer(size: int, read_at: Callable[[int, int], bytes]) -> str | None:
+    """Check the footer of an .rrd stream of ``size`` bytes; None if fine.
 
-    With ``data`` (the whole stream) the footer payload's xxh32 is checked too.
+    ``read_at(offset, length)`` reads the stream. The trailer (last 32 bytes) must carry the
+    footer magic and point at the End frame's payload just before it, whose xxh32 must match.
     """
-    if size < TRAILER_SIZE or tail[20:28] != TRAILER_MAGIC:
+    if size < TRAILER_SIZE:
+        return "Missing RRD footer / no RRD manifests"
+    tail = read_at(size - TRAILER_SIZE, TRAILER_SIZE)
+    if tail[20:28] != TRAILER_MAGIC:
         return "Missing RRD footer / no RRD manifests"
     offset, length, checksum, _, count = struct.unpack("<QQI8sI", tail)
-    if offset + length > size - TRAILER_SIZE:
+    payload_at = size - TRAILER_SIZE - length  # offsets count from the start of their stream
+    if payload_at < 0 or offset > payload_at:
         return f"RRD footer points outside the file (offset {offset}, length {length})"
     if count == 0:
         return "RRD footer has no manifests"
-    if data is not None:
-        payload = data[offset : offset + length]
-        if xxhash.xxh32_intdigest(payload, seed=FOOTER_XXH32_SEED) != checksum:
-            return "RRD footer checksum mismatch"
+    if xxhash.xxh32_intdigest(read_at(payload_at, length), seed=FOOTER_XXH32_SEED) != checksum:
+        return "RRD footer checksum mismatch"
+    if payload_at != offset:
+        return "more than one .rrd stream (concatenated files): `rerun rrd merge` them into one"
     return None
 
 
 def _check_file_footer(path: str) -> str | None:
-    size = os.path.getsize(path)
     with open(path, "rb") as fh:
-        if size < TRAILER_SIZE:
-            return check_trailer(b"", size)
-        fh.seek(size - TRAILER_SIZE)
-        tail = fh.read(TRAILER_SIZE)
-        problem = check_trailer(tail, size)
-        if problem is not None:
-            return problem
-        offset, length = struct.unpack_from("<QQ", tail)
-        fh.seek(offset)
-        payload = fh.read(length)
-    checksum = struct.unpack_from("<I", tail, 16)[0]
-    if xxhash.xxh32_intdigest(payload, seed=FOOTER_XXH32_SEED) != checksum:
-        return "RRD footer checksum mismatch"
-    return None
+
+        def read_at(offset: int, length: int) -> bytes:
+            fh.seek(offset)
+            return fh.read(length)
+
+        return check_footer(os.path.getsize(path), read_at)
 
 
 def same_shape(actual: pa.DataType, expected: pa.DataType) -> bool:
@@ -138,7 +133,8 @@ def verify_source(source: str, *, check_footers: bool) -> list[str]:
         return problems
     if check_footers and not source.startswith(("http://", "https://")):
         if data is not None:
-            problem = check_trailer(data[-TRAILER_SIZE:], len(data), data=data)
+            buf = data
+            problem = check_footer(len(buf), lambda offset, length: buf[offset : offset + length])
         else:
             problem = _check_file_footer(source)
         if problem is not None:

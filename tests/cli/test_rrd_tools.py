@@ -140,3 +140,17 @@ def test_store_info_survives_merge(cli: Cli, rec_path: Path, tmp_path: Path) -> 
     cli("rrd", "merge", rec_path, "-o", out)
     first = next(iter(read_messages(str(out))))
     assert isinstance(first, SetStoreInfo) and first.store_id == STORE
+
+
+def test_concatenated_files_merge_into_one_stream(cli: Cli, rec_path: Path, tmp_path: Path) -> None:
+    other = write_rrd(tmp_path / "other.rrd", recording_messages(num_frames=3))
+    both = tmp_path / "both.rrd"
+    both.write_bytes(rec_path.read_bytes() + other.read_bytes())  # `cat rec.rrd other.rrd`
+    code, out, err = cli("rrd", "print", both)
+    assert code == 0, err
+    assert out.count("Chunk(") == 21 + 7
+    merged = tmp_path / "merged.rrd"
+    assert cli("rrd", "merge", both, "-o", merged)[0] == 0
+    assert cli("rrd", "verify", merged)[0] == 0
+    code, _, err = cli("rrd", "verify", both)
+    assert code == 1 and "concatenated" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Iterable
 
 from rerun_core.store.messages import ArrowMsg, LogMsg
@@ -24,8 +25,12 @@ def write_messages(msgs: Iterable[LogMsg], output: str | None) -> int:
             for msg in msgs:
                 writer.write(msg)
                 count += 1
-        finally:
-            writer.close()
+        except BaseException:
+            # No footer after a failure: a reader downstream sees a stream that stops early.
+            with contextlib.suppress(OSError):
+                writer.flush()
+            raise
+        writer.close()
     return count
 
 

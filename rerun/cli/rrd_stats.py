@@ -1,7 +1,8 @@
 """``rerun rrd stats``: counts and size distributions of the chunks in one or more streams.
 
-Sections and names follow the real CLI's output. Sizes are those of each chunk's Arrow IPC
-encoding (schema + batch), as stored in an ``ArrowMsg``; "compressed" is its LZ4 block.
+Sections and names follow the real CLI's output. Sizes are measured by re-encoding each chunk
+as an Arrow IPC stream (schema + batch) as an ``ArrowMsg`` carries it, "compressed" being its
+LZ4 block; the real CLI's encoder pads differently, so its numbers run somewhat higher.
 """
 
 from __future__ import annotations

@@ -143,11 +143,11 @@ class Progress:
             self.num_rows += msg.chunk.num_rows
         self.tick()
 
-    def tick(self, note: str = "") -> None:
+    def tick(self, note: str = "", *, force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
-        if now - self._last < 0.1:
+        if now - self._last < 0.1 and not force:
             return
         self._last = now
         self._shown = True

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import replace
 
-from .common import EXIT_OK, CliError, Progress, format_bytes, iter_messages, parse_size
+from .common import EXIT_OK, CliError, Progress, format_bytes, format_uint, iter_messages, parse_size
 from .compact import CompactionConfig, compact
 from .recordings import Recordings
 from .rrd_edit import write_messages
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     recordings = Recordings()
     for _, msg in iter_messages(args.paths, continue_on_error=args.continue_on_error, progress=progress):
         recordings.add(msg)
-    progress.tick("compacting…")
+    progress.tick("compacting…", force=True)
     num_out = 0
 
     def transform(chunks: list) -> list:
@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     write_messages(recordings.messages(transform), args.output)
     progress.done()
     if sys.stderr.isatty():
-        sizes = f"max {format_bytes(config.max_bytes)}, {config.max_rows} rows"
-        print(f"optimize: {recordings.num_chunks_in} -> {num_out} chunks ({sizes})", file=sys.stderr)
+        limits = f"max {format_bytes(config.max_bytes)}, {format_uint(config.max_rows)} rows"
+        counts = f"{format_uint(recordings.num_chunks_in)} -> {format_uint(num_out)} chunks"
+        print(f"optimize: {counts} ({limits})", file=sys.stderr)
     return EXIT_OK

@@ -58,7 +58,9 @@ class ViewerApp:
         self.interactive = False
         self.view_errors: dict[str, str] = {}  # view id -> why its last update failed
         self.interactive_scale = 0.5
-        self.interactive_max_points = 30_000  # per point cloud, while moving (strided subset)
+        self.interactive_max_points = 50_000  # per point cloud, while moving (strided subset) ...
+        self.min_interactive_points = 5_000  # ... adapting down to this many when frames are slow
+        self._moving_points = self.interactive_max_points
         self.target_fps = 15.0  # while moving, the scale adapts between the two bounds below
         self.min_interactive_scale = 0.25
         self._moving_scale = self.interactive_scale
@@ -194,12 +196,14 @@ class ViewerApp:
     # --- rendering --------------------------------------------------------------------------
 
     def _target(self, scale: float) -> OffscreenTarget:
-        size = (max(1, round(self.width * scale)), max(1, round(self.height * scale)))
+        """The full-size target, or one reduced target (at ``interactive_scale``) whose top-left
+        part holds frames at any smaller scale: changing the scale never creates a renderer."""
+        s = 1.0 if scale >= 1.0 else max(self.interactive_scale, scale)
+        size = (max(1, round(self.width * s)), max(1, round(self.height * s)))
         tgt = self._targets.get(size)
         if tgt is None:
-            if len(self._targets) >= 4:  # keep the full-size target, drop old reduced ones
-                full = (self.width, self.height)
-                self._targets = {k: v for k, v in self._targets.items() if k == full}
+            if len(self._targets) >= 2:  # sizes changed: keep nothing stale
+                self._targets.clear()
             tgt = self._targets[size] = OffscreenTarget(*size)
         return tgt
 
@@ -234,7 +238,7 @@ class ViewerApp:
             tgt = self._target(scale)
             texts: list[tuple[float, float, str, tuple[int, int, int, int], str]] = []
             drawn = False
-            lod = self.interactive_max_points if scale != 1.0 else None
+            lod = self._moving_points if scale != 1.0 else None
             for spec in self._specs:
                 if spec.kind not in PIXEL_KINDS:
                     continue
@@ -245,6 +249,8 @@ class ViewerApp:
                 drawn = True
             if drawn:
                 frame = tgt.finish()
+                if scale != 1.0:
+                    frame = frame[: max(1, round(self.height * scale)), : max(1, round(self.width * scale))]
             else:
                 frame = np.empty((tgt.size[1], tgt.size[0], 4), np.uint8)
                 frame[...] = _BG
@@ -282,7 +288,15 @@ class ViewerApp:
         elif seconds < budget * 0.5:
             s *= 1.1
         s = min(max(s, self.min_interactive_scale), self.interactive_scale)
-        self._moving_scale = max(round(s * 20) / 20, 0.05)  # few distinct sizes -> few targets
+        self._moving_scale = max(round(s * 20) / 20, 0.05)
+        # Point clouds cost per vertex on a software rasterizer: adapt the point budget too.
+        p = self._moving_points
+        if seconds > budget * 0.9:
+            p = int(p * 0.7)
+        elif seconds < budget * 0.5:
+            p = int(p * 1.3)
+        p = min(max(p, self.min_interactive_points), self.interactive_max_points)
+        self._moving_points = max(1000, round(p / 1000) * 1000)  # few distinct strides
 
     def _render_view(
         self, tgt: OffscreenTarget, view: AnyView, spec: ViewSpec, scale: float, *, first: bool

@@ -83,8 +83,9 @@ class _PointsBase(Visualizer):
             if self.lod is not None:
                 self.lod.visible = False
             return
-        if self._lod_stale or self.lod is None:
-            self._lod_stride = -(-n // max_points)
+        stride = -(-n // max_points)
+        if self._lod_stale or self.lod is None or stride != self._lod_stride:
+            self._lod_stride = stride
             geo = pts.geometry
             sub = {k: getattr(geo, k).data[:: self._lod_stride] for k in ("positions", "colors", "sizes")}
             if self.lod is None:

@@ -241,3 +241,13 @@ def test_fuzz_lz4_payloads(pos: int, junk: bytes) -> None:
     except RrdError:
         pass
     assert lz4.block is not None
+
+
+def test_garbage_after_end_frame_is_an_error() -> None:
+    end_off, _, length = frames(DATA)[-1]
+    body_end = end_off + 16 + length
+    got, err = read_until_error(DATA[:body_end] + bytes(20))
+    assert len(got) == len(MSGS) and isinstance(err, RrdError) and "after the End frame" in str(err)
+    got, err = read_until_error(DATA[:body_end] + DATA[body_end : body_end + 20])  # trailer cut short
+    assert len(got) == len(MSGS) and isinstance(err, RrdTruncatedError)
+    assert len(list(read_messages(DATA[:body_end]))) == len(MSGS)  # End frame without trailer: fine

@@ -27,6 +27,7 @@ from .frames import (
     MessageKind,
     parse_frame_header,
     parse_header,
+    parse_trailer_entry,
 )
 from .sources import ByteSource, BytesSource, RrdSource, open_source
 
@@ -57,6 +58,7 @@ class _Decoder:
         self.src = src
         self.validate = validate
         self._store_ids: dict[bytes, StoreId] = {} if store_ids is None else store_ids
+        self._stream_start = 0
 
     def _read_exact(self, n: int, what: str, offset: int) -> bytes | memoryview:
         left = self.src.remaining()
@@ -88,7 +90,7 @@ class _Decoder:
                 raise RrdError(f"implausible frame length {length}", offset + 8)
             body = self._read_exact(length, f"{MessageKind(kind).name} frame", offset)
             if kind == MessageKind.END:
-                if not self._after_end(offset):
+                if not self._after_end(offset, length):
                     return
                 continue
             yield self._decode(MessageKind(kind), body, offset + FRAME_HEADER_SIZE)
@@ -108,24 +110,32 @@ class _Decoder:
                 )
             raise RrdTruncatedError("truncated .rrd: incomplete stream header", offset)
         parse_header(head, offset)
+        self._stream_start = offset  # trailer offsets count from here
         return True
 
-    def _after_end(self, end_offset: int) -> bool:
+    def _after_end(self, end_offset: int, body_len: int) -> bool:
         """Skip the footer trailer after an End frame; False at the end of the data."""
-        while True:
-            offset = self.src.offset
-            peek = bytes(self.src.read(8))
-            if not peek:
-                return False
-            if peek[:4] == MAGIC and peek != FOOTER_MAGIC:
-                self.src.unread(peek)  # the next concatenated stream starts here
-                return self._read_stream_header(first=False)
-            if peek == FOOTER_MAGIC:
-                self._read_exact(4, "footer trailer", offset)
-                return self._read_stream_header(first=False)
+        offset = self.src.offset
+        peek = bytes(self.src.read(8))
+        if not peek:
+            return False  # an End frame without trailer (older writers)
+        if peek[:4] == MAGIC and peek != FOOTER_MAGIC:
+            self.src.unread(peek)  # the next concatenated stream starts here
+            return self._read_stream_header(first=False)
+        first = True
+        while peek != FOOTER_MAGIC:
+            entry = peek + bytes(self._read_exact(TRAILER_ENTRY_SIZE - len(peek), "footer trailer", offset))
+            body_offset, length, _crc = parse_trailer_entry(entry)
+            expected = end_offset + FRAME_HEADER_SIZE - self._stream_start
+            if first and (body_offset != expected or length != body_len):
+                raise RrdError("unexpected bytes after the End frame (not a footer trailer)", offset)
             if offset - end_offset > _MAX_TRAILER_ENTRIES * TRAILER_ENTRY_SIZE:
                 raise RrdError("footer trailer never ends", offset)
-            self._read_exact(TRAILER_ENTRY_SIZE - len(peek), "footer trailer", offset)
+            first = False
+            offset = self.src.offset
+            peek = bytes(self._read_exact(8, "footer trailer", offset))
+        self._read_exact(4, "footer trailer", offset)
+        return self._read_stream_header(first=False)
 
     # --- messages ---------------------------------------------------------------------
 

@@ -154,6 +154,8 @@ class ProxyServer:
             ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share it
             ("grpc.max_receive_message_length", self._max_message_bytes),
             ("grpc.max_send_message_length", -1),
+            ("grpc.http2.lookahead_bytes", 8 << 20),  # a wide stream window: big chunks stream freely
+            ("grpc.http2.max_frame_size", (1 << 24) - 1),
             ("grpc.keepalive_time_ms", 10_000),
             ("grpc.keepalive_timeout_ms", 20_000),
             ("grpc.http2.min_ping_interval_without_data_ms", 5_000),

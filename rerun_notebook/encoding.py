@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,16 +48,31 @@ def encode_jpeg(array: np.ndarray, quality: int = JPEG_QUALITY) -> EncodedFrame:
     return EncodedFrame("image/jpeg", buf.getvalue(), rgba.shape[1], rgba.shape[0])
 
 
-def encode_png(array: np.ndarray, compress_level: int = 1) -> EncodedFrame:
-    """Lossless: the settled picture (and the static snapshot saved in the notebook)."""
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+
+def encode_png(array: np.ndarray, compress_level: int = 2) -> EncodedFrame:
+    """Lossless: the settled picture (and the static snapshot saved in the notebook).
+
+    Written directly (no per-row filter, one zlib stream): about twice as fast as Pillow's
+    encoder at a similar size for rendered frames, which are mostly flat background.
+    """
     rgba = _as_rgba(array)
-    mode = "RGBA" if rgba.shape[2] == 4 else "RGB"
-    if mode == "RGBA" and bool(np.all(rgba[:, :, 3] == 255)):
-        rgba, mode = rgba[:, :, :3], "RGB"  # opaque: a third smaller
-    img = Image.fromarray(np.ascontiguousarray(rgba), mode)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=compress_level)
-    return EncodedFrame("image/png", buf.getvalue(), rgba.shape[1], rgba.shape[0])
+    if rgba.shape[2] == 4 and bool(np.all(rgba[:, :, 3] == 255)):
+        rgba = rgba[:, :, :3]  # opaque: a quarter fewer bytes to compress
+    h, w, c = rgba.shape
+    raw = np.empty((h, w * c + 1), np.uint8)
+    raw[:, 0] = 0  # filter type "none" for every row
+    raw[:, 1:] = rgba.reshape(h, w * c)
+    header = struct.pack(">IIBBBBB", w, h, 8, 6 if c == 4 else 2, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), compress_level))
+        + _png_chunk(b"IEND", b"")
+    )
+    return EncodedFrame("image/png", data, w, h)
 
 
 def encode(array: np.ndarray, *, lossless: bool) -> EncodedFrame:

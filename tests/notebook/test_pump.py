@@ -155,3 +155,16 @@ def test_worker_thread_sends_without_ticks_from_the_caller() -> None:
     finally:
         pump.close()
     assert pump._thread is None
+
+
+def test_png_keeps_alpha_and_takes_grayscale() -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    img = np.random.default_rng(1).integers(0, 255, (7, 9, 4), dtype=np.uint8)
+    back = np.asarray(Image.open(BytesIO(encode_png(img).data)))
+    assert back.shape == (7, 9, 4) and np.array_equal(back, img)
+    gray = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    back = np.asarray(Image.open(BytesIO(encode_png(gray).data)))
+    assert np.array_equal(back[..., 0], gray)

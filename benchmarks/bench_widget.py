@@ -1,0 +1,158 @@
+"""Notebook widget benchmark: whole frames as the browser gets them, and log-to-frame latency.
+
+    .venv/bin/python -m benchmarks.bench_widget [--sizes 1000,100000,1000000] [--width 640 --height 480]
+
+Per point count, through `rerun.notebook.Viewer` with the real renderer and a fake comm:
+- "settled frame": scene update + render + PNG encode (what goes out once the camera stops);
+- "drag": input event + render + JPEG encode per frame while orbiting, and the frames/s that gives;
+- "log->frame": `rr.log` of one more entity until the pump has sent the frame showing it
+  (kernel otherwise idle; includes the notebook's live flush of the SDK batcher).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import threading
+import time
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/xdg-runtime-{os.getuid()}")
+os.makedirs(os.environ["XDG_RUNTIME_DIR"], exist_ok=True)
+
+import rerun as rr  # noqa: E402
+from rerun import notebook as nb  # noqa: E402
+
+
+class FakeComm:
+    """Stands in for the browser: records frames and acks each at once."""
+
+    def __init__(self, widget: Any) -> None:
+        self.widget = widget
+        self.frames: list[tuple[float, dict, int]] = []
+        self.cond = threading.Condition()
+
+    def __call__(self, content: dict, buffers: Any = None) -> None:
+        if content.get("type") != "frame":
+            return
+        with self.cond:
+            self.frames.append((time.perf_counter(), content, len(buffers[0])))
+            self.cond.notify_all()
+        self.widget.pump.ack(content["index"])
+
+
+def _viewer(n: int, width: int, height: int) -> tuple[Any, Any, FakeComm]:
+    rec = rr.RecordingStream("bench_widget", recording_id=f"bench{n}")
+    rng = np.random.default_rng(0)
+    rec.log(
+        "points", rr.Points3D(rng.normal(size=(n, 3)).astype(np.float32), colors=[200, 120, 40], radii=0.01)
+    )
+    viewer = nb.Viewer(recording=rec, width=width, height=height)
+    w = viewer.widget
+    comm = FakeComm(w)
+    w.send = comm
+    w.session.set_size(width, height)
+    return rec, viewer, comm
+
+
+def bench_frames(n: int, width: int, height: int, frames: int) -> None:
+    rec, viewer, comm = _viewer(n, width, height)
+    w, pump = viewer.widget, viewer.widget.pump
+    try:
+        pump.set_visible("bench", True)
+        t0 = time.perf_counter()
+        pump.tick(now=1000.0)
+        first = time.perf_counter() - t0
+        settled = []
+        for i in range(3):
+            w.session.reset_camera()
+            t0 = time.perf_counter()
+            pump.tick(now=2000.0 + 10 * i)  # isolated change: PNG
+            settled.append(time.perf_counter() - t0)
+        cx, cy = width / 2, height / 2
+        w.session.handle_input(
+            {"event_type": "pointer_down", "x": cx, "y": cy, "button": 1, "buttons": [1], "modifiers": []}
+        )
+        drag = []
+        now = 3000.0
+        for i in range(frames):
+            now += 0.034
+            t0 = time.perf_counter()
+            ev = {
+                "event_type": "pointer_move",
+                "x": cx + 4 * (i + 1),
+                "y": cy,
+                "button": 0,
+                "buttons": [1],
+                "modifiers": [],
+            }
+            w.session.handle_input(ev)
+            pump.tick(now=now)
+            drag.append(time.perf_counter() - t0)
+        w.session.handle_input(
+            {"event_type": "pointer_up", "x": cx, "y": cy, "button": 1, "buttons": [], "modifiers": []}
+        )
+        jpeg = [f for f in comm.frames if f[1]["mime"] == "image/jpeg"]
+        med = statistics.median(drag[2:] or drag)
+        print(
+            f"widget n={n:>8} {width}x{height}: first frame {first * 1e3:7.1f} ms | settled (update+render+PNG) "
+            f"{statistics.median(settled) * 1e3:6.1f} ms | drag frame (event+render+JPEG) median {med * 1e3:6.1f} ms "
+            f"= {1 / med:5.1f} fps, {len(jpeg)} JPEG frames avg {np.mean([f[2] for f in jpeg]) / 1024 if jpeg else 0:.0f} KiB",
+            flush=True,
+        )
+    finally:
+        viewer.close()
+        rec.disconnect()
+
+
+def bench_latency(n: int, width: int, height: int, repeats: int) -> None:
+    rec, viewer, comm = _viewer(n, width, height)
+    pump = viewer.widget.pump
+    try:
+        pump.set_visible("bench", True)
+        pump.start()
+        time.sleep(1.0)
+        lat = []
+        for i in range(repeats):
+            with comm.cond:
+                seen = len(comm.frames)
+            t0 = time.perf_counter()
+            rec.log(f"extra/{i}", rr.Points3D([[i * 0.1, 0, 0]], radii=0.2))
+            with comm.cond:
+                comm.cond.wait_for(lambda seen=seen: len(comm.frames) > seen, timeout=5.0)
+                got = comm.frames[seen][0] if len(comm.frames) > seen else None
+            if got is not None:
+                lat.append(got - t0)
+            time.sleep(0.5)  # idle again (the lossless refinement goes out)
+        if lat:
+            print(
+                f"widget n={n:>8}: log->frame sent latency median {statistics.median(lat) * 1e3:6.1f} ms, "
+                f"max {max(lat) * 1e3:6.1f} ms over {len(lat)} logs (kernel idle)",
+                flush=True,
+            )
+        else:
+            print(f"widget n={n:>8}: log->frame: no frame arrived", flush=True)
+    finally:
+        viewer.close()
+        rec.disconnect()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="1000,100000,1000000")
+    ap.add_argument("--width", type=int, default=640)
+    ap.add_argument("--height", type=int, default=480)
+    ap.add_argument("--frames", type=int, default=30)
+    ap.add_argument("--repeats", type=int, default=10)
+    args = ap.parse_args()
+    for n in (int(s) for s in args.sizes.split(",")):
+        bench_frames(n, args.width, args.height, args.frames)
+    bench_latency(1000, args.width, args.height, args.repeats)
+    bench_latency(100_000, args.width, args.height, args.repeats)
+
+
+if __name__ == "__main__":
+    main()

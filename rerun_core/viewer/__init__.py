@@ -16,7 +16,12 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
                                        # modifiers), wheel (dx, dy, x, y), double_click, resize
                                        # (width, height); optional "view_id"; returns True if the
                                        # picture changed. Dragging renders at reduced scale.
-    app.set_interactive(True)          # force reduced-scale frames (app.interactive_scale = 0.5)
+    app.set_interactive(True)          # force reduced frames; while moving (drag, just after a
+                                       # wheel, or interactive) the scale adapts to target_fps=15
+                                       # between min_interactive_scale=0.25 and interactive_scale=0.5,
+                                       # and big point clouds draw a strided subset (adaptive budget
+                                       # min_interactive_points..interactive_max_points); is_dirty()
+                                       # turns True once motion stops so a full frame follows
     app.pick(x, y)                     # -> {"view_id", "entity_path", "archetype", "instance",
                                        #     "values"} or None (reads the last frame's pick buffer)
     app.reset_camera(view_id=None)     # back to auto-fit (one view or all)
@@ -25,6 +30,7 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
     app.text_document(view_id)         # {"text", "media_type"}
     app.set_tensor_slice(view_id, {dim: index})
     app.close()                        # unsubscribe, free GPU objects
+    app.view_errors, app.view(view_id).errors   # bad data is logged and skipped, never fatal
 
 Without any Vulkan driver, ``ViewerApp(...)`` raises ``NoGpuError`` whose message says to
 install ``mesa-vulkan-drivers``. Internals: ``heuristics`` (views + grid layout),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.viewer.conftest import color_mask, content_mask
+from tests.viewer.conftest import color_mask, content_mask, require_adapter
 
 rr = pytest.importorskip("rerun")
 
@@ -47,6 +47,7 @@ def _record() -> object:
 def test_sdk_recording_renders_every_view() -> None:
     from rerun_core.viewer import ViewerApp
 
+    require_adapter()
     app = ViewerApp(_record(), 480, 240)
     try:
         frame = app.render()

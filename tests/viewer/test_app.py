@@ -241,3 +241,43 @@ def test_wheel_renders_reduced_then_asks_for_a_full_frame(store, render) -> None
     assert app.is_dirty()
     app.render()
     assert app._last_scale == 1.0 and not app.is_dirty()
+
+
+def test_right_drag_pans_in_3d_and_resize_event(store, render) -> None:
+    _points(store, pts=np.random.default_rng(3).normal(size=(20, 3)))
+    app, _ = render()
+    t0 = np.array(app.camera_state("spatial3d:/")["target"])
+    app.handle_event({"event_type": "pointer_down", "x": 80, "y": 60, "button": 2, "modifiers": []})
+    app.handle_event({"event_type": "pointer_move", "x": 100, "y": 60, "button": 2, "modifiers": []})
+    app.handle_event({"event_type": "pointer_up", "x": 100, "y": 60, "button": 2, "modifiers": []})
+    state = app.camera_state("spatial3d:/")
+    assert np.linalg.norm(np.array(state["target"]) - t0) > 0
+    assert app.handle_event({"event_type": "resize", "width": 100, "height": 50, "pixel_ratio": 1})
+    assert app.render().shape == (50, 100, 4)
+    assert app.layout()[0]["rect"] == (0, 0, 100, 50)
+
+
+def test_plot_wheel_zooms_time_axis_and_drag_pans(store, render) -> None:
+    for t in range(20):
+        b.log(store, "s", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
+    app, _ = render()
+    x0 = app.camera_state("timeseries:/s")["x_range"]
+    app.handle_event({"event_type": "wheel", "x": 100, "y": 60, "dx": 0, "dy": -300, "modifiers": []})
+    x1 = app.camera_state("timeseries:/s")["x_range"]
+    assert x1[1] - x1[0] < x0[1] - x0[0]
+    app.handle_event({"event_type": "pointer_down", "x": 100, "y": 60, "button": 1, "modifiers": []})
+    app.handle_event({"event_type": "pointer_move", "x": 80, "y": 60, "button": 1, "modifiers": []})
+    app.handle_event({"event_type": "pointer_up", "x": 80, "y": 60, "button": 1, "modifiers": []})
+    x2 = app.camera_state("timeseries:/s")["x_range"]
+    assert x2[0] > x1[0]
+
+
+def test_pick_on_an_image_returns_the_pixel_value(store, render) -> None:
+    img = np.zeros((48, 64, 3), np.uint8)
+    img[:, :, 0] = np.arange(64, dtype=np.uint8)[None, :] * 2
+    b.log(store, "img", "Image", b.image(img))
+    app, _ = render(128, 96)
+    hit = app.pick(41, 21)  # image pixel (20, 10)
+    assert hit is not None and hit["entity_path"] == "/img" and hit["archetype"] == "Image"
+    assert hit["values"]["pixel"] == [20, 10]
+    assert hit["values"]["value"] == [40, 0, 0]

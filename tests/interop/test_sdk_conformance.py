@@ -176,6 +176,40 @@ CASES: dict[str, str] = {
         rr.disconnect()
         rr.log("dropped", rr.Scalars(2.0))
     """,
+    "docs_column_and_partial_updates": """
+        import os
+        os.environ["RERUN_FLUSH_TICK_SECS"] = "30"  # one chunk per component set on both sides
+        rr.init("rerun_example_points3d_column_updates", recording_id="r1")
+        rr.save(OUT)
+        times = np.arange(10, 15, 1.0)
+        positions = [
+            [1.0, 0.0, 1.0], [0.5, 0.5, 2.0],
+            [1.5, -0.5, 1.5], [1.0, 1.0, 2.5], [-0.5, 1.5, 1.0], [-1.5, 0.0, 2.0],
+            [2.0, 0.0, 2.0], [1.5, -1.5, 3.0], [0.0, -2.0, 2.5], [1.0, -1.0, 3.5],
+            [-2.0, 0.0, 2.0], [-1.5, 1.5, 3.0], [-1.0, 1.0, 3.5],
+            [1.0, -1.0, 1.0], [2.0, -2.0, 2.0], [3.0, -1.0, 3.0], [2.0, 0.0, 4.0],
+        ]
+        colors = [0xFF0000FF, 0x00FF00FF, 0x0000FFFF, 0xFFFF00FF, 0x00FFFFFF]
+        radii = [0.05, 0.01, 0.2, 0.1, 0.3]
+        rr.send_columns(
+            "points",
+            indexes=[rr.TimeColumn("time", duration=times)],
+            columns=[
+                *rr.Points3D.columns(positions=positions).partition(lengths=[2, 4, 4, 3, 4]),
+                *rr.Points3D.columns(colors=colors, radii=radii),
+            ],
+        )
+        for i in range(5):
+            rr.set_time("frame", sequence=i)
+            if i == 0:
+                rr.log("partial", rr.Points3D([[0, 0, 0], [1, 1, 1]], radii=0.1))
+            elif i == 3:
+                rr.log("partial", rr.Points3D.from_fields(radii=[0.3, 0.4]))
+            elif i == 4:
+                rr.log("partial", rr.Points3D.cleared())
+            else:
+                rr.log("partial", rr.Points3D.from_fields(colors=[255, 0, 0]))
+    """,
     "script_helpers": """
         import argparse
         parser = argparse.ArgumentParser()

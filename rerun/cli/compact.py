@@ -101,15 +101,22 @@ def drop_timelines(chunk: Chunk, names: Iterable[str]) -> Chunk:
 
 
 class StaticTable:
-    """Static chunks of one recording under the store's rule: the newest write of a component wins."""
+    """Static chunks of one recording under the store's rule, in insertion order.
+
+    Per (entity, component) the newest row id wins. A stored chunk that loses every component
+    it held to later inserts is dropped; an insert that wins nothing is still kept (as
+    Rerun's store does, so inserting older static data after newer keeps both).
+    """
 
     def __init__(self) -> None:
         self._chunks: dict[Tuid, Chunk] = {}
-        # (entity path, component) -> (newest row id bytes, chunk id)
+        # (entity path, component) -> (newest row id, owning chunk id)
         self._owner: dict[tuple[str, str], tuple[tuple[int, int], Tuid]] = {}
+        self._held: dict[Tuid, int] = {}
 
     def insert(self, chunk: Chunk) -> None:
         self._chunks[chunk.id] = chunk
+        self._held.setdefault(chunk.id, 0)
         hi, lo = chunk.row_id_keys
         for desc, arr in chunk.components.items():
             valid = np.flatnonzero(arr.is_valid().to_numpy(zero_copy_only=False))
@@ -117,12 +124,18 @@ class StaticTable:
                 continue
             newest = max((int(hi[i]), int(lo[i])) for i in valid)
             key = (chunk.entity_path.path, desc.component)
-            if key not in self._owner or self._owner[key][0] <= newest:
-                self._owner[key] = (newest, chunk.id)
+            previous = self._owner.get(key)
+            if previous is not None and previous[0] > newest:
+                continue
+            self._owner[key] = (newest, chunk.id)
+            self._held[chunk.id] += 1
+            if previous is not None and previous[1] != chunk.id:
+                self._held[previous[1]] -= 1
+                if self._held[previous[1]] == 0:
+                    del self._chunks[previous[1]]
 
     def chunks(self) -> list[Chunk]:
-        alive = {cid for _, cid in self._owner.values()}
-        return [c for cid, c in self._chunks.items() if cid in alive or not c.components]
+        return list(self._chunks.values())
 
 
 class _Accumulator:

@@ -76,10 +76,15 @@ def test_single_chunks_keep_their_id() -> None:
 def test_static_newest_write_wins_and_shadowed_chunks_are_dropped() -> None:
     old, new = text_chunk("old"), text_chunk("new")
     table = StaticTable()
+    table.insert(old)
     table.insert(new)
-    table.insert(old)  # inserted later, but its row id is older
     (kept,) = table.chunks()
     assert kept.components[TEXT].to_pylist() == [["new"]]
+    # Older data inserted after newer wins nothing but is kept, as Rerun's store keeps it.
+    late = StaticTable()
+    late.insert(new)
+    late.insert(old)
+    assert [c.id for c in late.chunks()] == [new.id, old.id]
 
 
 def test_drop_timelines_removes_index_columns_only() -> None:

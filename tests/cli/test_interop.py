@@ -192,3 +192,19 @@ def test_verify_rejects_a_column_of_the_wrong_type(oracle, cli: Cli, tmp_path: P
     assert oracle.cli("rrd", "verify", str(path), check=False).returncode != 0
     code, _, err = cli("rrd", "verify", path)
     assert code == 1 and "Points3D:positions" in err and "FixedSizeList(3 x non-null Float32)" in err
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_merging_two_runs_of_one_recording_matches_the_real_merge(  # type: ignore[no-untyped-def]
+    oracle, cli: Cli, oracle_rrd: Path, tmp_path: Path, newest_first: bool
+) -> None:
+    # Same store id, newer static data: the store rule decides which static chunks survive.
+    newer = tmp_path / "newer.rrd"
+    oracle.run_script("import os; os.environ['RERUN_FLUSH_NUM_ROWS'] = '1'\n" + SCRIPT, str(newer))
+    inputs = [str(newer), str(oracle_rrd)] if newest_first else [str(oracle_rrd), str(newer)]
+    for tool in ("merge", "optimize"):
+        ours, theirs = tmp_path / f"ours_{tool}.rrd", tmp_path / f"theirs_{tool}.rrd"
+        assert cli("rrd", tool, *inputs, "-o", ours)[0] == 0
+        oracle.cli("rrd", tool, *inputs, "-o", str(theirs))
+        proc = oracle.cli("rrd", "compare", "--unordered", str(theirs), str(ours), check=False)
+        assert proc.returncode == 0, f"{tool}: {proc.stderr[-2000:]}"

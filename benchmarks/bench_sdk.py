@@ -8,6 +8,7 @@
    included. Target: <= 0.5x the oracle's time; peak RSS growth (from before the data was
    built) <= 1.5x the data logged (10M f64 + 10M i64 = 160 MB).
 3. ``points``: 100 x log(Points3D of 100k points) to a file. Target: >= the oracle's throughput.
+4. ``import``: median wall time of ``import rerun`` in a fresh interpreter. Target: <= the oracle's.
 
 Prints one ``RESULT`` line per benchmark and implementation, then the ratios.
 """
@@ -84,8 +85,21 @@ SCRIPTS = {
     """,
 }
 
-SIZES = {"scalars": 100_000, "columns": 10_000_000, "points": 100}
-QUICK = {"scalars": 10_000, "columns": 1_000_000, "points": 10}
+SIZES = {"scalars": 100_000, "columns": 10_000_000, "points": 100, "import": 9}
+QUICK = {"scalars": 10_000, "columns": 1_000_000, "points": 10, "import": 3}
+
+IMPORT_PROBE = "import time; t = time.perf_counter(); import rerun; print(time.perf_counter() - t)"
+
+
+def import_seconds(python: Path, runs: int) -> dict[str, float]:
+    """Median wall time of ``import rerun`` in fresh interpreters (target: no slower than 0.41)."""
+    times = []
+    for _ in range(runs):
+        args = [str(python), *(["-P"] if python == ORACLE else []), "-c", IMPORT_PROBE]
+        out = subprocess.run(args, capture_output=True, text=True, timeout=120, check=True, cwd=ROOT)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    times.sort()
+    return {"seconds": times[len(times) // 2], "min_seconds": times[0]}
 
 
 def run_one(python: Path, name: str, n: int) -> dict[str, float]:
@@ -107,13 +121,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="10x smaller sizes (smoke test)")
-    parser.add_argument("--only", choices=sorted(SCRIPTS), action="append")
+    parser.add_argument("--only", choices=sorted([*SCRIPTS, "import"]), action="append")
     args = parser.parse_args()
     sizes = QUICK if args.quick else SIZES
-    for name in args.only or ["scalars", "columns", "points"]:
+    for name in args.only or ["import", "scalars", "columns", "points"]:
         n = sizes[name]
-        ours = run_one(OURS, name, n)
-        oracle = run_one(ORACLE, name, n)
+        if name == "import":
+            ours, oracle = import_seconds(OURS, n), import_seconds(ORACLE, n)
+        else:
+            ours = run_one(OURS, name, n)
+            oracle = run_one(ORACLE, name, n)
         for who, r in (("ours", ours), ("oracle", oracle)):
             fields = " ".join(f"{k}={v:.3f}" for k, v in r.items())
             print(f"RESULT {name} n={n} {who}: {fields}", flush=True)

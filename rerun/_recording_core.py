@@ -198,9 +198,11 @@ class RecordingCore:
 
     def set_sinks(self, sinks: list[LogSink]) -> None:
         """Replace the sinks. Messages buffered while no sink was set go to the new ones."""
+        # Lock order is always batcher -> sinks (the tick thread sends chunks under the batcher's
+        # lock), so flush before taking the sink lock.
+        if self.buffer is None:
+            self.batcher.flush()  # data logged before the switch belongs to the old sinks
         with self._sink_lock:
-            if self.buffer is None:
-                self.batcher.flush()  # data logged before the switch belongs to the old sinks
             old = self.sinks
             replay = self.buffer.drain() if self.buffer is not None else []
             if sinks:
@@ -246,8 +248,8 @@ class RecordingCore:
         """Close file-like sinks (footer written) and fall back to buffering if none remain."""
         from ._sink_types import _WriterSink
 
+        self.flush()
         with self._sink_lock:
-            self.flush()
             keep = [s for s in self.sinks if not isinstance(s, _WriterSink)]
             for s in self.sinks:
                 if isinstance(s, _WriterSink):

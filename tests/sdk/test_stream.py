@@ -317,3 +317,24 @@ def test_reused_buffers_are_copied_when_logged() -> None:
     got = {str(c.entity_path): next(iter(c.components.values())).to_pylist() for c in chunks(rec, mem)}
     assert [row[0] for row in got["/s"]] == [0.0, 1.0, 2.0]
     assert [row[0] for row in got["/p"]] == [[0.0] * 3, [1.0] * 3, [2.0] * 3]
+
+
+def test_switching_sinks_while_logging_from_threads_does_not_deadlock() -> None:
+    rec = new_rec(send_properties=False, batcher_config=rr.ChunkBatcherConfig(flush_tick=0.001))
+    stop = threading.Event()
+
+    def logger() -> None:
+        while not stop.is_set():
+            rec.log("busy", [Batch([1.0])])
+
+    th = threading.Thread(target=logger, daemon=True)
+    th.start()
+    sinks = []
+    for _ in range(50):
+        sinks.append(rr.sinks.MemorySink())
+        rec.set_sinks(sinks[-1])
+        rec.flush()
+    stop.set()
+    th.join(timeout=10)
+    assert not th.is_alive()
+    assert sum(len(s.msgs) for s in sinks) > 0

@@ -96,3 +96,39 @@ def log(
     chunk = Chunk.from_columns(path, new_tuids(1), timelines, comps)
     store.insert(chunk)
     return chunk
+
+
+def _info_type() -> pa.DataType:
+    return pa.struct(
+        [pa.field("id", pa.uint16(), False), pa.field("label", pa.string()), pa.field("color", pa.uint32())]
+    )
+
+
+def annotation_context(classes: list[dict[str, Any]]) -> pa.Array:
+    """One AnnotationContext instance: ``[{"id", "label", "color": 0xRRGGBBAA, "keypoints": [...],
+    "connections": [(a, b)]}]`` (keypoints as ``{"id", "label", "color"}``)."""
+    conn_t = pa.struct([pa.field("keypoint0", pa.uint16(), False), pa.field("keypoint1", pa.uint16(), False)])
+    desc_t = pa.struct(
+        [
+            pa.field("info", _info_type(), False),
+            pa.field("keypoint_annotations", pa.list_(pa.field("item", _info_type(), False)), False),
+            pa.field("keypoint_connections", pa.list_(pa.field("item", conn_t, False)), False),
+        ]
+    )
+    item_t = pa.struct(
+        [pa.field("class_id", pa.uint16(), False), pa.field("class_description", desc_t, False)]
+    )
+    value = [
+        {
+            "class_id": c["id"],
+            "class_description": {
+                "info": {"id": c["id"], "label": c.get("label"), "color": c.get("color")},
+                "keypoint_annotations": c.get("keypoints", []),
+                "keypoint_connections": [
+                    {"keypoint0": a, "keypoint1": b} for a, b in c.get("connections", [])
+                ],
+            },
+        }
+        for c in classes
+    ]
+    return pa.array([value], pa.list_(pa.field("item", item_t, False)))

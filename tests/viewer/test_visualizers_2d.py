@@ -241,3 +241,34 @@ def test_wrong_component_type_is_reported_per_entity(store, render) -> None:
     errors = app.view("spatial2d:/weird").errors
     assert ("/weird", "Boxes2D") in errors
     assert color_mask(frame, (255, 255, 0)).sum() > 0
+
+
+def test_keypoints_get_skeleton_lines_and_keypoint_colors(store, render) -> None:
+    ctx = b.annotation_context(
+        [
+            {
+                "id": 1,
+                "label": "person",
+                "color": 0x0000FFFF,
+                "keypoints": [{"id": 0, "label": "head", "color": 0xFF0000FF}],
+                "connections": [(0, 1), (1, 2)],
+            }
+        ]
+    )
+    b.log(store, "/", "AnnotationContext", {"context": ctx})
+    pts = [[10, 10], [30, 30], [50, 10]]
+    fields = {
+        "positions": b.vecs(pts, 2),
+        "class_ids": pa.array([1], pa.uint16()),
+        "keypoint_ids": pa.array([0, 1, 2], pa.uint16()),
+        "radii": pa.array([3.0], F32),
+    }
+    b.log(store, "pose", "Points2D", fields)
+    app, frame = render(128, 96)
+    vis = app.view("spatial2d:/pose").visualizers[("/pose", "Points2D")]
+    assert vis.skeleton is not None and vis.skeleton.visible
+    assert vis.skeleton.geometry.positions.data.shape == (4, 3)
+    colors = vis.points.geometry.colors.data
+    np.testing.assert_allclose(colors[0], [1, 0, 0, 1])  # keypoint color
+    np.testing.assert_allclose(colors[1], [0, 0, 1, 1])  # class color
+    assert content_mask(frame).sum() > 50

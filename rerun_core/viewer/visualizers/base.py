@@ -209,9 +209,16 @@ def instance_colors(
     out = np.repeat(ctx.default_color[None], max(n, 1), axis=0)[:n]
     cids = ad.scalars(data.get("class_ids"), np.int64)
     if ctx.annotations is not None and cids.size and n:
+        kps = ad.scalars(data.get("keypoint_ids"), np.int64)
+        kps_n = ad.broadcast_or(kps, n, 0) if kps.size else None
         for i, cid in enumerate(ad.broadcast_or(cids, n, 0)):
             info = ctx.annotations.classes.get(int(cid))
-            if info is not None and info.color is not None:
+            kinfo = (
+                ctx.annotations.keypoints.get(int(cid), {}).get(int(kps_n[i])) if kps_n is not None else None
+            )
+            if kinfo is not None and kinfo.color is not None:
+                out[i] = kinfo.color  # a keypoint's own color wins over its class color
+            elif info is not None and info.color is not None:
                 out[i] = info.color
     return out.astype(np.float32)
 

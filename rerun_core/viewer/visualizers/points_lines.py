@@ -41,6 +41,7 @@ class _PointsBase(Visualizer):
     default_draw_order: ClassVar[float] = 30.0
     points: gfx.Points | None = None
     lod: gfx.Points | None = None  # strided subset shown while the camera moves
+    skeleton: gfx.Line | None = None
     _lod_stride = 1
     _lod_stale = True
 
@@ -72,6 +73,26 @@ class _PointsBase(Visualizer):
         self._set_bounds(raw)
         self._make_labels(data, pos, cols, ctx)
         self._lod_stale = True
+        self._update_skeleton(data, pos, cols, ctx)
+
+    def _update_skeleton(
+        self, data: dict[str, pa.Array], pos: np.ndarray, cols: np.ndarray, ctx: VisContext
+    ) -> None:
+        """Keypoint connections from the AnnotationContext, per class (Rerun's skeletons)."""
+        segs = keypoint_segments(data, pos, ctx)
+        if segs is None:
+            if self.skeleton is not None:
+                self.skeleton.visible = False
+            return
+        seg_cols = np.repeat(ctx.default_color[None], segs.shape[0], axis=0)
+        if self.skeleton is None:
+            mat = gfx.LineSegmentMaterial(thickness=1.5, color_mode="vertex")
+            self.skeleton = gfx.Line(gfx.Geometry(positions=segs, colors=seg_cols), mat)
+            self.node.add(self.skeleton)
+        else:
+            set_buffer(self.skeleton.geometry, "positions", segs)
+            set_buffer(self.skeleton.geometry, "colors", seg_cols)
+        self.skeleton.visible = True
 
     def set_lod(self, max_points: int | None) -> None:
         pts = self.points
@@ -118,6 +139,25 @@ class Points2DVisualizer(_PointsBase):
     optional = ("radii", "colors", "labels", "class_ids", "keypoint_ids", "show_labels", "draw_order")
     view_kinds = frozenset({SPATIAL_2D, SPATIAL_3D})
     dim = 2
+
+
+def keypoint_segments(data: dict[str, pa.Array], pos: np.ndarray, ctx: VisContext) -> np.ndarray | None:
+    """(2K, 3) segment endpoints joining keypoints of the same class, or None."""
+    ann = ctx.annotations
+    kp = ad.scalars(data.get("keypoint_ids"), np.int64)
+    n = pos.shape[0]
+    if ann is None or kp.size == 0 or n == 0 or not any(ann.connections.values()):
+        return None
+    kp = ad.broadcast_or(kp, n, 0)
+    cids = ad.broadcast_or(ad.scalars(data.get("class_ids"), np.int64), n, 0)
+    segs = []
+    for cid in np.unique(cids):
+        conns = ann.connections.get(int(cid)) or []
+        where = {int(k): i for i, (c, k) in enumerate(zip(cids, kp)) if c == cid}
+        for a, b in conns:
+            if a in where and b in where:
+                segs += [pos[where[a]], pos[where[b]]]
+    return np.asarray(segs, np.float32) if segs else None
 
 
 def polyline_buffers(

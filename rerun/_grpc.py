@@ -47,6 +47,7 @@ class GrpcSink:
         self.sent = 0
         self.dropped = 0
         self._call: Any = None
+        self._generation = 0  # bumped when a call fails, retiring its request stream
         self._thread = threading.Thread(target=self._run, name="rerun-grpc-sink", daemon=True)
         self._thread.start()
         _live_sinks.add(self)
@@ -113,15 +114,18 @@ class GrpcSink:
                 timeout,
             )
 
-    def _requests(self) -> Iterator[bytes]:
+    def _requests(self, generation: int) -> Iterator[bytes]:
+        """The request stream of one call; it goes quiet once that call is over (`generation`)."""
         while True:
             with self._cond:
+                if generation != self._generation:
+                    return  # a failed call's stream: never take messages the next call needs
                 self.sent += self._in_flight
                 self._in_flight = 0
                 self._cond.notify_all()
-                while not self._queue and not self._closing:
+                while not self._queue and not self._closing and generation == self._generation:
                     self._cond.wait()
-                if not self._queue:
+                if not self._queue or generation != self._generation:
                     return
                 msg = self._queue.popleft()
                 self._in_flight = 1
@@ -141,7 +145,10 @@ class GrpcSink:
         while True:
             channel = grpc_channel(self._target, self._tls)
             try:
-                call = channel.stream_unary(path).future(self._requests(), wait_for_ready=True)
+                with self._cond:
+                    generation = self._generation
+                requests = self._requests(generation)
+                call = channel.stream_unary(path).future(requests, wait_for_ready=True)
                 with self._cond:
                     self._call = call
                 call.result()
@@ -159,6 +166,8 @@ class GrpcSink:
     def _retry_after(self, err: grpc.RpcError) -> bool:
         """Account for a failed stream; whether to dial again."""
         with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
             lost, self._in_flight = self._in_flight, 0
             self.dropped += lost
             if self._closing and not self._queue:

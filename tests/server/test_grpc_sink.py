@@ -82,3 +82,23 @@ def test_close_without_endpoint_is_bounded_and_reports_drops(caplog: pytest.LogC
     sink.close()
     assert sink.dropped == 2
     assert "dropped 2 message(s)" in caplog.text
+
+
+def test_sink_redials_after_the_endpoint_restarts() -> None:
+    port = free_port()
+    server = ProxyServer(port=port).start()
+    sink = GrpcSink(f"rerun+http://127.0.0.1:{port}/proxy")
+    try:
+        sink.send(store_info())
+        assert sink.flush(timeout=10)
+        server.stop(grace=0)
+        sink.send(arrow(b"while-down"))  # may be lost with the old connection
+        server = ProxyServer(port=port).start()
+        for i in range(20):
+            sink.send(arrow(bytes([i]) * 10))
+        assert sink.flush(timeout=20)
+        sink.close()
+        got = [m.request for m in server.buffer.read(lambda: False)]
+        assert got[-20:] == [arrow(bytes([i]) * 10) for i in range(20)]
+    finally:
+        server.stop(0.1)

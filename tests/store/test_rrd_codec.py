@@ -25,6 +25,7 @@ from rerun_core.store.rrd import (
     dataframe_part_from_arrow,
     dataframe_part_to_table,
     decode_message,
+    encode_chunk,
     log_msg_from_proto,
     log_msg_to_proto,
     read_footer,
@@ -252,3 +253,19 @@ def test_dataframe_part_round_trip(compression: bool) -> None:
     part.payload = part.payload[:-3]
     with pytest.raises(RrdError, match="DataframePart"):
         dataframe_part_to_table(part)
+
+
+def test_chunk_id_from_arrow_msg_fills_a_schema_without_one() -> None:
+    from rerun_core.store.rrd.protocol import arrow_msg_from_proto, arrow_msg_to_proto
+
+    msg = sample_messages()[2]
+    assert isinstance(msg, ArrowMsg)
+    meta = {k: v for k, v in msg.chunk.batch.schema.metadata.items() if k != b"rerun:id"}
+    pb = arrow_msg_to_proto(msg)
+    payload, size = encode_chunk(msg.chunk.batch.replace_schema_metadata(meta))
+    pb.payload, pb.uncompressed_size = payload, size
+    assert arrow_msg_from_proto(pb).chunk.id == msg.chunk.id
+    body = pb.SerializeToString()
+    stream = encode([])[:12] + struct.pack("<QQ", 2, len(body)) + body
+    (read_back,) = read_messages(stream)
+    assert isinstance(read_back, ArrowMsg) and read_back.chunk.id == msg.chunk.id

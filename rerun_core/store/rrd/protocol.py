@@ -157,11 +157,15 @@ def decode_chunk_payload(
         raise RrdError(f"cannot migrate chunk from an older Rerun version: {exc}") from None
 
 
-def chunk_from_batch(batch: pa.RecordBatch, *, validate: bool = True) -> Chunk:
+def chunk_from_batch(batch: pa.RecordBatch, *, validate: bool = True, chunk_id: Tuid | None = None) -> Chunk:
     """Wrap a decoded batch as a Chunk, checking its sorbet structure (schema-level, O(columns)).
 
-    The O(rows) sortedness checks of ``Chunk.validate`` are left to callers that need them.
+    ``chunk_id`` (the ArrowMsg's) fills in a schema without ``rerun:id``. The O(rows)
+    sortedness checks of ``Chunk.validate`` are left to callers that need them.
     """
+    meta = batch.schema.metadata or {}
+    if chunk_id is not None and b"rerun:id" not in meta and b"rerun.id" not in meta:
+        batch = batch.replace_schema_metadata({**meta, b"rerun:id": f"chunk_{chunk_id}".encode()})
     chunk = Chunk(batch)
     try:
         _ = chunk.id, chunk.entity_path
@@ -253,7 +257,10 @@ def arrow_msg_from_proto(pb: log_msg_pb2.ArrowMsg, *, validate: bool = True) -> 
     if pb.encoding not in (ENCODING_ARROW_IPC, log_msg_pb2.ENCODING_UNSPECIFIED):
         raise RrdError(f"unknown ArrowMsg encoding {pb.encoding}")
     batch = decode_chunk_payload(pb.payload, pb.compression, pb.uncompressed_size, validate=validate)
-    return ArrowMsg(store_id_from_proto(pb.store_id), chunk_from_batch(batch, validate=validate))
+    chunk_id = tuid_from_proto(pb.chunk_id) if pb.HasField("chunk_id") else None
+    return ArrowMsg(
+        store_id_from_proto(pb.store_id), chunk_from_batch(batch, validate=validate, chunk_id=chunk_id)
+    )
 
 
 def set_store_info_to_proto(msg: SetStoreInfo) -> log_msg_pb2.SetStoreInfo:

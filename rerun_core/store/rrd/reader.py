@@ -169,12 +169,8 @@ class _Decoder:
         batch = protocol.decode_chunk_payload(
             raw.payload, raw.compression, raw.uncompressed_size, validate=self.validate
         )
-        meta = batch.schema.metadata or {}
-        if raw.chunk_id is not None and b"rerun:id" not in meta and b"rerun.id" not in meta:
-            batch = batch.replace_schema_metadata({**meta, b"rerun:id": f"chunk_{raw.chunk_id}".encode()})
-        return ArrowMsg(
-            self._store_id(raw.store_id), protocol.chunk_from_batch(batch, validate=self.validate)
-        )
+        chunk = protocol.chunk_from_batch(batch, validate=self.validate, chunk_id=raw.chunk_id)
+        return ArrowMsg(self._store_id(raw.store_id), chunk)
 
 
 _SHARED_STORE_IDS: dict[bytes, StoreId] = {}

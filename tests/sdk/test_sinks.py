@@ -156,3 +156,18 @@ def test_forked_child_does_not_touch_the_parents_file(tmp_path: Path) -> None:
 def test_grpc_without_transport_is_a_clear_error_or_works() -> None:
     with pytest.raises((RuntimeError, ValueError), match=r"not available yet|invalid Rerun gRPC URL"):
         rr.connect_grpc("http://not-a-rerun-url", recording=rr.RecordingStream("app"))
+
+
+def test_store_sink_feeds_a_store_hub() -> None:
+    from rerun_core.store.hub import StoreHub
+
+    hub = StoreHub()
+    rec = rr.RecordingStream("hub_app", recording_id="hub_rec")
+    rec.log("early", rr.Scalars(1.0))
+    rec.flush()
+    rec._add_sink(rr.sinks.StoreSink(hub))  # replays what was buffered before
+    rec.log("late", rr.Scalars(2.0))
+    rec.flush()
+    store = hub.get(rec.store_id)
+    assert store is not None and hub.info(rec.store_id) is not None
+    assert {"/early", "/late"} <= {str(p) for p in store.entity_paths()}

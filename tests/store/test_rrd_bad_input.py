@@ -251,3 +251,14 @@ def test_garbage_after_end_frame_is_an_error() -> None:
     got, err = read_until_error(DATA[:body_end] + DATA[body_end : body_end + 20])  # trailer cut short
     assert len(got) == len(MSGS) and isinstance(err, RrdTruncatedError)
     assert len(list(read_messages(DATA[:body_end]))) == len(MSGS)  # End frame without trailer: fine
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([1, 2, 3]), st.binary(max_size=300))
+def test_fuzz_single_message_decoding(kind: int, body: bytes) -> None:
+    """What a gRPC peer sends goes through decode_message: only RrdError may come out."""
+    from rerun_core.store.rrd import decode_message
+
+    with contextlib.suppress(RrdError):
+        decode_message(kind, body)

@@ -197,8 +197,15 @@ def pick_info(hit: Any) -> dict[str, Any] | None:
         "instance": None if instance is None else int(instance),
         "view": data.get("view") or data.get("view_name"),
         "position": jsonable(data.get("position")),
-        "values": jsonable(data.get("values") or {}),
+        "values": {k: _color_hex(k, v) for k, v in jsonable(data.get("values") or {}).items()},
     }
+
+
+def _color_hex(key: str, value: Any) -> Any:
+    """Packed RGBA colors read better as #rrggbbaa than as a 32-bit integer."""
+    if "color" in key.lower() and isinstance(value, int) and 0 <= value < 2**32:
+        return f"#{value:08x}"
+    return value
 
 
 def level_names() -> list[str]:

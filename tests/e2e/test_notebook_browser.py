@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(420)]
 
 MORE_DATA = (
     "rr.log('world/extra', rr.Points3D(np.random.default_rng(3).uniform(-2, 2, (3000, 3)) + [0, 0, 1.5], "
-    "colors=[255, 0, 255], radii=0.06))"
+    "colors=[0, 255, 0], radii=0.06))"
 )
 
 
@@ -137,17 +137,45 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
             assert changed > 0.02, f"dragging changed only {changed:.1%} of the view"
 
             # 3. Data logged in a new cell appears in the (still visible) widget.
-            magenta = lambda img: int(((img[..., 0] > 200) & (img[..., 1] < 90) & (img[..., 2] > 200)).sum())  # noqa: E731
-            assert magenta(dragged) < 50
+            def green_mask(img: np.ndarray) -> np.ndarray:
+                return (img[..., 0] < 80) & (img[..., 1] > 200) & (img[..., 2] < 80)
+
+            def green(img: np.ndarray) -> int:
+                return int(green_mask(img).sum())
+
+            assert green(dragged) < 50
             _add_cell_and_run(page, MORE_DATA)
             _wait_cells_done(page)
             page.locator(".rr-root").first.scroll_into_view_if_needed()
             deadline = time.monotonic() + 30
             after = dragged
-            while time.monotonic() < deadline and magenta(after) < 200:
+            while time.monotonic() < deadline and green(after) < 200:
                 time.sleep(0.5)
                 after = _view_pixels(page, "3_more_data")
-            assert magenta(after) >= 200, "the newly logged points never showed up"
+            assert green(after) >= 200, "the newly logged points never showed up"
+
+            # 4. Hovering the new points names them (pygfx picking); a click selects them.
+            mask = green_mask(after)
+            ys, xs = np.nonzero(mask)
+            vbox = page.locator(".rr-view").first.bounding_box()
+            assert vbox is not None
+            order = np.argsort((xs - xs.mean()) ** 2 + (ys - ys.mean()) ** 2)
+            tip = page.locator(".rr-tooltip").first
+            hovered = ""
+            for k in order[:: max(1, len(order) // 12)][:12]:
+                page.mouse.move(vbox["x"] + xs[k] + 0.5, vbox["y"] + ys[k] + 0.5)
+                page.wait_for_timeout(600)
+                if tip.is_visible() and "/world/" in tip.inner_text():
+                    hovered = tip.inner_text()
+                    break
+            page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "5_hover.png"))
+            assert "/world/" in hovered, "hovering the points showed no tooltip"
+            page.mouse.down()
+            page.mouse.up()
+            page.wait_for_function(
+                "() => (document.querySelector('.rr-sel')?.textContent || '').includes('/world/')",
+                timeout=10_000,
+            )
             page.screenshot(path=str(ARTIFACTS / "4_notebook_after.png"), full_page=True)
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)

@@ -24,6 +24,16 @@ _CHANNEL_DTYPES: dict[int, Any] = {
 _CHANNELS = {1: 1, 2: 3, 3: 4, 4: 3, 5: 4}  # color model -> channel count
 _NV12, _YUY2 = 26, 27
 _Y8 = (30, 41)
+# planar Y_U_V formats: pixel format -> (chroma width divisor, chroma height divisor, full range)
+_PLANAR = {
+    20: (2, 2, False),
+    44: (2, 2, True),
+    49: (2, 1, False),
+    50: (2, 1, True),
+    39: (1, 1, False),
+    40: (1, 1, True),
+}
+_BAYER = {128: "RGGB", 129: "BGGR", 130: "GBRG", 131: "GRBG"}
 
 
 class ImageDecodeError(ValueError):
@@ -80,11 +90,36 @@ def _decode_pixel_format(raw: bytes | memoryview, w: int, h: int, pf: int) -> np
         u = d[..., 1].repeat(2, axis=1)
         v = d[..., 3].repeat(2, axis=1)
         return _yuv_to_rgb(y, u, v)
+    if pf in _PLANAR:
+        dx, dy, full = _PLANAR[pf]
+        cw, ch = w // dx, h // dy
+        y = data[: w * h].reshape(h, w).astype(np.float32)
+        u = data[w * h : w * h + cw * ch].reshape(ch, cw).astype(np.float32)
+        v = data[w * h + cw * ch : w * h + 2 * cw * ch].reshape(ch, cw).astype(np.float32)
+        u = u.repeat(dy, axis=0).repeat(dx, axis=1)
+        v = v.repeat(dy, axis=0).repeat(dx, axis=1)
+        return _yuv_to_rgb(y, u, v, full_range=full)
+    if pf in _BAYER:
+        return _debayer(data[: w * h].reshape(h, w), _BAYER[pf])
     raise ImageDecodeError(f"pixel format {pf} is not supported by this viewer")
 
 
-def _yuv_to_rgb(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    y = (y - 16.0) * 1.164
+def _debayer(raw: np.ndarray, pattern: str) -> np.ndarray:
+    """Half-resolution-per-cell demosaic: each 2x2 cell's R, mean(G), B fill the cell."""
+    h, w = raw.shape[0] // 2 * 2, raw.shape[1] // 2 * 2
+    cells = raw[:h, :w].astype(np.float32).reshape(h // 2, 2, w // 2, 2)
+    at = {pattern[0]: [(0, 0)], pattern[3]: [(1, 1)]}
+    at.setdefault("G", []).extend([(0, 1), (1, 0)] if pattern[1] == "G" else [])
+    chans = []
+    for c in "RGB":
+        pos = at.get(c) or []
+        chans.append(np.mean([cells[:, i, :, j] for i, j in pos], axis=0))
+    rgb = np.stack(chans, -1).repeat(2, axis=0).repeat(2, axis=1)
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def _yuv_to_rgb(y: np.ndarray, u: np.ndarray, v: np.ndarray, full_range: bool = False) -> np.ndarray:
+    y = y if full_range else (y - 16.0) * 1.164
     u, v = u - 128.0, v - 128.0
     rgb = np.stack([y + 1.596 * v, y - 0.392 * u - 0.813 * v, y + 2.017 * u], axis=-1)
     return np.clip(rgb, 0, 255).astype(np.uint8)

@@ -354,6 +354,9 @@ def _data_values(store: ChunkStore, col: _Column, f: _Filled, n: int) -> pa.Arra
     return source.take(pa.array(idx, mask=idx < 0))
 
 
+_POOL_FILL_MAX_CELLS = 100_000
+
+
 def _spread(values: pa.Array, pos: np.ndarray, cleared: np.ndarray | None, n: int) -> pa.Array | None:
     """Place in-order cells at increasing rows of an ``n``-row list column (nulls elsewhere,
     empty lists at cleared rows), by building offsets: no ``take`` over all rows."""
@@ -368,14 +371,29 @@ def _spread(values: pa.Array, pos: np.ndarray, cleared: np.ndarray | None, n: in
     totals = np.zeros(pos.size + 1, dtype=dtype)
     np.cumsum(lens, out=totals[1:], dtype=dtype)
     bounds = np.concatenate(([0], pos + 1, [n + 1]))
-    offsets = np.repeat(totals, np.diff(bounds))
-    mask = np.ones(n, dtype=bool)
-    mask[pos] = False
-    if cleared is not None:
-        mask[cleared] = False
-    cls = pa.LargeListArray if large else pa.ListArray
-    off = pa.array(offsets)
-    return cls.from_arrays(off, values.flatten(), type=values.type, mask=pa.array(mask))
+    if pos.size <= _POOL_FILL_MAX_CELLS:
+        # Few cells: fill slices of a buffer from Arrow's pool (reused memory, no fresh pages).
+        buf = pa.allocate_buffer((n + 1) * np.dtype(dtype).itemsize)
+        offsets = np.frombuffer(buf, dtype=dtype)
+        b, t = bounds.tolist(), totals.tolist()
+        for j in range(len(t)):
+            offsets[b[j] : b[j + 1]] = t[j]
+    else:
+        offsets = np.repeat(totals, np.diff(bounds))
+    valid = pos if cleared is None else np.concatenate([pos, cleared])
+    bitmap = _validity_bitmap(valid, n)
+    return pa.Array.from_buffers(values.type, n, [bitmap, pa.py_buffer(offsets)], children=[values.flatten()])
+
+
+def _validity_bitmap(valid_rows: np.ndarray, n: int) -> pa.Buffer:
+    """An Arrow validity bitmap with the given rows set (LSB-first bit order)."""
+    if valid_rows.size * 8 < n:  # sparse: set the few bits directly
+        bits = np.zeros((n + 7) // 8, dtype=np.uint8)
+        np.bitwise_or.at(bits, valid_rows >> 3, np.left_shift(1, valid_rows & 7).astype(np.uint8))
+        return pa.py_buffer(bits)
+    flags = np.zeros(n, dtype=bool)
+    flags[valid_rows] = True
+    return pa.py_buffer(np.packbits(flags, bitorder="little"))
 
 
 # Per timeline: (rows or None for all rows, values, validity) that one column contributes.

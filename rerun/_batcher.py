@@ -14,7 +14,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -97,7 +97,7 @@ class _Group:
     def __init__(self, entity: str, timelines: TimelineKey | None) -> None:
         self.entity = entity
         self.timelines = timelines
-        self.times: list[tuple[int, ...]] = []
+        self.times: list[Sequence[int]] = []
         self.comps: list[dict[ComponentDescriptor, Any]] = []
         self.num_bytes = 0
 
@@ -241,7 +241,7 @@ class Batcher:
         self,
         entity: str,
         timelines: TimelineKey | None,
-        times: tuple[int, ...],
+        times: Sequence[int],
         components: dict[ComponentDescriptor, pa.Array],
         num_bytes: int,
     ) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from rerun_core.store.messages import ArrowMsg, SetStoreInfo
 from rerun_core.store.rrd import read_messages
 
 
-def entities(source: object) -> list[str]:
+def entities(source: Any) -> list[str]:
     return [str(m.chunk.entity_path) for m in read_messages(source) if isinstance(m, ArrowMsg)]
 
 

@@ -28,6 +28,7 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
     app.set_visible("/world/points", False)   # hides the entity and its descendants
     app.text_log("text_log:/")         # rows {time, entity_path, level, text, color} for HTML
     app.text_document(view_id)         # {"text", "media_type"}
+    app.tensor_info(view_id)           # {"names", "shape", "axes", "slice"} for slice sliders
     app.set_tensor_slice(view_id, {dim: index})
     app.close()                        # unsubscribe, free GPU objects
     app.view_errors, app.view(view_id).errors   # bad data is logged and skipped, never fatal

@@ -411,6 +411,20 @@ class ViewerApp:
             tl, t = self.time_cursor
             return text_document(Query(self.store, tl, t), spec.entities[0])
 
+    def tensor_info(self, view_id: str) -> dict[str, Any]:
+        """Dims of a tensor view for slice sliders: names, shape, the two shown axes, other dims' index."""
+        with self._lock:
+            view = self._views.get(view_id)
+            if not isinstance(view, TensorView):
+                return {}
+            shape = list(view.tensor.shape)
+            return {
+                "names": list(view.names),
+                "shape": shape,
+                "axes": list(view.axes),
+                "slice": {d: view.slice.get(d, s // 2) for d, s in enumerate(shape) if d not in view.axes},
+            }
+
     def set_tensor_slice(self, view_id: str, indices: dict[int, int]) -> None:
         with self._lock:
             view = self._views[view_id]

@@ -187,6 +187,12 @@ def test_bar_chart_and_tensor_views(store, render) -> None:
     assert tv.axes == (1, 2) and tv.slice_2d().shape == (8, 10)
     x, y, w, h = rects["tensor:/tensor"]
     assert content_mask(frame[y : y + h, x : x + w]).mean() > 0.3
+    assert app.tensor_info("tensor:/tensor") == {
+        "names": ["dim0", "dim1", "dim2"],
+        "shape": [2, 8, 10],
+        "axes": [1, 2],
+        "slice": {0: 1},
+    }
     app.set_tensor_slice("tensor:/tensor", {0: 0})
     app.render()
     assert tv.slice_2d()[0, 0] == 0.0

@@ -125,3 +125,21 @@ def test_real_renderer_draws_the_recording() -> None:
         assert red.sum() > 100
     finally:
         v.close()
+
+
+def test_no_vulkan_driver_gives_a_message_in_the_cell() -> None:
+    """With no usable driver (Vulkan forced, no ICD), the output says what to install."""
+    code = (
+        "import numpy as np, rerun as rr\n"
+        "rec = rr.RecordingStream('nodrv', recording_id='nodrv')\n"
+        "rec.log('p', rr.Points3D(np.zeros((2, 3))))\n"
+        "from rerun.notebook import Viewer\n"
+        "data, _ = Viewer(recording=rec)._repr_mimebundle_()\n"
+        "print('PNG' if 'image/png' in data else 'NOPNG')\n"
+        "print(data['text/plain'])\n"
+    )
+    env = dict(__import__("os").environ, VK_ICD_FILENAMES="/nonexistent.json", WGPU_BACKEND_TYPE="Vulkan")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "NOPNG" in out.stdout and "mesa-vulkan-drivers" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr

@@ -162,6 +162,7 @@ class RecordingCore:
             nbytes += (
                 arr.nbytes if type(arr) is np.ndarray else arr.get_total_buffer_size()
             )  # not pa's .nbytes: slow
+        tick = next(self._tick)  # as 0.41: every logged row counts, static or not, enabled or not
         if static:
             self.batcher.push(entity, None, (), components, nbytes)
             return
@@ -172,7 +173,6 @@ class RecordingCore:
         if not auto:
             stamps: tuple[int, ...] = ()
         elif self.log_tick_enabled:
-            tick = next(self._tick)
             stamps = (tick, time.time_ns()) if self.log_time_enabled else (tick,)
         else:
             stamps = (time.time_ns(),)

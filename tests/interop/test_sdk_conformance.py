@@ -69,9 +69,14 @@ CASES: dict[str, str] = {
     "log_tick": """
         rr.init("conf", recording_id="r1")
         rr.save(OUT)
+        rr.log("before", rr.Scalars(0.0))  # counted although log_tick is off
+        rr.send_recording_name("n")
         rr.set_log_tick_enabled(True)
         for i in range(5):
             rr.log("ticked", rr.Scalars(float(i)))
+            rr.log("static", rr.TextDocument(str(i)), static=True)
+        rr.send_columns("cols", indexes=[rr.TimeColumn("f", sequence=[1])], columns=rr.Scalars.columns(scalars=[1.0]))
+        rr.log("ticked", rr.Scalars(9.0))
     """,
     "send_columns": """
         rr.init("conf", recording_id="r1")

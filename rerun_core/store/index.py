@@ -139,6 +139,29 @@ def run_from_chunk(chunk: Chunk, slot: int, timeline: str, component: str) -> Ru
     return sort_run(run)
 
 
+def _glue_small(runs: list[Run]) -> list[Run]:
+    """Concatenate neighbouring small runs (ordered, non-overlapping: a plain concat)."""
+    out: list[Run] = []
+    for r in runs:
+        if out and len(out[-1]) < _SMALL_RUN and len(r) < _SMALL_RUN:
+            out[-1] = concat_runs([out[-1], r])
+        else:
+            out.append(r)
+    return out
+
+
+def _key_index(run: Run, key: tuple[int, int, int], *, right: bool) -> int:
+    """Where ``key`` (time, row id hi, lo) sorts into ``run``: before equal keys, or after."""
+    t, h, lo = key
+    a = int(run.times.searchsorted(t, "left"))
+    b = int(run.times.searchsorted(t, "right"))
+    if a == b:
+        return a
+    bh, bl = run.rid_hi[a:b], run.rid_lo[a:b]
+    before = (bh < h) | ((bh == h) & ((bl <= lo) if right else (bl < lo)))
+    return a + int(np.count_nonzero(before))
+
+
 class RunSet:
     """Several ordered, non-overlapping runs seen as one: what the dataframe query walks."""
 
@@ -241,20 +264,34 @@ class ComponentIndex:
         self._firsts = [r.first_key() for r in kept]
 
     def _insert(self, run: Run) -> None:
-        """Put a run in place, merging it with the runs it overlaps (or tiny neighbours)."""
+        """Put a run in place. Where it overlaps existing runs, only the overlapping cells are
+        merged (copied and sorted); the parts outside stay as they were (views)."""
         first, last = run.first_key(), run.last_key()
         i = bisect.bisect_left(self._firsts, first)
+        if i > 0 and self._runs[i - 1].last_key() >= first:
+            i -= 1
         j = i
         while j < len(self._runs) and self._firsts[j] <= last:
             j += 1
-        if i > 0 and self._runs[i - 1].last_key() >= first:
-            i -= 1
-        if i > 0 and j == i and len(run) < _SMALL_RUN and len(self._runs[i - 1]) < _SMALL_RUN:
-            i -= 1  # glue a small run to a small predecessor
-        if j > i:
-            run = concat_runs([_materialize(r) for r in [*self._runs[i:j], run]])
-        self._runs[i:j] = [run]
-        self._firsts[i:j] = [run.first_key()]
+        if j == i:
+            new = [run]
+        else:
+            before, middle, after = [], [run], []
+            for r in self._runs[i:j]:
+                lo, hi = _key_index(r, first, right=False), _key_index(r, last, right=True)
+                if lo > 0:
+                    before.append(r.take(slice(0, lo)))
+                if hi > lo:
+                    middle.append(r.take(slice(lo, hi)))
+                if hi < len(r):
+                    after.append(r.take(slice(hi, len(r))))
+            new = [*before, concat_runs(middle), *after]
+        if i > 0 and len(self._runs[i - 1]) < _SMALL_RUN and len(new[0]) < _SMALL_RUN:
+            i -= 1  # let a small predecessor join the gluing below
+            new.insert(0, self._runs[i])
+        new = _glue_small(new)
+        self._runs[i:j] = new
+        self._firsts[i:j] = [r.first_key() for r in new]
 
     def runs(self) -> list[Run]:
         """The ordered runs, after folding in everything queued."""

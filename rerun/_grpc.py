@@ -131,8 +131,6 @@ class GrpcSink:
                 self._in_flight = 1
             try:
                 yield msg if isinstance(msg, bytes) else encode_request(msg)
-            except GeneratorExit:
-                raise
             except Exception as err:  # a message we cannot encode must not stop the stream
                 log.warning("rerun: could not encode a message for gRPC: %s", err)
                 with self._cond:
@@ -175,10 +173,19 @@ class GrpcSink:
         code = err.code() if isinstance(err, grpc.Call) else None
         if code == grpc.StatusCode.CANCELLED and self._closing:
             return False
+        if code in _FATAL:
+            with self._cond:
+                lost = len(self._queue)
+                self._queue.clear()
+                self._closing = True
+                self.dropped += lost
+            log.error("rerun: %s does not take log messages (%s); dropping them", self.url, code)
+            return False
         log.warning("rerun: gRPC stream to %s failed (%s); reconnecting", self.url, code)
         return True
 
 
+_FATAL = (grpc.StatusCode.UNIMPLEMENTED, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)
 _live_sinks: weakref.WeakSet[GrpcSink] = weakref.WeakSet()
 
 

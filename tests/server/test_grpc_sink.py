@@ -102,3 +102,23 @@ def test_sink_redials_after_the_endpoint_restarts() -> None:
         assert got[-20:] == [arrow(bytes([i]) * 10) for i in range(20)]
     finally:
         server.stop(0.1)
+
+
+def test_sink_gives_up_on_an_endpoint_without_the_service(caplog: pytest.LogCaptureFixture) -> None:
+    from concurrent import futures
+
+    import grpc
+
+    other = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    port = other.add_insecure_port("127.0.0.1:0")
+    other.start()
+    try:
+        sink = GrpcSink(f"rerun+http://127.0.0.1:{port}/proxy")
+        sink.send(store_info())
+        sink._thread.join(10)
+        assert not sink._thread.is_alive()  # stopped trying instead of re-dialling forever
+        sink.close()
+        assert sink.dropped >= 1
+        assert "does not take log messages" in caplog.text
+    finally:
+        other.stop(0)

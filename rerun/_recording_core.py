@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import logging
 import os
 import sys
 import threading
@@ -33,6 +34,8 @@ from rerun_core.types import ComponentDescriptor, TimeType, new_tuid, new_tuids
 
 from ._batcher import Batcher, ChunkBatcherConfig, TimelineKey
 from ._sink_types import BufferedSink, LogSink
+
+_log = logging.getLogger("rerun")
 
 PROPERTIES_PATH = "/__properties"
 RECORDING_INFO = "rerun.archetypes.RecordingInfo"
@@ -127,6 +130,13 @@ class RecordingCore:
             t.values[i] = value
             return
         if i is not None:
+            _log.warning(
+                'Timeline "%s" changed type from %s to %s. Rerun does not support using different types '
+                "for the same timeline.",
+                timeline,
+                t.key[i][1].name.lower(),
+                typ.name.lower(),
+            )
             self.disable_timeline(timeline)
         t.index[timeline] = len(t.values)
         t.key = (*t.key, (timeline, typ))

@@ -70,7 +70,7 @@ class _PointsBase(Visualizer):
             set_buffer(self.points.geometry, "sizes", sizes)
             self.points.material.size_space = space
             self.points.visible = True
-        self._set_bounds(raw)
+        self._set_bounds(raw, float(sizes.max()) / 2 if space == "world" else 0.0)  # whole discs in view
         self._make_labels(data, pos, cols, ctx)
         self._lod_stale = True
         self._update_skeleton(data, pos, cols, ctx)

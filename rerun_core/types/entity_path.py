@@ -122,8 +122,8 @@ class EntityPath:
             self.parts: tuple[str, ...] = path.parts
         elif isinstance(path, str):
             self.parts = _parse(path)
-        else:
-            self.parts = tuple(str(p) for p in path)
+        else:  # empty parts are dropped, as Rerun's parse of the joined string does
+            self.parts = tuple(s for s in (str(p) for p in path) if s)
         self.path: str = format_entity_path(self.parts)
 
     @classmethod

@@ -82,6 +82,8 @@ def test_path_from_parts_escapes_slashes() -> None:
     assert path.path == "/world/42/my\\ image\\!/a\\/b"
     assert path.parts == ("world", "42", "my image!", "a/b")
     assert EntityPath(path.path) == path
+    assert EntityPath(["a", "", "b"]) == EntityPath("/a//b") == EntityPath("/a/b")
+    assert EntityPath([""]).is_root()
 
 
 def test_hierarchy_helpers() -> None:

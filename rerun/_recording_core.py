@@ -208,6 +208,7 @@ class RecordingCore:
 
     def set_sinks(self, sinks: list[LogSink]) -> None:
         """Replace the sinks. Messages buffered while no sink was set go to the new ones."""
+        _exit_flush_first()
         # Lock order is always batcher -> sinks (the tick thread sends chunks under the batcher's
         # lock), so flush before taking the sink lock.
         if self.buffer is None:
@@ -228,6 +229,7 @@ class RecordingCore:
 
     def add_sink(self, sink: LogSink) -> None:
         """Tee one more sink in; it receives everything buffered before any sink was set."""
+        _exit_flush_first()
         with self._sink_lock:
             replay = self.buffer.drain() if self.buffer is not None else []
             if self.buffer is not None:
@@ -297,6 +299,13 @@ _LIVE: weakref.WeakSet[RecordingCore] = weakref.WeakSet()
 def _flush_all_at_exit() -> None:
     for core in list(_LIVE):
         core.shutdown()
+
+
+def _exit_flush_first() -> None:
+    # atexit runs last-registered first: re-register so that our final flush runs before the
+    # exit hooks of sink modules imported later (e.g. the gRPC sink closing its streams).
+    atexit.unregister(_flush_all_at_exit)
+    atexit.register(_flush_all_at_exit)
 
 
 def _after_fork_in_child() -> None:

@@ -26,65 +26,13 @@ import pyarrow.compute as pc
 
 from rerun_core.types import ComponentDescriptor, EntityPath, TimeType
 
+from .contents import PROPERTIES_ENTITY, select_entities
 from .index import RunSet, concat_runs, contiguous_rows
 from .query import gather_chunks, gather_values
 from .store import CLEAR_COMPONENT
 
 if TYPE_CHECKING:
     from .store import ChunkStore, EntityData
-
-PROPERTIES_ENTITY = EntityPath("/__properties")
-
-
-# --- content filter ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    include: bool
-    path: EntityPath
-    subtree: bool
-
-    def matches(self, path: EntityPath) -> bool:
-        return path.starts_with(self.path) if self.subtree else path == self.path
-
-
-def parse_contents(contents: str | Iterable[str]) -> list[_Rule]:
-    """Rerun's entity filter: ``/world/**`` (subtree incl. itself), ``/a`` (exact), ``- /x/**``."""
-    exprs = contents.splitlines() if isinstance(contents, str) else list(contents)
-    rules = []
-    for raw in exprs:
-        expr = raw.strip()
-        if not expr:
-            continue
-        include = True
-        if expr[0] in "+-":
-            include, expr = expr[0] == "+", expr[1:].strip()
-        subtree = expr.endswith("/**") or expr == "**"
-        if subtree:
-            expr = expr[:-2]
-        rules.append(_Rule(include, EntityPath(expr), subtree))
-    return rules
-
-
-def select_entities(store: ChunkStore, contents: str | Iterable[str]) -> list[EntityPath]:
-    """Entities the filter keeps; the most specific rule wins. ``/__properties`` only on request."""
-    rules = parse_contents(contents)
-    asks_props = any(r.path.starts_with(PROPERTIES_ENTITY) for r in rules if r.include)
-    out = []
-    for path in store.entity_paths():
-        if path.starts_with(PROPERTIES_ENTITY) and not asks_props:
-            continue
-        best: tuple[int, int, bool] | None = None
-        for r in rules:
-            if r.matches(path):
-                rank = (len(r.path.parts), 0 if r.subtree else 1, r.include)
-                if best is None or rank[:2] >= best[:2]:
-                    best = rank
-        if best is not None and best[2]:
-            out.append(path)
-    return out
-
 
 # --- columns ------------------------------------------------------------------------------
 
@@ -492,13 +440,25 @@ def dataframe(
             cols.extend(_plan(store, ent, index, *window, tombstones=include_tombstone_columns))
     if index is None:
         return _static_view(store, [c for c in cols if c.static is not None], timelines)
-    temporal = [c for c in cols if c.run is not None]
     if resample is not None:
         lo = 0 if start is None else int(resample.searchsorted(start, "left"))
         hi = resample.size if end is None else int(resample.searchsorted(end, "right"))
         union = resample[lo:hi]
     else:
-        union = _union(_row_sources(temporal))
+        union = _union(_row_sources([c for c in cols if c.run is not None]))
+    return _assemble(store, cols, index, timelines, union, fill_latest_at, resample is not None)
+
+
+def _assemble(
+    store: ChunkStore,
+    cols: list[_Column],
+    index: str,
+    timelines: dict[str, TimeType],
+    union: np.ndarray,
+    fill: bool,
+    resample: bool,
+) -> pa.Table:
+    """Build the table: the timeline columns, then one column per (entity, component)."""
     others = [name for name in timelines if name != index]
     times: _Times = {}
     data: list[pa.Array | pa.ChunkedArray] = []
@@ -506,9 +466,7 @@ def dataframe(
         if col.static is not None:
             data.append(col.static.take(pa.array(np.zeros(union.size, dtype=np.int64))))
             continue
-        filled = (
-            _fill(col, union, fill_latest_at) if resample is None else _resample(col, union, fill_latest_at)
-        )
+        filled = _resample(col, union, fill) if resample else _fill(col, union, fill)
         data.append(_data_values(store, col, filled, union.size))
         _merge_times(times, _row_times(store, col, filled, others), union.size)
     fields, arrays = [], []

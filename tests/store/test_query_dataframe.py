@@ -6,7 +6,8 @@ import pyarrow as pa
 import pytest
 
 from rerun_core.store.chunk import Chunk, TimeColumn
-from rerun_core.store.dataframe import column_name, parse_contents, select_entities
+from rerun_core.store.contents import parse_contents, select_entities
+from rerun_core.store.dataframe import column_name
 from rerun_core.store.store import ChunkStore
 from rerun_core.types import ComponentDescriptor, EntityPath, TimeType, new_tuids
 

@@ -264,3 +264,18 @@ def test_depth_image_under_pinhole_becomes_a_point_cloud_in_3d(store, render) ->
     assert content_mask(frame).sum() > 50
     # the 2D view of the same camera still shows the colormapped image
     assert app.view("spatial2d:/cam").visualizers[("/cam/depth", "DepthImage")].image.visible
+
+
+@pytest.mark.parametrize(("file_type", "media_type"), [("glb", "model/gltf-binary"), ("obj", "model/obj")])
+def test_asset3d_glb_and_obj(store, render, file_type, media_type) -> None:
+    trimesh = pytest.importorskip("trimesh")
+    raw = trimesh.creation.box(extents=[1, 2, 3]).export(file_type=file_type)
+    raw = raw.encode() if isinstance(raw, str) else raw
+    flat = pa.array(np.frombuffer(raw, np.uint8), pa.uint8())
+    blob = pa.ListArray.from_arrays(pa.array([0, len(flat)], pa.int32()), flat)
+    b.log(store, "asset", "Asset3D", {"blob": blob, "media_type": pa.array([media_type])})
+    app, frame = render()
+    vis = app.view("spatial3d:/").visualizers[("/asset", "Asset3D")]
+    np.testing.assert_allclose(vis.bounds[0], [-0.5, -1, -1.5], atol=1e-5)
+    np.testing.assert_allclose(vis.bounds[1], [0.5, 1, 1.5], atol=1e-5)
+    assert content_mask(frame).sum() > 200

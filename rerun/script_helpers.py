@@ -49,7 +49,12 @@ def script_setup(
         rec.stdout(default_blueprint=default_blueprint)
     elif getattr(args, "serve", False):
         connect_to = rec.serve_grpc(default_blueprint=default_blueprint)
-        rr.serve_web_viewer(open_browser=True, connect_to=connect_to)
+        try:
+            rr.serve_web_viewer(open_browser=True, connect_to=connect_to)
+        except RuntimeError:  # no web viewer yet (NotAvailableYetError): the gRPC endpoint still serves
+            import sys
+
+            print(f"Serving over gRPC at {connect_to} (view with `rerun {connect_to}`)", file=sys.stderr)
     elif getattr(args, "connect", False):
         rec.connect_grpc(getattr(args, "url", None), default_blueprint=default_blueprint)
     elif getattr(args, "save", None) is not None:

@@ -127,12 +127,13 @@ def _run(args: argparse.Namespace) -> int:
     from rerun_core.server.proxy import port_is_listening
 
     _check_unsupported(args)
-    port = _port(args)
     server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
     store_limit = _limit(args.memory_limit, "--memory-limit")
     urls, files = _split_inputs(list(args.url_or_paths))
     if args.connect is not None:
         urls.append(_connect_url(args.connect))
+    # Pulling from another endpoint (as 0.41): our own endpoint takes a free port unless told.
+    port = 0 if urls and args.port is None else _port(args)
     if port and not args.serve_grpc and port_is_listening(port):
         return _hand_over(port, files, urls)
     from rerun_core.server.process import EndpointProcess

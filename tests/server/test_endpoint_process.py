@@ -90,3 +90,31 @@ def test_kernel_endpoint_takes_data_from_another_process() -> None:
         rr.log("local", rr.TextDocument("still logging"))  # the kernel's own recording carries on
     finally:
         rr.disconnect()
+
+
+def test_script_setup_connect_and_url_flags_stream_to_the_endpoint() -> None:
+    server = ProxyServer(port=0).start()
+    script = textwrap.dedent(
+        """
+        import argparse, rerun as rr
+        parser = argparse.ArgumentParser()
+        rr.script_add_args(parser)
+        args = parser.parse_args()
+        rr.script_setup(args, "script_setup_app")
+        rr.log("x", rr.TextDocument("hi"))
+        rr.script_teardown(args)
+        """
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--connect", "--url", server.url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd="/",
+        )
+        assert proc.returncode == 0, proc.stderr
+        kinds = [m.kind.name for m in server.buffer.read(lambda: False)]
+        assert "SET_STORE_INFO" in kinds and "ARROW_MSG" in kinds
+    finally:
+        server.stop(0.1)

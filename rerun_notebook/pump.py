@@ -77,7 +77,7 @@ class FramePump:
         max_in_flight: int = 2,
         max_fps: float = 30.0,
         still_delay: float = 0.3,
-        stall_timeout: float = 0.4,
+        stall_timeout: float = 0.25,
         idle_poll: float = 0.05,
         lowres_while_moving: bool = False,
         clock: Callable[[], float] = time.monotonic,

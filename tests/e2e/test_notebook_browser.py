@@ -177,6 +177,26 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
                 timeout=10_000,
             )
             page.screenshot(path=str(ARTIFACTS / "4_notebook_after.png"), full_page=True)
+
+            # 5. The time panel plays: the cursor moves on its own, and "live" jumps back to the end.
+            now = page.locator(".rr-now").first
+            end = now.inner_text()
+            page.locator(".rr-play").first.click()
+            page.wait_for_function(
+                "(end) => { const t = document.querySelector('.rr-now')?.textContent; return t && t !== end; }",
+                arg=end,
+                timeout=10_000,
+            )
+            first = now.inner_text()
+            page.wait_for_function(
+                "(first) => document.querySelector('.rr-now')?.textContent !== first",
+                arg=first,
+                timeout=10_000,
+            )
+            page.locator(".rr-follow").first.click()
+            page.wait_for_function(
+                "(end) => document.querySelector('.rr-now')?.textContent === end", arg=end, timeout=10_000
+            )
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
             raise

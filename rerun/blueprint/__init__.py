@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..encodings import TimeInt, TimeRange, TimeRangeBoundary, VisibleTimeRange
 from . import archetypes as archetypes
 from . import components as components
 from .api import (
@@ -32,6 +33,8 @@ from .archetypes import (
     SpatialInformation,
     TensorScalarMapping,
     TensorViewFit,
+    TimeAxis,
+    VisibleTimeRanges,
     VisualBounds2D,
 )
 from .components import (
@@ -97,12 +100,18 @@ __all__ = [
     "TensorViewFit",
     "TextDocumentView",
     "TextLogView",
+    "TimeAxis",
+    "TimeInt",
     "TimePanel",
+    "TimeRange",
+    "TimeRangeBoundary",
     "TimeSeriesView",
     "TopPanel",
     "Vertical",
     "View",
     "ViewFit",
+    "VisibleTimeRange",
+    "VisibleTimeRanges",
     "VisualBounds2D",
     "archetypes",
     "components",

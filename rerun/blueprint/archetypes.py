@@ -214,6 +214,38 @@ class ForceCollisionRadius(BlueprintArchetype):
     _FIELDS = (B("enabled", "Enabled"), B("strength", "ForceStrength"), B("iterations", "ForceIterations"))
 
 
+class VisibleTimeRanges(BlueprintArchetype):
+    """Which time ranges a view shows, per timeline."""
+
+    _FIELDS = (B("ranges", "VisibleTimeRange", pos=True),)
+
+    def __init__(
+        self,
+        ranges: Any = None,
+        *,
+        timeline: Any = None,
+        range: Any = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> None:
+        from ..encodings import VisibleTimeRange
+
+        if timeline is not None:
+            if ranges is not None:
+                self._fail("Specify either `ranges` or `timeline` with `range`/`start`/`end`, not both.")
+                return
+            try:
+                ranges = VisibleTimeRange(timeline, range, start=start, end=end)
+            except ValueError as err:
+                self._fail(str(err))
+                return
+        self._set(dict(ranges=ranges))
+
+
+class TimeAxis(BlueprintArchetype):
+    _FIELDS = (B("link", "LinkAxis"), B("view_range", "TimeRange"), B("zoom_lock", "LockRangeDuringZoom"))
+
+
 class AudioPlayback(BlueprintArchetype):
     _FIELDS = (B("volume", "Volume"),)
 

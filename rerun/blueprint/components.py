@@ -13,6 +13,12 @@ from .._baseclasses import BaseBatch
 from .._converters import Converter, fixed_list
 from ..components import register_batch
 from ..encodings._image import _AutoEnum
+from ..encodings._time import (
+    TIME_RANGE_TYPE,
+    VISIBLE_TIME_RANGE_TYPE,
+    time_range_array,
+    visible_time_range_array,
+)
 
 PREFIX = "rerun.blueprint.components."
 
@@ -169,6 +175,8 @@ def _abs_ranges(data: Any) -> pa.Array:
 
 
 _TEXT = (pa.utf8(), cv.texts)
+_TIME_RANGE = (TIME_RANGE_TYPE, time_range_array)
+_VISIBLE_TIME_RANGE = (VISIBLE_TIME_RANGE_TYPE, visible_time_range_array)
 _BOOL = (pa.bool_(), cv.bools)
 _F32 = (pa.float32(), cv.scalars(np.float32, pa.float32()))
 _F64 = (pa.float64(), cv.scalars(np.float64, pa.float64()))
@@ -221,6 +229,8 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     "TimeInt": (pa.int64(), cv.scalars(np.int64, pa.int64())),
     "VisualBounds2D": (_BOUNDS_TYPE, _bounds),
     "AbsoluteTimeRange": (_ABS_RANGE_TYPE, _abs_ranges),
+    "TimeRange": _TIME_RANGE,
+    "VisibleTimeRange": _VISIBLE_TIME_RANGE,
     **{cls.__name__: (pa.uint8(), cv.enums(cls, pa.uint8())) for cls in _ENUMS},
 }
 

@@ -26,7 +26,7 @@ _KEEP: Coerce = lambda value: value  # noqa: E731
 _BACKGROUND = ("background", "Background", _as(bpa.Background, bpa.Background))
 _BOUNDS = ("visual_bounds", "VisualBounds2D", _KEEP)
 _SPATIAL_INFO = ("spatial_information", "SpatialInformation", _KEEP)
-_TIME_RANGES = ("time_ranges", "VisibleTimeRanges", _KEEP)
+_TIME_RANGES = ("time_ranges", "VisibleTimeRanges", _as(bpa.VisibleTimeRanges, bpa.VisibleTimeRanges))
 _LEGEND = ("plot_legend", "PlotLegend", _as(bpa.PlotLegend, bpa.PlotLegend))
 _PLOT_BACKGROUND = ("background", "PlotBackground", _KEEP)
 

@@ -18,6 +18,7 @@ from ._geometry import (
     Vec4D,
 )
 from ._image import ChannelDatatype, ColorModel, ImageFormat, PixelFormat, TensorData, ViewDir
+from ._time import TimeInt, TimeRange, TimeRangeBoundary, VisibleTimeRange
 
 __all__ = [
     "Angle",
@@ -36,9 +37,13 @@ __all__ = [
     "Rgba32",
     "RotationAxisAngle",
     "TensorData",
+    "TimeInt",
+    "TimeRange",
+    "TimeRangeBoundary",
     "Utf8Pair",
     "Vec2D",
     "Vec3D",
     "Vec4D",
     "ViewDir",
+    "VisibleTimeRange",
 ]

@@ -32,6 +32,23 @@ def _ours() -> Any:
     return NS(archetypes=mods[0], encodings=mods[1], components=mods[2], datatypes=mods[1])
 
 
+def union_codes(arr: Any) -> list[Any]:
+    """Type codes of every union inside `arr` (to_pylist drops them)."""
+    import pyarrow as pa
+
+    out: list[Any] = []
+    if isinstance(arr, pa.UnionArray):
+        out.append(arr.type_codes.to_pylist())
+        for i in range(arr.type.num_fields):
+            out.extend(union_codes(arr.field(i)))
+    elif isinstance(arr, pa.StructArray):
+        for i in range(arr.type.num_fields):
+            out.extend(union_codes(arr.field(i)))
+    elif isinstance(arr, (pa.ListArray, pa.FixedSizeListArray, pa.LargeListArray)):
+        out.extend(union_codes(arr.values))
+    return out
+
+
 def dump(value: Any) -> list[dict[str, Any]]:
     if hasattr(value, "as_component_batches"):
         batches = value.as_component_batches()
@@ -48,6 +65,7 @@ def dump(value: Any) -> list[dict[str, Any]]:
                 "component_type": d.component_type,
                 "type": str(arr.type),
                 "values": arr.to_pylist(),
+                "unions": union_codes(arr),
             }
         )
     return out

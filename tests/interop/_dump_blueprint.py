@@ -1,8 +1,26 @@
 """Logs a blueprint into a fake stream and prints its rows (random ids replaced by counts)."""
 
 import json
+from typing import Any
 
 import rerun.blueprint as rrb
+
+
+def union_codes(arr: Any) -> list[Any]:
+    """Type codes of every union inside `arr` (to_pylist drops them)."""
+    import pyarrow as pa
+
+    out: list[Any] = []
+    if isinstance(arr, pa.UnionArray):
+        out.append(arr.type_codes.to_pylist())
+        for i in range(arr.type.num_fields):
+            out.extend(union_codes(arr.field(i)))
+    elif isinstance(arr, pa.StructArray):
+        for i in range(arr.type.num_fields):
+            out.extend(union_codes(arr.field(i)))
+    elif isinstance(arr, (pa.ListArray, pa.FixedSizeListArray, pa.LargeListArray)):
+        out.extend(union_codes(arr.values))
+    return out
 
 
 class Rec:
@@ -21,7 +39,7 @@ class Rec:
                         b.component_descriptor().archetype,
                         b.component_descriptor().component_type,
                         str(b.as_arrow_array().type),
-                        b.as_arrow_array().to_pylist(),
+                        [b.as_arrow_array().to_pylist(), union_codes(b.as_arrow_array())],
                     )
                     for b in batches
                 ],
@@ -62,6 +80,28 @@ bp = rrb.Blueprint(
 )
 r = Rec()
 bp._log_to_stream(r)
+B = rrb.TimeRangeBoundary
+views = [
+    rrb.Spatial3DView(
+        time_ranges=rrb.VisibleTimeRange(
+            "time", start=B.cursor_relative(seconds=-5.0), end=B.cursor_relative()
+        )
+    ),
+    rrb.TimeSeriesView(
+        time_ranges=[rrb.VisibleTimeRange("frame", start=B.absolute(seq=3), end=B.infinite())],
+        axis_x=rrb.TimeAxis(
+            view_range=rrb.TimeRange(start=B.infinite(), end=B.cursor_relative(nanos=7)), link="LinkToGlobal"
+        ),
+        axis_y=rrb.ScalarAxis(range=(-1.0, 1.0), zoom_lock=True),
+    ),
+    rrb.Spatial2DView(
+        time_ranges=rrb.VisibleTimeRanges(timeline="t", start=B.absolute(seconds=1.5), end=B.infinite())
+    ),
+]
+for view in views:
+    rr_ = Rec()
+    view._log_to_stream(rr_)
+    r.rows.extend(rr_.rows)
 r2 = Rec()
 rrb.Blueprint(auto_views=False)._log_to_stream(r2)
 r3 = Rec()

@@ -3,7 +3,8 @@
 Three parts, printed as ``RESULT`` lines:
 
 1. latest-at p50/p99 on a store of 1M rows (10 entities x 100 chunks x 1000 rows), built in
-   process; the real SDK has no local latest-at API to put beside it.
+   process. The real SDK has no local latest-at call; beside it we time its nearest, a
+   one-row resampling reader (``using_index_values=[t], fill_latest_at=True``), on 1M rows.
 2. the ~200 MB recording of ``bench_rrd`` (10M scalars via send_columns plus 100k logged rows,
    written by the real SDK): load it into a ChunkStore (read + insert), then a dataframe query
    of the 10M-row entity (first query, which builds the indexes, and a repeat) and of
@@ -91,6 +92,58 @@ def bench_latest_at(queries: int) -> None:
     )
 
 
+ORACLE_LATEST_AT = r"""
+import json, sys, time
+import numpy as np
+import rerun as rr
+from rerun.chunk import RrdReader
+path, queries = sys.argv[1], int(sys.argv[2])
+rec = rr.RecordingStream("bench_latest_at", recording_id="r")
+rec.save(path)
+for e in range(10):
+    rec.send_columns(
+        f"entity/{e}",
+        indexes=[rr.TimeColumn("frame", sequence=np.arange(100_000))],
+        columns=rr.Scalars.columns(scalars=np.random.rand(100_000)),
+    )
+rec.flush()
+del rec
+store = RrdReader(path).stream().collect()
+rng = np.random.default_rng(0)
+lat = []
+for i in range(queries):
+    t = int(rng.integers(0, 100_000))
+    t0 = time.perf_counter()
+    store.reader(
+        index="frame", contents=f"/entity/{i % 10}", using_index_values=np.array([t]), fill_latest_at=True
+    ).to_arrow_table()
+    lat.append(time.perf_counter() - t0)
+lat = np.array(lat) * 1e6
+print(json.dumps({"p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99))}))
+"""
+
+
+def bench_latest_at_oracle(queries: int, tmp: Path) -> None:
+    """The real SDK has no local latest-at call; its nearest is a one-row resampling reader."""
+    proc = subprocess.run(
+        [str(ORACLE_BIN / "python"), "-P", "-c", ORACLE_LATEST_AT, str(tmp), str(queries)],
+        capture_output=True,
+        text=True,
+        env=_oracle_env(),
+        timeout=1200,
+    )
+    tmp.unlink(missing_ok=True)
+    if proc.returncode:
+        print(f"RESULT oracle latest-at failed: {proc.stderr.strip()[-500:]}")
+        return
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(
+        f"RESULT store_latest_at oracle (reader(using_index_values=[t], fill_latest_at=True)): "
+        f"p50 {out['p50']:.0f} us, p99 {out['p99']:.0f} us ({queries} queries, 1000000 rows stored)",
+        flush=True,
+    )
+
+
 def bench_file(path: Path) -> None:
     from rerun_core.store.rrd import read_messages
 
@@ -157,6 +210,8 @@ def main() -> None:
     parser.add_argument("--no-oracle", action="store_true")
     opts = parser.parse_args()
     bench_latest_at(opts.queries)
+    if not opts.no_oracle:
+        bench_latest_at_oracle(200, opts.path.with_name("latest_at_oracle.rrd"))
     if not opts.path.exists():
         print(f"generating {opts.path} with the real SDK ...", flush=True)
         generate(opts.path)

@@ -37,14 +37,9 @@ class MessageProxy:
 
     def __init__(self, buffer: MessageBuffer) -> None:
         self.buffer = buffer
-        self.active_writers = 0
 
     def write_messages(self, request_iterator: Iterator[bytes], context: grpc.ServicerContext) -> bytes:
-        self.active_writers += 1
-        try:
-            error = self._drain(request_iterator, context)
-        finally:
-            self.active_writers -= 1
+        error = self._drain(request_iterator, context)
         if error is not None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, error)
         return b""

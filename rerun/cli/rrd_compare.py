@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Iterator
 
+import numpy as np
 import pyarrow as pa
 
 from rerun_core.store.chunk import Chunk
@@ -23,8 +23,7 @@ from rerun_core.store.messages import StoreKind
 from .common import EXIT_FAILURE, EXIT_OK, CliError, iter_messages
 from .compact import drop_timelines
 from .recordings import Recording, Recordings
-
-RowKey = tuple[str, bool, tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]
+from .rowhash import row_hashes
 
 
 def load_recording(path: str) -> Recording:
@@ -57,33 +56,42 @@ def _prepared(rec: Recording, ignored: set[str], skip_empty: bool) -> list[Chunk
     return chunks
 
 
-def iter_rows(chunk: Chunk) -> Iterator[RowKey]:
-    """One hashable key per row: entity, static, times and non-null component values."""
-    entity = chunk.entity_path.path
-    times = {name: col.values.tolist() for name, col in chunk.timelines.items()}
-    cols = {str(d): a.to_pylist() for d, a in chunk.components.items()}
-    for i in range(chunk.num_rows):
-        tp = tuple(sorted((name, vals[i]) for name, vals in times.items()))
-        comps = tuple(sorted((name, repr(vals[i])) for name, vals in cols.items() if vals[i] is not None))
-        yield entity, chunk.is_static, tp, comps
+def _describe_row(chunk: Chunk, row: int) -> str:
+    when = ", ".join(f"{name}={col.values[row]}" for name, col in sorted(chunk.timelines.items()))
+    names = [d.component for d, a in chunk.components.items() if a.is_valid()[row].as_py()]
+    return f"{chunk.entity_path} ({when or 'no timeline'}): {', '.join(sorted(names)) or 'no components'}"
 
 
-def _describe_row(row: RowKey) -> str:
-    entity, static, times, comps = row
-    when = "static" if static else ", ".join(f"{k}={v}" for k, v in times) or "no time"
-    names = ", ".join(name for name, _ in comps) or "no components"
-    return f"{entity} ({when}): {names}"
+def _hashes(chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row hashes of all chunks, plus which chunk and row each came from."""
+    if not chunks:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), empty, empty
+    hashes = np.concatenate([row_hashes(c) for c in chunks])
+    which = np.repeat(np.arange(len(chunks)), [c.num_rows for c in chunks])
+    rows = np.concatenate([np.arange(c.num_rows) for c in chunks])
+    return hashes, which, rows
 
 
 def compare_unordered(a: list[Chunk], b: list[Chunk], name_a: str, name_b: str) -> list[str]:
-    rows_a = Counter(row for c in a for row in iter_rows(c))
-    rows_b = Counter(row for c in b for row in iter_rows(c))
-    only_a, only_b = rows_a - rows_b, rows_b - rows_a
+    """Rows compared as multisets (vectorized hashes); describes a few rows on a mismatch."""
+    ha, wa, ra = _hashes(a)
+    hb, wb, rb = _hashes(b)
+    if ha.size == hb.size and np.array_equal(np.sort(ha), np.sort(hb)):
+        return []
+    count_a, count_b = Counter(ha.tolist()), Counter(hb.tolist())
     problems = []
-    for label, only in ((name_a, only_a), (name_b, only_b)):
-        if only:
-            sample = "; ".join(_describe_row(r) for r in sorted(only)[:3])
-            problems.append(f"{sum(only.values())} row(s) only in {label}, e.g. {sample}")
+    for label, only, (hashes, which, rows, chunks) in (
+        (name_a, count_a - count_b, (ha, wa, ra, a)),
+        (name_b, count_b - count_a, (hb, wb, rb, b)),
+    ):
+        if not only:
+            continue
+        samples = []
+        for h in list(only)[:3]:
+            i = int(np.flatnonzero(hashes == np.uint64(h))[0])
+            samples.append(_describe_row(chunks[int(which[i])], int(rows[i])))
+        problems.append(f"{sum(only.values())} row(s) only in {label}, e.g. {'; '.join(samples)}")
     return problems
 
 

@@ -102,3 +102,14 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
 def test_bad_thresholds_are_reported(cli: Cli, rec_path: Path) -> None:
     code, _, err = cli("rrd", "optimize", "--max-size", "lots", rec_path, "-o", "x.rrd")
     assert code == 1 and "--max-size" in err
+
+
+def test_a_truncated_recording_can_be_salvaged(cli: Cli, rec_path: Path, tmp_path: Path) -> None:
+    truncated = tmp_path / "cut.rrd"
+    truncated.write_bytes(rec_path.read_bytes()[: rec_path.stat().st_size * 2 // 3])
+    fixed = tmp_path / "fixed.rrd"
+    code, _, err = cli("rrd", "merge", "--continue-on-error", truncated, "-o", fixed)
+    assert code == 0 and "warning:" in err and "cut.rrd" in err
+    assert cli("rrd", "verify", fixed)[0] == 0
+    code, out, _ = cli("rrd", "print", fixed)
+    assert 0 < out.count("Chunk(") < 21

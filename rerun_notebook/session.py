@@ -286,7 +286,9 @@ class ViewerSession:
         with self._lock:
             if self.app is None:
                 return None
-            return np.asarray(self.app.render())
+            frame = np.asarray(self.app.render())
+            self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
+            return frame
 
     # --- panels -------------------------------------------------------------------------------
 
@@ -324,7 +326,35 @@ class ViewerSession:
                 ents = entities or panels.entities_with(store, "TextDocument:text")
                 docs = [panels.text_document_html(store, e, tl, t) for e in ents if e not in self.hidden]
                 entry["html"] = "".join(d for d in docs if d)
+        elif kind == "tensor":
+            entry["tensor"] = self._tensor_state(vid)
         return entry
+
+    def _tensor_state(self, vid: str) -> dict[str, Any] | None:
+        """Shape, names, shown axes and slice indices, for the widget's slice sliders."""
+        getter = getattr(self.app, "view", None)
+        try:
+            view = getter(vid) if getter is not None else None
+        except KeyError:
+            return None
+        tensor = getattr(view, "tensor", None)
+        if tensor is None:
+            return None
+        shape = [int(x) for x in np.shape(tensor)]
+        return {
+            "shape": shape,
+            "names": [str(n) for n in (getattr(view, "names", None) or [])],
+            "axes": [int(a) for a in getattr(view, "axes", (0, 1))],
+            "slice": {str(d): int(view.slice.get(d, n // 2)) for d, n in enumerate(shape)},
+        }
+
+    def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:
+        with self._lock:
+            setter = getattr(self.app, "set_tensor_slice", None)
+            if setter is not None:
+                setter(view_id, {int(dim): int(index)})
+                self._force = True
+        self._on_change()
 
     def _update_state(self) -> None:
         try:

@@ -5,7 +5,8 @@ Python side of the protocol (see js/widget.js for the browser side):
   with the encoded picture as its one binary buffer; `{"type": "hover", ...}` answers. Panel
   contents (time, entity tree, text views, selection, errors) travel in the synced `_state`.
 - browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
-  `hover`, `click`, `select`, `entity_visible`, `time`, `reset_camera`.
+  `hover`, `click`, `select`, `entity_visible`, `time`, `reset_camera`, `tensor_slice`,
+  `recording`.
 """
 
 from __future__ import annotations
@@ -204,6 +205,8 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         elif kind == "reset_camera":
             s.reset_camera()
             self.pump.request()
+        elif kind == "tensor_slice":
+            s.set_tensor_slice(str(content["view_id"]), int(content["dim"]), int(content["index"]))
         elif kind == "recording":
             s.set_active(str(content["recording_id"]))
         else:
@@ -245,7 +248,11 @@ class _PumpSource:
 
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
         w = self._widget()
-        return None if w is None or w.closed else w.session.render(lowres=lowres)
+        if w is None or w.closed:
+            return None
+        frame = w.session.render(lowres=lowres)
+        w._publish_state()
+        return frame
 
 
 # --- re-running a cell frees the widgets its previous run made ----------------------------------

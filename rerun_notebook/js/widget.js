@@ -313,6 +313,7 @@ function renderViews(ctx, views) {
     title.textContent = v.name;
     Object.assign(title.style, isText ? { left: "0", top: "0" } : {});
     if (v.kind === "text_log") renderTextLog(ctx, box, v);
+    if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
     if (v.kind === "text_document") {
       const doc = box.querySelector(".rr-doc");
       if (doc.dataset.html !== v.html) {
@@ -322,6 +323,33 @@ function renderViews(ctx, views) {
     }
   }
   for (const box of [...overlay.children]) if (!seen.has(box.dataset.vid)) box.remove();
+}
+
+function renderTensorSliders(ctx, box, v) {
+  const t = v.tensor;
+  const key = JSON.stringify(t);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.querySelector(".rr-slices")?.remove();
+  if (!t) return;
+  const dims = t.shape.map((n, d) => d).filter((d) => !t.axes.includes(d) && t.shape[d] > 1);
+  if (!dims.length) return;
+  const wrap = el("div", "rr-slices", box);
+  for (const d of dims) {
+    const row = el("label", null, wrap);
+    const name = t.names[d] || `dim ${d}`;
+    const out = el("span", null, row);
+    const input = el("input", null, row);
+    input.type = "range";
+    input.min = "0";
+    input.max = String(t.shape[d] - 1);
+    input.value = String(t.slice[String(d)] ?? 0);
+    out.textContent = `${name}: ${input.value}`;
+    input.oninput = () => {
+      out.textContent = `${name}: ${input.value}`;
+      ctx.model.send({ type: "tensor_slice", view_id: v.id, dim: d, index: Number(input.value) });
+    };
+  }
 }
 
 function renderTextLog(ctx, box, v) {

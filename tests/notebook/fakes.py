@@ -74,6 +74,19 @@ class FakeApp:
     def close(self) -> None:
         self.closed = True
 
+    def view(self, view_id: str) -> Any:
+        if view_id != "tensor:/t":
+            raise KeyError(view_id)
+        return SimpleNamespace(
+            tensor=np.zeros((4, 5, 6)), names=["a", "b", "c"], axes=(1, 2), slice=self.slices
+        )
+
+    slices: dict[int, int] = {}  # noqa: RUF012
+
+    def set_tensor_slice(self, view_id: str, indices: dict[int, int]) -> None:
+        self.slices = {**self.slices, **indices}
+        self.dirty = True
+
 
 class FakeStore:
     """Enough of ChunkStore's query surface for the panels."""

@@ -250,3 +250,21 @@ def test_live_data_reaches_the_browser_from_the_worker_thread() -> None:
         assert json.loads(v._state)["tree"][0]["path"] == "/points"
     finally:
         v.close()
+
+
+def test_tensor_views_get_slice_sliders() -> None:
+    from types import SimpleNamespace
+
+    v, _, _ = make()
+    try:
+        app = v.apps[0]
+        app.views = [SimpleNamespace(id="tensor:/t", kind="tensor", rect=(0, 0, 50, 50), name="t")]
+        app.dirty = True
+        v.pump.tick(now=0.0)
+        tensor = state_of(v)["views"][0]["tensor"]
+        assert tensor["shape"] == [4, 5, 6] and tensor["axes"] == [1, 2] and tensor["slice"]["0"] == 2
+        msg(v, type="tensor_slice", view_id="tensor:/t", dim=0, index=3)
+        v.pump.tick(now=0.1)
+        assert app.slices == {0: 3} and state_of(v)["views"][0]["tensor"]["slice"]["0"] == 3
+    finally:
+        v.close()

@@ -259,7 +259,8 @@ for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
     _single._BATCH_TYPE = _batch  # type: ignore[attr-defined]
     globals()[_name] = _single
     globals()[f"{_name}Batch"] = _batch
-    __all__ += [_name, f"{_name}Batch"]
+    globals()[f"{_name}Like"] = globals()[f"{_name}ArrayLike"] = Any
+    __all__ += [_name, f"{_name}Batch", f"{_name}Like", f"{_name}ArrayLike"]
 
 
 _OTHER_BATCHES: dict[str, type[BaseBatch]] = {}

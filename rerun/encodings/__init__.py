@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
+from ._batches import build
 from ._geometry import (
     Angle,
     AngleLike,
@@ -47,3 +48,23 @@ __all__ = [
     "ViewDir",
     "VisibleTimeRange",
 ]
+
+
+class TensorDimensionSelection:
+    """Which tensor dimension a view axis shows, optionally inverted."""
+
+    def __init__(self, dimension: int, *, invert: bool = False) -> None:
+        self.dimension = int(dimension)
+        self.invert = bool(invert)
+
+
+class TensorDimensionIndexSelection:
+    """A fixed index along one tensor dimension."""
+
+    def __init__(self, dimension: int, index: int) -> None:
+        self.dimension = int(dimension)
+        self.index = int(index)
+
+
+__all__ += ["TensorDimensionIndexSelection", "TensorDimensionSelection"]
+__all__ += [n for n in build(globals()) if n not in __all__]

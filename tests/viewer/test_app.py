@@ -287,3 +287,23 @@ def test_pick_on_an_image_returns_the_pixel_value(store, render) -> None:
     assert hit is not None and hit["entity_path"] == "/img" and hit["archetype"] == "Image"
     assert hit["values"]["pixel"] == [20, 10]
     assert hit["values"]["value"] == [40, 0, 0]
+
+
+def test_series_points_draw_markers_and_several_scalars_make_several_series(store, render) -> None:
+    import pygfx as gfx
+
+    for t in range(10):
+        b.log(store, "m/pts", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
+        b.log(store, "m/pair", "Scalars", {"scalars": pa.array([float(t), -float(t)])}, time=t)
+    b.log(
+        store,
+        "m/pts",
+        "SeriesPoints",
+        {"colors": b.colors([[0, 255, 0]]), "marker_sizes": pa.array([4.0], F32)},
+    )
+    app, frame = render(200, 120)
+    view = app.view("timeseries:/m")
+    assert isinstance(view.lines[("/m/pts", 0)], gfx.Points)
+    assert isinstance(view.lines[("/m/pair", 1)], gfx.Line)
+    assert len(view.legend) == 3
+    assert color_mask(frame, (0, 255, 0), tol=60).sum() > 20

@@ -341,11 +341,12 @@ class ViewerSession:
         if tensor is None:
             return None
         shape = [int(x) for x in np.shape(tensor)]
+        chosen: dict[int, int] = getattr(view, "slice", None) or {}
         return {
             "shape": shape,
             "names": [str(n) for n in (getattr(view, "names", None) or [])],
             "axes": [int(a) for a in getattr(view, "axes", (0, 1))],
-            "slice": {str(d): int(view.slice.get(d, n // 2)) for d, n in enumerate(shape)},
+            "slice": {str(d): int(chosen.get(d, n // 2)) for d, n in enumerate(shape)},
         }
 
     def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:

@@ -23,7 +23,7 @@ import grpc
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
-from rerun_procs import OURS, free_port, running, stop, wait_listening
+from rerun_procs import OURS, free_port, kill_listeners_of, running, stop, wait_listening
 
 from rerun_core.server.proxy import SERVICE_NAME
 from rerun_core.server.wire import MsgKind, parse_request
@@ -165,20 +165,6 @@ def _cancel_later(call: Any, delay: float) -> Any:
     timer = threading.Timer(delay, call.cancel)
     timer.start()
     return timer
-
-
-def kill_listeners_of(port: int) -> None:
-    """Stop processes started for `port` by a spawn() (found by their command line)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if f"--port={port}".encode() in cmdline:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(entry.name), signal.SIGTERM)
 
 
 def _counts(msgs: list[Any]) -> tuple[int, int]:

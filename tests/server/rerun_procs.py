@@ -75,3 +75,17 @@ def running(
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def kill_listeners_of(port: int) -> None:
+    """Stop processes started for `port` by a spawn() (found by their command line)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"--port={port}".encode() in cmdline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(entry.name), signal.SIGTERM)

@@ -120,3 +120,30 @@ def test_rerun_file_starts_a_viewer_and_loads_it(tmp_path) -> None:  # type: ign
         _, err = stop(proc)
     assert MsgKind.SET_STORE_INFO in kinds
     assert f"loaded {path}" in err
+
+
+def test_our_spawn_starts_our_viewer_and_streams_to_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import sys
+
+    from rerun_procs import kill_listeners_of
+
+    from rerun_core.server.proxy import SERVICE_NAME
+    from rerun_core.server.wire import MsgKind, parse_request
+
+    port = free_port()
+    script = f"import rerun as rr\nrr.init('spawned', spawn=False)\nrr.spawn(port={port})\nrr.log('t', rr.TextDocument('x'))\n"
+    env = {**os.environ, "PATH": f"{OURS.parent}:{os.environ.get('PATH', '')}"}
+    log = tmp_path / "out.log"
+    try:
+        with log.open("w") as out:  # the viewer inherits the output and outlives the script
+            proc = subprocess.run([sys.executable, "-c", script], stdout=out, stderr=out, timeout=60, env=env)
+        assert proc.returncode == 0, log.read_text()
+        assert listening(port)
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
+            stream = ch.unary_stream(f"/{SERVICE_NAME}/ReadMessages")(b"", timeout=20)
+            kinds = {parse_request(next(stream)).kind for _ in range(3)}
+            stream.cancel()
+        assert kinds == {MsgKind.SET_STORE_INFO, MsgKind.ARROW_MSG}
+    finally:
+        kill_listeners_of(port)

@@ -29,6 +29,7 @@ def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
         "truncated": tmp_path / "truncated.rrd",
         "corrupt": tmp_path / "corrupt.rrd",
         "text": tmp_path / "text.rrd",
+        "old_version": tmp_path / "old_version.rrd",
     }
     files["empty"].write_bytes(b"")
     files["wrong_magic"].write_bytes(b"XXXX" + data[4:])
@@ -38,10 +39,13 @@ def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
         data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 64]) + data[middle + 64 :]
     )
     files["text"].write_text("hello, this is not an rrd file\n" * 10)
+    files["old_version"].write_bytes(data[:4] + bytes([0, 22, 0, 0]) + data[8:])
     return files
 
 
-@pytest.mark.parametrize("kind", ["missing", "empty", "wrong_magic", "truncated", "corrupt", "text"])
+@pytest.mark.parametrize(
+    "kind", ["missing", "empty", "wrong_magic", "truncated", "corrupt", "text", "old_version"]
+)
 @pytest.mark.parametrize("command", READERS, ids=lambda c: c[0])
 def test_bad_input_gives_one_clear_line(
     cli: Cli, rec_path: Path, tmp_path: Path, kind: str, command: tuple[str, ...]

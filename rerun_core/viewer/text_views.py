@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from rerun_core.types.time import TIME_MIN
+from rerun_core.types.time import STATIC_TIME, TIME_MIN
 from rerun_core.viewer import arrow_data as ad
 from rerun_core.viewer.query import Query
 
@@ -36,7 +36,7 @@ def text_log_rows(
                     j = np.searchsorted(col.times, t, side="right") - 1
                     if j >= 0 and col.times[j] == t and col.values[j].is_valid:
                         vals[name] = col.values[j].values
-            rows.append(_row(path, int(t), vals))
+            rows.append(_row(path, None if t == STATIC_TIME else int(t), vals))
     rows.sort(key=lambda r: (r["time"] is not None, r["time"] or 0))
     return rows[-max_rows:]
 

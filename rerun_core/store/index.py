@@ -322,8 +322,8 @@ class ComponentIndex:
         run = runs[j]
         return run, int(run.times.searchsorted(time, "right")) - 1
 
-    def range(self, t0: int, t1: int) -> Run:
-        """Cells with ``t0 <= time <= t1``, sorted by (time, row id)."""
+    def range_parts(self, t0: int, t1: int) -> RunSet:
+        """Cells with ``t0 <= time <= t1``, in (time, row id) order, as views of the runs."""
         parts = []
         for run in self.runs():
             if int(run.times[-1]) < t0 or int(run.times[0]) > t1:
@@ -331,5 +331,9 @@ class ComponentIndex:
             lo = int(run.times.searchsorted(t0, "left"))
             hi = int(run.times.searchsorted(t1, "right"))
             if hi > lo:
-                parts.append(_materialize(run.take(slice(lo, hi))))
-        return concat_runs(parts)
+                parts.append(run if (lo, hi) == (0, len(run)) else run.take(slice(lo, hi)))
+        return RunSet(parts)
+
+    def range(self, t0: int, t1: int) -> Run:
+        """Cells with ``t0 <= time <= t1``, sorted by (time, row id), as one (copied) run."""
+        return concat_runs([_materialize(r) for r in self.range_parts(t0, t1).pieces])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from rerun_core.types import ComponentDescriptor, EntityPath, Tuid
+from rerun_core.types import TUID_DTYPE, ComponentDescriptor, EntityPath, Tuid
 from rerun_core.types.time import STATIC_TIME
 
 from .index import Run, RunSet, contiguous_rows
@@ -179,13 +179,20 @@ def _gather_piece(store: ChunkStore, component: str, run: Run, out: list[pa.Arra
         out.append(col.take(pa.array(run.rows[a:b])) if first is None else col.slice(first, b - a))
 
 
-def _row_ids(run: Run) -> np.ndarray:
-    from rerun_core.types import TUID_DTYPE
-
-    out = np.empty(len(run), dtype=TUID_DTYPE)
-    out["time_ns"] = run.rid_hi
-    out["inc"] = run.rid_lo
-    return out
+def _row_ids(store: ChunkStore, cells: RunSet) -> np.ndarray:
+    """The cells' row ids as one ``TUID_DTYPE`` array (slices of the chunks' own where possible)."""
+    parts = []
+    for run in cells.pieces:
+        single = run.single_slot()
+        first = None if single is None else contiguous_rows(run.rows)
+        if single is not None and first is not None:
+            parts.append(store.chunk(single).row_ids[first : first + len(run)])
+            continue
+        ids = np.empty(len(run), dtype=TUID_DTYPE)
+        ids["time_ns"] = run.rid_hi
+        ids["inc"] = run.rid_lo
+        parts.append(ids)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def range_query(
@@ -213,8 +220,8 @@ def range_query(
         idx = ent.index(timeline, name)
         if idx is None:
             continue
-        run = idx.range(t0, t1)
-        if len(run) == 0:
+        cells = idx.range_parts(t0, t1)
+        if len(cells) == 0:
             continue
-        out[name] = RangeColumn(run.times.copy(), _row_ids(run), gather_values(store, name, run))
+        out[name] = RangeColumn(cells.times, _row_ids(store, cells), gather_values(store, name, cells))
     return out

@@ -122,7 +122,7 @@ def load_asset(raw: bytes, media_type: str | None) -> tuple[np.ndarray, np.ndarr
         import trimesh
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise RuntimeError(f"showing {kind} assets needs trimesh (pip install trimesh)") from exc
-    loaded = trimesh.load(io.BytesIO(raw), file_type=kind, force="mesh")
+    loaded: Any = trimesh.load(io.BytesIO(raw), file_type=kind, force="mesh")
     pos = np.asarray(loaded.vertices, np.float32)
     faces = np.asarray(loaded.faces, np.int64)
     colors = None

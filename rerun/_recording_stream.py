@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from rerun_core.store.messages import StoreKind
+
 from ._batcher import ChunkBatcherConfig
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
 from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink
@@ -73,13 +75,14 @@ class RecordingStream:
         default_enabled: bool,
         send_properties: bool,
         batcher_config: ChunkBatcherConfig | None,
+        kind: StoreKind = StoreKind.RECORDING,
     ) -> None:
         if not isinstance(application_id, str):
             raise TypeError(f"application_id must be a str, got {type(application_id).__name__}")
         env = env_flag("RERUN")
         enabled = default_enabled if env is None else env
         self._core = RecordingCore(
-            application_id, recording_id, enabled=enabled, batcher_config=batcher_config
+            application_id, recording_id, enabled=enabled, batcher_config=batcher_config, kind=kind
         )
         self._core.handles += 1
         self._prev: list[tuple[RecordingStream | None, contextvars.Token[RecordingStream]]] = []
@@ -107,6 +110,7 @@ class RecordingStream:
             kwargs.get("default_enabled", True),
             kwargs.get("send_properties", True),
             kwargs.get("batcher_config"),
+            kwargs.get("kind", StoreKind.RECORDING),
         )
         return self
 

@@ -143,6 +143,24 @@ def serve_web_viewer(
     raise not_available("serve_web_viewer")
 
 
+def blueprint_messages(blueprint: Any, application_id: str) -> list[Any]:
+    """The log messages of a blueprint store for ``blueprint`` (a Blueprint, View or Container)."""
+    import uuid
+
+    from rerun_core.store.messages import StoreKind
+
+    bp = blueprint.to_blueprint() if hasattr(blueprint, "to_blueprint") else blueprint
+    stream = RecordingStream._new(
+        application_id, f"rec_{uuid.uuid4().hex}", send_properties=False, kind=StoreKind.BLUEPRINT
+    )
+    sink = MemorySink()
+    stream._set_sinks([sink])
+    stream.set_time("blueprint", sequence=0)
+    bp._log_to_stream(stream)
+    stream.flush()
+    return sink.drain()
+
+
 def send_blueprint(
     blueprint: Any,
     *,
@@ -150,8 +168,21 @@ def send_blueprint(
     make_default: bool = True,
     recording: RecordingStream | None = None,
 ) -> None:
-    """Send a blueprint to the recording's sinks (not available yet)."""
-    raise not_available("send_blueprint")
+    """Send ``blueprint`` as its own blueprint store, then ask the viewer to activate it."""
+    from rerun_core.store.messages import BlueprintActivationCommand
+
+    rec = _target(recording, "send_blueprint")
+    if rec is None:
+        return
+    msgs = blueprint_messages(blueprint, rec.get_application_id())
+    if not msgs:
+        return
+    blueprint_id = msgs[0].store_id
+    for msg in msgs:
+        rec._core.send(msg)
+    rec._core.send(
+        BlueprintActivationCommand(blueprint_id, make_active=make_active, make_default=make_default)
+    )
 
 
 def spawn(

@@ -215,6 +215,13 @@ CASES: dict[str, str] = {
             else:
                 rr.log("partial", rr.Points3D.from_fields(colors=[255, 0, 0]))
     """,
+    "blueprint": """
+        import rerun.blueprint as rrb
+        rr.init("conf", recording_id="r1")
+        rr.save(OUT, default_blueprint=rrb.Spatial3DView(origin="/world"))
+        rr.log("world/p", rr.Points3D([[1, 2, 3]]))
+        rr.send_blueprint(rrb.Blueprint(rrb.TimeSeriesView(origin="/ts")), make_active=True)
+    """,
     "script_helpers": """
         import argparse
         parser = argparse.ArgumentParser()

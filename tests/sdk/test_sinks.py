@@ -172,3 +172,17 @@ def test_store_sink_feeds_a_store_hub() -> None:
     store = hub.get(rec.store_id)
     assert store is not None and hub.info(rec.store_id) is not None
     assert {"/early", "/late"} <= {str(p) for p in store.entity_paths()}
+
+
+def test_send_blueprint_sends_a_blueprint_store_and_activation() -> None:
+    import rerun.blueprint as rrb
+    from rerun_core.store.messages import BlueprintActivationCommand, StoreKind
+
+    rec = rr.RecordingStream("bp_app", recording_id="r")
+    mem = rec.memory_recording()
+    rec.send_blueprint(rrb.Spatial3DView(origin="/world"), make_active=False)
+    msgs = mem.drain()
+    bp = [m for m in msgs if m.store_id.kind == StoreKind.BLUEPRINT]
+    assert bp and bp[0].store_id.application_id == "bp_app"
+    assert isinstance(bp[-1], BlueprintActivationCommand) and not bp[-1].make_active and bp[-1].make_default
+    assert any(isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/viewport" for m in bp)

@@ -109,6 +109,10 @@ class EndpointProcess:
         text = f"received {stats.received_messages} messages ({stats.received_bytes / 1e6:.1f} MB)"
         if stats.dropped_messages:
             text += f", dropped {stats.dropped_messages} old ones from the replay buffer"
+        if self.hub is not None:
+            recordings = self.hub.recordings()
+            chunks = sum(len(self.hub.get(r).chunks()) for r in recordings)
+            text += f"; the store holds {len(recordings)} recording(s), {chunks} chunks"
         return text
 
     def shutdown(self, grace: float = 1.0) -> None:

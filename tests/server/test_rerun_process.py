@@ -31,6 +31,7 @@ def test_default_mode_says_it_is_headless() -> None:
     with running([], port) as proc:
         _, err = stop(proc)
     assert "headless" in err and f"127.0.0.1:{port}" in err
+    assert "the store holds 0 recording(s)" in err
 
 
 def test_second_viewer_on_same_port_says_one_runs() -> None:

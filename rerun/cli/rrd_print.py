@@ -88,7 +88,9 @@ def format_store_info(msg: SetStoreInfo) -> str:
     sid = _store_id_lines(info.store_id, "    ")
     lines = ["StoreInfo {", "    store_id: " + sid[0], *sid[1:]]
     source = _SOURCE_NAMES.get(info.store_source.kind, str(info.store_source.kind))
-    detail = python_version(info.store_source.extra) if info.store_source.extra else None
+    extra = info.store_source.extra
+    is_python = info.store_source.kind == StoreSourceKind.PYTHON_SDK
+    detail = python_version(extra) if extra and is_python else None
     if detail:
         lines += [f"    store_source: {source}(", f"        {detail},", "    ),"]
     else:

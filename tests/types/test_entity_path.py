@@ -126,3 +126,18 @@ def test_escape_and_parse_against_oracle(oracle, tmp_path) -> None:  # type: ign
     real = json.loads(out.read_text())
     assert [normalize_entity_path(g) for g in given] == real["paths"]
     assert [escape_part(p) for p in parts] == real["escaped"]
+
+
+def test_escape_parse_round_trip_any_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.text(min_size=1, max_size=12), max_size=4))
+    def check(parts: list[str]) -> None:
+        path = EntityPath(parts)
+        assert path.parts == tuple(parts)
+        assert parse_entity_path(path.path) == tuple(parts)
+        assert EntityPath(path.path) == path
+
+    check()

@@ -1,4 +1,5 @@
-"""The ``rerun`` console script: ``rerun rrd ...`` tools, ``rerun analytics``, else the viewer."""
+"""The ``rerun`` console script: ``rerun rrd ...`` tools, ``rerun server`` (catalog),
+``rerun analytics`` (no-op), else the viewer process."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ def _analytics(argv: Sequence[str]) -> int:
     return 0
 
 
+def _server(argv: Sequence[str]) -> int:
+    """``rerun server``: the local catalog server, in ``rerun/cli/server.py:main(argv)``."""
+    try:
+        from rerun.cli.server import main as server_main
+    except ImportError:
+        print("rerun server: the catalog server is not available yet in this build", file=sys.stderr)
+        return 2
+    return int(server_main(list(argv)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rerun`` console script. Returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -44,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rrd_main(args[1:])
     if args and args[0] == "analytics":
         return _analytics(args[1:])
+    if args and args[0] == "server":
+        return _server(args[1:])
     from rerun.cli.viewer import run_viewer
 
     return run_viewer(_viewer_parser().parse_args(args))

@@ -39,3 +39,19 @@ def test_rrd_help_lists_the_tools(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in ("print", "stats", "verify", "compare", "merge", "filter", "optimize"):
         assert name in out
+
+
+def test_server_subcommand_dispatches_to_the_catalog_module(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "rerun.cli.server", None)  # not built: a clear refusal
+    code, _, err = cli("server", "--port", "0")
+    assert code == 2 and "not available" in err
+    seen: list[list[str]] = []
+    fake = types.ModuleType("rerun.cli.server")
+    fake.main = lambda argv: seen.append(argv) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "rerun.cli.server", fake)
+    assert cli("server", "--port", "0")[0] == 0 and seen == [["--port", "0"]]

@@ -5,8 +5,9 @@ arrival order) and then everything new. When the buffer exceeds its limit the ol
 messages are dropped; store infos, static chunks and blueprint commands are never dropped,
 because a viewer cannot make sense of a recording without them (Rerun does the same).
 
-Readers hold a sequence-number cursor rather than a queue of their own, so a slow reader costs
-no memory: it simply skips whatever was evicted before it got there.
+Readers hold a sequence-number cursor rather than a queue of their own. What a connected reader
+has not taken yet is kept up to `LIVE_SLACK` beyond the limit (so a tiny limit still forwards
+everything live); a reader slower than that skips whatever was evicted before it got there.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from dataclasses import dataclass
 from .wire import MsgKind, WireMsg
 
 Listener = Callable[[WireMsg], None]
+
+# How far a buffer may exceed its limit to hold what connected readers have not taken yet.
+LIVE_SLACK = 128 * 1024 * 1024
 
 # Per-message bookkeeping on top of the payload bytes (the entry, dict slot, deque slot).
 _OVERHEAD = 200
@@ -50,6 +54,7 @@ class MessageBuffer:
         self._closed = False
         self._listeners: list[Listener] = []
         self._waiting = 0  # readers blocked in `read`, so `append` only notifies when needed
+        self._cursors: dict[object, int] = {}  # live readers -> the next sequence number they need
 
     def add_listener(self, listener: Listener) -> None:
         """Call `listener(msg)` for every message appended from now on (under the lock: keep it cheap)."""
@@ -76,8 +81,20 @@ class MessageBuffer:
                 self._cond.notify_all()
 
     def _evict(self) -> None:
+        """Drop the oldest temporal messages down to the limit.
+
+        Messages a connected reader has not taken yet stay while the excess is within
+        `LIVE_SLACK`, so a small limit (even 0) still forwards everything to live viewers.
+        """
         n, b = self._dropped
+        floor = min(self._cursors.values(), default=None)
         while self._bytes > self.memory_limit and self._temporal:
+            if (
+                floor is not None
+                and self._temporal[0] >= floor
+                and self._bytes <= self.memory_limit + LIVE_SLACK
+            ):
+                break
             old = self._entries.pop(self._temporal.popleft())
             self._bytes -= old.nbytes + _OVERHEAD
             n, b = n + 1, b + old.nbytes
@@ -93,7 +110,7 @@ class MessageBuffer:
             self._closed = True
             self._cond.notify_all()
 
-    def _history(self) -> tuple[list[WireMsg], int]:
+    def _history(self, token: object) -> tuple[list[WireMsg], int]:
         with self._cond:
             infos: list[WireMsg] = []
             static: list[WireMsg] = []
@@ -106,15 +123,26 @@ class MessageBuffer:
                 else:
                     temporal.append(msg)
             cursor = self._next_seq
+            self._cursors[token] = cursor
         if self.newest_first:
             temporal.reverse()
         return infos + static + temporal, cursor
 
     def read(self, is_active: Callable[[], bool] = lambda: True, poll_s: float = 0.5) -> Iterator[WireMsg]:
         """Replay the history, then stream new messages until closed or `is_active()` is false."""
-        history, cursor = self._history()
-        yield from history
-        del history
+        token = object()
+        history, cursor = self._history(token)
+        try:
+            yield from history
+            del history
+            yield from self._live(token, cursor, is_active, poll_s)
+        finally:
+            with self._cond:
+                self._cursors.pop(token, None)
+
+    def _live(
+        self, token: object, cursor: int, is_active: Callable[[], bool], poll_s: float
+    ) -> Iterator[WireMsg]:
         while True:
             with self._cond:
                 while self._next_seq == cursor and not self._closed and is_active():
@@ -127,6 +155,7 @@ class MessageBuffer:
                     return
                 end = self._next_seq
                 batch = [m for s in range(cursor, end) if (m := self._entries.get(s)) is not None]
+                self._cursors[token] = end
             cursor = end
             yield from batch
 

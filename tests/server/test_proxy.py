@@ -131,3 +131,17 @@ def test_buffer_drops_oldest_temporal_but_keeps_static() -> None:
     replay = list(buf.read())
     assert replay[:2] == [info, static]
     assert replay[2:] == temporal[-len(replay[2:]) :]
+
+
+def test_zero_memory_limit_still_forwards_to_live_readers() -> None:
+    buf = MessageBuffer(memory_limit=0)
+    reader = buf.read(lambda: True, poll_s=0.05)
+    buf.append(parse_request(store_info()))
+    assert next(reader).kind == MsgKind.SET_STORE_INFO
+    temporal = [parse_request(arrow(bytes([i]) * 100)) for i in range(5)]
+    for m in temporal:
+        buf.append(m)
+    assert [next(reader) for _ in range(5)] == temporal  # kept until the live reader took them
+    reader.close()
+    buf.append(parse_request(arrow(b"later")))
+    assert buf.stats().bytes < 1000  # with no reader left, the limit applies again

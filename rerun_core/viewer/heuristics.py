@@ -2,7 +2,8 @@
 
 - one 3D view at the root when there is 3D data (pinhole images show in it too);
 - one 2D view per pinhole, and one per top-level image space without a pinhole;
-- one time-series view per top-level entity with Scalars; one text-log view for all logs;
+- time series: one view at the root when some series sits at or right under the root, else one
+  per top-level entity with Scalars (Rerun's rule); one text-log view for all logs;
 - one view per text document, bar chart and tensor.
 View ids are stable strings derived from kind + origin, so camera state survives new data.
 """
@@ -111,6 +112,9 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
         views.insert(0, ViewSpec("spatial3d:/", "spatial3d", "/", "/", sorted(set(spatial3d))))
     for origin, ents in sorted(spaces2d.items()):
         views.insert(len(views), ViewSpec(f"spatial2d:{origin}", "spatial2d", origin, origin, ents))
+    all_series = sorted(e for ents in series.values() for e in ents)
+    if any(len(EntityPath(e).parts) <= 1 for e in all_series):
+        series = {"/": all_series}  # a series at the root or right under it: one view for all (as Rerun)
     for origin, ents in sorted(series.items()):
         views.append(ViewSpec(f"timeseries:{origin}", "timeseries", origin, origin, ents))
     if logs:

@@ -158,7 +158,7 @@ def test_time_series_on_a_duration_timeline_uses_seconds(store, render) -> None:
             timeline_type=TimeType.DURATION,
         )
     app, _ = render()
-    assert app.view("timeseries:/s").camera.x_range == (0.0, 4.0)
+    assert app.view("timeseries:/").camera.x_range == (0.0, 4.0)
 
 
 def test_bar_chart_and_tensor_views(store, render) -> None:
@@ -267,14 +267,14 @@ def test_plot_wheel_zooms_time_axis_and_drag_pans(store, render) -> None:
     for t in range(20):
         b.log(store, "s", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
     app, _ = render()
-    x0 = app.camera_state("timeseries:/s")["x_range"]
+    x0 = app.camera_state("timeseries:/")["x_range"]
     app.handle_event({"event_type": "wheel", "x": 100, "y": 60, "dx": 0, "dy": -300, "modifiers": []})
-    x1 = app.camera_state("timeseries:/s")["x_range"]
+    x1 = app.camera_state("timeseries:/")["x_range"]
     assert x1[1] - x1[0] < x0[1] - x0[0]
     app.handle_event({"event_type": "pointer_down", "x": 100, "y": 60, "button": 1, "modifiers": []})
     app.handle_event({"event_type": "pointer_move", "x": 80, "y": 60, "button": 1, "modifiers": []})
     app.handle_event({"event_type": "pointer_up", "x": 80, "y": 60, "button": 1, "modifiers": []})
-    x2 = app.camera_state("timeseries:/s")["x_range"]
+    x2 = app.camera_state("timeseries:/")["x_range"]
     assert x2[0] > x1[0]
 
 

@@ -96,6 +96,12 @@ def test_views_from_the_entity_index() -> None:
     assert views["timeseries:/metrics"].entities == ["/metrics/acc", "/metrics/loss"]
 
 
+def test_a_series_right_under_the_root_puts_all_series_in_one_root_view() -> None:
+    index = {p: {"Scalars": {"Scalars:scalars"}} for p in ("/trig/sin", "/trig/cos", "/noise")}
+    views = choose_views(index)
+    assert [(v.id, v.entities) for v in views] == [("timeseries:/", ["/noise", "/trig/cos", "/trig/sin"])]
+
+
 def test_grid_layout_tiles_without_overlap() -> None:
     views = choose_views({f"/img{i}": {"Image": {"Image:buffer"}} for i in range(5)})
     grid_layout(views, 300, 200)

@@ -7,9 +7,11 @@ notebook widget only when used.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import random
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 import numpy as np
@@ -47,6 +49,18 @@ from ._send_columns import TimeColumn as TimeColumn
 from ._send_columns import TimeColumnLike as TimeColumnLike
 from ._send_columns import send_chunks as send_chunks
 from ._send_columns import send_columns as send_columns
+from ._send_dataframe import AUTO_INDEX as AUTO_INDEX
+from ._send_dataframe import RERUN_KIND as RERUN_KIND
+from ._send_dataframe import RERUN_KIND_CONTROL as RERUN_KIND_CONTROL
+from ._send_dataframe import RERUN_KIND_INDEX as RERUN_KIND_INDEX
+from ._send_dataframe import SORBET_ARCHETYPE_NAME as SORBET_ARCHETYPE_NAME
+from ._send_dataframe import SORBET_COMPONENT as SORBET_COMPONENT
+from ._send_dataframe import SORBET_COMPONENT_TYPE as SORBET_COMPONENT_TYPE
+from ._send_dataframe import SORBET_ENTITY_PATH as SORBET_ENTITY_PATH
+from ._send_dataframe import SORBET_INDEX_NAME as SORBET_INDEX_NAME
+from ._send_dataframe import SORBET_IS_TABLE_INDEX as SORBET_IS_TABLE_INDEX
+from ._send_dataframe import send_dataframe as send_dataframe
+from ._send_dataframe import send_record_batch as send_record_batch
 from ._time import disable_timeline as disable_timeline
 from ._time import reset_time as reset_time
 from ._time import set_log_tick_enabled as set_log_tick_enabled
@@ -67,6 +81,8 @@ from .sinks import serve_web_viewer as serve_web_viewer
 from .sinks import set_sinks as set_sinks
 from .sinks import spawn as spawn
 from .sinks import stdout as stdout
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 __version__ = "0.41.0"
 RECORDING_PROPERTIES_PATH = PROPERTIES_PATH
@@ -130,6 +146,31 @@ def cleanup_if_forked_child() -> None:
     """Kept for 0.41 compatibility: fork handling is automatic (``os.register_at_fork``)."""
 
 
+def shutdown_at_exit(func: _F) -> _F:
+    """Decorator: flush and close every recording when ``func`` returns (for subprocess entry points)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        finally:
+            rerun_shutdown()
+
+    return wrapper  # type: ignore[return-value]
+
+
+def asarray(item: Any, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+    """``np.asarray`` with numpy 2's ``copy`` argument."""
+    return np.asarray(item, dtype=dtype, copy=copy)
+
+
+def start_web_viewer_server(port: int = 0) -> None:
+    """Serve the web viewer (not available yet)."""
+    from ._errors import not_available
+
+    raise not_available("start_web_viewer_server")
+
+
 def unregister_shutdown() -> None:
     import atexit
 
@@ -157,13 +198,22 @@ _LAZY_SEARCH = (
     "._baseclasses",
     ".dynamic_archetype",
     ".any_value",
+    "._logging_handler",
+    ".any_batch_value",
     ".notebook",
 )
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY_MODULES or name in ("recording_stream", "time", "script_helpers"):
-        return importlib.import_module(f".{name}", __name__)
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(
+                f"module {__name__!r} has no attribute {name!r} (not available yet)"
+            ) from None
     if name.startswith("__"):
         raise AttributeError(name)
     for modname in _LAZY_SEARCH:

@@ -222,6 +222,17 @@ CASES: dict[str, str] = {
         rr.log("world/p", rr.Points3D([[1, 2, 3]]))
         rr.send_blueprint(rrb.Blueprint(rrb.TimeSeriesView(origin="/ts")), make_active=True)
     """,
+    "send_dataframe": """
+        import pyarrow as pa
+        rr.init("conf", recording_id="r1")
+        rr.save(OUT)
+        frame = pa.field("frame", pa.int64(), metadata={b"rerun:kind": b"index", b"rerun:index_name": b"frame"})
+        meta = {b"rerun:kind": b"data", b"rerun:entity_path": b"/df/scalars", b"rerun:component": b"Scalars:scalars",
+                b"rerun:archetype": b"rerun.archetypes.Scalars", b"rerun:component_type": b"rerun.components.Scalar"}
+        vals = pa.field("Scalars:scalars", pa.list_(pa.float64()), metadata=meta)
+        table = pa.table([pa.array([1, 2, 3]), pa.array([[1.0], [2.0], [3.0]])], schema=pa.schema([frame, vals]))
+        rr.send_dataframe(table)
+    """,
     "script_helpers": """
         import argparse
         parser = argparse.ArgumentParser()

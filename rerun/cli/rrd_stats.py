@@ -133,7 +133,7 @@ def render(stats: Stats) -> str:
         else ["(none — every timeline on every chunk is sorted)"]
     )
     out += _section("Unsorted timelines", unsorted)
-    return "\n".join(out)
+    return "\n".join(out).rstrip("\n")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -208,3 +208,16 @@ def test_merging_two_runs_of_one_recording_matches_the_real_merge(  # type: igno
         oracle.cli("rrd", tool, *inputs, "-o", str(theirs))
         proc = oracle.cli("rrd", "compare", "--unordered", str(theirs), str(ours), check=False)
         assert proc.returncode == 0, f"{tool}: {proc.stderr[-2000:]}"
+
+
+def test_stats_counts_match_the_real_cli(oracle, cli: Cli, oracle_rrd: Path) -> None:  # type: ignore[no-untyped-def]
+    def counts(text: str) -> list[str]:
+        # Everything up to the footer-based "Chunk index" sections, minus byte sizes (ours are
+        # measured on our own IPC encoding).
+        head = text.split("\nChunk index\n")[0]
+        return [line for line in head.splitlines() if not line.startswith("ipc_size_bytes")]
+
+    code, ours, err = cli("rrd", "stats", oracle_rrd)
+    assert code == 0, err
+    theirs = oracle.cli("rrd", "stats", str(oracle_rrd)).stdout
+    assert counts(ours) == counts(theirs)

@@ -61,6 +61,7 @@ def _viewer(n: int, width: int, height: int) -> tuple[Any, Any, FakeComm]:
 def bench_frames(n: int, width: int, height: int, frames: int) -> None:
     rec, viewer, comm = _viewer(n, width, height)
     w, pump = viewer.widget, viewer.widget.pump
+    pump.close()  # no worker thread: this benchmark steps the pump itself
     try:
         pump.set_visible("bench", True)
         t0 = time.perf_counter()

@@ -42,7 +42,11 @@ def _as_rgba(array: np.ndarray) -> np.ndarray:
 def encode_jpeg(array: np.ndarray, quality: int = JPEG_QUALITY) -> EncodedFrame:
     """Lossy and fast: used while the picture changes every frame."""
     rgba = _as_rgba(array)
-    img = Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]), "RGB")
+    h, w = rgba.shape[:2]
+    if rgba.shape[2] == 4 and rgba.flags.c_contiguous:  # read RGBA in place, ignoring alpha: no copy
+        img = Image.frombuffer("RGBX", (w, h), rgba, "raw", "RGBX", 0, 1)
+    else:
+        img = Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]), "RGB")
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=quality)
     return EncodedFrame("image/jpeg", buf.getvalue(), rgba.shape[1], rgba.shape[0])

@@ -498,7 +498,7 @@ def _row_sources(cols: list[_Column]) -> list[np.ndarray]:
 
 
 def _static_view(store: ChunkStore, cols: list[_Column], timelines: dict[str, TimeType]) -> pa.Table:
-    n = 1 if cols else 0
+    n = 1  # the real reader's static view always has its one row, even with no columns
     fields = [_index_field(name, typ) for name, typ in timelines.items()]
     arrays = [pa.nulls(n, typ.arrow_type) for typ in timelines.values()]
     for col in cols:

@@ -72,6 +72,7 @@ class ViewerSession:
         self.time = TimeControl()
         self.hidden: set[str] = set()
         self.selection: list[dict[str, Any]] = []
+        self.selection_values: dict[str, Any] = {}  # the picked instance's values, for the panel
         self.panel_states: dict[str, str] = {}
         self._data_dirty = True
         self._force = True
@@ -176,6 +177,8 @@ class ViewerSession:
                     "position": info.get("position"),
                 }
             )
+        with self._lock:
+            self.selection_values = info["values"] if info is not None else {}
         self.set_selection(items)
 
     def set_selection(self, items: list[dict[str, Any]]) -> None:
@@ -370,6 +373,7 @@ class ViewerSession:
             "tree": self._tree,
             "views": views,
             "selection": self.selection,
+            "selection_values": self.selection_values if self.selection else {},
             "panels": self.panel_states,
             "recordings": sorted(self.stores),
             "active": self.active,

@@ -386,6 +386,16 @@ function renderTextLog(ctx, box, v) {
   if (atBottom) box.scrollTop = box.scrollHeight;
 }
 
+function renderSelectionPanel(ctx, sel, values, mode) {
+  const panel = ctx.selPanel;
+  const show = sel.length > 0 && mode !== "hidden" && mode !== "collapsed";
+  panel.style.display = show ? "block" : "none";
+  if (!show) return;
+  const lines = sel.map((s) => s.entity_path + (s.instance_id != null ? `  #${s.instance_id}` : ""));
+  for (const [k, v] of Object.entries(values)) lines.push(`${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  panel.textContent = lines.join("\n");
+}
+
 function applyState(ctx) {
   let state;
   try {
@@ -410,6 +420,7 @@ function applyState(ctx) {
   ctx.selLabel.textContent = sel.length
     ? "selected: " + sel.map((s) => s.entity_path + (s.instance_id != null ? ` #${s.instance_id}` : "")).join(", ")
     : "";
+  renderSelectionPanel(ctx, sel, state.selection_values || {}, p.selection);
   const recs = state.recordings || [];
   if (ctx.recSelect.dataset.names !== recs.join("\n")) {
     ctx.recSelect.dataset.names = recs.join("\n");
@@ -455,6 +466,7 @@ function render({ model, el: host }) {
   ctx.canvas.tabIndex = 0;
   ctx.overlay = el("div", "rr-overlay", view);
   ctx.tooltip = el("div", "rr-tooltip", view);
+  ctx.selPanel = el("div", "rr-selpanel", view);
   ctx.errorBox = el("div", "rr-error", view);
   ctx.hideTooltip = () => (ctx.tooltip.style.display = "none");
   ctx.updateTime = buildTimePanel(ctx, el("div", "rr-time", root));

@@ -105,6 +105,8 @@ def test_click_selects_and_fires_on_event() -> None:
         assert sel and sel[-1]["items"][0]["entity_path"] == "/points"
         assert sel[-1]["items"][0]["instance_id"] == 3
         assert sel[-1]["recording_id"] == "rec1" and sel[-1]["application_id"] == "app"
+        v.pump.tick(now=0.0)
+        assert state_of(v)["selection_values"]["Points3D:positions"] == [1.0, 2.0, 3.0]
         msg(v, type="click", x=1, y=1)
         assert [e for e in events if e["type"] == "selection_change"][-1]["items"] == []
     finally:

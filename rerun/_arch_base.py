@@ -132,7 +132,7 @@ class Archetype(metaclass=_ArchetypeMeta):
             for key, val in values.items():
                 if val is not None:
                     state[key] = self._convert_field(key, val)
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:
             self._clear()
             report(err, strict)
 
@@ -141,8 +141,8 @@ class Archetype(metaclass=_ArchetypeMeta):
         batch_cls = cls._BATCH_CLS[name]
         try:
             return batch_cls._from_native(value)
-        except (TypeError, ValueError, IndexError, KeyError, pa.ArrowException) as err:
-            kind = TypeError if isinstance(err, TypeError) else ValueError
+        except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
+            kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
             argument = cls._BY_NAME[name].param
             raise kind(f"{cls.__name__}: bad value for `{argument}`: {err}") from err
 

@@ -208,8 +208,8 @@ class BaseBatch(ComponentBatchMixin):
             return
         try:
             self.pa_array = self._to_arrow(data)
-        except (TypeError, ValueError, IndexError, pa.ArrowException) as err:
-            kind = TypeError if isinstance(err, TypeError) else ValueError
+        except (TypeError, ValueError, OverflowError, IndexError, pa.ArrowException) as err:
+            kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
             report(kind(f"{type(self).__name__}: {err}"), strict)
 
     @classmethod
@@ -246,7 +246,7 @@ class BaseBatch(ComponentBatchMixin):
             try:
                 values = np.asarray(data, dtype=dtype).reshape(-1)
             except (TypeError, ValueError) as err:
-                raise TypeError(f"expected numbers, got {data!r:.60}") from err
+                raise type(err)(f"expected numbers, got {data!r:.60}") from err
             batch._np, batch._pa = values, None
             return batch
         batch._np, batch._pa = None, cls._to_arrow(data)

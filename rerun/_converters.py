@@ -46,11 +46,11 @@ def describe(data: Any) -> str:
 def as_numeric(data: Any, dtype: npt.DTypeLike | None) -> np.ndarray:
     """`np.asarray` with a clear error for non-numeric input."""
     if isinstance(data, (str, bytes)):
-        raise TypeError(f"expected numbers, got {describe(data)}")
+        raise ValueError(f"expected numbers, got {describe(data)}")
     try:
         arr = np.asarray(data, dtype=dtype)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"expected numbers, got {describe(data)}") from err
+    except (TypeError, ValueError) as err:  # keep numpy's kind, as rerun-sdk does
+        raise type(err)(f"expected numbers, got {describe(data)}") from err
     return arr
 
 
@@ -121,7 +121,7 @@ def texts(data: Any) -> pa.Array:
 
 def bools(data: Any) -> pa.Array:
     if isinstance(data, str):
-        raise TypeError(f"expected booleans, got {describe(data)}")
+        raise ValueError(f"expected booleans, got {describe(data)}")
     return pa.array(np.asarray(data, dtype=bool).ravel(), type=pa.bool_())
 
 
@@ -187,7 +187,7 @@ def colors(data: Any) -> pa.Array:
     else:
         try:
             arr = as_numeric(data, None).squeeze()
-        except TypeError:
+        except (TypeError, ValueError):
             if isinstance(data, Sequence) and not isinstance(data, str):
                 # Ragged input, e.g. a mix of RGB and RGBA rows: one color per item.
                 return pa.concat_arrays([colors(x) for x in data])

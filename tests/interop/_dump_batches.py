@@ -76,20 +76,22 @@ def main() -> None:
     with open(sys.argv[1]) as f:
         exec(f.read(), {"__name__": "cases"}, ns)
     cases: dict[str, str] = ns["CASES"]
-    if len(sys.argv) > 2 and sys.argv[2] == "ours":
+    if "ours" in sys.argv[2:]:
         rr = _ours()
     else:
         import rerun as rr  # type: ignore[no-redef]
 
         rr.set_strict_mode(True)
     results: dict[str, Any] = {}
+    if "errors" in sys.argv[2:]:
+        cases = ns["ERROR_CASES"]
     for name, expr in cases.items():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 results[name] = dump(eval(expr, {"rr": rr, "np": np}))
         except Exception as err:
-            results[name] = {"error": f"{type(err).__name__}: {err}"}
+            results[name] = {"error": f"{type(err).__name__}: {err}", "kind": type(err).__name__}
     json.dump(results, sys.stdout, default=lambda o: o.hex() if isinstance(o, bytes) else str(o))
 
 

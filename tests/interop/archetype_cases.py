@@ -202,3 +202,26 @@ CASES: dict[str, str] = {
     "text_log.columns": "rr.TextLog.columns(text=['a', 'b', 'c'], level=['INFO', 'WARN', 'ERROR'])",
     "transform3d.columns": "rr.Transform3D.columns(translation=[[1, 2, 3], [4, 5, 6]], scale=[[1, 1, 1], [2, 2, 2]])",
 }
+
+# Bad input: in strict mode both SDKs must raise (the same exception class, unless noted).
+ERROR_CASES: dict[str, str] = {
+    "points_shape": "rr.Points3D(np.zeros((2, 2)))",
+    "points_str": "rr.Points3D('abc')",
+    "radii_str": "rr.Points3D([0, 0, 0], radii='big')",
+    "colors_str": "rr.Points3D([0, 0, 0], colors='red')",
+    "enum_bad": "rr.Boxes3D(half_sizes=[1, 1, 1], fill_mode='sparkly')",
+    "image_4d": "rr.Image(np.zeros((2, 2, 2, 2)))",
+    "image_channels": "rr.Image(np.zeros((2, 2, 4), dtype=np.uint8), color_model='BGR')",
+    "depth_3d": "rr.DepthImage(np.zeros((2, 2, 3)))",
+    "asset_none": "rr.Asset3D()",
+    "boxes_both": "rr.Boxes3D(sizes=[1, 1, 1], half_sizes=[1, 1, 1])",
+    "pinhole_none": "rr.Pinhole()",
+    "scalars_str": "rr.Scalars('x')",
+    "transform_rot_bad": "rr.Transform3D(rotation=[1, 2, 3])",
+    "unknown_kw": "rr.Points3D([0, 0, 0], sizes=1)",
+    "missing_req": "rr.Points3D()",
+    "encoded_no_mt": "rr.EncodedImage(contents=b'x')",
+    "vfr_none": "rr.VideoFrameReference()",
+    "mat_bad": "rr.Transform3D(mat3x3=[1, 2, 3])",
+    "class_ids_neg": "rr.Points3D([0, 0, 0], class_ids=[-1])",
+}

@@ -131,3 +131,30 @@ print(json.dumps(out))
     ours = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
     assert ours.returncode == 0, ours.stderr
     assert json.loads(ours.stdout) == json.loads(theirs.stdout)
+
+
+def test_bad_input_raises_like_the_oracle_in_strict_mode(oracle: Any) -> None:
+    """Each bad call raises in both SDKs, with the same exception class, naming the argument."""
+    theirs = subprocess.run(
+        [str(oracle.python), str(DUMP), str(CASES_FILE), "errors"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=oracle.env(),
+        cwd="/",
+    )
+    assert theirs.returncode == 0, theirs.stderr
+    ours = subprocess.run(
+        [sys.executable, str(DUMP), str(CASES_FILE), "ours", "errors"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RERUN_STRICT": "1"},
+    )
+    assert ours.returncode == 0, ours.stderr
+    expected, got = json.loads(theirs.stdout), json.loads(ours.stdout)
+    for case, result in expected.items():
+        assert "kind" in result, f"oracle accepted {case}"
+        assert "kind" in got[case], f"we accepted {case}: {got[case]}"
+        assert got[case]["kind"] == result["kind"], f"{case}: {got[case]['error']} vs {result['error']}"
+    assert "`radii`" in got["radii_str"]["error"] and "`fill_mode`" in got["enum_bad"]["error"]

@@ -61,10 +61,12 @@ def test_unknown_and_missing_arguments_are_type_errors() -> None:
 def test_bad_value_names_the_argument_in_strict_mode(strict: None) -> None:
     with pytest.raises(ValueError, match=r"Points3D: bad value for `positions`: .*\(N, 3\)"):
         A.Points3D(np.zeros((2, 2)))
-    with pytest.raises(TypeError, match="Points3D: bad value for `radii`"):
+    with pytest.raises(ValueError, match="Points3D: bad value for `radii`"):
         A.Points3D([0, 0, 0], radii="large")
-    with pytest.raises(TypeError, match="GeoPoints: bad value for `lat_lon`"):
+    with pytest.raises(ValueError, match="GeoPoints: bad value for `lat_lon`"):
         A.GeoPoints(lat_lon="here")
+    with pytest.raises(OverflowError, match="bad value for `class_ids`"):
+        A.Points3D([0, 0, 0], class_ids=[-1])
 
 
 def test_bad_value_warns_and_logs_nothing_outside_strict_mode(lenient: None) -> None:

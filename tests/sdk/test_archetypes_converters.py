@@ -37,11 +37,13 @@ def test_vectors_wrong_size_names_expected_shape() -> None:
         arrow(C.Position3DBatch, np.zeros((2, 2)))
 
 
-def test_non_numeric_input_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match="expected numbers"):
+def test_non_numeric_input_is_a_value_error_as_in_rerun_sdk() -> None:
+    with pytest.raises(ValueError, match="expected numbers"):
         arrow(C.RadiusBatch, "big")
-    with pytest.raises(TypeError, match="expected numbers"):
+    with pytest.raises(ValueError, match="expected numbers"):
         arrow(C.Position3DBatch, [["a", "b", "c"]])
+    with pytest.raises(TypeError, match="expected numbers"):
+        arrow(C.Position3DBatch, {"x": 1})
 
 
 def test_scalars_flatten_and_keep_float64() -> None:
@@ -72,7 +74,7 @@ def test_colors(colors: Any, expected: list[int]) -> None:
 
 
 def test_colors_reject_text() -> None:
-    with pytest.raises(TypeError, match="expected"):
+    with pytest.raises(ValueError, match="expected"):
         cv.colors("red")
 
 

@@ -279,3 +279,39 @@ def test_asset3d_glb_and_obj(store, render, file_type, media_type) -> None:
     np.testing.assert_allclose(vis.bounds[0], [-0.5, -1, -1.5], atol=1e-5)
     np.testing.assert_allclose(vis.bounds[1], [0.5, 1, 1.5], atol=1e-5)
     assert content_mask(frame).sum() > 200
+
+
+@pytest.mark.parametrize(
+    ("archetype", "fields"),
+    [
+        ("Points3D", {"positions": b.vecs(np.zeros((0, 3)), 3)}),
+        ("Points3D", {"positions": b.vecs([[np.nan, 0, 0], [1, 1, 1]], 3)}),
+        ("Boxes3D", {"half_sizes": b.vecs(np.zeros((0, 3)), 3)}),
+        ("LineStrips3D", {"strips": b.strips([], 3)}),
+        ("LineStrips3D", {"strips": b.strips([[[0, 0, 0]]], 3)}),
+        ("Arrows3D", {"vectors": b.vecs([[0, 0, 0]], 3)}),
+        ("Mesh3D", {"vertex_positions": b.vecs(np.zeros((0, 3)), 3)}),
+        ("Capsules3D", {"lengths": pa.array([], F32)}),
+    ],
+    ids=[
+        "no-points",
+        "nan-point",
+        "no-boxes",
+        "no-strips",
+        "one-vertex-strip",
+        "zero-arrow",
+        "empty-mesh",
+        "no-capsules",
+    ],
+)
+def test_degenerate_data_renders_without_errors(store, render, archetype, fields) -> None:
+    b.log(store, "x", archetype, fields)
+    b.log(
+        store,
+        "ok",
+        "Points3D",
+        {"positions": b.vecs([[0, 0, 0], [1, 1, 1]], 3), "colors": b.colors([[255, 0, 0]])},
+    )
+    app, frame = render()
+    assert not app.view("spatial3d:/").errors
+    assert color_mask(frame, (255, 0, 0)).sum() > 0

@@ -44,7 +44,9 @@ def column_name(path: EntityPath, component: str) -> str:
     return f"{path.path}:{component}"
 
 
-def _data_field(path: EntityPath, desc: ComponentDescriptor, typ: pa.DataType, is_static: bool) -> pa.Field:
+def _data_field(
+    path: EntityPath, desc: ComponentDescriptor, typ: pa.DataType, is_static: bool, is_empty: bool = False
+) -> pa.Field:
     meta = {b"rerun:kind": b"data", b"rerun:component": desc.component.encode()}
     if desc.archetype:
         meta[b"rerun:archetype"] = desc.archetype.encode()
@@ -55,6 +57,8 @@ def _data_field(path: EntityPath, desc: ComponentDescriptor, typ: pa.DataType, i
         meta[b"rerun:is_static"] = b"true"
     if desc.component == CLEAR_COMPONENT:
         meta[b"rerun:is_tombstone"] = b"true"
+    if is_empty:
+        meta[b"rerun:is_semantically_empty"] = b"true"
     return pa.field(column_name(path, desc.component), typ, nullable=True, metadata=meta)
 
 
@@ -71,6 +75,7 @@ class _Column:
     run: RunSet | None = None  # deduplicated cells inside [start, end]
     seed: RunSet | None = None  # the last cell before start (for fills)
     clears: RunSet | None = None
+    empty: bool = False  # only ever logged as empty lists ("semantically empty")
 
 
 def _time_window(run: RunSet, start: int | None, end: int | None) -> tuple[RunSet, RunSet | None]:
@@ -112,6 +117,7 @@ def _plan(
     start: int | None,
     end: int | None,
     tombstones: bool = False,
+    empties: bool = False,
 ) -> list[_Column]:
     clears = None if index is None else _clear_runs(store, ent.path, index)
     if clears is not None:
@@ -120,7 +126,9 @@ def _plan(
     for name in sorted(ent.descriptors):
         if name == CLEAR_COMPONENT and not tombstones:
             continue
-        col = _Column(ent.path, ent.descriptors[name])
+        if name not in ent.nonempty and not empties and name != CLEAR_COMPONENT:
+            continue  # "semantically empty": only ever empty lists
+        col = _Column(ent.path, ent.descriptors[name], empty=name not in ent.nonempty)
         st = ent.static.get(name)
         if st is not None:
             arr = store.chunk(st.slot).component(name)
@@ -416,10 +424,12 @@ def dataframe(
     fill_latest_at: bool = False,
     using_index_values: Iterable[int] | np.ndarray | None = None,
     include_tombstone_columns: bool = False,
+    include_semantically_empty_columns: bool = False,
 ) -> pa.Table:
     """The store as a table indexed by ``index`` (``None``: the static-only view, one row).
 
-    ``include_tombstone_columns`` adds the ``Clear:is_recursive`` columns.
+    ``include_tombstone_columns`` adds the ``Clear:is_recursive`` columns;
+    ``include_semantically_empty_columns`` adds components only ever logged as empty lists.
 
     ``using_index_values`` resamples: one row per given value (sorted, deduplicated), showing
     cells logged exactly there, or with ``fill_latest_at`` the latest ones at or before it.
@@ -437,7 +447,16 @@ def dataframe(
     for path in select_entities(store, contents):
         ent = store.entity(path)
         if ent is not None:
-            cols.extend(_plan(store, ent, index, *window, tombstones=include_tombstone_columns))
+            cols.extend(
+                _plan(
+                    store,
+                    ent,
+                    index,
+                    *window,
+                    tombstones=include_tombstone_columns,
+                    empties=include_semantically_empty_columns,
+                )
+            )
     if index is None:
         return _static_view(store, [c for c in cols if c.static is not None], timelines)
     if resample is not None:
@@ -481,7 +500,7 @@ def _assemble(
             arr = pa.array(vals, type=pa.int64(), mask=~ok)
         arrays.append(arr.view(typ.arrow_type))
     for col, arr in zip(cols, data, strict=True):
-        fields.append(_data_field(col.path, col.desc, arr.type, col.static is not None))
+        fields.append(_data_field(col.path, col.desc, arr.type, col.static is not None, col.empty))
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
@@ -503,6 +522,6 @@ def _static_view(store: ChunkStore, cols: list[_Column], timelines: dict[str, Ti
     arrays = [pa.nulls(n, typ.arrow_type) for typ in timelines.values()]
     for col in cols:
         assert col.static is not None
-        fields.append(_data_field(col.path, col.desc, col.static.type, True))
+        fields.append(_data_field(col.path, col.desc, col.static.type, True, col.empty))
         arrays.append(col.static.slice(0, n))
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))

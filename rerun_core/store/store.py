@@ -69,11 +69,12 @@ class StaticCell:
 class EntityData:
     """Everything the store knows about one entity."""
 
-    __slots__ = ("descriptors", "path", "slots", "static", "temporal")
+    __slots__ = ("descriptors", "nonempty", "path", "slots", "static", "temporal")
 
     def __init__(self, path: EntityPath) -> None:
         self.path = path
         self.descriptors: dict[str, ComponentDescriptor] = {}
+        self.nonempty: set[str] = set()  # components with at least one instance somewhere
         self.static: dict[str, StaticCell] = {}
         self.temporal: dict[str, dict[str, ComponentIndex]] = {}  # timeline -> component -> index
         self.slots: set[int] = set()
@@ -132,8 +133,10 @@ class ChunkStore:
         if ent is None:
             ent = self._entities[path] = EntityData(path)
         ent.slots.add(slot)
-        for desc in chunk.components:
+        for desc, arr in chunk.components.items():
             ent.descriptors.setdefault(desc.component, desc)
+            if desc.component not in ent.nonempty and _has_instances(arr):
+                ent.nonempty.add(desc.component)
             if desc.component == CLEAR_COMPONENT:
                 self._clear_entities.add(path)
         if chunk.is_static:
@@ -353,6 +356,7 @@ class ChunkStore:
         fill_latest_at: bool = False,
         using_index_values: Iterable[int] | np.ndarray | None = None,
         include_tombstone_columns: bool = False,
+        include_semantically_empty_columns: bool = False,
     ) -> pa.Table:
         """One row per index value, one column per component (see ``dataframe.dataframe``)."""
         from .dataframe import dataframe
@@ -367,7 +371,16 @@ class ChunkStore:
                 fill_latest_at=fill_latest_at,
                 using_index_values=using_index_values,
                 include_tombstone_columns=include_tombstone_columns,
+                include_semantically_empty_columns=include_semantically_empty_columns,
             )
+
+
+def _has_instances(arr: pa.Array) -> bool:
+    """Whether a list column holds any instance at all (O(1): first vs last offset)."""
+    if len(arr) == 0 or arr.null_count == len(arr):
+        return False
+    offsets = arr.offsets
+    return bool(offsets[len(offsets) - 1].as_py() > offsets[0].as_py())
 
 
 def _min_row_id(chunk: Chunk) -> tuple[int, int]:

@@ -33,6 +33,7 @@ for i in [0, 1, 1, 3]:
         rec.log("world/b/c", rr.Points3D([[i, 0, 0]]))
     if i == 3:
         rec.log("world/mixed", rr.Scalars([33.0]), rr.TextLog("late"))
+        rec.log("world/empty", rr.Points3D.from_fields(clear_unset=True))
 rec.disable_timeline("t2")
 rec.set_time("frame", sequence=5)
 rec.log("world/b", rr.Clear(recursive=True))
@@ -81,6 +82,7 @@ QUERIES = [
     {"index": "frame", "using_index_values": [-3, 2, 4, 5, 7, 100], "fill_latest_at": True},
     {"index": "frame", "include_tombstone_columns": True},
     {"index": "frame", "include_tombstone_columns": True, "fill_latest_at": True},
+    {"index": "frame", "include_semantically_empty_columns": True},
     {"index": None},
     {"index": None, "contents": "/__properties/**"},
 ]
@@ -121,6 +123,7 @@ def test_dataframe_matches_real_reader(oracle, tmp_path) -> None:  # type: ignor
             fill_latest_at=q.get("fill_latest_at", False),
             using_index_values=q.get("using_index_values"),
             include_tombstone_columns=q.get("include_tombstone_columns", False),
+            include_semantically_empty_columns=q.get("include_semantically_empty_columns", False),
         )
         assert got.column_names == want.column_names, q
         for name in want.column_names:

@@ -143,16 +143,24 @@ def _cell(batch: Any, inner: Any) -> Any:
 def collect_components(entity: Any, extra: tuple[Any, ...]) -> dict[ComponentDescriptor, Any]:
     """Descriptor -> a row's values for everything given; the first of duplicates wins."""
     if not extra:
-        fields = _table_fields(type(entity))
+        fields = _FAST_FIELDS.get(type(entity), False)
+        if fields is False:
+            fields = _table_fields(type(entity))
         if fields is not None:
             state = entity.__dict__
             out: dict[ComponentDescriptor, Any] = {}
             for name, desc in fields.items():
                 batch = state.get(name)
-                if batch is not None:
-                    cell = _cell(batch, batch)
-                    if cell is not None:
-                        out[desc] = cell
+                if batch is None:
+                    continue
+                values = getattr(batch, "_np", None)
+                if values is not None and values.ndim == 1 and _NATURAL.get(type(batch)):  # the hot case
+                    base = values.base
+                    out[desc] = values.copy() if base is None or base.ndim != 0 else values
+                    continue
+                cell = _cell(batch, batch)
+                if cell is not None:
+                    out[desc] = cell
             return out
     batches: list[Any] = []
     _batches_of(entity, batches)
@@ -191,10 +199,13 @@ def log(
         if not core.enabled:
             return
         components = collect_components(entity, extra)
+        path = _PATHS.get(entity_path) if type(entity_path) is str else None
+        if path is None:
+            path = entity_path_str(entity_path)
         if not components:  # as 0.41's batcher: a row without components is dropped
-            _log.warning("Dropping row without components. Entity path: %s", entity_path_str(entity_path))
+            _log.warning("Dropping row without components. Entity path: %s", path)
             return
-        core.log_row(entity_path_str(entity_path), components, bool(static))
+        core.log_row(path, components, static is True or bool(static))
     except Exception as err:
         _handle_error("log", err, strict)
 

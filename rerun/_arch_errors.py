@@ -26,8 +26,16 @@ def _warning_category() -> type[Warning]:
         return UserWarning
 
 
-def report(err: Exception, strict: bool | None = None) -> None:
-    """Raise `err` in strict mode; otherwise warn with its message and carry on."""
+def report(err: Exception, strict: bool | None = None, depth_to_user_code: int = 4) -> None:
+    """Raise `err` in strict mode; otherwise warn (and log it on `__warnings`, as rerun-sdk does).
+
+    `depth_to_user_code` counts the frames between the user's call and `report` itself.
+    """
     if _strict(strict):
         raise err
-    warnings.warn(str(err), category=_warning_category(), stacklevel=4)
+    try:
+        from ._errors import _send_warning_or_raise
+    except ImportError:
+        warnings.warn(str(err), category=_warning_category(), stacklevel=depth_to_user_code)
+        return
+    _send_warning_or_raise(str(err), depth_to_user_code, exception_type=type(err))

@@ -210,7 +210,7 @@ class BaseBatch(ComponentBatchMixin):
             self.pa_array = self._to_arrow(data)
         except (TypeError, ValueError, OverflowError, IndexError, pa.ArrowException) as err:
             kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
-            report(kind(f"{type(self).__name__}: {err}"), strict)
+            report(kind(f"{type(self).__name__}: {err}"), strict, depth_to_user_code=3)
 
     @classmethod
     def _to_arrow(cls, data: Any) -> pa.Array:

@@ -186,3 +186,12 @@ def test_depth_compress_keeps_meter_and_is_lossless(lenient: None) -> None:
     with pytest.warns(Warning, match="Only U8 and U16"):
         same = A.DepthImage(depth.astype(np.float32)).compress()
     assert isinstance(same, A.DepthImage)
+
+
+def test_warnings_point_at_the_callers_line(lenient: None) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        A.Points3D([0, 0, 0], colors="red")
+        A.Boxes3D(sizes=[1, 1, 1], half_sizes=[1, 1, 1])
+    assert [w.filename for w in caught] == [__file__, __file__]
+    assert caught[1].lineno == caught[0].lineno + 1

@@ -58,6 +58,7 @@ def add_viewer_arguments(parser: argparse.ArgumentParser) -> None:
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 _URL_PREFIXES = ("rerun://", "rerun+http://", "rerun+https://")
+_HTTP = ("http://", "https://")
 
 
 class ViewerError(Exception):
@@ -112,14 +113,16 @@ def _limit(text: str | None, flag: str) -> int | None:
         raise ViewerError(f"{flag}: {err}", EXIT_USAGE) from None
 
 
-def _split_inputs(items: list[str]) -> tuple[list[str], list[Path]]:
+def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
+    """(proxy URLs to pull from, sources to load: paths, `-` for stdin, http(s) .rrd URLs)."""
     urls = [i for i in items if i.startswith(_URL_PREFIXES)]
-    files = [Path(i) for i in items if not i.startswith(_URL_PREFIXES)]
-    for path in files:
-        if str(path).startswith(("http://", "https://")):
-            raise ViewerError(f"loading {path} over HTTP is not supported here; download it first")
-        if not path.is_file():
-            raise ViewerError(f"no such file: {path}")
+    files = [i for i in items if not i.startswith(_URL_PREFIXES)]
+    for source in files:
+        if source.startswith(_HTTP):
+            if not source.lower().split("?")[0].endswith((".rrd", ".rbl")):
+                raise ViewerError(f"cannot load {source}: only .rrd/.rbl files are read over HTTP")
+        elif source != "-" and not Path(source).is_file():
+            raise ViewerError(f"no such file: {source}")
     return urls, files
 
 
@@ -173,16 +176,19 @@ def _connect_url(value: str) -> str:
     return url
 
 
-def _serve(endpoint: Any, args: argparse.Namespace, files: list[Path], urls: list[str]) -> int:
+def _serve(endpoint: Any, args: argparse.Namespace, files: list[str], urls: list[str]) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
         for url in urls:
             endpoint.pull(url)
-        for path in files:
-            n = endpoint.load(_file_messages(path))
-            say(f"loaded {path} ({n} messages)")
+        for source in files:
+            if source == "-":  # a live stream (`script.py | rerun -`): read it beside serving
+                threading.Thread(target=_load_stdin, args=(endpoint,), daemon=True).start()
+                continue
+            n = endpoint.load(_file_messages(source))
+            say(f"loaded {source} ({n} messages)")
         mode = "serving gRPC only (no viewer)" if args.serve_grpc else "no window available: running headless"
         say(f"{mode}; listening on {endpoint.url}. Stop with Ctrl-C.")
         if endpoint.save_path is not None:
@@ -196,7 +202,7 @@ def _serve(endpoint: Any, args: argparse.Namespace, files: list[Path], urls: lis
     return EXIT_OK
 
 
-def _hand_over(port: int, files: list[Path], urls: list[str]) -> int:
+def _hand_over(port: int, files: list[str], urls: list[str]) -> int:
     """Another process listens on `port`: give it our files, or just say it is there."""
     if not _is_rerun_endpoint(port):
         raise ViewerError(
@@ -241,17 +247,26 @@ def _is_rerun_endpoint(port: int) -> bool:
     return True
 
 
-def _file_messages(path: Path) -> Iterator[Any]:
-    """The log messages a file stands for: an .rrd/.rbl as is, other files via the importers."""
-    if path.suffix.lower() in (".rrd", ".rbl"):
-        from rerun_core.store.rrd import read_messages  # type: ignore[import-not-found]
+def _load_stdin(endpoint: Any) -> None:
+    try:
+        n = endpoint.load(_file_messages("-"))
+    except ViewerError as err:
+        say(str(err))
+    else:
+        say(f"loaded {n} messages from stdin")
+
+
+def _file_messages(source: str) -> Iterator[Any]:
+    """The log messages a source stands for: .rrd/.rbl streams as is, other files via the importers."""
+    if source == "-" or source.startswith(_HTTP) or Path(source).suffix.lower() in (".rrd", ".rbl"):
+        from rerun_core.store.rrd import read_messages
 
         try:
-            yield from read_messages(path)
-        except ValueError as err:
-            raise ViewerError(f"cannot read {path}: {err}") from None
+            yield from read_messages(source if source == "-" or source.startswith(_HTTP) else Path(source))
+        except (ValueError, OSError) as err:
+            raise ViewerError(f"cannot read {source}: {err}") from None
         return
-    yield from _import_file(path)
+    yield from _import_file(Path(source))
 
 
 def _import_file(path: Path) -> list[Any]:

@@ -148,3 +148,46 @@ def test_our_spawn_starts_our_viewer_and_streams_to_it(tmp_path) -> None:  # typ
         assert kinds == {MsgKind.SET_STORE_INFO, MsgKind.ARROW_MSG}
     finally:
         kill_listeners_of(port)
+
+
+def test_rerun_dash_reads_a_stream_from_stdin(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import rerun as rr
+
+    path = tmp_path / "rec.rrd"
+    rec = rr.RecordingStream("stdin_app", recording_id="stdin-rec")
+    rec.save(path)
+    rec.log("points", rr.Points3D([[1, 2, 3]]))
+    rec.disconnect()
+    port = free_port()
+    saved = tmp_path / "saved.rrd"
+    proc = subprocess.Popen(
+        [str(OURS), "--serve-grpc", f"--port={port}", f"--save={saved}", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=False,
+    )
+    try:
+        from rerun_procs import wait_listening
+
+        wait_listening(port, None)
+        assert proc.stdin is not None
+        proc.stdin.write(path.read_bytes())
+        proc.stdin.close()
+        from rerun_core.server.proxy import SERVICE_NAME
+        from rerun_core.server.wire import MsgKind, parse_request
+
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:  # wait until the chunk went in
+            stream = ch.unary_stream(f"/{SERVICE_NAME}/ReadMessages")(b"", timeout=30)
+            while parse_request(next(stream)).kind != MsgKind.ARROW_MSG:
+                pass
+            stream.cancel()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    assert proc.returncode == 0, err
+    assert b"loaded" in err and b"from stdin" in err
+    from rerun_core.store.rrd import read_messages
+
+    assert any(type(m).__name__ == "ArrowMsg" for m in read_messages(saved))

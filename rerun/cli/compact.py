@@ -171,6 +171,12 @@ class _Accumulator:
         limit = config.max_rows if self.sorted_with(chunk) else config.max_rows_if_unsorted
         return self.rows + chunk.num_rows <= limit and self.bytes + chunk.num_bytes <= config.max_bytes
 
+    def is_full(self, config: CompactionConfig) -> bool:
+        """Whether not even one more row of the same width would fit."""
+        per_row = self.bytes / max(1, self.rows)
+        limit = config.max_rows if self.ranges is not None else config.max_rows_if_unsorted
+        return self.rows + 1 > limit or self.bytes + per_row > config.max_bytes
+
     def add(self, chunk: Chunk, columns: dict[str, ColumnSig]) -> None:
         if self.ranges is not None and self.sorted_with(chunk):
             for name, col in chunk.timelines.items():
@@ -203,6 +209,9 @@ def compact_group(chunks: list[Chunk], config: CompactionConfig) -> list[Chunk]:
             if len(open_accs) > OPEN_TARGETS:
                 done.append(concat_chunks(open_accs.pop(0).chunks))
         target.add(chunk, columns)
+        if target.is_full(config):
+            open_accs.remove(target)
+            done.append(concat_chunks(target.chunks))
     done.extend(concat_chunks(acc.chunks) for acc in open_accs)
     return done
 

@@ -122,3 +122,22 @@ def test_sink_gives_up_on_an_endpoint_without_the_service(caplog: pytest.LogCapt
         assert "does not take log messages" in caplog.text
     finally:
         other.stop(0)
+
+
+def test_script_exits_and_reports_drops_when_nothing_listens() -> None:
+    import subprocess
+    import sys
+
+    url = f"rerun+http://127.0.0.1:{free_port()}/proxy"
+    script = f"import rerun as rr\nrr.init('nobody', spawn=False)\nrr.connect_grpc({url!r})\nrr.log('t', rr.TextDocument('x'))\n"
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd="/")
+    assert proc.returncode == 0, proc.stderr
+    assert "dropped" in proc.stderr and url in proc.stderr
+
+
+def test_connect_grpc_rejects_bad_urls_at_once() -> None:
+    import rerun as rr
+
+    rec = rr.RecordingStream("bad_url", recording_id="bad-url")
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        rec.connect_grpc("http://127.0.0.1:9876/proxy")

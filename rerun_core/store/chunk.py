@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -227,7 +227,7 @@ class Chunk:
         raw = self._meta.get(b"rerun:entity_path") or self._meta.get(b"rerun.entity_path")
         if raw is None:
             raise ChunkError("chunk schema has no rerun:entity_path")
-        return EntityPath(raw.decode())
+        return _entity_path(raw)
 
     @property
     def num_rows(self) -> int:
@@ -304,8 +304,8 @@ class Chunk:
 
     @cached_property
     def num_bytes(self) -> int:
-        """Bytes held by the batch's buffers (what the store's memory limit counts)."""
-        return int(self.batch.nbytes)
+        """Bytes of the batch's buffers (what the store's memory limit counts; O(columns))."""
+        return int(self.batch.get_total_buffer_size())
 
     def time_column(self, timeline: str) -> TimeColumn | None:
         return self.timelines.get(timeline)
@@ -454,6 +454,12 @@ class Chunk:
     def __repr__(self) -> str:
         kind = "static" if self.is_static else ",".join(self.timelines)
         return f"Chunk({self.id}, {self.entity_path}, rows={self.num_rows}, {kind})"
+
+
+@lru_cache(maxsize=65536)
+def _entity_path(raw: bytes) -> EntityPath:
+    """Chunks of one entity share one parsed path."""
+    return EntityPath(raw.decode())
 
 
 def _list_column(cells: list[pa.Array | None]) -> pa.Array:

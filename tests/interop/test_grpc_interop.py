@@ -45,6 +45,8 @@ SCRIPT = textwrap.dedent(
         rr.save(target)
     elif mode == "spawn":
         rr.spawn(port=int(target))
+    elif mode == "serve":
+        rr.serve_grpc(grpc_port=int(target))
     else:
         rr.connect_grpc(target)
     rr.log("world/text", rr.TextDocument("hello"), static=True)
@@ -60,6 +62,10 @@ SCRIPT = textwrap.dedent(
             rr.log("log", rr.TextLog(f"step {i}", level="INFO"))
     rr.set_time("frame", sequence=100)
     rr.log("world/boxes", rr.Boxes3D(half_sizes=[[1, 2, 3], [4, 5, 6]], labels=["a", "b"]))
+    if mode == "serve":
+        rr.get_global_data_recording().flush()
+        print("ready", flush=True)
+        sys.stdin.read()  # serve until the test closes our stdin
     """
 )
 
@@ -295,4 +301,33 @@ def test_our_connect_pulls_from_real_endpoint(
         wait_stable(saved)
         code, err = stop(p)
     assert code == 0, err
+    assert_same_recording(oracle, direct_file, saved, tmp_path)
+
+
+def test_real_cli_pulls_from_our_sdk_serve_grpc(oracle: Any, direct_file: Path, tmp_path: Path) -> None:
+    """`rr.serve_grpc()` in our SDK process; the real CLI connects and saves what it replays."""
+    port, theirs, saved = free_port(), free_port(), tmp_path / "pulled.rrd"
+    script = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, "serve", str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd="/",
+    )
+    try:
+        assert script.stdout is not None and script.stdout.readline().strip() == "ready"
+        proc = _real_cli(
+            "--serve-grpc",
+            f"--port={theirs}",
+            f"--connect=rerun+http://127.0.0.1:{port}/proxy",
+            f"--save={saved}",
+        )
+        try:
+            wait_listening(theirs, proc)
+            wait_stable(saved)
+        finally:
+            stop(proc, signal.SIGTERM)
+    finally:
+        script.communicate(input="", timeout=30)
     assert_same_recording(oracle, direct_file, saved, tmp_path)

@@ -68,15 +68,15 @@ def build_latest_at_store(num_entities: int = 10, chunks: int = 100, rows: int =
     return store
 
 
-def bench_latest_at(queries: int) -> None:
-    store = build_latest_at_store()
+def bench_latest_at(queries: int, *, chunks: int = 100) -> None:
+    store = build_latest_at_store(chunks=chunks)
     total = store.stats().num_rows
     t0 = time.perf_counter()
     for e in range(10):
         store.latest_at(f"/entity/{e}", [SCALAR.component], "frame", 0)
     print(f"RESULT store_latest_at index build ours: {time.perf_counter() - t0:.3f} s ({total} rows)")
     rng = np.random.default_rng(0)
-    times = rng.integers(0, 100_000, size=queries).tolist()
+    times = rng.integers(0, chunks * 1000, size=queries).tolist()
     paths = [f"/entity/{i % 10}" for i in range(queries)]
     lat = np.empty(queries)
     clock = time.perf_counter_ns

@@ -194,3 +194,48 @@ def test_latest_at_and_range_match_brute_force_on_random_chunks() -> None:
         last[f] = v
     assert table.column("frame").to_pylist() == sorted(last)
     assert table.column("/a:Scalars:scalars").to_pylist() == [[last[f]] for f in sorted(last)]
+
+
+def test_latest_at_with_clears_matches_a_direct_model() -> None:
+    """Random data, static cells and (recursive) clears on a small tree vs a slow model."""
+    rng = np.random.default_rng(3)
+    paths = ["/w", "/w/a", "/w/a/b", "/w/c"]
+    store = ChunkStore()
+    cells: list[tuple[str, bool, int | None, int, float]] = []  # (path, is_clear, t, rid rank, value)
+    rank = 0
+    for _ in range(120):
+        path = paths[int(rng.integers(len(paths)))]
+        kind = rng.random()
+        t = None if rng.random() < 0.05 else int(rng.integers(0, 50))
+        if kind < 0.25:
+            recursive = bool(rng.random() < 0.5)
+            store.insert(clear(path, t, recursive))
+            cells.append((path, True, t, rank, float(recursive)))
+        else:
+            v = float(rank)
+            store.insert(static(path, v) if t is None else temporal(path, [t], [v]))
+            cells.append((path, False, t, rank, v))
+        rank += 1
+
+    def key(c: tuple[str, bool, int | None, int, float]) -> tuple[int, int, int]:
+        return (1, 0, c[3]) if c[2] is None else (0, c[2], c[3])
+
+    def model(path: str, t: int) -> float | None:
+        data = [c for c in cells if c[0] == path and not c[1] and (c[2] is None or c[2] <= t)]
+        if not data:
+            return None
+        best = max(data, key=key)
+        clears = []
+        for anc in [p for p in paths if path == p or path.startswith(p + "/")]:
+            mine = [c for c in cells if c[0] == anc and c[1] and (c[2] is None or c[2] <= t)]
+            if mine:
+                latest = max(mine, key=key)
+                if anc == path or latest[4] == 1.0:
+                    clears.append(key(latest))
+        if clears and key(best) <= max(clears):
+            return None
+        return best[4]
+
+    for path in paths:
+        for t in range(0, 52, 3):
+            assert value_at(store, path, t) == model(path, t), (path, t)

@@ -264,7 +264,7 @@ function buildTimePanel(ctx, parent) {
 
 function renderTree(ctx, rows, selected) {
   const { model, tree } = ctx;
-  const key = JSON.stringify([rows, selected]);
+  const key = JSON.stringify([rows, [...selected]]);
   if (tree.dataset.key === key) return;
   tree.dataset.key = key;
   tree.replaceChildren();

@@ -176,6 +176,8 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
                 "() => (document.querySelector('.rr-sel')?.textContent || '').includes('/world/')",
                 timeout=10_000,
             )
+            page.wait_for_selector(".rr-selpanel", state="visible", timeout=10_000)
+            page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "6_selected.png"))
             page.screenshot(path=str(ARTIFACTS / "4_notebook_after.png"), full_page=True)
 
             # 5. The time panel plays: the cursor moves on its own, and "live" jumps back to the end.

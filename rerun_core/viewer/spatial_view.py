@@ -61,6 +61,7 @@ class SpatialView:
         self._keys: dict[tuple[str, str], tuple] = {}
         self._ann_cache: dict[str, tuple[tuple, Annotations]] = {}
         self.errors: dict[tuple[str, str], str] = {}  # (entity, archetype) -> why it is not shown
+        self.plane_distance = 1.0  # image-plane distance for pinholes that do not give one
         self.camera: OrbitCamera | PanZoomCamera
         if self.is_3d:
             self.camera = OrbitCamera()
@@ -114,12 +115,13 @@ class SpatialView:
                 continue
             cols = [c for c in (*_TRANSFORM_COLS, *_PINHOLE_COLS) if c in archs.get(c.split(":")[0], set())]
             data, key = q.latest(path, cols)
+            key = (*key, self.plane_distance if "Pinhole" in archs else None)
             if key == node.key:
                 continue
             node.key = key
             node.outer.local.matrix = tf.transform_matrix(fields_of(data, "Transform3D"))
             pin = fields_of({k: v for k, v in data.items() if k.startswith("Pinhole:")}, "Pinhole")
-            node.pinhole = tf.Pinhole(pin) if "image_from_camera" in pin else None
+            node.pinhole = tf.Pinhole(pin, self.plane_distance) if "image_from_camera" in pin else None
             node.inner.local.matrix = node.pinhole.image_plane_matrix() if node.pinhole else np.eye(4)
 
     def _under_pinhole(self, path: str, index: EntityIndex) -> bool:
@@ -132,7 +134,7 @@ class SpatialView:
 
     # --- data -------------------------------------------------------------------------------
 
-    def sync(self, q: Query, index: EntityIndex, visible: Callable[[str], bool]) -> None:
+    def sync(self, q: Query, index: EntityIndex, visible: Callable[[str], bool], _again: bool = True) -> None:
         """Bring the scene to the query's time: only visualizers whose rows changed are updated."""
         for path in self.spec.entities:
             self._node(path)
@@ -145,6 +147,28 @@ class SpatialView:
                     continue
                 self._sync_one(q, index, path, arch, cls, cols, visible(path))
         self._apply_view_coordinates(q, index)
+        if self.is_3d and self._update_plane_distance(index) and _again:
+            self.sync(
+                q, index, visible, _again=False
+            )  # pinholes without an explicit distance follow the scene size
+
+    def _update_plane_distance(self, index: EntityIndex) -> bool:
+        """Default image-plane distance: a tenth of the size of the scene outside the cameras."""
+        los, his = [], []
+        for (path, _), vis in self.visualizers.items():
+            if vis.bounds is not None and vis.node.visible and not self._under_pinhole(path, index):
+                m = vis.node.world.matrix
+                for corner in vis.bounds:
+                    w = (m @ np.append(corner, 1.0))[:3]
+                    los.append(w)
+                    his.append(w)
+        if not los:
+            return False
+        diag = float(np.linalg.norm(np.max(his, axis=0) - np.min(los, axis=0)))
+        dist = float(f"{max(diag * 0.1, 1e-3):.1g}")  # one significant digit: stable across frames
+        changed = dist != self.plane_distance
+        self.plane_distance = dist
+        return changed
 
     def _accepts(self, cls: type[Visualizer], path: str, index: EntityIndex) -> bool:
         kind = SPATIAL_3D if self.is_3d else SPATIAL_2D

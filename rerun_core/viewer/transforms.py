@@ -67,7 +67,7 @@ def up_axis(code: Any) -> np.ndarray | None:
 class Pinhole:
     """A pinhole's intrinsics: image-plane placement for its children and its frustum."""
 
-    def __init__(self, data: dict[str, pa.Array]) -> None:
+    def __init__(self, data: dict[str, pa.Array], default_distance: float = 1.0) -> None:
         k = ad.vectors(data.get("image_from_camera"), 9)
         kk = k[0].reshape(3, 3).T.astype(float) if k.shape[0] else np.diag([1.0, 1.0, 1.0])
         self.fx, self.fy = float(kk[0, 0]) or 1.0, float(kk[1, 1]) or 1.0
@@ -78,7 +78,7 @@ class Pinhole:
         )
         self.basis = view_basis(ad.first(data.get("camera_xyz")))
         dist = ad.first(data.get("image_plane_distance"))
-        self.distance = float(dist) if dist else 1.0
+        self.distance = float(dist) if dist else default_distance
 
     def image_plane_matrix(self) -> np.ndarray:
         """Maps image-space (u, v, z) of the pinhole's children onto the plane at ``distance``."""

@@ -315,3 +315,12 @@ def test_degenerate_data_renders_without_errors(store, render, archetype, fields
     app, frame = render()
     assert not app.view("spatial3d:/").errors
     assert color_mask(frame, (255, 0, 0)).sum() > 0
+
+
+def test_pinhole_without_distance_scales_with_the_scene(store, render) -> None:
+    b.log(store, "world/pts", "Points3D", {"positions": b.vecs([[-50, -50, 0], [50, 50, 20]], 3)})
+    b.log(store, "world/cam", "Pinhole", {"image_from_camera": b.vecs([[50, 0, 0, 0, 50, 0, 32, 24, 1]], 9)})
+    app, _ = render()
+    view = app.view("spatial3d:/")
+    assert view.plane_distance == pytest.approx(10.0)  # a tenth of the ~143 m scene, one digit
+    assert view.nodes["/world/cam"].pinhole.distance == view.plane_distance

@@ -70,6 +70,8 @@ class Archetype(metaclass=_ArchetypeMeta):
     _NONES: ClassVar[dict[str, None]] = {}
     _BATCH_CLS: ClassVar[dict[str, type[BaseBatch]]] = {}
     _DESCRIPTORS: ClassVar[dict[str, ComponentDescriptor]] = {}
+    _SAME_NAMES: ClassVar[bool] = True
+    _HAS_PREPARE: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -81,6 +83,8 @@ class Archetype(metaclass=_ArchetypeMeta):
         cls._NONES = dict.fromkeys(f.name for f in fields)
         cls._BATCH_CLS = {f.name: batch_type(f.component) for f in fields}
         cls._DESCRIPTORS = {f.name: cls._descriptor(f) for f in fields}
+        cls._SAME_NAMES = all(f.param == f.name for f in fields)
+        cls._HAS_PREPARE = cls._prepare is not Archetype._prepare
         for f in fields:
             setattr(cls, f"descriptor_{f.name}", _descriptor_method(f))
         if "__init__" not in cls.__dict__:
@@ -107,7 +111,8 @@ class Archetype(metaclass=_ArchetypeMeta):
             if key not in kwargs:
                 missing = [k for k in cls._REQUIRED if k not in kwargs]
                 raise TypeError(f"{cls.__name__}() missing required argument(s): {', '.join(missing)}")
-        self._set(self._prepare({params[k]: v for k, v in kwargs.items()}))
+        values = kwargs if cls._SAME_NAMES else {params[k]: v for k, v in kwargs.items()}
+        self._set(self._prepare(values) if cls._HAS_PREPARE else values)
 
     def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
         """Hook for constructor defaults that depend on other arguments (field name -> value)."""
@@ -128,23 +133,24 @@ class Archetype(metaclass=_ArchetypeMeta):
         """Convert the given fields; a bad value is reported and leaves the archetype empty."""
         state = self.__dict__
         state.update(self._NONES)
+        batches = self._BATCH_CLS
+        key = ""
         try:
             for key, val in values.items():
                 if val is not None:
-                    state[key] = self._convert_field(key, val)
-        except (TypeError, ValueError, OverflowError) as err:
+                    state[key] = batches[key]._from_native(val)
+        except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
             self._clear()
-            report(err, strict)
+            report(self._named(key, err), strict)
 
     @classmethod
-    def _convert_field(cls, name: str, value: Any) -> BaseBatch:
-        batch_cls = cls._BATCH_CLS[name]
-        try:
-            return batch_cls._from_native(value)
-        except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
-            kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
-            argument = cls._BY_NAME[name].param
-            raise kind(f"{cls.__name__}: bad value for `{argument}`: {err}") from err
+    def _named(cls, name: str, err: Exception) -> Exception:
+        """The conversion error, prefixed with the archetype and the argument it came from."""
+        kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
+        argument = cls._BY_NAME[name].param
+        named = kind(f"{cls.__name__}: bad value for `{argument}`: {err}")
+        named.__cause__ = err
+        return named
 
     def _fail(self, message: str, strict: bool | None = None) -> None:
         """Report a constructor-level problem (not tied to one conversion)."""

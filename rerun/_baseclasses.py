@@ -189,6 +189,9 @@ class ComponentBatchMixin:
         return ComponentDescriptor(self.component_type(), component_type=self.component_type())
 
 
+_NUMERIC_TYPES = (float, int)  # exact types: bool (an int subclass) goes the slow, checked way
+
+
 class BaseBatch(ComponentBatchMixin):
     """A batch of one component type; `_convert` turns native input into the flat Arrow array."""
 
@@ -238,11 +241,7 @@ class BaseBatch(ComponentBatchMixin):
         """A batch from user data, raising on bad input (no strict-mode handling)."""
         batch = cls.__new__(cls)
         dtype = cls._NUMPY
-        if (
-            dtype is not None
-            and isinstance(data, (float, int, np.ndarray, np.number))
-            and not isinstance(data, bool)
-        ):
+        if dtype is not None and (type(data) in _NUMERIC_TYPES or isinstance(data, (np.ndarray, np.number))):
             try:
                 values = np.asarray(data, dtype=dtype).reshape(-1)
             except (TypeError, ValueError) as err:

@@ -126,3 +126,29 @@ def test_memory_limit_holds_under_load() -> None:
         assert all(seqs and seqs[-1] == 199 for seqs in newest.values())  # the newest are kept
     finally:
         server.stop(0.1)
+
+
+def _vm_kb(pid: int, field: str) -> int:
+    for line in open(f"/proc/{pid}/status").read().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"no {field} for {pid}")
+
+
+def test_server_process_memory_stays_bounded() -> None:
+    """300 MB through `rerun --serve-grpc --server-memory-limit=20MB`: its peak RSS grows far less."""
+    from rerun_procs import free_port, running, stop
+
+    port = free_port()
+    with running(["--serve-grpc", "--server-memory-limit=20MB"], port) as proc:
+        baseline = _vm_kb(proc.pid, "VmRSS")
+        sink = GrpcSink(f"rerun+http://127.0.0.1:{port}/proxy")
+        sink.send(store_info())
+        for i in range(300):
+            sink.send(message(0, i, size=1 << 20))
+        assert sink.flush(timeout=120)
+        sink.close()
+        growth_mb = (_vm_kb(proc.pid, "VmHWM") - baseline) / 1024
+        code, err = stop(proc)
+    assert code == 0 and "received 301 messages" in err
+    assert growth_mb < 20 + 100, f"server grew by {growth_mb:.0f} MB for a 20 MB limit"

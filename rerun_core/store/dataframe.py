@@ -457,6 +457,7 @@ def dataframe(
                     empties=include_semantically_empty_columns,
                 )
             )
+    cols.sort(key=lambda c: c.path.starts_with(PROPERTIES_ENTITY))  # properties go last
     if index is None:
         return _static_view(store, [c for c in cols if c.static is not None], timelines)
     if resample is not None:

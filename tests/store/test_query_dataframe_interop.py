@@ -85,6 +85,8 @@ QUERIES = [
     {"index": "frame", "include_semantically_empty_columns": True},
     {"index": None},
     {"index": None, "contents": "/__properties/**"},
+    {"index": "frame", "contents": ["/**", "/__properties/**"]},
+    {"index": "frame", "contents": ["/**", "- /world/b"]},
 ]
 
 

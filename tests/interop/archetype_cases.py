@@ -177,6 +177,9 @@ CASES: dict[str, str] = {
     "arrows3d_single": "rr.Arrows3D(vectors=[1, 2, 3])",
     "instance_poses_mat": "rr.InstancePoses3D(mat3x3=[np.eye(3), 2 * np.eye(3)])",
     "clear_true": "rr.Clear(recursive=True)",
+    # described component batches
+    "described_custom": "[rr.components.ColorBatch([255, 0, 0]).described(rr.ComponentDescriptor('my:color', component_type='rerun.components.Color'))]",
+    "described_mixed": "[*rr.Points3D([0, 0, 0]).as_component_batches(), rr.components.RadiusBatch(2.0).described(rr.Points3D.descriptor_radii())]",
     # free-form values
     "any_values": (
         "rr.AnyValues(av_int=1, av_str='x', av_list=[1, 2, 3], av_f32=np.array([1.5, 2.5], np.float32),"

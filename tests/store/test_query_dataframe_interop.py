@@ -28,6 +28,7 @@ rec.log("world/mixed", rr.Scalars([1.0]), static=True)
 for i in [0, 1, 1, 3]:
     rec.set_time("frame", sequence=i)
     rec.set_time("t2", sequence=100 - i)
+    rec.set_time("dur", duration=0.5 * i)
     rec.log("world/a", rr.Scalars([float(i) + (0.5 if i == 1 else 0.0)]))
     if i != 1:
         rec.log("world/b/c", rr.Points3D([[i, 0, 0]]))
@@ -75,6 +76,8 @@ QUERIES = [
     {"index": "frame"},
     {"index": "frame", "fill_latest_at": True},
     {"index": "t2"},
+    {"index": "log_time", "fill_latest_at": True},
+    {"index": "dur"},
     {"index": "frame", "contents": ["/world/a", "/other"]},
     {"index": "frame", "start": 2, "end": 6},
     {"index": "frame", "start": 2, "end": 7, "fill_latest_at": True},

@@ -220,7 +220,10 @@ class Chunk:
         raw = self._meta.get(b"rerun:id") or self._meta.get(b"rerun.id")
         if raw is None:
             raise ChunkError("chunk schema has no rerun:id")
-        return Tuid.parse(raw.decode())
+        try:
+            return Tuid.parse(raw.decode())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ChunkError(f"bad chunk id {raw!r}: {exc}") from None
 
     @cached_property
     def entity_path(self) -> EntityPath:

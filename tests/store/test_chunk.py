@@ -146,3 +146,14 @@ def test_from_rows_builds_lists_and_nulls() -> None:
         Chunk.from_rows("/r", [(tp0, {}), (TimePoint(), {})])
     with pytest.raises(ChunkError, match="at least one row"):
         Chunk.from_rows("/r", [])
+
+
+def test_bad_chunk_id_is_a_chunk_error() -> None:
+    chunk = make([0], [1.0])
+    meta = dict(chunk.batch.schema.metadata)
+    meta[b"rerun:id"] = b"chunk_nothex"
+    batch = chunk.batch.replace_schema_metadata(meta)
+    with pytest.raises(ChunkError, match="bad chunk id"):
+        Chunk.from_record_batch(batch)
+    with pytest.raises(ChunkError, match="no rerun:id"):
+        Chunk.from_record_batch(chunk.batch.replace_schema_metadata({}))

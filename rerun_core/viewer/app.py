@@ -143,10 +143,10 @@ class ViewerApp:
             self._follow = time is None
             self._data_dirty = self._dirty = True
 
-    def _time_unit(self) -> float:
+    def _time_kind(self) -> str:
         tl = self.timeline
         typ = self.store.timelines().get(tl) if tl else None
-        return 1e9 if typ in (TimeType.DURATION, TimeType.TIMESTAMP) else 1.0
+        return typ.value if isinstance(typ, TimeType) else "sequence"
 
     # --- visibility / layout ----------------------------------------------------------------
 
@@ -216,7 +216,7 @@ class ViewerApp:
                 if isinstance(view, SpatialView):
                     view.sync(q, self.index, self.is_visible)
                 elif isinstance(view, TimeSeriesView):
-                    view.sync(self.store, q, self.index, self.is_visible, self._generation, self._time_unit())
+                    view.sync(self.store, q, self.index, self.is_visible, self._generation, self._time_kind())
                 elif isinstance(view, (BarChartView, TensorView)):
                     view.sync(q, self.index, self.is_visible)
                 self.view_errors.pop(spec.id, None)

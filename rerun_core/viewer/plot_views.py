@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class _PlotBase:
         self.grid.local.z = -1
         self.scene.add(self.grid)
         self.data_range: tuple[tuple[float, float], tuple[float, float]] = ((0, 1), (0, 1))
+        self.x_offset = 0.0  # plotted x = absolute x - x_offset (keeps float32 positions precise)
 
     def plot_rect(self, rect: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         x, y, w, h = rect
@@ -85,11 +87,13 @@ class _PlotBase:
     def prepare_camera(self, aspect: float) -> gfx.Camera:
         if not self.camera.user_moved:
             self.camera.fit(*self.data_range)
-        xt = nice_ticks(*self.camera.x_range)
+        off = self.x_offset
+        xt = nice_ticks(self.camera.x_range[0] + off, self.camera.x_range[1] + off)
         yt = nice_ticks(*self.camera.y_range)
         sx = xt[1] - xt[0] if len(xt) > 1 else 1.0
         sy = yt[1] - yt[0] if len(yt) > 1 else 1.0
         self.grid.material.major_step = (sx, sy)
+        self.grid.local.x = float((-off) % sx)  # vertical grid lines on the absolute ticks
         return self.camera.apply(aspect)
 
     def axis_texts(
@@ -101,8 +105,9 @@ class _PlotBase:
         for v in nice_ticks(y0, y1):
             py = MARGIN_TOP + (1 - (v - y0) / (y1 - y0)) * h
             out.append(Text(MARGIN_LEFT - 4, py, fmt_tick(v), anchor="rm"))
-        for v in nice_ticks(x0, x1):
-            px = MARGIN_LEFT + (v - x0) / (x1 - x0) * w
+        off = self.x_offset
+        for v in nice_ticks(x0 + off, x1 + off):  # ticks at round absolute values
+            px = MARGIN_LEFT + (v - off - x0) / (x1 - x0) * w
             out.append(Text(px, MARGIN_TOP + h + 2, x_label(v), anchor="ma"))
         return out
 
@@ -119,6 +124,7 @@ class TimeSeriesView(_PlotBase):
         self.legend: list[tuple[str, np.ndarray]] = []
         self.t0 = 0
         self.x_scale = 1.0
+        self.time_kind = "sequence"
         self.cursor = gfx.Line(
             gfx.Geometry(positions=np.array([[0, -1e30, 0.5], [0, 1e30, 0.5]], np.float32)),
             gfx.LineMaterial(thickness=1.5, color=(0.9, 0.9, 0.9, 0.8)),
@@ -127,12 +133,13 @@ class TimeSeriesView(_PlotBase):
         self._generation = -1
         self._timeline: str | None = None
 
-    def sync(self, store: Any, q: Query, index: EntityIndex, visible: Callable[[str], bool], generation: int, time_unit: float) -> None:  # fmt: skip
+    def sync(self, store: Any, q: Query, index: EntityIndex, visible: Callable[[str], bool], generation: int, time_kind: str) -> None:  # fmt: skip
         if q.timeline is None:
             return
         if generation != self._generation or q.timeline != self._timeline:
             self._generation, self._timeline = generation, q.timeline
-            self._rebuild(store, q, index, time_unit)
+            self.time_kind = time_kind
+            self._rebuild(store, q, index, 1.0 if time_kind == "sequence" else 1e9)
         for (path, _i), obj in self.lines.items():
             obj.visible = visible(path)
         x = (q.time - self.t0) / self.x_scale if q.time is not None else 0.0
@@ -142,6 +149,7 @@ class TimeSeriesView(_PlotBase):
         rng = store.time_range(q.timeline)
         self.t0 = rng[0] if rng else 0
         self.x_scale = time_unit
+        self.x_offset = self.t0 / time_unit
         seen: set[tuple[str, int]] = set()
         self.legend = []
         xs_all, ys_all = [], []
@@ -225,11 +233,20 @@ class TimeSeriesView(_PlotBase):
         self.scene.add(obj)
 
     def overlay(self, rect: tuple[int, int, int, int]) -> list[Text]:
-        out = self.axis_texts(rect, lambda v: fmt_tick(v))
+        out = self.axis_texts(rect, self.time_label)
         for i, (name, color) in enumerate(self.legend[:12]):
             c = tuple(int(v * 255) for v in color)
             out.append(Text(rect[2] - 8, MARGIN_TOP + 4 + 14 * i, name, (c[0], c[1], c[2], 255), "legend"))
         return out
+
+    def time_label(self, v: float) -> str:
+        """Tick text for an absolute x: sequence numbers, seconds, or UTC clock time."""
+        if self.time_kind == "timestamp":
+            t = datetime.datetime.fromtimestamp(v, datetime.timezone.utc)
+            return t.strftime("%H:%M:%S") if t.microsecond == 0 else t.strftime("%H:%M:%S.%f")[:-3]
+        if self.time_kind == "duration":
+            return fmt_tick(v) + "s"
+        return fmt_tick(v)
 
     def series_at(self, fx: float) -> float:
         x0, x1 = self.camera.x_range

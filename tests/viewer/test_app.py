@@ -307,3 +307,29 @@ def test_series_points_draw_markers_and_several_scalars_make_several_series(stor
     assert isinstance(view.lines[("/m/pair", 1)], gfx.Line)
     assert len(view.legend) == 3
     assert color_mask(frame, (0, 255, 0), tol=60).sum() > 20
+
+
+def test_time_axis_labels_are_absolute(store, render) -> None:
+    for t in range(100, 141):
+        b.log(store, "s", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
+    app, _ = render(200, 120)
+    view = app.view("timeseries:/")
+    labels = [t.text for t in view.overlay((0, 0, 200, 120)) if t.anchor == "ma"]
+    assert "100" in labels and "120" in labels and "0" not in labels
+
+
+def test_timestamp_axis_shows_clock_time(store, render) -> None:
+    base = 1_700_000_000 * 10**9  # 2023-11-14T22:13:20Z
+    for i in range(11):
+        b.log(
+            store,
+            "s",
+            "Scalars",
+            {"scalars": pa.array([float(i)])},
+            time=base + i * 10**9,
+            timeline="wall",
+            timeline_type=TimeType.TIMESTAMP,
+        )
+    app, _ = render(200, 120)
+    labels = [t.text for t in app.view("timeseries:/").overlay((0, 0, 200, 120)) if t.anchor == "ma"]
+    assert "22:13:20" in labels or "22:13:22" in labels

@@ -103,7 +103,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,100000,1000000")
     ap.add_argument("--width", type=int, default=640)
     ap.add_argument("--height", type=int, default=480)
-    ap.add_argument("--frames", type=int, default=10)
+    ap.add_argument("--frames", type=int, default=5)
     args = ap.parse_args()
     app_info = None
     for n in (int(s) for s in args.sizes.split(",")):

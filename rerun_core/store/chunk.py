@@ -462,7 +462,10 @@ class Chunk:
 @lru_cache(maxsize=65536)
 def _entity_path(raw: bytes) -> EntityPath:
     """Chunks of one entity share one parsed path."""
-    return EntityPath(raw.decode())
+    try:
+        return EntityPath(raw.decode())
+    except UnicodeDecodeError as exc:
+        raise ChunkError(f"entity path is not UTF-8: {raw!r}") from exc
 
 
 def _list_column(cells: list[pa.Array | None]) -> pa.Array:

@@ -78,12 +78,15 @@ def descriptor_field(desc: ComponentDescriptor, dtype: pa.DataType) -> pa.Field:
 
 
 def descriptor_from_field(field: pa.Field) -> ComponentDescriptor:
-    meta = field.metadata or {}
+    return _descriptor(field.name, field.metadata or {})
+
+
+def _descriptor(name: str, meta: dict[bytes, bytes]) -> ComponentDescriptor:
     component = meta.get(b"rerun:component")
     archetype = meta.get(b"rerun:archetype")
     ctype = meta.get(b"rerun:component_type")
     return ComponentDescriptor(
-        component=component.decode() if component else field.name,
+        component=component.decode() if component else name,
         archetype=archetype.decode() if archetype else None,
         component_type=ctype.decode() if ctype else None,
     )
@@ -246,12 +249,17 @@ class Chunk:
     # --- columns ------------------------------------------------------------------------
 
     @cached_property
+    def _fields(self) -> list[tuple[pa.Field, dict[bytes, bytes]]]:
+        """Each field with its metadata (read once: pyarrow builds a new dict per access)."""
+        return [(f, f.metadata or {}) for f in self.batch.schema]
+
+    @cached_property
     def _kinds(self) -> list[bytes]:
         out = []
-        for f in self.batch.schema:
-            kind = (f.metadata or {}).get(b"rerun:kind")
+        for f, meta in self._fields:
+            kind = meta.get(b"rerun:kind")
             if kind is None:
-                kind = b"control" if f.name in (ROW_ID_COLUMN, "rerun.controls.RowId") else b"data"
+                kind = b"control" if f.name == ROW_ID_COLUMN else b"data"
             out.append(kind)
         return out
 
@@ -271,8 +279,7 @@ class Chunk:
     def timelines(self) -> dict[str, TimeColumn]:
         out = {}
         for i in self._index_positions:
-            f = self.batch.schema.field(i)
-            meta = f.metadata or {}
+            f, meta = self._fields[i]
             name = meta.get(b"rerun:index_name", f.name.encode()).decode()
             col = self.batch.column(i)
             values = col.view(pa.int64()).to_numpy(zero_copy_only=False)
@@ -285,14 +292,16 @@ class Chunk:
         out = {}
         for i, kind in enumerate(self._kinds):
             if kind in (b"data", b"component"):
-                out[descriptor_from_field(self.batch.schema.field(i))] = self.batch.column(i)
+                f, meta = self._fields[i]
+                out[_descriptor(f.name, meta)] = self.batch.column(i)
         return out
 
+    @cached_property
+    def _by_name(self) -> dict[str, pa.Array]:
+        return {d.component: a for d, a in self.components.items()}
+
     def component(self, name: str) -> pa.Array | None:
-        for desc, arr in self.components.items():
-            if desc.component == name:
-                return arr
-        return None
+        return self._by_name.get(name)
 
     # --- derived, cached views --------------------------------------------------------------
 

@@ -368,6 +368,9 @@ class ViewerSession:
             views = []
         state = {
             "error": self.error,
+            "hint": None
+            if self.stores
+            else "No recording yet: call rr.init(...) and log data, or viewer.add_recording(rec).",
             "size": list(self.size),
             "time": self.time.state(),
             "tree": self._tree,

@@ -410,8 +410,10 @@ function applyState(ctx) {
   root.classList.toggle("rr-no-tree", p.blueprint === "hidden" || p.blueprint === "collapsed" || ctx.treeClosed);
   root.classList.toggle("rr-no-time", p.time === "hidden");
   root.classList.toggle("rr-time-collapsed", p.time === "collapsed");
-  ctx.errorBox.style.display = state.error ? "block" : "none";
-  ctx.errorBox.textContent = state.error || "";
+  const message = state.error || state.hint || "";
+  ctx.errorBox.style.display = message ? "block" : "none";
+  ctx.errorBox.classList.toggle("rr-hint", !state.error && !!state.hint);
+  ctx.errorBox.textContent = message;
   ctx.updateTime(state.time);
   const selected = new Set((state.selection || []).map((s) => s.entity_path));
   renderTree(ctx, state.tree || [], selected);

@@ -180,7 +180,14 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
             page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "6_selected.png"))
             page.screenshot(path=str(ARTIFACTS / "4_notebook_after.png"), full_page=True)
 
-            # 5. The time panel plays: the cursor moves on its own, and "live" jumps back to the end.
+            # 5. The picture follows the cell's width.
+            width = int(page.evaluate("() => document.querySelector('.rr-canvas').width"))
+            page.set_viewport_size({"width": 1000, "height": 2200})
+            page.wait_for_function(
+                "(w) => document.querySelector('.rr-canvas').width < w", arg=width, timeout=20_000
+            )
+
+            # 6. The time panel plays: the cursor moves on its own, and "live" jumps back to the end.
             now = page.locator(".rr-now").first
             end = now.inner_text()
             page.locator(".rr-play").first.click()

@@ -143,3 +143,36 @@ def test_no_vulkan_driver_gives_a_message_in_the_cell() -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     assert "NOPNG" in out.stdout and "mesa-vulkan-drivers" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr
+
+
+@pytest.mark.slow
+def test_data_sent_to_the_kernels_grpc_endpoint_reaches_the_viewer(fake_renderer: list[FakeApp]) -> None:
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    rec = rr.RecordingStream("grpc_nb", recording_id="kernel")
+    url = rr.serve_grpc(grpc_port=port, recording=rec)
+    v = nb.Viewer(recording=rec)
+    try:
+        rec.log("local/pts", rr.Points3D(np.zeros((3, 3))))
+        code = (
+            "import numpy as np, rerun as rr; rr.init('remote_app', recording_id='remote');"
+            f"rr.connect_grpc({url!r}); rr.log('remote/pts', rr.Points3D(np.ones((5, 3)))); rr.disconnect()"
+        )
+        child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert child.returncode == 0, child.stderr[-2000:]
+        deadline = time.monotonic() + 20
+        stores = v.widget.session.stores
+        while time.monotonic() < deadline and not (
+            "remote" in stores and "/remote/pts" in [str(p) for p in stores["remote"].entity_paths()]
+        ):
+            time.sleep(0.1)
+        assert "/remote/pts" in [str(p) for p in stores["remote"].entity_paths()]
+        rec.flush()
+        assert "/local/pts" in [str(p) for p in stores["kernel"].entity_paths()]
+    finally:
+        v.close()
+        rec.disconnect()

@@ -270,3 +270,13 @@ def test_tensor_views_get_slice_sliders() -> None:
         assert app.slices == {0: 3} and state_of(v)["views"][0]["tensor"]["slice"]["0"] == 3
     finally:
         v.close()
+
+
+def test_a_viewer_without_recordings_says_how_to_get_one() -> None:
+    v = Viewer(app_factory=lambda *a: FakeApp(*a), start=False)
+    try:
+        v.send = Recorder()  # type: ignore[method-assign]
+        v._prepare_now()
+        assert "rr.init" in state_of(v)["hint"]
+    finally:
+        v.close()

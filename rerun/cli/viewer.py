@@ -123,7 +123,19 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
                 raise ViewerError(f"cannot load {source}: only .rrd/.rbl files are read over HTTP")
         elif source != "-" and not Path(source).is_file():
             raise ViewerError(f"no such file: {source}")
+        elif source != "-":
+            _check_importable(Path(source))
     return urls, files
+
+
+def _check_importable(path: Path) -> None:
+    from rerun._log_file import IMAGE_TYPES, MESH_TYPES
+
+    known = {".rrd", ".rbl", *IMAGE_TYPES, *MESH_TYPES}
+    if path.suffix.lower() not in known:
+        raise ViewerError(
+            f"cannot load {path}: no importer for this file type (supported: {', '.join(sorted(known))})"
+        )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -143,9 +155,12 @@ def _run(args: argparse.Namespace) -> int:
     from rerun_core.server.proxy import PortInUseError, ProxyServer
 
     server = ProxyServer(port=port, bind=args.bind, memory_limit=server_limit, newest_first=args.newest_first)
-    endpoint = EndpointProcess(
-        server, keep_store=not args.serve_grpc, store_memory_limit=store_limit, save=args.save
-    )
+    try:
+        endpoint = EndpointProcess(
+            server, keep_store=not args.serve_grpc, store_memory_limit=store_limit, save=args.save
+        )
+    except OSError as err:
+        raise ViewerError(f"cannot write --save file {args.save}: {err.strerror or err}") from None
     try:
         endpoint.start()
     except PortInUseError as err:

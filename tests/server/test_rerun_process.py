@@ -71,6 +71,8 @@ def test_port_taken_by_something_else() -> None:
         (["--serve-grpc", "--server-memory-limit=lots"], "--server-memory-limit"),
         (["--connect=http://x/proxy"], "--connect"),
         (["/no/such/file.rrd"], "no such file"),
+        (["/etc/hostname"], "no importer for this file type"),
+        (["--serve-grpc", "--save=/no/such/dir/out.rrd"], "cannot write --save file"),
     ],
 )
 def test_bad_arguments_get_one_line_errors(args: list[str], message: str) -> None:

@@ -9,6 +9,12 @@ import grpc
 from .proxy import DEFAULT_PORT
 
 DEFAULT_URL = f"rerun+http://127.0.0.1:{DEFAULT_PORT}/proxy"
+
+
+class InvalidUrlError(ValueError, RuntimeError):
+    """A proxy URL Rerun would not accept (a ValueError; also a RuntimeError, as 0.41 raises)."""
+
+
 _SCHEMES = {"rerun": True, "rerun+http": False, "rerun+https": True}
 
 
@@ -17,18 +23,18 @@ def parse_grpc_url(url: str | None) -> tuple[str, bool]:
     url = DEFAULT_URL if url is None else url
     parts = urlsplit(url)
     if parts.scheme not in _SCHEMES:
-        raise ValueError(
+        raise InvalidUrlError(
             f"invalid Rerun gRPC URL {url!r}: the scheme must be one of rerun://, rerun+http:// or "
             "rerun+https:// (e.g. rerun+http://127.0.0.1:9876/proxy)"
         )
     if parts.path.rstrip("/") != "/proxy":
-        raise ValueError(f"invalid Rerun gRPC URL {url!r}: the path must be /proxy")
+        raise InvalidUrlError(f"invalid Rerun gRPC URL {url!r}: the path must be /proxy")
     try:
         port = parts.port
     except ValueError as err:
-        raise ValueError(f"invalid Rerun gRPC URL {url!r}: {err}") from None
+        raise InvalidUrlError(f"invalid Rerun gRPC URL {url!r}: {err}") from None
     if not parts.hostname:
-        raise ValueError(f"invalid Rerun gRPC URL {url!r}: missing host")
+        raise InvalidUrlError(f"invalid Rerun gRPC URL {url!r}: missing host")
     tls = _SCHEMES[parts.scheme]
     if port is None:
         port = 443 if tls else DEFAULT_PORT

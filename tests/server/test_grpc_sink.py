@@ -141,3 +141,8 @@ def test_connect_grpc_rejects_bad_urls_at_once() -> None:
     rec = rr.RecordingStream("bad_url", recording_id="bad-url")
     with pytest.raises(ValueError, match="scheme must be one of"):
         rec.connect_grpc("http://127.0.0.1:9876/proxy")
+
+
+def test_bad_url_error_is_also_a_runtime_error_as_in_0_41() -> None:
+    with pytest.raises(RuntimeError):
+        parse_grpc_url("http://127.0.0.1:9876/proxy")

@@ -322,18 +322,18 @@ class ViewerApp:
         if not labels:
             return []
         m = np.asarray(camera.camera_matrix)
-        pts = np.array([p for p, _, _ in labels])
+        pts = np.array([lab[0] for lab in labels])
         clip = (m @ np.c_[pts, np.ones(len(pts))].T).T
         out = []
         x, y, w, h = rect
-        for (_, text, color), c in zip(labels, clip):
+        for (_, text, color, offset), c in zip(labels, clip):
             if c[3] <= 0:
                 continue
             nx, ny = c[0] / c[3], c[1] / c[3]
             if abs(nx) > 1 or abs(ny) > 1:
                 continue
             rgba = (*tuple(int(v * 255) for v in color[:3]), 255)
-            out.append((x + (nx + 1) / 2 * w, y + (1 - ny) / 2 * h, text, rgba, "label"))
+            out.append((x + (nx + 1) / 2 * w, y + (1 - ny) / 2 * h, text, rgba, f"label{offset:.0f}"))
         return out
 
     # --- input ------------------------------------------------------------------------------

@@ -31,10 +31,12 @@ def draw_texts(frame: np.ndarray, items: list[tuple[float, float, str, tuple[int
     for x, y, text, color, anchor in items:
         if not (-50 <= x <= w + 50 and -20 <= y <= h + 20) or not text:
             continue
-        if anchor == "label":
-            bbox = draw.textbbox((x + 6, y - 6), text, font=font, anchor="lm")
+        if anchor.startswith("label"):  # "label<N>": beside a thing N pixels in radius
+            d = 4 + (float(anchor[5:]) if anchor[5:] else 2.0) * 0.7
+            at = (x + d, y - d)
+            bbox = draw.textbbox(at, text, font=font, anchor="lm")
             draw.rectangle((bbox[0] - 2, bbox[1] - 1, bbox[2] + 2, bbox[3] + 1), fill=(20, 22, 25, 200))
-            draw.text((x + 6, y - 6), text, fill=tuple(color), font=font, anchor="lm")
+            draw.text(at, text, fill=tuple(color), font=font, anchor="lm")
         elif anchor == "legend":
             bbox = draw.textbbox((x, y), text, font=font, anchor="ra")
             draw.rectangle((bbox[0] - 16, bbox[1] - 2, bbox[2] + 3, bbox[3] + 2), fill=(20, 22, 25, 210))

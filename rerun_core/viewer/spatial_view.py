@@ -296,15 +296,15 @@ class SpatialView:
             self.camera.reset()
         self.camera.user_moved = False
 
-    def labels(self) -> list[tuple[np.ndarray, str, np.ndarray]]:
-        """(world position, text, color) of the visible visualizers' labels."""
+    def labels(self) -> list[tuple[np.ndarray, str, np.ndarray, float]]:
+        """(world position, text, color, pixel offset) of the visible visualizers' labels."""
         out = []
         for vis in self.visualizers.values():
             if not vis.node.visible or not vis.labels:
                 continue
             m = vis.node.world.matrix
             for lab in vis.labels:
-                out.append(((m @ np.append(lab.position, 1.0))[:3], lab.text, lab.color))
+                out.append(((m @ np.append(lab.position, 1.0))[:3], lab.text, lab.color, lab.offset_px))
         return out
 
     def find_visualizer(self, wobject: Any) -> Visualizer | None:

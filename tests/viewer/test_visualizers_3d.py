@@ -217,7 +217,7 @@ def test_labels_are_drawn_next_to_points(store, render) -> None:
     )
     app, frame = render()
     labels = app.view("spatial3d:/").labels()
-    assert [t for _, t, _ in labels] == ["hello"]
+    assert [lab[1] for lab in labels] == ["hello"]
     yellow = color_mask(frame, (255, 255, 0), tol=90)
     _, xs = np.nonzero(yellow)
     assert xs.max() - xs.min() > 15  # the text extends to the right of the point

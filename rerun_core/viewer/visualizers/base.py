@@ -98,6 +98,7 @@ class Label:
     position: np.ndarray  # (3,) in the visualizer node's local space
     text: str
     color: np.ndarray  # (4,) float32
+    offset_px: float = 0.0  # screen-space half size of the thing labelled (text goes beside it)
 
 
 class Visualizer:

@@ -72,6 +72,9 @@ class _PointsBase(Visualizer):
             self.points.visible = True
         self._set_bounds(raw, float(sizes.max()) / 2 if space == "world" else 0.0)  # whole discs in view
         self._make_labels(data, pos, cols, ctx)
+        if space == "screen":
+            for label, size in zip(self.labels, ad.broadcast_or(sizes, len(self.labels), 0.0)):
+                label.offset_px = float(size) / 2
         self._lod_stale = True
         self._update_skeleton(data, pos, cols, ctx)
 

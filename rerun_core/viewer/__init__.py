@@ -22,8 +22,9 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
                                        # and big point clouds draw a strided subset (adaptive budget
                                        # min_interactive_points..interactive_max_points); is_dirty()
                                        # turns True once motion stops so a full frame follows
-    app.pick(x, y)                     # -> {"view_id", "entity_path", "archetype", "instance",
-                                       #     "values"} or None (reads the last frame's pick buffer)
+    app.pick(x, y)                     # -> {"view_id", "view", "entity_path", "archetype",
+                                       #     "instance", "position", "values"} or None (reads the
+                                       #     last frame's pick buffer; images add pixel + value)
     app.reset_camera(view_id=None)     # back to auto-fit (one view or all)
     app.set_visible("/world/points", False)   # hides the entity and its descendants
     app.text_log("text_log:/")         # rows {time, entity_path, level, text, color} for HTML

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,9 @@ class ViewerSession:
         self.hidden: set[str] = set()
         self.selection: list[dict[str, Any]] = []
         self.selection_values: dict[str, Any] = {}  # the picked instance's values, for the panel
+        self._inputs: deque[dict[str, Any]] = deque()
+        self._requests: deque[tuple[str, float, float, Any]] = deque()
+        self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
         self.panel_states: dict[str, str] = {}
         self._data_dirty = True
         self._force = True
@@ -142,10 +146,31 @@ class ViewerSession:
             self._force = True
 
     def handle_input(self, event: dict[str, Any]) -> None:
-        """Pointer, wheel and key events in jupyter_rfb's shape, straight to the renderer."""
-        with self._lock:
+        """Queue a pointer/wheel/key event (jupyter_rfb's shape) for the renderer.
+
+        Applied on the pump's thread at its next step, so the kernel's main thread never waits
+        for a render, and a burst of pointer moves costs one frame.
+        """
+        self._inputs.append(event)
+
+    def request_hover(self, x: float, y: float, seq: Any = None) -> None:
+        """Answered (in `replies`) on the pump's thread, from the picture the browser shows."""
+        self._requests.append(("hover", x, y, seq))
+
+    def request_click(self, x: float, y: float) -> None:
+        self._requests.append(("click", x, y, None))
+
+    def _apply_queued(self) -> None:
+        while self._inputs:
+            event = self._inputs.popleft()
             if self.app is not None:
                 self.app.handle_event(event)
+        while self._requests:
+            kind, x, y, seq = self._requests.popleft()
+            if kind == "hover":
+                self.replies.append({"type": "hover", "seq": seq, "info": self.pick(x, y)})
+            else:
+                self.click(x, y)
 
     def reset_camera(self) -> None:
         with self._lock:
@@ -245,6 +270,7 @@ class ViewerSession:
 
     def prepare(self, now: float) -> bool:
         with self._lock:
+            self._apply_queued()
             changed = self._force
             self._force = False
             store = self.store

@@ -191,10 +191,11 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             s.handle_input(dict(content["event"]))
             self.pump.wake()
         elif kind == "hover":
-            info = s.pick(float(content["x"]), float(content["y"]))
-            self.send({"type": "hover", "seq": content.get("seq"), "info": info})
+            s.request_hover(float(content["x"]), float(content["y"]), content.get("seq"))
+            self.pump.wake()
         elif kind == "click":
-            s.click(float(content["x"]), float(content["y"]))
+            s.request_click(float(content["x"]), float(content["y"]))
+            self.pump.wake()
         elif kind == "select":
             path = content.get("entity_path")
             s.set_selection([{"type": "entity", "entity_path": path, "instance_id": None}] if path else [])
@@ -244,6 +245,8 @@ class _PumpSource:
             return False
         changed = w.session.prepare(now)
         w._publish_state()
+        while w.session.replies:
+            w.send(w.session.replies.popleft())
         return changed
 
     def render(self, *, lowres: bool = False) -> np.ndarray | None:

@@ -57,6 +57,7 @@ def test_events_arrive_as_rerun_event_classes(fake_renderer: list[FakeApp]) -> N
     v.on_event(got.append)
     try:
         v.widget._on_custom_msg(v.widget, {"type": "click", "x": 50, "y": 50}, [])
+        v.widget.pump.tick()
         sel = [e for e in got if isinstance(e, nb.SelectionChangeEvent)]
         assert sel and sel[0].type == "selection_change"
         assert sel[0].application_id == "nb_app" and sel[0].recording_id == "ev"

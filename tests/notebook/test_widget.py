@@ -73,6 +73,8 @@ def test_resize_and_input_reach_the_renderer() -> None:
         msg(v, type="resize", width=300, height=200)
         assert app.size == (300, 200)
         msg(v, type="input", event={"event_type": "pointer_move", "x": 5, "y": 6, "buttons": [1]})
+        assert app.events == []  # queued: applied on the pump's thread, never blocking the kernel
+        v.pump.tick(now=0.5)
         assert app.events[-1]["event_type"] == "pointer_move" and app.camera == 1
         msg(v, type="visible", view="x", visible=True)
         v.pump.tick(now=1.0)
@@ -85,11 +87,13 @@ def test_hover_answers_with_entity_instance_and_values() -> None:
     v, _, rec = make()
     try:
         msg(v, type="hover", x=50, y=50, seq=7)
+        v.pump.tick(now=0.0)
         [(content, _)] = rec.of("hover")
         assert content["seq"] == 7
         assert content["info"]["entity_path"] == "/points" and content["info"]["instance"] == 3
         assert content["info"]["values"]["Points3D:positions"] == [1.0, 2.0, 3.0]
         msg(v, type="hover", x=1, y=1, seq=8)
+        v.pump.tick(now=0.1)
         assert rec.of("hover")[-1][0]["info"] is None
     finally:
         v.close()
@@ -101,13 +105,14 @@ def test_click_selects_and_fires_on_event() -> None:
     v.on_event(events.append)
     try:
         msg(v, type="click", x=50, y=50)
+        v.pump.tick(now=0.0)
         sel = [e for e in events if e["type"] == "selection_change"]
         assert sel and sel[-1]["items"][0]["entity_path"] == "/points"
         assert sel[-1]["items"][0]["instance_id"] == 3
         assert sel[-1]["recording_id"] == "rec1" and sel[-1]["application_id"] == "app"
-        v.pump.tick(now=0.0)
         assert state_of(v)["selection_values"]["Points3D:positions"] == [1.0, 2.0, 3.0]
         msg(v, type="click", x=1, y=1)
+        v.pump.tick(now=0.1)
         assert [e for e in events if e["type"] == "selection_change"][-1]["items"] == []
     finally:
         v.close()

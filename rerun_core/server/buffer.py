@@ -110,7 +110,8 @@ class MessageBuffer:
             self._closed = True
             self._cond.notify_all()
 
-    def _history(self, token: object) -> tuple[list[WireMsg], int]:
+    def _history(self, token: object) -> tuple[list[WireMsg], list[WireMsg], int]:
+        """(store infos + static, temporal) as of now, and the cursor of what comes next."""
         with self._cond:
             infos: list[WireMsg] = []
             static: list[WireMsg] = []
@@ -124,21 +125,38 @@ class MessageBuffer:
                     temporal.append(msg)
             cursor = self._next_seq
             self._cursors[token] = cursor
-        if self.newest_first:
-            temporal.reverse()
-        return infos + static + temporal, cursor
+        return infos + static, temporal, cursor
 
     def read(self, is_active: Callable[[], bool] = lambda: True, poll_s: float = 0.5) -> Iterator[WireMsg]:
-        """Replay the history, then stream new messages until closed or `is_active()` is false."""
+        """Replay the history, then stream new messages until closed or `is_active()` is false.
+
+        With `newest_first`, new messages go out as soon as they arrive and the temporal
+        history follows newest first in between (store infos and static data still lead).
+        """
         token = object()
-        history, cursor = self._history(token)
+        head, temporal, cursor = self._history(token)
         try:
-            yield from history
-            del history
+            yield from head
+            del head
+            if self.newest_first:
+                while temporal:  # pop() from the end: newest first, O(1) each
+                    batch, cursor = self._take(token, cursor)
+                    yield from batch
+                    yield temporal.pop()
+            yield from temporal
+            del temporal
             yield from self._live(token, cursor, is_active, poll_s)
         finally:
             with self._cond:
                 self._cursors.pop(token, None)
+
+    def _take(self, token: object, cursor: int) -> tuple[list[WireMsg], int]:
+        """Whatever arrived since `cursor` (maybe nothing), without waiting."""
+        with self._cond:
+            end = self._next_seq
+            batch = [m for s in range(cursor, end) if (m := self._entries.get(s)) is not None]
+            self._cursors[token] = end
+        return batch, end
 
     def _live(
         self, token: object, cursor: int, is_active: Callable[[], bool], poll_s: float
@@ -153,10 +171,7 @@ class MessageBuffer:
                         self._waiting -= 1
                 if self._next_seq == cursor:
                     return
-                end = self._next_seq
-                batch = [m for s in range(cursor, end) if (m := self._entries.get(s)) is not None]
-                self._cursors[token] = end
-            cursor = end
+            batch, cursor = self._take(token, cursor)
             yield from batch
 
     def wake(self) -> None:

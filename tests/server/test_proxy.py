@@ -145,3 +145,19 @@ def test_zero_memory_limit_still_forwards_to_live_readers() -> None:
     reader.close()
     buf.append(parse_request(arrow(b"later")))
     assert buf.stats().bytes < 1000  # with no reader left, the limit applies again
+
+
+def test_newest_first_sends_live_messages_before_older_history() -> None:
+    buf = MessageBuffer(memory_limit=1 << 20, newest_first=True)
+    info = parse_request(store_info())
+    old = [parse_request(arrow(bytes([i]) * 10)) for i in range(3)]
+    for m in [info, *old]:
+        buf.append(m)
+    reader = buf.read(lambda: True, poll_s=0.05)
+    assert next(reader) == info
+    assert next(reader) == old[2]  # the history runs newest first
+    live = parse_request(arrow(b"live"))
+    buf.append(live)
+    assert next(reader) == live  # a new message jumps ahead of the rest of the history
+    assert [next(reader), next(reader)] == [old[1], old[0]]
+    reader.close()

@@ -27,6 +27,7 @@ import traitlets
 from .encoding import png_base64
 from .pump import FramePump
 from .session import AppFactory, ViewerSession
+from .snapshot import draw_html_views
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,10 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             log.warning("rerun notebook: the static snapshot failed", exc_info=True)
             picture = None
         if picture is not None:
+            try:
+                picture = draw_html_views(picture, self.session.state().get("views", []))
+            except Exception:
+                log.debug("drawing text views into the snapshot failed", exc_info=True)
             data["image/png"] = png_base64(picture)
         if self.session.error:
             data["text/plain"] = self.session.error

@@ -285,3 +285,28 @@ def test_a_viewer_without_recordings_says_how_to_get_one() -> None:
         assert "rr.init" in state_of(v)["hint"]
     finally:
         v.close()
+
+
+def test_snapshot_draws_text_views_into_the_picture() -> None:
+    from rerun_notebook.snapshot import _plain, draw_html_views
+
+    frame = np.zeros((100, 200, 4), np.uint8)
+    frame[..., 3] = 255
+    views = [
+        {
+            "kind": "text_log",
+            "rect": [0, 0, 200, 50],
+            "name": "log",
+            "rows": [{"time": 1, "entity": "/l", "level": "ERROR", "text": "boom"}],
+        },
+        {
+            "kind": "text_document",
+            "rect": [0, 50, 200, 50],
+            "name": "doc",
+            "html": "<h1>Hi</h1>\n<ul>\n<li>a</li>\n</ul>",
+        },
+        {"kind": "spatial3d", "rect": [0, 0, 10, 10], "name": "3d"},
+    ]
+    out = draw_html_views(frame, views)
+    assert out.shape == frame.shape and (out[:50, :, 0] > 200).any() and (out[50:, :, :3] > 100).any()
+    assert _plain("<h1>Hi</h1>\n<ul>\n<li>a</li>\n</ul>") == ["Hi", "", "- a", ""]

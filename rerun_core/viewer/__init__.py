@@ -26,6 +26,7 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
                                        #     "instance", "position", "values"} or None (reads the
                                        #     last frame's pick buffer; images add pixel + value)
     app.reset_camera(view_id=None)     # back to auto-fit (one view or all)
+    app.set_selection(entity, instance=None)  # outline what the user selected (None clears)
     app.set_visible("/world/points", False)   # hides the entity and its descendants
     app.text_log("text_log:/")         # rows {time, entity_path, level, text, color} for HTML
     app.text_document(view_id)         # {"text", "media_type"}

@@ -357,6 +357,19 @@ class ViewerApp:
                     self._moving_until = time.monotonic() + self.wheel_settle_s
             return changed
 
+    def set_selection(self, entity: str | None, instance: int | None = None) -> None:
+        """Outline the selected entity (or instance) in every spatial view; None clears."""
+        path = EntityPath(entity).path if entity else None
+        with self._lock:
+            self._ingest()
+            if self._data_dirty:  # boxes are computed from the current scene
+                self._data_dirty = False
+                self._sync()
+            for view in self._views.values():
+                if isinstance(view, SpatialView):
+                    view.set_selection(path, instance)
+            self._dirty = True
+
     def reset_camera(self, view_id: str | None = None) -> None:
         """Back to auto-fit for one view (or all)."""
         with self._lock:

@@ -62,6 +62,8 @@ class SpatialView:
         self._ann_cache: dict[str, tuple[tuple, Annotations]] = {}
         self.errors: dict[tuple[str, str], str] = {}  # (entity, archetype) -> why it is not shown
         self.plane_distance = 1.0  # image-plane distance for pinholes that do not give one
+        self.selection: tuple[str, int | None] | None = None
+        self.selection_box: gfx.Line | None = None
         self.camera: OrbitCamera | PanZoomCamera
         if self.is_3d:
             self.camera = OrbitCamera()
@@ -147,10 +149,11 @@ class SpatialView:
                     continue
                 self._sync_one(q, index, path, arch, cls, cols, visible(path))
         self._apply_view_coordinates(q, index)
+        # pinholes without an explicit distance follow the scene size
         if self.is_3d and self._update_plane_distance(index) and _again:
-            self.sync(
-                q, index, visible, _again=False
-            )  # pinholes without an explicit distance follow the scene size
+            self.sync(q, index, visible, _again=False)
+        if self.selection is not None:
+            self.update_selection_box()
 
     def _update_plane_distance(self, index: EntityIndex) -> bool:
         """Default image-plane distance: a tenth of the size of the scene outside the cameras."""
@@ -285,6 +288,48 @@ class SpatialView:
         scale = 10 ** np.floor(np.log10(max(self.camera.distance, 1e-6) / 2))
         self.grid.material.major_step = (float(scale), float(scale))
         self.grid.material.minor_step = (float(scale) / 10, float(scale) / 10)
+
+    def set_selection(self, entity: str | None, instance: int | None) -> None:
+        """Outline the selected entity (or one instance of it) with a box; None clears."""
+        self.selection = (entity, instance) if entity else None
+        self.update_selection_box()
+
+    def update_selection_box(self) -> None:
+        boxes = []
+        if self.selection is not None:
+            entity, instance = self.selection
+            for (path, _), vis in self.visualizers.items():
+                if path == entity and vis.node.visible:
+                    b = vis.instance_bounds(instance)
+                    if b is not None:
+                        corners = np.array([[x, y, z] for x in (b[0][0], b[1][0]) for y in (b[0][1], b[1][1]) for z in (b[0][2], b[1][2])])  # fmt: skip
+                        boxes.append((vis.node.world.matrix @ np.c_[corners, np.ones(8)].T).T[:, :3])
+        edges = [
+            (0, 1),
+            (2, 3),
+            (4, 5),
+            (6, 7),
+            (0, 2),
+            (1, 3),
+            (4, 6),
+            (5, 7),
+            (0, 4),
+            (1, 5),
+            (2, 6),
+            (3, 7),
+        ]
+        segs = np.array([c[i] for c in boxes for e in edges for i in e], np.float32).reshape(-1, 3)
+        if segs.size == 0:
+            if self.selection_box is not None:
+                self.selection_box.visible = False
+            return
+        if self.selection_box is None:
+            mat = gfx.LineSegmentMaterial(thickness=2.0, color=(1.0, 0.85, 0.2, 1.0), depth_test=False)
+            self.selection_box = gfx.Line(gfx.Geometry(positions=segs), mat, render_order=1e6)
+            self.scene.add(self.selection_box)
+        else:
+            self.selection_box.geometry.positions = gfx.Buffer(segs)
+        self.selection_box.visible = True
 
     def set_lod(self, max_points: int | None) -> None:
         """While the camera moves, big point clouds draw a strided subset (None: everything)."""

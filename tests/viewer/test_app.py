@@ -333,3 +333,24 @@ def test_timestamp_axis_shows_clock_time(store, render) -> None:
     app, _ = render(200, 120)
     labels = [t.text for t in app.view("timeseries:/").overlay((0, 0, 200, 120)) if t.anchor == "ma"]
     assert "22:13:20" in labels or "22:13:22" in labels
+
+
+def test_selection_outlines_the_picked_instance(store, render) -> None:
+    b.log(
+        store,
+        "boxes",
+        "Boxes3D",
+        {"half_sizes": b.vecs([[1, 1, 1], [1, 1, 1]], 3), "centers": b.vecs([[-3, 0, 0], [3, 0, 0]], 3)},
+    )
+    app, before = render()
+    app.set_selection("/boxes", 1)
+    assert app.is_dirty()
+    after = app.render()
+    view = app.view("spatial3d:/")
+    segs = view.selection_box.geometry.positions.data
+    np.testing.assert_allclose(segs.min(axis=0), [2, -1, -1], atol=1e-5)
+    np.testing.assert_allclose(segs.max(axis=0), [4, 1, 1], atol=1e-5)
+    assert color_mask(after, (255, 217, 51), tol=40).sum() > color_mask(before, (255, 217, 51), tol=40).sum()
+    app.set_selection(None)
+    app.render()
+    assert not view.selection_box.visible

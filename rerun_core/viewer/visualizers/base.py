@@ -133,6 +133,10 @@ class Visualizer:
         """Instance index of a pygfx pick result on one of our objects."""
         return info.get("vertex_index")
 
+    def instance_bounds(self, instance: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Local-space box of one instance (None: the whole visualizer), for the selection box."""
+        return self.bounds
+
     def set_lod(self, max_points: int | None) -> None:
         """Draw at most ``max_points`` instances while the camera moves (default: no effect)."""
 

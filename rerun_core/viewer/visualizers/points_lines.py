@@ -97,6 +97,16 @@ class _PointsBase(Visualizer):
             set_buffer(self.skeleton.geometry, "colors", seg_cols)
         self.skeleton.visible = True
 
+    def instance_bounds(self, instance: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+        pts = self.points
+        if instance is None or pts is None or not 0 <= instance < pts.geometry.positions.data.shape[0]:
+            return self.bounds
+        p = pts.geometry.positions.data[instance].astype(float)
+        r = float(pts.geometry.sizes.data[instance]) / 2 if pts.material.size_space == "world" else 0.0
+        if r == 0.0 and self.bounds is not None:
+            r = max(float(np.linalg.norm(self.bounds[1] - self.bounds[0])) * 0.02, 1e-6)
+        return p - r, p + r
+
     def set_lod(self, max_points: int | None) -> None:
         pts = self.points
         if pts is None:

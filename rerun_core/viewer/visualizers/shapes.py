@@ -109,6 +109,7 @@ class _ShapesBase(Visualizer):
     def update(self, data: dict[str, pa.Array], ctx: VisContext) -> None:
         self.data = data
         parts = self.instances(data)
+        self._parts = parts
         n = len(parts)
         cols = instance_colors(data, n, ctx)
         fill = ad.first(data.get("fill_mode")) or self.default_fill
@@ -173,6 +174,13 @@ class _ShapesBase(Visualizer):
             self.wire.material.thickness = thickness
             self.wire.material.thickness_space = space
         self.wire.visible = True
+
+    def instance_bounds(self, instance: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+        parts = getattr(self, "_parts", [])
+        if instance is None or not 0 <= instance < len(parts):
+            return self.bounds
+        v = parts[instance][0]
+        return v.min(axis=0).astype(float), v.max(axis=0).astype(float)
 
     def instance_at(self, wobject: gfx.WorldObject, info: dict[str, Any]) -> int | None:
         if wobject is self.mesh and "face_index" in info:

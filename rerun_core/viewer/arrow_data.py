@@ -55,12 +55,8 @@ def first(arr: pa.Array | None) -> Any:
 
 def rgba_u32_to_float(values: np.ndarray) -> np.ndarray:
     """uint32 0xRRGGBBAA -> (N, 4) float32 in 0..1."""
-    v = np.asarray(values, dtype=np.uint32)
-    out = np.empty((v.shape[0], 4), np.float32)
-    out[:, 0] = (v >> 24) & 0xFF
-    out[:, 1] = (v >> 16) & 0xFF
-    out[:, 2] = (v >> 8) & 0xFF
-    out[:, 3] = v & 0xFF
+    v = np.ascontiguousarray(values, dtype=">u4")  # big-endian: bytes in R, G, B, A order
+    out = v.view(np.uint8).reshape(-1, 4).astype(np.float32)
     out *= 1.0 / 255.0
     return out
 

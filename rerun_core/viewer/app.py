@@ -42,7 +42,8 @@ class ViewerApp:
         self._lock = threading.RLock()
         self._pending: deque[Any] = deque()
         self._rescan = True
-        self._generation = 0
+        self._epoch = 0  # bumped when a store event names no chunk (then everything is re-read)
+        self._entity_versions: dict[str, int] = {}
         self._dirty = True
         self._data_dirty = True
         self._timeline: str | None = None
@@ -80,12 +81,18 @@ class ViewerApp:
                 chunk = item if hasattr(item, "components") and hasattr(item, "entity_path") else getattr(item, "chunk", None)  # fmt: skip
                 if chunk is not None:
                     self._pending.append(chunk)
+                    path = EntityPath(chunk.entity_path).path
+                    self._entity_versions[path] = self._entity_versions.get(path, 0) + 1
                     found = True
         if not found:
             self._rescan = True
-        self._generation += 1
+            self._epoch += 1
         self._data_dirty = True
         self._dirty = True
+
+    def _version_of(self, path: str) -> tuple[int, int]:
+        """Changes whenever ``path`` got new data (or the whole store was rescanned)."""
+        return (self._epoch, self._entity_versions.get(path, 0))
 
     def close(self) -> None:
         """Unsubscribe from the store and drop GPU resources."""
@@ -216,7 +223,7 @@ class ViewerApp:
                 if isinstance(view, SpatialView):
                     view.sync(q, self.index, self.is_visible)
                 elif isinstance(view, TimeSeriesView):
-                    view.sync(self.store, q, self.index, self.is_visible, self._generation, self._time_kind())
+                    view.sync(self.store, q, self.index, self.is_visible, self._version_of, self._time_kind())
                 elif isinstance(view, (BarChartView, TensorView)):
                     view.sync(q, self.index, self.is_visible)
                 self.view_errors.pop(spec.id, None)

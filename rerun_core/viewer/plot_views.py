@@ -130,22 +130,37 @@ class TimeSeriesView(_PlotBase):
             gfx.LineMaterial(thickness=1.5, color=(0.9, 0.9, 0.9, 0.8)),
         )
         self.scene.add(self.cursor)
-        self._generation = -1
+        self._generation: Any = None
         self._timeline: str | None = None
+        # path -> (version, t0, timeline, [(key, x, y, color, name, style)]): unchanged entities reuse it
+        self._cache: dict[str, tuple[Any, int, str, list[Any]]] = {}
 
-    def sync(self, store: Any, q: Query, index: EntityIndex, visible: Callable[[str], bool], generation: int, time_kind: str) -> None:  # fmt: skip
+    def sync(
+        self,
+        store: Any,
+        q: Query,
+        index: EntityIndex,
+        visible: Callable[[str], bool],
+        versions: Callable[[str], Any],
+        time_kind: str,
+    ) -> None:
+        """``versions(path)`` changes whenever that entity got new data: only those are re-queried."""
         if q.timeline is None:
             return
-        if generation != self._generation or q.timeline != self._timeline:
-            self._generation, self._timeline = generation, q.timeline
+        key = tuple(versions(p) for p in self.spec.entities)
+        if key != self._generation or q.timeline != self._timeline:
+            self._generation, self._timeline = key, q.timeline
             self.time_kind = time_kind
-            self._rebuild(store, q, index, 1.0 if time_kind == "sequence" else 1e9)
+            self._rebuild(store, q, index, 1.0 if time_kind == "sequence" else 1e9, versions)
         for (path, _i), obj in self.lines.items():
             obj.visible = visible(path)
         x = (q.time - self.t0) / self.x_scale if q.time is not None else 0.0
         self.cursor.local.x = float(x)
 
-    def _rebuild(self, store: Any, q: Query, index: EntityIndex, time_unit: float) -> None:
+    def _rebuild(
+        self, store: Any, q: Query, index: EntityIndex, time_unit: float, versions: Callable[[str], Any]
+    ) -> None:
+        assert q.timeline is not None
         rng = store.time_range(q.timeline)
         self.t0 = rng[0] if rng else 0
         self.x_scale = time_unit
@@ -154,29 +169,48 @@ class TimeSeriesView(_PlotBase):
         self.legend = []
         xs_all, ys_all = [], []
         for path in self.spec.entities:
-            archs = index.of(path)
-            if "Scalars" not in archs or rng is None:
+            if "Scalars" not in index.of(path) or rng is None:
                 continue
-            cols = store.range(path, ["Scalars:scalars"], q.timeline, rng[0], rng[1])
-            col = cols.get("Scalars:scalars")
-            if col is None or len(col.times) == 0:
-                continue
-            style = self._style(q, path, archs)
-            for i, (x, y) in enumerate(self._series(col)):
-                key = (path, i)
+            cached = self._cache.get(path)
+            version = versions(path)
+            if cached is not None and cached[:3] == (version, self.t0, q.timeline):
+                series = cached[3]
+            else:
+                series = self._query_series(store, q, index, path, rng)
+                self._cache[path] = (version, self.t0, q.timeline, series)
+                for key, x, y, color, _name, style in series:
+                    self._draw(key, x, y, color, style)
+            for key, x, y, color, name, _style in series:
                 seen.add(key)
-                color = style["colors"][min(i, len(style["colors"]) - 1)] if len(style["colors"]) else ad.entity_color(f"{path}#{i}" if i else path)  # fmt: skip
-                name = style["names"][i] if i < len(style["names"]) else (path if i == 0 else f"{path}[{i}]")
-                self._draw(key, x, y, color, style)
                 self.legend.append((name, color))
                 xs_all.append(x)
                 ys_all.append(y[np.isfinite(y)])
         for key in set(self.lines) - seen:
             self.scene.remove(self.lines.pop(key))
+            self._cache.pop(key[0], None)  # drawn again from scratch if it comes back
         if xs_all:
             xs, ys = np.concatenate(xs_all), np.concatenate(ys_all)
             if xs.size and ys.size:
                 self.data_range = ((float(xs.min()), float(xs.max())), (float(ys.min()), float(ys.max())))
+
+    def _query_series(
+        self, store: Any, q: Query, index: EntityIndex, path: str, rng: tuple[int, int]
+    ) -> list[tuple[Any, np.ndarray, np.ndarray, np.ndarray, str, dict[str, Any]]]:
+        col = store.range(path, ["Scalars:scalars"], q.timeline, rng[0], rng[1]).get("Scalars:scalars")
+        if col is None or len(col.times) == 0:
+            return []
+        style = self._style(q, path, index.of(path))
+        out = []
+        for i, (x, y) in enumerate(self._series(col)):
+            colors, names = style["colors"], style["names"]
+            color = (
+                colors[min(i, len(colors) - 1)]
+                if len(colors)
+                else ad.entity_color(f"{path}#{i}" if i else path)
+            )
+            name = names[i] if i < len(names) else (path if i == 0 else f"{path}[{i}]")
+            out.append(((path, i), x, y, color, name, style))
+        return out
 
     def _series(self, col: Any) -> list[tuple[np.ndarray, np.ndarray]]:
         values = col.values

@@ -354,3 +354,21 @@ def test_selection_outlines_the_picked_instance(store, render) -> None:
     app.set_selection(None)
     app.render()
     assert not view.selection_box.visible
+
+
+def test_time_series_requery_only_entities_with_new_data(store, render, monkeypatch) -> None:
+    for t in range(5):
+        b.log(store, "p/a", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
+        b.log(store, "p/b", "Scalars", {"scalars": pa.array([float(-t)])}, time=t)
+    app, _ = render()
+    queried: list[str] = []
+    real_range = store.range
+    monkeypatch.setattr(
+        store, "range", lambda path, *a, **k: queried.append(str(path)) or real_range(path, *a, **k)
+    )
+    b.log(store, "p/a", "Scalars", {"scalars": pa.array([9.0])}, time=4)  # same time range
+    app.render()
+    assert queried == ["/p/a"]
+    view = app.view("timeseries:/p")
+    assert view.lines[("/p/a", 0)].geometry.positions.data[:, 1].max() == 9.0
+    assert len(view.legend) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import queue
 import sys
 import threading
 import weakref
@@ -121,15 +122,65 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_flush_writers_before_fork)
 
 
+_STOP = object()
+
+
 class FileSink(_WriterSink):
-    """Save the recording to an .rrd file (overwritten), with footer unless ``write_footer=False``."""
+    """Save the recording to an .rrd file (overwritten), with footer unless ``write_footer=False``.
+
+    Encoding (Arrow IPC + LZ4, both GIL-free) and writing happen on a writer thread fed by a
+    bounded queue, so logging overlaps with them; messages keep their order.
+    """
 
     def __init__(self, path: str | os.PathLike[str], *, write_footer: bool = True) -> None:
         self.path = Path(path)
         super().__init__(self.path, write_footer=write_footer)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=4)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def __repr__(self) -> str:
         return f"FileSink({str(self.path)!r})"
+
+    def send(self, msg: LogMsg) -> None:
+        if not self._usable():
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="rerun-file-sink", daemon=True)
+            self._thread.start()
+        self._queue.put(msg)
+
+    def _run(self) -> None:
+        while True:
+            msg = self._queue.get()
+            try:
+                if msg is _STOP:
+                    return
+                if self._error is None:
+                    with self._lock:
+                        self._writer.write(msg)
+            except BaseException as err:  # reported on flush/close, never kills logging
+                self._error = err
+            finally:
+                self._queue.task_done()
+
+    def _drain(self) -> None:
+        if self._thread is not None and os.getpid() == self._pid and self._thread.is_alive():
+            self._queue.join()
+        if self._error is not None:
+            err, self._error = self._error, None
+            print(f"rerun: writing {self.path} failed: {err}", file=sys.stderr)
+
+    def flush(self) -> None:
+        self._drain()
+        super().flush()
+
+    def close(self) -> None:
+        if self._usable() and self._thread is not None and self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join()
+        self._drain()
+        super().close()
 
 
 class StdoutSink(_WriterSink):

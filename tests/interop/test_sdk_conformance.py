@@ -244,6 +244,12 @@ CASES: dict[str, str] = {
     """,
 }
 
+# Cases compared without `rrd optimize`: rows of one entity with different component sets
+# get merged by optimize in an order that depends on the input chunk order, which the real
+# SDK randomizes (its batcher flushes a hash map). With a long flush tick both SDKs cut exactly
+# one chunk per component set, so the raw files compare deterministically.
+RAW_COMPARE = {"docs_column_and_partial_updates"}
+
 # Extra files a case writes besides OUT, compared the same way.
 EXTRA_OUTPUTS = {
     "set_sinks_tee": [".copy.rrd"],
@@ -279,13 +285,13 @@ def _run(python: Path, code: str, out: Path, data: Path, env: dict[str, str], st
         raise AssertionError(f"{python} failed:\n{proc.stderr.decode(errors='replace')}")
 
 
-def _compare(oracle: Oracle, ours: Path, theirs: Path) -> None:
+def _compare(oracle: Oracle, ours: Path, theirs: Path, *, optimize: bool = True) -> None:
     oracle.cli("rrd", "verify", str(ours))
-    opt = []
-    for f in (ours, theirs):
+    opt = [ours, theirs]
+    for i, f in enumerate(opt if optimize else []):
         dst = f.with_suffix(".opt.rrd")
         oracle.cli("rrd", "optimize", str(f), "-o", str(dst))
-        opt.append(dst)
+        opt[i] = dst
     proc = oracle.cli("rrd", "compare", "--unordered", str(opt[0]), str(opt[1]), check=False)
     assert proc.returncode == 0, f"{ours.name} differs from the oracle's:\n{proc.stderr[-6000:]}"
 
@@ -303,7 +309,7 @@ def test_case_matches_oracle(case: str, oracle: Oracle, tmp_path: Path, data_dir
     theirs.mkdir()
     _run(Path(sys.executable), code, ours / "rec.rrd", data_dir, ours_env(), None)
     _run(Oracle.python, code, theirs / "rec.rrd", data_dir, oracle.env(), None)
-    _compare(oracle, ours / "rec.rrd", theirs / "rec.rrd")
+    _compare(oracle, ours / "rec.rrd", theirs / "rec.rrd", optimize=case not in RAW_COMPARE)
     for suffix in EXTRA_OUTPUTS.get(case, []):
         _compare(oracle, ours / f"rec.rrd{suffix}", theirs / f"rec.rrd{suffix}")
 

@@ -24,6 +24,7 @@ from rerun_core.store.messages import StoreKind
 
 from ._batcher import ChunkBatcherConfig
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
+from ._sentinels import AUTO_INDEX
 from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink
 from ._time import time_value
 
@@ -331,6 +332,22 @@ class RecordingStream:
         from ._properties import send_recording_start_time_nanos
 
         send_recording_start_time_nanos(nanos, recording=self)
+
+    def send_record_batch(
+        self, batch: Any, *, index: Any = AUTO_INDEX, entity_path: str | None = None
+    ) -> None:
+        from ._send_dataframe import send_record_batch
+
+        send_record_batch(batch, self, index=index, entity_path=entity_path)
+
+    def send_dataframe(self, df: Any, *, index: Any = AUTO_INDEX, entity_path: str | None = None) -> None:
+        from ._send_dataframe import send_dataframe
+
+        send_dataframe(df, self, index=index, entity_path=entity_path)
+
+    def to_native(self) -> RecordingStream:
+        """0.41 returns its native handle; here the stream is its own native form."""
+        return self
 
     def send_chunks(self, chunks: Any) -> None:
         from ._send_columns import send_chunks

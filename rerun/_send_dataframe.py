@@ -19,6 +19,7 @@ from ._errors import catch_and_log_exceptions
 from ._log import entity_path_str
 from ._recording_stream import RecordingStream, get_data_recording
 from ._send_columns import _as_list_column, columns_to_chunks
+from ._sentinels import AUTO_INDEX, _AutoIndex
 
 SORBET_INDEX_NAME = b"rerun:index_name"
 SORBET_ENTITY_PATH = b"rerun:entity_path"
@@ -29,16 +30,6 @@ SORBET_IS_TABLE_INDEX = b"rerun:is_table_index"
 RERUN_KIND = b"rerun:kind"
 RERUN_KIND_CONTROL = b"control"
 RERUN_KIND_INDEX = b"index"
-
-
-class _AutoIndex:
-    """Sentinel for ``index=``: take index columns from the metadata."""
-
-    def __repr__(self) -> str:
-        return "AUTO_INDEX"
-
-
-AUTO_INDEX = _AutoIndex()
 
 
 def _index_values(name: str, arr: pa.Array) -> tuple[str, TimeType, Any]:

@@ -40,6 +40,7 @@ TOP_HEIGHT = 26
 TIME_HEIGHT = 58
 
 EventCallback = Callable[[dict[str, Any]], None]
+_DISPLAYED = "<displayed, no view has reported yet>"
 
 
 def view_area(width: int, height: int, panels: dict[str, str] | None = None) -> tuple[int, int]:
@@ -87,6 +88,7 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         self._events_lock = threading.Lock()
         self._publish_lock = threading.Lock()
         self._closed = False
+        self._seen_view = False  # a browser view has reported its visibility
         self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_PumpSource(self), self._send_frame)
         self.on_msg(self._on_custom_msg)
@@ -145,6 +147,12 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             data["image/png"] = png_base64(picture)
         if self.session.error:
             data["text/plain"] = self.session.error
+        # Until a browser view reports in, assume the output is on screen: a cell that shows the
+        # viewer and then logs in a long loop keeps the kernel busy, so the view's own
+        # "visible" message only arrives when the cell ends (frames meanwhile go out at the
+        # pump's stall rate, since no acks can arrive either).
+        if not self._seen_view:
+            self.pump.set_visible(_DISPLAYED, True)
         return data, meta
 
     # --- the comm ---------------------------------------------------------------------------
@@ -188,6 +196,9 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         if kind == "ack":
             self.pump.ack(int(content["index"]))
         elif kind == "visible":
+            if not self._seen_view:
+                self._seen_view = True
+                self.pump.set_visible(_DISPLAYED, False)
             self.pump.set_visible(str(content.get("view", "")), bool(content.get("visible")))
         elif kind == "resize":
             s.set_size(int(content["width"]), int(content["height"]))

@@ -310,3 +310,20 @@ def test_snapshot_draws_text_views_into_the_picture() -> None:
     out = draw_html_views(frame, views)
     assert out.shape == frame.shape and (out[:50, :, 0] > 200).any() and (out[50:, :, :3] > 100).any()
     assert _plain("<h1>Hi</h1>\n<ul>\n<li>a</li>\n</ul>") == ["Hi", "", "- a", ""]
+
+
+def test_displayed_widget_streams_before_its_view_reports_in() -> None:
+    """A busy cell cannot read the view's "visible" message: once displayed, frames go out."""
+    v, _, rec = make()
+    try:
+        v.pump.tick(now=0.0)
+        assert rec.of("frame") == []
+        v._repr_mimebundle_()
+        v.pump.tick(now=1.0)
+        assert len(rec.of("frame")) == 1
+        msg(v, type="visible", view="real", visible=False)  # the real view takes over
+        v.pump.request()
+        v.pump.tick(now=2.0)
+        assert len(rec.of("frame")) == 1
+    finally:
+        v.close()

@@ -143,7 +143,7 @@ def _cell(batch: Any, inner: Any) -> Any:
 def collect_components(entity: Any, extra: tuple[Any, ...]) -> dict[ComponentDescriptor, Any]:
     """Descriptor -> a row's values for everything given; the first of duplicates wins."""
     if not extra:
-        fields = _FAST_FIELDS.get(type(entity), False)
+        fields: Any = _FAST_FIELDS.get(type(entity), False)
         if fields is False:
             fields = _table_fields(type(entity))
         if fields is not None:

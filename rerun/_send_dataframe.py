@@ -53,10 +53,11 @@ def _descriptor(field: pa.Field) -> ComponentDescriptor:
 
 def _classify(
     batch: pa.RecordBatch, index: Any, entity_path: str | None
-) -> tuple[list[Any], dict[str, dict]]:
+) -> tuple[list[Any], dict[str, dict[ComponentDescriptor, pa.Array]]]:
     names = [index] if isinstance(index, str) else list(index) if isinstance(index, (list, tuple)) else None
     default_path = entity_path or (batch.schema.metadata or {}).get(SORBET_ENTITY_PATH, b"/").decode()
-    indexes, per_entity = [], {}
+    indexes: list[Any] = []
+    per_entity: dict[str, dict[ComponentDescriptor, pa.Array]] = {}
     for field, col in zip(batch.schema, batch.columns, strict=True):
         meta = field.metadata or {}
         kind = meta.get(RERUN_KIND)

@@ -11,14 +11,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .archetypes import (
+    ActiveVisualizers,
     ContainerBlueprint,
     PanelBlueprint,
     TimePanelBlueprint,
     ViewBlueprint,
     ViewContents,
     ViewportBlueprint,
+    VisualizerInstruction,
 )
 from .components import ContainerKind, PanelState
+from .visualizers import Visualizer, visualizer_of
 
 
 class View:
@@ -78,8 +81,22 @@ class View:
         for entity, visualizers in self.overrides.items():
             base = f"{path}/ViewContents/overrides/{str(entity).removeprefix('/')}/visualizers"
             items = visualizers if isinstance(visualizers, (list, tuple)) else [visualizers]
-            for item in items:
-                stream.log(base, item)
+            ids = [vid for item in items if (vid := _log_visualizer(stream, base, item)) is not None]
+            if ids:
+                stream.log(base, ActiveVisualizers([vid.bytes for vid in ids]))
+
+
+def _log_visualizer(stream: Any, base: str, item: Any) -> uuid.UUID | None:
+    """Log one override: a visualizer (or archetype standing for one) gets an instruction entry."""
+    visualizer = item if isinstance(item, Visualizer) else visualizer_of(item)
+    if visualizer is None:  # plain components, e.g. EntityBehavior or VisibleTimeRanges
+        stream.log(base, item)
+        return None
+    path = f"{base}/{visualizer.id}"
+    stream.log(path, VisualizerInstruction(visualizer.visualizer_type))
+    if visualizer.overrides:
+        stream.log(path, visualizer.overrides)
+    return visualizer.id
 
 
 class Container:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from .._arch_base import Archetype as _DataArchetype
 from .._arch_base import F, Field
 from . import components as bpc
@@ -244,6 +246,68 @@ class VisibleTimeRanges(BlueprintArchetype):
 
 class TimeAxis(BlueprintArchetype):
     _FIELDS = (B("link", "LinkAxis"), B("view_range", "TimeRange"), B("zoom_lock", "LockRangeDuringZoom"))
+
+
+class TensorSliceSelection(BlueprintArchetype):
+    """Which tensor dimensions a tensor view shows and where the others are sliced."""
+
+    _FIELDS = (
+        F("width", "TensorWidthDimension"),
+        F("height", "TensorHeightDimension"),
+        F("indices", "TensorDimensionIndexSelection"),
+        B("slider", "TensorDimensionIndexSlider"),
+    )
+
+    def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        from ..encodings import TensorDimensionSelection
+
+        for axis in ("width", "height"):
+            if isinstance(values.get(axis), (int, np.integer)):
+                values[axis] = TensorDimensionSelection(dimension=int(values[axis]))
+        return values
+
+
+class TextLogColumns(BlueprintArchetype):
+    _FIELDS = (B("timeline_columns", "TimelineColumn"), B("text_log_columns", "TextLogColumn"))
+
+
+class DataframeQuery(BlueprintArchetype):
+    """What a dataframe view shows: timeline, range and null filters, selected columns."""
+
+    _FIELDS = (
+        B("timeline", "TimelineName"),
+        B("filter_by_range", "FilterByRange"),
+        B("filter_is_not_null", "FilterIsNotNull"),
+        B("apply_latest_at", "ApplyLatestAt"),
+        B("select", "SelectedColumns"),
+        B("entity_order", "ColumnOrder"),
+        B("auto_scroll", "AutoScroll"),
+    )
+
+    def __init__(
+        self,
+        *,
+        timeline: Any = None,
+        filter_by_range: Any = None,
+        filter_is_not_null: Any = None,
+        apply_latest_at: bool = False,
+        select: Any = None,
+        entity_order: Any = None,
+        auto_scroll: bool = False,
+    ) -> None:
+        values = dict(
+            timeline=timeline, filter_by_range=filter_by_range, filter_is_not_null=filter_is_not_null
+        )
+        values.update(apply_latest_at=apply_latest_at, select=select, entity_order=entity_order)
+        self._set(dict(values, auto_scroll=auto_scroll))
+
+
+class VisualizerInstruction(BlueprintArchetype):
+    _FIELDS = (B("visualizer_type", "VisualizerType", pos=True, req=True),)
+
+
+class ActiveVisualizers(BlueprintArchetype):
+    _FIELDS = (B("instruction_ids", "VisualizerInstructionId", pos=True, req=True),)
 
 
 class AudioPlayback(BlueprintArchetype):

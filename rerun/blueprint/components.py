@@ -174,6 +174,46 @@ def _abs_ranges(data: Any) -> pa.Array:
     return pa.array(rows, type=_ABS_RANGE_TYPE)
 
 
+def _struct(fields: list[pa.Field], to_row: Any, single: Any) -> tuple[pa.DataType, Converter]:
+    arrow = pa.struct(fields)
+    return arrow, cv.structs(arrow, to_row, single)
+
+
+def _nn(name: str, arrow: pa.DataType) -> pa.Field:
+    return pa.field(name, arrow, nullable=False)
+
+
+_COLUMN_SELECTOR = pa.struct([_nn("entity_path", pa.utf8()), _nn("component", pa.utf8())])
+
+
+def _selector(value: Any) -> dict[str, str]:
+    """`"/path:Component"` (or a (path, component) pair) as a component column selector."""
+    if isinstance(value, str):
+        path, _, component = value.rpartition(":")
+        return {"entity_path": path, "component": component}
+    path, component = value
+    return {"entity_path": str(path), "component": str(component)}
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, (str, int, np.integer))
+
+
+def _select_row(value: Any) -> dict[str, Any]:
+    """Columns to show: time column names, and `path:Component` component columns."""
+    items = [value] if isinstance(value, str) else list(value)
+    times = [x for x in items if isinstance(x, str) and ":" not in x]
+    comps = [_selector(x) for x in items if not (isinstance(x, str) and ":" not in x)]
+    return {"time_columns": times, "component_columns": comps}
+
+
+def _text_log_column(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        kinds = {"entitypath": 1, "loglevel": 2, "body": 3}
+        return {"visible": True, "kind": kinds[value.replace("_", "").lower()]}
+    return {"visible": bool(getattr(value, "visible", True)), "kind": int(getattr(value, "kind", value))}
+
+
 _TEXT = (pa.utf8(), cv.texts)
 _TIME_RANGE = (TIME_RANGE_TYPE, time_range_array)
 _VISIBLE_TIME_RANGE = (VISIBLE_TIME_RANGE_TYPE, visible_time_range_array)
@@ -230,6 +270,45 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     "VisualBounds2D": (_BOUNDS_TYPE, _bounds),
     "AbsoluteTimeRange": (_ABS_RANGE_TYPE, _abs_ranges),
     "TimeRange": _TIME_RANGE,
+    "TensorDimensionIndexSlider": _struct(
+        [_nn("dimension", pa.uint32())],
+        lambda v: {"dimension": int(v.dimension if hasattr(v, "dimension") else v)},
+        lambda v: not isinstance(v, (list, tuple)),
+    ),
+    "TimelineColumn": _struct(
+        [_nn("visible", pa.bool_()), _nn("timeline", pa.utf8())],
+        lambda v: {"visible": bool(getattr(v, "visible", True)), "timeline": str(getattr(v, "timeline", v))},
+        lambda v: isinstance(v, str) or hasattr(v, "timeline"),
+    ),
+    "TextLogColumn": _struct(
+        [_nn("visible", pa.bool_()), _nn("kind", pa.uint8())],
+        _text_log_column,
+        lambda v: isinstance(v, str) or hasattr(v, "kind"),
+    ),
+    "FilterByRange": _struct(
+        [_nn("start", pa.int64()), _nn("end", pa.int64())],
+        lambda v: {"start": int(v[0]), "end": int(v[1])},
+        lambda v: len(v) == 2 and not isinstance(v[0], (list, tuple)),
+    ),
+    "FilterIsNotNull": _struct(
+        [_nn("active", pa.bool_()), _nn("column", _COLUMN_SELECTOR)],
+        lambda v: {"active": True, "column": _selector(v)},
+        lambda v: isinstance(v, str) or (len(v) == 2 and _is_str(v[0])),
+    ),
+    "SelectedColumns": _struct(
+        [
+            _nn("time_columns", pa.list_(cv.nn(pa.utf8()))),
+            _nn("component_columns", pa.list_(cv.nn(_COLUMN_SELECTOR))),
+        ],
+        _select_row,
+        lambda v: True,
+    ),
+    "ColumnOrder": (
+        pa.list_(cv.nn(pa.utf8())),
+        lambda v: pa.array(
+            [[str(x) for x in ([v] if isinstance(v, str) else v)]], type=pa.list_(cv.nn(pa.utf8()))
+        ),
+    ),
     "VisibleTimeRange": _VISIBLE_TIME_RANGE,
     **{cls.__name__: (pa.uint8(), cv.enums(cls, pa.uint8())) for cls in _ENUMS},
 }

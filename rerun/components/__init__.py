@@ -211,6 +211,34 @@ class VideoTimestamp(_Single):
         super().__init__(int(seconds * 1e9 + 0.5) if seconds is not None else int(nanoseconds))  # type: ignore[arg-type]
 
 
+class Plane3D(_Single):
+    """A plane `normal . p + distance = 0`; `Plane3D.XY.with_distance(d)` moves a named plane."""
+
+    XY: ClassVar[Plane3D]
+    YZ: ClassVar[Plane3D]
+    ZX: ClassVar[Plane3D]
+
+    def __init__(self, normal: Any = (0.0, 0.0, 1.0), distance: float = 0.0) -> None:
+        arr = np.asarray(normal, dtype=np.float32).reshape(-1)
+        super().__init__(arr if arr.size == 4 else np.append(arr, np.float32(distance)))
+
+    @property
+    def normal(self) -> np.ndarray:
+        return np.asarray(self.value[:3])
+
+    @property
+    def distance(self) -> float:
+        return float(self.value[3])
+
+    def with_distance(self, distance: float) -> Plane3D:
+        return Plane3D(self.normal, distance)
+
+
+Plane3D.XY = Plane3D((0.0, 0.0, 1.0))
+Plane3D.YZ = Plane3D((1.0, 0.0, 0.0))
+Plane3D.ZX = Plane3D((0.0, 1.0, 0.0))
+
+
 class _Radius(_Single):
     @staticmethod
     def ui_points(radii: Any) -> np.ndarray:
@@ -240,6 +268,7 @@ _DATATYPE_BASES: dict[str, type] = {
 _SPECIAL: dict[str, type] = {
     **{name: _datatype_component(name, base) for name, base in _DATATYPE_BASES.items()},
     "Scale3D": Scale3D,
+    "Plane3D": Plane3D,
     "VideoTimestamp": VideoTimestamp,
     "TextLogLevel": TextLogLevel,
     "MediaType": MediaType,

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+import rerun as rr
 import rerun.blueprint as rrb
 
 
@@ -98,6 +99,51 @@ views = [
         time_ranges=rrb.VisibleTimeRanges(timeline="t", start=B.absolute(seconds=1.5), end=B.infinite())
     ),
 ]
+views += [
+    rrb.Spatial3DView(
+        eye_controls=rrb.EyeControls3D(
+            position=(0.0, 0.0, 2.0), look_target=(0.0, 2.0, 0.0), kind=rrb.Eye3DKind.FirstPerson, speed=20.0
+        ),
+        line_grid=rrb.LineGrid3D(
+            visible=True,
+            spacing=0.1,
+            plane=rr.components.Plane3D.XY.with_distance(-5.0),
+            color=[255, 255, 255, 128],
+        ),
+        spatial_information=rrb.SpatialInformation(target_frame="tf#/", show_axes=True),
+    ),
+    rrb.TensorView(
+        slice_selection=rrb.TensorSliceSelection(
+            width=1,
+            height=rr.TensorDimensionSelection(dimension=2, invert=True),
+            indices=[rr.TensorDimensionIndexSelection(dimension=2, index=4)],
+            slider=[2],
+        ),
+        scalar_mapping=rrb.TensorScalarMapping(colormap="turbo", gamma=1.5, mag_filter="linear"),
+    ),
+    rrb.TextLogView(
+        columns=rrb.TextLogColumns(
+            timeline_columns=["time"], text_log_columns=["loglevel", "entitypath", "body"]
+        ),
+        rows=rrb.TextLogRows(filter_by_log_level=["INFO", "WARN"]),
+        format_options=rrb.TextLogFormat(monospace_body=False),
+    ),
+    rrb.DataframeView(
+        query=rrb.archetypes.DataframeQuery(
+            timeline="t",
+            filter_by_range=(rr.TimeInt(seconds=0), rr.TimeInt(seconds=20)),
+            filter_is_not_null="/trig/tan:Scalar",
+            select=["t", "/trig/sin:Scalar"],
+            entity_order=["/trig/cos", "/trig/sin"],
+            auto_scroll=True,
+        )
+    ),
+    rrb.Spatial2DView(
+        overrides={"boxes/1": rr.Boxes2D(colors=[0, 255, 0]), "pts": rrb.EntityBehavior(visible=False)},
+        defaults=[rr.Boxes2D.from_fields(colors=[0, 0, 255])],
+    ),
+    rrb.TimeSeriesView(overrides={"trig/sin": [rr.SeriesLines(), rr.SeriesPoints()]}),
+]
 for view in views:
     rr_ = Rec()
     view._log_to_stream(rr_)
@@ -112,7 +158,10 @@ for rows in (r.rows, r2.rows, r3.rows):
         # ids are random: replace UUID-valued columns by lengths
         clean = []
         for c, a, t, ty, v in batches:
-            if "RootContainer" in (t or "") or "IncludedContent" in (t or "") or "ActiveTab" in (t or ""):
+            if any(
+                k in (t or "")
+                for k in ("RootContainer", "IncludedContent", "ActiveTab", "VisualizerInstructionId")
+            ):
                 v = len(v)
             clean.append((c, a, t, ty, v))
         out.append((kind, static, clean))

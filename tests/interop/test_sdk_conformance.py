@@ -2,8 +2,10 @@
 
 The real CLI judges: after ``rerun rrd optimize`` on both files (chunk boundaries depend on
 timing), ``rerun rrd compare --unordered`` must find them equal, and our file must pass
-``rerun rrd verify``. ``compare`` ignores ``log_time`` and row ids, so scripts need not
-disable them; recording ids are fixed so both sides name the same store.
+``rerun rrd verify``. ``compare`` ignores ``log_time``, row and chunk ids and the recording's
+``RecordingInfo:start_time`` (checked: files differing only there compare equal, while a
+differing recording name or value does not), so scripts need not disable or pin them;
+recording ids are fixed so both sides name the same store.
 """
 
 from __future__ import annotations

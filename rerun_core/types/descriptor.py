@@ -33,6 +33,28 @@ class ComponentDescriptor:
         """The archetype field (``positions``), or the whole name when it has no archetype part."""
         return self.component.rsplit(":", 1)[-1]
 
+    def with_overrides(
+        self, archetype: str | None = None, component_type: str | None = None
+    ) -> ComponentDescriptor:
+        """A copy with the given parts replaced (rerun-sdk API)."""
+        return ComponentDescriptor(
+            self.component,
+            archetype if archetype is not None else self.archetype,
+            component_type if component_type is not None else self.component_type,
+        )
+
+    def or_with_overrides(
+        self, archetype: str | None = None, component_type: str | None = None
+    ) -> ComponentDescriptor:
+        """A copy with the given parts filled in only where they are missing (rerun-sdk API)."""
+        return ComponentDescriptor(
+            self.component, self.archetype or archetype, self.component_type or component_type
+        )
+
+    def with_builtin_archetype(self, archetype: str) -> ComponentDescriptor:
+        """The same field tagged as part of `archetype` (`Points3D:` prefix), as rerun-sdk does."""
+        return ComponentDescriptor(f"{archetype}:{self.component}", archetype, self.component_type)
+
     def __str__(self) -> str:
         return self.component
 

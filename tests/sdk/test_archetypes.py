@@ -195,3 +195,15 @@ def test_warnings_point_at_the_callers_line(lenient: None) -> None:
         A.Boxes3D(sizes=[1, 1, 1], half_sizes=[1, 1, 1])
     assert [w.filename for w in caught] == [__file__, __file__]
     assert caught[1].lineno == caught[0].lineno + 1
+
+
+def test_descriptor_override_helpers_used_by_custom_archetypes() -> None:
+    from rerun._baseclasses import ComponentDescriptor
+
+    d = ComponentDescriptor("a:b", archetype="A", component_type="T")
+    assert d.with_overrides(archetype="X") == ComponentDescriptor("a:b", "X", "T")
+    assert d.or_with_overrides(archetype="Y", component_type="Z") == d
+    assert ComponentDescriptor("p").or_with_overrides("Y", "Z") == ComponentDescriptor("p", "Y", "Z")
+    assert ComponentDescriptor("p").with_builtin_archetype("Points3D") == ComponentDescriptor(
+        "Points3D:p", "Points3D", None
+    )

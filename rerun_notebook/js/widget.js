@@ -38,6 +38,14 @@ function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+function cssToKernel(ctx) {
+  const size = ctx.state?.size;
+  const w = ctx.canvas.clientWidth;
+  const h = ctx.canvas.clientHeight;
+  if (!size || !w || !h) return [1, 1];
+  return [size[0] / w, size[1] / h];
+}
+
 // --- the picture ---------------------------------------------------------------------------
 
 function setupCanvas(ctx) {
@@ -67,6 +75,7 @@ function setupCanvas(ctx) {
   };
 
   const ro = new ResizeObserver(() => {
+    if (ctx.state) renderViews(ctx, ctx.state.views || []); // overlays follow the stretched picture
     clearTimeout(ctx.resizeTimer);
     ctx.resizeTimer = setTimeout(() => {
       const w = Math.round(view.clientWidth);
@@ -110,9 +119,15 @@ function setupInput(ctx) {
   let press = null;
   let hoverTimer = 0;
   let hoverSeq = 0;
-  const pos = (ev) => {
+  const css = (ev) => {
     const r = canvas.getBoundingClientRect();
     return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  };
+  const pos = (ev) => {
+    // Kernel pixels: the frame may be stretched while a resize has not reached a busy kernel.
+    const c = css(ev);
+    const [sx, sy] = cssToKernel(ctx);
+    return { x: c.x * sx, y: c.y * sy };
   };
   const pointer = (type, ev) => ({
     event_type: type, ...pos(ev), button: BUTTON[ev.button] ?? 0, buttons: buttonsList(ev.buttons),
@@ -129,7 +144,7 @@ function setupInput(ctx) {
   canvas.addEventListener("pointerdown", (ev) => {
     canvas.setPointerCapture(ev.pointerId);
     canvas.focus({ preventScroll: true });
-    press = { ...pos(ev), button: ev.button };
+    press = { ...css(ev), button: ev.button };
     ctx.hideTooltip();
     flush();
     send(pointer("pointer_down", ev));
@@ -144,13 +159,14 @@ function setupInput(ctx) {
     const p = pos(ev);
     clearTimeout(hoverTimer);
     hoverTimer = setTimeout(() => model.send({ type: "hover", x: p.x, y: p.y, seq: ++hoverSeq }), HOVER_MS);
-    ctx.pointerAt = p;
+    ctx.pointerAt = css(ev);
   });
   canvas.addEventListener("pointerup", (ev) => {
     flush();
     send(pointer("pointer_up", ev));
-    const p = pos(ev);
-    if (press && press.button === 0 && Math.hypot(p.x - press.x, p.y - press.y) < CLICK_SLOP) {
+    const c = css(ev);
+    if (press && press.button === 0 && Math.hypot(c.x - press.x, c.y - press.y) < CLICK_SLOP) {
+      const p = pos(ev);
       model.send({ type: "click", x: p.x, y: p.y });
     }
     press = null;
@@ -307,7 +323,8 @@ function renderViews(ctx, views) {
       el("div", "rr-vtitle", box);
       if (v.kind === "text_document") el("div", "rr-doc", box);
     }
-    const [x, y, w, h] = v.rect;
+    const [sx, sy] = cssToKernel(ctx);
+    const [x, y, w, h] = [v.rect[0] / sx, v.rect[1] / sy, v.rect[2] / sx, v.rect[3] / sy];
     Object.assign(box.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
     const title = box.querySelector(".rr-vtitle");
     title.textContent = v.name;

@@ -27,6 +27,16 @@ MORE_DATA = (
 )
 
 
+BUSY_CELL = """import time
+rr.notebook_show(height=360)
+for i in range(120):
+    rr.set_time("step", sequence=100 + i)
+    rr.log("world/mover", rr.Points3D([[3 * np.cos(i / 10), 3 * np.sin(i / 10), 2]], radii=0.3, colors=[0, 255, 0]))
+    time.sleep(0.05)
+"""
+LAST_FRAME = "() => Number([...document.querySelectorAll('.rr-canvas')].slice(-1)[0]?.dataset.frame || 0)"
+
+
 def _clean_copy(src: Path, dst: Path) -> None:
     nb = json.loads(src.read_text())
     for cell in nb["cells"]:
@@ -206,6 +216,25 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
             page.wait_for_function(
                 "(end) => document.querySelector('.rr-now')?.textContent === end", arg=end, timeout=10_000
             )
+
+            # 7. A viewer shown and fed in one long-running cell updates while the cell runs.
+            _add_cell_and_run(page, BUSY_CELL)
+            page.wait_for_function(
+                "() => document.querySelectorAll('.rr-canvas').length >= 2", timeout=30_000
+            )
+            seen = set()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and len(seen) < 3:
+                seen.add(int(page.evaluate(LAST_FRAME)))
+                running = page.evaluate(
+                    "() => [...document.querySelectorAll('.jp-InputArea-prompt')].some(p => p.textContent.includes('*'))"
+                )
+                if not running:
+                    break
+                time.sleep(0.3)
+            page.locator(".rr-root").last.screenshot(path=str(ARTIFACTS / "7_busy_cell.png"))
+            assert len(seen - {0}) >= 2, f"frames seen while the cell ran: {sorted(seen)}"
+            _wait_cells_done(page)
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
             raise

@@ -126,12 +126,12 @@ def bools(data: Any) -> pa.Array:
 
 
 def blobs(data: Any) -> pa.Array:
-    """Binary blobs: bytes, a uint8 array, or a sequence of those (one blob each)."""
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        items: list[Any] = [bytes(data)]
+    """Binary blobs: bytes or a 1-D array is one blob; a 2-D array or a sequence, one per item."""
+    if isinstance(data, (bytes, bytearray, memoryview)) or hasattr(data, "read"):
+        items: list[Any] = [data]
     elif isinstance(data, np.ndarray):
-        items = [data] if data.dtype == np.uint8 or data.ndim <= 1 else list(data)
-    elif isinstance(data, Sequence) and data and not isinstance(data[0], (int, np.integer)):
+        items = [data] if data.ndim <= 1 and len(data) else list(data)
+    elif isinstance(data, Sequence):
         items = list(data)
     else:
         items = [data]
@@ -151,7 +151,7 @@ def _blob_bytes(item: Any) -> bytes:
         if not np.issubdtype(arr.dtype, np.integer):
             raise TypeError(f"expected bytes or a uint8 array, got {describe(item)}")
         arr = arr.astype(np.uint8)
-    return np.ascontiguousarray(arr).tobytes()
+    return np.ascontiguousarray(arr).reshape(-1).tobytes()
 
 
 # --- colors -------------------------------------------------------------------------------

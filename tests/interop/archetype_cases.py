@@ -177,6 +177,8 @@ CASES: dict[str, str] = {
     "arrows3d_single": "rr.Arrows3D(vectors=[1, 2, 3])",
     "instance_poses_mat": "rr.InstancePoses3D(mat3x3=[np.eye(3), 2 * np.eye(3)])",
     "clear_true": "rr.Clear(recursive=True)",
+    "video_stream_np_sample": "rr.VideoStream(rr.VideoCodec.H265, sample=np.arange(5, dtype=np.uint8))",
+    "asset3d_np_contents": "rr.Asset3D(contents=np.frombuffer(b'solid', dtype=np.uint8), media_type='model/stl')",
     # described component batches
     "described_custom": "[rr.components.ColorBatch([255, 0, 0]).described(rr.ComponentDescriptor('my:color', component_type='rerun.components.Color'))]",
     "described_mixed": "[*rr.Points3D([0, 0, 0]).as_component_batches(), rr.components.RadiusBatch(2.0).described(rr.Points3D.descriptor_radii())]",
@@ -203,6 +205,8 @@ CASES: dict[str, str] = {
     "series_lines.columns": "rr.SeriesLines.columns(colors=[[255, 0, 0], [0, 255, 0]], names=['a', 'b'])",
     "video_frame_reference.columns": "rr.VideoFrameReference.columns_nanos(np.array([0, 33, 66]))",
     "text_log.columns": "rr.TextLog.columns(text=['a', 'b', 'c'], level=['INFO', 'WARN', 'ERROR'])",
+    "image.columns": "rr.Image.columns(buffer=np.arange(36, dtype=np.uint8).reshape(3, 12))",
+    "video_stream.columns": "rr.VideoStream.columns(sample=[b'\\x00\\x01', b'\\x02'], is_keyframe=[True, False])",
     "transform3d.columns": "rr.Transform3D.columns(translation=[[1, 2, 3], [4, 5, 6]], scale=[[1, 1, 1], [2, 2, 2]])",
 }
 

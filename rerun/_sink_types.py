@@ -66,16 +66,31 @@ def _open_writer(target: Any) -> Any:
 class _WriterSink:
     """Encodes messages with the .rrd codec into a path or binary stream; fork-safe."""
 
-    def __init__(self, target: Any, *, write_footer: bool = True) -> None:
+    def __init__(self, target: Any, *, write_footer: bool = True, lazy: bool = False) -> None:
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._write_footer = write_footer
         self._own_file: Any = None
-        if not write_footer and isinstance(target, (str, os.PathLike)):
-            self._own_file = target = Path(target).open("wb")
-        self._writer: Any = _open_writer(target)
+        self._target = target
+        self._opened: Any = None
         self._closed = False
+        if not lazy:
+            self._open()
         _WRITERS.add(self)
+
+    def _open(self) -> Any:
+        # Lazily for files: a new sink for a path that an old sink still writes must not be
+        # truncated before the old one has written its footer (rr.save twice on one path).
+        if self._opened is None:
+            target = self._target
+            if not self._write_footer and isinstance(target, (str, os.PathLike)):
+                self._own_file = target = Path(target).open("wb")
+            self._opened = _open_writer(target)
+        return self._opened
+
+    @property
+    def _writer(self) -> Any:
+        return self._open()
 
     def _usable(self) -> bool:
         return not self._closed and os.getpid() == self._pid
@@ -111,7 +126,8 @@ def _flush_writers_before_fork() -> None:
     for sink in list(_WRITERS):
         if sink._usable() and sink._lock.acquire(timeout=1.0):
             try:
-                sink._writer.flush()
+                if sink._opened is not None:
+                    sink._opened.flush()
             except Exception:  # a broken sink must not break fork()
                 pass
             finally:
@@ -134,7 +150,14 @@ class FileSink(_WriterSink):
 
     def __init__(self, path: str | os.PathLike[str], *, write_footer: bool = True) -> None:
         self.path = Path(path)
-        super().__init__(self.path, write_footer=write_footer)
+        parent = self.path.parent
+        if not parent.is_dir():
+            raise FileNotFoundError(
+                f"cannot save to {str(self.path)!r}: directory {str(parent)!r} does not exist"
+            )
+        if self.path.is_dir():
+            raise IsADirectoryError(f"cannot save to {str(self.path)!r}: it is a directory")
+        super().__init__(self.path, write_footer=write_footer, lazy=True)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=4)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None

@@ -186,3 +186,19 @@ def test_send_blueprint_sends_a_blueprint_store_and_activation() -> None:
     assert bp and bp[0].store_id.application_id == "bp_app"
     assert isinstance(bp[-1], BlueprintActivationCommand) and not bp[-1].make_active and bp[-1].make_default
     assert any(isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/viewport" for m in bp)
+
+
+def test_saving_twice_to_one_path_keeps_the_file_valid(tmp_path: Path) -> None:
+    rec = rr.RecordingStream("app", recording_id="r")
+    rec.save(tmp_path / "same.rrd")
+    rec.log("first", rr.Scalars(1.0))
+    rec.save(tmp_path / "same.rrd")
+    rec.log("second", rr.Scalars(2.0))
+    rec.disconnect()
+    got = entities(tmp_path / "same.rrd")
+    assert "/second" in got and "/first" not in got
+
+
+def test_save_into_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        rr.RecordingStream("app").save(tmp_path / "nope" / "x.rrd")

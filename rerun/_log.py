@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from rerun_core.types import ComponentDescriptor
+from rerun_core.types import ComponentDescriptor, EntityPath
 from rerun_core.types.entity_path import escape_part, format_entity_path, normalize_entity_path
 
 from . import _recording_stream as _rs
@@ -41,6 +41,8 @@ def entity_path_str(entity_path: Any) -> str:
         return p
     if isinstance(entity_path, (list, tuple)):
         return format_entity_path(str(part) for part in entity_path)
+    if isinstance(entity_path, EntityPath):
+        return entity_path.path
     raise TypeError(f"entity_path must be a str or a list of parts, got {type(entity_path).__name__}")
 
 

@@ -191,10 +191,31 @@ function setupInput(ctx) {
   canvas.addEventListener("contextmenu", (ev) => ev.preventDefault());
   for (const [dom, rfb] of [["keydown", "key_down"], ["keyup", "key_up"]]) {
     canvas.addEventListener(dom, (ev) => {
+      if (dom === "keydown" && timeKey(ctx, ev)) return;
       send({ event_type: rfb, key: ev.key, modifiers: modifiers(ev) });
     });
   }
   ctx.hoverSeq = () => hoverSeq;
+}
+
+// Space plays/pauses and the arrow keys step the time cursor, as in Rerun's viewer.
+function timeKey(ctx, ev) {
+  const t = ctx.state?.time;
+  if (!t || ev.ctrlKey || ev.metaKey || ev.altKey) return false;
+  const act = (action, value) => ctx.model.send({ type: "time", action, value });
+  if (ev.key === " ") {
+    act(t.playing ? "pause" : "play");
+  } else if ((ev.key === "ArrowLeft" || ev.key === "ArrowRight") && t.time !== null) {
+    const cur = t.timelines.find((x) => x.name === t.timeline);
+    if (!cur?.range) return false;
+    const step = cur.kind === "sequence" ? 1 : Math.max(1, Math.round((cur.range[1] - cur.range[0]) / 100));
+    const next = t.time + (ev.key === "ArrowRight" ? step : -step);
+    act("seek", Math.min(cur.range[1], Math.max(cur.range[0], next)));
+  } else {
+    return false;
+  }
+  ev.preventDefault();
+  return true;
 }
 
 function showTooltip(ctx, msg) {
@@ -471,6 +492,7 @@ function buildTop(ctx) {
 function render({ model, el: host }) {
   const ctx = { model, cleanups: [], visible: false, viewId: Math.random().toString(36).slice(2), treeClosed: false };
   const root = (ctx.root = el("div", "rr-root", host));
+  root.dataset.lmSuppressShortcuts = "true"; // keys typed into the viewer are not notebook commands
   const size = () => {
     root.style.width = model.get("css_width");
     const h = model.get("css_height");

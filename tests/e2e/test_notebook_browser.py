@@ -217,6 +217,15 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
                 "(end) => document.querySelector('.rr-now')?.textContent === end", arg=end, timeout=10_000
             )
 
+            # Space in the viewer plays and pauses (and is not a notebook shortcut).
+            cells = page.locator(".jp-Notebook .jp-Cell").count()
+            page.locator(".rr-canvas").first.focus()
+            page.keyboard.press(" ")
+            page.wait_for_selector(".rr-play.rr-on", timeout=10_000)
+            page.keyboard.press(" ")
+            page.wait_for_selector(".rr-play:not(.rr-on)", timeout=10_000)
+            assert page.locator(".jp-Notebook .jp-Cell").count() == cells
+
             # 7. A viewer shown and fed in one long-running cell updates while the cell runs.
             _add_cell_and_run(page, BUSY_CELL)
             page.wait_for_function(

@@ -338,3 +338,33 @@ def test_switching_sinks_while_logging_from_threads_does_not_deadlock() -> None:
     th.join(timeout=10)
     assert not th.is_alive()
     assert sum(len(s.msgs) for s in sinks) > 0
+
+
+def test_send_columns_splits_big_columns_into_bounded_chunks() -> None:
+    rec = new_rec(send_properties=False)
+    mem = rec.memory_recording()
+    n = 1_000_000
+    rec.send_columns(
+        "big",
+        indexes=[rr.TimeColumn("step", sequence=np.arange(n))],
+        columns=rr.Scalars.columns(scalars=np.ones(n)),
+    )
+    got = chunks(rec, mem, "/big")
+    assert len(got) > 1 and sum(c.num_rows for c in got) == n
+    assert all(set(c.timelines) == {"step"} for c in got)  # no log_time / set_time state
+    assert got[-1].timelines["step"].values[-1] == n - 1
+
+
+def test_send_dataframe_classifies_columns_by_metadata() -> None:
+    rec = new_rec(send_properties=False)
+    mem = rec.memory_recording()
+    frame = pa.field("frame", pa.int64(), metadata={b"rerun:kind": b"index"})
+    meta = {b"rerun:entity_path": b"/df", b"rerun:component": b"Scalars:scalars"}
+    vals = pa.field("v", pa.list_(pa.float64()), metadata=meta)
+    table = pa.table([pa.array([5, 6]), pa.array([[1.0], [2.0]])], schema=pa.schema([frame, vals]))
+    rec.send_dataframe(table)
+    rec.send_dataframe(table, index=None, entity_path="static_df")
+    got = {str(c.entity_path): c for c in chunks(rec, mem)}
+    assert got["/df"].timelines["frame"].values.tolist() == [5, 6]
+    assert next(iter(got["/df"].components)).component == "Scalars:scalars"
+    assert got["/static_df"].is_static

@@ -357,6 +357,7 @@ function renderViews(ctx, views) {
       if (doc.dataset.html !== v.html) {
         doc.dataset.html = v.html;
         doc.innerHTML = v.html || ""; // markdown rendered in the kernel with raw HTML escaped
+        for (const a of doc.querySelectorAll("a")) Object.assign(a, { target: "_blank", rel: "noopener noreferrer" });
       }
     }
   }

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import hashlib
 import inspect
-import multiprocessing
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +35,9 @@ def default_recording_id() -> str:
     """One id per process tree: derived from the multiprocessing authkey, shared by children."""
     global _process_recording_id
     if _process_recording_id is None:
+        import hashlib
+        import multiprocessing
+
         key = bytes(multiprocessing.current_process().authkey)
         _process_recording_id = str(uuid.UUID(bytes=hashlib.sha256(key).digest()[:16], version=4))
     return _process_recording_id

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from argparse import ArgumentParser, Namespace
-from typing import Any
-from uuid import UUID
+from typing import TYPE_CHECKING, Any
 
-from ._recording_stream import RecordingStream
+if TYPE_CHECKING:
+    from argparse import ArgumentParser, Namespace
+    from uuid import UUID
+
+    from ._recording_stream import RecordingStream
 
 
 def script_add_args(parser: ArgumentParser) -> None:

@@ -74,10 +74,9 @@ def log_file(
 
 
 def _forward_rrd(contents: bytes, prefix: str | None, rec: RecordingStream) -> None:
-    from rerun_core.store.rrd import read_messages
-
     from rerun_core.store.chunk import Chunk
     from rerun_core.store.messages import ArrowMsg, StoreKind
+    from rerun_core.store.rrd import read_messages
 
     core = rec._core
     core.batcher.flush()

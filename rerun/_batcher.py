@@ -219,6 +219,27 @@ def cut_to_chunk(cut: _Cut) -> Chunk:
     return Chunk.from_columns(g.entity, cut.row_ids, timelines, columns)
 
 
+def cut_to_chunks(cut: _Cut, max_rows_if_unsorted: int) -> list[Chunk]:
+    """The cut as one chunk, or, as Rerun, pieces of ``max_rows_if_unsorted`` rows when a
+    timeline is out of order (small unsorted chunks keep range queries cheap)."""
+    chunk = cut_to_chunk(cut)
+    n = chunk.num_rows
+    if n <= max_rows_if_unsorted or max_rows_if_unsorted <= 0:
+        return [chunk]
+    if all(col.is_sorted for col in chunk.timelines.values()):
+        return [chunk]
+    step = max_rows_if_unsorted
+    return [
+        Chunk.from_columns(
+            chunk.entity_path,
+            chunk.row_ids[i : i + step],
+            [TimeColumn.from_values(c.name, c.typ, c.values[i : i + step]) for c in chunk.timelines.values()],
+            {desc: arr.slice(i, step) for desc, arr in chunk.components.items()},
+        )
+        for i in range(0, n, step)
+    ]
+
+
 _ALL_BATCHERS: weakref.WeakSet[Batcher] = weakref.WeakSet()
 
 
@@ -235,6 +256,7 @@ class Batcher:
         self._send_lock = threading.Lock()
         self._max_rows = int(config.flush_num_rows or 0)
         self._max_bytes = int(config.flush_num_bytes or 0)
+        self._max_unsorted = int(config.chunk_max_rows_if_unsorted or 0)
         _ALL_BATCHERS.add(self)
 
     def push(
@@ -273,7 +295,8 @@ class Batcher:
     def _emit(self, cuts: list[_Cut]) -> None:
         with self._send_lock:
             for cut in cuts:
-                self._on_chunk(cut_to_chunk(cut))
+                for chunk in cut_to_chunks(cut, self._max_unsorted):
+                    self._on_chunk(chunk)
 
     def flush(self) -> None:
         """Cut every pending group now and hand the chunks over, in log order per entity."""
@@ -281,7 +304,8 @@ class Batcher:
             with self._lock:
                 cuts = [self._cut(k) for k in list(self._groups)]
             for cut in cuts:
-                self._on_chunk(cut_to_chunk(cut))
+                for chunk in cut_to_chunks(cut, self._max_unsorted):
+                    self._on_chunk(chunk)
 
     def pending_rows(self) -> int:
         with self._lock:

@@ -84,3 +84,18 @@ def test_rows_with_different_components_go_to_separate_chunks() -> None:
 def test_build_list_column_offsets() -> None:
     col = build_list_column([(0, pa.array([1.0])), (2, pa.array([2.0, 3.0]))], 3)
     assert col.to_pylist() == [[1.0], None, [2.0, 3.0]]
+
+
+def test_unsorted_chunks_are_split_at_chunk_max_rows_if_unsorted() -> None:
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, chunk_max_rows_if_unsorted=4))
+    for t in [5, 3, 9, 1, 7, 2, 8, 0, 6, 4]:
+        b.push("/e", KEY, [t], {A: pa.array([t])}, 8)
+    for t in range(10):
+        b.push("/sorted", KEY, [t], {A: pa.array([t])}, 8)
+    b.flush()
+    unsorted = [c.num_rows for c in out if str(c.entity_path) == "/e"]
+    assert unsorted == [4, 4, 2]
+    assert [c.num_rows for c in out if str(c.entity_path) == "/sorted"] == [10]
+    got = [v for c in out if str(c.entity_path) == "/e" for v in c.components[A].to_pylist()]
+    assert got == [[t] for t in [5, 3, 9, 1, 7, 2, 8, 0, 6, 4]]
+    b.close()

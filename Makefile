@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export XDG_RUNTIME_DIR ?= /tmp/xdg-runtime-$(shell id -u)
 
-.PHONY: install demo test lint typecheck unit proto bench clean
+.PHONY: install demo demo-cli test lint typecheck unit proto bench clean
 
 install: $(VENV)/.installed
 
@@ -12,6 +12,9 @@ $(VENV)/.installed: pyproject.toml scripts/install.sh
 
 demo: install
 	@mkdir -p $(XDG_RUNTIME_DIR)
+	bash scripts/demo_notebook.sh
+
+demo-cli: install
 	$(BIN)/python scripts/demo.py
 
 lint: install

@@ -87,8 +87,11 @@ class Archetype(metaclass=_ArchetypeMeta):
         cls._HAS_PREPARE = cls._prepare is not Archetype._prepare
         for f in fields:
             setattr(cls, f"descriptor_{f.name}", _descriptor_method(f))
-        if "__init__" not in cls.__dict__:
-            cls.__signature__ = _signature(fields)  # type: ignore[attr-defined]
+        # help() and IDEs: the call signature from the table unless the class has its own __init__
+        cls.__signature__ = None if "__init__" in cls.__dict__ else _signature(fields)  # type: ignore[attr-defined]
+        for name in ("from_fields", "columns"):
+            if name not in cls.__dict__:
+                setattr(cls, name, _with_field_signature(getattr(Archetype, name).__func__, fields, name))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
@@ -254,6 +257,22 @@ def _row_lengths(arr: pa.Array, param: Any) -> np.ndarray:
         per_row = len(arr) // rows if rows > 0 else 1
     # A zero-stride view: constant lengths cost no memory (10M rows would be 80 MB).
     return np.broadcast_to(np.int64(per_row), (rows,))
+
+
+def _with_field_signature(func: Any, fields: tuple[Field, ...], name: str) -> classmethod:  # type: ignore[type-arg]
+    """`func` (taking **fields) as a classmethod whose signature lists the field names."""
+
+    def method(cls: Any, **kwargs: Any) -> Any:
+        return func(cls, **kwargs)
+
+    params = [inspect.Parameter("cls", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    if name == "from_fields":
+        params.append(inspect.Parameter("clear_unset", inspect.Parameter.KEYWORD_ONLY, default=False))
+    params += [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None) for f in fields]
+    method.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = func.__doc__
+    return classmethod(method)
 
 
 def _signature(fields: tuple[Field, ...]) -> inspect.Signature:

@@ -158,3 +158,23 @@ def test_bad_input_raises_like_the_oracle_in_strict_mode(oracle: Any) -> None:
         assert "kind" in got[case], f"we accepted {case}: {got[case]}"
         assert got[case]["kind"] == result["kind"], f"{case}: {got[case]['error']} vs {result['error']}"
     assert "`radii`" in got["radii_str"]["error"] and "`fill_mode`" in got["enum_bad"]["error"]
+
+
+def test_constructor_signatures_match_oracle(oracle: Any) -> None:
+    """Argument names, which are positional, which are required; columns/from_fields fields."""
+    script = HERE / "_dump_signatures.py"
+    theirs = subprocess.run(
+        [str(oracle.python), str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=oracle.env(),
+        cwd="/",
+    )
+    assert theirs.returncode == 0, theirs.stderr
+    ours = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert ours.returncode == 0, ours.stderr
+    expected, got = json.loads(theirs.stdout), json.loads(ours.stdout)
+    assert sorted(got) == sorted(expected)
+    for name, sig in expected.items():
+        assert got[name] == sig, name

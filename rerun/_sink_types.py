@@ -169,6 +169,8 @@ class FileSink(_WriterSink):
         if not self._usable():
             return
         if self._thread is None:
+            with self._lock:
+                self._open()  # the file exists (header written) once save() returns
             self._thread = threading.Thread(target=self._run, name="rerun-file-sink", daemon=True)
             self._thread.start()
         self._queue.put(msg)

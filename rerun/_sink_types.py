@@ -170,7 +170,7 @@ class FileSink(_WriterSink):
             return
         if self._thread is None:
             with self._lock:
-                self._open()  # the file exists (header written) once save() returns
+                self._open().flush()  # the file exists (header written) once save() returns
             self._thread = threading.Thread(target=self._run, name="rerun-file-sink", daemon=True)
             self._thread.start()
         self._queue.put(msg)

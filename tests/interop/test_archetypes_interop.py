@@ -178,3 +178,32 @@ def test_constructor_signatures_match_oracle(oracle: Any) -> None:
     assert sorted(got) == sorted(expected)
     for name, sig in expected.items():
         assert got[name] == sig, name
+
+
+def test_blueprint_messages_verify_with_the_real_cli(oracle: Any, tmp_path: Path) -> None:
+    """A blueprint as store info + chunks + activation command makes a valid .rbl file."""
+    import rerun.blueprint as rrb
+    from rerun.blueprint._messages import blueprint_messages
+    from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, SetStoreInfo
+    from rerun_core.store.rrd import RrdWriter
+
+    bp = rrb.Blueprint(
+        rrb.Horizontal(rrb.Spatial2DView(origin="/", background=[1, 2, 3]), rrb.TimeSeriesView()),
+        rrb.TimePanel(play_state="paused"),
+        collapse_panels=True,
+    )
+    msgs = blueprint_messages(bp, "app", make_active=True, make_default=False)
+    assert isinstance(msgs[0], SetStoreInfo) and isinstance(msgs[-1], BlueprintActivationCommand)
+    assert msgs[-1].make_default is False
+    chunks = [m.chunk for m in msgs if isinstance(m, ArrowMsg)]
+    assert {str(c.entity_path).split("/")[1] for c in chunks} >= {
+        "viewport",
+        "container",
+        "view",
+        "time_panel",
+    }
+    path = tmp_path / "bp.rbl"
+    with RrdWriter(path) as writer:
+        for msg in msgs:
+            writer.write(msg)
+    oracle.cli("rrd", "verify", str(path))

@@ -181,10 +181,10 @@ def test_constructor_signatures_match_oracle(oracle: Any) -> None:
 
 
 def test_blueprint_messages_verify_with_the_real_cli(oracle: Any, tmp_path: Path) -> None:
-    """A blueprint as store info + chunks + activation command makes a valid .rbl file."""
+    """A blueprint logged into its own store (via the SDK's send path) is a valid .rbl file."""
     import rerun.blueprint as rrb
-    from rerun.blueprint._messages import blueprint_messages
-    from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, SetStoreInfo
+    from rerun.sinks import blueprint_messages
+    from rerun_core.store.messages import ArrowMsg, SetStoreInfo
     from rerun_core.store.rrd import RrdWriter
 
     bp = rrb.Blueprint(
@@ -192,9 +192,8 @@ def test_blueprint_messages_verify_with_the_real_cli(oracle: Any, tmp_path: Path
         rrb.TimePanel(play_state="paused"),
         collapse_panels=True,
     )
-    msgs = blueprint_messages(bp, "app", make_active=True, make_default=False)
-    assert isinstance(msgs[0], SetStoreInfo) and isinstance(msgs[-1], BlueprintActivationCommand)
-    assert msgs[-1].make_default is False
+    msgs = blueprint_messages(bp, "app")
+    assert isinstance(msgs[0], SetStoreInfo)
     chunks = [m.chunk for m in msgs if isinstance(m, ArrowMsg)]
     assert {str(c.entity_path).split("/")[1] for c in chunks} >= {
         "viewport",

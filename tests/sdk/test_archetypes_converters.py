@@ -102,6 +102,8 @@ def test_blobs() -> None:
     assert arrow(C.BlobBatch, b"abc").to_pylist() == [[97, 98, 99]]
     assert arrow(C.BlobBatch, np.array([1, 2], dtype=np.uint8)).to_pylist() == [[1, 2]]
     assert arrow(C.BlobBatch, [b"a", b"bc"]).to_pylist() == [[97], [98, 99]]
+    # a 2-D array is one blob per row (e.g. Image.columns(buffer=frames.reshape(n, -1)))
+    assert arrow(C.BlobBatch, np.arange(4, dtype=np.uint8).reshape(2, 2)).to_pylist() == [[0, 1], [2, 3]]
     with pytest.raises(TypeError, match="bytes or a uint8 array"):
         arrow(C.BlobBatch, [1.5])
 
@@ -144,3 +146,12 @@ def test_view_coordinates_constants() -> None:
     assert len(names) == 60
     assert C.ViewCoordinates.RIGHT_HAND_Z_UP == C.ViewCoordinates.RFU
     assert arrow(C.ViewCoordinatesBatch, "RDF").to_pylist() == [[3, 2, 5]]
+
+
+def test_plane3d_and_encodings_batches() -> None:
+    from rerun import encodings as E
+
+    assert arrow(C.Plane3DBatch, C.Plane3D.XY.with_distance(-5.0)).to_pylist() == [[0, 0, 1, -5]]
+    assert E.Float32Batch([1, 2]).as_arrow_array().type == pa.float32()
+    assert E.Utf8Batch("x").as_arrow_array().to_pylist() == ["x"]
+    assert E.ColorModelBatch("RGB").as_arrow_array().to_pylist() == [2]

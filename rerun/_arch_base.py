@@ -17,7 +17,13 @@ import pyarrow as pa
 from rerun_core.types.descriptor import ComponentDescriptor
 
 from ._arch_errors import report
-from ._baseclasses import BaseBatch, ComponentColumnList, DescribedComponentBatch, empty_array
+from ._baseclasses import (
+    BaseBatch,
+    ComponentColumn,
+    ComponentColumnList,
+    DescribedComponentBatch,
+    empty_array,
+)
 from .components import PREFIX as COMPONENT_PREFIX
 from .components import batch_type
 
@@ -218,8 +224,8 @@ class Archetype(metaclass=_ArchetypeMeta):
         columns = []
         for described in inst.as_component_batches():
             arr = described.as_arrow_array()
-            param = fields.get(described.descriptor.field_name)
-            columns.append(described.partition(_row_lengths(arr, param)))
+            offsets = _row_offsets(arr, fields.get(described.descriptor.field_name))
+            columns.append(ComponentColumn(described.descriptor, described, offsets=offsets))
         return ComponentColumnList(columns)
 
     def __eq__(self, other: object) -> bool:
@@ -241,22 +247,22 @@ class Archetype(metaclass=_ArchetypeMeta):
     __str__ = __repr__
 
 
-def _row_lengths(arr: pa.Array, param: Any) -> np.ndarray:
-    """How many values of `arr` go in each row, inferred from the input's shape like rerun-sdk."""
+def _row_offsets(arr: pa.Array, param: Any) -> np.ndarray:
+    """Row boundaries of `arr`, inferred from the input's shape like rerun-sdk (evenly sized rows)."""
     if not (pa.types.is_primitive(arr.type) or pa.types.is_fixed_size_list(arr.type)):
-        return np.ones(len(arr), dtype=np.int64)
+        return np.arange(len(arr) + 1, dtype=np.int32)
     try:
         shape = np.shape(param)
     except ValueError:
-        return np.ones(len(arr), dtype=np.int64)
+        return np.arange(len(arr) + 1, dtype=np.int32)
     rows = shape[0] if len(shape) >= 1 else 1
     if pa.types.is_fixed_size_list(arr.type):
         flat = int(np.prod(shape[1:])) if len(shape) > 1 else 1
         per_row = 1 if arr.type.list_size == flat else (shape[1] if len(shape) > 1 else 1)
     else:
         per_row = len(arr) // rows if rows > 0 else 1
-    # A zero-stride view: constant lengths cost no memory (10M rows would be 80 MB).
-    return np.broadcast_to(np.int64(per_row), (rows,))
+    offsets = np.arange(rows + 1, dtype=np.int32)
+    return offsets * np.int32(per_row) if per_row != 1 else offsets
 
 
 def _with_field_signature(func: Any, fields: tuple[Field, ...], name: str) -> classmethod:  # type: ignore[type-arg]

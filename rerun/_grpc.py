@@ -46,6 +46,7 @@ class GrpcSink:
         self._closing = False
         self.sent = 0
         self.dropped = 0
+        self._sent_at_call = 0
         self._call: Any = None
         self._generation = 0  # bumped when a call fails, retiring its request stream
         self._thread = threading.Thread(target=self._run, name="rerun-grpc-sink", daemon=True)
@@ -145,6 +146,7 @@ class GrpcSink:
             try:
                 with self._cond:
                     generation = self._generation
+                    self._sent_at_call = self.sent
                 requests = self._requests(generation)
                 call = channel.stream_unary(path).future(requests, wait_for_ready=True)
                 with self._cond:
@@ -175,7 +177,9 @@ class GrpcSink:
             return False
         if code in _FATAL:
             with self._cond:
-                lost = len(self._queue)
+                # The endpoint refused the whole stream: what it was handed is lost too.
+                lost = len(self._queue) + self.sent - self._sent_at_call
+                self.sent = self._sent_at_call
                 self._queue.clear()
                 self._closing = True
                 self.dropped += lost

@@ -1,0 +1,85 @@
+"""``rerun server``: a local catalog server of .rrd datasets, with the real 0.41 options."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rerun server", description="Local Rerun catalog server")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="IP address to listen on [default: 127.0.0.1; pass 0.0.0.0 for every interface]",
+    )
+    p.add_argument("-p", "--port", type=int, default=51234, help="Port to bind to [default: 51234]")
+    p.add_argument(
+        "-d",
+        "--dataset",
+        action="append",
+        default=[],
+        metavar="[NAME=]DIR_PATH",
+        help="Load a directory of RRD as dataset (can be specified multiple times)",
+    )
+    p.add_argument(
+        "-t",
+        "--table",
+        action="append",
+        default=[],
+        metavar="[NAME=]TABLE_PATH",
+        help="Lance tables: not supported",
+    )
+    p.add_argument("--latency-ms", type=int, default=0, help="Artificial latency per request (ignored)")
+    p.add_argument("--bandwidth-limit", default=None, help="Artificial bandwidth limit (ignored)")
+    p.add_argument(
+        "--cors-allow-origin", action="append", default=[], help="Accepted for compatibility (no HTTP)"
+    )
+    p.add_argument("-V", "--version", action="version", version="rerun-cli 0.41.0 (python catalog server)")
+    return p
+
+
+def parse_dataset(spec: str) -> tuple[str, Path]:
+    """``NAME=DIR`` or ``DIR`` (the name is then the directory's name)."""
+    name, sep, path = spec.partition("=")
+    if not sep:
+        path, name = spec, Path(spec).resolve().name
+    if not name:
+        raise ValueError(f"empty dataset name in {spec!r}")
+    return name, Path(path)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run until SIGINT/SIGTERM. Returns the exit code."""
+    args = build_parser().parse_args(list(argv))
+    if args.table:
+        print("rerun server: tables (-t/--table) are not supported by this build", file=sys.stderr)
+        return EXIT_USAGE
+    from rerun_core.server.catalog import CatalogError, CatalogServer
+
+    server = CatalogServer(host=args.host, port=args.port)
+    try:
+        for spec in args.dataset:
+            name, path = parse_dataset(spec)
+            print(f"Loading {path} as dataset {name!r}", file=sys.stderr)
+            server.load_dataset(name, path)
+        server.start()
+    except (CatalogError, ValueError, OSError) as exc:
+        print(f"rerun server: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"Listening on {args.host}:{server.port}. Connect with: {server.url}", file=sys.stderr, flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    return EXIT_OK

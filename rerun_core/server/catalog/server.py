@@ -1,0 +1,84 @@
+"""``CatalogServer``: the catalog service on a grpcio server (threads; ``start()`` returns)."""
+
+from __future__ import annotations
+
+import logging
+from concurrent import futures
+from pathlib import Path
+
+import grpc
+
+from rerun_core.proto.gen import cloud_pb2_grpc as pb_grpc
+
+from .model import Catalog
+from .service import CatalogService
+
+log = logging.getLogger(__name__)
+DEFAULT_PORT = 51234
+
+
+class CatalogServer:
+    """A running local catalog: ``CatalogServer(port=0).start()``, then ``.url`` / ``.stop()``."""
+
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, catalog: Catalog | None = None
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.catalog = catalog or Catalog()
+        self._server: grpc.Server | None = None
+
+    def load_dataset(self, name: str, paths: Path | list[Path]) -> None:
+        """A dataset from a directory of .rrd files, or from a list of .rrd files."""
+        from .model import load_segments
+
+        if isinstance(paths, Path):
+            self.catalog.load_directory(name, paths)
+            return
+        ds = self.catalog.create(name)
+        for p in paths:
+            self.catalog.register(ds, load_segments(p), on_duplicate="overwrite")
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "localhost") else self.host
+        return f"rerun+http://{host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> CatalogServer:
+        server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="rerun-catalog"),
+            options=[
+                ("grpc.so_reuseport", 0),
+                ("grpc.max_receive_message_length", 1 << 30),
+                ("grpc.max_send_message_length", -1),
+            ],
+        )
+        pb_grpc.add_RerunCloudServiceServicer_to_server(CatalogService(self.catalog), server)
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        try:
+            bound = server.add_insecure_port(f"{host}:{self.port}")
+        except RuntimeError:
+            bound = 0
+        if bound == 0:
+            raise OSError(f"cannot listen on {self.host}:{self.port} (in use?)")
+        self.port = bound
+        server.start()
+        self._server = server
+        log.info("Catalog server listening on %s", self.url)
+        return self
+
+    def stop(self, grace: float | None = 0.5) -> None:
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.stop(grace).wait((grace or 0.0) + 1.0)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the server stops; True if it did."""
+        if self._server is None:
+            return True
+        return bool(self._server.wait_for_termination(timeout))

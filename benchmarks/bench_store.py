@@ -6,14 +6,16 @@ Three parts, printed as ``RESULT`` lines:
    process. The real SDK has no local latest-at call; beside it we time its nearest, a
    one-row resampling reader (``using_index_values=[t], fill_latest_at=True``), on 1M rows.
 2. the ~200 MB recording of ``bench_rrd`` (10M scalars via send_columns plus 100k logged rows,
-   written by the real SDK): load it into a ChunkStore (read + insert), then a dataframe query
-   of the 10M-row entity (first query, which builds the indexes, and a repeat) and of
-   everything (``/**``, 11 columns).
+   written by the real SDK): file -> ChunkStore with ``load_rrd`` (decode + insert; the
+   indexes are built lazily at the first query), with and without full Arrow validation, on
+   1 and 2 decode threads; wall and CPU time (the box is shared, CPU time is the steadier
+   number). Then load + first latest-at (which builds the 10M-row index), and dataframe
+   queries of the 10M-row entity (first, a repeat) and of everything (``/**``, 11 columns).
 3. the same load and queries with the real SDK's local reader
    (``RrdReader(path).stream().collect()`` then ``ChunkStore.reader(...).to_arrow_table()``),
    in a subprocess.
 
-    python -m benchmarks.bench_store [--path F] [--queries N] [--no-oracle]
+    python -m benchmarks.bench_store [--path F] [--queries N] [--repeat N] [--no-oracle]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -29,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun_core.store.chunk import Chunk, TimeColumn
-from rerun_core.store.hub import StoreHub
+from rerun_core.store.load import load_rrd
 from rerun_core.store.store import ChunkStore
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
@@ -42,14 +45,15 @@ import json, sys, time
 from rerun.chunk import RrdReader
 path = sys.argv[1]
 out = {}
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 store = RrdReader(path).stream().collect()
-out["load"] = time.perf_counter() - t0
+out["load"], out["load_cpu"] = time.perf_counter() - t0, time.process_time() - c0
 for label, contents in (("scalars", "/scalars/**"), ("all", "/**")):
     for attempt in ("first", "repeat"):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         table = store.reader(index="step", contents=contents).to_arrow_table()
         out[f"{label}_{attempt}"] = time.perf_counter() - t0
+        out[f"{label}_{attempt}_cpu"] = time.process_time() - c0
         out[f"{label}_rows"] = table.num_rows
         out[f"{label}_cols"] = table.num_columns
 print(json.dumps(out))
@@ -144,35 +148,68 @@ def bench_latest_at_oracle(queries: int, tmp: Path) -> None:
     )
 
 
-def bench_file(path: Path) -> None:
-    from rerun_core.store.rrd import read_messages
-
-    mb = path.stat().st_size / 1e6
+def _timed_load(path: Path, *, validate: bool, threads: int) -> tuple[float, float, ChunkStore]:
+    """(wall s, CPU s, store) of file -> ChunkStore via ``load_rrd``."""
     gc.collect()
-    t0 = time.perf_counter()
-    msgs = list(read_messages(path))
-    t_read = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    hub = StoreHub()
-    for msg in msgs:
-        hub.insert(msg)
-    t_insert = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    hub = load_rrd(path, validate=validate, threads=threads)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     store = hub.active_recording
     assert store is not None
-    rows = store.stats().num_rows
-    total = t_read + t_insert
+    return wall, cpu, store
+
+
+def bench_load(path: Path, repeat: int) -> ChunkStore:
+    """File -> ChunkStore (decode + insert; indexes are built at the first query), then
+    load + first latest-at (which builds that entity's index), after one untimed warm-up load.
+    Returns the last store."""
+    mb = path.stat().st_size / 1e6
+    _timed_load(path, validate=False, threads=1)  # warm-up: page cache, Arrow's memory pool
+    store: ChunkStore | None = None
+    for validate, threads in ((True, 2), (True, 1), (False, 2), (False, 1)):
+        runs = []
+        for _ in range(repeat):
+            store = None
+            wall, cpu, store = _timed_load(path, validate=validate, threads=threads)
+            runs.append((wall, cpu))
+        wall = min(w for w, _ in runs)
+        cpu = min(c for _, c in runs)
+        rows = store.stats().num_rows
+        print(
+            f"RESULT store_load[file -> ChunkStore, validate={'on' if validate else 'off'}, "
+            f"{threads} thread{'s' if threads > 1 else ''}] ours: best {wall:.3f} s = {mb / wall:.0f} MB/s wall, "
+            f"CPU {cpu:.3f} s = {mb / cpu:.0f} MB/s per CPU-second ({rows} rows, best of {repeat}, "
+            f"load avg {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    runs = []
+    for _ in range(repeat):
+        store = None
+        gc.collect()
+        t0, c0 = time.perf_counter(), time.process_time()
+        store = load_rrd(path).active_recording
+        assert store is not None
+        store.latest_at("/scalars/columns", None, "step", 5_000_000)
+        runs.append((time.perf_counter() - t0, time.process_time() - c0))
+    wall, cpu = min(w for w, _ in runs), min(c for _, c in runs)
     print(
-        f"RESULT store_load ours: {total:.3f} s = {mb / total:.0f} MB/s ({rows} rows; "
-        f"decode {t_read:.3f} s, ChunkStore insert {t_insert:.3f} s = {mb / t_insert:.0f} MB/s)",
+        f"RESULT store_load+first latest-at (10M-row entity) ours: best {wall:.3f} s = {mb / wall:.0f} MB/s wall, "
+        f"CPU {cpu:.3f} s = {mb / cpu:.0f} MB/s per CPU-second (validate=on, 2 threads)",
         flush=True,
     )
+    assert store is not None
+    return store
+
+
+def bench_file(path: Path, repeat: int = 3) -> None:
+    store = bench_load(path, repeat)
     for label, contents in (("scalars", "/scalars/**"), ("all", "/**")):
         for attempt in ("first", "repeat"):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             table = store.dataframe("step", contents)
-            dt = time.perf_counter() - t0
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             print(
-                f"RESULT store_dataframe[{label}, {attempt}] ours: {dt:.3f} s "
+                f"RESULT store_dataframe[{label}, {attempt}] ours: {dt:.3f} s, CPU {cpu:.3f} s "
                 f"({table.num_rows} rows x {table.num_columns} cols)",
                 flush=True,
             )
@@ -192,13 +229,15 @@ def bench_oracle(path: Path) -> None:
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     mb = path.stat().st_size / 1e6
     print(
-        f"RESULT store_load oracle (RrdReader.stream().collect()): {out['load']:.3f} s = {mb / out['load']:.0f} MB/s"
+        f"RESULT store_load oracle (RrdReader.stream().collect(), file -> its ChunkStore): {out['load']:.3f} s "
+        f"= {mb / out['load']:.0f} MB/s wall, CPU {out['load_cpu']:.3f} s (all its threads)"
     )
     for label in ("scalars", "all"):
         for attempt in ("first", "repeat"):
+            key = f"{label}_{attempt}"
             print(
-                f"RESULT store_dataframe[{label}, {attempt}] oracle (ChunkStore.reader): "
-                f"{out[f'{label}_{attempt}']:.3f} s ({out[f'{label}_rows']} rows x {out[f'{label}_cols']} cols)",
+                f"RESULT store_dataframe[{label}, {attempt}] oracle (ChunkStore.reader): {out[key]:.3f} s, "
+                f"CPU {out[key + '_cpu']:.3f} s ({out[f'{label}_rows']} rows x {out[f'{label}_cols']} cols)",
                 flush=True,
             )
 
@@ -207,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--queries", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3, help="loads per variant (best is printed)")
     parser.add_argument("--no-oracle", action="store_true")
     opts = parser.parse_args()
     bench_latest_at(opts.queries)
@@ -215,7 +255,7 @@ def main() -> None:
     if not opts.path.exists():
         print(f"generating {opts.path} with the real SDK ...", flush=True)
         generate(opts.path)
-    bench_file(opts.path)
+    bench_file(opts.path, opts.repeat)
     if not opts.no_oracle:
         bench_oracle(opts.path)
 

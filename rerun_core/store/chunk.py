@@ -333,13 +333,14 @@ class Chunk:
         return {}
 
     def list_parts(self, component: str) -> tuple[np.ndarray, pa.Array, np.ndarray | None] | None:
-        """Offsets (int64 numpy), flat values and validity of a component column (cached)."""
+        """Offsets (int32 or int64 numpy, a zero-copy view), flat values and validity of a
+        component column (cached)."""
         parts = self._list_parts.get(component)
         if parts is None:
             arr = self.component(component)
             if arr is None:
                 return None
-            offsets = np.asarray(arr.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+            offsets = arr.offsets.to_numpy(zero_copy_only=False)
             valid = None if arr.null_count == 0 else arr.is_valid().to_numpy(zero_copy_only=False)
             parts = (offsets, arr.values, valid)
             self._list_parts[component] = parts

@@ -7,7 +7,9 @@ End frame and its trailer a new stream header may follow. Streams without a foot
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyarrow as pa
 from google.protobuf.message import DecodeError
@@ -35,18 +37,21 @@ MAX_FRAME_LEN = 1 << 40  # 1 TiB: anything larger is a corrupt length field
 _MAX_TRAILER_ENTRIES = 1 << 16
 
 
-def read_messages(source: RrdSource, *, validate: bool = True) -> Iterator[LogMsg]:
+def read_messages(source: RrdSource, *, validate: bool = True, threads: int = 1) -> Iterator[LogMsg]:
     """Yield every message of an .rrd stream, in order.
 
     ``source``: a path, ``bytes``, a binary file object, ``"-"`` (stdin) or an http(s) URL.
     ``validate`` checks every Arrow payload fully (so corrupt offsets can never be touched)
     and each chunk's sorbet structure; the O(rows) sortedness checks stay in ``Chunk.validate``.
+    ``threads`` > 1 decodes that many messages at once (LZ4 and Arrow IPC release the GIL);
+    order, errors and their offsets are the same as with one thread.
     Raises ``RrdError`` (with ``.offset``) on bad input and ``RrdTruncatedError`` when the data
     ends inside a header or message, after yielding every complete message before it.
     """
     src = open_source(source)
     try:
-        yield from _Decoder(src, validate).messages()
+        dec = _Decoder(src, validate)
+        yield from (dec.messages() if threads <= 1 else dec.messages_parallel(threads))
     finally:
         src.close()
 
@@ -70,6 +75,36 @@ class _Decoder:
         return data
 
     def messages(self) -> Iterator[LogMsg]:
+        for kind, body, offset in self._frames():
+            yield self._decode(kind, body, offset)
+
+    def messages_parallel(self, threads: int) -> Iterator[LogMsg]:
+        """As ``messages``, decoding up to ``2 * threads`` frames ahead on a thread pool."""
+        pending: deque[Future[LogMsg]] = deque()
+        frames = self._frames()
+        with ThreadPoolExecutor(threads, thread_name_prefix="rrd-decode") as pool:
+            try:
+                while True:
+                    try:
+                        kind, body, offset = next(frames)
+                    except StopIteration:
+                        break
+                    except RrdError:
+                        # A framing error comes after the messages already queued.
+                        while pending:
+                            yield pending.popleft().result()
+                        raise
+                    pending.append(pool.submit(self._decode, kind, body, offset))
+                    while len(pending) > 2 * threads:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                for fut in pending:
+                    fut.cancel()
+
+    def _frames(self) -> Iterator[tuple[MessageKind, bytes | memoryview, int]]:
+        """Every message frame's (kind, body, body offset), header and footer skipped."""
         if not self._read_stream_header(first=True):
             return
         while True:
@@ -93,7 +128,7 @@ class _Decoder:
                 if not self._after_end(offset, length):
                     return
                 continue
-            yield self._decode(MessageKind(kind), body, offset + FRAME_HEADER_SIZE)
+            yield MessageKind(kind), body, offset + FRAME_HEADER_SIZE
 
     def _read_stream_header(self, *, first: bool) -> bool:
         offset = self.src.offset

@@ -1,0 +1,101 @@
+"""Dataset reads: FindChunks -> FetchChunks per segment -> a local ChunkStore query per segment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.proto.gen import cloud_pb2 as pb
+from rerun_core.store.rrd import arrow_msg_from_proto, dataframe_part_from_arrow, dataframe_part_to_table
+from rerun_core.store.store import ChunkStore
+
+from ._conn import Connection
+from ._types import EntryId
+
+
+def _find_chunks(
+    conn: Connection, entry: EntryId, index: str | None, fill_latest_at: bool
+) -> pa.Table | None:
+    everything = pb.SegmentSelection(all={})
+    if index is None:
+        req = pb.FindChunksRequest(
+            contents=pb.ContentSelection(all={}), static=pb.StaticSelection(segments=everything)
+        )
+    else:
+        fill = pb.FILL_MODE_LATEST_AT if fill_latest_at else pb.FILL_MODE_NONE
+        sel = pb.RangeSelection(timeline=index, fill_mode=fill, segments=everything)
+        req = pb.FindChunksRequest(contents=pb.ContentSelection(all={}), range=sel)
+    parts = [dataframe_part_to_table(r.data) for r in conn.stream("FindChunks", req, entry=entry)]
+    parts = [p for p in parts if p.num_rows]
+    return pa.concat_tables(parts, promote_options="permissive") if parts else None
+
+
+def _segment_store(conn: Connection, entry: EntryId, infos: pa.Table) -> ChunkStore:
+    store = ChunkStore()
+    req = pb.FetchChunksRequest(chunk_infos=[dataframe_part_from_arrow(infos)])
+    for resp in conn.stream("FetchChunks", req, entry=entry):
+        for msg in resp.chunks:
+            store.insert(arrow_msg_from_proto(msg).chunk)
+    return store
+
+
+def _index_values(using: Any, segment: str) -> np.ndarray | None:
+    if using is None:
+        return None
+    if isinstance(using, dict):
+        values = using.get(segment)
+        return None if values is None else np.asarray(values, dtype=np.int64)
+    return np.asarray(using, dtype=np.int64)
+
+
+def read_dataset(
+    conn: Connection,
+    entry: EntryId,
+    index: str | None,
+    *,
+    include_semantically_empty_columns: bool = False,
+    include_tombstone_columns: bool = False,
+    fill_latest_at: bool = False,
+    using_index_values: Any = None,
+) -> pa.Table:
+    """One Arrow table: ``rerun_segment_id`` then the store's dataframe columns, segment by segment."""
+    infos = _find_chunks(conn, entry, index, fill_latest_at)
+    if infos is None:
+        return pa.table({"rerun_segment_id": pa.array([], pa.string())})
+    import pyarrow.compute as pc
+
+    out = []
+    segments = sorted(set(infos.column("chunk_segment_id").to_pylist()))
+    for seg in segments:
+        seg_infos = infos.filter(pc.equal(infos.column("chunk_segment_id"), seg))
+        store = _segment_store(conn, entry, seg_infos)
+        values = _index_values(using_index_values, seg)
+        if isinstance(using_index_values, dict) and values is None:
+            continue
+        table = store.dataframe(
+            index,
+            fill_latest_at=fill_latest_at,
+            using_index_values=values,
+            include_tombstone_columns=include_tombstone_columns,
+            include_semantically_empty_columns=include_semantically_empty_columns,
+        )
+        seg_col = pa.array([seg] * table.num_rows, pa.string())
+        out.append(table.add_column(0, pa.field("rerun_segment_id", pa.string(), nullable=False), seg_col))
+    if not out:
+        return pa.table({"rerun_segment_id": pa.array([], pa.string())})
+    return _order_columns(pa.concat_tables(out, promote_options="permissive"))
+
+
+_BUILTIN_TIMELINES = ("log_tick", "log_time")
+
+
+def _order_columns(table: pa.Table) -> pa.Table:
+    """Segment id, built-in timelines, other timelines, then components (the real reader's order)."""
+    names = table.column_names
+    timelines = [n for n in names[1:] if ":" not in n]
+    builtin = [n for n in _BUILTIN_TIMELINES if n in timelines]
+    rest = [n for n in timelines if n not in builtin]
+    components = [n for n in names[1:] if ":" in n]
+    return table.select([names[0], *builtin, *rest, *components])

@@ -105,6 +105,8 @@ log("AssetAudio", "audio", rr.AssetAudio(contents=b"RIFF\x00\x00\x00\x00WAVE", m
 log("McapSchema", "mcap/schema", rr.McapSchema(id=1, name="s", encoding="jsonschema", data=b"{}"))
 log("McapChannel", "mcap/channel", rr.McapChannel(id=1, topic="/t", message_encoding="json"))
 log("McapMessage", "mcap/message", rr.McapMessage(b"{}"))
+# channel_message_counts left out: 0.41's SDK cannot serialize it (it logs a warning instead)
+log("McapStatistics", "mcap/stats", rr.McapStatistics(message_count=10, schema_count=1, channel_count=2, attachment_count=0, metadata_count=0, chunk_count=3, message_start_time=1_000, message_end_time=2_000), static=True)
 rr.send_columns("scalar/cols", indexes=[rr.TimeColumn("frame", sequence=np.arange(100))], columns=rr.Scalars.columns(scalars=np.arange(100.0)))
 rr.log("props", rr.AnyValues(tag="x"), static=True)
 rr.send_recording_name("all archetypes")

@@ -191,6 +191,14 @@ _LAZY_MODULES = (
     "server",
     "catalog",
 )
+_LAZY_SUBMODULES = (
+    "recording_stream",
+    "time",
+    "script_helpers",
+    "any_value",
+    "any_batch_value",
+    "dynamic_archetype",
+)
 _LAZY_SEARCH = (
     ".archetypes",
     ".encodings",
@@ -205,7 +213,7 @@ _LAZY_SEARCH = (
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY_MODULES or name in ("recording_stream", "time", "script_helpers"):
+    if name in _LAZY_MODULES or name in _LAZY_SUBMODULES:
         try:
             return importlib.import_module(f".{name}", __name__)
         except ModuleNotFoundError as err:
@@ -226,3 +234,19 @@ def __getattr__(name: str) -> Any:
             globals()[name] = value
             return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every public name, the lazy ones included (tab completion lists what ``rr.X`` resolves)."""
+    from importlib.util import find_spec
+
+    submodules = {*_LAZY_MODULES, *_LAZY_SUBMODULES}
+    names = set(globals()) | {m for m in submodules if find_spec(f"{__name__}.{m}") is not None}
+    for modname in _LAZY_SEARCH:
+        try:
+            mod = importlib.import_module(modname, __name__)
+        except ImportError:
+            continue
+        public = getattr(mod, "__all__", None) or [n for n in vars(mod) if not n.startswith("_")]
+        names.update(n for n in public if not n.startswith("_"))
+    return sorted(names)

@@ -263,6 +263,9 @@ _DATATYPE_BASES: dict[str, type] = {
     "PinholeProjection": encodings.Mat3x3,
     "Range1D": encodings.Range1D,
     "ValueRange": encodings.Range1D,
+    "TensorDimensionIndexSelection": encodings.TensorDimensionIndexSelection,
+    "TensorHeightDimension": encodings.TensorDimensionSelection,
+    "TensorWidthDimension": encodings.TensorDimensionSelection,
 }
 
 _SPECIAL: dict[str, type] = {

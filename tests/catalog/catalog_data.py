@@ -1,0 +1,93 @@
+"""Shared test data for the catalog tests: small .rrd segments, free ports, server processes."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.store.messages import ArrowMsg, SetStoreInfo, StoreId, StoreInfo, StoreKind
+from rerun_core.store.rrd import RrdWriter
+from rerun_core.types import ComponentDescriptor, TimeType
+from rerun_core.types.tuid import TuidGenerator
+
+IDS = TuidGenerator()
+POS = ComponentDescriptor("Points3D:positions", "rerun.archetypes.Points3D", "rerun.components.Position3D")
+TEXT = ComponentDescriptor("TextDocument:text", "rerun.archetypes.TextDocument", "rerun.components.Text")
+FRAMES = [0, 1, 2]
+
+
+def write_segment(path: Path, recording_id: str, offset: float) -> Path:
+    """One recording: /points at frames 0..2 (x = frame, y = offset) and a static /static text."""
+    import pyarrow as pa
+
+    sid = StoreId(StoreKind.RECORDING, recording_id, "catalog_test")
+    pos_type = pa.list_(pa.list_(pa.field("item", pa.float32(), False), 3))
+    points = pa.array([[[float(t), offset, 0.0]] for t in FRAMES], pos_type)
+    temporal = Chunk.from_columns(
+        "/points",
+        timelines=[TimeColumn.from_values("frame", TimeType.SEQUENCE, FRAMES)],
+        components={POS: points},
+        chunk_id=IDS.new(),
+        row_ids=IDS.new_block(len(FRAMES)),
+    )
+    static = Chunk.from_columns(
+        "/static",
+        timelines=[],
+        components={TEXT: pa.array([["hello"]], pa.list_(pa.string()))},
+        chunk_id=IDS.new(),
+        row_ids=IDS.new_block(1),
+    )
+    with RrdWriter(path) as w:
+        w.write(SetStoreInfo(IDS.new(), StoreInfo(sid)))
+        w.write(ArrowMsg(sid, temporal))
+        w.write(ArrowMsg(sid, static))
+    return path
+
+
+def make_dataset_dir(root: Path, n: int = 2) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        write_segment(root / f"seg{i}.rrd", f"seg{i}", float(i))
+    return root
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_listening(port: int, proc: subprocess.Popen[str] | None = None, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(
+                f"server exited early ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}"
+            )
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+@contextlib.contextmanager
+def server_process(
+    cmd: list[str], port: int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """Run a server command; always terminated (then killed) on exit."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        wait_listening(port, proc)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)

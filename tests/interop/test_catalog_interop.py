@@ -1,0 +1,125 @@
+"""The catalog against the real rerun-sdk 0.41: its CatalogClient on our server, ours on its server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rerun.catalog import CatalogClient
+from rerun_core.server.catalog import CatalogServer
+from tests.catalog.catalog_data import free_port, make_dataset_dir, server_process, write_segment
+from tests.conftest import Oracle
+
+pytestmark = pytest.mark.interop
+
+# Runs under the real SDK; prints what its CatalogClient sees, as JSON.
+CLIENT_SCRIPT = """
+import json, sys
+from rerun.catalog import CatalogClient
+url, new_rrd = sys.argv[1], sys.argv[2]
+c = CatalogClient(url)
+ds = c.get_dataset("mydata")
+t = ds.reader(index="frame").to_arrow_table()
+static = ds.reader(index=None).to_arrow_table()
+new = c.create_dataset("created_by_real_client")
+reg = new.register([new_rrd]).wait()
+out = {
+    "names": sorted(c.dataset_names()),
+    "segments": sorted(ds.segment_ids()),
+    "index_columns": [col.name for col in ds.schema().index_columns()],
+    "component_columns": sorted(col.name for col in ds.schema().component_columns()),
+    "reader_columns": t.column_names,
+    "rows": {n: t.column(n).to_pylist() for n in t.column_names if n != "log_time"},
+    "static_rows": {n: static.column(n).to_pylist() for n in ("rerun_segment_id", "/static:TextDocument:text")},
+    "registered": reg.segment_ids,
+    "new_segments": new.segment_ids(),
+}
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_dataset_dir(tmp_path_factory.mktemp("catalog_interop") / "ds")
+
+
+@pytest.fixture(scope="module")
+def new_rrd(data_dir: Path) -> str:
+    extra = data_dir.parent / "extra"  # outside the served directory
+    extra.mkdir(exist_ok=True)
+    return write_segment(extra / "new.rrd", "newseg", 7.0).as_uri()
+
+
+@pytest.fixture()
+def our_server(data_dir: Path) -> Iterator[CatalogServer]:
+    srv = CatalogServer(port=0)
+    srv.load_dataset("mydata", data_dir)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture()
+def real_server(oracle: Oracle, data_dir: Path) -> Iterator[str]:
+    port = free_port()
+    cmd = [str(oracle.rerun), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"mydata={data_dir}"]
+    with server_process(cmd, port, env=oracle.env()):
+        yield f"rerun+http://127.0.0.1:{port}"
+
+
+def _real_client(oracle: Oracle, url: str, new_rrd: str) -> dict[str, Any]:
+    proc = oracle.run_script(CLIENT_SCRIPT, url, new_rrd, timeout=90)
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_real_client_reads_our_server(oracle: Oracle, our_server: CatalogServer, new_rrd: str) -> None:
+    got = _real_client(oracle, our_server.url, new_rrd)
+    assert got["names"] == ["created_by_real_client", "mydata"]
+    assert got["segments"] == ["seg0", "seg1"]
+    assert got["index_columns"] == ["frame"]
+    assert got["component_columns"] == ["/points:Points3D:positions", "/static:TextDocument:text"]
+    rows = got["rows"]
+    assert rows["rerun_segment_id"] == ["seg0"] * 3 + ["seg1"] * 3
+    assert rows["frame"] == [0, 1, 2] * 2
+    assert rows["/points:Points3D:positions"] == [
+        [[float(t), float(s), 0.0]] for s in (0, 1) for t in (0, 1, 2)
+    ]
+    assert rows["/static:TextDocument:text"] == [["hello"]] * 6
+    assert got["static_rows"]["rerun_segment_id"] == ["seg0", "seg1"]
+    assert got["registered"] == ["newseg"]
+    assert got["new_segments"] == ["newseg"]
+
+
+@pytest.mark.slow
+def test_real_client_sees_the_same_on_both_servers(
+    oracle: Oracle, our_server: CatalogServer, real_server: str, new_rrd: str
+) -> None:
+    ours = _real_client(oracle, our_server.url, new_rrd)
+    theirs = _real_client(oracle, real_server, new_rrd)
+    assert ours == theirs
+
+
+def _rows(client: CatalogClient) -> dict[str, list[Any]]:
+    table = client.get_dataset("mydata").reader(index="frame").to_arrow_table()
+    return {n: table.column(n).to_pylist() for n in table.column_names if n != "log_time"}
+
+
+def test_our_client_reads_the_real_server(
+    real_server: str, our_server: CatalogServer, new_rrd: str, data_dir: Path
+) -> None:
+    theirs = CatalogClient(real_server)
+    assert theirs.dataset_names() == ["mydata"]
+    ds = theirs.get_dataset("mydata")
+    assert sorted(ds.segment_ids()) == ["seg0", "seg1"]
+    assert [c.name for c in ds.schema().index_columns()] == ["frame"]
+    assert _rows(theirs) == _rows(CatalogClient(our_server.url))
+    static = ds.reader(index=None).to_arrow_table()
+    assert static.column("/static:TextDocument:text").to_pylist() == [["hello"]] * 2
+    created = theirs.create_dataset("created_by_our_client")
+    assert created.register([new_rrd]).wait().segment_ids == ["newseg"]
+    assert created.segment_ids() == ["newseg"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import tempfile
 import socket
 import subprocess
 import time
@@ -79,15 +82,34 @@ def wait_listening(port: int, proc: subprocess.Popen[str] | None = None, timeout
 def server_process(
     cmd: list[str], port: int, env: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen[str]]:
-    """Run a server command; always terminated (then killed) on exit."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        wait_listening(port, proc)
-        yield proc
-    finally:
-        proc.terminate()
+    """Run a server command in its own process group; the whole group is ended on exit.
+
+    (The oracle's ``rerun`` is a Python wrapper around a native binary: ending only the wrapper
+    would leave the server running.)
+    """
+    with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: a chatty server never blocks
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=log, text=True, env=env, start_new_session=True
+        )
         try:
-            proc.wait(10)
+            try:
+                wait_listening(port, proc)
+            except AssertionError as err:
+                log.seek(0)
+                raise AssertionError(f"{err}\nserver log:\n{log.read()[-4000:]}") from None
+            yield proc
+        finally:
+            _end_group(proc)
+
+
+def _end_group(proc: subprocess.Popen[str]) -> None:
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(wait)
+            break
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+            continue
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # children that outlived the group leader

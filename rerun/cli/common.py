@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -62,18 +63,37 @@ def iter_messages(
     """
     from rerun_core.store.rrd import RrdError, read_messages
 
-    for source in sources or ["-"]:
+    sources = list(sources or ["-"])
+    if progress is not None:
+        progress.set_total(_total_size(sources))
+    for source in sources:
         try:
             check_source(source)
-            for msg in read_messages(source):
+            for msg in read_messages(source, on_offset=None if progress is None else progress.offset):
                 if progress is not None:
                     progress.message(msg)
                 yield source, msg
+            if progress is not None:
+                progress.end_source()
         except (RrdError, CliError, OSError) as err:
             text = describe_error(err, source)
             if not continue_on_error:
                 raise CliError(text) from err
             warn(f"{text} (skipping the rest of this input)")
+
+
+def _total_size(sources: Sequence[str]) -> int | None:
+    """Bytes of all inputs when every one is a regular file (else None: no percentage)."""
+    total = 0
+    for source in sources:
+        try:
+            st = os.stat(source) if source != "-" and "://" not in source else None
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            return None
+        total += st.st_size
+    return total
 
 
 def describe_error(err: BaseException, source: str | None = None) -> str:
@@ -123,7 +143,13 @@ def open_output(path: str | None) -> Iterator[BinaryIO]:
 
 
 class Progress:
-    """A one-line progress report on stderr, only when stderr is a terminal."""
+    """A one-line progress bar on stderr, only when stderr is a terminal (as Rerun's indicatif
+    bars: the data goes to stdout, so a pipe or ``-o`` leaves the terminal for the bar).
+
+    Counts chunks and rows; with the total size of the inputs known (regular files) it also
+    draws a bar with the percentage of bytes read."""
+
+    _WIDTH = 24
 
     def __init__(self, label: str, *, enabled: bool | None = None) -> None:
         self.label = label
@@ -131,8 +157,28 @@ class Progress:
         self.num_messages = 0
         self.num_chunks = 0
         self.num_rows = 0
+        self.total_bytes: int | None = None
+        self.bytes_done = 0  # of the finished inputs
+        self._source_offset = 0  # inside the current input
         self._last = 0.0
         self._shown = False
+
+    def set_total(self, total: int | None) -> None:
+        self.total_bytes = total
+
+    def offset(self, offset: int) -> None:
+        self._source_offset = offset
+
+    def end_source(self) -> None:
+        self.bytes_done += self._source_offset
+        self._source_offset = 0
+
+    def _bar(self) -> str:
+        if not self.total_bytes:
+            return ""
+        frac = min(1.0, (self.bytes_done + self._source_offset) / self.total_bytes)
+        full = int(frac * self._WIDTH)
+        return f"[{'#' * full}{'-' * (self._WIDTH - full)}] {frac * 100:3.0f}% "
 
     def message(self, msg: LogMsg) -> None:
         from rerun_core.store.messages import ArrowMsg
@@ -151,7 +197,8 @@ class Progress:
             return
         self._last = now
         self._shown = True
-        line = f"{self.label}: {format_uint(self.num_chunks)} chunks, {format_uint(self.num_rows)} rows"
+        counts = f"{format_uint(self.num_chunks)} chunks, {format_uint(self.num_rows)} rows"
+        line = f"{self.label}: {self._bar()}{counts}"
         sys.stderr.write(f"\r\x1b[2K{line} {note}")
         sys.stderr.flush()
 

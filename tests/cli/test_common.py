@@ -58,3 +58,28 @@ def test_failed_output_leaves_no_file_and_success_is_atomic(tmp_path: Path) -> N
 def test_missing_output_directory_is_reported(tmp_path: Path) -> None:
     with pytest.raises(CliError, match="output directory"), open_output(str(tmp_path / "no" / "x.rrd")):
         pass
+
+
+def test_progress_bar_shows_the_share_of_input_bytes_read(capsys: pytest.CaptureFixture[str]) -> None:
+    bar = Progress("optimize", enabled=True)
+    bar.set_total(1000)
+    bar.offset(500)
+    bar.tick(force=True)
+    bar.end_source()
+    bar.offset(250)  # a second input: counts on from the first
+    bar.tick(force=True)
+    err = capsys.readouterr().err
+    assert "[############------------]  50%" in err and "75%" in err
+
+
+def test_iter_messages_feeds_the_bar_from_file_offsets(tmp_path: Path) -> None:
+    from cli_samples import recording_messages, write_rrd
+
+    from rerun.cli.common import iter_messages
+
+    path = write_rrd(tmp_path / "a.rrd", recording_messages())
+    bar = Progress("stats", enabled=False)
+    n = sum(1 for _ in iter_messages([str(path), str(path)], progress=bar))
+    assert n == 2 * len(recording_messages())
+    assert bar.total_bytes == 2 * path.stat().st_size
+    assert 0 < bar.bytes_done <= bar.total_bytes

@@ -80,3 +80,11 @@ def test_load_rrd_into_an_existing_hub_keeps_what_came_before_an_error(tmp_path:
     with pytest.raises(RrdTruncatedError):
         load_rrd(DATA[:cut], hub)
     assert sum(hub.store(s).stats().num_chunks for s in hub.recordings()) > 0
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_on_offset_reports_growing_byte_offsets(threads: int) -> None:
+    seen: list[int] = []
+    n = sum(1 for _ in read_messages(DATA, threads=threads, on_offset=seen.append))
+    assert len(seen) == n == len(MSGS)
+    assert seen == sorted(seen) and 0 < seen[0] and seen[-1] <= len(DATA)

@@ -8,7 +8,7 @@ End frame and its trailer a new stream header may follow. Streams without a foot
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyarrow as pa
@@ -37,21 +37,34 @@ MAX_FRAME_LEN = 1 << 40  # 1 TiB: anything larger is a corrupt length field
 _MAX_TRAILER_ENTRIES = 1 << 16
 
 
-def read_messages(source: RrdSource, *, validate: bool = True, threads: int = 1) -> Iterator[LogMsg]:
+def read_messages(
+    source: RrdSource,
+    *,
+    validate: bool = True,
+    threads: int = 1,
+    on_offset: Callable[[int], None] | None = None,
+) -> Iterator[LogMsg]:
     """Yield every message of an .rrd stream, in order.
 
     ``source``: a path, ``bytes``, a binary file object, ``"-"`` (stdin) or an http(s) URL.
     ``validate`` checks every Arrow payload fully (so corrupt offsets can never be touched)
     and each chunk's sorbet structure; the O(rows) sortedness checks stay in ``Chunk.validate``.
     ``threads`` > 1 decodes that many messages at once (LZ4 and Arrow IPC release the GIL);
-    order, errors and their offsets are the same as with one thread.
+    order, errors and their offsets are the same as with one thread. ``on_offset`` (for progress
+    bars) gets the byte offset read up to, before each message is yielded.
     Raises ``RrdError`` (with ``.offset``) on bad input and ``RrdTruncatedError`` when the data
     ends inside a header or message, after yielding every complete message before it.
     """
     src = open_source(source)
     try:
         dec = _Decoder(src, validate)
-        yield from (dec.messages() if threads <= 1 else dec.messages_parallel(threads))
+        msgs = dec.messages() if threads <= 1 else dec.messages_parallel(threads)
+        if on_offset is None:
+            yield from msgs
+            return
+        for msg in msgs:
+            on_offset(src.offset)
+            yield msg
     finally:
         src.close()
 

@@ -458,10 +458,10 @@ class Viewer:
         self._event_callbacks.append(callback)
 
     def screenshot(self) -> Any:
-        """The current picture as a PIL image (RGBA), rendered now."""
+        """The current picture as a PIL image (RGBA), rendered now, text views' text included."""
         from PIL import Image
 
-        array = self._widget.screenshot()
+        array = self._widget.snapshot()
         if array is None:
             raise RuntimeError(self._widget.session.error or "the viewer has nothing to show yet")
         return Image.fromarray(array[:, :, :4] if array.shape[2] == 4 else array)

@@ -347,6 +347,7 @@ class ViewerSession:
                 ents = entities or panels.entities_with(store, "TextLog:text")
                 rows = panels.text_log_rows(store, [e for e in ents if e not in self.hidden], tl, t)
             entry["rows"] = rows
+            entry["time_kind"] = self.time.kinds.get(tl or "")  # how the browser formats row times
         elif kind == "text_document":
             if hasattr(self.app, "text_document"):
                 doc = self.app.text_document(vid)

@@ -1,4 +1,4 @@
-"""The static picture saved with a notebook output: the rendered frame plus its HTML views.
+"""The static picture saved with a notebook output: the rendered frame plus its HTML parts.
 
 Text log and text document views are HTML in the live widget and blank in rendered frames, so
 the snapshot (what GitHub, nbconvert and a not-yet-run notebook show) draws their text in.
@@ -6,6 +6,7 @@ the snapshot (what GitHub, nbconvert and a not-yet-run notebook show) draws thei
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from functools import lru_cache
@@ -39,14 +40,30 @@ def _plain(markup: str) -> list[str]:
     return lines
 
 
+def format_time(kind: str | None, t: int | None) -> str:
+    """A time value as the widget shows it: sequence "#n", duration seconds, timestamp UTC."""
+    if t is None:
+        return "–"
+    if kind == "sequence":
+        return f"#{t}"
+    if kind == "duration":
+        return f"{t / 1e9:.3f}s"
+    if kind == "timestamp":
+        stamp = datetime.datetime.fromtimestamp(t / 1e9, datetime.timezone.utc)
+        return stamp.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    return str(t)
+
+
 def _lines(view: dict[str, Any]) -> list[tuple[str, tuple[int, int, int]]]:
     if view.get("kind") == "text_log":
         out = []
+        kind = view.get("time_kind")
         for row in view.get("rows", [])[-200:]:
             level = str(row.get("level", "")).upper()
+            when = format_time(kind, row.get("time"))
             out.append(
                 (
-                    f"{row.get('time', '')}  {row.get('entity', '')}  {level}  {row.get('text', '')}",
+                    f"{when}  {row.get('entity', '')}  {level}  {row.get('text', '')}",
                     _LEVEL_COLORS.get(level, _TEXT),
                 )
             )
@@ -55,17 +72,24 @@ def _lines(view: dict[str, Any]) -> list[tuple[str, tuple[int, int, int]]]:
 
 
 def draw_html_views(frame: np.ndarray, views: list[dict[str, Any]], size: int = 11) -> np.ndarray:
-    """Draw the text of text-log (newest rows) and text-document views into their rects."""
-    html_views = [v for v in views if v.get("kind") in ("text_log", "text_document")]
-    if not html_views:
+    """Draw what the widget shows as HTML over the frame: every view's title, and the text of
+    text-log (newest rows) and text-document views in their rects."""
+    if not views:
         return frame
     img = Image.fromarray(np.ascontiguousarray(frame))
-    draw = ImageDraw.Draw(img)
+    draw = ImageDraw.Draw(img, "RGBA")
     font = _font(size)
     step = size + 4
-    for view in html_views:
+    for view in views:
         x, y, w, h = (int(v) for v in view["rect"])
-        draw.text((x + 6, y + 4), str(view.get("name", "")), fill=_DIM, font=font)
+        name = str(view.get("name", ""))
+        if view.get("kind") not in ("text_log", "text_document"):
+            if name:  # a title chip, as the widget's overlay draws it
+                box = draw.textbbox((x + 6, y + 4), name, font=font)
+                draw.rectangle((box[0] - 3, box[1] - 2, box[2] + 3, box[3] + 2), fill=(20, 24, 25, 200))
+                draw.text((x + 6, y + 4), name, fill=_DIM, font=font)
+            continue
+        draw.text((x + 6, y + 4), name, fill=_DIM, font=font)
         lines = _lines(view)
         room = max(0, (h - 24) // step)
         if view.get("kind") == "text_log":

@@ -122,6 +122,17 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         self._prepare_now()
         return self.session.render()
 
+    def snapshot(self) -> np.ndarray | None:
+        """The rendered picture with the text of the HTML views (text log, documents) drawn in."""
+        picture = self.screenshot()
+        if picture is None:
+            return None
+        try:
+            return draw_html_views(picture, self.session.state().get("views", []))
+        except Exception:
+            log.debug("drawing text views into the snapshot failed", exc_info=True)
+            return picture
+
     # --- output ---------------------------------------------------------------------------
 
     def _prepare_now(self) -> None:
@@ -135,15 +146,11 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
         data = dict(data or {})
         try:
-            picture = self.screenshot()
+            picture = self.snapshot()
         except Exception:
             log.warning("rerun notebook: the static snapshot failed", exc_info=True)
             picture = None
         if picture is not None:
-            try:
-                picture = draw_html_views(picture, self.session.state().get("views", []))
-            except Exception:
-                log.debug("drawing text views into the snapshot failed", exc_info=True)
             data["image/png"] = png_base64(picture)
         if self.session.error:
             data["text/plain"] = self.session.error

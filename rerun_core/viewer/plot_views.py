@@ -157,6 +157,18 @@ class TimeSeriesView(_PlotBase):
         x = (q.time - self.t0) / self.x_scale if q.time is not None else 0.0
         self.cursor.local.x = float(x)
 
+    def prepare_camera(self, aspect: float) -> gfx.Camera:
+        camera = super().prepare_camera(aspect)
+        # the cursor spans the visible y range (huge fixed ends lose float32 precision and clip)
+        y0, y1 = self.camera.y_range
+        pad = abs(y1 - y0) or 1.0
+        ends = np.array([[0, y0 - pad, 0.5], [0, y1 + pad, 0.5]], np.float32)
+        buf = self.cursor.geometry.positions
+        if not np.array_equal(buf.data, ends):
+            buf.data[...] = ends
+            buf.update_full()
+        return camera
+
     def _rebuild(
         self, store: Any, q: Query, index: EntityIndex, time_unit: float, versions: Callable[[str], Any]
     ) -> None:

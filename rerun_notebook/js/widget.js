@@ -26,12 +26,28 @@ function buttonsList(mask) {
   return out;
 }
 
+// A time value as the selected timeline's type shows it: sequence "#n", duration "1.500s",
+// timestamp as a UTC date-time. Rows without a value on that timeline show "–".
 export function formatTime(kind, t) {
   if (t === null || t === undefined) return "–";
   if (kind === "sequence") return "#" + t;
-  if (kind === "duration") return (t / 1e9).toFixed(3) + "s";
-  const d = new Date(t / 1e6);
-  return isNaN(d) ? String(t) : d.toISOString().replace("T", " ").replace("Z", "");
+  if (kind === "duration") return formatDuration(t);
+  if (kind === "timestamp") {
+    const d = new Date(t / 1e6);
+    return isNaN(d) ? String(t) : d.toISOString().replace("T", " ").replace("Z", "");
+  }
+  return String(t); // unknown type: the raw value rather than a made-up date
+}
+
+function formatDuration(ns) {
+  const s = ns / 1e9;
+  if (Math.abs(s) < 60) return s.toFixed(3) + "s";
+  const sign = s < 0 ? "-" : "";
+  const a = Math.abs(s);
+  const h = Math.floor(a / 3600);
+  const m = Math.floor((a % 3600) / 60);
+  const sec = (a % 60).toFixed(3).padStart(6, "0");
+  return sign + (h ? `${h}h${String(m).padStart(2, "0")}m` : `${m}m`) + sec + "s";
 }
 
 function escapeHtml(s) {
@@ -167,6 +183,7 @@ function setupInput(ctx) {
     const c = css(ev);
     if (press && press.button === 0 && Math.hypot(c.x - press.x, c.y - press.y) < CLICK_SLOP) {
       const p = pos(ev);
+      ctx.clickAt = c;
       model.send({ type: "click", x: p.x, y: p.y });
     }
     press = null;
@@ -232,9 +249,32 @@ function showTooltip(ctx, msg) {
   tip.textContent = lines.join("\n");
   tip.style.display = "block";
   const { x, y } = ctx.pointerAt;
-  const w = ctx.view.clientWidth;
-  tip.style.left = (x + 14 + tip.offsetWidth > w ? Math.max(0, x - 14 - tip.offsetWidth) : x + 14) + "px";
-  tip.style.top = y + 14 + "px";
+  placeNear(tip, viewRectAt(ctx, x, y), x, y);
+}
+
+// The CSS-pixel rect of the view under a canvas point (the whole canvas when none is).
+export function viewRectAt(ctx, x, y) {
+  const [sx, sy] = cssToKernel(ctx);
+  for (const v of ctx.state?.views || []) {
+    const r = { x: v.rect[0] / sx, y: v.rect[1] / sy, w: v.rect[2] / sx, h: v.rect[3] / sy };
+    if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h) return r;
+  }
+  return { x: 0, y: 0, w: ctx.canvas.clientWidth, h: ctx.canvas.clientHeight };
+}
+
+// Put a floating box beside (x, y), flipped and clamped so it stays inside `rect`.
+export function placeNear(box, rect, x, y, gap = 14) {
+  box.style.right = "auto";
+  box.style.maxWidth = Math.max(80, rect.w - 8) + "px";
+  box.style.maxHeight = Math.max(40, rect.h - 8) + "px";
+  const w = box.offsetWidth;
+  const h = box.offsetHeight;
+  let left = x + gap + w <= rect.x + rect.w ? x + gap : x - gap - w;
+  let top = y + gap + h <= rect.y + rect.h ? y + gap : y - gap - h;
+  left = Math.min(Math.max(left, rect.x + 4), rect.x + rect.w - w - 4);
+  top = Math.min(Math.max(top, rect.y + 4), rect.y + rect.h - h - 4);
+  box.style.left = Math.max(rect.x, left) + "px";
+  box.style.top = Math.max(rect.y, top) + "px";
 }
 
 // --- panels ----------------------------------------------------------------------------------
@@ -407,7 +447,8 @@ function renderTextLog(ctx, box, v) {
     };
     el("table", null, box);
   }
-  const key = filter.value + JSON.stringify(v.rows);
+  const kind = v.time_kind ?? ctx.state?.time?.timelines?.find((x) => x.name === ctx.state.time.timeline)?.kind;
+  const key = filter.value + "|" + kind + "|" + JSON.stringify(v.rows); // a timeline change reformats
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   const order = ["CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
@@ -416,7 +457,6 @@ function renderTextLog(ctx, box, v) {
     const i = order.indexOf(String(r.level).toUpperCase());
     return i < 0 || i < limit;
   });
-  const kind = ctx.state?.time?.timelines?.find((x) => x.name === ctx.state.time.timeline)?.kind;
   const table = box.querySelector("table");
   table.innerHTML = "<tr><th>time</th><th>entity</th><th>level</th><th>body</th></tr>" + rows.map((r) =>
     `<tr class="rr-level-${escapeHtml(String(r.level).toUpperCase())}"${r.color ? ` style="color:${escapeHtml(r.color)}"` : ""}><td>${escapeHtml(formatTime(kind, r.time))}</td>` +
@@ -433,6 +473,11 @@ function renderSelectionPanel(ctx, sel, values, mode) {
   const lines = sel.map((s) => s.entity_path + (s.instance_id != null ? `  #${s.instance_id}` : ""));
   for (const [k, v] of Object.entries(values)) lines.push(`${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
   panel.textContent = lines.join("\n");
+  // In the top-right corner of the view that was clicked, so it covers no other view's header.
+  const at = ctx.clickAt;
+  if (!at) return;
+  const rect = viewRectAt(ctx, at.x, at.y);
+  placeNear(panel, rect, rect.x + rect.w, rect.y + 6);
 }
 
 function applyState(ctx) {

@@ -229,13 +229,13 @@ def instance_colors(
 
 
 def radii_to_sizes(data: dict[str, pa.Array], n: int, default_ui: float) -> tuple[np.ndarray, str]:
-    """Rerun radii (positive: scene units, negative: UI points) -> pygfx diameters + size space."""
+    """Rerun radii (positive: scene units of the entity, negative: UI points) -> pygfx diameters + size space."""
     radii = ad.broadcast(ad.scalars(data.get("radii")), n)
     if radii is None:
         return np.full(n, default_ui * 2, np.float32), "screen"
     if np.all(radii < 0):
         return (-2 * radii).astype(np.float32), "screen"
-    return (2 * np.abs(radii)).astype(np.float32), "world"
+    return (2 * np.abs(radii)).astype(np.float32), "model"  # scaled by the entity transform
 
 
 def set_buffer(geometry: gfx.Geometry, name: str, array: np.ndarray) -> None:

@@ -70,7 +70,7 @@ class _PointsBase(Visualizer):
             set_buffer(self.points.geometry, "sizes", sizes)
             self.points.material.size_space = space
             self.points.visible = True
-        self._set_bounds(raw, float(sizes.max()) / 2 if space == "world" else 0.0)  # whole discs in view
+        self._set_bounds(raw, float(sizes.max()) / 2 if space == "model" else 0.0)  # whole discs in view
         self._make_labels(data, pos, cols, ctx)
         if space == "screen":
             for label, size in zip(self.labels, ad.broadcast_or(sizes, len(self.labels), 0.0)):
@@ -102,7 +102,7 @@ class _PointsBase(Visualizer):
         if instance is None or pts is None or not 0 <= instance < pts.geometry.positions.data.shape[0]:
             return self.bounds
         p = pts.geometry.positions.data[instance].astype(float)
-        r = float(pts.geometry.sizes.data[instance]) / 2 if pts.material.size_space == "world" else 0.0
+        r = float(pts.geometry.sizes.data[instance]) / 2 if pts.material.size_space == "model" else 0.0
         if r == 0.0 and self.bounds is not None:
             r = max(float(np.linalg.norm(self.bounds[1] - self.bounds[0])) * 0.02, 1e-6)
         return p - r, p + r

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.interop
 # Runs under the real SDK; prints what its CatalogClient sees, as JSON.
 CLIENT_SCRIPT = """
 import json, sys
+from datafusion import col
 from rerun.catalog import CatalogClient
 url, new_rrd = sys.argv[1], sys.argv[2]
 c = CatalogClient(url)
@@ -37,6 +38,14 @@ out = {
     "static_rows": {n: static.column(n).to_pylist() for n in ("rerun_segment_id", "/static:TextDocument:text")},
     "registered": reg.segment_ids,
     "new_segments": new.segment_ids(),
+    "filtered": {
+        "segment": ds.reader(index="frame").filter(col("rerun_segment_id") == "seg1").count(),
+        "time": ds.reader(index="frame").filter(col("frame") >= 2).count(),
+        "segments": ds.filter_segments(["seg0"]).reader(index="frame").count(),
+        "samples": ds.reader(
+            index="frame", fill_latest_at=True, using_index_values={"seg0": [1, 5], "seg1": [4]}
+        ).to_arrow_table().column("/points:Points3D:positions").to_pylist(),
+    },
 }
 print(json.dumps(out))
 """
@@ -93,6 +102,10 @@ def test_real_client_reads_our_server(oracle: Oracle, our_server: CatalogServer,
     assert got["static_rows"]["rerun_segment_id"] == ["seg0", "seg1"]
     assert got["registered"] == ["newseg"]
     assert got["new_segments"] == ["newseg"]
+    assert got["filtered"]["segment"] == 3
+    assert got["filtered"]["time"] == 2
+    assert got["filtered"]["segments"] == 3
+    assert got["filtered"]["samples"] == [[[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]], [[2.0, 1.0, 0.0]]]
 
 
 @pytest.mark.slow

@@ -327,3 +327,25 @@ def test_displayed_widget_streams_before_its_view_reports_in() -> None:
         assert len(rec.of("frame")) == 1
     finally:
         v.close()
+
+
+def test_snapshot_formats_log_times_by_timeline_type_and_titles_pixel_views() -> None:
+    from rerun_notebook.snapshot import _lines, draw_html_views, format_time
+
+    assert [format_time("sequence", 3), format_time("duration", 1_500_000_000), format_time(None, 5)] == [
+        "#3",
+        "1.500s",
+        "5",
+    ]
+    assert format_time("timestamp", 0) == "1970-01-01 00:00:00.000"
+    assert format_time("sequence", None) == "–"
+    log = {
+        "kind": "text_log",
+        "time_kind": "sequence",
+        "rows": [{"time": 7, "entity": "/l", "level": "INFO", "text": "x"}],
+    }
+    assert _lines(log)[0][0].startswith("#7  /l  INFO")
+    frame = np.zeros((60, 120, 4), np.uint8)
+    frame[..., 3] = 255
+    out = draw_html_views(frame, [{"kind": "spatial2d", "rect": [0, 0, 120, 60], "name": "/camera"}])
+    assert (out[:20, :60, :3] > 60).any() and not (out[30:, :, :3] > 0).any()

@@ -35,12 +35,12 @@ class Segment:
     chunks: list[Chunk]
     size_bytes: int
     registered_at_ns: int = field(default_factory=time.time_ns)
+    _by_id: dict[Tuid, Chunk] = field(default_factory=dict, repr=False)
 
     def chunk(self, chunk_id: Tuid) -> Chunk | None:
-        for c in self.chunks:
-            if c.id == chunk_id:
-                return c
-        return None
+        if len(self._by_id) != len(self.chunks):
+            self._by_id = {c.id: c for c in self.chunks}
+        return self._by_id.get(chunk_id)
 
 
 @dataclass

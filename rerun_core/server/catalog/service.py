@@ -57,18 +57,17 @@ def _rpc(fn: F) -> F:
 
 
 def _stream(fn: F) -> F:
-    """As :func:`_rpc` for server-streaming RPCs (errors raised before the first message)."""
+    """As :func:`_rpc` for server-streaming RPCs (an error ends the stream with its status)."""
 
     @functools.wraps(fn)
     def wrapper(self: CatalogService, request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
         context.send_initial_metadata((("x-rerun-server-version", SERVER_VERSION),))
         try:
-            items = list(fn(self, request, context))
+            yield from fn(self, request, context)  # lazily: FetchChunks answers may be large
         except CatalogError as exc:
             context.abort(getattr(grpc.StatusCode, exc.code), str(exc))
         except RrdError as exc:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-        yield from items
 
     return wrapper  # type: ignore[return-value]
 

@@ -91,6 +91,14 @@ def read_dataset(
 _BUILTIN_TIMELINES = ("log_tick", "log_time")
 
 
+def add_null_timelines(table: pa.Table, dataset_schema: pa.Schema) -> pa.Table:
+    """Static-only reads still carry every timeline column of the dataset, all null."""
+    for f in dataset_schema:
+        if (f.metadata or {}).get(b"rerun:kind") == b"index" and f.name not in table.column_names:
+            table = table.append_column(pa.field(f.name, f.type), pa.nulls(table.num_rows, f.type))
+    return _order_columns(table)
+
+
 def _order_columns(table: pa.Table) -> pa.Table:
     """Segment id, built-in timelines, other timelines, then components (the real reader's order)."""
     names = table.column_names

@@ -67,7 +67,9 @@ def test_reader_returns_every_segments_rows(client: CatalogClient) -> None:
 
 def test_static_reader_has_one_row_per_segment(client: CatalogClient) -> None:
     table = client.get_dataset("mydata").reader(index=None).to_arrow_table()
+    assert table.column_names == ["rerun_segment_id", "frame", "/static:TextDocument:text"]
     assert table.column("rerun_segment_id").to_pylist() == ["seg0", "seg1"]
+    assert table.column("frame").null_count == 2
     assert table.column("/static:TextDocument:text").to_pylist() == [["hello"]] * 2
 
 
@@ -180,3 +182,23 @@ def test_cli_reports_a_bad_directory(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "not a directory" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_query_dataset_and_fetch_chunks_over_raw_grpc(server: CatalogServer) -> None:
+    """The pre-FindChunks read path (QueryDataset), and FetchChunks without an entry header."""
+    from rerun_core.store.rrd import arrow_msg_from_proto, dataframe_part_to_table
+
+    md = [("x-rerun-entry-name-bin", b"mydata")]
+    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        stub = pb_grpc.RerunCloudServiceStub(channel)
+        req = pb.QueryDatasetRequest(select_all_entity_paths=True, exclude_static_data=True)
+        parts = [r.data for r in stub.QueryDataset(req, metadata=md, timeout=10)]
+        infos = [dataframe_part_to_table(p) for p in parts]
+        assert sorted(s for t in infos for s in t.column("chunk_segment_id").to_pylist()) == ["seg0", "seg1"]
+        assert all(not v for t in infos for v in t.column("chunk_is_static").to_pylist())
+        fetched = stub.FetchChunks(pb.FetchChunksRequest(chunk_infos=parts), timeout=10)
+        chunks = [arrow_msg_from_proto(m).chunk for r in fetched for m in r.chunks]
+        assert sorted(str(c.entity_path) for c in chunks) == ["/points", "/points"]
+        assert {c.id.to_bytes() for c in chunks} == {
+            i for t in infos for i in t.column("chunk_id").to_pylist()
+        }

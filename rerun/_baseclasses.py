@@ -243,7 +243,12 @@ class BaseBatch(ComponentBatchMixin):
         dtype = cls._NUMPY
         if dtype is not None and (type(data) in _NUMERIC_TYPES or isinstance(data, (np.ndarray, np.number))):
             try:
-                values = np.asarray(data, dtype=dtype).reshape(-1)
+                # A Python number: a fresh array whose base is 0-d, which `log` knows it may keep.
+                values = (
+                    np.array(data, dtype, ndmin=1)
+                    if type(data) in _NUMERIC_TYPES
+                    else np.asarray(data, dtype=dtype).reshape(-1)
+                )
             except (TypeError, ValueError) as err:
                 raise type(err)(f"expected numbers, got {data!r:.60}") from err
             batch._np, batch._pa = values, None

@@ -217,6 +217,31 @@ CASES: dict[str, str] = {
             else:
                 rr.log("partial", rr.Points3D.from_fields(colors=[255, 0, 0]))
     """,
+    # Rerun's docs snippets, unchanged but for the sink: chunk boundaries come from the batcher's
+    # byte estimate (images) and from rows of different archetypes sharing datatypes (poses).
+    "docs_image_row_updates": """
+        rr.init("rerun_example_image_row_updates", recording_id="r1")
+        rr.save(OUT)
+        for t in range(20):
+            rr.set_time("time", sequence=t)
+            image = np.zeros((200, 300, 3), dtype=np.uint8)
+            image[:, :, 2] = 255
+            image[50:150, (t * 10) : (t * 10 + 100)] = (0, 255, 255)
+            rr.log("image", rr.Image(image))
+    """,
+    "docs_instance_poses3d_combined": """
+        rr.init("rerun_example_instance_pose3d_combined", recording_id="r1")
+        rr.save(OUT)
+        rr.set_time("frame", sequence=0)
+        rr.log("world/box", rr.Boxes3D(half_sizes=[[1.0, 1.0, 1.0]]))
+        grid = np.vstack([xyz.ravel() for xyz in np.mgrid[3 * [slice(-10, 10, 10j)]]]).T
+        rr.log("world/box/points", rr.Points3D(grid))
+        for i in range(0, 180):
+            rr.set_time("frame", sequence=i)
+            rotation = rr.RotationAxisAngle([0, 0, 1], angle=rr.Angle(deg=i * 2))
+            rr.log("world/box", rr.Transform3D(rotation_axis_angle=rotation))
+            rr.log("world/box", rr.InstancePoses3D(translations=[0, 0, abs(i * 0.1 - 5.0) - 5.0]))
+    """,
     "blueprint": """
         import rerun.blueprint as rrb
         rr.init("conf", recording_id="r1")

@@ -33,9 +33,9 @@ def test_row_threshold_cuts_chunks() -> None:
 
 
 def test_byte_threshold_cuts_chunks() -> None:
-    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=100))
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=1200))
     for i in range(10):
-        b.push("/e", KEY, [i], {A: pa.array([float(i)] * 5)}, 40)
+        b.push("/e", KEY, [i], {A: pa.array([float(i)] * 5)}, 40)  # ~566 bytes as Rerun counts
     assert [c.num_rows for c in out] == [3, 3, 3]
     b.close()
 
@@ -98,4 +98,38 @@ def test_unsorted_chunks_are_split_at_chunk_max_rows_if_unsorted() -> None:
     assert [c.num_rows for c in out if str(c.entity_path) == "/sorted"] == [10]
     got = [v for c in out if str(c.entity_path) == "/e" for v in c.components[A].to_pylist()]
     assert got == [[t] for t in [5, 3, 9, 1, 7, 2, 8, 0, 6, 4]]
+    b.close()
+
+
+def test_rows_of_different_components_with_equal_datatypes_share_a_sparse_chunk() -> None:
+    # As Rerun: the split is by datatypes, so a row lacking a component holds null there.
+    b, out = collect(ChunkBatcherConfig.NEVER())
+    b.push("/a", KEY, [1], {A: pa.array([1])}, 8)
+    b.push("/a", KEY, [2], {B: pa.array([2])}, 8)
+    b.push("/a", KEY, [3], {A: pa.array([3])}, 8)
+    b.flush()
+    assert len(out) == 1
+    chunk = out[0]
+    assert chunk.components[A].to_pylist() == [[1], None, [3]]
+    assert chunk.components[B].to_pylist() == [None, [2], None]
+    assert chunk.timelines["frame"].values.tolist() == [1, 2, 3]
+    b.close()
+
+
+def test_thresholds_count_all_rows_of_an_entity() -> None:
+    # Rerun accumulates per entity: rows of different component sets count together.
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_rows=4))
+    for i in range(4):
+        b.push("/a", KEY, [i], {A if i % 2 else B: pa.array(["x"] if i % 2 == 0 else [i])}, 8)
+    assert sorted(c.num_rows for c in out) == [2, 2]
+    b.close()
+
+
+def test_unsorted_cut_happens_only_once_a_piece_is_full_and_unsorted() -> None:
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, chunk_max_rows_if_unsorted=4))
+    for t in [0, 1, 2, 3, 4, 5, 1, 2, 3]:
+        b.push("/e", KEY, [t], {A: pa.array([t])}, 8)
+    b.flush()
+    # The first six rows are sorted; the piece is cut at the first row after it became unsorted.
+    assert [c.num_rows for c in out] == [7, 2]
     b.close()

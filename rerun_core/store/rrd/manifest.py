@@ -176,9 +176,7 @@ class ManifestBuilder:
             meta = {b"rerun:index": tl.encode()}
             for i, suffix in enumerate(("start", "end")):
                 values = [x.time_ranges[tl][i] if tl in x.time_ranges else None for x in e]
-                cols.append(
-                    (pa.field(f"{tl}:{suffix}", typ, True, meta), pa.array(values, pa.int64()).cast(typ))
-                )
+                cols.append((pa.field(f"{tl}:{suffix}", typ, True, meta), pa.array(values, typ)))
         cols += self._component_range_columns()
         schema = pa.schema([f for f, _ in cols])
         return pa.RecordBatch.from_arrays([a for _, a in cols], schema=schema)
@@ -199,7 +197,7 @@ class ManifestBuilder:
                 cols.append(
                     (
                         pa.field(f"{tl}:{comp}:{suffix}", typ, True, meta),
-                        pa.array(values, pa.int64()).cast(typ),
+                        pa.array(values, typ),
                     )
                 )
             counts = pa.array([r[2] if r else 0 for r in ranges], pa.uint64())

@@ -136,3 +136,71 @@ def test_our_client_reads_the_real_server(
     created = theirs.create_dataset("created_by_our_client")
     assert created.register([new_rrd]).wait().segment_ids == ["newseg"]
     assert created.segment_ids() == ["newseg"]
+
+
+# Writes recordings with the real SDK: two timelines, static data, recording properties.
+WRITE_SCRIPT = """
+import sys
+import rerun as rr
+for i in range(2):
+    rec = rr.RecordingStream("catalog_interop", recording_id=f"rec{i}")
+    rec.save(f"{sys.argv[1]}/rec{i}.rrd")
+    for t in range(4):
+        rec.set_time("frame", sequence=t * (i + 1))
+        rec.set_time("sim_time", duration=0.5 * t)
+        rec.log("/points", rr.Points3D([[t, i, 0], [0, t, i]], radii=[0.1 * t, 0.2]))
+        if t % 2:
+            rec.log("/scalar", rr.Scalars([float(t * i)]))
+    rec.log("/doc", rr.TextDocument(f"segment {i}"), static=True)
+    rec.flush()
+    rec.disconnect()
+"""
+
+# Prints every reader column (timestamps as integers) as JSON.
+READ_SCRIPT = """
+import json, sys
+import pyarrow as pa
+import pyarrow.compute
+from rerun.catalog import CatalogClient
+ds = CatalogClient(sys.argv[1]).get_dataset("real")
+def rows(t):
+    # per segment (the order of segments is up to the server)
+    out = {"columns": t.column_names}
+    for seg in sorted(set(t.column("rerun_segment_id").to_pylist())):
+        part = t.filter(pa.compute.equal(t.column("rerun_segment_id"), seg))
+        cols = {}
+        for f in part.schema:
+            col = part.column(f.name)
+            if pa.types.is_timestamp(f.type) or pa.types.is_duration(f.type):
+                col = col.cast(pa.int64())
+            cols[f.name] = col.to_pylist() if f.name != "log_time" else col.null_count
+        out[seg] = cols
+    return out
+print(json.dumps({
+    "schema": [c.name for c in ds.schema()],
+    "frame": rows(ds.reader(index="frame").to_arrow_table()),
+    "sim_time": rows(ds.reader(index="sim_time", fill_latest_at=True).to_arrow_table()),
+    "static": rows(ds.reader(index=None).to_arrow_table()),
+}, sort_keys=True))
+"""
+
+
+@pytest.mark.slow
+def test_real_sdk_recordings_read_the_same_on_both_servers(oracle: Oracle, tmp_path: Path) -> None:
+    data = tmp_path / "real"
+    data.mkdir()
+    oracle.run_script(WRITE_SCRIPT, str(data))
+    srv = CatalogServer(port=0)
+    srv.load_dataset("real", data)
+    srv.start()
+    try:
+        ours = json.loads(oracle.run_script(READ_SCRIPT, srv.url, timeout=90).stdout.splitlines()[-1])
+    finally:
+        srv.stop()
+    port = free_port()
+    cmd = [str(oracle.rerun), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"real={data}"]
+    with server_process(cmd, port, env=oracle.env()):
+        url = f"rerun+http://127.0.0.1:{port}"
+        theirs = json.loads(oracle.run_script(READ_SCRIPT, url, timeout=90).stdout.splitlines()[-1])
+    assert ours["frame"]["rec1"]["frame"] == [0, 2, 4, 6]
+    assert ours == theirs

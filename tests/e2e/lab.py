@@ -61,15 +61,21 @@ def _wait_ready(url: str, token: str, proc: subprocess.Popen[bytes], timeout: fl
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, *, timeout: float = 90) -> Iterator[Lab]:
-    """JupyterLab serving `root`, killed (with its kernels) on exit."""
+def jupyterlab(
+    root: Path, *, timeout: float = 90, python: Path | None = None, env_extra: dict[str, str] | None = None
+) -> Iterator[Lab]:
+    """JupyterLab serving `root`, killed (with its kernels) on exit.
+
+    `python` picks another venv's interpreter (its `jupyter` and kernel); `env_extra` adds to the environment.
+    """
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ)
     env.setdefault("XDG_RUNTIME_DIR", f"/tmp/xdg-runtime-{os.getuid()}")
     Path(env["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
     env["JUPYTER_CONFIG_DIR"] = str(root / ".jupyter-config")
     env["RERUN_ANALYTICS"] = "0"
-    bindir = Path(sys.executable).parent
+    env.update(env_extra or {})
+    bindir = Path(python or sys.executable).parent
     env["PATH"] = f"{bindir}:{env.get('PATH', '')}"
     cmd = [
         str(bindir / "jupyter"),

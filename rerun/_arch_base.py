@@ -78,8 +78,9 @@ class Archetype(metaclass=_ArchetypeMeta):
     _DESCRIPTORS: ClassVar[dict[str, ComponentDescriptor]] = {}
     _SAME_NAMES: ClassVar[bool] = True
     _HAS_PREPARE: ClassVar[bool] = False
-    # One positional argument fills every required field, with no renames or _prepare hook.
-    _ONE_ARG: ClassVar[bool] = False
+    # (field, batch class) when one positional argument can fill every required field, with
+    # no renames or _prepare hook: the constructor's fast path.
+    _ONE_ARG: ClassVar[tuple[str, type[BaseBatch]] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -93,13 +94,14 @@ class Archetype(metaclass=_ArchetypeMeta):
         cls._DESCRIPTORS = {f.name: cls._descriptor(f) for f in fields}
         cls._SAME_NAMES = all(f.param == f.name for f in fields)
         cls._HAS_PREPARE = cls._prepare is not Archetype._prepare
-        cls._ONE_ARG = (
+        one = (
             "__init__" not in cls.__dict__
             and len(cls._POSITIONAL) >= 1
             and set(cls._REQUIRED) <= {cls._POSITIONAL[0]}
             and cls._SAME_NAMES
             and not cls._HAS_PREPARE
         )
+        cls._ONE_ARG = (cls._POSITIONAL[0], cls._BATCH_CLS[cls._POSITIONAL[0]]) if one else None
         for f in fields:
             setattr(cls, f"descriptor_{f.name}", _descriptor_method(f))
         # help() and IDEs: the call signature from the table unless the class has its own __init__
@@ -110,8 +112,17 @@ class Archetype(metaclass=_ArchetypeMeta):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
-        if not kwargs and len(args) == 1 and cls._ONE_ARG:  # e.g. Scalars(x): the hot path
-            self._set_one(cls._POSITIONAL[0], args[0])
+        if not kwargs and len(args) == 1 and cls._ONE_ARG is not None:  # e.g. Scalars(x): hot
+            key, batch_cls = cls._ONE_ARG
+            state = self.__dict__
+            state.update(cls._NONES)
+            val = args[0]
+            if val is not None:
+                try:
+                    state[key] = batch_cls._from_native(val)
+                except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
+                    self._clear()
+                    report(self._named(key, err), None)
             return
         if args:
             positional = cls._POSITIONAL
@@ -163,18 +174,6 @@ class Archetype(metaclass=_ArchetypeMeta):
         except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
             self._clear()
             report(self._named(key, err), strict)
-
-    def _set_one(self, key: str, val: Any) -> None:
-        """`_set` for a single field (the others unset), without building a dict."""
-        state = self.__dict__
-        state.update(self._NONES)
-        if val is None:
-            return
-        try:
-            state[key] = self._BATCH_CLS[key]._from_native(val)
-        except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
-            self._clear()
-            report(self._named(key, err), None)
 
     @classmethod
     def _named(cls, name: str, err: Exception) -> Exception:

@@ -189,9 +189,6 @@ class ComponentBatchMixin:
         return ComponentDescriptor(self.component_type(), component_type=self.component_type())
 
 
-_NUMERIC_TYPES = (float, int)  # exact types: bool (an int subclass) goes the slow, checked way
-
-
 class BaseBatch(ComponentBatchMixin):
     """A batch of one component type; `_convert` turns native input into the flat Arrow array."""
 
@@ -241,18 +238,20 @@ class BaseBatch(ComponentBatchMixin):
         """A batch from user data, raising on bad input (no strict-mode handling)."""
         batch = cls.__new__(cls)
         dtype = cls._NUMPY
-        if dtype is not None and (type(data) in _NUMERIC_TYPES or isinstance(data, (np.ndarray, np.number))):
+        if dtype is not None:
+            kind = type(data)
             try:
-                # A Python number: a fresh array whose base is 0-d, which `log` knows it may keep.
-                values = (
-                    np.array(data, dtype, ndmin=1)
-                    if type(data) in _NUMERIC_TYPES
-                    else np.asarray(data, dtype=dtype).reshape(-1)
-                )
+                if kind is float or kind is int:  # a fresh array with a 0-d base: `log` may keep it
+                    values = np.array(data, dtype, ndmin=1)
+                elif isinstance(data, (np.ndarray, np.number)):
+                    values = np.asarray(data, dtype=dtype).reshape(-1)
+                else:
+                    values = None
             except (TypeError, ValueError) as err:
                 raise type(err)(f"expected numbers, got {data!r:.60}") from err
-            batch._np, batch._pa = values, None
-            return batch
+            if values is not None:
+                batch._np, batch._pa = values, None
+                return batch
         batch._np, batch._pa = None, cls._to_arrow(data)
         return batch
 

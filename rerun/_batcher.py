@@ -91,6 +91,7 @@ class ChunkBatcherConfig:
 ROW_BYTES_TEMPORAL = 488
 ROW_BYTES_STATIC = 260
 ROW_BYTES_PER_COMPONENT = 58
+_TEMPORAL_ONE = ROW_BYTES_TEMPORAL + ROW_BYTES_PER_COMPONENT
 
 
 class _Acc:
@@ -167,6 +168,38 @@ class Batcher:
             else:
                 for col, v in zip(cols, components.values(), strict=True):
                     col.append(v)
+            acc.rows += 1
+            acc.num_bytes += size
+            cut = None
+            if acc.rows >= self._max_rows or acc.num_bytes >= self._max_bytes:
+                cut = self._cut(entity)
+        if cut is not None:
+            self._emit([cut])
+        elif self._thread is None:
+            self._start_ticker()
+
+    def push_one(
+        self,
+        entity: str,
+        timelines: TimelineKey | None,
+        times: Sequence[int],
+        desc: ComponentDescriptor,
+        values: Any,
+        num_bytes: int,
+    ) -> None:
+        """``push`` for a row of one component (same grouping, without the dict)."""
+        key = (id(timelines), id(desc))
+        size = (num_bytes >> 1) + (ROW_BYTES_STATIC if timelines is None else _TEMPORAL_ONE)
+        with self._lock:
+            acc = self._accs.get(entity)
+            if acc is None:
+                acc = self._accs[entity] = _Acc(entity)
+            g = acc.groups.get(key)
+            if g is None:
+                g = acc.groups[key] = Group(timelines, (desc,))
+            g.idx.append(acc.rows)
+            g.times += times
+            g.cols[0].append(values)
             acc.rows += 1
             acc.num_bytes += size
             cut = None

@@ -103,6 +103,19 @@ def _table_fields(cls: type) -> dict[str, ComponentDescriptor] | None:
     return fields  # type: ignore[return-value]
 
 
+_ONE_FIELD: dict[type, tuple[str, ComponentDescriptor] | None] = {}
+
+
+def _one_field(cls: type) -> tuple[str, ComponentDescriptor] | None:
+    """(field, descriptor) of table-based archetypes with a single field, else None."""
+    fields = _table_fields(cls)
+    one = next(iter(fields.items())) if fields is not None and len(fields) == 1 else None
+    if one is not None:
+        _is_natural(cls._BATCH_CLS[one[0]])  # type: ignore[attr-defined]
+    _ONE_FIELD[cls] = one
+    return one
+
+
 _NATURAL: dict[type, bool] = {}
 
 
@@ -200,10 +213,23 @@ def log(
         core = rec._core
         if not core.enabled:
             return
-        components = collect_components(entity, extra)
         path = _PATHS.get(entity_path) if type(entity_path) is str else None
         if path is None:
             path = entity_path_str(entity_path)
+        if not extra:
+            one = _ONE_FIELD.get(type(entity), False)
+            if one is False:
+                one = _one_field(type(entity))
+            if one is not None:  # e.g. Scalars(x): one numeric field, straight to the batcher
+                batch = entity.__dict__.get(one[0])
+                values = getattr(batch, "_np", None)
+                if values is not None and values.ndim == 1 and _NATURAL.get(type(batch)):
+                    base = values.base
+                    if base is None or base.ndim != 0:  # a view of the caller's array: copy it
+                        values = values.copy()
+                    core.log_one(path, one[1], values, static is True or bool(static))
+                    return
+        components = collect_components(entity, extra)
         if not components:  # as 0.41's batcher: a row without components is dropped
             _log.warning("Dropping row without components. Entity path: %s", path)
             return

@@ -114,7 +114,7 @@ class RecordingCore:
             key += _LOG_TICK_KEY
         if self.log_time_enabled:
             key += _LOG_TIME_KEY
-        self._auto_key = key
+        self._auto_key = _LOG_TIME_KEY if key == _LOG_TIME_KEY else key  # `is` checked per row
 
     def set_log_flags(self, *, log_time: bool | None = None, log_tick: bool | None = None) -> None:
         if log_time is not None:
@@ -176,17 +176,31 @@ class RecordingCore:
         if static:
             self.batcher.push(entity, None, (), components, nbytes)
             return
+        key, times = self._row_times(tick)
+        self.batcher.push(entity, key, times, components, nbytes)
+
+    def log_one(self, entity: str, desc: ComponentDescriptor, values: np.ndarray, static: bool) -> None:
+        """``log_row`` for a row of one numpy component (the per-call hot path)."""
+        tick = next(self._tick)
+        if static:
+            self.batcher.push_one(entity, None, (), desc, values, values.nbytes)
+            return
+        key, times = self._row_times(tick)
+        self.batcher.push_one(entity, key, times, desc, values, values.nbytes)
+
+    def _row_times(self, tick: int) -> tuple[TimelineKey, tuple[int, ...]]:
+        """This thread's timelines plus the automatic ones, and the row's values on them."""
         t = self.times
         auto = self._auto_key
         if t.full_auto is not auto:  # the same tuple object until the timelines change
             t.full, t.full_auto = t.key + auto, auto
+        if auto is _LOG_TIME_KEY:  # the default
+            return t.full, (*t.values, time.time_ns())
         if not auto:
-            stamps: tuple[int, ...] = ()
-        elif self.log_tick_enabled:
-            stamps = (tick, time.time_ns()) if self.log_time_enabled else (tick,)
-        else:
-            stamps = (time.time_ns(),)
-        self.batcher.push(entity, t.full, (*t.values, *stamps), components, nbytes)
+            return t.full, tuple(t.values)
+        if self.log_time_enabled:
+            return t.full, (*t.values, tick, time.time_ns())
+        return t.full, (*t.values, tick)
 
     def send_properties_now(self, entity: str, components: dict[ComponentDescriptor, pa.Array]) -> None:
         """One static row sent as its own chunk at once, bypassing the batcher (as 0.41 does

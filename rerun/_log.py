@@ -217,7 +217,7 @@ def log(
         if path is None:
             path = entity_path_str(entity_path)
         if not extra:
-            one = _ONE_FIELD.get(type(entity), False)
+            one: Any = _ONE_FIELD.get(type(entity), False)
             if one is False:
                 one = _one_field(type(entity))
             if one is not None:  # e.g. Scalars(x): one numeric field, straight to the batcher

@@ -181,6 +181,9 @@ print(json.dumps({
     "frame": rows(ds.reader(index="frame").to_arrow_table()),
     "sim_time": rows(ds.reader(index="sim_time", fill_latest_at=True).to_arrow_table()),
     "static": rows(ds.reader(index=None).to_arrow_table()),
+    "segment_table": rows(
+        ds.segment_table().to_arrow_table().drop_columns(["rerun_last_updated_at", "rerun_size_bytes"])
+    ),
 }, sort_keys=True))
 """
 

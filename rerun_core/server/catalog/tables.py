@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pyarrow as pa
 
@@ -88,6 +89,9 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
         "rerun_size_bytes": pa.array([s.size_bytes for s in segs], pa.uint64()),
     }
     fields = [pa.field(k, v.type, nullable=False) for k, v in cols.items()]
+    for f, arr in _property_columns(segs):
+        cols[f.name] = arr
+        fields.append(f)
     timelines = _timelines(c for s in segs for c in s.chunks)
     for name, typ in sorted(timelines.items()):
         for marker in ("end", "start"):
@@ -104,6 +108,38 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
     table = pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields))
     wanted = [c for c in columns if c in table.column_names]
     return table.select(wanted) if columns and wanted else table
+
+
+def _property_columns(segs: Sequence[Segment]) -> list[tuple[pa.Field, pa.Array]]:
+    """Each segment's recording properties (static ``/__properties`` data, newest row wins)."""
+    values: dict[str, dict[str, Any]] = {}
+    fields: dict[str, pa.Field] = {}
+    for seg in segs:
+        for c in sorted(seg.chunks, key=lambda c: c.id):
+            entity = str(c.entity_path)
+            if not c.is_static or not (
+                entity == PROPERTIES_ENTITY or entity.startswith(PROPERTIES_ENTITY + "/")
+            ):
+                continue
+            for desc, arr in c.components.items():
+                if len(arr) == 0:
+                    continue
+                name = column_name(entity, desc.component)
+                meta = {b"rerun:component": desc.component.encode(), b"rerun:entity_path": entity.encode()}
+                if desc.archetype:
+                    meta[b"rerun:archetype"] = desc.archetype.encode()
+                if desc.component_type:
+                    meta[b"rerun:component_type"] = desc.component_type.encode()
+                meta[b"rerun:kind"] = b"data"
+                fields.setdefault(name, pa.field(name, arr.type, metadata=meta))
+                values.setdefault(name, {})[seg.segment_id] = arr[len(arr) - 1]
+    out = []
+    for name in sorted(fields):
+        f = fields[name]
+        scalars = [values[name].get(seg.segment_id) for seg in segs]
+        arr = pa.array([v.as_py() if v is not None else None for v in scalars], f.type)
+        out.append((f, arr))
+    return out
 
 
 def _segment_bound(seg: Segment, timeline: str, marker: str) -> int | None:

@@ -20,6 +20,7 @@ from rerun_core.store.messages import LogMsg
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+DECODE_THREADS = 2  # LZ4 + Arrow IPC decode release the GIL: decode ahead while a tool works
 
 
 class CliError(Exception):
@@ -69,7 +70,8 @@ def iter_messages(
     for source in sources:
         try:
             check_source(source)
-            for msg in read_messages(source, on_offset=None if progress is None else progress.offset):
+            on_offset = None if progress is None else progress.offset
+            for msg in read_messages(source, threads=DECODE_THREADS, on_offset=on_offset):
                 if progress is not None:
                     progress.message(msg)
                 yield source, msg

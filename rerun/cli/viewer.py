@@ -277,7 +277,8 @@ def _file_messages(source: str) -> Iterator[Any]:
         from rerun_core.store.rrd import read_messages
 
         try:
-            yield from read_messages(source if source == "-" or source.startswith(_HTTP) else Path(source))
+            src = source if source == "-" or source.startswith(_HTTP) else Path(source)
+            yield from read_messages(src, threads=2)
         except (ValueError, OSError) as err:
             raise ViewerError(f"cannot read {source}: {err}") from None
         return

@@ -7,6 +7,7 @@ from ._client import CatalogClient
 from ._entry import DatasetEntry, Entry
 from ._registration import RegistrationOperation, RegistrationResult, SegmentRegistrationResult
 from ._schema import ComponentColumnDescriptor, IndexColumnDescriptor, Schema
+from ._selection import DatasetSelection
 from ._types import AlreadyExistsError, EntryId, EntryKind, NotFoundError, OnDuplicateSegmentLayer
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "CatalogClient",
     "ComponentColumnDescriptor",
     "DatasetEntry",
+    "DatasetSelection",
     "Entry",
     "EntryId",
     "EntryKind",

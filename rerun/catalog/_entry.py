@@ -15,6 +15,7 @@ from rerun_core.store.rrd import dataframe_part_to_table
 from ._conn import Connection
 from ._registration import RegistrationOperation
 from ._schema import Schema
+from ._selection import DatasetSelection
 from ._types import EntryId, EntryKind, OnDuplicateSegmentLayer
 
 if TYPE_CHECKING:
@@ -163,19 +164,26 @@ class DatasetEntry(Entry):
 
         The chunks are fetched and queried here, then handed to DataFusion as one table.
         """
-        from ._reader import read_dataset
-
-        table = read_dataset(
-            self._conn,
-            self.id,
+        return self._read(
             index,
             include_semantically_empty_columns=include_semantically_empty_columns,
             include_tombstone_columns=include_tombstone_columns,
             fill_latest_at=fill_latest_at,
             using_index_values=using_index_values,
         )
-        if index is None:  # as the real reader: the timelines are there, all null
-            from ._reader import add_null_timelines
 
+    def _read(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
+        from ._reader import add_null_timelines, read_dataset
+
+        table = read_dataset(self._conn, self.id, index, **kwargs)
+        if index is None:  # as the real reader: the timelines are there, all null
             table = add_null_timelines(table, self.arrow_schema())
         return self._client.ctx.from_arrow(table)
+
+    def filter_segments(self, segment_ids: str | Sequence[str] | datafusion.DataFrame) -> DatasetSelection:
+        """A selection of these segments only (ids, or a DataFrame with ``rerun_segment_id``)."""
+        return DatasetSelection(self).filter_segments(segment_ids)
+
+    def filter_contents(self, exprs: str | Sequence[str]) -> DatasetSelection:
+        """A selection of the entities these expressions keep (``/points/**``, ``-/text``)."""
+        return DatasetSelection(self).filter_contents(exprs)

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun_core.proto.gen import cloud_pb2 as pb
+from rerun_core.proto.gen import common_pb2
 from rerun_core.store.rrd import arrow_msg_from_proto, dataframe_part_from_arrow, dataframe_part_to_table
 from rerun_core.store.store import ChunkStore
 
@@ -16,9 +17,13 @@ from ._types import EntryId
 
 
 def _find_chunks(
-    conn: Connection, entry: EntryId, index: str | None, fill_latest_at: bool
+    conn: Connection, entry: EntryId, index: str | None, fill_latest_at: bool, segments: list[str] | None
 ) -> pa.Table | None:
-    everything = pb.SegmentSelection(all={})
+    if segments is None:
+        everything = pb.SegmentSelection(all={})
+    else:
+        ids = [common_pb2.SegmentId(id=s) for s in segments]
+        everything = pb.SegmentSelection(explicit=pb.SegmentIds(ids=ids))
     if index is None:
         req = pb.FindChunksRequest(
             contents=pb.ContentSelection(all={}), static=pb.StaticSelection(segments=everything)
@@ -59,16 +64,20 @@ def read_dataset(
     include_tombstone_columns: bool = False,
     fill_latest_at: bool = False,
     using_index_values: Any = None,
+    segments: list[str] | None = None,
+    contents: list[list[str]] | None = None,
 ) -> pa.Table:
     """One Arrow table: ``rerun_segment_id`` then the store's dataframe columns, segment by segment."""
-    infos = _find_chunks(conn, entry, index, fill_latest_at)
+    if segments is not None and not segments:
+        return pa.table({"rerun_segment_id": pa.array([], pa.string())})
+    infos = _find_chunks(conn, entry, index, fill_latest_at, segments)
     if infos is None:
         return pa.table({"rerun_segment_id": pa.array([], pa.string())})
     import pyarrow.compute as pc
 
     out = []
-    segments = sorted(set(infos.column("chunk_segment_id").to_pylist()))
-    for seg in segments:
+    seg_ids = sorted(set(infos.column("chunk_segment_id").to_pylist()))
+    for seg in seg_ids:
         seg_infos = infos.filter(pc.equal(infos.column("chunk_segment_id"), seg))
         store = _segment_store(conn, entry, seg_infos)
         values = _index_values(using_index_values, seg)
@@ -76,6 +85,7 @@ def read_dataset(
             continue
         table = store.dataframe(
             index,
+            _contents(store, contents),
             fill_latest_at=fill_latest_at,
             using_index_values=values,
             include_tombstone_columns=include_tombstone_columns,
@@ -89,6 +99,19 @@ def read_dataset(
 
 
 _BUILTIN_TIMELINES = ("log_tick", "log_time")
+
+
+def _contents(store: ChunkStore, contents: list[list[str]] | None) -> str | list[str]:
+    """Entity filter for one segment: every ``filter_contents`` call must keep an entity."""
+    if contents is None:
+        return "/**"
+    from rerun_core.store.contents import select_entities
+
+    kept: set[str] | None = None
+    for exprs in contents:
+        paths = {str(p) for p in select_entities(store, exprs)} if exprs else set()
+        kept = paths if kept is None else kept & paths
+    return sorted(kept or ())
 
 
 def add_null_timelines(table: pa.Table, dataset_schema: pa.Schema) -> pa.Table:

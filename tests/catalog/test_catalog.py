@@ -202,3 +202,20 @@ def test_query_dataset_and_fetch_chunks_over_raw_grpc(server: CatalogServer) -> 
         assert {c.id.to_bytes() for c in chunks} == {
             i for t in infos for i in t.column("chunk_id").to_pylist()
         }
+
+
+def test_filter_segments_and_contents(client: CatalogClient) -> None:
+    ds = client.get_dataset("mydata")
+    one = ds.filter_segments("seg1")
+    assert one.segment_ids() == ["seg1"]
+    table = one.reader(index="frame").to_arrow_table()
+    assert table.column("rerun_segment_id").to_pylist() == ["seg1"] * 3
+    points_only = ds.filter_contents("/points/**").reader(index="frame").to_arrow_table()
+    assert "/static:TextDocument:text" not in points_only.column_names
+    assert "/points:Points3D:positions" in points_only.column_names
+    both = (
+        ds.filter_segments(["seg0"]).filter_contents(["/**", "-/points"]).reader(index=None).to_arrow_table()
+    )
+    assert both.column("rerun_segment_id").to_pylist() == ["seg0"]
+    assert "/static:TextDocument:text" in both.column_names
+    assert ds.filter_segments([]).reader(index="frame").count() == 0

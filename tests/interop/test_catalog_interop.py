@@ -133,6 +133,9 @@ def test_our_client_reads_the_real_server(
     assert _rows(theirs) == _rows(CatalogClient(our_server.url))
     static = ds.reader(index=None).to_arrow_table()
     assert static.column("/static:TextDocument:text").to_pylist() == [["hello"]] * 2
+    picked = ds.filter_segments("seg1").filter_contents("/points").reader(index="frame").to_arrow_table()
+    assert picked.column("rerun_segment_id").to_pylist() == ["seg1"] * 3
+    assert "/static:TextDocument:text" not in picked.column_names
     created = theirs.create_dataset("created_by_our_client")
     assert created.register([new_rrd]).wait().segment_ids == ["newseg"]
     assert created.segment_ids() == ["newseg"]

@@ -31,13 +31,18 @@ class ChunkSizes:
     schema: int
 
     @classmethod
-    def of(cls, chunk: Chunk) -> ChunkSizes:
+    def of(cls, chunk: Chunk, wire_size: tuple[int, int] | None = None) -> ChunkSizes:
+        """From the sizes stored in the file when known (as the real CLI reports), else by
+        encoding the chunk as a writer would."""
+        schema = chunk.batch.schema.serialize().size
+        if wire_size is not None:
+            return cls(wire_size[0], wire_size[1], schema)
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, chunk.batch.schema) as writer:
             writer.write_batch(chunk.batch)
         ipc = sink.getvalue()
         compressed = len(lz4.block.compress(ipc.to_pybytes(), store_size=False))
-        return cls(compressed, ipc.size, chunk.batch.schema.serialize().size)
+        return cls(compressed, ipc.size, schema)
 
 
 @dataclass
@@ -56,7 +61,7 @@ class Stats:
     sizes: list[ChunkSizes] = field(default_factory=list)
     unsorted: Counter[str] = field(default_factory=Counter)
 
-    def add(self, chunk: Chunk) -> None:
+    def add(self, chunk: Chunk, wire_size: tuple[int, int] | None = None) -> None:
         self.num_chunks += 1
         self.num_static += chunk.is_static
         comps = chunk.components
@@ -71,7 +76,7 @@ class Stats:
                 self.unsorted[name] += 1
         for desc in comps:
             self.per_component[desc.component] += 1
-        self.sizes.append(ChunkSizes.of(chunk))
+        self.sizes.append(ChunkSizes.of(chunk, wire_size))
 
 
 def _min_max_avg(name: str, values: list[int]) -> list[str]:
@@ -141,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress("stats")
     for _, msg in iter_messages(args.paths, continue_on_error=args.continue_on_error, progress=progress):
         if isinstance(msg, ArrowMsg):
-            stats.add(msg.chunk)
+            stats.add(msg.chunk, msg.wire_size)
     progress.done()
     print(render(stats))
     return EXIT_OK

@@ -71,6 +71,9 @@ class SetStoreInfo:
 class ArrowMsg:
     store_id: StoreId
     chunk: Chunk
+    # (payload bytes, uncompressed IPC bytes) as read from a file or stream; None when built
+    # in memory. Lets `rrd stats` report the stored sizes, as the real CLI does.
+    wire_size: tuple[int, int] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_static(self) -> bool:

@@ -218,7 +218,8 @@ class _Decoder:
             raw.payload, raw.compression, raw.uncompressed_size, validate=self.validate
         )
         chunk = protocol.chunk_from_batch(batch, validate=self.validate, chunk_id=raw.chunk_id)
-        return ArrowMsg(self._store_id(raw.store_id), chunk)
+        size = raw.uncompressed_size if raw.compression == protocol.COMPRESSION_LZ4 else len(raw.payload)
+        return ArrowMsg(self._store_id(raw.store_id), chunk, (len(raw.payload), size))
 
 
 _SHARED_STORE_IDS: dict[bytes, StoreId] = {}

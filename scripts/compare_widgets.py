@@ -123,6 +123,8 @@ def _ours_dom(page: Any) -> dict[str, Any]:
 
 
 # The entity a new user would click first in each notebook (our tree rows carry the path).
+# Where the same kind of entity sits in Rerun's blueprint panel once opened (canvas pixels; from a screenshot).
+REAL_ROW = {"3d_scene_with_cameras": (105, 312)}
 SELECT = {"quickstart": "/world/box", "3d_scene_with_cameras": "/world/camera", "time_series": "/trig/sin"}
 
 
@@ -138,6 +140,11 @@ def _interact(page: Any, shot: Shot, widget: Any) -> None:
             time.sleep(2.0)
         time.sleep(4.0)
         _save(page, shot, "panels", widget)
+        if shot.notebook in REAL_ROW:  # an entity row in the opened blueprint panel (egui: by position)
+            x, y = REAL_ROW[shot.notebook]
+            page.mouse.click(box["x"] + x, box["y"] + y)
+            time.sleep(4.0)
+            _save(page, shot, "selected", widget)
         return
     page.locator(f'.rr-tree [data-path="{SELECT[shot.notebook]}"]').first.click()
     page.wait_for_selector(".rr-selpanel", state="visible", timeout=10_000)

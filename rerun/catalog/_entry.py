@@ -75,6 +75,29 @@ class Entry:
     def catalog(self) -> CatalogClient:
         return self._client
 
+    def delete(self) -> None:
+        """Delete this entry from the catalog."""
+        self._conn.call("DeleteEntry", pb.DeleteEntryRequest(id=entry_id_to_proto(self.id)))
+
+    def set_name(self, name: str) -> None:
+        """Rename this entry (names are unique: AlreadyExistsError otherwise)."""
+        update = pb.EntryDetailsUpdate(name=name)
+        req = pb.UpdateEntryRequest(id=entry_id_to_proto(self.id), entry_details_update=update)
+        self._details = self._conn.call("UpdateEntry", req).entry_details
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same entry, its id, or its name (``"name" in client.entries()``)."""
+        if isinstance(other, Entry):
+            return self.id == other.id
+        if isinstance(other, EntryId):
+            return self.id == other
+        if isinstance(other, str):
+            return self.name == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, id={self.id})"
 

@@ -135,9 +135,9 @@ def test_other_rpcs_are_unimplemented_with_a_message(server: CatalogServer) -> N
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         stub = pb_grpc.RerunCloudServiceStub(channel)
         with pytest.raises(grpc.RpcError) as err:
-            stub.DeleteEntry(pb.DeleteEntryRequest(), timeout=10)
+            stub.ScanDatasetManifest(pb.ScanDatasetManifestRequest(), timeout=10).next()
         assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
-        assert "DeleteEntry is not implemented" in (err.value.details() or "")
+        assert "ScanDatasetManifest is not implemented" in (err.value.details() or "")
 
 
 def test_import_rerun_stays_free_of_grpc_and_datafusion() -> None:
@@ -219,3 +219,18 @@ def test_filter_segments_and_contents(client: CatalogClient) -> None:
     assert both.column("rerun_segment_id").to_pylist() == ["seg0"]
     assert "/static:TextDocument:text" in both.column_names
     assert ds.filter_segments([]).reader(index="frame").count() == 0
+
+
+def test_rename_and_delete(client: CatalogClient) -> None:
+    ds = client.create_dataset("to_rename")
+    with pytest.raises(AlreadyExistsError):
+        ds.set_name("mydata")
+    ds.set_name("renamed")
+    assert ds.name == "renamed"
+    assert "renamed" in client.datasets()
+    assert client.get_dataset("renamed").id == ds.id
+    ds.delete()
+    with pytest.raises(NotFoundError):
+        client.get_dataset("renamed")
+    with pytest.raises(NotFoundError):
+        ds.delete()

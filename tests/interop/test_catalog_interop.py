@@ -28,6 +28,10 @@ t = ds.reader(index="frame").to_arrow_table()
 static = ds.reader(index=None).to_arrow_table()
 new = c.create_dataset("created_by_real_client")
 reg = new.register([new_rrd]).wait()
+tmp = c.create_dataset("tmp_name")
+tmp.set_name("renamed")
+renamed = sorted(c.dataset_names())
+tmp.delete()
 out = {
     "names": sorted(c.dataset_names()),
     "segments": sorted(ds.segment_ids()),
@@ -38,6 +42,7 @@ out = {
     "static_rows": {n: static.column(n).to_pylist() for n in ("rerun_segment_id", "/static:TextDocument:text")},
     "registered": reg.segment_ids,
     "new_segments": new.segment_ids(),
+    "renamed": renamed,
     "filtered": {
         "segment": ds.reader(index="frame").filter(col("rerun_segment_id") == "seg1").count(),
         "time": ds.reader(index="frame").filter(col("frame") >= 2).count(),
@@ -89,6 +94,7 @@ def _real_client(oracle: Oracle, url: str, new_rrd: str) -> dict[str, Any]:
 def test_real_client_reads_our_server(oracle: Oracle, our_server: CatalogServer, new_rrd: str) -> None:
     got = _real_client(oracle, our_server.url, new_rrd)
     assert got["names"] == ["created_by_real_client", "mydata"]
+    assert got["renamed"] == ["created_by_real_client", "mydata", "renamed"]
     assert got["segments"] == ["seg0", "seg1"]
     assert got["index_columns"] == ["frame"]
     assert got["component_columns"] == ["/points:Points3D:positions", "/static:TextDocument:text"]

@@ -125,6 +125,22 @@ class Catalog:
             self._datasets[ds.id] = ds
             return ds
 
+    def delete(self, entry_id: Tuid) -> None:
+        with self._lock:
+            if self._datasets.pop(entry_id, None) is None:
+                raise CatalogError("NOT_FOUND", f"no dataset with id {entry_id}")
+
+    def rename(self, entry_id: Tuid, name: str) -> Dataset:
+        if not name:
+            raise CatalogError("INVALID_ARGUMENT", "an entry name cannot be empty")
+        with self._lock:
+            ds = self.by_id(entry_id)
+            if any(d.name == name and d.id != entry_id for d in self._datasets.values()):
+                raise CatalogError("ALREADY_EXISTS", f"a dataset named {name!r} already exists")
+            ds.name = name
+            ds.updated_at_ns = time.time_ns()
+            return ds
+
     def register(self, ds: Dataset, segments: list[Segment], on_duplicate: str = "error") -> list[Segment]:
         """Add segments; a segment id already there is replaced, kept or refused per ``on_duplicate``."""
         added = []

@@ -192,6 +192,26 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
         return pb.CreateDatasetEntryResponse(dataset=dataset_entry(ds))
 
     @_rpc
+    def DeleteEntry(
+        self, request: pb.DeleteEntryRequest, context: grpc.ServicerContext
+    ) -> pb.DeleteEntryResponse:
+        self.catalog.delete(Tuid(request.id.id.time_ns, request.id.id.inc))
+        return pb.DeleteEntryResponse()
+
+    @_rpc
+    def UpdateEntry(
+        self, request: pb.UpdateEntryRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateEntryResponse:
+        entry_id = Tuid(request.id.id.time_ns, request.id.id.inc)
+        update = request.entry_details_update
+        ds = (
+            self.catalog.rename(entry_id, update.name)
+            if update.HasField("name")
+            else self.catalog.by_id(entry_id)
+        )
+        return pb.UpdateEntryResponse(entry_details=entry_details(ds))
+
+    @_rpc
     def ReadDatasetEntry(
         self, request: pb.ReadDatasetEntryRequest, context: grpc.ServicerContext
     ) -> pb.ReadDatasetEntryResponse:

@@ -199,7 +199,8 @@ def depth_segmentation(rec: Any) -> None:
 
 
 def shapes_2d(rec: Any) -> None:
-    """Points2D, Boxes2D, LineStrips2D and Arrows2D with labels, over an image."""
+    """Points2D, Boxes2D, LineStrips2D and Arrows2D with labels, over an image; class colors and
+    labels from an AnnotationContext."""
     rr.log("scene/image", rr.Image(np.full((120, 160, 3), 40, np.uint8)), recording=rec)
     rr.log(
         "scene/points",
@@ -218,6 +219,13 @@ def shapes_2d(rec: Any) -> None:
         ),
         recording=rec,
     )
+    rr.log(
+        "scene",
+        rr.AnnotationContext([(1, "cat", (255, 0, 255)), (2, "dog", (0, 255, 255))]),
+        static=True,
+        recording=rec,
+    )
+    rr.log("scene/classed", rr.Points2D([[30, 60], [60, 60]], radii=5, class_ids=[1, 2]), recording=rec)
     rr.log(
         "scene/arrows",
         rr.Arrows2D(origins=[[110, 100]], vectors=[[40, -30]], colors=[255, 220, 60], labels=["arrow"]),

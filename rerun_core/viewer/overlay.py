@@ -43,6 +43,10 @@ def draw_texts(frame: np.ndarray, items: list[tuple[float, float, str, tuple[int
             mid = (bbox[1] + bbox[3]) // 2
             draw.rectangle((bbox[0] - 13, mid - 1, bbox[0] - 4, mid + 1), fill=tuple(color))
             draw.text((x, y), text, fill=(210, 210, 210, 255), font=font, anchor="ra")
+        elif anchor.startswith("chip:"):  # "chip:<pil anchor>": text on a dark backdrop
+            bbox = draw.textbbox((x, y), text, font=font, anchor=anchor[5:])
+            draw.rectangle((bbox[0] - 3, bbox[1] - 2, bbox[2] + 3, bbox[3] + 2), fill=(20, 22, 25, 200))
+            draw.text((x, y), text, fill=tuple(color), font=font, anchor=anchor[5:])
         else:
             draw.text((x, y), text, fill=tuple(color), font=font, anchor=anchor)
     return np.asarray(img).copy()

@@ -419,4 +419,4 @@ class TensorView:
             f"{n}={'·' if d in self.axes else self.slice.get(d, s // 2)}"
             for d, (n, s) in enumerate(zip(self.names, self.tensor.shape))
         )
-        return [Text(6, 4, dims)]
+        return [Text(8, rect[3] - 6, dims, anchor="chip:ld")]  # bottom-left: the title sits top-left

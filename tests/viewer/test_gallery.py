@@ -77,6 +77,8 @@ def check_depth_seg(f: np.ndarray) -> None:
 def check_shapes_2d(f: np.ndarray) -> None:
     for rgb in [(255, 80, 80), (80, 220, 80), (80, 160, 255), (255, 220, 60)]:
         assert _has(f, rgb, tol=50), f"no {rgb} 2D shape drawn"
+    for rgb in [(255, 0, 255), (0, 255, 255)]:  # class colors from the AnnotationContext
+        assert _has(f, rgb, tol=30), f"class color {rgb} missing"
 
 
 def check_time_series(f: np.ndarray) -> None:

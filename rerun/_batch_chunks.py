@@ -49,7 +49,7 @@ class NumpyCell:
 class Group:
     """Rows of one entity logged with the same timeline tuple and descriptor objects."""
 
-    __slots__ = ("cols", "descs", "idx", "timelines", "times")
+    __slots__ = ("acc", "cols", "descs", "idx", "timelines", "times")
 
     def __init__(self, timelines: TimelineKey | None, descs: tuple[ComponentDescriptor, ...]) -> None:
         self.timelines = timelines  # None: static
@@ -57,6 +57,7 @@ class Group:
         self.cols: list[list[Any]] = [[] for _ in descs]
         self.times: list[int] = []  # flat: len(timelines) values per row
         self.idx: list[int] = []  # each row's position among the entity's pending rows
+        self.acc: Any = None  # the batcher's per-entity accumulator holding this group
 
 
 _TYPE = operator.attrgetter("type")

@@ -101,7 +101,7 @@ class _Acc:
 
     def __init__(self, entity: str) -> None:
         self.entity = entity
-        self.groups: dict[tuple[int, ...], Group] = {}
+        self.groups: dict[tuple[Any, ...], Group] = {}
         self.rows = 0
         self.num_bytes = 0
 
@@ -128,6 +128,8 @@ class Batcher:
         self._on_chunk = on_chunk
         self._lock = threading.Lock()
         self._accs: dict[str, _Acc] = {}
+        # (entity, id of timelines, ids of descriptors) -> its pending group, across entities
+        self._groups: dict[tuple[Any, ...], Group] = {}
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._send_lock = threading.Lock()
@@ -149,16 +151,14 @@ class Batcher:
         # Rows are grouped by identity (the recording reuses its timeline tuple, archetypes
         # their descriptors): hashing enums and dataclasses per row is what this avoids. Groups
         # of equal timelines and datatypes are merged when the entity is cut, as Rerun splits.
-        key = (id(timelines), *map(id, components))
+        key = (entity, id(timelines), *map(id, components))
         size = (num_bytes >> 1) + ROW_BYTES_PER_COMPONENT * len(components)
         size += ROW_BYTES_STATIC if timelines is None else ROW_BYTES_TEMPORAL
         with self._lock:
-            acc = self._accs.get(entity)
-            if acc is None:
-                acc = self._accs[entity] = _Acc(entity)
-            g = acc.groups.get(key)
+            g = self._groups.get(key)
             if g is None:
-                g = acc.groups[key] = Group(timelines, tuple(components))
+                g = self._new_group(key, entity, timelines, tuple(components))
+            acc = g.acc
             g.idx.append(acc.rows)
             g.times += times
             cols = g.cols
@@ -188,15 +188,13 @@ class Batcher:
         num_bytes: int,
     ) -> None:
         """``push`` for a row of one component (same grouping, without the dict)."""
-        key = (id(timelines), id(desc))
+        key = (entity, id(timelines), id(desc))
         size = (num_bytes >> 1) + (ROW_BYTES_STATIC if timelines is None else _TEMPORAL_ONE)
         with self._lock:
-            acc = self._accs.get(entity)
-            if acc is None:
-                acc = self._accs[entity] = _Acc(entity)
-            g = acc.groups.get(key)
+            g = self._groups.get(key)
             if g is None:
-                g = acc.groups[key] = Group(timelines, (desc,))
+                g = self._new_group(key, entity, timelines, (desc,))
+            acc = g.acc
             g.idx.append(acc.rows)
             g.times += times
             g.cols[0].append(values)
@@ -210,8 +208,25 @@ class Batcher:
         elif self._thread is None:
             self._start_ticker()
 
+    def _new_group(
+        self,
+        key: tuple[Any, ...],
+        entity: str,
+        timelines: TimelineKey | None,
+        descs: tuple[ComponentDescriptor, ...],
+    ) -> Group:
+        """(Under the lock.) A group for rows keyed ``key``; its objects keep the ids valid."""
+        acc = self._accs.get(entity)
+        if acc is None:
+            acc = self._accs[entity] = _Acc(entity)
+        g = acc.groups[key] = self._groups[key] = Group(timelines, descs)
+        g.acc = acc
+        return g
+
     def _cut(self, entity: str) -> _Cut:
         acc = self._accs.pop(entity)
+        for key in acc.groups:
+            del self._groups[key]
         return _Cut(acc, new_tuids(acc.rows))
 
     def _emit(self, cuts: list[_Cut]) -> None:
@@ -258,6 +273,7 @@ class Batcher:
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._accs = {}
+        self._groups = {}
         self._thread = None
         self._stop = threading.Event()
 

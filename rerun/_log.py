@@ -103,15 +103,19 @@ def _table_fields(cls: type) -> dict[str, ComponentDescriptor] | None:
     return fields  # type: ignore[return-value]
 
 
-_ONE_FIELD: dict[type, tuple[str, ComponentDescriptor] | None] = {}
+_ONE_FIELD: dict[type, tuple[str, ComponentDescriptor, type] | None] = {}
 
 
-def _one_field(cls: type) -> tuple[str, ComponentDescriptor] | None:
-    """(field, descriptor) of table-based archetypes with a single field, else None."""
+def _one_field(cls: type) -> tuple[str, ComponentDescriptor, type] | None:
+    """(field, descriptor, batch class) of table-based archetypes with a single field whose
+    batches keep numpy values of the right Arrow type, else None."""
     fields = _table_fields(cls)
-    one = next(iter(fields.items())) if fields is not None and len(fields) == 1 else None
-    if one is not None:
-        _is_natural(cls._BATCH_CLS[one[0]])  # type: ignore[attr-defined]
+    one = None
+    if fields is not None and len(fields) == 1:
+        name, desc = next(iter(fields.items()))
+        batch_cls = cls._BATCH_CLS[name]  # type: ignore[attr-defined]
+        if _is_natural(batch_cls):
+            one = (name, desc, batch_cls)
     _ONE_FIELD[cls] = one
     return one
 
@@ -222,8 +226,8 @@ def log(
                 one = _one_field(type(entity))
             if one is not None:  # e.g. Scalars(x): one numeric field, straight to the batcher
                 batch = entity.__dict__.get(one[0])
-                values = getattr(batch, "_np", None)
-                if values is not None and values.ndim == 1 and _NATURAL.get(type(batch)):
+                values = batch._np if type(batch) is one[2] else None
+                if values is not None and values.ndim == 1:
                     base = values.base
                     if base is None or base.ndim != 0:  # a view of the caller's array: copy it
                         values = values.copy()

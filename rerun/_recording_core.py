@@ -63,16 +63,25 @@ def env_flag(name: str) -> bool | None:
     return None
 
 
-class _Times(threading.local):
-    """This thread's cursor: timeline key (names + types) and the matching values."""
+class _TimeState:
+    """One thread's cursor: timeline key (names + types) and the matching values."""
+
+    __slots__ = ("full", "full_auto", "index", "key", "values")
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
         self.key: TimelineKey = ()
         self.values: list[int] = []
-        # ``key`` + the automatic timelines, rebuilt when either changes (see ``log_row``).
+        # ``key`` + the automatic timelines, rebuilt when either changes (see ``_row_times``).
         self.full: TimelineKey = ()
         self.full_auto: TimelineKey | None = None
+
+
+class _Times(threading.local):
+    """Per-thread ``_TimeState``: one thread-local lookup per call, then plain slots."""
+
+    def __init__(self) -> None:
+        self.s = _TimeState()
 
 
 class RecordingCore:
@@ -124,7 +133,7 @@ class RecordingCore:
         self._update_auto_key()
 
     def set_time(self, timeline: str, typ: TimeType, value: int) -> None:
-        t = self.times
+        t = self.times.s
         i = t.index.get(timeline)
         if i is not None and t.key[i][1] is typ:
             t.values[i] = value
@@ -144,7 +153,7 @@ class RecordingCore:
         t.full_auto = None
 
     def disable_timeline(self, timeline: str) -> None:
-        t = self.times
+        t = self.times.s
         i = t.index.get(timeline)
         if i is None:
             return
@@ -155,12 +164,12 @@ class RecordingCore:
         t.full_auto = None
 
     def reset_time(self) -> None:
-        t = self.times
+        t = self.times.s
         t.index, t.key, t.values = {}, (), []
         t.full_auto = None
 
     def current_times(self) -> dict[str, tuple[TimeType, int]]:
-        t = self.times
+        t = self.times.s
         return {name: (typ, v) for (name, typ), v in zip(t.key, t.values, strict=True)}
 
     # --- rows -----------------------------------------------------------------------------
@@ -190,7 +199,7 @@ class RecordingCore:
 
     def _row_times(self, tick: int) -> tuple[TimelineKey, tuple[int, ...]]:
         """This thread's timelines plus the automatic ones, and the row's values on them."""
-        t = self.times
+        t = self.times.s
         auto = self._auto_key
         if t.full_auto is not auto:  # the same tuple object until the timelines change
             t.full, t.full_auto = t.key + auto, auto

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -81,12 +82,21 @@ def write(msgs: list[LogMsg], out: Path) -> float:
     return time.perf_counter() - t0
 
 
-def time_cli(*args: str) -> float:
+def time_cli(*args: str, ours: bool = False) -> float:
+    return time_cli_cpu(*args, ours=ours)[0]
+
+
+def time_cli_cpu(*args: str, ours: bool = False) -> tuple[float, float]:
+    """(wall s, CPU s of the child) of one CLI run: the real one, or ours with ``ours``."""
+    exe = ROOT / ".venv" / "bin" / "rerun" if ours else ORACLE_BIN / "rerun"
+    env = None if ours else _oracle_env()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(
-        [str(ORACLE_BIN / "rerun"), *args], check=True, capture_output=True, env=_oracle_env(), timeout=600
-    )
-    return time.perf_counter() - t0
+    subprocess.run([str(exe), *args], check=True, capture_output=True, env=env, timeout=600)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu
 
 
 def main() -> None:
@@ -119,11 +129,14 @@ def main() -> None:
     print(f"RESULT rrd_write oracle `rerun rrd merge -o` (decode + encode): {best:.3f} s", flush=True)
     out.unlink(missing_ok=True)
     for cmd in (("rrd", "stats"), ("rrd", "verify")):
-        best = min(time_cli(*cmd, str(opts.path)) for _ in range(opts.repeat))
-        print(
-            f"RESULT rrd_decode oracle `rerun {' '.join(cmd)}`: {best:.3f} s = {mb / best:.0f} MB/s",
-            flush=True,
-        )
+        for who in ("ours", "oracle"):
+            runs = [time_cli_cpu(*cmd, str(opts.path), ours=who == "ours") for _ in range(opts.repeat)]
+            wall, cpu = min(w for w, _ in runs), min(c for _, c in runs)
+            print(
+                f"RESULT rrd_cli {who} `rerun {' '.join(cmd)}`: {wall:.3f} s = {mb / wall:.0f} MB/s wall, "
+                f"CPU {cpu:.3f} s (process start included)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

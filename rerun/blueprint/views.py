@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -130,6 +131,10 @@ def _make_view(class_name: str, identifier: str, props: tuple[tuple[str, str, Co
             overrides=overrides,
         )
 
+    # `help()` and IDEs see the view's properties as keywords (0.41's signature), not **kwargs.
+    base = list(inspect.signature(__init__).parameters.values())[:-1]
+    extra = [inspect.Parameter(arg, inspect.Parameter.KEYWORD_ONLY, default=None) for arg, _, _ in props]
+    __init__.__signature__ = inspect.Signature([*base, *extra], return_annotation=None)  # type: ignore[attr-defined]
     doc = f"A `{identifier}` view; properties: {', '.join(a for a, _, _ in props) or 'none'}."
     return type(class_name, (View,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
 

@@ -170,3 +170,11 @@ def test_dir_lists_lazy_names() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_blueprint_view_signatures(oracle: Oracle) -> None:
+    """Views list their properties as keywords (IDE help and `inspect` see what 0.41 shows)."""
+    ours, theirs = _surfaces()
+    views = [n for n in theirs["rerun.blueprint"] if n.endswith("View") and n in ours["rerun.blueprint"]]
+    differ = [n for n in views if ours["rerun.blueprint"][n] != theirs["rerun.blueprint"][n]]
+    assert len(views) > 10 and not differ, f"differing view signatures: {differ}"

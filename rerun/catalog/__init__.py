@@ -5,7 +5,12 @@ Imports grpc and (for readers) datafusion; ``import rerun`` does not import this
 
 from ._client import CatalogClient
 from ._entry import DatasetEntry, Entry
-from ._registration import RegistrationOperation, RegistrationResult, SegmentRegistrationResult
+from ._registration import (
+    RegistrationOperation,
+    RegistrationResult,
+    SegmentRegistrationResult,
+    UnregistrationHandle,
+)
 from ._schema import ComponentColumnDescriptor, IndexColumnDescriptor, Schema
 from ._selection import DatasetSelection
 from ._types import AlreadyExistsError, EntryId, EntryKind, NotFoundError, OnDuplicateSegmentLayer
@@ -26,4 +31,5 @@ __all__ = [
     "RegistrationResult",
     "Schema",
     "SegmentRegistrationResult",
+    "UnregistrationHandle",
 ]

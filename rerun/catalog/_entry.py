@@ -13,7 +13,7 @@ from rerun_core.proto.gen import common_pb2
 from rerun_core.store.rrd import dataframe_part_to_table
 
 from ._conn import Connection
-from ._registration import RegistrationOperation
+from ._registration import RegistrationOperation, UnregistrationHandle
 from ._schema import Schema
 from ._selection import DatasetSelection
 from ._types import EntryId, EntryKind, OnDuplicateSegmentLayer
@@ -158,6 +158,22 @@ class DatasetEntry(Entry):
         segs = table.column("rerun_segment_id").to_pylist()
         tasks = table.column("rerun_task_id").to_pylist()
         return RegistrationOperation(list(zip(urls, segs, tasks, strict=True)), self._wait_tasks)
+
+    def unregister(
+        self,
+        *,
+        segments_to_drop: str | Sequence[str],
+        layers_to_drop: str | Sequence[str],
+        force: bool = False,
+    ) -> UnregistrationHandle:
+        """Drop segments and/or layers (an empty list means all; both empty is an error)."""
+        segs = [segments_to_drop] if isinstance(segments_to_drop, str) else list(segments_to_drop)
+        layers = [layers_to_drop] if isinstance(layers_to_drop, str) else list(layers_to_drop)
+        req = pb.UnregisterFromDatasetRequest(
+            segments_to_drop=[common_pb2.SegmentId(id=s) for s in segs], layers_to_drop=layers, force=force
+        )
+        tasks = [r.task_id.id for r in self._conn.stream("UnregisterFromDataset", req, entry=self.id)]
+        return UnregistrationHandle([t for t in tasks if t], self._wait_tasks)
 
     def _wait_tasks(self, task_ids: list[str], timeout: float | None) -> dict[str, str | None]:
         from google.protobuf.duration_pb2 import Duration

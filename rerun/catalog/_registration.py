@@ -50,3 +50,18 @@ class RegistrationOperation:
         if failed:
             raise ValueError("registration failed: " + "; ".join(f"{r.uri}: {r.error}" for r in failed))
         return RegistrationResult([r.segment_id for r in results if r.segment_id is not None])
+
+
+class UnregistrationHandle:
+    """Handle of an unregistration; ``wait()`` raises ValueError if a task failed."""
+
+    def __init__(
+        self, task_ids: list[str], poll: Callable[[list[str], float | None], dict[str, str | None]]
+    ) -> None:
+        self._task_ids = task_ids
+        self._poll = poll
+
+    def wait(self, timeout_secs: int | None = None) -> None:
+        errors = [e for e in self._poll(self._task_ids, timeout_secs).values() if e]
+        if errors:
+            raise ValueError("unregistration failed: " + "; ".join(errors))

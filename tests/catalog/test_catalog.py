@@ -234,3 +234,15 @@ def test_rename_and_delete(client: CatalogClient) -> None:
         client.get_dataset("renamed")
     with pytest.raises(NotFoundError):
         ds.delete()
+
+
+def test_unregister_segments(client: CatalogClient, data_dir: Path) -> None:
+    ds = client.create_dataset("to_unregister")
+    ds.register([(data_dir / f"seg{i}.rrd").as_uri() for i in range(2)]).wait()
+    with pytest.raises(ValueError, match="at least 1 segment"):
+        ds.unregister(segments_to_drop=[], layers_to_drop=[])
+    ds.unregister(segments_to_drop="seg0", layers_to_drop=[]).wait()
+    assert ds.segment_ids() == ["seg1"]
+    assert ds.reader(index="frame").count() == 3
+    ds.unregister(segments_to_drop=[], layers_to_drop="base").wait()
+    assert ds.segment_ids() == []

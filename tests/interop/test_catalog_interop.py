@@ -32,6 +32,8 @@ tmp = c.create_dataset("tmp_name")
 tmp.set_name("renamed")
 renamed = sorted(c.dataset_names())
 tmp.delete()
+new_segments = new.segment_ids()
+new.unregister(segments_to_drop=["newseg"], layers_to_drop=[]).wait()
 out = {
     "names": sorted(c.dataset_names()),
     "segments": sorted(ds.segment_ids()),
@@ -41,7 +43,8 @@ out = {
     "rows": {n: t.column(n).to_pylist() for n in t.column_names if n != "log_time"},
     "static_rows": {n: static.column(n).to_pylist() for n in ("rerun_segment_id", "/static:TextDocument:text")},
     "registered": reg.segment_ids,
-    "new_segments": new.segment_ids(),
+    "new_segments": new_segments,
+    "after_unregister": new.segment_ids(),
     "renamed": renamed,
     "filtered": {
         "segment": ds.reader(index="frame").filter(col("rerun_segment_id") == "seg1").count(),
@@ -108,6 +111,7 @@ def test_real_client_reads_our_server(oracle: Oracle, our_server: CatalogServer,
     assert got["static_rows"]["rerun_segment_id"] == ["seg0", "seg1"]
     assert got["registered"] == ["newseg"]
     assert got["new_segments"] == ["newseg"]
+    assert got["after_unregister"] == []
     assert got["filtered"]["segment"] == 3
     assert got["filtered"]["time"] == 2
     assert got["filtered"]["segments"] == 3

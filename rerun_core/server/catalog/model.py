@@ -158,6 +158,21 @@ class Catalog:
             ds.updated_at_ns = time.time_ns()
         return added
 
+    def unregister(self, ds: Dataset, segment_ids: list[str], layers: list[str]) -> list[Segment]:
+        """Drop the segments matching both filters (an empty filter matches all); returns them."""
+        if not segment_ids and not layers:
+            raise CatalogError("INVALID_ARGUMENT", "must specify at least 1 segment ID or layer for removal")
+        with self._lock:
+            gone = [
+                seg
+                for seg in ds.segments.values()
+                if (not segment_ids or seg.segment_id in segment_ids) and (not layers or seg.layer in layers)
+            ]
+            for seg in gone:
+                del ds.segments[seg.segment_id]
+            ds.updated_at_ns = time.time_ns()
+        return gone
+
     def load_directory(self, name: str, directory: Path) -> Dataset:
         """A new dataset of every ``.rrd`` under ``directory`` (as ``rerun server -d``)."""
         if not directory.is_dir():

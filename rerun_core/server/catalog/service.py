@@ -237,7 +237,17 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
         self.catalog.register(ds, segments, on_duplicate=on_dup)
         task_id = self._new_task("success")
         table = tables.register_table(segments, task_id)
-        return pb.RegisterWithDatasetResponse(data=dataframe_part_from_arrow(table))
+        return pb.RegisterWithDatasetResponse(data=_part(table))
+
+    @_stream
+    def UnregisterFromDataset(
+        self, request: pb.UnregisterFromDatasetRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.UnregisterFromDatasetResponse]:
+        ds = self._dataset(context)
+        ids = [s.id for s in request.segments_to_drop]
+        self.catalog.unregister(ds, ids, list(request.layers_to_drop))
+        task = common_pb2.TaskId(id=self._new_task("success"))
+        yield pb.UnregisterFromDatasetResponse(data=_part(tables.unregister_table()), task_id=task)
 
     def _task_rows(self, ids: list[str]) -> list[tuple[str, str, str | None]]:
         rows = []
@@ -252,14 +262,14 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
         self, request: pb.QueryTasksRequest, context: grpc.ServicerContext
     ) -> pb.QueryTasksResponse:
         rows = self._task_rows([t.id for t in request.ids])
-        return pb.QueryTasksResponse(data=dataframe_part_from_arrow(tables.tasks_table(rows)))
+        return pb.QueryTasksResponse(data=_part(tables.tasks_table(rows)))
 
     @_stream
     def QueryTasksOnCompletion(
         self, request: pb.QueryTasksOnCompletionRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.QueryTasksOnCompletionResponse]:
         rows = self._task_rows([t.id for t in request.ids])  # registration is synchronous: all done
-        yield pb.QueryTasksOnCompletionResponse(data=dataframe_part_from_arrow(tables.tasks_table(rows)))
+        yield pb.QueryTasksOnCompletionResponse(data=_part(tables.tasks_table(rows)))
 
     # --- dataset reads -------------------------------------------------------------------
 
@@ -293,7 +303,7 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
 
             mask = pc.is_in(table.column("rerun_segment_id"), value_set=ids)
             table = table.filter(mask if which == "scan_only" else pc.invert(mask))
-        yield pb.ScanSegmentTableResponse(data=dataframe_part_from_arrow(table), meta=_meta(ds))
+        yield pb.ScanSegmentTableResponse(data=_part(table), meta=_meta(ds))
 
     @_stream
     def FindChunks(
@@ -302,7 +312,7 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
         ds = self._dataset(context)
         for seg, chunks, timeline in select_chunks(ds, request):
             table = tables.chunk_info_table(ds, seg, chunks, timeline)
-            yield pb.FindChunksResponse(data=dataframe_part_from_arrow(table), meta=_meta(ds))
+            yield pb.FindChunksResponse(data=_part(table), meta=_meta(ds))
 
     @_stream
     def QueryDataset(
@@ -313,7 +323,7 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
         ds = self._dataset(context)
         for seg, chunks in select_chunks_for_query(ds, request):
             table = tables.chunk_info_table(ds, seg, chunks)
-            yield pb.QueryDatasetResponse(data=dataframe_part_from_arrow(table), meta=_meta(ds))
+            yield pb.QueryDatasetResponse(data=_part(table), meta=_meta(ds))
 
     @_stream
     def FetchChunks(
@@ -334,6 +344,14 @@ class CatalogService(pb_grpc.RerunCloudServiceServicer):
                     batch, size = [], 0
         if batch:
             yield pb.FetchChunksResponse(chunks=batch)
+
+
+def _part(table: pa.Table) -> common_pb2.DataframePart:
+    """A DataframePart that always holds a record batch: the real client rejects batch-less ones."""
+    if table.num_rows == 0 or not table.to_batches():
+        empty = pa.RecordBatch.from_arrays([pa.array([], f.type) for f in table.schema], schema=table.schema)
+        return dataframe_part_from_arrow(empty)
+    return dataframe_part_from_arrow(table)
 
 
 def _meta(ds: Dataset) -> pb.DatasetResponseMeta:

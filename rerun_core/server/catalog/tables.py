@@ -246,3 +246,20 @@ def tasks_table(tasks: Sequence[tuple[str, str, str | None]]) -> pa.Table:
     return pa.Table.from_arrays(
         [a for _, a in fields_arrays], schema=pa.schema([f for f, _ in fields_arrays])
     )
+
+
+def unregister_table() -> pa.Table:
+    """The (empty) table the real server answers UnregisterFromDataset with."""
+    fields = [
+        pa.field("rerun_layer_name", pa.string(), False),
+        pa.field("rerun_segment_id", pa.string(), False),
+        pa.field("rerun_storage_url", pa.string(), False),
+        pa.field("rerun_layer_type", pa.string(), False),
+        pa.field("rerun_registration_time", _TS, False),
+        pa.field("rerun_last_updated_at", _TS, False),
+        pa.field("rerun_num_chunks", pa.uint64()),
+        pa.field("rerun_size_bytes", pa.uint64()),
+        pa.field("rerun_schema_sha256", pa.binary(32)),
+        pa.field("rerun_registration_status", pa.string(), False),
+    ]
+    return pa.schema(fields).empty_table()

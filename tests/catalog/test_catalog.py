@@ -89,8 +89,10 @@ def test_create_and_register(client: CatalogClient, tmp_path: Path) -> None:
     result = ds.register([rrd.as_uri()]).wait()
     assert result.segment_ids == ["newseg"]
     assert ds.segment_ids() == ["newseg"]
+    other = write_segment(tmp_path / "other.rrd", "otherseg", 6.0)
     with pytest.raises(AlreadyExistsError):
-        ds.register([rrd.as_uri()])
+        ds.register([other.as_uri(), rrd.as_uri()])
+    assert ds.segment_ids() == ["newseg"]  # all or nothing
     assert ds.register([rrd.as_uri()], on_duplicate=OnDuplicateSegmentLayer.SKIP).wait().segment_ids == [
         "newseg"
     ]

@@ -145,14 +145,12 @@ class Catalog:
         """Add segments; a segment id already there is replaced, kept or refused per ``on_duplicate``."""
         added = []
         with self._lock:
+            dup = [s.segment_id for s in segments if s.segment_id in ds.segments]
+            if dup and on_duplicate == "error":  # checked first: all or nothing
+                raise CatalogError("ALREADY_EXISTS", f"segment(s) {dup} already in dataset {ds.name!r}")
             for seg in segments:
-                if seg.segment_id in ds.segments:
-                    if on_duplicate == "skip":
-                        continue
-                    if on_duplicate == "error":
-                        raise CatalogError(
-                            "ALREADY_EXISTS", f"segment {seg.segment_id!r} is already in dataset {ds.name!r}"
-                        )
+                if seg.segment_id in ds.segments and on_duplicate == "skip":
+                    continue
                 ds.segments[seg.segment_id] = seg
                 added.append(seg)
             ds.updated_at_ns = time.time_ns()

@@ -88,23 +88,36 @@ def _save(page: Any, shot: Shot, suffix: str, locator: Any = None) -> None:
     shot.files.append(name)
 
 
+def distinct_colors(png: bytes) -> int:
+    """How many distinct (coarsely quantized) colors a screenshot has: a blank canvas has a few."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")) // 8
+    return len(np.unique(img.reshape(-1, 3), axis=0))
+
+
 def _wait_real_viewer(page: Any, timeout: float) -> dict[str, Any]:
-    """Until the Wasm viewer's canvas exists and drew (or the time runs out); returns what it saw."""
+    """Until the Wasm viewer drew its views and the picture stopped changing (or the time runs out).
+
+    The egui canvas exists (300x150) long before the Wasm is compiled, so only its pixels tell.
+    """
     deadline = time.monotonic() + timeout
-    info: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        info = page.evaluate(
-            """() => {
-                const cs = [...document.querySelectorAll('.jp-OutputArea canvas')];
-                return {canvases: cs.map(c => [c.width, c.height]),
-                        text: [...document.querySelectorAll('.jp-OutputArea-output')]
-                              .map(o => o.innerText.slice(0, 300))};
-            }"""
-        )
-        if info["canvases"] and all(w > 50 and h > 50 for w, h in info["canvases"]):
-            break
-        time.sleep(1.0)
-    time.sleep(12.0)  # the viewer loads its data and lays out its views after the canvas appears
+    canvas = page.locator(".jp-OutputArea canvas").first
+    canvas.wait_for(state="attached", timeout=timeout * 1000)
+    drawn, colors = 0, 0
+    while time.monotonic() < deadline and drawn < 2:  # twice in a row: the data arrived, not just the UI
+        time.sleep(2.0)
+        colors = distinct_colors(canvas.screenshot())
+        drawn = drawn + 1 if colors > 60 else 0
+    time.sleep(2.0)  # a last layout pass (fonts, plot bounds)
+    info: dict[str, Any] = page.evaluate(
+        """() => ({canvases: [...document.querySelectorAll('.jp-OutputArea canvas')].map(c => [c.width, c.height]),
+                   text: [...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText.slice(0, 300))})"""
+    )
+    info["distinct_colors"] = colors
     return info
 
 

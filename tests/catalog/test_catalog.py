@@ -248,3 +248,11 @@ def test_unregister_segments(client: CatalogClient, data_dir: Path) -> None:
     assert ds.reader(index="frame").count() == 3
     ds.unregister(segments_to_drop=[], layers_to_drop="base").wait()
     assert ds.segment_ids() == []
+
+
+def test_cli_reports_a_port_in_use(server: CatalogServer) -> None:
+    cmd = [sys.executable, "-m", "rerun", "server", "--port", str(server.port)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{server.port}" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -10,6 +10,7 @@ import grpc
 
 from rerun_core.proto.gen import cloud_pb2_grpc as pb_grpc
 
+from ..proxy import _check_bindable
 from .model import Catalog
 from .service import CatalogService
 
@@ -58,11 +59,15 @@ class CatalogServer:
             ],
         )
         pb_grpc.add_RerunCloudServiceServicer_to_server(CatalogService(self.catalog), server)
+        _check_bindable(self.host, self.port)  # a clear error before grpc logs its own
         host = f"[{self.host}]" if ":" in self.host else self.host
         try:
             bound = server.add_insecure_port(f"{host}:{self.port}")
         except RuntimeError:
             bound = 0
+        except BaseException:
+            server.stop(None)
+            raise
         if bound == 0:
             raise OSError(f"cannot listen on {self.host}:{self.port} (in use?)")
         self.port = bound

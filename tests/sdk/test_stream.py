@@ -368,3 +368,26 @@ def test_send_dataframe_classifies_columns_by_metadata() -> None:
     assert got["/df"].timelines["frame"].values.tolist() == [5, 6]
     assert next(iter(got["/df"].components)).component == "Scalars:scalars"
     assert got["/static_df"].is_static
+
+
+def test_one_field_fast_path_matches_the_general_path() -> None:
+    # Scalars(x) skips the component dict; its rows must look exactly like the general path's.
+    rec = new_rec(send_properties=False)
+    mem = rec.memory_recording()
+    rec.set_log_tick_enabled(True)
+    for i in range(3):
+        rec.set_time("frame", sequence=i)
+        rec.log("fast", rr.Scalars(float(i)))
+        rec.log("fast", rr.Scalars(np.float32(i + 0.5)))  # numpy scalar: converted, same column
+        rec.log("general", [Batch([float(i)])])  # a plain batch: the general path
+    rec.log("fast_static", rr.Scalars(7), static=True)
+    got = {str(c.entity_path): c for c in chunks(rec, mem)}
+    fast, general = got["/fast"], got["/general"]
+    assert values(fast) == [[0.0], [0.5], [1.0], [1.5], [2.0], [2.5]]
+    assert set(fast.timelines) == set(general.timelines) == {"frame", "log_tick", "log_time"}
+    assert fast.timelines["frame"].values.tolist() == [0, 0, 1, 1, 2, 2]
+    ticks = fast.timelines["log_tick"].values.tolist() + general.timelines["log_tick"].values.tolist()
+    assert sorted(ticks) == list(range(9))  # every row counts once, whichever path it took
+    assert fast.components[SCALAR].type == general.components[SCALAR].type
+    static = got["/fast_static"]
+    assert static.is_static and values(static) == [[7.0]]

@@ -211,13 +211,21 @@ class Progress:
 
 
 def format_bytes(num: float) -> str:
-    """Sizes as Rerun prints them: ``903 B``, ``1.4 KiB``, ``2.0 MiB``."""
+    """Sizes as Rerun prints them: ``903 B``, ``1.4 KiB``, ``217 KiB`` (one decimal below 102.4
+    of a unit, none above), ``2.0 MiB``, up to GiB."""
+    num = float(num)
+    if num < 0:
+        return "-" + format_bytes(-num)
+    if num == 0:
+        return "0 B"
+    if num < 20 and num != round(num):
+        return f"{num:.1f} B"
     if num < 1024:
-        return f"{int(num)} B"
-    for unit in ("KiB", "MiB", "GiB", "TiB"):
-        num /= 1024
-        if num < 1024 or unit == "TiB":
-            return f"{num:.1f} {unit}"
+        return f"{num:.0f} B"
+    for unit, shift in (("KiB", 10), ("MiB", 20), ("GiB", 30)):
+        if num < 2.0 ** (shift + 10) or unit == "GiB":
+            decimals = 1 if 10 * num < 2.0 ** (shift + 10) else 0
+            return f"{num / 2.0**shift:.{decimals}f} {unit}"
     raise AssertionError("unreachable")
 
 

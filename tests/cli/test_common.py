@@ -83,3 +83,17 @@ def test_iter_messages_feeds_the_bar_from_file_offsets(tmp_path: Path) -> None:
     assert n == 2 * len(recording_messages())
     assert bar.total_bytes == 2 * path.stat().st_size
     assert 0 < bar.bytes_done <= bar.total_bytes
+
+
+def test_format_bytes_follows_rerun_decimals() -> None:
+    from rerun.cli.common import format_bytes
+
+    assert [format_bytes(v) for v in (0, 5.5, 903, 1500, 102 * 1024, 217.1 * 1024)] == [
+        "0 B",
+        "5.5 B",
+        "903 B",
+        "1.5 KiB",
+        "102.0 KiB",  # one decimal below 102.4 of a unit ...
+        "217 KiB",  # ... none above, as re_format does
+    ]
+    assert format_bytes(2 * 2**20) == "2.0 MiB" and format_bytes(3 * 2**30) == "3.0 GiB"

@@ -212,12 +212,21 @@ def test_merging_two_runs_of_one_recording_matches_the_real_merge(  # type: igno
 
 def test_stats_counts_match_the_real_cli(oracle, cli: Cli, oracle_rrd: Path) -> None:  # type: ignore[no-untyped-def]
     def counts(text: str) -> list[str]:
-        # Everything up to the footer-based "Chunk index" sections, minus byte sizes (ours are
-        # measured on our own IPC encoding).
+        # Everything up to the footer-based "Chunk index" sections, minus byte sizes (checked
+        # below where they are comparable).
         head = text.split("\nChunk index\n")[0]
         return [line for line in head.splitlines() if not line.startswith("ipc_size_bytes")]
+
+    def stored_sizes(text: str) -> list[str]:
+        # The two sections measured on the stored payloads (ours come from ArrowMsg.wire_size);
+        # "schema only" differs by a few bytes (the Rust flatbuffer encodes schemas differently).
+        out = []
+        for title in ("Size (schema + data, compressed)", "Size (schema + data, uncompressed)"):
+            out.append(text.split(title + "\n")[1].split("\n\n")[0])
+        return out
 
     code, ours, err = cli("rrd", "stats", oracle_rrd)
     assert code == 0, err
     theirs = oracle.cli("rrd", "stats", str(oracle_rrd)).stdout
     assert counts(ours) == counts(theirs)
+    assert stored_sizes(ours) == stored_sizes(theirs)

@@ -256,3 +256,14 @@ def test_cli_reports_a_port_in_use(server: CatalogServer) -> None:
     assert proc.returncode == 1
     assert f"cannot listen on 127.0.0.1:{server.port}" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_server_class_takes_file_lists_and_checks_paths(data_dir: Path) -> None:
+    import rerun as rr
+
+    with pytest.raises(ValueError, match="must be a directory"):
+        rr.server.Server(host="127.0.0.1", datasets={"d": data_dir / "seg0.rrd"})
+    with pytest.raises(ValueError, match="must be a RRD file"):
+        rr.server.Server(host="127.0.0.1", datasets={"d": [data_dir]})
+    with rr.server.Server(host="127.0.0.1", datasets={"one": [data_dir / "seg1.rrd"]}) as srv:
+        assert srv.client().get_dataset("one").segment_ids() == ["seg1"]

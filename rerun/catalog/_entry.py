@@ -219,6 +219,13 @@ class DatasetEntry(Entry):
             table = add_null_timelines(table, self.arrow_schema())
         return self._client.ctx.from_arrow(table)
 
+    def get_index_ranges(self) -> datafusion.DataFrame:
+        """Per segment: ``<timeline>:start`` / ``<timeline>:end`` of every index."""
+        exprs = ["rerun_segment_id"]
+        for col in self.schema().index_columns():
+            exprs += [f"{col.name}:start", f"{col.name}:end"]
+        return self.segment_table().select(*exprs)
+
     def filter_segments(self, segment_ids: str | Sequence[str] | datafusion.DataFrame) -> DatasetSelection:
         """A selection of these segments only (ids, or a DataFrame with ``rerun_segment_id``)."""
         return DatasetSelection(self).filter_segments(segment_ids)

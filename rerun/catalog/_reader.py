@@ -46,13 +46,48 @@ def _segment_store(conn: Connection, entry: EntryId, infos: pa.Table) -> ChunkSt
     return store
 
 
-def _index_values(using: Any, segment: str) -> np.ndarray | None:
+def _as_int64(values: Any) -> np.ndarray:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        values = values.cast(pa.int64()) if not pa.types.is_integer(values.type) else values
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
+    arr = np.asarray(values)
+    if arr.dtype.kind in "mM":  # datetime64 / timedelta64: nanoseconds
+        arr = arr.astype("datetime64[ns]" if arr.dtype.kind == "M" else "timedelta64[ns]")
+    return arr.astype(np.int64)
+
+
+def _per_segment_values(using: Any, index: str | None) -> dict[str, np.ndarray] | None:
+    """A DataFrame (``rerun_segment_id`` + index column) or dict -> values per segment."""
+    if isinstance(using, dict):
+        return {str(k): _as_int64(v) for k, v in using.items()}
+    if hasattr(using, "to_arrow_table"):
+        table = using.to_arrow_table()
+        if "rerun_segment_id" not in table.column_names or index not in table.column_names:
+            raise ValueError(
+                f"using_index_values DataFrame must have 'rerun_segment_id' and {index!r} columns"
+            )
+        out: dict[str, list[int]] = {}
+        for seg, v in zip(
+            table.column("rerun_segment_id").to_pylist(), _as_int64(table.column(index)), strict=True
+        ):
+            out.setdefault(str(seg), []).append(int(v))
+        return {k: np.sort(np.asarray(v, np.int64)) for k, v in out.items()}
+    return None
+
+
+def _index_values(
+    using: Any, per_segment: dict[str, np.ndarray] | None, segment: str, store: ChunkStore, index: str | None
+) -> np.ndarray | None:
+    """This segment's sample values; plain values go only to segments whose range covers them."""
     if using is None:
         return None
-    if isinstance(using, dict):
-        values = using.get(segment)
-        return None if values is None else np.asarray(values, dtype=np.int64)
-    return np.asarray(using, dtype=np.int64)
+    if per_segment is not None:
+        return per_segment.get(segment)
+    values = _as_int64(using)
+    bounds = store.time_range(index) if index is not None else None
+    if bounds is None:
+        return values[:0]
+    return values[(values >= bounds[0]) & (values <= bounds[1])]
 
 
 def read_dataset(
@@ -76,12 +111,15 @@ def read_dataset(
     import pyarrow.compute as pc
 
     out = []
+    per_segment = _per_segment_values(using_index_values, index)
     seg_ids = sorted(set(infos.column("chunk_segment_id").to_pylist()))
     for seg in seg_ids:
+        if per_segment is not None and seg not in per_segment:
+            continue  # no samples asked for here: nothing to fetch
         seg_infos = infos.filter(pc.equal(infos.column("chunk_segment_id"), seg))
         store = _segment_store(conn, entry, seg_infos)
-        values = _index_values(using_index_values, seg)
-        if isinstance(using_index_values, dict) and values is None:
+        values = _index_values(using_index_values, per_segment, seg, store, index)
+        if using_index_values is not None and values is None:
             continue
         table = store.dataframe(
             index,

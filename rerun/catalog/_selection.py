@@ -59,3 +59,12 @@ class DatasetSelection:
 
     def reader(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
         return self._dataset._read(index, segments=self._segments, contents=self._contents, **kwargs)
+
+    def get_index_ranges(self) -> datafusion.DataFrame:
+        """As ``DatasetEntry.get_index_ranges``, for the selected segments."""
+        ranges = self._dataset.get_index_ranges()
+        if self._segments is None:
+            return ranges
+        from datafusion import col, functions, lit
+
+        return ranges.filter(functions.in_list(col("rerun_segment_id"), [lit(s) for s in self._segments]))

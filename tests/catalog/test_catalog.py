@@ -267,3 +267,20 @@ def test_server_class_takes_file_lists_and_checks_paths(data_dir: Path) -> None:
         rr.server.Server(host="127.0.0.1", datasets={"d": [data_dir]})
     with rr.server.Server(host="127.0.0.1", datasets={"one": [data_dir / "seg1.rrd"]}) as srv:
         assert srv.client().get_dataset("one").segment_ids() == ["seg1"]
+
+
+def test_index_values_and_ranges(client: CatalogClient) -> None:
+    ds = client.get_dataset("mydata")
+    ranges = ds.get_index_ranges().to_arrow_table()
+    assert ranges.column_names == ["rerun_segment_id", "frame:start", "frame:end"]
+    assert ranges.column("frame:end").to_pylist() == [2, 2]
+    # plain values go to the segments whose range covers them (5 is outside both)
+    plain = ds.reader(index="frame", fill_latest_at=True, using_index_values=[1, 5]).to_arrow_table()
+    assert plain.column("rerun_segment_id").to_pylist() == ["seg0", "seg1"]
+    assert plain.column("frame").to_pylist() == [1, 1]
+    per_seg = ds.reader(index="frame", using_index_values={"seg1": [0, 2]}).to_arrow_table()
+    assert per_seg.column("rerun_segment_id").to_pylist() == ["seg1", "seg1"]
+    frame = client.ctx.from_pydict({"rerun_segment_id": ["seg0", "seg0"], "frame": [2, 0]})
+    from_df = ds.reader(index="frame", using_index_values=frame).to_arrow_table()
+    assert from_df.column("frame").to_pylist() == [0, 2]
+    assert ds.filter_segments("seg1").get_index_ranges().count() == 1

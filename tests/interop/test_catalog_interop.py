@@ -53,6 +53,7 @@ out = {
         "samples": ds.reader(
             index="frame", fill_latest_at=True, using_index_values={"seg0": [1, 5], "seg1": [4]}
         ).to_arrow_table().column("/points:Points3D:positions").to_pylist(),
+        "plain_values": ds.reader(index="frame", fill_latest_at=True, using_index_values=[1, 5]).count(),
     },
 }
 print(json.dumps(out))
@@ -115,6 +116,7 @@ def test_real_client_reads_our_server(oracle: Oracle, our_server: CatalogServer,
     assert got["filtered"]["segment"] == 3
     assert got["filtered"]["time"] == 2
     assert got["filtered"]["segments"] == 3
+    assert got["filtered"]["plain_values"] == 2
     assert got["filtered"]["samples"] == [[[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]], [[2.0, 1.0, 0.0]]]
 
 

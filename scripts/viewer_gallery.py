@@ -160,7 +160,7 @@ def pinhole_3d(rec: Any) -> None:
 
 
 def images_2d(rec: Any) -> None:
-    """Image in every color model (L, RGB, RGBA, BGR, BGRA) and common datatypes."""
+    """Image in every color model (L, RGB, RGBA, BGR, BGRA), float data and an NV12 pixel format."""
     base = _checker(48, 64)
     rr.log("l", rr.Image(base[..., 0], color_model="L"), recording=rec)
     rr.log("rgb", rr.Image(base, color_model="RGB"), recording=rec)
@@ -171,6 +171,20 @@ def images_2d(rec: Any) -> None:
         "bgra", rr.Image(np.dstack([base[..., ::-1], rgba[..., 3]]).copy(), color_model="BGRA"), recording=rec
     )
     rr.log("float_l", rr.Image(base[..., 1].astype(np.float32) / 255.0, color_model="L"), recording=rec)
+    rr.log(
+        "nv12",
+        rr.Image(bytes=_nv12(base), width=64, height=48, pixel_format=rr.PixelFormat.NV12),
+        recording=rec,
+    )
+
+
+def _nv12(rgb: np.ndarray) -> bytes:
+    """RGB -> NV12 bytes (full-res Y plane, then interleaved U/V at half resolution)."""
+    from PIL import Image as PILImage
+
+    ycc = np.asarray(PILImage.fromarray(rgb).convert("YCbCr"))
+    uv = np.stack([ycc[::2, ::2, 1], ycc[::2, ::2, 2]], axis=-1).reshape(rgb.shape[0] // 2, rgb.shape[1])
+    return np.concatenate([ycc[..., 0], uv]).tobytes()
 
 
 def depth_segmentation(rec: Any) -> None:

@@ -6,6 +6,7 @@ blueprint archetype at its own path (`view/<uuid>`, `container/<uuid>`, `viewpor
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -364,6 +365,20 @@ class Blueprint:
 
     def to_blueprint(self) -> Blueprint:
         return self
+
+    def save(self, application_id: str, path: str | os.PathLike[str] | None = None) -> None:
+        """Write this blueprint to an `.rbl` file (default `<application_id>.rbl`) the viewer can open.
+
+        Like 0.41: the blueprint store's messages, then a command making it active and default.
+        """
+        from rerun_core.store.messages import BlueprintActivationCommand
+        from rerun_core.store.rrd.writer import write_rrd
+
+        from ..sinks import blueprint_messages
+
+        msgs = blueprint_messages(self, application_id)
+        activate = BlueprintActivationCommand(msgs[0].store_id, make_active=True, make_default=True)
+        write_rrd(f"{application_id}.rbl" if path is None else path, [*msgs, activate])
 
     def _log_to_stream(self, stream: Any) -> None:
         root_id = None

@@ -88,3 +88,27 @@ def test_rerun_snippet_matches_oracle(name: str, oracle: Oracle, tmp_path: Path)
     script.write_text(_redirect_to_file(text))
     ours, theirs = _run_both(oracle, script, tmp_path)
     _compare(oracle, ours, theirs)
+
+
+def _rbl_outline(oracle: Oracle, path: Path) -> list[str]:
+    """Entities, columns and commands of a blueprint file (ids masked: they are random)."""
+    text = oracle.cli("rrd", "print", "-vvv", str(path)).stdout + oracle.cli("rrd", "print", str(path)).stdout
+    lines = [ln for ln in text.splitlines() if ln.startswith(("Chunk(", "BlueprintActivationCommand"))]
+    masked = (re.sub(r"chunk_\w+|rec_\w+|[0-9a-f]{8}-[0-9a-f-]{27}|\([\d.]+ KiB\)", "X", ln) for ln in lines)
+    return sorted(masked)
+
+
+def test_blueprint_save_writes_what_0_41_writes(oracle: Oracle, tmp_path: Path) -> None:
+    """The blueprint how-to's `Blueprint.save(app_id, path)`: an `.rbl` with the same rows and command."""
+    code = (
+        "import sys, rerun.blueprint as rrb\n"
+        "rrb.Blueprint(rrb.Horizontal(rrb.Spatial3DView(origin='/w'), rrb.TimeSeriesView()),"
+        " collapse_panels=True).save('rerun_example_bp', sys.argv[1])\n"
+    )
+    script = tmp_path / "bp.py"
+    script.write_text(code)
+    ours, theirs = _run_both(oracle, script, tmp_path)
+    oracle.cli("rrd", "verify", str(ours))
+    outline = _rbl_outline(oracle, ours)
+    assert len(outline) >= 9, outline  # 8 blueprint rows + the activation command
+    assert outline == _rbl_outline(oracle, theirs)

@@ -324,3 +324,21 @@ def test_pinhole_without_distance_scales_with_the_scene(store, render) -> None:
     view = app.view("spatial3d:/")
     assert view.plane_distance == pytest.approx(10.0)  # a tenth of the ~143 m scene, one digit
     assert view.nodes["/world/cam"].pinhole.distance == view.plane_distance
+
+
+def test_boxes3d_default_fill_is_translucent_faces_under_edges(store, render) -> None:
+    """Rerun 0.41's default box fill (TransparentFillMajorWireframe): faint faces plus full-colour edges."""
+    box = {"half_sizes": b.vecs([[1, 1, 1]], 3), "colors": b.colors([[0, 200, 255]])}
+
+    def faint_and_edges(fill_mode: int | None) -> tuple[float, int]:
+        fields = dict(box) if fill_mode is None else {**box, "fill_mode": pa.array([fill_mode], pa.uint8())}
+        b.log(store, "box", "Boxes3D", fields)
+        _, frame = render()
+        # Faintly tinted pixels: off the background, yet far from the box colour.
+        faint = content_mask(frame, 20) & ~color_mask(frame, (0, 200, 255), 90)
+        return float(faint.sum()), int(color_mask(frame, (0, 200, 255)).sum())
+
+    default_faint, default_edges = faint_and_edges(None)  # first: a logged fill_mode would persist
+    wire_faint, wire_edges = faint_and_edges(1)
+    assert default_faint > 2 * wire_faint + 500, (default_faint, wire_faint)
+    assert default_edges > 0 and wire_edges > 0

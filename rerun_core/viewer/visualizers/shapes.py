@@ -26,6 +26,9 @@ from rerun_core.viewer.visualizers.points_lines import draw_order_z, line_thickn
 
 SOLID = 3
 MAJOR_WIREFRAME = 1
+TRANSPARENT_FILL_MAJOR_WIREFRAME = 4
+# Face alpha of the translucent fill (Rerun draws it at 64/255 over the instance colour).
+_TRANSPARENT_FILL_ALPHA = 64 / 255
 
 
 # --- unit primitives (numpy) ------------------------------------------------------------
@@ -114,14 +117,15 @@ class _ShapesBase(Visualizer):
         cols = instance_colors(data, n, ctx)
         fill = ad.first(data.get("fill_mode")) or self.default_fill
         solid = fill == SOLID
-        self._update_mesh(parts, cols, solid)
+        translucent = fill == TRANSPARENT_FILL_MAJOR_WIREFRAME
+        self._update_mesh(parts, cols, solid or translucent, _TRANSPARENT_FILL_ALPHA if translucent else 1.0)
         self._update_wire(parts, cols, not solid, data)
         allv = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, 3), np.float32)
         self._set_bounds(allv)
         anchors = np.array([p[0].mean(axis=0) for p in parts]).reshape(-1, 3)
         self._make_labels(data, anchors, cols, ctx)
 
-    def _update_mesh(self, parts: list, cols: np.ndarray, show: bool) -> None:
+    def _update_mesh(self, parts: list, cols: np.ndarray, show: bool, alpha: float = 1.0) -> None:
         if not show or not parts:
             if self.mesh is not None:
                 self.mesh.visible = False
@@ -138,6 +142,8 @@ class _ShapesBase(Visualizer):
         self._face_instance = np.concatenate(inst)
         normals = vertex_normals(pos, idx)
         colors = np.concatenate(vcols).astype(np.float32)
+        if alpha < 1.0 and colors.shape[1] == 4:
+            colors[:, 3] *= alpha
         if self.mesh is None:
             geom = gfx.Geometry(positions=pos, indices=idx, normals=normals, colors=colors)
             mat = gfx.MeshPhongMaterial(color_mode="vertex", pick_write=True, side="both")
@@ -146,6 +152,8 @@ class _ShapesBase(Visualizer):
         else:
             for name, arr in (("positions", pos), ("indices", idx), ("normals", normals), ("colors", colors)):
                 set_buffer(self.mesh.geometry, name, arr)
+        # Translucent faces must not hide the edges behind them.
+        self.mesh.material.depth_write = alpha >= 1.0
         self.mesh.visible = True
 
     def _update_wire(self, parts: list, cols: np.ndarray, show: bool, data: dict[str, pa.Array]) -> None:
@@ -202,6 +210,8 @@ class Boxes3DVisualizer(_ShapesBase):
     archetype = "Boxes3D"
     required = "half_sizes"
     optional = ("centers", "rotation_axis_angles", "quaternions", "colors", "radii", "fill_mode", "labels", "class_ids", "show_labels")  # fmt: skip
+    # Rerun 0.41 draws boxes with no fill_mode as edges over faint translucent faces.
+    default_fill = TRANSPARENT_FILL_MAJOR_WIREFRAME
 
     def instances(self, data: dict[str, pa.Array]) -> list:
         half = ad.vectors(data.get("half_sizes"), 3)

@@ -173,6 +173,7 @@ def test_text_log_and_document_views_are_html_panels() -> None:
         log_view = next(x for x in views if x["kind"] == "text_log")
         assert [r["text"] for r in log_view["rows"]] == ["hello", "<b>bad</b>"]  # up to the cursor
         assert log_view["rows"][1]["level"] == "ERROR"
+        assert log_view["time_kind"] == "sequence"  # the browser formats row times as "#n"
         doc = next(x for x in views if x["kind"] == "text_document")
         assert "<h1>Title</h1>" in doc["html"] and "<script>" not in doc["html"]
     finally:

@@ -194,6 +194,10 @@ class RecordingCore:
         if static:
             self.batcher.push_one(entity, None, (), desc, values, values.nbytes)
             return
+        t = self.times.s
+        if t.full_auto is _LOG_TIME_KEY and self._auto_key is _LOG_TIME_KEY:  # the default, inline
+            self.batcher.push_one(entity, t.full, (*t.values, time.time_ns()), desc, values, values.nbytes)
+            return
         key, times = self._row_times(tick)
         self.batcher.push_one(entity, key, times, desc, values, values.nbytes)
 

@@ -139,7 +139,7 @@ def build_list_column(cells: list[tuple[int, Any]], num_rows: int) -> pa.Array:
 
 def _split_key(g: Group) -> tuple[Any, ...]:
     """Rows whose keys are equal go to one chunk: same timeline names, same datatypes."""
-    timelines = tuple(sorted(name for name, _ in g.timelines)) if g.timelines is not None else None
+    timelines = tuple(sorted(name for name, _ in g.timelines)) if g.timelines else None  # () is static too
     dtypes = tuple(sorted(str(cell_type(col[0])) for col in g.cols))
     return (timelines, dtypes)
 

@@ -92,6 +92,7 @@ ROW_BYTES_TEMPORAL = 488
 ROW_BYTES_STATIC = 260
 ROW_BYTES_PER_COMPONENT = 58
 _TEMPORAL_ONE = ROW_BYTES_TEMPORAL + ROW_BYTES_PER_COMPONENT
+_STATIC_ONE = ROW_BYTES_STATIC + ROW_BYTES_PER_COMPONENT
 
 
 class _Acc:
@@ -153,7 +154,7 @@ class Batcher:
         # of equal timelines and datatypes are merged when the entity is cut, as Rerun splits.
         key = (entity, id(timelines), *map(id, components))
         size = (num_bytes >> 1) + ROW_BYTES_PER_COMPONENT * len(components)
-        size += ROW_BYTES_STATIC if timelines is None else ROW_BYTES_TEMPORAL
+        size += ROW_BYTES_TEMPORAL if timelines else ROW_BYTES_STATIC  # no timelines: static
         with self._lock:
             g = self._groups.get(key)
             if g is None:
@@ -189,7 +190,7 @@ class Batcher:
     ) -> None:
         """``push`` for a row of one component (same grouping, without the dict)."""
         key = (entity, id(timelines), id(desc))
-        size = (num_bytes >> 1) + (ROW_BYTES_STATIC if timelines is None else _TEMPORAL_ONE)
+        size = (num_bytes >> 1) + (_TEMPORAL_ONE if timelines else _STATIC_ONE)
         with self._lock:
             g = self._groups.get(key)
             if g is None:

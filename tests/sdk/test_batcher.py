@@ -133,3 +133,18 @@ def test_unsorted_cut_happens_only_once_a_piece_is_full_and_unsorted() -> None:
     # The first six rows are sorted; the piece is cut at the first row after it became unsorted.
     assert [c.num_rows for c in out] == [7, 2]
     b.close()
+
+
+def test_byte_threshold_counts_rows_as_rerun_does() -> None:
+    # Measured on rerun-sdk 0.41 (1 MiB threshold): single-scalar rows are cut every 1907 rows
+    # when temporal and every 3257 when static; 180 kB image rows every 12.
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=1024 * 1024))
+    two = (("frame", TimeType.SEQUENCE), ("log_time", TimeType.TIMESTAMP))
+    for i in range(1907):
+        b.push_one("/t", two, (i, i), A, pa.array([1.0]), 8)
+    for _ in range(3257):
+        b.push_one("/s", None, (), A, pa.array([1.0]), 8)
+    for i in range(12):
+        b.push("/img", two, (i, i), {A: pa.array([0] * 3), B: pa.array(["f"])}, 180_000)
+    assert sorted((str(c.entity_path), c.num_rows) for c in out) == [("/img", 12), ("/s", 3257), ("/t", 1907)]
+    b.close()

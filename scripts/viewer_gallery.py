@@ -248,11 +248,15 @@ def shapes_2d(rec: Any) -> None:
 
 
 def time_series(rec: Any) -> None:
-    """Two line series and one point series (legend, colors, names), time cursor mid-way."""
-    rr.log("plot/sin", rr.SeriesLines(colors=[255, 100, 100], names="sin"), static=True, recording=rec)
-    rr.log("plot/cos", rr.SeriesLines(colors=[100, 160, 255], names="cos"), static=True, recording=rec)
+    """Two line series on one entity (one plot, legend), a point series, time cursor mid-way."""
     rr.log(
-        "plot/noise",
+        "trig",
+        rr.SeriesLines(colors=[[255, 100, 100], [100, 160, 255]], names=["sin", "cos"]),
+        static=True,
+        recording=rec,
+    )
+    rr.log(
+        "noise",
         rr.SeriesPoints(colors=[120, 230, 120], names="noise", markers="circle"),
         static=True,
         recording=rec,
@@ -260,10 +264,9 @@ def time_series(rec: Any) -> None:
     rng = np.random.default_rng(1)
     for t in range(100):
         rr.set_time("step", sequence=t, recording=rec)
-        rr.log("plot/sin", rr.Scalars(math.sin(t / 10)), recording=rec)
-        rr.log("plot/cos", rr.Scalars(math.cos(t / 10)), recording=rec)
+        rr.log("trig", rr.Scalars([math.sin(t / 10), math.cos(t / 10)]), recording=rec)
         if t % 5 == 0:
-            rr.log("plot/noise", rr.Scalars(rng.normal(0, 0.3)), recording=rec)
+            rr.log("noise", rr.Scalars(rng.normal(0, 0.3)), recording=rec)
 
 
 def text_and_charts(rec: Any) -> None:
@@ -303,6 +306,11 @@ SCENES: dict[str, Callable[[Any], None]] = {
 
 def render_scene(name: str, width: int = 640, height: int = 400) -> np.ndarray:
     """Log scene `name` into a fresh recording and return the viewer's picture (H, W, 4)."""
+    return render_scene_views(name, width, height)[0]
+
+
+def render_scene_views(name: str, width: int = 640, height: int = 400) -> tuple[np.ndarray, list[dict]]:
+    """The picture and the views' layout (``kind``, ``rect`` in the picture's pixels)."""
     from rerun.notebook import Viewer
 
     rec = rr.RecordingStream("rerun_gallery", recording_id=f"gallery_{name}")
@@ -311,7 +319,8 @@ def render_scene(name: str, width: int = 640, height: int = 400) -> np.ndarray:
     try:
         if name == "8_time_series":
             viewer.set_time_ctrl(timeline="step", sequence=60)
-        return np.asarray(viewer.screenshot())
+        frame = np.asarray(viewer.screenshot())
+        return frame, list(viewer.widget.session.state().get("views", []))
     finally:
         viewer.close()
 

@@ -82,11 +82,13 @@ def check_shapes_2d(f: np.ndarray) -> None:
         assert _has(f, rgb, tol=30), f"class color {rgb} missing"
 
 
-def check_time_series(f: np.ndarray) -> None:
+def check_time_series(f: np.ndarray, views: list[dict] | None = None) -> None:
     for rgb in [(255, 100, 100), (100, 160, 255), (120, 230, 120)]:
         assert _has(f, rgb, tol=50), f"series {rgb} missing"
-    bright = (f[..., :3].min(axis=-1) > 200).sum(axis=0)
-    assert bright.max() > f.shape[0] * 0.7, "the time cursor does not span the plot"
+    for v in views or []:  # the cursor spans each plot's height
+        x, y, w, h = (int(c) for c in v["rect"])
+        bright = (f[y : y + h, x : x + w, :3].min(axis=-1) > 200).sum(axis=0)
+        assert bright.max() > h * 0.7, f"the time cursor does not span the plot {v['rect']}"
 
 
 def check_text_and_charts(f: np.ndarray) -> None:
@@ -117,6 +119,11 @@ def test_every_gallery_scene_has_a_check(gallery: ModuleType) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_gallery_scene(gallery: ModuleType, name: str) -> None:
-    frame = gallery.render_scene(name, 480, 320)
+    frame, views = gallery.render_scene_views(name, 480, 320)
     assert frame.ndim == 3 and frame.shape[2] in (3, 4)
-    CHECKS[name](frame)
+    if name == "8_time_series":
+        plots = [v for v in views if v["kind"] == "timeseries"]
+        assert plots, "no time-series view"
+        check_time_series(frame, plots)
+    else:
+        CHECKS[name](frame)

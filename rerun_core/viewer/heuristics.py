@@ -1,9 +1,9 @@
 """Which views a recording gets, and where they go (a Rerun-like default layout).
 
-- one 3D view at the root when there is 3D data (pinhole images show in it too);
+- 3D (Rerun's rule): one view at each entity with ViewCoordinates (not at a camera), plus one at the
+  root when some 3D content is outside those; pinhole images show in it too;
 - one 2D view per pinhole, and one per top-level image space without a pinhole;
-- time series: one view at the root when some series sits at or right under the root, else one
-  per top-level entity with Scalars (Rerun's rule); one text-log view for all logs;
+- time series: one view per entity with Scalars (Rerun 0.41's rule); one text-log view for all logs;
 - one view per text document, bar chart and tensor.
 View ids are stable strings derived from kind + origin, so camera state survives new data.
 """
@@ -83,13 +83,39 @@ def _under(path: str, ancestors: list[str]) -> str | None:
     return best
 
 
+def _view_name(origin: str) -> str:
+    """Rerun names a view by the last part of its origin (``/`` for the root)."""
+    parts = EntityPath(origin).parts
+    return parts[-1] if parts else "/"
+
+
+def _spatial3d_views(
+    index: dict[str, dict[str, set[str]]], ents: list[str], pinholes: list[str]
+) -> list[ViewSpec]:
+    """A 3D view at each ViewCoordinates entity, and at the root for 3D content outside them."""
+    origins = [
+        p
+        for p in ents
+        if "ViewCoordinates" in index[p] and "Pinhole" not in index[p] and _under(p, pinholes) is None
+    ]
+    covered = [p for p in ents if _under(p, origins) is not None]
+    indicated = [p for p in ents if set(index[p]) & (ARCH_3D | {"Pinhole", "ViewCoordinates"})]
+    if any(p not in covered for p in indicated) or not origins:
+        origins.insert(0, "/")
+    views = []
+    for o in origins:
+        inside = ents if o == "/" else [p for p in ents if EntityPath(p).starts_with(EntityPath(o))]
+        views.append(ViewSpec(f"spatial3d:{o}", "spatial3d", o, _view_name(o), inside))
+    return views
+
+
 def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
     """Views for a recording from its entity -> archetypes index."""
     pinholes = sorted(p for p, a in index.items() if "Pinhole" in a)
     views: list[ViewSpec] = []
     spatial3d: list[str] = []
     spaces2d: dict[str, list[str]] = {}
-    series: dict[str, list[str]] = {}
+    series: list[str] = []
     logs: list[str] = []
     for path in sorted(index):
         archs = set(index[path])
@@ -101,22 +127,19 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
             if cam is not None:
                 spatial3d.append(path)
         if archs & ARCH_SERIES:
-            series.setdefault(_top(path), []).append(path)
+            series.append(path)
         if "TextLog" in archs:
             logs.append(path)
         for arch, kind in SINGLE_VIEW.items():
             if arch in archs:
                 views.append(ViewSpec(f"{kind}:{path}", kind, path, path, [path]))
-    has_3d = any(set(index[p]) & (ARCH_3D | {"Pinhole"}) for p in spatial3d)
-    if has_3d:
-        views.insert(0, ViewSpec("spatial3d:/", "spatial3d", "/", "/", sorted(set(spatial3d))))
+    if any(set(index[p]) & (ARCH_3D | {"Pinhole"}) for p in spatial3d):
+        views[:0] = _spatial3d_views(index, sorted(set(spatial3d)), pinholes)
     for origin, ents in sorted(spaces2d.items()):
         views.insert(len(views), ViewSpec(f"spatial2d:{origin}", "spatial2d", origin, origin, ents))
-    all_series = sorted(e for ents in series.values() for e in ents)
-    if any(len(EntityPath(e).parts) <= 1 for e in all_series):
-        series = {"/": all_series}  # a series at the root or right under it: one view for all (as Rerun)
-    for origin, ents in sorted(series.items()):
-        views.append(ViewSpec(f"timeseries:{origin}", "timeseries", origin, origin, ents))
+    for path in sorted(series):
+        if "Scalars" in index[path]:  # one plot per series entity, named by its last part (Rerun)
+            views.append(ViewSpec(f"timeseries:{path}", "timeseries", path, _view_name(path), [path]))
     if logs:
         views.append(ViewSpec("text_log:/", "text_log", "/", "logs", logs))
     order = ["spatial3d", "spatial2d", "timeseries", "tensor", "bar_chart", "text_document", "text_log"]

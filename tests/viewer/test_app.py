@@ -136,9 +136,10 @@ def test_time_series_lines_legend_and_cursor(store, render) -> None:
         b.log(store, "plot/cos", "Scalars", {"scalars": pa.array([np.cos(t / 4)])}, time=t)
     b.log(store, "plot/sin", "SeriesLines", {"colors": b.colors([[255, 0, 0]]), "names": pa.array(["sine"])})
     app, frame = render(200, 120)
-    assert [v["kind"] for v in app.layout()] == ["timeseries"]
-    view = app.view("timeseries:/plot")
-    assert [name for name, _ in view.legend] == ["/plot/cos", "sine"]
+    assert [v["kind"] for v in app.layout()] == ["timeseries", "timeseries"]  # one plot per entity
+    view = app.view("timeseries:/plot/sin")
+    assert [name for name, _ in view.legend] == ["sine"]
+    assert [name for name, _ in app.view("timeseries:/plot/cos").legend] == ["/plot/cos"]
     assert color_mask(frame, (255, 0, 0), tol=60).sum() > 100
     assert view.camera.x_range == (0.0, 29.0)
     app.set_time("frame", 10)
@@ -158,7 +159,7 @@ def test_time_series_on_a_duration_timeline_uses_seconds(store, render) -> None:
             timeline_type=TimeType.DURATION,
         )
     app, _ = render()
-    assert app.view("timeseries:/").camera.x_range == (0.0, 4.0)
+    assert app.view("timeseries:/s").camera.x_range == (0.0, 4.0)
 
 
 def test_bar_chart_and_tensor_views(store, render) -> None:
@@ -267,14 +268,14 @@ def test_plot_wheel_zooms_time_axis_and_drag_pans(store, render) -> None:
     for t in range(20):
         b.log(store, "s", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
     app, _ = render()
-    x0 = app.camera_state("timeseries:/")["x_range"]
+    x0 = app.camera_state("timeseries:/s")["x_range"]
     app.handle_event({"event_type": "wheel", "x": 100, "y": 60, "dx": 0, "dy": -300, "modifiers": []})
-    x1 = app.camera_state("timeseries:/")["x_range"]
+    x1 = app.camera_state("timeseries:/s")["x_range"]
     assert x1[1] - x1[0] < x0[1] - x0[0]
     app.handle_event({"event_type": "pointer_down", "x": 100, "y": 60, "button": 1, "modifiers": []})
     app.handle_event({"event_type": "pointer_move", "x": 80, "y": 60, "button": 1, "modifiers": []})
     app.handle_event({"event_type": "pointer_up", "x": 80, "y": 60, "button": 1, "modifiers": []})
-    x2 = app.camera_state("timeseries:/")["x_range"]
+    x2 = app.camera_state("timeseries:/s")["x_range"]
     assert x2[0] > x1[0]
 
 
@@ -302,10 +303,10 @@ def test_series_points_draw_markers_and_several_scalars_make_several_series(stor
         {"colors": b.colors([[0, 255, 0]]), "marker_sizes": pa.array([4.0], F32)},
     )
     app, frame = render(200, 120)
-    view = app.view("timeseries:/m")
-    assert isinstance(view.lines[("/m/pts", 0)], gfx.Points)
-    assert isinstance(view.lines[("/m/pair", 1)], gfx.Line)
-    assert len(view.legend) == 3
+    pts, pair = app.view("timeseries:/m/pts"), app.view("timeseries:/m/pair")
+    assert isinstance(pts.lines[("/m/pts", 0)], gfx.Points)
+    assert isinstance(pair.lines[("/m/pair", 1)], gfx.Line)
+    assert (len(pts.legend), len(pair.legend)) == (1, 2)
     assert color_mask(frame, (0, 255, 0), tol=60).sum() > 20
 
 
@@ -313,7 +314,7 @@ def test_time_axis_labels_are_absolute(store, render) -> None:
     for t in range(100, 141):
         b.log(store, "s", "Scalars", {"scalars": pa.array([float(t)])}, time=t)
     app, _ = render(200, 120)
-    view = app.view("timeseries:/")
+    view = app.view("timeseries:/s")
     labels = [t.text for t in view.overlay((0, 0, 200, 120)) if t.anchor == "ma"]
     assert "100" in labels and "120" in labels and "0" not in labels
 
@@ -331,7 +332,7 @@ def test_timestamp_axis_shows_clock_time(store, render) -> None:
             timeline_type=TimeType.TIMESTAMP,
         )
     app, _ = render(200, 120)
-    labels = [t.text for t in app.view("timeseries:/").overlay((0, 0, 200, 120)) if t.anchor == "ma"]
+    labels = [t.text for t in app.view("timeseries:/s").overlay((0, 0, 200, 120)) if t.anchor == "ma"]
     assert "22:13:20" in labels or "22:13:22" in labels
 
 
@@ -369,6 +370,6 @@ def test_time_series_requery_only_entities_with_new_data(store, render, monkeypa
     b.log(store, "p/a", "Scalars", {"scalars": pa.array([9.0])}, time=4)  # same time range
     app.render()
     assert queried == ["/p/a"]
-    view = app.view("timeseries:/p")
+    view = app.view("timeseries:/p/a")
     assert view.lines[("/p/a", 0)].geometry.positions.data[:, 1].max() == 9.0
-    assert len(view.legend) == 2
+    assert len(view.legend) == 1

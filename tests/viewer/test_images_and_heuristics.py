@@ -82,24 +82,45 @@ def test_views_from_the_entity_index() -> None:
     }
     views = {v.id: v for v in choose_views(index)}
     assert list(views) == [
-        "spatial3d:/",
+        "spatial3d:/world",  # at the ViewCoordinates that covers all 3D content (Rerun's origin)
         "spatial2d:/overlay",
         "spatial2d:/world/cam",
-        "timeseries:/metrics",
+        "timeseries:/metrics/acc",
+        "timeseries:/metrics/loss",
         "bar_chart:/hist",
         "text_document:/readme",
         "text_log:/",
     ]
-    assert "/world/cam/rgb" in views["spatial3d:/"].entities  # pinhole images show in 3D
-    assert "/overlay" not in views["spatial3d:/"].entities
+    assert views["spatial3d:/world"].name == "world"
+    assert "/world/cam/rgb" in views["spatial3d:/world"].entities  # pinhole images show in 3D
+    assert "/overlay" not in views["spatial3d:/world"].entities
     assert views["spatial2d:/overlay"].entities == ["/overlay", "/overlay/boxes"]
-    assert views["timeseries:/metrics"].entities == ["/metrics/acc", "/metrics/loss"]
+    assert views["timeseries:/metrics/loss"].entities == ["/metrics/loss"]
 
 
-def test_a_series_right_under_the_root_puts_all_series_in_one_root_view() -> None:
+def test_3d_content_outside_view_coordinates_adds_a_root_view() -> None:
+    index = {
+        "/world": {"ViewCoordinates": {"ViewCoordinates:xyz"}},
+        "/world/pts": {"Points3D": {"Points3D:positions"}},
+        "/other": {"Boxes3D": {"Boxes3D:half_sizes"}},
+    }
+    assert [(v.id, v.name) for v in choose_views(index)] == [
+        ("spatial3d:/", "/"),
+        ("spatial3d:/world", "world"),
+    ]
+    assert [v.id for v in choose_views({"/pts": {"Points3D": {"Points3D:positions"}}})] == ["spatial3d:/"]
+
+
+def test_one_time_series_view_per_scalars_entity() -> None:
+    """Rerun 0.41 spawns one plot per Scalars entity (``/noise``, ``/trig/cos``, ``/trig/sin``)."""
     index = {p: {"Scalars": {"Scalars:scalars"}} for p in ("/trig/sin", "/trig/cos", "/noise")}
+    index["/style"] = {"SeriesLines": {"SeriesLines:colors"}}  # styling alone makes no plot
     views = choose_views(index)
-    assert [(v.id, v.entities) for v in views] == [("timeseries:/", ["/noise", "/trig/cos", "/trig/sin"])]
+    assert [(v.id, v.name, v.entities) for v in views] == [
+        ("timeseries:/noise", "noise", ["/noise"]),
+        ("timeseries:/trig/cos", "cos", ["/trig/cos"]),
+        ("timeseries:/trig/sin", "sin", ["/trig/sin"]),
+    ]
 
 
 def test_grid_layout_tiles_without_overlap() -> None:

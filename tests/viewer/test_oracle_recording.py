@@ -50,14 +50,14 @@ def test_oracle_recording_renders(oracle, tmp_path: Path) -> None:
     try:
         frame = app.render()
         views = {v["id"]: v for v in app.layout()}
-        assert {"spatial3d:/", "spatial2d:/world/cam", "timeseries:/", "text_log:/"} <= set(views)
-        x, y, w, h = views["spatial3d:/"]["rect"]
+        assert {"spatial3d:/world", "spatial2d:/world/cam", "timeseries:/scalar", "text_log:/"} <= set(views)
+        x, y, w, h = views["spatial3d:/world"]["rect"]
         assert color_mask(frame[y : y + h, x : x + w], (255, 0, 0), tol=60).sum() > 10
         x, y, w, h = views["spatial2d:/world/cam"]["rect"]
         assert content_mask(frame[y : y + h, x : x + w]).mean() > 0.3
-        assert not any(v.errors for v in (app.view("spatial3d:/"), app.view("spatial2d:/world/cam")))
+        assert not any(v.errors for v in (app.view("spatial3d:/world"), app.view("spatial2d:/world/cam")))
         assert not app.view_errors
         assert [r["text"] for r in app.text_log("text_log:/")] == ["step 0", "step 1", "step 2"]
-        assert np.isfinite(app.view("timeseries:/").camera.x_range).all()
+        assert np.isfinite(app.view("timeseries:/scalar").camera.x_range).all()
     finally:
         app.close()

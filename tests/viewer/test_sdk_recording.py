@@ -52,8 +52,8 @@ def test_sdk_recording_renders_every_view() -> None:
     try:
         frame = app.render()
         views = {v["id"]: v for v in app.layout()}
-        assert set(views) == {"spatial3d:/", "spatial2d:/world/cam", "timeseries:/plot", "text_document:/readme", "text_log:/"}  # fmt: skip
-        for vid in ("spatial3d:/", "spatial2d:/world/cam", "timeseries:/plot"):
+        assert set(views) == {"spatial3d:/world", "spatial2d:/world/cam", "timeseries:/plot/sin", "text_document:/readme", "text_log:/"}  # fmt: skip
+        for vid in ("spatial3d:/world", "spatial2d:/world/cam", "timeseries:/plot/sin"):
             x, y, w, h = views[vid]["rect"]
             assert content_mask(frame[y : y + h, x : x + w]).mean() > 0.01, vid
         x, y, w, h = views["spatial2d:/world/cam"]["rect"]
@@ -63,6 +63,6 @@ def test_sdk_recording_renders_every_view() -> None:
         )  # class 1 green, 50% over gray (linear blend)
         assert [r["text"] for r in app.text_log("text_log:/")] == ["step 0", "step 1", "step 2"]
         assert app.text_document("text_document:/readme")["text"] == "# Hello"
-        assert ("/world/box", "Boxes3D") in app.view("spatial3d:/").visualizers
+        assert ("/world/box", "Boxes3D") in app.view("spatial3d:/world").visualizers
     finally:
         app.close()

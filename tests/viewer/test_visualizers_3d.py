@@ -201,7 +201,7 @@ def test_view_coordinates_set_the_up_axis(store, render) -> None:
     )
     b.log(store, "world/p", "Points3D", {"positions": b.vecs([[0, 0, 0], [1, 1, 1]], 3)})
     app, _ = render()
-    np.testing.assert_allclose(app.view("spatial3d:/").camera.up, [0, 0, 1])
+    np.testing.assert_allclose(app.view("spatial3d:/world").camera.up, [0, 0, 1])
 
 
 def test_labels_are_drawn_next_to_points(store, render) -> None:

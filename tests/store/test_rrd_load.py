@@ -88,3 +88,14 @@ def test_on_offset_reports_growing_byte_offsets(threads: int) -> None:
     n = sum(1 for _ in read_messages(DATA, threads=threads, on_offset=seen.append))
     assert len(seen) == n == len(MSGS)
     assert seen == sorted(seen) and 0 < seen[0] and seen[-1] <= len(DATA)
+
+
+def test_importing_the_codec_registers_no_atexit_hook() -> None:
+    """SDKs import the codec lazily, possibly during interpreter shutdown (a final flush), when
+    a module registering an atexit hook (concurrent.futures) can no longer be imported."""
+    import subprocess
+    import sys
+
+    code = "import sys, rerun_core.store.rrd; print('concurrent.futures.thread' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

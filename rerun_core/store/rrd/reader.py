@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from google.protobuf.message import DecodeError
@@ -32,6 +32,9 @@ from .frames import (
     parse_trailer_entry,
 )
 from .sources import ByteSource, BytesSource, RrdSource, open_source
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 MAX_FRAME_LEN = 1 << 40  # 1 TiB: anything larger is a corrupt length field
 _MAX_TRAILER_ENTRIES = 1 << 16
@@ -93,6 +96,10 @@ class _Decoder:
 
     def messages_parallel(self, threads: int) -> Iterator[LogMsg]:
         """As ``messages``, decoding up to ``2 * threads`` frames ahead on a thread pool."""
+        # Imported here: concurrent.futures registers an atexit hook on import, which fails when
+        # the codec is first imported while the interpreter shuts down (an SDK's final flush).
+        from concurrent.futures import ThreadPoolExecutor
+
         pending: deque[Future[LogMsg]] = deque()
         frames = self._frames()
         with ThreadPoolExecutor(threads, thread_name_prefix="rrd-decode") as pool:

@@ -449,7 +449,7 @@ function renderTextLog(ctx, box, v) {
   }
   const kind = v.time_kind ?? ctx.state?.time?.timelines?.find((x) => x.name === ctx.state.time.timeline)?.kind;
   const key = filter.value + "|" + kind + "|" + JSON.stringify(v.rows); // a timeline change reformats
-  if (box.dataset.key === key) return;
+  if (box.dataset.key === key) return followTimeCursor(ctx, box);
   box.dataset.key = key;
   const order = ["CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
   const limit = filter.value === "ALL" ? order.length : order.indexOf(filter.value) + 1;
@@ -458,11 +458,48 @@ function renderTextLog(ctx, box, v) {
     return i < 0 || i < limit;
   });
   const table = box.querySelector("table");
+  table.dataset.times = JSON.stringify(rows.map((r) => r.time));
   table.innerHTML = "<tr><th>time</th><th>entity</th><th>level</th><th>body</th></tr>" + rows.map((r) =>
     `<tr class="rr-level-${escapeHtml(String(r.level).toUpperCase())}"${r.color ? ` style="color:${escapeHtml(r.color)}"` : ""}><td>${escapeHtml(formatTime(kind, r.time))}</td>` +
     `<td>${escapeHtml(r.entity)}</td><td>${escapeHtml(r.level)}</td><td>${escapeHtml(r.text)}</td></tr>`).join("");
-  const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 30;
-  if (atBottom) box.scrollTop = box.scrollHeight;
+  box.dataset.cursor = "";
+  followTimeCursor(ctx, box);
+}
+
+// The row Rerun's text log marks: the latest one at or before the time cursor (rows sorted by time);
+// -1 when every row is later. A null cursor (no time yet) marks the last row.
+export function currentRowIndex(times, cursor) {
+  if (cursor == null) return times.length - 1;
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] != null && times[mid] > cursor) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
+// Highlight the row at the time cursor and scroll it into sight, as Rerun's text log does.
+function followTimeCursor(ctx, box) {
+  const table = box.querySelector("table");
+  if (!table) return;
+  const times = JSON.parse(table.dataset.times || "[]");
+  const cursor = ctx.state?.time?.time ?? null;
+  const idx = currentRowIndex(times, cursor);
+  const key = `${idx}|${times.length}`;
+  if (box.dataset.cursor === key) return;
+  box.dataset.cursor = key;
+  const rows = table.querySelectorAll("tr");
+  for (const r of rows) r.classList.remove("rr-current");
+  const row = idx >= 0 ? rows[idx + 1] : null; // rows[0] is the header
+  if (!row) return;
+  row.classList.add("rr-current");
+  const top = row.offsetTop;
+  const bottom = top + row.offsetHeight;
+  if (top < box.scrollTop + 20 || bottom > box.scrollTop + box.clientHeight) {
+    box.scrollTop = Math.max(0, bottom - box.clientHeight + 4);
+  }
 }
 
 function renderSelectionPanel(ctx, sel, values, mode) {

@@ -70,3 +70,15 @@ def test_floating_boxes_stay_inside_the_view_under_the_pointer(tmp_path: Path) -
     assert rect == {"x": 0, "y": 0, "w": 400, "h": 400}
     assert (left, top) == ("256px", "326px")  # flipped left and up: still inside the left view
     assert (left2, top2) == ("34px", "34px")  # beside the pointer
+
+
+def test_text_log_marks_the_latest_row_at_or_before_the_time_cursor(tmp_path: Path) -> None:
+    """Rerun's text log highlights (and scrolls to) the last row whose time is <= the cursor."""
+    out = _run(
+        tmp_path,
+        "import { currentRowIndex } from 'MOD';"
+        "const t = [0, 1, 1, 5, 9];"
+        "console.log([currentRowIndex(t, 1), currentRowIndex(t, 4), currentRowIndex(t, 9),"
+        " currentRowIndex(t, 100), currentRowIndex(t, -1), currentRowIndex(t, null), currentRowIndex([], 3)].join('|'));",
+    )
+    assert out == "2|2|4|4|-1|4|-1"

@@ -219,7 +219,10 @@ CASES: dict[str, str] = {
     """,
     # Rerun's docs snippets, unchanged but for the sink: chunk boundaries come from the batcher's
     # byte estimate (images) and from rows of different archetypes sharing datatypes (poses).
+    # A long flush tick keeps a busy machine's timing out of the chunking on both sides.
     "docs_image_row_updates": """
+        import os
+        os.environ["RERUN_FLUSH_TICK_SECS"] = "30"
         rr.init("rerun_example_image_row_updates", recording_id="r1")
         rr.save(OUT)
         for t in range(20):
@@ -230,6 +233,8 @@ CASES: dict[str, str] = {
             rr.log("image", rr.Image(image))
     """,
     "docs_instance_poses3d_combined": """
+        import os
+        os.environ["RERUN_FLUSH_TICK_SECS"] = "30"
         rr.init("rerun_example_instance_pose3d_combined", recording_id="r1")
         rr.save(OUT)
         rr.set_time("frame", sequence=0)

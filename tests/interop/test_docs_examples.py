@@ -30,6 +30,8 @@ pytestmark = pytest.mark.interop
 EXAMPLES = Path(__file__).parent / "examples"
 
 # Rerun snippets tried and found equal (see docs/issue-3-audit.md for the full by-hand list).
+# `concepts/recording_properties` is equal too but left out: it sets the name twice, and the two
+# rows' order after `optimize` follows 0.41's randomized flush order, so the compare is flaky.
 SNIPPETS = [
     "archetypes/points3d_simple",
     "archetypes/points3d_column_updates",
@@ -59,7 +61,6 @@ SNIPPETS = [
     "archetypes/clear_recursive",
     "archetypes/bar_chart",
     "archetypes/voxel_grid_map_simple",
-    "concepts/recording_properties",
     "concepts/indices",
     "howto/any_values_column_updates",
     "howto/micro_batching",

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import panels
+from .selection import entity_components, recording_summary
 from .timectrl import TimeControl
 
 log = logging.getLogger(__name__)
@@ -404,6 +405,7 @@ class ViewerSession:
             "views": views,
             "selection": self.selection,
             "selection_values": self.selection_values if self.selection else {},
+            "selection_details": self._selection_details(),
             "panels": self.panel_states,
             "recordings": sorted(self.stores),
             "active": self.active,
@@ -413,6 +415,25 @@ class ViewerSession:
             self._state_json = text
             self.state_version += 1
         self._events.extend(self.time.drain_events())
+
+    def _selection_details(self) -> dict[str, Any]:
+        """The selection panel's body: the selected entity's components, else the recording summary."""
+        store = self.stores.get(self.active) if self.active is not None else None
+        if store is None:
+            return {}
+        timeline, time = self.time.timeline, self.time.time
+        if self.selection:
+            path = self.selection[0]["entity_path"]
+            return {
+                "kind": "entity",
+                "entity_path": path,
+                "components": entity_components(store, path, timeline, time),
+            }
+        rid = str(self.active)
+        return {
+            "kind": "recording",
+            "summary": recording_summary(store, rid, self.app_ids.get(rid, ""), timeline),
+        }
 
     def state(self) -> dict[str, Any]:
         with self._lock:

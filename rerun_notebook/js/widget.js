@@ -502,17 +502,47 @@ function followTimeCursor(ctx, box) {
   }
 }
 
-function renderSelectionPanel(ctx, sel, values, mode) {
+function cellText(v) {
+  return escapeHtml(typeof v === "string" ? v : JSON.stringify(v));
+}
+
+function rowsHtml(obj) {
+  return Object.entries(obj || {}).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cellText(v)}</td></tr>`).join("");
+}
+
+// The selection panel's HTML, as Rerun's: the selected entity's components (latest-at values at the
+// time cursor) and the picked instance's values, or with nothing selected a recording summary.
+export function selectionHtml(sel, values, details) {
+  const d = details || {};
+  if (!sel.length) {
+    return d.kind === "recording" ? `<div class="rr-seltitle">Recording</div><table>${rowsHtml(d.summary)}</table>` : "";
+  }
+  const head = sel.map((s) => escapeHtml(s.entity_path + (s.instance_id != null ? `  #${s.instance_id}` : ""))).join("<br>");
+  let html = `<div class="rr-seltitle">${head}</div>`;
+  if (sel[0].instance_id != null && Object.keys(values || {}).length) html += `<table>${rowsHtml(values)}</table>`;
+  if (d.kind === "entity" && d.entity_path === sel[0].entity_path) {
+    html += `<div class="rr-selsub">Components</div><table>${rowsHtml(d.components)}</table>`;
+  }
+  return html;
+}
+
+function renderSelectionPanel(ctx, sel, values, mode, details) {
   const panel = ctx.selPanel;
-  const show = sel.length > 0 && mode !== "hidden" && mode !== "collapsed";
+  const open = sel.length > 0 || ctx.selOpen || mode === "expanded";
+  const show = open && mode !== "hidden" && mode !== "collapsed";
   panel.style.display = show ? "block" : "none";
   if (!show) return;
-  const lines = sel.map((s) => s.entity_path + (s.instance_id != null ? `  #${s.instance_id}` : ""));
-  for (const [k, v] of Object.entries(values)) lines.push(`${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
-  panel.textContent = lines.join("\n");
+  const html = selectionHtml(sel, values, details);
+  if (panel.dataset.html !== html) {
+    panel.dataset.html = html;
+    panel.innerHTML = html;
+  }
   // In the top-right corner of the view that was clicked, so it covers no other view's header.
-  const at = ctx.clickAt;
-  if (!at) return;
+  const at = sel.length ? ctx.clickAt : null;
+  if (!at) {
+    Object.assign(panel.style, { left: "auto", right: "6px", top: "6px" });
+    return;
+  }
   const rect = viewRectAt(ctx, at.x, at.y);
   placeNear(panel, rect, rect.x + rect.w, rect.y + 6);
 }
@@ -543,7 +573,7 @@ function applyState(ctx) {
   ctx.selLabel.textContent = sel.length
     ? "selected: " + sel.map((s) => s.entity_path + (s.instance_id != null ? ` #${s.instance_id}` : "")).join(", ")
     : "";
-  renderSelectionPanel(ctx, sel, state.selection_values || {}, p.selection);
+  renderSelectionPanel(ctx, sel, state.selection_values || {}, p.selection, state.selection_details);
   const recs = state.recordings || [];
   if (ctx.recSelect.dataset.names !== recs.join("\n")) {
     ctx.recSelect.dataset.names = recs.join("\n");
@@ -566,6 +596,13 @@ function buildTop(ctx) {
   ctx.recSelect = el("select", null, top);
   ctx.recSelect.onchange = () => ctx.model.send({ type: "recording", recording_id: ctx.recSelect.value });
   ctx.selLabel = el("span", "rr-sel", top);
+  const info = el("button", null, top);
+  info.textContent = "ⓘ";
+  info.title = "Selection panel (recording summary when nothing is selected)";
+  info.onclick = () => {
+    ctx.selOpen = !ctx.selOpen;
+    applyState(ctx);
+  };
   const reset = el("button", null, top);
   reset.textContent = "⌂";
   reset.title = "Reset camera";

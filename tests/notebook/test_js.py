@@ -82,3 +82,18 @@ def test_text_log_marks_the_latest_row_at_or_before_the_time_cursor(tmp_path: Pa
         " currentRowIndex(t, 100), currentRowIndex(t, -1), currentRowIndex(t, null), currentRowIndex([], 3)].join('|'));",
     )
     assert out == "2|2|4|4|-1|4|-1"
+
+
+def test_selection_panel_shows_a_summary_or_the_entity_components(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { selectionHtml } from 'MOD';"
+        "const summary = { kind: 'recording', summary: { 'recording id': 'r1', rows: 3 } };"
+        "const ent = { kind: 'entity', entity_path: '/pts', components: { 'Points3D:radii': 1.5 } };"
+        "console.log(JSON.stringify([selectionHtml([], {}, summary),"
+        " selectionHtml([{ entity_path: '/pts', instance_id: null }], {}, ent), selectionHtml([], {}, {})]));",
+    )
+    none, entity, empty = json.loads(out)
+    assert "Recording" in none and "<th>recording id</th><td>r1</td>" in none and "<td>3</td>" in none
+    assert "/pts" in entity and "Components" in entity and "<th>Points3D:radii</th><td>1.5</td>" in entity
+    assert empty == ""

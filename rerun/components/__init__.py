@@ -6,6 +6,7 @@ All of them come from one table (`_table.COMPONENT_TYPES`); enum components are 
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -280,12 +281,62 @@ _SPECIAL: dict[str, type] = {
     **ENUM_COMPONENTS,
 }
 
+# 0.41's name for the one constructor argument where it is not `value` (callers may pass it by name).
+_ARG_NAMES: dict[str, str] = {
+    **dict.fromkeys(("AlbedoFactor", "Color"), "rgba"),
+    **dict.fromkeys(("Blob", "ImageBuffer", "Thumbnail", "VideoSample"), "data"),
+    **dict.fromkeys(("ClassId", "KeypointId"), "id"),
+    **dict.fromkeys(("HalfSize2D", "LatLon", "Position2D", "Resolution", "Texcoord2D", "Vector2D"), "xy"),
+    **dict.fromkeys(
+        (
+            "HalfSize3D",
+            "Position3D",
+            "Translation3D",
+            "TriangleIndices",
+            "Vector3D",
+            "VoxelIndex",
+            "VoxelSize",
+        ),
+        "xyz",
+    ),
+    **dict.fromkeys(("LineStrip2D", "LineStrip3D"), "points"),
+    "AnnotationContext": "class_map",
+    "ChannelMessageCounts": "counts",
+    "EntityPath": "path",
+    "KeyValuePairs": "pairs",
+    "SphericalHarmonics3Rgb": "coefficients",
+    "ClearIsRecursive": "recursive",
+}
+_ARG_DEFAULTS: dict[str, Any] = {"ClearIsRecursive": True}
+
+
+def _single_type(name: str) -> type:
+    """A one-value component class whose argument carries 0.41's name (and default)."""
+    arg = _ARG_NAMES.get(name)
+    if arg is None:
+        return type(name, (_Single,), {"__module__": __name__})
+    default = _ARG_DEFAULTS.get(name, inspect.Parameter.empty)
+
+    def __init__(self: _Single, *args: Any, **kwargs: Any) -> None:
+        bound = __init__.__signature__.bind(self, *args, **kwargs)  # type: ignore[attr-defined]
+        bound.apply_defaults()
+        _Single.__init__(self, bound.arguments[arg])
+
+    __init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default),
+        ]
+    )
+    return type(name, (_Single,), {"__init__": __init__, "__module__": __name__})
+
+
 __all__: list[str] = ["BATCHES", "PREFIX"]
 BATCHES: dict[str, type[BaseBatch]] = {}
 for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
     _batch = _make_batch(_name, _arrow, _convert)
     BATCHES[_name] = _batch
-    _single = _SPECIAL.get(_name) or type(_name, (_Single,), {"__module__": __name__})
+    _single = _SPECIAL.get(_name) or _single_type(_name)
     if _single is _Radius:
         _single.__name__ = _single.__qualname__ = "Radius"
     _single._BATCH_TYPE = _batch  # type: ignore[attr-defined]

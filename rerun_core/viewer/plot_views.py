@@ -19,7 +19,7 @@ from rerun_core.viewer.heuristics import ViewSpec
 from rerun_core.viewer.query import EntityIndex, Query, fields_of
 from rerun_core.viewer.spatial_view import BACKGROUND
 
-MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 52, 18, 4
+MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 52, 18, 18  # the top strip holds the view title
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rerun_notebook.panels import jsonable, path_str
+from rerun_notebook.panels import _color_hex, jsonable, path_str
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,13 @@ def recording_summary(
     return out
 
 
-def short_values(values: Any) -> Any:
+def short_values(values: Any, name: str = "") -> Any:
     """A component's values for the panel: one value bare, long arrays cut to the first few."""
     items = values.to_pylist() if hasattr(values, "to_pylist") else list(values)
+    shown = [_color_hex(name, jsonable(v)) for v in items[:SHOWN_VALUES]]  # colours as #rrggbbaa
     if len(items) == 1:
-        return jsonable(items[0])
-    if len(items) > SHOWN_VALUES:
-        return [*(jsonable(v) for v in items[:SHOWN_VALUES]), f"… {len(items)} values"]
-    return [jsonable(v) for v in items]
+        return shown[0]
+    return [*shown, f"… {len(items)} values"] if len(items) > SHOWN_VALUES else shown
 
 
 def entity_components(store: Any, entity: str, timeline: str | None, time: int | None) -> dict[str, Any]:
@@ -74,4 +73,4 @@ def entity_components(store: Any, entity: str, timeline: str | None, time: int |
     except Exception:
         log.debug("latest-at for the selection panel failed", exc_info=True)
         return {}
-    return {str(name): short_values(cell.values) for name, cell in sorted(cells.items())}
+    return {str(name): short_values(cell.values, str(name)) for name, cell in sorted(cells.items())}

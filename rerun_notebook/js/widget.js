@@ -381,6 +381,7 @@ function renderViews(ctx, views) {
       box.dataset.vid = id;
       box.dataset.kind = v.kind;
       if (!isText) box.style.position = "absolute";
+      if (isText) box.addEventListener("scroll", () => pinToTop(box));
       el("div", "rr-vtitle", box);
       if (v.kind === "text_document") el("div", "rr-doc", box);
     }
@@ -389,7 +390,7 @@ function renderViews(ctx, views) {
     Object.assign(box.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
     const title = box.querySelector(".rr-vtitle");
     title.textContent = v.name;
-    Object.assign(title.style, isText ? { left: "0", top: "0" } : {});
+    Object.assign(title.style, isText ? { left: "0", top: box.scrollTop + "px" } : {});
     if (v.kind === "text_log") renderTextLog(ctx, box, v);
     if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
     if (v.kind === "text_document") {
@@ -466,6 +467,13 @@ function renderTextLog(ctx, box, v) {
   followTimeCursor(ctx, box);
 }
 
+// A text view scrolls as a whole; its title and level filter stay at the top edge.
+function pinToTop(box) {
+  for (const c of box.querySelectorAll(":scope > .rr-vtitle, :scope > .rr-filter")) {
+    c.style.top = box.scrollTop + (c.classList.contains("rr-filter") ? 2 : 0) + "px";
+  }
+}
+
 // The row Rerun's text log marks: the latest one at or before the time cursor (rows sorted by time);
 // -1 when every row is later. A null cursor (no time yet) marks the last row.
 export function currentRowIndex(times, cursor) {
@@ -495,11 +503,12 @@ function followTimeCursor(ctx, box) {
   const row = idx >= 0 ? rows[idx + 1] : null; // rows[0] is the header
   if (!row) return;
   row.classList.add("rr-current");
-  const top = row.offsetTop;
-  const bottom = top + row.offsetHeight;
-  if (top < box.scrollTop + 20 || bottom > box.scrollTop + box.clientHeight) {
-    box.scrollTop = Math.max(0, bottom - box.clientHeight + 4);
-  }
+  const r = row.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  const header = (rows[0]?.getBoundingClientRect().height || 0) + 22; // title strip + sticky header
+  if (r.bottom > b.top + box.clientHeight) box.scrollTop += r.bottom - (b.top + box.clientHeight) + 4;
+  else if (r.top < b.top + header) box.scrollTop -= b.top + header - r.top;
+  pinToTop(box);
 }
 
 function cellText(v) {

@@ -43,3 +43,7 @@ def test_session_state_carries_the_selection_details() -> None:
     session.set_selection([{"type": "entity", "entity_path": "/pts", "instance_id": None}])
     details = session._selection_details()
     assert details["kind"] == "entity" and "Points3D:radii" in details["components"]
+
+
+def test_colors_show_as_hex() -> None:
+    assert short_values(pa.array([0xFF0000FF], pa.uint32()), "Points3D:colors") == "#ff0000ff"

@@ -606,7 +606,9 @@ function buildTop(ctx) {
   ctx.recSelect.onchange = () => ctx.model.send({ type: "recording", recording_id: ctx.recSelect.value });
   ctx.selLabel = el("span", "rr-sel", top);
   const info = el("button", null, top);
-  info.textContent = "ⓘ";
+  info.textContent = "i";
+  info.style.fontStyle = "italic";
+  info.style.fontWeight = "bold";
   info.title = "Selection panel (recording summary when nothing is selected)";
   info.onclick = () => {
     ctx.selOpen = !ctx.selOpen;

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -121,11 +121,24 @@ class RecordingStream:
     def get_recording_id(self) -> str:
         return self._core.store_id.recording_id
 
-    def get_application_id(self) -> str:
-        return self._core.store_id.application_id
+    # 0.41 binds these module functions as methods, so their first parameter is `recording`
+    # (optional when called unbound); called on an instance they answer for that instance.
+    if TYPE_CHECKING:  # how instances call them (mypy rejects a `self` typed `X | None`)
 
-    def is_enabled(self) -> bool:
-        return self._core.enabled
+        def get_application_id(self) -> str: ...
+        def is_enabled(self) -> bool: ...
+        def binary_stream(self) -> BinaryStream: ...
+
+    else:
+
+        def get_application_id(recording=None):
+            return get_application_id(recording)
+
+        def is_enabled(recording=None):
+            return is_enabled(recording)
+
+        def binary_stream(recording=None):
+            return binary_stream(recording)
 
     @property
     def store_id(self) -> Any:
@@ -138,7 +151,7 @@ class RecordingStream:
         return id(self._core)
 
     def __str__(self) -> str:
-        return f"RecordingStream({self.get_application_id()!r}, recording_id={self.get_recording_id()!r})"
+        return f"RecordingStream({self._core.store_id.application_id!r}, recording_id={self.get_recording_id()!r})"
 
     __repr__ = __str__
 
@@ -150,7 +163,10 @@ class RecordingStream:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
     ) -> None:
         self._core.finalize_files()
         prev, token = self._prev.pop() if self._prev else (None, None)
@@ -211,9 +227,6 @@ class RecordingStream:
 
         return memory_recording(recording=self)
 
-    def binary_stream(self) -> BinaryStream:
-        return binary_stream(recording=self)
-
     def disconnect(self) -> None:
         self._core.set_sinks([])
 
@@ -222,25 +235,59 @@ class RecordingStream:
 
         connect_grpc(url, default_blueprint=default_blueprint, recording=self)
 
-    def serve_grpc(self, **kwargs: Any) -> str:
+    def serve_grpc(
+        self,
+        *,
+        grpc_port: int | None = None,
+        default_blueprint: Any = None,
+        server_memory_limit: str = "1GiB",
+        newest_first: bool = False,
+        cors_allow_origin: list[str] | None = None,
+    ) -> str:
         from .sinks import serve_grpc
 
-        return serve_grpc(recording=self, **kwargs)
+        return serve_grpc(
+            grpc_port=grpc_port,
+            default_blueprint=default_blueprint,
+            recording=self,
+            server_memory_limit=server_memory_limit,
+            newest_first=newest_first,
+            cors_allow_origin=cors_allow_origin,
+        )
 
-    def spawn(self, **kwargs: Any) -> None:
+    def spawn(
+        self,
+        *,
+        port: int = 9876,
+        connect: bool = True,
+        memory_limit: str = "75%",
+        hide_welcome_screen: bool = False,
+        detach_process: bool = True,
+        default_blueprint: Any = None,
+    ) -> None:
         from .sinks import spawn
 
-        spawn(recording=self, **kwargs)
+        spawn(
+            port=port,
+            connect=connect,
+            memory_limit=memory_limit,
+            hide_welcome_screen=hide_welcome_screen,
+            detach_process=detach_process,
+            default_blueprint=default_blueprint,
+            recording=self,
+        )
 
     def send_blueprint(self, blueprint: Any, *, make_active: bool = True, make_default: bool = True) -> None:
         from .sinks import send_blueprint
 
         send_blueprint(blueprint, make_active=make_active, make_default=make_default, recording=self)
 
-    def notebook_show(self, **kwargs: Any) -> None:
+    def notebook_show(
+        self, *, width: int | None = None, height: int | None = None, blueprint: Any = None
+    ) -> None:
         from .notebook import notebook_show
 
-        notebook_show(recording=self, **kwargs)
+        notebook_show(width=width, height=height, blueprint=blueprint, recording=self)
 
     def _add_sink(self, sink: LogSink) -> None:
         """Tee ``sink`` in (notebook viewer, gRPC server); it gets the pre-sink buffer replayed."""
@@ -430,12 +477,12 @@ def set_thread_local_data_recording(recording: RecordingStream | None) -> Record
 
 def is_enabled(recording: RecordingStream | None = None) -> bool:
     rec = get_data_recording(recording)
-    return rec is not None and rec.is_enabled()
+    return rec is not None and rec._core.enabled
 
 
 def get_application_id(recording: RecordingStream | None = None) -> str | None:
     rec = get_data_recording(recording)
-    return None if rec is None else rec.get_application_id()
+    return None if rec is None else rec._core.store_id.application_id
 
 
 def get_recording_id(recording: RecordingStream | None = None) -> str | None:

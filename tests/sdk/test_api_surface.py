@@ -85,15 +85,7 @@ KNOWN_MISSING = {
 
 # RecordingStream methods whose signature differs from 0.41 (in files outside this test's owner;
 # see docs/issue-3-audit.md). Strict xfail: a fix turns the test red until the entry is removed.
-KNOWN_METHOD_DIFFS = {
-    "__exit__": "parameter names exc/tb instead of exc_val/exc_tb",
-    "binary_stream": "0.41 takes an optional `recording` (a module function bound as a method)",
-    "get_application_id": "0.41 takes an optional `recording` (a module function bound as a method)",
-    "is_enabled": "0.41 takes an optional `recording` (a module function bound as a method)",
-    "notebook_show": "ours takes **kwargs, 0.41 lists width/height/blueprint",
-    "serve_grpc": "ours takes **kwargs, 0.41 lists grpc_port/default_blueprint/...",
-    "spawn": "ours takes **kwargs, 0.41 lists port/connect/memory_limit/...",
-}
+KNOWN_METHOD_DIFFS: dict[str, str] = {}
 
 
 def _probe(python: str, extra: list[str], env: dict[str, str] | None) -> dict[str, Any]:

@@ -40,6 +40,19 @@ class _ChunkEntry:
     component_ranges: dict[_TLC, tuple[int, int, int]]  # (start, end, num_rows)
 
 
+_UNSAFE_NAME_CHARS = str.maketrans({c: "_" for c in " -.,\\"})
+
+
+def manifest_column_name(*parts: str) -> str:
+    """Join timeline/component names into a manifest column name the way 0.41 does.
+
+    0.41 turns ``' '``, ``'-'``, ``'.'``, ``','`` and ``'\\'`` into ``'_'`` in each part (the
+    ``rerun:index`` / ``rerun:component`` metadata keep the raw names); ``rerun rrd verify`` looks
+    columns up by those sanitized names, so a raw ``"blue timeline:start"`` is reported missing.
+    """
+    return ":".join(p.translate(_UNSAFE_NAME_CHARS) for p in parts)
+
+
 def _valid_mask(arr: pa.Array) -> np.ndarray | None:
     """Rows where the component has a value, or None when every row has one."""
     if arr.null_count == 0:
@@ -170,13 +183,17 @@ class ManifestBuilder:
         for comp in sorted(self.components, key=self._order):
             meta = {**_descriptor_meta(self.components[comp]), b"rerun:index": b"rerun:static"}
             values = pa.array([comp in x.static_components for x in e], pa.bool_())
-            cols.append((pa.field(f"{comp}:has_static_data", pa.bool_(), False, meta), values))
+            cols.append(
+                (pa.field(manifest_column_name(comp, "has_static_data"), pa.bool_(), False, meta), values)
+            )
         for tl in sorted(self.timelines):
             typ = self.timelines[tl].arrow_type
             meta = {b"rerun:index": tl.encode()}
             for i, suffix in enumerate(("start", "end")):
                 values = [x.time_ranges[tl][i] if tl in x.time_ranges else None for x in e]
-                cols.append((pa.field(f"{tl}:{suffix}", typ, True, meta), pa.array(values, typ)))
+                cols.append(
+                    (pa.field(manifest_column_name(tl, suffix), typ, True, meta), pa.array(values, typ))
+                )
         cols += self._component_range_columns()
         schema = pa.schema([f for f, _ in cols])
         return pa.RecordBatch.from_arrays([a for _, a in cols], schema=schema)
@@ -196,12 +213,14 @@ class ManifestBuilder:
                 values = [r[i] if r and r[2] else None for r in ranges]
                 cols.append(
                     (
-                        pa.field(f"{tl}:{comp}:{suffix}", typ, True, meta),
+                        pa.field(manifest_column_name(tl, comp, suffix), typ, True, meta),
                         pa.array(values, typ),
                     )
                 )
             counts = pa.array([r[2] if r else 0 for r in ranges], pa.uint64())
-            cols.append((pa.field(f"{tl}:{comp}:num_rows", pa.uint64(), True, meta), counts))
+            cols.append(
+                (pa.field(manifest_column_name(tl, comp, "num_rows"), pa.uint64(), True, meta), counts)
+            )
         return cols
 
     def to_proto(self) -> log_msg_pb2.RrdManifest:

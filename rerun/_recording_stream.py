@@ -23,7 +23,7 @@ from rerun_core.store.messages import StoreKind
 from ._batcher import ChunkBatcherConfig
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
 from ._sentinels import AUTO_INDEX
-from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink
+from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink, apply_forced_save
 from ._time import time_value
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -87,6 +87,7 @@ class RecordingStream:
             application_id, recording_id, enabled=enabled, batcher_config=batcher_config, kind=kind
         )
         self._core.handles += 1
+        apply_forced_save(self._core)  # `_RERUN_TEST_FORCE_SAVE`: every recording writes that file
         self._prev: list[tuple[RecordingStream | None, contextvars.Token[RecordingStream]]] = []
         if send_properties:
             import time

@@ -338,3 +338,38 @@ class GrpcServerSink:
             newest_first=newest_first,
             cors_allow_origin=cors_allow_origin,
         )
+
+
+# --- 0.41's test hook: `_RERUN_TEST_FORCE_SAVE=<path>` ------------------------------------------
+
+FORCE_SAVE_ENV = "_RERUN_TEST_FORCE_SAVE"
+
+
+def forced_save_path() -> str | None:
+    """The file every recording must write to, when Rerun's snippet-test hook is set.
+
+    With it, each (enabled) recording opens a file sink at that path when created, and the
+    public sink setters (``save``, ``stdout``, ``set_sinks``, ``connect_grpc``, ``serve_grpc``,
+    ``spawn``) are ignored, so scripts that ``spawn`` a viewer run headless unchanged.
+    ``memory_recording``, ``binary_stream`` and ``disconnect`` still switch sinks, as in 0.41.
+    """
+    return os.environ.get(FORCE_SAVE_ENV) or None
+
+
+def apply_forced_save(core: Any) -> None:
+    """Point a newly created recording (a ``RecordingCore``) at the forced file, if any."""
+    from rerun_core.store.messages import StoreKind
+
+    path = forced_save_path()
+    if path is not None and core.enabled and core.store_id.kind is StoreKind.RECORDING:
+        core.set_sinks([FileSink(path)])
+
+
+def ignored_because_forced(what: str) -> bool:
+    """True (and a debug log) when a sink-setting call must be skipped under the hook."""
+    if forced_save_path() is None:
+        return False
+    import logging
+
+    logging.getLogger("rerun").debug("Ignored call to `%s()` since %s is set", what, FORCE_SAVE_ENV)
+    return True

@@ -21,6 +21,7 @@ from ._sink_types import (
     MemorySink,
     StdoutSink,
     StoreSink,
+    ignored_because_forced,
 )
 
 LogSinkLike = FileSink | GrpcSink | GrpcServerSink | StdoutSink | MemorySink | StoreSink | BinaryStreamSink
@@ -50,6 +51,8 @@ def _send_blueprint_if_any(default_blueprint: Any, rec: RecordingStream) -> None
 
 def set_sinks(*sinks: Any, default_blueprint: Any = None, recording: RecordingStream | None = None) -> None:
     """Stream to several sinks at once (replacing the current ones)."""
+    if ignored_because_forced("set_sinks"):
+        return
     rec = _target(recording, "set_sinks")
     if rec is None:
         return
@@ -73,6 +76,8 @@ def save(
     write_footer: bool = True,
 ) -> None:
     """Stream all log data to an .rrd file (call before logging; earlier data is included)."""
+    if ignored_because_forced("save"):
+        return
     rec = _target(recording, "save")
     if rec is None:
         return
@@ -84,6 +89,8 @@ def stdout(
     default_blueprint: Any = None, recording: RecordingStream | None = None, *, write_footer: bool = True
 ) -> None:
     """Stream all log data to stdout, e.g. ``python script.py | rerun -``."""
+    if ignored_because_forced("stdout"):
+        return
     import sys
 
     rec = _target(recording, "stdout")
@@ -109,6 +116,8 @@ def connect_grpc(
     url: str | None = None, *, default_blueprint: Any = None, recording: RecordingStream | None = None
 ) -> None:
     """Stream to a viewer or server at ``url`` (default ``rerun+http://127.0.0.1:9876/proxy``)."""
+    if ignored_because_forced("connect_grpc"):
+        return
     from ._grpc import connect_grpc as _connect
 
     _connect(url, default_blueprint=default_blueprint, recording=recording)
@@ -124,6 +133,8 @@ def serve_grpc(
     cors_allow_origin: list[str] | None = None,
 ) -> str:
     """Host a gRPC endpoint in this process; returns the URL viewers connect to."""
+    if ignored_because_forced("serve_grpc"):
+        return f"rerun+http://127.0.0.1:{grpc_port or 9876}/proxy"
     from ._grpc import serve_grpc as _serve
 
     return _serve(
@@ -199,6 +210,8 @@ def spawn(
     recording: RecordingStream | None = None,
 ) -> None:
     """Start a viewer on ``port`` (unless one already listens there) and stream to it."""
+    if ignored_because_forced("spawn"):
+        return
     from ._grpc import spawn as _spawn
 
     _spawn(

@@ -141,10 +141,11 @@ def _install_type_modules() -> None:
     import sys
     import types
 
+    word_break = re.compile(r"(?<=[a-z])(?=[A-Z])")
     for name in __all__:
         if name in ("Archetype", "Box2DFormat"):
             continue
-        modname = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
+        modname = word_break.sub("_", name).lower()
         mod = types.ModuleType(f"{__name__}.{modname}", f"0.41-layout alias module for `{name}`.")
         setattr(mod, name, globals()[name])
         mod.__all__ = [name]  # type: ignore[attr-defined]

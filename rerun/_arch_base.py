@@ -240,6 +240,18 @@ class Archetype(metaclass=_ArchetypeMeta):
             if state.get(name) is not None
         ]
 
+    def visualizer(self, *, mappings: list[Any] | None = None) -> Any:
+        """A blueprint visualizer for this archetype: its set fields become overrides.
+
+        ``mappings`` (``rerun.blueprint.encodings.VisualizerComponentMapping``) say where the
+        visualizer takes each component from.
+        """
+        from .blueprint.visualizers import VISUALIZER_NAMES, Visualizer
+
+        name = type(self).__name__
+        overrides = self.as_component_batches()
+        return Visualizer(VISUALIZER_NAMES.get(name, name), overrides=overrides, mappings=mappings)
+
     @classmethod
     def columns(cls, **fields: Any) -> ComponentColumnList:
         """Columns for `send_columns`: one row per leading-dimension entry of each input."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..encodings import TimeInt, TimeRange, TimeRangeBoundary, VisibleTimeRange
 from . import archetypes as archetypes
 from . import components as components
+from . import encodings as encodings
 from .api import (
     Blueprint,
     BlueprintLike,

@@ -95,6 +95,10 @@ def _log_visualizer(stream: Any, base: str, item: Any) -> uuid.UUID | None:
         return None
     path = f"{base}/{visualizer.id}"
     stream.log(path, VisualizerInstruction(visualizer.visualizer_type))
+    if visualizer.mappings:
+        from .encodings import component_map_batch
+
+        stream.log(path, [component_map_batch(visualizer.mappings)])
     if visualizer.overrides:
         stream.log(path, visualizer.overrides)
     return visualizer.id

@@ -62,6 +62,8 @@ SNIPPETS = [
     "archetypes/bar_chart",
     "archetypes/voxel_grid_map_simple",
     "concepts/indices",
+    "howto/component_mapping",
+    "howto/dual_color_point_cloud",
     "howto/any_values_column_updates",
     "howto/micro_batching",
     "tutorials/dynamic_archetype",

@@ -10,11 +10,13 @@ Blueprint rows hold random ids, so the component mappings are compared as masked
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Oracle
+from tests.conftest import Oracle, ours_env
 from tests.interop.test_docs_examples import _run_both, _snippet_text
 from tests.interop.test_sdk_conformance import _compare
 
@@ -191,3 +193,26 @@ def test_component_mappings_match_oracle(oracle: Oracle, tmp_path: Path) -> None
     assert len(cells) == 3, cells
     assert any("source_component: custom:mine, selector: .x" in c for c in cells), cells
     assert cells == _mapping_cells(oracle, theirs)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("concepts/build_chunk_from_record_batch", ["entity_path: /left", "entity_path: /right"]),
+        ("concepts/rrd_format", ["rerun:entity_path: /points", "rerun:component: Points3D:colors"]),
+    ],
+)
+def test_chunk_printing_snippet_runs(name: str, expected: list[str], oracle: Oracle, tmp_path: Path) -> None:
+    """Snippets that only print chunks: both SDKs run them and print the same chunk headers."""
+    text = _snippet_text(name)
+    if text is None:
+        pytest.skip("no Rerun checkout: set RERUN_REPO to one to run Rerun's own snippets")
+    script = _script(tmp_path, text)
+    sides = ((sys.executable, [], ours_env()), (str(Oracle.python), ["-P"], oracle.env()))
+    for python, flags, env in sides:
+        proc = subprocess.run(
+            [python, *flags, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env
+        )
+        assert proc.returncode == 0, f"{name} failed under {python}:\n{proc.stderr[-4000:]}"
+        for line in expected:
+            assert line in proc.stdout, f"{python}: {line!r} not printed:\n{proc.stdout[:3000]}"

@@ -198,6 +198,7 @@ _LAZY_SUBMODULES = (
     "any_value",
     "any_batch_value",
     "dynamic_archetype",
+    "experimental",
 )
 _LAZY_SEARCH = (
     ".archetypes",

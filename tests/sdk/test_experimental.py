@@ -145,3 +145,8 @@ def test_visualizer_mappings_are_logged_with_the_instruction() -> None:
     assert rows == [
         [[{"target": "Points3D:colors", "source_kind": 3, "source_component": None, "selector": None}]]
     ]
+
+
+def test_experimental_resolves_as_an_attribute_of_rerun() -> None:
+    assert rr.experimental is rrx
+    assert "experimental" in dir(rr)

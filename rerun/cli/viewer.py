@@ -161,12 +161,16 @@ def _run(args: argparse.Namespace) -> int:
         )
     except OSError as err:
         raise ViewerError(f"cannot write --save file {args.save}: {err.strerror or err}") from None
+    # Handlers go in before the port opens: a client that sees the port may signal at once.
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         endpoint.start()
     except PortInUseError as err:
         endpoint.shutdown(grace=0)
         raise ViewerError(f"{err}; is another program using port {port}? Pick another with --port.") from None
-    return _serve(endpoint, args, files, urls)
+    return _serve(endpoint, args, files, urls, stop)
 
 
 def _check_unsupported(args: argparse.Namespace) -> None:
@@ -191,10 +195,9 @@ def _connect_url(value: str) -> str:
     return url
 
 
-def _serve(endpoint: Any, args: argparse.Namespace, files: list[str], urls: list[str]) -> int:
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+def _serve(
+    endpoint: Any, args: argparse.Namespace, files: list[str], urls: list[str], stop: threading.Event
+) -> int:
     try:
         for url in urls:
             endpoint.pull(url)

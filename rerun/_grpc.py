@@ -407,16 +407,15 @@ def spawn(
     """Start a viewer on `port` (unless one is there) and stream the recording to it."""
     if _recording(recording, "spawn") is None:
         return
-    if os.environ.get("_RERUN_TEST_FORCE_SAVE") is None:
-        spawn_viewer(
-            port=port,
-            memory_limit=memory_limit,
-            server_memory_limit=server_memory_limit,
-            hide_welcome_screen=hide_welcome_screen,
-            detach_process=detach_process,
-            executable_name=executable_name,
-            executable_path=executable_path,
-        )
+    spawn_viewer(
+        port=port,
+        memory_limit=memory_limit,
+        server_memory_limit=server_memory_limit,
+        hide_welcome_screen=hide_welcome_screen,
+        detach_process=detach_process,
+        executable_name=executable_name,
+        executable_path=executable_path,
+    )
     if connect:
         connect_grpc(
             f"rerun+http://127.0.0.1:{port}/proxy", default_blueprint=default_blueprint, recording=recording

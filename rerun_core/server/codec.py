@@ -6,7 +6,7 @@ from typing import Any
 
 from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, LogMsg, SetStoreInfo
 
-from .wire import MsgKind, WireMsg, parse_request, wrap_log_msg
+from .wire import MsgKind, WireMsg, encode_varint, parse_request, wrap_log_msg
 
 _KIND_OF = {SetStoreInfo: MsgKind.SET_STORE_INFO, ArrowMsg: MsgKind.ARROW_MSG}
 _KIND_OF[BlueprintActivationCommand] = MsgKind.BLUEPRINT_ACTIVATION
@@ -28,7 +28,7 @@ def encode_request(msg: LogMsg) -> bytes:
     pb = _protocol().log_msg_to_proto(msg)
     if pb.DESCRIPTOR.full_name == "rerun.log_msg.v1alpha1.LogMsg":
         log_msg = pb.SerializeToString()
-        return b"\x0a" + _varint(len(log_msg)) + log_msg
+        return b"\x0a" + encode_varint(len(log_msg)) + log_msg
     return wrap_log_msg(_KIND_OF[type(msg)], pb.SerializeToString())
 
 
@@ -45,9 +45,3 @@ def decode_wire(msg: WireMsg) -> LogMsg:
     inner = getattr(wrapper, _ONEOF[msg.kind])
     inner.ParseFromString(bytes(msg.inner))
     return _protocol().log_msg_from_proto(inner)  # type: ignore[no-any-return]
-
-
-def _varint(value: int) -> bytes:
-    from .wire import encode_varint
-
-    return encode_varint(value)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import enum
 
+from rerun_core.store.rrd._wire import encode_varint
+
 
 class WireError(ValueError):
     """Bytes that are not the protobuf message they claim to be."""
@@ -50,18 +52,6 @@ def read_varint(buf: bytes | memoryview, pos: int) -> tuple[int, int]:
         shift += 7
         if shift > 63:
             raise WireError("varint too long")
-
-
-def encode_varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def iter_fields(buf: bytes | memoryview, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]

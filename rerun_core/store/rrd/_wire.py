@@ -104,7 +104,7 @@ def parse_arrow_msg(buf: memoryview) -> RawArrowMsg:
 # --- encoding -------------------------------------------------------------------------------
 
 
-def _enc_varint(value: int) -> bytes:
+def encode_varint(value: int) -> bytes:
     out = bytearray()
     while True:
         b = value & 0x7F
@@ -117,11 +117,11 @@ def _enc_varint(value: int) -> bytes:
 
 
 def _enc_len(num: int, data: bytes) -> bytes:
-    return _enc_varint(num << 3 | _WIRE_LEN) + _enc_varint(len(data)) + data
+    return encode_varint(num << 3 | _WIRE_LEN) + encode_varint(len(data)) + data
 
 
 def _enc_uint(num: int, value: int) -> bytes:
-    return _enc_varint(num << 3 | _WIRE_VARINT) + _enc_varint(value) if value else b""
+    return encode_varint(num << 3 | _WIRE_VARINT) + encode_varint(value) if value else b""
 
 
 def encode_tuid(tuid: Tuid) -> bytes:
@@ -147,12 +147,12 @@ def encode_arrow_msg(
         + _enc_uint(2, compression)
         + _enc_uint(3, uncompressed_size)
         + _enc_uint(4, encoding)
-        + _enc_varint(5 << 3 | _WIRE_LEN)
-        + _enc_varint(payload_len)
+        + encode_varint(5 << 3 | _WIRE_LEN)
+        + encode_varint(payload_len)
     )
     after = (
         _enc_len(6, encode_tuid(chunk_id))
-        + _enc_varint(7 << 3 | _WIRE_VARINT)
+        + encode_varint(7 << 3 | _WIRE_VARINT)
         + (b"\x01" if is_static else b"\x00")
     )
     return before, after

@@ -7,10 +7,14 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+from rerun_procs import free_port as free_port  # one port registry per process
 
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.store.messages import ArrowMsg, SetStoreInfo, StoreId, StoreInfo, StoreKind
@@ -57,12 +61,6 @@ def make_dataset_dir(root: Path, n: int = 2) -> Path:
     for i in range(n):
         write_segment(root / f"seg{i}.rrd", f"seg{i}", float(i))
     return root
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_listening(port: int, proc: subprocess.Popen[str] | None = None, timeout: float = 20.0) -> None:

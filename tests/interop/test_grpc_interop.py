@@ -246,16 +246,23 @@ def test_our_rerun_file_hands_over_to_running_viewer(direct_file: Path, tmp_path
     assert_same_recording(oracle, direct_file, saved, tmp_path)
 
 
-def wait_stable(path: Path, quiet_s: float = 1.0, limit_s: float = 60) -> None:
-    """Wait until `path` exists and has stopped growing for `quiet_s` (bounded by `limit_s`)."""
+def wait_stable(
+    path: Path, proc: subprocess.Popen[str] | None = None, quiet_s: float = 1.0, limit_s: float = 90
+) -> None:
+    """Wait until `path` exists and has stopped growing for `quiet_s`; fail loudly otherwise."""
     deadline, last, since = time.monotonic() + limit_s, -1, time.monotonic()
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"writer of {path.name} exited ({proc.returncode}): {proc.communicate()}")
         size = path.stat().st_size if path.exists() else -1
         if size != last:
             last, since = size, time.monotonic()
         elif size > 0 and time.monotonic() - since >= quiet_s:
             return
         time.sleep(0.1)
+    raise AssertionError(
+        f"{path} {'never appeared' if last < 0 else f'still at {last} bytes'} after {limit_s} s"
+    )
 
 
 def _real_cli(*args: str) -> subprocess.Popen[str]:
@@ -282,7 +289,7 @@ def test_real_cli_pulls_from_our_endpoint(oracle: Any, direct_file: Path, tmp_pa
         )
         try:
             wait_listening(theirs, proc)
-            wait_stable(saved)
+            wait_stable(saved, proc)
         finally:
             stop(proc, signal.SIGTERM)
     assert_same_recording(oracle, direct_file, saved, tmp_path)
@@ -298,7 +305,7 @@ def test_our_connect_pulls_from_real_endpoint(
     with running(
         ["--serve-grpc", f"--connect=rerun+http://127.0.0.1:{upstream}/proxy", f"--save={saved}"], ours
     ) as p:
-        wait_stable(saved)
+        wait_stable(saved, p)
         code, err = stop(p)
     assert code == 0, err
     assert_same_recording(oracle, direct_file, saved, tmp_path)
@@ -325,7 +332,7 @@ def test_real_cli_pulls_from_our_sdk_serve_grpc(oracle: Any, direct_file: Path, 
         )
         try:
             wait_listening(theirs, proc)
-            wait_stable(saved)
+            wait_stable(saved, proc)
         finally:
             stop(proc, signal.SIGTERM)
     finally:

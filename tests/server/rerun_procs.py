@@ -15,10 +15,23 @@ from pathlib import Path
 OURS = Path(sys.executable).parent / "rerun"
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port on 127.0.0.1, never one this process handed out before.
+
+    The OS may give the same ephemeral port to two back-to-back binds; two servers in one test
+    would then race for it (seen once in CI: the second `rerun` failed to bind, silently).
+    """
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise AssertionError("no fresh free port after 100 tries")
 
 
 def listening(port: int) -> bool:

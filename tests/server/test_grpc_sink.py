@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from proxy_msgs import arrow, store_info
+from rerun_procs import free_port
 
 from rerun._grpc import GrpcSink
 from rerun_core.server.proxy import ProxyServer
 from rerun_core.server.urls import parse_grpc_url
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize(

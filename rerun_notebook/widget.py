@@ -1,6 +1,6 @@
 """The anywidget `Viewer`: a remote framebuffer fed by the kernel-side renderer, plus HTML panels.
 
-Python side of the protocol (see js/widget.js for the browser side):
+Python side of the protocol (see js/src/ for the browser side, bundled by jsbundle.py):
 - kernel -> browser: custom message `{"type": "frame", index, mime, width, height, timestamp}`
   with the encoded picture as its one binary buffer; `{"type": "hover", ...}` answers. Panel
   contents (time, entity tree, text views, selection, errors) travel in the synced `_state`.
@@ -25,6 +25,7 @@ import numpy as np
 import traitlets
 
 from .encoding import png_base64
+from .jsbundle import bundle
 from .pump import FramePump
 from .session import AppFactory, ViewerSession
 from .snapshot import draw_html_views
@@ -63,7 +64,7 @@ def _css(value: int | str | None, default: str) -> str:
 class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
     """Shows recordings from kernel-side stores; frames are rendered here and streamed in."""
 
-    _esm = _JS / "widget.js"
+    _esm = bundle()
     _css = _JS / "widget.css"
 
     css_width = traitlets.Unicode("100%").tag(sync=True)

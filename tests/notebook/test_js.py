@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-JS = Path(__file__).resolve().parents[2] / "rerun_notebook" / "js" / "widget.js"
+from rerun_notebook.jsbundle import bundle
+
 NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 def test_module_parses_and_formats_times(tmp_path: Path) -> None:
     mod = tmp_path / "widget.mjs"
-    shutil.copy(JS, mod)
+    mod.write_text(bundle())
     assert NODE is not None
     subprocess.run([NODE, "--check", str(mod)], check=True, timeout=30)
     code = (
@@ -33,7 +34,7 @@ def test_module_parses_and_formats_times(tmp_path: Path) -> None:
 
 def _run(tmp_path: Path, code: str) -> str:
     mod = tmp_path / "widget.mjs"
-    shutil.copy(JS, mod)
+    mod.write_text(bundle())
     assert NODE is not None
     full = code.replace("MOD", mod.as_uri())
     out = subprocess.run(

@@ -1,0 +1,147 @@
+// Per-view HTML overlays: titles, text log and document, tensor slice sliders.
+
+import { cssToKernel, el, escapeHtml, formatTime } from "./util.js";
+
+export function renderViews(ctx, views) {
+  const { overlay } = ctx;
+  const seen = new Set();
+  for (const v of views) {
+    const id = "v" + v.id;
+    seen.add(id);
+    let box = [...overlay.children].find((c) => c.dataset.vid === id);
+    const isText = v.kind === "text_log" || v.kind === "text_document";
+    if (!box || box.dataset.kind !== v.kind) {
+      if (box) box.remove();
+      box = el("div", isText ? "rr-textview" : "rr-vbox", overlay);
+      box.dataset.vid = id;
+      box.dataset.kind = v.kind;
+      if (!isText) box.style.position = "absolute";
+      if (isText) box.addEventListener("scroll", () => pinToTop(box));
+      el("div", "rr-vtitle", box);
+      if (v.kind === "text_document") el("div", "rr-doc", box);
+    }
+    const [sx, sy] = cssToKernel(ctx);
+    const [x, y, w, h] = [v.rect[0] / sx, v.rect[1] / sy, v.rect[2] / sx, v.rect[3] / sy];
+    Object.assign(box.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
+    const title = box.querySelector(".rr-vtitle");
+    title.textContent = v.name;
+    Object.assign(title.style, isText ? { left: "0", top: box.scrollTop + "px" } : {});
+    if (v.kind === "text_log") renderTextLog(ctx, box, v);
+    if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
+    if (v.kind === "text_document") {
+      const doc = box.querySelector(".rr-doc");
+      if (doc.dataset.html !== v.html) {
+        doc.dataset.html = v.html;
+        doc.innerHTML = v.html || ""; // markdown rendered in the kernel with raw HTML escaped
+        for (const a of doc.querySelectorAll("a")) Object.assign(a, { target: "_blank", rel: "noopener noreferrer" });
+      }
+    }
+  }
+  for (const box of [...overlay.children]) if (!seen.has(box.dataset.vid)) box.remove();
+}
+
+export function renderTensorSliders(ctx, box, v) {
+  const t = v.tensor;
+  const key = JSON.stringify(t);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.querySelector(".rr-slices")?.remove();
+  if (!t) return;
+  const dims = t.shape.map((n, d) => d).filter((d) => !t.axes.includes(d) && t.shape[d] > 1);
+  if (!dims.length) return;
+  const wrap = el("div", "rr-slices", box);
+  for (const d of dims) {
+    const row = el("label", null, wrap);
+    const name = t.names[d] || `dim ${d}`;
+    const out = el("span", null, row);
+    const input = el("input", null, row);
+    input.type = "range";
+    input.min = "0";
+    input.max = String(t.shape[d] - 1);
+    input.value = String(t.slice[String(d)] ?? 0);
+    out.textContent = `${name}: ${input.value}`;
+    input.oninput = () => {
+      out.textContent = `${name}: ${input.value}`;
+      ctx.model.send({ type: "tensor_slice", view_id: v.id, dim: d, index: Number(input.value) });
+    };
+  }
+}
+
+export function renderTextLog(ctx, box, v) {
+  let filter = box.querySelector(".rr-filter select");
+  if (!filter) {
+    const wrap = el("label", "rr-filter", box);
+    wrap.textContent = "level ";
+    filter = el("select", null, wrap);
+    for (const lv of ["ALL", "CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"]) {
+      const o = el("option", null, filter);
+      o.value = o.textContent = lv;
+    }
+    filter.onchange = () => {
+      box.dataset.key = "";
+      renderTextLog(ctx, box, v);
+    };
+    el("table", null, box);
+  }
+  const kind = v.time_kind ?? ctx.state?.time?.timelines?.find((x) => x.name === ctx.state.time.timeline)?.kind;
+  const key = filter.value + "|" + kind + "|" + JSON.stringify(v.rows); // a timeline change reformats
+  if (box.dataset.key === key) return followTimeCursor(ctx, box);
+  box.dataset.key = key;
+  const order = ["CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
+  const limit = filter.value === "ALL" ? order.length : order.indexOf(filter.value) + 1;
+  const rows = v.rows.filter((r) => {
+    const i = order.indexOf(String(r.level).toUpperCase());
+    return i < 0 || i < limit;
+  });
+  const table = box.querySelector("table");
+  table.dataset.times = JSON.stringify(rows.map((r) => r.time));
+  table.innerHTML = "<tr><th>time</th><th>entity</th><th>level</th><th>body</th></tr>" + rows.map((r) =>
+    `<tr class="rr-level-${escapeHtml(String(r.level).toUpperCase())}"${r.color ? ` style="color:${escapeHtml(r.color)}"` : ""}><td>${escapeHtml(formatTime(kind, r.time))}</td>` +
+    `<td>${escapeHtml(r.entity)}</td><td>${escapeHtml(r.level)}</td><td>${escapeHtml(r.text)}</td></tr>`).join("");
+  box.dataset.cursor = "";
+  followTimeCursor(ctx, box);
+}
+
+// A text view scrolls as a whole; its title and level filter stay at the top edge.
+export function pinToTop(box) {
+  for (const c of box.querySelectorAll(":scope > .rr-vtitle, :scope > .rr-filter")) {
+    c.style.top = box.scrollTop + (c.classList.contains("rr-filter") ? 2 : 0) + "px";
+  }
+}
+
+// The row Rerun's text log marks: the latest one at or before the time cursor (rows sorted by time);
+// -1 when every row is later. A null cursor (no time yet) marks the last row.
+export function currentRowIndex(times, cursor) {
+  if (cursor == null) return times.length - 1;
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] != null && times[mid] > cursor) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
+// Highlight the row at the time cursor and scroll it into sight, as Rerun's text log does.
+export function followTimeCursor(ctx, box) {
+  const table = box.querySelector("table");
+  if (!table) return;
+  const times = JSON.parse(table.dataset.times || "[]");
+  const cursor = ctx.state?.time?.time ?? null;
+  const idx = currentRowIndex(times, cursor);
+  const key = `${idx}|${times.length}`;
+  if (box.dataset.cursor === key) return;
+  box.dataset.cursor = key;
+  const rows = table.querySelectorAll("tr");
+  for (const r of rows) r.classList.remove("rr-current");
+  const row = idx >= 0 ? rows[idx + 1] : null; // rows[0] is the header
+  if (!row) return;
+  row.classList.add("rr-current");
+  const r = row.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  const header = (rows[0]?.getBoundingClientRect().height || 0) + 22; // title strip + sticky header
+  if (r.bottom > b.top + box.clientHeight) box.scrollTop += r.bottom - (b.top + box.clientHeight) + 4;
+  else if (r.top < b.top + header) box.scrollTop -= b.top + header - r.top;
+  pinToTop(box);
+}

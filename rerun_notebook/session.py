@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import panels
-from .selection import entity_components, recording_summary
+from .selection import SelectionHistory, selection_details
 from .timectrl import TimeControl
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,8 @@ class ViewerSession:
         self.hidden: set[str] = set()
         self.selection: list[dict[str, Any]] = []
         self.selection_values: dict[str, Any] = {}  # the picked instance's values, for the panel
+        self._histories: dict[str, SelectionHistory] = {}  # back / forward, one per recording
+        self.history = SelectionHistory()
         self._inputs: deque[dict[str, Any]] = deque()
         self._requests: deque[tuple[str, float, float, Any]] = deque()
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
@@ -116,6 +118,7 @@ class ViewerSession:
             self._app_time = (None, None)
             self.time = TimeControl()
             self.selection = []
+            self.history = self._histories.setdefault(recording_id, SelectionHistory())
             self.error = None
             try:
                 self.app = self._factory(self.stores[recording_id], *self.size)
@@ -207,13 +210,36 @@ class ViewerSession:
             self.selection_values = info["values"] if info is not None else {}
         self.set_selection(items)
 
-    def set_selection(self, items: list[dict[str, Any]]) -> None:
+    def set_selection(self, items: list[dict[str, Any]], *, record: bool = True) -> None:
+        """Select ``items`` (fires selection_change); ``record=False`` when walking the history."""
         with self._lock:
+            if record:
+                self.history.update(items)
             if items == self.selection:
                 return
             self.selection = items
             self._events.append({"type": "selection_change", "items": items})
             self._force = True
+        self._on_change()
+
+    def selection_history(self, action: str, index: int | None = None) -> None:
+        """The top bar's back / forward buttons and history menu (``goto`` an entry's index)."""
+        with self._lock:
+            if action == "back":
+                items = self.history.back()
+            elif action == "forward":
+                items = self.history.forward()
+            elif action == "goto":
+                items = self.history.goto(int(index if index is not None else -1))
+            else:
+                raise ValueError(f"unknown selection history action {action!r}")
+            if items is None:
+                return
+            if items != self.selection:
+                self.selection_values = {}
+        self.set_selection(items, record=False)
+        with self._lock:
+            self._force = True  # the menu's cursor moved even when the selection stayed
         self._on_change()
 
     def set_entity_visible(self, path: str, visible: bool) -> None:
@@ -406,6 +432,7 @@ class ViewerSession:
             "selection": self.selection,
             "selection_values": self.selection_values if self.selection else {},
             "selection_details": self._selection_details(),
+            "selection_history": self.history.state(),
             "panels": self.panel_states,
             "recordings": sorted(self.stores),
             "active": self.active,
@@ -417,23 +444,22 @@ class ViewerSession:
         self._events.extend(self.time.drain_events())
 
     def _selection_details(self) -> dict[str, Any]:
-        """The selection panel's body: the selected entity's components, else the recording summary."""
+        """The selection panel's body: the selected item's details, else the recording summary."""
         store = self.stores.get(self.active) if self.active is not None else None
-        if store is None:
-            return {}
-        timeline, time = self.time.timeline, self.time.time
-        if self.selection:
-            path = self.selection[0]["entity_path"]
-            return {
-                "kind": "entity",
-                "entity_path": path,
-                "components": entity_components(store, path, timeline, time),
-            }
+        views: list[dict[str, Any]] = []
+        if self.app is not None and any(i.get("type") == "view" for i in self.selection):
+            keys = ("id", "kind", "name", "origin", "entities")
+            for v in self.app.layout():
+                views.append(v if isinstance(v, dict) else {k: getattr(v, k, None) for k in keys})
         rid = str(self.active)
-        return {
-            "kind": "recording",
-            "summary": recording_summary(store, rid, self.app_ids.get(rid, ""), timeline),
-        }
+        return selection_details(
+            self.selection,
+            store,
+            self.time.timeline,
+            self.time.time,
+            views=views,
+            recording=(rid, self.app_ids.get(rid, "")),
+        )
 
     def state(self) -> dict[str, Any]:
         with self._lock:

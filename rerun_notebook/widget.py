@@ -5,8 +5,8 @@ Python side of the protocol (see js/src/ for the browser side, bundled by jsbund
   with the encoded picture as its one binary buffer; `{"type": "hover", ...}` answers. Panel
   contents (time, entity tree, text views, selection, errors) travel in the synced `_state`.
 - browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
-  `hover`, `click`, `select`, `entity_visible`, `time`, `reset_camera`, `tensor_slice`,
-  `recording`.
+  `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
+  `reset_camera`, `tensor_slice`, `recording`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ DEFAULT_HEIGHT = 480
 TREE_WIDTH = 180
 TOP_HEIGHT = 26
 TIME_HEIGHT = 58
+SELECTION_WIDTH = 260  # the docked selection panel (resizable in the browser)
+SELECTION_MIN_WIDGET = 1000  # Rerun expands the selection panel by default only above this width
 
 EventCallback = Callable[[dict[str, Any]], None]
 _DISPLAYED = "<displayed, no view has reported yet>"
@@ -48,6 +50,8 @@ def view_area(width: int, height: int, panels: dict[str, str] | None = None) -> 
     """The picture's size inside a widget of the given size, given which panels show."""
     panels = panels or {}
     w = width - (0 if panels.get("blueprint") in ("hidden", "collapsed") else TREE_WIDTH)
+    selection = panels.get("selection") or ("expanded" if width > SELECTION_MIN_WIDGET else "collapsed")
+    w -= SELECTION_WIDTH if selection == "expanded" else 0
     h = height - (0 if panels.get("top") in ("hidden", "collapsed") else TOP_HEIGHT)
     h -= {"hidden": 0, "collapsed": 30}.get(panels.get("time", ""), TIME_HEIGHT)
     return max(16, w), max(16, h)
@@ -223,6 +227,8 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
         elif kind == "select":
             path = content.get("entity_path")
             s.set_selection([{"type": "entity", "entity_path": path, "instance_id": None}] if path else [])
+        elif kind == "selection_history":
+            s.selection_history(str(content["action"]), content.get("index"))
         elif kind == "entity_visible":
             s.set_entity_visible(str(content["entity_path"]), bool(content["visible"]))
         elif kind == "time":

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from rerun_core.store.store import ChunkStore
-from rerun_notebook.selection import entity_components, recording_summary, short_values
+from rerun_notebook.selection import (
+    MAX_HISTORY,
+    SelectionHistory,
+    by_archetype,
+    entity_components,
+    instance_components,
+    recording_summary,
+    selection_details,
+    selection_label,
+    short_values,
+)
 from rerun_notebook.session import ViewerSession
 from tests.viewer import builders as b
 
@@ -47,3 +58,136 @@ def test_session_state_carries_the_selection_details() -> None:
 
 def test_colors_show_as_hex() -> None:
     assert short_values(pa.array([0xFF0000FF], pa.uint32()), "Points3D:colors") == "#ff0000ff"
+
+
+# --- selection history (Rerun's SelectionHistory semantics) ------------------------------------
+
+
+def _ent(path: str, instance: int | None = None, **extra: object) -> list[dict]:
+    return [{"type": "entity", "entity_path": path, "instance_id": instance, **extra}]
+
+
+def test_history_walks_back_and_forward_and_diverges_on_a_new_selection() -> None:
+    h = SelectionHistory()
+    for p in ("/a", "/b", "/c"):
+        h.update(_ent(p))
+    assert h.state()["back"] == "/b" and h.state()["forward"] is None
+    assert h.back() == _ent("/b") and h.back() == _ent("/a") and h.back() is None
+    assert h.state()["forward"] == "/b" and h.state()["back"] is None
+    assert h.forward() == _ent("/b")
+    h.update(_ent("/d"))  # a new selection after going back drops what lay ahead
+    assert [s[0]["entity_path"] for s in h.stack] == ["/a", "/b", "/d"] and h.forward() is None
+    assert h.state()["past"] == [[1, "/b", "entity"], [0, "/a", "entity"]]
+
+
+def test_history_ignores_empty_and_repeated_selections() -> None:
+    h = SelectionHistory()
+    h.update([])
+    assert h.stack == [] and h.back() is None and h.forward() is None
+    h.update(_ent("/a", 3, position=[1.0, 2.0, 3.0]))
+    h.update(_ent("/a", 3, position=[1.5, 2.0, 3.0]))  # the same instance, clicked at another pixel
+    h.update([])  # clearing the selection is no history entry
+    assert len(h.stack) == 1 and h.state()["back"] is None
+    h.update(_ent("/a"))  # the entity is not its instance
+    assert h.state()["back"] == "/a[3]" and h.state()["past"][0][2] == "instance"
+
+
+def test_history_keeps_the_newest_entries_and_labels_views_and_groups() -> None:
+    h = SelectionHistory()
+    for i in range(MAX_HISTORY + 5):
+        h.update(_ent(f"/e{i}"))
+    assert len(h.stack) == MAX_HISTORY and h.stack[-1] == _ent(f"/e{MAX_HISTORY + 4}")
+    assert h.stack[0] == _ent("/e5") and h.current == MAX_HISTORY - 1
+    assert selection_label([{"type": "view", "view_id": "v1", "view_name": "world"}]) == "world"
+    assert selection_label(_ent("/a") + _ent("/b")) == "2x entitys"
+    assert selection_label([*_ent("/a"), {"type": "view", "view_name": "w"}]) == "<multiple selections>"
+    assert selection_label(_ent("/p", 2, view_name="world")) == "/p[2] in world"
+
+
+def test_history_retain_drops_vanished_items_and_keeps_the_cursor_valid() -> None:
+    h = SelectionHistory()
+    for p in ("/a", "/b", "/c"):
+        h.update(_ent(p))
+    h.retain(lambda item: item["entity_path"] != "/b")
+    assert [s[0]["entity_path"] for s in h.stack] == ["/a", "/c"] and h.current == 1
+    h.retain(lambda item: False)
+    assert h.stack == [] and h.current == 0 and h.back() is None
+
+
+def test_session_back_forward_fire_selection_events_and_keep_one_history_per_recording() -> None:
+    session = ViewerSession(200, 100, app_factory=lambda *a: None)
+    session.add_store("rec-1", _store())
+    session.add_store("rec-2", _store(), make_active=False)
+    session.set_selection(_ent("/pts"))
+    session.set_selection(_ent("/pts", 2))
+    session.set_selection([])  # clicking empty space: the history still points at the instance
+    session.take_events()
+    session.selection_history("back")
+    assert session.selection == _ent("/pts")
+    session.selection_history("back")  # nothing older: no change, no event
+    events = session.take_events()
+    assert [e["type"] for e in events] == ["selection_change"] and events[0]["items"] == _ent("/pts")
+    session.selection_history("forward")
+    assert session.selection == _ent("/pts", 2)
+    assert session.history.state()["back"] == "/pts"
+    session.set_active("rec-2")
+    assert session.selection == [] and session.history.stack == []
+    session.set_active("rec-1")
+    assert session.history.state()["back"] == "/pts"
+    with pytest.raises(ValueError, match="unknown selection history action"):
+        session.selection_history("sideways")
+
+
+def test_state_carries_history_and_instance_values_grouped_by_archetype() -> None:
+    session = ViewerSession(200, 100, app_factory=lambda *a: None)
+    session.add_store("rec-1", _store())
+    session.set_time_ctrl("frame", 2, play=False)
+    session.set_selection(_ent("/pts", 4))
+    session.prepare(0.0)
+    state = session.state()
+    details = state["selection_details"]
+    assert details["kind"] == "instance" and details["title"] == "/pts[4]"
+    [group] = details["archetypes"]
+    assert group["archetype"] == "Points3D"
+    assert dict(map(tuple, group["components"])) == {"positions": [2.0, 2.0, 2.0], "radii": 0.5}
+    assert state["selection_history"]["back"] is None and state["selection_history"]["current"] == 0
+
+
+def test_instance_values_skip_components_the_instance_lacks() -> None:
+    comps = instance_components(_store(), "/pts", 12, "frame", 3)
+    assert comps == {"Points3D:radii": 0.5}  # one radius applies to every point; 10 positions only
+
+
+def test_view_details_show_kind_origin_and_entities() -> None:
+    views = [
+        {
+            "id": "spatial3d:/world",
+            "kind": "spatial3d",
+            "name": "world",
+            "origin": "/world",
+            "entities": ["/world/a", "world/b"],
+        }
+    ]
+    items = [{"type": "view", "view_id": "spatial3d:/world", "view_name": "world"}]
+    d = selection_details(items, _store(), "frame", 1, views=views)
+    assert d == {
+        "kind": "view",
+        "title": "world",
+        "view_kind": "spatial3d",
+        "origin": "/world",
+        "entities": ["/world/a", "/world/b"],
+        "found": True,
+    }
+    by_name = selection_details(
+        [{"type": "view", "view_id": "?", "view_name": "world"}], _store(), None, None, views=views
+    )
+    assert by_name["origin"] == "/world"
+    both = selection_details(items + _ent("/pts"), _store(), None, None, views=views)
+    assert both["others"] == ["/pts"]
+    assert selection_details([], None, None, None) == {}
+
+
+def test_components_group_by_archetype_with_loose_ones_last() -> None:
+    groups = by_archetype({"Points3D:radii": 1, "Boxes3D:centers": 2, "custom": 3, "Points3D:colors": 4})
+    assert [g["archetype"] for g in groups] == ["Boxes3D", "Points3D", "Other"]
+    assert groups[1]["components"] == [["radii", 1], ["colors", 4]]

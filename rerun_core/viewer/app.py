@@ -13,8 +13,10 @@ import numpy as np
 from rerun_core.types import EntityPath, TimeType
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
 from rerun_core.viewer.gpu import OffscreenTarget, check_gpu
-from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_views, grid_layout
+from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_layout
+from rerun_core.viewer.layout import ContainerSpec, find, layout_tree, views_of
 from rerun_core.viewer.overlay import draw_texts
+from rerun_core.viewer.panel_tree import view_tree
 from rerun_core.viewer.plot_views import BarChartView, TensorView, Text, TimeSeriesView
 from rerun_core.viewer.query import EntityIndex, Query
 from rerun_core.viewer.spatial_view import BACKGROUND, SpatialView
@@ -50,7 +52,13 @@ class ViewerApp:
         self._time: int | None = None
         self._follow = True
         self._hidden: set[str] = set()
-        self._specs: list[ViewSpec] = []
+        self._hidden_nodes: set[str] = set()  # views / containers switched off in the blueprint
+        self._hidden_in_view: dict[str, set[str]] = {}  # view id -> entities hidden in that view only
+        self._maximized: str | None = None
+        self._blueprint_root: ContainerSpec | None = None  # a user's blueprint overrides the heuristics
+        self._layout_root = ContainerSpec("viewport", "grid", name="Viewport")
+        self._all_specs: list[ViewSpec] = []  # every view in the tree
+        self._specs: list[ViewSpec] = []  # the views shown now, with their rects
         self._views: dict[str, AnyView] = {}
         self._targets: dict[tuple[int, int], OffscreenTarget] = {}
         self._last_scale = 1.0
@@ -110,15 +118,34 @@ class ViewerApp:
             changed |= self.index.add_chunks(self.store.chunks())
         while self._pending:
             changed |= self.index.add_chunk(self._pending.popleft())
-        if changed or not self._specs:
-            self._specs = choose_views(self.index.archetypes)
-            for spec in self._specs:
-                view = self._views.get(spec.id)
-                if view is None:
-                    self._views[spec.id] = _make_view(spec)
-                elif view.spec.entities != spec.entities:
-                    view.spec.entities = spec.entities
-        grid_layout(self._specs, self.width, self.height)
+        if changed or not self._all_specs:
+            self._set_tree(self._choose_root())
+        shown = layout_tree(
+            self._layout_root, self.width, self.height, hidden=self._hidden_nodes, maximized=self._maximized
+        )
+        if [s.id for s in shown] != [s.id for s in self._specs]:
+            self._data_dirty = True  # views coming back into sight need their data
+        self._specs = shown
+
+    def _choose_root(self) -> ContainerSpec:
+        """The one place the viewport tree is chosen: a user's blueprint, else Rerun's heuristics."""
+        if self._blueprint_root is not None:
+            return self._blueprint_root
+        return choose_layout(self.index.archetypes)
+
+    def _set_tree(self, root: ContainerSpec) -> None:
+        """Make ``root`` the viewport tree; views keep their state (camera) across trees by id."""
+        self._layout_root = root
+        self._all_specs = views_of(root)
+        for spec in self._all_specs:
+            view = self._views.get(spec.id)
+            if view is None:
+                self._views[spec.id] = _make_view(spec)
+            elif view.spec is not spec:
+                view.spec.entities = spec.entities
+                view.spec = spec
+        if self._maximized is not None and find(root, self._maximized) is None:
+            self._maximized = None
 
     # --- time -------------------------------------------------------------------------------
 
@@ -172,6 +199,67 @@ class ViewerApp:
             p = p.parent()
         return True
 
+    def _visible_in(self, view_id: str) -> Any:
+        """The visibility test one view uses: global toggles, then that view's own."""
+        own = self._hidden_in_view.get(view_id)
+        if not own:
+            return self.is_visible
+
+        def visible(entity: str) -> bool:
+            p: EntityPath | None = EntityPath(entity)
+            while p is not None:
+                if p.path in own:
+                    return False
+                p = p.parent()
+            return self.is_visible(entity)
+
+        return visible
+
+    def set_entity_visible_in_view(self, view_id: str, entity: str, visible: bool) -> None:
+        """Hide or show an entity (and its descendants) in one view only, as Rerun's blueprint tree."""
+        path = EntityPath(entity).path
+        with self._lock:
+            self._ingest()
+            if view_id not in self._views:
+                raise ValueError(f"unknown view {view_id!r}")
+            own = self._hidden_in_view.setdefault(view_id, set())
+            (own.discard if visible else own.add)(path)
+            self._data_dirty = self._dirty = True
+
+    def set_node_visible(self, node_id: str, visible: bool) -> None:
+        """Show or hide a view or a container (with everything in it); the others take its space."""
+        with self._lock:
+            self._ingest()
+            if find(self._layout_root, node_id) is None:
+                raise ValueError(f"unknown view or container {node_id!r}")
+            (self._hidden_nodes.discard if visible else self._hidden_nodes.add)(node_id)
+            self._dirty = True
+
+    def maximize(self, view_id: str | None) -> None:
+        """Let one view fill the viewport (``None`` restores the layout), as Rerun's maximize button."""
+        with self._lock:
+            self._ingest()
+            if view_id is not None and view_id not in {s.id for s in self._all_specs}:
+                raise ValueError(f"unknown view {view_id!r}")
+            self._maximized = view_id
+            self._dirty = True
+
+    @property
+    def maximized(self) -> str | None:
+        return self._maximized
+
+    def tree(self) -> dict[str, Any]:
+        """The blueprint tree for the panel: containers -> views -> the entities each view shows."""
+        with self._lock:
+            self._ingest()
+            return view_tree(
+                self._layout_root,
+                hidden_nodes=self._hidden_nodes,
+                hidden_in_view=self._hidden_in_view,
+                maximized=self._maximized,
+                is_visible=self.is_visible,
+            )
+
     def set_size(self, width: int, height: int) -> None:
         with self._lock:
             w, h = max(1, int(width)), max(1, int(height))
@@ -219,13 +307,14 @@ class ViewerApp:
         q = Query(self.store, tl, t)
         for spec in self._specs:
             view = self._views[spec.id]
+            visible = self._visible_in(spec.id)
             try:
                 if isinstance(view, SpatialView):
-                    view.sync(q, self.index, self.is_visible)
+                    view.sync(q, self.index, visible)
                 elif isinstance(view, TimeSeriesView):
-                    view.sync(self.store, q, self.index, self.is_visible, self._version_of, self._time_kind())
+                    view.sync(self.store, q, self.index, visible, self._version_of, self._time_kind())
                 elif isinstance(view, (BarChartView, TensorView)):
-                    view.sync(q, self.index, self.is_visible)
+                    view.sync(q, self.index, visible)
                 self.view_errors.pop(spec.id, None)
             except Exception as exc:  # one broken view must not blank the others
                 log.warning("view %s failed to update: %s", spec.id, exc)

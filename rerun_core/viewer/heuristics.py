@@ -1,19 +1,21 @@
-"""Which views a recording gets, and where they go (a Rerun-like default layout).
+"""Which views a recording gets, and how they nest (Rerun 0.41's default blueprint).
 
 - 3D (Rerun's rule): one view at each entity with ViewCoordinates (not at a camera), plus one at the
   root when some 3D content is outside those; pinhole images show in it too;
 - one 2D view per pinhole, and one per top-level image space without a pinhole;
 - time series: one view per entity with Scalars (Rerun 0.41's rule); one text-log view for all logs;
 - one view per text document, bar chart and tensor.
+The views then nest as Rerun's auto layout does (``layout.auto_tree``): ``choose_layout``.
 View ids are stable strings derived from kind + origin, so camera state survives new data.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from rerun_core.types import EntityPath
+from rerun_core.viewer.layout import ContainerSpec, auto_tree
+from rerun_core.viewer.specs import HTML_KINDS, PIXEL_KINDS, ViewSpec
 
 ARCH_3D = frozenset(
     {
@@ -42,29 +44,6 @@ ARCH_2D = frozenset(
 )
 ARCH_SERIES = frozenset({"Scalars", "SeriesLines", "SeriesPoints"})
 SINGLE_VIEW = {"TextDocument": "text_document", "BarChart": "bar_chart", "Tensor": "tensor"}
-PIXEL_KINDS = frozenset({"spatial3d", "spatial2d", "timeseries", "bar_chart", "tensor"})
-HTML_KINDS = frozenset({"text_log", "text_document"})
-
-
-@dataclass
-class ViewSpec:
-    id: str
-    kind: str
-    origin: str
-    name: str
-    entities: list[str] = field(default_factory=list)
-    rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, w, h in pixels
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "origin": self.origin,
-            "name": self.name,
-            "rect": self.rect,
-            "entities": list(self.entities),
-            "html": self.kind in HTML_KINDS,
-        }
 
 
 def _top(path: str) -> str:
@@ -147,8 +126,14 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
     return views
 
 
+def choose_layout(index: dict[str, dict[str, set[str]]]) -> ContainerSpec:
+    """The viewport tree Rerun 0.41 makes for a recording without a blueprint."""
+    return auto_tree(choose_views(index))
+
+
 def grid_layout(views: list[ViewSpec], width: int, height: int, gap: int = 2) -> None:
-    """Assign ``rect`` to each view: a near-square grid, filled row by row (Rerun's grid)."""
+    """Assign ``rect`` to each view: a near-square flat grid, filled row by row (the layout before
+    containers; ``layout.layout_tree`` is what the viewer uses)."""
     n = len(views)
     if n == 0:
         return
@@ -166,3 +151,14 @@ def grid_layout(views: list[ViewSpec], width: int, height: int, gap: int = 2) ->
         gx = gap if c + 1 < in_row else 0
         gy = gap if r + 1 < rows else 0
         v.rect = (x0, y0, max(1, x1 - x0 - gx), max(1, y1 - y0 - gy))
+
+
+__all__ = [
+    "HTML_KINDS",
+    "PIXEL_KINDS",
+    "ContainerSpec",
+    "ViewSpec",
+    "choose_layout",
+    "choose_views",
+    "grid_layout",
+]

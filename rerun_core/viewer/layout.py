@@ -9,12 +9,16 @@ empty rect and are not returned, so renderers and panels skip them.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
-from rerun_core.viewer.heuristics import ViewSpec
+from rerun_core.types import EntityPath
+from rerun_core.viewer.specs import CLASS_IDENTIFIER, LAYOUT_PRIORITY, ViewSpec
 
 Rect = tuple[int, int, int, int]  # x, y, w, h in pixels
 CONTAINER_KINDS = ("grid", "horizontal", "vertical", "tabs")
+ROOT_ID = "viewport"
+MAX_GRID_VIEWS = 12  # more views than this: one tab container per view class (Rerun)
 
 
 @dataclass
@@ -47,7 +51,43 @@ Node = ContainerSpec | ViewSpec
 
 def default_tree(views: list[ViewSpec]) -> ContainerSpec:
     """The root grid holding ``views`` (the layout before any grouping or blueprint)."""
-    return ContainerSpec("viewport", "grid", list(views), name="Viewport")
+    return ContainerSpec(ROOT_ID, "grid", list(views), name="Viewport")
+
+
+def _natural(part: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting ``cam2`` before ``cam10``, as Rerun orders entity path parts."""
+    return tuple((0, int(t)) if t.isdigit() else (1, t) for t in re.findall(r"\d+|\D+", part))
+
+
+def _priority(view: ViewSpec) -> int:
+    return LAYOUT_PRIORITY.get(view.kind, 1)
+
+
+def auto_tree(views: list[ViewSpec]) -> ContainerSpec:
+    """Rerun 0.41's automatic layout of views that no blueprint placed.
+
+    Views sorted by origin, then name. Three views: the one with the highest layout priority
+    (spatial > tensor > plots and text) beside a grid of the other two. Up to 12: one grid. More:
+    one tab container per view class, spatial classes first, in a grid.
+    """
+    ordered = sorted(views, key=lambda v: ([_natural(p) for p in EntityPath(v.origin).parts], v.name, v.id))
+    if len(ordered) == 3:
+        first, *rest = sorted(ordered, key=lambda v: -_priority(v))
+        inner = ContainerSpec(f"grid:{rest[0].id}", "grid", list[Node](rest))
+        return ContainerSpec(ROOT_ID, "grid", [first, inner], name="Viewport")
+    if len(ordered) <= MAX_GRID_VIEWS:
+        return default_tree(ordered)
+    groups: dict[str, list[ViewSpec]] = {}
+    for v in ordered:
+        groups.setdefault(CLASS_IDENTIFIER.get(v.kind, v.kind), []).append(v)
+    by_class = sorted((groups[k] for k in sorted(groups)), key=lambda g: -_priority(g[0]))
+    tabs: list[Node] = [ContainerSpec(f"tabs:{g[0].kind}", "tabs", list(g)) for g in by_class]
+    if len(tabs) == 1:
+        only = tabs[0]
+        assert isinstance(only, ContainerSpec)
+        only.id, only.name = ROOT_ID, "Viewport"
+        return only
+    return ContainerSpec(ROOT_ID, "grid", tabs, name="Viewport")
 
 
 def views_of(node: Node) -> list[ViewSpec]:
@@ -141,24 +181,39 @@ def _split(rect: Rect, shares: list[float], *, horizontal: bool, gap: int) -> li
     return out
 
 
+def grid_columns(n: int, width: float, height: float, gap: int = 2) -> int:
+    """Columns for ``n`` cells: cells closest to 4:3, each empty cell costing 0.1 (egui_tiles' rule)."""
+    best, best_loss = 1, math.inf
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        cell_w = (width - gap * (cols - 1)) / cols
+        cell_h = max(1e-6, (height - gap * (rows - 1)) / rows)
+        loss = abs(4 / 3 - cell_w / cell_h) + 0.1 * (cols * rows - n)
+        if loss < best_loss:
+            best, best_loss = cols, loss
+    return best
+
+
 def grid_rects(n: int, rect: Rect, columns: int | None = None, gap: int = 2) -> list[Rect]:
-    """``n`` cells filling ``rect`` row by row: near-square, or ``columns`` wide (Rerun's grid)."""
+    """``n`` equal cells filling ``rect`` row by row; a short last row leaves cells empty (Rerun's grid)."""
     x, y, width, height = rect
     if n == 0:
         return []
-    if columns is None:
-        columns = math.ceil(math.sqrt(n))
-        if width < height:
-            columns = max(1, math.ceil(n / math.ceil(math.sqrt(n))) if n > 2 else 1)
-    cols = max(1, min(columns, n))
+    cols = max(1, min(columns if columns is not None else grid_columns(n, width, height, gap), n))
     rows = math.ceil(n / cols)
+    xs = _edges(width, cols, gap)
+    ys = _edges(height, rows, gap)
     out = []
     for i in range(n):
         r, c = divmod(i, cols)
-        in_row = min(cols, n - r * cols)
-        x0, x1 = round(c * width / in_row), round((c + 1) * width / in_row)
-        y0, y1 = round(r * height / rows), round((r + 1) * height / rows)
-        gx = gap if c + 1 < in_row else 0
-        gy = gap if r + 1 < rows else 0
-        out.append((x + x0, y + y0, max(1, x1 - x0 - gx), max(1, y1 - y0 - gy)))
+        out.append((x + xs[c][0], y + ys[r][0], xs[c][1], ys[r][1]))
+    return out
+
+
+def _edges(length: int, count: int, gap: int) -> list[tuple[int, int]]:
+    """(offset, size) of ``count`` equal spans over ``length`` with ``gap`` between them."""
+    out = []
+    for i in range(count):
+        a, b = round(i * length / count), round((i + 1) * length / count)
+        out.append((a, max(1, b - a - (gap if i + 1 < count else 0))))
     return out

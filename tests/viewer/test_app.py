@@ -52,11 +52,12 @@ def test_layout_grid_has_one_view_per_space(store, render) -> None:
     b.log(store, "log", "TextLog", {"text": pa.array(["hi"]), "level": pa.array(["INFO"])}, time=0)
     app, _ = render(200, 100)
     views = app.layout()
-    assert [v["kind"] for v in views] == ["spatial3d", "spatial2d", "timeseries", "text_log"]
-    assert [v["html"] for v in views] == [False, False, False, True]
+    # Rerun's auto layout orders views by origin (then name): /, / (logs), /cam, /plot/a
+    assert [v["kind"] for v in views] == ["spatial3d", "text_log", "spatial2d", "timeseries"]
+    assert [v["html"] for v in views] == [False, True, False, False]
     rects = [v["rect"] for v in views]
     assert all(x + w <= 200 and y + h <= 100 for x, y, w, h in rects)
-    assert rects[0][:2] == (0, 0) and rects[1][1] == 0 and rects[2][1] > 0
+    assert rects[0][:2] == (0, 0) and rects[1][1] == 0 and rects[3][1] > 0
 
 
 def test_drag_orbits_wheel_zooms_and_double_click_resets(store, render) -> None:

@@ -4,20 +4,79 @@ from __future__ import annotations
 
 import pytest
 
-from rerun_core.viewer.heuristics import ViewSpec, grid_layout
-from rerun_core.viewer.layout import ContainerSpec, default_tree, find, grid_rects, layout_tree, views_of
+from rerun_core.viewer.heuristics import ViewSpec
+from rerun_core.viewer.layout import (
+    ContainerSpec,
+    auto_tree,
+    default_tree,
+    find,
+    grid_columns,
+    grid_rects,
+    layout_tree,
+    views_of,
+)
 
 
 def _views(n: int) -> list[ViewSpec]:
     return [ViewSpec(f"v{i}", "spatial3d", "/", f"v{i}") for i in range(n)]
 
 
-@pytest.mark.parametrize(("n", "w", "h"), [(1, 640, 480), (3, 640, 480), (5, 800, 400), (4, 300, 900)])
-def test_default_tree_matches_the_flat_grid(n: int, w: int, h: int) -> None:
-    flat, tree = _views(n), _views(n)
-    grid_layout(flat, w, h)
-    shown = layout_tree(default_tree(tree), w, h)
-    assert [v.rect for v in shown] == [v.rect for v in flat]
+@pytest.mark.parametrize(
+    ("n", "w", "h", "cols"),
+    [
+        (1, 640, 480, 1),
+        (2, 640, 480, 2),
+        (2, 300, 600, 1),
+        (4, 640, 480, 2),
+        (5, 300, 200, 3),
+        (4, 300, 900, 1),
+    ],
+)
+def test_grid_columns_aim_for_4_by_3_cells_as_egui_tiles(n: int, w: int, h: int, cols: int) -> None:
+    assert grid_columns(n, w, h) == cols
+
+
+def test_grid_keeps_equal_cells_and_leaves_the_last_row_short() -> None:
+    rects = grid_rects(5, (0, 0, 300, 200), gap=0)
+    assert rects[:3] == [(0, 0, 100, 100), (100, 0, 100, 100), (200, 0, 100, 100)]
+    assert rects[3:] == [(0, 100, 100, 100), (100, 100, 100, 100)]  # the sixth cell stays empty
+
+
+def _spec(kind: str, origin: str) -> ViewSpec:
+    return ViewSpec(f"{kind}:{origin}", kind, origin, origin.rsplit("/", 1)[-1] or "/")
+
+
+def _shape(node: object) -> object:
+    if isinstance(node, ViewSpec):
+        return node.id
+    assert isinstance(node, ContainerSpec)
+    return (node.kind, [_shape(c) for c in node.children])
+
+
+def test_auto_tree_three_views_put_the_highest_priority_beside_a_grid() -> None:
+    """Rerun's special case: `noise` + Grid(trig/cos, trig/sin); a spatial view takes the big side."""
+    series = [_spec("timeseries", p) for p in ("/trig/sin", "/noise", "/trig/cos")]
+    assert _shape(auto_tree(series)) == (
+        "grid",
+        ["timeseries:/noise", ("grid", ["timeseries:/trig/cos", "timeseries:/trig/sin"])],
+    )
+    mixed = [_spec("text_log", "/"), _spec("timeseries", "/a"), _spec("spatial2d", "/z")]
+    assert _shape(auto_tree(mixed)) == ("grid", ["spatial2d:/z", ("grid", ["text_log:/", "timeseries:/a"])])
+
+
+def test_auto_tree_sorts_by_origin_naturally_and_groups_many_views_into_tabs() -> None:
+    views = [_spec("spatial2d", f"/cam{i}") for i in (10, 2, 1, 3)]
+    assert _shape(auto_tree(views)) == (
+        "grid",
+        ["spatial2d:/cam1", "spatial2d:/cam2", "spatial2d:/cam3", "spatial2d:/cam10"],
+    )
+    many = [_spec("timeseries", f"/s{i:02}") for i in range(10)] + [
+        _spec("spatial3d", f"/w{i}") for i in range(3)
+    ]
+    root = auto_tree(many)
+    assert root.id == "viewport" and [c.kind for c in root.children] == ["tabs", "tabs"]
+    assert [v.kind for v in views_of(root.children[0])] == ["spatial3d"] * 3  # spatial classes first
+    assert len(layout_tree(root, 600, 300)) == 2  # one view per tab container shows
 
 
 def test_nested_containers_split_by_shares_and_tabs_show_one_child() -> None:

@@ -165,10 +165,10 @@ def asarray(item: Any, dtype: Any = None, copy: bool | None = None) -> np.ndarra
 
 
 def start_web_viewer_server(port: int = 0) -> None:
-    """Serve the web viewer (not available yet)."""
-    from ._errors import not_available
+    """Serve the web viewer page (showing this process's recording) on ``port`` (0: a free one)."""
+    from ._web import serve_web_viewer as _serve
 
-    raise not_available("start_web_viewer_server")
+    _serve(web_port=port, open_browser=False)
 
 
 def unregister_shutdown() -> None:

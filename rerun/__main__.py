@@ -13,7 +13,9 @@ def _viewer_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="rerun",
-        description="Spawn a viewer or gRPC server for Rerun recordings. "
+        description="Spawn a viewer or gRPC server for Rerun recordings. The viewer is a web page "
+        "(--serve-web, --web-viewer; plain `rerun` opens it when a display is available); there is no "
+        "native desktop window. "
         "Subcommands: `rerun rrd ...` (inspect, edit, filter .rrd files), `rerun analytics ...`.",
     )
     add_viewer_arguments(parser)

@@ -53,10 +53,13 @@ def script_setup(
         connect_to = rec.serve_grpc(default_blueprint=default_blueprint)
         try:
             rr.serve_web_viewer(open_browser=True, connect_to=connect_to)
-        except RuntimeError:  # no web viewer yet (NotAvailableYetError): the gRPC endpoint still serves
+        except (RuntimeError, OSError) as err:  # no viewer extra, or the web port is taken
             import sys
 
-            print(f"Serving over gRPC at {connect_to} (view with `rerun {connect_to}`)", file=sys.stderr)
+            print(
+                f"No web viewer ({err}); serving over gRPC at {connect_to} (view with `rerun {connect_to}`)",
+                file=sys.stderr,
+            )
     elif getattr(args, "connect", False):
         rec.connect_grpc(getattr(args, "url", None), default_blueprint=default_blueprint)
     elif getattr(args, "save", None) is not None:

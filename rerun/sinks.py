@@ -9,7 +9,6 @@ from __future__ import annotations
 import pathlib
 from typing import Any
 
-from ._errors import not_available
 from ._recording_stream import RecordingStream, get_data_recording
 from ._sink_types import (
     BinaryStreamSink,
@@ -150,8 +149,14 @@ def serve_grpc(
 def serve_web_viewer(
     *, web_port: int | None = None, open_browser: bool = True, connect_to: str | None = None
 ) -> None:
-    """Serve the web viewer over HTTP (not available yet)."""
-    raise not_available("serve_web_viewer")
+    """Host the web viewer page over HTTP (default port 9090); returns at once.
+
+    The page shows the gRPC endpoint ``connect_to`` (e.g. the URL ``serve_grpc`` returned) or,
+    without it, this process's global recording. Keep the process running to keep serving.
+    """
+    from ._web import serve_web_viewer as _serve
+
+    _serve(web_port=web_port, open_browser=open_browser, connect_to=connect_to)
 
 
 def blueprint_messages(blueprint: Any, application_id: str) -> list[Any]:

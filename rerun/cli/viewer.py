@@ -39,17 +39,30 @@ def add_viewer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--save", metavar="SAVE", help="stream incoming log messages to this .rrd file")
     parser.add_argument("--screenshot-to")
-    parser.add_argument("--serve-web", action="store_true")
+    parser.add_argument(
+        "--serve-web",
+        action="store_true",
+        help="host the web viewer page (--web-viewer-port) and a gRPC server",
+    )
     parser.add_argument("--serve-grpc", action="store_true", help="host a gRPC server, no viewer")
     parser.add_argument("--connect", nargs="?", const="", default=None, metavar="URL/PORT")
     parser.add_argument("--expect-data-soon", action="store_true")
     parser.add_argument("-j", "--threads", type=int, default=-2)
     parser.add_argument("--version", action="store_true", help="print version and quit")
-    parser.add_argument("--web-viewer", action="store_true")
-    parser.add_argument("--web-viewer-port", type=int, default=DEFAULT_WEB_VIEWER_PORT)
+    parser.add_argument(
+        "--web-viewer", action="store_true", help="serve the web viewer and open it in the browser"
+    )
+    parser.add_argument(
+        "--web-viewer-port",
+        type=int,
+        default=DEFAULT_WEB_VIEWER_PORT,
+        help=f"port of the web viewer page (default {DEFAULT_WEB_VIEWER_PORT}; 0 picks a free one)",
+    )
     parser.add_argument("--hide-welcome-screen", action="store_true")
     parser.add_argument("--detach-process", action="store_true")
-    parser.add_argument("--headless", action="store_true")
+    parser.add_argument(
+        "--headless", action="store_true", help="no web viewer page, just the gRPC server and store"
+    )
     parser.add_argument("--window-size")
     parser.add_argument("--renderer")
     parser.add_argument("--video-decoder")
@@ -170,16 +183,20 @@ def _run(args: argparse.Namespace) -> int:
     except PortInUseError as err:
         endpoint.shutdown(grace=0)
         raise ViewerError(f"{err}; is another program using port {port}? Pick another with --port.") from None
-    return _serve(endpoint, args, files, urls, stop)
+    from .web import start_web
+
+    try:
+        web = start_web(endpoint.hub, args)
+    except ViewerError:
+        endpoint.shutdown(grace=0)
+        raise
+    return _serve(endpoint, args, files, urls, stop, web)
 
 
 def _check_unsupported(args: argparse.Namespace) -> None:
     """Flags that need a window or web viewer: refuse or say what we do instead."""
     if args.screenshot_to:
         raise ViewerError("--screenshot-to needs a viewer window, which this build does not have", EXIT_USAGE)
-    if args.serve_web or args.web_viewer:
-        say("no web viewer in this build: hosting the gRPC endpoint only (connect a viewer to it)")
-        args.serve_grpc = True
 
 
 def _connect_url(value: str) -> str:
@@ -196,8 +213,15 @@ def _connect_url(value: str) -> str:
 
 
 def _serve(
-    endpoint: Any, args: argparse.Namespace, files: list[str], urls: list[str], stop: threading.Event
+    endpoint: Any,
+    args: argparse.Namespace,
+    files: list[str],
+    urls: list[str],
+    stop: threading.Event,
+    web: Any = None,
 ) -> int:
+    from .web import announce
+
     try:
         for url in urls:
             endpoint.pull(url)
@@ -207,14 +231,15 @@ def _serve(
                 continue
             n = endpoint.load(_file_messages(source))
             say(f"loaded {source} ({n} messages)")
-        mode = "serving gRPC only (no viewer)" if args.serve_grpc else "no window available: running headless"
-        say(f"{mode}; listening on {endpoint.url}. Stop with Ctrl-C.")
+        say(f"{announce(web, args)}; gRPC on {endpoint.url}. Stop with Ctrl-C.")
         if endpoint.save_path is not None:
             say(f"saving everything received to {endpoint.save_path}")
         while not stop.wait(0.5):
             pass
     finally:
         say("shutting down")
+        if web is not None:
+            web.stop()
         endpoint.shutdown(grace=1.0)
         say(endpoint.summary())
     return EXIT_OK

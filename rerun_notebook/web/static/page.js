@@ -1,0 +1,16 @@
+// The web viewer page: the notebook widget's module driven by a WebSocket model.
+
+import widget from "./widget.js";
+import { SocketModel } from "./socket_model.js";
+
+const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+const model = new SocketModel(`${scheme}//${location.host}/ws`);
+widget.render({ model, el: document.getElementById("app") });
+const banner = document.getElementById("status");
+model.on("status", (status) => {
+  document.body.dataset.status = status;
+  if (status === "closed") {
+    banner.textContent = "Lost the connection to the Rerun viewer server. Reload the page to reconnect.";
+    banner.style.display = "block";
+  }
+});

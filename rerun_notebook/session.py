@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import panels
+from .blueprint_sync import BlueprintSync
 from .selection import SelectionHistory, selection_details
 from .timectrl import TimeControl
 
@@ -81,6 +82,7 @@ class ViewerSession:
         self._requests: deque[tuple[str, float, float, Any]] = deque()
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
         self.panel_states: dict[str, str] = {}
+        self.blueprint = BlueprintSync()  # the sent blueprint (rr.send_blueprint) -> layout, panels
         self._data_dirty = True
         self._force = True
         self._events: list[dict[str, Any]] = []
@@ -120,6 +122,7 @@ class ViewerSession:
             self.selection = []
             self.history = self._histories.setdefault(recording_id, SelectionHistory())
             self.error = None
+            self.blueprint.reset()
             try:
                 self.app = self._factory(self.stores[recording_id], *self.size)
             except Exception as exc:  # no driver, no renderer: a message, not a traceback
@@ -305,6 +308,7 @@ class ViewerSession:
                 self._data_dirty = False
                 changed |= self._refresh_from_store(store)
                 changed = True
+            changed |= self.blueprint.apply(self)
             changed |= self.time.advance(now)
             cursor = (self.time.timeline, self.time.time)
             if (
@@ -342,7 +346,8 @@ class ViewerSession:
         with self._lock:
             if self.app is None:
                 return None
-            frame = np.asarray(self.app.render())
+            # a preview (the pump refines it later) draws as while moving: fast on lavapipe
+            frame = np.asarray(self.app.render(preview=True) if lowres else self.app.render())
             self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
             return frame
 

@@ -1,0 +1,334 @@
+"""A blueprint store (``rr.send_blueprint``) read into the viewer's layout tree.
+
+The SDK logs a blueprint like data: ``/viewport`` (ViewportBlueprint: root container, maximized
+view), ``/container/<uuid>`` (ContainerBlueprint: kind, contents, shares, active tab, ...),
+``/view/<uuid>`` (ViewBlueprint: class, name, origin) with ``/view/<uuid>/ViewContents`` (the
+query filter) and the panels (``/blueprint_panel``, ``/selection_panel``, ``/time_panel``,
+``/top_panel``). ``read_blueprint`` turns the newest state of such a store into
+``ContainerSpec``/``BlueprintView`` nodes; ``resolve_entities`` fills each view's entities from its
+query as data arrives. Pure Python (no pygfx): the notebook session imports it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from rerun_core.types import EntityPath
+from rerun_core.viewer.heuristics import ViewSpec
+from rerun_core.viewer.layout import ContainerSpec, Node, views_of
+
+log = logging.getLogger(__name__)
+
+# Rerun's view class identifiers -> our view kinds.
+VIEW_KINDS = {
+    "3D": "spatial3d",
+    "2D": "spatial2d",
+    "TimeSeries": "timeseries",
+    "BarChart": "bar_chart",
+    "Tensor": "tensor",
+    "TextLog": "text_log",
+    "TextDocument": "text_document",
+}
+PLACEHOLDER = "placeholder"  # the kind of a view whose class this viewer cannot draw
+CONTAINER_KINDS = {1: "tabs", 2: "horizontal", 3: "vertical", 4: "grid"}
+PANEL_STATES = {1: "hidden", 2: "collapsed", 3: "expanded"}
+PLAY_STATES = {1: "paused", 2: "playing", 3: "following"}
+LOOP_MODES = {1: "off", 2: "selection", 3: "all"}
+PANELS = {  # session panel name -> (blueprint entity, state component)
+    "top": ("/top_panel", "PanelBlueprint:state"),
+    "blueprint": ("/blueprint_panel", "PanelBlueprint:state"),
+    "selection": ("/selection_panel", "PanelBlueprint:state"),
+    "time": ("/time_panel", "TimePanelBlueprint:state"),
+}
+# Archetypes a view kind draws: its entities are the query's matches that carry one of them.
+_KIND_ARCHETYPES = {
+    "timeseries": {"Scalars"},
+    "text_log": {"TextLog"},
+    "text_document": {"TextDocument"},
+    "bar_chart": {"BarChart"},
+    "tensor": {"Tensor"},
+}
+_MAX_DEPTH = 64
+
+
+# --- the query filter -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rule:
+    include: bool
+    parts: tuple[str, ...]
+    recursive: bool
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    """Rerun's ``ViewContents`` query: ``+``/``-`` rules over paths, ``/**`` for a subtree.
+
+    The most specific matching rule wins (a deeper path; at the same path an exact rule beats a
+    subtree rule); among equal rules the last one written wins; no matching rule excludes.
+    """
+
+    rules: tuple[_Rule, ...] = ()
+
+    @classmethod
+    def parse(cls, expressions: str | list[str] | tuple[str, ...], origin: str = "/") -> EntityFilter:
+        """Parse query lines (``$origin`` substituted; blank lines and ``#`` comments skipped)."""
+        lines: list[str] = []
+        for expr in [expressions] if isinstance(expressions, str) else list(expressions):
+            lines.extend(str(expr).splitlines())
+        base = EntityPath(origin).path.rstrip("/")
+        rules = []
+        for raw in lines:
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            include = not line.startswith("-")
+            if line[0] in "+-":
+                line = line[1:].strip()
+            line = line.replace("$origin", base)
+            recursive = line == "**" or line.endswith("/**")
+            if recursive:
+                line = line[:-2]
+            rules.append(_Rule(include, _path_parts(line), recursive))
+        return cls(tuple(rules))
+
+    def matches(self, path: str) -> bool:
+        parts = _path_parts(path)
+        best: tuple[int, int] | None = None
+        result = False
+        for rule in self.rules:
+            n = len(rule.parts)
+            if parts[:n] != rule.parts or (not rule.recursive and n != len(parts)):
+                continue
+            rank = (n, 0 if rule.recursive else 1)
+            if best is None or rank >= best:
+                best, result = rank, rule.include
+        return result
+
+    def __str__(self) -> str:
+        def one(r: _Rule) -> str:
+            path = EntityPath(r.parts).path
+            tail = ("/**" if path != "/" else "**") if r.recursive else ""
+            return f"{'+' if r.include else '-'} {path}{tail}"
+
+        return "\n".join(one(r) for r in self.rules)
+
+
+def _path_parts(path: str) -> tuple[str, ...]:
+    text = path.strip() or "/"
+    try:
+        return EntityPath(text if text.startswith("/") else "/" + text).parts
+    except ValueError:  # forgiving, as Rerun's filter parser: plain '/'-separated parts
+        return tuple(p for p in text.split("/") if p)
+
+
+# --- the tree ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BlueprintView(ViewSpec):
+    """A view from a blueprint: its entities follow ``query`` (see ``resolve_entities``)."""
+
+    query: EntityFilter = field(default_factory=EntityFilter)
+    class_identifier: str = ""
+    visible: bool = True
+    message: str | None = None  # for placeholder views: why nothing is drawn
+
+    def as_dict(self) -> dict[str, object]:
+        d = super().as_dict()
+        d["class_identifier"] = self.class_identifier
+        if self.message:
+            d["message"] = self.message
+        return d
+
+
+@dataclass
+class ViewerBlueprint:
+    """Everything a viewer takes from one blueprint store."""
+
+    root: ContainerSpec | None = None  # None: keep the heuristic layout (e.g. panels only)
+    maximized: str | None = None
+    auto_layout: bool | None = None
+    auto_views: bool | None = None
+    panel_states: dict[str, str] = field(default_factory=dict)
+    time_panel: dict[str, Any] = field(default_factory=dict)  # timeline, play_state, loop_mode, ...
+
+    def hidden_views(self) -> set[str]:
+        """Ids of views the blueprint switched off (``visible=False``)."""
+        if self.root is None:
+            return set()
+        return {v.id for v in views_of(self.root) if isinstance(v, BlueprintView) and not v.visible}
+
+
+class _Reader:
+    """Latest-at reads of one blueprint store at its newest ``blueprint`` time."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.timeline: str | None = None
+        self.time: int | None = None
+        rng = store.time_range("blueprint") if "blueprint" in store.timelines() else None
+        if rng is not None:
+            self.timeline, self.time = "blueprint", int(rng[1])
+
+    def values(self, path: str, component: str) -> list[Any]:
+        cells = self.store.latest_at(path, [component], self.timeline, self.time)
+        cell = cells.get(component)
+        return [] if cell is None else cell.values.to_pylist()
+
+    def one(self, path: str, component: str) -> Any:
+        vals = self.values(path, component)
+        return vals[0] if vals else None
+
+
+def read_blueprint(store: Any) -> ViewerBlueprint:
+    """The layout, panel states and time-panel settings a blueprint store holds now."""
+    r = _Reader(store)
+    out = ViewerBlueprint()
+    root_id = _uuid_str(r.one("/viewport", "ViewportBlueprint:root_container"))
+    out.maximized = _uuid_str(r.one("/viewport", "ViewportBlueprint:maximized"))
+    out.auto_layout = r.one("/viewport", "ViewportBlueprint:auto_layout")
+    out.auto_views = r.one("/viewport", "ViewportBlueprint:auto_views")
+    if root_id is not None:
+        node = _read_node(r, f"container/{root_id}", set(), 0)
+        if isinstance(node, ViewSpec):  # a bare view as root: wrap it so the root is a container
+            node = ContainerSpec(root_id, "grid", [node], name="Viewport")
+        out.root = node
+    for name, (path, component) in PANELS.items():
+        state = PANEL_STATES.get(r.one(path, component) or 0)
+        if state is not None:
+            out.panel_states[name] = state
+    out.time_panel = _read_time_panel(r)
+    return out
+
+
+def _read_time_panel(r: _Reader) -> dict[str, Any]:
+    tp: dict[str, Any] = {}
+    for key in ("timeline", "playback_speed", "fps"):
+        value = r.one("/time_panel", f"TimePanelBlueprint:{key}")
+        if value is not None:
+            tp[key] = value
+    for key, names in (("play_state", PLAY_STATES), ("loop_mode", LOOP_MODES)):
+        value = names.get(r.one("/time_panel", f"TimePanelBlueprint:{key}") or 0)
+        if value is not None:
+            tp[key] = value
+    return tp
+
+
+def _read_node(r: _Reader, ref: str, seen: set[str], depth: int) -> Node | None:
+    """``ref`` is a ContainerBlueprint content entry: ``view/<uuid>`` or ``container/<uuid>``."""
+    ref = ref.strip("/")
+    if ref in seen or depth > _MAX_DEPTH:
+        log.warning("blueprint: %s is part of a cycle; skipped", ref)
+        return None
+    seen = seen | {ref}
+    kind, _, ident = ref.partition("/")
+    if kind == "view":
+        return _read_view(r, ident)
+    if kind != "container":
+        log.warning("blueprint: unknown content %r; skipped", ref)
+        return None
+    path = "/" + ref
+    kind_value = r.one(path, "ContainerBlueprint:container_kind")
+    if kind_value is None:
+        return None  # referenced but never logged
+    contents = [str(c) for c in r.values(path, "ContainerBlueprint:contents")]
+    children: list[Node] = []
+    for c in contents:
+        child = _read_node(r, c, seen, depth + 1)
+        if child is not None:
+            children.append(child)
+    ckind = CONTAINER_KINDS.get(int(kind_value), "grid")
+    spec = ContainerSpec(ident, ckind, children, name=r.one(path, "ContainerBlueprint:display_name") or "")
+    spec.visible = r.one(path, "ContainerBlueprint:visible") is not False
+    shares = r.values(
+        path, "ContainerBlueprint:row_shares" if ckind == "vertical" else "ContainerBlueprint:col_shares"
+    )
+    if ckind in ("horizontal", "vertical") and shares:
+        kept = [s for c, s in zip(contents, shares, strict=False) if _ref_id(c) in {n.id for n in children}]
+        spec.shares = [float(s) for s in kept] if len(kept) == len(children) else None
+    cols = r.one(path, "ContainerBlueprint:grid_columns")
+    spec.grid_columns = int(cols) if cols else None
+    active = r.one(path, "ContainerBlueprint:active_tab")
+    if ckind == "tabs" and active:
+        ids = [n.id for n in children]
+        spec.active_tab = ids.index(_ref_id(active)) if _ref_id(active) in ids else 0
+    return spec
+
+
+def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
+    path = f"/view/{ident}"
+    cls = r.one(path, "ViewBlueprint:class_identifier")
+    if cls is None:
+        return None
+    origin = EntityPath(r.one(path, "ViewBlueprint:space_origin") or "/").path
+    query = r.values(path + "/ViewContents", "ViewContents:query") or ["$origin/**"]
+    kind = VIEW_KINDS.get(str(cls), PLACEHOLDER)
+    name = r.one(path, "ViewBlueprint:display_name") or _default_name(origin)
+    view = BlueprintView(ident, kind, origin, str(name), class_identifier=str(cls))
+    view.query = EntityFilter.parse([str(q) for q in query], origin)
+    view.visible = r.one(path, "ViewBlueprint:visible") is not False
+    if kind == PLACEHOLDER:
+        view.message = f"The {cls} view is not supported by this viewer yet"
+    return view
+
+
+def _default_name(origin: str) -> str:
+    parts = EntityPath(origin).parts
+    return parts[-1] if parts else "/"
+
+
+def _ref_id(ref: str) -> str:
+    return str(ref).strip("/").partition("/")[2]
+
+
+def _uuid_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(bytes=bytes(value)))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+
+def view_entities(view: BlueprintView, index: dict[str, dict[str, Any]]) -> list[str]:
+    """The entities of ``index`` (path -> archetypes) that ``view``'s query and kind take."""
+    wanted = _KIND_ARCHETYPES.get(view.kind)
+    out = []
+    for path in sorted(index):
+        if path.startswith("/__") or not view.query.matches(path):
+            continue
+        if wanted is None or wanted & set(index[path]):
+            out.append(path)
+    return out
+
+
+def resolve_entities(root: Node, index: dict[str, dict[str, Any]]) -> bool:
+    """Refresh every blueprint view's entities from its query; True when any list changed."""
+    changed = False
+    for view in views_of(root):
+        if isinstance(view, BlueprintView):
+            ents = view_entities(view, index)
+            if ents != view.entities:
+                view.entities = ents
+                changed = True
+    return changed
+
+
+__all__ = [
+    "PLACEHOLDER",
+    "VIEW_KINDS",
+    "BlueprintView",
+    "EntityFilter",
+    "ViewerBlueprint",
+    "read_blueprint",
+    "resolve_entities",
+    "view_entities",
+]

@@ -1,0 +1,103 @@
+"""Keeps a session's renderer and panels on the blueprint sent for its recording's application.
+
+``rr.send_blueprint`` / ``notebook_show(blueprint=...)`` log a blueprint store next to the
+recording (same application id). ``source(application_id)`` (set by ``rerun.notebook``) returns
+that application's active blueprint store, or None; whenever it or its contents change, the
+layout tree goes to ``app.set_blueprint`` and the panel / time-panel settings to the session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+BlueprintSource = Callable[[str], Any]
+
+
+class BlueprintSync:
+    """The blueprint state one session applied last; ``apply`` is cheap when nothing changed."""
+
+    def __init__(self) -> None:
+        self.source: BlueprintSource | None = None
+        self.dirty = True
+        self._key: tuple[int, int] | None = None
+        self.current: Any = None  # the last ViewerBlueprint applied
+
+    def mark(self) -> None:
+        """A blueprint arrived or changed somewhere in the kernel: look again at the next frame."""
+        self.dirty = True
+
+    def reset(self) -> None:
+        """A new renderer (recording switch): apply the blueprint again."""
+        self._key = None
+        self.current = None
+        self.dirty = True
+
+    def apply(self, session: Any) -> bool:
+        """Apply the active blueprint if it changed; True when something was applied."""
+        if not self.dirty or self.source is None or session.app is None:
+            return False
+        self.dirty = False
+        app_id = session.app_ids.get(session.active or "", "")
+        try:
+            store = self.source(app_id)
+        except Exception:
+            log.debug("looking up the blueprint failed", exc_info=True)
+            return False
+        key = None if store is None else (id(store), int(getattr(store, "generation", 0)))
+        if key == self._key:
+            return False
+        self._key = key
+        from rerun_core.viewer.blueprint_tree import ViewerBlueprint, read_blueprint
+
+        try:
+            bp = read_blueprint(store) if store is not None else ViewerBlueprint()
+        except Exception:
+            log.warning(
+                "could not read the blueprint of %r; keeping the current layout", app_id, exc_info=True
+            )
+            return False
+        self.current = bp
+        _apply_layout(session.app, bp)
+        session.panel_states.update(bp.panel_states)
+        _apply_time_panel(session.time, bp.time_panel)
+        return True
+
+
+def _apply_layout(app: Any, bp: Any) -> None:
+    setter = getattr(app, "set_blueprint", None)
+    if setter is None:
+        return
+    setter(bp.root)
+    maximize = getattr(app, "maximize", None)
+    if maximize is not None and bp.root is not None:
+        try:
+            maximize(bp.maximized)
+        except ValueError:
+            log.debug("blueprint maximizes an unknown view %r", bp.maximized)
+
+
+def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:
+    """Timeline, playback speed, fps, play state and loop mode from the TimePanel blueprint."""
+    actions: list[tuple[str, Callable[[], Any]]] = []
+    if "timeline" in settings:
+        actions.append(("timeline", lambda: tc.set_timeline(str(settings["timeline"]))))
+    if "playback_speed" in settings:
+        actions.append(("playback_speed", lambda: tc.set_speed(float(settings["playback_speed"]))))
+    if "fps" in settings:
+        actions.append(("fps", lambda: tc.set_fps(float(settings["fps"]))))
+    state = settings.get("play_state")
+    if state in ("paused", "playing", "following"):
+        actions.append(
+            ("play_state", {"paused": tc.pause, "playing": tc.play, "following": tc.follow}[state])
+        )
+    if "loop_mode" in settings:
+        actions.append(("loop_mode", lambda: tc.set_loop_mode(str(settings["loop_mode"]))))
+    for name, action in actions:
+        try:
+            action()
+        except (ValueError, AttributeError) as exc:
+            log.warning("blueprint time panel: ignoring %s: %s", name, exc)

@@ -1,0 +1,248 @@
+"""Blueprint stores (as rr.send_blueprint logs them) read into the viewer's layout tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rerun as rr
+import rerun.blueprint as rrb
+from rerun.sinks import blueprint_messages
+from rerun_core.store import StoreHub
+from rerun_core.store.messages import StoreKind
+from rerun_core.store.rrd import read_messages
+from rerun_core.viewer.blueprint_tree import (
+    PLACEHOLDER,
+    BlueprintView,
+    EntityFilter,
+    ViewerBlueprint,
+    read_blueprint,
+    resolve_entities,
+)
+from rerun_core.viewer.layout import ContainerSpec, layout_tree, views_of
+
+
+def load(bp: Any, app_id: str = "bp_test") -> ViewerBlueprint:
+    """Our SDK's encoding of ``bp``, through a StoreHub, read back."""
+    hub = StoreHub()
+    msgs = blueprint_messages(bp, app_id)
+    for m in msgs:
+        hub.insert(m)
+    return read_blueprint(hub.get(msgs[0].store_id))
+
+
+def by_name(root: ContainerSpec) -> dict[str, BlueprintView]:
+    return {v.name: v for v in views_of(root) if isinstance(v, BlueprintView)}
+
+
+# --- the query filter ---------------------------------------------------------------------------
+
+
+def test_filter_most_specific_rule_wins_as_rerun_documents() -> None:
+    f = EntityFilter.parse(["+ /world/**", "- /world", "- /world/car/**", "+ /world/car/driver"])
+    assert f.matches("/world/car/driver")
+    assert not f.matches("/world/car/hood")
+    assert not f.matches("/world")
+    assert f.matches("/world/house")
+    assert not f.matches("/elsewhere")  # no rule matches: excluded
+
+
+def test_filter_origin_substitution_prefixes_and_multiline_text() -> None:
+    f = EntityFilter.parse("$origin/**\n- $origin/hidden  # not this one\n\n", origin="/world")
+    assert f.matches("/world") and f.matches("/world/a/b")
+    assert not f.matches("/world/hidden")
+    assert f.matches("/world/hidden/child")  # "- path" without /** drops that path only
+    assert not f.matches("/other")
+    root = EntityFilter.parse("$origin/**", origin="/")
+    assert root.matches("/") and root.matches("/anything/deep")
+    exact = EntityFilter.parse("/points")  # no prefix = include; no /** = that path only
+    assert exact.matches("/points") and not exact.matches("/points/child")
+
+
+def test_filter_same_rule_twice_last_one_wins() -> None:
+    assert not EntityFilter.parse(["+ /a/**", "- /a/**"]).matches("/a/b")
+    assert EntityFilter.parse(["- /a/**", "+ /a/**"]).matches("/a/b")
+
+
+# --- round trips through our SDK ---------------------------------------------------------------
+
+
+def test_horizontal_column_shares_give_two_to_one_widths() -> None:
+    bp = load(
+        rrb.Horizontal(
+            rrb.Spatial3DView(origin="/world", name="left"),
+            rrb.TimeSeriesView(origin="/plot", name="right"),
+            column_shares=[2, 1],
+        )
+    )
+    assert bp.root is not None and bp.root.kind == "horizontal"
+    views = by_name(bp.root)
+    assert views["left"].kind == "spatial3d" and views["left"].origin == "/world"
+    assert views["right"].kind == "timeseries" and views["right"].class_identifier == "TimeSeries"
+    shown = layout_tree(bp.root, 302, 100, gap=2)
+    assert [v.name for v in shown] == ["left", "right"]
+    wl, wr = views["left"].rect[2], views["right"].rect[2]
+    assert abs(wl / wr - 2.0) < 0.05, (wl, wr)
+    assert views["left"].rect[3] == views["right"].rect[3] == 100
+
+
+def test_vertical_row_shares_and_grid_columns() -> None:
+    bp = load(
+        rrb.Vertical(
+            rrb.Grid(*(rrb.TextLogView(name=f"g{i}") for i in range(4)), grid_columns=4),
+            rrb.BarChartView(name="bars"),
+            row_shares=[1, 3],
+        )
+    )
+    assert bp.root is not None and bp.root.shares == [1.0, 3.0]
+    grid = bp.root.children[0]
+    assert isinstance(grid, ContainerSpec) and grid.kind == "grid" and grid.grid_columns == 4
+    layout_tree(bp.root, 400, 400, gap=0)
+    views = by_name(bp.root)
+    assert views["bars"].rect[3] == 300 and views["g0"].rect[3] == 100
+    assert len({views[f"g{i}"].rect[1] for i in range(4)}) == 1  # one row of four
+
+
+def test_tabs_show_only_the_active_tab() -> None:
+    bp = load(rrb.Tabs(rrb.Spatial2DView(name="a"), rrb.TextDocumentView(name="b"), active_tab="b"))
+    assert bp.root is not None and bp.root.kind == "tabs" and bp.root.active_tab == 1
+    shown = layout_tree(bp.root, 200, 100)
+    assert [v.name for v in shown] == ["b"] and shown[0].rect == (0, 0, 200, 100)
+    assert load(rrb.Tabs(rrb.Spatial2DView(name="a"), rrb.Spatial2DView(name="b"))).root.active_tab == 0  # type: ignore[union-attr]
+
+
+def test_contents_filter_excludes_an_entity_and_follows_new_data() -> None:
+    bp = load(rrb.Spatial3DView(origin="/world", contents=["+ $origin/**", "- /world/hidden"], name="w"))
+    assert bp.root is not None
+    view = by_name(bp.root)["w"]
+    index: dict[str, dict[str, set[str]]] = {
+        "/world/pts": {"Points3D": {"Points3D:positions"}},
+        "/world/hidden": {"Points3D": {"Points3D:positions"}},
+        "/other": {"Points3D": {"Points3D:positions"}},
+        "/__properties": {"RecordingInfo": set()},
+    }
+    assert resolve_entities(bp.root, index)
+    assert view.entities == ["/world/pts"]
+    assert not resolve_entities(bp.root, index)  # nothing new: unchanged
+    index["/world/later"] = {"Boxes3D": {"Boxes3D:half_sizes"}}
+    assert resolve_entities(bp.root, index) and view.entities == ["/world/later", "/world/pts"]
+
+
+def test_plot_views_take_only_entities_they_can_draw() -> None:
+    bp = load(rrb.Horizontal(rrb.TimeSeriesView(name="ts"), rrb.TextLogView(name="log")))
+    assert bp.root is not None
+    index = {
+        "/s": {"Scalars": {"Scalars:scalars"}},
+        "/l": {"TextLog": {"TextLog:text"}},
+        "/p": {"Points3D": set()},
+    }
+    resolve_entities(bp.root, index)
+    views = by_name(bp.root)
+    assert views["ts"].entities == ["/s"] and views["log"].entities == ["/l"]
+
+
+def test_panel_states_and_time_panel_settings() -> None:
+    bp = load(
+        rrb.Blueprint(
+            rrb.Spatial3DView(),
+            rrb.BlueprintPanel(state="hidden"),
+            rrb.SelectionPanel(expanded=False),
+            rrb.TimePanel(state="expanded", timeline="frame", play_state="paused", loop_mode="all"),
+        )
+    )
+    assert bp.panel_states == {"blueprint": "hidden", "selection": "collapsed", "time": "expanded"}
+    assert bp.time_panel == {"timeline": "frame", "play_state": "paused", "loop_mode": "all"}
+    collapsed = load(rrb.Blueprint(rrb.Spatial3DView(), collapse_panels=True))
+    assert collapsed.panel_states == {"blueprint": "collapsed", "selection": "collapsed", "time": "collapsed"}
+
+
+def test_panels_only_blueprint_keeps_the_heuristic_layout() -> None:
+    bp = load(rrb.Blueprint(rrb.TimePanel(expanded=False)))
+    assert bp.root is None and bp.auto_views is True and bp.panel_states == {"time": "collapsed"}
+
+
+def test_unknown_view_class_becomes_a_placeholder_with_a_message() -> None:
+    bp = load(rrb.Horizontal(rrb.MapView(name="map"), rrb.Spatial3DView(name="3d")))
+    assert bp.root is not None
+    view = by_name(bp.root)["map"]
+    assert view.kind == PLACEHOLDER and "Map" in (view.message or "")
+    assert view.as_dict()["message"] == view.message
+    assert [v.name for v in layout_tree(bp.root, 100, 50)] == ["map", "3d"]
+
+
+def test_hidden_views_and_containers() -> None:
+    bp = load(rrb.Horizontal(rrb.Spatial3DView(name="a", visible=False), rrb.Vertical(rrb.Spatial2DView(name="b"), visible=False), rrb.BarChartView(name="c")))  # fmt: skip
+    assert bp.root is not None
+    hidden = bp.hidden_views()
+    assert hidden == {by_name(bp.root)["a"].id}
+    assert [v.name for v in layout_tree(bp.root, 100, 50, hidden=hidden)] == ["c"]
+
+
+def test_maximized_view_and_default_names() -> None:
+    view = rrb.Spatial3DView(origin="/world/robot")
+    bp = load(rrb.Horizontal(view, rrb.TextLogView()))
+    assert bp.root is not None
+    names = sorted(v.name for v in views_of(bp.root))
+    assert names == ["/", "robot"]  # Rerun names an unnamed view by its origin's last part
+    assert bp.maximized is None
+    assert str(view.id) in {v.id for v in views_of(bp.root)}
+
+
+# --- interop: the real SDK's encoding reads the same ----------------------------------------------
+
+_INTEROP_BP = """
+rrb.Blueprint(
+    rrb.Horizontal(
+        rrb.Spatial3DView(origin="/world", name="World", contents=["+ $origin/**", "- /world/hidden"]),
+        rrb.Tabs(rrb.TimeSeriesView(origin="/plot", name="plot"), rrb.TextLogView(name="logs"), active_tab=1),
+        rrb.Vertical(rrb.MapView(name="map"), rrb.TensorView(name="t", visible=False), row_shares=[3, 1]),
+        column_shares=[2, 1, 1],
+    ),
+    rrb.BlueprintPanel(state="hidden"),
+    rrb.SelectionPanel(expanded=False),
+    rrb.TimePanel(state="collapsed", timeline="frame", play_state="paused"),
+)
+"""
+
+
+def _shape(node: Any) -> Any:
+    """The tree without its (random) ids."""
+    if isinstance(node, ContainerSpec):
+        return (node.kind, node.name, node.visible, node.shares, node.grid_columns, node.active_tab,
+                [_shape(c) for c in node.children])  # fmt: skip
+    assert isinstance(node, BlueprintView)
+    return (node.kind, node.class_identifier, node.name, node.origin, str(node.query), node.visible)
+
+
+@pytest.mark.interop
+def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bp.rrd"
+    script = "\n".join(
+        [
+            "import sys",
+            "import rerun as rr, rerun.blueprint as rrb",
+            'rr.init("bp_interop", recording_id="r1")',
+            f"rr.save(sys.argv[1], default_blueprint={_INTEROP_BP.strip()})",
+            'rr.log("world/pts", rr.Points3D([[0, 0, 0]]))',
+        ]
+    )
+    oracle.run_script(
+        script,
+        str(path),
+    )
+    hub = StoreHub()
+    for msg in read_messages(str(path)):
+        hub.insert(msg)
+    (bp_id,) = hub.blueprints()
+    assert hub.default_blueprint_id == bp_id and bp_id.kind == StoreKind.BLUEPRINT
+    theirs = read_blueprint(hub.get(bp_id))
+    ours = load(eval(_INTEROP_BP.strip(), {"rrb": rrb, "rr": rr}), "bp_interop")
+    assert theirs.root is not None
+    assert _shape(theirs.root) == _shape(ours.root)
+    assert theirs.panel_states == ours.panel_states == {"blueprint": "hidden", "selection": "collapsed", "time": "collapsed"}  # fmt: skip
+    assert theirs.time_panel == ours.time_panel == {"timeline": "frame", "play_state": "paused"}
+    world = by_name(theirs.root)["World"]
+    resolve_entities(theirs.root, {"/world/pts": {"Points3D": set()}, "/world/hidden": {"Points3D": set()}})
+    assert world.entities == ["/world/pts"]

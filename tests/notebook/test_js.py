@@ -85,16 +85,65 @@ def test_text_log_marks_the_latest_row_at_or_before_the_time_cursor(tmp_path: Pa
     assert out == "2|2|4|4|-1|4|-1"
 
 
-def test_selection_panel_shows_a_summary_or_the_entity_components(tmp_path: Path) -> None:
+def test_selection_panel_shows_a_summary_or_the_selected_item(tmp_path: Path) -> None:
+    """Nothing: the recording summary; an entity: breadcrumbs + components by archetype; a view: its kind."""
     out = _run(
         tmp_path,
         "import { selectionHtml } from 'MOD';"
         "const summary = { kind: 'recording', summary: { 'recording id': 'r1', rows: 3 } };"
-        "const ent = { kind: 'entity', entity_path: '/pts', components: { 'Points3D:radii': 1.5 } };"
+        "const ent = { kind: 'entity', title: '/w/pts', entity_path: '/w/pts', archetypes: [{ archetype: 'Points3D',"
+        " components: [['radii', 1.5], ['colors', '#ff0000ff']] }] };"
+        "const inst = { kind: 'instance', title: '/w/pts[2]', entity_path: '/w/pts', instance_id: 2, archetypes: [],"
+        " view_name: 'world' };"
+        "const view = { kind: 'view', title: 'world', view_kind: 'spatial3d', origin: '/world', entities: ['/world/a'] };"
         "console.log(JSON.stringify([selectionHtml([], {}, summary),"
-        " selectionHtml([{ entity_path: '/pts', instance_id: null }], {}, ent), selectionHtml([], {}, {})]));",
+        " selectionHtml([{ entity_path: '/w/pts', instance_id: null }], {}, ent),"
+        " selectionHtml([{ entity_path: '/w/pts', instance_id: 2 }], {}, inst),"
+        " selectionHtml([{ type: 'view', view_name: 'world' }], {}, view), selectionHtml([], {}, {})]));",
     )
-    none, entity, empty = json.loads(out)
+    none, entity, instance, view, empty = json.loads(out)
     assert "Recording" in none and "<th>recording id</th><td>r1</td>" in none and "<td>3</td>" in none
-    assert "/pts" in entity and "Components" in entity and "<th>Points3D:radii</th><td>1.5</td>" in entity
+    assert "Entity" in entity and 'data-path="/w/pts"' in entity and 'data-path="/w"' in entity
+    assert '<div class="rr-arch">Points3D</div>' in entity and "<th>radii</th><td>1.5</td>" in entity
+    assert 'class="rr-swatch" style="background:#ff0000ff"' in entity  # packed colours get a swatch
+    assert "Instance" in instance and "[2]" in instance and "in view world" in instance
+    assert "No data at this time" in instance
+    assert "<th>View type</th><td>spatial3d</td>" in view and "<th>Space origin</th><td>/world</td>" in view
+    assert "/world/a" in view
     assert empty == ""
+
+
+def test_panel_states_follow_overrides_then_toggles_then_rerun_defaults(tmp_path: Path) -> None:
+    """Rerun: the selection panel starts expanded only above 1000 px; update_panels overrides lock a panel;
+    on a narrow widget (< 600 px) opening one side panel hides the other."""
+    out = _run(
+        tmp_path,
+        "import { panelStates, togglePanel, isLocked } from 'MOD';"
+        "const wide = panelStates({}, 1200, {}), narrow = panelStates({}, 640, {});"
+        "const locked = panelStates({ selection: 'hidden', time: 'default' }, 1200, { selection: 'expanded' });"
+        "const t1 = togglePanel(narrow, {}, 'selection', 640);"
+        "const t2 = togglePanel(panelStates({}, 500, {}), {}, 'selection', 500);"
+        "const t3 = togglePanel(wide, {}, 'selection', 1200);"
+        "console.log(JSON.stringify([wide, narrow, locked, t1, t2, t3, panelStates({}, 1200, t3).selection,"
+        " isLocked({ selection: 'hidden' }, 'selection'), isLocked({ time: 'default' }, 'time')]));",
+    )
+    wide, narrow, locked, t1, t2, t3, after, is_locked, default_not_locked = json.loads(out)
+    assert wide == {"top": "expanded", "blueprint": "expanded", "selection": "expanded", "time": "expanded"}
+    assert narrow["selection"] == "collapsed" and narrow["blueprint"] == "expanded"
+    assert locked["selection"] == "hidden" and locked["time"] == "expanded"
+    assert t1 == {"selection": "expanded"}
+    assert t2 == {"selection": "expanded", "blueprint": "hidden"}
+    assert t3 == {"selection": "collapsed"} and after == "collapsed"
+    assert is_locked is True and default_not_locked is False
+
+
+def test_history_buttons_name_the_neighbouring_selection(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { historyTitle } from 'MOD';"
+        "console.log(JSON.stringify([historyTitle('/a', 'back'), historyTitle(null, 'back'),"
+        " historyTitle(null, 'forward')]));",
+    )
+    back, none_back, none_fwd = json.loads(out)
+    assert back.startswith("Previous selection: /a")
+    assert (none_back, none_fwd) == ("No previous selections", "No future selections")

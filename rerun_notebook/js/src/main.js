@@ -3,7 +3,7 @@
 
 import { setupCanvas, setupVisibility } from "./frames.js";
 import { setupInput, showTooltip } from "./input.js";
-import { renderSelectionPanel } from "./selection.js";
+import { buildSelectionPanel, isLocked, panelStates, renderSelectionPanel, showHistoryMenu, togglePanel, updateHistoryButtons } from "./selection.js";
 import { buildTimePanel } from "./time_panel.js";
 import { renderTree } from "./tree.js";
 import { el } from "./util.js";
@@ -19,10 +19,16 @@ export function applyState(ctx) {
   ctx.state = state;
   const p = state.panels || {};
   const root = ctx.root;
-  root.classList.toggle("rr-no-top", p.top === "hidden" || p.top === "collapsed");
-  root.classList.toggle("rr-no-tree", p.blueprint === "hidden" || p.blueprint === "collapsed" || ctx.treeClosed);
-  root.classList.toggle("rr-no-time", p.time === "hidden");
-  root.classList.toggle("rr-time-collapsed", p.time === "collapsed");
+  const ps = (ctx.panelStates = panelStates(p, root.clientWidth || 0, ctx.toggled));
+  root.classList.toggle("rr-no-top", ps.top !== "expanded");
+  root.classList.toggle("rr-no-tree", ps.blueprint !== "expanded");
+  root.classList.toggle("rr-sel-open", ps.selection === "expanded");
+  root.classList.toggle("rr-no-time", ps.time === "hidden");
+  root.classList.toggle("rr-time-collapsed", ps.time === "collapsed");
+  for (const [name, btn] of Object.entries(ctx.panelButtons || {})) {
+    btn.classList.toggle("rr-on", ps[name] === "expanded");
+    btn.disabled = isLocked(p, name);
+  }
   const message = state.error || state.hint || "";
   ctx.errorBox.style.display = message ? "block" : "none";
   ctx.errorBox.classList.toggle("rr-hint", !state.error && !!state.hint);
@@ -32,10 +38,8 @@ export function applyState(ctx) {
   renderTree(ctx, state.tree || [], selected);
   renderViews(ctx, state.views || []);
   const sel = state.selection || [];
-  ctx.selLabel.textContent = sel.length
-    ? "selected: " + sel.map((s) => s.entity_path + (s.instance_id != null ? ` #${s.instance_id}` : "")).join(", ")
-    : "";
-  renderSelectionPanel(ctx, sel, state.selection_values || {}, p.selection, state.selection_details);
+  updateHistoryButtons(ctx, state.selection_history);
+  renderSelectionPanel(ctx, sel, state.selection_values || {}, ps.selection === "expanded", state.selection_details);
   const recs = state.recordings || [];
   if (ctx.recSelect.dataset.names !== recs.join("\n")) {
     ctx.recSelect.dataset.names = recs.join("\n");
@@ -45,36 +49,47 @@ export function applyState(ctx) {
   ctx.recSelect.style.display = recs.length > 1 ? "" : "none";
 }
 
+export const PANEL_BUTTONS = [
+  ["blueprint", "rr-icon-left", "Toggle blueprint panel (the left panel)"],
+  ["time", "rr-icon-bottom", "Toggle time panel (the bottom panel)"],
+  ["selection", "rr-icon-right", "Toggle selection panel (the right panel)"],
+];
+
+export function topButton(parent, cls, text, title, onclick) {
+  const b = el("button", cls, parent);
+  b.textContent = text;
+  b.title = title;
+  b.onclick = onclick;
+  return b;
+}
+
+// Rerun's top bar: selection back / forward (right-click: the whole history), the recording picker,
+// and on the right reset camera and the three panel toggles (left, bottom, right).
 export function buildTop(ctx) {
   const top = el("div", "rr-top", ctx.root);
-  const toggle = el("button", null, top);
-  toggle.textContent = "☰";
-  toggle.title = "Entity tree";
-  toggle.onclick = () => {
-    ctx.treeClosed = !ctx.treeClosed;
-    applyState(ctx);
-  };
   el("span", "rr-title", top).textContent = "Rerun";
+  const nav = (dir) => () => ctx.model.send({ type: "selection_history", action: dir });
+  ctx.backBtn = topButton(top, "rr-back", "←", "", nav("back"));
+  ctx.fwdBtn = topButton(top, "rr-fwd", "→", "", nav("forward"));
+  ctx.backBtn.oncontextmenu = (ev) => showHistoryMenu(ctx, "back", ev);
+  ctx.fwdBtn.oncontextmenu = (ev) => showHistoryMenu(ctx, "forward", ev);
   ctx.recSelect = el("select", null, top);
   ctx.recSelect.onchange = () => ctx.model.send({ type: "recording", recording_id: ctx.recSelect.value });
-  ctx.selLabel = el("span", "rr-sel", top);
-  const info = el("button", null, top);
-  info.textContent = "i";
-  info.style.fontStyle = "italic";
-  info.style.fontWeight = "bold";
-  info.title = "Selection panel (recording summary when nothing is selected)";
-  info.onclick = () => {
-    ctx.selOpen = !ctx.selOpen;
-    applyState(ctx);
-  };
-  const reset = el("button", null, top);
-  reset.textContent = "⌂";
-  reset.title = "Reset camera";
-  reset.onclick = () => ctx.model.send({ type: "reset_camera" });
+  el("span", "rr-spacer", top);
+  topButton(top, "rr-reset", "⌂", "Reset camera", () => ctx.model.send({ type: "reset_camera" }));
+  ctx.panelButtons = {};
+  for (const [name, icon, title] of PANEL_BUTTONS) {
+    const b = topButton(top, "rr-ptoggle", "", title, () => {
+      ctx.toggled = togglePanel(ctx.panelStates, ctx.toggled, name, ctx.root.clientWidth);
+      applyState(ctx);
+    });
+    el("i", icon, b);
+    ctx.panelButtons[name] = b;
+  }
 }
 
 export function render({ model, el: host }) {
-  const ctx = { model, cleanups: [], visible: false, viewId: Math.random().toString(36).slice(2), treeClosed: false };
+  const ctx = { model, cleanups: [], visible: false, viewId: Math.random().toString(36).slice(2), toggled: {} };
   const root = (ctx.root = el("div", "rr-root", host));
   root.dataset.lmSuppressShortcuts = "true"; // keys typed into the viewer are not notebook commands
   const size = () => {
@@ -91,10 +106,10 @@ export function render({ model, el: host }) {
   ctx.canvas.tabIndex = 0;
   ctx.overlay = el("div", "rr-overlay", view);
   ctx.tooltip = el("div", "rr-tooltip", view);
-  ctx.selPanel = el("div", "rr-selpanel", view);
   ctx.errorBox = el("div", "rr-error", view);
   ctx.hideTooltip = () => (ctx.tooltip.style.display = "none");
   ctx.updateTime = buildTimePanel(ctx, el("div", "rr-time", root));
+  buildSelectionPanel(ctx);
 
   setupCanvas(ctx);
   setupInput(ctx);
@@ -108,6 +123,13 @@ export function render({ model, el: host }) {
   model.on("change:css_width", size);
   model.on("change:css_height", size);
   applyState(ctx);
+  // Default panel states depend on the widget's width (Rerun's): re-apply when a threshold is crossed.
+  const rootRo = new ResizeObserver(() => {
+    const now = panelStates(ctx.state?.panels || {}, root.clientWidth, ctx.toggled);
+    if (JSON.stringify(now) !== JSON.stringify(ctx.panelStates)) applyState(ctx);
+  });
+  rootRo.observe(root);
+  ctx.cleanups.push(() => rootRo.disconnect());
   setupVisibility(ctx);
   return () => {
     model.off("msg:custom", onMsg);

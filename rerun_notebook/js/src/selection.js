@@ -1,48 +1,180 @@
-// The selection panel: the selected entity's components, or a recording summary.
+// The docked selection panel (right), the panel states behind the top bar's toggles, and the
+// selection history menu. Pure helpers (panelStates, togglePanel, selectionHtml) are unit-tested in node.
 
-import { escapeHtml, placeNear, viewRectAt } from "./util.js";
+import { el, escapeHtml } from "./util.js";
+
+export const SIDE_PANELS = ["blueprint", "selection"];
+export const SELECTION_WIDE = 1000; // Rerun expands the selection panel by default only on wider screens
+export const NARROW = 600; // below this, opening one side panel hides the other (as Rerun)
+export const SEL_MIN_W = 160;
+
+// Each panel's state: set by `update_panels` (an override: the toggle cannot change it, as in Rerun),
+// else by the user's toggle, else the default for this widget size.
+export function panelStates(overrides, width, toggled) {
+  const defaults = {
+    top: "expanded",
+    blueprint: "expanded",
+    selection: width > SELECTION_WIDE ? "expanded" : "collapsed",
+    time: "expanded",
+  };
+  const out = {};
+  for (const name of Object.keys(defaults)) {
+    const o = overrides?.[name];
+    out[name] = o && o !== "default" ? o : toggled?.[name] || defaults[name];
+  }
+  return out;
+}
+
+export function isLocked(overrides, name) {
+  const o = overrides?.[name];
+  return !!o && o !== "default";
+}
+
+// The toggles after the user clicks one panel's button: expanded <-> collapsed (hidden opens);
+// on a narrow widget, opening one side panel hides the other.
+export function togglePanel(states, toggled, name, width) {
+  const next = { ...toggled, [name]: states[name] === "expanded" ? "collapsed" : "expanded" };
+  if (width < NARROW && next[name] === "expanded" && SIDE_PANELS.includes(name)) {
+    next[SIDE_PANELS.find((p) => p !== name)] = "hidden";
+  }
+  return next;
+}
 
 export function cellText(v) {
+  if (typeof v === "string" && /^#[0-9a-f]{8}$/.test(v)) {
+    return `<span class="rr-swatch" style="background:${v}"></span>${v}`; // packed colours
+  }
   return escapeHtml(typeof v === "string" ? v : JSON.stringify(v));
 }
 
 export function rowsHtml(obj) {
-  return Object.entries(obj || {}).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cellText(v)}</td></tr>`).join("");
+  const rows = Array.isArray(obj) ? obj : Object.entries(obj || {});
+  return rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cellText(v)}</td></tr>`).join("");
 }
 
-// The selection panel's HTML, as Rerun's: the selected entity's components (latest-at values at the
-// time cursor) and the picked instance's values, or with nothing selected a recording summary.
+const KIND_NAMES = { entity: "Entity", instance: "Instance", view: "View", container: "Container", recording: "Recording" };
+
+// The entity path as clickable parents ("/", "world", "boxes"), each selecting that entity.
+export function breadcrumbHtml(path) {
+  const parts = String(path).split("/").filter(Boolean);
+  const crumbs = parts.map((p, i) => {
+    const full = "/" + parts.slice(0, i + 1).join("/");
+    return `<a class="rr-crumb" data-path="${escapeHtml(full)}">${escapeHtml(p)}</a>`;
+  });
+  return `<a class="rr-crumb" data-path="/">/</a>` + crumbs.join('<span class="rr-dim">/</span>');
+}
+
+function dataHtml(d) {
+  const groups = d.archetypes || [];
+  if (!groups.length) return `<div class="rr-selsub">Data</div><div class="rr-dim">No data at this time</div>`;
+  return `<div class="rr-selsub">Data</div>` + groups.map((g) =>
+    `<div class="rr-arch">${escapeHtml(g.archetype)}</div><table>${rowsHtml(g.components)}</table>`).join("");
+}
+
+function viewHtml(d) {
+  const rows = [["View type", d.view_kind ?? "–"], ["Space origin", d.origin ?? "–"]];
+  const ents = (d.entities || []).map((e) => `<div>${escapeHtml(e)}</div>`).join("") || `<div class="rr-dim">–</div>`;
+  return `<table>${rowsHtml(rows)}</table><div class="rr-selsub">Entities</div><div class="rr-ents">${ents}</div>`;
+}
+
+// The panel's body, as Rerun's: what is selected (kind + name, entity paths as breadcrumbs) and its
+// details; with nothing selected, the recording summary.
 export function selectionHtml(sel, values, details) {
   const d = details || {};
   if (!sel.length) {
-    return d.kind === "recording" ? `<div class="rr-seltitle">Recording</div><table>${rowsHtml(d.summary)}</table>` : "";
+    return d.kind === "recording" ? `<div class="rr-selkind">Recording</div><table>${rowsHtml(d.summary)}</table>` : "";
   }
-  const head = sel.map((s) => escapeHtml(s.entity_path + (s.instance_id != null ? `  #${s.instance_id}` : ""))).join("<br>");
-  let html = `<div class="rr-seltitle">${head}</div>`;
-  if (sel[0].instance_id != null && Object.keys(values || {}).length) html += `<table>${rowsHtml(values)}</table>`;
-  if (d.kind === "entity" && d.entity_path === sel[0].entity_path) {
-    html += `<div class="rr-selsub">Components</div><table>${rowsHtml(d.components)}</table>`;
+  const kind = d.kind || (sel[0].instance_id != null ? "instance" : sel[0].type || "entity");
+  let title = escapeHtml(d.title || sel[0].entity_path || sel[0].view_name || "");
+  if ((kind === "entity" || kind === "instance") && d.entity_path) {
+    title = breadcrumbHtml(d.entity_path) + (d.instance_id != null ? `<span class="rr-dim">[${escapeHtml(d.instance_id)}]</span>` : "");
   }
+  let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${title}</div>`;
+  if (d.view_name && (kind === "entity" || kind === "instance")) html += `<div class="rr-dim">in view ${escapeHtml(d.view_name)}</div>`;
+  if (kind === "view") html += viewHtml(d);
+  else if (kind === "entity" || kind === "instance") html += dataHtml(d);
+  else if (!d.kind && Object.keys(values || {}).length) html += `<table>${rowsHtml(values)}</table>`;
+  if (d.others?.length) html += `<div class="rr-selsub">Also selected</div>` + d.others.map((o) => `<div>${escapeHtml(o)}</div>`).join("");
   return html;
 }
 
-export function renderSelectionPanel(ctx, sel, values, mode, details) {
-  const panel = ctx.selPanel;
-  const open = sel.length > 0 || ctx.selOpen || mode === "expanded";
-  const show = open && mode !== "hidden" && mode !== "collapsed";
-  panel.style.display = show ? "block" : "none";
-  if (!show) return;
+// Build the panel once: a drag handle on its left edge (resizes it) and the body.
+export function buildSelectionPanel(ctx) {
+  const panel = (ctx.selPanel = el("div", "rr-selpanel", ctx.root));
+  const handle = el("div", "rr-selgrip", panel);
+  handle.title = "Drag to resize";
+  const head = el("div", "rr-selhead", panel);
+  head.textContent = "Selection";
+  ctx.selBody = el("div", "rr-selbody", panel);
+  ctx.selBody.addEventListener("click", (ev) => {
+    const crumb = ev.target.closest?.(".rr-crumb");
+    if (crumb) ctx.model.send({ type: "select", entity_path: crumb.dataset.path });
+  });
+  handle.addEventListener("pointerdown", (ev) => {
+    handle.setPointerCapture(ev.pointerId);
+    const startX = ev.clientX;
+    const startW = panel.getBoundingClientRect().width;
+    const move = (e) => {
+      const max = Math.max(SEL_MIN_W, ctx.root.clientWidth * 0.6);
+      ctx.selWidth = Math.round(Math.min(max, Math.max(SEL_MIN_W, startW + startX - e.clientX)));
+      ctx.root.style.setProperty("--rr-sel-width", ctx.selWidth + "px");
+    };
+    const up = () => {
+      handle.removeEventListener("pointermove", move);
+      handle.removeEventListener("pointerup", up);
+    };
+    handle.addEventListener("pointermove", move);
+    handle.addEventListener("pointerup", up);
+    ev.preventDefault();
+  });
+}
+
+export function renderSelectionPanel(ctx, sel, values, open, details) {
+  if (!open) return;
   const html = selectionHtml(sel, values, details);
-  if (panel.dataset.html !== html) {
-    panel.dataset.html = html;
-    panel.innerHTML = html;
+  if (ctx.selBody.dataset.html !== html) {
+    ctx.selBody.dataset.html = html;
+    ctx.selBody.innerHTML = html || `<div class="rr-dim">Nothing selected</div>`;
   }
-  // In the top-right corner of the view that was clicked, so it covers no other view's header.
-  const at = sel.length ? ctx.clickAt : null;
-  if (!at) {
-    Object.assign(panel.style, { left: "auto", right: "6px", top: "6px" });
-    return;
+}
+
+// --- selection history: the top bar's back / forward buttons, right-click lists every entry ----
+
+export function historyTitle(label, dir) {
+  if (label == null) return dir === "back" ? "No previous selections" : "No future selections";
+  return `${dir === "back" ? "Previous" : "Next"} selection: ${label}\n\nRight-click for more.`;
+}
+
+export function updateHistoryButtons(ctx, h) {
+  for (const [btn, dir] of [[ctx.backBtn, "back"], [ctx.fwdBtn, "forward"]]) {
+    const label = h ? h[dir] : null;
+    btn.disabled = label == null;
+    btn.title = historyTitle(label, dir);
   }
-  const rect = viewRectAt(ctx, at.x, at.y);
-  placeNear(panel, rect, rect.x + rect.w, rect.y + 6);
+}
+
+export function showHistoryMenu(ctx, dir, ev) {
+  ev.preventDefault();
+  ctx.historyMenu?.remove();
+  const h = ctx.state?.selection_history;
+  const entries = h ? (dir === "back" ? h.past : h.future) : [];
+  if (!entries?.length) return;
+  const menu = (ctx.historyMenu = el("div", "rr-menu", ctx.root));
+  const r = ctx.root.getBoundingClientRect();
+  Object.assign(menu.style, { left: ev.clientX - r.left + "px", top: ev.clientY - r.top + "px" });
+  for (const [index, label, kind] of entries) {
+    const row = el("div", "rr-menuitem", menu);
+    row.innerHTML = `${escapeHtml(label)} <span class="rr-dim">(${escapeHtml(kind)})</span>`;
+    row.onclick = () => {
+      ctx.model.send({ type: "selection_history", action: "goto", index });
+      menu.remove();
+    };
+  }
+  const close = (e) => {
+    if (!menu.contains(e.target)) {
+      menu.remove();
+      document.removeEventListener("pointerdown", close, true);
+    }
+  };
+  document.addEventListener("pointerdown", close, true);
 }

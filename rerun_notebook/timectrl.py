@@ -1,17 +1,42 @@
-"""Time control: which timeline, where the cursor is, playback, and following the newest data.
+"""Time control: which timeline, where the cursor is, playback, looping and following new data.
 
 Kept free of widgets and renderers so it can be tested with plain dictionaries of time ranges.
-As in Rerun, the cursor follows the newest data until the user scrubs or pauses, and reaching
-the end while playing switches back to following (or wraps around when looping).
+The semantics are Rerun 0.41's `TimeControl`:
+
+- Play states: paused, playing, following (= playing at the newest data). Following is the
+  default; new data moves the cursor only while following.
+- Play from the end restarts at the beginning. Reaching the end while playing with loop off
+  pauses there, unless more data is coming (then it waits at the end, still playing).
+- Loop modes: off, selection (the user's time range on this timeline), all. Turning a loop on
+  while following switches to playing; following turns looping off.
+- Step back / forward go to the previous / next time with data (wrapping around; inside the
+  loop selection when looping it), and pause.
+- Sequence timelines play at `fps` frames per second (per timeline, default 30) times the
+  speed; temporal timelines play in real time times the speed.
+
+One deliberate difference: scrubbing (seek) also drops the follow flag, so play resumes from the
+scrubbed time rather than jumping back to the newest data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-SEQUENCE_FPS = 30.0  # sequence timelines advance this many steps per second at speed 1
+DEFAULT_FPS = 30.0  # Rerun's default playback rate for sequence timelines
+SEQUENCE_FPS = DEFAULT_FPS  # kept for older imports
+LOOP_MODES = ("off", "selection", "all")
+MAX_DT = 0.25  # seconds of wall time one playback tick may cover (a stalled kernel does not jump)
 _NON_USER_TIMELINES = ("log_time", "log_tick")
+
+
+class TimeIndex(Protocol):
+    """Exact data times on a timeline, for stepping (see `time_ticks.TimeTicks`)."""
+
+    def next_after(self, timeline: str, t: int) -> int | None: ...
+
+    def prev_before(self, timeline: str, t: int) -> int | None: ...
 
 
 def default_timeline(kinds: dict[str, str]) -> str | None:
@@ -29,16 +54,52 @@ def default_timeline(kinds: dict[str, str]) -> str | None:
 class TimeControl:
     timeline: str | None = None
     time: int | None = None
-    playing: bool = False
+    playing: bool = True
     following: bool = True
-    looping: bool = False
+    loop_mode: str = "off"
     speed: float = 1.0
+    more_data_coming: bool = False  # set by the session while data keeps arriving
     kinds: dict[str, str] = field(default_factory=dict)  # timeline -> sequence/duration/timestamp
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    fps_by_timeline: dict[str, float] = field(default_factory=dict)
+    selections: dict[str, tuple[int, int]] = field(default_factory=dict)  # loop selection per timeline
     events: list[dict[str, Any]] = field(default_factory=list)  # drained by the session
+    _saved: dict[str, int] = field(default_factory=dict)  # cursor per timeline, kept across switches
     _carry: float = 0.0
     _last_tick: float | None = None
     _user_timeline: bool = False
+
+    # --- derived state ----------------------------------------------------------------------
+
+    @property
+    def play_state(self) -> str:
+        if not self.playing:
+            return "paused"
+        return "following" if self.following else "playing"
+
+    @property
+    def looping(self) -> bool:
+        return self.loop_mode != "off"
+
+    @property
+    def fps(self) -> float:
+        return self.fps_by_timeline.get(self.timeline or "", DEFAULT_FPS)
+
+    @property
+    def range(self) -> tuple[int, int] | None:
+        return self.ranges.get(self.timeline or "")
+
+    @property
+    def loop_selection(self) -> tuple[int, int] | None:
+        return self.selections.get(self.timeline or "")
+
+    def loop_range(self) -> tuple[int, int] | None:
+        """The range playback wraps around in, if looping."""
+        if self.loop_mode == "all":
+            return self.range
+        if self.loop_mode == "selection":
+            return self.loop_selection
+        return None
 
     # --- data ------------------------------------------------------------------------------
 
@@ -50,12 +111,12 @@ class TimeControl:
             picked = default_timeline(kinds)
             if picked != self.timeline:
                 self._switch(picked, emit=self.timeline is not None or picked is not None)
-        rng = self.ranges.get(self.timeline or "")
+        rng = self.range
         if rng is not None:
-            if self.following and not self.playing:
+            if self.play_state == "following":
                 self.time = rng[1]
             elif self.time is None:
-                self.time = rng[0]
+                self.time = rng[1] if self.following else rng[0]
         return (self.timeline, self.time) != before
 
     # --- user actions ----------------------------------------------------------------------
@@ -66,75 +127,168 @@ class TimeControl:
             self._switch(name, emit=True)
 
     def seek(self, time: int | float) -> None:
-        """Scrubbing stops following, as dragging Rerun's time cursor does."""
+        """Scrubbing pauses and stops following, as dragging Rerun's time cursor does."""
+        self.pause()
         self.following = False
         self._set_time(int(time))
 
     def play(self) -> None:
-        if not self.playing:
-            self.playing = True
-            self.following = False
-            rng = self.ranges.get(self.timeline or "")
-            if rng is not None and self.time is not None and self.time >= rng[1]:
-                self.time = rng[0]  # play from the start when parked at the end
-            self._last_tick = None
-            self._emit("play")
+        """Playing (not following); from the start when parked at the end."""
+        rng = self.range
+        if rng is not None and (self.time is None or self.time >= rng[1]):
+            self._set_time(rng[0])
+        self.following = False
+        self._set_playing(True)
 
     def pause(self) -> None:
+        self._set_playing(False)
+
+    def toggle(self) -> None:
+        """Space: pause, or resume (from the start at the end; back to following if it was)."""
         if self.playing:
-            self.playing = False
-            self.following = False
-            self._emit("pause")
+            self.pause()
+        elif self.following and not self._at_end():
+            self.follow()
+        else:
+            self.play()
 
     def follow(self) -> None:
-        """Jump to the newest data and stay there while more arrives."""
-        self.playing = False
+        """Jump to the newest data and stay there while more arrives (looping turns off)."""
         self.following = True
-        rng = self.ranges.get(self.timeline or "")
+        self.loop_mode = "off"
+        rng = self.range
         if rng is not None:
             self._set_time(rng[1])
+        self._set_playing(True)
+
+    def restart(self) -> None:
+        """Back to the beginning, keeping the play state (following stops)."""
+        rng = self.range
+        if rng is not None:
+            self.following = False
+            self._set_time(rng[0])
+
+    def step(self, forward: bool, index: TimeIndex) -> None:
+        """To the next / previous time with data (wrapping; inside the loop selection), paused."""
+        rng, tl = self.range, self.timeline
+        if rng is None or tl is None:
+            return
+        self.pause()
+        self.following = False
+        t = self.time if self.time is not None else rng[0]
+        sel = self.loop_selection if self.loop_mode == "selection" else None
+        if sel is not None:
+            new = _step_looped(forward, t, sel, tl, index, rng)
+        else:
+            new = _step(forward, t, tl, index, rng)
+        self._set_time(new)
+
+    def move(self, steps: int) -> None:
+        """Arrow keys: a frame (sequence) or 0.1 s (temporal) per step, paused, within the data."""
+        rng = self.range
+        if rng is None or self.time is None:
+            return
+        unit = 1 if self.kinds.get(self.timeline or "") == "sequence" else 100_000_000
+        self.pause()
+        self.following = False
+        self._set_time(min(rng[1], max(rng[0], self.time + int(steps) * unit)))
 
     def set_speed(self, speed: float) -> None:
-        self.speed = max(0.01, float(speed))
+        self.speed = min(100.0, max(0.01, float(speed)))
 
-    def set_loop(self, looping: bool) -> None:
-        self.looping = bool(looping)
+    def set_fps(self, fps: float) -> None:
+        fps = float(fps)
+        if not fps > 0:
+            raise ValueError(f"fps must be positive, got {fps}")
+        if self.timeline is not None:
+            self.fps_by_timeline[self.timeline] = min(1000.0, fps)
+
+    def set_loop(self, looping: bool | str) -> None:
+        """True/False (loop all / off, the old toggle) or a mode name."""
+        self.set_loop_mode(looping if isinstance(looping, str) else ("all" if looping else "off"))
+
+    def set_loop_mode(self, mode: str) -> None:
+        if mode not in LOOP_MODES:
+            raise ValueError(f"unknown loop mode {mode!r} (expected one of {', '.join(LOOP_MODES)})")
+        if mode == self.loop_mode:
+            return
+        self.loop_mode = mode
+        if mode != "off":
+            if self.play_state == "following":
+                self.play()
+            self.following = False  # following makes no sense while looping
+
+    def set_loop_selection(self, selection: Any, *, activate: bool = True) -> None:
+        """The time range to loop in on this timeline (None removes it); dragging one loops it."""
+        if self.timeline is None:
+            return
+        if selection is None:
+            self.selections.pop(self.timeline, None)
+            if self.loop_mode == "selection":
+                self.loop_mode = "off"
+            return
+        a, b = (int(v) for v in selection)
+        self.selections[self.timeline] = (min(a, b), max(a, b))
+        if activate:
+            self.set_loop_mode("selection")
 
     # --- playback ----------------------------------------------------------------------------
 
     def advance(self, now: float) -> bool:
-        """Move the cursor while playing; True when it moved."""
-        if not self.playing or self.time is None:
-            self._last_tick = now
-            return False
-        rng = self.ranges.get(self.timeline or "")
+        """Move the cursor while playing; True when it moved (or playback stopped)."""
         last, self._last_tick = self._last_tick, now
+        if self.play_state != "playing" or self.time is None:
+            return False
+        rng = self.range
         if rng is None or last is None:
             return False
-        rate = SEQUENCE_FPS if self.kinds.get(self.timeline or "") == "sequence" else 1e9
-        self._carry += (now - last) * rate * self.speed
-        step = int(self._carry)
+        loop = self.loop_range()  # a selection mode without a selection plays as loop off
+        if loop is None and self.time >= rng[1]:
+            return self._at_the_end(rng)
+        dt = min(max(0.0, now - last), MAX_DT) * self.speed
+        rate = self.fps if self.kinds.get(self.timeline or "") == "sequence" else 1e9
+        self._carry += dt * rate
+        step = int(self._carry + 1e-9)  # float sums of dt land a hair short of whole frames
         if step == 0:
             return False
         self._carry -= step
         new = self.time + step
-        if new > rng[1]:
-            if self.looping:
-                new = rng[0]
-            else:
-                self.playing = False
-                self.following = True
-                self._emit("pause")
-                new = rng[1]
+        if loop is not None and new > loop[1]:
+            new = loop[0]  # loop!
+        if loop is None and new >= rng[1]:
+            self._set_time(rng[1])
+            self._at_the_end(rng)
+            return True
         self._set_time(new)
         return True
 
+    def _at_the_end(self, rng: tuple[int, int]) -> bool:
+        """Loop off and at the end: wait for more data if it is coming, else pause."""
+        self._set_time(rng[1])
+        if not self.more_data_coming:
+            self.pause()
+            return True
+        return False
+
     # --- helpers ---------------------------------------------------------------------------
 
+    def _at_end(self) -> bool:
+        rng = self.range
+        return rng is not None and self.time is not None and self.time >= rng[1]
+
     def _switch(self, name: str | None, *, emit: bool) -> None:
+        if self.timeline is not None and self.time is not None:
+            self._saved[self.timeline] = self.time
         self.timeline = name
         rng = self.ranges.get(name or "")
-        self.time = None if rng is None else (rng[1] if self.following else rng[0])
+        saved = self._saved.get(name or "")
+        if self.play_state == "following" and rng is not None:
+            self.time = rng[1]
+        elif saved is not None:
+            self.time = saved
+        else:
+            self.time = None if rng is None else (rng[1] if self.following else rng[0])
+        self._carry = 0.0
         if emit and name is not None:
             self._emit("timeline_change", timeline=name, time=self.time if self.time is not None else 0)
 
@@ -142,6 +296,12 @@ class TimeControl:
         if time != self.time:
             self.time = time
             self._emit("time_update", time=time)
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing != self.playing:
+            self.playing = playing
+            self._carry = 0.0
+            self._emit("play" if playing else "pause")
 
     def _emit(self, kind: str, **fields: Any) -> None:
         self.events.append({"type": kind, **fields})
@@ -157,11 +317,65 @@ class TimeControl:
         return {
             "timeline": self.timeline,
             "time": self.time,
-            "playing": self.playing,
-            "following": self.following,
+            "play_state": self.play_state,
+            "playing": self.play_state == "playing",
+            "following": self.play_state == "following",
             "looping": self.looping,
+            "loop_mode": self.loop_mode,
+            "loop_selection": list(self.loop_selection) if self.loop_selection else None,
             "speed": self.speed,
+            "fps": self.fps,
             "timelines": [
                 {"name": n, "kind": k, "range": self.ranges.get(n)} for n, k in sorted(self.kinds.items())
             ],
         }
+
+
+def _step(forward: bool, t: int, tl: str, index: TimeIndex, rng: tuple[int, int]) -> int:
+    """Rerun's step: the next/previous data time, wrapping to the first/last."""
+    if forward:
+        nxt = index.next_after(tl, t)
+        return rng[0] if nxt is None else nxt
+    prev = index.prev_before(tl, t)
+    return rng[1] if prev is None else prev
+
+
+def _step_looped(
+    forward: bool, t: int, sel: tuple[int, int], tl: str, index: TimeIndex, rng: tuple[int, int]
+) -> int:
+    """Stepping while looping a selection: wrap at the selection's ends."""
+    lo, hi = sel
+    if forward:
+        if t < lo or hi <= t:
+            return lo
+        nxt = index.next_after(tl, t)
+        return nxt if nxt is not None and nxt <= hi else _step(True, t, tl, index, rng)
+    if t <= lo or hi < t:
+        return hi
+    prev = index.prev_before(tl, t)
+    return prev if prev is not None and prev >= lo else _step(False, t, tl, index, rng)
+
+
+def apply_action(tc: TimeControl, action: str, value: Any, index: TimeIndex) -> None:
+    """One time-panel action from the browser (or `Viewer` API); unknown ones are an error."""
+    actions: dict[str, Callable[[], None]] = {
+        "play": tc.play,
+        "pause": tc.pause,
+        "toggle": tc.toggle,
+        "follow": tc.follow,
+        "restart": tc.restart,
+        "seek": lambda: tc.seek(float(value)),
+        "step": lambda: tc.step(value != "back", index),
+        "move": lambda: tc.move(int(value)),
+        "beginning": lambda: tc.seek(tc.range[0]) if tc.range else None,
+        "end": lambda: tc.seek(tc.range[1]) if tc.range else None,
+        "timeline": lambda: tc.set_timeline(str(value)),
+        "speed": lambda: tc.set_speed(float(value)),
+        "fps": lambda: tc.set_fps(float(value)),
+        "loop": lambda: tc.set_loop(value if isinstance(value, str) else bool(value)),
+        "loop_mode": lambda: tc.set_loop_mode(str(value)),
+        "loop_selection": lambda: tc.set_loop_selection(value),
+    }
+    if action not in actions:
+        raise ValueError(f"unknown time action {action!r} (known: {', '.join(sorted(actions))})")
+    actions[action]()

@@ -1,8 +1,37 @@
-"""Time control: default timeline, following new data, playback, loop, scrubbing."""
+"""Time control, with Rerun 0.41's semantics: follow, play/pause, end of data, loops, steps, fps."""
 
 from __future__ import annotations
 
-from rerun_notebook.timectrl import SEQUENCE_FPS, TimeControl, default_timeline
+import pytest
+
+from rerun_notebook.timectrl import DEFAULT_FPS, TimeControl, apply_action, default_timeline
+
+
+class Times:
+    """A TimeIndex over a fixed sorted list of data times."""
+
+    def __init__(self, times: list[int]) -> None:
+        self.times = sorted(times)
+
+    def next_after(self, timeline: str, t: int) -> int | None:
+        return next((x for x in self.times if x > t), None)
+
+    def prev_before(self, timeline: str, t: int) -> int | None:
+        return next((x for x in reversed(self.times) if x < t), None)
+
+
+def seq(lo: int = 0, hi: int = 100) -> TimeControl:
+    tc = TimeControl()
+    tc.update_ranges({"frame": "sequence"}, {"frame": (lo, hi)})
+    tc.drain_events()
+    return tc
+
+
+def play_for(tc: TimeControl, seconds: float, start: float = 0.0, dt: float = 0.05) -> None:
+    tc.advance(start)
+    steps = round(seconds / dt)
+    for i in range(1, steps + 1):
+        tc.advance(start + i * dt)
 
 
 def test_default_timeline_prefers_user_timelines() -> None:
@@ -11,47 +40,146 @@ def test_default_timeline_prefers_user_timelines() -> None:
     assert default_timeline({}) is None
 
 
-def test_cursor_follows_newest_data_until_the_user_scrubs() -> None:
+def test_following_is_the_default_and_tracks_new_data_until_the_user_scrubs() -> None:
     tc = TimeControl()
+    assert tc.play_state == "following"
     tc.update_ranges({"frame": "sequence"}, {"frame": (0, 10)})
     assert (tc.timeline, tc.time) == ("frame", 10)
     tc.update_ranges({"frame": "sequence"}, {"frame": (0, 20)})
     assert tc.time == 20
     tc.seek(5)
     tc.update_ranges({"frame": "sequence"}, {"frame": (0, 30)})
-    assert tc.time == 5 and not tc.following
+    assert tc.time == 5 and not tc.following and tc.play_state == "paused"
     tc.follow()
-    assert tc.time == 30
+    assert tc.time == 30 and tc.play_state == "following"
 
 
-def test_playback_advances_and_stops_at_the_end_then_follows() -> None:
-    tc = TimeControl()
-    tc.update_ranges({"frame": "sequence"}, {"frame": (0, 100)})
+def test_pausing_while_following_keeps_the_cursor_and_space_resumes_following() -> None:
+    tc = seq(0, 10)
+    tc.toggle()
+    assert tc.play_state == "paused"
+    tc.update_ranges({"frame": "sequence"}, {"frame": (0, 20)})
+    assert tc.time == 10  # paused: new data does not move the cursor
+    tc.toggle()
+    assert tc.play_state == "following" and tc.time == 20
+
+
+def test_play_at_the_end_restarts_from_the_beginning() -> None:
+    tc = seq(0, 100)
+    tc.pause()
+    tc.play()
+    assert tc.time == 0 and tc.play_state == "playing"
+
+
+def test_playback_runs_at_fps_and_pauses_at_the_end_when_no_more_data_comes() -> None:
+    tc = seq(0, 100)
+    tc.seek(0)
+    tc.play()
+    play_for(tc, 1.0)
+    assert tc.time == int(DEFAULT_FPS)
+    play_for(tc, 10.0, start=1.0)
+    assert tc.time == 100 and tc.play_state == "paused"
+    kinds = [e["type"] for e in tc.drain_events()]
+    assert kinds[0] == "pause" and "play" in kinds and kinds[-1] == "pause"
+
+
+def test_playback_waits_at_the_end_while_more_data_is_coming() -> None:
+    tc = seq(0, 10)
+    tc.play()
+    tc.more_data_coming = True
+    play_for(tc, 2.0)
+    assert tc.time == 10 and tc.play_state == "playing"
+    tc.update_ranges({"frame": "sequence"}, {"frame": (0, 40)})
+    play_for(tc, 0.5, start=2.0)
+    assert 10 < tc.time <= 40  # plays on into the new data at its own pace
+
+
+def test_fps_and_speed_scale_sequence_playback() -> None:
+    tc = seq(0, 1000)
+    tc.seek(0)
+    apply_action(tc, "fps", 10, Times([]))
+    tc.set_speed(2.0)
+    tc.play()
+    play_for(tc, 1.0)
+    assert tc.time == 20 and tc.state()["fps"] == 10
+    with pytest.raises(ValueError, match="positive"):
+        tc.set_fps(0)
+
+
+def test_a_stalled_kernel_does_not_make_playback_jump() -> None:
+    tc = seq(0, 1000)
     tc.seek(0)
     tc.play()
     tc.advance(0.0)
-    assert tc.advance(1.0)
-    assert tc.time == int(SEQUENCE_FPS)
-    tc.advance(10.0)
-    assert tc.time == 100 and not tc.playing and tc.following
-    kinds = [e["type"] for e in tc.drain_events()]
-    assert kinds[0] == "timeline_change" and "play" in kinds and kinds[-1] in ("time_update", "pause")
-    assert "pause" in kinds
+    tc.advance(60.0)
+    assert 0 < tc.time < 30
 
 
-def test_loop_wraps_and_speed_scales() -> None:
+def test_loop_all_wraps_temporal_playback() -> None:
     tc = TimeControl()
     tc.update_ranges({"t": "duration"}, {"t": (0, 2_000_000_000)})
     tc.seek(1_900_000_000)
     tc.set_loop(True)
+    assert tc.loop_mode == "all"
     tc.set_speed(2.0)
     tc.play()
     tc.advance(0.0)
     tc.advance(0.1)  # 0.2 s of timeline: past the end -> wraps to the start
-    assert tc.time == 0 and tc.playing
+    assert tc.time == 0 and tc.play_state == "playing"
 
 
-def test_switching_timeline_emits_an_event() -> None:
+def test_loop_selection_wraps_inside_the_selection() -> None:
+    tc = seq(0, 100)
+    tc.seek(10)
+    tc.set_loop_selection((20, 10))  # dragged right to left: normalized
+    assert tc.loop_mode == "selection" and tc.loop_selection == (10, 20)
+    tc.play()
+    play_for(tc, 0.5)
+    assert 10 <= tc.time <= 20 and tc.play_state == "playing"
+    tc.set_loop_selection(None)
+    assert tc.loop_mode == "off" and tc.loop_selection is None
+
+
+def test_turning_a_loop_on_while_following_starts_playing_and_follow_turns_it_off() -> None:
+    tc = seq(0, 100)
+    tc.set_loop_mode("all")
+    assert tc.play_state == "playing" and tc.time == 0  # play from the end restarts
+    tc.follow()
+    assert tc.loop_mode == "off" and tc.play_state == "following"
+    with pytest.raises(ValueError, match="loop mode"):
+        tc.set_loop_mode("forever")
+
+
+def test_steps_go_to_neighbouring_data_times_wrapping_and_pause() -> None:
+    tc = seq(0, 40)
+    data = Times([0, 10, 25, 40])
+    tc.seek(12)
+    tc.play()
+    tc.step(True, data)
+    assert tc.time == 25 and tc.play_state == "paused"
+    tc.step(True, data)
+    tc.step(True, data)
+    assert tc.time == 0  # past the last: wraps to the first
+    tc.step(False, data)
+    assert tc.time == 40
+    tc.step(False, data)
+    assert tc.time == 25
+
+
+def test_steps_inside_a_loop_selection_wrap_at_its_ends() -> None:
+    tc = seq(0, 40)
+    data = Times([0, 10, 25, 40])
+    tc.set_loop_selection((10, 25))
+    tc.seek(10)
+    apply_action(tc, "step", "forward", data)
+    assert tc.time == 25
+    apply_action(tc, "step", "forward", data)
+    assert tc.time == 10  # at the selection's end: back to its start
+    apply_action(tc, "step", "back", data)
+    assert tc.time == 25
+
+
+def test_switching_timeline_emits_an_event_and_restores_each_timelines_cursor() -> None:
     tc = TimeControl()
     tc.update_ranges({"a": "sequence", "b": "sequence"}, {"a": (0, 1), "b": (5, 9)})
     tc.drain_events()
@@ -60,3 +188,24 @@ def test_switching_timeline_emits_an_event() -> None:
     assert tc.drain_events() == [{"type": "timeline_change", "timeline": "b", "time": 9}]
     tc.update_ranges({"a": "sequence", "b": "sequence"}, {"a": (0, 1), "b": (5, 12)})
     assert tc.timeline == "b"  # the user's choice sticks
+    tc.seek(7)
+    tc.set_timeline("a")
+    tc.seek(0)
+    tc.set_timeline("b")
+    assert tc.time == 7
+
+
+def test_actions_by_name_and_unknown_actions_are_errors() -> None:
+    tc = seq(0, 100)
+    data = Times([0, 50, 100])
+    apply_action(tc, "beginning", None, data)
+    assert tc.time == 0
+    apply_action(tc, "move", 3, data)
+    assert tc.time == 3
+    apply_action(tc, "end", None, data)
+    assert tc.time == 100
+    apply_action(tc, "loop_mode", "all", data)
+    apply_action(tc, "restart", None, data)
+    assert tc.time == 0 and tc.state()["loop_mode"] == "all"
+    with pytest.raises(ValueError, match="unknown time action"):
+        apply_action(tc, "rewind", None, data)

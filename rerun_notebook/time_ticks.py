@@ -1,0 +1,271 @@
+"""Where the data is in time: per-timeline (and per-entity) row counts for the time panel.
+
+Rerun's time panel draws data ticks on its time axis and, in the expandable streams area, one
+row of ticks per entity. Here the counts live in `TimeHistogram`s of at most `MAX_FINE_BINS`
+power-of-two-wide bins that widen (merging neighbours) as the time span grows, so memory is
+bounded and adding a chunk costs one `bincount` over its time column: 10M rows are a few
+numpy passes, and a live recording updates them chunk by chunk (GC'd chunks are subtracted).
+
+Stepping to the previous / next time with data needs exact times, not bins: `TimeTicks`
+answers those from the chunks' time columns (a binary search per sorted column).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+MAX_FINE_BINS = 4096  # per histogram; the bin width doubles when the span needs more
+MAX_DISPLAY_BINS = 400  # what the browser gets per row
+MAX_STREAM_ROWS = 200  # entity rows in the streams area
+LEVELS = "0123456789abcdef"  # density levels as one hex digit per display bin
+
+
+class TimeHistogram:
+    """Counts of rows per time bin; bins are 2**shift wide and aligned at multiples of it."""
+
+    __slots__ = ("counts", "lo", "shift")
+
+    def __init__(self) -> None:
+        self.shift = 0
+        self.lo = 0  # index (time >> shift) of counts[0]
+        self.counts = np.zeros(0, np.int64)
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def add(self, times: np.ndarray, sign: int = 1) -> None:
+        """Count `times` (int64) in; `sign=-1` takes a previously added batch out again."""
+        times = np.asarray(times, np.int64)
+        if times.size == 0:
+            return
+        tmin, tmax = int(times.min()), int(times.max())
+        if self.counts.size == 0:
+            self.lo = tmin >> self.shift
+        while max(self._hi(), tmax >> self.shift) - min(self.lo, tmin >> self.shift) + 1 > MAX_FINE_BINS:
+            self._widen()
+        new_lo = min(self.lo, tmin >> self.shift)
+        new_hi = max(self._hi(), tmax >> self.shift)
+        if self.counts.size == 0 or new_lo != self.lo or new_hi != self._hi():
+            grown = np.zeros(new_hi - new_lo + 1, np.int64)
+            grown[self.lo - new_lo : self.lo - new_lo + self.counts.size] = self.counts
+            self.counts, self.lo = grown, new_lo
+        idx = (times >> self.shift) - self.lo
+        self.counts += sign * np.bincount(idx, minlength=self.counts.size)
+        if sign < 0:
+            np.maximum(self.counts, 0, out=self.counts)
+
+    def _hi(self) -> int:
+        return self.lo + max(self.counts.size, 1) - 1
+
+    def _widen(self) -> None:
+        """Double the bin width, merging neighbouring bins."""
+        if self.counts.size:
+            idx = (self.lo + np.arange(self.counts.size, dtype=np.int64)) >> 1
+            self.counts = np.bincount(idx - (self.lo >> 1), weights=self.counts).astype(np.int64)
+        self.lo >>= 1
+        self.shift += 1
+
+    def display(self, t0: int, t1: int, n: int) -> np.ndarray:
+        """Counts in `n` equal bins over [t0, t1]; a fine bin straddling two is split by overlap."""
+        out = np.zeros(max(1, n), np.float64)
+        nz = np.nonzero(self.counts)[0]
+        if nz.size == 0:
+            return out
+        size = float(1 << self.shift)
+        starts = (self.lo + nz).astype(np.float64) * size
+        keep = (starts + size > t0) & (starts <= t1)  # a wide bin may stick out of the range
+        width = (t1 - t0 + 1) / out.size
+        lo = (starts[keep] - t0) / width
+        hi = lo + size / width
+        counts = self.counts[nz][keep].astype(np.float64)
+        first = np.floor(lo)
+        share = np.clip((np.minimum(hi, first + 1) - lo) / (hi - lo), 0.0, 1.0)
+        last = out.size - 1
+        np.add.at(out, np.clip(first, 0, last).astype(np.int64), counts * share)
+        np.add.at(out, np.clip(first + 1, 0, last).astype(np.int64), counts * (1 - share))
+        return out
+
+
+def display_bins(kind: str | None, t0: int, t1: int) -> int:
+    """One display bin per time on short sequences, else `MAX_DISPLAY_BINS`."""
+    span = t1 - t0 + 1
+    if kind == "sequence":
+        return int(min(span, MAX_DISPLAY_BINS))
+    return MAX_DISPLAY_BINS if t1 > t0 else 1
+
+
+def encode_levels(counts: np.ndarray) -> str:
+    """Counts as density levels, one hex digit each: 0 = no data, 1..f log-scaled to the max."""
+    counts = np.asarray(counts, np.float64)
+    top = float(counts.max()) if counts.size else 0.0
+    if top <= 0:
+        return "0" * counts.size
+    levels = np.where(counts > 0, 1 + np.floor(14 * np.log1p(counts) / math.log1p(top) + 1e-6), 0)
+    return "".join(LEVELS[int(v)] for v in np.clip(levels, 0, 15))
+
+
+class TimeTicks:
+    """Histograms of one store, fed by its chunk events and read by the time panel."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[Any, int]] = deque()
+        self._store: Any = None
+        self._counted: set[Any] = set()
+        self.totals: dict[str, TimeHistogram] = {}
+        self.entities: dict[str, dict[str, TimeHistogram]] = {}  # timeline -> entity -> hist
+        self.version = 0
+        self.streams_open = False
+        self._cache: tuple[Any, str] | None = None
+
+    # --- feeding ------------------------------------------------------------------------------
+
+    def on_event(self, event: Any) -> None:
+        """A store subscriber: queue the chunk (cheap; counted at the next `sync`)."""
+        chunk = getattr(event, "chunk", None)
+        if chunk is not None:
+            self._pending.append((chunk, -1 if getattr(event, "kind", "added") == "deleted" else 1))
+
+    def sync(self, store: Any) -> bool:
+        """Count what arrived since the last call (all of `store` when it is new); True if changed."""
+        with self._lock:
+            if store is not self._store:
+                self._reset(store)
+                batch = [(c, 1) for c in _chunks_of(store)]
+            else:
+                batch = []
+                while self._pending:
+                    batch.append(self._pending.popleft())
+            changed = self._count(batch)
+            if changed:
+                self.version += 1
+            return changed
+
+    def _reset(self, store: Any) -> None:
+        self._store = store
+        self._pending.clear()
+        self._counted = set()
+        self.totals, self.entities = {}, {}
+        self._cache = None
+
+    def _count(self, batch: Iterable[tuple[Any, int]]) -> bool:
+        groups: dict[tuple[str, str, int], list[np.ndarray]] = {}
+        for chunk, sign in batch:
+            cid = getattr(chunk, "id", None)
+            if (sign > 0) == (cid in self._counted):
+                continue  # already counted (a snapshot raced an event), or never counted
+            (self._counted.add if sign > 0 else self._counted.discard)(cid)
+            entity = _path(getattr(chunk, "entity_path", "/"))
+            for name, col in (getattr(chunk, "timelines", None) or {}).items():
+                if col.values.size:
+                    groups.setdefault((name, entity, sign), []).append(col.values)
+        for (name, entity, sign), parts in groups.items():
+            times = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            self.totals.setdefault(name, TimeHistogram()).add(times, sign)
+            self.entities.setdefault(name, {}).setdefault(entity, TimeHistogram()).add(times, sign)
+        return bool(groups)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def payload(self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None) -> dict[str, Any]:
+        """What the time axis draws: density levels over the range, and per-entity rows if open."""
+        out: dict[str, Any] = {"timeline": timeline, "range": list(rng) if rng else None, "bins": ""}
+        out["streams_open"] = self.streams_open
+        out["streams"] = []
+        hist = self.totals.get(timeline or "")
+        if hist is None or rng is None:
+            return out
+        n = display_bins(kind, *rng)
+        out["bins"] = encode_levels(hist.display(rng[0], rng[1], n))
+        if self.streams_open:
+            out["streams"] = self._stream_rows(timeline or "", rng, n)
+        return out
+
+    def payload_json(self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None) -> str:
+        """`payload` as JSON, recomputed only when the data, timeline, range or streams changed."""
+        key = (self.version, timeline, kind, rng, self.streams_open)
+        with self._lock:
+            if self._cache is not None and self._cache[0] == key:
+                return self._cache[1]
+            text = json.dumps(self.payload(timeline, kind, rng), separators=(",", ":"))
+            self._cache = (key, text)
+            return text
+
+    def _stream_rows(self, timeline: str, rng: tuple[int, int], n: int) -> list[dict[str, Any]]:
+        """One row per entity-tree node (ancestors summed over their subtree), depth first."""
+        sums: dict[str, np.ndarray] = {}
+        leaves = set()
+        for entity, hist in self.entities.get(timeline, {}).items():
+            if entity.startswith("/__") or hist.total == 0:
+                continue  # recording properties are not streams
+            leaves.add(entity)
+            counts = hist.display(rng[0], rng[1], n)
+            parts = [p for p in entity.split("/") if p]
+            for i in range(1, len(parts) + 1):
+                node = "/" + "/".join(parts[:i])
+                sums[node] = sums[node] + counts if node in sums else counts.copy()
+        order = sorted(sums, key=lambda s: [p for p in s.split("/") if p])[:MAX_STREAM_ROWS]
+        return [
+            {
+                "path": node,
+                "name": node.rsplit("/", 1)[-1],
+                "depth": node.count("/") - 1,
+                "has_data": node in leaves,
+                "bins": encode_levels(sums[node]),
+            }
+            for node in order
+        ]
+
+    def next_after(self, timeline: str, t: int) -> int | None:
+        """The smallest time with data that is > t on the timeline (None when there is none)."""
+        best: int | None = None
+        for values, is_sorted in self._columns(timeline):
+            if is_sorted:
+                i = int(np.searchsorted(values, t, side="right"))
+                cand = int(values[i]) if i < values.size else None
+            else:
+                later = values[values > t]
+                cand = int(later.min()) if later.size else None
+            if cand is not None and (best is None or cand < best):
+                best = cand
+        return best
+
+    def prev_before(self, timeline: str, t: int) -> int | None:
+        """The largest time with data that is < t on the timeline (None when there is none)."""
+        best: int | None = None
+        for values, is_sorted in self._columns(timeline):
+            if is_sorted:
+                i = int(np.searchsorted(values, t, side="left"))
+                cand = int(values[i - 1]) if i > 0 else None
+            else:
+                earlier = values[values < t]
+                cand = int(earlier.max()) if earlier.size else None
+            if cand is not None and (best is None or cand > best):
+                best = cand
+        return best
+
+    def _columns(self, timeline: str) -> Iterable[tuple[np.ndarray, bool]]:
+        for chunk in _chunks_of(self._store):
+            col = (getattr(chunk, "timelines", None) or {}).get(timeline)
+            if col is not None and col.values.size:
+                yield col.values, bool(col.is_sorted)
+
+
+def _chunks_of(store: Any) -> list[Any]:
+    try:
+        return list(store.chunks()) if store is not None else []
+    except Exception:
+        return []
+
+
+def _path(path: Any) -> str:
+    s = str(path)
+    return s if s.startswith("/") else "/" + s

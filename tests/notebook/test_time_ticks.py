@@ -1,0 +1,132 @@
+"""Data ticks for the time panel: binned row counts per timeline and entity, exact stepping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.store.store import ChunkStore
+from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
+from rerun_notebook.time_ticks import MAX_FINE_BINS, TimeHistogram, TimeTicks, encode_levels
+
+SCALAR = ComponentDescriptor("Scalars:scalars", "rerun.archetypes.Scalars", "rerun.components.Scalar")
+
+
+def chunk(entity: str, frames: list[int] | np.ndarray, timeline: str = "frame", sort: bool = True) -> Chunk:
+    frames = np.asarray(frames, np.int64)
+    typ = TimeType.SEQUENCE if timeline == "frame" else TimeType.DURATION
+    col = TimeColumn.from_values(timeline, typ, frames)
+    if not sort:
+        col = TimeColumn(timeline, typ, frames, False)
+    offsets = pa.array(np.arange(frames.size + 1, dtype=np.int32))
+    arr = pa.ListArray.from_arrays(offsets, pa.array(np.arange(frames.size, dtype=np.float64)))
+    return Chunk.from_columns(entity, new_tuids(frames.size), [col], {SCALAR: arr})
+
+
+def test_histogram_counts_exactly_while_the_span_is_small() -> None:
+    h = TimeHistogram()
+    h.add(np.array([3, 3, 5, 9]))
+    assert h.shift == 0 and h.total == 4
+    assert h.display(3, 9, 7).tolist() == [2, 0, 1, 0, 0, 0, 1]
+
+
+def test_histogram_widens_bins_as_the_span_grows_and_keeps_every_row() -> None:
+    h = TimeHistogram()
+    h.add(np.arange(0, 100))
+    h.add(np.array([10 * MAX_FINE_BINS]))
+    assert h.counts.size <= MAX_FINE_BINS and h.shift > 0
+    assert h.total == 101
+    shown = h.display(0, 10 * MAX_FINE_BINS, 10)
+    assert shown.sum() == 101 and shown[0] == 100 and shown[-1] == 1
+
+
+def test_histogram_handles_negative_and_timestamp_sized_times() -> None:
+    h = TimeHistogram()
+    base = 1_700_000_000_000_000_000
+    h.add(np.array([base, base + 1_000_000_000, base + 2_000_000_000]))
+    h.add(np.array([-5]))  # a huge span: bins widen, nothing overflows
+    assert h.total == 4 and h.counts.size <= MAX_FINE_BINS
+    h.add(np.array([-5]), sign=-1)
+    assert h.total == 3
+
+
+def test_levels_are_one_hex_digit_per_bin_zero_only_without_data() -> None:
+    assert encode_levels(np.array([0, 1, 10, 1000])) == "0" + encode_levels(np.array([1, 10, 1000]))
+    s = encode_levels(np.array([0, 1, 1000]))
+    assert s[0] == "0" and s[1] != "0" and s[2] == "f"
+    assert encode_levels(np.zeros(3)) == "000"
+
+
+def test_ticks_follow_store_events_incrementally_and_subtract_dropped_chunks() -> None:
+    store = ChunkStore()
+    ticks = TimeTicks()
+    store.subscribe(ticks.on_event)
+    store.insert(chunk("/a", [0, 1, 2]))
+    assert ticks.sync(store)  # first sync reads the store; the queued event is not counted twice
+    assert ticks.totals["frame"].total == 3
+    c = chunk("/b/c", [2, 4])
+    store.insert(c)
+    assert ticks.sync(store) and ticks.totals["frame"].total == 5
+    assert not ticks.sync(store)  # nothing new
+    store.drop([c])
+    assert ticks.sync(store)
+    assert ticks.totals["frame"].total == 3 and ticks.entities["frame"]["/b/c"].total == 0
+
+
+def test_payload_has_axis_levels_and_entity_rows_when_the_streams_area_is_open() -> None:
+    store = ChunkStore()
+    store.insert(chunk("/world/a", [0, 1, 2]))
+    store.insert(chunk("/world/b", [4]))
+    store.insert(chunk("/__properties", [0]))
+    ticks = TimeTicks()
+    ticks.sync(store)
+    p = ticks.payload("frame", "sequence", (0, 4))
+    assert p["bins"] == encode_levels(np.array([2, 1, 1, 0, 1])) and p["streams"] == []
+    ticks.streams_open = True
+    rows = ticks.payload("frame", "sequence", (0, 4))["streams"]
+    assert [(r["path"], r["depth"], r["has_data"]) for r in rows] == [
+        ("/world", 0, False),
+        ("/world/a", 1, True),
+        ("/world/b", 1, True),
+    ]
+    assert rows[0]["bins"][3] == "0" and rows[0]["bins"][4] != "0"  # the parent sums its children
+    assert rows[2]["bins"] == "0000f"
+
+
+def test_payload_json_is_cached_until_something_changes() -> None:
+    store = ChunkStore()
+    store.insert(chunk("/a", [0, 1]))
+    ticks = TimeTicks()
+    store.subscribe(ticks.on_event)
+    ticks.sync(store)
+    first = ticks.payload_json("frame", "sequence", (0, 1))
+    assert ticks.payload_json("frame", "sequence", (0, 1)) is first
+    store.insert(chunk("/a", [1]))
+    ticks.sync(store)
+    assert ticks.payload_json("frame", "sequence", (0, 1)) is not first
+
+
+@pytest.mark.parametrize("sort", [True, False])
+def test_next_and_previous_data_times_are_exact(sort: bool) -> None:
+    store = ChunkStore()
+    store.insert(chunk("/a", [10, 0, 40] if not sort else [0, 10, 40], sort=sort))
+    store.insert(chunk("/b", [25]))
+    ticks = TimeTicks()
+    ticks.sync(store)
+    assert ticks.next_after("frame", 10) == 25 and ticks.next_after("frame", 11) == 25
+    assert ticks.prev_before("frame", 25) == 10 and ticks.prev_before("frame", 0) is None
+    assert ticks.next_after("frame", 40) is None and ticks.next_after("nope", 0) is None
+
+
+def test_a_million_rows_bin_in_one_pass() -> None:
+    """Many rows and chunks: counts stay exact and bounded in size."""
+    store = ChunkStore()
+    for i in range(10):
+        store.insert(chunk(f"/e{i}", np.arange(i * 100_000, (i + 1) * 100_000)))
+    ticks = TimeTicks()
+    ticks.sync(store)
+    hist = ticks.totals["frame"]
+    assert hist.total == 1_000_000 and hist.counts.size <= MAX_FINE_BINS
+    assert set(ticks.payload("frame", "sequence", (0, 999_999))["bins"]) == {"f"}

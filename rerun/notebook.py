@@ -239,13 +239,11 @@ def _store_of(hub: Any, store_id: Any) -> Any:
 
 def _attach(recording: RecordingStream) -> Any:
     """Tee the recording into the kernel hub once; returns its (shared) store."""
-    from .sinks import StoreSink
-
     hub = kernel_hub()
     core = recording._core
     with _hub_lock:
         if core not in _attached:
-            sink = StoreSink(hub)
+            sink = _notebook_sink(hub)
             recording._add_sink(sink)
             _attached[core] = sink
     _attach_grpc_servers(hub)
@@ -302,11 +300,9 @@ def _attach_grpc_servers(hub: Any) -> None:
     grpc_mod = sys.modules.get("rerun._grpc")  # only if serve_grpc ran: never import grpc here
     if grpc_mod is None:
         return
-    from .sinks import StoreSink
-
     for server in grpc_mod.active_servers():
         if server not in _grpc_attached:
-            sink = StoreSink(hub)
+            sink = _notebook_sink(hub)
 
             def consume(msg: Any, sink: Any = sink) -> None:
                 sink.send(msg)
@@ -327,6 +323,55 @@ def _offer_recording(store_id: Any) -> None:
             viewer._widget.add_store(
                 store_id.recording_id, store, application_id=store_id.application_id, make_active=empty
             )
+
+
+# --- blueprints --------------------------------------------------------------------------------
+
+_app_blueprints: dict[str, dict[str, Any]] = {}  # application id -> {"active"/"default": blueprint StoreId}
+
+
+def _notebook_sink(hub: Any) -> Any:
+    """A StoreSink into ``hub`` that also tells the viewers when a blueprint arrives or is activated."""
+    from rerun_core.store.messages import BlueprintActivationCommand, StoreKind
+
+    from .sinks import StoreSink
+
+    class NotebookSink(StoreSink):
+        def send(self, msg: Any) -> None:
+            super().send(msg)
+            if isinstance(msg, BlueprintActivationCommand):
+                entry = _app_blueprints.setdefault(msg.blueprint_id.application_id, {})
+                if msg.make_active:
+                    entry["active"] = msg.blueprint_id
+                if msg.make_default:
+                    entry["default"] = msg.blueprint_id
+                _blueprints_changed()
+            elif getattr(getattr(msg, "store_id", None), "kind", None) == StoreKind.BLUEPRINT:
+                _blueprints_changed()
+
+    return NotebookSink(hub)
+
+
+def _blueprints_changed() -> None:
+    for viewer in list(_live_viewers):
+        viewer._widget.session.blueprint.mark()
+        viewer._widget._changed()
+
+
+def blueprint_store_for(application_id: str) -> Any:
+    """The blueprint store a viewer of ``application_id`` uses: the active one, else the default,
+    else the newest blueprint sent for that application (None: the heuristic layout)."""
+    hub = kernel_hub()
+    get = getattr(hub, "get", None)
+    if get is None:
+        return None
+    entry = _app_blueprints.get(application_id, {})
+    for key in ("active", "default"):
+        store = get(entry[key]) if key in entry else None
+        if store is not None:
+            return store
+    ids = [s for s in getattr(hub, "blueprints", list)() if s.application_id == application_id]
+    return get(ids[-1]) if ids else None
 
 
 # --- the viewer --------------------------------------------------------------------------------
@@ -367,6 +412,7 @@ class Viewer:
             height=height if height is not None else _default_height,
         )
         self._widget.on_event(self._on_raw_event)
+        self._widget.session.blueprint.source = blueprint_store_for
         _live_viewers.add(self)  # before add_recording: the live flusher runs while viewers live
         if use_global_recording is None or use_global_recording:
             recording = get_data_recording(recording)
@@ -387,9 +433,9 @@ class Viewer:
         recording = get_data_recording(recording)
         if recording is None:
             raise ValueError("No recording specified and no active recording found")
+        store = _attach(recording)  # first: the blueprint must reach this kernel's hub too
         if blueprint is not None:
             recording.send_blueprint(blueprint)
-        store = _attach(recording)
         recording.flush()
         self._widget.add_store(
             recording.get_recording_id(),
@@ -397,6 +443,24 @@ class Viewer:
             application_id=recording.get_application_id(),
             make_active=True,
         )
+
+    def set_application_blueprint(
+        self, application_id: str, blueprint: Any, *, make_active: bool = True, make_default: bool = True
+    ) -> None:
+        """Use ``blueprint`` for every recording of ``application_id`` this kernel shows."""
+        from rerun_core.store.messages import BlueprintActivationCommand
+
+        from .sinks import blueprint_messages
+
+        sink = _notebook_sink(kernel_hub())
+        msgs = blueprint_messages(blueprint, application_id)
+        for msg in msgs:
+            sink.send(msg)
+        if msgs:
+            cmd = BlueprintActivationCommand(
+                msgs[0].store_id, make_active=make_active, make_default=make_default
+            )
+            sink.send(cmd)
 
     def set_active_recording(self, *, recording_id: str) -> None:
         """Switch the view to another recording this viewer shows."""

@@ -1,0 +1,170 @@
+"""Blueprints sent from code reach the notebook viewer: layout tree, panels, time panel."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+import pytest
+
+import rerun as rr
+import rerun.blueprint as rrb
+from rerun import notebook as nb
+from rerun_core.viewer.layout import ContainerSpec, views_of
+
+from .fakes import FakeApp
+
+
+class BlueprintApp(FakeApp):
+    """FakeApp that records the trees the session hands it."""
+
+    def __init__(self, store: Any, width: int, height: int) -> None:
+        super().__init__(store, width, height)
+        self.roots: list[ContainerSpec | None] = []
+        self.maximized: list[str | None] = []
+
+    def set_blueprint(self, root: ContainerSpec | None) -> None:
+        self.roots.append(root)
+        self.dirty = True
+
+    def maximize(self, view_id: str | None) -> None:
+        self.maximized.append(view_id)
+
+
+@pytest.fixture
+def apps(monkeypatch: pytest.MonkeyPatch) -> list[BlueprintApp]:
+    made: list[BlueprintApp] = []
+
+    def factory(store: Any, w: int, h: int) -> BlueprintApp:
+        made.append(BlueprintApp(store, w, h))
+        return made[-1]
+
+    monkeypatch.setattr("rerun_notebook.session.default_app_factory", factory)
+    return made
+
+
+def _rec(app_id: str | None = None) -> rr.RecordingStream:
+    rec = rr.RecordingStream(app_id or f"bp_nb_{uuid.uuid4().hex[:8]}", recording_id=uuid.uuid4().hex)
+    rec.log("world/pts", rr.Points3D(np.zeros((3, 3))))
+    return rec
+
+
+def _names(root: ContainerSpec | None) -> list[str]:
+    assert root is not None
+    return [v.name for v in views_of(root)]
+
+
+def test_viewer_blueprint_reaches_the_renderer_and_panels(apps: list[BlueprintApp]) -> None:
+    rec = _rec()
+    bp = rrb.Blueprint(
+        rrb.Horizontal(
+            rrb.Spatial3DView(origin="/world", name="w"), rrb.TextLogView(name="log"), column_shares=[2, 1]
+        ),
+        rrb.BlueprintPanel(state="hidden"),
+        rrb.TimePanel(state="collapsed"),
+    )
+    v = nb.Viewer(recording=rec, blueprint=bp)
+    try:
+        v.widget.session.prepare(0.0)
+        (app,) = apps
+        assert len(app.roots) == 1
+        root = app.roots[0]
+        assert root is not None and root.kind == "horizontal" and root.shares == [2.0, 1.0]
+        assert _names(root) == ["w", "log"]
+        state = v.widget.session.state()
+        assert state["panels"]["blueprint"] == "hidden" and state["panels"]["time"] == "collapsed"
+        v.widget.session.prepare(0.1)
+        assert len(app.roots) == 1  # unchanged blueprint: not re-applied
+    finally:
+        v.close()
+
+
+def test_send_blueprint_after_show_replaces_the_layout(apps: list[BlueprintApp]) -> None:
+    rec = _rec()
+    v = nb.Viewer(recording=rec)
+    try:
+        v.widget.session.prepare(0.0)
+        (app,) = apps
+        assert app.roots == []  # no blueprint: the heuristic layout stays
+        rec.send_blueprint(rrb.Tabs(rrb.Spatial3DView(name="a"), rrb.Spatial2DView(name="b"), active_tab=1))
+        assert v.widget.session.prepare(0.1)
+        root = app.roots[-1]
+        assert (
+            root is not None and root.kind == "tabs" and root.active_tab == 1 and _names(root) == ["a", "b"]
+        )
+        rr.send_blueprint(rrb.Blueprint(rrb.TimePanel(expanded=False)), recording=rec)
+        v.widget.session.prepare(0.2)
+        assert app.roots[-1] is None  # panels only: back to the heuristic layout
+        assert v.widget.session.panel_states["time"] == "collapsed"
+    finally:
+        v.close()
+
+
+def test_a_default_blueprint_does_not_replace_the_active_one(apps: list[BlueprintApp]) -> None:
+    rec = _rec()
+    rec.send_blueprint(rrb.Spatial3DView(name="active"))
+    v = nb.Viewer(recording=rec)
+    try:
+        rec.send_blueprint(rrb.Spatial3DView(name="default only"), make_active=False, make_default=True)
+        v.widget.session.prepare(0.0)
+        assert _names(apps[0].roots[-1]) == ["active"]
+    finally:
+        v.close()
+
+
+def test_blueprints_of_other_applications_are_ignored(apps: list[BlueprintApp]) -> None:
+    rec = _rec()
+    v = nb.Viewer(recording=rec)
+    try:
+        other = _rec()
+        nb.Viewer(recording=other, blueprint=rrb.Spatial3DView(name="other")).close()
+        v.widget.session.prepare(0.0)
+        assert apps[0].roots == []
+        v.set_application_blueprint(rec.get_application_id(), rrb.Spatial2DView(name="mine"))
+        v.widget.session.prepare(0.1)
+        assert _names(apps[0].roots[-1]) == ["mine"]
+    finally:
+        v.close()
+
+
+def test_switching_recordings_reapplies_the_blueprint(apps: list[BlueprintApp]) -> None:
+    app_id = f"bp_nb_{uuid.uuid4().hex[:8]}"
+    a, b = _rec(app_id), _rec(app_id)
+    v = nb.Viewer(recording=a, blueprint=rrb.Spatial3DView(name="shared"))
+    try:
+        v.widget.session.prepare(0.0)
+        v.add_recording(b)
+        v.widget.session.prepare(0.1)
+        assert len(apps) == 2 and _names(apps[1].roots[-1]) == ["shared"]
+    finally:
+        v.close()
+
+
+def test_time_panel_settings_apply_to_the_time_control(apps: list[BlueprintApp]) -> None:
+    rec = _rec()
+    for t in range(5):
+        rec.set_time("frame", sequence=t)
+        rec.log("s", rr.Scalars(float(t)))
+    bp = rrb.Blueprint(rrb.Spatial3DView(), rrb.TimePanel(timeline="frame", play_state="paused", loop_mode="all", playback_speed=2.0))  # fmt: skip
+    v = nb.Viewer(recording=rec, blueprint=bp)
+    try:
+        v.widget.session.prepare(0.0)
+        tc = v.widget.session.time
+        assert (tc.timeline, tc.play_state, tc.loop_mode, tc.speed) == ("frame", "paused", "all", 2.0)
+    finally:
+        v.close()
+
+
+def test_notebook_show_with_blueprint(apps: list[BlueprintApp], monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[Any] = []
+    monkeypatch.setattr(nb.Viewer, "display", lambda self, block_until_ready=False: shown.append(self))
+    rec = _rec()
+    rr.notebook_show(blueprint=rrb.Vertical(rrb.Spatial3DView(name="top"), rrb.Spatial2DView(name="bottom")), recording=rec)  # fmt: skip
+    (v,) = shown
+    try:
+        v.widget.session.prepare(0.0)
+        root = apps[0].roots[-1]
+        assert root is not None and root.kind == "vertical" and _names(root) == ["top", "bottom"]
+    finally:
+        v.close()

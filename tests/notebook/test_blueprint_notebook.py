@@ -168,3 +168,37 @@ def test_notebook_show_with_blueprint(apps: list[BlueprintApp], monkeypatch: pyt
         assert root is not None and root.kind == "vertical" and _names(root) == ["top", "bottom"]
     finally:
         v.close()
+
+
+@pytest.mark.slow
+def test_blueprint_sent_to_the_kernels_grpc_endpoint(apps: list[BlueprintApp]) -> None:
+    """Another process's connect_grpc(default_blueprint=...) lays out its recording here."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.server.rerun_procs import free_port
+
+    rec = rr.RecordingStream("grpc_bp_kernel", recording_id=uuid.uuid4().hex)
+    url = rr.serve_grpc(grpc_port=free_port(), recording=rec)
+    v = nb.Viewer(recording=rec)
+    try:
+        code = (
+            "import numpy as np, rerun as rr, rerun.blueprint as rrb; rr.init('grpc_bp_remote', recording_id='remote_bp');"
+            f"rr.connect_grpc({url!r}, default_blueprint=rrb.Horizontal(rrb.Spatial3DView(name='remote a'), rrb.Spatial2DView(name='remote b')));"
+            "rr.log('pts', rr.Points3D(np.ones((5, 3)))); rr.disconnect()"
+        )
+        child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert child.returncode == 0, child.stderr[-2000:]
+        session = v.widget.session
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            session.prepare(time.monotonic())
+            if session.active == "remote_bp" and apps[-1].roots:
+                break
+            time.sleep(0.1)
+        assert session.active == "remote_bp"
+        assert _names(apps[-1].roots[-1]) == ["remote a", "remote b"]
+    finally:
+        v.close()
+        rec.disconnect()

@@ -18,11 +18,13 @@ import numpy as np
 from . import panels
 from .blueprint_sync import BlueprintSync
 from .selection import SelectionHistory, selection_details
-from .timectrl import TimeControl
+from .time_ticks import TimeTicks
+from .timectrl import TimeControl, apply_action
 
 log = logging.getLogger(__name__)
 
 AppFactory = Callable[[Any, int, int], Any]
+LIVE_WINDOW_S = 1.0  # data within this long counts as "more is coming": playback waits at the end
 
 NO_DRIVER_MESSAGE = (
     "The Rerun notebook viewer found no GPU adapter: wgpu needs a Vulkan (or OpenGL) driver, "
@@ -73,6 +75,9 @@ class ViewerSession:
         self.app: Any = None
         self.error: str | None = None
         self.time = TimeControl()
+        self.ticks = TimeTicks()  # data ticks for the time panel, fed by the active store's events
+        self.ticks_json = ""  # published on its own traitlet: it changes with data, not with time
+        self._last_data = float("-inf")
         self.hidden: set[str] = set()
         self.selection: list[dict[str, Any]] = []
         self.selection_values: dict[str, Any] = {}  # the picked instance's values, for the panel
@@ -102,7 +107,9 @@ class ViewerSession:
                 self.stores[recording_id] = store
                 self.app_ids[recording_id] = application_id
                 try:
-                    self._subs[recording_id] = store.subscribe(self._store_changed)
+                    self._subs[recording_id] = store.subscribe(
+                        lambda event, rid=recording_id: self._store_changed(event, rid)
+                    )
                 except Exception:
                     log.debug("store has no subscribe(); relying on polling", exc_info=True)
             if make_active or self.active is None:
@@ -119,6 +126,8 @@ class ViewerSession:
             self._drop_app()
             self._app_time = (None, None)
             self.time = TimeControl()
+            streams_open, self.ticks = self.ticks.streams_open, TimeTicks()
+            self.ticks.streams_open = streams_open
             self.selection = []
             self.history = self._histories.setdefault(recording_id, SelectionHistory())
             self.error = None
@@ -132,7 +141,9 @@ class ViewerSession:
             self._events.append({"type": "recording_open", "source": "kernel", "version": None})
         self._on_change()
 
-    def _store_changed(self, *_args: Any) -> None:
+    def _store_changed(self, event: Any = None, recording_id: str | None = None) -> None:
+        if recording_id == self.active:
+            self.ticks.on_event(event)
         self._data_dirty = True
         self._on_change()
 
@@ -255,21 +266,12 @@ class ViewerSession:
         self._on_change()
 
     def time_action(self, action: str, value: Any = None) -> None:
-        """Time panel buttons: play, pause, follow, seek, timeline, speed, loop."""
+        """Time panel actions (timectrl.apply_action), and opening / closing the streams area."""
         with self._lock:
-            tc = self.time
-            actions: dict[str, Callable[[], None]] = {
-                "play": tc.play,
-                "pause": tc.pause,
-                "follow": tc.follow,
-                "seek": lambda: tc.seek(float(value)),
-                "timeline": lambda: tc.set_timeline(str(value)),
-                "speed": lambda: tc.set_speed(float(value)),
-                "loop": lambda: tc.set_loop(bool(value)),
-            }
-            if action not in actions:
-                raise ValueError(f"unknown time action {action!r}")
-            actions[action]()
+            if action == "streams":
+                self.ticks.streams_open = bool(value)
+            else:
+                apply_action(self.time, action, value, self.ticks)
             self._force = True
         self._on_change()
 
@@ -306,9 +308,11 @@ class ViewerSession:
             store = self.store
             if self._data_dirty and store is not None:
                 self._data_dirty = False
+                self._last_data = now
                 changed |= self._refresh_from_store(store)
                 changed = True
             changed |= self.blueprint.apply(self)
+            self.time.more_data_coming = now - self._last_data < LIVE_WINDOW_S
             changed |= self.time.advance(now)
             cursor = (self.time.timeline, self.time.time)
             if (
@@ -340,6 +344,7 @@ class ViewerSession:
             log.debug("reading the store failed", exc_info=True)
             return False
         self._tree = panels.entity_tree(paths, self.hidden)
+        self.ticks.sync(store)
         return self.time.update_ranges(kinds, ranges)
 
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
@@ -446,6 +451,8 @@ class ViewerSession:
         if text != self._state_json:
             self._state_json = text
             self.state_version += 1
+        tl = self.time.timeline
+        self.ticks_json = self.ticks.payload_json(tl, self.time.kinds.get(tl or ""), self.time.range)
         self._events.extend(self.time.drain_events())
 
     def _selection_details(self) -> dict[str, Any]:

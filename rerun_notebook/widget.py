@@ -74,6 +74,7 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
     css_width = traitlets.Unicode("100%").tag(sync=True)
     css_height = traitlets.Unicode(f"{DEFAULT_HEIGHT}px").tag(sync=True)
     _state = traitlets.Unicode("{}").tag(sync=True)
+    _ticks = traitlets.Unicode("{}").tag(sync=True)  # time panel data ticks (time_ticks.py)
 
     def __init__(
         self,
@@ -183,6 +184,9 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             text = self.session._state_json
             if text and text != self._state and not self._closed:
                 self._state = text
+            ticks = self.session.ticks_json
+            if ticks and ticks != self._ticks and not self._closed:
+                self._ticks = ticks
         self._dispatch_events()
 
     def _dispatch_events(self) -> None:

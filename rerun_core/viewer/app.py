@@ -55,6 +55,7 @@ class ViewerApp:
         self._hidden_nodes: set[str] = set()  # views / containers switched off in the blueprint
         self._hidden_in_view: dict[str, set[str]] = {}  # view id -> entities hidden in that view only
         self._maximized: str | None = None
+        self.view_header = 0  # pixels above each view kept for its HTML title strip (the widget's)
         self._blueprint_root: ContainerSpec | None = None  # a user's blueprint overrides the heuristics
         self._layout_root = ContainerSpec("viewport", "grid", name="Viewport")
         self._all_specs: list[ViewSpec] = []  # every view in the tree
@@ -121,7 +122,12 @@ class ViewerApp:
         if changed or not self._all_specs:
             self._set_tree(self._choose_root())
         shown = layout_tree(
-            self._layout_root, self.width, self.height, hidden=self._hidden_nodes, maximized=self._maximized
+            self._layout_root,
+            self.width,
+            self.height,
+            hidden=self._hidden_nodes,
+            maximized=self._maximized,
+            header=self.view_header,
         )
         if [s.id for s in shown] != [s.id for s in self._specs]:
             self._data_dirty = True  # views coming back into sight need their data
@@ -230,9 +236,12 @@ class ViewerApp:
         """Show or hide a view or a container (with everything in it); the others take its space."""
         with self._lock:
             self._ingest()
-            if find(self._layout_root, node_id) is None:
+            node = find(self._layout_root, node_id)
+            if node is None:
                 raise ValueError(f"unknown view or container {node_id!r}")
             (self._hidden_nodes.discard if visible else self._hidden_nodes.add)(node_id)
+            if visible and hasattr(node, "visible"):  # a blueprint may have sent it hidden
+                node.visible = True
             self._dirty = True
 
     def maximize(self, view_id: str | None) -> None:
@@ -242,6 +251,12 @@ class ViewerApp:
             if view_id is not None and view_id not in {s.id for s in self._all_specs}:
                 raise ValueError(f"unknown view {view_id!r}")
             self._maximized = view_id
+            self._dirty = True
+
+    def set_view_header(self, pixels: int) -> None:
+        """Keep ``pixels`` above every view free for a title strip drawn by the caller."""
+        with self._lock:
+            self.view_header = max(0, int(pixels))
             self._dirty = True
 
     @property

@@ -117,26 +117,32 @@ def layout_tree(
     hidden: frozenset[str] | set[str] = frozenset(),
     maximized: str | None = None,
     gap: int = 2,
+    header: int = 0,
 ) -> list[ViewSpec]:
     """Assign ``rect`` to every view under ``root``; return the shown ones in draw order.
 
     ``hidden`` holds ids of views or containers the user switched off; ``maximized`` the id of a
-    view that takes the whole viewport.
+    view that takes the whole viewport. ``header``: pixels kept free above each view's content for
+    its title strip (as Rerun's tab bar), at most a third of the tile.
     """
     for v in views_of(root):
-        v.rect = (0, 0, 0, 0)
-    if maximized is not None:
-        target = find(root, maximized)
-        if isinstance(target, ViewSpec):
-            target.rect = (0, 0, max(1, width), max(1, height))
-            return [target]
+        v.rect, v.header = (0, 0, 0, 0), 0
     shown: list[ViewSpec] = []
-    _place(root, (0, 0, max(1, width), max(1, height)), hidden, gap, shown)
+    target = find(root, maximized) if maximized is not None else None
+    if isinstance(target, ViewSpec):
+        target.rect = (0, 0, max(1, width), max(1, height))
+        shown = [target]
+    else:
+        _place(root, (0, 0, max(1, width), max(1, height)), hidden, gap, shown)
+    for v in shown:
+        x, y, w, h = v.rect
+        v.header = min(header, h // 3)
+        v.rect = (x, y + v.header, w, max(1, h - v.header))
     return shown
 
 
 def _visible(node: Node, hidden: frozenset[str] | set[str]) -> bool:
-    if node.id in hidden or (isinstance(node, ContainerSpec) and not node.visible):
+    if node.id in hidden or not getattr(node, "visible", True):  # a blueprint's views have it too
         return False
     return isinstance(node, ViewSpec) or any(_visible(c, hidden) for c in node.children)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PIXEL_KINDS = frozenset({"spatial3d", "spatial2d", "timeseries", "bar_chart", "tensor"})
+PIXEL_KINDS = frozenset({"spatial3d", "spatial2d", "timeseries", "bar_chart", "tensor", "placeholder"})
 HTML_KINDS = frozenset({"text_log", "text_document"})
 
 # Rerun's ViewClassLayoutPriority per view class: spatial views get the big tiles.
@@ -40,7 +40,8 @@ class ViewSpec:
     origin: str
     name: str
     entities: list[str] = field(default_factory=list)
-    rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, w, h in pixels
+    rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, w, h in pixels (the content)
+    header: int = 0  # height of the title strip just above ``rect`` (the widget draws it as HTML)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -49,6 +50,7 @@ class ViewSpec:
             "origin": self.origin,
             "name": self.name,
             "rect": self.rect,
+            "header": self.header,
             "entities": list(self.entities),
             "html": self.kind in HTML_KINDS,
         }

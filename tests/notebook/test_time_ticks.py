@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -130,3 +132,35 @@ def test_a_million_rows_bin_in_one_pass() -> None:
     hist = ticks.totals["frame"]
     assert hist.total == 1_000_000 and hist.counts.size <= MAX_FINE_BINS
     assert set(ticks.payload("frame", "sequence", (0, 999_999))["bins"]) == {"f"}
+
+
+def test_widget_publishes_ticks_apart_from_state_and_steps_between_data_times() -> None:
+    """The `_ticks` traitlet carries the axis (and, when opened, streams); `step` uses real data."""
+    from rerun_notebook.widget import Viewer, state_of
+
+    from .fakes import FakeApp
+
+    v = Viewer(app_factory=lambda s, w, h: FakeApp(s, w, h), start=False)
+    v.send = lambda *a, **k: None  # type: ignore[method-assign]
+    store = ChunkStore()
+    store.insert(chunk("/world/a", [0, 10]))
+    v.add_store("rec", store)
+    try:
+        v.pump.tick(now=0.0)
+        ticks = json.loads(v._ticks)
+        assert ticks["timeline"] == "frame" and ticks["range"] == [0, 10]
+        assert ticks["bins"][0] == "f" and ticks["bins"][5] == "0" and ticks["streams"] == []
+        store.insert(chunk("/world/b", [5]))
+        v._on_custom_msg(v, {"type": "time", "action": "streams", "value": True}, [])
+        v.pump.tick(now=0.1)
+        ticks = json.loads(v._ticks)
+        assert ticks["bins"][5] != "0" and [r["path"] for r in ticks["streams"]] == [
+            "/world",
+            "/world/a",
+            "/world/b",
+        ]
+        v._on_custom_msg(v, {"type": "time", "action": "step", "value": "back"}, [])
+        v.pump.tick(now=0.2)
+        assert state_of(v)["time"]["time"] == 5 and state_of(v)["time"]["play_state"] == "paused"
+    finally:
+        v.close()

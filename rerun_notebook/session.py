@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import panels
+from . import blueprint_panel, panels
 from .blueprint_sync import BlueprintSync
 from .selection import SelectionHistory, selection_details
 from .time_ticks import TimeTicks
@@ -24,6 +24,7 @@ from .timectrl import TimeControl, apply_action
 log = logging.getLogger(__name__)
 
 AppFactory = Callable[[Any, int, int], Any]
+VIEW_HEADER = 20  # kernel pixels above each view for its header (icon, name, buttons): js/src/views.js
 LIVE_WINDOW_S = 1.0  # data within this long counts as "more is coming": playback waits at the end
 
 NO_DRIVER_MESSAGE = (
@@ -134,6 +135,8 @@ class ViewerSession:
             self.blueprint.reset()
             try:
                 self.app = self._factory(self.stores[recording_id], *self.size)
+                if hasattr(self.app, "set_view_header"):  # room for the HTML view headers
+                    self.app.set_view_header(VIEW_HEADER)
             except Exception as exc:  # no driver, no renderer: a message, not a traceback
                 log.debug("creating the renderer failed", exc_info=True)
                 self.error = describe_app_error(exc)
@@ -265,6 +268,42 @@ class ViewerSession:
             self._data_dirty = self._force = True
         self._on_change()
 
+    # --- the blueprint panel and view headers ---------------------------------------------------
+
+    def _blueprint_tree(self) -> dict[str, Any] | None:
+        tree = getattr(self.app, "tree", None)
+        return tree() if tree is not None else None
+
+    def set_node_visible(self, node_id: str, visible: bool) -> None:
+        """The eye on a view or container row (and a view header's hide button)."""
+        with self._lock:
+            if self.app is not None:
+                self.app.set_node_visible(node_id, visible)
+                self._force = True
+        self._on_change()
+
+    def set_view_entity_visible(self, view_id: str, path: str, visible: bool) -> None:
+        """The eye on an entity row under a view: hides the entity in that view only."""
+        with self._lock:
+            if self.app is not None:
+                self.app.set_entity_visible_in_view(view_id, panels.path_str(path), visible)
+                self._force = True
+        self._on_change()
+
+    def maximize(self, view_id: str | None) -> None:
+        with self._lock:
+            if self.app is not None:
+                self.app.maximize(view_id)
+                self._force = True
+        self._on_change()
+
+    def select_node(self, node_id: str, entity_path: str | None = None) -> None:
+        """A click on a blueprint row: the view or container, or an entity as shown in that view."""
+        with self._lock:
+            path = panels.path_str(entity_path) if entity_path else None
+            item = blueprint_panel.selection_item(self._blueprint_tree(), node_id, path)
+        self.set_selection([item])
+
     def time_action(self, action: str, value: Any = None) -> None:
         """Time panel actions (timectrl.apply_action), and opening / closing the streams area."""
         with self._lock:
@@ -364,7 +403,7 @@ class ViewerSession:
         return [self._view_entry(i, v) for i, v in enumerate(self.app.layout())]
 
     def _view_entry(self, i: int, view: Any) -> dict[str, Any]:
-        keys = ("id", "kind", "rect", "name", "origin", "entities")
+        keys = ("id", "kind", "rect", "name", "origin", "entities", "header")
         d = view if isinstance(view, dict) else {k: getattr(view, k, None) for k in keys}
         kind = str(d.get("kind") or "unknown")
         vid = str(d.get("id") if d.get("id") is not None else i)
@@ -373,6 +412,7 @@ class ViewerSession:
             "kind": kind,
             "rect": [float(v) for v in (d.get("rect") or (0, 0, 0, 0))],
             "name": str(d.get("name") or kind),
+            "header": float(d.get("header") or 0),  # the title strip's height above ``rect``
         }
         origin = d.get("origin")
         entities = [panels.path_str(e) for e in (d.get("entities") or ([origin] if origin else []))]
@@ -438,6 +478,7 @@ class ViewerSession:
             "size": list(self.size),
             "time": self.time.state(),
             "tree": self._tree,
+            "blueprint": self._blueprint_rows(),
             "views": views,
             "selection": self.selection,
             "selection_values": self.selection_values if self.selection else {},
@@ -454,6 +495,13 @@ class ViewerSession:
         tl = self.time.timeline
         self.ticks_json = self.ticks.payload_json(tl, self.time.kinds.get(tl or ""), self.time.range)
         self._events.extend(self.time.drain_events())
+
+    def _blueprint_rows(self) -> list[dict[str, Any]]:
+        try:
+            return blueprint_panel.panel_rows(self._blueprint_tree(), self.selection)
+        except Exception:
+            log.debug("building the blueprint panel failed", exc_info=True)
+            return []
 
     def _selection_details(self) -> dict[str, Any]:
         """The selection panel's body: the selected item's details, else the recording summary."""

@@ -6,7 +6,8 @@ Python side of the protocol (see js/src/ for the browser side, bundled by jsbund
   contents (time, entity tree, text views, selection, errors) travel in the synced `_state`.
 - browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
   `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
-  `reset_camera`, `tensor_slice`, `recording`.
+  `reset_camera`, `tensor_slice`, `recording`; blueprint panel and view headers: `node_visible`,
+  `view_entity_visible`, `maximize`, `select_node`.
 """
 
 from __future__ import annotations
@@ -233,6 +234,17 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             s.set_selection([{"type": "entity", "entity_path": path, "instance_id": None}] if path else [])
         elif kind == "selection_history":
             s.selection_history(str(content["action"]), content.get("index"))
+        elif kind == "node_visible":  # blueprint panel / view header: a view or container
+            s.set_node_visible(str(content["node_id"]), bool(content["visible"]))
+        elif kind == "view_entity_visible":
+            s.set_view_entity_visible(
+                str(content["view_id"]), str(content["entity_path"]), bool(content["visible"])
+            )
+        elif kind == "maximize":
+            s.maximize(None if content.get("view_id") is None else str(content["view_id"]))
+        elif kind == "select_node":
+            path = content.get("entity_path")
+            s.select_node(str(content["node_id"]), None if path is None else str(path))
         elif kind == "entity_visible":
             s.set_entity_visible(str(content["entity_path"]), bool(content["visible"]))
         elif kind == "time":

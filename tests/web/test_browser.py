@@ -1,0 +1,77 @@
+"""Chromium loads the page of `rerun --serve-web` after our SDK logged into it and sees the picture.
+
+Screenshots go to artifacts/web/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import rerun as rr
+from tests.e2e.lab import CHROMIUM, CHROMIUM_ARGS
+from tests.server.rerun_procs import free_port, running
+
+from .test_cli import _page_state, _wait_page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "web"
+FRAME = "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(120)]
+
+
+def _log_scene(port: int) -> None:
+    rec = rr.RecordingStream("web_browser", recording_id="scene")
+    rec.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy")
+    rng = np.random.default_rng(1)
+    rec.set_time("step", sequence=0)
+    rec.log("world/points", rr.Points3D(rng.uniform(-2, 2, (500, 3)), colors=[255, 120, 0], radii=0.08))
+    for i in range(20):
+        rec.set_time("step", sequence=i)
+        rec.log("plot/sin", rr.Scalars(np.sin(i / 3)))
+    rec.flush()
+    rec.disconnect()
+
+
+def _non_blank(png: bytes) -> float:
+    """The spread of the picture's pixel values (0 for a flat fill)."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.float32)
+    return float(pixels.std())
+
+
+def test_page_of_serve_web_shows_logged_data() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port, web = free_port(), free_port()
+    with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc, sync_playwright() as pw:
+        _wait_page(web, proc)
+        _log_scene(port)
+        _page_state(web, "scene", "/world/points")  # the data is in the viewer's store
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+            page.goto(f"http://127.0.0.1:{web}/")
+            page.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
+            page.wait_for_timeout(800)  # let the still (PNG) frame land
+            page.screenshot(path=str(ARTIFACTS / "serve_web.png"))
+            assert _non_blank(page.locator(".rr-view").screenshot()) > 10
+            assert "points" in page.locator(".rr-tree").inner_text()
+
+            page.reload()  # a reload is a new session that gets its own frames
+            page.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
+            second = browser.new_page(viewport={"width": 700, "height": 500})
+            second.goto(f"http://127.0.0.1:{web}/")
+            second.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
+            second.wait_for_timeout(500)
+            assert _non_blank(second.locator(".rr-view").screenshot()) > 10
+            second.screenshot(path=str(ARTIFACTS / "serve_web_second_tab.png"))
+        finally:
+            browser.close()

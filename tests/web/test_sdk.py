@@ -1,0 +1,67 @@
+"""`rr.serve_web_viewer`: the page shows a gRPC endpoint (`connect_to`) or this process's recording."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from websockets.sync.client import connect
+
+import rerun as rr
+from rerun import _web
+from tests.server.rerun_procs import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
+
+
+@pytest.fixture(autouse=True)
+def _stop_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("DISPLAY", raising=False)  # never open a real browser from a test
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    yield
+    _web.stop_web_viewers()
+    rr.disconnect()
+
+
+def _state_with(url: str, recording: str, entity: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    with connect(url.replace("http://", "ws://") + "/ws") as ws:
+        while time.monotonic() < deadline:
+            msg = ws.recv(timeout=deadline - time.monotonic())
+            if isinstance(msg, str) and json.loads(msg)["kind"] == "state":
+                state = json.loads(json.loads(msg)["value"])
+                if recording in state["recordings"] and entity in [r["path"] for r in state["tree"]]:
+                    return dict(state)
+    raise AssertionError(f"{recording}:{entity} never reached the page")
+
+
+def test_connect_to_shows_the_grpc_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    rr.init("web_sdk", recording_id="via-grpc", spawn=False)
+    url = rr.serve_grpc(grpc_port=free_port())
+    rr.log("value", rr.Scalars(1.0))
+    rr.serve_web_viewer(web_port=0, open_browser=True, connect_to=url)
+    (server, _feed) = _web._servers[-1]
+    assert _state_with(server.url, "via-grpc", "/value")["active"] == "via-grpc"
+    assert f"Rerun web viewer serving at {server.url} showing {url}" in capsys.readouterr().err
+
+
+def test_without_connect_to_the_page_shows_this_process() -> None:
+    rr.init("web_sdk", recording_id="in-process", spawn=False)
+    rr.log("points", rr.Points2D([[0, 0], [1, 1]]))
+    rr.serve_web_viewer(web_port=0, open_browser=False)
+    (server, _feed) = _web._servers[-1]
+    rr.log("later", rr.TextLog("logged after the page was served"))
+    _state_with(server.url, "in-process", "/points")
+    _state_with(server.url, "in-process", "/later")
+
+
+def test_bad_connect_to_and_busy_port_are_clear_errors() -> None:
+    with pytest.raises(ValueError):
+        rr.serve_web_viewer(open_browser=False, connect_to="ftp://nowhere")
+    rr.serve_web_viewer(web_port=0, open_browser=False)
+    (server, _feed) = _web._servers[-1]
+    with pytest.raises(OSError, match=f"port {server.port} .*already in use"):
+        rr.serve_web_viewer(web_port=server.port, open_browser=False)

@@ -136,8 +136,19 @@ class ViewerApp:
     def _choose_root(self) -> ContainerSpec:
         """The one place the viewport tree is chosen: a user's blueprint, else Rerun's heuristics."""
         if self._blueprint_root is not None:
+            from rerun_core.viewer.blueprint_tree import resolve_entities
+
+            resolve_entities(self._blueprint_root, self.index.archetypes)  # queries follow new data
             return self._blueprint_root
         return choose_layout(self.index.archetypes)
+
+    def set_blueprint(self, root: ContainerSpec | None) -> None:
+        """Lay out ``root`` (read from a sent blueprint, see ``blueprint_tree``) instead of the
+        heuristic tree; ``None`` goes back to the heuristics."""
+        with self._lock:
+            self._blueprint_root = root
+            self._all_specs = []  # the tree is chosen again at the next _ingest
+            self._data_dirty = self._dirty = True
 
     def _set_tree(self, root: ContainerSpec) -> None:
         """Make ``root`` the viewport tree; views keep their state (camera) across trees by id."""
@@ -530,7 +541,7 @@ class ViewerApp:
         with self._lock:
             self._ingest()
             spec = next((s for s in self._specs if s.id == view_id), None)
-            if spec is None:
+            if spec is None or not spec.entities:  # a blueprint's view may match nothing yet
                 return {"text": "", "media_type": "text/plain"}
             tl, t = self.time_cursor
             return text_document(Query(self.store, tl, t), spec.entities[0])
@@ -566,6 +577,10 @@ def _make_view(spec: ViewSpec) -> AnyView:
         return BarChartView(spec)
     if spec.kind == "tensor":
         return TensorView(spec)
+    if spec.kind == "placeholder":  # a blueprint's view of a class this viewer cannot draw
+        from rerun_core.viewer.placeholder_view import PlaceholderView
+
+        return PlaceholderView(spec)  # type: ignore[return-value]
     return _HtmlView(spec)  # type: ignore[return-value]
 
 

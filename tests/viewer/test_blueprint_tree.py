@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 import pytest
 
 import rerun as rr
@@ -22,6 +24,8 @@ from rerun_core.viewer.blueprint_tree import (
     resolve_entities,
 )
 from rerun_core.viewer.layout import ContainerSpec, layout_tree, views_of
+from tests.viewer import builders as b
+from tests.viewer.conftest import color_mask, content_mask
 
 
 def load(bp: Any, app_id: str = "bp_test") -> ViewerBlueprint:
@@ -246,3 +250,57 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     world = by_name(theirs.root)["World"]
     resolve_entities(theirs.root, {"/world/pts": {"Points3D": set()}, "/world/hidden": {"Points3D": set()}})
     assert world.entities == ["/world/pts"]
+
+
+# --- a real ViewerApp follows the tree ----------------------------------------------------------
+
+
+def _points(store: Any, path: str, rgb: tuple[int, int, int], x: float) -> None:
+    fields = {
+        "positions": b.vecs([(x, 0, 0), (x, 1, 1), (x, -1, 0.5)], 3),
+        "colors": b.colors([rgb]),
+        "radii": pa.array([-8.0], pa.float32()),
+    }
+    b.log(store, path, "Points3D", fields, time=1)
+
+
+def test_viewer_app_lays_out_the_blueprint_and_follows_its_queries(store: Any, render: Any) -> None:
+    _points(store, "world/red", (255, 0, 0), -1.0)
+    _points(store, "world/green", (0, 255, 0), 1.0)
+    b.log(store, "plot", "Scalars", {"scalars": pa.array([1.0], pa.float64())}, time=1)
+    app, _ = render(300, 120)
+    bp = load(
+        rrb.Horizontal(
+            rrb.Spatial3DView(origin="/world", contents=["+ $origin/**", "- /world/green"], name="3d"),
+            rrb.TimeSeriesView(origin="/plot", name="plot"),
+            column_shares=[2, 1],
+        )
+    )
+    app.set_blueprint(bp.root)
+    frame = app.render()
+    views = {v["name"]: v for v in app.layout()}
+    assert list(views) == ["3d", "plot"]
+    assert views["3d"]["entities"] == ["/world/red"] and views["plot"]["entities"] == ["/plot"]
+    (x3, _, w3, _), (xp, _, wp, _) = views["3d"]["rect"], views["plot"]["rect"]
+    assert abs(w3 / wp - 2.0) < 0.1 and xp > x3
+    left = frame[:, : x3 + w3]
+    assert color_mask(left, (255, 0, 0), 60).sum() > 10
+    assert color_mask(left, (0, 255, 0), 60).sum() == 0  # excluded by the contents query
+    _points(store, "world/blue", (0, 0, 255), 0.0)  # new data matching the query joins the view
+    app.render()
+    assert {v["name"]: v for v in app.layout()}["3d"]["entities"] == ["/world/blue", "/world/red"]
+    app.set_blueprint(None)  # back to the heuristic layout
+    assert "3d" not in [v["name"] for v in app.layout()]
+
+
+def test_viewer_app_tabs_and_placeholder_views(store: Any, render: Any) -> None:
+    _points(store, "world/red", (255, 0, 0), 0.0)
+    app, _ = render(200, 120)
+    bp = load(rrb.Tabs(rrb.Spatial3DView(name="3d"), rrb.MapView(name="map"), active_tab="map"))
+    app.set_blueprint(bp.root)
+    frame = app.render()
+    (shown,) = app.layout()
+    assert shown["name"] == "map" and shown["kind"] == PLACEHOLDER
+    assert content_mask(frame).sum() > 20  # the message is drawn, nothing else
+    assert color_mask(frame, (255, 0, 0), 60).sum() == 0
+    assert np.isfinite(frame).all()

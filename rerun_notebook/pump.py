@@ -8,6 +8,12 @@ one more frame anyway, so such a cell still updates the view at a few frames per
 
 JPEG while the picture changes frame after frame, a lossless PNG once it has been still for
 `still_delay` seconds (an isolated change goes straight out as PNG).
+
+Latency: when the last full-resolution frame took longer than `preview_above` seconds (a big
+point cloud on a software rasterizer), a change first goes out as a cheap preview (the
+source's reduced rendering, as while dragging: lower resolution, strided point subsets) in
+JPEG, and the lossless full-resolution frame follows once the picture has been still for
+`still_delay`. So new data shows up within one cheap frame instead of one slow one.
 """
 
 from __future__ import annotations
@@ -36,7 +42,9 @@ class FrameSource(Protocol):
         ...
 
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
-        """Draw the current picture as (H, W, 4) uint8, or None when there is nothing to draw."""
+        """Draw the current picture as (H, W, 4) uint8, or None when there is nothing to draw.
+
+        ``lowres``: a quick reduced preview is enough; the pump sends the full frame later."""
         ...
 
 
@@ -44,6 +52,7 @@ class FrameSource(Protocol):
 class PumpStats:
     sent_frames: int = 0
     lossless_frames: int = 0
+    preview_frames: int = 0
     acked_frames: int = 0
     stalled_sends: int = 0
     bytes_sent: int = 0
@@ -57,6 +66,7 @@ class PumpStats:
         return {
             "sent_frames": self.sent_frames,
             "lossless_frames": self.lossless_frames,
+            "preview_frames": self.preview_frames,
             "acked_frames": self.acked_frames,
             "stalled_sends": self.stalled_sends,
             "bytes_sent": self.bytes_sent,
@@ -80,7 +90,9 @@ class FramePump:
         stall_timeout: float = 0.25,
         idle_poll: float = 0.05,
         lowres_while_moving: bool = False,
+        preview_above: float | None = 0.05,
         clock: Callable[[], float] = time.monotonic,
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._source = source
         self._send = send
@@ -90,7 +102,11 @@ class FramePump:
         self.stall_timeout = stall_timeout
         self.idle_poll = idle_poll
         self.lowres_while_moving = lowres_while_moving
+        self.preview_above = preview_above  # None: never preview
         self._clock = clock
+        self._timer = timer
+        self._full_cost: float | None = None  # seconds the last full-resolution render took
+        self._preview_cost: float | None = None  # ... and the last preview
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -174,25 +190,38 @@ class FramePump:
             ok, stalled = self._can_send(now)
             if not ok:
                 return False
+            refine = False
             if self._dirty:
                 streaming = self._last_change - self._prev_change < self.still_delay
                 lossless = not (streaming and now - self._last_change < self.still_delay)
             elif self._refine_pending and now - self._last_change >= self.still_delay:
-                lossless = True
+                lossless = refine = True
             else:
                 return False
             self._dirty = False
-        return self._draw_and_send(now, lossless=lossless, stalled=stalled)
+            preview = not refine and self._full_is_slow()
+            lowres = preview or (self.lowres_while_moving and not lossless)
+        return self._draw_and_send(now, lossless=lossless and not preview, lowres=lowres, stalled=stalled)
 
-    def _draw_and_send(self, now: float, *, lossless: bool, stalled: bool) -> bool:
-        lowres = self.lowres_while_moving and not lossless
-        t0 = time.perf_counter()
+    def _full_is_slow(self) -> bool:
+        """Would a full frame now miss the latency budget while a preview is clearly cheaper?"""
+        full, quick = self._full_cost, self._preview_cost
+        if self.preview_above is None or full is None or full <= self.preview_above:
+            return False
+        return quick is None or quick < 0.7 * full
+
+    def _draw_and_send(self, now: float, *, lossless: bool, lowres: bool, stalled: bool) -> bool:
+        t0 = self._timer()
         array = self._source.render(lowres=lowres)
-        t1 = time.perf_counter()
+        t1 = self._timer()
         if array is None:
             return False
+        if lowres:
+            self._preview_cost = t1 - t0
+        else:
+            self._full_cost = t1 - t0
         frame = encode(array, lossless=lossless)
-        t2 = time.perf_counter()
+        t2 = self._timer()
         with self._lock:
             self._index += 1
             index = self._index
@@ -201,6 +230,7 @@ class FramePump:
             st = self.stats
             st.sent_frames += 1
             st.lossless_frames += int(lossless)
+            st.preview_frames += int(lowres)
             st.stalled_sends += int(stalled)
             st.bytes_sent += len(frame.data)
             st.render_s += t1 - t0
@@ -217,6 +247,7 @@ class FramePump:
         return min(self.idle_poll, 1.0 / self.max_fps) if busy else self.idle_poll
 
     def _run(self) -> None:
+        _warm_up_encoders()
         while not self._closed:
             try:
                 self.tick()
@@ -237,6 +268,14 @@ class FramePump:
         thread, self._thread = self._thread, None
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+
+
+def _warm_up_encoders() -> None:
+    """Pillow loads its JPEG plugin on first use (~0.1 s): pay that before the first preview."""
+    try:
+        encode(np.zeros((8, 8, 4), np.uint8), lossless=False)
+    except Exception:  # only a warm-up: the real frame reports real errors
+        log.debug("warming up the JPEG encoder failed", exc_info=True)
 
 
 def frame_message(frame: EncodedFrame, index: int) -> dict:

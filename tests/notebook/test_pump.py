@@ -168,3 +168,104 @@ def test_png_keeps_alpha_and_takes_grayscale() -> None:
     gray = np.arange(12, dtype=np.uint8).reshape(3, 4)
     back = np.asarray(Image.open(BytesIO(encode_png(gray).data)))
     assert np.array_equal(back[..., 0], gray)
+
+
+class CostlySource(Source):
+    """Full frames cost `full` seconds, previews `quick`, on a fake timer (no wall clock)."""
+
+    def __init__(self, full: float, quick: float) -> None:
+        super().__init__()
+        self.full, self.quick = full, quick
+        self.now = 0.0
+        self.lowres: list[bool] = []
+
+    def timer(self) -> float:
+        return self.now
+
+    def render(self, *, lowres: bool = False) -> np.ndarray:
+        self.lowres.append(lowres)
+        self.now += self.quick if lowres else self.full
+        return super().render(lowres=lowres)
+
+
+def _costly_rig(full: float, quick: float, **kw):
+    sent: list[dict] = []
+    src = CostlySource(full, quick)
+    pump = FramePump(src, lambda c, b: sent.append(c), max_fps=1000, still_delay=0.3, timer=src.timer, **kw)
+    pump.set_visible("a", True)
+    pump.tick(now=0.0)  # the first frame is full: it measures what a full frame costs
+    pump.ack(1)
+    return pump, src, sent
+
+
+def test_slow_full_frames_make_a_change_go_out_as_a_preview_then_lossless() -> None:
+    pump, src, sent = _costly_rig(full=0.2, quick=0.03)
+    src.change = True  # new data, long after the last change
+    assert pump.tick(now=5.0)
+    assert src.lowres[-1] and sent[-1]["mime"] == "image/jpeg"  # fast first look
+    pump.ack(2)
+    assert not pump.tick(now=5.1)  # not quiet long enough yet
+    assert pump.tick(now=5.35)
+    assert not src.lowres[-1] and sent[-1]["mime"] == "image/png"  # then the full frame
+    pump.ack(3)
+    assert not pump.tick(now=6.0)
+    assert pump.stats.preview_frames == 1 and pump.stats.lossless_frames == 2
+
+
+def test_fast_full_frames_need_no_preview() -> None:
+    pump, src, sent = _costly_rig(full=0.02, quick=0.01)
+    src.change = True
+    assert pump.tick(now=5.0)
+    assert src.lowres == [False, False] and sent[-1]["mime"] == "image/png"
+
+
+def test_previews_stop_when_they_are_not_cheaper() -> None:
+    pump, src, sent = _costly_rig(full=0.2, quick=0.19)  # e.g. a big image: the LOD does not help
+    src.change = True
+    pump.tick(now=5.0)
+    pump.ack(2)
+    pump.tick(now=5.4)
+    pump.ack(3)
+    src.change = True
+    pump.tick(now=10.0)
+    assert src.lowres == [False, True, False, False]
+    assert sent[-1]["mime"] == "image/png"
+
+
+def test_previews_can_be_switched_off() -> None:
+    pump, src, _sent = _costly_rig(full=0.2, quick=0.03, preview_above=None)
+    src.change = True
+    pump.tick(now=5.0)
+    assert src.lowres == [False, False]
+
+
+def test_a_stream_of_changes_goes_out_as_previews_when_full_frames_are_slow() -> None:
+    pump, src, sent = _costly_rig(full=0.2, quick=0.03)
+    t = 5.0
+    for _ in range(5):  # a cell logging every 50 ms
+        t += 0.05
+        src.change = True
+        pump.tick(now=t)
+        pump.ack(pump.stats.sent_frames)
+    assert src.lowres[1:] == [True] * 5 and {c["mime"] for c in sent[1:]} == {"image/jpeg"}
+    pump.tick(now=t + 0.35)
+    assert src.lowres[-1] is False and sent[-1]["mime"] == "image/png"
+
+
+def test_the_session_turns_a_lowres_request_into_a_renderer_preview() -> None:
+    from rerun_notebook.session import ViewerSession
+    from tests.notebook.fakes import FakeApp, FakeStore
+
+    previews: list[bool] = []
+
+    class PreviewApp(FakeApp):
+        def render(self, *, preview: bool = False) -> np.ndarray:
+            previews.append(preview)
+            return super().render()
+
+    session = ViewerSession(32, 24, app_factory=PreviewApp)
+    session.add_store("rec", FakeStore())
+    session.prepare(0.0)
+    assert session.render(lowres=True) is not None
+    assert session.render() is not None
+    assert previews == [True, False]

@@ -35,7 +35,7 @@ export function applyState(ctx) {
   ctx.errorBox.textContent = message;
   ctx.updateTime(state.time);
   const selected = new Set((state.selection || []).map((s) => s.entity_path));
-  renderTree(ctx, state.tree || [], selected);
+  renderTree(ctx, state.tree || [], selected, state.blueprint || []);
   renderViews(ctx, state.views || []);
   const sel = state.selection || [];
   updateHistoryButtons(ctx, state.selection_history);

@@ -1,5 +1,6 @@
-// Per-view HTML overlays: titles, text log and document, tensor slice sliders.
+// Per-view HTML overlays: headers (kind icon, name, maximize, hide), text log and document, tensor sliders.
 
+import { icon, iconButton, VIEW_KIND_TITLES } from "./tree.js";
 import { cssToKernel, el, escapeHtml, formatTime } from "./util.js";
 
 export function renderViews(ctx, views) {
@@ -26,6 +27,9 @@ export function renderViews(ctx, views) {
     const title = box.querySelector(".rr-vtitle");
     title.textContent = v.name;
     Object.assign(title.style, isText ? { left: "0", top: box.scrollTop + "px" } : {});
+    const head = v.header > 0 ? renderViewHeader(ctx, v, [x, y - v.header / sy, w, v.header / sy]) : null;
+    if (head) seen.add(head.dataset.vid);
+    title.style.display = head ? "none" : "";
     if (v.kind === "text_log") renderTextLog(ctx, box, v);
     if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
     if (v.kind === "text_document") {
@@ -38,6 +42,38 @@ export function renderViews(ctx, views) {
     }
   }
   for (const box of [...overlay.children]) if (!seen.has(box.dataset.vid)) box.remove();
+}
+
+// Rerun's view tab: kind icon and name; maximize / restore and hide buttons. A click selects the view,
+// a double click maximizes it (or restores the layout).
+export function renderViewHeader(ctx, v, rect) {
+  const { overlay, model } = ctx;
+  const id = "h" + v.id;
+  const maximized = !!(ctx.state?.blueprint || []).find((r) => r.key === "v:" + v.id)?.maximized;
+  const selected = (ctx.state?.selection || []).some((s) => s.type === "view" && s.view_id === v.id);
+  let head = [...overlay.children].find((c) => c.dataset.vid === id);
+  const key = JSON.stringify([v.kind, v.name, maximized]);
+  if (!head || head.dataset.key !== key) {
+    if (!head) {
+      head = el("div", "rr-vhead", overlay);
+      head.dataset.vid = id;
+    }
+    head.dataset.key = key;
+    head.replaceChildren();
+    icon(v.kind, head, "rr-ico rr-kind");
+    const name = el("span", "rr-name", head);
+    name.textContent = v.name;
+    head.title = `${VIEW_KIND_TITLES[v.kind] || v.kind}: ${v.name}` + (v.origin ? ` (origin ${v.origin})` : "");
+    const toggle = () => model.send({ type: "maximize", view_id: maximized ? null : v.id });
+    iconButton(head, maximized ? "restore" : "maximize", maximized ? "Restore (double-click the header)" : "Maximize (double-click the header)", toggle);
+    iconButton(head, "eye", "Hide this view", () => model.send({ type: "node_visible", node_id: v.id, visible: false }));
+    head.onclick = () => model.send({ type: "select_node", node_id: v.id });
+    head.ondblclick = toggle;
+  }
+  head.classList.toggle("rr-selected", selected);
+  const [x, y, w, h] = rect;
+  Object.assign(head.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
+  return head;
 }
 
 export function renderTensorSliders(ctx, box, v) {

@@ -1,0 +1,69 @@
+"""Preview frames (issue 5 §4): new data shows up first in a cheap reduced frame, then full."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.viewer.app import _upscale
+from tests.viewer import builders as b
+from tests.viewer.conftest import color_mask
+
+F32 = pa.float32()
+
+
+def _cloud(store, n: int) -> None:
+    pts = np.random.default_rng(0).normal(size=(n, 3))
+    b.log(store, "cloud", "Points3D", {"positions": b.vecs(pts, 3), "colors": b.colors([(200, 120, 40)])})
+
+
+def test_preview_draws_new_data_with_a_point_budget_and_leaves_the_refinement_to_the_caller(
+    store, render
+) -> None:
+    _cloud(store, 5000)
+    app, _ = render(160, 120)
+    app.preview_max_points = 1000
+    b.log(
+        store,
+        "new",
+        "Points3D",
+        {
+            "positions": b.vecs([(0, 0, 4)], 3),
+            "colors": b.colors([(0, 255, 0)]),
+            "radii": pa.array([-8.0], F32),
+        },
+    )
+    assert app.is_dirty()
+    frame = app.render(preview=True)
+    assert frame.shape == (120, 160, 4)
+    assert color_mask(frame, (0, 255, 0)).sum() > 0  # the new entity is in the very first frame
+    cloud = app.view("spatial3d:/").visualizers[("/cloud", "Points3D")]
+    assert cloud.lod is not None and cloud.lod.visible and not cloud.points.visible
+    assert cloud.lod.geometry.positions.data.shape[0] <= 1000
+    assert app._last_scale < 1.0
+    assert not app.is_dirty()  # the caller (the frame pump) asks for the full frame itself
+    full = app.render()
+    assert app._last_scale == 1.0 and cloud.points.visible and not cloud.lod.visible
+    assert color_mask(full, (0, 255, 0)).sum() > 0
+
+
+def test_a_reduced_frame_while_moving_still_refines_itself(store, render) -> None:
+    _cloud(store, 100)
+    app, _ = render(160, 120)
+    app.set_interactive(True)
+    app.render()
+    app.set_interactive(False)
+    assert app.is_dirty()  # motion stopped: the app owes a full-resolution frame
+
+
+def test_upscale_is_nearest_neighbour_at_any_ratio() -> None:
+    rng = np.random.default_rng(3)
+    small = rng.integers(0, 255, (27, 36, 4), dtype=np.uint8)
+    big = _upscale(small, 100, 75)
+    ys = np.arange(75) * 27 // 75
+    xs = np.arange(100) * 36 // 100
+    assert big.shape == (75, 100, 4)
+    assert np.array_equal(big, small[ys[:, None], xs[None, :]])
+    strided = np.ascontiguousarray(rng.integers(0, 255, (40, 50, 4), dtype=np.uint8))[:27, :36]
+    assert np.array_equal(_upscale(strided, 100, 75), strided[ys[:, None], xs[None, :]])
+    assert np.array_equal(_upscale(small, 72, 54), np.repeat(np.repeat(small, 2, 0), 2, 1))

@@ -147,3 +147,52 @@ def test_history_buttons_name_the_neighbouring_selection(tmp_path: Path) -> None
     back, none_back, none_fwd = json.loads(out)
     assert back.startswith("Previous selection: /a")
     assert (none_back, none_fwd) == ("No previous selections", "No future selections")
+
+
+def test_time_axis_maps_times_to_pixels_and_back_and_decodes_density_levels(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { decodeLevels, timeToX, xToTime, normSelection } from 'MOD';"
+        "console.log(JSON.stringify([decodeLevels('0f3a'), decodeLevels(''), timeToX(5, [0, 10], 200),"
+        " timeToX(3, [3, 3], 200), xToTime(101, [0, 10], 200, 'sequence'), xToTime(-20, [0, 10], 200, 'sequence'),"
+        " xToTime(500, [0, 10], 200, 'sequence'), normSelection(9, 2)]));",
+    )
+    assert json.loads(out) == [[0, 15, 3, 10], [], 100, 100, 5, 0, 10, [2, 9]]
+
+
+def test_time_axis_labels_use_nice_steps_formatted_by_timeline_type(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { axisLabels, niceStep, formatTick } from 'MOD';"
+        "const seq = axisLabels([0, 100], 'sequence', 400).map((l) => l.text);"
+        "const dur = axisLabels([0, 3e9], 'duration', 300).map((l) => l.text);"
+        "const ts = axisLabels([1.7e18, 1.7e18 + 120e9], 'timestamp', 400).map((l) => l.text);"
+        "console.log(JSON.stringify([seq, dur, ts, niceStep(1000, 'sequence', 100), formatTick('duration', 1.25e9, 0.05e9)]));",
+    )
+    seq, dur, ts, step, tick = json.loads(out)
+    assert seq == ["#0", "#20", "#40", "#60", "#80", "#100"]
+    assert dur == ["0s", "1s", "2s", "3s"]
+    assert ts[0] == "22:13:30" and all(len(x) == 8 for x in ts)  # HH:MM:SS at 30 s steps
+    assert step == 1000 and tick == "1.25s"
+
+
+def test_time_keys_follow_rerun_shortcuts(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { timeKeyAction as k } from 'MOD';"
+        "console.log(JSON.stringify([k({ key: ' ' }), k({ key: 'ArrowRight' }), k({ key: 'ArrowLeft', shiftKey: true }),"
+        " k({ key: 'ArrowLeft', ctrlKey: true }), k({ key: 'ArrowRight', metaKey: true }), k({ key: 'ArrowRight', altKey: true }),"
+        " k({ key: 'ArrowLeft', altKey: true }), k({ key: 'Home' }), k({ key: 'End' }), k({ key: 'a' })]));",
+    )
+    assert json.loads(out) == [
+        ["toggle", None],
+        ["move", 1],
+        ["move", -10],
+        ["step", "back"],
+        ["step", "forward"],
+        ["follow", None],
+        ["restart", None],
+        ["beginning", None],
+        ["end", None],
+        None,
+    ]

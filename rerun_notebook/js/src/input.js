@@ -1,6 +1,7 @@
 // Input goes back to the kernel as jupyter_rfb-style event dicts; hover asks for a pick.
 
 import { BUTTON, CLICK_SLOP, HOVER_MS, buttonsList, cssToKernel, modifiers, placeNear, viewRectAt } from "./util.js";
+import { timeKeyAction } from "./time_panel.js";
 
 export function setupInput(ctx) {
   const { model, canvas } = ctx;
@@ -89,22 +90,13 @@ export function setupInput(ctx) {
   ctx.hoverSeq = () => hoverSeq;
 }
 
-// Space plays/pauses and the arrow keys step the time cursor, as in Rerun's viewer.
+// Rerun's time keys (time_panel.js timeKeyAction): Space play/pause, arrows move, Ctrl+arrows step
+// to the previous/next data, Alt+arrows restart/follow, Home/End.
 export function timeKey(ctx, ev) {
   const t = ctx.state?.time;
-  if (!t || ev.ctrlKey || ev.metaKey || ev.altKey) return false;
-  const act = (action, value) => ctx.model.send({ type: "time", action, value });
-  if (ev.key === " ") {
-    act(t.playing ? "pause" : "play");
-  } else if ((ev.key === "ArrowLeft" || ev.key === "ArrowRight") && t.time !== null) {
-    const cur = t.timelines.find((x) => x.name === t.timeline);
-    if (!cur?.range) return false;
-    const step = cur.kind === "sequence" ? 1 : Math.max(1, Math.round((cur.range[1] - cur.range[0]) / 100));
-    const next = t.time + (ev.key === "ArrowRight" ? step : -step);
-    act("seek", Math.min(cur.range[1], Math.max(cur.range[0], next)));
-  } else {
-    return false;
-  }
+  const action = t ? timeKeyAction(ev) : null;
+  if (!action) return false;
+  ctx.model.send({ type: "time", action: action[0], value: action[1] });
   ev.preventDefault();
   return true;
 }

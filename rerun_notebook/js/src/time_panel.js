@@ -1,63 +1,393 @@
-// The time panel: play / pause / loop / speed / timeline / scrubber, built once, updated from state.
+// The time panel, after Rerun 0.41's: timeline picker, restart / step / play / step / follow, loop
+// mode, speed, fps, current time; a canvas time axis with data-density ticks, the loop selection
+// (drag on the top strip, or shift-drag) and the cursor (click / drag to scrub); an expandable
+// "streams" area with one row of ticks per entity (click a name to select it).
+// Time state comes in `_state.time`; the ticks (timeline, range, density levels, stream rows) in
+// the separate `_ticks` traitlet, which changes with the data, not with every cursor move.
 
-import { el, formatTime } from "./util.js";
+import { el, formatDuration, formatTime } from "./util.js";
+
+export const AXIS_H = 28; // CSS px: strip + density + labels (fits widget.py TIME_HEIGHT)
+export const STRIP_H = 7; // the top strip where dragging makes a loop selection
+export const DENSITY_H = 10; // the data-tick bars under the strip
+export const ROW_H = 16; // one stream row
+export const STREAM_ROWS_SHOWN = 8; // more rows scroll
+export const LABEL_W = 110; // the streams' name column (and the toggle left of the axis)
+export const BASE_TIME_H = 58; // widget.py TIME_HEIGHT
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
+const LOOP_LABELS = { off: "⟲ off", selection: "⟲ selection", all: "⟲ all" };
+
+// Density levels: one hex digit per display bin (0 = no data), as time_ticks.py encodes them.
+export function decodeLevels(s) {
+  return Array.from(s || "", (c) => parseInt(c, 16) || 0);
+}
+
+export function timeToX(t, range, w) {
+  const span = range[1] - range[0];
+  return span > 0 ? ((t - range[0]) / span) * w : w / 2;
+}
+
+// The time under x, clamped to the range; sequences snap to whole frames.
+export function xToTime(x, range, w, kind) {
+  const span = range[1] - range[0];
+  const f = w > 0 ? Math.min(1, Math.max(0, x / w)) : 0;
+  return Math.round(range[0] + f * span); // integer times: frames, or nanoseconds
+}
+
+export function normSelection(a, b) {
+  return a <= b ? [a, b] : [b, a];
+}
+
+// Label spacing: the smallest "nice" step that keeps labels at least `minPx` apart.
+export function niceStep(span, kind, w, minPx = 80) {
+  const want = (span * minPx) / Math.max(1, w);
+  const bigSeconds = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+  if (kind !== "sequence" && want >= 1e9) {
+    for (const s of bigSeconds) if (s * 1e9 >= want) return s * 1e9;
+    return Math.ceil(want / 86400e9) * 86400e9;
+  }
+  let p = 1;
+  for (;;) {
+    for (const m of [1, 2, 5]) if (p * m >= want) return p * m;
+    p *= 10;
+  }
+}
+
+// A short axis label for t, as precise as the label step needs.
+export function formatTick(kind, t, step) {
+  if (kind === "sequence") return "#" + t;
+  if (kind === "duration") {
+    if (Math.abs(t) >= 60e9) return formatDuration(t);
+    const dec = step >= 1e9 ? 0 : Math.min(9, Math.ceil(-Math.log10(step / 1e9) - 1e-9));
+    return (t / 1e9).toFixed(dec) + "s";
+  }
+  if (kind === "timestamp") {
+    const iso = new Date(t / 1e6).toISOString();
+    if (step >= 86400e9) return iso.slice(0, 10);
+    if (step >= 60e9) return iso.slice(11, 16);
+    if (step >= 1e9) return iso.slice(11, 19);
+    return iso.slice(11, 23);
+  }
+  return String(t);
+}
+
+export function axisLabels(range, kind, w) {
+  if (!range || w <= 0) return [];
+  const span = range[1] - range[0];
+  if (span <= 0) return [{ t: range[0], x: w / 2, text: formatTick(kind, range[0], 1) }];
+  const step = niceStep(span, kind, w);
+  const out = [];
+  for (let t = Math.ceil(range[0] / step) * step; t <= range[1] && out.length < 200; t += step) {
+    out.push({ t, x: timeToX(t, range, w), text: formatTick(kind, t, step) });
+  }
+  return out;
+}
+
+// Rerun's keyboard shortcuts for the time panel -> [action, value] (null when not a time key).
+export function timeKeyAction(ev) {
+  const cmd = ev.ctrlKey || ev.metaKey;
+  if (ev.key === " " && !cmd && !ev.altKey) return ["toggle", null];
+  if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") {
+    const fwd = ev.key === "ArrowRight";
+    if (ev.altKey) return fwd ? ["follow", null] : ["restart", null];
+    if (cmd) return ["step", fwd ? "forward" : "back"];
+    return ["move", (fwd ? 1 : -1) * (ev.shiftKey ? 10 : 1)];
+  }
+  if (ev.key === "Home" && !cmd) return ["beginning", null];
+  if (ev.key === "End" && !cmd) return ["end", null];
+  return null;
+}
+
+function button(parent, cls, text, title, onclick) {
+  const b = el("button", cls, parent);
+  b.textContent = text;
+  b.title = title;
+  b.onclick = onclick;
+  return b;
+}
+
+function options(select, items) {
+  const key = items.map((x) => x[0] + "=" + x[1]).join("\n");
+  if (select.dataset.items === key) return;
+  select.dataset.items = key;
+  select.replaceChildren(...items.map(([value, text]) => Object.assign(document.createElement("option"), { value, textContent: text })));
+}
+
+function buildControls(ctx, parent, act) {
+  const c = el("div", "rr-controls", parent);
+  const ui = {};
+  ui.timeline = el("select", "rr-timeline", c);
+  ui.timeline.title = "Timeline";
+  ui.timeline.onchange = () => act("timeline", ui.timeline.value);
+  button(c, "rr-restart", "⏮", "Restart from the beginning (Alt+←)", () => act("restart"));
+  button(c, "rr-step-back", "⏴", "Step back to the previous time with data (Ctrl+←)", () => act("step", "back"));
+  ui.play = button(c, "rr-play", "▶", "Play / pause (Space)", () => act(ctx.state?.time?.play_state === "playing" ? "pause" : "play"));
+  button(c, "rr-step-fwd", "⏵", "Step forward to the next time with data (Ctrl+→)", () => act("step", "forward"));
+  ui.follow = button(c, "rr-follow", "● live", "Follow the newest data (Alt+→)", () => act("follow"));
+  ui.loop = el("select", "rr-loop", c);
+  ui.loop.title = "Loop: off, the selected time range (drag on the axis' top strip), or everything";
+  options(ui.loop, Object.entries(LOOP_LABELS));
+  ui.loop.onchange = () => act("loop_mode", ui.loop.value);
+  ui.speed = el("select", "rr-speed", c);
+  ui.speed.title = "Playback speed";
+  ui.speed.onchange = () => act("speed", Number(ui.speed.value));
+  ui.fpsBox = el("label", "rr-fps", c);
+  ui.fps = el("input", null, ui.fpsBox);
+  ui.fps.type = "number";
+  ui.fps.min = "1";
+  ui.fps.max = "1000";
+  ui.fps.title = "Frames per second when playing a sequence timeline";
+  ui.fps.onchange = () => Number(ui.fps.value) > 0 && act("fps", Number(ui.fps.value));
+  el("span", null, ui.fpsBox).textContent = "fps";
+  ui.now = el("span", "rr-now", c);
+  return ui;
+}
 
 export function buildTimePanel(ctx, parent) {
   const { model } = ctx;
   const act = (action, value) => model.send({ type: "time", action, value });
-  const controls = el("div", "rr-controls", parent);
-  const play = el("button", "rr-play", controls);
-  play.title = "Play / pause";
-  play.onclick = () => act(ctx.state?.time?.playing ? "pause" : "play");
-  const follow = el("button", "rr-follow", controls);
-  follow.textContent = "● live";
-  follow.title = "Follow the newest data";
-  follow.onclick = () => act("follow");
-  const loop = el("button", "rr-loop", controls);
-  loop.textContent = "⟲";
-  loop.title = "Loop";
-  loop.onclick = () => act("loop", !ctx.state?.time?.looping);
-  const speed = el("select", "rr-speed", controls);
-  for (const s of [0.25, 0.5, 1, 2, 4, 8]) {
-    const o = el("option", null, speed);
-    o.value = String(s);
-    o.textContent = s + "×";
+  const ui = buildControls(ctx, parent, act);
+  const axisRow = el("div", "rr-axis-row", parent);
+  const toggle = button(axisRow, "rr-streams-toggle", "▸ streams", "Show one row of data ticks per entity", () =>
+    act("streams", !ticks.streams_open),
+  );
+  const axis = el("canvas", "rr-axis", axisRow);
+  const streams = el("div", "rr-streams", parent);
+  const names = el("div", "rr-stream-names", streams);
+  const rowsCanvas = el("canvas", "rr-stream-ticks", streams);
+  let t = null; // state.time
+  let ticks = {};
+  let preview = null; // {time} while scrubbing, {sel} while dragging a loop selection
+
+  const current = () => t?.timelines?.find((x) => x.name === t.timeline);
+  const range = () => (ticks.timeline === t?.timeline && ticks.range) || current()?.range || null;
+
+  function draw() {
+    drawAxis(axis, t, ticks, range(), current()?.kind, preview);
+    drawStreams(rowsCanvas, ticks, range(), t, preview);
   }
-  speed.onchange = () => act("speed", Number(speed.value));
-  const timeline = el("select", "rr-timeline", controls);
-  timeline.onchange = () => act("timeline", timeline.value);
-  const now = el("span", "rr-now", controls);
-  const scrub = el("input", "rr-scrub", parent);
-  scrub.type = "range";
-  let scrubbing = false;
-  scrub.oninput = () => {
-    scrubbing = true;
-    act("seek", Number(scrub.value));
-  };
-  scrub.onchange = () => (scrubbing = false);
-  return (t) => {
-    if (!t) return;
-    play.textContent = t.playing ? "⏸" : "▶";
-    play.classList.toggle("rr-on", t.playing);
-    follow.classList.toggle("rr-on", t.following);
-    loop.classList.toggle("rr-on", t.looping);
-    speed.value = String(t.speed);
-    const names = t.timelines.map((x) => x.name).join("\n");
-    if (timeline.dataset.names !== names) {
-      timeline.dataset.names = names;
-      timeline.replaceChildren(...t.timelines.map((x) => Object.assign(document.createElement("option"), { value: x.name, textContent: x.name })));
+
+  function readTicks() {
+    try {
+      ticks = JSON.parse(model.get("_ticks") || "{}");
+    } catch {
+      ticks = {};
     }
-    timeline.value = t.timeline ?? "";
-    const cur = t.timelines.find((x) => x.name === t.timeline);
-    now.textContent = formatTime(cur?.kind, t.time);
-    if (cur?.range) {
-      scrub.min = String(cur.range[0]);
-      scrub.max = String(cur.range[1]);
-      scrub.step = cur.kind === "sequence" ? "1" : "any";
-      scrub.disabled = false;
-      if (!scrubbing) scrub.value = String(t.time ?? cur.range[1]);
+    renderNames(ctx, names, ticks.streams || []);
+    const open = !!ticks.streams_open;
+    toggle.textContent = (open ? "▾" : "▸") + " streams";
+    streams.style.display = open ? "" : "none";
+    const rows = Math.min(STREAM_ROWS_SHOWN, (ticks.streams || []).length);
+    const h = BASE_TIME_H + (open ? Math.max(1, rows) * ROW_H + 4 : 0);
+    ctx.root.style.setProperty("--rr-time-h", h + "px");
+    rowsCanvas.style.height = (ticks.streams || []).length * ROW_H + "px";
+    draw();
+  }
+
+  setupDrag(ctx, axis, true, range, current, act, (p) => ((preview = p), draw()));
+  setupDrag(ctx, rowsCanvas, false, range, current, act, (p) => ((preview = p), draw()));
+  const ro = new ResizeObserver(draw);
+  ro.observe(axis);
+  model.on("change:_ticks", readTicks);
+  ctx.cleanups.push(() => {
+    model.off("change:_ticks", readTicks);
+    ro.disconnect();
+  });
+  readTicks();
+
+  return (time) => {
+    if (!time) return;
+    t = time;
+    updateControls(ui, t, current());
+    if (ctx.state) highlightNames(names, ctx.state.selection || []);
+    draw();
+  };
+}
+
+function updateControls(ui, t, cur) {
+  ui.play.textContent = t.play_state === "playing" ? "⏸" : "▶";
+  ui.play.classList.toggle("rr-on", t.play_state === "playing");
+  ui.follow.classList.toggle("rr-on", t.play_state === "following");
+  ui.loop.value = t.loop_mode || "off";
+  ui.loop.classList.toggle("rr-on", (t.loop_mode || "off") !== "off");
+  const speeds = SPEEDS.includes(t.speed) ? SPEEDS : [...SPEEDS, t.speed].sort((a, b) => a - b);
+  options(ui.speed, speeds.map((s) => [String(s), s + "×"]));
+  ui.speed.value = String(t.speed);
+  ui.fpsBox.style.display = cur?.kind === "sequence" ? "" : "none";
+  if (document.activeElement !== ui.fps) ui.fps.value = String(t.fps ?? 30);
+  options(ui.timeline, t.timelines.map((x) => [x.name, x.name]));
+  ui.timeline.value = t.timeline ?? "";
+  ui.now.textContent = formatTime(cur?.kind, t.time);
+}
+
+function renderNames(ctx, box, rows) {
+  const key = rows.map((r) => r.path).join("\n");
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.replaceChildren(
+    ...rows.map((r) => {
+      const row = document.createElement("div");
+      row.className = "rr-stream-name" + (r.has_data ? "" : " rr-nodata");
+      row.style.paddingLeft = 4 + 10 * r.depth + "px";
+      row.textContent = r.name || r.path;
+      row.title = r.path;
+      row.dataset.path = r.path;
+      row.onclick = () => ctx.model.send({ type: "select", entity_path: r.path });
+      return row;
+    }),
+  );
+  highlightNames(box, ctx.state?.selection || []);
+}
+
+function highlightNames(box, selection) {
+  const selected = new Set(selection.map((s) => s.entity_path));
+  for (const row of box.children) row.classList.toggle("rr-selected", selected.has(row.dataset.path));
+}
+
+// Pointer handling for the axis (strip => loop selection, else scrub) and the stream rows (scrub).
+function setupDrag(ctx, canvas, isAxis, range, current, act, setPreview) {
+  let drag = null;
+  const at = (ev) => {
+    const r = canvas.getBoundingClientRect();
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top, w: r.width };
+  };
+  canvas.addEventListener("pointerdown", (ev) => {
+    const rng = range();
+    if (!rng || ev.button !== 0) return;
+    canvas.setPointerCapture(ev.pointerId);
+    const p = at(ev);
+    const time = xToTime(p.x, rng, p.w, current()?.kind);
+    if (isAxis && (p.y < STRIP_H || ev.shiftKey)) {
+      drag = { mode: "select", anchor: time, x0: p.x };
+      setPreview({ sel: [time, time] });
     } else {
-      scrub.disabled = true;
+      drag = { mode: "scrub" };
+      setPreview({ time });
+      act("seek", time);
     }
+    ev.preventDefault();
+  });
+  canvas.addEventListener("pointermove", (ev) => {
+    const rng = range();
+    if (!drag || !rng) return;
+    const p = at(ev);
+    const time = xToTime(p.x, rng, p.w, current()?.kind);
+    if (drag.mode === "select") {
+      setPreview({ sel: normSelection(drag.anchor, time) });
+    } else if (time !== drag.last) {
+      drag.last = time;
+      setPreview({ time });
+      act("seek", time);
+    }
+  });
+  const end = (ev) => {
+    const rng = range();
+    if (drag && drag.mode === "select" && rng) {
+      const p = at(ev);
+      const t = ctx.state?.time;
+      if (Math.abs(p.x - drag.x0) >= 3) {
+        act("loop_selection", normSelection(drag.anchor, xToTime(p.x, rng, p.w, current()?.kind)));
+      } else if (t?.loop_selection) {
+        act("loop_mode", t.loop_mode === "selection" ? "off" : "selection"); // a click toggles looping it
+      }
+    }
+    drag = null;
+    setPreview(null);
   };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  if (isAxis) canvas.addEventListener("dblclick", (ev) => at(ev).y < STRIP_H && act("loop_selection", null));
+}
+
+function sizeCanvas(canvas, h) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const g = canvas.getContext("2d");
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  return [g, w];
+}
+
+function drawSelection(g, t, rng, w, h, preview) {
+  const sel = preview?.sel || t?.loop_selection;
+  if (!sel || !rng) return;
+  const x0 = timeToX(sel[0], rng, w);
+  const x1 = Math.max(x0 + 1, timeToX(sel[1], rng, w));
+  const active = preview?.sel || t.loop_mode === "selection";
+  g.fillStyle = active ? "rgba(42,124,223,0.28)" : "rgba(125,140,146,0.18)";
+  g.fillRect(x0, 0, x1 - x0, h);
+  g.fillStyle = active ? "#2a7cdf" : "#7d8c92";
+  g.fillRect(x0, 0, x1 - x0, STRIP_H - 2);
+}
+
+function drawLevels(g, levels, y, h, w) {
+  const n = levels.length;
+  if (!n) return;
+  const bw = w / n;
+  for (let i = 0; i < n; i++) {
+    const v = levels[i];
+    if (!v) continue;
+    const bh = Math.max(2, (h * v) / 15);
+    g.fillStyle = `rgba(202,216,222,${0.35 + (0.6 * v) / 15})`;
+    g.fillRect(i * bw, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+  }
+}
+
+function drawCursor(g, t, rng, w, h, preview) {
+  const time = preview?.time ?? t?.time;
+  if (time === null || time === undefined || !rng) return;
+  const x = Math.round(timeToX(time, rng, w)) + 0.5;
+  g.strokeStyle = "#f3c04b";
+  g.lineWidth = 1;
+  g.beginPath();
+  g.moveTo(x, 0);
+  g.lineTo(x, h);
+  g.stroke();
+  return x;
+}
+
+function drawAxis(canvas, t, ticks, rng, kind, preview) {
+  const [g, w] = sizeCanvas(canvas, AXIS_H);
+  g.fillStyle = "#1a2022";
+  g.fillRect(0, 0, w, STRIP_H - 2);
+  if (!rng) return;
+  drawSelection(g, t, rng, w, AXIS_H, preview);
+  const levels = ticks.timeline === t?.timeline ? decodeLevels(ticks.bins) : [];
+  drawLevels(g, levels, STRIP_H, DENSITY_H, w);
+  g.font = "9px ui-monospace, monospace";
+  g.fillStyle = "#7d8c92";
+  g.textBaseline = "bottom";
+  for (const lab of axisLabels(rng, kind, w)) {
+    g.fillRect(Math.round(lab.x), STRIP_H + DENSITY_H, 1, 3);
+    const tw = g.measureText(lab.text).width;
+    g.fillText(lab.text, Math.min(Math.max(0, lab.x - tw / 2), w - tw), AXIS_H);
+  }
+  const x = drawCursor(g, t, rng, w, AXIS_H, preview);
+  if (x !== undefined) {
+    g.fillStyle = "#f3c04b";
+    g.beginPath();
+    g.moveTo(x - 4, 0);
+    g.lineTo(x + 4, 0);
+    g.lineTo(x, 5);
+    g.fill();
+  }
+}
+
+function drawStreams(canvas, ticks, rng, t, preview) {
+  const rows = ticks.streams || [];
+  if (!ticks.streams_open || !rows.length) return;
+  const h = rows.length * ROW_H;
+  const [g, w] = sizeCanvas(canvas, h);
+  if (!rng) return;
+  drawSelection(g, t, rng, w, h, preview);
+  rows.forEach((r, i) => {
+    g.fillStyle = i % 2 ? "rgba(255,255,255,0.02)" : "rgba(255,255,255,0.045)";
+    g.fillRect(0, i * ROW_H, w, ROW_H);
+    drawLevels(g, decodeLevels(r.bins), i * ROW_H + 3, ROW_H - 6, w);
+  });
+  drawCursor(g, t, rng, w, h, preview);
 }

@@ -182,7 +182,10 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
             assert "/world/" in hovered, "hovering the points showed no tooltip"
             page.mouse.down()
             page.mouse.up()
-            # the docked selection panel (right of the views, open at this width as in Rerun) names it
+            # the docked selection panel (right of the views) names it; Rerun opens it by default only
+            # on widgets wider than 1000 px, else its top-bar toggle does
+            if not page.locator(".rr-selpanel").first.is_visible():
+                page.locator(".rr-ptoggle").nth(2).click()
             page.wait_for_selector(".rr-selpanel", state="visible", timeout=10_000)
             page.wait_for_function(
                 "() => (document.querySelector('.rr-selpanel .rr-seltitle')?.textContent || '').includes('/world/')",

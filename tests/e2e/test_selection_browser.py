@@ -1,0 +1,107 @@
+"""In a real browser: the docked selection panel, selection back/forward and the panel toggles.
+
+Runs notebooks/3d_scene_with_cameras.ipynb in JupyterLab; screenshots go to artifacts/selection/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+from .test_notebook_browser import _clean_copy, _run_all, _wait_cells_done, _wait_kernel_idle
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "selection"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+TITLE = "() => document.querySelector('.rr-selpanel .rr-seltitle')?.textContent || ''"
+
+
+def _shot(page: Any, name: str) -> None:
+    page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _title_is(page: Any, text: str) -> None:
+    page.wait_for_function(f"(t) => ({TITLE})() === t", arg=text, timeout=20_000)
+
+
+def _width(page: Any, selector: str) -> float:
+    return float(page.locator(selector).first.evaluate("(e) => e.getBoundingClientRect().width"))
+
+
+def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _clean_copy(ROOT / "notebooks" / "3d_scene_with_cameras.ipynb", tmp_path / "scene.ipynb")
+    with jupyterlab(tmp_path) as lab, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1800, "height": 1400})
+            page.set_default_timeout(60_000)
+            page.goto(lab.notebook_url("scene.ipynb"))
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            _wait_kernel_idle(page)
+            _run_all(page)
+            page.wait_for_function(
+                "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0) > 0", timeout=120_000
+            )
+            _wait_cells_done(page)
+            page.locator(".rr-root").first.scroll_into_view_if_needed()
+
+            # Nothing selected: the panel (open above 1000 px, as Rerun) summarises the recording.
+            width = page.locator(".rr-root").first.evaluate("(e) => e.clientWidth")
+            assert width > 1000, f"the widget is {width} px wide: too narrow for the panel's default"
+            page.wait_for_selector(".rr-selpanel", state="visible", timeout=10_000)
+            page.wait_for_function(
+                "() => (document.querySelector('.rr-selbody')?.textContent || '').includes('cameras')"
+            )
+            assert page.locator(".rr-back").first.is_disabled()
+            _shot(page, "1_recording_summary")
+
+            # Select two entities in the tree: components by archetype; back / forward walk them.
+            page.locator('.rr-tree [data-path="/world/boxes"]').first.click()
+            _title_is(page, "/world/boxes")
+            body = page.locator(".rr-selbody").first.inner_text()
+            assert "Boxes3D" in body and "half_sizes" in body and "crate" in body
+            _shot(page, "2_boxes")
+            page.locator('.rr-tree [data-path="/world/points"]').first.click()
+            _title_is(page, "/world/points")
+            assert "3000 values" in page.locator(".rr-selbody").first.inner_text()  # long arrays cut
+            page.locator(".rr-back").first.click()
+            _title_is(page, "/world/boxes")
+            assert page.locator(".rr-fwd").first.is_enabled()
+            _shot(page, "3_back")
+            page.locator(".rr-fwd").first.click()
+            _title_is(page, "/world/points")
+
+            # A breadcrumb selects the parent entity (and that is a new history entry).
+            page.locator('.rr-selpanel .rr-crumb[data-path="/world"]').first.click()
+            _title_is(page, "/world")
+
+            # The three toggles: closing the selection panel widens the view; it comes back.
+            view_w = _width(page, ".rr-view")
+            page.locator(".rr-ptoggle").nth(2).click()
+            page.wait_for_selector(".rr-selpanel", state="hidden")
+            page.wait_for_function(
+                "(w) => document.querySelector('.rr-view').getBoundingClientRect().width > w + 100",
+                arg=view_w,
+            )
+            page.locator(".rr-ptoggle").nth(0).click()  # the blueprint (left) panel
+            page.wait_for_selector(".rr-tree", state="hidden")
+            _shot(page, "4_side_panels_closed")
+            page.locator(".rr-ptoggle").nth(1).click()  # the time panel collapses to its controls
+            page.wait_for_selector(".rr-root.rr-time-collapsed")
+            for i in range(3):
+                page.locator(".rr-ptoggle").nth(i).click()
+            page.wait_for_selector(".rr-selpanel", state="visible")
+            page.wait_for_selector(".rr-tree", state="visible")
+            _shot(page, "5_panels_back")
+        finally:
+            browser.close()

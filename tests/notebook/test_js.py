@@ -106,6 +106,7 @@ def test_selection_panel_shows_a_summary_or_the_selected_item(tmp_path: Path) ->
     assert "Entity" in entity and 'data-path="/w/pts"' in entity and 'data-path="/w"' in entity
     assert '<div class="rr-arch">Points3D</div>' in entity and "<th>radii</th><td>1.5</td>" in entity
     assert 'class="rr-swatch" style="background:#ff0000ff"' in entity  # packed colours get a swatch
+    assert '<div class="rr-seltitle">r1</div>' in none
     assert "Instance" in instance and "[2]" in instance and "in view world" in instance
     assert "No data at this time" in instance
     assert "<th>View type</th><td>spatial3d</td>" in view and "<th>Space origin</th><td>/world</td>" in view
@@ -135,6 +136,18 @@ def test_panel_states_follow_overrides_then_toggles_then_rerun_defaults(tmp_path
     assert t2 == {"selection": "expanded", "blueprint": "hidden"}
     assert t3 == {"selection": "collapsed"} and after == "collapsed"
     assert is_locked is True and default_not_locked is False
+
+
+def test_colour_lists_get_swatches(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { cellText } from 'MOD';"
+        "console.log(JSON.stringify([cellText(['#ff0000ff', '#00ff00ff', '… 7 values']), cellText([1, 2]),"
+        " cellText('<b>')]));",
+    )
+    colours, numbers, text = json.loads(out)
+    assert colours.count('class="rr-swatch"') == 2 and colours.endswith("… 7 values")
+    assert (numbers, text) == ("[1,2]", "&lt;b&gt;")
 
 
 def test_history_buttons_name_the_neighbouring_selection(tmp_path: Path) -> None:

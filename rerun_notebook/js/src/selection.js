@@ -40,9 +40,13 @@ export function togglePanel(states, toggled, name, width) {
   return next;
 }
 
+export const COLOR_RE = /^#[0-9a-f]{8}$/;
+
+// One value cell: packed colours (#rrggbbaa) get a swatch, also inside arrays of them.
 export function cellText(v) {
-  if (typeof v === "string" && /^#[0-9a-f]{8}$/.test(v)) {
-    return `<span class="rr-swatch" style="background:${v}"></span>${v}`; // packed colours
+  if (typeof v === "string" && COLOR_RE.test(v)) return `<span class="rr-swatch" style="background:${v}"></span>${v}`;
+  if (Array.isArray(v) && v.some((x) => typeof x === "string" && COLOR_RE.test(x))) {
+    return v.map((x) => (typeof x === "string" && COLOR_RE.test(x) ? cellText(x) : escapeHtml(x))).join(" ");
   }
   return escapeHtml(typeof v === "string" ? v : JSON.stringify(v));
 }
@@ -82,7 +86,9 @@ function viewHtml(d) {
 export function selectionHtml(sel, values, details) {
   const d = details || {};
   if (!sel.length) {
-    return d.kind === "recording" ? `<div class="rr-selkind">Recording</div><table>${rowsHtml(d.summary)}</table>` : "";
+    if (d.kind !== "recording") return "";
+    const title = escapeHtml(d.summary?.["recording id"] ?? "");
+    return `<div class="rr-selkind">Recording</div><div class="rr-seltitle">${title}</div><table>${rowsHtml(d.summary)}</table>`;
   }
   const kind = d.kind || (sel[0].instance_id != null ? "instance" : sel[0].type || "entity");
   let title = escapeHtml(d.title || sel[0].entity_path || sel[0].view_name || "");

@@ -65,6 +65,7 @@ def bench_frames(n: int, width: int, height: int, frames: int) -> None:
     rec, viewer, comm = _viewer(n, width, height)
     w, pump = viewer.widget, viewer.widget.pump
     pump.close()  # no worker thread: this benchmark steps the pump itself
+    pump.preview_above = None  # frame costs as such (previews are bench_latency's business)
     try:
         pump.set_visible("bench", True)
         t0 = time.perf_counter()

@@ -258,7 +258,7 @@ class _LiveFlusher:
     data logged in a loop or a later cell sooner than that (the issue asks for 100 ms).
     """
 
-    def __init__(self, period: float = 0.04) -> None:
+    def __init__(self, period: float = 0.02) -> None:
         self.period = period
         self._cores: weakref.WeakSet[Any] = weakref.WeakSet()
         self._thread: threading.Thread | None = None

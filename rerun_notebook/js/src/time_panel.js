@@ -119,10 +119,10 @@ function buildControls(ctx, parent, act) {
   ui.timeline = el("select", "rr-timeline", c);
   ui.timeline.title = "Timeline";
   ui.timeline.onchange = () => act("timeline", ui.timeline.value);
-  button(c, "rr-restart", "⏮", "Restart from the beginning (Alt+←)", () => act("restart"));
-  button(c, "rr-step-back", "⏴", "Step back to the previous time with data (Ctrl+←)", () => act("step", "back"));
+  button(c, "rr-restart", "⇤", "Restart from the beginning (Alt+←)", () => act("restart"));
+  button(c, "rr-step-back", "❚◀", "Step back to the previous time with data (Ctrl+←)", () => act("step", "back"));
   ui.play = button(c, "rr-play", "▶", "Play / pause (Space)", () => act(ctx.state?.time?.play_state === "playing" ? "pause" : "play"));
-  button(c, "rr-step-fwd", "⏵", "Step forward to the next time with data (Ctrl+→)", () => act("step", "forward"));
+  button(c, "rr-step-fwd", "▶❚", "Step forward to the next time with data (Ctrl+→)", () => act("step", "forward"));
   ui.follow = button(c, "rr-follow", "● live", "Follow the newest data (Alt+→)", () => act("follow"));
   ui.loop = el("select", "rr-loop", c);
   ui.loop.title = "Loop: off, the selected time range (drag on the axis' top strip), or everything";
@@ -205,7 +205,7 @@ export function buildTimePanel(ctx, parent) {
 }
 
 function updateControls(ui, t, cur) {
-  ui.play.textContent = t.play_state === "playing" ? "⏸" : "▶";
+  ui.play.textContent = t.play_state === "playing" ? "❚❚" : "▶"; // glyphs common fonts have
   ui.play.classList.toggle("rr-on", t.play_state === "playing");
   ui.follow.classList.toggle("rr-on", t.play_state === "following");
   ui.loop.value = t.loop_mode || "off";

@@ -209,3 +209,28 @@ def test_actions_by_name_and_unknown_actions_are_errors() -> None:
     assert tc.time == 0 and tc.state()["loop_mode"] == "all"
     with pytest.raises(ValueError, match="unknown time action"):
         apply_action(tc, "rewind", None, data)
+
+
+def test_session_keeps_playing_at_the_end_while_data_arrives_then_pauses() -> None:
+    """The session marks "more data is coming" for a second after data arrived (Rerun's live wait)."""
+    from rerun_notebook.session import LIVE_WINDOW_S, ViewerSession
+
+    from .fakes import FakeApp, FakeStore
+
+    s = ViewerSession(100, 100, app_factory=lambda st, w, h: FakeApp(st, w, h))
+    store = FakeStore()
+    s.add_store("rec", store)
+    store.add("/a", "frame", 0)
+    store.add("/a", "frame", 3)
+    s.prepare(0.0)
+    s.time_action("play")
+    now = 0.0
+    for i in range(4, 12):  # data keeps coming: playback catches up and waits at the end
+        now += 0.1
+        store.add("/a", "frame", i)
+        s.prepare(now)
+    assert s.time.play_state == "playing"
+    for _ in range(int(LIVE_WINDOW_S / 0.1) + 20):  # no more data: it plays to the end and pauses
+        now += 0.1
+        s.prepare(now)
+    assert s.time.play_state == "paused" and s.time.time == 11

@@ -63,9 +63,15 @@ def _under(path: str, ancestors: list[str]) -> str | None:
 
 
 def _view_name(origin: str) -> str:
-    """Rerun names a view by the last part of its origin (``/`` for the root)."""
+    """Rerun's placeholder name: the origin's last parts, while the name is at most 10 characters
+    long before the next part, elided with ``…/`` (``world``, ``trig/cos``, ``…/camera/image``)."""
     parts = EntityPath(origin).parts
-    return parts[-1] if parts else "/"
+    name = ""
+    for part in reversed(parts):
+        if len(name) > 10:
+            return "…/" + name
+        name = part if not name else f"{part}/{name}"
+    return name or "/"
 
 
 def _spatial3d_views(
@@ -111,16 +117,16 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
             logs.append(path)
         for arch, kind in SINGLE_VIEW.items():
             if arch in archs:
-                views.append(ViewSpec(f"{kind}:{path}", kind, path, path, [path]))
+                views.append(ViewSpec(f"{kind}:{path}", kind, path, _view_name(path), [path]))
     if any(set(index[p]) & (ARCH_3D | {"Pinhole"}) for p in spatial3d):
         views[:0] = _spatial3d_views(index, sorted(set(spatial3d)), pinholes)
     for origin, ents in sorted(spaces2d.items()):
-        views.insert(len(views), ViewSpec(f"spatial2d:{origin}", "spatial2d", origin, origin, ents))
+        views.append(ViewSpec(f"spatial2d:{origin}", "spatial2d", origin, _view_name(origin), ents))
     for path in sorted(series):
-        if "Scalars" in index[path]:  # one plot per series entity, named by its last part (Rerun)
+        if "Scalars" in index[path]:  # one plot per series entity (Rerun 0.41)
             views.append(ViewSpec(f"timeseries:{path}", "timeseries", path, _view_name(path), [path]))
     if logs:
-        views.append(ViewSpec("text_log:/", "text_log", "/", "logs", logs))
+        views.append(ViewSpec("text_log:/", "text_log", "/", "/", logs))
     order = ["spatial3d", "spatial2d", "timeseries", "tensor", "bar_chart", "text_document", "text_log"]
     views.sort(key=lambda v: order.index(v.kind))
     return views

@@ -13,7 +13,13 @@ from rerun_core.types import EntityPath
 from rerun_core.viewer.layout import ContainerSpec, Node
 from rerun_core.viewer.specs import ViewSpec
 
-KIND_TITLES = {"grid": "Grid", "horizontal": "Horizontal", "vertical": "Vertical", "tabs": "Tabs"}
+# Rerun's placeholder names of unnamed containers.
+KIND_TITLES = {
+    "grid": "Grid container",
+    "horizontal": "Horizontal container",
+    "vertical": "Vertical container",
+    "tabs": "Tab container",
+}
 
 
 def view_tree(

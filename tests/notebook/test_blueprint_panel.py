@@ -86,7 +86,13 @@ def _msg(v: Viewer, **content: Any) -> dict[str, Any]:
 def test_widget_state_carries_the_blueprint_and_its_actions_work(viewer: Viewer) -> None:
     state = _msg(viewer, type="noop")
     rows = state["blueprint"]
-    assert [r["name"] for r in rows if r["type"] != "entity"] == ["Viewport", "noise", "Grid", "cos", "sin"]
+    assert [r["name"] for r in rows if r["type"] != "entity"] == [
+        "Viewport",
+        "noise",
+        "Grid container",
+        "trig/cos",
+        "trig/sin",
+    ]
     views = {v["id"]: v for v in state["views"]}
     assert all(v["header"] == 20 for v in views.values())  # room above each view for its header
     state = _msg(viewer, type="node_visible", node_id="timeseries:/noise", visible=False)
@@ -103,9 +109,11 @@ def test_blueprint_rows_select_views_and_entities_and_hide_per_view(viewer: View
     events: list[dict[str, Any]] = []
     viewer.on_event(events.append)
     state = _msg(viewer, type="select_node", node_id="timeseries:/trig/cos")
-    assert state["selection"] == [{"type": "view", "view_id": "timeseries:/trig/cos", "view_name": "cos"}]
+    assert state["selection"] == [
+        {"type": "view", "view_id": "timeseries:/trig/cos", "view_name": "trig/cos"}
+    ]
     changes = [e for e in events if e["type"] == "selection_change"]
-    assert changes[-1]["items"][0]["view_name"] == "cos"
+    assert changes[-1]["items"][0]["view_name"] == "trig/cos"
     state = _msg(viewer, type="select_node", node_id="timeseries:/noise", entity_path="/noise")
     assert state["selection"][0] == {
         "type": "entity",

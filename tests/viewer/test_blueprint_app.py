@@ -39,7 +39,7 @@ def test_three_series_nest_as_rerun_noise_beside_a_grid_of_trig(store, render) -
         ("view", "timeseries:/trig/cos"),
         ("view", "timeseries:/trig/sin"),
     ]
-    assert tree["children"][1]["name"] == "Grid"
+    assert tree["children"][1]["name"] == "Grid container"
     rects = {v["id"]: v["rect"] for v in app.layout()}
     assert rects["timeseries:/noise"][3] == 240  # full height on the left
     assert rects["timeseries:/trig/cos"][0] == rects["timeseries:/trig/sin"][0] > 150  # stacked right

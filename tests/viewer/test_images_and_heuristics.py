@@ -118,8 +118,8 @@ def test_one_time_series_view_per_scalars_entity() -> None:
     views = choose_views(index)
     assert [(v.id, v.name, v.entities) for v in views] == [
         ("timeseries:/noise", "noise", ["/noise"]),
-        ("timeseries:/trig/cos", "cos", ["/trig/cos"]),
-        ("timeseries:/trig/sin", "sin", ["/trig/sin"]),
+        ("timeseries:/trig/cos", "trig/cos", ["/trig/cos"]),  # Rerun names by the last parts
+        ("timeseries:/trig/sin", "trig/sin", ["/trig/sin"]),
     ]
 
 

@@ -64,7 +64,7 @@ export function rowMessages(r) {
   };
 }
 
-export function iconButton(parent, name, title, onclick, cls = "rr-ibtn") {
+export function iconButton(parent, name, title, onclick, cls = "rr-ico rr-ibtn") {
   const b = icon(name, parent, cls);
   b.title = title;
   b.onclick = (ev) => {
@@ -108,7 +108,7 @@ function blueprintRow(ctx, tree, r) {
     const mx = iconButton(row, r.maximized ? "restore" : "maximize", r.maximized ? "Restore" : "Maximize view", () => model.send(msgs.maximize));
     mx.classList.toggle("rr-on", r.maximized);
   }
-  if (!r.root) iconButton(row, r.visible ? "eye" : "eye_off", r.visible ? "Hide" : "Show", () => model.send(msgs.eye), "rr-ibtn rr-eye");
+  if (!r.root) iconButton(row, r.visible ? "eye" : "eye_off", r.visible ? "Hide" : "Show", () => model.send(msgs.eye), "rr-ico rr-ibtn rr-eye");
   row.onclick = () => model.send(msgs.select);
 }
 
@@ -125,7 +125,7 @@ function entityRow(ctx, tree, r, selected) {
   name.textContent = r.name;
   row.title = r.path;
   const eye = iconButton(row, r.own_toggle ? "eye" : "eye_off", r.own_toggle ? "Hide in every view" : "Show", () =>
-    model.send({ type: "entity_visible", entity_path: r.path, visible: !r.own_toggle }), "rr-ibtn rr-eye");
+    model.send({ type: "entity_visible", entity_path: r.path, visible: !r.own_toggle }), "rr-ico rr-ibtn rr-eye");
   eye.dataset.visible = String(r.own_toggle);
   row.onclick = () => model.send({ type: "select", entity_path: selected.has(r.path) ? null : r.path });
 }

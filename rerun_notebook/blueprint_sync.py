@@ -26,6 +26,11 @@ class BlueprintSync:
         self._key: tuple[int, int] | None = None
         self.current: Any = None  # the last ViewerBlueprint applied
 
+    @property
+    def panel_states(self) -> dict[str, str]:
+        """The blueprint's panel states: starting states the user may toggle (``update_panels`` locks)."""
+        return dict(self.current.panel_states) if self.current is not None else {}
+
     def mark(self) -> None:
         """A blueprint arrived or changed somewhere in the kernel: look again at the next frame."""
         self.dirty = True
@@ -62,7 +67,6 @@ class BlueprintSync:
             return False
         self.current = bp
         _apply_layout(session.app, bp)
-        session.panel_states.update(bp.panel_states)
         _apply_time_panel(session.time, bp.time_panel)
         return True
 

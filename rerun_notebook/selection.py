@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from rerun_notebook.blueprint_panel import find_node
 from rerun_notebook.panels import _color_hex, jsonable, path_str
 
 log = logging.getLogger(__name__)
@@ -246,6 +247,20 @@ def view_details(item: Item, views: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def container_details(item: Item, tree: dict[str, Any] | None) -> dict[str, Any]:
+    """A selected container: its kind (grid, horizontal, ...) and what it holds, from the blueprint tree."""
+    node = find_node(tree, str(item.get("container_id"))) or {}
+    return {
+        "kind": "container",
+        "title": str(
+            item.get("container_name") or node.get("name") or item.get("container_id") or "container"
+        ),
+        "container_kind": node.get("kind"),
+        "children": [[str(c.get("type")), str(c.get("name"))] for c in node.get("children", [])],
+        "found": bool(node),
+    }
+
+
 def entity_details(item: Item, store: Any, timeline: str | None, time: int | None) -> dict[str, Any]:
     """A selected entity (its components by archetype) or instance (that instance's values)."""
     path = path_str(item.get("entity_path") or "/")
@@ -272,11 +287,14 @@ def selection_details(
     time: int | None,
     *,
     views: list[dict[str, Any]] | None = None,
+    tree: dict[str, Any] | None = None,
     recording: tuple[str, str] = ("", ""),
 ) -> dict[str, Any]:
     """The selection panel's body: the first item's details (and how many more), else the recording.
 
-    ``recording`` is (recording id, application id), for the summary shown with nothing selected.
+    ``views`` is the renderer's layout (for a selected view), ``tree`` its blueprint tree (for a
+    container); ``recording`` is (recording id, application id), for the summary shown with nothing
+    selected.
     """
     if store is None:
         return {}
@@ -288,8 +306,7 @@ def selection_details(
     if kind == "view":
         out = view_details(first, views or [])
     elif kind == "container":
-        name = first.get("container_name") or first.get("container_id") or "container"
-        out = {"kind": "container", "title": str(name)}
+        out = container_details(first, tree)
     else:
         out = entity_details(first, store, timeline, time)
     if len(items) > 1:

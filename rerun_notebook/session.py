@@ -485,6 +485,7 @@ class ViewerSession:
             "selection_details": self._selection_details(),
             "selection_history": self.history.state(),
             "panels": self.panel_states,
+            "panel_defaults": self.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
             "recordings": sorted(self.stores),
             "active": self.active,
         }
@@ -512,12 +513,14 @@ class ViewerSession:
             for v in self.app.layout():
                 views.append(v if isinstance(v, dict) else {k: getattr(v, k, None) for k in keys})
         rid = str(self.active)
+        with_tree = any(i.get("type") == "container" for i in self.selection)
         return selection_details(
             self.selection,
             store,
             self.time.timeline,
             self.time.time,
             views=views,
+            tree=self._blueprint_tree() if with_tree else None,
             recording=(rid, self.app_ids.get(rid, "")),
         )
 

@@ -73,7 +73,8 @@ def test_viewer_blueprint_reaches_the_renderer_and_panels(apps: list[BlueprintAp
         assert root is not None and root.kind == "horizontal" and root.shares == [2.0, 1.0]
         assert _names(root) == ["w", "log"]
         state = v.widget.session.state()
-        assert state["panels"]["blueprint"] == "hidden" and state["panels"]["time"] == "collapsed"
+        assert state["panel_defaults"] == {"blueprint": "hidden", "time": "collapsed"}
+        assert state["panels"] == {}  # not locked: the user may still open them
         v.widget.session.prepare(0.1)
         assert len(app.roots) == 1  # unchanged blueprint: not re-applied
     finally:
@@ -96,7 +97,7 @@ def test_send_blueprint_after_show_replaces_the_layout(apps: list[BlueprintApp])
         rr.send_blueprint(rrb.Blueprint(rrb.TimePanel(expanded=False)), recording=rec)
         v.widget.session.prepare(0.2)
         assert app.roots[-1] is None  # panels only: back to the heuristic layout
-        assert v.widget.session.panel_states["time"] == "collapsed"
+        assert v.widget.session.state()["panel_defaults"] == {"time": "collapsed"}
     finally:
         v.close()
 
@@ -202,3 +203,23 @@ def test_blueprint_sent_to_the_kernels_grpc_endpoint(apps: list[BlueprintApp]) -
     finally:
         v.close()
         rec.disconnect()
+
+
+@pytest.mark.skipif(__import__("shutil").which("node") is None, reason="node is not installed")
+def test_js_blueprint_panel_states_rank_below_overrides_and_toggles(tmp_path: Any) -> None:
+    """A blueprint's panel state is where a panel starts; the user's toggle and update_panels win over it."""
+    import json
+
+    from .test_js import _run
+
+    out = _run(
+        tmp_path,
+        "import { panelStates } from 'MOD';"
+        "const bp = { blueprint: 'collapsed', time: 'hidden' };"
+        "console.log(JSON.stringify([panelStates({}, 1200, {}, bp), panelStates({}, 1200, { blueprint: 'expanded' }, bp),"
+        " panelStates({ time: 'expanded' }, 1200, {}, bp)]));",
+    )
+    plain, toggled, locked = json.loads(out)
+    assert plain["blueprint"] == "collapsed" and plain["time"] == "hidden" and plain["top"] == "expanded"
+    assert toggled["blueprint"] == "expanded"
+    assert locked["time"] == "expanded"

@@ -138,6 +138,22 @@ def test_panel_states_follow_overrides_then_toggles_then_rerun_defaults(tmp_path
     assert is_locked is True and default_not_locked is False
 
 
+def test_selection_panel_shows_containers_and_vanished_views(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { selectionHtml } from 'MOD';"
+        "const c = { kind: 'container', title: 'Grid', container_kind: 'grid', children: [['view', 'cos'], ['view', 'sin']],"
+        " found: true };"
+        "const gone = { kind: 'view', title: 'old', found: false };"
+        "console.log(JSON.stringify([selectionHtml([{ type: 'container', container_name: 'Grid' }], {}, c),"
+        " selectionHtml([{ type: 'view', view_name: 'old' }], {}, gone)]));",
+    )
+    container, gone = json.loads(out)
+    assert "Container" in container and "<th>Container kind</th><td>grid</td>" in container
+    assert "cos" in container and "sin" in container
+    assert "no longer in the layout" in gone
+
+
 def test_colour_lists_get_swatches(tmp_path: Path) -> None:
     out = _run(
         tmp_path,

@@ -191,3 +191,32 @@ def test_components_group_by_archetype_with_loose_ones_last() -> None:
     groups = by_archetype({"Points3D:radii": 1, "Boxes3D:centers": 2, "custom": 3, "Points3D:colors": 4})
     assert [g["archetype"] for g in groups] == ["Boxes3D", "Points3D", "Other"]
     assert groups[1]["components"] == [["radii", 1], ["colors", 4]]
+
+
+def test_container_details_come_from_the_blueprint_tree() -> None:
+    tree = {
+        "id": "root",
+        "type": "container",
+        "kind": "grid",
+        "name": "Viewport",
+        "children": [
+            {
+                "id": "c1",
+                "type": "container",
+                "kind": "horizontal",
+                "name": "Horizontal",
+                "children": [{"id": "v1", "type": "view", "kind": "timeseries", "name": "cos"}],
+            }
+        ],
+    }
+    item = {"type": "container", "container_id": "c1", "container_name": "Horizontal"}
+    d = selection_details([item], _store(), None, None, tree=tree)
+    assert d == {
+        "kind": "container",
+        "title": "Horizontal",
+        "container_kind": "horizontal",
+        "children": [["view", "cos"]],
+        "found": True,
+    }
+    gone = selection_details([{**item, "container_id": "c9"}], _store(), None, None, tree=tree)
+    assert gone["found"] is False and gone["title"] == "Horizontal"

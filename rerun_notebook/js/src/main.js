@@ -19,7 +19,7 @@ export function applyState(ctx) {
   ctx.state = state;
   const p = state.panels || {};
   const root = ctx.root;
-  const ps = (ctx.panelStates = panelStates(p, root.clientWidth || 0, ctx.toggled));
+  const ps = (ctx.panelStates = panelStates(p, root.clientWidth || 0, ctx.toggled, state.panel_defaults));
   root.classList.toggle("rr-no-top", ps.top !== "expanded");
   root.classList.toggle("rr-no-tree", ps.blueprint !== "expanded");
   root.classList.toggle("rr-sel-open", ps.selection === "expanded");
@@ -125,7 +125,7 @@ export function render({ model, el: host }) {
   applyState(ctx);
   // Default panel states depend on the widget's width (Rerun's): re-apply when a threshold is crossed.
   const rootRo = new ResizeObserver(() => {
-    const now = panelStates(ctx.state?.panels || {}, root.clientWidth, ctx.toggled);
+    const now = panelStates(ctx.state?.panels || {}, root.clientWidth, ctx.toggled, ctx.state?.panel_defaults);
     if (JSON.stringify(now) !== JSON.stringify(ctx.panelStates)) applyState(ctx);
   });
   rootRo.observe(root);

@@ -9,8 +9,8 @@ export const NARROW = 600; // below this, opening one side panel hides the other
 export const SEL_MIN_W = 160;
 
 // Each panel's state: set by `update_panels` (an override: the toggle cannot change it, as in Rerun),
-// else by the user's toggle, else the default for this widget size.
-export function panelStates(overrides, width, toggled) {
+// else by the user's toggle, else by a sent blueprint's PanelBlueprint, else the default for this widget size.
+export function panelStates(overrides, width, toggled, fromBlueprint) {
   const defaults = {
     top: "expanded",
     blueprint: "expanded",
@@ -20,7 +20,7 @@ export function panelStates(overrides, width, toggled) {
   const out = {};
   for (const name of Object.keys(defaults)) {
     const o = overrides?.[name];
-    out[name] = o && o !== "default" ? o : toggled?.[name] || defaults[name];
+    out[name] = o && o !== "default" ? o : toggled?.[name] || fromBlueprint?.[name] || defaults[name];
   }
   return out;
 }
@@ -75,7 +75,15 @@ function dataHtml(d) {
     `<div class="rr-arch">${escapeHtml(g.archetype)}</div><table>${rowsHtml(g.components)}</table>`).join("");
 }
 
+function containerHtml(d) {
+  if (d.found === false) return `<div class="rr-dim">This container is no longer in the layout</div>`;
+  const kids = (d.children || []).map(([type, name]) => `<div>${escapeHtml(name)} <span class="rr-dim">(${escapeHtml(type)})</span></div>`);
+  return `<table>${rowsHtml([["Container kind", d.container_kind ?? "–"]])}</table><div class="rr-selsub">Contents</div>` +
+    `<div class="rr-ents">${kids.join("") || '<div class="rr-dim">–</div>'}</div>`;
+}
+
 function viewHtml(d) {
+  if (d.found === false) return `<div class="rr-dim">This view is no longer in the layout</div>`;
   const rows = [["View type", d.view_kind ?? "–"], ["Space origin", d.origin ?? "–"]];
   const ents = (d.entities || []).map((e) => `<div>${escapeHtml(e)}</div>`).join("") || `<div class="rr-dim">–</div>`;
   return `<table>${rowsHtml(rows)}</table><div class="rr-selsub">Entities</div><div class="rr-ents">${ents}</div>`;
@@ -98,6 +106,7 @@ export function selectionHtml(sel, values, details) {
   let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${title}</div>`;
   if (d.view_name && (kind === "entity" || kind === "instance")) html += `<div class="rr-dim">in view ${escapeHtml(d.view_name)}</div>`;
   if (kind === "view") html += viewHtml(d);
+  else if (kind === "container") html += containerHtml(d);
   else if (kind === "entity" || kind === "instance") html += dataHtml(d);
   else if (!d.kind && Object.keys(values || {}).length) html += `<table>${rowsHtml(values)}</table>`;
   if (d.others?.length) html += `<div class="rr-selsub">Also selected</div>` + d.others.map((o) => `<div>${escapeHtml(o)}</div>`).join("");

@@ -1,0 +1,46 @@
+"""The widget's selection messages: back/forward through the comm, events, panel sizes."""
+
+from __future__ import annotations
+
+from rerun_notebook import widget as widget_mod
+from rerun_notebook.widget import state_of, view_area
+
+from .test_widget import make, msg
+
+
+def test_back_and_forward_messages_walk_the_history_and_fire_events() -> None:
+    v, _, _ = make()
+    events: list[dict] = []
+    v.on_event(events.append)
+    try:
+        for path in ("/a", "/b"):
+            msg(v, type="select", entity_path=path)
+        msg(v, type="click", x=50, y=50)  # the fake renderer picks /points #3
+        v.pump.tick(now=0.0)
+        assert state_of(v)["selection_history"]["back"] == "/b"
+        msg(v, type="selection_history", action="back")
+        msg(v, type="selection_history", action="back")
+        v.pump.tick(now=0.1)
+        state = state_of(v)
+        assert [i["entity_path"] for i in state["selection"]] == ["/a"]
+        assert state["selection_history"]["forward"] == "/b" and state["selection_history"]["back"] is None
+        msg(v, type="selection_history", action="goto", index=2)
+        v.pump.tick(now=0.2)
+        assert state_of(v)["selection"][0]["instance_id"] == 3
+        changes = [e["items"][0]["entity_path"] for e in events if e["type"] == "selection_change"]
+        assert changes == ["/a", "/b", "/points", "/b", "/a", "/points"]
+        msg(v, type="selection_history", action="sideways")  # logged, never raised into the comm
+    finally:
+        v.close()
+
+
+def test_the_docked_panel_narrows_the_picture_when_open() -> None:
+    w, h = 1200, 600
+    base_w, base_h = view_area(w, h, {"selection": "collapsed"})
+    assert view_area(w, h) == (base_w - widget_mod.SELECTION_WIDTH, base_h)  # open by default above 1000 px
+    assert view_area(900, h)[0] == 900 - widget_mod.TREE_WIDTH  # collapsed by default below
+    assert (
+        view_area(900, h, {"selection": "expanded"})[0]
+        == 900 - widget_mod.TREE_WIDTH - widget_mod.SELECTION_WIDTH
+    )
+    assert view_area(w, h, {"selection": "hidden"}) == (base_w, base_h)

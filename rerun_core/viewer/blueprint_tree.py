@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rerun_core.types import EntityPath
-from rerun_core.viewer.heuristics import ViewSpec
+from rerun_core.viewer.heuristics import ViewSpec, _view_name
 from rerun_core.viewer.layout import ContainerSpec, Node, views_of
 
 log = logging.getLogger(__name__)
@@ -268,18 +268,13 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
     origin = EntityPath(r.one(path, "ViewBlueprint:space_origin") or "/").path
     query = r.values(path + "/ViewContents", "ViewContents:query") or ["$origin/**"]
     kind = VIEW_KINDS.get(str(cls), PLACEHOLDER)
-    name = r.one(path, "ViewBlueprint:display_name") or _default_name(origin)
+    name = r.one(path, "ViewBlueprint:display_name") or _view_name(origin)  # Rerun's placeholder name
     view = BlueprintView(ident, kind, origin, str(name), class_identifier=str(cls))
     view.query = EntityFilter.parse([str(q) for q in query], origin)
     view.visible = r.one(path, "ViewBlueprint:visible") is not False
     if kind == PLACEHOLDER:
         view.message = f"The {cls} view is not supported by this viewer yet"
     return view
-
-
-def _default_name(origin: str) -> str:
-    parts = EntityPath(origin).parts
-    return parts[-1] if parts else "/"
 
 
 def _ref_id(ref: str) -> str:

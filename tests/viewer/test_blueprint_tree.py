@@ -189,7 +189,7 @@ def test_maximized_view_and_default_names() -> None:
     bp = load(rrb.Horizontal(view, rrb.TextLogView()))
     assert bp.root is not None
     names = sorted(v.name for v in views_of(bp.root))
-    assert names == ["/", "robot"]  # Rerun names an unnamed view by its origin's last part
+    assert names == ["/", "world/robot"]  # Rerun names an unnamed view by its origin's last parts
     assert bp.maximized is None
     assert str(view.id) in {v.id for v in views_of(bp.root)}
 

@@ -148,6 +148,11 @@ class ViewerApp:
         """Lay out ``root`` (read from a sent blueprint, see ``blueprint_tree``) instead of the
         heuristic tree; ``None`` goes back to the heuristics."""
         with self._lock:
+            if self._blueprint_root is not None:  # views only the old blueprint had: free them
+                keep = {v.id for v in views_of(root)} if root is not None else set()
+                for v in views_of(self._blueprint_root):
+                    if v.id not in keep:
+                        self._views.pop(v.id, None)
             self._blueprint_root = root
             self._all_specs = []  # the tree is chosen again at the next _ingest
             self._data_dirty = self._dirty = True

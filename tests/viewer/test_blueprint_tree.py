@@ -289,8 +289,11 @@ def test_viewer_app_lays_out_the_blueprint_and_follows_its_queries(store: Any, r
     _points(store, "world/blue", (0, 0, 255), 0.0)  # new data matching the query joins the view
     app.render()
     assert {v["name"]: v for v in app.layout()}["3d"]["entities"] == ["/world/blue", "/world/red"]
+    old_id = views["3d"]["id"]
     app.set_blueprint(None)  # back to the heuristic layout
     assert "3d" not in [v["name"] for v in app.layout()]
+    with pytest.raises(KeyError):  # the blueprint's views were freed
+        app.view(old_id)
 
 
 def test_viewer_app_tabs_and_placeholder_views(store: Any, render: Any) -> None:

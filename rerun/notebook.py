@@ -361,7 +361,7 @@ def _blueprints_changed() -> None:
 def blueprint_store_for(application_id: str) -> Any:
     """The blueprint store a viewer of ``application_id`` uses: the active one, else the default,
     else the newest blueprint sent for that application (None: the heuristic layout)."""
-    hub = kernel_hub()
+    hub = _hub  # no lock: called on the pump thread under the session's lock
     get = getattr(hub, "get", None)
     if get is None:
         return None

@@ -182,10 +182,19 @@ def recording_summary(
     return out
 
 
+BLOB_FIELDS = ("buffer", "blob")  # raw bytes (images, encoded images, assets): shown as a size
+
+
+def _short(value: Any, name: str) -> Any:
+    if name.rpartition(":")[2] in BLOB_FIELDS and isinstance(value, (list, bytes)):
+        return f"<{len(value)} bytes>"
+    return _color_hex(name, jsonable(value))  # colours as #rrggbbaa
+
+
 def short_values(values: Any, name: str = "") -> Any:
     """A component's values for the panel: one value bare, long arrays cut to the first few."""
     items = values.to_pylist() if hasattr(values, "to_pylist") else list(values)
-    shown = [_color_hex(name, jsonable(v)) for v in items[:SHOWN_VALUES]]  # colours as #rrggbbaa
+    shown = [_short(v, name) for v in items[:SHOWN_VALUES]]
     if len(items) == 1:
         return shown[0]
     return [*shown, f"… {len(items)} values"] if len(items) > SHOWN_VALUES else shown

@@ -85,6 +85,20 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             page.locator('.rr-selpanel .rr-crumb[data-path="/world"]').first.click()
             _title_is(page, "/world")
 
+            # A view's header selects the view: its kind, origin and entities.
+            page.locator(".rr-vhead .rr-name", has_text="world").first.click()
+            _title_is(page, "world")
+            body = page.locator(".rr-selbody").first.inner_text()
+            assert "spatial3d" in body and "/world/boxes" in body, body
+            _shot(page, "4_view")
+
+            # A click in the picture selects what is under it (the camera image in the 2D view).
+            box = page.locator(".rr-canvas").first.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.5)
+            page.wait_for_function(f"() => ({TITLE})().startsWith('/world/camera/image')")
+            _shot(page, "5_picked")
+
             # The three toggles: closing the selection panel widens the view; it comes back.
             view_w = _width(page, ".rr-view")
             page.locator(".rr-ptoggle").nth(2).click()
@@ -95,13 +109,13 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             )
             page.locator(".rr-ptoggle").nth(0).click()  # the blueprint (left) panel
             page.wait_for_selector(".rr-tree", state="hidden")
-            _shot(page, "4_side_panels_closed")
+            _shot(page, "6_side_panels_closed")
             page.locator(".rr-ptoggle").nth(1).click()  # the time panel collapses to its controls
             page.wait_for_selector(".rr-root.rr-time-collapsed")
             for i in range(3):
                 page.locator(".rr-ptoggle").nth(i).click()
             page.wait_for_selector(".rr-selpanel", state="visible")
             page.wait_for_selector(".rr-tree", state="visible")
-            _shot(page, "5_panels_back")
+            _shot(page, "7_panels_back")
         finally:
             browser.close()

@@ -220,3 +220,10 @@ def test_container_details_come_from_the_blueprint_tree() -> None:
     }
     gone = selection_details([{**item, "container_id": "c9"}], _store(), None, None, tree=tree)
     assert gone["found"] is False and gone["title"] == "Horizontal"
+
+
+def test_raw_bytes_show_as_a_size() -> None:
+    blob = pa.array([list(range(200))], pa.list_(pa.uint8()))
+    assert short_values(blob, "Image:buffer") == "<200 bytes>"
+    assert short_values(pa.array([b"abcd"]), "EncodedImage:blob") == "<4 bytes>"
+    assert short_values(pa.array([[1, 2]]), "Points3D:positions") == [1, 2]

@@ -75,6 +75,13 @@ function dataHtml(d) {
     `<div class="rr-arch">${escapeHtml(g.archetype)}</div><table>${rowsHtml(g.components)}</table>`).join("");
 }
 
+// What the click in the view hit beyond the stored values: the 3D position, an image's pixel and value.
+export function pickedHtml(item, values) {
+  const rows = Object.entries(values || {}).filter(([k]) => !k.includes(":"));
+  if (item?.position) rows.unshift(["position", item.position]);
+  return rows.length ? `<div class="rr-selsub">At the pointer</div><table>${rowsHtml(rows)}</table>` : "";
+}
+
 function containerHtml(d) {
   if (d.found === false) return `<div class="rr-dim">This container is no longer in the layout</div>`;
   const kids = (d.children || []).map(([type, name]) => `<div>${escapeHtml(name)} <span class="rr-dim">(${escapeHtml(type)})</span></div>`);
@@ -105,6 +112,7 @@ export function selectionHtml(sel, values, details) {
   }
   let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${title}</div>`;
   if (d.view_name && (kind === "entity" || kind === "instance")) html += `<div class="rr-dim">in view ${escapeHtml(d.view_name)}</div>`;
+  if (kind === "instance") html += pickedHtml(sel[0], values);
   if (kind === "view") html += viewHtml(d);
   else if (kind === "container") html += containerHtml(d);
   else if (kind === "entity" || kind === "instance") html += dataHtml(d);

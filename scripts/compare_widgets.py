@@ -160,6 +160,8 @@ def _interact(page: Any, shot: Shot, widget: Any) -> None:
             _save(page, shot, "selected", widget)
         return
     page.locator(f'.rr-tree [data-path="{SELECT[shot.notebook]}"]').first.click()
+    if not page.locator(".rr-selpanel").first.is_visible():  # collapsed by default below 1000 px, as Rerun
+        page.locator(".rr-ptoggle").nth(2).click()
     page.wait_for_selector(".rr-selpanel", state="visible", timeout=10_000)
     time.sleep(2.0)
     _save(page, shot, "selected", widget)

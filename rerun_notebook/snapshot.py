@@ -83,6 +83,11 @@ def draw_html_views(frame: np.ndarray, views: list[dict[str, Any]], size: int = 
     for view in views:
         x, y, w, h = (int(v) for v in view["rect"])
         name = str(view.get("name", ""))
+        head = int(view.get("header") or 0)
+        if head and name:  # the view's header strip above its rect, as the widget's header
+            draw.rectangle((x, y - head, x + w - 1, y - 1), fill=(20, 24, 25, 255))
+            draw.text((x + 6, y - head + max(0, (head - size) // 2) - 1), name, fill=_TEXT, font=font)
+            name = ""
         if view.get("kind") not in ("text_log", "text_document"):
             if name:  # a title chip, as the widget's overlay draws it
                 box = draw.textbbox((x + 6, y + 4), name, font=font)

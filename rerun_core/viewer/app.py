@@ -56,6 +56,7 @@ class ViewerApp:
         self._hidden_in_view: dict[str, set[str]] = {}  # view id -> entities hidden in that view only
         self._maximized: str | None = None
         self.view_header = 0  # pixels above each view kept for its HTML title strip (the widget's)
+        self._tree_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self._blueprint_root: ContainerSpec | None = None  # a user's blueprint overrides the heuristics
         self._layout_root = ContainerSpec("viewport", "grid", name="Viewport")
         self._all_specs: list[ViewSpec] = []  # every view in the tree
@@ -285,13 +286,24 @@ class ViewerApp:
         """The blueprint tree for the panel: containers -> views -> the entities each view shows."""
         with self._lock:
             self._ingest()
-            return view_tree(
-                self._layout_root,
-                hidden_nodes=self._hidden_nodes,
-                hidden_in_view=self._hidden_in_view,
-                maximized=self._maximized,
-                is_visible=self.is_visible,
+            key = (  # the panel asks every frame: rebuild only when something it shows changed
+                id(self._layout_root),
+                tuple((s.id, s.name, len(s.entities), getattr(s, "visible", True)) for s in self._all_specs),
+                frozenset(self._hidden_nodes),
+                frozenset((v, frozenset(p)) for v, p in self._hidden_in_view.items()),
+                frozenset(self._hidden),
+                self._maximized,
             )
+            if self._tree_cache is None or self._tree_cache[0] != key:
+                tree = view_tree(
+                    self._layout_root,
+                    hidden_nodes=self._hidden_nodes,
+                    hidden_in_view=self._hidden_in_view,
+                    maximized=self._maximized,
+                    is_visible=self.is_visible,
+                )
+                self._tree_cache = (key, tree)
+            return self._tree_cache[1]
 
     def set_size(self, width: int, height: int) -> None:
         with self._lock:

@@ -130,3 +130,14 @@ def test_blueprint_rows_select_views_and_entities_and_hide_per_view(viewer: View
     assert (row["visible"], row["shown"]) == (False, False)
     glob = {r["path"]: r for r in state["tree"]}
     assert glob["/noise"]["visible"]  # the global entity list is untouched by a per-view toggle
+
+
+def test_static_snapshot_draws_each_view_name_in_its_header_strip(viewer: Viewer) -> None:
+    viewer._prepare_now()
+    picture = viewer.snapshot()
+    assert picture is not None
+    view = state_of(viewer)["views"][0]
+    x, y, w, _ = (int(v) for v in view["rect"])
+    strip = picture[y - int(view["header"]) : y, x : x + w, :3].astype(int)
+    assert (strip == (20, 24, 25)).all(axis=-1).mean() > 0.5  # the header's fill
+    assert (strip.min(axis=-1) > 150).any()  # and the name's light text on it

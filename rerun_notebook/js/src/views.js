@@ -25,11 +25,11 @@ export function renderViews(ctx, views) {
     const [x, y, w, h] = [v.rect[0] / sx, v.rect[1] / sy, v.rect[2] / sx, v.rect[3] / sy];
     Object.assign(box.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
     const title = box.querySelector(".rr-vtitle");
-    title.textContent = v.name;
-    Object.assign(title.style, isText ? { left: "0", top: box.scrollTop + "px" } : {});
     const head = v.header > 0 ? renderViewHeader(ctx, v, [x, y - v.header / sy, w, v.header / sy]) : null;
     if (head) seen.add(head.dataset.vid);
-    title.style.display = head ? "none" : "";
+    title.textContent = head ? "" : v.name; // a text view keeps the strip: it covers rows scrolled under the filter
+    Object.assign(title.style, isText ? { left: "0", top: box.scrollTop + "px" } : {});
+    title.style.display = head && !isText ? "none" : "";
     if (v.kind === "text_log") renderTextLog(ctx, box, v);
     if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
     if (v.kind === "text_document") {

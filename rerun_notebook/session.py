@@ -309,6 +309,8 @@ class ViewerSession:
         with self._lock:
             if action == "streams":
                 self.ticks.streams_open = bool(value)
+            elif action == "ticks_view":  # the time axis zoomed / panned: re-bin the ticks
+                self.ticks.set_view(self.time.timeline, value)
             else:
                 apply_action(self.time, action, value, self.ticks)
             self._force = True

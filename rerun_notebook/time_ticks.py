@@ -124,6 +124,7 @@ class TimeTicks:
         self.entities: dict[str, dict[str, TimeHistogram]] = {}  # timeline -> entity -> hist
         self.version = 0
         self.streams_open = False
+        self.views: dict[str, tuple[int, int]] = {}  # the time axis' zoomed range, per timeline
         self._cache: tuple[Any, str] | None = None
 
     # --- feeding ------------------------------------------------------------------------------
@@ -189,8 +190,22 @@ class TimeTicks:
             out["streams"] = self._stream_rows(timeline or "", rng, n)
         return out
 
+    def set_view(self, timeline: str | None, view: Any) -> None:
+        """The part of the timeline the browser shows (None: all of it); ticks are binned over it."""
+        if timeline is None:
+            return
+        if view is None:
+            self.views.pop(timeline, None)
+        else:
+            a, b = (int(v) for v in view)
+            self.views[timeline] = (min(a, b), max(a, b))
+
     def payload_json(self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None) -> str:
-        """`payload` as JSON, recomputed only when the data, timeline, range or streams changed."""
+        """`payload` as JSON over the zoomed view (within `rng`), recomputed only on changes."""
+        view = self.views.get(timeline or "")
+        if rng is not None and view is not None:
+            lo, hi = max(view[0], rng[0]), min(view[1], rng[1])
+            rng = (lo, hi) if hi > lo else rng
         key = (self.version, timeline, kind, rng, self.streams_open)
         with self._lock:
             if self._cache is not None and self._cache[0] == key:

@@ -238,3 +238,13 @@ def test_time_keys_follow_rerun_shortcuts(tmp_path: Path) -> None:
         ["end", None],
         None,
     ]
+
+
+def test_time_axis_zooms_around_the_pointer_and_pans_inside_the_data(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { zoomView, panView } from 'MOD';"
+        "console.log(JSON.stringify([zoomView([0, 100], [0, 100], 50, 0.5), zoomView([0, 100], [0, 100], 0, 0.5),"
+        " zoomView([25, 75], [0, 100], 50, 4), panView([25, 75], [0, 100], 40), panView([25, 75], [0, 100], -40)]));",
+    )
+    assert json.loads(out) == [[25, 75], [0, 50], None, [50, 100], [0, 50]]

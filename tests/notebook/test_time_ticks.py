@@ -164,3 +164,19 @@ def test_widget_publishes_ticks_apart_from_state_and_steps_between_data_times() 
         assert state_of(v)["time"]["time"] == 5 and state_of(v)["time"]["play_state"] == "paused"
     finally:
         v.close()
+
+
+def test_a_zoomed_view_re_bins_the_ticks_over_that_range() -> None:
+    store = ChunkStore()
+    store.insert(chunk("/a", np.arange(0, 10_000)))
+    ticks = TimeTicks()
+    ticks.sync(store)
+    whole = json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))
+    assert whole["range"] == [0, 9_999] and len(whole["bins"]) == 400
+    ticks.set_view("frame", (200, 100))
+    zoomed = json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))
+    assert zoomed["range"] == [100, 200] and len(zoomed["bins"]) == 101  # one bin per frame again
+    ticks.set_view("frame", (20_000, 30_000))  # outside the data: the whole range
+    assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]
+    ticks.set_view("frame", None)
+    assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]

@@ -34,6 +34,27 @@ export function xToTime(x, range, w, kind) {
   return Math.round(range[0] + f * span); // integer times: frames, or nanoseconds
 }
 
+// Zoom the visible time range by `factor` (< 1 zooms in) around time `at`, kept inside `full`.
+export function zoomView(view, full, at, factor) {
+  const span = Math.max(1, view[1] - view[0]);
+  const fullSpan = full[1] - full[0];
+  const newSpan = Math.min(fullSpan, Math.max(fullSpan > 0 ? 4 : 0, span * factor));
+  if (newSpan >= fullSpan) return null; // all of it: no zoom
+  const f = (at - view[0]) / span;
+  return clampView([at - f * newSpan, at + (1 - f) * newSpan], full);
+}
+
+// Shift the visible range by dt, kept inside `full`.
+export function panView(view, full, dt) {
+  return clampView([view[0] + dt, view[1] + dt], full);
+}
+
+function clampView(v, full) {
+  const span = v[1] - v[0];
+  let a = Math.max(full[0], Math.min(v[0], full[1] - span));
+  return [Math.round(a), Math.round(a + span)];
+}
+
 export function normSelection(a, b) {
   return a <= b ? [a, b] : [b, a];
 }
@@ -158,13 +179,25 @@ export function buildTimePanel(ctx, parent) {
   let t = null; // state.time
   let ticks = {};
   let preview = null; // {time} while scrubbing, {sel} while dragging a loop selection
+  let view = null; // the zoomed-in part of the timeline (null: all of it)
+  let viewOf = null; // ... on this timeline
+  let viewTimer = 0;
 
   const current = () => t?.timelines?.find((x) => x.name === t.timeline);
-  const range = () => (ticks.timeline === t?.timeline && ticks.range) || current()?.range || null;
+  const full = () => current()?.range || (ticks.timeline === t?.timeline && ticks.range) || null;
+  const range = () => (view && viewOf === t?.timeline ? view : full());
+  const setView = (v) => {
+    view = v;
+    viewOf = t?.timeline;
+    draw();
+    clearTimeout(viewTimer); // the kernel re-bins the ticks for the new range, once the wheel rests
+    viewTimer = setTimeout(() => act("ticks_view", view), 120);
+  };
 
   function draw() {
-    drawAxis(axis, t, ticks, range(), current()?.kind, preview);
-    drawStreams(rowsCanvas, ticks, range(), t, preview);
+    const binned = ticks.timeline === t?.timeline ? ticks.range : null;
+    drawAxis(axis, t, ticks, range(), binned, current()?.kind, preview);
+    drawStreams(rowsCanvas, ticks, range(), binned, t, preview);
   }
 
   function readTicks() {
@@ -186,6 +219,12 @@ export function buildTimePanel(ctx, parent) {
 
   setupDrag(ctx, axis, true, range, current, act, (p) => ((preview = p), draw()));
   setupDrag(ctx, rowsCanvas, false, range, current, act, (p) => ((preview = p), draw()));
+  for (const c of [axis, rowsCanvas]) setupZoom(c, range, full, setView);
+  axis.addEventListener("dblclick", (ev) => ev.offsetY >= STRIP_H && view && setView(null));
+  axis.addEventListener("pointermove", (ev) => {
+    const rng = range();
+    if (rng) axis.title = formatTime(current()?.kind, xToTime(ev.offsetX, rng, axis.clientWidth, current()?.kind));
+  });
   const ro = new ResizeObserver(draw);
   ro.observe(axis);
   model.on("change:_ticks", readTicks);
@@ -299,6 +338,28 @@ function setupDrag(ctx, canvas, isAxis, range, current, act, setPreview) {
   if (isAxis) canvas.addEventListener("dblclick", (ev) => at(ev).y < STRIP_H && act("loop_selection", null));
 }
 
+// Wheel / pinch zooms around the pointer; shift+wheel or a sideways scroll pans (as in Rerun).
+function setupZoom(canvas, range, full, setView) {
+  canvas.addEventListener(
+    "wheel",
+    (ev) => {
+      const rng = range();
+      const all = full();
+      if (!rng || !all || all[1] <= all[0]) return;
+      ev.preventDefault();
+      const w = canvas.clientWidth || 1;
+      const sideways = ev.shiftKey ? ev.deltaY : ev.deltaX;
+      if (Math.abs(sideways) > Math.abs(ev.shiftKey ? 0 : ev.deltaY)) {
+        setView(panView(rng, all, (sideways / w) * (rng[1] - rng[0])));
+      } else {
+        const at = rng[0] + (ev.offsetX / w) * (rng[1] - rng[0]);
+        setView(zoomView(rng, all, at, Math.exp(ev.deltaY * 0.002)));
+      }
+    },
+    { passive: false },
+  );
+}
+
 function sizeCanvas(canvas, h) {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
@@ -324,16 +385,21 @@ function drawSelection(g, t, rng, w, h, preview) {
   g.fillRect(x0, 0, x1 - x0, STRIP_H - 2);
 }
 
-function drawLevels(g, levels, y, h, w) {
+// Density bars: the levels cover `binned` (the kernel's range), drawn where they fall in `rng`.
+function drawLevels(g, levels, binned, rng, y, h, w) {
   const n = levels.length;
-  if (!n) return;
-  const bw = w / n;
+  if (!n || !binned || !rng) return;
+  const span = binned[1] - binned[0] + 1;
   for (let i = 0; i < n; i++) {
     const v = levels[i];
     if (!v) continue;
+    const x0 = timeToX(binned[0] + (i * span) / n, rng, w);
+    const x1 = timeToX(binned[0] + ((i + 1) * span) / n, rng, w);
+    if (x1 < 0 || x0 > w) continue;
+    const bw = x1 - x0;
     const bh = Math.max(2, (h * v) / 15);
     g.fillStyle = `rgba(202,216,222,${0.35 + (0.6 * v) / 15})`;
-    g.fillRect(i * bw, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+    g.fillRect(x0, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
   }
 }
 
@@ -350,14 +416,14 @@ function drawCursor(g, t, rng, w, h, preview) {
   return x;
 }
 
-function drawAxis(canvas, t, ticks, rng, kind, preview) {
+function drawAxis(canvas, t, ticks, rng, binned, kind, preview) {
   const [g, w] = sizeCanvas(canvas, AXIS_H);
   g.fillStyle = "#1a2022";
   g.fillRect(0, 0, w, STRIP_H - 2);
   if (!rng) return;
   drawSelection(g, t, rng, w, AXIS_H, preview);
   const levels = ticks.timeline === t?.timeline ? decodeLevels(ticks.bins) : [];
-  drawLevels(g, levels, STRIP_H, DENSITY_H, w);
+  drawLevels(g, levels, binned, rng, STRIP_H, DENSITY_H, w);
   g.font = "9px ui-monospace, monospace";
   g.fillStyle = "#7d8c92";
   g.textBaseline = "bottom";
@@ -377,7 +443,7 @@ function drawAxis(canvas, t, ticks, rng, kind, preview) {
   }
 }
 
-function drawStreams(canvas, ticks, rng, t, preview) {
+function drawStreams(canvas, ticks, rng, binned, t, preview) {
   const rows = ticks.streams || [];
   if (!ticks.streams_open || !rows.length) return;
   const h = rows.length * ROW_H;
@@ -387,7 +453,7 @@ function drawStreams(canvas, ticks, rng, t, preview) {
   rows.forEach((r, i) => {
     g.fillStyle = i % 2 ? "rgba(255,255,255,0.02)" : "rgba(255,255,255,0.045)";
     g.fillRect(0, i * ROW_H, w, ROW_H);
-    drawLevels(g, decodeLevels(r.bins), i * ROW_H + 3, ROW_H - 6, w);
+    drawLevels(g, decodeLevels(r.bins), binned, rng, i * ROW_H + 3, ROW_H - 6, w);
   });
   drawCursor(g, t, rng, w, h, preview);
 }

@@ -51,7 +51,8 @@ def serve_web_viewer(
         feed = GrpcFeed(hub, connect_to)  # ValueError for a malformed URL
     else:
         _tee_global_recording(hub)
-    server = WebViewerServer(hub, port=9090 if web_port is None else web_port).start()
+    hint = f"Waiting for data from {connect_to}." if connect_to else "Waiting for data: log with rr.log(...)."
+    server = WebViewerServer(hub, port=9090 if web_port is None else web_port, empty_hint=hint).start()
     if feed is not None:
         feed.start()
     _servers.append((server, feed))

@@ -186,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
     from .web import start_web
 
     try:
-        web = start_web(endpoint.hub, args)
+        web = start_web(endpoint.hub, args, endpoint.url)
     except ViewerError:
         endpoint.shutdown(grace=0)
         raise

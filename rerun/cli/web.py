@@ -19,7 +19,7 @@ def wants_web(args: argparse.Namespace) -> bool:
     return explicit or not (args.serve_grpc or args.headless)
 
 
-def start_web(hub: Any, args: argparse.Namespace) -> Any | None:
+def start_web(hub: Any, args: argparse.Namespace, grpc_url: str = "") -> Any | None:
     """Start the page server on ``--web-viewer-port`` over ``hub``; None when not wanted/possible."""
     explicit = bool(args.serve_web or args.web_viewer)
     if not wants_web(args):
@@ -35,12 +35,13 @@ def start_web(hub: Any, args: argparse.Namespace) -> Any | None:
                 f"the web viewer needs the viewer extra (pip install 'rerun-notebook-native[viewer]'): {err}"
             ) from None
         return None
+    hint = f"Waiting for data: log to {grpc_url} with rr.connect_grpc(), or open a file with `rerun FILE`."
     try:
-        return WebViewerServer(hub, port=port, bind=args.bind).start()
+        return WebViewerServer(hub, port=port, bind=args.bind, empty_hint=hint).start()
     except WebPortInUseError as err:
         if explicit:
             raise ViewerError(f"{err}; pick another with --web-viewer-port") from None
-        return WebViewerServer(hub, port=0, bind=args.bind).start()  # plain `rerun`: any free port
+        return WebViewerServer(hub, port=0, bind=args.bind, empty_hint=hint).start()  # plain `rerun`
     except OSError as err:
         raise ViewerError(
             f"cannot serve the web viewer on {args.bind}:{port}: {err.strerror or err}"

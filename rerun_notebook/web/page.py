@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 SendFn = Callable[[str | bytes], None]
 DEFAULT_SIZE = (960, 600)
+# pygfx keeps process-wide renderer state that is not thread-safe: the pages' pumps take turns.
+_GPU_LOCK = threading.Lock()
 
 
 def frame_packet(content: dict[str, Any], payload: bytes) -> bytes:
@@ -55,8 +57,10 @@ class PageSession:
         app_factory: AppFactory | None = None,
         size: tuple[int, int] = DEFAULT_SIZE,
         pump_options: dict[str, Any] | None = None,
+        empty_hint: str | None = None,
     ) -> None:
         self.hub = hub
+        self.empty_hint = empty_hint  # replaces the notebook's "call rr.init" hint on an empty page
         self._send = send
         self._closed = False
         self._send_lock = threading.Lock()
@@ -107,10 +111,17 @@ class PageSession:
         text = self.session._state_json
         if text and text != self._sent_state:
             self._sent_state = text
-            self._emit(json.dumps({"kind": "state", "value": text}))
+            self._emit(json.dumps({"kind": "state", "value": self._page_state(text)}))
         self.session.take_events()  # no Python callbacks on a web page: keep the list short
         while self.session.replies:
             self._emit(json.dumps({"kind": "msg", "content": self.session.replies.popleft()}))
+
+    def _page_state(self, text: str) -> str:
+        if self.empty_hint is None or self.session.stores:
+            return text
+        state = json.loads(text)
+        state["hint"] = self.empty_hint
+        return json.dumps(state, sort_keys=True)
 
     # --- page -> session ------------------------------------------------------------------------
 
@@ -191,8 +202,9 @@ class _Source:
         page = self._page
         if page.closed:
             return False
-        page.sync_recordings()
-        changed = page.session.prepare(now)
+        with _GPU_LOCK:
+            page.sync_recordings()
+            changed = page.session.prepare(now)
         page.publish_state()
         return changed
 
@@ -200,6 +212,7 @@ class _Source:
         page = self._page
         if page.closed:
             return None
-        frame = page.session.render(lowres=lowres)
+        with _GPU_LOCK:
+            frame = page.session.render(lowres=lowres)
         page.publish_state()
         return frame

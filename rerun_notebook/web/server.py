@@ -69,8 +69,10 @@ class WebViewerServer:
         bind: str = "127.0.0.1",
         app_factory: AppFactory | None = None,
         pump_options: dict[str, Any] | None = None,
+        empty_hint: str | None = None,
     ) -> None:
         self.hub = hub
+        self.empty_hint = empty_hint
         self.port = port
         self.bind = bind
         self._factory = app_factory
@@ -150,7 +152,11 @@ class WebViewerServer:
 
     def _handle(self, connection: ServerConnection) -> None:
         page = PageSession(
-            self.hub, connection.send, app_factory=self._factory, pump_options=self._pump_options
+            self.hub,
+            connection.send,
+            app_factory=self._factory,
+            pump_options=self._pump_options,
+            empty_hint=self.empty_hint,
         )
         with self._lock:
             self._pages.add(page)

@@ -53,10 +53,17 @@ def test_page_of_serve_web_shows_logged_data() -> None:
     port, web = free_port(), free_port()
     with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc, sync_playwright() as pw:
         _wait_page(web, proc)
-        _log_scene(port)
-        _page_state(web, "scene", "/world/points")  # the data is in the viewer's store
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
+            live = browser.new_page(viewport={"width": 700, "height": 500})
+            live.goto(f"http://127.0.0.1:{web}/")  # open before any data: says where to log
+            live.wait_for_function(
+                "document.querySelector('.rr-error')?.textContent.includes('Waiting for data')"
+            )
+            live.screenshot(path=str(ARTIFACTS / "serve_web_empty.png"))
+
+            _log_scene(port)
+            _page_state(web, "scene", "/world/points")  # the data is in the viewer's store
             page = browser.new_page(viewport={"width": 1100, "height": 700})
             page.goto(f"http://127.0.0.1:{web}/")
             page.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
@@ -65,13 +72,12 @@ def test_page_of_serve_web_shows_logged_data() -> None:
             assert _non_blank(page.locator(".rr-view").screenshot()) > 10
             assert "points" in page.locator(".rr-tree").inner_text()
 
-            page.reload()  # a reload is a new session that gets its own frames
-            page.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
-            second = browser.new_page(viewport={"width": 700, "height": 500})
-            second.goto(f"http://127.0.0.1:{web}/")
-            second.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
-            second.wait_for_timeout(500)
-            assert _non_blank(second.locator(".rr-view").screenshot()) > 10
-            second.screenshot(path=str(ARTIFACTS / "serve_web_second_tab.png"))
+            # The page opened before the data shows it live; a reload is a new session.
+            live.wait_for_function("document.querySelector('.rr-tree').innerText.includes('points')")
+            live.reload()
+            live.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
+            live.wait_for_timeout(500)
+            assert _non_blank(live.locator(".rr-view").screenshot()) > 10
+            live.screenshot(path=str(ARTIFACTS / "serve_web_reloaded.png"))
         finally:
             browser.close()

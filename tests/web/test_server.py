@@ -168,3 +168,13 @@ def test_frame_packet_round_trip() -> None:
     assert split_packet(frame_packet(header, b"abc")) == (header, b"abc")
     with pytest.raises(ValueError):
         split_packet(b"\x10\x00\x00\x00{}")
+
+
+def test_empty_page_says_where_to_send_data() -> None:
+    srv = WebViewerServer(StoreHub(), port=0, app_factory=FakeApp, empty_hint="log to X").start()
+    try:
+        with connect(srv.url.replace("http", "ws") + "/ws") as ws:
+            state = _recv(ws, "state")
+        assert state["hint"] == "log to X" and state["recordings"] == []
+    finally:
+        srv.stop()

@@ -196,13 +196,22 @@ def test_maximized_view_and_default_names() -> None:
 
 # --- interop: the real SDK's encoding reads the same ----------------------------------------------
 
-_INTEROP_BP = """
+_INTEROP_BP = r"""
 rrb.Blueprint(
     rrb.Horizontal(
         rrb.Spatial3DView(origin="/world", name="World", contents=["+ $origin/**", "- /world/hidden"]),
         rrb.Tabs(rrb.TimeSeriesView(origin="/plot", name="plot"), rrb.TextLogView(name="logs"), active_tab=1),
         rrb.Vertical(rrb.MapView(name="map"), rrb.TensorView(name="t", visible=False), row_shares=[3, 1]),
-        column_shares=[2, 1, 1],
+        rrb.Grid(
+            rrb.Spatial2DView(origin="/cam/image", contents="$origin/**\n- $origin/depth"),
+            rrb.BarChartView(origin="/bars"),
+            rrb.TextDocumentView(origin="/readme"),
+            rrb.DataframeView(origin="/"),
+            grid_columns=2,
+            name="grid",
+        ),
+        rrb.Vertical(rrb.Spatial3DView(name="hidden 3d"), visible=False, name="off"),
+        column_shares=[2, 1, 1, 1, 1],
     ),
     rrb.BlueprintPanel(state="hidden"),
     rrb.SelectionPanel(expanded=False),
@@ -247,6 +256,15 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     assert _shape(theirs.root) == _shape(ours.root)
     assert theirs.panel_states == ours.panel_states == {"blueprint": "hidden", "selection": "collapsed", "time": "collapsed"}  # fmt: skip
     assert theirs.time_panel == ours.time_panel == {"timeline": "frame", "play_state": "paused"}
+    kids = theirs.root.children
+    assert [getattr(k, "name", "") for k in kids] == ["World", "", "", "grid", "off"]
+    grid, off = kids[3], kids[4]
+    assert isinstance(grid, ContainerSpec) and grid.kind == "grid" and grid.grid_columns == 2
+    assert [v.kind for v in views_of(grid)] == ["spatial2d", "bar_chart", "text_document", PLACEHOLDER]
+    assert isinstance(off, ContainerSpec) and not off.visible
+    image = views_of(grid)[0]
+    assert isinstance(image, BlueprintView) and image.name == "cam/image"
+    assert image.query.matches("/cam/image/rgb") and not image.query.matches("/cam/image/depth")
     world = by_name(theirs.root)["World"]
     resolve_entities(theirs.root, {"/world/pts": {"Points3D": set()}, "/world/hidden": {"Points3D": set()}})
     assert world.entities == ["/world/pts"]

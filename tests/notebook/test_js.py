@@ -158,13 +158,16 @@ def test_a_picked_instance_shows_what_was_under_the_pointer(tmp_path: Path) -> N
     out = _run(
         tmp_path,
         "import { selectionHtml } from 'MOD';"
-        "const d = { kind: 'instance', title: '/img[0]', entity_path: '/img', instance_id: 0, archetypes: [] };"
+        "const d = { kind: 'instance', title: '/img[0]', entity_path: '/img', instance_id: 0,"
+        " archetypes: [{ archetype: 'Image', components: [['format', 'x']] }] };"
         "const item = { entity_path: '/img', instance_id: 0, position: [1, 2, 3] };"
-        "console.log(JSON.stringify(selectionHtml([item], { pixel: [4, 5], value: [9], 'Image:format': 'x' }, d)));",
+        "console.log(JSON.stringify(selectionHtml([item], { pixel: [4, 5], value: [9], format: 'x', 'Image:format': 'x' },"
+        " d)));",
     )
     html = json.loads(out)
     assert "At the pointer" in html and "<th>pixel</th><td>[4,5]</td>" in html
     assert "<th>position</th><td>[1,2,3]</td>" in html and "Image:format" not in html
+    assert html.count("<th>format</th>") == 1  # listed under Data, not again under the pointer
 
 
 def test_colour_lists_get_swatches(tmp_path: Path) -> None:

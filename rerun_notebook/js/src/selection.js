@@ -75,9 +75,11 @@ function dataHtml(d) {
     `<div class="rr-arch">${escapeHtml(g.archetype)}</div><table>${rowsHtml(g.components)}</table>`).join("");
 }
 
-// What the click in the view hit beyond the stored values: the 3D position, an image's pixel and value.
-export function pickedHtml(item, values) {
-  const rows = Object.entries(values || {}).filter(([k]) => !k.includes(":"));
+// What the click in the view hit beyond the stored values (`d`'s components): the 3D position, an
+// image's pixel and value.
+export function pickedHtml(item, values, d) {
+  const known = new Set((d?.archetypes || []).flatMap((g) => g.components.map(([field]) => field)));
+  const rows = Object.entries(values || {}).filter(([k]) => !k.includes(":") && !known.has(k));
   if (item?.position) rows.unshift(["position", item.position]);
   return rows.length ? `<div class="rr-selsub">At the pointer</div><table>${rowsHtml(rows)}</table>` : "";
 }
@@ -112,7 +114,7 @@ export function selectionHtml(sel, values, details) {
   }
   let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${title}</div>`;
   if (d.view_name && (kind === "entity" || kind === "instance")) html += `<div class="rr-dim">in view ${escapeHtml(d.view_name)}</div>`;
-  if (kind === "instance") html += pickedHtml(sel[0], values);
+  if (kind === "instance") html += pickedHtml(sel[0], values, d);
   if (kind === "view") html += viewHtml(d);
   else if (kind === "container") html += containerHtml(d);
   else if (kind === "entity" || kind === "instance") html += dataHtml(d);

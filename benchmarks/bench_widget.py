@@ -136,9 +136,11 @@ def _wait_idle(pump: Any, timeout: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def bench_latency(n: int, width: int, height: int, repeats: int) -> None:
+def bench_latency(n: int, width: int, height: int, repeats: int, *, previews: bool = True) -> None:
     rec, viewer, comm = _viewer(n, width, height)
     pump = viewer.widget.pump
+    if not previews:
+        pump.preview_above = None  # the behaviour before previews, for comparison in one run
     _watch_entities(viewer, comm)
     try:
         pump.set_visible("bench", True)
@@ -173,7 +175,8 @@ def bench_latency(n: int, width: int, height: int, repeats: int) -> None:
                 full.append(png[0][0] - t0)
         if lat:
             print(
-                f"widget n={n:>8}: log->frame (first frame showing the new entity) median "
+                f"widget n={n:>8}{'' if previews else ' (no previews)'}: log->frame "
+                "(first frame showing the new entity) median "
                 f"{statistics.median(lat) * 1e3:6.1f} ms, max {max(lat) * 1e3:6.1f} ms over {len(lat)} logs "
                 f"({'/'.join(sorted(set(kinds)))}); lossless full frame after "
                 f"{statistics.median(full) * 1e3 if full else float('nan'):6.1f} ms (kernel idle)",
@@ -193,11 +196,14 @@ def main() -> None:
     ap.add_argument("--height", type=int, default=480)
     ap.add_argument("--frames", type=int, default=30)
     ap.add_argument("--repeats", type=int, default=10)
+    ap.add_argument("--compare", action="store_true", help="also log->frame at 100k with previews off")
     args = ap.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
         bench_frames(n, args.width, args.height, args.frames)
-    bench_latency(1000, args.width, args.height, args.repeats)
-    bench_latency(100_000, args.width, args.height, args.repeats)
+    for n in (1000, 100_000, 1_000_000):
+        bench_latency(n, args.width, args.height, args.repeats)
+    if args.compare:
+        bench_latency(100_000, args.width, args.height, args.repeats, previews=False)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ class SpatialView:
         self.root = gfx.Group(name=spec.origin)
         self.scene.add(self.root)
         self.nodes: dict[str, _Node] = {}
+        self._lineage: dict[str, tuple[str, ...]] = {}  # path -> itself and its ancestors, nearest first
         self.visualizers: dict[tuple[str, str], Visualizer] = {}
         self._keys: dict[tuple[str, str], tuple] = {}
         self._ann_cache: dict[str, tuple[tuple, Annotations]] = {}
@@ -89,6 +90,18 @@ class SpatialView:
             self.camera = PanZoomCamera()
 
     # --- scene graph ------------------------------------------------------------------------
+
+    def _ancestry(self, path: str) -> tuple[str, ...]:
+        """``path`` and its ancestors up to the root, nearest first (cached: every sync walks them)."""
+        got = self._lineage.get(path)
+        if got is None:
+            out: list[str] = []
+            p: EntityPath | None = EntityPath(path)
+            while p is not None:
+                out.append(p.path)
+                p = p.parent()
+            got = self._lineage[path] = tuple(out)
+        return got
 
     def _relative_parts(self, path: str) -> tuple[str, ...]:
         parts = EntityPath(path).parts
@@ -127,12 +140,7 @@ class SpatialView:
             node.inner.local.matrix = node.pinhole.image_plane_matrix() if node.pinhole else np.eye(4)
 
     def _under_pinhole(self, path: str, index: EntityIndex) -> bool:
-        p = EntityPath(path)
-        while p is not None:
-            if "Pinhole" in index.of(p.path):
-                return True
-            p = p.parent()  # type: ignore[assignment]
-        return False
+        return any("Pinhole" in index.of(p) for p in self._ancestry(path))
 
     # --- data -------------------------------------------------------------------------------
 
@@ -208,31 +216,27 @@ class SpatialView:
         vis.node.visible = shown and present and vkey not in self.errors
 
     def _pinhole_of(self, path: str) -> tf.Pinhole | None:
-        p: EntityPath | None = EntityPath(path)
-        while p is not None:
-            node = self.nodes.get(p.path)
+        for p in self._ancestry(path):
+            node = self.nodes.get(p)
             if node is not None and node.pinhole is not None:
                 return node.pinhole
-            p = p.parent()
         return None
 
     def _annotations(self, q: Query, index: EntityIndex, path: str) -> Annotations | None:
-        p: EntityPath | None = EntityPath(path)
-        while p is not None:
-            if "AnnotationContext" in index.of(p.path):
-                data, key = q.latest(p.path, ["AnnotationContext:context"])
-                cached = self._ann_cache.get(p.path)
+        for p in self._ancestry(path):
+            if "AnnotationContext" in index.of(p):
+                data, key = q.latest(p, ["AnnotationContext:context"])
+                cached = self._ann_cache.get(p)
                 if cached is None or cached[0] != key:
                     cached = (key, Annotations.from_arrow(data.get("AnnotationContext:context")))
-                    self._ann_cache[p.path] = cached
+                    self._ann_cache[p] = cached
                 return cached[1]
-            p = p.parent()
         return None
 
     def _apply_view_coordinates(self, q: Query, index: EntityIndex) -> None:
         if not self.is_3d or not isinstance(self.camera, OrbitCamera):
             return
-        candidates = [self.spec.origin] + [p for p in index.entities() if len(EntityPath(p).parts) == 1]
+        candidates = [self.spec.origin] + [p for p in index.entities() if len(self._ancestry(p)) == 2]
         for path in candidates:
             if "ViewCoordinates" in index.of(path):
                 data, _ = q.latest(path, ["ViewCoordinates:xyz"])

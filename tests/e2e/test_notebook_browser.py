@@ -232,9 +232,12 @@ def test_quickstart_renders_drags_and_updates_live(tmp_path: Path) -> None:
                 "(end) => document.querySelector('.rr-now')?.textContent === end", arg=end, timeout=10_000
             )
 
-            # Space in the viewer plays and pauses (and is not a notebook shortcut).
+            # Space in the viewer pauses and plays, as Rerun's (and is not a notebook shortcut):
+            # following -> paused; at the end, play restarts from the beginning; then paused again.
             cells = page.locator(".jp-Notebook .jp-Cell").count()
             page.locator(".rr-canvas").first.focus()
+            page.keyboard.press(" ")
+            page.wait_for_selector(".rr-follow:not(.rr-on)", timeout=10_000)
             page.keyboard.press(" ")
             page.wait_for_selector(".rr-play.rr-on", timeout=10_000)
             page.keyboard.press(" ")

@@ -297,6 +297,14 @@ class ViewerSession:
                 self._force = True
         self._on_change()
 
+    def set_active_tab(self, container_id: str, child_id: str) -> None:
+        """A click on a tab in a view header's tab bar."""
+        with self._lock:
+            if self.app is not None:
+                self.app.set_active_tab(container_id, child_id)
+                self._force = True
+        self._on_change()
+
     def select_node(self, node_id: str, entity_path: str | None = None) -> None:
         """A click on a blueprint row: the view or container, or an entity as shown in that view."""
         with self._lock:
@@ -405,7 +413,7 @@ class ViewerSession:
         return [self._view_entry(i, v) for i, v in enumerate(self.app.layout())]
 
     def _view_entry(self, i: int, view: Any) -> dict[str, Any]:
-        keys = ("id", "kind", "rect", "name", "origin", "entities", "header")
+        keys = ("id", "kind", "rect", "name", "origin", "entities", "header", "tab_bar")
         d = view if isinstance(view, dict) else {k: getattr(view, k, None) for k in keys}
         kind = str(d.get("kind") or "unknown")
         vid = str(d.get("id") if d.get("id") is not None else i)
@@ -415,6 +423,7 @@ class ViewerSession:
             "rect": [float(v) for v in (d.get("rect") or (0, 0, 0, 0))],
             "name": str(d.get("name") or kind),
             "header": float(d.get("header") or 0),  # the title strip's height above ``rect``
+            "tab_bar": d.get("tab_bar"),  # the tabs to show in the header (active tab of a tabs container)
         }
         origin = d.get("origin")
         entities = [panels.path_str(e) for e in (d.get("entities") or ([origin] if origin else []))]

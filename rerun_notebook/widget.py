@@ -7,7 +7,7 @@ Python side of the protocol (see js/src/ for the browser side, bundled by jsbund
 - browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
   `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
   `reset_camera`, `tensor_slice`, `recording`; blueprint panel and view headers: `node_visible`,
-  `view_entity_visible`, `maximize`, `select_node`.
+  `view_entity_visible`, `maximize`, `select_node`, `active_tab`.
 """
 
 from __future__ import annotations
@@ -242,6 +242,8 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             )
         elif kind == "maximize":
             s.maximize(None if content.get("view_id") is None else str(content["view_id"]))
+        elif kind == "active_tab":
+            s.set_active_tab(str(content["container_id"]), str(content["child_id"]))
         elif kind == "select_node":
             path = content.get("entity_path")
             s.select_node(str(content["node_id"]), None if path is None else str(path))

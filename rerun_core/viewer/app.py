@@ -55,6 +55,7 @@ class ViewerApp:
         self._hidden_nodes: set[str] = set()  # views / containers switched off in the blueprint
         self._hidden_in_view: dict[str, set[str]] = {}  # view id -> entities hidden in that view only
         self._maximized: str | None = None
+        self._active_tabs: dict[str, str] = {}  # tabs container id -> the child the user picked
         self.view_header = 0  # pixels above each view kept for its HTML title strip (the widget's)
         self._tree_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self._blueprint_root: ContainerSpec | None = None  # a user's blueprint overrides the heuristics
@@ -124,6 +125,7 @@ class ViewerApp:
             changed |= self.index.add_chunk(self._pending.popleft())
         if changed or not self._all_specs:
             self._set_tree(self._choose_root())
+        self._apply_active_tabs()
         shown = layout_tree(
             self._layout_root,
             self.width,
@@ -271,6 +273,25 @@ class ViewerApp:
                 raise ValueError(f"unknown view {view_id!r}")
             self._maximized = view_id
             self._dirty = True
+
+    def _apply_active_tabs(self) -> None:
+        """Re-apply the user's tab picks (a heuristic tree is rebuilt as data arrives)."""
+        for container_id, child_id in self._active_tabs.items():
+            node = find(self._layout_root, container_id)
+            if isinstance(node, ContainerSpec):
+                ids = [c.id for c in node.children]
+                if child_id in ids:
+                    node.active_tab = ids.index(child_id)
+
+    def set_active_tab(self, container_id: str, child_id: str) -> None:
+        """Show ``child_id`` in its tabs container (a click on a tab in a view header)."""
+        with self._lock:
+            self._ingest()
+            node = find(self._layout_root, container_id)
+            if not isinstance(node, ContainerSpec) or child_id not in [c.id for c in node.children]:
+                raise ValueError(f"{child_id!r} is not a tab of {container_id!r}")
+            self._active_tabs[container_id] = child_id
+            self._data_dirty = self._dirty = True
 
     def set_view_header(self, pixels: int) -> None:
         """Keep ``pixels`` above every view free for a title strip drawn by the caller."""

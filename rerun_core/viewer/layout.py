@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rerun_core.types import EntityPath
-from rerun_core.viewer.specs import CLASS_IDENTIFIER, LAYOUT_PRIORITY, ViewSpec
+from rerun_core.viewer.specs import CLASS_IDENTIFIER, CONTAINER_TITLES, LAYOUT_PRIORITY, ViewSpec
 
 Rect = tuple[int, int, int, int]  # x, y, w, h in pixels
 CONTAINER_KINDS = ("grid", "horizontal", "vertical", "tabs")
@@ -126,7 +126,7 @@ def layout_tree(
     its title strip (as Rerun's tab bar), at most a third of the tile.
     """
     for v in views_of(root):
-        v.rect, v.header = (0, 0, 0, 0), 0
+        v.rect, v.header, v.tab_bar = (0, 0, 0, 0), 0, None
     shown: list[ViewSpec] = []
     target = find(root, maximized) if maximized is not None else None
     if isinstance(target, ViewSpec):
@@ -157,7 +157,10 @@ def _place(node: Node, rect: Rect, hidden: frozenset[str] | set[str], gap: int, 
         return
     if node.kind == "tabs":
         active = node.children[min(max(node.active_tab, 0), len(node.children) - 1)]
-        _place(active if active in kids else kids[0], rect, hidden, gap, out)
+        active = active if active in kids else kids[0]
+        _place(active, rect, hidden, gap, out)
+        if isinstance(active, ViewSpec):  # its header shows the tabs (Rerun's tab bar)
+            active.tab_bar = {"container": node.id, "tabs": [{"id": k.id, "name": _name(k)} for k in kids]}
         return
     if node.kind in ("horizontal", "vertical"):
         shares = _shares(node, kids)
@@ -166,6 +169,12 @@ def _place(node: Node, rect: Rect, hidden: frozenset[str] | set[str], gap: int, 
         rects = grid_rects(len(kids), rect, node.grid_columns, gap)
     for child, r in zip(kids, rects, strict=True):
         _place(child, r, hidden, gap, out)
+
+
+def _name(node: Node) -> str:
+    if isinstance(node, ViewSpec):
+        return node.name
+    return node.name or CONTAINER_TITLES.get(node.kind, node.kind)
 
 
 def _shares(node: ContainerSpec, kids: list[Node]) -> list[float]:

@@ -11,15 +11,7 @@ from typing import Any
 
 from rerun_core.types import EntityPath
 from rerun_core.viewer.layout import ContainerSpec, Node
-from rerun_core.viewer.specs import ViewSpec
-
-# Rerun's placeholder names of unnamed containers.
-KIND_TITLES = {
-    "grid": "Grid container",
-    "horizontal": "Horizontal container",
-    "vertical": "Vertical container",
-    "tabs": "Tab container",
-}
+from rerun_core.viewer.specs import CONTAINER_TITLES, ViewSpec
 
 
 def view_tree(
@@ -52,7 +44,7 @@ def view_tree(
             "type": "container",
             "id": node.id,
             "kind": node.kind,
-            "name": node.name or KIND_TITLES.get(node.kind, node.kind),
+            "name": node.name or CONTAINER_TITLES.get(node.kind, node.kind),
             "visible": own,
             "shown": shown,
             "children": [walk(c, shown) for c in node.children],

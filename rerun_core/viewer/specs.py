@@ -7,6 +7,7 @@ can both use it without importing each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 PIXEL_KINDS = frozenset({"spatial3d", "spatial2d", "timeseries", "bar_chart", "tensor", "placeholder"})
 HTML_KINDS = frozenset({"text_log", "text_document"})
@@ -32,6 +33,14 @@ CLASS_IDENTIFIER = {
     "text_document": "TextDocument",
 }
 
+# Rerun's placeholder names of unnamed containers.
+CONTAINER_TITLES = {
+    "grid": "Grid container",
+    "horizontal": "Horizontal container",
+    "vertical": "Vertical container",
+    "tabs": "Tab container",
+}
+
 
 @dataclass
 class ViewSpec:
@@ -42,6 +51,8 @@ class ViewSpec:
     entities: list[str] = field(default_factory=list)
     rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x, y, w, h in pixels (the content)
     header: int = 0  # height of the title strip just above ``rect`` (the widget draws it as HTML)
+    # set while this view is the active tab of a tabs container: {"container", "tabs": [{id, name}]}
+    tab_bar: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -51,6 +62,7 @@ class ViewSpec:
             "name": self.name,
             "rect": self.rect,
             "header": self.header,
+            "tab_bar": self.tab_bar,
             "entities": list(self.entities),
             "html": self.kind in HTML_KINDS,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pytest
 
 from tests.viewer import builders as b
 from tests.viewer.conftest import color_mask
@@ -86,3 +87,20 @@ def test_entity_hidden_in_one_view_only(store, render) -> None:
     assert (node["path"], node["visible"], node["shown"]) == ("/world/red", False, False)
     app.set_entity_visible_in_view("spatial3d:/world", "/world/red", True)
     assert color_mask(app.render(), (255, 0, 0)).sum() > 0
+
+
+def test_many_views_become_tabs_per_class_and_a_tab_can_be_picked(store, render) -> None:
+    """Over 12 views Rerun puts each class in a tab container; a click on a tab shows that view."""
+    for i in range(13):
+        _scalar(store, f"s{i:02}", float(i))
+    app, _ = render(320, 240)
+    tree = app.tree()
+    assert tree["kind"] == "tabs" and len(tree["children"]) == 13
+    shown = app.layout()
+    assert [v["id"] for v in shown] == ["timeseries:/s00"]
+    assert shown[0]["tab_bar"]["container"] == "viewport" and len(shown[0]["tab_bar"]["tabs"]) == 13
+    app.set_active_tab("viewport", "timeseries:/s07")
+    _scalar(store, "s03", 5.0, time=2)  # new data rebuilds the heuristic tree: the pick stays
+    assert [v["id"] for v in app.layout()] == ["timeseries:/s07"]
+    with pytest.raises(ValueError, match="not a tab"):
+        app.set_active_tab("viewport", "nope")

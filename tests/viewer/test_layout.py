@@ -119,3 +119,13 @@ def test_lookup_and_json() -> None:
         },
     ]
     assert grid_rects(0, (0, 0, 10, 10)) == []
+
+
+def test_the_active_tab_view_carries_the_tab_bar() -> None:
+    a, b, c = _views(3)
+    root = ContainerSpec("root", "grid", [a, ContainerSpec("t", "tabs", [b, c], active_tab=1)])
+    shown = layout_tree(root, 400, 200, hidden={"v1"})
+    assert [v.id for v in shown] == ["v0", "v2"]
+    assert a.tab_bar is None and c.tab_bar == {"container": "t", "tabs": [{"id": "v2", "name": "v2"}]}
+    layout_tree(root, 400, 200)
+    assert c.tab_bar is not None and [t["id"] for t in c.tab_bar["tabs"]] == ["v1", "v2"]

@@ -52,7 +52,7 @@ export function renderViewHeader(ctx, v, rect) {
   const maximized = !!(ctx.state?.blueprint || []).find((r) => r.key === "v:" + v.id)?.maximized;
   const selected = (ctx.state?.selection || []).some((s) => s.type === "view" && s.view_id === v.id);
   let head = [...overlay.children].find((c) => c.dataset.vid === id);
-  const key = JSON.stringify([v.kind, v.name, maximized]);
+  const key = JSON.stringify([v.kind, v.name, maximized, v.tab_bar]);
   if (!head || head.dataset.key !== key) {
     if (!head) {
       head = el("div", "rr-vhead", overlay);
@@ -61,8 +61,7 @@ export function renderViewHeader(ctx, v, rect) {
     head.dataset.key = key;
     head.replaceChildren();
     icon(v.kind, head, "rr-ico rr-kind");
-    const name = el("span", "rr-name", head);
-    name.textContent = v.name;
+    renderTabs(ctx, head, v);
     head.title = `${VIEW_KIND_TITLES[v.kind] || v.kind}: ${v.name}` + (v.origin ? ` (origin ${v.origin})` : "");
     const toggle = () => model.send({ type: "maximize", view_id: maximized ? null : v.id });
     iconButton(head, maximized ? "restore" : "maximize", maximized ? "Restore (double-click the header)" : "Maximize (double-click the header)", toggle);
@@ -74,6 +73,28 @@ export function renderViewHeader(ctx, v, rect) {
   const [x, y, w, h] = rect;
   Object.assign(head.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
   return head;
+}
+
+// The header's title: the view's name, or (the active tab of a tabs container) one chip per tab.
+export function renderTabs(ctx, head, v) {
+  const tabs = v.tab_bar?.tabs || [];
+  if (tabs.length < 2) {
+    el("span", "rr-name", head).textContent = v.name;
+    return;
+  }
+  const strip = el("span", "rr-name rr-tabs", head);
+  for (const t of tabs) {
+    const chip = el("span", "rr-tab", strip);
+    chip.textContent = t.name;
+    chip.classList.toggle("rr-on", t.id === v.id);
+    if (t.id !== v.id) {
+      chip.title = "Show this tab";
+      chip.onclick = (ev) => {
+        ev.stopPropagation();
+        ctx.model.send({ type: "active_tab", container_id: v.tab_bar.container, child_id: t.id });
+      };
+    }
+  }
 }
 
 export function renderTensorSliders(ctx, box, v) {

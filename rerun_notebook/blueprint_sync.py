@@ -1,20 +1,23 @@
 """Keeps a session's renderer and panels on the blueprint sent for its recording's application.
 
 ``rr.send_blueprint`` / ``notebook_show(blueprint=...)`` log a blueprint store next to the
-recording (same application id). ``source(application_id)`` (set by ``rerun.notebook``) returns
-that application's active blueprint store, or None; whenever it or its contents change, the
+recording (same application id). ``source(application_id)`` (set by ``rerun.notebook``; a viewer
+over a ``StoreHub`` can use ``blueprint_tree.hub_blueprint``) returns that application's blueprint
+store, or None; whenever it or its contents change (``mark()``, or a poll every ``POLL_S``), the
 layout tree goes to ``app.set_blueprint`` and the panel / time-panel settings to the session.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 BlueprintSource = Callable[[str], Any]
+POLL_S = 0.5  # without a mark(), look for a new or changed blueprint this often
 
 
 class BlueprintSync:
@@ -24,6 +27,7 @@ class BlueprintSync:
         self.source: BlueprintSource | None = None
         self.dirty = True
         self._key: tuple[int, int] | None = None
+        self._checked = float("-inf")
         self.current: Any = None  # the last ViewerBlueprint applied
 
     @property
@@ -43,9 +47,10 @@ class BlueprintSync:
 
     def apply(self, session: Any) -> bool:
         """Apply the active blueprint if it changed; True when something was applied."""
-        if not self.dirty or self.source is None or session.app is None:
+        now = time.monotonic()
+        if self.source is None or session.app is None or not (self.dirty or now - self._checked >= POLL_S):
             return False
-        self.dirty = False
+        self.dirty, self._checked = False, now
         app_id = session.app_ids.get(session.active or "", "")
         try:
             store = self.source(app_id)

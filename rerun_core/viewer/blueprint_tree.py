@@ -290,6 +290,19 @@ def _uuid_str(value: Any) -> str | None:
         return None
 
 
+def hub_blueprint(hub: Any, application_id: str) -> Any:
+    """The blueprint store a viewer of ``application_id`` uses from a ``StoreHub``: the hub's active
+    blueprint if it belongs to that application, else its default one, else the newest sent for it."""
+    for attr in ("active_blueprint_id", "default_blueprint_id"):
+        sid = getattr(hub, attr, None)
+        if sid is not None and sid.application_id == application_id:
+            store = hub.get(sid)
+            if store is not None:
+                return store
+    ids = [s for s in hub.blueprints() if s.application_id == application_id]
+    return hub.get(ids[-1]) if ids else None
+
+
 # --- entities ---------------------------------------------------------------------------------
 
 
@@ -323,6 +336,7 @@ __all__ = [
     "BlueprintView",
     "EntityFilter",
     "ViewerBlueprint",
+    "hub_blueprint",
     "read_blueprint",
     "resolve_entities",
     "view_entities",

@@ -325,3 +325,27 @@ def test_viewer_app_tabs_and_placeholder_views(store: Any, render: Any) -> None:
     assert content_mask(frame).sum() > 20  # the message is drawn, nothing else
     assert color_mask(frame, (255, 0, 0), 60).sum() == 0
     assert np.isfinite(frame).all()
+
+
+def test_hub_blueprint_picks_the_applications_active_then_default_then_newest() -> None:
+    from rerun_core.store.messages import BlueprintActivationCommand
+    from rerun_core.viewer.blueprint_tree import hub_blueprint
+
+    hub = StoreHub()
+
+    def send(bp: Any, app_id: str, **cmd: bool) -> Any:
+        msgs = blueprint_messages(bp, app_id)
+        for m in msgs:
+            hub.insert(m)
+        if cmd:
+            hub.insert(BlueprintActivationCommand(msgs[0].store_id, **cmd))
+        return hub.get(msgs[0].store_id)
+
+    assert hub_blueprint(hub, "app") is None
+    first = send(rrb.Spatial3DView(), "app")
+    assert hub_blueprint(hub, "app") is first  # no command: the newest
+    default = send(rrb.Spatial3DView(), "app", make_active=False, make_default=True)
+    other = send(rrb.Spatial3DView(), "other", make_active=True, make_default=True)
+    assert hub_blueprint(hub, "app") is default and hub_blueprint(hub, "other") is other
+    active = send(rrb.Spatial3DView(), "app", make_active=True, make_default=False)
+    assert hub_blueprint(hub, "app") is active

@@ -13,7 +13,8 @@ Latency: when the last full-resolution frame took longer than `preview_above` se
 point cloud on a software rasterizer), a change first goes out as a cheap preview (the
 source's reduced rendering, as while dragging: lower resolution, strided point subsets) in
 JPEG, and the lossless full-resolution frame follows once the picture has been still for
-`still_delay`. So new data shows up within one cheap frame instead of one slow one.
+`still_delay` (or for as long as a full frame takes, if longer). So new data shows up within
+one cheap frame instead of one slow one.
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ class FramePump:
             if self._dirty:
                 streaming = self._last_change - self._prev_change < self.still_delay
                 lossless = not (streaming and now - self._last_change < self.still_delay)
-            elif self._refine_pending and now - self._last_change >= self.still_delay:
+            elif self._refine_pending and now - self._last_change >= self._quiet_needed():
                 lossless = refine = True
             else:
                 return False
@@ -202,6 +203,11 @@ class FramePump:
             preview = not refine and self._full_is_slow()
             lowres = preview or (self.lowres_while_moving and not lossless)
         return self._draw_and_send(now, lossless=lossless and not preview, lowres=lowres, stalled=stalled)
+
+    def _quiet_needed(self) -> float:
+        """Stillness before the lossless frame: `still_delay`, or as long as a full frame takes,
+        so data arriving every second into a huge scene is not held up behind full renders."""
+        return max(self.still_delay, self._full_cost or 0.0) if self._full_is_slow() else self.still_delay
 
     def _full_is_slow(self) -> bool:
         """Would a full frame now miss the latency budget while a preview is clearly cheaper?"""

@@ -269,3 +269,17 @@ def test_the_session_turns_a_lowres_request_into_a_renderer_preview() -> None:
     assert session.render(lowres=True) is not None
     assert session.render() is not None
     assert previews == [True, False]
+
+
+def test_a_very_slow_full_frame_waits_for_as_long_a_quiet_spell() -> None:
+    """1M points: data arriving every 0.5 s is never held up behind a 1 s full render."""
+    pump, src, sent = _costly_rig(full=1.0, quick=0.05)
+    t = 5.0
+    for _ in range(4):
+        src.change = True
+        assert pump.tick(now=t)
+        pump.ack(pump.stats.sent_frames)
+        assert not pump.tick(now=t + 0.45)  # past still_delay, but not quiet for a full frame's time
+        t += 0.5
+    assert src.lowres[1:] == [True] * 4
+    assert pump.tick(now=t + 0.6) and src.lowres[-1] is False and sent[-1]["mime"] == "image/png"

@@ -1,0 +1,111 @@
+"""The widget's time panel in JupyterLab + Chromium: axis, streams, loop selection, scrub, step.
+
+Screenshots go to artifacts/timepanel/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+from .test_notebook_browser import _run_all, _wait_cells_done, _wait_kernel_idle, _wait_settled
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "timepanel"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+CELLS = [
+    "import numpy as np\nimport rerun as rr\nrr.init('timepanel_demo')\n"
+    "for i in range(200):\n"
+    "    rr.set_time('frame', sequence=i)\n"
+    "    rr.log('trig/sin', rr.Scalars(np.sin(i / 10)))\n"
+    "    if i % 3 == 0:\n        rr.log('trig/cos', rr.Scalars(np.cos(i / 10)))\n"
+    "    if 50 <= i < 120:\n        rr.log('noise', rr.Scalars(np.random.rand()))\n",
+    "rr.notebook_show(width=900, height=460)",
+]
+
+
+def _now(page: Any) -> int:
+    return int(page.locator(".rr-now").first.inner_text().lstrip("#"))
+
+
+def _wait_now(page: Any, predicate: str) -> None:
+    page.wait_for_function(
+        f"() => {{ const t = Number((document.querySelector('.rr-now')?.textContent || '').slice(1)); return {predicate}; }}",
+        timeout=10_000,
+    )
+
+
+def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None}
+        for c in CELLS
+    ]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nb = {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "tp.ipynb").write_text(json.dumps(nb))
+    with jupyterlab(tmp_path) as lab, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1200})
+            page.set_default_timeout(60_000)
+            page.goto(lab.notebook_url("tp.ipynb"))
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            _wait_kernel_idle(page)
+            _run_all(page)
+            page.wait_for_function(
+                "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0) > 0", timeout=120_000
+            )
+            _wait_cells_done(page)
+            _wait_settled(page)
+            root = page.locator(".rr-root").first
+            assert _now(page) == 199  # following the newest data
+            root.screenshot(path=str(ARTIFACTS / "1_axis.png"))
+
+            # The streams area: one row per entity-tree node, each with its own ticks.
+            page.locator(".rr-streams-toggle").first.click()
+            page.wait_for_selector(".rr-stream-name", timeout=10_000)
+            names = page.locator(".rr-stream-name").all_inner_texts()
+            assert names == ["noise", "trig", "cos", "sin"], names
+            time.sleep(0.3)
+            root.screenshot(path=str(ARTIFACTS / "2_streams.png"))
+
+            # Dragging on the axis' top strip makes a loop selection and loops it.
+            box = page.locator(".rr-axis").first.bounding_box()
+            assert box is not None
+            y = box["y"] + 3
+            page.mouse.move(box["x"] + box["width"] * 0.3, y)
+            page.mouse.down()
+            for k in range(1, 11):
+                page.mouse.move(box["x"] + box["width"] * (0.3 + 0.03 * k), y)
+            page.mouse.up()
+            page.wait_for_function(
+                "() => document.querySelector('.rr-loop')?.value === 'selection'", timeout=10_000
+            )
+
+            # Clicking below the strip scrubs (and pauses); stepping forward with the loop
+            # selection active goes to the selection's start, as Rerun does.
+            page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + 15)
+            _wait_now(page, "Math.abs(t - 40) <= 2")
+            assert page.locator(".rr-follow.rr-on").count() == 0
+            page.locator(".rr-step-fwd").first.click()
+            _wait_now(page, "Math.abs(t - 60) <= 2")
+
+            # A stream row's name selects the entity.
+            page.locator(".rr-stream-name", has_text="noise").first.click()
+            page.wait_for_selector(".rr-stream-name.rr-selected", timeout=10_000)
+            time.sleep(0.3)
+            root.screenshot(path=str(ARTIFACTS / "3_loop_selection_scrubbed_selected.png"))
+        finally:
+            browser.close()

@@ -1,11 +1,13 @@
 """One connected browser page: a `ViewerSession` + `FramePump` following every recording of a hub.
 
 Wire format on the WebSocket (the widget's protocol, re-framed):
-- server -> page, text: `{"kind": "state", "value": <the _state JSON text>}` or
-  `{"kind": "msg", "content": {...}}` (a custom message without buffers, e.g. a hover answer).
+- server -> page, text: `{"kind": "set", "name": "_state" | "_ticks", "value": <JSON text>}` (the
+  widget's synced traitlets) or `{"kind": "msg", "content": {...}}` (a custom message without
+  buffers, e.g. a hover answer).
 - server -> page, binary: a frame: little-endian u32 header length, the JSON header
   (`{"type": "frame", index, mime, width, height, timestamp}`), then the encoded picture.
-- page -> server, text: the widget's custom messages (`ack`, `visible`, `resize`, `input`, ...).
+- page -> server, text: the widget's custom messages (`ack`, `visible`, `resize`, `input`, ...),
+  applied by the notebook widget's own dispatcher so both speak one protocol.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import struct
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -64,7 +66,7 @@ class PageSession:
         self._send = send
         self._closed = False
         self._send_lock = threading.Lock()
-        self._sent_state = ""
+        self._sent: dict[str, str] = {}  # synced attribute -> the text the page has
         self._hub_active: Any = None
         self.session = ViewerSession(*size, app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_Source(self), self._send_frame, **(pump_options or {}))
@@ -108,16 +110,20 @@ class PageSession:
         self._emit(frame_packet(content, buffers[0]))
 
     def publish_state(self) -> None:
-        text = self.session._state_json
-        if text and text != self._sent_state:
-            self._sent_state = text
-            self._emit(json.dumps({"kind": "state", "value": self._page_state(text)}))
+        """Send the synced attributes that changed, then pending replies (hover answers)."""
+        self._publish("_state", self._page_state(self.session._state_json))
+        self._publish("_ticks", getattr(self.session, "ticks_json", ""))
         self.session.take_events()  # no Python callbacks on a web page: keep the list short
         while self.session.replies:
             self._emit(json.dumps({"kind": "msg", "content": self.session.replies.popleft()}))
 
+    def _publish(self, name: str, text: str) -> None:
+        if text and text != self._sent.get(name):
+            self._sent[name] = text
+            self._emit(json.dumps({"kind": "set", "name": name, "value": text}))
+
     def _page_state(self, text: str) -> str:
-        if self.empty_hint is None or self.session.stores:
+        if not text or self.empty_hint is None or self.session.stores:
             return text
         state = json.loads(text)
         state["hint"] = self.empty_hint
@@ -149,47 +155,19 @@ class PageSession:
 
 
 def handle_message(session: ViewerSession, pump: FramePump, content: dict[str, Any]) -> None:
-    """Apply one of the widget protocol's browser -> kernel messages (see widget.py)."""
-    kind = content.get("type")
-    if kind == "ack":
-        pump.ack(int(content["index"]))
-    elif kind == "visible":
-        pump.set_visible(str(content.get("view", "")), bool(content.get("visible")))
-    elif kind == "resize":
-        session.set_size(int(content["width"]), int(content["height"]))
-        pump.request()
-    elif kind == "input":
-        session.handle_input(dict(content["event"]))
-        pump.wake()
-    elif kind == "hover":
-        session.request_hover(float(content["x"]), float(content["y"]), content.get("seq"))
-        pump.wake()
-    elif kind == "click":
-        session.request_click(float(content["x"]), float(content["y"]))
-        pump.wake()
-    else:
-        _handle_panel_message(session, pump, kind, content)
+    """Apply one browser -> kernel message with the notebook widget's dispatcher (one protocol)."""
+    from rerun_notebook.widget import Viewer
+
+    Viewer._dispatch_msg(cast(Any, _WidgetLike(session, pump)), content)
 
 
-def _handle_panel_message(
-    session: ViewerSession, pump: FramePump, kind: Any, content: dict[str, Any]
-) -> None:
-    if kind == "select":
-        path = content.get("entity_path")
-        session.set_selection([{"type": "entity", "entity_path": path, "instance_id": None}] if path else [])
-    elif kind == "entity_visible":
-        session.set_entity_visible(str(content["entity_path"]), bool(content["visible"]))
-    elif kind == "time":
-        session.time_action(str(content["action"]), content.get("value"))
-    elif kind == "reset_camera":
-        session.reset_camera()
-        pump.request()
-    elif kind == "tensor_slice":
-        session.set_tensor_slice(str(content["view_id"]), int(content["dim"]), int(content["index"]))
-    elif kind == "recording":
-        session.set_active(str(content["recording_id"]))
-    else:
-        log.debug("web viewer: unknown message %r", kind)
+class _WidgetLike:
+    """What `Viewer._dispatch_msg` reads of its widget: the session and the pump."""
+
+    def __init__(self, session: ViewerSession, pump: FramePump) -> None:
+        self.session = session
+        self.pump = pump
+        self._seen_view = True  # a page always reports its visibility itself
 
 
 class _Source:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -16,6 +15,7 @@ from websockets.sync.client import connect
 
 import rerun as rr
 from tests.server.rerun_procs import OURS, free_port, listening, running, stop
+from tests.web.wsclient import recv_state, showing
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -36,16 +36,8 @@ def _wait_page(port: int, proc: subprocess.Popen[str], timeout: float = 20) -> N
 
 def _page_state(port: int, want: str, entity: str | None = None, timeout: float = 60) -> dict[str, Any]:
     """The first panel state the page gets showing recording `want` (and `entity` in its tree)."""
-    deadline = time.monotonic() + timeout
     with connect(f"ws://127.0.0.1:{port}/ws") as ws:
-        while time.monotonic() < deadline:
-            msg = ws.recv(timeout=deadline - time.monotonic())
-            if isinstance(msg, str) and json.loads(msg)["kind"] == "state":
-                state = json.loads(json.loads(msg)["value"])
-                paths = [row["path"] for row in state["tree"]]
-                if want in state["recordings"] and (entity is None or entity in paths):
-                    return dict(state)
-    raise AssertionError(f"recording {want} never reached the page")
+        return recv_state(ws, showing(want, entity), timeout)
 
 
 def test_serve_web_shows_what_the_sdk_logs() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +11,7 @@ from websockets.sync.client import connect
 import rerun as rr
 from rerun import _web
 from tests.server.rerun_procs import free_port
+from tests.web.wsclient import recv_state, showing
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -27,15 +26,8 @@ def _stop_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _state_with(url: str, recording: str, entity: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
     with connect(url.replace("http://", "ws://") + "/ws") as ws:
-        while time.monotonic() < deadline:
-            msg = ws.recv(timeout=deadline - time.monotonic())
-            if isinstance(msg, str) and json.loads(msg)["kind"] == "state":
-                state = json.loads(json.loads(msg)["value"])
-                if recording in state["recordings"] and entity in [r["path"] for r in state["tree"]]:
-                    return dict(state)
-    raise AssertionError(f"{recording}:{entity} never reached the page")
+        return recv_state(ws, showing(recording, entity), timeout)
 
 
 def test_connect_to_shows_the_grpc_endpoint(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from rerun_core.store.hub import StoreHub
 from rerun_notebook.web.page import frame_packet, split_packet
 from rerun_notebook.web.server import WebPortInUseError, WebViewerServer
 from tests.notebook.fakes import FakeApp
+from tests.web.wsclient import recv_frame, recv_state
 
 STILL = {"max_fps": 1000.0, "stall_timeout": 60.0, "idle_poll": 0.01}
 
@@ -39,15 +40,8 @@ def server() -> Any:
 
 
 def _recv(ws: ClientConnection, want: str, limit: float = 10.0) -> Any:
-    """The next message of kind `want` ('state' text or 'frame' binary), skipping others."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        msg = ws.recv(timeout=deadline - time.monotonic())
-        if isinstance(msg, bytes) and want == "frame":
-            return split_packet(msg)
-        if isinstance(msg, str) and want == "state" and json.loads(msg)["kind"] == "state":
-            return json.loads(json.loads(msg)["value"])
-    raise AssertionError(f"no {want} message within {limit} s")
+    """The next `state` (panel state dict) or `frame` ((header, picture)) message."""
+    return recv_state(ws, timeout=limit) if want == "state" else recv_frame(ws, limit)
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -178,3 +172,11 @@ def test_empty_page_says_where_to_send_data() -> None:
         assert state["hint"] == "log to X" and state["recordings"] == []
     finally:
         srv.stop()
+
+
+def test_panel_messages_use_the_widget_protocol(server: WebViewerServer) -> None:
+    with connect(server.url.replace("http", "ws") + "/ws") as ws:
+        recv_state(ws, lambda s: s["active"] == "rec1")
+        ws.send(json.dumps({"type": "select", "entity_path": "/points"}))
+        state = recv_state(ws, lambda s: bool(s["selection"]))
+    assert state["selection"][0]["entity_path"] == "/points"

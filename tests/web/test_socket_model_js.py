@@ -25,12 +25,14 @@ const seen = [];
 m.on('change:_state', () => seen.push(['state', JSON.parse(m.get('_state')).n]));
 m.on('msg:custom', (msg, buffers) => seen.push([msg.type, buffers.length ? new Uint8Array(buffers[0]).join(',') : '']));
 m.on('status', (s) => seen.push(['status', s]));
+m.on('change:_ticks', () => seen.push(['ticks', JSON.parse(m.get('_ticks')).t]));
 m.send({ type: 'visible', visible: true });  // before the socket opens: queued
 const ws = FakeSocket.last;
 const queuedBeforeOpen = ws.sent.length;
 ws.onopen();
 m.send({ type: 'ack', index: 1 });
-ws.onmessage({ data: JSON.stringify({ kind: 'state', value: JSON.stringify({ n: 5 }) }) });
+ws.onmessage({ data: JSON.stringify({ kind: 'set', name: '_state', value: JSON.stringify({ n: 5 }) }) });
+ws.onmessage({ data: JSON.stringify({ kind: 'set', name: '_ticks', value: '{"t":1}' }) });
 ws.onmessage({ data: JSON.stringify({ kind: 'msg', content: { type: 'hover' } }) });
 const header = new TextEncoder().encode(JSON.stringify({ type: 'frame', index: 2 }));
 const packet = new Uint8Array(4 + header.length + 3);
@@ -58,6 +60,7 @@ def test_socket_model_queues_dispatches_and_splits_frames() -> None:
     assert result["seen"] == [
         ["status", "open"],
         ["state", 5],
+        ["ticks", 1],
         ["hover", ""],
         ["frame", "7,8,9"],
         ["status", "closed"],

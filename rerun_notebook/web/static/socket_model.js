@@ -1,5 +1,5 @@
 // A stand-in for anywidget's model over a WebSocket, so the widget's modules run on a plain page.
-// Text messages are JSON ({kind: "state" | "msg"}); binary ones are frames (see page.py).
+// Text messages are JSON ({kind: "set" | "msg"}); binary ones are frames (see page.py).
 
 export function splitFrame(buffer) {
   const view = new DataView(buffer);
@@ -10,7 +10,7 @@ export function splitFrame(buffer) {
 
 export class SocketModel {
   constructor(url, WebSocketImpl = globalThis.WebSocket) {
-    this.attrs = { _state: "{}", css_width: "100%", css_height: "100%" };
+    this.attrs = { _state: "{}", _ticks: "{}", css_width: "100%", css_height: "100%" };
     this.handlers = new Map();
     this.queue = [];
     this.status = "connecting";
@@ -59,9 +59,9 @@ export class SocketModel {
       return;
     }
     const m = JSON.parse(data);
-    if (m.kind === "state") {
-      this.attrs._state = m.value;
-      this.emit("change:_state");
+    if (m.kind === "set") {
+      this.attrs[m.name] = m.value;
+      this.emit(`change:${m.name}`);
     } else if (m.kind === "msg") {
       this.emit("msg:custom", m.content, []);
     }

@@ -8,6 +8,7 @@ import pytest
 
 from rerun_core.store.store import ChunkStore
 from rerun_notebook.selection import (
+    _TOTALS,
     MAX_HISTORY,
     SelectionHistory,
     by_archetype,
@@ -17,6 +18,7 @@ from rerun_notebook.selection import (
     selection_details,
     selection_label,
     short_values,
+    store_counts,
 )
 from rerun_notebook.session import ViewerSession
 from tests.viewer import builders as b
@@ -227,3 +229,19 @@ def test_raw_bytes_show_as_a_size() -> None:
     assert short_values(blob, "Image:buffer") == "<200 bytes>"
     assert short_values(pa.array([b"abcd"]), "EncodedImage:blob") == "<4 bytes>"
     assert short_values(pa.array([[1, 2]]), "Points3D:positions") == [1, 2]
+
+
+def test_summary_counts_follow_inserts_and_gc_without_walking_the_store() -> None:
+    store = _store()
+
+    def same_as_stats() -> tuple[int, int, int]:
+        counts, stats = store_counts(store), store.stats()
+        assert (counts["rows"], counts["chunks"]) == (stats.num_rows, stats.num_chunks)
+        assert _TOTALS[store].bytes == stats.num_bytes
+        return counts["entities"], counts["rows"], counts["chunks"]
+
+    assert same_as_stats() == (1, 5, 5)
+    b.log(store, "more", "Points3D", {"positions": b.vecs(np.zeros((2, 3)), 3)}, time=9)
+    assert same_as_stats() == (2, 6, 6)
+    store.gc(0)  # drops every temporal chunk; the static one stays
+    assert same_as_stats() == (1, 1, 1)

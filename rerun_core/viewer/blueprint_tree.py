@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from rerun_core.types import EntityPath
-from rerun_core.viewer.heuristics import ViewSpec, _view_name
+from rerun_core.viewer.heuristics import ViewSpec, _view_name, choose_views
 from rerun_core.viewer.layout import ContainerSpec, Node, views_of
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,14 @@ class BlueprintView(ViewSpec):
 
 
 @dataclass
+class BlueprintRoot(ContainerSpec):
+    """The blueprint's root container; with ``auto_views`` the viewer adds the views it would
+    have chosen itself that the blueprint lacks (Rerun's ``ViewportBlueprint.auto_views``)."""
+
+    auto_views: bool = False
+
+
+@dataclass
 class ViewerBlueprint:
     """Everything a viewer takes from one blueprint store."""
 
@@ -197,7 +205,9 @@ def read_blueprint(store: Any) -> ViewerBlueprint:
         node = _read_node(r, f"container/{root_id}", set(), 0)
         if isinstance(node, ViewSpec):  # a bare view as root: wrap it so the root is a container
             node = ContainerSpec(root_id, "grid", [node], name="Viewport")
-        out.root = node
+        if node is not None:
+            out.root = BlueprintRoot(**{f.name: getattr(node, f.name) for f in fields(ContainerSpec)})
+            out.root.auto_views = bool(out.auto_views)
     for name, (path, component) in PANELS.items():
         state = PANEL_STATES.get(r.one(path, component) or 0)
         if state is not None:
@@ -319,8 +329,9 @@ def view_entities(view: BlueprintView, index: dict[str, dict[str, Any]]) -> list
 
 
 def resolve_entities(root: Node, index: dict[str, dict[str, Any]]) -> bool:
-    """Refresh every blueprint view's entities from its query; True when any list changed."""
-    changed = False
+    """Refresh every blueprint view's entities from its query (and add the auto views of an
+    ``auto_views`` root); True when anything changed."""
+    changed = _add_auto_views(root, index) if isinstance(root, BlueprintRoot) and root.auto_views else False
     for view in views_of(root):
         if isinstance(view, BlueprintView):
             ents = view_entities(view, index)
@@ -330,9 +341,29 @@ def resolve_entities(root: Node, index: dict[str, dict[str, Any]]) -> bool:
     return changed
 
 
+def _add_auto_views(root: BlueprintRoot, index: dict[str, dict[str, Any]]) -> bool:
+    """Heuristic views whose kind and origin no blueprint view has join the root (kept up to date)."""
+    present = {v.id: v for v in views_of(root)}
+    taken = {(v.kind, v.origin) for v in present.values() if isinstance(v, BlueprintView)}
+    changed = False
+    for view in choose_views(index):
+        if (view.kind, view.origin) in taken:
+            continue
+        mine = present.get(view.id)
+        if mine is None:
+            root.children.append(view)
+            root.shares = None  # the sent shares were for the sent children
+            changed = True
+        elif mine.entities != view.entities:
+            mine.entities = view.entities
+            changed = True
+    return changed
+
+
 __all__ = [
     "PLACEHOLDER",
     "VIEW_KINDS",
+    "BlueprintRoot",
     "BlueprintView",
     "EntityFilter",
     "ViewerBlueprint",

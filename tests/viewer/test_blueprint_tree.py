@@ -349,3 +349,25 @@ def test_hub_blueprint_picks_the_applications_active_then_default_then_newest() 
     assert hub_blueprint(hub, "app") is default and hub_blueprint(hub, "other") is other
     active = send(rrb.Spatial3DView(), "app", make_active=True, make_default=False)
     assert hub_blueprint(hub, "app") is active
+
+
+def test_auto_views_add_the_views_the_blueprint_lacks() -> None:
+    index = {
+        "/world": {"ViewCoordinates": {"ViewCoordinates:xyz"}},
+        "/world/pts": {"Points3D": {"Points3D:positions"}},
+        "/plot": {"Scalars": {"Scalars:scalars"}},
+    }
+    bp = load(rrb.Blueprint(rrb.Horizontal(rrb.Spatial3DView(origin="/world", name="mine"), column_shares=[1]), auto_views=True))  # fmt: skip
+    assert bp.root is not None and bp.auto_views is True
+    assert resolve_entities(bp.root, index)
+    assert [(v.kind, v.origin) for v in views_of(bp.root)] == [
+        ("spatial3d", "/world"),
+        ("timeseries", "/plot"),
+    ]
+    assert bp.root.shares is None
+    index["/plot2"] = {"Scalars": {"Scalars:scalars"}}
+    assert resolve_entities(bp.root, index) and len(views_of(bp.root)) == 3
+    plain = load(rrb.Blueprint(rrb.Spatial3DView(origin="/world")))
+    assert plain.root is not None and plain.auto_views is None
+    resolve_entities(plain.root, index)
+    assert len(views_of(plain.root)) == 1

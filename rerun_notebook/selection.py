@@ -77,6 +77,13 @@ def same_selection(a: list[Item], b: list[Item]) -> bool:
     return [_identity(i) for i in a] == [_identity(i) for i in b]
 
 
+def toggle_item(selection: list[Item], item: Item) -> list[Item]:
+    """Ctrl/Cmd+click, as Rerun: an item already selected leaves the selection, another one joins it."""
+    key = _identity(item)
+    kept = [i for i in selection if _identity(i) != key]
+    return kept if len(kept) < len(selection) else [*selection, item]
+
+
 # --- history ---------------------------------------------------------------------------------
 
 

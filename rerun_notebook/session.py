@@ -17,7 +17,7 @@ import numpy as np
 
 from . import blueprint_panel, panels
 from .blueprint_sync import BlueprintSync
-from .selection import SelectionHistory, selection_details
+from .selection import SelectionHistory, selection_details, toggle_item
 from .time_ticks import TimeTicks
 from .timectrl import TimeControl, apply_action
 
@@ -178,8 +178,8 @@ class ViewerSession:
         """Answered (in `replies`) on the pump's thread, from the picture the browser shows."""
         self._requests.append(("hover", x, y, seq))
 
-    def request_click(self, x: float, y: float) -> None:
-        self._requests.append(("click", x, y, None))
+    def request_click(self, x: float, y: float, *, add: bool = False) -> None:
+        self._requests.append(("click", x, y, add))
 
     def _apply_queued(self) -> None:
         while self._inputs:
@@ -191,7 +191,7 @@ class ViewerSession:
             if kind == "hover":
                 self.replies.append({"type": "hover", "seq": seq, "info": self.pick(x, y)})
             else:
-                self.click(x, y)
+                self.click(x, y, add=bool(seq))
 
     def reset_camera(self) -> None:
         with self._lock:
@@ -209,8 +209,11 @@ class ViewerSession:
                 log.debug("pick failed", exc_info=True)
                 return None
 
-    def click(self, x: float, y: float) -> None:
-        """Select what is under the pointer (or clear the selection), firing selection_change."""
+    def click(self, x: float, y: float, *, add: bool = False) -> None:
+        """Select what is under the pointer (or clear the selection), firing selection_change.
+
+        ``add`` (Ctrl/Cmd+click) toggles the item in the selection instead, and a miss changes nothing.
+        """
         info = self.pick(x, y)
         items = []
         if info is not None:
@@ -223,6 +226,10 @@ class ViewerSession:
                     "position": info.get("position"),
                 }
             )
+        if add:
+            if items:
+                self.set_selection(toggle_item(self.selection, items[0]))
+            return
         with self._lock:
             self.selection_values = info["values"] if info is not None else {}
         self.set_selection(items)

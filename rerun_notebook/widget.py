@@ -28,6 +28,7 @@ import traitlets
 from .encoding import png_base64
 from .jsbundle import bundle
 from .pump import FramePump
+from .selection import toggle_item
 from .session import AppFactory, ViewerSession
 from .snapshot import draw_html_views
 
@@ -227,11 +228,15 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             s.request_hover(float(content["x"]), float(content["y"]), content.get("seq"))
             self.pump.wake()
         elif kind == "click":
-            s.request_click(float(content["x"]), float(content["y"]))
+            s.request_click(float(content["x"]), float(content["y"]), add=bool(content.get("add")))
             self.pump.wake()
         elif kind == "select":
             path = content.get("entity_path")
-            s.set_selection([{"type": "entity", "entity_path": path, "instance_id": None}] if path else [])
+            item = {"type": "entity", "entity_path": path, "instance_id": None}
+            if content.get("add") and path:  # Ctrl/Cmd+click adds to (or removes from) the selection
+                s.set_selection(toggle_item(s.selection, item))
+            else:
+                s.set_selection([item] if path else [])
         elif kind == "selection_history":
             s.selection_history(str(content["action"]), content.get("index"))
         elif kind == "node_visible":  # blueprint panel / view header: a view or container

@@ -44,3 +44,27 @@ def test_the_docked_panel_narrows_the_picture_when_open() -> None:
         == 900 - widget_mod.TREE_WIDTH - widget_mod.SELECTION_WIDTH
     )
     assert view_area(w, h, {"selection": "hidden"}) == (base_w, base_h)
+
+
+def test_ctrl_click_adds_to_and_removes_from_the_selection() -> None:
+    v, _, _ = make()
+    try:
+        msg(v, type="select", entity_path="/a")
+        msg(v, type="select", entity_path="/b", add=True)
+        msg(v, type="click", x=50, y=50, add=True)  # the fake renderer picks /points #3
+        v.pump.tick(now=0.0)
+        sel = state_of(v)["selection"]
+        assert [(i["entity_path"], i["instance_id"]) for i in sel] == [
+            ("/a", None),
+            ("/b", None),
+            ("/points", 3),
+        ]
+        details = state_of(v)["selection_details"]
+        assert details["others"] == ["/b", "/points[3]"]
+        assert state_of(v)["selection_history"]["back"] == "2x entitys"
+        msg(v, type="select", entity_path="/a", add=True)  # already selected: it leaves
+        msg(v, type="click", x=1, y=1, add=True)  # a miss with Ctrl changes nothing
+        v.pump.tick(now=0.1)
+        assert [i["entity_path"] for i in state_of(v)["selection"]] == ["/b", "/points"]
+    finally:
+        v.close()

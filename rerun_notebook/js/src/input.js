@@ -59,7 +59,7 @@ export function setupInput(ctx) {
     if (press && press.button === 0 && Math.hypot(c.x - press.x, c.y - press.y) < CLICK_SLOP) {
       const p = pos(ev);
       ctx.clickAt = c;
-      model.send({ type: "click", x: p.x, y: p.y });
+      model.send({ type: "click", x: p.x, y: p.y, add: ev.ctrlKey || ev.metaKey }); // Ctrl/Cmd: add to the selection
     }
     press = null;
   });

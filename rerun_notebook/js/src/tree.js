@@ -127,7 +127,10 @@ function entityRow(ctx, tree, r, selected) {
   const eye = iconButton(row, r.own_toggle ? "eye" : "eye_off", r.own_toggle ? "Hide in every view" : "Show", () =>
     model.send({ type: "entity_visible", entity_path: r.path, visible: !r.own_toggle }), "rr-ico rr-ibtn rr-eye");
   eye.dataset.visible = String(r.own_toggle);
-  row.onclick = () => model.send({ type: "select", entity_path: selected.has(r.path) ? null : r.path });
+  row.onclick = (ev) => {
+    const add = ev.ctrlKey || ev.metaKey; // Ctrl/Cmd+click toggles the entity in the selection, as Rerun
+    model.send({ type: "select", entity_path: add || !selected.has(r.path) ? r.path : null, add });
+  };
 }
 
 export function renderTree(ctx, rows, selected, blueprint = []) {

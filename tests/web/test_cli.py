@@ -100,3 +100,36 @@ def test_serve_grpc_and_headless_serve_no_page() -> None:
             assert not listening(web)
             _, err = stop(proc)
         assert "serving the web viewer" not in err
+
+
+def _fake_browser(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose default browser (webbrowser honours $BROWSER) records the URL it gets."""
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    script.chmod(0o755)
+    env = {**os.environ, "DISPLAY": ":99", "BROWSER": f"{script} %s"}
+    return env, opened
+
+
+@pytest.mark.parametrize("flags", [["--web-viewer"], []], ids=["web-viewer", "plain"])
+def test_browser_opens_the_page_when_a_display_is_there(tmp_path: Path, flags: list[str]) -> None:
+    env, opened = _fake_browser(tmp_path)
+    port, web = free_port(), free_port()
+    with running([*flags, f"--web-viewer-port={web}"], port, env=env) as proc:
+        _wait_page(web, proc)
+        deadline = time.monotonic() + 10
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _, err = stop(proc)
+    assert opened.read_text().split() == [f"http://127.0.0.1:{web}"]
+    assert f"web viewer opened in your browser at http://127.0.0.1:{web}" in err
+
+
+def test_serve_web_does_not_open_a_browser(tmp_path: Path) -> None:
+    env, opened = _fake_browser(tmp_path)
+    port, web = free_port(), free_port()
+    with running(["--serve-web", f"--web-viewer-port={web}"], port, env=env) as proc:
+        _wait_page(web, proc)
+        stop(proc)
+    assert not opened.exists()

@@ -57,3 +57,24 @@ def test_bad_connect_to_and_busy_port_are_clear_errors() -> None:
     (server, _feed) = _web._servers[-1]
     with pytest.raises(OSError, match=f"port {server.port} .*already in use"):
         rr.serve_web_viewer(web_port=server.port, open_browser=False)
+
+
+def test_script_setup_serve_web_hosts_the_page_for_its_endpoint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(rr.RecordingStream, "serve_grpc", lambda self, **kw: "rerun+http://127.0.0.1:1/proxy")
+    monkeypatch.setattr(_web, "serve_web_viewer", lambda **kw: calls.append(kw))
+    parser = argparse.ArgumentParser()
+    rr.script_add_args(parser)
+    rr.script_setup(parser.parse_args(["--serve-web"]), "web_script")
+    assert calls == [{"web_port": None, "open_browser": True, "connect_to": "rerun+http://127.0.0.1:1/proxy"}]
+
+    def busy(**kw: Any) -> None:
+        raise OSError("port 9090 on 127.0.0.1 is already in use")
+
+    monkeypatch.setattr(_web, "serve_web_viewer", busy)
+    rr.script_setup(parser.parse_args(["--serve-web"]), "web_script")  # a message, not a crash
+    assert "port 9090 on 127.0.0.1 is already in use" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The widget's time panel in JupyterLab + Chromium: axis, streams, loop selection, scrub, step.
+"""The widget's time panel in JupyterLab + Chromium: axis, streams, loop selection, scrub, step, typed time.
 
 Screenshots go to artifacts/timepanel/ (gitignored).
 """
@@ -101,6 +101,12 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             assert page.locator(".rr-follow.rr-on").count() == 0
             page.locator(".rr-step-fwd").first.click()
             _wait_now(page, "Math.abs(t - 60) <= 2")
+
+            # The current time can be typed.
+            page.locator(".rr-now").first.click()
+            page.locator(".rr-now-edit").first.fill("#150")
+            page.keyboard.press("Enter")
+            _wait_now(page, "t === 150")
 
             # A stream row's name selects the entity.
             page.locator(".rr-stream-name", has_text="noise").first.click()

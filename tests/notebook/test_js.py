@@ -251,3 +251,26 @@ def test_time_axis_zooms_around_the_pointer_and_pans_inside_the_data(tmp_path: P
         " zoomView([25, 75], [0, 100], 50, 4), panView([25, 75], [0, 100], 40), panView([25, 75], [0, 100], -40)]));",
     )
     assert json.loads(out) == [[25, 75], [0, 50], None, [50, 100], [0, 50]]
+
+
+def test_typed_times_parse_in_the_timelines_units(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { parseTime as p } from 'MOD';"
+        "console.log(JSON.stringify([p('sequence', '#12'), p('sequence', ' 7 '), p('sequence', '1.5'),"
+        " p('duration', '1.5s'), p('duration', '2m05s'), p('duration', '1h2m3.5s'), p('duration', '3'), p('duration', 'x'),"
+        " p('timestamp', '2023-11-14 22:13:20.000'), p('timestamp', '1700000000000000000'), p('timestamp', 'soon')]));",
+    )
+    assert json.loads(out) == [
+        12,
+        7,
+        None,
+        1_500_000_000,
+        125_000_000_000,
+        3_723_500_000_000,
+        3_000_000_000,
+        None,
+        1.7e18,
+        1.7e18,
+        None,
+    ]

@@ -15,7 +15,7 @@ export const STREAM_ROWS_SHOWN = 8; // more rows scroll
 export const LABEL_W = 110; // the streams' name column (and the toggle left of the axis)
 export const BASE_TIME_H = 58; // widget.py TIME_HEIGHT
 const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
-const LOOP_LABELS = { off: "⟲ off", selection: "⟲ selection", all: "⟲ all" };
+const LOOP_LABELS = { off: "⟲ off", selection: "⟲ sel", all: "⟲ all" }; // short: the row is narrow
 
 // Density levels: one hex digit per display bin (0 = no data), as time_ticks.py encodes them.
 export function decodeLevels(s) {
@@ -104,6 +104,23 @@ export function axisLabels(range, kind, w) {
   return out;
 }
 
+// A typed time (the current-time field) in the timeline's units; null when it does not parse.
+// sequence "#12" / "12"; duration "1.5s", "2m05s", "1h2m3.5s" (bare numbers are seconds);
+// timestamp "2023-11-14 22:13:20.5" (UTC) or nanoseconds since the epoch.
+export function parseTime(kind, text) {
+  const s = String(text ?? "").trim();
+  if (kind === "sequence") return /^#?-?\d+$/.test(s) ? Number(s.replace("#", "")) : null;
+  if (kind === "duration") {
+    const m = /^(-)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d*)?|\.\d+)s?)?$/.exec(s);
+    if (!m || !s || s === "-") return null;
+    const secs = Number(m[2] || 0) * 3600 + Number(m[3] || 0) * 60 + Number(m[4] || 0);
+    return Math.round((m[1] ? -1 : 1) * secs * 1e9);
+  }
+  if (/^-?\d{10,}$/.test(s)) return Number(s);
+  const ms = Date.parse(s.replace(" ", "T") + (/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? "" : "Z"));
+  return Number.isNaN(ms) ? null : ms * 1e6;
+}
+
 // Rerun's keyboard shortcuts for the time panel -> [action, value] (null when not a time key).
 export function timeKeyAction(ev) {
   const cmd = ev.ctrlKey || ev.metaKey;
@@ -161,6 +178,32 @@ function buildControls(ctx, parent, act) {
   ui.fps.onchange = () => Number(ui.fps.value) > 0 && act("fps", Number(ui.fps.value));
   el("span", null, ui.fpsBox).textContent = "fps";
   ui.now = el("span", "rr-now", c);
+  ui.now.title = "The current time (click to type one)";
+  const edit = el("input", "rr-now-edit", c);
+  edit.type = "text";
+  edit.spellcheck = false;
+  edit.style.display = "none";
+  const close = () => ((edit.style.display = "none"), (ui.now.style.display = ""));
+  ui.now.onclick = () => {
+    edit.value = ui.now.textContent;
+    edit.classList.remove("rr-bad");
+    ui.now.style.display = "none";
+    edit.style.display = "";
+    edit.focus();
+    edit.select();
+  };
+  edit.onkeydown = (ev) => {
+    ev.stopPropagation(); // typing is not a time key (nor a notebook command)
+    const t = ctx.state?.time;
+    const value = parseTime(t?.timelines?.find((x) => x.name === t.timeline)?.kind, edit.value);
+    if (ev.key === "Enter") {
+      edit.classList.toggle("rr-bad", value === null);
+      if (value !== null) act("seek", value), close();
+    } else if (ev.key === "Escape") {
+      close();
+    }
+  };
+  edit.onblur = close;
   return ui;
 }
 

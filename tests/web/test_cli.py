@@ -133,3 +133,31 @@ def test_serve_web_does_not_open_a_browser(tmp_path: Path) -> None:
         _wait_page(web, proc)
         stop(proc)
     assert not opened.exists()
+
+
+@pytest.mark.interop
+def test_real_sdk_logs_into_our_serve_web(oracle: Any) -> None:
+    """rerun-sdk 0.41 connects to our `rerun --serve-web`; the page lists its recording and entity."""
+    port, web = free_port(), free_port()
+    with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc:
+        _wait_page(web, proc)
+        oracle.run_script(
+            f"""
+            import rerun as rr
+            rr.init("real_sdk", recording_id="real-rec")
+            rr.connect_grpc("rerun+http://127.0.0.1:{port}/proxy")
+            rr.log("boxes", rr.Boxes3D(half_sizes=[[1, 1, 1]]))
+            rr.disconnect()
+            """
+        )
+        assert _page_state(web, "real-rec", "/boxes")["active"] == "real-rec"
+
+
+def test_bad_web_port_is_a_usage_error() -> None:
+    out = subprocess.run(
+        [str(OURS), "--serve-web", f"--port={free_port()}", "--web-viewer-port=70000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "--web-viewer-port 70000" in out.stderr

@@ -27,7 +27,8 @@ export function applyState(ctx) {
   root.classList.toggle("rr-time-collapsed", ps.time === "collapsed");
   for (const [name, btn] of Object.entries(ctx.panelButtons || {})) {
     btn.classList.toggle("rr-on", ps[name] === "expanded");
-    btn.disabled = isLocked(p, name);
+    btn.disabled = isLocked(p, name); // as Rerun: a state set from code is not toggled away
+    btn.title = PANEL_BUTTONS.find((b) => b[0] === name)[2] + (btn.disabled ? ` (set to ${p[name]} by update_panels)` : "");
   }
   const message = state.error || state.hint || "";
   ctx.errorBox.style.display = message ? "block" : "none";

@@ -283,3 +283,48 @@ def test_a_very_slow_full_frame_waits_for_as_long_a_quiet_spell() -> None:
         t += 0.5
     assert src.lowres[1:] == [True] * 4
     assert pump.tick(now=t + 0.6) and src.lowres[-1] is False and sent[-1]["mime"] == "image/png"
+
+
+@pytest.mark.slow
+def test_real_viewer_sends_new_data_first_as_a_preview_then_lossless() -> None:
+    """Viewer + session + pygfx renderer + pump: the first frame after a log already draws the
+    new entity (a JPEG preview with the big cloud subsampled), the PNG follows once quiet."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    import rerun as rr
+    from rerun import notebook as nb
+
+    rec = rr.RecordingStream("pump_preview", recording_id="pump_preview")
+    cloud = np.random.default_rng(0).normal(size=(10_000, 3)).astype(np.float32)
+    rec.log("cloud", rr.Points3D(cloud, colors=[200, 120, 40], radii=0.01))
+    v = nb.Viewer(recording=rec, width=320, height=240)
+    sent: list[tuple[dict, bytes]] = []
+    try:
+        if v.widget.session.error:
+            pytest.skip(v.widget.session.error)
+        pump = v.widget.pump
+        pump.close()  # stepped by hand below
+        pump._send = lambda c, b: sent.append((c, b[0]))
+        pump.preview_above = 0.0  # as if full frames were slow: every change previews first
+        v.widget.session.app.preview_max_points = 1_000
+        pump.set_visible("test", True)
+        pump.tick(now=1.0)  # the first frame is full: it measures the full cost
+        pump.ack(1)
+        rec.log("new", rr.Points3D([[0, 0, 6]], colors=[0, 255, 0], radii=-10.0))
+        rec.flush()
+        assert pump.tick(now=10.0)
+        mime, data = sent[-1][0]["mime"], sent[-1][1]
+        assert mime == "image/jpeg"
+        img = np.asarray(Image.open(BytesIO(data)).convert("RGB")).astype(int)
+        green = (img[..., 1] > 180) & (img[..., 0] < 110) & (img[..., 2] < 110)
+        assert green.sum() > 10  # the new entity is in the preview
+        lod = v.widget.session.app.view("spatial3d:/").visualizers[("/cloud", "Points3D")].lod
+        assert lod is not None and lod.geometry.positions.data.shape[0] <= 1_000
+        pump.ack(2)
+        assert pump.tick(now=100.0)  # quiet for longer than a full frame takes
+        assert sent[-1][0]["mime"] == "image/png" and pump.stats.preview_frames == 1
+    finally:
+        v.close()
+        rec.disconnect()

@@ -21,6 +21,10 @@ from .test_cli import _page_state, _wait_page
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "web"
 FRAME = "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"
+SET_VISIBILITY = """(state) => {
+  Object.defineProperty(document, "visibilityState", { value: state, configurable: true });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -79,5 +83,16 @@ def test_page_of_serve_web_shows_logged_data() -> None:
             live.wait_for_timeout(500)
             assert _non_blank(live.locator(".rr-view").screenshot()) > 10
             live.screenshot(path=str(ARTIFACTS / "serve_web_reloaded.png"))
+
+            # A hidden tab gets no frames; shown again, it catches up.
+            live.evaluate(SET_VISIBILITY, "hidden")
+            live.wait_for_timeout(300)
+            before = live.evaluate(FRAME)
+            live.mouse.move(500, 200)
+            live.mouse.wheel(0, 300)  # would redraw the 3D view if frames were flowing
+            live.wait_for_timeout(1500)
+            assert live.evaluate(FRAME) == before
+            live.evaluate(SET_VISIBILITY, "visible")
+            live.wait_for_function(f"({FRAME})() > {before}", timeout=20_000)
         finally:
             browser.close()

@@ -28,7 +28,7 @@ export function timeToX(t, range, w) {
 }
 
 // The time under x, clamped to the range; sequences snap to whole frames.
-export function xToTime(x, range, w, kind) {
+export function xToTime(x, range, w) {
   const span = range[1] - range[0];
   const f = w > 0 ? Math.min(1, Math.max(0, x / w)) : 0;
   return Math.round(range[0] + f * span); // integer times: frames, or nanoseconds
@@ -211,79 +211,82 @@ export function buildTimePanel(ctx, parent) {
   const { model } = ctx;
   const act = (action, value) => model.send({ type: "time", action, value });
   const ui = buildControls(ctx, parent, act);
-  const axisRow = el("div", "rr-axis-row", parent);
-  const toggle = button(axisRow, "rr-streams-toggle", "▸ streams", "Show one row of data ticks per entity", () =>
-    act("streams", !ticks.streams_open),
-  );
-  const axis = el("canvas", "rr-axis", axisRow);
-  const streams = el("div", "rr-streams", parent);
-  const names = el("div", "rr-stream-names", streams);
-  const rowsCanvas = el("canvas", "rr-stream-ticks", streams);
-  let t = null; // state.time
-  let ticks = {};
-  let preview = null; // {time} while scrubbing, {sel} while dragging a loop selection
-  let view = null; // the zoomed-in part of the timeline (null: all of it)
-  let viewOf = null; // ... on this timeline
-  let viewTimer = 0;
-
-  const current = () => t?.timelines?.find((x) => x.name === t.timeline);
-  const full = () => current()?.range || (ticks.timeline === t?.timeline && ticks.range) || null;
-  const range = () => (view && viewOf === t?.timeline ? view : full());
+  const p = buildAxisAndStreams(parent, () => act("streams", !s.ticks.streams_open));
+  // t: state.time; preview: {time} while scrubbing, {sel} while dragging a loop selection;
+  // view: the zoomed-in part of timeline `viewOf` (null: all of it)
+  const s = { t: null, ticks: {}, preview: null, view: null, viewOf: null, viewTimer: 0 };
+  const current = () => s.t?.timelines?.find((x) => x.name === s.t.timeline);
+  const full = () => current()?.range || (s.ticks.timeline === s.t?.timeline && s.ticks.range) || null;
+  const range = () => (s.view && s.viewOf === s.t?.timeline ? s.view : full());
+  const draw = () => {
+    const binned = s.ticks.timeline === s.t?.timeline ? s.ticks.range : null;
+    drawAxis(p.axis, s.t, s.ticks, range(), binned, current()?.kind, s.preview);
+    drawStreams(p.rowsCanvas, s.ticks, range(), binned, s.t, s.preview);
+  };
   const setView = (v) => {
-    view = v;
-    viewOf = t?.timeline;
+    Object.assign(s, { view: v, viewOf: s.t?.timeline });
     draw();
-    clearTimeout(viewTimer); // the kernel re-bins the ticks for the new range, once the wheel rests
-    viewTimer = setTimeout(() => act("ticks_view", view), 120);
+    clearTimeout(s.viewTimer); // the kernel re-bins the ticks for the new range, once the wheel rests
+    s.viewTimer = setTimeout(() => act("ticks_view", s.view), 120);
+  };
+  const readTicks = () => {
+    s.ticks = parseJson(model.get("_ticks"));
+    showTicks(ctx, p, s.ticks);
+    draw();
   };
 
-  function draw() {
-    const binned = ticks.timeline === t?.timeline ? ticks.range : null;
-    drawAxis(axis, t, ticks, range(), binned, current()?.kind, preview);
-    drawStreams(rowsCanvas, ticks, range(), binned, t, preview);
-  }
-
-  function readTicks() {
-    try {
-      ticks = JSON.parse(model.get("_ticks") || "{}");
-    } catch {
-      ticks = {};
-    }
-    renderNames(ctx, names, ticks.streams || []);
-    const open = !!ticks.streams_open;
-    toggle.textContent = (open ? "▾" : "▸") + " streams";
-    streams.style.display = open ? "" : "none";
-    const rows = Math.min(STREAM_ROWS_SHOWN, (ticks.streams || []).length);
-    const h = BASE_TIME_H + (open ? Math.max(1, rows) * ROW_H + 4 : 0);
-    ctx.root.style.setProperty("--rr-time-h", h + "px");
-    rowsCanvas.style.height = (ticks.streams || []).length * ROW_H + "px";
-    draw();
-  }
-
-  setupDrag(ctx, axis, true, range, current, act, (p) => ((preview = p), draw()));
-  setupDrag(ctx, rowsCanvas, false, range, current, act, (p) => ((preview = p), draw()));
-  for (const c of [axis, rowsCanvas]) setupZoom(c, range, full, setView);
-  axis.addEventListener("dblclick", (ev) => ev.offsetY >= STRIP_H && view && setView(null));
-  axis.addEventListener("pointermove", (ev) => {
+  const preview = (v) => ((s.preview = v), draw());
+  setupDrag(ctx, p.axis, true, range, act, preview);
+  setupDrag(ctx, p.rowsCanvas, false, range, act, preview);
+  for (const c of [p.axis, p.rowsCanvas]) setupZoom(c, range, full, setView);
+  p.axis.addEventListener("dblclick", (ev) => ev.offsetY >= STRIP_H && s.view && setView(null));
+  p.axis.addEventListener("pointermove", (ev) => {
     const rng = range();
-    if (rng) axis.title = formatTime(current()?.kind, xToTime(ev.offsetX, rng, axis.clientWidth, current()?.kind));
+    if (rng) p.axis.title = formatTime(current()?.kind, xToTime(ev.offsetX, rng, p.axis.clientWidth));
   });
   const ro = new ResizeObserver(draw);
-  ro.observe(axis);
+  ro.observe(p.axis);
   model.on("change:_ticks", readTicks);
-  ctx.cleanups.push(() => {
-    model.off("change:_ticks", readTicks);
-    ro.disconnect();
-  });
+  ctx.cleanups.push(() => (model.off("change:_ticks", readTicks), ro.disconnect()));
   readTicks();
 
   return (time) => {
     if (!time) return;
-    t = time;
-    updateControls(ui, t, current());
-    if (ctx.state) highlightNames(names, ctx.state.selection || []);
+    s.t = time;
+    updateControls(ui, time, current());
+    if (ctx.state) highlightNames(p.names, ctx.state.selection || []);
     draw();
   };
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function buildAxisAndStreams(parent, toggleStreams) {
+  const axisRow = el("div", "rr-axis-row", parent);
+  const toggle = button(axisRow, "rr-streams-toggle", "▸ streams", "Show one row of data ticks per entity", toggleStreams);
+  const axis = el("canvas", "rr-axis", axisRow);
+  const streams = el("div", "rr-streams", parent);
+  const names = el("div", "rr-stream-names", streams);
+  const rowsCanvas = el("canvas", "rr-stream-ticks", streams);
+  return { toggle, axis, streams, names, rowsCanvas };
+}
+
+// The streams area follows the ticks: its rows, the toggle, and the panel's height.
+function showTicks(ctx, p, ticks) {
+  const rows = ticks.streams || [];
+  renderNames(ctx, p.names, rows);
+  const open = !!ticks.streams_open;
+  p.toggle.textContent = (open ? "▾" : "▸") + " streams";
+  p.streams.style.display = open ? "" : "none";
+  const h = BASE_TIME_H + (open ? Math.max(1, Math.min(STREAM_ROWS_SHOWN, rows.length)) * ROW_H + 4 : 0);
+  ctx.root.style.setProperty("--rr-time-h", h + "px");
+  p.rowsCanvas.style.height = rows.length * ROW_H + "px";
 }
 
 function updateControls(ui, t, cur) {
@@ -327,7 +330,7 @@ function highlightNames(box, selection) {
 }
 
 // Pointer handling for the axis (strip => loop selection, else scrub) and the stream rows (scrub).
-function setupDrag(ctx, canvas, isAxis, range, current, act, setPreview) {
+function setupDrag(ctx, canvas, isAxis, range, act, setPreview) {
   let drag = null;
   const at = (ev) => {
     const r = canvas.getBoundingClientRect();
@@ -338,7 +341,7 @@ function setupDrag(ctx, canvas, isAxis, range, current, act, setPreview) {
     if (!rng || ev.button !== 0) return;
     canvas.setPointerCapture(ev.pointerId);
     const p = at(ev);
-    const time = xToTime(p.x, rng, p.w, current()?.kind);
+    const time = xToTime(p.x, rng, p.w);
     if (isAxis && (p.y < STRIP_H || ev.shiftKey)) {
       drag = { mode: "select", anchor: time, x0: p.x };
       setPreview({ sel: [time, time] });
@@ -353,7 +356,7 @@ function setupDrag(ctx, canvas, isAxis, range, current, act, setPreview) {
     const rng = range();
     if (!drag || !rng) return;
     const p = at(ev);
-    const time = xToTime(p.x, rng, p.w, current()?.kind);
+    const time = xToTime(p.x, rng, p.w);
     if (drag.mode === "select") {
       setPreview({ sel: normSelection(drag.anchor, time) });
     } else if (time !== drag.last) {
@@ -368,7 +371,7 @@ function setupDrag(ctx, canvas, isAxis, range, current, act, setPreview) {
       const p = at(ev);
       const t = ctx.state?.time;
       if (Math.abs(p.x - drag.x0) >= 3) {
-        act("loop_selection", normSelection(drag.anchor, xToTime(p.x, rng, p.w, current()?.kind)));
+        act("loop_selection", normSelection(drag.anchor, xToTime(p.x, rng, p.w)));
       } else if (t?.loop_selection) {
         act("loop_mode", t.loop_mode === "selection" ? "off" : "selection"); // a click toggles looping it
       }

@@ -10,6 +10,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 import rerun as rr
@@ -180,3 +181,14 @@ def test_panel_messages_use_the_widget_protocol(server: WebViewerServer) -> None
         ws.send(json.dumps({"type": "select", "entity_path": "/points"}))
         state = recv_state(ws, lambda s: bool(s["selection"]))
     assert state["selection"][0]["entity_path"] == "/points"
+
+
+def test_stopping_the_server_closes_pages() -> None:
+    srv = WebViewerServer(_hub_with_points(), port=0, app_factory=FakeApp, pump_options=STILL).start()
+    with connect(srv.url.replace("http", "ws") + "/ws") as ws:
+        recv_state(ws)
+        srv.stop()
+        with pytest.raises(ConnectionClosed):
+            for _ in range(1000):
+                ws.recv(timeout=5)
+    assert srv.pages == 0

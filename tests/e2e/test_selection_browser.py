@@ -85,6 +85,26 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             page.locator('.rr-selpanel .rr-crumb[data-path="/world"]').first.click()
             _title_is(page, "/world")
 
+            # Right-click on back lists the history (newest first); an entry jumps there.
+            page.locator(".rr-back").first.click(button="right")
+            items = page.locator(".rr-menu .rr-menuitem")
+            assert items.first.inner_text().startswith("/world/points")
+            items.nth(1).click()
+            _title_is(page, "/world/boxes")
+            page.locator(".rr-fwd").first.click()
+            page.locator(".rr-fwd").first.click()
+            _title_is(page, "/world")
+
+            # The panel's left edge resizes it.
+            grip = page.locator(".rr-selgrip").first.bounding_box()
+            assert grip is not None
+            before = _width(page, ".rr-selpanel")
+            page.mouse.move(grip["x"] + 3, grip["y"] + 100)
+            page.mouse.down()
+            page.mouse.move(grip["x"] - 97, grip["y"] + 100, steps=5)
+            page.mouse.up()
+            assert abs(_width(page, ".rr-selpanel") - (before + 100)) < 3
+
             # A view's header selects the view: its kind, origin and entities.
             page.locator(".rr-vhead .rr-name", has_text="world").first.click()
             _title_is(page, "world")

@@ -98,6 +98,10 @@ def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:
         actions.append(("playback_speed", lambda: tc.set_speed(float(settings["playback_speed"]))))
     if "fps" in settings:
         actions.append(("fps", lambda: tc.set_fps(float(settings["fps"]))))
+    if "time_selection" in settings:  # the loop selection, not looped unless loop_mode says so
+        actions.append(
+            ("time_selection", lambda: tc.set_loop_selection(settings["time_selection"], activate=False))
+        )
     state = settings.get("play_state")
     if state in ("paused", "playing", "following"):
         actions.append(

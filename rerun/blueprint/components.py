@@ -126,6 +126,18 @@ _ENUMS = (
 _UUID_TYPE = fixed_list(pa.uint8(), 16)
 
 
+class AbsoluteTimeRange:
+    """A range of one timeline, ``min`` to ``max`` (sequence numbers or nanoseconds): e.g. the
+    time panel's loop selection."""
+
+    def __init__(self, min: Any, max: Any) -> None:
+        self.min = int(getattr(min, "value", min))
+        self.max = int(getattr(max, "value", max))
+
+    def __repr__(self) -> str:
+        return f"AbsoluteTimeRange(min={self.min}, max={self.max})"
+
+
 def _uuid_bytes(value: Any) -> bytes:
     if isinstance(value, uuid.UUID):
         return value.bytes
@@ -170,7 +182,10 @@ _ABS_RANGE_TYPE = pa.struct(
 
 def _abs_ranges(data: Any) -> pa.Array:
     items = [data] if hasattr(data, "min") or (len(data) == 2 and np.isscalar(data[0])) else list(data)
-    rows = [{"min": int(getattr(x, "min", x[0])), "max": int(getattr(x, "max", x[-1]))} for x in items]
+    rows = [
+        {"min": int(x.min), "max": int(x.max)} if hasattr(x, "min") else {"min": int(x[0]), "max": int(x[-1])}
+        for x in items
+    ]
     return pa.array(rows, type=_ABS_RANGE_TYPE)
 
 
@@ -320,7 +335,14 @@ for _name, (_arrow, _convert) in _TABLE.items():
 for _cls in _ENUMS:
     setattr(_cls, "_BATCH_TYPE", BATCHES[_cls.__name__])  # noqa: B010 - enum classes get it after creation
 
-__all__ = [*(c.__name__ for c in _ENUMS), "VisualBounds2D", *(f"{n}Batch" for n in _TABLE)]
+AbsoluteTimeRange._BATCH_TYPE = BATCHES["AbsoluteTimeRange"]  # type: ignore[attr-defined]
+
+__all__ = [
+    *(c.__name__ for c in _ENUMS),
+    "AbsoluteTimeRange",
+    "VisualBounds2D",
+    *(f"{n}Batch" for n in _TABLE),
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -222,6 +222,9 @@ def _read_time_panel(r: _Reader) -> dict[str, Any]:
         value = r.one("/time_panel", f"TimePanelBlueprint:{key}")
         if value is not None:
             tp[key] = value
+    sel = r.one("/time_panel", "TimePanelBlueprint:time_selection")
+    if isinstance(sel, dict) and sel.get("min") is not None and sel.get("max") is not None:
+        tp["time_selection"] = (int(sel["min"]), int(sel["max"]))
     for key, names in (("play_state", PLAY_STATES), ("loop_mode", LOOP_MODES)):
         value = names.get(r.one("/time_panel", f"TimePanelBlueprint:{key}") or 0)
         if value is not None:

@@ -147,12 +147,18 @@ def test_time_panel_settings_apply_to_the_time_control(apps: list[BlueprintApp])
     for t in range(5):
         rec.set_time("frame", sequence=t)
         rec.log("s", rr.Scalars(float(t)))
-    bp = rrb.Blueprint(rrb.Spatial3DView(), rrb.TimePanel(timeline="frame", play_state="paused", loop_mode="all", playback_speed=2.0))  # fmt: skip
+    bp = rrb.Blueprint(
+        rrb.Spatial3DView(),
+        rrb.TimePanel(
+            timeline="frame", play_state="paused", loop_mode="all", playback_speed=2.0, time_selection=(1, 3)
+        ),
+    )
     v = nb.Viewer(recording=rec, blueprint=bp)
     try:
         v.widget.session.prepare(0.0)
         tc = v.widget.session.time
         assert (tc.timeline, tc.play_state, tc.loop_mode, tc.speed) == ("frame", "paused", "all", 2.0)
+        assert tc.loop_selection == (1, 3)
     finally:
         v.close()
 

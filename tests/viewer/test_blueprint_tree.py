@@ -215,7 +215,12 @@ rrb.Blueprint(
     ),
     rrb.BlueprintPanel(state="hidden"),
     rrb.SelectionPanel(expanded=False),
-    rrb.TimePanel(state="collapsed", timeline="frame", play_state="paused"),
+    rrb.TimePanel(
+        state="collapsed",
+        timeline="frame",
+        play_state="paused",
+        time_selection=rrb.components.AbsoluteTimeRange(min=10, max=20),
+    ),
 )
 """
 
@@ -255,7 +260,8 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     assert theirs.root is not None
     assert _shape(theirs.root) == _shape(ours.root)
     assert theirs.panel_states == ours.panel_states == {"blueprint": "hidden", "selection": "collapsed", "time": "collapsed"}  # fmt: skip
-    assert theirs.time_panel == ours.time_panel == {"timeline": "frame", "play_state": "paused"}
+    assert theirs.time_panel == ours.time_panel
+    assert ours.time_panel == {"timeline": "frame", "play_state": "paused", "time_selection": (10, 20)}
     kids = theirs.root.children
     assert [getattr(k, "name", "") for k in kids] == ["World", "", "", "grid", "off"]
     grid, off = kids[3], kids[4]

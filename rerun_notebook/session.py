@@ -317,6 +317,9 @@ class ViewerSession:
         with self._lock:
             path = panels.path_str(entity_path) if entity_path else None
             item = blueprint_panel.selection_item(self._blueprint_tree(), node_id, path)
+            reveal = getattr(self.app, "reveal", None)
+            if reveal is not None:  # a view in a background tab comes to the front, as Rerun
+                reveal(node_id)
         self.set_selection([item])
 
     def time_action(self, action: str, value: Any = None) -> None:
@@ -401,7 +404,8 @@ class ViewerSession:
             return False
         self._tree = panels.entity_tree(paths, self.hidden)
         self.ticks.sync(store)
-        return self.time.update_ranges(kinds, ranges)
+        counts = {name: hist.total for name, hist in self.ticks.totals.items()}
+        return self.time.update_ranges(kinds, ranges, counts)
 
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
         with self._lock:

@@ -39,8 +39,13 @@ class TimeIndex(Protocol):
     def prev_before(self, timeline: str, t: int) -> int | None: ...
 
 
-def default_timeline(kinds: dict[str, str]) -> str | None:
-    """The first user timeline by name, else log_time, as the viewer picks by default."""
+def default_timeline(kinds: dict[str, str], counts: dict[str, int] | None = None) -> str | None:
+    """Rerun's pick: the timeline with the most rows; ties go to user timelines over log_time over
+    log_tick, then (as Rust's `max_by` over names in order) to the last name. Without counts:
+    the first user timeline by name, else log_time."""
+    if counts and kinds:
+        priority = {"log_tick": 0, "log_time": 1}
+        return max(kinds, key=lambda n: (counts.get(n, 0), priority.get(n, 2), n))
     user = sorted(name for name in kinds if name not in _NON_USER_TIMELINES)
     if user:
         return user[0]
@@ -103,12 +108,14 @@ class TimeControl:
 
     # --- data ------------------------------------------------------------------------------
 
-    def update_ranges(self, kinds: dict[str, str], ranges: dict[str, tuple[int, int]]) -> bool:
-        """New data arrived; returns True when the cursor moved as a result."""
+    def update_ranges(
+        self, kinds: dict[str, str], ranges: dict[str, tuple[int, int]], counts: dict[str, int] | None = None
+    ) -> bool:
+        """New data arrived (`counts`: rows per timeline); returns True when the cursor moved."""
         self.kinds, self.ranges = dict(kinds), dict(ranges)
         before = (self.timeline, self.time)
         if self.timeline not in kinds or not self._user_timeline:
-            picked = default_timeline(kinds)
+            picked = default_timeline(kinds, counts)
             if picked != self.timeline:
                 self._switch(picked, emit=self.timeline is not None or picked is not None)
         rng = self.range

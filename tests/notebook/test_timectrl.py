@@ -234,3 +234,17 @@ def test_session_keeps_playing_at_the_end_while_data_arrives_then_pauses() -> No
         now += 0.1
         s.prepare(now)
     assert s.time.play_state == "paused" and s.time.time == 11
+
+
+def test_default_timeline_with_counts_is_rerun_s_most_rows_pick() -> None:
+    kinds = {"log_time": "timestamp", "log_tick": "sequence", "frame": "sequence", "a": "sequence"}
+    assert default_timeline(kinds, {"log_time": 10, "frame": 4}) == "log_time"  # more rows wins
+    assert default_timeline(kinds, {"log_time": 10, "log_tick": 10, "frame": 10}) == "frame"  # user first
+    assert default_timeline(kinds, {"log_time": 10, "frame": 10, "a": 10}) == "frame"  # last name on ties
+    tc = TimeControl()
+    tc.update_ranges(
+        {"frame": "sequence", "log_time": "timestamp"},
+        {"frame": (0, 3), "log_time": (5, 9)},
+        {"frame": 4, "log_time": 9},
+    )
+    assert tc.timeline == "log_time"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -14,7 +15,7 @@ from rerun_core.types import EntityPath, TimeType
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
 from rerun_core.viewer.gpu import OffscreenTarget, check_gpu
 from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_layout
-from rerun_core.viewer.layout import ContainerSpec, find, layout_tree, views_of
+from rerun_core.viewer.layout import ContainerSpec, find, layout_tree, path_to, views_of
 from rerun_core.viewer.overlay import draw_texts
 from rerun_core.viewer.panel_tree import view_tree
 from rerun_core.viewer.plot_views import BarChartView, TensorView, Text, TimeSeriesView
@@ -292,6 +293,16 @@ class ViewerApp:
                 raise ValueError(f"{child_id!r} is not a tab of {container_id!r}")
             self._active_tabs[container_id] = child_id
             self._data_dirty = self._dirty = True
+
+    def reveal(self, node_id: str) -> None:
+        """Bring ``node_id`` to the front of every tab container above it (a selected view shows)."""
+        with self._lock:
+            self._ingest()
+            path = path_to(self._layout_root, node_id)
+            for parent, child in itertools.pairwise(path):
+                if isinstance(parent, ContainerSpec) and parent.kind == "tabs":
+                    self._active_tabs[parent.id] = child.id
+                    self._data_dirty = self._dirty = True
 
     def set_view_header(self, pixels: int) -> None:
         """Keep ``pixels`` above every view free for a title strip drawn by the caller."""

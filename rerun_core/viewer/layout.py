@@ -109,6 +109,18 @@ def find(node: Node, node_id: str) -> Node | None:
     return None
 
 
+def path_to(node: Node, node_id: str) -> list[Node]:
+    """The nodes from ``node`` down to the one with ``node_id`` (empty when it is not there)."""
+    if node.id == node_id:
+        return [node]
+    if isinstance(node, ContainerSpec):
+        for c in node.children:
+            below = path_to(c, node_id)
+            if below:
+                return [node, *below]
+    return []
+
+
 def layout_tree(
     root: ContainerSpec,
     width: int,

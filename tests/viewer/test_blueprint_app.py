@@ -104,3 +104,5 @@ def test_many_views_become_tabs_per_class_and_a_tab_can_be_picked(store, render)
     assert [v["id"] for v in app.layout()] == ["timeseries:/s07"]
     with pytest.raises(ValueError, match="not a tab"):
         app.set_active_tab("viewport", "nope")
+    app.reveal("timeseries:/s11")  # selecting a view in a background tab brings it to the front
+    assert [v["id"] for v in app.layout()] == ["timeseries:/s11"]

@@ -110,6 +110,16 @@ function blueprintRow(ctx, tree, r) {
   }
   if (!r.root) iconButton(row, r.visible ? "eye" : "eye_off", r.visible ? "Hide" : "Show", () => model.send(msgs.eye), "rr-ico rr-ibtn rr-eye");
   row.onclick = () => model.send(msgs.select);
+  if (r.type === "view") {
+    // Hovering a view row outlines that view and its header, as Rerun's blueprint panel does.
+    const mark = (on) => {
+      for (const id of ["v" + r.id, "h" + r.id]) {
+        for (const node of ctx.overlay?.children || []) if (node.dataset.vid === id) node.classList.toggle("rr-hover", on);
+      }
+    };
+    row.onmouseenter = () => mark(true);
+    row.onmouseleave = () => mark(false);
+  }
 }
 
 function entityRow(ctx, tree, r, selected) {

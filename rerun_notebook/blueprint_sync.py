@@ -20,6 +20,17 @@ BlueprintSource = Callable[[str], Any]
 POLL_S = 0.5  # without a mark(), look for a new or changed blueprint this often
 
 
+def hub_source(hub: Any) -> BlueprintSource:
+    """A ``source`` for viewers over a ``StoreHub`` (the web viewer, ``rerun file.rrd``)."""
+
+    def source(application_id: str) -> Any:
+        from rerun_core.viewer.blueprint_tree import hub_blueprint
+
+        return hub_blueprint(hub, application_id)
+
+    return source
+
+
 class BlueprintSync:
     """The blueprint state one session applied last; ``apply`` is cheap when nothing changed."""
 

@@ -21,6 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from rerun_notebook.blueprint_sync import hub_source
 from rerun_notebook.pump import FramePump
 from rerun_notebook.session import AppFactory, ViewerSession
 
@@ -69,6 +70,7 @@ class PageSession:
         self._sent: dict[str, str] = {}  # synced attribute -> the text the page has
         self._hub_active: Any = None
         self.session = ViewerSession(*size, app_factory=app_factory, on_change=self._changed)
+        self.session.blueprint.source = hub_source(hub)  # blueprints in the hub lay the page out
         self.pump = FramePump(_Source(self), self._send_frame, **(pump_options or {}))
 
     def start(self) -> PageSession:

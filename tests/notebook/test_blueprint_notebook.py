@@ -229,3 +229,36 @@ def test_js_blueprint_panel_states_rank_below_overrides_and_toggles(tmp_path: An
     assert plain["blueprint"] == "collapsed" and plain["time"] == "hidden" and plain["top"] == "expanded"
     assert toggled["blueprint"] == "expanded"
     assert locked["time"] == "expanded"
+
+
+def test_web_viewer_page_follows_the_blueprint_in_its_hub() -> None:
+    """`rerun file.rrd` / the web viewer: a blueprint stored next to the recording lays out the page."""
+    from rerun.sinks import blueprint_messages
+    from rerun_core.store import StoreHub
+    from rerun_core.store.messages import BlueprintActivationCommand
+    from rerun_notebook.web.page import PageSession
+
+    made: list[BlueprintApp] = []
+
+    def factory(store: Any, w: int, h: int) -> BlueprintApp:
+        made.append(BlueprintApp(store, w, h))
+        return made[-1]
+
+    hub = StoreHub()
+    rec = rr.RecordingStream("bp_web", recording_id="web_rec")
+    rec._set_sinks([rr.sinks.StoreSink(hub)])  # type: ignore[attr-defined]
+    rec.log("world/pts", rr.Points3D(np.zeros((3, 3))))
+    rec.flush()
+    msgs = blueprint_messages(
+        rrb.Horizontal(rrb.Spatial3DView(name="w1"), rrb.Spatial2DView(name="w2")), "bp_web"
+    )
+    for m in msgs:
+        hub.insert(m)
+    hub.insert(BlueprintActivationCommand(msgs[0].store_id, make_active=True, make_default=True))
+    page = PageSession(hub, lambda data: None, app_factory=factory)
+    try:
+        page.sync_recordings()
+        page.session.prepare(0.0)
+        assert _names(made[-1].roots[-1]) == ["w1", "w2"]
+    finally:
+        page.session.close()

@@ -109,7 +109,7 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             page.locator(".rr-vhead .rr-name", has_text="world").first.click()
             _title_is(page, "world")
             body = page.locator(".rr-selbody").first.inner_text()
-            assert "spatial3d" in body and "/world/boxes" in body, body
+            assert "3D view" in body and "/world/boxes" in body, body
             _shot(page, "4_view")
 
             # A click in the picture selects what is under it (the camera image in the 2D view).

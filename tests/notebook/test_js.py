@@ -109,7 +109,7 @@ def test_selection_panel_shows_a_summary_or_the_selected_item(tmp_path: Path) ->
     assert '<div class="rr-seltitle">r1</div>' in none
     assert "Instance" in instance and "[2]" in instance and "in view world" in instance
     assert "No data at this time" in instance
-    assert "<th>View type</th><td>spatial3d</td>" in view and "<th>Space origin</th><td>/world</td>" in view
+    assert "<th>View type</th><td>3D view</td>" in view and "<th>Space origin</th><td>/world</td>" in view
     assert "/world/a" in view
     assert empty == ""
 
@@ -149,7 +149,7 @@ def test_selection_panel_shows_containers_and_vanished_views(tmp_path: Path) -> 
         " selectionHtml([{ type: 'view', view_name: 'old' }], {}, gone)]));",
     )
     container, gone = json.loads(out)
-    assert "Container" in container and "<th>Container kind</th><td>grid</td>" in container
+    assert "Container" in container and "<th>Container kind</th><td>Grid container</td>" in container
     assert "cos" in container and "sin" in container
     assert "no longer in the layout" in gone
 

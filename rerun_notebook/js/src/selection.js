@@ -1,6 +1,7 @@
 // The docked selection panel (right), the panel states behind the top bar's toggles, and the
 // selection history menu. Pure helpers (panelStates, togglePanel, selectionHtml) are unit-tested in node.
 
+import { ICON_PATHS, VIEW_KIND_TITLES } from "./tree.js";
 import { el, escapeHtml } from "./util.js";
 
 export const SIDE_PANELS = ["blueprint", "selection"];
@@ -58,6 +59,12 @@ export function rowsHtml(obj) {
 
 const KIND_NAMES = { entity: "Entity", instance: "Instance", view: "View", container: "Container", recording: "Recording" };
 
+// The blueprint panel's line icon for a view / container kind (or an entity), as inline SVG.
+export function iconHtml(name) {
+  const d = ICON_PATHS[name] || ICON_PATHS.entity;
+  return `<span class="rr-ico"><svg viewBox="0 0 16 16" aria-hidden="true"><path d="${d}"/></svg></span>`;
+}
+
 // The entity path as clickable parents ("/", "world", "boxes"), each selecting that entity.
 export function breadcrumbHtml(path) {
   const parts = String(path).split("/").filter(Boolean);
@@ -87,13 +94,14 @@ export function pickedHtml(item, values, d) {
 function containerHtml(d) {
   if (d.found === false) return `<div class="rr-dim">This container is no longer in the layout</div>`;
   const kids = (d.children || []).map(([type, name]) => `<div>${escapeHtml(name)} <span class="rr-dim">(${escapeHtml(type)})</span></div>`);
-  return `<table>${rowsHtml([["Container kind", d.container_kind ?? "–"]])}</table><div class="rr-selsub">Contents</div>` +
+  const kindName = VIEW_KIND_TITLES[d.container_kind] || d.container_kind || "–";
+  return `<table>${rowsHtml([["Container kind", kindName]])}</table><div class="rr-selsub">Contents</div>` +
     `<div class="rr-ents">${kids.join("") || '<div class="rr-dim">–</div>'}</div>`;
 }
 
 function viewHtml(d) {
   if (d.found === false) return `<div class="rr-dim">This view is no longer in the layout</div>`;
-  const rows = [["View type", d.view_kind ?? "–"], ["Space origin", d.origin ?? "–"]];
+  const rows = [["View type", VIEW_KIND_TITLES[d.view_kind] || d.view_kind || "–"], ["Space origin", d.origin ?? "–"]];
   const ents = (d.entities || []).map((e) => `<div>${escapeHtml(e)}</div>`).join("") || `<div class="rr-dim">–</div>`;
   return `<table>${rowsHtml(rows)}</table><div class="rr-selsub">Entities</div><div class="rr-ents">${ents}</div>`;
 }
@@ -112,7 +120,8 @@ export function selectionHtml(sel, values, details) {
   if ((kind === "entity" || kind === "instance") && d.entity_path) {
     title = breadcrumbHtml(d.entity_path) + (d.instance_id != null ? `<span class="rr-dim">[${escapeHtml(d.instance_id)}]</span>` : "");
   }
-  let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${title}</div>`;
+  const ico = iconHtml(kind === "view" ? d.view_kind : kind === "container" ? d.container_kind : "entity");
+  let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${ico}${title}</div>`;
   if (d.view_name && (kind === "entity" || kind === "instance")) html += `<div class="rr-dim">in view ${escapeHtml(d.view_name)}</div>`;
   if (kind === "instance") html += pickedHtml(sel[0], values, d);
   if (kind === "view") html += viewHtml(d);

@@ -28,6 +28,13 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
     app.reset_camera(view_id=None)     # back to auto-fit (one view or all)
     app.set_selection(entity, instance=None)  # outline what the user selected (None clears)
     app.set_visible("/world/points", False)   # hides the entity and its descendants
+    app.tree()                         # blueprint tree for the panel: containers -> views -> each
+                                       # view's entities ({type, id, kind, name, visible, shown, ...})
+    app.set_node_visible(id, False)    # hide a view or container (the others take its space)
+    app.set_entity_visible_in_view(view_id, "/world/points", False)  # hidden in that view only
+    app.maximize(view_id)              # one view fills the viewport; maximize(None) restores
+    app.set_active_tab(container_id, child_id); app.reveal(view_id)  # tab containers
+    app.set_view_header(20)            # layout() rects leave 20 px above each view for a header
     app.text_log("text_log:/")         # rows {time, entity_path, level, text, color} for HTML
     app.text_document(view_id)         # {"text", "media_type"}
     app.tensor_info(view_id)           # {"names", "shape", "axes", "slice"} for slice sliders
@@ -36,7 +43,9 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
     app.view_errors, app.view(view_id).errors   # bad data is logged and skipped, never fatal
 
 Without any Vulkan driver, ``ViewerApp(...)`` raises ``NoGpuError`` whose message says to
-install ``mesa-vulkan-drivers``. Internals: ``heuristics`` (views + grid layout),
+install ``mesa-vulkan-drivers``. Internals: ``heuristics`` (which views, Rerun's auto layout),
+``layout`` (the viewport tree of containers and views -> rects), ``panel_tree`` (the tree as the
+blueprint panel shows it),
 ``visualizers`` (registry keyed by archetype name), ``spatial_view`` / ``plot_views`` (scene
 caches), ``camera`` + ``controls`` (per-view camera state), ``gpu`` (offscreen renderers).
 """

@@ -96,3 +96,32 @@ def test_page_of_serve_web_shows_logged_data() -> None:
             live.wait_for_function(f"({FRAME})() > {before}", timeout=20_000)
         finally:
             browser.close()
+
+
+def test_page_reconnects_after_the_server_restarts() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from rerun_core.store.hub import StoreHub
+    from rerun_notebook.web.server import WebViewerServer
+    from tests.notebook.fakes import FakeApp
+
+    web = free_port()
+    first = WebViewerServer(StoreHub(), port=web, app_factory=FakeApp, empty_hint="first server").start()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(first.url)
+            page.wait_for_function("document.querySelector('.rr-error')?.textContent === 'first server'")
+            first.stop()
+            page.wait_for_function("document.body.dataset.status === 'closed'")
+            assert "Lost the connection" in page.locator("#status").inner_text()
+            second = WebViewerServer(StoreHub(), port=web, app_factory=FakeApp, empty_hint="second server")
+            with second.start():
+                page.wait_for_function(
+                    "document.querySelector('.rr-error')?.textContent === 'second server'", timeout=20_000
+                )
+        finally:
+            browser.close()

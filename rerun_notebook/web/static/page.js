@@ -7,10 +7,20 @@ const scheme = location.protocol === "https:" ? "wss:" : "ws:";
 const model = new SocketModel(`${scheme}//${location.host}/ws`);
 widget.render({ model, el: document.getElementById("app") });
 const banner = document.getElementById("status");
+
+// When the server comes back (a restarted `rerun`), reload: the new server has a new session.
+function reloadWhenBack() {
+  fetch(location.href, { cache: "no-store" }).then(
+    () => location.reload(),
+    () => setTimeout(reloadWhenBack, 2000),
+  );
+}
+
 model.on("status", (status) => {
   document.body.dataset.status = status;
   if (status === "closed") {
-    banner.textContent = "Lost the connection to the Rerun viewer server. Reload the page to reconnect.";
+    banner.textContent = "Lost the connection to the Rerun viewer server; reconnecting when it is back.";
     banner.style.display = "block";
+    setTimeout(reloadWhenBack, 2000);
   }
 });

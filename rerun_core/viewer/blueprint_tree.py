@@ -232,13 +232,15 @@ def _read_time_panel(r: _Reader) -> dict[str, Any]:
     return tp
 
 
-def _read_node(r: _Reader, ref: str, seen: set[str], depth: int) -> Node | None:
-    """``ref`` is a ContainerBlueprint content entry: ``view/<uuid>`` or ``container/<uuid>``."""
+def _read_node(r: _Reader, ref: str, placed: set[str], depth: int) -> Node | None:
+    """``ref`` is a ContainerBlueprint content entry: ``view/<uuid>`` or ``container/<uuid>``.
+
+    ``placed`` holds the entries read so far: one listed twice (or in a cycle) is kept once."""
     ref = ref.strip("/")
-    if ref in seen or depth > _MAX_DEPTH:
-        log.warning("blueprint: %s is part of a cycle; skipped", ref)
+    if ref in placed or depth > _MAX_DEPTH:
+        log.warning("blueprint: %s is listed more than once (or nests too deep); skipped", ref)
         return None
-    seen = seen | {ref}
+    placed.add(ref)
     kind, _, ident = ref.partition("/")
     if kind == "view":
         return _read_view(r, ident)
@@ -252,7 +254,7 @@ def _read_node(r: _Reader, ref: str, seen: set[str], depth: int) -> Node | None:
     contents = [str(c) for c in r.values(path, "ContainerBlueprint:contents")]
     children: list[Node] = []
     for c in contents:
-        child = _read_node(r, c, seen, depth + 1)
+        child = _read_node(r, c, placed, depth + 1)
         if child is not None:
             children.append(child)
     ckind = CONTAINER_KINDS.get(int(kind_value), "grid")

@@ -377,3 +377,26 @@ def test_auto_views_add_the_views_the_blueprint_lacks() -> None:
     assert plain.root is not None and plain.auto_views is None
     resolve_entities(plain.root, index)
     assert len(views_of(plain.root)) == 1
+
+
+def test_a_view_listed_twice_or_a_cycle_is_read_once() -> None:
+    import uuid
+
+    from rerun.blueprint.archetypes import ContainerBlueprint, ViewBlueprint, ViewportBlueprint
+
+    a, c, v = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    class Raw:  # the SDK cannot make this; another writer could
+        def _log_to_stream(self, stream: Any) -> None:
+            stream.log(
+                f"container/{a}", ContainerBlueprint("horizontal", contents=[f"container/{c}", f"view/{v}"])
+            )
+            stream.log(
+                f"container/{c}", ContainerBlueprint("vertical", contents=[f"view/{v}", f"container/{a}"])
+            )
+            stream.log(f"view/{v}", ViewBlueprint("3D", display_name="twice"))
+            stream.log("viewport", ViewportBlueprint(root_container=a.bytes))
+
+    bp = load(Raw())
+    assert bp.root is not None and bp.root.kind == "horizontal"
+    assert [v.name for v in views_of(bp.root)] == ["twice"]

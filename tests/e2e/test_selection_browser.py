@@ -136,6 +136,12 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
                 page.locator(".rr-ptoggle").nth(i).click()
             page.wait_for_selector(".rr-selpanel", state="visible")
             page.wait_for_selector(".rr-tree", state="visible")
+            # Rerun's shortcut while the viewer has the focus: Ctrl+Shift+S toggles the selection panel.
+            page.locator(".rr-canvas").first.focus()
+            page.keyboard.press("Control+Shift+S")
+            page.wait_for_selector(".rr-selpanel", state="hidden")
+            page.keyboard.press("Control+Shift+S")
+            page.wait_for_selector(".rr-selpanel", state="visible")
             _shot(page, "7_panels_back")
         finally:
             browser.close()

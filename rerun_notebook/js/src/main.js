@@ -51,10 +51,23 @@ export function applyState(ctx) {
 }
 
 export const PANEL_BUTTONS = [
-  ["blueprint", "rr-icon-left", "Toggle blueprint panel (the left panel)"],
-  ["time", "rr-icon-bottom", "Toggle time panel (the bottom panel)"],
-  ["selection", "rr-icon-right", "Toggle selection panel (the right panel)"],
+  ["blueprint", "rr-icon-left", "Toggle blueprint panel (the left panel; Ctrl+Shift+B)"],
+  ["time", "rr-icon-bottom", "Toggle time panel (the bottom panel; Ctrl+Shift+T)"],
+  ["selection", "rr-icon-right", "Toggle selection panel (the right panel; Ctrl+Shift+S)"],
 ];
+
+// Rerun's panel shortcuts (Ctrl+Shift+B / S / T), while the viewer has the keyboard focus.
+export const PANEL_KEYS = { b: "blueprint", s: "selection", t: "time" };
+
+export function togglePanelByKey(ctx, ev) {
+  const name = ev.ctrlKey && ev.shiftKey && !ev.altKey ? PANEL_KEYS[ev.key.toLowerCase()] : undefined;
+  if (!name || ctx.panelButtons?.[name]?.disabled) return false;
+  ctx.toggled = togglePanel(ctx.panelStates, ctx.toggled, name, ctx.root.clientWidth);
+  applyState(ctx);
+  ev.preventDefault();
+  ev.stopPropagation();
+  return true;
+}
 
 export function topButton(parent, cls, text, title, onclick) {
   const b = el("button", cls, parent);
@@ -93,6 +106,7 @@ export function render({ model, el: host }) {
   const ctx = { model, cleanups: [], visible: false, viewId: Math.random().toString(36).slice(2), toggled: {} };
   const root = (ctx.root = el("div", "rr-root", host));
   root.dataset.lmSuppressShortcuts = "true"; // keys typed into the viewer are not notebook commands
+  root.addEventListener("keydown", (ev) => togglePanelByKey(ctx, ev), true);
   const size = () => {
     root.style.width = model.get("css_width");
     const h = model.get("css_height");

@@ -78,6 +78,15 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             page.wait_for_selector(".rr-stream-name", timeout=10_000)
             names = page.locator(".rr-stream-name").all_inner_texts()
             assert names == ["noise", "trig", "cos", "sin"], names
+            trig = page.locator(".rr-stream-name", has_text="trig").first
+            trig.click(position={"x": 10, "y": 8})  # its triangle collapses the subtree
+            page.wait_for_function(
+                "() => document.querySelectorAll('.rr-stream-name').length === 2", timeout=10_000
+            )
+            trig.click(position={"x": 10, "y": 8})
+            page.wait_for_function(
+                "() => document.querySelectorAll('.rr-stream-name').length === 4", timeout=10_000
+            )
             time.sleep(0.3)
             root.screenshot(path=str(ARTIFACTS / "2_streams.png"))
 

@@ -274,3 +274,14 @@ def test_typed_times_parse_in_the_timelines_units(tmp_path: Path) -> None:
         1.7e18,
         None,
     ]
+
+
+def test_collapsed_stream_nodes_hide_their_subtree(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { visibleStreamRows } from 'MOD';"
+        "const rows = [['/a', 0], ['/a/b', 1], ['/a/b/c', 2], ['/a/d', 1], ['/e', 0]].map(([path, depth]) => ({ path, depth }));"
+        "const show = (c) => visibleStreamRows(rows, new Set(c)).map((r) => r.path).join(',');"
+        "console.log(JSON.stringify([show([]), show(['/a']), show(['/a/b']), show(['/a/b/c', '/e'])]));",
+    )
+    assert json.loads(out) == ["/a,/a/b,/a/b/c,/a/d,/e", "/a,/e", "/a,/a/b,/a/d,/e", "/a,/a/b,/a/b/c,/a/d,/e"]

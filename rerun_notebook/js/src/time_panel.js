@@ -55,6 +55,18 @@ function clampView(v, full) {
   return [Math.round(a), Math.round(a + span)];
 }
 
+// The stream rows left showing when some tree nodes are collapsed (rows come depth first).
+export function visibleStreamRows(rows, collapsed) {
+  const out = [];
+  let hideBelow = Infinity; // depth of a collapsed ancestor
+  for (const r of rows) {
+    if (r.depth > hideBelow) continue;
+    hideBelow = collapsed.has(r.path) ? r.depth : Infinity;
+    out.push(r);
+  }
+  return out;
+}
+
 export function normSelection(a, b) {
   return a <= b ? [a, b] : [b, a];
 }
@@ -214,14 +226,15 @@ export function buildTimePanel(ctx, parent) {
   const p = buildAxisAndStreams(parent, () => act("streams", !s.ticks.streams_open));
   // t: state.time; preview: {time} while scrubbing, {sel} while dragging a loop selection;
   // view: the zoomed-in part of timeline `viewOf` (null: all of it)
-  const s = { t: null, ticks: {}, preview: null, view: null, viewOf: null, viewTimer: 0 };
+  const s = { t: null, ticks: {}, preview: null, view: null, viewOf: null, viewTimer: 0, collapsed: new Set() };
   const current = () => s.t?.timelines?.find((x) => x.name === s.t.timeline);
   const full = () => current()?.range || (s.ticks.timeline === s.t?.timeline && s.ticks.range) || null;
   const range = () => (s.view && s.viewOf === s.t?.timeline ? s.view : full());
   const draw = () => {
     const binned = s.ticks.timeline === s.t?.timeline ? s.ticks.range : null;
     drawAxis(p.axis, s.t, s.ticks, range(), binned, current()?.kind, s.preview);
-    drawStreams(p.rowsCanvas, s.ticks, range(), binned, s.t, s.preview);
+    const rows = s.ticks.streams_open ? visibleStreamRows(s.ticks.streams || [], s.collapsed) : [];
+    drawStreams(p.rowsCanvas, rows, range(), binned, s.t, s.preview);
   };
   const setView = (v) => {
     Object.assign(s, { view: v, viewOf: s.t?.timeline });
@@ -231,8 +244,13 @@ export function buildTimePanel(ctx, parent) {
   };
   const readTicks = () => {
     s.ticks = parseJson(model.get("_ticks"));
-    showTicks(ctx, p, s.ticks);
+    showTicks(ctx, p, s.ticks, visibleStreamRows(s.ticks.streams || [], s.collapsed));
     draw();
+  };
+  p.collapsedKey = (path) => s.collapsed.has(path);
+  p.onCollapse = (path) => {
+    s.collapsed[s.collapsed.has(path) ? "delete" : "add"](path);
+    readTicks();
   };
 
   const preview = (v) => ((s.preview = v), draw());
@@ -278,9 +296,10 @@ function buildAxisAndStreams(parent, toggleStreams) {
 }
 
 // The streams area follows the ticks: its rows, the toggle, and the panel's height.
-function showTicks(ctx, p, ticks) {
-  const rows = ticks.streams || [];
-  renderNames(ctx, p.names, rows);
+function showTicks(ctx, p, ticks, rows) {
+  const all = ticks.streams || [];
+  const parents = new Set(all.filter((r, i) => all[i + 1]?.depth > r.depth).map((r) => r.path));
+  renderNames(ctx, p, rows, (r) => parents.has(r.path));
   const open = !!ticks.streams_open;
   p.toggle.textContent = (open ? "▾" : "▸") + " streams";
   p.streams.style.display = open ? "" : "none";
@@ -305,19 +324,28 @@ function updateControls(ui, t, cur) {
   ui.now.textContent = formatTime(cur?.kind, t.time);
 }
 
-function renderNames(ctx, box, rows) {
-  const key = rows.map((r) => r.path).join("\n");
+// Name rows: a click selects the entity; a click on a parent's triangle (CSS ::before, so the
+// row's text is just the name) collapses or expands its subtree.
+function renderNames(ctx, p, rows, hasChildren) {
+  const box = p.names;
+  const key = rows.map((r) => r.path + (p.collapsedKey?.(r.path) ? "+" : "")).join("\n");
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   box.replaceChildren(
     ...rows.map((r) => {
       const row = document.createElement("div");
       row.className = "rr-stream-name" + (r.has_data ? "" : " rr-nodata");
-      row.style.paddingLeft = 4 + 10 * r.depth + "px";
+      const pad = 16 + 12 * r.depth; // the triangle sits in the last 12 px of the indent
+      row.style.paddingLeft = pad + "px";
       row.textContent = r.name || r.path;
       row.title = r.path;
       row.dataset.path = r.path;
-      row.onclick = () => ctx.model.send({ type: "select", entity_path: r.path });
+      const parent = hasChildren(r);
+      if (parent) row.dataset.twisty = p.collapsedKey?.(r.path) ? "closed" : "open";
+      row.onclick = (ev) => {
+        if (parent && ev.offsetX < pad) p.onCollapse(r.path);
+        else ctx.model.send({ type: "select", entity_path: r.path });
+      };
       return row;
     }),
   );
@@ -489,9 +517,8 @@ function drawAxis(canvas, t, ticks, rng, binned, kind, preview) {
   }
 }
 
-function drawStreams(canvas, ticks, rng, binned, t, preview) {
-  const rows = ticks.streams || [];
-  if (!ticks.streams_open || !rows.length) return;
+function drawStreams(canvas, rows, rng, binned, t, preview) {
+  if (!rows.length) return;
   const h = rows.length * ROW_H;
   const [g, w] = sizeCanvas(canvas, h);
   if (!rng) return;

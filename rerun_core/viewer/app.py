@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
@@ -15,13 +14,13 @@ from rerun_core.types import EntityPath, TimeType
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
 from rerun_core.viewer.gpu import OffscreenTarget, check_gpu
 from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_layout
-from rerun_core.viewer.layout import ContainerSpec, find, layout_tree, path_to, views_of
+from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
-from rerun_core.viewer.panel_tree import view_tree
 from rerun_core.viewer.plot_views import BarChartView, TensorView, Text, TimeSeriesView
 from rerun_core.viewer.query import EntityIndex, Query
 from rerun_core.viewer.spatial_view import BACKGROUND, SpatialView
 from rerun_core.viewer.text_views import text_document, text_log_rows
+from rerun_core.viewer.viewport import Viewport
 
 log = logging.getLogger(__name__)
 AnyView = SpatialView | TimeSeriesView | BarChartView | TensorView
@@ -53,14 +52,8 @@ class ViewerApp:
         self._time: int | None = None
         self._follow = True
         self._hidden: set[str] = set()
-        self._hidden_nodes: set[str] = set()  # views / containers switched off in the blueprint
-        self._hidden_in_view: dict[str, set[str]] = {}  # view id -> entities hidden in that view only
-        self._maximized: str | None = None
-        self._active_tabs: dict[str, str] = {}  # tabs container id -> the child the user picked
-        self.view_header = 0  # pixels above each view kept for its HTML title strip (the widget's)
-        self._tree_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
+        self.viewport = Viewport()  # the tree in use + the user's toggles on it (hidden, maximized, tabs)
         self._blueprint_root: ContainerSpec | None = None  # a user's blueprint overrides the heuristics
-        self._layout_root = ContainerSpec("viewport", "grid", name="Viewport")
         self._all_specs: list[ViewSpec] = []  # every view in the tree
         self._specs: list[ViewSpec] = []  # the views shown now, with their rects
         self._views: dict[str, AnyView] = {}
@@ -126,15 +119,7 @@ class ViewerApp:
             changed |= self.index.add_chunk(self._pending.popleft())
         if changed or not self._all_specs:
             self._set_tree(self._choose_root())
-        self._apply_active_tabs()
-        shown = layout_tree(
-            self._layout_root,
-            self.width,
-            self.height,
-            hidden=self._hidden_nodes,
-            maximized=self._maximized,
-            header=self.view_header,
-        )
+        shown = self.viewport.place(self.width, self.height)
         if [s.id for s in shown] != [s.id for s in self._specs]:
             self._data_dirty = True  # views coming back into sight need their data
         self._specs = shown
@@ -163,7 +148,7 @@ class ViewerApp:
 
     def _set_tree(self, root: ContainerSpec) -> None:
         """Make ``root`` the viewport tree; views keep their state (camera) across trees by id."""
-        self._layout_root = root
+        self.viewport.set_root(root)
         self._all_specs = views_of(root)
         for spec in self._all_specs:
             view = self._views.get(spec.id)
@@ -172,8 +157,6 @@ class ViewerApp:
             elif view.spec is not spec:
                 view.spec.entities = spec.entities
                 view.spec = spec
-        if self._maximized is not None and find(root, self._maximized) is None:
-            self._maximized = None
 
     # --- time -------------------------------------------------------------------------------
 
@@ -227,115 +210,54 @@ class ViewerApp:
             p = p.parent()
         return True
 
-    def _visible_in(self, view_id: str) -> Any:
-        """The visibility test one view uses: global toggles, then that view's own."""
-        own = self._hidden_in_view.get(view_id)
-        if not own:
-            return self.is_visible
+    # --- the viewport tree (Rerun's blueprint panel and view headers act on it) --------------
 
-        def visible(entity: str) -> bool:
-            p: EntityPath | None = EntityPath(entity)
-            while p is not None:
-                if p.path in own:
-                    return False
-                p = p.parent()
-            return self.is_visible(entity)
-
-        return visible
+    def _viewport_call(self, method: str, *args: Any, data: bool = False) -> Any:
+        """Apply one of the user's viewport choices (see ``viewport.Viewport``) and mark dirty."""
+        with self._lock:
+            self._ingest()
+            out = getattr(self.viewport, method)(*args)
+            self._dirty = True
+            self._data_dirty |= data
+            return out
 
     def set_entity_visible_in_view(self, view_id: str, entity: str, visible: bool) -> None:
         """Hide or show an entity (and its descendants) in one view only, as Rerun's blueprint tree."""
-        path = EntityPath(entity).path
-        with self._lock:
-            self._ingest()
-            if view_id not in self._views:
-                raise ValueError(f"unknown view {view_id!r}")
-            own = self._hidden_in_view.setdefault(view_id, set())
-            (own.discard if visible else own.add)(path)
-            self._data_dirty = self._dirty = True
+        self._viewport_call(
+            "set_entity_visible_in_view", view_id, EntityPath(entity).path, visible, data=True
+        )
 
     def set_node_visible(self, node_id: str, visible: bool) -> None:
         """Show or hide a view or a container (with everything in it); the others take its space."""
-        with self._lock:
-            self._ingest()
-            node = find(self._layout_root, node_id)
-            if node is None:
-                raise ValueError(f"unknown view or container {node_id!r}")
-            (self._hidden_nodes.discard if visible else self._hidden_nodes.add)(node_id)
-            if visible and hasattr(node, "visible"):  # a blueprint may have sent it hidden
-                node.visible = True
-            self._dirty = True
+        self._viewport_call("set_node_visible", node_id, visible)
 
     def maximize(self, view_id: str | None) -> None:
         """Let one view fill the viewport (``None`` restores the layout), as Rerun's maximize button."""
-        with self._lock:
-            self._ingest()
-            if view_id is not None and view_id not in {s.id for s in self._all_specs}:
-                raise ValueError(f"unknown view {view_id!r}")
-            self._maximized = view_id
-            self._dirty = True
-
-    def _apply_active_tabs(self) -> None:
-        """Re-apply the user's tab picks (a heuristic tree is rebuilt as data arrives)."""
-        for container_id, child_id in self._active_tabs.items():
-            node = find(self._layout_root, container_id)
-            if isinstance(node, ContainerSpec):
-                ids = [c.id for c in node.children]
-                if child_id in ids:
-                    node.active_tab = ids.index(child_id)
+        self._viewport_call("maximize", view_id)
 
     def set_active_tab(self, container_id: str, child_id: str) -> None:
         """Show ``child_id`` in its tabs container (a click on a tab in a view header)."""
-        with self._lock:
-            self._ingest()
-            node = find(self._layout_root, container_id)
-            if not isinstance(node, ContainerSpec) or child_id not in [c.id for c in node.children]:
-                raise ValueError(f"{child_id!r} is not a tab of {container_id!r}")
-            self._active_tabs[container_id] = child_id
-            self._data_dirty = self._dirty = True
+        self._viewport_call("set_active_tab", container_id, child_id)
 
     def reveal(self, node_id: str) -> None:
         """Bring ``node_id`` to the front of every tab container above it (a selected view shows)."""
-        with self._lock:
-            self._ingest()
-            path = path_to(self._layout_root, node_id)
-            for parent, child in itertools.pairwise(path):
-                if isinstance(parent, ContainerSpec) and parent.kind == "tabs":
-                    self._active_tabs[parent.id] = child.id
-                    self._data_dirty = self._dirty = True
+        self._viewport_call("reveal", node_id)
 
     def set_view_header(self, pixels: int) -> None:
         """Keep ``pixels`` above every view free for a title strip drawn by the caller."""
         with self._lock:
-            self.view_header = max(0, int(pixels))
+            self.viewport.header = max(0, int(pixels))
             self._dirty = True
 
     @property
     def maximized(self) -> str | None:
-        return self._maximized
+        return self.viewport.maximized
 
     def tree(self) -> dict[str, Any]:
         """The blueprint tree for the panel: containers -> views -> the entities each view shows."""
         with self._lock:
             self._ingest()
-            key = (  # the panel asks every frame: rebuild only when something it shows changed
-                id(self._layout_root),
-                tuple((s.id, s.name, len(s.entities), getattr(s, "visible", True)) for s in self._all_specs),
-                frozenset(self._hidden_nodes),
-                frozenset((v, frozenset(p)) for v, p in self._hidden_in_view.items()),
-                frozenset(self._hidden),
-                self._maximized,
-            )
-            if self._tree_cache is None or self._tree_cache[0] != key:
-                tree = view_tree(
-                    self._layout_root,
-                    hidden_nodes=self._hidden_nodes,
-                    hidden_in_view=self._hidden_in_view,
-                    maximized=self._maximized,
-                    is_visible=self.is_visible,
-                )
-                self._tree_cache = (key, tree)
-            return self._tree_cache[1]
+            return self.viewport.tree(self.is_visible, self._hidden)
 
     def set_size(self, width: int, height: int) -> None:
         with self._lock:
@@ -385,7 +307,7 @@ class ViewerApp:
         q = Query(self.store, tl, t)
         for spec in self._specs:
             view = self._views[spec.id]
-            visible = self._visible_in(spec.id)
+            visible = self.viewport.visible_in(spec.id, self.is_visible)
             try:
                 if isinstance(view, SpatialView):
                     view.sync(q, self.index, visible)

@@ -181,8 +181,11 @@ class StoreTotals:
 
     def __init__(self, store: Any) -> None:
         self._lock = threading.Lock()
-        self._chunks: dict[Any, tuple[str, int, int]] = {}  # chunk id -> (entity, rows, bytes)
+        self._chunks: dict[
+            Any, tuple[str, int, int, tuple[str, ...]]
+        ] = {}  # id -> entity, rows, bytes, columns
         self._entities: Counter[str] = Counter()
+        self._columns: Counter[str] = Counter()  # "entity:component" columns, as Rerun counts them
         self.rows = self.bytes = 0
         with store.lock:  # no insert between the walk and the subscription; ids dedupe the rest
             store.subscribe(self._on_event)
@@ -197,8 +200,11 @@ class StoreTotals:
         with self._lock:
             if key in self._chunks:
                 return
-            entry = self._chunks[key] = (str(chunk.entity_path), int(chunk.num_rows), int(chunk.num_bytes))
-            self._entities[entry[0]] += 1
+            path = str(chunk.entity_path)
+            cols = tuple(f"{path}:{getattr(d, 'component', d)}" for d in chunk.components)
+            entry = self._chunks[key] = (path, int(chunk.num_rows), int(chunk.num_bytes), cols)
+            self._entities[path] += 1
+            self._columns.update(cols)
             self.rows += entry[1]
             self.bytes += entry[2]
 
@@ -207,9 +213,11 @@ class StoreTotals:
             entry = self._chunks.pop(chunk.id, None)
             if entry is None:
                 return
-            self._entities[entry[0]] -= 1
-            if self._entities[entry[0]] <= 0:
-                del self._entities[entry[0]]
+            for counter, keys in ((self._entities, (entry[0],)), (self._columns, entry[3])):
+                for k in keys:
+                    counter[k] -= 1
+                    if counter[k] <= 0:
+                        del counter[k]
             self.rows -= entry[1]
             self.bytes -= entry[2]
 
@@ -217,6 +225,7 @@ class StoreTotals:
         with self._lock:
             return {
                 "entities": len(self._entities),
+                "columns": len(self._columns),
                 "rows": self.rows,
                 "chunks": len(self._chunks),
                 "size": _size(self.bytes),
@@ -241,6 +250,7 @@ def store_counts(store: Any) -> dict[str, Any]:
     stats = store.stats()
     return {
         "entities": stats.num_entities,
+        "columns": sum(len(store.entity_components(p)) for p in store.entity_paths()),
         "rows": stats.num_rows,
         "chunks": stats.num_chunks,
         "size": _size(stats.num_bytes),
@@ -257,7 +267,9 @@ def recording_summary(
     out["source"] = str(source) if source is not None else "Python SDK (in this kernel)"
     try:
         out["duration"] = _duration(store, timeline) or "–"
-        out.update(store_counts(store))
+        counts = store_counts(store)
+        out["size"] = counts.pop("size")  # Rerun's order: ids, source, duration, size, then counts
+        out.update(counts)
     except Exception:
         log.debug("recording summary failed", exc_info=True)
     return out
@@ -390,7 +402,8 @@ def selection_details(
         return {}
     if not items:
         rid, app_id = recording
-        return {"kind": "recording", "summary": recording_summary(store, rid, app_id, timeline)}
+        summary = recording_summary(store, rid, app_id, timeline)  # pairs: the state's JSON sorts keys
+        return {"kind": "recording", "title": rid, "summary": [[k, v] for k, v in summary.items()]}
     first = items[0]
     kind = first.get("type") or "entity"
     if kind == "view":

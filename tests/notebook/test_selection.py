@@ -52,7 +52,18 @@ def test_session_state_carries_the_selection_details() -> None:
     session = ViewerSession(200, 100, app_factory=lambda *a: None)
     session.add_store("rec-1", _store(), application_id="my_app")
     details = session._selection_details()
-    assert details["kind"] == "recording" and details["summary"]["recording id"] == "rec-1"
+    assert details["kind"] == "recording" and details["title"] == "rec-1"
+    assert [k for k, _ in details["summary"]] == [
+        "recording id",
+        "application id",
+        "source",
+        "duration",
+        "size",
+        "entities",
+        "columns",
+        "rows",
+        "chunks",
+    ]
     session.set_selection([{"type": "entity", "entity_path": "/pts", "instance_id": None}])
     details = session._selection_details()
     assert details["kind"] == "entity" and "Points3D:radii" in details["components"]
@@ -234,14 +245,14 @@ def test_raw_bytes_show_as_a_size() -> None:
 def test_summary_counts_follow_inserts_and_gc_without_walking_the_store() -> None:
     store = _store()
 
-    def same_as_stats() -> tuple[int, int, int]:
+    def same_as_stats() -> tuple[int, int, int, int]:
         counts, stats = store_counts(store), store.stats()
         assert (counts["rows"], counts["chunks"]) == (stats.num_rows, stats.num_chunks)
         assert _TOTALS[store].bytes == stats.num_bytes
-        return counts["entities"], counts["rows"], counts["chunks"]
+        return counts["entities"], counts["columns"], counts["rows"], counts["chunks"]
 
-    assert same_as_stats() == (1, 5, 5)
+    assert same_as_stats() == (1, 2, 5, 5)  # /pts:Points3D:positions and :radii
     b.log(store, "more", "Points3D", {"positions": b.vecs(np.zeros((2, 3)), 3)}, time=9)
-    assert same_as_stats() == (2, 6, 6)
+    assert same_as_stats() == (2, 3, 6, 6)
     store.gc(0)  # drops every temporal chunk; the static one stays
-    assert same_as_stats() == (1, 1, 1)
+    assert same_as_stats() == (1, 1, 1, 1)

@@ -112,7 +112,7 @@ export function selectionHtml(sel, values, details) {
   const d = details || {};
   if (!sel.length) {
     if (d.kind !== "recording") return "";
-    const title = escapeHtml(d.summary?.["recording id"] ?? "");
+    const title = escapeHtml(d.title ?? d.summary?.["recording id"] ?? "");
     return `<div class="rr-selkind">Recording</div><div class="rr-seltitle">${title}</div><table>${rowsHtml(d.summary)}</table>`;
   }
   const kind = d.kind || (sel[0].instance_id != null ? "instance" : sel[0].type || "entity");

@@ -44,8 +44,8 @@ The only package that imports pygfx/wgpu. The notebook widget drives it through 
 
 Without any Vulkan driver, ``ViewerApp(...)`` raises ``NoGpuError`` whose message says to
 install ``mesa-vulkan-drivers``. Internals: ``heuristics`` (which views, Rerun's auto layout),
-``layout`` (the viewport tree of containers and views -> rects), ``panel_tree`` (the tree as the
-blueprint panel shows it),
+``layout`` (the viewport tree of containers and views -> rects), ``viewport`` (the user's toggles
+on it), ``panel_tree`` (the tree as the blueprint panel shows it),
 ``visualizers`` (registry keyed by archetype name), ``spatial_view`` / ``plot_views`` (scene
 caches), ``camera`` + ``controls`` (per-view camera state), ``gpu`` (offscreen renderers).
 """

@@ -120,7 +120,9 @@ class TimeControl:
                 self._switch(picked, emit=self.timeline is not None or picked is not None)
         rng = self.range
         if rng is not None:
-            if self.play_state == "following":
+            if self.play_state == "following" and self.time is not None:
+                self._set_time(rng[1])  # a time_update, as Rerun reports every cursor move
+            elif self.play_state == "following":
                 self.time = rng[1]
             elif self.time is None:
                 self.time = rng[1] if self.following else rng[0]

@@ -248,3 +248,9 @@ def test_default_timeline_with_counts_is_rerun_s_most_rows_pick() -> None:
         {"frame": 4, "log_time": 9},
     )
     assert tc.timeline == "log_time"
+
+
+def test_following_new_data_reports_the_cursor_move() -> None:
+    tc = seq(0, 10)
+    tc.update_ranges({"frame": "sequence"}, {"frame": (0, 12)})
+    assert tc.drain_events() == [{"type": "time_update", "time": 12}]

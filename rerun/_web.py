@@ -49,12 +49,12 @@ def serve_web_viewer(
         from rerun_notebook.web.feed import GrpcFeed
 
         feed = GrpcFeed(hub, connect_to)  # ValueError for a malformed URL
-    else:
-        _tee_global_recording(hub)
     hint = f"Waiting for data from {connect_to}." if connect_to else "Waiting for data: log with rr.log(...)."
     server = WebViewerServer(hub, port=9090 if web_port is None else web_port, empty_hint=hint).start()
     if feed is not None:
         feed.start()
+    else:  # only once the port is ours: a failed start leaves the recording's sinks alone
+        _tee_global_recording(hub)
     _servers.append((server, feed))
     source = f" showing {connect_to}" if connect_to else ""
     opened = open_browser and open_in_browser(server.url)

@@ -59,7 +59,9 @@ def test_page_of_serve_web_shows_logged_data() -> None:
         _wait_page(web, proc)
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
+            errors: list[str] = []
             live = browser.new_page(viewport={"width": 700, "height": 500})
+            live.on("pageerror", lambda exc: errors.append(str(exc)))
             live.goto(f"http://127.0.0.1:{web}/")  # open before any data: says where to log
             live.wait_for_function(
                 "document.querySelector('.rr-error')?.textContent.includes('Waiting for data')"
@@ -94,6 +96,7 @@ def test_page_of_serve_web_shows_logged_data() -> None:
             assert live.evaluate(FRAME) == before
             live.evaluate(SET_VISIBILITY, "visible")
             live.wait_for_function(f"({FRAME})() > {before}", timeout=20_000)
+            assert errors == []  # no uncaught script errors on the page
         finally:
             browser.close()
 

@@ -108,7 +108,10 @@ function blueprintRow(ctx, tree, r) {
     const mx = iconButton(row, r.maximized ? "restore" : "maximize", r.maximized ? "Restore" : "Maximize view", () => model.send(msgs.maximize));
     mx.classList.toggle("rr-on", r.maximized);
   }
-  if (!r.root) iconButton(row, r.visible ? "eye" : "eye_off", r.visible ? "Hide" : "Show", () => model.send(msgs.eye), "rr-ico rr-ibtn rr-eye");
+  if (!r.root) {
+    const eye = iconButton(row, r.visible ? "eye" : "eye_off", r.visible ? "Hide" : "Show", () => model.send(msgs.eye), "rr-ico rr-ibtn rr-eye");
+    eye.classList.toggle("rr-off", !r.visible); // its own toggle is off (not just hidden by a parent)
+  }
   row.onclick = () => model.send(msgs.select);
   if (r.type === "view") {
     // Hovering a view row outlines that view and its header, as Rerun's blueprint panel does.
@@ -136,7 +139,7 @@ function entityRow(ctx, tree, r, selected) {
   row.title = r.path;
   const eye = iconButton(row, r.own_toggle ? "eye" : "eye_off", r.own_toggle ? "Hide in every view" : "Show", () =>
     model.send({ type: "entity_visible", entity_path: r.path, visible: !r.own_toggle }), "rr-ico rr-ibtn rr-eye");
-  eye.dataset.visible = String(r.own_toggle);
+  eye.classList.toggle("rr-off", !r.own_toggle);
   row.onclick = (ev) => {
     const add = ev.ctrlKey || ev.metaKey; // Ctrl/Cmd+click toggles the entity in the selection, as Rerun
     model.send({ type: "select", entity_path: add || !selected.has(r.path) ? r.path : null, add });

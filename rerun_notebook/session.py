@@ -84,6 +84,7 @@ class ViewerSession:
         self.selection_values: dict[str, Any] = {}  # the picked instance's values, for the panel
         self._histories: dict[str, SelectionHistory] = {}  # back / forward, one per recording
         self.history = SelectionHistory()
+        self._outline = False  # the selection changed: outline it in the views at the next prepare
         self._inputs: deque[dict[str, Any]] = deque()
         self._requests: deque[tuple[str, float, float, Any]] = deque()
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
@@ -243,8 +244,19 @@ class ViewerSession:
                 return
             self.selection = items
             self._events.append({"type": "selection_change", "items": items})
-            self._force = True
+            self._force = self._outline = True
         self._on_change()
+
+    def _apply_outline(self) -> None:
+        """The renderer outlines the first selected entity (or instance) in its spatial views."""
+        setter = getattr(self.app, "set_selection", None)
+        if setter is None:
+            return
+        first = next((i for i in self.selection if (i.get("type") or "entity") == "entity"), None)
+        try:
+            setter(first["entity_path"] if first else None, first.get("instance_id") if first else None)
+        except Exception:
+            log.debug("outlining the selection failed", exc_info=True)
 
     def selection_history(self, action: str, index: int | None = None) -> None:
         """The top bar's back / forward buttons and history menu (``goto`` an entry's index)."""
@@ -362,6 +374,9 @@ class ViewerSession:
     def prepare(self, now: float) -> bool:
         with self._lock:
             self._apply_queued()
+            if self._outline:
+                self._outline = False
+                self._apply_outline()
             changed = self._force
             self._force = False
             store = self.store

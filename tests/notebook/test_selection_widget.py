@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rerun_notebook import widget as widget_mod
+from rerun_notebook.session import ViewerSession
 from rerun_notebook.widget import state_of, view_area
 
+from .fakes import FakeApp, FakeStore
 from .test_widget import make, msg
 
 
@@ -68,3 +72,35 @@ def test_ctrl_click_adds_to_and_removes_from_the_selection() -> None:
         assert [i["entity_path"] for i in state_of(v)["selection"]] == ["/b", "/points"]
     finally:
         v.close()
+
+
+class _OutliningApp(FakeApp):
+    def __init__(self, store: Any, width: int, height: int) -> None:
+        super().__init__(store, width, height)
+        self.outlines: list[tuple[str | None, int | None]] = []
+
+    def set_selection(self, entity: str | None, instance: int | None = None) -> None:
+        self.outlines.append((entity, instance))
+
+
+def test_the_selection_is_outlined_in_the_views_on_the_pump_thread() -> None:
+    apps: list[_OutliningApp] = []
+
+    def factory(store: Any, w: int, h: int) -> _OutliningApp:
+        apps.append(_OutliningApp(store, w, h))
+        return apps[-1]
+
+    session = ViewerSession(200, 100, app_factory=factory)
+    session.add_store("rec", FakeStore())
+    session.set_selection([{"type": "view", "view_id": "v", "view_name": "v"}, *_items("/a", 2)])
+    assert apps[0].outlines == []  # not on the caller's (the kernel's main) thread
+    session.prepare(0.0)
+    assert apps[0].outlines == [("/a", 2)]  # the first entity item; views are not outlined
+    session.set_selection([])
+    session.prepare(0.1)
+    session.prepare(0.2)
+    assert apps[0].outlines == [("/a", 2), (None, None)]
+
+
+def _items(path: str, instance: int | None = None) -> list[dict]:
+    return [{"type": "entity", "entity_path": path, "instance_id": instance}]

@@ -45,3 +45,13 @@ def test_rows_send_select_eye_and_maximize_messages(tmp_path: Path) -> None:
         "visible": True,
     }
     assert box["maximize"] is None and box["eye"]["node_id"] == "grid:x"
+
+
+def test_view_help_names_the_kind_and_its_controls(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { viewHelp } from 'MOD'; console.log(JSON.stringify([viewHelp('spatial3d'), viewHelp('x')]));",
+    )
+    three_d, unknown = json.loads(out)
+    assert three_d.startswith("3D view") and "Left drag: orbit" in three_d and "maximize" in three_d
+    assert unknown.startswith("x")

@@ -22,6 +22,7 @@ export const ICON_PATHS = {
   eye_off: "M1 8s2.5-4.5 7-4.5S15 8 15 8s-2.5 4.5-7 4.5S1 8 1 8z M2 2l12 12",
   maximize: "M2 6V2h4 M10 2h4v4 M14 10v4h-4 M6 14H2v-4",
   restore: "M6 2v4H2 M10 2v4h4 M14 10h-4v4 M2 10h4v4",
+  help: "M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z M6.2 6.3a1.9 1.9 0 1 1 2.6 1.7c-.5.2-.8.6-.8 1.1v.5 M8 11.5v.3",
   open: "M4 6l4 4 4-4",
   closed: "M6 4l4 4-4 4",
 };

@@ -64,6 +64,7 @@ export function renderViewHeader(ctx, v, rect) {
     renderTabs(ctx, head, v);
     head.title = `${VIEW_KIND_TITLES[v.kind] || v.kind}: ${v.name}` + (v.origin ? ` (origin ${v.origin})` : "");
     const toggle = () => model.send({ type: "maximize", view_id: maximized ? null : v.id });
+    icon("help", head, "rr-ico rr-ibtn").title = viewHelp(v.kind);
     iconButton(head, maximized ? "restore" : "maximize", maximized ? "Restore (double-click the header)" : "Maximize (double-click the header)", toggle);
     iconButton(head, "eye", "Hide this view", () => model.send({ type: "node_visible", node_id: v.id, visible: false }));
     head.onclick = () => model.send({ type: "select_node", node_id: v.id });
@@ -73,6 +74,21 @@ export function renderViewHeader(ctx, v, rect) {
   const [x, y, w, h] = rect;
   Object.assign(head.style, { left: x + "px", top: y + "px", width: w + "px", height: h + "px" });
   return head;
+}
+
+// The help button's text: how to move around in a view of this kind (Rerun's "?" in the view tab).
+export function viewHelp(kind) {
+  const pan = "Drag: pan\nWheel: zoom at the pointer\nDouble click: reset the view";
+  const help = {
+    spatial3d: "Left drag: orbit\nRight / middle / shift drag: pan\nWheel: zoom\nDouble click: reset the camera",
+    spatial2d: pan,
+    timeseries: pan,
+    bar_chart: pan,
+    tensor: pan + "\nSliders: pick the slice of the other dimensions",
+    text_log: "Scroll the rows; the level menu filters them\nThe row at the time cursor is highlighted",
+    text_document: "Scroll to read",
+  }[kind];
+  return `${VIEW_KIND_TITLES[kind] || kind}\n\n${help || ""}\nHeader: double click to maximize or restore`.trim();
 }
 
 // The header's title: the view's name, or (the active tab of a tabs container) one chip per tab.

@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
-from .test_notebook_browser import _run_all, _wait_cells_done, _wait_kernel_idle, _wait_settled
+from .test_notebook_browser import (
+    _add_cell_and_run,
+    _run_all,
+    _wait_cells_done,
+    _wait_kernel_idle,
+    _wait_settled,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "timepanel"
@@ -27,7 +33,7 @@ CELLS = [
     "    rr.log('trig/sin', rr.Scalars(np.sin(i / 10)))\n"
     "    if i % 3 == 0:\n        rr.log('trig/cos', rr.Scalars(np.cos(i / 10)))\n"
     "    if 50 <= i < 120:\n        rr.log('noise', rr.Scalars(np.random.rand()))\n",
-    "rr.notebook_show(width=900, height=460)",
+    "from rerun.notebook import Viewer\nviewer = Viewer(width=900, height=460)\nviewer.display()",
 ]
 
 
@@ -122,5 +128,13 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             page.wait_for_selector(".rr-stream-name.rr-selected", timeout=10_000)
             time.sleep(0.3)
             root.screenshot(path=str(ARTIFACTS / "3_loop_selection_scrubbed_selected.png"))
+
+            # Collapsed: one row, the controls and a short axis without labels.
+            _add_cell_and_run(page, 'viewer.update_panels(time="collapsed")')
+            page.wait_for_function(
+                "() => document.querySelector('.rr-axis')?.clientHeight === 20", timeout=20_000
+            )
+            time.sleep(0.3)
+            page.locator(".rr-time").first.screenshot(path=str(ARTIFACTS / "4_collapsed.png"))
         finally:
             browser.close()

@@ -490,23 +490,19 @@ function drawCursor(g, t, rng, w, h, preview) {
   return x;
 }
 
+// The axis; in the collapsed panel (a short canvas beside the controls) without labels, as Rerun's.
 function drawAxis(canvas, t, ticks, rng, binned, kind, preview) {
-  const [g, w] = sizeCanvas(canvas, AXIS_H);
+  const h = canvas.clientHeight || AXIS_H;
+  const compact = h < AXIS_H - 2;
+  const [g, w] = sizeCanvas(canvas, h);
   g.fillStyle = "#1a2022";
   g.fillRect(0, 0, w, STRIP_H - 2);
   if (!rng) return;
-  drawSelection(g, t, rng, w, AXIS_H, preview);
+  drawSelection(g, t, rng, w, h, preview);
   const levels = ticks.timeline === t?.timeline ? decodeLevels(ticks.bins) : [];
-  drawLevels(g, levels, binned, rng, STRIP_H, DENSITY_H, w);
-  g.font = "9px ui-monospace, monospace";
-  g.fillStyle = "#7d8c92";
-  g.textBaseline = "bottom";
-  for (const lab of axisLabels(rng, kind, w)) {
-    g.fillRect(Math.round(lab.x), STRIP_H + DENSITY_H, 1, 3);
-    const tw = g.measureText(lab.text).width;
-    g.fillText(lab.text, Math.min(Math.max(0, lab.x - tw / 2), w - tw), AXIS_H);
-  }
-  const x = drawCursor(g, t, rng, w, AXIS_H, preview);
+  drawLevels(g, levels, binned, rng, STRIP_H, compact ? h - STRIP_H - 1 : DENSITY_H, w);
+  if (!compact) drawLabels(g, rng, kind, w);
+  const x = drawCursor(g, t, rng, w, h, preview);
   if (x !== undefined) {
     g.fillStyle = "#f3c04b";
     g.beginPath();
@@ -514,6 +510,17 @@ function drawAxis(canvas, t, ticks, rng, binned, kind, preview) {
     g.lineTo(x + 4, 0);
     g.lineTo(x, 5);
     g.fill();
+  }
+}
+
+function drawLabels(g, rng, kind, w) {
+  g.font = "9px ui-monospace, monospace";
+  g.fillStyle = "#7d8c92";
+  g.textBaseline = "bottom";
+  for (const lab of axisLabels(rng, kind, w)) {
+    g.fillRect(Math.round(lab.x), STRIP_H + DENSITY_H, 1, 3);
+    const tw = g.measureText(lab.text).width;
+    g.fillText(lab.text, Math.min(Math.max(0, lab.x - tw / 2), w - tw), AXIS_H);
   }
 }
 

@@ -19,6 +19,7 @@ ARTIFACTS = ROOT / "artifacts" / "selection"
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 TITLE = "() => document.querySelector('.rr-selpanel .rr-seltitle')?.textContent || ''"
+FRAME = "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"
 
 
 def _shot(page: Any, name: str) -> None:
@@ -27,6 +28,10 @@ def _shot(page: Any, name: str) -> None:
 
 def _title_is(page: Any, text: str) -> None:
     page.wait_for_function(f"(t) => ({TITLE})() === t", arg=text, timeout=20_000)
+
+
+def _frame_index(page: Any) -> int:
+    return int(page.evaluate(FRAME))
 
 
 def _width(page: Any, selector: str) -> float:
@@ -66,8 +71,12 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             _shot(page, "1_recording_summary")
 
             # Select two entities in the tree: components by archetype; back / forward walk them.
+            frame = _frame_index(page)
             page.locator('.rr-tree [data-path="/world/boxes"]').first.click()
             _title_is(page, "/world/boxes")
+            # the selected boxes get the renderer's outline: a new frame comes
+            page.wait_for_function(f"() => ({FRAME})() > {frame}")
+            page.wait_for_timeout(800)  # the lossless frame after the preview
             body = page.locator(".rr-selbody").first.inner_text()
             assert "Boxes3D" in body and "half_sizes" in body and "crate" in body
             _shot(page, "2_boxes")

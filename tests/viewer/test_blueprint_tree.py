@@ -400,3 +400,27 @@ def test_a_view_listed_twice_or_a_cycle_is_read_once() -> None:
     bp = load(Raw())
     assert bp.root is not None and bp.root.kind == "horizontal"
     assert [v.name for v in views_of(bp.root)] == ["twice"]
+
+
+@pytest.mark.interop
+def test_rbl_files_of_both_sdks_read_the_same(oracle: Any, tmp_path: Path) -> None:
+    """``Blueprint.save`` (.rbl): the blueprint store plus a command making it active and default."""
+    from rerun_core.viewer.blueprint_tree import hub_blueprint
+
+    code = 'rrb.Blueprint(rrb.Vertical(rrb.Spatial3DView(origin="/a", name="a"), rrb.TextLogView(name="b"), row_shares=[1, 2]), rrb.TimePanel(expanded=False))'  # fmt: skip
+    theirs_path, ours_path = tmp_path / "theirs.rbl", tmp_path / "ours.rbl"
+    oracle.run_script(
+        f"import sys, rerun.blueprint as rrb\n{code}.save('rbl_app', sys.argv[1])", str(theirs_path)
+    )
+    eval(code, {"rrb": rrb}).save("rbl_app", ours_path)
+    shapes = []
+    for path in (theirs_path, ours_path):
+        hub = StoreHub()
+        for msg in read_messages(str(path)):
+            hub.insert(msg)
+        store = hub_blueprint(hub, "rbl_app")
+        assert store is not None and hub.active_blueprint_id == hub.default_blueprint_id
+        bp = read_blueprint(store)
+        shapes.append((_shape(bp.root), bp.panel_states))
+    assert shapes[0] == shapes[1]
+    assert shapes[0][1] == {"time": "collapsed"}

@@ -67,3 +67,17 @@ def test_upscale_is_nearest_neighbour_at_any_ratio() -> None:
     strided = np.ascontiguousarray(rng.integers(0, 255, (40, 50, 4), dtype=np.uint8))[:27, :36]
     assert np.array_equal(_upscale(strided, 100, 75), strided[ys[:, None], xs[None, :]])
     assert np.array_equal(_upscale(small, 72, 54), np.repeat(np.repeat(small, 2, 0), 2, 1))
+
+
+def test_bounds_skip_nan_rows_and_vanish_when_nothing_is_finite() -> None:
+    from rerun_core.viewer.visualizers.points_lines import Points3DVisualizer
+
+    vis = Points3DVisualizer("/p")
+    vis._set_bounds(np.array([[0, 1, 2], [np.nan, 5, 5], [3, -1, 0]], np.float32), pad=0.5)
+    assert vis.bounds is not None
+    np.testing.assert_allclose(vis.bounds[0], [-0.5, -1.5, -0.5])
+    np.testing.assert_allclose(vis.bounds[1], [3.5, 5.5, 5.5])
+    vis._set_bounds(np.full((4, 3), np.nan, np.float32))
+    assert vis.bounds is None
+    vis._set_bounds(np.array([[1, 2], [3, 4]], np.float32))  # 2D content sits in z = 0
+    assert vis.bounds is not None and vis.bounds[1].tolist() == [3.0, 4.0, 0.0]

@@ -162,10 +162,13 @@ class Visualizer:
         if pts.shape[0] == 0:
             self.bounds = None
             return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns -> NaN, handled below
-            lo = np.nanmin(pts, axis=0) - pad  # one pass each; NaN (strip breaks) skipped
-            hi = np.nanmax(pts, axis=0) + pad
+        cols = np.ascontiguousarray(pts.T)  # reducing contiguous rows: ~20x faster than axis=0
+        lo, hi = cols.min(axis=1), cols.max(axis=1)
+        if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns -> NaN, handled below
+                lo, hi = np.nanmin(pts, axis=0), np.nanmax(pts, axis=0)  # NaN (strip breaks) skipped
+        lo, hi = lo - pad, hi + pad
         if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
             self.bounds = None
             return

@@ -19,6 +19,8 @@ export function applyState(ctx) {
   ctx.state = state;
   const p = state.panels || {};
   const root = ctx.root;
+  const fromBlueprint = JSON.stringify(state.panel_defaults || {});
+  if (fromBlueprint !== ctx.fromBlueprint) [ctx.fromBlueprint, ctx.toggled] = [fromBlueprint, {}]; // a new blueprint's panels win
   const ps = (ctx.panelStates = panelStates(p, root.clientWidth || 0, ctx.toggled, state.panel_defaults));
   root.classList.toggle("rr-no-top", ps.top !== "expanded");
   root.classList.toggle("rr-no-tree", ps.blueprint !== "expanded");

@@ -35,6 +35,23 @@ _TRANSFORM_COLS = tuple(f"Transform3D:{f}" for f in tf.TRANSFORM_FIELDS)
 _PINHOLE_COLS = tuple(f"Pinhole:{f}" for f in tf.PINHOLE_FIELDS)
 
 
+def lod_shares(sizes: dict[Any, int], budget: int | None) -> dict[Any, int | None]:
+    """Split a point budget among clouds: those under a fair share are drawn whole, the
+    bigger ones share what is left in proportion to their sizes. ``None``: no limit."""
+    if budget is None or sum(sizes.values()) <= budget:
+        return dict.fromkeys(sizes)
+    out: dict[Any, int | None] = {}
+    left = budget
+    order = sorted(sizes, key=lambda k: sizes[k])
+    while order and sizes[order[0]] <= left // len(order):  # small ones: whole
+        left -= sizes[order[0]]
+        out[order.pop(0)] = None
+    rest = sum(sizes[k] for k in order)
+    for key in order:  # every remaining one is bigger than its fair share
+        out[key] = max(1, left * sizes[key] // max(rest, 1))
+    return out
+
+
 class _Node:
     __slots__ = ("inner", "key", "outer", "pinhole")
 
@@ -336,9 +353,14 @@ class SpatialView:
         self.selection_box.visible = True
 
     def set_lod(self, max_points: int | None) -> None:
-        """While the camera moves, big point clouds draw a strided subset (None: everything)."""
-        for vis in self.visualizers.values():
-            vis.set_lod(max_points)
+        """While the camera moves, big point clouds draw a strided subset (None: everything).
+
+        ``max_points`` is the view's budget (lavapipe's cost is per point drawn, however many
+        entities hold them): see ``lod_shares``."""
+        sizes = {key: vis.lod_size() for key, vis in self.visualizers.items()}
+        shares = lod_shares(sizes, max_points)
+        for key, vis in self.visualizers.items():
+            vis.set_lod(shares.get(key))
 
     def reset_camera(self) -> None:
         if isinstance(self.camera, OrbitCamera):

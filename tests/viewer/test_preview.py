@@ -81,3 +81,38 @@ def test_bounds_skip_nan_rows_and_vanish_when_nothing_is_finite() -> None:
     assert vis.bounds is None
     vis._set_bounds(np.array([[1, 2], [3, 4]], np.float32))  # 2D content sits in z = 0
     assert vis.bounds is not None and vis.bounds[1].tolist() == [3.0, 4.0, 0.0]
+
+
+def test_the_point_budget_is_shared_among_a_views_clouds(store, render) -> None:
+    rng = np.random.default_rng(1)
+    for path, n in (("a", 6000), ("b", 2000), ("c", 50)):
+        b.log(store, path, "Points3D", {"positions": b.vecs(rng.normal(size=(n, 3)), 3)})
+    app, _ = render(160, 120)
+    app.preview_max_points = 2000
+    app._dirty = True
+    app.render(preview=True)
+    vis = app.view("spatial3d:/").visualizers
+    drawn = {
+        p: (v.lod.geometry.positions.data.shape[0] if v.lod is not None and v.lod.visible else v.lod_size())
+        for (p, _), v in vis.items()
+    }
+    assert drawn["/c"] == 50  # a small cloud is drawn whole
+    assert drawn["/a"] <= 1500 and drawn["/b"] <= 500 and drawn["/a"] > drawn["/b"]
+    assert sum(drawn.values()) <= 2000 + 50
+
+
+def test_lod_shares_never_exceed_the_budget() -> None:
+    from rerun_core.viewer.spatial_view import lod_shares
+
+    assert lod_shares({"a": 10, "b": 20}, None) == {"a": None, "b": None}
+    assert lod_shares({"a": 10, "b": 20}, 100) == {"a": None, "b": None}
+    assert lod_shares({"a": 600, "b": 601}, 1000) == {"a": 499, "b": 500}
+    shares = lod_shares({"s": 50, "m": 2000, "l": 6000}, 2000)
+    assert shares["s"] is None and shares["m"] == 487 and shares["l"] == 1462
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        sizes = {i: int(n) for i, n in enumerate(rng.integers(0, 5000, rng.integers(1, 6)))}
+        budget = int(rng.integers(1, 8000))
+        got = lod_shares(sizes, budget)
+        drawn = sum(sizes[k] if s is None else min(s, sizes[k]) for k, s in got.items())
+        assert drawn <= max(budget, len(sizes))

@@ -140,6 +140,10 @@ class Visualizer:
     def set_lod(self, max_points: int | None) -> None:
         """Draw at most ``max_points`` instances while the camera moves (default: no effect)."""
 
+    def lod_size(self) -> int:
+        """How many instances ``set_lod`` would thin out (0: this visualizer has no LOD)."""
+        return 0
+
     def instance_values(self, instance: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, arr in self.data.items():

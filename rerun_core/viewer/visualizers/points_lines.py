@@ -107,6 +107,10 @@ class _PointsBase(Visualizer):
             r = max(float(np.linalg.norm(self.bounds[1] - self.bounds[0])) * 0.02, 1e-6)
         return p - r, p + r
 
+    def lod_size(self) -> int:
+        pts = self.points
+        return 0 if pts is None or not self.node.visible else int(pts.geometry.positions.data.shape[0])
+
     def set_lod(self, max_points: int | None) -> None:
         pts = self.points
         if pts is None:

@@ -88,16 +88,33 @@ class BlueprintSync:
 
 
 def _apply_layout(app: Any, bp: Any) -> None:
+    from rerun_core.viewer.layout import views_of
+
     setter = getattr(app, "set_blueprint", None)
     if setter is None:
         return
     setter(bp.root)
+    if bp.root is not None:
+        _hide_overridden(app, views_of(bp.root))
     maximize = getattr(app, "maximize", None)
     if maximize is not None and bp.root is not None:
         try:
             maximize(bp.maximized)
         except ValueError:
             log.debug("blueprint maximizes an unknown view %r", bp.maximized)
+
+
+def _hide_overridden(app: Any, views: list[Any]) -> None:
+    """EntityBehavior(visible=False) overrides: that entity is hidden in that view only."""
+    hide = getattr(app, "set_entity_visible_in_view", None)
+    if hide is None:
+        return
+    for view in views:
+        for entity in sorted(getattr(view, "hidden_entities", ())):
+            try:
+                hide(view.id, entity, False)
+            except ValueError:
+                log.debug("blueprint hides %s in unknown view %s", entity, view.id)
 
 
 def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:

@@ -137,6 +137,7 @@ class BlueprintView(ViewSpec):
     class_identifier: str = ""
     visible: bool = True
     message: str | None = None  # for placeholder views: why nothing is drawn
+    hidden_entities: set[str] = field(default_factory=set)  # EntityBehavior(visible=False) overrides
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
@@ -287,9 +288,23 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
     view = BlueprintView(ident, kind, origin, str(name), class_identifier=str(cls))
     view.query = EntityFilter.parse([str(q) for q in query], origin)
     view.visible = r.one(path, "ViewBlueprint:visible") is not False
+    view.hidden_entities = _hidden_overrides(r, ident)
     if kind == PLACEHOLDER:
         view.message = f"The {cls} view is not supported by this viewer yet"
     return view
+
+
+def _hidden_overrides(r: _Reader, ident: str) -> set[str]:
+    """Entities a view's overrides switch off: ``EntityBehavior:visible`` false at
+    ``/view/<id>/ViewContents/overrides/<entity>/visualizers``."""
+    head = ("view", ident, "ViewContents", "overrides")
+    hidden = set()
+    for p in r.store.entity_paths():
+        parts = EntityPath(p).parts
+        if parts[:4] == head and len(parts) > 5 and parts[-1] == "visualizers":
+            if r.one(EntityPath(parts).path, "EntityBehavior:visible") is False:
+                hidden.add(EntityPath(parts[4:-1]).path)
+    return hidden
 
 
 def _ref_id(ref: str) -> str:

@@ -262,3 +262,30 @@ def test_web_viewer_page_follows_the_blueprint_in_its_hub() -> None:
         assert _names(made[-1].roots[-1]) == ["w1", "w2"]
     finally:
         page.session.close()
+
+
+def test_real_viewer_hides_an_overridden_entity_in_that_view_only() -> None:
+    """EntityBehavior(visible=False) in one view's overrides; the other view still draws it."""
+    from tests.viewer.conftest import color_mask, require_adapter
+
+    require_adapter()
+    rec = _rec()
+    rec.log("world/red", rr.Points3D([[0, 0, 0], [1, 1, 1], [-1, 0, 1]], colors=[255, 0, 0], radii=0.3))
+    bp = rrb.Horizontal(
+        rrb.Spatial3DView(
+            origin="/world", name="no red", overrides={"world/red": rrb.EntityBehavior(visible=False)}
+        ),
+        rrb.Spatial3DView(origin="/world", name="all"),
+    )
+    v = nb.Viewer(recording=rec, blueprint=bp, width=400, height=240)
+    try:
+        frame = np.asarray(v.screenshot())
+        views = {x["name"]: x["rect"] for x in v.widget.session.state()["views"]}
+        (lx, ly, lw, lh), (rx, ry, rw, rh) = views["no red"], views["all"]
+        left = frame[int(ly) : int(ly + lh), int(lx) : int(lx + lw)]
+        right = frame[int(ry) : int(ry + rh), int(rx) : int(rx + rw)]
+        assert left.shape[0] > 100 and left.shape[1] > 100
+        assert color_mask(right, (255, 0, 0), 70).sum() > 20
+        assert color_mask(left, (255, 0, 0), 70).sum() == 0
+    finally:
+        v.close()

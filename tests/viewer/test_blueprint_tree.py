@@ -199,7 +199,12 @@ def test_maximized_view_and_default_names() -> None:
 _INTEROP_BP = r"""
 rrb.Blueprint(
     rrb.Horizontal(
-        rrb.Spatial3DView(origin="/world", name="World", contents=["+ $origin/**", "- /world/hidden"]),
+        rrb.Spatial3DView(
+            origin="/world",
+            name="World",
+            contents=["+ $origin/**", "- /world/hidden"],
+            overrides={"world/off": rrb.EntityBehavior(visible=False), "world/pts": rr.Points3D.from_fields(radii=0.5)},
+        ),
         rrb.Tabs(rrb.TimeSeriesView(origin="/plot", name="plot"), rrb.TextLogView(name="logs"), active_tab=1),
         rrb.Vertical(rrb.MapView(name="map"), rrb.TensorView(name="t", visible=False), row_shares=[3, 1]),
         rrb.Grid(
@@ -231,7 +236,15 @@ def _shape(node: Any) -> Any:
         return (node.kind, node.name, node.visible, node.shares, node.grid_columns, node.active_tab,
                 [_shape(c) for c in node.children])  # fmt: skip
     assert isinstance(node, BlueprintView)
-    return (node.kind, node.class_identifier, node.name, node.origin, str(node.query), node.visible)
+    return (
+        node.kind,
+        node.class_identifier,
+        node.name,
+        node.origin,
+        str(node.query),
+        node.visible,
+        node.hidden_entities,
+    )
 
 
 @pytest.mark.interop
@@ -272,6 +285,7 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     assert isinstance(image, BlueprintView) and image.name == "cam/image"
     assert image.query.matches("/cam/image/rgb") and not image.query.matches("/cam/image/depth")
     world = by_name(theirs.root)["World"]
+    assert world.hidden_entities == {"/world/off"}
     resolve_entities(theirs.root, {"/world/pts": {"Points3D": set()}, "/world/hidden": {"Points3D": set()}})
     assert world.entities == ["/world/pts"]
 

@@ -151,6 +151,9 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             page.wait_for_selector(".rr-selpanel", state="hidden")
             page.keyboard.press("Control+Shift+S")
             page.wait_for_selector(".rr-selpanel", state="visible")
+            # Escape clears the selection (as Rerun): the panel is back to the recording summary.
+            page.keyboard.press("Escape")
+            _title_is(page, "cameras")
             _shot(page, "7_panels_back")
         finally:
             browser.close()

@@ -197,27 +197,41 @@ def test_history_buttons_name_the_neighbouring_selection(tmp_path: Path) -> None
 def test_time_axis_maps_times_to_pixels_and_back_and_decodes_density_levels(tmp_path: Path) -> None:
     out = _run(
         tmp_path,
-        "import { decodeLevels, timeToX, xToTime, normSelection } from 'MOD';"
-        "console.log(JSON.stringify([decodeLevels('0f3a'), decodeLevels(''), timeToX(5, [0, 10], 200),"
-        " timeToX(3, [3, 3], 200), xToTime(101, [0, 10], 200, 'sequence'), xToTime(-20, [0, 10], 200, 'sequence'),"
-        " xToTime(500, [0, 10], 200, 'sequence'), normSelection(9, 2)]));",
+        "import { decodeLevels, makeAxis, normSelection } from 'MOD';"
+        "const ax = makeAxis([[0, 9]], 200);"  # ten frames, 20 px each
+        "console.log(JSON.stringify([decodeLevels('0f3a'), decodeLevels(''), ax.toX(5), ax.toX(10),"
+        " ax.toT(101), ax.toT(-20), ax.toT(500), normSelection(9, 2)]));",
     )
-    assert json.loads(out) == [[0, 15, 3, 10], [], 100, 100, 5, 0, 10, [2, 9]]
+    assert json.loads(out) == [[0, 15, 3, 10], [], 100, 200, 5, 0, 9, [2, 9]]
+
+
+def test_a_collapsed_gap_is_drawn_narrow_between_the_segments(tmp_path: Path) -> None:
+    """Rerun's piecewise axis: segments by their time length, each gap at most 40 px."""
+    out = _run(
+        tmp_path,
+        "import { makeAxis } from 'MOD';"
+        "const ax = makeAxis([[0, 9], [100, 109]], 240);"
+        "console.log(JSON.stringify([ax.gapPx, ax.segs.map((s) => [s.x0, s.x1]), ax.toX(5), ax.toX(55), ax.toX(100),"
+        " ax.toT(150), ax.toT(120), ax.toT(239)]));",
+    )
+    assert json.loads(out) == [40, [[0, 100], [140, 240]], 50, 120, 140, 101, 55, 109]
 
 
 def test_time_axis_labels_use_nice_steps_formatted_by_timeline_type(tmp_path: Path) -> None:
     out = _run(
         tmp_path,
-        "import { axisLabels, niceStep, formatTick } from 'MOD';"
-        "const seq = axisLabels([0, 100], 'sequence', 400).map((l) => l.text);"
-        "const dur = axisLabels([0, 3e9], 'duration', 300).map((l) => l.text);"
-        "const ts = axisLabels([1.7e18, 1.7e18 + 120e9], 'timestamp', 400).map((l) => l.text);"
-        "console.log(JSON.stringify([seq, dur, ts, niceStep(1000, 'sequence', 100), formatTick('duration', 1.25e9, 0.05e9)]));",
+        "import { axisLabels, makeAxis, niceStep, formatTick } from 'MOD';"
+        "const seq = axisLabels(makeAxis([[0, 100]], 400), 'sequence').map((l) => l.text);"
+        "const dur = axisLabels(makeAxis([[0, 3e9]], 300), 'duration').map((l) => l.text);"
+        "const ts = axisLabels(makeAxis([[1.7e18, 1.7e18 + 120e9]], 400), 'timestamp').map((l) => l.text);"
+        "const two = axisLabels(makeAxis([[0, 9], [100, 109]], 240), 'sequence').map((l) => l.text);"
+        "console.log(JSON.stringify([seq, dur, ts, two, niceStep(1000, 'sequence', 100), formatTick('duration', 1.25e9, 0.05e9)]));",
     )
-    seq, dur, ts, step, tick = json.loads(out)
+    seq, dur, ts, two, step, tick = json.loads(out)
     assert seq == ["#0", "#20", "#40", "#60", "#80", "#100"]
     assert dur == ["0s", "1s", "2s", "3s"]
     assert ts[0] == "22:13:30" and all(len(x) == 8 for x in ts)  # HH:MM:SS at 30 s steps
+    assert two[0] == "#0" and "#100" in two  # each segment labelled
     assert step == 1000 and tick == "1.25s"
 
 
@@ -285,3 +299,22 @@ def test_collapsed_stream_nodes_hide_their_subtree(tmp_path: Path) -> None:
         "console.log(JSON.stringify([show([]), show(['/a']), show(['/a/b']), show(['/a/b/c', '/e'])]));",
     )
     assert json.loads(out) == ["/a,/a/b,/a/b/c,/a/d,/e", "/a,/e", "/a,/a/b,/a/d,/e", "/a,/a/b,/a/b/c,/a/d,/e"]
+
+
+def test_escape_clears_the_selection_unless_a_menu_or_a_field_takes_it(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { deselectOnEscape } from 'MOD';"
+        "const sent = [];"
+        "const ev = (over) => ({ key: 'Escape', target: { tagName: 'CANVAS' }, preventDefault() {}, ...over });"
+        "const ctx = { model: { send: (m) => sent.push(m) }, state: { selection: [{ entity_path: '/a' }] } };"
+        "const r = [deselectOnEscape(ctx, ev({})), deselectOnEscape(ctx, ev({ target: { tagName: 'INPUT' } })),"
+        " deselectOnEscape(ctx, ev({ key: 'a' })), deselectOnEscape({ ...ctx, state: { selection: [] } }, ev({}))];"
+        "let removed = false;"
+        "const menu = { isConnected: true, remove() { removed = true; } };"
+        "r.push(deselectOnEscape({ ...ctx, historyMenu: menu }, ev({})), removed);"
+        "console.log(JSON.stringify([r, sent]));",
+    )
+    results, sent = json.loads(out)
+    assert results == [True, False, False, False, True, True]
+    assert sent == [{"type": "select", "entity_path": None}]  # the menu's Escape closed only the menu

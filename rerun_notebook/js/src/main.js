@@ -71,6 +71,21 @@ export function togglePanelByKey(ctx, ev) {
   return true;
 }
 
+// Escape clears the selection, as in Rerun (a menu open, or typing in a field, takes it first).
+export function deselectOnEscape(ctx, ev) {
+  if (ev.key !== "Escape" || ev.ctrlKey || ev.altKey || ev.metaKey || ev.shiftKey) return false;
+  if (/^(INPUT|SELECT|TEXTAREA)$/.test(ev.target?.tagName || "")) return false;
+  if (ctx.historyMenu?.isConnected) {
+    ctx.historyMenu.remove();
+  } else if (ctx.state?.selection?.length) {
+    ctx.model.send({ type: "select", entity_path: null });
+  } else {
+    return false;
+  }
+  ev.preventDefault();
+  return true;
+}
+
 export function topButton(parent, cls, text, title, onclick) {
   const b = el("button", cls, parent);
   b.textContent = text;
@@ -108,7 +123,7 @@ export function render({ model, el: host }) {
   const ctx = { model, cleanups: [], visible: false, viewId: Math.random().toString(36).slice(2), toggled: {} };
   const root = (ctx.root = el("div", "rr-root", host));
   root.dataset.lmSuppressShortcuts = "true"; // keys typed into the viewer are not notebook commands
-  root.addEventListener("keydown", (ev) => togglePanelByKey(ctx, ev), true);
+  root.addEventListener("keydown", (ev) => togglePanelByKey(ctx, ev) || deselectOnEscape(ctx, ev), true);
   const size = () => {
     root.style.width = model.get("css_width");
     const h = model.get("css_height");

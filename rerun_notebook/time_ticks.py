@@ -12,6 +12,7 @@ answers those from the chunks' time columns (a binary search per sorted column).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import threading
@@ -102,6 +103,61 @@ def display_bins(kind: str | None, t0: int, t1: int) -> int:
     return MAX_DISPLAY_BINS if t1 > t0 else 1
 
 
+def data_ranges(hist: TimeHistogram, rng: tuple[int, int]) -> list[tuple[int, int]]:
+    """Runs of non-empty bins as time ranges (exact while bins are one time wide), within rng."""
+    nz = np.nonzero(hist.counts)[0]
+    if nz.size == 0:
+        return [rng]
+    breaks = np.nonzero(np.diff(nz) > 1)[0]
+    starts = np.concatenate([nz[:1], nz[breaks + 1]])
+    ends = np.concatenate([nz[breaks], nz[-1:]])
+    size = 1 << hist.shift
+    out = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        lo, hi = max(rng[0], (hist.lo + a) * size), min(rng[1], (hist.lo + b + 1) * size - 1)
+        if lo <= hi:
+            out.append((lo, hi))
+    return out or [rng]
+
+
+def collapse_gaps(
+    ranges: list[tuple[int, int]], kind: str | None, rows: int | None = None
+) -> list[tuple[int, int]]:
+    """Rerun's time axis heuristic: join data ranges except across the few gaps that each take a
+    big share (> max(35 %, 2 / (n - 1))) of the time left, at most min((n - 1) // 3, 20) of them,
+    each longer than 9 frames or 100 ms; n counts rows (the ranges when not given). Returns the
+    segments the axis shows side by side."""
+    n = len(ranges) if rows is None else rows
+    span = ranges[-1][1] - ranges[0][0] if ranges else 0
+    if n <= 2 or span <= 0 or len(ranges) < 2:
+        return [(ranges[0][0], ranges[-1][1])] if ranges else []
+    min_gap = 9 if kind == "sequence" else 100_000_000
+    gaps = sorted((b[0] - a[1] for a, b in itertools.pairwise(ranges)), reverse=True)
+    min_fraction = max(2.0 / (n - 1), 0.35)
+    threshold, left = None, float(span)
+    for gap in [g for g in gaps if g > min_gap][: min((n - 1) // 3, 20)]:
+        if gap / left <= min_fraction:
+            break
+        threshold, left = gap, left - gap
+    out = [ranges[0]]
+    for r in ranges[1:]:
+        if threshold is None or r[0] - out[-1][1] < threshold:
+            out[-1] = (out[-1][0], max(out[-1][1], r[1]))
+        else:
+            out.append(r)
+    return out
+
+
+def segment_bins(segments: list[tuple[int, int]], kind: str | None) -> list[int]:
+    """Display bins per segment, shared by time length (one per time on short sequences)."""
+    if len(segments) == 1:
+        return [display_bins(kind, *segments[0])]
+    lengths = [b - a + 1 for a, b in segments]
+    total = sum(lengths)
+    shares = [max(1, round(MAX_DISPLAY_BINS * length / total)) for length in lengths]
+    return [min(n, length) if kind == "sequence" else n for n, length in zip(shares, lengths, strict=True)]
+
+
 def encode_levels(counts: np.ndarray) -> str:
     """Counts as density levels, one hex digit each: 0 = no data, 1..f log-scaled to the max."""
     counts = np.asarray(counts, np.float64)
@@ -176,18 +232,24 @@ class TimeTicks:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def payload(self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None) -> dict[str, Any]:
-        """What the time axis draws: density levels over the range, and per-entity rows if open."""
+    def payload(
+        self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None, *, collapse: bool = True
+    ) -> dict[str, Any]:
+        """What the time axis draws: the segments it shows (big gaps collapsed, as Rerun's, unless
+        `collapse` is off), density levels over them (`bins`: the segments' bins one after the
+        other; `segments`: [start, end, bins] each), and per-entity rows if the streams are open."""
         out: dict[str, Any] = {"timeline": timeline, "range": list(rng) if rng else None, "bins": ""}
-        out["streams_open"] = self.streams_open
-        out["streams"] = []
+        out.update(streams_open=self.streams_open, streams=[], segments=[])
         hist = self.totals.get(timeline or "")
         if hist is None or rng is None:
             return out
-        n = display_bins(kind, *rng)
-        out["bins"] = encode_levels(hist.display(rng[0], rng[1], n))
+        segs = collapse_gaps(data_ranges(hist, rng), kind, hist.total) if collapse else [rng]
+        segs = [(max(a, rng[0]), min(b, rng[1])) for a, b in segs]
+        ns = segment_bins(segs, kind)
+        out["segments"] = [[a, b, n] for (a, b), n in zip(segs, ns, strict=True)]
+        out["bins"] = encode_levels(_display(hist, segs, ns))
         if self.streams_open:
-            out["streams"] = self._stream_rows(timeline or "", rng, n)
+            out["streams"] = self._stream_rows(timeline or "", segs, ns)
         return out
 
     def set_view(self, timeline: str | None, view: Any) -> None:
@@ -203,18 +265,20 @@ class TimeTicks:
     def payload_json(self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None) -> str:
         """`payload` as JSON over the zoomed view (within `rng`), recomputed only on changes."""
         view = self.views.get(timeline or "")
+        zoomed = False
         if rng is not None and view is not None:
             lo, hi = max(view[0], rng[0]), min(view[1], rng[1])
-            rng = (lo, hi) if hi > lo else rng
+            zoomed = hi > lo
+            rng = (lo, hi) if zoomed else rng
         key = (self.version, timeline, kind, rng, self.streams_open)
         with self._lock:
             if self._cache is not None and self._cache[0] == key:
                 return self._cache[1]
-            text = json.dumps(self.payload(timeline, kind, rng), separators=(",", ":"))
+            text = json.dumps(self.payload(timeline, kind, rng, collapse=not zoomed), separators=(",", ":"))
             self._cache = (key, text)
             return text
 
-    def _stream_rows(self, timeline: str, rng: tuple[int, int], n: int) -> list[dict[str, Any]]:
+    def _stream_rows(self, timeline: str, segs: list[tuple[int, int]], ns: list[int]) -> list[dict[str, Any]]:
         """One row per entity-tree node (ancestors summed over their subtree), depth first."""
         sums: dict[str, np.ndarray] = {}
         leaves = set()
@@ -222,7 +286,7 @@ class TimeTicks:
             if entity.startswith("/__") or hist.total == 0:
                 continue  # recording properties are not streams
             leaves.add(entity)
-            counts = hist.display(rng[0], rng[1], n)
+            counts = _display(hist, segs, ns)
             parts = [p for p in entity.split("/") if p]
             for i in range(1, len(parts) + 1):
                 node = "/" + "/".join(parts[:i])
@@ -272,6 +336,10 @@ class TimeTicks:
             col = (getattr(chunk, "timelines", None) or {}).get(timeline)
             if col is not None and col.values.size:
                 yield col.values, bool(col.is_sorted)
+
+
+def _display(hist: TimeHistogram, segs: list[tuple[int, int]], ns: list[int]) -> np.ndarray:
+    return np.concatenate([hist.display(a, b, n) for (a, b), n in zip(segs, ns, strict=True)])
 
 
 def _chunks_of(store: Any) -> list[Any]:

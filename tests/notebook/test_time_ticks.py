@@ -11,7 +11,7 @@ import pytest
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.store.store import ChunkStore
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
-from rerun_notebook.time_ticks import MAX_FINE_BINS, TimeHistogram, TimeTicks, encode_levels
+from rerun_notebook.time_ticks import MAX_FINE_BINS, TimeHistogram, TimeTicks, collapse_gaps, encode_levels
 
 SCALAR = ComponentDescriptor("Scalars:scalars", "rerun.archetypes.Scalars", "rerun.components.Scalar")
 
@@ -180,3 +180,38 @@ def test_a_zoomed_view_re_bins_the_ticks_over_that_range() -> None:
     assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]
     ticks.set_view("frame", None)
     assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]
+
+
+@pytest.mark.parametrize(
+    ("times", "segments"),
+    [
+        ([1], 1),
+        ([1, 2, 3, 4], 1),
+        ([10, 20, 30, 40], 1),
+        ([1, 2, 3, 11, 12, 13], 1),  # the gap is too small to collapse
+        ([10, 20, 30, 110, 120, 130], 2),
+        ([10, 1000], 1),  # too few ranges
+        ([-(2**62), *range(1_000_000_000, 7_000_000_000, 1_000_000_000)], 2),
+        ([-(2**62), *range(1_000_000_000, 6_000_000_000, 1_000_000_000), 100_000_000_000], 3),
+    ],
+)
+def test_big_gaps_collapse_as_rerun_s_time_axis(times: list[int], segments: int) -> None:
+    assert len(collapse_gaps([(t, t) for t in times], "sequence")) == segments
+
+
+def test_payload_bins_each_segment_of_a_collapsed_axis() -> None:
+    store = ChunkStore()
+    store.insert(chunk("/a", [10, 20, 30, 110, 120, 130]))
+    ticks = TimeTicks()
+    ticks.sync(store)
+    p = ticks.payload("frame", "sequence", (10, 130))
+    assert p["segments"] == [[10, 30, 21], [110, 130, 21]]
+    assert len(p["bins"]) == 42 and p["bins"][0] == "f" and p["bins"][1] == "0" and p["bins"][21] == "f"
+    zoomed = ticks.payload("frame", "sequence", (10, 130), collapse=False)
+    assert zoomed["segments"] == [[10, 130, 121]]
+
+
+def test_two_bursts_of_many_rows_collapse_the_gap_between_them() -> None:
+    """Rerun counts rows, not ranges: two long bursts (cells run minutes apart) sit side by side."""
+    assert len(collapse_gaps([(0, 100), (10_000, 10_100)], "sequence", rows=202)) == 2
+    assert len(collapse_gaps([(0, 100), (10_000, 10_100)], "sequence")) == 1  # two ranges alone: no

@@ -5,7 +5,8 @@
 // Time state comes in `_state.time`; the ticks (timeline, range, density levels, stream rows) in
 // the separate `_ticks` traitlet, which changes with the data, not with every cursor move.
 
-import { el, formatDuration, formatTime } from "./util.js";
+import { axisLabels, decodeLevels, makeAxis, normSelection, panView, parseTime, zoomView } from "./time_axis.js";
+import { el, formatTime } from "./util.js";
 
 export const AXIS_H = 28; // CSS px: strip + density + labels (fits widget.py TIME_HEIGHT)
 export const STRIP_H = 7; // the top strip where dragging makes a loop selection
@@ -17,44 +18,6 @@ export const BASE_TIME_H = 58; // widget.py TIME_HEIGHT
 const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 const LOOP_LABELS = { off: "⟲ off", selection: "⟲ sel", all: "⟲ all" }; // short: the row is narrow
 
-// Density levels: one hex digit per display bin (0 = no data), as time_ticks.py encodes them.
-export function decodeLevels(s) {
-  return Array.from(s || "", (c) => parseInt(c, 16) || 0);
-}
-
-export function timeToX(t, range, w) {
-  const span = range[1] - range[0];
-  return span > 0 ? ((t - range[0]) / span) * w : w / 2;
-}
-
-// The time under x, clamped to the range; sequences snap to whole frames.
-export function xToTime(x, range, w) {
-  const span = range[1] - range[0];
-  const f = w > 0 ? Math.min(1, Math.max(0, x / w)) : 0;
-  return Math.round(range[0] + f * span); // integer times: frames, or nanoseconds
-}
-
-// Zoom the visible time range by `factor` (< 1 zooms in) around time `at`, kept inside `full`.
-export function zoomView(view, full, at, factor) {
-  const span = Math.max(1, view[1] - view[0]);
-  const fullSpan = full[1] - full[0];
-  const newSpan = Math.min(fullSpan, Math.max(fullSpan > 0 ? 4 : 0, span * factor));
-  if (newSpan >= fullSpan) return null; // all of it: no zoom
-  const f = (at - view[0]) / span;
-  return clampView([at - f * newSpan, at + (1 - f) * newSpan], full);
-}
-
-// Shift the visible range by dt, kept inside `full`.
-export function panView(view, full, dt) {
-  return clampView([view[0] + dt, view[1] + dt], full);
-}
-
-function clampView(v, full) {
-  const span = v[1] - v[0];
-  let a = Math.max(full[0], Math.min(v[0], full[1] - span));
-  return [Math.round(a), Math.round(a + span)];
-}
-
 // The stream rows left showing when some tree nodes are collapsed (rows come depth first).
 export function visibleStreamRows(rows, collapsed) {
   const out = [];
@@ -65,72 +28,6 @@ export function visibleStreamRows(rows, collapsed) {
     out.push(r);
   }
   return out;
-}
-
-export function normSelection(a, b) {
-  return a <= b ? [a, b] : [b, a];
-}
-
-// Label spacing: the smallest "nice" step that keeps labels at least `minPx` apart.
-export function niceStep(span, kind, w, minPx = 80) {
-  const want = (span * minPx) / Math.max(1, w);
-  const bigSeconds = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
-  if (kind !== "sequence" && want >= 1e9) {
-    for (const s of bigSeconds) if (s * 1e9 >= want) return s * 1e9;
-    return Math.ceil(want / 86400e9) * 86400e9;
-  }
-  let p = 1;
-  for (;;) {
-    for (const m of [1, 2, 5]) if (p * m >= want) return p * m;
-    p *= 10;
-  }
-}
-
-// A short axis label for t, as precise as the label step needs.
-export function formatTick(kind, t, step) {
-  if (kind === "sequence") return "#" + t;
-  if (kind === "duration") {
-    if (Math.abs(t) >= 60e9) return formatDuration(t);
-    const dec = step >= 1e9 ? 0 : Math.min(9, Math.ceil(-Math.log10(step / 1e9) - 1e-9));
-    return (t / 1e9).toFixed(dec) + "s";
-  }
-  if (kind === "timestamp") {
-    const iso = new Date(t / 1e6).toISOString();
-    if (step >= 86400e9) return iso.slice(0, 10);
-    if (step >= 60e9) return iso.slice(11, 16);
-    if (step >= 1e9) return iso.slice(11, 19);
-    return iso.slice(11, 23);
-  }
-  return String(t);
-}
-
-export function axisLabels(range, kind, w) {
-  if (!range || w <= 0) return [];
-  const span = range[1] - range[0];
-  if (span <= 0) return [{ t: range[0], x: w / 2, text: formatTick(kind, range[0], 1) }];
-  const step = niceStep(span, kind, w);
-  const out = [];
-  for (let t = Math.ceil(range[0] / step) * step; t <= range[1] && out.length < 200; t += step) {
-    out.push({ t, x: timeToX(t, range, w), text: formatTick(kind, t, step) });
-  }
-  return out;
-}
-
-// A typed time (the current-time field) in the timeline's units; null when it does not parse.
-// sequence "#12" / "12"; duration "1.5s", "2m05s", "1h2m3.5s" (bare numbers are seconds);
-// timestamp "2023-11-14 22:13:20.5" (UTC) or nanoseconds since the epoch.
-export function parseTime(kind, text) {
-  const s = String(text ?? "").trim();
-  if (kind === "sequence") return /^#?-?\d+$/.test(s) ? Number(s.replace("#", "")) : null;
-  if (kind === "duration") {
-    const m = /^(-)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d*)?|\.\d+)s?)?$/.exec(s);
-    if (!m || !s || s === "-") return null;
-    const secs = Number(m[2] || 0) * 3600 + Number(m[3] || 0) * 60 + Number(m[4] || 0);
-    return Math.round((m[1] ? -1 : 1) * secs * 1e9);
-  }
-  if (/^-?\d{10,}$/.test(s)) return Number(s);
-  const ms = Date.parse(s.replace(" ", "T") + (/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? "" : "Z"));
-  return Number.isNaN(ms) ? null : ms * 1e6;
 }
 
 // Rerun's keyboard shortcuts for the time panel -> [action, value] (null when not a time key).
@@ -230,13 +127,17 @@ export function buildTimePanel(ctx, parent) {
   const current = () => s.t?.timelines?.find((x) => x.name === s.t.timeline);
   const full = () => current()?.range || (s.ticks.timeline === s.t?.timeline && s.ticks.range) || null;
   const range = () => (s.view && s.viewOf === s.t?.timeline ? s.view : full());
+  const layout = () => axisSegments(full(), s.view && s.viewOf === s.t?.timeline ? s.view : null, s.ticks, s.t);
+  const axisFor = (canvas) => (layout() ? makeAxis(layout(), canvas.clientWidth) : null);
   const draw = () => {
-    const binned = s.ticks.timeline === s.t?.timeline ? s.ticks.range : null;
-    drawAxis(p.axis, s.t, s.ticks, range(), binned, current()?.kind, s.preview);
+    const bins = s.ticks.timeline === s.t?.timeline ? s.ticks.segments || [] : [];
+    drawAxis(p.axis, s.t, s.ticks, layout(), bins, current()?.kind, s.preview);
     const rows = s.ticks.streams_open ? visibleStreamRows(s.ticks.streams || [], s.collapsed) : [];
-    drawStreams(p.rowsCanvas, rows, range(), binned, s.t, s.preview);
+    drawStreams(p.rowsCanvas, rows, layout(), bins, s.t, s.preview);
   };
   const setView = (v) => {
+    const all = full();
+    if (v && all && v[0] <= all[0] && v[1] >= all[1]) v = null; // all of it: the (collapsed) default
     Object.assign(s, { view: v, viewOf: s.t?.timeline });
     draw();
     clearTimeout(s.viewTimer); // the kernel re-bins the ticks for the new range, once the wheel rests
@@ -254,13 +155,13 @@ export function buildTimePanel(ctx, parent) {
   };
 
   const preview = (v) => ((s.preview = v), draw());
-  setupDrag(ctx, p.axis, true, range, act, preview);
-  setupDrag(ctx, p.rowsCanvas, false, range, act, preview);
-  for (const c of [p.axis, p.rowsCanvas]) setupZoom(c, range, full, setView);
+  setupDrag(ctx, p.axis, true, axisFor, act, preview);
+  setupDrag(ctx, p.rowsCanvas, false, axisFor, act, preview);
+  for (const c of [p.axis, p.rowsCanvas]) setupZoom(c, range, full, setView, axisFor);
   p.axis.addEventListener("dblclick", (ev) => ev.offsetY >= STRIP_H && s.view && setView(null));
   p.axis.addEventListener("pointermove", (ev) => {
-    const rng = range();
-    if (rng) p.axis.title = formatTime(current()?.kind, xToTime(ev.offsetX, rng, p.axis.clientWidth));
+    const ax = axisFor(p.axis);
+    if (ax) p.axis.title = formatTime(current()?.kind, ax.toT(ev.offsetX));
   });
   const ro = new ResizeObserver(draw);
   ro.observe(p.axis);
@@ -275,6 +176,19 @@ export function buildTimePanel(ctx, parent) {
     if (ctx.state) highlightNames(p.names, ctx.state.selection || []);
     draw();
   };
+}
+
+// What the axis lays out: the zoomed view; else the kernel's segments (big gaps collapsed),
+// stretched to the current data range (it may have grown since); else the whole range.
+function axisSegments(all, view, ticks, t) {
+  if (!all) return null;
+  if (view) return [view];
+  const segs = ticks.timeline === t?.timeline ? ticks.segments : null;
+  if (!segs || segs.length < 2) return [all];
+  const out = segs.map(([a, b]) => [a, b]);
+  out[0][0] = Math.min(out[0][0], all[0]);
+  out[out.length - 1][1] = Math.max(out[out.length - 1][1], all[1]);
+  return out;
 }
 
 function parseJson(text) {
@@ -358,18 +272,18 @@ function highlightNames(box, selection) {
 }
 
 // Pointer handling for the axis (strip => loop selection, else scrub) and the stream rows (scrub).
-function setupDrag(ctx, canvas, isAxis, range, act, setPreview) {
+function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
   let drag = null;
   const at = (ev) => {
     const r = canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top, w: r.width };
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
   };
   canvas.addEventListener("pointerdown", (ev) => {
-    const rng = range();
-    if (!rng || ev.button !== 0) return;
+    const ax = axisFor(canvas);
+    if (!ax || ev.button !== 0) return;
     canvas.setPointerCapture(ev.pointerId);
     const p = at(ev);
-    const time = xToTime(p.x, rng, p.w);
+    const time = ax.toT(p.x);
     if (isAxis && (p.y < STRIP_H || ev.shiftKey)) {
       drag = { mode: "select", anchor: time, x0: p.x };
       setPreview({ sel: [time, time] });
@@ -381,10 +295,10 @@ function setupDrag(ctx, canvas, isAxis, range, act, setPreview) {
     ev.preventDefault();
   });
   canvas.addEventListener("pointermove", (ev) => {
-    const rng = range();
-    if (!drag || !rng) return;
+    const ax = axisFor(canvas);
+    if (!drag || !ax) return;
     const p = at(ev);
-    const time = xToTime(p.x, rng, p.w);
+    const time = ax.toT(p.x);
     if (drag.mode === "select") {
       setPreview({ sel: normSelection(drag.anchor, time) });
     } else if (time !== drag.last) {
@@ -394,12 +308,12 @@ function setupDrag(ctx, canvas, isAxis, range, act, setPreview) {
     }
   });
   const end = (ev) => {
-    const rng = range();
-    if (drag && drag.mode === "select" && rng) {
+    const ax = axisFor(canvas);
+    if (drag && drag.mode === "select" && ax) {
       const p = at(ev);
       const t = ctx.state?.time;
       if (Math.abs(p.x - drag.x0) >= 3) {
-        act("loop_selection", normSelection(drag.anchor, xToTime(p.x, rng, p.w)));
+        act("loop_selection", normSelection(drag.anchor, ax.toT(p.x)));
       } else if (t?.loop_selection) {
         act("loop_mode", t.loop_mode === "selection" ? "off" : "selection"); // a click toggles looping it
       }
@@ -413,7 +327,7 @@ function setupDrag(ctx, canvas, isAxis, range, act, setPreview) {
 }
 
 // Wheel / pinch zooms around the pointer; shift+wheel or a sideways scroll pans (as in Rerun).
-function setupZoom(canvas, range, full, setView) {
+function setupZoom(canvas, range, full, setView, axisFor) {
   canvas.addEventListener(
     "wheel",
     (ev) => {
@@ -426,7 +340,7 @@ function setupZoom(canvas, range, full, setView) {
       if (Math.abs(sideways) > Math.abs(ev.shiftKey ? 0 : ev.deltaY)) {
         setView(panView(rng, all, (sideways / w) * (rng[1] - rng[0])));
       } else {
-        const at = rng[0] + (ev.offsetX / w) * (rng[1] - rng[0]);
+        const at = axisFor(canvas)?.toT(ev.offsetX) ?? rng[0] + (ev.offsetX / w) * (rng[1] - rng[0]);
         setView(zoomView(rng, all, at, Math.exp(ev.deltaY * 0.002)));
       }
     },
@@ -447,11 +361,11 @@ function sizeCanvas(canvas, h) {
   return [g, w];
 }
 
-function drawSelection(g, t, rng, w, h, preview) {
+function drawSelection(g, t, ax, h, preview) {
   const sel = preview?.sel || t?.loop_selection;
-  if (!sel || !rng) return;
-  const x0 = timeToX(sel[0], rng, w);
-  const x1 = Math.max(x0 + 1, timeToX(sel[1], rng, w));
+  if (!sel) return;
+  const x0 = ax.toX(sel[0]);
+  const x1 = Math.max(x0 + 1, ax.toX(sel[1]));
   const active = preview?.sel || t.loop_mode === "selection";
   g.fillStyle = active ? "rgba(42,124,223,0.28)" : "rgba(125,140,146,0.18)";
   g.fillRect(x0, 0, x1 - x0, h);
@@ -459,28 +373,45 @@ function drawSelection(g, t, rng, w, h, preview) {
   g.fillRect(x0, 0, x1 - x0, STRIP_H - 2);
 }
 
-// Density bars: the levels cover `binned` (the kernel's range), drawn where they fall in `rng`.
-function drawLevels(g, levels, binned, rng, y, h, w) {
-  const n = levels.length;
-  if (!n || !binned || !rng) return;
-  const span = binned[1] - binned[0] + 1;
-  for (let i = 0; i < n; i++) {
-    const v = levels[i];
-    if (!v) continue;
-    const x0 = timeToX(binned[0] + (i * span) / n, rng, w);
-    const x1 = timeToX(binned[0] + ((i + 1) * span) / n, rng, w);
-    if (x1 < 0 || x0 > w) continue;
-    const bw = x1 - x0;
-    const bh = Math.max(2, (h * v) / 15);
-    g.fillStyle = `rgba(202,216,222,${0.35 + (0.6 * v) / 15})`;
-    g.fillRect(x0, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+// Collapsed gaps: a dark band with a zig-zag, as Rerun marks time it left out.
+function drawGaps(g, ax, h) {
+  for (let k = 0; k + 1 < ax.segs.length; k++) {
+    const x0 = ax.segs[k].x1;
+    const x1 = ax.segs[k + 1].x0;
+    g.fillStyle = "#0d1011";
+    g.fillRect(x0, 0, x1 - x0, h);
+    g.strokeStyle = "#2a3133";
+    g.beginPath();
+    const mid = (x0 + x1) / 2;
+    for (let y = 0; y <= h; y += 4) g.lineTo(mid + ((y / 4) % 2 ? 2 : -2), y);
+    g.stroke();
   }
 }
 
-function drawCursor(g, t, rng, w, h, preview) {
+// Density bars: `levels` are the bins of `bins` ([a, b, n] per segment, one after the other),
+// drawn where their times fall on the axis (the bins may be for a range the view has left).
+function drawLevels(g, levels, bins, ax, y, h) {
+  let i = 0;
+  for (const [a, b, n] of bins) {
+    const L = b - a + 1;
+    for (let k = 0; k < n; k++, i++) {
+      const v = levels[i];
+      if (!v) continue;
+      const x0 = ax.toX(a + (k * L) / n);
+      const x1 = ax.toX(a + ((k + 1) * L) / n);
+      if (x1 < 0 || x0 > ax.w) continue;
+      const bw = x1 - x0;
+      const bh = Math.max(2, (h * v) / 15);
+      g.fillStyle = `rgba(202,216,222,${0.35 + (0.6 * v) / 15})`;
+      g.fillRect(x0, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+    }
+  }
+}
+
+function drawCursor(g, t, ax, h, preview) {
   const time = preview?.time ?? t?.time;
-  if (time === null || time === undefined || !rng) return;
-  const x = Math.round(timeToX(time, rng, w)) + 0.5;
+  if (time === null || time === undefined) return;
+  const x = Math.round(ax.toX(time)) + 0.5;
   g.strokeStyle = "#f3c04b";
   g.lineWidth = 1;
   g.beginPath();
@@ -491,18 +422,20 @@ function drawCursor(g, t, rng, w, h, preview) {
 }
 
 // The axis; in the collapsed panel (a short canvas beside the controls) without labels, as Rerun's.
-function drawAxis(canvas, t, ticks, rng, binned, kind, preview) {
+function drawAxis(canvas, t, ticks, layout, bins, kind, preview) {
   const h = canvas.clientHeight || AXIS_H;
   const compact = h < AXIS_H - 2;
   const [g, w] = sizeCanvas(canvas, h);
   g.fillStyle = "#1a2022";
   g.fillRect(0, 0, w, STRIP_H - 2);
-  if (!rng) return;
-  drawSelection(g, t, rng, w, h, preview);
+  if (!layout) return;
+  const ax = makeAxis(layout, w);
+  drawGaps(g, ax, h);
+  drawSelection(g, t, ax, h, preview);
   const levels = ticks.timeline === t?.timeline ? decodeLevels(ticks.bins) : [];
-  drawLevels(g, levels, binned, rng, STRIP_H, compact ? h - STRIP_H - 1 : DENSITY_H, w);
-  if (!compact) drawLabels(g, rng, kind, w);
-  const x = drawCursor(g, t, rng, w, h, preview);
+  drawLevels(g, levels, bins, ax, STRIP_H, compact ? h - STRIP_H - 1 : DENSITY_H);
+  if (!compact) drawLabels(g, ax, kind);
+  const x = drawCursor(g, t, ax, h, preview);
   if (x !== undefined) {
     g.fillStyle = "#f3c04b";
     g.beginPath();
@@ -513,27 +446,29 @@ function drawAxis(canvas, t, ticks, rng, binned, kind, preview) {
   }
 }
 
-function drawLabels(g, rng, kind, w) {
+function drawLabels(g, ax, kind) {
   g.font = "9px ui-monospace, monospace";
   g.fillStyle = "#7d8c92";
   g.textBaseline = "bottom";
-  for (const lab of axisLabels(rng, kind, w)) {
+  for (const lab of axisLabels(ax, kind)) {
     g.fillRect(Math.round(lab.x), STRIP_H + DENSITY_H, 1, 3);
     const tw = g.measureText(lab.text).width;
-    g.fillText(lab.text, Math.min(Math.max(0, lab.x - tw / 2), w - tw), AXIS_H);
+    g.fillText(lab.text, Math.min(Math.max(0, lab.x - tw / 2), ax.w - tw), AXIS_H);
   }
 }
 
-function drawStreams(canvas, rows, rng, binned, t, preview) {
+function drawStreams(canvas, rows, layout, bins, t, preview) {
   if (!rows.length) return;
   const h = rows.length * ROW_H;
   const [g, w] = sizeCanvas(canvas, h);
-  if (!rng) return;
-  drawSelection(g, t, rng, w, h, preview);
+  if (!layout) return;
+  const ax = makeAxis(layout, w);
+  drawSelection(g, t, ax, h, preview);
   rows.forEach((r, i) => {
     g.fillStyle = i % 2 ? "rgba(255,255,255,0.02)" : "rgba(255,255,255,0.045)";
     g.fillRect(0, i * ROW_H, w, ROW_H);
-    drawLevels(g, decodeLevels(r.bins), binned, rng, i * ROW_H + 3, ROW_H - 6, w);
+    drawLevels(g, decodeLevels(r.bins), bins, ax, i * ROW_H + 3, ROW_H - 6);
   });
-  drawCursor(g, t, rng, w, h, preview);
+  drawGaps(g, ax, h);
+  drawCursor(g, t, ax, h, preview);
 }

@@ -44,7 +44,7 @@ class FakeApp:
     def is_dirty(self) -> bool:
         return self.dirty
 
-    def render(self) -> np.ndarray:
+    def render(self, *, preview: bool = False) -> np.ndarray:
         self.renders += 1
         self.dirty = False
         w, h = self.size

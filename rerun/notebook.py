@@ -405,6 +405,10 @@ class Viewer:
             raise NotImplementedError(
                 "Viewer(url=...) is not supported: log the data into this kernel instead"
             )
+        if blueprint is not None and not hasattr(blueprint, "to_blueprint"):  # before any widget exists
+            raise TypeError(
+                f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
+            )
         self._theme = theme
         self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
         self._widget = _Widget(

@@ -166,6 +166,10 @@ def blueprint_messages(blueprint: Any, application_id: str) -> list[Any]:
     from rerun_core.store.messages import StoreKind
 
     bp = blueprint.to_blueprint() if hasattr(blueprint, "to_blueprint") else blueprint
+    if not hasattr(bp, "_log_to_stream"):
+        raise TypeError(
+            f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
+        )
     stream = RecordingStream._new(
         application_id, f"rec_{uuid.uuid4().hex}", send_properties=False, kind=StoreKind.BLUEPRINT
     )

@@ -289,3 +289,11 @@ def test_real_viewer_hides_an_overridden_entity_in_that_view_only() -> None:
         assert color_mask(left, (255, 0, 0), 70).sum() == 0
     finally:
         v.close()
+
+
+def test_a_blueprint_that_is_not_one_is_a_clear_type_error(apps: list[BlueprintApp]) -> None:
+    rec = _rec()
+    with pytest.raises(TypeError, match="Blueprint, View or Container, got str"):
+        rec.send_blueprint("not a blueprint")
+    with pytest.raises(TypeError, match="got dict"):
+        nb.Viewer(recording=rec, blueprint={"views": []}).close()

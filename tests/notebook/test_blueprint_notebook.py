@@ -297,3 +297,39 @@ def test_a_blueprint_that_is_not_one_is_a_clear_type_error(apps: list[BlueprintA
         rec.send_blueprint("not a blueprint")
     with pytest.raises(TypeError, match="got dict"):
         nb.Viewer(recording=rec, blueprint={"views": []}).close()
+
+
+@pytest.mark.slow
+@pytest.mark.interop
+def test_real_sdk_blueprint_over_grpc_lays_out_the_notebook_viewer(
+    apps: list[BlueprintApp], oracle: Any
+) -> None:
+    """rerun-sdk 0.41 in another process: connect_grpc(url, default_blueprint=...) to this kernel."""
+    import time
+
+    from tests.server.rerun_procs import free_port
+
+    rec = rr.RecordingStream("grpc_bp_kernel_real", recording_id=uuid.uuid4().hex)
+    url = rr.serve_grpc(grpc_port=free_port(), recording=rec)
+    v = nb.Viewer(recording=rec)
+    try:
+        oracle.run_script(
+            "import sys, numpy as np, rerun as rr, rerun.blueprint as rrb\n"
+            "rr.init('grpc_bp_real', recording_id='real_bp')\n"
+            "bp = rrb.Vertical(rrb.Spatial3DView(name='real a'), rrb.TextLogView(name='real b'), row_shares=[3, 1])\n"
+            "rr.connect_grpc(sys.argv[1], default_blueprint=bp)\n"
+            "rr.log('pts', rr.Points3D(np.ones((5, 3))))\n"
+            "rr.disconnect()\n",
+            url,
+        )
+        session = v.widget.session
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (session.active == "real_bp" and apps[-1].roots):
+            session.prepare(time.monotonic())
+            time.sleep(0.1)
+        root = apps[-1].roots[-1]
+        assert root is not None and root.kind == "vertical" and root.shares == [3.0, 1.0]
+        assert _names(root) == ["real a", "real b"]
+    finally:
+        v.close()
+        rec.disconnect()

@@ -95,8 +95,14 @@ def test_selection_panel_history_and_panel_toggles(tmp_path: Path) -> None:
             _title_is(page, "/world")
 
             # Right-click on back lists the history (newest first); an entry jumps there.
-            page.locator(".rr-back").first.click(button="right")
+            back = page.locator(".rr-back").first
+            back.click(button="right")
             items = page.locator(".rr-menu .rr-menuitem")
+            menu = page.locator(".rr-menu").first.bounding_box()
+            at = back.bounding_box()
+            assert menu is not None and at is not None
+            assert abs(menu["x"] - (at["x"] + at["width"] / 2)) < 5, (menu, at)  # opens at the pointer
+            _shot(page, "3_history_menu")
             assert items.first.inner_text().startswith("/world/points")
             items.nth(1).click()
             _title_is(page, "/world/boxes")

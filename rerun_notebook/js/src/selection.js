@@ -189,6 +189,7 @@ export function updateHistoryButtons(ctx, h) {
 
 export function showHistoryMenu(ctx, dir, ev) {
   ev.preventDefault();
+  ev.stopPropagation(); // not JupyterLab's cell context menu too
   ctx.historyMenu?.remove();
   const h = ctx.state?.selection_history;
   const entries = h ? (dir === "back" ? h.past : h.future) : [];

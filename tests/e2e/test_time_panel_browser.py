@@ -114,6 +114,9 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + 15)
             _wait_now(page, "Math.abs(t - 40) <= 2")
             assert page.locator(".rr-follow.rr-on").count() == 0
+            scrubbed = _now(page)
+            page.keyboard.press("ArrowRight")  # the clicked axis takes the time keys
+            _wait_now(page, f"t === {scrubbed + 1}")
             page.locator(".rr-step-fwd").first.click()
             _wait_now(page, "Math.abs(t - 60) <= 2")
 

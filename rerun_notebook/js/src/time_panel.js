@@ -163,6 +163,22 @@ export function buildTimePanel(ctx, parent) {
     const ax = axisFor(p.axis);
     if (ax) p.axis.title = formatTime(current()?.kind, ax.toT(ev.offsetX));
   });
+  p.rowsCanvas.addEventListener("pointermove", (ev) => {
+    const ax = axisFor(p.rowsCanvas);
+    const rows = visibleStreamRows(s.ticks.streams || [], s.collapsed);
+    const row = rows[Math.floor(ev.offsetY / ROW_H)];
+    if (ax && row) p.rowsCanvas.title = `${row.path}  ${formatTime(current()?.kind, ax.toT(ev.offsetX))}`;
+  });
+  for (const c of [p.axis, p.rowsCanvas]) {
+    c.tabIndex = 0; // clicked, the time keys work here too (Space, arrows, Home/End)
+    c.addEventListener("keydown", (ev) => {
+      const a = timeKeyAction(ev);
+      if (!a) return;
+      act(a[0], a[1]);
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+  }
   const ro = new ResizeObserver(draw);
   ro.observe(p.axis);
   model.on("change:_ticks", readTicks);
@@ -282,6 +298,7 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
     const ax = axisFor(canvas);
     if (!ax || ev.button !== 0) return;
     canvas.setPointerCapture(ev.pointerId);
+    canvas.focus({ preventScroll: true });
     const p = at(ev);
     const time = ax.toT(p.x);
     if (isAxis && (p.y < STRIP_H || ev.shiftKey)) {

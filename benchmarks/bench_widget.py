@@ -114,16 +114,23 @@ def bench_frames(n: int, width: int, height: int, frames: int) -> None:
 
 
 def _watch_entities(viewer: Any, comm: FakeComm) -> None:
-    """Stamp every sent frame with the entities its render drew (so only a frame that really
-    shows the new data counts)."""
+    """Stamp every sent frame with what its render drew: the entity paths, plus `path@z` with
+    the z of each point cloud's first point (so only a frame that really shows the new data
+    counts, also when a cloud is replaced)."""
     session = viewer.widget.session
     render = session.render
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         frame = render(*args, **kwargs)
-        app = session.app
-        views = getattr(app, "_views", {}).values()
-        comm.drawn = {path for v in views for (path, _) in getattr(v, "visualizers", {})}
+        views = getattr(session.app, "_views", {}).values()
+        drawn = set()
+        for v in views:
+            for (path, _), vis in getattr(v, "visualizers", {}).items():
+                drawn.add(path)
+                pts = getattr(vis, "points", None)
+                if pts is not None and len(pts.geometry.positions.data):
+                    drawn.add(f"{path}@{float(pts.geometry.positions.data[0][2]):.4f}")
+        comm.drawn = drawn
         return frame
 
     session.render = wrapped
@@ -136,7 +143,35 @@ def _wait_idle(pump: Any, timeout: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def bench_latency(n: int, width: int, height: int, repeats: int, *, previews: bool = True) -> None:
+def _log_once(rec: Any, comm: FakeComm, pump: Any, i: int, n: int, replace: bool) -> tuple[Any, Any]:
+    """Log once; -> (first frame drawing it, first lossless frame drawing it), (t, content, ...)."""
+    _wait_idle(pump)
+    time.sleep(0.1)
+    with comm.cond:
+        seen = len(comm.frames)
+    t0 = time.perf_counter()
+    if replace:  # a fresh cloud into the same entity, as a live loop does
+        pos = np.random.default_rng(i).normal(size=(n, 3)).astype(np.float32)
+        pos[0] = (0.0, 0.0, i * 0.001)
+        marker = f"/points@{i * 0.001:.4f}"
+        rec.log("points", rr.Points3D(pos, colors=[200, 120, 40], radii=0.01))
+    else:  # one more entity
+        marker = f"/extra/{i}"
+        rec.log(marker, rr.Points3D([[i * 0.1, 0, 0]], radii=0.2))
+    with comm.cond:
+        comm.cond.wait_for(lambda: any(marker in f[3] for f in comm.frames[seen:]), timeout=5.0)
+    _wait_idle(pump)
+    with comm.cond:
+        shown = [(f[0] - t0, *f[1:]) for f in comm.frames[seen:] if marker in f[3]]
+    if os.environ.get("BENCH_DEBUG"):  # every frame since the log: (ms, mime, shows it)
+        print([(round((f[0] - t0) * 1e3), f[1]["mime"], marker in f[3]) for f in comm.frames[seen:]])
+    png = [f for f in shown if f[1]["mime"] == "image/png"]
+    return (shown[0] if shown else None), (png[0] if png else None)
+
+
+def bench_latency(
+    n: int, width: int, height: int, repeats: int, *, previews: bool = True, replace: bool = False
+) -> None:
     rec, viewer, comm = _viewer(n, width, height)
     pump = viewer.widget.pump
     if not previews:
@@ -149,41 +184,26 @@ def bench_latency(n: int, width: int, height: int, repeats: int, *, previews: bo
             comm.cond.wait_for(lambda: len(comm.frames) > 0, timeout=30.0)
         lat, full, kinds = [], [], []
         for i in range(repeats):
-            _wait_idle(pump)
-            time.sleep(0.1)
-            with comm.cond:
-                seen = len(comm.frames)
-            path = f"/extra/{i}"
-            t0 = time.perf_counter()
-            rec.log(path, rr.Points3D([[i * 0.1, 0, 0]], radii=0.2))
-            with comm.cond:
-                comm.cond.wait_for(
-                    lambda seen=seen, path=path: any(path in f[3] for f in comm.frames[seen:]), timeout=5.0
-                )
-                shown = [f for f in comm.frames[seen:] if path in f[3]]
-            if shown and i > 0:  # the first log warms up (a new entity's first upload)
-                lat.append(shown[0][0] - t0)
-                if os.environ.get("BENCH_DEBUG"):  # every frame since the log: (ms, mime, shows it)
-                    print(
-                        [(round((f[0] - t0) * 1e3), f[1]["mime"], path in f[3]) for f in comm.frames[seen:]]
-                    )
-                kinds.append(shown[0][1]["mime"].split("/")[1])
-            _wait_idle(pump)
-            with comm.cond:
-                png = [f for f in comm.frames[seen:] if path in f[3] and f[1]["mime"] == "image/png"]
-            if png and i > 0:
-                full.append(png[0][0] - t0)
+            first, lossless = _log_once(rec, comm, pump, i, n, replace)
+            if i == 0:  # warm-up (a new entity's first upload)
+                continue
+            if first is not None:
+                lat.append(first[0])
+                kinds.append(first[1]["mime"].split("/")[1])
+            if lossless is not None:
+                full.append(lossless[0])
+        what = "cloud replaced" if replace else "one more entity"
         if lat:
             print(
-                f"widget n={n:>8}{'' if previews else ' (no previews)'}: log->frame "
-                "(first frame showing the new entity) median "
+                f"widget n={n:>8} {what}{'' if previews else ' (no previews)'}: log->frame "
+                "(first frame drawing it) median "
                 f"{statistics.median(lat) * 1e3:6.1f} ms, max {max(lat) * 1e3:6.1f} ms over {len(lat)} logs "
                 f"({'/'.join(sorted(set(kinds)))}); lossless full frame after "
                 f"{statistics.median(full) * 1e3 if full else float('nan'):6.1f} ms (kernel idle)",
                 flush=True,
             )
         else:
-            print(f"widget n={n:>8}: log->frame: no frame arrived", flush=True)
+            print(f"widget n={n:>8} {what}: log->frame: no frame arrived", flush=True)
     finally:
         viewer.close()
         rec.disconnect()
@@ -202,8 +222,10 @@ def main() -> None:
         bench_frames(n, args.width, args.height, args.frames)
     for n in (1000, 100_000, 1_000_000):
         bench_latency(n, args.width, args.height, args.repeats)
+    bench_latency(100_000, args.width, args.height, args.repeats, replace=True)
     if args.compare:
         bench_latency(100_000, args.width, args.height, args.repeats, previews=False)
+        bench_latency(100_000, args.width, args.height, args.repeats, previews=False, replace=True)
 
 
 if __name__ == "__main__":

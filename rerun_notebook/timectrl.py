@@ -73,6 +73,7 @@ class TimeControl:
     _carry: float = 0.0
     _last_tick: float | None = None
     _user_timeline: bool = False
+    _pending: bool = False  # the user's timeline has no data yet: kept until it has (Rerun's Pending)
 
     # --- derived state ----------------------------------------------------------------------
 
@@ -114,7 +115,9 @@ class TimeControl:
         """New data arrived (`counts`: rows per timeline); returns True when the cursor moved."""
         self.kinds, self.ranges = dict(kinds), dict(ranges)
         before = (self.timeline, self.time)
-        if self.timeline not in kinds or not self._user_timeline:
+        if self._pending and self.timeline in kinds:
+            self._pending = False
+        if not self._pending and (self.timeline not in kinds or not self._user_timeline):
             picked = default_timeline(kinds, counts)
             if picked != self.timeline:
                 self._switch(picked, emit=self.timeline is not None or picked is not None)
@@ -131,7 +134,9 @@ class TimeControl:
     # --- user actions ----------------------------------------------------------------------
 
     def set_timeline(self, name: str) -> None:
+        """The user's pick; one without data yet stays until its data arrives, as in Rerun."""
         self._user_timeline = True
+        self._pending = name not in self.kinds
         if name != self.timeline:
             self._switch(name, emit=True)
 

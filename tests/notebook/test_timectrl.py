@@ -254,3 +254,14 @@ def test_following_new_data_reports_the_cursor_move() -> None:
     tc = seq(0, 10)
     tc.update_ranges({"frame": "sequence"}, {"frame": (0, 12)})
     assert tc.drain_events() == [{"type": "time_update", "time": 12}]
+
+
+def test_a_timeline_picked_before_its_data_arrives_is_kept_until_it_does() -> None:
+    tc = TimeControl()
+    tc.set_timeline("frame")
+    tc.update_ranges({"log_time": "timestamp"}, {"log_time": (5, 9)})
+    assert tc.timeline == "frame"  # pending: not replaced by log_time
+    tc.update_ranges({"log_time": "timestamp", "frame": "sequence"}, {"log_time": (5, 9), "frame": (0, 3)})
+    assert tc.timeline == "frame" and tc.time == 3
+    tc.update_ranges({"log_time": "timestamp"}, {"log_time": (5, 9)})  # its data went away (GC)
+    assert tc.timeline == "log_time"

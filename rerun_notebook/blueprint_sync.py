@@ -96,6 +96,7 @@ def _apply_layout(app: Any, bp: Any) -> None:
     setter(bp.root)
     if bp.root is not None:
         _hide_overridden(app, views_of(bp.root))
+        _fix_axes(app, views_of(bp.root))
     maximize = getattr(app, "maximize", None)
     if maximize is not None and bp.root is not None:
         try:
@@ -115,6 +116,21 @@ def _hide_overridden(app: Any, views: list[Any]) -> None:
                 hide(view.id, entity, False)
             except ValueError:
                 log.debug("blueprint hides %s in unknown view %s", entity, view.id)
+
+
+def _fix_axes(app: Any, views: list[Any]) -> None:
+    """A ScalarAxis range fixes that plot's y extent (the x axis keeps following the data)."""
+    get = getattr(app, "view", None)
+    if get is None:
+        return
+    getattr(app, "layout", lambda: None)()  # makes the views of the new tree
+    for view in views:
+        try:
+            camera = get(view.id).camera
+        except KeyError:
+            continue
+        if hasattr(camera, "y_fixed"):
+            camera.y_fixed = getattr(view, "y_range", None)
 
 
 def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:

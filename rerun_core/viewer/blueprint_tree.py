@@ -138,6 +138,7 @@ class BlueprintView(ViewSpec):
     visible: bool = True
     message: str | None = None  # for placeholder views: why nothing is drawn
     hidden_entities: set[str] = field(default_factory=set)  # EntityBehavior(visible=False) overrides
+    y_range: tuple[float, float] | None = None  # a time series' ScalarAxis range
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
@@ -289,6 +290,9 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
     view.query = EntityFilter.parse([str(q) for q in query], origin)
     view.visible = r.one(path, "ViewBlueprint:visible") is not False
     view.hidden_entities = _hidden_overrides(r, ident)
+    y_range = r.one(f"{path}/ScalarAxis", "ScalarAxis:range")
+    if isinstance(y_range, list) and len(y_range) == 2:
+        view.y_range = (float(y_range[0]), float(y_range[1]))
     if kind == PLACEHOLDER:
         view.message = f"The {cls} view is not supported by this viewer yet"
     return view

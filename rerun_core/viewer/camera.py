@@ -147,6 +147,7 @@ class PlotCamera:
     x_range: tuple[float, float] = (0.0, 1.0)
     y_range: tuple[float, float] = (0.0, 1.0)
     user_moved: bool = False
+    y_fixed: tuple[float, float] | None = None  # a blueprint's ScalarAxis range: fits keep it
     camera: gfx.OrthographicCamera = field(
         default_factory=lambda: gfx.OrthographicCamera(1, 1, maintain_aspect=False)
     )
@@ -156,6 +157,9 @@ class PlotCamera:
         y0, y1 = y
         if x1 <= x0:
             x0, x1 = x0 - 0.5, x0 + 0.5
+        if self.y_fixed is not None and self.y_fixed[1] > self.y_fixed[0]:
+            self.x_range, self.y_range = (x0, x1), self.y_fixed
+            return
         if y1 <= y0:
             y0, y1 = y0 - 0.5, y0 + 0.5
         pad = (y1 - y0) * 0.06

@@ -438,3 +438,22 @@ def test_rbl_files_of_both_sdks_read_the_same(oracle: Any, tmp_path: Path) -> No
         shapes.append((_shape(bp.root), bp.panel_states))
     assert shapes[0] == shapes[1]
     assert shapes[0][1] == {"time": "collapsed"}
+
+
+def test_scalar_axis_range_fixes_the_plots_y_extent(store: Any, render: Any) -> None:
+    from rerun_notebook.blueprint_sync import _apply_layout
+
+    for t in range(10):
+        b.log(store, "plot", "Scalars", {"scalars": pa.array([float(t)], pa.float64())}, time=t)
+    app, _ = render(200, 120)
+    view = rrb.TimeSeriesView(origin="/plot", name="p", axis_y=rrb.ScalarAxis(range=(-2.0, 3.0)))
+    bp = load(view)
+    assert bp.root is not None and by_name(bp.root)["p"].y_range == (-2.0, 3.0)
+    _apply_layout(app, bp)
+    app.render()
+    cam = app.view(str(view.id)).camera
+    assert cam.y_range == (-2.0, 3.0) and cam.x_range[1] > cam.x_range[0]
+    view.properties = {}  # the same view sent again without an axis: it fits the data again
+    _apply_layout(app, load(view))
+    app.render()
+    assert app.view(str(view.id)).camera is cam and cam.y_fixed is None and cam.y_range[1] >= 9.0

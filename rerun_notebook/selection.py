@@ -2,9 +2,9 @@
 
 Rerun's selection panel shows, with nothing selected, the recording's ids, source, duration and
 sizes; for an entity its components grouped by archetype with their latest-at values at the time
-cursor; for an instance that instance's values; for a view its kind, origin and entities. This
-module builds those as plain JSON-able dicts for the widget to render as HTML, and keeps the
-history the panel's back / forward buttons walk.
+cursor; for an instance that instance's values; for a view its kind, origin and entities; for a
+container its kind and contents. This module builds those as plain JSON-able dicts for the widget
+to render as HTML, and keeps the history the top bar's back / forward buttons walk.
 """
 
 from __future__ import annotations

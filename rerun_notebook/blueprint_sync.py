@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 log = logging.getLogger(__name__)
 
 BlueprintSource = Callable[[str], Any]
@@ -119,7 +121,8 @@ def _hide_overridden(app: Any, views: list[Any]) -> None:
 
 
 def _fix_axes(app: Any, views: list[Any]) -> None:
-    """A ScalarAxis range fixes that plot's y extent (the x axis keeps following the data)."""
+    """A ScalarAxis range fixes that plot's y extent (the x axis keeps following the data); a
+    VisualBounds2D is what a 2D view shows until the user moves it."""
     get = getattr(app, "view", None)
     if get is None:
         return
@@ -131,6 +134,9 @@ def _fix_axes(app: Any, views: list[Any]) -> None:
             continue
         if hasattr(camera, "y_fixed"):
             camera.y_fixed = getattr(view, "y_range", None)
+        if hasattr(camera, "bounds_fixed"):
+            b = getattr(view, "bounds_2d", None)
+            camera.bounds_fixed = None if b is None else (np.array([b[0][0], b[1][0], 0.0]), np.array([b[0][1], b[1][1], 0.0]))  # fmt: skip
 
 
 def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:

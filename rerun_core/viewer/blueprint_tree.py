@@ -139,6 +139,7 @@ class BlueprintView(ViewSpec):
     message: str | None = None  # for placeholder views: why nothing is drawn
     hidden_entities: set[str] = field(default_factory=set)  # EntityBehavior(visible=False) overrides
     y_range: tuple[float, float] | None = None  # a time series' ScalarAxis range
+    bounds_2d: tuple[tuple[float, float], tuple[float, float]] | None = None  # VisualBounds2D x, y ranges
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
@@ -290,12 +291,21 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
     view.query = EntityFilter.parse([str(q) for q in query], origin)
     view.visible = r.one(path, "ViewBlueprint:visible") is not False
     view.hidden_entities = _hidden_overrides(r, ident)
-    y_range = r.one(f"{path}/ScalarAxis", "ScalarAxis:range")
-    if isinstance(y_range, list) and len(y_range) == 2:
-        view.y_range = (float(y_range[0]), float(y_range[1]))
+    _read_view_properties(r, path, view)
     if kind == PLACEHOLDER:
         view.message = f"The {cls} view is not supported by this viewer yet"
     return view
+
+
+def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
+    """The view properties this viewer applies: ScalarAxis range, VisualBounds2D."""
+    y_range = r.one(f"{path}/ScalarAxis", "ScalarAxis:range")
+    if isinstance(y_range, list) and len(y_range) == 2:
+        view.y_range = (float(y_range[0]), float(y_range[1]))
+    bounds = r.one(f"{path}/VisualBounds2D", "VisualBounds2D:range")
+    if isinstance(bounds, dict) and bounds.get("x_range") and bounds.get("y_range"):
+        (x0, x1), (y0, y1) = bounds["x_range"], bounds["y_range"]
+        view.bounds_2d = ((float(x0), float(x1)), (float(y0), float(y1)))
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:

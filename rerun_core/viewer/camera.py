@@ -94,9 +94,11 @@ class PanZoomCamera:
     height: float = 2.0  # world units shown vertically
     y_down: bool = True
     user_moved: bool = False
+    bounds_fixed: Bounds | None = None  # a blueprint's VisualBounds2D: fits show it, not the data
     camera: gfx.OrthographicCamera = field(default_factory=lambda: gfx.OrthographicCamera(2, 2))
 
     def fit(self, bounds: Bounds | None, aspect: float) -> None:
+        bounds = self.bounds_fixed if self.bounds_fixed is not None else bounds
         lo, hi = bounds if bounds is not None else (np.zeros(3), np.ones(3))
         size = np.maximum(hi[:2] - lo[:2], 1e-6)
         self.center = (lo[:2] + hi[:2]) / 2

@@ -457,3 +457,17 @@ def test_scalar_axis_range_fixes_the_plots_y_extent(store: Any, render: Any) -> 
     _apply_layout(app, load(view))
     app.render()
     assert app.view(str(view.id)).camera is cam and cam.y_fixed is None and cam.y_range[1] >= 9.0
+
+
+def test_visual_bounds_2d_is_what_the_2d_view_shows(store: Any, render: Any) -> None:
+    from rerun_notebook.blueprint_sync import _apply_layout
+
+    b.log(store, "img/pts", "Points2D", {"positions": b.vecs([(0, 0), (100, 50)], 2)}, time=1)
+    app, _ = render(200, 100)
+    view = rrb.Spatial2DView(origin="/img", name="2d", visual_bounds=rrb.VisualBounds2D(x_range=[10, 30], y_range=[0, 10]))  # fmt: skip
+    bp = load(view)
+    assert bp.root is not None and by_name(bp.root)["2d"].bounds_2d == ((10.0, 30.0), (0.0, 10.0))
+    _apply_layout(app, bp)
+    app.render()
+    cam = app.view(str(view.id)).camera
+    assert np.allclose(cam.center, [20, 5]) and cam.height == pytest.approx(20 / (200 / 100), rel=0.2)

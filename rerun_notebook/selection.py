@@ -276,6 +276,31 @@ def recording_summary(
 
 
 BLOB_FIELDS = ("buffer", "blob")  # raw bytes (images, encoded images, assets): shown as a size
+PEEK_ITEMS = 16  # inner list items converted per value (as `jsonable` shows them)
+
+
+def _peek(scalar: Any, blob: bool = False, depth: int = 0) -> Any:
+    """One Arrow value as Python without converting all of it: lists give their first items, bytes a size.
+
+    An image buffer or a long line strip is one value holding millions of numbers; the panel shows a
+    few, so only those are converted.
+    """
+    if not getattr(scalar, "is_valid", True):
+        return None
+    inner = getattr(scalar, "values", None)  # list-like scalars
+    if inner is not None and hasattr(inner, "slice"):
+        if blob:
+            return f"<{len(inner)} bytes>"
+        items = [_peek(inner[i], depth=depth + 1) for i in range(min(len(inner), PEEK_ITEMS))]
+        return [*items, "…"] if len(inner) > PEEK_ITEMS else items
+    if hasattr(scalar, "items") and depth < 4:  # struct
+        return {k: _peek(v, blob or k in BLOB_FIELDS, depth + 1) for k, v in scalar.items()}
+    if type(scalar).__name__ == "UnionScalar":
+        value = scalar.value
+        return _peek(value, blob, depth + 1) if hasattr(value, "as_py") else value
+    if blob and hasattr(scalar, "as_buffer"):
+        return f"<{len(scalar.as_buffer())} bytes>"
+    return scalar.as_py() if hasattr(scalar, "as_py") else scalar
 
 
 def _short(value: Any, name: str) -> Any:
@@ -285,12 +310,20 @@ def _short(value: Any, name: str) -> Any:
 
 
 def short_values(values: Any, name: str = "") -> Any:
-    """A component's values for the panel: one value bare, long arrays cut to the first few."""
-    items = values.to_pylist() if hasattr(values, "to_pylist") else list(values)
-    shown = [_short(v, name) for v in items[:SHOWN_VALUES]]
-    if len(items) == 1:
+    """A component's values for the panel: one value bare, long arrays cut to the first few.
+
+    Only the shown values are converted to Python (a 1M-point cloud is sliced, not listed).
+    """
+    n = len(values)
+    if hasattr(values, "slice") and hasattr(values, "to_pylist"):
+        blob = name.rpartition(":")[2] in BLOB_FIELDS
+        head = [_peek(values[i], blob) for i in range(min(n, SHOWN_VALUES))]
+    else:
+        head = list(values)[:SHOWN_VALUES]
+    shown = [_short(v, name) for v in head]
+    if n == 1:
         return shown[0]
-    return [*shown, f"… {len(items)} values"] if len(items) > SHOWN_VALUES else shown
+    return [*shown, f"… {n} values"] if n > SHOWN_VALUES else shown
 
 
 def _latest(store: Any, entity: str, timeline: str | None, time: int | None) -> dict[str, Any]:
@@ -318,7 +351,8 @@ def instance_components(
         if n == 0 or (n > 1 and instance >= n):
             continue  # Rerun leaves out components this instance has no value of
         value = values[instance if n > 1 else 0]
-        value = value.as_py() if hasattr(value, "as_py") else value
+        blob = str(name).rpartition(":")[2] in BLOB_FIELDS
+        value = _peek(value, blob) if hasattr(value, "as_py") else value
         out[str(name)] = short_values([value], str(name))
     return out
 

@@ -256,3 +256,38 @@ def test_summary_counts_follow_inserts_and_gc_without_walking_the_store() -> Non
     assert same_as_stats() == (2, 3, 6, 6)
     store.gc(0)  # drops every temporal chunk; the static one stays
     assert same_as_stats() == (1, 1, 1, 1)
+
+
+def test_only_the_shown_values_of_a_big_component_are_converted() -> None:
+    class Huge:
+        """An Arrow-like array whose full conversion would be the bug."""
+
+        def __len__(self) -> int:
+            return 1_000_000
+
+        def __getitem__(self, i: int) -> pa.Scalar:
+            return pa.scalar(i)
+
+        def slice(self, start: int, length: int) -> pa.Array:
+            raise AssertionError("not needed")
+
+        def to_pylist(self) -> list:
+            raise AssertionError("the whole array was converted")
+
+    assert short_values(Huge()) == [0, 1, 2, 3, 4, "… 1000000 values"]
+
+
+def test_one_huge_value_shows_its_first_items_and_bytes_their_size() -> None:
+    strip = pa.array([[[float(i)] * 3 for i in range(50_000)]], pa.list_(pa.list_(pa.float32(), 3)))
+    shown = short_values(strip, "LineStrips3D:strips")
+    assert shown[:2] == [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]] and len(shown) == 17 and shown[-1] == "…"
+    image = pa.array([bytes(6_000_000)], pa.binary())
+    assert short_values(image, "EncodedImage:blob") == "<6000000 bytes>"
+    tensor = pa.array([{"shape": [2, 3], "buffer": list(range(6))}])
+    assert short_values(tensor, "Tensor:data") == {"shape": [2, 3], "buffer": "<6 bytes>"}
+
+
+def test_a_picked_image_instance_shows_its_buffer_as_a_size() -> None:
+    store = ChunkStore()
+    b.log(store, "img", "Image", {"buffer": pa.array([list(range(256)) * 100], pa.list_(pa.uint8()))})
+    assert instance_components(store, "/img", 0, None, None) == {"Image:buffer": "<25600 bytes>"}

@@ -108,9 +108,16 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             page.wait_for_function(
                 "() => document.querySelector('.rr-loop')?.value === 'selection'", timeout=10_000
             )
+            time.sleep(0.5)  # the selection's new state reaches the page
+            # Its body drags it along the strip: +10 % of 200 frames.
+            page.mouse.move(box["x"] + box["width"] * 0.45, y)
+            page.mouse.down()
+            for k in range(1, 6):
+                page.mouse.move(box["x"] + box["width"] * (0.45 + 0.02 * k), y)
+            page.mouse.up()
 
             # Clicking below the strip scrubs (and pauses); stepping forward with the loop
-            # selection active goes to the selection's start, as Rerun does.
+            # (moved) selection active goes to the selection's start, as Rerun does.
             page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + 15)
             _wait_now(page, "Math.abs(t - 40) <= 2")
             assert page.locator(".rr-follow.rr-on").count() == 0
@@ -118,7 +125,7 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             page.keyboard.press("ArrowRight")  # the clicked axis takes the time keys
             _wait_now(page, f"t === {scrubbed + 1}")
             page.locator(".rr-step-fwd").first.click()
-            _wait_now(page, "Math.abs(t - 60) <= 2")
+            _wait_now(page, "Math.abs(t - 80) <= 3")
 
             # The current time can be typed.
             page.locator(".rr-now").first.click()

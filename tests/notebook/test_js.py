@@ -318,3 +318,14 @@ def test_escape_clears_the_selection_unless_a_menu_or_a_field_takes_it(tmp_path:
     results, sent = json.loads(out)
     assert results == [True, False, False, False, True, True]
     assert sent == [{"type": "select", "entity_path": None}]  # the menu's Escape closed only the menu
+
+
+def test_the_loop_selection_is_resized_by_its_edges_and_moved_by_its_body(tmp_path: Path) -> None:
+    out = _run(
+        tmp_path,
+        "import { stripGrab, dragSelection } from 'MOD';"
+        "const g = (x) => stripGrab([100, 200], x);"
+        "console.log(JSON.stringify([g(98), g(203), g(150), g(50), stripGrab(null, 10), stripGrab([100, 103], 102),"
+        " dragSelection({ mode: 'move', grab: 10, sel: [20, 30] }, 15), dragSelection({ mode: 'select', anchor: 30 }, 25)]));",
+    )
+    assert json.loads(out) == ["start", "end", "move", None, None, "end", [25, 35], [25, 30]]

@@ -83,6 +83,22 @@ export function normSelection(a, b) {
   return a <= b ? [a, b] : [b, a];
 }
 
+// What a press on the strip at x grabs of the loop selection drawn at [x0, x1]: "start" / "end"
+// (an edge, to resize it), "move" (inside, to move it), or null (outside: a new selection).
+export function stripGrab(selX, x, slop = 4) {
+  if (!selX) return null;
+  const [x0, x1] = selX;
+  if (Math.abs(x - x0) <= slop && Math.abs(x - x0) <= Math.abs(x - x1)) return "start";
+  if (Math.abs(x - x1) <= slop) return "end";
+  return x > x0 && x < x1 ? "move" : null;
+}
+
+// The selection a strip drag makes: anchored at one end, or moved by the pointer's time delta.
+export function dragSelection(drag, time) {
+  if (drag.mode === "move") return [drag.sel[0] + time - drag.grab, drag.sel[1] + time - drag.grab];
+  return normSelection(drag.anchor, time);
+}
+
 // Label spacing: the smallest "nice" step that keeps labels at least `minPx` apart.
 export function niceStep(span, kind, w, minPx = 80) {
   const want = (span * minPx) / Math.max(1, w);

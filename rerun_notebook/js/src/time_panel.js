@@ -5,7 +5,7 @@
 // Time state comes in `_state.time`; the ticks (timeline, range, density levels, stream rows) in
 // the separate `_ticks` traitlet, which changes with the data, not with every cursor move.
 
-import { axisLabels, decodeLevels, makeAxis, normSelection, panView, parseTime, zoomView } from "./time_axis.js";
+import { axisLabels, decodeLevels, dragSelection, makeAxis, panView, parseTime, stripGrab, zoomView } from "./time_axis.js";
 import { el, formatTime } from "./util.js";
 
 export const AXIS_H = 28; // CSS px: strip + density + labels (fits widget.py TIME_HEIGHT)
@@ -287,12 +287,17 @@ function highlightNames(box, selection) {
   for (const row of box.children) row.classList.toggle("rr-selected", selected.has(row.dataset.path));
 }
 
-// Pointer handling for the axis (strip => loop selection, else scrub) and the stream rows (scrub).
+// Pointer handling for the axis and the stream rows: a press scrubs; on the axis' top strip (or
+// with shift) it makes a loop selection, or resizes / moves the existing one by its edges / body.
 function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
   let drag = null;
   const at = (ev) => {
     const r = canvas.getBoundingClientRect();
     return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  };
+  const grabAt = (ax, p) => {
+    const sel = ctx.state?.time?.loop_selection;
+    return isAxis && p.y < STRIP_H && sel ? stripGrab([ax.toX(sel[0]), ax.toX(sel[1])], p.x) : null;
   };
   canvas.addEventListener("pointerdown", (ev) => {
     const ax = axisFor(canvas);
@@ -301,23 +306,32 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
     canvas.focus({ preventScroll: true });
     const p = at(ev);
     const time = ax.toT(p.x);
-    if (isAxis && (p.y < STRIP_H || ev.shiftKey)) {
-      drag = { mode: "select", anchor: time, x0: p.x };
-      setPreview({ sel: [time, time] });
-    } else {
-      drag = { mode: "scrub" };
+    const sel = ctx.state?.time?.loop_selection;
+    const grab = grabAt(ax, p);
+    if (grab === "move") drag = { mode: "move", grab: time, sel, x0: p.x };
+    else if (grab) drag = { mode: "select", anchor: grab === "start" ? sel[1] : sel[0], x0: p.x };
+    else if (isAxis && (p.y < STRIP_H || ev.shiftKey)) drag = { mode: "select", anchor: time, x0: p.x };
+    else drag = { mode: "scrub" };
+    if (drag.mode === "scrub") {
       setPreview({ time });
       act("seek", time);
+    } else {
+      setPreview({ sel: grab ? sel : [time, time] });
     }
     ev.preventDefault();
   });
   canvas.addEventListener("pointermove", (ev) => {
     const ax = axisFor(canvas);
-    if (!drag || !ax) return;
+    if (!ax) return;
     const p = at(ev);
+    if (!drag) {
+      const grab = grabAt(ax, p);
+      if (isAxis) canvas.style.cursor = grab === "move" ? "grab" : grab ? "ew-resize" : p.y < STRIP_H ? "crosshair" : "";
+      return;
+    }
     const time = ax.toT(p.x);
-    if (drag.mode === "select") {
-      setPreview({ sel: normSelection(drag.anchor, time) });
+    if (drag.mode !== "scrub") {
+      setPreview({ sel: dragSelection(drag, time) });
     } else if (time !== drag.last) {
       drag.last = time;
       setPreview({ time });
@@ -326,11 +340,11 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
   });
   const end = (ev) => {
     const ax = axisFor(canvas);
-    if (drag && drag.mode === "select" && ax) {
+    if (drag && drag.mode !== "scrub" && ax) {
       const p = at(ev);
       const t = ctx.state?.time;
       if (Math.abs(p.x - drag.x0) >= 3) {
-        act("loop_selection", normSelection(drag.anchor, ax.toT(p.x)));
+        act("loop_selection", dragSelection(drag, ax.toT(p.x)));
       } else if (t?.loop_selection) {
         act("loop_mode", t.loop_mode === "selection" ? "off" : "selection"); // a click toggles looping it
       }

@@ -96,15 +96,16 @@ def _apply_layout(app: Any, bp: Any) -> None:
     if setter is None:
         return
     setter(bp.root)
-    if bp.root is not None:
-        _hide_overridden(app, views_of(bp.root))
-        _fix_axes(app, views_of(bp.root))
+    if bp.root is None:
+        return
+    _hide_overridden(app, views_of(bp.root))
+    _fix_axes(app, views_of(bp.root))
     maximize = getattr(app, "maximize", None)
-    if maximize is not None and bp.root is not None:
-        try:
+    try:
+        if maximize is not None:
             maximize(bp.maximized)
-        except ValueError:
-            log.debug("blueprint maximizes an unknown view %r", bp.maximized)
+    except ValueError:
+        log.debug("blueprint maximizes an unknown view %r", bp.maximized)
 
 
 def _hide_overridden(app: Any, views: list[Any]) -> None:
@@ -135,8 +136,15 @@ def _fix_axes(app: Any, views: list[Any]) -> None:
         if hasattr(camera, "y_fixed"):
             camera.y_fixed = getattr(view, "y_range", None)
         if hasattr(camera, "bounds_fixed"):
-            b = getattr(view, "bounds_2d", None)
-            camera.bounds_fixed = None if b is None else (np.array([b[0][0], b[1][0], 0.0]), np.array([b[0][1], b[1][1], 0.0]))  # fmt: skip
+            camera.bounds_fixed = _corners(getattr(view, "bounds_2d", None))
+
+
+def _corners(bounds: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """((x0, x1), (y0, y1)) as the (lo, hi) corners cameras fit to."""
+    if bounds is None:
+        return None
+    (x0, x1), (y0, y1) = bounds
+    return np.array([x0, y0, 0.0]), np.array([x1, y1, 0.0])
 
 
 def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:

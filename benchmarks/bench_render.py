@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/bench_render.py [--sizes 1000,100000,1000000] [--width 640 --height 480]
 
 Prints one line per measurement. "update+render" logs new positions (same count) into the
-store each frame, so the scene cache rewrites buffers in place; "orbit" drags the camera over
+store each frame, so the scene cache rewrites buffers in place; "update+preview" does the same
+but renders a preview (``render(preview=True)``: reduced scale, point budget), the widget's
+first frame when full frames are slow; "orbit" drags the camera over
 the points with ``ViewerApp.handle_event`` (reduced resolution while dragging, as the widget does).
 """
 
@@ -47,7 +49,7 @@ def bench_size(n: int, width: int, height: int, frames: int) -> None:
     log_points(store, rng.normal(size=(n, 3)).astype(np.float32), colors, 0)
     app = ViewerApp(store, width, height)
     app.render()  # warm-up: pipelines compiled
-    render_only, update_render = [], []
+    render_only, update_render, update_preview = [], [], []
     for i in range(frames):
         app.set_time("frame", None)  # mark dirty without new data
         t0 = time.perf_counter()
@@ -57,9 +59,14 @@ def bench_size(n: int, width: int, height: int, frames: int) -> None:
         t0 = time.perf_counter()
         app.render()
         update_render.append(time.perf_counter() - t0)
+        log_points(store, rng.normal(size=(n, 3)).astype(np.float32), colors, frames + i + 1)
+        t0 = time.perf_counter()
+        app.render(preview=True)  # what the widget sends first when full frames are slow
+        update_preview.append(time.perf_counter() - t0)
     print(
         f"{n:>9} points {width}x{height}: render {1e3 * statistics.median(render_only):7.1f} ms, "
-        f"update+render {1e3 * statistics.median(update_render):7.1f} ms (median of {frames})"
+        f"update+render {1e3 * statistics.median(update_render):7.1f} ms, "
+        f"update+preview {1e3 * statistics.median(update_preview):7.1f} ms (median of {frames})"
     )
     if n == 100_000:
         bench_orbit(app, width, height, frames * 3)

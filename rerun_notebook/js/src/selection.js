@@ -123,10 +123,10 @@ export function selectionHtml(sel, values, details) {
   const ico = iconHtml(kind === "view" ? d.view_kind : kind === "container" ? d.container_kind : "entity");
   let html = `<div class="rr-selkind">${KIND_NAMES[kind] || escapeHtml(kind)}</div><div class="rr-seltitle">${ico}${title}</div>`;
   if (d.view_name && (kind === "entity" || kind === "instance")) html += `<div class="rr-dim">in view ${escapeHtml(d.view_name)}</div>`;
-  if (kind === "instance") html += pickedHtml(sel[0], values, d);
   if (kind === "view") html += viewHtml(d);
   else if (kind === "container") html += containerHtml(d);
   else if (kind === "entity" || kind === "instance") html += dataHtml(d);
+  if (kind === "instance") html += pickedHtml(sel[0], values, d);
   else if (!d.kind && Object.keys(values || {}).length) html += `<table>${rowsHtml(values)}</table>`;
   if (d.others?.length) html += `<div class="rr-selsub">Also selected</div>` + d.others.map((o) => `<div>${escapeHtml(o)}</div>`).join("");
   return html;

@@ -99,7 +99,7 @@ def _apply_layout(app: Any, bp: Any) -> None:
     if bp.root is None:
         return
     _hide_overridden(app, views_of(bp.root))
-    _fix_axes(app, views_of(bp.root))
+    _view_properties(app, views_of(bp.root))
     maximize = getattr(app, "maximize", None)
     try:
         if maximize is not None:
@@ -121,9 +121,9 @@ def _hide_overridden(app: Any, views: list[Any]) -> None:
                 log.debug("blueprint hides %s in unknown view %s", entity, view.id)
 
 
-def _fix_axes(app: Any, views: list[Any]) -> None:
+def _view_properties(app: Any, views: list[Any]) -> None:
     """A ScalarAxis range fixes that plot's y extent (the x axis keeps following the data); a
-    VisualBounds2D is what a 2D view shows until the user moves it."""
+    VisualBounds2D is what a 2D view shows until the user moves it; Background and LineGrid3D."""
     get = getattr(app, "view", None)
     if get is None:
         return
@@ -137,6 +137,20 @@ def _fix_axes(app: Any, views: list[Any]) -> None:
             camera.y_fixed = getattr(view, "y_range", None)
         if hasattr(camera, "bounds_fixed"):
             camera.bounds_fixed = _corners(getattr(view, "bounds_2d", None))
+        if getattr(view, "kind", "") in ("spatial3d", "spatial2d"):
+            _style(get(view.id), view)
+
+
+def _style(drawn: Any, view: Any) -> None:
+    """A spatial view's background color and 3D grid (the defaults when the blueprint says nothing)."""
+    from rerun_core.viewer.spatial_view import BACKGROUND
+
+    grid = getattr(drawn, "grid", None)
+    if grid is not None:
+        grid.visible = getattr(view, "grid_visible", None) is not False
+    for obj in getattr(getattr(drawn, "scene", None), "children", ()):
+        if type(obj).__name__ == "Background":
+            obj.material.set_colors(getattr(view, "background", None) or BACKGROUND)
 
 
 def _corners(bounds: Any) -> tuple[np.ndarray, np.ndarray] | None:

@@ -52,6 +52,7 @@ _KIND_ARCHETYPES = {
     "tensor": {"Tensor"},
 }
 _MAX_DEPTH = 64
+BRIGHT_BACKGROUND = (0.82, 0.83, 0.85, 1.0)
 
 
 # --- the query filter -------------------------------------------------------------------------
@@ -140,6 +141,8 @@ class BlueprintView(ViewSpec):
     hidden_entities: set[str] = field(default_factory=set)  # EntityBehavior(visible=False) overrides
     y_range: tuple[float, float] | None = None  # a time series' ScalarAxis range
     bounds_2d: tuple[tuple[float, float], tuple[float, float]] | None = None  # VisualBounds2D x, y ranges
+    background: tuple[float, float, float, float] | None = None  # RGBA 0..1 (None: the default)
+    grid_visible: bool | None = None  # LineGrid3D:visible
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
@@ -298,7 +301,7 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
 
 
 def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
-    """The view properties this viewer applies: ScalarAxis range, VisualBounds2D."""
+    """The view properties this viewer applies: ScalarAxis range, VisualBounds2D, Background, LineGrid3D."""
     y_range = r.one(f"{path}/ScalarAxis", "ScalarAxis:range")
     if isinstance(y_range, list) and len(y_range) == 2:
         view.y_range = (float(y_range[0]), float(y_range[1]))
@@ -306,6 +309,14 @@ def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
     if isinstance(bounds, dict) and bounds.get("x_range") and bounds.get("y_range"):
         (x0, x1), (y0, y1) = bounds["x_range"], bounds["y_range"]
         view.bounds_2d = ((float(x0), float(x1)), (float(y0), float(y1)))
+    kind = r.one(f"{path}/Background", "Background:kind")
+    color = r.one(f"{path}/Background", "Background:color")
+    if color is not None and kind in (None, 3):  # SolidColor: packed 0xRRGGBBAA
+        view.background = tuple(((int(color) >> s) & 0xFF) / 255 for s in (24, 16, 8, 0))  # type: ignore[assignment]
+    elif kind == 2:  # GradientBright: a light backdrop (our views draw flat backgrounds)
+        view.background = BRIGHT_BACKGROUND
+    grid = r.one(f"{path}/LineGrid3D", "LineGrid3D:visible")
+    view.grid_visible = None if grid is None else bool(grid)
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:

@@ -471,3 +471,36 @@ def test_visual_bounds_2d_is_what_the_2d_view_shows(store: Any, render: Any) -> 
     app.render()
     cam = app.view(str(view.id)).camera
     assert np.allclose(cam.center, [20, 5]) and cam.height == pytest.approx(20 / (200 / 100), rel=0.2)
+
+
+def test_background_and_line_grid_of_spatial_views(store: Any, render: Any) -> None:
+    from rerun_notebook.blueprint_sync import _apply_layout
+
+    _points(store, "world/red", (255, 0, 0), 0.0)
+    app, _ = render(200, 100)
+    bp = load(
+        rrb.Horizontal(
+            rrb.Spatial3DView(
+                origin="/world", name="a", background=[0, 0, 255], line_grid=rrb.LineGrid3D(visible=False)
+            ),
+            rrb.Spatial3DView(origin="/world", name="b", background=rrb.BackgroundKind.GradientBright),
+            rrb.Spatial3DView(origin="/world", name="c"),
+        )
+    )
+    assert bp.root is not None
+    views = by_name(bp.root)
+    assert views["a"].background == (0.0, 0.0, 1.0, 1.0) and views["a"].grid_visible is False
+    assert views["b"].background is not None and views["b"].background[0] > 0.5
+    assert views["c"].background is None and views["c"].grid_visible is None
+    _apply_layout(app, bp)
+    frame = app.render()
+    rects = {v["name"]: v["rect"] for v in app.layout()}
+
+    def corner(name: str) -> np.ndarray:
+        x, y = rects[name][:2]
+        return frame[y + 2, x + 2, :3].astype(int)
+
+    assert corner("a")[2] > 200 and corner("a")[0] < 40  # solid blue
+    assert corner("b").min() > 150  # bright
+    assert corner("c").max() < 60  # the default dark
+    assert app.view(views["a"].id).grid.visible is False and app.view(views["c"].id).grid.visible is True

@@ -93,6 +93,17 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
             page.wait_for_function(
                 "() => document.querySelectorAll('.rr-stream-name').length === 4", timeout=10_000
             )
+            # The panel's top edge drags: two rows down shows two rows (the rest scroll).
+            edge = page.locator(".rr-time-resize").first.bounding_box()
+            assert edge is not None
+            page.mouse.move(edge["x"] + 200, edge["y"] + 2)
+            page.mouse.down()
+            page.mouse.move(edge["x"] + 200, edge["y"] + 2 + 16, steps=2)
+            page.mouse.move(edge["x"] + 200, edge["y"] + 2 + 32, steps=2)
+            page.mouse.up()
+            page.wait_for_function(
+                "() => document.querySelector('.rr-streams').clientHeight === 32", timeout=10_000
+            )
             time.sleep(0.3)
             root.screenshot(path=str(ARTIFACTS / "2_streams.png"))
 

@@ -145,9 +145,10 @@ export function buildTimePanel(ctx, parent) {
   };
   const readTicks = () => {
     s.ticks = parseJson(model.get("_ticks"));
-    showTicks(ctx, p, s.ticks, visibleStreamRows(s.ticks.streams || [], s.collapsed));
+    showTicks(ctx, p, s.ticks, visibleStreamRows(s.ticks.streams || [], s.collapsed), s.rowsWanted);
     draw();
   };
+  setupResize(ctx, p, () => p.shownRows || 1, (n) => ((s.rowsWanted = n), readTicks()));
   p.collapsedKey = (path) => s.collapsed.has(path);
   p.onCollapse = (path) => {
     s.collapsed[s.collapsed.has(path) ? "delete" : "add"](path);
@@ -222,18 +223,43 @@ function buildAxisAndStreams(parent, toggleStreams) {
   const streams = el("div", "rr-streams", parent);
   const names = el("div", "rr-stream-names", streams);
   const rowsCanvas = el("canvas", "rr-stream-ticks", streams);
-  return { toggle, axis, streams, names, rowsCanvas };
+  const resize = el("div", "rr-time-resize", parent);
+  resize.title = "Drag to show more or fewer stream rows";
+  return { toggle, axis, streams, names, rowsCanvas, resize };
+}
+
+// Dragging the time panel's top edge (streams open) sets how many stream rows show.
+function setupResize(ctx, p, rowsShown, setRows) {
+  let start = null;
+  p.resize.addEventListener("pointerdown", (ev) => {
+    p.resize.setPointerCapture(ev.pointerId);
+    start = { y: ev.clientY, rows: rowsShown() };
+    ev.preventDefault();
+  });
+  p.resize.addEventListener("pointermove", (ev) => {
+    if (!start) return;
+    const room = ctx.root.clientHeight - BASE_TIME_H - 140; // keep some of the views in sight
+    const most = Math.max(1, Math.floor(room / ROW_H));
+    setRows(Math.min(most, Math.max(1, start.rows + Math.round((start.y - ev.clientY) / ROW_H))));
+  });
+  const end = () => (start = null);
+  p.resize.addEventListener("pointerup", end);
+  p.resize.addEventListener("pointercancel", end);
 }
 
 // The streams area follows the ticks: its rows, the toggle, and the panel's height.
-function showTicks(ctx, p, ticks, rows) {
+function showTicks(ctx, p, ticks, rows, wanted) {
   const all = ticks.streams || [];
   const parents = new Set(all.filter((r, i) => all[i + 1]?.depth > r.depth).map((r) => r.path));
   renderNames(ctx, p, rows, (r) => parents.has(r.path));
   const open = !!ticks.streams_open;
   p.toggle.textContent = (open ? "▾" : "▸") + " streams";
   p.streams.style.display = open ? "" : "none";
-  const h = BASE_TIME_H + (open ? Math.max(1, Math.min(STREAM_ROWS_SHOWN, rows.length)) * ROW_H + 4 : 0);
+  p.resize.style.display = open ? "" : "none";
+  const shown = Math.max(1, wanted ?? Math.min(STREAM_ROWS_SHOWN, rows.length));
+  p.streams.style.maxHeight = shown * ROW_H + "px";
+  p.shownRows = shown;
+  const h = BASE_TIME_H + (open ? shown * ROW_H + 4 : 0);
   ctx.root.style.setProperty("--rr-time-h", h + "px");
   p.rowsCanvas.style.height = rows.length * ROW_H + "px";
 }

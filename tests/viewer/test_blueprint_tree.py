@@ -204,11 +204,22 @@ rrb.Blueprint(
             name="World",
             contents=["+ $origin/**", "- /world/hidden"],
             overrides={"world/off": rrb.EntityBehavior(visible=False), "world/pts": rr.Points3D.from_fields(radii=0.5)},
+            background=[255, 0, 0],
+            line_grid=rrb.LineGrid3D(visible=False),
         ),
-        rrb.Tabs(rrb.TimeSeriesView(origin="/plot", name="plot"), rrb.TextLogView(name="logs"), active_tab=1),
+        rrb.Tabs(
+            rrb.TimeSeriesView(origin="/plot", name="plot", axis_y=rrb.ScalarAxis(range=(-2, 5))),
+            rrb.TextLogView(name="logs"),
+            active_tab=1,
+        ),
         rrb.Vertical(rrb.MapView(name="map"), rrb.TensorView(name="t", visible=False), row_shares=[3, 1]),
         rrb.Grid(
-            rrb.Spatial2DView(origin="/cam/image", contents="$origin/**\n- $origin/depth"),
+            rrb.Spatial2DView(
+                origin="/cam/image",
+                contents="$origin/**\n- $origin/depth",
+                visual_bounds=rrb.VisualBounds2D(x_range=[0, 64], y_range=[0, 48]),
+                background=rrb.BackgroundKind.GradientBright,
+            ),
             rrb.BarChartView(origin="/bars"),
             rrb.TextDocumentView(origin="/readme"),
             rrb.DataframeView(origin="/"),
@@ -243,7 +254,7 @@ def _shape(node: Any) -> Any:
         node.origin,
         str(node.query),
         node.visible,
-        node.hidden_entities,
+        (node.hidden_entities, node.y_range, node.bounds_2d, node.background, node.grid_visible),
     )
 
 
@@ -286,6 +297,11 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     assert image.query.matches("/cam/image/rgb") and not image.query.matches("/cam/image/depth")
     world = by_name(theirs.root)["World"]
     assert world.hidden_entities == {"/world/off"}
+    assert world.background == (1.0, 0.0, 0.0, 1.0) and world.grid_visible is False
+    assert by_name(theirs.root)["plot"].y_range == (-2.0, 5.0) and image.bounds_2d == (
+        (0.0, 64.0),
+        (0.0, 48.0),
+    )
     resolve_entities(theirs.root, {"/world/pts": {"Points3D": set()}, "/world/hidden": {"Points3D": set()}})
     assert world.entities == ["/world/pts"]
 

@@ -3,6 +3,10 @@
 
 import { formatDuration } from "./util.js";
 
+export const AXIS_H = 28; // CSS px: strip + density + labels (fits widget.py TIME_HEIGHT)
+export const STRIP_H = 7; // the top strip where dragging makes a loop selection
+export const DENSITY_H = 10; // the data-tick bars under the strip
+export const ROW_H = 16; // one stream row
 export const MAX_GAP_PX = 40; // a collapsed gap is drawn at most this wide (Rerun's MAX_GAP)
 const MIN_SEGMENT_PX = 6; // a segment of one time still gets some room
 

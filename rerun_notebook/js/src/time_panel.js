@@ -5,13 +5,10 @@
 // Time state comes in `_state.time`; the ticks (timeline, range, density levels, stream rows) in
 // the separate `_ticks` traitlet, which changes with the data, not with every cursor move.
 
-import { axisLabels, decodeLevels, dragSelection, makeAxis, panView, parseTime, stripGrab, zoomView } from "./time_axis.js";
+import { drawAxis, drawStreams } from "./time_draw.js";
+import { ROW_H, STRIP_H, dragSelection, makeAxis, panView, parseTime, stripGrab, zoomView } from "./time_axis.js";
 import { el, formatTime } from "./util.js";
 
-export const AXIS_H = 28; // CSS px: strip + density + labels (fits widget.py TIME_HEIGHT)
-export const STRIP_H = 7; // the top strip where dragging makes a loop selection
-export const DENSITY_H = 10; // the data-tick bars under the strip
-export const ROW_H = 16; // one stream row
 export const STREAM_ROWS_SHOWN = 8; // more rows scroll
 export const LABEL_W = 110; // the streams' name column (and the toggle left of the axis)
 export const BASE_TIME_H = 58; // widget.py TIME_HEIGHT
@@ -160,26 +157,9 @@ export function buildTimePanel(ctx, parent) {
   setupDrag(ctx, p.rowsCanvas, false, axisFor, act, preview);
   for (const c of [p.axis, p.rowsCanvas]) setupZoom(c, range, full, setView, axisFor);
   p.axis.addEventListener("dblclick", (ev) => ev.offsetY >= STRIP_H && s.view && setView(null));
-  p.axis.addEventListener("pointermove", (ev) => {
-    const ax = axisFor(p.axis);
-    if (ax) p.axis.title = formatTime(current()?.kind, ax.toT(ev.offsetX));
-  });
-  p.rowsCanvas.addEventListener("pointermove", (ev) => {
-    const ax = axisFor(p.rowsCanvas);
-    const rows = visibleStreamRows(s.ticks.streams || [], s.collapsed);
-    const row = rows[Math.floor(ev.offsetY / ROW_H)];
-    if (ax && row) p.rowsCanvas.title = `${row.path}  ${formatTime(current()?.kind, ax.toT(ev.offsetX))}`;
-  });
-  for (const c of [p.axis, p.rowsCanvas]) {
-    c.tabIndex = 0; // clicked, the time keys work here too (Space, arrows, Home/End)
-    c.addEventListener("keydown", (ev) => {
-      const a = timeKeyAction(ev);
-      if (!a) return;
-      act(a[0], a[1]);
-      ev.preventDefault();
-      ev.stopPropagation();
-    });
-  }
+  const timeAt = (canvas, x) => formatTime(current()?.kind, axisFor(canvas)?.toT(x));
+  const rowAt = (y) => visibleStreamRows(s.ticks.streams || [], s.collapsed)[Math.floor(y / ROW_H)];
+  setupHoverAndKeys(p, timeAt, rowAt, act);
   const ro = new ResizeObserver(draw);
   ro.observe(p.axis);
   model.on("change:_ticks", readTicks);
@@ -193,6 +173,25 @@ export function buildTimePanel(ctx, parent) {
     if (ctx.state) highlightNames(p.names, ctx.state.selection || []);
     draw();
   };
+}
+
+// Tooltips (the time under the pointer; the stream row's entity) and the time keys on the canvases.
+function setupHoverAndKeys(p, timeAt, rowAt, act) {
+  p.axis.addEventListener("pointermove", (ev) => (p.axis.title = timeAt(p.axis, ev.offsetX)));
+  p.rowsCanvas.addEventListener("pointermove", (ev) => {
+    const row = rowAt(ev.offsetY);
+    if (row) p.rowsCanvas.title = `${row.path}  ${timeAt(p.rowsCanvas, ev.offsetX)}`;
+  });
+  for (const c of [p.axis, p.rowsCanvas]) {
+    c.tabIndex = 0; // clicked, the time keys work here too (Space, arrows, Home/End)
+    c.addEventListener("keydown", (ev) => {
+      const a = timeKeyAction(ev);
+      if (!a) return;
+      act(a[0], a[1]);
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+  }
 }
 
 // What the axis lays out: the zoomed view; else the kernel's segments (big gaps collapsed),
@@ -313,6 +312,14 @@ function highlightNames(box, selection) {
   for (const row of box.children) row.classList.toggle("rr-selected", selected.has(row.dataset.path));
 }
 
+// What a press starts: moving or resizing the loop selection (by what it grabbed), a new one
+// (on the strip), or scrubbing.
+function pressMode(sel, grab, onStrip, time, x0) {
+  if (grab === "move") return { mode: "move", grab: time, sel, x0 };
+  if (grab) return { mode: "select", anchor: grab === "start" ? sel[1] : sel[0], x0 };
+  return onStrip ? { mode: "select", anchor: time, x0 } : { mode: "scrub" };
+}
+
 // Pointer handling for the axis and the stream rows: a press scrubs; on the axis' top strip (or
 // with shift) it makes a loop selection, or resizes / moves the existing one by its edges / body.
 function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
@@ -332,17 +339,12 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
     canvas.focus({ preventScroll: true });
     const p = at(ev);
     const time = ax.toT(p.x);
-    const sel = ctx.state?.time?.loop_selection;
-    const grab = grabAt(ax, p);
-    if (grab === "move") drag = { mode: "move", grab: time, sel, x0: p.x };
-    else if (grab) drag = { mode: "select", anchor: grab === "start" ? sel[1] : sel[0], x0: p.x };
-    else if (isAxis && (p.y < STRIP_H || ev.shiftKey)) drag = { mode: "select", anchor: time, x0: p.x };
-    else drag = { mode: "scrub" };
+    drag = pressMode(ctx.state?.time?.loop_selection, grabAt(ax, p), isAxis && (p.y < STRIP_H || ev.shiftKey), time, p.x);
     if (drag.mode === "scrub") {
       setPreview({ time });
       act("seek", time);
     } else {
-      setPreview({ sel: grab ? sel : [time, time] });
+      setPreview({ sel: dragSelection(drag, time) });
     }
     ev.preventDefault();
   });
@@ -403,129 +405,4 @@ function setupZoom(canvas, range, full, setView, axisFor) {
     },
     { passive: false },
   );
-}
-
-function sizeCanvas(canvas, h) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const g = canvas.getContext("2d");
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, h);
-  return [g, w];
-}
-
-function drawSelection(g, t, ax, h, preview) {
-  const sel = preview?.sel || t?.loop_selection;
-  if (!sel) return;
-  const x0 = ax.toX(sel[0]);
-  const x1 = Math.max(x0 + 1, ax.toX(sel[1]));
-  const active = preview?.sel || t.loop_mode === "selection";
-  g.fillStyle = active ? "rgba(42,124,223,0.28)" : "rgba(125,140,146,0.18)";
-  g.fillRect(x0, 0, x1 - x0, h);
-  g.fillStyle = active ? "#2a7cdf" : "#7d8c92";
-  g.fillRect(x0, 0, x1 - x0, STRIP_H - 2);
-}
-
-// Collapsed gaps: a dark band with a zig-zag, as Rerun marks time it left out.
-function drawGaps(g, ax, h) {
-  for (let k = 0; k + 1 < ax.segs.length; k++) {
-    const x0 = ax.segs[k].x1;
-    const x1 = ax.segs[k + 1].x0;
-    g.fillStyle = "#0d1011";
-    g.fillRect(x0, 0, x1 - x0, h);
-    g.strokeStyle = "#2a3133";
-    g.beginPath();
-    const mid = (x0 + x1) / 2;
-    for (let y = 0; y <= h; y += 4) g.lineTo(mid + ((y / 4) % 2 ? 2 : -2), y);
-    g.stroke();
-  }
-}
-
-// Density bars: `levels` are the bins of `bins` ([a, b, n] per segment, one after the other),
-// drawn where their times fall on the axis (the bins may be for a range the view has left).
-function drawLevels(g, levels, bins, ax, y, h) {
-  let i = 0;
-  for (const [a, b, n] of bins) {
-    const L = b - a + 1;
-    for (let k = 0; k < n; k++, i++) {
-      const v = levels[i];
-      if (!v) continue;
-      const x0 = ax.toX(a + (k * L) / n);
-      const x1 = ax.toX(a + ((k + 1) * L) / n);
-      if (x1 < 0 || x0 > ax.w) continue;
-      const bw = x1 - x0;
-      const bh = Math.max(2, (h * v) / 15);
-      g.fillStyle = `rgba(202,216,222,${0.35 + (0.6 * v) / 15})`;
-      g.fillRect(x0, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
-    }
-  }
-}
-
-function drawCursor(g, t, ax, h, preview) {
-  const time = preview?.time ?? t?.time;
-  if (time === null || time === undefined) return;
-  const x = Math.round(ax.toX(time)) + 0.5;
-  g.strokeStyle = "#f3c04b";
-  g.lineWidth = 1;
-  g.beginPath();
-  g.moveTo(x, 0);
-  g.lineTo(x, h);
-  g.stroke();
-  return x;
-}
-
-// The axis; in the collapsed panel (a short canvas beside the controls) without labels, as Rerun's.
-function drawAxis(canvas, t, ticks, layout, bins, kind, preview) {
-  const h = canvas.clientHeight || AXIS_H;
-  const compact = h < AXIS_H - 2;
-  const [g, w] = sizeCanvas(canvas, h);
-  g.fillStyle = "#1a2022";
-  g.fillRect(0, 0, w, STRIP_H - 2);
-  if (!layout) return;
-  const ax = makeAxis(layout, w);
-  drawGaps(g, ax, h);
-  drawSelection(g, t, ax, h, preview);
-  const levels = ticks.timeline === t?.timeline ? decodeLevels(ticks.bins) : [];
-  drawLevels(g, levels, bins, ax, STRIP_H, compact ? h - STRIP_H - 1 : DENSITY_H);
-  if (!compact) drawLabels(g, ax, kind);
-  const x = drawCursor(g, t, ax, h, preview);
-  if (x !== undefined) {
-    g.fillStyle = "#f3c04b";
-    g.beginPath();
-    g.moveTo(x - 4, 0);
-    g.lineTo(x + 4, 0);
-    g.lineTo(x, 5);
-    g.fill();
-  }
-}
-
-function drawLabels(g, ax, kind) {
-  g.font = "9px ui-monospace, monospace";
-  g.fillStyle = "#7d8c92";
-  g.textBaseline = "bottom";
-  for (const lab of axisLabels(ax, kind)) {
-    g.fillRect(Math.round(lab.x), STRIP_H + DENSITY_H, 1, 3);
-    const tw = g.measureText(lab.text).width;
-    g.fillText(lab.text, Math.min(Math.max(0, lab.x - tw / 2), ax.w - tw), AXIS_H);
-  }
-}
-
-function drawStreams(canvas, rows, layout, bins, t, preview) {
-  if (!rows.length) return;
-  const h = rows.length * ROW_H;
-  const [g, w] = sizeCanvas(canvas, h);
-  if (!layout) return;
-  const ax = makeAxis(layout, w);
-  drawSelection(g, t, ax, h, preview);
-  rows.forEach((r, i) => {
-    g.fillStyle = i % 2 ? "rgba(255,255,255,0.02)" : "rgba(255,255,255,0.045)";
-    g.fillRect(0, i * ROW_H, w, ROW_H);
-    drawLevels(g, decodeLevels(r.bins), bins, ax, i * ROW_H + 3, ROW_H - 6);
-  });
-  drawGaps(g, ax, h);
-  drawCursor(g, t, ax, h, preview);
 }

@@ -123,7 +123,7 @@ def _hide_overridden(app: Any, views: list[Any]) -> None:
 
 def _view_properties(app: Any, views: list[Any]) -> None:
     """A ScalarAxis range fixes that plot's y extent (the x axis keeps following the data); a
-    VisualBounds2D is what a 2D view shows until the user moves it; Background and LineGrid3D."""
+    VisualBounds2D is what a 2D view shows until the user moves it; Background, LineGrid3D, PlotLegend."""
     get = getattr(app, "view", None)
     if get is None:
         return
@@ -137,8 +137,11 @@ def _view_properties(app: Any, views: list[Any]) -> None:
             camera.y_fixed = getattr(view, "y_range", None)
         if hasattr(camera, "bounds_fixed"):
             camera.bounds_fixed = _corners(getattr(view, "bounds_2d", None))
+        drawn = get(view.id)
         if getattr(view, "kind", "") in ("spatial3d", "spatial2d"):
-            _style(get(view.id), view)
+            _style(drawn, view)
+        if hasattr(drawn, "show_legend"):
+            drawn.show_legend = getattr(view, "legend_visible", None) is not False
 
 
 def _style(drawn: Any, view: Any) -> None:

@@ -143,6 +143,7 @@ class BlueprintView(ViewSpec):
     bounds_2d: tuple[tuple[float, float], tuple[float, float]] | None = None  # VisualBounds2D x, y ranges
     background: tuple[float, float, float, float] | None = None  # RGBA 0..1 (None: the default)
     grid_visible: bool | None = None  # LineGrid3D:visible
+    legend_visible: bool | None = None  # PlotLegend:visible
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
@@ -301,7 +302,7 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
 
 
 def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
-    """The view properties this viewer applies: ScalarAxis range, VisualBounds2D, Background, LineGrid3D."""
+    """The view properties this viewer applies: ScalarAxis, VisualBounds2D, Background, LineGrid3D, PlotLegend."""
     y_range = r.one(f"{path}/ScalarAxis", "ScalarAxis:range")
     if isinstance(y_range, list) and len(y_range) == 2:
         view.y_range = (float(y_range[0]), float(y_range[1]))
@@ -317,6 +318,8 @@ def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
         view.background = BRIGHT_BACKGROUND
     grid = r.one(f"{path}/LineGrid3D", "LineGrid3D:visible")
     view.grid_visible = None if grid is None else bool(grid)
+    legend = r.one(f"{path}/PlotLegend", "PlotLegend:visible")
+    view.legend_visible = None if legend is None else bool(legend)
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:

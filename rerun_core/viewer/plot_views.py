@@ -122,6 +122,7 @@ class TimeSeriesView(_PlotBase):
         super().__init__(spec)
         self.lines: dict[tuple[str, int], gfx.WorldObject] = {}
         self.legend: list[tuple[str, np.ndarray]] = []
+        self.show_legend = True  # a blueprint's PlotLegend(visible=False) turns it off
         self.t0 = 0
         self.x_scale = 1.0
         self.time_kind = "sequence"
@@ -280,7 +281,7 @@ class TimeSeriesView(_PlotBase):
 
     def overlay(self, rect: tuple[int, int, int, int]) -> list[Text]:
         out = self.axis_texts(rect, self.time_label)
-        for i, (name, color) in enumerate(self.legend[:12]):
+        for i, (name, color) in enumerate(self.legend[:12] if self.show_legend else []):
             c = tuple(int(v * 255) for v in color)
             out.append(Text(rect[2] - 8, MARGIN_TOP + 4 + 14 * i, name, (c[0], c[1], c[2], 255), "legend"))
         return out

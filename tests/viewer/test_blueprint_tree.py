@@ -208,7 +208,9 @@ rrb.Blueprint(
             line_grid=rrb.LineGrid3D(visible=False),
         ),
         rrb.Tabs(
-            rrb.TimeSeriesView(origin="/plot", name="plot", axis_y=rrb.ScalarAxis(range=(-2, 5))),
+            rrb.TimeSeriesView(
+                origin="/plot", name="plot", axis_y=rrb.ScalarAxis(range=(-2, 5)), plot_legend=rrb.PlotLegend(visible=False)
+            ),
             rrb.TextLogView(name="logs"),
             active_tab=1,
         ),
@@ -254,7 +256,14 @@ def _shape(node: Any) -> Any:
         node.origin,
         str(node.query),
         node.visible,
-        (node.hidden_entities, node.y_range, node.bounds_2d, node.background, node.grid_visible),
+        (
+            node.hidden_entities,
+            node.y_range,
+            node.bounds_2d,
+            node.background,
+            node.grid_visible,
+            node.legend_visible,
+        ),
     )
 
 
@@ -298,6 +307,7 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     world = by_name(theirs.root)["World"]
     assert world.hidden_entities == {"/world/off"}
     assert world.background == (1.0, 0.0, 0.0, 1.0) and world.grid_visible is False
+    assert by_name(theirs.root)["plot"].legend_visible is False
     assert by_name(theirs.root)["plot"].y_range == (-2.0, 5.0) and image.bounds_2d == (
         (0.0, 64.0),
         (0.0, 48.0),
@@ -469,6 +479,7 @@ def test_scalar_axis_range_fixes_the_plots_y_extent(store: Any, render: Any) -> 
     app.render()
     cam = app.view(str(view.id)).camera
     assert cam.y_range == (-2.0, 3.0) and cam.x_range[1] > cam.x_range[0]
+    assert app.view(str(view.id)).show_legend  # no PlotLegend: shown
     view.properties = {}  # the same view sent again without an axis: it fits the data again
     _apply_layout(app, load(view))
     app.render()
@@ -520,3 +531,20 @@ def test_background_and_line_grid_of_spatial_views(store: Any, render: Any) -> N
     assert corner("b").min() > 150  # bright
     assert corner("c").max() < 60  # the default dark
     assert app.view(views["a"].id).grid.visible is False and app.view(views["c"].id).grid.visible is True
+
+
+def test_plot_legend_visibility(store: Any, render: Any) -> None:
+    from rerun_notebook.blueprint_sync import _apply_layout
+
+    b.log(store, "plot", "Scalars", {"scalars": pa.array([1.0], pa.float64())}, time=1)
+    app, _ = render(200, 120)
+    hidden = rrb.TimeSeriesView(origin="/plot", name="p", plot_legend=rrb.PlotLegend(visible=False))
+    _apply_layout(app, load(hidden))
+    app.render()
+    plot = app.view(str(hidden.id))
+    assert plot.legend and not plot.show_legend
+    assert not [t for t in plot.overlay((0, 0, 200, 120)) if t.anchor == "legend"]
+    shown = rrb.TimeSeriesView(origin="/plot", name="q")
+    _apply_layout(app, load(shown))
+    app.render()
+    assert [t for t in app.view(str(shown.id)).overlay((0, 0, 200, 120)) if t.anchor == "legend"]

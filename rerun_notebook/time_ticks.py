@@ -254,13 +254,11 @@ class TimeTicks:
 
     def set_view(self, timeline: str | None, view: Any) -> None:
         """The part of the timeline the browser shows (None: all of it); ticks are binned over it."""
-        if timeline is None:
-            return
-        if view is None:
-            self.views.pop(timeline, None)
+        if view is None or timeline is None:
+            self.views.clear()  # one zoom at a time: the browser resets it when the timeline changes
         else:
             a, b = (int(v) for v in view)
-            self.views[timeline] = (min(a, b), max(a, b))
+            self.views = {timeline: (min(a, b), max(a, b))}
 
     def payload_json(self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None) -> str:
         """`payload` as JSON over the zoomed view (within `rng`), recomputed only on changes."""

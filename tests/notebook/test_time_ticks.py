@@ -180,6 +180,9 @@ def test_a_zoomed_view_re_bins_the_ticks_over_that_range() -> None:
     assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]
     ticks.set_view("frame", None)
     assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]
+    ticks.set_view("frame", (100, 200))
+    ticks.set_view("other", (1, 2))  # one zoom at a time: frame's goes
+    assert json.loads(ticks.payload_json("frame", "sequence", (0, 9_999)))["range"] == [0, 9_999]
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,10 @@ export function buildTimePanel(ctx, parent) {
 
   return (time) => {
     if (!time) return;
+    if (s.viewOf && s.viewOf !== time.timeline) {
+      Object.assign(s, { view: null, viewOf: null }); // another timeline: unzoomed, here and there
+      act("ticks_view", null);
+    }
     s.t = time;
     updateControls(ui, time, current());
     if (ctx.state) highlightNames(p.names, ctx.state.selection || []);

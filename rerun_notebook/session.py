@@ -400,7 +400,7 @@ class ViewerSession:
                 changed = True
             if self.app is not None:
                 changed |= bool(self.app.is_dirty())
-            if changed or self.time.events:
+            if changed or self.time.events or self.ticks.stale:  # stale: throttled data ticks
                 self._update_state()
             return changed
 

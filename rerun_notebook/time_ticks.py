@@ -16,6 +16,7 @@ import itertools
 import json
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,7 @@ import numpy as np
 MAX_FINE_BINS = 4096  # per histogram; the bin width doubles when the span needs more
 MAX_DISPLAY_BINS = 400  # what the browser gets per row
 MAX_STREAM_ROWS = 200  # entity rows in the streams area
+REFRESH_S = 0.25  # while data streams in, ticks are re-binned at most this often
 LEVELS = "0123456789abcdef"  # density levels as one hex digit per display bin
 
 
@@ -182,6 +184,8 @@ class TimeTicks:
         self.streams_open = False
         self.views: dict[str, tuple[int, int]] = {}  # the time axis' zoomed range, per timeline
         self._cache: tuple[Any, str] | None = None
+        self._computed_at = float("-inf")
+        self.stale = False  # the cached payload lags the data (throttled): ask again soon
 
     # --- feeding ------------------------------------------------------------------------------
 
@@ -268,12 +272,19 @@ class TimeTicks:
             lo, hi = max(view[0], rng[0]), min(view[1], rng[1])
             zoomed = hi > lo
             rng = (lo, hi) if zoomed else rng
-        key = (self.version, timeline, kind, rng, self.streams_open)
+        key = (self.version, rng, timeline, kind, self.streams_open, view)
+        now = time.monotonic()
         with self._lock:
             if self._cache is not None and self._cache[0] == key:
+                self.stale = False
                 return self._cache[1]
+            if self._cache is not None and self._cache[0][2:] == key[2:]:
+                # only the data moved on (live logging): at most every REFRESH_S, the last one later
+                if now - self._computed_at < REFRESH_S:
+                    self.stale = True
+                    return self._cache[1]
             text = json.dumps(self.payload(timeline, kind, rng, collapse=not zoomed), separators=(",", ":"))
-            self._cache = (key, text)
+            self._cache, self._computed_at, self.stale = (key, text), now, False
             return text
 
     def _stream_rows(self, timeline: str, segs: list[tuple[int, int]], ns: list[int]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import pytest
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.store.store import ChunkStore
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
+from rerun_notebook import time_ticks
 from rerun_notebook.time_ticks import MAX_FINE_BINS, TimeHistogram, TimeTicks, collapse_gaps, encode_levels
 
 SCALAR = ComponentDescriptor("Scalars:scalars", "rerun.archetypes.Scalars", "rerun.components.Scalar")
@@ -97,7 +98,8 @@ def test_payload_has_axis_levels_and_entity_rows_when_the_streams_area_is_open()
     assert rows[2]["bins"] == "0000f"
 
 
-def test_payload_json_is_cached_until_something_changes() -> None:
+def test_payload_json_is_cached_until_something_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time_ticks, "REFRESH_S", 0.0)
     store = ChunkStore()
     store.insert(chunk("/a", [0, 1]))
     ticks = TimeTicks()
@@ -218,3 +220,17 @@ def test_two_bursts_of_many_rows_collapse_the_gap_between_them() -> None:
     """Rerun counts rows, not ranges: two long bursts (cells run minutes apart) sit side by side."""
     assert len(collapse_gaps([(0, 100), (10_000, 10_100)], "sequence", rows=202)) == 2
     assert len(collapse_gaps([(0, 100), (10_000, 10_100)], "sequence")) == 1  # two ranges alone: no
+
+
+def test_streaming_data_re_bins_at_most_every_refresh_interval_and_flags_the_lag() -> None:
+    store = ChunkStore()
+    store.insert(chunk("/a", [0, 1]))
+    ticks = TimeTicks()
+    store.subscribe(ticks.on_event)
+    ticks.sync(store)
+    first = ticks.payload_json("frame", "sequence", (0, 1))
+    store.insert(chunk("/a", [2]))
+    ticks.sync(store)
+    assert ticks.payload_json("frame", "sequence", (0, 2)) is first and ticks.stale  # throttled
+    ticks.streams_open = True  # a user action is answered at once
+    assert ticks.payload_json("frame", "sequence", (0, 2)) is not first and not ticks.stale

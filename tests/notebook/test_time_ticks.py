@@ -234,3 +234,24 @@ def test_streaming_data_re_bins_at_most_every_refresh_interval_and_flags_the_lag
     assert ticks.payload_json("frame", "sequence", (0, 2)) is first and ticks.stale  # throttled
     ticks.streams_open = True  # a user action is answered at once
     assert ticks.payload_json("frame", "sequence", (0, 2)) is not first and not ticks.stale
+
+
+def test_the_session_delivers_the_newest_ticks_once_the_throttle_lets_it() -> None:
+    import time
+
+    from rerun_notebook.session import ViewerSession
+
+    from .fakes import FakeApp
+
+    s = ViewerSession(100, 100, app_factory=lambda st, w, h: FakeApp(st, w, h))
+    store = ChunkStore()
+    s.add_store("rec", store)
+    store.insert(chunk("/a", [0, 1]))
+    s.prepare(0.0)
+    store.insert(chunk("/a", [5]))
+    s.prepare(0.1)
+    deadline = time.monotonic() + 5
+    while json.loads(s.ticks_json)["range"] != [0, 5] and time.monotonic() < deadline:
+        time.sleep(0.05)
+        s.prepare(0.2)  # nothing new: only the lagging ticks ask for another state update
+    assert json.loads(s.ticks_json)["range"] == [0, 5]

@@ -12,7 +12,7 @@ import numpy as np
 
 from rerun_core.types import EntityPath, TimeType
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
-from rerun_core.viewer.gpu import OffscreenTarget, check_gpu
+from rerun_core.viewer.gpu import GPU_LOCK, OffscreenTarget, check_gpu
 from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_layout
 from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
@@ -325,7 +325,7 @@ class ViewerApp:
 
         ``preview``: draw as while moving (reduced resolution, strided point subsets), so a
         change shows up fast on a software rasterizer; the caller renders the full frame later."""
-        with self._lock:
+        with GPU_LOCK, self._lock:
             self._dirty = False
             self._ingest()
             if self._data_dirty:
@@ -502,7 +502,7 @@ class ViewerApp:
         """What is under pixel (x, y) of the last frame: entity path, instance, values."""
         from rerun_core.viewer.controls import pick
 
-        with self._lock:
+        with GPU_LOCK, self._lock:
             return pick(self, x, y)
 
     # --- HTML views -------------------------------------------------------------------------

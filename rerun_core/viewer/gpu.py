@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,11 @@ NO_DRIVER_HELP = (
     "On Debian/Ubuntu install Mesa's software Vulkan driver: `sudo apt-get install mesa-vulkan-drivers` "
     "(it provides lavapipe, which renders on the CPU), then restart the kernel."
 )
+
+
+# pygfx keeps process-wide renderer state (shared device, pipeline and buffer caches) that is not
+# thread-safe: every ViewerApp (notebook widgets, web pages) renders and picks under this one lock.
+GPU_LOCK = threading.RLock()
 
 
 class NoGpuError(RuntimeError):

@@ -3,7 +3,8 @@
 Python side of the protocol (see js/src/ for the browser side, bundled by jsbundle.py):
 - kernel -> browser: custom message `{"type": "frame", index, mime, width, height, timestamp}`
   with the encoded picture as its one binary buffer; `{"type": "hover", ...}` answers. Panel
-  contents (time, entity tree, text views, selection, errors) travel in the synced `_state`.
+  contents (time, entity tree, text views, selection, errors) travel in the synced `_state`;
+  the time panel's data ticks in `_ticks` (time_ticks.py), which changes with data, not time.
 - browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
   `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
   `reset_camera`, `tensor_slice`, `recording`; blueprint panel and view headers: `node_visible`,

@@ -27,6 +27,9 @@ MAX_FINE_BINS = 4096  # per histogram; the bin width doubles when the span needs
 MAX_DISPLAY_BINS = 400  # what the browser gets per row
 MAX_STREAM_ROWS = 200  # entity rows in the streams area
 REFRESH_S = 0.25  # while data streams in, ticks are re-binned at most this often
+# Rerun collapsed big gaps on its time axis until 0.31 ("Remove collapsing time gaps for
+# performance reasons"); 0.41 shows true time, so this stays off (the code path is kept tested).
+COLLAPSE_GAPS = False
 LEVELS = "0123456789abcdef"  # density levels as one hex digit per display bin
 
 
@@ -237,7 +240,7 @@ class TimeTicks:
     # --- reading ------------------------------------------------------------------------------
 
     def payload(
-        self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None, *, collapse: bool = True
+        self, timeline: str | None, kind: str | None, rng: tuple[int, int] | None, *, collapse: bool = False
     ) -> dict[str, Any]:
         """What the time axis draws: the segments it shows (big gaps collapsed, as Rerun's, unless
         `collapse` is off), density levels over them (`bins`: the segments' bins one after the
@@ -283,7 +286,8 @@ class TimeTicks:
                 if now - self._computed_at < REFRESH_S:
                     self.stale = True
                     return self._cache[1]
-            text = json.dumps(self.payload(timeline, kind, rng, collapse=not zoomed), separators=(",", ":"))
+            payload = self.payload(timeline, kind, rng, collapse=COLLAPSE_GAPS and not zoomed)
+            text = json.dumps(payload, separators=(",", ":"))
             self._cache, self._computed_at, self.stale = (key, text), now, False
             return text
 

@@ -4,7 +4,8 @@ Kept free of widgets and renderers so it can be tested with plain dictionaries o
 The semantics are Rerun 0.41's `TimeControl`:
 
 - Play states: paused, playing, following (= playing at the newest data). Following is the
-  default; new data moves the cursor only while following.
+  default; new data moves the cursor only while following. Space toggles play / pause and never
+  turns following back on; any explicit seek leaves following.
 - Play from the end restarts at the beginning. Reaching the end while playing with loop off
   pauses there, unless more data is coming (then it waits at the end, still playing).
 - Loop modes: off, selection (the user's time range on this timeline), all. Turning a loop on
@@ -158,13 +159,16 @@ class TimeControl:
         self._set_playing(False)
 
     def toggle(self) -> None:
-        """Space: pause, or resume (from the start at the end; back to following if it was)."""
+        """Space: pause, or play (from the start at the end); never back to following (0.31.3)."""
         if self.playing:
             self.pause()
-        elif self.following and not self._at_end():
-            self.follow()
         else:
             self.play()
+
+    def resume(self) -> None:
+        """Playing again where the cursor is, after a scrub paused it for the drag (Rerun 0.33.1)."""
+        self.following = False
+        self._set_playing(True)
 
     def follow(self) -> None:
         """Jump to the newest data and stay there while more arrives (looping turns off)."""
@@ -381,8 +385,9 @@ def apply_action(tc: TimeControl, action: str, value: Any, index: TimeIndex) -> 
         "seek": lambda: tc.seek(float(value)),
         "step": lambda: tc.step(value != "back", index),
         "move": lambda: tc.move(int(value)),
-        "beginning": lambda: tc.seek(tc.range[0]) if tc.range else None,
-        "end": lambda: tc.seek(tc.range[1]) if tc.range else None,
+        "resume": tc.resume,
+        "beginning": tc.restart,  # Rerun's "Start of timeline"
+        "end": tc.follow,  # "End of timeline": go there and follow the data as it streams in
         "timeline": lambda: tc.set_timeline(str(value)),
         "speed": lambda: tc.set_speed(float(value)),
         "fps": lambda: tc.set_fps(float(value)),

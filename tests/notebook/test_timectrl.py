@@ -54,14 +54,25 @@ def test_following_is_the_default_and_tracks_new_data_until_the_user_scrubs() ->
     assert tc.time == 30 and tc.play_state == "following"
 
 
-def test_pausing_while_following_keeps_the_cursor_and_space_resumes_following() -> None:
+def test_pausing_while_following_keeps_the_cursor_and_space_never_follows_again() -> None:
+    """Rerun 0.31.3: "Spacebar toggles play/pause, never enables following"."""
     tc = seq(0, 10)
     tc.toggle()
     assert tc.play_state == "paused"
     tc.update_ranges({"frame": "sequence"}, {"frame": (0, 20)})
     assert tc.time == 10  # paused: new data does not move the cursor
     tc.toggle()
-    assert tc.play_state == "following" and tc.time == 20
+    assert tc.play_state == "playing" and tc.time == 10
+
+
+def test_a_scrub_pauses_for_the_drag_and_resume_plays_on_from_there() -> None:
+    tc = seq(0, 100)
+    tc.seek(0)
+    tc.play()
+    tc.seek(100)  # dragged to the end
+    assert tc.play_state == "paused"
+    tc.resume()
+    assert tc.play_state == "playing" and tc.time == 100  # no restart, unlike play at the end
 
 
 def test_play_at_the_end_restarts_from_the_beginning() -> None:
@@ -198,12 +209,13 @@ def test_switching_timeline_emits_an_event_and_restores_each_timelines_cursor() 
 def test_actions_by_name_and_unknown_actions_are_errors() -> None:
     tc = seq(0, 100)
     data = Times([0, 50, 100])
-    apply_action(tc, "beginning", None, data)
+    tc.seek(50)
+    apply_action(tc, "beginning", None, data)  # Rerun's "Start of timeline"
     assert tc.time == 0
     apply_action(tc, "move", 3, data)
     assert tc.time == 3
-    apply_action(tc, "end", None, data)
-    assert tc.time == 100
+    apply_action(tc, "end", None, data)  # "End of timeline": and follow
+    assert tc.time == 100 and tc.play_state == "following"
     apply_action(tc, "loop_mode", "all", data)
     apply_action(tc, "restart", None, data)
     assert tc.time == 0 and tc.state()["loop_mode"] == "all"

@@ -240,8 +240,9 @@ def test_time_keys_follow_rerun_shortcuts(tmp_path: Path) -> None:
         tmp_path,
         "import { timeKeyAction as k } from 'MOD';"
         "console.log(JSON.stringify([k({ key: ' ' }), k({ key: 'ArrowRight' }), k({ key: 'ArrowLeft', shiftKey: true }),"
-        " k({ key: 'ArrowLeft', ctrlKey: true }), k({ key: 'ArrowRight', metaKey: true }), k({ key: 'ArrowRight', altKey: true }),"
-        " k({ key: 'ArrowLeft', altKey: true }), k({ key: 'Home' }), k({ key: 'End' }), k({ key: 'a' })]));",
+        " k({ key: 'ArrowLeft', ctrlKey: true }), k({ key: 'ArrowRight', metaKey: true }),"
+        " k({ key: 'ArrowRight', ctrlKey: true, shiftKey: true }), k({ key: 'ArrowLeft', metaKey: true, shiftKey: true }),"
+        " k({ key: 'Home' }), k({ key: 'a' })]));",
     )
     assert json.loads(out) == [
         ["toggle", None],
@@ -249,11 +250,31 @@ def test_time_keys_follow_rerun_shortcuts(tmp_path: Path) -> None:
         ["move", -10],
         ["step", "back"],
         ["step", "forward"],
-        ["follow", None],
-        ["restart", None],
-        ["beginning", None],
         ["end", None],
+        ["beginning", None],
         None,
+        None,
+    ]
+
+
+def test_digits_set_the_playback_speed_as_a_chord(tmp_path: Path) -> None:
+    """Rerun: "press 5+0 to set the speed to 50x"; a leading zero divides by ten; 0.5 s apart restarts."""
+    out = _run(
+        tmp_path,
+        "import { timeKeyAction as k } from 'MOD';"
+        "console.log(JSON.stringify([k({ key: '5' }, 0), k({ key: '0' }, 100), k({ key: '2' }, 1000),"
+        " k({ key: '0' }, 2000), k({ key: '5' }, 2100), k({ key: '3' }, 5000), k({ key: 'ArrowLeft' }, 5100),"
+        " k({ key: '4' }, 5200)]));",
+    )
+    assert json.loads(out) == [
+        ["speed", 5],
+        ["speed", 50],
+        ["speed", 2],
+        None,
+        ["speed", 0.5],
+        ["speed", 3],
+        ["move", -1],
+        ["speed", 4],
     ]
 
 

@@ -27,19 +27,36 @@ export function visibleStreamRows(rows, collapsed) {
   return out;
 }
 
-// Rerun's keyboard shortcuts for the time panel -> [action, value] (null when not a time key).
-export function timeKeyAction(ev) {
+// Rerun 0.41's time keys -> [action, value] (null when not a time key): Space play / pause;
+// arrows 0.1 s or 1 tick, Shift 1 s or 10 ticks; Ctrl/Cmd+arrows the previous / next event;
+// Ctrl/Cmd+Shift+arrows the start / end (and follow) of the timeline; digits set the speed as a
+// chord ("5" then "0" within 0.5 s: 50x; a leading zero divides by ten: "05" is 0.5x).
+export function timeKeyAction(ev, now = Date.now()) {
   const cmd = ev.ctrlKey || ev.metaKey;
+  if (/^[0-9]$/.test(ev.key) && !cmd && !ev.altKey && !ev.shiftKey) {
+    const speed = speedChord(ev.key, now);
+    return speed ? ["speed", speed] : null; // a leading "0" waits for its next digit
+  }
+  SPEED_CHORD.keys = "";
   if (ev.key === " " && !cmd && !ev.altKey) return ["toggle", null];
-  if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") {
+  if ((ev.key === "ArrowLeft" || ev.key === "ArrowRight") && !ev.altKey) {
     const fwd = ev.key === "ArrowRight";
-    if (ev.altKey) return fwd ? ["follow", null] : ["restart", null];
+    if (cmd && ev.shiftKey) return [fwd ? "end" : "beginning", null];
     if (cmd) return ["step", fwd ? "forward" : "back"];
     return ["move", (fwd ? 1 : -1) * (ev.shiftKey ? 10 : 1)];
   }
-  if (ev.key === "Home" && !cmd) return ["beginning", null];
-  if (ev.key === "End" && !cmd) return ["end", null];
   return null;
+}
+
+export const SPEED_CHORD = { keys: "", at: -Infinity, timeoutMs: 500 };
+
+function speedChord(digit, now) {
+  if (now - SPEED_CHORD.at >= SPEED_CHORD.timeoutMs) SPEED_CHORD.keys = "";
+  SPEED_CHORD.keys += digit;
+  SPEED_CHORD.at = now;
+  const zeros = SPEED_CHORD.keys.length - SPEED_CHORD.keys.replace(/^0+/, "").length;
+  const value = Number(SPEED_CHORD.keys) / 10 ** zeros;
+  return value > 0 ? value : null;
 }
 
 function button(parent, cls, text, title, onclick) {
@@ -63,11 +80,13 @@ function buildControls(ctx, parent, act) {
   ui.timeline = el("select", "rr-timeline", c);
   ui.timeline.title = "Timeline";
   ui.timeline.onchange = () => act("timeline", ui.timeline.value);
-  button(c, "rr-restart", "⇤", "Restart from the beginning (Alt+←)", () => act("restart"));
+  button(c, "rr-restart", "⇤", "Start of timeline (Ctrl+Shift+←)", () => act("restart"));
   button(c, "rr-step-back", "❚◀", "Step back to the previous time with data (Ctrl+←)", () => act("step", "back"));
   ui.play = button(c, "rr-play", "▶", "Play / pause (Space)", () => act(ctx.state?.time?.play_state === "playing" ? "pause" : "play"));
   button(c, "rr-step-fwd", "▶❚", "Step forward to the next time with data (Ctrl+→)", () => act("step", "forward"));
-  ui.follow = button(c, "rr-follow", "● live", "Follow the newest data (Alt+→)", () => act("follow"));
+  ui.follow = button(c, "rr-follow", "● live", "End of timeline: follow the latest data as it streams in (Ctrl+Shift+→)", () =>
+    act("follow"),
+  );
   ui.loop = el("select", "rr-loop", c);
   ui.loop.title = "Loop: off, the selected time range (drag on the axis' top strip), or everything";
   options(ui.loop, Object.entries(LOOP_LABELS));
@@ -272,6 +291,7 @@ function updateControls(ui, t, cur) {
   ui.play.classList.toggle("rr-on", t.play_state === "playing");
   ui.follow.classList.toggle("rr-on", t.play_state === "following");
   ui.loop.value = t.loop_mode || "off";
+  ui.loop.options[1].disabled = !t.loop_selection && t.loop_mode !== "selection"; // none to loop yet
   ui.loop.classList.toggle("rr-on", (t.loop_mode || "off") !== "off");
   const speeds = SPEEDS.includes(t.speed) ? SPEEDS : [...SPEEDS, t.speed].sort((a, b) => a - b);
   options(ui.speed, speeds.map((s) => [String(s), s + "×"]));
@@ -343,8 +363,14 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
     canvas.focus({ preventScroll: true });
     const p = at(ev);
     const time = ax.toT(p.x);
-    drag = pressMode(ctx.state?.time?.loop_selection, grabAt(ax, p), isAxis && (p.y < STRIP_H || ev.shiftKey), time, p.x);
+    const grab = grabAt(ax, p);
+    if (grab && ev.altKey) {
+      act("loop_selection", null); // Alt+click removes the selection, as Rerun's
+      return;
+    }
+    drag = pressMode(ctx.state?.time?.loop_selection, grab, isAxis && (p.y < STRIP_H || ev.shiftKey), time, p.x);
     if (drag.mode === "scrub") {
+      drag.resume = ctx.state?.time?.play_state === "playing"; // a drag pauses playback only for its duration
       setPreview({ time });
       act("seek", time);
     } else {
@@ -381,6 +407,7 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
         act("loop_mode", t.loop_mode === "selection" ? "off" : "selection"); // a click toggles looping it
       }
     }
+    if (drag?.resume) act("resume");
     drag = null;
     setPreview(null);
   };

@@ -148,7 +148,7 @@ export function axisLabels(ax, kind, minGap = 60) {
     for (let t = Math.ceil(s.a / step) * step; t <= s.b && ts.length < 200; t += step) ts.push(t);
     if (!ts.length) ts = [s.a];
     for (const t of ts) {
-      const x = ax.toX(t);
+      const x = ax.toX(t + 0.5); // the middle of t's bin, where its ticks and the cursor sit
       if (out.length && x - out[out.length - 1].x < minGap) continue;
       out.push({ t, x, text: formatTick(kind, t, span > 0 ? step : 1) });
     }

@@ -20,7 +20,7 @@ export function drawSelection(g, t, ax, h, preview) {
   const sel = preview?.sel || t?.loop_selection;
   if (!sel) return;
   const x0 = ax.toX(sel[0]);
-  const x1 = Math.max(x0 + 1, ax.toX(sel[1]));
+  const x1 = Math.max(x0 + 1, ax.toX(sel[1] + 1)); // through the end time's own bin
   const active = preview?.sel || t.loop_mode === "selection";
   g.fillStyle = active ? "rgba(42,124,223,0.28)" : "rgba(125,140,146,0.18)";
   g.fillRect(x0, 0, x1 - x0, h);
@@ -58,7 +58,8 @@ export function drawLevels(g, levels, bins, ax, y, h) {
       const bw = x1 - x0;
       const bh = Math.max(2, (h * v) / 15);
       g.fillStyle = `rgba(202,216,222,${0.35 + (0.6 * v) / 15})`;
-      g.fillRect(x0, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
+      if (L / n <= 1 && bw > 6) g.fillRect((x0 + x1) / 2 - 1.5, y + h - bh, 3, bh); // one time: a tick
+      else g.fillRect(x0, y + h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
     }
   }
 }
@@ -66,7 +67,7 @@ export function drawLevels(g, levels, bins, ax, y, h) {
 export function drawCursor(g, t, ax, h, preview) {
   const time = preview?.time ?? t?.time;
   if (time === null || time === undefined) return;
-  const x = Math.round(ax.toX(time)) + 0.5;
+  const x = Math.round(ax.toX(time + 0.5)) + 0.5; // the middle of the time's own bin
   g.strokeStyle = "#f3c04b";
   g.lineWidth = 1;
   g.beginPath();

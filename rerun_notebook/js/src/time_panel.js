@@ -76,7 +76,7 @@ function options(select, items) {
 
 function buildControls(ctx, parent, act) {
   const c = el("div", "rr-controls", parent);
-  const ui = {};
+  const ui = { box: c };
   ui.timeline = el("select", "rr-timeline", c);
   ui.timeline.title = "Timeline";
   ui.timeline.onchange = () => act("timeline", ui.timeline.value);
@@ -301,6 +301,8 @@ function updateControls(ui, t, cur) {
   options(ui.timeline, t.timelines.map((x) => [x.name, x.name]));
   ui.timeline.value = t.timeline ?? "";
   ui.now.textContent = formatTime(cur?.kind, t.time);
+  // one time point: nothing to play or step through, so Rerun hides those controls
+  ui.box.classList.toggle("rr-single-time", !!cur?.range && cur.range[0] === cur.range[1]);
 }
 
 // Name rows: a click selects the entity; a click on a parent's triangle (CSS ::before, so the

@@ -127,14 +127,19 @@ def test_time_panel_axis_streams_loop_selection_scrub_and_step(tmp_path: Path) -
                 page.mouse.move(box["x"] + box["width"] * (0.45 + 0.02 * k), y)
             page.mouse.up()
 
-            # Clicking below the strip scrubs (and pauses); stepping forward with the loop
-            # (moved) selection active goes to the selection's start, as Rerun does.
+            # Looping a selection while following switched to playing. Clicking below the strip
+            # scrubs; playback pauses only for the drag (Rerun 0.33.1), then goes on from there.
             page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + 15)
-            _wait_now(page, "Math.abs(t - 40) <= 2")
+            _wait_now(page, "t >= 38 && t < 80")
+            page.wait_for_selector(".rr-play.rr-on", timeout=10_000)
             assert page.locator(".rr-follow.rr-on").count() == 0
+            page.keyboard.press(" ")  # the clicked axis takes the time keys: pause
+            page.wait_for_selector(".rr-play:not(.rr-on)", timeout=10_000)
+            time.sleep(0.3)
             scrubbed = _now(page)
-            page.keyboard.press("ArrowRight")  # the clicked axis takes the time keys
+            page.keyboard.press("ArrowRight")
             _wait_now(page, f"t === {scrubbed + 1}")
+            # stepping forward with the (moved) loop selection active goes to its start, as Rerun
             page.locator(".rr-step-fwd").first.click()
             _wait_now(page, "Math.abs(t - 80) <= 3")
 

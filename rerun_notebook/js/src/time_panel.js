@@ -164,13 +164,7 @@ export function buildTimePanel(ctx, parent) {
     showTicks(ctx, p, s.ticks, visibleStreamRows(s.ticks.streams || [], s.collapsed), s.rowsWanted);
     draw();
   };
-  setupResize(ctx, p, () => p.shownRows || 1, (n) => ((s.rowsWanted = n), readTicks()));
-  p.collapsedKey = (path) => s.collapsed.has(path);
-  p.onCollapse = (path) => {
-    s.collapsed[s.collapsed.has(path) ? "delete" : "add"](path);
-    readTicks();
-  };
-
+  setupStreamRows(ctx, p, s, readTicks);
   const preview = (v) => ((s.preview = v), draw());
   setupDrag(ctx, p.axis, true, axisFor, act, preview);
   setupDrag(ctx, p.rowsCanvas, false, axisFor, act, preview);
@@ -178,7 +172,8 @@ export function buildTimePanel(ctx, parent) {
   p.axis.addEventListener("dblclick", (ev) => ev.offsetY >= STRIP_H && s.view && setView(null));
   const timeAt = (canvas, x) => formatTime(current()?.kind, axisFor(canvas)?.toT(x));
   const rowAt = (y) => visibleStreamRows(s.ticks.streams || [], s.collapsed)[Math.floor(y / ROW_H)];
-  setupHoverAndKeys(p, timeAt, rowAt, act);
+  const selectionTip = (x, y) => loopSelectionTip(ctx.state?.time, axisFor(p.axis), current()?.kind, x, y);
+  setupHoverAndKeys(p, timeAt, rowAt, selectionTip, act);
   const ro = new ResizeObserver(draw);
   ro.observe(p.axis);
   model.on("change:_ticks", readTicks);
@@ -198,9 +193,20 @@ export function buildTimePanel(ctx, parent) {
   };
 }
 
+// The loop selection's tooltip, when the pointer is on it in the strip (else null).
+function loopSelectionTip(t, ax, kind, x, y) {
+  const sel = t?.loop_selection;
+  if (!sel || !ax || y >= STRIP_H || x < ax.toX(sel[0]) - 4 || x > ax.toX(sel[1] + 1) + 4) return null;
+  const range = `Loop selection ${formatTime(kind, sel[0])} – ${formatTime(kind, sel[1])}`;
+  return range + "\nclick: loop it or not · drag: move · edges: resize · Alt+click: remove";
+}
+
 // Tooltips (the time under the pointer; the stream row's entity) and the time keys on the canvases.
-function setupHoverAndKeys(p, timeAt, rowAt, act) {
-  p.axis.addEventListener("pointermove", (ev) => (p.axis.title = timeAt(p.axis, ev.offsetX)));
+function setupHoverAndKeys(p, timeAt, rowAt, selectionTip, act) {
+  p.axis.addEventListener(
+    "pointermove",
+    (ev) => (p.axis.title = selectionTip(ev.offsetX, ev.offsetY) ?? timeAt(p.axis, ev.offsetX)),
+  );
   p.rowsCanvas.addEventListener("pointermove", (ev) => {
     const row = rowAt(ev.offsetY);
     if (row) p.rowsCanvas.title = `${row.path}  ${timeAt(p.rowsCanvas, ev.offsetX)}`;
@@ -248,6 +254,16 @@ function buildAxisAndStreams(parent, toggleStreams) {
   const resize = el("div", "rr-time-resize", parent);
   resize.title = "Drag to show more or fewer stream rows";
   return { toggle, axis, streams, names, rowsCanvas, resize };
+}
+
+// The streams area's own state: collapsed tree nodes and the rows shown (the panel's top edge).
+function setupStreamRows(ctx, p, s, refresh) {
+  setupResize(ctx, p, () => p.shownRows || 1, (n) => ((s.rowsWanted = n), refresh()));
+  p.collapsedKey = (path) => s.collapsed.has(path);
+  p.onCollapse = (path) => {
+    s.collapsed[s.collapsed.has(path) ? "delete" : "add"](path);
+    refresh();
+  };
 }
 
 // Dragging the time panel's top edge (streams open) sets how many stream rows show.
@@ -338,6 +354,16 @@ function highlightNames(box, selection) {
   for (const row of box.children) row.classList.toggle("rr-selected", selected.has(row.dataset.path));
 }
 
+// A released drag: the new loop selection (or, for a click, looping it on / off); playback resumes
+// after a scrub that paused it.
+function finishDrag(drag, ax, x, t, act) {
+  if (drag.mode !== "scrub" && ax) {
+    if (Math.abs(x - drag.x0) >= 3) act("loop_selection", dragSelection(drag, ax.toT(x)));
+    else if (t?.loop_selection) act("loop_mode", t.loop_mode === "selection" ? "off" : "selection");
+  }
+  if (drag.resume) act("resume");
+}
+
 // What a press starts: moving or resizing the loop selection (by what it grabbed), a new one
 // (on the strip), or scrubbing.
 function pressMode(sel, grab, onStrip, time, x0) {
@@ -356,7 +382,7 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
   };
   const grabAt = (ax, p) => {
     const sel = ctx.state?.time?.loop_selection;
-    return isAxis && p.y < STRIP_H && sel ? stripGrab([ax.toX(sel[0]), ax.toX(sel[1])], p.x) : null;
+    return isAxis && p.y < STRIP_H && sel ? stripGrab([ax.toX(sel[0]), ax.toX(sel[1] + 1)], p.x) : null;
   };
   canvas.addEventListener("pointerdown", (ev) => {
     const ax = axisFor(canvas);
@@ -399,17 +425,7 @@ function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
     }
   });
   const end = (ev) => {
-    const ax = axisFor(canvas);
-    if (drag && drag.mode !== "scrub" && ax) {
-      const p = at(ev);
-      const t = ctx.state?.time;
-      if (Math.abs(p.x - drag.x0) >= 3) {
-        act("loop_selection", dragSelection(drag, ax.toT(p.x)));
-      } else if (t?.loop_selection) {
-        act("loop_mode", t.loop_mode === "selection" ? "off" : "selection"); // a click toggles looping it
-      }
-    }
-    if (drag?.resume) act("resume");
+    if (drag) finishDrag(drag, axisFor(canvas), at(ev).x, ctx.state?.time, act);
     drag = null;
     setPreview(null);
   };

@@ -27,7 +27,7 @@ typecheck: install
 
 unit: install
 	@mkdir -p $(XDG_RUNTIME_DIR)
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q -m "not gpu" tests
 
 test: lint typecheck unit
 

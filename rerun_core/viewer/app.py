@@ -11,19 +11,22 @@ from typing import Any
 import numpy as np
 
 from rerun_core.types import EntityPath, TimeType
+from rerun_core.viewer import view_registry
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
+from rerun_core.viewer.compose import adapt_motion, background_scene, covered_mask, project_labels, scaled
+from rerun_core.viewer.compose import upscale as _upscale
 from rerun_core.viewer.gpu import GPU_LOCK, OffscreenTarget, check_gpu
-from rerun_core.viewer.heuristics import HTML_KINDS, PIXEL_KINDS, ViewSpec, choose_layout
+from rerun_core.viewer.heuristics import ViewSpec, choose_layout
 from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
-from rerun_core.viewer.plot_views import BarChartView, TensorView, Text, TimeSeriesView
+from rerun_core.viewer.plot_views import TensorView, Text
 from rerun_core.viewer.query import EntityIndex, Query
 from rerun_core.viewer.spatial_view import BACKGROUND, SpatialView
 from rerun_core.viewer.text_views import text_document, text_log_rows
 from rerun_core.viewer.viewport import Viewport
 
 log = logging.getLogger(__name__)
-AnyView = SpatialView | TimeSeriesView | BarChartView | TensorView
+AnyView = Any  # any registered view kind (see ``view_registry``)
 _BG = np.array([int(c * 255) for c in BACKGROUND], np.uint8)
 _GAP = np.array([40, 44, 48, 255], np.uint8)
 _BUILTIN_TIMELINES = ("log_time", "log_tick")
@@ -153,7 +156,7 @@ class ViewerApp:
         for spec in self._all_specs:
             view = self._views.get(spec.id)
             if view is None:
-                self._views[spec.id] = _make_view(spec)
+                self._views[spec.id] = view_registry.make_view(spec)
             elif view.spec is not spec:
                 view.spec.entities = spec.entities
                 view.spec = spec
@@ -305,16 +308,13 @@ class ViewerApp:
     def _sync(self) -> None:
         tl, t = self.time_cursor
         q = Query(self.store, tl, t)
+        time_kind = self._time_kind()
         for spec in self._specs:
             view = self._views[spec.id]
             visible = self.viewport.visible_in(spec.id, self.is_visible)
+            ctx = view_registry.SyncContext(self.store, q, self.index, visible, self._version_of, time_kind)
             try:
-                if isinstance(view, SpatialView):
-                    view.sync(q, self.index, visible)
-                elif isinstance(view, TimeSeriesView):
-                    view.sync(self.store, q, self.index, visible, self._version_of, self._time_kind())
-                elif isinstance(view, (BarChartView, TensorView)):
-                    view.sync(q, self.index, visible)
+                view_registry.sync_view(view, spec, ctx)
                 self.view_errors.pop(spec.id, None)
             except Exception as exc:  # one broken view must not blank the others
                 log.warning("view %s failed to update: %s", spec.id, exc)
@@ -342,10 +342,10 @@ class ViewerApp:
             if lod is not None and not really_moving:
                 lod = min(lod, self.preview_max_points)
             for spec in self._specs:
-                if spec.kind not in PIXEL_KINDS:
+                if view_registry.is_html(spec.kind):
                     continue
                 view = self._views[spec.id]
-                if isinstance(view, SpatialView):
+                if hasattr(view, "set_lod"):
                     view.set_lod(lod)
                 texts += self._render_view(tgt, view, spec, scale, first=not drawn)
                 drawn = True
@@ -364,7 +364,7 @@ class ViewerApp:
                 frame = _upscale(frame, self.width, self.height)
             frame[~self._covered()] = _GAP
             for spec in self._specs:
-                if spec.kind in HTML_KINDS:
+                if view_registry.is_html(spec.kind):
                     x, y, w, h = spec.rect
                     frame[y : y + h, x : x + w] = _BG
             return draw_texts(frame, texts)
@@ -373,71 +373,40 @@ class ViewerApp:
         """Mask of the pixels inside some view (the gaps between views get a separator color)."""
         key = (self.width, self.height, tuple(s.rect for s in self._specs))
         if self._covered_key != key:
-            mask = np.zeros((self.height, self.width), bool)
-            for spec in self._specs:
-                x, y, w, h = spec.rect
-                mask[y : y + h, x : x + w] = True
-            if not self._specs:
-                mask[...] = True
-            self._covered_key, self._covered_mask = key, mask
+            self._covered_key = key
+            self._covered_mask = covered_mask(self.width, self.height, [s.rect for s in self._specs])
         return self._covered_mask
 
     def _adapt_scale(self, seconds: float) -> None:
-        """Keep moving frames near ``target_fps``: shrink the resolution when slow, grow when fast."""
-        budget = 1.0 / self.target_fps
-        s = self._moving_scale
-        if seconds > budget * 0.9:
-            s *= 0.85
-        elif seconds < budget * 0.5:
-            s *= 1.1
-        s = min(max(s, self.min_interactive_scale), self.interactive_scale)
-        self._moving_scale = max(round(s * 20) / 20, 0.05)
-        # Point clouds cost per vertex on a software rasterizer: adapt the point budget too.
-        p = self._moving_points
-        if seconds > budget * 0.9:
-            p = int(p * 0.7)
-        elif seconds < budget * 0.5:
-            p = int(p * 1.3)
-        p = min(max(p, self.min_interactive_points), self.interactive_max_points)
-        self._moving_points = max(1000, round(p / 1000) * 1000)  # few distinct strides
+        """Keep moving frames near ``target_fps`` (resolution and point budget)."""
+        self._moving_scale, self._moving_points = adapt_motion(
+            seconds,
+            self.target_fps,
+            self._moving_scale,
+            self._moving_points,
+            (self.min_interactive_scale, self.interactive_scale),
+            (self.min_interactive_points, self.interactive_max_points),
+        )
 
     def _render_view(
         self, tgt: OffscreenTarget, view: AnyView, spec: ViewSpec, scale: float, *, first: bool
     ) -> list[Any]:
         rect = spec.rect
-        inner = view.plot_rect(rect) if isinstance(view, (TimeSeriesView, BarChartView)) else rect
+        inner = view.plot_rect(rect) if hasattr(view, "plot_rect") else rect
         if inner != rect:
-            tgt.render(_background_scene(), _BG_CAMERA, _scaled(rect, scale), first=first)
+            bg_scene, bg_camera = background_scene()
+            tgt.render(bg_scene, bg_camera, scaled(rect, scale), first=first)
             first = False
         aspect = inner[2] / max(inner[3], 1)
         camera = view.prepare_camera(aspect)
-        tgt.render(view.scene, camera, _scaled(inner, scale), first=first)
+        tgt.render(view.scene, camera, scaled(inner, scale), first=first)
         texts: list[Any] = []
-        if isinstance(view, SpatialView):
-            texts = self._project_labels(view, camera, inner)
+        if hasattr(view, "labels"):
+            texts = project_labels(view.labels(), camera, inner)
         else:
             for t in view.overlay(rect):
                 texts.append((rect[0] + t.x, rect[1] + t.y, t.text, t.color, t.anchor))
         return texts
-
-    def _project_labels(self, view: SpatialView, camera: Any, rect: tuple[int, int, int, int]) -> list[Any]:
-        labels = view.labels()
-        if not labels:
-            return []
-        m = np.asarray(camera.camera_matrix)
-        pts = np.array([lab[0] for lab in labels])
-        clip = (m @ np.c_[pts, np.ones(len(pts))].T).T
-        out = []
-        x, y, w, h = rect
-        for (_, text, color, offset), c in zip(labels, clip):
-            if c[3] <= 0:
-                continue
-            nx, ny = c[0] / c[3], c[1] / c[3]
-            if abs(nx) > 1 or abs(ny) > 1:
-                continue
-            rgba = (*tuple(int(v * 255) for v in color[:3]), 255)
-            out.append((x + (nx + 1) / 2 * w, y + (1 - ny) / 2 * h, text, rgba, f"label{offset:.0f}"))
-        return out
 
     # --- input ------------------------------------------------------------------------------
 
@@ -547,68 +516,6 @@ class ViewerApp:
             if isinstance(view, TensorView):
                 view.set_slice(indices)
                 self._data_dirty = self._dirty = True
-
-
-def _make_view(spec: ViewSpec) -> AnyView:
-    if spec.kind in ("spatial3d", "spatial2d"):
-        return SpatialView(spec)
-    if spec.kind == "timeseries":
-        return TimeSeriesView(spec)
-    if spec.kind == "bar_chart":
-        return BarChartView(spec)
-    if spec.kind == "tensor":
-        return TensorView(spec)
-    if spec.kind == "placeholder":  # a blueprint's view of a class this viewer cannot draw
-        from rerun_core.viewer.placeholder_view import PlaceholderView
-
-        return PlaceholderView(spec)  # type: ignore[return-value]
-    return _HtmlView(spec)  # type: ignore[return-value]
-
-
-class _HtmlView:
-    """Placeholder for views the widget draws as HTML (text log, text document)."""
-
-    def __init__(self, spec: ViewSpec) -> None:
-        self.spec = spec
-        self.camera = PlotCamera()
-
-    def reset_camera(self) -> None:
-        pass
-
-
-def _scaled(rect: tuple[int, int, int, int], s: float) -> tuple[int, int, int, int]:
-    if s == 1.0:
-        return rect
-    x, y, w, h = rect
-    return (round(x * s), round(y * s), max(1, round(w * s)), max(1, round(h * s)))
-
-
-def _upscale(frame: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Nearest-neighbour upscale of a reduced-resolution frame to the full size."""
-    h, w = frame.shape[:2]
-    if height == 2 * h and width == 2 * w:
-        return np.repeat(np.repeat(frame, 2, axis=0), 2, axis=1)
-    ys = (np.arange(height) * h // height).clip(0, h - 1)
-    xs = (np.arange(width) * w // width).clip(0, w - 1)
-    if frame.shape[2:] == (4,) and frame.dtype == np.uint8 and frame.flags.c_contiguous:
-        px = frame.view(np.uint32).reshape(h, w)  # one RGBA pixel per element: 10x faster takes
-        return px.take(ys, axis=0).take(xs, axis=1).view(np.uint8).reshape(height, width, 4)
-    return frame.take(ys, axis=0).take(xs, axis=1)
-
-
-_BG_SCENE: Any = None
-_BG_CAMERA: Any = None
-
-
-def _background_scene() -> Any:
-    global _BG_SCENE, _BG_CAMERA
-    if _BG_SCENE is None:
-        import pygfx as gfx
-
-        _BG_SCENE = gfx.Scene()
-        _BG_SCENE.add(gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND)))
-        _BG_CAMERA = gfx.NDCCamera()
-    return _BG_SCENE
 
 
 __all__ = ["Text", "ViewerApp"]

@@ -17,21 +17,14 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from rerun_core.types import EntityPath
+from rerun_core.viewer import view_registry
 from rerun_core.viewer.heuristics import ViewSpec, _view_name, choose_views
 from rerun_core.viewer.layout import ContainerSpec, Node, views_of
 
 log = logging.getLogger(__name__)
 
-# Rerun's view class identifiers -> our view kinds.
-VIEW_KINDS = {
-    "3D": "spatial3d",
-    "2D": "spatial2d",
-    "TimeSeries": "timeseries",
-    "BarChart": "bar_chart",
-    "Tensor": "tensor",
-    "TextLog": "text_log",
-    "TextDocument": "text_document",
-}
+# Rerun's view class identifiers -> our view kinds (from the view registry).
+VIEW_KINDS = {v.class_identifier: k for k, v in view_registry.kinds().items() if v.class_identifier}
 PLACEHOLDER = "placeholder"  # the kind of a view whose class this viewer cannot draw
 CONTAINER_KINDS = {1: "tabs", 2: "horizontal", 3: "vertical", 4: "grid"}
 PANEL_STATES = {1: "hidden", 2: "collapsed", 3: "expanded"}
@@ -44,13 +37,7 @@ PANELS = {  # session panel name -> (blueprint entity, state component)
     "time": ("/time_panel", "TimePanelBlueprint:state"),
 }
 # Archetypes a view kind draws: its entities are the query's matches that carry one of them.
-_KIND_ARCHETYPES = {
-    "timeseries": {"Scalars"},
-    "text_log": {"TextLog"},
-    "text_document": {"TextDocument"},
-    "bar_chart": {"BarChart"},
-    "tensor": {"Tensor"},
-}
+_KIND_ARCHETYPES = {k: set(v.archetypes) for k, v in view_registry.kinds().items() if v.archetypes}
 _MAX_DEPTH = 64
 BRIGHT_BACKGROUND = (0.82, 0.83, 0.85, 1.0)
 

@@ -9,29 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PIXEL_KINDS = frozenset({"spatial3d", "spatial2d", "timeseries", "bar_chart", "tensor", "placeholder"})
-HTML_KINDS = frozenset({"text_log", "text_document"})
+from rerun_core.viewer import view_registry as _registry
 
+# Tables derived from the view registry (``view_registry``: one entry per view kind).
+PIXEL_KINDS = frozenset(k for k, v in _registry.kinds().items() if not v.html)
+HTML_KINDS = frozenset(k for k, v in _registry.kinds().items() if v.html)
 # Rerun's ViewClassLayoutPriority per view class: spatial views get the big tiles.
-LAYOUT_PRIORITY = {
-    "spatial3d": 2,
-    "spatial2d": 2,
-    "tensor": 1,
-    "timeseries": 0,
-    "bar_chart": 0,
-    "text_log": 0,
-    "text_document": 0,
-}
+LAYOUT_PRIORITY = {k: v.layout_priority for k, v in _registry.kinds().items() if v.class_identifier}
 # Rerun's view class identifiers (its tab grouping orders classes by these names).
-CLASS_IDENTIFIER = {
-    "spatial3d": "3D",
-    "spatial2d": "2D",
-    "tensor": "Tensor",
-    "timeseries": "TimeSeries",
-    "bar_chart": "BarChart",
-    "text_log": "TextLog",
-    "text_document": "TextDocument",
-}
+CLASS_IDENTIFIER = {k: v.class_identifier for k, v in _registry.kinds().items() if v.class_identifier}
 
 # Rerun's placeholder names of unnamed containers.
 CONTAINER_TITLES = {

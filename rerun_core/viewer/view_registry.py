@@ -1,0 +1,180 @@
+"""The view kinds the viewer knows: one ``ViewKind`` entry per kind, in ``_BUILTIN`` below.
+
+How to add a view kind (e.g. ``dataframe``):
+
+1. Write the view class in its own module (``rerun_core/viewer/dataframe_view.py``). A pixel view
+   has ``spec``, ``camera`` (``camera.PlotCamera()`` if it never moves), ``scene``,
+   ``prepare_camera(aspect)``, ``overlay(rect) -> list[Text]`` (or ``labels()`` for 3D-style
+   projected labels), ``reset_camera()``; an ``html=True`` view only needs ``spec``, ``camera``
+   and ``reset_camera()`` (the widget draws it from data the session sends).
+2. Add one ``ViewKind(...)`` to ``_BUILTIN`` with a lazy factory (``_lazy("module", "Class")``,
+   so importing this module stays light), a ``sync`` adapter (how ``ViewerApp`` feeds it the
+   store at the time cursor; ``None`` if it reads nothing), ``html``, its layout priority,
+   Rerun's view class identifier (blueprints name views by it) and the archetypes a blueprint
+   view of that class takes.
+3. Teach ``heuristics.choose_views`` when to create one (if the default blueprint has it).
+
+``specs`` (PIXEL_KINDS, HTML_KINDS, LAYOUT_PRIORITY, CLASS_IDENTIFIER) and ``blueprint_tree``
+(VIEW_KINDS, the kinds' archetypes) read their tables from here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SyncContext:
+    """What a view's ``sync`` adapter may read: the store at the time cursor and the entity index."""
+
+    store: Any
+    query: Any  # query.Query at the time cursor
+    index: Any  # query.EntityIndex
+    visible: Callable[[str], bool]  # entity path -> shown in this view
+    version_of: Callable[[str], tuple[int, int]]  # entity path -> changes when it got new data
+    time_kind: str  # "sequence" | "duration_ns" | "timestamp_ns" of the cursor's timeline
+
+
+SyncFn = Callable[[Any, SyncContext], None]
+
+
+@dataclass(frozen=True)
+class ViewKind:
+    """One kind of view: how to make it, how to feed it, where the layout puts it."""
+
+    kind: str  # our kind id, also the first part of view ids (``kind:origin``)
+    factory: Callable[[Any], Any]  # ViewSpec -> view object
+    sync: SyncFn | None = None  # (view, context) -> None, called when data or the cursor changed
+    html: bool = False  # True: the widget draws it as HTML; its rect stays blank in frames
+    layout_priority: int = 0  # Rerun's ViewClassLayoutPriority (spatial 2, tensor 1, others 0)
+    class_identifier: str | None = None  # Rerun's view class ("TimeSeries"); None: no blueprint class
+    archetypes: frozenset[str] = field(default_factory=frozenset)  # a blueprint view's entities carry one
+
+
+_KINDS: dict[str, ViewKind] = {}
+
+
+def register(kind: ViewKind) -> ViewKind:
+    """Add (or replace) a view kind."""
+    _KINDS[kind.kind] = kind
+    return kind
+
+
+def get(kind: str) -> ViewKind | None:
+    return _KINDS.get(kind)
+
+
+def kinds() -> dict[str, ViewKind]:
+    """All registered kinds by id (a copy)."""
+    return dict(_KINDS)
+
+
+def make_view(spec: Any) -> Any:
+    """A new view object for ``spec``; unknown kinds get the placeholder view."""
+    entry = _KINDS.get(spec.kind) or _KINDS["placeholder"]
+    return entry.factory(spec)
+
+
+def sync_view(view: Any, spec: Any, ctx: SyncContext) -> None:
+    """Feed ``view`` (of ``spec.kind``) the data at the cursor; kinds without an adapter read nothing."""
+    entry = _KINDS.get(spec.kind)
+    if entry is not None and entry.sync is not None:
+        entry.sync(view, ctx)
+
+
+def is_html(kind: str) -> bool:
+    entry = _KINDS.get(kind)
+    return entry is not None and entry.html
+
+
+def _lazy(module: str, name: str) -> Callable[[Any], Any]:
+    """A factory importing ``module`` on first use (view modules import pygfx)."""
+
+    def make(spec: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(spec)
+
+    return make
+
+
+def _sync_plain(view: Any, ctx: SyncContext) -> None:
+    view.sync(ctx.query, ctx.index, ctx.visible)
+
+
+def _sync_timeseries(view: Any, ctx: SyncContext) -> None:
+    view.sync(ctx.store, ctx.query, ctx.index, ctx.visible, ctx.version_of, ctx.time_kind)
+
+
+class HtmlView:
+    """The kernel-side stand-in of a view the widget draws as HTML (text log, text document)."""
+
+    def __init__(self, spec: Any) -> None:
+        from rerun_core.viewer.camera import PlotCamera
+
+        self.spec = spec
+        self.camera = PlotCamera()
+
+    def reset_camera(self) -> None:
+        pass
+
+
+_SPATIAL = "rerun_core.viewer.spatial_view"
+_PLOTS = "rerun_core.viewer.plot_views"
+_BUILTIN = [
+    ViewKind(
+        "spatial3d", _lazy(_SPATIAL, "SpatialView"), _sync_plain, layout_priority=2, class_identifier="3D"
+    ),
+    ViewKind(
+        "spatial2d", _lazy(_SPATIAL, "SpatialView"), _sync_plain, layout_priority=2, class_identifier="2D"
+    ),
+    ViewKind(
+        "timeseries",
+        _lazy(_PLOTS, "TimeSeriesView"),
+        _sync_timeseries,
+        class_identifier="TimeSeries",
+        archetypes=frozenset({"Scalars"}),
+    ),
+    ViewKind(
+        "bar_chart",
+        _lazy(_PLOTS, "BarChartView"),
+        _sync_plain,
+        class_identifier="BarChart",
+        archetypes=frozenset({"BarChart"}),
+    ),
+    ViewKind(
+        "tensor",
+        _lazy(_PLOTS, "TensorView"),
+        _sync_plain,
+        layout_priority=1,
+        class_identifier="Tensor",
+        archetypes=frozenset({"Tensor"}),
+    ),
+    ViewKind("text_log", HtmlView, html=True, class_identifier="TextLog", archetypes=frozenset({"TextLog"})),
+    ViewKind(
+        "text_document",
+        HtmlView,
+        html=True,
+        class_identifier="TextDocument",
+        archetypes=frozenset({"TextDocument"}),
+    ),
+    # a blueprint's view of a class this viewer cannot draw: says so in its rect
+    ViewKind(
+        "placeholder", _lazy("rerun_core.viewer.placeholder_view", "PlaceholderView"), layout_priority=1
+    ),
+]
+for _kind in _BUILTIN:
+    register(_kind)
+
+__all__ = [
+    "HtmlView",
+    "SyncContext",
+    "ViewKind",
+    "get",
+    "is_html",
+    "kinds",
+    "make_view",
+    "register",
+    "sync_view",
+]

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import blueprint_panel, panels
 from .blueprint_sync import BlueprintSync
+from .dataframe_panel import DataframePanels
 from .selection import SelectionHistory, selection_details, toggle_item
 from .time_ticks import TimeTicks
 from .timectrl import TimeControl, apply_action
@@ -89,6 +90,7 @@ class ViewerSession:
         self._requests: deque[tuple[str, float, float, Any]] = deque()
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
         self.panel_states: dict[str, str] = {}
+        self.dataframes = DataframePanels()  # dataframe views' row windows and cached query results
         self.blueprint = BlueprintSync()  # the sent blueprint (rr.send_blueprint) -> layout, panels
         self._data_dirty = True
         self._force = True
@@ -472,6 +474,9 @@ class ViewerSession:
                 entry["html"] = "".join(d for d in docs if d)
         elif kind == "tensor":
             entry["tensor"] = self._tensor_state(vid)
+        elif kind == "dataframe":  # one window of rows (dataframe_panel.py)
+            ents = [e for e in entities if e not in self.hidden]
+            entry["dataframe"] = self.dataframes.entry(store, vid, d.get("dataframe_query"), ents, tl, t)
         return entry
 
     def _tensor_state(self, vid: str) -> dict[str, Any] | None:
@@ -492,6 +497,13 @@ class ViewerSession:
             "axes": [int(a) for a in getattr(view, "axes", (0, 1))],
             "slice": {str(d): int(chosen.get(d, n // 2)) for d, n in enumerate(shape)},
         }
+
+    def set_dataframe_window(self, view_id: str, offset: int, count: int) -> None:
+        """The rows a dataframe view shows now (the browser asks as it scrolls)."""
+        with self._lock:
+            if self.dataframes.set_window(view_id, offset, count):
+                self._force = True
+        self._on_change()
 
     def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:
         with self._lock:

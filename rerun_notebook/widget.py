@@ -7,7 +7,7 @@ Python side of the protocol (see js/src/ for the browser side, bundled by jsbund
   the time panel's data ticks in `_ticks` (time_ticks.py), which changes with data, not time.
 - browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
   `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
-  `reset_camera`, `tensor_slice`, `recording`; blueprint panel and view headers: `node_visible`,
+  `reset_camera`, `tensor_slice`, `dataframe_window`, `recording`; blueprint panel and view headers: `node_visible`,
   `view_entity_visible`, `maximize`, `select_node`, `active_tab`.
 """
 
@@ -262,6 +262,8 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             self.pump.request()
         elif kind == "tensor_slice":
             s.set_tensor_slice(str(content["view_id"]), int(content["dim"]), int(content["index"]))
+        elif kind == "dataframe_window":
+            s.set_dataframe_window(str(content["view_id"]), int(content["offset"]), int(content["count"]))
         elif kind == "recording":
             s.set_active(str(content["recording_id"]))
         else:

@@ -2,6 +2,7 @@
 
 import { icon, iconButton, VIEW_KIND_TITLES } from "./tree.js";
 import { cssToKernel, el, escapeHtml, formatTime } from "./util.js";
+import { renderDataframe } from "./dataframe.js";
 
 export function renderViews(ctx, views) {
   const { overlay } = ctx;
@@ -10,7 +11,7 @@ export function renderViews(ctx, views) {
     const id = "v" + v.id;
     seen.add(id);
     let box = [...overlay.children].find((c) => c.dataset.vid === id);
-    const isText = v.kind === "text_log" || v.kind === "text_document";
+    const isText = v.kind === "text_log" || v.kind === "text_document" || v.kind === "dataframe";
     if (!box || box.dataset.kind !== v.kind) {
       if (box) box.remove();
       box = el("div", isText ? "rr-textview" : "rr-vbox", overlay);
@@ -32,6 +33,7 @@ export function renderViews(ctx, views) {
     title.style.display = head && !isText ? "none" : "";
     if (v.kind === "text_log") renderTextLog(ctx, box, v);
     if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
+    if (v.kind === "dataframe") renderDataframe(ctx, box, v);
     if (v.kind === "text_document") {
       const doc = box.querySelector(".rr-doc");
       if (doc.dataset.html !== v.html) {
@@ -87,6 +89,7 @@ export function viewHelp(kind) {
     tensor: pan + "\nSliders: pick the slice of the other dimensions",
     text_log: "Scroll the rows; the level menu filters them\nThe row at the time cursor is highlighted",
     text_document: "Scroll to read",
+    dataframe: "Scroll the rows (fetched from the kernel as you scroll)\nThe row at the time cursor is highlighted",
   }[kind];
   return `${VIEW_KIND_TITLES[kind] || kind}\n\n${help || ""}\nHeader: double click to maximize or restore`.trim();
 }

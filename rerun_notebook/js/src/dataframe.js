@@ -1,0 +1,108 @@
+// The dataframe view (Rerun's DataframeView): a virtually scrolled table. The kernel holds the whole
+// query result and sends one window of rows (`v.dataframe`: columns, total, offset, rows, cursor_row);
+// this module lays out spacer rows for the rest and asks for the window it scrolls to.
+
+import { el, escapeHtml, formatTime } from "./util.js";
+
+export const DF_ROW_H = 18; // px per row: fixed, so scroll offsets map to row numbers
+export const DF_PAD = 30; // extra rows asked for above and below the visible ones
+
+// The rows to ask for when `viewH` px of the table body show from `scrollTop` on: {offset, count}.
+export function dfWindow(scrollTop, viewH, total, rowH = DF_ROW_H, pad = DF_PAD) {
+  const first = Math.max(0, Math.floor(scrollTop / rowH) - pad);
+  const shown = Math.ceil(Math.max(0, viewH) / rowH) + 1;
+  const count = Math.max(1, Math.min(shown + 2 * pad, Math.max(1, total - first)));
+  return { offset: Math.min(first, Math.max(0, total - 1)), count };
+}
+
+// Whether the rows held (`offset`, `n` rows) cover the visible rows; false means: ask again.
+export function dfCovers(offset, n, scrollTop, viewH, total, rowH = DF_ROW_H) {
+  const first = Math.floor(scrollTop / rowH);
+  const last = Math.min(total, Math.ceil((scrollTop + viewH) / rowH));
+  return first >= offset && last <= offset + n;
+}
+
+// One cell's text: time columns as their timeline's type shows them, data cells as the kernel cut them.
+export function dfCell(col, value) {
+  if (col.kind === "time") return formatTime(String(col.timeline_kind || "").replace(/_ns$/, ""), value);
+  return value === null || value === undefined ? "" : String(value);
+}
+
+// The scroll position that brings row `row` into sight (unchanged when it already is).
+export function dfScrollTo(row, scrollTop, viewH, rowH = DF_ROW_H) {
+  const top = row * rowH;
+  if (top < scrollTop) return top;
+  if (top + rowH > scrollTop + viewH) return top + rowH - viewH;
+  return scrollTop;
+}
+
+export function renderDataframe(ctx, box, v) {
+  const df = v.dataframe || { columns: [], rows: [], total: 0, offset: 0, cursor_row: -1 };
+  let table = box.querySelector("table.rr-df");
+  if (!table) {
+    table = el("table", "rr-df", box);
+    box.addEventListener("scroll", () => requestWindow(ctx, box));
+  }
+  box.dfState = { view_id: v.id, total: df.total, offset: df.offset, n: df.rows.length };
+  const key = JSON.stringify([df.columns, df.total, df.offset, df.rows, df.error]);
+  if (box.dataset.key !== key) {
+    box.dataset.key = key;
+    table.innerHTML = dfTableHtml(df);
+    box.dataset.cursor = "";
+  }
+  markCursorRow(box, df);
+  requestWindow(ctx, box);
+}
+
+export function dfTableHtml(df) {
+  const cols = df.columns || [];
+  if (df.error) return `<tr><td class="rr-df-empty">${escapeHtml(df.error)}</td></tr>`;
+  if (!cols.length) return `<tr><td class="rr-df-empty">No data matches this view's query</td></tr>`;
+  const head = cols.map((c) =>
+    c.kind === "time"
+      ? `<th title="timeline ${escapeHtml(c.name)}">${escapeHtml(c.name)}</th>`
+      : `<th title="${escapeHtml(c.name)}"><span class="rr-df-ent">${escapeHtml(c.entity)}</span><br>${escapeHtml(c.component)}</th>`);
+  const before = df.offset * DF_ROW_H;
+  const after = Math.max(0, df.total - df.offset - df.rows.length) * DF_ROW_H;
+  const spacer = (h) => (h > 0 ? `<tr class="rr-df-gap" style="height:${h}px"><td colspan="${cols.length}"></td></tr>` : "");
+  const body = df.rows.map((r) =>
+    `<tr class="rr-df-row">${cols.map((c, i) => {
+      const text = dfCell(c, r[i]);
+      return `<td title="${escapeHtml(text)}">${escapeHtml(text)}</td>`;
+    }).join("")}</tr>`).join("");
+  return `<thead><tr>${head.join("")}</tr></thead><tbody>${spacer(before)}${body}${spacer(after)}</tbody>`;
+}
+
+// Highlight the row at the time cursor (when it is in the window); with auto_scroll, scroll to it.
+function markCursorRow(box, df) {
+  const key = `${df.cursor_row}|${df.offset}|${df.rows.length}`;
+  if (box.dataset.cursor === key) return;
+  const moved = !box.dataset.cursor || box.dataset.cursor.split("|")[0] !== String(df.cursor_row);
+  box.dataset.cursor = key;
+  const rows = box.querySelectorAll("tr.rr-df-row");
+  for (const r of rows) r.classList.remove("rr-current");
+  const i = df.cursor_row - df.offset;
+  if (i >= 0 && i < rows.length) rows[i].classList.add("rr-current");
+  if (df.auto_scroll && moved && df.cursor_row >= 0) {
+    const view = bodyHeight(box);
+    box.scrollTop = dfScrollTo(df.cursor_row, box.scrollTop, view);
+  }
+}
+
+function bodyHeight(box) {
+  const head = box.querySelector("thead")?.getBoundingClientRect().height || 0;
+  return Math.max(DF_ROW_H, box.clientHeight - head - 22); // 22: the title strip
+}
+
+// Ask the kernel for the rows now in sight, unless they are already here (or already asked for).
+function requestWindow(ctx, box) {
+  const s = box.dfState;
+  if (!s || s.total === 0) return;
+  const viewH = bodyHeight(box);
+  if (dfCovers(s.offset, s.n, box.scrollTop, viewH, s.total)) return;
+  const want = dfWindow(box.scrollTop, viewH, s.total);
+  const key = `${want.offset}|${want.count}`;
+  if (box.dataset.asked === key) return;
+  box.dataset.asked = key;
+  ctx.model.send({ type: "dataframe_window", view_id: s.view_id, offset: want.offset, count: want.count });
+}

@@ -18,6 +18,7 @@ from typing import Any
 
 from rerun_core.types import EntityPath
 from rerun_core.viewer import view_registry
+from rerun_core.viewer.dataframe_view import read_dataframe_query
 from rerun_core.viewer.heuristics import ViewSpec, _view_name, choose_views
 from rerun_core.viewer.layout import ContainerSpec, Node, views_of
 
@@ -131,10 +132,13 @@ class BlueprintView(ViewSpec):
     background: tuple[float, float, float, float] | None = None  # RGBA 0..1 (None: the default)
     grid_visible: bool | None = None  # LineGrid3D:visible
     legend_visible: bool | None = None  # PlotLegend:visible
+    dataframe_query: dict[str, Any] | None = None  # a dataframe view's DataframeQuery (dataframe_view.py)
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
         d["class_identifier"] = self.class_identifier
+        if self.dataframe_query is not None:
+            d["dataframe_query"] = self.dataframe_query
         if self.message:
             d["message"] = self.message
         return d
@@ -283,6 +287,8 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
     view.visible = r.one(path, "ViewBlueprint:visible") is not False
     view.hidden_entities = _hidden_overrides(r, ident)
     _read_view_properties(r, path, view)
+    if kind == "dataframe":
+        view.dataframe_query = read_dataframe_query(r.one, path).to_dict()
     if kind == PLACEHOLDER:
         view.message = f"The {cls} view is not supported by this viewer yet"
     return view

@@ -159,6 +159,8 @@ _BUILTIN = [
         class_identifier="TextDocument",
         archetypes=frozenset({"TextDocument"}),
     ),
+    # Rerun's dataframe view (blueprint only: the heuristics never make one); rows: dataframe_view.py
+    ViewKind("dataframe", HtmlView, html=True, class_identifier="Dataframe"),
     # a blueprint's view of a class this viewer cannot draw: says so in its rect
     ViewKind(
         "placeholder", _lazy("rerun_core.viewer.placeholder_view", "PlaceholderView"), layout_priority=1

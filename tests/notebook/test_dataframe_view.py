@@ -1,0 +1,157 @@
+"""The dataframe view: a blueprint's DataframeQuery -> rows from the store, paged for the widget."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+import rerun as rr
+import rerun.blueprint as rrb
+from rerun.sinks import StoreSink
+from rerun_core.store.hub import StoreHub
+from rerun_core.viewer.blueprint_tree import BlueprintView, read_blueprint, resolve_entities
+from rerun_core.viewer.dataframe_view import DataframeQuery, abbreviate, run_query
+from rerun_core.viewer.heuristics import choose_views
+from rerun_core.viewer.layout import views_of
+from rerun_notebook.dataframe_panel import DataframePanels
+from rerun_notebook.session import ViewerSession
+
+from .fakes import FakeApp
+
+
+def _hub(blueprint: Any = None, n: int = 5) -> tuple[StoreHub, Any]:
+    hub = StoreHub()
+    rec = rr.RecordingStream("df_view", recording_id=uuid.uuid4().hex)
+    rec._add_sink(StoreSink(hub))
+    for i in range(n):
+        rec.set_time("frame", sequence=i)
+        rec.log("points", rr.Points3D([[i, 0, 0], [1, 2, 3]]))
+        if i % 2 == 0:
+            rec.log("scalar", rr.Scalars(i * 1.5))
+    if blueprint is not None:
+        rec.send_blueprint(blueprint)
+    rec.flush()
+    return hub, hub.get(hub.recordings()[0])
+
+
+def _view(hub: StoreHub, store: Any) -> BlueprintView:
+    bp = read_blueprint(hub.get(hub.blueprints()[-1]))
+    assert bp.root is not None
+    index = {p: {"x": None} for p in map(str, store.entity_paths())}
+    resolve_entities(bp.root, index)
+    (view,) = views_of(bp.root)
+    assert isinstance(view, BlueprintView)
+    return view
+
+
+def test_blueprint_query_properties_drive_the_rows() -> None:
+    query = rrb.archetypes.DataframeQuery(
+        timeline="frame",
+        filter_by_range=(1, 4),
+        filter_is_not_null=("/scalar", "Scalars:scalars"),
+        apply_latest_at=True,
+        select=["frame", ("/scalar", "Scalars:scalars"), ("/points", "Points3D:positions")],
+        entity_order=["/scalar", "/points"],
+    )
+    hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/", query=query)))
+    view = _view(hub, store)
+    assert view.kind == "dataframe" and view.class_identifier == "Dataframe"
+    assert view.entities == ["/points", "/scalar"]
+    entry = DataframePanels().entry(
+        store, view.id, view.as_dict()["dataframe_query"], view.entities, None, None
+    )  # type: ignore[arg-type]
+    assert [c["name"] for c in entry["columns"]] == [
+        "frame",
+        "/scalar:Scalars:scalars",
+        "/points:Points3D:positions",
+    ]
+    # range 1..4 and "scalar logged" keep frames 2 and 4; latest-at fills the points
+    assert entry["rows"] == [[2, "3", "[[2, 0, 0], [1, 2, 3]]"], [4, "6", "[[4, 0, 0], [1, 2, 3]]"]]
+    assert entry["total"] == 2 and entry["time_kind"] == "sequence"
+
+
+def test_without_query_every_timeline_and_component_of_the_contents() -> None:
+    hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/", contents="/points")))
+    view = _view(hub, store)
+    assert view.entities == ["/points"]
+    entry = DataframePanels().entry(
+        store, view.id, view.as_dict()["dataframe_query"], view.entities, "frame", 2
+    )  # type: ignore[arg-type]
+    assert [c["kind"] for c in entry["columns"]] == ["time", "time", "component"]
+    assert [r[0] for r in entry["rows"]] == [0, 1, 2, 3, 4]
+    assert entry["cursor_row"] == 2  # the row at the time panel's cursor
+
+
+def test_pages_never_ship_the_whole_table_and_follow_the_window() -> None:
+    _, store = _hub(n=300)
+    panels = DataframePanels()
+    first = panels.entry(store, "v", None, ["/points"], "frame", 250)
+    assert first["total"] == 300 and len(first["rows"]) == 100 and first["offset"] == 0
+    assert first["cursor_row"] == 250
+    assert panels.set_window("v", 240, 20)
+    assert not panels.set_window("v", 240, 20)
+    page = panels.entry(store, "v", None, ["/points"], "frame", 250)
+    assert page["offset"] == 240 and [r[0] for r in page["rows"]] == list(range(240, 260))
+    panels.set_window("v", 10_000, 50)  # past the end: the last rows
+    assert panels.entry(store, "v", None, ["/points"], "frame", None)["offset"] == 250
+
+
+def test_cursor_row_only_on_the_time_panels_timeline() -> None:
+    _, store = _hub()
+    entry = DataframePanels().entry(store, "v", {"timeline": "log_time"}, ["/points"], "frame", 3)
+    assert entry["timeline"] == "log_time" and entry["time_kind"] == "timestamp"
+    assert entry["cursor_row"] == -1
+
+
+def test_long_values_are_cut() -> None:
+    assert abbreviate([5.0]) == "5"
+    text = abbreviate(list(range(100)))
+    assert text is not None and text.endswith("+92]") and text.startswith("[0, 1")
+    long = abbreviate("x" * 500)
+    assert long is not None and len(long) == 80 and long.endswith("…")
+    assert abbreviate(None) is None and abbreviate(b"abc") == "<3 bytes>"
+
+
+def test_unknown_timeline_gives_the_static_view_not_an_error() -> None:
+    _, store = _hub()
+    table = run_query(store, ["/points"], DataframeQuery(timeline="nope"), None)
+    assert table.timeline is None and table.total <= 1
+
+
+def test_heuristics_never_spawn_a_dataframe_view() -> None:
+    _, store = _hub()
+    index = {p: {"Points3D": None} for p in map(str, store.entity_paths())}
+    assert all(v.kind != "dataframe" for v in choose_views(index))
+
+
+class _DfApp(FakeApp):
+    def __init__(self, store: Any, width: int, height: int, view: dict[str, Any]) -> None:
+        super().__init__(store, width, height)
+        self.views = [view]  # type: ignore[list-item]
+
+
+def test_session_state_carries_a_window_and_the_browser_can_move_it() -> None:
+    hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/")), n=200)
+    view = _view(hub, store).as_dict()
+    view["rect"] = (0, 20, 400, 300)
+    session = ViewerSession(400, 320, app_factory=lambda s, w, h: _DfApp(s, w, h, view))
+    session.add_store("r", store)
+    session.prepare(0.0)
+    (entry,) = [v for v in session.state()["views"] if v["kind"] == "dataframe"]
+    assert entry["dataframe"]["total"] == 200 and entry["dataframe"]["offset"] == 0
+    session.set_dataframe_window(str(view["id"]), 150, 30)
+    session.prepare(0.1)
+    (entry,) = session.state()["views"]
+    df = entry["dataframe"]
+    assert df["offset"] == 150 and len(df["rows"]) == 30 and df["rows"][0][0] == 150
+    json.dumps(session.state())  # the state is plain JSON
+
+
+@pytest.mark.parametrize("kind", ["dataframe"])
+def test_dataframe_is_an_html_kind(kind: str) -> None:
+    from rerun_core.viewer.specs import HTML_KINDS
+
+    assert kind in HTML_KINDS

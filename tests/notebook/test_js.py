@@ -350,3 +350,36 @@ def test_the_loop_selection_is_resized_by_its_edges_and_moved_by_its_body(tmp_pa
         " dragSelection({ mode: 'move', grab: 10, sel: [20, 30] }, 15), dragSelection({ mode: 'select', anchor: 30 }, 25)]));",
     )
     assert json.loads(out) == ["start", "end", "move", None, None, "end", [25, 35], [25, 30]]
+
+
+def test_dataframe_window_covers_the_visible_rows_and_cells_format(tmp_path: Path) -> None:
+    """The dataframe view asks for the rows in sight (plus padding) and formats time cells by type."""
+    out = _run(
+        tmp_path,
+        "import { dfWindow, dfCovers, dfCell, dfScrollTo, dfTableHtml } from 'MOD';"
+        "const html = dfTableHtml({ columns: [{ name: 'frame', kind: 'time', timeline_kind: 'sequence' },"
+        " { name: '/a:C', kind: 'component', entity: '/a', component: 'C' }], total: 10, offset: 2,"
+        " rows: [[2, '<x>'], [3, null]], cursor_row: 3 });"
+        "console.log(JSON.stringify([dfWindow(0, 180, 1000, 18, 30), dfWindow(18000, 180, 1000, 18, 30),"
+        " dfWindow(0, 180, 5, 18, 30), dfCovers(0, 100, 900, 180, 1000, 18), dfCovers(0, 100, 1800, 180, 1000, 18),"
+        " dfCell({ kind: 'time', timeline_kind: 'sequence' }, 4), dfCell({ kind: 'time', timeline_kind: 'duration_ns' }, 1.5e9),"
+        " dfCell({ kind: 'component' }, null), dfScrollTo(50, 0, 180, 18), dfScrollTo(5, 0, 180, 18),"
+        " (html.match(/rr-df-row/g) || []).length, html.includes('&lt;x&gt;'), html.includes('height:36px'),"
+        " html.includes('height:108px')]));",
+    )
+    assert json.loads(out) == [
+        {"offset": 0, "count": 71},  # 11 rows in sight + 30 below (+30 above when there is room)
+        {"offset": 970, "count": 30},  # near the end: clamped to the rows that exist
+        {"offset": 0, "count": 5},
+        True,  # rows 50..60 are within 0..100
+        False,  # rows 100..110 are not
+        "#4",
+        "1.500s",
+        "",
+        50 * 18 + 18 - 180,
+        0,
+        2,  # only the window's rows are in the DOM; spacers stand for the rest
+        True,  # cells are escaped
+        True,  # 2 rows above the window
+        True,  # 6 rows below it
+    ]

@@ -225,7 +225,7 @@ class SpatialView:
         if present and self._keys.get(vkey) != full_key:
             self._keys[vkey] = full_key
             try:
-                vis.update(fields_of(data, arch), VisContext(path, self.spec.kind, ann, pinhole))
+                vis.update(fields_of(data, arch), VisContext(path, self.spec.kind, ann, pinhole, q))
                 self.errors.pop(vkey, None)
             except Exception as exc:  # bad data on one entity must not take the whole viewer down
                 log.warning("cannot show %s %s: %s", arch, path, exc)

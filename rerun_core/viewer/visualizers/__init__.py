@@ -1,6 +1,6 @@
 """Visualizers, one per archetype, found through ``VISUALIZERS`` (keyed by archetype name)."""
 
-from rerun_core.viewer.visualizers import image_vis, meshes, pinhole, points_lines, shapes
+from rerun_core.viewer.visualizers import image_vis, meshes, pinhole, points_lines, shapes, video_vis
 from rerun_core.viewer.visualizers.base import (
     SPATIAL_2D,
     SPATIAL_3D,
@@ -29,5 +29,6 @@ __all__ = [
     "points_lines",
     "register",
     "shapes",
+    "video_vis",
     "visualizer_for",
 ]

@@ -87,6 +87,7 @@ class VisContext:
     view_kind: str
     annotations: Annotations | None = None
     pinhole: Any = None  # transforms.Pinhole of the camera this 2D content hangs under (3D views)
+    query: Any = None  # query.Query of this sync: for visualizers that read other entities or ranges (video)
 
     @property
     def default_color(self) -> np.ndarray:

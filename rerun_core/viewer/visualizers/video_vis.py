@@ -1,0 +1,210 @@
+"""VideoFrameReference (a frame of an AssetVideo) and VideoStream: the decoded frame as an image.
+
+Both draw like ``Image`` (one textured quad in pixel space, hover shows the pixel). They read
+more than their own latest row, so they use ``ctx.query``: the referenced AssetVideo's blob,
+or the stream's samples since its last keyframe. Decoders live as long as the visualizer and
+are rebuilt only when the video itself changes, so scrubbing and playback reuse them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.types import EntityPath
+from rerun_core.viewer import arrow_data as ad
+from rerun_core.viewer import video as vd
+from rerun_core.viewer.visualizers.base import Label, VisContext, register
+from rerun_core.viewer.visualizers.image_vis import _ImageBase
+
+log = logging.getLogger(__name__)
+_MESSAGE_COLOR = np.array([1.0, 0.45, 0.4, 1.0], np.float32)
+_PLACEHOLDER = (np.zeros(3), np.array([640.0, 360.0, 0.0]))  # where a message sits without a frame
+
+
+class _VideoBase(_ImageBase):
+    """Shared: the message shown instead of a frame (no PyAV, undecodable data)."""
+
+    message: str | None = None
+    shown: dict[str, Any]
+
+    def __init__(self, entity_path: str) -> None:
+        super().__init__(entity_path)
+        self.shown = {}
+
+    def frame(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def rgba(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        self.message = None
+        try:
+            self.pixels = self.frame(data, ctx)
+        except (vd.VideoUnavailable, vd.VideoDecodeError) as exc:
+            self.message = str(exc)
+            self.pixels = None
+            log.warning("cannot show video %s: %s", self.entity_path, exc)
+        return self.pixels
+
+    def update(self, data: dict[str, pa.Array], ctx: VisContext) -> None:
+        super().update(data, ctx)
+        self.labels = []
+        if self.message is not None:
+            if self.bounds is None:
+                self.bounds = (_PLACEHOLDER[0].copy(), _PLACEHOLDER[1].copy())
+            lo, hi = self.bounds
+            anchor = np.array([lo[0], (lo[1] + hi[1]) / 2, 0.0])  # labels run right of their anchor
+            self.labels = [Label(anchor, self.message, _MESSAGE_COLOR)]
+
+    def instance_values(self, instance: int) -> dict[str, Any]:
+        return dict(self.shown)
+
+
+def _blob_bytes(arr: pa.Array | None) -> bytes | None:
+    if arr is None or len(arr) == 0 or not arr[0].is_valid:
+        return None
+    values = arr[0].values
+    return bytes(np.asarray(values.to_numpy(zero_copy_only=False), np.uint8).data)
+
+
+@register
+class VideoFrameReferenceVisualizer(_VideoBase):
+    """The frame of the referenced AssetVideo (its own entity unless ``video_reference``)."""
+
+    archetype = "VideoFrameReference"
+    required = "timestamp"
+    optional = ("video_reference", "opacity", "draw_order")
+
+    _asset: vd.AssetVideo | None = None
+    _asset_key: tuple | None = None
+
+    def frame(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        ts = ad.first(data.get("timestamp"))
+        if ts is None or ctx.query is None:
+            return None
+        ref = ad.first(data.get("video_reference"))
+        path = EntityPath(ref).path if ref else self.entity_path
+        asset = self._asset_for(ctx.query, path)
+        if asset is None:
+            return None
+        got = asset.frame_at(int(ts))
+        if got is None:
+            return None
+        self.shown = {"video": path, "timestamp_ns": int(ts), "frame_timestamp_ns": got[0]}
+        return got[1]
+
+    def _asset_for(self, query: Any, path: str) -> vd.AssetVideo | None:
+        cells, key = query.latest(path, ["AssetVideo:blob", "AssetVideo:media_type"])
+        if "AssetVideo:blob" not in cells:
+            self._asset = self._asset_key = None
+            return None
+        key = (path, key)
+        if key != self._asset_key:
+            self._asset, self._asset_key = None, key  # a failing blob is not retried every frame
+            blob = _blob_bytes(cells["AssetVideo:blob"])
+            if blob is None:
+                return None
+            self._asset = vd.AssetVideo(blob, ad.first(cells.get("AssetVideo:media_type")))
+        return self._asset
+
+
+@register
+class VideoStreamVisualizer(_VideoBase):
+    """The latest sample at the time cursor, decoded from the keyframe before it."""
+
+    archetype = "VideoStream"
+    required = "sample"
+    optional = ("codec", "is_keyframe", "opacity", "draw_order")
+
+    def __init__(self, entity_path: str) -> None:
+        super().__init__(entity_path)
+        self._samples = _StreamSamples(entity_path)
+
+    def frame(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
+        codec = ad.first(data.get("codec"))
+        q = ctx.query
+        if codec is None or q is None or q.timeline is None or q.time is None:
+            return None
+        video = self._samples.video(q.store, q.timeline, int(codec), int(q.time))
+        got = video.frame_at(int(q.time)) if video is not None else None
+        if got is None:
+            return None
+        self.shown = {"codec": vd.CODEC_NAMES.get(int(codec), hex(int(codec))), "sample_time": got[0]}
+        return got[1]
+
+
+class _StreamSamples:
+    """A stream's samples on one timeline, fetched once and then extended as rows arrive."""
+
+    def __init__(self, entity_path: str) -> None:
+        self.entity_path = entity_path
+        self._key: tuple[str, int] | None = None
+        self._times: list[int] = []
+        self._rows: set[tuple[int, int]] = set()
+        self._samples: list[bytes] = []
+        self._keys: list[bool | None] = []
+        self._video: vd.StreamVideo | None = None
+
+    def video(self, store: Any, timeline: str, codec: int, time: int) -> vd.StreamVideo | None:
+        if self._key != (timeline, codec):
+            self._key = (timeline, codec)
+            self._times, self._rows, self._samples, self._keys = [], set(), [], []
+            self._video = None
+        latest = store.latest_at(self.entity_path, ["VideoStream:sample"], timeline, time).get(
+            "VideoStream:sample"
+        )
+        if latest is not None and (latest.row_id.time_ns, latest.row_id.inc) not in self._rows:
+            self._fetch(store, timeline)
+        return self._video
+
+    def _fetch(self, store: Any, timeline: str) -> None:
+        """New rows: appended when they come after the known ones, else everything is re-read."""
+        start = self._times[-1] if self._times else np.iinfo(np.int64).min
+        rows = _read_rows(store, self.entity_path, timeline, start)
+        new = [r for r in rows if r[1] not in self._rows]
+        if not new:
+            return
+        if self._times and new[0][0] < self._times[-1]:
+            self._times, self._rows, self._samples, self._keys = [], set(), [], []
+            new = _read_rows(store, self.entity_path, timeline, np.iinfo(np.int64).min)
+        for t, rid, sample, key in new:
+            self._times.append(t)
+            self._rows.add(rid)
+            self._samples.append(sample)
+            self._keys.append(key)
+        assert self._key is not None
+        if self._video is not None:
+            self._video.extend(self._times[-len(new) :], self._samples[-len(new) :], self._keys[-len(new) :])
+        else:
+            self._video = vd.StreamVideo(self._key[1], self._times, self._samples, self._keys)
+
+
+def _read_rows(
+    store: Any, path: str, timeline: str, start: int
+) -> list[tuple[int, tuple[int, int], bytes, bool | None]]:
+    """(time, row id, sample bytes, is_keyframe or None) of the rows at or after ``start``."""
+    cols = store.range(
+        path, ["VideoStream:sample", "VideoStream:is_keyframe"], timeline, start, np.iinfo(np.int64).max
+    )
+    col = cols.get("VideoStream:sample")
+    if col is None:
+        return []
+    keys: dict[tuple[int, int], bool] = {}
+    kcol = cols.get("VideoStream:is_keyframe")
+    if kcol is not None:
+        for rid, v in zip(kcol.row_ids, kcol.values.to_pylist()):
+            if v:
+                keys[_rid(rid)] = bool(v[0])
+    out = []
+    for t, rid, cell in zip(col.times.tolist(), col.row_ids, col.values):
+        blob = _blob_bytes(cell.values) if cell.is_valid else None
+        if blob:
+            out.append((int(t), _rid(rid), blob, keys.get(_rid(rid))))
+    return out
+
+
+def _rid(row: Any) -> tuple[int, int]:
+    """A row id of a range column (numpy TUID record) as a hashable pair."""
+    return int(row["time_ns"]), int(row["inc"])

@@ -1,0 +1,304 @@
+"""Video in the viewer: AssetVideo + VideoFrameReference and VideoStream, decoded with PyAV.
+
+Videos are made here: solid-color frames (a distinct color per frame) encoded with the codecs
+in PyAV's wheel, logged with our SDK, and rendered by a real ViewerApp: the view must show the
+color of the frame at the time cursor.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.viewer.conftest import color_mask, require_adapter
+
+av = pytest.importorskip("av")
+rr = pytest.importorskip("rerun")
+
+from rerun_core.viewer import video as vd  # noqa: E402
+
+PALETTE = [
+    (255, 0, 0),
+    (0, 255, 0),
+    (0, 0, 255),
+    (255, 255, 0),
+    (0, 255, 255),
+    (255, 0, 255),
+    (255, 255, 255),
+    (128, 0, 0),
+    (0, 128, 0),
+    (0, 0, 128),
+    (128, 128, 0),
+    (0, 128, 128),
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "video"
+W, H = 64, 48
+
+
+def _frame(i: int) -> Any:
+    img = np.full((H, W, 3), PALETTE[i % len(PALETTE)], np.uint8)
+    return av.VideoFrame.from_ndarray(img, format="rgb24")
+
+
+def make_mp4(n: int = 12, gop: int = 4, b_frames: int = 0, codec: str = "libx264") -> bytes:
+    """An MP4 of ``n`` solid frames at 10 fps, a keyframe every ``gop`` frames."""
+    buf = io.BytesIO()
+    container = av.open(buf, "w", format="mp4")
+    stream = container.add_stream(codec, rate=10)
+    stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
+    stream.options = (
+        {"g": str(gop), "bf": str(b_frames), "crf": "10", "sc_threshold": "0"} if codec == "libx264" else {}
+    )
+    stream.gop_size = gop
+    for i in range(n):
+        for packet in stream.encode(_frame(i)):
+            container.mux(packet)
+    for packet in stream.encode():
+        container.mux(packet)
+    container.close()
+    return buf.getvalue()
+
+
+def make_stream(n: int = 12, gop: int = 4, codec: str = "libx264") -> list[tuple[bytes, bool]]:
+    """Annex B samples (bytes, PyAV's keyframe flag) of ``n`` solid frames, no B-frames."""
+    fmt = {"libx264": "h264", "libx265": "hevc"}[codec]
+    container = av.open(io.BytesIO(), "w", format=fmt)
+    stream = container.add_stream(codec, rate=10)
+    stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
+    stream.max_b_frames = 0
+    stream.gop_size = gop
+    if codec == "libx264":
+        stream.options = {"g": str(gop), "bf": "0", "crf": "10", "tune": "zerolatency", "sc_threshold": "0"}
+    else:
+        stream.options = {"x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:log-level=none"}
+    out = []
+    for i in range(n):
+        out += [(bytes(p), bool(p.is_keyframe)) for p in stream.encode(_frame(i))]
+    out += [(bytes(p), bool(p.is_keyframe)) for p in stream.encode()]
+    container.close()
+    return out
+
+
+def _close(rgb: np.ndarray, i: int, tol: int = 24) -> bool:
+    return bool(np.abs(rgb[:3].astype(int) - PALETTE[i % len(PALETTE)]).max() <= tol)
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("b_frames", [0, 2])
+def test_asset_frames_by_timestamp_and_forward_playback(b_frames: int) -> None:
+    data = make_mp4(b_frames=b_frames)
+    asset = vd.AssetVideo(data, "video/mp4")
+    ts = rr.AssetVideo(contents=data, media_type="video/mp4").read_frame_timestamps_nanos()
+    assert sorted(asset.timestamps_ns) == ts.tolist()  # the SDK's timestamps address our frames
+    for i, ns in enumerate(ts.tolist()):
+        got = asset.frame_at(ns + 1000)  # between frames: the one presented before
+        assert got is not None and got[0] == ns
+        assert _close(got[1][H // 2, W // 2], i), (i, got[1][H // 2, W // 2])
+    # playing forward decoded every frame exactly once from one seek
+    assert asset.decoder.seeks == 1 and asset.decoder.decoded == len(ts)
+    assert asset.frame_at(-1) is None
+
+
+def test_asset_jump_back_seeks_to_the_keyframe_before() -> None:
+    asset = vd.AssetVideo(make_mp4(n=12, gop=4), "video/mp4")
+    ts = sorted(asset.timestamps_ns)
+    asset.decoder.lru_size = 1
+    got = asset.frame_at(ts[10])
+    assert got is not None and _close(got[1][0, 0], 10)
+    decoded = asset.decoder.decoded
+    got = asset.frame_at(ts[5])  # back: from keyframe 4, not from the start
+    assert got is not None and _close(got[1][0, 0], 5)
+    assert asset.decoder.seeks == 2 and asset.decoder.decoded - decoded == 2
+
+
+def test_cached_frames_are_not_decoded_again() -> None:
+    asset = vd.AssetVideo(make_mp4(), "video/mp4")
+    ts = sorted(asset.timestamps_ns)
+    asset.frame_at(ts[3])
+    decoded = asset.decoder.decoded
+    asset.frame_at(ts[2])
+    asset.frame_at(ts[3])
+    assert asset.decoder.decoded == decoded
+
+
+@pytest.mark.parametrize(
+    ("encoder", "codec"), [("libx264", rr.VideoCodec.H264), ("libx265", rr.VideoCodec.H265)]
+)
+def test_stream_keyframes_and_frames(encoder: str, codec: Any) -> None:
+    samples = make_stream(codec=encoder)
+    keys = [vd.is_keyframe(s, codec.value) for s, _ in samples]
+    assert keys == [k for _, k in samples]  # our bitstream check agrees with the encoder
+    times = [100 * i for i in range(len(samples))]
+    video = vd.StreamVideo(codec.value, times, [s for s, _ in samples], [None] * len(samples))
+    for i in (0, 5, 6, 11, 2):
+        got = video.frame_at(100 * i + 50)
+        assert got is not None and got[0] == 100 * i and _close(got[1][0, 0], i), i
+    assert video.frame_at(-1) is None
+
+
+def test_bad_asset_is_a_clear_error() -> None:
+    with pytest.raises(vd.VideoDecodeError, match="cannot open"):
+        vd.AssetVideo(b"definitely not a video", "video/mp4")
+    with pytest.raises(vd.VideoDecodeError, match="unknown video codec"):
+        vd.StreamVideo(0x1234, [0], [b"x"], [True])
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _store_of(log: Any) -> Any:
+    from rerun_core.store.hub import StoreHub
+
+    rec = rr.RecordingStream("viewer_video_test")
+    mem = rec.memory_recording()
+    log(rec)
+    hub = StoreHub()
+    for msg in mem.drain():
+        hub.insert(msg)
+    return hub.store(hub.active_recording) if isinstance(hub.active_recording, str) else hub.active_recording
+
+
+def _log_asset(rec: Any, data: bytes) -> np.ndarray:
+    video = rr.AssetVideo(contents=data, media_type="video/mp4")
+    rr.log("video", video, static=True, recording=rec)
+    ts = video.read_frame_timestamps_nanos()
+    rr.send_columns(
+        "video",
+        indexes=[rr.TimeColumn("video_time", duration=ts * 1e-9)],
+        columns=rr.VideoFrameReference.columns_nanos(ts),
+        recording=rec,
+    )
+    return ts
+
+
+def _center(app: Any, frame: np.ndarray, view_id: str) -> np.ndarray:
+    x, y, w, h = next(v["rect"] for v in app.layout() if v["id"] == view_id)
+    return frame[y + h // 2, x + w // 2]
+
+
+def test_asset_video_renders_the_frame_at_the_cursor() -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    data = make_mp4()
+    ts: list[np.ndarray] = []
+    store = _store_of(lambda rec: ts.append(_log_asset(rec, data)))
+    app = ViewerApp(store, 200, 150)
+    try:
+        assert [v["id"] for v in app.layout()] == ["spatial2d:/video"]
+        for i in (0, 3, 7, 11, 1):
+            app.set_time("video_time", int(ts[0][i]) + 10)
+            frame = app.render()
+            assert _close(_center(app, frame, "spatial2d:/video"), i, tol=30), (
+                i,
+                _center(app, frame, "spatial2d:/video"),
+            )
+            assert color_mask(frame, PALETTE[i], 30).mean() > 0.3  # the frame fills most of the view
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        from PIL import Image
+
+        Image.fromarray(frame).save(ARTIFACTS / "asset_video.png")
+        hit = app.pick(100, 75)
+        assert hit is not None and hit["entity_path"] == "/video"
+        assert hit["archetype"] == "VideoFrameReference"
+        values = hit["values"]
+        assert _close(np.array(values["value"]), 1) and values["frame_timestamp_ns"] == int(ts[0][1])
+        assert values["pixel"] == [W // 2, H // 2] or abs(values["pixel"][0] - W // 2) <= 1
+    finally:
+        app.close()
+
+
+def test_frame_reference_to_another_entity() -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    data = make_mp4(n=4)
+
+    def log(rec: Any) -> None:
+        rr.log(
+            "assets/clip", rr.AssetVideo(contents=data, media_type="video/mp4"), static=True, recording=rec
+        )
+        rec.set_time("t", sequence=1)
+        rr.log("screen", rr.VideoFrameReference(seconds=0.2, video_reference="assets/clip"), recording=rec)
+
+    app = ViewerApp(_store_of(log), 160, 120)
+    try:
+        app.set_time("t", 1)
+        frame = app.render()
+        assert _close(_center(app, frame, "spatial2d:/screen"), 2, tol=30)
+    finally:
+        app.close()
+
+
+def test_video_stream_renders_and_follows_live_samples() -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    samples = make_stream(n=12)
+    from rerun_core.store.hub import StoreHub
+
+    rec = rr.RecordingStream("viewer_video_stream")
+    hub = StoreHub()
+    from rerun.sinks import StoreSink
+
+    rec._add_sink(StoreSink(hub))
+    rr.log("cam", rr.VideoStream(codec=rr.VideoCodec.H264), static=True, recording=rec)
+    for i, (sample, _) in enumerate(samples[:8]):
+        rec.set_time("frame", sequence=i)
+        rr.log("cam", rr.VideoStream.from_fields(sample=sample), recording=rec)
+    rec.flush()
+    store = hub.store(hub.active_recording) if isinstance(hub.active_recording, str) else hub.active_recording
+    app = ViewerApp(store, 160, 120)
+    try:
+        for i in (0, 5, 7, 2):
+            app.set_time("frame", i)
+            frame = app.render()
+            assert _close(_center(app, frame, "spatial2d:/cam"), i, tol=30), i
+        for i, (sample, _) in enumerate(samples[8:], start=8):  # logged after the first frames
+            rec.set_time("frame", sequence=i)
+            rr.log("cam", rr.VideoStream.from_fields(sample=sample), recording=rec)
+        rec.flush()
+        app.set_time("frame", 10)
+        frame = app.render()
+        assert _close(_center(app, frame, "spatial2d:/cam"), 10, tol=30)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        from PIL import Image
+
+        Image.fromarray(frame).save(ARTIFACTS / "video_stream.png")
+    finally:
+        app.close()
+        rec.disconnect() if hasattr(rec, "disconnect") else None
+
+
+def test_without_pyav_the_view_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+
+    def missing() -> Any:
+        raise vd.VideoUnavailable(vd.INSTALL_HINT)
+
+    monkeypatch.setattr(vd, "_av", missing)
+    data = make_mp4(n=2)
+    ts: list[np.ndarray] = []
+    store = _store_of(lambda rec: ts.append(_log_asset(rec, data)))
+    app = ViewerApp(store, 320, 200)
+    try:
+        app.set_time("video_time", 0)
+        frame = app.render()
+        view = app.view("spatial2d:/video")
+        texts = [t for _, t, _, _ in view.labels()]
+        assert any("pip install av" in t for t in texts), texts
+        assert (np.abs(frame[..., :3].astype(int) - [255, 115, 102]).max(axis=-1) < 60).any()  # drawn
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        from PIL import Image
+
+        Image.fromarray(frame).save(ARTIFACTS / "no_pyav.png")
+    finally:
+        app.close()

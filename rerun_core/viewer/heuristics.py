@@ -40,6 +40,8 @@ ARCH_2D = frozenset(
         "Boxes2D",
         "LineStrips2D",
         "Arrows2D",
+        "VideoFrameReference",
+        "VideoStream",
     }
 )
 ARCH_SERIES = frozenset({"Scalars", "SeriesLines", "SeriesPoints"})

@@ -15,10 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from . import blueprint_panel, panels
+from . import panels
 from .blueprint_sync import BlueprintSync
 from .dataframe_panel import DataframePanels
-from .selection import SelectionHistory, selection_details, toggle_item
+from .selection import SelectionHistory
+from .session_actions import SessionActions
+from .session_state import build_state
+from .session_state import details as selection_state_details
 from .time_ticks import TimeTicks
 from .timectrl import TimeControl, apply_action
 
@@ -55,8 +58,9 @@ def describe_app_error(exc: BaseException) -> str:
     return f"The Rerun notebook viewer could not start its renderer: {text}"
 
 
-class ViewerSession:
-    """Owns the renderer for the active recording and everything the panels show."""
+class ViewerSession(SessionActions):
+    """Owns the renderer for the active recording and everything the panels show; the browser's
+    actions on views and selection are in ``SessionActions`` (session_actions.py)."""
 
     def __init__(
         self,
@@ -157,7 +161,7 @@ class ViewerSession:
     def store(self) -> Any:
         return self.stores.get(self.active or "")
 
-    # --- input from the browser ---------------------------------------------------------------
+    # --- input from the browser (the rest is in session_actions.py) ---------------------------
 
     def set_size(self, width: int, height: int) -> None:
         size = (max(16, int(width)), max(16, int(height)))
@@ -168,173 +172,6 @@ class ViewerSession:
             if self.app is not None:
                 self.app.set_size(*size)
             self._force = True
-
-    def handle_input(self, event: dict[str, Any]) -> None:
-        """Queue a pointer/wheel/key event (jupyter_rfb's shape) for the renderer.
-
-        Applied on the pump's thread at its next step, so the kernel's main thread never waits
-        for a render, and a burst of pointer moves costs one frame.
-        """
-        self._inputs.append(event)
-
-    def request_hover(self, x: float, y: float, seq: Any = None) -> None:
-        """Answered (in `replies`) on the pump's thread, from the picture the browser shows."""
-        self._requests.append(("hover", x, y, seq))
-
-    def request_click(self, x: float, y: float, *, add: bool = False) -> None:
-        self._requests.append(("click", x, y, add))
-
-    def _apply_queued(self) -> None:
-        while self._inputs:
-            event = self._inputs.popleft()
-            if self.app is not None:
-                self.app.handle_event(event)
-        while self._requests:
-            kind, x, y, seq = self._requests.popleft()
-            if kind == "hover":
-                self.replies.append({"type": "hover", "seq": seq, "info": self.pick(x, y)})
-            else:
-                self.click(x, y, add=bool(seq))
-
-    def reset_camera(self) -> None:
-        with self._lock:
-            if self.app is not None:
-                self.app.reset_camera()
-                self._force = True
-
-    def pick(self, x: float, y: float) -> dict[str, Any] | None:
-        with self._lock:
-            if self.app is None:
-                return None
-            try:
-                return panels.pick_info(self.app.pick(x, y))
-            except Exception:
-                log.debug("pick failed", exc_info=True)
-                return None
-
-    def click(self, x: float, y: float, *, add: bool = False) -> None:
-        """Select what is under the pointer (or clear the selection), firing selection_change.
-
-        ``add`` (Ctrl/Cmd+click) toggles the item in the selection instead, and a miss changes nothing.
-        """
-        info = self.pick(x, y)
-        items = []
-        if info is not None:
-            items.append(
-                {
-                    "type": "entity",
-                    "entity_path": info["entity_path"],
-                    "instance_id": info["instance"],
-                    "view_name": info.get("view"),
-                    "position": info.get("position"),
-                }
-            )
-        if add:
-            if items:
-                self.set_selection(toggle_item(self.selection, items[0]))
-            return
-        with self._lock:
-            self.selection_values = info["values"] if info is not None else {}
-        self.set_selection(items)
-
-    def set_selection(self, items: list[dict[str, Any]], *, record: bool = True) -> None:
-        """Select ``items`` (fires selection_change); ``record=False`` when walking the history."""
-        with self._lock:
-            if record:
-                self.history.update(items)
-            if items == self.selection:
-                return
-            self.selection = items
-            self._events.append({"type": "selection_change", "items": items})
-            self._force = self._outline = True
-        self._on_change()
-
-    def _apply_outline(self) -> None:
-        """The renderer outlines the first selected entity (or instance) in its spatial views."""
-        setter = getattr(self.app, "set_selection", None)
-        if setter is None:
-            return
-        first = next((i for i in self.selection if (i.get("type") or "entity") == "entity"), None)
-        try:
-            setter(first["entity_path"] if first else None, first.get("instance_id") if first else None)
-        except Exception:
-            log.debug("outlining the selection failed", exc_info=True)
-
-    def selection_history(self, action: str, index: int | None = None) -> None:
-        """The top bar's back / forward buttons and history menu (``goto`` an entry's index)."""
-        with self._lock:
-            if action == "back":
-                items = self.history.back()
-            elif action == "forward":
-                items = self.history.forward()
-            elif action == "goto":
-                items = self.history.goto(int(index if index is not None else -1))
-            else:
-                raise ValueError(f"unknown selection history action {action!r}")
-            if items is None:
-                return
-            if items != self.selection:
-                self.selection_values = {}
-        self.set_selection(items, record=False)
-        with self._lock:
-            self._force = True  # the menu's cursor moved even when the selection stayed
-        self._on_change()
-
-    def set_entity_visible(self, path: str, visible: bool) -> None:
-        path = panels.path_str(path)
-        with self._lock:
-            (self.hidden.discard if visible else self.hidden.add)(path)
-            if self.app is not None:
-                self.app.set_visible(path, visible)
-            self._data_dirty = self._force = True
-        self._on_change()
-
-    # --- the blueprint panel and view headers ---------------------------------------------------
-
-    def _blueprint_tree(self) -> dict[str, Any] | None:
-        tree = getattr(self.app, "tree", None)
-        return tree() if tree is not None else None
-
-    def set_node_visible(self, node_id: str, visible: bool) -> None:
-        """The eye on a view or container row (and a view header's hide button)."""
-        with self._lock:
-            if self.app is not None:
-                self.app.set_node_visible(node_id, visible)
-                self._force = True
-        self._on_change()
-
-    def set_view_entity_visible(self, view_id: str, path: str, visible: bool) -> None:
-        """The eye on an entity row under a view: hides the entity in that view only."""
-        with self._lock:
-            if self.app is not None:
-                self.app.set_entity_visible_in_view(view_id, panels.path_str(path), visible)
-                self._force = True
-        self._on_change()
-
-    def maximize(self, view_id: str | None) -> None:
-        with self._lock:
-            if self.app is not None:
-                self.app.maximize(view_id)
-                self._force = True
-        self._on_change()
-
-    def set_active_tab(self, container_id: str, child_id: str) -> None:
-        """A click on a tab in a view header's tab bar."""
-        with self._lock:
-            if self.app is not None:
-                self.app.set_active_tab(container_id, child_id)
-                self._force = True
-        self._on_change()
-
-    def select_node(self, node_id: str, entity_path: str | None = None) -> None:
-        """A click on a blueprint row: the view or container, or an entity as shown in that view."""
-        with self._lock:
-            path = panels.path_str(entity_path) if entity_path else None
-            item = blueprint_panel.selection_item(self._blueprint_tree(), node_id, path)
-            reveal = getattr(self.app, "reveal", None)
-            if reveal is not None:  # a view in a background tab comes to the front, as Rerun
-                reveal(node_id)
-        self.set_selection([item])
 
     def time_action(self, action: str, value: Any = None) -> None:
         """Time panel actions (timectrl.apply_action), and opening / closing the streams area."""
@@ -433,111 +270,10 @@ class ViewerSession:
             self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
             return frame
 
-    # --- panels -------------------------------------------------------------------------------
-
-    def _views(self) -> list[dict[str, Any]]:
-        if self.app is None:
-            return []
-        return [self._view_entry(i, v) for i, v in enumerate(self.app.layout())]
-
-    def _view_entry(self, i: int, view: Any) -> dict[str, Any]:
-        keys = ("id", "kind", "rect", "name", "origin", "entities", "header", "tab_bar")
-        d = view if isinstance(view, dict) else {k: getattr(view, k, None) for k in keys}
-        kind = str(d.get("kind") or "unknown")
-        vid = str(d.get("id") if d.get("id") is not None else i)
-        entry: dict[str, Any] = {
-            "id": vid,
-            "kind": kind,
-            "rect": [float(v) for v in (d.get("rect") or (0, 0, 0, 0))],
-            "name": str(d.get("name") or kind),
-            "header": float(d.get("header") or 0),  # the title strip's height above ``rect``
-            "tab_bar": d.get("tab_bar"),  # the tabs to show in the header (active tab of a tabs container)
-        }
-        origin = d.get("origin")
-        entities = [panels.path_str(e) for e in (d.get("entities") or ([origin] if origin else []))]
-        store, tl, t = self.store, self.time.timeline, self.time.time
-        if kind == "text_log":
-            if hasattr(self.app, "text_log"):
-                rows = [panels.log_row(r) for r in self.app.text_log(vid, panels.TEXT_LOG_LIMIT)]
-            else:
-                ents = entities or panels.entities_with(store, "TextLog:text")
-                rows = panels.text_log_rows(store, [e for e in ents if e not in self.hidden], tl, t)
-            entry["rows"] = rows
-            entry["time_kind"] = self.time.kinds.get(tl or "")  # how the browser formats row times
-        elif kind == "text_document":
-            if hasattr(self.app, "text_document"):
-                doc = self.app.text_document(vid)
-                entry["html"] = panels.markdown_to_html(str(doc.get("text", "")), doc.get("media_type"))
-            else:
-                ents = entities or panels.entities_with(store, "TextDocument:text")
-                docs = [panels.text_document_html(store, e, tl, t) for e in ents if e not in self.hidden]
-                entry["html"] = "".join(d for d in docs if d)
-        elif kind == "tensor":
-            entry["tensor"] = self._tensor_state(vid)
-        elif kind == "dataframe":  # one window of rows (dataframe_panel.py)
-            ents = [e for e in entities if e not in self.hidden]
-            entry["dataframe"] = self.dataframes.entry(store, vid, d.get("dataframe_query"), ents, tl, t)
-        return entry
-
-    def _tensor_state(self, vid: str) -> dict[str, Any] | None:
-        """Shape, names, shown axes and slice indices, for the widget's slice sliders."""
-        getter = getattr(self.app, "view", None)
-        try:
-            view = getter(vid) if getter is not None else None
-        except KeyError:
-            return None
-        tensor = getattr(view, "tensor", None)
-        if tensor is None:
-            return None
-        shape = [int(x) for x in np.shape(tensor)]
-        chosen: dict[int, int] = getattr(view, "slice", None) or {}
-        return {
-            "shape": shape,
-            "names": [str(n) for n in (getattr(view, "names", None) or [])],
-            "axes": [int(a) for a in getattr(view, "axes", (0, 1))],
-            "slice": {str(d): int(chosen.get(d, n // 2)) for d, n in enumerate(shape)},
-        }
-
-    def set_dataframe_window(self, view_id: str, offset: int, count: int) -> None:
-        """The rows a dataframe view shows now (the browser asks as it scrolls)."""
-        with self._lock:
-            if self.dataframes.set_window(view_id, offset, count):
-                self._force = True
-        self._on_change()
-
-    def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:
-        with self._lock:
-            setter = getattr(self.app, "set_tensor_slice", None)
-            if setter is not None:
-                setter(view_id, {int(dim): int(index)})
-                self._force = True
-        self._on_change()
+    # --- panels (assembled in session_state.py, view_state.py) --------------------------------
 
     def _update_state(self) -> None:
-        try:
-            views = self._views()
-        except Exception:
-            log.debug("layout failed", exc_info=True)
-            views = []
-        state = {
-            "error": self.error,
-            "hint": None
-            if self.stores
-            else "No recording yet: call rr.init(...) and log data, or viewer.add_recording(rec).",
-            "size": list(self.size),
-            "time": self.time.state(),
-            "tree": self._tree,
-            "blueprint": self._blueprint_rows(),
-            "views": views,
-            "selection": self.selection,
-            "selection_values": self.selection_values if self.selection else {},
-            "selection_details": self._selection_details(),
-            "selection_history": self.history.state(),
-            "panels": self.panel_states,
-            "panel_defaults": self.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
-            "recordings": sorted(self.stores),
-            "active": self.active,
-        }
+        state = build_state(self)
         text = json.dumps(state, default=str, sort_keys=True)
         if text != self._state_json:
             self._state_json = text
@@ -546,32 +282,8 @@ class ViewerSession:
         self.ticks_json = self.ticks.payload_json(tl, self.time.kinds.get(tl or ""), self.time.range)
         self._events.extend(self.time.drain_events())
 
-    def _blueprint_rows(self) -> list[dict[str, Any]]:
-        try:
-            return blueprint_panel.panel_rows(self._blueprint_tree(), self.selection)
-        except Exception:
-            log.debug("building the blueprint panel failed", exc_info=True)
-            return []
-
     def _selection_details(self) -> dict[str, Any]:
-        """The selection panel's body: the selected item's details, else the recording summary."""
-        store = self.stores.get(self.active) if self.active is not None else None
-        views: list[dict[str, Any]] = []
-        if self.app is not None and any(i.get("type") == "view" for i in self.selection):
-            keys = ("id", "kind", "name", "origin", "entities")
-            for v in self.app.layout():
-                views.append(v if isinstance(v, dict) else {k: getattr(v, k, None) for k in keys})
-        rid = str(self.active)
-        with_tree = any(i.get("type") == "container" for i in self.selection)
-        return selection_details(
-            self.selection,
-            store,
-            self.time.timeline,
-            self.time.time,
-            views=views,
-            tree=self._blueprint_tree() if with_tree else None,
-            recording=(rid, self.app_ids.get(rid, "")),
-        )
+        return selection_state_details(self)
 
     def state(self) -> dict[str, Any]:
         with self._lock:

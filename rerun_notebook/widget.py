@@ -5,7 +5,7 @@ Python side of the protocol (see js/src/ for the browser side, bundled by jsbund
   with the encoded picture as its one binary buffer; `{"type": "hover", ...}` answers. Panel
   contents (time, entity tree, text views, selection, errors) travel in the synced `_state`;
   the time panel's data ticks in `_ticks` (time_ticks.py), which changes with data, not time.
-- browser -> kernel: `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
+- browser -> kernel (applied by host.py, shared with the web viewer): `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
   `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
   `reset_camera`, `tensor_slice`, `dataframe_window`, `recording`; blueprint panel and view headers: `node_visible`,
   `view_entity_visible`, `maximize`, `select_node`, `active_tab`.
@@ -27,9 +27,10 @@ import numpy as np
 import traitlets
 
 from .encoding import png_base64
+from .host import DISPLAYED as _DISPLAYED
+from .host import SessionHost
 from .jsbundle import bundle
 from .pump import FramePump
-from .selection import toggle_item
 from .session import AppFactory, ViewerSession
 from .snapshot import draw_html_views
 
@@ -46,7 +47,6 @@ SELECTION_WIDTH = 260  # the docked selection panel (resizable in the browser)
 SELECTION_MIN_WIDGET = 1000  # Rerun expands the selection panel by default only above this width
 
 EventCallback = Callable[[dict[str, Any]], None]
-_DISPLAYED = "<displayed, no view has reported yet>"
 
 
 def view_area(width: int, height: int, panels: dict[str, str] | None = None) -> tuple[int, int]:
@@ -68,7 +68,7 @@ def _css(value: int | str | None, default: str) -> str:
     return str(value)
 
 
-class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
+class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
     """Shows recordings from kernel-side stores; frames are rendered here and streamed in."""
 
     _esm = bundle()
@@ -209,80 +209,12 @@ class Viewer(anywidget.AnyWidget):  # type: ignore[misc]
             log.exception("rerun notebook: handling %r failed", content.get("type"))
         self._dispatch_events()
 
-    def _dispatch_msg(self, content: dict[str, Any]) -> None:
-        kind = content.get("type")
-        s = self.session
-        if kind == "ack":
-            self.pump.ack(int(content["index"]))
-        elif kind == "visible":
-            if not self._seen_view:
-                self._seen_view = True
-                self.pump.set_visible(_DISPLAYED, False)
-            self.pump.set_visible(str(content.get("view", "")), bool(content.get("visible")))
-        elif kind == "resize":
-            s.set_size(int(content["width"]), int(content["height"]))
-            self.pump.request()
-        elif kind == "input":
-            s.handle_input(dict(content["event"]))
-            self.pump.wake()
-        elif kind == "hover":
-            s.request_hover(float(content["x"]), float(content["y"]), content.get("seq"))
-            self.pump.wake()
-        elif kind == "click":
-            s.request_click(float(content["x"]), float(content["y"]), add=bool(content.get("add")))
-            self.pump.wake()
-        elif kind == "select":
-            path = content.get("entity_path")
-            item = {"type": "entity", "entity_path": path, "instance_id": None}
-            if content.get("add") and path:  # Ctrl/Cmd+click adds to (or removes from) the selection
-                s.set_selection(toggle_item(s.selection, item))
-            else:
-                s.set_selection([item] if path else [])
-        elif kind == "selection_history":
-            s.selection_history(str(content["action"]), content.get("index"))
-        elif kind == "node_visible":  # blueprint panel / view header: a view or container
-            s.set_node_visible(str(content["node_id"]), bool(content["visible"]))
-        elif kind == "view_entity_visible":
-            s.set_view_entity_visible(
-                str(content["view_id"]), str(content["entity_path"]), bool(content["visible"])
-            )
-        elif kind == "maximize":
-            s.maximize(None if content.get("view_id") is None else str(content["view_id"]))
-        elif kind == "active_tab":
-            s.set_active_tab(str(content["container_id"]), str(content["child_id"]))
-        elif kind == "select_node":
-            path = content.get("entity_path")
-            s.select_node(str(content["node_id"]), None if path is None else str(path))
-        elif kind == "entity_visible":
-            s.set_entity_visible(str(content["entity_path"]), bool(content["visible"]))
-        elif kind == "time":
-            s.time_action(str(content["action"]), content.get("value"))
-        elif kind == "reset_camera":
-            s.reset_camera()
-            self.pump.request()
-        elif kind == "tensor_slice":
-            s.set_tensor_slice(str(content["view_id"]), int(content["dim"]), int(content["index"]))
-        elif kind == "dataframe_window":
-            s.set_dataframe_window(str(content["view_id"]), int(content["offset"]), int(content["count"]))
-        elif kind == "recording":
-            s.set_active(str(content["recording_id"]))
-        else:
-            log.debug("rerun notebook: unknown message %r", kind)
-
     # --- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
         """Stop the pump, release the renderer and the store subscriptions, close the comm."""
-        if self._closed:
-            return
-        self._closed = True
-        self.pump.close()
-        self.session.close()
-        super().close()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
+        if self._shutdown():
+            super().close()
 
     @property
     def stats(self) -> dict[str, float]:

@@ -7,7 +7,7 @@ Wire format on the WebSocket (the widget's protocol, re-framed):
 - server -> page, binary: a frame: little-endian u32 header length, the JSON header
   (`{"type": "frame", index, mime, width, height, timestamp}`), then the encoded picture.
 - page -> server, text: the widget's custom messages (`ack`, `visible`, `resize`, `input`, ...),
-  applied by the notebook widget's own dispatcher so both speak one protocol.
+  applied by the dispatcher the notebook widget uses too (host.py), so both speak one protocol.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import logging
 import struct
 import threading
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
 from rerun_notebook.blueprint_sync import hub_source
+from rerun_notebook.host import SessionHost
 from rerun_notebook.pump import FramePump
 from rerun_notebook.session import AppFactory, ViewerSession
 
@@ -49,7 +50,7 @@ def split_packet(packet: bytes) -> tuple[dict[str, Any], bytes]:
     return dict(json.loads(packet[4 : 4 + n])), bytes(packet[4 + n :])
 
 
-class PageSession:
+class PageSession(SessionHost):
     """The kernel side of one page: state, frames and input for one browser tab."""
 
     def __init__(
@@ -66,6 +67,7 @@ class PageSession:
         self.empty_hint = empty_hint  # replaces the notebook's "call rr.init" hint on an empty page
         self._send = send
         self._closed = False
+        self._seen_view = True  # a page always reports its visibility itself
         self._send_lock = threading.Lock()
         self._sent: dict[str, str] = {}  # synced attribute -> the text the page has
         self._hub_active: Any = None
@@ -139,37 +141,13 @@ class PageSession:
             content = json.loads(text)
             if not isinstance(content, dict):
                 raise ValueError("expected a JSON object")
-            handle_message(self.session, self.pump, content)
+            self._dispatch_msg(content)
         except Exception as err:
             log.warning("web viewer: ignoring a bad message from the page (%s)", err)
 
     def close(self) -> None:
         """Stop the pump and free the renderer; the page is gone."""
-        if self._closed:
-            return
-        self._closed = True
-        self.pump.close()
-        self.session.close()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-
-def handle_message(session: ViewerSession, pump: FramePump, content: dict[str, Any]) -> None:
-    """Apply one browser -> kernel message with the notebook widget's dispatcher (one protocol)."""
-    from rerun_notebook.widget import Viewer
-
-    Viewer._dispatch_msg(cast(Any, _WidgetLike(session, pump)), content)
-
-
-class _WidgetLike:
-    """What `Viewer._dispatch_msg` reads of its widget: the session and the pump."""
-
-    def __init__(self, session: ViewerSession, pump: FramePump) -> None:
-        self.session = session
-        self.pump = pump
-        self._seen_view = True  # a page always reports its visibility itself
+        self._shutdown()
 
 
 class _Source:

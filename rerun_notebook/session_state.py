@@ -1,0 +1,69 @@
+"""The panel state a session publishes (the ``_state`` trait's JSON): one dict assembled from
+the session's renderer, time control, selection, blueprint and panels."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from . import blueprint_panel
+from .selection import selection_details
+from .view_state import view_entries
+
+log = logging.getLogger(__name__)
+NO_RECORDING_HINT = "No recording yet: call rr.init(...) and log data, or viewer.add_recording(rec)."
+
+
+def build_state(session: Any) -> dict[str, Any]:
+    """Everything the browser's panels draw, as plain JSON-able values."""
+    try:
+        views = view_entries(session)
+    except Exception:
+        log.debug("layout failed", exc_info=True)
+        views = []
+    return {
+        "error": session.error,
+        "hint": None if session.stores else NO_RECORDING_HINT,
+        "size": list(session.size),
+        "time": session.time.state(),
+        "tree": session._tree,
+        "blueprint": blueprint_rows(session),
+        "views": views,
+        "selection": session.selection,
+        "selection_values": session.selection_values if session.selection else {},
+        "selection_details": details(session),
+        "selection_history": session.history.state(),
+        "panels": session.panel_states,
+        "panel_defaults": session.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
+        "recordings": sorted(session.stores),
+        "active": session.active,
+    }
+
+
+def blueprint_rows(session: Any) -> list[dict[str, Any]]:
+    try:
+        return blueprint_panel.panel_rows(session._blueprint_tree(), session.selection)
+    except Exception:
+        log.debug("building the blueprint panel failed", exc_info=True)
+        return []
+
+
+def details(session: Any) -> dict[str, Any]:
+    """The selection panel's body: the selected item's details, else the recording summary."""
+    store = session.stores.get(session.active) if session.active is not None else None
+    views: list[dict[str, Any]] = []
+    if session.app is not None and any(i.get("type") == "view" for i in session.selection):
+        keys = ("id", "kind", "name", "origin", "entities")
+        for v in session.app.layout():
+            views.append(v if isinstance(v, dict) else {k: getattr(v, k, None) for k in keys})
+    rid = str(session.active)
+    with_tree = any(i.get("type") == "container" for i in session.selection)
+    return selection_details(
+        session.selection,
+        store,
+        session.time.timeline,
+        session.time.time,
+        views=views,
+        tree=session._blueprint_tree() if with_tree else None,
+        recording=(rid, session.app_ids.get(rid, "")),
+    )

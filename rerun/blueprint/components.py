@@ -337,9 +337,36 @@ for _cls in _ENUMS:
 
 AbsoluteTimeRange._BATCH_TYPE = BATCHES["AbsoluteTimeRange"]  # type: ignore[attr-defined]
 
+
+class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
+    """A dataframe column, ``(entity_path, component)``: ``ComponentColumnSelector("/path:Comp")`` or
+    ``ComponentColumnSelector(entity_path="/path", component="Points3D:positions")`` (as rerun-sdk);
+    a tuple, so ``DataframeQuery(select=..., filter_is_not_null=...)`` take it like a pair."""
+
+    def __new__(cls, spec: str | None = None, *, entity_path: Any = None, component: Any = None) -> Any:
+        if spec is not None:
+            if entity_path is not None or component is not None:
+                raise ValueError("Either `spec` or both `entity_path` and `component` must be provided.")
+            entity_path, _, component = str(spec).partition(":")
+            if not component:
+                raise ValueError(f"Invalid component column specifier: {spec}")
+        elif entity_path is None or component is None:
+            raise ValueError("Both `entity_path` and `component` must be provided.")
+        return super().__new__(cls, (str(entity_path), str(component)))
+
+    @property
+    def entity_path(self) -> str:
+        return str(self[0])
+
+    @property
+    def component(self) -> str:
+        return str(self[1])
+
+
 __all__ = [
     *(c.__name__ for c in _ENUMS),
     "AbsoluteTimeRange",
+    "ComponentColumnSelector",
     "VisualBounds2D",
     *(f"{n}Batch" for n in _TABLE),
 ]

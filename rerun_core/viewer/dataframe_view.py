@@ -129,7 +129,7 @@ class DataframeTable:
         offset = max(0, min(int(offset), self.total))
         count = max(0, min(int(count), MAX_PAGE, self.total - offset))
         part = self.table.slice(offset, count)
-        cols = []
+        cols: list[list[Any]] = []
         for c in self.columns:
             arr = part.column(c["name"])
             if c["kind"] == "time":

@@ -60,9 +60,8 @@ def test_blueprint_query_properties_drive_the_rows() -> None:
     view = _view(hub, store)
     assert view.kind == "dataframe" and view.class_identifier == "Dataframe"
     assert view.entities == ["/points", "/scalar"]
-    entry = DataframePanels().entry(
-        store, view.id, view.as_dict()["dataframe_query"], view.entities, None, None
-    )  # type: ignore[arg-type]
+    assert view.as_dict()["dataframe_query"] == view.dataframe_query  # travels in the layout dicts
+    entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, None, None)
     assert [c["name"] for c in entry["columns"]] == [
         "frame",
         "/scalar:Scalars:scalars",
@@ -77,9 +76,7 @@ def test_without_query_every_timeline_and_component_of_the_contents() -> None:
     hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/", contents="/points")))
     view = _view(hub, store)
     assert view.entities == ["/points"]
-    entry = DataframePanels().entry(
-        store, view.id, view.as_dict()["dataframe_query"], view.entities, "frame", 2
-    )  # type: ignore[arg-type]
+    entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, "frame", 2)
     assert [c["kind"] for c in entry["columns"]] == ["time", "time", "component"]
     assert [r[0] for r in entry["rows"]] == [0, 1, 2, 3, 4]
     assert entry["cursor_row"] == 2  # the row at the time panel's cursor
@@ -123,7 +120,7 @@ def test_unknown_timeline_gives_the_static_view_not_an_error() -> None:
 
 def test_heuristics_never_spawn_a_dataframe_view() -> None:
     _, store = _hub()
-    index = {p: {"Points3D": None} for p in map(str, store.entity_paths())}
+    index: dict[str, dict[str, set[str]]] = {p: {"Points3D": set()} for p in map(str, store.entity_paths())}
     assert all(v.kind != "dataframe" for v in choose_views(index))
 
 
@@ -155,3 +152,17 @@ def test_dataframe_is_an_html_kind(kind: str) -> None:
     from rerun_core.viewer.specs import HTML_KINDS
 
     assert kind in HTML_KINDS
+
+
+def test_component_column_selectors_as_rerun_sdk_spells_them() -> None:
+    sel = rrb.components.ComponentColumnSelector(entity_path="/scalar", component="Scalars:scalars")
+    assert (sel.entity_path, sel.component) == ("/scalar", "Scalars:scalars")
+    assert rrb.components.ComponentColumnSelector("/a:B") == ("/a", "B")
+    with pytest.raises(ValueError):
+        rrb.components.ComponentColumnSelector("no_component")
+    query = rrb.archetypes.DataframeQuery(timeline="frame", filter_is_not_null=sel, select=["frame", sel])
+    hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/", query=query)))
+    view = _view(hub, store)
+    entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, None, None)
+    assert [c["name"] for c in entry["columns"]] == ["frame", "/scalar:Scalars:scalars"]
+    assert [r[0] for r in entry["rows"]] == [0, 2, 4]

@@ -55,12 +55,21 @@ def _av() -> Any:
     return av
 
 
+# software decoders to prefer (FFmpeg's native "av1" decoder only drives hardware)
+_PREFERRED = {"av1": ("libdav1d", "libaom-av1", "av1")}
+
+
 def _decoder_context(codec: str, extradata: bytes | None = None) -> Any:
     av = _av()
-    try:
-        ctx = av.CodecContext.create(codec, "r")
-    except Exception as exc:  # FFmpeg without that decoder
-        raise VideoUnavailable(f"this FFmpeg build has no {codec} decoder") from exc
+    ctx = None
+    for name in _PREFERRED.get(codec, (codec,)):
+        try:
+            ctx = av.CodecContext.create(name, "r")
+            break
+        except Exception:  # FFmpeg without that decoder: try the next
+            continue
+    if ctx is None:
+        raise VideoUnavailable(f"this FFmpeg build has no {codec} decoder")
     if extradata:
         ctx.extradata = extradata
     ctx.thread_type = "SLICE"  # frame threading would delay output by a frame per thread

@@ -359,3 +359,45 @@ def test_oracle_video_recording_renders(oracle: Any, tmp_path: Path) -> None:
         assert not any(app.view(v).errors for v in ("spatial2d:/video", "spatial2d:/stream"))
     finally:
         app.close()
+
+
+def test_moving_ball_stream_moves_with_the_cursor() -> None:
+    """Rerun's synthetic VideoStream example (a gold ball on a gradient, 480x320 H.264): the ball
+    sits where that frame drew it. Screenshots go to artifacts/video/."""
+    from PIL import Image
+
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    w, h, fps = 480, 320, 10
+    container = av.open(io.BytesIO(), "w", format="h264")
+    stream = container.add_stream("libx264", rate=fps)
+    stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+    stream.max_b_frames = 0
+    stream.options = {"g": "5", "bf": "0", "tune": "zerolatency"}
+    yy, xx = np.mgrid[0:h, 0:w]
+    ball_y = [int(h / 2 + 80 * np.sin(2 * np.pi * i / fps)) for i in range(fps)]
+
+    def log(rec: Any) -> None:
+        rr.log("ball", rr.VideoStream(codec=rr.VideoCodec.H264), static=True, recording=rec)
+        for i in range(fps):
+            img = np.zeros((h, w, 3), np.uint8)
+            img[..., 1] = (100 * yy / h).astype(np.uint8)
+            img[..., 2] = (200 * yy / h).astype(np.uint8)
+            img[(xx - w // 2) ** 2 + (yy - ball_y[i]) ** 2 < 30**2] = (255, 200, 0)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                rec.set_time("time", duration=float(packet.pts * packet.time_base))
+                rr.log("ball", rr.VideoStream.from_fields(sample=bytes(packet)), recording=rec)
+
+    app = ViewerApp(_store_of(log), 480, 320)
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for i in (2, 7):
+            app.set_time("time", i * 1_000_000_000 // fps)
+            frame = app.render()
+            Image.fromarray(frame).save(ARTIFACTS / f"ball_stream_{i}.png")
+            ys, _ = np.nonzero(color_mask(frame, (255, 200, 0), 40))
+            assert ys.size > 500, i
+            assert abs(ys.mean() - ball_y[i]) < 6, (i, ys.mean(), ball_y[i])  # view fits the frame 1:1
+    finally:
+        app.close()

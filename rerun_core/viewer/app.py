@@ -21,7 +21,7 @@ from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
 from rerun_core.viewer.plot_views import TensorView, Text
 from rerun_core.viewer.query import EntityIndex, Query
-from rerun_core.viewer.spatial_view import BACKGROUND, SpatialView
+from rerun_core.viewer.spatial_view import BACKGROUND
 from rerun_core.viewer.text_views import text_document, text_log_rows
 from rerun_core.viewer.viewport import Viewport
 
@@ -349,6 +349,8 @@ class ViewerApp:
                     view.set_lod(lod)
                 texts += self._render_view(tgt, view, spec, scale, first=not drawn)
                 drawn = True
+                if getattr(view, "animating", False):  # e.g. a graph layout still settling
+                    self._dirty = True
             if drawn:
                 frame = tgt.finish()
                 if scale != 1.0:
@@ -438,7 +440,7 @@ class ViewerApp:
                 self._data_dirty = False
                 self._sync()
             for view in self._views.values():
-                if isinstance(view, SpatialView):
+                if hasattr(view, "set_selection"):  # spatial and graph views
                     view.set_selection(path, instance)
             self._dirty = True
 

@@ -1,0 +1,412 @@
+"""The graph view (Rerun 0.41's "Graph" class): GraphNodes + GraphEdges of its entities, laid out
+by a force simulation (``graph_layout``) and drawn with pygfx in a 2D pan/zoom scene.
+
+As Rerun draws it: a node with a label (its ``labels`` entry, else its id) is a framed text box;
+with ``show_labels=False`` a filled circle of its radius (default 4); nodes only named by edges
+are small grey circles. Edges are thin lines between node borders, arrowheads when the graph is
+directed, curves when several edges join one pair, loops for self-edges. Scene units are Rerun's
+(y down, text 12 units tall), so zooming scales text too. Nodes with ``positions`` are pinned.
+The layout advances a bounded number of ticks per frame; ``animating`` says more frames follow.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pygfx as gfx
+
+from rerun_core.viewer import arrow_data as ad
+from rerun_core.viewer.camera import PanZoomCamera
+from rerun_core.viewer.graph_geometry import NodeShape, edge_paths
+from rerun_core.viewer.graph_layout import ForceLayout, ForceParams
+from rerun_core.viewer.plot_views import Text
+from rerun_core.viewer.query import EntityIndex, Query, fields_of
+from rerun_core.viewer.specs import ViewSpec
+from rerun_core.viewer.visualizers.base import set_buffer
+
+log = logging.getLogger(__name__)
+TEXT_COLOR = (0.80, 0.80, 0.80, 1.0)
+WEAK_COLOR = (0.45, 0.47, 0.50, 1.0)  # implicit nodes
+FILL_COLOR = (0.11, 0.12, 0.13, 1.0)  # label boxes
+SELECT_COLOR = (1.0, 0.85, 0.2, 1.0)
+FONT_SIZE = 12.0
+MARGIN = np.array([6.0, 4.0])  # inner margin of a label box (x, y), as Rerun's
+FALLBACK_RADIUS = 4.0
+IMPLICIT_RADIUS = 4.0
+NODE_FIELDS = ("node_ids", "positions", "colors", "labels", "show_labels", "radii")
+EDGE_FIELDS = ("edges", "graph_type")
+DIRECTED = 2  # GraphType enum: 1 undirected (the default), 2 directed
+
+
+@dataclass
+class GraphNode:
+    """One node as drawn: explicit (``instance`` of its entity's GraphNodes) or implicit (None)."""
+
+    entity: str
+    node_id: str
+    instance: int | None
+    text: str | None  # label text; None draws a circle
+    color: tuple[float, float, float, float] | None
+    radius: float
+    fixed: tuple[float, float] | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.entity, self.node_id)
+
+
+@dataclass
+class GraphData:
+    """One entity's graph at the time cursor."""
+
+    nodes: list[GraphNode]
+    edges: list[tuple[str, str]]
+    directed: bool
+    node_values: dict[str, pa.Array]
+
+
+def read_graph(node_data: dict[str, pa.Array], edge_data: dict[str, pa.Array], entity: str) -> GraphData:
+    """One entity's nodes (explicit, then implicit ones named by edges) and edges."""
+    ids = ad.strings(node_data.get("node_ids"))
+    n = len(ids)
+    pos = ad.broadcast(ad.vectors(node_data.get("positions"), 2), n)
+    colors = ad.broadcast(ad.colors(node_data.get("colors")), n)
+    labels = ad.broadcast_list(ad.strings(node_data.get("labels")), n)
+    radii = ad.broadcast(ad.scalars(node_data.get("radii")), n)
+    show = ad.first(node_data.get("show_labels")) is not False
+    nodes: list[GraphNode] = []
+    seen: set[str] = set()
+    for i, nid in enumerate(ids):
+        if nid in seen:
+            continue
+        seen.add(nid)
+        color = tuple(float(c) for c in colors[i]) if colors is not None else None
+        fixed = (
+            (float(pos[i][0]), float(pos[i][1])) if pos is not None and np.all(np.isfinite(pos[i])) else None
+        )
+        radius = abs(float(radii[i])) if radii is not None else FALLBACK_RADIUS
+        text = (labels[i] if labels else None) or nid if show else None
+        nodes.append(GraphNode(entity, nid, i, text, color, radius, fixed))  # type: ignore[arg-type]
+    edges: list[tuple[str, str]] = []
+    arr = edge_data.get("edges")
+    if arr is not None and len(arr):
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        firsts = ad.strings(arr.field(0))
+        seconds = ad.strings(arr.field(1))
+        for src, dst in zip(firsts, seconds):
+            edges.append((src, dst))
+            for nid in (src, dst):
+                if nid not in seen:
+                    seen.add(nid)
+                    nodes.append(GraphNode(entity, nid, None, None, WEAK_COLOR, IMPLICIT_RADIUS, None))
+    directed = ad.first(edge_data.get("graph_type")) == DIRECTED
+    return GraphData(nodes, edges, directed, node_data)
+
+
+class GraphView:
+    """One graph view: its scene, camera, layout and the nodes it shows."""
+
+    def __init__(self, spec: ViewSpec, params: ForceParams | None = None) -> None:
+        from rerun_core.viewer.spatial_view import BACKGROUND
+
+        self.spec = spec
+        self.camera = PanZoomCamera(y_down=True)
+        self.errors: dict[str, str] = {}
+        self.layout = ForceLayout(params)
+        self.graphs: dict[str, GraphData] = {}
+        self.nodes: list[GraphNode] = []
+        self.sizes = np.zeros((0, 2))
+        self.edges: list[tuple[int, int, bool]] = []
+        self.selection: tuple[str, int | None] | None = None
+        self._keys: dict[str, tuple] = {}
+        self._geometry_stale = True
+        self.scene = gfx.Scene()
+        self.background = gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND))
+        self.scene.add(self.background)
+        self._edge_lines = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=1.0, color=TEXT_COLOR, depth_test=False)), 1)  # fmt: skip
+        self._arrows = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=TEXT_COLOR, depth_test=False)), 2)  # fmt: skip
+        self._box_fill = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=FILL_COLOR, depth_test=False)), 3)  # fmt: skip
+        self._box_lines = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=1.0, color=TEXT_COLOR, depth_test=False)), 4)  # fmt: skip
+        circle_mat = gfx.PointsMaterial(size_space="world", size_mode="vertex", color_mode="vertex", aa=True, depth_test=False)  # fmt: skip
+        self._circles = self._add(gfx.Points(_geom(1, points=True), circle_mat), 5)
+        self._texts = gfx.Group()
+        self.scene.add(self._texts)
+        self._labels: list[gfx.Text] = []
+        self._select = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=2.0, color=SELECT_COLOR, depth_test=False)), 7)  # fmt: skip
+
+    def _add(self, obj: Any, order: int) -> Any:
+        obj.render_order = order
+        obj.visible = False
+        self.scene.add(obj)
+        return obj
+
+    # --- data -------------------------------------------------------------------------------
+
+    def sync(self, q: Query, index: EntityIndex, visible: Callable[[str], bool]) -> None:
+        """Re-read the graphs whose rows changed at the query's time; rebuild the node list then."""
+        changed = False
+        wanted = {p for p in self.spec.entities if visible(p)}
+        for path in list(self.graphs):
+            if path not in wanted:
+                del self.graphs[path]
+                self._keys.pop(path, None)
+                changed = True
+        for path in sorted(wanted):
+            archs = index.of(path)
+            cols = [
+                f"GraphNodes:{f}" for f in NODE_FIELDS if f"GraphNodes:{f}" in archs.get("GraphNodes", set())
+            ]
+            cols += [
+                f"GraphEdges:{f}" for f in EDGE_FIELDS if f"GraphEdges:{f}" in archs.get("GraphEdges", set())
+            ]
+            data, key = q.latest(path, cols)
+            if key == self._keys.get(path):
+                continue
+            self._keys[path] = key
+            changed = True
+            try:
+                self.graphs[path] = read_graph(
+                    fields_of({k: v for k, v in data.items() if k.startswith("GraphNodes:")}, "GraphNodes"),
+                    fields_of({k: v for k, v in data.items() if k.startswith("GraphEdges:")}, "GraphEdges"),
+                    path,
+                )
+                self.errors.pop(path, None)
+            except Exception as exc:  # bad data on one entity must not take the view down
+                log.warning("cannot show graph %s: %s", path, exc)
+                self.errors[path] = f"{type(exc).__name__}: {exc}"
+                self.graphs.pop(path, None)
+        if changed:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Flatten the graphs into one node list (sorted by entity, as Rerun's request) and give
+        the layout the new structure; positions of known nodes carry over."""
+        nodes: list[GraphNode] = []
+        edges: list[tuple[int, int, bool]] = []
+        for path in sorted(self.graphs):
+            g = self.graphs[path]
+            base = len(nodes)
+            where = {n.node_id: base + i for i, n in enumerate(g.nodes)}
+            nodes += g.nodes
+            edges += [(where[s], where[t], g.directed) for s, t in g.edges]
+        self.nodes, self.edges = nodes, edges
+        self._sync_labels()
+        fixed = np.array([n.fixed if n.fixed is not None else (np.nan, np.nan) for n in nodes], float)
+        radii = self.sizes.max(axis=1) / 2 if len(nodes) else np.zeros(0)
+        self.layout.set_graph(
+            [n.key for n in nodes], fixed.reshape(-1, 2), radii, [(s, t) for s, t, _ in edges]
+        )
+        self._geometry_stale = True
+
+    def _sync_labels(self) -> None:
+        """One pygfx Text per label node (reused); node sizes from the measured text."""
+        sizes = np.zeros((len(self.nodes), 2))
+        used = 0
+        for i, node in enumerate(self.nodes):
+            if node.text is None:
+                sizes[i] = 2 * node.radius
+                continue
+            if used == len(self._labels):
+                label = gfx.Text(text=node.text, font_size=FONT_SIZE, anchor="middle-center", material=gfx.TextMaterial(color=TEXT_COLOR, aa=True))  # fmt: skip
+                label.local.scale = (1, -1, 1)  # the camera looks along +z with y down
+                label.render_order = 6
+                self._labels.append(label)
+                self._texts.add(label)
+            label = self._labels[used]
+            used += 1
+            if getattr(label, "_rr_text", None) != node.text:
+                label.set_text(node.text)
+                label._rr_text = node.text  # type: ignore[attr-defined]
+            label.material.color = node.color or TEXT_COLOR
+            label.visible = True
+            lo, hi = label.get_bounding_box()[:, :2]
+            sizes[i] = (hi - lo) + 2 * MARGIN + 2.0
+        for label in self._labels[used:]:
+            label.visible = False
+        self.sizes = sizes
+
+    # --- per frame --------------------------------------------------------------------------
+
+    @property
+    def animating(self) -> bool:
+        """True while the layout still moves (the caller keeps rendering frames)."""
+        return not self.layout.settled
+
+    def prepare_camera(self, aspect: float) -> gfx.Camera:
+        if self.layout.step() or self._geometry_stale:
+            self._update_geometry()
+        if not self.camera.user_moved:
+            self.camera.fit(self.bounds(), aspect)
+        return self.camera.apply(aspect)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The laid-out graph's box (3D corners, z = 0), a little padded; None when empty."""
+        b = self.layout.bounds(self.sizes) if len(self.nodes) else None
+        if b is None:
+            return None
+        lo, hi = b
+        pad = max(float(np.max(hi - lo)) * 0.05, 10.0)
+        return np.append(lo - pad, 0.0), np.append(hi + pad, 0.0)
+
+    def shapes(self) -> list[NodeShape]:
+        return [NodeShape(self.layout.pos[i].copy(), self.sizes[i], n.text is None) for i, n in enumerate(self.nodes)]  # fmt: skip
+
+    def _update_geometry(self) -> None:
+        self._geometry_stale = False
+        shapes = self.shapes()
+        lines, arrows = edge_paths(shapes, self.edges)
+        _set_lines(self._edge_lines, lines)
+        _set_triangles(self._arrows, arrows)
+        boxes = [s for s in shapes if not s.circle]
+        _set_triangles(self._box_fill, [t for s in boxes for t in _box_triangles(s)])
+        _set_lines(self._box_lines, [_box_outline(s) for s in boxes])
+        circles = [i for i, n in enumerate(self.nodes) if n.text is None]
+        _set_points(
+            self._circles, [shapes[i] for i in circles], [self.nodes[i].color or TEXT_COLOR for i in circles]
+        )
+        used = 0
+        for i, node in enumerate(self.nodes):
+            if node.text is not None:
+                x, y = self.layout.pos[i]
+                self._labels[used].local.position = (float(x), float(y), 0.0)
+                used += 1
+        self._update_selection(shapes)
+
+    def _update_selection(self, shapes: list[NodeShape] | None = None) -> None:
+        outline: list[np.ndarray] = []
+        if self.selection is not None:
+            shapes = shapes if shapes is not None else self.shapes()
+            entity, instance = self.selection
+            for node, shape in zip(self.nodes, shapes):
+                if node.entity == entity and (instance is None or node.instance == instance):
+                    outline.append(_circle_outline(shape) if shape.circle else _box_outline(shape, 2.0))
+        _set_lines(self._select, outline)
+
+    # --- interaction ------------------------------------------------------------------------
+
+    def node_at(self, world: np.ndarray, tolerance: float = 0.0) -> int | None:
+        """Index of the topmost node under a scene point (``tolerance`` in scene units)."""
+        for i in reversed(range(len(self.nodes))):
+            c, half = self.layout.pos[i], self.sizes[i] / 2 + tolerance
+            if self.nodes[i].text is None:
+                if np.hypot(*(world - c)) <= half[0]:
+                    return i
+            elif np.all(np.abs(world - c) <= half):
+                return i
+        return None
+
+    def pick(self, x: float, y: float) -> dict[str, Any] | None:
+        """What is under view pixel (x, y) (from the view rect's top-left): the node, its values."""
+        _, _, w, h = self.spec.rect
+        if w <= 0 or h <= 0:
+            return None
+        world = self.camera.world_at(x / w, y / h, w / h)
+        i = self.node_at(world, tolerance=3.0 * self.camera.height / h)
+        if i is None:
+            return None
+        node = self.nodes[i]
+        values: dict[str, Any] = {"node_id": node.node_id, "position": self.layout.pos[i].tolist()}
+        if node.instance is None:
+            values["implicit"] = True
+        else:
+            for name, arr in self.graphs[node.entity].node_values.items():
+                if arr is not None and len(arr):
+                    values[name] = arr[min(node.instance, len(arr) - 1)].as_py()
+        if node.text is not None:
+            values["label"] = node.text
+        return {
+            "view_id": self.spec.id,
+            "view": self.spec.name,
+            "entity_path": node.entity,
+            "archetype": "GraphNodes" if node.instance is not None else "GraphEdges",
+            "instance": node.instance,
+            "position": values["position"],
+            "values": values,
+        }
+
+    def set_selection(self, entity: str | None, instance: int | None) -> None:
+        """Outline the selected node (or all nodes of a selected entity); None clears."""
+        self.selection = (entity, instance) if entity else None
+        self._update_selection()
+
+    def overlay(self, rect: tuple[int, int, int, int]) -> list[Text]:
+        if self.errors and not self.nodes:
+            return [Text(rect[2] / 2, rect[3] / 2, next(iter(self.errors.values())), (220, 120, 120, 255), "chip:mm")]  # fmt: skip
+        return []
+
+    def reset_camera(self) -> None:
+        self.camera.user_moved = False
+
+    def set_background(self, rgba: tuple[float, float, float, float]) -> None:
+        self.background.material.set_colors(rgba)
+
+
+# --- geometry buffers -------------------------------------------------------------------------
+
+
+def _geom(n: int, mesh: bool = False, points: bool = False) -> gfx.Geometry:
+    pos = np.zeros((max(n, 1), 3), np.float32)
+    if mesh:
+        return gfx.Geometry(positions=pos, indices=np.arange(3, dtype=np.int32).reshape(1, 3))
+    if points:
+        return gfx.Geometry(positions=pos, sizes=np.ones(len(pos), np.float32), colors=np.ones((len(pos), 4), np.float32))  # fmt: skip
+    return gfx.Geometry(positions=pos)
+
+
+def _xyz(pts: np.ndarray) -> np.ndarray:
+    return np.c_[pts, np.zeros(len(pts))].astype(np.float32)
+
+
+def _set_lines(obj: gfx.Line, polylines: list[np.ndarray]) -> None:
+    """Polylines as one segment list (pairs of points)."""
+    segs = [np.repeat(p, 2, axis=0)[1:-1] for p in polylines if len(p) >= 2]
+    obj.visible = bool(segs)
+    if segs:
+        set_buffer(obj.geometry, "positions", _xyz(np.concatenate(segs)))
+
+
+def _set_triangles(obj: gfx.Mesh, triangles: list[np.ndarray]) -> None:
+    obj.visible = bool(triangles)
+    if triangles:
+        pts = np.concatenate(triangles)
+        set_buffer(obj.geometry, "positions", _xyz(pts))
+        set_buffer(obj.geometry, "indices", np.arange(len(pts), dtype=np.int32).reshape(-1, 3))
+
+
+def _set_points(obj: gfx.Points, shapes: list[NodeShape], colors: list[Any]) -> None:
+    obj.visible = bool(shapes)
+    if shapes:
+        set_buffer(obj.geometry, "positions", _xyz(np.array([s.center for s in shapes])))
+        set_buffer(obj.geometry, "sizes", np.array([s.size[0] for s in shapes], np.float32))
+        set_buffer(obj.geometry, "colors", np.array(colors, np.float32).reshape(-1, 4))
+
+
+def _corners(shape: NodeShape, grow: float = 0.0) -> np.ndarray:
+    hw, hh = shape.size / 2 + grow
+    c = shape.center
+    return c + np.array([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]])
+
+
+def _box_triangles(shape: NodeShape) -> list[np.ndarray]:
+    a, b, c, d = _corners(shape)
+    return [np.array([a, b, c]), np.array([a, c, d])]
+
+
+def _box_outline(shape: NodeShape, grow: float = 0.0) -> np.ndarray:
+    k = _corners(shape, grow)
+    return np.vstack([k, k[:1]])
+
+
+def _circle_outline(shape: NodeShape) -> np.ndarray:
+    t = np.linspace(0, 2 * np.pi, 33)
+    r = shape.size[0] / 2 + 2.0
+    return shape.center + r * np.c_[np.cos(t), np.sin(t)]
+
+
+__all__ = ["GraphData", "GraphNode", "GraphView", "read_graph"]

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from .map_panel import draw_map
+
 _LEVEL_COLORS = {"ERROR": (255, 106, 106), "CRITICAL": (255, 106, 106), "WARN": (243, 192, 75)}
 _TEXT = (202, 216, 222)
 _DIM = (125, 140, 146)
@@ -88,6 +90,8 @@ def draw_html_views(frame: np.ndarray, views: list[dict[str, Any]], size: int = 
             draw.rectangle((x, y - head, x + w - 1, y - 1), fill=(20, 24, 25, 255))
             draw.text((x + 6, y - head + max(0, (head - size) // 2) - 1), name, fill=_TEXT, font=font)
             name = ""
+        if view.get("kind") == "map":  # drawn by the browser live; a graticule + the data here
+            draw_map(draw, (x, y, w, h), view.get("map") or {}, font)
         if view.get("kind") not in ("text_log", "text_document"):
             if name:  # a title chip, as the widget's overlay draws it
                 box = draw.textbbox((x + 6, y + 4), name, font=font)

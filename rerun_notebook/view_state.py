@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import panels
+from .map_panel import map_view_payload
 
 _KEYS = ("id", "kind", "rect", "name", "origin", "entities", "header", "tab_bar")
 
@@ -121,3 +122,4 @@ register("text_log", _text_log)
 register("text_document", _text_document)
 register("tensor", _tensor)
 register("dataframe", _dataframe)
+register("map", map_view_payload)

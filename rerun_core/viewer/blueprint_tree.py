@@ -132,11 +132,15 @@ class BlueprintView(ViewSpec):
     background: tuple[float, float, float, float] | None = None  # RGBA 0..1 (None: the default)
     grid_visible: bool | None = None  # LineGrid3D:visible
     legend_visible: bool | None = None  # PlotLegend:visible
+    map_zoom: float | None = None  # MapZoom:zoom (a map view's zoom level)
+    map_provider: int | None = None  # MapBackground:provider (MapProvider: 1 OpenStreetMap, 2.. Mapbox)
     dataframe_query: dict[str, Any] | None = None  # a dataframe view's DataframeQuery (dataframe_view.py)
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
         d["class_identifier"] = self.class_identifier
+        if self.kind == "map":
+            d["map_zoom"], d["map_provider"] = self.map_zoom, self.map_provider
         if self.dataframe_query is not None:
             d["dataframe_query"] = self.dataframe_query
         if self.message:
@@ -313,6 +317,10 @@ def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
     view.grid_visible = None if grid is None else bool(grid)
     legend = r.one(f"{path}/PlotLegend", "PlotLegend:visible")
     view.legend_visible = None if legend is None else bool(legend)
+    zoom = r.one(f"{path}/MapZoom", "MapZoom:zoom")
+    view.map_zoom = None if zoom is None else float(zoom)
+    provider = r.one(f"{path}/MapBackground", "MapBackground:provider")
+    view.map_provider = None if provider is None else int(provider)
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:

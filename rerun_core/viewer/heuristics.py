@@ -15,6 +15,7 @@ import math
 
 from rerun_core.types import EntityPath
 from rerun_core.viewer.layout import ContainerSpec, auto_tree
+from rerun_core.viewer.map_data import GEO_ARCHETYPES
 from rerun_core.viewer.specs import HTML_KINDS, PIXEL_KINDS, ViewSpec
 
 ARCH_3D = frozenset(
@@ -131,6 +132,9 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
         views.append(ViewSpec("text_log:/", "text_log", "/", "/", logs))
     order = ["spatial3d", "spatial2d", "timeseries", "tensor", "bar_chart", "text_document", "text_log"]
     views.sort(key=lambda v: order.index(v.kind))
+    geo = [p for p in sorted(index) if set(index[p]) & GEO_ARCHETYPES]
+    if geo:  # Rerun: one map view at the root for every geo entity
+        views.append(ViewSpec("map:/", "map", "/", _view_name("/"), geo))
     return views
 
 

@@ -161,6 +161,14 @@ _BUILTIN = [
     ),
     # Rerun's dataframe view (blueprint only: the heuristics never make one); rows: dataframe_view.py
     ViewKind("dataframe", HtmlView, html=True, class_identifier="Dataframe"),
+    # the map: the widget draws tiles + geo data in the browser from ``map_data.map_payload``
+    ViewKind(
+        "map",
+        HtmlView,
+        html=True,
+        class_identifier="Map",
+        archetypes=frozenset({"GeoPoints", "GeoLineStrings"}),
+    ),
     # a blueprint's view of a class this viewer cannot draw: says so in its rect
     ViewKind(
         "placeholder", _lazy("rerun_core.viewer.placeholder_view", "PlaceholderView"), layout_priority=1

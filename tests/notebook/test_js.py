@@ -383,3 +383,42 @@ def test_dataframe_window_covers_the_visible_rows_and_cells_format(tmp_path: Pat
         True,  # 2 rows above the window
         True,  # 6 rows below it
     ]
+
+
+def test_map_projection_fit_tiles_and_hit_test(tmp_path: Path) -> None:
+    """The map view's pure helpers (js/src/map.js): Web Mercator both ways, Rerun's fit zoom, the
+    tiles covering a view, radii in ui points vs meters, zoom about the pointer, and picking."""
+    out = _run(
+        tmp_path,
+        "import * as m from 'MOD';"
+        "const r = (x) => Math.round(x * 1000) / 1000;"
+        "const p = {entities: [{path: '/pts', points: {pos: [[47.6344, 19.1397], [47.6334, 19.1399]], r: -20, c: 4278190335}},"
+        " {path: '/route', lines: {strips: [[[47.6330, 19.1380], [47.6330, 19.1420]]], r: -2, c: 255}}],"
+        " span: [47.6334, 19.1397, 47.6344, 19.1399], center: [47.6339, 19.1398], zoom: null};"
+        "const cam = m.mapInitialCamera(p, 600, 400);"
+        "const [sx, sy] = m.mapLatLonToScreen(cam, 600, 400, 47.6344, 19.1397);"
+        "const hit = m.mapHitTest(p, cam, 600, 400, sx + 3, sy + 3);"
+        "const [lx, ly] = m.mapLatLonToScreen(cam, 600, 400, 47.6330, 19.1410);"
+        "const line = m.mapHitTest(p, cam, 600, 400, lx, ly + 4);"
+        "const z = m.mapZoomAt(cam, 600, 400, sx, sy, 1.5);"
+        "const [zx, zy] = m.mapLatLonToScreen(z, 600, 400, 47.6344, 19.1397);"
+        "const tiles = m.mapVisibleTiles({lat: 0, lon: 0, zoom: 1}, 512, 512).map(m.mapTileUrl);"
+        "console.log(JSON.stringify({"
+        " proj: m.mapProject(0, 0), back: m.mapUnproject(...m.mapProject(47.5, 19)).map(r),"
+        " fit: r(m.mapFitZoom([46, 6, 47, 7], 1039, 515)), one: m.mapFitZoom([46, 6, 46, 6], 100, 100),"
+        " cam16: m.mapInitialCamera({center: [1, 2], span: [1, 2, 1, 2], zoom: null}, 100, 100).zoom,"
+        " bp: m.mapInitialCamera({...p, zoom: 12}, 600, 400).zoom,"
+        " hit: [hit.entity_path, hit.instance, hit.kind], line: line && [line.entity_path, line.kind],"
+        " miss: m.mapHitTest(p, cam, 600, 400, 2, 2), kept: [r(zx - sx), r(zy - sy), r(z.zoom - cam.zoom)],"
+        " tiles, ui: m.mapRadiusPx(-5, 60, 3), meters: r(m.mapRadiusPx(1000, 0, 10)),"
+        " attribution: m.MAP_ATTRIBUTION, css: m.mapCss(0xff000080), step: m.mapGraticuleStep(0.01) }));",
+    )
+    got = json.loads(out)
+    assert got["proj"] == [0.5, 0.5] and got["back"] == [47.5, 19]
+    assert 8 <= got["fit"] <= 9 and got["one"] is None and got["cam16"] == 16 and got["bp"] == 12
+    assert got["hit"] == ["/pts", 0, "point"] and got["line"] == ["/route", "line"] and got["miss"] is None
+    assert got["kept"] == [0, 0, 1.5]  # the point under the pointer stays put while zooming
+    assert got["tiles"] == [f"https://tile.openstreetmap.org/1/{x}/{y}.png" for y in (0, 1) for x in (0, 1)]
+    assert got["ui"] == 5 and got["meters"] == 6.541  # 1 km at zoom 10 (152.87 m a pixel)
+    assert got["attribution"] == "© OpenStreetMap contributors"
+    assert got["css"] == "rgba(255,0,0,0.502)" and got["step"] == 0.002

@@ -168,10 +168,11 @@ def test_panels_only_blueprint_keeps_the_heuristic_layout() -> None:
 
 
 def test_unknown_view_class_becomes_a_placeholder_with_a_message() -> None:
-    bp = load(rrb.Horizontal(rrb.MapView(name="map"), rrb.Spatial3DView(name="3d")))
+    future = rrb.View(class_identifier="FutureView", origin="/", contents="$origin/**", name="map")
+    bp = load(rrb.Horizontal(future, rrb.Spatial3DView(name="3d")))
     assert bp.root is not None
     view = by_name(bp.root)["map"]
-    assert view.kind == PLACEHOLDER and "Map" in (view.message or "")
+    assert view.kind == PLACEHOLDER and "FutureView" in (view.message or "")
     assert view.as_dict()["message"] == view.message
     assert [v.name for v in layout_tree(bp.root, 100, 50)] == ["map", "3d"]
 
@@ -363,7 +364,8 @@ def test_viewer_app_lays_out_the_blueprint_and_follows_its_queries(store: Any, r
 def test_viewer_app_tabs_and_placeholder_views(store: Any, render: Any) -> None:
     _points(store, "world/red", (255, 0, 0), 0.0)
     app, _ = render(200, 120)
-    bp = load(rrb.Tabs(rrb.Spatial3DView(name="3d"), rrb.MapView(name="map"), active_tab="map"))
+    future = rrb.View(class_identifier="FutureView", origin="/", contents="$origin/**", name="map")
+    bp = load(rrb.Tabs(rrb.Spatial3DView(name="3d"), future, active_tab="map"))
     app.set_blueprint(bp.root)
     frame = app.render()
     (shown,) = app.layout()

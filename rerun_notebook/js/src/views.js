@@ -2,6 +2,7 @@
 
 import { icon, iconButton, VIEW_KIND_TITLES } from "./tree.js";
 import { cssToKernel, el, escapeHtml, formatTime } from "./util.js";
+import { renderMapView } from "./map.js";
 import { renderDataframe } from "./dataframe.js";
 
 export function renderViews(ctx, views) {
@@ -33,6 +34,7 @@ export function renderViews(ctx, views) {
     title.style.display = head && !isText ? "none" : "";
     if (v.kind === "text_log") renderTextLog(ctx, box, v);
     if (v.kind === "tensor") renderTensorSliders(ctx, box, v);
+    if (v.kind === "map") renderMapView(ctx, box, v);
     if (v.kind === "dataframe") renderDataframe(ctx, box, v);
     if (v.kind === "text_document") {
       const doc = box.querySelector(".rr-doc");
@@ -89,6 +91,7 @@ export function viewHelp(kind) {
     tensor: pan + "\nSliders: pick the slice of the other dimensions",
     text_log: "Scroll the rows; the level menu filters them\nThe row at the time cursor is highlighted",
     text_document: "Scroll to read",
+    map: "Drag: pan\nWheel: zoom at the pointer\nDouble click: fit the data again\nHover: entity, instance, position; click: select",
     dataframe: "Scroll the rows (fetched from the kernel as you scroll)\nThe row at the time cursor is highlighted",
   }[kind];
   return `${VIEW_KIND_TITLES[kind] || kind}\n\n${help || ""}\nHeader: double click to maximize or restore`.trim();

@@ -102,7 +102,9 @@ class FrameDecoder:
         self._fed = -1  # last sample index sent to the decoder
         self._gop = -1  # keyframe index the decoder started at
         self._last_out = _NO_PTS  # pts of the newest frame the decoder output
-        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        # pts -> RGBA, or the decoded frame not converted yet (frames passed on the way to the
+        # wanted one are never converted: the conversion costs more than decoding)
+        self._cache: OrderedDict[int, Any] = OrderedDict()
         self.decoded = 0  # frames decoded so far (tests check that playback does not re-seek)
         self.seeks = 0
 
@@ -130,10 +132,8 @@ class FrameDecoder:
 
     def frame(self, pts: int) -> np.ndarray:
         """(H, W, 4) uint8 of the frame presented at ``pts`` (must be one of the samples')."""
-        got = self._cache.get(pts)
-        if got is not None:
-            self._cache.move_to_end(pts)
-            return got
+        if pts in self._cache:
+            return self._rgba(pts)
         where = np.flatnonzero(self._pts == pts)
         if where.size == 0:
             raise KeyError(f"no frame at pts {pts}")
@@ -144,23 +144,31 @@ class FrameDecoder:
         # has not output this frame's time yet: frames come out in presentation order
         if not (0 <= self._gop <= key <= self._fed + 1 and pts > self._last_out):
             self._restart(key)
-        return self._decode_until(pts)
+        self._decode_until(pts)
+        return self._rgba(pts)
 
     def _restart(self, key: int) -> None:
         self._ctx.flush_buffers()
         self._gop, self._fed, self._last_out = key, key - 1, _NO_PTS
         self.seeks += 1
 
-    def _decode_until(self, pts: int) -> np.ndarray:
+    def _rgba(self, pts: int) -> np.ndarray:
+        got = self._cache[pts]
+        if not isinstance(got, np.ndarray):
+            got = self._cache[pts] = got.to_ndarray(format="rgba")
+        self._cache.move_to_end(pts)
+        return got
+
+    def _decode_until(self, pts: int) -> None:
         while self._fed + 1 < len(self._samples):
             self._fed += 1
             self._feed(self._samples[self._fed], int(self._pts[self._fed]))
             if pts in self._cache:
-                return self._cache[pts]
+                return
         self._feed(None, 0)  # end of stream: drain the reorder buffer
         self._gop = self._fed = -1  # a drained decoder must be flushed before reuse
         if pts in self._cache:
-            return self._cache[pts]
+            return
         raise VideoDecodeError(f"the decoder produced no frame for pts {pts}")
 
     def _feed(self, sample: bytes | None, pts: int) -> None:
@@ -177,10 +185,10 @@ class FrameDecoder:
             self.decoded += 1
             out = int(fr.pts) if fr.pts is not None else pts
             self._last_out = max(self._last_out, out)
-            self._remember(out, fr.to_ndarray(format="rgba"))
+            self._remember(out, fr)
 
-    def _remember(self, pts: int, rgba: np.ndarray) -> None:
-        self._cache[pts] = rgba
+    def _remember(self, pts: int, frame: Any) -> None:
+        self._cache[pts] = frame
         self._cache.move_to_end(pts)
         while len(self._cache) > self.lru_size:
             self._cache.popitem(last=False)

@@ -401,3 +401,23 @@ def test_moving_ball_stream_moves_with_the_cursor() -> None:
             assert abs(ys.mean() - ball_y[i]) < 6, (i, ys.mean(), ball_y[i])  # view fits the frame 1:1
     finally:
         app.close()
+
+
+def test_stream_without_codec_says_so() -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    samples = make_stream(n=2)
+
+    def log(rec: Any) -> None:
+        rec.set_time("frame", sequence=0)
+        rr.log("cam", rr.VideoStream.from_fields(sample=samples[0][0]), recording=rec)
+
+    app = ViewerApp(_store_of(log), 320, 200)
+    try:
+        app.set_time("frame", 0)
+        app.render()
+        texts = [t for _, t, _, _ in app.view("spatial2d:/cam").labels()]
+        assert any("without a codec" in t for t in texts), texts
+    finally:
+        app.close()

@@ -125,8 +125,10 @@ class VideoStreamVisualizer(_VideoBase):
     def frame(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
         codec = ad.first(data.get("codec"))
         q = ctx.query
-        if codec is None or q is None or q.timeline is None or q.time is None:
+        if q is None or q.timeline is None or q.time is None:
             return None
+        if codec is None:
+            raise vd.VideoDecodeError("VideoStream without a codec: log rr.VideoStream(codec=...)")
         video = self._samples.video(q.store, q.timeline, int(codec), int(q.time))
         got = video.frame_at(int(q.time)) if video is not None else None
         if got is None:

@@ -421,3 +421,22 @@ def test_stream_without_codec_says_so() -> None:
         assert any("without a codec" in t for t in texts), texts
     finally:
         app.close()
+
+
+def test_notebook_viewer_shows_the_frame_at_its_time_control() -> None:
+    """Through ``rerun.notebook.Viewer`` (real renderer): set_time_ctrl picks the video frame."""
+    from rerun import notebook as nb
+
+    data = make_mp4(n=6)
+    rec = rr.RecordingStream("nb_video", recording_id="nb_video")
+    _log_asset(rec, data)
+    v = nb.Viewer(recording=rec, width=320, height=240)
+    try:
+        if v.widget.session.error:
+            pytest.skip(v.widget.session.error)
+        for i in (4, 1):
+            v.set_time_ctrl(timeline="video_time", duration=i / 10)
+            img = np.asarray(v.screenshot())
+            assert color_mask(img, PALETTE[i], 30).mean() > 0.2, i
+    finally:
+        v.close()

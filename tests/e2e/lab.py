@@ -1,8 +1,13 @@
-"""Start JupyterLab on 127.0.0.1 (random free port, a token) and drive Debian's Chromium."""
+"""Start JupyterLab on 127.0.0.1 (random free port, a token) and drive Debian's Chromium.
+
+``notebook_page`` + ``run_all_until_frame`` are the usual start of a browser test; the other
+helpers wait for cells, frames and the kernel.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -14,6 +19,9 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -132,3 +140,123 @@ def _write_quiet_settings(settings: Path) -> None:
     nbs = settings / "@jupyterlab" / "notebook-extension"
     nbs.mkdir(parents=True, exist_ok=True)
     (nbs / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+
+
+# --- a notebook page in Chromium ----------------------------------------------------------------
+
+FRAME_JS = "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"
+
+
+def clean_copy(src: Path, dst: Path) -> None:
+    """Copy a notebook without its outputs (the test runs it afresh)."""
+    nb = json.loads(src.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    dst.write_text(json.dumps(nb))
+
+
+def write_notebook(path: Path, sources: list[str]) -> None:
+    """A notebook of code cells with the given sources, on the default python3 kernel."""
+    cells: list[dict[str, Any]] = [
+        {"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None}
+        for s in sources
+    ]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    path.write_text(json.dumps({"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}))
+
+
+@contextlib.contextmanager
+def notebook_page(
+    root: Path,
+    notebook: str,
+    *,
+    viewport: tuple[int, int],
+    artifacts: Path,
+    timeout_ms: int = 60_000,
+) -> Iterator[Any]:
+    """JupyterLab serving ``root`` and headless Chromium on ``notebook``, its kernel idle.
+
+    Skips when Chromium is missing; on a failure the whole page goes to ``artifacts/failure.png``;
+    closes the browser and JupyterLab (with its kernels) on exit.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with jupyterlab(root) as lab, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            page.set_default_timeout(timeout_ms)
+            page.goto(lab.notebook_url(notebook))
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            wait_kernel_idle(page)
+            try:
+                yield page
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(artifacts / "failure.png"), full_page=True)
+                raise
+        finally:
+            browser.close()
+
+
+def run_all_until_frame(page: Any, timeout_ms: int = 180_000) -> None:
+    """Run all cells; return once the first widget drew a frame and no cell is running."""
+    run_all(page)
+    page.wait_for_function(f"() => ({FRAME_JS})() > 0", timeout=timeout_ms)
+    wait_cells_done(page, timeout_ms)
+
+
+def frame_index(page: Any) -> int:
+    """The index of the newest frame the first widget drew (0: none yet)."""
+    return int(page.evaluate(FRAME_JS))
+
+
+def wait_cells_done(page: Any, timeout_ms: int = 180_000) -> None:
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => !p.textContent.includes('*'));
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def wait_settled(page: Any, timeout: float = 20.0) -> None:
+    """Until the newest frame is the lossless one and no new frame came for a while."""
+    deadline = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        idx = frame_index(page)
+        mime = page.evaluate("() => document.querySelector('.rr-canvas')?.dataset.mime || ''")
+        if idx != last:
+            last, since = idx, time.monotonic()
+        elif mime == "image/png" and time.monotonic() - since > 1.0:
+            return
+        time.sleep(0.1)
+
+
+def wait_kernel_idle(page: Any, timeout_ms: int = 90_000) -> None:
+    page.wait_for_function(
+        "() => /Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.textContent || '')"
+        " || /Idle/.test(document.body.innerText.slice(-400))",
+        timeout=timeout_ms,
+    )
+
+
+def run_all(page: Any) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def add_cell_and_run(page: Any, code: str) -> None:
+    """Append a code cell below the last one, type ``code`` into it and run it."""
+    page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Shift+Enter")

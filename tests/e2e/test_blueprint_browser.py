@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
-from .test_notebook_browser import _clean_copy, _run_all, _wait_cells_done, _wait_kernel_idle
+from .lab import clean_copy, notebook_page, run_all, wait_cells_done
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "blueprint"
@@ -29,38 +28,26 @@ def _headers_are(page: Any, names: list[str]) -> None:
 
 
 def test_blueprint_tree_headers_maximize_and_hide(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    clean_copy(ROOT / "notebooks" / "time_series.ipynb", tmp_path / "ts.ipynb")
+    with notebook_page(
+        tmp_path, "ts.ipynb", viewport=(1280, 1400), artifacts=ARTIFACTS, timeout_ms=30_000
+    ) as page:
+        run_all(page)
+        wait_cells_done(page)
+        _headers_are(page, ["noise", "trig/cos", "trig/sin"])
+        rows = page.locator(".rr-root .rr-tree .rr-bp-container, .rr-root .rr-tree .rr-bp-view")
+        assert rows.all_inner_texts() == ["Viewport", "noise", "Grid container", "trig/cos", "trig/sin"]
+        root = page.locator(".rr-root").first
+        root.screenshot(path=str(ARTIFACTS / "browser_time_series.png"))
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _clean_copy(ROOT / "notebooks" / "time_series.ipynb", tmp_path / "ts.ipynb")
-    with jupyterlab(tmp_path) as lab, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1400})
-            page.set_default_timeout(30_000)
-            page.goto(lab.notebook_url("ts.ipynb"))
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            _wait_kernel_idle(page)
-            _run_all(page)
-            _wait_cells_done(page)
-            _headers_are(page, ["noise", "trig/cos", "trig/sin"])
-            rows = page.locator(".rr-root .rr-tree .rr-bp-container, .rr-root .rr-tree .rr-bp-view")
-            assert rows.all_inner_texts() == ["Viewport", "noise", "Grid container", "trig/cos", "trig/sin"]
-            root = page.locator(".rr-root").first
-            root.screenshot(path=str(ARTIFACTS / "browser_time_series.png"))
+        page.locator(".rr-vhead", has_text="trig/sin").first.dblclick()
+        _headers_are(page, ["trig/sin"])
+        page.locator(".rr-vhead", has_text="trig/sin").first.dblclick()  # restores
+        _headers_are(page, ["noise", "trig/cos", "trig/sin"])
 
-            page.locator(".rr-vhead", has_text="trig/sin").first.dblclick()
-            _headers_are(page, ["trig/sin"])
-            page.locator(".rr-vhead", has_text="trig/sin").first.dblclick()  # restores
-            _headers_are(page, ["noise", "trig/cos", "trig/sin"])
-
-            page.locator(".rr-tree .rr-bp-view", has_text="noise").locator(".rr-eye").click()
-            _headers_are(page, ["trig/cos", "trig/sin"])
-            assert "rr-hidden" in (
-                page.locator(".rr-tree .rr-bp-view", has_text="noise").get_attribute("class") or ""
-            )
-            root.screenshot(path=str(ARTIFACTS / "browser_time_series_noise_hidden.png"))
-        finally:
-            browser.close()
+        page.locator(".rr-tree .rr-bp-view", has_text="noise").locator(".rr-eye").click()
+        _headers_are(page, ["trig/cos", "trig/sin"])
+        assert "rr-hidden" in (
+            page.locator(".rr-tree .rr-bp-view", has_text="noise").get_attribute("class") or ""
+        )
+        root.screenshot(path=str(ARTIFACTS / "browser_time_series_noise_hidden.png"))

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
-from .test_notebook_browser import _clean_copy, _wait_kernel_idle, _wait_settled
+from .lab import clean_copy, notebook_page, wait_settled
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "blueprint_code"
@@ -44,38 +43,24 @@ def _wait_headers(page: Any, names: list[str], timeout_ms: int = 60_000) -> dict
 
 
 def test_blueprint_notebook_layouts_in_the_browser(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    clean_copy(ROOT / "notebooks" / "blueprint.ipynb", tmp_path / "blueprint.ipynb")
+    with notebook_page(tmp_path, "blueprint.ipynb", viewport=(1100, 1400), artifacts=ARTIFACTS) as page:
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        _run_next(page, 4)  # intro, data, text, notebook_show(blueprint=...)
+        page.wait_for_function(
+            "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0) > 0", timeout=120_000
+        )
+        widths = _wait_headers(page, ["points", "trig", "log"], timeout_ms=120_000)
+        assert widths["points"] > 1.6 * widths["trig"], widths  # column_shares=[2, 1]
+        wait_settled(page)
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "1_horizontal_2_to_1.png"))
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _clean_copy(ROOT / "notebooks" / "blueprint.ipynb", tmp_path / "blueprint.ipynb")
-    with jupyterlab(tmp_path) as lab, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 1400})
-            page.set_default_timeout(60_000)
-            page.goto(lab.notebook_url("blueprint.ipynb"))
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            _wait_kernel_idle(page)
-            page.locator(".jp-Notebook .jp-Cell").first.click()
-            _run_next(page, 4)  # intro, data, text, notebook_show(blueprint=...)
-            page.wait_for_function(
-                "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0) > 0", timeout=120_000
-            )
-            widths = _wait_headers(page, ["points", "trig", "log"], timeout_ms=120_000)
-            assert widths["points"] > 1.6 * widths["trig"], widths  # column_shares=[2, 1]
-            _wait_settled(page)
-            page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "1_horizontal_2_to_1.png"))
+        _run_next(page, 2)  # text, rr.send_blueprint(Tabs(..., active_tab="trig"))
+        _wait_headers(page, ["all points|*trig"])
+        wait_settled(page)
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "2_tabs_after_send_blueprint.png"))
 
-            _run_next(page, 2)  # text, rr.send_blueprint(Tabs(..., active_tab="trig"))
-            _wait_headers(page, ["all points|*trig"])
-            _wait_settled(page)
-            page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "2_tabs_after_send_blueprint.png"))
-
-            page.locator(".rr-tab", has_text="all points").first.click()  # the tab bar switches tabs
-            _wait_headers(page, ["*all points|trig"], timeout_ms=30_000)
-            _wait_settled(page)
-            page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "3_other_tab.png"))
-        finally:
-            browser.close()
+        page.locator(".rr-tab", has_text="all points").first.click()  # the tab bar switches tabs
+        _wait_headers(page, ["*all points|trig"], timeout_ms=30_000)
+        wait_settled(page)
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "3_other_tab.png"))

@@ -73,6 +73,8 @@ def _decoder_context(codec: str, extradata: bytes | None = None) -> Any:
     if extradata:
         ctx.extradata = extradata
     ctx.thread_type = "SLICE"  # frame threading would delay output by a frame per thread
+    if ctx.name == "libdav1d":
+        ctx.options = {"max_frame_delay": "1"}  # output each frame as soon as it is decoded
     return ctx
 
 

@@ -440,3 +440,19 @@ def test_notebook_viewer_shows_the_frame_at_its_time_control() -> None:
             assert color_mask(img, PALETTE[i], 30).mean() > 0.2, i
     finally:
         v.close()
+
+
+@pytest.mark.parametrize(
+    ("encoder", "codec"),
+    [("libx264", rr.VideoCodec.H264), ("libx265", rr.VideoCodec.H265), ("libsvtav1", rr.VideoCodec.AV1)],
+)
+def test_live_stream_decodes_each_new_sample_once(encoder: str, codec: Any) -> None:
+    """Following a live stream: each arriving sample is shown without re-seeking (no frame delay)."""
+    samples = make_stream(n=8, gop=4, codec=encoder)
+    video = vd.StreamVideo(codec.value, [0], [samples[0][0]], [None])
+    video.frame_at(0)
+    for i, (sample, _) in enumerate(samples[1:], start=1):
+        video.extend([i], [sample], [None])
+        got = video.frame_at(i)
+        assert got is not None and _close(got[1][0, 0], i, tol=30), i
+    assert video.decoder.seeks == 1 and video.decoder.decoded == len(samples)

@@ -213,6 +213,7 @@ def test_asset_video_renders_the_frame_at_the_cursor() -> None:
         assert hit["archetype"] == "VideoFrameReference"
         values = hit["values"]
         assert _close(np.array(values["value"]), 1) and values["frame_timestamp_ns"] == int(ts[0][1])
+        assert values["resolution"] == [W, H] and values["frames"] == 12 and values["codec"] == "h264"
         assert values["pixel"] == [W // 2, H // 2] or abs(values["pixel"][0] - W // 2) <= 1
     finally:
         app.close()

@@ -92,7 +92,15 @@ class VideoFrameReferenceVisualizer(_VideoBase):
         got = asset.frame_at(int(ts))
         if got is None:
             return None
-        self.shown = {"video": path, "timestamp_ns": int(ts), "frame_timestamp_ns": got[0]}
+        h, w = got[1].shape[:2]
+        self.shown = {
+            "video": path,
+            "codec": asset.codec,
+            "resolution": [w, h],
+            "frames": len(asset.decoder),
+            "timestamp_ns": int(ts),
+            "frame_timestamp_ns": got[0],
+        }
         return got[1]
 
     def _asset_for(self, query: Any, path: str) -> vd.AssetVideo | None:
@@ -133,7 +141,13 @@ class VideoStreamVisualizer(_VideoBase):
         got = video.frame_at(int(q.time)) if video is not None else None
         if got is None:
             return None
-        self.shown = {"codec": vd.CODEC_NAMES.get(int(codec), hex(int(codec))), "sample_time": got[0]}
+        h, w = got[1].shape[:2]
+        self.shown = {
+            "codec": vd.CODEC_NAMES.get(int(codec), hex(int(codec))),
+            "resolution": [w, h],
+            "samples": len(video.decoder),
+            "sample_time": got[0],
+        }
         return got[1]
 
 

@@ -139,7 +139,7 @@ class VideoStreamVisualizer(_VideoBase):
             raise vd.VideoDecodeError("VideoStream without a codec: log rr.VideoStream(codec=...)")
         video = self._samples.video(q.store, q.timeline, int(codec), int(q.time))
         got = video.frame_at(int(q.time)) if video is not None else None
-        if got is None:
+        if video is None or got is None:
             return None
         h, w = got[1].shape[:2]
         self.shown = {

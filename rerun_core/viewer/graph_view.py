@@ -41,6 +41,10 @@ IMPLICIT_RADIUS = 4.0
 NODE_FIELDS = ("node_ids", "positions", "colors", "labels", "show_labels", "radii")
 EDGE_FIELDS = ("edges", "graph_type")
 DIRECTED = 2  # GraphType enum: 1 undirected (the default), 2 directed
+# Rerun's force defaults, plus collision: its label boxes otherwise overlap where charge alone is
+# too weak to part them (a blueprint's ForceCollisionRadius can still turn it off).
+DEFAULT_PARAMS = ForceParams(collision=True)
+COLLISION_GAP = 6.0  # scene units added to collision radii (the soft force leaves them touching)
 
 
 @dataclass
@@ -118,7 +122,7 @@ class GraphView:
         self.spec = spec
         self.camera = PanZoomCamera(y_down=True)
         self.errors: dict[str, str] = {}
-        self.layout = ForceLayout(params)
+        self.layout = ForceLayout(params or DEFAULT_PARAMS)
         self.graphs: dict[str, GraphData] = {}
         self.nodes: list[GraphNode] = []
         self.sizes = np.zeros((0, 2))
@@ -198,7 +202,7 @@ class GraphView:
         self.nodes, self.edges = nodes, edges
         self._sync_labels()
         fixed = np.array([n.fixed if n.fixed is not None else (np.nan, np.nan) for n in nodes], float)
-        radii = self.sizes.max(axis=1) / 2 if len(nodes) else np.zeros(0)
+        radii = self.sizes.max(axis=1) / 2 + COLLISION_GAP if len(nodes) else np.zeros(0)
         self.layout.set_graph(
             [n.key for n in nodes], fixed.reshape(-1, 2), radii, [(s, t) for s, t, _ in edges]
         )

@@ -118,6 +118,8 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
             series.append(path)
         if "TextLog" in archs:
             logs.append(path)
+        if "GraphNodes" in archs:  # Rerun: one graph view per GraphNodes entity, showing just it
+            views.append(ViewSpec(f"graph:{path}", "graph", path, _view_name(path), [path]))
         for arch, kind in SINGLE_VIEW.items():
             if arch in archs:
                 views.append(ViewSpec(f"{kind}:{path}", kind, path, _view_name(path), [path]))
@@ -130,7 +132,16 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
             views.append(ViewSpec(f"timeseries:{path}", "timeseries", path, _view_name(path), [path]))
     if logs:
         views.append(ViewSpec("text_log:/", "text_log", "/", "/", logs))
-    order = ["spatial3d", "spatial2d", "timeseries", "tensor", "bar_chart", "text_document", "text_log"]
+    order = [
+        "spatial3d",
+        "spatial2d",
+        "timeseries",
+        "tensor",
+        "bar_chart",
+        "graph",
+        "text_document",
+        "text_log",
+    ]
     views.sort(key=lambda v: order.index(v.kind))
     geo = [p for p in sorted(index) if set(index[p]) & GEO_ARCHETYPES]
     if geo:  # Rerun: one map view at the root for every geo entity

@@ -169,6 +169,15 @@ _BUILTIN = [
         class_identifier="Map",
         archetypes=frozenset({"GeoPoints", "GeoLineStrings"}),
     ),
+    # Rerun's graph view: GraphNodes + GraphEdges, force layout (graph_view.py, graph_layout.py)
+    ViewKind(
+        "graph",
+        _lazy("rerun_core.viewer.graph_view", "GraphView"),
+        _sync_plain,
+        layout_priority=1,
+        class_identifier="Graph",
+        archetypes=frozenset({"GraphNodes", "GraphEdges"}),
+    ),
     # a blueprint's view of a class this viewer cannot draw: says so in its rect
     ViewKind(
         "placeholder", _lazy("rerun_core.viewer.placeholder_view", "PlaceholderView"), layout_priority=1

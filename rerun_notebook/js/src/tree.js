@@ -15,6 +15,7 @@ export const ICON_PATHS = {
   placeholder: "M2.5 2.5h11v11h-11z M2.5 2.5l11 11",
   dataframe: "M2 2.5h12v11H2z M2 6h12 M2 9.5h12 M6 2.5v11",
   map: "M8 14.5s-4.5-4.6-4.5-8a4.5 4.5 0 0 1 9 0c0 3.4-4.5 8-4.5 8z M8 4.5a2 2 0 1 0 0 4a2 2 0 1 0 0-4z",
+  graph: "M4 2.5a1.5 1.5 0 1 0 0 3a1.5 1.5 0 1 0 0-3z M12 6.5a1.5 1.5 0 1 0 0 3a1.5 1.5 0 1 0 0-3z M5 11a1.5 1.5 0 1 0 0 3a1.5 1.5 0 1 0 0-3z M5.4 4.6l5.2 2.8 M10.6 8.6l-4.3 3.2 M4.2 5.5l.6 5.5",
   grid: "M2 2h5v5H2z M9 2h5v5H9z M2 9h5v5H2z M9 9h5v5H9z",
   horizontal: "M2 3h12v10H2z M8 3v10",
   vertical: "M2 3h12v10H2z M2 8h12",
@@ -32,7 +33,7 @@ export const ICON_PATHS = {
 export const VIEW_KIND_TITLES = {
   spatial3d: "3D view", spatial2d: "2D view", timeseries: "Time series view", text_log: "Text log view",
   text_document: "Text document view", bar_chart: "Bar chart view", tensor: "Tensor view",
-  dataframe: "Dataframe view", map: "Map view",
+  dataframe: "Dataframe view", map: "Map view", graph: "Graph view",
   grid: "Grid container", horizontal: "Horizontal container", vertical: "Vertical container", tabs: "Tabs container",
 };
 

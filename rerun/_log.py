@@ -17,7 +17,7 @@ import pyarrow as pa
 from rerun_core.types import ComponentDescriptor, EntityPath
 from rerun_core.types.entity_path import escape_part, format_entity_path, normalize_entity_path
 
-from . import _recording_stream as _rs
+from . import _active_recording as _ar
 from ._batcher import NumpyCell
 from ._errors import _ctx, _send_warning_or_raise, catch_and_log_exceptions, strict_mode
 from ._recording_stream import RecordingStream
@@ -210,7 +210,7 @@ def log(
     strict: bool | None = None,
 ) -> None:
     """Log archetypes or component batches at ``entity_path`` (at the current time, or static)."""
-    rec = recording if recording is not None else (_rs._thread.rec or _rs._global)
+    rec = recording if recording is not None else (_ar._thread.rec or _ar._global)
     try:
         if rec is None:
             return

@@ -7,26 +7,34 @@ in a :class:`RecordingCore`; copies of a stream share it.
 from __future__ import annotations
 
 import contextvars
-import functools
-import inspect
-import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rerun_core.store.messages import StoreKind
 
+from ._active_recording import (
+    _active,
+    get_application_id,
+    get_data_recording,
+    get_global_data_recording,
+    get_recording_id,
+    get_thread_local_data_recording,
+    is_enabled,
+    recording_stream_generator_ctx,
+    set_global_data_recording,
+    set_thread_local_data_recording,
+    thread_local_stream,
+)
 from ._batcher import ChunkBatcherConfig
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
 from ._sentinels import AUTO_INDEX
 from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink, apply_forced_save
 from ._time import time_value
-
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 _process_recording_id: str | None = None
 
@@ -428,135 +436,6 @@ def binary_stream(recording: RecordingStream | None = None) -> BinaryStream:
     sink = BinaryStreamSink()
     rec._core.set_sinks([sink])
     return BinaryStream(sink, rec._core)
-
-
-# --- global and thread-local recordings -----------------------------------------------------
-
-_global: RecordingStream | None = None
-_global_lock = threading.Lock()
-
-
-class _ThreadRecording(threading.local):
-    # A declared default: a missing attribute on a thread-local costs an exception per lookup.
-    rec: RecordingStream | None = None
-
-
-_thread = _ThreadRecording()
-_active: contextvars.ContextVar[RecordingStream] = contextvars.ContextVar("rerun_active_recording")
-
-
-def get_data_recording(recording: RecordingStream | None = None) -> RecordingStream | None:
-    """``recording`` if given, else this thread's recording, else the global one, else None."""
-    if recording is not None:
-        return recording
-    local = _thread.rec
-    return local if local is not None else _global
-
-
-def get_global_data_recording() -> RecordingStream | None:
-    return _global
-
-
-def set_global_data_recording(recording: RecordingStream | None) -> RecordingStream | None:
-    """Make ``recording`` the global default; returns the previous one."""
-    global _global
-    with _global_lock:
-        prev, _global = _global, recording
-    return prev
-
-
-def get_thread_local_data_recording() -> RecordingStream | None:
-    return _thread.rec
-
-
-def set_thread_local_data_recording(recording: RecordingStream | None) -> RecordingStream | None:
-    """Make ``recording`` this thread's default; returns the previous one."""
-    prev = _thread.rec
-    _thread.rec = recording
-    return prev
-
-
-def is_enabled(recording: RecordingStream | None = None) -> bool:
-    rec = get_data_recording(recording)
-    return rec is not None and rec._core.enabled
-
-
-def get_application_id(recording: RecordingStream | None = None) -> str | None:
-    rec = get_data_recording(recording)
-    return None if rec is None else rec._core.store_id.application_id
-
-
-def get_recording_id(recording: RecordingStream | None = None) -> str | None:
-    rec = get_data_recording(recording)
-    return None if rec is None else rec.get_recording_id()
-
-
-def thread_local_stream(application_id: str) -> Callable[[_F], _F]:
-    """Decorator: run the function with its own fresh thread-local recording."""
-
-    def decorator(func: _F) -> _F:
-        if inspect.isgeneratorfunction(func):
-
-            @functools.wraps(func)
-            def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
-                gen = func(*args, **kwargs)
-                stream = RecordingStream(application_id, recording_id=uuid.uuid4())
-                try:
-                    with stream:
-                        value = next(gen)
-                    while True:
-                        cont = yield value
-                        with stream:
-                            value = gen.send(cont)
-                except StopIteration:
-                    pass
-                finally:
-                    gen.close()
-
-            return gen_wrapper  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            prev = get_thread_local_data_recording()
-            stream = RecordingStream(application_id, recording_id=uuid.uuid4())
-            set_thread_local_data_recording(stream)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                set_thread_local_data_recording(prev)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorator
-
-
-def recording_stream_generator_ctx(func: _F) -> _F:
-    """Keep a ``with rec:`` inside a generator from leaking into the caller across ``yield``."""
-    if not inspect.isgeneratorfunction(func):
-        return func
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        gen = func(*args, **kwargs)
-        current = None
-        try:
-            value = next(gen)
-            while True:
-                current = _active.get(None)
-                if current is not None:
-                    current.__exit__(None, None, None)
-                cont = yield value
-                if current is not None:
-                    current.__enter__()
-                value = gen.send(cont)
-        except StopIteration:
-            current = None
-        finally:
-            if current is not None:
-                current.__enter__()
-            gen.close()
-
-    return wrapper  # type: ignore[return-value]
 
 
 def init_recording(

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from rerun_core.viewer.graph_geometry import NodeShape, edge_paths
 from rerun_core.viewer.graph_layout import ForceLayout, ForceParams
@@ -246,3 +247,47 @@ def test_an_edge_with_a_missing_end_still_renders(store: Any, render: Any) -> No
     app, frame = render(120, 90)
     assert frame.shape == (90, 120, 4) and not app.view_errors
     assert app.view("graph:/g").nodes[0].node_id == "a"
+
+
+ORACLE_SCRIPT = """
+import sys
+import rerun as rr
+
+rr.init("graph_oracle", recording_id="graph_oracle")
+rr.save(sys.argv[1])
+rr.log("net", rr.GraphNodes(["a", "b", "c"], labels=["A", "B", "C"], positions=[(0, 0), (120, 0), (60, 90)],
+       colors=[(255, 0, 0), (0, 255, 0), (0, 0, 255)]))
+rr.log("net", rr.GraphEdges([("a", "b"), ("b", "c"), ("c", "x")], graph_type=rr.GraphType.Directed))
+"""
+
+
+@pytest.mark.interop
+def test_graph_logged_by_the_real_sdk_renders(oracle: Any, tmp_path: Path) -> None:
+    """Column types as rerun-sdk 0.41 writes them: one graph view with pinned nodes, an implicit one."""
+    from rerun_core.store.hub import StoreHub
+    from rerun_core.store.rrd import read_messages
+    from rerun_core.viewer import ViewerApp
+    from tests.viewer.conftest import require_adapter
+
+    require_adapter()
+    path = tmp_path / "graph.rrd"
+    oracle.run_script(ORACLE_SCRIPT, str(path))
+    hub = StoreHub()
+    for msg in read_messages(path):
+        hub.insert(msg)
+    active = hub.active_recording
+    app = ViewerApp(active if hasattr(active, "latest_at") else hub.store(active), 320, 240)
+    try:
+        _settle(app)
+        assert [v["id"] for v in app.layout()] == ["graph:/net"]
+        view = app.view("graph:/net")
+        assert [(n.node_id, n.text, n.fixed) for n in view.nodes] == [
+            ("a", "A", (0.0, 0.0)),
+            ("b", "B", (120.0, 0.0)),
+            ("c", "C", (60.0, 90.0)),
+            ("x", None, None),
+        ]
+        assert all(arrow for _, _, arrow in view.edges) and not app.view_errors
+        np.testing.assert_array_equal(view.layout.pos[:3], [[0, 0], [120, 0], [60, 90]])
+    finally:
+        app.close()

@@ -159,7 +159,7 @@ def run_query(store: Any, entities: list[str], query: DataframeQuery, timeline: 
         table = filled if filled.num_rows == table.num_rows else table
     if mask is not None:
         table = table.filter(mask)
-    columns = _columns(table, kinds, query)
+    columns = _columns(table, kinds, query, index)
     table = table.select([c["name"] for c in columns]) if columns else pa.table({})
     times = np.zeros(0, np.int64)
     if index is not None and index in table.column_names:
@@ -172,7 +172,9 @@ def _kind_name(t: Any) -> str:
     return name.split(".")[-1]
 
 
-def _columns(table: pa.Table, kinds: dict[str, str], query: DataframeQuery) -> list[dict[str, Any]]:
+def _columns(
+    table: pa.Table, kinds: dict[str, str], query: DataframeQuery, index: str | None
+) -> list[dict[str, Any]]:
     """Time columns then component columns grouped by entity (``entity_order`` first), as selected."""
     times, comps = [], []
     for f in table.schema:
@@ -185,6 +187,7 @@ def _columns(table: pa.Table, kinds: dict[str, str], query: DataframeQuery) -> l
                 entity = meta.get("rerun:entity_path") or f.name.rsplit(":", 2)[0]
                 component = meta.get("rerun:component") or f.name[len(entity) + 1 :]
                 comps.append({"name": f.name, "kind": "component", "entity": entity, "component": component})
+    times.sort(key=lambda c: c["name"] != index)  # the query's timeline first, as Rerun's view
     order = {e: i for i, e in enumerate(query.entity_order)}
     comps.sort(key=lambda c: (order.get(c["entity"], len(order)), c["entity"]))  # stable within an entity
     return times + comps

@@ -77,6 +77,7 @@ def test_without_query_every_timeline_and_component_of_the_contents() -> None:
     view = _view(hub, store)
     assert view.entities == ["/points"]
     entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, "frame", 2)
+    assert [(c["kind"], c["name"]) for c in entry["columns"]][:2] == [("time", "frame"), ("time", "log_time")]
     assert [c["kind"] for c in entry["columns"]] == ["time", "time", "component"]
     assert [r[0] for r in entry["rows"]] == [0, 1, 2, 3, 4]
     assert entry["cursor_row"] == 2  # the row at the time panel's cursor
@@ -99,6 +100,7 @@ def test_pages_never_ship_the_whole_table_and_follow_the_window() -> None:
 def test_cursor_row_only_on_the_time_panels_timeline() -> None:
     _, store = _hub()
     entry = DataframePanels().entry(store, "v", {"timeline": "log_time"}, ["/points"], "frame", 3)
+    assert entry["columns"][0]["name"] == "log_time"  # the query's timeline comes first
     assert entry["timeline"] == "log_time" and entry["time_kind"] == "timestamp"
     assert entry["cursor_row"] == -1
 

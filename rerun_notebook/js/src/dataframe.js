@@ -73,20 +73,21 @@ export function dfTableHtml(df) {
   return `<thead><tr>${head.join("")}</tr></thead><tbody>${spacer(before)}${body}${spacer(after)}</tbody>`;
 }
 
-// Highlight the row at the time cursor (when it is in the window); with auto_scroll, scroll to it.
+// Highlight the row at the time cursor (when it is in the window); with auto_scroll, scroll to it
+// once per cursor move (retried until the box is laid out and the scroll takes).
 function markCursorRow(box, df) {
   const key = `${df.cursor_row}|${df.offset}|${df.rows.length}`;
-  if (box.dataset.cursor === key) return;
-  const moved = !box.dataset.cursor || box.dataset.cursor.split("|")[0] !== String(df.cursor_row);
-  box.dataset.cursor = key;
-  const rows = box.querySelectorAll("tr.rr-df-row");
-  for (const r of rows) r.classList.remove("rr-current");
-  const i = df.cursor_row - df.offset;
-  if (i >= 0 && i < rows.length) rows[i].classList.add("rr-current");
-  if (df.auto_scroll && moved && df.cursor_row >= 0) {
-    const view = bodyHeight(box);
-    box.scrollTop = dfScrollTo(df.cursor_row, box.scrollTop, view);
+  if (box.dataset.cursor !== key) {
+    box.dataset.cursor = key;
+    const rows = box.querySelectorAll("tr.rr-df-row");
+    for (const r of rows) r.classList.remove("rr-current");
+    const i = df.cursor_row - df.offset;
+    if (i >= 0 && i < rows.length) rows[i].classList.add("rr-current");
   }
+  if (!df.auto_scroll || df.cursor_row < 0 || box.dataset.scrolledTo === String(df.cursor_row)) return;
+  const target = dfScrollTo(df.cursor_row, box.scrollTop, bodyHeight(box));
+  box.scrollTop = target;
+  if (box.clientHeight > 0 && Math.abs(box.scrollTop - target) <= 1) box.dataset.scrolledTo = String(df.cursor_row);
 }
 
 function bodyHeight(box) {

@@ -1,0 +1,59 @@
+"""End to end: notebooks/dataframe.ipynb in JupyterLab + Chromium shows Rerun's dataframe view.
+
+The table of 2000 steps holds only a window of rows in the DOM; the row at the time cursor is
+highlighted (auto_scroll brings it into sight); scrolling to the top fetches those rows from the
+kernel. The second table's query keeps only the steps where ``points`` was logged in 100..400.
+Screenshots go to artifacts/dataframe/ (gitignored).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .lab import clean_copy, notebook_page, run_all_until_frame, wait_settled
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "dataframe"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+# [first row's step, number of row elements, highlighted step or null] of the n-th dataframe view
+TABLE_JS = """(n) => {
+    const t = document.querySelectorAll('.rr-root table.rr-df')[n];
+    if (!t) return null;
+    const rows = [...t.querySelectorAll('tr.rr-df-row')];
+    const cur = t.querySelector('tr.rr-current');
+    return [rows[0]?.cells[0]?.textContent ?? null, rows.length, cur ? cur.cells[0].textContent : null];
+}"""
+
+
+def test_dataframe_view_pages_rows_and_marks_the_cursor(tmp_path: Path) -> None:
+    clean_copy(ROOT / "notebooks" / "dataframe.ipynb", tmp_path / "dataframe.ipynb")
+    with notebook_page(tmp_path, "dataframe.ipynb", viewport=(1200, 1400), artifacts=ARTIFACTS) as page:
+        run_all_until_frame(page)
+        # following the newest data: the cursor is at the last step, auto_scroll shows its row
+        page.wait_for_function(f"() => ({TABLE_JS})(0)?.[2] === '#1999'", timeout=60_000)
+        wait_settled(page)
+        page.screenshot(path=str(ARTIFACTS / "0_notebook.png"), full_page=True)
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "1_table_follows_cursor.png"))
+        first, count, _ = page.evaluate(f"({TABLE_JS})(0)")
+        assert count < 300, f"{count} rows in the DOM: the table must hold a window, not all 2000"
+        assert first != "#0"
+
+        # scrolling to the top asks the kernel for those rows
+        page.evaluate(
+            "() => { const b = document.querySelector('.rr-root .rr-textview[data-kind=dataframe]'); b.scrollTop = 0; }"
+        )
+        page.wait_for_function(f"() => ({TABLE_JS})(0)?.[0] === '#0'", timeout=30_000)
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "2_scrolled_to_top.png"))
+
+        # the second table: filter_by_range + filter_is_not_null + latest-at, selected columns
+        second = page.evaluate(f"({TABLE_JS})(1)")
+        assert second is not None and second[0] == "#100" and second[1] == 31, second
+        heads = page.evaluate(
+            "() => [...document.querySelectorAll('.rr-root table.rr-df')[1].querySelectorAll('th')]"
+            ".map((h) => h.textContent)"
+        )
+        assert heads == ["step", "/pointsPoints3D:positions", "/trig/sinScalars:scalars"], heads

@@ -131,8 +131,6 @@ def draw_map(draw: Any, rect: tuple[int, int, int, int], payload: dict[str, Any]
             r = min(max(0.5, radius_px(float(_at(pts["r"], i)), lat)), 4 * max(w, h))
             if x0 - r <= px <= x0 + w + r and y0 - r <= py <= y0 + h + r:
                 draw.ellipse((px - r, py - r, px + r, py + r), fill=_rgba(_at(pts["c"], i)))
-    text = "© OpenStreetMap contributors"
-    draw.text((x0 + w - 6, y0 + h - 4), text, fill=_GRID_TEXT, font=font, anchor="rd")
 
 
 def _graticule(
@@ -149,7 +147,7 @@ def _graticule(
     while lon <= west + lon_span:
         x = x0 + ((lon + 180.0) / 360.0 - cx) * scale + w / 2
         draw.line((x, y0, x, y0 + h - 1), fill=_GRID)
-        draw.text((x + 3, y0 + h - 16), f"{lon:.{digits}f}°", fill=_GRID_TEXT, font=font)
+        draw.text((x + 3, y0 + 3), f"{lon:.{digits}f}°", fill=_GRID_TEXT, font=font)
         lon += step
     lat = math.ceil(bottom / step) * step
     while lat <= top:

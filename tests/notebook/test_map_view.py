@@ -162,8 +162,8 @@ def test_session_state_carries_the_map_payload_at_the_cursor() -> None:
 def test_snapshot_draws_graticule_and_points() -> None:
     from PIL import Image, ImageDraw
 
-    payload = {"entities": [{"path": "/p", "points": {"pos": [[10.0, 20.0]], "r": -6.0, "c": 0xFF0000FF}}]}
-    payload.update(center=[10.0, 20.0], span=[10.0, 20.0, 10.0, 20.0], zoom=None)
+    point = {"path": "/p", "points": {"pos": [[10.0, 20.0]], "r": -6.0, "c": 0xFF0000FF}}
+    payload: dict[str, Any] = {"entities": [point], "center": [10.0, 20.0], "span": [10.0, 20.0, 10.0, 20.0]}
     img = Image.new("RGBA", (200, 100), (0, 0, 0, 255))
     draw_map(ImageDraw.Draw(img), (0, 0, 200, 100), payload)
     px = np.asarray(img)

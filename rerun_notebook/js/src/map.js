@@ -15,6 +15,7 @@ export const MAP_PICK_RADIUS = 5; // Rerun's UI_INTERACTION_RADIUS (ui points)
 export const MAP_OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 export const MAP_ATTRIBUTION = "© OpenStreetMap contributors";
 export const MAP_EARTH_M = 40075016.686; // equator circumference
+export const MAP_RETRY_MS = 20000; // a failed tile is asked for again after this long
 export const MAP_TILES = new Map(); // url -> { img, state: "loading" | "ok" | "failed" }, shared by all views
 
 // --- projection (pure; the kernel's map_data.py has the same formulas) ------------------------
@@ -192,19 +193,19 @@ export function mapHitTest(payload, cam, w, h, px, py) {
 
 export function mapTile(url, redraw) {
   let t = MAP_TILES.get(url);
+  if (t && t.state === "failed" && Date.now() - t.failedAt > MAP_RETRY_MS) t = null; // back online?
   if (!t) {
     const img = new Image();
-    t = { img, state: "loading", waiting: new Set() };
+    t = { img, state: "loading", waiting: new Set(), failedAt: 0 };
     MAP_TILES.set(url, t);
-    img.onload = () => {
-      t.state = "ok";
-      for (const f of t.waiting) f();
+    const settle = (state) => {
+      t.state = state;
+      t.failedAt = state === "failed" ? Date.now() : 0;
+      for (const f of t.waiting) f(); // the views redraw: the tile, or the offline note
       t.waiting.clear();
     };
-    img.onerror = () => {
-      t.state = "failed";
-      t.waiting.clear();
-    };
+    img.onload = () => settle("ok");
+    img.onerror = () => settle("failed");
     img.src = url;
   }
   if (t.state === "loading") t.waiting.add(redraw);
@@ -226,7 +227,7 @@ export function mapDrawGraticule(g, cam, w, h) {
     g.moveTo(Math.round(x) + 0.5, 0);
     g.lineTo(Math.round(x) + 0.5, h);
     g.stroke();
-    g.fillText(`${lon.toFixed(digits)}°`, x + 3, h - 4);
+    g.fillText(`${lon.toFixed(digits)}°`, x + 3, 12); // on top: the attribution sits bottom right
   }
   for (let lat = Math.ceil(lat0 / step) * step; lat <= lat1; lat += step) {
     const [, y] = mapLatLonToScreen(cam, w, h, lat, 0);
@@ -316,8 +317,15 @@ export function mapRedraw(ctx, box) {
   if (!m.cam) m.cam = mapInitialCamera(m.payload, w, h);
   const g = canvas.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  const redraw = () => requestAnimationFrame(() => mapRedraw(ctx, box));
-  const complete = mapDraw(g, m.payload, m.cam, w, h, { redraw, selected: mapSelected(ctx) });
+  m.redraw ||= () => {
+    if (m.frameQueued) return;
+    m.frameQueued = true;
+    requestAnimationFrame(() => {
+      m.frameQueued = false;
+      mapRedraw(ctx, box);
+    });
+  };
+  const complete = mapDraw(g, m.payload, m.cam, w, h, { redraw: m.redraw, selected: mapSelected(ctx) });
   m.offline.style.display = !complete && mapTilesFailed(m.cam, w, h) ? "" : "none";
 }
 
@@ -419,5 +427,8 @@ export function renderMapView(ctx, box, v) {
     if (!m.moved && zoomChanged) m.cam = null; // follow the data until the user moves the map
   }
   m.attribution.title = payload.provider && payload.provider !== "OpenStreetMap" ? `${payload.provider} needs a Mapbox token here: showing OpenStreetMap` : "";
+  const drawn = key + "|" + JSON.stringify(ctx.state?.selection || []);
+  if (drawn === m.drawn) return; // a state change elsewhere (e.g. the time panel): nothing new here
+  m.drawn = drawn;
   mapRedraw(ctx, box);
 }

@@ -18,6 +18,15 @@ import numpy as np
 
 from . import error_utils as error_utils
 from . import sinks as sinks
+from ._active_recording import get_application_id as get_application_id
+from ._active_recording import get_global_data_recording as get_global_data_recording
+from ._active_recording import get_recording_id as get_recording_id
+from ._active_recording import get_thread_local_data_recording as get_thread_local_data_recording
+from ._active_recording import is_enabled as is_enabled
+from ._active_recording import recording_stream_generator_ctx as recording_stream_generator_ctx
+from ._active_recording import set_global_data_recording as set_global_data_recording
+from ._active_recording import set_thread_local_data_recording as set_thread_local_data_recording
+from ._active_recording import thread_local_stream as thread_local_stream
 from ._batcher import ChunkBatcherConfig as ChunkBatcherConfig
 from ._errors import set_strict_mode as set_strict_mode
 from ._errors import strict_mode as strict_mode
@@ -35,16 +44,7 @@ from ._recording_core import PROPERTIES_PATH
 from ._recording_stream import BinaryStream as BinaryStream
 from ._recording_stream import RecordingStream as RecordingStream
 from ._recording_stream import binary_stream as binary_stream
-from ._recording_stream import get_application_id as get_application_id
 from ._recording_stream import get_data_recording as get_data_recording
-from ._recording_stream import get_global_data_recording as get_global_data_recording
-from ._recording_stream import get_recording_id as get_recording_id
-from ._recording_stream import get_thread_local_data_recording as get_thread_local_data_recording
-from ._recording_stream import is_enabled as is_enabled
-from ._recording_stream import recording_stream_generator_ctx as recording_stream_generator_ctx
-from ._recording_stream import set_global_data_recording as set_global_data_recording
-from ._recording_stream import set_thread_local_data_recording as set_thread_local_data_recording
-from ._recording_stream import thread_local_stream as thread_local_stream
 from ._send_columns import TimeColumn as TimeColumn
 from ._send_columns import TimeColumnLike as TimeColumnLike
 from ._send_columns import send_chunks as send_chunks

@@ -17,19 +17,8 @@ import numpy as np
 
 from rerun_core.store.messages import StoreKind
 
-from ._active_recording import (
-    _active,
-    get_application_id,
-    get_data_recording,
-    get_global_data_recording,
-    get_recording_id,
-    get_thread_local_data_recording,
-    is_enabled,
-    recording_stream_generator_ctx,
-    set_global_data_recording,
-    set_thread_local_data_recording,
-    thread_local_stream,
-)
+from . import _active_recording as _scope
+from ._active_recording import get_data_recording  # the SDK's modules resolve recordings through here
 from ._batcher import ChunkBatcherConfig
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
 from ._sentinels import AUTO_INDEX
@@ -106,9 +95,9 @@ class RecordingStream:
                 PROPERTIES_PATH, {START_TIME: pa.array([time.time_ns()], pa.int64())}
             )
         if make_default:
-            set_global_data_recording(self)
+            _scope.set_global_data_recording(self)
         if make_thread_default:
-            set_thread_local_data_recording(self)
+            _scope.set_thread_local_data_recording(self)
 
     @classmethod
     def _new(cls, application_id: str, recording_id: str, **kwargs: Any) -> RecordingStream:
@@ -141,10 +130,10 @@ class RecordingStream:
     else:
 
         def get_application_id(recording=None):
-            return get_application_id(recording)
+            return _scope.get_application_id(recording)
 
         def is_enabled(recording=None):
-            return is_enabled(recording)
+            return _scope.is_enabled(recording)
 
         def binary_stream(recording=None):
             return binary_stream(recording)
@@ -167,8 +156,8 @@ class RecordingStream:
     # --- context manager / lifetime -----------------------------------------------------------
 
     def __enter__(self) -> RecordingStream:
-        token = _active.set(self)
-        self._prev.append((set_thread_local_data_recording(self), token))
+        token = _scope._active.set(self)
+        self._prev.append((_scope.set_thread_local_data_recording(self), token))
         return self
 
     def __exit__(
@@ -179,10 +168,10 @@ class RecordingStream:
     ) -> None:
         self._core.finalize_files()
         prev, token = self._prev.pop() if self._prev else (None, None)
-        current = _active.get(None)
+        current = _scope._active.get(None)
         if token is not None:
-            _active.reset(token)
-        set_thread_local_data_recording(prev)
+            _scope._active.reset(token)
+        _scope.set_thread_local_data_recording(prev)
         if current is not self:
             raise RuntimeError(
                 "RecordingStream context manager exited while not active. Likely mixing context managers "
@@ -467,16 +456,7 @@ __all__ = [
     "RecordingStream",
     "StdoutSink",
     "binary_stream",
-    "get_application_id",
     "get_data_recording",
-    "get_global_data_recording",
-    "get_recording_id",
-    "get_thread_local_data_recording",
-    "is_enabled",
-    "recording_stream_generator_ctx",
-    "set_global_data_recording",
-    "set_thread_local_data_recording",
-    "thread_local_stream",
 ]
 
 

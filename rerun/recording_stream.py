@@ -1,10 +1,6 @@
 """rerun-sdk 0.41's public module name for recording streams."""
 
-from ._batcher import ChunkBatcherConfig
-from ._recording_stream import (
-    BinaryStream,
-    RecordingStream,
-    binary_stream,
+from ._active_recording import (
     get_application_id,
     get_data_recording,
     get_global_data_recording,
@@ -16,6 +12,8 @@ from ._recording_stream import (
     set_thread_local_data_recording,
     thread_local_stream,
 )
+from ._batcher import ChunkBatcherConfig
+from ._recording_stream import BinaryStream, RecordingStream, binary_stream
 
 __all__ = [
     "BinaryStream",

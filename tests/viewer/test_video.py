@@ -165,7 +165,7 @@ def _store_of(log: Any) -> Any:
     hub = StoreHub()
     for msg in mem.drain():
         hub.insert(msg)
-    return hub.store(hub.active_recording) if isinstance(hub.active_recording, str) else hub.active_recording
+    return hub.active_recording
 
 
 def _log_asset(rec: Any, data: bytes) -> np.ndarray:
@@ -258,7 +258,7 @@ def test_video_stream_renders_and_follows_live_samples() -> None:
         rec.set_time("frame", sequence=i)
         rr.log("cam", rr.VideoStream.from_fields(sample=sample), recording=rec)
     rec.flush()
-    store = hub.store(hub.active_recording) if isinstance(hub.active_recording, str) else hub.active_recording
+    store = hub.active_recording
     app = ViewerApp(store, 160, 120)
     try:
         for i in (0, 5, 7, 2):
@@ -349,7 +349,7 @@ def test_oracle_video_recording_renders(oracle: Any, tmp_path: Path) -> None:
     for msg in read_messages(tmp_path / "o.rrd"):
         hub.insert(msg)
     active = hub.active_recording
-    app = ViewerApp(active if hasattr(active, "latest_at") else hub.store(active), 320, 160)
+    app = ViewerApp(active, 320, 160)
     try:
         assert {v["id"] for v in app.layout()} == {"spatial2d:/video", "spatial2d:/stream"}
         for i in (0, 4, 2, 5):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -172,3 +173,39 @@ def test_snapshot_draws_graticule_and_points() -> None:
     frame = np.zeros((120, 200, 4), np.uint8)
     out = draw_html_views(frame, [{"kind": "map", "rect": [0, 20, 200, 100], "name": "/", "map": payload}])
     assert tuple(out[70, 100][:3]) == (255, 0, 0)
+
+
+@pytest.mark.interop
+def test_real_sdk_geo_data_and_map_blueprint_read_as_ours(oracle: Any, tmp_path: Path) -> None:
+    """An .rrd written by the real rerun-sdk 0.41: same payload, view class and properties."""
+    from rerun_core.store.load import load_rrd
+
+    path = tmp_path / "geo.rrd"
+    oracle.run_script(
+        """
+        import sys
+        import rerun as rr, rerun.blueprint as rrb
+        rr.init("geo_interop", recording_id="r1")
+        bp = rrb.Blueprint(rrb.MapView(origin="/", name="M", zoom=14.0, background=rrb.MapProvider.MapboxLight))
+        rr.save(sys.argv[1], default_blueprint=bp)
+        rr.log("pts", rr.GeoPoints(lat_lon=[[47.6344, 19.1397], [47.6334, 19.1399]], radii=rr.Radius.ui_points(20.0),
+                                   colors=[255, 0, 0]))
+        rr.log("route", rr.GeoLineStrings(lat_lon=[[[47.63, 19.13], [47.64, 19.15]]], radii=3.0))
+        """,
+        str(path),
+    )
+    hub = load_rrd(str(path))
+    store = hub.get(hub.recordings()[0])
+    root = read_blueprint(hub.get(hub.blueprints()[-1])).root
+    assert root is not None
+    resolve_entities(root, _index(store))
+    (view,) = views_of(root)
+    d = view.as_dict()
+    assert (d["kind"], d["name"], d["map_zoom"], d["map_provider"]) == ("map", "M", 14.0, 5)
+    tl = next(iter(store.timelines()), None)
+    t = store.time_range(tl)[1] if tl else None
+    p = map_payload(store_latest(store, tl, t), view.entities, zoom=d["map_zoom"], provider=d["map_provider"])
+    assert [e["path"] for e in p["entities"]] == ["/pts", "/route"]
+    assert p["entities"][0]["points"] == {"pos": BUDAPEST, "r": -20.0, "c": 0xFF0000FF}
+    assert p["entities"][1]["lines"]["strips"] == [[[47.63, 19.13], [47.64, 19.15]]]
+    assert p["provider"] == "MapboxLight" and p["zoom"] == 14.0

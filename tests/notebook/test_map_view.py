@@ -195,12 +195,12 @@ def test_real_sdk_geo_data_and_map_blueprint_read_as_ours(oracle: Any, tmp_path:
         str(path),
     )
     hub = load_rrd(str(path))
-    store = hub.get(hub.recordings()[0])
+    store: Any = hub.get(hub.recordings()[0])
     root = read_blueprint(hub.get(hub.blueprints()[-1])).root
     assert root is not None
     resolve_entities(root, _index(store))
     (view,) = views_of(root)
-    d = view.as_dict()
+    d: dict[str, Any] = view.as_dict()
     assert (d["kind"], d["name"], d["map_zoom"], d["map_provider"]) == ("map", "M", 14.0, 5)
     tl = next(iter(store.timelines()), None)
     t = store.time_range(tl)[1] if tl else None

@@ -241,13 +241,17 @@ class AssetVideo:
 
 def is_keyframe(sample: bytes, codec: int) -> bool:
     """Whether decoding can start at this sample: an IDR (H.264) / IRAP (H.265) NAL unit, an AV1
-    sequence header OBU, a VP8 key frame. VP9 is not parsed (decoding then starts at the first)."""
+    sequence header OBU, a VP8/VP9 key frame."""
     if not sample:
         return False
     if codec == 0x61763031:
         return _av1_has_sequence_header(sample)
-    if codec == 0x76703038:
+    if codec == 0x76703038:  # VP8 frame tag: bit 0 clear on key frames
         return (sample[0] & 0x1) == 0
+    if codec == 0x76703039:  # VP9 header: frame_marker, profile bits, show_existing_frame, frame_type
+        b = sample[0]
+        shift = 1 if (b >> 4) & 0x3 == 0x3 else 0  # profile 3 has a reserved bit more
+        return b >> 6 == 0b10 and not (b >> (3 - shift)) & 1 and not (b >> (2 - shift)) & 1
     if codec not in (0x61766331, 0x68657631):
         return False
     hevc = codec == 0x68657631

@@ -63,10 +63,22 @@ def make_mp4(n: int = 12, gop: int = 4, b_frames: int = 0, codec: str = "libx264
     return buf.getvalue()
 
 
+STREAM_CODECS = [  # encoders in PyAV's wheel, one per codec Rerun's VideoStream takes
+    ("libx264", rr.VideoCodec.H264),
+    ("libx265", rr.VideoCodec.H265),
+    ("libsvtav1", rr.VideoCodec.AV1),
+    ("libvpx", rr.VideoCodec.VP8),
+    ("libvpx-vp9", rr.VideoCodec.VP9),
+]
+_VPX_OPTIONS = {"auto-alt-ref": "0", "lag-in-frames": "0", "deadline": "realtime", "crf": "4", "b": "2M"}
+
+
 def make_stream(n: int = 12, gop: int = 4, codec: str = "libx264") -> list[tuple[bytes, bool]]:
     """Raw samples (bytes, PyAV's keyframe flag) of ``n`` solid frames, no B-frames: Annex B for
     H.264/H.265, the low-overhead OBU stream for AV1 (SVT-AV1 wants at least 64x64: 128x96)."""
-    fmt = {"libx264": "h264", "libx265": "hevc", "libsvtav1": "obu"}[codec]
+    fmt = {"libx264": "h264", "libx265": "hevc", "libsvtav1": "obu", "libvpx": "ivf", "libvpx-vp9": "ivf"}[
+        codec
+    ]
     w, h = (128, 96) if codec == "libsvtav1" else (W, H)
     container = av.open(io.BytesIO(), "w", format=fmt)
     stream = container.add_stream(codec, rate=10)
@@ -77,6 +89,8 @@ def make_stream(n: int = 12, gop: int = 4, codec: str = "libx264") -> list[tuple
         "libx264": {"g": str(gop), "bf": "0", "crf": "10", "tune": "zerolatency", "sc_threshold": "0"},
         "libx265": {"x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:log-level=none"},
         "libsvtav1": {"svtav1-params": f"keyint={gop}:scd=0", "preset": "12"},
+        "libvpx": _VPX_OPTIONS | {"g": str(gop), "keyint_min": str(gop)},
+        "libvpx-vp9": _VPX_OPTIONS | {"g": str(gop), "keyint_min": str(gop)},
     }[codec]
     out = []
     for i in range(n):
@@ -130,10 +144,7 @@ def test_cached_frames_are_not_decoded_again() -> None:
     assert asset.decoder.decoded == decoded
 
 
-@pytest.mark.parametrize(
-    ("encoder", "codec"),
-    [("libx264", rr.VideoCodec.H264), ("libx265", rr.VideoCodec.H265), ("libsvtav1", rr.VideoCodec.AV1)],
-)
+@pytest.mark.parametrize(("encoder", "codec"), STREAM_CODECS)
 def test_stream_keyframes_and_frames(encoder: str, codec: Any) -> None:
     samples = make_stream(codec=encoder)
     keys = [vd.is_keyframe(s, codec.value) for s, _ in samples]
@@ -443,10 +454,7 @@ def test_notebook_viewer_shows_the_frame_at_its_time_control() -> None:
         v.close()
 
 
-@pytest.mark.parametrize(
-    ("encoder", "codec"),
-    [("libx264", rr.VideoCodec.H264), ("libx265", rr.VideoCodec.H265), ("libsvtav1", rr.VideoCodec.AV1)],
-)
+@pytest.mark.parametrize(("encoder", "codec"), STREAM_CODECS)
 def test_live_stream_decodes_each_new_sample_once(encoder: str, codec: Any) -> None:
     """Following a live stream: each arriving sample is shown without re-seeking (no frame delay)."""
     samples = make_stream(n=8, gop=4, codec=encoder)

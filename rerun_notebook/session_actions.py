@@ -159,36 +159,29 @@ class SessionActions:
         tree = getattr(self.app, "tree", None)
         return tree() if tree is not None else None
 
-    def set_node_visible(self, node_id: str, visible: bool) -> None:
-        """The eye on a view or container row (and a view header's hide button)."""
+    def _app_call(self, method: str, *args: Any) -> None:
+        """Forward a view or layout change to the renderer (if it has that method) and redraw."""
         with self._lock:
-            if self.app is not None:
-                self.app.set_node_visible(node_id, visible)
+            fn = getattr(self.app, method, None)
+            if fn is not None:
+                fn(*args)
                 self._force = True
         self._on_change()
+
+    def set_node_visible(self, node_id: str, visible: bool) -> None:
+        """The eye on a view or container row (and a view header's hide button)."""
+        self._app_call("set_node_visible", node_id, visible)
 
     def set_view_entity_visible(self, view_id: str, path: str, visible: bool) -> None:
         """The eye on an entity row under a view: hides the entity in that view only."""
-        with self._lock:
-            if self.app is not None:
-                self.app.set_entity_visible_in_view(view_id, panels.path_str(path), visible)
-                self._force = True
-        self._on_change()
+        self._app_call("set_entity_visible_in_view", view_id, panels.path_str(path), visible)
 
     def maximize(self, view_id: str | None) -> None:
-        with self._lock:
-            if self.app is not None:
-                self.app.maximize(view_id)
-                self._force = True
-        self._on_change()
+        self._app_call("maximize", view_id)
 
     def set_active_tab(self, container_id: str, child_id: str) -> None:
         """A click on a tab in a view header's tab bar."""
-        with self._lock:
-            if self.app is not None:
-                self.app.set_active_tab(container_id, child_id)
-                self._force = True
-        self._on_change()
+        self._app_call("set_active_tab", container_id, child_id)
 
     def select_node(self, node_id: str, entity_path: str | None = None) -> None:
         """A click on a blueprint row: the view or container, or an entity as shown in that view."""
@@ -208,9 +201,4 @@ class SessionActions:
         self._on_change()
 
     def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:
-        with self._lock:
-            setter = getattr(self.app, "set_tensor_slice", None)
-            if setter is not None:
-                setter(view_id, {int(dim): int(index)})
-                self._force = True
-        self._on_change()
+        self._app_call("set_tensor_slice", view_id, {int(dim): int(index)})

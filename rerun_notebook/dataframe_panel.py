@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time as _time
+from collections.abc import Callable
 from typing import Any
 
 from rerun_core.viewer.dataframe_view import MAX_PAGE, DataframeQuery, DataframeTable, run_query
@@ -18,14 +20,19 @@ from rerun_core.viewer.dataframe_view import MAX_PAGE, DataframeQuery, Dataframe
 log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW = 100  # rows sent before the browser asks for its own window
+MIN_REQUERY_S = 0.25  # while data streams in, a view re-queries at most this often ...
+REQUERY_FACTOR = 4.0  # ... or every 4 query durations, whichever is longer (big tables stay responsive)
 
 
 class DataframePanels:
     """Per-view row windows and cached query results (owned by one ``ViewerSession``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = _time.monotonic) -> None:
         self.windows: dict[str, tuple[int, int]] = {}
-        self._cache: dict[str, tuple[Any, DataframeTable]] = {}
+        # view id -> (key, generation, result, computed at, query seconds)
+        self._cache: dict[str, tuple[Any, Any, DataframeTable, float, float]] = {}
+        self._clock = clock
+        self._stale: dict[str, float] = {}  # view id -> when it was last served an older generation
 
     def set_window(self, view_id: str, offset: int, count: int) -> bool:
         """Remember the rows the browser shows; True when that changes what is sent."""
@@ -35,21 +42,33 @@ class DataframePanels:
         self.windows[view_id] = window
         return True
 
+    @property
+    def stale(self) -> bool:
+        """A shown view holds rows of an older store generation (re-queries are throttled while data
+        streams in): the session updates its state again until they are current. Views no longer
+        asked for stop counting after a few seconds."""
+        now = self._clock()
+        for vid in [v for v, t in self._stale.items() if now - t > 3.0]:
+            del self._stale[vid]
+        return bool(self._stale)
+
     def table(
         self, store: Any, view_id: str, query: DataframeQuery, entities: list[str], timeline: str | None
     ) -> DataframeTable:
-        key = (
-            id(store),
-            getattr(store, "generation", None),
-            json.dumps(query.to_dict(), sort_keys=True),
-            tuple(entities),
-            timeline,
-        )
+        key = (id(store), json.dumps(query.to_dict(), sort_keys=True), tuple(entities), timeline)
+        generation = getattr(store, "generation", None)
+        now = self._clock()
         cached = self._cache.get(view_id)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            if cached[1] == generation:
+                self._stale.pop(view_id, None)
+                return cached[2]
+            if now - cached[3] < max(MIN_REQUERY_S, REQUERY_FACTOR * cached[4]):
+                self._stale[view_id] = now  # new data, but this view re-queried just now: old rows a moment
+                return cached[2]
+        self._stale.pop(view_id, None)
         result = run_query(store, entities, query, timeline)
-        self._cache[view_id] = (key, result)
+        self._cache[view_id] = (key, generation, result, now, self._clock() - now)
         return result
 
     def entry(

@@ -239,7 +239,8 @@ class ViewerSession(SessionActions):
                 changed = True
             if self.app is not None:
                 changed |= bool(self.app.is_dirty())
-            if changed or self.time.events or self.ticks.stale:  # stale: throttled data ticks
+            # stale: throttled data ticks / dataframe re-queries
+            if changed or self.time.events or self.ticks.stale or self.dataframes.stale:
                 self._update_state()
             return changed
 

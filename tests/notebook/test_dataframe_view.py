@@ -168,3 +168,30 @@ def test_component_column_selectors_as_rerun_sdk_spells_them() -> None:
     entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, None, None)
     assert [c["name"] for c in entry["columns"]] == ["frame", "/scalar:Scalars:scalars"]
     assert [r[0] for r in entry["rows"]] == [0, 2, 4]
+
+
+def test_streaming_data_requeries_at_most_every_interval_then_catches_up() -> None:
+    _, store = _hub(n=3)
+    now = [0.0]
+    panels = DataframePanels(clock=lambda: now[0])
+    assert panels.entry(store, "v", None, ["/points"], "frame", None)["total"] == 3
+    store.insert(_more_rows(store, 3))
+    now[0] = 0.1  # new data within the re-query interval: the old rows, marked stale
+    assert panels.entry(store, "v", None, ["/points"], "frame", None)["total"] == 3
+    assert panels.stale
+    now[0] = 1.0  # past it: the fresh rows, no longer stale
+    assert panels.entry(store, "v", None, ["/points"], "frame", None)["total"] == 4
+    assert not panels.stale
+
+
+def _more_rows(store: Any, t: int) -> Any:
+    hub = StoreHub()
+    rec = rr.RecordingStream("df_view", recording_id=uuid.uuid4().hex)
+    rec._add_sink(StoreSink(hub))
+    rec.set_time("frame", sequence=t)
+    rec.log("points", rr.Points3D([[t, 0, 0]]))
+    rec.flush()
+    other = hub.get(hub.recordings()[0])
+    assert other is not None
+    (chunk,) = [c for c in other.chunks() if str(c.entity_path) == "/points"]
+    return chunk

@@ -25,7 +25,7 @@ DEFAULT_ZOOM = 16.0  # Rerun's zoom for a single point (no span to fit)
 DEFAULT_CENTER = (59.319224, 18.075514)  # Rerun's center when there is no data (Rerun HQ)
 TILE_SIZE = 256.0
 MAX_MERCATOR_LAT = 85.0511287798  # Web Mercator's square world
-MAX_VERTICES = 200_000  # per view: points + line vertices beyond this are cut (the state is JSON)
+MAX_VERTICES = 50_000  # per view, points + line vertices: the state is JSON, resent on changes
 PROVIDERS = {
     1: "OpenStreetMap",
     2: "MapboxStreets",

@@ -422,3 +422,22 @@ def test_map_projection_fit_tiles_and_hit_test(tmp_path: Path) -> None:
     assert got["ui"] == 5 and got["meters"] == 6.541  # 1 km at zoom 10 (152.87 m a pixel)
     assert got["attribution"] == "© OpenStreetMap contributors"
     assert got["css"] == "rgba(255,0,0,0.502)" and got["step"] == 0.002
+
+
+def test_map_points_of_one_color_are_one_fill(tmp_path: Path) -> None:
+    """A single-colored cloud is one path and one fill (fast on a 2D canvas); the selection is ringed."""
+    out = _run(
+        tmp_path,
+        "import { mapDrawPoints } from 'MOD';"
+        "const calls = {fill: 0, stroke: 0, arc: 0};"
+        "const g = {beginPath() {}, moveTo() {}, arc() { calls.arc++; }, fill() { calls.fill++; }, stroke() { calls.stroke++; }};"
+        "const pos = Array.from({length: 1000}, (_, i) => [i / 1000, i / 1000]);"
+        "const cam = {lat: 0.5, lon: 0.5, zoom: 8};"
+        "mapDrawPoints(g, {path: '/a', points: {pos, r: -3, c: 255}}, cam, 800, 600, 7);"
+        "const one = {...calls}; calls.fill = calls.stroke = calls.arc = 0;"
+        "mapDrawPoints(g, {path: '/b', points: {pos: pos.slice(0, 4), r: -3, c: [1, 1, 2, 2]}}, cam, 800, 600, undefined);"
+        "console.log(JSON.stringify([one, calls]));",
+    )
+    one, two = json.loads(out)
+    assert one == {"fill": 1, "stroke": 1, "arc": 1001}  # 1000 points + the selected one's ring
+    assert two == {"fill": 2, "stroke": 0, "arc": 4}  # two colors: two fills

@@ -264,24 +264,42 @@ export function mapDrawData(g, payload, cam, w, h, selected) {
       g.stroke();
     });
   }
-  for (const ent of payload.entities || []) {
-    const p = ent.points;
-    if (!p) continue;
-    p.pos.forEach(([lat, lon], i) => {
-      const [x, y] = mapLatLonToScreen(cam, w, h, lat, lon);
-      const r = Math.max(0.5, mapRadiusPx(mapAt(p.r, i), lat, cam.zoom));
-      if (x < -r || y < -r || x > w + r || y > h + r) return;
-      g.beginPath();
-      g.arc(x, y, r, 0, 2 * Math.PI);
-      g.fillStyle = mapCss(mapAt(p.c, i));
+  for (const ent of payload.entities || []) if (ent.points) mapDrawPoints(g, ent, cam, w, h, selected.get(ent.path));
+}
+
+// One entity's points: consecutive points of one color share a path (one fill for a whole
+// single-colored cloud); the selected ones (all for an entity selection: null) get a white ring.
+export function mapDrawPoints(g, ent, cam, w, h, sel) {
+  const p = ent.points;
+  const ring = [];
+  let color = null;
+  const flush = () => {
+    if (color !== null) {
+      g.fillStyle = mapCss(color);
       g.fill();
-      const sel = selected.get(ent.path);
-      if (sel !== undefined && (sel === null || sel === i)) {
-        g.lineWidth = 2;
-        g.strokeStyle = "#ffffff";
-        g.stroke();
-      }
-    });
+    }
+  };
+  p.pos.forEach(([lat, lon], i) => {
+    const [x, y] = mapLatLonToScreen(cam, w, h, lat, lon);
+    const r = Math.max(0.5, mapRadiusPx(mapAt(p.r, i), lat, cam.zoom));
+    if (x < -r || y < -r || x > w + r || y > h + r) return;
+    const c = mapAt(p.c, i);
+    if (c !== color) {
+      flush();
+      g.beginPath();
+      color = c;
+    }
+    g.moveTo(x + r, y);
+    g.arc(x, y, r, 0, 2 * Math.PI);
+    if (sel !== undefined && (sel === null || sel === i)) ring.push([x, y, r]);
+  });
+  flush();
+  g.lineWidth = 2;
+  g.strokeStyle = "#ffffff";
+  for (const [x, y, r] of ring) {
+    g.beginPath();
+    g.arc(x, y, r, 0, 2 * Math.PI);
+    g.stroke();
   }
 }
 
@@ -356,7 +374,14 @@ export function mapSetupInput(ctx, box) {
       mapRedraw(ctx, box);
       return;
     }
-    mapHover(ctx, box, p);
+    if (!m.hoverAt) {
+      requestAnimationFrame(() => {
+        const at = m.hoverAt;
+        m.hoverAt = null;
+        if (at) mapHover(ctx, box, at);
+      });
+    }
+    m.hoverAt = p; // one hit test per frame, at the newest pointer position
   });
   c.addEventListener("pointerup", (ev) => {
     const p = local(ev);
@@ -367,7 +392,10 @@ export function mapSetupInput(ctx, box) {
     }
     press = null;
   });
-  c.addEventListener("pointerleave", () => ctx.hideTooltip());
+  c.addEventListener("pointerleave", () => {
+    m.hoverAt = null;
+    ctx.hideTooltip();
+  });
   c.addEventListener("wheel", (ev) => {
     ev.preventDefault();
     const unit = ev.deltaMode === 1 ? 16 : ev.deltaMode === 2 ? 100 : 1;

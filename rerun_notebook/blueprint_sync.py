@@ -140,6 +140,9 @@ def _view_properties(app: Any, views: list[Any]) -> None:
         drawn = get(view.id)
         if getattr(view, "kind", "") in ("spatial3d", "spatial2d"):
             _style(drawn, view)
+        if hasattr(drawn, "set_forces"):  # graph views: Force* properties and GraphBackground
+            drawn.set_forces(getattr(view, "graph_forces", None))
+            drawn.set_background(getattr(view, "background", None))
         if hasattr(drawn, "show_legend"):
             drawn.show_legend = getattr(view, "legend_visible", None) is not False
 

@@ -134,6 +134,7 @@ class BlueprintView(ViewSpec):
     legend_visible: bool | None = None  # PlotLegend:visible
     map_zoom: float | None = None  # MapZoom:zoom (a map view's zoom level)
     map_provider: int | None = None  # MapBackground:provider (MapProvider: 1 OpenStreetMap, 2.. Mapbox)
+    graph_forces: dict[str, Any] | None = None  # a graph view's Force* properties (force_overrides)
     dataframe_query: dict[str, Any] | None = None  # a dataframe view's DataframeQuery (dataframe_view.py)
 
     def as_dict(self) -> dict[str, object]:
@@ -317,10 +318,22 @@ def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
     view.grid_visible = None if grid is None else bool(grid)
     legend = r.one(f"{path}/PlotLegend", "PlotLegend:visible")
     view.legend_visible = None if legend is None else bool(legend)
+    if view.kind == "graph":
+        _read_graph_properties(r, path, view)
     zoom = r.one(f"{path}/MapZoom", "MapZoom:zoom")
     view.map_zoom = None if zoom is None else float(zoom)
     provider = r.one(f"{path}/MapBackground", "MapBackground:provider")
     view.map_provider = None if provider is None else int(provider)
+
+
+def _read_graph_properties(r: _Reader, path: str, view: BlueprintView) -> None:
+    """GraphBackground and the Force* properties of a graph view."""
+    from rerun_core.viewer.graph_layout import force_overrides
+
+    view.graph_forces = force_overrides(lambda arch, f: r.one(f"{path}/{arch}", f"{arch}:{f}"))
+    color = r.one(f"{path}/GraphBackground", "GraphBackground:color")
+    if color is not None:
+        view.background = tuple(((int(color) >> s) & 0xFF) / 255 for s in (24, 16, 8, 0))  # type: ignore[assignment]
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:

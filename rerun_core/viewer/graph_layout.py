@@ -15,8 +15,9 @@ collision off unless a blueprint turns them on.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -49,6 +50,41 @@ class ForceParams:
     collision: bool = False
     collision_strength: float = 1.0
     collision_iterations: int = 1
+
+
+def force_overrides(get: Callable[[str, str], Any]) -> dict[str, Any]:
+    """The ``ForceParams`` fields a graph view's blueprint sets: ``get(archetype, field)`` reads one
+    view property (``get("ForceLink", "distance")``) or None. Apply with ``with_overrides``."""
+    fields = {
+        ("ForceLink", "enabled"): "link",
+        ("ForceLink", "distance"): "link_distance",
+        ("ForceLink", "iterations"): "link_iterations",
+        ("ForceManyBody", "enabled"): "many_body",
+        ("ForceManyBody", "strength"): "many_body_strength",
+        ("ForcePosition", "enabled"): "position",
+        ("ForcePosition", "strength"): "position_strength",
+        ("ForcePosition", "position"): "position_xy",
+        ("ForceCenter", "enabled"): "center",
+        ("ForceCenter", "strength"): "center_strength",
+        ("ForceCollisionRadius", "enabled"): "collision",
+        ("ForceCollisionRadius", "strength"): "collision_strength",
+        ("ForceCollisionRadius", "iterations"): "collision_iterations",
+    }
+    values: dict[str, Any] = {}
+    for (arch, field_name), name in fields.items():
+        value = get(arch, field_name)
+        if value is None:
+            continue
+        default = getattr(ForceParams(), name)
+        if isinstance(default, tuple):
+            values[name] = (float(value[0]), float(value[1]))
+        else:
+            values[name] = type(default)(value)
+    return values
+
+
+def with_overrides(base: ForceParams, overrides: dict[str, Any] | None) -> ForceParams:
+    return replace(base, **overrides) if overrides else base
 
 
 class ForceLayout:

@@ -23,7 +23,7 @@ import pygfx as gfx
 from rerun_core.viewer import arrow_data as ad
 from rerun_core.viewer.camera import PanZoomCamera
 from rerun_core.viewer.graph_geometry import NodeShape, edge_paths
-from rerun_core.viewer.graph_layout import ForceLayout, ForceParams
+from rerun_core.viewer.graph_layout import ForceLayout, ForceParams, with_overrides
 from rerun_core.viewer.plot_views import Text
 from rerun_core.viewer.query import EntityIndex, Query, fields_of
 from rerun_core.viewer.specs import ViewSpec
@@ -347,8 +347,15 @@ class GraphView:
     def reset_camera(self) -> None:
         self.camera.user_moved = False
 
-    def set_background(self, rgba: tuple[float, float, float, float]) -> None:
-        self.background.material.set_colors(rgba)
+    def set_background(self, rgba: tuple[float, float, float, float] | None) -> None:
+        """A blueprint's GraphBackground color (None: the viewer's default background)."""
+        from rerun_core.viewer.spatial_view import BACKGROUND
+
+        self.background.material.set_colors(rgba or BACKGROUND)
+
+    def set_forces(self, overrides: dict[str, Any] | None) -> None:
+        """A blueprint's Force* view properties over the defaults; the layout runs again if they changed."""
+        self.layout.set_params(with_overrides(DEFAULT_PARAMS, overrides))
 
 
 # --- geometry buffers -------------------------------------------------------------------------

@@ -291,3 +291,43 @@ def test_graph_logged_by_the_real_sdk_renders(oracle: Any, tmp_path: Path) -> No
         np.testing.assert_array_equal(view.layout.pos[:3], [[0, 0], [120, 0], [60, 90]])
     finally:
         app.close()
+
+
+def test_blueprint_graph_view_forces_and_background(store: Any, render: Any) -> None:
+    """rrb.GraphView's Force* properties and GraphBackground reach the view's layout and scene."""
+    import rerun.blueprint as rrb
+    from tests.viewer.test_blueprint_tree import by_name, load
+
+    bp = rrb.Blueprint(
+        rrb.GraphView(
+            origin="/net",
+            name="net",
+            force_link=rrb.archetypes.ForceLink(distance=150.0),
+            force_many_body=rrb.archetypes.ForceManyBody(enabled=False),
+            background=rrb.archetypes.GraphBackground(color=(30, 60, 90)),
+        )
+    )
+    view = by_name(load(bp).root)["net"]
+    assert view.kind == "graph" and view.graph_forces == {"link_distance": 150.0, "many_body": False}
+    assert view.background is not None and round(view.background[2] * 255) == 90
+    from rerun_notebook.blueprint_sync import _view_properties
+
+    log(store, "/net", "GraphNodes", {"node_ids": pa.array(["a", "b"])})
+    log(store, "/net", "GraphEdges", {"edges": _edges([("a", "b")])})
+    app, _ = render(160, 120)
+    app.set_blueprint(load(bp).root)
+    _view_properties(app, views_of_root(app))
+    frame = _settle(app)
+    drawn = app.view(view.id)
+    assert drawn.layout.params.link_distance == 150.0 and not drawn.layout.params.many_body
+    assert drawn.layout.params.collision  # our default stays unless the blueprint turns it off
+    d = np.hypot(*(drawn.layout.pos[0] - drawn.layout.pos[1]))
+    assert abs(d - 150.0) < 20.0
+    assert color_mask(frame, (30, 60, 90), tol=6).mean() > 0.5
+
+
+def views_of_root(app: Any) -> list[Any]:
+    from rerun_core.viewer.layout import views_of
+
+    app.layout()
+    return views_of(app.viewport.root)

@@ -100,6 +100,7 @@ class DataframePanels:
             "total": result.total,
             "offset": offset,
             "rows": result.page(offset, count),
+            "times": result.times(offset, count),  # the rows' index times (double click seeks)
             "cursor_row": cursor,
             "auto_scroll": q.auto_scroll,
         }

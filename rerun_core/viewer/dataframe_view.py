@@ -124,6 +124,13 @@ class DataframeTable:
             return self.total - 1 if time is None else -1
         return int(np.searchsorted(self.index_times, time, side="right")) - 1
 
+    def times(self, offset: int, count: int) -> list[int | None]:
+        """The index times of the rows ``page(offset, count)`` returns (None: no time on that row)."""
+        offset = max(0, min(int(offset), self.total))
+        part = self.index_times[offset : offset + max(0, min(int(count), MAX_PAGE))]
+        low = np.iinfo(np.int64).min
+        return [None if t == low else int(t) for t in part.tolist()]
+
     def page(self, offset: int, count: int) -> list[list[Any]]:
         """Rows ``offset ..`` (at most ``MAX_PAGE``) as JSON-ready cells: times as ints, data abbreviated."""
         offset = max(0, min(int(offset), self.total))
@@ -150,20 +157,20 @@ def run_query(store: Any, entities: list[str], query: DataframeQuery, timeline: 
     start, end = query.range if (query.range and index is not None) else (None, None)
     args = dict(start=start, end=end)
     table = store.dataframe(index, list(entities), **args)
-    if query.not_null and query.not_null in table.column_names:
-        mask = pc.is_valid(table.column(query.not_null))
-    else:
-        mask = None
+    mask = None
+    if query.not_null:  # a column that does not exist is never set: no rows
+        col = table.column(query.not_null) if query.not_null in table.column_names else None
+        mask = pc.is_valid(col) if col is not None else pa.array(np.zeros(table.num_rows, bool))
     if query.latest_at and index is not None:
         filled = store.dataframe(index, list(entities), fill_latest_at=True, **args)
         table = filled if filled.num_rows == table.num_rows else table
     if mask is not None:
         table = table.filter(mask)
+    times = np.zeros(0, np.int64)
+    if index is not None and index in table.column_names:  # kept even when the index is not selected
+        times = np.asarray(table.column(index).cast(pa.int64()).fill_null(np.iinfo(np.int64).min), np.int64)
     columns = _columns(table, kinds, query, index)
     table = table.select([c["name"] for c in columns]) if columns else pa.table({})
-    times = np.zeros(0, np.int64)
-    if index is not None and index in table.column_names:
-        times = np.asarray(table.column(index).cast(pa.int64()).fill_null(np.iinfo(np.int64).min), np.int64)
     return DataframeTable(index, kinds.get(index or ""), columns, table, times)
 
 

@@ -195,3 +195,17 @@ def _more_rows(store: Any, t: int) -> Any:
     assert other is not None
     (chunk,) = [c for c in other.chunks() if str(c.entity_path) == "/points"]
     return chunk
+
+
+def test_rows_carry_their_index_times_even_when_the_index_is_not_selected() -> None:
+    _, store = _hub()
+    query = {"timeline": "frame", "time_columns": [], "component_columns": ["/scalar:Scalars:scalars"]}
+    entry = DataframePanels().entry(store, "v", query, ["/points", "/scalar"], "frame", 2)
+    assert [c["name"] for c in entry["columns"]] == ["/scalar:Scalars:scalars"]
+    assert entry["times"] == [0, 1, 2, 3, 4] and entry["cursor_row"] == 2
+
+
+def test_a_not_null_filter_on_a_missing_column_keeps_no_rows() -> None:
+    _, store = _hub()
+    entry = DataframePanels().entry(store, "v", {"not_null": "/nope:X:y"}, ["/points"], "frame", None)
+    assert entry["total"] == 0 and entry["rows"] == []

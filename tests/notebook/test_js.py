@@ -441,3 +441,23 @@ def test_map_points_of_one_color_are_one_fill(tmp_path: Path) -> None:
     one, two = json.loads(out)
     assert one == {"fill": 1, "stroke": 1, "arc": 1001}  # 1000 points + the selected one's ring
     assert two == {"fill": 2, "stroke": 0, "arc": 4}  # two colors: two fills
+
+
+def test_dataframe_clicks_select_the_cells_entity_and_double_clicks_seek(tmp_path: Path) -> None:
+    """A click on a component cell selects its entity; a double click seeks to the row's time."""
+    out = _run(
+        tmp_path,
+        "import { dfClickAction } from 'MOD';"
+        "const df = { timeline: 'frame', view_name: 'table', times: [5, 6],"
+        " columns: [{ kind: 'time', name: 'frame' }, { kind: 'component', entity: '/a', component: 'C' }],"
+        " rows: [[5, 'x'], [6, 'y']] };"
+        "console.log(JSON.stringify([dfClickAction(df, 1, 1, false, 'frame', true), dfClickAction(df, 0, 0, false, 'frame'),"
+        " dfClickAction(df, 1, 0, true, 'frame'), dfClickAction(df, 1, 0, true, 'log_time'), dfClickAction(df, 5, 1, false, 'frame')]));",
+    )
+    assert json.loads(out) == [
+        {"type": "select", "entity_path": "/a", "view_name": "table", "add": True},
+        None,  # a time cell: nothing to select
+        {"type": "time", "action": "seek", "value": 6},
+        None,  # another timeline than the time panel's: no seek
+        None,
+    ]

@@ -42,8 +42,10 @@ export function renderDataframe(ctx, box, v) {
   if (!table) {
     table = el("table", "rr-df", box);
     box.addEventListener("scroll", () => requestWindow(ctx, box));
+    table.addEventListener("click", (ev) => onCellClick(ctx, box, ev, false));
+    table.addEventListener("dblclick", (ev) => onCellClick(ctx, box, ev, true));
   }
-  box.dfState = { view_id: v.id, total: df.total, offset: df.offset, n: df.rows.length };
+  box.dfState = { view_id: v.id, name: v.name, total: df.total, offset: df.offset, n: df.rows.length, df };
   const key = JSON.stringify([df.columns, df.total, df.offset, df.rows, df.error]);
   if (box.dataset.key !== key) {
     box.dataset.key = key;
@@ -106,4 +108,30 @@ function requestWindow(ctx, box) {
   if (box.dataset.asked === key) return;
   box.dataset.asked = key;
   ctx.model.send({ type: "dataframe_window", view_id: s.view_id, offset: want.offset, count: want.count });
+}
+
+// The action of a click in the table: [which cell it hit, what to send]. A component cell selects
+// its entity (Ctrl/Cmd adds); a double click moves the time cursor to the row's time when the table
+// is on the time panel's timeline. Null: nothing to do (a spacer, the header).
+export function dfClickAction(df, rowIdx, colIdx, dbl, panelTimeline, add = false) {
+  const col = df.columns?.[colIdx];
+  if (!col || rowIdx < 0 || rowIdx >= (df.rows || []).length) return null;
+  if (dbl) {
+    const t = df.times?.[rowIdx];
+    if (t === null || t === undefined || !df.timeline || df.timeline !== panelTimeline) return null;
+    return { type: "time", action: "seek", value: t };
+  }
+  if (col.kind !== "component") return null;
+  return { type: "select", entity_path: col.entity, view_name: df.view_name, add };
+}
+
+function onCellClick(ctx, box, ev, dbl) {
+  const td = ev.target.closest?.("td");
+  const tr = td?.parentElement;
+  if (!td || !tr?.classList.contains("rr-df-row")) return;
+  const s = box.dfState;
+  const rows = [...box.querySelectorAll("tr.rr-df-row")];
+  const df = { ...s.df, view_name: s.name };
+  const msg = dfClickAction(df, rows.indexOf(tr), td.cellIndex, dbl, ctx.state?.time?.timeline, ev.ctrlKey || ev.metaKey);
+  if (msg) ctx.model.send(msg);
 }

@@ -221,7 +221,7 @@ class SpatialView:
             self.visualizers[vkey] = vis
         ann = self._annotations(q, index, path)
         pinhole = self._pinhole_of(path) if self.is_3d else None
-        full_key = (key, id(ann), id(pinhole))
+        full_key = (key, id(ann), id(pinhole), vis.dependency_key(q, fields_of(data, arch)))
         if present and self._keys.get(vkey) != full_key:
             self._keys[vkey] = full_key
             try:

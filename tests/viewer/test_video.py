@@ -465,3 +465,36 @@ def test_live_stream_decodes_each_new_sample_once(encoder: str, codec: Any) -> N
         got = video.frame_at(i)
         assert got is not None and _close(got[1][0, 0], i, tol=30), i
     assert video.decoder.seeks == 1 and video.decoder.decoded == len(samples)
+
+
+def test_asset_arriving_after_its_frame_references_shows_up() -> None:
+    """Frame references first (send_columns bypasses the batcher), the AssetVideo later: the view
+    picks the video up at the same time cursor."""
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    from rerun.sinks import StoreSink
+    from rerun_core.store.hub import StoreHub
+
+    data = make_mp4(n=4)
+    rec = rr.RecordingStream("video_late_asset")
+    hub = StoreHub()
+    rec._add_sink(StoreSink(hub))
+    ts = rr.AssetVideo(contents=data, media_type="video/mp4").read_frame_timestamps_nanos()
+    rr.send_columns(
+        "video",
+        indexes=[rr.TimeColumn("video_time", duration=ts * 1e-9)],
+        columns=rr.VideoFrameReference.columns_nanos(ts),
+        recording=rec,
+    )
+    app = ViewerApp(hub.active_recording, 160, 120)
+    try:
+        app.set_time("video_time", int(ts[2]))
+        frame = app.render()
+        assert not color_mask(frame, PALETTE[2], 30).any()  # nothing to show yet
+        rr.log("video", rr.AssetVideo(contents=data, media_type="video/mp4"), static=True, recording=rec)
+        rec.flush()
+        frame = app.render()
+        assert _close(_center(app, frame, "spatial2d:/video"), 2, tol=30)
+    finally:
+        app.close()

@@ -130,6 +130,11 @@ class Visualizer:
     def update(self, data: dict[str, pa.Array], ctx: VisContext) -> None:
         raise NotImplementedError
 
+    def dependency_key(self, query: Any, data: dict[str, pa.Array]) -> Any:
+        """Change key of data read beyond this entity's own latest row (e.g. the AssetVideo a
+        VideoFrameReference points at): when it changes, ``update`` runs again."""
+        return None
+
     def instance_at(self, wobject: gfx.WorldObject, info: dict[str, Any]) -> int | None:
         """Instance index of a pygfx pick result on one of our objects."""
         return info.get("vertex_index")

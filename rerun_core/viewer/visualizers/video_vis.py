@@ -80,12 +80,20 @@ class VideoFrameReferenceVisualizer(_VideoBase):
     _asset: vd.AssetVideo | None = None
     _asset_key: tuple | None = None
 
+    def _video_path(self, data: dict[str, pa.Array]) -> str:
+        ref = ad.first(data.get("video_reference"))
+        return EntityPath(ref).path if ref else self.entity_path
+
+    def dependency_key(self, query: Any, data: dict[str, pa.Array]) -> Any:
+        """The AssetVideo may arrive after the frame references (send_columns skips the batcher)."""
+        path = self._video_path(data)
+        return (path, query.latest(path, ["AssetVideo:blob"])[1])
+
     def frame(self, data: dict[str, pa.Array], ctx: VisContext) -> np.ndarray | None:
         ts = ad.first(data.get("timestamp"))
         if ts is None or ctx.query is None:
             return None
-        ref = ad.first(data.get("video_reference"))
-        path = EntityPath(ref).path if ref else self.entity_path
+        path = self._video_path(data)
         asset = self._asset_for(ctx.query, path)
         if asset is None:
             return None

@@ -113,4 +113,30 @@ class DataframePanels:
             del self.windows[vid]
 
 
-__all__ = ["DEFAULT_WINDOW", "DataframePanels"]
+def snapshot_lines(df: dict[str, Any], fmt_time: Callable[[str | None, int | None], str]) -> list[str]:
+    """The table as fixed-width text lines (header, then the window's rows), for the static PNG
+    a saved notebook shows; ``fmt_time(kind, t)`` formats time cells as the widget does."""
+    cols = df.get("columns") or []
+    if not cols:
+        return [str(df.get("error") or "No data matches this view's query")]
+    head = [
+        c["name"] if c["kind"] == "time" else f"{c['entity']}:{c['component'].split(':')[-1]}" for c in cols
+    ]
+    rows = [
+        [
+            fmt_time(c.get("timeline_kind"), v) if c["kind"] == "time" else ("" if v is None else str(v))
+            for c, v in zip(cols, r)
+        ]
+        for r in df.get("rows") or []
+    ]
+    widths = [
+        min(32, max(len(h), *(len(r[i]) for r in rows))) if rows else len(h) for i, h in enumerate(head)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    return [line(head), *(line(r) for r in rows)]
+
+
+__all__ = ["DEFAULT_WINDOW", "DataframePanels", "snapshot_lines"]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from .dataframe_panel import snapshot_lines
 from .map_panel import draw_map
 
 _LEVEL_COLORS = {"ERROR": (255, 106, 106), "CRITICAL": (255, 106, 106), "WARN": (243, 192, 75)}
@@ -70,6 +71,8 @@ def _lines(view: dict[str, Any]) -> list[tuple[str, tuple[int, int, int]]]:
                 )
             )
         return out
+    if view.get("kind") == "dataframe":
+        return [(line, _TEXT) for line in snapshot_lines(view.get("dataframe") or {}, format_time)]
     return [(line, _TEXT) for line in _plain(str(view.get("html") or ""))]
 
 
@@ -92,7 +95,7 @@ def draw_html_views(frame: np.ndarray, views: list[dict[str, Any]], size: int = 
             name = ""
         if view.get("kind") == "map":  # drawn by the browser live; a graticule + the data here
             draw_map(draw, (x, y, w, h), view.get("map") or {}, font)
-        if view.get("kind") not in ("text_log", "text_document"):
+        if view.get("kind") not in ("text_log", "text_document", "dataframe"):
             if name:  # a title chip, as the widget's overlay draws it
                 box = draw.textbbox((x + 6, y + 4), name, font=font)
                 draw.rectangle((box[0] - 3, box[1] - 2, box[2] + 3, box[3] + 2), fill=(20, 24, 25, 200))

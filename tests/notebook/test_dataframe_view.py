@@ -209,3 +209,22 @@ def test_a_not_null_filter_on_a_missing_column_keeps_no_rows() -> None:
     _, store = _hub()
     entry = DataframePanels().entry(store, "v", {"not_null": "/nope:X:y"}, ["/points"], "frame", None)
     assert entry["total"] == 0 and entry["rows"] == []
+
+
+def test_the_static_png_draws_the_tables_rows() -> None:
+    import numpy as np
+
+    from rerun_notebook.dataframe_panel import snapshot_lines
+    from rerun_notebook.snapshot import draw_html_views, format_time
+
+    _, store = _hub()
+    df = DataframePanels().entry(
+        store, "v", {"timeline": "frame", "time_columns": ["frame"]}, ["/scalar"], None, None
+    )
+    lines = snapshot_lines(df, format_time)
+    assert lines[0].split() == ["frame", "/scalar:scalars"]
+    assert [ln.split() for ln in lines[1:]] == [["#0", "0"], ["#2", "3"], ["#4", "6"]]
+    frame = np.zeros((200, 300, 4), np.uint8)
+    view = {"kind": "dataframe", "rect": [0, 0, 300, 200], "name": "table", "dataframe": df}
+    drawn = draw_html_views(frame, [view])
+    assert (drawn[30:, :, :3] > 100).sum() > 50  # rows drawn below the title

@@ -2,7 +2,9 @@
 
 The table of 2000 steps holds only a window of rows in the DOM; the row at the time cursor is
 highlighted (auto_scroll brings it into sight); scrolling to the top fetches those rows from the
-kernel. The second table's query keeps only the steps where ``points`` was logged in 100..400.
+kernel. The second table's query keeps only the steps where ``points`` was logged in 100..400; a
+double click on one of its rows moves the time cursor (the first table follows), a click on a
+component cell selects that entity.
 Screenshots go to artifacts/dataframe/ (gitignored).
 """
 
@@ -57,3 +59,17 @@ def test_dataframe_view_pages_rows_and_marks_the_cursor(tmp_path: Path) -> None:
             ".map((h) => h.textContent)"
         )
         assert heads == ["step", "/pointsPoints3D:positions", "/trig/sinScalars:scalars"], heads
+
+        # a double click on a row moves the time cursor there: the first table follows (auto_scroll)
+        row = page.locator(".rr-root table.rr-df").nth(1).locator("tr.rr-df-row", has_text="#150")
+        row.locator("td").first.dblclick()
+        page.wait_for_function(f"() => ({TABLE_JS})(0)?.[2] === '#150'", timeout=30_000)
+        # a click on a component cell selects its entity (shown in the selection panel, opened here)
+        row.locator("td").nth(1).click()
+        page.locator(".rr-root .rr-ptoggle[title^='Toggle selection panel']").first.click()
+        page.wait_for_function(
+            "() => /points/.test(document.querySelector('.rr-root .rr-seltitle')?.textContent || '')",
+            timeout=30_000,
+        )
+        wait_settled(page)
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "3_seek_and_select.png"))

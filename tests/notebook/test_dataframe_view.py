@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -228,3 +229,51 @@ def test_the_static_png_draws_the_tables_rows() -> None:
     view = {"kind": "dataframe", "rect": [0, 0, 300, 200], "name": "table", "dataframe": df}
     drawn = draw_html_views(frame, [view])
     assert (drawn[30:, :, :3] > 100).sum() > 50  # rows drawn below the title
+
+
+_INTEROP_QUERY = """rrb.DataframeView(origin="/", name="t", query=rrb.archetypes.DataframeQuery(
+    timeline="frame", filter_by_range=(1, 4), apply_latest_at=True, auto_scroll=True,
+    filter_is_not_null=rrb.components.ComponentColumnSelector(entity_path="/scalar", component="Scalars:scalars"),
+    select=["frame", rrb.components.ComponentColumnSelector(entity_path="/points", component="Points3D:positions")],
+    entity_order=["/points"]))"""
+
+
+@pytest.mark.interop
+def test_real_sdk_dataframe_view_reads_like_ours(oracle: Any, tmp_path: Path) -> None:
+    from rerun_core.store.rrd import read_messages
+
+    path = tmp_path / "df.rrd"
+    script = "\n".join(
+        [
+            "import sys",
+            "import rerun as rr, rerun.blueprint as rrb",
+            'rr.init("df_interop", recording_id="r1")',
+            f"rr.save(sys.argv[1], default_blueprint=rrb.Blueprint({_INTEROP_QUERY}))",
+            "for i in range(5):",
+            '    rr.set_time("frame", sequence=i)',
+            '    rr.log("points", rr.Points3D([[i, 0, 0]]))',
+            '    if i % 2 == 0: rr.log("scalar", rr.Scalars(i * 1.5))',
+        ]
+    )
+    oracle.run_script(script, str(path))
+    hub = StoreHub()
+    for msg in read_messages(str(path)):
+        hub.insert(msg)
+    (rec_id,) = hub.recordings()
+    store = hub.get(rec_id)
+    theirs = _view(hub, store)
+    ours_hub, _ = _hub(eval(f"rrb.Blueprint({_INTEROP_QUERY})", {"rrb": rrb}))
+    ours = _view(ours_hub, store)
+    assert theirs.kind == "dataframe" and theirs.dataframe_query == ours.dataframe_query
+    assert theirs.dataframe_query == {
+        "timeline": "frame",
+        "range": [1, 4],
+        "not_null": "/scalar:Scalars:scalars",
+        "latest_at": True,
+        "time_columns": ["frame"],
+        "component_columns": ["/points:Points3D:positions"],
+        "entity_order": ["/points"],
+        "auto_scroll": True,
+    }
+    entry = DataframePanels().entry(store, theirs.id, theirs.dataframe_query, theirs.entities, None, None)
+    assert entry["rows"] == [[2, "[2, 0, 0]"], [4, "[4, 0, 0]"]]

@@ -63,6 +63,11 @@ def register(kind: ViewKind) -> ViewKind:
     return kind
 
 
+def unregister(kind: str) -> ViewKind | None:
+    """Remove a kind (tests registering a temporary one); returns its entry."""
+    return _KINDS.pop(kind, None)
+
+
 def get(kind: str) -> ViewKind | None:
     return _KINDS.get(kind)
 
@@ -196,4 +201,5 @@ __all__ = [
     "make_view",
     "register",
     "sync_view",
+    "unregister",
 ]

@@ -40,4 +40,5 @@ def test_a_registered_kind_is_made_and_synced_through_its_entry() -> None:
         view_registry.sync_view(view, spec, ctx)
         assert seen == [(view, "sequence")]
     finally:
-        view_registry._KINDS.pop("fake_kind")
+        removed = view_registry.unregister("fake_kind")
+    assert removed is entry and view_registry.get("fake_kind") is None

@@ -498,3 +498,36 @@ def test_asset_arriving_after_its_frame_references_shows_up() -> None:
         assert _close(_center(app, frame, "spatial2d:/video"), 2, tol=30)
     finally:
         app.close()
+
+
+def test_video_under_a_pinhole_shows_in_the_3d_view_too() -> None:
+    """As Rerun: a video entity under a Pinhole is also drawn on the camera's image plane in 3D
+    (the same textured quad an Image gets there)."""
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    data = make_mp4(n=4)
+
+    def log(rec: Any) -> None:
+        rr.log(
+            "world/box", rr.Boxes3D(half_sizes=[0.1, 0.1, 0.1], centers=[0, 0, 3]), static=True, recording=rec
+        )
+        rr.log("world/cam", rr.Pinhole(focal_length=40, width=W, height=H), static=True, recording=rec)
+        video = rr.AssetVideo(contents=data, media_type="video/mp4")
+        rr.log("world/cam/video", video, static=True, recording=rec)
+        rec.set_time("t", sequence=0)
+        rr.log("world/cam/video", rr.VideoFrameReference(seconds=0.1), recording=rec)
+
+    app = ViewerApp(_store_of(log), 480, 240)
+    try:
+        app.set_time("t", 0)
+        frame = app.render()
+        views = {v["id"]: v for v in app.layout()}
+        assert {"spatial3d:/", "spatial2d:/world/cam"} <= set(views)
+        x, y, w, h = views["spatial2d:/world/cam"]["rect"]
+        assert color_mask(frame[y : y + h, x : x + w], PALETTE[1], 30).mean() > 0.5
+        vis = app.view("spatial3d:/").visualizers[("/world/cam/video", "VideoFrameReference")]
+        assert vis.node.visible and vis.image is not None and vis.image.visible
+        assert _close(vis.image.geometry.grid.data[0, 0], 1)
+    finally:
+        app.close()

@@ -531,3 +531,27 @@ def test_video_under_a_pinhole_shows_in_the_3d_view_too() -> None:
         assert _close(vis.image.geometry.grid.data[0, 0], 1)
     finally:
         app.close()
+
+
+def test_broken_asset_message_stays_while_scrubbing() -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+
+    def log(rec: Any) -> None:
+        rr.log(
+            "video", rr.AssetVideo(contents=b"\0" * 64, media_type="video/mp4"), static=True, recording=rec
+        )
+        for i in range(3):
+            rec.set_time("t", sequence=i)
+            rr.log("video", rr.VideoFrameReference(nanoseconds=i), recording=rec)
+
+    app = ViewerApp(_store_of(log), 320, 200)
+    try:
+        for i in range(3):
+            app.set_time("t", i)
+            app.render()
+            texts = [t for _, t, _, _ in app.view("spatial2d:/video").labels()]
+            assert any("cannot open" in t for t in texts), (i, texts)
+    finally:
+        app.close()

@@ -9,6 +9,7 @@ are rebuilt only when the video itself changes, so scrubbing and playback reuse 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -77,9 +78,6 @@ class VideoFrameReferenceVisualizer(_VideoBase):
     required = "timestamp"
     optional = ("video_reference", "opacity", "draw_order")
 
-    _asset: vd.AssetVideo | None = None
-    _asset_key: tuple | None = None
-
     def _video_path(self, data: dict[str, pa.Array]) -> str:
         ref = ad.first(data.get("video_reference"))
         return EntityPath(ref).path if ref else self.entity_path
@@ -114,16 +112,33 @@ class VideoFrameReferenceVisualizer(_VideoBase):
     def _asset_for(self, query: Any, path: str) -> vd.AssetVideo | None:
         cells, key = query.latest(path, ["AssetVideo:blob", "AssetVideo:media_type"])
         if "AssetVideo:blob" not in cells:
-            self._asset = self._asset_key = None
             return None
-        key = (path, key)
-        if key != self._asset_key:
-            self._asset, self._asset_key = None, key  # a failing blob is not retried every frame
-            blob = _blob_bytes(cells["AssetVideo:blob"])
-            if blob is None:
-                return None
-            self._asset = vd.AssetVideo(blob, ad.first(cells.get("AssetVideo:media_type")))
-        return self._asset
+        return _shared_asset((path, key), cells)
+
+
+# Demuxed videos (and their decoders) by blob row: views showing the same video share one; a
+# video that failed to open keeps its error, so it is not re-read at every time step.
+_ASSETS: OrderedDict[tuple, vd.AssetVideo | Exception] = OrderedDict()
+_MAX_ASSETS = 4
+
+
+def _shared_asset(key: tuple, cells: dict[str, pa.Array]) -> vd.AssetVideo | None:
+    got = _ASSETS.get(key)
+    if got is None:
+        blob = _blob_bytes(cells["AssetVideo:blob"])
+        if blob is None:
+            return None
+        try:
+            got = vd.AssetVideo(blob, ad.first(cells.get("AssetVideo:media_type")))
+        except (vd.VideoUnavailable, vd.VideoDecodeError) as exc:
+            got = exc
+        _ASSETS[key] = got
+        while len(_ASSETS) > _MAX_ASSETS:
+            _ASSETS.popitem(last=False)
+    _ASSETS.move_to_end(key)
+    if isinstance(got, Exception):
+        raise got
+    return got
 
 
 @register

@@ -300,7 +300,7 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     assert [getattr(k, "name", "") for k in kids] == ["World", "", "", "grid", "off"]
     grid, off = kids[3], kids[4]
     assert isinstance(grid, ContainerSpec) and grid.kind == "grid" and grid.grid_columns == 2
-    assert [v.kind for v in views_of(grid)] == ["spatial2d", "bar_chart", "text_document", PLACEHOLDER]
+    assert [v.kind for v in views_of(grid)] == ["spatial2d", "bar_chart", "text_document", "dataframe"]
     assert isinstance(off, ContainerSpec) and not off.visible
     image = views_of(grid)[0]
     assert isinstance(image, BlueprintView) and image.name == "cam/image"

@@ -555,3 +555,62 @@ def test_broken_asset_message_stays_while_scrubbing() -> None:
             assert any("cannot open" in t for t in texts), (i, texts)
     finally:
         app.close()
+
+
+def test_stream_samples_logged_out_of_order() -> None:
+    """Samples logged later for earlier times are picked up (the stream is read again)."""
+    from rerun.sinks import StoreSink
+    from rerun_core.store.hub import StoreHub
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+    samples = make_stream(n=8, gop=4)
+    rec = rr.RecordingStream("video_out_of_order")
+    hub = StoreHub()
+    rec._add_sink(StoreSink(hub))
+    rr.log("cam", rr.VideoStream(codec=rr.VideoCodec.H264), static=True, recording=rec)
+
+    def send(indices: list[int]) -> None:
+        for i in indices:
+            rec.set_time("frame", sequence=i)
+            rr.log("cam", rr.VideoStream.from_fields(sample=samples[i][0]), recording=rec)
+        rec.flush()
+
+    send([0, 1, 2, 3, 7])  # 4..6 missing: at 5 the latest sample is 3
+    app = ViewerApp(hub.active_recording, 160, 120)
+    try:
+        app.set_time("frame", 5)
+        assert _close(_center(app, app.render(), "spatial2d:/cam"), 3, tol=30)
+        send([4, 5, 6])
+        app.set_time("frame", 6)
+        assert _close(_center(app, app.render(), "spatial2d:/cam"), 6, tol=30)
+    finally:
+        app.close()
+
+
+def test_stream_message_stays_while_scrubbing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rerun_core.viewer import ViewerApp
+
+    require_adapter()
+
+    def missing() -> Any:
+        raise vd.VideoUnavailable(vd.INSTALL_HINT)
+
+    monkeypatch.setattr(vd, "_av", missing)
+    samples = make_stream(n=3)
+
+    def log(rec: Any) -> None:
+        rr.log("cam", rr.VideoStream(codec=rr.VideoCodec.H264), static=True, recording=rec)
+        for i, (sample, _) in enumerate(samples):
+            rec.set_time("frame", sequence=i)
+            rr.log("cam", rr.VideoStream.from_fields(sample=sample), recording=rec)
+
+    app = ViewerApp(_store_of(log), 320, 200)
+    try:
+        for i in (0, 2, 1):
+            app.set_time("frame", i)
+            app.render()
+            texts = [t for _, t, _, _ in app.view("spatial2d:/cam").labels()]
+            assert any("pip install av" in t for t in texts), (i, texts)
+    finally:
+        app.close()

@@ -180,44 +180,52 @@ class _StreamSamples:
     def __init__(self, entity_path: str) -> None:
         self.entity_path = entity_path
         self._key: tuple[str, int] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
         self._times: list[int] = []
         self._rows: set[tuple[int, int]] = set()
         self._samples: list[bytes] = []
         self._keys: list[bool | None] = []
         self._video: vd.StreamVideo | None = None
+        self._error: Exception | None = None  # kept: the view keeps saying why
 
     def video(self, store: Any, timeline: str, codec: int, time: int) -> vd.StreamVideo | None:
         if self._key != (timeline, codec):
             self._key = (timeline, codec)
-            self._times, self._rows, self._samples, self._keys = [], set(), [], []
-            self._video = None
-        latest = store.latest_at(self.entity_path, ["VideoStream:sample"], timeline, time).get(
-            "VideoStream:sample"
-        )
+            self._reset()
+        cells = store.latest_at(self.entity_path, ["VideoStream:sample"], timeline, time)
+        latest = cells.get("VideoStream:sample")
         if latest is not None and (latest.row_id.time_ns, latest.row_id.inc) not in self._rows:
             self._fetch(store, timeline)
+        if self._error is not None:
+            raise self._error
         return self._video
 
     def _fetch(self, store: Any, timeline: str) -> None:
-        """New rows: appended when they come after the known ones, else everything is re-read."""
-        start = self._times[-1] if self._times else np.iinfo(np.int64).min
-        rows = _read_rows(store, self.entity_path, timeline, start)
-        new = [r for r in rows if r[1] not in self._rows]
+        """Rows after the known ones are appended (live logging); an unknown older row (logged
+        out of order) means reading them all again."""
+        start = self._times[-1] if self._times else _MIN_TIME
+        new = [r for r in _read_rows(store, self.entity_path, timeline, start) if r[1] not in self._rows]
         if not new:
-            return
-        if self._times and new[0][0] < self._times[-1]:
-            self._times, self._rows, self._samples, self._keys = [], set(), [], []
-            new = _read_rows(store, self.entity_path, timeline, np.iinfo(np.int64).min)
-        for t, rid, sample, key in new:
-            self._times.append(t)
-            self._rows.add(rid)
-            self._samples.append(sample)
-            self._keys.append(key)
+            self._reset()
+            new = _read_rows(store, self.entity_path, timeline, _MIN_TIME)
+        times, samples, keys = [r[0] for r in new], [r[2] for r in new], [r[3] for r in new]
+        self._times += times
+        self._rows.update(r[1] for r in new)
+        self._samples += samples
+        self._keys += keys
         assert self._key is not None
         if self._video is not None:
-            self._video.extend(self._times[-len(new) :], self._samples[-len(new) :], self._keys[-len(new) :])
-        else:
-            self._video = vd.StreamVideo(self._key[1], self._times, self._samples, self._keys)
+            self._video.extend(times, samples, keys)
+        elif self._error is None:
+            try:
+                self._video = vd.StreamVideo(self._key[1], self._times, self._samples, self._keys)
+            except (vd.VideoUnavailable, vd.VideoDecodeError) as exc:
+                self._error = exc
+
+
+_MIN_TIME = int(np.iinfo(np.int64).min)
 
 
 def _read_rows(

@@ -66,33 +66,71 @@ def edge_paths(
         slots.setdefault((min(s, t), max(s, t)), []).append((s, t, arrow))
     lines: list[np.ndarray] = []
     arrows: list[np.ndarray] = []
+    singles = [g[0] for (a, b), g in slots.items() if a != b and len(g) == 1]
+    if singles:
+        seg, tri = straight_edges(shapes, np.array(singles, np.int64).reshape(-1, 3))
+        lines += list(seg)
+        arrows += list(tri)
     for (a, b), group in slots.items():
         if a == b:
             _self_loops(shapes[a], group, lines, arrows)
-            continue
-        sa, sb = shapes[a], shapes[b]
-        if np.array_equal(sa.center, sb.center) or sa.overlaps(sb):
-            continue
-        d = _unit(sb.center - sa.center)
-        pa, pb = sa.border(d), sb.border(-d)
-        if len(group) == 1:
-            s, _, arrow = group[0]
-            src, dst = (pa, pb) if s == a else (pb, pa)
-            lines.append(np.array([src, dst]))
-            if arrow:
-                arrows.append(arrowhead(dst, _unit(dst - src)))
-            continue
-        delta = pb - pa
-        fan = min(float(np.hypot(*delta)) * 0.3, 40.0)
-        normal = _unit(np.array([-delta[1], delta[0]]))
-        for i, (s, _, arrow) in enumerate(group):
-            off = normal * fan * (i / (len(group) - 1) - 0.5)
-            c1, c2 = pa + delta * 0.25 + off, pa + delta * 0.75 + off
-            pts = bezier(pa, c1, c2, pb) if s == a else bezier(pb, c2, c1, pa)
-            lines.append(pts)
-            if arrow:
-                arrows.append(arrowhead(pts[-1], _unit(pts[-1] - pts[-4])))
+        elif len(group) > 1:
+            _fanned(shapes[a], shapes[b], a, group, lines, arrows)
     return lines, arrows
+
+
+def straight_edges(shapes: list[NodeShape], edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorized single edges ((m, 3): source, target, arrow): (k, 2, 2) segments from border to
+    border and (j, 3, 2) arrowheads; pairs whose nodes overlap are left out."""
+    centers = np.array([sh.center for sh in shapes], float).reshape(-1, 2)
+    sizes = np.array([sh.size for sh in shapes], float).reshape(-1, 2)
+    circle = np.array([sh.circle for sh in shapes], bool)
+    s, t, arrow = edges[:, 0], edges[:, 1], edges[:, 2].astype(bool)
+    d = centers[t] - centers[s]
+    gap = np.abs(d) >= (sizes[s] + sizes[t]) / 2
+    keep = gap.any(axis=1)  # the boxes do not overlap (and the centers differ)
+    s, t, arrow, d = s[keep], t[keep], arrow[keep], d[keep]
+    u = d / np.hypot(d[:, 0], d[:, 1])[:, None]
+    src = centers[s] + u * _reach(sizes[s], circle[s], u)[:, None]
+    dst = centers[t] - u * _reach(sizes[t], circle[t], u)[:, None]
+    segs = np.stack([src, dst], axis=1)
+    tip, ua = dst[arrow], u[arrow]
+    perp = np.c_[-ua[:, 1], ua[:, 0]] * 0.5 * ARROW_SIZE
+    back = tip - ua * ARROW_SIZE
+    return segs, np.stack([tip, back + perp, back - perp], axis=1)
+
+
+def _reach(size: np.ndarray, circle: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Distance from a node's center to its outline along the unit directions ``u``."""
+    half = size / 2
+    with np.errstate(divide="ignore"):
+        box = np.minimum(half[:, 0] / np.abs(u[:, 0]), half[:, 1] / np.abs(u[:, 1]))
+    return np.where(circle, half[:, 0], box)
+
+
+def _fanned(
+    sa: NodeShape,
+    sb: NodeShape,
+    a: int,
+    group: list[tuple[int, int, bool]],
+    lines: list[np.ndarray],
+    arrows: list[np.ndarray],
+) -> None:
+    """Several edges between one pair: curves spread across the straight line, as Rerun's."""
+    if np.array_equal(sa.center, sb.center) or sa.overlaps(sb):
+        return
+    d = _unit(sb.center - sa.center)
+    pa, pb = sa.border(d), sb.border(-d)
+    delta = pb - pa
+    fan = min(float(np.hypot(*delta)) * 0.3, 40.0)
+    normal = _unit(np.array([-delta[1], delta[0]]))
+    for i, (s, _, arrow) in enumerate(group):
+        off = normal * fan * (i / (len(group) - 1) - 0.5)
+        c1, c2 = pa + delta * 0.25 + off, pa + delta * 0.75 + off
+        pts = bezier(pa, c1, c2, pb) if s == a else bezier(pb, c2, c1, pa)
+        lines.append(pts)
+        if arrow:
+            arrows.append(arrowhead(pts[-1], _unit(pts[-1] - pts[-4])))
 
 
 def _self_loops(

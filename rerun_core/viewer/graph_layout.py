@@ -15,6 +15,7 @@ collision off unless a blueprint turns them on.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,6 +30,7 @@ INITIAL_RADIUS = 10.0
 INITIAL_ANGLE = math.pi * (3 - math.sqrt(5))
 DISTANCE_MIN2 = 1.0  # many-body: closer pairs are treated as this far (no blow-ups)
 PAIR_BUDGET = 2_000_000  # node pairs visited per ``step`` (about 20 ms of numpy)
+TIME_BUDGET_S = 0.02  # ... and at most this long (the frame pump's other work waits)
 _BLOCK = 256  # rows of the pairwise matrices computed at once (bounded memory)
 
 
@@ -174,21 +176,18 @@ class ForceLayout:
 
     # --- the simulation ----------------------------------------------------------------------
 
-    def step(self, pair_budget: int = PAIR_BUDGET) -> bool:
-        """Run as many ticks as ``pair_budget`` allows (at least one) while the layout is hot;
-        True when positions moved."""
+    def step(self, pair_budget: int = PAIR_BUDGET, seconds: float | None = TIME_BUDGET_S) -> bool:
+        """Run as many ticks as ``pair_budget`` allows (at least one, and no more once ``seconds``
+        have passed) while the layout is hot; True when positions moved."""
         if self.settled:
             return False
         n = len(self.ids)
-        cost = (
-            n
-            * n
-            * (int(self.params.many_body) + int(self.params.collision) * self.params.collision_iterations)
-        )
-        ticks = max(1, pair_budget // (cost + 8 * len(self.edges) + 20 * n + 10_000))
+        passes = int(self.params.many_body) + int(self.params.collision) * self.params.collision_iterations
+        ticks = max(1, pair_budget // (n * n * passes + 8 * len(self.edges) + 20 * n + 10_000))
+        until = None if seconds is None else time.perf_counter() + seconds
         for _ in range(ticks):
             self.tick()
-            if self.alpha < ALPHA_MIN:
+            if self.alpha < ALPHA_MIN or (until is not None and time.perf_counter() > until):
                 break
         return True
 
@@ -270,31 +269,32 @@ class ForceLayout:
         return out
 
     def _collide(self) -> None:
-        """Push overlapping circles apart (d3's collide: predicted positions, mass ~ r²)."""
+        """Push overlapping circles apart (d3's collide: predicted positions, mass ~ r²); only
+        the overlapping pairs are worked on."""
         n = len(self.ids)
         r = self.radii
         q = self.pos + self.vel
-        dv = np.zeros((n, 2))
+        r2 = r * r
         for a in range(0, n, _BLOCK):
             b = min(n, a + _BLOCK)
-            d = q[a:b, None, :] - q[None, :, :]  # d[i, j] = q_i - q_j
-            l2 = (d * d).sum(axis=2)
+            dx = q[a:b, None, 0] - q[None, :, 0]  # q_i - q_j
+            dy = q[a:b, None, 1] - q[None, :, 1]
             rr = r[a:b, None] + r[None, :]
-            rows = np.arange(b - a)
-            hit = l2 < rr * rr
-            hit[rows, rows + a] = False
-            if not hit.any():
+            hit = dx * dx + dy * dy < rr * rr
+            hit[np.arange(b - a), np.arange(a, b)] = False
+            ii, jj = np.nonzero(hit)
+            if not len(ii):
                 continue
-            zero = hit & (l2 == 0)
+            d = np.c_[dx[ii, jj], dy[ii, jj]]
+            gi = ii + a
+            zero = (d == 0).all(axis=1)
             if zero.any():
                 d[zero] = self._jiggle((int(zero.sum()), 2))
-                l2 = (d * d).sum(axis=2)
-            length = np.sqrt(np.where(hit, l2, 1.0))
-            push = np.where(hit, (rr - length) / length * self.params.collision_strength, 0.0)
-            r2 = r * r
-            share = r2[None, :] / np.maximum(r2[a:b, None] + r2[None, :], 1e-12)  # i moves by j's weight
-            dv[a:b] += (d * (push * share)[:, :, None]).sum(axis=1)
-        self.vel += dv
+            length = np.hypot(d[:, 0], d[:, 1])
+            rsum = r[gi] + r[jj]
+            push = (rsum - length) / length * self.params.collision_strength
+            share = r2[jj] / np.maximum(r2[gi] + r2[jj], 1e-12)  # i moves by j's weight
+            np.add.at(self.vel, gi, d * (push * share)[:, None])
 
     # --- results -----------------------------------------------------------------------------
 

@@ -141,7 +141,11 @@ class GraphView:
         self._circles = self._add(gfx.Points(_geom(1, points=True), circle_mat), 5)
         self._texts = gfx.Group()
         self.scene.add(self._texts)
-        self._labels: list[gfx.Text] = []
+        # one MultiText per label color (a pygfx object per label costs a pipeline each on lavapipe)
+        self._label_sets: dict[tuple[float, ...], gfx.MultiText] = {}
+        self._label_slots: list[tuple[tuple[float, ...], int]] = []  # per label node: (color, block)
+        self._measure = gfx.Text(font_size=FONT_SIZE)
+        self._text_sizes: dict[str, np.ndarray] = {}
         self._select = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=2.0, color=SELECT_COLOR, depth_test=False)), 7)  # fmt: skip
 
     def _add(self, obj: Any, order: int) -> Any:
@@ -209,31 +213,46 @@ class GraphView:
         self._geometry_stale = True
 
     def _sync_labels(self) -> None:
-        """One pygfx Text per label node (reused); node sizes from the measured text."""
+        """Label texts into one MultiText block per label (grouped by color); node sizes from the
+        measured text (cached per string)."""
         sizes = np.zeros((len(self.nodes), 2))
-        used = 0
+        groups: dict[tuple[float, ...], list[str]] = {}
+        self._label_slots = []
         for i, node in enumerate(self.nodes):
             if node.text is None:
                 sizes[i] = 2 * node.radius
                 continue
-            if used == len(self._labels):
-                label = gfx.Text(text=node.text, font_size=FONT_SIZE, anchor="middle-center", material=gfx.TextMaterial(color=TEXT_COLOR, aa=True))  # fmt: skip
-                label.local.scale = (1, -1, 1)  # the camera looks along +z with y down
-                label.render_order = 6
-                self._labels.append(label)
-                self._texts.add(label)
-            label = self._labels[used]
-            used += 1
-            if getattr(label, "_rr_text", None) != node.text:
-                label.set_text(node.text)
-                label._rr_text = node.text  # type: ignore[attr-defined]
-            label.material.color = node.color or TEXT_COLOR
-            label.visible = True
-            lo, hi = label.get_bounding_box()[:, :2]
-            sizes[i] = (hi - lo) + 2 * MARGIN + 2.0
-        for label in self._labels[used:]:
-            label.visible = False
+            color = tuple(node.color or TEXT_COLOR)
+            texts = groups.setdefault(color, [])
+            self._label_slots.append((color, len(texts)))
+            texts.append(node.text)
+            sizes[i] = self._text_size(node.text) + 2 * MARGIN + 2.0
+        for color in list(self._label_sets):
+            if color not in groups:
+                self._texts.remove(self._label_sets.pop(color))
+        for color, texts in groups.items():
+            multi = self._label_sets.get(color)
+            if multi is None:
+                multi = gfx.MultiText(font_size=FONT_SIZE, anchor="middle-center", material=gfx.TextMaterial(color=color, aa=True))  # fmt: skip
+                multi.local.scale = (1, -1, 1)  # the camera looks along +z with y down
+                multi.render_order = 6
+                self._label_sets[color] = multi
+                self._texts.add(multi)
+            multi.set_text_block_count(len(texts))
+            for k, text in enumerate(texts):
+                block = multi.get_text_block(k)
+                if getattr(block, "_rr_text", None) != text:
+                    block.set_text(text)
+                    block._rr_text = text  # type: ignore[attr-defined]
         self.sizes = sizes
+
+    def _text_size(self, text: str) -> np.ndarray:
+        size = self._text_sizes.get(text)
+        if size is None:
+            self._measure.set_text(text)
+            lo, hi = self._measure.get_bounding_box()[:, :2]
+            size = self._text_sizes[text] = hi - lo
+        return size
 
     # --- per frame --------------------------------------------------------------------------
 
@@ -267,19 +286,22 @@ class GraphView:
         lines, arrows = edge_paths(shapes, self.edges)
         _set_lines(self._edge_lines, lines)
         _set_triangles(self._arrows, arrows)
-        boxes = [s for s in shapes if not s.circle]
-        _set_triangles(self._box_fill, [t for s in boxes for t in _box_triangles(s)])
-        _set_lines(self._box_lines, [_box_outline(s) for s in boxes])
+        boxed = np.array([n.text is not None for n in self.nodes], bool)
+        corners = _box_corners(self.layout.pos[boxed], self.sizes[boxed])  # (k, 4, 2)
+        _set_triangles(
+            self._box_fill, [corners[:, [0, 1, 2, 0, 2, 3]].reshape(-1, 3, 2)] if len(corners) else []
+        )
+        _set_lines(self._box_lines, list(corners[:, [0, 1, 2, 3, 0]]))
         circles = [i for i, n in enumerate(self.nodes) if n.text is None]
         _set_points(
             self._circles, [shapes[i] for i in circles], [self.nodes[i].color or TEXT_COLOR for i in circles]
         )
-        used = 0
+        slots = iter(self._label_slots)
         for i, node in enumerate(self.nodes):
             if node.text is not None:
+                color, k = next(slots)
                 x, y = self.layout.pos[i]
-                self._labels[used].local.position = (float(x), float(y), 0.0)
-                used += 1
+                self._label_sets[color].get_text_block(k).set_position(float(x), -float(y))  # y flipped
         self._update_selection(shapes)
 
     def _update_selection(self, shapes: list[NodeShape] | None = None) -> None:
@@ -385,7 +407,7 @@ def _set_lines(obj: gfx.Line, polylines: list[np.ndarray]) -> None:
 def _set_triangles(obj: gfx.Mesh, triangles: list[np.ndarray]) -> None:
     obj.visible = bool(triangles)
     if triangles:
-        pts = np.concatenate(triangles)
+        pts = np.concatenate([t.reshape(-1, 2) for t in triangles])
         set_buffer(obj.geometry, "positions", _xyz(pts))
         set_buffer(obj.geometry, "indices", np.arange(len(pts), dtype=np.int32).reshape(-1, 3))
 
@@ -404,9 +426,10 @@ def _corners(shape: NodeShape, grow: float = 0.0) -> np.ndarray:
     return c + np.array([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]])
 
 
-def _box_triangles(shape: NodeShape) -> list[np.ndarray]:
-    a, b, c, d = _corners(shape)
-    return [np.array([a, b, c]), np.array([a, c, d])]
+def _box_corners(centers: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """(k, 4, 2) corners of boxes (top-left, top-right, bottom-right, bottom-left; y down)."""
+    signs = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], float)
+    return centers[:, None, :] + signs[None, :, :] * (sizes[:, None, :] / 2)
 
 
 def _box_outline(shape: NodeShape, grow: float = 0.0) -> np.ndarray:

@@ -113,6 +113,10 @@ def tensor_state(app: Any, vid: str) -> dict[str, Any] | None:
 def _dataframe(session: Any, view: ViewRef) -> dict[str, Any]:
     """One window of rows (dataframe_panel.py)."""
     ents = [e for e in view.entities if e not in session.hidden]
+    viewport, shown = getattr(session.app, "viewport", None), getattr(session.app, "is_visible", None)
+    if viewport is not None and shown is not None:  # the view's own eye toggles (and EntityBehavior)
+        visible = viewport.visible_in(view.id, shown)
+        ents = [e for e in ents if visible(e)]
     tl, t = session.time.timeline, session.time.time
     query = view.raw.get("dataframe_query")
     return {"dataframe": session.dataframes.entry(session.store, view.id, query, ents, tl, t)}

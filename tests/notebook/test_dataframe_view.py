@@ -277,3 +277,30 @@ def test_real_sdk_dataframe_view_reads_like_ours(oracle: Any, tmp_path: Path) ->
     }
     entry = DataframePanels().entry(store, theirs.id, theirs.dataframe_query, theirs.entities, None, None)
     assert entry["rows"] == [[2, "[2, 0, 0]"], [4, "[4, 0, 0]"]]
+
+
+def test_entities_hidden_in_the_view_leave_the_table() -> None:
+    from rerun_core.viewer.viewport import Viewport
+
+    hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/")))
+    bview = _view(hub, store)
+    view = bview.as_dict()
+    view["rect"] = (0, 20, 400, 300)
+
+    class _App(_DfApp):
+        def __init__(self, s: Any, w: int, h: int) -> None:
+            super().__init__(s, w, h, view)
+            self.viewport = Viewport()
+            self.viewport.root.children.append(bview)
+            self.viewport.set_entity_visible_in_view(bview.id, "/points", False)
+
+        def is_visible(self, entity: str) -> bool:
+            return True
+
+    session = ViewerSession(400, 320, app_factory=_App)
+    session.add_store("r", store)
+    session.prepare(0.0)
+    (entry,) = session.state()["views"]
+    assert [c["name"] for c in entry["dataframe"]["columns"] if c["kind"] == "component"] == [
+        "/scalar:Scalars:scalars"
+    ]

@@ -1,8 +1,6 @@
-"""Video in the viewer: AssetVideo + VideoFrameReference and VideoStream, decoded with PyAV.
-
-Videos are made here: solid-color frames (a distinct color per frame) encoded with the codecs
-in PyAV's wheel, logged with our SDK, and rendered by a real ViewerApp: the view must show the
-color of the frame at the time cursor.
+"""Video in the viewer: AssetVideo + VideoFrameReference and VideoStream, rendered by a real
+ViewerApp (lavapipe): the view must show the color of the frame at the time cursor. Videos come
+from ``tests/viewer/videos.py``; screenshots go to artifacts/video/.
 """
 
 from __future__ import annotations
@@ -20,181 +18,19 @@ av = pytest.importorskip("av")
 rr = pytest.importorskip("rerun")
 
 from rerun_core.viewer import video as vd  # noqa: E402
+from tests.viewer.videos import (  # noqa: E402
+    PALETTE,
+    H,
+    W,
+    close_to,
+    log_asset,
+    make_mp4,
+    make_stream,
+    store_of,
+    view_center,
+)
 
-PALETTE = [
-    (255, 0, 0),
-    (0, 255, 0),
-    (0, 0, 255),
-    (255, 255, 0),
-    (0, 255, 255),
-    (255, 0, 255),
-    (255, 255, 255),
-    (128, 0, 0),
-    (0, 128, 0),
-    (0, 0, 128),
-    (128, 128, 0),
-    (0, 128, 128),
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "video"
-W, H = 64, 48
-
-
-def _frame(i: int, w: int = W, h: int = H) -> Any:
-    img = np.full((h, w, 3), PALETTE[i % len(PALETTE)], np.uint8)
-    return av.VideoFrame.from_ndarray(img, format="rgb24")
-
-
-def make_mp4(n: int = 12, gop: int = 4, b_frames: int = 0, codec: str = "libx264") -> bytes:
-    """An MP4 of ``n`` solid frames at 10 fps, a keyframe every ``gop`` frames."""
-    buf = io.BytesIO()
-    container = av.open(buf, "w", format="mp4")
-    stream = container.add_stream(codec, rate=10)
-    stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-    stream.options = (
-        {"g": str(gop), "bf": str(b_frames), "crf": "10", "sc_threshold": "0"} if codec == "libx264" else {}
-    )
-    stream.gop_size = gop
-    for i in range(n):
-        for packet in stream.encode(_frame(i)):
-            container.mux(packet)
-    for packet in stream.encode():
-        container.mux(packet)
-    container.close()
-    return buf.getvalue()
-
-
-STREAM_CODECS = [  # encoders in PyAV's wheel, one per codec Rerun's VideoStream takes
-    ("libx264", rr.VideoCodec.H264),
-    ("libx265", rr.VideoCodec.H265),
-    ("libsvtav1", rr.VideoCodec.AV1),
-    ("libvpx", rr.VideoCodec.VP8),
-    ("libvpx-vp9", rr.VideoCodec.VP9),
-]
-_VPX_OPTIONS = {"auto-alt-ref": "0", "lag-in-frames": "0", "deadline": "realtime", "crf": "4", "b": "2M"}
-
-
-def make_stream(n: int = 12, gop: int = 4, codec: str = "libx264") -> list[tuple[bytes, bool]]:
-    """Raw samples (bytes, PyAV's keyframe flag) of ``n`` solid frames, no B-frames: Annex B for
-    H.264/H.265, the low-overhead OBU stream for AV1 (SVT-AV1 wants at least 64x64: 128x96)."""
-    fmt = {"libx264": "h264", "libx265": "hevc", "libsvtav1": "obu", "libvpx": "ivf", "libvpx-vp9": "ivf"}[
-        codec
-    ]
-    w, h = (128, 96) if codec == "libsvtav1" else (W, H)
-    container = av.open(io.BytesIO(), "w", format=fmt)
-    stream = container.add_stream(codec, rate=10)
-    stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-    stream.max_b_frames = 0
-    stream.gop_size = gop
-    stream.options = {
-        "libx264": {"g": str(gop), "bf": "0", "crf": "10", "tune": "zerolatency", "sc_threshold": "0"},
-        "libx265": {"x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:log-level=none"},
-        "libsvtav1": {"svtav1-params": f"keyint={gop}:scd=0", "preset": "12"},
-        "libvpx": _VPX_OPTIONS | {"g": str(gop), "keyint_min": str(gop)},
-        "libvpx-vp9": _VPX_OPTIONS | {"g": str(gop), "keyint_min": str(gop)},
-    }[codec]
-    out = []
-    for i in range(n):
-        out += [(bytes(p), bool(p.is_keyframe)) for p in stream.encode(_frame(i, w, h))]
-    out += [(bytes(p), bool(p.is_keyframe)) for p in stream.encode()]
-    container.close()
-    return out
-
-
-def _close(rgb: np.ndarray, i: int, tol: int = 24) -> bool:
-    return bool(np.abs(rgb[:3].astype(int) - PALETTE[i % len(PALETTE)]).max() <= tol)
-
-
-# --- decoding ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("b_frames", [0, 2])
-def test_asset_frames_by_timestamp_and_forward_playback(b_frames: int) -> None:
-    data = make_mp4(b_frames=b_frames)
-    asset = vd.AssetVideo(data, "video/mp4")
-    ts = rr.AssetVideo(contents=data, media_type="video/mp4").read_frame_timestamps_nanos()
-    assert sorted(asset.timestamps_ns) == ts.tolist()  # the SDK's timestamps address our frames
-    for i, ns in enumerate(ts.tolist()):
-        got = asset.frame_at(ns + 1000)  # between frames: the one presented before
-        assert got is not None and got[0] == ns
-        assert _close(got[1][H // 2, W // 2], i), (i, got[1][H // 2, W // 2])
-    # playing forward decoded every frame exactly once from one seek
-    assert asset.decoder.seeks == 1 and asset.decoder.decoded == len(ts)
-    assert asset.frame_at(-1) is None
-
-
-def test_asset_jump_back_seeks_to_the_keyframe_before() -> None:
-    asset = vd.AssetVideo(make_mp4(n=12, gop=4), "video/mp4")
-    ts = sorted(asset.timestamps_ns)
-    asset.decoder.lru_size = 1
-    got = asset.frame_at(ts[10])
-    assert got is not None and _close(got[1][0, 0], 10)
-    decoded = asset.decoder.decoded
-    got = asset.frame_at(ts[5])  # back: from keyframe 4, not from the start
-    assert got is not None and _close(got[1][0, 0], 5)
-    assert asset.decoder.seeks == 2 and asset.decoder.decoded - decoded == 2
-
-
-def test_cached_frames_are_not_decoded_again() -> None:
-    asset = vd.AssetVideo(make_mp4(), "video/mp4")
-    ts = sorted(asset.timestamps_ns)
-    asset.frame_at(ts[3])
-    decoded = asset.decoder.decoded
-    asset.frame_at(ts[2])
-    asset.frame_at(ts[3])
-    assert asset.decoder.decoded == decoded
-
-
-@pytest.mark.parametrize(("encoder", "codec"), STREAM_CODECS)
-def test_stream_keyframes_and_frames(encoder: str, codec: Any) -> None:
-    samples = make_stream(codec=encoder)
-    keys = [vd.is_keyframe(s, codec.value) for s, _ in samples]
-    assert keys == [k for _, k in samples]  # our bitstream check agrees with the encoder
-    times = [100 * i for i in range(len(samples))]
-    video = vd.StreamVideo(codec.value, times, [s for s, _ in samples], [None] * len(samples))
-    for i in (0, 5, 6, 11, 2):
-        got = video.frame_at(100 * i + 50)
-        assert got is not None and got[0] == 100 * i and _close(got[1][0, 0], i, tol=30), i
-    assert video.frame_at(-1) is None
-
-
-def test_bad_asset_is_a_clear_error() -> None:
-    with pytest.raises(vd.VideoDecodeError, match="cannot open"):
-        vd.AssetVideo(b"definitely not a video", "video/mp4")
-    with pytest.raises(vd.VideoDecodeError, match="unknown video codec"):
-        vd.StreamVideo(0x1234, [0], [b"x"], [True])
-
-
-# --- rendering -----------------------------------------------------------------------------
-
-
-def _store_of(log: Any) -> Any:
-    from rerun_core.store.hub import StoreHub
-
-    rec = rr.RecordingStream("viewer_video_test")
-    mem = rec.memory_recording()
-    log(rec)
-    hub = StoreHub()
-    for msg in mem.drain():
-        hub.insert(msg)
-    return hub.active_recording
-
-
-def _log_asset(rec: Any, data: bytes) -> np.ndarray:
-    video = rr.AssetVideo(contents=data, media_type="video/mp4")
-    rr.log("video", video, static=True, recording=rec)
-    ts = video.read_frame_timestamps_nanos()
-    rr.send_columns(
-        "video",
-        indexes=[rr.TimeColumn("video_time", duration=ts * 1e-9)],
-        columns=rr.VideoFrameReference.columns_nanos(ts),
-        recording=rec,
-    )
-    return ts
-
-
-def _center(app: Any, frame: np.ndarray, view_id: str) -> np.ndarray:
-    x, y, w, h = next(v["rect"] for v in app.layout() if v["id"] == view_id)
-    return frame[y + h // 2, x + w // 2]
 
 
 def test_asset_video_renders_the_frame_at_the_cursor() -> None:
@@ -203,16 +39,16 @@ def test_asset_video_renders_the_frame_at_the_cursor() -> None:
     require_adapter()
     data = make_mp4()
     ts: list[np.ndarray] = []
-    store = _store_of(lambda rec: ts.append(_log_asset(rec, data)))
+    store = store_of(lambda rec: ts.append(log_asset(rec, data)))
     app = ViewerApp(store, 200, 150)
     try:
         assert [v["id"] for v in app.layout()] == ["spatial2d:/video"]
         for i in (0, 3, 7, 11, 1):
             app.set_time("video_time", int(ts[0][i]) + 10)
             frame = app.render()
-            assert _close(_center(app, frame, "spatial2d:/video"), i, tol=30), (
+            assert close_to(view_center(app, frame, "spatial2d:/video"), i, tol=30), (
                 i,
-                _center(app, frame, "spatial2d:/video"),
+                view_center(app, frame, "spatial2d:/video"),
             )
             assert color_mask(frame, PALETTE[i], 30).mean() > 0.3  # the frame fills most of the view
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -223,7 +59,7 @@ def test_asset_video_renders_the_frame_at_the_cursor() -> None:
         assert hit is not None and hit["entity_path"] == "/video"
         assert hit["archetype"] == "VideoFrameReference"
         values = hit["values"]
-        assert _close(np.array(values["value"]), 1) and values["frame_timestamp_ns"] == int(ts[0][1])
+        assert close_to(np.array(values["value"]), 1) and values["frame_timestamp_ns"] == int(ts[0][1])
         assert values["resolution"] == [W, H] and values["frames"] == 12 and values["codec"] == "h264"
         assert values["pixel"] == [W // 2, H // 2] or abs(values["pixel"][0] - W // 2) <= 1
     finally:
@@ -243,11 +79,11 @@ def test_frame_reference_to_another_entity() -> None:
         rec.set_time("t", sequence=1)
         rr.log("screen", rr.VideoFrameReference(seconds=0.2, video_reference="assets/clip"), recording=rec)
 
-    app = ViewerApp(_store_of(log), 160, 120)
+    app = ViewerApp(store_of(log), 160, 120)
     try:
         app.set_time("t", 1)
         frame = app.render()
-        assert _close(_center(app, frame, "spatial2d:/screen"), 2, tol=30)
+        assert close_to(view_center(app, frame, "spatial2d:/screen"), 2, tol=30)
     finally:
         app.close()
 
@@ -275,14 +111,14 @@ def test_video_stream_renders_and_follows_live_samples() -> None:
         for i in (0, 5, 7, 2):
             app.set_time("frame", i)
             frame = app.render()
-            assert _close(_center(app, frame, "spatial2d:/cam"), i, tol=30), i
+            assert close_to(view_center(app, frame, "spatial2d:/cam"), i, tol=30), i
         for i, (sample, _) in enumerate(samples[8:], start=8):  # logged after the first frames
             rec.set_time("frame", sequence=i)
             rr.log("cam", rr.VideoStream.from_fields(sample=sample), recording=rec)
         rec.flush()
         app.set_time("frame", 10)
         frame = app.render()
-        assert _close(_center(app, frame, "spatial2d:/cam"), 10, tol=30)
+        assert close_to(view_center(app, frame, "spatial2d:/cam"), 10, tol=30)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         from PIL import Image
 
@@ -303,7 +139,7 @@ def test_without_pyav_the_view_says_what_to_install(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(vd, "_av", missing)
     data = make_mp4(n=2)
     ts: list[np.ndarray] = []
-    store = _store_of(lambda rec: ts.append(_log_asset(rec, data)))
+    store = store_of(lambda rec: ts.append(log_asset(rec, data)))
     app = ViewerApp(store, 320, 200)
     try:
         app.set_time("video_time", 0)
@@ -366,8 +202,8 @@ def test_oracle_video_recording_renders(oracle: Any, tmp_path: Path) -> None:
         for i in (0, 4, 2, 5):
             app.set_time("video_time", i * 100_000_000)
             frame = app.render()
-            assert _close(_center(app, frame, "spatial2d:/video"), i, tol=30), i
-            assert _close(_center(app, frame, "spatial2d:/stream"), i, tol=30), i
+            assert close_to(view_center(app, frame, "spatial2d:/video"), i, tol=30), i
+            assert close_to(view_center(app, frame, "spatial2d:/stream"), i, tol=30), i
         assert not any(app.view(v).errors for v in ("spatial2d:/video", "spatial2d:/stream"))
     finally:
         app.close()
@@ -401,7 +237,7 @@ def test_moving_ball_stream_moves_with_the_cursor() -> None:
                 rec.set_time("time", duration=float(packet.pts * packet.time_base))
                 rr.log("ball", rr.VideoStream.from_fields(sample=bytes(packet)), recording=rec)
 
-    app = ViewerApp(_store_of(log), 480, 320)
+    app = ViewerApp(store_of(log), 480, 320)
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for i in (2, 7):
@@ -425,7 +261,7 @@ def test_stream_without_codec_says_so() -> None:
         rec.set_time("frame", sequence=0)
         rr.log("cam", rr.VideoStream.from_fields(sample=samples[0][0]), recording=rec)
 
-    app = ViewerApp(_store_of(log), 320, 200)
+    app = ViewerApp(store_of(log), 320, 200)
     try:
         app.set_time("frame", 0)
         app.render()
@@ -441,7 +277,7 @@ def test_notebook_viewer_shows_the_frame_at_its_time_control() -> None:
 
     data = make_mp4(n=6)
     rec = rr.RecordingStream("nb_video", recording_id="nb_video")
-    _log_asset(rec, data)
+    log_asset(rec, data)
     v = nb.Viewer(recording=rec, width=320, height=240)
     try:
         if v.widget.session.error:
@@ -452,19 +288,6 @@ def test_notebook_viewer_shows_the_frame_at_its_time_control() -> None:
             assert color_mask(img, PALETTE[i], 30).mean() > 0.2, i
     finally:
         v.close()
-
-
-@pytest.mark.parametrize(("encoder", "codec"), STREAM_CODECS)
-def test_live_stream_decodes_each_new_sample_once(encoder: str, codec: Any) -> None:
-    """Following a live stream: each arriving sample is shown without re-seeking (no frame delay)."""
-    samples = make_stream(n=8, gop=4, codec=encoder)
-    video = vd.StreamVideo(codec.value, [0], [samples[0][0]], [None])
-    video.frame_at(0)
-    for i, (sample, _) in enumerate(samples[1:], start=1):
-        video.extend([i], [sample], [None])
-        got = video.frame_at(i)
-        assert got is not None and _close(got[1][0, 0], i, tol=30), i
-    assert video.decoder.seeks == 1 and video.decoder.decoded == len(samples)
 
 
 def test_asset_arriving_after_its_frame_references_shows_up() -> None:
@@ -495,7 +318,7 @@ def test_asset_arriving_after_its_frame_references_shows_up() -> None:
         rr.log("video", rr.AssetVideo(contents=data, media_type="video/mp4"), static=True, recording=rec)
         rec.flush()
         frame = app.render()
-        assert _close(_center(app, frame, "spatial2d:/video"), 2, tol=30)
+        assert close_to(view_center(app, frame, "spatial2d:/video"), 2, tol=30)
     finally:
         app.close()
 
@@ -518,7 +341,7 @@ def test_video_under_a_pinhole_shows_in_the_3d_view_too() -> None:
         rec.set_time("t", sequence=0)
         rr.log("world/cam/video", rr.VideoFrameReference(seconds=0.1), recording=rec)
 
-    app = ViewerApp(_store_of(log), 480, 240)
+    app = ViewerApp(store_of(log), 480, 240)
     try:
         app.set_time("t", 0)
         frame = app.render()
@@ -528,7 +351,7 @@ def test_video_under_a_pinhole_shows_in_the_3d_view_too() -> None:
         assert color_mask(frame[y : y + h, x : x + w], PALETTE[1], 30).mean() > 0.5
         vis = app.view("spatial3d:/").visualizers[("/world/cam/video", "VideoFrameReference")]
         assert vis.node.visible and vis.image is not None and vis.image.visible
-        assert _close(vis.image.geometry.grid.data[0, 0], 1)
+        assert close_to(vis.image.geometry.grid.data[0, 0], 1)
     finally:
         app.close()
 
@@ -546,7 +369,7 @@ def test_broken_asset_message_stays_while_scrubbing() -> None:
             rec.set_time("t", sequence=i)
             rr.log("video", rr.VideoFrameReference(nanoseconds=i), recording=rec)
 
-    app = ViewerApp(_store_of(log), 320, 200)
+    app = ViewerApp(store_of(log), 320, 200)
     try:
         for i in range(3):
             app.set_time("t", i)
@@ -580,10 +403,10 @@ def test_stream_samples_logged_out_of_order() -> None:
     app = ViewerApp(hub.active_recording, 160, 120)
     try:
         app.set_time("frame", 5)
-        assert _close(_center(app, app.render(), "spatial2d:/cam"), 3, tol=30)
+        assert close_to(view_center(app, app.render(), "spatial2d:/cam"), 3, tol=30)
         send([4, 5, 6])
         app.set_time("frame", 6)
-        assert _close(_center(app, app.render(), "spatial2d:/cam"), 6, tol=30)
+        assert close_to(view_center(app, app.render(), "spatial2d:/cam"), 6, tol=30)
     finally:
         app.close()
 
@@ -605,7 +428,7 @@ def test_stream_message_stays_while_scrubbing(monkeypatch: pytest.MonkeyPatch) -
             rec.set_time("frame", sequence=i)
             rr.log("cam", rr.VideoStream.from_fields(sample=sample), recording=rec)
 
-    app = ViewerApp(_store_of(log), 320, 200)
+    app = ViewerApp(store_of(log), 320, 200)
     try:
         for i in (0, 2, 1):
             app.set_time("frame", i)

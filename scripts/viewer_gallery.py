@@ -291,6 +291,33 @@ def text_and_charts(rec: Any) -> None:
     )
 
 
+def graph(rec: Any) -> None:
+    """A directed graph: labelled nodes laid out by the force simulation, one pinned and colored,
+    circles without labels, an implicit node only named by an edge, a self-loop and a double edge."""
+    names = ["root", "left", "right", "leaf a", "leaf b", "leaf c"]
+    rr.log(
+        "graph",
+        rr.GraphNodes(
+            names,
+            labels=[n.upper() for n in names],
+            positions=[(0, 0)] + [(float("nan"),) * 2] * 5,
+            colors=[(255, 160, 40)] + [(220, 220, 220)] * 5,
+        ),
+        recording=rec,
+    )
+    edges = [
+        ("root", "left"),
+        ("root", "right"),
+        ("left", "leaf a"),
+        ("left", "leaf b"),
+        ("right", "leaf c"),
+        ("leaf c", "right"),
+        ("leaf b", "leaf b"),
+        ("leaf a", "elsewhere"),
+    ]
+    rr.log("graph", rr.GraphEdges(edges, graph_type="directed"), recording=rec)
+
+
 SCENES: dict[str, Callable[[Any], None]] = {
     "1_shapes_3d": shapes_3d,
     "2_mesh_transforms_3d": mesh_3d,
@@ -301,6 +328,7 @@ SCENES: dict[str, Callable[[Any], None]] = {
     "7_shapes_2d": shapes_2d,
     "8_time_series": time_series,
     "9_text_and_charts": text_and_charts,
+    "10_graph": graph,
 }
 
 

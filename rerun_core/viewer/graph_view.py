@@ -23,7 +23,7 @@ import pygfx as gfx
 from rerun_core.viewer import arrow_data as ad
 from rerun_core.viewer.camera import PanZoomCamera
 from rerun_core.viewer.graph_geometry import NodeShape, edge_paths
-from rerun_core.viewer.graph_layout import ForceLayout, ForceParams, with_overrides
+from rerun_core.viewer.graph_layout import PAIR_BUDGET, ForceLayout, ForceParams, with_overrides
 from rerun_core.viewer.plot_views import Text
 from rerun_core.viewer.query import EntityIndex, Query, fields_of
 from rerun_core.viewer.specs import ViewSpec
@@ -262,7 +262,10 @@ class GraphView:
         return not self.layout.settled
 
     def prepare_camera(self, aspect: float) -> gfx.Camera:
-        if self.layout.step() or self._geometry_stale:
+        # a graph's first frame gets a longer head start, so a static picture is near its final shape
+        fresh = self.layout.ticks == 0
+        moved = self.layout.step(pair_budget=PAIR_BUDGET * 5, seconds=0.2) if fresh else self.layout.step()
+        if moved or self._geometry_stale:
             self._update_geometry()
         if not self.camera.user_moved:
             self.camera.fit(self.bounds(), aspect)

@@ -99,6 +99,11 @@ def check_text_and_charts(f: np.ndarray) -> None:
         assert content_mask(cell, 80).sum() > 100, f"{name} text is not in the picture"
 
 
+def check_graph(f: np.ndarray) -> None:
+    assert _has(f, (255, 160, 40), tol=40), "the colored (pinned) node's label is not drawn"
+    assert _has(f, (220, 220, 220), tol=25, at_least=200), "labels / edges are not drawn"
+
+
 CHECKS: dict[str, Callable[[np.ndarray], None]] = {
     "1_shapes_3d": check_shapes_3d,
     "2_mesh_transforms_3d": check_mesh,
@@ -109,6 +114,7 @@ CHECKS: dict[str, Callable[[np.ndarray], None]] = {
     "7_shapes_2d": check_shapes_2d,
     "8_time_series": check_time_series,
     "9_text_and_charts": check_text_and_charts,
+    "10_graph": check_graph,
 }
 
 

@@ -37,6 +37,7 @@ CODEC_NAMES = {
 
 
 _NO_PTS = -(2**63)
+Sample = bytes | memoryview  # one encoded sample; memoryviews of Arrow buffers avoid a copy
 
 
 class VideoUnavailable(RuntimeError):
@@ -88,7 +89,7 @@ class FrameDecoder:
     lru_size = 8
 
     def __init__(
-        self, ctx: Any, samples: Sequence[bytes], pts: Sequence[int], keyframes: Sequence[bool]
+        self, ctx: Any, samples: Sequence[Sample], pts: Sequence[int], keyframes: Sequence[bool]
     ) -> None:
         if not len(samples) == len(pts) == len(keyframes):
             raise ValueError("samples, pts and keyframes differ in length")
@@ -113,7 +114,7 @@ class FrameDecoder:
     def __len__(self) -> int:
         return len(self._samples)
 
-    def extend(self, samples: Sequence[bytes], pts: Sequence[int], keyframes: Sequence[bool]) -> None:
+    def extend(self, samples: Sequence[Sample], pts: Sequence[int], keyframes: Sequence[bool]) -> None:
         """Append samples (a live stream): the decoder state and cached frames stay valid."""
         base = len(self._samples)
         self._samples.extend(samples)
@@ -173,7 +174,7 @@ class FrameDecoder:
             return
         raise VideoDecodeError(f"the decoder produced no frame for pts {pts}")
 
-    def _feed(self, sample: bytes | None, pts: int) -> None:
+    def _feed(self, sample: Sample | None, pts: int) -> None:
         av = _av()
         packet = None
         if sample is not None:
@@ -199,7 +200,7 @@ class FrameDecoder:
 class AssetVideo:
     """An MP4 (or other container) blob: demuxed once, frames looked up by timestamp in ns."""
 
-    def __init__(self, blob: bytes, media_type: str | None = None) -> None:
+    def __init__(self, blob: Sample, media_type: str | None = None) -> None:
         av = _av()
         try:
             container = av.open(io.BytesIO(blob), "r")
@@ -239,7 +240,7 @@ class AssetVideo:
         return ns, self.decoder.frame(self.timestamps_ns[ns])
 
 
-def is_keyframe(sample: bytes, codec: int) -> bool:
+def is_keyframe(sample: Sample, codec: int) -> bool:
     """Whether decoding can start at this sample: an IDR (H.264) / IRAP (H.265) NAL unit, an AV1
     sequence header OBU, a VP8/VP9 key frame."""
     if not sample:
@@ -264,7 +265,7 @@ def is_keyframe(sample: bytes, codec: int) -> bool:
     return False
 
 
-def _av1_has_sequence_header(sample: bytes) -> bool:
+def _av1_has_sequence_header(sample: Sample) -> bool:
     pos = 0
     for _ in range(16):  # the sequence header comes first in a temporal unit, after the delimiter
         if pos >= len(sample):
@@ -291,7 +292,7 @@ class StreamVideo:
     """A VideoStream's samples (time-ordered rows of one timeline), decoded on demand."""
 
     def __init__(
-        self, codec: int, times: Sequence[int], samples: Sequence[bytes], keyframes: Sequence[bool | None]
+        self, codec: int, times: Sequence[int], samples: Sequence[Sample], keyframes: Sequence[bool | None]
     ) -> None:
         name = CODECS.get(int(codec))
         if name is None:
@@ -303,7 +304,7 @@ class StreamVideo:
         self.decoder = FrameDecoder(_decoder_context(name), samples, range(len(samples)), keys)
 
     def extend(
-        self, times: Sequence[int], samples: Sequence[bytes], keyframes: Sequence[bool | None]
+        self, times: Sequence[int], samples: Sequence[Sample], keyframes: Sequence[bool | None]
     ) -> None:
         """More samples after the known ones (live logging): decoding goes on where it was."""
         n = len(self.decoder)

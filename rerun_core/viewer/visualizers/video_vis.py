@@ -63,11 +63,12 @@ class _VideoBase(_ImageBase):
         return dict(self.shown)
 
 
-def _blob_bytes(arr: pa.Array | None) -> bytes | None:
+def _blob_bytes(arr: pa.Array | None) -> memoryview | None:
+    """The first blob's bytes, a view of the Arrow buffer (stream samples are not copied)."""
     if arr is None or len(arr) == 0 or not arr[0].is_valid:
         return None
     values = arr[0].values
-    return bytes(np.asarray(values.to_numpy(zero_copy_only=False), np.uint8).data)
+    return np.asarray(values.to_numpy(zero_copy_only=False), np.uint8).data
 
 
 @register
@@ -185,7 +186,7 @@ class _StreamSamples:
     def _reset(self) -> None:
         self._times: list[int] = []
         self._rows: set[tuple[int, int]] = set()
-        self._samples: list[bytes] = []
+        self._samples: list[vd.Sample] = []
         self._keys: list[bool | None] = []
         self._video: vd.StreamVideo | None = None
         self._error: Exception | None = None  # kept: the view keeps saying why
@@ -230,7 +231,7 @@ _MIN_TIME = int(np.iinfo(np.int64).min)
 
 def _read_rows(
     store: Any, path: str, timeline: str, start: int
-) -> list[tuple[int, tuple[int, int], bytes, bool | None]]:
+) -> list[tuple[int, tuple[int, int], vd.Sample, bool | None]]:
     """(time, row id, sample bytes, is_keyframe or None) of the rows at or after ``start``."""
     cols = store.range(
         path, ["VideoStream:sample", "VideoStream:is_keyframe"], timeline, start, np.iinfo(np.int64).max
@@ -244,7 +245,7 @@ def _read_rows(
         for rid, v in zip(kcol.row_ids, kcol.values.to_pylist()):
             if v:
                 keys[_rid(rid)] = bool(v[0])
-    out = []
+    out: list[tuple[int, tuple[int, int], vd.Sample, bool | None]] = []
     for t, rid, cell in zip(col.times.tolist(), col.row_ids, col.values):
         blob = _blob_bytes(cell.values) if cell.is_valid else None
         if blob:

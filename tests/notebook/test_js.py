@@ -356,20 +356,21 @@ def test_dataframe_window_covers_the_visible_rows_and_cells_format(tmp_path: Pat
     """The dataframe view asks for the rows in sight (plus padding) and formats time cells by type."""
     out = _run(
         tmp_path,
-        "import { dfWindow, dfCovers, dfCell, dfScrollTo, dfTableHtml } from 'MOD';"
+        "import { dfLayout, dfRowAt, dfTopOf, dfWindow, dfCovers, dfCell, dfScrollTo, dfTableHtml } from 'MOD';"
         "const html = dfTableHtml({ columns: [{ name: 'frame', kind: 'time', timeline_kind: 'sequence' },"
         " { name: '/a:C', kind: 'component', entity: '/a', component: 'C' }], total: 10, offset: 2,"
         " rows: [[2, '<x>'], [3, null]], cursor_row: 3 });"
-        "console.log(JSON.stringify([dfWindow(0, 180, 1000, 18, 30), dfWindow(18000, 180, 1000, 18, 30),"
-        " dfWindow(0, 180, 5, 18, 30), dfCovers(0, 100, 900, 180, 1000, 18), dfCovers(0, 100, 1800, 180, 1000, 18),"
-        " dfCell({ kind: 'time', timeline_kind: 'sequence' }, 4), dfCell({ kind: 'time', timeline_kind: 'duration_ns' }, 1.5e9),"
-        " dfCell({ kind: 'component' }, null), dfScrollTo(50, 0, 180, 18), dfScrollTo(5, 0, 180, 18),"
+        "const L = dfLayout(0, 100, 1000);"
+        "console.log(JSON.stringify([dfWindow(0, 10, 1000), dfWindow(990, 10, 1000), dfWindow(0, 10, 5),"
+        " dfCovers(L, 50, 10), dfCovers(L, 100, 10), dfCell({ kind: 'time', timeline_kind: 'sequence' }, 4),"
+        " dfCell({ kind: 'time', timeline_kind: 'duration_ns' }, 1.5e9), dfCell({ kind: 'component' }, null),"
+        " dfScrollTo(50, 0, 180, L), dfScrollTo(5, 0, 180, L), dfRowAt(900, L), dfTopOf(50, L),"
         " (html.match(/rr-df-row/g) || []).length, html.includes('&lt;x&gt;'), html.includes('height:36px'),"
         " html.includes('height:108px')]));",
     )
     assert json.loads(out) == [
-        {"offset": 0, "count": 71},  # 11 rows in sight + 30 below (+30 above when there is room)
-        {"offset": 970, "count": 30},  # near the end: clamped to the rows that exist
+        {"offset": 0, "count": 71},  # 10 rows in sight + 1 + 30 below (+30 above when there is room)
+        {"offset": 960, "count": 40},  # near the end: clamped to the rows that exist
         {"offset": 0, "count": 5},
         True,  # rows 50..60 are within 0..100
         False,  # rows 100..110 are not
@@ -378,6 +379,8 @@ def test_dataframe_window_covers_the_visible_rows_and_cells_format(tmp_path: Pat
         "",
         50 * 18 + 18 - 180,
         0,
+        50,  # 18 px per row
+        900,
         2,  # only the window's rows are in the DOM; spacers stand for the rest
         True,  # cells are escaped
         True,  # 2 rows above the window
@@ -385,62 +388,21 @@ def test_dataframe_window_covers_the_visible_rows_and_cells_format(tmp_path: Pat
     ]
 
 
-def test_map_projection_fit_tiles_and_hit_test(tmp_path: Path) -> None:
-    """The map view's pure helpers (js/src/map.js): Web Mercator both ways, Rerun's fit zoom, the
-    tiles covering a view, radii in ui points vs meters, zoom about the pointer, and picking."""
+def test_dataframe_layout_of_ten_million_rows_stays_within_browser_heights(tmp_path: Path) -> None:
+    """Past ~440k rows the rows outside the window get less than 18 px each, so the spacers stay
+    under browsers' element height limits; positions map back to the same rows."""
     out = _run(
         tmp_path,
-        "import * as m from 'MOD';"
-        "const r = (x) => Math.round(x * 1000) / 1000;"
-        "const p = {entities: [{path: '/pts', points: {pos: [[47.6344, 19.1397], [47.6334, 19.1399]], r: -20, c: 4278190335}},"
-        " {path: '/route', lines: {strips: [[[47.6330, 19.1380], [47.6330, 19.1420]]], r: -2, c: 255}}],"
-        " span: [47.6334, 19.1397, 47.6344, 19.1399], center: [47.6339, 19.1398], zoom: null};"
-        "const cam = m.mapInitialCamera(p, 600, 400);"
-        "const [sx, sy] = m.mapLatLonToScreen(cam, 600, 400, 47.6344, 19.1397);"
-        "const hit = m.mapHitTest(p, cam, 600, 400, sx + 3, sy + 3);"
-        "const [lx, ly] = m.mapLatLonToScreen(cam, 600, 400, 47.6330, 19.1410);"
-        "const line = m.mapHitTest(p, cam, 600, 400, lx, ly + 4);"
-        "const z = m.mapZoomAt(cam, 600, 400, sx, sy, 1.5);"
-        "const [zx, zy] = m.mapLatLonToScreen(z, 600, 400, 47.6344, 19.1397);"
-        "const tiles = m.mapVisibleTiles({lat: 0, lon: 0, zoom: 1}, 512, 512).map(m.mapTileUrl);"
-        "console.log(JSON.stringify({"
-        " proj: m.mapProject(0, 0), back: m.mapUnproject(...m.mapProject(47.5, 19)).map(r),"
-        " fit: r(m.mapFitZoom([46, 6, 47, 7], 1039, 515)), one: m.mapFitZoom([46, 6, 46, 6], 100, 100),"
-        " cam16: m.mapInitialCamera({center: [1, 2], span: [1, 2, 1, 2], zoom: null}, 100, 100).zoom,"
-        " bp: m.mapInitialCamera({...p, zoom: 12}, 600, 400).zoom,"
-        " hit: [hit.entity_path, hit.instance, hit.kind], line: line && [line.entity_path, line.kind],"
-        " miss: m.mapHitTest(p, cam, 600, 400, 2, 2), kept: [r(zx - sx), r(zy - sy), r(z.zoom - cam.zoom)],"
-        " tiles, ui: m.mapRadiusPx(-5, 60, 3), meters: r(m.mapRadiusPx(1000, 0, 10)),"
-        " attribution: m.MAP_ATTRIBUTION, css: m.mapCss(0xff000080), step: m.mapGraticuleStep(0.01) }));",
+        "import { dfLayout, dfRowAt, dfTopOf, DF_MAX_PX } from 'MOD';"
+        "const L = dfLayout(5_000_000, 80, 10_000_000);"
+        "const total = dfTopOf(10_000_000, L);"
+        "const rows = [0, 4_999_999, 5_000_000, 5_000_040, 5_000_080, 9_999_999].map((r) => Math.round(dfRowAt(dfTopOf(r, L), L)));"
+        "console.log(JSON.stringify([total < DF_MAX_PX + 80 * 18, L.pitch < 1, rows, dfTopOf(5_000_001, L) - dfTopOf(5_000_000, L)]));",
     )
-    got = json.loads(out)
-    assert got["proj"] == [0.5, 0.5] and got["back"] == [47.5, 19]
-    assert 8 <= got["fit"] <= 9 and got["one"] is None and got["cam16"] == 16 and got["bp"] == 12
-    assert got["hit"] == ["/pts", 0, "point"] and got["line"] == ["/route", "line"] and got["miss"] is None
-    assert got["kept"] == [0, 0, 1.5]  # the point under the pointer stays put while zooming
-    assert got["tiles"] == [f"https://tile.openstreetmap.org/1/{x}/{y}.png" for y in (0, 1) for x in (0, 1)]
-    assert got["ui"] == 5 and got["meters"] == 6.541  # 1 km at zoom 10 (152.87 m a pixel)
-    assert got["attribution"] == "© OpenStreetMap contributors"
-    assert got["css"] == "rgba(255,0,0,0.502)" and got["step"] == 0.002
-
-
-def test_map_points_of_one_color_are_one_fill(tmp_path: Path) -> None:
-    """A single-colored cloud is one path and one fill (fast on a 2D canvas); the selection is ringed."""
-    out = _run(
-        tmp_path,
-        "import { mapDrawPoints } from 'MOD';"
-        "const calls = {fill: 0, stroke: 0, arc: 0};"
-        "const g = {beginPath() {}, moveTo() {}, arc() { calls.arc++; }, fill() { calls.fill++; }, stroke() { calls.stroke++; }};"
-        "const pos = Array.from({length: 1000}, (_, i) => [i / 1000, i / 1000]);"
-        "const cam = {lat: 0.5, lon: 0.5, zoom: 8};"
-        "mapDrawPoints(g, {path: '/a', points: {pos, r: -3, c: 255}}, cam, 800, 600, 7);"
-        "const one = {...calls}; calls.fill = calls.stroke = calls.arc = 0;"
-        "mapDrawPoints(g, {path: '/b', points: {pos: pos.slice(0, 4), r: -3, c: [1, 1, 2, 2]}}, cam, 800, 600, undefined);"
-        "console.log(JSON.stringify([one, calls]));",
-    )
-    one, two = json.loads(out)
-    assert one == {"fill": 1, "stroke": 1, "arc": 1001}  # 1000 points + the selected one's ring
-    assert two == {"fill": 2, "stroke": 0, "arc": 4}  # two colors: two fills
+    below, compressed, rows, shown_h = json.loads(out)
+    assert below and compressed
+    assert rows == [0, 4_999_999, 5_000_000, 5_000_040, 5_000_080, 9_999_999]
+    assert shown_h == 18  # rows inside the window keep their full height
 
 
 def test_dataframe_clicks_select_the_cells_entity_and_double_clicks_seek(tmp_path: Path) -> None:

@@ -4,22 +4,43 @@
 
 import { el, escapeHtml, formatTime } from "./util.js";
 
-export const DF_ROW_H = 18; // px per row: fixed, so scroll offsets map to row numbers
+export const DF_ROW_H = 18; // px per shown row: fixed, so scroll offsets map to row numbers
 export const DF_PAD = 30; // extra rows asked for above and below the visible ones
+export const DF_MAX_PX = 8e6; // browsers cap element heights (~17M px in Firefox): the spacers stay below this
 
-// The rows to ask for when `viewH` px of the table body show from `scrollTop` on: {offset, count}.
-export function dfWindow(scrollTop, viewH, total, rowH = DF_ROW_H, pad = DF_PAD) {
-  const first = Math.max(0, Math.floor(scrollTop / rowH) - pad);
-  const shown = Math.ceil(Math.max(0, viewH) / rowH) + 1;
-  const count = Math.max(1, Math.min(shown + 2 * pad, Math.max(1, total - first)));
-  return { offset: Math.min(first, Math.max(0, total - 1)), count };
+// Where rows sit: the window's `n` rows from `offset` at `rowH` px each, the rows outside it at `pitch`
+// px (= rowH, except for tables so long that rowH per row would pass DF_MAX_PX).
+export function dfLayout(offset, n, total, rowH = DF_ROW_H) {
+  return { offset, n, total, rowH, pitch: Math.min(rowH, DF_MAX_PX / Math.max(1, total)) };
 }
 
-// Whether the rows held (`offset`, `n` rows) cover the visible rows; false means: ask again.
-export function dfCovers(offset, n, scrollTop, viewH, total, rowH = DF_ROW_H) {
-  const first = Math.floor(scrollTop / rowH);
-  const last = Math.min(total, Math.ceil((scrollTop + viewH) / rowH));
-  return first >= offset && last <= offset + n;
+// The (fractional) row at `y` px below the top of the table body.
+export function dfRowAt(y, L) {
+  const top = L.offset * L.pitch;
+  const bottom = top + L.n * L.rowH;
+  if (y < top) return y / L.pitch;
+  if (y <= bottom) return L.offset + (y - top) / L.rowH;
+  return L.offset + L.n + (y - bottom) / L.pitch;
+}
+
+// The y of (fractional) row `row`: the inverse of dfRowAt.
+export function dfTopOf(row, L) {
+  if (row < L.offset) return row * L.pitch;
+  if (row <= L.offset + L.n) return L.offset * L.pitch + (row - L.offset) * L.rowH;
+  return L.offset * L.pitch + L.n * L.rowH + (row - L.offset - L.n) * L.pitch;
+}
+
+// The rows to ask for when rows `first` .. `first + shown` are in sight: {offset, count}.
+export function dfWindow(first, shown, total, pad = DF_PAD) {
+  const from = Math.max(0, Math.min(Math.floor(first) - pad, total - 1));
+  const count = Math.max(1, Math.min(Math.ceil(shown) + 1 + 2 * pad, total - from));
+  return { offset: from, count };
+}
+
+// Whether the rows held cover the rows in sight (`first` .. `first + shown`); false: ask again.
+export function dfCovers(L, first, shown) {
+  const last = Math.min(L.total, Math.ceil(first + shown));
+  return Math.floor(first) >= L.offset && last <= L.offset + L.n;
 }
 
 // One cell's text: time columns as their timeline's type shows them, data cells as the kernel cut them.
@@ -28,11 +49,11 @@ export function dfCell(col, value) {
   return value === null || value === undefined ? "" : String(value);
 }
 
-// The scroll position that brings row `row` into sight (unchanged when it already is).
-export function dfScrollTo(row, scrollTop, viewH, rowH = DF_ROW_H) {
-  const top = row * rowH;
+// The scroll position that brings row `row` (inside the window) into sight; unchanged when it is.
+export function dfScrollTo(row, scrollTop, viewH, L) {
+  const top = dfTopOf(row, L);
   if (top < scrollTop) return top;
-  if (top + rowH > scrollTop + viewH) return top + rowH - viewH;
+  if (top + L.rowH > scrollTop + viewH) return top + L.rowH - viewH;
   return scrollTop;
 }
 
@@ -45,11 +66,16 @@ export function renderDataframe(ctx, box, v) {
     table.addEventListener("click", (ev) => onCellClick(ctx, box, ev, false));
     table.addEventListener("dblclick", (ev) => onCellClick(ctx, box, ev, true));
   }
-  box.dfState = { view_id: v.id, name: v.name, total: df.total, offset: df.offset, n: df.rows.length, df };
+  const old = box.dfState?.layout;
+  const layout = dfLayout(df.offset, df.rows.length, df.total);
+  box.dfState = { view_id: v.id, name: v.name, layout, df };
   const key = JSON.stringify([df.columns, df.total, df.offset, df.rows, df.error]);
   if (box.dataset.key !== key) {
     box.dataset.key = key;
+    const anchor = old && old.pitch < old.rowH ? dfRowAt(box.scrollTop, old) : null;
     table.innerHTML = dfTableHtml(df);
+    // rows outside the window are shorter than shown rows: keep the row at the top where it was
+    if (anchor !== null) box.scrollTop = dfTopOf(anchor, layout);
     box.dataset.cursor = "";
   }
   markCursorRow(box, df);
@@ -64,8 +90,9 @@ export function dfTableHtml(df) {
     c.kind === "time"
       ? `<th title="timeline ${escapeHtml(c.name)}">${escapeHtml(c.name)}</th>`
       : `<th title="${escapeHtml(c.name)}"><span class="rr-df-ent">${escapeHtml(c.entity)}</span><br>${escapeHtml(c.component)}</th>`);
-  const before = df.offset * DF_ROW_H;
-  const after = Math.max(0, df.total - df.offset - df.rows.length) * DF_ROW_H;
+  const { pitch } = dfLayout(df.offset, df.rows.length, df.total);
+  const before = Math.round(df.offset * pitch);
+  const after = Math.round(Math.max(0, df.total - df.offset - df.rows.length) * pitch);
   const spacer = (h) => (h > 0 ? `<tr class="rr-df-gap" style="height:${h}px"><td colspan="${cols.length}"></td></tr>` : "");
   const body = df.rows.map((r) =>
     `<tr class="rr-df-row">${cols.map((c, i) => {
@@ -87,7 +114,12 @@ function markCursorRow(box, df) {
     if (i >= 0 && i < rows.length) rows[i].classList.add("rr-current");
   }
   if (!df.auto_scroll || df.cursor_row < 0 || box.dataset.scrolledTo === String(df.cursor_row)) return;
-  const target = dfScrollTo(df.cursor_row, box.scrollTop, bodyHeight(box));
+  const L = box.dfState.layout;
+  if (df.cursor_row < L.offset || df.cursor_row >= L.offset + L.n) {
+    box.scrollTop = dfTopOf(df.cursor_row, L); // out of the window: go there, the window follows
+    return;
+  }
+  const target = dfScrollTo(df.cursor_row, box.scrollTop, bodyHeight(box), L);
   box.scrollTop = target;
   if (box.clientHeight > 0 && Math.abs(box.scrollTop - target) <= 1) box.dataset.scrolledTo = String(df.cursor_row);
 }
@@ -100,10 +132,13 @@ function bodyHeight(box) {
 // Ask the kernel for the rows now in sight, unless they are already here (or already asked for).
 function requestWindow(ctx, box) {
   const s = box.dfState;
-  if (!s || s.total === 0) return;
+  if (!s || s.layout.total === 0) return;
+  const L = s.layout;
   const viewH = bodyHeight(box);
-  if (dfCovers(s.offset, s.n, box.scrollTop, viewH, s.total)) return;
-  const want = dfWindow(box.scrollTop, viewH, s.total);
+  const first = dfRowAt(box.scrollTop, L);
+  const shown = dfRowAt(box.scrollTop + viewH, L) - first;
+  if (dfCovers(L, first, shown)) return;
+  const want = dfWindow(first, shown, L.total);
   const key = `${want.offset}|${want.count}`;
   if (box.dataset.asked === key) return;
   box.dataset.asked = key;

@@ -147,6 +147,12 @@ class GraphView:
         self._measure = gfx.Text(font_size=FONT_SIZE)
         self._text_sizes: dict[str, np.ndarray] = {}
         self._select = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=2.0, color=SELECT_COLOR, depth_test=False)), 7)  # fmt: skip
+        # several graphs in one view: a frame around each with its entity path (as Rerun's)
+        self._entity_frames = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=1.0, color=WEAK_COLOR, depth_test=False)), 0)  # fmt: skip
+        self._entity_names = gfx.MultiText(font_size=FONT_SIZE, anchor="bottom-left", material=gfx.TextMaterial(color=WEAK_COLOR, aa=True))  # fmt: skip
+        self._entity_names.local.scale = (1, -1, 1)
+        self._entity_names.visible = False
+        self.scene.add(self._entity_names)
 
     def _add(self, obj: Any, order: int) -> Any:
         obj.render_order = order
@@ -277,6 +283,9 @@ class GraphView:
         if b is None:
             return None
         lo, hi = b
+        if len(self.graphs) > 1:  # the entity frames and their names above them
+            for flo, fhi in self.entity_rects().values():
+                lo, hi = np.minimum(lo, flo - (0.0, FONT_SIZE * 1.5)), np.maximum(hi, fhi)
         pad = max(float(np.max(hi - lo)) * 0.05, 10.0)
         return np.append(lo - pad, 0.0), np.append(hi + pad, 0.0)
 
@@ -305,7 +314,33 @@ class GraphView:
                 color, k = next(slots)
                 x, y = self.layout.pos[i]
                 self._label_sets[color].get_text_block(k).set_position(float(x), -float(y))  # y flipped
+        self._update_entity_frames()
         self._update_selection(shapes)
+
+    def _update_entity_frames(self) -> None:
+        """With more than one graph entity, outline each graph (padded 10) and name it above."""
+        rects = self.entity_rects() if len(self.graphs) > 1 else {}
+        frames = []
+        self._entity_names.set_text_block_count(len(rects))
+        for k, (path, (lo, hi)) in enumerate(rects.items()):
+            frames.append(np.array([lo, (hi[0], lo[1]), hi, (lo[0], hi[1]), lo]))
+            block = self._entity_names.get_text_block(k)
+            block.set_text(path)
+            block.set_position(float(lo[0]), -float(lo[1]) + 2.0)
+        _set_lines(self._entity_frames, frames)
+        self._entity_names.visible = bool(rects)
+
+    def entity_rects(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per graph entity: (lo, hi) corners around its nodes, padded 10 scene units."""
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        ents = np.array([n.entity for n in self.nodes])
+        for path in self.graphs:
+            mine = ents == path
+            if mine.any():
+                half = self.sizes[mine] / 2
+                pos = self.layout.pos[mine]
+                out[path] = ((pos - half).min(axis=0) - 10.0, (pos + half).max(axis=0) + 10.0)
+        return out
 
     def _update_selection(self, shapes: list[NodeShape] | None = None) -> None:
         outline: list[np.ndarray] = []

@@ -331,3 +331,21 @@ def views_of_root(app: Any) -> list[Any]:
 
     app.layout()
     return views_of(app.viewport.root)
+
+
+def test_several_graphs_in_one_view_are_framed_with_their_entity(store: Any, render: Any) -> None:
+    """A blueprint GraphView over two graph entities: one simulation, a named frame per graph."""
+    import rerun.blueprint as rrb
+    from tests.viewer.test_blueprint_tree import load
+
+    for path, names in (("/a", ["x", "y"]), ("/b", ["x", "z"])):  # the same id in two graphs: two nodes
+        log(store, path, "GraphNodes", {"node_ids": pa.array(names)})
+        log(store, path, "GraphEdges", {"edges": _edges([(names[0], names[1])])})
+    app, _ = render(320, 240)
+    app.set_blueprint(load(rrb.Blueprint(rrb.GraphView(origin="/", contents="/**", name="both"))).root)
+    frame = _settle(app)
+    (spec,) = [s for s in app.layout() if s["kind"] == "graph"]
+    view = app.view(spec["id"])
+    assert spec["entities"] == ["/a", "/b"] and len(view.nodes) == 4
+    assert set(view.entity_rects()) == {"/a", "/b"} and view._entity_frames.visible
+    assert color_mask(frame, (115, 120, 128), tol=20).sum() > 50  # the frames and entity names

@@ -85,3 +85,16 @@ def test_live_stream_decodes_each_new_sample_once(encoder: str, codec: Any) -> N
         got = video.frame_at(i)
         assert got is not None and close_to(got[1][0, 0], i, tol=30), i
     assert video.decoder.seeks == 1 and video.decoder.decoded == len(samples)
+
+
+def test_logged_is_keyframe_flags_are_trusted_over_the_bitstream() -> None:
+    """VideoStream's ``is_keyframe`` wins; only missing flags are read from the bitstream."""
+    samples = [s for s, _ in make_stream(n=8, gop=4)]
+    codec = rr.VideoCodec.H264.value
+    detected = vd.StreamVideo(codec, range(8), samples, [None] * 8)
+    detected.frame_at(6)
+    assert detected.decoder.decoded == 3  # from the keyframe at 4
+    only_first = vd.StreamVideo(codec, range(8), samples, [True] + [False] * 7)
+    got = only_first.frame_at(6)
+    assert got is not None and close_to(got[1][0, 0], 6)
+    assert only_first.decoder.decoded == 7  # from sample 0: the flags said 4 is no keyframe

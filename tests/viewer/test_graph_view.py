@@ -349,3 +349,40 @@ def test_several_graphs_in_one_view_are_framed_with_their_entity(store: Any, ren
     assert spec["entities"] == ["/a", "/b"] and len(view.nodes) == 4
     assert set(view.entity_rects()) == {"/a", "/b"} and view._entity_frames.visible
     assert color_mask(frame, (115, 120, 128), tol=20).sum() > 50  # the frames and entity names
+
+
+def test_notebook_widget_hover_names_the_node_and_click_selects_it(store: Any) -> None:
+    """Through the anywidget Viewer (real renderer): hover -> node id/label, click -> selection."""
+    from rerun_notebook.widget import Viewer
+    from tests.viewer.conftest import require_adapter
+
+    require_adapter()
+    log(
+        store, "/g", "GraphNodes", {"node_ids": pa.array(["a", "b"]), "labels": pa.array(["Apple", "Banana"])}
+    )
+    log(store, "/g", "GraphEdges", {"edges": _edges([("a", "b")])})
+    v = Viewer(width=400, height=300, start=False)
+    sent: list[dict] = []
+    v.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    events: list[dict] = []
+    v.on_event(events.append)
+    try:
+        v.add_store("rec", store, application_id="app")
+        v.pump.tick(now=0.0)
+        app = v.session.app
+        _settle(app)
+        view = app.view("graph:/g")
+        x, y = _to_pixel(view, view.layout.pos[1])
+        v._on_custom_msg(v, {"type": "hover", "x": x, "y": y, "seq": 1}, [])
+        v.pump.tick(now=0.1)
+        (hover,) = [m for m in sent if m.get("type") == "hover"]
+        assert hover["info"]["entity_path"] == "/g" and hover["info"]["instance"] == 1
+        assert hover["info"]["values"]["node_id"] == "b" and hover["info"]["values"]["label"] == "Banana"
+        v._on_custom_msg(v, {"type": "click", "x": x, "y": y}, [])
+        v.pump.tick(now=0.2)
+        sel = [e for e in events if e["type"] == "selection_change"]
+        assert sel and sel[-1]["items"][0]["entity_path"] == "/g" and sel[-1]["items"][0]["instance_id"] == 1
+        _settle(app)
+        assert view.selection == ("/g", 1) and view._select.visible
+    finally:
+        v.close()

@@ -386,3 +386,22 @@ def test_notebook_widget_hover_names_the_node_and_click_selects_it(store: Any) -
         assert view.selection == ("/g", 1) and view._select.visible
     finally:
         v.close()
+
+
+def test_drag_pans_wheel_zooms_and_double_click_refits(store: Any, render: Any) -> None:
+    log(store, "/g", "GraphNodes", {"node_ids": pa.array(["a", "b"])})
+    log(store, "/g", "GraphEdges", {"edges": _edges([("a", "b")])})
+    app, _ = render(200, 150)
+    _settle(app)
+    cam = app.view("graph:/g").camera
+    center, height = cam.center.copy(), cam.height
+    app.handle_event({"event_type": "pointer_down", "x": 100, "y": 75, "button": 1})
+    app.handle_event({"event_type": "pointer_move", "x": 130, "y": 75})
+    app.handle_event({"event_type": "pointer_up", "x": 130, "y": 75})
+    assert cam.user_moved and cam.center[0] < center[0]  # dragged right: the scene follows the pointer
+    app.handle_event({"event_type": "wheel", "x": 100, "y": 75, "dy": -200})
+    assert cam.height < height
+    app.handle_event({"event_type": "double_click", "x": 100, "y": 75})
+    _settle(app)
+    np.testing.assert_allclose(cam.center, center)
+    assert cam.height == pytest.approx(height)

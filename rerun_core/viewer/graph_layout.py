@@ -248,7 +248,7 @@ class ForceLayout:
         n = len(self.ids)
         out = np.zeros((n, 2))
         k = self.params.many_body_strength * alpha
-        x, y = self.pos[:, 0], self.pos[:, 1]
+        x, y = (self.pos[:, 0], self.pos[:, 1]) if n <= 256 else (self.pos[:, 0].astype(np.float32), self.pos[:, 1].astype(np.float32))  # fmt: skip
         for a in range(0, n, _BLOCK):
             b = min(n, a + _BLOCK)
             dx = x[None, :] - x[a:b, None]  # p_j - p_i
@@ -274,6 +274,8 @@ class ForceLayout:
         n = len(self.ids)
         r = self.radii
         q = self.pos + self.vel
+        if n > 256:  # half the memory traffic for the pairwise matrices
+            q, r = q.astype(np.float32), r.astype(np.float32)
         r2 = r * r
         for a in range(0, n, _BLOCK):
             b = min(n, a + _BLOCK)

@@ -93,6 +93,7 @@ export function viewHelp(kind) {
     text_document: "Scroll to read",
     map: "Drag: pan\nWheel: zoom at the pointer\nDouble click: fit the data again\nHover: entity, instance, position; click: select",
     dataframe: "Scroll the rows (fetched from the kernel as you scroll)\nThe row at the time cursor is highlighted",
+    graph: pan + "\nHover a node: its id and values; click: select it\nThe layout settles by itself (positions given in GraphNodes stay put)",
   }[kind];
   return `${VIEW_KIND_TITLES[kind] || kind}\n\n${help || ""}\nHeader: double click to maximize or restore`.trim();
 }

@@ -220,7 +220,10 @@ def _short(value: Any, depth: int) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_short(v, depth + 1)}" for k, v in value.items()) + "}"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        text = f"{value:.6g}"
+        if "e+" in text and abs(value) < 1e15:  # big plain numbers in full, as Rerun's table shows them
+            text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return text
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     return str(value)

@@ -113,6 +113,7 @@ def test_long_values_are_cut() -> None:
     long = abbreviate("x" * 500)
     assert long is not None and len(long) == 80 and long.endswith("…")
     assert abbreviate(None) is None and abbreviate(b"abc") == "<3 bytes>"
+    assert [abbreviate(v) for v in (2499381.5, 0.0707372, 1e20)] == ["2499381.5", "0.0707372", "1e+20"]
 
 
 def test_unknown_timeline_gives_the_static_view_not_an_error() -> None:

@@ -72,10 +72,13 @@ export function renderDataframe(ctx, box, v) {
   const key = JSON.stringify([df.columns, df.total, df.offset, df.rows, df.error]);
   if (box.dataset.key !== key) {
     box.dataset.key = key;
+    const atEnd = atBottom(box);
     const anchor = old && old.pitch < old.rowH ? dfRowAt(box.scrollTop, old) : null;
     table.innerHTML = dfTableHtml(df);
     // rows outside the window are shorter than shown rows: keep the row at the top where it was
-    if (anchor !== null) box.scrollTop = dfTopOf(anchor, layout);
+    // (or the end in sight when the table was scrolled to its end)
+    if (atEnd && anchor !== null) box.scrollTop = box.scrollHeight;
+    else if (anchor !== null) box.scrollTop = dfTopOf(anchor, layout);
     box.dataset.cursor = "";
   }
   markCursorRow(box, df);
@@ -124,6 +127,10 @@ function markCursorRow(box, df) {
   if (box.clientHeight > 0 && Math.abs(box.scrollTop - target) <= 1) box.dataset.scrolledTo = String(df.cursor_row);
 }
 
+function atBottom(box) {
+  return box.scrollHeight > box.clientHeight && box.scrollTop + box.clientHeight >= box.scrollHeight - 2;
+}
+
 function bodyHeight(box) {
   const head = box.querySelector("thead")?.getBoundingClientRect().height || 0;
   return Math.max(DF_ROW_H, box.clientHeight - head - 22); // 22: the title strip
@@ -135,9 +142,10 @@ function requestWindow(ctx, box) {
   if (!s || s.layout.total === 0) return;
   const L = s.layout;
   const viewH = bodyHeight(box);
-  const first = dfRowAt(box.scrollTop, L);
-  const shown = dfRowAt(box.scrollTop + viewH, L) - first;
-  if (dfCovers(L, first, shown)) return;
+  let first = dfRowAt(box.scrollTop, L);
+  const shown = viewH / L.rowH; // rows in sight once the window is laid out at full height
+  if (atBottom(box)) first = Math.max(0, L.total - Math.ceil(shown)); // the end: the last rows
+  if (dfCovers(L, first, dfRowAt(box.scrollTop + viewH, L) - first)) return;
   const want = dfWindow(first, shown, L.total);
   const key = `${want.offset}|${want.count}`;
   if (box.dataset.asked === key) return;

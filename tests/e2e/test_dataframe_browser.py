@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .lab import clean_copy, notebook_page, run_all_until_frame, wait_settled
+from .lab import clean_copy, notebook_page, run_all_until_frame, wait_settled, write_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "dataframe"
@@ -73,3 +73,35 @@ def test_dataframe_view_pages_rows_and_marks_the_cursor(tmp_path: Path) -> None:
         )
         wait_settled(page)
         page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "3_seek_and_select.png"))
+
+
+BIG = """import numpy as np, rerun as rr, rerun.blueprint as rrb
+rr.init("dataframe_big")
+N = 10_000_000
+rr.send_columns("s", indexes=[rr.TimeColumn("step", sequence=np.arange(N))], columns=rr.Scalars.columns(scalars=np.arange(N) * 0.5))
+rr.notebook_show(blueprint=rrb.Blueprint(rrb.DataframeView(origin="/", query=rrb.archetypes.DataframeQuery(timeline="step")), collapse_panels=True), height=400)"""  # fmt: skip
+
+# after scrolling the table to `frac` of its height: [scrollHeight, rows in the DOM, first and last step in sight]
+SCROLL_JS = """async (frac) => {
+    const b = document.querySelector('.rr-root .rr-textview[data-kind=dataframe]');
+    b.scrollTop = (b.scrollHeight - b.clientHeight) * frac;
+    await new Promise((r) => setTimeout(r, 2500));
+    const r = b.getBoundingClientRect();
+    const rows = [...b.querySelectorAll('tr.rr-df-row')];
+    const seen = rows.filter((x) => { const q = x.getBoundingClientRect(); return q.top >= r.top + 40 && q.bottom <= r.bottom; });
+    const step = (x) => Number(x?.cells[0].textContent.slice(1));
+    return [b.scrollHeight, rows.length, step(seen[0]), step(seen.at(-1))];
+}"""
+
+
+def test_ten_million_rows_scroll_end_to_end(tmp_path: Path) -> None:
+    write_notebook(tmp_path / "big.ipynb", [BIG])
+    with notebook_page(tmp_path, "big.ipynb", viewport=(1000, 900), artifacts=ARTIFACTS) as page:
+        run_all_until_frame(page)
+        page.wait_for_selector(".rr-root tr.rr-df-row", timeout=120_000)
+        height, count, first, _ = page.evaluate(SCROLL_JS, 0.5)
+        assert height < 9e6 and count < 200, (height, count)  # within browser limits; a window of rows
+        assert 4_900_000 < first < 5_100_000, first
+        page.locator(".rr-root").first.screenshot(path=str(ARTIFACTS / "4_ten_million_rows_middle.png"))
+        _, _, _, last = page.evaluate(SCROLL_JS, 1.0)
+        assert last == 9_999_999

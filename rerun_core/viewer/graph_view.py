@@ -44,6 +44,7 @@ DIRECTED = 2  # GraphType enum: 1 undirected (the default), 2 directed
 # Rerun's force defaults, plus collision: its label boxes otherwise overlap where charge alone is
 # too weak to part them (a blueprint's ForceCollisionRadius can still turn it off).
 DEFAULT_PARAMS = ForceParams(collision=True)
+LOW_DETAIL_SCALE = 0.2  # pixels per scene unit below which text becomes blocks (Rerun's threshold)
 COLLISION_GAP = 6.0  # scene units added to collision radii (the soft force leaves them touching)
 
 
@@ -141,6 +142,9 @@ class GraphView:
         self._circles = self._add(gfx.Points(_geom(1, points=True), circle_mat), 5)
         self._texts = gfx.Group()
         self.scene.add(self._texts)
+        # zoomed far out, label text is drawn as a block of half its color (Rerun's LevelOfDetail::Low)
+        self._text_blocks = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=(0.5, 0.5, 0.5, 1), depth_test=False)), 6)  # fmt: skip
+        self.low_detail = False
         # one MultiText per label color (a pygfx object per label costs a pipeline each on lavapipe)
         self._label_sets: dict[tuple[float, ...], gfx.MultiText] = {}
         self._label_slots: list[tuple[tuple[float, ...], int]] = []  # per label node: (color, block)
@@ -275,7 +279,13 @@ class GraphView:
             self._update_geometry()
         if not self.camera.user_moved:
             self.camera.fit(self.bounds(), aspect)
+        self._set_detail(self.spec.rect[3] / max(self.camera.height, 1e-9) < LOW_DETAIL_SCALE)
         return self.camera.apply(aspect)
+
+    def _set_detail(self, low: bool) -> None:
+        self.low_detail = low
+        self._texts.visible = not low and bool(self._label_slots)
+        self._text_blocks.visible = low and bool(self._label_slots)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The laid-out graph's box (3D corners, z = 0), a little padded; None when empty."""
@@ -304,6 +314,10 @@ class GraphView:
             self._box_fill, [corners[:, [0, 1, 2, 0, 2, 3]].reshape(-1, 3, 2)] if len(corners) else []
         )
         _set_lines(self._box_lines, list(corners[:, [0, 1, 2, 3, 0]]))
+        inner = _box_corners(self.layout.pos[boxed], np.maximum(self.sizes[boxed] - 2 * MARGIN - 2.0, 1.0))
+        _set_triangles(
+            self._text_blocks, [inner[:, [0, 1, 2, 0, 2, 3]].reshape(-1, 3, 2)] if len(inner) else []
+        )
         circles = [i for i, n in enumerate(self.nodes) if n.text is None]
         _set_points(
             self._circles, [shapes[i] for i in circles], [self.nodes[i].color or TEXT_COLOR for i in circles]

@@ -405,3 +405,17 @@ def test_drag_pans_wheel_zooms_and_double_click_refits(store: Any, render: Any) 
     _settle(app)
     np.testing.assert_allclose(cam.center, center)
     assert cam.height == pytest.approx(height)
+
+
+def test_zoomed_far_out_labels_become_blocks(store: Any, render: Any) -> None:
+    """Below 0.2 pixels per scene unit text would be unreadable: blocks instead (Rerun's low LOD)."""
+    fields = {"node_ids": pa.array(["a", "b"]), "positions": vecs([[0, 0], [3000, 2000]], 2)}
+    log(store, "/g", "GraphNodes", fields)
+    app, _ = render(160, 120)
+    _settle(app)
+    view = app.view("graph:/g")
+    assert view.low_detail and view._text_blocks.visible and not view._texts.visible
+    for _ in range(6):
+        app.handle_event({"event_type": "wheel", "x": 10, "y": 10, "dy": -600, "view_id": "graph:/g"})
+    _settle(app)
+    assert not view.low_detail and view._texts.visible and not view._text_blocks.visible

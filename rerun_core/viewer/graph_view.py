@@ -143,7 +143,9 @@ class GraphView:
         self._texts = gfx.Group()
         self.scene.add(self._texts)
         # zoomed far out, label text is drawn as a block of half its color (Rerun's LevelOfDetail::Low)
-        self._text_blocks = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=(0.5, 0.5, 0.5, 1), depth_test=False)), 6)  # fmt: skip
+        block_geom = _geom(3, mesh=True)
+        block_geom.colors = gfx.Buffer(np.ones((3, 4), np.float32))
+        self._text_blocks = self._add(gfx.Mesh(block_geom, gfx.MeshBasicMaterial(color_mode="vertex", depth_test=False)), 6)  # fmt: skip
         self.low_detail = False
         # one MultiText per label color (a pygfx object per label costs a pipeline each on lavapipe)
         self._label_sets: dict[tuple[float, ...], gfx.MultiText] = {}
@@ -318,6 +320,10 @@ class GraphView:
         _set_triangles(
             self._text_blocks, [inner[:, [0, 1, 2, 0, 2, 3]].reshape(-1, 3, 2)] if len(inner) else []
         )
+        if len(inner):  # half the label's color (Rerun: text is not solid)
+            rgb = np.array([n.color or TEXT_COLOR for n in self.nodes if n.text is not None], np.float32)
+            rgb[:, :3] *= 0.5
+            set_buffer(self._text_blocks.geometry, "colors", np.repeat(rgb, 6, axis=0))
         circles = [i for i, n in enumerate(self.nodes) if n.text is None]
         _set_points(
             self._circles, [shapes[i] for i in circles], [self.nodes[i].color or TEXT_COLOR for i in circles]

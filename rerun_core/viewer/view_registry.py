@@ -5,7 +5,10 @@ How to add a view kind (e.g. ``dataframe``):
 1. Write the view class in its own module (``rerun_core/viewer/dataframe_view.py``). A pixel view
    has ``spec``, ``camera`` (``camera.PlotCamera()`` if it never moves), ``scene``,
    ``prepare_camera(aspect)``, ``overlay(rect) -> list[Text]`` (or ``labels()`` for 3D-style
-   projected labels), ``reset_camera()``; an ``html=True`` view only needs ``spec``, ``camera``
+   projected labels), ``reset_camera()``; optional: ``pick(x, y)`` (view-relative pixels -> the
+   pick dict ``ViewerApp.pick`` returns; else the GPU pick buffer is read for spatial views),
+   ``set_selection(entity, instance)`` and ``animating`` (True: ``ViewerApp`` keeps rendering,
+   e.g. the graph layout settling). An ``html=True`` view only needs ``spec``, ``camera``
    and ``reset_camera()`` (the widget draws it from data the session sends).
 2. Add one ``ViewKind(...)`` to ``_BUILTIN`` with a lazy factory (``_lazy("module", "Class")``,
    so importing this module stays light), a ``sync`` adapter (how ``ViewerApp`` feeds it the

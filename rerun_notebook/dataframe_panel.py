@@ -105,6 +105,14 @@ class DataframePanels:
             "auto_scroll": q.auto_scroll,
         }
 
+    def row_time(self, view_id: str, row: int, timeline: str | None) -> int | None:
+        """The index time of row ``row`` of the view's last result, if that result is on ``timeline``."""
+        cached = self._cache.get(view_id)
+        if cached is None or timeline is None or cached[2].timeline != timeline:
+            return None
+        times = cached[2].times(row, 1) if 0 <= row < cached[2].total else []
+        return times[0] if times else None
+
     def forget(self, keep: set[str]) -> None:
         """Drop the state of views no longer shown."""
         for vid in [v for v in self._cache if v not in keep]:

@@ -129,6 +129,7 @@ _HANDLERS: dict[str, Handler] = {
     "dataframe_window": lambda h, c: h.session.set_dataframe_window(
         str(c["view_id"]), int(c["offset"]), int(c["count"])
     ),
+    "dataframe_seek": lambda h, c: h.session.dataframe_seek(str(c["view_id"]), int(c["row"])),
     "recording": lambda h, c: h.session.set_active(str(c["recording_id"])),
 }
 

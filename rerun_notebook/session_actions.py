@@ -30,6 +30,7 @@ class SessionActions:
     history: SelectionHistory
     hidden: set[str]
     dataframes: Any
+    time: Any  # timectrl.TimeControl
     _events: list[dict[str, Any]]
     _force: bool
     _outline: bool
@@ -197,6 +198,16 @@ class SessionActions:
         """The rows a dataframe view shows now (the browser asks as it scrolls)."""
         with self._lock:
             if self.dataframes.set_window(view_id, offset, count):
+                self._force = True
+        self._on_change()
+
+    def dataframe_seek(self, view_id: str, row: int) -> None:
+        """A double click on a dataframe row: the time cursor to that row's exact time (int64 times
+        of timestamp timelines do not survive a trip through JavaScript numbers)."""
+        with self._lock:
+            t = self.dataframes.row_time(view_id, row, self.time.timeline)
+            if t is not None:
+                self.time.seek(t)
                 self._force = True
         self._on_change()
 

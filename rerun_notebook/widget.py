@@ -7,7 +7,7 @@ Python side of the protocol (see js/src/ for the browser side, bundled by jsbund
   the time panel's data ticks in `_ticks` (time_ticks.py), which changes with data, not time.
 - browser -> kernel (applied by host.py, shared with the web viewer): `ack`, `visible`, `resize`, `input` (jupyter_rfb-style event dicts),
   `hover`, `click`, `select`, `selection_history` (back/forward/goto), `entity_visible`, `time`,
-  `reset_camera`, `tensor_slice`, `dataframe_window`, `recording`; blueprint panel and view headers: `node_visible`,
+  `reset_camera`, `tensor_slice`, `dataframe_window`, `dataframe_seek`, `recording`; blueprint panel and view headers: `node_visible`,
   `view_entity_visible`, `maximize`, `select_node`, `active_tab`.
 """
 

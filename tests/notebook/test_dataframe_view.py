@@ -305,3 +305,23 @@ def test_entities_hidden_in_the_view_leave_the_table() -> None:
     assert [c["name"] for c in entry["dataframe"]["columns"] if c["kind"] == "component"] == [
         "/scalar:Scalars:scalars"
     ]
+
+
+def test_double_click_seek_uses_the_rows_exact_int64_time() -> None:
+    hub, store = _hub(
+        rrb.Blueprint(rrb.DataframeView(origin="/", query=rrb.archetypes.DataframeQuery(timeline="log_time")))
+    )
+    view = _view(hub, store).as_dict()
+    view["rect"] = (0, 20, 400, 300)
+    session = ViewerSession(400, 320, app_factory=lambda s, w, h: _DfApp(s, w, h, view))
+    session.add_store("r", store)
+    session.time_action("timeline", "log_time")
+    session.prepare(0.0)
+    (entry,) = session.state()["views"]
+    exact = entry["dataframe"]["times"][3]
+    assert exact > 2**53  # a nanosecond timestamp: a JS number could not carry it
+    session.dataframe_seek(str(view["id"]), 3)
+    session.prepare(0.1)
+    assert session.time.time == exact
+    (entry,) = session.state()["views"]
+    assert entry["dataframe"]["cursor_row"] == 3

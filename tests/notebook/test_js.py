@@ -410,7 +410,7 @@ def test_dataframe_clicks_select_the_cells_entity_and_double_clicks_seek(tmp_pat
     out = _run(
         tmp_path,
         "import { dfClickAction } from 'MOD';"
-        "const df = { timeline: 'frame', view_name: 'table', times: [5, 6],"
+        "const df = { timeline: 'frame', view_name: 'table', view_id: 'v1', offset: 40, times: [5, 6],"
         " columns: [{ kind: 'time', name: 'frame' }, { kind: 'component', entity: '/a', component: 'C' }],"
         " rows: [[5, 'x'], [6, 'y']] };"
         "console.log(JSON.stringify([dfClickAction(df, 1, 1, false, 'frame', true), dfClickAction(df, 0, 0, false, 'frame'),"
@@ -419,7 +419,7 @@ def test_dataframe_clicks_select_the_cells_entity_and_double_clicks_seek(tmp_pat
     assert json.loads(out) == [
         {"type": "select", "entity_path": "/a", "view_name": "table", "add": True},
         None,  # a time cell: nothing to select
-        {"type": "time", "action": "seek", "value": 6},
+        {"type": "dataframe_seek", "view_id": "v1", "row": 41},  # the kernel seeks to its exact time
         None,  # another timeline than the time panel's: no seek
         None,
     ]

@@ -162,7 +162,7 @@ export function dfClickAction(df, rowIdx, colIdx, dbl, panelTimeline, add = fals
   if (dbl) {
     const t = df.times?.[rowIdx];
     if (t === null || t === undefined || !df.timeline || df.timeline !== panelTimeline) return null;
-    return { type: "time", action: "seek", value: t };
+    return { type: "dataframe_seek", view_id: df.view_id, row: df.offset + rowIdx }; // the kernel has the exact time
   }
   if (col.kind !== "component") return null;
   return { type: "select", entity_path: col.entity, view_name: df.view_name, add };
@@ -174,7 +174,7 @@ function onCellClick(ctx, box, ev, dbl) {
   if (!td || !tr?.classList.contains("rr-df-row")) return;
   const s = box.dfState;
   const rows = [...box.querySelectorAll("tr.rr-df-row")];
-  const df = { ...s.df, view_name: s.name };
+  const df = { ...s.df, view_name: s.name, view_id: s.view_id };
   const msg = dfClickAction(df, rows.indexOf(tr), td.cellIndex, dbl, ctx.state?.time?.timeline, ev.ctrlKey || ev.metaKey);
   if (msg) ctx.model.send(msg);
 }

@@ -325,3 +325,17 @@ def test_double_click_seek_uses_the_rows_exact_int64_time() -> None:
     assert session.time.time == exact
     (entry,) = session.state()["views"]
     assert entry["dataframe"]["cursor_row"] == 3
+
+
+def test_static_only_data_is_one_row_without_a_time_column() -> None:
+    hub = StoreHub()
+    rec = rr.RecordingStream("df_static", recording_id=uuid.uuid4().hex)
+    rec._add_sink(StoreSink(hub))
+    rec.log("cfg", rr.TextDocument("hello"), static=True)
+    rec.flush()
+    store = hub.get(hub.recordings()[0])
+    entry = DataframePanels().entry(store, "v", None, ["/cfg"], None, None)
+    assert entry["timeline"] is None and entry["total"] == 1
+    assert all(c["kind"] == "component" for c in entry["columns"])
+    text = [v for c, v in zip(entry["columns"], entry["rows"][0], strict=True) if c["name"].endswith(":text")]
+    assert text == ["hello"]

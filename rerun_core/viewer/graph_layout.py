@@ -30,6 +30,8 @@ INITIAL_RADIUS = 10.0
 INITIAL_ANGLE = math.pi * (3 - math.sqrt(5))
 DISTANCE_MIN2 = 1.0  # many-body: closer pairs are treated as this far (no blow-ups)
 PAIR_BUDGET = 2_000_000  # node pairs visited per ``step`` (about 20 ms of numpy)
+EXACT_LIMIT = 2000  # above this many nodes: sampled many-body, grid-neighbour collisions
+MANY_BODY_SAMPLE = 1000
 TIME_BUDGET_S = 0.02  # ... and at most this long (the frame pump's other work waits)
 _BLOCK = 256  # rows of the pairwise matrices computed at once (bounded memory)
 
@@ -183,7 +185,8 @@ class ForceLayout:
             return False
         n = len(self.ids)
         passes = int(self.params.many_body) + int(self.params.collision) * self.params.collision_iterations
-        ticks = max(1, pair_budget // (n * n * passes + 8 * len(self.edges) + 20 * n + 10_000))
+        pairs = n * min(n, MANY_BODY_SAMPLE) if n > EXACT_LIMIT else n * n
+        ticks = max(1, pair_budget // (pairs * passes + 8 * len(self.edges) + 20 * n + 10_000))
         until = None if seconds is None else time.perf_counter() + seconds
         for _ in range(ticks):
             self.tick()
@@ -249,13 +252,21 @@ class ForceLayout:
         out = np.zeros((n, 2))
         k = self.params.many_body_strength * alpha
         x, y = (self.pos[:, 0], self.pos[:, 1]) if n <= 256 else (self.pos[:, 0].astype(np.float32), self.pos[:, 1].astype(np.float32))  # fmt: skip
+        src = None  # big graphs: a seeded sample of sources, each standing for n / SAMPLE nodes
+        if n > EXACT_LIMIT:
+            src = np.sort(self._rng.choice(n, MANY_BODY_SAMPLE, replace=False))
+            k *= n / MANY_BODY_SAMPLE
+        sx, sy = (x, y) if src is None else (x[src], y[src])
         for a in range(0, n, _BLOCK):
             b = min(n, a + _BLOCK)
-            dx = x[None, :] - x[a:b, None]  # p_j - p_i
-            dy = y[None, :] - y[a:b, None]
+            dx = sx[None, :] - x[a:b, None]  # p_j - p_i
+            dy = sy[None, :] - y[a:b, None]
             l2 = dx * dx + dy * dy
             rows = np.arange(b - a)
-            l2[rows, rows + a] = np.inf  # no self-force
+            if src is None:
+                l2[rows, rows + a] = np.inf  # no self-force
+            else:
+                l2[src[None, :] == np.arange(a, b)[:, None]] = np.inf
             if not l2.min() >= DISTANCE_MIN2:
                 coincide = l2 == 0
                 if coincide.any():  # d3 nudges coincident nodes apart at random
@@ -270,13 +281,17 @@ class ForceLayout:
 
     def _collide(self) -> None:
         """Push overlapping circles apart (d3's collide: predicted positions, mass ~ r²); only
-        the overlapping pairs are worked on."""
+        the overlapping pairs are worked on (big graphs: only pairs in neighbouring grid cells)."""
         n = len(self.ids)
+        if n > EXACT_LIMIT:
+            q = self.pos + self.vel
+            ii, jj = near_pairs(q, max(2.0 * float(self.radii.max()), 1.0))
+            self._push_apart(q, ii, jj)
+            return
         r = self.radii
         q = self.pos + self.vel
         if n > 256:  # half the memory traffic for the pairwise matrices
             q, r = q.astype(np.float32), r.astype(np.float32)
-        r2 = r * r
         for a in range(0, n, _BLOCK):
             b = min(n, a + _BLOCK)
             dx = q[a:b, None, 0] - q[None, :, 0]  # q_i - q_j
@@ -285,18 +300,25 @@ class ForceLayout:
             hit = dx * dx + dy * dy < rr * rr
             hit[np.arange(b - a), np.arange(a, b)] = False
             ii, jj = np.nonzero(hit)
-            if not len(ii):
-                continue
-            d = np.c_[dx[ii, jj], dy[ii, jj]]
-            gi = ii + a
-            zero = (d == 0).all(axis=1)
-            if zero.any():
-                d[zero] = self._jiggle((int(zero.sum()), 2))
-            length = np.hypot(d[:, 0], d[:, 1])
-            rsum = r[gi] + r[jj]
-            push = (rsum - length) / length * self.params.collision_strength
-            share = r2[jj] / np.maximum(r2[gi] + r2[jj], 1e-12)  # i moves by j's weight
-            np.add.at(self.vel, gi, d * (push * share)[:, None])
+            if len(ii):
+                self._push_apart(q, ii + a, jj)
+
+    def _push_apart(self, q: np.ndarray, gi: np.ndarray, jj: np.ndarray) -> None:
+        """Collision impulses for candidate pairs (i, j) of predicted positions ``q`` (each pair
+        listed from both sides: every row moves its own node)."""
+        r = self.radii
+        d = (q[gi] - q[jj]).astype(float)
+        rsum = r[gi] + r[jj]
+        hit = (d * d).sum(axis=1) < rsum * rsum
+        gi, jj, d, rsum = gi[hit], jj[hit], d[hit], rsum[hit]
+        zero = (d == 0).all(axis=1)
+        if zero.any():
+            d[zero] = self._jiggle((int(zero.sum()), 2))
+        length = np.hypot(d[:, 0], d[:, 1])
+        push = (rsum - length) / length * self.params.collision_strength
+        r2 = r * r
+        share = r2[jj] / np.maximum(r2[gi] + r2[jj], 1e-12)  # i moves by j's weight
+        np.add.at(self.vel, gi, d * (push * share)[:, None])
 
     # --- results -----------------------------------------------------------------------------
 
@@ -306,6 +328,35 @@ class ForceLayout:
             return None
         half = np.zeros_like(self.pos) if sizes is None else np.asarray(sizes, float) / 2
         return (self.pos - half).min(axis=0), (self.pos + half).max(axis=0)
+
+
+def near_pairs(points: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
+    """All ordered pairs (i, j), i != j, of points in the same or neighbouring square cells of
+    size ``cell``: every pair closer than ``cell`` is among them."""
+    n = len(points)
+    g = np.floor((points - points.min(axis=0)) / cell).astype(np.int64)
+    height = int(g[:, 1].max()) + 3
+    key = g[:, 0] * height + g[:, 1]
+    order = np.argsort(key, kind="stable")
+    cells, starts, counts = np.unique(key[order], return_index=True, return_counts=True)
+    out_i, out_j = [], []
+    for ox in (-1, 0, 1):
+        for oy in (-1, 0, 1):
+            want = key + ox * height + oy
+            at = np.minimum(np.searchsorted(cells, want), len(cells) - 1)
+            cnt = np.where(cells[at] == want, counts[at], 0)
+            total = int(cnt.sum())
+            if not total:
+                continue
+            first = np.repeat(starts[at], cnt)
+            within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            out_i.append(np.repeat(np.arange(n), cnt))
+            out_j.append(order[first + within])
+    if not out_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    i, j = np.concatenate(out_i), np.concatenate(out_j)
+    keep = i != j
+    return i[keep], j[keep]
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

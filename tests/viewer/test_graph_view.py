@@ -95,6 +95,32 @@ def test_step_runs_a_bounded_number_of_ticks() -> None:
     assert 1 <= lay.ticks <= 3 and not lay.settled
 
 
+def test_near_pairs_finds_every_close_pair() -> None:
+    from rerun_core.viewer.graph_layout import near_pairs
+
+    pts = np.random.default_rng(1).uniform(0, 100, (400, 2))
+    i, j = near_pairs(pts, 5.0)
+    d = np.hypot(*(pts[:, None] - pts[None]).transpose(2, 0, 1))
+    np.fill_diagonal(d, np.inf)
+    close = set(zip(*np.nonzero(d < 5.0)))
+    assert close and close <= set(zip(i.tolist(), j.tolist())) and not np.any(i == j)
+
+
+def test_big_graphs_take_the_sampled_path_deterministically() -> None:
+    from rerun_core.viewer.graph_layout import EXACT_LIMIT
+
+    n = EXACT_LIMIT + 500
+    runs = []
+    for _ in range(2):
+        lay = ForceLayout(ForceParams(collision=True))
+        lay.set_graph(list(range(n)), radii=np.full(n, 10.0), edges=[((i - 1) // 3, i) for i in range(1, n)])
+        for _ in range(3):
+            lay.tick()
+        runs.append(lay.pos.copy())
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert np.all(np.isfinite(runs[0]))
+
+
 # --- edge shapes ------------------------------------------------------------------------------
 
 

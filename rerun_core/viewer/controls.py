@@ -100,9 +100,14 @@ def pick(app: ViewerApp, x: float, y: float) -> dict[str, Any] | None:
 
     spec = app.view_at(x, y)
     tgt = app._last_target
-    own = getattr(app._views.get(spec.id), "pick", None) if spec is not None else None
+    view = app._views.get(spec.id) if spec is not None else None
+    own = getattr(view, "pick", None)
     if own is not None:  # views that hit-test their own shapes (graph)
-        return own(x - spec.rect[0], y - spec.rect[1])  # type: ignore[union-attr]
+        hit = own(x - spec.rect[0], y - spec.rect[1])  # type: ignore[union-attr]
+        if getattr(view, "redraw", False):  # e.g. a hover highlight changed
+            view.redraw = False  # type: ignore[union-attr]
+            app._dirty = True
+        return hit
     if spec is None or tgt is None or not isinstance(app._views.get(spec.id), SpatialView):
         return None
     s = app._last_scale

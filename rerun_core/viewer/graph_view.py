@@ -34,6 +34,7 @@ TEXT_COLOR = (0.80, 0.80, 0.80, 1.0)
 WEAK_COLOR = (0.45, 0.47, 0.50, 1.0)  # implicit nodes
 FILL_COLOR = (0.11, 0.12, 0.13, 1.0)  # label boxes
 SELECT_COLOR = (1.0, 0.85, 0.2, 1.0)
+HOVER_COLOR = (0.24, 0.26, 0.29, 1.0)  # a hovered label box's fill
 FONT_SIZE = 12.0
 MARGIN = np.array([6.0, 4.0])  # inner margin of a label box (x, y), as Rerun's
 FALLBACK_RADIUS = 4.0
@@ -137,6 +138,9 @@ class GraphView:
         self._edge_lines = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=1.0, color=TEXT_COLOR, depth_test=False)), 1)  # fmt: skip
         self._arrows = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=TEXT_COLOR, depth_test=False)), 2)  # fmt: skip
         self._box_fill = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=FILL_COLOR, depth_test=False)), 3)  # fmt: skip
+        self._hover_fill = self._add(gfx.Mesh(_geom(3, mesh=True), gfx.MeshBasicMaterial(color=HOVER_COLOR, depth_test=False)), 3.5)  # fmt: skip
+        self.hovered: int | None = None  # the node under the pointer (its box lights up, as Rerun's)
+        self.redraw = False  # set when hovering changed the picture (``controls.pick`` marks the app dirty)
         self._box_lines = self._add(gfx.Line(_geom(2), gfx.LineSegmentMaterial(thickness=1.0, color=TEXT_COLOR, depth_test=False)), 4)  # fmt: skip
         circle_mat = gfx.PointsMaterial(size_space="world", size_mode="vertex", color_mode="vertex", aa=True, depth_test=False)  # fmt: skip
         self._circles = self._add(gfx.Points(_geom(1, points=True), circle_mat), 5)
@@ -160,7 +164,7 @@ class GraphView:
         self._entity_names.visible = False
         self.scene.add(self._entity_names)
 
-    def _add(self, obj: Any, order: int) -> Any:
+    def _add(self, obj: Any, order: float) -> Any:
         obj.render_order = order
         obj.visible = False
         self.scene.add(obj)
@@ -335,6 +339,7 @@ class GraphView:
                 x, y = self.layout.pos[i]
                 self._label_sets[color].get_text_block(k).set_position(float(x), -float(y))  # y flipped
         self._update_entity_frames()
+        self._update_hover()
         self._update_selection(shapes)
 
     def _update_entity_frames(self) -> None:
@@ -361,6 +366,14 @@ class GraphView:
                 pos = self.layout.pos[mine]
                 out[path] = ((pos - half).min(axis=0) - 10.0, (pos + half).max(axis=0) + 10.0)
         return out
+
+    def _update_hover(self) -> None:
+        i = self.hovered
+        if i is None or i >= len(self.nodes) or self.nodes[i].text is None:  # circles: no box to light
+            _set_triangles(self._hover_fill, [])
+            return
+        c = _box_corners(self.layout.pos[i : i + 1], self.sizes[i : i + 1])
+        _set_triangles(self._hover_fill, [c[:, [0, 1, 2, 0, 2, 3]].reshape(-1, 3, 2)])
 
     def _update_selection(self, shapes: list[NodeShape] | None = None) -> None:
         outline: list[np.ndarray] = []
@@ -392,6 +405,10 @@ class GraphView:
             return None
         world = self.camera.world_at(x / w, y / h, w / h)
         i = self.node_at(world, tolerance=3.0 * self.camera.height / h)
+        if i != self.hovered:
+            self.hovered = i
+            self._update_hover()
+            self.redraw = True
         if i is None:
             return None
         node = self.nodes[i]

@@ -445,3 +445,22 @@ def test_zoomed_far_out_labels_become_blocks(store: Any, render: Any) -> None:
         app.handle_event({"event_type": "wheel", "x": 10, "y": 10, "dy": -600, "view_id": "graph:/g"})
     _settle(app)
     assert not view.low_detail and view._texts.visible and not view._text_blocks.visible
+
+
+def test_hovering_a_label_lights_its_box(store: Any, render: Any) -> None:
+    log(
+        store,
+        "/g",
+        "GraphNodes",
+        {"node_ids": pa.array(["a", "b"]), "positions": vecs([[0, 0], [200, 0]], 2)},
+    )
+    app, _ = render(320, 120)
+    before = _settle(app)
+    view = app.view("graph:/g")
+    x, y = _to_pixel(view, (0, 0))
+    assert app.pick(x, y + 6)["values"]["node_id"] == "a" and app.is_dirty()
+    lit = _settle(app)
+    hover_rgb = tuple(round(c * 255) for c in (0.24, 0.26, 0.29))
+    assert color_mask(lit, hover_rgb, tol=6).sum() > color_mask(before, hover_rgb, tol=6).sum() + 50
+    assert app.pick(160, 110) is None and app.is_dirty()  # off the node: the highlight goes
+    assert not view._hover_fill.visible

@@ -19,6 +19,7 @@ from rerun_core.viewer.gpu import GPU_LOCK, OffscreenTarget, check_gpu
 from rerun_core.viewer.heuristics import ViewSpec, choose_layout
 from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
+from rerun_core.viewer.panel_tree import hidden_by
 from rerun_core.viewer.plot_views import TensorView, Text
 from rerun_core.viewer.query import EntityIndex, Query
 from rerun_core.viewer.spatial_view import BACKGROUND
@@ -206,12 +207,7 @@ class ViewerApp:
             self._data_dirty = self._dirty = True
 
     def is_visible(self, entity: str) -> bool:
-        p: EntityPath | None = EntityPath(entity)
-        while p is not None:
-            if p.path in self._hidden:
-                return False
-            p = p.parent()
-        return True
+        return not hidden_by(entity, self._hidden)
 
     # --- the viewport tree (Rerun's blueprint panel and view headers act on it) --------------
 

@@ -99,24 +99,24 @@ def pick(app: ViewerApp, x: float, y: float) -> dict[str, Any] | None:
     from rerun_core.viewer.spatial_view import SpatialView
 
     spec = app.view_at(x, y)
-    tgt = app._last_target
-    view = app._views.get(spec.id) if spec is not None else None
+    if spec is None:
+        return None
+    view = app._views.get(spec.id)
     own = getattr(view, "pick", None)
     if own is not None:  # views that hit-test their own shapes (graph)
-        hit = own(x - spec.rect[0], y - spec.rect[1])  # type: ignore[union-attr]
+        hit = own(x - spec.rect[0], y - spec.rect[1])
         if getattr(view, "redraw", False):  # e.g. a hover highlight changed
             view.redraw = False  # type: ignore[union-attr]
             app._dirty = True
         return hit
-    if spec is None or tgt is None or not isinstance(app._views.get(spec.id), SpatialView):
+    tgt = app._last_target
+    if tgt is None or not isinstance(view, SpatialView):
         return None
     s = app._last_scale
     info = tgt.pick(x * s, y * s)
     wobject = info.get("world_object")
     if wobject is None:
         return None
-    view = app._views[spec.id]
-    assert isinstance(view, SpatialView)
     vis = view.find_visualizer(wobject)
     if vis is None:
         return None

@@ -53,8 +53,9 @@ def view_tree(
     return walk(root, True)
 
 
-def _hidden_by(path: EntityPath, hidden: set[str]) -> bool:
-    p: EntityPath | None = path
+def hidden_by(path: EntityPath | str, hidden: set[str]) -> bool:
+    """True when ``path`` or one of its ancestors is in ``hidden`` (hiding takes the subtree)."""
+    p: EntityPath | None = path if isinstance(path, EntityPath) else EntityPath(path)
     while p is not None:
         if p.path in hidden:
             return True
@@ -77,7 +78,7 @@ def entity_nodes(view: ViewSpec, hidden: set[str], is_visible: Callable[[str], b
                 "name": name,
                 "has_data": path.path in data,
                 "visible": path.path not in hidden,
-                "shown": not _hidden_by(path, hidden) and is_visible(path.path),
+                "shown": not hidden_by(path, hidden) and is_visible(path.path),
                 "children": [],
             }
         return hit

@@ -11,21 +11,11 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from rerun_core.types import EntityPath
 from rerun_core.viewer.layout import ContainerSpec, find, layout_tree, path_to, views_of
-from rerun_core.viewer.panel_tree import view_tree
+from rerun_core.viewer.panel_tree import hidden_by, view_tree
 from rerun_core.viewer.specs import ViewSpec
 
 Visible = Callable[[str], bool]
-
-
-def _hidden_by(path: str, hidden: set[str]) -> bool:
-    p: EntityPath | None = EntityPath(path)
-    while p is not None:
-        if p.path in hidden:
-            return True
-        p = p.parent()
-    return False
 
 
 class Viewport:
@@ -62,7 +52,7 @@ class Viewport:
         own = self.hidden_in_view.get(view_id)
         if not own:
             return is_visible
-        return lambda entity: not _hidden_by(entity, own) and is_visible(entity)
+        return lambda entity: not hidden_by(entity, own) and is_visible(entity)
 
     def set_entity_visible_in_view(self, view_id: str, path: str, visible: bool) -> None:
         if not any(v.id == view_id for v in views_of(self.root)):

@@ -182,17 +182,14 @@ class SpatialView:
 
     def _update_plane_distance(self, index: EntityIndex) -> bool:
         """Default image-plane distance: a tenth of the size of the scene outside the cameras."""
-        los, his = [], []
+        corners = []
         for (path, _), vis in self.visualizers.items():
             if vis.bounds is not None and vis.node.visible and not self._under_pinhole(path, index):
                 m = vis.node.world.matrix
-                for corner in vis.bounds:
-                    w = (m @ np.append(corner, 1.0))[:3]
-                    los.append(w)
-                    his.append(w)
-        if not los:
+                corners += [(m @ np.append(corner, 1.0))[:3] for corner in vis.bounds]
+        if not corners:
             return False
-        diag = float(np.linalg.norm(np.max(his, axis=0) - np.min(los, axis=0)))
+        diag = float(np.linalg.norm(np.max(corners, axis=0) - np.min(corners, axis=0)))
         dist = float(f"{max(diag * 0.1, 1e-3):.1g}")  # one significant digit: stable across frames
         changed = dist != self.plane_distance
         self.plane_distance = dist

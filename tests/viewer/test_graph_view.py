@@ -290,19 +290,14 @@ rr.log("net", rr.GraphEdges([("a", "b"), ("b", "c"), ("c", "x")], graph_type=rr.
 @pytest.mark.interop
 def test_graph_logged_by_the_real_sdk_renders(oracle: Any, tmp_path: Path) -> None:
     """Column types as rerun-sdk 0.41 writes them: one graph view with pinned nodes, an implicit one."""
-    from rerun_core.store.hub import StoreHub
-    from rerun_core.store.rrd import read_messages
+    from rerun_core.store.load import load_rrd
     from rerun_core.viewer import ViewerApp
     from tests.viewer.conftest import require_adapter
 
     require_adapter()
     path = tmp_path / "graph.rrd"
     oracle.run_script(ORACLE_SCRIPT, str(path))
-    hub = StoreHub()
-    for msg in read_messages(path):
-        hub.insert(msg)
-    active = hub.active_recording
-    app = ViewerApp(active if hasattr(active, "latest_at") else hub.store(active), 320, 240)
+    app = ViewerApp(load_rrd(path).active_recording, 320, 240)
     try:
         _settle(app)
         assert [v["id"] for v in app.layout()] == ["graph:/net"]

@@ -181,8 +181,7 @@ for i, name in enumerate(sys.argv[3:]):
 @pytest.mark.interop
 def test_oracle_video_recording_renders(oracle: Any, tmp_path: Path) -> None:
     """Videos logged by the real rerun-sdk 0.41 play in our viewer (its Arrow types, its timestamps)."""
-    from rerun_core.store.hub import StoreHub
-    from rerun_core.store.rrd import read_messages
+    from rerun_core.store.load import load_rrd
     from rerun_core.viewer import ViewerApp
 
     require_adapter()
@@ -192,11 +191,7 @@ def test_oracle_video_recording_renders(oracle: Any, tmp_path: Path) -> None:
         names.append(str(tmp_path / f"s{i}.h264"))
         Path(names[-1]).write_bytes(sample)
     oracle.run_script(ORACLE_SCRIPT, str(tmp_path / "o.rrd"), str(tmp_path / "clip.mp4"), *names)
-    hub = StoreHub()
-    for msg in read_messages(tmp_path / "o.rrd"):
-        hub.insert(msg)
-    active = hub.active_recording
-    app = ViewerApp(active, 320, 160)
+    app = ViewerApp(load_rrd(tmp_path / "o.rrd").active_recording, 320, 160)
     try:
         assert {v["id"] for v in app.layout()} == {"spatial2d:/video", "spatial2d:/stream"}
         for i in (0, 4, 2, 5):

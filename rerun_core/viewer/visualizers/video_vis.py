@@ -186,8 +186,6 @@ class _StreamSamples:
     def _reset(self) -> None:
         self._times: list[int] = []
         self._rows: set[tuple[int, int]] = set()
-        self._samples: list[vd.Sample] = []
-        self._keys: list[bool | None] = []
         self._video: vd.StreamVideo | None = None
         self._error: Exception | None = None  # kept: the view keeps saying why
 
@@ -212,18 +210,16 @@ class _StreamSamples:
             self._reset()
             new = _read_rows(store, self.entity_path, timeline, _MIN_TIME)
         times, samples, keys = [r[0] for r in new], [r[2] for r in new], [r[3] for r in new]
-        self._times += times
-        self._rows.update(r[1] for r in new)
-        self._samples += samples
-        self._keys += keys
         assert self._key is not None
         if self._video is not None:
             self._video.extend(times, samples, keys)
         elif self._error is None:
             try:
-                self._video = vd.StreamVideo(self._key[1], self._times, self._samples, self._keys)
+                self._video = vd.StreamVideo(self._key[1], times, samples, keys)
             except (vd.VideoUnavailable, vd.VideoDecodeError) as exc:
                 self._error = exc
+        self._times += times
+        self._rows.update(r[1] for r in new)
 
 
 _MIN_TIME = int(np.iinfo(np.int64).min)

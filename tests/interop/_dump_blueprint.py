@@ -1,27 +1,11 @@
 """Logs a blueprint into a fake stream and prints its rows (random ids replaced by counts)."""
 
 import json
-from typing import Any
+
+from _dump_batches import union_codes  # the sibling script (this one runs from its folder)
 
 import rerun as rr
 import rerun.blueprint as rrb
-
-
-def union_codes(arr: Any) -> list[Any]:
-    """Type codes of every union inside `arr` (to_pylist drops them)."""
-    import pyarrow as pa
-
-    out: list[Any] = []
-    if isinstance(arr, pa.UnionArray):
-        out.append(arr.type_codes.to_pylist())
-        for i in range(arr.type.num_fields):
-            out.extend(union_codes(arr.field(i)))
-    elif isinstance(arr, pa.StructArray):
-        for i in range(arr.type.num_fields):
-            out.extend(union_codes(arr.field(i)))
-    elif isinstance(arr, (pa.ListArray, pa.FixedSizeListArray, pa.LargeListArray)):
-        out.extend(union_codes(arr.values))
-    return out
 
 
 class Rec:

@@ -276,22 +276,27 @@ def _real_cli(*args: str) -> subprocess.Popen[str]:
     )
 
 
+def _real_cli_pull(upstream: int, theirs: int, saved: Path) -> None:
+    """The real CLI serves on `theirs`, pulls from our endpoint on `upstream` and saves to `saved`."""
+    proc = _real_cli(
+        "--serve-grpc",
+        f"--port={theirs}",
+        f"--connect=rerun+http://127.0.0.1:{upstream}/proxy",
+        f"--save={saved}",
+    )
+    try:
+        wait_listening(theirs, proc)
+        wait_stable(saved, proc)
+    finally:
+        stop(proc, signal.SIGTERM)
+
+
 def test_real_cli_pulls_from_our_endpoint(oracle: Any, direct_file: Path, tmp_path: Path) -> None:
     """Their `--connect` reads our ReadMessages replay."""
     ours, theirs, saved = free_port(), free_port(), tmp_path / "pulled.rrd"
     with running(["--serve-grpc"], ours):
         oracle.run_script(SCRIPT, "connect", f"rerun+http://127.0.0.1:{ours}/proxy")
-        proc = _real_cli(
-            "--serve-grpc",
-            f"--port={theirs}",
-            f"--connect=rerun+http://127.0.0.1:{ours}/proxy",
-            f"--save={saved}",
-        )
-        try:
-            wait_listening(theirs, proc)
-            wait_stable(saved, proc)
-        finally:
-            stop(proc, signal.SIGTERM)
+        _real_cli_pull(ours, theirs, saved)
     assert_same_recording(oracle, direct_file, saved, tmp_path)
 
 
@@ -324,17 +329,7 @@ def test_real_cli_pulls_from_our_sdk_serve_grpc(oracle: Any, direct_file: Path, 
     )
     try:
         assert script.stdout is not None and script.stdout.readline().strip() == "ready"
-        proc = _real_cli(
-            "--serve-grpc",
-            f"--port={theirs}",
-            f"--connect=rerun+http://127.0.0.1:{port}/proxy",
-            f"--save={saved}",
-        )
-        try:
-            wait_listening(theirs, proc)
-            wait_stable(saved, proc)
-        finally:
-            stop(proc, signal.SIGTERM)
+        _real_cli_pull(port, theirs, saved)
     finally:
         script.communicate(input="", timeout=30)
     assert_same_recording(oracle, direct_file, saved, tmp_path)

@@ -21,7 +21,6 @@ from .dataframe_panel import DataframePanels
 from .selection import SelectionHistory
 from .session_actions import SessionActions
 from .session_state import build_state
-from .session_state import details as selection_state_details
 from .time_ticks import TimeTicks
 from .timectrl import TimeControl, apply_action
 
@@ -222,8 +221,8 @@ class ViewerSession(SessionActions):
             if self._data_dirty and store is not None:
                 self._data_dirty = False
                 self._last_data = now
-                changed |= self._refresh_from_store(store)
-                changed = True
+                self._refresh_from_store(store)
+                changed = True  # new data: redraw even when the time ranges stay put
             changed |= self.blueprint.apply(self)
             self.time.more_data_coming = now - self._last_data < LIVE_WINDOW_S
             changed |= self.time.advance(now)
@@ -282,9 +281,6 @@ class ViewerSession(SessionActions):
         tl = self.time.timeline
         self.ticks_json = self.ticks.payload_json(tl, self.time.kinds.get(tl or ""), self.time.range)
         self._events.extend(self.time.drain_events())
-
-    def _selection_details(self) -> dict[str, Any]:
-        return selection_state_details(self)
 
     def state(self) -> dict[str, Any]:
         with self._lock:

@@ -37,16 +37,20 @@ class WebPortInUseError(OSError):
     """The web viewer's port is taken by another program."""
 
 
-def _files() -> dict[str, tuple[str, Callable[[], bytes]]]:
-    """URL path -> (content type, body); read on each request so edits show on reload."""
-    return {
-        "/": (_TYPES[".html"], lambda: (STATIC / "index.html").read_bytes()),
-        "/index.html": (_TYPES[".html"], lambda: (STATIC / "index.html").read_bytes()),
-        "/page.js": (_TYPES[".js"], lambda: (STATIC / "page.js").read_bytes()),
-        "/socket_model.js": (_TYPES[".js"], lambda: (STATIC / "socket_model.js").read_bytes()),
-        "/widget.js": (_TYPES[".js"], lambda: bundle().encode()),
-        "/widget.css": (_TYPES[".css"], lambda: _CSS.read_bytes()),
-    }
+def _static(name: str) -> Callable[[], bytes]:
+    return lambda: (STATIC / name).read_bytes()
+
+
+# URL path -> (content type, body). The page files are read on each request, so edits show on
+# reload; the widget module is `bundle()`'s cached text, built once per process.
+_FILES: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "/": (_TYPES[".html"], _static("index.html")),
+    "/index.html": (_TYPES[".html"], _static("index.html")),
+    "/page.js": (_TYPES[".js"], _static("page.js")),
+    "/socket_model.js": (_TYPES[".js"], _static("socket_model.js")),
+    "/widget.js": (_TYPES[".js"], lambda: bundle().encode()),
+    "/widget.css": (_TYPES[".css"], _CSS.read_bytes),
+}
 
 
 def _response(status: HTTPStatus, body: bytes, content_type: str) -> Response:
@@ -144,7 +148,7 @@ class WebViewerServer:
         path = request.path.split("?", 1)[0]
         if path == "/ws":
             return None  # the WebSocket handshake goes on
-        entry = _files().get(path)
+        entry = _FILES.get(path)
         if entry is None:
             return _response(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
         content_type, body = entry

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pytest
 
 from rerun_core.store.store import ChunkStore
+from rerun_notebook import session_state
 from rerun_notebook.selection import (
     _TOTALS,
     MAX_HISTORY,
@@ -51,7 +52,7 @@ def test_entity_components_are_latest_at_the_cursor_and_truncated() -> None:
 def test_session_state_carries_the_selection_details() -> None:
     session = ViewerSession(200, 100, app_factory=lambda *a: None)
     session.add_store("rec-1", _store(), application_id="my_app")
-    details = session._selection_details()
+    details = session_state.details(session)
     assert details["kind"] == "recording" and details["title"] == "rec-1"
     assert [k for k, _ in details["summary"]] == [
         "recording id",
@@ -65,7 +66,7 @@ def test_session_state_carries_the_selection_details() -> None:
         "chunks",
     ]
     session.set_selection([{"type": "entity", "entity_path": "/pts", "instance_id": None}])
-    details = session._selection_details()
+    details = session_state.details(session)
     assert details["kind"] == "entity" and "Points3D:radii" in details["components"]
 
 

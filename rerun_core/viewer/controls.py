@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rerun_core.viewer import view_registry
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
-from rerun_core.viewer.heuristics import HTML_KINDS
 
 if TYPE_CHECKING:
     from rerun_core.viewer.app import ViewerApp
@@ -55,7 +55,7 @@ def _view_for(app: ViewerApp, ev: dict[str, Any], x: float, y: float) -> Any:
     """The pixel view an event targets (HTML views handle their own input in the browser)."""
     vid = ev.get("view_id")
     spec = next((s for s in app._specs if s.id == vid), None) if vid is not None else app.view_at(x, y)
-    return None if spec is None or spec.kind in HTML_KINDS else spec
+    return None if spec is None or view_registry.is_html(spec.kind) else spec
 
 
 def _drag(app: ViewerApp, view_id: str, dx: float, dy: float, pan: bool) -> bool:

@@ -16,7 +16,7 @@ import math
 from rerun_core.types import EntityPath
 from rerun_core.viewer.layout import ContainerSpec, auto_tree
 from rerun_core.viewer.map_data import GEO_ARCHETYPES
-from rerun_core.viewer.specs import HTML_KINDS, PIXEL_KINDS, ViewSpec
+from rerun_core.viewer.specs import ViewSpec
 
 ARCH_3D = frozenset(
     {
@@ -177,8 +177,6 @@ def grid_layout(views: list[ViewSpec], width: int, height: int, gap: int = 2) ->
 
 
 __all__ = [
-    "HTML_KINDS",
-    "PIXEL_KINDS",
     "ContainerSpec",
     "ViewSpec",
     "choose_layout",

@@ -11,7 +11,8 @@ from typing import Any
 
 from rerun_core.viewer import view_registry as _registry
 
-# Tables derived from the view registry (``view_registry``: one entry per view kind).
+# Tables of the kinds registered when this module is imported (``view_registry``: one entry per
+# kind); code that must see kinds registered later asks ``view_registry`` (e.g. ``is_html``).
 PIXEL_KINDS = frozenset(k for k, v in _registry.kinds().items() if not v.html)
 HTML_KINDS = frozenset(k for k, v in _registry.kinds().items() if v.html)
 # Rerun's ViewClassLayoutPriority per view class: spatial views get the big tiles.
@@ -50,5 +51,5 @@ class ViewSpec:
             "header": self.header,
             "tab_bar": self.tab_bar,
             "entities": list(self.entities),
-            "html": self.kind in HTML_KINDS,
+            "html": _registry.is_html(self.kind),
         }

@@ -6,7 +6,7 @@ import { setupInput, showTooltip } from "./input.js";
 import { buildSelectionPanel, isLocked, panelStates, renderSelectionPanel, showHistoryMenu, togglePanel, updateHistoryButtons } from "./selection.js";
 import { buildTimePanel } from "./time_panel.js";
 import { renderTree } from "./tree.js";
-import { el } from "./util.js";
+import { button, el } from "./util.js";
 import { renderViews } from "./views.js";
 
 export function applyState(ctx) {
@@ -86,31 +86,23 @@ export function deselectOnEscape(ctx, ev) {
   return true;
 }
 
-export function topButton(parent, cls, text, title, onclick) {
-  const b = el("button", cls, parent);
-  b.textContent = text;
-  b.title = title;
-  b.onclick = onclick;
-  return b;
-}
-
 // Rerun's top bar: selection back / forward (right-click: the whole history), the recording picker,
 // and on the right reset camera and the three panel toggles (left, bottom, right).
 export function buildTop(ctx) {
   const top = el("div", "rr-top", ctx.root);
   el("span", "rr-title", top).textContent = "Rerun";
   const nav = (dir) => () => ctx.model.send({ type: "selection_history", action: dir });
-  ctx.backBtn = topButton(top, "rr-back", "←", "", nav("back"));
-  ctx.fwdBtn = topButton(top, "rr-fwd", "→", "", nav("forward"));
+  ctx.backBtn = button(top, "rr-back", "←", "", nav("back"));
+  ctx.fwdBtn = button(top, "rr-fwd", "→", "", nav("forward"));
   ctx.backBtn.oncontextmenu = (ev) => showHistoryMenu(ctx, "back", ev);
   ctx.fwdBtn.oncontextmenu = (ev) => showHistoryMenu(ctx, "forward", ev);
   ctx.recSelect = el("select", null, top);
   ctx.recSelect.onchange = () => ctx.model.send({ type: "recording", recording_id: ctx.recSelect.value });
   el("span", "rr-spacer", top);
-  topButton(top, "rr-reset", "⌂", "Reset camera", () => ctx.model.send({ type: "reset_camera" }));
+  button(top, "rr-reset", "⌂", "Reset camera", () => ctx.model.send({ type: "reset_camera" }));
   ctx.panelButtons = {};
   for (const [name, icon, title] of PANEL_BUTTONS) {
-    const b = topButton(top, "rr-ptoggle", "", title, () => {
+    const b = button(top, "rr-ptoggle", "", title, () => {
       ctx.toggled = togglePanel(ctx.panelStates, ctx.toggled, name, ctx.root.clientWidth);
       applyState(ctx);
     });

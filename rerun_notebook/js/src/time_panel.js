@@ -7,7 +7,7 @@
 
 import { drawAxis, drawStreams } from "./time_draw.js";
 import { ROW_H, STRIP_H, dragSelection, makeAxis, panView, parseTime, stripGrab, zoomView } from "./time_axis.js";
-import { el, formatTime } from "./util.js";
+import { button, el, formatTime } from "./util.js";
 
 export const STREAM_ROWS_SHOWN = 8; // more rows scroll
 export const LABEL_W = 110; // the streams' name column (and the toggle left of the axis)
@@ -57,14 +57,6 @@ function speedChord(digit, now) {
   const zeros = SPEED_CHORD.keys.length - SPEED_CHORD.keys.replace(/^0+/, "").length;
   const value = Number(SPEED_CHORD.keys) / 10 ** zeros;
   return value > 0 ? value : null;
-}
-
-function button(parent, cls, text, title, onclick) {
-  const b = el("button", cls, parent);
-  b.textContent = text;
-  b.title = title;
-  b.onclick = onclick;
-  return b;
 }
 
 function options(select, items) {

@@ -12,6 +12,15 @@ export function el(tag, cls, parent) {
   return node;
 }
 
+// A titled button: the top bar's and the time panel's.
+export function button(parent, cls, text, title, onclick) {
+  const b = el("button", cls, parent);
+  b.textContent = text;
+  b.title = title;
+  b.onclick = onclick;
+  return b;
+}
+
 export function modifiers(ev) {
   return MODIFIERS.filter((m) => ev.getModifierState && ev.getModifierState(m));
 }

@@ -100,8 +100,6 @@ class FrameDecoder:
         if keys.size and not keys.any():
             keys[0] = True  # unknown keyframes: the stream's start has to be one
         self._key_idx = np.flatnonzero(keys)
-        self._order = np.argsort(self._pts, kind="stable")  # presentation order
-        self._sorted_pts = self._pts[self._order]
         self._fed = -1  # last sample index sent to the decoder
         self._gop = -1  # keyframe index the decoder started at
         self._last_out = _NO_PTS  # pts of the newest frame the decoder output
@@ -121,17 +119,6 @@ class FrameDecoder:
         self._pts = np.concatenate([self._pts, np.asarray(pts, np.int64)])
         keys = np.flatnonzero(np.asarray(keyframes, bool)) + base
         self._key_idx = np.concatenate([self._key_idx, keys]).astype(np.int64)
-        self._order = np.argsort(self._pts, kind="stable")
-        self._sorted_pts = self._pts[self._order]
-
-    @property
-    def presentation_times(self) -> np.ndarray:
-        return self._sorted_pts
-
-    def pts_at_or_before(self, t: int) -> int | None:
-        """The latest frame's pts not after ``t`` (None: ``t`` is before the first frame)."""
-        i = int(np.searchsorted(self._sorted_pts, t, side="right")) - 1
-        return None if i < 0 else int(self._sorted_pts[i])
 
     def frame(self, pts: int) -> np.ndarray:
         """(H, W, 4) uint8 of the frame presented at ``pts`` (must be one of the samples')."""

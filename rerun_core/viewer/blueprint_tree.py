@@ -310,8 +310,8 @@ def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
         view.bounds_2d = ((float(x0), float(x1)), (float(y0), float(y1)))
     kind = r.one(f"{path}/Background", "Background:kind")
     color = r.one(f"{path}/Background", "Background:color")
-    if color is not None and kind in (None, 3):  # SolidColor: packed 0xRRGGBBAA
-        view.background = tuple(((int(color) >> s) & 0xFF) / 255 for s in (24, 16, 8, 0))  # type: ignore[assignment]
+    if color is not None and kind in (None, 3):  # SolidColor
+        view.background = _unpack_rgba(color)
     elif kind == 2:  # GradientBright: a light backdrop (our views draw flat backgrounds)
         view.background = BRIGHT_BACKGROUND
     grid = r.one(f"{path}/LineGrid3D", "LineGrid3D:visible")
@@ -333,7 +333,7 @@ def _read_graph_properties(r: _Reader, path: str, view: BlueprintView) -> None:
     view.graph_forces = force_overrides(lambda arch, f: r.one(f"{path}/{arch}", f"{arch}:{f}"))
     color = r.one(f"{path}/GraphBackground", "GraphBackground:color")
     if color is not None:
-        view.background = tuple(((int(color) >> s) & 0xFF) / 255 for s in (24, 16, 8, 0))  # type: ignore[assignment]
+        view.background = _unpack_rgba(color)
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:
@@ -347,6 +347,12 @@ def _hidden_overrides(r: _Reader, ident: str) -> set[str]:
             if r.one(EntityPath(parts).path, "EntityBehavior:visible") is False:
                 hidden.add(EntityPath(parts[4:-1]).path)
     return hidden
+
+
+def _unpack_rgba(color: Any) -> tuple[float, float, float, float]:
+    """A packed ``0xRRGGBBAA`` color as RGBA 0..1."""
+    c = int(color)
+    return ((c >> 24) & 0xFF) / 255, ((c >> 16) & 0xFF) / 255, ((c >> 8) & 0xFF) / 255, (c & 0xFF) / 255
 
 
 def _ref_id(ref: str) -> str:

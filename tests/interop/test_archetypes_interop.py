@@ -23,31 +23,31 @@ CASES_FILE = HERE / "archetype_cases.py"
 pytestmark = pytest.mark.interop
 
 
-@pytest.fixture(scope="module")
-def oracle_batches(oracle: Any) -> dict[str, Any]:
+def _oracle_json(oracle: Any, *args: str) -> Any:
+    """Run a script under rerun-sdk 0.41 (oracle venv) and parse the JSON it prints."""
     proc = subprocess.run(
-        [str(oracle.python), str(DUMP), str(CASES_FILE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=oracle.env(),
-        cwd="/",
+        [str(oracle.python), *args], capture_output=True, text=True, timeout=300, env=oracle.env(), cwd="/"
     )
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+    return json.loads(proc.stdout)
+
+
+def _our_json(*args: str, strict: bool = False) -> Any:
+    """Run a script under our SDK (optionally with RERUN_STRICT=1) and parse the JSON it prints."""
+    env = {**os.environ, "RERUN_STRICT": "1"} if strict else None
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def oracle_batches(oracle: Any) -> dict[str, Any]:
+    return _oracle_json(oracle, str(DUMP), str(CASES_FILE))  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
 def our_batches() -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, str(DUMP), str(CASES_FILE), "ours"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "RERUN_STRICT": "1"},
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+    return _our_json(str(DUMP), str(CASES_FILE), "ours", strict=True)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -87,19 +87,8 @@ def test_logged_cases_match_oracle_rrd(oracle: Any, tmp_path: Path) -> None:
 
 def test_blueprint_rows_match_oracle(oracle: Any) -> None:
     """Views, containers, panels and properties log the same blueprint rows as rerun-sdk."""
-    script = HERE / "_dump_blueprint.py"
-    theirs = subprocess.run(
-        [str(oracle.python), str(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=oracle.env(),
-        cwd="/",
-    )
-    assert theirs.returncode == 0, theirs.stderr
-    ours = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert ours.returncode == 0, ours.stderr
-    expected, got = json.loads(theirs.stdout), json.loads(ours.stdout)
+    script = str(HERE / "_dump_blueprint.py")
+    expected, got = _oracle_json(oracle, script), _our_json(script)
     assert len(got) == len(expected)
     for ours_row, their_row in zip(got, expected):
         assert ours_row == their_row
@@ -124,35 +113,13 @@ print(json.dumps(out))
 """
     path = tmp_path / "ts.py"
     path.write_text(script)
-    theirs = subprocess.run(
-        [str(oracle.python), str(path)], capture_output=True, text=True, env=oracle.env(), cwd="/"
-    )
-    assert theirs.returncode == 0, theirs.stderr
-    ours = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
-    assert ours.returncode == 0, ours.stderr
-    assert json.loads(ours.stdout) == json.loads(theirs.stdout)
+    assert _our_json(str(path)) == _oracle_json(oracle, str(path))
 
 
 def test_bad_input_raises_like_the_oracle_in_strict_mode(oracle: Any) -> None:
     """Each bad call raises in both SDKs, with the same exception class, naming the argument."""
-    theirs = subprocess.run(
-        [str(oracle.python), str(DUMP), str(CASES_FILE), "errors"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=oracle.env(),
-        cwd="/",
-    )
-    assert theirs.returncode == 0, theirs.stderr
-    ours = subprocess.run(
-        [sys.executable, str(DUMP), str(CASES_FILE), "ours", "errors"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "RERUN_STRICT": "1"},
-    )
-    assert ours.returncode == 0, ours.stderr
-    expected, got = json.loads(theirs.stdout), json.loads(ours.stdout)
+    expected = _oracle_json(oracle, str(DUMP), str(CASES_FILE), "errors")
+    got = _our_json(str(DUMP), str(CASES_FILE), "ours", "errors", strict=True)
     for case, result in expected.items():
         assert "kind" in result, f"oracle accepted {case}"
         assert "kind" in got[case], f"we accepted {case}: {got[case]}"
@@ -162,19 +129,8 @@ def test_bad_input_raises_like_the_oracle_in_strict_mode(oracle: Any) -> None:
 
 def test_constructor_signatures_match_oracle(oracle: Any) -> None:
     """Argument names, which are positional, which are required; columns/from_fields fields."""
-    script = HERE / "_dump_signatures.py"
-    theirs = subprocess.run(
-        [str(oracle.python), str(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=oracle.env(),
-        cwd="/",
-    )
-    assert theirs.returncode == 0, theirs.stderr
-    ours = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert ours.returncode == 0, ours.stderr
-    expected, got = json.loads(theirs.stdout), json.loads(ours.stdout)
+    script = str(HERE / "_dump_signatures.py")
+    expected, got = _oracle_json(oracle, script), _our_json(script)
     assert sorted(got) == sorted(expected)
     for name, sig in expected.items():
         assert got[name] == sig, name

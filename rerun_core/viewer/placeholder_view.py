@@ -1,4 +1,4 @@
-"""A view this viewer cannot draw (a blueprint asked for a Map, Graph, Dataframe... view).
+"""A view this viewer cannot draw (a blueprint asked for a view class with no ``view_registry`` kind).
 
 It fills its rect with the background and says so in the middle, instead of failing the frame.
 """
@@ -17,16 +17,12 @@ class PlaceholderView:
     """Duck-types the pixel views ``ViewerApp`` renders: scene, camera, overlay text."""
 
     def __init__(self, spec: Any) -> None:
-        import pygfx as gfx
-
-        from rerun_core.viewer.spatial_view import BACKGROUND
+        from rerun_core.viewer.compose import background_scene
 
         self.spec = spec
         self.camera = PlotCamera()  # never moved; keeps camera_state() and input handling uniform
         self.errors: dict[str, str] = {}
-        self.scene = gfx.Scene()
-        self.scene.add(gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND)))
-        self._ndc = gfx.NDCCamera()
+        self.scene, self._ndc = background_scene()  # the shared static backdrop scene
 
     @property
     def message(self) -> str:

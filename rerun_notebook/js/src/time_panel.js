@@ -7,6 +7,7 @@
 
 import { drawAxis, drawStreams } from "./time_draw.js";
 import { ROW_H, STRIP_H, dragSelection, makeAxis, panView, parseTime, stripGrab, zoomView } from "./time_axis.js";
+import { visibleRows } from "./tree.js";
 import { button, el, formatTime } from "./util.js";
 
 export const STREAM_ROWS_SHOWN = 8; // more rows scroll
@@ -17,14 +18,7 @@ const LOOP_LABELS = { off: "⟲ off", selection: "⟲ sel", all: "⟲ all" }; //
 
 // The stream rows left showing when some tree nodes are collapsed (rows come depth first).
 export function visibleStreamRows(rows, collapsed) {
-  const out = [];
-  let hideBelow = Infinity; // depth of a collapsed ancestor
-  for (const r of rows) {
-    if (r.depth > hideBelow) continue;
-    hideBelow = collapsed.has(r.path) ? r.depth : Infinity;
-    out.push(r);
-  }
-  return out;
+  return visibleRows(rows, collapsed, "path");
 }
 
 // Rerun 0.41's time keys -> [action, value] (null when not a time key): Space play / pause;

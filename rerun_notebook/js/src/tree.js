@@ -44,15 +44,15 @@ export function icon(name, parent, cls = "rr-ico") {
   return span;
 }
 
-// Rows under a collapsed row are skipped (rows are depth-first with a `depth`).
-export function visibleRows(rows, collapsed) {
+// Rows under a collapsed row are skipped (rows are depth-first with a `depth`; `collapsed` holds
+// their `key` field: "key" for the blueprint tree, "path" for the time panel's streams).
+export function visibleRows(rows, collapsed, key = "key") {
   const out = [];
-  let skipBelow = Infinity;
+  let skipBelow = Infinity; // depth of a collapsed ancestor
   for (const r of rows) {
     if (r.depth > skipBelow) continue;
-    skipBelow = Infinity;
+    skipBelow = collapsed.has(r[key]) ? r.depth : Infinity;
     out.push(r);
-    if (r.has_children && collapsed.has(r.key)) skipBelow = r.depth;
   }
   return out;
 }

@@ -301,6 +301,13 @@ class ViewerApp:
             tgt = self._targets[size] = OffscreenTarget(*size)
         return tgt
 
+    def _refresh(self) -> None:
+        """Take in new store data, then update the views' scenes if data or the cursor changed."""
+        self._ingest()
+        if self._data_dirty:
+            self._data_dirty = False
+            self._sync()
+
     def _sync(self) -> None:
         tl, t = self.time_cursor
         q = Query(self.store, tl, t)
@@ -323,10 +330,7 @@ class ViewerApp:
         change shows up fast on a software rasterizer; the caller renders the full frame later."""
         with GPU_LOCK, self._lock:
             self._dirty = False
-            self._ingest()
-            if self._data_dirty:
-                self._data_dirty = False
-                self._sync()
+            self._refresh()
             really_moving = self._is_moving()
             moving = really_moving or preview
             scale = self._moving_scale if moving else 1.0
@@ -428,13 +432,10 @@ class ViewerApp:
             return changed
 
     def set_selection(self, entity: str | None, instance: int | None = None) -> None:
-        """Outline the selected entity (or instance) in every spatial view; None clears."""
+        """Outline the selected entity (or instance) in every view that can (spatial, graph); None clears."""
         path = EntityPath(entity).path if entity else None
         with self._lock:
-            self._ingest()
-            if self._data_dirty:  # boxes are computed from the current scene
-                self._data_dirty = False
-                self._sync()
+            self._refresh()  # boxes are computed from the current scene
             for view in self._views.values():
                 if hasattr(view, "set_selection"):  # spatial and graph views
                     view.set_selection(path, instance)

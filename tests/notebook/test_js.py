@@ -16,31 +16,32 @@ NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
-def test_module_parses_and_formats_times(tmp_path: Path) -> None:
+def _module(tmp_path: Path) -> Path:
     mod = tmp_path / "widget.mjs"
     mod.write_text(bundle())
-    assert NODE is not None
-    subprocess.run([NODE, "--check", str(mod)], check=True, timeout=30)
-    code = (
-        f"import w, {{ formatTime }} from '{mod.as_uri()}';"
-        "console.log(typeof w.render, formatTime('sequence', 7), formatTime('duration', 1500000000),"
-        " formatTime('timestamp', 0), formatTime('sequence', null));"
-    )
-    out = subprocess.run(
-        [NODE, "--input-type=module", "-e", code], capture_output=True, text=True, timeout=30, check=True
-    )
-    assert out.stdout.split() == ["function", "#7", "1.500s", "1970-01-01", "00:00:00.000", "–"]
+    return mod
 
 
 def _run(tmp_path: Path, code: str) -> str:
-    mod = tmp_path / "widget.mjs"
-    mod.write_text(bundle())
+    """Run `code` as an ES module under node, with MOD standing for the bundled widget's URI."""
     assert NODE is not None
-    full = code.replace("MOD", mod.as_uri())
+    full = code.replace("MOD", _module(tmp_path).as_uri())
     out = subprocess.run(
         [NODE, "--input-type=module", "-e", full], capture_output=True, text=True, timeout=30, check=True
     )
     return out.stdout.strip()
+
+
+def test_module_parses_and_formats_times(tmp_path: Path) -> None:
+    assert NODE is not None
+    subprocess.run([NODE, "--check", str(_module(tmp_path))], check=True, timeout=30)
+    out = _run(
+        tmp_path,
+        "import w, { formatTime } from 'MOD';"
+        "console.log(typeof w.render, formatTime('sequence', 7), formatTime('duration', 1500000000),"
+        " formatTime('timestamp', 0), formatTime('sequence', null));",
+    )
+    assert out.split() == ["function", "#7", "1.500s", "1970-01-01", "00:00:00.000", "–"]
 
 
 def test_times_format_by_timeline_type_never_as_a_fake_date(tmp_path: Path) -> None:

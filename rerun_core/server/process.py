@@ -111,7 +111,7 @@ class EndpointProcess:
             text += f", dropped {stats.dropped_messages} old ones from the replay buffer"
         if self.hub is not None:
             recordings = self.hub.recordings()
-            chunks = sum(len(self.hub.get(r).chunks()) for r in recordings)
+            chunks = sum(len(store) for r in recordings if (store := self.hub.get(r)) is not None)
             text += f"; the store holds {len(recordings)} recording(s), {chunks} chunks"
         return text
 

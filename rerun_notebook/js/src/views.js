@@ -174,7 +174,7 @@ export function renderTextLog(ctx, box, v) {
     return i < 0 || i < limit;
   });
   const table = box.querySelector("table");
-  table.dataset.times = JSON.stringify(rows.map((r) => r.time));
+  table.rrTimes = rows.map((r) => r.time); // kept on the element: read on every cursor move, never re-parsed
   table.innerHTML = "<tr><th>time</th><th>entity</th><th>level</th><th>body</th></tr>" + rows.map((r) =>
     `<tr class="rr-level-${escapeHtml(String(r.level).toUpperCase())}"${r.color ? ` style="color:${escapeHtml(r.color)}"` : ""}><td>${escapeHtml(formatTime(kind, r.time))}</td>` +
     `<td>${escapeHtml(r.entity)}</td><td>${escapeHtml(r.level)}</td><td>${escapeHtml(r.text)}</td></tr>`).join("");
@@ -207,7 +207,7 @@ export function currentRowIndex(times, cursor) {
 export function followTimeCursor(ctx, box) {
   const table = box.querySelector("table");
   if (!table) return;
-  const times = JSON.parse(table.dataset.times || "[]");
+  const times = table.rrTimes || [];
   const cursor = ctx.state?.time?.time ?? null;
   const idx = currentRowIndex(times, cursor);
   const key = `${idx}|${times.length}`;

@@ -4,7 +4,8 @@
   root when some 3D content is outside those; pinhole images show in it too;
 - one 2D view per pinhole, and one per top-level image space without a pinhole;
 - time series: one view per entity with Scalars (Rerun 0.41's rule); one text-log view for all logs;
-- one view per text document, bar chart and tensor.
+- one view per text document, bar chart, tensor and GraphNodes entity; one map view at the root
+  for all geo entities.
 The views then nest as Rerun's auto layout does (``layout.auto_tree``): ``choose_layout``.
 View ids are stable strings derived from kind + origin, so camera state survives new data.
 """

@@ -172,7 +172,10 @@ def _place(node: Node, rect: Rect, hidden: frozenset[str] | set[str], gap: int, 
         active = active if active in kids else kids[0]
         _place(active, rect, hidden, gap, out)
         if isinstance(active, ViewSpec):  # its header shows the tabs (Rerun's tab bar)
-            active.tab_bar = {"container": node.id, "tabs": [{"id": k.id, "name": _name(k)} for k in kids]}
+            active.tab_bar = {
+                "container": node.id,
+                "tabs": [{"id": k.id, "name": node_title(k)} for k in kids],
+            }
         return
     if node.kind in ("horizontal", "vertical"):
         shares = _shares(node, kids)
@@ -183,7 +186,8 @@ def _place(node: Node, rect: Rect, hidden: frozenset[str] | set[str], gap: int, 
         _place(child, r, hidden, gap, out)
 
 
-def _name(node: Node) -> str:
+def node_title(node: Node) -> str:
+    """What headers and the blueprint panel call a node (Rerun's placeholder for unnamed containers)."""
     if isinstance(node, ViewSpec):
         return node.name
     return node.name or CONTAINER_TITLES.get(node.kind, node.kind)

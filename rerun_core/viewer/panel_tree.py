@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from rerun_core.types import EntityPath
-from rerun_core.viewer.layout import ContainerSpec, Node
-from rerun_core.viewer.specs import CONTAINER_TITLES, ViewSpec
+from rerun_core.viewer.layout import ContainerSpec, Node, node_title
+from rerun_core.viewer.specs import ViewSpec
 
 
 def view_tree(
@@ -44,7 +44,7 @@ def view_tree(
             "type": "container",
             "id": node.id,
             "kind": node.kind,
-            "name": node.name or CONTAINER_TITLES.get(node.kind, node.kind),
+            "name": node_title(node),
             "visible": own,
             "shown": shown,
             "children": [walk(c, shown) for c in node.children],

@@ -48,6 +48,12 @@ class SessionHost:
     def closed(self) -> bool:
         return self._closed
 
+    def _changed(self) -> None:
+        """The session's ``on_change``: draw at the pump's next slot (none yet while constructing)."""
+        pump = getattr(self, "pump", None)
+        if pump is not None:
+            pump.request()
+
 
 def _visible(host: SessionHost, c: dict[str, Any]) -> None:
     if not host._seen_view:

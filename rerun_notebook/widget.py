@@ -173,11 +173,6 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
 
     # --- the comm ---------------------------------------------------------------------------
 
-    def _changed(self) -> None:
-        pump = getattr(self, "pump", None)
-        if pump is not None:
-            pump.request()
-
     def _send_frame(self, content: dict, buffers: list[bytes]) -> None:
         if not self._closed:
             self.send(content, buffers)

@@ -96,11 +96,6 @@ class PageSession(SessionHost):
 
     # --- session -> page ------------------------------------------------------------------------
 
-    def _changed(self) -> None:
-        pump = getattr(self, "pump", None)
-        if pump is not None:
-            pump.request()
-
     def _emit(self, data: str | bytes) -> None:
         if self._closed:
             return

@@ -1,17 +1,30 @@
-"""In-memory catalog: datasets made of segments (one recording each, loaded from an .rrd)."""
+"""The catalog's entries: datasets of segments (one or more layers each) and tables.
+
+A dataset segment is one recording id; each of its layers is one recording of one ``.rrd``
+file, indexed from its footer (``segment_index``) and read back by byte range on demand. Every
+recording dataset owns two hidden companions, as in the real server: a blueprint dataset
+(``__bp_<id>``) and an asset dataset (``__as_<id>``). Mutations go through :class:`Catalog`,
+which tells its :class:`Journal` (persistence) before it answers.
+"""
 
 from __future__ import annotations
 
+import enum
+import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from typing import Protocol
 
-from rerun_core.store.chunk import Chunk
-from rerun_core.store.messages import ArrowMsg, StoreId, StoreKind
-from rerun_core.store.rrd import RrdError, read_footer, read_messages
+import pyarrow as pa
+
+from rerun_core.store.messages import StoreKind
 from rerun_core.types.tuid import Tuid, TuidGenerator
+
+from .names import InvalidNameError, check_entry_name
+from .segment_index import LayerIndex
 
 _IDS = TuidGenerator()
 
@@ -24,158 +37,378 @@ class CatalogError(Exception):
         self.code = code
 
 
+class DatasetKind(enum.Enum):
+    RECORDING = "recording"
+    BLUEPRINT = "blueprint"
+    ASSET = "asset"
+
+    @property
+    def store_kind(self) -> StoreKind:
+        return StoreKind.BLUEPRINT if self is DatasetKind.BLUEPRINT else StoreKind.RECORDING
+
+
+@dataclass
+class Layer:
+    """One registered recording: the layer ``name`` of a segment."""
+
+    name: str
+    storage_url: str
+    index: LayerIndex
+    registered_at_ns: int = field(default_factory=time.time_ns)
+
+    @property
+    def num_chunks(self) -> int:
+        return self.index.num_chunks
+
+    @property
+    def size_bytes(self) -> int:
+        return self.index.size_bytes
+
+
 @dataclass
 class Segment:
-    """One recording of a dataset, as registered from one ``.rrd`` file (layer ``base``)."""
+    """A recording id of a dataset and its layers (registration order)."""
 
     segment_id: str
-    storage_url: str
-    layer: str
-    store_id: StoreId
-    chunks: list[Chunk]
-    size_bytes: int
-    registered_at_ns: int = field(default_factory=time.time_ns)
-    _by_id: dict[Tuid, Chunk] = field(default_factory=dict, repr=False)
+    layers: dict[str, Layer] = field(default_factory=dict)
+    updated_at_ns: int = field(default_factory=time.time_ns)
+    properties: pa.Table | None = None  # set through SetSegmentProperties
+    properties_revision: int = 0
 
-    def chunk(self, chunk_id: Tuid) -> Chunk | None:
-        if len(self._by_id) != len(self.chunks):
-            self._by_id = {c.id: c for c in self.chunks}
-        return self._by_id.get(chunk_id)
+    def ordered_layers(self) -> list[Layer]:
+        return sorted(self.layers.values(), key=lambda lay: (lay.registered_at_ns, lay.name))
+
+    @property
+    def num_chunks(self) -> int:
+        return sum(lay.num_chunks for lay in self.layers.values())
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(lay.size_bytes for lay in self.layers.values())
 
 
 @dataclass
 class Dataset:
     id: Tuid
     name: str
+    kind: DatasetKind = DatasetKind.RECORDING
     created_at_ns: int = field(default_factory=time.time_ns)
     updated_at_ns: int = field(default_factory=time.time_ns)
     segments: dict[str, Segment] = field(default_factory=dict)
+    blueprint_dataset: Tuid | None = None
+    asset_dataset: Tuid | None = None
+    default_blueprint_segment: str | None = None
+    default_segment_table_blueprint_segment: str | None = None
 
     @property
     def url(self) -> str:
         return f"memory:///{self.id}"
 
+    def layers(self) -> Iterable[tuple[Segment, Layer]]:
+        for seg in self.segments.values():
+            for lay in seg.ordered_layers():
+                yield seg, lay
 
-def path_from_url(url: str) -> Path:
-    """A local path from a ``file://`` URL or a plain path; other schemes are refused."""
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        if parsed.netloc not in ("", "localhost"):
-            raise CatalogError("INVALID_ARGUMENT", f"file URL with a remote host is not supported: {url}")
-        return Path(unquote(parsed.path))
-    if parsed.scheme == "":
-        return Path(url)
-    raise CatalogError("INVALID_ARGUMENT", f"only file:// storage URLs are supported, got {url!r}")
+    def schema(self) -> pa.Schema:
+        """The union of every layer's sorbet schema (the dataset schema)."""
+        return merge_schemas([lay.index.schema for _, lay in self.layers()])
 
 
-def load_segments(path: Path, layer: str = "base") -> list[Segment]:
-    """The recordings of one ``.rrd`` file, one segment each (id = the recording id)."""
-    if not path.is_file():
-        raise CatalogError("NOT_FOUND", f"no such .rrd file: {path}")
-    try:
-        read_footer(path)  # checks the footer checksum when there is one
-        by_store: dict[StoreId, list[Chunk]] = {}
-        for msg in read_messages(path):
-            if isinstance(msg, ArrowMsg) and msg.store_id.kind == StoreKind.RECORDING:
-                by_store.setdefault(msg.store_id, []).append(msg.chunk)
-    except (RrdError, OSError) as exc:
-        raise CatalogError("INVALID_ARGUMENT", f"cannot read {path}: {exc}") from None
-    if not by_store:
-        raise CatalogError("INVALID_ARGUMENT", f"{path} holds no recording data")
-    url = path.absolute().as_uri()
-    size = path.stat().st_size
-    return [
-        Segment(sid.recording_id, url, layer, sid, chunks, size // len(by_store))
-        for sid, chunks in by_store.items()
-    ]
+@dataclass
+class TableEntry:
+    id: Tuid
+    name: str
+    url: str  # file:// URL of the Lance dataset
+    created_at_ns: int = field(default_factory=time.time_ns)
+    updated_at_ns: int = field(default_factory=time.time_ns)
+    owned: bool = False  # created by the API inside the server's table dir
+
+
+Entry = Dataset | TableEntry
+
+
+class Journal(Protocol):
+    """Where the catalog's acknowledged changes go (``persist.SqliteJournal``; none in memory)."""
+
+    def save_entry(self, entry: Entry) -> None: ...
+    def delete_entry(self, entry_id: Tuid) -> None: ...
+    def save_layer(self, dataset_id: Tuid, segment_id: str, layer: Layer) -> None: ...
+    def delete_layer(self, dataset_id: Tuid, segment_id: str, layer_name: str) -> None: ...
+    def save_properties(self, dataset_id: Tuid, segment: Segment) -> None: ...
+
+
+def merge_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
+    """Row id, timelines by name, then data columns by name; first field of a name wins."""
+    fields: dict[str, pa.Field] = {}
+    for s in schemas:
+        for f in s:
+            fields.setdefault(f.name, f)
+
+    def order(f: pa.Field) -> tuple[int, str]:
+        kind = (f.metadata or {}).get(b"rerun:kind", b"data")
+        return ({b"control": 0, b"index": 1}.get(kind, 2), f.name)
+
+    return pa.schema(sorted(fields.values(), key=order))
+
+
+def schema_conflict(current: pa.Schema, new: pa.Schema) -> str | None:
+    """The first column whose type differs between ``current`` and ``new``, described."""
+    for f in new:
+        idx = current.get_field_index(f.name)
+        if idx >= 0 and not current.field(idx).type.equals(f.type):
+            return f"column '{f.name}': {current.field(idx).type} vs {f.type}"
+    return None
 
 
 class Catalog:
-    """Datasets by id and name; every method is thread-safe."""
+    """Entries by id; every method is thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: Journal | None = None, table_dir: Path | None = None) -> None:
         self._lock = threading.RLock()
-        self._datasets: dict[Tuid, Dataset] = {}
+        self._entries: dict[Tuid, Entry] = {}
+        self.journal = journal
+        self._table_dir = table_dir
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    # --- lookup ----------------------------------------------------------------------------
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            return list(self._entries.values())
 
     def datasets(self) -> list[Dataset]:
+        return [e for e in self.entries() if isinstance(e, Dataset)]
+
+    def tables(self) -> list[TableEntry]:
+        return [e for e in self.entries() if isinstance(e, TableEntry)]
+
+    def entry(self, entry_id: Tuid) -> Entry:
         with self._lock:
-            return list(self._datasets.values())
+            e = self._entries.get(entry_id)
+        if e is None:
+            raise CatalogError("NOT_FOUND", f"entry with id {entry_id} not found")
+        return e
 
     def by_id(self, entry_id: Tuid) -> Dataset:
-        with self._lock:
-            ds = self._datasets.get(entry_id)
-        if ds is None:
-            raise CatalogError("NOT_FOUND", f"no dataset with id {entry_id}")
-        return ds
+        e = self._entries.get(entry_id)
+        if not isinstance(e, Dataset):
+            raise CatalogError("NOT_FOUND", f"dataset with entry id '{entry_id}' not found")
+        return e
 
     def by_name(self, name: str) -> Dataset:
         with self._lock:
-            for ds in self._datasets.values():
-                if ds.name == name:
-                    return ds
-        raise CatalogError("NOT_FOUND", f"no dataset named {name!r}")
+            for e in self._entries.values():
+                if isinstance(e, Dataset) and e.name == name:
+                    return e
+        raise CatalogError("NOT_FOUND", f"dataset '{name}' not found")
 
-    def create(self, name: str, entry_id: Tuid | None = None) -> Dataset:
-        if not name:
-            raise CatalogError("INVALID_ARGUMENT", "a dataset needs a name")
+    def table(self, entry_id: Tuid) -> TableEntry:
+        e = self._entries.get(entry_id)
+        if not isinstance(e, TableEntry):
+            raise CatalogError("NOT_FOUND", f"table with entry ID '{entry_id}' not found")
+        return e
+
+    def table_by_name(self, name: str) -> TableEntry:
         with self._lock:
-            if any(ds.name == name for ds in self._datasets.values()):
-                raise CatalogError("ALREADY_EXISTS", f"a dataset named {name!r} already exists")
-            ds = Dataset(entry_id or _IDS.new(), name)
-            self._datasets[ds.id] = ds
+            for e in self._entries.values():
+                if isinstance(e, TableEntry) and e.name == name:
+                    return e
+        raise CatalogError("NOT_FOUND", f"table '{name}' not found")
+
+    def table_dir(self) -> Path:
+        """Where tables created through the API live (the data dir's, else a temp dir)."""
+        with self._lock:
+            if self._table_dir is None:
+                self._table_dir = Path(tempfile.mkdtemp(prefix="rerun-server-tables-"))
+            self._table_dir.mkdir(parents=True, exist_ok=True)
+            return self._table_dir
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def _check_new_name(self, name: str) -> None:
+        try:
+            check_entry_name(name)
+        except InvalidNameError as exc:
+            raise CatalogError("INVALID_ARGUMENT", f"invalid entry name: {exc}") from None
+        if any(e.name == name for e in self._entries.values()):
+            raise CatalogError("ALREADY_EXISTS", f"entry name '{name}' already exists")
+
+    def _add(self, entry: Entry) -> None:
+        if entry.id in self._entries:
+            raise CatalogError("ALREADY_EXISTS", f"entry id '{entry.id}' already exists")
+        self._entries[entry.id] = entry
+        if self.journal is not None:
+            self.journal.save_entry(entry)
+
+    def create(
+        self, name: str, entry_id: Tuid | None = None, kind: DatasetKind = DatasetKind.RECORDING
+    ) -> Dataset:
+        """A new dataset; a recording dataset gets its hidden blueprint and asset datasets."""
+        with self._lock:
+            self._check_new_name(name)
+            ds = Dataset(entry_id or _IDS.new(), name, kind)
+            if entry_id is not None and entry_id in self._entries:
+                raise CatalogError("ALREADY_EXISTS", f"entry id '{entry_id}' already exists")
+            if kind is DatasetKind.RECORDING:
+                bp = Dataset(_IDS.new(), f"__bp_{ds.id}", DatasetKind.BLUEPRINT)
+                assets = Dataset(_IDS.new(), f"__as_{ds.id}", DatasetKind.ASSET)
+                self._add(bp)
+                self._add(assets)
+                ds.blueprint_dataset, ds.asset_dataset = bp.id, assets.id
+            self._add(ds)
             return ds
+
+    def create_table(
+        self, name: str, url: str, *, entry_id: Tuid | None = None, owned: bool = False
+    ) -> TableEntry:
+        with self._lock:
+            self._check_new_name(name)
+            t = TableEntry(entry_id or _IDS.new(), name, url, owned=owned)
+            self._add(t)
+            return t
+
+    def touch_table(self, entry: TableEntry) -> None:
+        with self._lock:
+            entry.updated_at_ns = time.time_ns()
+            if self.journal is not None:
+                self.journal.save_entry(entry)
 
     def delete(self, entry_id: Tuid) -> None:
+        """Delete an entry; a dataset takes its companion datasets with it."""
         with self._lock:
-            if self._datasets.pop(entry_id, None) is None:
-                raise CatalogError("NOT_FOUND", f"no dataset with id {entry_id}")
+            e = self.entry(entry_id)
+            del self._entries[entry_id]
+            if self.journal is not None:
+                self.journal.delete_entry(entry_id)
+            if isinstance(e, Dataset):
+                for companion in (e.blueprint_dataset, e.asset_dataset):
+                    if companion is not None and companion in self._entries:
+                        self.delete(companion)
 
-    def rename(self, entry_id: Tuid, name: str) -> Dataset:
-        if not name:
-            raise CatalogError("INVALID_ARGUMENT", "an entry name cannot be empty")
+    def rename(self, entry_id: Tuid, name: str) -> Entry:
         with self._lock:
-            ds = self.by_id(entry_id)
-            if any(d.name == name and d.id != entry_id for d in self._datasets.values()):
-                raise CatalogError("ALREADY_EXISTS", f"a dataset named {name!r} already exists")
-            ds.name = name
+            e = self.entry(entry_id)
+            if e.name == name:
+                return e
+            self._check_new_name(name)
+            e.name = name
+            e.updated_at_ns = time.time_ns()
+            if self.journal is not None:
+                self.journal.save_entry(e)
+            return e
+
+    def update_details(
+        self,
+        ds: Dataset,
+        *,
+        default_blueprint_segment: str | None,
+        default_segment_table_blueprint_segment: str | None,
+    ) -> Dataset:
+        with self._lock:
+            ds.default_blueprint_segment = default_blueprint_segment
+            ds.default_segment_table_blueprint_segment = default_segment_table_blueprint_segment
             ds.updated_at_ns = time.time_ns()
+            if self.journal is not None:
+                self.journal.save_entry(ds)
             return ds
 
-    def register(self, ds: Dataset, segments: list[Segment], on_duplicate: str = "error") -> list[Segment]:
-        """Add segments; a segment id already there is replaced, kept or refused per ``on_duplicate``."""
-        added = []
-        with self._lock:
-            dup = [s.segment_id for s in segments if s.segment_id in ds.segments]
-            if dup and on_duplicate == "error":  # checked first: all or nothing
-                raise CatalogError("ALREADY_EXISTS", f"segment(s) {dup} already in dataset {ds.name!r}")
-            for seg in segments:
-                if seg.segment_id in ds.segments and on_duplicate == "skip":
-                    continue
-                ds.segments[seg.segment_id] = seg
-                added.append(seg)
-            ds.updated_at_ns = time.time_ns()
-        return added
+    # --- segments --------------------------------------------------------------------------
 
-    def unregister(self, ds: Dataset, segment_ids: list[str], layers: list[str]) -> list[Segment]:
-        """Drop the segments matching both filters (an empty filter matches all); returns them."""
+    def add_layer(self, ds: Dataset, segment_id: str, layer: Layer, on_duplicate: str) -> bool:
+        """Add one layer to a segment; False when skipped. Raises on a schema conflict."""
+        with self._lock:
+            conflict = schema_conflict(ds.schema(), layer.index.schema)
+            if conflict is not None:
+                raise CatalogError(
+                    "FAILED_PRECONDITION",
+                    f"schema incompatibility on segment '{segment_id}', layer '{layer.name}': {conflict}",
+                )
+            seg = ds.segments.get(segment_id)
+            if seg is not None and layer.name in seg.layers:
+                if on_duplicate == "skip":
+                    return False
+                if on_duplicate != "overwrite":
+                    raise CatalogError(
+                        "ALREADY_EXISTS", f"layer '{layer.name}' already exists in segment '{segment_id}'"
+                    )
+            if seg is None:
+                seg = ds.segments[segment_id] = Segment(segment_id)
+            seg.layers[layer.name] = layer
+            seg.updated_at_ns = ds.updated_at_ns = time.time_ns()
+            if self.journal is not None:
+                self.journal.save_layer(ds.id, segment_id, layer)
+            return True
+
+    def restore_layer(self, ds: Dataset, segment_id: str, layer: Layer) -> None:
+        """Put back a layer read from the journal (no checks, not journaled again)."""
+        with self._lock:
+            seg = ds.segments.setdefault(segment_id, Segment(segment_id))
+            seg.layers[layer.name] = layer
+            seg.updated_at_ns = max(seg.updated_at_ns, layer.registered_at_ns)
+
+    def restore(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries[entry.id] = entry
+
+    def unregister(self, ds: Dataset, segment_ids: list[str], layers: list[str]) -> list[tuple[str, Layer]]:
+        """Drop the layers matching both filters (an empty filter matches all); returns them."""
         if not segment_ids and not layers:
             raise CatalogError("INVALID_ARGUMENT", "must specify at least 1 segment ID or layer for removal")
+        gone: list[tuple[str, Layer]] = []
         with self._lock:
-            gone = [
-                seg
-                for seg in ds.segments.values()
-                if (not segment_ids or seg.segment_id in segment_ids) and (not layers or seg.layer in layers)
-            ]
-            for seg in gone:
-                del ds.segments[seg.segment_id]
+            for seg in list(ds.segments.values()):
+                if segment_ids and seg.segment_id not in segment_ids:
+                    continue
+                for lay in list(seg.layers.values()):
+                    if layers and lay.name not in layers:
+                        continue
+                    del seg.layers[lay.name]
+                    gone.append((seg.segment_id, lay))
+                    if self.journal is not None:
+                        self.journal.delete_layer(ds.id, seg.segment_id, lay.name)
+                if not seg.layers:
+                    del ds.segments[seg.segment_id]
+                else:
+                    seg.updated_at_ns = time.time_ns()
             ds.updated_at_ns = time.time_ns()
         return gone
 
-    def load_directory(self, name: str, directory: Path) -> Dataset:
-        """A new dataset of every ``.rrd`` under ``directory`` (as ``rerun server -d``)."""
-        if not directory.is_dir():
-            raise CatalogError("INVALID_ARGUMENT", f"dataset path is not a directory: {directory}")
-        ds = self.create(name)
-        for path in sorted(directory.rglob("*.rrd")):
-            self.register(ds, load_segments(path), on_duplicate="overwrite")
-        return ds
+    def segment(self, ds: Dataset, segment_id: str) -> Segment:
+        seg = ds.segments.get(segment_id)
+        if seg is None:
+            raise CatalogError("NOT_FOUND", f"segment '{segment_id}' not found in dataset '{ds.name}'")
+        return seg
+
+    def set_properties(
+        self, ds: Dataset, segment_id: str, props: pa.Table, expected_revision: int | None
+    ) -> int:
+        with self._lock:
+            seg = self.segment(ds, segment_id)
+            _check_revision(seg, expected_revision)
+            seg.properties = props
+            seg.properties_revision += 1
+            seg.updated_at_ns = time.time_ns()
+            if self.journal is not None:
+                self.journal.save_properties(ds.id, seg)
+            return seg.properties_revision
+
+    def delete_properties(self, ds: Dataset, segment_id: str, expected_revision: int | None) -> None:
+        with self._lock:
+            seg = self.segment(ds, segment_id)
+            _check_revision(seg, expected_revision)
+            seg.properties = None
+            seg.properties_revision += 1
+            if self.journal is not None:
+                self.journal.save_properties(ds.id, seg)
+
+
+def _check_revision(seg: Segment, expected: int | None) -> None:
+    if expected is not None and expected != seg.properties_revision:
+        raise CatalogError(
+            "FAILED_PRECONDITION",
+            f"segment '{seg.segment_id}' properties are at revision {seg.properties_revision},"
+            f" expected {expected}",
+        )

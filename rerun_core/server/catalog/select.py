@@ -1,18 +1,23 @@
-"""Which chunks of a dataset a FindChunks / QueryDataset request selects."""
+"""Which chunks of a dataset a FindChunks / QueryDataset request selects (from the index only)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from rerun_core.proto.gen import cloud_pb2 as pb
-from rerun_core.store.chunk import Chunk
 
-from .model import Dataset, Segment
+from .model import Dataset, Layer, Segment
+from .segment_index import ChunkEntry
+
+Picked = list[tuple[Layer, ChunkEntry]]
 
 
 def _segments(ds: Dataset, ids: list[str] | None) -> list[Segment]:
     segs = sorted(ds.segments.values(), key=lambda s: s.segment_id)
-    return segs if ids is None else [s for s in segs if s.segment_id in set(ids)]
+    if ids is None:
+        return segs
+    wanted = set(ids)
+    return [s for s in segs if s.segment_id in wanted]
 
 
 def _segment_ids(sel: pb.SegmentSelection) -> list[str] | None:
@@ -32,21 +37,19 @@ def _content_filter(contents: pb.ContentSelection) -> dict[str, set[str] | None]
     return out
 
 
-def _matches(chunk: Chunk, wanted: dict[str, set[str] | None] | None) -> bool:
+def _matches(chunk: ChunkEntry, wanted: dict[str, set[str] | None] | None) -> bool:
     if wanted is None:
         return True
-    path = str(chunk.entity_path)
-    if path not in wanted:
+    if chunk.entity_path not in wanted:
         return False
-    comps = wanted[path]
-    return comps is None or any(d.component in comps for d in chunk.components)
+    comps = wanted[chunk.entity_path]
+    return comps is None or not comps.isdisjoint(chunk.components)
 
 
-def _in_range(chunk: Chunk, sel: pb.RangeSelection) -> bool:
+def _in_range(chunk: ChunkEntry, sel: pb.RangeSelection) -> bool:
     if chunk.is_static:
         return True
-    col = chunk.timelines.get(sel.timeline)
-    r = col.time_range() if col is not None else None
+    r = chunk.time_ranges.get(sel.timeline)
     if r is None:
         return False
     lo, hi = r
@@ -57,9 +60,11 @@ def _in_range(chunk: Chunk, sel: pb.RangeSelection) -> bool:
     return not (sel.HasField("start_inclusive") and hi < sel.start_inclusive)
 
 
-def select_chunks(
-    ds: Dataset, req: pb.FindChunksRequest
-) -> Iterator[tuple[Segment, list[Chunk], str | None]]:
+def _all_chunks(seg: Segment) -> Picked:
+    return [(lay, c) for lay in seg.ordered_layers() for c in lay.index.chunks]
+
+
+def select_chunks(ds: Dataset, req: pb.FindChunksRequest) -> Iterator[tuple[Segment, Picked, str | None]]:
     """Per segment: the chunks a FindChunks request asks for, and the timeline it ranges over."""
     wanted = _content_filter(req.contents)
     mode = req.WhichOneof("mode")
@@ -73,19 +78,17 @@ def select_chunks(
     else:
         segs, timeline = _segments(ds, None), None
     for seg in segs:
-        chunks = [c for c in seg.chunks if _matches(c, wanted)]
+        picked = [(lay, c) for lay, c in _all_chunks(seg) if _matches(c, wanted)]
         if mode == "static":
-            chunks = [c for c in chunks if c.is_static]
+            picked = [(lay, c) for lay, c in picked if c.is_static]
         elif mode == "range":
-            chunks = [c for c in chunks if _in_range(c, req.range)]
+            picked = [(lay, c) for lay, c in picked if _in_range(c, req.range)]
         elif timeline is not None:
-            chunks = [c for c in chunks if c.is_static or timeline in c.timelines]
-        yield seg, chunks, timeline
+            picked = [(lay, c) for lay, c in picked if c.is_static or timeline in c.time_ranges]
+        yield seg, picked, timeline
 
 
-def select_chunks_for_query(
-    ds: Dataset, req: pb.QueryDatasetRequest
-) -> Iterator[tuple[Segment, list[Chunk]]]:
+def select_chunks_for_query(ds: Dataset, req: pb.QueryDatasetRequest) -> Iterator[tuple[Segment, Picked]]:
     """Per segment: the chunks an (older-client) QueryDataset request asks for."""
     paths = (
         None
@@ -94,11 +97,11 @@ def select_chunks_for_query(
     )
     ids = [s.id for s in req.segment_ids] or None
     for seg in _segments(ds, ids):
-        chunks = [
-            c
-            for c in seg.chunks
-            if (paths is None or str(c.entity_path) in paths)
+        picked = [
+            (lay, c)
+            for lay, c in _all_chunks(seg)
+            if (paths is None or c.entity_path in paths)
             and not (req.exclude_static_data and c.is_static)
             and not (req.exclude_temporal_data and not c.is_static)
         ]
-        yield seg, chunks
+        yield seg, picked

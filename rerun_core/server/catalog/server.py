@@ -12,6 +12,7 @@ from rerun_core.proto.gen import cloud_pb2_grpc as pb_grpc
 
 from ..proxy import _check_bindable
 from .model import Catalog
+from .registration import load_directory, load_files
 from .service import CatalogService
 
 log = logging.getLogger(__name__)
@@ -30,15 +31,14 @@ class CatalogServer:
         self._server: grpc.Server | None = None
 
     def load_dataset(self, name: str, paths: Path | list[Path]) -> None:
-        """A dataset from a directory of .rrd files, or from a list of .rrd files."""
-        from .model import load_segments
+        """A dataset from a directory of .rrd files, or from a list of .rrd files.
 
+        Unreadable files are skipped with a warning naming them; the rest is served.
+        """
         if isinstance(paths, Path):
-            self.catalog.load_directory(name, paths)
+            load_directory(self.catalog, name, paths)
             return
-        ds = self.catalog.create(name)
-        for p in paths:
-            self.catalog.register(ds, load_segments(p), on_duplicate="overwrite")
+        load_files(self.catalog, self.catalog.create(name), list(paths))
 
     @property
     def url(self) -> str:

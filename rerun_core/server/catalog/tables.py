@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import pyarrow as pa
 
-from rerun_core.store.chunk import Chunk
 from rerun_core.types.time import TimeType
 from rerun_core.types.tuid import Tuid
 
-from .model import Dataset, Segment
+from .model import Dataset, Layer, Segment
+from .registration import Outcome
+from .segment_index import ChunkEntry
 
 PROPERTIES_ENTITY = "/__properties"
 _CONTROL = {b"rerun:kind": b"control"}
@@ -27,75 +27,40 @@ def column_name(entity: str, component: str) -> str:
     return f"{entity}:{component}"
 
 
-def _timelines(chunks: Iterable[Chunk]) -> dict[str, TimeType]:
-    out: dict[str, TimeType] = {}
-    for c in chunks:
-        for name, col in c.timelines.items():
-            out.setdefault(name, col.typ)
-    return out
-
-
 def dataset_schema(ds: Dataset) -> pa.Schema:
     """Row id, then every timeline, then every component column of the dataset (by name)."""
-    chunks = [c for seg in ds.segments.values() for c in seg.chunks]
-    fields = [
-        pa.field(
-            "rerun.controls.RowId",
-            pa.binary(16),
-            nullable=False,
-            metadata={
-                b"ARROW:extension:metadata": b'{"namespace":"row"}',
-                b"ARROW:extension:name": b"rerun.datatypes.TUID",
-                **_CONTROL,
-            },
-        )
-    ]
-    for name, typ in sorted(_timelines(chunks).items()):
-        meta = {b"rerun:index_name": name.encode(), b"rerun:kind": b"index"}
-        fields.append(pa.field(name, typ.arrow_type, metadata=meta))
-    comps: dict[str, pa.Field] = {}
-    for c in chunks:
-        entity = str(c.entity_path)
-        for desc, arr in c.components.items():
-            col = column_name(entity, desc.component)
-            if col in comps:
-                continue
-            meta = {b"rerun:component": desc.component.encode(), b"rerun:entity_path": entity.encode()}
-            if desc.archetype:
-                meta[b"rerun:archetype"] = desc.archetype.encode()
-            if desc.component_type:
-                meta[b"rerun:component_type"] = desc.component_type.encode()
-            if c.is_static:
-                meta[b"rerun:is_static"] = b"true"
-            meta[b"rerun:kind"] = b"data"
-            comps[col] = pa.field(col, arr.type, metadata=meta)
-    fields += [comps[k] for k in sorted(comps)]
-    return pa.schema(fields)
+    return ds.schema()
+
+
+def _list_of_str(rows: list[list[str]]) -> pa.Array:
+    return pa.array(rows, pa.list_(pa.field("item", pa.string(), False)))
 
 
 def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
-    """One row per segment: id, layers, storage URLs, update time, chunk count, size, time ranges."""
+    """One row per segment: id, layers, storage URLs, update time, chunk count, size, properties,
+    time ranges (the real server's columns and order)."""
     segs = sorted(ds.segments.values(), key=lambda s: s.segment_id)
+    layers = [s.ordered_layers() for s in segs]
     cols: dict[str, pa.Array] = {
         "rerun_segment_id": pa.array([s.segment_id for s in segs], pa.string()),
-        "rerun_layer_names": pa.array(
-            [[s.layer] for s in segs], pa.list_(pa.field("item", pa.string(), False))
-        ),
-        "rerun_storage_urls": pa.array(
-            [[s.storage_url] for s in segs], pa.list_(pa.field("item", pa.string(), False))
-        ),
-        "rerun_last_updated_at": pa.array([s.registered_at_ns for s in segs], pa.int64()).cast(_TS),
-        "rerun_num_chunks": pa.array([len(s.chunks) for s in segs], pa.uint64()),
+        "rerun_layer_names": _list_of_str([[lay.name for lay in ls] for ls in layers]),
+        "rerun_storage_urls": _list_of_str([[lay.storage_url for lay in ls] for ls in layers]),
+        "rerun_last_updated_at": pa.array([s.updated_at_ns for s in segs], pa.int64()).cast(_TS),
+        "rerun_num_chunks": pa.array([s.num_chunks for s in segs], pa.uint64()),
         "rerun_size_bytes": pa.array([s.size_bytes for s in segs], pa.uint64()),
     }
     fields = [pa.field(k, v.type, nullable=False) for k, v in cols.items()]
-    for f, arr in _property_columns(segs):
+    for f, arr in _property_columns([segment_properties(s) for s in segs]):
         cols[f.name] = arr
         fields.append(f)
-    timelines = _timelines(c for s in segs for c in s.chunks)
+    timelines: dict[str, TimeType] = {}
+    for ls in layers:
+        for lay in ls:
+            for name, typ in lay.index.timelines.items():
+                timelines.setdefault(name, typ)
     for name, typ in sorted(timelines.items()):
         for marker in ("end", "start"):
-            vals = [_segment_bound(s, name, marker) for s in segs]
+            vals = [_segment_bound(ls, name, marker) for ls in layers]
             meta = {
                 b"rerun:index": name.encode(),
                 b"rerun:index_kind": typ.value.encode(),
@@ -110,87 +75,94 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
     return table.select(wanted) if columns and wanted else table
 
 
-def _property_columns(segs: Sequence[Segment]) -> list[tuple[pa.Field, pa.Array]]:
-    """Each segment's recording properties (static ``/__properties`` data, newest row wins)."""
-    values: dict[str, dict[str, Any]] = {}
+def segment_properties(seg: Segment) -> pa.Table:
+    """A segment's properties: its layers' recording properties, then those set by the API."""
+    row: dict[str, tuple[pa.Field, pa.Array]] = {}
+    tables = [lay.index.properties() for lay in seg.ordered_layers()]
+    if seg.properties is not None:
+        tables.append(seg.properties)
+    for t in tables:
+        for i, f in enumerate(t.schema):
+            row[f.name] = (f, t.column(i).combine_chunks())
+    names = sorted(row)
+    return pa.Table.from_arrays([row[n][1] for n in names], schema=pa.schema([row[n][0] for n in names]))
+
+
+def _property_columns(rows: Sequence[pa.Table]) -> list[tuple[pa.Field, pa.Array]]:
+    """Property columns across segments (nulls where a segment lacks one), sorted by name."""
     fields: dict[str, pa.Field] = {}
-    for seg in segs:
-        for c in sorted(seg.chunks, key=lambda c: c.id):
-            entity = str(c.entity_path)
-            if not c.is_static or not (
-                entity == PROPERTIES_ENTITY or entity.startswith(PROPERTIES_ENTITY + "/")
-            ):
-                continue
-            for desc, arr in c.components.items():
-                if len(arr) == 0:
-                    continue
-                name = column_name(entity, desc.component)
-                meta = {b"rerun:component": desc.component.encode(), b"rerun:entity_path": entity.encode()}
-                if desc.archetype:
-                    meta[b"rerun:archetype"] = desc.archetype.encode()
-                if desc.component_type:
-                    meta[b"rerun:component_type"] = desc.component_type.encode()
-                meta[b"rerun:kind"] = b"data"
-                fields.setdefault(name, pa.field(name, arr.type, metadata=meta))
-                values.setdefault(name, {})[seg.segment_id] = arr[len(arr) - 1]
+    for t in rows:
+        for f in t.schema:
+            fields.setdefault(f.name, f)
     out = []
     for name in sorted(fields):
         f = fields[name]
-        scalars = [values[name].get(seg.segment_id) for seg in segs]
-        arr = pa.array([v.as_py() if v is not None else None for v in scalars], f.type)
-        out.append((f, arr))
+        vals = [t.column(name)[0].as_py() if name in t.column_names else None for t in rows]
+        out.append((f, pa.array(vals, f.type)))
     return out
 
 
-def _segment_bound(seg: Segment, timeline: str, marker: str) -> int | None:
-    ranges = [r for c in seg.chunks if (col := c.timelines.get(timeline)) and (r := col.time_range())]
+def _segment_bound(layers: Sequence[Layer], timeline: str, marker: str) -> int | None:
+    ranges = [r for lay in layers if (r := lay.index.time_range(timeline)) is not None]
     if not ranges:
         return None
     return max(r[1] for r in ranges) if marker == "end" else min(r[0] for r in ranges)
 
 
-def chunk_key(dataset_id: Tuid, segment_id: str, chunk: Chunk) -> bytes:
-    """Our opaque chunk key: chunk id, dataset id, then the segment id (UTF-8).
+def chunk_key(dataset_id: Tuid, segment_id: str, layer: str, chunk_id: Tuid) -> bytes:
+    """Our opaque chunk key: chunk id, dataset id, then segment id and layer (UTF-8, NUL between).
 
     FetchChunks is not entry-scoped (the client sends no entry header), so the key says it all.
     """
-    return chunk.id.to_bytes() + dataset_id.to_bytes() + segment_id.encode()
+    return chunk_id.to_bytes() + dataset_id.to_bytes() + segment_id.encode() + b"\0" + layer.encode()
+
+
+def parse_chunk_key(key: bytes) -> tuple[Tuid, Tuid, str, str]:
+    """(chunk id, dataset id, segment id, layer) of a key made by :func:`chunk_key`."""
+    if len(key) < 33 or b"\0" not in key[32:]:
+        raise ValueError("malformed chunk_key")
+    seg, _, layer = key[32:].partition(b"\0")
+    return Tuid.from_bytes(key[:16]), Tuid.from_bytes(key[16:32]), seg.decode(), layer.decode()
 
 
 def chunk_info_table(
-    ds: Dataset, seg: Segment, chunks: Sequence[Chunk], timeline: str | None = None
+    ds: Dataset, seg: Segment, picked: Sequence[tuple[Layer, ChunkEntry]], timeline: str | None = None
 ) -> pa.Table:
     """The chunk descriptions FindChunks / QueryDataset return (FetchChunks takes them back)."""
-    n = len(chunks)
-    sizes = [c.num_bytes for c in chunks]
+    n = len(picked)
+    chunks = [c for _, c in picked]
     cols: list[tuple[pa.Field, pa.Array]] = [
         (
             pa.field("chunk_id", pa.binary(16), False, _CONTROL),
-            pa.array([c.id.to_bytes() for c in chunks], pa.binary(16)),
+            pa.array([c.chunk_id.to_bytes() for c in chunks], pa.binary(16)),
         ),
         (
             pa.field("chunk_segment_id", pa.string(), False, _CONTROL),
             pa.array([seg.segment_id] * n, pa.string()),
         ),
-        (pa.field("rerun_segment_layer", pa.string(), False), pa.array([seg.layer] * n, pa.string())),
+        (
+            pa.field("rerun_segment_layer", pa.string(), False),
+            pa.array([lay.name for lay, _ in picked], pa.string()),
+        ),
         (
             pa.field("chunk_key", pa.binary(), False),
-            pa.array([chunk_key(ds.id, seg.segment_id, c) for c in chunks], pa.binary()),
+            pa.array(
+                [chunk_key(ds.id, seg.segment_id, lay.name, c.chunk_id) for lay, c in picked], pa.binary()
+            ),
         ),
         (
             pa.field("chunk_entity_path", pa.string(), False, _CONTROL),
-            pa.array([str(c.entity_path) for c in chunks]),
+            pa.array([c.entity_path for c in chunks], pa.string()),
         ),
         (pa.field("chunk_is_static", pa.bool_(), False, _CONTROL), pa.array([c.is_static for c in chunks])),
-        (pa.field("chunk_byte_len", pa.uint64(), False), pa.array(sizes, pa.uint64())),
-        (pa.field("chunk_byte_size_uncompressed", pa.uint64()), pa.array(sizes, pa.uint64())),
+        (pa.field("chunk_byte_len", pa.uint64(), False), pa.array([c.size for c in chunks], pa.uint64())),
+        (
+            pa.field("chunk_byte_size_uncompressed", pa.uint64()),
+            pa.array([c.size_uncompressed for c in chunks], pa.uint64()),
+        ),
     ]
     if timeline is not None:
-        starts = []
-        for c in chunks:
-            col = c.timelines.get(timeline)
-            r = col.time_range() if col is not None else None
-            starts.append(r[0] if r else None)
+        starts = [r[0] if (r := c.time_ranges.get(timeline)) else None for c in chunks]
         cols.append(
             (
                 pa.field("chunk_timeline_start", pa.int64(), True, {b"rerun:kind": b"index"}),
@@ -206,8 +178,7 @@ def chunk_info_table(
     return pa.Table.from_arrays([a for _, a in cols], schema=pa.schema([f for f, _ in cols]))
 
 
-def register_table(segments: Sequence[Segment], task_id: str) -> pa.Table:
-    n = len(segments)
+def register_table(outcomes: Sequence[Outcome]) -> pa.Table:
     names = [
         "rerun_segment_id",
         "rerun_segment_layer",
@@ -216,11 +187,11 @@ def register_table(segments: Sequence[Segment], task_id: str) -> pa.Table:
         "rerun_task_id",
     ]
     arrays = [
-        pa.array([s.segment_id for s in segments], pa.string()),
-        pa.array([s.layer for s in segments], pa.string()),
-        pa.array(["rrd"] * n, pa.string()),
-        pa.array([s.storage_url for s in segments], pa.string()),
-        pa.array([task_id] * n, pa.string()),
+        pa.array([o.segment_id for o in outcomes], pa.string()),
+        pa.array([o.layer for o in outcomes], pa.string()),
+        pa.array(["rrd"] * len(outcomes), pa.string()),
+        pa.array([o.storage_url for o in outcomes], pa.string()),
+        pa.array([o.task_id for o in outcomes], pa.string()),
     ]
     return pa.Table.from_arrays(arrays, schema=pa.schema([pa.field(k, pa.string(), False) for k in names]))
 
@@ -248,18 +219,51 @@ def tasks_table(tasks: Sequence[tuple[str, str, str | None]]) -> pa.Table:
     )
 
 
+_MANIFEST_FIELDS = [
+    pa.field("rerun_layer_name", pa.string(), False),
+    pa.field("rerun_segment_id", pa.string(), False),
+    pa.field("rerun_storage_url", pa.string(), False),
+    pa.field("rerun_layer_type", pa.string(), False),
+    pa.field("rerun_registration_time", _TS, False),
+    pa.field("rerun_last_updated_at", _TS, False),
+    pa.field("rerun_num_chunks", pa.uint64()),
+    pa.field("rerun_size_bytes", pa.uint64()),
+    pa.field("rerun_schema_sha256", pa.binary(32)),
+    pa.field("rerun_registration_status", pa.string(), False),
+]
+
+
 def unregister_table() -> pa.Table:
     """The (empty) table the real server answers UnregisterFromDataset with."""
-    fields = [
-        pa.field("rerun_layer_name", pa.string(), False),
-        pa.field("rerun_segment_id", pa.string(), False),
-        pa.field("rerun_storage_url", pa.string(), False),
-        pa.field("rerun_layer_type", pa.string(), False),
-        pa.field("rerun_registration_time", _TS, False),
-        pa.field("rerun_last_updated_at", _TS, False),
-        pa.field("rerun_num_chunks", pa.uint64()),
-        pa.field("rerun_size_bytes", pa.uint64()),
-        pa.field("rerun_schema_sha256", pa.binary(32)),
-        pa.field("rerun_registration_status", pa.string(), False),
+    return pa.schema(_MANIFEST_FIELDS).empty_table()
+
+
+def dataset_manifest(
+    ds: Dataset, segment_ids: Iterable[str] = (), layers: Iterable[str] = (), columns: Sequence[str] = ()
+) -> pa.Table:
+    """One row per (segment, layer): where it came from, its size, and its properties."""
+    want_segs, want_layers = set(segment_ids), set(layers)
+    rows = [
+        (seg, lay)
+        for seg, lay in ds.layers()
+        if (not want_segs or seg.segment_id in want_segs) and (not want_layers or lay.name in want_layers)
     ]
-    return pa.schema(fields).empty_table()
+    arrays: list[pa.Array] = [
+        pa.array([lay.name for _, lay in rows], pa.string()),
+        pa.array([seg.segment_id for seg, _ in rows], pa.string()),
+        pa.array([lay.storage_url for _, lay in rows], pa.string()),
+        pa.array(["rrd"] * len(rows), pa.string()),
+        pa.array([lay.registered_at_ns for _, lay in rows], pa.int64()).cast(_TS),
+        pa.array([lay.registered_at_ns for _, lay in rows], pa.int64()).cast(_TS),
+        pa.array([lay.num_chunks for _, lay in rows], pa.uint64()),
+        pa.array([lay.size_bytes for _, lay in rows], pa.uint64()),
+        pa.array([lay.index.schema_sha256 for _, lay in rows], pa.binary(32)),
+        pa.array(["done"] * len(rows), pa.string()),
+    ]
+    fields = list(_MANIFEST_FIELDS)
+    for f, arr in _property_columns([lay.index.properties() for _, lay in rows]):
+        fields.append(f)
+        arrays.append(arr)
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    wanted = [c for c in columns if c in table.column_names]
+    return table.select(wanted) if columns and wanted else table

@@ -72,6 +72,19 @@ def read_messages(
         src.close()
 
 
+def iter_frames(source: RrdSource) -> Iterator[tuple[MessageKind, bytes | memoryview, int]]:
+    """Every message frame of a stream as ``(kind, body, body offset)``, undecoded.
+
+    For indexing a file without a footer: the offsets are where a later ranged read finds
+    each body. Errors as ``read_messages``.
+    """
+    src = open_source(source)
+    try:
+        yield from _Decoder(src, validate=False)._frames()
+    finally:
+        src.close()
+
+
 class _Decoder:
     def __init__(
         self, src: ByteSource, validate: bool, store_ids: dict[bytes, StoreId] | None = None

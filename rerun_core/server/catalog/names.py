@@ -1,0 +1,46 @@
+"""Entry and layer names, checked by the real server's rules (so a bad name never lands)."""
+
+from __future__ import annotations
+
+MAX_ENTRY_NAME_BYTES = 180
+_ALLOWED = frozenset("_-. []:")
+
+
+class InvalidNameError(ValueError):
+    """A name the real server would refuse; the message is the real server's wording."""
+
+
+def check_entry_name(name: str) -> str:
+    """``name`` if the real server accepts it as an entry name, else InvalidNameError."""
+    if not name:
+        raise InvalidNameError("name '' must not be empty")
+    bad = next((ch for ch in name if not (ch.isascii() and (ch.isalnum() or ch in _ALLOWED))), None)
+    if bad is not None:
+        raise InvalidNameError(f"name {_quote(name)} contains invalid character {_quote(bad)}")
+    if len(name.encode()) > MAX_ENTRY_NAME_BYTES:
+        raise InvalidNameError(
+            f"name {_quote(name)} exceeds maximum length of {MAX_ENTRY_NAME_BYTES} characters"
+            f" (got {len(name.encode())})"
+        )
+    return name
+
+
+def check_layer_name(name: str) -> str:
+    """Layer names follow the entry-name alphabet; empty means the ``base`` layer."""
+    if not name:
+        return "base"
+    try:
+        return check_entry_name(name)
+    except InvalidNameError as exc:
+        raise InvalidNameError(f"invalid layer name: {exc}") from None
+
+
+def is_hidden(name: str) -> bool:
+    """Companion entries (``__bp_<id>``, ``__as_<id>``) are hidden from plain listings."""
+    return name.startswith("__")
+
+
+def _quote(text: str) -> str:
+    """Quote a name for an error message, shortened and with control characters escaped."""
+    shown = text if len(text) <= 64 else text[:61] + "..."
+    return "'" + shown.encode("unicode_escape").decode("ascii") + "'"

@@ -1,0 +1,142 @@
+"""Entry RPCs: who am I, version, find / create / read / update / delete entries, maintenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+
+from rerun_core.proto.gen import cloud_pb2 as pb
+from rerun_core.proto.gen import common_pb2
+
+from .model import CatalogError, Dataset
+from .rpc_base import (
+    SERVER_VERSION,
+    ServiceBase,
+    dataset_entry,
+    entry_details,
+    entry_id_from_proto,
+    entry_kind,
+    rpc,
+    stream,
+)
+
+CAPABILITIES = ("catalog:write:register:file", "dataset:find_chunks")
+MAX_BANDWIDTH_TEST_BYTES = 1 << 30
+
+
+class EntryRpcs(ServiceBase):
+    @rpc
+    def WhoAmI(self, request: pb.WhoAmIRequest, context: grpc.ServicerContext) -> pb.WhoAmIResponse:
+        caps = pb.ServerCapabilities(capabilities=list(CAPABILITIES))
+        return pb.WhoAmIResponse(can_read=True, can_write=True, capabilities=caps)
+
+    @rpc
+    def Version(self, request: pb.VersionRequest, context: grpc.ServicerContext) -> pb.VersionResponse:
+        info = common_pb2.BuildInfo(
+            crate_name="rerun-py-server", version=common_pb2.SemanticVersion(major=0, minor=41)
+        )
+        return pb.VersionResponse(build_info=info, version=SERVER_VERSION)
+
+    @rpc
+    def FindEntries(
+        self, request: pb.FindEntriesRequest, context: grpc.ServicerContext
+    ) -> pb.FindEntriesResponse:
+        f = request.filter
+        kinds = set(f.entry_kinds)
+        if f.HasField("entry_kind"):
+            kinds.add(f.entry_kind)
+        out = []
+        for e in sorted(self.catalog.entries(), key=lambda e: e.created_at_ns):
+            if f.HasField("id") and entry_id_from_proto(f.id) != e.id:
+                continue
+            if f.HasField("name") and f.name != e.name:
+                continue
+            if kinds and entry_kind(e) not in kinds:
+                continue
+            out.append(entry_details(e))
+        return pb.FindEntriesResponse(entries=out)
+
+    @rpc
+    def CreateDatasetEntry(
+        self, request: pb.CreateDatasetEntryRequest, context: grpc.ServicerContext
+    ) -> pb.CreateDatasetEntryResponse:
+        entry_id = entry_id_from_proto(request.id) if request.HasField("id") else None
+        ds = self.catalog.create(request.name, entry_id)
+        return pb.CreateDatasetEntryResponse(dataset=dataset_entry(ds))
+
+    @rpc
+    def ReadDatasetEntry(
+        self, request: pb.ReadDatasetEntryRequest, context: grpc.ServicerContext
+    ) -> pb.ReadDatasetEntryResponse:
+        return pb.ReadDatasetEntryResponse(dataset=dataset_entry(self._dataset(context)))
+
+    @rpc
+    def UpdateDatasetEntry(
+        self, request: pb.UpdateDatasetEntryRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateDatasetEntryResponse:
+        if not request.HasField("id"):
+            raise CatalogError("INVALID_ARGUMENT", "missing dataset entry id")
+        ds = self.catalog.by_id(entry_id_from_proto(request.id))
+        d = request.dataset_details
+        self.catalog.update_details(
+            ds,
+            default_blueprint_segment=(
+                d.default_blueprint_segment.id if d.HasField("default_blueprint_segment") else None
+            ),
+            default_segment_table_blueprint_segment=(
+                d.default_segment_table_blueprint_segment.id
+                if d.HasField("default_segment_table_blueprint_segment")
+                else None
+            ),
+        )
+        return pb.UpdateDatasetEntryResponse(dataset=dataset_entry(ds))
+
+    @rpc
+    def DeleteEntry(
+        self, request: pb.DeleteEntryRequest, context: grpc.ServicerContext
+    ) -> pb.DeleteEntryResponse:
+        self.catalog.delete(entry_id_from_proto(request.id))
+        return pb.DeleteEntryResponse()
+
+    @rpc
+    def UpdateEntry(
+        self, request: pb.UpdateEntryRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateEntryResponse:
+        entry_id = entry_id_from_proto(request.id)
+        update = request.entry_details_update
+        e = (
+            self.catalog.rename(entry_id, update.name)
+            if update.HasField("name")
+            else self.catalog.entry(entry_id)
+        )
+        return pb.UpdateEntryResponse(entry_details=entry_details(e))
+
+    @stream
+    def DoBandwidthTest(
+        self, request: pb.DoBandwidthTestRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.DoBandwidthTestResponse]:
+        if request.num_bytes > MAX_BANDWIDTH_TEST_BYTES:
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                f"num_bytes {request.num_bytes} exceeds the limit of {MAX_BANDWIDTH_TEST_BYTES}",
+            )
+        left = request.num_bytes
+        block = bytes(1 << 20)
+        while left > 0:
+            n = min(left, len(block))
+            yield pb.DoBandwidthTestResponse(payload=block[:n])
+            left -= n
+
+    @rpc
+    def DoMaintenance(
+        self, request: pb.DoMaintenanceRequest, context: grpc.ServicerContext
+    ) -> pb.DoMaintenanceResponse:
+        ds: Dataset = self._dataset(context)  # checks the entry, as the real server does first
+        raise CatalogError("UNIMPLEMENTED", f"do_maintenance not implemented (dataset '{ds.name}')")
+
+    @rpc
+    def DoGlobalMaintenance(
+        self, request: pb.DoGlobalMaintenanceRequest, context: grpc.ServicerContext
+    ) -> pb.DoGlobalMaintenanceResponse:
+        raise CatalogError("UNIMPLEMENTED", "do_global_maintenance not implemented")

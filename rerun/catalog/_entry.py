@@ -212,12 +212,15 @@ class DatasetEntry(Entry):
         )
 
     def _read(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
-        from ._reader import add_null_timelines, read_dataset
+        """A lazy frame: DataFusion's projection and filters decide what is fetched and which rows exist."""
+        from ._frame import ReaderFrame
+        from ._reader import ReadSpec, reader_schema
 
-        table = read_dataset(self._conn, self.id, index, **kwargs)
-        if index is None:  # as the real reader: the timelines are there, all null
-            table = add_null_timelines(table, self.arrow_schema())
-        return self._client.ctx.from_arrow(table)
+        dataset_schema = self.arrow_schema()
+        if index is not None and index not in dataset_schema.names:
+            raise ValueError(f"Index '{index}' does not exist in the dataset.")
+        spec = ReadSpec(self._conn, self.id, index, **kwargs)
+        return ReaderFrame(self._client.ctx, spec, reader_schema(dataset_schema, spec))
 
     def get_index_ranges(self) -> datafusion.DataFrame:
         """Per segment: ``<timeline>:start`` / ``<timeline>:end`` of every index."""

@@ -1,7 +1,18 @@
-"""Dataset reads: FindChunks -> FetchChunks per segment -> a local ChunkStore query per segment."""
+"""Dataset reads: FindChunks (narrowed to the entities and index range asked for) -> FetchChunks
+per segment, in parallel -> one table per segment.
+
+The rows follow the real 0.41 reader (a DataFusion table provider over per-segment chunk
+stores): the columns are the dataset schema's, and the rows are the index values at which some
+component of the *viewed* entities has data. Without ``fill_latest_at`` the view is narrowed to
+the entities of the projected component columns, so ``select(time, "/camera:...")`` keeps only
+the rows where ``/camera`` logged something (any component of it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -9,39 +20,145 @@ import pyarrow as pa
 
 from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2
+from rerun_core.store.contents import select_entities
 from rerun_core.store.rrd import arrow_msg_from_proto, dataframe_part_from_arrow, dataframe_part_to_table
 from rerun_core.store.store import ChunkStore
+from rerun_core.types import EntityPath
 
 from ._conn import Connection
 from ._types import EntryId
 
+SEGMENT_ID = "rerun_segment_id"
+_INT64_MIN = -(2**63) + 1  # the real server refuses i64::MIN (its static sentinel)
+_FETCH_THREADS = 4
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """Everything a reader was asked for, before DataFusion adds projection and filters."""
+
+    conn: Connection
+    entry: EntryId
+    index: str | None
+    include_semantically_empty_columns: bool = False
+    include_tombstone_columns: bool = False
+    fill_latest_at: bool = False
+    using_index_values: Any = None
+    segments: list[str] | None = None
+    contents: list[list[str]] | None = None
+
+
+@dataclass
+class Pushdown:
+    """What DataFusion's plan tells the scan: columns it needs, segments and index bounds."""
+
+    columns: list[str] | None = None
+    segments: set[str] | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class ReadStats:
+    """Bytes that crossed the wire for one read (FindChunks + FetchChunks payloads)."""
+
+    chunk_bytes: int = 0
+    chunks: int = 0
+    segments: list[str] = field(default_factory=list)
+
+
+class _Paths:
+    """The dataset's entity paths, in the shape ``select_entities`` reads."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._paths = [EntityPath(p) for p in paths]
+
+    def entity_paths(self) -> list[EntityPath]:
+        return self._paths
+
+
+def _meta(f: pa.Field, key: str) -> str | None:
+    value = (f.metadata or {}).get(key.encode())
+    return value.decode() if value is not None else None
+
+
+def _kept_entities(paths: Iterable[str], contents: list[list[str]] | None) -> set[str]:
+    """Entities every ``filter_contents`` call keeps (default ``/**``: all but properties)."""
+    source = _Paths(sorted(set(paths)))
+    kept: set[str] | None = None
+    for exprs in contents or [["/**"]]:
+        now = {str(p) for p in select_entities(source, exprs)} if exprs else set()  # type: ignore[arg-type]
+        kept = now if kept is None else kept & now
+    return kept or set()
+
+
+def reader_schema(dataset: pa.Schema, spec: ReadSpec) -> pa.Schema:
+    """Segment id, the indexes (reverse name order, as 0.41), then the viewed components."""
+    indexes = sorted(
+        (f for f in dataset if _meta(f, "rerun:kind") == "index"), key=lambda f: f.name, reverse=True
+    )
+    data = [f for f in dataset if _meta(f, "rerun:kind") == "data"]
+    kept = _kept_entities((_meta(f, "rerun:entity_path") or "" for f in data), spec.contents)
+    comps = [
+        f
+        for f in data
+        if _meta(f, "rerun:entity_path") in kept
+        and (spec.include_tombstone_columns or _meta(f, "rerun:is_tombstone") != "true")
+        and (spec.index is not None or _meta(f, "rerun:is_static") == "true")
+    ]
+    seg = pa.field(SEGMENT_ID, pa.string(), nullable=False)
+    return pa.schema([seg, *indexes, *comps], metadata=dataset.metadata)
+
+
+def _view_entities(schema: pa.Schema, spec: ReadSpec, columns: list[str] | None) -> list[str]:
+    """The entities whose data decides the rows: the projected ones unless filling."""
+    entity_of = {f.name: _meta(f, "rerun:entity_path") for f in schema if _meta(f, "rerun:entity_path")}
+    every = sorted({p for p in entity_of.values() if p})
+    if spec.fill_latest_at or columns is None:
+        return every
+    projected = sorted({p for c in columns if (p := entity_of.get(c))})
+    return projected or every
+
+
+def _content_selection(entities: list[str], every: bool) -> pb.ContentSelection:
+    if every:
+        return pb.ContentSelection(all={})
+    picks = [pb.EntitySelection(entity_path=common_pb2.EntityPath(path=p), all={}) for p in entities]
+    return pb.ContentSelection(explicit=pb.EntitySelections(entities=picks))
+
 
 def _find_chunks(
-    conn: Connection, entry: EntryId, index: str | None, fill_latest_at: bool, segments: list[str] | None
+    spec: ReadSpec, contents: pb.ContentSelection, segments: list[str] | None, push: Pushdown
 ) -> pa.Table | None:
     if segments is None:
-        everything = pb.SegmentSelection(all={})
+        which = pb.SegmentSelection(all={})
     else:
-        ids = [common_pb2.SegmentId(id=s) for s in segments]
-        everything = pb.SegmentSelection(explicit=pb.SegmentIds(ids=ids))
-    if index is None:
-        req = pb.FindChunksRequest(
-            contents=pb.ContentSelection(all={}), static=pb.StaticSelection(segments=everything)
+        which = pb.SegmentSelection(
+            explicit=pb.SegmentIds(ids=[common_pb2.SegmentId(id=s) for s in segments])
         )
+    if spec.index is None:
+        req = pb.FindChunksRequest(contents=contents, static=pb.StaticSelection(segments=which))
     else:
-        fill = pb.FILL_MODE_LATEST_AT if fill_latest_at else pb.FILL_MODE_NONE
-        sel = pb.RangeSelection(timeline=index, fill_mode=fill, segments=everything)
-        req = pb.FindChunksRequest(contents=pb.ContentSelection(all={}), range=sel)
-    parts = [dataframe_part_to_table(r.data) for r in conn.stream("FindChunks", req, entry=entry)]
+        fill = pb.FILL_MODE_LATEST_AT if spec.fill_latest_at else pb.FILL_MODE_NONE
+        start = push.start if push.start is not None else (_INT64_MIN if spec.fill_latest_at else None)
+        sel = pb.RangeSelection(timeline=spec.index, fill_mode=fill, segments=which)
+        if start is not None:
+            sel.start_inclusive = start
+        if push.end is not None:
+            sel.end_inclusive = push.end
+        req = pb.FindChunksRequest(contents=contents, range=sel)
+    parts = [dataframe_part_to_table(r.data) for r in spec.conn.stream("FindChunks", req, entry=spec.entry)]
     parts = [p for p in parts if p.num_rows]
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
 
 
-def _segment_store(conn: Connection, entry: EntryId, infos: pa.Table) -> ChunkStore:
+def _segment_store(spec: ReadSpec, infos: pa.Table, stats: ReadStats) -> ChunkStore:
     store = ChunkStore()
     req = pb.FetchChunksRequest(chunk_infos=[dataframe_part_from_arrow(infos)])
-    for resp in conn.stream("FetchChunks", req, entry=entry):
+    for resp in spec.conn.stream("FetchChunks", req, entry=spec.entry):
         for msg in resp.chunks:
+            stats.chunk_bytes += msg.ByteSize()
+            stats.chunks += 1
             store.insert(arrow_msg_from_proto(msg).chunk)
     return store
 
@@ -60,111 +177,125 @@ def _per_segment_values(using: Any, index: str | None) -> dict[str, np.ndarray] 
     """A DataFrame (``rerun_segment_id`` + index column) or dict -> values per segment."""
     if isinstance(using, dict):
         return {str(k): _as_int64(v) for k, v in using.items()}
-    if hasattr(using, "to_arrow_table"):
-        table = using.to_arrow_table()
-        if "rerun_segment_id" not in table.column_names or index not in table.column_names:
-            raise ValueError(
-                f"using_index_values DataFrame must have 'rerun_segment_id' and {index!r} columns"
-            )
-        out: dict[str, list[int]] = {}
-        for seg, v in zip(
-            table.column("rerun_segment_id").to_pylist(), _as_int64(table.column(index)), strict=True
-        ):
-            out.setdefault(str(seg), []).append(int(v))
-        return {k: np.sort(np.asarray(v, np.int64)) for k, v in out.items()}
-    return None
+    to_table = getattr(using, "to_arrow_table", None)
+    if to_table is None:
+        return None
+    table = to_table()
+    if SEGMENT_ID not in table.column_names or index not in table.column_names:
+        raise ValueError(f"using_index_values DataFrame must have 'rerun_segment_id' and {index!r} columns")
+    out: dict[str, list[int]] = {}
+    for seg, v in zip(table.column(SEGMENT_ID).to_pylist(), _as_int64(table.column(index)), strict=True):
+        out.setdefault(str(seg), []).append(int(v))
+    return {k: np.sort(np.asarray(v, np.int64)) for k, v in out.items()}
 
 
-def _index_values(
-    using: Any, per_segment: dict[str, np.ndarray] | None, segment: str, store: ChunkStore, index: str | None
+def _sample_values(
+    spec: ReadSpec, per_segment: dict[str, np.ndarray] | None, segment: str, store: ChunkStore
 ) -> np.ndarray | None:
     """This segment's sample values; plain values go only to segments whose range covers them."""
-    if using is None:
+    if spec.using_index_values is None:
         return None
     if per_segment is not None:
         return per_segment.get(segment)
-    values = _as_int64(using)
-    bounds = store.time_range(index) if index is not None else None
+    values = _as_int64(spec.using_index_values)
+    bounds = store.time_range(spec.index) if spec.index is not None else None
     if bounds is None:
         return values[:0]
     return values[(values >= bounds[0]) & (values <= bounds[1])]
 
 
-def read_dataset(
-    conn: Connection,
-    entry: EntryId,
-    index: str | None,
-    *,
-    include_semantically_empty_columns: bool = False,
-    include_tombstone_columns: bool = False,
-    fill_latest_at: bool = False,
-    using_index_values: Any = None,
-    segments: list[str] | None = None,
-    contents: list[list[str]] | None = None,
-) -> pa.Table:
-    """One Arrow table: ``rerun_segment_id`` then the store's dataframe columns, segment by segment."""
+def _conform(table: pa.Table, schema: pa.Schema, segment: str) -> pa.Table:
+    """The segment's table in the reader's columns: absent ones null, types as the schema's."""
+    n = table.num_rows
+    cols: list[pa.Array | pa.ChunkedArray] = []
+    for f in schema:
+        if f.name == SEGMENT_ID:
+            cols.append(pa.array([segment] * n, pa.string()) if n else pa.array([], pa.string()))
+        elif f.name in table.column_names:
+            c = table.column(f.name)
+            cols.append(c if c.type == f.type else c.cast(f.type))
+        else:
+            cols.append(pa.nulls(n, f.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def _segment_table(
+    spec: ReadSpec,
+    schema: pa.Schema,
+    entities: list[str],
+    seg: str,
+    infos: pa.Table,
+    per_segment: dict[str, np.ndarray] | None,
+    push: Pushdown,
+    stats: ReadStats,
+) -> pa.Table | None:
+    store = _segment_store(spec, infos, stats)
+    values = _sample_values(spec, per_segment, seg, store)
+    if spec.using_index_values is not None and values is None:
+        return None
+    if spec.index is not None and spec.index not in store.timelines():
+        return None  # only static data here: no rows on this index
+    table = store.dataframe(
+        spec.index,
+        entities,
+        start=push.start if values is None and not spec.fill_latest_at else None,
+        end=push.end if values is None and not spec.fill_latest_at else None,
+        fill_latest_at=spec.fill_latest_at,
+        using_index_values=values,
+        include_tombstone_columns=spec.include_tombstone_columns,
+        include_semantically_empty_columns=spec.include_semantically_empty_columns,
+    )
+    return _conform(table, schema, seg)
+
+
+def _segments_to_read(spec: ReadSpec, push: Pushdown) -> list[str] | None:
+    segments = spec.segments
+    if push.segments is not None:
+        segments = sorted(push.segments) if segments is None else [s for s in segments if s in push.segments]
+    return segments
+
+
+def iter_segment_tables(
+    spec: ReadSpec, schema: pa.Schema, push: Pushdown, stats: ReadStats | None = None
+) -> Iterator[pa.Table]:
+    """One table per segment, in segment order; fetched ahead on a few threads."""
+    stats = stats if stats is not None else ReadStats()
+    segments = _segments_to_read(spec, push)
     if segments is not None and not segments:
-        return pa.table({"rerun_segment_id": pa.array([], pa.string())})
-    infos = _find_chunks(conn, entry, index, fill_latest_at, segments)
+        return
+    entities = _view_entities(schema, spec, push.columns)
+    every = [f for f in schema if _meta(f, "rerun:entity_path")]
+    narrowed = len(entities) < len({_meta(f, "rerun:entity_path") for f in every})
+    if not entities:
+        return
+    infos = _find_chunks(spec, _content_selection(entities, not narrowed), segments, push)
     if infos is None:
-        return pa.table({"rerun_segment_id": pa.array([], pa.string())})
+        return
+    stats.chunk_bytes += infos.nbytes
     import pyarrow.compute as pc
 
-    out = []
-    per_segment = _per_segment_values(using_index_values, index)
-    seg_ids = sorted(set(infos.column("chunk_segment_id").to_pylist()))
-    for seg in seg_ids:
-        if per_segment is not None and seg not in per_segment:
-            continue  # no samples asked for here: nothing to fetch
-        seg_infos = infos.filter(pc.equal(infos.column("chunk_segment_id"), seg))
-        store = _segment_store(conn, entry, seg_infos)
-        values = _index_values(using_index_values, per_segment, seg, store, index)
-        if using_index_values is not None and values is None:
-            continue
-        table = store.dataframe(
-            index,
-            _contents(store, contents),
-            fill_latest_at=fill_latest_at,
-            using_index_values=values,
-            include_tombstone_columns=include_tombstone_columns,
-            include_semantically_empty_columns=include_semantically_empty_columns,
-        )
-        seg_col = pa.array([seg] * table.num_rows, pa.string())
-        out.append(table.add_column(0, pa.field("rerun_segment_id", pa.string(), nullable=False), seg_col))
-    if not out:
-        return pa.table({"rerun_segment_id": pa.array([], pa.string())})
-    return _order_columns(pa.concat_tables(out, promote_options="permissive"))
+    per_segment = _per_segment_values(spec.using_index_values, spec.index)
+    seg_col = infos.column("chunk_segment_id")
+    seg_ids = sorted(set(seg_col.to_pylist()))
+    if per_segment is not None:
+        seg_ids = [s for s in seg_ids if s in per_segment]  # no samples asked for here: nothing to fetch
+    stats.segments = seg_ids
+
+    def work(seg: str) -> pa.Table | None:
+        seg_infos = infos.filter(pc.equal(seg_col, seg))
+        return _segment_table(spec, schema, entities, seg, seg_infos, per_segment, push, stats)
+
+    with ThreadPoolExecutor(_FETCH_THREADS) as pool:
+        for table in pool.map(work, seg_ids):
+            if table is not None and table.num_rows:
+                yield table
 
 
-_BUILTIN_TIMELINES = ("log_tick", "log_time")
+def read_table(spec: ReadSpec, schema: pa.Schema, push: Pushdown, stats: ReadStats | None = None) -> pa.Table:
+    """Every segment's rows in one table of ``schema``."""
+    tables = list(iter_segment_tables(spec, schema, push, stats))
+    return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
-def _contents(store: ChunkStore, contents: list[list[str]] | None) -> str | list[str]:
-    """Entity filter for one segment: every ``filter_contents`` call must keep an entity."""
-    if contents is None:
-        return "/**"
-    from rerun_core.store.contents import select_entities
-
-    kept: set[str] | None = None
-    for exprs in contents:
-        paths = {str(p) for p in select_entities(store, exprs)} if exprs else set()
-        kept = paths if kept is None else kept & paths
-    return sorted(kept or ())
-
-
-def add_null_timelines(table: pa.Table, dataset_schema: pa.Schema) -> pa.Table:
-    """Static-only reads still carry every timeline column of the dataset, all null."""
-    for f in dataset_schema:
-        if (f.metadata or {}).get(b"rerun:kind") == b"index" and f.name not in table.column_names:
-            table = table.append_column(pa.field(f.name, f.type), pa.nulls(table.num_rows, f.type))
-    return _order_columns(table)
-
-
-def _order_columns(table: pa.Table) -> pa.Table:
-    """Segment id, built-in timelines, other timelines, then components (the real reader's order)."""
-    names = table.column_names
-    timelines = [n for n in names[1:] if ":" not in n]
-    builtin = [n for n in _BUILTIN_TIMELINES if n in timelines]
-    rest = [n for n in timelines if n not in builtin]
-    components = [n for n in names[1:] if ":" in n]
-    return table.select([names[0], *builtin, *rest, *components])
+def sequence_of(values: Sequence[str] | None) -> list[str] | None:
+    return None if values is None else list(values)

@@ -34,8 +34,6 @@ class Server:
 
         if host == "0.0.0.0" and addr != "0.0.0.0":
             host = addr
-        if tables:
-            raise ValueError("tables are not supported by this rerun server")
         self._server = CatalogServer(host=host, port=port or 0)
         for name, spec in (datasets or {}).items():
             if isinstance(spec, str | PathLike):
@@ -49,7 +47,19 @@ class Server:
                     if not p.is_file():
                         raise ValueError(f"Path '{p}' for dataset '{name}' must be a RRD file.")
                 self._server.load_dataset(name, files)
+        self._load_tables(tables or {})
         self._server.start()
+
+    def _load_tables(self, tables: dict[str, PathLike[str]]) -> None:
+        """Lance tables by name; a bad one fails as the real one: ValueError naming the cause."""
+        from rerun_core.server.catalog import CatalogError
+
+        for name, path in tables.items():
+            try:
+                self._server.load_table(name, Path(path))
+            except CatalogError as exc:
+                cause = str(exc).removeprefix("IO error: ")
+                raise ValueError(f"Failed to start Rerun server: {cause}") from None
 
     def url(self) -> str:
         """The ``rerun+http://host:port`` URL clients connect to."""

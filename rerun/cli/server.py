@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="[NAME=]TABLE_PATH",
-        help="Lance tables: not supported",
+        help="Load a lance file as a table (can be specified multiple times)",
     )
     p.add_argument("--latency-ms", type=int, default=0, help="Artificial latency per request (ignored)")
     p.add_argument("--bandwidth-limit", default=None, help="Artificial bandwidth limit (ignored)")
@@ -55,12 +55,15 @@ def parse_dataset(spec: str) -> tuple[str, Path]:
     return name, Path(path)
 
 
+def parse_table(spec: str) -> tuple[str | None, Path]:
+    """``NAME=PATH`` or ``PATH`` (the server then names the table after the directory)."""
+    name, sep, path = spec.partition("=")
+    return (name, Path(path)) if sep else (None, Path(spec))
+
+
 def main(argv: Sequence[str]) -> int:
     """Run until SIGINT/SIGTERM. Returns the exit code."""
     args = build_parser().parse_args(list(argv))
-    if args.table:
-        print("rerun server: tables (-t/--table) are not supported by this build", file=sys.stderr)
-        return EXIT_USAGE
     from rerun_core.server.catalog import CatalogError, CatalogServer
 
     server = CatalogServer(host=args.host, port=args.port)
@@ -69,6 +72,10 @@ def main(argv: Sequence[str]) -> int:
             name, path = parse_dataset(spec)
             print(f"Loading {path} as dataset {name!r}", file=sys.stderr)
             server.load_dataset(name, path)
+        for spec in args.table:
+            table_name, table_path = parse_table(spec)
+            print(f"Loading {table_path} as table", file=sys.stderr)
+            server.load_table(table_name, table_path)
         server.start()
     except (CatalogError, ValueError, OSError) as exc:
         print(f"rerun server: {exc}", file=sys.stderr)

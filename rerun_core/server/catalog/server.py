@@ -87,3 +87,12 @@ class CatalogServer:
         if self._server is None:
             return True
         return bool(self._server.wait_for_termination(timeout))
+
+    def load_table(self, name: str | None, path: Path) -> None:
+        """An existing Lance table as a table entry (``rerun server -t [NAME=]PATH``).
+
+        ``name`` defaults to the directory's name; errors are the real server's (CatalogError).
+        """
+        from .service_tables import load_table
+
+        load_table(self.catalog, name, str(path))

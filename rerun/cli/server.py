@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -41,6 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--cors-allow-origin", action="append", default=[], help="Accepted for compatibility (no HTTP)"
     )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="Keep entries, registrations, layers, properties, blueprints and tables under DIR "
+        "(SQLite) and restore them at start [default: in memory, as the real server]",
+    )
+    p.add_argument(
+        "--memory-limit",
+        default=None,
+        metavar="BYTES",
+        help="Upper bound for chunk data held while answering (e.g. 500MB); segments are read "
+        "from their files on demand, so datasets may be far larger",
+    )
     p.add_argument("-V", "--version", action="version", version="rerun-cli 0.41.0 (python catalog server)")
     return p
 
@@ -66,7 +82,19 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     from rerun_core.server.catalog import CatalogError, CatalogServer
 
-    server = CatalogServer(host=args.host, port=args.port)
+    from rerun_core.server.catalog.persist import open_catalog
+    from rerun_core.server.limits import parse_memory_limit
+
+    try:
+        catalog = open_catalog(args.data_dir)
+        catalog.memory_limit = parse_memory_limit(args.memory_limit)
+    except ValueError as exc:
+        print(f"rerun server: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, sqlite3.Error) as exc:
+        print(f"rerun server: cannot open --data-dir {args.data_dir}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    server = CatalogServer(host=args.host, port=args.port, catalog=catalog)
     try:
         for spec in args.dataset:
             name, path = parse_dataset(spec)

@@ -168,6 +168,7 @@ class Catalog:
         self._entries: dict[Tuid, Entry] = {}
         self.journal = journal
         self._table_dir = table_dir
+        self.memory_limit: int | None = None  # bytes of chunk data an answer may hold at once
 
     @property
     def lock(self) -> threading.RLock:

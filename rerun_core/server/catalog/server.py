@@ -11,7 +11,7 @@ import grpc
 from rerun_core.proto.gen import cloud_pb2_grpc as pb_grpc
 
 from ..proxy import _check_bindable
-from .model import Catalog
+from .model import Catalog, CatalogError
 from .registration import load_directory, load_files
 from .service import CatalogService
 
@@ -35,10 +35,15 @@ class CatalogServer:
 
         Unreadable files are skipped with a warning naming them; the rest is served.
         """
-        if isinstance(paths, Path):
-            load_directory(self.catalog, name, paths)
-            return
-        load_files(self.catalog, self.catalog.create(name), list(paths))
+        try:  # restored from --data-dir: the directory is scanned again, new files added
+            ds = self.catalog.by_name(name)
+        except CatalogError:
+            if isinstance(paths, Path):
+                load_directory(self.catalog, name, paths)
+                return
+            ds = self.catalog.create(name)
+        files = sorted(p for p in paths.rglob("*.rrd") if p.is_file()) if isinstance(paths, Path) else paths
+        load_files(self.catalog, ds, list(files))
 
     @property
     def url(self) -> str:

@@ -277,12 +277,15 @@ class DatasetRpcs(ServiceBase):
                 wanted[slot][1].append(entry)
         batch: list[log_msg_pb2.ArrowMsg] = []
         size = 0
+        limit = FETCH_BATCH_BYTES
+        if self.catalog.memory_limit is not None:  # a few batches may be in flight at once
+            limit = max(1 << 16, min(limit, self.catalog.memory_limit // 32))
         for slot in order:
             layer, entries = wanted[slot]
             for entry, msg in layer.index.read_msgs(entries):
                 batch.append(msg)
                 size += entry.size
-                if size >= FETCH_BATCH_BYTES:
+                if size >= limit:
                     yield pb.FetchChunksResponse(chunks=batch)
                     batch, size = [], 0
         if batch:

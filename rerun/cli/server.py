@@ -40,7 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=int, default=0, help="Artificial latency per request (ignored)")
     p.add_argument("--bandwidth-limit", default=None, help="Artificial bandwidth limit (ignored)")
     p.add_argument(
-        "--cors-allow-origin", action="append", default=[], help="Accepted for compatibility (no HTTP)"
+        "--cors-allow-origin",
+        action="append",
+        default=[],
+        help="Extra origin glob pattern allowed to make gRPC-Web requests (repeatable); "
+        "localhost, 127.0.0.1 and rerun.io are always allowed",
     )
     p.add_argument(
         "--data-dir",
@@ -81,7 +85,6 @@ def main(argv: Sequence[str]) -> int:
     """Run until SIGINT/SIGTERM. Returns the exit code."""
     args = build_parser().parse_args(list(argv))
     from rerun_core.server.catalog import CatalogError, CatalogServer
-
     from rerun_core.server.catalog.persist import open_catalog
     from rerun_core.server.limits import parse_memory_limit
 
@@ -94,7 +97,9 @@ def main(argv: Sequence[str]) -> int:
     except (OSError, sqlite3.Error) as exc:
         print(f"rerun server: cannot open --data-dir {args.data_dir}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    server = CatalogServer(host=args.host, port=args.port, catalog=catalog)
+    server = CatalogServer(
+        host=args.host, port=args.port, catalog=catalog, cors_allow_origin=args.cors_allow_origin
+    )
     try:
         for spec in args.dataset:
             name, path = parse_dataset(spec)

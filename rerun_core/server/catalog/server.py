@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent import futures
 from pathlib import Path
 
 import grpc
 
+from rerun_core.proto.gen import cloud_pb2
 from rerun_core.proto.gen import cloud_pb2_grpc as pb_grpc
 
+from ..grpcweb import GrpcWebFront
 from ..proxy import _check_bindable
 from .model import Catalog, CatalogError
 from .registration import load_directory, load_files
@@ -23,12 +26,19 @@ class CatalogServer:
     """A running local catalog: ``CatalogServer(port=0).start()``, then ``.url`` / ``.stop()``."""
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, catalog: Catalog | None = None
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        catalog: Catalog | None = None,
+        cors_allow_origin: Sequence[str] = (),
     ) -> None:
         self.host = host
         self.port = port
         self.catalog = catalog or Catalog()
+        self.cors_allow_origin = tuple(cors_allow_origin)
         self._server: grpc.Server | None = None
+        self._front: GrpcWebFront | None = None
 
     def load_dataset(self, name: str, paths: Path | list[Path]) -> None:
         """A dataset from a directory of .rrd files, or from a list of .rrd files.
@@ -55,6 +65,7 @@ class CatalogServer:
         return self._server is not None
 
     def start(self) -> CatalogServer:
+        """grpcio on an internal loopback port; the public port is a gRPC-Web + CORS front."""
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="rerun-catalog"),
             options=[
@@ -65,19 +76,26 @@ class CatalogServer:
         )
         pb_grpc.add_RerunCloudServiceServicer_to_server(CatalogService(self.catalog), server)
         _check_bindable(self.host, self.port)  # a clear error before grpc logs its own
-        host = f"[{self.host}]" if ":" in self.host else self.host
         try:
-            bound = server.add_insecure_port(f"{host}:{self.port}")
-        except RuntimeError:
-            bound = 0
+            internal = server.add_insecure_port("127.0.0.1:0")
         except BaseException:
             server.stop(None)
             raise
-        if bound == 0:
-            raise OSError(f"cannot listen on {self.host}:{self.port} (in use?)")
-        self.port = bound
         server.start()
-        self._server = server
+        from .rpc_base import SERVER_VERSION
+
+        front = GrpcWebFront(
+            internal,
+            [cloud_pb2.DESCRIPTOR.services_by_name["RerunCloudService"]],
+            cors_allow_origin=self.cors_allow_origin,
+            extra_headers=[("x-rerun-server-version", SERVER_VERSION)],
+        )
+        try:
+            self.port = front.listen(self.host, self.port)
+        except OSError as exc:
+            server.stop(None)
+            raise OSError(f"cannot listen on {self.host}:{self.port} (in use?)") from exc
+        self._server, self._front = server, front
         log.info("Catalog server listening on %s", self.url)
         return self
 
@@ -85,6 +103,9 @@ class CatalogServer:
         if self._server is None:
             return
         server, self._server = self._server, None
+        front, self._front = self._front, None
+        if front is not None:
+            front.stop()
         server.stop(grace).wait((grace or 0.0) + 1.0)
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -114,7 +114,7 @@ class LanceTable:
     def scan(self) -> Iterator[pa.RecordBatch]:
         """Every row, fragment by fragment; as the real scan, without the schema metadata."""
         ds = self._ds
-        for batch in ds.to_batches():
+        for batch in ds.to_batches(scan_in_order=True):  # fragment order, as the real server's
             if batch.num_rows:
                 yield batch.replace_schema_metadata(None)
 

@@ -41,9 +41,18 @@ DUP = {"unspecified": 0, "overwrite": 1, "skip": 2, "error": 3}
 class Ctx:
     """The probe, the data, and entry lookups shared by the cases."""
 
-    def __init__(self, probe: Probe, data: Data) -> None:
+    def __init__(self, probe: Probe, data: Data, tag: str = "a") -> None:
         self.probe, self.data = probe, data
+        self.tag = tag  # one letter per server: where a case writes files (Lance tables)
         self.call = probe.call
+
+    def own_table(self, name: str) -> str:
+        """A private copy of the Lance table: writes on one server never reach the other's."""
+        import shutil
+
+        rel = f"tables_{self.tag}/{name}.lance"
+        shutil.copytree(self.data.root / "tables" / "t.lance", self.data.root / rel)
+        return rel
 
     def id(self, name: str) -> str:
         return self.probe.entry_id(name)
@@ -427,7 +436,9 @@ add(
     lambda c: c.call(
         "CreateTableEntry",
         pb.CreateTableEntryRequest(
-            name="ct_url", schema=_schema(SCHEMA), provider_details=_lance_any(c, "tables/created.lance")
+            name="ct_url",
+            schema=_schema(SCHEMA),
+            provider_details=_lance_any(c, f"tables_{c.tag}/created.lance"),
         ),
     ),
 )
@@ -501,7 +512,8 @@ add(
 
 
 def _table(c: Ctx, name: str) -> str:
-    c.probe.raw("RegisterTable", pb.RegisterTableRequest(name=name, provider_details=_lance_any(c)))
+    details = _lance_any(c, c.own_table(name))
+    c.probe.raw("RegisterTable", pb.RegisterTableRequest(name=name, provider_details=details))
     return c.id(name)
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import grpc
 
-from rerun_core.proto.gen import cloud_pb2_grpc
+from rerun_core.proto.gen import cloud_pb2_grpc, common_pb2
 
 from ._types import AlreadyExistsError, EntryId, NotFoundError
 
@@ -28,6 +28,14 @@ def parse_url(url: str) -> tuple[str, bool]:
     return f"{parsed.hostname}:{port}", tls
 
 
+def entry_id_from_proto(pb_id: common_pb2.EntryId) -> EntryId:
+    return EntryId._from_parts(pb_id.id.time_ns, pb_id.id.inc)
+
+
+def entry_id_to_proto(entry_id: EntryId) -> common_pb2.EntryId:
+    return common_pb2.EntryId(id=common_pb2.Tuid(time_ns=entry_id.time_ns, inc=entry_id.inc))
+
+
 def _error(exc: grpc.RpcError, url: str) -> Exception:
     code = exc.code() if hasattr(exc, "code") else None
     detail = exc.details() if hasattr(exc, "details") else str(exc)
@@ -35,7 +43,9 @@ def _error(exc: grpc.RpcError, url: str) -> Exception:
         return NotFoundError(detail)
     if code == grpc.StatusCode.ALREADY_EXISTS:
         return AlreadyExistsError(detail)
-    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return TimeoutError(f"timed out: {detail}")
+    if code == grpc.StatusCode.UNAVAILABLE:
         return ConnectionError(f"failed to reach catalog server {url}: {detail}")
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         return ValueError(detail)
@@ -69,6 +79,13 @@ class Connection:
     def stream(self, method: str, request: Any, entry: EntryId | None = None) -> Iterator[Any]:
         try:
             yield from getattr(self.stub, method)(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
+        except grpc.RpcError as exc:
+            raise _error(exc, self.url) from None
+
+    def stream_in(self, method: str, requests: Iterator[Any], entry: EntryId | None = None) -> Any:
+        """A client-streaming call (WriteTable)."""
+        try:
+            return getattr(self.stub, method)(requests, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
         except grpc.RpcError as exc:
             raise _error(exc, self.url) from None
 

@@ -1,10 +1,14 @@
-"""``DatasetEntry``: one dataset of a catalog server: segments, schema, registration, readers."""
+"""``Entry`` and ``DatasetEntry``: a catalog entry, and a dataset's segments, schema, registration, readers.
+
+Blueprints and assets of a dataset live in ``_dataset_assets.py`` (a mixin), tables in ``_table.py``.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pyarrow as pa
 
@@ -13,15 +17,27 @@ from rerun_core.proto.gen import common_pb2
 from rerun_core.store.rrd import dataframe_part_to_table
 
 from ._conn import Connection
-from ._registration import RegistrationOperation, UnregistrationHandle
+from ._content_filter import ContentFilter
+from ._dataset_assets import BlueprintsAndAssets
+from ._internal import EntryHandle, read_schema, segment_ids_proto
+from ._registration import (
+    RegistrationOperation,
+    RegistrationRows,
+    ServerTasks,
+    UnregistrationHandle,
+    UnregistrationTasks,
+)
 from ._schema import Schema
-from ._selection import DatasetSelection
+from ._segment import Layer, LayerRef, Segment, SegmentRef, segment_url
+from ._selection import DatasetSelection, SelectionState
 from ._types import EntryId, EntryKind, OnDuplicateSegmentLayer
 
 if TYPE_CHECKING:
     import datafusion
 
     from ._client import CatalogClient
+    from ._dataset_info import DatasetInfo
+    from ._table import TableEntry
 
 _ON_DUPLICATE = {
     OnDuplicateSegmentLayer.ERROR: common_pb2.IF_DUPLICATE_BEHAVIOR_ERROR,
@@ -30,108 +46,222 @@ _ON_DUPLICATE = {
 }
 
 
-def entry_id_from_proto(pb_id: common_pb2.EntryId) -> EntryId:
-    return EntryId(pb_id.id.time_ns, pb_id.id.inc)
-
-
-def entry_id_to_proto(entry_id: EntryId) -> common_pb2.EntryId:
-    return common_pb2.EntryId(id=common_pb2.Tuid(time_ns=entry_id.time_ns, inc=entry_id.inc))
+def _on_duplicate(value: OnDuplicateSegmentLayer | str) -> int:
+    try:
+        return _ON_DUPLICATE[OnDuplicateSegmentLayer(value)]
+    except ValueError:
+        raise ValueError(
+            f"invalid on_duplicate value: {value!r}. Expected 'error', 'skip', or 'replace'"
+        ) from None
 
 
 def _datetime(ts: Any) -> datetime:
     return datetime.fromtimestamp(ts.seconds + ts.nanos / 1e9, tz=timezone.utc)
 
 
-class Entry:
-    """Fields every catalog entry has."""
+InnerT = TypeVar("InnerT", bound=EntryHandle)
 
-    def __init__(self, client: CatalogClient, conn: Connection, details: pb.EntryDetails) -> None:
-        self._client = client
-        self._conn = conn
-        self._details = details
-        self._id = entry_id_from_proto(details.id)
+
+class Entry(Generic[InnerT]):
+    """An entry in the catalog. Equal to its id or its name, so ``"name" in client.entries()`` works."""
+
+    def __init__(self, inner: InnerT) -> None:
+        self._internal: InnerT = inner
+
+    def __repr__(self) -> str:
+        return f"Entry({self.kind}, '{self.name}')"
+
+    @property
+    def _client(self) -> CatalogClient:
+        return self._internal.client
+
+    @property
+    def _conn(self) -> Connection:
+        return self._internal.conn
 
     @property
     def id(self) -> EntryId:
-        return self._id
+        return self._internal.id
 
     @property
     def name(self) -> str:
-        return self._details.name
+        return self._internal.details.name
 
     @property
     def kind(self) -> EntryKind:
-        return EntryKind(self._details.entry_kind)
+        return EntryKind(self._internal.details.entry_kind)
 
     @property
     def created_at(self) -> datetime:
-        return _datetime(self._details.created_at)
+        return _datetime(self._internal.details.created_at)
 
     @property
     def updated_at(self) -> datetime:
-        return _datetime(self._details.updated_at)
+        return _datetime(self._internal.details.updated_at)
 
     @property
     def catalog(self) -> CatalogClient:
-        return self._client
+        return self._internal.client
 
     def delete(self) -> None:
         """Delete this entry from the catalog."""
-        self._conn.call("DeleteEntry", pb.DeleteEntryRequest(id=entry_id_to_proto(self.id)))
+        req = pb.DeleteEntryRequest(id=self._internal.proto_id())
+        self._conn.call("DeleteEntry", req, entry=self.id)
 
     def set_name(self, name: str) -> None:
         """Rename this entry (names are unique: AlreadyExistsError otherwise)."""
         update = pb.EntryDetailsUpdate(name=name)
-        req = pb.UpdateEntryRequest(id=entry_id_to_proto(self.id), entry_details_update=update)
-        self._details = self._conn.call("UpdateEntry", req).entry_details
+        req = pb.UpdateEntryRequest(id=self._internal.proto_id(), entry_details_update=update)
+        self._internal.details = self._conn.call("UpdateEntry", req, entry=self.id).entry_details
+
+    def update(self, *, name: str | None = None) -> None:
+        """Deprecated: use ``set_name``."""
+        warnings.warn(
+            "Entry.update() is deprecated. Use Entry.set_name() instead.", DeprecationWarning, stacklevel=2
+        )
+        if name is not None:
+            self.set_name(name)
 
     def __eq__(self, other: object) -> bool:
-        """Equal to the same entry, its id, or its name (``"name" in client.entries()``)."""
         if isinstance(other, Entry):
             return self.id == other.id
-        if isinstance(other, EntryId):
-            return self.id == other
         if isinstance(other, str):
             return self.name == other
+        if isinstance(other, EntryId):
+            return self.id == other
         return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash(self.id)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r}, id={self.id})"
+    __hash__ = None  # type: ignore[assignment]  # entries are views: 0.41 makes them unhashable
 
 
-class DatasetEntry(Entry):
-    """A dataset: segments (one recording each) queried as one DataFusion table."""
+class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
+    """A dataset: segments (one recording each, in layers) queried as one DataFusion table."""
 
-    def __init__(self, client: CatalogClient, conn: Connection, entry: pb.DatasetEntry) -> None:
-        super().__init__(client, conn, entry.details)
-        self._url = entry.dataset_handle.dataset_url
-
-    def _stream_tables(self, method: str, request: Any) -> list[pa.Table]:
-        return [dataframe_part_to_table(r.data) for r in self._conn.stream(method, request, entry=self.id)]
+    @property
+    def manifest_url(self) -> str:
+        assert self._internal.dataset is not None
+        return self._internal.dataset.dataset_handle.dataset_url
 
     def arrow_schema(self) -> pa.Schema:
+        """Deprecated: use ``schema().to_arrow()``."""
+        warnings.warn(
+            "DatasetEntry.arrow_schema() is deprecated. Use DatasetEntry.schema().to_arrow() instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._arrow_schema()
+
+    def _arrow_schema(self) -> pa.Schema:
         resp = self._conn.call("GetDatasetSchema", pb.GetDatasetSchemaRequest(), entry=self.id)
-        return pa.ipc.read_schema(pa.py_buffer(resp.schema.arrow_schema))
+        return read_schema(resp.schema)
 
     def schema(self) -> Schema:
         """Index and component columns of the whole dataset."""
-        return Schema(self.arrow_schema())
+        return Schema(self._arrow_schema())
 
-    def _segment_arrow(self, columns: Sequence[str] = ()) -> pa.Table:
-        parts = self._stream_tables("ScanSegmentTable", pb.ScanSegmentTableRequest(columns=list(columns)))
-        return pa.concat_tables(parts) if parts else pa.table({"rerun_segment_id": pa.array([], pa.string())})
+    def info(self) -> DatasetInfo:
+        """Segments, size, layers, timelines, contents and properties (no recording data read)."""
+        from ._dataset_info import build_info
+
+        seg_schema = self._segment_table_schema()
+        timelines = [
+            f.name
+            for f in seg_schema
+            if (f.metadata or {}).get(b"rerun:kind") == b"index" and f.name.endswith((":start", ":end"))
+        ]
+        table = self._internal.scan_segment_table(["rerun_layer_names", "rerun_size_bytes", *timelines])
+        return build_info(self.name, seg_schema, self._arrow_schema(), table)
+
+    def _segment_table_schema(self) -> pa.Schema:
+        resp = self._conn.call("GetSegmentTableSchema", pb.GetSegmentTableSchemaRequest(), entry=self.id)
+        return read_schema(resp.schema)
 
     def segment_ids(self) -> list[str]:
-        return [
-            str(s) for s in self._segment_arrow(["rerun_segment_id"]).column("rerun_segment_id").to_pylist()
-        ]
+        t = self._internal.scan_segment_table(["rerun_segment_id"])
+        return [str(s) for s in t.column("rerun_segment_id").to_pylist()]
 
-    def segment_table(self) -> datafusion.DataFrame:
-        """One row per segment: layers, storage URLs, size, chunk count, time ranges."""
-        return self._client.ctx.from_arrow(self._segment_arrow())
+    def _segment_arrow(self) -> pa.Table:
+        schema = self._segment_table_schema()
+        parts = [
+            dataframe_part_to_table(r.data)
+            for r in self._conn.stream(
+                "ScanSegmentTable", pb.ScanSegmentTableRequest(columns=schema.names), entry=self.id
+            )
+        ]
+        return pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+
+    def segment_table(
+        self,
+        join_meta: TableEntry | datafusion.DataFrame | None = None,
+        join_key: str = "rerun_segment_id",
+    ) -> datafusion.DataFrame:
+        """One row per segment (layers, storage URLs, sizes, index ranges, properties).
+
+        ``join_meta`` (a table entry or DataFrame) is left-joined on ``join_key``.
+        """
+        df = self._client.ctx.from_arrow(self._segment_arrow())
+        if join_meta is None:
+            return df
+        from ._table import TableEntry
+
+        if isinstance(join_meta, TableEntry):
+            join_meta = join_meta.reader()
+        if join_key not in df.schema().names:
+            raise ValueError(f"Dataset segment table must contain join_key column '{join_key}'.")
+        if join_key not in join_meta.schema().names:
+            raise ValueError(f"join_meta must contain join_key column '{join_key}'.")
+        meta_key = join_key + "_meta"
+        meta = join_meta.with_column_renamed(join_key, meta_key)
+        return df.join(meta, left_on=join_key, right_on=meta_key, how="left").drop(meta_key)
+
+    def manifest(self, include_diagnostic_data: bool = False) -> datafusion.DataFrame:
+        """Deprecated (debugging only): one row per registered segment layer."""
+        warnings.warn(
+            "DatasetEntry.manifest() is deprecated and will be removed in a future release. "
+            "It was intended for internal and debugging use only.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._manifest(include_diagnostic_data=include_diagnostic_data)
+
+    def _manifest(self, include_diagnostic_data: bool = False) -> datafusion.DataFrame:
+        from datafusion import col, lit
+
+        resp = self._conn.call(
+            "GetDatasetManifestSchema", pb.GetDatasetManifestSchemaRequest(), entry=self.id
+        )
+        schema = read_schema(resp.schema)
+        req = pb.ScanDatasetManifestRequest(columns=schema.names)
+        parts = [
+            dataframe_part_to_table(r.data)
+            for r in self._conn.stream("ScanDatasetManifest", req, entry=self.id)
+        ]
+        table = pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+        df = self._client.ctx.from_arrow(table)
+        if not include_diagnostic_data:
+            df = df.filter(col("rerun_registration_status") == lit("done")).drop("rerun_registration_status")
+        return df
+
+    def segment_url(
+        self,
+        segment_id: str,
+        timeline: str | None = None,
+        start: datetime | timedelta | int | None = None,
+        end: datetime | timedelta | int | None = None,
+    ) -> str:
+        """The Viewer URL of a segment, optionally with a time cursor (``start``) and range (``end``)."""
+        from ._urls import time_fragment
+
+        return segment_url(self._internal, segment_id) + time_fragment(timeline, start, end)
+
+    def _register_sources(
+        self, sources: list[pb.DataSource], on_duplicate: OnDuplicateSegmentLayer | str
+    ) -> RegistrationOperation:
+        req = pb.RegisterWithDatasetRequest(data_sources=sources, on_duplicate=_on_duplicate(on_duplicate))
+        table = dataframe_part_to_table(self._conn.call("RegisterWithDataset", req, entry=self.id).data)
+        cols = ("rerun_storage_url", "rerun_segment_id", "rerun_task_id")
+        rows = list(zip(*(table.column(c).to_pylist() for c in cols), strict=True))
+        return RegistrationOperation(RegistrationRows(rows, ServerTasks(self._conn)))
 
     def register(
         self,
@@ -139,25 +269,61 @@ class DatasetEntry(Entry):
         *,
         layer_name: str | Sequence[str] = "base",
         on_duplicate: OnDuplicateSegmentLayer = OnDuplicateSegmentLayer.ERROR,
+        object_store_config: str | None = None,
     ) -> RegistrationOperation:
-        """Register .rrd URIs (``file://...`` for a local server); ``.wait()`` for the segment ids."""
+        """Register .rrd URIs (``file://...`` for a local server); ``.wait()`` gives the segment ids.
+
+        One URI as a plain string still works (deprecated, as in 0.41). ``layer_name`` is one name
+        or one per URI; a duplicate segment layer fails that segment unless ``on_duplicate`` says.
+        """
         if isinstance(recording_uri, str):
-            raise TypeError("recording_uri must be a list of URIs, not one string")
-        layers = [layer_name] * len(recording_uri) if isinstance(layer_name, str) else list(layer_name)
-        if len(layers) != len(recording_uri):
-            raise ValueError("layer_name must be one name or one per URI")
+            warnings.warn(
+                "`DatasetEntry.register` was called with a single string for `recording_uri`. "
+                "This is deprecated: pass a sequence of URIs instead, and prefer batching "
+                "many URIs into a single call rather than calling `register` in a loop.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            uris = [recording_uri]
+        else:
+            uris = list(recording_uri)
+        if isinstance(layer_name, str):
+            layers = [layer_name] * len(uris)
+        else:
+            layers = list(layer_name)
+            if len(layers) != len(uris):
+                raise ValueError("`layer_name` must be the same length as `recording_uri`")
+        _on_duplicate(on_duplicate)  # a bad value fails before anything is sent
         sources = [
-            pb.DataSource(storage_url=u, layer=lay, typ=pb.DATA_SOURCE_KIND_RRD)
-            for u, lay in zip(recording_uri, layers, strict=True)
+            pb.DataSource(
+                storage_url=u, layer=lay, typ=pb.DATA_SOURCE_KIND_RRD, object_store_config=object_store_config
+            )
+            for u, lay in zip(uris, layers, strict=True)
         ]
-        req = pb.RegisterWithDatasetRequest(
-            data_sources=sources, on_duplicate=_ON_DUPLICATE[OnDuplicateSegmentLayer(on_duplicate)]
+        return self._register_sources(sources, on_duplicate)
+
+    def register_prefix(
+        self,
+        recordings_prefix: str,
+        layer_name: str | None = None,
+        on_duplicate: OnDuplicateSegmentLayer = OnDuplicateSegmentLayer.ERROR,
+        *,
+        object_store_config: str | None = None,
+    ) -> RegistrationOperation:
+        """Register every .rrd found (recursively) under a URL prefix, in ``layer_name`` (default "base")."""
+        from urllib.parse import urlparse
+
+        if not urlparse(recordings_prefix).scheme:
+            raise ValueError("Could not parse URL: relative URL without a base")
+        source = pb.DataSource(
+            storage_url=recordings_prefix,
+            layer=layer_name or "base",
+            prefix=True,
+            typ=pb.DATA_SOURCE_KIND_RRD,
+            object_store_config=object_store_config,
         )
-        table = dataframe_part_to_table(self._conn.call("RegisterWithDataset", req, entry=self.id).data)
-        urls = table.column("rerun_storage_url").to_pylist()
-        segs = table.column("rerun_segment_id").to_pylist()
-        tasks = table.column("rerun_task_id").to_pylist()
-        return RegistrationOperation(list(zip(urls, segs, tasks, strict=True)), self._wait_tasks)
+        _on_duplicate(on_duplicate)
+        return self._register_sources([source], on_duplicate)
 
     def unregister(
         self,
@@ -166,29 +332,50 @@ class DatasetEntry(Entry):
         layers_to_drop: str | Sequence[str],
         force: bool = False,
     ) -> UnregistrationHandle:
-        """Drop segments and/or layers (an empty list means all; both empty is an error)."""
+        """Drop the product of segments x layers (an empty list means all; both empty is an error)."""
         segs = [segments_to_drop] if isinstance(segments_to_drop, str) else list(segments_to_drop)
         layers = [layers_to_drop] if isinstance(layers_to_drop, str) else list(layers_to_drop)
         req = pb.UnregisterFromDatasetRequest(
-            segments_to_drop=[common_pb2.SegmentId(id=s) for s in segs], layers_to_drop=layers, force=force
+            segments_to_drop=segment_ids_proto(segs), layers_to_drop=layers, force=force
         )
         tasks = [r.task_id.id for r in self._conn.stream("UnregisterFromDataset", req, entry=self.id)]
-        return UnregistrationHandle([t for t in tasks if t], self._wait_tasks)
+        return UnregistrationHandle(UnregistrationTasks([t for t in tasks if t], ServerTasks(self._conn)))
 
-    def _wait_tasks(self, task_ids: list[str], timeout: float | None) -> dict[str, str | None]:
-        from google.protobuf.duration_pb2 import Duration
-
-        req = pb.QueryTasksOnCompletionRequest(
-            ids=[common_pb2.TaskId(id=t) for t in task_ids], timeout=Duration(seconds=int(timeout or 60))
+    def delete_segment_properties(self, segment_ids: str | Sequence[str]) -> None:
+        """Delete the stored properties of these segments (a no-op where there are none)."""
+        ids = [segment_ids] if isinstance(segment_ids, str) else list(segment_ids)
+        deletions = [pb.SegmentPropertiesDeletion(segment_id=s) for s in segment_ids_proto(ids)]
+        self._conn.call(
+            "DeleteSegmentProperties", pb.DeleteSegmentPropertiesRequest(segments=deletions), entry=self.id
         )
-        out: dict[str, str | None] = {}
-        for r in self._conn.stream("QueryTasksOnCompletion", req):
-            t = dataframe_part_to_table(r.data)
-            for tid, status, msg in zip(
-                *(t.column(c).to_pylist() for c in ("task_id", "exec_status", "msgs"))
-            ):
-                out[tid] = None if status == "success" else (msg or status)
-        return out
+
+    def layer(self, name: str) -> Layer:
+        """A handle on a layer that exists now (in some segment); ValueError otherwise."""
+        t = self._internal.scan_segment_table(["rerun_layer_names"])
+        present = sorted({n for names in t.column("rerun_layer_names").to_pylist() for n in names or []})
+        if name not in present:
+            raise ValueError(
+                f'Layer LayerName("{name}") not found in dataset {self.id}. '
+                f"Available layers: [{', '.join(chr(34) + n + chr(34) for n in present)}]"
+            )
+        return Layer(LayerRef(self._internal, name))
+
+    def segment(self, segment_id: str) -> Segment:
+        """A handle on a segment that exists now; NotFoundError otherwise."""
+        from ._types import NotFoundError
+
+        t = self._internal.scan_segment_table(["rerun_segment_id"], [segment_id])
+        if segment_id not in t.column("rerun_segment_id").to_pylist():
+            raise NotFoundError(f"Segment not found (NotFound)\n- Dataset: {self.id}\nSegment: {segment_id}")
+        return Segment(SegmentRef(self._internal, segment_id))
+
+    def filter_segments(self, segment_ids: str | Sequence[str] | datafusion.DataFrame) -> DatasetSelection:
+        """A selection of these segments only (ids, or a DataFrame with ``rerun_segment_id``)."""
+        return DatasetSelection(SelectionState(self)).filter_segments(segment_ids)
+
+    def filter_contents(self, exprs: ContentFilter | str | Sequence[str]) -> DatasetSelection:
+        """A selection of the entities these expressions keep (``/points/**``, ``-/text``)."""
+        return DatasetSelection(SelectionState(self)).filter_contents(exprs)
 
     def reader(
         self,
@@ -222,17 +409,25 @@ class DatasetEntry(Entry):
         spec = ReadSpec(self._conn, self.id, index, **kwargs)
         return ReaderFrame(self._client.ctx, spec, reader_schema(dataset_schema, spec))
 
+    def do_maintenance(
+        self,
+        optimize_indexes: bool = False,
+        retrain_indexes: bool = False,
+        compact_fragments: bool = False,
+        cleanup_before: datetime | None = None,
+        unsafe_allow_recent_cleanup: bool = False,
+    ) -> None:
+        """Ask the server to optimize indexes / compact / clean up storage (the OSS server refuses)."""
+        req = pb.DoMaintenanceRequest(
+            optimize_indexes=optimize_indexes,
+            retrain_indexes=retrain_indexes,
+            compact_fragments=compact_fragments,
+            unsafe_allow_recent_cleanup=unsafe_allow_recent_cleanup,
+        )
+        if cleanup_before is not None:
+            req.cleanup_before.FromDatetime(cleanup_before)
+        self._conn.call("DoMaintenance", req, entry=self.id)
+
     def get_index_ranges(self) -> datafusion.DataFrame:
         """Per segment: ``<timeline>:start`` / ``<timeline>:end`` of every index."""
-        exprs = ["rerun_segment_id"]
-        for col in self.schema().index_columns():
-            exprs += [f"{col.name}:start", f"{col.name}:end"]
-        return self.segment_table().select(*exprs)
-
-    def filter_segments(self, segment_ids: str | Sequence[str] | datafusion.DataFrame) -> DatasetSelection:
-        """A selection of these segments only (ids, or a DataFrame with ``rerun_segment_id``)."""
-        return DatasetSelection(self).filter_segments(segment_ids)
-
-    def filter_contents(self, exprs: str | Sequence[str]) -> DatasetSelection:
-        """A selection of the entities these expressions keep (``/points/**``, ``-/text``)."""
-        return DatasetSelection(self).filter_contents(exprs)
+        return self.filter_contents(["/**"]).get_index_ranges()

@@ -3,68 +3,139 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
+from ._content_filter import ContentFilter
 from ._schema import Schema
 
 if TYPE_CHECKING:
     import datafusion
 
     from ._entry import DatasetEntry
+    from ._table import TableEntry
 
 
-def _segment_list(segment_ids: Any) -> list[str]:
+@dataclass(frozen=True)
+class SelectionState:
+    """The dataset, the segments kept (None: all) and every ``filter_contents`` call's expressions."""
+
+    dataset: DatasetEntry
+    segments: list[str] | None = None
+    contents: list[list[str]] | None = None
+
+
+def _segment_list(segment_ids: str | Sequence[str] | datafusion.DataFrame) -> list[str]:
     if isinstance(segment_ids, str):
         return [segment_ids]
-    if hasattr(segment_ids, "to_arrow_table"):  # a DataFusion DataFrame with rerun_segment_id
-        return [str(s) for s in segment_ids.to_arrow_table().column("rerun_segment_id").to_pylist()]
-    return [str(s) for s in segment_ids]
+    if isinstance(segment_ids, Sequence):
+        return [str(s) for s in segment_ids]
+    return [str(s) for s in segment_ids.select("rerun_segment_id").to_pydict()["rerun_segment_id"]]
 
 
 class DatasetSelection:
     """What ``filter_segments`` / ``filter_contents`` return; ``reader()`` reads only that."""
 
-    def __init__(
-        self,
-        dataset: DatasetEntry,
-        segments: list[str] | None = None,
-        contents: list[list[str]] | None = None,
-    ) -> None:
-        self._dataset = dataset
-        self._segments = segments
-        self._contents = contents
+    def __init__(self, internal: SelectionState) -> None:
+        self._internal = internal
+        # read by reader() (owned with the reader code)
+        self._dataset = internal.dataset
+        self._segments = internal.segments
+        self._contents = internal.contents
 
     @property
     def dataset(self) -> DatasetEntry:
         return self._dataset
 
+    def _arrow_schema(self) -> pa.Schema:
+        """The dataset's Arrow schema narrowed to the entities the content filters keep."""
+        arrow = self._dataset._arrow_schema()
+        if not self._contents:
+            return arrow
+        kept = set(Schema(arrow).entity_paths(include_properties=True))
+        for exprs in self._contents:
+            kept = {p for p in kept if _keeps(p, exprs)}
+        return pa.schema(
+            [f for f in arrow if (f.metadata or {}).get(b"rerun:kind") != b"data" or _path(f) in kept],
+            metadata=arrow.metadata,
+        )
+
     def schema(self) -> Schema:
-        """The dataset's schema (not narrowed to the selection)."""
-        return self._dataset.schema()
+        """The schema of what this selection reads (content filters applied)."""
+        return Schema(self._arrow_schema())
+
+    def arrow_schema(self) -> pa.Schema:
+        return self._arrow_schema()
 
     def segment_ids(self) -> list[str]:
         ids = self._dataset.segment_ids()
         return ids if self._segments is None else [s for s in ids if s in set(self._segments)]
 
+    def segment_table(
+        self,
+        join_meta: TableEntry | datafusion.DataFrame | None = None,
+        join_key: str = "rerun_segment_id",
+    ) -> datafusion.DataFrame:
+        """The dataset's segment table (joined with ``join_meta``), for the selected segments."""
+        df = self._dataset.segment_table(join_meta, join_key)
+        if self._segments is None:
+            return df
+        from datafusion import col, functions, lit
+
+        return df.filter(functions.in_list(col("rerun_segment_id"), [lit(s) for s in self._segments]))
+
     def filter_segments(self, segment_ids: str | Sequence[str] | datafusion.DataFrame) -> DatasetSelection:
         wanted = _segment_list(segment_ids)
         if self._segments is not None:
             wanted = [s for s in wanted if s in set(self._segments)]
-        return DatasetSelection(self._dataset, wanted, self._contents)
+        return DatasetSelection(SelectionState(self._dataset, wanted, self._contents))
 
-    def filter_contents(self, exprs: str | Sequence[str]) -> DatasetSelection:
+    def filter_contents(self, exprs: ContentFilter | str | Sequence[str]) -> DatasetSelection:
         """Keep the entities the expressions (``/a/**``, ``-/b``) select; calls narrow further."""
-        new = [exprs] if isinstance(exprs, str) else list(exprs)
-        return DatasetSelection(self._dataset, self._segments, [*(self._contents or []), new])
+        if isinstance(exprs, ContentFilter):
+            new = exprs.to_exprs()
+        else:
+            new = [exprs] if isinstance(exprs, str) else list(exprs)
+        return DatasetSelection(SelectionState(self._dataset, self._segments, [*(self._contents or []), new]))
 
     def reader(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
         return self._dataset._read(index, segments=self._segments, contents=self._contents, **kwargs)
 
     def get_index_ranges(self) -> datafusion.DataFrame:
-        """As ``DatasetEntry.get_index_ranges``, for the selected segments."""
-        ranges = self._dataset.get_index_ranges()
-        if self._segments is None:
-            return ranges
-        from datafusion import col, functions, lit
+        """Per selected segment: ``<timeline>:start`` / ``<timeline>:end`` of every index."""
+        exprs = ["rerun_segment_id"]
+        for col in self.schema().index_columns():
+            exprs += [f"{col.name}:start", f"{col.name}:end"]
+        return self.segment_table().select(*exprs)
 
-        return ranges.filter(functions.in_list(col("rerun_segment_id"), [lit(s) for s in self._segments]))
+    def __repr__(self) -> str:
+        segments = "all segments" if self._segments is None else f"{len(set(self._segments))} segments"
+        filters = [e for exprs in self._contents or [] for e in exprs]
+        content = f"content_filters={filters!r}" if self._contents else "no content filter"
+        return f"DatasetSelection({self._dataset}, {segments}, {content})"
+
+
+def _path(field: pa.Field) -> str:
+    return ((field.metadata or {}).get(b"rerun:entity_path") or b"").decode()
+
+
+def _keeps(path: str, exprs: list[str]) -> bool:
+    """Whether a content filter keeps an entity (the most specific rule wins, as the reader's)."""
+    from rerun_core.store.contents import PROPERTIES_ENTITY, parse_contents
+    from rerun_core.types import EntityPath
+
+    rules = parse_contents(exprs)
+    entity = EntityPath(path)
+    if entity.starts_with(PROPERTIES_ENTITY) and not any(
+        r.include and r.path.starts_with(PROPERTIES_ENTITY) for r in rules
+    ):
+        return False
+    best: tuple[int, int, bool] | None = None
+    for r in rules:
+        if r.matches(entity):
+            rank = (len(r.path.parts), 0 if r.subtree else 1, r.include)
+            if best is None or rank[:2] >= best[:2]:
+                best = rank
+    return best is not None and best[2]

@@ -1,20 +1,28 @@
-"""Small value types and errors of the catalog client."""
+"""Small value types and errors of the catalog client (0.41's ``rerun_bindings`` ones)."""
 
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any
+
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 
 class NotFoundError(Exception):
-    """The server has no such entry (gRPC NOT_FOUND)."""
+    """Raised when the requested resource is not found (gRPC NOT_FOUND).
+
+    As in 0.41 this is not a ``LookupError``: lookups *by name* raise a plain ``LookupError``.
+    """
 
 
 class AlreadyExistsError(Exception):
-    """An entry of that name already exists (gRPC ALREADY_EXISTS)."""
+    """Raised when trying to create a resource that already exists (gRPC ALREADY_EXISTS)."""
 
 
 class EntryKind(enum.Enum):
+    """The kinds of entries that can be stored in the catalog."""
+
     DATASET = 1
     DATASET_VIEW = 2
     TABLE = 3
@@ -22,38 +30,67 @@ class EntryKind(enum.Enum):
     BLUEPRINT_DATASET = 5
     ASSET_DATASET = 6
 
+    def __str__(self) -> str:
+        return f"EntryKind.{self.name}"
+
+    def __repr__(self) -> str:
+        return f"EntryKind.{self.name}"
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EntryKind):
+            return self is other
+        if isinstance(other, int) and not isinstance(other, bool):
+            return int(self.value) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # 0.41's EntryKind is unhashable
+
 
 class OnDuplicateSegmentLayer(enum.StrEnum):
+    """How to handle duplicate segment layers when registering recordings to a dataset."""
+
     ERROR = "error"
     SKIP = "skip"
     REPLACE = "replace"
 
 
 class EntryId:
-    """An entry's id (a TUID); ``str()`` gives the form the server's headers use."""
+    """A unique identifier for an entry in the catalog (a TUID, 32 hex characters)."""
 
-    def __init__(self, time_ns: int, inc: int) -> None:
-        self.time_ns = time_ns
-        self.inc = inc
+    __slots__ = ("_inc", "_time_ns")
+
+    def __init__(self, id: str) -> None:  # 0.41's parameter name
+        if not isinstance(id, str) or not _HEX32.fullmatch(id):
+            got = len(id.encode()) if isinstance(id, str) else type(id).__name__
+            raise TypeError(f"invalid Tuid: expected exactly 32 hex characters, got {got} bytes")
+        self._time_ns = int(id[:16], 16)
+        self._inc = int(id[16:], 16)
 
     @classmethod
-    def parse(cls, text: str) -> EntryId:
-        from rerun_core.types.tuid import Tuid
+    def _from_parts(cls, time_ns: int, inc: int) -> EntryId:
+        out = object.__new__(cls)
+        out._time_ns, out._inc = time_ns, inc
+        return out
 
-        t = Tuid.parse(text)
-        return cls(t.time_ns, t.inc)
+    @property
+    def time_ns(self) -> int:
+        return self._time_ns
 
-    def as_bytes(self) -> bytes:
-        return self.time_ns.to_bytes(8, "big") + self.inc.to_bytes(8, "big")
+    @property
+    def inc(self) -> int:
+        return self._inc
 
     def __str__(self) -> str:
-        return f"{self.time_ns:016X}{self.inc:016x}"
+        return f"{self._time_ns:016X}{self._inc:016x}"
 
-    def __repr__(self) -> str:
-        return f"EntryId({self})"
+    def as_bytes(self) -> bytes:
+        """Return the raw 16-byte representation."""
+        return self._time_ns.to_bytes(8, "big") + self._inc.to_bytes(8, "big")
 
     def __eq__(self, other: Any) -> bool:
-        return isinstance(other, EntryId) and (self.time_ns, self.inc) == (other.time_ns, other.inc)
+        return isinstance(other, EntryId) and (self._time_ns, self._inc) == (other._time_ns, other._inc)
 
-    def __hash__(self) -> int:
-        return hash((self.time_ns, self.inc))
+    __hash__ = None  # type: ignore[assignment]  # 0.41's EntryId is unhashable

@@ -10,6 +10,7 @@ which tells its :class:`Journal` (persistence) before it answers.
 from __future__ import annotations
 
 import enum
+import secrets
 import tempfile
 import threading
 import time
@@ -72,8 +73,6 @@ class Segment:
     segment_id: str
     layers: dict[str, Layer] = field(default_factory=dict)
     updated_at_ns: int = field(default_factory=time.time_ns)
-    properties: pa.Table | None = None  # set through SetSegmentProperties
-    properties_revision: int = 0
 
     def ordered_layers(self) -> list[Layer]:
         return sorted(self.layers.values(), key=lambda lay: (lay.registered_at_ns, lay.name))
@@ -99,6 +98,9 @@ class Dataset:
     asset_dataset: Tuid | None = None
     default_blueprint_segment: str | None = None
     default_segment_table_blueprint_segment: str | None = None
+    # SetSegmentProperties, by segment id (any id, registered or not, as the real server):
+    # (one-row table, revision)
+    properties: dict[str, tuple[pa.Table, int]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -122,6 +124,8 @@ class TableEntry:
     created_at_ns: int = field(default_factory=time.time_ns)
     updated_at_ns: int = field(default_factory=time.time_ns)
     owned: bool = False  # created by the API inside the server's table dir
+    blueprint_dataset: Tuid | None = None  # its hidden ``__bp_<id>`` dataset
+    default_blueprint_segment: str | None = None
 
 
 Entry = Dataset | TableEntry
@@ -134,7 +138,9 @@ class Journal(Protocol):
     def delete_entry(self, entry_id: Tuid) -> None: ...
     def save_layer(self, dataset_id: Tuid, segment_id: str, layer: Layer) -> None: ...
     def delete_layer(self, dataset_id: Tuid, segment_id: str, layer_name: str) -> None: ...
-    def save_properties(self, dataset_id: Tuid, segment: Segment) -> None: ...
+    def save_properties(
+        self, dataset_id: Tuid, segment_id: str, props: pa.Table | None, revision: int
+    ) -> None: ...
 
 
 def merge_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
@@ -190,13 +196,13 @@ class Catalog:
         with self._lock:
             e = self._entries.get(entry_id)
         if e is None:
-            raise CatalogError("NOT_FOUND", f"entry with id {entry_id} not found")
+            raise CatalogError("NOT_FOUND", f"Entry id '{entry_id}' not found")
         return e
 
     def by_id(self, entry_id: Tuid) -> Dataset:
         e = self._entries.get(entry_id)
         if not isinstance(e, Dataset):
-            raise CatalogError("NOT_FOUND", f"dataset with entry id '{entry_id}' not found")
+            raise CatalogError("NOT_FOUND", f"Entry id '{entry_id}' not found")
         return e
 
     def by_name(self, name: str) -> Dataset:
@@ -235,7 +241,7 @@ class Catalog:
         except InvalidNameError as exc:
             raise CatalogError("INVALID_ARGUMENT", f"invalid entry name: {exc}") from None
         if any(e.name == name for e in self._entries.values()):
-            raise CatalogError("ALREADY_EXISTS", f"entry name '{name}' already exists")
+            raise CatalogError("ALREADY_EXISTS", f"Entry name '{name}' already exists")
 
     def _add(self, entry: Entry) -> None:
         if entry.id in self._entries:
@@ -271,9 +277,11 @@ class Catalog:
             self._add(t)
             return t
 
-    def touch_table(self, entry: TableEntry) -> None:
+    def touch_table(self, entry: TableEntry, *, keep_time: bool = False) -> None:
+        """Journal a changed table entry (``keep_time``: a detail, not an update to report)."""
         with self._lock:
-            entry.updated_at_ns = time.time_ns()
+            if not keep_time:
+                entry.updated_at_ns = time.time_ns()
             if self.journal is not None:
                 self.journal.save_entry(entry)
 
@@ -284,10 +292,10 @@ class Catalog:
             del self._entries[entry_id]
             if self.journal is not None:
                 self.journal.delete_entry(entry_id)
-            if isinstance(e, Dataset):
-                for companion in (e.blueprint_dataset, e.asset_dataset):
-                    if companion is not None and companion in self._entries:
-                        self.delete(companion)
+            companions = [e.blueprint_dataset] + ([e.asset_dataset] if isinstance(e, Dataset) else [])
+            for companion in companions:
+                if companion is not None and companion in self._entries:
+                    self.delete(companion)
 
     def rename(self, entry_id: Tuid, name: str) -> Entry:
         with self._lock:
@@ -329,12 +337,8 @@ class Catalog:
                 )
             seg = ds.segments.get(segment_id)
             if seg is not None and layer.name in seg.layers:
-                if on_duplicate == "skip":
+                if on_duplicate != "overwrite":  # skip; "error" too keeps the old layer, as 0.41
                     return False
-                if on_duplicate != "overwrite":
-                    raise CatalogError(
-                        "ALREADY_EXISTS", f"layer '{layer.name}' already exists in segment '{segment_id}'"
-                    )
             if seg is None:
                 seg = ds.segments[segment_id] = Segment(segment_id)
             seg.layers[layer.name] = layer
@@ -386,30 +390,23 @@ class Catalog:
     def set_properties(
         self, ds: Dataset, segment_id: str, props: pa.Table, expected_revision: int | None
     ) -> int:
+        """Replace a segment's properties; a new random revision (optimistic concurrency)."""
         with self._lock:
-            seg = self.segment(ds, segment_id)
-            _check_revision(seg, expected_revision)
-            seg.properties = props
-            seg.properties_revision += 1
-            seg.updated_at_ns = time.time_ns()
+            current = ds.properties.get(segment_id)
+            found = current[1] if current is not None else 0
+            if expected_revision is not None and expected_revision != found:
+                raise CatalogError(
+                    "FAILED_PRECONDITION",
+                    f"Properties of segment '{segment_id}' were modified concurrently:"
+                    f" expected revision {expected_revision}, found {found}",
+                )
+            revision = secrets.randbits(64) or 1
+            ds.properties[segment_id] = (props, revision)
             if self.journal is not None:
-                self.journal.save_properties(ds.id, seg)
-            return seg.properties_revision
+                self.journal.save_properties(ds.id, segment_id, props, revision)
+            return revision
 
-    def delete_properties(self, ds: Dataset, segment_id: str, expected_revision: int | None) -> None:
+    def delete_properties(self, ds: Dataset, segment_id: str) -> None:
         with self._lock:
-            seg = self.segment(ds, segment_id)
-            _check_revision(seg, expected_revision)
-            seg.properties = None
-            seg.properties_revision += 1
-            if self.journal is not None:
-                self.journal.save_properties(ds.id, seg)
-
-
-def _check_revision(seg: Segment, expected: int | None) -> None:
-    if expected is not None and expected != seg.properties_revision:
-        raise CatalogError(
-            "FAILED_PRECONDITION",
-            f"segment '{seg.segment_id}' properties are at revision {seg.properties_revision},"
-            f" expected {expected}",
-        )
+            if ds.properties.pop(segment_id, None) is not None and self.journal is not None:
+                self.journal.save_properties(ds.id, segment_id, None, 0)

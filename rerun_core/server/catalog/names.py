@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 MAX_ENTRY_NAME_BYTES = 180
-_ALLOWED = frozenset("_-. []:")
+_ALLOWED = frozenset("_-. ")  # observed on the real 0.41 server
 
 
 class InvalidNameError(ValueError):
@@ -16,10 +16,10 @@ def check_entry_name(name: str) -> str:
         raise InvalidNameError("name '' must not be empty")
     bad = next((ch for ch in name if not (ch.isascii() and (ch.isalnum() or ch in _ALLOWED))), None)
     if bad is not None:
-        raise InvalidNameError(f"name {_quote(name)} contains invalid character {_quote(bad)}")
+        raise InvalidNameError(f"name '{name}' contains invalid character '{bad}'")
     if len(name.encode()) > MAX_ENTRY_NAME_BYTES:
         raise InvalidNameError(
-            f"name {_quote(name)} exceeds maximum length of {MAX_ENTRY_NAME_BYTES} characters"
+            f"name '{name[:64]}...' exceeds maximum length of {MAX_ENTRY_NAME_BYTES} characters"
             f" (got {len(name.encode())})"
         )
     return name
@@ -38,9 +38,3 @@ def check_layer_name(name: str) -> str:
 def is_hidden(name: str) -> bool:
     """Companion entries (``__bp_<id>``, ``__as_<id>``) are hidden from plain listings."""
     return name.startswith("__")
-
-
-def _quote(text: str) -> str:
-    """Quote a name for an error message, shortened and with control characters escaped."""
-    shown = text if len(text) <= 64 else text[:61] + "..."
-    return "'" + shown.encode("unicode_escape").decode("ascii") + "'"

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from rerun_core.types.tuid import Tuid
 
-from .model import Catalog, CatalogError, Dataset, DatasetKind, Entry, Layer, Segment, TableEntry
+from .model import Catalog, CatalogError, Dataset, DatasetKind, Entry, Layer, TableEntry
 from .names import InvalidNameError, check_entry_name
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,13 @@ class SqliteJournal:
 
     def save_entry(self, entry: Entry) -> None:
         if isinstance(entry, TableEntry):
-            kind, details = "table", {"url": entry.url, "owned": entry.owned}
+            kind = "table"
+            details = {
+                "url": entry.url,
+                "owned": entry.owned,
+                "blueprint_dataset": str(entry.blueprint_dataset) if entry.blueprint_dataset else None,
+                "default_blueprint_segment": entry.default_blueprint_segment,
+            }
         else:
             kind = entry.kind.value
             details = {
@@ -111,11 +117,18 @@ class SqliteJournal:
             (str(dataset_id), segment_id, layer_name),
         )
 
-    def save_properties(self, dataset_id: Tuid, segment: Segment) -> None:
-        ipc = _ipc(segment.properties) if segment.properties is not None else None
+    def save_properties(
+        self, dataset_id: Tuid, segment_id: str, props: pa.Table | None, revision: int
+    ) -> None:
+        if props is None:
+            self._run(
+                "DELETE FROM properties WHERE dataset_id = ? AND segment_id = ?",
+                (str(dataset_id), segment_id),
+            )
+            return
         self._run(
             "INSERT OR REPLACE INTO properties VALUES (?, ?, ?, ?)",
-            (str(dataset_id), segment.segment_id, segment.properties_revision, ipc),
+            (str(dataset_id), segment_id, revision, _ipc(props)),
         )
 
     # --- restore ---------------------------------------------------------------------------
@@ -147,21 +160,17 @@ class SqliteJournal:
             catalog.restore_layer(ds, segment_id, layer)
         for dataset_id, segment_id, revision, ipc in props:
             try:
-                seg = catalog.segment(catalog.by_id(Tuid.parse(dataset_id)), segment_id)
+                ds = catalog.by_id(Tuid.parse(dataset_id))
             except CatalogError as exc:
                 problems.append(f"properties of segment {segment_id}: {exc}")
                 continue
-            seg.properties = _from_ipc(ipc) if ipc is not None else None
-            seg.properties_revision = revision
+            ds.properties[segment_id] = (_from_ipc(ipc), revision)
         for p in problems:
             log.warning("--data-dir: %s", p)
         return problems
 
 
 def _entry(eid: Tuid, kind: str, name: str, created: int, updated: int, d: dict[str, object]) -> Entry:
-    if kind == "table":
-        return TableEntry(eid, name, str(d["url"]), created, updated, bool(d.get("owned")))
-
     def tid(key: str) -> Tuid | None:
         v = d.get(key)
         return Tuid.parse(str(v)) if v else None
@@ -169,6 +178,18 @@ def _entry(eid: Tuid, kind: str, name: str, created: int, updated: int, d: dict[
     def text(key: str) -> str | None:
         v = d.get(key)
         return str(v) if v is not None else None
+
+    if kind == "table":
+        return TableEntry(
+            eid,
+            name,
+            str(d["url"]),
+            created,
+            updated,
+            bool(d.get("owned")),
+            blueprint_dataset=tid("blueprint_dataset"),
+            default_blueprint_segment=text("default_blueprint_segment"),
+        )
 
     return Dataset(
         eid,

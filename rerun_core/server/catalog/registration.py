@@ -123,13 +123,6 @@ def register(
 ) -> list[Outcome]:
     """Register ``sources``; one outcome per (segment, layer) added, skipped or failed."""
     pending = resolve(ds, sources)
-    if on_duplicate == "error":  # checked up front: nothing changes when one is refused
-        for segment_id, layer in pending:
-            seg = ds.segments.get(segment_id)
-            if seg is not None and layer.name in seg.layers:
-                raise CatalogError(
-                    "ALREADY_EXISTS", f"layer '{layer.name}' already exists in segment '{segment_id}'"
-                )
     out = []
     for segment_id, layer in pending:
         try:

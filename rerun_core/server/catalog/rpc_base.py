@@ -132,7 +132,11 @@ def parse_entry_id(text: str) -> Tuid:
     try:
         return Tuid.parse(f"{int(text):032x}")
     except ValueError:
-        raise CatalogError("INVALID_ARGUMENT", f"invalid x-rerun-entry-id header: {text!r}") from None
+        raise CatalogError(
+            "INVALID_ARGUMENT",
+            f"'\"{text}\"' is not a valid value for 'x-rerun-entry-id': expected exactly 32 hex"
+            f" characters, got {len(text.encode())} bytes",
+        ) from None
 
 
 def part(table: pa.Table) -> common_pb2.DataframePart:
@@ -154,6 +158,14 @@ class ServiceBase:
         self.catalog = catalog
         self.tasks = TaskIds()
 
+    def _require_entry_header(self, context: grpc.ServicerContext) -> None:
+        keys = {k for k, _ in context.invocation_metadata()}
+        if not keys & {"x-rerun-entry-id", "x-rerun-entry-name-bin"}:
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                'missing mandatory ["x-rerun-entry-id", "x-rerun-entry-name-bin"] HTTP headers',
+            )
+
     def _entry_header(self, context: grpc.ServicerContext) -> Entry:
         meta_ = dict(context.invocation_metadata())
         if "x-rerun-entry-id" in meta_:
@@ -164,7 +176,7 @@ class ServiceBase:
             for e in self.catalog.entries():
                 if e.name == text:
                     return e
-            raise CatalogError("NOT_FOUND", f"entry '{text}' not found")
+            raise CatalogError("NOT_FOUND", f"Entry name '{text}' not found")
         raise CatalogError(
             "INVALID_ARGUMENT",
             'missing mandatory ["x-rerun-entry-id", "x-rerun-entry-name-bin"] HTTP headers',
@@ -173,6 +185,6 @@ class ServiceBase:
     def _dataset(self, context: grpc.ServicerContext) -> Dataset:
         """The dataset an entry-scoped call names in its headers."""
         e = self._entry_header(context)
-        if not isinstance(e, Dataset):
-            raise CatalogError("NOT_FOUND", f"dataset with entry id '{e.id}' not found")
+        if not isinstance(e, Dataset):  # a table's id: "not found", as the real server says
+            raise CatalogError("NOT_FOUND", f"Entry id '{e.id}' not found")
         return e

@@ -51,12 +51,19 @@ def _segment_manifest(ds: Dataset, segment_id: str, layers: list[Layer]) -> log_
         parts.append(t.append_column(pa.field("chunk_key", pa.binary(), False), pa.array(keys, pa.binary())))
     table = pa.concat_tables(parts, promote_options="permissive") if parts else pa.table({})
     schema = merge_schemas([lay.index.schema for lay in layers])
-    sid = StoreId(ds.kind.store_kind, ds.name, segment_id)
+    sid = StoreId(ds.kind.store_kind, "none", segment_id)  # the application id is not kept
     return log_msg_pb2.RrdManifest(
         store_id=store_id_to_proto(sid),
         sorbet_schema=_schema_proto(schema),
         data=dataframe_part_from_arrow(table),
     )
+
+
+def _check_timeline(ds: Dataset, req: pb.FindChunksRequest) -> None:
+    mode = req.WhichOneof("mode")
+    timeline = req.range.timeline if mode == "range" else req.samples.timeline if mode == "samples" else None
+    if timeline and not any(timeline in lay.index.timelines for _, lay in ds.layers()):
+        raise CatalogError("INVALID_ARGUMENT", f"unknown timeline `{timeline}`")
 
 
 class DatasetRpcs(ServiceBase):
@@ -122,16 +129,9 @@ class DatasetRpcs(ServiceBase):
     def GetSchemas(
         self, request: pb.GetSchemasRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.GetSchemasResponse]:
-        ds = self._dataset(context)
-        by_sha = {lay.index.schema_sha256: lay.index.schema for _, lay in ds.layers()}
-        wanted = [s.sha256 for s in request.schema_ids] if request.schema_ids else list(by_sha)
-        for sha in wanted:
-            schema = by_sha.get(sha)
-            if schema is None:
-                raise CatalogError("NOT_FOUND", f"schema {sha.hex()} not found in dataset '{ds.name}'")
-            yield pb.GetSchemasResponse(
-                schema_id=common_pb2.SchemaId(sha256=sha), schema=_schema_proto(schema), meta=meta(ds)
-            )
+        # The real 0.41 OSS server answers an empty stream whatever the ids; so do we.
+        self._dataset(context)
+        yield from ()
 
     @rpc
     def GetSegmentTableSchema(
@@ -176,8 +176,15 @@ class DatasetRpcs(ServiceBase):
     ) -> Iterator[pb.GetRrdManifestResponse]:
         ds = self._dataset(context)
         if not request.HasField("segment_id"):
-            raise CatalogError("INVALID_ARGUMENT", "missing field GetRrdManifestRequest.segment_id")
-        seg = self.catalog.segment(ds, request.segment_id.id)
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                "missing required field: 'rerun.cloud.v1alpha1.GetRrdManifestRequest.segment_id'",
+            )
+        seg = ds.segments.get(request.segment_id.id)
+        if seg is None:
+            raise CatalogError(
+                "NOT_FOUND", f"Segment '{request.segment_id.id}' not found in dataset '{ds.id}'"
+            )
         manifest = _segment_manifest(ds, seg.segment_id, seg.ordered_layers())
         yield pb.GetRrdManifestResponse(rrd_manifest=manifest, meta=meta(ds))
 
@@ -188,29 +195,27 @@ class DatasetRpcs(ServiceBase):
         self, request: pb.GetSegmentPropertiesRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.GetSegmentPropertiesResponse]:
         ds = self._dataset(context)
-        ids = [s.id for s in request.segment_ids] or sorted(ds.segments)
+        if not request.segment_ids:
+            raise CatalogError("INVALID_ARGUMENT", "segment_ids must name at least one segment")
         out = []
-        for sid in ids:
-            seg = self.catalog.segment(ds, sid)
-            props = tables.segment_properties(seg)
-            out.append(
-                pb.SegmentProperties(
-                    segment_id=common_pb2.SegmentId(id=sid),
-                    properties=part(props),
-                    revision=seg.properties_revision,
-                )
-            )
+        for s in request.segment_ids:
+            if (found := ds.properties.get(s.id)) is not None:
+                props, rev = found
+                out.append(pb.SegmentProperties(segment_id=s, properties=part(props), revision=rev))
         yield pb.GetSegmentPropertiesResponse(segments=out)
 
     @rpc
     def SetSegmentProperties(
         self, request: pb.SetSegmentPropertiesRequest, context: grpc.ServicerContext
     ) -> pb.SetSegmentPropertiesResponse:
+        self._require_entry_header(context)  # 0.41 checks the header, then the body, then the entry
+        if not request.HasField("properties"):
+            raise CatalogError("INVALID_ARGUMENT", "properties are required")
         ds = self._dataset(context)
         props = dataframe_part_to_table(request.properties)
         if props.num_rows != 1:
             raise CatalogError(
-                "INVALID_ARGUMENT", f"segment properties must be one row, got {props.num_rows}"
+                "INVALID_ARGUMENT", f"segment properties must be a single row, got {props.num_rows} rows"
             )
         expected = request.expected_revision if request.HasField("expected_revision") else None
         rev = self.catalog.set_properties(ds, request.segment_id.id, props, expected)
@@ -221,9 +226,8 @@ class DatasetRpcs(ServiceBase):
         self, request: pb.DeleteSegmentPropertiesRequest, context: grpc.ServicerContext
     ) -> pb.DeleteSegmentPropertiesResponse:
         ds = self._dataset(context)
-        for d in request.segments:
-            expected = d.expected_revision if d.HasField("expected_revision") else None
-            self.catalog.delete_properties(ds, d.segment_id.id, expected)
+        for d in request.segments:  # revisions are not checked on delete, as in 0.41
+            self.catalog.delete_properties(ds, d.segment_id.id)
         return pb.DeleteSegmentPropertiesResponse()
 
     @stream
@@ -233,8 +237,7 @@ class DatasetRpcs(ServiceBase):
         ds = self._dataset(context)
         if ds.kind is not DatasetKind.RECORDING or ds.asset_dataset is None:
             raise CatalogError("INVALID_ARGUMENT", f"dataset '{ds.name}' has no asset dataset")
-        self.catalog.segment(ds, request.segment_id.id)
-        assets = self.catalog.by_id(ds.asset_dataset)
+        assets = self.catalog.by_id(ds.asset_dataset)  # any segment id: 0.41 does not check it
         ids = [common_pb2.SegmentId(id=s) for s in sorted(assets.segments) if s == request.segment_id.id]
         yield pb.GetAssetsForSegmentResponse(assets_entry=entry_id_to_proto(assets.id), asset_segment_ids=ids)
 
@@ -244,7 +247,12 @@ class DatasetRpcs(ServiceBase):
     def FindChunks(
         self, request: pb.FindChunksRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.FindChunksResponse]:
+        if not request.HasField("contents"):
+            raise CatalogError("INVALID_ARGUMENT", "`contents` is required")
+        if request.WhichOneof("mode") is None:
+            raise CatalogError("INVALID_ARGUMENT", "`mode` is required")
         ds = self._dataset(context)
+        _check_timeline(ds, request)
         for seg, picked, timeline in select_chunks(ds, request):
             table = tables.chunk_info_table(ds, seg, picked, timeline)
             yield pb.FindChunksResponse(data=part(table), meta=meta(ds))
@@ -254,6 +262,11 @@ class DatasetRpcs(ServiceBase):
         self, request: pb.QueryDatasetRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.QueryDatasetResponse]:
         ds = self._dataset(context)
+        for name in ("exclude_static_data", "exclude_temporal_data"):
+            if getattr(request, name):
+                raise CatalogError("INVALID_ARGUMENT", f"`{name}` has no equivalent in `FindChunks`")
+        if request.chunk_ids:
+            raise CatalogError("INVALID_ARGUMENT", "`chunk_ids` has no equivalent in `FindChunks`")
         for seg, picked in select_chunks_for_query(ds, request):
             yield pb.QueryDatasetResponse(data=part(tables.chunk_info_table(ds, seg, picked)), meta=meta(ds))
 

@@ -9,7 +9,7 @@ import grpc
 from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2
 
-from .model import CatalogError, Dataset
+from .model import CatalogError, Dataset, DatasetKind, TableEntry
 from .rpc_base import (
     SERVER_VERSION,
     ServiceBase,
@@ -20,6 +20,7 @@ from .rpc_base import (
     rpc,
     stream,
 )
+from .service_tables import LANCE
 
 CAPABILITIES = ("catalog:write:register:file", "dataset:find_chunks")
 MAX_BANDWIDTH_TEST_BYTES = 1 << 30
@@ -48,6 +49,8 @@ class EntryRpcs(ServiceBase):
             kinds.add(f.entry_kind)
         out = []
         for e in sorted(self.catalog.entries(), key=lambda e: e.created_at_ns):
+            if isinstance(e, Dataset) and e.kind is DatasetKind.ASSET:
+                continue  # asset datasets are reached through their dataset, never listed
             if f.HasField("id") and entry_id_from_proto(f.id) != e.id:
                 continue
             if f.HasField("name") and f.name != e.name:
@@ -61,6 +64,11 @@ class EntryRpcs(ServiceBase):
     def CreateDatasetEntry(
         self, request: pb.CreateDatasetEntryRequest, context: grpc.ServicerContext
     ) -> pb.CreateDatasetEntryResponse:
+        if not request.HasField("name"):
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                "missing required field: 'rerun.cloud.v1alpha1.CreateDatasetEntryRequest.name'",
+            )
         entry_id = entry_id_from_proto(request.id) if request.HasField("id") else None
         ds = self.catalog.create(request.name, entry_id)
         return pb.CreateDatasetEntryResponse(dataset=dataset_entry(ds))
@@ -96,7 +104,10 @@ class EntryRpcs(ServiceBase):
     def DeleteEntry(
         self, request: pb.DeleteEntryRequest, context: grpc.ServicerContext
     ) -> pb.DeleteEntryResponse:
-        self.catalog.delete(entry_id_from_proto(request.id))
+        entry = self.catalog.entry(entry_id_from_proto(request.id))
+        self.catalog.delete(entry.id)
+        if isinstance(entry, TableEntry):
+            LANCE.forget(entry.url)  # the files stay on disk, as in 0.41
         return pb.DeleteEntryResponse()
 
     @rpc
@@ -104,6 +115,11 @@ class EntryRpcs(ServiceBase):
         self, request: pb.UpdateEntryRequest, context: grpc.ServicerContext
     ) -> pb.UpdateEntryResponse:
         entry_id = entry_id_from_proto(request.id)
+        if not request.HasField("entry_details_update"):
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                "missing required field: 'rerun.cloud.v1alpha1.UpdateEntryRequest.entry_details_update'",
+            )
         update = request.entry_details_update
         e = (
             self.catalog.rename(entry_id, update.name)
@@ -132,11 +148,22 @@ class EntryRpcs(ServiceBase):
     def DoMaintenance(
         self, request: pb.DoMaintenanceRequest, context: grpc.ServicerContext
     ) -> pb.DoMaintenanceResponse:
-        ds: Dataset = self._dataset(context)  # checks the entry, as the real server does first
-        raise CatalogError("UNIMPLEMENTED", f"do_maintenance not implemented (dataset '{ds.name}')")
+        raise CatalogError("UNIMPLEMENTED", "do_maintenance not implemented")
 
     @rpc
     def DoGlobalMaintenance(
         self, request: pb.DoGlobalMaintenanceRequest, context: grpc.ServicerContext
     ) -> pb.DoGlobalMaintenanceResponse:
         raise CatalogError("UNIMPLEMENTED", "do_global_maintenance not implemented")
+
+    def _multipart(self, context: grpc.ServicerContext) -> None:
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "multipart uploads are not implemented")
+
+    def GetMultipartUploadPartGrants(self, request: object, context: grpc.ServicerContext) -> None:
+        self._multipart(context)
+
+    def CompleteMultipartUpload(self, request: object, context: grpc.ServicerContext) -> None:
+        self._multipart(context)
+
+    def AbortMultipartUpload(self, request: object, context: grpc.ServicerContext) -> None:
+        self._multipart(context)

@@ -8,10 +8,7 @@ column is INTERNAL ``error writing to table: ...``. A table gets a hidden bluepr
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -49,14 +46,6 @@ _MODES = {
 LANCE = LanceTables()  # process-wide: one writer lock per table directory
 
 
-@dataclass
-class _Details:
-    """``TableDetails`` of one table (the blueprint dataset and its default segment)."""
-
-    blueprint_dataset: Tuid | None
-    default_blueprint_segment: str | None = None
-
-
 # --- catalog glue -------------------------------------------------------------------------
 
 
@@ -73,7 +62,8 @@ def add_table(catalog: Catalog, name: str, table: LanceTable, url: str, *, owned
     """A table entry for an open Lance table, with its hidden blueprint dataset."""
     with catalog.lock:
         entry = catalog.create_table(name, url, owned=owned)
-        catalog.create(f"__bp_{entry.id}", kind=DatasetKind.BLUEPRINT)
+        entry.blueprint_dataset = catalog.create(f"__bp_{entry.id}", kind=DatasetKind.BLUEPRINT).id
+        catalog.touch_table(entry, keep_time=True)
     LANCE.add(table)
     return entry
 
@@ -130,24 +120,10 @@ def _decode_schema(request: pb.CreateTableEntryRequest) -> pa.Schema:
 class TableRpcs(ServiceBase):
     """CreateTableEntry, RegisterTable, Read/UpdateTableEntry, GetTableSchema, ScanTable, WriteTable."""
 
-    @functools.cached_property
-    def _table_details(self) -> dict[Tuid, _Details]:
-        return {}
-
-    _details_lock = threading.Lock()
-
     # --- helpers ---------------------------------------------------------------------------
 
-    def _details(self, entry: TableEntry) -> _Details:
-        with self._details_lock:
-            details = self._table_details.get(entry.id)
-            if details is None:
-                bp = next((d.id for d in self.catalog.datasets() if d.name == f"__bp_{entry.id}"), None)
-                details = self._table_details[entry.id] = _Details(bp)
-            return details
-
     def _table_entry(self, entry: TableEntry) -> pb.TableEntry:
-        details = self._details(entry)
+        details = entry
         td = pb.TableDetails()
         if details.blueprint_dataset is not None:
             td.blueprint_dataset.CopyFrom(entry_id_to_proto(details.blueprint_dataset))
@@ -239,13 +215,12 @@ class TableRpcs(ServiceBase):
         with self.catalog.lock:
             if bp is None and segment is not None:  # keep (or make) the table's own blueprint dataset
                 bp = (
-                    self._details(entry).blueprint_dataset
+                    entry.blueprint_dataset
                     or self.catalog.create(f"__bp_{entry.id}", kind=DatasetKind.BLUEPRINT).id
                 )
             if bp is not None:
                 _check_blueprint_dataset(self.catalog, bp)
-            with self._details_lock:
-                self._table_details[entry.id] = _Details(bp, segment)
+            entry.blueprint_dataset, entry.default_blueprint_segment = bp, segment
             self.catalog.touch_table(entry)
         return pb.UpdateTableEntryResponse(table=self._table_entry(entry))
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 from rerun_core.types.time import TimeType
 from rerun_core.types.tuid import Tuid
 
-from .model import Dataset, Layer, Segment
+from .model import CatalogError, Dataset, Layer, Segment
 from .registration import Outcome
 from .segment_index import ChunkEntry
 
@@ -50,9 +50,6 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
         "rerun_size_bytes": pa.array([s.size_bytes for s in segs], pa.uint64()),
     }
     fields = [pa.field(k, v.type, nullable=False) for k, v in cols.items()]
-    for f, arr in _property_columns([segment_properties(s) for s in segs]):
-        cols[f.name] = arr
-        fields.append(f)
     timelines: dict[str, TimeType] = {}
     for ls in layers:
         for lay in ls:
@@ -70,22 +67,18 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
             key = f"{name}:{marker}"
             cols[key] = pa.array(vals, pa.int64()).view(typ.arrow_type)
             fields.append(pa.field(key, typ.arrow_type, metadata=meta))
-    table = pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields))
-    wanted = [c for c in columns if c in table.column_names]
-    return table.select(wanted) if columns and wanted else table
+    return _project(pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields)), columns)
 
 
-def segment_properties(seg: Segment) -> pa.Table:
-    """A segment's properties: its layers' recording properties, then those set by the API."""
-    row: dict[str, tuple[pa.Field, pa.Array]] = {}
-    tables = [lay.index.properties() for lay in seg.ordered_layers()]
-    if seg.properties is not None:
-        tables.append(seg.properties)
-    for t in tables:
-        for i, f in enumerate(t.schema):
-            row[f.name] = (f, t.column(i).combine_chunks())
-    names = sorted(row)
-    return pa.Table.from_arrays([row[n][1] for n in names], schema=pa.schema([row[n][0] for n in names]))
+def _project(table: pa.Table, columns: Sequence[str]) -> pa.Table:
+    """The requested columns in the requested order; an unknown one is refused as 0.41 does."""
+    for c in columns:
+        if c not in table.column_names:
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                f"Unable to project columns: Invalid argument error: projected column '{c}' not found in schema",
+            )
+    return table.select(list(columns)) if columns else table
 
 
 def _property_columns(rows: Sequence[pa.Table]) -> list[tuple[pa.Field, pa.Array]]:
@@ -264,6 +257,4 @@ def dataset_manifest(
     for f, arr in _property_columns([lay.index.properties() for _, lay in rows]):
         fields.append(f)
         arrays.append(arr)
-    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-    wanted = [c for c in columns if c in table.column_names]
-    return table.select(wanted) if columns and wanted else table
+    return _project(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), columns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -34,6 +35,11 @@ class Server:
 
         if host == "0.0.0.0" and addr != "0.0.0.0":
             host = addr
+            warnings.warn(
+                "The `addr` parameter is deprecated in Rerun 0.29, and has been renamed to `host`.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self._server = CatalogServer(host=host, port=port or 0)
         for name, spec in (datasets or {}).items():
             if isinstance(spec, str | PathLike):
@@ -67,6 +73,7 @@ class Server:
 
     def address(self) -> str:
         """Deprecated: use ``url()``."""
+        warnings.warn("Renamed to `url`.", DeprecationWarning, stacklevel=2)
         return self.url()
 
     def host(self) -> str:

@@ -89,7 +89,7 @@ class Entry(Generic[InnerT]):
 
     @property
     def kind(self) -> EntryKind:
-        return EntryKind(self._internal.details.entry_kind)
+        return EntryKind._from_int(self._internal.details.entry_kind)
 
     @property
     def created_at(self) -> datetime:

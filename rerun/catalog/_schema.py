@@ -42,7 +42,8 @@ class IndexColumnDescriptor:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, IndexColumnDescriptor) and other._name == self._name
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(("index", self._name))
 
 
 class ComponentColumnDescriptor:
@@ -121,7 +122,8 @@ class ComponentColumnDescriptor:
     def _key(self) -> tuple[Any, ...]:
         return (self._name, self._entity_path, self._component, self._archetype, self._component_type)
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 class IndexColumnSelector:
@@ -138,6 +140,11 @@ class IndexColumnSelector:
 
     def __repr__(self) -> str:
         return f"Index(timeline:{self._name})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IndexColumnSelector) and other._name == self._name
+
+    __hash__ = None  # type: ignore[assignment]  # as 0.41's
 
 
 class ComponentColumnSelector:
@@ -159,6 +166,13 @@ class ComponentColumnSelector:
 
     def __repr__(self) -> str:
         return f"{self._entity_path}:{self._component}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ComponentColumnSelector):
+            return False
+        return (other._entity_path, other._component) == (self._entity_path, self._component)
+
+    __hash__ = None  # type: ignore[assignment]  # as 0.41's
 
 
 def _meta(field: pa.Field, key: str) -> str | None:

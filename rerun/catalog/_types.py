@@ -20,33 +20,72 @@ class AlreadyExistsError(Exception):
     """Raised when trying to create a resource that already exists (gRPC ALREADY_EXISTS)."""
 
 
-class EntryKind(enum.Enum):
-    """The kinds of entries that can be stored in the catalog."""
+class EntryKind:
+    """The kinds of entries that can be stored in the catalog (``EntryKind.DATASET``...)."""
 
-    DATASET = 1
-    DATASET_VIEW = 2
-    TABLE = 3
-    TABLE_VIEW = 4
-    BLUEPRINT_DATASET = 5
-    ASSET_DATASET = 6
+    __slots__ = ("_name", "_value")
+    _name: str
+    _value: int
+
+    DATASET: EntryKind
+    DATASET_VIEW: EntryKind
+    TABLE: EntryKind
+    TABLE_VIEW: EntryKind
+    BLUEPRINT_DATASET: EntryKind
+    ASSET_DATASET: EntryKind
+
+    def __init__(self) -> None:
+        raise TypeError("No constructor defined for EntryKind")
+
+    @classmethod
+    def _make(cls, name: str, value: int) -> EntryKind:
+        out = object.__new__(cls)
+        out._name, out._value = name, value
+        return out
+
+    @classmethod
+    def _from_int(cls, value: int) -> EntryKind:
+        for kind in _ENTRY_KINDS:
+            if kind._value == value:
+                return kind
+        raise ValueError(f"unknown entry kind {value}")
+
+    @property
+    def name(self) -> str:
+        return self._name
 
     def __str__(self) -> str:
-        return f"EntryKind.{self.name}"
+        return f"EntryKind.{self._name}"
 
     def __repr__(self) -> str:
-        return f"EntryKind.{self.name}"
+        return f"EntryKind.{self._name}"
 
     def __int__(self) -> int:
-        return int(self.value)
+        return self._value
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, EntryKind):
-            return self is other
+            return self._value == other._value
         if isinstance(other, int) and not isinstance(other, bool):
-            return int(self.value) == other
+            return self._value == other
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # 0.41's EntryKind is unhashable
+
+
+_ENTRY_KINDS = [
+    EntryKind._make(n, v)
+    for n, v in (
+        ("DATASET", 1),
+        ("DATASET_VIEW", 2),
+        ("TABLE", 3),
+        ("TABLE_VIEW", 4),
+        ("BLUEPRINT_DATASET", 5),
+        ("ASSET_DATASET", 6),
+    )
+]
+for _kind in _ENTRY_KINDS:
+    setattr(EntryKind, _kind.name, _kind)
 
 
 class OnDuplicateSegmentLayer(enum.StrEnum):

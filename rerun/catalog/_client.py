@@ -209,7 +209,7 @@ class CatalogClient:
     def register_table(self, name: str, url: str) -> TableEntry:
         """Register an existing Lance table (by URL) as a table entry."""
         details = AnyProto()
-        details.Pack(pb.LanceTable(table_url=url))
+        details.Pack(pb.LanceTable(table_url=url), type_url_prefix="")  # 0.41 sends "/rerun.cloud..."
         resp = self._conn.call("RegisterTable", pb.RegisterTableRequest(name=name, provider_details=details))
         return TableEntry(self._read_table(entry_id_from_proto(resp.table_entry.details.id)))
 
@@ -222,7 +222,9 @@ class CatalogClient:
             from rerun_core.types.tuid import TuidGenerator
 
             details = AnyProto()
-            details.Pack(pb.LanceTable(table_url=f"{url.rstrip('/')}/{TuidGenerator().new()}"))
+            details.Pack(
+                pb.LanceTable(table_url=f"{url.rstrip('/')}/{TuidGenerator().new()}"), type_url_prefix=""
+            )
             req.provider_details.CopyFrom(details)
         resp = self._conn.call("CreateTableEntry", req)
         return TableEntry(self._read_table(entry_id_from_proto(resp.table.details.id)))

@@ -408,3 +408,83 @@ def test_browser_sees_the_same_as_with_the_real_server(oracle: Oracle, data_dir:
     assert {k: v["ok"] for k, v in got.items()} == {k: v["ok"] for k, v in want.items()}
     assert got["allowed"]["tail"] == want["allowed"]["tail"]
     assert want["error"]["grpcStatus"] is None  # why ours exposes grpc-status (see grpcweb._EXPOSE)
+
+
+# -- the front against a scripted backend ---------------------------------------------------------
+
+
+class ScriptedBackend(grpc.GenericRpcHandler):
+    """Raw-bytes handlers: a stream that fails after two messages, an echo of request metadata."""
+
+    def service(self, details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        def failing_stream(request: bytes, ctx: grpc.ServicerContext) -> Iterator[bytes]:
+            yield b"one"
+            yield b"two"
+            ctx.abort(grpc.StatusCode.DATA_LOSS, "broke after 2: 100% <sure>")
+
+        def echo_metadata(request: bytes, ctx: grpc.ServicerContext) -> bytes:
+            md = dict(ctx.invocation_metadata())
+            ctx.send_initial_metadata((("x-seen-bin", md["x-blob-bin"]),))
+            ctx.set_trailing_metadata((("x-trailing", "yes"),))
+            return str(md["x-plain"]).encode() + request
+
+        def count_stream(requests: Iterator[bytes], ctx: grpc.ServicerContext) -> bytes:
+            return b"|".join(requests)
+
+        name = details.method.rsplit("/", 1)[-1]  # type: ignore[attr-defined]
+        if name == "ScanSegmentTable":
+            return grpc.unary_stream_rpc_method_handler(failing_stream)
+        if name == "Version":
+            return grpc.unary_unary_rpc_method_handler(echo_metadata)
+        if name == "WriteTable":
+            return grpc.stream_unary_rpc_method_handler(count_stream)
+        return None
+
+
+@pytest.fixture(scope="module")
+def scripted() -> Iterator[int]:
+    from concurrent import futures
+
+    from rerun_core.server.grpcweb import GrpcWebFront
+
+    backend = grpc.server(futures.ThreadPoolExecutor(4), handlers=[ScriptedBackend()])
+    internal = backend.add_insecure_port("127.0.0.1:0")
+    backend.start()
+    front = GrpcWebFront(internal, [pb.DESCRIPTOR.services_by_name["RerunCloudService"]])
+    port = front.listen("127.0.0.1", 0)
+    yield port
+    front.stop()
+    backend.stop(None)
+
+
+def test_mid_stream_error_goes_into_the_trailer_frame(scripted: int) -> None:
+    ans = web_call(scripted, "ScanSegmentTable", b"")
+    assert ans.messages == [b"one", b"two"]
+    assert ans.trailers == {"grpc-status": "15", "grpc-message": "broke%20after%202:%20100%25%20%3Csure%3E"}
+    assert "grpc-status" not in ans.headers
+
+
+def test_metadata_passes_both_ways(scripted: int) -> None:
+    """``-bin`` request headers arrive as bytes; answer metadata comes back as headers/trailers."""
+    blob = bytes(range(256))
+    hdrs = {"x-plain": "p", "x-blob-bin": base64.b64encode(blob).decode()}
+    ans = web_call(scripted, "Version", b"!", headers=hdrs)
+    assert ans.messages == [b"p!"]
+    assert base64.b64decode(ans.headers["x-seen-bin"] + "==") == blob
+    assert ans.trailers == {"grpc-status": "0", "x-trailing": "yes"}
+
+
+def test_client_streaming_request_frames(scripted: int) -> None:
+    body = b"".join(b"\0" + len(m).to_bytes(4, "big") + m for m in [b"a", b"bb", b"ccc"])
+    ans = request(scripted, "POST", f"{SERVICE}/WriteTable", body, {"content-type": "application/grpc-web"})
+    assert ans.messages == [b"a|bb|ccc"] and ans.trailers["grpc-status"] == "0"
+
+
+def test_plain_grpc_is_spliced_through(scripted: int) -> None:
+    """An HTTP/2 client on the public port reaches the backend unchanged."""
+    with grpc.insecure_channel(f"127.0.0.1:{scripted}") as ch:
+        call = ch.unary_stream(f"{SERVICE}/ScanSegmentTable")(b"", timeout=10)
+        got = []
+        with pytest.raises(grpc.RpcError) as err:
+            got.extend(call)
+    assert got == [b"one", b"two"] and err.value.code() == grpc.StatusCode.DATA_LOSS

@@ -13,6 +13,7 @@ import binascii
 import email.utils
 import re
 import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
@@ -258,6 +259,16 @@ def _start_call(
     return fut, one()
 
 
+def _cancel_on_hangup(sock: socket.socket, call: _Call) -> None:
+    """Cancel ``call`` once the peer closes; returns quietly when it sends its next request."""
+    try:
+        hung_up = sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        hung_up = True
+    if hung_up:
+        call.cancel()
+
+
 def _status_lines(call: _Call) -> Headers:
     code = call.code() or grpc.StatusCode.UNKNOWN
     out: Headers = [("grpc-status", str(code.value[0]))]
@@ -284,6 +295,8 @@ def serve_grpc_web(policy: Policy, req: Request, w: Writer, shape: tuple[bool, b
         w.head(200, _with_extra([("content-type", ctype), *status, *cors], policy), length=0)
         return
     call, messages = _start_call(policy.channel(), req.path, shape, frames, **kw)
+    if shape[1]:  # a stream may idle for long: end it when the browser hangs up, not at its next write
+        threading.Thread(target=_cancel_on_hangup, args=(w.sock, call), daemon=True).start()
     try:
         first = next(messages)
     except StopIteration:

@@ -416,6 +416,9 @@ def test_browser_sees_the_same_as_with_the_real_server(oracle: Oracle, data_dir:
 class ScriptedBackend(grpc.GenericRpcHandler):
     """Raw-bytes handlers: a stream that fails after two messages, an echo of request metadata."""
 
+    def __init__(self) -> None:
+        self.idle_stream_ended = threading.Event()
+
     def service(self, details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
         def failing_stream(request: bytes, ctx: grpc.ServicerContext) -> Iterator[bytes]:
             yield b"one"
@@ -431,7 +434,15 @@ class ScriptedBackend(grpc.GenericRpcHandler):
         def count_stream(requests: Iterator[bytes], ctx: grpc.ServicerContext) -> bytes:
             return b"|".join(requests)
 
+        def idle_stream(request: bytes, ctx: grpc.ServicerContext) -> Iterator[bytes]:
+            yield b"hello"
+            ctx.add_callback(self.idle_stream_ended.set)
+            while ctx.is_active():
+                self.idle_stream_ended.wait(0.05)
+
         name = details.method.rsplit("/", 1)[-1]  # type: ignore[attr-defined]
+        if name == "QueryTasksOnCompletion":
+            return grpc.unary_stream_rpc_method_handler(idle_stream)
         if name == "ScanSegmentTable":
             return grpc.unary_stream_rpc_method_handler(failing_stream)
         if name == "Version":
@@ -441,13 +452,16 @@ class ScriptedBackend(grpc.GenericRpcHandler):
         return None
 
 
+SCRIPT = ScriptedBackend()
+
+
 @pytest.fixture(scope="module")
 def scripted() -> Iterator[int]:
     from concurrent import futures
 
     from rerun_core.server.grpcweb import GrpcWebFront
 
-    backend = grpc.server(futures.ThreadPoolExecutor(4), handlers=[ScriptedBackend()])
+    backend = grpc.server(futures.ThreadPoolExecutor(4), handlers=[SCRIPT])
     internal = backend.add_insecure_port("127.0.0.1:0")
     backend.start()
     front = GrpcWebFront(internal, [pb.DESCRIPTOR.services_by_name["RerunCloudService"]])
@@ -455,6 +469,18 @@ def scripted() -> Iterator[int]:
     yield port
     front.stop()
     backend.stop(None)
+
+
+def test_idle_stream_is_cancelled_when_the_browser_hangs_up(scripted: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", scripted, timeout=30)
+    conn.request(
+        "POST", f"{SERVICE}/QueryTasksOnCompletion", b"\0\0\0\0\0", {"content-type": "application/grpc-web"}
+    )
+    resp = conn.getresponse()
+    assert resp.read1(10)[5:] == b"hello"
+    assert not SCRIPT.idle_stream_ended.is_set()
+    conn.close()
+    assert SCRIPT.idle_stream_ended.wait(20)
 
 
 def test_mid_stream_error_goes_into_the_trailer_frame(scripted: int) -> None:

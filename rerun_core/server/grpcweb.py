@@ -144,12 +144,18 @@ class GrpcWebFront:
         threading.Thread(target=self._accept_loop, args=(sock,), name="grpcweb-accept", daemon=True).start()
         return self.port
 
-    def stop(self) -> None:
-        listener, self._listener = self._listener, None
+    def stop_accepting(self) -> None:
+        """Refuse new connections; open ones carry on (the backend's graceful stop ends them)."""
+        with self._lock:
+            listener, self._listener = self._listener, None
         if listener is not None:
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
             listener.close()
+
+    def stop(self) -> None:
+        """Refuse new connections and end open ones (gRPC-Web calls are cancelled)."""
+        self.stop_accepting()
         with self._lock:
             conns, self._conns = list(self._conns), set()
             channel, self._channel = self._channel, None

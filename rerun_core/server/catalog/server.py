@@ -105,8 +105,10 @@ class CatalogServer:
         server, self._server = self._server, None
         front, self._front = self._front, None
         if front is not None:
-            front.stop()
+            front.stop_accepting()  # in-flight calls get `grace`, as before the front existed
         server.stop(grace).wait((grace or 0.0) + 1.0)
+        if front is not None:
+            front.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the server stops; True if it did."""

@@ -403,7 +403,7 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
         from ._frame import ReaderFrame
         from ._reader import ReadSpec, reader_schema
 
-        dataset_schema = self.arrow_schema()
+        dataset_schema = self._arrow_schema()
         if index is not None and index not in dataset_schema.names:
             raise ValueError(f"Index '{index}' does not exist in the dataset.")
         spec = ReadSpec(self._conn, self.id, index, **kwargs)

@@ -13,6 +13,7 @@ import pytest
 from rerun.catalog import AlreadyExistsError, CatalogClient, NotFoundError, OnDuplicateSegmentLayer
 from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import cloud_pb2_grpc as pb_grpc
+from rerun_core.proto.gen import common_pb2
 from rerun_core.server.catalog import CatalogServer
 from rerun_core.store.rrd.footer import TRAILER_ENTRY_SIZE, TRAILER_TAIL_SIZE
 
@@ -90,9 +91,10 @@ def test_create_and_register(client: CatalogClient, tmp_path: Path) -> None:
     assert result.segment_ids == ["newseg"]
     assert ds.segment_ids() == ["newseg"]
     other = write_segment(tmp_path / "other.rrd", "otherseg", 6.0)
-    with pytest.raises(AlreadyExistsError):
-        ds.register([other.as_uri(), rrd.as_uri()])
-    assert ds.segment_ids() == ["newseg"]  # all or nothing
+    # 0.41: the same (segment, layer) again is kept as it was; the request goes through
+    again = ds.register([other.as_uri(), rrd.as_uri()]).wait()
+    assert sorted(again.segment_ids) == ["newseg", "otherseg"]
+    assert ds.segment_ids() == ["newseg", "otherseg"]
     assert ds.register([rrd.as_uri()], on_duplicate=OnDuplicateSegmentLayer.SKIP).wait().segment_ids == [
         "newseg"
     ]
@@ -116,7 +118,7 @@ def test_register_rejects_bad_sources(client: CatalogClient, tmp_path: Path) -> 
 
 
 def test_missing_dataset_is_not_found(client: CatalogClient) -> None:
-    with pytest.raises(NotFoundError):
+    with pytest.raises(LookupError, match="No dataset found with name 'nope'"):  # as 0.41 by name
         client.get_dataset("nope")
 
 
@@ -193,11 +195,14 @@ def test_query_dataset_and_fetch_chunks_over_raw_grpc(server: CatalogServer) -> 
     md = [("x-rerun-entry-name-bin", b"mydata")]
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         stub = pb_grpc.RerunCloudServiceStub(channel)
-        req = pb.QueryDatasetRequest(select_all_entity_paths=True, exclude_static_data=True)
+        req = pb.QueryDatasetRequest(entity_paths=[common_pb2.EntityPath(path="/points")])
         parts = [r.data for r in stub.QueryDataset(req, metadata=md, timeout=10)]
         infos = [dataframe_part_to_table(p) for p in parts]
         assert sorted(s for t in infos for s in t.column("chunk_segment_id").to_pylist()) == ["seg0", "seg1"]
         assert all(not v for t in infos for v in t.column("chunk_is_static").to_pylist())
+        bad = pb.QueryDatasetRequest(select_all_entity_paths=True, exclude_static_data=True)
+        with pytest.raises(grpc.RpcError, match="has no equivalent in `FindChunks`"):  # as 0.41
+            list(stub.QueryDataset(bad, metadata=md, timeout=10))
         fetched = stub.FetchChunks(pb.FetchChunksRequest(chunk_infos=parts), timeout=10)
         chunks = [arrow_msg_from_proto(m).chunk for r in fetched for m in r.chunks]
         assert sorted(str(c.entity_path) for c in chunks) == ["/points", "/points"]
@@ -232,7 +237,7 @@ def test_rename_and_delete(client: CatalogClient) -> None:
     assert "renamed" in client.datasets()
     assert client.get_dataset("renamed").id == ds.id
     ds.delete()
-    with pytest.raises(NotFoundError):
+    with pytest.raises(LookupError):  # 0.41: by name a plain LookupError, by id NotFoundError
         client.get_dataset("renamed")
     with pytest.raises(NotFoundError):
         ds.delete()

@@ -124,7 +124,7 @@ def test_without_data_dir_nothing_is_kept(tmp_path: Path) -> None:
     assert cat.journal is None
     ds = cat.create("in_memory")
     register(cat, ds, [Source(write_segment(tmp_path / "a.rrd", "s", 0.0).as_uri())], "error", TaskIds())
-    assert open_catalog(None).entries() == []
+    assert open_catalog(None).datasets() == []
 
 
 def test_a_vanished_file_is_reported_and_kept(tmp_path: Path) -> None:

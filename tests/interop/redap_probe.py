@@ -67,7 +67,8 @@ class Normaliser:
     def text(self, s: str) -> str:
         for old, new in self.subs:
             s = s.replace(old, new)
-        s = re.sub(r"\b[0-9A-F]{16}[0-9a-fA-F]{16}\b", "<ID>", s)
+        s = re.sub(r"(?<![0-9A-Za-z])[0-9A-F]{16}[0-9a-fA-F]{16}(?![0-9A-Za-z])", "<ID>", s)
+        s = re.sub(r"__(bp|as)_[0-9A-F]{16}[0-9a-fA-F]{16}", r"__\1_<ID>", s)
         s = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<UUID>", s)
         s = re.sub(r"task_[0-9A-Za-z]+", "task_<ID>", s)
         s = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<PORT>", s)

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -56,6 +56,7 @@ class Layer:
     storage_url: str
     index: LayerIndex
     registered_at_ns: int = field(default_factory=time.time_ns)
+    slot: Tuid = field(default_factory=lambda: _IDS.new())  # half of every chunk key of this layer
 
     @property
     def num_chunks(self) -> int:
@@ -126,6 +127,7 @@ class TableEntry:
     owned: bool = False  # created by the API inside the server's table dir
     blueprint_dataset: Tuid | None = None  # its hidden ``__bp_<id>`` dataset
     default_blueprint_segment: str | None = None
+    system: bool = False  # ``__entries``: the catalog's own entry list, not a Lance table
 
 
 Entry = Dataset | TableEntry
@@ -143,16 +145,20 @@ class Journal(Protocol):
     ) -> None: ...
 
 
+ENTRIES_TABLE_ID = Tuid(0, 1)  # the system table listing every entry, as the real server has
+
+
 def merge_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
-    """Row id, timelines by name, then data columns by name; first field of a name wins."""
+    """Row id, timelines, then data columns, each in the order first seen (layer order, as
+    0.41 merges them); the first field of a name wins."""
     fields: dict[str, pa.Field] = {}
     for s in schemas:
         for f in s:
             fields.setdefault(f.name, f)
 
-    def order(f: pa.Field) -> tuple[int, str]:
+    def order(f: pa.Field) -> int:
         kind = (f.metadata or {}).get(b"rerun:kind", b"data")
-        return ({b"control": 0, b"index": 1}.get(kind, 2), f.name)
+        return {b"control": 0, b"index": 1}.get(kind, 2)
 
     return pa.schema(sorted(fields.values(), key=order))
 
@@ -175,10 +181,29 @@ class Catalog:
         self.journal = journal
         self._table_dir = table_dir
         self.memory_limit: int | None = None  # bytes of chunk data an answer may hold at once
+        self._slots: dict[Tuid, tuple[Dataset, str, Layer]] = {}  # chunk-key slot -> its layer
+        self._watchers: list[Callable[[str, Tuid], None]] = []  # WatchEvents streams
+        self._entries[ENTRIES_TABLE_ID] = TableEntry(ENTRIES_TABLE_ID, "__entries", "", system=True)
 
     @property
     def lock(self) -> threading.RLock:
         return self._lock
+
+    def watch(self, fn: Callable[[str, Tuid], None]) -> Callable[[], None]:
+        """Call ``fn("created" | "deleted", entry_id)`` for every top-level entry; returns unwatch."""
+        with self._lock:
+            self._watchers.append(fn)
+
+        def unwatch() -> None:
+            with self._lock:
+                if fn in self._watchers:
+                    self._watchers.remove(fn)
+
+        return unwatch
+
+    def _notify(self, what: str, entry_id: Tuid) -> None:
+        for fn in list(self._watchers):
+            fn(what, entry_id)
 
     # --- lookup ----------------------------------------------------------------------------
 
@@ -266,6 +291,7 @@ class Catalog:
                 self._add(assets)
                 ds.blueprint_dataset, ds.asset_dataset = bp.id, assets.id
             self._add(ds)
+            self._notify("created", ds.id)
             return ds
 
     def create_table(
@@ -275,6 +301,7 @@ class Catalog:
             self._check_new_name(name)
             t = TableEntry(entry_id or _IDS.new(), name, url, owned=owned)
             self._add(t)
+            self._notify("created", t.id)
             return t
 
     def touch_table(self, entry: TableEntry, *, keep_time: bool = False) -> None:
@@ -289,7 +316,13 @@ class Catalog:
         """Delete an entry; a dataset takes its companion datasets with it."""
         with self._lock:
             e = self.entry(entry_id)
+            if isinstance(e, TableEntry) and e.system:
+                return  # the real server answers OK and keeps its entry table
             del self._entries[entry_id]
+            self._notify("deleted", entry_id)
+            if isinstance(e, Dataset):
+                for _, lay in e.layers():
+                    self._slots.pop(lay.slot, None)
             if self.journal is not None:
                 self.journal.delete_entry(entry_id)
             companions = [e.blueprint_dataset] + ([e.asset_dataset] if isinstance(e, Dataset) else [])
@@ -300,8 +333,8 @@ class Catalog:
     def rename(self, entry_id: Tuid, name: str) -> Entry:
         with self._lock:
             e = self.entry(entry_id)
-            if e.name == name:
-                return e
+            if e.name == name or (isinstance(e, TableEntry) and e.system):
+                return e  # renaming __entries is answered OK and ignored, as in 0.41
             self._check_new_name(name)
             e.name = name
             e.updated_at_ns = time.time_ns()
@@ -313,10 +346,13 @@ class Catalog:
         self,
         ds: Dataset,
         *,
+        blueprint_dataset: Tuid | None,
         default_blueprint_segment: str | None,
         default_segment_table_blueprint_segment: str | None,
     ) -> Dataset:
+        """Replace a dataset's details (what the request leaves out is cleared, as in 0.41)."""
         with self._lock:
+            ds.blueprint_dataset = blueprint_dataset
             ds.default_blueprint_segment = default_blueprint_segment
             ds.default_segment_table_blueprint_segment = default_segment_table_blueprint_segment
             ds.updated_at_ns = time.time_ns()
@@ -341,7 +377,11 @@ class Catalog:
                     return False
             if seg is None:
                 seg = ds.segments[segment_id] = Segment(segment_id)
+            old = seg.layers.get(layer.name)
+            if old is not None:
+                self._slots.pop(old.slot, None)
             seg.layers[layer.name] = layer
+            self._slots[layer.slot] = (ds, segment_id, layer)
             seg.updated_at_ns = ds.updated_at_ns = time.time_ns()
             if self.journal is not None:
                 self.journal.save_layer(ds.id, segment_id, layer)
@@ -352,6 +392,7 @@ class Catalog:
         with self._lock:
             seg = ds.segments.setdefault(segment_id, Segment(segment_id))
             seg.layers[layer.name] = layer
+            self._slots[layer.slot] = (ds, segment_id, layer)
             seg.updated_at_ns = max(seg.updated_at_ns, layer.registered_at_ns)
 
     def restore(self, entry: Entry) -> None:
@@ -371,6 +412,7 @@ class Catalog:
                     if layers and lay.name not in layers:
                         continue
                     del seg.layers[lay.name]
+                    self._slots.pop(lay.slot, None)
                     gone.append((seg.segment_id, lay))
                     if self.journal is not None:
                         self.journal.delete_layer(ds.id, seg.segment_id, lay.name)
@@ -380,6 +422,11 @@ class Catalog:
                     seg.updated_at_ns = time.time_ns()
             ds.updated_at_ns = time.time_ns()
         return gone
+
+    def layer_by_slot(self, slot: Tuid) -> tuple[Dataset, str, Layer] | None:
+        """The layer a chunk key points at, if it is still registered."""
+        with self._lock:
+            return self._slots.get(slot)
 
     def segment(self, ds: Dataset, segment_id: str) -> Segment:
         seg = ds.segments.get(segment_id)
@@ -400,7 +447,7 @@ class Catalog:
                     f"Properties of segment '{segment_id}' were modified concurrently:"
                     f" expected revision {expected_revision}, found {found}",
                 )
-            revision = secrets.randbits(64) or 1
+            revision = secrets.randbits(63) or 1  # SQLite integers are signed 64-bit
             ds.properties[segment_id] = (props, revision)
             if self.journal is not None:
                 self.journal.save_properties(ds.id, segment_id, props, revision)

@@ -25,16 +25,6 @@ def check_entry_name(name: str) -> str:
     return name
 
 
-def check_layer_name(name: str) -> str:
-    """Layer names follow the entry-name alphabet; empty means the ``base`` layer."""
-    if not name:
-        return "base"
-    try:
-        return check_entry_name(name)
-    except InvalidNameError as exc:
-        raise InvalidNameError(f"invalid layer name: {exc}") from None
-
-
 def is_hidden(name: str) -> bool:
     """Companion entries (``__bp_<id>``, ``__as_<id>``) are hidden from plain listings."""
     return name.startswith("__")

@@ -77,6 +77,8 @@ class SqliteJournal:
     # --- Journal ---------------------------------------------------------------------------
 
     def save_entry(self, entry: Entry) -> None:
+        if isinstance(entry, TableEntry) and entry.system:
+            return
         if isinstance(entry, TableEntry):
             kind = "table"
             details = {

@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlparse
 from rerun_core.store.rrd import RrdError
 
 from .model import Catalog, CatalogError, Dataset, Layer
-from .names import InvalidNameError, check_layer_name
 from .segment_index import LayerIndex, index_file
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class Source:
 class Outcome:
     """One row of the registration answer."""
 
-    segment_id: str  # "" when the source failed
+    segment_id: str
     layer: str
     storage_url: str
     task_id: str
@@ -55,23 +54,27 @@ def path_from_url(url: str) -> Path:
                 " (this may be caused by invalid relative-path URI)",
             )
         return Path(unquote(parsed.path))
-    if parsed.scheme == "" and url.startswith("/"):
-        return Path(url)
+    if parsed.scheme == "":
+        raise CatalogError("INVALID_ARGUMENT", "could not parse url: relative URL without a base")
     raise CatalogError("NOT_FOUND", f"RRD file not found, could not load URI: {url}")
 
 
 def index_path(path: Path, ds: Dataset) -> list[LayerIndex]:
     """The recordings of one file matching the dataset's store kind; clear one-line errors."""
     if not path.exists():
-        raise CatalogError("NOT_FOUND", f"RRD file not found, file does not exist: {str(path)!r}")
+        raise CatalogError("NOT_FOUND", f'RRD file not found, file does not exist: "{path}"')
     if not path.is_file():
-        raise CatalogError("NOT_FOUND", f"RRD file not found, path is not a file: {str(path)!r}")
+        raise CatalogError("NOT_FOUND", f'RRD file not found, path is not a file: "{path}"')
     try:
         return index_file(path, ds.kind.store_kind)
     except RrdError as exc:
-        raise CatalogError("INVALID_ARGUMENT", f"cannot read {str(path)!r}: {_describe(exc)}") from None
+        raise CatalogError(
+            "INVALID_ARGUMENT", f'Failed to enumerate RRD stores: "{path}": {_describe(exc)}'
+        ) from None
     except OSError as exc:
-        raise CatalogError("INVALID_ARGUMENT", f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+        raise CatalogError(
+            "INVALID_ARGUMENT", f'Failed to enumerate RRD stores: "{path}": {exc.strerror or exc}'
+        ) from None
 
 
 def _describe(exc: RrdError) -> str:
@@ -86,9 +89,10 @@ def expand(src: Source) -> list[Path]:
     path = path_from_url(src.storage_url)
     if not src.prefix:
         return [path]
-    if not path.is_dir():
-        raise CatalogError("NOT_FOUND", f"prefix is not a directory: {str(path)!r}")
-    return sorted(p for p in path.rglob("*.rrd") if p.is_file())
+    found = sorted(p for p in path.rglob("*.rrd") if p.is_file()) if path.is_dir() else []
+    if not found:
+        raise CatalogError("INVALID_ARGUMENT", f"no rrd files found in {src.storage_url}")
+    return found
 
 
 def resolve(ds: Dataset, sources: list[Source]) -> list[tuple[str, Layer]]:
@@ -98,10 +102,7 @@ def resolve(ds: Dataset, sources: list[Source]) -> list[tuple[str, Layer]]:
     seen: dict[tuple[str, str], list[str]] = {}
     out: list[tuple[str, Layer]] = []
     for src in sources:
-        try:
-            layer_name = check_layer_name(src.layer)
-        except InvalidNameError as exc:
-            raise CatalogError("INVALID_ARGUMENT", str(exc)) from None
+        layer_name = src.layer or "base"  # any other string is a layer name, as in 0.41
         for path in expand(src):
             url = path.absolute().as_uri()
             for index in index_path(path, ds):
@@ -130,7 +131,9 @@ def register(
         except CatalogError as exc:
             if exc.code != "FAILED_PRECONDITION":
                 raise
-            out.append(Outcome("", layer.name, layer.storage_url, new_task_id.failed(str(exc)), str(exc)))
+            # 0.41 answers the row (segment id included); the task id says it failed, and why.
+            failed = new_task_id.failed(str(exc))
+            out.append(Outcome(segment_id, layer.name, layer.storage_url, failed, str(exc)))
             continue
         out.append(Outcome(segment_id, layer.name, layer.storage_url, TASK_ID_SUCCESS))
     return out

@@ -31,6 +31,13 @@ _DATASET_KINDS = {
 }
 
 
+_HANDLE_KINDS = {
+    DatasetKind.RECORDING: common_pb2.DATASET_KIND_RECORDING,
+    DatasetKind.BLUEPRINT: common_pb2.DATASET_KIND_BLUEPRINT,
+    DatasetKind.ASSET: common_pb2.DATASET_KIND_ASSET,
+}
+
+
 def _abort(context: grpc.ServicerContext, exc: Exception) -> None:
     if isinstance(exc, CatalogError):
         context.abort(getattr(grpc.StatusCode, exc.code), str(exc))
@@ -107,7 +114,7 @@ def dataset_entry(ds: Dataset) -> pb.DatasetEntry:
                 if ds.kind is DatasetKind.BLUEPRINT
                 else common_pb2.STORE_KIND_RECORDING
             ),
-            dataset_kind=common_pb2.DATASET_KIND_RECORDING,
+            dataset_kind=_HANDLE_KINDS[ds.kind],
         ),
     )
     details = entry.dataset_details

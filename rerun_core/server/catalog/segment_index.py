@@ -21,7 +21,13 @@ from rerun_core.store.chunk import Chunk
 from rerun_core.store.messages import ArrowMsg, StoreId, StoreKind
 from rerun_core.store.rrd import RrdError, arrow_msg_to_proto, decode_message, read_footer
 from rerun_core.store.rrd.footer import RrdManifest
-from rerun_core.store.rrd.frames import CRATE_VERSION, HEADER_SIZE, MessageKind, parse_header
+from rerun_core.store.rrd.frames import (
+    CRATE_VERSION,
+    FRAME_HEADER_SIZE,
+    HEADER_SIZE,
+    MessageKind,
+    parse_header,
+)
 from rerun_core.store.rrd.manifest import ManifestBuilder
 from rerun_core.store.rrd.reader import iter_frames
 from rerun_core.types.time import TimeType
@@ -78,7 +84,8 @@ class LayerIndex:
 
     @property
     def size_bytes(self) -> int:
-        return sum(c.size for c in self.chunks)
+        """Bytes of the layer's chunk frames in its file (frame headers included, as 0.41 counts)."""
+        return sum(c.size + FRAME_HEADER_SIZE for c in self.chunks)
 
     def has_temporal_chunks(self) -> bool:
         return any(not c.is_static for c in self.chunks)

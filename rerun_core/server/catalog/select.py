@@ -89,18 +89,28 @@ def select_chunks(ds: Dataset, req: pb.FindChunksRequest) -> Iterator[tuple[Segm
 
 def select_chunks_for_query(ds: Dataset, req: pb.QueryDatasetRequest) -> Iterator[tuple[Segment, Picked]]:
     """Per segment: the chunks an (older-client) QueryDataset request asks for."""
-    paths = (
-        None
-        if req.select_all_entity_paths or not req.entity_paths
-        else {"/" + e.path.strip("/") for e in req.entity_paths}
-    )
+    # Nothing is selected unless the request asks for all entities or names some (as 0.41).
+    paths = None if req.select_all_entity_paths else {"/" + e.path.strip("/") for e in req.entity_paths}
     ids = [s.id for s in req.segment_ids] or None
+    q = req.query
     for seg in _segments(ds, ids):
         picked = [
             (lay, c)
             for lay, c in _all_chunks(seg)
-            if (paths is None or c.entity_path in paths)
-            and not (req.exclude_static_data and c.is_static)
-            and not (req.exclude_temporal_data and not c.is_static)
+            if (paths is None or c.entity_path in paths) and _query_keeps(c, q)
         ]
         yield seg, picked
+
+
+def _query_keeps(c: ChunkEntry, q: pb.Query) -> bool:
+    """A latest-at keeps what may hold the value at ``at``; a range what overlaps it (static too)."""
+    if c.is_static:
+        return True
+    if q.HasField("latest_at"):
+        r = c.time_ranges.get(q.latest_at.index.timeline.name)
+        return r is not None and (not q.latest_at.HasField("at") or r[0] <= q.latest_at.at)
+    if q.HasField("range"):
+        r = c.time_ranges.get(q.range.index.timeline.name)
+        span = q.range.index_range
+        return r is not None and r[0] <= span.end and r[1] >= span.start
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,13 +12,19 @@ import pyarrow.compute as pc
 
 from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2, log_msg_pb2
+from rerun_core.store.chunk import SORBET_VERSION
 from rerun_core.store.messages import StoreId
-from rerun_core.store.rrd import dataframe_part_from_arrow, dataframe_part_to_table, store_id_to_proto
+from rerun_core.store.rrd import (
+    RrdError,
+    dataframe_part_from_arrow,
+    dataframe_part_to_table,
+    store_id_to_proto,
+)
 
 from . import tables
 from .model import CatalogError, Dataset, DatasetKind, Layer, merge_schemas
 from .registration import Source, register
-from .rpc_base import ServiceBase, entry_id_to_proto, meta, part, rpc, stream
+from .rpc_base import ServiceBase, entry_id_to_proto, part, rpc, stream
 from .select import select_chunks, select_chunks_for_query
 
 _ON_DUPLICATE = {
@@ -47,21 +54,29 @@ def _segment_manifest(ds: Dataset, segment_id: str, layers: list[Layer]) -> log_
     parts = []
     for lay in layers:
         t = lay.index.manifest.table
-        keys = [tables.chunk_key(ds.id, segment_id, lay.name, c.chunk_id) for c in lay.index.chunks]
+        keys = [tables.chunk_key(lay, c.chunk_id) for c in lay.index.chunks]
         parts.append(t.append_column(pa.field("chunk_key", pa.binary(), False), pa.array(keys, pa.binary())))
     table = pa.concat_tables(parts, promote_options="permissive") if parts else pa.table({})
-    schema = merge_schemas([lay.index.schema for lay in layers])
-    sid = StoreId(ds.kind.store_kind, "none", segment_id)  # the application id is not kept
+    table = table.cast(pa.schema([f.with_nullable(True) for f in table.schema]))  # as 0.41 sends it
+    schema = merge_schemas([lay.index.schema for lay in layers]).with_metadata(
+        {"sorbet:version": SORBET_VERSION}
+    )
+    serialized = schema.serialize().to_pybytes()
+    sid = StoreId(ds.kind.store_kind, segment_id, "none")  # the application id is not kept
     return log_msg_pb2.RrdManifest(
         store_id=store_id_to_proto(sid),
-        sorbet_schema=_schema_proto(schema),
+        sorbet_schema=common_pb2.Schema(arrow_schema=serialized),
+        sorbet_schema_sha256=hashlib.sha256(serialized).digest(),
         data=dataframe_part_from_arrow(table),
     )
 
 
-def _check_timeline(ds: Dataset, req: pb.FindChunksRequest) -> None:
+def _find_timeline(req: pb.FindChunksRequest) -> str | None:
     mode = req.WhichOneof("mode")
-    timeline = req.range.timeline if mode == "range" else req.samples.timeline if mode == "samples" else None
+    return req.range.timeline if mode == "range" else req.samples.timeline if mode == "samples" else None
+
+
+def _check_timeline(ds: Dataset, timeline: str | None) -> None:
     if timeline and not any(timeline in lay.index.timelines for _, lay in ds.layers()):
         raise CatalogError("INVALID_ARGUMENT", f"unknown timeline `{timeline}`")
 
@@ -123,7 +138,7 @@ class DatasetRpcs(ServiceBase):
         self, request: pb.GetDatasetSchemaRequest, context: grpc.ServicerContext
     ) -> pb.GetDatasetSchemaResponse:
         ds = self._dataset(context)
-        return pb.GetDatasetSchemaResponse(schema=_schema_proto(ds.schema()), meta=meta(ds))
+        return pb.GetDatasetSchemaResponse(schema=_schema_proto(ds.schema()))
 
     @stream
     def GetSchemas(
@@ -138,9 +153,7 @@ class DatasetRpcs(ServiceBase):
         self, request: pb.GetSegmentTableSchemaRequest, context: grpc.ServicerContext
     ) -> pb.GetSegmentTableSchemaResponse:
         ds = self._dataset(context)
-        return pb.GetSegmentTableSchemaResponse(
-            schema=_schema_proto(tables.segment_table(ds).schema), meta=meta(ds)
-        )
+        return pb.GetSegmentTableSchemaResponse(schema=_schema_proto(tables.segment_table(ds).schema))
 
     @stream
     def ScanSegmentTable(
@@ -149,16 +162,14 @@ class DatasetRpcs(ServiceBase):
         ds = self._dataset(context)
         table = tables.segment_table(ds, list(request.columns))
         table = _filter_ids(table, "rerun_segment_id", request.segment_id_filter)
-        yield pb.ScanSegmentTableResponse(data=part(table), meta=meta(ds))
+        yield pb.ScanSegmentTableResponse(data=part(table))
 
     @rpc
     def GetDatasetManifestSchema(
         self, request: pb.GetDatasetManifestSchemaRequest, context: grpc.ServicerContext
     ) -> pb.GetDatasetManifestSchemaResponse:
         ds = self._dataset(context)
-        return pb.GetDatasetManifestSchemaResponse(
-            schema=_schema_proto(tables.dataset_manifest(ds).schema), meta=meta(ds)
-        )
+        return pb.GetDatasetManifestSchemaResponse(schema=_schema_proto(tables.dataset_manifest(ds).schema))
 
     @stream
     def ScanDatasetManifest(
@@ -168,7 +179,7 @@ class DatasetRpcs(ServiceBase):
         table = tables.dataset_manifest(ds, columns=list(request.columns))
         table = _filter_ids(table, "rerun_segment_id", request.segment_id_filter)
         table = _filter_ids(table, "rerun_layer_name", request.layer_name_filter)
-        yield pb.ScanDatasetManifestResponse(data=part(table), meta=meta(ds))
+        yield pb.ScanDatasetManifestResponse(data=part(table))
 
     @stream
     def GetRrdManifest(
@@ -186,7 +197,7 @@ class DatasetRpcs(ServiceBase):
                 "NOT_FOUND", f"Segment '{request.segment_id.id}' not found in dataset '{ds.id}'"
             )
         manifest = _segment_manifest(ds, seg.segment_id, seg.ordered_layers())
-        yield pb.GetRrdManifestResponse(rrd_manifest=manifest, meta=meta(ds))
+        yield pb.GetRrdManifestResponse(rrd_manifest=manifest)
 
     # --- segment properties and assets ---------------------------------------------------
 
@@ -252,10 +263,16 @@ class DatasetRpcs(ServiceBase):
         if request.WhichOneof("mode") is None:
             raise CatalogError("INVALID_ARGUMENT", "`mode` is required")
         ds = self._dataset(context)
-        _check_timeline(ds, request)
+        _check_timeline(ds, _find_timeline(request))
+        sent = False
         for seg, picked, timeline in select_chunks(ds, request):
-            table = tables.chunk_info_table(ds, seg, picked, timeline)
-            yield pb.FindChunksResponse(data=part(table), meta=meta(ds))
+            table = tables.chunk_info_table(ds, seg, picked, timeline, start_column="chunk_timeline_start")
+            sent = True
+            yield pb.FindChunksResponse(data=part(table))
+        if not sent:
+            yield pb.FindChunksResponse(
+                data=part(tables.chunk_info_table(ds, None, [], None, "chunk_timeline_start"))
+            )
 
     @stream
     def QueryDataset(
@@ -267,8 +284,24 @@ class DatasetRpcs(ServiceBase):
                 raise CatalogError("INVALID_ARGUMENT", f"`{name}` has no equivalent in `FindChunks`")
         if request.chunk_ids:
             raise CatalogError("INVALID_ARGUMENT", "`chunk_ids` has no equivalent in `FindChunks`")
+        q = request.query
+        timeline = (
+            q.latest_at.index.timeline.name
+            if q.HasField("latest_at")
+            else q.range.index.timeline.name
+            if q.HasField("range")
+            else None
+        ) or None
+        _check_timeline(ds, timeline)
+        column = f"{timeline}:start" if timeline else None
+        sent = False
         for seg, picked in select_chunks_for_query(ds, request):
-            yield pb.QueryDatasetResponse(data=part(tables.chunk_info_table(ds, seg, picked)), meta=meta(ds))
+            sent = True
+            yield pb.QueryDatasetResponse(
+                data=part(tables.chunk_info_table(ds, seg, picked, timeline, column))
+            )
+        if not sent:
+            yield pb.QueryDatasetResponse(data=part(tables.chunk_info_table(ds, None, [], timeline, column)))
 
     @stream
     def FetchChunks(
@@ -278,9 +311,16 @@ class DatasetRpcs(ServiceBase):
         wanted: dict[tuple[int, str], tuple[Layer, list[Any]]] = {}
         order: list[tuple[int, str]] = []
         for p in request.chunk_infos:
-            keys = dataframe_part_to_table(p)
+            try:
+                keys = dataframe_part_to_table(p)
+            except RrdError as exc:
+                raise CatalogError("INTERNAL", f"Failed to decode chunk_info: {exc}") from None
             if "chunk_key" not in keys.column_names:
-                raise CatalogError("INVALID_ARGUMENT", "FetchChunks: chunk_infos lack a chunk_key column")
+                raise CatalogError(
+                    "INVALID_ARGUMENT",
+                    'QueryDatasetDataframe: Missing required column "chunk_key". If the column is allowed'
+                    " to be missing, declare the field as `Option<…>`",
+                )
             for key in keys.column("chunk_key").to_pylist():
                 layer, entry = self._resolve_key(key)
                 slot = (id(layer), layer.storage_url)
@@ -306,13 +346,13 @@ class DatasetRpcs(ServiceBase):
 
     def _resolve_key(self, key: bytes | None) -> tuple[Layer, Any]:
         try:
-            chunk_id, dataset_id, segment_id, layer_name = tables.parse_chunk_key(key or b"")
+            chunk_id, slot = tables.parse_chunk_key(key or b"")
         except ValueError:
-            raise CatalogError("INVALID_ARGUMENT", "FetchChunks: malformed chunk_key") from None
-        ds = self.catalog.by_id(dataset_id)
-        seg = ds.segments.get(segment_id)
-        layer = seg.layers.get(layer_name) if seg is not None else None
-        entry = layer.index.chunk(chunk_id) if layer is not None else None
-        if layer is None or entry is None:
-            raise CatalogError("NOT_FOUND", f"FetchChunks: chunk id {chunk_id} not found")
-        return layer, entry
+            raise CatalogError(
+                "INVALID_ARGUMENT", "Failed to decode chunk key: io error: unexpected end of file"
+            ) from None
+        found = self.catalog.layer_by_slot(slot)
+        entry = found[2].index.chunk(chunk_id) if found is not None else None
+        if found is None or entry is None:
+            raise CatalogError("INVALID_ARGUMENT", f"chunk id {chunk_id} not found")
+        return found[2], entry

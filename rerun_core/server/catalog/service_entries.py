@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterator
 
 import grpc
 
 from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2
+from rerun_core.types.tuid import Tuid
 
 from .model import CatalogError, Dataset, DatasetKind, TableEntry
 from .rpc_base import (
@@ -16,7 +18,9 @@ from .rpc_base import (
     dataset_entry,
     entry_details,
     entry_id_from_proto,
+    entry_id_to_proto,
     entry_kind,
+    parse_entry_id,
     rpc,
     stream,
 )
@@ -83,28 +87,48 @@ class EntryRpcs(ServiceBase):
     def UpdateDatasetEntry(
         self, request: pb.UpdateDatasetEntryRequest, context: grpc.ServicerContext
     ) -> pb.UpdateDatasetEntryResponse:
-        if not request.HasField("id"):
-            raise CatalogError("INVALID_ARGUMENT", "missing dataset entry id")
-        ds = self.catalog.by_id(entry_id_from_proto(request.id))
+        ds = self.catalog.by_id(
+            self._body_or_header_id(request.id if request.HasField("id") else None, context)
+        )
         d = request.dataset_details
+        bp = entry_id_from_proto(d.blueprint_dataset) if d.HasField("blueprint_dataset") else None
+        segment = d.default_blueprint_segment.id if d.HasField("default_blueprint_segment") else None
+        if segment is not None and bp is None:
+            raise CatalogError("INVALID_ARGUMENT", "default dataset blueprint requires a blueprint dataset")
+        if bp is not None:
+            try:
+                self.catalog.by_id(bp)
+            except CatalogError as exc:
+                raise CatalogError(
+                    "INVALID_ARGUMENT", f"dataset blueprint dataset does not exist: {exc}"
+                ) from None
+        table_segment = d.default_segment_table_blueprint_segment
         self.catalog.update_details(
             ds,
-            default_blueprint_segment=(
-                d.default_blueprint_segment.id if d.HasField("default_blueprint_segment") else None
-            ),
+            blueprint_dataset=bp,
+            default_blueprint_segment=segment,
             default_segment_table_blueprint_segment=(
-                d.default_segment_table_blueprint_segment.id
-                if d.HasField("default_segment_table_blueprint_segment")
-                else None
+                table_segment.id if d.HasField("default_segment_table_blueprint_segment") else None
             ),
         )
         return pb.UpdateDatasetEntryResponse(dataset=dataset_entry(ds))
+
+    def _body_or_header_id(self, body: common_pb2.EntryId | None, context: grpc.ServicerContext) -> Tuid:
+        """The entry id of the request body, else of the ``x-rerun-entry-id`` header."""
+        if body is not None:
+            return entry_id_from_proto(body)
+        meta_ = dict(context.invocation_metadata())
+        if "x-rerun-entry-id" in meta_:
+            return parse_entry_id(str(meta_["x-rerun-entry-id"]))
+        raise CatalogError("INVALID_ARGUMENT", "missing entry id in request header and body")
 
     @rpc
     def DeleteEntry(
         self, request: pb.DeleteEntryRequest, context: grpc.ServicerContext
     ) -> pb.DeleteEntryResponse:
-        entry = self.catalog.entry(entry_id_from_proto(request.id))
+        entry = self.catalog.entry(
+            self._body_or_header_id(request.id if request.HasField("id") else None, context)
+        )
         self.catalog.delete(entry.id)
         if isinstance(entry, TableEntry):
             LANCE.forget(entry.url)  # the files stay on disk, as in 0.41
@@ -114,7 +138,7 @@ class EntryRpcs(ServiceBase):
     def UpdateEntry(
         self, request: pb.UpdateEntryRequest, context: grpc.ServicerContext
     ) -> pb.UpdateEntryResponse:
-        entry_id = entry_id_from_proto(request.id)
+        entry_id = self._body_or_header_id(request.id if request.HasField("id") else None, context)
         if not request.HasField("entry_details_update"):
             raise CatalogError(
                 "INVALID_ARGUMENT",
@@ -127,6 +151,27 @@ class EntryRpcs(ServiceBase):
             else self.catalog.entry(entry_id)
         )
         return pb.UpdateEntryResponse(entry_details=entry_details(e))
+
+    @stream
+    def WatchEvents(
+        self, request: pb.WatchEventsRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.WatchEventsResponse]:
+        """Entry created / deleted events until the client goes away (the stream never ends)."""
+        wanted = any(k.HasField("entry") for k in request.kinds)
+        events: queue.SimpleQueue[tuple[str, Tuid]] = queue.SimpleQueue()
+        unwatch = self.catalog.watch(lambda what, eid: events.put((what, eid)) if wanted else None)
+        try:
+            while context.is_active():
+                try:
+                    what, eid = events.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                ev = pb.WatchEventsResponse()
+                target = ev.entry_created if what == "created" else ev.entry_deleted
+                target.id.CopyFrom(entry_id_to_proto(eid))
+                yield ev
+        finally:
+            unwatch()
 
     @stream
     def DoBandwidthTest(

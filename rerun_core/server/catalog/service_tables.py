@@ -28,6 +28,7 @@ from .rpc_base import (
     entry_details,
     entry_id_from_proto,
     entry_id_to_proto,
+    entry_kind,
     parse_entry_id,
     rpc,
     stream,
@@ -100,6 +101,32 @@ def _provider_any(url: str) -> any_pb2.Any:
     return any_pb2.Any(type_url=_LANCE_URL, value=pb.LanceTable(table_url=url).SerializeToString())
 
 
+def _system_any() -> any_pb2.Any:
+    kind = pb.SystemTable(kind=pb.SYSTEM_TABLE_KIND_ENTRIES)
+    return any_pb2.Any(type_url=_SYSTEM_URL, value=kind.SerializeToString())
+
+
+def entries_table(catalog: Catalog) -> pa.Table:
+    """The ``__entries`` system table: every entry (asset datasets aside), as the real server."""
+    shown = [e for e in catalog.entries() if not (isinstance(e, Dataset) and e.kind is DatasetKind.ASSET)]
+    ts = pa.timestamp("ns")
+    fields = [
+        pa.field("id", pa.binary(16), False),
+        pa.field("name", pa.string(), False),
+        pa.field("entry_kind", pa.uint8(), False, {b"rerun:component_type": b"rerun.components.EntryKind"}),
+        pa.field("created_at", ts, False),
+        pa.field("updated_at", ts, False),
+    ]
+    arrays = [
+        pa.array([e.id.to_bytes() for e in shown], pa.binary(16)),
+        pa.array([e.name for e in shown], pa.string()),
+        pa.array([entry_kind(e) for e in shown], pa.uint8()),
+        pa.array([e.created_at_ns for e in shown], pa.int64()).cast(ts),
+        pa.array([e.updated_at_ns for e in shown], pa.int64()).cast(ts),
+    ]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
 def _decode_schema(request: pb.CreateTableEntryRequest) -> pa.Schema:
     if not request.HasField("schema"):
         raise CatalogError(
@@ -131,7 +158,7 @@ class TableRpcs(ServiceBase):
             td.default_blueprint_segment.id = details.default_blueprint_segment
         return pb.TableEntry(
             details=entry_details(entry),
-            provider_details=_provider_any(entry.url),
+            provider_details=_system_any() if entry.system else _provider_any(entry.url),
             table_details=td,
         )
 
@@ -232,7 +259,8 @@ class TableRpcs(ServiceBase):
     ) -> pb.GetTableSchemaResponse:
         entry_id = self._table_id(request.table_id if request.HasField("table_id") else None, context)
         entry = self._table_or(entry_id, f"Entry with ID {entry_id} not found")
-        schema = self._lance(entry).schema().serialize().to_pybytes()
+        arrow = entries_table(self.catalog).schema if entry.system else self._lance(entry).schema()
+        schema = arrow.serialize().to_pybytes()
         return pb.GetTableSchemaResponse(schema=common_pb2.Schema(arrow_schema=schema))
 
     @stream
@@ -241,6 +269,9 @@ class TableRpcs(ServiceBase):
     ) -> Iterator[pb.ScanTableResponse]:
         entry_id = self._table_id(request.table_id if request.HasField("table_id") else None, context)
         entry = self._table_or(entry_id, f"Entry with ID {entry_id} not found")
+        if entry.system:
+            yield pb.ScanTableResponse(dataframe_part=dataframe_part_from_arrow(entries_table(self.catalog)))
+            return
         for batch in self._lance(entry).scan():
             yield pb.ScanTableResponse(dataframe_part=dataframe_part_from_arrow(batch))
 
@@ -260,6 +291,8 @@ class TableRpcs(ServiceBase):
             if mode is None:
                 raise CatalogError("INVALID_ARGUMENT", f"unknown enumeration value {msg.insert_mode}")
             entry = self._table_or(entry_id, "table not found")
+            if entry.system:
+                raise CatalogError("INVALID_ARGUMENT", "the __entries system table is read-only")
             self._lance(entry).write(data, mode)
         return pb.WriteTableResponse()
 

@@ -102,27 +102,37 @@ def _segment_bound(layers: Sequence[Layer], timeline: str, marker: str) -> int |
     return max(r[1] for r in ranges) if marker == "end" else min(r[0] for r in ranges)
 
 
-def chunk_key(dataset_id: Tuid, segment_id: str, layer: str, chunk_id: Tuid) -> bytes:
-    """Our opaque chunk key: chunk id, dataset id, then segment id and layer (UTF-8, NUL between).
+def chunk_key(layer: Layer, chunk_id: Tuid) -> bytes:
+    """Our opaque 32-byte chunk key (as long as the real server's): chunk id, then the layer's slot.
 
-    FetchChunks is not entry-scoped (the client sends no entry header), so the key says it all.
+    FetchChunks is not entry-scoped (the client sends no entry header), so the slot, which the
+    catalog maps back to (dataset, segment, layer), says where the chunk lives.
     """
-    return chunk_id.to_bytes() + dataset_id.to_bytes() + segment_id.encode() + b"\0" + layer.encode()
+    return chunk_id.to_bytes() + layer.slot.to_bytes()
 
 
-def parse_chunk_key(key: bytes) -> tuple[Tuid, Tuid, str, str]:
-    """(chunk id, dataset id, segment id, layer) of a key made by :func:`chunk_key`."""
-    if len(key) < 33 or b"\0" not in key[32:]:
-        raise ValueError("malformed chunk_key")
-    seg, _, layer = key[32:].partition(b"\0")
-    return Tuid.from_bytes(key[:16]), Tuid.from_bytes(key[16:32]), seg.decode(), layer.decode()
+def parse_chunk_key(key: bytes) -> tuple[Tuid, Tuid]:
+    """(chunk id, layer slot) of a key made by :func:`chunk_key`."""
+    if len(key) != 32:
+        raise ValueError(f"expected 32 bytes, got {len(key)}")
+    return Tuid.from_bytes(key[:16]), Tuid.from_bytes(key[16:])
 
 
 def chunk_info_table(
-    ds: Dataset, seg: Segment, picked: Sequence[tuple[Layer, ChunkEntry]], timeline: str | None = None
+    ds: Dataset,
+    seg: Segment | None,
+    picked: Sequence[tuple[Layer, ChunkEntry]],
+    timeline: str | None = None,
+    start_column: str | None = None,
 ) -> pa.Table:
-    """The chunk descriptions FindChunks / QueryDataset return (FetchChunks takes them back)."""
+    """The chunk descriptions FindChunks / QueryDataset return (FetchChunks takes them back).
+
+    ``start_column`` names the column of each chunk's first time on ``timeline``: FindChunks
+    always has ``chunk_timeline_start`` (null without a timeline), QueryDataset with a query
+    ends with ``<timeline>:start``, as the real server answers.
+    """
     n = len(picked)
+    segment_id = seg.segment_id if seg is not None else ""
     chunks = [c for _, c in picked]
     cols: list[tuple[pa.Field, pa.Array]] = [
         (
@@ -131,7 +141,7 @@ def chunk_info_table(
         ),
         (
             pa.field("chunk_segment_id", pa.string(), False, _CONTROL),
-            pa.array([seg.segment_id] * n, pa.string()),
+            pa.array([segment_id] * n, pa.string()),
         ),
         (
             pa.field("rerun_segment_layer", pa.string(), False),
@@ -139,35 +149,38 @@ def chunk_info_table(
         ),
         (
             pa.field("chunk_key", pa.binary(), False),
-            pa.array(
-                [chunk_key(ds.id, seg.segment_id, lay.name, c.chunk_id) for lay, c in picked], pa.binary()
-            ),
+            pa.array([chunk_key(lay, c.chunk_id) for lay, c in picked], pa.binary()),
         ),
         (
             pa.field("chunk_entity_path", pa.string(), False, _CONTROL),
             pa.array([c.entity_path for c in chunks], pa.string()),
         ),
         (pa.field("chunk_is_static", pa.bool_(), False, _CONTROL), pa.array([c.is_static for c in chunks])),
-        (pa.field("chunk_byte_len", pa.uint64(), False), pa.array([c.size for c in chunks], pa.uint64())),
+        # Sizes as the real server reports them: it holds chunks decoded, so both are the
+        # uncompressed size (what a client will hold once fetched).
+        (
+            pa.field("chunk_byte_len", pa.uint64(), False),
+            pa.array([c.size_uncompressed for c in chunks], pa.uint64()),
+        ),
         (
             pa.field("chunk_byte_size_uncompressed", pa.uint64()),
             pa.array([c.size_uncompressed for c in chunks], pa.uint64()),
         ),
     ]
-    if timeline is not None:
-        starts = [r[0] if (r := c.time_ranges.get(timeline)) else None for c in chunks]
-        cols.append(
-            (
-                pa.field("chunk_timeline_start", pa.int64(), True, {b"rerun:kind": b"index"}),
-                pa.array(starts, pa.int64()),
-            )
-        )
+    starts = pa.array(
+        [r[0] if timeline and (r := c.time_ranges.get(timeline)) else None for c in chunks], pa.int64()
+    )
+    start_field = pa.field(start_column or "", pa.int64(), True, {b"rerun:kind": b"index"})
+    if start_column == "chunk_timeline_start":
+        cols.append((start_field, starts))
     dict_str = pa.dictionary(pa.int32(), pa.string())
     dict_i64 = pa.dictionary(pa.int32(), pa.int64())
     cols.append((pa.field("rerun_layer_direct_url", dict_str), pa.nulls(n, pa.string()).dictionary_encode()))
     cols.append(
         (pa.field("rerun_layer_direct_url_expires_at", dict_i64), pa.nulls(n, pa.int64()).dictionary_encode())
     )
+    if start_column and start_column != "chunk_timeline_start":
+        cols.append((start_field, starts))
     return pa.Table.from_arrays([a for _, a in cols], schema=pa.schema([f for f, _ in cols]))
 
 

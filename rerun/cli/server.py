@@ -37,8 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="[NAME=]TABLE_PATH",
         help="Load a lance file as a table (can be specified multiple times)",
     )
-    p.add_argument("--latency-ms", type=int, default=0, help="Artificial latency per request (ignored)")
-    p.add_argument("--bandwidth-limit", default=None, help="Artificial bandwidth limit (ignored)")
+    p.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="Artificial latency to add to each request (in milliseconds)",
+    )
+    p.add_argument(
+        "--bandwidth-limit",
+        default=None,
+        help="Artificial bandwidth limit for responses (e.g. '10MB' for 10 megabytes per second)",
+    )
     p.add_argument(
         "--cors-allow-origin",
         action="append",
@@ -100,6 +109,18 @@ def main(argv: Sequence[str]) -> int:
     server = CatalogServer(
         host=args.host, port=args.port, catalog=catalog, cors_allow_origin=args.cors_allow_origin
     )
+    if args.latency_ms < 0:
+        print("rerun server: --latency-ms must not be negative", file=sys.stderr)
+        return EXIT_USAGE
+    if args.latency_ms or args.bandwidth_limit:
+        from rerun_core.server.catalog.throttle import Throttle, parse_bandwidth
+
+        try:
+            rate = parse_bandwidth(args.bandwidth_limit) if args.bandwidth_limit else None
+        except ValueError as exc:
+            print(f"rerun server: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        server.throttle = Throttle(args.latency_ms / 1000.0, rate)
     try:
         for spec in args.dataset:
             name, path = parse_dataset(spec)

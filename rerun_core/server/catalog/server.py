@@ -17,6 +17,7 @@ from ..proxy import _check_bindable
 from .model import Catalog, CatalogError
 from .registration import load_directory, load_files
 from .service import CatalogService
+from .throttle import Throttle
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 51234
@@ -39,6 +40,7 @@ class CatalogServer:
         self.cors_allow_origin = tuple(cors_allow_origin)
         self._server: grpc.Server | None = None
         self._front: GrpcWebFront | None = None
+        self.throttle: Throttle | None = None  # --latency-ms / --bandwidth-limit, set before start()
 
     def load_dataset(self, name: str, paths: Path | list[Path]) -> None:
         """A dataset from a directory of .rrd files, or from a list of .rrd files.
@@ -73,6 +75,7 @@ class CatalogServer:
                 ("grpc.max_receive_message_length", 1 << 30),
                 ("grpc.max_send_message_length", -1),
             ],
+            interceptors=[self.throttle] if self.throttle is not None else None,
         )
         pb_grpc.add_RerunCloudServiceServicer_to_server(CatalogService(self.catalog), server)
         _check_bindable(self.host, self.port)  # a clear error before grpc logs its own

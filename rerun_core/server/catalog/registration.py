@@ -1,9 +1,9 @@
 """Registering ``.rrd`` files with a dataset, by the real server's rules.
 
-Three phases, as in Rerun: resolve every source (URL -> path, prefix -> files, index each
-file), refuse duplicates within the request, then add layer by layer. A schema conflict fails
-only that source's task; a missing or unreadable file refuses the whole request before
-anything changes. Error messages never quote file contents.
+Three phases, as in Rerun: resolve every source (URL -> path or object in a bucket, prefix ->
+files or objects, index each), refuse duplicates within the request, then add layer by layer.
+A schema conflict fails only that source's task; a missing or unreadable file refuses the
+whole request before anything changes. Error messages never quote file contents.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 from rerun_core.store.rrd import RrdError
 
 from .model import Catalog, CatalogError, Dataset, Layer
+from .object_store import ObjectLocation, index_object, is_object_url, list_rrd, parse_config
 from .segment_index import LayerIndex, index_file
 
 log = logging.getLogger(__name__)
@@ -25,11 +26,18 @@ TASK_ID_SUCCESS = "task_00000000DEADBEEF"
 
 @dataclass(frozen=True)
 class Source:
-    """One data source of a request: a file URL (or prefix) and the layer it goes to."""
+    """One data source of a request: a file or object URL (or prefix) and the layer it goes to.
+
+    ``object_store_config`` (JSON, see ``object_store.py``) overrides the environment's.
+    """
 
     storage_url: str
     layer: str = ""
     prefix: bool = False
+    object_store_config: str | None = None
+
+
+Target = Path | ObjectLocation  # a local file, or an object in a bucket
 
 
 @dataclass
@@ -43,8 +51,10 @@ class Outcome:
     error: str | None = None
 
 
-def path_from_url(url: str) -> Path:
-    """A local path from a ``file://`` URL (or a plain absolute path)."""
+def path_from_url(url: str, object_store_config: str | None = None) -> Target:
+    """A local path from a ``file://`` URL; an object location from an object store URL."""
+    if is_object_url(url):
+        return ObjectLocation(url, parse_config(object_store_config))
     parsed = urlparse(url)
     if parsed.scheme == "file":
         if parsed.netloc not in ("", "localhost"):
@@ -59,8 +69,10 @@ def path_from_url(url: str) -> Path:
     raise CatalogError("NOT_FOUND", f"RRD file not found, could not load URI: {url}")
 
 
-def index_path(path: Path, ds: Dataset) -> list[LayerIndex]:
+def index_path(path: Target, ds: Dataset) -> list[LayerIndex]:
     """The recordings of one file matching the dataset's store kind; clear one-line errors."""
+    if isinstance(path, ObjectLocation):
+        return _index_object(path, ds)
     if not path.exists():
         raise CatalogError("NOT_FOUND", f'RRD file not found, file does not exist: "{path}"')
     if not path.is_file():
@@ -77,6 +89,20 @@ def index_path(path: Path, ds: Dataset) -> list[LayerIndex]:
         ) from None
 
 
+def _index_object(loc: ObjectLocation, ds: Dataset) -> list[LayerIndex]:
+    try:
+        return index_object(loc, ds.kind.store_kind)
+    except RrdError as exc:
+        raise CatalogError(
+            "INVALID_ARGUMENT", f'Failed to enumerate RRD stores: "{loc.url}": {_describe(exc)}'
+        ) from None
+
+
+def url_of(target: Target) -> str:
+    """The storage URL a layer of ``target`` is registered (and persisted) under."""
+    return target.url if isinstance(target, ObjectLocation) else target.absolute().as_uri()
+
+
 def _describe(exc: RrdError) -> str:
     """The decoder's error without any bytes of the file (never echo contents)."""
     text = str(exc)
@@ -85,11 +111,15 @@ def _describe(exc: RrdError) -> str:
     return text
 
 
-def expand(src: Source) -> list[Path]:
-    path = path_from_url(src.storage_url)
+def expand(src: Source) -> list[Target]:
+    path = path_from_url(src.storage_url, src.object_store_config)
     if not src.prefix:
         return [path]
-    found = sorted(p for p in path.rglob("*.rrd") if p.is_file()) if path.is_dir() else []
+    found: list[Target]
+    if isinstance(path, ObjectLocation):
+        found = list(list_rrd(path))
+    else:
+        found = [p for p in sorted(path.rglob("*.rrd")) if p.is_file()] if path.is_dir() else []
     if not found:
         raise CatalogError("INVALID_ARGUMENT", f"no rrd files found in {src.storage_url}")
     return found
@@ -104,7 +134,7 @@ def resolve(ds: Dataset, sources: list[Source]) -> list[tuple[str, Layer]]:
     for src in sources:
         layer_name = src.layer or "base"  # any other string is a layer name, as in 0.41
         for path in expand(src):
-            url = path.absolute().as_uri()
+            url = url_of(path)
             for index in index_path(path, ds):
                 segment_id = index.store_id.recording_id
                 seen.setdefault((layer_name, segment_id), []).append(url)

@@ -2,7 +2,8 @@
 
 A layer of a segment is indexed once (from the 0.41 footer, or by one streaming pass over a
 file without one) and its chunks are read back on demand by byte range: the server's memory
-grows with the number of chunks, never with their size.
+grows with the number of chunks, never with their size. Bytes come through a
+:class:`RangeReader`: a local file here, an object in a bucket in ``object_store.py``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
 from rerun_core.proto.gen import log_msg_pb2
 from rerun_core.store.chunk import Chunk
 from rerun_core.store.messages import ArrowMsg, StoreId, StoreKind
-from rerun_core.store.rrd import RrdError, arrow_msg_to_proto, decode_message, read_footer
-from rerun_core.store.rrd.footer import RrdManifest
+from rerun_core.store.rrd import RrdError, arrow_msg_to_proto, decode_message
+from rerun_core.store.rrd.footer import RrdManifest, read_footer_ranges
 from rerun_core.store.rrd.frames import (
     CRATE_VERSION,
     FRAME_HEADER_SIZE,
@@ -34,6 +36,56 @@ from rerun_core.types.time import TimeType
 from rerun_core.types.tuid import Tuid
 
 PROPERTIES_ENTITY = "/__properties"
+READ_BATCH_BYTES = 4 << 20  # chunks asked of a reader at once (one batch of ranged reads)
+
+
+class RangeReader(Protocol):
+    """Random access to the bytes of one ``.rrd`` file, wherever it lies.
+
+    ``read_range`` returns exactly ``length`` bytes or raises (RrdError when the file is
+    shorter); ``read_ranges`` may batch and coalesce requests, answering in the order asked.
+    """
+
+    @property
+    def url(self) -> str: ...
+
+    def size(self) -> int: ...
+
+    def read_range(self, offset: int, length: int) -> bytes: ...
+
+    def read_ranges(self, ranges: Sequence[tuple[int, int]]) -> list[bytes]: ...
+
+
+class LocalFileReader:
+    """A local file, read with ``os.pread`` (one open file per batch)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def url(self) -> str:
+        return self.path.absolute().as_uri()
+
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def read_range(self, offset: int, length: int) -> bytes:
+        return self.read_ranges([(offset, length)])[0]
+
+    def read_ranges(self, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            out = []
+            for offset, length in ranges:
+                data = os.pread(fd, length, offset)
+                if len(data) != length:
+                    raise RrdError(
+                        f"{self.path}: {length} bytes at {offset} lie past the end of the file", offset
+                    )
+                out.append(data)
+            return out
+        finally:
+            os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +107,7 @@ class ChunkEntry:
 class LayerIndex:
     """The chunks of one recording inside one ``.rrd`` file, from its manifest."""
 
-    path: Path
+    reader: RangeReader
     store_id: StoreId
     manifest: RrdManifest
     chunks: list[ChunkEntry]
@@ -101,20 +153,30 @@ class LayerIndex:
             return None
         return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
+    @property
+    def url(self) -> str:
+        return self.reader.url
+
     def read_raw(self, entries: Iterable[ChunkEntry]) -> Iterator[tuple[ChunkEntry, bytes]]:
-        """The ArrowMsg bodies of ``entries``, read by byte range (file order, one open file)."""
-        ordered = sorted(entries, key=lambda e: e.offset)
-        if not ordered:
-            return
-        fd = os.open(self.path, os.O_RDONLY)
-        try:
-            for e in ordered:
-                data = os.pread(fd, e.size, e.offset)
-                if len(data) != e.size:
-                    raise RrdError(f"{self.path}: chunk {e.chunk_id} lies past the end of the file", e.offset)
-                yield e, data
-        finally:
-            os.close(fd)
+        """The ArrowMsg bodies of ``entries`` by byte range, in file order.
+
+        Asked of the reader in batches of about ``READ_BATCH_BYTES`` (one round of ranged
+        requests for an object store), so memory stays bounded for any number of chunks.
+        """
+        batch: list[ChunkEntry] = []
+        size = 0
+        for e in sorted(entries, key=lambda e: e.offset):
+            batch.append(e)
+            size += e.size
+            if size >= READ_BATCH_BYTES:
+                yield from self._read_batch(batch)
+                batch, size = [], 0
+        if batch:
+            yield from self._read_batch(batch)
+
+    def _read_batch(self, batch: list[ChunkEntry]) -> Iterator[tuple[ChunkEntry, bytes]]:
+        datas = self.reader.read_ranges([(e.offset, e.size) for e in batch])
+        yield from zip(batch, datas)
 
     def read_msgs(self, entries: Iterable[ChunkEntry]) -> Iterator[tuple[ChunkEntry, log_msg_pb2.ArrowMsg]]:
         """ArrowMsg protos of ``entries``: the file's bytes, or re-encoded after migration for
@@ -231,10 +293,14 @@ def _entries(manifest: RrdManifest) -> tuple[list[ChunkEntry], dict[str, TimeTyp
     return out, timelines
 
 
-def _manifests_by_scan(path: Path) -> list[RrdManifest]:
-    """Manifests built by one streaming pass, for files written without a footer."""
+def _manifests_by_scan(reader: RangeReader) -> list[RrdManifest]:
+    """Manifests built by one streaming pass, for files written without a footer (a remote
+    file is read whole, once)."""
+    source: Path | bytes = (
+        reader.path if isinstance(reader, LocalFileReader) else reader.read_range(0, reader.size())
+    )
     builders: dict[StoreId, ManifestBuilder] = {}
-    for kind, body, offset in iter_frames(path):
+    for kind, body, offset in iter_frames(source):
         if kind != MessageKind.ARROW_MSG:
             continue
         msg = decode_message(kind, body)
@@ -257,22 +323,42 @@ def _manifest_from_proto(store_id: StoreId, pb: log_msg_pb2.RrdManifest) -> RrdM
     return RrdManifest(store_id, schema, pb.sorbet_schema_sha256, dataframe_part_to_table(pb.data))
 
 
-def index_file(path: Path, kind: StoreKind = StoreKind.RECORDING) -> list[LayerIndex]:
-    """Every recording of ``kind`` in ``path``, indexed; raises RrdError / OSError."""
-    size = path.stat().st_size
-    with path.open("rb") as f:
-        head = f.read(HEADER_SIZE)
-    if len(head) < HEADER_SIZE:
-        raise RrdError(f"file too small to be an RRD ({len(head)} bytes)", 0)
-    version = parse_header(head, 0)
-    manifests = read_footer(path)
+@dataclass(frozen=True)
+class FileManifests:
+    """What indexing learns of a whole file: its manifests, and whether its chunks are in the
+    current layout (may be forwarded as they are). Cacheable per file version."""
+
+    manifests: list[RrdManifest]
+    raw_ok: bool
+    file_size: int
+
+
+def read_manifests(reader: RangeReader) -> FileManifests:
+    """The header, then the footer (two ranged reads), else one pass over the whole file."""
+    size = reader.size()
+    if size < HEADER_SIZE:
+        raise RrdError(f"file too small to be an RRD ({size} bytes)", 0)
+    version = parse_header(reader.read_range(0, HEADER_SIZE), 0)
+    manifests = read_footer_ranges(reader)
     raw_ok = manifests is not None and version[:2] >= CRATE_VERSION[:2]
     if manifests is None:
-        manifests = _manifests_by_scan(path)
+        manifests = _manifests_by_scan(reader)
+    return FileManifests(manifests, raw_ok, size)
+
+
+def layers_of(reader: RangeReader, found: FileManifests, kind: StoreKind) -> list[LayerIndex]:
+    """One LayerIndex per recording of ``kind`` in an indexed file."""
     out = []
-    for m in manifests:
+    for m in found.manifests:
         if m.store_id.kind != kind:
             continue
         entries, timelines = _entries(m)
-        out.append(LayerIndex(path, m.store_id, m, entries, timelines, size, raw_ok))
+        out.append(LayerIndex(reader, m.store_id, m, entries, timelines, found.file_size, found.raw_ok))
     return out
+
+
+def index_file(source: RangeReader | Path, kind: StoreKind = StoreKind.RECORDING) -> list[LayerIndex]:
+    """Every recording of ``kind`` in a file (a path or a reader), indexed; raises RrdError /
+    OSError (and whatever the reader raises)."""
+    reader = LocalFileReader(source) if isinstance(source, Path) else source
+    return layers_of(reader, read_manifests(reader), kind)

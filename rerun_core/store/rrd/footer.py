@@ -10,6 +10,7 @@ import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 import xxhash
@@ -53,6 +54,31 @@ def decode_footer(body: bytes, offset: int = 0) -> list[RrdManifest]:
     return out
 
 
+class ByteRanges(Protocol):
+    """Random access to one file or object (a local file, an object in a bucket)."""
+
+    def size(self) -> int: ...
+
+    def read_range(self, offset: int, length: int) -> bytes: ...
+
+
+def _trailer_span(trailer: bytes, size: int) -> tuple[int, int, int] | None:
+    """``(footer offset, length, crc)`` from the last bytes of a file; None without a footer."""
+    if trailer[TRAILER_ENTRY_SIZE : TRAILER_ENTRY_SIZE + 8] != FOOTER_MAGIC:
+        return None
+    off, length, crc = struct.unpack_from("<QQI", trailer)
+    tail = TRAILER_ENTRY_SIZE + TRAILER_TAIL_SIZE
+    if off < FRAME_HEADER_SIZE or off + length > size - tail:
+        raise RrdError(f"footer trailer points outside the file ({off}+{length})", size - tail)
+    return off, length, crc
+
+
+def _checked_footer(body: bytes, off: int, crc: int) -> list[RrdManifest]:
+    if xxhash.xxh32_intdigest(body, seed=FOOTER_CRC_SEED) != crc:
+        raise RrdError("footer checksum mismatch", off)
+    return decode_footer(body, off)
+
+
 def read_footer(path: str | os.PathLike[str]) -> list[RrdManifest] | None:
     """The manifests of the last stream in ``path``, or None if it has no footer.
 
@@ -64,14 +90,27 @@ def read_footer(path: str | os.PathLike[str]) -> list[RrdManifest] | None:
         if size < tail:
             return None
         f.seek(size - tail)
-        trailer = f.read(tail)
-        if trailer[TRAILER_ENTRY_SIZE : TRAILER_ENTRY_SIZE + 8] != FOOTER_MAGIC:
+        span = _trailer_span(f.read(tail), size)
+        if span is None:
             return None
-        off, length, crc = struct.unpack_from("<QQI", trailer)
-        if off < FRAME_HEADER_SIZE or off + length > size - tail:
-            raise RrdError(f"footer trailer points outside the file ({off}+{length})", size - tail)
+        off, length, crc = span
         f.seek(off)
         body = f.read(length)
-    if xxhash.xxh32_intdigest(body, seed=FOOTER_CRC_SEED) != crc:
-        raise RrdError("footer checksum mismatch", off)
-    return decode_footer(body, off)
+    return _checked_footer(body, off, crc)
+
+
+def read_footer_ranges(src: ByteRanges) -> list[RrdManifest] | None:
+    """As :func:`read_footer` through two ranged reads (the trailer, then the footer body).
+
+    For files that are expensive to open or far away (objects in a bucket): nothing else of the
+    file is read.
+    """
+    size = src.size()
+    tail = TRAILER_ENTRY_SIZE + TRAILER_TAIL_SIZE
+    if size < tail:
+        return None
+    span = _trailer_span(src.read_range(size - tail, tail), size)
+    if span is None:
+        return None
+    off, length, crc = span
+    return _checked_footer(src.read_range(off, length), off, crc)

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2
+from rerun_core.store.chunk import Chunk
 from rerun_core.store.contents import select_entities
 from rerun_core.store.rrd import arrow_msg_from_proto, dataframe_part_from_arrow, dataframe_part_to_table
 from rerun_core.store.store import ChunkStore
@@ -120,6 +121,16 @@ def _view_entities(schema: pa.Schema, spec: ReadSpec, columns: list[str] | None)
     return projected or every
 
 
+def view_selection(
+    spec: ReadSpec, schema: pa.Schema, push: Pushdown
+) -> tuple[list[str], pb.ContentSelection]:
+    """The entities that decide the rows, and the FindChunks contents that fetch them."""
+    entities = _view_entities(schema, spec, push.columns)
+    every = [f for f in schema if _meta(f, "rerun:entity_path")]
+    narrowed = len(entities) < len({_meta(f, "rerun:entity_path") for f in every})
+    return entities, _content_selection(entities, not narrowed)
+
+
 def _content_selection(entities: list[str], every: bool) -> pb.ContentSelection:
     if every:
         return pb.ContentSelection(all={})
@@ -127,9 +138,10 @@ def _content_selection(entities: list[str], every: bool) -> pb.ContentSelection:
     return pb.ContentSelection(explicit=pb.EntitySelections(entities=picks))
 
 
-def _find_chunks(
+def find_chunks_request(
     spec: ReadSpec, contents: pb.ContentSelection, segments: list[str] | None, push: Pushdown
-) -> pa.Table | None:
+) -> pb.FindChunksRequest:
+    """The FindChunks request of a read (Ray workers select chunks with it themselves)."""
     if segments is None:
         which = pb.SegmentSelection(all={})
     else:
@@ -147,6 +159,13 @@ def _find_chunks(
         if push.end is not None:
             sel.end_inclusive = push.end
         req = pb.FindChunksRequest(contents=contents, range=sel)
+    return req
+
+
+def _find_chunks(
+    spec: ReadSpec, contents: pb.ContentSelection, segments: list[str] | None, push: Pushdown
+) -> pa.Table | None:
+    req = find_chunks_request(spec, contents, segments, push)
     parts = [dataframe_part_to_table(r.data) for r in spec.conn.stream("FindChunks", req, entry=spec.entry)]
     parts = [p for p in parts if p.num_rows]
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
@@ -229,7 +248,36 @@ def _segment_table(
     push: Pushdown,
     stats: ReadStats,
 ) -> pa.Table | None:
-    store = _segment_store(spec, infos, stats)
+    return segment_table_of_store(
+        spec, schema, entities, seg, _segment_store(spec, infos, stats), per_segment, push
+    )
+
+
+def segment_table_of_chunks(
+    spec: ReadSpec,
+    schema: pa.Schema,
+    entities: list[str],
+    seg: str,
+    chunks: Iterable[Chunk],
+    per_segment: dict[str, np.ndarray] | None,
+    push: Pushdown,
+) -> pa.Table | None:
+    """One segment's rows from chunks fetched elsewhere (Ray workers read them from storage)."""
+    store = ChunkStore()
+    for chunk in chunks:
+        store.insert(chunk)
+    return segment_table_of_store(spec, schema, entities, seg, store, per_segment, push)
+
+
+def segment_table_of_store(
+    spec: ReadSpec,
+    schema: pa.Schema,
+    entities: list[str],
+    seg: str,
+    store: ChunkStore,
+    per_segment: dict[str, np.ndarray] | None,
+    push: Pushdown,
+) -> pa.Table | None:
     values = _sample_values(spec, per_segment, seg, store)
     if spec.using_index_values is not None and values is None:
         return None
@@ -263,12 +311,10 @@ def iter_segment_tables(
     segments = _segments_to_read(spec, push)
     if segments is not None and not segments:
         return
-    entities = _view_entities(schema, spec, push.columns)
-    every = [f for f in schema if _meta(f, "rerun:entity_path")]
-    narrowed = len(entities) < len({_meta(f, "rerun:entity_path") for f in every})
+    entities, contents = view_selection(spec, schema, push)
     if not entities:
         return
-    infos = _find_chunks(spec, _content_selection(entities, not narrowed), segments, push)
+    infos = _find_chunks(spec, contents, segments, push)
     if infos is None:
         return
     stats.chunk_bytes += infos.nbytes

@@ -72,8 +72,11 @@ class Policy(Protocol):
     def channel(self) -> grpc.Channel: ...
 
 
-def read_request(rfile: BinaryIO) -> Request | None:
-    """The next request on the connection; None at a clean end of stream."""
+def read_request(rfile: BinaryIO, on_continue: Callable[[], None] = lambda: None) -> Request | None:
+    """The next request on the connection; None at a clean end of stream.
+
+    ``on_continue`` answers ``Expect: 100-continue`` (curl sends it for larger bodies).
+    """
     line = rfile.readline(_MAX_LINE + 1)
     while line in (b"\r\n", b"\n"):  # stray CRLF between requests is allowed
         line = rfile.readline(_MAX_LINE + 1)
@@ -94,7 +97,9 @@ def read_request(rfile: BinaryIO) -> Request | None:
         headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
     else:
         raise BadRequest("too many headers")
-    return Request(parts[0], parts[1], parts[2], headers, _read_body(rfile, headers))
+    if headers.get("expect", "").lower() == "100-continue":
+        on_continue()
+    return Request(parts[0], parts[1].split("?")[0], parts[2], headers, _read_body(rfile, headers))
 
 
 def _read_body(rfile: BinaryIO, headers: Mapping[str, str]) -> bytes:
@@ -336,7 +341,7 @@ def handle_request(policy: Policy, req: Request, w: Writer) -> None:
         w.head(200, policy.cors_headers(req.headers, preflight=True) + policy.extra_headers(), length=0)
         return
     plain = policy.cors_headers(req.headers, preflight=False) + policy.extra_headers()
-    known_service, shape = policy.lookup(req.path.split("?")[0])
+    known_service, shape = policy.lookup(req.path)
     if not known_service:
         w.head(404, plain, length=0)
         return
@@ -357,7 +362,7 @@ def serve_connection(policy: Policy, sock: socket.socket, on_error: Callable[[Ba
     with sock.makefile("rb", buffering=1 << 16) as rfile:
         while True:
             try:
-                req = read_request(rfile)  # type: ignore[arg-type]
+                req = read_request(rfile, lambda: sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n"))  # type: ignore[arg-type]
             except BadRequest:
                 w.head(400, [("connection", "close")], length=0)
                 return

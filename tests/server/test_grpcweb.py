@@ -241,6 +241,25 @@ def test_not_grpc_web_requests(ours: CatalogServer) -> None:
     )
 
 
+def test_expect_continue_and_query_string(ours: CatalogServer) -> None:
+    """curl's ``Expect: 100-continue`` is answered at once; a query string does not change the method."""
+    import socket
+
+    body = b"\0\0\0\0\0"
+    head = (
+        f"POST {SERVICE}/Version?x=1 HTTP/1.1\r\nhost: a\r\ncontent-type: application/grpc-web\r\n"
+        f"expect: 100-continue\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", ours.port), timeout=30) as sock:
+        sock.sendall(head.encode())
+        assert sock.recv(64).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b"grpc-status:0\r\n\r\n0\r\n\r\n")
+
+
 def test_keep_alive_serves_several_requests_on_one_connection(ours: CatalogServer) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", ours.port, timeout=30)
     try:

@@ -134,6 +134,7 @@ class Batcher:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._send_lock = threading.Lock()
+        self.on_first_push: Callable[[], None] | None = None
         self._max_rows = int(config.flush_num_rows or 0)
         self._max_bytes = int(config.flush_num_bytes or 0)
         self._max_unsorted = int(config.chunk_max_rows_if_unsorted or 0)
@@ -252,6 +253,9 @@ class Batcher:
     # --- background tick ------------------------------------------------------------------
 
     def _start_ticker(self) -> None:
+        hook, self.on_first_push = self.on_first_push, None
+        if hook is not None:  # set in a forked child, to warn that its rows go nowhere
+            hook()
         with self._lock:
             if self._thread is not None or self._stop.is_set():
                 return
@@ -276,6 +280,7 @@ class Batcher:
         self._accs = {}
         self._groups = {}
         self._thread = None
+        self.on_first_push = None
         self._stop = threading.Event()
 
 

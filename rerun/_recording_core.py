@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 import weakref
 from typing import Any
 
@@ -33,6 +34,7 @@ from rerun_core.store.messages import (
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuid, new_tuids
 
 from ._batcher import Batcher, ChunkBatcherConfig, TimelineKey
+from ._errors import RerunWarning
 from ._sink_types import BufferedSink, LogSink
 
 _log = logging.getLogger("rerun")
@@ -335,13 +337,52 @@ def _exit_flush_first() -> None:
     atexit.register(_flush_all_at_exit)
 
 
+_FORK_WARNING = (
+    "rerun: this process (pid {child}) was forked from pid {parent} while recording "
+    "{recording!r} was open. Rows logged here in the child go nowhere: the parent's sinks "
+    "(files, gRPC connections) stay the parent's. To log from a child process, give it a "
+    "recording and a sink of its own, e.g. rec = rr.RecordingStream(app_id, recording_id=...) "
+    "then rec.save(path) or rec.connect_grpc(url), and log through rec; or start children with "
+    "multiprocessing's 'spawn' method and call rr.init() there."
+)
+_fork_warned = False
+
+
+class _ForkedChildBuffer(BufferedSink):
+    """The inherited recording's sink in a forked child: keeps nothing, says so once."""
+
+    def __init__(self, core: RecordingCore, parent_pid: int) -> None:
+        super().__init__()
+        self._core = core
+        self._parent_pid = parent_pid
+
+    def send(self, msg: LogMsg) -> None:
+        if isinstance(msg, ArrowMsg):
+            self.warn()
+
+    def warn(self) -> None:
+        global _fork_warned
+        if _fork_warned or self._core.sinks != [self]:  # the child gave it sinks of its own
+            return
+        _fork_warned = True
+        text = _FORK_WARNING.format(
+            child=os.getpid(), parent=self._parent_pid, recording=self._core.store_id.recording_id
+        )
+        warnings.warn(text, RerunWarning, stacklevel=2)
+
+
 def _after_fork_in_child() -> None:
-    # The child keeps logging into memory; the parent's files stay the parent's.
+    # The child's copy of a recording keeps nothing (as 0.41, which drops it silently) but warns
+    # at the first row logged; the parent's files stay the parent's.
+    global _fork_warned
+    _fork_warned = False
     for core in list(_LIVE):
+        buffer = _ForkedChildBuffer(core, core.pid)
         core._sink_lock = threading.RLock()
         core.pid = os.getpid()
-        core.buffer = BufferedSink()
-        core.sinks = [core.buffer]
+        core.buffer = buffer
+        core.sinks = [buffer]
+        core.batcher.on_first_push = buffer.warn  # before any chunk is cut: the child may _exit
 
 
 if hasattr(os, "register_at_fork"):

@@ -19,7 +19,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
@@ -100,8 +100,10 @@ class GrpcWebFront:
         *,
         cors_allow_origin: Sequence[str] = (),
         extra_headers: Sequence[tuple[str, str]] = (),
+        uploads: Callable[[str, Mapping[str, str], bytes], int] | None = None,
     ) -> None:
         self.backend_port = backend_port
+        self._uploads = uploads  # staged uploads (PUT /upload/<token>), when the service has them
         self.cors = CorsRules(cors_allow_origin)
         self._methods = methods_of(*services)
         self._services = {f"/{svc.full_name}/" for svc in services}
@@ -118,6 +120,9 @@ class GrpcWebFront:
 
     def extra_headers(self) -> Headers:
         return list(self._extra)
+
+    def upload(self, token: str, headers: Mapping[str, str], body: bytes) -> int | None:
+        return self._uploads(token, headers, body) if self._uploads is not None else None
 
     def lookup(self, path: str) -> tuple[bool, tuple[bool, bool] | None]:
         known = any(path.startswith(s) for s in self._services)

@@ -71,6 +71,10 @@ class Policy(Protocol):
 
     def channel(self) -> grpc.Channel: ...
 
+    def upload(self, token: str, headers: Mapping[str, str], body: bytes) -> int | None:
+        """HTTP status of a staged upload (``PUT /upload/<token>``); None: no uploads here."""
+        ...
+
 
 def read_request(rfile: BinaryIO, on_continue: Callable[[], None] = lambda: None) -> Request | None:
     """The next request on the connection; None at a clean end of stream.
@@ -341,6 +345,11 @@ def handle_request(policy: Policy, req: Request, w: Writer) -> None:
         w.head(200, policy.cors_headers(req.headers, preflight=True) + policy.extra_headers(), length=0)
         return
     plain = policy.cors_headers(req.headers, preflight=False) + policy.extra_headers()
+    if req.method == "PUT" and req.path.startswith("/upload/"):
+        status = policy.upload(req.path[len("/upload/") :], req.headers, req.body)
+        if status is not None:
+            w.head(status, plain, length=0)
+            return
     known_service, shape = policy.lookup(req.path)
     if not known_service:
         w.head(404, plain, length=0)

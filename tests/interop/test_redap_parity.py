@@ -29,10 +29,7 @@ pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
 ALL = "*"
 # RPC -> case names ours does not answer like the real 0.41 server yet (ALL: every case).
-NOT_YET: dict[str, str | tuple[str, ...]] = {
-    "GetWriteAccessGrant": ALL,  # staged uploads (PUT /upload/<token>) are not built
-    "WhoAmI": ("normal",),  # so ``catalog:write:staging`` is not advertised
-}
+NOT_YET: dict[str, str | tuple[str, ...]] = {}
 # RPC -> case -> why ours answers differently on purpose (or cannot answer the same).
 DIFFERENT: dict[str, dict[str, str]] = {
     "Version": {"normal": "ours reports 0.41.0; the real build says 'exposed-version-unset'"},

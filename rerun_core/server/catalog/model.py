@@ -180,6 +180,7 @@ class Catalog:
         self._entries: dict[Tuid, Entry] = {}
         self.journal = journal
         self._table_dir = table_dir
+        self.staging_dir = table_dir.parent / "staging" if table_dir is not None else None
         self.memory_limit: int | None = None  # bytes of chunk data an answer may hold at once
         self._slots: dict[Tuid, tuple[Dataset, str, Layer]] = {}  # chunk-key slot -> its layer
         self._watchers: list[Callable[[str, Tuid], None]] = []  # WatchEvents streams

@@ -18,6 +18,7 @@ from rerun_core.types.tuid import Tuid
 
 from .model import Catalog, CatalogError, Dataset, DatasetKind, Entry, TableEntry
 from .registration import TaskIds
+from .staging import Staging
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ class ServiceBase:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.tasks = TaskIds()
+        self.staging = Staging(catalog.staging_dir)
 
     def _require_entry_header(self, context: grpc.ServicerContext) -> None:
         keys = {k for k, _ in context.invocation_metadata()}

@@ -77,7 +77,8 @@ class CatalogServer:
             ],
             interceptors=[self.throttle] if self.throttle is not None else None,
         )
-        pb_grpc.add_RerunCloudServiceServicer_to_server(CatalogService(self.catalog), server)
+        service = CatalogService(self.catalog)
+        pb_grpc.add_RerunCloudServiceServicer_to_server(service, server)
         _check_bindable(self.host, self.port)  # a clear error before grpc logs its own
         try:
             internal = server.add_insecure_port("127.0.0.1:0")
@@ -92,6 +93,7 @@ class CatalogServer:
             [cloud_pb2.DESCRIPTOR.services_by_name["RerunCloudService"]],
             cors_allow_origin=self.cors_allow_origin,
             extra_headers=[("x-rerun-server-version", SERVER_VERSION)],
+            uploads=service.staging.redeem,
         )
         try:
             self.port = front.listen(self.host, self.port)

@@ -23,10 +23,11 @@ from .rpc_base import (
     parse_entry_id,
     rpc,
     stream,
+    timestamp,
 )
 from .service_tables import LANCE
 
-CAPABILITIES = ("catalog:write:register:file", "dataset:find_chunks")
+CAPABILITIES = ("catalog:write:register:file", "catalog:write:staging", "dataset:find_chunks")
 MAX_BANDWIDTH_TEST_BYTES = 1 << 30
 
 
@@ -200,6 +201,23 @@ class EntryRpcs(ServiceBase):
         self, request: pb.DoGlobalMaintenanceRequest, context: grpc.ServicerContext
     ) -> pb.DoGlobalMaintenanceResponse:
         raise CatalogError("UNIMPLEMENTED", "do_global_maintenance not implemented")
+
+    @rpc
+    def GetWriteAccessGrant(
+        self, request: pb.GetWriteAccessGrantRequest, context: grpc.ServicerContext
+    ) -> pb.GetWriteAccessGrantResponse:
+        """A one-object upload straight to this server (no entry header needed, as in 0.41)."""
+        g = self.staging.grant(request.key, request.size_bytes if request.HasField("size_bytes") else None)
+        put = pb.HttpRequest(
+            method="PUT",
+            url=f"/upload/{g.token}",
+            headers=[pb.HttpHeader(name="if-none-match", value="*")],
+            same_origin=True,
+        )
+        grant = pb.AccessGrant(
+            expires_at=timestamp(int(g.expires_at * 1e9)), http_request=put, signing=pb.URL_SIGNING_SIGNED
+        )
+        return pb.GetWriteAccessGrantResponse(storage_url=g.path.as_uri(), grant=grant)
 
     def _multipart(self, context: grpc.ServicerContext) -> None:
         context.abort(grpc.StatusCode.UNIMPLEMENTED, "multipart uploads are not implemented")

@@ -201,6 +201,8 @@ def _error(exc: Exception, url: str, store: ObjectStore | None = None) -> Catalo
         return CatalogError(
             "PERMISSION_DENIED", f"RRD file not readable, access denied (check credentials): {url}"
         )
+    if _says_no_bucket(exc):
+        return CatalogError("NOT_FOUND", f"RRD file not found, bucket does not exist: {url}")
     if isinstance(exc, NotFoundError | FileNotFoundError):
         if store is not None and _bucket_missing(store):
             return CatalogError("NOT_FOUND", f"RRD file not found, bucket does not exist: {url}")
@@ -221,16 +223,23 @@ def _credentials_failed(exc: Exception) -> bool:
     return "credential" in text or "169.254.169.254" in text or "/latest/api/token" in text
 
 
+_NO_BUCKET = ("nosuchbucket", "containernotfound", "bucket does not exist")
+
+
+def _says_no_bucket(exc: Exception) -> bool:
+    """S3, Azure and GCS name a missing bucket in their error bodies (a HEAD has none)."""
+    text = str(exc).lower()
+    return any(m in text for m in _NO_BUCKET)
+
+
 def _bucket_missing(store: ObjectStore) -> bool:
     """Whether a listing says the bucket itself is missing (only asked after a 404)."""
     import obstore
 
     try:
         next(iter(obstore.list(store, chunk_size=1)), None)
-    except FileNotFoundError:
-        return True
-    except Exception:
-        return False
+    except Exception as exc:
+        return _says_no_bucket(exc)
     return False
 
 

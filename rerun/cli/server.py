@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sqlite3
 import sys
@@ -70,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="Upper bound for chunk data held while answering (e.g. 500MB); segments are read "
         "from their files on demand, so datasets may be far larger",
     )
+    p.add_argument(
+        "--allowed-root",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="Only read .rrd files (registration, -d, -t, --data-dir) under DIR, symlinks resolved "
+        "(repeatable) [default: anything this process can open, as the real server]",
+    )
     p.add_argument("-V", "--version", action="version", version="rerun-cli 0.41.0 (python catalog server)")
     return p
 
@@ -90,6 +100,18 @@ def parse_table(spec: str) -> tuple[str | None, Path]:
     return (name, Path(path)) if sep else (None, Path(spec))
 
 
+def _outside_roots(roots: tuple[Path, ...] | None, args: argparse.Namespace) -> Path | None:
+    """The first -d/-t/--data-dir path outside every allowed root, checked before any is read."""
+    if roots is None:
+        return None
+    from rerun_core.server.catalog.registration import within_roots
+
+    paths = [parse_dataset(spec)[1] for spec in args.dataset] + [parse_table(t)[1] for t in args.table]
+    if args.data_dir is not None:
+        paths.append(args.data_dir)
+    return next((p for p in paths if not within_roots(roots, p)), None)
+
+
 def main(argv: Sequence[str]) -> int:
     """Run until SIGINT/SIGTERM. Returns the exit code."""
     args = build_parser().parse_args(list(argv))
@@ -97,8 +119,21 @@ def main(argv: Sequence[str]) -> int:
     from rerun_core.server.catalog.persist import open_catalog
     from rerun_core.server.limits import parse_memory_limit
 
+    roots = tuple(Path(os.path.realpath(r)) for r in args.allowed_root) or None
+    try:
+        denied = _outside_roots(roots, args)
+    except ValueError as exc:  # a malformed -d spec
+        print(f"rerun server: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if denied is not None:
+        print(
+            f'rerun server: PERMISSION_DENIED: path is outside every --allowed-root: "{denied}"',
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     try:
         catalog = open_catalog(args.data_dir)
+        catalog.allowed_roots = roots
         catalog.memory_limit = parse_memory_limit(args.memory_limit)
     except ValueError as exc:
         print(f"rerun server: {exc}", file=sys.stderr)

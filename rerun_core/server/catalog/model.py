@@ -182,6 +182,8 @@ class Catalog:
         self._table_dir = table_dir
         self.staging_dir = table_dir.parent / "staging" if table_dir is not None else None
         self.memory_limit: int | None = None  # bytes of chunk data an answer may hold at once
+        # Directories (resolved) registration may read; None: anything, as the real server.
+        self.allowed_roots: tuple[Path, ...] | None = None
         self._slots: dict[Tuid, tuple[Dataset, str, Layer]] = {}  # chunk-key slot -> its layer
         self._watchers: list[Callable[[str, Tuid], None]] = []  # WatchEvents streams
         self._entries[ENTRIES_TABLE_ID] = TableEntry(ENTRIES_TABLE_ID, "__entries", "", system=True)

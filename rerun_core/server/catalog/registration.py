@@ -9,6 +9,7 @@ whole request before anything changes. Error messages never quote file contents.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -69,6 +70,23 @@ def path_from_url(url: str, object_store_config: str | None = None) -> Target:
     raise CatalogError("NOT_FOUND", f"RRD file not found, could not load URI: {url}")
 
 
+def check_allowed(catalog: Catalog | None, path: Target) -> None:
+    """Refuse a local path outside every ``--allowed-root`` (symlinks resolved first)."""
+    roots = catalog.allowed_roots if catalog is not None else None
+    if roots is None or isinstance(path, ObjectLocation):
+        return
+    if not within_roots(roots, path):
+        raise CatalogError(
+            "PERMISSION_DENIED", f'path is outside every allowed root (--allowed-root): "{path}"'
+        )
+
+
+def within_roots(roots: tuple[Path, ...], path: Path) -> bool:
+    """Whether ``path``, symlinks resolved, lies under one of ``roots`` (resolved already)."""
+    real = Path(os.path.realpath(path))
+    return any(real.is_relative_to(root) for root in roots)
+
+
 def index_path(path: Target, ds: Dataset) -> list[LayerIndex]:
     """The recordings of one file matching the dataset's store kind; clear one-line errors."""
     if isinstance(path, ObjectLocation):
@@ -111,8 +129,9 @@ def _describe(exc: RrdError) -> str:
     return text
 
 
-def expand(src: Source) -> list[Target]:
+def expand(src: Source, catalog: Catalog | None = None) -> list[Target]:
     path = path_from_url(src.storage_url, src.object_store_config)
+    check_allowed(catalog, path)  # before listing a prefix: its names are not ours to reveal
     if not src.prefix:
         return [path]
     found: list[Target]
@@ -122,10 +141,12 @@ def expand(src: Source) -> list[Target]:
         found = [p for p in sorted(path.rglob("*.rrd")) if p.is_file()] if path.is_dir() else []
     if not found:
         raise CatalogError("INVALID_ARGUMENT", f"no rrd files found in {src.storage_url}")
+    for target in found:  # all before any is read: files may be symlinks out of the root
+        check_allowed(catalog, target)
     return found
 
 
-def resolve(ds: Dataset, sources: list[Source]) -> list[tuple[str, Layer]]:
+def resolve(ds: Dataset, sources: list[Source], catalog: Catalog | None = None) -> list[tuple[str, Layer]]:
     """Phase 1 and 2: every (segment id, layer) the request would add; raises on bad input."""
     if not sources:
         raise CatalogError("INVALID_ARGUMENT", "no data sources to register")
@@ -133,7 +154,7 @@ def resolve(ds: Dataset, sources: list[Source]) -> list[tuple[str, Layer]]:
     out: list[tuple[str, Layer]] = []
     for src in sources:
         layer_name = src.layer or "base"  # any other string is a layer name, as in 0.41
-        for path in expand(src):
+        for path in expand(src, catalog):
             url = url_of(path)
             for index in index_path(path, ds):
                 segment_id = index.store_id.recording_id
@@ -153,7 +174,7 @@ def register(
     catalog: Catalog, ds: Dataset, sources: list[Source], on_duplicate: str, new_task_id: TaskIds
 ) -> list[Outcome]:
     """Register ``sources``; one outcome per (segment, layer) added, skipped or failed."""
-    pending = resolve(ds, sources)
+    pending = resolve(ds, sources, catalog)
     out = []
     for segment_id, layer in pending:
         try:
@@ -195,6 +216,7 @@ class TaskIds:
 
 def load_directory(catalog: Catalog, name: str, directory: Path) -> Dataset:
     """A dataset of every ``.rrd`` under ``directory``; unreadable files are skipped, warned."""
+    check_allowed(catalog, directory)
     if not directory.is_dir():
         raise CatalogError("INVALID_ARGUMENT", f"dataset path is not a directory: {directory}")
     ds = catalog.create(name)
@@ -205,6 +227,7 @@ def load_directory(catalog: Catalog, name: str, directory: Path) -> Dataset:
 def load_files(catalog: Catalog, ds: Dataset, paths: list[Path]) -> None:
     for path in paths:
         try:
+            check_allowed(catalog, path)
             for index in index_path(path, ds):
                 layer = Layer("base", path.absolute().as_uri(), index)
                 catalog.add_layer(ds, index.store_id.recording_id, layer, "overwrite")

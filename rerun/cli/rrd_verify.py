@@ -1,5 +1,6 @@
-"""``rerun rrd verify``: decode every message, validate every chunk and its column types, check
-the footer.
+"""``rerun rrd verify``: decode every message (LZ4 blocks walked strictly), validate every chunk
+and its column types, check the footer: its trailer and checksum, and its index against the
+frames (offsets, sizes, chunk ids).
 
 Prints ``N file(s) verified without error.`` on success, else one line per problem and exits 1.
 """
@@ -17,6 +18,7 @@ import xxhash
 
 from rerun_core.store.chunk import Chunk, ChunkError
 from rerun_core.store.messages import ArrowMsg
+from rerun_core.types import ComponentDescriptor
 
 from .common import EXIT_FAILURE, EXIT_OK, CliError, check_source, describe_error, source_label
 from .table import format_type
@@ -33,20 +35,23 @@ def check_footer(size: int, read_at: Callable[[int, int], bytes]) -> str | None:
     footer magic and point at the End frame's payload just before it, whose xxh32 must match.
     """
     if size < TRAILER_SIZE:
-        return "Missing RRD footer / no RRD manifests"
+        return f"Missing RRD footer / no RRD manifests (at byte offset {size})"
     tail = read_at(size - TRAILER_SIZE, TRAILER_SIZE)
     if tail[20:28] != TRAILER_MAGIC:
-        return "Missing RRD footer / no RRD manifests"
+        return f"Missing RRD footer / no RRD manifests (at byte offset {size - TRAILER_SIZE})"
     offset, length, checksum, _, count = struct.unpack("<QQI8sI", tail)
     payload_at = size - TRAILER_SIZE - length  # offsets count from the start of their stream
     if payload_at < 0 or offset > payload_at:
-        return f"RRD footer points outside the file (offset {offset}, length {length})"
+        return f"RRD footer points outside the file (offset {offset}, length {length}) (at byte offset {size - TRAILER_SIZE})"
     if count == 0:
-        return "RRD footer has no manifests"
+        return f"RRD footer has no manifests (at byte offset {size - 4})"
     if xxhash.xxh32_intdigest(read_at(payload_at, length), seed=FOOTER_XXH32_SEED) != checksum:
-        return "RRD footer checksum mismatch"
+        return f"RRD footer checksum mismatch (at byte offset {payload_at})"
     if payload_at != offset:
-        return "more than one .rrd stream (concatenated files): `rerun rrd merge` them into one"
+        return (
+            "more than one .rrd stream (concatenated files): `rerun rrd merge` them into one"
+            f" (at byte offset {payload_at - offset})"
+        )
     return None
 
 
@@ -91,10 +96,57 @@ def _component_types() -> dict[str, pa.DataType]:
     return {f"rerun.components.{name}": arrow for name, (arrow, _) in COMPONENT_TYPES.items()}
 
 
-def check_datatypes(chunk: Chunk, known: dict[str, pa.DataType]) -> list[str]:
-    """Columns whose Arrow type does not match their declared Rerun component type."""
+def _archetype_fields() -> dict[str, dict[str, str]]:
+    """``rerun.archetypes.X`` (and blueprint archetypes) -> field name -> component type."""
+    import rerun.archetypes
+    import rerun.blueprint  # noqa: F401  (registers the blueprint archetypes)
+    from rerun._arch_base import Archetype
+
+    out: dict[str, dict[str, str]] = {}
+    todo = list(Archetype.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        out[cls.archetype()] = {f.name: cls._descriptor(f).component_type or "" for f in cls._FIELDS}
+    return out
+
+
+def check_descriptor(
+    desc: ComponentDescriptor, archetypes: dict[str, dict[str, str]], known: dict[str, pa.DataType]
+) -> str | None:
+    """What the real verify's reflection rejects: unknown Rerun components and archetypes,
+    fields an archetype lacks, a component type other than the archetype field's."""
+    ctype = desc.component_type or ""
+    if ctype.startswith("rerun.components.") and known and ctype not in known:
+        return "Unknown component"
+    arch = desc.archetype or ""
+    if not ctype.startswith("rerun.") or not arch.startswith("rerun."):
+        return None
+    fields = archetypes.get(arch)
+    if fields is None:
+        return f"Unknown archetype: {arch!r}"
+    field_name = desc.component.rsplit(":", 1)[-1]
+    expected = fields.get(field_name)
+    if expected is None:
+        return (
+            f"Input column referred to the component {desc.component!r} of {arch!r}, which lacks that field"
+        )
+    if expected != ctype:
+        return f"Component {desc.component!r} of {arch!r} has type {expected!r}, but the data column has {ctype!r}"
+    return None
+
+
+def check_datatypes(
+    chunk: Chunk, known: dict[str, pa.DataType], archetypes: dict[str, dict[str, str]] | None = None
+) -> list[str]:
+    """Columns whose Arrow type or descriptor does not match their declared Rerun types."""
     problems = []
     for desc, arr in chunk.components.items():
+        if archetypes is not None:
+            bad = check_descriptor(desc, archetypes, known)
+            if bad is not None:
+                problems.append(f"column {chunk.entity_path}:{desc.component}: {bad} (chunk {chunk.id})")
+                continue
         expected = known.get(desc.component_type or "")
         if expected is None or not (pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type)):
             continue
@@ -108,25 +160,27 @@ def check_datatypes(chunk: Chunk, known: dict[str, pa.DataType]) -> list[str]:
 
 def verify_source(source: str, *, check_footers: bool) -> list[str]:
     """Problems found in one source (empty when it verifies)."""
-    from rerun_core.store.rrd import RrdError, read_messages
+    from rerun_core.store.rrd import RrdError
+    from rerun_core.store.rrd.verify import VerifyReport, verify_messages
 
     problems: list[str] = []
     known = _component_types()
+    archetypes = _archetype_fields()
     data: bytes | None = None
     try:
         check_source(source)
         if source == "-":
             data = sys.stdin.buffer.read()
-        num_messages = 0
-        for msg in read_messages(data if data is not None else source):
-            num_messages += 1
+        report = VerifyReport(problems)
+        for msg in verify_messages(data if data is not None else source, report, check_index=check_footers):
             if isinstance(msg, ArrowMsg):
+                found = check_datatypes(msg.chunk, known, archetypes)
                 try:
                     msg.chunk.validate()
                 except ChunkError as err:
-                    problems.append(f"chunk {msg.chunk.id}: {err}")
-                problems += check_datatypes(msg.chunk, known)
-        if num_messages == 0:
+                    found.insert(0, f"chunk {msg.chunk.id}: {err}")
+                problems += [f"{p} (at byte offset {report.offset})" for p in found]
+        if report.messages == 0:
             problems.append("no messages (empty stream)")
     except (RrdError, CliError, OSError) as err:
         problems.append(describe_error(err))

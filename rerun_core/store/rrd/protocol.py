@@ -31,14 +31,19 @@ from ..messages import (
     StoreSourceKind,
 )
 from .errors import RrdError
+from .lz4check import lz4_block_size
 from .migrate import migrate_batch
 
 COMPRESSION_NONE = common_pb2.COMPRESSION_NONE
 COMPRESSION_LZ4 = common_pb2.COMPRESSION_LZ4
 ENCODING_ARROW_IPC = log_msg_pb2.ENCODING_ARROW_IPC
 
-# LZ4 cannot expand data more than ~255x; a larger claimed size is corruption, not data.
+# LZ4 cannot expand data more than ~255x (one 255 length byte per 255 output bytes): a larger
+# claimed size is corruption, not data. This is the block's own bound, known before decoding.
 _LZ4_MAX_RATIO = 256
+# The largest chunk we decompress (declared uncompressed size): a bound on what one message may
+# allocate, whatever its file claims. Real chunks are far smaller (the SDK batches ~8 MiB).
+MAX_UNCOMPRESSED_BYTES = 1 << 30
 _LZ4_RAW = pa.Codec("lz4_raw")
 
 
@@ -128,12 +133,33 @@ def encode_chunk(chunk: Chunk | pa.RecordBatch, *, compression: bool = True) -> 
 
 
 def decode_chunk_payload(
-    payload: bytes | memoryview, compression: int, uncompressed_size: int, *, validate: bool = True
+    payload: bytes | memoryview,
+    compression: int,
+    uncompressed_size: int,
+    *,
+    validate: bool = True,
+    strict_lz4: bool = False,
+    max_bytes: int = MAX_UNCOMPRESSED_BYTES,
 ) -> pa.RecordBatch:
-    """Inverse of :func:`encode_chunk`. Zero-copy apart from LZ4 output. Raises RrdError."""
+    """Inverse of :func:`encode_chunk`. Zero-copy apart from LZ4 output. Raises RrdError.
+
+    The declared size is checked against ``max_bytes`` and the LZ4 bound before anything is
+    allocated; ``strict_lz4`` also walks the block (exact size, no zero or out-of-range match
+    offsets: what Rerun's decoder rejects and the C one lets through).
+    """
     if compression == COMPRESSION_LZ4:
         if uncompressed_size > _LZ4_MAX_RATIO * len(payload) + 64:
             raise RrdError(f"implausible uncompressed size {uncompressed_size} for {len(payload)} LZ4 bytes")
+        if uncompressed_size > max_bytes:
+            raise RrdError(
+                f"chunk declares {uncompressed_size} uncompressed bytes, over the {max_bytes} limit"
+            )
+        if strict_lz4:
+            actual = lz4_block_size(payload, uncompressed_size)
+            if actual != uncompressed_size:
+                raise RrdError(
+                    f"LZ4 block decompresses to {actual} bytes, not the declared {uncompressed_size}"
+                )
         try:
             # Arrow's codec writes into its pooled (mimalloc) memory: ~3x faster than python-lz4
             # on large chunks, which pay fresh page faults on every call.
@@ -141,6 +167,8 @@ def decode_chunk_payload(
         except (pa.ArrowException, OSError, ValueError, MemoryError) as exc:
             raise RrdError(f"bad LZ4 block in ArrowMsg: {exc}") from None
     elif compression in (COMPRESSION_NONE, common_pb2.COMPRESSION_UNSPECIFIED):
+        if len(payload) > max_bytes:
+            raise RrdError(f"chunk of {len(payload)} bytes, over the {max_bytes} limit")
         data = pa.py_buffer(payload)
     else:
         raise RrdError(f"unknown ArrowMsg compression {compression}")

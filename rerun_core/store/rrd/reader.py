@@ -37,7 +37,11 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 MAX_FRAME_LEN = 1 << 40  # 1 TiB: anything larger is a corrupt length field
+# Entries of one stream footer (Rerun writes exactly one; more is allowed by the format). Counted
+# in entries from the trailer's start: the End frame's body before it may be of any size.
 _MAX_TRAILER_ENTRIES = 1 << 16
+# Bytes (compressed + declared uncompressed) that parallel decoding may hold ahead of the consumer.
+MAX_BYTES_AHEAD = 256 << 20
 
 
 def read_messages(
@@ -46,6 +50,8 @@ def read_messages(
     validate: bool = True,
     threads: int = 1,
     on_offset: Callable[[int], None] | None = None,
+    strict_lz4: bool = False,
+    max_chunk_bytes: int = protocol.MAX_UNCOMPRESSED_BYTES,
 ) -> Iterator[LogMsg]:
     """Yield every message of an .rrd stream, in order.
 
@@ -53,14 +59,17 @@ def read_messages(
     ``validate`` checks every Arrow payload fully (so corrupt offsets can never be touched)
     and each chunk's sorbet structure; the O(rows) sortedness checks stay in ``Chunk.validate``.
     ``threads`` > 1 decodes that many messages at once (LZ4 and Arrow IPC release the GIL);
-    order, errors and their offsets are the same as with one thread. ``on_offset`` (for progress
-    bars) gets the byte offset read up to, before each message is yielded.
+    order, errors and their offsets are the same as with one thread; at most ``MAX_BYTES_AHEAD``
+    bytes (compressed plus declared uncompressed) are decoded ahead. ``on_offset`` (for progress
+    bars) gets the byte offset read up to, before each message is yielded. ``strict_lz4`` walks
+    every LZ4 block first (slow; for ``rrd verify``: the C decoder accepts a zero match offset).
+    A chunk declaring more than ``max_chunk_bytes`` uncompressed is refused before allocation.
     Raises ``RrdError`` (with ``.offset``) on bad input and ``RrdTruncatedError`` when the data
     ends inside a header or message, after yielding every complete message before it.
     """
     src = open_source(source)
     try:
-        dec = _Decoder(src, validate)
+        dec = _Decoder(src, validate, strict_lz4=strict_lz4, max_chunk_bytes=max_chunk_bytes)
         msgs = dec.messages() if threads <= 1 else dec.messages_parallel(threads)
         if on_offset is None:
             yield from msgs
@@ -87,12 +96,23 @@ def iter_frames(source: RrdSource) -> Iterator[tuple[MessageKind, bytes | memory
 
 class _Decoder:
     def __init__(
-        self, src: ByteSource, validate: bool, store_ids: dict[bytes, StoreId] | None = None
+        self,
+        src: ByteSource,
+        validate: bool,
+        store_ids: dict[bytes, StoreId] | None = None,
+        *,
+        strict_lz4: bool = False,
+        max_chunk_bytes: int = protocol.MAX_UNCOMPRESSED_BYTES,
     ) -> None:
         self.src = src
         self.validate = validate
+        self.strict_lz4 = strict_lz4
+        self.max_chunk_bytes = max_chunk_bytes
         self._store_ids: dict[bytes, StoreId] = {} if store_ids is None else store_ids
         self._stream_start = 0
+        # Called with (stream start, End body offset, End body) for each footer, before its
+        # trailer is read: how ``rrd verify`` checks a footer against the frames.
+        self.on_footer: Callable[[int, int, bytes | memoryview], None] | None = None
 
     def _read_exact(self, n: int, what: str, offset: int) -> bytes | memoryview:
         left = self.src.remaining()
@@ -103,17 +123,34 @@ class _Decoder:
             raise RrdTruncatedError(f"truncated .rrd: {what} needs {n} bytes, only {len(data)} left", offset)
         return data
 
+    @property
+    def stream_start(self) -> int:
+        """Offset of the current stream's header (footer offsets count from it)."""
+        return self._stream_start
+
+    def frames(self) -> Iterator[tuple[MessageKind, bytes | memoryview, int]]:
+        return self._frames()
+
+    def decode(self, kind: MessageKind, body: bytes | memoryview, offset: int) -> LogMsg:
+        return self._decode(kind, body, offset)
+
     def messages(self) -> Iterator[LogMsg]:
         for kind, body, offset in self._frames():
             yield self._decode(kind, body, offset)
 
-    def messages_parallel(self, threads: int) -> Iterator[LogMsg]:
-        """As ``messages``, decoding up to ``2 * threads`` frames ahead on a thread pool."""
+    def messages_parallel(self, threads: int, max_bytes_ahead: int = MAX_BYTES_AHEAD) -> Iterator[LogMsg]:
+        """As ``messages``, decoding up to ``2 * threads`` frames ahead on a thread pool.
+
+        The look-ahead is also bounded by bytes: a frame is only submitted while the frames in
+        flight (compressed plus declared uncompressed size) stay under ``max_bytes_ahead``, so
+        a file of LZ4 bombs is decoded one bomb at a time.
+        """
         # Imported here: concurrent.futures registers an atexit hook on import, which fails when
         # the codec is first imported while the interpreter shuts down (an SDK's final flush).
         from concurrent.futures import ThreadPoolExecutor
 
-        pending: deque[Future[LogMsg]] = deque()
+        pending: deque[tuple[Future[LogMsg], int]] = deque()
+        in_flight = 0
         frames = self._frames()
         with ThreadPoolExecutor(threads, thread_name_prefix="rrd-decode") as pool:
             try:
@@ -125,15 +162,19 @@ class _Decoder:
                     except RrdError:
                         # A framing error comes after the messages already queued.
                         while pending:
-                            yield pending.popleft().result()
+                            yield pending.popleft()[0].result()
                         raise
-                    pending.append(pool.submit(self._decode, kind, body, offset))
-                    while len(pending) > 2 * threads:
-                        yield pending.popleft().result()
+                    cost = _decode_cost(kind, body)
+                    while pending and (len(pending) >= 2 * threads or in_flight + cost > max_bytes_ahead):
+                        fut, done_cost = pending.popleft()
+                        in_flight -= done_cost
+                        yield fut.result()
+                    pending.append((pool.submit(self._decode, kind, body, offset), cost))
+                    in_flight += cost
                 while pending:
-                    yield pending.popleft().result()
+                    yield pending.popleft()[0].result()
             finally:
-                for fut in pending:
+                for fut, _ in pending:
                     fut.cancel()
 
     def _frames(self) -> Iterator[tuple[MessageKind, bytes | memoryview, int]]:
@@ -158,6 +199,8 @@ class _Decoder:
                 raise RrdError(f"implausible frame length {length}", offset + 8)
             body = self._read_exact(length, f"{MessageKind(kind).name} frame", offset)
             if kind == MessageKind.END:
+                if self.on_footer is not None:
+                    self.on_footer(self._stream_start, offset + FRAME_HEADER_SIZE, body)
                 if not self._after_end(offset, length):
                     return
                 continue
@@ -190,19 +233,23 @@ class _Decoder:
         if peek[:4] == MAGIC and peek != FOOTER_MAGIC:
             self.src.unread(peek)  # the next concatenated stream starts here
             return self._read_stream_header(first=False)
-        first = True
+        entries = 0
         while peek != FOOTER_MAGIC:
             entry = peek + bytes(self._read_exact(TRAILER_ENTRY_SIZE - len(peek), "footer trailer", offset))
             body_offset, length, _crc = parse_trailer_entry(entry)
             expected = end_offset + FRAME_HEADER_SIZE - self._stream_start
-            if first and (body_offset != expected or length != body_len):
+            if entries == 0 and (body_offset != expected or length != body_len):
                 raise RrdError("unexpected bytes after the End frame (not a footer trailer)", offset)
-            if offset - end_offset > _MAX_TRAILER_ENTRIES * TRAILER_ENTRY_SIZE:
-                raise RrdError("footer trailer never ends", offset)
-            first = False
+            entries += 1
+            if entries > _MAX_TRAILER_ENTRIES:
+                raise RrdError(
+                    f"footer trailer never ends (more than {_MAX_TRAILER_ENTRIES} entries)", offset
+                )
             offset = self.src.offset
             peek = bytes(self._read_exact(8, "footer trailer", offset))
-        self._read_exact(4, "footer trailer", offset)
+        count = int.from_bytes(self._read_exact(4, "footer trailer", offset + 8), "little")
+        if count != entries:
+            raise RrdError(f"footer trailer has {entries} entries but says {count}", offset + 8)
         return self._read_stream_header(first=False)
 
     # --- messages ---------------------------------------------------------------------
@@ -235,11 +282,26 @@ class _Decoder:
         if raw.encoding not in (0, protocol.ENCODING_ARROW_IPC):
             raise RrdError(f"unknown ArrowMsg encoding {raw.encoding}")
         batch = protocol.decode_chunk_payload(
-            raw.payload, raw.compression, raw.uncompressed_size, validate=self.validate
+            raw.payload,
+            raw.compression,
+            raw.uncompressed_size,
+            validate=self.validate,
+            strict_lz4=self.strict_lz4,
+            max_bytes=self.max_chunk_bytes,
         )
         chunk = protocol.chunk_from_batch(batch, validate=self.validate, chunk_id=raw.chunk_id)
         size = raw.uncompressed_size if raw.compression == protocol.COMPRESSION_LZ4 else len(raw.payload)
         return ArrowMsg(self._store_id(raw.store_id), chunk, (len(raw.payload), size))
+
+
+def _decode_cost(kind: MessageKind, body: bytes | memoryview) -> int:
+    """Bytes a frame may take once decoded: its body plus an ArrowMsg's declared size."""
+    if kind != MessageKind.ARROW_MSG:
+        return len(body)
+    try:
+        return len(body) + parse_arrow_msg(memoryview(body)).uncompressed_size
+    except RrdError:
+        return len(body)  # the decode reports it, in order
 
 
 _SHARED_STORE_IDS: dict[bytes, StoreId] = {}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +39,7 @@ from rerun_core.store.rrd.frames import FRAME_HEADER_SIZE, HEADER_SIZE
 from rerun_core.types import TimeType
 from tests.conftest import Oracle
 
-from .catalog_data import FRAMES, IDS, POS, write_segment
+from .catalog_data import FRAMES, IDS, POS, free_port, write_segment
 from .s3_fixture import LocalS3, local_s3
 
 BUCKET = "rrd"
@@ -385,3 +388,54 @@ except CatalogError as exc:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("UNIMPLEMENTED cannot read s3://bucket: object storage needs obstore")
+
+
+class _RangeHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with single byte ranges (``bytes=a-b``, ``bytes=-n``), as object_store asks."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        spec = self.headers.get("Range")
+        path = Path(self.translate_path(self.path))
+        if not spec or not path.is_file():
+            super().do_GET()
+            return
+        data = path.read_bytes()
+        first, _, last = spec.removeprefix("bytes=").partition("-")
+        start = len(data) - int(last) if not first else int(first)
+        end = len(data) - 1 if not first or not last else min(int(last), len(data) - 1)
+        self.send_response(206)
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
+        self.send_header("ETag", f'"{path.stat().st_mtime_ns}"')
+        self.end_headers()
+        self.wfile.write(data[start : end + 1])
+
+
+def test_http_urls_register_by_range_and_http_prefixes_say_why_not(files: dict, tmp_path: Path) -> None:
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "seg2.rrd").write_bytes(files["one/seg2.rrd"].read_bytes())
+    handler = functools.partial(_RangeHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        cat = open_catalog(None)
+        ds = cat.create("http")
+        register(cat, ds, [Source(f"{base}/seg2.rrd")], "error", TaskIds())
+        layer = ds.segments["seg2"].layers["base"]
+        assert layer.storage_url == f"{base}/seg2.rrd"
+        assert len(list(layer.index.read_chunks(layer.index.chunks))) == 2
+        with pytest.raises(CatalogError) as err:
+            register(cat, ds, [Source(f"{base}/missing.rrd")], "error", TaskIds())
+        assert err.value.code == "NOT_FOUND" and f"{base}/missing.rrd" in str(err.value)
+        with pytest.raises(CatalogError) as err:
+            register(cat, ds, [Source(base, prefix=True)], "error", TaskIds())
+        assert err.value.code == "INVALID_ARGUMENT" and "does not list directories" in str(err.value)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

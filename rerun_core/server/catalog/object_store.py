@@ -338,10 +338,21 @@ def list_rrd(prefix: ObjectLocation) -> list[ObjectLocation]:
     try:
         metas = [m for page in obstore.list(store) for m in page]
     except Exception as exc:
+        if urlparse(root).scheme in ("http", "https") and _no_listing(exc):
+            raise CatalogError(
+                "INVALID_ARGUMENT",
+                f"cannot list {prefix.url}: this HTTP server does not list directories (WebDAV);"
+                " register its .rrd URLs one by one",
+            ) from None
         raise _error(exc, prefix.url, store) from None
     STATS.add(1, 0)
     names = sorted(m["path"] for m in metas if m["path"].endswith(".rrd"))
     return [ObjectLocation(f"{root}/{n}", prefix.config) for n in names]
+
+
+def _no_listing(exc: Exception) -> bool:
+    text = str(exc)
+    return "PROPFIND" in text and any(c in text for c in ("405", "501", "400", "403"))
 
 
 def index_object(location: ObjectLocation, kind: StoreKind = StoreKind.RECORDING) -> list[LayerIndex]:

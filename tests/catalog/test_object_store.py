@@ -296,6 +296,11 @@ def test_a_missing_bucket_is_not_found_naming_the_uri(client: CatalogClient) -> 
     assert "bucket does not exist" in msg and "s3://no-such-bucket/x.rrd" in msg and "\n" not in msg
 
 
+def test_a_bucket_url_is_not_an_object(client: CatalogClient) -> None:
+    msg = _one_line_error(client, "bucket_only", f"s3://{BUCKET}", ValueError)
+    assert msg == f"object URL names no object: s3://{BUCKET}"
+
+
 def test_a_missing_prefix_registers_nothing(client: CatalogClient) -> None:
     ds = client.create_dataset("missing_prefix")
     with pytest.raises(ValueError, match=f"no rrd files found in {url('nothing/')}"):

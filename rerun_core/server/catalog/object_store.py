@@ -357,6 +357,9 @@ def _no_listing(exc: Exception) -> bool:
 
 def index_object(location: ObjectLocation, kind: StoreKind = StoreKind.RECORDING) -> list[LayerIndex]:
     """The recordings of ``kind`` in one object, from its footer (cached per object version)."""
+    parsed = urlparse(location.url)
+    if not parsed.netloc or not parsed.path.strip("/"):
+        raise CatalogError("INVALID_ARGUMENT", f"object URL names no object: {location.url}")
     reader = ObjectStoreReader(location)
     size = reader.size()
     key = (location.url, reader.etag, size)

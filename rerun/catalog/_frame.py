@@ -16,7 +16,7 @@ from typing import Any
 import datafusion
 import pyarrow as pa
 
-from . import _display
+from . import _df_format
 from ._reader import SEGMENT_ID, Pushdown, ReadSpec, ReadStats, read_table
 
 _IDS = itertools.count()
@@ -92,11 +92,29 @@ class ReaderFrame(datafusion.DataFrame):
             return super().schema()
         return self._plan()[0].schema()
 
+    # --- display: what DataFusion's repr does for 0.41's reader (first rows, one batch, the global
+    # formatter, which is Rerun's box unless the user set another one)
+
+    def _display_parts(self) -> tuple[_df_format.Formatter, list[pa.RecordBatch], bool]:
+        fmt = _df_format.active_formatter()
+        rows = fmt.max_rows
+        batches, has_more = _df_format.display_batches(self.limit(rows + 1).to_arrow_table(), rows)
+        return fmt, batches, has_more
+
     def __repr__(self) -> str:
-        return _display.to_text(self.to_arrow_table(), limit=_display.MAX_ROWS)
+        fmt, batches, has_more = self._display_parts()
+        if not batches or not batches[0].num_rows:
+            return _df_format.NO_ROWS
+        return str(fmt.format_str(batches, batches[0].schema, has_more, ""))
+
+    def __str__(self) -> str:
+        return self.__repr__()
 
     def _repr_html_(self) -> str:
-        return _display.to_html(self.limit(_display.MAX_ROWS + 1).to_arrow_table(), limit=_display.MAX_ROWS)
+        fmt, batches, has_more = self._display_parts()
+        if not batches or not batches[0].num_rows:
+            return _df_format.NO_ROWS
+        return str(fmt.format_html(batches, batches[0].schema, has_more, ""))
 
 
 def _chained(name: str) -> Callable[..., ReaderFrame]:

@@ -34,6 +34,7 @@ from ._types import EntryId, EntryKind, OnDuplicateSegmentLayer
 
 if TYPE_CHECKING:
     import datafusion
+    import ray.data
 
     from ._client import CatalogClient
     from ._dataset_info import DatasetInfo
@@ -397,6 +398,15 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
             fill_latest_at=fill_latest_at,
             using_index_values=using_index_values,
         )
+
+    def to_ray(self, index: str | None, **reader_options: Any) -> ray.data.Dataset:
+        """The rows of ``reader(index, **reader_options)`` as a ``ray.data.Dataset``: one read task
+        per segment (a large one split by index range), the workers reading the layer files
+        directly. Needs the ``ray`` extra; ``start`` / ``end`` bound the index, ``part_bytes``
+        sets where a segment is split."""
+        from ._ray import to_ray
+
+        return to_ray(self, index, **reader_options)
 
     def _read(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
         """A lazy frame: DataFusion's projection and filters decide what is fetched and which rows exist."""

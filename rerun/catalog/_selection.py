@@ -13,6 +13,7 @@ from ._schema import Schema
 
 if TYPE_CHECKING:
     import datafusion
+    import ray.data
 
     from ._entry import DatasetEntry
     from ._table import TableEntry
@@ -102,6 +103,14 @@ class DatasetSelection:
 
     def reader(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
         return self._dataset._read(index, segments=self._segments, contents=self._contents, **kwargs)
+
+    def to_ray(self, index: str | None, **reader_options: Any) -> ray.data.Dataset:
+        """``DatasetEntry.to_ray`` for the selected segments and entities only."""
+        from ._ray import to_ray
+
+        return to_ray(
+            self._dataset, index, segments=self._segments, contents=self._contents, **reader_options
+        )
 
     def get_index_ranges(self) -> datafusion.DataFrame:
         """Per selected segment: ``<timeline>:start`` / ``<timeline>:end`` of every index."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from concurrent import futures
 from typing import Any
@@ -32,24 +34,126 @@ class PortInUseError(OSError):
     """The port is taken (by another viewer or by something else)."""
 
 
+# Stream admission (finding: 300 stalled streams locked every other client out).
+STREAMS_PER_CONNECTION = (
+    128  # HTTP/2 SETTINGS (a process with many recordings shares one); more wait in the client
+)
+MAX_CONCURRENT_CALLS = 1024  # threads are made on demand; stalled streams are timed out below
+FIRST_MESSAGE_TIMEOUT_S = 10.0  # an SDK sends its store info at once
+IDLE_TIMEOUT_S = 60.0  # the same after its last message (both only while slots are scarce)
+
+
+class _Stream:
+    __slots__ = ("context", "last", "messages", "opened")
+
+    def __init__(self, context: grpc.ServicerContext) -> None:
+        self.context = context
+        self.opened = self.last = time.monotonic()
+        self.messages = 0
+
+
+class StreamGuard:
+    """Times out WriteMessages streams that hold a server thread without sending.
+
+    grpcio's sync server spends one thread per open stream, so streams that open and never send
+    would fill every slot. While more than a quarter of `capacity` is in use, a stream silent
+    since it opened is cancelled after `first_message_timeout_s` and one silent since its last
+    message after `idle_timeout_s`. Below that nothing is closed: an SDK may rightly idle for
+    hours, and ours dials again (with a fresh, empty stream) when its stream is closed.
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        *,
+        first_message_timeout_s: float = FIRST_MESSAGE_TIMEOUT_S,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+    ) -> None:
+        self.capacity = capacity
+        self.first_message_timeout_s = first_message_timeout_s
+        self.idle_timeout_s = idle_timeout_s
+        self.timed_out = 0
+        self._lock = threading.Lock()
+        self._streams: set[_Stream] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def enter(self, context: grpc.ServicerContext) -> _Stream:
+        stream = _Stream(context)
+        with self._lock:
+            self._streams.add(stream)
+        return stream
+
+    def leave(self, stream: _Stream) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    @property
+    def active(self) -> int:
+        with self._lock:
+            return len(self._streams)
+
+    def start(self, period_s: float = 1.0) -> None:
+        self._thread = threading.Thread(
+            target=self._watch, args=(period_s,), name="rerun-streams", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _watch(self, period_s: float) -> None:
+        while not self._stop.wait(period_s):
+            for stream in self.expired(time.monotonic()):
+                self.timed_out += 1
+                log.info(
+                    "closing stream of %s: %d messages, then silence", stream.context.peer(), stream.messages
+                )
+                stream.context.cancel()
+
+    def expired(self, now: float) -> list[_Stream]:
+        """The streams to close now; each is dropped from the watch."""
+        with self._lock:
+            if len(self._streams) <= self.capacity // 4:
+                return []
+            out = [
+                s
+                for s in self._streams
+                if now - s.last > (self.idle_timeout_s if s.messages else self.first_message_timeout_s)
+            ]
+            self._streams.difference_update(out)
+        return out
+
+
 class MessageProxy:
     """The service's handlers, over one `MessageBuffer`."""
 
-    def __init__(self, buffer: MessageBuffer) -> None:
+    def __init__(self, buffer: MessageBuffer, guard: StreamGuard | None = None) -> None:
         self.buffer = buffer
+        self.guard = guard or StreamGuard(MAX_CONCURRENT_CALLS)
 
     def write_messages(self, request_iterator: Iterator[bytes], context: grpc.ServicerContext) -> bytes:
-        error = self._drain(request_iterator, context)
+        stream = self.guard.enter(context)
+        try:
+            error = self._drain(request_iterator, context, stream)
+        finally:
+            self.guard.leave(stream)
         if error is not None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, error)
         return b""
 
-    def _drain(self, request_iterator: Iterator[bytes], context: grpc.ServicerContext) -> str | None:
+    def _drain(
+        self, request_iterator: Iterator[bytes], context: grpc.ServicerContext, stream: _Stream
+    ) -> str | None:
         """Append every well-formed message; returns an error text for the first malformed one."""
         count = 0
         peer = context.peer()
         try:
             for raw in request_iterator:
+                stream.last = time.monotonic()
+                stream.messages += 1
                 try:
                     msg = parse_request(raw)
                 except WireError as err:
@@ -128,11 +232,13 @@ class ProxyServer:
         memory_limit: int | None = DEFAULT_SERVER_MEMORY_LIMIT,
         newest_first: bool = False,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
-        max_workers: int = 256,
+        max_workers: int = MAX_CONCURRENT_CALLS,
+        guard: StreamGuard | None = None,
     ) -> None:
         limit = MAX_MESSAGE_BYTES * 64 if memory_limit is None else memory_limit
         self.buffer = MessageBuffer(limit, newest_first=newest_first)
-        self.proxy = MessageProxy(self.buffer)
+        self.guard = guard or StreamGuard(max_workers)
+        self.proxy = MessageProxy(self.buffer, self.guard)
         self.bind = bind
         self.port = port
         self._max_message_bytes = min(max_message_bytes, MAX_MESSAGE_BYTES)
@@ -155,6 +261,7 @@ class ProxyServer:
             ("grpc.keepalive_timeout_ms", 20_000),
             ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
             ("grpc.keepalive_permit_without_calls", 1),
+            ("grpc.max_concurrent_streams", STREAMS_PER_CONNECTION),
         ]
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix="rerun-grpc"),
@@ -172,6 +279,7 @@ class ProxyServer:
             raise PortInUseError(f"cannot listen on {self.bind}:{self.port}")
         self.port = bound
         server.start()
+        self.guard.start()
         self._server = server
         log.info("Listening for gRPC connections on %s:%d (connect with %s)", self.bind, bound, self.url)
         return self
@@ -183,6 +291,7 @@ class ProxyServer:
         server, self._server = self._server, None
         done = server.stop(grace)
         done.wait((grace or 0.0) + 1.0)
+        self.guard.stop()
         self.buffer.close()
 
     def wait(self, timeout: float | None = None) -> bool:

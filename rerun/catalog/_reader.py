@@ -27,6 +27,7 @@ from rerun_core.store.store import ChunkStore
 from rerun_core.types import EntityPath
 
 from ._conn import Connection
+from ._fastpath import fast_segment_table, segment_id_column
 from ._types import EntryId
 
 SEGMENT_ID = "rerun_segment_id"
@@ -127,7 +128,10 @@ def view_selection(
     """The entities that decide the rows, and the FindChunks contents that fetch them."""
     entities = _view_entities(schema, spec, push.columns)
     every = [f for f in schema if _meta(f, "rerun:entity_path")]
-    narrowed = len(entities) < len({_meta(f, "rerun:entity_path") for f in every})
+    # the schema already lacks what filter_contents left out: then ask for the entities by name
+    narrowed = spec.contents is not None or len(entities) < len(
+        {_meta(f, "rerun:entity_path") for f in every}
+    )
     return entities, _content_selection(entities, not narrowed)
 
 
@@ -171,15 +175,15 @@ def _find_chunks(
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
 
 
-def _segment_store(spec: ReadSpec, infos: pa.Table, stats: ReadStats) -> ChunkStore:
-    store = ChunkStore()
+def _fetch_chunks(spec: ReadSpec, infos: pa.Table, stats: ReadStats) -> list[Chunk]:
     req = pb.FetchChunksRequest(chunk_infos=[dataframe_part_from_arrow(infos)])
+    chunks = []
     for resp in spec.conn.stream("FetchChunks", req, entry=spec.entry):
         for msg in resp.chunks:
             stats.chunk_bytes += msg.ByteSize()
             stats.chunks += 1
-            store.insert(arrow_msg_from_proto(msg).chunk)
-    return store
+            chunks.append(arrow_msg_from_proto(msg).chunk)
+    return chunks
 
 
 def _as_int64(values: Any) -> np.ndarray:
@@ -229,7 +233,7 @@ def _conform(table: pa.Table, schema: pa.Schema, segment: str) -> pa.Table:
     cols: list[pa.Array | pa.ChunkedArray] = []
     for f in schema:
         if f.name == SEGMENT_ID:
-            cols.append(pa.array([segment] * n, pa.string()) if n else pa.array([], pa.string()))
+            cols.append(segment_id_column(segment, n))
         elif f.name in table.column_names:
             c = table.column(f.name)
             cols.append(c if c.type == f.type else c.cast(f.type))
@@ -248,9 +252,8 @@ def _segment_table(
     push: Pushdown,
     stats: ReadStats,
 ) -> pa.Table | None:
-    return segment_table_of_store(
-        spec, schema, entities, seg, _segment_store(spec, infos, stats), per_segment, push
-    )
+    chunks = _fetch_chunks(spec, infos, stats)
+    return segment_table_of_chunks(spec, schema, entities, seg, chunks, per_segment, push)
 
 
 def segment_table_of_chunks(
@@ -262,7 +265,25 @@ def segment_table_of_chunks(
     per_segment: dict[str, np.ndarray] | None,
     push: Pushdown,
 ) -> pa.Table | None:
-    """One segment's rows from chunks fetched elsewhere (Ray workers read them from storage)."""
+    """One segment's rows from its chunks (Ray workers read them from storage themselves).
+
+    The common case goes straight from the chunks to the table (``_fastpath``); the rest
+    through a ``ChunkStore`` and its general ``dataframe`` query.
+    """
+    chunks = list(chunks)
+    if spec.index is not None and not spec.fill_latest_at and spec.using_index_values is None:
+        table = fast_segment_table(
+            chunks,
+            schema,
+            seg,
+            entities,
+            spec.index,
+            push.start,
+            push.end,
+            include_semantically_empty_columns=spec.include_semantically_empty_columns,
+        )
+        if table is not None:
+            return table
     store = ChunkStore()
     for chunk in chunks:
         store.insert(chunk)

@@ -28,6 +28,10 @@ DEFAULT_PORT = 9876
 DEFAULT_SERVER_MEMORY_LIMIT = 1024**3
 # grpcio's own ceiling for one message.
 MAX_MESSAGE_BYTES = 2**31 - 1
+# The largest WriteMessages request we take by default; larger ones get RESOURCE_EXHAUSTED. The
+# real 0.41 endpoint (tonic, u32::MAX) took 2040 MB; a message is held whole in the buffer, so
+# ours stops at half the default server memory limit. Chunks the SDK batches are ~8 MiB.
+DEFAULT_MAX_MESSAGE_BYTES = 512 << 20
 
 
 class PortInUseError(OSError):
@@ -231,7 +235,7 @@ class ProxyServer:
         bind: str = "127.0.0.1",
         memory_limit: int | None = DEFAULT_SERVER_MEMORY_LIMIT,
         newest_first: bool = False,
-        max_message_bytes: int = MAX_MESSAGE_BYTES,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
         max_workers: int = MAX_CONCURRENT_CALLS,
         guard: StreamGuard | None = None,
     ) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .wire import MsgKind, WireMsg
 
 Listener = Callable[[WireMsg], None]
+Gate = Callable[[WireMsg], None]  # called before an append, outside the lock; may block
 
 # How far a buffer may exceed its limit to hold what connected readers have not taken yet.
 LIVE_SLACK = 128 * 1024 * 1024
@@ -53,6 +54,7 @@ class MessageBuffer:
         self._received = (0, 0)
         self._closed = False
         self._listeners: list[Listener] = []
+        self._gates: list[Gate] = []
         self._waiting = 0  # readers blocked in `read`, so `append` only notifies when needed
         self._cursors: dict[object, int] = {}  # live readers -> the next sequence number they need
 
@@ -61,8 +63,16 @@ class MessageBuffer:
         with self._cond:
             self._listeners.append(listener)
 
+    def add_gate(self, gate: Gate) -> None:
+        """Call `gate(msg)` before each append: a consumer that is behind blocks the appender
+        (a gRPC handler, hence its client, through HTTP/2 flow control) instead of queueing."""
+        with self._cond:
+            self._gates.append(gate)
+
     def append(self, msg: WireMsg) -> None:
         cost = len(msg.request) + _OVERHEAD
+        for gate in self._gates:
+            gate(msg)
         with self._cond:
             if self._closed:
                 return

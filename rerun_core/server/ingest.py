@@ -25,40 +25,93 @@ Consumer = Callable[[LogMsg], None]
 _STOP = None
 
 
-class Ingest:
-    """One thread that decodes buffer messages and feeds them to consumers."""
+# What may wait for the decoder at once, beyond the message being decoded.
+DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024
 
-    def __init__(self, buffer: MessageBuffer, consumers: list[Consumer], *, skip_local: bool = False) -> None:
+
+class Ingest:
+    """One thread that decodes buffer messages and feeds them to consumers.
+
+    Its queue is bounded by bytes: when the consumers (a slow disk under a `--save` file) fall
+    behind, appending to the buffer blocks until they catch up, which slows the senders rather
+    than growing memory. One message is always let through, however big.
+    """
+
+    def __init__(
+        self,
+        buffer: MessageBuffer,
+        consumers: list[Consumer],
+        *,
+        skip_local: bool = False,
+        max_queued_bytes: int = DEFAULT_MAX_QUEUED_BYTES,
+    ) -> None:
         self.consumers = consumers
         self.skip_local = skip_local
+        self.max_queued_bytes = max_queued_bytes
         self.decoded = 0
         self.failed = 0
         self._queue: queue.SimpleQueue[WireMsg | None] = queue.SimpleQueue()
+        self._room = threading.Condition()
+        self._queued_bytes = 0
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="rerun-ingest", daemon=True)
         self._thread.start()
+        buffer.add_gate(self._reserve)
         buffer.add_listener(self._on_message)
 
+    def _wanted(self, msg: WireMsg) -> bool:
+        return not (self.skip_local and msg.local)
+
+    def _reserve(self, msg: WireMsg) -> None:
+        """Wait until the queue has room for `msg` (the buffer's gate, before its lock)."""
+        if not self._wanted(msg):
+            return
+        with self._room:
+            while self._queued_bytes and self._queued_bytes + msg.nbytes > self.max_queued_bytes:
+                if self._closed:
+                    break
+                self._room.wait(1.0)
+            self._queued_bytes += msg.nbytes
+
+    def _release(self, nbytes: int) -> None:
+        with self._room:
+            self._queued_bytes -= nbytes
+            self._room.notify_all()
+
+    @property
+    def queued_bytes(self) -> int:
+        return self._queued_bytes
+
     def _on_message(self, msg: WireMsg) -> None:
-        if not (self.skip_local and msg.local):
+        if self._wanted(msg):
             self._queue.put(msg)
 
     def _run(self) -> None:
         while (wire := self._queue.get()) is not _STOP:
             try:
-                msg = decode_wire(wire)
+                self._deliver(wire)
+            finally:
+                self._release(wire.nbytes)
+
+    def _deliver(self, wire: WireMsg) -> None:
+        try:
+            msg = decode_wire(wire)
+        except Exception as err:
+            self.failed += 1
+            log.warning("could not decode a received %s: %s", wire.kind.name, err)
+            return
+        self.decoded += 1
+        for consumer in self.consumers:
+            try:
+                consumer(msg)
             except Exception as err:
-                self.failed += 1
-                log.warning("could not decode a received %s: %s", wire.kind.name, err)
-                continue
-            self.decoded += 1
-            for consumer in self.consumers:
-                try:
-                    consumer(msg)
-                except Exception as err:
-                    log.warning("could not store a received %s: %s", wire.kind.name, err)
+                log.warning("could not store a received %s: %s", wire.kind.name, err)
 
     def close(self, timeout: float | None = None) -> bool:
         """Finish everything queued so far; whether it all went through in time."""
         self._queue.put(_STOP)
         self._thread.join(timeout)
+        with self._room:
+            self._closed = True  # a late appender never waits on a decoder that is gone
+            self._room.notify_all()
         return not self._thread.is_alive()

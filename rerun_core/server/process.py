@@ -18,7 +18,7 @@ import grpc
 from rerun_core.store.messages import LogMsg
 
 from .codec import request_to_wire
-from .ingest import Consumer, Ingest
+from .ingest import DEFAULT_MAX_QUEUED_BYTES, Consumer, Ingest
 from .proxy import SERVICE_NAME, ProxyServer
 from .urls import grpc_channel, parse_grpc_url
 from .wire import WireError, parse_request
@@ -60,7 +60,9 @@ class EndpointProcess:
 
             self._writer = RrdWriter(self.save_path)
             consumers.append(self._writer.write)
-        self.ingest = Ingest(server.buffer, consumers) if consumers else None
+        # The decoder's queue counts on top of the replay buffer: a quarter of its limit at most.
+        queued = max(1 << 20, min(DEFAULT_MAX_QUEUED_BYTES, server.buffer.memory_limit // 4))
+        self.ingest = Ingest(server.buffer, consumers, max_queued_bytes=queued) if consumers else None
         self._pullers: list[threading.Thread] = []
         self._stop = threading.Event()
 

@@ -1,0 +1,111 @@
+"""`rerun --serve-grpc --save` keeps its memory bound: a slow file slows the senders instead.
+
+A client streams big chunks (few, fast to make) into a server with `--server-memory-limit 200MB`
+and `--save`; the server's resident memory is sampled from /proc while it receives. Every chunk
+must reach the file, and the resident set must not grow with the volume sent: before the
+decoder's queue was bounded it grew by ~1.2 GB for 2 GB sent. It still grows by ~600 MB for a
+200 MB limit (1 GB or 2 GB sent alike), so the bound asserted is 4x the limit, not the limit:
+closing that gap is open work. `RERUN_BACKPRESSURE_GB` sets how much is sent (default 1; 2 for
+the full check: `RERUN_BACKPRESSURE_GB=2 pytest tests/server/test_save_backpressure.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from rerun_core.store.messages import ArrowMsg
+from rerun_core.store.rrd import read_messages
+from tests.server.rerun_procs import free_port, running, stop
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(300),
+    pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="samples /proc"),
+]
+
+LIMIT = 200 * 1000 * 1000
+CHUNK = 16 << 20
+TOTAL = int(float(os.environ.get("RERUN_BACKPRESSURE_GB", "1")) * (1 << 30))
+
+# Encodes one 16 MiB blob chunk once, then streams it `n` times on one WriteMessages call.
+_SENDER = """
+import os, sys
+import grpc
+import rerun as rr
+from rerun_core.server.codec import request_to_wire
+from rerun_core.store.messages import ArrowMsg
+
+url, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rec = rr.RecordingStream("backpressure", recording_id="big")
+rec.log("blob", rr.EncodedImage(contents=os.urandom(size), media_type="image/jpeg"))
+rec.flush()
+msgs = rec._core.buffer.drain()
+big = [m for m in msgs if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/blob"]
+head = [request_to_wire(m).request for m in msgs if m not in big]
+chunk = request_to_wire(big[0]).request
+
+def requests():
+    yield from head
+    for _ in range(n):
+        yield chunk
+
+with grpc.insecure_channel(url, options=[("grpc.max_send_message_length", -1)]) as ch:
+    ch.stream_unary("/rerun.sdk_comms.v1alpha1.MessageProxyService/WriteMessages")(requests())
+print("SENT", n, flush=True)
+"""
+
+
+def _rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            try:
+                self.peak = max(self.peak, _rss(self.pid))
+            except OSError:
+                return
+
+
+def test_save_memory_stays_bounded_whatever_the_volume(tmp_path: Path) -> None:
+    port, n = free_port(), TOTAL // CHUNK
+    save = tmp_path / "big.rrd"
+    args = ["--serve-grpc", f"--save={save}", "--server-memory-limit=200MB"]
+    with running(args, port) as server:
+        baseline = _rss(server.pid)
+        sampler = _Sampler(server.pid)
+        sampler.start()
+        try:
+            sent = subprocess.run(
+                [sys.executable, "-c", _SENDER, f"127.0.0.1:{port}", str(n), str(CHUNK)],
+                capture_output=True,
+                text=True,
+                timeout=240,
+            )
+        finally:
+            sampler.done.set()
+            sampler.join()
+        assert sent.returncode == 0, sent.stderr
+        code, err = stop(server, timeout=120)
+    assert code == 0, err
+    growth = sampler.peak - baseline
+    print(f"sent {n * CHUNK / 1e9:.2f} GB; RSS {baseline / 1e6:.0f} MB -> peak {sampler.peak / 1e6:.0f} MB")
+    assert growth <= 4 * LIMIT, f"grew by {growth / 1e6:.0f} MB"
+    chunks = sum(
+        1 for m in read_messages(save) if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/blob"
+    )
+    assert chunks == n

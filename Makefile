@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export XDG_RUNTIME_DIR ?= /tmp/xdg-runtime-$(shell id -u)
 
-.PHONY: install demo demo-cli test lint typecheck unit proto bench clean
+.PHONY: install demo demo-cli test lint typecheck unit proto bench clean fuzz
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,11 @@ unit: install
 	$(BIN)/pytest -q -m "not gpu" tests
 
 test: lint typecheck unit
+
+# A long fuzz run of the .rrd decoder, the proxy's request parser and the catalog handlers
+# (`make test` runs a short one).
+fuzz: install
+	RERUN_FUZZ_EXAMPLES=$${RERUN_FUZZ_EXAMPLES:-5000} $(BIN)/pytest -q -p no:cacheprovider --timeout=7200 tests/fuzz/test_fuzz.py
 
 proto: install
 	$(BIN)/python scripts/gen_proto.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -84,6 +85,9 @@ class CatalogClient:
             raise ConnectionError(f"catalog server {url} does not allow reading")
         self._capabilities = set(who.capabilities.capabilities)
         self._ctx: Any = None
+        from ._df_format import install_formatter
+
+        install_formatter()  # as 0.41's client: every DataFrame prints Rerun's box from now on
 
     @property
     def url(self) -> str:
@@ -239,7 +243,12 @@ class CatalogClient:
         if self._ctx is None:
             import datafusion
 
-            self._ctx = datafusion.SessionContext()
+            config = (
+                datafusion.SessionConfig()
+                .with_target_partitions(os.cpu_count() or 1)
+                .set("datafusion.execution.coalesce_batches", "false")  # as the real client's session
+            )
+            self._ctx = datafusion.SessionContext(config)
         return self._ctx
 
     def close(self) -> None:

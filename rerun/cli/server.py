@@ -10,6 +10,10 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rerun_core.server.catalog.model import Catalog
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -112,6 +116,23 @@ def _outside_roots(roots: tuple[Path, ...] | None, args: argparse.Namespace) -> 
     return next((p for p in paths if not within_roots(roots, p)), None)
 
 
+def _bound_memory(catalog: Catalog, limit: int) -> None:
+    """Chunk bytes in flight get a quarter of what the limit leaves above the loaded server
+    (Python, gRPC and the indexes already count against it); the rest absorbs buffers."""
+    from rerun_core.server.catalog.model import ByteBudget
+    from rerun_core.server.limits import current_rss, return_freed_memory
+
+    return_freed_memory()
+    room = limit - current_rss()
+    if room <= 0:
+        print(
+            f"rerun server: warning: --memory-limit {limit} bytes is below the server's own footprint"
+            f" ({current_rss()} bytes); answering one chunk at a time",
+            file=sys.stderr,
+        )
+    catalog.fetch_budget = ByteBudget(max(1 << 20, room // 4))
+
+
 def main(argv: Sequence[str]) -> int:
     """Run until SIGINT/SIGTERM. Returns the exit code."""
     args = build_parser().parse_args(list(argv))
@@ -134,7 +155,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         catalog = open_catalog(args.data_dir)
         catalog.allowed_roots = roots
-        catalog.memory_limit = parse_memory_limit(args.memory_limit)
+        limit = parse_memory_limit(args.memory_limit)
     except ValueError as exc:
         print(f"rerun server: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -169,6 +190,8 @@ def main(argv: Sequence[str]) -> int:
     except (CatalogError, ValueError, OSError) as exc:
         print(f"rerun server: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    if limit is not None:
+        _bound_memory(catalog, limit)
     print(f"Listening on {args.host}:{server.port}. Connect with: {server.url}", file=sys.stderr, flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

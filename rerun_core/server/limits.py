@@ -47,3 +47,36 @@ def parse_memory_limit(text: str | int | None) -> int | None:
     if unit not in _UNITS:
         raise ValueError(f"invalid memory limit {text!r}: unknown unit {m.group(2)!r}")
     return int(value * _UNITS[unit])
+
+
+def return_freed_memory() -> None:
+    """Ask glibc to give large freed buffers back to the system at once.
+
+    Its default mmap threshold grows after big frees, so chunk-sized buffers end up on the heap
+    and RSS stays at its peak; a fixed threshold keeps a memory limit meaningful. A no-op off glibc.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 256 * 1024)
+        libc.mallopt(m_trim_threshold, 1 << 20)
+    except (OSError, AttributeError):
+        return
+
+
+def current_rss() -> int:
+    """Resident bytes of this process (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

@@ -87,8 +87,10 @@ def within_roots(roots: tuple[Path, ...], path: Path) -> bool:
     return any(real.is_relative_to(root) for root in roots)
 
 
-def index_path(path: Target, ds: Dataset) -> list[LayerIndex]:
-    """The recordings of one file matching the dataset's store kind; clear one-line errors."""
+def index_path(path: Target, ds: Dataset, *, partial: bool = False) -> list[LayerIndex]:
+    """The recordings of one file matching the dataset's store kind; clear one-line errors.
+
+    ``partial`` (``rerun server -d``, as 0.41): a file cut short serves its whole chunks."""
     if isinstance(path, ObjectLocation):
         return _index_object(path, ds)
     if not path.exists():
@@ -96,7 +98,7 @@ def index_path(path: Target, ds: Dataset) -> list[LayerIndex]:
     if not path.is_file():
         raise CatalogError("NOT_FOUND", f'RRD file not found, path is not a file: "{path}"')
     try:
-        return index_file(path, ds.kind.store_kind)
+        return index_file(path, ds.kind.store_kind, partial=partial)
     except RrdError as exc:
         raise CatalogError(
             "INVALID_ARGUMENT", f'Failed to enumerate RRD stores: "{path}": {_describe(exc)}'
@@ -228,7 +230,7 @@ def load_files(catalog: Catalog, ds: Dataset, paths: list[Path]) -> None:
     for path in paths:
         try:
             check_allowed(catalog, path)
-            for index in index_path(path, ds):
+            for index in index_path(path, ds, partial=True):
                 layer = Layer("base", path.absolute().as_uri(), index)
                 catalog.add_layer(ds, index.store_id.recording_id, layer, "overwrite")
         except CatalogError as exc:

@@ -21,7 +21,7 @@ import pyarrow as pa
 from rerun_core.proto.gen import log_msg_pb2
 from rerun_core.store.chunk import Chunk
 from rerun_core.store.messages import ArrowMsg, StoreId, StoreKind
-from rerun_core.store.rrd import RrdError, arrow_msg_to_proto, decode_message
+from rerun_core.store.rrd import RrdError, RrdTruncatedError, arrow_msg_to_proto, decode_message
 from rerun_core.store.rrd.footer import RrdManifest, read_footer_ranges
 from rerun_core.store.rrd.frames import (
     CRATE_VERSION,
@@ -293,22 +293,26 @@ def _entries(manifest: RrdManifest) -> tuple[list[ChunkEntry], dict[str, TimeTyp
     return out, timelines
 
 
-def _manifests_by_scan(reader: RangeReader) -> list[RrdManifest]:
+def _manifests_by_scan(reader: RangeReader, partial: bool = False) -> list[RrdManifest]:
     """Manifests built by one streaming pass, for files written without a footer (a remote
-    file is read whole, once)."""
+    file is read whole, once). ``partial``: a file cut short keeps its whole chunks."""
     source: Path | bytes = (
         reader.path if isinstance(reader, LocalFileReader) else reader.read_range(0, reader.size())
     )
     builders: dict[StoreId, ManifestBuilder] = {}
-    for kind, body, offset in iter_frames(source):
-        if kind != MessageKind.ARROW_MSG:
-            continue
-        msg = decode_message(kind, body)
-        if not isinstance(msg, ArrowMsg):
-            continue
-        size = msg.wire_size[1] if msg.wire_size else len(body)
-        builder = builders.setdefault(msg.store_id, ManifestBuilder(msg.store_id))
-        builder.add(msg.chunk, offset, len(body), size)
+    try:
+        for kind, body, offset in iter_frames(source):
+            if kind != MessageKind.ARROW_MSG:
+                continue
+            msg = decode_message(kind, body)
+            if not isinstance(msg, ArrowMsg):
+                continue
+            size = msg.wire_size[1] if msg.wire_size else len(body)
+            builder = builders.setdefault(msg.store_id, ManifestBuilder(msg.store_id))
+            builder.add(msg.chunk, offset, len(body), size)
+    except RrdTruncatedError:
+        if not partial or not builders:
+            raise
     out = []
     for b in builders.values():
         pb = b.to_proto()
@@ -333,16 +337,17 @@ class FileManifests:
     file_size: int
 
 
-def read_manifests(reader: RangeReader) -> FileManifests:
-    """The header, then the footer (two ranged reads), else one pass over the whole file."""
+def read_manifests(reader: RangeReader, partial: bool = False) -> FileManifests:
+    """The header, then the footer (two ranged reads), else one pass over the whole file
+    (``partial``: the whole chunks of a file cut short, as the real server serves them)."""
     size = reader.size()
     if size < HEADER_SIZE:
         raise RrdError(f"file too small to be an RRD ({size} bytes)", 0)
     version = parse_header(reader.read_range(0, HEADER_SIZE), 0)
-    manifests = read_footer_ranges(reader)
+    manifests = read_footer_ranges(reader)  # a footer failing its checksum is refused (as 0.41)
     raw_ok = manifests is not None and version[:2] >= CRATE_VERSION[:2]
     if manifests is None:
-        manifests = _manifests_by_scan(reader)
+        manifests = _manifests_by_scan(reader, partial)
     return FileManifests(manifests, raw_ok, size)
 
 
@@ -357,8 +362,10 @@ def layers_of(reader: RangeReader, found: FileManifests, kind: StoreKind) -> lis
     return out
 
 
-def index_file(source: RangeReader | Path, kind: StoreKind = StoreKind.RECORDING) -> list[LayerIndex]:
+def index_file(
+    source: RangeReader | Path, kind: StoreKind = StoreKind.RECORDING, *, partial: bool = False
+) -> list[LayerIndex]:
     """Every recording of ``kind`` in a file (a path or a reader), indexed; raises RrdError /
     OSError (and whatever the reader raises)."""
     reader = LocalFileReader(source) if isinstance(source, Path) else source
-    return layers_of(reader, read_manifests(reader), kind)
+    return layers_of(reader, read_manifests(reader, partial), kind)

@@ -93,7 +93,8 @@ class DatasetRpcs(ServiceBase):
         for src in request.data_sources:
             if src.typ not in (pb.DATA_SOURCE_KIND_RRD, pb.DATA_SOURCE_KIND_UNSPECIFIED):
                 raise CatalogError("INVALID_ARGUMENT", f"unsupported data source kind {src.typ}")
-            sources.append(Source(src.storage_url, src.layer, src.prefix))
+            config = src.object_store_config if src.HasField("object_store_config") else None
+            sources.append(Source(src.storage_url, src.layer, src.prefix, config))
         on_dup = _ON_DUPLICATE.get(request.on_duplicate, "error")
         outcomes = register(self.catalog, ds, sources, on_dup, self.tasks)
         return pb.RegisterWithDatasetResponse(data=part(tables.register_table(outcomes)))
@@ -328,21 +329,40 @@ class DatasetRpcs(ServiceBase):
                     wanted[slot] = (layer, [])
                     order.append(slot)
                 wanted[slot][1].append(entry)
+        yield from self._fetch(order, wanted)
+
+    def _fetch(
+        self, order: list[tuple[int, str]], wanted: dict[tuple[int, str], tuple[Layer, list[Any]]]
+    ) -> Iterator[pb.FetchChunksResponse]:
+        """Batches of chunks; with ``--memory-limit`` every stream draws from one byte budget,
+        so concurrent FetchChunks calls together hold a bounded number of bytes."""
+        budget = self.catalog.fetch_budget
+        limit = (
+            FETCH_BATCH_BYTES
+            if budget is None
+            else max(1 << 16, min(FETCH_BATCH_BYTES, budget.capacity // 8))
+        )
         batch: list[log_msg_pb2.ArrowMsg] = []
-        size = 0
-        limit = FETCH_BATCH_BYTES
-        if self.catalog.memory_limit is not None:  # a few batches may be in flight at once
-            limit = max(1 << 16, min(limit, self.catalog.memory_limit // 32))
-        for slot in order:
-            layer, entries = wanted[slot]
-            for entry, msg in layer.index.read_msgs(entries):
-                batch.append(msg)
-                size += entry.size
-                if size >= limit:
-                    yield pb.FetchChunksResponse(chunks=batch)
-                    batch, size = [], 0
-        if batch:
-            yield pb.FetchChunksResponse(chunks=batch)
+        size = held = 0
+        try:
+            for slot in order:
+                layer, entries = wanted[slot]
+                for entry in entries:
+                    if budget is not None:  # the raw bytes, the proto and its serialization
+                        held += budget.acquire(3 * entry.size)
+                    batch.extend(msg for _, msg in layer.index.read_msgs([entry]))
+                    size += entry.size
+                    if size >= limit:
+                        yield pb.FetchChunksResponse(chunks=batch)
+                        batch, size = [], 0
+                        if budget is not None:
+                            budget.release(held)
+                            held = 0
+            if batch:
+                yield pb.FetchChunksResponse(chunks=batch)
+        finally:
+            if budget is not None and held:
+                budget.release(held)
 
     def _resolve_key(self, key: bytes | None) -> tuple[Layer, Any]:
         try:

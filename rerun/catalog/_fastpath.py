@@ -1,12 +1,12 @@
 """The common reader case straight from chunks to the reader's table, skipping the ``ChunkStore``.
 
-Covered: one index timeline, no latest-at fill, no resampling, no ``Clear`` anywhere in the
-fetched chunks, every temporal chunk on exactly the read's index, and per component strictly
-increasing index values (within each chunk and from one chunk to the next, once the chunks are
-ordered by their first value). Then no two cells share an index value, so the general path's
-"highest row id wins" never has to choose, and its result is just: one row per index value that
-some shown component has a (non-null) cell at; each component's cells placed at their rows;
-static components on every row. Anything else returns ``None`` and the caller takes the general
+Covered: no latest-at fill, no resampling, no ``Clear`` anywhere in the fetched chunks, every
+temporal chunk on the read's index, and per component strictly increasing index values (within
+each chunk and from one chunk to the next, once the chunks are ordered by their first value).
+Then no two cells share an index value, so the general path's "highest row id wins" never has to
+choose, and its result is just: one row per index value that some shown component has a
+(non-null) cell at; each component's cells placed at their rows; static components on every row;
+another timeline's column the largest value of the cells a row shows. Anything else returns ``None`` and the caller takes the general
 path (``ChunkStore.dataframe``), which is what this must equal.
 
 All of it is numpy over offsets and Arrow buffers: no per-row Python, and a component that has a
@@ -16,6 +16,7 @@ cell on every row is passed through without a copy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,10 +30,25 @@ _REPEAT_BLOCK = 1 << 16
 
 
 @dataclass
+class _Piece:
+    """A component's non-null cells in one chunk, with their index and other timelines' values."""
+
+    times: np.ndarray
+    cells: pa.Array
+    others: dict[str, np.ndarray]
+
+    def cut(self, lo: int, hi: int) -> _Piece:
+        if (lo, hi) == (0, self.times.size):
+            return self
+        others = {k: v[lo:hi] for k, v in self.others.items()}
+        return _Piece(self.times[lo:hi], self.cells.slice(lo, hi - lo), others)
+
+
+@dataclass
 class _Component:
     """One (entity, component) of a segment: its temporal pieces, its static cell, its flags."""
 
-    pieces: list[tuple[np.ndarray, pa.Array]] = field(default_factory=list)  # (times, non-null cells)
+    pieces: list[_Piece] = field(default_factory=list)
     static: tuple[tuple[int, int], pa.Array] | None = None  # (row id key, one-cell list array)
     nonempty: bool = False
 
@@ -71,9 +87,10 @@ def _gather(chunks: list[Chunk], entities: set[str], index: str) -> dict[tuple[s
         seen.add(chunk.id)
         static = chunk.is_static
         timelines = chunk.timelines
-        if not static and set(timelines) != {index}:
+        if not static and index not in timelines:
             return None
         times = None if static else timelines[index].values
+        others = {k: np.asarray(c.values, dtype=np.int64) for k, c in timelines.items() if k != index}
         for desc, arr in chunk.components.items():
             if desc.component == CLEAR_COMPONENT:
                 return None
@@ -83,30 +100,31 @@ def _gather(chunks: list[Chunk], entities: set[str], index: str) -> dict[tuple[s
                 _add_static(comp, chunk, arr)
                 continue
             assert times is not None
-            t = np.asarray(times, dtype=np.int64)
+            piece = _Piece(np.asarray(times, dtype=np.int64), arr, others)
             if arr.null_count:
                 valid = arr.is_valid()
-                t, arr = t[valid.to_numpy(zero_copy_only=False)], arr.filter(valid)
-            if t.size:
-                comp.pieces.append((t, arr))
+                keep = valid.to_numpy(zero_copy_only=False)
+                o = {k: v[keep] for k, v in others.items()}
+                piece = _Piece(piece.times[keep], arr.filter(valid), o)
+            if piece.times.size:
+                comp.pieces.append(piece)
     return comps
 
 
-def _window(
-    pieces: list[tuple[np.ndarray, pa.Array]], start: int | None, end: int | None
-) -> list[tuple[np.ndarray, pa.Array]] | None:
+def _window(pieces: list[_Piece], start: int | None, end: int | None) -> list[_Piece] | None:
     """The pieces in index order, cut to [start, end]; None unless strictly increasing overall."""
-    pieces = sorted(pieces, key=lambda p: int(p[0][0]))
+    pieces = sorted(pieces, key=lambda p: int(p.times[0]))
     out = []
     last: int | None = None
-    for t, arr in pieces:
+    for p in pieces:
+        t = p.times
         if not _strictly_increasing(t) or (last is not None and int(t[0]) <= last):
             return None
         last = int(t[-1])
         lo = 0 if start is None else int(t.searchsorted(start, "left"))
         hi = t.size if end is None else int(t.searchsorted(end, "right"))
         if hi > lo:
-            out.append((t[lo:hi], arr.slice(lo, hi - lo)) if (lo, hi) != (0, t.size) else (t, arr))
+            out.append(p.cut(lo, hi))
     return out
 
 
@@ -168,23 +186,46 @@ def _repeat_block(cell: pa.Array, n: int) -> pa.Array | None:
     return pa.Array.from_buffers(cell.type, n, [None, pa.py_buffer(offsets)], children=[values])
 
 
-def _times(pieces: list[tuple[np.ndarray, pa.Array]]) -> np.ndarray:
+def _times(pieces: list[_Piece]) -> np.ndarray:
     if not pieces:
         return np.empty(0, dtype=np.int64)
-    return pieces[0][0] if len(pieces) == 1 else np.concatenate([t for t, _ in pieces])
+    return pieces[0].times if len(pieces) == 1 else np.concatenate([p.times for p in pieces])
 
 
 def _temporal_column(
-    pieces: list[tuple[np.ndarray, pa.Array]], times: np.ndarray, union: np.ndarray, typ: pa.DataType
+    pieces: list[_Piece], times: np.ndarray, union: np.ndarray, typ: pa.DataType
 ) -> pa.Array | pa.ChunkedArray | None:
     n = union.size
     if not pieces:
         return pa.nulls(n, typ)
-    arrays = [a if a.type == typ else a.cast(typ) for _, a in pieces]
+    arrays = [p.cells if p.cells.type == typ else p.cells.cast(typ) for p in pieces]
     if times.size == n:  # a cell on every row (times are distinct and within the union)
         return pa.chunked_array(arrays, type=typ)
     cells = arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
     return _spread(cells, union.searchsorted(times), n)
+
+
+def _other_index(
+    f: pa.Field,
+    temporal: dict[tuple[str, str], list[_Piece]],
+    times: dict[Any, np.ndarray],
+    union: np.ndarray,
+) -> pa.Array:
+    """Per row, the largest value on timeline ``f`` among the cells the row shows (as the
+    general path's ``_merge_times``); null where none of them has that timeline."""
+    n = union.size
+    best = np.zeros(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    for key, pieces in temporal.items():
+        if not any(f.name in p.others for p in pieces):
+            continue
+        vals = np.concatenate([p.others.get(f.name, np.zeros(p.times.size, np.int64)) for p in pieces])
+        ok = np.concatenate([np.full(p.times.size, f.name in p.others) for p in pieces])
+        rows = union.searchsorted(times[key])
+        take = ok & (~seen[rows] | (vals > best[rows]))
+        best[rows[take]] = vals[take]
+        seen[rows[ok]] = True
+    return pa.array(best, pa.int64(), mask=~seen).view(f.type)
 
 
 def segment_id_column(segment: str, n: int) -> pa.Array:
@@ -227,7 +268,7 @@ def fast_segment_table(
     if comps is None:
         return None
     empties = include_semantically_empty_columns
-    temporal: dict[tuple[str, str], list[tuple[np.ndarray, pa.Array]]] = {}
+    temporal: dict[tuple[str, str], list[_Piece]] = {}
     for key, comp in comps.items():
         if comp.static is None and comp.pieces and _shown(comp, empties):
             windowed = _window(comp.pieces, start, end)
@@ -246,6 +287,8 @@ def fast_segment_table(
             col = segment_id_column(segment, n)
         elif f.name == index:
             col = pa.array(union, pa.int64()).view(f.type)
+        elif (f.metadata or {}).get(b"rerun:kind") == b"index":
+            col = _other_index(f, temporal, times, union)
         elif ck is None or ck not in comps or not _shown(comps[ck], empties):
             col = pa.nulls(n, f.type)
         elif (st := comps[ck].static) is not None:

@@ -179,7 +179,6 @@ def test_many_rows_of_a_static_text_reuse_one_block() -> None:
         pytest.param([scalars("/s", [0, 1, 2]), scalars("/s", [2, 3])], id="overlapping-chunks"),
         pytest.param([scalars("/s", [0, 1, 1, 2])], id="repeated-index-value"),
         pytest.param([scalars("/s", [3, 1, 2])], id="unsorted-chunk"),
-        pytest.param([scalars("/s", [0, 1], step=[5, 6])], id="second-timeline"),
         pytest.param(
             [scalars("/s", [0, 1]), static("/s", CLEAR, pa.array([[True]], pa.list_(pa.bool_())))], id="clear"
         ),
@@ -193,6 +192,28 @@ def test_uncovered_cases_fall_back_to_the_general_path(chunks: list[Chunk]) -> N
         spec, reader_schema_of(chunks), ["/s"], "seg0", chunks, None, Pushdown()
     )
     assert via_reader is not None and via_reader.equals(general)
+
+
+def test_other_timelines_show_the_largest_value_of_the_row_cells() -> None:
+    chunks = [
+        scalars("/s", [0, 1, 2, 3], step=[10, 11, 12, 13]),
+        scalars("/s", [4, 5]),  # no step here: null unless another cell of the row has one
+        points("/p", [1, 3, 5]),
+        Chunk.from_columns(
+            "/q",
+            timelines=[
+                TimeColumn.from_values("frame", TimeType.SEQUENCE, [1, 2, 5]),
+                TimeColumn.from_values("step", TimeType.SEQUENCE, [99, 1, 7]),
+            ],
+            components={SCALAR: pa.array([[1.0], [2.0], [3.0]], pa.list_(pa.float64()))},
+            chunk_id=IDS.new(),
+            row_ids=IDS.new_block(3),
+        ),
+    ]
+    table = assert_same(chunks, ["/p", "/q", "/s"])
+    assert table.column("step").to_pylist() == [10, 99, 12, 13, None, 7]
+    table = assert_same(chunks, ["/p"])
+    assert table.column("step").null_count == 3
 
 
 def test_segment_id_column_from_buffers() -> None:

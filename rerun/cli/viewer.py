@@ -32,7 +32,14 @@ def add_viewer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--memory-limit", help="viewer memory limit, e.g. 16GB or 50%%")
     parser.add_argument("--server-memory-limit", default="1GiB", help="gRPC server buffer limit")
     parser.add_argument("--newest-first", action="store_true")
-    parser.add_argument("--cors-allow-origin", action="append", default=[])
+    parser.add_argument(
+        "--cors-allow-origin",
+        action="append",
+        default=[],
+        metavar="CORS_ALLOW_ORIGIN",
+        help="extra origin glob pattern (e.g. 'https://*.example.com') allowed to use the web viewer "
+        "page's server; may repeat",
+    )
     parser.add_argument("--persist-state", action="store_true")
     parser.add_argument("--port", help=f"port of the local viewer server (default {DEFAULT_PORT}, or auto)")
     parser.add_argument("--new", action="store_true", help="alias for --port auto")

@@ -36,12 +36,18 @@ def start_web(hub: Any, args: argparse.Namespace, grpc_url: str = "") -> Any | N
             ) from None
         return None
     hint = f"Waiting for data: log to {grpc_url} with rr.connect_grpc(), or open a file with `rerun FILE`."
+    # Only the page's own origin and these patterns may read it (the real CLI's CORS flag).
+    options: dict[str, Any] = {
+        "bind": args.bind,
+        "empty_hint": hint,
+        "cors_allow_origin": args.cors_allow_origin,
+    }
     try:
-        return WebViewerServer(hub, port=port, bind=args.bind, empty_hint=hint).start()
+        return WebViewerServer(hub, port=port, **options).start()
     except WebPortInUseError as err:
         if explicit:
             raise ViewerError(f"{err}; pick another with --web-viewer-port") from None
-        return WebViewerServer(hub, port=0, bind=args.bind, empty_hint=hint).start()  # plain `rerun`
+        return WebViewerServer(hub, port=0, **options).start()  # plain `rerun`
     except OSError as err:
         raise ViewerError(
             f"cannot serve the web viewer on {args.bind}:{port}: {err.strerror or err}"

@@ -4,7 +4,9 @@ import widget from "./widget.js";
 import { SocketModel } from "./socket_model.js";
 
 const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-const model = new SocketModel(`${scheme}//${location.host}/ws`);
+// The server lets a browser's socket in only with the session token it put into this page.
+const token = document.querySelector('meta[name="rerun-session-token"]')?.content ?? "";
+const model = new SocketModel(`${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`);
 widget.render({ model, el: document.getElementById("app") });
 const banner = document.getElementById("status");
 

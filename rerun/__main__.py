@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _viewer_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,27 @@ def _server(argv: Sequence[str]) -> int:
     return int(server_main(list(argv)))
 
 
+def _connect(argv: Sequence[str]) -> int:
+    """``rerun connect URL... [viewer flags]``: the viewer on Rerun server / proxy URLs only
+    (the same as ``rerun URL``; 0.41 has no such subcommand, the seed's workflow writes it)."""
+    from rerun.cli.viewer import EXIT_USAGE, run_viewer
+
+    parser = _viewer_parser()
+    parser.prog = "rerun connect"
+    args = parser.parse_args(list(argv))
+    if args.version:
+        return run_viewer(args)
+    bad = [u for u in args.url_or_paths if not u.startswith(("rerun://", "rerun+http://", "rerun+https://"))]
+    if not args.url_or_paths or bad:
+        what = f"not a Rerun URL: {bad[0]}" if bad else "expected a URL"
+        print(
+            f"rerun connect: {what} (e.g. rerun+http://127.0.0.1:51234/dataset/<id>?segment_id=<id>)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return run_viewer(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rerun`` console script. Returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -59,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _analytics(args[1:])
     if args and args[0] == "server":
         return _server(args[1:])
+    if args and args[0] == "connect" and not Path("connect").exists():  # a file named so still loads
+        return _connect(args[1:])
     from rerun.cli.viewer import run_viewer
 
     return run_viewer(_viewer_parser().parse_args(args))

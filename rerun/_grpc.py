@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -360,11 +361,13 @@ def spawn_viewer(
     if port_is_listening(port):
         return None
     exe = find_viewer_executable(executable_name, executable_path)
+    web_port = _web_page_port()
     cmd = [
         exe,
         f"--port={port}",
         f"--memory-limit={memory_limit}",
         f"--server-memory-limit={server_memory_limit}",
+        f"--web-viewer-port={web_port}",
         "--expect-data-soon",
     ]
     if hide_welcome_screen:
@@ -388,7 +391,29 @@ def spawn_viewer(
                 f"the Rerun Viewer ({exe}) did not listen on port {port} within {timeout:.0f} s"
             )
         time.sleep(0.05)
+    # The spawned viewer's output goes nowhere: say here where its page is (headless or not).
+    print(
+        f"[rerun] spawned a Rerun viewer: open http://127.0.0.1:{web_port} in a browser "
+        f"(it receives on rerun+http://127.0.0.1:{port}/proxy)",
+        file=sys.stderr,
+        flush=True,
+    )
     return proc.pid
+
+
+def _web_page_port(preferred: int = 9090) -> int:
+    """The page port for a spawned viewer: 9090 (the CLI's default) when free, else one the OS
+    gives, so the port printed is the port served (any `--port`, several viewers)."""
+    import socket
+
+    for candidate in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    return preferred
 
 
 def spawn(

@@ -316,6 +316,9 @@ def _offer_recording(store_id: Any) -> None:
     """A recording that arrived over gRPC shows up in the viewers of this kernel."""
     if store_id is None or getattr(getattr(store_id, "kind", None), "name", "RECORDING") != "RECORDING":
         return
+    from rerun_notebook.sources import label_store
+
+    label_store(store_id, "gRPC (sent to this kernel's server)")
     for viewer in list(_live_viewers):
         if store_id.recording_id not in viewer._widget.session.stores:
             store = _store_of(kernel_hub(), store_id)
@@ -397,14 +400,12 @@ class Viewer:
         width/height: pixels, or "auto" (width: the cell's; height: 16:9 of the width).
         recording: defaults to the active data recording (unless use_global_recording=False).
         blueprint: sent to the recording first, as `rr.send_blueprint` would.
-        url: opening remote sources in the widget is not supported; use `rr.log_file_from_path`.
+        url: a Rerun server / dataset / segment URL (``DatasetEntry.segment_url``), a viewer's
+        proxy URL or an .rrd file, opened as `open_url` does; then the global recording is not
+        shown unless use_global_recording=True.
         """
         from rerun_notebook.widget import Viewer as _Widget
 
-        if url is not None:
-            raise NotImplementedError(
-                "Viewer(url=...) is not supported: log the data into this kernel instead"
-            )
         if blueprint is not None and not hasattr(blueprint, "to_blueprint"):  # before any widget exists
             raise TypeError(
                 f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
@@ -418,7 +419,15 @@ class Viewer:
         self._widget.on_event(self._on_raw_event)
         self._widget.session.blueprint.source = blueprint_store_for
         _live_viewers.add(self)  # before add_recording: the live flusher runs while viewers live
-        if use_global_recording is None or use_global_recording:
+        if url is not None:
+            try:
+                self.open_url(url)
+            except BaseException:
+                self.close()
+                raise
+        if use_global_recording is None:
+            use_global_recording = url is None
+        if use_global_recording:
             recording = get_data_recording(recording)
         if recording is not None:
             self.add_recording(recording, blueprint=blueprint)
@@ -469,6 +478,23 @@ class Viewer:
     def set_active_recording(self, *, recording_id: str) -> None:
         """Switch the view to another recording this viewer shows."""
         self._widget.set_active_recording(recording_id)
+
+    def open_url(self, url: str) -> None:
+        """Open a data source: a Rerun server (listed, nothing fetched), a dataset (its segments
+        when small), a segment URL (fetched as a recording, its ``#when`` / ``time_selection``
+        applied), a viewer's proxy URL (followed live) or an .rrd path / http(s) URL.
+
+        Raises ValueError (a bad URL) or RuntimeError / OSError (unreachable, not found), with a
+        one-line message."""
+        try:
+            summary = self._widget.open_url(url, kernel_hub())
+        except (ValueError, RuntimeError, OSError) as err:
+            raise type(err)(" ".join(str(err).split())) from None
+        log.info("%s", summary)
+
+    def close_url(self, url: str) -> None:
+        """Stop showing what `open_url(url)` opened; does nothing if the URL is not open."""
+        self._widget.close_url(url)
 
     def display(self, block_until_ready: bool = False) -> None:
         """Show the viewer in the cell now (with a static PNG for saved notebooks)."""
@@ -550,6 +576,9 @@ def notebook_show(
     height: int | None = None,
     blueprint: Any = None,
     recording: RecordingStream | None = None,
+    url: str | None = None,
 ) -> None:
-    """Show the recording's viewer in this cell; data logged afterwards appears live."""
-    Viewer(width=width, height=height, blueprint=blueprint, recording=recording).display()
+    """Show the recording's viewer in this cell; data logged afterwards appears live.
+
+    url: also open a data source (as `Viewer.open_url`); an extension of 0.41's signature."""
+    Viewer(width=width, height=height, blueprint=blueprint, recording=recording, url=url).display()

@@ -262,9 +262,9 @@ def recording_summary(
 ) -> dict[str, Any]:
     """The recording's ids, source, duration on ``timeline`` and entity/row/chunk counts and size."""
     out: dict[str, Any] = {"recording id": recording_id, "application id": application_id or "–"}
-    info = getattr(store, "info", None)
-    source = getattr(info, "store_source", None) or getattr(info, "source", None)
-    out["source"] = str(source) if source is not None else "Python SDK (in this kernel)"
+    from .sources import source_label
+
+    out["source"] = source_label(store)  # file / gRPC / server, as whoever opened it said
     try:
         out["duration"] = _duration(store, timeline) or "–"
         counts = store_counts(store)

@@ -33,6 +33,7 @@ from .jsbundle import bundle
 from .pump import FramePump
 from .session import AppFactory, ViewerSession
 from .snapshot import draw_html_views
+from .sources import UrlSources
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         self._publish_lock = threading.Lock()
         self._closed = False
         self._seen_view = False  # a browser view has reported its visibility
+        self._sources: UrlSources | None = None  # what open_url opened
         self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_PumpSource(self), self._send_frame)
         self.on_msg(self._on_custom_msg)
@@ -115,6 +117,26 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
 
     def set_active_recording(self, recording_id: str) -> None:
         self.session.set_active(recording_id)
+
+    def open_url(self, url: str, hub: Any = None) -> str:
+        """Open a Rerun server / dataset / segment / proxy URL or an .rrd file (path or http)
+        into ``hub`` (the kernel's; a hub of this widget's own by default) and show it.
+        Returns a one-line summary; errors are one-line ValueError / RuntimeError / OSError."""
+        return self._url_sources(hub).open(url)
+
+    def close_url(self, url: str) -> None:
+        """Stop showing what ``url`` opened; nothing if it is not open."""
+        if self._sources is not None:
+            self._sources.close(url)
+
+    def _url_sources(self, hub: Any) -> UrlSources:
+        if self._sources is None:
+            if hub is None:
+                from rerun_core.store.hub import StoreHub
+
+                hub = StoreHub()
+            self._sources = UrlSources(hub, self.session)
+        return self._sources
 
     def set_time_ctrl(self, timeline: str | None, time: int | None = None, *, play: bool = False) -> None:
         self.session.set_time_ctrl(timeline, time, play)

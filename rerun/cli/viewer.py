@@ -14,7 +14,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +133,13 @@ def _limit(text: str | None, flag: str) -> int | None:
         raise ViewerError(f"{flag}: {err}", EXIT_USAGE) from None
 
 
-def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
-    """(proxy URLs to pull from, sources to load: paths, `-` for stdin, http(s) .rrd URLs)."""
-    urls = [i for i in items if i.startswith(_URL_PREFIXES)]
+def _split_inputs(items: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(proxy URLs to pull from, server/dataset/segment URLs to open, sources to load: paths,
+    `-` for stdin, http(s) .rrd URLs). A bad URL is a usage error, before anything starts."""
+    pulls: list[str] = []
+    opens: list[str] = []
+    for url in (i for i in items if i.startswith(_URL_PREFIXES)):
+        (pulls if _url_kind(url) == "proxy" else opens).append(url)
     files = [i for i in items if not i.startswith(_URL_PREFIXES)]
     for source in files:
         if source.startswith(_HTTP):
@@ -145,7 +149,16 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
             raise ViewerError(f"no such file: {source}")
         elif source != "-":
             _check_importable(Path(source))
-    return urls, files
+    return pulls, opens, files
+
+
+def _url_kind(url: str) -> str:
+    from rerun_core.server.redap_source import parse_url
+
+    try:
+        return parse_url(url).kind
+    except ValueError as err:
+        raise ViewerError(str(err), EXIT_USAGE) from None
 
 
 def _check_importable(path: Path) -> None:
@@ -164,13 +177,15 @@ def _run(args: argparse.Namespace) -> int:
     _check_unsupported(args)
     server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
     store_limit = _limit(args.memory_limit, "--memory-limit")
-    urls, files = _split_inputs(list(args.url_or_paths))
+    urls, opens, files = _split_inputs(list(args.url_or_paths))
     if args.connect is not None:
         urls.append(_connect_url(args.connect))
-    # Pulling from another endpoint (as 0.41): our own endpoint takes a free port unless told.
-    port = 0 if urls and args.port is None else _port(args)
+    # Pulling from another endpoint or a server (as 0.41): our own endpoint takes a free port
+    # unless told, so a viewer already on 9876 is not in the way.
+    port = 0 if (urls or opens) and args.port is None else _port(args)
     if port and not args.serve_grpc and port_is_listening(port):
-        return _hand_over(port, files, urls)
+        return _hand_over(port, files, urls + opens)
+    plans = [_plan(url) for url in opens]  # reach the servers first: a bad URL fails alone
     from rerun_core.server.process import EndpointProcess
     from rerun_core.server.proxy import PortInUseError, ProxyServer
 
@@ -197,7 +212,7 @@ def _run(args: argparse.Namespace) -> int:
     except ViewerError:
         endpoint.shutdown(grace=0)
         raise
-    return _serve(endpoint, args, files, urls, stop, web)
+    return _serve(endpoint, args, files, urls, stop, web, plans)
 
 
 def _check_unsupported(args: argparse.Namespace) -> None:
@@ -215,7 +230,9 @@ def _connect_url(value: str) -> str:
     try:
         parse_grpc_url(url)
     except ValueError as err:
-        raise ViewerError(f"--connect: {err}", EXIT_USAGE) from None
+        raise ViewerError(
+            f"--connect: {err} (to open a Rerun server, pass its URL without --connect)", EXIT_USAGE
+        ) from None
     return url
 
 
@@ -226,17 +243,21 @@ def _serve(
     urls: list[str],
     stop: threading.Event,
     web: Any = None,
+    plans: Sequence[Any] = (),
 ) -> int:
     from .web import announce
 
+    _set_default_source(f"gRPC {endpoint.url}")
     try:
         for url in urls:
             endpoint.pull(url)
+        for plan in plans:
+            _fetch_plan(endpoint, plan)
         for source in files:
             if source == "-":  # a live stream (`script.py | rerun -`): read it beside serving
                 threading.Thread(target=_load_stdin, args=(endpoint,), daemon=True).start()
                 continue
-            n = endpoint.load(_file_messages(source))
+            n = endpoint.load(_labelled(_file_messages(source), f"File {source}"))
             say(f"loaded {source} ({n} messages)")
         say(f"{announce(web, args)}; gRPC on {endpoint.url}. Stop with Ctrl-C.")
         if endpoint.save_path is not None:
@@ -250,6 +271,57 @@ def _serve(
         endpoint.shutdown(grace=1.0)
         say(endpoint.summary())
     return EXIT_OK
+
+
+def _plan(url: str) -> Any:
+    from rerun_core.server.redap_open import plan_url
+
+    try:
+        return plan_url(url)
+    except (ValueError, RuntimeError) as err:
+        raise ViewerError(str(err)) from None
+
+
+def _fetch_plan(endpoint: Any, plan: Any) -> None:
+    """Fetch a segment (or a small dataset) into the endpoint, as if a client had sent it; a
+    server URL is listed. Errors are one line (`ViewerError`)."""
+    try:
+        result = plan.fetch(lambda msg: endpoint.load([msg]))
+    except (ValueError, RuntimeError) as err:
+        raise ViewerError(str(err)) from None
+    for sid in result.opened:
+        _label(sid, f"Rerun server {result.url.origin}")
+    say(result.summary())
+    if result.url.kind != "segment":
+        for line in result.lines():
+            print(line, file=sys.stderr, flush=True)
+
+
+def _label(store_id: Any, text: str) -> None:
+    """What the web page's recording summary shows as the source (no page without the extra)."""
+    try:
+        from rerun_notebook.sources import label_store
+    except ImportError:
+        return
+    label_store(store_id, text)
+
+
+def _set_default_source(text: str) -> None:
+    try:
+        from rerun_notebook.sources import set_default_source
+    except ImportError:
+        return
+    set_default_source(text)
+
+
+def _labelled(msgs: Iterator[Any], text: str) -> Iterator[Any]:
+    seen = set()
+    for msg in msgs:
+        sid = getattr(msg, "store_id", None)
+        if sid is not None and sid not in seen:
+            seen.add(sid)
+            _label(sid, text)
+        yield msg
 
 
 def _hand_over(port: int, files: list[str], urls: list[str]) -> int:

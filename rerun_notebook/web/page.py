@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 
 from rerun_notebook.blueprint_sync import hub_source
-from rerun_notebook.host import SessionHost
+from rerun_notebook.host import SessionHost, register
 from rerun_notebook.pump import FramePump
 from rerun_notebook.session import AppFactory, ViewerSession
+from rerun_notebook.sources import UrlSources
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class PageSession(SessionHost):
         self.session = ViewerSession(*size, app_factory=app_factory, on_change=self._changed)
         self.session.blueprint.source = hub_source(hub)  # blueprints in the hub lay the page out
         self.pump = FramePump(_Source(self), self._send_frame, **(pump_options or {}))
+        self.sources = UrlSources(hub, self.session)
 
     def start(self) -> PageSession:
         self.pump.start()
@@ -140,9 +142,43 @@ class PageSession(SessionHost):
         except Exception as err:
             log.warning("web viewer: ignoring a bad message from the page (%s)", err)
 
+    def open_url(self, url: str) -> threading.Thread | None:
+        """The page's ``?url=``: a Rerun server / dataset / segment URL, a proxy URL or an http(s)
+        .rrd URL (never a local path: anyone can craft the link), opened on a thread."""
+        from rerun_core.server.redap_source import is_redap_url
+
+        remote_file = url.startswith(("http://", "https://")) and url.lower().split("?")[0].endswith(
+            (".rrd", ".rbl")
+        )
+        if not (is_redap_url(url) or remote_file):
+            self._url_failed(url, "expected a rerun+http(s):// URL or an http(s) URL of an .rrd file")
+            return None
+        thread = threading.Thread(target=self._open, args=(url,), name="rerun-web-open", daemon=True)
+        thread.start()
+        return thread
+
+    def _open(self, url: str) -> None:
+        try:
+            log.info("web viewer: %s", self.sources.open(url))
+        except (ValueError, RuntimeError, OSError) as err:
+            self._url_failed(url, str(err))
+
+    def _url_failed(self, url: str, why: str) -> None:
+        log.warning("web viewer: cannot open %s: %s", url, why)
+        self.empty_hint = f"Cannot open {url}: {' '.join(why.split())}"
+        self._changed()
+
     def close(self) -> None:
         """Stop the pump and free the renderer; the page is gone."""
         self._shutdown()
+
+
+def _open_url_msg(host: SessionHost, content: dict[str, Any]) -> None:
+    if isinstance(host, PageSession):
+        host.open_url(str(content.get("url", "")))
+
+
+register("open_url", _open_url_msg)
 
 
 class _Source:

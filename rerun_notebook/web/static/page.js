@@ -8,6 +8,10 @@ const scheme = location.protocol === "https:" ? "wss:" : "ws:";
 const token = document.querySelector('meta[name="rerun-session-token"]')?.content ?? "";
 const model = new SocketModel(`${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`);
 widget.render({ model, el: document.getElementById("app") });
+// `?url=<Rerun server / dataset / segment URL or .rrd URL>` (repeatable): the server opens them.
+for (const url of new URLSearchParams(location.search).getAll("url")) {
+  model.send({ type: "open_url", url });
+}
 const banner = document.getElementById("status");
 
 // When the server comes back (a restarted `rerun`), reload: the new server has a new session.

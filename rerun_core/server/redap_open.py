@@ -1,0 +1,138 @@
+"""What opening a Rerun server URL does, shared by the CLI, the notebook and the web page.
+
+- a segment URL: the segment is fetched whole into the sink, as a recording;
+- a dataset URL: its segments are listed, and fetched when together they are at most
+  ``budget`` bytes (as stored on the server); a bigger dataset is only listed;
+- a server URL: its datasets and their segments are listed, nothing is fetched (Rerun's viewer
+  also only lists a server in its sources panel until a segment is picked).
+
+`OpenResult` keeps the listing and the recordings opened, which a sources panel (later) can show
+and a `close_url` can remove. Nothing here imports the SDK or the viewers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rerun_core.store.messages import LogMsg, StoreId
+
+from .redap_source import (
+    DatasetRef,
+    RedapClient,
+    RedapUrl,
+    SegmentInfo,
+    parse_url,
+    segment_messages,
+)
+
+DEFAULT_OPEN_BUDGET = 512 << 20  # a dataset URL opens all its segments up to this many bytes
+MAX_LISTED = 20  # segment URLs shown per dataset in `OpenResult.lines()`
+
+Sink = Callable[[LogMsg], object]
+
+
+@dataclass
+class DatasetListing:
+    dataset: DatasetRef
+    segments: list[SegmentInfo]
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(s.size_bytes or 0 for s in self.segments)
+
+
+@dataclass
+class OpenResult:
+    """What a URL held and which recordings opening it added (segment id = recording id)."""
+
+    url: RedapUrl
+    datasets: list[DatasetListing] = field(default_factory=list)
+    opened: list[StoreId] = field(default_factory=list)
+    skipped_bytes: int = 0  # a dataset over the budget: listed, not fetched
+
+    def summary(self) -> str:
+        """One line for a terminal or a cell."""
+        if self.url.kind == "segment" and self.opened:
+            sid = self.opened[0]
+            return f"opened segment {sid.recording_id!r} of dataset {sid.application_id!r} from {self.url.origin}"
+        segs = sum(len(d.segments) for d in self.datasets)
+        text = f"{self.url.origin} holds {len(self.datasets)} dataset(s), {segs} segment(s)"
+        if self.opened:
+            return text + f"; opened {len(self.opened)} segment(s)"
+        if self.skipped_bytes:
+            return text + f"; not opened ({self.skipped_bytes / 1e6:.0f} MB): open one segment URL"
+        return text + "; open a dataset or segment URL to see data"
+
+    def lines(self) -> list[str]:
+        """The listing: one line per dataset, then its segment URLs (the first `MAX_LISTED`)."""
+        out = []
+        for d in self.datasets:
+            out.append(
+                f"dataset {d.dataset.name!r} ({len(d.segments)} segments): {self.url.dataset_url(d.dataset.id)}"
+            )
+            out += [f"  {self.url.segment_url(d.dataset.id, s.id)}" for s in d.segments[:MAX_LISTED]]
+            if len(d.segments) > MAX_LISTED:
+                out.append(f"  ... and {len(d.segments) - MAX_LISTED} more")
+        return out
+
+
+@dataclass
+class OpenPlan:
+    """A URL resolved against its server (datasets and segments checked), not fetched yet: the
+    CLI resolves before it starts serving, so a bad URL fails alone, in one line."""
+
+    client: RedapClient
+    result: OpenResult
+    to_fetch: list[tuple[DatasetRef, str]]
+
+    def fetch(self, sink: Sink) -> OpenResult:
+        """Stream the planned segments into ``sink``; closes the connection."""
+        try:
+            for ds, segment_id in self.to_fetch:
+                manifest = self.client.manifest(ds, segment_id)
+                for msg in segment_messages(self.client, manifest):
+                    sink(msg)
+                self.result.opened.append(manifest.store_id())
+        finally:
+            self.client.close()
+        return self.result
+
+
+def plan_url(url: str | RedapUrl, *, budget: int = DEFAULT_OPEN_BUDGET, timeout: float = 60.0) -> OpenPlan:
+    """Resolve a server, dataset or segment URL: what it holds and which segments to fetch.
+
+    Raises `InvalidUrlError` (a ValueError) or `RedapError` (a RuntimeError), one line each.
+    """
+    parsed = parse_url(url) if isinstance(url, str) else url
+    client = RedapClient(parsed, timeout=timeout)
+    try:
+        result = OpenResult(parsed)
+        todo: list[tuple[DatasetRef, str]] = []
+        if parsed.kind == "server":
+            for ds in client.datasets():
+                result.datasets.append(DatasetListing(ds, client.segments(ds.id)))
+            return OpenPlan(client, result, todo)
+        assert parsed.dataset_id is not None
+        ds = client.dataset(parsed.dataset_id)
+        if parsed.kind == "segment":
+            assert parsed.segment_id is not None
+            client.manifest(ds, parsed.segment_id)  # NOT_FOUND now, not after serving began
+            return OpenPlan(client, result, [(ds, parsed.segment_id)])
+        listing = DatasetListing(ds, client.segments(ds.id))
+        result.datasets.append(listing)
+        if listing.size_bytes > budget:
+            result.skipped_bytes = listing.size_bytes
+        else:
+            todo = [(ds, seg.id) for seg in listing.segments]
+        return OpenPlan(client, result, todo)
+    except BaseException:
+        client.close()
+        raise
+
+
+def open_url(
+    url: str | RedapUrl, sink: Sink, *, budget: int = DEFAULT_OPEN_BUDGET, timeout: float = 60.0
+) -> OpenResult:
+    """Open a server, dataset or segment URL into ``sink`` (e.g. ``StoreHub.insert``)."""
+    return plan_url(url, budget=budget, timeout=timeout).fetch(sink)

@@ -1,0 +1,208 @@
+"""Data sources a viewer opened by URL, and where each recording came from (for its summary).
+
+`UrlSources` is what ``Viewer.open_url`` / ``close_url`` drive, for the notebook widget and the
+web page alike: a Rerun server / dataset / segment URL is fetched with
+``rerun_core.server.redap_open``, a proxy URL is followed live (`GrpcFeed`), an ``.rrd`` file or
+http(s) URL is read; the recordings land in the shared hub and are shown in the viewer's session.
+It remembers which recordings each URL opened, so closing a URL removes them again; a sources
+panel and on-demand fetching can later hang off the same records.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from rerun_core.store.messages import LogMsg, StoreId, StoreKind
+
+DEFAULT_SOURCE = "Python SDK (in this kernel)"
+_labels: dict[StoreId, str] = {}
+_labels_lock = threading.Lock()
+
+
+def set_default_source(text: str) -> None:
+    """What unlabeled recordings say they came from (the CLI: its gRPC endpoint)."""
+    global DEFAULT_SOURCE
+    DEFAULT_SOURCE = text
+
+
+def label_store(store_id: StoreId, text: str) -> None:
+    """Say where a recording's data came from; its summary shows ``text`` as the source."""
+    with _labels_lock:
+        _labels.setdefault(store_id, text)
+
+
+def source_label(store: object, default: str | None = None) -> str:
+    """The source text of a store (by its ``store_id``), else ``default`` / `DEFAULT_SOURCE`."""
+    sid = getattr(store, "store_id", None)
+    fallback = DEFAULT_SOURCE if default is None else default
+    with _labels_lock:
+        return _labels.get(sid, fallback) if isinstance(sid, StoreId) else fallback
+
+
+class Hub(Protocol):
+    def insert(self, msg: LogMsg) -> object: ...
+    def get(self, store_id: StoreId) -> Any: ...
+    def remove(self, store_id: StoreId) -> None: ...
+    def recordings(self) -> list[StoreId]: ...
+    def subscribe(self, callback: Callable[[Any], None]) -> int: ...
+    def unsubscribe(self, handle: int) -> None: ...
+
+
+class Session(Protocol):
+    """What of a `ViewerSession` opening a URL uses."""
+
+    stores: dict[str, Any]
+
+    def add_store(
+        self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
+    ) -> None: ...
+    def set_time_ctrl(self, timeline: str | None, time: int | None, play: bool) -> None: ...
+    def time_action(self, action: str, value: Any = None) -> None: ...
+
+
+@dataclass
+class _Opened:
+    store_ids: list[StoreId] = field(default_factory=list)
+    stop: Callable[[], None] | None = None  # ends a live feed
+
+
+class UrlSources:
+    """The URLs one viewer session opened, over a hub shared with other viewers."""
+
+    def __init__(self, hub: Hub, session: Session) -> None:
+        self.hub = hub
+        self.session = session
+        self.opened: dict[str, _Opened] = {}
+        self._lock = threading.Lock()
+
+    def open(self, url: str) -> str:
+        """Open ``url`` and show what it holds; returns a one-line summary. Errors are one line:
+        ValueError (a bad URL) or RuntimeError / OSError (unreachable, refused, unreadable)."""
+        from rerun_core.server.redap_source import is_redap_url, parse_url
+
+        if url in self.opened:
+            return f"{url} is already open"
+        if is_redap_url(url) and parse_url(url).kind == "proxy":
+            return self._follow(url)
+        if is_redap_url(url):
+            return self._fetch(url)
+        return self._read(url)
+
+    def close(self, url: str) -> None:
+        """Remove what ``url`` opened from the viewer (and the hub); nothing if it is not open."""
+        with self._lock:
+            entry = self.opened.pop(url, None)
+        if entry is None:
+            return
+        if entry.stop is not None:
+            entry.stop()
+        for sid in entry.store_ids:
+            forget_store(self.session, sid.recording_id)
+            self.hub.remove(sid)
+
+    # --- kinds of URL -------------------------------------------------------------------------
+
+    def _show(self, url: str, ids: list[StoreId], label: str) -> None:
+        recordings = [s for s in ids if s.kind == StoreKind.RECORDING]
+        with self._lock:
+            self.opened[url] = _Opened(recordings)
+        for i, sid in enumerate(recordings):
+            label_store(sid, label)
+            store = self.hub.get(sid)
+            if store is not None:
+                self.session.add_store(
+                    sid.recording_id, store, application_id=sid.application_id, make_active=i == 0
+                )
+
+    def _fetch(self, url: str) -> str:
+        from rerun_core.server.redap_open import open_url
+
+        result = open_url(url, self.hub.insert)
+        self._show(url, result.opened, f"Rerun server {result.url.origin}")
+        parsed = result.url
+        if parsed.kind == "segment" and result.opened:
+            if parsed.selection is not None:
+                sel = parsed.selection
+                self.session.set_time_ctrl(sel.timeline, None, False)
+                self.session.time_action("loop_selection", (sel.start, sel.end))
+                self.session.time_action("loop_mode", "off")  # shown, not looped, as Rerun opens it
+            if parsed.when is not None:
+                self.session.set_time_ctrl(parsed.when.timeline, parsed.when.value, False)
+        return result.summary()
+
+    def _read(self, source: str) -> str:
+        from rerun_core.store.rrd import read_messages
+
+        is_http = source.startswith(("http://", "https://"))
+        if not is_http and not Path(source).is_file():
+            raise OSError(f"no such file: {source}")
+        seen: list[StoreId] = []
+        try:
+            for msg in read_messages(source if is_http else Path(source)):
+                self.hub.insert(msg)
+                sid = getattr(msg, "store_id", None)
+                if isinstance(sid, StoreId) and sid not in seen:
+                    seen.append(sid)
+        except ValueError as err:
+            raise ValueError(f"cannot read {source}: {' '.join(str(err).split())}") from None
+        self._show(source, seen, f"File {source}" if not is_http else f"HTTP {source}")
+        return f"opened {len(seen)} recording(s) from {source}"
+
+    def _follow(self, url: str) -> str:
+        """A viewer's proxy: pull it live; recordings are shown as they arrive."""
+        from rerun_notebook.web.feed import GrpcFeed
+
+        feed = GrpcFeed(self.hub, url)
+        entry = _Opened()
+
+        def on_event(event: Any) -> None:
+            sid = getattr(event, "store_id", None)
+            if not isinstance(sid, StoreId) or sid.kind != StoreKind.RECORDING or sid in entry.store_ids:
+                return
+            store = self.hub.get(sid)
+            if store is None or sid.recording_id in self.session.stores:
+                return
+            entry.store_ids.append(sid)
+            label_store(sid, f"gRPC {url}")
+            self.session.add_store(
+                sid.recording_id,
+                store,
+                application_id=sid.application_id,
+                make_active=not self.session.stores,
+            )
+
+        handle = self.hub.subscribe(on_event)
+
+        def stop() -> None:
+            self.hub.unsubscribe(handle)
+            feed.stop()
+
+        entry.stop = stop
+        with self._lock:
+            self.opened[url] = entry
+        feed.start()
+        return f"following {url}"
+
+
+def forget_store(session: Any, recording_id: str) -> None:
+    """Drop a recording from a session (ViewerSession has no remove_store yet: see the report)."""
+    with session._lock:
+        if recording_id not in session.stores:
+            return
+        store = session.stores.pop(recording_id)
+        session.app_ids.pop(recording_id, None)
+        handle = session._subs.pop(recording_id, None)
+        if handle is not None:
+            store.unsubscribe(handle)
+        if session.active == recording_id:
+            session.active = None
+            session._drop_app()
+            if session.stores:
+                session.set_active(next(reversed(session.stores)))
+            else:
+                session._force = True
+    session._on_change()

@@ -1,0 +1,88 @@
+"""Segment URLs in the web viewer: `rerun <segment URL> --serve-web` serves the segment, and the
+page opened with `?url=<segment URL>` shows it in Chromium (screenshot in artifacts/web/)."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rerun as rr
+from rerun_core.server.redap_source import RedapClient
+from tests.catalog.catalog_data import server_process
+from tests.server.rerun_procs import OURS, free_port, running, stop
+
+from .test_cli import _page_state, _wait_page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "web"
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+
+@pytest.fixture(scope="module")
+def segment_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("web_url") / "ds"
+    root.mkdir()
+    rec = rr.RecordingStream("web_url", recording_id="scene")
+    rec.save(root / "scene.rrd")
+    rng = np.random.default_rng(3)
+    rec.set_time("frame", sequence=0)
+    rec.log("world/points", rr.Points3D(rng.uniform(-2, 2, (400, 3)), colors=[40, 200, 255], radii=0.08))
+    for i in range(1, 10):
+        rec.set_time("frame", sequence=i)
+        rec.log(
+            "world/box", rr.Boxes3D(half_sizes=[[1, 1, 1]], centers=[[0, 0, i / 10]], colors=[255, 90, 0])
+        )
+    rec.flush()
+    rec.disconnect()
+    port = free_port()
+    with server_process(
+        [str(OURS), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"scenes={root}"], port
+    ):
+        with RedapClient(f"rerun+http://127.0.0.1:{port}") as client:
+            (ds,) = client.datasets()
+            yield client.url.segment_url(ds.id, "scene")
+
+
+def test_cli_serves_a_segment_url(segment_url: str) -> None:
+    port, web = free_port(), free_port()
+    with running(
+        [segment_url + "#when=frame@4", "--serve-web", f"--web-viewer-port={web}", f"--port={port}"], port
+    ) as proc:
+        _wait_page(web, proc)
+        state = _page_state(web, "scene", "/world/points")
+        _, err = stop(proc)
+    assert state["active"] == "scene"
+    assert "opened segment 'scene' of dataset 'scenes'" in err
+    assert f"serving the web viewer at http://127.0.0.1:{web}" in err
+
+
+@pytest.mark.browser
+def test_page_with_url_query_shows_the_segment(segment_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.lab import CHROMIUM, CHROMIUM_ARGS
+
+    from .test_browser import FRAME, _non_blank
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port, web = free_port(), free_port()
+    with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc, sync_playwright() as pw:
+        _wait_page(web, proc)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+            page.goto(f"http://127.0.0.1:{web}/?url={urllib.parse.quote(segment_url, safe='')}")
+            page.wait_for_function(f"({FRAME})() >= 1", timeout=60_000)
+            page.wait_for_timeout(800)  # let the still (PNG) frame land
+            page.screenshot(path=str(ARTIFACTS / "open_url_segment.png"))
+            assert _non_blank(page.locator(".rr-view").screenshot()) > 10
+            assert "points" in page.locator(".rr-tree").inner_text()
+        finally:
+            browser.close()

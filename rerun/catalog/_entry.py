@@ -20,6 +20,7 @@ from ._conn import Connection
 from ._content_filter import ContentFilter
 from ._dataset_assets import BlueprintsAndAssets
 from ._internal import EntryHandle, read_schema, segment_ids_proto
+from ._reader import SORBET_META
 from ._registration import (
     RegistrationOperation,
     RegistrationRows,
@@ -189,7 +190,8 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
                 "ScanSegmentTable", pb.ScanSegmentTableRequest(columns=schema.names), entry=self.id
             )
         ]
-        return pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+        table = pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+        return table.replace_schema_metadata({**(table.schema.metadata or {}), **SORBET_META})
 
     def segment_table(
         self,
@@ -238,6 +240,7 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
             for r in self._conn.stream("ScanDatasetManifest", req, entry=self.id)
         ]
         table = pa.concat_tables(parts, promote_options="permissive") if parts else schema.empty_table()
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **SORBET_META})
         df = self._client.ctx.from_arrow(table)
         if not include_diagnostic_data:
             df = df.filter(col("rerun_registration_status") == lit("done")).drop("rerun_registration_status")

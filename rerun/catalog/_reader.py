@@ -100,6 +100,9 @@ def _kept_entities(paths: Iterable[str], contents: list[list[str]] | None) -> se
     return kept or set()
 
 
+SORBET_META = {b"sorbet:version": b"0.1.4"}
+
+
 def reader_schema(dataset: pa.Schema, spec: ReadSpec) -> pa.Schema:
     """Segment id, the indexes (reverse name order, as 0.41), then the viewed components."""
     indexes = sorted(
@@ -115,7 +118,8 @@ def reader_schema(dataset: pa.Schema, spec: ReadSpec) -> pa.Schema:
         and (spec.index is not None or _meta(f, "rerun:is_static") == "true")
     ]
     seg = pa.field(SEGMENT_ID, pa.string(), nullable=False)
-    return pa.schema([seg, *indexes, *comps], metadata=dataset.metadata)
+    # the client stamps the sorbet version (the server's dataset schema has none), as 0.41's
+    return pa.schema([seg, *indexes, *comps], metadata={**(dataset.metadata or {}), **SORBET_META})
 
 
 def _view_entities(schema: pa.Schema, spec: ReadSpec, columns: list[str] | None) -> list[str]:

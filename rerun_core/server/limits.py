@@ -50,7 +50,7 @@ def parse_memory_limit(text: str | int | None) -> int | None:
 
 
 def return_freed_memory() -> None:
-    """Ask glibc to give large freed buffers back to the system at once.
+    """Ask glibc to give large freed buffers back to the system at once (call before threads).
 
     Its default mmap threshold grows after big frees, so chunk-sized buffers end up on the heap
     and RSS stays at its peak; a fixed threshold keeps a memory limit meaningful. A no-op off glibc.
@@ -63,9 +63,10 @@ def return_freed_memory() -> None:
         return
     try:
         libc = ctypes.CDLL(name)
-        m_trim_threshold, m_mmap_threshold = -1, -3
+        m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8
         libc.mallopt(m_mmap_threshold, 256 * 1024)
         libc.mallopt(m_trim_threshold, 1 << 20)
+        libc.mallopt(m_arena_max, 2)  # one heap per thread would keep each thread's peak
     except (OSError, AttributeError):
         return
 

@@ -352,12 +352,6 @@ class PeakRss:
 
 @pytest.mark.interop
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="--memory-limit does not bound the server's RSS: a full read of 600 MB of segments "
-    "with --memory-limit 200MB peaks far above 200 MB (baseline ~150 MB); on 150 MB of segments "
-    "(baseline ~103 MB before a listing): 5MB -> peak ~187 MB, 50MB -> ~298 MB, none -> ~482 MB",
-)
 def test_memory_limit_bounds_rss_during_a_full_read(tmp_path: Path, oracle: Oracle) -> None:
     from benchmarks.bench_server import make_dataset
 

@@ -121,12 +121,12 @@ def _outside_roots(roots: tuple[Path, ...] | None, args: argparse.Namespace) -> 
 
 
 def _bound_memory(catalog: Catalog, limit: int) -> None:
-    """Chunk bytes in flight get a quarter of what the limit leaves above the loaded server
-    (Python, gRPC and the indexes already count against it); the rest absorbs buffers."""
-    from rerun_core.server.catalog.model import ByteBudget
-    from rerun_core.server.limits import current_rss, return_freed_memory
+    """Chunk bytes in flight get an eighth of what the limit leaves above the loaded server
+    (Python, gRPC and the indexes already count against it; the first queries still add
+    tens of MB of caches and buffers), shared by every worker thread."""
+    from rerun_core.server.catalog.server import WORKER_THREADS
+    from rerun_core.server.limits import current_rss
 
-    return_freed_memory()
     room = limit - current_rss()
     if room <= 0:
         print(
@@ -134,7 +134,8 @@ def _bound_memory(catalog: Catalog, limit: int) -> None:
             f" ({current_rss()} bytes); answering one chunk at a time",
             file=sys.stderr,
         )
-    catalog.fetch_budget = ByteBudget(max(1 << 20, room // 4))
+    # each worker thread may hold one batch, about three copies of it (file, proto, wire)
+    catalog.fetch_batch_bytes = max(64 << 10, room // 8 // (3 * WORKER_THREADS))
 
 
 def main(argv: Sequence[str]) -> int:
@@ -142,7 +143,7 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     from rerun_core.server.catalog import CatalogError, CatalogServer
     from rerun_core.server.catalog.persist import open_catalog
-    from rerun_core.server.limits import parse_memory_limit
+    from rerun_core.server.limits import parse_memory_limit, return_freed_memory
 
     roots = tuple(Path(os.path.realpath(r)) for r in args.allowed_root) or None
     try:
@@ -160,6 +161,8 @@ def main(argv: Sequence[str]) -> int:
         catalog = open_catalog(args.data_dir)
         catalog.allowed_roots = roots
         limit = parse_memory_limit(args.memory_limit)
+        if limit is not None:
+            return_freed_memory()  # before any thread has its own heap
     except ValueError as exc:
         print(f"rerun server: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -145,28 +145,6 @@ class Journal(Protocol):
     ) -> None: ...
 
 
-class ByteBudget:
-    """Bytes that threads hold at once, up to ``capacity`` (one holder may always proceed)."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = max(1, capacity)
-        self._used = 0
-        self._cond = threading.Condition()
-
-    def acquire(self, n: int) -> int:
-        n = min(n, self.capacity)
-        with self._cond:
-            while self._used and self._used + n > self.capacity:
-                self._cond.wait()
-            self._used += n
-        return n
-
-    def release(self, n: int) -> None:
-        with self._cond:
-            self._used -= n
-            self._cond.notify_all()
-
-
 ENTRIES_TABLE_ID = Tuid(0, 1)  # the system table listing every entry, as the real server has
 
 
@@ -203,7 +181,7 @@ class Catalog:
         self.journal = journal
         self._table_dir = table_dir
         self.staging_dir = table_dir.parent / "staging" if table_dir is not None else None
-        self.fetch_budget: ByteBudget | None = None  # --memory-limit: chunk bytes all answers hold
+        self.fetch_batch_bytes: int | None = None  # --memory-limit: one FetchChunks answer's bytes
         # Directories (resolved) registration may read; None: anything, as the real server.
         self.allowed_roots: tuple[Path, ...] | None = None
         self._slots: dict[Tuid, tuple[Dataset, str, Layer]] = {}  # chunk-key slot -> its layer

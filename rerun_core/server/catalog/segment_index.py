@@ -157,18 +157,20 @@ class LayerIndex:
     def url(self) -> str:
         return self.reader.url
 
-    def read_raw(self, entries: Iterable[ChunkEntry]) -> Iterator[tuple[ChunkEntry, bytes]]:
+    def read_raw(
+        self, entries: Iterable[ChunkEntry], batch_bytes: int = READ_BATCH_BYTES
+    ) -> Iterator[tuple[ChunkEntry, bytes]]:
         """The ArrowMsg bodies of ``entries`` by byte range, in file order.
 
-        Asked of the reader in batches of about ``READ_BATCH_BYTES`` (one round of ranged
-        requests for an object store), so memory stays bounded for any number of chunks.
+        Asked of the reader in batches of about ``batch_bytes`` (one round of ranged requests
+        for an object store), so memory stays bounded for any number of chunks.
         """
         batch: list[ChunkEntry] = []
         size = 0
         for e in sorted(entries, key=lambda e: e.offset):
             batch.append(e)
             size += e.size
-            if size >= READ_BATCH_BYTES:
+            if size >= batch_bytes:
                 yield from self._read_batch(batch)
                 batch, size = [], 0
         if batch:
@@ -178,10 +180,12 @@ class LayerIndex:
         datas = self.reader.read_ranges([(e.offset, e.size) for e in batch])
         yield from zip(batch, datas)
 
-    def read_msgs(self, entries: Iterable[ChunkEntry]) -> Iterator[tuple[ChunkEntry, log_msg_pb2.ArrowMsg]]:
+    def read_msgs(
+        self, entries: Iterable[ChunkEntry], batch_bytes: int = READ_BATCH_BYTES
+    ) -> Iterator[tuple[ChunkEntry, log_msg_pb2.ArrowMsg]]:
         """ArrowMsg protos of ``entries``: the file's bytes, or re-encoded after migration for
         files older than 0.41 (so clients always get the current chunk layout)."""
-        for e, raw in self.read_raw(entries):
+        for e, raw in self.read_raw(entries, batch_bytes):
             if self.raw_ok:
                 yield e, log_msg_pb2.ArrowMsg.FromString(raw)
                 continue

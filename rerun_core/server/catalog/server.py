@@ -21,6 +21,7 @@ from .throttle import Throttle
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 51234
+WORKER_THREADS = 16  # concurrent RPCs; --memory-limit sizes FetchChunks batches for all of them
 
 
 class CatalogServer:
@@ -69,7 +70,7 @@ class CatalogServer:
     def start(self) -> CatalogServer:
         """grpcio on an internal loopback port; the public port is a gRPC-Web + CORS front."""
         server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="rerun-catalog"),
+            futures.ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="rerun-catalog"),
             options=[
                 ("grpc.so_reuseport", 0),
                 ("grpc.max_receive_message_length", 1 << 30),

@@ -335,35 +335,22 @@ class DatasetRpcs(ServiceBase):
     def _fetch(
         self, order: list[tuple[int, str]], wanted: dict[tuple[int, str], tuple[Layer, list[Any]]]
     ) -> Iterator[pb.FetchChunksResponse]:
-        """Batches of chunks; with ``--memory-limit`` every stream draws from one byte budget,
-        so concurrent FetchChunks calls together hold a bounded number of bytes."""
-        budget = self.catalog.fetch_budget
-        limit = (
-            FETCH_BATCH_BYTES
-            if budget is None
-            else max(1 << 16, min(FETCH_BATCH_BYTES, budget.capacity // 8))
-        )
+        """Batches of chunks. A stream holds one batch while gRPC sends it (the sync server
+        waits for each send), so ``--memory-limit`` bounds what all streams hold together by
+        the batch size: ``fetch_batch_bytes`` is sized for every worker thread at once."""
+        limit = self.catalog.fetch_batch_bytes or FETCH_BATCH_BYTES
         batch: list[log_msg_pb2.ArrowMsg] = []
-        size = held = 0
-        try:
-            for slot in order:
-                layer, entries = wanted[slot]
-                for entry in entries:
-                    if budget is not None:  # the raw bytes, the proto and its serialization
-                        held += budget.acquire(3 * entry.size)
-                    batch.extend(msg for _, msg in layer.index.read_msgs([entry]))
-                    size += entry.size
-                    if size >= limit:
-                        yield pb.FetchChunksResponse(chunks=batch)
-                        batch, size = [], 0
-                        if budget is not None:
-                            budget.release(held)
-                            held = 0
-            if batch:
-                yield pb.FetchChunksResponse(chunks=batch)
-        finally:
-            if budget is not None and held:
-                budget.release(held)
+        size = 0
+        for slot in order:
+            layer, entries = wanted[slot]
+            for entry, msg in layer.index.read_msgs(entries, limit):  # reads no further ahead
+                batch.append(msg)
+                size += entry.size
+                if size >= limit:
+                    yield pb.FetchChunksResponse(chunks=batch)
+                    batch, size = [], 0
+        if batch:
+            yield pb.FetchChunksResponse(chunks=batch)
 
     def _resolve_key(self, key: bytes | None) -> tuple[Layer, Any]:
         try:

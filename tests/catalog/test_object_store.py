@@ -444,3 +444,23 @@ def test_http_urls_register_by_range_and_http_prefixes_say_why_not(files: dict, 
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_viewer_opens_a_segment_that_lives_in_a_bucket(client: CatalogClient) -> None:
+    """The Server-to-Viewer path (a segment URL, as `DatasetEntry.segment_url` builds it)
+    reaches data in the bucket through our server: what a viewer's store gets equals the file."""
+    from rerun_core.server.redap_open import open_url
+    from rerun_core.store.hub import StoreHub
+
+    ds = client.create_dataset("for_viewer")
+    ds.register([url("one/seg2.rrd")]).wait()
+    hub = StoreHub()
+    open_url(ds.segment_url("seg2"), hub.insert)
+    (rec,) = hub.recordings()
+    store = hub.store(rec)
+    assert rec.recording_id == "seg2"
+    assert sorted(str(p) for p in store.entity_paths()) == ["/points", "/static"]
+    table = store.dataframe("frame", "/points")
+    assert table.column("/points:Points3D:positions").to_pylist() == [
+        [[float(t), 2.0, 0.0]] for t in (0, 1, 2)
+    ]

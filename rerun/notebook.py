@@ -576,9 +576,8 @@ def notebook_show(
     height: int | None = None,
     blueprint: Any = None,
     recording: RecordingStream | None = None,
-    url: str | None = None,
 ) -> None:
     """Show the recording's viewer in this cell; data logged afterwards appears live.
 
-    url: also open a data source (as `Viewer.open_url`); an extension of 0.41's signature."""
-    Viewer(width=width, height=height, blueprint=blueprint, recording=recording, url=url).display()
+    (0.41's signature exactly: to open a server URL, use ``rerun.notebook.Viewer(url=...)``.)"""
+    Viewer(width=width, height=height, blueprint=blueprint, recording=recording).display()

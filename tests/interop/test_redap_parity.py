@@ -59,6 +59,7 @@ DIFFERENT: dict[str, dict[str, str]] = {
         "good + bad in one request": "our decoder's wording, naming the file",
         "prefix with no .rrd": "the URL as given, not Rust's Debug form of it",
         "s3 prefix": "object-store prefixes are ours to serve (the real OSS server cannot)",
+        "s3 url": "object-store URLs are ours to serve (the real OSS server cannot)",
     },
     **{
         rpc: {case: "chunk sizes and offsets: ours are the file's, the real server re-encodes"}

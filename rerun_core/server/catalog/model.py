@@ -149,18 +149,18 @@ ENTRIES_TABLE_ID = Tuid(0, 1)  # the system table listing every entry, as the re
 
 
 def merge_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
-    """Row id, timelines, then data columns, each in the order first seen (layer order, as
-    0.41 merges them); the first field of a name wins."""
+    """Row id, timelines, then data columns. As 0.41: each layer's columns sorted by name,
+    layers appended in registration order (a later layer's new columns come after); the first
+    field of a name wins."""
+
+    def kind(f: pa.Field) -> int:
+        return {b"control": 0, b"index": 1}.get((f.metadata or {}).get(b"rerun:kind", b"data"), 2)
+
     fields: dict[str, pa.Field] = {}
     for s in schemas:
-        for f in s:
+        for f in sorted(s, key=lambda f: (kind(f), f.name)):
             fields.setdefault(f.name, f)
-
-    def order(f: pa.Field) -> int:
-        kind = (f.metadata or {}).get(b"rerun:kind", b"data")
-        return {b"control": 0, b"index": 1}.get(kind, 2)
-
-    return pa.schema(sorted(fields.values(), key=order))
+    return pa.schema(sorted(fields.values(), key=kind))
 
 
 def schema_conflict(current: pa.Schema, new: pa.Schema) -> str | None:

@@ -50,6 +50,11 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
         "rerun_size_bytes": pa.array([s.size_bytes for s in segs], pa.uint64()),
     }
     fields = [pa.field(k, v.type, nullable=False) for k, v in cols.items()]
+    # the recordings' own properties (/__properties); those set by the API stay out, as in 0.41
+    props = [_layers_properties(ls) for ls in layers]
+    for f, arr in _property_columns(props):
+        cols[f.name] = arr
+        fields.append(f)
     timelines: dict[str, TimeType] = {}
     for ls in layers:
         for lay in ls:
@@ -68,6 +73,17 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
             cols[key] = pa.array(vals, pa.int64()).view(typ.arrow_type)
             fields.append(pa.field(key, typ.arrow_type, metadata=meta))
     return _project(pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields)), columns)
+
+
+def _layers_properties(layers: Sequence[Layer]) -> pa.Table:
+    """One segment's recording properties over its layers (a later layer's value wins)."""
+    row: dict[str, tuple[pa.Field, pa.Array]] = {}
+    for lay in layers:
+        t = lay.index.properties()
+        for i, f in enumerate(t.schema):
+            row[f.name] = (f, t.column(i).combine_chunks())
+    names = sorted(row)
+    return pa.Table.from_arrays([row[n][1] for n in names], schema=pa.schema([row[n][0] for n in names]))
 
 
 def _project(table: pa.Table, columns: Sequence[str]) -> pa.Table:

@@ -167,6 +167,16 @@ class ServiceBase:
         self.tasks = TaskIds()
         self.staging = Staging(catalog.staging_dir)
 
+    def _entry_id(self, body: common_pb2.EntryId | None, context: grpc.ServicerContext) -> Tuid:
+        """The entry id of the request body, else of the ``x-rerun-entry-id`` header (0.41's
+        entry and table RPCs take either)."""
+        if body is not None:
+            return entry_id_from_proto(body)
+        meta_ = dict(context.invocation_metadata())
+        if "x-rerun-entry-id" in meta_:
+            return parse_entry_id(str(meta_["x-rerun-entry-id"]))
+        raise CatalogError("INVALID_ARGUMENT", "missing entry id in request header and body")
+
     def _require_entry_header(self, context: grpc.ServicerContext) -> None:
         keys = {k for k, _ in context.invocation_metadata()}
         if not keys & {"x-rerun-entry-id", "x-rerun-entry-name-bin"}:

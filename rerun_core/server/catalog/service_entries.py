@@ -20,7 +20,6 @@ from .rpc_base import (
     entry_id_from_proto,
     entry_id_to_proto,
     entry_kind,
-    parse_entry_id,
     rpc,
     stream,
     timestamp,
@@ -88,9 +87,7 @@ class EntryRpcs(ServiceBase):
     def UpdateDatasetEntry(
         self, request: pb.UpdateDatasetEntryRequest, context: grpc.ServicerContext
     ) -> pb.UpdateDatasetEntryResponse:
-        ds = self.catalog.by_id(
-            self._body_or_header_id(request.id if request.HasField("id") else None, context)
-        )
+        ds = self.catalog.by_id(self._entry_id(request.id if request.HasField("id") else None, context))
         d = request.dataset_details
         bp = entry_id_from_proto(d.blueprint_dataset) if d.HasField("blueprint_dataset") else None
         segment = d.default_blueprint_segment.id if d.HasField("default_blueprint_segment") else None
@@ -114,22 +111,11 @@ class EntryRpcs(ServiceBase):
         )
         return pb.UpdateDatasetEntryResponse(dataset=dataset_entry(ds))
 
-    def _body_or_header_id(self, body: common_pb2.EntryId | None, context: grpc.ServicerContext) -> Tuid:
-        """The entry id of the request body, else of the ``x-rerun-entry-id`` header."""
-        if body is not None:
-            return entry_id_from_proto(body)
-        meta_ = dict(context.invocation_metadata())
-        if "x-rerun-entry-id" in meta_:
-            return parse_entry_id(str(meta_["x-rerun-entry-id"]))
-        raise CatalogError("INVALID_ARGUMENT", "missing entry id in request header and body")
-
     @rpc
     def DeleteEntry(
         self, request: pb.DeleteEntryRequest, context: grpc.ServicerContext
     ) -> pb.DeleteEntryResponse:
-        entry = self.catalog.entry(
-            self._body_or_header_id(request.id if request.HasField("id") else None, context)
-        )
+        entry = self.catalog.entry(self._entry_id(request.id if request.HasField("id") else None, context))
         self.catalog.delete(entry.id)
         if isinstance(entry, TableEntry):
             LANCE.forget(entry.url)  # the files stay on disk, as in 0.41
@@ -139,7 +125,7 @@ class EntryRpcs(ServiceBase):
     def UpdateEntry(
         self, request: pb.UpdateEntryRequest, context: grpc.ServicerContext
     ) -> pb.UpdateEntryResponse:
-        entry_id = self._body_or_header_id(request.id if request.HasField("id") else None, context)
+        entry_id = self._entry_id(request.id if request.HasField("id") else None, context)
         if not request.HasField("entry_details_update"):
             raise CatalogError(
                 "INVALID_ARGUMENT",

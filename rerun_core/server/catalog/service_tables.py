@@ -162,15 +162,6 @@ class TableRpcs(ServiceBase):
             table_details=td,
         )
 
-    def _table_id(self, body: common_pb2.EntryId | None, context: grpc.ServicerContext) -> Tuid:
-        """The entry id from the request body, else from the ``x-rerun-entry-id`` header."""
-        if body is not None:
-            return entry_id_from_proto(body)
-        meta = dict(context.invocation_metadata())
-        if "x-rerun-entry-id" in meta:
-            return parse_entry_id(str(meta["x-rerun-entry-id"]))
-        raise CatalogError("INVALID_ARGUMENT", "missing entry id in request header and body")
-
     def _lance(self, entry: TableEntry) -> LanceTable:
         try:
             return LANCE.get(entry.url)
@@ -221,7 +212,7 @@ class TableRpcs(ServiceBase):
     def ReadTableEntry(
         self, request: pb.ReadTableEntryRequest, context: grpc.ServicerContext
     ) -> pb.ReadTableEntryResponse:
-        entry_id = self._table_id(request.id if request.HasField("id") else None, context)
+        entry_id = self._entry_id(request.id if request.HasField("id") else None, context)
         entry = self._table_or(entry_id, f"table with entry ID '{entry_id}' not found")
         return pb.ReadTableEntryResponse(table=self._table_entry(entry))
 
@@ -229,7 +220,7 @@ class TableRpcs(ServiceBase):
     def UpdateTableEntry(
         self, request: pb.UpdateTableEntryRequest, context: grpc.ServicerContext
     ) -> pb.UpdateTableEntryResponse:
-        entry_id = self._table_id(request.id if request.HasField("id") else None, context)
+        entry_id = self._entry_id(request.id if request.HasField("id") else None, context)
         if not request.HasField("table_details"):
             raise CatalogError(
                 "INVALID_ARGUMENT",
@@ -257,7 +248,7 @@ class TableRpcs(ServiceBase):
     def GetTableSchema(
         self, request: pb.GetTableSchemaRequest, context: grpc.ServicerContext
     ) -> pb.GetTableSchemaResponse:
-        entry_id = self._table_id(request.table_id if request.HasField("table_id") else None, context)
+        entry_id = self._entry_id(request.table_id if request.HasField("table_id") else None, context)
         entry = self._table_or(entry_id, f"Entry with ID {entry_id} not found")
         arrow = entries_table(self.catalog).schema if entry.system else self._lance(entry).schema()
         schema = arrow.serialize().to_pybytes()
@@ -267,7 +258,7 @@ class TableRpcs(ServiceBase):
     def ScanTable(
         self, request: pb.ScanTableRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.ScanTableResponse]:
-        entry_id = self._table_id(request.table_id if request.HasField("table_id") else None, context)
+        entry_id = self._entry_id(request.table_id if request.HasField("table_id") else None, context)
         entry = self._table_or(entry_id, f"Entry with ID {entry_id} not found")
         if entry.system:
             yield pb.ScanTableResponse(dataframe_part=dataframe_part_from_arrow(entries_table(self.catalog)))

@@ -80,6 +80,10 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
     _state = traitlets.Unicode("{}").tag(sync=True)
     _ticks = traitlets.Unicode("{}").tag(sync=True)  # time panel data ticks (time_ticks.py)
 
+    def __repr__(self) -> str:
+        """Stable text (no memory address): saved notebooks then pass strict nbval."""
+        return "<rerun.notebook.Viewer>"
+
     def __init__(
         self,
         *,

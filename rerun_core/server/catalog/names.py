@@ -23,8 +23,3 @@ def check_entry_name(name: str) -> str:
             f" (got {len(name.encode())})"
         )
     return name
-
-
-def is_hidden(name: str) -> bool:
-    """Companion entries (``__bp_<id>``, ``__as_<id>``) are hidden from plain listings."""
-    return name.startswith("__")

@@ -8,8 +8,10 @@ whole request before anything changes. Error messages never quote file contents.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -196,9 +198,6 @@ class TaskIds:
     """Failed registrations get a task id whose QueryTasks answer carries the error."""
 
     def __init__(self) -> None:
-        import itertools
-        import threading
-
         self._next = itertools.count(1)
         self._lock = threading.Lock()
         self._failed: dict[str, str] = {}

@@ -73,11 +73,6 @@ def stream(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-# Names the table RPCs were first written against.
-_rpc = rpc
-_stream = stream
-
-
 def entry_id_to_proto(tuid: Tuid) -> common_pb2.EntryId:
     return common_pb2.EntryId(id=common_pb2.Tuid(time_ns=tuid.time_ns, inc=tuid.inc))
 

@@ -30,12 +30,11 @@ from rerun_core.store.rrd.frames import (
     MessageKind,
     parse_header,
 )
-from rerun_core.store.rrd.manifest import ManifestBuilder
+from rerun_core.store.rrd.manifest import PROPERTIES_PATH, ManifestBuilder, sorbet_column_name
 from rerun_core.store.rrd.reader import iter_frames
 from rerun_core.types.time import TimeType
 from rerun_core.types.tuid import Tuid
 
-PROPERTIES_ENTITY = "/__properties"
 READ_BATCH_BYTES = 4 << 20  # chunks asked of a reader at once (one batch of ranged reads)
 
 
@@ -208,22 +207,13 @@ class LayerIndex:
                     c
                     for c in self.chunks
                     if c.is_static
-                    and (
-                        c.entity_path == PROPERTIES_ENTITY
-                        or c.entity_path.startswith(PROPERTIES_ENTITY + "/")
-                    )
+                    and (c.entity_path == PROPERTIES_PATH or c.entity_path.startswith(PROPERTIES_PATH + "/"))
                 ]
-                self._properties = properties_row(self.read_chunks(props), self.schema)
+                self._properties = properties_row(self.read_chunks(props))
             return self._properties
 
 
-def _column_name(entity: str, component: str) -> str:
-    if entity == PROPERTIES_ENTITY:
-        return f"property:{component}"
-    return f"property:{entity[len(PROPERTIES_ENTITY) + 1 :]}:{component}"
-
-
-def properties_row(chunks: Iterable[Chunk], schema: pa.Schema) -> pa.Table:
+def properties_row(chunks: Iterable[Chunk]) -> pa.Table:
     """One row of property columns (sorted by name); the newest chunk's last value wins."""
     values: dict[str, pa.Scalar] = {}
     fields: dict[str, pa.Field] = {}
@@ -232,7 +222,7 @@ def properties_row(chunks: Iterable[Chunk], schema: pa.Schema) -> pa.Table:
         for desc, arr in c.components.items():
             if len(arr) == 0:
                 continue
-            name = _column_name(entity, desc.component)
+            name = sorbet_column_name(entity, desc.component)
             meta = {b"rerun:component": desc.component.encode(), b"rerun:entity_path": entity.encode()}
             if desc.archetype:
                 meta[b"rerun:archetype"] = desc.archetype.encode()

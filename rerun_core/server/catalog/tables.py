@@ -13,23 +13,8 @@ from .model import CatalogError, Dataset, Layer, Segment
 from .registration import Outcome
 from .segment_index import ChunkEntry
 
-PROPERTIES_ENTITY = "/__properties"
 _CONTROL = {b"rerun:kind": b"control"}
 _TS = pa.timestamp("ns")
-
-
-def column_name(entity: str, component: str) -> str:
-    """The dataframe column of a component: ``/e:Points3D:positions`` or ``property:...``."""
-    if entity == PROPERTIES_ENTITY:
-        return f"property:{component}"
-    if entity.startswith(PROPERTIES_ENTITY + "/"):
-        return f"property:{entity[len(PROPERTIES_ENTITY) + 1 :]}:{component}"
-    return f"{entity}:{component}"
-
-
-def dataset_schema(ds: Dataset) -> pa.Schema:
-    """Row id, then every timeline, then every component column of the dataset (by name)."""
-    return ds.schema()
 
 
 def _list_of_str(rows: list[list[str]]) -> pa.Array:

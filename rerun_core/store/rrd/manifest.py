@@ -60,7 +60,8 @@ def _valid_mask(arr: pa.Array) -> np.ndarray | None:
     return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _sorbet_column_name(entity_path: str, component: str) -> str:
+def sorbet_column_name(entity_path: str, component: str) -> str:
+    """``<entity>:<component>``, or ``property:[<sub>:]<component>`` under ``/__properties``."""
     if entity_path == PROPERTIES_PATH:
         return f"property:{component}"
     if entity_path.startswith(PROPERTIES_PATH + "/"):
@@ -140,7 +141,7 @@ class ManifestBuilder:
             meta[b"rerun:is_static"] = b"true"
         if desc.archetype == "rerun.archetypes.Clear":
             meta[b"rerun:is_tombstone"] = b"true"
-        self.data_fields[key] = pa.field(_sorbet_column_name(entity, desc.component), dtype, True, meta)
+        self.data_fields[key] = pa.field(sorbet_column_name(entity, desc.component), dtype, True, meta)
 
     # --- output -----------------------------------------------------------------------
 

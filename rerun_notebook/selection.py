@@ -10,12 +10,10 @@ to render as HTML, and keeps the history the top bar's back / forward buttons wa
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from rerun_core.store.store import ChunkStore
 from rerun_notebook.blueprint_panel import find_node
 from rerun_notebook.panels import _color_hex, jsonable, path_str
 
@@ -172,85 +170,12 @@ def _duration(store: Any, timeline: str | None) -> str | None:
     return f"{d} steps on {timeline}" if kind == "sequence" else f"{d / 1e9:.3f}s on {timeline}"
 
 
-class StoreTotals:
-    """One store's entity / row / chunk / byte counts, kept current from its events.
-
-    ``ChunkStore.stats()`` walks every chunk (~30 ms at 20k chunks), and the summary is rebuilt on
-    every panel update while data streams in, so it reads these running totals instead.
-    """
-
-    def __init__(self, store: Any) -> None:
-        self._lock = threading.Lock()
-        self._chunks: dict[
-            Any, tuple[str, int, int, tuple[str, ...]]
-        ] = {}  # id -> entity, rows, bytes, columns
-        self._entities: Counter[str] = Counter()
-        self._columns: Counter[str] = Counter()  # "entity:component" columns, as Rerun counts them
-        self.rows = self.bytes = 0
-        with store.lock:  # no insert between the walk and the subscription; ids dedupe the rest
-            store.subscribe(self._on_event)
-            for chunk in store.chunks():
-                self._add(chunk)
-
-    def _on_event(self, event: Any) -> None:
-        (self._add if event.kind == "added" else self._remove)(event.chunk)
-
-    def _add(self, chunk: Any) -> None:
-        key = chunk.id
-        with self._lock:
-            if key in self._chunks:
-                return
-            path = str(chunk.entity_path)
-            cols = tuple(f"{path}:{getattr(d, 'component', d)}" for d in chunk.components)
-            entry = self._chunks[key] = (path, int(chunk.num_rows), int(chunk.num_bytes), cols)
-            self._entities[path] += 1
-            self._columns.update(cols)
-            self.rows += entry[1]
-            self.bytes += entry[2]
-
-    def _remove(self, chunk: Any) -> None:
-        with self._lock:
-            entry = self._chunks.pop(chunk.id, None)
-            if entry is None:
-                return
-            for counter, keys in ((self._entities, (entry[0],)), (self._columns, entry[3])):
-                for k in keys:
-                    counter[k] -= 1
-                    if counter[k] <= 0:
-                        del counter[k]
-            self.rows -= entry[1]
-            self.bytes -= entry[2]
-
-    def counts(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "entities": len(self._entities),
-                "columns": len(self._columns),
-                "rows": self.rows,
-                "chunks": len(self._chunks),
-                "size": _size(self.bytes),
-            }
-
-
-_TOTALS: weakref.WeakKeyDictionary[Any, StoreTotals] = weakref.WeakKeyDictionary()
-_TOTALS_LOCK = threading.Lock()
-
-
-def store_counts(store: Any) -> dict[str, Any]:
-    """Entity / row / chunk counts and size: running totals for a real store, else ``stats()``."""
-    if all(hasattr(store, a) for a in ("lock", "subscribe", "chunks")):
-        try:
-            with _TOTALS_LOCK:
-                totals = _TOTALS.get(store)
-                if totals is None:
-                    totals = _TOTALS[store] = StoreTotals(store)
-            return totals.counts()
-        except TypeError:  # not weak-referenceable: fall back to the full walk
-            pass
+def store_counts(store: ChunkStore) -> dict[str, Any]:
+    """Entity / column / row / chunk counts and size, from the store's running totals (O(1))."""
     stats = store.stats()
     return {
         "entities": stats.num_entities,
-        "columns": sum(len(store.entity_components(p)) for p in store.entity_paths()),
+        "columns": stats.num_columns,  # "entity:component" columns, as Rerun counts them
         "rows": stats.num_rows,
         "chunks": stats.num_chunks,
         "size": _size(stats.num_bytes),

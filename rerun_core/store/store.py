@@ -54,6 +54,26 @@ class StoreStats:
     num_bytes: int
     num_entities: int
     num_timelines: int
+    num_columns: int = 0  # "entity:component" columns held by at least one stored chunk
+
+
+class _Totals:
+    """A store's running counts, updated on insert and drop so that ``stats()`` is O(1)."""
+
+    __slots__ = ("bytes", "chunks", "columns", "rows", "static_chunks", "static_rows")
+
+    def __init__(self) -> None:
+        self.chunks = self.static_chunks = self.rows = self.static_rows = self.bytes = 0
+        self.columns = 0
+
+    def add(self, chunk: Chunk, sign: int) -> None:
+        rows = chunk.num_rows
+        self.chunks += sign
+        self.rows += sign * rows
+        self.bytes += sign * chunk.num_bytes
+        if chunk.is_static:
+            self.static_chunks += sign
+            self.static_rows += sign * rows
 
 
 @dataclass(slots=True)
@@ -69,7 +89,7 @@ class StaticCell:
 class EntityData:
     """Everything the store knows about one entity."""
 
-    __slots__ = ("descriptors", "nonempty", "path", "slots", "static", "temporal")
+    __slots__ = ("column_chunks", "descriptors", "nonempty", "path", "slots", "static", "temporal")
 
     def __init__(self, path: EntityPath) -> None:
         self.path = path
@@ -78,6 +98,21 @@ class EntityData:
         self.static: dict[str, StaticCell] = {}
         self.temporal: dict[str, dict[str, ComponentIndex]] = {}  # timeline -> component -> index
         self.slots: set[int] = set()
+        self.column_chunks: dict[str, int] = {}  # component -> stored chunks carrying it
+
+    def count_columns(self, chunk: Chunk, sign: int) -> int:
+        """Count ``chunk``'s components in (sign 1) or out (-1); returns the change in columns."""
+        change = 0
+        counts = self.column_chunks
+        for desc in chunk.components:
+            n = counts.get(desc.component, 0) + sign
+            if n > 0:
+                counts[desc.component] = n
+                change += n == 1 and sign > 0
+            else:
+                counts.pop(desc.component, None)
+                change -= 1
+        return change
 
     def index(self, timeline: str, component: str) -> ComponentIndex | None:
         per = self.temporal.get(timeline)
@@ -100,7 +135,8 @@ class ChunkStore:
         self._timelines: dict[str, TimeType] = {}
         self._time_ranges: dict[str, tuple[int, int]] = {}
         self._clear_entities: set[EntityPath] = set()
-        self._num_bytes = 0
+        self._totals = _Totals()
+        self._num_entities = 0  # entities with at least one stored chunk
         self._subscribers: dict[int, Subscriber] = {}
         self._next_handle = 0
 
@@ -117,9 +153,8 @@ class ChunkStore:
             self._slot_by_id[chunk.id] = slot
             self._index_chunk(slot, chunk)
             self.generation += 1
-            self._num_bytes += chunk.num_bytes
         self._notify(StoreEvent(self.store_id, chunk, "added"))
-        if self.memory_limit is not None and self._num_bytes > self.memory_limit:
+        if self.memory_limit is not None and self._totals.bytes > self.memory_limit:
             # Drop a little more than needed, so that steady logging does not GC on every insert.
             self.gc(int(self.memory_limit * GC_HEADROOM))
         return True
@@ -132,7 +167,11 @@ class ChunkStore:
         ent = self._entities.get(path)
         if ent is None:
             ent = self._entities[path] = EntityData(path)
+        if not ent.slots:
+            self._num_entities += 1
         ent.slots.add(slot)
+        self._totals.add(chunk, 1)
+        self._totals.columns += ent.count_columns(chunk, 1)
         for desc, arr in chunk.components.items():
             ent.descriptors.setdefault(desc.component, desc)
             if desc.component not in ent.nonempty and _has_instances(arr):
@@ -175,7 +214,7 @@ class ChunkStore:
     @property
     def num_bytes(self) -> int:
         """Bytes held by the stored chunks (what the memory limit counts)."""
-        return self._num_bytes
+        return self._totals.bytes
 
     def gc_candidates(self) -> list[tuple[tuple[int, int], Chunk]]:
         """Temporal chunks with their smallest row id, oldest first (static never appear)."""
@@ -189,7 +228,7 @@ class ChunkStore:
 
         Static chunks are never dropped, as Rerun promises. Returns the dropped chunks.
         """
-        total = self._num_bytes
+        total = self._totals.bytes
         if total <= target_bytes:
             return []
         victims = []
@@ -207,11 +246,14 @@ class ChunkStore:
             if not dropped:
                 return []
             self._forget([s for s, _ in dropped])
-            self._num_bytes -= sum(c.num_bytes for _, c in dropped)
             self.generation += 1
         for _, chunk in dropped:
             self._notify(StoreEvent(self.store_id, chunk, "deleted"))
         return [c for _, c in dropped]
+
+    def clear(self) -> list[Chunk]:
+        """Drop every chunk, static ones included (subscribers hear "deleted" for each)."""
+        return self.drop(self.chunks())
 
     def _forget(self, slots: list[int]) -> None:
         gone = set(slots)
@@ -220,9 +262,18 @@ class ChunkStore:
             chunk = self._chunks.pop(slot)
             del self._slot_by_id[chunk.id]
             touched.add(chunk.entity_path)
+            self._totals.add(chunk, -1)
+            self._totals.columns += self._entities[chunk.entity_path].count_columns(chunk, -1)
         for path in touched:
             ent = self._entities[path]
             ent.slots -= gone
+            if not ent.slots:
+                self._num_entities -= 1
+            if any(cell.slot in gone for cell in ent.static.values()):  # static chunks dropped by hand
+                ent.static = {}
+                for slot in sorted(ent.slots):
+                    if self._chunks[slot].is_static:
+                        self._index_static(ent, slot, self._chunks[slot])
             for per in ent.temporal.values():
                 for idx in per.values():
                     idx.remove_slots(gone)
@@ -298,17 +349,18 @@ class ChunkStore:
         return self._time_ranges.get(timeline)
 
     def stats(self) -> StoreStats:
+        """Counts of what the store holds, from running totals (O(1), no walk over chunks)."""
         with self.lock:
-            chunks = list(self._chunks.values())
-            static = [c for c in chunks if c.is_static]
+            t = self._totals
             return StoreStats(
-                num_chunks=len(chunks),
-                num_static_chunks=len(static),
-                num_rows=sum(c.num_rows for c in chunks),
-                num_static_rows=sum(c.num_rows for c in static),
-                num_bytes=sum(c.num_bytes for c in chunks),
-                num_entities=sum(1 for e in self._entities.values() if e.slots),
+                num_chunks=t.chunks,
+                num_static_chunks=t.static_chunks,
+                num_rows=t.rows,
+                num_static_rows=t.static_rows,
+                num_bytes=t.bytes,
+                num_entities=self._num_entities,
                 num_timelines=len(self._timelines),
+                num_columns=t.columns,
             )
 
     def __len__(self) -> int:

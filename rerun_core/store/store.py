@@ -134,6 +134,7 @@ class ChunkStore:
         self._entity_by_str: dict[str, EntityData] = {}  # query strings as given -> entity
         self._timelines: dict[str, TimeType] = {}
         self._time_ranges: dict[str, tuple[int, int]] = {}
+        self._declared: dict[str, tuple[int, int]] = {}  # see ``declare_time_range``
         self._clear_entities: set[EntityPath] = set()
         self._totals = _Totals()
         self._num_entities = 0  # entities with at least one stored chunk
@@ -346,7 +347,18 @@ class ChunkStore:
         return dict(sorted(self._timelines.items()))
 
     def time_range(self, timeline: str) -> tuple[int, int] | None:
-        return self._time_ranges.get(timeline)
+        held, declared = self._time_ranges.get(timeline), self._declared.get(timeline)
+        if held is None or declared is None:
+            return held or declared
+        return (min(held[0], declared[0]), max(held[1], declared[1]))
+
+    def declare_time_range(self, timeline: str, typ: TimeType, lo: int, hi: int) -> None:
+        """The span a recording is known to cover before all its chunks are here (a server
+        segment fetched on demand): `timelines` and `time_range` include it."""
+        with self.lock:
+            self._timelines.setdefault(timeline, typ)
+            self._declared[timeline] = (int(lo), int(hi))
+            self.generation += 1
 
     def stats(self) -> StoreStats:
         """Counts of what the store holds, from running totals (O(1), no walk over chunks)."""

@@ -1,0 +1,170 @@
+"""On-demand fetching of a server segment within a memory budget (`segment_fetcher`): the chunks
+at the time cursor come first, the store stays within the budget (plus one fetch batch) while
+the cursor scrubs start -> end -> start through a segment four times the budget, the data at
+each cursor position is there when asked, and evicted chunks are fetched again. Against our
+`rerun server` and the real 0.41 one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from rerun_core.server.redap_source import RedapClient
+from rerun_core.server.segment_fetcher import SegmentFetcher
+from rerun_core.server.segment_plan import ManifestIndex, plan_rows
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.messages import ArrowMsg, SetStoreInfo, StoreId, StoreInfo, StoreKind
+from rerun_core.store.rrd import RrdWriter
+from rerun_core.types import TimeType
+from tests.catalog.catalog_data import IDS, POS, TEXT, free_port, server_process
+
+FRAMES = 64
+POINTS = 400  # per frame: one chunk of ~5 KB in memory
+BATCH = 16 << 10
+
+
+def write_long_segment(path: Path, recording_id: str = "long") -> Path:
+    """/points: one chunk per frame (x = frame); /slow: one chunk per 16 frames; a static /static."""
+    sid = StoreId(StoreKind.RECORDING, recording_id, "fetch_test")
+    pos_type = pa.list_(pa.list_(pa.field("item", pa.float32(), False), 3))
+    with RrdWriter(path) as w:
+        w.write(SetStoreInfo(IDS.new(), StoreInfo(sid)))
+        static = Chunk.from_columns(
+            "/static",
+            timelines=[],
+            components={TEXT: pa.array([["hello"]], pa.list_(pa.string()))},
+            chunk_id=IDS.new(),
+            row_ids=IDS.new_block(1),
+        )
+        w.write(ArrowMsg(sid, static))
+        for f in range(FRAMES):
+            pts = pa.array([[[float(f), float(i), 0.0] for i in range(POINTS)]], pos_type)
+            chunk = Chunk.from_columns(
+                "/points",
+                timelines=[TimeColumn.from_values("frame", TimeType.SEQUENCE, [f])],
+                components={POS: pts},
+                chunk_id=IDS.new(),
+                row_ids=IDS.new_block(1),
+            )
+            w.write(ArrowMsg(sid, chunk))
+        for lo in range(0, FRAMES, 16):
+            frames = list(range(lo, lo + 16, 4))
+            pts = pa.array([[[float(f), -1.0, 0.0]] for f in frames], pos_type)
+            chunk = Chunk.from_columns(
+                "/slow",
+                timelines=[TimeColumn.from_values("frame", TimeType.SEQUENCE, frames)],
+                components={POS: pts},
+                chunk_id=IDS.new(),
+                row_ids=IDS.new_block(len(frames)),
+            )
+            w.write(ArrowMsg(sid, chunk))
+    return path
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fetch") / "ds"
+    root.mkdir()
+    write_long_segment(root / "long.rrd")
+    return root
+
+
+def _server(exe: Path | str, data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    port = free_port()
+    cmd = [str(exe), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"mydata={data_dir}"]
+    with server_process(cmd, port, env=env):
+        yield f"rerun+http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def ours(data_dir: Path) -> Iterator[str]:
+    yield from _server(Path(".venv/bin/rerun").resolve(), data_dir)
+
+
+def _open(url: str, budget: int | None) -> tuple[SegmentFetcher, StoreHub]:
+    client = RedapClient(url)
+    (ds,) = client.datasets()
+    manifest = client.manifest(ds, "long")
+    hub = StoreHub()
+    fetcher = SegmentFetcher(
+        client, manifest, hub.store(manifest.store_id()), budget=budget, batch_bytes=BATCH
+    )
+    hub.insert(fetcher.store_info())
+    return fetcher, hub
+
+
+def _x_at(fetcher: SegmentFetcher, entity: str, frame: int) -> float:
+    cells = fetcher.store.latest_at(entity, [POS.component], "frame", frame)
+    cell = cells[POS.component]
+    return float(cell.values.to_pylist()[0][0])
+
+
+def _scrub_within_budget(url: str) -> None:
+    full, _ = _open(url, None)
+    full.start(wait=True)
+    assert full.wait_idle(60)
+    total = full.store.num_bytes
+    full.stop()
+    assert full.stats.chunks_fetched == FRAMES + FRAMES // 16 + 1
+    budget = total // 4
+
+    fetcher, _hub = _open(url, budget)
+    assert fetcher.store.time_range("frame") == (0, FRAMES - 1)  # declared before any chunk
+    fetcher.start(wait=True)  # the data at the cursor (frame 0) first
+    assert fetcher.ready() and _x_at(fetcher, "/points", 0) == 0.0
+    peak = 0
+    path = [*range(0, FRAMES, 3), FRAMES - 1, *range(FRAMES - 1, -1, -5), 0]
+    for frame in path:
+        fetcher.set_cursor("frame", frame)
+        assert fetcher.wait_ready(30), f"data at frame {frame} never arrived ({fetcher.error})"
+        assert _x_at(fetcher, "/points", frame) == float(frame)
+        assert _x_at(fetcher, "/slow", frame) == float(frame - frame % 4)
+        assert fetcher.store.latest_at("/static", [TEXT.component], None)[TEXT.component].is_static
+        peak = max(peak, fetcher.store.num_bytes)
+    fetcher.stop()
+    stats = fetcher.stats
+    print(f"budget {budget} B, segment {total} B, peak {max(peak, stats.peak_bytes)} B, {stats}")
+    assert max(peak, stats.peak_bytes) <= budget + BATCH, (peak, stats, budget)
+    assert stats.chunks_evicted > 0 and stats.chunks_refetched > 0, stats
+    assert stats.fetch_calls > 2 and stats.chunks_fetched > FRAMES, stats  # scrubbing back refetched
+
+
+def test_plan_puts_cursor_chunks_first_and_stops_at_the_budget(data_dir: Path) -> None:
+    from rerun_core.store.rrd.footer import read_footer  # the same rows a server's manifest has
+
+    (table,) = [m.table for m in read_footer(data_dir / "long.rrd") or []]
+    index = ManifestIndex(table)
+    assert index.time_range("frame") == (0, FRAMES - 1) and index.default_timeline() == "frame"
+    rows, n_must = plan_rows(index, ("frame", 40), None, lambda r: 1)
+    must = rows[:n_must]
+    assert [index.entities[r] for r in must].count("/static") == 1
+    # per entity: the chunk holding frame 40 and the last one ending before it
+    assert sorted(index.entities[r] for r in must) == ["/points", "/points", "/slow", "/slow", "/static"]
+    span = index.timelines["frame"]
+    assert sorted((int(span.start[r]), int(span.end[r])) for r in must if not index.is_static[r]) == [
+        (16, 28),
+        (32, 44),
+        (39, 39),
+        (40, 40),
+    ]
+    assert len(rows) == index.num_chunks
+    sizes = index.sizes
+    budget = int(sizes.sum() // 4)
+    some, _ = plan_rows(index, ("frame", 40), budget, lambda r: int(sizes[r]))
+    assert sum(int(sizes[r]) for r in some) <= budget < sum(int(sizes[r]) for r in rows)
+
+
+def test_scrubbing_our_server_stays_within_the_budget(ours: str) -> None:
+    _scrub_within_budget(ours)
+
+
+@pytest.mark.interop
+@pytest.mark.slow
+def test_scrubbing_the_real_server_stays_within_the_budget(oracle: Any, data_dir: Path) -> None:
+    for url in _server(oracle.rerun, data_dir, oracle.env()):
+        _scrub_within_budget(url)

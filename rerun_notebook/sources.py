@@ -4,19 +4,27 @@
 web page alike: a Rerun server / dataset / segment URL is fetched with
 ``rerun_core.server.redap_open``, a proxy URL is followed live (`GrpcFeed`), an ``.rrd`` file or
 http(s) URL is read; the recordings land in the shared hub and are shown in the viewer's session.
-It remembers which recordings each URL opened, so closing a URL removes them again; a sources
-panel and on-demand fetching can later hang off the same records.
+It remembers which recordings each URL opened, so closing a URL removes them again.
+
+Server segments are fetched on demand (``rerun_core.server.segment_fetcher``): each follows the
+time cursor of the sessions showing it (`session_cursor`: every `UrlSources` registers its
+session), within the viewer's memory limit (``memory_limit=``, else the hub's own).
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rerun_core.store.messages import LogMsg, StoreId, StoreKind
+
+if TYPE_CHECKING:
+    from rerun_core.server.segment_fetcher import SegmentFetcher
+    from rerun_core.store.store import ChunkStore
 
 DEFAULT_SOURCE = "Python SDK (in this kernel)"
 _labels: dict[StoreId, str] = {}
@@ -44,6 +52,11 @@ def source_label(store: object, default: str | None = None) -> str:
 
 
 class Hub(Protocol):
+    memory_limit: int | None
+
+    @property
+    def num_bytes(self) -> int: ...
+    def store(self, store_id: StoreId) -> ChunkStore: ...
     def insert(self, msg: LogMsg) -> object: ...
     def get(self, store_id: StoreId) -> Any: ...
     def remove(self, store_id: StoreId) -> None: ...
@@ -52,10 +65,17 @@ class Hub(Protocol):
     def unsubscribe(self, handle: int) -> None: ...
 
 
+class TimeState(Protocol):
+    timeline: str | None
+    time: int | None
+
+
 class Session(Protocol):
     """What of a `ViewerSession` opening a URL uses."""
 
     stores: dict[str, Any]
+    active: str | None
+    time: TimeState
 
     def add_store(
         self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
@@ -64,20 +84,38 @@ class Session(Protocol):
     def time_action(self, action: str, value: Any = None) -> None: ...
 
 
+_sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # every session a UrlSources serves
+
+
+def session_cursor(store_id: StoreId) -> Callable[[], tuple[str | None, int | None]]:
+    """The time cursor of a session showing ``store_id`` (the first found), for its fetcher."""
+
+    def cursor() -> tuple[str | None, int | None]:
+        for session in list(_sessions):
+            if session.active == store_id.recording_id and not getattr(session, "closed", False):
+                return session.time.timeline, session.time.time
+        return None, None
+
+    return cursor
+
+
 @dataclass
 class _Opened:
     store_ids: list[StoreId] = field(default_factory=list)
     stop: Callable[[], None] | None = None  # ends a live feed
+    fetchers: list[SegmentFetcher] = field(default_factory=list)  # server segments, on demand
 
 
 class UrlSources:
     """The URLs one viewer session opened, over a hub shared with other viewers."""
 
-    def __init__(self, hub: Hub, session: Session) -> None:
+    def __init__(self, hub: Hub, session: Session, *, memory_limit: int | None = None) -> None:
         self.hub = hub
         self.session = session
+        self.memory_limit = memory_limit if memory_limit is not None else hub.memory_limit
         self.opened: dict[str, _Opened] = {}
         self._lock = threading.Lock()
+        _sessions.add(session)
 
     def open(self, url: str) -> str:
         """Open ``url`` and show what it holds; returns a one-line summary. Errors are one line:
@@ -100,16 +138,20 @@ class UrlSources:
             return
         if entry.stop is not None:
             entry.stop()
+        for fetcher in entry.fetchers:
+            fetcher.stop()
         for sid in entry.store_ids:
             forget_store(self.session, sid.recording_id)
             self.hub.remove(sid)
 
     # --- kinds of URL -------------------------------------------------------------------------
 
-    def _show(self, url: str, ids: list[StoreId], label: str) -> None:
+    def _show(
+        self, url: str, ids: list[StoreId], label: str, fetchers: list[SegmentFetcher] | None = None
+    ) -> None:
         recordings = [s for s in ids if s.kind == StoreKind.RECORDING]
         with self._lock:
-            self.opened[url] = _Opened(recordings)
+            self.opened[url] = _Opened(recordings, fetchers=fetchers or [])
         for i, sid in enumerate(recordings):
             label_store(sid, label)
             store = self.hub.get(sid)
@@ -119,19 +161,22 @@ class UrlSources:
                 )
 
     def _fetch(self, url: str) -> str:
-        from rerun_core.server.redap_open import open_url
+        from rerun_core.server.redap_open import plan_url
 
-        result = open_url(url, self.hub.insert)
-        self._show(url, result.opened, f"Rerun server {result.url.origin}")
+        plan = plan_url(url)
+        start = plan.result.url.when
+        result, fetchers = plan.start(self.hub, memory_limit=self.memory_limit, cursor_for=session_cursor)
+        self._show(url, result.opened, f"Rerun server {result.url.origin}", fetchers)
         parsed = result.url
         if parsed.kind == "segment" and result.opened:
+            timeline, t = (start.timeline, start.value) if start else fetchers[0].default_cursor()
+            self.session.set_time_ctrl(timeline, t, False)  # paused where the data was fetched
             if parsed.selection is not None:
                 sel = parsed.selection
                 self.session.set_time_ctrl(sel.timeline, None, False)
                 self.session.time_action("loop_selection", (sel.start, sel.end))
                 self.session.time_action("loop_mode", "off")  # shown, not looped, as Rerun opens it
-            if parsed.when is not None:
-                self.session.set_time_ctrl(parsed.when.timeline, parsed.when.value, False)
+                self.session.set_time_ctrl(timeline, t, False)
         return result.summary()
 
     def _read(self, source: str) -> str:

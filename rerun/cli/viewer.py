@@ -286,7 +286,12 @@ def _fetch_plan(endpoint: Any, plan: Any) -> None:
     """Fetch a segment (or a small dataset) into the endpoint, as if a client had sent it; a
     server URL is listed. Errors are one line (`ViewerError`)."""
     try:
-        result = plan.fetch(lambda msg: endpoint.load([msg]))
+        if endpoint.hub is not None and endpoint.save_path is None:  # on demand, in the memory limit
+            result, _ = plan.start(
+                endpoint.hub, memory_limit=endpoint.hub.memory_limit, cursor_for=_session_cursor
+            )
+        else:  # --save / --serve-grpc: the whole segment through the gRPC buffer
+            result = plan.fetch(lambda msg: endpoint.load([msg]))
     except (ValueError, RuntimeError) as err:
         raise ViewerError(str(err)) from None
     for sid in result.opened:
@@ -295,6 +300,15 @@ def _fetch_plan(endpoint: Any, plan: Any) -> None:
     if result.url.kind != "segment":
         for line in result.lines():
             print(line, file=sys.stderr, flush=True)
+
+
+def _session_cursor(store_id: Any) -> Any:
+    """The time cursor of the web page showing a fetched segment (none without the extra)."""
+    try:
+        from rerun_notebook.sources import session_cursor
+    except ImportError:
+        return lambda: (None, None)
+    return session_cursor(store_id)
 
 
 def _label(store_id: Any, text: str) -> None:

@@ -1,6 +1,8 @@
 """What opening a Rerun server URL does, shared by the CLI, the notebook and the web page.
 
-- a segment URL: the segment is fetched whole into the sink, as a recording;
+- a segment URL: the segment is opened as a recording; `OpenPlan.start` fetches it on demand
+  into a hub (`segment_fetcher`: the data at the cursor first, the rest in the background,
+  within a memory limit), `OpenPlan.fetch` streams it whole into a sink (`rerun --save`);
 - a dataset URL: its segments are listed, and fetched when together they are at most
   ``budget`` bytes (as stored on the server); a bigger dataset is only listed;
 - a server URL: its datasets and their segments are listed, nothing is fetched (Rerun's viewer
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rerun_core.store.messages import LogMsg, StoreId
+from rerun_core.store.store import ChunkStore
 
 from .redap_source import (
     DatasetRef,
@@ -25,11 +29,22 @@ from .redap_source import (
     parse_url,
     segment_messages,
 )
+from .segment_fetcher import CursorSource, SegmentFetcher
 
 DEFAULT_OPEN_BUDGET = 512 << 20  # a dataset URL opens all its segments up to this many bytes
 MAX_LISTED = 20  # segment URLs shown per dataset in `OpenResult.lines()`
+BUDGET_SHARE = 0.85  # of a memory limit, what fetched segments may hold (the hub's GC stays idle)
 
 Sink = Callable[[LogMsg], object]
+
+
+class Hub(Protocol):
+    """What of a `StoreHub` opening segments on demand uses."""
+
+    @property
+    def num_bytes(self) -> int: ...
+    def store(self, store_id: StoreId) -> ChunkStore: ...
+    def insert(self, msg: LogMsg) -> object: ...
 
 
 @dataclass
@@ -97,6 +112,57 @@ class OpenPlan:
         finally:
             self.client.close()
         return self.result
+
+    def start(
+        self,
+        hub: Hub,
+        *,
+        memory_limit: int | None = None,
+        cursor_for: Callable[[StoreId], CursorSource] | None = None,
+        batch_bytes: int | None = None,
+    ) -> tuple[OpenResult, list[SegmentFetcher]]:
+        """Open the planned segments in ``hub``, fetched on demand: each one's data at its cursor
+        (``cursor_for(store_id)``; default the start of its default timeline) is held when this
+        returns, the rest follows in the background. With ``memory_limit`` (bytes, for the whole
+        hub) the segments hold at most `BUDGET_SHARE` of it minus what other stores hold."""
+        fetchers: list[SegmentFetcher] = []
+        try:
+            for ds, segment_id in self.to_fetch:
+                manifest = self.client.manifest(ds, segment_id)
+                sid = manifest.store_id()
+                store = hub.store(sid)
+                budget = None if memory_limit is None else _budget(hub, store, memory_limit)
+                fetcher = SegmentFetcher(
+                    RedapClient(self.result.url, timeout=self.client.timeout),
+                    manifest,
+                    store,
+                    budget=budget,
+                    cursor=cursor_for(sid) if cursor_for is not None else None,
+                    **({} if batch_bytes is None else {"batch_bytes": batch_bytes}),
+                )
+                when = self.result.url.when
+                if when is not None and when.timeline in fetcher.index.timelines:
+                    fetcher.set_cursor(when.timeline, when.value)  # the URL's #when= comes first
+                hub.insert(fetcher.store_info())
+                fetchers.append(fetcher)
+                fetcher.start(wait=True)
+                self.result.opened.append(sid)
+        except BaseException:
+            for f in fetchers:
+                f.stop()
+            raise
+        finally:
+            self.client.close()
+        return self.result, fetchers
+
+
+def _budget(hub: Hub, store: ChunkStore, memory_limit: int) -> Callable[[], int]:
+    """Bytes one fetched segment may hold: a share of the limit less what other stores hold."""
+
+    def left() -> int:
+        return max(0, int(memory_limit * BUDGET_SHARE) - (hub.num_bytes - store.num_bytes))
+
+    return left
 
 
 def plan_url(url: str | RedapUrl, *, budget: int = DEFAULT_OPEN_BUDGET, timeout: float = 60.0) -> OpenPlan:

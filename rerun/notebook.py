@@ -393,6 +393,7 @@ class Viewer:
         recording: RecordingStream | None = None,
         use_global_recording: bool | None = None,
         theme: Literal["dark", "light", "system"] | None = None,
+        memory_limit: int | str | None = None,
     ) -> None:
         """
         Make a viewer; data logged to the recording afterwards shows up live.
@@ -403,6 +404,8 @@ class Viewer:
         url: a Rerun server / dataset / segment URL (``DatasetEntry.segment_url``), a viewer's
         proxy URL or an .rrd file, opened as `open_url` does; then the global recording is not
         shown unless use_global_recording=True.
+        memory_limit: bytes or e.g. "500MB" / "10%" (not in 0.41): server segments this viewer
+        opens are fetched on demand within it, far-away chunks evicted and fetched again.
         """
         from rerun_notebook.widget import Viewer as _Widget
 
@@ -415,6 +418,7 @@ class Viewer:
         self._widget = _Widget(
             width=width if width is not None else _default_width,
             height=height if height is not None else _default_height,
+            memory_limit=memory_limit,
         )
         self._widget.on_event(self._on_raw_event)
         self._widget.session.blueprint.source = blueprint_store_for

@@ -76,6 +76,7 @@ class Session(Protocol):
     stores: dict[str, Any]
     active: str | None
     time: TimeState
+    closed: bool
 
     def add_store(
         self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
@@ -92,7 +93,7 @@ def session_cursor(store_id: StoreId) -> Callable[[], tuple[str | None, int | No
 
     def cursor() -> tuple[str | None, int | None]:
         for session in list(_sessions):
-            if session.active == store_id.recording_id and not getattr(session, "closed", False):
+            if session.active == store_id.recording_id and not session.closed:
                 return session.time.timeline, session.time.time
         return None, None
 
@@ -165,7 +166,13 @@ class UrlSources:
 
         plan = plan_url(url)
         start = plan.result.url.when
-        result, fetchers = plan.start(self.hub, memory_limit=self.memory_limit, cursor_for=session_cursor)
+        session = self.session
+        result, fetchers = plan.start(
+            self.hub,
+            memory_limit=self.memory_limit,
+            cursor_for=session_cursor,
+            alive=lambda: not session.closed,
+        )
         self._show(url, result.opened, f"Rerun server {result.url.origin}", fetchers)
         parsed = result.url
         if parsed.kind == "segment" and result.opened:

@@ -120,11 +120,13 @@ class OpenPlan:
         memory_limit: int | None = None,
         cursor_for: Callable[[StoreId], CursorSource] | None = None,
         batch_bytes: int | None = None,
+        alive: Callable[[], bool] | None = None,
     ) -> tuple[OpenResult, list[SegmentFetcher]]:
         """Open the planned segments in ``hub``, fetched on demand: each one's data at its cursor
         (``cursor_for(store_id)``; default the start of its default timeline) is held when this
         returns, the rest follows in the background. With ``memory_limit`` (bytes, for the whole
-        hub) the segments hold at most `BUDGET_SHARE` of it minus what other stores hold."""
+        hub) the segments hold at most `BUDGET_SHARE` of it minus what other stores hold. The
+        background fetches end when ``alive()`` turns False (the viewer closed)."""
         fetchers: list[SegmentFetcher] = []
         try:
             for ds, segment_id in self.to_fetch:
@@ -138,6 +140,7 @@ class OpenPlan:
                     store,
                     budget=budget,
                     cursor=cursor_for(sid) if cursor_for is not None else None,
+                    alive=alive,
                     **({} if batch_bytes is None else {"batch_bytes": batch_bytes}),
                 )
                 when = self.result.url.when

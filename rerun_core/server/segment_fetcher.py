@@ -4,7 +4,7 @@
 it fills through FetchChunks. `start()` fetches the static chunks and those a latest-at query at
 the cursor reads, synchronously (the first frame can be drawn when it returns); a background
 thread then fetches the rest, nearest to the cursor first, in batches of at most
-``batch_bytes``. It polls the cursor (a callable: the viewer session's timeline and time), so
+``batch_bytes`` (and an eighth of the budget). It polls the cursor (a callable: the viewer session's timeline and time), so
 scrubbing re-prioritises without any call into the fetcher.
 
 With a ``budget`` (bytes, or a callable giving the bytes left for this segment) the store never
@@ -31,6 +31,8 @@ from .segment_plan import Cursor, ManifestIndex, plan_rows
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_BYTES = 8 << 20
+MIN_SAMPLES = 4  # fetched temporal chunks before their sizes correct the manifest's estimates
+MAX_SCALE = 4.0  # how far that correction may go either way
 POLL_S = 0.05  # how often an idle fetcher looks at the cursor again
 _IDS = TuidGenerator()
 
@@ -62,6 +64,7 @@ class SegmentFetcher:
         budget: Budget = None,
         cursor: CursorSource | None = None,
         batch_bytes: int = DEFAULT_BATCH_BYTES,
+        alive: Callable[[], bool] | None = None,
     ) -> None:
         self.client = client
         self.manifest = manifest
@@ -69,12 +72,14 @@ class SegmentFetcher:
         self.index = ManifestIndex(manifest.table)
         self._budget = budget
         self._cursor_source = cursor
+        self._alive = alive  # False once whatever showed the segment is gone: the fetch stops
         self.batch_bytes = max(1, batch_bytes)
         self.stats = FetchStats()
         self.error: str | None = None
         self._cursor: Cursor = self.default_cursor()
         self._actual: dict[int, int] = {}  # row -> in-memory bytes, once fetched
-        self._actual_sum = self._est_sum = 0  # over the fetched rows: in memory / in the manifest
+        self._actual_sum = self._est_sum = 0  # over fetched temporal rows: in memory / in the manifest
+        self._samples = 0
         self._evicted: set[int] = set()
         self._done = threading.Condition()
         self._stop = threading.Event()
@@ -115,7 +120,9 @@ class SegmentFetcher:
         if got is not None:
             return got
         est = int(self.index.sizes[row])  # the manifest's size, scaled by what fetches showed
-        return int(est * self._actual_sum / self._est_sum) if self._est_sum else est
+        if self._samples < MIN_SAMPLES:
+            return est
+        return int(est * min(MAX_SCALE, max(1 / MAX_SCALE, self._actual_sum / self._est_sum)))
 
     # --- what is held -----------------------------------------------------------------------------
 
@@ -174,11 +181,16 @@ class SegmentFetcher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if self._alive is not None and not self._alive():
+                self._stop.set()
+                self.client.close()
+                return
             try:
                 busy = self.step()
             except RedapError as err:
                 self.error = str(err)
-                log.warning("fetching segment %s stopped: %s", self.manifest.segment_id, err)
+                if not self._stop.is_set():
+                    log.warning("fetching segment %s stopped: %s", self.manifest.segment_id, err)
                 with self._done:
                     self._done.notify_all()
                 return
@@ -193,20 +205,23 @@ class SegmentFetcher:
         Returns False when nothing was missing."""
         with self._step_lock:
             budget = self.budget()
-            wanted, _ = plan_rows(self.index, self.cursor(), budget, self._size)
+            wanted, n_must = plan_rows(self.index, self.cursor(), budget, self._size)
             missing = [r for r in wanted if not self.is_held(r)]
             if not missing:
                 return False
             batch: list[int] = []
             batch_size = 0
+            limit = self.batch_bytes if budget is None else min(self.batch_bytes, max(1, budget // 8))
             for r in missing:  # must-haves first (they lead `wanted`), then by nearness
-                if batch and batch_size + self._size(r) > self.batch_bytes:
+                if batch and batch_size + self._size(r) > limit:
                     break
                 batch.append(r)
                 batch_size += self._size(r)
             if budget is not None:
                 self._evict(set(wanted), budget - batch_size)
             self._fetch(batch)
+            if budget is not None:  # the estimates were short: back within the budget now
+                self._evict(set(wanted[:n_must]), budget)
         with self._done:
             self._done.notify_all()
         return True
@@ -241,7 +256,8 @@ class SegmentFetcher:
                 self.stats.chunks_fetched += 1
                 self.stats.bytes_fetched += chunk.num_bytes
                 if row is not None:
-                    if row not in self._actual:
+                    if row not in self._actual and not chunk.is_static:
+                        self._samples += 1
                         self._actual_sum += chunk.num_bytes
                         self._est_sum += int(self.index.sizes[row])
                     self._actual[row] = chunk.num_bytes

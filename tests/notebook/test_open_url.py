@@ -83,3 +83,40 @@ def test_bad_urls_raise_one_line(server: str, fake_renderer: list[Any]) -> None:
         with pytest.raises(kind) as info:
             nb.Viewer(url=bad)
         assert "\n" not in str(info.value)
+
+
+def test_memory_limit_scrubs_a_segment_four_times_its_size(tmp_path: Path, fake_renderer: list[Any]) -> None:
+    """Viewer(memory_limit=): the kernel store holds at most the limit while the time cursor
+    scrubs start -> end -> start; each frame's data is there when the cursor is on it."""
+    from tests.server.test_segment_fetch import FRAMES, POS, write_long_segment
+
+    root = tmp_path / "ds"
+    root.mkdir()
+    size = write_long_segment(root / "long.rrd").stat().st_size
+    port = free_port()
+    cmd = [str(Path(".venv/bin/rerun").resolve()), "server", "--host", "127.0.0.1", "-p", str(port)]
+    with server_process([*cmd, "-d", f"mydata={root}"], port):
+        url = _segment_url(f"rerun+http://127.0.0.1:{port}", "long")
+        limit = 4 * 5 * 400 * 12 // 4  # a quarter of the points' in-memory bytes (5 KB per frame)
+        v = nb.Viewer(url=url, use_global_recording=False, memory_limit=limit)
+        try:
+            session = v.widget.session
+            (fetcher,) = v.widget._sources.opened[url].fetchers  # type: ignore[union-attr]
+            store = session.stores["long"]
+            assert store.time_range("frame") == (0, FRAMES - 1)  # the whole segment, at once
+            assert (session.time.timeline, session.time.time, session.time.playing) == ("frame", 0, False)
+            peak = 0
+            for frame in [*range(0, FRAMES, 7), FRAMES - 1, *range(FRAMES - 1, -1, -9), 0]:
+                v.widget.set_time_ctrl("frame", frame)
+                assert fetcher.wait_ready(30)
+                cell = store.latest_at("/points", [POS.component], "frame", frame)[POS.component]
+                assert cell.values.to_pylist()[0][0] == float(frame)
+                peak = max(peak, store.num_bytes)
+            stats = fetcher.stats
+            assert max(peak, stats.peak_bytes) <= limit, (peak, stats)
+            assert stats.chunks_evicted > 0 and stats.chunks_refetched > 0, stats
+            assert stats.bytes_fetched > 4 * limit > size // 4, stats  # more than fits: refetched
+        finally:
+            v.close()
+        fetcher._thread.join(5)  # type: ignore[union-attr]
+        assert not fetcher._thread.is_alive()  # type: ignore[union-attr]  # closing the viewer ends its fetch

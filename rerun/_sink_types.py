@@ -16,7 +16,9 @@ import weakref
 from pathlib import Path
 from typing import Any, Protocol
 
-from rerun_core.store.messages import ArrowMsg, LogMsg, SetStoreInfo
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.messages import ArrowMsg, LogMsg
+from rerun_core.store.store import ChunkStore
 
 from ._errors import not_available
 
@@ -259,39 +261,17 @@ class _ByteSinkTarget(io.RawIOBase):
 
 
 class StoreSink:
-    """Insert into a ``rerun_core.store`` StoreHub (notebook viewer, gRPC server).
+    """Insert into a ``StoreHub`` (notebook viewer, web viewer, gRPC server), or the chunks alone
+    into one ``ChunkStore``."""
 
-    Duck-typed on the hub so that it works with the hub's evolving API: it needs one of
-    ``hub.insert_msg(msg)``, or ``hub.store(store_id)`` / ``hub.get_or_create(store_id)``
-    returning something with ``insert(chunk)``.
-    """
-
-    def __init__(self, hub: Any) -> None:
+    def __init__(self, hub: StoreHub | ChunkStore) -> None:
         self.hub = hub
 
     def send(self, msg: LogMsg) -> None:
-        hub = self.hub
-        handler = getattr(hub, "insert_msg", None) or getattr(hub, "handle_msg", None)
-        if handler is not None:
-            handler(msg)
-            return
-        if isinstance(msg, SetStoreInfo):
-            setter = getattr(hub, "set_store_info", None)
-            if setter is not None:
-                setter(msg.info)
-            else:
-                self._store(msg.store_id)
+        if isinstance(self.hub, StoreHub):
+            self.hub.insert(msg)
         elif isinstance(msg, ArrowMsg):
-            self._store(msg.store_id).insert(msg.chunk)
-
-    def _store(self, store_id: Any) -> Any:
-        for name in ("get_or_create", "store", "get_or_create_store"):
-            fn = getattr(self.hub, name, None)
-            if fn is not None:
-                return fn(store_id)
-        if callable(getattr(self.hub, "insert", None)):  # a single ChunkStore
-            return self.hub
-        raise TypeError(f"{type(self.hub).__name__} does not look like a StoreHub")
+            self.hub.insert(msg.chunk)
 
     def flush(self) -> None:
         pass

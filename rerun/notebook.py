@@ -9,13 +9,17 @@ Everything heavy (anywidget, pygfx, wgpu) is imported when a viewer is first mad
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rerun_core.store.messages import BlueprintActivationCommand
+from rerun_core.store.store import ChunkStore
+from rerun_notebook.kernel import kernel
+
 from ._recording_stream import RecordingStream, get_data_recording
+from .sinks import blueprint_messages
 
 log = logging.getLogger(__name__)
 
@@ -190,191 +194,26 @@ def viewer_event_from_dict(data: dict[str, Any]) -> ViewerEvent:
     raise ValueError(f"Unknown event type: '{kind}'")
 
 
-# --- the kernel's stores -----------------------------------------------------------------------
+# --- wiring recordings into the kernel's hub (``rerun_notebook.kernel``) --------------------------
 
 
-class _LocalHub:
-    """Stores by StoreId, used until `rerun_core.store.StoreHub` is available."""
-
-    def __init__(self) -> None:
-        self._stores: dict[Any, Any] = {}
-        self._lock = threading.Lock()
-
-    def get_or_create(self, store_id: Any) -> Any:
-        from rerun_core.store.store import ChunkStore
-
-        with self._lock:
-            if store_id not in self._stores:
-                self._stores[store_id] = ChunkStore(store_id)
-            return self._stores[store_id]
+def _attach(recording: RecordingStream) -> ChunkStore:
+    """Tee the recording into the kernel's hub once; returns its (shared) store."""
+    k = kernel()
+    k.tee(recording._core, recording._add_sink)
+    _attach_grpc_servers()
+    k.watch(recording._core.batcher)
+    return k.hub.store(recording.store_id)
 
 
-_hub: Any = None
-_hub_lock = threading.Lock()
-_attached: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # recording core -> sink
-_live_viewers: weakref.WeakSet[Viewer] = weakref.WeakSet()
-
-
-def kernel_hub() -> Any:
-    """The one hub of chunk stores every notebook viewer in this kernel reads from."""
-    global _hub
-    with _hub_lock:
-        if _hub is None:
-            try:
-                from rerun_core.store import StoreHub  # type: ignore[attr-defined,unused-ignore]
-
-                _hub = StoreHub()
-            except ImportError:
-                _hub = _LocalHub()
-        return _hub
-
-
-def _store_of(hub: Any, store_id: Any) -> Any:
-    for name in ("get_or_create", "store", "get_or_create_store"):
-        fn = getattr(hub, name, None)
-        if fn is not None:
-            return fn(store_id)
-    raise TypeError(f"{type(hub).__name__} does not look like a StoreHub")
-
-
-def _attach(recording: RecordingStream) -> Any:
-    """Tee the recording into the kernel hub once; returns its (shared) store."""
-    hub = kernel_hub()
-    core = recording._core
-    with _hub_lock:
-        if core not in _attached:
-            sink = _notebook_sink(hub)
-            recording._add_sink(sink)
-            _attached[core] = sink
-    _attach_grpc_servers(hub)
-    _flusher.watch(core)
-    return _store_of(hub, recording.store_id)
-
-
-class _LiveFlusher:
-    """Flushes watched recordings' batchers every `period` s while viewers are alive.
-
-    The SDK's batcher cuts chunks every 200 ms by default; a viewer in the notebook should see
-    data logged in a loop or a later cell sooner than that (the issue asks for 100 ms).
-    """
-
-    def __init__(self, period: float = 0.02) -> None:
-        self.period = period
-        self._cores: weakref.WeakSet[Any] = weakref.WeakSet()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def watch(self, core: Any) -> None:
-        with self._lock:
-            self._cores.add(core)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="rerun-notebook-flush", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        import time
-
-        while _live_viewers:
-            time.sleep(self.period)
-            for core in list(self._cores):
-                batcher = getattr(core, "batcher", None)
-                try:
-                    if batcher is not None and batcher.pending_rows():
-                        batcher.flush()
-                except Exception:
-                    log.debug("flushing a recording failed", exc_info=True)
-        with self._lock:
-            self._thread = None
-
-
-_flusher = _LiveFlusher()
-
-
-_grpc_attached: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _attach_grpc_servers(hub: Any) -> None:
-    """Data other processes send to this kernel's gRPC endpoint lands in the same hub."""
-    import sys
-
-    grpc_mod = sys.modules.get("rerun._grpc")  # only if serve_grpc ran: never import grpc here
-    if grpc_mod is None:
+def _attach_grpc_servers() -> None:
+    """Data other processes send to this kernel's gRPC endpoints lands in the same hub."""
+    if "rerun._grpc" not in sys.modules:  # only if serve_grpc ran: never import grpc here
         return
-    for server in grpc_mod.active_servers():
-        if server not in _grpc_attached:
-            sink = _notebook_sink(hub)
+    from . import _grpc
 
-            def consume(msg: Any, sink: Any = sink) -> None:
-                sink.send(msg)
-                _offer_recording(getattr(msg, "store_id", None))
-
-            server.attach(consume)
-            _grpc_attached.add(server)
-
-
-def _offer_recording(store_id: Any) -> None:
-    """A recording that arrived over gRPC shows up in the viewers of this kernel."""
-    if store_id is None or getattr(getattr(store_id, "kind", None), "name", "RECORDING") != "RECORDING":
-        return
-    from rerun_notebook.sources import label_store
-
-    label_store(store_id, "gRPC (sent to this kernel's server)")
-    for viewer in list(_live_viewers):
-        if store_id.recording_id not in viewer._widget.session.stores:
-            store = _store_of(kernel_hub(), store_id)
-            empty = viewer._widget.session.store is None or not viewer._widget.session.store.entity_paths()
-            viewer._widget.add_store(
-                store_id.recording_id, store, application_id=store_id.application_id, make_active=empty
-            )
-
-
-# --- blueprints --------------------------------------------------------------------------------
-
-_app_blueprints: dict[str, dict[str, Any]] = {}  # application id -> {"active"/"default": blueprint StoreId}
-
-
-def _notebook_sink(hub: Any) -> Any:
-    """A StoreSink into ``hub`` that also tells the viewers when a blueprint arrives or is activated."""
-    from rerun_core.store.messages import BlueprintActivationCommand, StoreKind
-
-    from .sinks import StoreSink
-
-    class NotebookSink(StoreSink):
-        def send(self, msg: Any) -> None:
-            super().send(msg)
-            if isinstance(msg, BlueprintActivationCommand):
-                entry = _app_blueprints.setdefault(msg.blueprint_id.application_id, {})
-                if msg.make_active:
-                    entry["active"] = msg.blueprint_id
-                if msg.make_default:
-                    entry["default"] = msg.blueprint_id
-                _blueprints_changed()
-            elif getattr(getattr(msg, "store_id", None), "kind", None) == StoreKind.BLUEPRINT:
-                _blueprints_changed()
-
-    return NotebookSink(hub)
-
-
-def _blueprints_changed() -> None:
-    for viewer in list(_live_viewers):
-        viewer._widget.session.blueprint.mark()
-        viewer._widget._changed()
-
-
-def blueprint_store_for(application_id: str) -> Any:
-    """The blueprint store a viewer of ``application_id`` uses: the active one, else the default,
-    else the newest blueprint sent for that application (None: the heuristic layout)."""
-    hub = _hub  # no lock: called on the pump thread under the session's lock
-    get = getattr(hub, "get", None)
-    if get is None:
-        return None
-    entry = _app_blueprints.get(application_id, {})
-    for key in ("active", "default"):
-        store = get(entry[key]) if key in entry else None
-        if store is not None:
-            return store
-    ids = [s for s in getattr(hub, "blueprints", list)() if s.application_id == application_id]
-    return get(ids[-1]) if ids else None
+    for server in _grpc.active_servers():
+        kernel().attach_feed(server)
 
 
 # --- the viewer --------------------------------------------------------------------------------
@@ -421,8 +260,8 @@ class Viewer:
             memory_limit=memory_limit,
         )
         self._widget.on_event(self._on_raw_event)
-        self._widget.session.blueprint.source = blueprint_store_for
-        _live_viewers.add(self)  # before add_recording: the live flusher runs while viewers live
+        self._widget.set_blueprint_source(kernel().blueprint_store_for)
+        kernel().add_viewer(self._widget)  # before add_recording: the live flusher runs while viewers live
         if url is not None:
             try:
                 self.open_url(url)
@@ -465,11 +304,7 @@ class Viewer:
         self, application_id: str, blueprint: Any, *, make_active: bool = True, make_default: bool = True
     ) -> None:
         """Use ``blueprint`` for every recording of ``application_id`` this kernel shows."""
-        from rerun_core.store.messages import BlueprintActivationCommand
-
-        from .sinks import blueprint_messages
-
-        sink = _notebook_sink(kernel_hub())
+        sink = kernel().sink()
         msgs = blueprint_messages(blueprint, application_id)
         for msg in msgs:
             sink.send(msg)
@@ -491,7 +326,7 @@ class Viewer:
         Raises ValueError (a bad URL) or RuntimeError / OSError (unreachable, not found), with a
         one-line message."""
         try:
-            summary = self._widget.open_url(url, kernel_hub())
+            summary = self._widget.open_url(url, kernel().hub)
         except (ValueError, RuntimeError, OSError) as err:
             raise type(err)(" ".join(str(err).split())) from None
         log.info("%s", summary)
@@ -561,13 +396,13 @@ class Viewer:
 
         array = self._widget.snapshot()
         if array is None:
-            raise RuntimeError(self._widget.session.error or "the viewer has nothing to show yet")
+            raise RuntimeError(self._widget.error or "the viewer has nothing to show yet")
         return Image.fromarray(array[:, :, :4] if array.shape[2] == 4 else array)
 
     def close(self) -> None:
         """Free the renderer and stop streaming (the recording's store stays for other viewers)."""
         self._widget.close()
-        _live_viewers.discard(self)
+        kernel().remove_viewer(self._widget)
 
     @property
     def widget(self) -> Any:

@@ -91,12 +91,8 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         height: int | str | None = None,
         app_factory: AppFactory | None = None,
         start: bool = True,
-        memory_limit: int | str | None = None,
         **kwargs: Any,
     ) -> None:
-        from rerun_core.server.limits import parse_memory_limit
-
-        limit = parse_memory_limit(memory_limit)  # server segments it opens are fetched within it
         super().__init__(
             css_width=_css(width, "100%"), css_height=_css(height, f"{DEFAULT_HEIGHT}px"), **kwargs
         )
@@ -108,7 +104,6 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         self._closed = False
         self._seen_view = False  # a browser view has reported its visibility
         self._sources: UrlSources | None = None  # what open_url opened
-        self._memory_limit = limit
         self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_PumpSource(self), self._send_frame)
         self.on_msg(self._on_custom_msg)
@@ -127,6 +122,29 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
     def set_active_recording(self, recording_id: str) -> None:
         self.session.set_active(recording_id)
 
+    def offer_store(self, recording_id: str, store: Any, *, application_id: str = "") -> None:
+        """Show a recording that arrived from elsewhere, unless shown already; it becomes the
+        active one only while this viewer shows nothing yet."""
+        session = self.session
+        if recording_id in session.stores:
+            return
+        empty = session.store is None or not session.store.entity_paths()
+        self.add_store(recording_id, store, application_id=application_id, make_active=empty)
+
+    def blueprints_changed(self) -> None:
+        """A blueprint arrived or changed somewhere in the kernel: look again at the next frame."""
+        self.session.blueprint.mark()
+        self._changed()
+
+    def set_blueprint_source(self, source: Callable[[str], Any]) -> None:
+        """Where this viewer finds the blueprint store of an application id (None: heuristic)."""
+        self.session.blueprint.source = source
+
+    @property
+    def error(self) -> str | None:
+        """Why the viewer has nothing to show (None when fine)."""
+        return self.session.error
+
     def open_url(self, url: str, hub: Any = None) -> str:
         """Open a Rerun server / dataset / segment / proxy URL or an .rrd file (path or http)
         into ``hub`` (the kernel's; a hub of this widget's own by default) and show it.
@@ -144,7 +162,7 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
                 from rerun_core.store.hub import StoreHub
 
                 hub = StoreHub()
-            self._sources = UrlSources(hub, self.session, memory_limit=self._memory_limit)
+            self._sources = UrlSources(hub, self.session)
         return self._sources
 
     def set_time_ctrl(self, timeline: str | None, time: int | None = None, *, play: bool = False) -> None:

@@ -69,8 +69,6 @@ class StoreHub:
             return None
         raise TypeError(f"not a log message: {type(msg).__name__}")
 
-    insert_msg = insert  # the name rerun.sinks.StoreSink looks for first
-
     def insert_many(self, msgs: Iterable[LogMsg]) -> None:
         for msg in msgs:
             self.insert(msg)
@@ -90,8 +88,6 @@ class StoreHub:
                 elif self.active_blueprint_id is None:
                     self.active_blueprint_id = store_id
             return store
-
-    get_or_create = store
 
     def get(self, store_id: StoreId) -> ChunkStore | None:
         return self._stores.get(store_id)

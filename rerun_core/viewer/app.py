@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from rerun_core.store.store import StoreEvent
 from rerun_core.types import EntityPath, TimeType
 from rerun_core.viewer import view_registry
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
@@ -84,20 +85,11 @@ class ViewerApp:
 
     # --- store ------------------------------------------------------------------------------
 
-    def _on_store_event(self, *args: Any, **kwargs: Any) -> None:
-        events = list(args) + list(kwargs.values())
-        found = False
-        for ev in events:
-            for item in ev if isinstance(ev, (list, tuple)) else [ev]:
-                chunk = item if hasattr(item, "components") and hasattr(item, "entity_path") else getattr(item, "chunk", None)  # fmt: skip
-                if chunk is not None:
-                    self._pending.append(chunk)
-                    path = EntityPath(chunk.entity_path).path
-                    self._entity_versions[path] = self._entity_versions.get(path, 0) + 1
-                    found = True
-        if not found:
-            self._rescan = True
-            self._epoch += 1
+    def _on_store_event(self, event: StoreEvent) -> None:
+        # Added or dropped (GC), the chunk's entity changed: its views read the store again.
+        self._pending.append(event.chunk)
+        path = event.chunk.entity_path.path
+        self._entity_versions[path] = self._entity_versions.get(path, 0) + 1
         self._data_dirty = True
         self._dirty = True
 

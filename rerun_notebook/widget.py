@@ -91,8 +91,12 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         height: int | str | None = None,
         app_factory: AppFactory | None = None,
         start: bool = True,
+        memory_limit: int | str | None = None,
         **kwargs: Any,
     ) -> None:
+        from rerun_core.server.limits import parse_memory_limit
+
+        limit = parse_memory_limit(memory_limit)  # server segments it opens are fetched within it
         super().__init__(
             css_width=_css(width, "100%"), css_height=_css(height, f"{DEFAULT_HEIGHT}px"), **kwargs
         )
@@ -104,6 +108,7 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         self._closed = False
         self._seen_view = False  # a browser view has reported its visibility
         self._sources: UrlSources | None = None  # what open_url opened
+        self._memory_limit = limit
         self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_PumpSource(self), self._send_frame)
         self.on_msg(self._on_custom_msg)
@@ -162,7 +167,7 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
                 from rerun_core.store.hub import StoreHub
 
                 hub = StoreHub()
-            self._sources = UrlSources(hub, self.session)
+            self._sources = UrlSources(hub, self.session, memory_limit=self._memory_limit)
         return self._sources
 
     def set_time_ctrl(self, timeline: str | None, time: int | None = None, *, play: bool = False) -> None:

@@ -327,6 +327,7 @@ def serve_grpc(
 
 
 SPAWN_TIMEOUT_S = 30.0
+PAGE_WAIT_S = 10.0  # how long a spawn waits for the viewer's web page after its gRPC port
 
 
 def find_viewer_executable(executable_name: str = "rerun", executable_path: str | None = None) -> str:
@@ -390,6 +391,13 @@ def spawn_viewer(
             raise RuntimeError(
                 f"the Rerun Viewer ({exe}) did not listen on port {port} within {timeout:.0f} s"
             )
+        time.sleep(0.05)
+    # The page comes up just after gRPC: wait for it (briefly: a viewer without the page extra
+    # never serves one), so the URL printed below answers when the user opens it.
+    page_deadline = min(deadline, time.monotonic() + PAGE_WAIT_S)
+    while not port_is_listening(web_port, timeout=0.2) and time.monotonic() < page_deadline:
+        if proc.poll() is not None:
+            break
         time.sleep(0.05)
     # The spawned viewer's output goes nowhere: say here where its page is (headless or not).
     print(

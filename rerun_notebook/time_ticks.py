@@ -247,6 +247,12 @@ class TimeTicks:
         other; `segments`: [start, end, bins] each), and per-entity rows if the streams are open."""
         out: dict[str, Any] = {"timeline": timeline, "range": list(rng) if rng else None, "bins": ""}
         out.update(streams_open=self.streams_open, streams=[], segments=[])
+        partial = getattr(self._store, "fetch_progress", None)  # a server segment fetched on demand
+        if partial is not None and timeline is not None and rng is not None:
+            out["loaded"] = [
+                [a, b] for a, b in partial.loaded_ranges(timeline) if b >= rng[0] and a <= rng[1]
+            ]
+            collapse = False  # what is not here yet is no gap: keep the axis linear
         hist = self.totals.get(timeline or "")
         if hist is None or rng is None:
             return out

@@ -86,6 +86,7 @@ class SegmentFetcher:
         self._thread: threading.Thread | None = None
         self._step_lock = threading.Lock()
         self._idle = False  # the last background step found nothing missing
+        store.fetch_progress = self  # the time panel's loaded-ranges strip
         for name, span in self.index.timelines.items():
             rng = self.index.time_range(name)
             if rng is not None:

@@ -158,18 +158,39 @@ class ManifestIndex:
         return out
 
     def loaded_ranges(self, timeline: str, rows: list[int]) -> list[tuple[int, int]]:
-        """The time ranges on ``timeline`` that the given (held) rows cover, merged."""
+        """The time ranges on ``timeline`` where every chunk is held (``rows``), merged: held
+        chunks' spans less the spans of chunks not held."""
         span = self.timelines.get(timeline)
         if span is None:
             return []
-        picked = sorted((int(span.start[r]), int(span.end[r])) for r in rows if span.valid[r])
-        merged: list[tuple[int, int]] = []
-        for lo, hi in picked:
-            if merged and lo <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-            else:
-                merged.append((lo, hi))
-        return merged
+        held = np.zeros(self.num_chunks, dtype=bool)
+        held[np.asarray(rows, dtype=np.int64)] = True
+        have = _merge(span.start[span.valid & held], span.end[span.valid & held])
+        lack = _merge(span.start[span.valid & ~held], span.end[span.valid & ~held])
+        out: list[tuple[int, int]] = []
+        for lo, hi in have:
+            for a, b in lack:
+                if b < lo or a > hi:
+                    continue
+                if a > lo:
+                    out.append((lo, a - 1))
+                lo = b + 1
+                if lo > hi:
+                    break
+            if lo <= hi:
+                out.append((lo, hi))
+        return out
+
+
+def _merge(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
+    """Integer intervals [start, end], sorted and merged (touching ones join)."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def plan_rows(

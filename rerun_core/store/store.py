@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -43,6 +43,12 @@ class StoreEvent:
 
 
 Subscriber = Callable[[StoreEvent], None]
+
+
+class FetchProgress(Protocol):
+    """What of a recording fetched on demand (a server segment) is in the store now."""
+
+    def loaded_ranges(self, timeline: str) -> list[tuple[int, int]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +141,7 @@ class ChunkStore:
         self._timelines: dict[str, TimeType] = {}
         self._time_ranges: dict[str, tuple[int, int]] = {}
         self._declared: dict[str, tuple[int, int]] = {}  # see ``declare_time_range``
+        self.fetch_progress: FetchProgress | None = None  # set while chunks arrive on demand
         self._clear_entities: set[EntityPath] = set()
         self._totals = _Totals()
         self._num_entities = 0  # entities with at least one stored chunk

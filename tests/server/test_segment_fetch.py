@@ -168,3 +168,26 @@ def test_scrubbing_our_server_stays_within_the_budget(ours: str) -> None:
 def test_scrubbing_the_real_server_stays_within_the_budget(oracle: Any, data_dir: Path) -> None:
     for url in _server(oracle.rerun, data_dir, oracle.env()):
         _scrub_within_budget(url)
+
+
+def test_time_panel_shows_what_is_loaded(ours: str) -> None:
+    """The time panel's ticks payload carries `loaded` (the ranges in memory) for a segment
+    fetched on demand: it follows the cursor, and the axis stays linear (no collapsed gaps)."""
+    from rerun_notebook.time_ticks import TimeTicks
+
+    fetcher, _hub = _open(ours, 60_000)
+    fetcher.start(wait=True)
+    try:
+        ticks = TimeTicks()
+        for frame, inside, outside in ((0, 0, FRAMES - 1), (FRAMES - 1, FRAMES - 1, 0)):
+            fetcher.set_cursor("frame", frame)
+            assert fetcher.wait_ready(30)
+            fetcher.wait_idle(30)
+            ticks.sync(fetcher.store)
+            payload = ticks.payload("frame", "sequence", (0, FRAMES - 1), collapse=True)
+            loaded = payload["loaded"]
+            assert any(a <= inside <= b for a, b in loaded), loaded
+            assert not any(a <= outside <= b for a, b in loaded), loaded
+            assert payload["segments"] == [[0, FRAMES - 1, payload["segments"][0][2]]]
+    finally:
+        fetcher.stop()

@@ -90,6 +90,7 @@ export function drawAxis(canvas, t, ticks, layout, bins, kind, preview) {
   drawSelection(g, t, ax, h, preview);
   const levels = ticks.timeline === t?.timeline ? decodeLevels(ticks.bins) : [];
   drawLevels(g, levels, bins, ax, STRIP_H, compact ? h - STRIP_H - 1 : DENSITY_H);
+  if (ticks.loaded && ticks.timeline === t?.timeline) drawLoaded(g, ax, ticks.loaded, STRIP_H - 2);
   if (!compact) drawLabels(g, ax, kind);
   const x = drawCursor(g, t, ax, h, preview);
   if (x !== undefined) {
@@ -99,6 +100,19 @@ export function drawAxis(canvas, t, ticks, layout, bins, kind, preview) {
     g.lineTo(x + 4, 0);
     g.lineTo(x, 5);
     g.fill();
+  }
+}
+
+// A server segment fetched on demand (time_ticks.py `loaded`): a thin bar under the selection
+// strip, bright where the data is in memory, dim where it is on the server only.
+export function drawLoaded(g, ax, loaded, y) {
+  g.fillStyle = "#3a4246";
+  g.fillRect(0, y, ax.w, 2);
+  g.fillStyle = "#58a6d6";
+  for (const [a, b] of loaded) {
+    const x0 = ax.toX(a);
+    const x1 = ax.toX(b + 1);
+    g.fillRect(Math.floor(x0), y, Math.max(1, Math.ceil(x1 - x0)), 2);
   }
 }
 

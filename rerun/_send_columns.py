@@ -186,13 +186,13 @@ def send_columns(
 
 @catch_and_log_exceptions()
 def send_chunks(chunks: Any, *, recording: RecordingStream | None = None, strict: bool | None = None) -> None:
-    """Send ready-made chunks (``rerun_core.store.chunk.Chunk`` or sorbet record batches)."""
+    """Send chunks: a ``rerun.chunk`` Chunk / LazyChunkStream / LazyStore / ChunkStore, or an
+    iterable of Chunks (also core chunks or sorbet record batches). Streams run here."""
+    from .chunk._send import core_chunks
+
     rec = get_data_recording(recording)
     if rec is None or not rec.is_enabled():
         return
-    if isinstance(chunks, (Chunk, pa.RecordBatch)):
-        chunks = [chunks]
-    for c in chunks:
-        batch = c.to_record_batch() if hasattr(c, "to_record_batch") else c
-        chunk = c if isinstance(c, Chunk) else Chunk.from_record_batch(batch)
+    rec._core.batcher.flush()  # keep earlier rows ahead of these
+    for chunk in core_chunks(chunks):
         rec._core.send_chunk(chunk)

@@ -1,25 +1,54 @@
-"""``rerun.experimental``: the chunk API of rerun-sdk 0.41 (``Chunk``, ``RrdReader``, ``send_chunks``).
+"""``rerun.experimental``: deprecated aliases of the chunk API, as in rerun-sdk 0.41.
 
-0.41 keeps these names here as deprecated aliases of ``rerun.chunk``; Rerun's documented
-snippets still import them from this module.
+The chunk API lives in ``rerun.chunk`` and ``send_chunks`` is ``rerun.send_chunks``; 0.41 still
+forwards the old names from here with a ``DeprecationWarning`` (Rerun's snippets use them).
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from ._chunk import Chunk as Chunk
-from ._rrd_reader import LazyChunkStream as LazyChunkStream
-from ._rrd_reader import RrdReader as RrdReader
-from ._rrd_reader import StoreEntry as StoreEntry
+_MOVED_TO_CHUNK = frozenset(
+    {
+        "Chunk",
+        "ChunkStore",
+        "LazyChunkStream",
+        "LazyStore",
+        "StoreEntry",
+        "Lens",
+        "DeriveLens",
+        "MutateLens",
+        "Selector",
+        "IndexColumn",
+        "OptimizationProfile",
+        "RrdReader",
+        "StreamingReader",
+        "IndexedReader",
+    }
+)
 
 
-def send_chunks(chunks: Any, *, recording: Any = None, strict: bool | None = None) -> None:
-    """Send ready-made chunks (one or an iterable of ``Chunk``) to the recording."""
-    from .._send_columns import send_chunks as _send
+def __getattr__(name: str) -> Any:
+    """Forward moved names to their new home with a deprecation warning (PEP 562)."""
+    if name == "send_chunks":
+        warnings.warn(
+            "`rerun.experimental.send_chunks` moved to `rerun.send_chunks`. "
+            "The `rerun.experimental` alias is deprecated and will be removed in a future release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from .._send_columns import send_chunks
 
-    items = [chunks] if isinstance(chunks, Chunk) else chunks
-    _send([c._internal if isinstance(c, Chunk) else c for c in items], recording=recording, strict=strict)
+        return send_chunks
+    if name in _MOVED_TO_CHUNK:
+        warnings.warn(
+            f"`rerun.experimental.{name}` moved to `rerun.chunk.{name}`. "
+            "The `rerun.experimental` alias is deprecated and will be removed in a future release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from .. import chunk
 
-
-__all__ = ["Chunk", "LazyChunkStream", "RrdReader", "StoreEntry", "send_chunks"]
+        return getattr(chunk, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -101,7 +101,7 @@ def test_send_chunks_and_rrd_reader_round_trip(tmp_path: Path) -> None:
 
 
 def test_rrd_reader_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="RRD file not found"):
+    with pytest.raises(ValueError, match="RRD file not found"):
         rrx.RrdReader(tmp_path / "nope.rrd")
 
 

@@ -1,0 +1,258 @@
+"""``rerun.chunk.LazyChunkStream``: a lazy, composable pipeline over chunks.
+
+A stream is a recipe: a source (a file, a store, an iterable) plus steps. Builder methods
+(``filter``, ``drop``, ``split``, ``map``, ``flat_map``, ``lenses``, ``merge``) consume their
+input stream (reusing it raises ``ValueError``); terminals (``to_chunks``, iteration,
+``collect``, ``write_rrd``) run the recipe afresh each time and leave the stream usable.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from rerun_core.store.chunk import Chunk as CoreChunk
+from rerun_core.store.compaction import Thresholds, compact
+from rerun_core.store.lenses import OUTPUT_MODES, LensError, apply_lenses
+from rerun_core.store.messages import (
+    ArrowMsg,
+    SetStoreInfo,
+    StoreId,
+    StoreInfo,
+    StoreKind,
+    StoreSource,
+    StoreSourceKind,
+)
+from rerun_core.store.rrd import RrdWriter
+from rerun_core.types import ComponentDescriptor, new_tuid
+
+from ._chunk import Chunk
+from ._filter import ChunkFilter, ContentArg, content_rules, matches_content
+from ._lens import Lens, core_lenses
+
+if TYPE_CHECKING:
+    from ._profile import OptimizationProfile
+    from ._store import ChunkStore
+
+Source = Callable[[], Iterator[CoreChunk]]
+ComponentsArg = ComponentDescriptor | str | Sequence[ComponentDescriptor | str] | None
+STORE_SOURCE = StoreSource(StoreSourceKind.OTHER, b"rerun-sdk-python-chunk-pipeline")
+
+
+class _Split:
+    """One upstream run shared by the two branches of ``split`` (each buffers what it has not read)."""
+
+    def __init__(self, source: Source, flt: ChunkFilter) -> None:
+        self.source = source
+        self.filter = flt
+        self.upstream: Iterator[CoreChunk] | None = None
+        self.queues: tuple[deque[CoreChunk], deque[CoreChunk]] = (deque(), deque())
+        self.done = [False, False]
+
+    def branch(self, side: int) -> Iterator[CoreChunk]:
+        if self.upstream is None or self.done[side]:
+            self.upstream = self.source()
+            self.queues = (deque(), deque())
+            self.done = [False, False]
+        upstream, queue = self.upstream, self.queues[side]
+        while True:
+            if queue:
+                yield queue.popleft()
+                continue
+            chunk = next(upstream, None)
+            if chunk is None:
+                self.done[side] = True
+                return
+            hit, miss = self.filter.split(chunk)
+            if hit is not None:
+                self.queues[0].append(hit)
+            if miss is not None:
+                self.queues[1].append(miss)
+
+
+def _from_iterable(chunks: Iterable[Chunk]) -> Source:
+    def run() -> Iterator[CoreChunk]:
+        for c in chunks:
+            if not isinstance(c, Chunk):
+                raise TypeError(f"LazyChunkStream.from_iter expects Chunk objects, got {type(c).__name__}")
+            yield c._internal
+
+    return run
+
+
+class LazyChunkStream:
+    """A lazy pipeline over chunks; see the module docstring for consume/terminal rules."""
+
+    __slots__ = ("_consumed", "_source")
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._consumed = False
+
+    def _take(self) -> Source:
+        if self._consumed:
+            raise ValueError(
+                "This stream has already been consumed by a pipeline operation (e.g. filter, drop, split, or merge)."
+            )
+        self._consumed = True
+        return self._source
+
+    def _run(self) -> Iterator[CoreChunk]:
+        if self._consumed:
+            raise ValueError(
+                "This stream has already been consumed by a pipeline operation (e.g. filter, drop, split, or merge)."
+            )
+        return self._source()
+
+    # --- structured filtering -----------------------------------------------------------------
+
+    def filter(
+        self,
+        *,
+        content: ContentArg = None,
+        has_timeline: str | None = None,
+        is_static: bool | None = None,
+        components: ComponentsArg = None,
+    ) -> LazyChunkStream:
+        """Keep the matching part of each chunk (predicates AND-ed; ``components`` keeps columns)."""
+        flt = ChunkFilter.make(content, has_timeline, is_static, components)
+        source = self._take()
+        return LazyChunkStream(lambda: (out for c in source() if (out := flt.keep(c)) is not None))
+
+    def drop(
+        self,
+        *,
+        content: ContentArg = None,
+        has_timeline: str | None = None,
+        is_static: bool | None = None,
+        components: ComponentsArg = None,
+    ) -> LazyChunkStream:
+        """Drop what ``filter`` with the same arguments would keep."""
+        flt = ChunkFilter.make(content, has_timeline, is_static, components)
+        source = self._take()
+        return LazyChunkStream(lambda: (out for c in source() if (out := flt.complement(c)) is not None))
+
+    def split(
+        self,
+        *,
+        content: ContentArg = None,
+        has_timeline: str | None = None,
+        is_static: bool | None = None,
+        components: ComponentsArg = None,
+    ) -> tuple[LazyChunkStream, LazyChunkStream]:
+        """(matching, non-matching) over one shared run of the upstream."""
+        shared = _Split(self._take(), ChunkFilter.make(content, has_timeline, is_static, components))
+        return LazyChunkStream(lambda: shared.branch(0)), LazyChunkStream(lambda: shared.branch(1))
+
+    @staticmethod
+    def merge(*streams: LazyChunkStream) -> LazyChunkStream:
+        """All chunks of all streams (each stream's order kept)."""
+        for s in streams:
+            if not isinstance(s, LazyChunkStream):
+                raise TypeError(f"merge expects LazyChunkStream arguments, got {type(s).__name__}")
+        sources = [s._take() for s in streams]
+        return LazyChunkStream(lambda: (c for src in sources for c in src()))
+
+    # --- map / flat_map / lenses --------------------------------------------------------------
+
+    def map(self, fn: Callable[[Chunk], Chunk]) -> LazyChunkStream:
+        """Apply ``fn`` to each chunk; it must return one Chunk."""
+        source = self._take()
+
+        def run() -> Iterator[CoreChunk]:
+            for c in source():
+                out = fn(Chunk(c))
+                if not isinstance(out, Chunk):
+                    raise TypeError(f"map function must return a Chunk, got {type(out).__name__}")
+                yield out._internal
+
+        return LazyChunkStream(run)
+
+    def flat_map(self, fn: Callable[[Chunk], Iterable[Chunk]]) -> LazyChunkStream:
+        """Apply ``fn`` to each chunk; it returns zero or more Chunks."""
+        source = self._take()
+
+        def run() -> Iterator[CoreChunk]:
+            for c in source():
+                for out in fn(Chunk(c)):
+                    if not isinstance(out, Chunk):
+                        raise TypeError(f"flat_map function must yield Chunks, got {type(out).__name__}")
+                    yield out._internal
+
+        return LazyChunkStream(run)
+
+    def lenses(
+        self,
+        lenses: Sequence[Lens] | Lens,
+        *,
+        output_mode: Literal["drop_unmatched", "forward_unmatched", "forward_all"] = "drop_unmatched",
+        content: ContentArg = None,
+    ) -> LazyChunkStream:
+        """Apply lenses; ``content`` limits them to some entities (others pass through unchanged)."""
+        if output_mode not in OUTPUT_MODES:
+            raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}; got {output_mode!r}")
+        core = core_lenses(lenses)
+        rules = content_rules(content)
+        source = self._take()
+
+        def run() -> Iterator[CoreChunk]:
+            for c in source():
+                if rules is not None and not matches_content(rules, c.entity_path):
+                    yield c
+                    continue
+                try:
+                    yield from apply_lenses(core, c, output_mode)
+                except LensError as exc:
+                    raise ValueError(f"Lens application failed: {exc}") from None
+
+        return LazyChunkStream(run)
+
+    # --- terminals ----------------------------------------------------------------------------
+
+    def to_chunks(self) -> list[Chunk]:
+        """Run the pipeline; all chunks as a list."""
+        return [Chunk(c) for c in self._run()]
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for c in self._run():
+            yield Chunk(c)
+
+    def collect(self, *, optimize: OptimizationProfile | None = None) -> ChunkStore:
+        """Run the pipeline into a ChunkStore (compacted on insert, as Rerun's store does)."""
+        from ._profile import OptimizationProfile
+        from ._store import ChunkStore
+
+        if optimize is None:
+            return ChunkStore._of(compact(self._run()))
+        if not isinstance(optimize, OptimizationProfile):
+            raise TypeError(f"optimize must be an OptimizationProfile or None, got {type(optimize).__name__}")
+        live = OptimizationProfile.LIVE
+        th = Thresholds(
+            optimize.max_bytes if optimize.max_bytes is not None else live.max_bytes or 0,
+            optimize.max_rows if optimize.max_rows is not None else live.max_rows or 0,
+            optimize.max_rows_if_unsorted
+            if optimize.max_rows_if_unsorted is not None
+            else live.max_rows_if_unsorted or 0,
+        )
+        return ChunkStore._of(compact(self._run(), th, extra_passes=optimize.extra_passes))
+
+    def write_rrd(self, path: str | Path, *, application_id: str, recording_id: str) -> None:
+        """Run the pipeline into an .rrd file holding one recording with these ids."""
+        store_id = StoreId(StoreKind.RECORDING, str(recording_id), str(application_id))
+        chunks = self._run()
+        with RrdWriter(Path(path)) as writer:
+            writer.write(SetStoreInfo(new_tuid(), StoreInfo(store_id, STORE_SOURCE)))
+            for c in chunks:
+                writer.write(ArrowMsg(store_id, c))
+
+    @staticmethod
+    def from_iter(chunks: Iterable[Chunk]) -> LazyChunkStream:
+        """A stream over a Python iterable of Chunks (a generator can be run only once)."""
+        if not isinstance(chunks, Iterable):
+            raise TypeError(f"from_iter expects an iterable of Chunk, got {type(chunks).__name__}")
+        return LazyChunkStream(_from_iterable(chunks))
+
+    def __repr__(self) -> str:
+        return "LazyChunkStream()"

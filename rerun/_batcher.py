@@ -41,56 +41,106 @@ def _env_number(name: str, default: float, parse: Callable[[str], float]) -> flo
         return default
 
 
-@dataclass
+_NEVER_S = float(2**31)  # "never" as a tick: about 68 years
+
+
+def _seconds(tick: float | int | timedelta) -> float:
+    if isinstance(tick, timedelta):
+        return tick.total_seconds()
+    if isinstance(tick, bool) or not isinstance(tick, (int, float)):
+        raise TypeError(f"flush_tick: expected int, float or timedelta, got {type(tick).__name__}")
+    return float(tick)
+
+
 class ChunkBatcherConfig:
-    """When to cut a chunk. Unset fields come from the ``RERUN_FLUSH_*`` environment variables."""
+    """The batching thresholds of a RecordingStream (0.41's shape: ``flush_tick`` reads back as
+    a ``timedelta``). Unset fields come from the ``RERUN_FLUSH_TICK_SECS``,
+    ``RERUN_FLUSH_NUM_BYTES``, ``RERUN_FLUSH_NUM_ROWS`` and ``RERUN_CHUNK_MAX_ROWS_IF_UNSORTED``
+    environment variables, else 0.41's defaults (200 ms, 2 MiB, no row limit, 8192)."""
 
-    flush_tick: float | int | timedelta | None = None
-    flush_num_bytes: int | None = None
-    flush_num_rows: int | None = None
-    chunk_max_rows_if_unsorted: int | None = None
+    __slots__ = ("_tick_s", "chunk_max_rows_if_unsorted", "flush_num_bytes", "flush_num_rows")
 
-    def __post_init__(self) -> None:
-        tick = self.flush_tick
-        if tick is None:
-            tick = _env_number("RERUN_FLUSH_TICK_SECS", 0.2, float)
-        elif isinstance(tick, timedelta):
-            tick = tick.total_seconds()
-        self.flush_tick = float(tick)
-        if self.flush_num_bytes is None:
-            self.flush_num_bytes = int(_env_number("RERUN_FLUSH_NUM_BYTES", 1024 * 1024, int))
-        if self.flush_num_rows is None:
-            self.flush_num_rows = int(_env_number("RERUN_FLUSH_NUM_ROWS", _U64_MAX, int))
-        if self.chunk_max_rows_if_unsorted is None:
-            self.chunk_max_rows_if_unsorted = 256
+    def __init__(
+        self,
+        flush_tick: int | float | timedelta | None = None,
+        flush_num_bytes: int | None = None,
+        flush_num_rows: int | None = None,
+        chunk_max_rows_if_unsorted: int | None = None,
+    ) -> None:
+        self._tick_s = (
+            _env_number("RERUN_FLUSH_TICK_SECS", 0.2, float) if flush_tick is None else _seconds(flush_tick)
+        )
+        self.flush_num_bytes: int = (
+            int(_env_number("RERUN_FLUSH_NUM_BYTES", 2 * 1024 * 1024, int))
+            if flush_num_bytes is None
+            else int(flush_num_bytes)
+        )
+        self.flush_num_rows: int = (
+            int(_env_number("RERUN_FLUSH_NUM_ROWS", _U64_MAX, int))
+            if flush_num_rows is None
+            else int(flush_num_rows)
+        )
+        self.chunk_max_rows_if_unsorted: int = (
+            int(_env_number("RERUN_CHUNK_MAX_ROWS_IF_UNSORTED", 8192, int))
+            if chunk_max_rows_if_unsorted is None
+            else int(chunk_max_rows_if_unsorted)
+        )
+
+    @property
+    def flush_tick(self) -> timedelta:
+        """Duration of the periodic tick (``RERUN_FLUSH_TICK_SECS``)."""
+        return timedelta(seconds=self._tick_s)
+
+    @flush_tick.setter
+    def flush_tick(self, value: int | float | timedelta) -> None:
+        self._tick_s = _seconds(value)
 
     @property
     def tick_seconds(self) -> float:
-        assert isinstance(self.flush_tick, float)
-        return self.flush_tick
+        """``flush_tick`` in seconds (what the tick thread sleeps)."""
+        return self._tick_s
+
+    def _key(self) -> tuple[float, int, int, int]:
+        return (self._tick_s, self.flush_num_bytes, self.flush_num_rows, self.chunk_max_rows_if_unsorted)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChunkBatcherConfig) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as 0.41's
+
+    def __repr__(self) -> str:
+        return (
+            f"ChunkBatcherConfig(flush_tick={self.flush_tick!r}, flush_num_bytes={self.flush_num_bytes}, "
+            f"flush_num_rows={self.flush_num_rows}, "
+            f"chunk_max_rows_if_unsorted={self.chunk_max_rows_if_unsorted})"
+        )
 
     @staticmethod
     def DEFAULT() -> ChunkBatcherConfig:
-        return ChunkBatcherConfig(0.2, 1024 * 1024, _U64_MAX)
+        """Default configuration, applicable to most use cases."""
+        return ChunkBatcherConfig(0.2, 2 * 1024 * 1024, _U64_MAX, 8192)
 
     @staticmethod
     def LOW_LATENCY() -> ChunkBatcherConfig:
-        return ChunkBatcherConfig(0.008, 1024 * 1024, _U64_MAX)
+        """Low-latency configuration, preferred when streaming directly to a viewer."""
+        return ChunkBatcherConfig(0.008, 2 * 1024 * 1024, _U64_MAX, 8192)
 
     @staticmethod
-    def ALWAYS() -> ChunkBatcherConfig:
-        return ChunkBatcherConfig(0.0, 0, 0)
+    def ALWAYS_TEST_ONLY() -> ChunkBatcherConfig:
+        """Always flushes at once (tests only: a chunk per row)."""
+        return ChunkBatcherConfig(_NEVER_S, 0, 0, 256)
 
     @staticmethod
     def NEVER() -> ChunkBatcherConfig:
-        return ChunkBatcherConfig(float(2**31), _U64_MAX, _U64_MAX)
+        """Never flushes unless told to."""
+        return ChunkBatcherConfig(_NEVER_S, _U64_MAX, _U64_MAX, 256)
 
 
-# Rerun sizes a pending row as about half its data plus a fixed cost per row and component
-# (measured on 0.41: its byte threshold cuts after the same rows as this estimate).
-ROW_BYTES_TEMPORAL = 488
-ROW_BYTES_STATIC = 260
-ROW_BYTES_PER_COMPONENT = 58
+# Rerun sizes a pending row as its data plus a fixed cost per row and component (measured on
+# 0.41: its byte threshold cuts after the same rows as this estimate, 2 MiB by default).
+ROW_BYTES_TEMPORAL = 976
+ROW_BYTES_STATIC = 520
+ROW_BYTES_PER_COMPONENT = 116
 _TEMPORAL_ONE = ROW_BYTES_TEMPORAL + ROW_BYTES_PER_COMPONENT
 _STATIC_ONE = ROW_BYTES_STATIC + ROW_BYTES_PER_COMPONENT
 
@@ -154,7 +204,7 @@ class Batcher:
         # their descriptors): hashing enums and dataclasses per row is what this avoids. Groups
         # of equal timelines and datatypes are merged when the entity is cut, as Rerun splits.
         key = (entity, id(timelines), *map(id, components))
-        size = (num_bytes >> 1) + ROW_BYTES_PER_COMPONENT * len(components)
+        size = num_bytes + ROW_BYTES_PER_COMPONENT * len(components)
         size += ROW_BYTES_TEMPORAL if timelines else ROW_BYTES_STATIC  # no timelines: static
         with self._lock:
             g = self._groups.get(key)
@@ -191,7 +241,7 @@ class Batcher:
     ) -> None:
         """``push`` for a row of one component (same grouping, without the dict)."""
         key = (entity, id(timelines), id(desc))
-        size = (num_bytes >> 1) + (_TEMPORAL_ONE if timelines else _STATIC_ONE)
+        size = num_bytes + (_TEMPORAL_ONE if timelines else _STATIC_ONE)
         with self._lock:
             g = self._groups.get(key)
             if g is None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -33,9 +39,9 @@ def test_row_threshold_cuts_chunks() -> None:
 
 
 def test_byte_threshold_cuts_chunks() -> None:
-    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=1200))
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=2400))
     for i in range(10):
-        b.push("/e", KEY, [i], {A: pa.array([float(i)] * 5)}, 40)  # ~566 bytes as Rerun counts
+        b.push("/e", KEY, [i], {A: pa.array([float(i)] * 5)}, 40)  # ~1132 bytes as Rerun counts
     assert [c.num_rows for c in out] == [3, 3, 3]
     b.close()
 
@@ -55,7 +61,7 @@ def test_environment_configures_defaults(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("RERUN_FLUSH_NUM_BYTES", "1234")
     monkeypatch.setenv("RERUN_FLUSH_NUM_ROWS", "7")
     cfg = ChunkBatcherConfig()
-    assert (cfg.flush_tick, cfg.flush_num_bytes, cfg.flush_num_rows) == (0.5, 1234, 7)
+    assert (cfg.flush_tick, cfg.flush_num_bytes, cfg.flush_num_rows) == (timedelta(seconds=0.5), 1234, 7)
 
 
 def test_entities_and_timeline_sets_go_to_separate_chunks() -> None:
@@ -136,9 +142,9 @@ def test_unsorted_cut_happens_only_once_a_piece_is_full_and_unsorted() -> None:
 
 
 def test_byte_threshold_counts_rows_as_rerun_does() -> None:
-    # Measured on rerun-sdk 0.41 (1 MiB threshold): single-scalar rows are cut every 1907 rows
-    # when temporal and every 3257 when static; 180 kB image rows every 12.
-    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=1024 * 1024))
+    # Measured on rerun-sdk 0.41 (its default threshold, 2 MiB): single-scalar rows are cut every
+    # 1907 rows when temporal and every 3257 when static; 180 kB image rows every 12.
+    b, out = collect(ChunkBatcherConfig(flush_tick=1000, flush_num_bytes=2 * 1024 * 1024))
     two = (("frame", TimeType.SEQUENCE), ("log_time", TimeType.TIMESTAMP))
     for i in range(1907):
         b.push_one("/t", two, (i, i), A, pa.array([1.0]), 8)
@@ -148,3 +154,62 @@ def test_byte_threshold_counts_rows_as_rerun_does() -> None:
         b.push("/img", two, (i, i), {A: pa.array([0] * 3), B: pa.array(["f"])}, 180_000)
     assert sorted((str(c.entity_path), c.num_rows) for c in out) == [("/img", 12), ("/s", 3257), ("/t", 1907)]
     b.close()
+
+
+CONFIG_PROBE = """
+import datetime, inspect, json, rerun as rr
+c = rr.ChunkBatcherConfig
+def show(x):
+    return [x.flush_tick.total_seconds(), x.flush_num_bytes, x.flush_num_rows, x.chunk_max_rows_if_unsorted]
+x = c(flush_tick=datetime.timedelta(milliseconds=300), flush_num_rows=5)
+y = c(flush_tick=2)
+y.flush_tick = 0.5
+print(json.dumps({
+    "members": sorted(m for m in dir(c) if not m.startswith("_")),
+    "params": [p for p in inspect.signature(c).parameters if p != "self"],
+    "default": show(c()), "DEFAULT": show(c.DEFAULT()), "LOW_LATENCY": show(c.LOW_LATENCY()),
+    "given": show(x), "set": [type(y.flush_tick).__name__, y.flush_tick.total_seconds()],
+    "eq": c() == c.DEFAULT(),
+}))
+"""
+
+
+def test_config_matches_0_41(oracle: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("RERUN_FLUSH_TICK_SECS", "RERUN_FLUSH_NUM_BYTES", "RERUN_FLUSH_NUM_ROWS"):
+        monkeypatch.delenv(var, raising=False)
+    theirs = json.loads(oracle.run_script(CONFIG_PROBE).stdout)
+    out = subprocess.run([sys.executable, "-c", CONFIG_PROBE], capture_output=True, text=True, check=True)
+    ours = json.loads(out.stdout)
+    ours["members"] = [m for m in ours["members"] if m != "tick_seconds"]  # ours in addition
+    assert ours == theirs
+
+
+BYTES_PROBE = """
+import datetime, sys, rerun as rr
+cfg = rr.ChunkBatcherConfig(flush_tick=datetime.timedelta(seconds=1000), flush_num_bytes=int(sys.argv[1]))
+rec = rr.RecordingStream("p", recording_id="x", batcher_config=cfg)
+rec.save(sys.argv[3])
+for i in range(40):
+    rec.set_time("frame", sequence=i)
+    rec.log("e", rr.Scalars([float(i)] * int(sys.argv[2])))
+rec.flush()
+"""
+
+
+@pytest.mark.parametrize(("num_bytes", "values"), [(1200, 5), (20000, 100), (100000, 1000)])
+def test_byte_threshold_cuts_where_0_41_does(
+    oracle: Any, tmp_path: Path, num_bytes: int, values: int
+) -> None:
+    from rerun_core.store.messages import ArrowMsg
+    from rerun_core.store.rrd import read_messages
+
+    def rows(path: Path) -> list[int]:
+        msgs = read_messages(str(path))
+        return [
+            m.chunk.num_rows for m in msgs if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/e"
+        ]
+
+    args = (str(num_bytes), str(values))
+    oracle.run_script(BYTES_PROBE, *args, str(tmp_path / "theirs.rrd"))
+    subprocess.run([sys.executable, "-c", BYTES_PROBE, *args, str(tmp_path / "ours.rrd")], check=True)
+    assert rows(tmp_path / "ours.rrd") == rows(tmp_path / "theirs.rrd")

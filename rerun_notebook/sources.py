@@ -74,6 +74,7 @@ class Session(Protocol):
     """What of a `ViewerSession` opening a URL uses."""
 
     stores: dict[str, Any]
+    app_ids: dict[str, str]
     active: str | None
     time: TimeState
     closed: bool
@@ -81,6 +82,7 @@ class Session(Protocol):
     def add_store(
         self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
     ) -> None: ...
+    def set_active(self, recording_id: str) -> None: ...
     def set_time_ctrl(self, timeline: str | None, time: int | None, play: bool) -> None: ...
     def time_action(self, action: str, value: Any = None) -> None: ...
 
@@ -117,6 +119,9 @@ class UrlSources:
         self.opened: dict[str, _Opened] = {}
         self._lock = threading.Lock()
         _sessions.add(session)
+        from .sources_panel import SourcesPanel
+
+        self.panel = SourcesPanel(self)  # the sources panel's servers, datasets and pages
 
     def open(self, url: str) -> str:
         """Open ``url`` and show what it holds; returns a one-line summary. Errors are one line:
@@ -174,6 +179,7 @@ class UrlSources:
             alive=lambda: not session.closed,
         )
         self._show(url, result.opened, f"Rerun server {result.url.origin}", fetchers)
+        self.panel.add_server(result.url.origin, listed=False)  # the panel lists where it came from
         parsed = result.url
         if parsed.kind == "segment" and result.opened:
             timeline, t = (start.timeline, start.value) if start else fetchers[0].default_cursor()

@@ -34,6 +34,9 @@ from .pump import FramePump
 from .session import AppFactory, ViewerSession
 from .snapshot import draw_html_views
 from .sources import UrlSources
+from .sources_panel import register_panel_message
+
+register_panel_message()  # the sources panel's browser messages
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@
 import { setupCanvas, setupVisibility } from "./frames.js";
 import { setupInput, showTooltip } from "./input.js";
 import { buildSelectionPanel, isLocked, panelStates, renderSelectionPanel, showHistoryMenu, togglePanel, updateHistoryButtons } from "./selection.js";
+import { buildSourcesPanel, renderSources } from "./sources.js";
 import { buildTimePanel } from "./time_panel.js";
 import { renderTree } from "./tree.js";
 import { button, el } from "./util.js";
@@ -98,6 +99,7 @@ export function buildTop(ctx) {
   ctx.fwdBtn.oncontextmenu = (ev) => showHistoryMenu(ctx, "forward", ev);
   ctx.recSelect = el("select", null, top);
   ctx.recSelect.onchange = () => ctx.model.send({ type: "recording", recording_id: ctx.recSelect.value });
+  buildSourcesPanel(ctx, top);
   el("span", "rr-spacer", top);
   button(top, "rr-reset", "⌂", "Reset camera", () => ctx.model.send({ type: "reset_camera" }));
   ctx.panelButtons = {};
@@ -140,6 +142,7 @@ export function render({ model, el: host }) {
   const onMsg = (msg, buffers) => {
     if (msg.type === "frame") ctx.onFrame(msg, buffers);
     else if (msg.type === "hover") showTooltip(ctx, msg);
+    else if (msg.type === "sources") renderSources(ctx, msg);
   };
   const onState = () => applyState(ctx);
   model.on("msg:custom", onMsg);

@@ -86,3 +86,42 @@ def test_page_with_url_query_shows_the_segment(segment_url: str) -> None:
             assert "points" in page.locator(".rr-tree").inner_text()
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_sources_panel_opens_a_segment_on_the_page(segment_url: str) -> None:
+    """Add the server by URL in the sources panel, expand its dataset, click the segment: the
+    page shows its data (screenshot in artifacts/web/sources_panel_segment.png)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.lab import CHROMIUM, CHROMIUM_ARGS
+
+    from .test_browser import FRAME, _non_blank
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    origin = segment_url.split("/dataset/")[0]
+    port, web = free_port(), free_port()
+    with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc, sync_playwright() as pw:
+        _wait_page(web, proc)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 700})
+            page.goto(f"http://127.0.0.1:{web}/")
+            page.locator(".rr-sources-btn").click()
+            page.locator(".rr-sources-add input").fill(origin)
+            page.locator(".rr-sources-add button").click()
+            page.locator(".rr-src-dataset", has_text="scenes").click(timeout=30_000)
+            page.locator(".rr-src-segment[data-segment='scene']").click(timeout=30_000)
+            page.locator(".rr-src-segment.rr-src-open[data-segment='scene']").wait_for(timeout=60_000)
+            page.locator(".rr-src-rec", has_text="scene").wait_for(timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "sources_panel_list.png"))
+            page.locator(".rr-sources-btn").click()  # close the panel: the view shows the segment
+            page.wait_for_function(f"({FRAME})() >= 1", timeout=60_000)
+            page.locator(".rr-tree", has_text="points").wait_for(timeout=60_000)
+            page.wait_for_timeout(800)  # let the still (PNG) frame land
+            page.screenshot(path=str(ARTIFACTS / "sources_panel_segment.png"))
+            assert _non_blank(page.locator(".rr-view").screenshot()) > 10
+        finally:
+            browser.close()

@@ -181,11 +181,16 @@ class SegmentFetcher:
         self.client.close()
 
     def _run(self) -> None:
+        idle_at: tuple[object, ...] | None = None  # nothing was missing in this state: skip planning
         while not self._stop.is_set():
             if self._alive is not None and not self._alive():
                 self._stop.set()
                 self.client.close()
                 return
+            state = (self.cursor(), self.store.generation, self.budget())
+            if state == idle_at:
+                self._stop.wait(POLL_S)
+                continue
             try:
                 busy = self.step()
             except RedapError as err:
@@ -195,6 +200,7 @@ class SegmentFetcher:
                 with self._done:
                     self._done.notify_all()
                 return
+            idle_at = None if busy else state
             with self._done:
                 self._idle = not busy
                 self._done.notify_all()

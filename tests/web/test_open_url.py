@@ -3,6 +3,7 @@ page opened with `?url=<segment URL>` shows it in Chromium (screenshot in artifa
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,3 +126,41 @@ def test_sources_panel_opens_a_segment_on_the_page(segment_url: str) -> None:
             assert _non_blank(page.locator(".rr-view").screenshot()) > 10
         finally:
             browser.close()
+
+
+def test_cli_memory_limit_fetches_a_segment_on_demand(tmp_path: Path) -> None:
+    """`rerun <segment URL> --memory-limit`: the page shows the segment, its time panel gets the
+    loaded ranges (not the whole segment), and the store holds only part of the chunks."""
+    import json
+    import time
+
+    from websockets.sync.client import connect
+
+    from tests.server.test_segment_fetch import FRAMES, write_long_segment
+
+    root = tmp_path / "ds"
+    root.mkdir()
+    write_long_segment(root / "long.rrd")
+    srv = free_port()
+    with server_process([str(OURS), "server", "--host", "127.0.0.1", "-p", str(srv), "-d", f"m={root}"], srv):
+        with RedapClient(f"rerun+http://127.0.0.1:{srv}") as client:
+            (ds,) = client.datasets()
+            url = client.url.segment_url(ds.id, "long")
+        port, web = free_port(), free_port()
+        args = [url, "--memory-limit=80KB", "--serve-web", f"--web-viewer-port={web}"]
+        with running(args, port) as proc:
+            _wait_page(web, proc)
+            loaded = None
+            with connect(f"ws://127.0.0.1:{web}/ws") as ws:
+                deadline = time.monotonic() + 60
+                while loaded is None and time.monotonic() < deadline:
+                    msg = ws.recv(timeout=max(0.01, deadline - time.monotonic()))
+                    if isinstance(msg, str) and '"_ticks"' in msg:
+                        ticks = json.loads(json.loads(msg)["value"])
+                        if ticks.get("loaded") and ticks.get("range") == [0, FRAMES - 1]:
+                            loaded = ticks["loaded"]
+            _, err = stop(proc)
+    assert loaded, "the time panel never got the loaded ranges"
+    assert sum(b - a + 1 for a, b in loaded) < FRAMES  # a part of the segment, not all of it
+    held = re.search(r"the store holds 1 recording\(s\), (\d+) chunks", err)
+    assert held and 0 < int(held.group(1)) < FRAMES + FRAMES // 16 + 1, err

@@ -223,7 +223,7 @@ class Chunk:
         try:
             return [Chunk(c) for c in apply_lenses(core_lenses(lenses), self._internal, "forward_unmatched")]
         except LensError as exc:
-            raise ValueError(f"Lens application failed: {exc}") from exc
+            raise RuntimeError(f"Lenses error: {exc}") from exc
 
     def format(self, *, width: int = 240, redact: bool = False, trim_metadata_keys: bool = True) -> str:
         """A boxed text table of the chunk, like ``rerun rrd print -vvv``.

@@ -81,7 +81,7 @@ def _subset(chunk: CoreChunk, keep: bool, names: frozenset[str]) -> CoreChunk | 
         return None
     if len(comps) == len(chunk.components):
         return chunk
-    return CoreChunk.from_columns(chunk.entity_path, chunk.row_ids, chunk.timelines, comps, chunk_id=chunk.id)
+    return CoreChunk.from_columns(chunk.entity_path, chunk.row_ids, chunk.timelines, comps)
 
 
 @dataclass(frozen=True, slots=True)

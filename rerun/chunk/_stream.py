@@ -205,7 +205,7 @@ class LazyChunkStream:
                 try:
                     yield from apply_lenses(core, c, output_mode)
                 except LensError as exc:
-                    raise ValueError(f"Lens application failed: {exc}") from None
+                    raise RuntimeError(f"Lenses error: {exc}") from None
 
         return LazyChunkStream(run)
 

@@ -16,6 +16,8 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from rerun_core.types import EntityPath, Tuid, new_tuid
 
 from .chunk import Chunk
@@ -68,12 +70,15 @@ def _max_row_id(chunk: Chunk, component: str) -> tuple[int, int]:
 class CompactingStore:
     """Physical chunks after Rerun's insert-time processing (``thresholds=None``: none)."""
 
-    def __init__(self, thresholds: Thresholds | None = LIVE) -> None:
+    def __init__(self, thresholds: Thresholds | None = LIVE, *, split: bool = True) -> None:
         self.thresholds = thresholds
+        self.split = split
         self._chunks: dict[Tuid, Chunk] = {}
         # entity -> (timeline, component) -> sorted [(start time, chunk id)]
         self._starts: dict[EntityPath, dict[tuple[str, str], list[tuple[int, Tuid]]]] = {}
         self._static: dict[EntityPath, dict[str, Tuid]] = {}
+        self._from_split: set[Tuid] = set()
+        self.changed = False  # whether any chunk was merged or split
 
     def __len__(self) -> int:
         return len(self._chunks)
@@ -93,8 +98,16 @@ class CompactingStore:
         if chunk.is_static:
             self._insert_static(chunk)
             return
+        parts = self._split(chunk) if self.split else [chunk]
+        if len(parts) > 1:
+            self.changed = True
+            for part in parts:
+                self._from_split.add(part.id)
+                self._add_temporal(part)
+            return
         elected = self._elect(chunk)
         if elected is not None:
+            self.changed = True
             self._remove(elected)
             first, second = (elected, chunk) if _min_row(elected) <= _min_row(chunk) else (chunk, elected)
             chunk = Chunk.concat([first, second], chunk_id=new_tuid()).sorted_by_row_id()
@@ -148,6 +161,29 @@ class CompactingStore:
             if entries is not None and (start, chunk.id) in entries:
                 entries.remove((start, chunk.id))
 
+    def _split(self, chunk: Chunk) -> list[Chunk]:
+        """Rerun's split-on-insert: row slices of a chunk over the row or byte limits."""
+        th = self.thresholds
+        rows = chunk.num_rows
+        if th is None or rows <= 1:
+            return [chunk]
+        size = _size(chunk)
+        by_bytes = th.max_bytes > 0 and size > th.max_bytes
+        by_rows = th.max_rows > 0 and rows > th.max_rows
+        unsorted = th.max_rows_if_unsorted > 0 and rows > th.max_rows_if_unsorted and not _all_sorted(chunk)
+        if not (by_bytes or by_rows or unsorted):
+            return [chunk]
+        if unsorted:
+            target = th.max_rows_if_unsorted
+        elif by_rows:
+            target = th.max_rows
+        else:
+            target = max(th.max_bytes // max(size // rows, 1), 1)
+        idx = np.arange(rows)
+        return [
+            chunk.take(idx[start : start + target], chunk_id=new_tuid()) for start in range(0, rows, target)
+        ]
+
     def _fits(self, rows: int, size: int, sorted_: bool) -> bool:
         th = self.thresholds
         if th is None:
@@ -156,7 +192,7 @@ class CompactingStore:
         return size <= th.max_bytes and rows <= max_rows
 
     def _elect(self, chunk: Chunk) -> Chunk | None:
-        if not self._fits(chunk.num_rows, _size(chunk), _all_sorted(chunk)):
+        if chunk.id in self._from_split or not self._fits(chunk.num_rows, _size(chunk), _all_sorted(chunk)):
             return None
         index = self._starts.get(chunk.entity_path)
         if not index:
@@ -170,6 +206,7 @@ class CompactingStore:
                 ok = (
                     cand is not None
                     and cid != chunk.id
+                    and cid not in self._from_split
                     and _signature(cand) == sig
                     and self._fits(
                         chunk.num_rows + cand.num_rows, _size(chunk) + _size(cand), _all_sorted(cand)
@@ -214,16 +251,21 @@ def compact(
 ) -> list[Chunk]:
     """The physical chunks a Rerun store ends up with after inserting ``chunks`` in order.
 
-    ``extra_passes`` re-inserts the result into fresh stores until it stops shrinking.
+    Chunks over the limits are first cut into row slices (never merged again in that store).
+    ``extra_passes`` re-inserts the result into fresh stores (merging only) until nothing merges,
+    then once more with splitting.
     """
     store = CompactingStore(thresholds)
     store.insert_all(chunks)
     out = list(store.chunks())
+    if not extra_passes:
+        return out
     for _ in range(extra_passes):
-        again = CompactingStore(thresholds)
+        again = CompactingStore(thresholds, split=False)
         again.insert_all(out)
-        nxt = list(again.chunks())
-        if len(nxt) >= len(out):
+        if not again.changed:
             break
-        out = nxt
-    return out
+        out = list(again.chunks())
+    final = CompactingStore(thresholds)
+    final.insert_all(out)
+    return list(final.chunks())

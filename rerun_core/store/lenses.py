@@ -79,8 +79,8 @@ class DeriveLens:
 Lens = MutateLens | DeriveLens
 
 
-def _fail(entity: EntityPath, what: str, exc: Exception) -> str:
-    return f"{what} for entity `{entity}` failed: {exc}"
+def _fail(kind: str, name: str, entity: EntityPath, source: str, exc: Exception) -> str:
+    return f"Failed to apply operations to {kind} '{name}' (entity: `{entity}`, input: `{source}`): {exc}"
 
 
 def _cast(out: ComponentOutput, entity: EntityPath, lists: pa.ListArray) -> pa.ListArray:
@@ -162,9 +162,7 @@ class _Run:
                 if got is not None:
                     yield out.descriptor, _cast(out, target, got)
             except (SelectorError, LensError) as exc:
-                self.errors.append(
-                    _fail(target, f"component `{out.descriptor.component}` from `{lens.input}`", exc)
-                )
+                self.errors.append(_fail("component", out.descriptor.component, target, lens.input, exc))
 
     def times(self, lens: DeriveLens, target: EntityPath) -> Iterator[tuple[TimeOutput, pa.ListArray]]:
         lists = self.comps[lens.input][1]
@@ -172,7 +170,7 @@ class _Run:
             try:
                 got = out.selector.execute_per_row(lists)
             except SelectorError as exc:
-                self.errors.append(_fail(target, f"timeline `{out.name}` from `{lens.input}`", exc))
+                self.errors.append(_fail("timeline", out.name, target, lens.input, exc))
                 continue
             if got is not None:
                 yield out, got
@@ -206,7 +204,7 @@ class _Run:
             try:
                 got = mutate.selector.execute_per_row(lists)
             except SelectorError as exc:
-                self.errors.append(_fail(chunk.entity_path, f"mutating `{name}`", exc))
+                self.errors.append(_fail("component", name, chunk.entity_path, name, exc))
                 continue
             if got is None:
                 del comps[name]
@@ -277,27 +275,25 @@ def _scatter_indices(lists: pa.ListArray) -> np.ndarray:
 
 
 def _explode(lists: pa.ListArray) -> pa.ListArray:
-    """One row per element (a null or empty row stays one null row), each a 1-element list."""
+    """One row per element, each a 1-element list; an empty row stays one empty row, a null row null."""
     offsets = np.asarray(lists.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
     valid = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    counts = np.diff(offsets)
     take: list[int] = []
+    sizes: list[int] = []
     nulls: list[bool] = []
     for row in range(len(lists)):
-        start, end = offsets[row], offsets[row + 1]
-        if not valid[row] or start == end:
-            take.append(-1)
-            nulls.append(True)
-        else:
-            take.extend(range(start, end))
-            nulls.extend([False] * int(end - start))
-    mask = np.asarray(nulls, dtype=bool)
-    idx = pa.array(np.where(mask, 0, np.asarray(take, dtype=np.int64)), pa.int64(), mask=mask)
-    values = lists.values.take(idx) if len(lists.values) else pa.nulls(len(take), lists.type.value_type)
-    new_offsets = pa.array(
-        np.arange(len(take) + 1, dtype=np.int32) - np.concatenate([[0], np.cumsum(mask)]), pa.int32()
-    )
-    kept = values.filter(pa.array(~mask))
-    return pa.ListArray.from_arrays(new_offsets, kept, type=lists.type, mask=pa.array(mask))
+        if not valid[row] or counts[row] == 0:
+            sizes.append(0)
+            nulls.append(not valid[row])
+            continue
+        take.extend(range(int(offsets[row]), int(offsets[row + 1])))
+        sizes.extend([1] * int(counts[row]))
+        nulls.extend([False] * int(counts[row]))
+    values = lists.values.take(pa.array(take, pa.int64()))
+    new_offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32), pa.int32())
+    mask = pa.array(nulls, pa.bool_()) if any(nulls) else None
+    return pa.ListArray.from_arrays(new_offsets, values, type=lists.type, mask=mask)
 
 
 def apply_lenses(lenses: Sequence[Lens], chunk: Chunk, mode: OutputMode = "forward_unmatched") -> list[Chunk]:

@@ -1,0 +1,228 @@
+"""`rerun.chunk` pipelines give what rerun-sdk 0.41 gives.
+
+The real SDK writes the input recordings; the same chunk-API script (filter, drop, split,
+merge, map, flat_map, lenses, collect, write_rrd / send_chunks) then runs under both SDKs. Their
+printed store summaries must be equal and the real `rrd compare` must judge the written files
+equal, without `rrd optimize` in between (so chunking is compared too).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Oracle, ours_env
+from tests.interop.test_docs_examples import _snippet_text
+
+pytestmark = pytest.mark.interop
+
+GEN_MIXED = """
+import sys, numpy as np, rerun as rr
+rec = rr.RecordingStream("rerun_example_chunk_gen", recording_id="gen")
+rec.save(sys.argv[1])
+rec.log("/static/text", rr.TextDocument("hello"), static=True)
+rec.log("/static/text", rr.TextDocument("hello again"), static=True)
+rng = np.random.default_rng(1)
+for i in range(40):
+    rec.set_time("frame", sequence=i)
+    rec.set_time("t", duration=i * 0.1)
+    rec.log("/world/points", rr.Points3D(rng.random((5, 3)), colors=[255, 0, 0], radii=[0.1] * 5))
+    rec.log("/world/scalar", rr.Scalars([float(i), float(2 * i)]))
+    if i % 3 == 0:
+        rec.log("/world/imu", rr.AnyValues(accel=[{"x": float(i), "y": float(-i), "elapsed": i * 1000}]))
+    if i % 7 == 0:
+        rec.log("/world/text", rr.TextLog(f"line {i}", level="INFO"))
+rec.send_columns(
+    "/cols", indexes=[rr.TimeColumn("frame", sequence=range(100))], columns=rr.Scalars.columns(scalars=np.arange(100.0))
+)
+rec.send_property("meta", rr.AnyValues(note="x"))
+"""
+
+GEN_SMALL_CHUNKS = """
+import sys, numpy as np, pyarrow as pa, rerun as rr
+rec = rr.RecordingStream("rerun_example_chunk_gen2", recording_id="gen2")
+rec.save(sys.argv[1])
+for k in range(30):
+    rec.send_columns("/small", indexes=[rr.TimeColumn("frame", sequence=range(k * 5, k * 5 + 5))],
+                     columns=rr.Scalars.columns(scalars=np.arange(5.0) + k))
+    rec.send_columns("/unsorted", indexes=[rr.TimeColumn("frame", sequence=[100 - k, 50 + k])],
+                     columns=rr.Points2D.columns(positions=[[k, 0], [0, k]]))
+poses = pa.array([[{"x": float(i), "y": 1.0, "z": 2.0, "w": 1.0}] * (i % 3) for i in range(12)])
+rec.send_columns("/robot", indexes=[rr.TimeColumn("tick", sequence=range(12))],
+                 columns=rr.DynamicArchetype.columns(archetype="Robot", components={"poses": poses}))
+"""
+
+# filter/drop/map/lenses(forward_all)/collect/write_rrd, plus the lazy store's manifest summary.
+PIPE_FILTER_MAP_LENS = """
+import sys, pyarrow.compute as pc, rerun as rr
+from rerun.chunk import DeriveLens, MutateLens, RrdReader, Selector
+src, out = sys.argv[1], sys.argv[2]
+r = RrdReader(src)
+print(r.recordings())
+print(r.store().summary())
+print(r.stream().collect().summary())
+def relabel(c):
+    return c.with_entity_path("/copy" + c.entity_path) if c.entity_path.startswith("/world/scalar") else c
+lens = (DeriveLens("accel", output_entity="/derived/x")
+        .to_component(rr.Scalars.descriptor_scalars(), ".x")
+        .to_timeline("elapsed", "duration_ns", ".elapsed"))
+double = MutateLens("Scalars:scalars", Selector(".").pipe(lambda a: pc.multiply(a, 2.0)))
+stream = r.stream().filter(content="/world/**").drop(components="Points3D:radii").map(relabel)
+store = stream.lenses([lens, double], output_mode="forward_all").collect()
+print(store.summary())
+store.write_rrd(out, application_id="rerun_example_chunk_gen", recording_id="out")
+"""
+
+# split/merge/flat_map/scatter lenses/collect(optimize=...)/send_chunks into a recording.
+PIPE_SPLIT_SCATTER_SEND = """
+import sys, rerun as rr
+from rerun.chunk import DeriveLens, LazyChunkStream, OptimizationProfile, RrdReader
+src, out = sys.argv[1], sys.argv[2]
+r = RrdReader(src)
+print(len(r.stream().to_chunks()))
+print(r.stream().collect().summary())
+print(r.stream().collect(optimize=OptimizationProfile.LIVE).summary())
+print(r.stream().collect(optimize=OptimizationProfile(max_rows=20)).summary())
+scatter = (DeriveLens("Robot:poses", output_entity="/robot/pose", scatter=True)
+           .to_translation("x", "y", "z").to_quaternion("x", "y", "z", "w"))
+scalars = DeriveLens("Robot:poses").to_scalars("x", "y")
+robot, rest = r.stream().split(content="/robot")
+dup = lambda c: [c, c.with_entity_path("/dup" + c.entity_path)] if c.entity_path == "/small" else [c]
+merged = LazyChunkStream.merge(
+    robot.lenses([scalars, scatter], output_mode="forward_unmatched"),
+    rest.filter(is_static=False).flat_map(dup),
+)
+rec = rr.RecordingStream("rerun_example_chunk_gen2", recording_id="out2")
+rec.save(out)
+rr.send_chunks(merged, recording=rec)
+rec.flush()
+"""
+
+# drop_unmatched lenses on a lazy store, Chunk.apply_lenses / apply_selector, ChunkStore.from_chunks.
+PIPE_LAZY_STORE = """
+import sys, rerun as rr
+from rerun.chunk import ChunkStore, DeriveLens, MutateLens, RrdReader
+src, out = sys.argv[1], sys.argv[2]
+lazy = RrdReader(src).store()
+print(len(lazy), lazy.summary())
+points = MutateLens("Points3D:positions", ".[0]?", keep_row_ids=True)
+lens = DeriveLens("Scalars:scalars", output_entity="/first").to_component(rr.Scalars.descriptor_scalars(), ".")
+chunks = lazy.stream().lenses([points, lens], output_mode="drop_unmatched").to_chunks()
+extra = [c.apply_selector("Points3D:colors", ".") for c in lazy.stream().filter(components="Points3D:colors")]
+extra += [x for c in lazy.stream().filter(content="/world/text") for x in c.apply_lenses(
+    DeriveLens("TextLog:text").to_component("TextLog:body", 'string_prefix("> ")'))]
+store = ChunkStore.from_chunks(chunks + extra)
+print(store, store.summary())
+store.write_rrd(out, application_id="rerun_example_chunk_gen", recording_id="out3")
+"""
+
+GENERATORS = {"mixed": GEN_MIXED, "small_chunks": GEN_SMALL_CHUNKS}
+PIPELINES = {
+    "filter_map_lens": ("mixed", PIPE_FILTER_MAP_LENS),
+    "split_scatter_send": ("small_chunks", PIPE_SPLIT_SCATTER_SEND),
+    "lazy_store": ("mixed", PIPE_LAZY_STORE),
+}
+
+
+def _run(python: list[str], env: dict[str, str], script: Path, *args: Path) -> str:
+    proc = subprocess.run(
+        [*python, str(script), *map(str, args)], capture_output=True, text=True, timeout=180, env=env
+    )
+    assert proc.returncode == 0, f"{script.name} failed under {python[0]}:\n{proc.stderr[-4000:]}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def inputs(oracle: Oracle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The input recordings, written by the real SDK."""
+    root = tmp_path_factory.mktemp("chunk_inputs")
+    out = {}
+    for name, code in GENERATORS.items():
+        out[name] = root / f"{name}.rrd"
+        oracle.run_script(code + "\nrec.flush()\nrec.disconnect()\n", str(out[name]))
+    return out
+
+
+def _compare_files(oracle: Oracle, ours: Path, theirs: Path) -> None:
+    oracle.cli("rrd", "verify", str(ours))
+    proc = oracle.cli("rrd", "compare", "--unordered", str(ours), str(theirs), check=False)
+    assert proc.returncode == 0, f"{ours.name} differs from the oracle's:\n{proc.stderr[-6000:]}"
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINES))
+def test_pipeline_matches_oracle(name: str, inputs: dict[str, Path], oracle: Oracle, tmp_path: Path) -> None:
+    source, code = PIPELINES[name]
+    script = tmp_path / f"{name}.py"
+    script.write_text(code)
+    ours_out, theirs_out = tmp_path / "ours.rrd", tmp_path / "oracle.rrd"
+    ours = _run([sys.executable], ours_env(), script, inputs[source], ours_out)
+    theirs = _run([str(Oracle.python), "-P"], oracle.env(), script, inputs[source], theirs_out)
+    assert ours == theirs
+    _compare_files(oracle, ours_out, theirs_out)
+
+
+def test_lenses_snippet_matches_oracle(oracle: Oracle, tmp_path: Path) -> None:
+    """Rerun's `concepts/lenses` snippet (spawn swapped for a save): equal, in order too."""
+    text = _snippet_text("concepts/lenses")
+    if text is None:
+        pytest.skip("no Rerun checkout: set RERUN_REPO to one to run Rerun's own snippets")
+    text = (
+        text.replace("spawn=True", "spawn=False")
+        + "\nimport sys as _s\nimport rerun as _r\n_r.save(_s.argv[1])\n"
+    )
+    script = tmp_path / "lenses.py"
+    script.write_text(text)
+    ours, theirs = tmp_path / "ours.rrd", tmp_path / "oracle.rrd"
+    _run([sys.executable], ours_env(), script, ours)
+    _run([str(Oracle.python), "-P"], oracle.env(), script, theirs)
+    oracle.cli("rrd", "verify", str(ours))
+    proc = oracle.cli("rrd", "compare", str(ours), str(theirs), check=False)
+    assert proc.returncode == 0, f"lenses snippet differs from the oracle's:\n{proc.stderr[-6000:]}"
+
+
+SELECTOR_CASES = r"""
+import pyarrow as pa
+from rerun.chunk import Selector
+imu = pa.StructArray.from_arrays(
+    [pa.array([1.0, None, 3.0]), pa.array([4.0, 5.0, 6.0]), pa.array([0, 10, 20], pa.int64())],
+    names=["x", "y", "elapsed"], mask=pa.array([False, False, True]))
+lists = pa.ListArray.from_arrays(pa.array([0, 2, 2, 3], pa.int32()), imu)
+nested = pa.array([{"poses": [{"x": 1}, {"x": 2}]}, {"poses": []}, {"poses": None}, None])
+fsl = pa.FixedSizeListArray.from_arrays(pa.array([1.0, 2, 3, 4, 5, 6]), 3)
+texts = pa.array(["x", None])
+cases = [
+    (".x", imu), (".x!", imu), (".", imu), ("pack(.x!, .y!)", imu), (".[]", lists), (".[0]", lists),
+    (".[5]", lists), ("map(.x)", lists), ("map(.x!)", lists), (".poses[].x", nested), (".poses", nested),
+    (".poses[0]", nested), (".poses[]", nested), (".[]", fsl), ('string_prefix("a/")', texts),
+    (".nope", imu), (".nope?", imu), (".x | .y?", imu), (".x.y", imu), ('"const"', imu), ("pack(.y, .y)", imu),
+]
+for query, arr in cases:
+    for how in ("execute", "execute_per_row"):
+        src = arr
+        if how == "execute_per_row":
+            if pa.types.is_list(arr.type):
+                continue
+            src = pa.ListArray.from_arrays(pa.array([0, 1, 1, len(arr)], pa.int32()), arr)
+        try:
+            got = getattr(Selector(query), how)(src)
+            print(query, how, str(Selector(query)), None if got is None else (str(got.type), got.to_pylist()))
+        except Exception as exc:
+            print(query, how, "error", type(exc).__name__)
+for query in ["", ".x[", "@", ".foo @", "pack()", "pack(.[])", "map(.x", ".[a]", "a(1)", "..", ".x.[0]", 'f("a"; "b")']:
+    try:
+        print(repr(query), repr(Selector(query)))
+    except Exception as exc:
+        print(repr(query), type(exc).__name__, exc)
+"""
+
+
+def test_selectors_evaluate_like_oracle(oracle: Oracle, tmp_path: Path) -> None:
+    """Results, result types, printed forms and parse errors (message included) of many selectors."""
+    script = tmp_path / "selector_cases.py"
+    script.write_text(SELECTOR_CASES)
+    ours = _run([sys.executable], ours_env(), script)
+    theirs = _run([str(Oracle.python), "-P"], oracle.env(), script)
+    assert ours.splitlines() == theirs.splitlines()

@@ -136,7 +136,7 @@ def test_scatter_lens_explodes_rows() -> None:
 
 def test_failing_lens_raises_with_the_reason() -> None:
     bad = DeriveLens("Imu:status").to_component("X:y", ".nope.deeper")
-    with pytest.raises(RuntimeError, match="Lenses error: .*'X:y'"):
+    with pytest.raises(RuntimeError, match=r"Lenses error: .*'X:y'"):
         LazyChunkStream.from_iter([_imu_chunk()]).lenses(bad).to_chunks()
 
 

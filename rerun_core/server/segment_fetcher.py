@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from rerun_core.store.messages import SetStoreInfo, StoreInfo, StoreSource, StoreSourceKind
 from rerun_core.store.store import ChunkStore
 from rerun_core.types.tuid import TuidGenerator
@@ -81,6 +83,7 @@ class SegmentFetcher:
         self._actual_sum = self._est_sum = 0  # over fetched temporal rows: in memory / in the manifest
         self._samples = 0
         self._evicted: set[int] = set()
+        self._unavailable: set[int] = set()  # asked for and not sent: not asked again
         self._done = threading.Condition()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -143,7 +146,7 @@ class SegmentFetcher:
         rows = [int(r) for r in self.index.static_rows()] + [
             int(r) for r in self.index.needed_at(timeline, t)
         ]
-        return all(self.is_held(r) for r in rows)
+        return all(r in self._unavailable or self.is_held(r) for r in rows)
 
     def wait_ready(self, timeout: float = 30.0) -> bool:
         """Block until the data at the current cursor is held (or the fetcher failed)."""
@@ -213,7 +216,7 @@ class SegmentFetcher:
         with self._step_lock:
             budget = self.budget()
             wanted, n_must = plan_rows(self.index, self.cursor(), budget, self._size)
-            missing = [r for r in wanted if not self.is_held(r)]
+            missing = [r for r in wanted if r not in self._unavailable and not self.is_held(r)]
             if not missing:
                 return False
             batch: list[int] = []
@@ -256,9 +259,24 @@ class SegmentFetcher:
     def _fetch(self, rows: list[int]) -> None:
         self.stats.fetch_calls += 1
         keys = self.manifest.table.take(rows)
+        got = self._receive(keys)
+        lost = [r for r in rows if r not in got]
+        if lost and not self._stop.is_set():  # the server sent other chunks: do not ask forever
+            self._unavailable.update(lost)
+            log.warning(
+                "segment %s: the server did not send %d chunk(s) its manifest lists",
+                self.manifest.segment_id,
+                len(lost),
+            )
+
+    def _receive(self, keys: pa.Table) -> set[int]:
+        """Insert what FetchChunks sends; returns the manifest rows that came."""
+        got: set[int] = set()
         for msg in self.client.fetch_chunks(keys, self.manifest.store_id()):
             chunk = msg.chunk
             row = self.index.row_of.get(chunk.id)
+            if row is not None:
+                got.add(row)
             if self.store.insert(chunk):
                 self.stats.chunks_fetched += 1
                 self.stats.bytes_fetched += chunk.num_bytes
@@ -273,4 +291,5 @@ class SegmentFetcher:
                         self.stats.chunks_refetched += 1
             self.stats.peak_bytes = max(self.stats.peak_bytes, self.store.num_bytes)
             if self._stop.is_set():
-                return
+                break
+        return got

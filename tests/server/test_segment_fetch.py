@@ -191,3 +191,54 @@ def test_time_panel_shows_what_is_loaded(ours: str) -> None:
             assert payload["segments"] == [[0, FRAMES - 1, payload["segments"][0][2]]]
     finally:
         fetcher.stop()
+
+
+class _ForgetfulClient:
+    """Serves chunks from the file, except the ones in `withheld` (a server whose manifest lists
+    chunks it does not send)."""
+
+    def __init__(self, path: Path, withheld: set[str]) -> None:
+        from rerun_core.store.load import load_rrd
+
+        hub = load_rrd(path)
+        (sid,) = hub.recordings()
+        store = hub.get(sid)
+        assert store is not None
+        self.chunks = {c.id: c for c in store.chunks()}
+        self.withheld = withheld
+        self.calls = 0
+
+    def fetch_chunks(self, keys: pa.Table, store_id: StoreId) -> Iterator[ArrowMsg]:
+        from rerun_core.types import Tuid
+
+        self.calls += 1
+        for raw in keys.column("chunk_id").to_pylist():
+            chunk = self.chunks[Tuid.from_bytes(raw)]
+            if str(chunk.entity_path) not in self.withheld:
+                yield ArrowMsg(store_id, chunk)
+
+    def close(self) -> None:
+        pass
+
+
+def test_chunks_the_server_never_sends_are_not_asked_for_forever(data_dir: Path) -> None:
+    from rerun_core.server.redap_source import DatasetRef, SegmentManifest
+    from rerun_core.store.rrd.footer import read_footer
+
+    path = data_dir / "long.rrd"
+    (table,) = [m.table for m in read_footer(path) or []]
+    client = _ForgetfulClient(path, {"/static"})
+    manifest = SegmentManifest(DatasetRef("0" * 32, "mydata"), "long", table)
+    hub = StoreHub()
+    fetcher = SegmentFetcher(client, manifest, hub.store(manifest.store_id()), batch_bytes=BATCH)  # type: ignore[arg-type]
+    fetcher.start(wait=True)  # returns although /static never comes
+    try:
+        assert fetcher.ready() and fetcher.wait_idle(30)
+        calls = client.calls
+        assert fetcher.store.latest_at("/static", [TEXT.component], None) == {}
+        assert len(fetcher.store) == FRAMES + FRAMES // 16  # everything else came
+        fetcher.set_cursor("frame", 10)
+        assert fetcher.wait_ready(10) and fetcher.wait_idle(10)
+        assert client.calls == calls  # nothing asked again
+    finally:
+        fetcher.stop()

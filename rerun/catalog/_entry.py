@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     import datafusion
     import ray.data
 
+    from rerun.chunk import LazyStore
+
     from ._client import CatalogClient
     from ._dataset_info import DatasetInfo
     from ._table import TableEntry
@@ -372,6 +374,15 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
         if segment_id not in t.column("rerun_segment_id").to_pylist():
             raise NotFoundError(f"Segment not found (NotFound)\n- Dataset: {self.id}\nSegment: {segment_id}")
         return Segment(SegmentRef(self._internal, segment_id))
+
+    def segment_store(self, segment_id: str, *, include_assets: bool = True) -> LazyStore:
+        """A segment as a ``rerun.chunk.LazyStore``: manifest now, chunks on demand.
+
+        ``include_assets`` is accepted for 0.41 compatibility; registered assets are not added.
+        """
+        from rerun.chunk._remote import segment_store
+
+        return segment_store(self._conn, self.id, segment_id)
 
     def filter_segments(self, segment_ids: str | Sequence[str] | datafusion.DataFrame) -> DatasetSelection:
         """A selection of these segments only (ids, or a DataFrame with ``rerun_segment_id``)."""

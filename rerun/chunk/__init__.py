@@ -7,6 +7,7 @@ the .rrd codec, lenses and selectors are ``rerun_core.store.lenses`` / ``selecto
 from __future__ import annotations
 
 from ._chunk import Chunk as Chunk
+from ._lazy_store import LazyStore as LazyStore
 from ._lens import DeriveLens as DeriveLens
 from ._lens import Lens as Lens
 from ._lens import MutateLens as MutateLens
@@ -18,7 +19,6 @@ from ._readers import StoreEntry as StoreEntry
 from ._readers import StreamingReader as StreamingReader
 from ._selector import Selector as Selector
 from ._store import ChunkStore as ChunkStore
-from ._store import LazyStore as LazyStore
 from ._stream import LazyChunkStream as LazyChunkStream
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -107,6 +107,18 @@ class ChunkFilter:
         if self.is_static is not None and chunk.is_static != self.is_static:
             return False
         return self.has_timeline is None or self.has_timeline in chunk.timelines
+
+    def matches_parts(
+        self, entity: EntityPath, is_static: bool, timelines: Collection[str], components: Collection[str]
+    ) -> bool:
+        """Whether ``keep`` can keep anything of a chunk described by these parts (a manifest row)."""
+        if self.content is not None and not matches_content(self.content, entity):
+            return False
+        if self.is_static is not None and is_static != self.is_static:
+            return False
+        if self.has_timeline is not None and self.has_timeline not in timelines:
+            return False
+        return self.components is None or any(c in self.components for c in components)
 
     def keep(self, chunk: CoreChunk) -> CoreChunk | None:
         if not self.predicates(chunk):

@@ -14,7 +14,7 @@ from ._stream import LazyChunkStream
 if TYPE_CHECKING:
     from rerun_core.store.chunk import Chunk as CoreChunk
 
-    from ._store import LazyStore
+    from ._lazy_store import LazyStore
 
 
 @runtime_checkable
@@ -130,7 +130,7 @@ class RrdReader:
 
         Files without a footer (older writers) raise ValueError: use ``stream().collect()``.
         """
-        from ._store import LazyStore
+        from ._lazy_store import LazyStore
 
         store_id = self._resolve(store)
         try:
@@ -139,7 +139,7 @@ class RrdReader:
             raise ValueError(f"cannot read the footer of {self._path}: {exc}") from None
         for m in manifests or []:
             if m.store_id == store_id:
-                return LazyStore(self._path, m)
+                return LazyStore._of_file(self._path, m)
         raise ValueError(
             f"{self._path} has no footer manifest for {StoreEntry(store_id)!r}; use RrdReader(...).stream().collect()"
         )

@@ -10,7 +10,8 @@ import pyarrow as pa
 from rerun_core.store.chunk import Chunk as CoreChunk
 
 from ._chunk import Chunk
-from ._store import ChunkStore, LazyStore
+from ._lazy_store import LazyStore
+from ._store import ChunkStore
 from ._stream import LazyChunkStream
 
 Sendable: TypeAlias = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,9 +12,7 @@ import pyarrow as pa
 
 from rerun_core.store.chunk import Chunk as CoreChunk
 from rerun_core.store.compaction import compact
-from rerun_core.store.messages import ArrowMsg, StoreId, StoreKind
-from rerun_core.store.rrd import RrdManifest, decode_message
-from rerun_core.store.rrd.frames import MessageKind
+from rerun_core.store.messages import StoreId, StoreKind
 from rerun_core.store.rrd.manifest import ManifestBuilder
 
 from ._chunk import Chunk
@@ -160,84 +158,3 @@ class ChunkStore:
 
     def __repr__(self) -> str:
         return f"ChunkStore({len(self)} chunks)"
-
-
-class LazyStore:
-    """An .rrd store opened through its footer manifest: chunks are read only when streamed."""
-
-    __slots__ = ("_loaded", "_manifest", "_path")
-
-    def __init__(self, path: Path, manifest: RrdManifest) -> None:
-        self._path = path
-        self._manifest = manifest
-        self._loaded = 0
-
-    def _column(self, name: str) -> list[object]:
-        return self._manifest.table.column(name).to_pylist()
-
-    def schema(self) -> Schema:
-        """The store's columns, from the manifest (no chunk is read)."""
-        return _schema(self._manifest.sorbet_schema)
-
-    def summary(self) -> str:
-        """One line per chunk, from the manifest alone (same format as ``ChunkStore.summary``)."""
-        table = self._manifest.table
-        timeline_cols: list[tuple[str, str]] = []  # (column, timeline)
-        static_cols: list[tuple[str, str]] = []  # (column, component)
-        count_cols: list[tuple[str, str]] = []
-        for f in table.schema:
-            meta = f.metadata or {}
-            comp = meta.get(b"rerun:component", b"").decode()
-            if f.name.endswith(":has_static_data"):
-                static_cols.append((f.name, comp))
-            elif f.name.endswith(":num_rows") and comp:
-                count_cols.append((f.name, comp))
-            elif f.name.endswith(":start") and not comp and b"rerun:index" in meta:
-                timeline_cols.append((f.name, meta[b"rerun:index"].decode()))
-        cols = {
-            name: table.column(name).to_pylist() for name, _ in [*timeline_cols, *static_cols, *count_cols]
-        }
-        rows = []
-        for i in range(table.num_rows):
-            static = bool(table.column("chunk_is_static")[i].as_py())
-            tls = sorted(tl for name, tl in timeline_cols if cols[name][i] is not None)
-            if static:
-                names = [comp for name, comp in static_cols if cols[name][i]]
-            else:
-                names = sorted({comp for name, comp in count_cols if (cols[name][i] or 0) > 0})
-            entity = str(table.column("chunk_entity_path")[i].as_py())
-            rows.append(
-                SummaryRow(entity, int(table.column("chunk_num_rows")[i].as_py()), static, tls, names)
-            )
-        return format_summary(rows)
-
-    def _chunks(self) -> Iterator[CoreChunk]:
-        offsets = self._column("chunk_byte_offset")
-        sizes = self._column("chunk_byte_size")
-        with open(self._path, "rb") as f:
-            for off, size in zip(offsets, sizes, strict=True):
-                assert isinstance(off, int) and isinstance(size, int)
-                f.seek(off)
-                msg = decode_message(MessageKind.ARROW_MSG, f.read(size))
-                self._loaded += 1
-                if isinstance(msg, ArrowMsg):
-                    yield msg.chunk
-
-    def stream(self) -> LazyChunkStream:
-        """A lazy stream over the store's chunks (read from the file as they are pulled)."""
-        return LazyChunkStream(self._chunks)
-
-    @property
-    def _chunks_loaded(self) -> int:
-        """How many chunks were read from the file since the store was opened."""
-        return self._loaded
-
-    def write_rrd(self, path: str | Path, *, application_id: str, recording_id: str) -> None:
-        """Write every chunk to an .rrd file with these ids."""
-        _write(self.stream(), path, application_id, recording_id)
-
-    def __len__(self) -> int:
-        return self._manifest.table.num_rows
-
-    def __repr__(self) -> str:
-        return f"LazyStore({len(self)} chunks)"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ._store import ChunkStore
 
 Source = Callable[[], Iterator[CoreChunk]]
+Pushdown = Callable[[Sequence[ChunkFilter]], Iterator[CoreChunk]]
 ComponentsArg = ComponentDescriptor | str | Sequence[ComponentDescriptor | str] | None
 STORE_SOURCE = StoreSource(StoreSourceKind.OTHER, b"rerun-sdk-python-chunk-pipeline")
 
@@ -85,11 +86,20 @@ def _from_iterable(chunks: Iterable[Chunk]) -> Source:
 class LazyChunkStream:
     """A lazy pipeline over chunks; see the module docstring for consume/terminal rules."""
 
-    __slots__ = ("_consumed", "_source")
+    __slots__ = ("_consumed", "_filters", "_pushdown", "_source")
 
-    def __init__(self, source: Source) -> None:
+    def __init__(
+        self,
+        source: Source,
+        *,
+        pushdown: Pushdown | None = None,
+        filters: tuple[ChunkFilter, ...] = (),
+    ) -> None:
         self._source = source
         self._consumed = False
+        # An indexed source decides leading filters on its manifest (see LazyStore).
+        self._pushdown = pushdown
+        self._filters = filters
 
     def _take(self) -> Source:
         if self._consumed:
@@ -119,6 +129,21 @@ class LazyChunkStream:
         """Keep the matching part of each chunk (predicates AND-ed; ``components`` keeps columns)."""
         flt = ChunkFilter.make(content, has_timeline, is_static, components)
         source = self._take()
+        pushdown = self._pushdown
+        if pushdown is not None:
+            filters = (*self._filters, flt)
+
+            def pushed() -> Iterator[CoreChunk]:
+                for c in pushdown(filters):
+                    for f in filters:
+                        kept = f.keep(c)
+                        if kept is None:
+                            break
+                        c = kept
+                    else:
+                        yield c
+
+            return LazyChunkStream(pushed, pushdown=pushdown, filters=filters)
         return LazyChunkStream(lambda: (out for c in source() if (out := flt.keep(c)) is not None))
 
     def drop(

@@ -119,11 +119,26 @@ print(store, store.summary())
 store.write_rrd(out, application_id="rerun_example_chunk_gen", recording_id="out3")
 """
 
+# A catalog segment as a LazyStore: manifest summary, pushed-down filter (chunks loaded), write.
+PIPE_SERVER_SEGMENT = """
+import sys, rerun as rr
+src, out = sys.argv[1], sys.argv[2]
+with rr.server.Server(datasets={"ds": [src]}) as srv:
+    ds = srv.client().get_dataset("ds")
+    lazy = ds.segment_store(ds.segment_ids()[0])
+    print(type(lazy).__name__, len(lazy))
+    print(lazy.summary())
+    print(lazy.stream().collect().summary())
+    lazy.stream().filter(content="/world/**").write_rrd(out, application_id="rerun_example_chunk_gen", recording_id="s")
+    print(lazy._chunks_loaded)
+"""
+
 GENERATORS = {"mixed": GEN_MIXED, "small_chunks": GEN_SMALL_CHUNKS}
 PIPELINES = {
     "filter_map_lens": ("mixed", PIPE_FILTER_MAP_LENS),
     "split_scatter_send": ("small_chunks", PIPE_SPLIT_SCATTER_SEND),
     "lazy_store": ("mixed", PIPE_LAZY_STORE),
+    "server_segment": ("mixed", PIPE_SERVER_SEGMENT),
 }
 
 

@@ -226,6 +226,17 @@ def test_write_rrd_and_read_back_through_the_manifest(tmp_path: Path) -> None:
     ]
 
 
+def test_lazy_store_filters_on_its_manifest_before_loading(tmp_path: Path) -> None:
+    path = tmp_path / "out.rrd"
+    chunks = [_points("/a", [0]), _points("/b", [1]), _imu_chunk()]
+    LazyChunkStream.from_iter(chunks).write_rrd(path, application_id="app", recording_id="rec")
+    lazy = RrdReader(path).store()
+    kept = lazy.stream().filter(content="/b").filter(components="Points3D:positions").to_chunks()
+    assert [c.entity_path for c in kept] == ["/b"] and lazy._chunks_loaded == 1
+    assert [c.entity_path for c in lazy.stream().filter(has_timeline="nope")] == []
+    assert lazy._chunks_loaded == 1
+
+
 def test_rrd_reader_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="RRD file not found"):
         RrdReader(tmp_path / "missing.rrd")

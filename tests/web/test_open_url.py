@@ -111,12 +111,18 @@ def test_sources_panel_opens_a_segment_on_the_page(segment_url: str) -> None:
             page = browser.new_page(viewport={"width": 1100, "height": 700})
             page.goto(f"http://127.0.0.1:{web}/")
             page.locator(".rr-sources-btn").click()
+            live = rr.RecordingStream("web_url", recording_id="live_one")  # a local, live recording
+            live.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy")
+            live.log("pts", rr.Points3D([[0, 0, 0]]))
+            live.flush()
+            page.locator(".rr-src-rec", has_text="live_one").wait_for(timeout=30_000)  # listed as it comes
+            assert "gRPC" in page.locator(".rr-src-rec", has_text="live_one").inner_text()
             page.locator(".rr-sources-add input").fill(origin)
             page.locator(".rr-sources-add button").click()
             page.locator(".rr-src-dataset", has_text="scenes").click(timeout=30_000)
             page.locator(".rr-src-segment[data-segment='scene']").click(timeout=30_000)
             page.locator(".rr-src-segment.rr-src-open[data-segment='scene']").wait_for(timeout=60_000)
-            page.locator(".rr-src-rec", has_text="scene").wait_for(timeout=30_000)
+            page.locator(".rr-src-rec.rr-src-active", has_text="scene").wait_for(timeout=30_000)
             page.screenshot(path=str(ARTIFACTS / "sources_panel_list.png"))
             page.locator(".rr-sources-btn").click()  # close the panel: the view shows the segment
             page.wait_for_function(f"({FRAME})() >= 1", timeout=60_000)
@@ -124,6 +130,7 @@ def test_sources_panel_opens_a_segment_on_the_page(segment_url: str) -> None:
             page.wait_for_timeout(800)  # let the still (PNG) frame land
             page.screenshot(path=str(ARTIFACTS / "sources_panel_segment.png"))
             assert _non_blank(page.locator(".rr-view").screenshot()) > 10
+            live.disconnect()
         finally:
             browser.close()
 

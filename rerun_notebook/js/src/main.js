@@ -4,7 +4,7 @@
 import { setupCanvas, setupVisibility } from "./frames.js";
 import { setupInput, showTooltip } from "./input.js";
 import { buildSelectionPanel, isLocked, panelStates, renderSelectionPanel, showHistoryMenu, togglePanel, updateHistoryButtons } from "./selection.js";
-import { buildSourcesPanel, renderSources } from "./sources.js";
+import { buildSourcesPanel, renderSources, sourcesOnState } from "./sources.js";
 import { buildTimePanel } from "./time_panel.js";
 import { renderTree } from "./tree.js";
 import { button, el } from "./util.js";
@@ -51,6 +51,7 @@ export function applyState(ctx) {
   }
   ctx.recSelect.value = state.active ?? "";
   ctx.recSelect.style.display = recs.length > 1 ? "" : "none";
+  sourcesOnState(ctx, state);
 }
 
 export const PANEL_BUTTONS = [

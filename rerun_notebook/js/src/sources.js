@@ -94,3 +94,12 @@ export function renderSources(ctx, msg) {
   ctx.sourcesError.textContent = msg.error || "";
   ctx.sourcesError.style.display = msg.error ? "" : "none";
 }
+
+// The panel is open and the recordings changed (one arrived, one closed): ask for a fresh list.
+export function sourcesOnState(ctx, state) {
+  const names = (state.recordings || []).join("\n") + "\n" + (state.active ?? "");
+  if (names === ctx.sourcesSeen) return;
+  ctx.sourcesSeen = names;
+  if (ctx.sourcesPanel && ctx.sourcesPanel.style.display !== "none") ctx.sourcesSend("refresh");
+}
+

@@ -77,6 +77,7 @@ class Session(Protocol):
     app_ids: dict[str, str]
     active: str | None
     time: TimeState
+    hidden: set[str]
     closed: bool
 
     def add_store(
@@ -100,6 +101,18 @@ def session_cursor(store_id: StoreId) -> Callable[[], tuple[str | None, int | No
         return None, None
 
     return cursor
+
+
+def session_hidden(store_id: StoreId) -> Callable[[], set[str]]:
+    """The entity paths hidden in a session showing ``store_id`` (their data is fetched later)."""
+
+    def hidden() -> set[str]:
+        for session in list(_sessions):
+            if session.active == store_id.recording_id and not session.closed:
+                return set(session.hidden)
+        return set()
+
+    return hidden
 
 
 @dataclass
@@ -177,6 +190,7 @@ class UrlSources:
             memory_limit=self.memory_limit,
             cursor_for=session_cursor,
             alive=lambda: not session.closed,
+            hidden_for=session_hidden,
         )
         self._show(url, result.opened, f"Rerun server {result.url.origin}", fetchers)
         self.panel.add_server(result.url.origin, listed=False)  # the panel lists where it came from

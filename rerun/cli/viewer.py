@@ -287,9 +287,7 @@ def _fetch_plan(endpoint: Any, plan: Any) -> None:
     server URL is listed. Errors are one line (`ViewerError`)."""
     try:
         if endpoint.hub is not None and endpoint.save_path is None:  # on demand, in the memory limit
-            result, _ = plan.start(
-                endpoint.hub, memory_limit=endpoint.hub.memory_limit, cursor_for=_session_cursor
-            )
+            result, _ = plan.start(endpoint.hub, memory_limit=endpoint.hub.memory_limit, **_view_hooks())
         else:  # --save / --serve-grpc: the whole segment through the gRPC buffer
             result = plan.fetch(lambda msg: endpoint.load([msg]))
     except (ValueError, RuntimeError) as err:
@@ -302,13 +300,14 @@ def _fetch_plan(endpoint: Any, plan: Any) -> None:
             print(line, file=sys.stderr, flush=True)
 
 
-def _session_cursor(store_id: Any) -> Any:
-    """The time cursor of the web page showing a fetched segment (none without the extra)."""
+def _view_hooks() -> dict[str, Any]:
+    """What a fetched segment follows: the time cursor and hidden entities of the web page
+    showing it (nothing without the page extra)."""
     try:
-        from rerun_notebook.sources import session_cursor
+        from rerun_notebook.sources import session_cursor, session_hidden
     except ImportError:
-        return lambda: (None, None)
-    return session_cursor(store_id)
+        return {}
+    return {"cursor_for": session_cursor, "hidden_for": session_hidden}
 
 
 def _label(store_id: Any, text: str) -> None:

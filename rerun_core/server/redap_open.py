@@ -14,7 +14,7 @@ and a `close_url` can remove. Nothing here imports the SDK or the viewers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -121,9 +121,11 @@ class OpenPlan:
         cursor_for: Callable[[StoreId], CursorSource] | None = None,
         batch_bytes: int | None = None,
         alive: Callable[[], bool] | None = None,
+        hidden_for: Callable[[StoreId], Callable[[], Collection[str]]] | None = None,
     ) -> tuple[OpenResult, list[SegmentFetcher]]:
         """Open the planned segments in ``hub``, fetched on demand: each one's data at its cursor
-        (``cursor_for(store_id)``; default the start of its default timeline) is held when this
+        (``cursor_for(store_id)``; default the start of its default timeline) for the entities not
+        hidden (``hidden_for(store_id)``) is held when this
         returns, the rest follows in the background. With ``memory_limit`` (bytes, for the whole
         hub) the segments hold at most `BUDGET_SHARE` of it minus what other stores hold. The
         background fetches end when ``alive()`` turns False (the viewer closed)."""
@@ -141,6 +143,7 @@ class OpenPlan:
                     budget=budget,
                     cursor=cursor_for(sid) if cursor_for is not None else None,
                     alive=alive,
+                    hidden=hidden_for(sid) if hidden_for is not None else None,
                     **({} if batch_bytes is None else {"batch_bytes": batch_bytes}),
                 )
                 when = self.result.url.when

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -67,6 +67,7 @@ class SegmentFetcher:
         cursor: CursorSource | None = None,
         batch_bytes: int = DEFAULT_BATCH_BYTES,
         alive: Callable[[], bool] | None = None,
+        hidden: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self.client = client
         self.manifest = manifest
@@ -75,6 +76,7 @@ class SegmentFetcher:
         self._budget = budget
         self._cursor_source = cursor
         self._alive = alive  # False once whatever showed the segment is gone: the fetch stops
+        self._hidden = hidden  # entity paths the viewer hides: their data at the cursor waits
         self.batch_bytes = max(1, batch_bytes)
         self.stats = FetchStats()
         self.error: str | None = None
@@ -115,6 +117,9 @@ class SegmentFetcher:
                 self._cursor = (timeline, t)
         return self._cursor
 
+    def hidden(self) -> Collection[str]:
+        return () if self._hidden is None else self._hidden()
+
     def budget(self) -> int | None:
         b = self._budget
         return b() if callable(b) else b
@@ -144,7 +149,7 @@ class SegmentFetcher:
         """Whether everything a latest-at query at ``cursor`` (default: the current one) reads is held."""
         timeline, t = cursor or self.cursor()
         rows = [int(r) for r in self.index.static_rows()] + [
-            int(r) for r in self.index.needed_at(timeline, t)
+            int(r) for r in self.index.needed_at(timeline, t, self.hidden())
         ]
         return all(r in self._unavailable or self.is_held(r) for r in rows)
 
@@ -190,7 +195,7 @@ class SegmentFetcher:
                 self._stop.set()
                 self.client.close()
                 return
-            state = (self.cursor(), self.store.generation, self.budget())
+            state = (self.cursor(), self.store.generation, self.budget(), frozenset(self.hidden()))
             if state == idle_at:
                 self._stop.wait(POLL_S)
                 continue
@@ -215,7 +220,7 @@ class SegmentFetcher:
         Returns False when nothing was missing."""
         with self._step_lock:
             budget = self.budget()
-            wanted, n_must = plan_rows(self.index, self.cursor(), budget, self._size)
+            wanted, n_must = plan_rows(self.index, self.cursor(), budget, self._size, self.hidden())
             missing = [r for r in wanted if r not in self._unavailable and not self.is_held(r)]
             if not missing:
                 return False

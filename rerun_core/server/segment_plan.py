@@ -6,8 +6,8 @@ before fetching any. `ManifestIndex` reads it once into arrays; `plan_rows` orde
 viewer wants, as Rerun's viewer prioritises them:
 
 1. static chunks (always held: queries at any time need them, and they are never evicted);
-2. the chunks a latest-at query at the cursor reads: per entity, those whose range holds the
-   cursor and the last one ending before it;
+2. the chunks a latest-at query at the cursor reads for the visible entities: per entity,
+   those whose range holds the cursor and the last one ending before it;
 3. the other temporal chunks on the cursor's timeline, nearest to the cursor first;
 4. chunks without the cursor's timeline (they matter only on other timelines).
 
@@ -17,7 +17,7 @@ Pure and thread-free: `segment_fetcher.SegmentFetcher` runs it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,14 +131,15 @@ class ManifestIndex:
     def static_rows(self) -> np.ndarray:
         return np.flatnonzero(self.is_static)
 
-    def needed_at(self, timeline: str | None, t: int | None) -> np.ndarray:
+    def needed_at(self, timeline: str | None, t: int | None, hidden: Collection[str] = ()) -> np.ndarray:
         """Rows a latest-at query at ``t`` reads: per entity, the chunks holding ``t`` and the
-        last one that ends before it."""
+        last one that ends before it; entities under a ``hidden`` path are left out."""
         span = self.timelines.get(timeline or "")
         if span is None or t is None:
             return np.zeros(0, dtype=np.int64)
-        holds = np.flatnonzero(span.valid & (span.start <= t) & (span.end >= t))
-        before = np.flatnonzero(span.valid & (span.end < t))
+        valid = span.valid & self.visible(hidden)
+        holds = np.flatnonzero(valid & (span.start <= t) & (span.end >= t))
+        before = np.flatnonzero(valid & (span.end < t))
         if before.size:
             order = np.lexsort((span.end[before], self.entity_codes[before]))
             ordered = before[order]
@@ -146,6 +147,15 @@ class ManifestIndex:
             last = np.append(codes[1:] != codes[:-1], True)  # the last (latest end) per entity
             before = ordered[last]
         return np.union1d(holds, before).astype(np.int64)
+
+    def visible(self, hidden: Collection[str]) -> np.ndarray:
+        """Per row: its entity is not under any of the ``hidden`` entity paths."""
+        if not hidden:
+            return np.ones(self.num_chunks, dtype=bool)
+        prefixes = tuple(h.rstrip("/") + "/" for h in hidden)
+        names = sorted(set(self.entities))
+        shown = {e: not (e in hidden or e.startswith(prefixes)) for e in names}
+        return np.asarray([shown[e] for e in self.entities], dtype=bool)
 
     def distance(self, timeline: str | None, t: int | None) -> np.ndarray:
         """Per row, how far its range is from ``t`` (0 inside; `_FAR` off the timeline)."""
@@ -194,13 +204,18 @@ def _merge(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
 
 
 def plan_rows(
-    index: ManifestIndex, cursor: Cursor, budget: int | None, size_of: Callable[[int], int]
+    index: ManifestIndex,
+    cursor: Cursor,
+    budget: int | None,
+    size_of: Callable[[int], int],
+    hidden: Collection[str] = (),
 ) -> tuple[list[int], int]:
-    """The rows to hold, most wanted first, and how many of them are must-haves (static and
-    needed at the cursor). With a ``budget`` the optional rows stop where it would be passed."""
+    """The rows to hold, most wanted first, and how many of them are must-haves (static, and
+    needed at the cursor by a visible entity). With a ``budget`` the optional rows stop where it
+    would be passed."""
     timeline, t = cursor
     must = [int(r) for r in index.static_rows()]
-    needed = [int(r) for r in index.needed_at(timeline, t) if not index.is_static[r]]
+    needed = [int(r) for r in index.needed_at(timeline, t, hidden) if not index.is_static[r]]
     must += needed
     taken = set(must)
     dist = index.distance(timeline, t)

@@ -159,6 +159,17 @@ def test_plan_puts_cursor_chunks_first_and_stops_at_the_budget(data_dir: Path) -
     assert sum(int(sizes[r]) for r in some) <= budget < sum(int(sizes[r]) for r in rows)
 
 
+def test_hidden_entities_wait_behind_the_visible_ones(data_dir: Path) -> None:
+    from rerun_core.store.rrd.footer import read_footer
+
+    (table,) = [m.table for m in read_footer(data_dir / "long.rrd") or []]
+    index = ManifestIndex(table)
+    rows, n_must = plan_rows(index, ("frame", 40), None, lambda r: 1, hidden={"/slow"})
+    assert sorted(index.entities[r] for r in rows[:n_must]) == ["/points", "/points", "/static"]
+    assert len(rows) == index.num_chunks  # the hidden entity's chunks still come, later
+    assert index.visible({"/"}).sum() == 0 and index.visible(()).all()
+
+
 def test_scrubbing_our_server_stays_within_the_budget(ours: str) -> None:
     _scrub_within_budget(ours)
 

@@ -20,14 +20,12 @@ from rerun_core.types.entity_path import format_entity_path
 
 from .._log import _batches_of, entity_path_str, to_descriptor
 from .._send_columns import _as_list_column, build_column_args
-from .._send_dataframe import RERUN_KIND, RERUN_KIND_CONTROL, SORBET_COMPONENT, SORBET_ENTITY_PATH, _classify
-from .._sentinels import AUTO_INDEX, _AutoIndex
+from .._sentinels import AUTO_INDEX
+from ._record_batch import IndexArg, chunks_of
 from ._selector import Selector, as_selector
 
 if TYPE_CHECKING:
     from ._lens import Lens
-
-IndexArg = str | list[str] | _AutoIndex | None
 
 
 def _core_chunk(entity: str, timelines: list[Any], comps: dict[ComponentDescriptor, pa.Array]) -> CoreChunk:
@@ -37,28 +35,6 @@ def _core_chunk(entity: str, timelines: list[Any], comps: dict[ComponentDescript
         num_rows = len(next(iter(comps.values()))) if comps else 0
     index = [CoreTimeColumn.from_values(name, typ, values) for name, typ, values in timelines]
     return CoreChunk.from_columns(entity_path_str(entity), new_tuids(num_rows), index, comps)
-
-
-def _with_name_convention(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Columns named ``/entity:Archetype:component`` without metadata get entity + component tags."""
-    fields = []
-    for field in batch.schema:
-        meta = dict(field.metadata or {})
-        if field.name.startswith("/") and SORBET_ENTITY_PATH not in meta and ":" in field.name:
-            entity, _, component = field.name.partition(":")
-            meta[SORBET_ENTITY_PATH] = entity.encode()
-            meta.setdefault(SORBET_COMPONENT, component.encode())
-            field = field.with_metadata(meta)
-        fields.append(field)
-    schema = pa.schema(fields, metadata=batch.schema.metadata)
-    return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
-
-
-def _is_identified(batch: pa.RecordBatch) -> bool:
-    """A batch that already is a whole chunk (chunk id + row-id column) keeps its ids."""
-    meta = batch.schema.metadata or {}
-    has_row_ids = any((f.metadata or {}).get(RERUN_KIND) == RERUN_KIND_CONTROL for f in batch.schema)
-    return b"rerun:id" in meta and has_row_ids
 
 
 def _as_reader(dataframe: object) -> Iterable[pa.RecordBatch]:
@@ -114,10 +90,7 @@ class Chunk:
         """
         if not isinstance(record_batch, pa.RecordBatch):
             raise TypeError(f"Expected a pyarrow RecordBatch, got {type(record_batch).__name__}")
-        if isinstance(index, _AutoIndex) and entity_path is None and _is_identified(record_batch):
-            return [cls(CoreChunk.from_record_batch(record_batch))]
-        indexes, per_entity = _classify(_with_name_convention(record_batch), index, entity_path)
-        return [cls(_core_chunk(path, indexes, comps)) for path, comps in per_entity.items()]
+        return [cls(c) for c in chunks_of(record_batch, index, entity_path)]
 
     @classmethod
     def from_dataframe(

@@ -241,3 +241,50 @@ def test_selectors_evaluate_like_oracle(oracle: Oracle, tmp_path: Path) -> None:
     ours = _run([sys.executable], ours_env(), script)
     theirs = _run([str(Oracle.python), "-P"], oracle.env(), script)
     assert ours.splitlines() == theirs.splitlines()
+
+
+RECORD_BATCH_CASES = r"""
+import pyarrow as pa, rerun as rr
+from rerun.chunk import Chunk
+def show(label, fn):
+    try:
+        out = fn()
+        print(label, [(c.entity_path, c.is_static, c.timeline_names, c.to_record_batch().schema.names[1:]) for c in out])
+    except ValueError as exc:
+        print(label, "ValueError", exc)
+    except TypeError:
+        print(label, "TypeError")
+pos = pa.array([[[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]]], type=pa.list_(pa.list_(pa.field("item", pa.float32(), False), 3)))
+frame = pa.array([0, 1])
+raw = pa.RecordBatch.from_arrays([frame, pos], names=["frame", "/a:Points3D:positions"])
+show("raw auto", lambda: Chunk.from_record_batch(raw))
+show("raw index", lambda: Chunk.from_record_batch(raw, index="frame"))
+show("raw static", lambda: Chunk.from_record_batch(raw, index=None))
+show("missing index", lambda: Chunk.from_record_batch(raw, index="nope"))
+show("only index", lambda: Chunk.from_record_batch(pa.RecordBatch.from_arrays([frame], names=["frame"]), index="frame"))
+show("null index", lambda: Chunk.from_record_batch(
+    pa.RecordBatch.from_arrays([pa.array([0, None]), pos], names=["frame", "/a:X:y"]), index="frame"))
+show("string index", lambda: Chunk.from_record_batch(
+    pa.RecordBatch.from_arrays([pa.array(["a", "b"]), pos], names=["frame", "/a:X:y"]), index="frame"))
+show("timestamp index", lambda: Chunk.from_record_batch(
+    pa.RecordBatch.from_arrays([pa.array([0, 1], pa.timestamp("ns")), pos], names=["t", "/a:X:y"]), index="t"))
+show("plain column", lambda: Chunk.from_record_batch(
+    pa.RecordBatch.from_arrays([frame, pa.array([1.0, 2.0])], names=["frame", "val"]), index="frame", entity_path="/e"))
+chunk = Chunk.from_columns("/p", [rr.TimeColumn("f", sequence=[1, 2])], rr.Points3D.columns(positions=[[1, 2, 3], [4, 5, 6]]))
+whole = chunk.to_record_batch()
+show("identified", lambda: Chunk.from_record_batch(whole))
+print("keeps id", Chunk.from_record_batch(whole)[0].id == chunk.id)
+show("identified + entity_path", lambda: Chunk.from_record_batch(whole, entity_path="/other"))
+show("identified static", lambda: Chunk.from_record_batch(whole, index=None))
+show("no row ids", lambda: Chunk.from_record_batch(whole.drop_columns(["rerun.controls.RowId"])))
+show("not a batch", lambda: Chunk.from_record_batch(whole.to_pydict()))
+"""
+
+
+def test_record_batch_interpretation_matches_oracle(oracle: Oracle, tmp_path: Path) -> None:
+    """`Chunk.from_record_batch`: the chunks made, and the ValueError messages of bad batches."""
+    script = tmp_path / "record_batches.py"
+    script.write_text(RECORD_BATCH_CASES)
+    ours = _run([sys.executable], ours_env(), script)
+    theirs = _run([str(Oracle.python), "-P"], oracle.env(), script)
+    assert ours.splitlines() == theirs.splitlines()

@@ -127,30 +127,3 @@ __all__ = [
     "Volume3D",
     "VoxelGridMap",
 ]
-
-
-def _install_type_modules() -> None:
-    """Register 0.41's per-type modules (``rerun.archetypes.points3d`` ...) as thin aliases.
-
-    Each is a tiny module in ``sys.modules`` holding its one class, so
-    ``from rerun.archetypes.points3d import Points3D`` works without 54 files. Names follow
-    0.41's layout: the class name in snake_case, digits staying glued (``GeoLineStrings`` ->
-    ``geo_line_strings``, ``TransformAxes3D`` -> ``transform_axes3d``).
-    """
-    import re
-    import sys
-    import types
-
-    word_break = re.compile(r"(?<=[a-z])(?=[A-Z])")
-    for name in __all__:
-        if name in ("Archetype", "Box2DFormat"):
-            continue
-        modname = word_break.sub("_", name).lower()
-        mod = types.ModuleType(f"{__name__}.{modname}", f"0.41-layout alias module for `{name}`.")
-        setattr(mod, name, globals()[name])
-        mod.__all__ = [name]  # type: ignore[attr-defined]
-        mod = sys.modules.setdefault(mod.__name__, mod)
-        globals().setdefault(modname, mod)  # `rr.archetypes.points3d` without importing it first
-
-
-_install_type_modules()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
-import sys
+import pkgutil
 
 import pytest
 
@@ -36,7 +36,5 @@ def test_unknown_type_module_still_fails() -> None:
 @pytest.mark.interop
 def test_same_type_modules_as_oracle(oracle: Oracle) -> None:
     theirs = ast.literal_eval(oracle.run_script(LIST_ORACLE_MODULES).stdout.strip())
-    ours = sorted(
-        k.rsplit(".", 1)[1] for k in sys.modules if k.startswith("rerun.archetypes.") and "._" not in k
-    )
+    ours = sorted(m.name for m in pkgutil.iter_modules(rr.archetypes.__path__) if not m.name.startswith("_"))
     assert ours == theirs

@@ -6,9 +6,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._arch_base import Archetype as _DataArchetype
-from .._arch_base import F, Field
-from . import components as bpc
+from ..._arch_base import Archetype as _DataArchetype
+from ..._arch_base import F, Field
+from .. import components as bpc
 
 
 def B(name: str, component: str, **kwargs: Any) -> Field:
@@ -230,7 +230,7 @@ class VisibleTimeRanges(BlueprintArchetype):
         start: Any = None,
         end: Any = None,
     ) -> None:
-        from ..encodings import VisibleTimeRange
+        from ...encodings import VisibleTimeRange
 
         if timeline is not None:
             if ranges is not None:
@@ -259,7 +259,7 @@ class TensorSliceSelection(BlueprintArchetype):
     )
 
     def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
-        from ..encodings import TensorDimensionSelection
+        from ...encodings import TensorDimensionSelection
 
         for axis in ("width", "height"):
             if isinstance(values.get(axis), (int, np.integer)):

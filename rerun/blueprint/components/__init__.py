@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from .. import _converters as cv
-from .._baseclasses import BaseBatch
-from .._converters import Converter, fixed_list
-from ..components import register_batch
-from ..encodings._image import _AutoEnum
-from ..encodings._time import (
+from ... import _converters as cv
+from ..._baseclasses import BaseBatch
+from ..._converters import Converter, fixed_list
+from ...components import register_batch
+from ...encodings._image import _AutoEnum
+from ...encodings._time import (
     TIME_RANGE_TYPE,
     VISIBLE_TIME_RANGE_TYPE,
     time_range_array,

@@ -14,10 +14,10 @@ import pyarrow as pa
 
 from rerun_core.types import ComponentDescriptor
 
-from .. import _converters as cv
-from .._baseclasses import DescribedComponentBatch
-from ..components import register_batch
-from ..encodings._image import _AutoEnum
+from ... import _converters as cv
+from ..._baseclasses import DescribedComponentBatch
+from ...components import register_batch
+from ...encodings._image import _AutoEnum
 
 _COMPONENTS = "rerun.blueprint.components."
 

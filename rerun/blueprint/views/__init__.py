@@ -6,8 +6,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from . import archetypes as bpa
-from .api import View
+from .. import archetypes as bpa
+from ..api import View
 
 Coerce = Callable[[Any], Any]
 

@@ -7,6 +7,7 @@ here is exactly what those calls would have sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,26 @@ def _component_name(source: ComponentDescriptor | str) -> str:
     if isinstance(source, ComponentDescriptor):
         return source.component
     raise TypeError(f"expected a ComponentDescriptor or a component name, got {type(source).__name__}")
+
+
+_REDACT = [
+    re.compile(r"(\* (?:rerun:)?id: )(chunk_[0-9A-Fa-f]{32})( *)"),
+    re.compile(r"(\* (?:sorbet:)?version: )(\S+)( *)"),
+    re.compile(r"(row_)([0-9A-Fa-f]{32})( *)"),
+]
+
+
+def _redacted(text: str) -> str:
+    """Non-deterministic values replaced, the box kept aligned (trailing padding absorbs it)."""
+    mark = "[**REDACTED**]"
+
+    def sub(m: re.Match[str]) -> str:
+        width = len(m.group(2)) + len(m.group(3))
+        return m.group(1) + mark + " " * max(width - len(mark), 0)
+
+    for pattern in _REDACT:
+        text = pattern.sub(sub, text)
+    return text
 
 
 class Chunk:
@@ -201,11 +222,13 @@ class Chunk:
     def format(self, *, width: int = 240, redact: bool = False, trim_metadata_keys: bool = True) -> str:
         """A boxed text table of the chunk, like ``rerun rrd print -vvv``.
 
-        ``width`` and ``redact`` are accepted for compatibility; the table is sized to its content.
+        ``redact`` hides the chunk id, row ids and sorbet version (stable snapshots); ``width`` is
+        accepted for compatibility, the table is sized to its content.
         """
         from ..cli.rrd_print import format_chunk
 
-        return format_chunk(self._internal, verbose=3, full_metadata=not trim_metadata_keys)
+        text = format_chunk(self._internal, verbose=3, full_metadata=not trim_metadata_keys)
+        return _redacted(text) if redact else text
 
     def __repr__(self) -> str:
         return (

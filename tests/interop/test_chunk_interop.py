@@ -288,3 +288,25 @@ def test_record_batch_interpretation_matches_oracle(oracle: Oracle, tmp_path: Pa
     ours = _run([sys.executable], ours_env(), script)
     theirs = _run([str(Oracle.python), "-P"], oracle.env(), script)
     assert ours.splitlines() == theirs.splitlines()
+
+
+FORMAT_CASES = r"""
+import pyarrow as pa, rerun as rr
+from rerun.chunk import Chunk
+chunks = [
+    Chunk.from_columns("/p", [rr.TimeColumn("frame", sequence=[0, 1])], rr.Points3D.columns(positions=[[1, 2, 3], [4, 5, 6]])),
+    Chunk.from_columns("/s", [], rr.TextDocument.columns(text=["hello"])),
+    Chunk.from_columns("/t", [rr.TimeColumn("t", duration=[1.5])], rr.Scalars.columns(scalars=[2.0])),
+]
+for chunk in chunks:
+    print(chunk.format(redact=True))
+"""
+
+
+def test_redacted_format_matches_oracle(oracle: Oracle, tmp_path: Path) -> None:
+    """`Chunk.format(redact=True)` prints the same table (ids, row ids and version hidden)."""
+    script = tmp_path / "formats.py"
+    script.write_text(FORMAT_CASES)
+    ours = _run([sys.executable], ours_env(), script)
+    theirs = _run([str(Oracle.python), "-P"], oracle.env(), script)
+    assert ours == theirs

@@ -106,12 +106,14 @@ class ComponentColumnDescriptor:
         return self._entity_path == "/__properties" or self._entity_path.startswith("/__properties/")
 
     def __repr__(self) -> str:
-        lines = [f"Column name: {self._name}", f"\tEntity path: {self._entity_path}"]
-        if self._archetype is not None:
-            lines.append(f"\tArchetype: {self._archetype}")
-        if self._component_type is not None:
-            lines.append(f"\tComponent type: {self._component_type}")
-        lines.append(f"\tComponent: {self._component}")
+        # 0.41 prints every line: a missing archetype as `None`, a missing component type empty.
+        lines = [
+            f"Column name: {self._name}",
+            f"\tEntity path: {self._entity_path}",
+            f"\tArchetype: {self._archetype}",
+            f"\tComponent type: {self._component_type or ''}",
+            f"\tComponent: {self._component}",
+        ]
         if self._is_static:
             lines.append("\tStatic: true")
         return "\n".join(lines)

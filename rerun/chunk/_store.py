@@ -50,9 +50,17 @@ def format_summary(rows: Iterable[SummaryRow]) -> str:
 
 
 def _schema(arrow: pa.Schema) -> Schema:
+    """A catalog ``Schema``: timelines by name, then component columns by column name (as 0.41)."""
     from rerun.catalog._schema import Schema
 
-    return Schema(arrow)
+    fields = list(arrow)
+    index = sorted(
+        (f for f in fields if (f.metadata or {}).get(b"rerun:kind") == b"index"), key=lambda f: f.name
+    )
+    rest = sorted(
+        (f for f in fields if (f.metadata or {}).get(b"rerun:kind") != b"index"), key=lambda f: f.name
+    )
+    return Schema(pa.schema(index + rest, metadata=arrow.metadata))
 
 
 def _write(stream: LazyChunkStream, path: str | Path, application_id: str, recording_id: str) -> None:

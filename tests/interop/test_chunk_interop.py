@@ -133,12 +133,30 @@ with rr.server.Server(datasets={"ds": [src]}) as srv:
     print(lazy._chunks_loaded)
 """
 
+# ChunkStore.reader (a DataFusion frame) and schema(), LazyStore.schema(), ChunkStore.write_rrd.
+PIPE_STORE_VIEWS = """
+import sys
+from rerun.chunk import RrdReader
+src, out = sys.argv[1], sys.argv[2]
+store = RrdReader(src).stream().collect()
+for index in ["frame", None]:
+    table = store.reader(index).to_arrow_table()
+    print(index, table.num_rows, table.schema.names)
+    print(table.sort_by("frame").slice(0, 3).to_pylist() if index else table.to_pylist())
+table = store.reader("frame", contents="/world/scalar", fill_latest_at=True).to_arrow_table()
+print(table.num_rows, table.schema.names)
+print([str(c) for c in store.schema()])
+print([str(c) for c in RrdReader(src).store().schema()])
+store.write_rrd(out, application_id="rerun_example_chunk_gen", recording_id="views")
+"""
+
 GENERATORS = {"mixed": GEN_MIXED, "small_chunks": GEN_SMALL_CHUNKS}
 PIPELINES = {
     "filter_map_lens": ("mixed", PIPE_FILTER_MAP_LENS),
     "split_scatter_send": ("small_chunks", PIPE_SPLIT_SCATTER_SEND),
     "lazy_store": ("mixed", PIPE_LAZY_STORE),
     "server_segment": ("mixed", PIPE_SERVER_SEGMENT),
+    "store_views": ("mixed", PIPE_STORE_VIEWS),
 }
 
 

@@ -1,0 +1,161 @@
+"""An MCAP file in memory: its summary (read, or rebuilt by a scan with ``recover``) and its chunks."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mcap.exceptions import McapError
+from mcap.reader import SeekingReader
+from mcap.records import (
+    Attachment,
+    AttachmentIndex,
+    Channel,
+    Chunk,
+    ChunkIndex,
+    Header,
+    Message,
+    Metadata,
+    MetadataIndex,
+    Schema,
+    Statistics,
+)
+from mcap.stream_reader import StreamReader, breakup_chunk
+
+
+class McapFileError(ValueError):
+    """The file is not a readable MCAP file (one line, for the CLI)."""
+
+
+@dataclass
+class McapSummary:
+    header: Header | None
+    schemas: dict[int, Schema]
+    channels: dict[int, Channel]
+    chunk_indexes: list[ChunkIndex]
+    statistics: Statistics | None
+    attachment_indexes: list[AttachmentIndex] = field(default_factory=list)
+    metadata_indexes: list[MetadataIndex] = field(default_factory=list)
+    # Filled only by a recovering scan (the chunks themselves, no index to find them by).
+    recovered_chunks: list[Chunk] = field(default_factory=list)
+    recovered_attachments: list[Attachment] = field(default_factory=list)
+    recovered_metadata: list[Metadata] = field(default_factory=list)
+    reconstructed: bool = False
+
+
+class McapFile:
+    """Reads the whole file into memory once; chunks decompress on demand."""
+
+    def __init__(self, source: str | Path | bytes, *, recover: bool = False) -> None:
+        self.name = "<bytes>" if isinstance(source, bytes) else str(source)
+        try:
+            self.data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        except OSError as err:
+            raise McapFileError(f"cannot read {self.name}: {err.strerror or err}") from None
+        if not self.data.startswith(b"\x89MCAP0\r\n"):
+            raise McapFileError(f"{self.name}: not an MCAP file (bad magic)")
+        self.recover = recover
+        self.summary = self._read_summary()
+
+    def _read_summary(self) -> McapSummary:
+        if not self.recover:
+            try:
+                reader = SeekingReader(io.BytesIO(self.data))
+                header = reader.get_header()
+                s = reader.get_summary()
+            except (McapError, ValueError, EOFError, KeyError, AssertionError) as err:
+                raise McapFileError(f"{self.name}: corrupt MCAP file ({err}); try --recover") from None
+            if s is None:
+                raise McapFileError(f"{self.name}: MCAP file has no summary; try --recover")
+            return McapSummary(
+                header,
+                dict(s.schemas),
+                dict(s.channels),
+                list(s.chunk_indexes),
+                s.statistics,
+                list(s.attachment_indexes),
+                list(s.metadata_indexes),
+            )
+        return self._scan()
+
+    def _scan(self) -> McapSummary:
+        out = McapSummary(None, {}, {}, [], None, reconstructed=True)
+        reader = StreamReader(io.BytesIO(self.data), emit_chunks=True, skip_magic=False)
+        try:
+            for rec in reader.records:
+                if isinstance(rec, Header):
+                    out.header = rec
+                elif isinstance(rec, Schema):
+                    out.schemas[rec.id] = rec
+                elif isinstance(rec, Channel):
+                    out.channels[rec.id] = rec
+                elif isinstance(rec, Chunk):
+                    try:
+                        for inner in breakup_chunk(rec):
+                            if isinstance(inner, Schema):
+                                out.schemas[inner.id] = inner
+                            elif isinstance(inner, Channel):
+                                out.channels[inner.id] = inner
+                    except Exception:  # a chunk cut short: dropped, as Rerun's recovery does
+                        continue
+                    out.recovered_chunks.append(rec)
+                elif isinstance(rec, Attachment):
+                    out.recovered_attachments.append(rec)
+                elif isinstance(rec, Metadata):
+                    out.recovered_metadata.append(rec)
+        except (McapError, ValueError, EOFError, AssertionError):
+            pass  # the truncated tail
+        return out
+
+    def chunks(self) -> Iterator[tuple[int, int, list[Message]]]:
+        """``(start_time, end_time, messages)`` for each chunk, in file order."""
+        s = self.summary
+        if s.reconstructed:
+            for chunk in s.recovered_chunks:
+                yield chunk.message_start_time, chunk.message_end_time, _messages(chunk)
+            return
+        for ci in sorted(s.chunk_indexes, key=lambda c: c.chunk_start_offset):
+            yield ci.message_start_time, ci.message_end_time, _messages(self._chunk_at(ci))
+
+    def _chunk_at(self, ci: ChunkIndex) -> Chunk:
+        view = io.BytesIO(self.data[ci.chunk_start_offset : ci.chunk_start_offset + ci.chunk_length])
+        try:
+            rec = next(iter(StreamReader(view, skip_magic=True, emit_chunks=True).records))
+        except (McapError, ValueError, EOFError, StopIteration) as err:
+            raise McapFileError(
+                f"{self.name}: corrupt chunk at offset {ci.chunk_start_offset} ({err})"
+            ) from None
+        if not isinstance(rec, Chunk):
+            raise McapFileError(f"{self.name}: no chunk at offset {ci.chunk_start_offset}")
+        return rec
+
+    def message_counts(self) -> dict[int, int]:
+        """Messages per channel (statistics when present, else counted)."""
+        if self.summary.statistics is not None:
+            return dict(self.summary.statistics.channel_message_counts)
+        counts: dict[int, int] = {}
+        for _s, _e, msgs in self.chunks():
+            for m in msgs:
+                counts[m.channel_id] = counts.get(m.channel_id, 0) + 1
+        return counts
+
+    def attachments(self) -> list[Attachment]:
+        if self.summary.reconstructed:
+            return list(self.summary.recovered_attachments)
+        reader = SeekingReader(io.BytesIO(self.data))
+        return list(reader.iter_attachments())
+
+    def metadata(self) -> list[Metadata]:
+        if self.summary.reconstructed:
+            return list(self.summary.recovered_metadata)
+        reader = SeekingReader(io.BytesIO(self.data))
+        return list(reader.iter_metadata())
+
+
+def _messages(chunk: Chunk) -> list[Message]:
+    try:
+        return [r for r in breakup_chunk(chunk) if isinstance(r, Message)]
+    except Exception as err:
+        raise McapFileError(f"corrupt MCAP chunk ({err})") from None

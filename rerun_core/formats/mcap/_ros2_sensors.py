@@ -1,0 +1,284 @@
+"""ROS 2 sensor_msgs / tf2_msgs parsers that become archetypes directly (images, IMU, joints, GNSS, TF)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from mcap.records import Message
+
+from rerun_core.store.chunk import Chunk
+
+from ._arrow import blobs, custom_desc, fixed_lists, lists, rr_desc, strings, unit_lists
+from ._context import ParserContext, static_chunk, topic_entity_path
+from ._ros2 import add_header_time
+
+Decode = Callable[[bytes], Any]
+
+COLOR = {"L": 1, "RGB": 2, "RGBA": 3, "BGR": 4, "BGRA": 5}
+DT = {"U8": 6, "I8": 7, "U16": 8, "I16": 9, "U32": 10, "I32": 11, "F32": 34, "F64": 35}
+# encoding -> (pixel_format, color_model, channel_datatype, is single channel)
+IMAGE_ENCODINGS: dict[str, tuple[int | None, int | None, int | None, bool]] = {
+    "rgb8": (None, COLOR["RGB"], DT["U8"], False),
+    "rgba8": (None, COLOR["RGBA"], DT["U8"], False),
+    "rgb16": (None, COLOR["RGB"], DT["U16"], False),
+    "rgba16": (None, COLOR["RGBA"], DT["U16"], False),
+    "bgr8": (None, COLOR["BGR"], DT["U8"], False),
+    "8UC3": (None, COLOR["BGR"], DT["U8"], False),
+    "bgra8": (None, COLOR["BGRA"], DT["U8"], False),
+    "bgr16": (None, COLOR["BGR"], DT["U16"], False),
+    "bgra16": (None, COLOR["BGRA"], DT["U16"], False),
+    "mono8": (None, COLOR["L"], DT["U8"], True),
+    "mono16": (None, COLOR["L"], DT["U16"], True),
+    "yuyv": (27, None, None, False),
+    "yuv422_yuy2": (27, None, None, False),
+    "nv12": (26, None, None, False),
+    "8UC1": (None, None, DT["U8"], True),
+    "8SC1": (None, None, DT["I8"], True),
+    "16UC1": (None, None, DT["U16"], True),
+    "16SC1": (None, None, DT["I16"], True),
+    "32SC1": (None, None, DT["I32"], True),
+    "32FC1": (None, None, DT["F32"], True),
+    "64FC1": (None, None, DT["F64"], True),
+}
+IMAGE_FORMAT = pa.struct(
+    [
+        pa.field("width", pa.uint32(), False),
+        pa.field("height", pa.uint32(), False),
+        pa.field("pixel_format", pa.uint8()),
+        pa.field("color_model", pa.uint8()),
+        pa.field("channel_datatype", pa.uint8()),
+    ]
+)
+FRAME = rr_desc("CoordinateFrame", "frame", "TransformFrameId")
+
+
+def image_plane(frames: list[str]) -> list[str]:
+    return [f"{f}_image_plane" if f else f for f in frames]
+
+
+def frames_column(frames: list[str]) -> pa.ListArray:
+    return unit_lists(strings(frames))
+
+
+class ImageParser:
+    def __init__(self, decode: Decode) -> None:
+        self.decode = decode
+        self.buffers: list[bytes] = []
+        self.formats: list[dict[str, Any]] = []
+        self.frames: list[str] = []
+        self.depth = False
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        enc = IMAGE_ENCODINGS.get(m.encoding)
+        if enc is None:
+            raise ValueError(f"Unsupported image encoding '{m.encoding}'")
+        add_header_time(ctx, m.header)
+        self.frames.append(m.header.frame_id)
+        pixel, color, dtype, self.depth = enc
+        self.buffers.append(bytes(m.data))
+        fmt = {"width": m.width, "height": m.height, "pixel_format": pixel}
+        self.formats.append({**fmt, "color_model": color, "channel_datatype": dtype})
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        arch = "DepthImage" if self.depth else "Image"
+        comps = {
+            rr_desc(arch, "buffer", "ImageBuffer"): unit_lists(blobs(self.buffers)),
+            rr_desc(arch, "format", "ImageFormat"): unit_lists(pa.array(self.formats, type=IMAGE_FORMAT)),
+            FRAME: frames_column(image_plane(self.frames)),
+        }
+        return [ctx.chunk(comps)]
+
+
+def _is_rvl(fmt: str) -> bool:
+    enc, sep, rest = fmt.partition(";")
+    rest = rest.strip().lower()
+    return bool(sep and enc.strip() and "compresseddepth" in rest and "rvl" in rest)
+
+
+class CompressedImageParser:
+    def __init__(self, decode: Decode) -> None:
+        self.decode = decode
+        self.blobs: list[bytes] = []
+        self.frames: list[str] = []
+        self.mode: str | None = None
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        add_header_time(ctx, m.header)
+        self.frames.append(m.header.frame_id)
+        mode = "rvl" if _is_rvl(m.format) else "h264" if m.format.lower() == "h264" else "encoded"
+        if self.mode not in (None, mode):
+            raise ValueError(
+                "Encountered mixed compressed image payloads on the same topic; this is not supported"
+            )
+        self.mode = mode
+        self.blobs.append(bytes(m.data))
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        data = unit_lists(blobs(self.blobs))
+        comps: dict[Any, pa.Array]
+        if self.mode == "rvl":
+            media = unit_lists(strings(["image/rvl"] * len(self.blobs)))
+            arch = "EncodedDepthImage"
+            comps = {rr_desc(arch, "blob", "Blob"): data, rr_desc(arch, "media_type", "MediaType"): media}
+        elif self.mode == "h264":
+            comps = {rr_desc("VideoStream", "sample", "VideoSample"): data}
+        else:
+            comps = {rr_desc("EncodedImage", "blob", "Blob"): data}
+        comps[FRAME] = frames_column(image_plane(self.frames))
+        out = [ctx.chunk(comps)]
+        if self.mode == "h264":
+            codec = {
+                rr_desc("VideoStream", "codec", "VideoCodec"): unit_lists(pa.array([0x61766331], pa.uint32()))
+            }
+            out.append(static_chunk(ctx.entity_path, codec))
+        return out
+
+
+IMU_NAMES = [
+    "gyroscope/x",
+    "gyroscope/y",
+    "gyroscope/z",
+    "accelerometer/x",
+    "accelerometer/y",
+    "accelerometer/z",
+]
+SCALARS = rr_desc("Scalars", "scalars", "Scalar")
+SERIES_NAMES = rr_desc("SeriesLines", "names", "Name")
+
+
+class ImuParser:
+    def __init__(self, decode: Decode) -> None:
+        self.decode = decode
+        self.orientation: list[list[float]] = []
+        self.readings: list[list[float]] = []
+        self.frames: list[str] = []
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        add_header_time(ctx, m.header)
+        self.frames.append(m.header.frame_id)
+        o, g, a = m.orientation, m.angular_velocity, m.linear_acceleration
+        self.orientation.append([o.x, o.y, o.z, o.w])
+        self.readings.append([g.x, g.y, g.z, a.x, a.y, a.z])
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        comps = {
+            SCALARS: _fixed_rows(self.readings, 6),
+            custom_desc("sensor_msgs.msg.Imu:orientation", "sensor_msgs.msg.Imu"): _fixed_rows(
+                self.orientation, 4
+            ),
+            FRAME: frames_column(self.frames),
+        }
+        meta = static_chunk(ctx.entity_path, {SERIES_NAMES: lists([IMU_NAMES], pa.utf8())})
+        return [ctx.chunk(comps), meta]
+
+
+def _fixed_rows(rows: list[list[float]], k: int) -> pa.Array:
+    """Rows of ``k`` floats as one ``List<f64>`` per row (nullable items), as Rerun's parsers write them."""
+    return lists(rows, pa.float64())
+
+
+class JointStateParser:
+    def __init__(self, decode: Decode) -> None:
+        self.decode = decode
+        self.names: list[list[str]] = []
+        self.cols: dict[str, list[list[float]]] = {"position": [], "velocity": [], "effort": []}
+        self.frames: list[str] = []
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        add_header_time(ctx, m.header)
+        self.frames.append(m.header.frame_id)
+        self.names.append(list(m.name))
+        for key, rows in self.cols.items():
+            rows.append(list(getattr(m, key)))
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        names = lists(self.names, pa.utf8())
+        out = []
+        timelines = ctx.time_columns()
+        from ._context import make_chunk
+
+        for key, rows in self.cols.items():
+            path = topic_entity_path(ctx.topic, key)
+            out.append(make_chunk(path, timelines, {SCALARS: lists(rows, pa.float64()), SERIES_NAMES: names}))
+        out.append(ctx.chunk({FRAME: frames_column(self.frames)}))
+        return out
+
+
+LATLON = pa.list_(pa.field("item", pa.float64(), False), 2)
+
+
+class NavSatFixParser:
+    def __init__(self, decode: Decode) -> None:
+        self.decode = decode
+        self.points: list[list[float]] = []
+        self.altitude: list[list[float]] = []
+        self.frames: list[str] = []
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        add_header_time(ctx, m.header)
+        self.frames.append(m.header.frame_id)
+        self.points.append([m.latitude, m.longitude])
+        self.altitude.append([m.altitude])
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        comps = {
+            rr_desc("GeoPoints", "positions", "LatLon"): unit_lists(
+                fixed_lists(np.asarray(self.points, dtype=np.float64).reshape(-1, 2), pa.float64())
+            ),
+            custom_desc("altitude", "sensor_msgs.msg.NavSatFix"): _fixed_rows(self.altitude, 1),
+            FRAME: frames_column(self.frames),
+        }
+        return [ctx.chunk(comps)]
+
+
+STATIC_TF_TOPIC = "/tf_static"
+
+
+class TfParser:
+    def __init__(self, decode: Decode) -> None:
+        self.decode = decode
+        self.translations: list[list[float]] = []
+        self.quaternions: list[list[float]] = []
+        self.parents: list[str] = []
+        self.children: list[str] = []
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        for t in m.transforms:
+            self.parents.append(t.header.frame_id)
+            self.children.append(t.child_frame_id)
+            tr, q = t.transform.translation, t.transform.rotation
+            self.translations.append([tr.x, tr.y, tr.z])
+            self.quaternions.append([q.x, q.y, q.z, q.w])
+        ctx.add_log_and_publish(msg, len(m.transforms))
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        f32 = pa.float32()
+        comps = {
+            rr_desc("Transform3D", "translation", "Translation3D"): unit_lists(
+                fixed_lists(np.asarray(self.translations, dtype=np.float32).reshape(-1, 3), f32)
+            ),
+            rr_desc("Transform3D", "quaternion", "RotationQuat"): unit_lists(
+                fixed_lists(np.asarray(self.quaternions, dtype=np.float32).reshape(-1, 4), f32)
+            ),
+            rr_desc("Transform3D", "child_frame", "TransformFrameId"): unit_lists(strings(self.children)),
+            rr_desc("Transform3D", "parent_frame", "TransformFrameId"): unit_lists(strings(self.parents)),
+        }
+        if not self.parents:
+            return []
+        if ctx.topic == STATIC_TF_TOPIC:
+            return [static_chunk(ctx.entity_path, comps)]
+        return [ctx.chunk(comps)]

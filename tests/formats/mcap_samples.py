@@ -1,0 +1,199 @@
+"""Small MCAP files written with the `mcap` writer packages, one topic per ROS 2 message type."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SEP = "=" * 80
+
+HEADER = "builtin_interfaces/Time stamp\nstring frame_id"
+TIME = "int32 sec\nuint32 nanosec"
+VEC3 = "float64 x\nfloat64 y\nfloat64 z"
+QUAT = "float64 x 0\nfloat64 y 0\nfloat64 z 0\nfloat64 w 1"
+
+
+def _deps(*pairs: tuple[str, str]) -> str:
+    return "".join(f"\n{SEP}\nMSG: {name}\n{text}" for name, text in pairs)
+
+
+_HDR = (("std_msgs/Header", HEADER), ("builtin_interfaces/Time", TIME))
+
+MSGDEFS: dict[str, str] = {
+    "std_msgs/msg/String": "string data",
+    "sensor_msgs/msg/Image": (
+        "std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\n"
+        "uint32 step\nuint8[] data" + _deps(*_HDR)
+    ),
+    "sensor_msgs/msg/CompressedImage": "std_msgs/Header header\nstring format\nuint8[] data" + _deps(*_HDR),
+    "sensor_msgs/msg/Imu": (
+        "std_msgs/Header header\ngeometry_msgs/Quaternion orientation\nfloat64[9] orientation_covariance\n"
+        "geometry_msgs/Vector3 angular_velocity\nfloat64[9] angular_velocity_covariance\n"
+        "geometry_msgs/Vector3 linear_acceleration\nfloat64[9] linear_acceleration_covariance"
+        + _deps(*_HDR, ("geometry_msgs/Quaternion", QUAT), ("geometry_msgs/Vector3", VEC3))
+    ),
+    "sensor_msgs/msg/JointState": (
+        "std_msgs/Header header\nstring[] name\nfloat64[] position\nfloat64[] velocity\nfloat64[] effort"
+        + _deps(*_HDR)
+    ),
+    "tf2_msgs/msg/TFMessage": "geometry_msgs/TransformStamped[] transforms"
+    + _deps(
+        ("geometry_msgs/TransformStamped", "std_msgs/Header header\nstring child_frame_id\ngeometry_msgs/Transform transform"),
+        *_HDR,
+        ("geometry_msgs/Transform", "geometry_msgs/Vector3 translation\ngeometry_msgs/Quaternion rotation"),
+        ("geometry_msgs/Vector3", VEC3),
+        ("geometry_msgs/Quaternion", QUAT),
+    ),
+    "sensor_msgs/msg/PointCloud2": (
+        "std_msgs/Header header\nuint32 height\nuint32 width\nsensor_msgs/PointField[] fields\nbool is_bigendian\n"
+        "uint32 point_step\nuint32 row_step\nuint8[] data\nbool is_dense"
+        + _deps(
+            *_HDR,
+            (
+                "sensor_msgs/PointField",
+                "uint8 INT8=1\nuint8 UINT8=2\nuint8 INT16=3\nuint8 UINT16=4\nuint8 INT32=5\nuint8 UINT32=6\n"
+                "uint8 FLOAT32=7\nuint8 FLOAT64=8\nstring name\nuint32 offset\nuint8 datatype\nuint32 count",
+            ),
+        )
+    ),
+    "sensor_msgs/msg/NavSatFix": (
+        "std_msgs/Header header\nsensor_msgs/NavSatStatus status\nfloat64 latitude\nfloat64 longitude\n"
+        "float64 altitude\nfloat64[9] position_covariance\nuint8 position_covariance_type"
+        + _deps(*_HDR, ("sensor_msgs/NavSatStatus", "int8 status\nuint16 service"))
+    ),
+    "sensor_msgs/msg/Temperature": "std_msgs/Header header\nfloat64 temperature\nfloat64 variance" + _deps(*_HDR),
+    "my_pkg/msg/Custom": "int32 a\nfloat64[] b\nstring name\nstd_msgs/Header header" + _deps(*_HDR),
+}
+
+
+def _hdr(i: int, frame: str = "base") -> dict[str, Any]:
+    return {"stamp": {"sec": 100 + i, "nanosec": 5 * i}, "frame_id": frame}
+
+
+def _points(i: int) -> bytes:
+    return b"".join(struct.pack("<fffI", 1.0 * k, 2.0 + i, -0.5 * k, 0xFF0000 + k) for k in range(4))
+
+
+MESSAGES: dict[str, Callable[[int], dict[str, Any]]] = {
+    "std_msgs/msg/String": lambda i: {"data": f"hello {i}"},
+    "sensor_msgs/msg/Image": lambda i: {
+        "header": _hdr(i, "cam"),
+        "height": 2,
+        "width": 3,
+        "encoding": "rgb8",
+        "is_bigendian": 0,
+        "step": 9,
+        "data": bytes(range(i, i + 18)),
+    },
+    "sensor_msgs/msg/CompressedImage": lambda i: {
+        "header": _hdr(i, "cam"),
+        "format": "jpeg",
+        "data": b"\xff\xd8\xff" + bytes([i]) * 5,
+    },
+    "sensor_msgs/msg/Imu": lambda i: {
+        "header": _hdr(i, "imu"),
+        "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+        "orientation_covariance": [0.0] * 9,
+        "angular_velocity": {"x": 0.1 * i, "y": 0.2, "z": 0.3},
+        "angular_velocity_covariance": [0.0] * 9,
+        "linear_acceleration": {"x": 1.0, "y": 2.0 * i, "z": 9.81},
+        "linear_acceleration_covariance": [0.0] * 9,
+    },
+    "sensor_msgs/msg/JointState": lambda i: {
+        "header": _hdr(i),
+        "name": ["j1", "j2"],
+        "position": [0.1 * i, 0.2],
+        "velocity": [1.0, 2.0],
+        "effort": [],
+    },
+    "tf2_msgs/msg/TFMessage": lambda i: {
+        "transforms": [
+            {
+                "header": _hdr(i, "world"),
+                "child_frame_id": "base",
+                "transform": {
+                    "translation": {"x": 1.0 * i, "y": 2.0, "z": 3.0},
+                    "rotation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+                },
+            },
+            {
+                "header": _hdr(i, "base"),
+                "child_frame_id": "cam",
+                "transform": {
+                    "translation": {"x": 0.0, "y": 0.5, "z": 0.0},
+                    "rotation": {"x": 0.0, "y": 0.7071, "z": 0.0, "w": 0.7071},
+                },
+            },
+        ]
+    },
+    "sensor_msgs/msg/PointCloud2": lambda i: {
+        "header": _hdr(i, "lidar"),
+        "height": 1,
+        "width": 4,
+        "fields": [
+            {"name": "x", "offset": 0, "datatype": 7, "count": 1},
+            {"name": "y", "offset": 4, "datatype": 7, "count": 1},
+            {"name": "z", "offset": 8, "datatype": 7, "count": 1},
+            {"name": "rgb", "offset": 12, "datatype": 6, "count": 1},
+        ],
+        "is_bigendian": False,
+        "point_step": 16,
+        "row_step": 64,
+        "data": _points(i),
+        "is_dense": True,
+    },
+    "sensor_msgs/msg/NavSatFix": lambda i: {
+        "header": _hdr(i, "gps"),
+        "status": {"status": 0, "service": 1},
+        "latitude": 47.0 + i * 1e-4,
+        "longitude": 8.5,
+        "altitude": 400.0,
+        "position_covariance": [0.0] * 9,
+        "position_covariance_type": 0,
+    },
+    "sensor_msgs/msg/Temperature": lambda i: {"header": _hdr(i), "temperature": 20.0 + i, "variance": 0.1},
+    "my_pkg/msg/Custom": lambda i: {"a": i, "b": [1.5, 2.5 * i], "name": f"n{i}", "header": _hdr(i)},
+}
+
+
+def topic_for(datatype: str) -> str:
+    return "/" + datatype.split("/")[-1].lower()
+
+
+def write_ros2(path: Path, datatypes: list[str], *, count: int = 3, chunk_size: int = 1024 * 1024) -> Path:
+    """One topic per datatype, `count` messages each, interleaved in log-time order."""
+    from mcap_ros2.writer import Writer
+
+    with open(path, "wb") as f:
+        w = Writer(f, chunk_size=chunk_size)
+        schemas = {dt: w.register_msgdef(dt, MSGDEFS[dt]) for dt in datatypes}
+        for i in range(count):
+            for k, dt in enumerate(datatypes):
+                t = 1_700_000_000_000_000_000 + i * 100_000_000 + k * 1000
+                w.write_message(
+                    topic=topic_for(dt),
+                    schema=schemas[dt],
+                    message=MESSAGES[dt](i),
+                    log_time=t,
+                    publish_time=t + 7,
+                    sequence=i,
+                )
+        w.finish()
+    return path
+
+
+def write_raw(path: Path, *, count: int = 3) -> Path:
+    """A JSON channel (no decoder for it): the raw fallback keeps its bytes."""
+    from mcap.writer import Writer
+
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="", library="tests")
+        sid = w.register_schema(name="Thing", encoding="jsonschema", data=b'{"type":"object"}')
+        cid = w.register_channel(topic="/things", message_encoding="json", schema_id=sid, metadata={"k": "v"})
+        for i in range(count):
+            w.add_message(cid, log_time=10 + i, publish_time=11 + i, data=b'{"i": %d}' % i, sequence=i)
+        w.finish()
+    return path

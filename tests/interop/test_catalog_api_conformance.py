@@ -114,9 +114,6 @@ KNOWN_DIFFS: dict[tuple[str, str], str] = {
         "reader() belongs to the reader agent (rerun/catalog/_selection.py): it takes **kwargs where 0.41 "
         "names include_semantically_empty_columns, include_tombstone_columns, using_index_values, fill_latest_at"
     ),
-    ("rerun.catalog", "DatasetEntry.segment_store"): (
-        "returns rerun.chunk.LazyStore, which our SDK does not have (no rerun.chunk module)"
-    ),
     ("rerun.catalog", "TableEntry.__datafusion_table_provider__"): (
         "0.41 hands DataFusion a native FFI table-provider capsule; pure Python cannot make one "
         "(use TableEntry.reader(), which also registers the table in catalog.ctx)"

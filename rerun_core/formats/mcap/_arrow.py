@@ -55,7 +55,7 @@ def blobs(datas: Iterable[bytes]) -> pa.Array:
 
 def fixed_lists(values: np.ndarray, item_type: pa.DataType) -> pa.FixedSizeListArray:
     """Rows of an (n, k) array as ``FixedSizeList<item not null>[k]``."""
-    n, k = values.shape
+    _n, k = values.shape
     flat = pa.array(values.reshape(-1), type=item_type)
     return pa.FixedSizeListArray.from_arrays(
         flat, type=pa.list_(pa.field("item", item_type, nullable=False), k)

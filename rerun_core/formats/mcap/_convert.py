@@ -32,6 +32,7 @@ from ._properties import FILE_DECODERS
 from ._raw import RawDecoder
 from ._ros2 import Ros2Decoder
 from ._ros2_lenses import ROS2_LENSES
+from ._ros2_pointcloud import PointCloud2Parser
 from ._ros2_reflection import Ros2ReflectionDecoder
 from ._ros2_sensors import (
     CompressedImageParser,
@@ -50,6 +51,7 @@ ROS2_PARSERS: dict[str, Any] = {
     "sensor_msgs/msg/Imu": ImuParser,
     "sensor_msgs/msg/JointState": JointStateParser,
     "sensor_msgs/msg/NavSatFix": NavSatFixParser,
+    "sensor_msgs/msg/PointCloud2": PointCloud2Parser,
     "tf2_msgs/msg/TFMessage": TfParser,
 }
 

@@ -1,0 +1,140 @@
+"""``sensor_msgs/PointCloud2``: the message's fields as columns, extra point fields, and ``Points3D`` per message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from mcap.records import Message
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+
+from ._arrow import blobs, custom_desc, fixed_lists, lists, rr_desc, unit_lists
+from ._context import ParserContext, make_chunk
+from ._ros2 import add_header_time
+from ._ros2_sensors import FRAME, frames_column
+
+# PointField datatype -> (numpy little-endian dtype, arrow type)
+POINT_TYPES: dict[int, tuple[str, pa.DataType]] = {
+    1: ("i1", pa.int8()),
+    2: ("u1", pa.uint8()),
+    3: ("<i2", pa.int16()),
+    4: ("<u2", pa.uint16()),
+    5: ("<i4", pa.int32()),
+    6: ("<u4", pa.uint32()),
+    7: ("<f4", pa.float32()),
+    8: ("<f8", pa.float64()),
+}
+ARCH = "sensor_msgs.msg.PointCloud2"
+FIELD = pa.struct(
+    [
+        pa.field("name", pa.utf8(), False),
+        pa.field("offset", pa.uint32(), False),
+        pa.field("datatype", pa.uint8(), False),
+        pa.field("count", pa.uint32(), False),
+    ]
+)
+
+
+def _field_values(data: bytes, step: int, offset: int, datatype: int, big_endian: bool) -> np.ndarray:
+    """One field of every point (the last point may be partial, as Rerun's ``chunks`` allow)."""
+    code, _ = POINT_TYPES[datatype]
+    dt = np.dtype(code)
+    if big_endian:
+        dt = dt.newbyteorder(">")
+    n = (len(data) + step - 1) // step
+    if n and offset + dt.itemsize > len(data) - (n - 1) * step:
+        raise ValueError(f"field offset {offset} exceeds point step {step}")
+    buf = np.frombuffer(data, dtype=np.uint8)
+    idx = (np.arange(n) * step + offset)[:, None] + np.arange(dt.itemsize)[None, :]
+    return buf[idx].copy().view(dt).reshape(-1)
+
+
+def _positions(data: bytes, step: int, fields: list[Any], big_endian: bool) -> np.ndarray | None:
+    if step == 0:
+        return None
+    acc = {f.name: (f.offset, f.datatype) for f in fields if f.name in ("x", "y", "z")}
+    if len(acc) < 3:
+        return None
+    n = len(data) // step
+    exact = data[: n * step]
+    cols = [_field_values(exact, step, *acc[k], big_endian).astype(np.float32) for k in ("x", "y", "z")]
+    return np.stack(cols, axis=1) if n else np.zeros((0, 3), np.float32)
+
+
+class PointCloud2Parser:
+    def __init__(self, decode: Callable[[bytes], Any]) -> None:
+        self.decode = decode
+        self.frames: list[str] = []
+        self.scalars: dict[str, list[Any]] = {
+            k: [] for k in ("height", "width", "is_bigendian", "point_step", "row_step", "is_dense")
+        }
+        self.fields: list[list[dict[str, Any]]] = []
+        self.data: list[bytes] = []
+        self.extracted: list[tuple[str, int, list[np.ndarray]]] | None = None
+        self.positions: list[np.ndarray] | None = None
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        data, step, big = bytes(m.data), int(m.point_step), bool(m.is_bigendian)
+        if self.extracted is None and m.fields:
+            self.extracted = [(f.name, f.datatype, []) for f in m.fields]
+        values = []
+        if step != 0 and self.extracted is not None:
+            for f, (_name, dtype, _rows) in zip(m.fields, self.extracted):
+                if f.datatype != dtype:
+                    raise ValueError(f"field `{f.name}` changed datatype")
+                values.append(_field_values(data, step, f.offset, f.datatype, big))
+        add_header_time(ctx, m.header)
+        self.frames.append(m.header.frame_id)
+        for (_n, dtype, rows), i in zip(self.extracted or [], range(len(self.extracted or []))):
+            rows.append(values[i] if i < len(values) else np.zeros(0, np.dtype(POINT_TYPES[dtype][0])))
+        pos = _positions(data, step, list(m.fields), big)
+        if pos is not None:
+            self.positions = self.positions or []
+            self.positions.append(pos)
+        for k, col in self.scalars.items():
+            col.append(getattr(m, k))
+        self.fields.append(
+            [{"name": f.name, "offset": f.offset, "datatype": f.datatype, "count": f.count} for f in m.fields]
+        )
+        self.data.append(data)
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        timelines = ctx.time_columns()
+        chunks = [ctx.chunk({FRAME: frames_column(self.frames)})]
+        for i, pos in enumerate(self.positions or []):
+            sliced = {n: TimeColumn.from_values(n, c.typ, c.values[i : i + 1]) for n, c in timelines.items()}
+            points = fixed_lists(pos, pa.float32())
+            one = pa.ListArray.from_arrays(pa.array([0, len(points)], pa.int32()), points)
+            comps = {rr_desc("Points3D", "positions", "Position3D"): one}
+            chunks.append(make_chunk(ctx.entity_path, sliced, comps))
+        types = {
+            "height": pa.uint32(),
+            "width": pa.uint32(),
+            "is_bigendian": pa.bool_(),
+            "point_step": pa.uint32(),
+            "row_step": pa.uint32(),
+            "is_dense": pa.bool_(),
+        }
+        comps: dict[Any, pa.Array] = {
+            custom_desc(f"{ARCH}:{k}", ARCH): lists([[v] for v in vals], types[k])
+            for k, vals in self.scalars.items()
+        }
+        comps[custom_desc(f"{ARCH}:fields", ARCH)] = lists(
+            [[f] for f in self.fields], pa.list_(pa.field("item", FIELD))
+        )
+        comps[custom_desc(f"{ARCH}:data", ARCH, "rerun.components.Blob")] = unit_lists(blobs(self.data))
+        if self.positions is not None:
+            for name, dtype, rows in self.extracted or []:
+                if name in ("x", "y", "z"):
+                    continue
+                typ = POINT_TYPES[dtype][1]
+                comps[custom_desc(f"Points3D:{name}", "rerun.archetypes.Points3D")] = lists(
+                    [r.tolist() for r in rows], typ
+                )
+        chunks.append(make_chunk(ctx.entity_path, timelines, comps))
+        return chunks

@@ -91,14 +91,15 @@ class Session(Protocol):
 _sessions: weakref.WeakSet[Any] = weakref.WeakSet()  # every session a UrlSources serves
 
 
-def session_cursor(store_id: StoreId) -> Callable[[], tuple[str | None, int | None]]:
-    """The time cursor of a session showing ``store_id`` (the first found), for its fetcher."""
+def session_cursor(store_id: StoreId) -> Callable[[], tuple[str | None, int | None] | None]:
+    """The time cursor of a session showing ``store_id`` (the first found; None when none
+    shows it), for its fetcher."""
 
-    def cursor() -> tuple[str | None, int | None]:
+    def cursor() -> tuple[str | None, int | None] | None:
         for session in list(_sessions):
             if session.active == store_id.recording_id and not session.closed:
                 return session.time.timeline, session.time.time
-        return None, None
+        return None
 
     return cursor
 

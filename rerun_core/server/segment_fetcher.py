@@ -7,9 +7,9 @@ thread then fetches the rest, nearest to the cursor first, in batches of at most
 ``batch_bytes`` (and an eighth of the budget). It polls the cursor (a callable: the viewer session's timeline and time), so
 scrubbing re-prioritises without any call into the fetcher.
 
-With a ``budget`` (bytes, or a callable giving the bytes left for this segment) the store never
-holds more than the budget plus one batch: before a batch is fetched, held chunks outside the
-wanted set are evicted (`ChunkStore.drop`), farthest from the cursor first; scrubbing back to
+With a ``budget`` (bytes, or a callable giving the bytes left for this segment; none while no
+viewer shows the segment) the store never holds more than the budget plus one batch: before a
+batch is fetched, held chunks outside the wanted set are evicted (`ChunkStore.drop`), farthest from the cursor first; scrubbing back to
 them fetches them again. Static chunks are never evicted. The store's time ranges are declared
 from the manifest up front, so a time panel shows the whole segment before it is all here.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ POLL_S = 0.05  # how often an idle fetcher looks at the cursor again
 _IDS = TuidGenerator()
 
 Budget = int | Callable[[], int] | None
-CursorSource = Callable[[], Cursor]
+CursorSource = Callable[[], Cursor | None]  # None: no viewer shows the segment
 
 
 @dataclass
@@ -81,6 +82,7 @@ class SegmentFetcher:
         self.stats = FetchStats()
         self.error: str | None = None
         self._cursor: Cursor = self.default_cursor()
+        self.shown = True  # a viewer shows the segment (see `cursor`)
         self._actual: dict[int, int] = {}  # row -> in-memory bytes, once fetched
         self._actual_sum = self._est_sum = 0  # over fetched temporal rows: in memory / in the manifest
         self._samples = 0
@@ -90,7 +92,7 @@ class SegmentFetcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._step_lock = threading.Lock()
-        self._idle = False  # the last background step found nothing missing
+        self._idle_at: tuple[object, ...] | None = None  # the state a step last found nothing to do in
         store.fetch_progress = self  # the time panel's loaded-ranges strip
         for name, span in self.index.timelines.items():
             rng = self.index.time_range(name)
@@ -108,11 +110,12 @@ class SegmentFetcher:
     def set_cursor(self, timeline: str | None, t: int | None) -> None:
         """Move the cursor by hand (when no cursor source is given)."""
         self._cursor = (timeline, t)
-        self._idle = False
 
     def cursor(self) -> Cursor:
         if self._cursor_source is not None:
-            timeline, t = self._cursor_source()
+            got = self._cursor_source()
+            self.shown = got is not None  # None: no viewer shows the segment now
+            timeline, t = got or (None, None)
             if timeline is not None and t is not None and timeline in self.index.timelines:
                 self._cursor = (timeline, t)
         return self._cursor
@@ -121,7 +124,11 @@ class SegmentFetcher:
         return () if self._hidden is None else self._hidden()
 
     def budget(self) -> int | None:
+        """Bytes this segment may hold; 0 (its data at its last cursor only) while no viewer
+        shows it, so that the one shown gets the memory."""
         b = self._budget
+        if b is not None and not self.shown:
+            return 0
         return b() if callable(b) else b
 
     def _size(self, row: int) -> int:
@@ -155,13 +162,25 @@ class SegmentFetcher:
 
     def wait_ready(self, timeout: float = 30.0) -> bool:
         """Block until the data at the current cursor is held (or the fetcher failed)."""
-        with self._done:
-            return self._done.wait_for(lambda: self.error is not None or self.ready(), timeout)
+        return self._wait(self.ready, timeout)
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
-        """Block until the background thread has nothing left to fetch for the current cursor."""
+        """Block until the background thread found nothing to fetch or evict in the current
+        state (cursor, store, budget, hidden entities)."""
+        return self._wait(lambda: self._idle_at is not None and self._idle_at == self._state(), timeout)
+
+    def _wait(self, done: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
         with self._done:
-            return self._done.wait_for(lambda: self.error is not None or self._idle, timeout)
+            while not (self.error is not None or done()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._done.wait(min(left, POLL_S))  # the session may move without telling us
+            return True
+
+    def _state(self) -> tuple[object, ...]:
+        return (self.cursor(), self.store.generation, self.budget(), frozenset(self.hidden()))
 
     # --- fetching ---------------------------------------------------------------------------------
 
@@ -189,14 +208,13 @@ class SegmentFetcher:
         self.client.close()
 
     def _run(self) -> None:
-        idle_at: tuple[object, ...] | None = None  # nothing was missing in this state: skip planning
         while not self._stop.is_set():
             if self._alive is not None and not self._alive():
                 self._stop.set()
                 self.client.close()
                 return
-            state = (self.cursor(), self.store.generation, self.budget(), frozenset(self.hidden()))
-            if state == idle_at:
+            state = self._state()
+            if state == self._idle_at:  # nothing was missing in this state: skip planning
                 self._stop.wait(POLL_S)
                 continue
             try:
@@ -208,9 +226,8 @@ class SegmentFetcher:
                 with self._done:
                     self._done.notify_all()
                 return
-            idle_at = None if busy else state
             with self._done:
-                self._idle = not busy
+                self._idle_at = None if busy else state
                 self._done.notify_all()
             if not busy:
                 self._stop.wait(POLL_S)
@@ -223,6 +240,8 @@ class SegmentFetcher:
             wanted, n_must = plan_rows(self.index, self.cursor(), budget, self._size, self.hidden())
             missing = [r for r in wanted if r not in self._unavailable and not self.is_held(r)]
             if not missing:
+                if budget is not None and self.store.num_bytes > budget:  # the budget shrank
+                    self._evict(set(wanted), budget)
                 return False
             batch: list[int] = []
             batch_size = 0

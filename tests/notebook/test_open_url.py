@@ -120,3 +120,37 @@ def test_memory_limit_scrubs_a_segment_four_times_its_size(tmp_path: Path, fake_
             v.close()
         fetcher._thread.join(5)  # type: ignore[union-attr]
         assert not fetcher._thread.is_alive()  # type: ignore[union-attr]  # closing the viewer ends its fetch
+
+
+def test_memory_goes_to_the_segment_shown(tmp_path: Path, fake_renderer: list[Any]) -> None:
+    """Two segments open under one memory limit: the one not shown keeps only its data at its
+    cursor, the shown one gets the rest; switching back refetches around its cursor."""
+    from tests.server.test_segment_fetch import write_long_segment
+
+    root = tmp_path / "ds"
+    root.mkdir()
+    for name in ("a", "b"):
+        write_long_segment(root / f"{name}.rrd", name)
+    port = free_port()
+    cmd = [str(Path(".venv/bin/rerun").resolve()), "server", "--host", "127.0.0.1", "-p", str(port)]
+    with server_process([*cmd, "-d", f"two={root}"], port):
+        server = f"rerun+http://127.0.0.1:{port}"
+        limit = 120_000
+        v = nb.Viewer(use_global_recording=False, memory_limit=limit)
+        try:
+            for name in ("a", "b"):
+                v.open_url(_segment_url(server, name))
+            session = v.widget.session
+            opened = v.widget._sources.opened  # type: ignore[union-attr]
+            (fa,) = opened[_segment_url(server, "a")].fetchers
+            (fb,) = opened[_segment_url(server, "b")].fetchers
+            assert session.active == "b"
+            assert fb.wait_idle(30) and fa.wait_idle(30)
+            a_hidden, b_shown = fa.store.num_bytes, fb.store.num_bytes
+            assert not fa.shown and fb.shown and a_hidden < b_shown <= limit, (a_hidden, b_shown)
+            assert fa.ready()  # its data at its cursor stays
+            session.set_active("a")
+            assert fa.wait_ready(30) and fa.wait_idle(30) and fb.wait_idle(30)
+            assert fa.shown and not fb.shown and fb.store.num_bytes < fa.store.num_bytes <= limit
+        finally:
+            v.close()

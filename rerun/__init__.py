@@ -7,12 +7,12 @@ notebook widget only when used.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib
-import random
+import random as random  # 0.41 has it in its namespace
 from collections.abc import Callable
 from typing import Any, TypeVar
-from uuid import UUID
 
 import numpy as np
 
@@ -26,10 +26,11 @@ from ._active_recording import is_enabled as is_enabled
 from ._active_recording import recording_stream_generator_ctx as recording_stream_generator_ctx
 from ._active_recording import set_global_data_recording as set_global_data_recording
 from ._active_recording import set_thread_local_data_recording as set_thread_local_data_recording
-from ._active_recording import thread_local_stream as thread_local_stream
 from ._batcher import ChunkBatcherConfig as ChunkBatcherConfig
 from ._errors import set_strict_mode as set_strict_mode
 from ._errors import strict_mode as strict_mode
+from ._init import init as init
+from ._init import thread_local_stream as thread_local_stream
 from ._log import escape_entity_path_part as escape_entity_path_part
 from ._log import log as log
 from ._log import log_file_from_contents as log_file_from_contents
@@ -40,7 +41,7 @@ from ._memory import memory_recording as memory_recording
 from ._properties import send_property as send_property
 from ._properties import send_recording_name as send_recording_name
 from ._properties import send_recording_start_time_nanos as send_recording_start_time_nanos
-from ._recording_core import PROPERTIES_PATH
+from ._recording_core import PROPERTIES_PATH, _flush_all_at_exit
 from ._recording_stream import BinaryStream as BinaryStream
 from ._recording_stream import RecordingStream as RecordingStream
 from ._recording_stream import binary_stream as binary_stream
@@ -72,10 +73,12 @@ from .script_helpers import script_teardown as script_teardown
 from .sinks import FileSink as FileSink
 from .sinks import GrpcServerSink as GrpcServerSink
 from .sinks import GrpcSink as GrpcSink
+from .sinks import connect as connect
 from .sinks import connect_grpc as connect_grpc
 from .sinks import disconnect as disconnect
 from .sinks import save as save
 from .sinks import send_blueprint as send_blueprint
+from .sinks import serve as serve
 from .sinks import serve_grpc as serve_grpc
 from .sinks import serve_web_viewer as serve_web_viewer
 from .sinks import set_sinks as set_sinks
@@ -91,39 +94,6 @@ __version_info__ = (0, 41, 0, None)
 EXTERNAL_IMPORTER_INCOMPATIBLE_EXIT_CODE = 66
 
 
-def init(
-    application_id: str,
-    *,
-    recording_id: str | UUID | None = None,
-    spawn: bool = False,
-    init_logging: bool = True,
-    default_enabled: bool = True,
-    strict: bool | None = None,
-    default_blueprint: Any = None,
-    send_properties: bool = True,
-) -> None:
-    """Create the global recording. Without it (or an explicit one) logging is a no-op.
-
-    Without ``recording_id`` every call in this process (and its multiprocessing children)
-    uses the same id. Calling ``init`` again replaces (and finalizes) the previous global one.
-    """
-    from ._recording_stream import init_recording
-
-    if application_id.startswith("rerun_example_"):
-        random.seed(0)  # Rerun's examples are deterministic
-        np.random.seed(0)
-    if strict is not None:
-        set_strict_mode(strict)
-    if init_logging:
-        init_recording(
-            application_id, recording_id, default_enabled=default_enabled, send_properties=send_properties
-        )
-    if spawn:
-        from .sinks import spawn as _spawn
-
-        _spawn(default_blueprint=default_blueprint)
-
-
 def flush(*, timeout_sec: float = 1e38, recording: RecordingStream | None = None) -> None:
     """Push everything logged so far into the sinks."""
     rec = get_data_recording(recording)
@@ -137,8 +107,6 @@ def version() -> str:
 
 def rerun_shutdown() -> None:
     """Flush and close every recording (also runs at interpreter exit)."""
-    from ._recording_core import _flush_all_at_exit
-
     _flush_all_at_exit()
 
 
@@ -166,16 +134,10 @@ def asarray(item: Any, dtype: Any = None, copy: bool | None = None) -> np.ndarra
 
 def start_web_viewer_server(port: int = 0) -> None:
     """Serve the web viewer page (showing this process's recording) on ``port`` (0: a free one)."""
-    from ._web import serve_web_viewer as _serve
-
-    _serve(web_port=port, open_browser=False)
+    sinks.serve_web_viewer(web_port=port, open_browser=False)
 
 
 def unregister_shutdown() -> None:
-    import atexit
-
-    from ._recording_core import _flush_all_at_exit
-
     atexit.unregister(_flush_all_at_exit)
 
 
@@ -215,21 +177,11 @@ _LAZY_SEARCH = (
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY_MODULES or name in _LAZY_SUBMODULES:
-        try:
-            return importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as err:
-            if err.name != f"{__name__}.{name}":
-                raise
-            raise AttributeError(
-                f"module {__name__!r} has no attribute {name!r} (not available yet)"
-            ) from None
+        return importlib.import_module(f".{name}", __name__)
     if name.startswith("__"):
         raise AttributeError(name)
     for modname in _LAZY_SEARCH:
-        try:
-            mod = importlib.import_module(modname, __name__)
-        except ImportError:
-            continue
+        mod = importlib.import_module(modname, __name__)  # a broken module raises, never hides
         if hasattr(mod, name):
             value = getattr(mod, name)
             globals()[name] = value
@@ -244,10 +196,7 @@ def __dir__() -> list[str]:
     submodules = {*_LAZY_MODULES, *_LAZY_SUBMODULES}
     names = set(globals()) | {m for m in submodules if find_spec(f"{__name__}.{m}") is not None}
     for modname in _LAZY_SEARCH:
-        try:
-            mod = importlib.import_module(modname, __name__)
-        except ImportError:
-            continue
+        mod = importlib.import_module(modname, __name__)
         public = getattr(mod, "__all__", None) or [n for n in vars(mod) if not n.startswith("_")]
         names.update(n for n in public if not n.startswith("_"))
     return sorted(names)

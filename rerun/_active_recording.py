@@ -1,9 +1,10 @@
 """Which recording a call without ``recording=`` uses: this thread's, else the global one.
 
 The module-level state (global recording, thread-local recording, the active ``with rec:``
-context) and the decorators that scope a recording to a function or a generator. Kept apart
-from ``RecordingStream`` (``_recording_stream.py``) because it holds no recording logic.
-``_log.log`` reads ``_thread.rec`` / ``_global`` directly on its hot path.
+context) and the decorator that keeps a generator's ``with rec:`` inside it. It imports no
+recording logic (``RecordingStream`` only for types), so every module function of the SDK can
+resolve its target here and call that recording's method. ``_log.log`` reads ``_thread.rec`` /
+``_global`` directly on its hot path.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import contextvars
 import functools
 import inspect
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -81,45 +81,6 @@ def get_recording_id(recording: RecordingStream | None = None) -> str | None:
     return None if rec is None else rec.get_recording_id()
 
 
-def thread_local_stream(application_id: str) -> Callable[[_F], _F]:
-    """Decorator: run the function with its own fresh thread-local recording."""
-
-    def decorator(func: _F) -> _F:
-        if inspect.isgeneratorfunction(func):
-
-            @functools.wraps(func)
-            def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
-                gen = func(*args, **kwargs)
-                stream = _new_stream(application_id)
-                try:
-                    with stream:
-                        value = next(gen)
-                    while True:
-                        cont = yield value
-                        with stream:
-                            value = gen.send(cont)
-                except StopIteration:
-                    pass
-                finally:
-                    gen.close()
-
-            return gen_wrapper  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            prev = get_thread_local_data_recording()
-            stream = _new_stream(application_id)
-            set_thread_local_data_recording(stream)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                set_thread_local_data_recording(prev)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorator
-
-
 def recording_stream_generator_ctx(func: _F) -> _F:
     """Keep a ``with rec:`` inside a generator from leaking into the caller across ``yield``."""
     if not inspect.isgeneratorfunction(func):
@@ -147,9 +108,3 @@ def recording_stream_generator_ctx(func: _F) -> _F:
             gen.close()
 
     return wrapper  # type: ignore[return-value]
-
-
-def _new_stream(application_id: str) -> RecordingStream:
-    from ._recording_stream import RecordingStream
-
-    return RecordingStream(application_id, recording_id=uuid.uuid4())

@@ -39,6 +39,16 @@ def default_strict_mode() -> bool:
 _strict_mode = default_strict_mode()
 _ctx = threading.local()
 
+WarningLogger = Callable[[str, Any], None]
+"""``(text, recording)``: log a warning's text into a recording (a TextLog on ``__warnings``)."""
+_warning_logger: WarningLogger | None = None
+
+
+def set_warning_logger(logger: WarningLogger | None) -> None:
+    """Where warnings are logged besides ``warnings.warn`` (the recording stream sets it)."""
+    global _warning_logger
+    _warning_logger = logger
+
 
 class RerunWarning(Warning):
     """Warnings emitted by the Rerun SDK itself (misuse that was skipped, not raised)."""
@@ -93,13 +103,12 @@ def _send_warning_or_raise(
     if strict_mode():
         raise exception_type(message)
     warnings.warn(message, category=warning_type, stacklevel=depth_to_user_code + 1)
-    if getattr(_ctx, "sending_warning", False):
+    logger = _warning_logger
+    if logger is None or getattr(_ctx, "sending_warning", False):
         return
     _ctx.sending_warning = True
     try:
-        from rerun._log import log_warning_text
-
-        log_warning_text(f"{message}\n{_user_stack(depth_to_user_code + 1)}", recording)
+        logger(f"{message}\n{_user_stack(depth_to_user_code + 1)}", recording)
     except Exception:  # the warning itself was delivered; the TextLog is best effort
         pass
     finally:

@@ -29,6 +29,8 @@ from rerun_core.server.proxy import SERVICE_NAME, port_is_listening
 from rerun_core.server.urls import DEFAULT_URL, grpc_channel, parse_grpc_url
 from rerun_core.store.messages import LogMsg
 
+from ._recording_core import _flush_all_at_exit
+
 log = logging.getLogger("rerun")
 
 EXIT_TIMEOUT_S = 5.0
@@ -198,12 +200,7 @@ _live_sinks: weakref.WeakSet[GrpcSink] = weakref.WeakSet()
 def _close_sinks_at_exit() -> None:
     # Registered after the SDK's own exit hook, so it runs first: let the recordings flush
     # their batchers into these sinks (and close them) before closing whatever is left.
-    try:
-        from ._recording_core import _flush_all_at_exit
-    except ImportError:
-        pass
-    else:
-        _flush_all_at_exit()
+    _flush_all_at_exit()
     for sink in list(_live_sinks):
         sink.close()
 
@@ -276,54 +273,6 @@ _live_servers: weakref.WeakSet[ServerSink] = weakref.WeakSet()
 def active_servers() -> list[ServerSink]:
     """The endpoints `serve_grpc` started in this process (e.g. for a notebook to attach to)."""
     return list(_live_servers)
-
-
-def _recording(recording: Any, what: str) -> Any:
-    from .sinks import _target
-
-    return _target(recording, what)
-
-
-def _send_default_blueprint(default_blueprint: Any, rec: Any) -> None:
-    if default_blueprint is not None:
-        from .sinks import _send_blueprint_if_any
-
-        _send_blueprint_if_any(default_blueprint, rec)
-
-
-def connect_grpc(url: str | None = None, *, default_blueprint: Any = None, recording: Any = None) -> None:
-    """Stream the recording to a Rerun gRPC endpoint; returns at once (data waits for it)."""
-    sink = GrpcSink(url)  # validates the URL before anything changes
-    rec = _recording(recording, "connect_grpc")
-    if rec is None:
-        sink.close(timeout=0)
-        return
-    rec._set_sinks([sink])
-    _send_default_blueprint(default_blueprint, rec)
-
-
-def serve_grpc(
-    *,
-    grpc_port: int | None = None,
-    default_blueprint: Any = None,
-    recording: Any = None,
-    server_memory_limit: str = "1GiB",
-    newest_first: bool = False,
-    cors_allow_origin: list[str] | None = None,
-) -> str:
-    """Host a proxy endpoint in this process for viewers to connect to; returns its URL."""
-    rec = _recording(recording, "serve_grpc")
-    if rec is None:
-        return "[rerun is disabled]"
-    sink = ServerSink(
-        port=grpc_port,
-        server_memory_limit=server_memory_limit,
-        newest_first=newest_first,
-        cors_allow_origin=cors_allow_origin,
-    )
-    rec._set_sinks([sink])
-    _send_default_blueprint(default_blueprint, rec)
-    return sink.url
 
 
 SPAWN_TIMEOUT_S = 30.0
@@ -422,34 +371,3 @@ def _web_page_port(preferred: int = 9090) -> int:
                 continue
             return int(sock.getsockname()[1])
     return preferred
-
-
-def spawn(
-    *,
-    port: int = 9876,
-    connect: bool = True,
-    memory_limit: str = "75%",
-    server_memory_limit: str = "1GiB",
-    hide_welcome_screen: bool = False,
-    detach_process: bool = True,
-    executable_name: str = "rerun",
-    executable_path: str | None = None,
-    default_blueprint: Any = None,
-    recording: Any = None,
-) -> None:
-    """Start a viewer on `port` (unless one is there) and stream the recording to it."""
-    if _recording(recording, "spawn") is None:
-        return
-    spawn_viewer(
-        port=port,
-        memory_limit=memory_limit,
-        server_memory_limit=server_memory_limit,
-        hide_welcome_screen=hide_welcome_screen,
-        detach_process=detach_process,
-        executable_name=executable_name,
-        executable_path=executable_path,
-    )
-    if connect:
-        connect_grpc(
-            f"rerun+http://127.0.0.1:{port}/proxy", default_blueprint=default_blueprint, recording=recording
-        )

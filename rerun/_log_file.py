@@ -11,10 +11,12 @@ from pathlib import Path, PurePath
 
 import pyarrow as pa
 
+from rerun_core.store.chunk import Chunk
+from rerun_core.store.messages import ArrowMsg, StoreKind
 from rerun_core.types import ComponentDescriptor
 from rerun_core.types.entity_path import format_entity_path, parse_entity_path
 
-from ._recording_stream import RecordingStream, get_data_recording
+from ._recording_core import RecordingCore
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 MESH_TYPES = {
@@ -46,26 +48,17 @@ def _blob_components(archetype: str, data: bytes, media_type: str) -> dict[Compo
     }
 
 
-def log_file(
-    path: Path,
-    contents: bytes,
-    *,
-    entity_path_prefix: str | None,
-    static: bool,
-    recording: RecordingStream | None,
-) -> None:
+def log_file(core: RecordingCore, path: Path, contents: bytes, *, entity_path_prefix: str | None) -> None:
     """Import one file into the recording; raises ValueError for an unsupported file type."""
-    rec = get_data_recording(recording)
-    if rec is None or not rec.is_enabled():
+    if not core.enabled:
         return
     ext = path.suffix.lower()
-    core = rec._core
     if ext in IMAGE_TYPES:
         comps = _blob_components("EncodedImage", contents, IMAGE_TYPES[ext])
     elif ext in MESH_TYPES:
         comps = _blob_components("Asset3D", contents, MESH_TYPES[ext])
     elif ext in (".rrd", ".rbl"):
-        _forward_rrd(contents, entity_path_prefix, rec)
+        _forward_rrd(contents, entity_path_prefix, core)
         return
     else:
         supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, ".rrd"]))
@@ -73,12 +66,9 @@ def log_file(
     core.log_row(file_entity_path(path, entity_path_prefix), comps, True)
 
 
-def _forward_rrd(contents: bytes, prefix: str | None, rec: RecordingStream) -> None:
-    from rerun_core.store.chunk import Chunk
-    from rerun_core.store.messages import ArrowMsg, StoreKind
-    from rerun_core.store.rrd import read_messages
+def _forward_rrd(contents: bytes, prefix: str | None, core: RecordingCore) -> None:
+    from rerun_core.store.rrd import read_messages  # the codec loads when first needed
 
-    core = rec._core
     core.batcher.flush()
     head = list(parse_entity_path(prefix)) if prefix else []
     for msg in read_messages(contents):

@@ -2,35 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from typing import TYPE_CHECKING
 
-from ._recording_stream import RecordingStream, _memory_sink, get_data_recording
-from ._sink_types import MemorySink
+from rerun_core.store.messages import LogMsg
+
+from ._active_recording import get_data_recording
+from ._recording_core import RecordingCore
+from ._sink_types import MemorySink, _open_writer
+
+if TYPE_CHECKING:
+    from ._recording_stream import RecordingStream
 
 
 class MemoryRecording:
     """Messages held in memory. ``drain_as_bytes()`` empties it into one .rrd stream."""
 
-    def __init__(self, sink: MemorySink, recording: RecordingStream) -> None:
+    def __init__(self, sink: MemorySink, core: RecordingCore) -> None:
         self._sink = sink
-        self._rec = recording
+        self._core = core
 
     def num_msgs(self) -> int:
         """Messages stored so far (pending rows are flushed first)."""
-        self._rec.flush()
+        self._core.flush()
         return len(self._sink)
 
-    def drain(self) -> list[Any]:
+    def drain(self) -> list[LogMsg]:
         """The stored log messages (``LogMsg`` values), removing them."""
-        self._rec.flush()
+        self._core.flush()
         return self._sink.drain()
 
     def drain_as_bytes(self) -> bytes:
         """The stored messages encoded as a complete .rrd file, removing them."""
-        import io
-
-        from ._sink_types import _open_writer
-
         msgs = self.drain()
         buf = io.BytesIO()
         writer = _open_writer(buf)
@@ -45,4 +48,4 @@ def memory_recording(recording: RecordingStream | None = None) -> MemoryRecordin
     rec = get_data_recording(recording)
     if rec is None:
         raise RuntimeError("memory_recording: no active recording (call rr.init first)")
-    return MemoryRecording(_memory_sink(rec), rec)
+    return rec.memory_recording()

@@ -1,4 +1,4 @@
-"""`rerun.notebook`: the viewer embedded in a notebook, rendered in the kernel (rerun-sdk 0.41 API).
+"""The viewer embedded in a notebook, rendered in the kernel (``rerun.notebook``'s content).
 
 Recordings log into one kernel-wide hub of chunk stores (through `rerun.sinks.StoreSink`), so
 several viewers of one recording share one store and nothing is copied; the widget
@@ -12,14 +12,18 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rerun_core.store.messages import BlueprintActivationCommand
 from rerun_core.store.store import ChunkStore
 from rerun_notebook.kernel import kernel
 
-from ._recording_stream import RecordingStream, get_data_recording
-from .sinks import blueprint_messages
+from ._active_recording import get_data_recording
+from ._blueprint_log import blueprint_messages
+from ._time import to_nanos, to_nanos_since_epoch
+
+if TYPE_CHECKING:
+    from ._recording_stream import RecordingStream
 
 log = logging.getLogger(__name__)
 
@@ -377,8 +381,6 @@ class Viewer:
             raise ValueError(
                 f"set_time_ctrl: Exactly one of `sequence`, `duration`, and `timestamp` must be set (timeline='{timeline}')"
             )
-        from ._time import to_nanos, to_nanos_since_epoch
-
         value: int | None = sequence
         if duration is not None:
             value = int(to_nanos(duration))

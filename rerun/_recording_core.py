@@ -33,9 +33,9 @@ from rerun_core.store.messages import (
 )
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuid, new_tuids
 
-from ._batcher import Batcher, ChunkBatcherConfig, TimelineKey
+from ._batcher import Batcher, ChunkBatcherConfig, TimelineKey, build_list_column
 from ._errors import RerunWarning
-from ._sink_types import BufferedSink, LogSink
+from ._sink_types import BufferedSink, LogSink, _WriterSink
 
 _log = logging.getLogger("rerun")
 
@@ -220,7 +220,6 @@ class RecordingCore:
     def send_properties_now(self, entity: str, components: dict[ComponentDescriptor, pa.Array]) -> None:
         """One static row sent as its own chunk at once, bypassing the batcher (as 0.41 does
         with the recording properties at creation)."""
-        from ._batcher import build_list_column
 
         lists = {desc: build_list_column([(0, arr)], 1) for desc, arr in components.items()}
         self.send_chunk(Chunk.from_columns(entity, new_tuids(1), [], lists))
@@ -236,12 +235,13 @@ class RecordingCore:
         self.send(ArrowMsg(self.store_id, chunk))
 
     def set_sinks(self, sinks: list[LogSink]) -> None:
-        """Replace the sinks. Messages buffered while no sink was set go to the new ones."""
+        """Replace the sinks, as 0.41 does: rows logged so far go to the old sinks, which are
+        flushed and closed; messages buffered while no sink was set are replayed into the new
+        ones, which hold (written, sent) everything logged before this call when it returns."""
         _exit_flush_first()
         # Lock order is always batcher -> sinks (the tick thread sends chunks under the batcher's
         # lock), so flush before taking the sink lock.
-        if self.buffer is None:
-            self.batcher.flush()  # data logged before the switch belongs to the old sinks
+        self.batcher.flush()
         with self._sink_lock:
             old = self.sinks
             replay = self.buffer.drain() if self.buffer is not None else []
@@ -255,6 +255,7 @@ class RecordingCore:
                 if sink not in self.sinks and sink is not self.buffer:
                     _close_quietly(sink)
             self._replay(replay)
+        self.flush_sinks()
 
     def add_sink(self, sink: LogSink) -> None:
         """Tee one more sink in; it receives everything buffered before any sink was set."""
@@ -281,14 +282,19 @@ class RecordingCore:
         if os.getpid() != self.pid:
             return
         self.batcher.flush()
+        self.flush_sinks()
+
+    def flush_sinks(self) -> None:
+        """Wait until the sinks wrote or sent what they were handed."""
+        if os.getpid() != self.pid:
+            return
         with self._sink_lock:
-            for sink in self.sinks:
-                sink.flush()
+            sinks = list(self.sinks)
+        for sink in sinks:
+            sink.flush()
 
     def finalize_files(self) -> None:
         """Close file-like sinks (footer written) and fall back to buffering if none remain."""
-        from ._sink_types import _WriterSink
-
         self.flush()
         with self._sink_lock:
             keep = [s for s in self.sinks if not isinstance(s, _WriterSink)]

@@ -7,37 +7,46 @@ in a :class:`RecordingCore`; copies of a stream share it.
 from __future__ import annotations
 
 import contextvars
+import logging
+import sys
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+import pyarrow as pa
 
-from rerun_core.store.messages import StoreKind
+from rerun_core.store.messages import BlueprintActivationCommand, StoreKind
 
 from . import _active_recording as _scope
 from ._active_recording import get_data_recording  # the SDK's modules resolve recordings through here
 from ._batcher import ChunkBatcherConfig
+from ._blueprint_log import blueprint_messages
+from ._errors import catch_and_log_exceptions, set_warning_logger
+from ._log_file import log_file
+from ._memory import MemoryRecording
+from ._properties import send_property_to, send_recording_name_to, send_recording_start_time_nanos_to
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
+from ._rows import log_entity, log_warning_text
+from ._send_columns import send_columns_to
+from ._send_dataframe import record_batches, send_record_batch_to
 from ._sentinels import AUTO_INDEX
-from ._sink_types import BinaryStreamSink, FileSink, LogSink, MemorySink, StdoutSink, apply_forced_save
+from ._sink_types import (
+    BinaryStreamSink,
+    FileSink,
+    LogSink,
+    MemorySink,
+    StdoutSink,
+    forced_save_path,
+    ignored_because_forced,
+)
 from ._time import time_value
 
-_process_recording_id: str | None = None
-
-
-def default_recording_id() -> str:
-    """One id per process tree: derived from the multiprocessing authkey, shared by children."""
-    global _process_recording_id
-    if _process_recording_id is None:
-        import hashlib
-        import multiprocessing
-
-        key = bytes(multiprocessing.current_process().authkey)
-        _process_recording_id = str(uuid.UUID(bytes=hashlib.sha256(key).digest()[:16], version=4))
-    return _process_recording_id
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class RecordingStream:
@@ -84,13 +93,11 @@ class RecordingStream:
             application_id, recording_id, enabled=enabled, batcher_config=batcher_config, kind=kind
         )
         self._core.handles += 1
-        apply_forced_save(self._core)  # `_RERUN_TEST_FORCE_SAVE`: every recording writes that file
+        forced = forced_save_path()  # `_RERUN_TEST_FORCE_SAVE`: every recording writes that file
+        if forced is not None and enabled and kind is StoreKind.RECORDING:
+            self._core.set_sinks([FileSink(forced)])
         self._prev: list[tuple[RecordingStream | None, contextvars.Token[RecordingStream]]] = []
         if send_properties:
-            import time
-
-            import pyarrow as pa
-
             self._core.send_properties_now(
                 PROPERTIES_PATH, {START_TIME: pa.array([time.time_ns()], pa.int64())}
             )
@@ -203,35 +210,69 @@ class RecordingStream:
         """Push batched rows into the sinks and flush them to the OS."""
         self._core.flush()
 
-    # --- sinks ------------------------------------------------------------------------------
+    # --- sinks: each switch returns once what was logged before it is written or sent -----------
+
+    def _switch_sinks(self, what: str, sinks: list[LogSink], default_blueprint: Any = None) -> bool:
+        """Replace the sinks unless ignored (the snippet-test hook, a disabled recording); the
+        old ones are flushed and closed, the new ones hold everything logged so far on return."""
+        if not self._core.enabled:
+            for sink in sinks:
+                sink.close()
+            return False
+        self._core.set_sinks(sinks)
+        if default_blueprint is not None:
+            self.send_blueprint(default_blueprint, make_active=False, make_default=True)
+            self._core.flush_sinks()
+        return True
 
     def set_sinks(self, *sinks: Any, default_blueprint: Any = None) -> None:
-        from .sinks import set_sinks
+        """Stream to several sinks at once (replacing the current ones)."""
+        seen: set[Any] = set()
+        for s in sinks:
+            key = str(s.path.resolve()) if isinstance(s, FileSink) else id(s)
+            if key in seen:
+                raise ValueError(f"duplicate sink: {s!r}")
+            seen.add(key)
+            if not callable(getattr(s, "send", None)):
+                raise TypeError(f"set_sinks: {type(s).__name__} is not a sink (needs send/flush/close)")
+        if ignored_because_forced("set_sinks"):
+            return
+        self._switch_sinks("set_sinks", list(sinks), default_blueprint)
 
-        set_sinks(*sinks, default_blueprint=default_blueprint, recording=self)
-
-    def save(self, path: str | Any, default_blueprint: Any = None, *, write_footer: bool = True) -> None:
-        from .sinks import save
-
-        save(path, default_blueprint, recording=self, write_footer=write_footer)
+    def save(self, path: str | Path, default_blueprint: Any = None, *, write_footer: bool = True) -> None:
+        """Stream all log data to an .rrd file (earlier data is included)."""
+        if ignored_because_forced("save") or not self._core.enabled:
+            return
+        self._switch_sinks("save", [FileSink(path, write_footer=write_footer)], default_blueprint)
 
     def stdout(self, default_blueprint: Any = None, *, write_footer: bool = True) -> None:
-        from .sinks import stdout
+        """Stream all log data to stdout, e.g. ``python script.py | rerun -``."""
+        if ignored_because_forced("stdout") or not self._core.enabled:
+            return
+        if sys.stdout.isatty():
+            logging.warning(
+                "Rerun: stdout is a terminal; not streaming binary data to it (staying buffered)."
+            )
+            return
+        self._switch_sinks("stdout", [StdoutSink(write_footer=write_footer)], default_blueprint)
 
-        stdout(default_blueprint, recording=self, write_footer=write_footer)
-
-    def memory_recording(self) -> Any:
-        from ._memory import memory_recording
-
-        return memory_recording(recording=self)
+    def memory_recording(self) -> MemoryRecording:
+        """Route the recording into memory (replaces its sinks) and return a handle to read it."""
+        sink = MemorySink()
+        self._core.set_sinks([sink])
+        return MemoryRecording(sink, self._core)
 
     def disconnect(self) -> None:
+        """Close files and connections (written and sent first); later data is buffered again."""
         self._core.set_sinks([])
 
     def connect_grpc(self, url: str | None = None, *, default_blueprint: Any = None) -> None:
-        from .sinks import connect_grpc
+        """Stream to a viewer or server at ``url`` (default ``rerun+http://127.0.0.1:9876/proxy``)."""
+        if ignored_because_forced("connect_grpc"):
+            return
+        from ._grpc import GrpcSink  # grpcio loads only when used
 
-        connect_grpc(url, default_blueprint=default_blueprint, recording=self)
+        self._switch_sinks("connect_grpc", [GrpcSink(url)], default_blueprint)  # the URL is checked first
 
     def serve_grpc(
         self,
@@ -242,16 +283,21 @@ class RecordingStream:
         newest_first: bool = False,
         cors_allow_origin: list[str] | None = None,
     ) -> str:
-        from .sinks import serve_grpc
+        """Host a gRPC endpoint in this process; returns the URL viewers connect to."""
+        if ignored_because_forced("serve_grpc"):
+            return f"rerun+http://127.0.0.1:{grpc_port or 9876}/proxy"
+        if not self._core.enabled:
+            return "[rerun is disabled]"
+        from ._grpc import ServerSink
 
-        return serve_grpc(
-            grpc_port=grpc_port,
-            default_blueprint=default_blueprint,
-            recording=self,
+        sink = ServerSink(
+            port=grpc_port,
             server_memory_limit=server_memory_limit,
             newest_first=newest_first,
             cors_allow_origin=cors_allow_origin,
         )
+        self._switch_sinks("serve_grpc", [sink], default_blueprint)
+        return sink.url
 
     def spawn(
         self,
@@ -263,27 +309,62 @@ class RecordingStream:
         detach_process: bool = True,
         default_blueprint: Any = None,
     ) -> None:
-        from .sinks import spawn
-
-        spawn(
+        """Start a viewer on ``port`` (unless one already listens there) and stream to it."""
+        self._spawn(
             port=port,
             connect=connect,
             memory_limit=memory_limit,
             hide_welcome_screen=hide_welcome_screen,
             detach_process=detach_process,
             default_blueprint=default_blueprint,
-            recording=self,
         )
 
-    def send_blueprint(self, blueprint: Any, *, make_active: bool = True, make_default: bool = True) -> None:
-        from .sinks import send_blueprint
+    def _spawn(
+        self,
+        *,
+        port: int = 9876,
+        connect: bool = True,
+        memory_limit: str = "75%",
+        server_memory_limit: str = "1GiB",
+        hide_welcome_screen: bool = False,
+        detach_process: bool = True,
+        executable_name: str = "rerun",
+        executable_path: str | None = None,
+        default_blueprint: Any = None,
+    ) -> None:
+        if ignored_because_forced("spawn") or not self._core.enabled:
+            return
+        from ._grpc import spawn_viewer  # grpcio loads only when used
 
-        send_blueprint(blueprint, make_active=make_active, make_default=make_default, recording=self)
+        spawn_viewer(
+            port=port,
+            memory_limit=memory_limit,
+            server_memory_limit=server_memory_limit,
+            hide_welcome_screen=hide_welcome_screen,
+            detach_process=detach_process,
+            executable_name=executable_name,
+            executable_path=executable_path,
+        )
+        if connect:
+            self.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy", default_blueprint=default_blueprint)
+
+    def send_blueprint(self, blueprint: Any, *, make_active: bool = True, make_default: bool = True) -> None:
+        """Send ``blueprint`` as its own blueprint store, then ask the viewer to activate it."""
+        if not self._core.enabled:
+            return
+        msgs = blueprint_messages(blueprint, self._core.store_id.application_id)
+        if not msgs:
+            return
+        for msg in msgs:
+            self._core.send(msg)
+        self._core.send(
+            BlueprintActivationCommand(msgs[0].store_id, make_active=make_active, make_default=make_default)
+        )
 
     def notebook_show(
         self, *, width: int | None = None, height: int | None = None, blueprint: Any = None
     ) -> None:
-        from .notebook import notebook_show
+        from ._notebook import notebook_show  # the notebook stack loads only when used
 
         notebook_show(width=width, height=height, blueprint=blueprint, recording=self)
 
@@ -332,73 +413,71 @@ class RecordingStream:
         static: bool = False,
         strict: bool | None = None,
     ) -> None:
-        from ._log import log
-
-        log(entity_path, entity, *extra, static=static, recording=self, strict=strict)
+        log_entity(self._core, entity_path, entity, extra, static, strict)
 
     def log_file_from_path(
-        self, file_path: Any, *, entity_path_prefix: str | None = None, static: bool = False
+        self, file_path: str | Path, *, entity_path_prefix: str | None = None, static: bool = False
     ) -> None:
-        from ._log import log_file_from_path
-
-        log_file_from_path(file_path, entity_path_prefix=entity_path_prefix, static=static, recording=self)
+        """Log a file (.rrd, images, meshes) with the built-in importers."""
+        path = Path(file_path)
+        self._log_file(path, lambda: path.read_bytes(), entity_path_prefix)
 
     def log_file_from_contents(
         self,
-        file_path: Any,
+        file_path: str | Path,
         file_contents: bytes,
         *,
         entity_path_prefix: str | None = None,
         static: bool = False,
     ) -> None:
-        from ._log import log_file_from_contents
+        """Log the contents of a file (its path picks the importer and the entity path)."""
+        self._log_file(Path(file_path), lambda: bytes(file_contents), entity_path_prefix)
 
-        log_file_from_contents(
-            file_path, file_contents, entity_path_prefix=entity_path_prefix, static=static, recording=self
-        )
+    def _log_file(self, path: Path, contents: Callable[[], bytes], prefix: str | None) -> None:
+        with catch_and_log_exceptions("log_file", depth_to_user_code=2):
+            log_file(self._core, path, contents(), entity_path_prefix=prefix)
 
     def send_columns(
         self, entity_path: str, indexes: Iterable[Any], columns: Iterable[Any], *, strict: bool | None = None
     ) -> None:
-        from ._send_columns import send_columns
-
-        send_columns(entity_path, indexes, columns, recording=self, strict=strict)
+        send_columns_to(self._core, entity_path, indexes, columns, strict=strict)
 
     def send_property(self, name: str, values: Any) -> None:
-        from ._properties import send_property
-
-        send_property(name, values, recording=self)
+        send_property_to(self._core, name, values)
 
     def send_recording_name(self, name: str) -> None:
-        from ._properties import send_recording_name
-
-        send_recording_name(name, recording=self)
+        send_recording_name_to(self._core, name)
 
     def send_recording_start_time_nanos(self, nanos: int) -> None:
-        from ._properties import send_recording_start_time_nanos
-
-        send_recording_start_time_nanos(nanos, recording=self)
+        send_recording_start_time_nanos_to(self._core, nanos)
 
     def send_record_batch(
-        self, batch: Any, *, index: Any = AUTO_INDEX, entity_path: str | None = None
+        self, batch: pa.RecordBatch, *, index: Any = AUTO_INDEX, entity_path: str | None = None
     ) -> None:
-        from ._send_dataframe import send_record_batch
-
-        send_record_batch(batch, self, index=index, entity_path=entity_path)
+        send_record_batch_to(self._core, batch, index=index, entity_path=entity_path)
 
     def send_dataframe(self, df: Any, *, index: Any = AUTO_INDEX, entity_path: str | None = None) -> None:
-        from ._send_dataframe import send_dataframe
-
-        send_dataframe(df, self, index=index, entity_path=entity_path)
+        for batch in record_batches(df):
+            send_record_batch_to(self._core, batch, index=index, entity_path=entity_path)
 
     def to_native(self) -> RecordingStream:
         """0.41 returns its native handle; here the stream is its own native form."""
         return self
 
     def send_chunks(self, chunks: Any) -> None:
-        from ._send_columns import send_chunks
+        self._send_chunks(chunks)
 
-        send_chunks(chunks, recording=self)
+    def _send_chunks(self, chunks: Any, *, strict: bool | None = None) -> None:
+        """Send chunks: a ``rerun.chunk`` Chunk / LazyChunkStream / LazyStore / ChunkStore, or an
+        iterable of Chunks (also core chunks or sorbet record batches). Streams run here."""
+        from .chunk._send import core_chunks  # the chunk API loads only when used
+
+        with catch_and_log_exceptions("send_chunks", depth_to_user_code=2, strict=strict):
+            if not self._core.enabled:
+                return
+            self._core.batcher.flush()  # keep earlier rows ahead of these
+            for chunk in core_chunks(chunks):
+                self._core.send_chunk(chunk)
 
 
 class BinaryStream:
@@ -427,29 +506,6 @@ def binary_stream(recording: RecordingStream | None = None) -> BinaryStream:
     return BinaryStream(sink, rec._core)
 
 
-def init_recording(
-    application_id: str,
-    recording_id: str | uuid.UUID | None,
-    *,
-    default_enabled: bool,
-    send_properties: bool,
-) -> RecordingStream:
-    rid = str(recording_id) if recording_id is not None else default_recording_id()
-    return RecordingStream._new(
-        application_id,
-        rid,
-        make_default=True,
-        default_enabled=default_enabled,
-        send_properties=send_properties,
-    )
-
-
-def _memory_sink(rec: RecordingStream) -> MemorySink:
-    sink = MemorySink()
-    rec._core.set_sinks([sink])
-    return sink
-
-
 __all__ = [
     "BinaryStream",
     "FileSink",
@@ -460,13 +516,10 @@ __all__ = [
 ]
 
 
-def _bind_time_module() -> None:
-    # ``_time`` resolves recordings through this module; hand it the module once it exists.
-    import sys
-
-    from . import _time
-
-    _time._stream = sys.modules[__name__]
+def _log_warning(text: str, recording: RecordingStream | None) -> None:
+    rec = get_data_recording(recording)
+    if rec is not None:
+        log_warning_text(rec._core, text)
 
 
-_bind_time_module()
+set_warning_logger(_log_warning)  # SDK warnings are logged on `__warnings` too, as 0.41 does

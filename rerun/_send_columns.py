@@ -7,7 +7,7 @@ peak memory stays close to the data the user already holds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -16,10 +16,14 @@ from rerun_core.store.chunk import Chunk
 from rerun_core.store.chunk import TimeColumn as IndexColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
+from ._active_recording import get_data_recording
 from ._errors import catch_and_log_exceptions
-from ._log import entity_path_str, to_descriptor
-from ._recording_stream import RecordingStream, get_data_recording
+from ._recording_core import RecordingCore
+from ._rows import entity_path_str, to_descriptor
 from ._time import to_nanos, to_nanos_since_epoch
+
+if TYPE_CHECKING:
+    from ._recording_stream import RecordingStream
 
 TARGET_CHUNK_BYTES = 4 * 1024 * 1024
 
@@ -160,7 +164,25 @@ def columns_to_chunks(
         yield Chunk.from_columns(entity, new_tuids(n), index, parts)
 
 
-@catch_and_log_exceptions()
+@catch_and_log_exceptions("send_columns", depth_to_user_code=2)
+def send_columns_to(
+    core: RecordingCore,
+    entity_path: str,
+    indexes: Iterable[Any],
+    columns: Iterable[Any],
+    *,
+    strict: bool | None = None,
+) -> None:
+    """``send_columns`` into ``core``: the columns cut into chunks, sent past the batcher."""
+    if not core.enabled:
+        return
+    timelines, comps = build_column_args(indexes, columns)
+    entity = entity_path_str(entity_path)
+    core.batcher.flush()  # keep earlier rows of this entity ahead of these
+    for chunk in columns_to_chunks(entity, timelines, comps):
+        core.send_chunk(chunk)
+
+
 def send_columns(
     entity_path: str,
     indexes: Iterable[Any],
@@ -174,25 +196,13 @@ def send_columns(
     The thread's ``set_time`` state is ignored and no ``log_time``/``log_tick`` is added.
     """
     rec = get_data_recording(recording)
-    if rec is None or not rec.is_enabled():
-        return
-    timelines, comps = build_column_args(indexes, columns)
-    entity = entity_path_str(entity_path)
-    core = rec._core
-    core.batcher.flush()  # keep earlier rows of this entity ahead of these
-    for chunk in columns_to_chunks(entity, timelines, comps):
-        core.send_chunk(chunk)
+    if rec is not None:
+        rec.send_columns(entity_path, indexes, columns, strict=strict)
 
 
-@catch_and_log_exceptions()
 def send_chunks(chunks: Any, *, recording: RecordingStream | None = None, strict: bool | None = None) -> None:
     """Send chunks: a ``rerun.chunk`` Chunk / LazyChunkStream / LazyStore / ChunkStore, or an
     iterable of Chunks (also core chunks or sorbet record batches). Streams run here."""
-    from .chunk._send import core_chunks
-
     rec = get_data_recording(recording)
-    if rec is None or not rec.is_enabled():
-        return
-    rec._core.batcher.flush()  # keep earlier rows ahead of these
-    for chunk in core_chunks(chunks):
-        rec._core.send_chunk(chunk)
+    if rec is not None:
+        rec._send_chunks(chunks, strict=strict)

@@ -9,17 +9,21 @@ indexes, ``control`` columns (row ids) are dropped, everything else is data, gro
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from rerun_core.types import ComponentDescriptor, TimeType
 
+from ._active_recording import get_data_recording
 from ._errors import catch_and_log_exceptions
-from ._log import entity_path_str
-from ._recording_stream import RecordingStream, get_data_recording
+from ._recording_core import RecordingCore
+from ._rows import entity_path_str
 from ._send_columns import _as_list_column, columns_to_chunks
 from ._sentinels import AUTO_INDEX, _AutoIndex
+
+if TYPE_CHECKING:
+    from ._recording_stream import RecordingStream
 
 SORBET_INDEX_NAME = b"rerun:index_name"
 SORBET_ENTITY_PATH = b"rerun:entity_path"
@@ -74,7 +78,38 @@ def _classify(
     return indexes, per_entity
 
 
-@catch_and_log_exceptions()
+@catch_and_log_exceptions("send_record_batch", depth_to_user_code=2)
+def send_record_batch_to(
+    core: RecordingCore,
+    batch: pa.RecordBatch,
+    *,
+    index: str | list[str] | _AutoIndex | None = AUTO_INDEX,
+    entity_path: str | None = None,
+) -> None:
+    """One record batch into ``core``: one row per batch row, per entity found in its metadata."""
+    if not core.enabled:
+        return
+    indexes, per_entity = _classify(batch, index, entity_path)
+    core.batcher.flush()
+    for path, comps in per_entity.items():
+        for chunk in columns_to_chunks(path, indexes, comps):
+            core.send_chunk(chunk)
+
+
+def record_batches(df: Any) -> Iterable[pa.RecordBatch]:
+    """The record batches of a pyarrow Table / RecordBatch / RecordBatchReader (or anything with
+    ``to_arrow_table``)."""
+    if hasattr(df, "to_arrow_table"):
+        df = df.to_arrow_table()
+    if isinstance(df, pa.RecordBatch):
+        return [df]
+    if isinstance(df, pa.Table):
+        return df.to_batches()
+    if isinstance(df, pa.RecordBatchReader):
+        return df
+    raise TypeError(f"send_dataframe: expected a pyarrow Table/RecordBatch/RecordBatchReader, got {type(df)}")
+
+
 def send_record_batch(
     batch: pa.RecordBatch,
     recording: RecordingStream | None = None,
@@ -84,14 +119,8 @@ def send_record_batch(
 ) -> None:
     """Log one record batch: one row per batch row, per entity found in its metadata."""
     rec = get_data_recording(recording)
-    if rec is None or not rec.is_enabled():
-        return
-    indexes, per_entity = _classify(batch, index, entity_path)
-    core = rec._core
-    core.batcher.flush()
-    for path, comps in per_entity.items():
-        for chunk in columns_to_chunks(path, indexes, comps):
-            core.send_chunk(chunk)
+    if rec is not None:
+        rec.send_record_batch(batch, index=index, entity_path=entity_path)
 
 
 def send_dataframe(
@@ -102,18 +131,6 @@ def send_dataframe(
     entity_path: str | None = None,
 ) -> None:
     """Log a pyarrow Table / RecordBatch / RecordBatchReader (or anything with ``to_arrow_table``)."""
-    if hasattr(df, "to_arrow_table"):
-        df = df.to_arrow_table()
-    batches: Iterable[pa.RecordBatch]
-    if isinstance(df, pa.RecordBatch):
-        batches = [df]
-    elif isinstance(df, pa.Table):
-        batches = df.to_batches()
-    elif isinstance(df, pa.RecordBatchReader):
-        batches = df
-    else:
-        raise TypeError(
-            f"send_dataframe: expected a pyarrow Table/RecordBatch/RecordBatchReader, got {type(df)}"
-        )
-    for batch in batches:
-        send_record_batch(batch, recording, index=index, entity_path=entity_path)
+    rec = get_data_recording(recording)
+    if rec is not None:
+        rec.send_dataframe(df, index=index, entity_path=entity_path)

@@ -8,6 +8,7 @@ child never writes to (or finalizes) the parent's file.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import queue
 import sys
@@ -20,12 +21,10 @@ from rerun_core.store.hub import StoreHub
 from rerun_core.store.messages import ArrowMsg, LogMsg
 from rerun_core.store.store import ChunkStore
 
-from ._errors import not_available
-
 
 class LogSink(Protocol):
     def send(self, msg: LogMsg) -> None: ...
-    def flush(self) -> None: ...
+    def flush(self) -> object: ...  # some report whether everything went out
     def close(self) -> None: ...
 
 
@@ -280,46 +279,6 @@ class StoreSink:
         pass
 
 
-class GrpcSink:
-    """Stream to a Rerun gRPC server (default ``rerun+http://127.0.0.1:9876/proxy``).
-
-    Constructs the transport's client sink (``rerun._grpc``), imported only now: grpcio is
-    heavy and ``import rerun`` must stay light.
-    """
-
-    def __new__(cls, url: str | None = None) -> Any:  # type: ignore[misc]
-        try:
-            from ._grpc import GrpcSink as _Impl
-        except ImportError as err:
-            raise not_available(f"GrpcSink ({err})") from err
-        return _Impl(url)
-
-
-class GrpcServerSink:
-    """Host a gRPC proxy endpoint in this process that viewers connect to."""
-
-    def __new__(  # type: ignore[misc]
-        cls,
-        bind_ip: str = "0.0.0.0",
-        port: int = 9876,
-        *,
-        server_memory_limit: str = "1GiB",
-        newest_first: bool = False,
-        cors_allow_origin: list[str] | None = None,
-    ) -> Any:
-        try:
-            from ._grpc import ServerSink as _Impl
-        except ImportError as err:
-            raise not_available(f"GrpcServerSink ({err})") from err
-        return _Impl(
-            bind_ip,
-            port,
-            server_memory_limit=server_memory_limit,
-            newest_first=newest_first,
-            cors_allow_origin=cors_allow_origin,
-        )
-
-
 # --- 0.41's test hook: `_RERUN_TEST_FORCE_SAVE=<path>` ------------------------------------------
 
 FORCE_SAVE_ENV = "_RERUN_TEST_FORCE_SAVE"
@@ -336,20 +295,9 @@ def forced_save_path() -> str | None:
     return os.environ.get(FORCE_SAVE_ENV) or None
 
 
-def apply_forced_save(core: Any) -> None:
-    """Point a newly created recording (a ``RecordingCore``) at the forced file, if any."""
-    from rerun_core.store.messages import StoreKind
-
-    path = forced_save_path()
-    if path is not None and core.enabled and core.store_id.kind is StoreKind.RECORDING:
-        core.set_sinks([FileSink(path)])
-
-
 def ignored_because_forced(what: str) -> bool:
     """True (and a debug log) when a sink-setting call must be skipped under the hook."""
     if forced_save_path() is None:
         return False
-    import logging
-
     logging.getLogger("rerun").debug("Ignored call to `%s()` since %s is set", what, FORCE_SAVE_ENV)
     return True

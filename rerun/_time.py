@@ -16,20 +16,12 @@ import numpy as np
 
 from rerun_core.types import TimeType
 
+from . import _active_recording as _ar
+from ._active_recording import get_data_recording
+
 if TYPE_CHECKING:
     from ._recording_stream import RecordingStream
 
-
-class _LazyStream:
-    """``rerun._recording_stream``, resolved on first use (it imports this module)."""
-
-    def __getattr__(self, name: str) -> Any:
-        from . import _recording_stream
-
-        return getattr(_recording_stream, name)
-
-
-_stream: Any = _LazyStream()
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -110,12 +102,6 @@ class ThreadTimes(threading.local):
 # --- module-level API (the default recording) ---------------------------------------------
 
 
-def _rec(recording: RecordingStream | None) -> RecordingStream | None:
-    from ._recording_stream import get_data_recording
-
-    return get_data_recording(recording)
-
-
 def set_time(
     timeline: str,
     *,
@@ -129,34 +115,34 @@ def set_time(
         typ, value = TimeType.SEQUENCE, sequence
     else:
         typ, value = time_value(timeline, sequence, duration, timestamp)
-    rec = recording if recording is not None else _stream.get_data_recording()
+    rec = recording if recording is not None else (_ar._thread.rec or _ar._global)
     if rec is not None:
         rec._core.set_time(timeline, typ, value)
 
 
 def disable_timeline(timeline: str, recording: RecordingStream | None = None) -> None:
     """Stop stamping ``timeline`` on this thread's subsequent logs."""
-    rec = _rec(recording)
+    rec = get_data_recording(recording)
     if rec is not None:
         rec.disable_timeline(timeline)
 
 
 def reset_time(recording: RecordingStream | None = None) -> None:
     """Clear every timeline of this thread (``log_time``/``log_tick`` stay automatic)."""
-    rec = _rec(recording)
+    rec = get_data_recording(recording)
     if rec is not None:
         rec.reset_time()
 
 
 def set_log_tick_enabled(enabled: bool, recording: RecordingStream | None = None) -> None:
     """Stamp (or stop stamping) the per-recording ``log_tick`` counter on each log call."""
-    rec = _rec(recording)
+    rec = get_data_recording(recording)
     if rec is not None:
         rec.set_log_tick_enabled(enabled)
 
 
 def set_log_time_enabled(enabled: bool, recording: RecordingStream | None = None) -> None:
     """Stamp (or stop stamping) the wall-clock ``log_time`` on each log call."""
-    rec = _rec(recording)
+    rec = get_data_recording(recording)
     if rec is not None:
         rec.set_log_time_enabled(enabled)

@@ -10,6 +10,11 @@ import os
 import sys
 from typing import Any
 
+from rerun_core.store.hub import StoreHub
+
+from ._active_recording import get_data_recording
+from ._sink_types import StoreSink
+
 _servers: list[Any] = []  # keeps running servers (and their feeds) alive
 
 
@@ -37,7 +42,6 @@ def serve_web_viewer(
 ) -> str:
     """Start the web viewer server; returns its URL. Raises OSError when the port is taken."""
     try:
-        from rerun_core.store.hub import StoreHub
         from rerun_notebook.web.server import WebViewerServer
     except ImportError as err:
         raise RuntimeError(
@@ -63,10 +67,7 @@ def serve_web_viewer(
     return str(server.url)
 
 
-def _tee_global_recording(hub: Any) -> None:
-    from ._recording_stream import get_data_recording
-    from .sinks import StoreSink
-
+def _tee_global_recording(hub: StoreHub) -> None:
     rec = get_data_recording()
     if rec is not None:
         rec._add_sink(StoreSink(hub))

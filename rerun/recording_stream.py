@@ -10,9 +10,9 @@ from ._active_recording import (
     recording_stream_generator_ctx,
     set_global_data_recording,
     set_thread_local_data_recording,
-    thread_local_stream,
 )
 from ._batcher import ChunkBatcherConfig
+from ._init import thread_local_stream
 from ._recording_stream import BinaryStream, RecordingStream, binary_stream
 
 __all__ = [

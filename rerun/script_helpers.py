@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._active_recording import get_global_data_recording
+from ._init import init
+from .sinks import serve_web_viewer
+
 if TYPE_CHECKING:
     from argparse import ArgumentParser, Namespace
     from uuid import UUID
@@ -42,17 +46,15 @@ def script_setup(
     default_blueprint: Any = None,
 ) -> RecordingStream:
     """Initialize the global recording (strict mode) and route it as the arguments ask."""
-    import rerun as rr
-
-    rr.init(application_id=application_id, recording_id=recording_id, default_enabled=True, strict=True)
-    rec = rr.get_global_data_recording()
+    init(application_id=application_id, recording_id=recording_id, default_enabled=True, strict=True)
+    rec = get_global_data_recording()
     assert rec is not None, "rr.init sets a global recording"
     if getattr(args, "stdout", False):
         rec.stdout(default_blueprint=default_blueprint)
     elif getattr(args, "serve", False):
         connect_to = rec.serve_grpc(default_blueprint=default_blueprint)
         try:
-            rr.serve_web_viewer(open_browser=True, connect_to=connect_to)
+            serve_web_viewer(open_browser=True, connect_to=connect_to)
         except (RuntimeError, OSError) as err:  # no viewer extra, or the web port is taken
             import sys
 

@@ -1,27 +1,75 @@
-"""Sinks: where a recording's data goes (files, stdout, memory, stores; gRPC later).
+"""Sinks: where a recording's data goes (files, stdout, memory, stores, gRPC).
 
-``set_sinks`` replaces a recording's sinks; data logged while no sink was attached is kept in
-memory and delivered to the first sinks attached.
+The functions are one-liners over the target recording (the explicit one, else this thread's,
+else the global one): its ``RecordingStream`` methods do the work. Each sink switch returns once
+everything logged before it is written or sent; data logged while no sink was attached is kept
+in memory and delivered to the first sinks attached.
 """
 
 from __future__ import annotations
 
+import logging
 import pathlib
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING, Any
 
-from ._recording_stream import RecordingStream, get_data_recording
+from ._active_recording import get_data_recording
+from ._blueprint_log import blueprint_messages as blueprint_messages
+from ._errors import not_available
 from ._sink_types import (
     BinaryStreamSink,
     BufferedSink,
     FileSink,
-    GrpcServerSink,
-    GrpcSink,
     LogSink,
     MemorySink,
     StdoutSink,
     StoreSink,
-    ignored_because_forced,
+    forced_save_path,
 )
+
+if TYPE_CHECKING:
+    from ._recording_stream import RecordingStream
+
+
+class GrpcSink:
+    """Stream to a Rerun gRPC server (default ``rerun+http://127.0.0.1:9876/proxy``).
+
+    Constructs the transport's client sink (``rerun._grpc``), imported only now: grpcio is
+    heavy and ``import rerun`` must stay light.
+    """
+
+    def __new__(cls, url: str | None = None) -> Any:  # type: ignore[misc]
+        try:
+            from ._grpc import GrpcSink as _Impl
+        except ImportError as err:
+            raise not_available(f"GrpcSink ({err})") from err
+        return _Impl(url)
+
+
+class GrpcServerSink:
+    """Host a gRPC proxy endpoint in this process that viewers connect to."""
+
+    def __new__(  # type: ignore[misc]
+        cls,
+        bind_ip: str = "0.0.0.0",
+        port: int = 9876,
+        *,
+        server_memory_limit: str = "1GiB",
+        newest_first: bool = False,
+        cors_allow_origin: list[str] | None = None,
+    ) -> Any:
+        try:
+            from ._grpc import ServerSink as _Impl
+        except ImportError as err:
+            raise not_available(f"GrpcServerSink ({err})") from err
+        return _Impl(
+            bind_ip,
+            port,
+            server_memory_limit=server_memory_limit,
+            newest_first=newest_first,
+            cors_allow_origin=cors_allow_origin,
+        )
+
 
 LogSinkLike = FileSink | GrpcSink | GrpcServerSink | StdoutSink | MemorySink | StoreSink | BinaryStreamSink
 
@@ -33,38 +81,18 @@ def is_recording_enabled(recording: RecordingStream | None) -> bool:
 
 def _target(recording: RecordingStream | None, what: str) -> RecordingStream | None:
     rec = get_data_recording(recording)
-    if rec is None:
-        import logging
-
+    if rec is None and forced_save_path() is None:
         logging.warning(
             f"Rerun is disabled - {what}() call ignored. You must call rerun.init before {what}()."
         )
-        return None
-    return rec if rec.is_enabled() else None
-
-
-def _send_blueprint_if_any(default_blueprint: Any, rec: RecordingStream) -> None:
-    if default_blueprint is not None:
-        send_blueprint(default_blueprint, make_active=False, make_default=True, recording=rec)
+    return rec
 
 
 def set_sinks(*sinks: Any, default_blueprint: Any = None, recording: RecordingStream | None = None) -> None:
     """Stream to several sinks at once (replacing the current ones)."""
-    if ignored_because_forced("set_sinks"):
-        return
     rec = _target(recording, "set_sinks")
-    if rec is None:
-        return
-    seen: set[Any] = set()
-    for s in sinks:
-        key = str(s.path.resolve()) if isinstance(s, FileSink) else id(s)
-        if key in seen:
-            raise ValueError(f"duplicate sink: {s!r}")
-        seen.add(key)
-        if not callable(getattr(s, "send", None)):
-            raise TypeError(f"set_sinks: {type(s).__name__} is not a sink (needs send/flush/close)")
-    rec._set_sinks(list(sinks))
-    _send_blueprint_if_any(default_blueprint, rec)
+    if rec is not None:
+        rec.set_sinks(*sinks, default_blueprint=default_blueprint)
 
 
 def save(
@@ -74,38 +102,23 @@ def save(
     *,
     write_footer: bool = True,
 ) -> None:
-    """Stream all log data to an .rrd file (call before logging; earlier data is included)."""
-    if ignored_because_forced("save"):
-        return
+    """Stream all log data to an .rrd file (earlier data is included, written on return)."""
     rec = _target(recording, "save")
-    if rec is None:
-        return
-    rec._set_sinks([FileSink(path, write_footer=write_footer)])
-    _send_blueprint_if_any(default_blueprint, rec)
+    if rec is not None:
+        rec.save(path, default_blueprint, write_footer=write_footer)
 
 
 def stdout(
     default_blueprint: Any = None, recording: RecordingStream | None = None, *, write_footer: bool = True
 ) -> None:
     """Stream all log data to stdout, e.g. ``python script.py | rerun -``."""
-    if ignored_because_forced("stdout"):
-        return
-    import sys
-
     rec = _target(recording, "stdout")
-    if rec is None:
-        return
-    if sys.stdout.isatty():
-        import logging
-
-        logging.warning("Rerun: stdout is a terminal; not streaming binary data to it (staying buffered).")
-        return
-    rec._set_sinks([StdoutSink(write_footer=write_footer)])
-    _send_blueprint_if_any(default_blueprint, rec)
+    if rec is not None:
+        rec.stdout(default_blueprint, write_footer=write_footer)
 
 
 def disconnect(recording: RecordingStream | None = None) -> None:
-    """Close files and connections; subsequent data is buffered again."""
+    """Close files and connections (written and sent first); later data is buffered again."""
     rec = get_data_recording(recording)
     if rec is not None:
         rec.disconnect()
@@ -115,11 +128,9 @@ def connect_grpc(
     url: str | None = None, *, default_blueprint: Any = None, recording: RecordingStream | None = None
 ) -> None:
     """Stream to a viewer or server at ``url`` (default ``rerun+http://127.0.0.1:9876/proxy``)."""
-    if ignored_because_forced("connect_grpc"):
-        return
-    from ._grpc import connect_grpc as _connect
-
-    _connect(url, default_blueprint=default_blueprint, recording=recording)
+    rec = _target(recording, "connect_grpc")
+    if rec is not None:
+        rec.connect_grpc(url, default_blueprint=default_blueprint)
 
 
 def serve_grpc(
@@ -132,14 +143,12 @@ def serve_grpc(
     cors_allow_origin: list[str] | None = None,
 ) -> str:
     """Host a gRPC endpoint in this process; returns the URL viewers connect to."""
-    if ignored_because_forced("serve_grpc"):
-        return f"rerun+http://127.0.0.1:{grpc_port or 9876}/proxy"
-    from ._grpc import serve_grpc as _serve
-
-    return _serve(
+    rec = _target(recording, "serve_grpc")
+    if rec is None:
+        return "[rerun is disabled]"
+    return rec.serve_grpc(
         grpc_port=grpc_port,
         default_blueprint=default_blueprint,
-        recording=recording,
         server_memory_limit=server_memory_limit,
         newest_first=newest_first,
         cors_allow_origin=cors_allow_origin,
@@ -154,31 +163,9 @@ def serve_web_viewer(
     The page shows the gRPC endpoint ``connect_to`` (e.g. the URL ``serve_grpc`` returned) or,
     without it, this process's global recording. Keep the process running to keep serving.
     """
-    from ._web import serve_web_viewer as _serve
+    from ._web import serve_web_viewer as _serve  # the page server loads only when used
 
     _serve(web_port=web_port, open_browser=open_browser, connect_to=connect_to)
-
-
-def blueprint_messages(blueprint: Any, application_id: str) -> list[Any]:
-    """The log messages of a blueprint store for ``blueprint`` (a Blueprint, View or Container)."""
-    import uuid
-
-    from rerun_core.store.messages import StoreKind
-
-    bp = blueprint.to_blueprint() if hasattr(blueprint, "to_blueprint") else blueprint
-    if not hasattr(bp, "_log_to_stream"):
-        raise TypeError(
-            f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
-        )
-    stream = RecordingStream._new(
-        application_id, f"rec_{uuid.uuid4().hex}", send_properties=False, kind=StoreKind.BLUEPRINT
-    )
-    sink = MemorySink()
-    stream._set_sinks([sink])
-    stream.set_time("blueprint", sequence=0)
-    bp._log_to_stream(stream)
-    stream.flush()
-    return sink.drain()
 
 
 def send_blueprint(
@@ -189,20 +176,9 @@ def send_blueprint(
     recording: RecordingStream | None = None,
 ) -> None:
     """Send ``blueprint`` as its own blueprint store, then ask the viewer to activate it."""
-    from rerun_core.store.messages import BlueprintActivationCommand
-
     rec = _target(recording, "send_blueprint")
-    if rec is None:
-        return
-    msgs = blueprint_messages(blueprint, rec.get_application_id())
-    if not msgs:
-        return
-    blueprint_id = msgs[0].store_id
-    for msg in msgs:
-        rec._core.send(msg)
-    rec._core.send(
-        BlueprintActivationCommand(blueprint_id, make_active=make_active, make_default=make_default)
-    )
+    if rec is not None:
+        rec.send_blueprint(blueprint, make_active=make_active, make_default=make_default)
 
 
 def spawn(
@@ -219,22 +195,42 @@ def spawn(
     recording: RecordingStream | None = None,
 ) -> None:
     """Start a viewer on ``port`` (unless one already listens there) and stream to it."""
-    if ignored_because_forced("spawn"):
-        return
-    from ._grpc import spawn as _spawn
+    rec = _target(recording, "spawn")
+    if rec is not None:
+        rec._spawn(
+            port=port,
+            connect=connect,
+            memory_limit=memory_limit,
+            server_memory_limit=server_memory_limit,
+            hide_welcome_screen=hide_welcome_screen,
+            detach_process=detach_process,
+            executable_name=executable_name,
+            executable_path=executable_path,
+            default_blueprint=default_blueprint,
+        )
 
-    _spawn(
-        port=port,
-        connect=connect,
-        memory_limit=memory_limit,
-        server_memory_limit=server_memory_limit,
-        hide_welcome_screen=hide_welcome_screen,
-        detach_process=detach_process,
-        executable_name=executable_name,
-        executable_path=executable_path,
-        default_blueprint=default_blueprint,
-        recording=recording,
+
+# --- the older operating-modes names ------------------------------------------------------------
+
+
+def connect(
+    addr: str | None = None,
+    *,
+    flush_timeout_sec: float | None = 2.0,
+    default_blueprint: Any = None,
+    recording: RecordingStream | None = None,
+) -> None:
+    """Deprecated: use ``connect_grpc`` (``addr`` is its ``url``; ``flush_timeout_sec`` is unused)."""
+    warnings.warn("rerun.connect() is deprecated: use rerun.connect_grpc()", DeprecationWarning, stacklevel=2)
+    connect_grpc(addr, default_blueprint=default_blueprint, recording=recording)
+
+
+def serve(*, web_port: int | None = None, open_browser: bool = True, connect_to: str | None = None) -> None:
+    """Deprecated: use ``serve_web_viewer`` (same arguments)."""
+    warnings.warn(
+        "rerun.serve() is deprecated: use rerun.serve_web_viewer()", DeprecationWarning, stacklevel=2
     )
+    serve_web_viewer(web_port=web_port, open_browser=open_browser, connect_to=connect_to)
 
 
 __all__ = [

@@ -63,6 +63,10 @@ class SourcesPanel:
     def handle(self, content: dict[str, Any]) -> None:
         """One browser message; errors become the panel's one-line ``error``, never raise."""
         action = str(content.get("action", "refresh"))
+        with self._lock:  # one action at a time (each browser message runs on its own thread)
+            self._handle(action, content)
+
+    def _handle(self, action: str, content: dict[str, Any]) -> None:
         self.error = None
         try:
             if action == "add_server":

@@ -40,7 +40,10 @@ MSGDEFS: dict[str, str] = {
     ),
     "tf2_msgs/msg/TFMessage": "geometry_msgs/TransformStamped[] transforms"
     + _deps(
-        ("geometry_msgs/TransformStamped", "std_msgs/Header header\nstring child_frame_id\ngeometry_msgs/Transform transform"),
+        (
+            "geometry_msgs/TransformStamped",
+            "std_msgs/Header header\nstring child_frame_id\ngeometry_msgs/Transform transform",
+        ),
         *_HDR,
         ("geometry_msgs/Transform", "geometry_msgs/Vector3 translation\ngeometry_msgs/Quaternion rotation"),
         ("geometry_msgs/Vector3", VEC3),
@@ -63,7 +66,8 @@ MSGDEFS: dict[str, str] = {
         "float64 altitude\nfloat64[9] position_covariance\nuint8 position_covariance_type"
         + _deps(*_HDR, ("sensor_msgs/NavSatStatus", "int8 status\nuint16 service"))
     ),
-    "sensor_msgs/msg/Temperature": "std_msgs/Header header\nfloat64 temperature\nfloat64 variance" + _deps(*_HDR),
+    "sensor_msgs/msg/Temperature": "std_msgs/Header header\nfloat64 temperature\nfloat64 variance"
+    + _deps(*_HDR),
     "my_pkg/msg/Custom": "int32 a\nfloat64[] b\nstring name\nstd_msgs/Header header" + _deps(*_HDR),
 }
 
@@ -156,6 +160,169 @@ MESSAGES: dict[str, Callable[[int], dict[str, Any]]] = {
     "sensor_msgs/msg/Temperature": lambda i: {"header": _hdr(i), "temperature": 20.0 + i, "variance": 0.1},
     "my_pkg/msg/Custom": lambda i: {"a": i, "b": [1.5, 2.5 * i], "name": f"n{i}", "header": _hdr(i)},
 }
+
+
+_VEC3 = ("geometry_msgs/Vector3", VEC3)
+_POSE = (
+    ("geometry_msgs/Pose", "geometry_msgs/Point position\ngeometry_msgs/Quaternion orientation"),
+    ("geometry_msgs/Point", VEC3),
+    ("geometry_msgs/Quaternion", QUAT),
+)
+MSGDEFS.update(
+    {
+        "sensor_msgs/msg/FluidPressure": "std_msgs/Header header\nfloat64 fluid_pressure\nfloat64 variance"
+        + _deps(*_HDR),
+        "sensor_msgs/msg/RelativeHumidity": "std_msgs/Header header\nfloat64 relative_humidity\nfloat64 variance"
+        + _deps(*_HDR),
+        "sensor_msgs/msg/Illuminance": "std_msgs/Header header\nfloat64 illuminance\nfloat64 variance"
+        + _deps(*_HDR),
+        "sensor_msgs/msg/Range": (
+            "uint8 ULTRASOUND=0\nuint8 INFRARED=1\nstd_msgs/Header header\nuint8 radiation_type\nfloat32 field_of_view\n"
+            "float32 min_range\nfloat32 max_range\nfloat32 range" + _deps(*_HDR)
+        ),
+        "sensor_msgs/msg/BatteryState": (
+            "std_msgs/Header header\nfloat32 voltage\nfloat32 temperature\nfloat32 current\nfloat32 charge\n"
+            "float32 capacity\nfloat32 design_capacity\nfloat32 percentage\nuint8 power_supply_status\n"
+            "uint8 power_supply_health\nuint8 power_supply_technology\nbool present\nfloat32[] cell_voltage\n"
+            "float32[] cell_temperature\nstring location\nstring serial_number" + _deps(*_HDR)
+        ),
+        "sensor_msgs/msg/Joy": "std_msgs/Header header\nfloat32[] axes\nint32[] buttons" + _deps(*_HDR),
+        "sensor_msgs/msg/MagneticField": (
+            "std_msgs/Header header\ngeometry_msgs/Vector3 magnetic_field\nfloat64[9] magnetic_field_covariance"
+            + _deps(*_HDR, _VEC3)
+        ),
+        "geometry_msgs/msg/PoseStamped": "std_msgs/Header header\ngeometry_msgs/Pose pose"
+        + _deps(*_HDR, *_POSE),
+        "sensor_msgs/msg/CameraInfo": (
+            "std_msgs/Header header\nuint32 height\nuint32 width\nstring distortion_model\nfloat64[] d\n"
+            "float64[9] k\nfloat64[9] r\nfloat64[12] p\nuint32 binning_x\nuint32 binning_y\n"
+            "sensor_msgs/RegionOfInterest roi"
+            + _deps(
+                *_HDR,
+                (
+                    "sensor_msgs/RegionOfInterest",
+                    "uint32 x_offset\nuint32 y_offset\nuint32 height\nuint32 width\nbool do_rectify",
+                ),
+            )
+        ),
+        "rcl_interfaces/msg/Log": (
+            "byte DEBUG=10\nbyte INFO=20\nbyte WARN=30\nbyte ERROR=40\nbyte FATAL=50\n"
+            "builtin_interfaces/Time stamp\nuint8 level\nstring name\nstring msg\nstring file\nstring function\nuint32 line"
+            + _deps(("builtin_interfaces/Time", TIME))
+        ),
+        "nav_msgs/msg/OccupancyGrid": (
+            "std_msgs/Header header\nnav_msgs/MapMetaData info\nint8[] data"
+            + _deps(
+                *_HDR,
+                (
+                    "nav_msgs/MapMetaData",
+                    "builtin_interfaces/Time map_load_time\nfloat32 resolution\nuint32 width\nuint32 height\ngeometry_msgs/Pose origin",
+                ),
+                *_POSE,
+            )
+        ),
+        "std_msgs/msg/Float64MultiArray": (
+            "std_msgs/MultiArrayLayout layout\nfloat64[] data"
+            + _deps(
+                ("std_msgs/MultiArrayLayout", "std_msgs/MultiArrayDimension[] dim\nuint32 data_offset"),
+                ("std_msgs/MultiArrayDimension", "string label\nuint32 size\nuint32 stride"),
+            )
+        ),
+    }
+)
+_POSE_V = lambda i: {
+    "position": {"x": 1.0 * i, "y": 2.0, "z": 0.5},
+    "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+}
+MESSAGES.update(
+    {
+        "sensor_msgs/msg/FluidPressure": lambda i: {
+            "header": _hdr(i),
+            "fluid_pressure": 101325.0 + i,
+            "variance": 0.5,
+        },
+        "sensor_msgs/msg/RelativeHumidity": lambda i: {
+            "header": _hdr(i),
+            "relative_humidity": 0.4 + 0.01 * i,
+            "variance": 0.0,
+        },
+        "sensor_msgs/msg/Illuminance": lambda i: {
+            "header": _hdr(i),
+            "illuminance": 300.0 + i,
+            "variance": 1.0,
+        },
+        "sensor_msgs/msg/Range": lambda i: {
+            "header": _hdr(i, "sonar"),
+            "radiation_type": 0,
+            "field_of_view": 0.5,
+            "min_range": 0.1,
+            "max_range": 4.0,
+            "range": 1.5 + i,
+        },
+        "sensor_msgs/msg/BatteryState": lambda i: {
+            "header": _hdr(i),
+            "voltage": 12.5,
+            "temperature": 30.0,
+            "current": -1.0 * i,
+            "charge": 2.0,
+            "capacity": 4.0,
+            "design_capacity": 4.0,
+            "percentage": 0.5,
+            "power_supply_status": 2,
+            "power_supply_health": 1,
+            "power_supply_technology": 2,
+            "present": True,
+            "cell_voltage": [4.1, 4.2],
+            "cell_temperature": [30.0, 31.0],
+            "location": "slot",
+            "serial_number": "sn",
+        },
+        "sensor_msgs/msg/Joy": lambda i: {"header": _hdr(i), "axes": [0.5 * i, -0.25], "buttons": [1, 0, i]},
+        "sensor_msgs/msg/MagneticField": lambda i: {
+            "header": _hdr(i, "mag"),
+            "magnetic_field": {"x": 1e-5, "y": 2e-5 * i, "z": -3e-5},
+            "magnetic_field_covariance": [0.0] * 9,
+        },
+        "geometry_msgs/msg/PoseStamped": lambda i: {"header": _hdr(i, "map"), "pose": _POSE_V(i)},
+        "sensor_msgs/msg/CameraInfo": lambda i: {
+            "header": _hdr(i, "cam"),
+            "height": 480,
+            "width": 640,
+            "distortion_model": "plumb_bob",
+            "d": [0.1, 0.0, 0.0, 0.0, 0.0],
+            "k": [500.0, 0.0, 320.0, 0.0, 500.0, 240.0, 0.0, 0.0, 1.0],
+            "r": [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+            "p": [500.0, 0.0, 320.0, 0.0, 0.0, 500.0, 240.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+            "binning_x": 0,
+            "binning_y": 0,
+            "roi": {"x_offset": 0, "y_offset": 0, "height": 0, "width": 0, "do_rectify": False},
+        },
+        "rcl_interfaces/msg/Log": lambda i: {
+            "stamp": {"sec": 100 + i, "nanosec": 0},
+            "level": [10, 20, 30, 40, 50][i % 5],
+            "name": "node",
+            "msg": f"log {i}",
+            "file": "f.cpp",
+            "function": "fn",
+            "line": 10 + i,
+        },
+        "nav_msgs/msg/OccupancyGrid": lambda i: {
+            "header": _hdr(i, "map"),
+            "info": {
+                "map_load_time": {"sec": 1, "nanosec": 0},
+                "resolution": 0.05,
+                "width": 3,
+                "height": 2,
+                "origin": _POSE_V(0),
+            },
+            "data": [0, 100, -1, 50, 0, i],
+        },
+        "std_msgs/msg/Float64MultiArray": lambda i: {
+            "layout": {"dim": [{"label": "x", "size": 3, "stride": 3}], "data_offset": 0},
+            "data": [1.0, 2.0 * i, 3.0],
+        },
+    }
+)
 
 
 def topic_for(datatype: str) -> str:

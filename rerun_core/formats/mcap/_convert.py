@@ -34,6 +34,7 @@ from ._ros2 import Ros2Decoder
 from ._ros2_lenses import ROS2_LENSES
 from ._ros2_pointcloud import PointCloud2Parser
 from ._ros2_reflection import Ros2ReflectionDecoder
+from ._ros2_scalars import Float64ArrayParser, JoyParser, scalar_parser
 from ._ros2_sensors import (
     CompressedImageParser,
     ImageParser,
@@ -53,6 +54,11 @@ ROS2_PARSERS: dict[str, Any] = {
     "sensor_msgs/msg/NavSatFix": NavSatFixParser,
     "sensor_msgs/msg/PointCloud2": PointCloud2Parser,
     "tf2_msgs/msg/TFMessage": TfParser,
+    "sensor_msgs/msg/BatteryState": scalar_parser("sensor_msgs/msg/BatteryState"),
+    "sensor_msgs/msg/Range": scalar_parser("sensor_msgs/msg/Range"),
+    "sensor_msgs/msg/Joy": JoyParser,
+    "std_msgs/msg/Float64MultiArray": Float64ArrayParser,
+    "std_msgs/msg/Float64Array": Float64ArrayParser,
 }
 
 MESSAGE_DECODERS = ("ros2msg", "ros2_reflection", "protobuf", "raw")

@@ -230,10 +230,15 @@ MSGDEFS.update(
         ),
     }
 )
-_POSE_V = lambda i: {
-    "position": {"x": 1.0 * i, "y": 2.0, "z": 0.5},
-    "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
-}
+
+
+def _POSE_V(i: int) -> dict[str, Any]:
+    return {
+        "position": {"x": 1.0 * i, "y": 2.0, "z": 0.5},
+        "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+    }
+
+
 MESSAGES.update(
     {
         "sensor_msgs/msg/FluidPressure": lambda i: {

@@ -261,7 +261,10 @@ class LazyChunkStream:
             if optimize.max_rows_if_unsorted is not None
             else live.max_rows_if_unsorted or 0,
         )
-        return ChunkStore._of(compact(self._run(), th, extra_passes=optimize.extra_passes))
+        chunks = compact(
+            self._run(), th, extra_passes=optimize.extra_passes, split_size_ratio=optimize.split_size_ratio
+        )
+        return ChunkStore._of(chunks)
 
     def write_rrd(self, path: str | Path, *, application_id: str, recording_id: str) -> None:
         """Run the pipeline into an .rrd file holding one recording with these ids."""

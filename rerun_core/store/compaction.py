@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rerun_core.types import EntityPath, Tuid, new_tuid
+from rerun_core.types import ComponentDescriptor, EntityPath, Tuid, new_tuid
 
 from .chunk import Chunk
 
@@ -246,14 +246,41 @@ def _min_row(chunk: Chunk) -> tuple[int, int]:
     return keys[0]
 
 
+def split_thick_thin(chunk: Chunk, ratio: float) -> list[Chunk]:
+    """Keep heavy and light columns apart: components grouped by archetype (a component without
+    one alone), groups ordered heaviest first and cut wherever one group is ``ratio`` times the
+    next; each cut a chunk of its own, heaviest first (the chunk itself when nothing is cut)."""
+    groups: dict[tuple[str, str], list[tuple[ComponentDescriptor, int]]] = {}
+    for desc, arr in chunk.components.items():
+        key = ("a", desc.archetype) if desc.archetype else ("c", desc.component)
+        groups.setdefault(key, []).append((desc, arr.nbytes))
+    if len(groups) < 2:
+        return [chunk]
+    ordered = sorted(groups.values(), key=lambda g: -sum(n for _, n in g))
+    sizes = [sum(n for _, n in g) for g in ordered]
+    cuts = [i + 1 for i in range(len(sizes) - 1) if sizes[i] / max(sizes[i + 1], 1) >= ratio]
+    if not cuts:
+        return [chunk]
+    out = []
+    for start, end in zip([0, *cuts], [*cuts, len(ordered)], strict=True):
+        keep = {desc for group in ordered[start:end] for desc, _ in group}
+        comps = {d: a for d, a in chunk.components.items() if d in keep}
+        out.append(Chunk.from_columns(chunk.entity_path, chunk.row_ids, chunk.timelines, comps))
+    return out
+
+
 def compact(
-    chunks: Iterable[Chunk], thresholds: Thresholds | None = LIVE, *, extra_passes: int = 0
+    chunks: Iterable[Chunk],
+    thresholds: Thresholds | None = LIVE,
+    *,
+    extra_passes: int = 0,
+    split_size_ratio: float | None = None,
 ) -> list[Chunk]:
     """The physical chunks a Rerun store ends up with after inserting ``chunks`` in order.
 
     Chunks over the limits are first cut into row slices (never merged again in that store).
     ``extra_passes`` re-inserts the result into fresh stores (merging only) until nothing merges,
-    then once more with splitting.
+    then (after ``split_thick_thin`` when ``split_size_ratio`` is set) once more with splitting.
     """
     store = CompactingStore(thresholds)
     store.insert_all(chunks)
@@ -266,6 +293,8 @@ def compact(
         if not again.changed:
             break
         out = list(again.chunks())
+    if split_size_ratio is not None:
+        out = [part for chunk in out for part in split_thick_thin(chunk, split_size_ratio)]
     final = CompactingStore(thresholds)
     final.insert_all(out)
     return list(final.chunks())

@@ -55,6 +55,29 @@ rec.send_columns("/robot", indexes=[rr.TimeColumn("tick", sequence=range(12))],
                  columns=rr.DynamicArchetype.columns(archetype="Robot", components={"poses": poses}))
 """
 
+GEN_THICK_THIN = """
+import sys, numpy as np, rerun as rr
+rec = rr.RecordingStream("rerun_example_chunk_gen3", recording_id="gen3")
+rec.save(sys.argv[1])
+for i in range(10):
+    rec.set_time("frame", sequence=i)
+    rec.log("/cam", rr.Image(np.zeros((64, 64, 3), dtype=np.uint8) + i), rr.Scalars(float(i)), rr.TextLog("t"))
+    rec.log("/mixed", rr.Points3D(np.zeros((200, 3)), colors=[1, 2, 3]), rr.AnyValues(tag="x"))
+"""
+
+# collect(optimize=...) with thick/thin splitting (OBJECT_STORE's split_size_ratio) and custom ratios.
+PIPE_OPTIMIZE_PROFILES = """
+import sys
+from rerun.chunk import OptimizationProfile, RrdReader
+src, out = sys.argv[1], sys.argv[2]
+r = RrdReader(src)
+print(r.stream().collect(optimize=OptimizationProfile(split_size_ratio=1.0)).summary())
+print(r.stream().collect(optimize=OptimizationProfile(split_size_ratio=3.0)).summary())
+store = r.stream().collect(optimize=OptimizationProfile.OBJECT_STORE)
+print(store.summary())
+store.write_rrd(out, application_id="rerun_example_chunk_gen3", recording_id="opt")
+"""
+
 # filter/drop/map/lenses(forward_all)/collect/write_rrd, plus the lazy store's manifest summary.
 PIPE_FILTER_MAP_LENS = """
 import sys, pyarrow.compute as pc, rerun as rr
@@ -150,13 +173,14 @@ print([str(c) for c in RrdReader(src).store().schema()])
 store.write_rrd(out, application_id="rerun_example_chunk_gen", recording_id="views")
 """
 
-GENERATORS = {"mixed": GEN_MIXED, "small_chunks": GEN_SMALL_CHUNKS}
+GENERATORS = {"mixed": GEN_MIXED, "small_chunks": GEN_SMALL_CHUNKS, "thick_thin": GEN_THICK_THIN}
 PIPELINES = {
     "filter_map_lens": ("mixed", PIPE_FILTER_MAP_LENS),
     "split_scatter_send": ("small_chunks", PIPE_SPLIT_SCATTER_SEND),
     "lazy_store": ("mixed", PIPE_LAZY_STORE),
     "server_segment": ("mixed", PIPE_SERVER_SEGMENT),
     "store_views": ("mixed", PIPE_STORE_VIEWS),
+    "optimize_profiles": ("thick_thin", PIPE_OPTIMIZE_PROFILES),
 }
 
 

@@ -12,20 +12,30 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.store import ChunkStore
+from rerun_core.viewer.protocols import Renderer
+
+from .timectrl import TimeControl
+
+if TYPE_CHECKING:
+    from rerun_core.viewer.blueprint_tree import BlueprintView, ViewerBlueprint
+    from rerun_core.viewer.specs import ViewSpec
+
+    from .session import ViewerSession
 
 log = logging.getLogger(__name__)
 
-BlueprintSource = Callable[[str], Any]
+BlueprintSource = Callable[[str], "ChunkStore | None"]  # application id -> its blueprint store
 POLL_S = 0.5  # without a mark(), look for a new or changed blueprint this often
 
 
-def hub_source(hub: Any) -> BlueprintSource:
+def hub_source(hub: StoreHub) -> BlueprintSource:
     """A ``source`` for viewers over a ``StoreHub`` (the web viewer, ``rerun file.rrd``)."""
 
-    def source(application_id: str) -> Any:
+    def source(application_id: str) -> ChunkStore | None:
         from rerun_core.viewer.blueprint_tree import hub_blueprint
 
         return hub_blueprint(hub, application_id)
@@ -41,7 +51,7 @@ class BlueprintSync:
         self.dirty = True
         self._key: tuple[int, int] | None = None
         self._checked = float("-inf")
-        self.current: Any = None  # the last ViewerBlueprint applied
+        self.current: ViewerBlueprint | None = None  # the last blueprint applied
 
     @property
     def panel_states(self) -> dict[str, str]:
@@ -58,7 +68,7 @@ class BlueprintSync:
         self.current = None
         self.dirty = True
 
-    def apply(self, session: Any) -> bool:
+    def apply(self, session: ViewerSession) -> bool:
         """Apply the active blueprint if it changed; True when something was applied."""
         now = time.monotonic()
         if self.source is None or session.app is None or not (self.dirty or now - self._checked >= POLL_S):
@@ -70,7 +80,7 @@ class BlueprintSync:
         except Exception:
             log.debug("looking up the blueprint failed", exc_info=True)
             return False
-        key = None if store is None else (id(store), int(getattr(store, "generation", 0)))
+        key = None if store is None else (id(store), store.generation)
         if key == self._key:
             return False
         self._key = key
@@ -84,90 +94,46 @@ class BlueprintSync:
             )
             return False
         self.current = bp
-        _apply_layout(session.app, bp)
+        if session.app is not None:
+            _apply_layout(session.app, bp)
         _apply_time_panel(session.time, bp.time_panel)
         return True
 
 
-def _apply_layout(app: Any, bp: Any) -> None:
+def _apply_layout(app: Renderer, bp: ViewerBlueprint) -> None:
+    """The tree (its views' properties travel with it: ``view_registry.ViewKind.properties``, applied
+    by the renderer), the views' EntityBehavior overrides and the maximized view."""
+    from rerun_core.viewer.blueprint_tree import BlueprintView
     from rerun_core.viewer.layout import views_of
 
-    setter = getattr(app, "set_blueprint", None)
-    if setter is None:
-        return
-    setter(bp.root)
+    app.set_blueprint(bp.root)
     if bp.root is None:
         return
-    _hide_overridden(app, views_of(bp.root))
-    _view_properties(app, views_of(bp.root))
-    maximize = getattr(app, "maximize", None)
+    _hide_overridden(app, [v for v in views_of(bp.root) if isinstance(v, BlueprintView)])
     try:
-        if maximize is not None:
-            maximize(bp.maximized)
+        app.maximize(bp.maximized)
     except ValueError:
         log.debug("blueprint maximizes an unknown view %r", bp.maximized)
 
 
-def _hide_overridden(app: Any, views: list[Any]) -> None:
+def _hide_overridden(app: Renderer, views: list[BlueprintView]) -> None:
     """EntityBehavior(visible=False) overrides: that entity is hidden in that view only."""
-    hide = getattr(app, "set_entity_visible_in_view", None)
-    if hide is None:
-        return
     for view in views:
-        for entity in sorted(getattr(view, "hidden_entities", ())):
+        for entity in sorted(view.hidden_entities):
             try:
-                hide(view.id, entity, False)
+                app.set_entity_visible_in_view(view.id, entity, False)
             except ValueError:
                 log.debug("blueprint hides %s in unknown view %s", entity, view.id)
 
 
-def _view_properties(app: Any, views: list[Any]) -> None:
-    """A ScalarAxis range fixes that plot's y extent (the x axis keeps following the data); a
-    VisualBounds2D is what a 2D view shows until the user moves it; Background, LineGrid3D, PlotLegend."""
-    get = getattr(app, "view", None)
-    if get is None:
-        return
-    getattr(app, "layout", lambda: None)()  # makes the views of the new tree
-    for view in views:
-        try:
-            camera = get(view.id).camera
-        except KeyError:
-            continue
-        if hasattr(camera, "y_fixed"):
-            camera.y_fixed = getattr(view, "y_range", None)
-        if hasattr(camera, "bounds_fixed"):
-            camera.bounds_fixed = _corners(getattr(view, "bounds_2d", None))
-        drawn = get(view.id)
-        if getattr(view, "kind", "") in ("spatial3d", "spatial2d"):
-            _style(drawn, view)
-        if hasattr(drawn, "set_forces"):  # graph views: Force* properties and GraphBackground
-            drawn.set_forces(getattr(view, "graph_forces", None))
-            drawn.set_background(getattr(view, "background", None))
-        if hasattr(drawn, "show_legend"):
-            drawn.show_legend = getattr(view, "legend_visible", None) is not False
+def _view_properties(app: Renderer, views: list[ViewSpec]) -> None:
+    """Make the views of the new tree now: the renderer sets each view's blueprint properties
+    (``ViewKind.properties``) on the view object it makes for the spec (``ViewerApp._set_tree``)."""
+    del views  # they travel with the tree the renderer already has
+    app.layout()
 
 
-def _style(drawn: Any, view: Any) -> None:
-    """A spatial view's background color and 3D grid (the defaults when the blueprint says nothing)."""
-    from rerun_core.viewer.spatial_view import BACKGROUND
-
-    grid = getattr(drawn, "grid", None)
-    if grid is not None:
-        grid.visible = getattr(view, "grid_visible", None) is not False
-    for obj in getattr(getattr(drawn, "scene", None), "children", ()):
-        if type(obj).__name__ == "Background":
-            obj.material.set_colors(getattr(view, "background", None) or BACKGROUND)
-
-
-def _corners(bounds: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """((x0, x1), (y0, y1)) as the (lo, hi) corners cameras fit to."""
-    if bounds is None:
-        return None
-    (x0, x1), (y0, y1) = bounds
-    return np.array([x0, y0, 0.0]), np.array([x1, y1, 0.0])
-
-
-def _apply_time_panel(tc: Any, settings: dict[str, Any]) -> None:
+def _apply_time_panel(tc: TimeControl, settings: dict[str, Any]) -> None:
     """Timeline, playback speed, fps, play state and loop mode from the TimePanel blueprint."""
     actions: list[tuple[str, Callable[[], Any]]] = []
     if "timeline" in settings:

@@ -11,7 +11,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rerun_core.viewer.map_data import (
     DEFAULT_ZOOM,
@@ -23,21 +23,17 @@ from rerun_core.viewer.map_data import (
     store_latest,
 )
 
+if TYPE_CHECKING:
+    from .session import ViewerSession
+    from .view_state import ViewRef
+
 _CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 16
 
 
-def _visible_test(app: Any, view_id: str, hidden: set[str]) -> Callable[[str], bool]:
-    """The view's own entity toggles and the global ones (``ViewerApp``), else the session's set."""
-    viewport, is_visible = getattr(app, "viewport", None), getattr(app, "is_visible", None)
-    if viewport is not None and is_visible is not None:
-        return viewport.visible_in(view_id, is_visible)  # type: ignore[no-any-return]
-    return lambda path: path not in hidden
-
-
 def map_entry(
-    app: Any,
+    visible: Callable[[str], bool],
     store: Any,
     view: dict[str, Any],
     entities: list[str],
@@ -48,8 +44,7 @@ def map_entry(
     """The ``map`` payload of one map view (cached per store generation and time cursor)."""
     if store is None:
         return map_payload(lambda path, cols: {}, [])
-    vid = str(view.get("id"))
-    shown = [e for e in entities if _visible_test(app, vid, hidden)(e)]
+    shown = [e for e in entities if e not in hidden and visible(e)]
     zoom, provider = view.get("map_zoom"), view.get("map_provider")
     key = (id(store), getattr(store, "generation", None), timeline, time, tuple(shown), zoom, provider)
     with _CACHE_LOCK:
@@ -65,10 +60,11 @@ def map_entry(
     return payload
 
 
-def map_view_payload(session: Any, view: Any) -> dict[str, Any]:
-    """``view_state`` payload of a map view (``view``: a ``view_state.ViewRef``)."""
+def map_view_payload(session: ViewerSession, view: ViewRef) -> dict[str, Any]:
+    """``view_state`` payload of a map view."""
     tl, t = session.time.timeline, session.time.time
-    return {"map": map_entry(session.app, session.store, view.raw, view.entities, tl, t, session.hidden)}
+    visible = session.app.visible_in(view.id) if session.app is not None else lambda path: True
+    return {"map": map_entry(visible, session.store, view.raw, view.entities, tl, t, session.hidden)}
 
 
 # --- the static picture ----------------------------------------------------------------------------

@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from rerun_core.types import TimeType
+from rerun_core.viewer.protocols import Renderer, RendererFactory
+
 from . import panels
 from .blueprint_sync import BlueprintSync
 from .dataframe_panel import DataframePanels
@@ -26,7 +29,7 @@ from .timectrl import TimeControl, apply_action
 
 log = logging.getLogger(__name__)
 
-AppFactory = Callable[[Any, int, int], Any]
+AppFactory = RendererFactory  # (store, width, height) -> Renderer
 VIEW_HEADER = 20  # kernel pixels above each view for its header (icon, name, buttons): js/src/views.js
 LIVE_WINDOW_S = 1.0  # data within this long counts as "more is coming": playback waits at the end
 
@@ -38,7 +41,7 @@ NO_DRIVER_MESSAGE = (
 )
 
 
-def default_app_factory(store: Any, width: int, height: int) -> Any:
+def default_app_factory(store: Any, width: int, height: int) -> Renderer:
     from rerun_core.viewer.app import ViewerApp  # lazy: only the viewer layer imports pygfx/wgpu
 
     return ViewerApp(store, width, height)
@@ -55,6 +58,11 @@ def describe_app_error(exc: BaseException) -> str:
     if isinstance(exc, ImportError):
         return f"The Rerun notebook viewer could not load its renderer ({text}). Install `rerun-notebook-native[viewer]`."
     return f"The Rerun notebook viewer could not start its renderer: {text}"
+
+
+def _kind_name(typ: object) -> str:
+    """A store's timeline type (``TimeType``; test stores give plain names) as the time panel's name."""
+    return typ.value if isinstance(typ, TimeType) else str(typ)
 
 
 class ViewerSession(SessionActions):
@@ -77,7 +85,7 @@ class ViewerSession(SessionActions):
         self.app_ids: dict[str, str] = {}
         self._subs: dict[str, Any] = {}
         self.active: str | None = None
-        self.app: Any = None
+        self.app: Renderer | None = None
         self.error: str | None = None
         self.time = TimeControl()
         self.ticks = TimeTicks()  # data ticks for the time panel, fed by the active store's events
@@ -141,8 +149,7 @@ class ViewerSession(SessionActions):
             self.blueprint.reset()
             try:
                 self.app = self._factory(self.stores[recording_id], *self.size)
-                if hasattr(self.app, "set_view_header"):  # room for the HTML view headers
-                    self.app.set_view_header(VIEW_HEADER)
+                self.app.set_view_header(VIEW_HEADER)  # room for the HTML view headers
             except Exception as exc:  # no driver, no renderer: a message, not a traceback
                 log.debug("creating the renderer failed", exc_info=True)
                 self.error = describe_app_error(exc)
@@ -226,15 +233,15 @@ class ViewerSession(SessionActions):
             changed |= self.blueprint.apply(self)
             self.time.more_data_coming = now - self._last_data < LIVE_WINDOW_S
             changed |= self.time.advance(now)
-            cursor = (self.time.timeline, self.time.time)
+            timeline, t = self.time.timeline, self.time.time
             if (
                 self.app is not None
-                and cursor[0] is not None
-                and cursor[1] is not None
-                and cursor != self._app_time
+                and timeline is not None
+                and t is not None
+                and (timeline, t) != self._app_time
             ):
-                self.app.set_time(*cursor)
-                self._app_time = cursor
+                self.app.set_time(timeline, t)
+                self._app_time = (timeline, t)
                 changed = True
             if self.app is not None:
                 changed |= bool(self.app.is_dirty())
@@ -245,7 +252,7 @@ class ViewerSession(SessionActions):
 
     def _refresh_from_store(self, store: Any) -> bool:
         try:
-            kinds = {name: getattr(t, "value", str(t)) for name, t in store.timelines().items()}
+            kinds = {name: _kind_name(t) for name, t in store.timelines().items()}
             ranges = {}
             for name in kinds:
                 rng = store.time_range(name)
@@ -300,10 +307,9 @@ class ViewerSession(SessionActions):
 
     def _drop_app(self) -> None:
         app, self.app = self.app, None
-        close = getattr(app, "close", None)
-        if callable(close):
+        if app is not None:
             try:
-                close()
+                app.close()
             except Exception:
                 log.debug("closing the renderer failed", exc_info=True)
 

@@ -10,8 +10,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from rerun_core.viewer.protocols import Renderer
+
 from . import blueprint_panel, panels
+from .dataframe_panel import DataframePanels
 from .selection import SelectionHistory, toggle_item
+from .timectrl import TimeControl
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +28,13 @@ class SessionActions:
     _inputs: deque[dict[str, Any]]
     _requests: deque[tuple[str, float, float, Any]]
     replies: deque[dict[str, Any]]
-    app: Any
+    app: Renderer | None
     selection: list[dict[str, Any]]
     selection_values: dict[str, Any]
     history: SelectionHistory
     hidden: set[str]
-    dataframes: Any
-    time: Any  # timectrl.TimeControl
+    dataframes: DataframePanels
+    time: TimeControl
     _events: list[dict[str, Any]]
     _force: bool
     _outline: bool
@@ -118,12 +122,13 @@ class SessionActions:
 
     def _apply_outline(self) -> None:
         """The renderer outlines the first selected entity (or instance) in its spatial views."""
-        setter = getattr(self.app, "set_selection", None)
-        if setter is None:
+        if self.app is None:
             return
         first = next((i for i in self.selection if (i.get("type") or "entity") == "entity"), None)
         try:
-            setter(first["entity_path"] if first else None, first.get("instance_id") if first else None)
+            self.app.set_selection(
+                first["entity_path"] if first else None, first.get("instance_id") if first else None
+            )
         except Exception:
             log.debug("outlining the selection failed", exc_info=True)
 
@@ -157,41 +162,39 @@ class SessionActions:
         self._on_change()
 
     def _blueprint_tree(self) -> dict[str, Any] | None:
-        tree = getattr(self.app, "tree", None)
-        return tree() if tree is not None else None
+        return self.app.tree() if self.app is not None else None
 
-    def _app_call(self, method: str, *args: Any) -> None:
-        """Forward a view or layout change to the renderer (if it has that method) and redraw."""
+    def _app_call(self, change: Callable[[Renderer], object]) -> None:
+        """Forward a view or layout change to the renderer (when there is one) and redraw."""
         with self._lock:
-            fn = getattr(self.app, method, None)
-            if fn is not None:
-                fn(*args)
+            if self.app is not None:
+                change(self.app)
                 self._force = True
         self._on_change()
 
     def set_node_visible(self, node_id: str, visible: bool) -> None:
         """The eye on a view or container row (and a view header's hide button)."""
-        self._app_call("set_node_visible", node_id, visible)
+        self._app_call(lambda app: app.set_node_visible(node_id, visible))
 
     def set_view_entity_visible(self, view_id: str, path: str, visible: bool) -> None:
         """The eye on an entity row under a view: hides the entity in that view only."""
-        self._app_call("set_entity_visible_in_view", view_id, panels.path_str(path), visible)
+        entity = panels.path_str(path)
+        self._app_call(lambda app: app.set_entity_visible_in_view(view_id, entity, visible))
 
     def maximize(self, view_id: str | None) -> None:
-        self._app_call("maximize", view_id)
+        self._app_call(lambda app: app.maximize(view_id))
 
     def set_active_tab(self, container_id: str, child_id: str) -> None:
         """A click on a tab in a view header's tab bar."""
-        self._app_call("set_active_tab", container_id, child_id)
+        self._app_call(lambda app: app.set_active_tab(container_id, child_id))
 
     def select_node(self, node_id: str, entity_path: str | None = None) -> None:
         """A click on a blueprint row: the view or container, or an entity as shown in that view."""
         with self._lock:
             path = panels.path_str(entity_path) if entity_path else None
             item = blueprint_panel.selection_item(self._blueprint_tree(), node_id, path)
-            reveal = getattr(self.app, "reveal", None)
-            if reveal is not None:  # a view in a background tab comes to the front, as Rerun
-                reveal(node_id)
+            if self.app is not None:  # a view in a background tab comes to the front, as Rerun
+                self.app.reveal(node_id)
         self.set_selection([item])
 
     def set_dataframe_window(self, view_id: str, offset: int, count: int) -> None:
@@ -212,4 +215,5 @@ class SessionActions:
         self._on_change()
 
     def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:
-        self._app_call("set_tensor_slice", view_id, {int(dim): int(index)})
+        indices = {int(dim): int(index)}
+        self._app_call(lambda app: app.set_tensor_slice(view_id, indices))

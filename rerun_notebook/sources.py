@@ -76,13 +76,14 @@ class Session(Protocol):
     stores: dict[str, Any]
     app_ids: dict[str, str]
     active: str | None
-    time: TimeState
     hidden: set[str]
     closed: bool
 
     def add_store(
         self, recording_id: str, store: Any, *, application_id: str = "", make_active: bool = True
     ) -> None: ...
+    @property
+    def time(self) -> TimeState: ...  # read-only here: a session's own time control type fits
     def set_active(self, recording_id: str) -> None: ...
     def set_time_ctrl(self, timeline: str | None, time: int | None, play: bool) -> None: ...
     def time_action(self, action: str, value: Any = None) -> None: ...

@@ -25,11 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from rerun_core.viewer.timelines import default_timeline
+
 DEFAULT_FPS = 30.0  # Rerun's default playback rate for sequence timelines
 SEQUENCE_FPS = DEFAULT_FPS  # kept for older imports
 LOOP_MODES = ("off", "selection", "all")
 MAX_DT = 0.25  # seconds of wall time one playback tick may cover (a stalled kernel does not jump)
-_NON_USER_TIMELINES = ("log_time", "log_tick")
 
 
 class TimeIndex(Protocol):
@@ -38,22 +39,6 @@ class TimeIndex(Protocol):
     def next_after(self, timeline: str, t: int) -> int | None: ...
 
     def prev_before(self, timeline: str, t: int) -> int | None: ...
-
-
-def default_timeline(kinds: dict[str, str], counts: dict[str, int] | None = None) -> str | None:
-    """Rerun's pick: the timeline with the most rows; ties go to user timelines over log_time over
-    log_tick, then (as Rust's `max_by` over names in order) to the last name. Without counts:
-    the first user timeline by name, else log_time."""
-    if counts and kinds:
-        priority = {"log_tick": 0, "log_time": 1}
-        return max(kinds, key=lambda n: (counts.get(n, 0), priority.get(n, 2), n))
-    user = sorted(name for name in kinds if name not in _NON_USER_TIMELINES)
-    if user:
-        return user[0]
-    for name in _NON_USER_TIMELINES:
-        if name in kinds:
-            return name
-    return None
 
 
 @dataclass

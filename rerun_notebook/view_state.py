@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from rerun_core.viewer.protocols import Renderer
 
 from . import panels
 from .map_panel import map_view_payload
 
-_KEYS = ("id", "kind", "rect", "name", "origin", "entities", "header", "tab_bar")
+if TYPE_CHECKING:
+    from .session import ViewerSession
 
 
 @dataclass
@@ -29,7 +30,7 @@ class ViewRef:
     entities: list[str]  # its entities (else its origin), as strings
 
 
-Payload = Callable[[Any, ViewRef], dict[str, Any]]  # (session, view) -> keys to add to the entry
+Payload = Callable[["ViewerSession", ViewRef], dict[str, Any]]  # (session, view) -> keys to add
 PAYLOADS: dict[str, Payload] = {}
 
 
@@ -39,15 +40,14 @@ def register(kind: str, fn: Payload) -> Payload:
     return fn
 
 
-def view_entries(session: Any) -> list[dict[str, Any]]:
+def view_entries(session: ViewerSession) -> list[dict[str, Any]]:
     """The state's ``views`` list for the session's renderer (empty without one)."""
     if session.app is None:
         return []
     return [view_entry(session, i, v) for i, v in enumerate(session.app.layout())]
 
 
-def view_entry(session: Any, i: int, view: Any) -> dict[str, Any]:
-    d = view if isinstance(view, dict) else {k: getattr(view, k, None) for k in _KEYS}
+def view_entry(session: ViewerSession, i: int, d: dict[str, Any]) -> dict[str, Any]:
     kind = str(d.get("kind") or "unknown")
     vid = str(d.get("id") if d.get("id") is not None else i)
     entry: dict[str, Any] = {
@@ -66,57 +66,45 @@ def view_entry(session: Any, i: int, view: Any) -> dict[str, Any]:
     return entry
 
 
-def _text_log(session: Any, view: ViewRef) -> dict[str, Any]:
-    store, tl, t = session.store, session.time.timeline, session.time.time
-    if hasattr(session.app, "text_log"):
-        rows = [panels.log_row(r) for r in session.app.text_log(view.id, panels.TEXT_LOG_LIMIT)]
-    else:
-        ents = view.entities or panels.entities_with(store, "TextLog:text")
-        rows = panels.text_log_rows(store, [e for e in ents if e not in session.hidden], tl, t)
+def _text_log(session: ViewerSession, view: ViewRef) -> dict[str, Any]:
+    assert session.app is not None
+    rows = [panels.log_row(r) for r in session.app.text_log(view.id, panels.TEXT_LOG_LIMIT)]
+    tl = session.time.timeline
     return {"rows": rows, "time_kind": session.time.kinds.get(tl or "")}  # how the browser formats times
 
 
-def _text_document(session: Any, view: ViewRef) -> dict[str, Any]:
-    if hasattr(session.app, "text_document"):
-        doc = session.app.text_document(view.id)
-        return {"html": panels.markdown_to_html(str(doc.get("text", "")), doc.get("media_type"))}
-    store, tl, t = session.store, session.time.timeline, session.time.time
-    ents = view.entities or panels.entities_with(store, "TextDocument:text")
-    docs = [panels.text_document_html(store, e, tl, t) for e in ents if e not in session.hidden]
-    return {"html": "".join(d for d in docs if d)}
+def _text_document(session: ViewerSession, view: ViewRef) -> dict[str, Any]:
+    assert session.app is not None
+    doc = session.app.text_document(view.id)
+    return {"html": panels.markdown_to_html(str(doc.get("text", "")), doc.get("media_type"))}
 
 
-def _tensor(session: Any, view: ViewRef) -> dict[str, Any]:
+def _tensor(session: ViewerSession, view: ViewRef) -> dict[str, Any]:
+    assert session.app is not None
     return {"tensor": tensor_state(session.app, view.id)}
 
 
-def tensor_state(app: Any, vid: str) -> dict[str, Any] | None:
-    """Shape, names, shown axes and slice indices, for the widget's slice sliders."""
-    getter = getattr(app, "view", None)
+def tensor_state(app: Renderer, vid: str) -> dict[str, Any] | None:
+    """Shape, names, shown axes and the other dims' slice indices, for the widget's slice sliders."""
     try:
-        view = getter(vid) if getter is not None else None
+        info = app.tensor_info(vid)
     except KeyError:
         return None
-    tensor = getattr(view, "tensor", None)
-    if tensor is None:
+    if not info:
         return None
-    shape = [int(x) for x in np.shape(tensor)]
-    chosen: dict[int, int] = getattr(view, "slice", None) or {}
     return {
-        "shape": shape,
-        "names": [str(n) for n in (getattr(view, "names", None) or [])],
-        "axes": [int(a) for a in getattr(view, "axes", (0, 1))],
-        "slice": {str(d): int(chosen.get(d, n // 2)) for d, n in enumerate(shape)},
+        "shape": [int(n) for n in info["shape"]],
+        "names": [str(n) for n in info.get("names") or []],
+        "axes": [int(a) for a in info["axes"]],
+        "slice": {str(d): int(i) for d, i in info["slice"].items()},
     }
 
 
-def _dataframe(session: Any, view: ViewRef) -> dict[str, Any]:
+def _dataframe(session: ViewerSession, view: ViewRef) -> dict[str, Any]:
     """One window of rows (dataframe_panel.py)."""
-    ents = [e for e in view.entities if e not in session.hidden]
-    viewport, shown = getattr(session.app, "viewport", None), getattr(session.app, "is_visible", None)
-    if viewport is not None and shown is not None:  # the view's own eye toggles (and EntityBehavior)
-        visible = viewport.visible_in(view.id, shown)
-        ents = [e for e in ents if visible(e)]
+    assert session.app is not None
+    visible = session.app.visible_in(view.id)  # the view's own eye toggles (and EntityBehavior)
+    ents = [e for e in view.entities if e not in session.hidden and visible(e)]
     tl, t = session.time.timeline, session.time.time
     query = view.raw.get("dataframe_query")
     return {"dataframe": session.dataframes.entry(session.store, view.id, query, ents, tl, t)}

@@ -6,13 +6,15 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from rerun_core.store.store import StoreEvent
+from rerun_core.store.store import ChunkStore, StoreEvent
 from rerun_core.types import EntityPath, TimeType
 from rerun_core.viewer import view_registry
+from rerun_core.viewer.blueprint_tree import BlueprintView, resolve_entities
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
 from rerun_core.viewer.compose import adapt_motion, background_scene, covered_mask, project_labels, scaled
 from rerun_core.viewer.compose import upscale as _upscale
@@ -22,16 +24,26 @@ from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
 from rerun_core.viewer.panel_tree import hidden_by
 from rerun_core.viewer.plot_views import TensorView, Text
+from rerun_core.viewer.protocols import (
+    Animating,
+    Labelled,
+    LevelOfDetail,
+    Overlaid,
+    PixelView,
+    PlotRect,
+    Rect,
+    Selectable,
+    View,
+)
 from rerun_core.viewer.query import EntityIndex, Query
 from rerun_core.viewer.spatial_view import BACKGROUND
 from rerun_core.viewer.text_views import text_document, text_log_rows
+from rerun_core.viewer.timelines import default_timeline
 from rerun_core.viewer.viewport import Viewport
 
 log = logging.getLogger(__name__)
-AnyView = Any  # any registered view kind (see ``view_registry``)
 _BG = np.array([int(c * 255) for c in BACKGROUND], np.uint8)
 _GAP = np.array([40, 44, 48, 255], np.uint8)
-_BUILTIN_TIMELINES = ("log_time", "log_tick")
 
 
 class ViewerApp:
@@ -41,7 +53,7 @@ class ViewerApp:
     ``render``/``handle_event``/``pick`` serialize on one lock.
     """
 
-    def __init__(self, store: Any, width: int = 640, height: int = 480) -> None:
+    def __init__(self, store: ChunkStore, width: int = 640, height: int = 480) -> None:
         self.gpu_info = check_gpu()
         self.store = store
         self.width, self.height = max(1, int(width)), max(1, int(height))
@@ -61,7 +73,7 @@ class ViewerApp:
         self._blueprint_root: ContainerSpec | None = None  # a user's blueprint overrides the heuristics
         self._all_specs: list[ViewSpec] = []  # every view in the tree
         self._specs: list[ViewSpec] = []  # the views shown now, with their rects
-        self._views: dict[str, AnyView] = {}
+        self._views: dict[str, View] = {}
         self._targets: dict[tuple[int, int], OffscreenTarget] = {}
         self._last_scale = 1.0
         self._last_preview = False  # the last frame was a preview its caller refines itself
@@ -79,9 +91,9 @@ class ViewerApp:
         self._moving_scale = self.interactive_scale
         self.wheel_settle_s = 0.2  # frames this soon after a wheel event count as moving
         self._moving_until = 0.0
-        self._covered_key: tuple = ()
+        self._covered_key: tuple[object, ...] = ()
         self._covered_mask = np.ones((1, 1), bool)
-        self._sub = store.subscribe(self._on_store_event) if hasattr(store, "subscribe") else None
+        self._sub: int | None = store.subscribe(self._on_store_event)
 
     # --- store ------------------------------------------------------------------------------
 
@@ -99,7 +111,7 @@ class ViewerApp:
 
     def close(self) -> None:
         """Unsubscribe from the store and drop GPU resources."""
-        if self._sub is not None and hasattr(self.store, "unsubscribe"):
+        if self._sub is not None:
             self.store.unsubscribe(self._sub)
             self._sub = None
         self._targets.clear()
@@ -123,8 +135,6 @@ class ViewerApp:
     def _choose_root(self) -> ContainerSpec:
         """The one place the viewport tree is chosen: a user's blueprint, else Rerun's heuristics."""
         if self._blueprint_root is not None:
-            from rerun_core.viewer.blueprint_tree import resolve_entities
-
             resolve_entities(self._blueprint_root, self.index.archetypes)  # queries follow new data
             return self._blueprint_root
         return choose_layout(self.index.archetypes)
@@ -149,20 +159,21 @@ class ViewerApp:
         for spec in self._all_specs:
             view = self._views.get(spec.id)
             if view is None:
-                self._views[spec.id] = view_registry.make_view(spec)
+                view = self._views[spec.id] = view_registry.make_view(spec)
             elif view.spec is not spec:
                 view.spec.entities = spec.entities
                 view.spec = spec
+            else:
+                continue
+            if isinstance(spec, BlueprintView):  # a sent blueprint's view properties, once per spec
+                view_registry.apply_properties(view, spec, spec.properties)
 
     # --- time -------------------------------------------------------------------------------
 
     @property
     def timeline(self) -> str | None:
-        if self._timeline is None:
-            names = list(self.store.timelines())
-            user = sorted(n for n in names if n not in _BUILTIN_TIMELINES)
-            builtin = [n for n in _BUILTIN_TIMELINES if n in names]
-            return (user + builtin + [None])[0]
+        if self._timeline is None:  # the session's rule too (timelines.default_timeline)
+            return default_timeline(self.store.timelines())
         return self._timeline
 
     @property
@@ -203,36 +214,38 @@ class ViewerApp:
 
     # --- the viewport tree (Rerun's blueprint panel and view headers act on it) --------------
 
-    def _viewport_call(self, method: str, *args: Any, data: bool = False) -> Any:
+    def _viewport_call(self, change: Callable[[Viewport], object], *, data: bool = False) -> None:
         """Apply one of the user's viewport choices (see ``viewport.Viewport``) and mark dirty."""
         with self._lock:
             self._ingest()
-            out = getattr(self.viewport, method)(*args)
+            change(self.viewport)
             self._dirty = True
             self._data_dirty |= data
-            return out
 
     def set_entity_visible_in_view(self, view_id: str, entity: str, visible: bool) -> None:
         """Hide or show an entity (and its descendants) in one view only, as Rerun's blueprint tree."""
-        self._viewport_call(
-            "set_entity_visible_in_view", view_id, EntityPath(entity).path, visible, data=True
-        )
+        path = EntityPath(entity).path
+        self._viewport_call(lambda vp: vp.set_entity_visible_in_view(view_id, path, visible), data=True)
 
     def set_node_visible(self, node_id: str, visible: bool) -> None:
         """Show or hide a view or a container (with everything in it); the others take its space."""
-        self._viewport_call("set_node_visible", node_id, visible)
+        self._viewport_call(lambda vp: vp.set_node_visible(node_id, visible))
 
     def maximize(self, view_id: str | None) -> None:
         """Let one view fill the viewport (``None`` restores the layout), as Rerun's maximize button."""
-        self._viewport_call("maximize", view_id)
+        self._viewport_call(lambda vp: vp.maximize(view_id))
 
     def set_active_tab(self, container_id: str, child_id: str) -> None:
         """Show ``child_id`` in its tabs container (a click on a tab in a view header)."""
-        self._viewport_call("set_active_tab", container_id, child_id)
+        self._viewport_call(lambda vp: vp.set_active_tab(container_id, child_id))
 
     def reveal(self, node_id: str) -> None:
         """Bring ``node_id`` to the front of every tab container above it (a selected view shows)."""
-        self._viewport_call("reveal", node_id)
+        self._viewport_call(lambda vp: vp.reveal(node_id))
+
+    def visible_in(self, view_id: str) -> Callable[[str], bool]:
+        """Entity path -> shown in that view (its own eye toggles, blueprint overrides, global ones)."""
+        return self.viewport.visible_in(view_id, self.is_visible)
 
     def set_view_header(self, pixels: int) -> None:
         """Keep ``pixels`` above every view free for a title strip drawn by the caller."""
@@ -337,11 +350,13 @@ class ViewerApp:
                 if view_registry.is_html(spec.kind):
                     continue
                 view = self._views[spec.id]
-                if hasattr(view, "set_lod"):
+                if not isinstance(view, PixelView):
+                    continue
+                if isinstance(view, LevelOfDetail):
                     view.set_lod(lod)
                 texts += self._render_view(tgt, view, spec, scale, first=not drawn)
                 drawn = True
-                if getattr(view, "animating", False):  # e.g. a graph layout still settling
+                if isinstance(view, Animating) and view.animating:  # e.g. a graph layout still settling
                     self._dirty = True
             if drawn:
                 frame = tgt.finish()
@@ -383,10 +398,10 @@ class ViewerApp:
         )
 
     def _render_view(
-        self, tgt: OffscreenTarget, view: AnyView, spec: ViewSpec, scale: float, *, first: bool
+        self, tgt: OffscreenTarget, view: PixelView, spec: ViewSpec, scale: float, *, first: bool
     ) -> list[Any]:
-        rect = spec.rect
-        inner = view.plot_rect(rect) if hasattr(view, "plot_rect") else rect
+        rect: Rect = spec.rect
+        inner = view.plot_rect(rect) if isinstance(view, PlotRect) else rect
         if inner != rect:
             bg_scene, bg_camera = background_scene()
             tgt.render(bg_scene, bg_camera, scaled(rect, scale), first=first)
@@ -395,9 +410,9 @@ class ViewerApp:
         camera = view.prepare_camera(aspect)
         tgt.render(view.scene, camera, scaled(inner, scale), first=first)
         texts: list[Any] = []
-        if hasattr(view, "labels"):
+        if isinstance(view, Labelled):
             texts = project_labels(view.labels(), camera, inner)
-        else:
+        elif isinstance(view, Overlaid):
             for t in view.overlay(rect):
                 texts.append((rect[0] + t.x, rect[1] + t.y, t.text, t.color, t.anchor))
         return texts
@@ -429,7 +444,7 @@ class ViewerApp:
         with self._lock:
             self._refresh()  # boxes are computed from the current scene
             for view in self._views.values():
-                if hasattr(view, "set_selection"):  # spatial and graph views
+                if isinstance(view, Selectable):  # spatial and graph views
                     view.set_selection(path, instance)
             self._dirty = True
 
@@ -455,7 +470,7 @@ class ViewerApp:
         assert isinstance(cam, PlotCamera)
         return {"x_range": cam.x_range, "y_range": cam.y_range}
 
-    def view(self, view_id: str) -> AnyView:
+    def view(self, view_id: str) -> View:
         return self._views[view_id]
 
     def pick(self, x: float, y: float) -> dict[str, Any] | None:

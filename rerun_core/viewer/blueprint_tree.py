@@ -16,9 +16,10 @@ import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.store import ChunkStore
 from rerun_core.types import EntityPath
 from rerun_core.viewer import view_registry
-from rerun_core.viewer.dataframe_view import read_dataframe_query
 from rerun_core.viewer.heuristics import ViewSpec, _view_name, choose_views
 from rerun_core.viewer.layout import ContainerSpec, Node, views_of
 
@@ -37,10 +38,7 @@ PANELS = {  # session panel name -> (blueprint entity, state component)
     "selection": ("/selection_panel", "PanelBlueprint:state"),
     "time": ("/time_panel", "TimePanelBlueprint:state"),
 }
-# Archetypes a view kind draws: its entities are the query's matches that carry one of them.
-_KIND_ARCHETYPES = {k: set(v.archetypes) for k, v in view_registry.kinds().items() if v.archetypes}
 _MAX_DEPTH = 64
-BRIGHT_BACKGROUND = (0.82, 0.83, 0.85, 1.0)
 
 
 # --- the query filter -------------------------------------------------------------------------
@@ -127,23 +125,23 @@ class BlueprintView(ViewSpec):
     visible: bool = True
     message: str | None = None  # for placeholder views: why nothing is drawn
     hidden_entities: set[str] = field(default_factory=set)  # EntityBehavior(visible=False) overrides
-    y_range: tuple[float, float] | None = None  # a time series' ScalarAxis range
-    bounds_2d: tuple[tuple[float, float], tuple[float, float]] | None = None  # VisualBounds2D x, y ranges
-    background: tuple[float, float, float, float] | None = None  # RGBA 0..1 (None: the default)
-    grid_visible: bool | None = None  # LineGrid3D:visible
-    legend_visible: bool | None = None  # PlotLegend:visible
-    map_zoom: float | None = None  # MapZoom:zoom (a map view's zoom level)
-    map_provider: int | None = None  # MapBackground:provider (MapProvider: 1 OpenStreetMap, 2.. Mapbox)
-    graph_forces: dict[str, Any] | None = None  # a graph view's Force* properties (force_overrides)
-    dataframe_query: dict[str, Any] | None = None  # a dataframe view's DataframeQuery (dataframe_view.py)
+    # the kind's view properties (``ViewKind.properties.read``: e.g. ``y_range``, ``background``,
+    # ``map_zoom``); None where the blueprint sets nothing
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        """A view property by name (``view.y_range``): the property tables of all kinds name them;
+        a property this view's kind does not take reads None. Other names raise as usual."""
+        if not name.startswith("_") and name != "properties" and name in view_registry.property_names():
+            return self.properties.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()
         d["class_identifier"] = self.class_identifier
-        if self.kind == "map":
-            d["map_zoom"], d["map_provider"] = self.map_zoom, self.map_provider
-        if self.dataframe_query is not None:
-            d["dataframe_query"] = self.dataframe_query
+        entry = view_registry.get(self.kind)
+        if entry is not None and entry.properties is not None:  # what the browser needs (map zoom, ...)
+            d.update({k: self.properties.get(k) for k in sorted(entry.properties.layout_keys)})
         if self.message:
             d["message"] = self.message
         return d
@@ -178,7 +176,7 @@ class ViewerBlueprint:
 class _Reader:
     """Latest-at reads of one blueprint store at its newest ``blueprint`` time."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: ChunkStore) -> None:
         self.store = store
         self.timeline: str | None = None
         self.time: int | None = None
@@ -196,7 +194,7 @@ class _Reader:
         return vals[0] if vals else None
 
 
-def read_blueprint(store: Any) -> ViewerBlueprint:
+def read_blueprint(store: ChunkStore) -> ViewerBlueprint:
     """The layout, panel states and time-panel settings a blueprint store holds now."""
     r = _Reader(store)
     out = ViewerBlueprint()
@@ -291,49 +289,12 @@ def _read_view(r: _Reader, ident: str) -> BlueprintView | None:
     view.query = EntityFilter.parse([str(q) for q in query], origin)
     view.visible = r.one(path, "ViewBlueprint:visible") is not False
     view.hidden_entities = _hidden_overrides(r, ident)
-    _read_view_properties(r, path, view)
-    if kind == "dataframe":
-        view.dataframe_query = read_dataframe_query(r.one, path).to_dict()
+    entry = view_registry.get(kind)
+    if entry is not None and entry.properties is not None:  # the kind reads its own view properties
+        view.properties = entry.properties.read(lambda arch, fld: r.one(f"{path}/{arch}", f"{arch}:{fld}"))
     if kind == PLACEHOLDER:
         view.message = f"The {cls} view is not supported by this viewer yet"
     return view
-
-
-def _read_view_properties(r: _Reader, path: str, view: BlueprintView) -> None:
-    """The view properties this viewer applies: ScalarAxis, VisualBounds2D, Background, LineGrid3D, PlotLegend."""
-    y_range = r.one(f"{path}/ScalarAxis", "ScalarAxis:range")
-    if isinstance(y_range, list) and len(y_range) == 2:
-        view.y_range = (float(y_range[0]), float(y_range[1]))
-    bounds = r.one(f"{path}/VisualBounds2D", "VisualBounds2D:range")
-    if isinstance(bounds, dict) and bounds.get("x_range") and bounds.get("y_range"):
-        (x0, x1), (y0, y1) = bounds["x_range"], bounds["y_range"]
-        view.bounds_2d = ((float(x0), float(x1)), (float(y0), float(y1)))
-    kind = r.one(f"{path}/Background", "Background:kind")
-    color = r.one(f"{path}/Background", "Background:color")
-    if color is not None and kind in (None, 3):  # SolidColor
-        view.background = _unpack_rgba(color)
-    elif kind == 2:  # GradientBright: a light backdrop (our views draw flat backgrounds)
-        view.background = BRIGHT_BACKGROUND
-    grid = r.one(f"{path}/LineGrid3D", "LineGrid3D:visible")
-    view.grid_visible = None if grid is None else bool(grid)
-    legend = r.one(f"{path}/PlotLegend", "PlotLegend:visible")
-    view.legend_visible = None if legend is None else bool(legend)
-    if view.kind == "graph":
-        _read_graph_properties(r, path, view)
-    zoom = r.one(f"{path}/MapZoom", "MapZoom:zoom")
-    view.map_zoom = None if zoom is None else float(zoom)
-    provider = r.one(f"{path}/MapBackground", "MapBackground:provider")
-    view.map_provider = None if provider is None else int(provider)
-
-
-def _read_graph_properties(r: _Reader, path: str, view: BlueprintView) -> None:
-    """GraphBackground and the Force* properties of a graph view."""
-    from rerun_core.viewer.graph_layout import force_overrides
-
-    view.graph_forces = force_overrides(lambda arch, f: r.one(f"{path}/{arch}", f"{arch}:{f}"))
-    color = r.one(f"{path}/GraphBackground", "GraphBackground:color")
-    if color is not None:
-        view.background = _unpack_rgba(color)
 
 
 def _hidden_overrides(r: _Reader, ident: str) -> set[str]:
@@ -349,12 +310,6 @@ def _hidden_overrides(r: _Reader, ident: str) -> set[str]:
     return hidden
 
 
-def _unpack_rgba(color: Any) -> tuple[float, float, float, float]:
-    """A packed ``0xRRGGBBAA`` color as RGBA 0..1."""
-    c = int(color)
-    return ((c >> 24) & 0xFF) / 255, ((c >> 16) & 0xFF) / 255, ((c >> 8) & 0xFF) / 255, (c & 0xFF) / 255
-
-
 def _ref_id(ref: str) -> str:
     return str(ref).strip("/").partition("/")[2]
 
@@ -368,11 +323,10 @@ def _uuid_str(value: Any) -> str | None:
         return None
 
 
-def hub_blueprint(hub: Any, application_id: str) -> Any:
+def hub_blueprint(hub: StoreHub, application_id: str) -> ChunkStore | None:
     """The blueprint store a viewer of ``application_id`` uses from a ``StoreHub``: the hub's active
     blueprint if it belongs to that application, else its default one, else the newest sent for it."""
-    for attr in ("active_blueprint_id", "default_blueprint_id"):
-        sid = getattr(hub, attr, None)
+    for sid in (hub.active_blueprint_id, hub.default_blueprint_id):
         if sid is not None and sid.application_id == application_id:
             store = hub.get(sid)
             if store is not None:
@@ -386,7 +340,8 @@ def hub_blueprint(hub: Any, application_id: str) -> Any:
 
 def view_entities(view: BlueprintView, index: dict[str, dict[str, Any]]) -> list[str]:
     """The entities of ``index`` (path -> archetypes) that ``view``'s query and kind take."""
-    wanted = _KIND_ARCHETYPES.get(view.kind)
+    entry = view_registry.get(view.kind)
+    wanted = entry.archetypes if entry is not None and entry.archetypes else None
     out = []
     for path in sorted(index):
         if path.startswith("/__") or not view.query.matches(path):

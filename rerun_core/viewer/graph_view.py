@@ -518,4 +518,10 @@ def _circle_outline(shape: NodeShape) -> np.ndarray:
     return shape.center + r * np.c_[np.cos(t), np.sin(t)]
 
 
-__all__ = ["GraphData", "GraphNode", "GraphView", "read_graph"]
+__all__ = ["GraphData", "GraphNode", "GraphView", "apply_properties", "read_graph"]
+
+
+def apply_properties(view: GraphView, values: dict[str, Any]) -> None:
+    """A blueprint's Force* properties and GraphBackground (``view_properties.GRAPH``)."""
+    view.set_forces(values.get("graph_forces"))
+    view.set_background(values.get("background"))

@@ -421,3 +421,10 @@ class TensorView:
             for d, (n, s) in enumerate(zip(self.names, self.tensor.shape))
         )
         return [Text(8, rect[3] - 6, dims, anchor="chip:ld")]  # bottom-left: the title sits top-left
+
+
+def apply_properties(view: TimeSeriesView | BarChartView, values: dict[str, Any]) -> None:
+    """A blueprint's ScalarAxis range fixes the y extent (x keeps following the data); PlotLegend."""
+    view.camera.y_fixed = values.get("y_range")
+    if isinstance(view, TimeSeriesView):
+        view.show_legend = values.get("legend_visible") is not False

@@ -70,7 +70,8 @@ class SpatialView:
         self.spec = spec
         self.is_3d = spec.kind == SPATIAL_3D
         self.scene = gfx.Scene()
-        self.scene.add(gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND)))
+        self.background = gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND))
+        self.scene.add(self.background)
         self.root = gfx.Group(name=spec.origin)
         self.scene.add(self.root)
         self.nodes: dict[str, _Node] = {}
@@ -380,3 +381,18 @@ class SpatialView:
             if id(wobject) in vis.pickables:
                 return vis
         return None
+
+
+def apply_properties(view: SpatialView, values: dict[str, Any]) -> None:
+    """A blueprint's view properties (``view_properties.SPATIAL2D/3D``): the background color, the 3D
+    grid, and a 2D view's VisualBounds2D (what it shows until the user moves it)."""
+    view.background.material.set_colors(values.get("background") or BACKGROUND)
+    if view.is_3d:
+        view.grid.visible = values.get("grid_visible") is not False
+    if isinstance(view.camera, PanZoomCamera):
+        bounds = values.get("bounds_2d")
+        if bounds is None:
+            view.camera.bounds_fixed = None
+        else:
+            (x0, x1), (y0, y1) = bounds
+            view.camera.bounds_fixed = (np.array([x0, y0, 0.0]), np.array([x1, y1, 0.0]))

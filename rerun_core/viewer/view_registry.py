@@ -26,7 +26,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from rerun_core.viewer import view_properties as props
+from rerun_core.viewer.view_properties import ViewProperties
+
+if TYPE_CHECKING:
+    from rerun_core.viewer.protocols import View
+    from rerun_core.viewer.specs import ViewSpec
 
 
 @dataclass
@@ -41,7 +49,8 @@ class SyncContext:
     time_kind: str  # "sequence" | "duration_ns" | "timestamp_ns" of the cursor's timeline
 
 
-SyncFn = Callable[[Any, SyncContext], None]
+SyncFn = Callable[[Any, SyncContext], None]  # (the kind's view object, context) -> None
+Factory = Callable[["ViewSpec"], "View"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +58,13 @@ class ViewKind:
     """One kind of view: how to make it, how to feed it, where the layout puts it."""
 
     kind: str  # our kind id, also the first part of view ids (``kind:origin``)
-    factory: Callable[[Any], Any]  # ViewSpec -> view object
+    factory: Factory  # ViewSpec -> view object
     sync: SyncFn | None = None  # (view, context) -> None, called when data or the cursor changed
     html: bool = False  # True: the widget draws it as HTML; its rect stays blank in frames
     layout_priority: int = 0  # Rerun's ViewClassLayoutPriority (spatial 2, tensor 1, others 0)
     class_identifier: str | None = None  # Rerun's view class ("TimeSeries"); None: no blueprint class
     archetypes: frozenset[str] = field(default_factory=frozenset)  # a blueprint view's entities carry one
+    properties: ViewProperties | None = None  # its blueprint view properties: read, apply, to the browser
 
 
 _KINDS: dict[str, ViewKind] = {}
@@ -63,11 +73,13 @@ _KINDS: dict[str, ViewKind] = {}
 def register(kind: ViewKind) -> ViewKind:
     """Add (or replace) a view kind."""
     _KINDS[kind.kind] = kind
+    property_names.cache_clear()
     return kind
 
 
 def unregister(kind: str) -> ViewKind | None:
     """Remove a kind (tests registering a temporary one); returns its entry."""
+    property_names.cache_clear()
     return _KINDS.pop(kind, None)
 
 
@@ -80,13 +92,26 @@ def kinds() -> dict[str, ViewKind]:
     return dict(_KINDS)
 
 
-def make_view(spec: Any) -> Any:
+@cache
+def property_names() -> frozenset[str]:
+    """Every view property name some kind reads (``BlueprintView`` answers them by name)."""
+    return frozenset(n for k in _KINDS.values() if k.properties is not None for n in k.properties.names)
+
+
+def make_view(spec: ViewSpec) -> View:
     """A new view object for ``spec``; unknown kinds get the placeholder view."""
     entry = _KINDS.get(spec.kind) or _KINDS["placeholder"]
     return entry.factory(spec)
 
 
-def sync_view(view: Any, spec: Any, ctx: SyncContext) -> None:
+def apply_properties(view: View, spec: ViewSpec, values: dict[str, Any]) -> None:
+    """Set a blueprint's view properties (``ViewKind.properties``) on the view object of ``spec``."""
+    entry = _KINDS.get(spec.kind)
+    if entry is not None and entry.properties is not None and entry.properties.apply is not None:
+        entry.properties.apply(view, values)
+
+
+def sync_view(view: View, spec: ViewSpec, ctx: SyncContext) -> None:
     """Feed ``view`` (of ``spec.kind``) the data at the cursor; kinds without an adapter read nothing."""
     entry = _KINDS.get(spec.kind)
     if entry is not None and entry.sync is not None:
@@ -98,11 +123,12 @@ def is_html(kind: str) -> bool:
     return entry is not None and entry.html
 
 
-def _lazy(module: str, name: str) -> Callable[[Any], Any]:
+def _lazy(module: str, name: str) -> Factory:
     """A factory importing ``module`` on first use (view modules import pygfx)."""
 
-    def make(spec: Any) -> Any:
-        return getattr(importlib.import_module(module), name)(spec)
+    def make(spec: ViewSpec) -> View:
+        cls: Factory = getattr(importlib.import_module(module), name)  # a view class by name
+        return cls(spec)
 
     return make
 
@@ -118,7 +144,7 @@ def _sync_timeseries(view: Any, ctx: SyncContext) -> None:
 class HtmlView:
     """The kernel-side stand-in of a view the widget draws as HTML (text log, text document)."""
 
-    def __init__(self, spec: Any) -> None:
+    def __init__(self, spec: ViewSpec) -> None:
         from rerun_core.viewer.camera import PlotCamera
 
         self.spec = spec
@@ -132,10 +158,20 @@ _SPATIAL = "rerun_core.viewer.spatial_view"
 _PLOTS = "rerun_core.viewer.plot_views"
 _BUILTIN = [
     ViewKind(
-        "spatial3d", _lazy(_SPATIAL, "SpatialView"), _sync_plain, layout_priority=2, class_identifier="3D"
+        "spatial3d",
+        _lazy(_SPATIAL, "SpatialView"),
+        _sync_plain,
+        layout_priority=2,
+        class_identifier="3D",
+        properties=props.SPATIAL3D,
     ),
     ViewKind(
-        "spatial2d", _lazy(_SPATIAL, "SpatialView"), _sync_plain, layout_priority=2, class_identifier="2D"
+        "spatial2d",
+        _lazy(_SPATIAL, "SpatialView"),
+        _sync_plain,
+        layout_priority=2,
+        class_identifier="2D",
+        properties=props.SPATIAL2D,
     ),
     ViewKind(
         "timeseries",
@@ -143,6 +179,7 @@ _BUILTIN = [
         _sync_timeseries,
         class_identifier="TimeSeries",
         archetypes=frozenset({"Scalars"}),
+        properties=props.PLOT,
     ),
     ViewKind(
         "bar_chart",
@@ -150,6 +187,7 @@ _BUILTIN = [
         _sync_plain,
         class_identifier="BarChart",
         archetypes=frozenset({"BarChart"}),
+        properties=props.PLOT,
     ),
     ViewKind(
         "tensor",
@@ -168,7 +206,7 @@ _BUILTIN = [
         archetypes=frozenset({"TextDocument"}),
     ),
     # Rerun's dataframe view (blueprint only: the heuristics never make one); rows: dataframe_view.py
-    ViewKind("dataframe", HtmlView, html=True, class_identifier="Dataframe"),
+    ViewKind("dataframe", HtmlView, html=True, class_identifier="Dataframe", properties=props.DATAFRAME),
     # the map: the widget draws tiles + geo data in the browser from ``map_data.map_payload``
     ViewKind(
         "map",
@@ -176,6 +214,7 @@ _BUILTIN = [
         html=True,
         class_identifier="Map",
         archetypes=frozenset({"GeoPoints", "GeoLineStrings"}),
+        properties=props.MAP,
     ),
     # Rerun's graph view: GraphNodes + GraphEdges, force layout (graph_view.py, graph_layout.py)
     ViewKind(
@@ -185,6 +224,7 @@ _BUILTIN = [
         layout_priority=1,
         class_identifier="Graph",
         archetypes=frozenset({"GraphNodes", "GraphEdges"}),
+        properties=props.GRAPH,
     ),
     # a blueprint's view of a class this viewer cannot draw: says so in its rect
     ViewKind(
@@ -198,10 +238,13 @@ __all__ = [
     "HtmlView",
     "SyncContext",
     "ViewKind",
+    "ViewProperties",
+    "apply_properties",
     "get",
     "is_html",
     "kinds",
     "make_view",
+    "property_names",
     "register",
     "sync_view",
     "unregister",

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from rerun_core.viewer.layout import ContainerSpec
+from rerun_core.viewer.protocols import Renderer
+from rerun_core.viewer.viewport import Viewport
+from rerun_notebook import panels
+
 
 class FakeApp:
-    """Draws a flat color that changes with the camera and the data; records what it was told."""
+    """Draws a flat color that changes with the camera and the data; records what it was told.
+
+    Implements ``protocols.Renderer`` (the module's end checks it with mypy and at import)."""
+
+    viewport: Viewport | None = None  # set by tests: per-view eye toggles (``visible_in``)
 
     def __init__(self, store: Any, width: int, height: int) -> None:
         self.store = store
@@ -22,24 +32,77 @@ class FakeApp:
         self.dirty = True
         self.renders = 0
         self.closed = False
-        self.views = [SimpleNamespace(kind="spatial3d", rect=(0, 0, width, height), name="/")]
+        self.views: list[Any] = [SimpleNamespace(kind="spatial3d", rect=(0, 0, width, height), name="/")]
 
     def set_size(self, w: int, h: int) -> None:
         self.size = (w, h)
         self.dirty = True
 
-    def set_time(self, timeline: str, time: int) -> None:
-        self.times.append((timeline, time))
+    def set_time(self, timeline: str, time: int | None) -> None:
+        self.times.append((timeline, time))  # type: ignore[arg-type]
         self.dirty = True
 
-    def handle_event(self, event: dict) -> None:
-        self.events.append(event)
-        if event["event_type"] in ("pointer_move", "wheel"):
+    def set_view_header(self, pixels: int) -> None:
+        pass
+
+    def handle_event(self, ev: dict[str, Any]) -> bool:
+        self.events.append(ev)
+        if ev["event_type"] in ("pointer_move", "wheel"):
             self.camera += 1
             self.dirty = True
+            return True
+        return False
 
-    def layout(self) -> list[Any]:
-        return self.views
+    def layout(self) -> list[dict[str, Any]]:
+        """The views as layout entries (tests set ``views`` to dicts or SimpleNamespaces)."""
+        return [dict(v) if isinstance(v, dict) else dict(vars(v)) for v in self.views]
+
+    def _entry(self, view_id: str) -> dict[str, Any]:
+        for i, v in enumerate(self.layout()):
+            if str(v.get("id", i)) == view_id:
+                return v
+        return {}
+
+    def _cursor(self) -> tuple[str | None, int | None]:
+        return self.times[-1] if self.times else (None, None)
+
+    def text_log(self, view_id: str, max_rows: int) -> list[dict[str, Any]]:
+        """The store's TextLog rows up to the last time set (the entities of the view, else all)."""
+        ents = self._entry(view_id).get("entities") or panels.entities_with(self.store, "TextLog:text")
+        shown = [e for e in ents if self.visible.get(e, True)]
+        return panels.text_log_rows(self.store, shown, *self._cursor())[-max_rows:]
+
+    def text_document(self, view_id: str) -> dict[str, str]:
+        ents = self._entry(view_id).get("entities") or panels.entities_with(self.store, "TextDocument:text")
+        for e in ents:
+            if not self.visible.get(e, True):
+                continue
+            cells = self.store.latest_at(e, ["TextDocument:text", "TextDocument:media_type"], *self._cursor())
+            if "TextDocument:text" in cells:
+                media = cells.get("TextDocument:media_type")
+                return {
+                    "text": str(cells["TextDocument:text"].values.to_pylist()[0]),
+                    "media_type": str(media.values.to_pylist()[0]) if media is not None else "text/plain",
+                }
+        return {"text": "", "media_type": "text/plain"}
+
+    def tensor_info(self, view_id: str) -> dict[str, Any]:
+        if view_id != "tensor:/t":
+            return {}
+        return {
+            "names": ["a", "b", "c"],
+            "shape": [4, 5, 6],
+            "axes": [1, 2],
+            "slice": {0: self.slices.get(0, 2)},
+        }
+
+    def visible_in(self, view_id: str) -> Callable[[str], bool]:
+        if self.viewport is not None:
+            return self.viewport.visible_in(view_id, self.is_visible)
+        return self.is_visible
+
+    def is_visible(self, entity: str) -> bool:
+        return self.visible.get(entity, True)
 
     def is_dirty(self) -> bool:
         return self.dirty
@@ -54,7 +117,7 @@ class FakeApp:
         img[..., 3] = 255
         return img
 
-    def pick(self, x: float, y: float) -> dict | None:
+    def pick(self, x: float, y: float) -> dict[str, Any] | None:
         if x < 10:
             return None
         return {
@@ -63,9 +126,33 @@ class FakeApp:
             "values": {"Points3D:positions": np.array([1.0, 2.0, 3.0])},
         }
 
-    def reset_camera(self) -> None:
+    def reset_camera(self, view_id: str | None = None) -> None:
         self.camera = 0
         self.dirty = True
+
+    def set_selection(self, entity: str | None, instance: int | None = None) -> None:
+        pass
+
+    def tree(self) -> dict[str, Any]:
+        return {}
+
+    def set_blueprint(self, root: ContainerSpec | None) -> None:
+        pass
+
+    def set_node_visible(self, node_id: str, visible: bool) -> None:
+        self.dirty = True
+
+    def set_entity_visible_in_view(self, view_id: str, entity: str, visible: bool) -> None:
+        self.dirty = True
+
+    def maximize(self, view_id: str | None) -> None:
+        self.dirty = True
+
+    def set_active_tab(self, container_id: str, child_id: str) -> None:
+        self.dirty = True
+
+    def reveal(self, node_id: str) -> None:
+        pass
 
     def set_visible(self, path: str, visible: bool) -> None:
         self.visible[path] = visible
@@ -73,13 +160,6 @@ class FakeApp:
 
     def close(self) -> None:
         self.closed = True
-
-    def view(self, view_id: str) -> Any:
-        if view_id != "tensor:/t":
-            raise KeyError(view_id)
-        return SimpleNamespace(
-            tensor=np.zeros((4, 5, 6)), names=["a", "b", "c"], axes=(1, 2), slice=self.slices
-        )
 
     slices: dict[int, int] = {}  # noqa: RUF012
 
@@ -148,3 +228,7 @@ class FakeStore:
             "TextDocument:text": SimpleNamespace(values=pa.array([self.doc[0]])),
             "TextDocument:media_type": SimpleNamespace(values=pa.array([self.doc[1]])),
         }
+
+
+_RENDERER: type[Renderer] = FakeApp  # mypy: the fake implements the renderer seam
+assert isinstance(FakeApp(FakeStore(), 1, 1), Renderer)  # and at run time (runtime_checkable)

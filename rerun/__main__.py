@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rerun.cli.rrd import main as rrd_main
 
         return rrd_main(args[1:])
+    if args and args[0] == "mcap":
+        from rerun.cli.mcap import main as mcap_main
+
+        return mcap_main(args[1:])
     if args and args[0] == "analytics":
         return _analytics(args[1:])
     if args and args[0] == "server":

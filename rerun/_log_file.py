@@ -60,10 +60,26 @@ def log_file(core: RecordingCore, path: Path, contents: bytes, *, entity_path_pr
     elif ext in (".rrd", ".rbl"):
         _forward_rrd(contents, entity_path_prefix, core)
         return
+    elif ext == ".mcap":
+        _forward_mcap(contents, core)
+        return
     else:
-        supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, ".rrd"]))
+        supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, ".mcap", ".rrd"]))
         raise ValueError(f"no importer for {path.name!r} (supported: {supported})")
     core.log_row(file_entity_path(path, entity_path_prefix), comps, True)
+
+
+def _forward_mcap(contents: bytes, core: RecordingCore) -> None:
+    """An MCAP file's chunks, as ``rerun mcap convert`` makes them (0.41 ignores the entity prefix)."""
+    from rerun_core.formats.mcap import McapFile, McapFileError, McapOptions, iter_chunks
+
+    core.batcher.flush()
+    try:
+        chunks = list(iter_chunks(McapFile(contents), McapOptions()))
+    except McapFileError as err:
+        raise ValueError(str(err)) from None
+    for chunk in chunks:
+        core.send_chunk(chunk)
 
 
 def _forward_rrd(contents: bytes, prefix: str | None, core: RecordingCore) -> None:

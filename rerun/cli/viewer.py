@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._inputs import expand_sources
+
 DEFAULT_PORT = 9876
 DEFAULT_WEB_VIEWER_PORT = 9090
 
@@ -140,7 +142,7 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[str], list[str]]:
     opens: list[str] = []
     for url in (i for i in items if i.startswith(_URL_PREFIXES)):
         (pulls if _url_kind(url) == "proxy" else opens).append(url)
-    files = [i for i in items if not i.startswith(_URL_PREFIXES)]
+    files = expand_sources([i for i in items if not i.startswith(_URL_PREFIXES)], _importable())
     for source in files:
         if source.startswith(_HTTP):
             if not source.lower().split("?")[0].endswith((".rrd", ".rbl")):
@@ -161,10 +163,14 @@ def _url_kind(url: str) -> str:
         raise ViewerError(str(err), EXIT_USAGE) from None
 
 
-def _check_importable(path: Path) -> None:
+def _importable() -> set[str]:
     from rerun._log_file import IMAGE_TYPES, MESH_TYPES
 
-    known = {".rrd", ".rbl", *IMAGE_TYPES, *MESH_TYPES}
+    return {".rrd", ".rbl", ".mcap", *IMAGE_TYPES, *MESH_TYPES}
+
+
+def _check_importable(path: Path) -> None:
+    known = _importable()
     if path.suffix.lower() not in known:
         raise ViewerError(
             f"cannot load {path}: no importer for this file type (supported: {', '.join(sorted(known))})"
@@ -401,6 +407,16 @@ def _file_messages(source: str) -> Iterator[Any]:
             yield from read_messages(src, threads=2)
         except (ValueError, OSError) as err:
             raise ViewerError(f"cannot read {source}: {err}") from None
+        return
+    if Path(source).suffix.lower() == ".mcap":
+        from rerun_core.formats.mcap import McapFileError
+
+        from .mcap import mcap_messages
+
+        try:
+            yield from mcap_messages(Path(source), name=Path(source).name)
+        except McapFileError as err:
+            raise ViewerError(f"cannot load {source}: {err}") from None
         return
     yield from _import_file(Path(source))
 

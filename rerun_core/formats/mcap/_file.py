@@ -65,7 +65,7 @@ class McapFile:
                 reader = SeekingReader(io.BytesIO(self.data))
                 header = reader.get_header()
                 s = reader.get_summary()
-            except (McapError, ValueError, EOFError, KeyError, AssertionError) as err:
+            except Exception as err:  # the parser raises struct.error, KeyError, ... on corrupt input
                 raise McapFileError(f"{self.name}: corrupt MCAP file ({err}); try --recover") from None
             if s is None:
                 raise McapFileError(f"{self.name}: MCAP file has no summary; try --recover")
@@ -105,8 +105,8 @@ class McapFile:
                     out.recovered_attachments.append(rec)
                 elif isinstance(rec, Metadata):
                     out.recovered_metadata.append(rec)
-        except (McapError, ValueError, EOFError, AssertionError):
-            pass  # the truncated tail
+        except Exception:  # the truncated tail ends the scan
+            pass
         return out
 
     def chunks(self) -> Iterator[tuple[int, int, list[Message]]]:

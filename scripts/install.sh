@@ -24,7 +24,7 @@ UV="$(command -v uv || echo "$PY -m uv")"
 if [ ! -x .venv/bin/python ]; then
   $UV venv -q --python "$PY" .venv
 fi
-$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,ray]"
+$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,ray,mcap]"
 
 if [ "${SKIP_ORACLE:-0}" != 1 ]; then
   if [ ! -x .venv-oracle/bin/rerun ]; then

@@ -12,7 +12,7 @@ import functools
 import importlib
 import random as random  # 0.41 has it in its namespace
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -142,6 +142,9 @@ def unregister_shutdown() -> None:
 
 
 # --- lazily resolved names (archetypes & co. load on first use) ------------------------------
+
+if TYPE_CHECKING:  # what __getattr__ below serves, for type checkers (generated)
+    from ._lazy_names import *  # noqa: F403
 
 _LAZY_MODULES = (
     "components",

@@ -67,6 +67,7 @@ class _ArchetypeMeta(type):
 class Archetype(metaclass=_ArchetypeMeta):
     """Base of all archetypes; subclasses declare `_FIELDS` and, if needed, their own `__init__`."""
 
+    NAME: ClassVar[str] = ""
     _FIELDS: ClassVar[tuple[Field, ...]] = ()
     _BY_NAME: ClassVar[dict[str, Field]] = {}
     # Derived from _FIELDS once per class, so construction does no per-call bookkeeping.
@@ -104,6 +105,9 @@ class Archetype(metaclass=_ArchetypeMeta):
         cls._ONE_ARG = (cls._POSITIONAL[0], cls._BATCH_CLS[cls._POSITIONAL[0]]) if one else None
         for f in fields:
             setattr(cls, f"descriptor_{f.name}", _descriptor_method(f))
+            if f.name not in vars(cls) and not hasattr(cls, f.name):
+                setattr(cls, f.name, None)  # as 0.41's attrs fields: `Points3D.positions` exists
+        cls.NAME = cls.archetype()
         # help() and IDEs: the call signature from the table unless the class has its own __init__
         cls.__signature__ = None if "__init__" in cls.__dict__ else _signature(fields)  # type: ignore[attr-defined]
         for name in ("from_fields", "columns"):

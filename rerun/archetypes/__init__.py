@@ -2,72 +2,79 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._arch_base import Archetype
-from ._images import (
-    DepthImage,
-    EncodedDepthImage,
-    EncodedImage,
-    GridMap,
-    Image,
-    SegmentationImage,
-    Tensor,
-    Volume3D,
-    VoxelGridMap,
-)
-from ._misc import (
-    AnnotationContext,
-    Asset3D,
-    AssetAudio,
-    AssetVideo,
-    Clear,
-    GaussianSplats3D,
-    GeoLineStrings,
-    GeoPoints,
-    GraphEdges,
-    GraphNodes,
-    McapChannel,
-    McapMessage,
-    McapSchema,
-    McapStatistics,
-    Mesh3D,
-    RecordingInfo,
-    VideoFrameReference,
-    VideoStream,
-)
-from ._plots import (
-    BarChart,
-    Measurements,
-    Scalars,
-    SeriesLines,
-    SeriesPoints,
-    StateChange,
-    StateConfiguration,
-    TextDocument,
-    TextLog,
-)
-from ._shapes import (
-    Arrows2D,
-    Arrows3D,
-    Box2DFormat,
-    Boxes2D,
-    Boxes3D,
-    Capsules3D,
-    Cylinders3D,
-    Ellipses2D,
-    Ellipsoids3D,
-    LineStrips2D,
-    LineStrips3D,
-    Points2D,
-    Points3D,
-)
-from ._transforms import (
-    CoordinateFrame,
-    InstancePoses3D,
-    Pinhole,
-    Transform3D,
-    TransformAxes3D,
-    ViewCoordinates,
-)
+from ._shapes import Box2DFormat
+
+if TYPE_CHECKING:  # the classes with their keyword signatures (built from field tables at run time)
+    from ._declared import *  # noqa: F403
+else:
+    from ._images import (
+        DepthImage,
+        EncodedDepthImage,
+        EncodedImage,
+        GridMap,
+        Image,
+        SegmentationImage,
+        Tensor,
+        Volume3D,
+        VoxelGridMap,
+    )
+    from ._misc import (
+        AnnotationContext,
+        Asset3D,
+        AssetAudio,
+        AssetVideo,
+        Clear,
+        GaussianSplats3D,
+        GeoLineStrings,
+        GeoPoints,
+        GraphEdges,
+        GraphNodes,
+        McapChannel,
+        McapMessage,
+        McapSchema,
+        McapStatistics,
+        Mesh3D,
+        RecordingInfo,
+        VideoFrameReference,
+        VideoStream,
+    )
+    from ._plots import (
+        BarChart,
+        Measurements,
+        Scalars,
+        SeriesLines,
+        SeriesPoints,
+        StateChange,
+        StateConfiguration,
+        TextDocument,
+        TextLog,
+    )
+    from ._shapes import (
+        Arrows2D,
+        Arrows3D,
+        Box2DFormat,
+        Boxes2D,
+        Boxes3D,
+        Capsules3D,
+        Cylinders3D,
+        Ellipses2D,
+        Ellipsoids3D,
+        LineStrips2D,
+        LineStrips3D,
+        Points2D,
+        Points3D,
+    )
+    from ._transforms import (
+        CoordinateFrame,
+        InstancePoses3D,
+        Pinhole,
+        Transform3D,
+        TransformAxes3D,
+        ViewCoordinates,
+    )
 
 __all__ = [
     "AnnotationContext",

@@ -7,11 +7,17 @@ Ours defines these names in `rerun.blueprint`.
 from __future__ import annotations
 
 from .components import ComponentColumnSelector as ComponentColumnSelector
+from .components import FilterByRange as FilterByRange
 from .components import FilterByRangeBatch as FilterByRangeBatch
+from .components import FilterIsNotNull as FilterIsNotNull
 from .components import FilterIsNotNullBatch as FilterIsNotNullBatch
+from .components import SelectedColumns as SelectedColumns
 from .components import SelectedColumnsBatch as SelectedColumnsBatch
+from .components import TensorDimensionIndexSlider as TensorDimensionIndexSlider
 from .components import TensorDimensionIndexSliderBatch as TensorDimensionIndexSliderBatch
+from .components import TextLogColumn as TextLogColumn
 from .components import TextLogColumnBatch as TextLogColumnBatch
+from .components import TimelineColumn as TimelineColumn
 from .components import TimelineColumnBatch as TimelineColumnBatch
 from .encodings import ComponentSourceKind as ComponentSourceKind
 from .encodings import ComponentSourceKindLike as ComponentSourceKindLike
@@ -24,11 +30,17 @@ __all__ = [
     "ComponentColumnSelector",
     "ComponentSourceKind",
     "ComponentSourceKindLike",
+    "FilterByRange",
     "FilterByRangeBatch",
+    "FilterIsNotNull",
     "FilterIsNotNullBatch",
+    "SelectedColumns",
     "SelectedColumnsBatch",
+    "TensorDimensionIndexSlider",
     "TensorDimensionIndexSliderBatch",
+    "TextLogColumn",
     "TextLogColumnBatch",
+    "TimelineColumn",
     "TimelineColumnBatch",
     "VisualizerComponentMapping",
     "VisualizerComponentMappingArrayLike",

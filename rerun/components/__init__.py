@@ -35,6 +35,9 @@ from ._enums import (
 )
 from ._table import COMPONENT_TYPES
 
+if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
+    from ._declared import *  # noqa: F403
+
 PREFIX = "rerun.components."
 
 
@@ -56,8 +59,14 @@ def _make_batch(name: str, arrow: Any, convert: Converter) -> type[BaseBatch]:
 class _Single(ComponentMixin):
     """One component value; converted to Arrow only when logged."""
 
+    value: Any = None  # the one field (0.41's attrs field; some types name it, see _ARG_NAMES)
+
     def __init__(self, value: Any) -> None:
-        self.value: Any = getattr(value, "value", value) if isinstance(value, _Single) else value
+        self.value = getattr(value, "value", value) if isinstance(value, _Single) else value
+
+    @classmethod
+    def _to_arrow(cls, data: Any) -> Any:
+        return cls._BATCH_TYPE(data).as_arrow_array()  # type: ignore[attr-defined]
 
     def _native(self) -> Any:
         return self.value
@@ -247,6 +256,7 @@ class _Radius(_Single):
         return -np.abs(np.array(radii, dtype=np.float32))
 
 
+ViewCoordinates.ViewDir = encodings.ViewDir  # type: ignore[attr-defined]
 for _const, _letters in view_coordinate_names().items():
     setattr(ViewCoordinates, _const, ViewCoordinates(_letters))
 for _lvl in TEXT_LOG_LEVELS:
@@ -310,11 +320,11 @@ _ARG_NAMES: dict[str, str] = {
 _ARG_DEFAULTS: dict[str, Any] = {"ClearIsRecursive": True}
 
 
-def _single_type(name: str) -> type:
+def _single_type(name: str, arg: str | None = None, module: str = __name__) -> type:
     """A one-value component class whose argument carries 0.41's name (and default)."""
-    arg = _ARG_NAMES.get(name)
-    if arg is None:
-        return type(name, (_Single,), {"__module__": __name__})
+    arg = arg or _ARG_NAMES.get(name)
+    if arg is None or arg == "value":
+        return type(name, (_Single,), {"__module__": module})
     default = _ARG_DEFAULTS.get(name, inspect.Parameter.empty)
 
     def __init__(self: _Single, *args: Any, **kwargs: Any) -> None:
@@ -328,7 +338,63 @@ def _single_type(name: str) -> type:
             inspect.Parameter(arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default),
         ]
     )
-    return type(name, (_Single,), {"__init__": __init__, "__module__": __name__})
+    return type(
+        name,
+        (_Single,),
+        {"__init__": __init__, "__module__": module, arg: property(lambda self: self.value)},
+    )
+
+
+class _Record(ComponentMixin):
+    """A component value of several named fields (0.41's attrs class): attributes, and a tuple
+    of the field values in order for converters that take ``(start, end)``-like pairs."""
+
+    _FIELD_NAMES: ClassVar[tuple[str, ...]] = ()
+
+    def __iter__(self) -> Any:
+        return iter(tuple(getattr(self, f) for f in self._FIELD_NAMES))
+
+    def __len__(self) -> int:
+        return len(self._FIELD_NAMES)
+
+    def __getitem__(self, index: int) -> Any:
+        return getattr(self, self._FIELD_NAMES[index])
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELD_NAMES)
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and tuple(self) == tuple(other)  # type: ignore[arg-type]
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _record_type(name: str, params: list[tuple[str, bool, Any]], module: str) -> type:
+    """A `_Record` class: ``params`` are (name, keyword-only, default or ``inspect.Parameter.empty``)."""
+    P = inspect.Parameter
+    signature = inspect.Signature(
+        [P("self", P.POSITIONAL_OR_KEYWORD)]
+        + [P(n, P.KEYWORD_ONLY if kw else P.POSITIONAL_OR_KEYWORD, default=d) for n, kw, d in params]
+    )
+
+    def __init__(self: _Record, *args: Any, **kwargs: Any) -> None:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        for field in self._FIELD_NAMES:
+            setattr(self, field, bound.arguments[field])
+
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    names = tuple(n for n, _, _ in params)
+    return type(name, (_Record,), {"__init__": __init__, "__module__": module, "_FIELD_NAMES": names})
+
+
+def _native_to_arrow(cls: type) -> staticmethod:  # type: ignore[type-arg]
+    def native_to_pa_array_override(data: Any, data_type: Any) -> Any:
+        """Values of this type as an Arrow array (``data_type`` is the component's own)."""
+        return cls._to_arrow(data)  # type: ignore[attr-defined]
+
+    return staticmethod(native_to_pa_array_override)
 
 
 __all__: list[str] = ["BATCHES", "PREFIX"]
@@ -340,6 +406,8 @@ for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
     if _single is _Radius:
         _single.__name__ = _single.__qualname__ = "Radius"
     _single._BATCH_TYPE = _batch  # type: ignore[attr-defined]
+    if issubclass(_single, _Single) and "native_to_pa_array_override" not in vars(_single):
+        _single.native_to_pa_array_override = _native_to_arrow(_single)  # type: ignore[attr-defined]
     globals()[_name] = _single
     globals()[f"{_name}Batch"] = _batch
     globals()[f"{_name}Like"] = globals()[f"{_name}ArrayLike"] = Any

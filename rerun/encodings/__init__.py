@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._batches import build
+from ._extra import Mat4x4, Mat4x4Batch, Range2D, Range2DBatch, TensorBuffer
 from ._geometry import (
     Angle,
     AngleLike,
@@ -20,6 +23,9 @@ from ._geometry import (
 )
 from ._image import ChannelDatatype, ColorModel, ImageFormat, PixelFormat, TensorData, ViewDir
 from ._time import TimeInt, TimeRange, TimeRangeBoundary, VisibleTimeRange
+
+if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
+    from ._declared import *  # noqa: F403
 
 __all__ = [
     "Angle",
@@ -68,3 +74,22 @@ class TensorDimensionIndexSelection:
 
 __all__ += ["TensorDimensionIndexSelection", "TensorDimensionSelection"]
 __all__ += [n for n in build(globals()) if n not in __all__]
+__all__ += ["Mat4x4", "Mat4x4Batch", "Range2D", "Range2DBatch", "TensorBuffer"]
+# What an argument of each type accepts; checked at run time by the converters.
+for _name in (
+    "AbsoluteTimeRange",
+    "Angle",
+    "AnnotationInfo",
+    "ClassDescription",
+    "ClassDescriptionMapElem",
+    "KeypointPair",
+    "Mat4x4",
+    "Range2D",
+    "TensorBuffer",
+    "TensorDimensionSelection",
+    "TimeRangeBoundary",
+):
+    for _suffix in ("Like", "ArrayLike"):
+        if f"{_name}{_suffix}" not in globals():
+            globals()[f"{_name}{_suffix}"] = Any
+            __all__.append(f"{_name}{_suffix}")

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from ..blueprint.components import AbsoluteTimeRange as AbsoluteTimeRange
 from ..blueprint.components import AbsoluteTimeRangeBatch as AbsoluteTimeRangeBatch
+from . import AbsoluteTimeRangeArrayLike as AbsoluteTimeRangeArrayLike
+from . import AbsoluteTimeRangeLike as AbsoluteTimeRangeLike
 
 __all__ = [
     "AbsoluteTimeRange",
+    "AbsoluteTimeRangeArrayLike",
     "AbsoluteTimeRangeBatch",
+    "AbsoluteTimeRangeLike",
 ]

@@ -7,9 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import Angle as Angle
+from . import AngleArrayLike as AngleArrayLike
 from . import AngleLike as AngleLike
 
 __all__ = [
     "Angle",
+    "AngleArrayLike",
     "AngleLike",
 ]

@@ -7,7 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import AnnotationInfo as AnnotationInfo
+from . import AnnotationInfoArrayLike as AnnotationInfoArrayLike
+from . import AnnotationInfoLike as AnnotationInfoLike
 
 __all__ = [
     "AnnotationInfo",
+    "AnnotationInfoArrayLike",
+    "AnnotationInfoLike",
 ]

@@ -7,7 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import ClassDescription as ClassDescription
+from . import ClassDescriptionArrayLike as ClassDescriptionArrayLike
+from . import ClassDescriptionLike as ClassDescriptionLike
 
 __all__ = [
     "ClassDescription",
+    "ClassDescriptionArrayLike",
+    "ClassDescriptionLike",
 ]

@@ -7,7 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import ClassDescriptionMapElem as ClassDescriptionMapElem
+from . import ClassDescriptionMapElemArrayLike as ClassDescriptionMapElemArrayLike
+from . import ClassDescriptionMapElemLike as ClassDescriptionMapElemLike
 
 __all__ = [
     "ClassDescriptionMapElem",
+    "ClassDescriptionMapElemArrayLike",
+    "ClassDescriptionMapElemLike",
 ]

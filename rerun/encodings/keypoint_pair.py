@@ -7,7 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import KeypointPair as KeypointPair
+from . import KeypointPairArrayLike as KeypointPairArrayLike
+from . import KeypointPairLike as KeypointPairLike
 
 __all__ = [
     "KeypointPair",
+    "KeypointPairArrayLike",
+    "KeypointPairLike",
 ]

@@ -7,7 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import TensorDimensionSelection as TensorDimensionSelection
+from . import TensorDimensionSelectionArrayLike as TensorDimensionSelectionArrayLike
+from . import TensorDimensionSelectionLike as TensorDimensionSelectionLike
 
 __all__ = [
     "TensorDimensionSelection",
+    "TensorDimensionSelectionArrayLike",
+    "TensorDimensionSelectionLike",
 ]

@@ -7,7 +7,11 @@ Ours defines these names in `rerun.encodings`.
 from __future__ import annotations
 
 from . import TimeRangeBoundary as TimeRangeBoundary
+from . import TimeRangeBoundaryArrayLike as TimeRangeBoundaryArrayLike
+from . import TimeRangeBoundaryLike as TimeRangeBoundaryLike
 
 __all__ = [
     "TimeRangeBoundary",
+    "TimeRangeBoundaryArrayLike",
+    "TimeRangeBoundaryLike",
 ]

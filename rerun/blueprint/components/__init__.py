@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -11,7 +12,7 @@ import pyarrow as pa
 from ... import _converters as cv
 from ..._baseclasses import BaseBatch
 from ..._converters import Converter, fixed_list
-from ...components import register_batch
+from ...components import _record_type, _single_type, register_batch
 from ...encodings._image import _AutoEnum
 from ...encodings._time import (
     TIME_RANGE_TYPE,
@@ -19,6 +20,9 @@ from ...encodings._time import (
     time_range_array,
     visible_time_range_array,
 )
+
+if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
+    from ._declared import *  # noqa: F403
 
 PREFIX = "rerun.blueprint.components."
 
@@ -307,7 +311,11 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     ),
     "FilterIsNotNull": _struct(
         [_nn("active", pa.bool_()), _nn("column", _COLUMN_SELECTOR)],
-        lambda v: {"active": True, "column": _selector(v)},
+        lambda v: (
+            {"active": bool(v.active), "column": _selector(v.column)}
+            if hasattr(v, "column")
+            else {"active": True, "column": _selector(v)}
+        ),
         lambda v: isinstance(v, str) or (len(v) == 2 and _is_str(v[0])),
     ),
     "SelectedColumns": _struct(
@@ -334,8 +342,38 @@ for _name, (_arrow, _convert) in _TABLE.items():
     globals()[f"{_name}Batch"] = BATCHES[_name]
 for _cls in _ENUMS:
     setattr(_cls, "_BATCH_TYPE", BATCHES[_cls.__name__])  # noqa: B010 - enum classes get it after creation
+    # What an argument of this type accepts (the enum, its name, its value): checked at run time.
+    globals()[f"{_cls.__name__}Like"] = globals()[f"{_cls.__name__}ArrayLike"] = Any
 
 AbsoluteTimeRange._BATCH_TYPE = BATCHES["AbsoluteTimeRange"]  # type: ignore[attr-defined]
+
+# One value per instance, as 0.41's classes (its argument names; `value` where not listed).
+_SINGLE_ARGS = {
+    **dict.fromkeys(("ActiveTab", "IncludedContent", "ViewOrigin"), "path"),
+    **dict.fromkeys(("RootContainer", "ViewMaximized", "VisualizerInstructionId"), "bytes"),
+    "TensorDimensionIndexSlider": "dimension",
+    "ColumnOrder": "entity_paths",
+    "SelectedColumns": "columns",
+}
+_E = inspect.Parameter.empty
+_RECORDS: dict[str, list[tuple[str, bool, Any]]] = {
+    "FilterByRange": [("start", False, _E), ("end", False, _E)],
+    "FilterIsNotNull": [("active", False, _E), ("column", False, _E)],
+    "TextLogColumn": [("kind", False, _E), ("visible", True, True)],
+    "TimelineColumn": [("timeline", False, _E), ("visible", True, True)],
+}
+for _name in _TABLE:
+    if _name in globals() or _name in ("TimeInt", "TimeRange", "VisibleTimeRange", "SortBy"):
+        continue
+    if _name in _RECORDS:
+        _comp = _record_type(_name, _RECORDS[_name], __name__)
+    else:
+        _comp = _single_type(_name, _SINGLE_ARGS.get(_name, "value"), __name__)
+    _comp._BATCH_TYPE = BATCHES[_name]  # type: ignore[attr-defined]
+    globals()[_name] = _comp
+
+
+_ENUMS_BY_NAME = {c.__name__ for c in _ENUMS}
 
 
 class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
@@ -365,6 +403,8 @@ class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
 
 __all__ = [
     *(c.__name__ for c in _ENUMS),
+    *(f"{c.__name__}{suffix}" for c in _ENUMS for suffix in ("Like", "ArrayLike")),
+    *(n for n in _TABLE if n in globals() and n not in _ENUMS_BY_NAME),
     "AbsoluteTimeRange",
     "ComponentColumnSelector",
     "VisualBounds2D",

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import BackgroundKind as BackgroundKind
+from . import BackgroundKindArrayLike as BackgroundKindArrayLike
 from . import BackgroundKindBatch as BackgroundKindBatch
+from . import BackgroundKindLike as BackgroundKindLike
 
 __all__ = [
     "BackgroundKind",
+    "BackgroundKindArrayLike",
     "BackgroundKindBatch",
+    "BackgroundKindLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import ColumnDisplayMode as ColumnDisplayMode
+from . import ColumnDisplayModeArrayLike as ColumnDisplayModeArrayLike
 from . import ColumnDisplayModeBatch as ColumnDisplayModeBatch
+from . import ColumnDisplayModeLike as ColumnDisplayModeLike
 
 __all__ = [
     "ColumnDisplayMode",
+    "ColumnDisplayModeArrayLike",
     "ColumnDisplayModeBatch",
+    "ColumnDisplayModeLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import ContainerKind as ContainerKind
+from . import ContainerKindArrayLike as ContainerKindArrayLike
 from . import ContainerKindBatch as ContainerKindBatch
+from . import ContainerKindLike as ContainerKindLike
 
 __all__ = [
     "ContainerKind",
+    "ContainerKindArrayLike",
     "ContainerKindBatch",
+    "ContainerKindLike",
 ]

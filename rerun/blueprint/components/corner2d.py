@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import Corner2D as Corner2D
+from . import Corner2DArrayLike as Corner2DArrayLike
 from . import Corner2DBatch as Corner2DBatch
+from . import Corner2DLike as Corner2DLike
 
 __all__ = [
     "Corner2D",
+    "Corner2DArrayLike",
     "Corner2DBatch",
+    "Corner2DLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import Eye3DKind as Eye3DKind
+from . import Eye3DKindArrayLike as Eye3DKindArrayLike
 from . import Eye3DKindBatch as Eye3DKindBatch
+from . import Eye3DKindLike as Eye3DKindLike
 
 __all__ = [
     "Eye3DKind",
+    "Eye3DKindArrayLike",
     "Eye3DKindBatch",
+    "Eye3DKindLike",
 ]

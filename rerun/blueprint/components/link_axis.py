@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import LinkAxis as LinkAxis
+from . import LinkAxisArrayLike as LinkAxisArrayLike
 from . import LinkAxisBatch as LinkAxisBatch
+from . import LinkAxisLike as LinkAxisLike
 
 __all__ = [
     "LinkAxis",
+    "LinkAxisArrayLike",
     "LinkAxisBatch",
+    "LinkAxisLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import LoopMode as LoopMode
+from . import LoopModeArrayLike as LoopModeArrayLike
 from . import LoopModeBatch as LoopModeBatch
+from . import LoopModeLike as LoopModeLike
 
 __all__ = [
     "LoopMode",
+    "LoopModeArrayLike",
     "LoopModeBatch",
+    "LoopModeLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import MapProvider as MapProvider
+from . import MapProviderArrayLike as MapProviderArrayLike
 from . import MapProviderBatch as MapProviderBatch
+from . import MapProviderLike as MapProviderLike
 
 __all__ = [
     "MapProvider",
+    "MapProviderArrayLike",
     "MapProviderBatch",
+    "MapProviderLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import PanelState as PanelState
+from . import PanelStateArrayLike as PanelStateArrayLike
 from . import PanelStateBatch as PanelStateBatch
+from . import PanelStateLike as PanelStateLike
 
 __all__ = [
     "PanelState",
+    "PanelStateArrayLike",
     "PanelStateBatch",
+    "PanelStateLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import PlayState as PlayState
+from . import PlayStateArrayLike as PlayStateArrayLike
 from . import PlayStateBatch as PlayStateBatch
+from . import PlayStateLike as PlayStateLike
 
 __all__ = [
     "PlayState",
+    "PlayStateArrayLike",
     "PlayStateBatch",
+    "PlayStateLike",
 ]

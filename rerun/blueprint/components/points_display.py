@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import PointsDisplay as PointsDisplay
+from . import PointsDisplayArrayLike as PointsDisplayArrayLike
 from . import PointsDisplayBatch as PointsDisplayBatch
+from . import PointsDisplayLike as PointsDisplayLike
 
 __all__ = [
     "PointsDisplay",
+    "PointsDisplayArrayLike",
     "PointsDisplayBatch",
+    "PointsDisplayLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import TableLayoutKind as TableLayoutKind
+from . import TableLayoutKindArrayLike as TableLayoutKindArrayLike
 from . import TableLayoutKindBatch as TableLayoutKindBatch
+from . import TableLayoutKindLike as TableLayoutKindLike
 
 __all__ = [
     "TableLayoutKind",
+    "TableLayoutKindArrayLike",
     "TableLayoutKindBatch",
+    "TableLayoutKindLike",
 ]

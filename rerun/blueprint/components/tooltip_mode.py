@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import TooltipMode as TooltipMode
+from . import TooltipModeArrayLike as TooltipModeArrayLike
 from . import TooltipModeBatch as TooltipModeBatch
+from . import TooltipModeLike as TooltipModeLike
 
 __all__ = [
     "TooltipMode",
+    "TooltipModeArrayLike",
     "TooltipModeBatch",
+    "TooltipModeLike",
 ]

@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import ViewFit as ViewFit
+from . import ViewFitArrayLike as ViewFitArrayLike
 from . import ViewFitBatch as ViewFitBatch
+from . import ViewFitLike as ViewFitLike
 
 __all__ = [
     "ViewFit",
+    "ViewFitArrayLike",
     "ViewFitBatch",
+    "ViewFitLike",
 ]

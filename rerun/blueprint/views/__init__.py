@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import archetypes as bpa
 from ..api import View
@@ -139,16 +139,10 @@ def _make_view(class_name: str, identifier: str, props: tuple[tuple[str, str, Co
     return type(class_name, (View,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
 
 
-Spatial2DView = _make_view("Spatial2DView", *VIEW_TABLE["Spatial2DView"])
-Spatial3DView = _make_view("Spatial3DView", *VIEW_TABLE["Spatial3DView"])
-TimeSeriesView = _make_view("TimeSeriesView", *VIEW_TABLE["TimeSeriesView"])
-BarChartView = _make_view("BarChartView", *VIEW_TABLE["BarChartView"])
-TensorView = _make_view("TensorView", *VIEW_TABLE["TensorView"])
-TextDocumentView = _make_view("TextDocumentView", *VIEW_TABLE["TextDocumentView"])
-TextLogView = _make_view("TextLogView", *VIEW_TABLE["TextLogView"])
-MapView = _make_view("MapView", *VIEW_TABLE["MapView"])
-GraphView = _make_view("GraphView", *VIEW_TABLE["GraphView"])
-DataframeView = _make_view("DataframeView", *VIEW_TABLE["DataframeView"])
-StateTimelineView = _make_view("StateTimelineView", *VIEW_TABLE["StateTimelineView"])
+if TYPE_CHECKING:  # the view classes with their keyword signatures (built from VIEW_TABLE below)
+    from ._declared import *  # noqa: F403
+else:
+    for _name, (_identifier, _props) in VIEW_TABLE.items():
+        globals()[_name] = _make_view(_name, _identifier, _props)
 
 __all__ = list(VIEW_TABLE)

@@ -6,6 +6,8 @@
 - time series: one view per entity with Scalars (Rerun 0.41's rule); one text-log view for all logs;
 - one view per text document, bar chart, tensor and GraphNodes entity; one map view at the root
   for all geo entities.
+The non-spatial rules are data: each kind's ``view_registry.Spawn``; the archetype sets come from
+the visualizers' space table (``spaces.py``).
 The views then nest as Rerun's auto layout does (``layout.auto_tree``): ``choose_layout``.
 View ids are stable strings derived from kind + origin, so camera state survives new data.
 """
@@ -15,39 +17,14 @@ from __future__ import annotations
 import math
 
 from rerun_core.types import EntityPath
+from rerun_core.viewer import view_registry
 from rerun_core.viewer.layout import ContainerSpec, auto_tree
-from rerun_core.viewer.map_data import GEO_ARCHETYPES
+from rerun_core.viewer.spaces import SPACE_2D, SPACE_3D, SPACE_PLOT, archetypes_in
 from rerun_core.viewer.specs import ViewSpec
 
-ARCH_3D = frozenset(
-    {
-        "Points3D",
-        "Boxes3D",
-        "LineStrips3D",
-        "Arrows3D",
-        "Ellipsoids3D",
-        "Capsules3D",
-        "Cylinders3D",
-        "Mesh3D",
-        "Asset3D",
-    }
-)
-ARCH_2D = frozenset(
-    {
-        "Image",
-        "DepthImage",
-        "SegmentationImage",
-        "EncodedImage",
-        "Points2D",
-        "Boxes2D",
-        "LineStrips2D",
-        "Arrows2D",
-        "VideoFrameReference",
-        "VideoStream",
-    }
-)
-ARCH_SERIES = frozenset({"Scalars", "SeriesLines", "SeriesPoints"})
-SINGLE_VIEW = {"TextDocument": "text_document", "BarChart": "bar_chart", "Tensor": "tensor"}
+ARCH_3D = archetypes_in(SPACE_3D)  # the visualizers' space table (spaces.py), not a list of our own
+ARCH_2D = archetypes_in(SPACE_2D)
+ARCH_SERIES = archetypes_in(SPACE_PLOT)
 
 
 def _top(path: str) -> str:
@@ -99,13 +76,11 @@ def _spatial3d_views(
 
 
 def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
-    """Views for a recording from its entity -> archetypes index."""
+    """Views for a recording from its entity -> archetypes index: the spatial views (rules above),
+    then every kind's ``view_registry.Spawn`` rule, in the kinds' ``order``."""
     pinholes = sorted(p for p, a in index.items() if "Pinhole" in a)
-    views: list[ViewSpec] = []
     spatial3d: list[str] = []
     spaces2d: dict[str, list[str]] = {}
-    series: list[str] = []
-    logs: list[str] = []
     for path in sorted(index):
         archs = set(index[path])
         if archs & (ARCH_3D | {"Transform3D", "Pinhole", "ViewCoordinates"}):
@@ -115,39 +90,28 @@ def choose_views(index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
             spaces2d.setdefault(cam or _top(path), []).append(path)
             if cam is not None:
                 spatial3d.append(path)
-        if archs & ARCH_SERIES:
-            series.append(path)
-        if "TextLog" in archs:
-            logs.append(path)
-        if "GraphNodes" in archs:  # Rerun: one graph view per GraphNodes entity, showing just it
-            views.append(ViewSpec(f"graph:{path}", "graph", path, _view_name(path), [path]))
-        for arch, kind in SINGLE_VIEW.items():
-            if arch in archs:
-                views.append(ViewSpec(f"{kind}:{path}", kind, path, _view_name(path), [path]))
+    views: list[ViewSpec] = []
     if any(set(index[p]) & (ARCH_3D | {"Pinhole"}) for p in spatial3d):
-        views[:0] = _spatial3d_views(index, sorted(set(spatial3d)), pinholes)
+        views += _spatial3d_views(index, sorted(set(spatial3d)), pinholes)
     for origin, ents in sorted(spaces2d.items()):
         views.append(ViewSpec(f"spatial2d:{origin}", "spatial2d", origin, _view_name(origin), ents))
-    for path in sorted(series):
-        if "Scalars" in index[path]:  # one plot per series entity (Rerun 0.41)
-            views.append(ViewSpec(f"timeseries:{path}", "timeseries", path, _view_name(path), [path]))
-    if logs:
-        views.append(ViewSpec("text_log:/", "text_log", "/", "/", logs))
-    order = [
-        "spatial3d",
-        "spatial2d",
-        "timeseries",
-        "tensor",
-        "bar_chart",
-        "graph",
-        "text_document",
-        "text_log",
-    ]
-    views.sort(key=lambda v: order.index(v.kind))
-    geo = [p for p in sorted(index) if set(index[p]) & GEO_ARCHETYPES]
-    if geo:  # Rerun: one map view at the root for every geo entity
-        views.append(ViewSpec("map:/", "map", "/", _view_name("/"), geo))
+    spawning = sorted((k for k in view_registry.kinds().values() if k.spawn is not None), key=_spawn_order)
+    for kind in spawning:
+        if kind.spawn is not None:
+            views += _spawned(kind.kind, kind.spawn, index)
     return views
+
+
+def _spawn_order(kind: view_registry.ViewKind) -> int:
+    return kind.spawn.order if kind.spawn is not None else 0
+
+
+def _spawned(kind: str, rule: view_registry.Spawn, index: dict[str, dict[str, set[str]]]) -> list[ViewSpec]:
+    """The views one kind's spawn rule makes: one per matching entity, or one at ``/`` for all."""
+    paths = [p for p in sorted(index) if set(index[p]) & rule.archetypes]
+    if not rule.per_entity:
+        return [ViewSpec(f"{kind}:/", kind, "/", _view_name("/"), paths)] if paths else []
+    return [ViewSpec(f"{kind}:{p}", kind, p, _view_name(p), [p]) for p in paths]
 
 
 def choose_layout(index: dict[str, dict[str, set[str]]]) -> ContainerSpec:

@@ -17,8 +17,9 @@ import numpy as np
 import pyarrow as pa
 
 from rerun_core.viewer import arrow_data as ad
+from rerun_core.viewer.spaces import SPACE_MAP, archetypes_in
 
-GEO_ARCHETYPES = frozenset({"GeoPoints", "GeoLineStrings"})
+GEO_ARCHETYPES = archetypes_in(SPACE_MAP)  # GeoPoints, GeoLineStrings
 DEFAULT_POINT_RADIUS = -5.0  # Rerun's fallback: 5 ui points
 DEFAULT_LINE_RADIUS = -2.0  # Rerun's fallback: 2 ui points
 DEFAULT_ZOOM = 16.0  # Rerun's zoom for a single point (no span to fit)

@@ -30,6 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rerun_core.viewer import view_properties as props
+from rerun_core.viewer.spaces import SPACE_MAP, archetypes_in
 from rerun_core.viewer.view_properties import ViewProperties
 
 if TYPE_CHECKING:
@@ -54,6 +55,15 @@ Factory = Callable[["ViewSpec"], "View"]
 
 
 @dataclass(frozen=True)
+class Spawn:
+    """When Rerun's default blueprint (``heuristics.choose_views``) makes views of a kind."""
+
+    archetypes: frozenset[str]  # an entity carrying one of these gets (or joins) a view
+    per_entity: bool = True  # one view per such entity (else one view at ``/`` holding them all)
+    order: int = 0  # where the kind's views go in the default order (spatial views come first)
+
+
+@dataclass(frozen=True)
 class ViewKind:
     """One kind of view: how to make it, how to feed it, where the layout puts it."""
 
@@ -65,6 +75,7 @@ class ViewKind:
     class_identifier: str | None = None  # Rerun's view class ("TimeSeries"); None: no blueprint class
     archetypes: frozenset[str] = field(default_factory=frozenset)  # a blueprint view's entities carry one
     properties: ViewProperties | None = None  # its blueprint view properties: read, apply, to the browser
+    spawn: Spawn | None = None  # the default blueprint's rule (None: blueprint-only, or spatial's own)
 
 
 _KINDS: dict[str, ViewKind] = {}
@@ -180,6 +191,7 @@ _BUILTIN = [
         class_identifier="TimeSeries",
         archetypes=frozenset({"Scalars"}),
         properties=props.PLOT,
+        spawn=Spawn(frozenset({"Scalars"}), order=2),  # one plot per series entity (Rerun 0.41)
     ),
     ViewKind(
         "bar_chart",
@@ -188,6 +200,7 @@ _BUILTIN = [
         class_identifier="BarChart",
         archetypes=frozenset({"BarChart"}),
         properties=props.PLOT,
+        spawn=Spawn(frozenset({"BarChart"}), order=4),
     ),
     ViewKind(
         "tensor",
@@ -196,14 +209,23 @@ _BUILTIN = [
         layout_priority=1,
         class_identifier="Tensor",
         archetypes=frozenset({"Tensor"}),
+        spawn=Spawn(frozenset({"Tensor"}), order=3),
     ),
-    ViewKind("text_log", HtmlView, html=True, class_identifier="TextLog", archetypes=frozenset({"TextLog"})),
+    ViewKind(
+        "text_log",
+        HtmlView,
+        html=True,
+        class_identifier="TextLog",
+        archetypes=frozenset({"TextLog"}),
+        spawn=Spawn(frozenset({"TextLog"}), per_entity=False, order=7),  # one view for all logs
+    ),
     ViewKind(
         "text_document",
         HtmlView,
         html=True,
         class_identifier="TextDocument",
         archetypes=frozenset({"TextDocument"}),
+        spawn=Spawn(frozenset({"TextDocument"}), order=6),
     ),
     # Rerun's dataframe view (blueprint only: the heuristics never make one); rows: dataframe_view.py
     ViewKind("dataframe", HtmlView, html=True, class_identifier="Dataframe", properties=props.DATAFRAME),
@@ -213,8 +235,9 @@ _BUILTIN = [
         HtmlView,
         html=True,
         class_identifier="Map",
-        archetypes=frozenset({"GeoPoints", "GeoLineStrings"}),
+        archetypes=archetypes_in(SPACE_MAP),
         properties=props.MAP,
+        spawn=Spawn(archetypes_in(SPACE_MAP), per_entity=False, order=8),  # one map at the root
     ),
     # Rerun's graph view: GraphNodes + GraphEdges, force layout (graph_view.py, graph_layout.py)
     ViewKind(
@@ -225,6 +248,7 @@ _BUILTIN = [
         class_identifier="Graph",
         archetypes=frozenset({"GraphNodes", "GraphEdges"}),
         properties=props.GRAPH,
+        spawn=Spawn(frozenset({"GraphNodes"}), order=5),  # Rerun: per GraphNodes entity, just it
     ),
     # a blueprint's view of a class this viewer cannot draw: says so in its rect
     ViewKind(
@@ -236,6 +260,7 @@ for _kind in _BUILTIN:
 
 __all__ = [
     "HtmlView",
+    "Spawn",
     "SyncContext",
     "ViewKind",
     "ViewProperties",

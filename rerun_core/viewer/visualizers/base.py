@@ -17,6 +17,7 @@ import pyarrow as pa
 import pygfx as gfx
 
 from rerun_core.viewer import arrow_data as ad
+from rerun_core.viewer.spaces import space_of
 
 SPATIAL_3D = "spatial3d"
 SPATIAL_2D = "spatial2d"
@@ -272,7 +273,10 @@ VISUALIZERS: dict[str, type[Visualizer]] = {}
 
 
 def register(cls: type[Visualizer]) -> type[Visualizer]:
-    """Class decorator: make ``cls`` the visualizer for its archetype."""
+    """Class decorator: make ``cls`` the visualizer for its archetype (which ``spaces.SPACES`` must
+    list: the heuristics read that table, so a visualizer cannot go unnoticed by them)."""
+    if space_of(cls.archetype) is None:
+        raise ValueError(f"{cls.archetype}: add it to rerun_core/viewer/spaces.py (its native space)")
     VISUALIZERS[cls.archetype] = cls
     return cls
 

@@ -115,7 +115,7 @@ def convert(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
     opts = options_from_args(args)
     source: str | bytes = args.path if args.path else sys.stdin.buffer.read()
-    name = Path(args.path).name if args.path else "stdin"
+    name = args.path if args.path else "stdin"
     with open_output(args.output) as out, RrdWriter(out) as writer:
         try:
             for msg in mcap_messages(

@@ -414,7 +414,7 @@ def _file_messages(source: str) -> Iterator[Any]:
         from .mcap import mcap_messages
 
         try:
-            yield from mcap_messages(Path(source), name=Path(source).name)
+            yield from mcap_messages(Path(source), name=source)
         except McapFileError as err:
             raise ViewerError(f"cannot load {source}: {err}") from None
         return

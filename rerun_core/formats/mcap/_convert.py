@@ -227,7 +227,7 @@ def recording_id() -> str:
 
 
 def store_id_for(path: str | Path, application_id: str | None, rec_id: str | None) -> StoreId:
-    app = application_id_for(application_id if application_id else Path(path).name)
+    app = application_id_for(application_id if application_id else str(path))  # the path as given
     return StoreId(StoreKind.RECORDING, rec_id or recording_id(), app)
 
 

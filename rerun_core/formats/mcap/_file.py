@@ -107,6 +107,7 @@ class McapFile:
                     out.recovered_metadata.append(rec)
         except Exception:  # the truncated tail ends the scan
             pass
+        out.statistics = _recovered_statistics(out)
         return out
 
     def chunks(self) -> Iterator[tuple[int, int, list[Message]]]:
@@ -152,6 +153,30 @@ class McapFile:
             return list(self.summary.recovered_metadata)
         reader = SeekingReader(io.BytesIO(self.data))
         return list(reader.iter_metadata())
+
+
+def _recovered_statistics(s: McapSummary) -> Statistics | None:
+    """Statistics counted over what a recovering scan found (as Rerun rebuilds them)."""
+    if not s.recovered_chunks and not s.channels:
+        return None
+    counts: dict[int, int] = {}
+    start, end = None, None
+    for chunk in s.recovered_chunks:
+        for m in _messages(chunk):
+            counts[m.channel_id] = counts.get(m.channel_id, 0) + 1
+            start = m.log_time if start is None else min(start, m.log_time)
+            end = m.log_time if end is None else max(end, m.log_time)
+    return Statistics(
+        message_count=sum(counts.values()),
+        schema_count=len(s.schemas),
+        channel_count=len(s.channels),
+        attachment_count=len(s.recovered_attachments),
+        metadata_count=len(s.recovered_metadata),
+        chunk_count=len(s.recovered_chunks),
+        message_start_time=start or 0,
+        message_end_time=end or 0,
+        channel_message_counts=counts,
+    )
 
 
 def _messages(chunk: Chunk) -> list[Message]:

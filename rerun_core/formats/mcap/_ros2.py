@@ -32,11 +32,9 @@ def add_header_time(ctx: ParserContext, header: Any) -> None:
     ctx.add_time(ROS2_TIME, stamp_ns(header.stamp))
 
 
-_FACTORY = DecoderFactory()
-
-
 def cdr_decoder(schema: Schema) -> Callable[[bytes], Any]:
-    fn = _FACTORY.decoder_for("cdr", schema)
+    """A CDR decoder for one schema (a fresh factory: its cache is keyed by the per-file schema id)."""
+    fn = DecoderFactory().decoder_for("cdr", schema)
     if fn is None:
         raise ValueError(f"cannot decode schema {schema.name!r}")
     return fn

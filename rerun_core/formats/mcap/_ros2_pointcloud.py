@@ -110,8 +110,9 @@ class PointCloud2Parser:
             sliced = {n: TimeColumn.from_values(n, c.typ, c.values[i : i + 1]) for n, c in timelines.items()}
             points = fixed_lists(pos, pa.float32())
             one = pa.ListArray.from_arrays(pa.array([0, len(points)], pa.int32()), points)
-            comps = {rr_desc("Points3D", "positions", "Position3D"): one}
-            chunks.append(make_chunk(ctx.entity_path, sliced, comps))
+            chunks.append(
+                make_chunk(ctx.entity_path, sliced, {rr_desc("Points3D", "positions", "Position3D"): one})
+            )
         types = {
             "height": pa.uint32(),
             "width": pa.uint32(),

@@ -233,6 +233,17 @@ class CatalogClient:
         resp = self._conn.call("CreateTableEntry", req)
         return TableEntry(self._read_table(entry_id_from_proto(resp.table.details.id)))
 
+    def stage(self, source: str | os.PathLike[str] | bytes, *, key: str) -> str:
+        """Upload one object (a file path or bytes) to the catalog's storage; its storage URL.
+
+        Blocks until uploaded. Neither validates, creates nor registers anything: pass the URL to
+        ``DatasetEntry.register``. An existing key is never overwritten (``RuntimeError``); a bad
+        key is a ``ValueError``, an unreadable source an ``OSError``.
+        """
+        from ._stage import stage
+
+        return stage(self._conn, source, key)
+
     def do_global_maintenance(self) -> None:
         """Maintenance of the whole system (the OSS server answers Unimplemented)."""
         self._conn.call("DoGlobalMaintenance", pb.DoGlobalMaintenanceRequest())

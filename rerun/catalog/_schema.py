@@ -149,10 +149,20 @@ class IndexColumnSelector:
     __hash__ = None  # type: ignore[assignment]  # as 0.41's
 
 
+class _NativeSignature:
+    """0.41's selector is a native class whose text signature carries annotations, which
+    ``inspect.signature`` refuses (ValueError): as there, callers see no Python signature."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> None:
+        raise ValueError("Annotations are not currently supported")
+
+
 class ComponentColumnSelector:
     """A selector for a component column: an entity path and a component (``Points3D:positions``)."""
 
     __slots__ = ("_component", "_entity_path")
+    __text_signature__ = "(self, entity_path: str, component: str)"
+    __signature__ = _NativeSignature()
 
     def __init__(self, entity_path: str, component: str) -> None:
         self._entity_path = entity_path

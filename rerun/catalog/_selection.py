@@ -101,8 +101,25 @@ class DatasetSelection:
             new = [exprs] if isinstance(exprs, str) else list(exprs)
         return DatasetSelection(SelectionState(self._dataset, self._segments, [*(self._contents or []), new]))
 
-    def reader(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
-        return self._dataset._read(index, segments=self._segments, contents=self._contents, **kwargs)
+    def reader(
+        self,
+        index: str | None,
+        *,
+        include_semantically_empty_columns: bool = False,
+        include_tombstone_columns: bool = False,
+        using_index_values: Any = None,
+        fill_latest_at: bool = False,
+    ) -> datafusion.DataFrame:
+        """``DatasetEntry.reader`` over the selected segments and entities only."""
+        return self._dataset._read(
+            index,
+            segments=self._segments,
+            contents=self._contents,
+            include_semantically_empty_columns=include_semantically_empty_columns,
+            include_tombstone_columns=include_tombstone_columns,
+            using_index_values=using_index_values,
+            fill_latest_at=fill_latest_at,
+        )
 
     def to_ray(self, index: str | None, **reader_options: Any) -> ray.data.Dataset:
         """``DatasetEntry.to_ray`` for the selected segments and entities only."""

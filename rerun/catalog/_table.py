@@ -85,6 +85,12 @@ class TableEntry(Entry[EntryHandle]):
             return schema.empty_table()
         return pa.concat_tables([p.cast(schema) if p.schema != schema else p for p in parts])
 
+    def __datafusion_table_provider__(self, session: Any) -> Any:
+        """A DataFusion table provider capsule: ``ctx.register_table(name, entry)`` (rows as of now)."""
+        from ._table_provider import table_provider_capsule
+
+        return table_provider_capsule(self._scan(), session)
+
     def reader(self) -> datafusion.DataFrame:
         """The table as a DataFrame, also registered under its name in ``catalog.ctx``."""
         ctx = self._client.ctx

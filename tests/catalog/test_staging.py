@@ -4,14 +4,17 @@ staged object registers like any file; an object is never overwritten."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rerun_core.server.catalog import CatalogServer
 from rerun_core.server.catalog.staging import Staging
-from tests.catalog.catalog_data import write_segment
+from tests.catalog.catalog_data import free_port, server_process, write_segment
 from tests.conftest import Oracle
 
 SCRIPT = """
@@ -64,9 +67,90 @@ def test_a_grant_is_used_once_and_checks_the_size(tmp_path: Path) -> None:
     g = staging.grant("a/b.rrd", 3)
     assert staging.redeem(g.token, {"if-none-match": "*"}, b"toolong") == 400
     g = staging.grant("a/b.rrd", 3)
+    g2 = staging.grant("a/b.rrd", None)  # granted while the key is still free
     assert staging.redeem(g.token, {"if-none-match": "*"}, b"abc") == 201
     assert staging.redeem(g.token, {"if-none-match": "*"}, b"abc") == 404  # one use
-    g2 = staging.grant("a/b.rrd", None)
     assert staging.redeem(g2.token, {"if-none-match": "*"}, b"xyz") == 412  # never overwritten
+    with pytest.raises(Exception, match="object already exists"):  # as 0.41: no grant for it
+        staging.grant("a/b.rrd", None)
     assert (tmp_path / "staging" / "a" / "b.rrd").read_bytes() == b"abc"
     assert staging.redeem("nope", {}, b"") == 404
+
+
+# --- our client's stage() and 0.41's, same script, against our server and the real one
+
+STAGE_SCRIPT = r"""
+import json, os, sys
+from rerun.catalog import CatalogClient
+url, rrd, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
+c = CatalogClient(url)
+out = {}
+
+def run(name, fn):
+    try:
+        v = fn()
+        out[name] = {"ok": v.startswith("file://") and v.endswith("/" + name.split("|")[0])}
+    except Exception as exc:
+        msg = str(exc).replace(tmp, "<tmp>")
+        if type(exc).__name__ == "AlreadyExistsError":  # 0.41 adds the call's metadata
+            msg = "grant refused: " + str("object already exists" in msg)
+        out[name] = {"error": type(exc).__name__, "msg": msg}
+
+keys = ["", "/abs", "a//b", "a/b/", "../x", "a/./b", "a.", ".a", "a..b", "a b", "\u00e9.rrd", "a\\b",
+        "a b//", ".a b", "A-_.9", "x" * 255, "x" * 256, "/" + "x" * 300, "deep/er/key-1.rrd"]
+for i, key in enumerate(keys):
+    run(key + "|" + str(i), lambda key=key: c.stage(b"data-%d" % len(key), key=key))
+run("f/file.rrd|src", lambda: c.stage(rrd, key="f/file.rrd"))
+run("f/empty.rrd|src", lambda: c.stage(b"", key="f/empty.rrd"))
+run("f/missing|src", lambda: c.stage(os.path.join(tmp, "missing.rrd"), key="f/missing"))
+run("f/dir|src", lambda: c.stage(tmp, key="f/dir"))
+run("f/bad key|missing src", lambda: c.stage(os.path.join(tmp, "missing.rrd"), key="f/bad key"))
+run("f/file.rrd|again", lambda: c.stage(b"other", key="f/file.rrd"))
+import pathlib
+run("f/path.rrd|pathlike", lambda: c.stage(pathlib.Path(rrd), key="f/path.rrd"))
+staged = c.stage(rrd, key="reg/recording.rrd")
+ds = c.create_dataset("staged")
+ds.register([staged]).wait()
+out["registered"] = {"segments": ds.segment_ids(), "rows": ds.reader(index="frame").count()}
+print(json.dumps(out))
+"""
+
+
+def _stage_outputs(python: list[str], env: dict[str, str] | None, url: str, rrd: Path, tmp: Path) -> Any:
+    proc = subprocess.run(
+        [*python, "-c", STAGE_SCRIPT, url, str(rrd), str(tmp)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("which", ["ours", "real"])
+def test_our_stage_matches_real_client(which: str, oracle: Oracle, tmp_path: Path) -> None:
+    """Key checks, sources, refusals and registration: our stage() gives 0.41's answers, on
+    our server and on the real ``rerun server`` (each client on a fresh server)."""
+    outs = []
+    for python, env in (([str(oracle.python), "-P"], oracle.env()), ([sys.executable], None)):
+        rrd = write_segment(tmp_path / "local.rrd", "ep7", 1.0)
+        if which == "ours":
+            srv = CatalogServer(port=0).start()
+            try:
+                outs.append(_stage_outputs(python, env, srv.url, rrd, tmp_path))
+            finally:
+                srv.stop()
+        else:
+            port = free_port()
+            cmd = [str(oracle.rerun), "server", "--host", "127.0.0.1", "-p", str(port)]
+            with server_process(cmd, port, env=oracle.env()):
+                outs.append(_stage_outputs(python, env, f"rerun+http://127.0.0.1:{port}", rrd, tmp_path))
+    theirs, ours = outs
+    assert ours == theirs
+    assert theirs["f/file.rrd|src"] == {"ok": True}
+    assert theirs["f/file.rrd|again"] == {"error": "AlreadyExistsError", "msg": "grant refused: True"}
+    assert theirs["f/missing|src"]["error"] == "OSError"
+    assert theirs["|0"]["error"] == "ValueError"
+    assert theirs["registered"] == {"segments": ["ep7"], "rows": 3}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from rerun_core.server.catalog import Catalog, CatalogError, CatalogServer
 from rerun_core.server.catalog.lance_tables import InsertMode, LanceTable, index_columns
 from rerun_core.store.rrd import dataframe_part_from_arrow, dataframe_part_to_table
 from tests.catalog.catalog_data import free_port
+from tests.conftest import Oracle
 
 lance = pytest.importorskip("lance")
 
@@ -310,3 +312,52 @@ def test_server_load_table_names_it_after_the_directory(server: CatalogServer, t
     assert server.catalog.table_by_name("my_table").url == (tmp_path / "my_table").as_uri() + "/"
     with pytest.raises(CatalogError, match="Entry name 'other' already exists"):
         server.load_table("other", tmp_path / "my_table")
+
+
+# --- client: a table entry as a DataFusion table provider, selectors ---------------------------
+
+PROVIDER_SCRIPT = """
+import json, sys
+import datafusion, pyarrow as pa
+from rerun.catalog import CatalogClient
+c = CatalogClient(sys.argv[1])
+t = c.get_table(sys.argv[2])
+ctx = datafusion.SessionContext()
+ctx.register_table("mine", t)
+got = ctx.sql("SELECT id, v FROM mine WHERE id > 1 ORDER BY id").to_pydict()
+print(json.dumps(got))
+"""
+
+
+@pytest.mark.interop
+def test_table_entry_registers_as_a_datafusion_table(server: CatalogServer, oracle: Oracle) -> None:
+    """``ctx.register_table(name, entry)`` then SQL: the real client's rows, ours (where the
+    DataFusion installed is the major version pylance's provider was built for, as 0.41 pins)."""
+    import datafusion
+
+    from rerun.catalog import CatalogClient
+
+    client = CatalogClient(server.url)
+    entry = client.create_table("provided", KEYED)
+    entry.append(id=[1, 2, 3], v=[0.5, 1.5, 2.5])
+    theirs = json.loads(oracle.run_script(PROVIDER_SCRIPT, server.url, "provided").stdout.splitlines()[-1])
+    assert theirs == {"id": [2, 3], "v": [1.5, 2.5]}
+    ctx = datafusion.SessionContext()
+    try:
+        ctx.register_table("mine", entry)
+    except ImportError as exc:
+        assert "DataFusion table provider major version" in str(exc)
+        pytest.skip(f"pylance's provider does not fit this DataFusion: {exc}")
+    ours = ctx.sql("SELECT id, v FROM mine WHERE id > 1 ORDER BY id").to_pydict()
+    assert ours == theirs
+
+
+def test_component_selector_has_no_python_signature_as_0_41() -> None:
+    import inspect
+
+    from rerun.catalog import ComponentColumnSelector
+
+    with pytest.raises(ValueError, match="Annotations are not currently supported"):
+        inspect.signature(ComponentColumnSelector)
+    sel = ComponentColumnSelector(entity_path="/a", component="Points3D:positions")
+    assert repr(sel) == "/a:Points3D:positions" and sel == ComponentColumnSelector("/a", "Points3D:positions")

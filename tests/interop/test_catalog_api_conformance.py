@@ -102,23 +102,7 @@ print(json.dumps(result))
 """
 
 # (module, name or "Class.member") -> why ours cannot match 0.41 there.
-KNOWN_DIFFS: dict[tuple[str, str], str] = {
-    ("rerun.catalog", "CatalogClient.stage"): (
-        "uploads through the server's write grants (signed HTTP PUT / multipart); not built in our client yet"
-    ),
-    ("rerun.catalog", "ComponentColumnSelector"): (
-        "0.41's native class publishes no text signature (inspect sees only 'callable'); ours has the "
-        "stub's (entity_path, component)"
-    ),
-    ("rerun.catalog", "DatasetSelection.reader"): (
-        "reader() belongs to the reader agent (rerun/catalog/_selection.py): it takes **kwargs where 0.41 "
-        "names include_semantically_empty_columns, include_tombstone_columns, using_index_values, fill_latest_at"
-    ),
-    ("rerun.catalog", "TableEntry.__datafusion_table_provider__"): (
-        "0.41 hands DataFusion a native FFI table-provider capsule; pure Python cannot make one "
-        "(use TableEntry.reader(), which also registers the table in catalog.ctx)"
-    ),
-}
+KNOWN_DIFFS: dict[tuple[str, str], str] = {}
 
 
 def _probe(python: str, extra: list[str], env: dict[str, str] | None) -> dict[str, Any]:

@@ -52,6 +52,8 @@ class Staging:
                 "INVALID_ARGUMENT", f"invalid staging key {key!r}: a relative path like 'a/b.rrd'"
             )
         path = self.root().joinpath(*parts)
+        if path.exists():  # as 0.41: refused before the upload (the PUT re-checks, atomically)
+            raise CatalogError("ALREADY_EXISTS", "cannot issue write access grant: object already exists")
         g = Grant(secrets.token_urlsafe(24), path, size, time.time() + GRANT_SECONDS)
         with self._lock:
             now = time.time()

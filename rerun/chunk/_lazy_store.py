@@ -46,12 +46,18 @@ def manifest_rows(table: pa.Table | pa.RecordBatch) -> list[SummaryRow]:
     entities = table.column("chunk_entity_path").to_pylist()
     statics = table.column("chunk_is_static").to_pylist()
     num_rows = table.column("chunk_num_rows").to_pylist()
+    # Per entity and component one chunk holds the static data: the last one the manifest lists.
+    static_owner: dict[tuple[str, str], int] = {}
+    for i in range(table.num_rows):
+        for name, comp in static_cols:
+            if statics[i] and cols[name][i]:
+                static_owner[(str(entities[i]), comp)] = i
     rows = []
     for i in range(table.num_rows):
         static = bool(statics[i])
         tls = sorted(tl for name, tl in timeline_cols if cols[name][i] is not None)
         if static:
-            names = [comp for name, comp in static_cols if cols[name][i]]
+            names = [comp for _, comp in static_cols if static_owner.get((str(entities[i]), comp)) == i]
         else:
             names = sorted({comp for name, comp in count_cols if (cols[name][i] or 0) > 0})
         rows.append(SummaryRow(str(entities[i]), int(num_rows[i]), static, tls, names))

@@ -59,12 +59,12 @@ def _max_row_id(chunk: Chunk, component: str) -> tuple[int, int]:
     hi, lo = chunk.row_id_keys
     if arr is None or len(hi) == 0:
         return (0, 0)
-    valid = arr.is_valid().to_numpy(zero_copy_only=False)
-    best = (0, 0)
-    for i in range(len(hi)):
-        if valid[i]:
-            best = max(best, (int(hi[i]), int(lo[i])))
-    return best
+    valid = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if not valid.any():
+        return (0, 0)
+    hv, lv = hi[valid], lo[valid]
+    i = int(np.lexsort((lv, hv))[-1])
+    return (int(hv[i]), int(lv[i]))
 
 
 class CompactingStore:
@@ -242,8 +242,8 @@ def _min_row(chunk: Chunk) -> tuple[int, int]:
     hi, lo = chunk.row_id_keys
     if len(hi) == 0:
         return (0, 0)
-    keys = sorted(zip(hi.tolist(), lo.tolist(), strict=True))
-    return keys[0]
+    i = int(np.lexsort((lo, hi))[0])
+    return (int(hi[i]), int(lo[i]))
 
 
 def split_thick_thin(chunk: Chunk, ratio: float) -> list[Chunk]:

@@ -279,20 +279,16 @@ def _explode(lists: pa.ListArray) -> pa.ListArray:
     offsets = np.asarray(lists.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
     valid = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     counts = np.diff(offsets)
-    take: list[int] = []
-    sizes: list[int] = []
-    nulls: list[bool] = []
-    for row in range(len(lists)):
-        if not valid[row] or counts[row] == 0:
-            sizes.append(0)
-            nulls.append(not valid[row])
-            continue
-        take.extend(range(int(offsets[row]), int(offsets[row + 1])))
-        sizes.extend([1] * int(counts[row]))
-        nulls.extend([False] * int(counts[row]))
+    full = valid & (counts > 0)
+    per_row = np.where(full, counts, 1)
+    kept = counts[full]
+    before = np.concatenate([[0], np.cumsum(kept)[:-1]]) if len(kept) else np.zeros(0, dtype=np.int64)
+    take = np.repeat(offsets[:-1][full] - before, kept) + np.arange(int(kept.sum()))
+    sizes = np.repeat(full.astype(np.int64), per_row)
+    nulls = np.repeat(~valid, per_row)
     values = lists.values.take(pa.array(take, pa.int64()))
     new_offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32), pa.int32())
-    mask = pa.array(nulls, pa.bool_()) if any(nulls) else None
+    mask = pa.array(nulls, pa.bool_()) if nulls.any() else None
     return pa.ListArray.from_arrays(new_offsets, values, type=lists.type, mask=mask)
 
 

@@ -80,9 +80,11 @@ def _list_values(arr: pa.Array) -> pa.Array:
 def _any_valid_per_row(offsets: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Per row: valid when empty or when any of its values is valid."""
     counts = np.diff(offsets)
-    sums = np.add.reduceat(valid.astype(np.int64), offsets[:-1]) if len(valid) else np.zeros(len(counts))
-    sums = np.where(counts > 0, sums, 1)
-    return np.asarray(sums > 0, dtype=bool)
+    if len(valid) == 0:
+        return np.ones(len(counts), dtype=bool)
+    starts = np.minimum(offsets[:-1], len(valid) - 1)
+    sums = np.add.reduceat(valid.astype(np.int64), starts)
+    return np.asarray(np.where(counts > 0, sums, 1) > 0, dtype=bool)
 
 
 def _field(source: pa.Array, name: str) -> _Result | None:

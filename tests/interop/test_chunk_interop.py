@@ -24,6 +24,7 @@ import sys, numpy as np, rerun as rr
 rec = rr.RecordingStream("rerun_example_chunk_gen", recording_id="gen")
 rec.save(sys.argv[1])
 rec.log("/static/text", rr.TextDocument("hello"), static=True)
+rec.flush()  # two static chunks: the newer overwrites the older one
 rec.log("/static/text", rr.TextDocument("hello again"), static=True)
 rng = np.random.default_rng(1)
 for i in range(40):
@@ -268,6 +269,12 @@ for query, arr in cases:
             print(query, how, str(Selector(query)), None if got is None else (str(got.type), got.to_pylist()))
         except Exception as exc:
             print(query, how, "error", type(exc).__name__)
+rows = pa.array([[{"x": [1.0, None]}], [{"x": []}], [{"x": None}], []])
+for query in [".x!", ".x[]!", ".x[]", ".x[0]!", "map(.x[]!)"]:
+    try:
+        print(query, "per_row", Selector(query).execute_per_row(rows).to_pylist())
+    except Exception as exc:
+        print(query, "per_row error", type(exc).__name__)
 for query in ["", ".x[", "@", ".foo @", "pack()", "pack(.[])", "map(.x", ".[a]", "a(1)", "..", ".x.[0]", 'f("a"; "b")']:
     try:
         print(repr(query), repr(Selector(query)))

@@ -369,3 +369,34 @@ def write_raw(path: Path, *, count: int = 3) -> Path:
             w.add_message(cid, log_time=10 + i, publish_time=11 + i, data=b'{"i": %d}' % i, sequence=i)
         w.finish()
     return path
+
+
+def write_image_variants(path: Path, *, count: int = 3) -> Path:
+    """Depth/colour/YUV image encodings, h264 / RVL / PNG compressed images and /tf_static."""
+    from mcap_ros2.writer import Writer
+
+    with open(path, "wb") as f:
+        w = Writer(f)
+        img = w.register_msgdef("sensor_msgs/msg/Image", MSGDEFS["sensor_msgs/msg/Image"])
+        ci = w.register_msgdef("sensor_msgs/msg/CompressedImage", MSGDEFS["sensor_msgs/msg/CompressedImage"])
+        tf = w.register_msgdef("tf2_msgs/msg/TFMessage", MSGDEFS["tf2_msgs/msg/TFMessage"])
+        t = 1_700_000_000_000_000_000
+        for i in range(count):
+            for k, (enc, bpp) in enumerate(
+                [("16UC1", 2), ("bgr8", 3), ("yuyv", 2), ("32FC1", 4), ("mono8", 1)]
+            ):
+                m = MESSAGES["sensor_msgs/msg/Image"](i)
+                m.update(encoding=enc, step=3 * bpp, data=bytes(6 * bpp))
+                m["header"]["frame_id"] = "" if k == 4 else "cam"
+                w.write_message(
+                    f"/img/{enc}", img, m, log_time=t + i * 1000 + k, publish_time=t + i * 1000 + k
+                )
+            for fmt in ["h264", "16UC1; compressedDepth rvl", "png"]:
+                m = MESSAGES["sensor_msgs/msg/CompressedImage"](i)
+                m["format"] = fmt
+                topic = "/ci/" + fmt.split(";")[0].lower()
+                w.write_message(topic, ci, m, log_time=t + i * 1000 + 7, publish_time=t + i * 1000)
+            tfm = MESSAGES["tf2_msgs/msg/TFMessage"](i)
+            w.write_message("/tf_static", tf, tfm, log_time=t + i * 1000 + 9, publish_time=t)
+        w.finish()
+    return path

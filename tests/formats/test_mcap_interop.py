@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mcap_samples import MSGDEFS, write_raw, write_ros2
+from mcap_samples import MSGDEFS, write_image_variants, write_raw, write_ros2
 
 pytestmark = pytest.mark.interop
 
@@ -69,6 +69,11 @@ def test_every_mcap_chunk_becomes_its_own_rerun_chunks(oracle, ours, tmp_path: P
     src = write_ros2(
         tmp_path / "in.mcap", ["sensor_msgs/msg/Imu", "std_msgs/msg/String"], count=6, chunk_size=300
     )
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
+
+
+def test_image_encodings_video_depth_and_static_tf(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = write_image_variants(tmp_path / "images.mcap")
     _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
 
 

@@ -124,22 +124,22 @@ class CompressedImageParser:
         data = unit_lists(blobs(self.blobs))
         comps: dict[Any, pa.Array]
         if self.mode == "rvl":
-            media = unit_lists(strings(["image/rvl"] * len(self.blobs)))
+            media = unit_lists(strings(["application/rvl"] * len(self.blobs)))
             arch = "EncodedDepthImage"
             comps = {rr_desc(arch, "blob", "Blob"): data, rr_desc(arch, "media_type", "MediaType"): media}
         elif self.mode == "h264":
-            comps = {rr_desc("VideoStream", "sample", "VideoSample"): data}
+            codec = unit_lists(pa.array([H264_FOURCC] * len(self.blobs), pa.uint32()))
+            comps = {
+                rr_desc("VideoStream", "sample", "VideoSample"): data,
+                rr_desc("VideoStream", "codec", "VideoCodec"): codec,
+            }
         else:
             comps = {rr_desc("EncodedImage", "blob", "Blob"): data}
         comps[FRAME] = frames_column(image_plane(self.frames))
-        out = [ctx.chunk(comps)]
-        if self.mode == "h264":
-            codec = {
-                rr_desc("VideoStream", "codec", "VideoCodec"): unit_lists(pa.array([0x61766331], pa.uint32()))
-            }
-            out.append(static_chunk(ctx.entity_path, codec))
-        return out
+        return [ctx.chunk(comps)]
 
+
+H264_FOURCC = 0x61766331  # "avc1"
 
 IMU_NAMES = [
     "gyroscope/x",
@@ -244,9 +244,6 @@ class NavSatFixParser:
         return [ctx.chunk(comps)]
 
 
-STATIC_TF_TOPIC = "/tf_static"
-
-
 class TfParser:
     def __init__(self, decode: Decode) -> None:
         self.decode = decode
@@ -277,8 +274,5 @@ class TfParser:
             rr_desc("Transform3D", "child_frame", "TransformFrameId"): unit_lists(strings(self.children)),
             rr_desc("Transform3D", "parent_frame", "TransformFrameId"): unit_lists(strings(self.parents)),
         }
-        if not self.parents:
-            return []
-        if ctx.topic == STATIC_TF_TOPIC:
-            return [static_chunk(ctx.entity_path, comps)]
-        return [ctx.chunk(comps)]
+        # 0.41 keeps /tf_static on the message timelines too (no static chunk).
+        return [ctx.chunk(comps)] if self.parents else []

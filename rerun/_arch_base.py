@@ -56,6 +56,17 @@ def _descriptor_method(field: Field) -> classmethod:  # type: ignore[type-arg]
     return classmethod(descriptor)
 
 
+_CONVERSION_ERRORS = (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException)
+
+
+def _empty(batch_cls: type[BaseBatch]) -> BaseBatch | None:
+    """An empty batch of the type (what 0.41 keeps of a field it could not convert)."""
+    try:
+        return batch_cls._from_native([])
+    except _CONVERSION_ERRORS:
+        return None
+
+
 class _ArchetypeMeta(type):
     """Tells type checkers about the generated `descriptor_<field>` methods and constants."""
 
@@ -124,9 +135,8 @@ class Archetype(metaclass=_ArchetypeMeta):
             if val is not None:
                 try:
                     state[key] = batch_cls._from_native(val)
-                except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
-                    self._clear()
-                    report(self._named(key, err), None)
+                except _CONVERSION_ERRORS as err:
+                    self._bad_field(key, err)
             return
         if args:
             positional = cls._POSITIONAL
@@ -166,18 +176,22 @@ class Archetype(metaclass=_ArchetypeMeta):
         self.__dict__.update(self._NONES)
 
     def _set(self, values: dict[str, Any], strict: bool | None = None) -> None:
-        """Convert the given fields; a bad value is reported and leaves the archetype empty."""
+        """Convert the given fields; a bad value is reported (raised in strict mode) and, as in
+        0.41, that field becomes an empty batch while the others keep their values."""
         state = self.__dict__
         state.update(self._NONES)
         batches = self._BATCH_CLS
-        key = ""
-        try:
-            for key, val in values.items():
-                if val is not None:
+        for key, val in values.items():
+            if val is not None:
+                try:
                     state[key] = batches[key]._from_native(val)
-        except (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException) as err:
-            self._clear()
-            report(self._named(key, err), strict)
+                except _CONVERSION_ERRORS as err:
+                    report(self._named(key, err), strict)
+                    state[key] = _empty(batches[key])
+
+    def _bad_field(self, key: str, err: Exception) -> None:
+        report(self._named(key, err), None)
+        self.__dict__[key] = _empty(self._BATCH_CLS[key])
 
     @classmethod
     def _named(cls, name: str, err: Exception) -> Exception:

@@ -7,7 +7,7 @@ An archetype yields `DescribedComponentBatch`es (descriptor + flat Arrow array);
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +16,8 @@ import pyarrow as pa
 from rerun_core.types.descriptor import ComponentDescriptor
 
 from ._arch_errors import report
+
+T = TypeVar("T")
 
 __all__ = [
     "AsComponents",
@@ -189,8 +191,11 @@ class ComponentBatchMixin:
         return ComponentDescriptor(self.component_type(), component_type=self.component_type())
 
 
-class BaseBatch(ComponentBatchMixin):
-    """A batch of one component type; `_convert` turns native input into the flat Arrow array."""
+class BaseBatch(ComponentBatchMixin, Generic[T]):
+    """A batch of one component type; `_convert` turns native input into the flat Arrow array.
+
+    Generic in the value type as 0.41's (``BaseBatch[Vec3DArrayLike]`` in annotations).
+    """
 
     _ARROW_DATATYPE: ClassVar[pa.DataType] = pa.null()
     _CONVERT: ClassVar[Callable[[Any], pa.Array]]
@@ -275,8 +280,9 @@ class BaseBatch(ComponentBatchMixin):
         return self.pa_array.to_numpy(zero_copy_only=False)
 
     @classmethod
-    def _converter(cls, data: Any) -> BaseBatch:
-        return cls(data)
+    def _converter(cls, data: Any) -> BaseBatch | None:
+        """``None`` stays ``None`` (an unset field), as 0.41's attrs converters do."""
+        return None if data is None else cls(data)
 
     def as_arrow_array(self) -> pa.Array:
         return self.pa_array

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._baseclasses import ComponentColumnList, DescribedComponentBatch
+from ._errors import _send_warning_or_raise, strict_mode
 from .any_batch_value import AnyBatchValue, ComponentValueLike
 from .dynamic_archetype import DynamicArchetype
 
@@ -32,7 +33,13 @@ class AnyValues:
         return self
 
     def as_component_batches(self) -> list[DescribedComponentBatch]:
-        return self._builder.as_component_batches()
+        batches = self._builder.as_component_batches()
+        if not batches:  # nothing given, or only Nones / untyped empties: 0.41 says so
+            err = ValueError("No valid component batches to return.")
+            if strict_mode():
+                raise err
+            _send_warning_or_raise(f"AnyValues: ValueError({err})", 2, exception_type=ValueError)
+        return batches
 
     @property
     def component_batches(self) -> list[DescribedComponentBatch]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .._arch_base import Archetype, F
+from .._arch_errors import report
 
 
 class Scalars(Archetype):
@@ -68,6 +71,17 @@ class BarChart(Archetype):
         F("abscissa", "TensorData"),
         F("widths", "Length"),
     )
+
+    def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        data = values.get("values")
+        if data is not None:
+            shape = getattr(data, "shape", None)
+            shape = np.shape(data) if shape is None else tuple(shape)
+            if len([d for d in shape if d != 1]) != 1:  # 0.41 warns (raises when strict), keeps it
+                report(
+                    ValueError(f"Bar chart data should only be 1D. Got values with shape: {np.array(shape)}")
+                )
+        return values
 
 
 class TextLog(Archetype):

@@ -32,10 +32,8 @@ class Quaternion:
     """A rotation quaternion in (x, y, z, w) order."""
 
     def __init__(self, *, xyzw: npt.ArrayLike) -> None:
-        arr = np.asarray(xyzw, dtype=np.float32).ravel()
-        if arr.size != 4:
-            raise ValueError(f"Quaternion expects 4 values (x, y, z, w), got {arr.size}")
-        self.xyzw = arr
+        # Any length is kept, as in 0.41: a wrong one is reported when the value is batched.
+        self.xyzw = np.asarray(xyzw, dtype=np.float32).ravel()
 
     @staticmethod
     def identity() -> Quaternion:
@@ -66,10 +64,7 @@ class RotationAxisAngle:
         given = [x for x in (angle, radians, degrees) if x is not None]
         if len(given) != 1:
             raise ValueError("RotationAxisAngle needs exactly one of angle, radians, or degrees")
-        arr = np.asarray(axis, dtype=np.float32).ravel()
-        if arr.size != 3:
-            raise ValueError(f"RotationAxisAngle axis needs 3 values, got {arr.size}")
-        self.axis = arr
+        self.axis = np.asarray(axis, dtype=np.float32).ravel()  # length checked when batched
         if degrees is not None:
             self.angle = Angle(deg=degrees)
         elif isinstance(angle, Angle):
@@ -106,10 +101,8 @@ class _Vec:
     _N = 0
 
     def __init__(self, xyz: npt.ArrayLike) -> None:
-        arr = np.asarray(xyz, dtype=np.float32).ravel()
-        if arr.size != self._N:
-            raise ValueError(f"{type(self).__name__} needs {self._N} values, got {arr.size}")
-        self.xyz = arr
+        # Any length is kept, as in 0.41: a wrong one is reported when the value is batched.
+        self.xyz = np.asarray(xyz, dtype=np.float32).ravel()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.xyz, dtype=dtype)

@@ -198,14 +198,15 @@ class Chunk:
         comps = dict(core.components)
         desc = next((d for d in comps if d.component == name), None)
         if desc is None:
-            have = ", ".join(sorted(d.component for d in comps)) or "none"
-            raise ValueError(f"component {name!r} not found in chunk (has: {have})")
+            raise ValueError(f"Component '{name}' not found in chunk for entity `{core.entity_path}`")
         out = sel.execute_per_row(comps[desc])
         if out is None:
             del comps[desc]
         else:
             comps[desc] = out
-        return Chunk(CoreChunk.from_columns(core.entity_path, core.row_ids, core.timelines, comps))
+        return Chunk(
+            CoreChunk.from_columns(core.entity_path, new_tuids(core.num_rows), core.timelines, comps)
+        )
 
     def apply_lenses(self, lenses: Sequence[Lens] | Lens) -> list[Chunk]:
         """The chunks the lenses make of this one; unconsumed columns are forwarded.
@@ -217,7 +218,7 @@ class Chunk:
         try:
             return [Chunk(c) for c in apply_lenses(core_lenses(lenses), self._internal, "forward_unmatched")]
         except LensError as exc:
-            raise RuntimeError(f"Lenses error: {exc}") from exc
+            raise ValueError(str(exc)) from None
 
     def format(self, *, width: int = 240, redact: bool = False, trim_metadata_keys: bool = True) -> str:
         """A boxed text table of the chunk, like ``rerun rrd print -vvv``.

@@ -89,8 +89,8 @@ class DeriveLens:
         typ = _TIMELINE_TYPES.get(timeline_type)
         if typ is None:
             raise ValueError(
-                f"timeline_type must be one of 'sequence', 'duration_ns', 'timestamp_ns' "
-                f"(or 'duration', 'timestamp'); got {timeline_type!r}"
+                f'Invalid timeline_type: "{timeline_type}". Expected "sequence", "duration_ns", or '
+                '"timestamp_ns" ("duration" and "timestamp" are also accepted)'
             )
         out = core.TimeOutput(str(timeline_name), typ, as_selector(selector)._internal)
         lens = self._internal

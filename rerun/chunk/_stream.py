@@ -217,7 +217,9 @@ class LazyChunkStream:
     ) -> LazyChunkStream:
         """Apply lenses; ``content`` limits them to some entities (others pass through unchanged)."""
         if output_mode not in OUTPUT_MODES:
-            raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}; got {output_mode!r}")
+            raise ValueError(
+                f"Unknown output_mode {output_mode!r}, expected 'forward_all', 'forward_unmatched', or 'drop_unmatched'"
+            )
         core = core_lenses(lenses)
         rules = content_rules(content)
         source = self._take()

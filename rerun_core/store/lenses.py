@@ -34,6 +34,10 @@ class LensError(ValueError):
     """One or more lenses failed on a chunk."""
 
 
+class UnknownTypeError(LensError):
+    """``cast_to="auto"`` on a component whose datatype is not known (reported on its own)."""
+
+
 @dataclass(frozen=True, slots=True)
 class UnknownType:
     """``cast_to="auto"`` for a component whose canonical datatype is not known."""
@@ -88,9 +92,9 @@ def _cast(out: ComponentOutput, entity: EntityPath, lists: pa.ListArray) -> pa.L
     if target is None:
         return lists
     if isinstance(target, UnknownType):
-        raise LensError(
-            f"cannot cast `{out.descriptor.component}` on `{entity}`: its component type is unknown "
-            "(pass an explicit datatype to cast_to)"
+        raise UnknownTypeError(
+            f"Cannot auto-cast output component '{out.descriptor.component}' — its descriptor carries no "
+            f"known component type to derive the target Arrow datatype from (entity: `{entity}`)"
         )
     if lists.type.value_type == target:
         return lists
@@ -118,7 +122,8 @@ class _Run:
             if isinstance(lens, MutateLens) and lens.input in comps:
                 if lens.input in self.mutates:
                     self.errors.append(
-                        f"multiple mutate lenses for `{chunk.entity_path}` component `{lens.input}`"
+                        f"Lens collision at entity `{chunk.entity_path}`: mutate target `{lens.input}` "
+                        "already claimed by a prior lens"
                     )
                 else:
                     self.mutates[lens.input] = lens
@@ -147,7 +152,10 @@ class _Run:
         hit = False
         for out in lens.components:
             if out.descriptor.component in taken:
-                self.errors.append(f"multiple lenses write `{target}` component `{out.descriptor.component}`")
+                self.errors.append(
+                    f"Lens collision at entity `{target}`: derive output `{out.descriptor.component}` "
+                    "already claimed by a prior lens"
+                )
                 hit = True
             taken.add(out.descriptor.component)
         return hit
@@ -161,6 +169,8 @@ class _Run:
                 got = out.selector.execute_per_row(lists)
                 if got is not None:
                     yield out.descriptor, _cast(out, target, got)
+            except UnknownTypeError as exc:
+                self.errors.append(str(exc))
             except (SelectorError, LensError) as exc:
                 self.errors.append(_fail("component", out.descriptor.component, target, lens.input, exc))
 
@@ -295,7 +305,9 @@ def _explode(lists: pa.ListArray) -> pa.ListArray:
 def apply_lenses(lenses: Sequence[Lens], chunk: Chunk, mode: OutputMode = "forward_unmatched") -> list[Chunk]:
     """The chunks ``lenses`` turn ``chunk`` into. LensError names every failure."""
     if mode not in OUTPUT_MODES:
-        raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}; got {mode!r}")
+        raise ValueError(
+            f"Unknown output_mode {mode!r}, expected 'forward_all', 'forward_unmatched', or 'drop_unmatched'"
+        )
     run = _Run(lenses, mode, chunk)
     out: list[Chunk] = []
     prefix = run.prefix()

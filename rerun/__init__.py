@@ -164,6 +164,7 @@ _LAZY_SUBMODULES = (
     "any_batch_value",
     "dynamic_archetype",
     "experimental",
+    "chunk",
 )
 _LAZY_SEARCH = (
     ".archetypes",

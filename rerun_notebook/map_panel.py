@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .session import ViewerSession
     from .view_state import ViewRef
 
-_CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 16
 

@@ -88,7 +88,9 @@ def _flatten(values: Any) -> list[Any]:
     return out
 
 
-def text_log_rows(store: Any, entities: list[str], timeline: str | None, time: int | None) -> list[dict]:
+def text_log_rows(
+    store: Any, entities: list[str], timeline: str | None, time: int | None
+) -> list[dict[str, Any]]:
     """TextLog rows up to the time cursor, newest last, at most TEXT_LOG_LIMIT."""
     rows: list[dict[str, Any]] = []
     for entity in entities:

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,7 +32,7 @@ from .encoding import EncodedFrame, encode
 
 log = logging.getLogger(__name__)
 
-SendFn = Callable[[dict, list[bytes]], None]
+SendFn = Callable[[dict[str, Any], list[bytes]], None]
 
 
 class FrameSource(Protocol):
@@ -284,7 +284,7 @@ def _warm_up_encoders() -> None:
         log.debug("warming up the JPEG encoder failed", exc_info=True)
 
 
-def frame_message(frame: EncodedFrame, index: int) -> dict:
+def frame_message(frame: EncodedFrame, index: int) -> dict[str, Any]:
     """The JSON half of a frame message; the encoded bytes travel as its one binary buffer."""
     return {
         "type": "frame",

@@ -230,7 +230,7 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
 
     # --- the comm ---------------------------------------------------------------------------
 
-    def _send_frame(self, content: dict, buffers: list[bytes]) -> None:
+    def _send_frame(self, content: dict[str, Any], buffers: list[bytes]) -> None:
         if not self._closed:
             self.send(content, buffers)
 

@@ -132,7 +132,7 @@ def axis_angle_to_mat3(axis: np.ndarray, angle: float) -> np.ndarray:
         return np.eye(3)
     x, y, z = axis / n
     s, c = np.sin(angle / 2), np.cos(angle / 2)
-    return quat_to_mat3(np.array([[x * s, y * s, z * s, c]]))[0]
+    return np.asarray(quat_to_mat3(np.array([[x * s, y * s, z * s, c]]))[0])
 
 
 def rotations(quats: pa.Array | None, axis_angles: pa.Array | None, n: int) -> np.ndarray:

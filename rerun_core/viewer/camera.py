@@ -123,7 +123,7 @@ class PanZoomCamera:
         """World xy under a point of the view given as fractions (0..1, y down)."""
         w = self.height * aspect
         dy = (fy - 0.5) * self.height
-        return self.center + np.array([(fx - 0.5) * w, dy if self.y_down else -dy])
+        return np.asarray(self.center + np.array([(fx - 0.5) * w, dy if self.y_down else -dy]))
 
     def apply(self, aspect: float) -> gfx.Camera:
         cam = self.camera

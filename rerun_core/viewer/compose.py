@@ -32,8 +32,8 @@ def upscale(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     xs = (np.arange(width) * w // width).clip(0, w - 1)
     if frame.shape[2:] == (4,) and frame.dtype == np.uint8 and frame.flags.c_contiguous:
         px = frame.view(np.uint32).reshape(h, w)  # one RGBA pixel per element: 10x faster takes
-        return px.take(ys, axis=0).take(xs, axis=1).view(np.uint8).reshape(height, width, 4)
-    return frame.take(ys, axis=0).take(xs, axis=1)
+        return np.asarray(px.take(ys, axis=0).take(xs, axis=1).view(np.uint8).reshape(height, width, 4))
+    return np.asarray(frame.take(ys, axis=0).take(xs, axis=1))
 
 
 def background_scene() -> tuple[Any, Any]:

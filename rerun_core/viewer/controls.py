@@ -96,17 +96,17 @@ def _wheel(app: ViewerApp, view_id: str, ev: dict[str, Any], x: float, y: float)
 
 def pick(app: ViewerApp, x: float, y: float) -> dict[str, Any] | None:
     """Read the pick buffer of the last frame at (x, y) and map it back to the data."""
+    from rerun_core.viewer.protocols import SelfPicking
     from rerun_core.viewer.spatial_view import SpatialView
 
     spec = app.view_at(x, y)
     if spec is None:
         return None
     view = app._views.get(spec.id)
-    own = getattr(view, "pick", None)
-    if own is not None:  # views that hit-test their own shapes (graph)
-        hit = own(x - spec.rect[0], y - spec.rect[1])
-        if getattr(view, "redraw", False):  # e.g. a hover highlight changed
-            view.redraw = False  # type: ignore[union-attr]
+    if isinstance(view, SelfPicking):  # views that hit-test their own shapes (graph)
+        hit = view.pick(x - spec.rect[0], y - spec.rect[1])
+        if view.redraw:  # e.g. a hover highlight changed
+            view.redraw = False
             app._dirty = True
         return hit
     tgt = app._last_target

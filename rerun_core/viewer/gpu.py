@@ -84,4 +84,4 @@ class OffscreenTarget:
         return frame
 
     def pick(self, x: float, y: float) -> dict[str, Any]:
-        return self.renderer.get_pick_info((x, y))
+        return dict(self.renderer.get_pick_info((x, y)))

@@ -24,7 +24,7 @@ class NodeShape:
     def border(self, direction: np.ndarray) -> np.ndarray:
         """The point of the outline hit by a ray from the center along ``direction`` (unit)."""
         if self.circle:
-            return self.center + direction * (self.size[0] / 2)
+            return np.asarray(self.center + direction * (self.size[0] / 2))
         hw, hh = self.size[0] / 2, self.size[1] / 2
         tx = hw / abs(direction[0]) if direction[0] else np.inf
         ty = hh / abs(direction[1]) if direction[1] else np.inf
@@ -44,7 +44,7 @@ def bezier(p0: np.ndarray, c1: np.ndarray, c2: np.ndarray, p1: np.ndarray, steps
     """(steps + 1, 2) points along a cubic Bezier curve."""
     t = np.linspace(0.0, 1.0, steps + 1)[:, None]
     u = 1 - t
-    return u**3 * p0 + 3 * u * u * t * c1 + 3 * u * t * t * c2 + t**3 * p1
+    return np.asarray(u**3 * p0 + 3 * u * u * t * c1 + 3 * u * t * t * c2 + t**3 * p1)
 
 
 def arrowhead(tip: np.ndarray, direction: np.ndarray, size: float = ARROW_SIZE) -> np.ndarray:

@@ -130,7 +130,7 @@ class GraphView:
         self.sizes = np.zeros((0, 2))
         self.edges: list[tuple[int, int, bool]] = []
         self.selection: tuple[str, int | None] | None = None
-        self._keys: dict[str, tuple] = {}
+        self._keys: dict[str, tuple[Any, ...]] = {}
         self._geometry_stale = True
         self.scene = gfx.Scene()
         self.background = gfx.Background(None, gfx.BackgroundMaterial(BACKGROUND))
@@ -468,7 +468,7 @@ def _geom(n: int, mesh: bool = False, points: bool = False) -> gfx.Geometry:
 
 
 def _xyz(pts: np.ndarray) -> np.ndarray:
-    return np.c_[pts, np.zeros(len(pts))].astype(np.float32)
+    return np.asarray(np.c_[pts, np.zeros(len(pts))].astype(np.float32))
 
 
 def _set_lines(obj: gfx.Line, polylines: list[np.ndarray]) -> None:
@@ -498,7 +498,7 @@ def _set_points(obj: gfx.Points, shapes: list[NodeShape], colors: list[Any]) -> 
 def _corners(shape: NodeShape, grow: float = 0.0) -> np.ndarray:
     hw, hh = shape.size / 2 + grow
     c = shape.center
-    return c + np.array([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]])
+    return np.asarray(c + np.array([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]]))
 
 
 def _box_corners(centers: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -515,7 +515,7 @@ def _box_outline(shape: NodeShape, grow: float = 0.0) -> np.ndarray:
 def _circle_outline(shape: NodeShape) -> np.ndarray:
     t = np.linspace(0, 2 * np.pi, 33)
     r = shape.size[0] / 2 + 2.0
-    return shape.center + r * np.c_[np.cos(t), np.sin(t)]
+    return np.asarray(shape.center + r * np.c_[np.cos(t), np.sin(t)])
 
 
 __all__ = ["GraphData", "GraphNode", "GraphView", "apply_properties", "read_graph"]

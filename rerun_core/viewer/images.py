@@ -115,7 +115,7 @@ def _debayer(raw: np.ndarray, pattern: str) -> np.ndarray:
         pos = at.get(c) or []
         chans.append(np.mean([cells[:, i, :, j] for i, j in pos], axis=0))
     rgb = np.stack(chans, -1).repeat(2, axis=0).repeat(2, axis=1)
-    return np.clip(rgb, 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(rgb, 0, 255).astype(np.uint8))
 
 
 def _yuv_to_rgb(y: np.ndarray, u: np.ndarray, v: np.ndarray, full_range: bool = False) -> np.ndarray:

@@ -73,7 +73,7 @@ def fit_zoom(span: tuple[float, float, float, float] | None, width: float, heigh
 
 def meters_per_pixel(lat: float, zoom: float) -> float:
     """Ground meters one pixel covers at ``lat`` and ``zoom`` (equator circumference 40075016.686 m)."""
-    return 40075016.686 * math.cos(math.radians(lat)) / (TILE_SIZE * 2.0**zoom)
+    return float(40075016.686 * math.cos(math.radians(lat)) / (TILE_SIZE * 2.0**zoom))
 
 
 # --- the payload ---------------------------------------------------------------------------------
@@ -133,7 +133,8 @@ def _radii(arr: pa.Array | None, n: int, default: float) -> Any:
 
 
 def _round(a: np.ndarray) -> list[list[float]]:
-    return np.round(a, 7).tolist()  # ~1 cm: the JSON stays short
+    out: list[list[float]] = np.round(a, 7).tolist()
+    return out  # ~1 cm: the JSON stays short
 
 
 def _classes(annotations: pa.Array | None) -> dict[int, tuple[Any, Any]]:

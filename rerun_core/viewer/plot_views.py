@@ -306,7 +306,7 @@ class BarChartView(_PlotBase):
     def __init__(self, spec: ViewSpec) -> None:
         super().__init__(spec)
         self.mesh: gfx.Mesh | None = None
-        self._key: tuple = ()
+        self._key: tuple[Any, ...] = ()
         self.values = np.zeros(0)
 
     def sync(self, q: Query, index: EntityIndex, visible: Callable[[str], bool]) -> None:
@@ -359,8 +359,8 @@ class TensorView:
         self.names: list[str] = []
         self.slice: dict[int, int] = {}
         self.axes: tuple[int, int] = (0, 1)
-        self._key: tuple = ()
-        self._slice_key: tuple = ()
+        self._key: tuple[Any, ...] = ()
+        self._slice_key: tuple[Any, ...] = ()
 
     def set_slice(self, indices: dict[int, int]) -> None:
         self.slice.update({int(k): int(v) for k, v in indices.items()})

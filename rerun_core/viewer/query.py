@@ -77,7 +77,7 @@ class Query:
         self.timeline = timeline
         self.time = time
 
-    def latest(self, path: str, columns: Iterable[str]) -> tuple[dict[str, pa.Array], tuple]:
+    def latest(self, path: str, columns: Iterable[str]) -> tuple[dict[str, pa.Array], tuple[Any, ...]]:
         """Column -> flat values of the latest row, and a change key (row ids of those rows)."""
         cols = list(columns)
         if not cols:

@@ -59,7 +59,7 @@ class _Node:
         self.outer = gfx.Group(name=name)
         self.inner = gfx.Group(name=name + "#inner")
         self.outer.add(self.inner)
-        self.key: tuple = ()
+        self.key: tuple[Any, ...] = ()
         self.pinhole: tf.Pinhole | None = None
 
 
@@ -77,8 +77,8 @@ class SpatialView:
         self.nodes: dict[str, _Node] = {}
         self._lineage: dict[str, tuple[str, ...]] = {}  # path -> itself and its ancestors, nearest first
         self.visualizers: dict[tuple[str, str], Visualizer] = {}
-        self._keys: dict[tuple[str, str], tuple] = {}
-        self._ann_cache: dict[str, tuple[tuple, Annotations]] = {}
+        self._keys: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._ann_cache: dict[str, tuple[tuple[Any, ...], Annotations]] = {}
         self.errors: dict[tuple[str, str], str] = {}  # (entity, archetype) -> why it is not shown
         self.plane_distance = 1.0  # image-plane distance for pinholes that do not give one
         self.selection: tuple[str, int | None] | None = None

@@ -93,7 +93,7 @@ class Pinhole:
         )
         out = np.eye(4)
         out[:3, :3] = self.basis
-        return out @ m
+        return np.asarray(out @ m)
 
     def frustum_segments(self) -> np.ndarray:
         """(16, 3) segment endpoints: apex to the 4 corners + the image rectangle."""

@@ -147,7 +147,7 @@ class FrameDecoder:
         if not isinstance(got, np.ndarray):
             got = self._cache[pts] = got.to_ndarray(format="rgba")
         self._cache.move_to_end(pts)
-        return got
+        return np.asarray(got)
 
     def _decode_until(self, pts: int) -> None:
         while self._fed + 1 < len(self._samples):

@@ -107,7 +107,7 @@ class PageSession(SessionHost):
             except Exception:  # the page went away: the server's handler closes us
                 log.debug("sending to a web viewer page failed", exc_info=True)
 
-    def _send_frame(self, content: dict, buffers: list[bytes]) -> None:
+    def _send_frame(self, content: dict[str, Any], buffers: list[bytes]) -> None:
         self._emit(frame_packet(content, buffers[0]))
 
     def publish_state(self) -> None:

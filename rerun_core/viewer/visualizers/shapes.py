@@ -125,7 +125,7 @@ class _ShapesBase(Visualizer):
         anchors = np.array([p[0].mean(axis=0) for p in parts]).reshape(-1, 3)
         self._make_labels(data, anchors, cols, ctx)
 
-    def _update_mesh(self, parts: list, cols: np.ndarray, show: bool, alpha: float = 1.0) -> None:
+    def _update_mesh(self, parts: list[Any], cols: np.ndarray, show: bool, alpha: float = 1.0) -> None:
         if not show or not parts:
             if self.mesh is not None:
                 self.mesh.visible = False
@@ -156,7 +156,7 @@ class _ShapesBase(Visualizer):
         self.mesh.material.depth_write = alpha >= 1.0
         self.mesh.visible = True
 
-    def _update_wire(self, parts: list, cols: np.ndarray, show: bool, data: dict[str, pa.Array]) -> None:
+    def _update_wire(self, parts: list[Any], cols: np.ndarray, show: bool, data: dict[str, pa.Array]) -> None:
         if not show or not parts:
             if self.wire is not None:
                 self.wire.visible = False
@@ -200,7 +200,7 @@ class _ShapesBase(Visualizer):
         return None
 
 
-def _box_part(center: np.ndarray, half: np.ndarray, rot: np.ndarray) -> tuple:
+def _box_part(center: np.ndarray, half: np.ndarray, rot: np.ndarray) -> tuple[Any, ...]:
     v = (_BOX_CORNERS * half) @ rot.T + center
     return v.astype(np.float32), _BOX_FACES, _BOX_EDGES
 
@@ -213,7 +213,7 @@ class Boxes3DVisualizer(_ShapesBase):
     # Rerun 0.41 draws boxes with no fill_mode as edges over faint translucent faces.
     default_fill = TRANSPARENT_FILL_MAJOR_WIREFRAME
 
-    def instances(self, data: dict[str, pa.Array]) -> list:
+    def instances(self, data: dict[str, pa.Array]) -> list[Any]:
         half = ad.vectors(data.get("half_sizes"), 3)
         n = half.shape[0]
         rots = ad.rotations(data.get("quaternions"), data.get("rotation_axis_angles"), n)
@@ -227,7 +227,7 @@ class Boxes2DVisualizer(_ShapesBase):
     optional = ("centers", "colors", "radii", "labels", "class_ids", "show_labels", "draw_order")
     view_kinds = frozenset({SPATIAL_2D, SPATIAL_3D})
 
-    def instances(self, data: dict[str, pa.Array]) -> list:
+    def instances(self, data: dict[str, pa.Array]) -> list[Any]:
         half = ad.vectors(data.get("half_sizes"), 2)
         n = half.shape[0]
         centers = ad.broadcast(ad.vectors(data.get("centers"), 2), n)
@@ -260,7 +260,7 @@ class Ellipsoids3DVisualizer(_ShapesBase):
     required = "half_sizes"
     optional = ("centers", "rotation_axis_angles", "quaternions", "colors", "line_radii", "fill_mode", "labels", "class_ids", "show_labels")  # fmt: skip
 
-    def instances(self, data: dict[str, pa.Array]) -> list:
+    def instances(self, data: dict[str, pa.Array]) -> list[Any]:
         half = ad.vectors(data.get("half_sizes"), 3)
         n = half.shape[0]
         rots = ad.rotations(data.get("quaternions"), data.get("rotation_axis_angles"), n)
@@ -302,7 +302,7 @@ class _RoundBase(_ShapesBase):
     default_fill = SOLID
     translation_field: ClassVar[str] = "centers"
 
-    def instances(self, data: dict[str, pa.Array]) -> list:
+    def instances(self, data: dict[str, pa.Array]) -> list[Any]:
         lengths = ad.scalars(data.get("lengths"))
         radii = ad.scalars(data.get("radii"))
         n = max(lengths.size, radii.size)
@@ -319,7 +319,7 @@ class _RoundBase(_ShapesBase):
     def shape(self, length: float, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise NotImplementedError
 
-    def _update_wire(self, parts: list, cols: np.ndarray, show: bool, data: dict[str, pa.Array]) -> None:
+    def _update_wire(self, parts: list[Any], cols: np.ndarray, show: bool, data: dict[str, pa.Array]) -> None:
         # "radii" are the shapes' radii here, not line widths.
         super()._update_wire(parts, cols, show, {})
 

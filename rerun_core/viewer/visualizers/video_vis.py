@@ -119,11 +119,11 @@ class VideoFrameReferenceVisualizer(_VideoBase):
 
 # Demuxed videos (and their decoders) by blob row: views showing the same video share one; a
 # video that failed to open keeps its error, so it is not re-read at every time step.
-_ASSETS: OrderedDict[tuple, vd.AssetVideo | Exception] = OrderedDict()
+_ASSETS: OrderedDict[tuple[Any, ...], vd.AssetVideo | Exception] = OrderedDict()
 _MAX_ASSETS = 4
 
 
-def _shared_asset(key: tuple, cells: dict[str, pa.Array]) -> vd.AssetVideo | None:
+def _shared_asset(key: tuple[Any, ...], cells: dict[str, pa.Array]) -> vd.AssetVideo | None:
     got = _ASSETS.get(key)
     if got is None:
         blob = _blob_bytes(cells["AssetVideo:blob"])

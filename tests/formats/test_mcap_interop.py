@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mcap_protobuf_samples import SAMPLES as PROTOBUF_SAMPLES
+from mcap_protobuf_samples import write_protobuf
 from mcap_samples import MSGDEFS, write_image_variants, write_raw, write_ros2
 
 pytestmark = pytest.mark.interop
@@ -75,6 +77,17 @@ def test_every_mcap_chunk_becomes_its_own_rerun_chunks(oracle, ours, tmp_path: P
 def test_image_encodings_video_depth_and_static_tf(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     src = write_image_variants(tmp_path / "images.mcap")
     _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
+
+
+@pytest.mark.parametrize(
+    "flags", [(), ("-d", "protobuf", "-d", "schema")], ids=["foxglove-lenses", "reflection-only"]
+)
+def test_protobuf_channels_convert_as_rerun_does(
+    oracle, ours, tmp_path: Path, flags: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    # Foxglove schemas become archetypes (with a `timestamp` timeline); custom ones a struct column.
+    src = write_protobuf(tmp_path / "pb.mcap", list(PROTOBUF_SAMPLES), count=5)
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path, *flags))
 
 
 def test_unknown_encodings_keep_their_raw_messages(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,9 @@ from rerun_core.types.tuid import new_tuid
 
 from ._context import MessageParser, ParserContext
 from ._file import McapFile
+from ._foxglove import FOXGLOVE_LENSES
 from ._properties import FILE_DECODERS
+from ._protobuf import ProtobufDecoder
 from ._raw import RawDecoder
 from ._ros2 import Ros2Decoder
 from ._ros2_lenses import ROS2_LENSES
@@ -116,6 +118,7 @@ def _message_decoders(selected: set[str], raw_fallback: bool) -> tuple[list[Mess
     table: dict[str, MessageDecoder] = {
         "ros2msg": Ros2Decoder(ROS2_PARSERS),
         "ros2_reflection": Ros2ReflectionDecoder(lenses),
+        "protobuf": ProtobufDecoder(FOXGLOVE_LENSES if "foxglove" in selected else {}),
         "raw": RawDecoder(),
     }
     chosen = [table[d] for d in MESSAGE_DECODERS if d in selected and d in table]
@@ -188,7 +191,8 @@ def _run_decoder(
                 log.error("Failed to decode chunk of %s: %s", ctx.topic, err)
                 continue
             for chunk in chunks:
-                yield _offset(chunk, opts.timestamp_offset_ns)
+                if len(chunk.row_ids):  # a channel whose messages all failed leaves nothing
+                    yield _offset(chunk, opts.timestamp_offset_ns)
 
 
 def _rollback(ctx: ParserContext) -> None:

@@ -1,0 +1,186 @@
+"""``protobuf``: any Protobuf channel as one Arrow struct column (``<full.Name>:message``).
+
+Foxglove schemas with a lens (``_foxglove``) become archetypes instead, as Rerun's lenses do.
+Mapping (as Rerun's reflection): scalars non-null unless the field tracks presence, repeated ->
+``List<item not null>`` (nullable), messages -> nullable structs, enums -> ``{name, value}`` structs,
+real oneofs -> a nullable wrapper struct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow as pa
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from mcap.records import Channel, Message, Schema
+from mcap_protobuf.decoder import DecoderFactory
+
+from rerun_core.store.chunk import Chunk
+
+from ._arrow import custom_desc, unit_lists
+from ._context import ParserContext
+
+_SCALARS: dict[int, pa.DataType] = {
+    FieldDescriptor.TYPE_DOUBLE: pa.float64(),
+    FieldDescriptor.TYPE_FLOAT: pa.float32(),
+    FieldDescriptor.TYPE_INT32: pa.int32(),
+    FieldDescriptor.TYPE_SINT32: pa.int32(),
+    FieldDescriptor.TYPE_SFIXED32: pa.int32(),
+    FieldDescriptor.TYPE_INT64: pa.int64(),
+    FieldDescriptor.TYPE_SINT64: pa.int64(),
+    FieldDescriptor.TYPE_SFIXED64: pa.int64(),
+    FieldDescriptor.TYPE_UINT32: pa.uint32(),
+    FieldDescriptor.TYPE_FIXED32: pa.uint32(),
+    FieldDescriptor.TYPE_UINT64: pa.uint64(),
+    FieldDescriptor.TYPE_FIXED64: pa.uint64(),
+    FieldDescriptor.TYPE_BOOL: pa.bool_(),
+    FieldDescriptor.TYPE_STRING: pa.utf8(),
+    FieldDescriptor.TYPE_BYTES: pa.binary(),
+}
+_ENUM = pa.struct([pa.field("name", pa.utf8()), pa.field("value", pa.int32())])
+_EXT = b"ARROW:extension:name"
+
+
+def _is_repeated(f: FieldDescriptor) -> bool:
+    return bool(f.is_repeated)
+
+
+def _is_map(f: FieldDescriptor) -> bool:
+    return f.message_type is not None and f.message_type.GetOptions().map_entry and _is_repeated(f)
+
+
+def _groups(d: Descriptor) -> list[Any]:
+    """Fields by field number (as prost-reflect lists them); a oneof with several fields stands in
+    place of its first one."""
+    out: list[Any] = []
+    seen: set[str] = set()
+    for f in sorted(d.fields, key=lambda f: f.number):
+        o = f.containing_oneof
+        if o is not None and len(o.fields) > 1:
+            if o.full_name not in seen:
+                seen.add(o.full_name)
+                out.append(o)
+            continue
+        out.append(f)
+    return out
+
+
+class ProtoLayout:
+    def __init__(self, d: Descriptor) -> None:
+        self.descriptor = d
+        self.arrow_type = self.struct_type(d, ())
+
+    def struct_type(self, d: Descriptor, stack: tuple[str, ...]) -> pa.StructType:
+        fields = []
+        for g in _groups(d):
+            if isinstance(g, FieldDescriptor):
+                fields.append(self.field(g, (*stack, d.full_name)))
+            else:
+                inner = pa.struct([self.field(f, (*stack, d.full_name)) for f in g.fields])
+                fields.append(pa.field(g.name, inner, True, {_EXT: b"rerun.datatypes.ProtobufOneOf"}))
+        return pa.struct(fields)
+
+    def field(self, f: FieldDescriptor, stack: tuple[str, ...]) -> pa.Field:
+        nullable = f.has_presence or _is_repeated(f)
+        meta = {_EXT: b"rerun.datatypes.ProtobufEnum"} if f.enum_type is not None else None
+        if _is_map(f):
+            kf, vf = f.message_type.fields_by_name["key"], f.message_type.fields_by_name["value"]
+            key = pa.field(kf.name, self.single(kf, stack), False)
+            value = pa.field(vf.name, self.single(vf, stack), False)
+            return pa.field(f.name, pa.map_(key, value), True)
+        typ = self.single(f, stack)
+        if _is_repeated(f):
+            typ = pa.list_(pa.field("item", typ, False))
+        return pa.field(f.name, typ, nullable, meta)
+
+    def single(self, f: FieldDescriptor, stack: tuple[str, ...]) -> pa.DataType:
+        if f.enum_type is not None:
+            return _ENUM
+        if f.message_type is not None:
+            if f.message_type.full_name in stack:
+                return pa.binary()  # self-referential messages stay encoded
+            return self.struct_type(f.message_type, stack)
+        return _SCALARS[f.type]
+
+
+def to_py(msg: Any, d: Descriptor) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for g in _groups(d):
+        if isinstance(g, FieldDescriptor):
+            out[g.name] = _field_value(msg, g)
+        else:
+            which = msg.WhichOneof(g.name)
+            out[g.name] = (
+                None
+                if which is None
+                else {f.name: (_field_value(msg, f) if f.name == which else None) for f in g.fields}
+            )
+    return out
+
+
+def _field_value(msg: Any, f: FieldDescriptor) -> Any:
+    value = getattr(msg, f.name)
+    if _is_map(f):
+        vf = f.message_type.fields_by_name["value"]
+        items = sorted(value.items())
+        return [(k, _single(v, vf)) for k, v in items] if items else None
+    if _is_repeated(f):
+        return [_single(v, f) for v in value] if len(value) else None
+    if f.has_presence and not msg.HasField(f.name):
+        return None
+    return _single(value, f)
+
+
+def _single(value: Any, f: FieldDescriptor) -> Any:
+    if f.enum_type is not None:
+        ev = f.enum_type.values_by_number.get(int(value))
+        if ev is None:
+            raise ValueError(f"unknown enum number {value}")
+        return {"name": ev.name, "value": int(value)}
+    if f.message_type is not None:
+        return to_py(value, f.message_type)
+    return value
+
+
+Lens = Callable[[ParserContext, list[Any]], list[Chunk]]
+
+
+class ProtobufParser:
+    def __init__(self, schema: Schema, lens: Lens | None) -> None:
+        decode = DecoderFactory().decoder_for("protobuf", schema)
+        if decode is None:
+            raise ValueError(f"cannot decode schema {schema.name!r}")
+        self.decode = decode
+        self.lens = lens
+        self.layout: ProtoLayout | None = None
+        self.messages: list[Any] = []
+
+    def append(self, ctx: ParserContext, msg: Message) -> None:
+        m = self.decode(msg.data)
+        if self.layout is None:
+            self.layout = ProtoLayout(m.DESCRIPTOR)
+        self.messages.append(m)
+        ctx.add_log_and_publish(msg)
+
+    def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        if self.lens is not None:
+            return self.lens(ctx, self.messages)
+        assert self.layout is not None
+        d = self.layout.descriptor
+        values = pa.array([to_py(m, d) for m in self.messages], type=self.layout.arrow_type)
+        return [ctx.chunk({custom_desc(f"{d.full_name}:message", d.full_name): unit_lists(values)})]
+
+
+class ProtobufDecoder:
+    identifier = "protobuf"
+
+    def __init__(self, lenses: dict[str, Lens]) -> None:
+        self.lenses = lenses
+
+    def supports(self, channel: Channel, schema: Schema | None) -> bool:
+        return schema is not None and schema.encoding == "protobuf" and channel.message_encoding == "protobuf"
+
+    def parser(self, channel: Channel, schema: Schema | None) -> ProtobufParser:
+        assert schema is not None
+        return ProtobufParser(schema, self.lenses.get(schema.name))

@@ -1,0 +1,189 @@
+"""MCAP files with Protobuf channels: Foxglove schemas and a custom message, built from descriptors here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
+
+F = descriptor_pb2.FieldDescriptorProto
+T = {
+    "double": F.TYPE_DOUBLE,
+    "float": F.TYPE_FLOAT,
+    "int32": F.TYPE_INT32,
+    "int64": F.TYPE_INT64,
+    "uint32": F.TYPE_UINT32,
+    "uint64": F.TYPE_UINT64,
+    "bool": F.TYPE_BOOL,
+    "string": F.TYPE_STRING,
+    "bytes": F.TYPE_BYTES,
+}
+
+# message name -> [(field name, type, number, repeated)]; a type is a scalar name, ".pkg.Msg" or "enum:.pkg.E"
+FOXGLOVE: dict[str, list[tuple[str, str, int, bool]]] = {
+    "Vector3": [("x", "double", 1, False), ("y", "double", 2, False), ("z", "double", 3, False)],
+    "Quaternion": [
+        ("x", "double", 1, False),
+        ("y", "double", 2, False),
+        ("z", "double", 3, False),
+        ("w", "double", 4, False),
+    ],
+    "Pose": [("position", ".foxglove.Vector3", 1, False), ("orientation", ".foxglove.Quaternion", 2, False)],
+    "CompressedImage": [
+        ("timestamp", ".google.protobuf.Timestamp", 1, False),
+        ("frame_id", "string", 4, False),
+        ("data", "bytes", 2, False),
+        ("format", "string", 3, False),
+    ],
+    "FrameTransform": [
+        ("timestamp", ".google.protobuf.Timestamp", 1, False),
+        ("parent_frame_id", "string", 2, False),
+        ("child_frame_id", "string", 3, False),
+        ("translation", ".foxglove.Vector3", 4, False),
+        ("rotation", ".foxglove.Quaternion", 5, False),
+    ],
+    "LocationFix": [
+        ("timestamp", ".google.protobuf.Timestamp", 6, False),
+        ("frame_id", "string", 7, False),
+        ("latitude", "double", 1, False),
+        ("longitude", "double", 2, False),
+        ("altitude", "double", 3, False),
+        ("position_covariance", "double", 4, True),
+        ("position_covariance_type", "enum:.foxglove.LocationFix.PositionCovarianceType", 5, False),
+    ],
+    "Log": [
+        ("timestamp", ".google.protobuf.Timestamp", 1, False),
+        ("level", "enum:.foxglove.Log.Level", 2, False),
+        ("message", "string", 3, False),
+        ("name", "string", 4, False),
+        ("file", "string", 5, False),
+        ("line", "uint32", 6, False),
+    ],
+    "PoseInFrame": [
+        ("timestamp", ".google.protobuf.Timestamp", 1, False),
+        ("frame_id", "string", 2, False),
+        ("pose", ".foxglove.Pose", 3, False),
+    ],
+}
+ENUMS = {
+    "LocationFix": (
+        "PositionCovarianceType",
+        [("UNKNOWN", 0), ("APPROXIMATED", 1), ("DIAGONAL_KNOWN", 2), ("KNOWN", 3)],
+    ),
+    "Log": ("Level", [("UNKNOWN", 0), ("DEBUG", 1), ("INFO", 2), ("WARNING", 3), ("ERROR", 4), ("FATAL", 5)]),
+}
+CUSTOM: dict[str, list[tuple[str, str, int, bool]]] = {
+    "Gripper": [
+        ("width", "double", 1, False),
+        ("closed", "bool", 2, False),
+        ("name", "string", 3, False),
+        ("forces", "float", 4, True),
+        ("blob", "bytes", 5, False),
+        ("stamp", ".google.protobuf.Timestamp", 6, False),
+        ("count", "int64", 7, False),
+    ],
+}
+
+
+def _file(
+    package: str, name: str, messages: dict[str, list[tuple[str, str, int, bool]]]
+) -> descriptor_pb2.FileDescriptorProto:
+    fd = descriptor_pb2.FileDescriptorProto(name=name, package=package, syntax="proto3")
+    fd.dependency.append("google/protobuf/timestamp.proto")
+    for msg_name, fields in messages.items():
+        m = fd.message_type.add(name=msg_name)
+        if msg_name in ENUMS and package == "foxglove":
+            ename, values = ENUMS[msg_name]
+            e = m.enum_type.add(name=ename)
+            for vname, num in values:
+                e.value.add(name=vname, number=num)
+        for fname, ftype, num, repeated in fields:
+            f = m.field.add(name=fname, number=num)
+            f.label = F.LABEL_REPEATED if repeated else F.LABEL_OPTIONAL
+            if ftype.startswith("enum:"):
+                f.type, f.type_name = F.TYPE_ENUM, ftype[5:]
+            elif ftype.startswith("."):
+                f.type, f.type_name = F.TYPE_MESSAGE, ftype
+            else:
+                f.type = T[ftype]
+    return fd
+
+
+_POOL = descriptor_pool.DescriptorPool()
+_POOL.AddSerializedFile(timestamp_pb2.DESCRIPTOR.serialized_pb)
+_POOL.Add(_file("foxglove", "foxglove/all.proto", FOXGLOVE))
+_POOL.Add(_file("custom", "custom/gripper.proto", CUSTOM))
+
+
+def message_class(full_name: str) -> Any:
+    return message_factory.GetMessageClass(_POOL.FindMessageTypeByName(full_name))
+
+
+def _ts(i: int) -> dict[str, int]:
+    return {"seconds": 1_700_000_000 + i, "nanos": 1000 * i}
+
+
+SAMPLES: dict[str, Any] = {
+    "foxglove.CompressedImage": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "cam",
+        "data": b"\xff\xd8" + bytes([i]) * 4,
+        "format": "jpeg",
+    },
+    "foxglove.FrameTransform": lambda i: {
+        "timestamp": _ts(i),
+        "parent_frame_id": "world",
+        "child_frame_id": "base",
+        "translation": {"x": 1.0 * i, "y": 2.0, "z": 3.0},
+        "rotation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+    },
+    "foxglove.LocationFix": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "gps",
+        "latitude": 47.0 + i * 1e-4,
+        "longitude": 8.5,
+        "altitude": 400.0,
+        "position_covariance": [0.0] * 9,
+        "position_covariance_type": 2,
+    },
+    "foxglove.Log": lambda i: {
+        "timestamp": _ts(i),
+        "level": 1 + i % 5,
+        "message": f"m{i}",
+        "name": "node",
+        "file": "f.py",
+        "line": i,
+    },
+    "foxglove.PoseInFrame": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "map",
+        "pose": {
+            "position": {"x": 1.0 * i, "y": 0.0, "z": 0.0},
+            "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+        },
+    },
+    "custom.Gripper": lambda i: {
+        "width": 0.1 * i,
+        "closed": bool(i % 2),
+        "name": f"g{i}",
+        "forces": [1.0, 2.0 * i],
+        "blob": bytes([i]),
+        "stamp": _ts(i),
+        "count": -i,
+    },
+}
+
+
+def write_protobuf(path: Path, names: list[str], *, count: int = 3) -> Path:
+    from mcap_protobuf.writer import Writer
+
+    with open(path, "wb") as f, Writer(f) as w:
+        for i in range(count):
+            for k, name in enumerate(names):
+                msg = message_class(name)(**SAMPLES[name](i))
+                t = 1_700_000_000_000_000_000 + i * 100_000_000 + k * 1000
+                w.write_message(
+                    topic="/" + name.split(".")[-1].lower(), message=msg, log_time=t, publish_time=t + 3
+                )
+    return path

@@ -84,8 +84,9 @@ class ProtoLayout:
     def field(self, f: FieldDescriptor, stack: tuple[str, ...]) -> pa.Field:
         nullable = f.has_presence or _is_repeated(f)
         meta = {_EXT: b"rerun.datatypes.ProtobufEnum"} if f.enum_type is not None else None
-        if _is_map(f):
-            kf, vf = f.message_type.fields_by_name["key"], f.message_type.fields_by_name["value"]
+        entry = f.message_type
+        if _is_map(f) and entry is not None:
+            kf, vf = entry.fields_by_name["key"], entry.fields_by_name["value"]
             key = pa.field(kf.name, self.single(kf, stack), False)
             value = pa.field(vf.name, self.single(vf, stack), False)
             return pa.field(f.name, pa.map_(key, value), True)
@@ -121,7 +122,7 @@ def to_py(msg: Any, d: Descriptor) -> dict[str, Any]:
 
 def _field_value(msg: Any, f: FieldDescriptor) -> Any:
     value = getattr(msg, f.name)
-    if _is_map(f):
+    if _is_map(f) and f.message_type is not None:
         vf = f.message_type.fields_by_name["value"]
         items = sorted(value.items())
         return [(k, _single(v, vf)) for k, v in items] if items else None

@@ -199,6 +199,8 @@ def colors(data: Any) -> pa.Array:
             return pa.array(arr.ravel(), type=pa.uint32())
         if arr.dtype not in (np.uint8, np.float32, np.float64):
             if arr.size not in (3, 4) or np.max(arr) >= 256:
+                if arr.size in (3, 4):  # 3 or 4 ints, one >= 256: packed colors, but 0.41 warns
+                    _warn_ambiguous(arr.size)
                 return pa.array(arr.astype(np.uint32).ravel(), type=pa.uint32())
             arr = arr.reshape(1, -1)
         elif arr.size > 4:
@@ -210,6 +212,25 @@ def colors(data: Any) -> pa.Array:
     if arr.size == 0:
         return pa.array([], type=pa.uint32())
     return pa.array(_pack_rgba(_channels_to_u8(arr.reshape(-1, arr.shape[-1]))), type=pa.uint32())
+
+
+def _warn_ambiguous(size: int) -> None:
+    import os
+    import sys
+    import warnings
+
+    from ._errors import RerunWarning
+
+    package = os.path.dirname(__file__)
+    frame, level = sys._getframe(0), 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    warnings.warn(
+        f"Ambiguous input for colors of length {size}. "
+        "If using 0xRRGGBBAA values, please wrap as np.array with dtype=np.uint32",
+        RerunWarning,
+        stacklevel=level,  # the user's line
+    )
 
 
 def _is_color_obj(x: Any) -> bool:

@@ -18,6 +18,7 @@ T = {
     "bool": F.TYPE_BOOL,
     "string": F.TYPE_STRING,
     "bytes": F.TYPE_BYTES,
+    "fixed32": F.TYPE_FIXED32,
 }
 
 # message name -> [(field name, type, number, repeated)]; a type is a scalar name, ".pkg.Msg" or "enum:.pkg.E"
@@ -66,10 +67,74 @@ FOXGLOVE: dict[str, list[tuple[str, str, int, bool]]] = {
         ("pose", ".foxglove.Pose", 3, False),
     ],
 }
+FOXGLOVE.update(
+    {
+        "RawImage": [
+            ("timestamp", ".google.protobuf.Timestamp", 1, False),
+            ("frame_id", "string", 7, False),
+            ("width", "fixed32", 2, False),
+            ("height", "fixed32", 3, False),
+            ("encoding", "string", 4, False),
+            ("step", "fixed32", 5, False),
+            ("data", "bytes", 6, False),
+        ],
+        "CompressedVideo": [
+            ("timestamp", ".google.protobuf.Timestamp", 1, False),
+            ("frame_id", "string", 2, False),
+            ("data", "bytes", 3, False),
+            ("format", "string", 4, False),
+        ],
+        "CameraCalibration": [
+            ("timestamp", ".google.protobuf.Timestamp", 1, False),
+            ("frame_id", "string", 9, False),
+            ("width", "fixed32", 2, False),
+            ("height", "fixed32", 3, False),
+            ("distortion_model", "string", 4, False),
+            ("D", "double", 5, True),
+            ("K", "double", 6, True),
+            ("R", "double", 7, True),
+            ("P", "double", 8, True),
+        ],
+        "PackedElementField": [
+            ("name", "string", 1, False),
+            ("offset", "fixed32", 2, False),
+            ("type", "enum:.foxglove.PackedElementField.NumericType", 3, False),
+        ],
+        "PointCloud": [
+            ("timestamp", ".google.protobuf.Timestamp", 1, False),
+            ("frame_id", "string", 2, False),
+            ("pose", ".foxglove.Pose", 3, False),
+            ("point_stride", "fixed32", 4, False),
+            ("fields", ".foxglove.PackedElementField", 5, True),
+            ("data", "bytes", 6, False),
+        ],
+        "FrameTransforms": [("transforms", ".foxglove.FrameTransform", 1, True)],
+        "LocationFixes": [("fixes", ".foxglove.LocationFix", 1, True)],
+        "PosesInFrame": [
+            ("timestamp", ".google.protobuf.Timestamp", 1, False),
+            ("frame_id", "string", 2, False),
+            ("poses", ".foxglove.Pose", 3, True),
+        ],
+    }
+)
 ENUMS = {
     "LocationFix": (
         "PositionCovarianceType",
         [("UNKNOWN", 0), ("APPROXIMATED", 1), ("DIAGONAL_KNOWN", 2), ("KNOWN", 3)],
+    ),
+    "PackedElementField": (
+        "NumericType",
+        [
+            ("UNKNOWN", 0),
+            ("UINT8", 1),
+            ("INT8", 2),
+            ("UINT16", 3),
+            ("INT16", 4),
+            ("UINT32", 5),
+            ("INT32", 6),
+            ("FLOAT32", 7),
+            ("FLOAT64", 8),
+        ],
     ),
     "Log": ("Level", [("UNKNOWN", 0), ("DEBUG", 1), ("INFO", 2), ("WARNING", 3), ("ERROR", 4), ("FATAL", 5)]),
 }
@@ -162,6 +227,61 @@ SAMPLES: dict[str, Any] = {
             "position": {"x": 1.0 * i, "y": 0.0, "z": 0.0},
             "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
         },
+    },
+    "foxglove.RawImage": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "cam",
+        "width": 3,
+        "height": 2,
+        "encoding": "rgb8",
+        "step": 9,
+        "data": bytes(range(i, i + 18)),
+    },
+    "foxglove.CompressedVideo": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "cam",
+        "data": b"\x00\x00\x01" + bytes([i]),
+        "format": "h264",
+    },
+    "foxglove.CameraCalibration": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "cam",
+        "width": 640,
+        "height": 480,
+        "distortion_model": "plumb_bob",
+        "D": [0.1, 0.0, 0.0, 0.0, 0.0],
+        "K": [500.0, 0.0, 320.0, 0.0, 501.0, 240.0, 0.0, 0.0, 1.0],
+        "R": [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        "P": [500.0, 0.0, 320.0, 0.0, 0.0, 501.0, 240.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+    },
+    "foxglove.PointCloud": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "lidar",
+        "pose": {
+            "position": {"x": 0.0, "y": 0.0, "z": 1.0},
+            "orientation": {"x": 0.0, "y": 0.0, "z": 0.0, "w": 1.0},
+        },
+        "point_stride": 16,
+        "fields": [
+            {"name": "x", "offset": 0, "type": 7},
+            {"name": "y", "offset": 4, "type": 7},
+            {"name": "z", "offset": 8, "type": 7},
+            {"name": "intensity", "offset": 12, "type": 7},
+        ],
+        "data": b"".join(
+            __import__("struct").pack("<ffff", 1.0 * k, 2.0 + i, 0.5 * k, 10.0 * k) for k in range(3)
+        ),
+    },
+    "foxglove.FrameTransforms": lambda i: {
+        "transforms": [SAMPLES["foxglove.FrameTransform"](i), SAMPLES["foxglove.FrameTransform"](i + 10)]
+    },
+    "foxglove.LocationFixes": lambda i: {
+        "fixes": [SAMPLES["foxglove.LocationFix"](i), SAMPLES["foxglove.LocationFix"](i + 1)]
+    },
+    "foxglove.PosesInFrame": lambda i: {
+        "timestamp": _ts(i),
+        "frame_id": "map",
+        "poses": [SAMPLES["foxglove.PoseInFrame"](i)["pose"], SAMPLES["foxglove.PoseInFrame"](i + 1)["pose"]],
     },
     "custom.Gripper": lambda i: {
         "width": 0.1 * i,

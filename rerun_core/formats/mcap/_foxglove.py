@@ -15,6 +15,7 @@ from rerun_core.store.chunk import Chunk
 
 from ._arrow import blobs, fixed_lists, rr_desc, strings, unit_lists
 from ._context import ParserContext
+from ._foxglove_more import more_lenses as _more
 from ._ros2_sensors import FRAME, frames_column, image_plane
 
 Lens = Callable[[ParserContext, list[Any]], list[Chunk]]
@@ -105,3 +106,5 @@ FOXGLOVE_LENSES: dict[str, Lens] = {
     "foxglove.Log": _with_timestamp(_log),
     "foxglove.PoseInFrame": _with_timestamp(_pose_in_frame),
 }
+
+FOXGLOVE_LENSES.update(_more(_frame_transform, _location_fix))

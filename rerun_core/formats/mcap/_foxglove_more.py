@@ -1,0 +1,193 @@
+"""Foxglove lenses for images, video, calibration, point clouds and the batched (plural) schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from rerun_core.store.chunk import Chunk
+
+from ._arrow import blobs, fixed_lists, rr_desc, strings, unit_lists
+from ._context import ParserContext
+from ._ros2_sensors import FRAME, IMAGE_ENCODINGS, IMAGE_FORMAT, frames_column, image_plane
+
+TIMESTAMP = "timestamp"
+VIDEO_CODECS = {"h264": 0x61766331, "h265": 0x68657631, "av1": 0x61763031, "vp9": 0x76703039}
+# PackedElementField.NumericType -> numpy little-endian dtype
+NUMERIC = {1: "u1", 2: "i1", 3: "<u2", 4: "<i2", 5: "<u4", 6: "<i4", 7: "<f4", 8: "<f8"}
+
+
+def _ns(ts: Any) -> int:
+    return int(ts.seconds) * 1_000_000_000 + int(ts.nanos)
+
+
+def _f32(rows: list[list[float]], k: int) -> pa.Array:
+    return unit_lists(fixed_lists(np.asarray(rows, dtype=np.float32).reshape(-1, k), pa.float32()))
+
+
+def _many_f32(rows: list[list[list[float]]], k: int) -> pa.Array:
+    """One list of k-vectors per row."""
+    flat = [v for r in rows for v in r]
+    values = fixed_lists(np.asarray(flat, dtype=np.float32).reshape(-1, k), pa.float32())
+    offsets = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def _stamped(
+    fn: Callable[[list[Any]], dict[Any, pa.Array]],
+) -> Callable[[ParserContext, list[Any]], list[Chunk]]:
+    def lens(ctx: ParserContext, ms: list[Any]) -> list[Chunk]:
+        comps = fn(ms)
+        for m in ms:
+            ctx.add_time(TIMESTAMP, _ns(m.timestamp))
+        return [ctx.chunk(comps)]
+
+    return lens
+
+
+def _raw_image(ms: list[Any]) -> dict[Any, pa.Array]:
+    depth = any(IMAGE_ENCODINGS.get(m.encoding, (None, None, None, False))[3] for m in ms)
+    arch = "DepthImage" if depth else "Image"
+    fmts = []
+    for m in ms:
+        pixel, color, dtype, _ = IMAGE_ENCODINGS[m.encoding]
+        fmts.append(
+            {
+                "width": m.width,
+                "height": m.height,
+                "pixel_format": pixel,
+                "color_model": color,
+                "channel_datatype": dtype,
+            }
+        )
+    return {
+        rr_desc(arch, "buffer", "ImageBuffer"): unit_lists(blobs(bytes(m.data) for m in ms)),
+        rr_desc(arch, "format", "ImageFormat"): unit_lists(pa.array(fmts, type=IMAGE_FORMAT)),
+        FRAME: frames_column(image_plane([m.frame_id for m in ms])),
+    }
+
+
+def _compressed_video(ms: list[Any]) -> dict[Any, pa.Array]:
+    codecs = [VIDEO_CODECS.get(m.format.lower()) for m in ms]
+    return {
+        rr_desc("VideoStream", "sample", "VideoSample"): unit_lists(blobs(bytes(m.data) for m in ms)),
+        rr_desc("VideoStream", "codec", "VideoCodec"): unit_lists(pa.array(codecs, pa.uint32())),
+        FRAME: frames_column(image_plane([m.frame_id for m in ms])),
+    }
+
+
+def _camera_calibration(ms: list[Any]) -> dict[Any, pa.Array]:
+    frames = [m.frame_id for m in ms]
+    return {
+        rr_desc("Pinhole", "image_from_camera", "PinholeProjection"): _f32(
+            [np.asarray(list(m.K), dtype=np.float64).reshape(3, 3).T.reshape(-1).tolist() for m in ms], 9
+        ),
+        rr_desc("Pinhole", "resolution", "Resolution"): _f32([[m.width, m.height] for m in ms], 2),
+        rr_desc("Pinhole", "child_frame", "TransformFrameId"): unit_lists(strings(image_plane(frames))),
+        rr_desc("Pinhole", "parent_frame", "TransformFrameId"): unit_lists(strings(frames)),
+    }
+
+
+def _packed(m: Any, stride: int, names: tuple[str, ...]) -> list[np.ndarray] | None:
+    fields = {f.name: f for f in m.fields}
+    if not stride or any(n not in fields for n in names):
+        return None
+    data = np.frombuffer(bytes(m.data), dtype=np.uint8)
+    n = len(data) // stride
+    out = []
+    for name in names:
+        f = fields[name]
+        dt = np.dtype(NUMERIC[f.type])
+        idx = (np.arange(n) * stride + f.offset)[:, None] + np.arange(dt.itemsize)[None, :]
+        out.append(data[idx].copy().view(dt).reshape(-1))
+    return out
+
+
+def _point_cloud(ms: list[Any]) -> dict[Any, pa.Array]:
+    positions, colors = [], []
+    for m in ms:
+        xyz = _packed(m, m.point_stride, ("x", "y", "z"))
+        positions.append(np.stack(xyz, axis=1).astype(np.float32).tolist() if xyz else [])
+        rgba = _packed(m, m.point_stride, ("red", "green", "blue", "alpha"))
+        if rgba is None:
+            colors.append(None)
+        else:
+            c = [
+                np.clip(np.asarray(v, dtype=np.float64) * (255 if v.dtype.kind == "f" else 1), 0, 255)
+                for v in rgba
+            ]
+            r, g, b, a = (x.astype(np.uint32) for x in c)
+            colors.append(((r << 24) | (g << 16) | (b << 8) | a).tolist())
+    return {
+        rr_desc("Points3D", "positions", "Position3D"): _many_f32(positions, 3),
+        rr_desc("Points3D", "colors", "Color"): pa.array(colors, pa.list_(pa.uint32())),
+        rr_desc("InstancePoses3D", "translations", "Translation3D"): _f32(
+            [[m.pose.position.x, m.pose.position.y, m.pose.position.z] for m in ms], 3
+        ),
+        rr_desc("InstancePoses3D", "quaternions", "RotationQuat"): _f32(
+            [
+                [m.pose.orientation.x, m.pose.orientation.y, m.pose.orientation.z, m.pose.orientation.w]
+                for m in ms
+            ],
+            4,
+        ),
+        FRAME: frames_column([m.frame_id for m in ms]),
+    }
+
+
+def _poses_in_frame(ms: list[Any]) -> dict[Any, pa.Array]:
+    return {
+        rr_desc("InstancePoses3D", "translations", "Translation3D"): _many_f32(
+            [[[p.position.x, p.position.y, p.position.z] for p in m.poses] for m in ms], 3
+        ),
+        rr_desc("InstancePoses3D", "quaternions", "RotationQuat"): _many_f32(
+            [
+                [[p.orientation.x, p.orientation.y, p.orientation.z, p.orientation.w] for p in m.poses]
+                for m in ms
+            ],
+            4,
+        ),
+        FRAME: frames_column([m.frame_id for m in ms]),
+    }
+
+
+def _exploded(
+    items: str, fn: Callable[[list[Any]], dict[Any, pa.Array]]
+) -> Callable[[ParserContext, list[Any]], list[Chunk]]:
+    """The plural schemas: one row per element, each on its own ``timestamp`` (log times repeat)."""
+
+    def lens(ctx: ParserContext, ms: list[Any]) -> list[Chunk]:
+        from ._context import LOG_TIME, PUBLISH_TIME
+
+        log, pub = ctx.timelines.get(LOG_TIME, []), ctx.timelines.get(PUBLISH_TIME, [])
+        flat, new_log, new_pub = [], [], []
+        for k, m in enumerate(ms):
+            elems = list(getattr(m, items))
+            flat.extend(elems)
+            new_log.extend([log[k]] * len(elems))
+            new_pub.extend([pub[k]] * len(elems))
+        ctx.timelines = {LOG_TIME: new_log, PUBLISH_TIME: new_pub}
+        for e in flat:
+            ctx.add_time(TIMESTAMP, _ns(e.timestamp))
+        return [ctx.chunk(fn(flat))] if flat else []
+
+    return lens
+
+
+def more_lenses(
+    frame_transform: Callable[[list[Any]], dict[Any, pa.Array]],
+    location_fix: Callable[[list[Any]], dict[Any, pa.Array]],
+) -> dict[str, Any]:
+    return {
+        "foxglove.RawImage": _stamped(_raw_image),
+        "foxglove.CompressedVideo": _stamped(_compressed_video),
+        "foxglove.CameraCalibration": _stamped(_camera_calibration),
+        "foxglove.PointCloud": _stamped(_point_cloud),
+        "foxglove.PosesInFrame": _stamped(_poses_in_frame),
+        "foxglove.FrameTransforms": _exploded("transforms", frame_transform),
+        "foxglove.LocationFixes": _exploded("fixes", location_fix),
+    }

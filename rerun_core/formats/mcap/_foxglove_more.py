@@ -108,7 +108,8 @@ def _packed(m: Any, stride: int, names: tuple[str, ...]) -> list[np.ndarray] | N
 
 
 def _point_cloud(ms: list[Any]) -> dict[Any, pa.Array]:
-    positions, colors = [], []
+    positions: list[list[list[float]]] = []
+    colors: list[list[int] | None] = []
     for m in ms:
         xyz = _packed(m, m.point_stride, ("x", "y", "z"))
         positions.append(np.stack(xyz, axis=1).astype(np.float32).tolist() if xyz else [])

@@ -24,8 +24,7 @@ from rerun_core.viewer.map_data import (
 )
 
 if TYPE_CHECKING:
-    from .session import ViewerSession
-    from .view_state import ViewRef
+    from rerun_core.viewer.protocols import PanelContext, ViewRef
 
 _CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
@@ -60,11 +59,11 @@ def map_entry(
     return payload
 
 
-def map_view_payload(session: ViewerSession, view: ViewRef) -> dict[str, Any]:
-    """``view_state`` payload of a map view."""
-    tl, t = session.time.timeline, session.time.time
-    visible = session.app.visible_in(view.id) if session.app is not None else lambda path: True
-    return {"map": map_entry(visible, session.store, view.raw, view.entities, tl, t, session.hidden)}
+def map_view_payload(ctx: PanelContext, view: ViewRef) -> dict[str, Any]:
+    """The map kind's payload (``ViewKind.payload``): geo data at the session's time cursor."""
+    tl, t = ctx.time.timeline, ctx.time.time
+    visible = ctx.app.visible_in(view.id) if ctx.app is not None else lambda path: True
+    return {"map": map_entry(visible, ctx.store, view.raw, view.entities, tl, t, ctx.hidden)}
 
 
 # --- the static picture ----------------------------------------------------------------------------

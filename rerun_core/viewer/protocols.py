@@ -12,9 +12,11 @@ Nothing here imports pygfx: pygfx objects (scenes, cameras' world objects) are p
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
+from PIL import ImageDraw
 
 if TYPE_CHECKING:
     from rerun_core.viewer.layout import ContainerSpec
@@ -61,6 +63,77 @@ class Renderer(Protocol):
 
 
 RendererFactory = Callable[[Any, int, int], Renderer]  # (store, width, height) -> renderer
+
+
+# --- the browser half of a view kind (``ViewKind.payload`` / ``ViewKind.snapshot``) -------------
+
+RGB = tuple[int, int, int]
+
+
+@dataclass
+class ViewRef:
+    """One view as a kind's payload function sees it."""
+
+    id: str
+    kind: str
+    raw: dict[str, Any]  # the renderer's layout entry (``Renderer.layout()``), e.g. a dataframe query
+    entities: list[str]  # its entities (else its origin), as strings
+
+
+class TimeCursor(Protocol):
+    """The time panel's cursor (``rerun_notebook.timectrl.TimeControl``)."""
+
+    @property
+    def timeline(self) -> str | None: ...
+    @property
+    def time(self) -> int | None: ...
+    @property
+    def kinds(self) -> dict[str, str]: ...  # timeline -> sequence / duration / timestamp
+
+
+class DataframeWindows(Protocol):
+    """The session's dataframe row windows (``rerun_notebook.dataframe_panel.DataframePanels``)."""
+
+    def entry(
+        self,
+        store: Any,
+        view_id: str,
+        query: dict[str, Any] | None,
+        entities: list[str],
+        timeline: str | None,
+        time: int | None,
+    ) -> dict[str, Any]: ...
+
+
+class PanelContext(Protocol):
+    """What a kind's ``payload`` may read: the session at its time cursor (``ViewerSession``)."""
+
+    @property
+    def app(self) -> Renderer | None: ...
+    @property
+    def store(self) -> Any: ...  # the active recording's ChunkStore (tests: a fake with its query surface)
+    @property
+    def time(self) -> TimeCursor: ...
+    @property
+    def hidden(self) -> set[str]: ...
+    @property
+    def dataframes(self) -> DataframeWindows: ...
+
+
+class SnapshotCanvas(Protocol):
+    """One HTML view's rect in the static picture (``rerun_notebook.snapshot``)."""
+
+    rect: Rect
+    font: Any  # a PIL font
+
+    @property
+    def draw(self) -> ImageDraw.ImageDraw: ...
+    def title_chip(self) -> None: ...  # the view's name in a chip at its top left
+    def text_lines(self, lines: list[tuple[str, RGB]], *, newest_last: bool = False) -> None: ...
+
+
+Payload = Callable[[PanelContext, ViewRef], dict[str, Any]]  # -> keys added to the view's state entry
+Snapshot = Callable[[SnapshotCanvas, dict[str, Any]], None]  # (canvas, the view's state entry) -> None
 
 
 class View(Protocol):
@@ -140,10 +213,14 @@ class SelfPicking(Protocol):
 
 
 __all__ = [
+    "RGB",
     "Animating",
+    "DataframeWindows",
     "Labelled",
     "LevelOfDetail",
     "Overlaid",
+    "PanelContext",
+    "Payload",
     "PixelView",
     "PlotRect",
     "Rect",
@@ -151,5 +228,9 @@ __all__ = [
     "RendererFactory",
     "Selectable",
     "SelfPicking",
+    "Snapshot",
+    "SnapshotCanvas",
+    "TimeCursor",
     "View",
+    "ViewRef",
 ]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ from rerun_core.viewer.spaces import SPACE_MAP, archetypes_in
 from rerun_core.viewer.view_properties import ViewProperties
 
 if TYPE_CHECKING:
-    from rerun_core.viewer.protocols import View
+    from rerun_core.viewer.protocols import Payload, Snapshot, View
     from rerun_core.viewer.specs import ViewSpec
 
 
@@ -76,6 +76,9 @@ class ViewKind:
     archetypes: frozenset[str] = field(default_factory=frozenset)  # a blueprint view's entities carry one
     properties: ViewProperties | None = None  # its blueprint view properties: read, apply, to the browser
     spawn: Spawn | None = None  # the default blueprint's rule (None: blueprint-only, or spatial's own)
+    # the browser half (set by the notebook layer for the built-in kinds: rerun_notebook/view_kinds.py)
+    payload: Payload | None = None  # the data the browser draws the view from (state entry keys)
+    snapshot: Snapshot | None = None  # how the saved notebook's static picture draws an HTML view
 
 
 _KINDS: dict[str, ViewKind] = {}
@@ -107,6 +110,12 @@ def kinds() -> dict[str, ViewKind]:
 def property_names() -> frozenset[str]:
     """Every view property name some kind reads (``BlueprintView`` answers them by name)."""
     return frozenset(n for k in _KINDS.values() if k.properties is not None for n in k.properties.names)
+
+
+def attach(kind: str, *, payload: Payload | None = None, snapshot: Snapshot | None = None) -> ViewKind:
+    """Give a registered kind its browser half (the notebook layer does this for the built-in kinds)."""
+    entry = replace(_KINDS[kind], payload=payload, snapshot=snapshot)
+    return register(entry)
 
 
 def make_view(spec: ViewSpec) -> View:
@@ -265,6 +274,7 @@ __all__ = [
     "ViewKind",
     "ViewProperties",
     "apply_properties",
+    "attach",
     "get",
     "is_html",
     "kinds",

@@ -307,3 +307,40 @@ def write_protobuf(path: Path, names: list[str], *, count: int = 3) -> Path:
                     topic="/" + name.split(".")[-1].lower(), message=msg, log_time=t, publish_time=t + 3
                 )
     return path
+
+
+def write_colored_point_cloud(path: Path, *, float_colors: bool, count: int = 2) -> Path:
+    """foxglove.PointCloud with red/green/blue/alpha fields (uint8 or float32 in 0..1)."""
+    import struct
+
+    from mcap_protobuf.writer import Writer
+
+    def sample(i: int) -> dict[str, Any]:
+        d = SAMPLES["foxglove.PointCloud"](i)
+        xyz = [{"name": n, "offset": 4 * j, "type": 7} for j, n in enumerate("xyz")]
+        if float_colors:
+            d["point_stride"] = 28
+            d["fields"] = xyz + [
+                {"name": c, "offset": 12 + 4 * j, "type": 7}
+                for j, c in enumerate(["red", "green", "blue", "alpha"])
+            ]
+            d["data"] = b"".join(
+                struct.pack("<fffffff", 1.0 * k, 2.0, 3.0, 0.5, 0.25 * k, 1.0, 1.0) for k in range(3)
+            )
+        else:
+            d["point_stride"] = 16
+            d["fields"] = xyz + [
+                {"name": c, "offset": 12 + j, "type": 1}
+                for j, c in enumerate(["red", "green", "blue", "alpha"])
+            ]
+            d["data"] = b"".join(
+                struct.pack("<fffBBBB", 1.0 * k, 2.0, 3.0, 10 * k, 20, 30 + i, 255) for k in range(3)
+            )
+        return d
+
+    with open(path, "wb") as f, Writer(f) as w:
+        for i in range(count):
+            msg = message_class("foxglove.PointCloud")(**sample(i))
+            t = 1_700_000_000_000_000_000 + i * 1000
+            w.write_message(topic="/points", message=msg, log_time=t, publish_time=t)
+    return path

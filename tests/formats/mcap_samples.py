@@ -400,3 +400,24 @@ def write_image_variants(path: Path, *, count: int = 3) -> Path:
             w.write_message("/tf_static", tf, tfm, log_time=t + i * 1000 + 9, publish_time=t)
         w.finish()
     return path
+
+
+def write_attachments_and_metadata(path: Path) -> Path:
+    """A raw channel plus two attachments and metadata records (one name written twice)."""
+    from mcap.writer import Writer
+
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="", library="tests")
+        sid = w.register_schema(name="Thing", encoding="jsonschema", data=b"{}")
+        cid = w.register_channel(topic="/things", message_encoding="json", schema_id=sid)
+        w.add_message(cid, log_time=10, publish_time=10, data=b"{}", sequence=0)
+        w.add_attachment(create_time=5, log_time=6, name="calib.yaml", media_type="text/yaml", data=b"a: 1")
+        w.add_attachment(
+            create_time=7, log_time=8, name="b.bin", media_type="application/octet-stream", data=b"\x00\x01"
+        )
+        w.add_metadata("robot", {"name": "r2", "model": "x"})
+        w.add_metadata("robot", {"serial": "7"})
+        w.add_metadata("env", {"site": "lab"})
+        w.finish()
+    return path

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mcap_protobuf_samples import SAMPLES as PROTOBUF_SAMPLES
 from mcap_protobuf_samples import write_colored_point_cloud, write_protobuf
-from mcap_samples import MSGDEFS, write_image_variants, write_raw, write_ros2
+from mcap_samples import MSGDEFS, write_attachments_and_metadata, write_image_variants, write_raw, write_ros2
 
 pytestmark = pytest.mark.interop
 
@@ -93,6 +93,11 @@ def test_protobuf_channels_convert_as_rerun_does(
 @pytest.mark.parametrize("float_colors", [False, True], ids=["u8-colors", "float-colors"])
 def test_foxglove_point_cloud_colors(oracle, ours, tmp_path: Path, float_colors: bool) -> None:  # type: ignore[no-untyped-def]
     src = write_colored_point_cloud(tmp_path / "pc.mcap", float_colors=float_colors)
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
+
+
+def test_attachments_and_metadata_records(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = write_attachments_and_metadata(tmp_path / "att.mcap")
     _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
 
 

@@ -107,10 +107,49 @@ def metadata(f: McapFile) -> list[Chunk]:
     return [static_chunk(METADATA, comps)]
 
 
+ATTACHMENTS = "/__mcap_attachments"
+
+
+def attachments(f: McapFile) -> list[Chunk]:
+    """All attachments as instances of one static row (blob, media type, a description of each)."""
+    records = f.attachments()
+    if not records:
+        return []
+    offsets = [ix.offset for ix in f.summary.attachment_indexes] or [0] * len(records)
+    described = []
+    for att, offset in zip(records, offsets):
+        pairs = [
+            ("name", att.name),
+            ("media_type", att.media_type),
+            ("log_time", str(att.log_time)),
+            ("create_time", str(att.create_time)),
+            ("data_size", str(len(att.data))),
+            ("offset", str(offset)),
+        ]
+        described.append([{"first": k, "second": v} for k, v in pairs])
+
+    def one_row(values: pa.Array) -> pa.ListArray:
+        return pa.ListArray.from_arrays(pa.array([0, len(values)], pa.int32()), values)
+
+    comps = {
+        ComponentDescriptor("data", "McapAttachment", "rerun.components.Blob"): one_row(
+            blobs(bytes(a.data) for a in records)
+        ),
+        ComponentDescriptor("media_type", "McapAttachment", "rerun.components.MediaType"): one_row(
+            pa.array([a.media_type for a in records], pa.utf8())
+        ),
+        ComponentDescriptor("metadata", "McapAttachment", "rerun.components.KeyValuePairs"): one_row(
+            pa.array(described, type=_PAIRS)
+        ),
+    }
+    return [static_chunk(ATTACHMENTS, comps)]
+
+
 FileDecoder = Callable[[McapFile, list[int]], list[Chunk]]
 
 # Rerun runs its file decoders in the order of their names.
 FILE_DECODERS: dict[str, FileDecoder] = {
+    "attachments": lambda f, _ids: attachments(f),
     "metadata": lambda f, _ids: metadata(f),
     "recording_info": lambda f, _ids: recording_info(f),
     "schema": schemas,

@@ -24,6 +24,7 @@ class SessionHost:
 
     session: ViewerSession
     pump: FramePump
+    _pump_started: bool = False  # set once ``pump`` exists: the session's first changes come before it
     _closed: bool = False
     _seen_view: bool = False  # a browser view has reported its visibility
 
@@ -50,9 +51,8 @@ class SessionHost:
 
     def _changed(self) -> None:
         """The session's ``on_change``: draw at the pump's next slot (none yet while constructing)."""
-        pump = getattr(self, "pump", None)
-        if pump is not None:
-            pump.request()
+        if self._pump_started:
+            self.pump.request()
 
 
 def _visible(host: SessionHost, c: dict[str, Any]) -> None:

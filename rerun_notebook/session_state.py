@@ -4,17 +4,20 @@ the session's renderer, time control, selection, blueprint and panels."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import blueprint_panel
 from .selection import selection_details
 from .view_state import view_entries
 
+if TYPE_CHECKING:
+    from .session import ViewerSession
+
 log = logging.getLogger(__name__)
 NO_RECORDING_HINT = "No recording yet: call rr.init(...) and log data, or viewer.add_recording(rec)."
 
 
-def build_state(session: Any) -> dict[str, Any]:
+def build_state(session: ViewerSession) -> dict[str, Any]:
     """Everything the browser's panels draw, as plain JSON-able values."""
     try:
         views = view_entries(session)
@@ -48,14 +51,13 @@ def blueprint_rows(session: Any) -> list[dict[str, Any]]:
         return []
 
 
-def details(session: Any) -> dict[str, Any]:
+def details(session: ViewerSession) -> dict[str, Any]:
     """The selection panel's body: the selected item's details, else the recording summary."""
     store = session.stores.get(session.active) if session.active is not None else None
     views: list[dict[str, Any]] = []
     if session.app is not None and any(i.get("type") == "view" for i in session.selection):
         keys = ("id", "kind", "name", "origin", "entities")
-        for v in session.app.layout():
-            views.append(v if isinstance(v, dict) else {k: getattr(v, k, None) for k in keys})
+        views = [{k: v.get(k) for k in keys} for v in session.app.layout()]
     rid = str(session.active)
     with_tree = any(i.get("type") == "container" for i in session.selection)
     return selection_details(

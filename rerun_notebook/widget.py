@@ -114,6 +114,7 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         self._memory_limit = limit
         self.session = ViewerSession(*view_area(w, h), app_factory=app_factory, on_change=self._changed)
         self.pump = FramePump(_PumpSource(self), self._send_frame)
+        self._pump_started = True
         self.on_msg(self._on_custom_msg)
         _track_cell(self)
         if start:

@@ -1,24 +1,20 @@
 """The view kinds the viewer knows: one ``ViewKind`` entry per kind, in ``_BUILTIN`` below.
 
-How to add a view kind (e.g. ``dataframe``):
+A ``ViewKind`` holds what its kind knows: how to make the view and feed it (``factory``, ``sync``),
+where the layout puts it (``html``, ``layout_priority``), how blueprints name it and what it
+shows (``class_identifier``, ``archetypes``), its blueprint view properties (``properties``:
+read, applied to the view object, sent to the browser), when the default blueprint makes one
+(``spawn``), and its browser half (``payload`` for the widget's state, ``snapshot`` for the saved
+picture; the built-in kinds' are attached by ``rerun_notebook/view_kinds.py``).
 
-1. Write the view class in its own module (``rerun_core/viewer/dataframe_view.py``). A pixel view
-   has ``spec``, ``camera`` (``camera.PlotCamera()`` if it never moves), ``scene``,
-   ``prepare_camera(aspect)``, ``overlay(rect) -> list[Text]`` (or ``labels()`` for 3D-style
-   projected labels), ``reset_camera()``; optional: ``pick(x, y)`` (view-relative pixels -> the
-   pick dict ``ViewerApp.pick`` returns; else the GPU pick buffer is read for spatial views),
-   ``set_selection(entity, instance)`` and ``animating`` (True: ``ViewerApp`` keeps rendering,
-   e.g. the graph layout settling). An ``html=True`` view only needs ``spec``, ``camera``
-   and ``reset_camera()`` (the widget draws it from data the session sends).
-2. Add one ``ViewKind(...)`` to ``_BUILTIN`` with a lazy factory (``_lazy("module", "Class")``,
-   so importing this module stays light), a ``sync`` adapter (how ``ViewerApp`` feeds it the
-   store at the time cursor; ``None`` if it reads nothing), ``html``, its layout priority,
-   Rerun's view class identifier (blueprints name views by it) and the archetypes a blueprint
-   view of that class takes.
-3. Teach ``heuristics.choose_views`` when to create one (if the default blueprint has it).
+How to add a view kind (ARCHITECTURE.md, "Adding a view kind"): one module with the view class
+(``protocols.View`` / ``PixelView`` and the capability protocols it offers), its property reader
+and applier, payload and snapshot if the browser draws it, and one ``ViewKind(...)`` added to
+``_BUILTIN`` (a lazy factory, ``_lazy("module", "Class")``, keeps importing this module light);
+plus its JS when the browser draws it.
 
-``specs`` (PIXEL_KINDS, HTML_KINDS, LAYOUT_PRIORITY, CLASS_IDENTIFIER) and ``blueprint_tree``
-(VIEW_KINDS, the kinds' archetypes) read their tables from here.
+``specs`` (PIXEL_KINDS, HTML_KINDS, LAYOUT_PRIORITY, CLASS_IDENTIFIER), ``blueprint_tree`` (VIEW_KINDS,
+the kinds' archetypes and properties) and ``heuristics`` (the spawn rules) read their tables here.
 """
 
 from __future__ import annotations

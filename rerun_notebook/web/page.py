@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from rerun_core.store.hub import StoreHub
 from rerun_notebook.blueprint_sync import hub_source
 from rerun_notebook.host import SessionHost, register
 from rerun_notebook.pump import FramePump
@@ -56,7 +57,7 @@ class PageSession(SessionHost):
 
     def __init__(
         self,
-        hub: Any,
+        hub: StoreHub,
         send: SendFn,
         *,
         app_factory: AppFactory | None = None,
@@ -75,6 +76,7 @@ class PageSession(SessionHost):
         self.session = ViewerSession(*size, app_factory=app_factory, on_change=self._changed)
         self.session.blueprint.source = hub_source(hub)  # blueprints in the hub lay the page out
         self.pump = FramePump(_Source(self), self._send_frame, **(pump_options or {}))
+        self._pump_started = True
         self.sources = UrlSources(hub, self.session)
 
     def start(self) -> PageSession:
@@ -91,7 +93,7 @@ class PageSession(SessionHost):
                 store = self.hub.get(sid)
                 if store is not None:
                     s.add_store(sid.recording_id, store, application_id=sid.application_id, make_active=False)
-        active = getattr(self.hub, "active_recording_id", None)
+        active = self.hub.active_recording_id
         if active is not None and active != self._hub_active and active.recording_id in s.stores:
             self._hub_active = active
             s.set_active(active.recording_id)
@@ -113,7 +115,7 @@ class PageSession(SessionHost):
     def publish_state(self) -> None:
         """Send the synced attributes that changed, then pending replies (hover answers)."""
         self._publish("_state", self._page_state(self.session._state_json))
-        self._publish("_ticks", getattr(self.session, "ticks_json", ""))
+        self._publish("_ticks", self.session.ticks_json)
         self.session.take_events()  # no Python callbacks on a web page: keep the list short
         while self.session.replies:
             self._emit(json.dumps({"kind": "msg", "content": self.session.replies.popleft()}))

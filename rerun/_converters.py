@@ -70,7 +70,8 @@ def vectors(dtype: npt.DTypeLike, item: pa.DataType, n: int) -> Converter:
 
     def convert(data: Any) -> pa.Array:
         arr = as_numeric(data, dtype)
-        if arr.size % n != 0:
+        if arr.size % n != 0 or (arr.ndim > 1 and arr.shape[-1] != n and arr.size):
+            # As 0.41: flat with a multiple of n values, or rows of exactly n ((N, 3) is no 2D list).
             raise ValueError(f"expected {n} values per instance (shape (N, {n})), got shape {arr.shape}")
         values = pa.array(np.ascontiguousarray(arr).ravel(), type=item)
         return pa.FixedSizeListArray.from_arrays(values, type=arrow)
@@ -113,6 +114,8 @@ def texts(data: Any) -> pa.Array:
     if isinstance(data, str):
         return pa.array([data], type=pa.utf8())
     if isinstance(data, np.ndarray):
+        if data.dtype.kind not in "USO":  # numbers are no text in 0.41 either (pyarrow refuses)
+            return pa.array(data.ravel(), type=pa.utf8())
         return pa.array([str(x) for x in data.ravel()], type=pa.utf8())
     if isinstance(data, Sequence):
         return pa.array([str(x) for x in data], type=pa.utf8())
@@ -121,7 +124,7 @@ def texts(data: Any) -> pa.Array:
 
 def bools(data: Any) -> pa.Array:
     if isinstance(data, str):
-        raise ValueError(f"expected booleans, got {describe(data)}")
+        return pa.array([bool(data)], type=pa.bool_())  # truthiness, as 0.41
     return pa.array(np.asarray(data, dtype=bool).ravel(), type=pa.bool_())
 
 

@@ -26,10 +26,20 @@ if [ ! -x .venv/bin/python ]; then
 fi
 $UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,ray,mcap]"
 
+# The training data loader's extra (torch): PyPI's Linux torch wheel needs its CUDA packages
+# even on a CPU machine (about 5 GB; no smaller PyPI route). SKIP_DATALOADER=1 leaves it out:
+# the loader's torch tests then skip.
+if [ "${SKIP_DATALOADER:-0}" != 1 ]; then
+  $UV pip install -q --python .venv/bin/python -e ".[dataloader]"
+fi
+
 if [ "${SKIP_ORACLE:-0}" != 1 ]; then
   if [ ! -x .venv-oracle/bin/rerun ]; then
     $UV venv -q --python "$PY" .venv-oracle
     $UV pip install -q --python .venv-oracle/bin/python 'rerun-sdk[catalog]==0.41.0'
+  fi
+  if [ "${SKIP_DATALOADER:-0}" != 1 ] && [ ! -d .venv-oracle/lib/python3*/site-packages/torch ]; then
+    $UV pip install -q --python .venv-oracle/bin/python 'rerun-sdk[catalog,dataloader]==0.41.0'
   fi
   if [ ! -f .venv-oracle/.analytics-disabled ]; then
     .venv-oracle/bin/rerun analytics disable >/dev/null 2>&1 || true

@@ -67,13 +67,113 @@ def _max_row_id(chunk: Chunk, component: str) -> tuple[int, int]:
     return (int(hv[i]), int(lv[i]))
 
 
+_End = tuple[tuple[int, int], dict[str, int]]
+
+
+class _Phys:
+    """A physical chunk of the store: its parts are concatenated (and sorted by row id) only
+    when read, so a run of merges costs one concatenation instead of one per merge."""
+
+    __slots__ = (
+        "_all_sorted",
+        "_ends",
+        "entity",
+        "id",
+        "keys",
+        "num_rows",
+        "parts",
+        "ranges",
+        "signature",
+        "size",
+        "times",
+    )
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.id = chunk.id
+        self.parts = [chunk]
+        self.entity = chunk.entity_path
+        self.signature = _signature(chunk)
+        self.num_rows = chunk.num_rows
+        self.size = _size(chunk)
+        hi, lo = chunk.row_id_keys
+        self.keys = (hi, lo)
+        self.times = {name: col.values for name, col in chunk.timelines.items()}
+        self.ranges = dict(_ranges(chunk))
+        self._all_sorted: bool | None = _all_sorted(chunk)
+        self._ends: tuple[_End, _End] | None = None
+
+    def ends(self) -> tuple[_End, _End]:
+        """(row key, times) of the first and the last row in row-id order."""
+        if self._ends is None:
+            order = np.lexsort((self.keys[1], self.keys[0]))
+            i, j = int(order[0]), int(order[-1])
+            hi, lo = self.keys
+            first = ((int(hi[i]), int(lo[i])), {n: int(v[i]) for n, v in self.times.items()})
+            last = ((int(hi[j]), int(lo[j])), {n: int(v[j]) for n, v in self.times.items()})
+            self._ends = (first, last)
+        return self._ends
+
+    def absorb(self, other: _Phys) -> None:
+        """Take ``other``'s rows (a merge); the result gets a fresh chunk id."""
+        (first, last), (o_first, o_last) = self.ends(), other.ends()
+        merged_sorted: bool | None = None
+        if last[0] < o_first[0] and self._all_sorted is not None and other._all_sorted is not None:
+            # Appending rows that all come later: sorted iff both were and the seam is in order.
+            seam = all(last[1][n] <= o_first[1][n] for n in last[1])
+            merged_sorted = self._all_sorted and other._all_sorted and seam
+            self._ends = (first, o_last)
+        else:
+            self._ends = None
+        self.id = new_tuid()
+        self.parts += other.parts
+        self.num_rows += other.num_rows
+        self.size += other.size
+        self.keys = (
+            np.concatenate([self.keys[0], other.keys[0]]),
+            np.concatenate([self.keys[1], other.keys[1]]),
+        )
+        self.times = {n: np.concatenate([v, other.times[n]]) for n, v in self.times.items()}
+        for key, (lo, hi) in other.ranges.items():
+            cur = self.ranges.get(key)
+            self.ranges[key] = (lo, hi) if cur is None else (min(cur[0], lo), max(cur[1], hi))
+        self._all_sorted = merged_sorted
+
+    @property
+    def all_sorted(self) -> bool:
+        if self._all_sorted is None:
+            order = np.lexsort((self.keys[1], self.keys[0]))
+            self._all_sorted = all(bool(np.all(np.diff(v[order]) >= 0)) for v in self.times.values())
+        return self._all_sorted
+
+    def min_row(self) -> tuple[int, int]:
+        return self.ends()[0][0]
+
+    def chunk(self) -> Chunk:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        merged = Chunk.concat(self.parts, chunk_id=self.id).sorted_by_row_id()
+        self.parts = [merged]
+        return merged
+
+
+def _ranges(chunk: Chunk) -> Iterator[tuple[tuple[str, str], tuple[int, int]]]:
+    """(timeline, component) -> the chunk's time range there, for components with data."""
+    for name, col in chunk.timelines.items():
+        rng = col.time_range()
+        if rng is None:
+            continue
+        for desc, arr in chunk.components.items():
+            if arr.null_count < len(arr):
+                yield (name, desc.component), rng
+
+
 class CompactingStore:
     """Physical chunks after Rerun's insert-time processing (``thresholds=None``: none)."""
 
     def __init__(self, thresholds: Thresholds | None = LIVE, *, split: bool = True) -> None:
         self.thresholds = thresholds
         self.split = split
-        self._chunks: dict[Tuid, Chunk] = {}
+        self._chunks: dict[Tuid, _Phys] = {}
         # entity -> (timeline, component) -> sorted [(start time, chunk id)]
         self._starts: dict[EntityPath, dict[tuple[str, str], list[tuple[int, Tuid]]]] = {}
         self._static: dict[EntityPath, dict[str, Tuid]] = {}
@@ -86,7 +186,7 @@ class CompactingStore:
     def chunks(self) -> Iterator[Chunk]:
         """Chunks in chunk-id order (the order Rerun's store iterates them)."""
         for key in sorted(self._chunks):
-            yield self._chunks[key]
+            yield self._chunks[key].chunk()
 
     def insert_all(self, chunks: Iterable[Chunk]) -> None:
         for chunk in chunks:
@@ -103,15 +203,17 @@ class CompactingStore:
             self.changed = True
             for part in parts:
                 self._from_split.add(part.id)
-                self._add_temporal(part)
+                self._add_temporal(_Phys(part))
             return
-        elected = self._elect(chunk)
+        phys = _Phys(chunk)
+        elected = self._elect(phys)
         if elected is not None:
             self.changed = True
             self._remove(elected)
-            first, second = (elected, chunk) if _min_row(elected) <= _min_row(chunk) else (chunk, elected)
-            chunk = Chunk.concat([first, second], chunk_id=new_tuid()).sorted_by_row_id()
-        self._add_temporal(chunk)
+            first, second = (elected, phys) if elected.min_row() <= phys.min_row() else (phys, elected)
+            first.absorb(second)
+            phys = first
+        self._add_temporal(phys)
 
     # --- static -----------------------------------------------------------------------------
 
@@ -126,40 +228,33 @@ class CompactingStore:
             if current is None:
                 per_comp[name] = chunk.id
                 continue
-            cur_chunk = self._chunks.get(current)
-            cur_max = (0, 0) if cur_chunk is None else _max_row_id(cur_chunk, name)
+            cur = self._chunks.get(current)
+            cur_max = (0, 0) if cur is None else _max_row_id(cur.chunk(), name)
             if _max_row_id(chunk, name) > cur_max:
                 overwritten.add(current)
                 per_comp[name] = chunk.id
-        self._chunks[chunk.id] = chunk
+        self._chunks[chunk.id] = _Phys(chunk)
         for old in overwritten:
             if old not in per_comp.values():
                 self._chunks.pop(old, None)
 
     # --- temporal ---------------------------------------------------------------------------
 
-    def _keys(self, chunk: Chunk) -> Iterator[tuple[tuple[str, str], int, int]]:
-        for name, col in chunk.timelines.items():
-            rng = col.time_range()
-            if rng is None:
-                continue
-            for desc, arr in chunk.components.items():
-                if arr.null_count < len(arr):
-                    yield (name, desc.component), rng[0], rng[1]
+    def _add_temporal(self, phys: _Phys) -> None:
+        self._chunks[phys.id] = phys
+        index = self._starts.setdefault(phys.entity, {})
+        for key, (start, _) in phys.ranges.items():
+            bisect.insort(index.setdefault(key, []), (start, phys.id))
 
-    def _add_temporal(self, chunk: Chunk) -> None:
-        self._chunks[chunk.id] = chunk
-        index = self._starts.setdefault(chunk.entity_path, {})
-        for key, start, _ in self._keys(chunk):
-            bisect.insort(index.setdefault(key, []), (start, chunk.id))
-
-    def _remove(self, chunk: Chunk) -> None:
-        self._chunks.pop(chunk.id, None)
-        index = self._starts.get(chunk.entity_path, {})
-        for key, start, _ in self._keys(chunk):
+    def _remove(self, phys: _Phys) -> None:
+        self._chunks.pop(phys.id, None)
+        index = self._starts.get(phys.entity, {})
+        for key, (start, _) in phys.ranges.items():
             entries = index.get(key)
-            if entries is not None and (start, chunk.id) in entries:
-                entries.remove((start, chunk.id))
+            if entries is not None:
+                i = bisect.bisect_left(entries, (start, phys.id))
+                if i < len(entries) and entries[i] == (start, phys.id):
+                    del entries[i]
 
     def _split(self, chunk: Chunk) -> list[Chunk]:
         """Rerun's split-on-insert: row slices of a chunk over the row or byte limits."""
@@ -191,13 +286,12 @@ class CompactingStore:
         max_rows = th.max_rows if sorted_ else th.max_rows_if_unsorted
         return size <= th.max_bytes and rows <= max_rows
 
-    def _elect(self, chunk: Chunk) -> Chunk | None:
-        if chunk.id in self._from_split or not self._fits(chunk.num_rows, _size(chunk), _all_sorted(chunk)):
+    def _elect(self, phys: _Phys) -> _Phys | None:
+        if phys.id in self._from_split or not self._fits(phys.num_rows, phys.size, phys.all_sorted):
             return None
-        index = self._starts.get(chunk.entity_path)
+        index = self._starts.get(phys.entity)
         if not index:
             return None
-        sig = _signature(chunk)
         worth: dict[Tuid, int] = {}
 
         def value(cid: Tuid) -> int:
@@ -205,45 +299,32 @@ class CompactingStore:
                 cand = self._chunks.get(cid)
                 ok = (
                     cand is not None
-                    and cid != chunk.id
+                    and cid != phys.id
                     and cid not in self._from_split
-                    and _signature(cand) == sig
-                    and self._fits(
-                        chunk.num_rows + cand.num_rows, _size(chunk) + _size(cand), _all_sorted(cand)
-                    )
+                    and cand.signature == phys.signature
+                    and self._fits(phys.num_rows + cand.num_rows, phys.size + cand.size, cand.all_sorted)
                 )
                 worth[cid] = cand.num_rows if ok and cand is not None else 0
             return worth[cid]
 
         points: dict[Tuid, int] = {}
-        for key, lo, hi in self._keys(chunk):
+        for key, (lo, hi) in phys.ranges.items():
             entries = index.get(key, [])
             starts = [s for s, _ in entries]
             before = bisect.bisect_left(starts, lo)
-            if before > 0:
-                t = starts[before - 1]
-                for s, cid in entries:
-                    if s == t:
-                        points[cid] = points.get(cid, 0) + value(cid)
             after = bisect.bisect_right(starts, hi)
+            picks = [(starts[before - 1], 1)] if before > 0 else []
             if after < len(starts):
-                t = starts[after]
-                for s, cid in entries:
-                    if s == t:
-                        points[cid] = points.get(cid, 0) + value(cid)
-            for s, cid in entries:
-                if s == lo:
-                    points[cid] = points.get(cid, 0) + 2 * value(cid)
+                picks.append((starts[after], 1))
+            picks.append((lo, 2))
+            for t, weight in picks:
+                i = bisect.bisect_left(starts, t)
+                while i < len(starts) and starts[i] == t:
+                    cid = entries[i][1]
+                    points[cid] = points.get(cid, 0) + weight * value(cid)
+                    i += 1
         best = sorted(((p, cid) for cid, p in points.items() if p > 0), key=lambda x: (-x[0], x[1]))
         return self._chunks[best[0][1]] if best else None
-
-
-def _min_row(chunk: Chunk) -> tuple[int, int]:
-    hi, lo = chunk.row_id_keys
-    if len(hi) == 0:
-        return (0, 0)
-    i = int(np.lexsort((lo, hi))[0])
-    return (int(hi[i]), int(lo[i]))
 
 
 def split_thick_thin(chunk: Chunk, ratio: float) -> list[Chunk]:

@@ -17,7 +17,14 @@ from tests.conftest import Oracle, ours_env
 pytestmark = pytest.mark.interop
 
 # The MCAP reader family lives in `rerun.chunk` too; it is another component's work.
-ELSEWHERE = {"McapReader", "McapInfo", "McapChannelInfo", "McapChunkInfo", "McapCompressionInfo", "McapSchemaInfo"}
+ELSEWHERE = {
+    "McapReader",
+    "McapInfo",
+    "McapChannelInfo",
+    "McapChunkInfo",
+    "McapCompressionInfo",
+    "McapSchemaInfo",
+}
 # Constructors that wrap a native handle in 0.41 (ours wrap the core object instead).
 HANDLE_INIT = {"Chunk", "ChunkStore", "LazyChunkStream", "LazyStore", "StoreEntry"}
 
@@ -65,7 +72,12 @@ json.dump(out, sys.stdout)
 def surfaces(oracle: Oracle) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]]]:
     theirs = json.loads(oracle.run_script(INTROSPECT).stdout)
     proc = subprocess.run(
-        [sys.executable, "-c", INTROSPECT], capture_output=True, text=True, timeout=120, env=ours_env(), check=True
+        [sys.executable, "-c", INTROSPECT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ours_env(),
+        check=True,
     )
     return json.loads(proc.stdout), theirs
 

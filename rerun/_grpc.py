@@ -50,6 +50,7 @@ class GrpcSink:
         self.sent = 0
         self.dropped = 0
         self._sent_at_call = 0
+        self._stalled_at: int | None = None  # `sent` when a flush last gave up (nothing moved)
         self._call: Any = None
         self._generation = 0  # bumped when a call fails, retiring its request stream
         self._thread = threading.Thread(target=self._run, name="rerun-grpc-sink", daemon=True)
@@ -87,13 +88,16 @@ class GrpcSink:
                     last, since = self.sent, time.monotonic()
                 remaining = None if timeout is None else timeout - (time.monotonic() - since)
                 if remaining is not None and remaining <= 0:
+                    self._stalled_at = self.sent
                     return False
                 self._cond.wait(0.05 if remaining is None else min(remaining, 0.05))
         return True
 
     def close(self, timeout: float | None = None) -> None:
-        """End the stream; waits at most `timeout` (default: `exit_timeout`) and reports drops."""
-        timeout = self.exit_timeout if timeout is None else timeout
+        """End the stream; waits at most `timeout` (default: `exit_timeout`, none when a flush
+        just gave up and nothing moved since, as 0.41 waits once) and reports drops."""
+        if timeout is None:
+            timeout = 0.0 if self._stalled_at == self.sent else self.exit_timeout
         with self._cond:
             if self._closing:
                 return
@@ -115,7 +119,7 @@ class GrpcSink:
                 "rerun: dropped %d message(s) that could not be sent to %s within %.0f s",
                 self.dropped,
                 self.url,
-                timeout,
+                timeout or self.exit_timeout,  # 0: the flush before already waited that long
             )
 
     def _requests(self, generation: int) -> Iterator[bytes]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
+from ._log import log
+from .archetypes import TextLog
 from .components import TextLogLevel
 
 
@@ -24,9 +26,6 @@ class LoggingHandler(logging.Handler):
         self.path_prefix = path_prefix
 
     def emit(self, record: logging.LogRecord) -> None:
-        from ._log import log
-        from .archetypes import TextLog
-
         path = record.module.replace(".", "/")
         if self.path_prefix is not None:
             path = f"{self.path_prefix}/{path}"

@@ -11,6 +11,12 @@ from ._lazy_store import LazyStore as LazyStore
 from ._lens import DeriveLens as DeriveLens
 from ._lens import Lens as Lens
 from ._lens import MutateLens as MutateLens
+from ._mcap_reader import McapChannelInfo as McapChannelInfo
+from ._mcap_reader import McapChunkInfo as McapChunkInfo
+from ._mcap_reader import McapCompressionInfo as McapCompressionInfo
+from ._mcap_reader import McapInfo as McapInfo
+from ._mcap_reader import McapReader as McapReader
+from ._mcap_reader import McapSchemaInfo as McapSchemaInfo
 from ._profile import IndexColumn as IndexColumn
 from ._profile import OptimizationProfile as OptimizationProfile
 from ._readers import IndexedReader as IndexedReader
@@ -30,6 +36,12 @@ __all__ = [
     "LazyChunkStream",
     "LazyStore",
     "Lens",
+    "McapChannelInfo",
+    "McapChunkInfo",
+    "McapCompressionInfo",
+    "McapInfo",
+    "McapReader",
+    "McapSchemaInfo",
     "MutateLens",
     "OptimizationProfile",
     "RrdReader",

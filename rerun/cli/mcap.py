@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     from rerun_core.formats.mcap import ALL_DECODERS
 
     p = argparse.ArgumentParser(prog="rerun mcap convert", description="Convert an .mcap file to an .rrd")
-    p.add_argument("path", nargs="?", metavar="PATH_TO_INPUT_MCAP", help="reads from standard input if none")
+    p.add_argument("path", metavar="PATH_TO_INPUT_MCAP", help="the .mcap file to convert")
     p.add_argument("-o", "--output", metavar="dst.rrd", help="path to write to (stdout if unspecified)")
     p.add_argument("--application-id")
     p.add_argument("-d", "--decoder", action="append", choices=ALL_DECODERS, dest="decoders")
@@ -114,8 +114,7 @@ def convert(argv: Sequence[str]) -> int:
 
     args = _parser().parse_args(list(argv))
     opts = options_from_args(args)
-    source: str | bytes = args.path if args.path else sys.stdin.buffer.read()
-    name = args.path if args.path else "stdin"
+    source, name = args.path, args.path
     with open_output(args.output) as out, RrdWriter(out) as writer:
         try:
             for msg in mcap_messages(

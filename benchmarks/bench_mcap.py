@@ -1,0 +1,118 @@
+"""`rerun mcap convert` speed: ours against the real 0.41 converter on one large generated MCAP.
+
+The file (ROS 2: 320x240 RGB images, 20k-point clouds, IMU, TF and strings; ~300 MB at scale 1)
+is written once with the `mcap` writer packages and cached under artifacts/bench/. Both
+converters write an .rrd from it; we time the wall clock of each (best of --repeat) and check
+that the outputs are equal under the real `rerun rrd compare --unordered`.
+
+    python -m benchmarks.bench_mcap [--scale S] [--regen] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ORACLE_BIN = ROOT / ".venv-oracle" / "bin"
+OURS_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tests" / "formats"))
+
+
+def generate(path: Path, scale: float) -> None:
+    from mcap_ros2.writer import Writer
+    from mcap_samples import MESSAGES, MSGDEFS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    counts = {
+        "sensor_msgs/msg/Image": int(500 * scale),
+        "sensor_msgs/msg/PointCloud2": int(500 * scale),
+        "sensor_msgs/msg/Imu": int(20_000 * scale),
+        "tf2_msgs/msg/TFMessage": int(5_000 * scale),
+        "std_msgs/msg/String": int(2_000 * scale),
+    }
+    image = bytes(320 * 240 * 3)
+    cloud = b"".join(struct.pack("<fffI", k * 0.01, 1.0, 2.0, k) for k in range(20_000))
+    with open(tmp, "wb") as f:
+        w = Writer(f)
+        schemas = {dt: w.register_msgdef(dt, MSGDEFS[dt]) for dt in counts}
+        t0 = 1_700_000_000_000_000_000
+        for dt, n in counts.items():
+            step = 10_000_000_000 // max(n, 1)
+            for i in range(n):
+                msg = MESSAGES[dt](i)
+                if dt.endswith("Image"):
+                    msg.update(width=320, height=240, step=960, data=image)
+                elif dt.endswith("PointCloud2"):
+                    msg.update(width=20_000, row_step=320_000, data=cloud)
+                w.write_message(
+                    topic="/" + dt.split("/")[-1].lower(),
+                    schema=schemas[dt],
+                    message=msg,
+                    log_time=t0 + i * step,
+                    publish_time=t0 + i * step,
+                )
+        w.finish()
+    tmp.replace(path)
+
+
+def _env(bin_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{bin_dir}:{env.get('PATH', '')}"
+    env["RERUN_ANALYTICS"] = "0"
+    if bin_dir == ORACLE_BIN:
+        env.pop("PYTHONPATH", None)
+    return env
+
+
+def _convert(bin_dir: Path, src: Path, out: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [str(bin_dir / "rerun"), "mcap", "convert", str(src), "-o", str(out)],
+        check=True,
+        env=_env(bin_dir),
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--regen", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args(argv)
+    path = ROOT / "artifacts" / "bench" / f"mcap_large_{args.scale:g}.mcap"
+    if args.regen or not path.exists():
+        generate(path, args.scale)
+    mb = path.stat().st_size / 1e6
+    with tempfile.TemporaryDirectory() as d:
+        ours_out, theirs_out = Path(d) / "ours.rrd", Path(d) / "theirs.rrd"
+        ours = min(_convert(OURS_BIN, path, ours_out) for _ in range(args.repeat))
+        theirs = min(_convert(ORACLE_BIN, path, theirs_out) for _ in range(args.repeat))
+        same = (
+            subprocess.run(
+                [str(ORACLE_BIN / "rerun"), "rrd", "compare", "--unordered", str(theirs_out), str(ours_out)],
+                env=_env(ORACLE_BIN),
+                capture_output=True,
+            ).returncode
+            == 0
+        )
+    print(f"RESULT mcap_convert ours: {ours:.2f} s = {mb / ours:.0f} MB/s ({mb:.0f} MB input)", flush=True)
+    print(f"RESULT mcap_convert oracle: {theirs:.2f} s = {mb / theirs:.0f} MB/s", flush=True)
+    print(
+        f"RATIO mcap_convert ours/oracle: {ours / theirs:.1f}x; outputs equal under rrd compare: {same}",
+        flush=True,
+    )
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,3 +42,19 @@ def test_archetypes_resolve_lazily() -> None:
     code = "import sys, rerun as rr; print('rerun.archetypes' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_broken_lazy_module_raises_its_own_error() -> None:
+    # A broken archetypes module must surface as its ImportError, not as "no attribute Points3D".
+    code = (
+        "import sys, rerun as rr\n"
+        "sys.modules['rerun.archetypes'] = None  # importing it now fails\n"
+        "try:\n"
+        "    rr.Points3D\n"
+        "except ImportError as err:\n"
+        "    print('ImportError', err.name)\n"
+        "except AttributeError:\n"
+        "    print('AttributeError')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "ImportError rerun.archetypes"

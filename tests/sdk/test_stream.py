@@ -391,3 +391,20 @@ def test_one_field_fast_path_matches_the_general_path() -> None:
     assert fast.components[SCALAR].type == general.components[SCALAR].type
     static = got["/fast_static"]
     assert static.is_static and values(static) == [[7.0]]
+
+
+def test_sdk_warnings_are_logged_on_warnings_through_the_hook() -> None:
+    rec = rr.RecordingStream("app", recording_id="warn")
+    mem = rec.memory_recording()
+    prev = rr.set_thread_local_data_recording(rec)  # warnings go to the current recording, as 0.41's
+    try:
+        with pytest.warns(rr.error_utils.RerunWarning, match="log"):
+            rec.log("bad", object())  # not an archetype: warned, the call skipped
+    finally:
+        rr.set_thread_local_data_recording(prev)
+    rows = [
+        m.chunk for m in mem.drain() if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/__warnings"
+    ]
+    assert len(rows) == 1
+    texts = {d.component: a.to_pylist() for d, a in rows[0].components.items()}
+    assert texts["TextLog:level"] == [["WARN"]] and "log" in texts["TextLog:text"][0][0]

@@ -421,3 +421,31 @@ def write_attachments_and_metadata(path: Path) -> Path:
         w.add_metadata("env", {"site": "lab"})
         w.finish()
     return path
+
+
+def write_edge_cases(path: Path) -> Path:
+    """A channel without schema, a ROS 2 schema on JSON, undecodable IMU messages, an empty channel."""
+    from mcap.writer import Writer
+    from mcap_ros2._dynamic import serialize_dynamic
+
+    encode = serialize_dynamic("std_msgs/msg/String", "string data")["std_msgs/msg/String"]
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="ros2", library="tests")
+        s_str = w.register_schema(name="std_msgs/msg/String", encoding="ros2msg", data=b"string data")
+        imu = MSGDEFS["sensor_msgs/msg/Imu"].encode()
+        s_imu = w.register_schema(name="sensor_msgs/msg/Imu", encoding="ros2msg", data=imu)
+        c_noschema = w.register_channel(topic="/noschema", message_encoding="json", schema_id=0)
+        c_json = w.register_channel(topic="/ros_as_json", message_encoding="json", schema_id=s_str)
+        c_bad = w.register_channel(topic="/bad_imu", message_encoding="cdr", schema_id=s_imu)
+        w.register_channel(topic="/empty", message_encoding="cdr", schema_id=s_str)
+        c_ok = w.register_channel(topic="/ok", message_encoding="cdr", schema_id=s_str)
+        for i in range(3):
+            t = 1000 + i
+            w.add_message(c_noschema, log_time=t, publish_time=t, data=b"{}", sequence=i)
+            w.add_message(c_json, log_time=t, publish_time=t, data=b'{"data":"x"}', sequence=i)
+            bad = b"\x00\x01\x00\x00" + b"\x05" * (3 if i == 1 else 400)
+            w.add_message(c_bad, log_time=t, publish_time=t, data=bad, sequence=i)
+            w.add_message(c_ok, log_time=t, publish_time=t, data=encode({"data": f"s{i}"}), sequence=i)
+        w.finish()
+    return path

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from mcap_protobuf_samples import SAMPLES as PROTOBUF_SAMPLES
 from mcap_protobuf_samples import write_colored_point_cloud, write_protobuf
-from mcap_samples import MSGDEFS, write_attachments_and_metadata, write_image_variants, write_raw, write_ros2
+from mcap_samples import (
+    MSGDEFS,
+    write_attachments_and_metadata,
+    write_edge_cases,
+    write_image_variants,
+    write_raw,
+    write_ros2,
+)
 
 pytestmark = pytest.mark.interop
 
@@ -98,6 +105,13 @@ def test_foxglove_point_cloud_colors(oracle, ours, tmp_path: Path, float_colors:
 
 def test_attachments_and_metadata_records(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     src = write_attachments_and_metadata(tmp_path / "att.mcap")
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
+
+
+def test_odd_channels_and_undecodable_messages(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # No schema / ROS 2 schema on JSON -> raw; failing messages are skipped (an empty chunk is
+    # left when none decodes); a channel without messages is left out entirely.
+    src = write_edge_cases(tmp_path / "edge.mcap")
     _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
 
 

@@ -190,9 +190,8 @@ def _run_decoder(
             except Exception as err:
                 log.error("Failed to decode chunk of %s: %s", ctx.topic, err)
                 continue
-            for chunk in chunks:
-                if len(chunk.row_ids):  # a channel whose messages all failed leaves nothing
-                    yield _offset(chunk, opts.timestamp_offset_ns)
+            for chunk in chunks:  # (one whose messages all failed is empty, as Rerun's)
+                yield _offset(chunk, opts.timestamp_offset_ns)
 
 
 def _rollback(ctx: ParserContext) -> None:

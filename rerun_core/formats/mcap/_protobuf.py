@@ -154,20 +154,17 @@ class ProtobufParser:
             raise ValueError(f"cannot decode schema {schema.name!r}")
         self.decode = decode
         self.lens = lens
-        self.layout: ProtoLayout | None = None
+        self.layout = ProtoLayout(decode(b"").DESCRIPTOR)  # an empty payload is the default message
         self.messages: list[Any] = []
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
         m = self.decode(msg.data)
-        if self.layout is None:
-            self.layout = ProtoLayout(m.DESCRIPTOR)
         self.messages.append(m)
         ctx.add_log_and_publish(msg)
 
     def finalize(self, ctx: ParserContext) -> list[Chunk]:
         if self.lens is not None:
             return self.lens(ctx, self.messages)
-        assert self.layout is not None
         d = self.layout.descriptor
         values = pa.array([to_py(m, d) for m in self.messages], type=self.layout.arrow_type)
         return [ctx.chunk({custom_desc(f"{d.full_name}:message", d.full_name): unit_lists(values)})]

@@ -17,16 +17,20 @@ from rerun_core.store.messages import LogMsg
 
 from .buffer import MessageBuffer
 from .codec import decode_wire
+from .limits import trim_freed_memory
 from .wire import WireMsg
 
 log = logging.getLogger("rerun.server")
 
 Consumer = Callable[[LogMsg], None]
+WireConsumer = Callable[[WireMsg], None]  # takes the received bytes (an `--save` file)
 _STOP = None
 
 
 # What may wait for the decoder at once, beyond the message being decoded.
 DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024
+# Decoding and saving free chunk-sized buffers; return the holes they leave this often.
+TRIM_EVERY_BYTES = 32 * 1024 * 1024
 
 
 class Ingest:
@@ -44,8 +48,10 @@ class Ingest:
         *,
         skip_local: bool = False,
         max_queued_bytes: int = DEFAULT_MAX_QUEUED_BYTES,
+        wire_consumers: list[WireConsumer] | None = None,
     ) -> None:
         self.consumers = consumers
+        self.wire_consumers = wire_consumers or []
         self.skip_local = skip_local
         self.max_queued_bytes = max_queued_bytes
         self.decoded = 0
@@ -87,13 +93,27 @@ class Ingest:
             self._queue.put(msg)
 
     def _run(self) -> None:
+        since_trim = 0
         while (wire := self._queue.get()) is not _STOP:
             try:
                 self._deliver(wire)
             finally:
                 self._release(wire.nbytes)
+            since_trim += wire.nbytes
+            del wire
+            if since_trim >= TRIM_EVERY_BYTES:
+                since_trim = 0
+                trim_freed_memory()
 
     def _deliver(self, wire: WireMsg) -> None:
+        for wire_consumer in self.wire_consumers:
+            try:
+                wire_consumer(wire)
+            except Exception as err:
+                log.warning("could not save a received %s: %s", wire.kind.name, err)
+        if not self.consumers:
+            self.decoded += 1
+            return
         try:
             msg = decode_wire(wire)
         except Exception as err:

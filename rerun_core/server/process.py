@@ -18,7 +18,8 @@ import grpc
 from rerun_core.store.messages import LogMsg
 
 from .codec import request_to_wire
-from .ingest import DEFAULT_MAX_QUEUED_BYTES, Consumer, Ingest
+from .ingest import DEFAULT_MAX_QUEUED_BYTES, Consumer, Ingest, WireConsumer
+from .limits import return_freed_memory
 from .proxy import SERVICE_NAME, ProxyServer
 from .urls import grpc_channel, parse_grpc_url
 from .wire import WireError, parse_request
@@ -48,21 +49,28 @@ class EndpointProcess:
         store_memory_limit: int | None = None,
         save: str | Path | None = None,
     ) -> None:
+        # Chunk-sized buffers must go back to the system when freed, or RSS keeps every peak.
+        return_freed_memory()
         self.server = server
         self.hub: Any = _make_hub(store_memory_limit) if keep_store else None
         self._writer: Any = None
         self.save_path = Path(save) if save is not None else None
         consumers: list[Consumer] = []
+        wire_consumers: list[WireConsumer] = []
         if self.hub is not None:
             consumers.append(hub_inserter(self.hub))
         if self.save_path is not None:
-            from rerun_core.store.rrd import RrdWriter
+            from .save import WireRrdWriter
 
-            self._writer = RrdWriter(self.save_path)
-            consumers.append(self._writer.write)
+            self._writer = WireRrdWriter(self.save_path)
+            wire_consumers.append(self._writer.write_wire)
         # The decoder's queue counts on top of the replay buffer: a quarter of its limit at most.
         queued = max(1 << 20, min(DEFAULT_MAX_QUEUED_BYTES, server.buffer.memory_limit // 4))
-        self.ingest = Ingest(server.buffer, consumers, max_queued_bytes=queued) if consumers else None
+        self.ingest = (
+            Ingest(server.buffer, consumers, max_queued_bytes=queued, wire_consumers=wire_consumers)
+            if consumers or wire_consumers
+            else None
+        )
         self._pullers: list[threading.Thread] = []
         self._stop = threading.Event()
 

@@ -2,11 +2,17 @@
 
 A client streams big chunks (few, fast to make) into a server with `--server-memory-limit 200MB`
 and `--save`; the server's resident memory is sampled from /proc while it receives. Every chunk
-must reach the file, and the resident set must not grow with the volume sent: before the
-decoder's queue was bounded it grew by ~1.2 GB for 2 GB sent. It still grows by ~600 MB for a
-200 MB limit (1 GB or 2 GB sent alike), so the bound asserted is 4x the limit, not the limit:
-closing that gap is open work. `RERUN_BACKPRESSURE_GB` sets how much is sent (default 1; 2 for
-the full check: `RERUN_BACKPRESSURE_GB=2 pytest tests/server/test_save_backpressure.py`).
+must reach the file, and the resident set must not grow with the volume sent.
+
+What the growth over the idle process (its RSS once listening) is made of, for 16 MiB chunks:
+the replay buffer (at most the limit), the chunk each stream has in flight (grpc's receive
+buffer and its Python copy), the one being written (saved verbatim: no decode/re-encode copies)
+and what the allocators keep between frees (glibc is told to return chunk-sized blocks and is
+trimmed as the writer goes). Measured: ~365 MB for 1 GB and 2 GB sent alike (it was ~600 MB
+before chunks were saved verbatim and freed memory returned); the real 0.41 `rerun
+--serve-grpc` grows by ~490 MB on the same load. Asserted: growth <= 2x the limit.
+`RERUN_BACKPRESSURE_GB` sets how much is sent (default 1; 2 for the full check:
+`RERUN_BACKPRESSURE_GB=2 pytest tests/server/test_save_backpressure.py`).
 """
 
 from __future__ import annotations
@@ -104,7 +110,7 @@ def test_save_memory_stays_bounded_whatever_the_volume(tmp_path: Path) -> None:
     assert code == 0, err
     growth = sampler.peak - baseline
     print(f"sent {n * CHUNK / 1e9:.2f} GB; RSS {baseline / 1e6:.0f} MB -> peak {sampler.peak / 1e6:.0f} MB")
-    assert growth <= 4 * LIMIT, f"grew by {growth / 1e6:.0f} MB"
+    assert growth <= 2 * LIMIT, f"grew by {growth / 1e6:.0f} MB over the idle {baseline / 1e6:.0f} MB"
     chunks = sum(
         1 for m in read_messages(save) if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/blob"
     )

@@ -154,7 +154,7 @@ def layout_tree(
 
 
 def _visible(node: Node, hidden: frozenset[str] | set[str]) -> bool:
-    if node.id in hidden or not getattr(node, "visible", True):  # a blueprint's views have it too
+    if node.id in hidden or not node.visible:  # a blueprint's views and containers may be off
         return False
     return isinstance(node, ViewSpec) or any(_visible(c, hidden) for c in node.children)
 

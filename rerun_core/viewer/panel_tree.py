@@ -25,7 +25,7 @@ def view_tree(
     """``root`` as nested dicts; ``shown`` says whether a node is on screen after all toggles."""
 
     def walk(node: Node, parent_shown: bool) -> dict[str, Any]:
-        own = node.id not in hidden_nodes and bool(getattr(node, "visible", True))
+        own = node.id not in hidden_nodes and node.visible
         shown = parent_shown and own
         if isinstance(node, ViewSpec):
             hidden = hidden_in_view.get(node.id, set())

@@ -26,7 +26,10 @@ class PlaceholderView:
 
     @property
     def message(self) -> str:
-        return getattr(self.spec, "message", None) or f"The {self.spec.kind} view cannot be shown here"
+        from rerun_core.viewer.blueprint_tree import BlueprintView
+
+        told = self.spec.message if isinstance(self.spec, BlueprintView) else None
+        return told or f"The {self.spec.kind} view cannot be shown here"
 
     def prepare_camera(self, aspect: float) -> Any:
         return self._ndc

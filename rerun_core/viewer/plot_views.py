@@ -361,6 +361,7 @@ class TensorView:
         self.axes: tuple[int, int] = (0, 1)
         self._key: tuple[Any, ...] = ()
         self._slice_key: tuple[Any, ...] = ()
+        self.bounds_: tuple[np.ndarray, np.ndarray] | None = None  # the shown slice's extent
 
     def set_slice(self, indices: dict[int, int]) -> None:
         self.slice.update({int(k): int(v) for k, v in indices.items()})
@@ -409,7 +410,7 @@ class TensorView:
 
     def prepare_camera(self, aspect: float) -> gfx.Camera:
         if not self.camera.user_moved:
-            self.camera.fit(getattr(self, "bounds_", None), aspect)
+            self.camera.fit(self.bounds_, aspect)
         return self.camera.apply(aspect)
 
     def reset_camera(self) -> None:

@@ -40,6 +40,7 @@ class ViewSpec:
     header: int = 0  # height of the title strip just above ``rect`` (the widget draws it as HTML)
     # set while this view is the active tab of a tabs container: {"container", "tabs": [{id, name}]}
     tab_bar: dict[str, Any] | None = None
+    visible: bool = True  # False: a sent blueprint switched it off (the user's eye toggles are Viewport's)
 
     def as_dict(self) -> dict[str, object]:
         return {

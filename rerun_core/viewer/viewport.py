@@ -65,7 +65,7 @@ class Viewport:
         if node is None:
             raise ValueError(f"unknown view or container {node_id!r}")
         (self.hidden_nodes.discard if visible else self.hidden_nodes.add)(node_id)
-        if visible and hasattr(node, "visible"):  # a blueprint may have sent it hidden
+        if visible:  # a blueprint may have sent it hidden
             node.visible = True
 
     def maximize(self, view_id: str | None) -> None:
@@ -92,7 +92,7 @@ class Viewport:
         """The panel's nested dicts, rebuilt only when something they show changed."""
         key = (
             id(self.root),
-            tuple((s.id, s.name, len(s.entities), getattr(s, "visible", True)) for s in views_of(self.root)),
+            tuple((s.id, s.name, len(s.entities), s.visible) for s in views_of(self.root)),
             frozenset(self.hidden_nodes),
             frozenset((v, frozenset(p)) for v, p in self.hidden_in_view.items()),
             frozenset(global_hidden),

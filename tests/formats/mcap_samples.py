@@ -221,6 +221,11 @@ MSGDEFS.update(
                 *_POSE,
             )
         ),
+        "nav2_msgs/msg/VoxelGrid": (
+            "std_msgs/Header header\nuint32[] data\ngeometry_msgs/Point32 origin\ngeometry_msgs/Vector3 resolutions\n"
+            "uint32 size_x\nuint32 size_y\nuint32 size_z"
+            + _deps(*_HDR, ("geometry_msgs/Point32", "float32 x\nfloat32 y\nfloat32 z"), _VEC3)
+        ),
         "std_msgs/msg/Float64MultiArray": (
             "std_msgs/MultiArrayLayout layout\nfloat64[] data"
             + _deps(
@@ -321,6 +326,21 @@ MESSAGES.update(
                 "origin": _POSE_V(0),
             },
             "data": [0, 100, -1, 50, 0, i],
+        },
+        "nav2_msgs/msg/VoxelGrid": lambda i: {
+            "header": _hdr(i, "map"),
+            # per column: bit z and bit z+16 both set = marked, one of them = unknown, none = free
+            "data": [
+                0,
+                (1 << 0) | (1 << 16),
+                (1 << 1) | (1 << 17) | (1 << 2),
+                (1 << 18) | (1 << 2) | (1 << i),
+            ],
+            "origin": {"x": 1.0, "y": 2.0, "z": 0.0},
+            "resolutions": {"x": 0.1, "y": 0.1, "z": 0.2},
+            "size_x": 2,
+            "size_y": 2,
+            "size_z": 3,
         },
         "std_msgs/msg/Float64MultiArray": lambda i: {
             "layout": {"dim": [{"label": "x", "size": 3, "stride": 3}], "data_offset": 0},

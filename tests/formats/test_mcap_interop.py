@@ -48,6 +48,7 @@ GEOMETRY = [
     "sensor_msgs/msg/MagneticField",
     "geometry_msgs/msg/PoseStamped",
     "nav_msgs/msg/OccupancyGrid",
+    "nav2_msgs/msg/VoxelGrid",
     "my_pkg/msg/Custom",
 ]
 

@@ -170,3 +170,55 @@ ROS2_LENSES: dict[str, Lens] = {
     "geometry_msgs/msg/PoseStamped": pose_stamped_lens,
     "nav_msgs/msg/OccupancyGrid": occupancy_grid_lens,
 }
+
+
+MARKED_COLOR = 0xFF0000FF
+FREE_COLOR = 0x00FF00FF
+
+
+def _nav2_voxels(m: Any) -> tuple[list[list[int]], list[int], list[float]]:
+    """Known voxels (free or marked; unknown ones left out), y-major, then x, then z."""
+    sx, sy, sz = int(m.size_x), int(m.size_y), int(m.size_z)
+    data = list(m.data)
+    idx, colors, values = [], [], []
+    for y in range(sy):
+        for x in range(sx):
+            column = data[y * sx + x] if y * sx + x < len(data) else 0
+            for z in range(sz):
+                bits = bin(column & (((1 << 16) | 1) << z)).count("1")
+                if bits == 1:
+                    continue  # unknown
+                marked = bits > 1
+                idx.append([x, y, z])
+                colors.append(MARKED_COLOR if marked else FREE_COLOR)
+                values.append(1.0 if marked else 0.0)
+    return idx, colors, values
+
+
+def nav2_voxel_grid_lens(ctx: ParserContext, messages: list[Any]) -> list[Chunk]:
+    grids = [_nav2_voxels(m) for m in messages]
+    indices = [g[0] for g in grids]
+    flat = np.asarray([v for r in indices for v in r], dtype=np.int32).reshape(-1, 3)
+    offsets = np.zeros(len(indices) + 1, dtype=np.int32)
+    np.cumsum([len(r) for r in indices], out=offsets[1:])
+    comps = {
+        rr_desc("VoxelGridMap", "voxel_indices", "VoxelIndex"): pa.ListArray.from_arrays(
+            pa.array(offsets), fixed_lists(flat, pa.int32())
+        ),
+        rr_desc("VoxelGridMap", "colors", "Color"): lists([g[1] for g in grids], pa.uint32()),
+        rr_desc("VoxelGridMap", "values", "VoxelValue"): lists([g[2] for g in grids], pa.float32()),
+        rr_desc("VoxelGridMap", "voxel_size", "VoxelSize"): _f32(
+            [[m.resolutions.x, m.resolutions.y, m.resolutions.z] for m in messages]
+        ),
+        rr_desc("VoxelGridMap", "translation", "Translation3D"): _f32(
+            [[m.origin.x, m.origin.y, m.origin.z] for m in messages]
+        ),
+        rr_desc("VoxelGridMap", "opacity", "Opacity"): unit_lists(
+            pa.array([0.5] * len(messages), pa.float32())
+        ),
+        FRAME: _frames(messages),
+    }
+    return [ctx.chunk(comps)]
+
+
+ROS2_LENSES["nav2_msgs/msg/VoxelGrid"] = nav2_voxel_grid_lens

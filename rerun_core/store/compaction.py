@@ -360,22 +360,25 @@ def compact(
     """The physical chunks a Rerun store ends up with after inserting ``chunks`` in order.
 
     Chunks over the limits are first cut into row slices (never merged again in that store).
-    ``extra_passes`` re-inserts the result into fresh stores (merging only) until nothing merges,
-    then (after ``split_thick_thin`` when ``split_size_ratio`` is set) once more with splitting.
+    With ``extra_passes`` (an optimization profile), as Rerun's ``finalize_compaction``: the
+    result is split thick/thin into a fresh store when ``split_size_ratio`` is set, then
+    re-inserted into fresh stores while that lowers the chunk count (the first pass that does
+    not is kept and ends it).
     """
     store = CompactingStore(thresholds)
     store.insert_all(chunks)
     out = list(store.chunks())
     if not extra_passes:
         return out
-    for _ in range(extra_passes):
-        again = CompactingStore(thresholds, split=False)
-        again.insert_all(out)
-        if not again.changed:
-            break
-        out = list(again.chunks())
     if split_size_ratio is not None:
-        out = [part for chunk in out for part in split_thick_thin(chunk, split_size_ratio)]
-    final = CompactingStore(thresholds)
-    final.insert_all(out)
-    return list(final.chunks())
+        thick_thin = CompactingStore(thresholds)
+        thick_thin.insert_all(part for chunk in out for part in split_thick_thin(chunk, split_size_ratio))
+        out = list(thick_thin.chunks())
+    for _ in range(extra_passes):
+        again = CompactingStore(thresholds)
+        again.insert_all(out)
+        shrank = len(again) < len(out)
+        out = list(again.chunks())
+        if not shrank:
+            break
+    return out

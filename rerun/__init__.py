@@ -176,6 +176,7 @@ _LAZY_SEARCH = (
     "._logging_handler",
     ".any_batch_value",
     ".notebook",
+    ".auth",
 )
 
 

@@ -5,6 +5,7 @@ from . import any_value as any_value
 from . import archetypes as archetypes
 from . import blueprint as blueprint
 from . import catalog as catalog
+from . import chunk as chunk
 from . import components as components
 from . import datatypes as datatypes
 from . import dynamic_archetype as dynamic_archetype
@@ -84,6 +85,11 @@ from .archetypes import VideoStream as VideoStream
 from .archetypes import ViewCoordinates as ViewCoordinates
 from .archetypes import Volume3D as Volume3D
 from .archetypes import VoxelGridMap as VoxelGridMap
+from .auth import NoReturn as NoReturn
+from .auth import get_credentials as get_credentials
+from .auth import init_login_flow as init_login_flow
+from .auth import login as login
+from .auth import logout as logout
 from .components import BATCHES as BATCHES
 from .components import PREFIX as PREFIX
 from .components import AggregationPolicy as AggregationPolicy

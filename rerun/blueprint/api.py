@@ -408,3 +408,10 @@ class Blueprint:
 
 
 BlueprintLike = Blueprint | View | Container
+ContainerLike = Container | View
+BlueprintPart = ContainerLike | BlueprintPanel | SelectionPanel | TimePanel | TopPanel
+PanelStateLike = Any  # a PanelState, or its name ("expanded", "collapsed", "hidden")
+Float32ArrayLike = Any  # what a float batch accepts (numbers, sequences, numpy arrays)
+Utf8ArrayLike = Any  # what a text batch accepts (a string or a sequence of them)
+ViewContentsLike = Any  # a query expression or a list of them
+VisualizerLike = Any  # a visualizer name or a Visualizer

@@ -8,7 +8,7 @@ them is logged as `VisualizerInstruction:component_map` next to the visualizer's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -17,7 +17,23 @@ from rerun_core.types import ComponentDescriptor
 from ... import _converters as cv
 from ..._baseclasses import DescribedComponentBatch
 from ...components import register_batch
+
+if TYPE_CHECKING:  # the names bound in loops below, for type checkers
+    from ._declared import *  # noqa: F403
 from ...encodings._image import _AutoEnum
+from ..components import ComponentColumnSelector as ComponentColumnSelector
+from ..components import FilterByRange as FilterByRange
+from ..components import FilterByRangeBatch as FilterByRangeBatch
+from ..components import FilterIsNotNull as FilterIsNotNull
+from ..components import FilterIsNotNullBatch as FilterIsNotNullBatch
+from ..components import SelectedColumns as SelectedColumns
+from ..components import SelectedColumnsBatch as SelectedColumnsBatch
+from ..components import TensorDimensionIndexSlider as TensorDimensionIndexSlider
+from ..components import TensorDimensionIndexSliderBatch as TensorDimensionIndexSliderBatch
+from ..components import TextLogColumn as TextLogColumn
+from ..components import TextLogColumnBatch as TextLogColumnBatch
+from ..components import TimelineColumn as TimelineColumn
+from ..components import TimelineColumnBatch as TimelineColumnBatch
 
 _COMPONENTS = "rerun.blueprint.components."
 
@@ -120,3 +136,22 @@ __all__ = [
     "VisualizerComponentMappingLike",
     "component_map_batch",
 ]
+
+
+# Blueprint datatypes that are also components: one class serves both (as in 0.41, where the
+# component subclasses the datatype); their batches and what their arguments accept.
+_SHARED = (
+    "ComponentColumnSelector",
+    "FilterByRange",
+    "FilterIsNotNull",
+    "SelectedColumns",
+    "TensorDimensionIndexSlider",
+    "TextLogColumn",
+    "TimelineColumn",
+)
+for _name in _SHARED:
+    globals()[f"{_name}Like"] = globals()[f"{_name}ArrayLike"] = Any
+ComponentSourceKindArrayLike = Any
+__all__ += [*_SHARED, *(f"{n}{s}" for n in _SHARED for s in ("Like", "ArrayLike"))]
+__all__ += [f"{n}Batch" for n in _SHARED if f"{n}Batch" in globals()]
+__all__ += ["ComponentSourceKindArrayLike"]

@@ -7,9 +7,11 @@ Ours defines these names in `rerun.blueprint.encodings`.
 from __future__ import annotations
 
 from . import ComponentSourceKind as ComponentSourceKind
+from . import ComponentSourceKindArrayLike as ComponentSourceKindArrayLike
 from . import ComponentSourceKindLike as ComponentSourceKindLike
 
 __all__ = [
     "ComponentSourceKind",
+    "ComponentSourceKindArrayLike",
     "ComponentSourceKindLike",
 ]

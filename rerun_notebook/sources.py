@@ -117,6 +117,41 @@ def session_hidden(store_id: StoreId) -> Callable[[], set[str]]:
     return hidden
 
 
+_open_times: dict[str, tuple[Any, tuple[str | None, int | None]]] = {}  # recording id -> (URL, default)
+
+
+def remember_open_time(recording_id: str, url: Any, default: tuple[str | None, int | None]) -> None:
+    """Where a segment opened outside any session (``rerun URL``) is shown: its URL's ``#when=``
+    (and ``time_selection=``), else ``default`` (the fetcher's first cursor); pages apply it
+    with `apply_open_time` when they first show the recording."""
+    with _labels_lock:
+        _open_times[recording_id] = (url, default)
+
+
+def apply_open_time(session: Session, recording_id: str) -> bool:
+    """Show ``recording_id`` where its segment URL says (`remember_open_time`); False if unknown."""
+    with _labels_lock:
+        entry = _open_times.get(recording_id)
+    if entry is None:
+        return False
+    show_open_time(session, *entry)
+    return True
+
+
+def show_open_time(session: Session, url: Any, default: tuple[str | None, int | None]) -> None:
+    """Pause ``session`` at a segment URL's ``#when=`` (else ``default``) and show its
+    ``time_selection=`` as the loop selection (not looped, as Rerun opens it)."""
+    start = url.when
+    timeline, t = (start.timeline, start.value) if start else default
+    session.set_time_ctrl(timeline, t, False)  # paused where the data was fetched
+    if url.selection is not None:
+        sel = url.selection
+        session.set_time_ctrl(sel.timeline, None, False)
+        session.time_action("loop_selection", (sel.start, sel.end))
+        session.time_action("loop_mode", "off")
+        session.set_time_ctrl(timeline, t, False)
+
+
 @dataclass
 class _Opened:
     store_ids: list[StoreId] = field(default_factory=list)
@@ -185,7 +220,6 @@ class UrlSources:
         from rerun_core.server.redap_open import plan_url
 
         plan = plan_url(url)
-        start = plan.result.url.when
         session = self.session
         result, fetchers = plan.start(
             self.hub,
@@ -198,14 +232,7 @@ class UrlSources:
         self.panel.add_server(result.url.origin, listed=False)  # the panel lists where it came from
         parsed = result.url
         if parsed.kind == "segment" and result.opened:
-            timeline, t = (start.timeline, start.value) if start else fetchers[0].default_cursor()
-            self.session.set_time_ctrl(timeline, t, False)  # paused where the data was fetched
-            if parsed.selection is not None:
-                sel = parsed.selection
-                self.session.set_time_ctrl(sel.timeline, None, False)
-                self.session.time_action("loop_selection", (sel.start, sel.end))
-                self.session.time_action("loop_mode", "off")  # shown, not looped, as Rerun opens it
-                self.session.set_time_ctrl(timeline, t, False)
+            show_open_time(self.session, parsed, fetchers[0].default_cursor())
         return result.summary()
 
     def _read(self, source: str) -> str:

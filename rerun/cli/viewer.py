@@ -254,11 +254,12 @@ def _serve(
     from .web import announce
 
     _set_default_source(f"gRPC {endpoint.url}")
+    fetchers: list[Any] = []  # segments fetched on demand: they end before the endpoint does
     try:
         for url in urls:
             endpoint.pull(url)
         for plan in plans:
-            _fetch_plan(endpoint, plan)
+            fetchers += _fetch_plan(endpoint, plan)
         for source in files:
             if source == "-":  # a live stream (`script.py | rerun -`): read it beside serving
                 threading.Thread(target=_load_stdin, args=(endpoint,), daemon=True).start()
@@ -274,6 +275,8 @@ def _serve(
         say("shutting down")
         if web is not None:
             web.stop()
+        for fetcher in fetchers:
+            fetcher.stop()
         endpoint.shutdown(grace=1.0)
         say(endpoint.summary())
     return EXIT_OK
@@ -288,12 +291,21 @@ def _plan(url: str) -> Any:
         raise ViewerError(str(err)) from None
 
 
-def _fetch_plan(endpoint: Any, plan: Any) -> None:
+def _fetch_plan(endpoint: Any, plan: Any) -> list[Any]:
     """Fetch a segment (or a small dataset) into the endpoint, as if a client had sent it; a
-    server URL is listed. Errors are one line (`ViewerError`)."""
+    server URL is listed. Returns the on-demand fetchers (their threads poll until stopped).
+    Errors are one line (`ViewerError`)."""
+    fetchers: list[Any] = []
+    url = plan.result.url
+    if url.kind == "segment" and url.when is not None:  # before a page can show the recording
+        _open_time(url.segment_id, url, (url.when.timeline, url.when.value))
     try:
         if endpoint.hub is not None and endpoint.save_path is None:  # on demand, in the memory limit
-            result, _ = plan.start(endpoint.hub, memory_limit=endpoint.hub.memory_limit, **_view_hooks())
+            result, fetchers = plan.start(
+                endpoint.hub, memory_limit=endpoint.hub.memory_limit, **_view_hooks()
+            )
+            if url.kind == "segment" and url.when is None and fetchers:  # paused where fetched
+                _open_time(url.segment_id, url, fetchers[0].default_cursor())
         else:  # --save / --serve-grpc: the whole segment through the gRPC buffer
             result = plan.fetch(lambda msg: endpoint.load([msg]))
     except (ValueError, RuntimeError) as err:
@@ -304,6 +316,16 @@ def _fetch_plan(endpoint: Any, plan: Any) -> None:
     if result.url.kind != "segment":
         for line in result.lines():
             print(line, file=sys.stderr, flush=True)
+    return fetchers
+
+
+def _open_time(segment_id: str, url: Any, default: tuple[str | None, int | None]) -> None:
+    """Pages show the segment at its URL's `#when=` (else where it was fetched), paused."""
+    try:
+        from rerun_notebook.sources import remember_open_time
+    except ImportError:
+        return
+    remember_open_time(segment_id, url, default)
 
 
 def _view_hooks() -> dict[str, Any]:

@@ -26,7 +26,7 @@ from rerun_notebook.blueprint_sync import hub_source
 from rerun_notebook.host import SessionHost, register
 from rerun_notebook.pump import FramePump
 from rerun_notebook.session import AppFactory, ViewerSession
-from rerun_notebook.sources import UrlSources
+from rerun_notebook.sources import UrlSources, apply_open_time
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class PageSession(SessionHost):
         self._send_lock = threading.Lock()
         self._sent: dict[str, str] = {}  # synced attribute -> the text the page has
         self._hub_active: Any = None
+        self._timed: set[str] = set()  # recordings shown where their segment URL says (once each)
         self.session = ViewerSession(*size, app_factory=app_factory, on_change=self._changed)
         self.session.blueprint.source = hub_source(hub)  # blueprints in the hub lay the page out
         self.pump = FramePump(_Source(self), self._send_frame, **(pump_options or {}))
@@ -97,6 +98,9 @@ class PageSession(SessionHost):
         if active is not None and active != self._hub_active and active.recording_id in s.stores:
             self._hub_active = active
             s.set_active(active.recording_id)
+        if s.active is not None and s.active not in self._timed:  # a segment URL's #when= (rerun URL)
+            self._timed.add(s.active)
+            apply_open_time(s, s.active)
 
     # --- session -> page ------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from rerun_core.server.redap_source import RedapClient
 from tests.catalog.catalog_data import server_process
 from tests.server.rerun_procs import OURS, free_port, running, stop
 
-from .test_cli import _page_state, _wait_page
+from .test_cli import _wait_page
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "web"
@@ -50,14 +51,32 @@ def segment_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_cli_serves_a_segment_url(segment_url: str) -> None:
+    """`rerun <segment URL>#when=frame@4`: the page shows the segment paused at frame 4 (not
+    following the newest data, frame 9), and so does a second page opened later."""
+    from websockets.sync.client import connect
+
+    from .wsclient import recv_state, showing
+
+    def at_frame_4(state: dict[str, Any]) -> bool:
+        time = state.get("time") or {}
+        return showing("scene", "/world/points")(state) and (time.get("timeline"), time.get("time")) == (
+            "frame",
+            4,
+        )
+
     port, web = free_port(), free_port()
     with running(
         [segment_url + "#when=frame@4", "--serve-web", f"--web-viewer-port={web}", f"--port={port}"], port
     ) as proc:
         _wait_page(web, proc)
-        state = _page_state(web, "scene", "/world/points")
+        states = []
+        for _ in range(2):
+            with connect(f"ws://127.0.0.1:{web}/ws") as ws:
+                states.append(recv_state(ws, at_frame_4, 60))
         _, err = stop(proc)
-    assert state["active"] == "scene"
+    for state in states:
+        assert state["active"] == "scene"
+        assert state["time"]["play_state"] == "paused" and not state["time"].get("following"), state["time"]
     assert "opened segment 'scene' of dataset 'scenes'" in err
     assert f"serving the web viewer at http://127.0.0.1:{web}" in err
 

@@ -107,22 +107,70 @@ def _packed(m: Any, stride: int, names: tuple[str, ...]) -> list[np.ndarray] | N
     return out
 
 
+def _colors(m: Any, stride: int) -> list[int] | None:
+    """Packed RGBA per element from red/green/blue(/alpha) fields (floats are 0..1), or None."""
+    rgb = _packed(m, stride, ("red", "green", "blue"))
+    if rgb is None:
+        return None
+    alpha = _packed(m, stride, ("alpha",))
+    chans = [*rgb, alpha[0] if alpha else np.full(len(rgb[0]), 255, dtype=np.uint8)]
+    c = [
+        np.clip(np.asarray(v, dtype=np.float64) * (255 if v.dtype.kind == "f" else 1), 0, 255) for v in chans
+    ]
+    r, g, b, a = (x.astype(np.uint32) for x in c)
+    return ((r << 24) | (g << 16) | (b << 8) | a).tolist()
+
+
+def _voxel_grid(ms: list[Any]) -> dict[Any, pa.Array]:
+    indices: list[list[list[int]]] = []
+    for m in ms:
+        rows, cols = int(m.row_count), int(m.column_count)
+        sl, rs, cs, n = int(m.slice_stride), int(m.row_stride), int(m.cell_stride), len(m.data)
+        if not (rows and cols and sl and rs and cs):
+            indices.append([])
+            continue
+        cells = [
+            [x, y, z]
+            for z in range(n // sl)
+            for y in range(rows)
+            for x in range(cols)
+            if z * sl + y * rs + x * cs + cs <= n
+        ]
+        indices.append(cells)
+    flat = np.asarray([v for r in indices for v in r], dtype=np.int32).reshape(-1, 3)
+    offsets = np.zeros(len(indices) + 1, dtype=np.int32)
+    np.cumsum([len(r) for r in indices], out=offsets[1:])
+    return {
+        FRAME: frames_column([m.frame_id for m in ms]),
+        rr_desc("VoxelGridMap", "voxel_indices", "VoxelIndex"): pa.ListArray.from_arrays(
+            pa.array(offsets), fixed_lists(flat, pa.int32())
+        ),
+        rr_desc("VoxelGridMap", "voxel_size", "VoxelSize"): _f32(
+            [[m.cell_size.x, m.cell_size.y, m.cell_size.z] for m in ms], 3
+        ),
+        rr_desc("VoxelGridMap", "colors", "Color"): pa.array(
+            [_colors(m, m.cell_stride) for m in ms], pa.list_(pa.uint32())
+        ),
+        rr_desc("VoxelGridMap", "translation", "Translation3D"): _f32(
+            [[m.pose.position.x, m.pose.position.y, m.pose.position.z] for m in ms], 3
+        ),
+        rr_desc("VoxelGridMap", "quaternion", "RotationQuat"): _f32(
+            [
+                [m.pose.orientation.x, m.pose.orientation.y, m.pose.orientation.z, m.pose.orientation.w]
+                for m in ms
+            ],
+            4,
+        ),
+    }
+
+
 def _point_cloud(ms: list[Any]) -> dict[Any, pa.Array]:
     positions: list[list[list[float]]] = []
     colors: list[list[int] | None] = []
     for m in ms:
         xyz = _packed(m, m.point_stride, ("x", "y", "z"))
         positions.append(np.stack(xyz, axis=1).astype(np.float32).tolist() if xyz else [])
-        rgba = _packed(m, m.point_stride, ("red", "green", "blue", "alpha"))
-        if rgba is None:
-            colors.append(None)
-        else:
-            c = [
-                np.clip(np.asarray(v, dtype=np.float64) * (255 if v.dtype.kind == "f" else 1), 0, 255)
-                for v in rgba
-            ]
-            r, g, b, a = (x.astype(np.uint32) for x in c)
-            colors.append(((r << 24) | (g << 16) | (b << 8) | a).tolist())
+        colors.append(_colors(m, m.point_stride))
     return {
         rr_desc("Points3D", "positions", "Position3D"): _many_f32(positions, 3),
         rr_desc("Points3D", "colors", "Color"): pa.array(colors, pa.list_(pa.uint32())),
@@ -188,6 +236,7 @@ def more_lenses(
         "foxglove.CompressedVideo": _stamped(_compressed_video),
         "foxglove.CameraCalibration": _stamped(_camera_calibration),
         "foxglove.PointCloud": _stamped(_point_cloud),
+        "foxglove.VoxelGrid": _stamped(_voxel_grid),
         "foxglove.PosesInFrame": _stamped(_poses_in_frame),
         "foxglove.FrameTransforms": _exploded("transforms", frame_transform),
         "foxglove.LocationFixes": _exploded("fixes", location_fix),

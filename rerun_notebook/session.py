@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from rerun_core.types import TimeType
+from rerun_core.viewer.gpu import NoGpuError
 from rerun_core.viewer.protocols import Renderer, RendererFactory
 
 from . import panels
@@ -50,7 +51,7 @@ def default_app_factory(store: Any, width: int, height: int) -> Renderer:
 def describe_app_error(exc: BaseException) -> str:
     """A message for the cell instead of a traceback; a missing driver says what to install."""
     text = f"{type(exc).__name__}: {exc}"
-    if type(exc).__name__ == "NoGpuError":  # the renderer's own message already says what to install
+    if isinstance(exc, NoGpuError):  # the renderer's own message already says what to install
         return str(exc)
     lowered = text.lower()
     if any(k in lowered for k in ("adapter", "vulkan", "no backend", "driver", "icd")):

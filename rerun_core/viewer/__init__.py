@@ -50,7 +50,28 @@ on it), ``panel_tree`` (the tree as the blueprint panel shows it),
 caches), ``camera`` + ``controls`` (per-view camera state), ``gpu`` (offscreen renderers).
 """
 
-from rerun_core.viewer.app import ViewerApp
-from rerun_core.viewer.gpu import NO_DRIVER_HELP, NoGpuError, check_gpu
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rerun_core.viewer.app import ViewerApp
+    from rerun_core.viewer.gpu import NO_DRIVER_HELP, NoGpuError, check_gpu
+
+# Resolved on first use, so the pygfx-free modules (protocols, view_registry, blueprint_tree,
+# timelines, spaces, ...) import without pygfx/wgpu: the notebook layer imports them eagerly.
+_LAZY = {
+    "ViewerApp": "rerun_core.viewer.app",
+    "NO_DRIVER_HELP": "rerun_core.viewer.gpu",
+    "NoGpuError": "rerun_core.viewer.gpu",
+    "check_gpu": "rerun_core.viewer.gpu",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)  # a lazily imported name
+
 
 __all__ = ["NO_DRIVER_HELP", "NoGpuError", "ViewerApp", "check_gpu"]

@@ -32,6 +32,7 @@ from rerun_core.viewer.protocols import (
     PixelView,
     PlotRect,
     Rect,
+    Renderer,
     Selectable,
     View,
 )
@@ -523,5 +524,7 @@ class ViewerApp:
                 view.set_slice(indices)
                 self._data_dirty = self._dirty = True
 
+
+_RENDERER: type[Renderer] = ViewerApp  # mypy checks that the app implements the notebook's seam
 
 __all__ = ["Text", "ViewerApp"]

@@ -30,7 +30,9 @@ from rerun_core.viewer.spaces import SPACE_MAP, archetypes_in
 from rerun_core.viewer.view_properties import ViewProperties
 
 if TYPE_CHECKING:
+    from rerun_core.store.store import ChunkStore
     from rerun_core.viewer.protocols import Payload, Snapshot, View
+    from rerun_core.viewer.query import EntityIndex, Query
     from rerun_core.viewer.specs import ViewSpec
 
 
@@ -38,9 +40,9 @@ if TYPE_CHECKING:
 class SyncContext:
     """What a view's ``sync`` adapter may read: the store at the time cursor and the entity index."""
 
-    store: Any
-    query: Any  # query.Query at the time cursor
-    index: Any  # query.EntityIndex
+    store: ChunkStore
+    query: Query  # at the time cursor
+    index: EntityIndex
     visible: Callable[[str], bool]  # entity path -> shown in this view
     version_of: Callable[[str], tuple[int, int]]  # entity path -> changes when it got new data
     time_kind: str  # "sequence" | "duration_ns" | "timestamp_ns" of the cursor's timeline

@@ -226,6 +226,12 @@ MSGDEFS.update(
             "uint32 size_x\nuint32 size_y\nuint32 size_z"
             + _deps(*_HDR, ("geometry_msgs/Point32", "float32 x\nfloat32 y\nfloat32 z"), _VEC3)
         ),
+        # Reflection corner cases: constants, bounded strings/arrays, fixed arrays of messages, byte/char.
+        "my_pkg/msg/Odd": (
+            "int32 CONST_A=5\nstring<=10 short_name\nint32[<=5] bounded\ngeometry_msgs/Point[2] pts\n"
+            "geometry_msgs/Point[] many\nbyte b\nchar c\nbool flag\nuint64 big\nint8[3] small\nstring[] names\n"
+            "float32 f 1.5" + _deps(("geometry_msgs/Point", VEC3))
+        ),
         "std_msgs/msg/Float64MultiArray": (
             "std_msgs/MultiArrayLayout layout\nfloat64[] data"
             + _deps(
@@ -341,6 +347,19 @@ MESSAGES.update(
             "size_x": 2,
             "size_y": 2,
             "size_z": 3,
+        },
+        "my_pkg/msg/Odd": lambda i: {
+            "short_name": "ab",
+            "bounded": [1, 2, i],
+            "pts": [{"x": 1.0, "y": 2.0, "z": 3.0}, {"x": 0.0, "y": 0.0, "z": float(i)}],
+            "many": [{"x": 1.0, "y": 1.0, "z": 1.0}] * i,
+            "b": 7,
+            "c": 65,
+            "flag": True,
+            "big": 2**63 + i,
+            "small": [-1, 0, 1],
+            "names": ["a", "b"],
+            "f": 2.5,
         },
         "std_msgs/msg/Float64MultiArray": lambda i: {
             "layout": {"dim": [{"label": "x", "size": 3, "stride": 3}], "data_offset": 0},

@@ -50,6 +50,7 @@ GEOMETRY = [
     "nav_msgs/msg/OccupancyGrid",
     "nav2_msgs/msg/VoxelGrid",
     "my_pkg/msg/Custom",
+    "my_pkg/msg/Odd",
 ]
 
 

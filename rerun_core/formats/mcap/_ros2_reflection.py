@@ -57,7 +57,8 @@ class MessageLayout:
 
     def nested(self, ftype: Any) -> Any:
         found = self.defs.get(f"{ftype.pkg_name}/{ftype.type}")
-        if found is None:
+        # Rerun's resolver finds no definition in an empty MSG section either: such a schema stays raw.
+        if found is None or (not found.fields and found is not TimeDefinition):
             raise ValueError(f"message definition not found for {ftype.pkg_name}/{ftype.type}")
         return found
 

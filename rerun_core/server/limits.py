@@ -107,3 +107,24 @@ def trim_freed_memory() -> None:
             _libc = False
     if _libc:
         _libc(0)
+
+
+def raise_open_files_limit(wanted: int) -> int:
+    """Raise this process's soft RLIMIT_NOFILE towards `wanted` (within the hard limit).
+
+    Each client connection holds a descriptor; at a default soft limit of 1024, a thousand
+    stalled connections would make `accept` fail for everyone else. Returns the limit now.
+    """
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            return target
+        except (ValueError, OSError):
+            pass
+    return int(soft)

@@ -19,6 +19,7 @@ from typing import Any
 import grpc
 
 from .buffer import MessageBuffer
+from .limits import raise_open_files_limit
 from .wire import WireError, parse_request
 
 log = logging.getLogger("rerun.server")
@@ -45,6 +46,9 @@ STREAMS_PER_CONNECTION = (
 MAX_CONCURRENT_CALLS = 1024  # threads are made on demand; stalled streams are timed out below
 FIRST_MESSAGE_TIMEOUT_S = 10.0  # an SDK sends its store info at once
 IDLE_TIMEOUT_S = 60.0  # the same after its last message (both only while slots are scarce)
+# Descriptors to allow per call slot (a connection each, at worst, plus grpc's own).
+OPEN_FILES_PER_CALL = 4
+MIN_SILENCE_S = 1.0  # past the high water mark, streams silent this long make room at once
 
 
 class _Stream:
@@ -59,11 +63,15 @@ class _Stream:
 class StreamGuard:
     """Times out WriteMessages streams that hold a server thread without sending.
 
-    grpcio's sync server spends one thread per open stream, so streams that open and never send
-    would fill every slot. While more than a quarter of `capacity` is in use, a stream silent
-    since it opened is cancelled after `first_message_timeout_s` and one silent since its last
-    message after `idle_timeout_s`. Below that nothing is closed: an SDK may rightly idle for
-    hours, and ours dials again (with a fresh, empty stream) when its stream is closed.
+    grpcio's sync server spends one thread per open stream and refuses calls past its
+    `capacity`, so streams that open and never send would fill every slot. While more than a
+    quarter of `capacity` is in use, a stream silent since it opened is cancelled after
+    `first_message_timeout_s` and one silent since its last message after `idle_timeout_s`.
+    Past `high_water` (all but an eighth of the slots), the streams silent for `min_silence_s`
+    are cancelled at once, those that never sent first, oldest first: a flood of stalled
+    connections, however many, leaves room for a client that sends. Below a quarter nothing is
+    closed: an SDK may rightly idle for hours, and ours dials again (with a fresh, empty stream)
+    when its stream is closed.
     """
 
     def __init__(
@@ -72,10 +80,13 @@ class StreamGuard:
         *,
         first_message_timeout_s: float = FIRST_MESSAGE_TIMEOUT_S,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
+        min_silence_s: float = MIN_SILENCE_S,
     ) -> None:
         self.capacity = capacity
+        self.high_water = max(1, capacity - capacity // 8)
         self.first_message_timeout_s = first_message_timeout_s
         self.idle_timeout_s = idle_timeout_s
+        self.min_silence_s = min_silence_s
         self.timed_out = 0
         self._lock = threading.Lock()
         self._streams: set[_Stream] = set()
@@ -86,6 +97,8 @@ class StreamGuard:
         stream = _Stream(context)
         with self._lock:
             self._streams.add(stream)
+            victims = self._make_room(stream.opened)
+        self._close(victims)
         return stream
 
     def leave(self, stream: _Stream) -> None:
@@ -110,12 +123,26 @@ class StreamGuard:
 
     def _watch(self, period_s: float) -> None:
         while not self._stop.wait(period_s):
-            for stream in self.expired(time.monotonic()):
-                self.timed_out += 1
-                log.info(
-                    "closing stream of %s: %d messages, then silence", stream.context.peer(), stream.messages
-                )
-                stream.context.cancel()
+            self._close(self.expired(time.monotonic()))
+
+    def _close(self, streams: list[_Stream]) -> None:
+        for stream in streams:
+            self.timed_out += 1
+            log.info(
+                "closing stream of %s: %d messages, then silence", stream.context.peer(), stream.messages
+            )
+            stream.context.cancel()
+
+    def _make_room(self, now: float) -> list[_Stream]:
+        """Past the high water mark: the streams to cancel to get back under it (under the lock)."""
+        excess = len(self._streams) - self.high_water
+        if excess <= 0:
+            return []
+        silent = [s for s in self._streams if now - s.last >= self.min_silence_s]
+        silent.sort(key=lambda s: (s.messages > 0, s.last))  # never sent first, then longest idle
+        out = silent[:excess]
+        self._streams.difference_update(out)
+        return out
 
     def expired(self, now: float) -> list[_Stream]:
         """The streams to close now; each is dropped from the watch."""
@@ -128,6 +155,7 @@ class StreamGuard:
                 if now - s.last > (self.idle_timeout_s if s.messages else self.first_message_timeout_s)
             ]
             self._streams.difference_update(out)
+            out += self._make_room(now)
         return out
 
 
@@ -274,6 +302,7 @@ class ProxyServer:
             maximum_concurrent_rpcs=self._max_workers,
         )
         _check_bindable(self.bind, self.port)
+        raise_open_files_limit(OPEN_FILES_PER_CALL * self._max_workers + 1024)
         host = f"[{self.bind}]" if ":" in self.bind else self.bind
         try:
             bound = server.add_insecure_port(f"{host}:{self.port}")

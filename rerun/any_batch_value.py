@@ -108,7 +108,10 @@ class AnyBatchValue:
         """A column with one row per outer element of `value`."""
         desc = ComponentDescriptor(descriptor) if isinstance(descriptor, str) else descriptor
         lengths = None
-        if not hasattr(value, "as_arrow_array") and not isinstance(value, (pa.Array, str, bytes)):
+        if isinstance(value, pa.ListArray):  # 0.41: a list<T> array's rows are the column's rows
+            lengths = value.value_lengths().fill_null(0).to_numpy(zero_copy_only=False)
+            value = value.flatten()
+        elif not hasattr(value, "as_arrow_array") and not isinstance(value, (pa.Array, str, bytes)):
             try:
                 arr = np.asarray(value)
                 if arr.ndim >= 2 and arr.dtype != object:

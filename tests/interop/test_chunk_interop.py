@@ -346,6 +346,11 @@ chunks = [
     Chunk.from_columns("/p", [rr.TimeColumn("frame", sequence=[0, 1])], rr.Points3D.columns(positions=[[1, 2, 3], [4, 5, 6]])),
     Chunk.from_columns("/s", [], rr.TextDocument.columns(text=["hello"])),
     Chunk.from_columns("/t", [rr.TimeColumn("t", duration=[1.5])], rr.Scalars.columns(scalars=[2.0])),
+    Chunk.from_columns(  # a list<T> array gives the column's rows (null rows empty)
+        "/r",
+        [rr.TimeColumn("tick", sequence=[0, 1, 2])],
+        rr.DynamicArchetype.columns(archetype="R", components={"poses": pa.array([[{"x": 1.0}, {"x": 2.0}], [], None])}),
+    ),
 ]
 for chunk in chunks:
     print(chunk.format(redact=True))

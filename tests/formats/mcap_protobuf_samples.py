@@ -373,3 +373,67 @@ def write_colored_point_cloud(path: Path, *, float_colors: bool, count: int = 2)
             t = 1_700_000_000_000_000_000 + i * 1000
             w.write_message(topic="/points", message=msg, log_time=t, publish_time=t)
     return path
+
+
+def _corner_case_class() -> Any:
+    """x.Odd: a map, a oneof, a proto3 optional, enums (single and repeated), a Struct and itself."""
+    from google.protobuf import struct_pb2
+
+    fd = descriptor_pb2.FileDescriptorProto(name="x/odd.proto", package="x", syntax="proto3")
+    fd.dependency.append("google/protobuf/struct.proto")
+    m = fd.message_type.add(name="Odd")
+    e = m.enum_type.add(name="Color")
+    e.value.add(name="RED", number=0)
+    e.value.add(name="BLUE", number=1)
+    entry = m.nested_type.add(name="TagsEntry")
+    entry.options.map_entry = True
+    entry.field.add(name="key", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    entry.field.add(name="value", number=2, type=F.TYPE_INT32, label=F.LABEL_OPTIONAL)
+    m.oneof_decl.add(name="choice")
+    m.oneof_decl.add(name="_maybe")
+    m.field.add(
+        name="tags", number=1, type=F.TYPE_MESSAGE, type_name=".x.Odd.TagsEntry", label=F.LABEL_REPEATED
+    )
+    m.field.add(name="as_int", number=2, type=F.TYPE_INT32, label=F.LABEL_OPTIONAL, oneof_index=0)
+    m.field.add(name="as_text", number=3, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL, oneof_index=0)
+    m.field.add(
+        name="maybe",
+        number=4,
+        type=F.TYPE_DOUBLE,
+        label=F.LABEL_OPTIONAL,
+        oneof_index=1,
+        proto3_optional=True,
+    )
+    m.field.add(name="colors", number=5, type=F.TYPE_ENUM, type_name=".x.Odd.Color", label=F.LABEL_REPEATED)
+    m.field.add(name="color", number=6, type=F.TYPE_ENUM, type_name=".x.Odd.Color", label=F.LABEL_OPTIONAL)
+    m.field.add(
+        name="extra",
+        number=7,
+        type=F.TYPE_MESSAGE,
+        type_name=".google.protobuf.Struct",
+        label=F.LABEL_OPTIONAL,
+    )
+    m.field.add(name="child", number=8, type=F.TYPE_MESSAGE, type_name=".x.Odd", label=F.LABEL_OPTIONAL)
+    pool = descriptor_pool.DescriptorPool()
+    pool.AddSerializedFile(struct_pb2.DESCRIPTOR.serialized_pb)
+    pool.Add(fd)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("x.Odd"))
+
+
+def write_protobuf_corner_cases(path: Path, *, count: int = 4) -> Path:
+    from mcap_protobuf.writer import Writer
+
+    odd = _corner_case_class()
+    with open(path, "wb") as f, Writer(f) as w:
+        for i in range(count):
+            o = odd(tags={"b": i, "a": 2} if i % 2 else {}, colors=[0, 1][: i % 3], color=i % 2)
+            if i == 0:
+                o.as_int = 5
+            if i == 1:
+                o.as_text = "t"
+                o.maybe = 1.5
+            if i == 2:
+                o.extra.update({"k": [1, "x", None], "z": {"q": True}})
+                o.child.as_int = 3
+            w.write_message(topic="/odd", message=o, log_time=1000 + i, publish_time=1000 + i)
+    return path

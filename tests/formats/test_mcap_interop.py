@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from mcap_protobuf_samples import SAMPLES as PROTOBUF_SAMPLES
-from mcap_protobuf_samples import write_colored_point_cloud, write_protobuf
+from mcap_protobuf_samples import write_colored_point_cloud, write_protobuf, write_protobuf_corner_cases
 from mcap_samples import (
     MSGDEFS,
     write_attachments_and_metadata,
@@ -114,6 +114,12 @@ def test_odd_channels_and_undecodable_messages(oracle, ours, tmp_path: Path) -> 
     # No schema / ROS 2 schema on JSON -> raw; failing messages are skipped (an empty chunk is
     # left when none decodes); a channel without messages is left out entirely.
     src = write_edge_cases(tmp_path / "edge.mcap")
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
+
+
+def test_protobuf_reflection_corner_cases(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Maps, oneofs, proto3 optionals, enums, google.protobuf.Struct (JSON text), self-reference (bytes).
+    src = write_protobuf_corner_cases(tmp_path / "odd.mcap")
     _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
 
 

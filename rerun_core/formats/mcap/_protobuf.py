@@ -38,6 +38,7 @@ _SCALARS: dict[int, pa.DataType] = {
     FieldDescriptor.TYPE_STRING: pa.utf8(),
     FieldDescriptor.TYPE_BYTES: pa.binary(),
 }
+_DYNAMIC = ("google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue")
 _ENUM = pa.struct([pa.field("name", pa.utf8()), pa.field("value", pa.int32())])
 _EXT = b"ARROW:extension:name"
 
@@ -48,6 +49,31 @@ def _is_repeated(f: FieldDescriptor) -> bool:
 
 def _is_map(f: FieldDescriptor) -> bool:
     return f.message_type is not None and f.message_type.GetOptions().map_entry and _is_repeated(f)
+
+
+def _in_cycle(d: Descriptor) -> bool:
+    """Whether message type ``d`` reaches itself through its message fields."""
+    stack = [f.message_type for f in d.fields if f.message_type is not None]
+    seen: set[str] = set()
+    while stack:
+        cur = stack.pop()
+        if cur.full_name == d.full_name:
+            return True
+        if cur.full_name in seen:
+            continue
+        seen.add(cur.full_name)
+        stack.extend(f.message_type for f in cur.fields if f.message_type is not None)
+    return False
+
+
+def _extension(f: FieldDescriptor) -> bytes | None:
+    if f.enum_type is not None:
+        return b"rerun.datatypes.ProtobufEnum"
+    if f.message_type is not None and f.message_type.full_name in _DYNAMIC:
+        return b"google.protobuf.Struct"
+    if f.message_type is not None and not _is_map(f) and _in_cycle(f.message_type):
+        return b"rerun.datatypes.ProtobufSelfReferential"
+    return None
 
 
 def _groups(d: Descriptor) -> list[Any]:
@@ -69,39 +95,44 @@ def _groups(d: Descriptor) -> list[Any]:
 class ProtoLayout:
     def __init__(self, d: Descriptor) -> None:
         self.descriptor = d
-        self.arrow_type = self.struct_type(d, ())
+        self.arrow_type = self.struct_type(d)
 
-    def struct_type(self, d: Descriptor, stack: tuple[str, ...]) -> pa.StructType:
+    def struct_type(self, d: Descriptor) -> pa.StructType:
         fields = []
         for g in _groups(d):
             if isinstance(g, FieldDescriptor):
-                fields.append(self.field(g, (*stack, d.full_name)))
+                fields.append(self.field(g))
             else:
-                inner = pa.struct([self.field(f, (*stack, d.full_name)) for f in g.fields])
+                inner = pa.struct([self.field(f) for f in g.fields])
                 fields.append(pa.field(g.name, inner, True, {_EXT: b"rerun.datatypes.ProtobufOneOf"}))
         return pa.struct(fields)
 
-    def field(self, f: FieldDescriptor, stack: tuple[str, ...]) -> pa.Field:
+    def field(self, f: FieldDescriptor) -> pa.Field:
         nullable = f.has_presence or _is_repeated(f)
-        meta = {_EXT: b"rerun.datatypes.ProtobufEnum"} if f.enum_type is not None else None
+        ext = _extension(f)
+        meta = {_EXT: ext} if ext else None
         entry = f.message_type
         if _is_map(f) and entry is not None:
             kf, vf = entry.fields_by_name["key"], entry.fields_by_name["value"]
-            key = pa.field(kf.name, self.single(kf, stack), False)
-            value = pa.field(vf.name, self.single(vf, stack), False)
+            kx, vx = _extension(kf), _extension(vf)
+            key = pa.field(kf.name, self.single(kf), False, {_EXT: kx} if kx else None)
+            value = pa.field(vf.name, self.single(vf), False, {_EXT: vx} if vx else None)
             return pa.field(f.name, pa.map_(key, value), True)
-        typ = self.single(f, stack)
+        typ = self.single(f)
         if _is_repeated(f):
             typ = pa.list_(pa.field("item", typ, False))
         return pa.field(f.name, typ, nullable, meta)
 
-    def single(self, f: FieldDescriptor, stack: tuple[str, ...]) -> pa.DataType:
+    def single(self, f: FieldDescriptor) -> pa.DataType:
+        ext = _extension(f)
         if f.enum_type is not None:
             return _ENUM
+        if ext == b"google.protobuf.Struct":
+            return pa.utf8()  # dynamic values as JSON text
+        if ext is not None:
+            return pa.binary()  # self-referential messages stay encoded
         if f.message_type is not None:
-            if f.message_type.full_name in stack:
-                return pa.binary()  # self-referential messages stay encoded
-            return self.struct_type(f.message_type, stack)
+            return self.struct_type(f.message_type)
         return _SCALARS[f.type]
 
 
@@ -140,8 +171,59 @@ def _single(value: Any, f: FieldDescriptor) -> Any:
             raise ValueError(f"unknown enum number {value}")
         return {"name": ev.name, "value": int(value)}
     if f.message_type is not None:
+        ext = _extension(f)
+        if ext == b"google.protobuf.Struct":
+            return _json(value)
+        if ext is not None:
+            return value.SerializeToString()
         return to_py(value, f.message_type)
     return value
+
+
+def _json(value: Any) -> str:
+    """A Struct/Value/ListValue as compact JSON (keys sorted, numbers as floats), as Rerun writes it."""
+    import json
+
+    from google.protobuf.json_format import MessageToDict
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return v
+        if isinstance(v, int | float):
+            f = float(v)
+            return (
+                "NaN"
+                if f != f
+                else "Infinity"
+                if f == float("inf")
+                else "-Infinity"
+                if f == float("-inf")
+                else f
+            )
+        if isinstance(v, dict):
+            return {k: fix(v[k]) for k in sorted(v)}
+        return [fix(x) for x in v]
+
+    return json.dumps(fix(MessageToDict(value)), separators=(",", ":"), ensure_ascii=False)
+
+
+def null_children(arr: pa.Array, parent_null: pa.Array | None = None) -> pa.Array:
+    """Children of null structs are null too (Rust's builders append a null to every child;
+    pyarrow fills them with defaults), recursively; the real ``rrd compare`` sees the difference."""
+    import pyarrow.compute as pc
+
+    if parent_null is not None and parent_null.true_count:
+        arr = pc.if_else(parent_null, pa.nulls(len(arr), arr.type), arr)
+    if not isinstance(arr, pa.StructArray):
+        return arr
+    own_null = arr.is_null()
+    if not own_null.true_count:
+        children = [null_children(arr.field(i)) for i in range(arr.type.num_fields)]
+    else:
+        children = [null_children(arr.field(i), own_null) for i in range(arr.type.num_fields)]
+    return pa.StructArray.from_arrays(
+        children, fields=list(arr.type), mask=own_null if own_null.true_count else None
+    )
 
 
 Lens = Callable[[ParserContext, list[Any]], list[Chunk]]
@@ -166,7 +248,7 @@ class ProtobufParser:
         if self.lens is not None:
             return self.lens(ctx, self.messages)
         d = self.layout.descriptor
-        values = pa.array([to_py(m, d) for m in self.messages], type=self.layout.arrow_type)
+        values = null_children(pa.array([to_py(m, d) for m in self.messages], type=self.layout.arrow_type))
         return [ctx.chunk({custom_desc(f"{d.full_name}:message", d.full_name): unit_lists(values)})]
 
 

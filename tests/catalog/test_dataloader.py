@@ -96,9 +96,9 @@ def recordings(tmp_path_factory: pytest.TempPathFactory, oracle: Oracle) -> list
     return [(root / f"{seg}.rrd").as_uri() for seg in ("ep_a", "ep_b")]
 
 
-def _load(python: list[str], env: dict[str, str] | None, url: str, out: Path) -> Any:
+def _load(python: list[str], env: dict[str, str] | None, url: str, out: Path, script: str = LOAD) -> Any:
     proc = subprocess.run(
-        [*python, "-c", LOAD, url, str(out)], capture_output=True, text=True, timeout=300, env=env
+        [*python, "-c", script, url, str(out)], capture_output=True, text=True, timeout=300, env=env
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     with out.open("rb") as f:
@@ -156,3 +156,84 @@ def test_batches_equal_the_real_loaders(
     assert first["pos"].shape == (9,) and first["pos"].dtype == np.float32
     assert [s["img"] is None for s in theirs["early"]] == [True, True, False, False]
     assert theirs["time_len"] == 36  # 1.4 s of ep_b at 25 Hz
+
+
+WRITE_VIDEO = r"""
+import sys
+import av, numpy as np
+import rerun as rr
+out = sys.argv[1]
+enc = av.CodecContext.create("libx264", "w")
+enc.width, enc.height, enc.pix_fmt = 32, 32, "yuv420p"
+enc.gop_size = 8
+enc.time_base = __import__("fractions").Fraction(1, 30)
+enc.options = {"bf": "0", "g": "8", "keyint_min": "8", "sc_threshold": "0", "x264-params": "keyint=8:min-keyint=8:scenecut=0"}
+packets = []
+for i in range(30):
+    img = np.zeros((32, 32, 3), dtype=np.uint8)
+    img[:, :, 0] = (i * 8) % 256
+    img[i % 32, :, 1] = 255
+    frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+    frame.pts = i
+    packets += list(enc.encode(frame))
+packets += list(enc.encode(None))
+rec = rr.RecordingStream("dl_video", recording_id="vid")
+rec.save(f"{out}/vid.rrd")
+rec.log("/cam", rr.VideoStream(codec=rr.VideoCodec.H264), static=True)
+for i, p in enumerate(packets):
+    rec.set_time("frame_nr", sequence=i)
+    rec.log("/cam", rr.VideoStream.from_fields(sample=bytes(p), is_keyframe=bool(p.is_keyframe)))
+    rec.log("/robot", rr.Scalars([float(i)]))
+rec.flush()
+print(len(packets), sum(p.is_keyframe for p in packets))
+"""
+
+LOAD_VIDEO = r"""
+import pickle, sys, warnings
+from torch.utils.data import DataLoader
+from rerun.catalog import CatalogClient
+from rerun.experimental.dataloader import (DataSource, Field, NoShuffle, NumericDecoder, RerunIterableDataset,
+    RerunMapDataset, VideoFrameDecoder, Yuv420Collator)
+warnings.simplefilter("ignore")
+url, out = sys.argv[1], sys.argv[2]
+source = DataSource(CatalogClient(url).get_dataset("train"))
+fields = {"frame": Field("/cam:VideoStream:sample", decode=VideoFrameDecoder()),
+          "clip": Field("/cam:VideoStream:sample", decode=VideoFrameDecoder(), window=(-2, 0)),
+          "yuv": Field("/cam:VideoStream:sample", decode=VideoFrameDecoder(output_format="yuv420p")),
+          "x": Field("/robot:Scalars:scalars", decode=NumericDecoder())}
+res = {}
+m = RerunMapDataset(source, "frame_nr", fields)
+def conv(v):
+    if v is None: return None
+    if hasattr(v, "y"): return (v.y.numpy(), v.uv.numpy(), v.color_space, v.color_range)
+    return v.numpy()
+res["len"] = len(m)
+res["map"] = [{k: conv(v) for k, v in s.items()} for s in m.__getitems__([0, 3, 9, 15, 27, 5])]
+it = RerunIterableDataset(source, "frame_nr", fields, fetch_block_size=5, shuffle_strategy=NoShuffle())
+res["iter"] = [{k: conv(v) for k, v in b.items()} for b in DataLoader(it, batch_size=4, collate_fn=Yuv420Collator())]
+pickle.dump(res, open(out, "wb"))
+"""
+
+
+def test_video_frames_equal_the_real_loaders(oracle: Oracle, tmp_path: Path) -> None:
+    """H.264 in a VideoStream (keyframes every 8 samples): frames decoded from the prior keyframe,
+    RGB, YUV420 and a two-frame window, map-style and iterable (Yuv420Collator): 0.41's values."""
+    oracle.run_script(WRITE_VIDEO, str(tmp_path))
+    outs = []
+    for name, python, env in (
+        ("theirs", [str(oracle.python), "-P"], oracle.env()),
+        ("ours", [sys.executable], None),
+    ):
+        srv = CatalogServer(port=0).start()
+        try:
+            oracle.run_script(REGISTER, srv.url, (tmp_path / "vid.rrd").as_uri())
+            outs.append(_load(python, env, srv.url, tmp_path / f"{name}.pkl", LOAD_VIDEO))
+        finally:
+            srv.stop()
+    theirs, ours = outs
+    _assert_same(ours, theirs)
+    assert theirs["len"] == 28  # the window (-2, 0) trims two frames
+    sample = theirs["map"][2]
+    assert sample["frame"].shape == (3, 32, 32) and sample["clip"].shape == (2, 3, 32, 32)
+    assert sample["yuv"][0].shape == (1, 32, 32) and sample["yuv"][1].shape == (2, 16, 16)
+    assert len(theirs["iter"]) == 7 and theirs["iter"][0]["clip"].shape == (4, 2, 3, 32, 32)

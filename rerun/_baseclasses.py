@@ -6,6 +6,7 @@ An archetype yields `DescribedComponentBatch`es (descriptor + flat Arrow array);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -83,9 +84,6 @@ class DescribedComponentBatch:
         """A column for `send_columns`: unit-length rows unless `lengths` says otherwise."""
         return ComponentColumn(self._descriptor, self, lengths=lengths)
 
-    def __repr__(self) -> str:
-        return f"DescribedComponentBatch({self._descriptor.component}, {len(self.as_arrow_array())} values)"
-
 
 class ComponentColumn:
     """A component batch cut into consecutive rows (for `send_columns`)."""
@@ -146,9 +144,6 @@ class ComponentColumn:
     def partition(self, lengths: npt.ArrayLike) -> ComponentColumn:
         return ComponentColumn(self.descriptor, self.component_batch, lengths=lengths)
 
-    def __repr__(self) -> str:
-        return f"ComponentColumn({self.descriptor.component}, {len(self)} rows)"
-
 
 class ComponentColumnList(Iterable[ComponentColumn]):
     """Several columns that are partitioned together."""
@@ -194,7 +189,8 @@ class ComponentBatchMixin:
 class BaseBatch(ComponentBatchMixin, Generic[T]):
     """A batch of one component type; `_convert` turns native input into the flat Arrow array.
 
-    Generic in the value type as 0.41's (``BaseBatch[Vec3DArrayLike]`` in annotations).
+    Generic in the value type as 0.41's (``BaseBatch[Vec3DArrayLike]`` in annotations). Batches,
+    described batches and columns keep Python's default repr, as 0.41's do.
     """
 
     _ARROW_DATATYPE: ClassVar[pa.DataType] = pa.null()
@@ -295,9 +291,6 @@ class BaseBatch(ComponentBatchMixin, Generic[T]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.pa_array.to_pylist()!r})"
-
 
 class ComponentMixin:
     """A single component value: logs as a batch of one."""
@@ -324,3 +317,12 @@ class ComponentMixin:
 
 def lengths_of(values: Sequence[Any]) -> list[int]:
     return [len(v) for v in values]
+
+
+_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def type_module(package: str, name: str) -> str:
+    """0.41's per-type module of a type: ``("rerun.components", "Position3D")`` ->
+    ``rerun.components.position3d`` (snake case, digits glued to their word)."""
+    return f"{package}.{_WORD_BREAK.sub('_', name).lower()}"

@@ -112,6 +112,12 @@ def render(header_imports: dict[str, set[str]], parts: list[str], package: str) 
     return "".join(lines)
 
 
+def _defined_here(cls: type, modname: str) -> bool:
+    """Built by this package (its module may name 0.41's per-type module, `rerun.components.color`)."""
+    home = cls.__module__
+    return home in (modname, "rerun.encodings") or home.startswith((modname + ".", "rerun.encodings."))
+
+
 def dynamic_stub(modname: str) -> tuple[str, list[str]]:
     module = importlib.import_module(modname)
     static = static_names(module)
@@ -125,11 +131,7 @@ def dynamic_stub(modname: str) -> tuple[str, list[str]]:
         value = getattr(module, name)
         if value is Any:
             parts.append(f"{name}: TypeAlias = Any")
-        elif (
-            isinstance(value, type)
-            and value.__name__ == name
-            and value.__module__ in (modname, "rerun.encodings")
-        ):
+        elif isinstance(value, type) and value.__name__ == name and _defined_here(value, modname):
             parts.append(declare_class(name, value, imports, modname))
         elif isinstance(value, type):
             parts.append(f"{name} = {ref(value, imports)}")

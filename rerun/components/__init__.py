@@ -11,9 +11,10 @@ import itertools
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+import pyarrow as pa
 
 from .. import encodings
-from .._baseclasses import BaseBatch, ComponentMixin
+from .._baseclasses import BaseBatch, ComponentMixin, type_module
 from .._converters import Converter
 from ._enums import (
     ENUM_COMPONENTS,
@@ -50,7 +51,7 @@ def _make_batch(name: str, arrow: Any, convert: Converter) -> type[BaseBatch]:
             "_ARROW_DATATYPE": arrow,
             "_CONVERT": staticmethod(convert),
             "_NUMPY": getattr(convert, "numpy_dtype", None),
-            "__module__": __name__,
+            "__module__": type_module(__name__, name),  # as 0.41: `rerun.components.color.ColorBatch`
             "__doc__": f"A batch of `{PREFIX}{name}` values.",
         },
     )
@@ -75,7 +76,9 @@ class _Single(ComponentMixin):
         return np.asarray(self.value, dtype=dtype)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.value!r})"
+        """As 0.41's attrs repr: the field name and the stored (converted) value."""
+        field = next((n for n, v in vars(type(self)).items() if isinstance(v, property)), "value")
+        return f"{type(self).__name__}({field}={_stored(self)!r})"
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.as_arrow_array().equals(other.as_arrow_array())  # type: ignore[attr-defined]
@@ -95,6 +98,9 @@ class TextLogLevel(str, ComponentMixin):
 
     def _native(self) -> Any:
         return str(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(value={str(self)!r})"
 
 
 class MediaType(str, ComponentMixin):
@@ -120,6 +126,9 @@ class MediaType(str, ComponentMixin):
 
     def _native(self) -> Any:
         return str(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(value={str(self)!r})"
 
     @staticmethod
     def guess_from_path(path: Any) -> MediaType | None:
@@ -345,6 +354,19 @@ def _single_type(name: str, arg: str | None = None, module: str = __name__) -> t
     )
 
 
+def _stored(single: _Single) -> Any:
+    """The value as 0.41 stores it: a scalar, or a numpy array for fixed-size vectors."""
+    try:
+        arr = single.as_arrow_array()
+    except Exception:  # repr must not fail on a value that cannot be logged
+        return single.value
+    if len(arr) != 1:
+        return single.value
+    if isinstance(arr.type, pa.FixedSizeListType):
+        return arr.values.to_numpy(zero_copy_only=False)
+    return arr[0].as_py()
+
+
 class _Record(ComponentMixin):
     """A component value of several named fields (0.41's attrs class): attributes, and a tuple
     of the field values in order for converters that take ``(start, end)``-like pairs."""
@@ -421,6 +443,7 @@ def register_batch(full_name: str, arrow: Any, convert: Converter) -> type[BaseB
     """Add a component type from another namespace (e.g. `rerun.blueprint.components.X`)."""
     batch = _make_batch(full_name.rsplit(".", 1)[-1], arrow, convert)
     batch._COMPONENT_TYPE = full_name
+    batch.__module__ = type_module(*full_name.rsplit(".", 1))
     _OTHER_BATCHES[full_name] = batch
     return batch
 

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import _converters as cv
-from .._baseclasses import BaseBatch
+from .._baseclasses import BaseBatch, type_module
 
 # datatype -> component type with the same Arrow type and conversion
 SAME_AS_COMPONENT = {
@@ -71,7 +71,7 @@ def _batch(name: str, arrow: pa.DataType, convert: Any) -> type[BaseBatch]:
             "_ARROW_DATATYPE": arrow,
             "_CONVERT": staticmethod(convert),
             "_NUMPY": getattr(convert, "numpy_dtype", None),
-            "__module__": "rerun.encodings",
+            "__module__": type_module("rerun.encodings", name),
         },
     )
 

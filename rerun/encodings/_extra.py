@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from .._baseclasses import BaseBatch
+from .._baseclasses import BaseBatch, type_module
 from .._converters import fixed_list
 
 MAT4X4_TYPE = fixed_list(pa.float32(), 16)
@@ -96,7 +96,7 @@ def _batch(name: str, arrow: pa.DataType, convert: Any) -> type[BaseBatch]:
             "_ARROW_DATATYPE": arrow,
             "_CONVERT": staticmethod(convert),
             "_NUMPY": None,
-            "__module__": "rerun.encodings",
+            "__module__": type_module("rerun.encodings", name),
         },
     )
 

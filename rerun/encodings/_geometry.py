@@ -22,7 +22,7 @@ class Angle:
         return self.radians
 
     def __repr__(self) -> str:
-        return f"Angle(rad={self.radians})"
+        return f"Angle(radians={self.radians})"
 
 
 AngleLike = Angle | float | int
@@ -47,7 +47,7 @@ class Quaternion:
         return np.asarray(self.xyzw, dtype=dtype)
 
     def __repr__(self) -> str:
-        return f"Quaternion(xyzw={self.xyzw.tolist()})"
+        return f"Quaternion(xyzw={self.xyzw!r})"
 
 
 class RotationAxisAngle:
@@ -73,7 +73,7 @@ class RotationAxisAngle:
             self.angle = Angle(rad=float(angle if angle is not None else radians))  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
-        return f"RotationAxisAngle(axis={self.axis.tolist()}, angle={self.angle.radians})"
+        return f"RotationAxisAngle(axis=Vec3D(xyz={self.axis!r}), angle={self.angle!r})"
 
 
 class Mat3x3:
@@ -96,9 +96,10 @@ class Mat3x3:
 
 
 class _Vec:
-    """A fixed-length float vector."""
+    """A fixed-length float vector; 0.41 names its field `xy`, `xyz` or `xyzw` by length."""
 
     _N = 0
+    _FIELD = "xyz"
 
     def __init__(self, xyz: npt.ArrayLike) -> None:
         # Any length is kept, as in 0.41: a wrong one is reported when the value is batched.
@@ -108,11 +109,19 @@ class _Vec:
         return np.asarray(self.xyz, dtype=dtype)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.xyz.tolist()})"
+        return f"{type(self).__name__}({self._FIELD}={self.xyz!r})"
 
 
 class Vec2D(_Vec):
     _N = 2
+    _FIELD = "xy"
+
+    def __init__(self, xy: npt.ArrayLike) -> None:
+        super().__init__(xy)
+
+    @property
+    def xy(self) -> np.ndarray:
+        return self.xyz
 
 
 class Vec3D(_Vec):
@@ -121,6 +130,14 @@ class Vec3D(_Vec):
 
 class Vec4D(_Vec):
     _N = 4
+    _FIELD = "xyzw"
+
+    def __init__(self, xyzw: npt.ArrayLike) -> None:
+        super().__init__(xyzw)
+
+    @property
+    def xyzw(self) -> np.ndarray:
+        return self.xyz
 
 
 class Range1D:

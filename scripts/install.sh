@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES="mesa-vulkan-drivers chromium xvfb"
+# xdotool, x11-apps, imagemagick: the window tests' input and screenshots; the libxcb* and libx*
+# libraries: Qt's xcb platform plugin and WebEngine (the window extra)
+DEB_PACKAGES="mesa-vulkan-drivers chromium xvfb xdotool x11-apps imagemagick libxcb-cursor0 libxkbcommon-x11-0
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libnss3 libxcomposite1
+  libxdamage1 libxrandr2 libxtst6 libxkbfile1"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   for p in $DEB_PACKAGES; do
@@ -24,7 +28,7 @@ UV="$(command -v uv || echo "$PY -m uv")"
 if [ ! -x .venv/bin/python ]; then
   $UV venv -q --python "$PY" .venv
 fi
-$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,ray,mcap]"
+$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,window,ray,mcap]"
 
 # The training data loader's extra (torch): PyPI's Linux torch wheel needs its CUDA packages
 # even on a CPU machine (about 5 GB; no smaller PyPI route). SKIP_DATALOADER=1 leaves it out:

@@ -252,9 +252,11 @@ def _serve(
     plans: Sequence[Any] = (),
 ) -> int:
     from .web import announce
+    from .window import open_window
 
     _set_default_source(f"gRPC {endpoint.url}")
     fetchers: list[Any] = []  # segments fetched on demand: they end before the endpoint does
+    window = None  # the desktop window (closing it sets `stop`)
     try:
         for url in urls:
             endpoint.pull(url)
@@ -266,13 +268,17 @@ def _serve(
                 continue
             n = endpoint.load(_labelled(_file_messages(source), f"File {source}"))
             say(f"loaded {source} ({n} messages)")
-        say(f"{announce(web, args)}; gRPC on {endpoint.url}. Stop with Ctrl-C.")
+        window = open_window(web, args, endpoint.url, stop)
+        mode = f"viewer window open on {web.url}" if window is not None else announce(web, args)
+        say(f"{mode}; gRPC on {endpoint.url}. Stop with Ctrl-C.")
         if endpoint.save_path is not None:
             say(f"saving everything received to {endpoint.save_path}")
         while not stop.wait(0.5):
             pass
     finally:
         say("shutting down")
+        if window is not None:
+            window.close()
         if web is not None:
             web.stop()
         for fetcher in fetchers:

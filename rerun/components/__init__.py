@@ -75,6 +75,9 @@ class _Single(ComponentMixin):
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.value, dtype=dtype)
 
+    def __str__(self) -> str:
+        return self.value if isinstance(self.value, str) else repr(self)  # text reads as itself
+
     def __repr__(self) -> str:
         """As 0.41's attrs repr: the field name and the stored (converted) value."""
         field = next((n for n, v in vars(type(self)).items() if isinstance(v, property)), "value")

@@ -38,8 +38,12 @@ def generate(path: Path, scale: float) -> None:
         "tf2_msgs/msg/TFMessage": int(5_000 * scale),
         "std_msgs/msg/String": int(2_000 * scale),
     }
-    image = bytes(320 * 240 * 3)
-    cloud = b"".join(struct.pack("<fffI", k * 0.01, 1.0, 2.0, k) for k in range(20_000))
+    import numpy as np
+
+    rng = np.random.default_rng(0)  # noise: the images stay about their raw size under zstd
+    image = rng.integers(0, 256, 320 * 240 * 3, dtype=np.uint8).tobytes()
+    pts = rng.normal(size=(20_000, 3)).astype("<f4")
+    cloud = b"".join(struct.pack("<fffI", *map(float, p), k) for k, p in enumerate(pts))
     with open(tmp, "wb") as f:
         w = Writer(f)
         schemas = {dt: w.register_msgdef(dt, MSGDEFS[dt]) for dt in counts}
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--regen", action="store_true")
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args(argv)
-    path = ROOT / "artifacts" / "bench" / f"mcap_large_{args.scale:g}.mcap"
+    path = ROOT / "artifacts" / "bench" / f"mcap_noise_{args.scale:g}.mcap"
     if args.regen or not path.exists():
         generate(path, args.scale)
     mb = path.stat().st_size / 1e6

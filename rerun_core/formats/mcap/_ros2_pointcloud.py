@@ -47,9 +47,11 @@ def _field_values(data: bytes, step: int, offset: int, datatype: int, big_endian
     n = (len(data) + step - 1) // step
     if n and offset + dt.itemsize > len(data) - (n - 1) * step:
         raise ValueError(f"field offset {offset} exceeds point step {step}")
-    buf = np.frombuffer(data, dtype=np.uint8)
-    idx = (np.arange(n) * step + offset)[:, None] + np.arange(dt.itemsize)[None, :]
-    return buf[idx].copy().view(dt).reshape(-1)
+    if n == 0:
+        return np.zeros(0, dt)
+    # A strided view over the points (no copy), then one contiguous copy of this field.
+    view = np.ndarray((n,), dtype=dt, buffer=data, offset=offset, strides=(step,))
+    return view.copy()
 
 
 def _positions(data: bytes, step: int, fields: list[Any], big_endian: bool) -> np.ndarray | None:
@@ -62,6 +64,15 @@ def _positions(data: bytes, step: int, fields: list[Any], big_endian: bool) -> n
     exact = data[: n * step]
     cols = [_field_values(exact, step, *acc[k], big_endian).astype(np.float32) for k in ("x", "y", "z")]
     return np.stack(cols, axis=1) if n else np.zeros((0, 3), np.float32)
+
+
+def _numpy_lists(rows: list[np.ndarray], typ: pa.DataType) -> pa.ListArray:
+    """One list per row from numpy arrays (nullable items, as Rerun's ListBuilder)."""
+    offsets = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(r) for r in rows], out=offsets[1:])
+    flat = np.concatenate(rows) if rows else np.zeros(0)
+    values = pa.array(flat.astype(flat.dtype.newbyteorder("=")), type=typ)
+    return pa.ListArray.from_arrays(pa.array(offsets), values, type=pa.list_(pa.field("item", typ)))
 
 
 class PointCloud2Parser:
@@ -134,8 +145,6 @@ class PointCloud2Parser:
                 if name in ("x", "y", "z"):
                     continue
                 typ = POINT_TYPES[dtype][1]
-                comps[custom_desc(f"Points3D:{name}", "rerun.archetypes.Points3D")] = lists(
-                    [r.tolist() for r in rows], typ
-                )
+                comps[custom_desc(f"Points3D:{name}", "rerun.archetypes.Points3D")] = _numpy_lists(rows, typ)
         chunks.append(make_chunk(ctx.entity_path, timelines, comps))
         return chunks

@@ -353,9 +353,12 @@ def spawn_viewer(
             break
         time.sleep(0.05)
     # The spawned viewer's output goes nowhere: say here where its page is (headless or not).
+    # With a display it shows itself (a desktop window, or a browser tab without the window extra).
+    shown = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    page = f"http://127.0.0.1:{web_port}"
+    where = f"it opens on your display (page: {page})" if shown else f"open {page} in a browser"
     print(
-        f"[rerun] spawned a Rerun viewer: open http://127.0.0.1:{web_port} in a browser "
-        f"(it receives on rerun+http://127.0.0.1:{port}/proxy)",
+        f"[rerun] spawned a Rerun viewer: {where} (it receives on rerun+http://127.0.0.1:{port}/proxy)",
         file=sys.stderr,
         flush=True,
     )

@@ -15,7 +15,7 @@ from PIL import Image
 from rerun_core.server.proxy import port_is_listening
 
 from .conftest import Viewer
-from .x11 import close_window, screenshot, window_geometry, xdotool
+from .x11 import close_window, find_window, screenshot, window_geometry, xdotool
 
 pytestmark = [pytest.mark.window, pytest.mark.slow]
 
@@ -109,3 +109,38 @@ def test_one_window_per_port(display: str, recording: Path, tmp_path: Path) -> N
     finally:
         first.stop()
     assert first.proc.returncode == 0
+
+
+def test_another_port_opens_a_second_window(display: str, tmp_path: Path) -> None:
+    image = tmp_path / "image.png"
+    Image.new("RGB", (64, 48), ORANGE).save(image)
+    first = Viewer(display, cwd=tmp_path)
+    second = Viewer(display, str(image), cwd=tmp_path)
+    try:
+        assert first.wait_window() != second.wait_window()
+    finally:
+        second.stop()
+        first.stop()
+
+
+def test_spawn_opens_a_window(display: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import free_port, window_env
+
+    port = free_port()
+    code = (
+        "import rerun as rr; rr.init('spawned', recording_id='s'); "
+        f"rr.spawn(port={port}); rr.log('pts', rr.Points3D([[0, 0, 0]])); rr.disconnect()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=window_env(display), capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "it opens on your display" in out.stderr
+    title = f"(port {port})"
+    window = _poll(lambda: find_window(display, title), limit=120)
+    assert window is not None, "the spawned viewer opened no window"
+    close_window(display, window)  # the spawned viewer is detached: closing its window ends it
+    assert _poll(lambda: True if not port_is_listening(port) else None, limit=90), "viewer still running"

@@ -30,6 +30,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 $UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,window,ray,mcap]"
 
+# Azurite (Azure Blob Storage emulator, npm) for the object-storage tests, under a gitignored
+# folder; without node/npm those tests skip.
+if command -v npm >/dev/null && [ ! -x tests/.emulators/node_modules/.bin/azurite-blob ]; then
+  npm install -s --no-audit --no-fund --prefix tests/.emulators azurite >/dev/null || true
+fi
+
 # The training data loader's extra (torch): PyPI's Linux torch wheel needs its CUDA packages
 # even on a CPU machine (about 5 GB; no smaller PyPI route). SKIP_DATALOADER=1 leaves it out:
 # the loader's torch tests then skip.

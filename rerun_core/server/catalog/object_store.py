@@ -197,7 +197,7 @@ def _error(exc: Exception, url: str, store: ObjectStore | None = None) -> Catalo
         UnauthenticatedError,
     )
 
-    if isinstance(exc, PermissionDeniedError | UnauthenticatedError):
+    if isinstance(exc, PermissionDeniedError | UnauthenticatedError) or _says_denied(exc):
         return CatalogError(
             "PERMISSION_DENIED", f"RRD file not readable, access denied (check credentials): {url}"
         )
@@ -216,6 +216,12 @@ def _error(exc: Exception, url: str, store: ObjectStore | None = None) -> Catalo
     return CatalogError("UNAVAILABLE", f"object store unreachable for {url}: {_first_line(exc)}")
 
 
+def _says_denied(exc: Exception) -> bool:
+    """A refusal the crate reports as a generic error (e.g. Azure's list answering 403)."""
+    text = str(exc)
+    return "403 Forbidden" in text or "401 Unauthorized" in text
+
+
 def _credentials_failed(exc: Exception) -> bool:
     """Whether the store failed to find credentials at all (the environment has none, and the
     instance metadata service is not there): the crate reports it only in its message."""
@@ -223,6 +229,8 @@ def _credentials_failed(exc: Exception) -> bool:
     return "credential" in text or "169.254.169.254" in text or "/latest/api/token" in text
 
 
+# Stores whose object_store client refuses suffix ranges ("bytes=-N"): HEAD, then a range.
+_NO_SUFFIX_RANGES = frozenset({"az", "azure", "abfs", "abfss", "adl"})
 _NO_BUCKET = ("nosuchbucket", "containernotfound", "bucket does not exist")
 
 
@@ -264,16 +272,31 @@ class ObjectStoreReader:
             import obstore
 
             try:
-                res = obstore.get(
-                    self._store, self.location.name, options={"range": {"suffix": TRAILER_SIZE}}
-                )
-                tail = bytes(res.bytes())
+                if urlparse(self.url).scheme.lower() in _NO_SUFFIX_RANGES:
+                    meta, tail = self._head_then_tail()
+                else:
+                    res = obstore.get(
+                        self._store, self.location.name, options={"range": {"suffix": TRAILER_SIZE}}
+                    )
+                    meta, tail = res.meta, bytes(res.bytes())
+                    STATS.add(1, len(tail))
             except Exception as exc:
                 raise _error(exc, self.url, self._store) from None
-            STATS.add(1, len(tail))
-            meta = res.meta
             self._size, self._tail, self.etag = meta["size"], tail, meta["e_tag"]
         return self._size
+
+    def _head_then_tail(self) -> tuple[Any, bytes]:
+        """Size and ETag from a HEAD, then the trailer by an explicit range (Azure)."""
+        import obstore
+
+        meta = obstore.head(self._store, self.location.name)
+        size = meta["size"]
+        start = max(0, size - TRAILER_SIZE)
+        tail = (
+            bytes(obstore.get_range(self._store, self.location.name, start=start, end=size)) if size else b""
+        )
+        STATS.add(2, len(tail))
+        return meta, tail
 
     def read_range(self, offset: int, length: int) -> bytes:
         size = self.size()

@@ -154,11 +154,13 @@ def test_page_opens_segments_by_url_and_sources_panel_and_scrubs_within_the_budg
                 page.locator(".rr-sources-add input").fill(server)
                 page.locator(".rr-sources-add button").click()
                 page.locator(".rr-src-dataset", has_text="m").first.click(timeout=60_000)
+                shown = page.evaluate(FRAME_JS)  # the page draws a new frame once it shows the segment
                 page.locator(".rr-src-segment[data-segment='other']").click(timeout=60_000)
                 page.locator(".rr-src-segment.rr-src-open[data-segment='other']").wait_for(timeout=90_000)
                 page.locator(".rr-src-rec.rr-src-active", has_text="other").wait_for(timeout=30_000)
                 page.screenshot(path=str(ARTIFACTS / f"server_viewer_sources_list_{which}.png"))
                 page.locator(".rr-sources-btn").click()  # close the panel: the view shows the segment
+                page.wait_for_function(f"({FRAME_JS})() > {shown}", timeout=90_000)
                 assert wait_data_shown(page) > 100, "the segment opened from the panel shows no points"
                 page.screenshot(path=str(ARTIFACTS / f"server_viewer_sources_{which}.png"))
             finally:

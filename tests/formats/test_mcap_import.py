@@ -117,3 +117,44 @@ def test_viewer_expands_directories_and_globs(tmp_path: Path, monkeypatch: pytes
     assert type(msgs[0]).__name__ == "SetStoreInfo"
     assert any(isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/things" for m in msgs)
     assert b.exists() and c.exists()
+
+
+@pytest.mark.slow
+def test_rerun_directory_of_mcaps_loads_each_file(tmp_path: Path) -> None:
+    """`rerun DIR` (as `rerun a.mcap b.mcap`): each file becomes its own recording in the viewer."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    d = tmp_path / "bags"
+    d.mkdir()
+    write_raw(d / "a.mcap")
+    write_ros2(d / "b.mcap", ["std_msgs/msg/String"], count=2)
+    saved = tmp_path / "saved.rrd"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "rerun"
+    proc = subprocess.Popen(
+        [str(exe), "--serve-grpc", f"--port={port}", f"--save={saved}", str(d)],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # loads are reported before the viewer says how to stop it
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    text = "".join(lines)
+    assert f"loaded {d / 'a.mcap'}" in text and f"loaded {d / 'b.mcap'}" in text, text
+    stores = {m.store_id.application_id for m in read_messages(saved) if isinstance(m, ArrowMsg)}
+    assert len(stores) == 2
+    ents = _entities(saved)
+    assert "McapMessage:data" in ents["/things"] and "TextDocument:text" in ents["/string"]

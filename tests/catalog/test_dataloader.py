@@ -6,6 +6,7 @@ equal the real 0.41 loader's, tensor for tensor."""
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
@@ -237,3 +238,65 @@ def test_video_frames_equal_the_real_loaders(oracle: Oracle, tmp_path: Path) -> 
     assert sample["frame"].shape == (3, 32, 32) and sample["clip"].shape == (2, 3, 32, 32)
     assert sample["yuv"][0].shape == (1, 32, 32) and sample["yuv"][1].shape == (2, 16, 16)
     assert len(theirs["iter"]) == 7 and theirs["iter"][0]["clip"].shape == (4, 2, 3, 32, 32)
+
+
+EDGES = r"""
+import json, sys, warnings
+from rerun.catalog import CatalogClient
+from rerun.experimental.dataloader import (DataSource, Field, FixedRateSampling, ImageDecoder, NoShuffle,
+    NumericDecoder, RerunIterableDataset, RerunMapDataset)
+url = sys.argv[1]
+source = DataSource(CatalogClient(url).get_dataset("train"))
+state = Field("/robot:Scalars:scalars", decode=NumericDecoder())
+img = Field("/cam:EncodedImage:blob", decode=ImageDecoder())
+out = {}
+def run(name, fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = fn()
+            out[name] = {"value": value}
+        except Exception as exc:
+            out[name] = {"error": type(exc).__name__, "msg": str(exc)}
+        out[name]["warnings"] = sorted({w.category.__name__ for w in caught} - {"DeprecationWarning"})
+def rows(ds, idx):
+    return [{k: None if v is None else v.tolist() for k, v in s.items()} for s in ds.__getitems__(idx)]
+run("time_needs_sampling", lambda: len(RerunMapDataset(source, "stamp", {"s": state})))
+run("sampling_on_integer", lambda: len(RerunMapDataset(source, "frame_nr", {"s": state}, timeline_sampling=FixedRateSampling(10))))
+run("bad_rate", lambda: len(RerunMapDataset(source, "stamp", {"s": state}, timeline_sampling=FixedRateSampling(0))))
+run("fractional_window", lambda: len(RerunMapDataset(source, "frame_nr", {"s": Field(state.path, state.decode, window=(-0.5, 0))})))
+run("missing_index", lambda: len(RerunMapDataset(source, "nope", {"s": state})))
+run("no_segments", lambda: len(RerunMapDataset(source.filter_segments([]), "frame_nr", {"s": state})))
+run("one_segment", lambda: len(RerunMapDataset(source.filter_segments(["ep_b"]), "frame_nr", {"s": state})))
+run("decode_threads", lambda: len(RerunMapDataset(source, "frame_nr", {"s": state}, decode_threads=0)))
+run("skip_limit_arg", lambda: len(RerunIterableDataset(source, "frame_nr", {"s": state}, max_consecutive_skipped_samples=-1)))
+run("out_of_range", lambda: rows(RerunMapDataset(source, "frame_nr", {"s": state}), [35]))
+run("time_window", lambda: rows(RerunMapDataset(source, "stamp", {"s": Field(state.path, state.decode, window=(-0.25, 0.0))},
+                                                timeline_sampling=FixedRateSampling(7.5)), [0, 3, 11]))
+run("skipped", lambda: [s["i"].shape[0] for s in RerunIterableDataset(source, "frame_nr", {"i": img, "s": state},
+                                                                          shuffle_strategy=NoShuffle())][:3])
+run("skip_limit", lambda: len(list(RerunIterableDataset(source, "frame_nr", {"i": img}, shuffle_strategy=NoShuffle(),
+                                                         max_consecutive_skipped_samples=1))))
+run("fill_gaps", lambda: rows(RerunMapDataset(source, "frame_nr", {"p": Field("/points:Points3D:positions", decode=NumericDecoder())}), [1, 2, 3]))
+print(json.dumps(out))
+"""
+
+
+def test_edge_cases_answer_as_0_41(oracle: Oracle, recordings: list[str]) -> None:
+    """Errors, warnings and values at the edges (missing / timestamp indices, sampling, windows,
+    empty selections, skipped samples and their limit) are the real loader's."""
+    srv = CatalogServer(port=0).start()
+    try:
+        oracle.run_script(REGISTER, srv.url, *recordings)
+        theirs = json.loads(oracle.run_script(EDGES, srv.url).stdout.strip().splitlines()[-1])
+        proc = subprocess.run(
+            [sys.executable, "-c", EDGES, srv.url], capture_output=True, text=True, timeout=300, check=False
+        )
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        ours = json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        srv.stop()
+    assert ours == theirs
+    assert theirs["time_needs_sampling"]["error"] == "TypeError"
+    assert theirs["missing_index"]["value"] == 0 and theirs["no_segments"]["value"] == 0
+    assert theirs["skip_limit"]["error"] == "RuntimeError"

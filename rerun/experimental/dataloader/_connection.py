@@ -6,6 +6,7 @@ Pickled into spawned workers by URL and entry id; each process reconnects on fir
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +18,21 @@ if TYPE_CHECKING:
 
 
 def warn_if_fork_unsafe(stacklevel: int) -> None:
-    """Forked workers inherit the parent's gRPC channel, which is not fork-safe: say so once."""
-    if multiprocessing.get_start_method(allow_none=True) == "fork":
-        warnings.warn(
-            "DataLoader workers started with 'fork' share the catalog connection; use "
-            "multiprocessing_context='spawn' or 'forkserver' with num_workers > 0.",
-            RuntimeWarning,
-            stacklevel=stacklevel + 1,
-        )
+    """Workers forked from this process (Linux's default start method) would share its gRPC
+    channel, which does not survive ``fork``: warn, as 0.41 does."""
+    method = multiprocessing.get_start_method(allow_none=True)
+    if method != "fork" and not (method is None and sys.platform.startswith("linux")):
+        return
+    warnings.warn(
+        "The default multiprocessing start method is 'fork'. The Rerun dataloader needs 'spawn' or "
+        "'forkserver' for DataLoader workers (num_workers > 0): forked workers share the catalog "
+        "connection, which does not survive fork. Pass "
+        "`multiprocessing_context=multiprocessing.get_context('spawn')` to your DataLoader, or call "
+        "`torch.multiprocessing.set_start_method('spawn')` before creating workers. You can ignore "
+        "this warning if you use num_workers=0.",
+        RuntimeWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 class WorkerConnection:

@@ -437,3 +437,20 @@ def write_protobuf_corner_cases(path: Path, *, count: int = 4) -> Path:
                 o.child.as_int = 3
             w.write_message(topic="/odd", message=o, log_time=1000 + i, publish_time=1000 + i)
     return path
+
+
+def write_raw_image_variants(path: Path) -> Path:
+    """foxglove.RawImage: a depth encoding with padded rows, a blob longer than the image, bgr8."""
+    from mcap_protobuf.writer import Writer
+
+    variants = [
+        {"encoding": "16UC1", "step": 8, "data": bytes(range(16))},
+        {"encoding": "mono8", "step": 3, "data": bytes(range(8))},
+        {"encoding": "bgr8", "step": 9, "data": bytes(range(18))},
+        {"encoding": "yuyv", "step": 0, "data": bytes(range(12))},
+    ]
+    with open(path, "wb") as f, Writer(f) as w:
+        for i, v in enumerate(variants):
+            msg = message_class("foxglove.RawImage")(**{**SAMPLES["foxglove.RawImage"](i), **v})
+            w.write_message(topic="/raw", message=msg, log_time=1000 + i, publish_time=1000 + i)
+    return path

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 from mcap_protobuf_samples import SAMPLES as PROTOBUF_SAMPLES
-from mcap_protobuf_samples import write_colored_point_cloud, write_protobuf, write_protobuf_corner_cases
+from mcap_protobuf_samples import (
+    write_colored_point_cloud,
+    write_protobuf,
+    write_protobuf_corner_cases,
+    write_raw_image_variants,
+)
 from mcap_samples import (
     MSGDEFS,
     write_attachments_and_metadata,
@@ -120,6 +125,11 @@ def test_odd_channels_and_undecodable_messages(oracle, ours, tmp_path: Path) -> 
 def test_protobuf_reflection_corner_cases(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Maps, oneofs, proto3 optionals, enums, google.protobuf.Struct (JSON text), self-reference (bytes).
     src = write_protobuf_corner_cases(tmp_path / "odd.mcap")
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
+
+
+def test_foxglove_raw_images_drop_row_padding(oracle, ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = write_raw_image_variants(tmp_path / "raw_images.mcap")
     _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path))
 
 

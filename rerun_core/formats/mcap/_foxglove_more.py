@@ -49,10 +49,33 @@ def _stamped(
     return lens
 
 
+_CHANNELS = {1: 1, 2: 3, 3: 4, 4: 3, 5: 4}  # color model -> channels (no model: one)
+_DT_BYTES = {6: 1, 7: 1, 8: 2, 9: 2, 10: 4, 11: 4, 34: 4, 35: 8}
+
+
+def _image_bytes(width: int, height: int, pixel: int | None, color: int | None, dtype: int | None) -> int:
+    if pixel == 26:  # NV12
+        return width * height * 3 // 2
+    if pixel == 27:  # YUY2
+        return width * height * 2
+    return width * height * _CHANNELS.get(color or 0, 1) * _DT_BYTES.get(dtype or 6, 1)
+
+
+def _image_buffer(m: Any, pixel: int | None, color: int | None, dtype: int | None) -> bytes:
+    """Rows without their padding (``step`` past the row size), the blob cut to the image size."""
+    blob = bytes(m.data)
+    height = int(m.height)
+    total = _image_bytes(int(m.width), height, pixel, color, dtype)
+    stride = int(m.step) if m.step else (len(blob) // height if height else 0)
+    per_row = total // height if height else 0
+    if stride > per_row and height > 0:
+        return b"".join(blob[r * stride : r * stride + per_row] for r in range(height))
+    return blob[:total] if len(blob) > total else blob
+
+
 def _raw_image(ms: list[Any]) -> dict[Any, pa.Array]:
-    depth = any(IMAGE_ENCODINGS.get(m.encoding, (None, None, None, False))[3] for m in ms)
-    arch = "DepthImage" if depth else "Image"
-    fmts = []
+    """foxglove.RawImage: always ``Image`` (depth encodings too, unlike ROS 2's DepthImage)."""
+    fmts, buffers = [], []
     for m in ms:
         pixel, color, dtype, _ = IMAGE_ENCODINGS[m.encoding]
         fmts.append(
@@ -64,9 +87,10 @@ def _raw_image(ms: list[Any]) -> dict[Any, pa.Array]:
                 "channel_datatype": dtype,
             }
         )
+        buffers.append(_image_buffer(m, pixel, color, dtype))
     return {
-        rr_desc(arch, "buffer", "ImageBuffer"): unit_lists(blobs(bytes(m.data) for m in ms)),
-        rr_desc(arch, "format", "ImageFormat"): unit_lists(pa.array(fmts, type=IMAGE_FORMAT)),
+        rr_desc("Image", "buffer", "ImageBuffer"): unit_lists(blobs(buffers)),
+        rr_desc("Image", "format", "ImageFormat"): unit_lists(pa.array(fmts, type=IMAGE_FORMAT)),
         FRAME: frames_column(image_plane([m.frame_id for m in ms])),
     }
 

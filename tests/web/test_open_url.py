@@ -190,3 +190,48 @@ def test_cli_memory_limit_fetches_a_segment_on_demand(tmp_path: Path) -> None:
     assert sum(b - a + 1 for a, b in loaded) < FRAMES  # a part of the segment, not all of it
     held = re.search(r"the store holds 1 recording\(s\), (\d+) chunks", err)
     assert held and 0 < int(held.group(1)) < FRAMES + FRAMES // 16 + 1, err
+
+
+class _Endpoint:
+    """What of an `EndpointProcess` the viewer's serving loop uses: a hub, no gRPC port."""
+
+    def __init__(self) -> None:
+        from rerun_core.store.hub import StoreHub
+
+        self.hub = StoreHub(memory_limit=1 << 30)
+        self.save_path = None
+        self.url = "rerun+http://127.0.0.1:1/proxy"
+        self.shut = False
+        self.fetching_at_shutdown: list[str] = []
+
+    def shutdown(self, grace: float = 1.0) -> None:
+        import threading
+
+        self.shut = True
+        self.fetching_at_shutdown = [
+            t.name for t in threading.enumerate() if t.name.startswith("rerun-fetch-")
+        ]
+
+    def summary(self) -> str:
+        return "done"
+
+
+def test_cli_fetchers_end_before_the_endpoint(segment_url: str) -> None:
+    """`rerun <segment URL>`: the segment's on-demand fetcher (it outlives pages: a page opened
+    later shows the segment too) ends when the viewer stops, before the endpoint shuts down."""
+    import argparse
+    import threading
+
+    from rerun.cli import viewer
+
+    endpoint = _Endpoint()
+    stop = threading.Event()
+    stop.set()  # serve, then stop at once
+    args = argparse.Namespace(serve_web=False, web_viewer=False, serve_grpc=False, headless=True)
+    plan = viewer._plan(segment_url)
+    assert viewer._serve(endpoint, args, [], [], stop, None, [plan]) == 0
+    assert endpoint.shut and endpoint.fetching_at_shutdown == []
+    (sid,) = endpoint.hub.recordings()
+    store = endpoint.hub.get(sid)
+    assert sid.recording_id == "scene" and store is not None and len(store) > 0  # it was fetched
+    assert not [t for t in threading.enumerate() if t.name == "rerun-fetch-scene"]

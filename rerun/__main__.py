@@ -14,10 +14,11 @@ def _viewer_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="rerun",
-        description="Spawn a viewer or gRPC server for Rerun recordings. The viewer is a web page "
-        "(--serve-web, --web-viewer; plain `rerun` opens it when a display is available); there is no "
-        "native desktop window. "
-        "Subcommands: `rerun rrd ...` (inspect, edit, filter .rrd files), `rerun analytics ...`.",
+        description="Spawn a viewer or gRPC server for Rerun recordings. With a display, plain `rerun` "
+        "opens the viewer in a desktop window (the window extra; else the web page in the browser); "
+        "--serve-web, --web-viewer serve / open the web page. "
+        "Subcommands: `rerun rrd ...` (inspect, edit, filter .rrd files), `rerun export-video ...` "
+        "(a timeline as an MP4), `rerun analytics ...`.",
     )
     add_viewer_arguments(parser)
     return parser
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rerun.cli.mcap import main as mcap_main
 
         return mcap_main(args[1:])
+    if args and args[0] == "export-video" and not Path("export-video").exists():
+        from rerun.cli.export_video import main as export_main
+
+        return export_main(args[1:])
     if args and args[0] == "analytics":
         return _analytics(args[1:])
     if args and args[0] == "server":

@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from rerun_core.store.messages import BlueprintActivationCommand
@@ -400,6 +401,25 @@ class Viewer:
         if array is None:
             raise RuntimeError(self._widget.error or "the viewer has nothing to show yet")
         return Image.fromarray(array[:, :, :4] if array.shape[2] == 4 else array)
+
+    def export_video(
+        self,
+        path: str | Path,
+        *,
+        timeline: str,
+        start: int | None = None,
+        end: int | None = None,
+        fps: float = 30.0,
+        size: tuple[int, int] | None = None,
+        view: str | None = None,
+    ) -> Any:
+        """Beyond Rerun: render ``timeline`` from ``start`` to ``end`` (default: all of it) of the
+        active recording into an MP4 at ``path``, headless: the whole viewport, or one ``view``
+        (name or id) filling it; ``size`` (width, height) defaults to this viewer's. One frame per
+        sequence step, or per ``1/fps`` s of a temporal timeline. Returns what was written."""
+        return self._widget.export_video(
+            path, timeline=timeline, start=start, end=end, fps=fps, size=size, view=view
+        )
 
     def close(self) -> None:
         """Free the renderer and stop streaming (the recording's store stays for other viewers)."""

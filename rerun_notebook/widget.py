@@ -200,6 +200,30 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
             log.debug("drawing text views into the snapshot failed", exc_info=True)
             return picture
 
+    def export_video(
+        self, path: Any, *, timeline: str, size: tuple[int, int] | None = None, **options: Any
+    ) -> Any:
+        """Render ``timeline`` (``start``..``end``, ``fps``, ``view``: see
+        ``video_export.export_session``) of the active recording into an MP4, headless, in a
+        session of its own (this viewer's picture and time stay as they are). Returns a
+        ``VideoExport``."""
+        from .video_export import export_stores
+
+        session = self.session
+        rid, store = session.active, session.store
+        if rid is None or store is None:
+            raise RuntimeError(self.error or "the viewer has no recording to export")
+        width, height = size or session.size
+        return export_stores(
+            [(rid, store, session.app_ids.get(rid, ""))],
+            path,
+            size=(width - width % 2, height - height % 2),
+            blueprint_source=session.blueprint.source,
+            app_factory=session._factory,
+            timeline=timeline,
+            **options,
+        )
+
     # --- output ---------------------------------------------------------------------------
 
     def _prepare_now(self) -> None:

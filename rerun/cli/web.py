@@ -1,7 +1,7 @@
 """The web viewer half of the ``rerun`` viewer process (``--serve-web``, ``--web-viewer``, plain ``rerun``).
 
-There is no native window: the viewer is a web page served beside the gRPC endpoint, showing the
-endpoint's store. ``--serve-web`` serves it, ``--web-viewer`` also opens it in the browser; plain
+The viewer is a web page served beside the gRPC endpoint, showing the endpoint's store (the
+desktop window, cli/window.py, shows this same page). ``--serve-web`` serves it, ``--web-viewer`` also opens it in the browser; plain
 ``rerun`` opens it when a display is there, else runs headless and prints its URL.
 """
 

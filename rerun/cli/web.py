@@ -1,8 +1,9 @@
 """The web viewer half of the ``rerun`` viewer process (``--serve-web``, ``--web-viewer``, plain ``rerun``).
 
 The viewer is a web page served beside the gRPC endpoint, showing the endpoint's store (the
-desktop window, cli/window.py, shows this same page). ``--serve-web`` serves it, ``--web-viewer`` also opens it in the browser; plain
-``rerun`` opens it when a display is there, else runs headless and prints its URL.
+desktop window, cli/window.py, shows this same page). ``--serve-web`` serves it, ``--web-viewer``
+also opens it in the browser; plain ``rerun`` opens it (in the window, else the browser) when a
+display is there, else runs headless and prints its URL.
 """
 
 from __future__ import annotations

@@ -79,7 +79,11 @@ class CatalogClient:
                 f"Use `rerun+{url}` instead of `{url}`. The `rerun+` prefix marks a Rerun data protocol URL."
             )
             url = f"rerun+{url}"
+        from ._object_store_auth import check_auth
+
+        auth = check_auth(object_store_auth)
         self._conn = Connection(url)
+        self._conn.object_store_auth = auth
         who = self._conn.call("WhoAmI", pb.WhoAmIRequest())
         if not who.can_read:
             raise ConnectionError(f"catalog server {url} does not allow reading")

@@ -63,6 +63,7 @@ class Connection:
             self.channel = grpc.insecure_channel(target, options=options)
         self.stub = cloud_pb2_grpc.RerunCloudServiceStub(self.channel)
         self._client_id = uuid.uuid4().hex
+        self.object_store_auth: Any = None  # CatalogClient's, for direct chunk fetches
 
     def _metadata(self, entry: EntryId | None) -> list[tuple[str, str]]:
         md = [("x-rerun-client-version", CLIENT_VERSION), ("x-rerun-client-id", self._client_id)]

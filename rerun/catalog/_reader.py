@@ -34,6 +34,7 @@ from rerun_core.types import EntityPath
 
 from ._conn import Connection
 from ._fastpath import fast_segment_table, segment_id_column
+from ._object_store_auth import direct_url_mode
 from ._types import EntryId
 
 SEGMENT_ID = "rerun_segment_id"
@@ -173,6 +174,7 @@ def find_chunks_request(
         if push.end is not None:
             sel.end_inclusive = push.end
         req = pb.FindChunksRequest(contents=contents, range=sel)
+    req.direct_url_mode = direct_url_mode(getattr(spec.conn, "object_store_auth", None))
     return req
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth
+from rerun.catalog._object_store_auth import ObjectStoreAuth as ObjectStoreAuth
+
 _MOVED_TO_CHUNK = frozenset(
     {
         "Chunk",

@@ -442,7 +442,8 @@ def _file_messages(source: str) -> Iterator[Any]:
         from .mcap import mcap_messages
 
         try:
-            yield from mcap_messages(Path(source), name=source)
+            # As the real viewer: the application id is the file's stem (convert uses the path).
+            yield from mcap_messages(Path(source), name=source, application_id=Path(source).stem)
         except McapFileError as err:
             raise ViewerError(f"cannot load {source}: {err}") from None
         return

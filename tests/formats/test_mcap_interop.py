@@ -187,3 +187,42 @@ def test_truncated_file_recovers_like_rerun(oracle, ours, tmp_path: Path) -> Non
 
 def test_all_sample_types_are_covered() -> None:
     assert set(SENSORS + TEXT_AND_SCALARS + GEOMETRY) == set(MSGDEFS)
+
+
+@pytest.mark.slow
+def test_viewer_loads_mcap_as_the_real_viewer(oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`rerun --serve-grpc --save OUT FILE.mcap`: same recording (application id = file stem)."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    src = write_ros2(tmp_path / "drive.mcap", ["std_msgs/msg/String", "sensor_msgs/msg/Imu"], count=3)
+
+    def port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+    theirs, mine = tmp_path / "theirs.rrd", tmp_path / "ours.rrd"
+    # The real viewer exits by itself once the file is in and saved.
+    oracle_args = ["--serve-grpc", f"--port={port()}", f"--save={theirs}", str(src)]
+    subprocess.run(
+        [str(oracle.rerun), *oracle_args], env=oracle.env(), capture_output=True, timeout=120, check=True
+    )
+    exe = Path(sys.executable).parent / "rerun"
+    proc = subprocess.Popen(
+        [str(exe), "--serve-grpc", f"--port={port()}", f"--save={mine}", str(src)],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "Ctrl-C" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    _assert_same(oracle, theirs, mine)

@@ -223,13 +223,17 @@ def test_cli_fetchers_end_before_the_endpoint(segment_url: str) -> None:
     import threading
 
     from rerun.cli import viewer
+    from rerun_notebook import sources
 
     endpoint = _Endpoint()
     stop = threading.Event()
     stop.set()  # serve, then stop at once
     args = argparse.Namespace(serve_web=False, web_viewer=False, serve_grpc=False, headless=True)
     plan = viewer._plan(segment_url)
-    assert viewer._serve(endpoint, args, [], [], stop, None, [plan]) == 0
+    try:
+        assert viewer._serve(endpoint, args, [], [], stop, None, [plan]) == 0
+    finally:
+        sources._open_times.pop("scene", None)  # where pages of this process would show it
     assert endpoint.shut and endpoint.fetching_at_shutdown == []
     (sid,) = endpoint.hub.recordings()
     store = endpoint.hub.get(sid)

@@ -188,8 +188,8 @@ class Ellipses2D(rerun.archetypes._shapes.Ellipses2D):
     NAME: ClassVar[str]
     half_sizes: Any
     centers: Any
-    colors: Any
     line_radii: Any
+    colors: Any
     labels: Any
     show_labels: Any
     draw_order: Any
@@ -199,8 +199,8 @@ class Ellipses2D(rerun.archetypes._shapes.Ellipses2D):
         *,
         half_sizes: Any = ...,
         centers: Any = ...,
-        colors: Any = ...,
         line_radii: Any = ...,
+        colors: Any = ...,
         labels: Any = ...,
         show_labels: Any = ...,
         draw_order: Any = ...,

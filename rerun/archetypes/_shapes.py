@@ -111,8 +111,8 @@ class Ellipses2D(Archetype):
     _FIELDS = (
         F("half_sizes", "HalfSize2D"),
         F("centers", "Position2D"),
-        F("colors", "Color"),
         F("line_radii", "Radius"),
+        F("colors", "Color"),
         *_LABELS,
         F("draw_order", "DrawOrder"),
         F("class_ids", "ClassId"),

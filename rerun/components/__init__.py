@@ -240,7 +240,7 @@ class Plane3D(_Single):
     YZ: ClassVar[Plane3D]
     ZX: ClassVar[Plane3D]
 
-    def __init__(self, normal: Any = (0.0, 0.0, 1.0), distance: float = 0.0) -> None:
+    def __init__(self, normal: Any, distance: float = 0.0) -> None:
         arr = np.asarray(normal, dtype=np.float32).reshape(-1)
         super().__init__(arr if arr.size == 4 else np.append(arr, np.float32(distance)))
 

@@ -5,6 +5,8 @@ Most datatypes share Arrow type and conversion with a component type; the table 
 
 from __future__ import annotations
 
+import enum
+import inspect
 from typing import Any
 
 import numpy as np
@@ -62,6 +64,44 @@ class _Value:
         return f"{type(self).__name__}({self.value!r})"
 
 
+# 0.41's name for a datatype's one constructor argument, where it is not `value`.
+VALUE_ARGS = {
+    **dict.fromkeys(("ClassId", "KeypointId"), "id"),
+    **dict.fromkeys(("DVec2D", "UVec2D"), "xy"),
+    **dict.fromkeys(("IVec3D", "UVec3D"), "xyz"),
+    "UVec4D": "xyzw",
+    "Blob": "data",
+    "EntityPath": "path",
+    "SphericalHarmonics3Rgb": "coefficients",
+    "Uuid": "bytes",
+    "VideoTimestamp": "timestamp_ns",
+    "ViewCoordinates": "coordinates",
+}
+
+
+def _value_type(name: str, arg: str) -> type:
+    """A `_Value` class whose one argument (and attribute) carries 0.41's name."""
+    if arg == "value":
+        return type(name, (_Value,), {"__module__": "rerun.encodings"})
+
+    def __init__(self: _Value, *args: Any, **kwargs: Any) -> None:
+        _Value.__init__(self, signature.bind(self, *args, **kwargs).arguments[arg])
+
+    P = inspect.Parameter
+    signature = inspect.Signature([P("self", P.POSITIONAL_OR_KEYWORD), P(arg, P.POSITIONAL_OR_KEYWORD)])
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    body = {"__init__": __init__, "__module__": "rerun.encodings", arg: property(lambda self: self.value)}
+    return type(name, (_Value,), body)
+
+
+def _to_arrow(batch: type[BaseBatch]) -> staticmethod:  # type: ignore[type-arg]
+    def native_to_pa_array_override(data: Any, data_type: Any) -> pa.Array:
+        """Values of this type as an Arrow array (``data_type`` is the datatype's own)."""
+        return batch(data).as_arrow_array()
+
+    return staticmethod(native_to_pa_array_override)
+
+
 def _batch(name: str, arrow: pa.DataType, convert: Any) -> type[BaseBatch]:
     return type(
         f"{name}Batch",
@@ -94,7 +134,14 @@ def build(namespace: dict[str, Any]) -> list[str]:
     for name, (arrow, convert) in table.items():
         namespace[f"{name}Batch"] = _batch(name, arrow, convert)
         if name not in namespace:
-            namespace[name] = type(name, (_Value,), {"__module__": "rerun.encodings"})
+            namespace[name] = _value_type(name, VALUE_ARGS.get(name, "value"))
+        cls = namespace[name]
+        if (
+            isinstance(cls, type)
+            and not issubclass(cls, enum.Enum)
+            and "native_to_pa_array_override" not in vars(cls)
+        ):
+            cls.native_to_pa_array_override = _to_arrow(namespace[f"{name}Batch"])  # type: ignore[attr-defined]
         namespace.setdefault(f"{name}Like", Any)
         namespace.setdefault(f"{name}ArrayLike", Any)
         added += [name, f"{name}Batch", f"{name}Like", f"{name}ArrayLike"]

@@ -27,27 +27,7 @@ def file_info(f: McapFile) -> dict[str, Any]:
     start = stats.message_start_time if stats else None
     end = stats.message_end_time if stats else None
     duration = end - start if start is not None and end is not None else None
-    counts = dict(stats.channel_message_counts) if stats else {}
-    channels = []
-    for cid in sorted(s.channels):
-        ch = s.channels[cid]
-        schema = s.schemas.get(ch.schema_id) if ch.schema_id else None
-        n = counts.get(cid) if stats else None
-        freq = None
-        if n is not None and duration:
-            seconds = duration / 1e9
-            freq = ((n - 1) / seconds, n / seconds) if n > 0 else None
-        channels.append(
-            ChannelFacts(
-                ch.id,
-                ch.topic,
-                ch.message_encoding,
-                dict(ch.metadata),
-                None if schema is None else (schema.id, schema.name, schema.encoding, len(schema.data)),
-                n,
-                freq,
-            )
-        )
+    channels = _channels(f, duration)
     by_codec: dict[str, list[int]] = {}
     ranges = []
     for ci in s.chunk_indexes:
@@ -81,3 +61,22 @@ def file_info(f: McapFile) -> dict[str, Any]:
         "compression": [(codec, *vals) for codec, vals in sorted(by_codec.items())],
         "channels": channels,
     }
+
+
+def _channels(f: McapFile, duration: int | None) -> list[ChannelFacts]:
+    """Each channel with its schema and, from the statistics, message count and frequency."""
+    s = f.summary
+    stats = s.statistics
+    counts = dict(stats.channel_message_counts) if stats else {}
+    out = []
+    for cid in sorted(s.channels):
+        ch = s.channels[cid]
+        schema = s.schemas.get(ch.schema_id) if ch.schema_id else None
+        n = counts.get(cid) if stats else None
+        freq = None
+        if n is not None and duration:
+            seconds = duration / 1e9
+            freq = ((n - 1) / seconds, n / seconds) if n > 0 else None
+        info = None if schema is None else (schema.id, schema.name, schema.encoding, len(schema.data))
+        out.append(ChannelFacts(ch.id, ch.topic, ch.message_encoding, dict(ch.metadata), info, n, freq))
+    return out

@@ -1,0 +1,199 @@
+"""Parquet files as chunks: columns grouped into entities, optional index / static columns (0.41).
+
+Layout, as 0.41's reader emits it:
+- a static ``/__properties`` chunk holding the file's key/value metadata (``ParquetMetadata``);
+- one chunk per entity per row group; without index columns a ``row_index`` sequence counts rows
+  across the whole file;
+- ``prefix`` grouping splits a column name at its first ``delimiter``: the head is the entity,
+  the tail the component (packed into one ``data`` struct when the group holds several columns);
+- ``static_columns`` (constant columns) land once, static, on the prefix entity (``/``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
+from rerun_core.types.entity_path import format_entity_path, parse_entity_path
+
+_UNIT_NS = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
+_GROUPINGS = ("prefix", "individual", "explicit_prefixes")
+
+KEY_VALUE_PAIRS = pa.list_(
+    pa.field(
+        "item",
+        pa.struct([pa.field("first", pa.utf8(), nullable=False), pa.field("second", pa.utf8(), nullable=False)]),
+        nullable=False,
+    )
+)
+
+
+class FormatError(ValueError):
+    """A file that cannot be read as its format, or options that do not fit it."""
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """A column read as a timeline: ``kind`` is timestamp / duration / sequence."""
+
+    path: str
+    kind: str
+    input_unit: str | None = None
+
+    @property
+    def time_type(self) -> TimeType:
+        return {"timestamp": TimeType.TIMESTAMP, "duration": TimeType.DURATION}.get(self.kind, TimeType.SEQUENCE)
+
+    def to_int64(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Raw index values as Rerun's int64 time values (nanoseconds for temporal kinds)."""
+        if pa.types.is_timestamp(values.type) or pa.types.is_duration(values.type):
+            unit = values.type.unit
+            raw = np.asarray(values.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+            return raw * _UNIT_NS[unit] if self.kind != "sequence" else raw
+        if values.null_count:
+            raise FormatError(f"index column {self.path!r} holds nulls")
+        raw_f = np.asarray(values.to_numpy(zero_copy_only=False))
+        if self.kind == "sequence":
+            return raw_f.astype(np.int64)
+        unit = self.input_unit or "ns"
+        if unit not in _UNIT_NS:
+            raise FormatError(f"unknown input_unit {unit!r} (ns, us, ms or s)")
+        if raw_f.dtype.kind == "f":
+            return np.round(raw_f * _UNIT_NS[unit]).astype(np.int64)
+        return raw_f.astype(np.int64) * _UNIT_NS[unit]
+
+
+def property_descriptor(archetype: str, component: str) -> ComponentDescriptor:
+    return ComponentDescriptor(component, archetype, "rerun.components.KeyValuePairs")
+
+
+def key_value_column(pairs: Sequence[tuple[str, str]]) -> pa.Array:
+    """One row holding one ``KeyValuePairs`` instance."""
+    inner = pa.array([[{"first": k, "second": v} for k, v in pairs]], KEY_VALUE_PAIRS)
+    return pa.ListArray.from_arrays(pa.array([0, 1], pa.int32()), inner)
+
+
+def as_list_column(values: pa.Array) -> pa.Array:
+    """One value per row, each wrapped in a one-element list (nulls stay null rows)."""
+    n = len(values)
+    offsets = pa.array(np.arange(n + 1, dtype=np.int32))
+    lists = pa.ListArray.from_arrays(offsets, values)
+    if values.null_count:
+        # a null value is a null row, not a list holding a null
+        lists = pc.if_else(pc.is_null(values), pa.scalar(None, lists.type), lists)
+    return lists
+
+
+def entity(prefix: str | None, *parts: str) -> str:
+    base = parse_entity_path(prefix) if prefix else ()
+    return format_entity_path((*base, *parts))
+
+
+def _groups(
+    names: list[str], grouping: str, delimiter: str, prefixes: list[str] | None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(entity part, [(column, component name)])`` in 0.41's order."""
+    if grouping == "individual":
+        return [(n, [(n, n)]) for n in names]
+    if grouping == "prefix":
+        if not delimiter:
+            raise FormatError("delimiter must not be empty")
+        by: dict[str, list[tuple[str, str]]] = {}
+        for n in names:
+            head, sep, tail = n.partition(delimiter)
+            by.setdefault(head, []).append((n, tail if sep and tail else n))
+        return sorted(by.items())
+    if not prefixes:
+        raise FormatError('column_grouping="explicit_prefixes" needs `prefixes`')
+    ordered = sorted(prefixes, key=len, reverse=True)
+    found: dict[str, list[tuple[str, str]]] = {p: [] for p in prefixes}
+    rest: list[tuple[str, list[tuple[str, str]]]] = []
+    for n in names:
+        hit = next((p for p in ordered if n.startswith(p) and len(n) > len(p)), None)
+        if hit is None:
+            rest.append((n, [(n, n)]))
+        else:
+            found[hit].append((n, n[len(hit) :]))
+    return [(p, cols) for p, cols in found.items() if cols] + rest
+
+
+@dataclass(frozen=True)
+class ParquetOptions:
+    entity_path_prefix: str | None = None
+    column_grouping: str = "prefix"
+    delimiter: str = "_"
+    prefixes: list[str] | None = None
+    use_structs: bool = True
+    static_columns: list[str] | None = None
+    index_columns: list[IndexSpec] | None = None
+
+
+def open_parquet(path: str | Path) -> object:
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"No such file: {p}")
+    try:
+        return pq.ParquetFile(p)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise FormatError(f"{p}: not a Parquet file ({err})") from None
+
+
+def _components(
+    table: pa.Table, cols: list[tuple[str, str]], use_structs: bool
+) -> dict[ComponentDescriptor, pa.Array]:
+    if len(cols) > 1 and use_structs:
+        arrays = [table.column(c).combine_chunks() for c, _ in cols]
+        struct = pa.StructArray.from_arrays(arrays, names=[name for _, name in cols])
+        return {ComponentDescriptor("data"): as_list_column(struct)}
+    return {ComponentDescriptor(name): as_list_column(table.column(c).combine_chunks()) for c, name in cols}
+
+
+def iter_parquet_chunks(path: str | Path, opts: ParquetOptions) -> Iterator[Chunk]:
+    pf = open_parquet(path)
+    if opts.column_grouping not in _GROUPINGS:
+        raise FormatError(f"unknown column_grouping {opts.column_grouping!r} ({', '.join(_GROUPINGS)})")
+    schema = pf.schema_arrow  # type: ignore[attr-defined]
+    index_specs = list(opts.index_columns or [])
+    statics = list(opts.static_columns or [])
+    for name in [s.path for s in index_specs] + statics:
+        if name not in schema.names:
+            raise FormatError(f"column {name!r} not found in {path}")
+    meta = pf.metadata.metadata or {}  # type: ignore[attr-defined]
+    if meta:
+        pairs = [(k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, v in meta.items()]
+        yield Chunk.from_columns(
+            "/__properties", new_tuids(1), [], {property_descriptor("ParquetMetadata", "file_metadata"): key_value_column(pairs)}
+        )
+    skip = {s.path for s in index_specs} | set(statics)
+    data_names = [n for n in schema.names if n not in skip]
+    groups = _groups(data_names, opts.column_grouping, opts.delimiter, opts.prefixes)
+    offset = 0
+    static_done = False
+    for rg in range(pf.num_row_groups):  # type: ignore[attr-defined]
+        table = pf.read_row_group(rg)  # type: ignore[attr-defined]
+        n = table.num_rows
+        if index_specs:
+            timelines = [TimeColumn.from_values(s.path, s.time_type, s.to_int64(table.column(s.path))) for s in index_specs]
+        else:
+            timelines = [TimeColumn.from_values("row_index", TimeType.SEQUENCE, np.arange(offset, offset + n))]
+        offset += n
+        for part, cols in groups:
+            yield Chunk.from_columns(entity(opts.entity_path_prefix, part), new_tuids(n), timelines, _components(table, cols, opts.use_structs))
+        if statics and not static_done and n:
+            static_done = True
+            comps = {}
+            for c in statics:
+                col = table.column(c)
+                if len(pc.unique(col)) > 1:
+                    raise FormatError(f"static column {c!r} has varying values")
+                comps[ComponentDescriptor(c)] = as_list_column(col.combine_chunks().slice(0, 1))
+            yield Chunk.from_columns(entity(opts.entity_path_prefix), new_tuids(1), [], comps)

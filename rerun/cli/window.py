@@ -55,7 +55,9 @@ class ViewerWindow:
         from rerun._web import open_in_browser
 
         opened = open_in_browser(self.url)
-        where = "opened it in your browser" if opened else f"open {self.url} in a browser"
+        where = (
+            f"web viewer opened in your browser at {self.url}" if opened else f"open {self.url} in a browser"
+        )
         say(f"the viewer window could not open (exit code {code}); {where}")
 
     def close(self) -> None:

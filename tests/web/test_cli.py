@@ -108,7 +108,8 @@ def _fake_browser(tmp_path: Path) -> tuple[dict[str, str], Path]:
     script = tmp_path / "browser.sh"
     script.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
     script.chmod(0o755)
-    env = {**os.environ, "DISPLAY": ":99", "BROWSER": f"{script} %s"}
+    # RERUN_WINDOW=0: the browser tab, not the desktop window (tests/window has those)
+    env = {**os.environ, "DISPLAY": ":99", "BROWSER": f"{script} %s", "RERUN_WINDOW": "0"}
     return env, opened
 
 

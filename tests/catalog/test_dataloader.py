@@ -278,6 +278,11 @@ run("skipped", lambda: [s["i"].shape[0] for s in RerunIterableDataset(source, "f
 run("skip_limit", lambda: len(list(RerunIterableDataset(source, "frame_nr", {"i": img}, shuffle_strategy=NoShuffle(),
                                                          max_consecutive_skipped_samples=1))))
 run("fill_gaps", lambda: rows(RerunMapDataset(source, "frame_nr", {"p": Field("/points:Points3D:positions", decode=NumericDecoder())}), [1, 2, 3]))
+from rerun.chunk import Selector
+picked = Field("/robot:Scalars:scalars", decode=NumericDecoder(), select=Selector(".[1]"))
+run("select", lambda: rows(RerunMapDataset(source, "frame_nr", {"s": picked}), [0, 4]))
+run("select_window", lambda: rows(RerunMapDataset(source, "frame_nr", {"s": Field(picked.path, picked.decode,
+    select=picked.select, window=(-1, 0))}), [0, 4]))
 print(json.dumps(out))
 """
 
@@ -300,3 +305,4 @@ def test_edge_cases_answer_as_0_41(oracle: Oracle, recordings: list[str]) -> Non
     assert theirs["time_needs_sampling"]["error"] == "TypeError"
     assert theirs["missing_index"]["value"] == 0 and theirs["no_segments"]["value"] == 0
     assert theirs["skip_limit"]["error"] == "RuntimeError"
+    assert theirs["select"]["value"] == [{"s": [20.0]}, {"s": [28.0]}]

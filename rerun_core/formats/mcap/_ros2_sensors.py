@@ -273,6 +273,37 @@ class NavSatFixParser:
         return [ctx.chunk(comps)]
 
 
+_TF_TAIL = struct.Struct("<7d")
+
+
+def _cdr_string(data: bytes, pos: int) -> tuple[str, int]:
+    pos = 4 + ((pos - 4 + 3) & ~3)
+    (n,) = struct.unpack_from("<I", data, pos)
+    end = pos + 4 + n
+    if n == 0 or end > len(data) or data[end - 1] != 0:
+        raise ValueError("bad string")
+    return data[pos + 4 : end - 1].decode("utf-8"), end
+
+
+def _fast_tf(data: bytes) -> list[tuple[str, str, tuple[float, ...]]] | None:
+    """tf2_msgs/TFMessage straight from little-endian CDR: (parent, child, xyz+xyzw) each."""
+    if len(data) < 8 or data[1] != 1:
+        return None
+    try:
+        (count,) = struct.unpack_from("<I", data, 4)
+        pos, out = 8, []
+        for _ in range(count):
+            pos = 4 + ((pos - 4 + 3) & ~3) + 8  # stamp (sec, nanosec): not used for TF rows
+            parent, pos = _cdr_string(data, pos)
+            child, pos = _cdr_string(data, pos)
+            pos = 4 + ((pos - 4 + 7) & ~7)
+            out.append((parent, child, _TF_TAIL.unpack_from(data, pos)))
+            pos += _TF_TAIL.size
+    except (struct.error, ValueError, UnicodeDecodeError):
+        return None
+    return out if pos == len(data) else None
+
+
 class TfParser:
     def __init__(self, decode: Decode) -> None:
         self.decode = decode
@@ -282,6 +313,15 @@ class TfParser:
         self.children: list[str] = []
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
+        fast = _fast_tf(bytes(msg.data))
+        if fast is not None:
+            for parent, child, v in fast:
+                self.parents.append(parent)
+                self.children.append(child)
+                self.translations.append(list(v[0:3]))
+                self.quaternions.append(list(v[3:7]))
+            ctx.add_log_and_publish(msg, len(fast))
+            return
         m = self.decode(msg.data)
         for t in m.transforms:
             self.parents.append(t.header.frame_id)

@@ -193,6 +193,11 @@ def colors(data: Any) -> pa.Array:
         except (TypeError, ValueError):
             if isinstance(data, Sequence) and not isinstance(data, str):
                 # Ragged input, e.g. a mix of RGB and RGBA rows: one color per item.
+                for x in data:
+                    if isinstance(x, Sequence) and len(x) not in (3, 4):
+                        raise ValueError(
+                            f"expected sequence of length of 3 or 4, received {len(x)}"
+                        ) from None
                 return pa.concat_arrays([colors(x) for x in data])
             raise
     if arr.dtype == object or arr.dtype.kind not in "uifb":
@@ -247,7 +252,7 @@ def enum_value(cls: type[E], val: Any) -> E:
     """An enum member from itself, its int value or its (case-insensitive) name."""
     if isinstance(val, cls):
         return val
-    if isinstance(val, (int, np.integer)) and not isinstance(val, bool):
+    if isinstance(val, (int, np.integer)):  # True is 1, as in 0.41
         try:
             return cls(int(val))
         except ValueError:

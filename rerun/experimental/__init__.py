@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ._parquet_reader import ParquetReader as ParquetReader
+
 from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth
 from rerun.catalog._object_store_auth import ObjectStoreAuth as ObjectStoreAuth
 

@@ -2,7 +2,7 @@
 
 Layout, as 0.41's reader emits it:
 - a static ``/__properties`` chunk holding the file's key/value metadata (``ParquetMetadata``);
-- one chunk per entity per row group; without index columns a ``row_index`` sequence counts rows
+- one chunk per entity per batch of 1024 rows (across row groups); without index columns a ``row_index`` sequence counts rows
   across the whole file;
 - ``prefix`` grouping splits a column name at its first ``delimiter``: the head is the entity,
   the tail the component (packed into one ``data`` struct when the group holds several columns);
@@ -24,12 +24,15 @@ from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 from rerun_core.types.entity_path import format_entity_path, parse_entity_path
 
 _UNIT_NS = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
+BATCH_ROWS = 1024  # the Parquet reader's batch size in 0.41: one chunk per batch
 _GROUPINGS = ("prefix", "individual", "explicit_prefixes")
 
 KEY_VALUE_PAIRS = pa.list_(
     pa.field(
         "item",
-        pa.struct([pa.field("first", pa.utf8(), nullable=False), pa.field("second", pa.utf8(), nullable=False)]),
+        pa.struct(
+            [pa.field("first", pa.utf8(), nullable=False), pa.field("second", pa.utf8(), nullable=False)]
+        ),
         nullable=False,
     )
 )
@@ -49,7 +52,9 @@ class IndexSpec:
 
     @property
     def time_type(self) -> TimeType:
-        return {"timestamp": TimeType.TIMESTAMP, "duration": TimeType.DURATION}.get(self.kind, TimeType.SEQUENCE)
+        return {"timestamp": TimeType.TIMESTAMP, "duration": TimeType.DURATION}.get(
+            self.kind, TimeType.SEQUENCE
+        )
 
     def to_int64(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """Raw index values as Rerun's int64 time values (nanoseconds for temporal kinds)."""
@@ -81,14 +86,9 @@ def key_value_column(pairs: Sequence[tuple[str, str]]) -> pa.Array:
 
 
 def as_list_column(values: pa.Array) -> pa.Array:
-    """One value per row, each wrapped in a one-element list (nulls stay null rows)."""
-    n = len(values)
-    offsets = pa.array(np.arange(n + 1, dtype=np.int32))
-    lists = pa.ListArray.from_arrays(offsets, values)
-    if values.null_count:
-        # a null value is a null row, not a list holding a null
-        lists = pc.if_else(pc.is_null(values), pa.scalar(None, lists.type), lists)
-    return lists
+    """One value per row, each wrapped in a one-element list (a null value is ``[null]``, as 0.41)."""
+    offsets = pa.array(np.arange(len(values) + 1, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, values)
 
 
 def entity(prefix: str | None, *parts: str) -> str:
@@ -108,7 +108,9 @@ def _groups(
         by: dict[str, list[tuple[str, str]]] = {}
         for n in names:
             head, sep, tail = n.partition(delimiter)
-            by.setdefault(head, []).append((n, tail if sep and tail else n))
+            if not (sep and head and tail):
+                head, tail = n, n
+            by.setdefault(head, []).append((n, tail))
         return sorted(by.items())
     if not prefixes:
         raise FormatError('column_grouping="explicit_prefixes" needs `prefixes`')
@@ -171,23 +173,36 @@ def iter_parquet_chunks(path: str | Path, opts: ParquetOptions) -> Iterator[Chun
     if meta:
         pairs = [(k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, v in meta.items()]
         yield Chunk.from_columns(
-            "/__properties", new_tuids(1), [], {property_descriptor("ParquetMetadata", "file_metadata"): key_value_column(pairs)}
+            "/__properties",
+            new_tuids(1),
+            [],
+            {property_descriptor("ParquetMetadata", "file_metadata"): key_value_column(pairs)},
         )
     skip = {s.path for s in index_specs} | set(statics)
     data_names = [n for n in schema.names if n not in skip]
     groups = _groups(data_names, opts.column_grouping, opts.delimiter, opts.prefixes)
     offset = 0
     static_done = False
-    for rg in range(pf.num_row_groups):  # type: ignore[attr-defined]
-        table = pf.read_row_group(rg)  # type: ignore[attr-defined]
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS):  # type: ignore[attr-defined]
+        table = pa.Table.from_batches([batch])
         n = table.num_rows
         if index_specs:
-            timelines = [TimeColumn.from_values(s.path, s.time_type, s.to_int64(table.column(s.path))) for s in index_specs]
+            timelines = [
+                TimeColumn.from_values(s.path, s.time_type, s.to_int64(table.column(s.path)))
+                for s in index_specs
+            ]
         else:
-            timelines = [TimeColumn.from_values("row_index", TimeType.SEQUENCE, np.arange(offset, offset + n))]
+            timelines = [
+                TimeColumn.from_values("row_index", TimeType.SEQUENCE, np.arange(offset, offset + n))
+            ]
         offset += n
         for part, cols in groups:
-            yield Chunk.from_columns(entity(opts.entity_path_prefix, part), new_tuids(n), timelines, _components(table, cols, opts.use_structs))
+            yield Chunk.from_columns(
+                entity(opts.entity_path_prefix, part),
+                new_tuids(n),
+                timelines,
+                _components(table, cols, opts.use_structs),
+            )
         if statics and not static_done and n:
             static_done = True
             comps = {}
@@ -195,5 +210,5 @@ def iter_parquet_chunks(path: str | Path, opts: ParquetOptions) -> Iterator[Chun
                 col = table.column(c)
                 if len(pc.unique(col)) > 1:
                     raise FormatError(f"static column {c!r} has varying values")
-                comps[ComponentDescriptor(c)] = as_list_column(col.combine_chunks().slice(0, 1))
+                comps[ComponentDescriptor(c)] = as_list_column(pc.take(col.combine_chunks(), pa.array([0])))
             yield Chunk.from_columns(entity(opts.entity_path_prefix), new_tuids(1), [], comps)

@@ -158,3 +158,19 @@ def test_rerun_directory_of_mcaps_loads_each_file(tmp_path: Path) -> None:
     assert len(stores) == 2
     ents = _entities(saved)
     assert "McapMessage:data" in ents["/things"] and "TextDocument:text" in ents["/string"]
+
+
+def test_broken_protobuf_schema_is_one_line_error(ours, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mcap.writer import Writer
+
+    bad = tmp_path / "bad_schema.mcap"
+    with open(bad, "wb") as f:
+        w = Writer(f)
+        w.start(profile="", library="tests")
+        sid = w.register_schema(name="foo.Bar", encoding="protobuf", data=b"\x01\x02garbage")
+        cid = w.register_channel(topic="/bar", message_encoding="protobuf", schema_id=sid)
+        w.add_message(cid, log_time=10, publish_time=10, data=b"\x08\x01", sequence=0)
+        w.finish()
+    code, _out, err = ours("mcap", "convert", bad, "-o", tmp_path / "out.rrd")
+    assert code == 1
+    assert "Invalid schema foo.Bar" in err and len(err.strip().splitlines()) == 1

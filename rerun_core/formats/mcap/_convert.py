@@ -167,17 +167,25 @@ def _run_decoder(
         if (lo is not None and end < lo) or (hi is not None and start >= hi):
             continue
         parsers: dict[int, tuple[ParserContext, MessageParser]] = {}
+        broken: set[int] = set()
         for msg in messages:
             cid = msg.channel_id
             if cid not in channels:
                 continue
             if (lo is not None and msg.log_time < lo) or (hi is not None and msg.log_time >= hi):
                 continue
+            if cid in broken:
+                continue
             if cid not in parsers:
                 ch = f.summary.channels[cid]
                 schema = f.summary.schemas.get(ch.schema_id) if ch.schema_id else None
                 ctx = ParserContext(ch, schema, opts.timeline_type)
-                parsers[cid] = (ctx, assigned[cid].parser(ch, schema))
+                try:
+                    parsers[cid] = (ctx, assigned[cid].parser(ch, schema))
+                except Exception as err:  # a schema the parser cannot take: the channel is left out
+                    log.error("Cannot decode channel %s: %s", ch.topic, err)
+                    broken.add(cid)
+                    continue
             ctx, parser = parsers[cid]
             try:
                 parser.append(ctx, msg)

@@ -20,6 +20,7 @@ from rerun_core.store.chunk import Chunk
 
 from ._arrow import custom_desc, unit_lists
 from ._context import ParserContext
+from ._file import McapFileError
 
 _SCALARS: dict[int, pa.DataType] = {
     FieldDescriptor.TYPE_DOUBLE: pa.float64(),
@@ -259,7 +260,16 @@ class ProtobufDecoder:
         self.lenses = lenses
 
     def supports(self, channel: Channel, schema: Schema | None) -> bool:
-        return schema is not None and schema.encoding == "protobuf" and channel.message_encoding == "protobuf"
+        ok = schema is not None and schema.encoding == "protobuf" and channel.message_encoding == "protobuf"
+        if ok and schema is not None:
+            try:
+                DecoderFactory().decoder_for("protobuf", schema)
+            except Exception as err:  # as Rerun: a broken descriptor set fails the whole file
+                why = " ".join(str(err).split())
+                raise McapFileError(
+                    f"Invalid schema {schema.name}: failed to decode file descriptor set: {why}"
+                ) from None
+        return ok
 
     def parser(self, channel: Channel, schema: Schema | None) -> ProtobufParser:
         assert schema is not None

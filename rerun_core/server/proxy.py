@@ -288,6 +288,9 @@ class ProxyServer:
             ("grpc.max_receive_message_length", self._max_message_bytes),
             ("grpc.max_send_message_length", -1),
             ("grpc.http2.lookahead_bytes", 8 << 20),  # a wide stream window: big chunks stream freely
+            # ...but a fixed one: bandwidth probing grows windows (bytes grpc buffers for a
+            # handler blocked by backpressure) when a busy server answers pings late.
+            ("grpc.http2.bdp_probe", 0),
             ("grpc.http2.max_frame_size", (1 << 24) - 1),
             ("grpc.keepalive_time_ms", 10_000),
             ("grpc.keepalive_timeout_ms", 20_000),

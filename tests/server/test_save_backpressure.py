@@ -4,13 +4,15 @@ A client streams big chunks (few, fast to make) into a server with `--server-mem
 and `--save`; the server's resident memory is sampled from /proc while it receives. Every chunk
 must reach the file, and the resident set must not grow with the volume sent.
 
-What the growth over the idle process (its RSS once listening) is made of, for 16 MiB chunks:
-the replay buffer (at most the limit), the chunk each stream has in flight (grpc's receive
-buffer and its Python copy), the one being written (saved verbatim: no decode/re-encode copies)
-and what the allocators keep between frees (glibc is told to return chunk-sized blocks and is
-trimmed as the writer goes). Measured: ~365 MB for 1 GB and 2 GB sent alike (it was ~600 MB
-before chunks were saved verbatim and freed memory returned); the real 0.41 `rerun
---serve-grpc` grows by ~490 MB on the same load. Asserted: growth <= 2x the limit.
+What the growth over the idle process (its RSS once listening and one small chunk went through,
+so that lazily loaded modules count in the baseline) is made of, for 16 MiB chunks: the replay
+buffer (at most the limit), the chunk each stream has in flight (grpc's receive buffer, whose
+window is fixed: no bandwidth probing, and its Python copy), the one being written (saved
+verbatim: no decode/re-encode copies) and what the allocators keep between frees (glibc is told
+to return chunk-sized blocks and is trimmed as the writer goes). Measured: ~290 MB for 1 GB and
+2 GB sent alike, 1.45x the limit (it was ~600 MB before chunks were saved verbatim, freed memory
+returned and the window fixed); the real 0.41 `rerun --serve-grpc` grows by ~490 MB on the same
+load. Asserted: growth <= 1.75x the limit.
 `RERUN_BACKPRESSURE_GB` sets how much is sent (default 1; 2 for the full check:
 `RERUN_BACKPRESSURE_GB=2 pytest tests/server/test_save_backpressure.py`).
 """
@@ -21,6 +23,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -87,21 +90,29 @@ class _Sampler(threading.Thread):
                 return
 
 
+def _send(port: int, n: int, size: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _SENDER, f"127.0.0.1:{port}", str(n), str(size)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
 def test_save_memory_stays_bounded_whatever_the_volume(tmp_path: Path) -> None:
     port, n = free_port(), TOTAL // CHUNK
     save = tmp_path / "big.rrd"
     args = ["--serve-grpc", f"--save={save}", "--server-memory-limit=200MB"]
     with running(args, port) as server:
+        # The idle baseline: after one small chunk went through (its modules loaded), before the load.
+        warm = _send(port, 1, 64 << 10)
+        assert warm.returncode == 0, warm.stderr
+        time.sleep(0.5)
         baseline = _rss(server.pid)
         sampler = _Sampler(server.pid)
         sampler.start()
         try:
-            sent = subprocess.run(
-                [sys.executable, "-c", _SENDER, f"127.0.0.1:{port}", str(n), str(CHUNK)],
-                capture_output=True,
-                text=True,
-                timeout=240,
-            )
+            sent = _send(port, n, CHUNK)
         finally:
             sampler.done.set()
             sampler.join()
@@ -110,8 +121,8 @@ def test_save_memory_stays_bounded_whatever_the_volume(tmp_path: Path) -> None:
     assert code == 0, err
     growth = sampler.peak - baseline
     print(f"sent {n * CHUNK / 1e9:.2f} GB; RSS {baseline / 1e6:.0f} MB -> peak {sampler.peak / 1e6:.0f} MB")
-    assert growth <= 2 * LIMIT, f"grew by {growth / 1e6:.0f} MB over the idle {baseline / 1e6:.0f} MB"
+    assert growth <= 1.75 * LIMIT, f"grew by {growth / 1e6:.0f} MB over the idle {baseline / 1e6:.0f} MB"
     chunks = sum(
         1 for m in read_messages(save) if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/blob"
     )
-    assert chunks == n
+    assert chunks == n + 1  # and the warm-up's

@@ -196,6 +196,9 @@ def _run(args: argparse.Namespace) -> int:
     from rerun_core.server.proxy import PortInUseError, ProxyServer
 
     server = ProxyServer(port=port, bind=args.bind, memory_limit=server_limit, newest_first=args.newest_first)
+    from .control import add_viewer_control, serve_viewer_control
+
+    control = add_viewer_control(server)
     try:
         endpoint = EndpointProcess(
             server, keep_store=not args.serve_grpc, store_memory_limit=store_limit, save=args.save
@@ -218,6 +221,7 @@ def _run(args: argparse.Namespace) -> int:
     except ViewerError:
         endpoint.shutdown(grace=0)
         raise
+    serve_viewer_control(control, endpoint.hub, web)
     return _serve(endpoint, args, files, urls, stop, web, plans)
 
 

@@ -276,6 +276,7 @@ class ProxyServer:
         self._max_message_bytes = min(max_message_bytes, MAX_MESSAGE_BYTES)
         self._max_workers = max_workers
         self._server: grpc.Server | None = None
+        self.extra_handlers: list[grpc.GenericRpcHandler] = []  # more services on this port (before start)
 
     @property
     def url(self) -> str:
@@ -300,7 +301,7 @@ class ProxyServer:
         ]
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix="rerun-grpc"),
-            handlers=[self.proxy.handler()],
+            handlers=[self.proxy.handler(), *self.extra_handlers],
             options=options,
             maximum_concurrent_rpcs=self._max_workers,
         )

@@ -191,6 +191,11 @@ class WebViewerServer:
         with self._lock:
             return len(self._pages)
 
+    def page_sessions(self) -> list[Any]:
+        """The connected pages' ``PageSession``s (viewer control drives them)."""
+        with self._lock:
+            return list(self._pages)
+
     def stop(self) -> None:
         """Close every page's session and the port."""
         server, self._server = self._server, None

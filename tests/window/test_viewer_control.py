@@ -1,0 +1,71 @@
+"""Viewer control (Rerun 0.41's ViewerControlService) against our viewer process: rerun-sdk 0.41's
+own `rerun.experimental.ViewerClient` reads the window's state, moves its time cursor and takes a
+screenshot of what the window shows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .conftest import Viewer
+
+pytestmark = [pytest.mark.window, pytest.mark.interop, pytest.mark.slow]
+
+
+@pytest.fixture
+def viewer(display: str, tmp_path: Path) -> Iterator[Viewer]:
+    import rerun as rr
+
+    path = tmp_path / "steps.rrd"
+    rec = rr.RecordingStream("control_test", recording_id="steps")
+    rec.save(path)
+    for t in range(10):
+        rec.set_time("step", sequence=t)
+        rec.log("pts", rr.Points3D([[t, 0, 0]], radii=0.5, colors=[255, 120, 0]))
+    rec.flush()
+    v = Viewer(display, str(path), "--window-size=800x600", cwd=tmp_path)
+    v.wait_window()
+    yield v
+    v.stop()
+
+
+def test_real_viewer_client_state_time_and_screenshot(viewer: Viewer, oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shot = tmp_path / "shot.png"
+    code = f"""
+import json, time
+from rerun.experimental import ViewerClient
+client = ViewerClient("rerun+http://127.0.0.1:{viewer.port}/proxy")
+for _ in range(240):  # the window's page connects a moment after the window maps
+    state = client.get_state()
+    if state.active_recording and state.views:
+        break
+    time.sleep(0.5)
+client.set_time("step", sequence=3)
+after = client.get_state()
+png = client.take_screenshot()
+open({str(shot)!r}, "wb").write(png)
+rec = after.recordings[0]
+print(json.dumps({{
+    "active": after.active_recording,
+    "ids": [r.store_id for r in after.recordings],
+    "timelines": {{t.name: [t.time_type, t.start, t.end] for t in rec.timelines}},
+    "cursor": [rec.current_timeline, rec.current_time],
+    "views": [v.view_class for v in after.views],
+}}))
+"""
+    out = json.loads(oracle.run_script(code, timeout=180).stdout.strip().splitlines()[-1])
+    assert out["active"] == "steps" and out["ids"] == ["steps"]
+    assert out["timelines"]["step"] == ["sequence", 0, 9]
+    assert out["cursor"] == ["step", 3]
+    assert out["views"] == ["3D"]
+    from PIL import Image
+
+    picture = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    orange = (
+        (picture[..., 0] > 200) & (picture[..., 1] > 70) & (picture[..., 1] < 170) & (picture[..., 2] < 80)
+    )
+    assert orange.sum() > 20, "the screenshot does not show the point"

@@ -28,7 +28,7 @@ UV="$(command -v uv || echo "$PY -m uv")"
 if [ ! -x .venv/bin/python ]; then
   $UV venv -q --python "$PY" .venv
 fi
-$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,window,ray,mcap]"
+$UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewer,window,ray,mcap,formats]"
 
 # Azurite (Azure Blob Storage emulator, npm) for the object-storage tests, under a gitignored
 # folder; without node/npm those tests skip.

@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ._hdf5_reader import DatasetInfo as DatasetInfo
+from ._hdf5_reader import Hdf5Reader as Hdf5Reader
 from ._parquet_reader import ParquetReader as ParquetReader
 
 from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth

@@ -81,7 +81,9 @@ def walk(group: Any) -> Iterator[tuple[str, Any]]:
 def _value_array(values: np.ndarray, dt: Any) -> pa.Array:
     """A 1-D numpy array (numbers or strings) as Arrow."""
     if dt.kind in "SO" or _h5py().check_string_dtype(dt) is not None:
-        return pa.array([v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in values], pa.utf8())
+        return pa.array(
+            [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in values], pa.utf8()
+        )
     return pa.array(values)
 
 
@@ -94,7 +96,9 @@ def column_array(values: np.ndarray, dt: Any) -> pa.Array:
     flat = _value_array(values.reshape(-1), dt)
     if values.ndim == 2:
         return pa.FixedSizeListArray.from_arrays(flat, width)
-    offsets = pa.array(np.arange(n + 1, dtype=np.int64) * width, pa.int32() if n * width < 2**31 else pa.int64())
+    offsets = pa.array(
+        np.arange(n + 1, dtype=np.int64) * width, pa.int32() if n * width < 2**31 else pa.int64()
+    )
     if offsets.type == pa.int64():
         return pa.LargeListArray.from_arrays(offsets, flat)
     return pa.ListArray.from_arrays(offsets, flat)
@@ -140,7 +144,7 @@ def _ignored(rel: str, ignore: list[str]) -> bool:
     return any(rel == i or rel.startswith(i.rstrip("/") + "/") for i in ignore)
 
 
-def _plan(root: Any, root_path: str, ignore: list[str], index_path: str | None) -> _Plan:
+def _plan(root: Any, root_path: str, ignore: list[str], index_path: str | None, warn: bool) -> _Plan:
     plan = _Plan()
     plan.props.append(("/", root))
     unsupported: list[str] = []
@@ -160,7 +164,7 @@ def _plan(root: Any, root_path: str, ignore: list[str], index_path: str | None) 
         group = rel.rsplit("/", 1)[0] or "/"
         target = plan.statics if obj.ndim == 0 else plan.columns
         target.setdefault(group, []).append(obj)
-    if unsupported:
+    if unsupported and warn:
         log.warning("Ignoring HDF5 datasets with unsupported element types: %s", ", ".join(unsupported))
     return plan
 
@@ -174,7 +178,9 @@ class Hdf5Options:
     use_structs: bool = True
 
 
-def _timeline(root: Any, root_path: str, spec: IndexSpec | None, plan: _Plan) -> tuple[TimeColumn | None, int]:
+def _timeline(
+    root: Any, root_path: str, spec: IndexSpec | None, plan: _Plan
+) -> tuple[TimeColumn | None, int]:
     rows = [ds for dss in plan.columns.values() for ds in dss]
     if spec is None:
         n = rows[0].shape[0] if rows else 0
@@ -184,7 +190,9 @@ def _timeline(root: Any, root_path: str, spec: IndexSpec | None, plan: _Plan) ->
         raise FormatError(f'Index dataset "{spec.path}" not found in the file')
     ds = root[key]
     if ds.ndim != 1:
-        raise FormatError(f'Index dataset "{spec.path}" must be 1-dimensional, but has shape {list(ds.shape)}')
+        raise FormatError(
+            f'Index dataset "{spec.path}" must be 1-dimensional, but has shape {list(ds.shape)}'
+        )
     values = spec.to_int64(pa.array(ds[()]))
     name = key.rsplit("/", 1)[-1]
     return TimeColumn.from_values(name, spec.time_type, values), len(values)
@@ -200,9 +208,7 @@ def _check_alignment(plan: _Plan, n: int, root_path: str, timeline: str) -> None
         )
 
 
-def _group_chunks(
-    ent: str, datasets: list[Any], timeline: TimeColumn, use_structs: bool
-) -> Iterator[Chunk]:
+def _group_chunks(ent: str, datasets: list[Any], timeline: TimeColumn, use_structs: bool) -> Iterator[Chunk]:
     row_bytes = max(int(ds.dtype.itemsize * np.prod(ds.shape[1:])) for ds in datasets)
     step = max(1, min(CHUNK_ROWS, CHUNK_BYTES // max(row_bytes, 1)))
     n = datasets[0].shape[0]
@@ -218,7 +224,7 @@ def _group_chunks(
         yield Chunk.from_columns(ent, new_tuids(stop - start), [tl], comps)
 
 
-def iter_hdf5_chunks(f: Any, opts: Hdf5Options) -> Iterator[Chunk]:
+def iter_hdf5_chunks(f: Any, opts: Hdf5Options, *, warn: bool = True) -> Iterator[Chunk]:
     """Validate the layout eagerly (errors raise here), then return the lazy chunk iterator."""
     h5py = _h5py()
     root_path = _norm(opts.root_group or "/")
@@ -230,7 +236,7 @@ def iter_hdf5_chunks(f: Any, opts: Hdf5Options) -> Iterator[Chunk]:
     root = f[root_path.strip("/")] if root_path != "/" else f
     ignore = [_norm(i) for i in (opts.ignore_datasets or [])]
     index_rel = _norm(opts.index_column.path) if opts.index_column else None
-    plan = _plan(root, root_path, ignore, index_rel)
+    plan = _plan(root, root_path, ignore, index_rel, warn)
     timeline, n = _timeline(root, root_path, opts.index_column, plan)
     assert timeline is not None
     _check_alignment(plan, n, root_path, timeline.name)
@@ -250,7 +256,9 @@ def _emit(plan: _Plan, timeline: TimeColumn, opts: Hdf5Options) -> Iterator[Chun
             yield from _group_chunks(ent, plan.columns[group], timeline, opts.use_structs)
         if plan.statics.get(group):
             comps = {
-                ComponentDescriptor(ds.name.rsplit("/", 1)[-1]): as_list_column(column_array(np.asarray(ds[()]).reshape(1), ds.dtype))
+                ComponentDescriptor(ds.name.rsplit("/", 1)[-1]): as_list_column(
+                    column_array(np.asarray(ds[()]).reshape(1), ds.dtype)
+                )
                 for ds in plan.statics[group]
             }
             yield Chunk.from_columns(ent, new_tuids(1), [], comps)

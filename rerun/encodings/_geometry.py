@@ -14,8 +14,8 @@ class Angle:
     """An angle, stored in radians; give exactly one of `rad` or `deg`."""
 
     def __init__(self, rad: float | None = None, deg: float | None = None) -> None:
-        if (rad is None) == (deg is None):
-            raise ValueError("Angle needs exactly one of `rad` or `deg`")
+        if rad is None and deg is None:
+            raise ValueError("Either `rad` or `deg` must be provided.")  # both: `rad` wins, as 0.41
         self.radians = float(rad) if rad is not None else math.radians(float(deg))  # type: ignore[arg-type]
 
     def __float__(self) -> float:
@@ -63,7 +63,7 @@ class RotationAxisAngle:
     ) -> None:
         given = [x for x in (angle, radians, degrees) if x is not None]
         if len(given) != 1:
-            raise ValueError("RotationAxisAngle needs exactly one of angle, radians, or degrees")
+            raise ValueError("Must provide exactly one of angle, radians, or degrees")
         self.axis = np.asarray(axis, dtype=np.float32).ravel()  # length checked when batched
         if degrees is not None:
             self.angle = Angle(deg=degrees)

@@ -15,8 +15,8 @@ class TimeInt:
         self, *, seq: int | None = None, seconds: float | None = None, nanos: int | None = None
     ) -> None:
         given = [x for x in (seq, seconds, nanos) if x is not None]
-        if len(given) > 1:
-            raise ValueError("TimeInt takes only one of seq, seconds or nanos")
+        if len(given) != 1:
+            raise ValueError("Exactly one of 'seq', 'seconds', or 'nanos' must be provided.")
         if seconds is not None:
             self.value = round(seconds * 1e9)
         else:
@@ -29,10 +29,20 @@ class TimeInt:
         return f"TimeInt(value={self.value})"
 
 
-def _time_int(offset: Any, seq: int | None, seconds: float | None, nanos: int | None) -> int:
+def _time_int(
+    offset: Any, seq: int | None, seconds: float | None, nanos: int | None, *, required: bool = False
+) -> int:
+    """As 0.41: a cursor-relative offset defaults to 0, an absolute time must be given."""
+    given = [x for x in (offset, seq, seconds, nanos) if x is not None]
+    if len(given) > 1:
+        if required:
+            raise ValueError("Exactly one of 'time', 'seq', 'seconds', or 'nanos' must be provided.")
+        raise ValueError("Only one of time, seq, seconds, or nanos can be provided.")
+    if not given:
+        if required:
+            raise ValueError("Exactly one of 'time', 'seq', 'seconds', or 'nanos' must be provided.")
+        return 0
     if offset is not None:
-        if any(x is not None for x in (seq, seconds, nanos)):
-            raise ValueError("Only one of offset/time, seq, seconds or nanos can be given")
         return int(offset)
     return TimeInt(seq=seq, seconds=seconds, nanos=nanos).value
 
@@ -59,7 +69,7 @@ class TimeRangeBoundary:
     def absolute(
         time: Any = None, *, seq: int | None = None, seconds: float | None = None, nanos: int | None = None
     ) -> TimeRangeBoundary:
-        return TimeRangeBoundary(_time_int(time, seq, seconds, nanos), "absolute")
+        return TimeRangeBoundary(_time_int(time, seq, seconds, nanos, required=True), "absolute")
 
     @staticmethod
     def infinite() -> TimeRangeBoundary:
@@ -90,10 +100,10 @@ class VisibleTimeRange:
     ) -> None:
         if range is None:
             if start is None or end is None:
-                raise ValueError("Specify either `range` or both `start` and `end`.")
+                raise ValueError("Specify either start_and_end or both start & end")
             range = TimeRange(start, end)
         elif start is not None or end is not None:
-            raise ValueError("Specify either `range` or `start`/`end`, not both.")
+            raise ValueError("Specify either start_and_end or both start & end, not both")
         self.timeline = str(timeline)
         self.range = range
 

@@ -19,6 +19,7 @@ from rerun_core.server.catalog import CatalogServer
 from rerun_core.server.catalog import object_store as obs
 from rerun_core.server.catalog.model import CatalogError
 from rerun_core.server.catalog.registration import Source, expand, url_of
+from tests.conftest import Oracle
 
 from .azure_fixture import LocalAzure, azurite_available, local_azure
 from .catalog_data import FRAMES, write_segment
@@ -137,3 +138,30 @@ def test_object_store_config_overrides_the_environment(
     finally:
         monkeypatch.undo()
         obs.clear_caches()
+
+
+@pytest.mark.interop
+def test_the_real_client_registers_with_its_object_store_config(
+    client: CatalogClient, monkeypatch: pytest.MonkeyPatch, oracle: Oracle
+) -> None:
+    """0.41's register_prefix(..., object_store_config=) on our server: the config's key wins."""
+    from .azure_fixture import ACCOUNT_KEY
+
+    monkeypatch.setenv("AZURE_STORAGE_ACCOUNT_KEY", "d3Jvbmcga2V5")
+    obs.clear_caches()
+    script = """
+        import json, sys
+        from rerun.catalog import CatalogClient
+        ds = CatalogClient(sys.argv[1]).create_dataset("az_real")
+        ds.register_prefix(sys.argv[2], object_store_config=sys.argv[3]).wait()
+        t = ds.reader(index="frame").to_arrow_table()
+        print(json.dumps({"segments": sorted(ds.segment_ids()), "rows": t.num_rows}))
+    """
+    config = json.dumps({"azure_storage_account_key": ACCOUNT_KEY})
+    try:
+        out = oracle.run_script(script, client._conn.url, url("segs"), config)
+    finally:
+        monkeypatch.undo()
+        obs.clear_caches()
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"segments": ["seg0", "seg1"], "rows": 6}

@@ -20,6 +20,7 @@ from rerun_core.server.catalog import CatalogServer
 from rerun_core.server.catalog import object_store as obs
 from rerun_core.server.catalog.model import CatalogError
 from rerun_core.server.catalog.registration import Source, expand, url_of
+from tests.conftest import Oracle
 
 from .catalog_data import FRAMES, write_segment
 from .gcs_fixture import LocalGcs, local_gcs, new_key, write_service_account
@@ -135,3 +136,29 @@ def test_object_store_config_overrides_the_environment(
     finally:
         monkeypatch.undo()
         obs.clear_caches()
+
+
+@pytest.mark.interop
+def test_the_real_client_registers_with_its_object_store_config(
+    client: CatalogClient, gcs: LocalGcs, monkeypatch: pytest.MonkeyPatch, oracle: Oracle, tmp_path: Path
+) -> None:
+    """0.41's register_prefix(..., object_store_config=) on our server: the config's account wins."""
+    other = write_service_account(tmp_path / "other.json", gcs.endpoint, new_key()[0])
+    monkeypatch.setenv("GOOGLE_SERVICE_ACCOUNT", str(other))
+    obs.clear_caches()
+    script = """
+        import json, sys
+        from rerun.catalog import CatalogClient
+        ds = CatalogClient(sys.argv[1]).create_dataset("gs_real")
+        ds.register_prefix(sys.argv[2], object_store_config=sys.argv[3]).wait()
+        t = ds.reader(index="frame").to_arrow_table()
+        print(json.dumps({"segments": sorted(ds.segment_ids()), "rows": t.num_rows}))
+    """
+    config = json.dumps({"google_service_account": str(gcs.service_account)})
+    try:
+        out = oracle.run_script(script, client._conn.url, url("segs"), config)
+    finally:
+        monkeypatch.undo()
+        obs.clear_caches()
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"segments": ["seg0", "seg1"], "rows": 6}

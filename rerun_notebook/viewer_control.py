@@ -138,7 +138,12 @@ class ViewerControlHandler:
             kinds = session.time.kinds
             if timeline is not None and timeline not in kinds:
                 raise LookupError(f"no timeline {timeline!r} (the recording has: {', '.join(sorted(kinds))})")
-            playing = session.time.play_state != "paused" if state is None else state == pb.PLAY_STATE_PLAYING
+            if state is None:  # left as it is; but a time given stops following the newest data
+                playing = session.time.play_state == "playing" or (
+                    session.time.play_state == "following" and time is None
+                )
+            else:
+                playing = state == pb.PLAY_STATE_PLAYING
             session.set_time_ctrl(timeline, time, playing)
             if state == pb.PLAY_STATE_FOLLOWING:
                 session.time_action("follow")

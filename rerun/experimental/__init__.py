@@ -12,6 +12,7 @@ from typing import Any
 from ._hdf5_reader import DatasetInfo as DatasetInfo
 from ._hdf5_reader import Hdf5Reader as Hdf5Reader
 from ._parquet_reader import ParquetReader as ParquetReader
+from ._viewer_client import ViewerClient as ViewerClient
 
 from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth
 from rerun.catalog._object_store_auth import ObjectStoreAuth as ObjectStoreAuth

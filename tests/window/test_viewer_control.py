@@ -69,3 +69,36 @@ print(json.dumps({{
         (picture[..., 0] > 200) & (picture[..., 1] > 70) & (picture[..., 1] < 170) & (picture[..., 2] < 80)
     )
     assert orange.sum() > 20, "the screenshot does not show the point"
+
+
+def test_our_viewer_client(viewer: Viewer, tmp_path: Path) -> None:
+    import time
+
+    import rerun as rr
+    from rerun.experimental import ViewerClient
+
+    client = ViewerClient(f"rerun+http://127.0.0.1:{viewer.port}/proxy")
+    deadline = time.monotonic() + 120
+    state = client.get_state()
+    while not (state.active_recording and state.views) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        state = client.get_state()
+    assert state.active_recording == "steps"
+    assert [
+        (t.name, t.time_type, t.start, t.end) for t in state.recordings[0].timelines if t.name == "step"
+    ] == [("step", "sequence", 0, 9)]
+    client.set_time("step", sequence=7)
+    rec = client.get_state().recordings[0]
+    assert (rec.current_timeline, rec.current_time) == ("step", 7)
+    with pytest.raises(LookupError, match="no timeline 'nope'"):
+        client.set_time("nope", sequence=1)
+    assert client.take_screenshot(max_size=64)[:8] == b"\x89PNG\r\n\x1a\n"
+
+    other = tmp_path / "other.rrd"
+    second = rr.RecordingStream("control_test", recording_id="other")
+    second.save(other)
+    second.log("p", rr.Points3D([[0, 0, 0]]))
+    second.flush()
+    assert client.open(str(other)).store_ids == ["other"]
+    assert client.close(store_ids=["other"]) == ["other"]
+    assert [r.store_id for r in client.get_state().recordings] == ["steps"]

@@ -1,0 +1,395 @@
+"""``rerun.experimental.ViewerClient`` (0.41 API): drive a running viewer over its gRPC port.
+
+Each call is one ``ViewerControl`` request of Rerun 0.41's ``rerun.viewer_control.v1alpha1``
+protocol (``rerun_core/proto/defs/rerun/v1alpha1/viewer_control.proto``), so this client drives
+our viewer process (``rerun``, its window) and Rerun's own. Done here: ``get_state``, ``set_time``,
+``take_screenshot`` / ``save_screenshot``, ``open``, ``close``, ``spawn`` / ``quit`` and the
+deprecated aliases; other 0.41 methods raise ``NotImplementedError`` naming the operation.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+StoreId = str
+_DEFAULT_URL = "rerun+http://127.0.0.1:9876/proxy"
+_TIMEOUT_S = 30.0
+_TIME_TYPES = {1: "sequence", 2: "duration", 3: "timestamp"}
+_PLAY = {"paused": 1, "playing": 2, "following": 3}
+
+
+@dataclass
+class Timeline:
+    name: str
+    time_type: str
+    start: int | None
+    end: int | None
+
+
+@dataclass
+class Recording:
+    store_id: StoreId
+    location: str
+    timelines: list[Timeline]
+    current_timeline: str | None
+    current_time: int | None
+
+
+@dataclass
+class ViewReport:
+    severity: str
+    summary: str
+    details: str | None
+
+
+@dataclass
+class View:
+    view_id: str
+    view_class: str
+    name: str
+    origin: str
+    visible: bool
+    reports: list[ViewReport]
+
+
+@dataclass
+class LoadingSource:
+    name: str
+    status: str
+
+
+@dataclass
+class ViewerState:
+    location: str
+    active_recording: StoreId | None
+    recordings: list[Recording]
+    views: list[View]
+    loading: list[LoadingSource]
+    catalog_url: str | None
+    viewer_version: str | None
+
+
+@dataclass
+class OpenResult:
+    store_ids: list[StoreId]
+    loading: list[str]
+
+
+def _target(url: str) -> str:
+    from rerun_core.server.urls import parse_grpc_url
+
+    target, tls = parse_grpc_url(url)
+    if tls:
+        raise ValueError(f"{url}: ViewerClient talks to a local viewer over plain gRPC (rerun+http://)")
+    return target
+
+
+def _state(raw: Any) -> ViewerState:
+    recordings = []
+    for rec in raw.recordings:
+        cursor = rec.current_time if rec.HasField("current_time") else None
+        recordings.append(
+            Recording(
+                store_id=rec.store_id,
+                location=rec.location,
+                timelines=[
+                    Timeline(
+                        name=t.timeline.name,
+                        time_type=_TIME_TYPES.get(t.time_type, "unknown"),
+                        start=t.time_range.start if t.HasField("time_range") else None,
+                        end=t.time_range.end if t.HasField("time_range") else None,
+                    )
+                    for t in rec.timelines
+                ],
+                current_timeline=cursor.timeline.name
+                if cursor is not None and cursor.timeline.name
+                else None,
+                current_time=cursor.time.time if cursor is not None and cursor.HasField("time") else None,
+            )
+        )
+    views = [
+        View(
+            view_id=v.view_id,
+            view_class=getattr(v, "class"),
+            name=v.name,
+            origin=v.origin,
+            visible=v.visible,
+            reports=[
+                ViewReport(r.severity, r.summary, r.details if r.HasField("details") else None)
+                for r in v.reports
+            ],
+        )
+        for v in raw.views
+    ]
+    return ViewerState(
+        location=raw.location,
+        active_recording=raw.active_store_id if raw.HasField("active_store_id") else None,
+        recordings=recordings,
+        views=views,
+        loading=[LoadingSource(s.name, s.status) for s in raw.loading],
+        catalog_url=raw.catalog_url if raw.HasField("catalog_url") else None,
+        viewer_version=raw.viewer_version if raw.HasField("viewer_version") else None,
+    )
+
+
+class ViewerClient:
+    """A connection to a running viewer's control service (``rerun+http://host:port/proxy``)."""
+
+    def __init__(
+        self, url: str = _DEFAULT_URL, *, _pid: int | None = None, _kill_on_exit: bool = False
+    ) -> None:
+        import grpc
+
+        from rerun_core.proto.gen import viewer_control_pb2_grpc
+
+        self._url = url
+        self._pid = _pid
+        self._kill_on_exit = _kill_on_exit
+        self._channel = grpc.insecure_channel(_target(url))
+        self._stub = viewer_control_pb2_grpc.ViewerControlServiceStub(self._channel)
+
+    @classmethod
+    def connect(cls, url: str = _DEFAULT_URL) -> ViewerClient:
+        return cls(url)
+
+    @classmethod
+    def spawn(
+        cls,
+        *,
+        headless: bool = False,
+        port: int = 9876,
+        memory_limit: str = "75%",
+        server_memory_limit: str = "1GiB",
+        hide_welcome_screen: bool = False,
+        detach_process: bool | None = None,
+        executable_name: str = "rerun",
+        executable_path: str | None = None,
+    ) -> ViewerClient:
+        """Start a viewer on ``port`` (a window where there is a display) and connect to it;
+        ``quit()`` ends it."""
+        from rerun._grpc import spawn_viewer
+
+        if headless:
+            raise NotImplementedError(
+                "ViewerClient.spawn(headless=True): this viewer answers through its page"
+            )
+        pid = spawn_viewer(
+            port=port,
+            memory_limit=memory_limit,
+            server_memory_limit=server_memory_limit,
+            hide_welcome_screen=hide_welcome_screen,
+            detach_process=True if detach_process is None else detach_process,
+            executable_name=executable_name,
+            executable_path=executable_path,
+        )
+        return cls(f"rerun+http://127.0.0.1:{port}/proxy", _pid=pid, _kill_on_exit=pid is not None)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    # --- the protocol -------------------------------------------------------------------------
+
+    def _call(self, operation: str, message: Any) -> Any:
+        import grpc
+
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        request = pb.ViewerControlRequest()
+        getattr(request, operation).CopyFrom(message)
+        try:
+            response = self._stub.ViewerControl(request, timeout=_TIMEOUT_S)
+        except grpc.RpcError as err:
+            code, details = err.code(), err.details()  # type: ignore[attr-defined]
+            if code == grpc.StatusCode.NOT_FOUND:
+                raise LookupError(details) from None
+            if code == grpc.StatusCode.INVALID_ARGUMENT:
+                raise ValueError(details) from None
+            raise ConnectionError(
+                f"viewer control {operation} at {self._url}: {details} ({code.name})"
+            ) from None
+        return getattr(response, operation)
+
+    # --- operations ---------------------------------------------------------------------------
+
+    def get_state(self) -> ViewerState:
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        return _state(self._call("get_state", pb.GetStateRequest()))
+
+    def viewer_state(self) -> ViewerState:
+        """Deprecated: use ``get_state``."""
+        return self.get_state()
+
+    def set_time(
+        self,
+        timeline: str | None = None,
+        *,
+        sequence: int | None = None,
+        duration: int | float | timedelta | Any | None = None,
+        timestamp: int | float | datetime | Any | None = None,
+        play_state: Literal["paused", "playing", "following"] | None = None,
+        recording: StoreId | None = None,
+    ) -> None:
+        """Move the time cursor (and/or pick the timeline, the play state) of the viewer."""
+        from rerun._time import to_nanos, to_nanos_since_epoch
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        given = [v for v in (sequence, duration, timestamp) if v is not None]
+        if len(given) > 1:
+            raise ValueError("ViewerClient.set_time expects at most one of sequence, duration, or timestamp")
+        if timeline is None and not given and play_state is None:
+            raise ValueError(
+                "ViewerClient.set_time expects a timeline, sequence, duration, timestamp, or play_state"
+            )
+        if given and play_state == "following":
+            raise ValueError("ViewerClient.set_time cannot follow the latest data and also set a time")
+        request = pb.SetTimeCursorRequest()
+        if recording is not None:
+            request.store_id = recording
+        if timeline is not None:
+            request.timeline.name = timeline
+        if sequence is not None:
+            request.time.time = int(sequence)
+        elif duration is not None:
+            request.time.time = int(to_nanos(duration))
+        elif timestamp is not None:
+            request.time.time = int(to_nanos_since_epoch(timestamp))
+        if play_state is not None:
+            request.play_state = _PLAY[play_state]  # type: ignore[assignment]
+        self._call("set_time_cursor", request)
+
+    def take_screenshot(self, view_id: str | Any | None = None, *, max_size: int | None = None) -> bytes:
+        """The viewer's picture (or one view's) as PNG bytes."""
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        request = pb.SaveScreenshotRequest()
+        if view_id is not None:
+            request.view_id = str(view_id)
+        if max_size is not None:
+            request.max_size = int(max_size)
+        return bytes(self._call("save_screenshot", request).png)
+
+    def save_screenshot(self, file_path: str, view_id: str | Any | None = None) -> None:
+        """Save the viewer's picture (or one view's) as a PNG at ``file_path`` (the viewer's side)."""
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        request = pb.SaveScreenshotRequest(file_path=os.path.abspath(file_path))
+        if view_id is not None:
+            request.view_id = str(view_id)
+        self._call("save_screenshot", request)
+
+    def open(self, urls: str | Sequence[str], *, navigate: bool = True) -> OpenResult:
+        """Open files (.rrd), http(s) .rrd URLs or Rerun server URLs in the viewer."""
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        result = OpenResult([], [])
+        for url in [urls] if isinstance(urls, str) else list(urls):
+            local = "://" not in url
+            answer = self._call(
+                "open", pb.OpenRequest(url=os.path.abspath(url) if local else url, navigate=navigate)
+            )
+            result.store_ids += list(answer.store_ids)
+            result.loading += list(answer.loading)
+        return result
+
+    def open_url(self, url: str, *, navigate: bool = True) -> bool:
+        """Deprecated: use ``open``."""
+        return not self.open(url, navigate=navigate).loading
+
+    def close(
+        self,
+        urls: Literal["current", "all"] | str | Sequence[str] | None = None,
+        *,
+        store_ids: Sequence[StoreId] | None = None,
+    ) -> list[StoreId]:
+        """Close the current recording, all of them, or the given ``store_ids``; returns which."""
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        request = pb.CloseRequest()
+        if store_ids is not None:
+            request.store_ids.store_ids.extend(store_ids)
+        elif urls in (None, "current"):
+            request.current = True
+        elif urls == "all":
+            request.all = True
+        else:
+            request.urls.urls.extend([urls] if isinstance(urls, str) else list(urls))
+        return list(self._call("close", request).closed)
+
+    def close_recordings(self, target: str | Sequence[StoreId] = "current") -> list[StoreId]:
+        """Deprecated: use ``close``."""
+        if target in ("current", "all"):
+            return self.close(target)  # type: ignore[arg-type]
+        return self.close(store_ids=[target] if isinstance(target, str) else list(target))
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _NOT_BUILT:
+            raise NotImplementedError(
+                f"ViewerClient.{name} is not implemented by this rerun (viewer control)"
+            )
+        raise AttributeError(name)
+
+    # --- lifetime -----------------------------------------------------------------------------
+
+    def quit(self, *, wait: bool = True, timeout: float = 5.0) -> None:
+        """End the viewer this client spawned (SIGTERM, then SIGKILL after ``timeout``)."""
+        if self._pid is None:
+            raise RuntimeError("ViewerClient.quit: this client did not spawn the viewer")
+        pid, self._pid = self._pid, None
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        if not wait:
+            return
+        for sig in (None, signal.SIGKILL):
+            if sig is not None:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    return
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.05)
+        raise RuntimeError(f"ViewerClient.quit: the viewer (pid {pid}) did not exit")
+
+    def __enter__(self) -> ViewerClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._kill_on_exit and self._pid is not None:
+            self.quit()
+        self._channel.close()
+
+
+_NOT_BUILT = frozenset(
+    {
+        "send_table",
+        "get_location",
+        "set_location",
+        "get_logs",
+        "viewer_logs",
+        "get_recording_schema",
+        "get_dataset_schema",
+        "get_dataset_assets_schema",
+        "get_table_schema",
+        "get_blueprint",
+        "set_blueprint",
+        "get_transform_graph",
+        "highlight_rect",
+        "list_commands",
+        "run_command",
+        "capture_profile_trace",
+    }
+)

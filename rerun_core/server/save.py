@@ -23,6 +23,9 @@ from .wire import MsgKind, WireMsg
 class WireRrdWriter(RrdWriter):
     """An `RrdWriter` that also takes routed wire messages (`write_wire`)."""
 
+    def __enter__(self) -> WireRrdWriter:
+        return self
+
     def write_wire(self, wire: WireMsg) -> None:
         """Append one received message; raises (and writes nothing) when it does not decode."""
         if wire.kind != MsgKind.ARROW_MSG:

@@ -51,8 +51,8 @@ def test_received_chunks_are_saved_verbatim_with_the_same_footer(tmp_path: Path)
     with WireRrdWriter(tmp_path / "wire.rrd") as w:
         for wire in wires:
             w.write_wire(wire)
-    with RrdWriter(tmp_path / "plain.rrd") as w:
-        w.write_all(msgs)
+    with RrdWriter(tmp_path / "plain.rrd") as plain:
+        plain.write_all(msgs)
     data = (tmp_path / "wire.rrd").read_bytes()
     for wire in wires[1:]:
         assert bytes(wire.inner) in data  # the received ArrowMsg bytes, untouched

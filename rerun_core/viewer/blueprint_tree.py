@@ -126,15 +126,8 @@ class BlueprintView(ViewSpec):
     message: str | None = None  # for placeholder views: why nothing is drawn
     hidden_entities: set[str] = field(default_factory=set)  # EntityBehavior(visible=False) overrides
     # the kind's view properties (``ViewKind.properties.read``: e.g. ``y_range``, ``background``,
-    # ``map_zoom``); None where the blueprint sets nothing
+    # ``map_zoom``), read as ``view.properties.get("y_range")``; absent where the blueprint sets nothing
     properties: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        """A view property by name (``view.y_range``): the property tables of all kinds name them;
-        a property this view's kind does not take reads None. Other names raise as usual."""
-        if not name.startswith("_") and name != "properties" and name in view_registry.property_names():
-            return self.properties.get(name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def as_dict(self) -> dict[str, object]:
         d = super().as_dict()

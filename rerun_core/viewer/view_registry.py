@@ -106,7 +106,7 @@ def kinds() -> dict[str, ViewKind]:
 
 @cache
 def property_names() -> frozenset[str]:
-    """Every view property name some kind reads (``BlueprintView`` answers them by name)."""
+    """Every view property name some kind reads (the keys of ``BlueprintView.properties``)."""
     return frozenset(n for k in _KINDS.values() if k.properties is not None for n in k.properties.names)
 
 

@@ -61,8 +61,12 @@ def test_blueprint_query_properties_drive_the_rows() -> None:
     view = _view(hub, store)
     assert view.kind == "dataframe" and view.class_identifier == "Dataframe"
     assert view.entities == ["/points", "/scalar"]
-    assert view.as_dict()["dataframe_query"] == view.dataframe_query  # travels in the layout dicts
-    entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, None, None)
+    assert view.as_dict()["dataframe_query"] == view.properties.get(
+        "dataframe_query"
+    )  # travels in the layout dicts
+    entry = DataframePanels().entry(
+        store, view.id, view.properties.get("dataframe_query"), view.entities, None, None
+    )
     assert [c["name"] for c in entry["columns"]] == [
         "frame",
         "/scalar:Scalars:scalars",
@@ -77,7 +81,9 @@ def test_without_query_every_timeline_and_component_of_the_contents() -> None:
     hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/", contents="/points")))
     view = _view(hub, store)
     assert view.entities == ["/points"]
-    entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, "frame", 2)
+    entry = DataframePanels().entry(
+        store, view.id, view.properties.get("dataframe_query"), view.entities, "frame", 2
+    )
     assert [(c["kind"], c["name"]) for c in entry["columns"]][:2] == [("time", "frame"), ("time", "log_time")]
     assert [c["kind"] for c in entry["columns"]] == ["time", "time", "component"]
     assert [r[0] for r in entry["rows"]] == [0, 1, 2, 3, 4]
@@ -167,7 +173,9 @@ def test_component_column_selectors_as_rerun_sdk_spells_them() -> None:
     query = rrb.archetypes.DataframeQuery(timeline="frame", filter_is_not_null=sel, select=["frame", sel])
     hub, store = _hub(rrb.Blueprint(rrb.DataframeView(origin="/", query=query)))
     view = _view(hub, store)
-    entry = DataframePanels().entry(store, view.id, view.dataframe_query, view.entities, None, None)
+    entry = DataframePanels().entry(
+        store, view.id, view.properties.get("dataframe_query"), view.entities, None, None
+    )
     assert [c["name"] for c in entry["columns"]] == ["frame", "/scalar:Scalars:scalars"]
     assert [r[0] for r in entry["rows"]] == [0, 2, 4]
 
@@ -265,8 +273,10 @@ def test_real_sdk_dataframe_view_reads_like_ours(oracle: Any, tmp_path: Path) ->
     theirs = _view(hub, store)
     ours_hub, _ = _hub(eval(f"rrb.Blueprint({_INTEROP_QUERY})", {"rrb": rrb}))
     ours = _view(ours_hub, store)
-    assert theirs.kind == "dataframe" and theirs.dataframe_query == ours.dataframe_query
-    assert theirs.dataframe_query == {
+    assert theirs.kind == "dataframe" and theirs.properties.get("dataframe_query") == ours.properties.get(
+        "dataframe_query"
+    )
+    assert theirs.properties.get("dataframe_query") == {
         "timeline": "frame",
         "range": [1, 4],
         "not_null": "/scalar:Scalars:scalars",
@@ -276,7 +286,9 @@ def test_real_sdk_dataframe_view_reads_like_ours(oracle: Any, tmp_path: Path) ->
         "entity_order": ["/points"],
         "auto_scroll": True,
     }
-    entry = DataframePanels().entry(store, theirs.id, theirs.dataframe_query, theirs.entities, None, None)
+    entry = DataframePanels().entry(
+        store, theirs.id, theirs.properties.get("dataframe_query"), theirs.entities, None, None
+    )
     assert entry["rows"] == [[2, "[2, 0, 0]"], [4, "[4, 0, 0]"]]
 
 

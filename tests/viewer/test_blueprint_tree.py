@@ -259,11 +259,11 @@ def _shape(node: Any) -> Any:
         node.visible,
         (
             node.hidden_entities,
-            node.y_range,
-            node.bounds_2d,
-            node.background,
-            node.grid_visible,
-            node.legend_visible,
+            node.properties.get("y_range"),
+            node.properties.get("bounds_2d"),
+            node.properties.get("background"),
+            node.properties.get("grid_visible"),
+            node.properties.get("legend_visible"),
         ),
     )
 
@@ -307,9 +307,14 @@ def test_real_sdk_blueprint_reads_like_ours(oracle: Any, tmp_path: Path) -> None
     assert image.query.matches("/cam/image/rgb") and not image.query.matches("/cam/image/depth")
     world = by_name(theirs.root)["World"]
     assert world.hidden_entities == {"/world/off"}
-    assert world.background == (1.0, 0.0, 0.0, 1.0) and world.grid_visible is False
-    assert by_name(theirs.root)["plot"].legend_visible is False
-    assert by_name(theirs.root)["plot"].y_range == (-2.0, 5.0) and image.bounds_2d == (
+    assert (
+        world.properties.get("background") == (1.0, 0.0, 0.0, 1.0)
+        and world.properties.get("grid_visible") is False
+    )
+    assert by_name(theirs.root)["plot"].properties.get("legend_visible") is False
+    assert by_name(theirs.root)["plot"].properties.get("y_range") == (-2.0, 5.0) and image.properties.get(
+        "bounds_2d"
+    ) == (
         (0.0, 64.0),
         (0.0, 48.0),
     )
@@ -476,7 +481,7 @@ def test_scalar_axis_range_fixes_the_plots_y_extent(store: Any, render: Any) -> 
     app, _ = render(200, 120)
     view = rrb.TimeSeriesView(origin="/plot", name="p", axis_y=rrb.ScalarAxis(range=(-2.0, 3.0)))
     bp = load(view)
-    assert bp.root is not None and by_name(bp.root)["p"].y_range == (-2.0, 3.0)
+    assert bp.root is not None and by_name(bp.root)["p"].properties.get("y_range") == (-2.0, 3.0)
     _apply_layout(app, bp)
     app.render()
     cam = app.view(str(view.id)).camera
@@ -495,7 +500,10 @@ def test_visual_bounds_2d_is_what_the_2d_view_shows(store: Any, render: Any) -> 
     app, _ = render(200, 100)
     view = rrb.Spatial2DView(origin="/img", name="2d", visual_bounds=rrb.VisualBounds2D(x_range=[10, 30], y_range=[0, 10]))  # fmt: skip
     bp = load(view)
-    assert bp.root is not None and by_name(bp.root)["2d"].bounds_2d == ((10.0, 30.0), (0.0, 10.0))
+    assert bp.root is not None and by_name(bp.root)["2d"].properties.get("bounds_2d") == (
+        (10.0, 30.0),
+        (0.0, 10.0),
+    )
     _apply_layout(app, bp)
     app.render()
     cam = app.view(str(view.id)).camera
@@ -518,9 +526,17 @@ def test_background_and_line_grid_of_spatial_views(store: Any, render: Any) -> N
     )
     assert bp.root is not None
     views = by_name(bp.root)
-    assert views["a"].background == (0.0, 0.0, 1.0, 1.0) and views["a"].grid_visible is False
-    assert views["b"].background is not None and views["b"].background[0] > 0.5
-    assert views["c"].background is None and views["c"].grid_visible is None
+    assert (
+        views["a"].properties.get("background") == (0.0, 0.0, 1.0, 1.0)
+        and views["a"].properties.get("grid_visible") is False
+    )
+    assert (
+        views["b"].properties.get("background") is not None
+        and views["b"].properties.get("background")[0] > 0.5
+    )
+    assert (
+        views["c"].properties.get("background") is None and views["c"].properties.get("grid_visible") is None
+    )
     _apply_layout(app, bp)
     frame = app.render()
     rects = {v["name"]: v["rect"] for v in app.layout()}

@@ -329,8 +329,14 @@ def test_blueprint_graph_view_forces_and_background(store: Any, render: Any) -> 
         )
     )
     view = by_name(load(bp).root)["net"]
-    assert view.kind == "graph" and view.graph_forces == {"link_distance": 150.0, "many_body": False}
-    assert view.background is not None and round(view.background[2] * 255) == 90
+    assert view.kind == "graph" and view.properties.get("graph_forces") == {
+        "link_distance": 150.0,
+        "many_body": False,
+    }
+    assert (
+        view.properties.get("background") is not None
+        and round(view.properties.get("background")[2] * 255) == 90
+    )
     from rerun_notebook.blueprint_sync import _view_properties
 
     log(store, "/net", "GraphNodes", {"node_ids": pa.array(["a", "b"])})

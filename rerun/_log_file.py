@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 
 import pyarrow as pa
 
+from rerun_core.formats.files import CHUNK_IMPORTERS
 from rerun_core.store.chunk import Chunk
 from rerun_core.store.messages import ArrowMsg, StoreKind
 from rerun_core.types import ComponentDescriptor
@@ -63,8 +64,11 @@ def log_file(core: RecordingCore, path: Path, contents: bytes, *, entity_path_pr
     elif ext == ".mcap":
         _forward_mcap(contents, core)
         return
+    elif ext in CHUNK_IMPORTERS:
+        _forward_chunks(path, contents, entity_path_prefix, core)
+        return
     else:
-        supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, ".mcap", ".rrd"]))
+        supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, *CHUNK_IMPORTERS, ".mcap", ".rrd"]))
         raise ValueError(f"no importer for {path.name!r} (supported: {supported})")
     core.log_row(file_entity_path(path, entity_path_prefix), comps, True)
 
@@ -78,6 +82,19 @@ def _forward_mcap(contents: bytes, core: RecordingCore) -> None:
         chunks = list(iter_chunks(McapFile(contents), McapOptions()))
     except McapFileError as err:
         raise ValueError(str(err)) from None
+    for chunk in chunks:
+        core.send_chunk(chunk)
+
+
+def _forward_chunks(path: Path, contents: bytes, prefix: str | None, core: RecordingCore) -> None:
+    """MP4 / URDF: the chunks their importers build, sent as they are."""
+    from rerun_core.formats.files import import_chunks
+
+    core.batcher.flush()
+    try:
+        chunks = list(import_chunks(path, contents, file_entity_path(path, prefix), prefix))
+    except (ValueError, OSError) as err:
+        raise ValueError(f"{path.name}: {err}") from None
     for chunk in chunks:
         core.send_chunk(chunk)
 

@@ -165,8 +165,9 @@ def _url_kind(url: str) -> str:
 
 def _importable() -> set[str]:
     from rerun._log_file import IMAGE_TYPES, MESH_TYPES
+    from rerun_core.formats.files import CHUNK_IMPORTERS
 
-    return {".rrd", ".rbl", ".mcap", *IMAGE_TYPES, *MESH_TYPES}
+    return {".rrd", ".rbl", ".mcap", *IMAGE_TYPES, *MESH_TYPES, *CHUNK_IMPORTERS}
 
 
 def _check_importable(path: Path) -> None:

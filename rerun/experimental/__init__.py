@@ -11,6 +11,8 @@ from typing import Any
 
 from ._hdf5_reader import DatasetInfo as DatasetInfo
 from ._hdf5_reader import Hdf5Reader as Hdf5Reader
+from ._mp4_reader import Mp4Reader as Mp4Reader
+from ._mp4_reader import Mp4TranscodeOptions as Mp4TranscodeOptions
 from ._parquet_reader import ParquetReader as ParquetReader
 from ._viewer_client import ViewerClient as ViewerClient
 

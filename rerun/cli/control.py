@@ -12,17 +12,21 @@ def add_viewer_control(server: Any) -> Any:
     """Register the service on ``server`` (a ``ProxyServer`` not yet started); returns it."""
     from rerun_core.server.viewer_control import ViewerControlService
 
-    service = ViewerControlService()
+    service = ViewerControlService(pending=True)  # answers once serve_viewer_control ran
     server.extra_handlers.append(service.handler())
     return service
 
 
 def serve_viewer_control(service: Any, hub: Any, web: Any) -> None:
-    """Let ``service`` answer for the store ``hub`` and the pages of ``web`` (None: headless)."""
-    if hub is None or web is None:
+    """Let ``service`` answer for the store ``hub`` and the pages of ``web`` (None: an offscreen one)."""
+    if hub is None:  # `--serve-grpc`: no viewer, as 0.41
+        service.install(None)
         return
     try:
         from rerun_notebook.viewer_control import ViewerControlHandler
+        from rerun_notebook.web.headless import HeadlessViewer
     except ImportError:  # no viewer extra: the service stays UNAVAILABLE
+        service.install(None)
         return
-    service.backend = ViewerControlHandler(hub, web)
+    # `--headless`: an offscreen page answers (state, time cursor, screenshots), as 0.41's
+    service.install(ViewerControlHandler(hub, web if web is not None else HeadlessViewer(hub)))

@@ -12,6 +12,7 @@ pages live above this layer), and encodes the answer. An operation the backend d
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from rerun_core.proto.gen import viewer_control_pb2 as pb
 log = logging.getLogger(__name__)
 
 SERVICE = "rerun.viewer_control.v1alpha1.ViewerControlService"
+SETTLE_S = 30.0  # how long a call made while the viewer starts waits for it
 
 
 class ViewerControlBackend(Protocol):
@@ -37,8 +39,18 @@ class ViewerControlBackend(Protocol):
 class ViewerControlService:
     """The service's handler; ``backend`` may be installed after the server started."""
 
-    def __init__(self, backend: ViewerControlBackend | None = None) -> None:
+    def __init__(self, backend: ViewerControlBackend | None = None, *, pending: bool = False) -> None:
         self.backend = backend
+        # `pending`: the process installs the backend (or none) once its viewer is up; the port
+        # opens before that, so a call made meanwhile waits for `install` instead of failing.
+        self._settled = threading.Event()
+        if not pending:
+            self._settled.set()
+
+    def install(self, backend: ViewerControlBackend | None) -> None:
+        """The viewer is up (``backend``) or there is none (None): answer calls from now on."""
+        self.backend = backend
+        self._settled.set()
 
     def handler(self) -> grpc.GenericRpcHandler:
         return grpc.method_handlers_generic_handler(
@@ -78,6 +90,8 @@ class ViewerControlService:
     def _answer(self, kind: str | None, request: pb.ViewerControlRequest) -> Any:
         if kind is None:
             raise _Refused(grpc.StatusCode.INVALID_ARGUMENT, "ViewerControlRequest: no operation set")
+        if self.backend is None:
+            self._settled.wait(SETTLE_S)
         if self.backend is None:
             raise _Refused(grpc.StatusCode.UNAVAILABLE, "this viewer process has no viewer (headless)")
         method: Callable[[Any], Any] | None = getattr(self.backend, kind, None)

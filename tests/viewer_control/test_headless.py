@@ -1,0 +1,79 @@
+"""Viewer control on our headless viewer (`rerun --headless`): rerun-sdk 0.41's own ViewerClient and
+ours open a file, move the time cursor, read the state back and take a screenshot that shows the
+3D view's content, with no window and no page."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .conftest import Headless
+
+pytestmark = [pytest.mark.slow]
+
+
+def _orange_pixels(png: bytes) -> int:
+    """How many pixels show the point (255, 120, 0) of `write_steps`."""
+    from PIL import Image
+
+    picture = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, g, b = picture[..., 0], picture[..., 1], picture[..., 2]
+    return int(((r > 200) & (g > 70) & (g < 170) & (b < 80)).sum())
+
+
+@pytest.mark.interop
+def test_real_viewer_client_drives_our_headless_viewer(headless: Headless, oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shot, saved = tmp_path / "shot.png", tmp_path / "saved.png"
+    code = f"""
+import json
+from rerun.experimental import ViewerClient
+client = ViewerClient.connect({headless.url!r})
+opened = client.open({str(headless.rrd)!r})
+client.set_time("step", sequence=3)
+state = client.get_state()
+open({str(shot)!r}, "wb").write(client.take_screenshot())
+client.save_screenshot({str(saved)!r})
+rec = state.recordings[0]
+print(json.dumps({{
+    "opened": opened.store_ids,
+    "active": state.active_recording,
+    "timeline": [[t.name, t.time_type, t.start, t.end] for t in rec.timelines if t.name == "step"],
+    "cursor": [rec.current_timeline, rec.current_time],
+    "views": [v.view_class for v in state.views],
+}}))
+"""
+    out = json.loads(oracle.run_script(code, timeout=180).stdout.strip().splitlines()[-1])
+    assert out["opened"] == ["steps"]
+    assert out["active"] == "steps"
+    assert out["timeline"] == [["step", "sequence", 0, 9]]
+    assert out["cursor"] == ["step", 3]
+    assert out["views"] == ["3D"]
+    assert _orange_pixels(shot.read_bytes()) > 100, "the screenshot does not show the point"
+    assert _orange_pixels(saved.read_bytes()) > 100, "the saved screenshot does not show the point"
+
+
+def test_our_viewer_client_drives_our_headless_viewer(headless: Headless, tmp_path: Path) -> None:
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        assert client.get_state().recordings == []
+        assert client.open(str(headless.rrd)).store_ids == ["steps"]
+        client.set_time("step", sequence=6)
+        state = client.get_state()
+        rec = state.recordings[0]
+        assert state.active_recording == "steps"
+        assert (rec.current_timeline, rec.current_time) == ("step", 6)
+        assert [v.view_class for v in state.views] == ["3D"]
+        png = client.take_screenshot()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert _orange_pixels(png) > 100, "the screenshot does not show the point"
+        small = client.take_screenshot(max_size=64)
+        from PIL import Image
+
+        assert max(Image.open(io.BytesIO(small)).size) == 64
+        assert client.close("all") == ["steps"]
+        assert client.get_state().recordings == []

@@ -1,7 +1,9 @@
 """What the notebook widget and a web viewer page share: a ``ViewerSession`` driven by a
 ``FramePump``, the browser -> kernel messages (one protocol for both) and the shutdown order.
 
-A new browser message is one entry in ``_HANDLERS`` (type -> handler(host, content)).
+A new browser message is one entry in ``_HANDLERS`` (type -> handler(host, content)); the
+messages of a view kind's own controls (a tensor's slice sliders, a dataframe's scrolling) are the
+kind's (``ViewKind.messages``), reached through ``ViewerSession.view_message``.
 No anywidget here: the web viewer uses it without Jupyter.
 """
 
@@ -31,10 +33,10 @@ class SessionHost:
     def _dispatch_msg(self, content: dict[str, Any]) -> None:
         kind = content.get("type")
         handler = _HANDLERS.get(str(kind))
-        if handler is None:
+        if handler is not None:
+            handler(self, content)
+        elif not self.session.view_message(str(kind), content):
             log.debug("rerun notebook: unknown message %r", kind)
-            return
-        handler(self, content)
 
     def _shutdown(self) -> bool:
         """Stop the pump, then free the renderer and store subscriptions; False if already done."""
@@ -129,17 +131,10 @@ _HANDLERS: dict[str, Handler] = {
     "entity_visible": lambda h, c: h.session.set_entity_visible(str(c["entity_path"]), bool(c["visible"])),
     "time": lambda h, c: h.session.time_action(str(c["action"]), c.get("value")),
     "reset_camera": _reset_camera,
-    "tensor_slice": lambda h, c: h.session.set_tensor_slice(
-        str(c["view_id"]), int(c["dim"]), int(c["index"])
-    ),
-    "dataframe_window": lambda h, c: h.session.set_dataframe_window(
-        str(c["view_id"]), int(c["offset"]), int(c["count"])
-    ),
-    "dataframe_seek": lambda h, c: h.session.dataframe_seek(str(c["view_id"]), int(c["row"])),
     "recording": lambda h, c: h.session.set_active(str(c["recording_id"])),
 }
 
 
 def register(kind: str, handler: Handler) -> None:
-    """Handle browser messages of type ``kind`` (e.g. a new view kind's own controls)."""
+    """Handle browser messages of type ``kind`` (a view kind's own controls go in ``ViewKind.messages``)."""
     _HANDLERS[kind] = handler

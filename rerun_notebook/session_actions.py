@@ -1,6 +1,7 @@
 """What the browser asks a session to do with its views: queued pointer input, picking and
-selection (with its history), entity / view / container visibility, maximize, tabs, tensor
-slices and dataframe windows. A mixin of ``ViewerSession`` (session.py), which owns the state."""
+selection (with its history), entity / view / container visibility, maximize, tabs, and the
+messages of a view kind's own controls (``view_message``: ``ViewKind.messages``). A mixin of
+``ViewerSession`` (session.py), which owns the state."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from rerun_core.viewer.protocols import Renderer
+from rerun_core.viewer import view_registry
+from rerun_core.viewer.protocols import MessageContext, Renderer
 
 from . import blueprint_panel, panels
-from .dataframe_panel import DataframePanels
 from .selection import SelectionHistory, toggle_item
 from .timectrl import TimeControl
 
@@ -33,7 +34,6 @@ class SessionActions:
     selection_values: dict[str, Any]
     history: SelectionHistory
     hidden: set[str]
-    dataframes: DataframePanels
     time: TimeControl
     _events: list[dict[str, Any]]
     _force: bool
@@ -197,23 +197,23 @@ class SessionActions:
                 self.app.reveal(node_id)
         self.set_selection([item])
 
-    def set_dataframe_window(self, view_id: str, offset: int, count: int) -> None:
-        """The rows a dataframe view shows now (the browser asks as it scrolls)."""
+    def view_message(self: MessageContext, msg_type: str, content: dict[str, Any]) -> bool:
+        """A browser message of a view kind's own controls (its ``ViewKind.messages`` handler gets
+        this session, the message's ``view_id`` and the message); False: no kind handles it."""
+        handler = view_registry.message_handler(msg_type)
+        if handler is None:
+            return False
+        handler(self, str(content["view_id"]), content)
+        return True
+
+    def renderer_change(self, change: Callable[[Renderer], object]) -> None:
+        """A kind's change to the renderer (``MessageContext``), under the lock, then a redraw."""
+        self._app_call(change)
+
+    def session_change(self, change: Callable[[], bool]) -> None:
+        """A kind's change to the session's own state (``MessageContext``), under the lock; True
+        from ``change``: the state is sent and the picture redrawn."""
         with self._lock:
-            if self.dataframes.set_window(view_id, offset, count):
+            if change():
                 self._force = True
         self._on_change()
-
-    def dataframe_seek(self, view_id: str, row: int) -> None:
-        """A double click on a dataframe row: the time cursor to that row's exact time (int64 times
-        of timestamp timelines do not survive a trip through JavaScript numbers)."""
-        with self._lock:
-            t = self.dataframes.row_time(view_id, row, self.time.timeline)
-            if t is not None:
-                self.time.seek(t)
-                self._force = True
-        self._on_change()
-
-    def set_tensor_slice(self, view_id: str, dim: int, index: int) -> None:
-        indices = {int(dim): int(index)}
-        self._app_call(lambda app: app.set_tensor_slice(view_id, indices))

@@ -1,10 +1,12 @@
-"""The browser half of the built-in view kinds: what each sends the browser and how the saved
-notebook's static picture draws it. Attached to the kinds' ``view_registry.ViewKind`` entries at
+"""The browser half of the built-in view kinds: what each sends the browser, how the saved
+notebook's static picture draws it, and the messages of its own controls. Attached to the kinds' ``view_registry.ViewKind`` entries at
 import (``view_registry.attach``), so one entry holds all a kind knows; ``view_state`` and
-``snapshot`` only read ``ViewKind.payload`` / ``ViewKind.snapshot``.
+``snapshot`` only read ``ViewKind.payload`` / ``ViewKind.snapshot``; the host hands a kind's
+messages (``ViewKind.messages``) to it through ``ViewerSession.view_message``.
 
 Payloads take a ``protocols.PanelContext`` (the session at its time cursor); snapshots draw on a
 ``protocols.SnapshotCanvas`` (one view's rect). A kind without a snapshot gets a title chip.
+Message handlers take a ``protocols.MessageContext`` (what they may change in the session).
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from rerun_core.viewer import view_registry
-from rerun_core.viewer.protocols import RGB, PanelContext, Renderer, SnapshotCanvas, ViewRef
+from rerun_core.viewer.protocols import (
+    RGB,
+    MessageContext,
+    PanelContext,
+    Renderer,
+    SnapshotCanvas,
+    ViewRef,
+)
 
 from . import panels
 from .dataframe_panel import snapshot_lines
@@ -90,6 +99,12 @@ def tensor_state(app: Renderer, vid: str) -> dict[str, Any] | None:
     }
 
 
+def tensor_slice(session: MessageContext, view_id: str, msg: dict[str, Any]) -> None:
+    """A slice slider moved: ``{type: "tensor_slice", view_id, dim, index}``."""
+    indices = {int(msg["dim"]): int(msg["index"])}
+    session.renderer_change(lambda app: app.set_tensor_slice(view_id, indices))
+
+
 # --- dataframe -------------------------------------------------------------------------------
 
 
@@ -100,6 +115,29 @@ def dataframe_payload(ctx: PanelContext, view: ViewRef) -> dict[str, Any]:
     tl, t = ctx.time.timeline, ctx.time.time
     query = view.raw.get("dataframe_query")
     return {"dataframe": ctx.dataframes.entry(ctx.store, view.id, query, ents, tl, t)}
+
+
+def dataframe_window(session: MessageContext, view_id: str, msg: dict[str, Any]) -> None:
+    """The rows a dataframe view shows now (the browser asks as it scrolls):
+    ``{type: "dataframe_window", view_id, offset, count}``."""
+    offset, count = int(msg["offset"]), int(msg["count"])
+    session.session_change(lambda: session.dataframes.set_window(view_id, offset, count))
+
+
+def dataframe_seek(session: MessageContext, view_id: str, msg: dict[str, Any]) -> None:
+    """A double click on a dataframe row (``{type: "dataframe_seek", view_id, row}``): the time
+    cursor to that row's exact time (int64 times of timestamp timelines do not survive a trip
+    through JavaScript numbers)."""
+    row = int(msg["row"])
+
+    def seek() -> bool:
+        t = session.dataframes.row_time(view_id, row, session.time.timeline)
+        if t is None:
+            return False
+        session.time.seek(t)
+        return True
+
+    session.session_change(seek)
 
 
 def dataframe_snapshot(canvas: SnapshotCanvas, entry: dict[str, Any]) -> None:
@@ -119,8 +157,13 @@ def map_snapshot(canvas: SnapshotCanvas, entry: dict[str, Any]) -> None:
 
 view_registry.attach("text_log", payload=text_log_payload, snapshot=text_log_snapshot)
 view_registry.attach("text_document", payload=text_document_payload, snapshot=text_document_snapshot)
-view_registry.attach("tensor", payload=tensor_payload)
-view_registry.attach("dataframe", payload=dataframe_payload, snapshot=dataframe_snapshot)
+view_registry.attach("tensor", payload=tensor_payload, messages={"tensor_slice": tensor_slice})
+view_registry.attach(
+    "dataframe",
+    payload=dataframe_payload,
+    snapshot=dataframe_snapshot,
+    messages={"dataframe_window": dataframe_window, "dataframe_seek": dataframe_seek},
+)
 view_registry.attach("map", payload=map_view_payload, snapshot=map_snapshot)
 
 __all__ = ["tensor_state", "text_log_lines"]

@@ -65,7 +65,7 @@ class Renderer(Protocol):
 RendererFactory = Callable[[Any, int, int], Renderer]  # (store, width, height) -> renderer
 
 
-# --- the browser half of a view kind (``ViewKind.payload`` / ``ViewKind.snapshot``) -------------
+# --- the browser half of a view kind (``ViewKind.payload`` / ``snapshot`` / ``messages``) -------
 
 RGB = tuple[int, int, int]
 
@@ -103,6 +103,8 @@ class DataframeWindows(Protocol):
         timeline: str | None,
         time: int | None,
     ) -> dict[str, Any]: ...
+    def set_window(self, view_id: str, offset: int, count: int) -> bool: ...  # True: what is sent changed
+    def row_time(self, view_id: str, row: int, timeline: str | None) -> int | None: ...
 
 
 class PanelContext(Protocol):
@@ -132,8 +134,27 @@ class SnapshotCanvas(Protocol):
     def text_lines(self, lines: list[tuple[str, RGB]], *, newest_last: bool = False) -> None: ...
 
 
+class SeekableCursor(TimeCursor, Protocol):
+    """The time cursor a kind's message may move (``TimeControl.seek``: pauses, stops following)."""
+
+    def seek(self, time: int | float) -> None: ...
+
+
+class MessageContext(Protocol):
+    """What a kind's browser -> kernel message handler may do to the session (``ViewerSession``)."""
+
+    @property
+    def time(self) -> SeekableCursor: ...
+    @property
+    def dataframes(self) -> DataframeWindows: ...
+    def renderer_change(self, change: Callable[[Renderer], object]) -> None: ...  # no renderer: nothing
+    def session_change(self, change: Callable[[], bool]) -> None: ...  # under the lock; True: redraw
+
+
 Payload = Callable[[PanelContext, ViewRef], dict[str, Any]]  # -> keys added to the view's state entry
 Snapshot = Callable[[SnapshotCanvas, dict[str, Any]], None]  # (canvas, the view's state entry) -> None
+# (the session, the message's ``view_id``, the message) -> None: a kind's ``ViewKind.messages`` entry
+MessageHandler = Callable[[MessageContext, str, dict[str, Any]], None]
 
 
 class View(Protocol):
@@ -218,6 +239,8 @@ __all__ = [
     "DataframeWindows",
     "Labelled",
     "LevelOfDetail",
+    "MessageContext",
+    "MessageHandler",
     "Overlaid",
     "PanelContext",
     "Payload",
@@ -226,6 +249,7 @@ __all__ = [
     "Rect",
     "Renderer",
     "RendererFactory",
+    "SeekableCursor",
     "Selectable",
     "SelfPicking",
     "Snapshot",

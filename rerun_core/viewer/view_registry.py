@@ -5,7 +5,8 @@ where the layout puts it (``html``, ``layout_priority``), how blueprints name it
 shows (``class_identifier``, ``archetypes``), its blueprint view properties (``properties``:
 read, applied to the view object, sent to the browser), when the default blueprint makes one
 (``spawn``), and its browser half (``payload`` for the widget's state, ``snapshot`` for the saved
-picture; the built-in kinds' are attached by ``rerun_notebook/view_kinds.py``).
+picture, ``messages`` for the browser -> kernel messages of its own controls; the built-in kinds'
+are attached by ``rerun_notebook/view_kinds.py``).
 
 How to add a view kind (ARCHITECTURE.md, "Adding a view kind"): one module with the view class
 (``protocols.View`` / ``PixelView`` and the capability protocols it offers), its property reader
@@ -20,7 +21,7 @@ the kinds' archetypes and properties) and ``heuristics`` (the spawn rules) read 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ from rerun_core.viewer.view_properties import ViewProperties
 
 if TYPE_CHECKING:
     from rerun_core.store.store import ChunkStore
-    from rerun_core.viewer.protocols import Payload, Snapshot, View
+    from rerun_core.viewer.protocols import MessageHandler, Payload, Snapshot, View
     from rerun_core.viewer.query import EntityIndex, Query
     from rerun_core.viewer.specs import ViewSpec
 
@@ -77,6 +78,8 @@ class ViewKind:
     # the browser half (set by the notebook layer for the built-in kinds: rerun_notebook/view_kinds.py)
     payload: Payload | None = None  # the data the browser draws the view from (state entry keys)
     snapshot: Snapshot | None = None  # how the saved notebook's static picture draws an HTML view
+    # browser message type -> its handler (e.g. ``tensor_slice``), dispatched by ``message_handler``
+    messages: Mapping[str, MessageHandler] = field(default_factory=dict)
 
 
 _KINDS: dict[str, ViewKind] = {}
@@ -110,10 +113,25 @@ def property_names() -> frozenset[str]:
     return frozenset(n for k in _KINDS.values() if k.properties is not None for n in k.properties.names)
 
 
-def attach(kind: str, *, payload: Payload | None = None, snapshot: Snapshot | None = None) -> ViewKind:
+def attach(
+    kind: str,
+    *,
+    payload: Payload | None = None,
+    snapshot: Snapshot | None = None,
+    messages: Mapping[str, MessageHandler] | None = None,
+) -> ViewKind:
     """Give a registered kind its browser half (the notebook layer does this for the built-in kinds)."""
-    entry = replace(_KINDS[kind], payload=payload, snapshot=snapshot)
+    entry = replace(_KINDS[kind], payload=payload, snapshot=snapshot, messages=dict(messages or {}))
     return register(entry)
+
+
+def message_handler(msg_type: str) -> MessageHandler | None:
+    """The handler of a browser message type a kind declares (``ViewKind.messages``), or None."""
+    for entry in _KINDS.values():
+        handler = entry.messages.get(msg_type)
+        if handler is not None:
+            return handler
+    return None
 
 
 def make_view(spec: ViewSpec) -> View:
@@ -277,6 +295,7 @@ __all__ = [
     "is_html",
     "kinds",
     "make_view",
+    "message_handler",
     "property_names",
     "register",
     "sync_view",

@@ -149,7 +149,7 @@ def test_session_state_carries_a_window_and_the_browser_can_move_it() -> None:
     session.prepare(0.0)
     (entry,) = [v for v in session.state()["views"] if v["kind"] == "dataframe"]
     assert entry["dataframe"]["total"] == 200 and entry["dataframe"]["offset"] == 0
-    session.set_dataframe_window(str(view["id"]), 150, 30)
+    session.view_message("dataframe_window", {"view_id": str(view["id"]), "offset": 150, "count": 30})
     session.prepare(0.1)
     (entry,) = session.state()["views"]
     df = entry["dataframe"]
@@ -332,7 +332,7 @@ def test_double_click_seek_uses_the_rows_exact_int64_time() -> None:
     (entry,) = session.state()["views"]
     exact = entry["dataframe"]["times"][3]
     assert exact > 2**53  # a nanosecond timestamp: a JS number could not carry it
-    session.dataframe_seek(str(view["id"]), 3)
+    session.view_message("dataframe_seek", {"view_id": str(view["id"]), "row": 3})
     session.prepare(0.1)
     assert session.time.time == exact
     (entry,) = session.state()["views"]

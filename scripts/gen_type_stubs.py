@@ -33,7 +33,7 @@ DYNAMIC = (
     "rerun.blueprint.encodings",
     "rerun.blueprint.views",
 )
-ARCHETYPES = ("rerun.archetypes",)  # blueprint archetypes: defined in their package module itself
+ARCHETYPES = ("rerun.archetypes", "rerun.blueprint.archetypes")
 
 
 def static_names(module: Any) -> set[str]:

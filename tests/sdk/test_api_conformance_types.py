@@ -38,6 +38,7 @@ reveal_type(rr.encodings.Vec3D)
 reveal_type(rrb.Spatial3DView)
 reveal_type(rr.Points3D.columns)
 rrb.Blueprint(rrb.Spatial3DView(origin="/", zoom=1))
+rrb.Background(kind="SolidColor", colour=[1, 2, 3])
 """
 
 
@@ -72,6 +73,7 @@ def runtime_params(cls: Any) -> list[tuple[str, bool, bool]]:
     ("package", "stub"),
     [
         (rr.archetypes, "rerun/archetypes/_declared.pyi"),
+        (rr.blueprint.archetypes, "rerun/blueprint/archetypes/_declared.pyi"),
         (rr.blueprint.views, "rerun/blueprint/views/_declared.pyi"),
         (rr.components, "rerun/components/_declared.pyi"),
         (rr.blueprint.components, "rerun/blueprint/components/_declared.pyi"),
@@ -115,10 +117,11 @@ def test_mypy_sees_real_signatures(tmp_path: Path) -> None:
     out = proc.stdout
     assert 'Unexpected keyword argument "radiii" for "Points3D"' in out, out
     assert 'Unexpected keyword argument "zoom" for "Spatial3DView"' in out, out
+    assert 'Unexpected keyword argument "colour" for "Background"' in out, out
     revealed = [line for line in out.splitlines() if "Revealed type" in line]
     assert len(revealed) == 5, out
     assert all('"Any"' not in line for line in revealed), out
     assert "positions: Any, *, radii: Any" in revealed[0]
     assert "(rgba: Any)" in revealed[1]
     errors = [line for line in out.splitlines() if ": error:" in line]
-    assert len(errors) == 2, out  # nothing else in the script is flagged
+    assert len(errors) == 3, out  # nothing else in the script is flagged

@@ -1,4 +1,4 @@
-"""Blueprint archetypes (`rerun.blueprint.archetypes.*`): field tables over the shared base."""
+"""Blueprint archetypes (`rerun.blueprint.archetypes.*`): field tables over the shared base (definitions)."""
 
 from __future__ import annotations
 

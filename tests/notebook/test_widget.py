@@ -350,3 +350,29 @@ def test_snapshot_formats_log_times_by_timeline_type_and_titles_pixel_views() ->
     frame[..., 3] = 255
     out = draw_html_views(frame, [{"kind": "spatial2d", "rect": [0, 0, 120, 60], "name": "/camera"}])
     assert (out[:20, :60, :3] > 60).any() and not (out[30:, :, :3] > 0).any()
+
+
+def test_a_kinds_own_messages_reach_its_handler_and_unknown_ones_are_ignored() -> None:
+    from rerun_core.viewer import view_registry
+    from rerun_core.viewer.protocols import MessageContext
+
+    got: list[tuple[str, int]] = []
+
+    def bins(session: MessageContext, view_id: str, m: dict[str, Any]) -> None:
+        session.session_change(lambda: got.append((view_id, int(m["bins"]))) is None)
+
+    view_registry.register(
+        view_registry.ViewKind(
+            "histogram", view_registry.HtmlView, html=True, messages={"histogram_bins": bins}
+        )
+    )
+    v, _, _ = make()
+    try:
+        msg(v, type="histogram_bins", view_id="histogram:/h", bins=12)
+        msg(v, type="no_such_message", view_id="histogram:/h")
+        assert got == [("histogram:/h", 12)]
+        assert view_registry.message_handler("tensor_slice") is not None
+        assert view_registry.message_handler("no_such_message") is None
+    finally:
+        v.close()
+        view_registry.unregister("histogram")

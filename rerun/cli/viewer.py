@@ -263,6 +263,7 @@ def _serve(
     fetchers: list[Any] = []  # segments fetched on demand: they end before the endpoint does
     window = None  # the desktop window (closing it sets `stop`)
     try:
+        window = open_window(web, args, endpoint.url, stop)  # up first: files stream into it
         for url in urls:
             endpoint.pull(url)
         for plan in plans:
@@ -273,7 +274,6 @@ def _serve(
                 continue
             n = endpoint.load(_labelled(_file_messages(source), f"File {source}"))
             say(f"loaded {source} ({n} messages)")
-        window = open_window(web, args, endpoint.url, stop)
         mode = f"viewer window open on {web.url}" if window is not None else announce(web, args)
         say(f"{mode}; gRPC on {endpoint.url}. Stop with Ctrl-C.")
         if endpoint.save_path is not None:

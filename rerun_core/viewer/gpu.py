@@ -47,6 +47,9 @@ def check_gpu() -> dict[str, Any]:
         raise NoGpuError(
             f"wgpu is not installed ({exc}); install the viewer extra: pip install '.[viewer]'"
         ) from exc
+    from rerun_core.viewer.warmup import prime_ctypes
+
+    prime_ctypes()  # one C parse for all of wgpu's struct types instead of one per type
     try:
         adapter = wgpu.gpu.request_adapter_sync(power_preference="high-performance")
     except Exception as exc:

@@ -1,0 +1,189 @@
+"""Renderer warm-up: the GPU device and the common pipelines, built off the first frame's path.
+
+A fresh process pays for its first rendered frame with wgpu device creation and, per visualizer
+kind, shader and pipeline creation; on a software rasterizer (lavapipe) this is seconds, and
+most of it is cffi parsing each wgpu struct type on first use (pure Python, once per process).
+``start()``, called where a viewer starts (notebook widget, web page, ``rerun URL``), does all
+that in a daemon thread with a tiny offscreen draw of an image, 2D points, 3D points, lines and
+a mesh through the real visualizers, so it overlaps loading or fetching the data. pygfx caches
+shader modules and pipelines process-wide and the draw holds ``GPU_LOCK`` like any render, so a
+first frame rendered meanwhile waits for the lock and then reuses what the warm-up built.
+
+Nothing is shown and nothing of the warm-up's store is kept; a failure (no GPU adapter) is left
+to the viewer's own path to report. ``RERUN_RENDER_WARMUP=0`` turns it off (and ``prime_ctypes``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    from rerun_core.store.store import ChunkStore
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+_done = threading.Event()
+
+
+def enabled() -> bool:
+    return os.environ.get("RERUN_RENDER_WARMUP", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def start() -> None:
+    """Start the warm-up once per process (no-op when already started or turned off)."""
+    global _thread
+    if not enabled():
+        return
+    with _lock:
+        if _thread is not None:
+            return
+        _thread = threading.Thread(target=_run, name="rerun-render-warmup", daemon=True)
+        _thread.start()
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Block until the warm-up has finished (True), or ``timeout`` passed; False when never started."""
+    if _thread is None:
+        return False
+    return _done.wait(timeout)
+
+
+# wgpu-native type strings seen outside the "WGPU<typedef> *" / "WGPU<typedef>[]" pattern
+_EXTRA_CTYPES = (
+    "WGPUChainedStruct * ",
+    "char []",
+    "uint8_t *",
+    "uint8_t []",
+    "uint32_t []",
+    "intptr_t",
+    "uintptr_t",
+    "void(WGPUDevice const *, WGPUDeviceLostReason, WGPUStringView, void *, void *)",
+    "void(WGPUDevice const *, WGPUErrorType, WGPUStringView, void *, void *)",
+    "void(WGPULogLevel, WGPUStringView, void *)",
+    "void(WGPUMapAsyncStatus, WGPUStringView, void *, void *)",
+    "void(WGPURequestAdapterStatus, WGPUAdapter, WGPUStringView, void *, void *)",
+    "void(WGPURequestDeviceStatus, WGPUDevice, WGPUStringView, void *, void *)",
+)
+_primed = False
+
+
+def prime_ctypes() -> int:
+    """Parse wgpu-native's C struct types in one go, so their first use costs a dict lookup.
+
+    wgpu-py asks cffi for a type by string (``ffi.new("WGPUTextureDescriptor *")``) and cffi
+    parses each new string with pycparser, prefixed by all ~430 typedefs of the header: about
+    40 ms per type, and a first frame uses some 70. One parse of them all costs about as much as
+    ten. The result is what cffi's own ``typeof`` would have cached (same keys, same ctypes);
+    should cffi's internals differ from what is expected, nothing is primed. Returns the number
+    of types primed."""
+    global _primed
+    if _primed or not enabled():
+        return 0
+    _primed = True
+    try:
+        from wgpu.backends.wgpu_native import ffi
+
+        names = [n for n in ffi.list_types()[0] if n.startswith("WGPU")]
+        keys = [f"{n} *" for n in names] + [f"{n}[]" for n in names] + list(_EXTRA_CTYPES)
+        parser = ffi._parser
+        with ffi._lock:
+            todo = [k for k in dict.fromkeys(keys) if k not in ffi._parsed_types]
+            if not todo:
+                return 0
+            params_text = ",\n".join(todo)
+            ast = parser._parse(f"void __dummy(\n{params_text}\n);")[0]
+            params = ast.ext[-1].type.args.params
+            if len(params) != len(todo):
+                return 0
+            parsed = {}
+            for key, node in zip(todo, params, strict=True):
+                tp = parser._get_type_and_quals(node.type)[0]
+                raw = tp.is_raw_function
+                if raw:
+                    tp = tp.as_function_pointer()
+                parsed[key] = (ffi._get_cached_btype(tp), raw)
+            ffi._parsed_types.update(parsed)
+            return len(parsed)
+    except Exception:
+        log.debug("priming wgpu's cffi types failed", exc_info=True)
+        return 0
+
+
+def _run() -> None:
+    try:
+        prime_ctypes()
+        from rerun_core.viewer.app import ViewerApp
+
+        app = ViewerApp(_scene(), 64, 48)
+        try:
+            app.render()
+        finally:
+            app.close()
+    except Exception:  # no adapter, or anything else: the real viewer reports it its own way
+        log.debug("renderer warm-up failed", exc_info=True)
+    finally:
+        _done.set()
+
+
+def _scene() -> ChunkStore:
+    """A store with one small entity per common visualizer kind (2D and 3D views)."""
+    from rerun_core.store.chunk import Chunk
+    from rerun_core.store.store import ChunkStore as Store
+    from rerun_core.types import ComponentDescriptor, new_tuids
+
+    f32 = pa.float32()
+
+    def vecs(values: list[list[float]], dim: int) -> pa.Array:
+        flat = pa.array(np.asarray(values, np.float32).reshape(-1), f32)
+        return pa.FixedSizeListArray.from_arrays(flat, dim)
+
+    def image_format(w: int, h: int) -> pa.Array:
+        t = pa.struct(
+            [
+                pa.field("width", pa.uint32(), False),
+                pa.field("height", pa.uint32(), False),
+                pa.field("pixel_format", pa.uint8()),
+                pa.field("color_model", pa.uint8()),
+                pa.field("channel_datatype", pa.uint8()),
+            ]
+        )
+        fmt = {"width": w, "height": h, "pixel_format": None, "color_model": 2, "channel_datatype": 6}
+        return pa.array([fmt], t)  # RGB, uint8
+
+    pixels = pa.array(np.full(4 * 4 * 3, 128, np.uint8), pa.uint8())
+    strip = pa.ListArray.from_arrays(pa.array([0, 2], pa.int32()), vecs([[0, 0, 0], [1, 1, 1]], 3))
+    color = pa.array([0x8080FFFF], pa.uint32())
+    entities = [
+        (
+            "/2d/image",
+            "Image",
+            {
+                "buffer": pa.ListArray.from_arrays(pa.array([0, len(pixels)], pa.int32()), pixels),
+                "format": image_format(4, 4),
+            },
+        ),
+        ("/2d/points", "Points2D", {"positions": vecs([[1, 1], [2, 2]], 2), "colors": color}),
+        ("/3d/points", "Points3D", {"positions": vecs([[0, 0, 0], [1, 0, 0]], 3), "colors": color}),
+        ("/3d/lines", "LineStrips3D", {"strips": strip, "colors": color}),
+        (
+            "/3d/mesh",
+            "Mesh3D",
+            {"vertex_positions": vecs([[0, 0, 0], [1, 0, 0], [0, 1, 0]], 3), "vertex_colors": color},
+        ),
+    ]
+    store = Store()
+    for path, archetype, fields in entities:
+        comps = {}
+        for name, arr in fields.items():
+            desc = ComponentDescriptor(f"{archetype}:{name}", f"rerun.archetypes.{archetype}", None)
+            comps[desc] = pa.ListArray.from_arrays(pa.array([0, len(arr)], pa.int32()), arr)
+        store.insert(Chunk.from_columns(path, new_tuids(1), [], comps))
+    return store

@@ -98,7 +98,10 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         from rerun_core.server.limits import parse_memory_limit
+        from rerun_core.viewer import warmup
 
+        if app_factory is None:
+            warmup.start()  # GPU device and pipelines, beside opening the data (first frame sooner)
         limit = parse_memory_limit(memory_limit)  # server segments it opens are fetched within it
         super().__init__(
             css_width=_css(width, "100%"), css_height=_css(height, f"{DEFAULT_HEIGHT}px"), **kwargs

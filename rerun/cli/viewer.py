@@ -182,6 +182,12 @@ def _run(args: argparse.Namespace) -> int:
     from rerun_core.server.proxy import port_is_listening
 
     _check_unsupported(args)
+    from .web import wants_web
+
+    if wants_web(args):  # the page renders: build the GPU device and pipelines meanwhile
+        from rerun_core.viewer import warmup
+
+        warmup.start()
     server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
     store_limit = _limit(args.memory_limit, "--memory-limit")
     urls, opens, files = _split_inputs(list(args.url_or_paths))

@@ -158,6 +158,10 @@ class WebViewerServer:
 
     def start(self) -> WebViewerServer:
         """Open the port (`WebPortInUseError` when taken) and serve on a daemon thread."""
+        if self._factory is None:
+            from rerun_core.viewer import warmup
+
+            warmup.start()  # GPU device and pipelines, before the first page asks for a frame
         try:
             self._server = serve(
                 self._handle,

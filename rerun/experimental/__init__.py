@@ -14,7 +14,26 @@ from ._hdf5_reader import Hdf5Reader as Hdf5Reader
 from ._mp4_reader import Mp4Reader as Mp4Reader
 from ._mp4_reader import Mp4TranscodeOptions as Mp4TranscodeOptions
 from ._parquet_reader import ParquetReader as ParquetReader
+from ._viewer_client import Blueprint as Blueprint
+from ._viewer_client import BlueprintInfo as BlueprintInfo
+from ._viewer_client import Command as Command
+from ._viewer_client import ComponentSchema as ComponentSchema
+from ._viewer_client import DatasetAssetSchema as DatasetAssetSchema
+from ._viewer_client import DatasetSchema as DatasetSchema
+from ._viewer_client import EntitySchema as EntitySchema
+from ._viewer_client import LoadingSource as LoadingSource
+from ._viewer_client import LogEntry as LogEntry
+from ._viewer_client import OpenResult as OpenResult
+from ._viewer_client import ProfileTrace as ProfileTrace
+from ._viewer_client import Recording as Recording
+from ._viewer_client import RecordingSchema as RecordingSchema
+from ._viewer_client import StoreId as StoreId
+from ._viewer_client import TableColumnSchema as TableColumnSchema
+from ._viewer_client import Timeline as Timeline
+from ._viewer_client import View as View
 from ._viewer_client import ViewerClient as ViewerClient
+from ._viewer_client import ViewerState as ViewerState
+from ._viewer_client import ViewReport as ViewReport
 
 from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth
 from rerun.catalog._object_store_auth import ObjectStoreAuth as ObjectStoreAuth

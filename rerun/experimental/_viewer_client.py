@@ -4,7 +4,8 @@ Each call is one ``ViewerControl`` request of Rerun 0.41's ``rerun.viewer_contro
 protocol (``rerun_core/proto/defs/rerun/v1alpha1/viewer_control.proto``), so this client drives
 our viewer process (``rerun``, its window) and Rerun's own. Done here: ``get_state``, ``set_time``,
 ``take_screenshot`` / ``save_screenshot``, ``open``, ``close``, ``spawn`` / ``quit`` and the
-deprecated aliases; other 0.41 methods raise ``NotImplementedError`` naming the operation.
+deprecated aliases; the rest of 0.41's methods (logs, schemas, blueprints, commands, tables) are
+in ``_viewer_client_ops.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
+
+from ._viewer_client_ops import Blueprint as Blueprint
+from ._viewer_client_ops import BlueprintInfo as BlueprintInfo
+from ._viewer_client_ops import Command as Command
+from ._viewer_client_ops import ComponentSchema as ComponentSchema
+from ._viewer_client_ops import DatasetAssetSchema as DatasetAssetSchema
+from ._viewer_client_ops import DatasetSchema as DatasetSchema
+from ._viewer_client_ops import EntitySchema as EntitySchema
+from ._viewer_client_ops import LogEntry as LogEntry
+from ._viewer_client_ops import ProfileTrace as ProfileTrace
+from ._viewer_client_ops import RecordingSchema as RecordingSchema
+from ._viewer_client_ops import TableColumnSchema as TableColumnSchema
+from ._viewer_client_ops import ViewerClientOperations
 
 StoreId = str
 _DEFAULT_URL = "rerun+http://127.0.0.1:9876/proxy"
@@ -138,7 +152,7 @@ def _state(raw: Any) -> ViewerState:
     )
 
 
-class ViewerClient:
+class ViewerClient(ViewerClientOperations):
     """A connection to a running viewer's control service (``rerun+http://host:port/proxy``)."""
 
     def __init__(
@@ -172,23 +186,28 @@ class ViewerClient:
         executable_path: str | None = None,
     ) -> ViewerClient:
         """Start a viewer on ``port`` (a window where there is a display) and connect to it;
-        ``quit()`` ends it."""
+        ``quit()`` ends it. ``headless``: no window and no page (``rerun --headless``), still
+        answering state and screenshots."""
         from rerun._grpc import spawn_viewer
 
-        if headless:
-            raise NotImplementedError(
-                "ViewerClient.spawn(headless=True): this viewer answers through its page"
-            )
-        pid = spawn_viewer(
+        from ._viewer_client_ops import spawn_headless
+
+        if detach_process is None:  # as 0.41: a leftover invisible viewer is rarely wanted
+            detach_process = not headless
+        pid = (spawn_headless if headless else spawn_viewer)(
             port=port,
             memory_limit=memory_limit,
             server_memory_limit=server_memory_limit,
             hide_welcome_screen=hide_welcome_screen,
-            detach_process=True if detach_process is None else detach_process,
+            detach_process=detach_process,
             executable_name=executable_name,
             executable_path=executable_path,
         )
-        return cls(f"rerun+http://127.0.0.1:{port}/proxy", _pid=pid, _kill_on_exit=pid is not None)
+        return cls(
+            f"rerun+http://127.0.0.1:{port}/proxy",
+            _pid=pid,
+            _kill_on_exit=pid is not None and not detach_process,
+        )
 
     @property
     def url(self) -> str:
@@ -215,6 +234,41 @@ class ViewerClient:
                 f"viewer control {operation} at {self._url}: {details} ({code.name})"
             ) from None
         return getattr(response, operation)
+
+    def _viewer_control(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        """One operation with its request and answer as canonical protobuf JSON (field names)."""
+        from google.protobuf import json_format
+
+        from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+        message = getattr(pb.ViewerControlRequest(), operation)
+        try:
+            json_format.ParseDict(request, message)
+        except json_format.ParseError as err:
+            raise ValueError(f"ViewerClient: bad {operation} request: {err}") from None
+        answer = self._call(operation, message)
+        return json_format.MessageToDict(answer, preserving_proto_field_name=True)
+
+    def _send_table(self, name: str, batch: Any) -> None:
+        """``WriteTable`` on the viewer's message proxy: the table ``name`` (replacing one so named)."""
+        import grpc
+
+        from rerun_core.proto.gen import sdk_comms_pb2
+        from rerun_core.store.rrd.protocol import dataframe_part_from_arrow
+
+        request = sdk_comms_pb2.WriteTableRequest(data=dataframe_part_from_arrow(batch))
+        request.id.id = name
+        write = self._channel.unary_unary(
+            "/rerun.sdk_comms.v1alpha1.MessageProxyService/WriteTable",
+            request_serializer=sdk_comms_pb2.WriteTableRequest.SerializeToString,
+            response_deserializer=sdk_comms_pb2.WriteTableResponse.FromString,
+        )
+        try:
+            write(request, timeout=_TIMEOUT_S)
+        except grpc.RpcError as err:
+            raise ConnectionError(
+                f"send_table at {self._url}: {err.details()} ({err.code().name})"  # type: ignore[attr-defined]
+            ) from None
 
     # --- operations ---------------------------------------------------------------------------
 
@@ -329,13 +383,6 @@ class ViewerClient:
             return self.close(target)  # type: ignore[arg-type]
         return self.close(store_ids=[target] if isinstance(target, str) else list(target))
 
-    def __getattr__(self, name: str) -> Any:
-        if name in _NOT_BUILT:
-            raise NotImplementedError(
-                f"ViewerClient.{name} is not implemented by this rerun (viewer control)"
-            )
-        raise AttributeError(name)
-
     # --- lifetime -----------------------------------------------------------------------------
 
     def quit(self, *, wait: bool = True, timeout: float = 5.0) -> None:
@@ -358,6 +405,11 @@ class ViewerClient:
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 try:
+                    if os.waitpid(pid, os.WNOHANG)[0]:  # our child (spawned attached): reap it
+                        return
+                except ChildProcessError:
+                    pass
+                try:
                     os.kill(pid, 0)
                 except ProcessLookupError:
                     return
@@ -371,25 +423,3 @@ class ViewerClient:
         if self._kill_on_exit and self._pid is not None:
             self.quit()
         self._channel.close()
-
-
-_NOT_BUILT = frozenset(
-    {
-        "send_table",
-        "get_location",
-        "set_location",
-        "get_logs",
-        "viewer_logs",
-        "get_recording_schema",
-        "get_dataset_schema",
-        "get_dataset_assets_schema",
-        "get_table_schema",
-        "get_blueprint",
-        "set_blueprint",
-        "get_transform_graph",
-        "highlight_rect",
-        "list_commands",
-        "run_command",
-        "capture_profile_trace",
-    }
-)

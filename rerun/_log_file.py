@@ -67,6 +67,8 @@ def log_file(core: RecordingCore, path: Path, contents: bytes, *, entity_path_pr
     elif ext in CHUNK_IMPORTERS:
         _forward_chunks(path, contents, entity_path_prefix, core)
         return
+    elif _forward_external(path, entity_path_prefix, core):
+        return
     else:
         supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, *CHUNK_IMPORTERS, ".mcap", ".rrd"]))
         raise ValueError(f"no importer for {path.name!r} (supported: {supported})")
@@ -97,6 +99,33 @@ def _forward_chunks(path: Path, contents: bytes, prefix: str | None, core: Recor
         raise ValueError(f"{path.name}: {err}") from None
     for chunk in chunks:
         core.send_chunk(chunk)
+
+
+def _forward_external(path: Path, prefix: str | None, core: RecordingCore) -> bool:
+    """A file no built-in importer takes, through the ``rerun-importer-*`` executables on PATH."""
+    import time
+
+    from rerun_core.formats.external import ImporterSettings, run_external_importers
+
+    if not path.is_file():
+        return False  # 0.41 runs external importers on paths only, never on in-memory contents
+    sid = core.store_id
+    settings = ImporterSettings(
+        recording_id=sid.recording_id,
+        application_id=sid.application_id,
+        opened_application_id=sid.application_id,
+        opened_recording_id=sid.recording_id,
+        entity_path_prefix=format_entity_path(parse_entity_path(prefix)) if prefix else None,
+        times=(("log_time", "timestamp", time.time_ns()),),
+    )
+    messages = run_external_importers(path, settings)
+    if messages is None:
+        return False
+    core.batcher.flush()
+    for msg in messages:
+        if isinstance(msg, ArrowMsg) and msg.store_id.kind == StoreKind.RECORDING:
+            core.send_chunk(msg.chunk)
+    return True
 
 
 def _forward_rrd(contents: bytes, prefix: str | None, core: RecordingCore) -> None:

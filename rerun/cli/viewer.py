@@ -173,6 +173,10 @@ def _importable() -> set[str]:
 def _check_importable(path: Path) -> None:
     known = _importable()
     if path.suffix.lower() not in known:
+        from rerun_core.formats.external import find_external_importers
+
+        if find_external_importers():  # a rerun-importer-* on PATH may take it (exit 66 if not)
+            return
         raise ViewerError(
             f"cannot load {path}: no importer for this file type (supported: {', '.join(sorted(known))})"
         )

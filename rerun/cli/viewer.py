@@ -173,10 +173,6 @@ def _importable() -> set[str]:
 def _check_importable(path: Path) -> None:
     known = _importable()
     if path.suffix.lower() not in known:
-        from rerun_core.formats.external import find_external_importers
-
-        if find_external_importers():  # a rerun-importer-* on PATH may take it (exit 66 if not)
-            return
         raise ViewerError(
             f"cannot load {path}: no importer for this file type (supported: {', '.join(sorted(known))})"
         )
@@ -238,8 +234,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def _check_unsupported(args: argparse.Namespace) -> None:
     """Flags that need a window or web viewer: refuse or say what we do instead."""
-    if args.screenshot_to:
-        raise ViewerError("--screenshot-to needs a viewer window, which this build does not have", EXIT_USAGE)
+    if args.screenshot_to and (args.serve_grpc or not args.url_or_paths):
+        raise ViewerError(
+            "--screenshot-to needs recordings to show: rerun FILE... --screenshot-to out.png", EXIT_USAGE
+        )
 
 
 def _connect_url(value: str) -> str:
@@ -284,6 +282,10 @@ def _serve(
                 continue
             n = endpoint.load(_labelled(_file_messages(source), f"File {source}"))
             say(f"loaded {source} ({n} messages)")
+        if args.screenshot_to:  # picture taken, the viewer quits (as Rerun's flag)
+            from .window import take_screenshot
+
+            return take_screenshot(endpoint.hub, args)
         mode = f"viewer window open on {web.url}" if window is not None else announce(web, args)
         say(f"{mode}; gRPC on {endpoint.url}. Stop with Ctrl-C.")
         if endpoint.save_path is not None:

@@ -25,6 +25,8 @@ def wants_window(server: Any | None, args: argparse.Namespace) -> bool:
 
     if server is None or args.web_viewer or args.serve_web or args.headless or args.serve_grpc:
         return False
+    if args.screenshot_to:  # a picture and quit: no window
+        return False
     return os.environ.get(WINDOW_ENV, "1") != "0" and display_available()
 
 
@@ -80,3 +82,26 @@ def open_window(
         say(f"no desktop window ({missing} is not installed): showing the web viewer; {INSTALL_HINT}")
         return None
     return ViewerWindow(server, args, grpc_url, stop)
+
+
+def take_screenshot(hub: Any, args: argparse.Namespace) -> int:
+    """``--screenshot-to``: save the viewer's picture of what was loaded (headless), then quit."""
+    try:
+        from rerun_notebook.desktop import parse_window_size
+        from rerun_notebook.screenshot import save_screenshot
+    except ImportError as err:
+        raise ViewerError(
+            f"--screenshot-to needs the viewer extra (rerun-notebook-native[viewer]): {err}"
+        ) from None
+    try:
+        size = parse_window_size(args.window_size)
+    except ValueError as err:
+        raise ViewerError(f"--window-size: {err}", EXIT_USAGE) from None
+    if hub is None:
+        raise ViewerError("--screenshot-to: this viewer keeps no recordings", EXIT_USAGE)
+    try:
+        out = save_screenshot(hub, args.screenshot_to, size)
+    except (ValueError, RuntimeError, OSError) as err:
+        raise ViewerError(f"--screenshot-to: {err}") from None
+    say(f"saved a screenshot of the viewer to {out}")
+    return 0

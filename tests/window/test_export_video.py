@@ -108,3 +108,32 @@ def test_notebook_viewer_export_video_one_view(tmp_path: Path) -> None:
         assert min(moved) > 0, "some step of the moving point left the video unchanged"
     finally:
         viewer.close()
+
+
+def test_screenshot_to_saves_the_picture_and_quits(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    import rerun as rr
+
+    rrd = tmp_path / "moving.rrd"
+    rec = rr.RecordingStream("export_test", recording_id="moving")
+    rec.save(rrd)
+    _log_moving_point(rec)
+    rec.flush()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / "shot.png"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    rerun = Path(sys.executable).parent / "rerun"
+    args = [str(rerun), str(rrd), f"--port={port}", "--screenshot-to", str(out), "--window-size=320x240"]
+    proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    picture = np.asarray(Image.open(out).convert("RGB"))
+    assert picture.shape == (240, 320, 3)
+    assert _orange(picture).sum() > 50, "the screenshot does not show the points"

@@ -1,17 +1,22 @@
 """`rerun mcap convert` speed: ours against the real 0.41 converter on one large generated MCAP.
 
-The file (ROS 2: 320x240 RGB images, 20k-point clouds, IMU, TF and strings; ~300 MB at scale 1)
-is written once with the `mcap` writer packages and cached under artifacts/bench/. Both
-converters write an .rrd from it; we time the wall clock of each (best of --repeat) and check
-that the outputs are equal under the real `rerun rrd compare --unordered`.
+The file (ROS 2: 320x240 RGB noise images, 20k-point clouds, IMU, TF, joint states and
+strings; about 60 MB per unit of scale, --size-mb picks the scale) is written once with the
+`mcap` writer packages and cached under artifacts/bench/. Both converters write an .rrd from
+it, alternating, --repeat times each; we report the median wall clock and CPU (user+sys) time
+of each and check that the outputs are equal under the real `rerun rrd compare --unordered`.
 
-    python -m benchmarks.bench_mcap [--scale S] [--regen] [--repeat N]
+    python -m benchmarks.bench_mcap [--size-mb 12 | --scale S] [--regen] [--repeat N]
+
+`--size-mb 500` is the large mixed case (generating it takes a while).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import struct
 import subprocess
 import sys
@@ -37,6 +42,7 @@ def generate(path: Path, scale: float) -> None:
         "sensor_msgs/msg/Imu": int(20_000 * scale),
         "tf2_msgs/msg/TFMessage": int(5_000 * scale),
         "std_msgs/msg/String": int(2_000 * scale),
+        "sensor_msgs/msg/JointState": int(5_000 * scale),
     }
     import numpy as np
 
@@ -76,31 +82,47 @@ def _env(bin_dir: Path) -> dict[str, str]:
     return env
 
 
-def _convert(bin_dir: Path, src: Path, out: Path) -> float:
-    start = time.perf_counter()
+MB_PER_SCALE = 60.0  # file size at scale 1 (noise images and clouds dominate)
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _convert(bin_dir: Path, src: Path, out: Path) -> tuple[float, float]:
+    """(wall, cpu) seconds of one conversion."""
+    cpu, start = _cpu(), time.perf_counter()
     subprocess.run(
         [str(bin_dir / "rerun"), "mcap", "convert", str(src), "-o", str(out)],
         check=True,
         env=_env(bin_dir),
         capture_output=True,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=1.0)
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--size-mb", type=float, help="about this many MB of input (default 12)")
+    size.add_argument("--scale", type=float, help="message counts relative to scale 1 (~60 MB)")
     ap.add_argument("--regen", action="store_true")
-    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
-    path = ROOT / "artifacts" / "bench" / f"mcap_noise_{args.scale:g}.mcap"
+    scale = args.scale if args.scale is not None else (args.size_mb or 12.0) / MB_PER_SCALE
+    path = ROOT / "artifacts" / "bench" / f"mcap_mixed_{scale:.4g}.mcap"
     if args.regen or not path.exists():
-        generate(path, args.scale)
+        generate(path, scale)
     mb = path.stat().st_size / 1e6
     with tempfile.TemporaryDirectory() as d:
         ours_out, theirs_out = Path(d) / "ours.rrd", Path(d) / "theirs.rrd"
-        ours = min(_convert(OURS_BIN, path, ours_out) for _ in range(args.repeat))
-        theirs = min(_convert(ORACLE_BIN, path, theirs_out) for _ in range(args.repeat))
+        runs: dict[str, list[tuple[float, float]]] = {"ours": [], "oracle": []}
+        for _ in range(args.repeat):  # alternating, so both see the same load
+            runs["oracle"].append(_convert(ORACLE_BIN, path, theirs_out))
+            runs["ours"].append(_convert(OURS_BIN, path, ours_out))
+        ours, ours_cpu = (statistics.median(x) for x in zip(*runs["ours"]))
+        theirs, theirs_cpu = (statistics.median(x) for x in zip(*runs["oracle"]))
         same = (
             subprocess.run(
                 [str(ORACLE_BIN / "rerun"), "rrd", "compare", "--unordered", str(theirs_out), str(ours_out)],
@@ -109,10 +131,15 @@ def main(argv: list[str] | None = None) -> int:
             ).returncode
             == 0
         )
-    print(f"RESULT mcap_convert ours: {ours:.2f} s = {mb / ours:.0f} MB/s ({mb:.0f} MB input)", flush=True)
-    print(f"RESULT mcap_convert oracle: {theirs:.2f} s = {mb / theirs:.0f} MB/s", flush=True)
     print(
-        f"RATIO mcap_convert ours/oracle: {ours / theirs:.1f}x; outputs equal under rrd compare: {same}",
+        f"RESULT mcap_convert ours: {ours:.2f} s wall, {ours_cpu:.2f} s CPU = {mb / ours:.0f} MB/s "
+        f"({mb:.1f} MB input, median of {args.repeat})",
+        flush=True,
+    )
+    print(f"RESULT mcap_convert oracle: {theirs:.2f} s wall, {theirs_cpu:.2f} s CPU", flush=True)
+    print(
+        f"RATIO mcap_convert ours/oracle: {ours / theirs:.2f}x wall, {ours_cpu / theirs_cpu:.2f}x CPU; "
+        f"outputs equal under rrd compare: {same}",
         flush=True,
     )
     return 0 if same else 1

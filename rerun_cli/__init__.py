@@ -16,7 +16,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rerun_core.server.catalog.cli import main as server_main
 
         return int(server_main(args[1:]))
+    if args[:1] == ["mcap"]:
+        from rerun_core.formats.mcap.cli import main as mcap_main
+
+        return int(mcap_main(args[1:]))
     from rerun.__main__ import main as rerun_main
 
     return rerun_main(args)
-

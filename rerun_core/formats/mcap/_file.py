@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,8 +180,48 @@ def _recovered_statistics(s: McapSummary) -> Statistics | None:
     )
 
 
+_RECORD = struct.Struct("<BQ")
+_MESSAGE = struct.Struct("<HIQQ")
+
+
 def _messages(chunk: Chunk) -> list[Message]:
+    """The message records of a chunk, parsed straight from its decompressed bytes."""
     try:
-        return [r for r in breakup_chunk(chunk) if isinstance(r, Message)]
+        data = _decompress(chunk)
     except Exception as err:
         raise McapFileError(f"corrupt MCAP chunk ({err})") from None
+    out: list[Message] = []
+    append = out.append
+    unpack_record, unpack_message = _RECORD.unpack_from, _MESSAGE.unpack_from
+    pos, end = 0, len(data)
+    while pos < end:
+        if end - pos < 9:
+            raise McapFileError("corrupt MCAP chunk (record header cut short)")
+        opcode, length = unpack_record(data, pos)
+        pos += 9
+        if pos + length > end:
+            raise McapFileError("corrupt MCAP chunk (record cut short)")
+        if opcode == _OP_MESSAGE:
+            if length < 22:
+                raise McapFileError("corrupt MCAP chunk (message record too short)")
+            cid, seq, log_time, publish_time = unpack_message(data, pos)
+            append(Message(cid, log_time, data[pos + 22 : pos + length], publish_time, seq))
+        pos += length
+    return out
+
+
+_OP_MESSAGE = 0x05
+
+
+def _decompress(chunk: Chunk) -> bytes:
+    if chunk.compression == "zstd":
+        import zstandard
+
+        return bytes(zstandard.decompress(chunk.data, chunk.uncompressed_size))
+    if chunk.compression == "lz4":
+        import lz4.frame
+
+        return bytes(lz4.frame.decompress(chunk.data))
+    if chunk.compression:
+        raise ValueError(f"unsupported compression {chunk.compression!r}")
+    return bytes(chunk.data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +34,16 @@ def add_header_time(ctx: ParserContext, header: Any) -> None:
 
 
 def cdr_decoder(schema: Schema) -> Callable[[bytes], Any]:
-    """A CDR decoder for one schema (a fresh factory: its cache is keyed by the per-file schema id)."""
-    fn = DecoderFactory().decoder_for("cdr", schema)
+    """A CDR decoder for one schema, built once per schema text (parsers are made per MCAP chunk)."""
+    return _cdr_decoder(schema.name, schema.encoding, bytes(schema.data))
+
+
+@functools.lru_cache(maxsize=256)
+def _cdr_decoder(name: str, encoding: str, data: bytes) -> Callable[[bytes], Any]:
+    # A fresh factory: its own cache is keyed by the schema id, which is per file.
+    fn = DecoderFactory().decoder_for("cdr", Schema(id=1, name=name, encoding=encoding, data=data))
     if fn is None:
-        raise ValueError(f"cannot decode schema {schema.name!r}")
+        raise ValueError(f"cannot decode schema {name!r}")
     return fn
 
 

@@ -14,6 +14,7 @@ from rerun_core.store.chunk import Chunk, TimeColumn
 from ._arrow import blobs, custom_desc, fixed_lists, lists, rr_desc, unit_lists
 from ._context import ParserContext, make_chunk
 from ._ros2 import add_header_time
+from ._ros2_fast import fast_pointcloud
 from ._ros2_sensors import FRAME, frames_column
 
 # PointField datatype -> (numpy little-endian dtype, arrow type)
@@ -88,7 +89,7 @@ class PointCloud2Parser:
         self.positions: list[np.ndarray] | None = None
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
-        m = self.decode(msg.data)
+        m = fast_pointcloud(msg.data) or self.decode(msg.data)
         data, step, big = bytes(m.data), int(m.point_step), bool(m.is_bigendian)
         if self.extracted is None and m.fields:
             self.extracted = [(f.name, f.datatype, []) for f in m.fields]

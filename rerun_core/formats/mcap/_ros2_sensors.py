@@ -16,6 +16,7 @@ from rerun_core.store.chunk import Chunk
 from ._arrow import blobs, custom_desc, fixed_lists, lists, rr_desc, strings, unit_lists
 from ._context import ROS2_TIME, ParserContext, static_chunk, topic_entity_path
 from ._ros2 import add_header_time, stamp_ns
+from ._ros2_fast import fast_image, fast_joint_state
 
 Decode = Callable[[bytes], Any]
 
@@ -74,7 +75,7 @@ class ImageParser:
         self.depth = False
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
-        m = self.decode(msg.data)
+        m = fast_image(msg.data) or self.decode(msg.data)
         enc = IMAGE_ENCODINGS.get(m.encoding)
         if enc is None:
             raise ValueError(f"Unsupported image encoding '{m.encoding}'")
@@ -223,7 +224,7 @@ class JointStateParser:
         self.frames: list[str] = []
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
-        m = self.decode(msg.data)
+        m = fast_joint_state(msg.data) or self.decode(msg.data)
         add_header_time(ctx, m.header)
         self.frames.append(m.header.frame_id)
         self.names.append(list(m.name))

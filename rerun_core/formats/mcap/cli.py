@@ -1,0 +1,198 @@
+"""``rerun mcap convert``: an .mcap file to an .rrd, as the real 0.41 CLI converts it.
+
+Also what ``rerun FILE.mcap`` loads: the same chunks, under a store named after the file.
+Lives below the SDK so that ``rerun mcap ...`` starts without importing ``rerun``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr (no traceback)."""
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[BinaryIO]:
+    """``-o PATH`` (written next to its place, renamed on success) or stdout (never a terminal)."""
+    if path is None or path == "-":
+        if sys.stdout.isatty():
+            raise CliError("refusing to write binary .rrd data to a terminal: use -o FILE or a pipe")
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CliError(f"{path}: output directory does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".rerun-", suffix=".rrd.tmp", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it, not mkstemp's 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+_UNITS = {
+    "ns": 1,
+    "us": 1_000,
+    "µs": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "sec": 1_000_000_000,
+    "m": 60_000_000_000,
+    "min": 60_000_000_000,
+    "h": 3_600_000_000_000,
+}
+
+
+def parse_time(text: str) -> int:
+    """``--start-time``/``--end-time``: a bare integer (ns), a number with a unit, or RFC 3339."""
+    t = text.strip()
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*([a-zµ]*)", t)
+    if m:
+        unit = m.group(2) or "ns"
+        if unit not in _UNITS:
+            raise argparse.ArgumentTypeError(f"unknown time unit {unit!r} in {text!r}")
+        return (
+            round(float(m.group(1)) * _UNITS[unit]) if "." in m.group(1) else int(m.group(1)) * _UNITS[unit]
+        )
+    try:
+        stamp = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid time {text!r}: expected e.g. 1700000000s or RFC 3339"
+        ) from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    delta = stamp - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
+
+
+def _parser() -> argparse.ArgumentParser:
+    from ._convert import ALL_DECODERS
+
+    p = argparse.ArgumentParser(prog="rerun mcap convert", description="Convert an .mcap file to an .rrd")
+    p.add_argument("path", metavar="PATH_TO_INPUT_MCAP", help="the .mcap file to convert")
+    p.add_argument("-o", "--output", metavar="dst.rrd", help="path to write to (stdout if unspecified)")
+    p.add_argument("--application-id")
+    p.add_argument("-d", "--decoder", action="append", choices=ALL_DECODERS, dest="decoders")
+    p.add_argument("--disable-raw-fallback", action="store_true")
+    p.add_argument("--recording-id")
+    p.add_argument("--timestamp-offset-ns", type=int)
+    p.add_argument("--timeline-type", choices=("timestamp", "duration"), default="timestamp")
+    p.add_argument("-y", "--include-topic-regex", action="append", default=[])
+    p.add_argument("-n", "--exclude-topic-regex", action="append", default=[])
+    p.add_argument("--start-time", type=parse_time, metavar="TIME")
+    p.add_argument("--end-time", type=parse_time, metavar="TIME")
+    p.add_argument("--recover", action="store_true")
+    return p
+
+
+def options_from_args(args: argparse.Namespace) -> Any:
+    from rerun_core.types import TimeType
+
+    from ._convert import McapOptions
+
+    for pattern in [*args.include_topic_regex, *args.exclude_topic_regex]:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise CliError(f"invalid topic regex {pattern!r}: {err}") from None
+    return McapOptions(
+        timeline_type=TimeType.DURATION if args.timeline_type == "duration" else TimeType.TIMESTAMP,
+        timestamp_offset_ns=args.timestamp_offset_ns,
+        decoders=args.decoders,
+        raw_fallback=not args.disable_raw_fallback,
+        include_topic_regex=list(args.include_topic_regex),
+        exclude_topic_regex=list(args.exclude_topic_regex),
+        start_time_ns=args.start_time,
+        end_time_ns=args.end_time,
+        recover=args.recover,
+    )
+
+
+def mcap_messages(
+    source: str | Path | bytes,
+    *,
+    name: str,
+    opts: Any = None,
+    application_id: str | None = None,
+    recording_id: str | None = None,
+) -> Iterator[Any]:
+    """The log messages an .mcap file stands for (``SetStoreInfo`` first)."""
+    from ._convert import iter_log_msgs, store_id_for
+
+    store_id = store_id_for(name, application_id, recording_id)
+    yield from iter_log_msgs(source, opts, store_id=store_id)
+
+
+def convert(argv: Sequence[str]) -> int:
+    from rerun_core.store.rrd import RrdWriter
+
+    from ._file import McapFileError
+
+    args = _parser().parse_args(list(argv))
+    opts = options_from_args(args)
+    source, name = args.path, args.path
+    with open_output(args.output) as out, RrdWriter(out) as writer:
+        try:
+            for msg in mcap_messages(
+                source,
+                name=name,
+                opts=opts,
+                application_id=args.application_id,
+                recording_id=args.recording_id,
+            ):
+                writer.write(msg)
+        except McapFileError as err:
+            raise CliError(str(err)) from None
+    return EXIT_OK
+
+
+class _NoPandas:
+    """A meta path finder refusing pandas: pyarrow imports it on its first ``pa.array`` call to
+    look for pandas inputs (~0.5 s), which a converter process never has."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not used by rerun mcap")
+
+
+def main(argv: Sequence[str]) -> int:
+    """``rerun mcap <command>``."""
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())  # type: ignore[arg-type]
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(
+            "Manipulate the contents of .mcap files\n\nUsage: rerun mcap convert [OPTIONS] <PATH_TO_INPUT_MCAP>"
+        )
+        return EXIT_OK if argv else EXIT_USAGE
+    if argv[0] != "convert":
+        print(f"rerun mcap: unknown command {argv[0]!r} (supported: convert)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return convert(argv[1:])
+    except CliError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return EXIT_FAILURE
+    except ValueError as err:
+        print(f"Error: {' '.join(str(err).split())}", file=sys.stderr)
+        return EXIT_FAILURE

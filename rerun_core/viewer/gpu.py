@@ -33,10 +33,18 @@ def _ensure_runtime_dir() -> None:
 
 
 _ADAPTER_INFO: dict[str, Any] | None = None
+_ADAPTER_LOCK = threading.Lock()
 
 
 def check_gpu() -> dict[str, Any]:
     """Request the wgpu adapter once; raise ``NoGpuError`` (with install advice) if there is none."""
+    if _ADAPTER_INFO is not None:
+        return _ADAPTER_INFO
+    with _ADAPTER_LOCK:  # the renderer warm-up's thread may be asking at the same time
+        return _request_adapter()
+
+
+def _request_adapter() -> dict[str, Any]:
     global _ADAPTER_INFO
     if _ADAPTER_INFO is not None:
         return _ADAPTER_INFO

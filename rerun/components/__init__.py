@@ -105,6 +105,10 @@ class TextLogLevel(str, ComponentMixin):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(value={str(self)!r})"
 
+    @property
+    def value(self) -> str:
+        return str(self)
+
 
 class MediaType(str, ComponentMixin):
     """An IANA media type (MIME type) string."""
@@ -132,6 +136,10 @@ class MediaType(str, ComponentMixin):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(value={str(self)!r})"
+
+    @property
+    def value(self) -> str:
+        return str(self)
 
     @staticmethod
     def guess_from_path(path: Any) -> MediaType | None:

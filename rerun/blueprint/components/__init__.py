@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from ... import _converters as cv
-from ..._baseclasses import BaseBatch
+from ..._baseclasses import BaseBatch, ComponentMixin
 from ..._converters import Converter, fixed_list
 from ...components import _record_type, _single_type, register_batch
 from ...encodings._image import _AutoEnum
@@ -130,7 +130,7 @@ _ENUMS = (
 _UUID_TYPE = fixed_list(pa.uint8(), 16)
 
 
-class AbsoluteTimeRange:
+class AbsoluteTimeRange(ComponentMixin):
     """A range of one timeline, ``min`` to ``max`` (sequence numbers or nanoseconds): e.g. the
     time panel's loop selection."""
 
@@ -166,7 +166,7 @@ _BOUNDS_TYPE = pa.struct(
 )
 
 
-class VisualBounds2D:
+class VisualBounds2D(ComponentMixin):
     """The visible 2D region of a view: x and y ranges in scene units."""
 
     def __init__(self, *, x_range: Any, y_range: Any) -> None:
@@ -345,7 +345,8 @@ for _cls in _ENUMS:
     # What an argument of this type accepts (the enum, its name, its value): checked at run time.
     globals()[f"{_cls.__name__}Like"] = globals()[f"{_cls.__name__}ArrayLike"] = Any
 
-AbsoluteTimeRange._BATCH_TYPE = BATCHES["AbsoluteTimeRange"]  # type: ignore[attr-defined]
+AbsoluteTimeRange._BATCH_TYPE = BATCHES["AbsoluteTimeRange"]
+VisualBounds2D._BATCH_TYPE = BATCHES["VisualBounds2D"]
 
 # One value per instance, as 0.41's classes (its argument names; `value` where not listed).
 _SINGLE_ARGS = {

@@ -23,10 +23,10 @@ def serve_viewer_control(service: Any, hub: Any, web: Any) -> None:
         service.install(None)
         return
     try:
-        from rerun_notebook.viewer_control import ViewerControlHandler
+        from rerun_notebook.viewer_control_ops import FullViewerControlHandler
         from rerun_notebook.web.headless import HeadlessViewer
     except ImportError:  # no viewer extra: the service stays UNAVAILABLE
         service.install(None)
         return
     # `--headless`: an offscreen page answers (state, time cursor, screenshots), as 0.41's
-    service.install(ViewerControlHandler(hub, web if web is not None else HeadlessViewer(hub)))
+    service.install(FullViewerControlHandler(hub, web if web is not None else HeadlessViewer(hub)))

@@ -45,7 +45,9 @@ def _ours() -> dict:  # type: ignore[type-arg]
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", API_DUMP], capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", API_DUMP], capture_output=True, text=True, timeout=120, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 

@@ -1,0 +1,81 @@
+"""Inspecting our headless viewer through `ViewerClient`: a recording's schema (entities, components,
+their archetypes, component types and Arrow datatypes as 0.41 names them), the viewer's logs, and
+the command palette's commands (listed, described, run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Headless
+
+pytestmark = [pytest.mark.slow]
+
+
+def test_recording_schema(headless: Headless) -> None:
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        client.open(str(headless.rrd))
+        schema = client.get_recording_schema()
+        assert schema.store_id == "steps"
+        assert [(t.name, t.time_type, t.start, t.end) for t in schema.timelines if t.name == "step"] == [
+            ("step", "sequence", 0, 9)
+        ]
+        assert [e.entity_path for e in schema.entities] == ["/pts", "/__properties"]
+        pts = {c.component: c for c in schema.entities[0].components}
+        assert sorted(pts) == ["Points3D:colors", "Points3D:positions", "Points3D:radii"]
+        positions = pts["Points3D:positions"]
+        assert positions.archetype == "rerun.archetypes.Points3D"
+        assert positions.component_type == "rerun.components.Position3D"
+        assert positions.datatype == "FixedSizeList(3 x non-null Float32)"
+        assert not positions.has_static
+        assert (pts["Points3D:colors"].datatype, pts["Points3D:radii"].datatype) == ("UInt32", "Float32")
+        start = schema.entities[1].components[0]
+        assert (start.component, start.datatype, start.has_static) == (
+            "RecordingInfo:start_time",
+            "Int64",
+            True,
+        )
+
+        only = client.get_recording_schema(paths_only=True, max_entities=1)
+        assert [(e.entity_path, e.components) for e in only.entities] == [("/pts", [])]
+        assert only.omitted_entities == 1
+        assert [e.entity_path for e in client.get_recording_schema(entity_path="/pts").entities] == ["/pts"]
+        with pytest.raises(LookupError, match="no recording 'nope'"):
+            client.get_recording_schema("nope")
+
+
+def test_logs_say_what_was_opened(headless: Headless) -> None:
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        before = client.get_logs()
+        last = before[-1].sequence if before else 0
+        client.open(str(headless.rrd))
+        new = client.get_logs(after_sequence=last)
+        assert [e.message for e in new if "Loading" in e.message] == [f"Loading {headless.rrd}…"]
+        assert all(e.sequence > last and e.level in ("INFO", "WARN", "ERROR") for e in new)
+        assert client.get_logs(after_sequence=new[-1].sequence) == []
+
+
+def test_commands(headless: Headless) -> None:
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        assert [c.id for c in client.list_commands()] == ["ui.close_all_recordings"]  # nothing open yet
+        client.open(str(headless.rrd))
+        commands = {c.id: c for c in client.list_commands()}
+        assert commands["recording.seek_to_start"].target == "steps"
+        assert commands["recording.close"].destructive
+        ran = client.run_command("recording.seek_to_start")
+        assert (ran.id, ran.scope, ran.available) == ("recording.seek_to_start", "recording", True)
+        rec = client.get_state().recordings[0]
+        assert (rec.current_timeline, rec.current_time) == ("step", 0)
+        [described] = client.list_commands(["ui.close_all_recordings"])
+        assert described.scope == "global" and described.target is None
+        with pytest.raises(LookupError, match="no command 'nope'"):
+            client.run_command("nope")
+        client.run_command("recording.close")
+        assert client.get_state().recordings == []
+        with pytest.raises(ValueError, match="not available"):
+            client.run_command("recording.toggle_play_pause")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-from rerun_procs import free_port, running  # one port registry per process
+from rerun_procs import free_port as free_port  # one port registry per process
+from rerun_procs import running
 
 
 @dataclass

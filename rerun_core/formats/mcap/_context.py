@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pyarrow as pa
 from mcap.records import Channel, Message, Schema
 
@@ -39,15 +40,27 @@ class ParserContext:
         return topic_entity_path(self.channel.topic)
 
     def add_time(self, name: str, value: int) -> None:
-        self.timelines.setdefault(name, []).append(_clamp(value))
+        """One row's time (clamped to int64 when the columns are built)."""
+        col = self.timelines.get(name)
+        if col is None:
+            col = self.timelines[name] = []
+        col.append(value)
 
     def add_log_and_publish(self, msg: Message, times: int = 1) -> None:
-        for _ in range(times):
-            self.add_time(LOG_TIME, msg.log_time)
-            self.add_time(PUBLISH_TIME, msg.publish_time)
+        tl = self.timelines
+        if LOG_TIME not in tl:
+            tl[LOG_TIME] = []
+        if PUBLISH_TIME not in tl:
+            tl[PUBLISH_TIME] = []
+        if times == 1:
+            tl[LOG_TIME].append(msg.log_time)
+            tl[PUBLISH_TIME].append(msg.publish_time)
+        else:
+            tl[LOG_TIME].extend([msg.log_time] * times)
+            tl[PUBLISH_TIME].extend([msg.publish_time] * times)
 
     def time_columns(self) -> dict[str, TimeColumn]:
-        return {n: TimeColumn.from_values(n, self.time_type, v) for n, v in self.timelines.items()}
+        return {n: TimeColumn.from_values(n, self.time_type, _clamped(v)) for n, v in self.timelines.items()}
 
     def chunk(
         self, components: Mapping[ComponentDescriptor, pa.Array], entity_path: str | None = None
@@ -55,8 +68,16 @@ class ParserContext:
         return make_chunk(entity_path or self.entity_path, self.time_columns(), components)
 
 
-def _clamp(v: int) -> int:
-    return min(int(v), 2**63 - 1)
+_I64_MAX = 2**63 - 1
+
+
+def _clamped(values: list[int]) -> np.ndarray:
+    """Times as int64, values past its range saturated (MCAP times are u64)."""
+    try:
+        arr = np.fromiter(values, dtype=np.uint64, count=len(values))
+    except (OverflowError, TypeError, ValueError):  # a negative or odd value: one by one
+        return np.array([min(int(v), _I64_MAX) for v in values], dtype=np.int64)
+    return np.minimum(arr, np.uint64(_I64_MAX)).astype(np.int64)
 
 
 def make_chunk(

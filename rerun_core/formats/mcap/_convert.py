@@ -28,9 +28,7 @@ from rerun_core.types.tuid import new_tuid
 
 from ._context import MessageParser, ParserContext
 from ._file import McapFile
-from ._foxglove import FOXGLOVE_LENSES
 from ._properties import FILE_DECODERS
-from ._protobuf import ProtobufDecoder
 from ._raw import RawDecoder
 from ._ros2 import Ros2Decoder
 from ._ros2_lenses import ROS2_LENSES
@@ -118,11 +116,37 @@ def _message_decoders(selected: set[str], raw_fallback: bool) -> tuple[list[Mess
     table: dict[str, MessageDecoder] = {
         "ros2msg": Ros2Decoder(ROS2_PARSERS),
         "ros2_reflection": Ros2ReflectionDecoder(lenses),
-        "protobuf": ProtobufDecoder(FOXGLOVE_LENSES if "foxglove" in selected else {}),
+        "protobuf": _LazyProtobuf("foxglove" in selected),
         "raw": RawDecoder(),
     }
     chosen = [table[d] for d in MESSAGE_DECODERS if d in selected and d in table]
     return chosen, raw_fallback and "raw" in selected
+
+
+class _LazyProtobuf:
+    """The ``protobuf`` decoder, imported only for a file that has a Protobuf channel."""
+
+    identifier = "protobuf"
+
+    def __init__(self, foxglove: bool) -> None:
+        self.foxglove = foxglove
+        self._real: MessageDecoder | None = None
+
+    def _decoder(self) -> MessageDecoder:
+        if self._real is None:
+            from ._foxglove import FOXGLOVE_LENSES
+            from ._protobuf import ProtobufDecoder
+
+            self._real = ProtobufDecoder(FOXGLOVE_LENSES if self.foxglove else {})
+        return self._real
+
+    def supports(self, channel: Channel, schema: Schema | None) -> bool:
+        if schema is None or schema.encoding != "protobuf" or channel.message_encoding != "protobuf":
+            return False
+        return self._decoder().supports(channel, schema)
+
+    def parser(self, channel: Channel, schema: Schema | None) -> MessageParser:
+        return self._decoder().parser(channel, schema)
 
 
 def plan(f: McapFile, opts: McapOptions) -> tuple[list[int], dict[int, MessageDecoder]]:

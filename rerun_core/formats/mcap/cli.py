@@ -154,17 +154,51 @@ def convert(argv: Sequence[str]) -> int:
     source, name = args.path, args.path
     with open_output(args.output) as out, RrdWriter(out) as writer:
         try:
-            for msg in mcap_messages(
+            msgs = mcap_messages(
                 source,
                 name=name,
                 opts=opts,
                 application_id=args.application_id,
                 recording_id=args.recording_id,
-            ):
-                writer.write(msg)
+            )
+            write_pipelined(writer.write, msgs)
         except McapFileError as err:
             raise CliError(str(err)) from None
     return EXIT_OK
+
+
+_DONE = object()
+
+
+def write_pipelined(write: Any, msgs: Iterator[Any], depth: int = 8) -> None:
+    """``write(msg)`` for each message on a second thread, in order, while the next ones decode:
+    encoding, LZ4 and the file writes release the GIL, so decoding and writing overlap."""
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        while (msg := q.get()) is not _DONE:
+            if not failed:
+                try:
+                    write(msg)
+                except BaseException as err:  # reported on the caller's thread; keep draining
+                    failed.append(err)
+
+    thread = threading.Thread(target=run, name="rrd-writer", daemon=True)
+    thread.start()
+    try:
+        for msg in msgs:
+            if failed:
+                break
+            q.put(msg)
+    finally:
+        q.put(_DONE)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 class _NoPandas:

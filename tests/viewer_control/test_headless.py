@@ -38,7 +38,14 @@ state = client.get_state()
 open({str(shot)!r}, "wb").write(client.take_screenshot())
 client.save_screenshot({str(saved)!r})
 rec = state.recordings[0]
+schema = client.get_recording_schema()
+client.run_command("recording.seek_to_start")
+after = client.get_state().recordings[0]
 print(json.dumps({{
+    "entities": {{e.entity_path: sorted((c.component, c.datatype) for c in e.components) for e in schema.entities}},
+    "commands": [c.id for c in client.list_commands()],
+    "logs": [e.message for e in client.get_logs()],
+    "after_command": [after.current_timeline, after.current_time],
     "opened": opened.store_ids,
     "active": state.active_recording,
     "timeline": [[t.name, t.time_type, t.start, t.end] for t in rec.timelines if t.name == "step"],
@@ -52,6 +59,14 @@ print(json.dumps({{
     assert out["timeline"] == [["step", "sequence", 0, 9]]
     assert out["cursor"] == ["step", 3]
     assert out["views"] == ["3D"]
+    assert out["entities"]["/pts"] == [
+        ["Points3D:colors", "UInt32"],
+        ["Points3D:positions", "FixedSizeList(3 x non-null Float32)"],
+        ["Points3D:radii", "Float32"],
+    ]
+    assert "recording.seek_to_start" in out["commands"]
+    assert out["after_command"] == ["step", 0]
+    assert f"Loading {headless.rrd}…" in out["logs"]
     assert _orange_pixels(shot.read_bytes()) > 100, "the screenshot does not show the point"
     assert _orange_pixels(saved.read_bytes()) > 100, "the saved screenshot does not show the point"
 

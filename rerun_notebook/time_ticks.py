@@ -8,6 +8,10 @@ numpy passes, and a live recording updates them chunk by chunk (GC'd chunks are 
 
 Stepping to the previous / next time with data needs exact times, not bins: `TimeTicks`
 answers those from the chunks' time columns (a binary search per sorted column).
+
+What is read of the store, its events and chunks is typed by the Protocols below (``TickStore``,
+``TickEvent``, ``TickChunk``, ``TickColumn``): ``ChunkStore`` / ``StoreEvent`` / ``Chunk`` /
+``TimeColumn`` satisfy them, and so do the tests' fakes.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -31,6 +35,59 @@ REFRESH_S = 0.25  # while data streams in, ticks are re-binned at most this ofte
 # performance reasons"); 0.41 shows true time, so this stays off (the code path is kept tested).
 COLLAPSE_GAPS = False
 LEVELS = "0123456789abcdef"  # density levels as one hex digit per display bin
+
+
+class TickColumn(Protocol):
+    """One index column of a chunk (``rerun_core.store.chunk.TimeColumn``)."""
+
+    @property
+    def values(self) -> np.ndarray: ...  # int64 times
+    @property
+    def is_sorted(self) -> bool: ...
+
+
+class TickChunk(Protocol):
+    """What the ticks read of a store chunk (``rerun_core.store.chunk.Chunk``)."""
+
+    @property
+    def id(self) -> Hashable: ...
+    @property
+    def entity_path(self) -> object: ...  # an EntityPath (or its string)
+    @property
+    def timelines(self) -> Mapping[str, TickColumn]: ...
+
+
+class TickEvent(Protocol):
+    """A store subscriber's event (``rerun_core.store.store.StoreEvent``)."""
+
+    @property
+    def chunk(self) -> TickChunk: ...
+    @property
+    def kind(self) -> str: ...  # "added" | "deleted"
+
+
+class LoadedRanges(Protocol):
+    """A recording fetched on demand (``rerun_core.store.store.FetchProgress``)."""
+
+    def loaded_ranges(self, timeline: str) -> list[tuple[int, int]]: ...
+
+
+class TickStore(Protocol):
+    """What the ticks read of a store (``rerun_core.store.store.ChunkStore``)."""
+
+    @property
+    def fetch_progress(self) -> LoadedRanges | None: ...  # set while a server segment is fetched
+    def chunks(self) -> Iterable[TickChunk]: ...
+
+
+if TYPE_CHECKING:  # the real store types satisfy the protocols (checked by mypy)
+    from rerun_core.store.chunk import Chunk, TimeColumn
+    from rerun_core.store.store import ChunkStore, StoreEvent
+
+    _COLUMN: type[TickColumn] = TimeColumn
+    _CHUNK: type[TickChunk] = Chunk
+    _EVENT: type[TickEvent] = StoreEvent
+    _STORE: type[TickStore] = ChunkStore
 
 
 class TimeHistogram:
@@ -178,9 +235,9 @@ class TimeTicks:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending: deque[tuple[Any, int]] = deque()
-        self._store: Any = None
-        self._counted: set[Any] = set()
+        self._pending: deque[tuple[TickChunk, int]] = deque()
+        self._store: TickStore | None = None
+        self._counted: set[Hashable] = set()
         self.totals: dict[str, TimeHistogram] = {}
         self.entities: dict[str, dict[str, TimeHistogram]] = {}  # timeline -> entity -> hist
         self.version = 0
@@ -192,13 +249,11 @@ class TimeTicks:
 
     # --- feeding ------------------------------------------------------------------------------
 
-    def on_event(self, event: Any) -> None:
+    def on_event(self, event: TickEvent) -> None:
         """A store subscriber: queue the chunk (cheap; counted at the next `sync`)."""
-        chunk = getattr(event, "chunk", None)
-        if chunk is not None:
-            self._pending.append((chunk, -1 if getattr(event, "kind", "added") == "deleted" else 1))
+        self._pending.append((event.chunk, -1 if event.kind == "deleted" else 1))
 
-    def sync(self, store: Any) -> bool:
+    def sync(self, store: TickStore | None) -> bool:
         """Count what arrived since the last call (all of `store` when it is new); True if changed."""
         with self._lock:
             if store is not self._store:
@@ -213,22 +268,22 @@ class TimeTicks:
                 self.version += 1
             return changed
 
-    def _reset(self, store: Any) -> None:
+    def _reset(self, store: TickStore | None) -> None:
         self._store = store
         self._pending.clear()
         self._counted = set()
         self.totals, self.entities = {}, {}
         self._cache = None
 
-    def _count(self, batch: Iterable[tuple[Any, int]]) -> bool:
+    def _count(self, batch: Iterable[tuple[TickChunk, int]]) -> bool:
         groups: dict[tuple[str, str, int], list[np.ndarray]] = {}
         for chunk, sign in batch:
-            cid = getattr(chunk, "id", None)
+            cid = chunk.id
             if (sign > 0) == (cid in self._counted):
                 continue  # already counted (a snapshot raced an event), or never counted
             (self._counted.add if sign > 0 else self._counted.discard)(cid)
-            entity = _path(getattr(chunk, "entity_path", "/"))
-            for name, col in (getattr(chunk, "timelines", None) or {}).items():
+            entity = _path(chunk.entity_path)
+            for name, col in chunk.timelines.items():
                 if col.values.size:
                     groups.setdefault((name, entity, sign), []).append(col.values)
         for (name, entity, sign), parts in groups.items():
@@ -247,7 +302,7 @@ class TimeTicks:
         other; `segments`: [start, end, bins] each), and per-entity rows if the streams are open."""
         out: dict[str, Any] = {"timeline": timeline, "range": list(rng) if rng else None, "bins": ""}
         out.update(streams_open=self.streams_open, streams=[], segments=[])
-        partial = getattr(self._store, "fetch_progress", None)  # a server segment fetched on demand
+        partial = self._store.fetch_progress if self._store is not None else None  # fetched on demand
         if partial is not None and timeline is not None and rng is not None:
             out["loaded"] = [
                 [a, b] for a, b in partial.loaded_ranges(timeline) if b >= rng[0] and a <= rng[1]
@@ -352,7 +407,7 @@ class TimeTicks:
 
     def _columns(self, timeline: str) -> Iterable[tuple[np.ndarray, bool]]:
         for chunk in _chunks_of(self._store):
-            col = (getattr(chunk, "timelines", None) or {}).get(timeline)
+            col = chunk.timelines.get(timeline)
             if col is not None and col.values.size:
                 yield col.values, bool(col.is_sorted)
 
@@ -361,13 +416,13 @@ def _display(hist: TimeHistogram, segs: list[tuple[int, int]], ns: list[int]) ->
     return np.concatenate([hist.display(a, b, n) for (a, b), n in zip(segs, ns, strict=True)])
 
 
-def _chunks_of(store: Any) -> list[Any]:
+def _chunks_of(store: TickStore | None) -> list[TickChunk]:
     try:
         return list(store.chunks()) if store is not None else []
     except Exception:
         return []
 
 
-def _path(path: Any) -> str:
+def _path(path: object) -> str:
     s = str(path)
     return s if s.startswith("/") else "/" + s

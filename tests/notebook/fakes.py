@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,6 +14,7 @@ from rerun_core.viewer.layout import ContainerSpec
 from rerun_core.viewer.protocols import Renderer
 from rerun_core.viewer.viewport import Viewport
 from rerun_notebook import panels
+from rerun_notebook.time_ticks import LoadedRanges, TickChunk, TickEvent, TickStore
 
 
 class FakeApp:
@@ -168,8 +170,26 @@ class FakeApp:
         self.dirty = True
 
 
+@dataclass
+class FakeChunk:
+    """A chunk as the panels and the time ticks read it (no time columns: no data ticks)."""
+
+    id: str
+    entity_path: str
+    components: dict[str, Any] = field(default_factory=dict)
+    timelines: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FakeEvent:
+    chunk: FakeChunk
+    kind: str = "added"
+
+
 class FakeStore:
     """Enough of ChunkStore's query surface for the panels."""
+
+    fetch_progress: LoadedRanges | None = None
 
     def __init__(self) -> None:
         self.chunks_: list[Any] = []
@@ -193,8 +213,9 @@ class FakeStore:
             self.paths.append(path)
         lo, hi = self.ranges.get(timeline, (t, t))
         self.ranges[timeline] = (min(lo, t), max(hi, t))
+        event = FakeEvent(FakeChunk(f"added-{len(self.chunks_)}", path))
         for cb in list(self.subs.values()):
-            cb(None)
+            cb(event)
 
     def entity_paths(self) -> list[str]:
         return list(self.paths)
@@ -205,12 +226,12 @@ class FakeStore:
     def time_range(self, timeline: str) -> tuple[int, int] | None:
         return self.ranges.get(timeline)
 
-    def chunks(self) -> list[Any]:
+    def chunks(self) -> list[FakeChunk]:
         out = []
         if self.logs:
-            out.append(SimpleNamespace(entity_path="/log", components={"TextLog:text": None}))
+            out.append(FakeChunk("log", "/log", {"TextLog:text": None}))
         if self.doc:
-            out.append(SimpleNamespace(entity_path="/readme", components={"TextDocument:text": None}))
+            out.append(FakeChunk("readme", "/readme", {"TextDocument:text": None}))
         return out
 
     def range(self, entity: str, components: list[str], timeline: Any, t0: int, t1: int) -> dict[str, Any]:
@@ -231,4 +252,7 @@ class FakeStore:
 
 
 _RENDERER: type[Renderer] = FakeApp  # mypy: the fake implements the renderer seam
+_TICK_STORE: type[TickStore] = FakeStore  # ... and what the time ticks read of stores
+_TICK_CHUNK: type[TickChunk] = FakeChunk
+_TICK_EVENT: type[TickEvent] = FakeEvent
 assert isinstance(FakeApp(FakeStore(), 1, 1), Renderer)  # and at run time (runtime_checkable)

@@ -24,6 +24,8 @@ def _needs() -> str | None:
         return "Xvfb is not installed"
     if shutil.which("xdotool") is None:
         return "xdotool is not installed (scripts/install.sh installs it)"
+    if shutil.which("import") is None:
+        return "ImageMagick's import is not installed (scripts/install.sh installs it)"
     from rerun_notebook.desktop import missing_toolkit
 
     missing = missing_toolkit()

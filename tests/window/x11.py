@@ -6,7 +6,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -32,14 +31,9 @@ def window_geometry(display: str, window: int) -> tuple[int, int, int, int]:
 
 
 def screenshot(display: str, path: Path) -> Path:
-    """The whole screen as a PNG (ImageMagick's `import`, else xwd + convert)."""
+    """The whole screen as a PNG (ImageMagick's `import`)."""
     env = {**os.environ, "DISPLAY": display}
-    if shutil.which("import"):
-        subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
-    else:
-        xwd = path.with_suffix(".xwd")
-        subprocess.run(["xwd", "-root", "-silent", "-out", str(xwd)], env=env, check=True, timeout=30)
-        subprocess.run(["convert", str(xwd), str(path)], check=True, timeout=30)
+    subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
     return path
 
 

@@ -9,6 +9,7 @@ hub and page sessions: ``FullViewerControlHandler``, what the ``rerun`` process 
 from __future__ import annotations
 
 import collections
+import json
 import logging
 import sys
 import threading
@@ -19,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from rerun_core.proto.gen import viewer_control_pb2 as pb
-from rerun_notebook.viewer_control import ViewerControlHandler
+from rerun_notebook.viewer_control import ViewerControlHandler, _view_class
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +239,38 @@ class FullViewerControlHandler(ViewerControlHandler):
                     component.component_type = desc.component_type
         return answer
 
+    def get_blueprint(self, request: pb.GetBlueprintRequest) -> pb.GetBlueprintResponse:
+        """The blueprint sent for the recording (``rr.send_blueprint``), or, without one, the views
+        the viewer laid out itself (their class, origin and visibility)."""
+        from rerun_core.viewer.blueprint_tree import hub_blueprint
+
+        if request.WhichOneof("target") == "table":
+            raise ValueError("this viewer shows no tables: there is no table blueprint")
+        store_id = request.recording.store_id if request.recording.HasField("store_id") else None
+        sid = self._recording(store_id)
+        answer = pb.GetBlueprintResponse(store_id=sid.recording_id)
+        store = hub_blueprint(self.hub, sid.application_id)
+        if store is not None:
+            answer.blueprint_id = next(
+                (b.recording_id for b in self.hub.blueprints() if self.hub.get(b) is store), ""
+            )
+            answer.json = json.dumps(blueprint_json(store))
+            return answer
+        shown: dict[str, Any] = {}
+        for session in self._sessions():
+            if session.active == sid.recording_id:
+                for view in session.state().get("views", []):
+                    shown[f"/view/{view.get('id', '')}"] = {
+                        "ViewBlueprint": {
+                            "class_identifier": _view_class(str(view.get("kind", ""))),
+                            "space_origin": str(view.get("origin", "") or "/"),
+                            "visible": True,
+                        }
+                    }
+                break
+        answer.json = json.dumps(shown)
+        return answer
+
     # --- commands -------------------------------------------------------------------------------
 
     def _active(self, store_id: str | None) -> Any:
@@ -292,3 +325,86 @@ class FullViewerControlHandler(ViewerControlHandler):
             raise ValueError(f"command {command.id!r} is not available: the viewer has no recording")
         command.run(self, sid)
         return pb.RunCommandResponse(command=described)
+
+
+# --- blueprints ---------------------------------------------------------------------------------
+
+
+# The blueprint enums by component type, value -> name (0.41 writes the name)
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "BackgroundKind": ("GradientDark", "GradientBright", "SolidColor"),
+    "ColumnDisplayMode": ("Compact", "Component", "Full"),
+    "ContainerKind": ("Tabs", "Horizontal", "Vertical", "Grid"),
+    "Corner2D": ("LeftTop", "RightTop", "LeftBottom", "RightBottom"),
+    "Eye3DKind": ("FirstPerson", "Orbital"),
+    "LinkAxis": ("Independent", "LinkToGlobal"),
+    "LoopMode": ("Off", "Selection", "All"),
+    "PanelState": ("Hidden", "Collapsed", "Expanded"),
+    "PlayState": ("Paused", "Playing", "Following"),
+    "PointsDisplay": ("OnHover", "Always"),
+    "TableLayoutKind": ("Table", "Cards"),
+    "TooltipMode": ("Nearest", "All"),
+    "ViewFit": ("Original", "Fill", "FillKeepAspectRatio"),
+}
+_PATHS = {"IncludedContent", "ActiveTab", "EntityPath"}  # entity paths, written from the root
+
+
+def _json_value(values: pa.Array, component_type: str | None = None) -> Any:
+    """One component's latest cell as JSON: a lone value unwrapped, enums by name, UUIDs as text,
+    entity paths from the root, bytes as hex."""
+    import uuid
+
+    kind = (component_type or "").rsplit(".", 1)[-1]
+    names = _ENUMS.get(kind)
+    dtype = values.type
+    uuids = (
+        pa.types.is_fixed_size_list(dtype) and dtype.list_size == 16 and pa.types.is_uint8(dtype.value_type)
+    )
+
+    def plain(v: Any) -> Any:
+        if names is not None and isinstance(v, int) and 1 <= v <= len(names):
+            return names[v - 1]
+        if kind in _PATHS and isinstance(v, str) and not v.startswith("/"):
+            return "/" + v
+        if uuids and isinstance(v, list):
+            return str(uuid.UUID(bytes=bytes(v)))
+        if (
+            isinstance(v, dict)
+            and set(v) == {"bytes"}
+            and isinstance(v["bytes"], list)
+            and len(v["bytes"]) == 16
+        ):
+            return str(uuid.UUID(bytes=bytes(v["bytes"])))
+        if isinstance(v, bytes):
+            return v.hex()
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+
+    items = [plain(v) for v in values.to_pylist()]
+    return items[0] if len(items) == 1 else items
+
+
+def blueprint_json(store: Any) -> dict[str, Any]:
+    """A blueprint store's latest state: entity path -> archetype (short name) -> field -> value."""
+    timeline, time = None, None
+    if "blueprint" in store.timelines():
+        span = store.time_range("blueprint")
+        if span is not None:
+            timeline, time = "blueprint", int(span[1])
+    out: dict[str, Any] = {}
+    for path in sorted(str(p) for p in store.entity_paths()):
+        descriptors = store.entity_components(path)
+        cells = store.latest_at(path, descriptors, timeline, time)
+        for desc in descriptors:
+            cell = cells.get(desc.component)
+            if cell is None or len(cell.values) == 0:
+                continue
+            archetype = (desc.archetype or desc.component.split(":", 1)[0]).rsplit(".", 1)[-1]
+            field = desc.component.split(":", 1)[-1]
+            out.setdefault(path, {}).setdefault(archetype, {})[field] = _json_value(
+                cell.values, desc.component_type
+            )
+    return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rerun_core.store.chunk import Chunk
 
-CHUNK_IMPORTERS = (".mp4",)
+CHUNK_IMPORTERS = (".mp4", ".urdf")
 
 
 def import_chunks(
@@ -19,4 +19,8 @@ def import_chunks(
         from .mp4 import import_mp4
 
         return import_mp4(path, contents, entity)
+    if ext == ".urdf":
+        from .urdf import import_urdf
+
+        return import_urdf(path, contents, entity_path_prefix)
     raise ValueError(f"no chunk importer for {path.name!r}")

@@ -3,9 +3,11 @@
 A fresh process pays for its first rendered frame with wgpu device creation and, per visualizer
 kind, shader and pipeline creation; on a software rasterizer (lavapipe) this is seconds, and
 most of it is cffi parsing each wgpu struct type on first use (pure Python, once per process).
-``start()``, called where a viewer starts (notebook widget, web page, ``rerun URL``), does all
-that in a daemon thread with a tiny offscreen draw of an image, 2D points, 3D points, lines and
-a mesh through the real visualizers, so it overlaps loading or fetching the data. pygfx caches
+``start()``, called where a viewer starts (notebook widget, web page, ``rerun URL``), imports
+pygfx and wgpu there and then (Python's imports from two threads at once can hand one of them a
+half-initialised module), and does the rest in a daemon thread with a tiny offscreen draw of
+an image, 3D points, 2D points, lines and a mesh (one kind at a time) through the real
+visualizers, so it overlaps loading or fetching the data. pygfx caches
 shader modules and pipelines process-wide and the draw holds ``GPU_LOCK`` like any render, so a
 first frame rendered meanwhile waits for the lock and then reuses what the warm-up built.
 
@@ -44,6 +46,15 @@ def start() -> None:
         return
     with _lock:
         if _thread is not None:
+            return
+        try:  # here, not on the thread: two threads importing at once can see half-made modules
+            import wgpu.backends.wgpu_native  # noqa: F401
+
+            import rerun_core.viewer.app  # noqa: F401  (pygfx)
+        except Exception:  # the viewer's own path reports a missing or broken renderer
+            log.debug("renderer warm-up: imports failed", exc_info=True)
+            _thread = threading.current_thread()  # never again
+            _done.set()
             return
         _thread = threading.Thread(target=_run, name="rerun-render-warmup", daemon=True)
         _thread.start()

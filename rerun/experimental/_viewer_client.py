@@ -152,6 +152,14 @@ def _state(raw: Any) -> ViewerState:
     )
 
 
+class ViewerNotFoundError(ConnectionError, LookupError):
+    """The viewer has no such recording, timeline, view or command."""
+
+
+class ViewerInvalidArgumentError(ConnectionError, ValueError):
+    """The viewer refused a call's arguments."""
+
+
 class ViewerClient(ViewerClientOperations):
     """A connection to a running viewer's control service (``rerun+http://host:port/proxy``)."""
 
@@ -226,12 +234,15 @@ class ViewerClient(ViewerClientOperations):
             response = self._stub.ViewerControl(request, timeout=_TIMEOUT_S)
         except grpc.RpcError as err:
             code, details = err.code(), err.details()  # type: ignore[attr-defined]
+            status = "".join(part.title() for part in code.name.split("_"))  # as 0.41: (NotFound)
+            # rerun-sdk 0.41 raises ConnectionError for every refusal; ours are that too, and also
+            # LookupError (not found) or ValueError (bad argument) to say which
             if code == grpc.StatusCode.NOT_FOUND:
-                raise LookupError(details) from None
+                raise ViewerNotFoundError(f"{details} ({status})") from None
             if code == grpc.StatusCode.INVALID_ARGUMENT:
-                raise ValueError(details) from None
+                raise ViewerInvalidArgumentError(f"{details} ({status})") from None
             raise ConnectionError(
-                f"viewer control {operation} at {self._url}: {details} ({code.name})"
+                f"viewer control {operation} at {self._url}: {details} ({status})"
             ) from None
         return getattr(response, operation)
 

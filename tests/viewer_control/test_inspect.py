@@ -79,3 +79,18 @@ def test_commands(headless: Headless) -> None:
         assert client.get_state().recordings == []
         with pytest.raises(ValueError, match="not available"):
             client.run_command("recording.toggle_play_pause")
+
+
+def test_refusals_are_connection_errors_as_in_0_41(headless: Headless) -> None:
+    """rerun-sdk 0.41 raises ConnectionError for whatever the viewer refuses; so do we (and say
+    which kind of refusal with LookupError / ValueError)."""
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        client.open(str(headless.rrd))
+        with pytest.raises(ConnectionError, match=r"no command 'nope'.*\(NotFound\)") as caught:
+            client.run_command("nope")
+        assert isinstance(caught.value, LookupError)
+        with pytest.raises(ConnectionError, match="no timeline 'nope'") as caught:
+            client.set_time("nope", sequence=1)
+        assert isinstance(caught.value, LookupError)

@@ -271,6 +271,42 @@ class FullViewerControlHandler(ViewerControlHandler):
         answer.json = json.dumps(shown)
         return answer
 
+    def set_blueprint(self, request: pb.SetBlueprintRequest) -> pb.SetBlueprintResponse:
+        """A recording's blueprint from the JSON form: a new one replacing it (full, the default), or
+        the fields given written over it (partial). Field types come from the current blueprint."""
+        from rerun_core.viewer.blueprint_tree import hub_blueprint
+        from rerun_notebook import viewer_control_blueprint as written
+
+        if request.WhichOneof("target") != "recording":
+            raise ValueError("this viewer shows no tables: set_blueprint takes a recording")
+        sid = self._recording(request.recording.store_id if request.recording.HasField("store_id") else None)
+        current = hub_blueprint(self.hub, sid.application_id)
+        if current is None:
+            raise ValueError(
+                f"recording {sid.recording_id!r} has no blueprint to take the field types from: send one first"
+            )
+        try:
+            blueprint = json.loads(request.json)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"the blueprint is not JSON: {err}") from None
+        current_id = next(b for b in self.hub.blueprints() if self.hub.get(b) is current)
+        if request.mode == pb.BLUEPRINT_UPDATE_MODE_PARTIAL:
+            target, time = current_id, written.next_time(current)
+        else:
+            target, time = written.new_blueprint_id(sid.application_id), 0
+        messages = written.blueprint_messages(blueprint, written.known_fields(current), target, time)
+        if target != current_id:
+            messages.append(written.activation(target))
+        self.hub.insert_many(messages)
+        for session in self._sessions():
+            session.blueprint.mark()  # applied at the session's next frame, not the next poll
+        had = {str(p) for p in current.entity_paths()}
+        return pb.SetBlueprintResponse(
+            blueprint_id=target.recording_id,
+            store_id=sid.recording_id,
+            created_entities=[str(p) for p in blueprint if str(p) not in had],
+        )
+
     # --- commands -------------------------------------------------------------------------------
 
     def _active(self, store_id: str | None) -> Any:

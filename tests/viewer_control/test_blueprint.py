@@ -81,3 +81,44 @@ def test_without_a_sent_blueprint_the_laid_out_views(headless: Headless) -> None
         assert view["ViewBlueprint"]["class_identifier"] == "3D"
         with pytest.raises(ValueError, match="no table blueprint"):
             client.get_blueprint("table")
+
+
+SET_BLUEPRINT = """
+import json, sys
+from rerun.experimental import ViewerClient
+client = ViewerClient.connect(f"rerun+http://127.0.0.1:{sys.argv[1]}/proxy")
+client.open(sys.argv[2])
+before = client.get_blueprint()
+blueprint = before.blueprint
+[view] = [p for p in blueprint if p.startswith("/view/") and "ViewBlueprint" in blueprint[p]]
+blueprint[view]["ViewBlueprint"]["display_name"] = "Renamed"
+blueprint["/blueprint_panel"]["PanelBlueprint"]["state"] = "Expanded"
+info = client.set_blueprint(blueprint, store_id=before.store_id)
+after = client.get_blueprint()
+try:
+    client.set_blueprint({"/x": {"Nope": {"field": 1}}}, of="recording")
+    refused = None
+except Exception as err:
+    refused = str(err)
+print(json.dumps({
+    "info": [info.blueprint_id, info.store_id],
+    "after": [after.blueprint_id, after.blueprint[view], after.blueprint["/blueprint_panel"]],
+    "views": [v.name for v in client.get_state().views],
+    "refused": refused,
+}))
+"""
+
+
+@pytest.mark.interop
+def test_real_client_sets_a_blueprint_on_our_viewer(headless: Headless, oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rrd = _write_with_blueprint(tmp_path / "bp.rrd")
+    out = json.loads(
+        oracle.run_script(SET_BLUEPRINT, str(headless.port), str(rrd)).stdout.strip().splitlines()[-1]
+    )
+    blueprint_id, store_id = out["info"]
+    assert store_id == "withbp" and blueprint_id
+    assert out["after"][0] == blueprint_id  # the new blueprint is the one shown
+    assert out["after"][1]["ViewBlueprint"]["display_name"] == "Renamed"
+    assert out["after"][2] == {"PanelBlueprint": {"state": "Expanded"}}
+    assert out["views"] == ["Renamed"]  # the viewer laid itself out anew
+    assert "Nope.field is not in the current blueprint" in out["refused"]

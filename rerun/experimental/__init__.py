@@ -11,6 +11,7 @@ from typing import Any
 
 from ._hdf5_reader import DatasetInfo as DatasetInfo
 from ._hdf5_reader import Hdf5Reader as Hdf5Reader
+from ._lerobot_reader import LeRobotReader as LeRobotReader
 from ._mp4_reader import Mp4Reader as Mp4Reader
 from ._mp4_reader import Mp4TranscodeOptions as Mp4TranscodeOptions
 from ._parquet_reader import ParquetReader as ParquetReader

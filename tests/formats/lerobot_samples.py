@@ -1,0 +1,111 @@
+"""Small LeRobot datasets in the v2.1 and v3.0 folder layouts, written by the tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+FEATURES = {
+    "observation.state": {"dtype": "float32", "shape": [2], "names": {"motors": ["a", "b"]}},
+    "action": {"dtype": "float32", "shape": [2], "names": None},
+    "reward": {"dtype": "float32", "shape": [1], "names": None},
+    "timestamp": {"dtype": "float32", "shape": [1], "names": None},
+    "frame_index": {"dtype": "int64", "shape": [1], "names": None},
+    "episode_index": {"dtype": "int64", "shape": [1], "names": None},
+    "index": {"dtype": "int64", "shape": [1], "names": None},
+    "task_index": {"dtype": "int64", "shape": [1], "names": None},
+}
+EPISODES = [(0, 3), (1, 4)]
+TASKS = ["pick it", "place it"]
+
+
+def _info(version: str, data_path: str, video_path: str) -> dict[str, object]:
+    return {
+        "codebase_version": version,
+        "robot_type": "toy",
+        "total_episodes": len(EPISODES),
+        "total_frames": sum(n for _, n in EPISODES),
+        "total_tasks": len(TASKS),
+        "total_chunks": 1,
+        "total_videos": 0,
+        "chunks_size": 1000,
+        "fps": 10,
+        "splits": {"train": "0:2"},
+        "data_path": data_path,
+        "video_path": video_path,
+        "features": FEATURES,
+    }
+
+
+def _episode_table(e: int, n: int, start: int, fixed: bool) -> pa.Table:
+    vec = pa.list_(pa.float32(), 2) if fixed else pa.list_(pa.float32())
+    return pa.table(
+        {
+            "observation.state": pa.array([[float(i), float(e)] for i in range(n)], vec),
+            "action": pa.array([[1.0, -1.0]] * n, vec),
+            "reward": pa.array([i / 2 for i in range(n)], pa.float32()),
+            "timestamp": pa.array([i / 10 for i in range(n)], pa.float32()),
+            "frame_index": pa.array(range(n), pa.int64()),
+            "episode_index": pa.array([e] * n, pa.int64()),
+            "index": pa.array(range(start, start + n), pa.int64()),
+            "task_index": pa.array([e] * n, pa.int64()),
+        }
+    )
+
+
+def write_v2(root: Path) -> Path:
+    (root / "meta").mkdir(parents=True)
+    (root / "data" / "chunk-000").mkdir(parents=True)
+    info = _info(
+        "v2.1",
+        "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet",
+        "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4",
+    )
+    (root / "meta" / "info.json").write_text(json.dumps(info, indent=2))
+    (root / "meta" / "tasks.jsonl").write_text(
+        "".join(json.dumps({"task_index": i, "task": t}) + "\n" for i, t in enumerate(TASKS))
+    )
+    lines = [json.dumps({"episode_index": e, "tasks": [TASKS[e]], "length": n}) + "\n" for e, n in EPISODES]
+    (root / "meta" / "episodes.jsonl").write_text("".join(lines))
+    start = 0
+    for e, n in EPISODES:
+        pq.write_table(
+            _episode_table(e, n, start, fixed=False), root / f"data/chunk-000/episode_{e:06d}.parquet"
+        )
+        start += n
+    return root
+
+
+def write_v3(root: Path) -> Path:
+    (root / "meta" / "episodes" / "chunk-000").mkdir(parents=True)
+    (root / "data" / "chunk-000").mkdir(parents=True)
+    info = _info(
+        "v3.0",
+        "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet",
+        "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4",
+    )
+    (root / "meta" / "info.json").write_text(json.dumps(info, indent=4))
+    (root / "meta" / "stats.json").write_text(json.dumps({"action": {"min": [1.0, -1.0]}}))
+    tasks = pa.table({"task_index": pa.array(range(len(TASKS)), pa.int64()), "__index_level_0__": TASKS})
+    pq.write_table(tasks, root / "meta" / "tasks.parquet")
+    tables, rows, start = [], [], 0
+    for e, n in EPISODES:
+        tables.append(_episode_table(e, n, start, fixed=True))
+        rows.append(
+            {
+                "episode_index": e,
+                "length": n,
+                "tasks": [TASKS[e]],
+                "data/chunk_index": 0,
+                "data/file_index": 0,
+                "dataset_from_index": start,
+                "dataset_to_index": start + n,
+            }
+        )
+        start += n
+    pq.write_table(pa.concat_tables(tables), root / "data/chunk-000/file-000.parquet")
+    pq.write_table(pa.Table.from_pylist(rows), root / "meta/episodes/chunk-000/file-000.parquet")
+    return root

@@ -1,0 +1,58 @@
+"""``rerun.experimental.LeRobotReader`` against the real 0.41 reader over v2 and v3 datasets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lerobot_samples import write_v2, write_v3
+from reader_interop import compare_streams
+
+from rerun.experimental import LeRobotReader
+
+WRITERS = {"v2": write_v2, "v3": write_v3}
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("version", ["v2", "v3"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "r.stream(0)",
+        "r.stream(1, entity_path_prefix='/robot', timeline='t', video_mode='skip')",
+        "LazyChunkStream.from_iter([r.metadata()])",
+        "LazyChunkStream.from_iter([r.metadata(entity_path_prefix='/meta')])",
+    ],
+)
+def test_stream_matches_real_reader(oracle, tmp_path: Path, version: str, expr: str) -> None:
+    path = WRITERS[version](tmp_path / "ds")
+    prelude = f"(lambda r: ({expr}))(LeRobotReader({str(path)!r}))"
+    compare_streams(
+        oracle,
+        tmp_path,
+        prelude.replace("LazyChunkStream", "__import__('rerun.chunk').chunk.LazyChunkStream"),
+    )
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_reader_api(tmp_path: Path, version: str) -> None:
+    r = LeRobotReader(WRITERS[version](tmp_path / "ds"))
+    assert r.version == version
+    assert r.episodes() == [0, 1]
+    assert r.metadata().entity_path == "/__lerobot"
+    entities = {c.entity_path for c in r.stream(1)}
+    assert entities == {"/observation.state", "/action", "/reward", "/task"}
+    with pytest.raises(ValueError, match="episode 7"):
+        r.stream(7)
+
+
+def test_not_a_dataset(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        LeRobotReader(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="not a LeRobot dataset"):
+        LeRobotReader(tmp_path / "empty")
+    bad = write_v2(tmp_path / "old")
+    (bad / "meta" / "info.json").write_text('{"codebase_version": "v1.6", "features": {}}')
+    with pytest.raises(ValueError, match="not a v2 or v3"):
+        LeRobotReader(bad)

@@ -18,7 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(server_main(args[1:]))
     if args[:1] == ["mcap"]:
         from rerun_core.formats.mcap.cli import main as mcap_main
+        from rerun_core.formats.mcap.cli import refuse_pandas
 
+        refuse_pandas()  # pyarrow would import it on first use (~0.5 s); the converter never needs it
         return int(mcap_main(args[1:]))
     from rerun.__main__ import main as rerun_main
 

@@ -226,3 +226,48 @@ def test_viewer_loads_mcap_as_the_real_viewer(oracle, tmp_path: Path) -> None:  
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
     _assert_same(oracle, theirs, mine)
+
+
+ROBOT_URDF = """<?xml version="1.0"?>
+<robot name="bot">
+  <material name="red"><color rgba="1 0 0 1"/></material>
+  <link name="base"><visual><origin xyz="0 0 0.1" rpy="0 0 0.5"/><geometry><box size="0.4 0.2 0.1"/></geometry>
+    <material name="red"/></visual><collision><geometry><box size="0.4 0.2 0.1"/></geometry></collision></link>
+  <link name="arm"><visual name="tube"><geometry><cylinder radius="0.05" length="0.3"/></geometry></visual></link>
+  <link name="tip"><visual><geometry><sphere radius="0.04"/></geometry>
+    <material name="blue"><color rgba="0 0 1 0.5"/></material></visual></link>
+  <joint name="j1" type="revolute"><parent link="base"/><child link="arm"/><origin xyz="0 0 0.2"/>
+    <axis xyz="0 0 1"/><limit lower="-1" upper="1" effort="1" velocity="1"/></joint>
+  <joint name="j2" type="fixed"><parent link="arm"/><child link="tip"/><origin xyz="0 0 0.3" rpy="0.1 0.2 0.3"/></joint>
+</robot>"""
+
+
+def _write_robot_description(path: Path) -> Path:
+    from mcap_ros2.writer import Writer
+    from mcap_samples import MESSAGES
+
+    with open(path, "wb") as f:
+        w = Writer(f)
+        text = w.register_msgdef("std_msgs/msg/String", MSGDEFS["std_msgs/msg/String"])
+        imu = w.register_msgdef("sensor_msgs/msg/Imu", MSGDEFS["sensor_msgs/msg/Imu"])
+        old = "<robot name='old'><link name='x'/></robot>"  # the last description wins
+        w.write_message(
+            topic="/robot_description", schema=text, message={"data": old}, log_time=1, publish_time=1
+        )
+        w.write_message(
+            topic="/robot_description", schema=text, message={"data": ROBOT_URDF}, log_time=2, publish_time=2
+        )
+        w.write_message(
+            topic="/chatter", schema=text, message={"data": ROBOT_URDF}, log_time=2, publish_time=2
+        )
+        for i in range(3):
+            msg = MESSAGES["sensor_msgs/msg/Imu"](i)
+            w.write_message(topic="/imu", schema=imu, message=msg, log_time=10 + i, publish_time=10 + i)
+        w.finish()
+    return path
+
+
+@pytest.mark.parametrize("flags", [(), ("-d", "ros2msg"), ("-n", "robot")])
+def test_robot_description_becomes_urdf_chunks(oracle, ours, tmp_path: Path, flags: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    src = _write_robot_description(tmp_path / "robot.mcap")
+    _assert_same(oracle, *_convert_both(oracle, ours, src, tmp_path, *flags))

@@ -27,7 +27,7 @@ from rerun_core.types import TimeType
 from rerun_core.types.tuid import new_tuid
 
 from ._context import MessageParser, ParserContext
-from ._file import McapFile
+from ._file import McapFile, McapFileError
 from ._properties import FILE_DECODERS
 from ._raw import RawDecoder
 from ._ros2 import Ros2Decoder
@@ -181,6 +181,48 @@ def iter_chunks(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
         channels = set(by_decoder.get(ident, ()))
         if channels:
             yield from _run_decoder(f, opts, channels, assigned)
+    if "urdf" in selected:
+        yield from _robot_descriptions(f, opts)
+
+
+def _robot_descriptions(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
+    """Each ``*robot_description*`` topic of ``std_msgs/msg/String``: its last URDF as static
+    chunks (geometry and frames, no joint transforms: those come as TF messages), as 0.41 adds."""
+    wanted = set()
+    for cid, ch in f.summary.channels.items():
+        schema = f.summary.schemas.get(ch.schema_id) if ch.schema_id else None
+        if (
+            "robot_description" in ch.topic
+            and opts.topic_matches(ch.topic)
+            and schema is not None
+            and schema.name == "std_msgs/msg/String"
+            and schema.encoding == "ros2msg"
+        ):
+            wanted.add(cid)
+    if not wanted:
+        return
+    from ._ros2_fast import cdr_string
+
+    latest: dict[int, str] = {}
+    try:
+        for _start, _end, messages in f.chunks():
+            for msg in messages:
+                if msg.channel_id in wanted:
+                    text = cdr_string(msg.data)
+                    if text is not None:
+                        latest[msg.channel_id] = text
+    except McapFileError as err:
+        log.warning("Failed to extract URDF from robot_description topics: %s", err)
+    from rerun_core.formats.urdf import UrdfChunks, UrdfOptions
+    from rerun_core.formats.urdf_model import UrdfError, parse_urdf
+
+    for cid in sorted(latest):
+        try:
+            robot = parse_urdf(Path(f.summary.channels[cid].topic), latest[cid].encode())
+        except UrdfError as err:
+            log.warning("Failed to parse URDF from robot_description topic: %s", err)
+            continue
+        yield from UrdfChunks(robot, UrdfOptions(include_joint_transforms=False), [])
 
 
 def _run_decoder(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from mcap.records import (
     Statistics,
 )
 from mcap.stream_reader import StreamReader, breakup_chunk
+
+log = logging.getLogger("rerun.mcap")
 
 
 class McapFileError(ValueError):
@@ -61,25 +64,34 @@ class McapFile:
         self.summary = self._read_summary()
 
     def _read_summary(self) -> McapSummary:
-        if not self.recover:
-            try:
-                reader = SeekingReader(io.BytesIO(self.data))
-                header = reader.get_header()
-                s = reader.get_summary()
-            except Exception as err:  # the parser raises struct.error, KeyError, ... on corrupt input
-                raise McapFileError(f"{self.name}: corrupt MCAP file ({err}); try --recover") from None
-            if s is None:
-                raise McapFileError(f"{self.name}: MCAP file has no summary; try --recover")
-            return McapSummary(
-                header,
-                dict(s.schemas),
-                dict(s.channels),
-                list(s.chunk_indexes),
-                s.statistics,
-                list(s.attachment_indexes),
-                list(s.metadata_indexes),
+        try:
+            return self._embedded_summary()
+        except McapFileError as err:
+            if not self.recover:
+                raise
+            log.warning(
+                "Failed to read the MCAP summary (%s); reconstructing one from the readable part", err
             )
         return self._scan()
+
+    def _embedded_summary(self) -> McapSummary:
+        try:
+            reader = SeekingReader(io.BytesIO(self.data))
+            header = reader.get_header()
+            s = reader.get_summary()
+        except Exception as err:  # the parser raises struct.error, KeyError, ... on corrupt input
+            raise McapFileError(f"{self.name}: corrupt MCAP file ({err}); try --recover") from None
+        if s is None:
+            raise McapFileError(f"{self.name}: MCAP file has no summary; try --recover")
+        return McapSummary(
+            header,
+            dict(s.schemas),
+            dict(s.channels),
+            list(s.chunk_indexes),
+            s.statistics,
+            list(s.attachment_indexes),
+            list(s.metadata_indexes),
+        )
 
     def _scan(self) -> McapSummary:
         out = McapSummary(None, {}, {}, [], None, reconstructed=True)

@@ -137,3 +137,14 @@ def fast_joint_state(data: bytes) -> SimpleNamespace | None:
     if len(data) - pos > 3:
         return None
     return SimpleNamespace(header=header, name=names, position=position, velocity=velocity, effort=effort)
+
+
+def cdr_string(data: bytes) -> str | None:
+    """std_msgs/String's text from little-endian CDR, None if it is not that."""
+    if len(data) < 9 or data[1] != 1:
+        return None
+    try:
+        text, _end = _string(data, 4)
+    except (struct.error, ValueError, UnicodeDecodeError):
+        return None
+    return text

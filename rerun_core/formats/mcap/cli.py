@@ -167,6 +167,55 @@ def convert(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def _open(path: str, recover: bool) -> Any:
+    from ._file import McapFile
+
+    if not Path(path).is_file():
+        why = "No such file or directory" if not Path(path).exists() else "Is a directory"
+        raise CliError(f"Failed to open MCAP file {path}: {why}")
+    return McapFile(path, recover=recover)
+
+
+def info(argv: Sequence[str]) -> int:
+    from ._cli_info import info_text
+    from ._file import McapFileError
+    from ._info import file_info
+
+    p = argparse.ArgumentParser(
+        prog="rerun mcap info",
+        description="Print recording, channel, and compression information for an .mcap file",
+    )
+    p.add_argument("path", metavar="PATH", help="Path to the .mcap file to inspect")
+    p.add_argument("--recover", action="store_true", help="Reconstruct a missing or invalid summary")
+    args = p.parse_args(list(argv))
+    try:
+        text = info_text(args.path, file_info(_open(args.path, args.recover)))
+    except McapFileError as err:
+        raise CliError(str(err)) from None
+    print(text)
+    return EXIT_OK
+
+
+def check(argv: Sequence[str]) -> int:
+    from ._cli_check import by_topic_full, by_topic_raw, check_text
+    from ._file import McapFileError
+
+    p = argparse.ArgumentParser(
+        prog="rerun mcap check", description="Check an .mcap file for structural and timeline issues"
+    )
+    p.add_argument("path", metavar="PATH", help="Path to the .mcap file to check")
+    p.add_argument("--full", action="store_true", help="Check the timelines the importer makes (decodes)")
+    p.add_argument("--recover", action="store_true", help="Reconstruct a missing or invalid summary")
+    args = p.parse_args(list(argv))
+    try:
+        f = _open(args.path, args.recover)
+        by_topic = by_topic_full(f) if args.full else by_topic_raw(f)
+    except McapFileError as err:
+        raise CliError(str(err)) from None
+    print(check_text(args.path, f, by_topic, args.full))
+    return EXIT_OK
+
+
 _DONE = object()
 
 
@@ -210,20 +259,28 @@ class _NoPandas:
             raise ImportError("pandas is not used by rerun mcap")
 
 
-def main(argv: Sequence[str]) -> int:
-    """``rerun mcap <command>``."""
+def refuse_pandas() -> None:
+    """For the ``rerun mcap`` process only (the console script calls it): no pandas import."""
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str]) -> int:
+    """``rerun mcap <command>``."""
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(
-            "Manipulate the contents of .mcap files\n\nUsage: rerun mcap convert [OPTIONS] <PATH_TO_INPUT_MCAP>"
+            "Manipulate the contents of .mcap files\n\nUsage: rerun mcap <COMMAND>\n\nCommands:\n"
+            "  convert  Convert an .mcap file to an .rrd\n"
+            "  info     Print recording, channel, and compression information for an .mcap file\n"
+            "  check    Check an .mcap file for structural and timeline issues"
         )
         return EXIT_OK if argv else EXIT_USAGE
-    if argv[0] != "convert":
-        print(f"rerun mcap: unknown command {argv[0]!r} (supported: convert)", file=sys.stderr)
+    commands = {"convert": convert, "info": info, "check": check}
+    if argv[0] not in commands:
+        print(f"rerun mcap: unknown command {argv[0]!r} (supported: convert, info, check)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        return convert(argv[1:])
+        return commands[argv[0]](argv[1:])
     except CliError as err:
         print(f"Error: {err}", file=sys.stderr)
         return EXIT_FAILURE

@@ -194,6 +194,48 @@ class FullViewerControlHandler(ViewerControlHandler):
         log.info("Loading %s…", request.url)  # as 0.41's viewer logs it (get_logs)
         return super().open(request)
 
+    # --- locations (0.41's ``about:recording?app_id=..&recording_id=..``) ------------------------
+
+    @staticmethod
+    def _location(sid: Any) -> str:
+        from urllib.parse import urlencode
+
+        return "about:recording?" + urlencode(
+            {"app_id": sid.application_id, "recording_id": sid.recording_id}
+        )
+
+    def get_state(self, request: pb.GetStateRequest) -> pb.GetStateResponse:
+        state = super().get_state(request)
+        by_id = {sid.recording_id: sid for sid in self.hub.recordings()}
+        for rec in state.recordings:
+            if rec.store_id in by_id:
+                rec.location = self._location(by_id[rec.store_id])
+        if state.HasField("active_store_id") and state.active_store_id in by_id:
+            state.location = self._location(by_id[state.active_store_id])
+        return state
+
+    def get_location(self, request: pb.GetLocationRequest) -> pb.GetLocationResponse:
+        location = self.get_state(pb.GetStateRequest()).location
+        if not location:
+            raise LookupError("what the viewer shows has no location (no recording is open)")
+        return pb.GetLocationResponse(location=location)
+
+    def set_location(self, request: pb.SetLocationRequest) -> pb.SetLocationResponse:
+        from urllib.parse import parse_qs, urlsplit
+
+        parts = urlsplit(request.location)
+        if f"{parts.scheme}:{parts.path}" != "about:recording":
+            raise ValueError(
+                f"{request.location!r}: this viewer goes to recordings only (about:recording?...)"
+            )
+        query = parse_qs(parts.query)
+        wanted = (query.get("app_id", [""])[0], query.get("recording_id", [""])[0])
+        for sid in self.hub.recordings():
+            if (sid.application_id, sid.recording_id) == wanted:
+                self.hub.set_active_recording(sid)
+                return pb.SetLocationResponse()
+        raise LookupError(f"the viewer does not have {request.location!r} open")
+
     def get_logs(self, request: pb.GetLogsRequest) -> pb.GetLogsResponse:
         after = request.after_sequence if request.HasField("after_sequence") else 0
         return pb.GetLogsResponse(entries=log_ring().after(after))

@@ -4,6 +4,8 @@ the command palette's commands (listed, described, run)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import Headless
@@ -94,3 +96,24 @@ def test_refusals_are_connection_errors_as_in_0_41(headless: Headless) -> None:
         with pytest.raises(ConnectionError, match="no timeline 'nope'") as caught:
             client.set_time("nope", sequence=1)
         assert isinstance(caught.value, LookupError)
+
+
+def test_locations(headless: Headless, tmp_path: Path) -> None:
+    from rerun.experimental import ViewerClient
+
+    from .conftest import write_steps
+
+    with ViewerClient.connect(headless.url) as client:
+        with pytest.raises(LookupError, match="no location"):
+            client.get_location()
+        client.open(str(headless.rrd))
+        first = client.get_location()
+        assert first == "about:recording?app_id=control_test&recording_id=steps"
+        state = client.get_state()
+        assert state.location == first and state.recordings[0].location == first
+        client.open(str(write_steps(tmp_path / "other.rrd", "other")))
+        assert client.get_state().active_recording == "other"
+        client.set_location(first)
+        assert client.get_state().active_recording == "steps"
+        with pytest.raises(LookupError, match="does not have"):
+            client.set_location("about:recording?app_id=control_test&recording_id=gone")

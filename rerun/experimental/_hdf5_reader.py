@@ -50,8 +50,8 @@ class Hdf5Reader:
         use_structs: bool = True,
     ) -> LazyChunkStream:
         """A lazy stream over the file's chunks; the layout is validated here (``ValueError``)."""
+        from rerun_core.formats._common import IndexSpec
         from rerun_core.formats.hdf5 import Hdf5Options, iter_hdf5_chunks
-        from rerun_core.formats.parquet import IndexSpec
 
         opts = Hdf5Options(
             root_group=root_group,

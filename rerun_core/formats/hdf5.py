@@ -22,7 +22,7 @@ import pyarrow as pa
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
-from .parquet import FormatError, IndexSpec, as_list_column, entity
+from ._common import FormatError, IndexSpec, as_list_column, entity
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
-from .parquet import FormatError, as_list_column, entity
+from ._common import FormatError, as_list_column, entity
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
-from .parquet import FormatError, as_list_column
+from ._common import FormatError, as_list_column
 
 CODECS = {"h264": 0x61766331, "hevc": 0x68657631, "av1": 0x61763031, "vp8": 0x76703038, "vp9": 0x76703039}
 TIMELINE_TYPES = {
@@ -106,7 +106,7 @@ def demux(path: Path, contents: bytes | None = None) -> Demuxed:
     import av
 
     try:
-        container = av.open(io.BytesIO(contents) if contents is not None else str(path))
+        container: Any = av.open(io.BytesIO(contents) if contents is not None else str(path))
     except (av.error.FFmpegError, OSError) as err:
         raise FormatError(f"{path}: not a readable MP4 file ({err})") from None
     with container:
@@ -117,7 +117,7 @@ def demux(path: Path, contents: bytes | None = None) -> Demuxed:
         if name not in CODECS:
             raise FormatError(f"{path}: video codec {name!r} is not one of Rerun's VideoCodec values")
         extra = bytes(stream.codec_context.extradata or b"")
-        length_size, sets = 0, []
+        length_size, sets = 0, list[bytes]()
         if name == "h264" and extra:
             length_size, sets = _avcc_parameter_sets(extra)
         elif name == "hevc" and extra:

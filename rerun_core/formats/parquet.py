@@ -11,7 +11,7 @@ Layout, as 0.41's reader emits it:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,79 +21,11 @@ import pyarrow.compute as pc
 
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
-from rerun_core.types.entity_path import format_entity_path, parse_entity_path
 
-_UNIT_NS = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
+from ._common import FormatError, IndexSpec, as_list_column, entity, key_value_column, property_descriptor
+
 BATCH_ROWS = 1024  # the Parquet reader's batch size in 0.41: one chunk per batch
 _GROUPINGS = ("prefix", "individual", "explicit_prefixes")
-
-KEY_VALUE_PAIRS = pa.list_(
-    pa.field(
-        "item",
-        pa.struct(
-            [pa.field("first", pa.utf8(), nullable=False), pa.field("second", pa.utf8(), nullable=False)]
-        ),
-        nullable=False,
-    )
-)
-
-
-class FormatError(ValueError):
-    """A file that cannot be read as its format, or options that do not fit it."""
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    """A column read as a timeline: ``kind`` is timestamp / duration / sequence."""
-
-    path: str
-    kind: str
-    input_unit: str | None = None
-
-    @property
-    def time_type(self) -> TimeType:
-        return {"timestamp": TimeType.TIMESTAMP, "duration": TimeType.DURATION}.get(
-            self.kind, TimeType.SEQUENCE
-        )
-
-    def to_int64(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        """Raw index values as Rerun's int64 time values (nanoseconds for temporal kinds)."""
-        if pa.types.is_timestamp(values.type) or pa.types.is_duration(values.type):
-            unit = values.type.unit
-            raw = np.asarray(values.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-            return raw * _UNIT_NS[unit] if self.kind != "sequence" else raw
-        if values.null_count:
-            raise FormatError(f"index column {self.path!r} holds nulls")
-        raw_f = np.asarray(values.to_numpy(zero_copy_only=False))
-        if self.kind == "sequence":
-            return raw_f.astype(np.int64)
-        unit = self.input_unit or "ns"
-        if unit not in _UNIT_NS:
-            raise FormatError(f"unknown input_unit {unit!r} (ns, us, ms or s)")
-        if raw_f.dtype.kind == "f":
-            return np.round(raw_f * _UNIT_NS[unit]).astype(np.int64)
-        return raw_f.astype(np.int64) * _UNIT_NS[unit]
-
-
-def property_descriptor(archetype: str, component: str) -> ComponentDescriptor:
-    return ComponentDescriptor(component, archetype, "rerun.components.KeyValuePairs")
-
-
-def key_value_column(pairs: Sequence[tuple[str, str]]) -> pa.Array:
-    """One row holding one ``KeyValuePairs`` instance."""
-    inner = pa.array([[{"first": k, "second": v} for k, v in pairs]], KEY_VALUE_PAIRS)
-    return pa.ListArray.from_arrays(pa.array([0, 1], pa.int32()), inner)
-
-
-def as_list_column(values: pa.Array) -> pa.Array:
-    """One value per row, each wrapped in a one-element list (a null value is ``[null]``, as 0.41)."""
-    offsets = pa.array(np.arange(len(values) + 1, dtype=np.int32))
-    return pa.ListArray.from_arrays(offsets, values)
-
-
-def entity(prefix: str | None, *parts: str) -> str:
-    base = parse_entity_path(prefix) if prefix else ()
-    return format_entity_path((*base, *parts))
 
 
 def _groups(

@@ -22,7 +22,7 @@ import pyarrow as pa
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
-from .parquet import as_list_column, entity
+from ._common import as_list_column, entity
 from .urdf_model import Robot, Shape, parse_urdf, quat_from_rpy
 
 log = logging.getLogger(__name__)

@@ -434,3 +434,11 @@ class ViewerClient(ViewerClientOperations):
         if self._kill_on_exit and self._pid is not None:
             self.quit()
         self._channel.close()
+
+    def __del__(self) -> None:
+        """An attached spawned viewer (``spawn(headless=True)`` by default) ends with its client."""
+        if getattr(self, "_kill_on_exit", False) and getattr(self, "_pid", None) is not None:
+            try:
+                self.quit(wait=False)
+            except Exception:  # interpreter shutdown: best effort
+                pass

@@ -92,3 +92,41 @@ def test_our_viewer_client_drives_our_headless_viewer(headless: Headless, tmp_pa
         assert max(Image.open(io.BytesIO(small)).size) == 64
         assert client.close("all") == ["steps"]
         assert client.get_state().recordings == []
+
+
+def test_spawned_headless_viewer_ends_with_its_client(tmp_path: Path) -> None:
+    """`spawn(headless=True)` runs `rerun --headless` attached: quit() ends it, and so does
+    dropping the client (0.41: a leftover invisible viewer is rarely what you want)."""
+    import gc
+    import os
+    import shutil
+    import sys
+    import time
+
+    from rerun.experimental import ViewerClient
+
+    from .conftest import free_port, write_steps
+
+    exe = shutil.which("rerun", path=os.path.dirname(sys.executable))
+    assert exe is not None
+    client = ViewerClient.spawn(headless=True, port=free_port(), executable_path=exe)
+    assert client.open(str(write_steps(tmp_path / "a.rrd"))).store_ids == ["steps"]
+    client.quit()
+    with pytest.raises(ConnectionError):
+        client.get_state()
+
+    dropped = ViewerClient.spawn(headless=True, port=free_port(), executable_path=exe)
+    pid = dropped._pid
+    assert pid is not None
+    del dropped
+    gc.collect()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+        except ChildProcessError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the dropped client's viewer is still running")

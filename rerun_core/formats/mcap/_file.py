@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,14 +126,36 @@ class McapFile:
         return out
 
     def chunks(self) -> Iterator[tuple[int, int, list[Message]]]:
-        """``(start_time, end_time, messages)`` for each chunk, in file order."""
+        """``(start_time, end_time, messages)`` for each chunk, in file order.
+
+        The next chunk is read and decompressed on a helper thread while the caller works on
+        this one (zstd and LZ4 release the GIL)."""
         s = self.summary
+        loaders: list[tuple[int, int, Callable[[], list[Message]]]]
         if s.reconstructed:
-            for chunk in s.recovered_chunks:
-                yield chunk.message_start_time, chunk.message_end_time, _messages(chunk)
+            loaders = [
+                (c.message_start_time, c.message_end_time, functools.partial(_messages, c))
+                for c in s.recovered_chunks
+            ]
+        else:
+            loaders = [
+                (ci.message_start_time, ci.message_end_time, functools.partial(self._chunk_messages, ci))
+                for ci in sorted(s.chunk_indexes, key=lambda c: c.chunk_start_offset)
+            ]
+        if len(loaders) < 2:
+            for start, end, load in loaders:
+                yield start, end, load()
             return
-        for ci in sorted(s.chunk_indexes, key=lambda c: c.chunk_start_offset):
-            yield ci.message_start_time, ci.message_end_time, _messages(self._chunk_at(ci))
+        with ThreadPoolExecutor(1, thread_name_prefix="mcap-read") as pool:
+            ahead = pool.submit(loaders[0][2])
+            for i, (start, end, _load) in enumerate(loaders):
+                current = ahead
+                if i + 1 < len(loaders):
+                    ahead = pool.submit(loaders[i + 1][2])
+                yield start, end, current.result()
+
+    def _chunk_messages(self, ci: ChunkIndex) -> list[Message]:
+        return _messages(self._chunk_at(ci))
 
     def _chunk_at(self, ci: ChunkIndex) -> Chunk:
         view = io.BytesIO(self.data[ci.chunk_start_offset : ci.chunk_start_offset + ci.chunk_length])

@@ -27,7 +27,7 @@ def vectors(arr: pa.Array | None, dim: int) -> np.ndarray:
     if arr is None or len(arr) == 0:
         return np.zeros((0, dim), np.float32)
     if pa.types.is_fixed_size_list(arr.type):
-        values = arr.flatten() if arr.offset or arr.null_count else arr.values
+        values = arr.flatten()  # a row slice: .values would be the whole backing column
         flat = np.array(values.to_numpy(zero_copy_only=False), dtype=np.float32)  # own, writable
         return flat.reshape(-1, arr.type.list_size)[:, :dim]
     data = np.asarray(arr.to_pylist(), dtype=np.float32)

@@ -85,7 +85,7 @@ def _latlon(arr: pa.Array | None) -> np.ndarray:
         return np.zeros((0, 2), np.float64)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    values = arr.flatten() if arr.offset or arr.null_count else arr.values
+    values = arr.flatten()  # a row slice: .values would be the whole backing column
     flat = np.asarray(values.to_numpy(zero_copy_only=False), np.float64)
     return flat.reshape(-1, 2)
 

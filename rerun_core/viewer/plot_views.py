@@ -228,7 +228,8 @@ class TimeSeriesView(_PlotBase):
     def _series(self, col: Any) -> list[tuple[np.ndarray, np.ndarray]]:
         values = col.values
         offsets = np.asarray(values.offsets.to_numpy(zero_copy_only=False))
-        flat = np.asarray(values.flatten().to_numpy(zero_copy_only=False), np.float64)
+        # offsets of a sliced list array index its whole child array, not flatten()'s slice
+        flat = np.asarray(values.values.to_numpy(zero_copy_only=False), np.float64)
         counts = np.diff(offsets)
         raw_times = np.asarray(col.times, np.int64)
         counts = np.where(raw_times == STATIC_TIME, 0, counts)  # a static scalar has no place in time

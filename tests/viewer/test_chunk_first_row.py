@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from rerun_core.store.store import ChunkStore
 from rerun_core.viewer import arrow_data as ad
 from tests.viewer.conftest import color_mask, require_adapter
 
@@ -20,7 +21,7 @@ rr = pytest.importorskip("rerun")
 ORANGE = (255, 120, 0)
 
 
-def _one_point_per_frame(archetype: str, times: range) -> object:
+def _one_point_per_frame(archetype: str, times: range) -> ChunkStore:
     """One point per time on entity ``pts``, all rows sent as one chunk."""
     from rerun_core.store.hub import StoreHub
 
@@ -35,6 +36,7 @@ def _one_point_per_frame(archetype: str, times: range) -> object:
     hub = StoreHub()
     hub.insert_many(mem.drain())
     store = hub.get(hub.recordings()[0])
+    assert store is not None
     assert sum(1 for c in store.chunks() if "pts" in str(c.entity_path)) == 1  # one chunk, many rows
     return store
 

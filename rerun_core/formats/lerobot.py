@@ -2,7 +2,8 @@
 
 Per episode: a ``frame_index`` sequence timeline (else a ``timestamp`` duration); float features
 as ``Scalars`` (plus a static ``SeriesLines:names`` chunk when the feature names its elements);
-``task_index`` as a ``TextDocument`` at ``/task``. ``meta/info.json`` (and ``meta/stats.json``)
+``task_index`` as a ``TextDocument`` at ``/task``; video features as a ``VideoStream`` (v2: the
+episode's file; v3: the episode's window of a shared file) on the episode's timeline. ``meta/info.json`` (and ``meta/stats.json``)
 are the dataset's metadata, verbatim, at ``/__lerobot``.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,7 @@ class Episode:
     index: int
     length: int
     data_file: Path
+    videos: dict[str, tuple[Path, float, float]] = field(default_factory=dict)  # key -> (file, from s, to s)
 
 
 class LeRobotDataset:
@@ -93,7 +96,16 @@ class LeRobotDataset:
                 row = json.loads(line)
                 e = int(row["episode_index"])
                 rel = self.info["data_path"].format(episode_chunk=e // chunks_size, episode_index=e)
-                episodes[e] = Episode(e, int(row.get("length", 0)), self.path / rel)
+                videos = {
+                    key: (
+                        self.path
+                        / self._video_path(episode_chunk=e // chunks_size, video_key=key, episode_index=e),
+                        0.0,
+                        math.inf,
+                    )
+                    for key in self._video_keys()
+                }
+                episodes[e] = Episode(e, int(row.get("length", 0)), self.path / rel, videos)
         return tasks, episodes
 
     def _load_v3(self) -> tuple[dict[int, str], dict[int, Episode]]:
@@ -107,15 +119,31 @@ class LeRobotDataset:
         episodes = {}
         for f in sorted((meta / "episodes").glob("*/*.parquet")):
             t = pq.read_table(f)
-            for row in t.select(
-                ["episode_index", "length", "data/chunk_index", "data/file_index"]
-            ).to_pylist():
+            for row in t.to_pylist():
                 rel = self.info["data_path"].format(
                     chunk_index=row["data/chunk_index"], file_index=row["data/file_index"]
                 )
                 e = int(row["episode_index"])
-                episodes[e] = Episode(e, int(row["length"] or 0), self.path / rel)
+                episodes[e] = Episode(e, int(row["length"] or 0), self.path / rel, self._v3_videos(row))
         return tasks, episodes
+
+    def _video_keys(self) -> list[str]:
+        return [k for k, f in self.features.items() if f.get("dtype") == "video"]
+
+    def _video_path(self, **fields: object) -> str:
+        return str(self.info.get("video_path", "")).format(**fields)
+
+    def _v3_videos(self, row: dict[str, Any]) -> dict[str, tuple[Path, float, float]]:
+        videos = {}
+        for key in self._video_keys():
+            chunk, file = row.get(f"videos/{key}/chunk_index"), row.get(f"videos/{key}/file_index")
+            if chunk is None or file is None:
+                continue
+            start = row.get(f"videos/{key}/from_timestamp")
+            stop = row.get(f"videos/{key}/to_timestamp")
+            path = self.path / self._video_path(video_key=key, chunk_index=chunk, file_index=file)
+            videos[key] = (path, float(start or 0.0), math.inf if stop is None else float(stop))
+        return videos
 
     def metadata_chunk(self, entity_path_prefix: str | None) -> Chunk:
         comps = {ComponentDescriptor("info"): as_list_column(pa.array([self.info_text], pa.utf8()))}
@@ -174,6 +202,23 @@ def _scalar_chunks(
         _warn_once(f"Tried logging scalar {key} with unsupported dtype: {arr.type}")
 
 
+def _video_chunks(ent: str, video: tuple[Path, float, float], tl: TimeColumn, frames: int) -> Iterator[Chunk]:
+    """The episode's window of the video as a ``VideoStream`` on the episode's timeline."""
+    from .mp4 import demux, stream_chunks
+
+    path, start, stop = video
+    demuxed = demux(path)
+    lo = round(start * 1e9)
+    hi = math.inf if math.isinf(stop) else round(stop * 1e9)
+    samples = [s for s in demuxed.samples if lo <= s.pts_ns < hi]
+    if not samples:
+        raise FormatError(f"video {path} has no samples in the episode's window")
+    if not samples[0].is_keyframe:
+        raise FormatError(f"video {path}: the episode starts mid-GOP; re-encoding it is not supported")
+    times = [(i * frames) // len(samples) for i in range(len(samples))]
+    yield from stream_chunks(ent, demuxed.codec, samples, times, tl.name, tl.typ)
+
+
 def iter_episode_chunks(
     ds: LeRobotDataset,
     episode: int,
@@ -200,7 +245,11 @@ def iter_episode_chunks(
             yield Chunk.from_columns(entity(entity_path_prefix, "task"), new_tuids(len(texts)), [tl], comps)
         elif dtype == "video":
             if video_mode != "skip":
-                _warn_once(f"LeRobot video feature {key} is not loaded yet (use video_mode='skip')")
+                video = ds.episodes[episode].videos.get(key)
+                if video is None:
+                    _warn_once(f"LeRobot video feature {key} has no video file for episode {episode}")
+                    continue
+                yield from _video_chunks(entity(entity_path_prefix, key), video, tl, table.num_rows)
         else:
             _warn_once(
                 f"Loading LeRobot feature ({key}) of dtype `{dtype}` into Rerun is not yet implemented"

@@ -161,14 +161,14 @@ def _timeline(opts: Mp4Options, values: list[int]) -> TimeColumn:
     return TimeColumn.from_values(opts.timeline_name, TIMELINE_TYPES[opts.timeline_type], values)
 
 
-def _groups(samples: list[Sample], by_gop: bool) -> Iterator[list[Sample]]:
+def _groups(samples: list[tuple[Sample, int]], by_gop: bool) -> Iterator[list[tuple[Sample, int]]]:
     if not by_gop:
         for s in samples:
             yield [s]
         return
-    group: list[Sample] = []
+    group: list[tuple[Sample, int]] = []
     for s in samples:
-        if s.is_keyframe and group:
+        if s[0].is_keyframe and group:
             yield group
             group = []
         group.append(s)
@@ -176,23 +176,43 @@ def _groups(samples: list[Sample], by_gop: bool) -> Iterator[list[Sample]]:
         yield group
 
 
+def stream_chunks(
+    entity: str,
+    codec: int,
+    samples: list[Sample],
+    times: list[int],
+    timeline: str,
+    typ: TimeType,
+    by_gop: bool = True,
+) -> Iterator[Chunk]:
+    """A static ``VideoStream:codec`` chunk, the samples (per GOP or per sample), the keyframe rows."""
+    codec_col = as_list_column(pa.array([codec], pa.uint32()))
+    yield Chunk.from_columns(
+        entity, new_tuids(1), [], {_desc("VideoStream", "codec", "VideoCodec"): codec_col}
+    )
+    timed = list(zip(samples, times, strict=True))
+    for group in _groups(timed, by_gop):
+        comps = {_desc("VideoStream", "sample", "VideoSample"): blob_column([s.data for s, _ in group])}
+        tl = TimeColumn.from_values(timeline, typ, [t for _, t in group])
+        yield Chunk.from_columns(entity, new_tuids(len(group)), [tl], comps)
+    keys = [t for s, t in timed if s.is_keyframe]
+    if keys:
+        flags = as_list_column(pa.array([True] * len(keys), pa.bool_()))
+        tl = TimeColumn.from_values(timeline, typ, keys)
+        comps = {_desc("VideoStream", "is_keyframe", "IsKeyframe"): flags}
+        yield Chunk.from_columns(entity, new_tuids(len(keys)), [tl], comps)
+
+
 def iter_mp4_chunks(path: Path, entity: str, opts: Mp4Options) -> Iterator[Chunk]:
     if opts.mode == "asset":
         yield from _asset_chunks(path, entity, opts)
         return
     video = demux(path)
-    codec = as_list_column(pa.array([video.codec], pa.uint32()))
-    yield Chunk.from_columns(entity, new_tuids(1), [], {_desc("VideoStream", "codec", "VideoCodec"): codec})
-    for group in _groups(video.samples, opts.chunk_by_gop):
-        comps = {_desc("VideoStream", "sample", "VideoSample"): blob_column([s.data for s in group])}
-        yield Chunk.from_columns(
-            entity, new_tuids(len(group)), [_timeline(opts, [s.pts_ns for s in group])], comps
-        )
-    keys = [s.pts_ns for s in video.samples if s.is_keyframe]
-    if keys:
-        flags = as_list_column(pa.array([True] * len(keys), pa.bool_()))
-        comps = {_desc("VideoStream", "is_keyframe", "IsKeyframe"): flags}
-        yield Chunk.from_columns(entity, new_tuids(len(keys)), [_timeline(opts, keys)], comps)
+    times = [s.pts_ns for s in video.samples]
+    typ = TIMELINE_TYPES[opts.timeline_type]
+    yield from stream_chunks(
+        entity, video.codec, video.samples, times, opts.timeline_name, typ, opts.chunk_by_gop
+    )
 
 
 def _asset_chunks(

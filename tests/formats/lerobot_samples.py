@@ -109,3 +109,38 @@ def write_v3(root: Path) -> Path:
     pq.write_table(pa.concat_tables(tables), root / "data/chunk-000/file-000.parquet")
     pq.write_table(pa.Table.from_pylist(rows), root / "meta/episodes/chunk-000/file-000.parquet")
     return root
+
+
+VIDEO_FEATURE = {
+    "dtype": "video",
+    "shape": [24, 32, 3],
+    "names": ["height", "width", "channel"],
+    "info": {"video.fps": 10.0, "video.codec": "h264", "video.pix_fmt": "yuv420p", "has_audio": False},
+}
+
+
+def add_video(root: Path, version: str) -> Path:
+    """An ``observation.image`` video feature: one file per episode (v2) or one shared file (v3)."""
+    from test_mp4_reader import write_mp4
+
+    info = json.loads((root / "meta" / "info.json").read_text())
+    info["features"]["observation.image"] = VIDEO_FEATURE
+    (root / "meta" / "info.json").write_text(json.dumps(info, indent=2))
+    if version == "v2":
+        d = root / "videos" / "chunk-000" / "observation.image"
+        d.mkdir(parents=True)
+        for e, n in EPISODES:
+            write_mp4(d / f"episode_{e:06d}.mp4", frames=n, gop=2)
+        return root
+    d = root / "videos" / "observation.image" / "chunk-000"
+    d.mkdir(parents=True)
+    write_mp4(d / "file-000.mp4", frames=sum(n for _, n in EPISODES), gop=3)
+    path = root / "meta" / "episodes" / "chunk-000" / "file-000.parquet"
+    t = pq.read_table(path)
+    key = "videos/observation.image"
+    t = t.append_column(f"{key}/chunk_index", pa.array([0, 0], pa.int64()))
+    t = t.append_column(f"{key}/file_index", pa.array([0, 0], pa.int64()))
+    t = t.append_column(f"{key}/from_timestamp", pa.array([0.0, 0.3]))
+    t = t.append_column(f"{key}/to_timestamp", pa.array([0.3, 0.7]))
+    pq.write_table(t, path)
+    return root

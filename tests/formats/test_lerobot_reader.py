@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lerobot_samples import write_v2, write_v3
+from lerobot_samples import add_video, write_v2, write_v3
 from reader_interop import compare_streams
 
 from rerun.experimental import LeRobotReader
@@ -32,6 +32,16 @@ def test_stream_matches_real_reader(oracle, tmp_path: Path, version: str, expr: 
         tmp_path,
         prelude.replace("LazyChunkStream", "__import__('rerun.chunk').chunk.LazyChunkStream"),
     )
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("version", ["v2", "v3"])
+@pytest.mark.parametrize("episode", [0, 1])
+def test_video_matches_real_reader(oracle, tmp_path: Path, version: str, episode: int) -> None:
+    """v2: the episode's own file; v3: the episode's window of a shared file (starting on a keyframe)."""
+    pytest.importorskip("av")
+    path = add_video(WRITERS[version](tmp_path / "ds"), version)
+    compare_streams(oracle, tmp_path, f"LeRobotReader({str(path)!r}).stream({episode})")
 
 
 @pytest.mark.parametrize("version", ["v2", "v3"])

@@ -152,6 +152,12 @@ def _state(raw: Any) -> ViewerState:
     )
 
 
+def _deprecated(instead: str) -> None:
+    import warnings
+
+    warnings.warn(f"Use `{instead}` instead.", DeprecationWarning, stacklevel=3)
+
+
 class ViewerNotFoundError(ConnectionError, LookupError):
     """The viewer has no such recording, timeline, view or command."""
 
@@ -290,6 +296,7 @@ class ViewerClient(ViewerClientOperations):
 
     def viewer_state(self) -> ViewerState:
         """Deprecated: use ``get_state``."""
+        _deprecated("get_state")
         return self.get_state()
 
     def set_time(
@@ -366,6 +373,7 @@ class ViewerClient(ViewerClientOperations):
 
     def open_url(self, url: str, *, navigate: bool = True) -> bool:
         """Deprecated: use ``open``."""
+        _deprecated("open")
         return not self.open(url, navigate=navigate).loading
 
     def close(
@@ -390,6 +398,7 @@ class ViewerClient(ViewerClientOperations):
 
     def close_recordings(self, target: str | Sequence[StoreId] = "current") -> list[StoreId]:
         """Deprecated: use ``close``."""
+        _deprecated("close")
         if target in ("current", "all"):
             return self.close(target)  # type: ignore[arg-type]
         return self.close(store_ids=[target] if isinstance(target, str) else list(target))

@@ -117,3 +117,17 @@ def test_locations(headless: Headless, tmp_path: Path) -> None:
         assert client.get_state().active_recording == "steps"
         with pytest.raises(LookupError, match="does not have"):
             client.set_location("about:recording?app_id=control_test&recording_id=gone")
+
+
+def test_deprecated_aliases_warn_as_0_41(headless: Headless) -> None:
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        with pytest.warns(DeprecationWarning, match="Use `open` instead"):
+            assert client.open_url(str(headless.rrd)) is True
+        with pytest.warns(DeprecationWarning, match="Use `get_state` instead"):
+            assert client.viewer_state().active_recording == "steps"
+        with pytest.warns(DeprecationWarning, match="Use `get_logs` instead"):
+            assert client.viewer_logs()
+        with pytest.warns(DeprecationWarning, match="Use `close` instead"):
+            assert client.close_recordings("all") == ["steps"]

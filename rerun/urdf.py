@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,9 +55,15 @@ class UrdfMimic:
 class UrdfJoint:
     """A URDF joint."""
 
-    def __init__(self, inner: Joint, frame_prefix: str | None = None) -> None:
+    def __init__(self, inner: Joint) -> None:
         self._inner = inner
-        self._prefix = frame_prefix or ""
+        self._prefix = ""
+
+    @classmethod
+    def _of(cls, inner: Joint, frame_prefix: str | None) -> UrdfJoint:
+        joint = cls(inner)
+        joint._prefix = frame_prefix or ""
+        return joint
 
     @property
     def name(self) -> str:
@@ -171,12 +178,18 @@ class UrdfLink:
         return f'UrdfLink(name="{self._inner.name}")'
 
 
+@dataclass(frozen=True)
+class _UrdfTreeInternal:
+    robot: Robot
+    options: Any
+
+
 class UrdfTree:
     """A URDF robot model with joints and links; log it, then animate joints with their transforms."""
 
-    def __init__(self, robot: Robot, options: Any) -> None:
-        self._robot = robot
-        self._opts = options
+    def __init__(self, inner: _UrdfTreeInternal) -> None:
+        self._robot = inner.robot
+        self._opts = inner.options
 
     @staticmethod
     def from_file_path(
@@ -193,7 +206,7 @@ class UrdfTree:
         if not p.exists():
             raise FileNotFoundError(f"URDF file not found: {p}")
         opts = UrdfOptions(entity_path_prefix, frame_prefix, static_transform_entity_path)
-        return UrdfTree(parse_urdf(p), opts)
+        return UrdfTree(_UrdfTreeInternal(parse_urdf(p), opts))
 
     @property
     def name(self) -> str:
@@ -211,12 +224,12 @@ class UrdfTree:
 
     def joints(self) -> list[UrdfJoint]:
         """All joints in the URDF."""
-        return [UrdfJoint(j, self.frame_prefix) for j in self._robot.joints]
+        return [UrdfJoint._of(j, self.frame_prefix) for j in self._robot.joints]
 
     def get_joint_by_name(self, joint_name: str) -> UrdfJoint | None:
         """A joint by name, or ``None``."""
         j = self._robot.joint(joint_name)
-        return UrdfJoint(j, self.frame_prefix) if j is not None else None
+        return UrdfJoint._of(j, self.frame_prefix) if j is not None else None
 
     def get_joint_child(self, joint: UrdfJoint) -> UrdfLink:
         """The child link of a joint."""

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "formats"))
 
 def generate(path: Path, scale: float) -> None:
     from mcap_ros2.writer import Writer
-    from mcap_samples import MESSAGES, MSGDEFS
+    from mcap_samples import MESSAGES, MSGDEFS, _hdr
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -57,11 +57,14 @@ def generate(path: Path, scale: float) -> None:
         for dt, n in counts.items():
             step = 10_000_000_000 // max(n, 1)
             for i in range(n):
-                msg = MESSAGES[dt](i)
-                if dt.endswith("Image"):
-                    msg.update(width=320, height=240, step=960, data=image)
+                if dt.endswith("Image"):  # (the samples' own payloads only work for i < 238)
+                    msg = MESSAGES[dt](0)
+                    msg.update(header=_hdr(i), width=320, height=240, step=960, data=image)
                 elif dt.endswith("PointCloud2"):
-                    msg.update(width=20_000, row_step=320_000, data=cloud)
+                    msg = MESSAGES[dt](0)
+                    msg.update(header=_hdr(i), width=20_000, row_step=320_000, data=cloud)
+                else:
+                    msg = MESSAGES[dt](i)
                 w.write_message(
                     topic="/" + dt.split("/")[-1].lower(),
                     schema=schemas[dt],

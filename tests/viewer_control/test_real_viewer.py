@@ -43,6 +43,15 @@ def test_our_client_drives_the_real_headless_viewer(oracle, steps_rrd: Path) -> 
         blueprint = client.get_blueprint()
         assert blueprint.store_id == store_id
         assert any("ViewBlueprint" in archetypes for archetypes in blueprint.blueprint.values())
+        [view] = [
+            p
+            for p in blueprint.blueprint
+            if p.startswith("/view/") and "ViewBlueprint" in blueprint.blueprint[p]
+        ]
+        info = client.set_blueprint({view: {"ViewBlueprint": {"display_name": "Renamed"}}}, store_id=store_id)
+        assert info.store_id == store_id
+        assert client.get_blueprint().blueprint[view]["ViewBlueprint"]["display_name"] == "Renamed"
+        assert client.get_location() == state.location
         assert any(entry.level in ("INFO", "WARN") for entry in client.get_logs())
         assert "recording.seek_to_start" in {c.id for c in client.list_commands()}
 

@@ -71,12 +71,18 @@ class McapFile:
         except McapFileError as err:
             if not self.recover:
                 raise
+            why = str(err).removesuffix("; try --recover")
             log.warning(
-                "Failed to read the MCAP summary (%s); reconstructing one from the readable part", err
+                "Failed to read the MCAP summary (%s); reconstructing one from the readable part", why
             )
         return self._scan()
 
     def _embedded_summary(self) -> McapSummary:
+        if not self.data.endswith(b"\x89MCAP0\r\n"):
+            raise McapFileError(
+                f"{self.name}: corrupt MCAP file (it does not end with the MCAP magic bytes: truncated?); "
+                "try --recover"
+            )
         try:
             reader = SeekingReader(io.BytesIO(self.data))
             header = reader.get_header()

@@ -49,7 +49,9 @@ def _blob_components(archetype: str, data: bytes, media_type: str) -> dict[Compo
     }
 
 
-def log_file(core: RecordingCore, path: Path, contents: bytes, *, entity_path_prefix: str | None) -> None:
+def log_file(
+    core: RecordingCore, path: Path, contents: bytes, *, entity_path_prefix: str | None, static: bool = False
+) -> None:
     """Import one file into the recording; raises ValueError for an unsupported file type."""
     if not core.enabled:
         return
@@ -65,9 +67,9 @@ def log_file(core: RecordingCore, path: Path, contents: bytes, *, entity_path_pr
         _forward_mcap(contents, core)
         return
     elif ext in CHUNK_IMPORTERS:
-        _forward_chunks(path, contents, entity_path_prefix, core)
+        _forward_chunks(path, contents, entity_path_prefix, static, core)
         return
-    elif _forward_external(path, entity_path_prefix, core):
+    elif _forward_external(path, entity_path_prefix, static, core):
         return
     else:
         supported = ", ".join(sorted([*IMAGE_TYPES, *MESH_TYPES, *CHUNK_IMPORTERS, ".mcap", ".rrd"]))
@@ -88,20 +90,22 @@ def _forward_mcap(contents: bytes, core: RecordingCore) -> None:
         core.send_chunk(chunk)
 
 
-def _forward_chunks(path: Path, contents: bytes, prefix: str | None, core: RecordingCore) -> None:
+def _forward_chunks(
+    path: Path, contents: bytes, prefix: str | None, static: bool, core: RecordingCore
+) -> None:
     """MP4 / URDF: the chunks their importers build, sent as they are."""
     from rerun_core.formats.files import import_chunks
 
     core.batcher.flush()
     try:
-        chunks = list(import_chunks(path, contents, file_entity_path(path, prefix), prefix))
+        chunks = list(import_chunks(path, contents, file_entity_path(path, prefix), prefix, static))
     except (ValueError, OSError) as err:
         raise ValueError(f"{path.name}: {err}") from None
     for chunk in chunks:
         core.send_chunk(chunk)
 
 
-def _forward_external(path: Path, prefix: str | None, core: RecordingCore) -> bool:
+def _forward_external(path: Path, prefix: str | None, static: bool, core: RecordingCore) -> bool:
     """A file no built-in importer takes, through the ``rerun-importer-*`` executables on PATH."""
     import time
 
@@ -116,7 +120,7 @@ def _forward_external(path: Path, prefix: str | None, core: RecordingCore) -> bo
         opened_application_id=sid.application_id,
         opened_recording_id=sid.recording_id,
         entity_path_prefix=format_entity_path(parse_entity_path(prefix)) if prefix else None,
-        times=(("log_time", "timestamp", time.time_ns()),),
+        times=() if static else (("log_time", "timestamp", time.time_ns()),),  # 0.41: static sends no times
     )
     messages = run_external_importers(path, settings)
     if messages is None:

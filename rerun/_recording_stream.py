@@ -420,7 +420,7 @@ class RecordingStream:
     ) -> None:
         """Log a file (.rrd, images, meshes) with the built-in importers."""
         path = Path(file_path)
-        self._log_file(path, lambda: path.read_bytes(), entity_path_prefix)
+        self._log_file(path, lambda: path.read_bytes(), entity_path_prefix, static)
 
     def log_file_from_contents(
         self,
@@ -431,11 +431,13 @@ class RecordingStream:
         static: bool = False,
     ) -> None:
         """Log the contents of a file (its path picks the importer and the entity path)."""
-        self._log_file(Path(file_path), lambda: bytes(file_contents), entity_path_prefix)
+        self._log_file(Path(file_path), lambda: bytes(file_contents), entity_path_prefix, static)
 
-    def _log_file(self, path: Path, contents: Callable[[], bytes], prefix: str | None) -> None:
+    def _log_file(
+        self, path: Path, contents: Callable[[], bytes], prefix: str | None, static: bool = False
+    ) -> None:
         with catch_and_log_exceptions("log_file", depth_to_user_code=2):
-            log_file(self._core, path, contents(), entity_path_prefix=prefix)
+            log_file(self._core, path, contents(), entity_path_prefix=prefix, static=static)
 
     def send_columns(
         self, entity_path: str, indexes: Iterable[Any], columns: Iterable[Any], *, strict: bool | None = None

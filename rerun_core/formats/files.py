@@ -11,7 +11,7 @@ CHUNK_IMPORTERS = (".mp4", ".urdf")
 
 
 def import_chunks(
-    path: Path, contents: bytes, entity: str, entity_path_prefix: str | None
+    path: Path, contents: bytes, entity: str, entity_path_prefix: str | None, static: bool = False
 ) -> Iterator[Chunk]:
     """The chunks 0.41's built-in importer logs for ``path``; ``entity`` is the file's entity path."""
     ext = path.suffix.lower()
@@ -22,5 +22,5 @@ def import_chunks(
     if ext == ".urdf":
         from .urdf import import_urdf
 
-        return import_urdf(path, contents, entity_path_prefix)
+        return import_urdf(path, contents, entity_path_prefix, static)
     raise ValueError(f"no chunk importer for {path.name!r}")

@@ -199,12 +199,10 @@ def iter_urdf_chunks(robot: Robot, opts: UrdfOptions) -> Iterator[Chunk]:
     return iter(UrdfChunks(robot, opts, []))
 
 
-def import_urdf(path: Path, contents: bytes, entity_path_prefix: str | None) -> Iterator[Chunk]:
-    """What ``log_file_from_path`` logs: the same chunks on the ``log_time`` of the call."""
+def import_urdf(
+    path: Path, contents: bytes, entity_path_prefix: str | None, static: bool = False
+) -> Iterator[Chunk]:
+    """What ``log_file_from_path`` logs: the same chunks on the call's ``log_time`` (static: none)."""
     robot = parse_urdf(path, contents)
-    now = time.time_ns()
-    return iter(
-        UrdfChunks(
-            robot, UrdfOptions(entity_path_prefix=entity_path_prefix), [("log_time", TimeType.TIMESTAMP, now)]
-        )
-    )
+    times = [] if static else [("log_time", TimeType.TIMESTAMP, time.time_ns())]
+    return iter(UrdfChunks(robot, UrdfOptions(entity_path_prefix=entity_path_prefix), times))

@@ -126,3 +126,17 @@ def test_incompatible_and_failing_importers(loader_dir: Path, tmp_path: Path) ->
     bad.write_text("bad data")
     proc = run_ours(LOG_FILE, str(tmp_path / "out2.rrd"), str(bad))
     assert "cannot parse" in proc.stderr  # a failing importer's stderr is reported
+
+
+@pytest.mark.interop
+def test_static_import_passes_no_times(oracle, loader_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "pts.xyz"
+    data.write_text("1 2 3\n")
+    code = LOG_FILE.replace('entity_path_prefix="world")', 'entity_path_prefix="world", static=True)')
+    theirs, ours = tmp_path / "theirs.rrd", tmp_path / "ours.rrd"
+    oracle.run_script(code, str(theirs), str(data))
+    their_args = _argvs(loader_dir)
+    run_ours(code, str(ours), str(data))
+    assert _argvs(loader_dir) == their_args
+    proc = oracle.cli("rrd", "compare", "--unordered", str(theirs), str(ours), check=False)
+    assert proc.returncode == 0, proc.stderr

@@ -159,3 +159,19 @@ def test_invalid_files(tmp_path: Path) -> None:
         ru.UrdfTree.from_file_path(bad)
     with pytest.raises(FileNotFoundError):
         ru.UrdfTree.from_file_path(tmp_path / "nope.urdf")
+
+
+@pytest.mark.interop
+def test_static_log_file_from_path_matches_real_importer(oracle, tmp_path: Path, robot: Path) -> None:
+    """``static=True``: every chunk static, so the recordings compare whole."""
+    code = f"""
+import sys, rerun as rr
+rr.init("app", recording_id="rec")
+rr.save(sys.argv[1])
+rr.log_file_from_path({str(robot)!r}, static=True)
+"""
+    theirs, ours = tmp_path / "theirs.rrd", tmp_path / "ours.rrd"
+    oracle.run_script(code, str(theirs))
+    run_ours(code, str(ours))
+    proc = oracle.cli("rrd", "compare", "--unordered", str(theirs), str(ours), check=False)
+    assert proc.returncode == 0, proc.stderr

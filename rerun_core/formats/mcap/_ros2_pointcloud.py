@@ -103,7 +103,13 @@ class PointCloud2Parser:
         self.frames.append(m.header.frame_id)
         for (_n, dtype, rows), i in zip(self.extracted or [], range(len(self.extracted or []))):
             rows.append(values[i] if i < len(values) else np.zeros(0, np.dtype(POINT_TYPES[dtype][0])))
-        pos = _positions(data, step, list(m.fields), big)
+        named = {f.name: v for f, v in zip(m.fields, values)}
+        pos: np.ndarray | None
+        if step and len(data) % step == 0 and all(k in named for k in ("x", "y", "z")):
+            # The x/y/z just extracted are the positions' columns (no partial last point).
+            pos = np.stack([named[k].astype(np.float32) for k in ("x", "y", "z")], axis=1)
+        else:
+            pos = _positions(data, step, list(m.fields), big)
         if pos is not None:
             self.positions = self.positions or []
             self.positions.append(pos)

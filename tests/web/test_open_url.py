@@ -228,7 +228,9 @@ def test_cli_fetchers_end_before_the_endpoint(segment_url: str) -> None:
     endpoint = _Endpoint()
     stop = threading.Event()
     stop.set()  # serve, then stop at once
-    args = argparse.Namespace(serve_web=False, web_viewer=False, serve_grpc=False, headless=True)
+    args = argparse.Namespace(
+        serve_web=False, web_viewer=False, serve_grpc=False, headless=True, screenshot_to=None
+    )
     plan = viewer._plan(segment_url)
     try:
         assert viewer._serve(endpoint, args, [], [], stop, None, [plan]) == 0

@@ -45,9 +45,25 @@ def dtype_name(ds: Any) -> str:
     dt = ds.dtype
     if h5py.check_string_dtype(dt) is not None or dt.kind == "S":
         return "string"
-    if h5py.check_enum_dtype(dt) is not None or dt.kind not in "iuf":
+    if h5py.check_enum_dtype(dt) is not None or dt.kind not in "iuf" or dt.name == "float16":
         return "unsupported"
     return str(dt.name)
+
+
+def unsupported_kind(ds: Any) -> str:
+    """How 0.41 names an unsupported element type in its warning."""
+    h5py = _h5py()
+    dt = ds.dtype
+    enum = h5py.check_enum_dtype(dt)
+    if enum is not None:
+        return "enum[" + ", ".join(sorted(enum, key=lambda k: enum[k])) + "]"
+    if dt.kind == "b":
+        return "enum[FALSE, TRUE]"
+    if dt.names:
+        return "compound"
+    if dt.kind == "f":
+        return f"other(f{dt.itemsize * 8})"
+    return str(dt)
 
 
 def _norm(path: str) -> str:
@@ -117,7 +133,9 @@ def attribute_value(value: Any) -> Any:
 
 def _attr_array(value: Any) -> pa.Array | None:
     arr = np.asarray(value)
-    if arr.dtype.kind not in "iufSUO":
+    if arr.dtype.kind == "b":  # HDF5 stores booleans as an int8 enum
+        arr = arr.astype(np.int8)
+    if arr.dtype.kind not in "iufSUO" or arr.dtype.name == "float16":
         return None
     if arr.ndim == 0:
         return column_array(arr.reshape(1), arr.dtype)
@@ -159,7 +177,7 @@ def _plan(root: Any, root_path: str, ignore: list[str], index_path: str | None, 
         if rel == index_path:
             continue
         if dtype_name(obj) == "unsupported":
-            unsupported.append(f"{rel} ({obj.dtype})")
+            unsupported.append(f"{rel} ({unsupported_kind(obj)})")
             continue
         group = rel.rsplit("/", 1)[0] or "/"
         target = plan.statics if obj.ndim == 0 else plan.columns

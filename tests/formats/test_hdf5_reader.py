@@ -24,6 +24,11 @@ def _write(path: Path) -> Path:
         f["scalar"] = 3.5
         f["names"] = np.array([b"a", b"b", b"c"])
         f["flags"] = np.array([True, False, True])  # an enum: skipped with a warning, as 0.41
+        f["half"] = np.arange(3, dtype=np.float16)  # float16: unsupported in 0.41 too
+        f["labels"] = np.array(["x", "yy", "zzz"], dtype=h5py.string_dtype())
+        f["u64"] = np.arange(3, dtype=np.uint64)
+        f.attrs["ok"] = True  # a bool attribute: int8, as HDF5 stores it
+        f.attrs["tags"] = np.array(["p", "q"], dtype=h5py.string_dtype())
         obs = f.create_group("observations")
         obs["qpos"] = np.arange(3, dtype=np.int16)
         obs["qvel"] = np.arange(3, dtype=np.float64)
@@ -72,7 +77,14 @@ def test_metadata_accessors(tmp_path: Path) -> None:
     assert DatasetInfo("/observations/images/cam", (3, 2, 2, 3), "uint8") in r.datasets()
     assert DatasetInfo("/flags", (3,), "unsupported") in r.datasets()
     assert DatasetInfo("/names", (3,), "string") in r.datasets()
-    assert r.attributes() == {"fps": 50, "gains": [1.0, 2.0], "robot": "aloha"}
+    assert DatasetInfo("/half", (3,), "unsupported") in r.datasets()
+    assert r.attributes() == {
+        "fps": 50,
+        "gains": [1.0, 2.0],
+        "ok": True,
+        "robot": "aloha",
+        "tags": ["p", "q"],
+    }
     assert r.attributes("/observations") == {"note": "bytes"}
     with pytest.raises(KeyError):
         r.attributes("/nope")

@@ -17,6 +17,7 @@ import ast
 import importlib
 import importlib.util
 import inspect
+import json
 import subprocess
 import sys
 import warnings
@@ -34,6 +35,112 @@ DYNAMIC = (
     "rerun.blueprint.views",
 )
 ARCHETYPES = ("rerun.archetypes", "rerun.blueprint.archetypes")
+ORACLE = ROOT / ".venv-oracle" / "bin" / "python"
+
+# What a `...Like` / `...ArrayLike` alias accepts: none is `Any`, so `object()`, `None` where a
+# value is required, or an archetype where a component goes is an error; every value the
+# converters take still fits (array-likes, sequences, mappings, our encoding / component
+# classes, batches, enums, times and UUIDs).
+LOOSE = (
+    "_Loose: TypeAlias = (\n"
+    "    numpy.typing.ArrayLike | Sequence[Any] | Mapping[Any, Any] | Iterable[Any]\n"
+    "    | rerun._baseclasses.ComponentMixin | rerun._baseclasses.BaseBatch[Any]\n"
+    "    | rerun._baseclasses.ComponentBatchLike | enum.Enum | numpy.generic\n"
+    "    | datetime.datetime | datetime.timedelta | uuid.UUID | {classes}\n"
+    ")\n\n"
+)
+LOOSE_REF = "rerun.encodings._declared._Loose"
+
+# 0.41's archetype `__init__` annotations name these modules so (`encodings.Vec3DArrayLike`).
+ORACLE_MODULES = {
+    "encodings": "rerun.encodings",
+    "components": "rerun.components",
+    "blueprint_components": "rerun.blueprint.components",
+    "blueprint_encodings": "rerun.blueprint.encodings",
+}
+PLAIN = {
+    "Any",
+    "None",
+    "bool",
+    "int",
+    "float",
+    "str",
+    "bytes",
+    "dict",
+    "list",
+    "Sequence",
+    "Mapping",
+    "Iterable",
+}
+
+ORACLE_DUMP = r"""
+import importlib, inspect, json, sys, warnings
+warnings.simplefilter("ignore")
+out = {}
+for modname in sys.argv[1:]:
+    mod = importlib.import_module(modname)
+    for name in getattr(mod, "__all__", []):
+        cls = getattr(mod, name, None)
+        if not isinstance(cls, type) or cls.__init__ is object.__init__:
+            continue
+        try:
+            sig = inspect.signature(cls.__init__)
+        except (TypeError, ValueError):
+            continue
+        out.setdefault(modname, {})[name] = {
+            p.name: p.annotation for p in sig.parameters.values() if isinstance(p.annotation, str)
+        }
+json.dump(out, sys.stdout)
+"""
+
+
+def oracle_annotations() -> dict[str, dict[str, dict[str, str]]]:
+    """modname -> class -> parameter -> 0.41's annotation text (empty without the oracle venv)."""
+    if not ORACLE.exists():
+        return {}
+    done = subprocess.run(
+        [str(ORACLE), "-c", ORACLE_DUMP, *ARCHETYPES],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        timeout=300,
+        check=False,
+    )
+    return json.loads(done.stdout) if done.returncode == 0 else {}
+
+
+def translate(annotation: str) -> str | None:
+    """0.41's annotation in names our stubs resolve, or None where one name has no counterpart."""
+    try:
+        tree = ast.parse(annotation, mode="eval")
+    except SyntaxError:
+        return None
+
+    class Rewrite(ast.NodeTransformer):
+        ok = True
+
+        def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+            if isinstance(node.value, ast.Name) and node.value.id in ORACLE_MODULES:
+                target = ORACLE_MODULES[node.value.id]
+                if not hasattr(importlib.import_module(target), node.attr):
+                    self.ok = False
+                return ast.Attribute(value=ast.Name(id=target), attr=node.attr, ctx=ast.Load())
+            self.ok = False
+            return node
+
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id not in PLAIN:
+                self.ok = False
+            return node
+
+        def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+            if isinstance(node.value, ast.Name) and node.value.id == "Literal":
+                return node  # string / int literals only
+            return self.generic_visit(node)
+
+    rewrite = Rewrite()
+    new = rewrite.visit(tree)
+    return ast.unparse(new) if rewrite.ok else None
 
 
 def static_names(module: Any) -> set[str]:
@@ -55,13 +162,14 @@ def ref(cls: type, imports: dict[str, set[str]]) -> str:
     return f"{cls.__module__}.{cls.__name__}"
 
 
-def params_text(sig: inspect.Signature) -> str:
+def params_text(sig: inspect.Signature, types: dict[str, str] | None = None) -> str:
     out: list[str] = []
     star = False
     for p in sig.parameters.values():
         if p.name == "self":
             continue
         default = "" if p.default is inspect.Parameter.empty else " = ..."
+        kind = (types or {}).get(p.name, "Any")
         if p.kind is p.VAR_POSITIONAL:
             out.append(f"*{p.name}: Any")
             star = True
@@ -71,9 +179,9 @@ def params_text(sig: inspect.Signature) -> str:
             if not star:
                 out.append("*")
                 star = True
-            out.append(f"{p.name}: Any{default}")
+            out.append(f"{p.name}: {kind}{default}")
         else:
-            out.append(f"{p.name}: Any{default}")
+            out.append(f"{p.name}: {kind}{default}")
     return ", ".join(["self", *out])
 
 
@@ -103,11 +211,12 @@ def declare_class(name: str, cls: type, imports: dict[str, set[str]], module: st
     return "\n".join(lines + (body or ["    ..."]))
 
 
-def render(header_imports: dict[str, set[str]], parts: list[str], package: str) -> str:
-    lines = [HEADER, "from typing import Any, ClassVar, TypeAlias\n\n"]
-    for mod in sorted(header_imports):
+def render(header_imports: dict[str, set[str]], parts: list[str], package: str, preamble: str = "") -> str:
+    lines = [HEADER, "from typing import Any, ClassVar, Iterable, Literal, Mapping, Sequence, TypeAlias\n\n"]
+    for mod in sorted({*header_imports, "datetime", "enum", "uuid", "numpy", "numpy.typing"}):
         lines.append(f"import {mod}\n")
     lines.append("\n")
+    lines.append(preamble)
     lines.append("\n\n".join(parts) + "\n")
     return "".join(lines)
 
@@ -129,7 +238,10 @@ def dynamic_stub(modname: str) -> tuple[str, list[str]]:
         if name in static or name.startswith("_") or not hasattr(module, name):
             continue
         value = getattr(module, name)
-        if value is Any:
+        if value is Any and name.endswith("Like"):
+            imports.setdefault("rerun.encodings._declared", set())
+            parts.append(f"{name}: TypeAlias = {LOOSE_REF}")
+        elif value is Any:
             parts.append(f"{name}: TypeAlias = Any")
         elif isinstance(value, type) and value.__name__ == name and _defined_here(value, modname):
             parts.append(declare_class(name, value, imports, modname))
@@ -138,10 +250,23 @@ def dynamic_stub(modname: str) -> tuple[str, list[str]]:
         else:
             parts.append(f"{name}: Any")
         declared.append(name)
-    return render(imports, parts, modname), declared
+    preamble = ""
+    if modname == "rerun.encodings":
+        imports.pop("rerun.encodings._declared", None)
+        imports.setdefault("rerun._baseclasses", set())
+        classes = sorted(
+            f"{v.__module__}.{v.__name__}"
+            for n in exported
+            if isinstance(v := getattr(module, n, None), type) and v.__name__ == n and not n.endswith("Batch")
+        )
+        for c in classes:
+            imports.setdefault(c.rsplit(".", 1)[0], set())
+        preamble = LOOSE.format(classes=" | ".join(classes))
+        parts = [p.replace(LOOSE_REF, "_Loose") for p in parts]
+    return render(imports, parts, modname, preamble), declared
 
 
-def archetype_stub(modname: str) -> tuple[str, list[str]]:
+def archetype_stub(modname: str, oracle: dict[str, dict[str, str]] | None = None) -> tuple[str, list[str]]:
     module = importlib.import_module(modname)
     imports: dict[str, set[str]] = {}
     parts: list[str] = []
@@ -159,7 +284,12 @@ def archetype_stub(modname: str) -> tuple[str, list[str]]:
                 continue
             lines.append(f"    {f.name}: Any")
         if "__init__" not in cls.__dict__ and cls.__signature__ is not None:
-            lines.append(f"    def __init__({params_text(cls.__signature__)}) -> None: ...")
+            types = {}
+            for param, text in (oracle or {}).get(name, {}).items():
+                if (kind := translate(text)) is not None:
+                    types[param] = kind
+                    imports.update({m: set() for m in ORACLE_MODULES.values() if m + "." in kind})
+            lines.append(f"    def __init__({params_text(cls.__signature__, types)}) -> None: ...")
         parts.append("\n".join(lines))
         declared.append(name)
     return render(imports, parts, modname), declared
@@ -195,10 +325,14 @@ def main() -> None:
     path.write_text(text)
     written.append(path)
     print(f"{path.relative_to(ROOT)}: {len(names)} names")
+    oracle = oracle_annotations()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for modname in DYNAMIC + ARCHETYPES:
-            text, names = (archetype_stub if modname in ARCHETYPES else dynamic_stub)(modname)
+            if modname in ARCHETYPES:
+                text, names = archetype_stub(modname, oracle.get(modname, {}))
+            else:
+                text, names = dynamic_stub(modname)
             path = ROOT / Path(*modname.split(".")) / "_declared.pyi"
             path.write_text(text)
             written.append(path)

@@ -7,11 +7,13 @@ import rerun.archetypes._misc
 import rerun.archetypes._plots
 import rerun.archetypes._shapes
 import rerun.archetypes._transforms
+import rerun.components
+import rerun.encodings
 
 class AnnotationContext(rerun.archetypes._misc.AnnotationContext):
     NAME: ClassVar[str]
     context: Any
-    def __init__(self, context: Any) -> None: ...
+    def __init__(self, context: rerun.components.AnnotationContextLike) -> None: ...
 
 class Arrows2D(rerun.archetypes._shapes.Arrows2D):
     NAME: ClassVar[str]
@@ -26,14 +28,14 @@ class Arrows2D(rerun.archetypes._shapes.Arrows2D):
     def __init__(
         self,
         *,
-        vectors: Any,
-        origins: Any = ...,
-        radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        draw_order: Any = ...,
-        class_ids: Any = ...,
+        vectors: rerun.encodings.Vec2DArrayLike,
+        origins: rerun.encodings.Vec2DArrayLike | None = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        draw_order: rerun.encodings.Float32Like | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class Arrows3D(rerun.archetypes._shapes.Arrows3D):
@@ -48,13 +50,13 @@ class Arrows3D(rerun.archetypes._shapes.Arrows3D):
     def __init__(
         self,
         *,
-        vectors: Any,
-        origins: Any = ...,
-        radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        class_ids: Any = ...,
+        vectors: rerun.encodings.Vec3DArrayLike,
+        origins: rerun.encodings.Vec3DArrayLike | None = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class Asset3D(rerun.archetypes._misc.Asset3D):
@@ -79,7 +81,14 @@ class BarChart(rerun.archetypes._plots.BarChart):
     color: Any
     abscissa: Any
     widths: Any
-    def __init__(self, values: Any, *, color: Any = ..., abscissa: Any = ..., widths: Any = ...) -> None: ...
+    def __init__(
+        self,
+        values: rerun.encodings.TensorDataLike,
+        *,
+        color: rerun.encodings.Rgba32Like | None = ...,
+        abscissa: rerun.encodings.TensorDataLike | None = ...,
+        widths: rerun.encodings.Float32ArrayLike | None = ...,
+    ) -> None: ...
 
 class Boxes2D(rerun.archetypes._shapes.Boxes2D):
     NAME: ClassVar[str]
@@ -121,28 +130,28 @@ class Capsules3D(rerun.archetypes._shapes.Capsules3D):
     def __init__(
         self,
         *,
-        lengths: Any = ...,
-        radii: Any = ...,
-        translations: Any = ...,
-        rotation_axis_angles: Any = ...,
-        quaternions: Any = ...,
-        colors: Any = ...,
-        line_radii: Any = ...,
-        fill_mode: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        class_ids: Any = ...,
+        lengths: rerun.encodings.Float32ArrayLike | None = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        translations: rerun.encodings.Vec3DArrayLike | None = ...,
+        rotation_axis_angles: rerun.encodings.RotationAxisAngleArrayLike | None = ...,
+        quaternions: rerun.encodings.QuaternionArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        line_radii: rerun.encodings.Float32ArrayLike | None = ...,
+        fill_mode: rerun.components.FillModeLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class Clear(rerun.archetypes._misc.Clear):
     NAME: ClassVar[str]
     is_recursive: Any
-    def __init__(self, *, recursive: Any) -> None: ...
+    def __init__(self, *, recursive: bool) -> None: ...
 
 class CoordinateFrame(rerun.archetypes._transforms.CoordinateFrame):
     NAME: ClassVar[str]
     frame: Any
-    def __init__(self, frame: Any) -> None: ...
+    def __init__(self, frame: rerun.encodings.Utf8Like) -> None: ...
 
 class Cylinders3D(rerun.archetypes._shapes.Cylinders3D):
     NAME: ClassVar[str]
@@ -160,17 +169,17 @@ class Cylinders3D(rerun.archetypes._shapes.Cylinders3D):
     def __init__(
         self,
         *,
-        lengths: Any = ...,
-        radii: Any = ...,
-        centers: Any = ...,
-        rotation_axis_angles: Any = ...,
-        quaternions: Any = ...,
-        colors: Any = ...,
-        line_radii: Any = ...,
-        fill_mode: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        class_ids: Any = ...,
+        lengths: rerun.encodings.Float32ArrayLike | None = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        centers: rerun.encodings.Vec3DArrayLike | None = ...,
+        rotation_axis_angles: rerun.encodings.RotationAxisAngleArrayLike | None = ...,
+        quaternions: rerun.encodings.QuaternionArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        line_radii: rerun.encodings.Float32ArrayLike | None = ...,
+        fill_mode: rerun.components.FillModeLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class DepthImage(rerun.archetypes._images.DepthImage):
@@ -197,14 +206,14 @@ class Ellipses2D(rerun.archetypes._shapes.Ellipses2D):
     def __init__(
         self,
         *,
-        half_sizes: Any = ...,
-        centers: Any = ...,
-        line_radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        draw_order: Any = ...,
-        class_ids: Any = ...,
+        half_sizes: rerun.encodings.Vec2DArrayLike | None = ...,
+        centers: rerun.encodings.Vec2DArrayLike | None = ...,
+        line_radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        draw_order: rerun.encodings.Float32ArrayLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class Ellipsoids3D(rerun.archetypes._shapes.Ellipsoids3D):
@@ -232,15 +241,15 @@ class EncodedDepthImage(rerun.archetypes._images.EncodedDepthImage):
     magnification_filter: Any
     def __init__(
         self,
-        blob: Any,
+        blob: rerun.encodings.BlobLike,
         *,
-        media_type: Any = ...,
-        meter: Any = ...,
-        colormap: Any = ...,
-        depth_range: Any = ...,
-        point_fill_ratio: Any = ...,
-        draw_order: Any = ...,
-        magnification_filter: Any = ...,
+        media_type: rerun.encodings.Utf8Like | None = ...,
+        meter: rerun.encodings.Float32Like | None = ...,
+        colormap: rerun.components.ColormapLike | None = ...,
+        depth_range: rerun.encodings.Range1DLike | None = ...,
+        point_fill_ratio: rerun.encodings.Float32Like | None = ...,
+        draw_order: rerun.encodings.Float32Like | None = ...,
+        magnification_filter: rerun.components.MagnificationFilterLike | None = ...,
     ) -> None: ...
 
 class EncodedImage(rerun.archetypes._images.EncodedImage):
@@ -261,13 +270,13 @@ class GaussianSplats3D(rerun.archetypes._misc.GaussianSplats3D):
     spherical_harmonics_degree: Any
     def __init__(
         self,
-        centers: Any,
+        centers: rerun.encodings.Vec3DArrayLike,
         *,
-        scales: Any = ...,
-        quaternions: Any = ...,
-        colors: Any = ...,
-        sh_coefficients: Any = ...,
-        spherical_harmonics_degree: Any = ...,
+        scales: rerun.encodings.Vec3DArrayLike | None = ...,
+        quaternions: rerun.encodings.QuaternionArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        sh_coefficients: rerun.encodings.SphericalHarmonics3RgbArrayLike | None = ...,
+        spherical_harmonics_degree: rerun.encodings.UInt32Like | None = ...,
     ) -> None: ...
 
 class GeoLineStrings(rerun.archetypes._misc.GeoLineStrings):
@@ -275,7 +284,13 @@ class GeoLineStrings(rerun.archetypes._misc.GeoLineStrings):
     line_strings: Any
     radii: Any
     colors: Any
-    def __init__(self, *, lat_lon: Any, radii: Any = ..., colors: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        lat_lon: rerun.components.GeoLineStringArrayLike,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+    ) -> None: ...
 
 class GeoPoints(rerun.archetypes._misc.GeoPoints):
     NAME: ClassVar[str]
@@ -284,14 +299,24 @@ class GeoPoints(rerun.archetypes._misc.GeoPoints):
     colors: Any
     class_ids: Any
     def __init__(
-        self, *, lat_lon: Any, radii: Any = ..., colors: Any = ..., class_ids: Any = ...
+        self,
+        *,
+        lat_lon: rerun.encodings.DVec2DArrayLike,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class GraphEdges(rerun.archetypes._misc.GraphEdges):
     NAME: ClassVar[str]
     edges: Any
     graph_type: Any
-    def __init__(self, edges: Any, *, graph_type: Any = ...) -> None: ...
+    def __init__(
+        self,
+        edges: rerun.encodings.Utf8PairArrayLike,
+        *,
+        graph_type: rerun.components.GraphTypeLike | None = ...,
+    ) -> None: ...
 
 class GraphNodes(rerun.archetypes._misc.GraphNodes):
     NAME: ClassVar[str]
@@ -303,13 +328,13 @@ class GraphNodes(rerun.archetypes._misc.GraphNodes):
     radii: Any
     def __init__(
         self,
-        node_ids: Any,
+        node_ids: rerun.encodings.Utf8ArrayLike,
         *,
-        positions: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        radii: Any = ...,
+        positions: rerun.encodings.Vec2DArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
     ) -> None: ...
 
 class GridMap(rerun.archetypes._images.GridMap):
@@ -326,15 +351,15 @@ class GridMap(rerun.archetypes._images.GridMap):
     def __init__(
         self,
         *,
-        data: Any,
-        format: Any,
-        cell_size: Any,
-        translation: Any = ...,
-        rotation_axis_angle: Any = ...,
-        quaternion: Any = ...,
-        opacity: Any = ...,
-        draw_order: Any = ...,
-        colormap: Any = ...,
+        data: rerun.encodings.BlobLike,
+        format: rerun.encodings.ImageFormatLike,
+        cell_size: rerun.encodings.Float32Like,
+        translation: rerun.encodings.Vec3DLike | None = ...,
+        rotation_axis_angle: rerun.encodings.RotationAxisAngleLike | None = ...,
+        quaternion: rerun.encodings.QuaternionLike | None = ...,
+        opacity: rerun.encodings.Float32Like | None = ...,
+        draw_order: rerun.encodings.Float32Like | None = ...,
+        colormap: rerun.components.ColormapLike | None = ...,
     ) -> None: ...
 
 class Image(rerun.archetypes._images.Image):
@@ -355,11 +380,11 @@ class InstancePoses3D(rerun.archetypes._transforms.InstancePoses3D):
     def __init__(
         self,
         *,
-        translations: Any = ...,
-        rotation_axis_angles: Any = ...,
-        quaternions: Any = ...,
-        scales: Any = ...,
-        mat3x3: Any = ...,
+        translations: rerun.encodings.Vec3DArrayLike | None = ...,
+        rotation_axis_angles: rerun.encodings.RotationAxisAngleArrayLike | None = ...,
+        quaternions: rerun.encodings.QuaternionArrayLike | None = ...,
+        scales: rerun.encodings.Vec3DArrayLike | None = ...,
+        mat3x3: rerun.encodings.Mat3x3ArrayLike | None = ...,
     ) -> None: ...
 
 class LineStrips2D(rerun.archetypes._shapes.LineStrips2D):
@@ -373,14 +398,14 @@ class LineStrips2D(rerun.archetypes._shapes.LineStrips2D):
     class_ids: Any
     def __init__(
         self,
-        strips: Any,
+        strips: rerun.components.LineStrip2DArrayLike,
         *,
-        radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        draw_order: Any = ...,
-        class_ids: Any = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        draw_order: rerun.encodings.Float32Like | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class LineStrips3D(rerun.archetypes._shapes.LineStrips3D):
@@ -393,13 +418,13 @@ class LineStrips3D(rerun.archetypes._shapes.LineStrips3D):
     class_ids: Any
     def __init__(
         self,
-        strips: Any,
+        strips: rerun.components.LineStrip3DArrayLike,
         *,
-        radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        class_ids: Any = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
     ) -> None: ...
 
 class McapChannel(rerun.archetypes._misc.McapChannel):
@@ -408,12 +433,19 @@ class McapChannel(rerun.archetypes._misc.McapChannel):
     topic: Any
     message_encoding: Any
     metadata: Any
-    def __init__(self, *, id: Any, topic: Any, message_encoding: Any, metadata: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        id: rerun.encodings.UInt16Like,
+        topic: rerun.encodings.Utf8Like,
+        message_encoding: rerun.encodings.Utf8Like,
+        metadata: rerun.components.KeyValuePairsLike | None = ...,
+    ) -> None: ...
 
 class McapMessage(rerun.archetypes._misc.McapMessage):
     NAME: ClassVar[str]
     data: Any
-    def __init__(self, data: Any) -> None: ...
+    def __init__(self, data: rerun.encodings.BlobLike) -> None: ...
 
 class McapSchema(rerun.archetypes._misc.McapSchema):
     NAME: ClassVar[str]
@@ -421,7 +453,14 @@ class McapSchema(rerun.archetypes._misc.McapSchema):
     name: Any
     encoding: Any
     data: Any
-    def __init__(self, *, id: Any, name: Any, encoding: Any, data: Any) -> None: ...
+    def __init__(
+        self,
+        *,
+        id: rerun.encodings.UInt16Like,
+        name: rerun.encodings.Utf8Like,
+        encoding: rerun.encodings.Utf8Like,
+        data: rerun.encodings.BlobLike,
+    ) -> None: ...
 
 class McapStatistics(rerun.archetypes._misc.McapStatistics):
     NAME: ClassVar[str]
@@ -437,15 +476,15 @@ class McapStatistics(rerun.archetypes._misc.McapStatistics):
     def __init__(
         self,
         *,
-        message_count: Any,
-        schema_count: Any,
-        channel_count: Any,
-        attachment_count: Any,
-        metadata_count: Any,
-        chunk_count: Any,
-        message_start_time: Any,
-        message_end_time: Any,
-        channel_message_counts: Any = ...,
+        message_count: rerun.encodings.UInt64Like,
+        schema_count: rerun.encodings.UInt64Like,
+        channel_count: rerun.encodings.UInt64Like,
+        attachment_count: rerun.encodings.UInt64Like,
+        metadata_count: rerun.encodings.UInt64Like,
+        chunk_count: rerun.encodings.UInt64Like,
+        message_start_time: rerun.encodings.TimeIntLike,
+        message_end_time: rerun.encodings.TimeIntLike,
+        channel_message_counts: rerun.components.ChannelMessageCountsLike | None = ...,
     ) -> None: ...
 
 class Measurements(rerun.archetypes._plots.Measurements):
@@ -461,16 +500,16 @@ class Measurements(rerun.archetypes._plots.Measurements):
     interpolation_mode: Any
     def __init__(
         self,
-        values: Any,
+        values: rerun.encodings.Float64ArrayLike,
         *,
-        variances: Any = ...,
-        units: Any = ...,
-        colors: Any = ...,
-        widths: Any = ...,
-        names: Any = ...,
-        visible_series: Any = ...,
-        aggregation_policy: Any = ...,
-        interpolation_mode: Any = ...,
+        variances: rerun.encodings.Float64ArrayLike | None = ...,
+        units: rerun.encodings.Utf8ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        widths: rerun.encodings.Float32ArrayLike | None = ...,
+        names: rerun.encodings.Utf8ArrayLike | None = ...,
+        visible_series: rerun.encodings.BoolArrayLike | None = ...,
+        aggregation_policy: rerun.components.AggregationPolicyLike | None = ...,
+        interpolation_mode: rerun.components.InterpolationModeLike | None = ...,
     ) -> None: ...
 
 class Mesh3D(rerun.archetypes._misc.Mesh3D):
@@ -509,15 +548,15 @@ class Points2D(rerun.archetypes._shapes.Points2D):
     keypoint_ids: Any
     def __init__(
         self,
-        positions: Any,
+        positions: rerun.encodings.Vec2DArrayLike,
         *,
-        radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        draw_order: Any = ...,
-        class_ids: Any = ...,
-        keypoint_ids: Any = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        draw_order: rerun.encodings.Float32ArrayLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
+        keypoint_ids: rerun.encodings.KeypointIdArrayLike | None = ...,
     ) -> None: ...
 
 class Points3D(rerun.archetypes._shapes.Points3D):
@@ -532,27 +571,32 @@ class Points3D(rerun.archetypes._shapes.Points3D):
     keypoint_ids: Any
     def __init__(
         self,
-        positions: Any,
+        positions: rerun.encodings.Vec3DArrayLike,
         *,
-        radii: Any = ...,
-        colors: Any = ...,
-        labels: Any = ...,
-        show_labels: Any = ...,
-        point_shading: Any = ...,
-        class_ids: Any = ...,
-        keypoint_ids: Any = ...,
+        radii: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        show_labels: rerun.encodings.BoolLike | None = ...,
+        point_shading: rerun.components.PointShadingLike | None = ...,
+        class_ids: rerun.encodings.ClassIdArrayLike | None = ...,
+        keypoint_ids: rerun.encodings.KeypointIdArrayLike | None = ...,
     ) -> None: ...
 
 class RecordingInfo(rerun.archetypes._misc.RecordingInfo):
     NAME: ClassVar[str]
     start_time: Any
     name: Any
-    def __init__(self, *, start_time: Any = ..., name: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        start_time: rerun.encodings.TimeIntLike | None = ...,
+        name: rerun.encodings.Utf8Like | None = ...,
+    ) -> None: ...
 
 class Scalars(rerun.archetypes._plots.Scalars):
     NAME: ClassVar[str]
     scalars: Any
-    def __init__(self, scalars: Any) -> None: ...
+    def __init__(self, scalars: rerun.encodings.Float64ArrayLike) -> None: ...
 
 class SegmentationImage(rerun.archetypes._images.SegmentationImage):
     NAME: ClassVar[str]
@@ -572,12 +616,12 @@ class SeriesLines(rerun.archetypes._plots.SeriesLines):
     def __init__(
         self,
         *,
-        colors: Any = ...,
-        widths: Any = ...,
-        names: Any = ...,
-        visible_series: Any = ...,
-        aggregation_policy: Any = ...,
-        interpolation_mode: Any = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        widths: rerun.encodings.Float32ArrayLike | None = ...,
+        names: rerun.encodings.Utf8ArrayLike | None = ...,
+        visible_series: rerun.encodings.BoolArrayLike | None = ...,
+        aggregation_policy: rerun.components.AggregationPolicyLike | None = ...,
+        interpolation_mode: rerun.components.InterpolationModeLike | None = ...,
     ) -> None: ...
 
 class SeriesPoints(rerun.archetypes._plots.SeriesPoints):
@@ -590,17 +634,17 @@ class SeriesPoints(rerun.archetypes._plots.SeriesPoints):
     def __init__(
         self,
         *,
-        colors: Any = ...,
-        markers: Any = ...,
-        names: Any = ...,
-        visible_series: Any = ...,
-        marker_sizes: Any = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        markers: rerun.components.MarkerShapeArrayLike | None = ...,
+        names: rerun.encodings.Utf8ArrayLike | None = ...,
+        visible_series: rerun.encodings.BoolArrayLike | None = ...,
+        marker_sizes: rerun.encodings.Float32ArrayLike | None = ...,
     ) -> None: ...
 
 class StateChange(rerun.archetypes._plots.StateChange):
     NAME: ClassVar[str]
     state: Any
-    def __init__(self, *, state: Any = ...) -> None: ...
+    def __init__(self, *, state: rerun.encodings.Utf8ArrayLike | None = ...) -> None: ...
 
 class StateConfiguration(rerun.archetypes._plots.StateConfiguration):
     NAME: ClassVar[str]
@@ -609,7 +653,12 @@ class StateConfiguration(rerun.archetypes._plots.StateConfiguration):
     colors: Any
     visible: Any
     def __init__(
-        self, *, values: Any = ..., labels: Any = ..., colors: Any = ..., visible: Any = ...
+        self,
+        *,
+        values: rerun.encodings.Utf8ArrayLike | None = ...,
+        labels: rerun.encodings.Utf8ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        visible: rerun.encodings.BoolArrayLike | None = ...,
     ) -> None: ...
 
 class Tensor(rerun.archetypes._images.Tensor):
@@ -621,14 +670,22 @@ class TextDocument(rerun.archetypes._plots.TextDocument):
     NAME: ClassVar[str]
     text: Any
     media_type: Any
-    def __init__(self, text: Any, *, media_type: Any = ...) -> None: ...
+    def __init__(
+        self, text: rerun.encodings.Utf8Like, *, media_type: rerun.encodings.Utf8Like | None = ...
+    ) -> None: ...
 
 class TextLog(rerun.archetypes._plots.TextLog):
     NAME: ClassVar[str]
     text: Any
     level: Any
     color: Any
-    def __init__(self, text: Any, *, level: Any = ..., color: Any = ...) -> None: ...
+    def __init__(
+        self,
+        text: rerun.encodings.Utf8Like,
+        *,
+        level: rerun.encodings.Utf8Like | None = ...,
+        color: rerun.encodings.Rgba32Like | None = ...,
+    ) -> None: ...
 
 class Transform3D(rerun.archetypes._transforms.Transform3D):
     NAME: ClassVar[str]
@@ -645,7 +702,9 @@ class TransformAxes3D(rerun.archetypes._transforms.TransformAxes3D):
     NAME: ClassVar[str]
     axis_length: Any
     show_frame: Any
-    def __init__(self, axis_length: Any, *, show_frame: Any = ...) -> None: ...
+    def __init__(
+        self, axis_length: rerun.encodings.Float32Like, *, show_frame: rerun.encodings.BoolLike | None = ...
+    ) -> None: ...
 
 class VideoFrameReference(rerun.archetypes._misc.VideoFrameReference):
     NAME: ClassVar[str]
@@ -663,18 +722,18 @@ class VideoStream(rerun.archetypes._misc.VideoStream):
     draw_order: Any
     def __init__(
         self,
-        codec: Any,
+        codec: rerun.components.VideoCodecLike,
         *,
-        sample: Any = ...,
-        is_keyframe: Any = ...,
-        opacity: Any = ...,
-        draw_order: Any = ...,
+        sample: rerun.encodings.BlobLike | None = ...,
+        is_keyframe: rerun.encodings.BoolLike | None = ...,
+        opacity: rerun.encodings.Float32Like | None = ...,
+        draw_order: rerun.encodings.Float32Like | None = ...,
     ) -> None: ...
 
 class ViewCoordinates(rerun.archetypes._transforms.ViewCoordinates):
     NAME: ClassVar[str]
     xyz: Any
-    def __init__(self, xyz: Any) -> None: ...
+    def __init__(self, xyz: rerun.encodings.ViewCoordinatesLike) -> None: ...
 
 class Volume3D(rerun.archetypes._images.Volume3D):
     NAME: ClassVar[str]
@@ -688,15 +747,15 @@ class Volume3D(rerun.archetypes._images.Volume3D):
     optical_density: Any
     def __init__(
         self,
-        values: Any,
+        values: rerun.encodings.TensorDataLike,
         *,
-        voxel_size: Any = ...,
-        translation: Any = ...,
-        quaternion: Any = ...,
-        value_range: Any = ...,
-        gamma: Any = ...,
-        colormap: Any = ...,
-        optical_density: Any = ...,
+        voxel_size: rerun.encodings.Vec3DLike | None = ...,
+        translation: rerun.encodings.Vec3DLike | None = ...,
+        quaternion: rerun.encodings.QuaternionLike | None = ...,
+        value_range: rerun.encodings.Range1DLike | None = ...,
+        gamma: rerun.encodings.Float32Like | None = ...,
+        colormap: rerun.components.ColormapLike | None = ...,
+        optical_density: rerun.encodings.Float32Like | None = ...,
     ) -> None: ...
 
 class VoxelGridMap(rerun.archetypes._images.VoxelGridMap):
@@ -713,15 +772,15 @@ class VoxelGridMap(rerun.archetypes._images.VoxelGridMap):
     colormap: Any
     def __init__(
         self,
-        voxel_indices: Any,
-        voxel_size: Any,
+        voxel_indices: rerun.encodings.IVec3DArrayLike,
+        voxel_size: rerun.encodings.Vec3DLike,
         *,
-        values: Any = ...,
-        colors: Any = ...,
-        translation: Any = ...,
-        rotation_axis_angle: Any = ...,
-        quaternion: Any = ...,
-        opacity: Any = ...,
-        value_range: Any = ...,
-        colormap: Any = ...,
+        values: rerun.encodings.Float32ArrayLike | None = ...,
+        colors: rerun.encodings.Rgba32ArrayLike | None = ...,
+        translation: rerun.encodings.Vec3DLike | None = ...,
+        rotation_axis_angle: rerun.encodings.RotationAxisAngleLike | None = ...,
+        quaternion: rerun.encodings.QuaternionLike | None = ...,
+        opacity: rerun.encodings.Float32Like | None = ...,
+        value_range: rerun.encodings.Range1DLike | None = ...,
+        colormap: rerun.components.ColormapLike | None = ...,
     ) -> None: ...

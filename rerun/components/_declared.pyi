@@ -5,6 +5,7 @@ from typing import Any, TypeAlias
 import rerun._baseclasses
 import rerun.components
 import rerun.encodings
+import rerun.encodings._declared
 import rerun.encodings._geometry
 import rerun.encodings._image
 
@@ -17,9 +18,9 @@ class AlbedoFactor(rerun.components._Single):
 
 class AlbedoFactorBatch(rerun._baseclasses.BaseBatch): ...
 
-AlbedoFactorLike: TypeAlias = Any
+AlbedoFactorLike: TypeAlias = rerun.encodings._declared._Loose
 
-AlbedoFactorArrayLike: TypeAlias = Any
+AlbedoFactorArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class AnnotationContext(rerun.components._Single):
     def __init__(self, class_map: Any) -> None: ...
@@ -30,9 +31,9 @@ class AnnotationContext(rerun.components._Single):
 
 class AnnotationContextBatch(rerun._baseclasses.BaseBatch): ...
 
-AnnotationContextLike: TypeAlias = Any
+AnnotationContextLike: TypeAlias = rerun.encodings._declared._Loose
 
-AnnotationContextArrayLike: TypeAlias = Any
+AnnotationContextArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class AxisLength(rerun.components._Single):
     @staticmethod
@@ -40,9 +41,9 @@ class AxisLength(rerun.components._Single):
 
 class AxisLengthBatch(rerun._baseclasses.BaseBatch): ...
 
-AxisLengthLike: TypeAlias = Any
+AxisLengthLike: TypeAlias = rerun.encodings._declared._Loose
 
-AxisLengthArrayLike: TypeAlias = Any
+AxisLengthArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Blob(rerun.components._Single):
     def __init__(self, data: Any) -> None: ...
@@ -53,9 +54,9 @@ class Blob(rerun.components._Single):
 
 class BlobBatch(rerun._baseclasses.BaseBatch): ...
 
-BlobLike: TypeAlias = Any
+BlobLike: TypeAlias = rerun.encodings._declared._Loose
 
-BlobArrayLike: TypeAlias = Any
+BlobArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Bool(rerun.components._Single):
     @staticmethod
@@ -63,9 +64,9 @@ class Bool(rerun.components._Single):
 
 class BoolBatch(rerun._baseclasses.BaseBatch): ...
 
-BoolLike: TypeAlias = Any
+BoolLike: TypeAlias = rerun.encodings._declared._Loose
 
-BoolArrayLike: TypeAlias = Any
+BoolArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class CellSize(rerun.components._Single):
     @staticmethod
@@ -73,9 +74,9 @@ class CellSize(rerun.components._Single):
 
 class CellSizeBatch(rerun._baseclasses.BaseBatch): ...
 
-CellSizeLike: TypeAlias = Any
+CellSizeLike: TypeAlias = rerun.encodings._declared._Loose
 
-CellSizeArrayLike: TypeAlias = Any
+CellSizeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ChannelId(rerun.components._Single):
     @staticmethod
@@ -83,9 +84,9 @@ class ChannelId(rerun.components._Single):
 
 class ChannelIdBatch(rerun._baseclasses.BaseBatch): ...
 
-ChannelIdLike: TypeAlias = Any
+ChannelIdLike: TypeAlias = rerun.encodings._declared._Loose
 
-ChannelIdArrayLike: TypeAlias = Any
+ChannelIdArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ChannelMessageCounts(rerun.components._Single):
     def __init__(self, counts: Any) -> None: ...
@@ -96,9 +97,9 @@ class ChannelMessageCounts(rerun.components._Single):
 
 class ChannelMessageCountsBatch(rerun._baseclasses.BaseBatch): ...
 
-ChannelMessageCountsLike: TypeAlias = Any
+ChannelMessageCountsLike: TypeAlias = rerun.encodings._declared._Loose
 
-ChannelMessageCountsArrayLike: TypeAlias = Any
+ChannelMessageCountsArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ClassId(rerun.components._Single):
     def __init__(self, id: Any) -> None: ...
@@ -109,9 +110,9 @@ class ClassId(rerun.components._Single):
 
 class ClassIdBatch(rerun._baseclasses.BaseBatch): ...
 
-ClassIdLike: TypeAlias = Any
+ClassIdLike: TypeAlias = rerun.encodings._declared._Loose
 
-ClassIdArrayLike: TypeAlias = Any
+ClassIdArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ClearIsRecursive(rerun.components._Single):
     def __init__(self, recursive: Any = ...) -> None: ...
@@ -122,9 +123,9 @@ class ClearIsRecursive(rerun.components._Single):
 
 class ClearIsRecursiveBatch(rerun._baseclasses.BaseBatch): ...
 
-ClearIsRecursiveLike: TypeAlias = Any
+ClearIsRecursiveLike: TypeAlias = rerun.encodings._declared._Loose
 
-ClearIsRecursiveArrayLike: TypeAlias = Any
+ClearIsRecursiveArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Color(rerun.components._Single):
     def __init__(self, rgba: Any) -> None: ...
@@ -135,9 +136,9 @@ class Color(rerun.components._Single):
 
 class ColorBatch(rerun._baseclasses.BaseBatch): ...
 
-ColorLike: TypeAlias = Any
+ColorLike: TypeAlias = rerun.encodings._declared._Loose
 
-ColorArrayLike: TypeAlias = Any
+ColorArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Count(rerun.components._Single):
     @staticmethod
@@ -145,9 +146,9 @@ class Count(rerun.components._Single):
 
 class CountBatch(rerun._baseclasses.BaseBatch): ...
 
-CountLike: TypeAlias = Any
+CountLike: TypeAlias = rerun.encodings._declared._Loose
 
-CountArrayLike: TypeAlias = Any
+CountArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class DepthMeter(rerun.components._Single):
     @staticmethod
@@ -155,9 +156,9 @@ class DepthMeter(rerun.components._Single):
 
 class DepthMeterBatch(rerun._baseclasses.BaseBatch): ...
 
-DepthMeterLike: TypeAlias = Any
+DepthMeterLike: TypeAlias = rerun.encodings._declared._Loose
 
-DepthMeterArrayLike: TypeAlias = Any
+DepthMeterArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class DrawOrder(rerun.components._Single):
     @staticmethod
@@ -165,9 +166,9 @@ class DrawOrder(rerun.components._Single):
 
 class DrawOrderBatch(rerun._baseclasses.BaseBatch): ...
 
-DrawOrderLike: TypeAlias = Any
+DrawOrderLike: TypeAlias = rerun.encodings._declared._Loose
 
-DrawOrderArrayLike: TypeAlias = Any
+DrawOrderArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class EntityPath(rerun.components._Single):
     def __init__(self, path: Any) -> None: ...
@@ -178,9 +179,9 @@ class EntityPath(rerun.components._Single):
 
 class EntityPathBatch(rerun._baseclasses.BaseBatch): ...
 
-EntityPathLike: TypeAlias = Any
+EntityPathLike: TypeAlias = rerun.encodings._declared._Loose
 
-EntityPathArrayLike: TypeAlias = Any
+EntityPathArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class FillRatio(rerun.components._Single):
     @staticmethod
@@ -188,9 +189,9 @@ class FillRatio(rerun.components._Single):
 
 class FillRatioBatch(rerun._baseclasses.BaseBatch): ...
 
-FillRatioLike: TypeAlias = Any
+FillRatioLike: TypeAlias = rerun.encodings._declared._Loose
 
-FillRatioArrayLike: TypeAlias = Any
+FillRatioArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Flag(rerun.components._Single):
     @staticmethod
@@ -198,9 +199,9 @@ class Flag(rerun.components._Single):
 
 class FlagBatch(rerun._baseclasses.BaseBatch): ...
 
-FlagLike: TypeAlias = Any
+FlagLike: TypeAlias = rerun.encodings._declared._Loose
 
-FlagArrayLike: TypeAlias = Any
+FlagArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class GammaCorrection(rerun.components._Single):
     @staticmethod
@@ -208,9 +209,9 @@ class GammaCorrection(rerun.components._Single):
 
 class GammaCorrectionBatch(rerun._baseclasses.BaseBatch): ...
 
-GammaCorrectionLike: TypeAlias = Any
+GammaCorrectionLike: TypeAlias = rerun.encodings._declared._Loose
 
-GammaCorrectionArrayLike: TypeAlias = Any
+GammaCorrectionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class GeoLineString(rerun.components._Single):
     @staticmethod
@@ -218,16 +219,16 @@ class GeoLineString(rerun.components._Single):
 
 class GeoLineStringBatch(rerun._baseclasses.BaseBatch): ...
 
-GeoLineStringLike: TypeAlias = Any
+GeoLineStringLike: TypeAlias = rerun.encodings._declared._Loose
 
-GeoLineStringArrayLike: TypeAlias = Any
+GeoLineStringArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class GraphEdge(rerun.components._OfDatatype, rerun.encodings._geometry.Utf8Pair): ...
 class GraphEdgeBatch(rerun._baseclasses.BaseBatch): ...
 
-GraphEdgeLike: TypeAlias = Any
+GraphEdgeLike: TypeAlias = rerun.encodings._declared._Loose
 
-GraphEdgeArrayLike: TypeAlias = Any
+GraphEdgeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class GraphNode(rerun.components._Single):
     @staticmethod
@@ -235,9 +236,9 @@ class GraphNode(rerun.components._Single):
 
 class GraphNodeBatch(rerun._baseclasses.BaseBatch): ...
 
-GraphNodeLike: TypeAlias = Any
+GraphNodeLike: TypeAlias = rerun.encodings._declared._Loose
 
-GraphNodeArrayLike: TypeAlias = Any
+GraphNodeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class HalfSize2D(rerun.components._Single):
     def __init__(self, xy: Any) -> None: ...
@@ -248,9 +249,9 @@ class HalfSize2D(rerun.components._Single):
 
 class HalfSize2DBatch(rerun._baseclasses.BaseBatch): ...
 
-HalfSize2DLike: TypeAlias = Any
+HalfSize2DLike: TypeAlias = rerun.encodings._declared._Loose
 
-HalfSize2DArrayLike: TypeAlias = Any
+HalfSize2DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class HalfSize3D(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -261,9 +262,9 @@ class HalfSize3D(rerun.components._Single):
 
 class HalfSize3DBatch(rerun._baseclasses.BaseBatch): ...
 
-HalfSize3DLike: TypeAlias = Any
+HalfSize3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-HalfSize3DArrayLike: TypeAlias = Any
+HalfSize3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ImageBuffer(rerun.components._Single):
     def __init__(self, data: Any) -> None: ...
@@ -274,16 +275,16 @@ class ImageBuffer(rerun.components._Single):
 
 class ImageBufferBatch(rerun._baseclasses.BaseBatch): ...
 
-ImageBufferLike: TypeAlias = Any
+ImageBufferLike: TypeAlias = rerun.encodings._declared._Loose
 
-ImageBufferArrayLike: TypeAlias = Any
+ImageBufferArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ImageFormat(rerun.components._OfDatatype, rerun.encodings._image.ImageFormat): ...
 class ImageFormatBatch(rerun._baseclasses.BaseBatch): ...
 
-ImageFormatLike: TypeAlias = Any
+ImageFormatLike: TypeAlias = rerun.encodings._declared._Loose
 
-ImageFormatArrayLike: TypeAlias = Any
+ImageFormatArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ImagePlaneDistance(rerun.components._Single):
     @staticmethod
@@ -291,9 +292,9 @@ class ImagePlaneDistance(rerun.components._Single):
 
 class ImagePlaneDistanceBatch(rerun._baseclasses.BaseBatch): ...
 
-ImagePlaneDistanceLike: TypeAlias = Any
+ImagePlaneDistanceLike: TypeAlias = rerun.encodings._declared._Loose
 
-ImagePlaneDistanceArrayLike: TypeAlias = Any
+ImagePlaneDistanceArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Interactive(rerun.components._Single):
     @staticmethod
@@ -301,9 +302,9 @@ class Interactive(rerun.components._Single):
 
 class InteractiveBatch(rerun._baseclasses.BaseBatch): ...
 
-InteractiveLike: TypeAlias = Any
+InteractiveLike: TypeAlias = rerun.encodings._declared._Loose
 
-InteractiveArrayLike: TypeAlias = Any
+InteractiveArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class IsKeyframe(rerun.components._Single):
     @staticmethod
@@ -311,9 +312,9 @@ class IsKeyframe(rerun.components._Single):
 
 class IsKeyframeBatch(rerun._baseclasses.BaseBatch): ...
 
-IsKeyframeLike: TypeAlias = Any
+IsKeyframeLike: TypeAlias = rerun.encodings._declared._Loose
 
-IsKeyframeArrayLike: TypeAlias = Any
+IsKeyframeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class KeyValuePairs(rerun.components._Single):
     def __init__(self, pairs: Any) -> None: ...
@@ -324,9 +325,9 @@ class KeyValuePairs(rerun.components._Single):
 
 class KeyValuePairsBatch(rerun._baseclasses.BaseBatch): ...
 
-KeyValuePairsLike: TypeAlias = Any
+KeyValuePairsLike: TypeAlias = rerun.encodings._declared._Loose
 
-KeyValuePairsArrayLike: TypeAlias = Any
+KeyValuePairsArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class KeypointId(rerun.components._Single):
     def __init__(self, id: Any) -> None: ...
@@ -337,9 +338,9 @@ class KeypointId(rerun.components._Single):
 
 class KeypointIdBatch(rerun._baseclasses.BaseBatch): ...
 
-KeypointIdLike: TypeAlias = Any
+KeypointIdLike: TypeAlias = rerun.encodings._declared._Loose
 
-KeypointIdArrayLike: TypeAlias = Any
+KeypointIdArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class LatLon(rerun.components._Single):
     def __init__(self, xy: Any) -> None: ...
@@ -350,9 +351,9 @@ class LatLon(rerun.components._Single):
 
 class LatLonBatch(rerun._baseclasses.BaseBatch): ...
 
-LatLonLike: TypeAlias = Any
+LatLonLike: TypeAlias = rerun.encodings._declared._Loose
 
-LatLonArrayLike: TypeAlias = Any
+LatLonArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Length(rerun.components._Single):
     @staticmethod
@@ -360,9 +361,9 @@ class Length(rerun.components._Single):
 
 class LengthBatch(rerun._baseclasses.BaseBatch): ...
 
-LengthLike: TypeAlias = Any
+LengthLike: TypeAlias = rerun.encodings._declared._Loose
 
-LengthArrayLike: TypeAlias = Any
+LengthArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class LineStrip2D(rerun.components._Single):
     def __init__(self, points: Any) -> None: ...
@@ -373,9 +374,9 @@ class LineStrip2D(rerun.components._Single):
 
 class LineStrip2DBatch(rerun._baseclasses.BaseBatch): ...
 
-LineStrip2DLike: TypeAlias = Any
+LineStrip2DLike: TypeAlias = rerun.encodings._declared._Loose
 
-LineStrip2DArrayLike: TypeAlias = Any
+LineStrip2DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class LineStrip3D(rerun.components._Single):
     def __init__(self, points: Any) -> None: ...
@@ -386,9 +387,9 @@ class LineStrip3D(rerun.components._Single):
 
 class LineStrip3DBatch(rerun._baseclasses.BaseBatch): ...
 
-LineStrip3DLike: TypeAlias = Any
+LineStrip3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-LineStrip3DArrayLike: TypeAlias = Any
+LineStrip3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class LinearSpeed(rerun.components._Single):
     @staticmethod
@@ -396,9 +397,9 @@ class LinearSpeed(rerun.components._Single):
 
 class LinearSpeedBatch(rerun._baseclasses.BaseBatch): ...
 
-LinearSpeedLike: TypeAlias = Any
+LinearSpeedLike: TypeAlias = rerun.encodings._declared._Loose
 
-LinearSpeedArrayLike: TypeAlias = Any
+LinearSpeedArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class MarkerSize(rerun.components._Single):
     @staticmethod
@@ -406,15 +407,15 @@ class MarkerSize(rerun.components._Single):
 
 class MarkerSizeBatch(rerun._baseclasses.BaseBatch): ...
 
-MarkerSizeLike: TypeAlias = Any
+MarkerSizeLike: TypeAlias = rerun.encodings._declared._Loose
 
-MarkerSizeArrayLike: TypeAlias = Any
+MarkerSizeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class MediaTypeBatch(rerun._baseclasses.BaseBatch): ...
 
-MediaTypeLike: TypeAlias = Any
+MediaTypeLike: TypeAlias = rerun.encodings._declared._Loose
 
-MediaTypeArrayLike: TypeAlias = Any
+MediaTypeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Name(rerun.components._Single):
     @staticmethod
@@ -422,9 +423,9 @@ class Name(rerun.components._Single):
 
 class NameBatch(rerun._baseclasses.BaseBatch): ...
 
-NameLike: TypeAlias = Any
+NameLike: TypeAlias = rerun.encodings._declared._Loose
 
-NameArrayLike: TypeAlias = Any
+NameArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Opacity(rerun.components._Single):
     @staticmethod
@@ -432,9 +433,9 @@ class Opacity(rerun.components._Single):
 
 class OpacityBatch(rerun._baseclasses.BaseBatch): ...
 
-OpacityLike: TypeAlias = Any
+OpacityLike: TypeAlias = rerun.encodings._declared._Loose
 
-OpacityArrayLike: TypeAlias = Any
+OpacityArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class OpticalDensity(rerun.components._Single):
     @staticmethod
@@ -442,22 +443,22 @@ class OpticalDensity(rerun.components._Single):
 
 class OpticalDensityBatch(rerun._baseclasses.BaseBatch): ...
 
-OpticalDensityLike: TypeAlias = Any
+OpticalDensityLike: TypeAlias = rerun.encodings._declared._Loose
 
-OpticalDensityArrayLike: TypeAlias = Any
+OpticalDensityArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class PinholeProjection(rerun.components._OfDatatype, rerun.encodings._geometry.Mat3x3): ...
 class PinholeProjectionBatch(rerun._baseclasses.BaseBatch): ...
 
-PinholeProjectionLike: TypeAlias = Any
+PinholeProjectionLike: TypeAlias = rerun.encodings._declared._Loose
 
-PinholeProjectionArrayLike: TypeAlias = Any
+PinholeProjectionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Plane3DBatch(rerun._baseclasses.BaseBatch): ...
 
-Plane3DLike: TypeAlias = Any
+Plane3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Plane3DArrayLike: TypeAlias = Any
+Plane3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Position2D(rerun.components._Single):
     def __init__(self, xy: Any) -> None: ...
@@ -468,9 +469,9 @@ class Position2D(rerun.components._Single):
 
 class Position2DBatch(rerun._baseclasses.BaseBatch): ...
 
-Position2DLike: TypeAlias = Any
+Position2DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Position2DArrayLike: TypeAlias = Any
+Position2DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Position3D(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -481,9 +482,9 @@ class Position3D(rerun.components._Single):
 
 class Position3DBatch(rerun._baseclasses.BaseBatch): ...
 
-Position3DLike: TypeAlias = Any
+Position3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Position3DArrayLike: TypeAlias = Any
+Position3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Radius(rerun.components._Single):
     @staticmethod
@@ -493,16 +494,16 @@ class Radius(rerun.components._Single):
 
 class RadiusBatch(rerun._baseclasses.BaseBatch): ...
 
-RadiusLike: TypeAlias = Any
+RadiusLike: TypeAlias = rerun.encodings._declared._Loose
 
-RadiusArrayLike: TypeAlias = Any
+RadiusArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Range1D(rerun.components._OfDatatype, rerun.encodings._geometry.Range1D): ...
 class Range1DBatch(rerun._baseclasses.BaseBatch): ...
 
-Range1DLike: TypeAlias = Any
+Range1DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Range1DArrayLike: TypeAlias = Any
+Range1DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Resolution(rerun.components._Single):
     def __init__(self, xy: Any) -> None: ...
@@ -513,23 +514,23 @@ class Resolution(rerun.components._Single):
 
 class ResolutionBatch(rerun._baseclasses.BaseBatch): ...
 
-ResolutionLike: TypeAlias = Any
+ResolutionLike: TypeAlias = rerun.encodings._declared._Loose
 
-ResolutionArrayLike: TypeAlias = Any
+ResolutionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class RotationAxisAngle(rerun.components._OfDatatype, rerun.encodings._geometry.RotationAxisAngle): ...
 class RotationAxisAngleBatch(rerun._baseclasses.BaseBatch): ...
 
-RotationAxisAngleLike: TypeAlias = Any
+RotationAxisAngleLike: TypeAlias = rerun.encodings._declared._Loose
 
-RotationAxisAngleArrayLike: TypeAlias = Any
+RotationAxisAngleArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class RotationQuat(rerun.components._OfDatatype, rerun.encodings._geometry.Quaternion): ...
 class RotationQuatBatch(rerun._baseclasses.BaseBatch): ...
 
-RotationQuatLike: TypeAlias = Any
+RotationQuatLike: TypeAlias = rerun.encodings._declared._Loose
 
-RotationQuatArrayLike: TypeAlias = Any
+RotationQuatArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Scalar(rerun.components._Single):
     @staticmethod
@@ -537,15 +538,15 @@ class Scalar(rerun.components._Single):
 
 class ScalarBatch(rerun._baseclasses.BaseBatch): ...
 
-ScalarLike: TypeAlias = Any
+ScalarLike: TypeAlias = rerun.encodings._declared._Loose
 
-ScalarArrayLike: TypeAlias = Any
+ScalarArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Scale3DBatch(rerun._baseclasses.BaseBatch): ...
 
-Scale3DLike: TypeAlias = Any
+Scale3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Scale3DArrayLike: TypeAlias = Any
+Scale3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class SchemaId(rerun.components._Single):
     @staticmethod
@@ -553,9 +554,9 @@ class SchemaId(rerun.components._Single):
 
 class SchemaIdBatch(rerun._baseclasses.BaseBatch): ...
 
-SchemaIdLike: TypeAlias = Any
+SchemaIdLike: TypeAlias = rerun.encodings._declared._Loose
 
-SchemaIdArrayLike: TypeAlias = Any
+SchemaIdArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ShowLabels(rerun.components._Single):
     @staticmethod
@@ -563,9 +564,9 @@ class ShowLabels(rerun.components._Single):
 
 class ShowLabelsBatch(rerun._baseclasses.BaseBatch): ...
 
-ShowLabelsLike: TypeAlias = Any
+ShowLabelsLike: TypeAlias = rerun.encodings._declared._Loose
 
-ShowLabelsArrayLike: TypeAlias = Any
+ShowLabelsArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class SphericalHarmonics3Rgb(rerun.components._Single):
     def __init__(self, coefficients: Any) -> None: ...
@@ -576,9 +577,9 @@ class SphericalHarmonics3Rgb(rerun.components._Single):
 
 class SphericalHarmonics3RgbBatch(rerun._baseclasses.BaseBatch): ...
 
-SphericalHarmonics3RgbLike: TypeAlias = Any
+SphericalHarmonics3RgbLike: TypeAlias = rerun.encodings._declared._Loose
 
-SphericalHarmonics3RgbArrayLike: TypeAlias = Any
+SphericalHarmonics3RgbArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class SphericalHarmonicsDegree(rerun.components._Single):
     @staticmethod
@@ -586,9 +587,9 @@ class SphericalHarmonicsDegree(rerun.components._Single):
 
 class SphericalHarmonicsDegreeBatch(rerun._baseclasses.BaseBatch): ...
 
-SphericalHarmonicsDegreeLike: TypeAlias = Any
+SphericalHarmonicsDegreeLike: TypeAlias = rerun.encodings._declared._Loose
 
-SphericalHarmonicsDegreeArrayLike: TypeAlias = Any
+SphericalHarmonicsDegreeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class StrokeWidth(rerun.components._Single):
     @staticmethod
@@ -596,39 +597,39 @@ class StrokeWidth(rerun.components._Single):
 
 class StrokeWidthBatch(rerun._baseclasses.BaseBatch): ...
 
-StrokeWidthLike: TypeAlias = Any
+StrokeWidthLike: TypeAlias = rerun.encodings._declared._Loose
 
-StrokeWidthArrayLike: TypeAlias = Any
+StrokeWidthArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TensorData(rerun.components._OfDatatype, rerun.encodings._image.TensorData): ...
 class TensorDataBatch(rerun._baseclasses.BaseBatch): ...
 
-TensorDataLike: TypeAlias = Any
+TensorDataLike: TypeAlias = rerun.encodings._declared._Loose
 
-TensorDataArrayLike: TypeAlias = Any
+TensorDataArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TensorDimensionIndexSelection(
     rerun.components._OfDatatype, rerun.encodings.TensorDimensionIndexSelection
 ): ...
 class TensorDimensionIndexSelectionBatch(rerun._baseclasses.BaseBatch): ...
 
-TensorDimensionIndexSelectionLike: TypeAlias = Any
+TensorDimensionIndexSelectionLike: TypeAlias = rerun.encodings._declared._Loose
 
-TensorDimensionIndexSelectionArrayLike: TypeAlias = Any
+TensorDimensionIndexSelectionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TensorHeightDimension(rerun.components._OfDatatype, rerun.encodings.TensorDimensionSelection): ...
 class TensorHeightDimensionBatch(rerun._baseclasses.BaseBatch): ...
 
-TensorHeightDimensionLike: TypeAlias = Any
+TensorHeightDimensionLike: TypeAlias = rerun.encodings._declared._Loose
 
-TensorHeightDimensionArrayLike: TypeAlias = Any
+TensorHeightDimensionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TensorWidthDimension(rerun.components._OfDatatype, rerun.encodings.TensorDimensionSelection): ...
 class TensorWidthDimensionBatch(rerun._baseclasses.BaseBatch): ...
 
-TensorWidthDimensionLike: TypeAlias = Any
+TensorWidthDimensionLike: TypeAlias = rerun.encodings._declared._Loose
 
-TensorWidthDimensionArrayLike: TypeAlias = Any
+TensorWidthDimensionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Texcoord2D(rerun.components._Single):
     def __init__(self, xy: Any) -> None: ...
@@ -639,9 +640,9 @@ class Texcoord2D(rerun.components._Single):
 
 class Texcoord2DBatch(rerun._baseclasses.BaseBatch): ...
 
-Texcoord2DLike: TypeAlias = Any
+Texcoord2DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Texcoord2DArrayLike: TypeAlias = Any
+Texcoord2DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Text(rerun.components._Single):
     @staticmethod
@@ -649,15 +650,15 @@ class Text(rerun.components._Single):
 
 class TextBatch(rerun._baseclasses.BaseBatch): ...
 
-TextLike: TypeAlias = Any
+TextLike: TypeAlias = rerun.encodings._declared._Loose
 
-TextArrayLike: TypeAlias = Any
+TextArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TextLogLevelBatch(rerun._baseclasses.BaseBatch): ...
 
-TextLogLevelLike: TypeAlias = Any
+TextLogLevelLike: TypeAlias = rerun.encodings._declared._Loose
 
-TextLogLevelArrayLike: TypeAlias = Any
+TextLogLevelArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Thumbnail(rerun.components._Single):
     def __init__(self, data: Any) -> None: ...
@@ -668,9 +669,9 @@ class Thumbnail(rerun.components._Single):
 
 class ThumbnailBatch(rerun._baseclasses.BaseBatch): ...
 
-ThumbnailLike: TypeAlias = Any
+ThumbnailLike: TypeAlias = rerun.encodings._declared._Loose
 
-ThumbnailArrayLike: TypeAlias = Any
+ThumbnailArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Timestamp(rerun.components._Single):
     @staticmethod
@@ -678,9 +679,9 @@ class Timestamp(rerun.components._Single):
 
 class TimestampBatch(rerun._baseclasses.BaseBatch): ...
 
-TimestampLike: TypeAlias = Any
+TimestampLike: TypeAlias = rerun.encodings._declared._Loose
 
-TimestampArrayLike: TypeAlias = Any
+TimestampArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TransformFrameId(rerun.components._Single):
     @staticmethod
@@ -688,16 +689,16 @@ class TransformFrameId(rerun.components._Single):
 
 class TransformFrameIdBatch(rerun._baseclasses.BaseBatch): ...
 
-TransformFrameIdLike: TypeAlias = Any
+TransformFrameIdLike: TypeAlias = rerun.encodings._declared._Loose
 
-TransformFrameIdArrayLike: TypeAlias = Any
+TransformFrameIdArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TransformMat3x3(rerun.components._OfDatatype, rerun.encodings._geometry.Mat3x3): ...
 class TransformMat3x3Batch(rerun._baseclasses.BaseBatch): ...
 
-TransformMat3x3Like: TypeAlias = Any
+TransformMat3x3Like: TypeAlias = rerun.encodings._declared._Loose
 
-TransformMat3x3ArrayLike: TypeAlias = Any
+TransformMat3x3ArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Translation3D(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -708,9 +709,9 @@ class Translation3D(rerun.components._Single):
 
 class Translation3DBatch(rerun._baseclasses.BaseBatch): ...
 
-Translation3DLike: TypeAlias = Any
+Translation3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Translation3DArrayLike: TypeAlias = Any
+Translation3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TriangleIndices(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -721,9 +722,9 @@ class TriangleIndices(rerun.components._Single):
 
 class TriangleIndicesBatch(rerun._baseclasses.BaseBatch): ...
 
-TriangleIndicesLike: TypeAlias = Any
+TriangleIndicesLike: TypeAlias = rerun.encodings._declared._Loose
 
-TriangleIndicesArrayLike: TypeAlias = Any
+TriangleIndicesArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Unit(rerun.components._Single):
     @staticmethod
@@ -731,9 +732,9 @@ class Unit(rerun.components._Single):
 
 class UnitBatch(rerun._baseclasses.BaseBatch): ...
 
-UnitLike: TypeAlias = Any
+UnitLike: TypeAlias = rerun.encodings._declared._Loose
 
-UnitArrayLike: TypeAlias = Any
+UnitArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Url(rerun.components._Single):
     @staticmethod
@@ -741,16 +742,16 @@ class Url(rerun.components._Single):
 
 class UrlBatch(rerun._baseclasses.BaseBatch): ...
 
-UrlLike: TypeAlias = Any
+UrlLike: TypeAlias = rerun.encodings._declared._Loose
 
-UrlArrayLike: TypeAlias = Any
+UrlArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ValueRange(rerun.components._OfDatatype, rerun.encodings._geometry.Range1D): ...
 class ValueRangeBatch(rerun._baseclasses.BaseBatch): ...
 
-ValueRangeLike: TypeAlias = Any
+ValueRangeLike: TypeAlias = rerun.encodings._declared._Loose
 
-ValueRangeArrayLike: TypeAlias = Any
+ValueRangeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Variance(rerun.components._Single):
     @staticmethod
@@ -758,9 +759,9 @@ class Variance(rerun.components._Single):
 
 class VarianceBatch(rerun._baseclasses.BaseBatch): ...
 
-VarianceLike: TypeAlias = Any
+VarianceLike: TypeAlias = rerun.encodings._declared._Loose
 
-VarianceArrayLike: TypeAlias = Any
+VarianceArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Vector2D(rerun.components._Single):
     def __init__(self, xy: Any) -> None: ...
@@ -771,9 +772,9 @@ class Vector2D(rerun.components._Single):
 
 class Vector2DBatch(rerun._baseclasses.BaseBatch): ...
 
-Vector2DLike: TypeAlias = Any
+Vector2DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Vector2DArrayLike: TypeAlias = Any
+Vector2DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Vector3D(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -784,9 +785,9 @@ class Vector3D(rerun.components._Single):
 
 class Vector3DBatch(rerun._baseclasses.BaseBatch): ...
 
-Vector3DLike: TypeAlias = Any
+Vector3DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Vector3DArrayLike: TypeAlias = Any
+Vector3DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class VideoSample(rerun.components._Single):
     def __init__(self, data: Any) -> None: ...
@@ -797,21 +798,21 @@ class VideoSample(rerun.components._Single):
 
 class VideoSampleBatch(rerun._baseclasses.BaseBatch): ...
 
-VideoSampleLike: TypeAlias = Any
+VideoSampleLike: TypeAlias = rerun.encodings._declared._Loose
 
-VideoSampleArrayLike: TypeAlias = Any
+VideoSampleArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class VideoTimestampBatch(rerun._baseclasses.BaseBatch): ...
 
-VideoTimestampLike: TypeAlias = Any
+VideoTimestampLike: TypeAlias = rerun.encodings._declared._Loose
 
-VideoTimestampArrayLike: TypeAlias = Any
+VideoTimestampArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ViewCoordinatesBatch(rerun._baseclasses.BaseBatch): ...
 
-ViewCoordinatesLike: TypeAlias = Any
+ViewCoordinatesLike: TypeAlias = rerun.encodings._declared._Loose
 
-ViewCoordinatesArrayLike: TypeAlias = Any
+ViewCoordinatesArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class Visible(rerun.components._Single):
     @staticmethod
@@ -819,9 +820,9 @@ class Visible(rerun.components._Single):
 
 class VisibleBatch(rerun._baseclasses.BaseBatch): ...
 
-VisibleLike: TypeAlias = Any
+VisibleLike: TypeAlias = rerun.encodings._declared._Loose
 
-VisibleArrayLike: TypeAlias = Any
+VisibleArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class VoxelIndex(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -832,9 +833,9 @@ class VoxelIndex(rerun.components._Single):
 
 class VoxelIndexBatch(rerun._baseclasses.BaseBatch): ...
 
-VoxelIndexLike: TypeAlias = Any
+VoxelIndexLike: TypeAlias = rerun.encodings._declared._Loose
 
-VoxelIndexArrayLike: TypeAlias = Any
+VoxelIndexArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class VoxelSize(rerun.components._Single):
     def __init__(self, xyz: Any) -> None: ...
@@ -845,9 +846,9 @@ class VoxelSize(rerun.components._Single):
 
 class VoxelSizeBatch(rerun._baseclasses.BaseBatch): ...
 
-VoxelSizeLike: TypeAlias = Any
+VoxelSizeLike: TypeAlias = rerun.encodings._declared._Loose
 
-VoxelSizeArrayLike: TypeAlias = Any
+VoxelSizeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class VoxelValue(rerun.components._Single):
     @staticmethod
@@ -855,78 +856,78 @@ class VoxelValue(rerun.components._Single):
 
 class VoxelValueBatch(rerun._baseclasses.BaseBatch): ...
 
-VoxelValueLike: TypeAlias = Any
+VoxelValueLike: TypeAlias = rerun.encodings._declared._Loose
 
-VoxelValueArrayLike: TypeAlias = Any
+VoxelValueArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class AggregationPolicyBatch(rerun._baseclasses.BaseBatch): ...
 
-AggregationPolicyLike: TypeAlias = Any
+AggregationPolicyLike: TypeAlias = rerun.encodings._declared._Loose
 
-AggregationPolicyArrayLike: TypeAlias = Any
+AggregationPolicyArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ColormapBatch(rerun._baseclasses.BaseBatch): ...
 
-ColormapLike: TypeAlias = Any
+ColormapLike: TypeAlias = rerun.encodings._declared._Loose
 
-ColormapArrayLike: TypeAlias = Any
+ColormapArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class EntryKindBatch(rerun._baseclasses.BaseBatch): ...
 
-EntryKindLike: TypeAlias = Any
+EntryKindLike: TypeAlias = rerun.encodings._declared._Loose
 
-EntryKindArrayLike: TypeAlias = Any
+EntryKindArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class FillModeBatch(rerun._baseclasses.BaseBatch): ...
 
-FillModeLike: TypeAlias = Any
+FillModeLike: TypeAlias = rerun.encodings._declared._Loose
 
-FillModeArrayLike: TypeAlias = Any
+FillModeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class GraphTypeBatch(rerun._baseclasses.BaseBatch): ...
 
-GraphTypeLike: TypeAlias = Any
+GraphTypeLike: TypeAlias = rerun.encodings._declared._Loose
 
-GraphTypeArrayLike: TypeAlias = Any
+GraphTypeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class InterpolationModeBatch(rerun._baseclasses.BaseBatch): ...
 
-InterpolationModeLike: TypeAlias = Any
+InterpolationModeLike: TypeAlias = rerun.encodings._declared._Loose
 
-InterpolationModeArrayLike: TypeAlias = Any
+InterpolationModeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class MagnificationFilterBatch(rerun._baseclasses.BaseBatch): ...
 
-MagnificationFilterLike: TypeAlias = Any
+MagnificationFilterLike: TypeAlias = rerun.encodings._declared._Loose
 
-MagnificationFilterArrayLike: TypeAlias = Any
+MagnificationFilterArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class MarkerShapeBatch(rerun._baseclasses.BaseBatch): ...
 
-MarkerShapeLike: TypeAlias = Any
+MarkerShapeLike: TypeAlias = rerun.encodings._declared._Loose
 
-MarkerShapeArrayLike: TypeAlias = Any
+MarkerShapeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class MeshFaceRenderingBatch(rerun._baseclasses.BaseBatch): ...
 
-MeshFaceRenderingLike: TypeAlias = Any
+MeshFaceRenderingLike: TypeAlias = rerun.encodings._declared._Loose
 
-MeshFaceRenderingArrayLike: TypeAlias = Any
+MeshFaceRenderingArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class PointShadingBatch(rerun._baseclasses.BaseBatch): ...
 
-PointShadingLike: TypeAlias = Any
+PointShadingLike: TypeAlias = rerun.encodings._declared._Loose
 
-PointShadingArrayLike: TypeAlias = Any
+PointShadingArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class TransformRelationBatch(rerun._baseclasses.BaseBatch): ...
 
-TransformRelationLike: TypeAlias = Any
+TransformRelationLike: TypeAlias = rerun.encodings._declared._Loose
 
-TransformRelationArrayLike: TypeAlias = Any
+TransformRelationArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class VideoCodecBatch(rerun._baseclasses.BaseBatch): ...
 
-VideoCodecLike: TypeAlias = Any
+VideoCodecLike: TypeAlias = rerun.encodings._declared._Loose
 
-VideoCodecArrayLike: TypeAlias = Any
+VideoCodecArrayLike: TypeAlias = rerun.encodings._declared._Loose

@@ -3,6 +3,10 @@
 from typing import Any, ClassVar
 
 import rerun.blueprint.archetypes._defs
+import rerun.blueprint.components
+import rerun.blueprint.encodings
+import rerun.components
+import rerun.encodings
 
 class ViewportBlueprint(rerun.blueprint.archetypes._defs.ViewportBlueprint):
     NAME: ClassVar[str]
@@ -14,11 +18,11 @@ class ViewportBlueprint(rerun.blueprint.archetypes._defs.ViewportBlueprint):
     def __init__(
         self,
         *,
-        root_container: Any = ...,
-        maximized: Any = ...,
-        auto_layout: Any = ...,
-        auto_views: Any = ...,
-        past_viewer_recommendations: Any = ...,
+        root_container: rerun.encodings.UuidLike | None = ...,
+        maximized: rerun.encodings.UuidLike | None = ...,
+        auto_layout: rerun.encodings.BoolLike | None = ...,
+        auto_views: rerun.encodings.BoolLike | None = ...,
+        past_viewer_recommendations: rerun.encodings.UInt64ArrayLike | None = ...,
     ) -> None: ...
 
 class ContainerBlueprint(rerun.blueprint.archetypes._defs.ContainerBlueprint):
@@ -33,15 +37,15 @@ class ContainerBlueprint(rerun.blueprint.archetypes._defs.ContainerBlueprint):
     grid_columns: Any
     def __init__(
         self,
-        container_kind: Any,
+        container_kind: rerun.blueprint.components.ContainerKindLike,
         *,
-        display_name: Any = ...,
-        contents: Any = ...,
-        col_shares: Any = ...,
-        row_shares: Any = ...,
-        active_tab: Any = ...,
-        visible: Any = ...,
-        grid_columns: Any = ...,
+        display_name: rerun.encodings.Utf8Like | None = ...,
+        contents: rerun.encodings.EntityPathArrayLike | None = ...,
+        col_shares: rerun.encodings.Float32ArrayLike | None = ...,
+        row_shares: rerun.encodings.Float32ArrayLike | None = ...,
+        active_tab: rerun.encodings.EntityPathLike | None = ...,
+        visible: rerun.encodings.BoolLike | None = ...,
+        grid_columns: rerun.encodings.UInt32Like | None = ...,
     ) -> None: ...
 
 class ViewBlueprint(rerun.blueprint.archetypes._defs.ViewBlueprint):
@@ -53,23 +57,23 @@ class ViewBlueprint(rerun.blueprint.archetypes._defs.ViewBlueprint):
     titlebar: Any
     def __init__(
         self,
-        class_identifier: Any,
+        class_identifier: rerun.encodings.Utf8Like,
         *,
-        display_name: Any = ...,
-        space_origin: Any = ...,
-        visible: Any = ...,
-        titlebar: Any = ...,
+        display_name: rerun.encodings.Utf8Like | None = ...,
+        space_origin: rerun.encodings.EntityPathLike | None = ...,
+        visible: rerun.encodings.BoolLike | None = ...,
+        titlebar: rerun.encodings.BoolLike | None = ...,
     ) -> None: ...
 
 class ViewContents(rerun.blueprint.archetypes._defs.ViewContents):
     NAME: ClassVar[str]
     query: Any
-    def __init__(self, query: Any) -> None: ...
+    def __init__(self, query: rerun.encodings.Utf8ArrayLike) -> None: ...
 
 class PanelBlueprint(rerun.blueprint.archetypes._defs.PanelBlueprint):
     NAME: ClassVar[str]
     state: Any
-    def __init__(self, *, state: Any = ...) -> None: ...
+    def __init__(self, *, state: rerun.blueprint.components.PanelStateLike | None = ...) -> None: ...
 
 class TimePanelBlueprint(rerun.blueprint.archetypes._defs.TimePanelBlueprint):
     NAME: ClassVar[str]
@@ -83,13 +87,13 @@ class TimePanelBlueprint(rerun.blueprint.archetypes._defs.TimePanelBlueprint):
     def __init__(
         self,
         *,
-        state: Any = ...,
-        timeline: Any = ...,
-        playback_speed: Any = ...,
-        fps: Any = ...,
-        play_state: Any = ...,
-        loop_mode: Any = ...,
-        time_selection: Any = ...,
+        state: rerun.blueprint.components.PanelStateLike | None = ...,
+        timeline: rerun.encodings.Utf8Like | None = ...,
+        playback_speed: rerun.encodings.Float64Like | None = ...,
+        fps: rerun.encodings.Float64Like | None = ...,
+        play_state: rerun.blueprint.components.PlayStateLike | None = ...,
+        loop_mode: rerun.blueprint.components.LoopModeLike | None = ...,
+        time_selection: rerun.encodings.AbsoluteTimeRangeLike | None = ...,
     ) -> None: ...
 
 class Background(rerun.blueprint.archetypes._defs.Background):
@@ -105,25 +109,42 @@ class PlotLegend(rerun.blueprint.archetypes._defs.PlotLegend):
     NAME: ClassVar[str]
     corner: Any
     visible: Any
-    def __init__(self, corner: Any = ..., *, visible: Any = ...) -> None: ...
+    def __init__(
+        self, corner: rerun.blueprint.components.Corner2DLike | None = ..., *, visible: Any = ...
+    ) -> None: ...
 
 class PlotBackground(rerun.blueprint.archetypes._defs.PlotBackground):
     NAME: ClassVar[str]
     color: Any
     show_grid: Any
-    def __init__(self, *, color: Any = ..., show_grid: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        color: rerun.encodings.Rgba32Like | None = ...,
+        show_grid: rerun.encodings.BoolLike | None = ...,
+    ) -> None: ...
 
 class PlotInteraction(rerun.blueprint.archetypes._defs.PlotInteraction):
     NAME: ClassVar[str]
     tooltip_mode: Any
     points_display: Any
-    def __init__(self, *, tooltip_mode: Any = ..., points_display: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        tooltip_mode: rerun.blueprint.components.TooltipModeLike | None = ...,
+        points_display: rerun.blueprint.components.PointsDisplayLike | None = ...,
+    ) -> None: ...
 
 class ScalarAxis(rerun.blueprint.archetypes._defs.ScalarAxis):
     NAME: ClassVar[str]
     range: Any
     zoom_lock: Any
-    def __init__(self, *, range: Any = ..., zoom_lock: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        range: rerun.encodings.Range1DLike | None = ...,
+        zoom_lock: rerun.encodings.BoolLike | None = ...,
+    ) -> None: ...
 
 class LineGrid3D(rerun.blueprint.archetypes._defs.LineGrid3D):
     NAME: ClassVar[str]
@@ -134,12 +155,12 @@ class LineGrid3D(rerun.blueprint.archetypes._defs.LineGrid3D):
     color: Any
     def __init__(
         self,
-        visible: Any = ...,
+        visible: rerun.encodings.BoolLike | None = ...,
         *,
-        spacing: Any = ...,
-        plane: Any = ...,
-        stroke_width: Any = ...,
-        color: Any = ...,
+        spacing: rerun.encodings.Float32Like | None = ...,
+        plane: rerun.encodings.Plane3DLike | None = ...,
+        stroke_width: rerun.encodings.Float32Like | None = ...,
+        color: rerun.encodings.Rgba32Like | None = ...,
     ) -> None: ...
 
 class EyeControls3D(rerun.blueprint.archetypes._defs.EyeControls3D):
@@ -154,13 +175,13 @@ class EyeControls3D(rerun.blueprint.archetypes._defs.EyeControls3D):
     def __init__(
         self,
         *,
-        kind: Any = ...,
-        position: Any = ...,
-        look_target: Any = ...,
-        eye_up: Any = ...,
-        speed: Any = ...,
-        tracking_entity: Any = ...,
-        spin_speed: Any = ...,
+        kind: rerun.blueprint.components.Eye3DKindLike | None = ...,
+        position: rerun.encodings.Vec3DLike | None = ...,
+        look_target: rerun.encodings.Vec3DLike | None = ...,
+        eye_up: rerun.encodings.Vec3DLike | None = ...,
+        speed: rerun.encodings.Float64Like | None = ...,
+        tracking_entity: rerun.encodings.EntityPathLike | None = ...,
+        spin_speed: rerun.encodings.Float64Like | None = ...,
     ) -> None: ...
 
 class SpatialInformation(rerun.blueprint.archetypes._defs.SpatialInformation):
@@ -170,95 +191,144 @@ class SpatialInformation(rerun.blueprint.archetypes._defs.SpatialInformation):
     show_axes: Any
     axes: Any
     def __init__(
-        self, target_frame: Any, *, show_bounding_box: Any = ..., show_axes: Any = ..., axes: Any = ...
+        self,
+        target_frame: rerun.encodings.Utf8Like,
+        *,
+        show_bounding_box: rerun.encodings.BoolLike | None = ...,
+        show_axes: rerun.encodings.BoolLike | None = ...,
+        axes: rerun.encodings.ViewCoordinatesLike | None = ...,
     ) -> None: ...
 
 class NearClipPlane(rerun.blueprint.archetypes._defs.NearClipPlane):
     NAME: ClassVar[str]
     near_clip_plane: Any
-    def __init__(self, near_clip_plane: Any) -> None: ...
+    def __init__(self, near_clip_plane: rerun.encodings.Float32Like) -> None: ...
 
 class TensorScalarMapping(rerun.blueprint.archetypes._defs.TensorScalarMapping):
     NAME: ClassVar[str]
     mag_filter: Any
     colormap: Any
     gamma: Any
-    def __init__(self, *, mag_filter: Any = ..., colormap: Any = ..., gamma: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        mag_filter: rerun.components.MagnificationFilterLike | None = ...,
+        colormap: rerun.components.ColormapLike | None = ...,
+        gamma: rerun.encodings.Float32Like | None = ...,
+    ) -> None: ...
 
 class TensorViewFit(rerun.blueprint.archetypes._defs.TensorViewFit):
     NAME: ClassVar[str]
     scaling: Any
-    def __init__(self, scaling: Any = ...) -> None: ...
+    def __init__(self, scaling: rerun.blueprint.components.ViewFitLike | None = ...) -> None: ...
 
 class MapZoom(rerun.blueprint.archetypes._defs.MapZoom):
     NAME: ClassVar[str]
     zoom: Any
-    def __init__(self, zoom: Any) -> None: ...
+    def __init__(self, zoom: rerun.encodings.Float64Like) -> None: ...
 
 class MapBackground(rerun.blueprint.archetypes._defs.MapBackground):
     NAME: ClassVar[str]
     provider: Any
-    def __init__(self, provider: Any) -> None: ...
+    def __init__(self, provider: rerun.blueprint.components.MapProviderLike) -> None: ...
 
 class EntityBehavior(rerun.blueprint.archetypes._defs.EntityBehavior):
     NAME: ClassVar[str]
     interactive: Any
     visible: Any
-    def __init__(self, *, interactive: Any = ..., visible: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        interactive: rerun.encodings.BoolLike | None = ...,
+        visible: rerun.encodings.BoolLike | None = ...,
+    ) -> None: ...
 
 class TextDocumentFormat(rerun.blueprint.archetypes._defs.TextDocumentFormat):
     NAME: ClassVar[str]
     monospace: Any
     word_wrap: Any
-    def __init__(self, *, monospace: Any = ..., word_wrap: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        monospace: rerun.encodings.BoolLike | None = ...,
+        word_wrap: rerun.encodings.BoolLike | None = ...,
+    ) -> None: ...
 
 class TextLogFormat(rerun.blueprint.archetypes._defs.TextLogFormat):
     NAME: ClassVar[str]
     monospace_body: Any
-    def __init__(self, *, monospace_body: Any = ...) -> None: ...
+    def __init__(self, *, monospace_body: rerun.encodings.BoolLike | None = ...) -> None: ...
 
 class TextLogRows(rerun.blueprint.archetypes._defs.TextLogRows):
     NAME: ClassVar[str]
     filter_by_log_level: Any
-    def __init__(self, *, filter_by_log_level: Any = ...) -> None: ...
+    def __init__(self, *, filter_by_log_level: rerun.encodings.Utf8ArrayLike | None = ...) -> None: ...
 
 class GraphBackground(rerun.blueprint.archetypes._defs.GraphBackground):
     NAME: ClassVar[str]
     color: Any
-    def __init__(self, *, color: Any = ...) -> None: ...
+    def __init__(self, *, color: rerun.encodings.Rgba32Like | None = ...) -> None: ...
 
 class ForceCenter(rerun.blueprint.archetypes._defs.ForceCenter):
     NAME: ClassVar[str]
     enabled: Any
     strength: Any
-    def __init__(self, *, enabled: Any = ..., strength: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        enabled: rerun.encodings.BoolLike | None = ...,
+        strength: rerun.encodings.Float64Like | None = ...,
+    ) -> None: ...
 
 class ForceManyBody(rerun.blueprint.archetypes._defs.ForceManyBody):
     NAME: ClassVar[str]
     enabled: Any
     strength: Any
-    def __init__(self, *, enabled: Any = ..., strength: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        enabled: rerun.encodings.BoolLike | None = ...,
+        strength: rerun.encodings.Float64Like | None = ...,
+    ) -> None: ...
 
 class ForcePosition(rerun.blueprint.archetypes._defs.ForcePosition):
     NAME: ClassVar[str]
     enabled: Any
     strength: Any
     position: Any
-    def __init__(self, *, enabled: Any = ..., strength: Any = ..., position: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        enabled: rerun.encodings.BoolLike | None = ...,
+        strength: rerun.encodings.Float64Like | None = ...,
+        position: rerun.encodings.Vec2DLike | None = ...,
+    ) -> None: ...
 
 class ForceLink(rerun.blueprint.archetypes._defs.ForceLink):
     NAME: ClassVar[str]
     enabled: Any
     distance: Any
     iterations: Any
-    def __init__(self, *, enabled: Any = ..., distance: Any = ..., iterations: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        enabled: rerun.encodings.BoolLike | None = ...,
+        distance: rerun.encodings.Float64Like | None = ...,
+        iterations: rerun.encodings.UInt64Like | None = ...,
+    ) -> None: ...
 
 class ForceCollisionRadius(rerun.blueprint.archetypes._defs.ForceCollisionRadius):
     NAME: ClassVar[str]
     enabled: Any
     strength: Any
     iterations: Any
-    def __init__(self, *, enabled: Any = ..., strength: Any = ..., iterations: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        enabled: rerun.encodings.BoolLike | None = ...,
+        strength: rerun.encodings.Float64Like | None = ...,
+        iterations: rerun.encodings.UInt64Like | None = ...,
+    ) -> None: ...
 
 class VisibleTimeRanges(rerun.blueprint.archetypes._defs.VisibleTimeRanges):
     NAME: ClassVar[str]
@@ -269,7 +339,13 @@ class TimeAxis(rerun.blueprint.archetypes._defs.TimeAxis):
     link: Any
     view_range: Any
     zoom_lock: Any
-    def __init__(self, *, link: Any = ..., view_range: Any = ..., zoom_lock: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        link: rerun.blueprint.components.LinkAxisLike | None = ...,
+        view_range: rerun.encodings.TimeRangeLike | None = ...,
+        zoom_lock: rerun.encodings.BoolLike | None = ...,
+    ) -> None: ...
 
 class TensorSliceSelection(rerun.blueprint.archetypes._defs.TensorSliceSelection):
     NAME: ClassVar[str]
@@ -278,14 +354,24 @@ class TensorSliceSelection(rerun.blueprint.archetypes._defs.TensorSliceSelection
     indices: Any
     slider: Any
     def __init__(
-        self, *, width: Any = ..., height: Any = ..., indices: Any = ..., slider: Any = ...
+        self,
+        *,
+        width: rerun.encodings.TensorDimensionSelectionLike | None = ...,
+        height: rerun.encodings.TensorDimensionSelectionLike | None = ...,
+        indices: rerun.encodings.TensorDimensionIndexSelectionArrayLike | None = ...,
+        slider: rerun.blueprint.encodings.TensorDimensionIndexSliderArrayLike | None = ...,
     ) -> None: ...
 
 class TextLogColumns(rerun.blueprint.archetypes._defs.TextLogColumns):
     NAME: ClassVar[str]
     timeline_columns: Any
     text_log_columns: Any
-    def __init__(self, *, timeline_columns: Any = ..., text_log_columns: Any = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        timeline_columns: rerun.blueprint.encodings.TimelineColumnArrayLike | None = ...,
+        text_log_columns: rerun.blueprint.encodings.TextLogColumnArrayLike | None = ...,
+    ) -> None: ...
 
 class DataframeQuery(rerun.blueprint.archetypes._defs.DataframeQuery):
     NAME: ClassVar[str]
@@ -300,14 +386,14 @@ class DataframeQuery(rerun.blueprint.archetypes._defs.DataframeQuery):
 class VisualizerInstruction(rerun.blueprint.archetypes._defs.VisualizerInstruction):
     NAME: ClassVar[str]
     visualizer_type: Any
-    def __init__(self, visualizer_type: Any) -> None: ...
+    def __init__(self, visualizer_type: rerun.encodings.Utf8Like) -> None: ...
 
 class ActiveVisualizers(rerun.blueprint.archetypes._defs.ActiveVisualizers):
     NAME: ClassVar[str]
     instruction_ids: Any
-    def __init__(self, instruction_ids: Any) -> None: ...
+    def __init__(self, instruction_ids: rerun.encodings.UuidArrayLike) -> None: ...
 
 class AudioPlayback(rerun.blueprint.archetypes._defs.AudioPlayback):
     NAME: ClassVar[str]
     volume: Any
-    def __init__(self, *, volume: Any = ...) -> None: ...
+    def __init__(self, *, volume: rerun.encodings.Float32Like | None = ...) -> None: ...

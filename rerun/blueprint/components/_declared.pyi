@@ -4,62 +4,63 @@ from typing import Any, TypeAlias
 
 import rerun._baseclasses
 import rerun.components
+import rerun.encodings._declared
 
-BackgroundKindLike: TypeAlias = Any
+BackgroundKindLike: TypeAlias = rerun.encodings._declared._Loose
 
-BackgroundKindArrayLike: TypeAlias = Any
+BackgroundKindArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-ColumnDisplayModeLike: TypeAlias = Any
+ColumnDisplayModeLike: TypeAlias = rerun.encodings._declared._Loose
 
-ColumnDisplayModeArrayLike: TypeAlias = Any
+ColumnDisplayModeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-ContainerKindLike: TypeAlias = Any
+ContainerKindLike: TypeAlias = rerun.encodings._declared._Loose
 
-ContainerKindArrayLike: TypeAlias = Any
+ContainerKindArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-Corner2DLike: TypeAlias = Any
+Corner2DLike: TypeAlias = rerun.encodings._declared._Loose
 
-Corner2DArrayLike: TypeAlias = Any
+Corner2DArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-Eye3DKindLike: TypeAlias = Any
+Eye3DKindLike: TypeAlias = rerun.encodings._declared._Loose
 
-Eye3DKindArrayLike: TypeAlias = Any
+Eye3DKindArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-LinkAxisLike: TypeAlias = Any
+LinkAxisLike: TypeAlias = rerun.encodings._declared._Loose
 
-LinkAxisArrayLike: TypeAlias = Any
+LinkAxisArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-LoopModeLike: TypeAlias = Any
+LoopModeLike: TypeAlias = rerun.encodings._declared._Loose
 
-LoopModeArrayLike: TypeAlias = Any
+LoopModeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-MapProviderLike: TypeAlias = Any
+MapProviderLike: TypeAlias = rerun.encodings._declared._Loose
 
-MapProviderArrayLike: TypeAlias = Any
+MapProviderArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-PanelStateLike: TypeAlias = Any
+PanelStateLike: TypeAlias = rerun.encodings._declared._Loose
 
-PanelStateArrayLike: TypeAlias = Any
+PanelStateArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-PlayStateLike: TypeAlias = Any
+PlayStateLike: TypeAlias = rerun.encodings._declared._Loose
 
-PlayStateArrayLike: TypeAlias = Any
+PlayStateArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-PointsDisplayLike: TypeAlias = Any
+PointsDisplayLike: TypeAlias = rerun.encodings._declared._Loose
 
-PointsDisplayArrayLike: TypeAlias = Any
+PointsDisplayArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-TableLayoutKindLike: TypeAlias = Any
+TableLayoutKindLike: TypeAlias = rerun.encodings._declared._Loose
 
-TableLayoutKindArrayLike: TypeAlias = Any
+TableLayoutKindArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-TooltipModeLike: TypeAlias = Any
+TooltipModeLike: TypeAlias = rerun.encodings._declared._Loose
 
-TooltipModeArrayLike: TypeAlias = Any
+TooltipModeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-ViewFitLike: TypeAlias = Any
+ViewFitLike: TypeAlias = rerun.encodings._declared._Loose
 
-ViewFitArrayLike: TypeAlias = Any
+ViewFitArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 class ActiveTab(rerun.components._Single):
     def __init__(self, path: Any) -> None: ...

@@ -3,8 +3,9 @@
 As in 0.41, a client given one asks FindChunks for unsigned direct URLs
 (``DIRECT_URL_MODE_UNSIGNED``), which it would fetch by HTTP range with an
 ``Authorization: Bearer`` header from ``get_token()``; without one it asks for pre-signed URLs
-(``DIRECT_URL_MODE_SIGNED``). Rows without a direct URL, which is every row our server
-answers, are fetched through the server (FetchChunks), and the token is never asked for.
+(``DIRECT_URL_MODE_SIGNED``). Rows with a direct URL are read by range from object storage
+(``_direct.py``); rows without one (a segment in a local file) are fetched through the server
+(FetchChunks), and then the token is never asked for.
 """
 
 from __future__ import annotations

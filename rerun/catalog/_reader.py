@@ -33,6 +33,7 @@ from rerun_core.store.store import ChunkStore
 from rerun_core.types import EntityPath
 
 from ._conn import Connection
+from ._direct import direct_ranges, fetch_direct
 from ._fastpath import fast_segment_table, segment_id_column
 from ._object_store_auth import direct_url_mode
 from ._types import EntryId
@@ -202,8 +203,19 @@ def _decode(msg: log_msg_pb2.ArrowMsg, stats: ReadStats) -> Chunk:
 
 
 def _fetch_chunks(spec: ReadSpec, infos: pa.Table, stats: ReadStats) -> list[Chunk]:
+    """The chunks of ``infos``: by HTTP range straight from object storage where the server gave
+    a direct URL (and the key says where the chunk lies), through FetchChunks for the rest."""
+    ranges = direct_ranges(infos)
+    chunks: list[Chunk] = []
+    if ranges:
+        auth = getattr(spec.conn, "object_store_auth", None)
+        msgs = fetch_direct(ranges, auth.token() if auth is not None else None)
+        chunks = [_decode(m, stats) for m in msgs]
+        infos = infos.filter(pa.array([i not in ranges for i in range(infos.num_rows)]))
+        if not infos.num_rows:
+            return chunks
     req = pb.FetchChunksRequest(chunk_infos=[dataframe_part_from_arrow(infos)])
-    return [
+    return chunks + [
         _decode(m, stats) for r in spec.conn.stream("FetchChunks", req, entry=spec.entry) for m in r.chunks
     ]
 

@@ -2,8 +2,9 @@
 
 A reader asks FindChunks for pre-signed direct URLs (`DIRECT_URL_MODE_SIGNED`) without one and
 for unsigned ones (`DIRECT_URL_MODE_UNSIGNED`, to fetch with `Authorization: Bearer`) with one.
-Our server answers no direct URLs, so chunks come through FetchChunks and the token is never
-asked for: the real 0.41 client does exactly this against our server (checked below).
+For segments in local files our server answers no direct URLs, so chunks come through
+FetchChunks and the token is never asked for: the real 0.41 client does exactly this against our
+server (checked below). Direct reads from a bucket: test_object_store_direct.py.
 """
 
 from __future__ import annotations

@@ -391,3 +391,24 @@ def index_object(location: ObjectLocation, kind: StoreKind = StoreKind.RECORDING
         found = read_manifests(reader)
         _FOOTERS.put(key, found)
     return layers_of(reader, found, kind)
+
+
+DIRECT_URL_TTL = timedelta(hours=1)
+
+
+def direct_url(location: ObjectLocation, signed: bool) -> tuple[str, int] | None:
+    """An HTTP(S) URL a client may GET ``location``'s bytes from, and when it expires (ns since the
+    epoch): pre-signed with the store's credentials (``signed``), or the same URL without its
+    signature (the client then brings its own bearer token). ``None`` where the store cannot
+    sign (no credentials, or a store kind obstore does not sign for)."""
+    import time
+
+    try:
+        import obstore
+
+        store = _store(location.parent, location.config)
+        signed_url = obstore.sign(store, "GET", location.name, DIRECT_URL_TTL)  # type: ignore[call-overload]
+    except Exception:  # no direct URL: the client fetches through us
+        return None
+    expires = time.time_ns() + int(DIRECT_URL_TTL.total_seconds()) * 1_000_000_000
+    return (signed_url if signed else signed_url.split("?", 1)[0]), expires

@@ -20,8 +20,9 @@ from rerun_core.store.rrd import (
     store_id_to_proto,
 )
 
-from . import tables
+from . import object_store, tables
 from .model import CatalogError, Dataset, DatasetKind, Layer, merge_schemas
+from .object_store import ObjectStoreReader
 from .registration import Source, register
 from .rpc_base import ServiceBase, entry_id_to_proto, part, rpc, stream
 from .select import select_chunks, select_chunks_for_query
@@ -70,6 +71,22 @@ def _segment_manifest(ds: Dataset, segment_id: str, layers: list[Layer]) -> log_
         sorbet_schema_sha256=hashlib.sha256(serialized).digest(),
         data=dataframe_part_from_arrow(table),
     )
+
+
+def _direct_urls(picked: Any, mode: int) -> dict[int, tuple[str, int]] | None:
+    """Per layer of ``picked`` in object storage, the URL its chunks may be read from directly
+    (``mode`` is the request's DirectUrlMode: SIGNED pre-signs, UNSIGNED does not)."""
+    if mode not in (pb.DIRECT_URL_MODE_SIGNED, pb.DIRECT_URL_MODE_UNSIGNED):
+        return None
+    out: dict[int, tuple[str, int]] = {}
+    for lay, _ in picked:
+        reader = lay.index.reader
+        if id(lay) in out or not tables.is_direct(lay) or not isinstance(reader, ObjectStoreReader):
+            continue
+        found = object_store.direct_url(reader.location, signed=mode == pb.DIRECT_URL_MODE_SIGNED)
+        if found is not None:
+            out[id(lay)] = found
+    return out
 
 
 def _find_timeline(req: pb.FindChunksRequest) -> str | None:
@@ -268,7 +285,8 @@ class DatasetRpcs(ServiceBase):
         _check_timeline(ds, _find_timeline(request))
         sent = False
         for seg, picked, timeline in select_chunks(ds, request):
-            table = tables.chunk_info_table(ds, seg, picked, timeline, start_column="chunk_timeline_start")
+            urls = _direct_urls(picked, request.direct_url_mode)
+            table = tables.chunk_info_table(ds, seg, picked, timeline, "chunk_timeline_start", urls)
             sent = True
             yield pb.FindChunksResponse(data=part(table))
         if not sent:
@@ -297,10 +315,18 @@ class DatasetRpcs(ServiceBase):
         _check_timeline(ds, timeline)
         column = f"{timeline}:start" if timeline else None
         sent = False
+        mode = (
+            pb.DIRECT_URL_MODE_OMIT
+            if not request.generate_direct_urls
+            else pb.DIRECT_URL_MODE_UNSIGNED
+            if request.unsigned_direct_urls
+            else pb.DIRECT_URL_MODE_SIGNED
+        )
         for seg, picked in select_chunks_for_query(ds, request):
             sent = True
+            urls = _direct_urls(picked, mode)
             yield pb.QueryDatasetResponse(
-                data=part(tables.chunk_info_table(ds, seg, picked, timeline, column))
+                data=part(tables.chunk_info_table(ds, seg, picked, timeline, column, urls))
             )
         if not sent:
             yield pb.QueryDatasetResponse(data=part(tables.chunk_info_table(ds, None, [], timeline, column)))
@@ -312,6 +338,7 @@ class DatasetRpcs(ServiceBase):
         """Chunks by key, read from their files by byte range and sent without decoding."""
         wanted: dict[tuple[int, str], tuple[Layer, list[Any]]] = {}
         order: list[tuple[int, str]] = []
+        by_url: dict[str, list[Layer]] = {}  # filled on the first key naming an object's URL
         for p in request.chunk_infos:
             try:
                 keys = dataframe_part_to_table(p)
@@ -324,7 +351,7 @@ class DatasetRpcs(ServiceBase):
                     " to be missing, declare the field as `Option<…>`",
                 )
             for key in keys.column("chunk_key").to_pylist():
-                layer, entry = self._resolve_key(key)
+                layer, entry = self._resolve_key(key, by_url)
                 slot = (id(layer), layer.storage_url)
                 if slot not in wanted:
                     wanted[slot] = (layer, [])
@@ -352,15 +379,24 @@ class DatasetRpcs(ServiceBase):
         if batch:
             yield pb.FetchChunksResponse(chunks=batch)
 
-    def _resolve_key(self, key: bytes | None) -> tuple[Layer, Any]:
+    def _resolve_key(self, key: bytes | None, by_url: dict[str, list[Layer]]) -> tuple[Layer, Any]:
         try:
-            chunk_id, slot = tables.parse_chunk_key(key or b"")
+            parsed = tables.parse_chunk_key(key or b"")
         except ValueError:
             raise CatalogError(
                 "INVALID_ARGUMENT", "Failed to decode chunk key: io error: unexpected end of file"
             ) from None
-        found = self.catalog.layer_by_slot(slot)
-        entry = found[2].index.chunk(chunk_id) if found is not None else None
-        if found is None or entry is None:
-            raise CatalogError("INVALID_ARGUMENT", f"chunk id {chunk_id} not found")
-        return found[2], entry
+        layers: list[Layer] = []
+        if parsed.slot is not None:
+            found = self.catalog.layer_by_slot(parsed.slot)
+            layers = [found[2]] if found is not None else []
+        elif parsed.url is not None:
+            if not by_url:
+                for ds in self.catalog.datasets():
+                    for _, lay in ds.layers():
+                        by_url.setdefault(lay.storage_url, []).append(lay)
+            layers = by_url.get(parsed.url, [])
+        for lay in layers:
+            if (entry := lay.index.chunk(parsed.chunk_id)) is not None:
+                return lay, entry
+        raise CatalogError("INVALID_ARGUMENT", f"chunk id {parsed.chunk_id} not found")

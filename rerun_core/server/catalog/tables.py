@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
+from google.protobuf.message import DecodeError
 
+from rerun_core.proto.gen import cloud_pb2 as pb
+from rerun_core.store.rrd.frames import FRAME_HEADER_SIZE
+from rerun_core.store.rrd.protocol import tuid_from_proto, tuid_to_proto
 from rerun_core.types.time import TimeType
 from rerun_core.types.tuid import Tuid
 
 from .model import CatalogError, Dataset, Layer, Segment
+from .object_store import is_object_url
 from .registration import Outcome
 from .segment_index import ChunkEntry
 
@@ -104,19 +110,68 @@ def _segment_bound(layers: Sequence[Layer], timeline: str, marker: str) -> int |
 
 
 def chunk_key(layer: Layer, chunk_id: Tuid) -> bytes:
-    """Our opaque 32-byte chunk key (as long as the real server's): chunk id, then the layer's slot.
+    """A chunk's ``chunk_key``, as the real 0.41 server shapes it for where the layer lives.
 
-    FetchChunks is not entry-scoped (the client sends no entry header), so the slot, which the
-    catalog maps back to (dataset, segment, layer), says where the chunk lives.
+    A layer in object storage gets 0.41's ``ChunkKey`` message: the chunk id and an
+    ``RrdChunkLocation`` (the object's URL, the byte range of the chunk's message, its frame
+    header included), which a
+    client given a direct URL reads by HTTP range. A local file gets our opaque 32-byte key
+    (as long as the real OSS server's): chunk id, then the layer's slot. FetchChunks is not
+    entry-scoped, so the slot (or the URL) says where the chunk lives.
     """
+    if is_direct(layer):
+        entry = layer.index.chunk(chunk_id)
+        if entry is not None:
+            # the range starts at the message's frame header, as 0.41's keys do
+            return _proto_chunk_key(
+                layer, chunk_id, entry.offset - FRAME_HEADER_SIZE, entry.size + FRAME_HEADER_SIZE
+            )
     return chunk_id.to_bytes() + layer.slot.to_bytes()
 
 
-def parse_chunk_key(key: bytes) -> tuple[Tuid, Tuid]:
-    """(chunk id, layer slot) of a key made by :func:`chunk_key`."""
-    if len(key) != 32:
-        raise ValueError(f"expected 32 bytes, got {len(key)}")
-    return Tuid.from_bytes(key[:16]), Tuid.from_bytes(key[16:])
+def is_direct(layer: Layer) -> bool:
+    """Whether clients may read this layer's chunks straight from its object store: it lives
+    there, and its chunks are in the current layout (older files are re-encoded by us)."""
+    return is_object_url(layer.storage_url) and layer.index.raw_ok
+
+
+def _proto_chunk_key(layer: Layer, chunk_id: Tuid, offset: int, length: int) -> bytes:
+    loc = pb.RrdChunkLocation(url=layer.storage_url, offset=offset, length=length)
+    key = pb.ChunkKey(
+        chunk_id=tuid_to_proto(chunk_id),
+        data_source_kind=pb.DATA_SOURCE_KIND_RRD,
+        location=loc.SerializeToString(),
+        registration_time_nanos=layer.registered_at_ns,
+    )
+    etag = getattr(layer.index.reader, "etag", None)
+    if etag:
+        key.etag = etag
+    return key.SerializeToString()
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    """What a ``chunk_key`` names: the chunk, and its layer's slot or its object's URL."""
+
+    chunk_id: Tuid
+    slot: Tuid | None = None
+    url: str | None = None
+
+
+def parse_chunk_key(key: bytes) -> ParsedKey:
+    """A key made by :func:`chunk_key` (either shape); ``ValueError`` for anything else."""
+    if len(key) == 32 and key[:1] != b"\x0a":
+        return ParsedKey(Tuid.from_bytes(key[:16]), slot=Tuid.from_bytes(key[16:]))
+    try:
+        msg = pb.ChunkKey.FromString(key)
+        loc = pb.RrdChunkLocation.FromString(msg.location)
+    except DecodeError:
+        msg = None
+    if msg is None or not msg.HasField("chunk_id") or not loc.url:
+        if len(key) == 32:
+            return ParsedKey(Tuid.from_bytes(key[:16]), slot=Tuid.from_bytes(key[16:]))
+        raise ValueError("not a chunk key")
+    return ParsedKey(tuid_from_proto(msg.chunk_id), url=loc.url)
 
 
 def chunk_info_table(
@@ -125,12 +180,14 @@ def chunk_info_table(
     picked: Sequence[tuple[Layer, ChunkEntry]],
     timeline: str | None = None,
     start_column: str | None = None,
+    direct_urls: dict[int, tuple[str, int]] | None = None,
 ) -> pa.Table:
     """The chunk descriptions FindChunks / QueryDataset return (FetchChunks takes them back).
 
     ``start_column`` names the column of each chunk's first time on ``timeline``: FindChunks
     always has ``chunk_timeline_start`` (null without a timeline), QueryDataset with a query
-    ends with ``<timeline>:start``, as the real server answers.
+    ends with ``<timeline>:start``, as the real server answers. ``direct_urls`` maps a
+    layer (by ``id``) to the URL a client may read its chunks from and when that expires.
     """
     n = len(picked)
     segment_id = seg.segment_id if seg is not None else ""
@@ -176,10 +233,11 @@ def chunk_info_table(
         cols.append((start_field, starts))
     dict_str = pa.dictionary(pa.int32(), pa.string())
     dict_i64 = pa.dictionary(pa.int32(), pa.int64())
-    cols.append((pa.field("rerun_layer_direct_url", dict_str), pa.nulls(n, pa.string()).dictionary_encode()))
-    cols.append(
-        (pa.field("rerun_layer_direct_url_expires_at", dict_i64), pa.nulls(n, pa.int64()).dictionary_encode())
-    )
+    direct = [(direct_urls or {}).get(id(lay)) for lay, _ in picked]
+    urls = pa.array([d[0] if d else None for d in direct], pa.string()).dictionary_encode()
+    expiry = pa.array([d[1] if d else None for d in direct], pa.int64()).dictionary_encode()
+    cols.append((pa.field("rerun_layer_direct_url", dict_str), urls))
+    cols.append((pa.field("rerun_layer_direct_url_expires_at", dict_i64), expiry))
     if start_column and start_column != "chunk_timeline_start":
         cols.append((start_field, starts))
     return pa.Table.from_arrays([a for _, a in cols], schema=pa.schema([f for f, _ in cols]))

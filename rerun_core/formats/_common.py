@@ -45,9 +45,7 @@ class IndexSpec:
     def to_int64(self, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """Raw index values as Rerun's int64 time values (nanoseconds for temporal kinds)."""
         if pa.types.is_timestamp(values.type) or pa.types.is_duration(values.type):
-            unit = values.type.unit
-            raw = np.asarray(values.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-            return raw * _UNIT_NS[unit] if self.kind != "sequence" else raw
+            values = values.cast(pa.int64())  # 0.41 reads the raw numbers and applies `input_unit`
         if values.null_count:
             raise FormatError(f"index column {self.path!r} holds nulls")
         raw_f = np.asarray(values.to_numpy(zero_copy_only=False))

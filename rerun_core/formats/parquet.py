@@ -91,6 +91,15 @@ def _components(
     return {ComponentDescriptor(name): as_list_column(table.column(c).combine_chunks()) for c, name in cols}
 
 
+def _sorted_by_index(table: pa.Table, specs: list[IndexSpec]) -> pa.Table:
+    """Rows ordered by the index columns, taken in name order (as 0.41's chunks sort them)."""
+    keys = [s.to_int64(table.column(s.path)) for s in sorted(specs, key=lambda s: s.path)]
+    order = np.lexsort(keys[::-1])
+    if np.array_equal(order, np.arange(len(order))):
+        return table
+    return table.take(pa.array(order))
+
+
 def iter_parquet_chunks(path: str | Path, opts: ParquetOptions) -> Iterator[Chunk]:
     pf = open_parquet(path)
     if opts.column_grouping not in _GROUPINGS:
@@ -119,9 +128,10 @@ def iter_parquet_chunks(path: str | Path, opts: ParquetOptions) -> Iterator[Chun
         table = pa.Table.from_batches([batch])
         n = table.num_rows
         if index_specs:
+            table = _sorted_by_index(table, index_specs)
+            # 0.41 sorts the rows by the index columns in name order, then flags every one sorted
             timelines = [
-                TimeColumn.from_values(s.path, s.time_type, s.to_int64(table.column(s.path)))
-                for s in index_specs
+                TimeColumn(s.path, s.time_type, s.to_int64(table.column(s.path)), True) for s in index_specs
             ]
         else:
             timelines = [

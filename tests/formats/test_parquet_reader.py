@@ -23,6 +23,9 @@ def _write(path: Path) -> Path:
             "label": ["a", "b", "c", None],
             "ts": [1000, 2000, 3000, 4000],
             "robot": ["r2", "r2", "r2", "r2"],
+            "stamp": pa.array([3, 1, 2, 1], pa.timestamp("ms")),  # unsorted, with a tie
+            "flag": [True, False, None, True],
+            "vec": pa.array([[1.0, 2.0], [3.0], None, []], pa.list_(pa.float64())),
         }
     )
     pq.write_table(table, path, row_group_size=3)
@@ -37,6 +40,9 @@ CASES = [
     "index_columns=[IndexColumn.duration('ts', input_unit='ms')]",
     "column_grouping='explicit_prefixes', prefixes=['pos_', 'fr']",
     "delimiter='x'",
+    # rows sorted by the index columns in name order; an Arrow timestamp's raw numbers take input_unit
+    "index_columns=[IndexColumn.timestamp('stamp', input_unit='us'), IndexColumn.sequence('frame_index')]",
+    "index_columns=[IndexColumn.sequence('frame_index'), IndexColumn.duration('stamp', input_unit='s')]",
 ]
 
 
@@ -51,7 +57,7 @@ def test_prefix_grouping_packs_structs(tmp_path: Path) -> None:
     path = _write(tmp_path / "data.parquet")
     chunks = list(ParquetReader(path).stream(index_columns=[IndexColumn.sequence("frame_index")]))
     by_entity = {c.entity_path: c for c in chunks}
-    assert set(by_entity) == {"/__properties", "/pos", "/label", "/ts", "/robot"}
+    assert set(by_entity) == {"/__properties", "/pos", "/label", "/ts", "/robot", "/stamp", "/flag", "/vec"}
     pos = by_entity["/pos"].to_record_batch()
     assert pos.column("data").type.value_type == pa.struct(
         [("x", pa.float32()), ("y", pa.float64()), ("z", pa.float64())]

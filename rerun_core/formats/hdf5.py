@@ -233,12 +233,17 @@ def _group_chunks(ent: str, datasets: list[Any], timeline: TimeColumn, use_struc
     for start in range(0, n, step):
         stop = min(n, start + step)
         arrays = {ds.name.rsplit("/", 1)[-1]: column_array(ds[start:stop], ds.dtype) for ds in datasets}
+        values = timeline.values[start:stop]
+        if values.size > 1 and np.any(values[1:] < values[:-1]):  # 0.41 sorts each chunk by time
+            order = np.argsort(values, kind="stable")
+            values = values[order]
+            arrays = {k: v.take(pa.array(order)) for k, v in arrays.items()}
         if use_structs and len(arrays) > 1:
             struct = pa.StructArray.from_arrays(list(arrays.values()), names=list(arrays))
             comps = {ComponentDescriptor("data"): as_list_column(struct)}
         else:
             comps = {ComponentDescriptor(k): as_list_column(v) for k, v in arrays.items()}
-        tl = TimeColumn.from_values(timeline.name, timeline.typ, timeline.values[start:stop])
+        tl = TimeColumn.from_values(timeline.name, timeline.typ, values)
         yield Chunk.from_columns(ent, new_tuids(stop - start), [tl], comps)
 
 

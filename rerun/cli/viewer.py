@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import sys
 import threading
@@ -470,11 +469,12 @@ def _file_messages(source: str) -> Iterator[Any]:
 def _import_file(path: Path) -> list[Any]:
     import rerun as rr
 
-    app_id = re.sub(r"[^A-Za-z0-9_-]", "_", path.name)  # the real CLI would rename dotted ids
-    rec = rr.RecordingStream(application_id=app_id, recording_id=os.urandom(8).hex())
+    # As the real CLI: the application id is the file's stem, and what it imports is static
+    # (a URDF carries no log_time; images, meshes and videos are unchanged by it).
+    rec = rr.RecordingStream(application_id=path.stem, recording_id=os.urandom(8).hex())
     mem = rec.memory_recording()
     try:
-        rec.log_file_from_path(path)
+        rec.log_file_from_path(path, static=True)
     except ValueError as err:
         raise ViewerError(f"cannot load {path}: {err}") from None
     rec.flush()

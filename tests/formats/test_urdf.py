@@ -175,3 +175,15 @@ rr.log_file_from_path({str(robot)!r}, static=True)
     run_ours(code, str(ours))
     proc = oracle.cli("rrd", "compare", "--unordered", str(theirs), str(ours), check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_rerun_file_imports_urdf_static_under_its_stem(robot: Path) -> None:
+    """``rerun robot.urdf``: as the real CLI, application id ``robot`` and every chunk static."""
+    from rerun.cli.viewer import _file_messages
+    from rerun_core.store.messages import ArrowMsg, SetStoreInfo
+
+    msgs = list(_file_messages(str(robot)))
+    assert {m.info.store_id.application_id for m in msgs if isinstance(m, SetStoreInfo)} == {"robot"}
+    chunks = [m.chunk for m in msgs if isinstance(m, ArrowMsg)]
+    assert any(c.entity_path.parts[:1] == ("bot",) for c in chunks)
+    assert all(c.is_static for c in chunks)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth
+from rerun.catalog._object_store_auth import ObjectStoreAuth as ObjectStoreAuth
+
 from ._hdf5_reader import DatasetInfo as DatasetInfo
 from ._hdf5_reader import Hdf5Reader as Hdf5Reader
 from ._lerobot_reader import LeRobotReader as LeRobotReader
@@ -35,9 +38,6 @@ from ._viewer_client import View as View
 from ._viewer_client import ViewerClient as ViewerClient
 from ._viewer_client import ViewerState as ViewerState
 from ._viewer_client import ViewReport as ViewReport
-
-from rerun.catalog._object_store_auth import BearerTokenObjectStoreAuth as BearerTokenObjectStoreAuth
-from rerun.catalog._object_store_auth import ObjectStoreAuth as ObjectStoreAuth
 
 _MOVED_TO_CHUNK = frozenset(
     {

@@ -165,3 +165,29 @@ def test_the_real_client_reads_by_direct_url(server: CatalogServer, oracle: Orac
     got = json.loads(oracle.run_script(script, server.url).stdout.strip().splitlines()[-1])
     assert [tuple(r) for r in zip(*got, strict=True)] == _expected()
     assert obs.STATS.snapshot() == before  # no chunk bytes through our server
+
+
+@pytest.mark.interop
+def test_the_real_client_sends_its_bearer_token_with_unsigned_urls(
+    server: CatalogServer, oracle: Oracle
+) -> None:
+    script = """
+        import json, sys
+        from rerun.catalog import CatalogClient
+        from rerun.experimental import BearerTokenObjectStoreAuth
+        calls = []
+        def token():
+            calls.append(1)
+            return "tok"
+        client = CatalogClient(sys.argv[1], object_store_auth=BearerTokenObjectStoreAuth(token))
+        ds = client.get_dataset("d")
+        t = ds.reader(index="frame").to_arrow_table()
+        t = t.sort_by([("rerun_segment_id", "ascending"), ("frame", "ascending")])
+        cols = ("rerun_segment_id", "frame", "/points:Points3D:positions")
+        print(json.dumps({"calls": len(calls), "rows": [t.column(c).to_pylist() for c in cols]}))
+    """
+    before = obs.STATS.snapshot()
+    got = json.loads(oracle.run_script(script, server.url).stdout.strip().splitlines()[-1])
+    assert [tuple(r) for r in zip(*got["rows"], strict=True)] == _expected()
+    assert got["calls"] > 0  # unsigned URLs came back: the token was asked for
+    assert obs.STATS.snapshot() == before

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from rerun_core.types.descriptor import ComponentDescriptor
 
-from ._arch_errors import report
+from ._arch_errors import builtin_kind, report
 from ._baseclasses import (
     BaseBatch,
     ComponentColumn,
@@ -56,7 +56,16 @@ def _descriptor_method(field: Field) -> classmethod:  # type: ignore[type-arg]
     return classmethod(descriptor)
 
 
-_CONVERSION_ERRORS = (TypeError, ValueError, OverflowError, IndexError, KeyError, pa.ArrowException)
+_CONVERSION_ERRORS = (
+    TypeError,
+    ValueError,
+    OverflowError,
+    IndexError,
+    KeyError,
+    AttributeError,
+    NotImplementedError,
+    pa.ArrowException,
+)
 
 
 def _empty(batch_cls: type[BaseBatch]) -> BaseBatch | None:
@@ -196,7 +205,9 @@ class Archetype(metaclass=_ArchetypeMeta):
     @classmethod
     def _named(cls, name: str, err: Exception) -> Exception:
         """The conversion error, prefixed with the archetype and the argument it came from."""
-        kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
+        kind = builtin_kind(err)
+        if kind is KeyError:
+            kind = ValueError  # as before: a missing key is a bad value
         argument = cls._BY_NAME[name].param
         named = kind(f"{cls.__name__}: bad value for `{argument}`: {err}")
         named.__cause__ = err

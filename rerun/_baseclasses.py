@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from rerun_core.types.descriptor import ComponentDescriptor
 
-from ._arch_errors import report
+from ._arch_errors import builtin_kind, report
 
 T = TypeVar("T")
 
@@ -209,9 +209,16 @@ class BaseBatch(ComponentBatchMixin, Generic[T]):
             return
         try:
             self.pa_array = self._to_arrow(data)
-        except (TypeError, ValueError, OverflowError, IndexError, pa.ArrowException) as err:
-            kind: type[Exception] = type(err) if isinstance(err, (TypeError, OverflowError)) else ValueError
-            report(kind(f"{type(self).__name__}: {err}"), strict, depth_to_user_code=3)
+        except (
+            TypeError,
+            ValueError,
+            OverflowError,
+            IndexError,
+            AttributeError,
+            NotImplementedError,
+            pa.ArrowException,
+        ) as err:
+            report(builtin_kind(err)(f"{type(self).__name__}: {err}"), strict, depth_to_user_code=3)
 
     @classmethod
     def _to_arrow(cls, data: Any) -> pa.Array:

@@ -8,7 +8,7 @@ expected; the archetype layer prefixes the argument name.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -114,6 +114,8 @@ def texts(data: Any) -> pa.Array:
     if isinstance(data, str):
         return pa.array([data], type=pa.utf8())
     if isinstance(data, np.ndarray):
+        if data.ndim > 1:  # pyarrow (what 0.41 hands arrays to) takes one dimension only
+            raise pa.ArrowInvalid("only handle 1-dimensional arrays")
         if data.dtype.kind not in "USO":  # numbers are no text in 0.41 either (pyarrow refuses)
             return pa.array(data.ravel(), type=pa.utf8())
         return pa.array([str(x) for x in data.ravel()], type=pa.utf8())
@@ -178,7 +180,23 @@ def _channels_to_u8(arr: np.ndarray) -> np.ndarray:
 def colors(data: Any) -> pa.Array:
     """Colors as packed uint32 RGBA: ints 0xRRGGBBAA, RGB(A) uint8 0..255 or float 0..1."""
     if isinstance(data, (int, np.integer)) and not isinstance(data, bool):
+        if not 0 <= int(data) <= 0xFFFFFFFF:
+            raise pa.ArrowInvalid(f"Integer value {int(data)} not in range: 0 to 4294967295")
         return pa.array([int(data)], type=pa.uint32())
+    if isinstance(data, (float, np.floating)):  # one number that is no packed color (0.41 iterates it)
+        raise TypeError(f"'{type(data).__name__}' object is not iterable")
+    if isinstance(data, (Sequence, Mapping)) and not isinstance(data, str):
+        for x in data:
+            if isinstance(x, str):  # a name where channels go: a row of the wrong length in 0.41
+                raise ValueError(f"expected sequence of length of 3 or 4, received {len(x)}")
+    if (
+        isinstance(data, Sequence)
+        and not isinstance(data, str)
+        and len(data) not in (3, 4)
+        and data
+        and all(isinstance(x, float) for x in data)
+    ):  # packed colors given as floats, as 0.41 reads them (int() of each)
+        return pa.array([int(x) for x in data], type=pa.uint32())
     if hasattr(data, "__int__") and not isinstance(data, (np.ndarray, float, np.floating)):
         return pa.array([int(data)], type=pa.uint32())
     if isinstance(data, Sequence) and not isinstance(data, str) and len(data) == 0:
@@ -263,7 +281,22 @@ def enum_value(cls: type[E], val: Any) -> E:
             if member.name.replace("_", "").lower() == key:
                 return member
     names = ", ".join(m.name for m in cls)
-    raise ValueError(f"cannot convert {val!r} to {cls.__name__} (one of: {names})")
+    message = f"cannot convert {val!r} to {cls.__name__} (one of: {names})"
+    if isinstance(val, (str, int)):
+        raise ValueError(message)
+    try:
+        hash(val)
+    except TypeError:
+        raise _EnumTypeError(message) from None  # 0.41 looks lists / arrays up first: unhashable
+    raise _EnumAttributeError(message)  # and takes anything else for a name (no `.lower()`)
+
+
+class _EnumTypeError(TypeError, ValueError):
+    """Reported as TypeError, as 0.41 raises for these; still a ValueError for our callers."""
+
+
+class _EnumAttributeError(AttributeError, ValueError):
+    """Reported as AttributeError, as 0.41 raises for these; still a ValueError for our callers."""
 
 
 def enums(cls: type[enum.Enum], arrow: pa.DataType) -> Converter:

@@ -7,6 +7,7 @@ run in any order on a server that serves ``mydata`` (seg0, seg1) from ``Data.ds`
 from __future__ import annotations
 
 import functools
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -152,7 +153,10 @@ for _n in (0, 1000, 5_000_000):
 @case("WatchEvents", "entry events while a dataset is created")
 def _watch(c: Ctx) -> Outcome:
     req = pb.WatchEventsRequest(kinds=[pb.EventKind(entry=pb.EntryEvents())])
-    stream = c.probe.stub.WatchEvents(req, timeout=2.0)
+    stream = c.probe.stub.WatchEvents(req, timeout=3.0)
+    # The watch must be registered before the dataset appears: under load either server can
+    # subscribe late and miss the event, so give the stream a moment to open first.
+    time.sleep(0.5)
     c.probe.create_dataset("watch_created")
     events: list[Any] = []
     try:

@@ -11,9 +11,10 @@ import numpy as np
 import torch
 import torch.utils.data
 
-from ._connection import WorkerConnection, warn_if_fork_unsafe
+from ._connection import warn_if_fork_unsafe
+from ._dataset_base import IndexedSamples, check_decode_threads
 from ._pipeline import iter_blocks, load_block
-from ._sample_index import FixedRateSampling, SampleIndex
+from ._sample_index import FixedRateSampling
 from ._shuffle import SampleShuffle, ShuffleStrategy, contiguous_shard, fetch_blocks
 from ._tracing import tracing_scope
 from .decoders._base import DecodedSample
@@ -65,7 +66,7 @@ def _ddp() -> tuple[int, int] | None:
     return None
 
 
-class RerunIterableDataset(torch.utils.data.IterableDataset[DecodedSample]):
+class RerunIterableDataset(IndexedSamples, torch.utils.data.IterableDataset[DecodedSample]):
     """Samples of a catalog dataset, fetched ``fetch_block_size`` at a time.
 
     The epoch order comes from ``shuffle_strategy`` (default ``SampleShuffle``; seed: the epoch,
@@ -92,10 +93,7 @@ class RerunIterableDataset(torch.utils.data.IterableDataset[DecodedSample]):
             raise ValueError(
                 f"max_consecutive_skipped_samples must be non-negative, got {max_consecutive_skipped_samples}"
             )
-        if decode_threads is not None and decode_threads < 1:
-            raise ValueError(f"decode_threads must be at least 1, got {decode_threads}")
-        self._fields = fields
-        self._index = index
+        check_decode_threads(decode_threads)
         self._fetch_block_size = fetch_block_size
         self._max_skipped = max_consecutive_skipped_samples
         self._shuffle_strategy = shuffle_strategy if shuffle_strategy is not None else SampleShuffle()
@@ -103,29 +101,7 @@ class RerunIterableDataset(torch.utils.data.IterableDataset[DecodedSample]):
         self._epoch = 0
         self._manifest: Manifest | None = None
         self._parent_ddp: tuple[int, int] | None = None
-        self._sample_index = SampleIndex.build(source, index, fields, timeline_sampling=timeline_sampling)
-        self._connection = WorkerConnection.from_source(source, fields)
-
-    @classmethod
-    def from_manifest(
-        cls,
-        manifest: Manifest,
-        source: DataSource,
-        fields: dict[str, Field],
-        *,
-        decode_threads: int | None = None,
-    ) -> RerunIterableDataset:
-        """Replay a frozen ``Manifest``'s order (not available in this implementation)."""
-        from .manifest import manifests_unavailable
-
-        raise manifests_unavailable()
-
-    @property
-    def sample_index(self) -> SampleIndex:
-        return self._sample_index
-
-    def __len__(self) -> int:
-        return self._sample_index.total_samples
+        self._bind(source, index, fields, timeline_sampling)
 
     def set_epoch(self, epoch: int) -> None:
         """The epoch, which seeds the shuffle (as ``DistributedSampler.set_epoch``)."""

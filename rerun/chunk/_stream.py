@@ -102,19 +102,19 @@ class LazyChunkStream:
         self._filters = filters
 
     def _take(self) -> Source:
-        if self._consumed:
-            raise ValueError(
-                "This stream has already been consumed by a pipeline operation (e.g. filter, drop, split, or merge)."
-            )
+        self._check_unconsumed()
         self._consumed = True
         return self._source
 
     def _run(self) -> Iterator[CoreChunk]:
+        self._check_unconsumed()
+        return self._source()
+
+    def _check_unconsumed(self) -> None:
         if self._consumed:
             raise ValueError(
                 "This stream has already been consumed by a pipeline operation (e.g. filter, drop, split, or merge)."
             )
-        return self._source()
 
     # --- structured filtering -----------------------------------------------------------------
 

@@ -100,6 +100,15 @@ def server_process(
             _end_group(proc)
 
 
+def serve_dataset_dir(exe: Path | str, data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`exe server` serving `data_dir` as the dataset "mydata" on a free port: yields its URL once,
+    ends the server when resumed (`yield from` it in a fixture, or `for url in` it in a test)."""
+    port = free_port()
+    cmd = [str(exe), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"mydata={data_dir}"]
+    with server_process(cmd, port, env=env):
+        yield f"rerun+http://127.0.0.1:{port}"
+
+
 def _end_group(proc: subprocess.Popen[str]) -> None:
     for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
         with contextlib.suppress(ProcessLookupError):

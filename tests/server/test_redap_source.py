@@ -23,7 +23,7 @@ from rerun_core.server.redap_source import (
 )
 from rerun_core.store.hub import StoreHub
 from rerun_core.store.load import load_rrd
-from tests.catalog.catalog_data import free_port, make_dataset_dir, server_process
+from tests.catalog.catalog_data import free_port, make_dataset_dir, serve_dataset_dir
 
 DS = "18EEA4A5A85AC3877448c7da4acd6bd8"
 
@@ -109,16 +109,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_dataset_dir(tmp_path_factory.mktemp("redap") / "ds", 2)
 
 
-def _server(exe: Path | str, data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    port = free_port()
-    cmd = [str(exe), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"mydata={data_dir}"]
-    with server_process(cmd, port, env=env):
-        yield f"rerun+http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def ours(data_dir: Path) -> Iterator[str]:
-    yield from _server(Path(".venv/bin/rerun").resolve(), data_dir)
+    yield from serve_dataset_dir(Path(".venv/bin/rerun").resolve(), data_dir)
 
 
 def _check_segment_matches_file(url: str, data_dir: Path) -> None:
@@ -175,7 +168,7 @@ def test_missing_segment_and_dataset_are_one_line(ours: str) -> None:
 @pytest.mark.interop
 @pytest.mark.slow
 def test_segment_of_the_real_server_matches_its_file(oracle: Any, data_dir: Path) -> None:
-    for url in _server(oracle.rerun, data_dir, oracle.env()):
+    for url in serve_dataset_dir(oracle.rerun, data_dir, oracle.env()):
         _check_segment_matches_file(url, data_dir)
 
 

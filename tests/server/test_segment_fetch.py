@@ -21,7 +21,7 @@ from rerun_core.store.hub import StoreHub
 from rerun_core.store.messages import ArrowMsg, SetStoreInfo, StoreId, StoreInfo, StoreKind
 from rerun_core.store.rrd import RrdWriter
 from rerun_core.types import TimeType
-from tests.catalog.catalog_data import IDS, POS, TEXT, free_port, server_process
+from tests.catalog.catalog_data import IDS, POS, TEXT, serve_dataset_dir
 
 FRAMES = 64
 POINTS = 400  # per frame: one chunk of ~5 KB in memory
@@ -74,16 +74,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _server(exe: Path | str, data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    port = free_port()
-    cmd = [str(exe), "server", "--host", "127.0.0.1", "-p", str(port), "-d", f"mydata={data_dir}"]
-    with server_process(cmd, port, env=env):
-        yield f"rerun+http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def ours(data_dir: Path) -> Iterator[str]:
-    yield from _server(Path(".venv/bin/rerun").resolve(), data_dir)
+    yield from serve_dataset_dir(Path(".venv/bin/rerun").resolve(), data_dir)
 
 
 def _open(url: str, budget: int | None) -> tuple[SegmentFetcher, StoreHub]:
@@ -177,7 +170,7 @@ def test_scrubbing_our_server_stays_within_the_budget(ours: str) -> None:
 @pytest.mark.interop
 @pytest.mark.slow
 def test_scrubbing_the_real_server_stays_within_the_budget(oracle: Any, data_dir: Path) -> None:
-    for url in _server(oracle.rerun, data_dir, oracle.env()):
+    for url in serve_dataset_dir(oracle.rerun, data_dir, oracle.env()):
         _scrub_within_budget(url)
 
 

@@ -7,7 +7,6 @@ notebook's saved snapshot. Then the viewer quits, as Rerun's flag does.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from PIL import Image
 
 from .blueprint_sync import hub_source
 from .session import ViewerSession
-from .snapshot import draw_html_views
+from .snapshot import render_with_html_views
 
 
 def save_screenshot(hub: Any, path: str | Path, size: tuple[int, int]) -> Path:
@@ -27,16 +26,8 @@ def save_screenshot(hub: Any, path: str | Path, size: tuple[int, int]) -> Path:
     try:
         session.blueprint.source = hub_source(hub)
         session.add_store(sid.recording_id, hub.get(sid), application_id=sid.application_id)
-        session.prepare(time.monotonic())
-        picture = session.render()
-        if picture is None:
-            raise RuntimeError(session.error or "the renderer produced no picture")
-        try:
-            picture = draw_html_views(picture, session.state().get("views", []))
-        except Exception:  # the text overlay is a nicety
-            pass
         out = Path(path)
-        Image.fromarray(picture).save(out)
+        Image.fromarray(render_with_html_views(session)).save(out)
         return out
     finally:
         session.close()

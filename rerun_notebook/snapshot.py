@@ -11,15 +11,19 @@ from __future__ import annotations
 import datetime
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from rerun_core.viewer import view_registry
 from rerun_core.viewer.protocols import RGB, Rect
+
+if TYPE_CHECKING:
+    from .session import ViewerSession
 
 DEFAULT_TEXT: RGB = (202, 216, 222)
 _DIM: RGB = (125, 140, 146)
@@ -137,4 +141,18 @@ def draw_html_views(frame: np.ndarray, views: list[dict[str, Any]], size: int = 
     return np.asarray(img)
 
 
-__all__ = ["DEFAULT_TEXT", "draw_html_views", "format_time", "plain_lines"]
+def render_with_html_views(session: ViewerSession) -> np.ndarray:
+    """``session``'s picture now (prepared at the current time) with its HTML views' text drawn in:
+    a screenshot, or a frame of an exported video."""
+    session.prepare(time.monotonic())
+    picture = session.render()
+    if picture is None:
+        raise RuntimeError(session.error or "the renderer produced no picture")
+    try:
+        picture = draw_html_views(picture, session.state().get("views", []))
+    except Exception:  # the text overlay is a nicety; the 3D/2D picture is what counts
+        pass
+    return picture
+
+
+__all__ = ["DEFAULT_TEXT", "draw_html_views", "format_time", "plain_lines", "render_with_html_views"]

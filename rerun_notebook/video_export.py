@@ -95,17 +95,10 @@ def _pick_view(session: ViewerSession, view: str) -> None:
 
 
 def _frame(session: ViewerSession, timeline: str, t: int) -> np.ndarray:
-    from .snapshot import draw_html_views
+    from .snapshot import render_with_html_views
 
     session.set_time_ctrl(timeline, t, False)
-    session.prepare(time.monotonic())
-    picture = session.render()
-    if picture is None:
-        raise RuntimeError(session.error or "the renderer produced no picture")
-    try:
-        picture = draw_html_views(picture, session.state().get("views", []))
-    except Exception:  # the text overlay is a nicety; the 3D/2D picture is the frame
-        pass
+    picture = render_with_html_views(session)
     return np.ascontiguousarray(np.asarray(picture)[..., :3])
 
 

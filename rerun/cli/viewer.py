@@ -183,10 +183,6 @@ def _run(args: argparse.Namespace) -> int:
     _check_unsupported(args)
     from .web import wants_web
 
-    if wants_web(args):  # the page renders: build the GPU device and pipelines meanwhile
-        from rerun_core.viewer import warmup
-
-        warmup.start()
     server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
     store_limit = _limit(args.memory_limit, "--memory-limit")
     urls, opens, files = _split_inputs(list(args.url_or_paths))
@@ -197,6 +193,11 @@ def _run(args: argparse.Namespace) -> int:
     port = 0 if (urls or opens) and args.port is None else _port(args)
     if port and not args.serve_grpc and port_is_listening(port):
         return _hand_over(port, files, urls + opens)
+    if wants_web(args):  # the page renders: build the GPU device and pipelines meanwhile
+        # (not before a hand-over: exiting while the warm-up draws crashes in the GPU driver)
+        from rerun_core.viewer import warmup
+
+        warmup.start()
     plans = [_plan(url) for url in opens]  # reach the servers first: a bad URL fails alone
     from rerun_core.server.process import EndpointProcess
     from rerun_core.server.proxy import PortInUseError, ProxyServer

@@ -17,6 +17,7 @@ to the viewer's own path to report. ``RERUN_RENDER_WARMUP=0`` turns it off (and 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -58,6 +59,9 @@ def start() -> None:
             return
         _thread = threading.Thread(target=_run, name="rerun-render-warmup", daemon=True)
         _thread.start()
+        # A process that exits early (an error, a hand-over) must not tear down the interpreter
+        # under a draw in progress: the GPU driver's threads then crash it (SIGSEGV).
+        atexit.register(_done.wait, 60.0)
 
 
 def wait(timeout: float | None = None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import grpc
@@ -183,11 +184,19 @@ def test_rerun_dash_reads_a_stream_from_stdin(tmp_path) -> None:  # type: ignore
             while parse_request(next(stream)).kind != MsgKind.ARROW_MSG:
                 pass
             stream.cancel()
+        # the chunk is in; the "loaded" line comes once the reader has seen stdin end
+        assert proc.stderr is not None
+        lines: list[bytes] = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, b"")), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(b"from stdin" in line for line in lines):
+            time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
+    reader.join(timeout=10)
+    err = b"".join(lines)
     assert proc.returncode == 0, err
     assert b"loaded" in err and b"from stdin" in err
     from rerun_core.store.rrd import read_messages

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from rerun_procs import free_port as free_port  # one port registry per process
@@ -21,6 +22,9 @@ from rerun_core.store.messages import ArrowMsg, SetStoreInfo, StoreId, StoreInfo
 from rerun_core.store.rrd import RrdWriter
 from rerun_core.types import ComponentDescriptor, TimeType
 from rerun_core.types.tuid import TuidGenerator
+
+if TYPE_CHECKING:
+    from tests.conftest import Oracle
 
 IDS = TuidGenerator()
 POS = ComponentDescriptor("Points3D:positions", "rerun.archetypes.Points3D", "rerun.components.Position3D")
@@ -98,6 +102,25 @@ def server_process(
             yield proc
         finally:
             _end_group(proc)
+
+
+@contextlib.contextmanager
+def fresh_catalog_server(which: str, oracle: Oracle) -> Iterator[str]:
+    """A fresh, empty catalog server, yielding its URL: ours in this process when `which` is
+    "ours", else the real 0.41 `rerun server` (the oracle's)."""
+    if which == "ours":
+        from rerun_core.server.catalog import CatalogServer
+
+        srv = CatalogServer(port=0).start()
+        try:
+            yield srv.url
+        finally:
+            srv.stop()
+    else:
+        port = free_port()
+        cmd = [str(oracle.rerun), "server", "--host", "127.0.0.1", "-p", str(port)]
+        with server_process(cmd, port, env=oracle.env()):
+            yield f"rerun+http://127.0.0.1:{port}"
 
 
 def serve_dataset_dir(exe: Path | str, data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from rerun_core.server.catalog import CatalogServer
-from tests.catalog.catalog_data import free_port, server_process
+from tests.catalog.catalog_data import fresh_catalog_server
 from tests.conftest import Oracle
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
@@ -132,20 +132,9 @@ def test_batches_equal_the_real_loaders(
         ("theirs", [str(oracle.python), "-P"], oracle.env()),
         ("ours", [sys.executable], None),
     ):
-        if server == "ours":
-            srv = CatalogServer(port=0).start()
-            try:
-                oracle.run_script(REGISTER, srv.url, *recordings)
-                outs.append(_load(python, env, srv.url, tmp_path / f"{name}.pkl"))
-            finally:
-                srv.stop()
-        else:
-            port = free_port()
-            cmd = [str(oracle.rerun), "server", "--host", "127.0.0.1", "-p", str(port)]
-            with server_process(cmd, port, env=oracle.env()):
-                url = f"rerun+http://127.0.0.1:{port}"
-                oracle.run_script(REGISTER, url, *recordings)
-                outs.append(_load(python, env, url, tmp_path / f"{name}.pkl"))
+        with fresh_catalog_server(server, oracle) as url:
+            oracle.run_script(REGISTER, url, *recordings)
+            outs.append(_load(python, env, url, tmp_path / f"{name}.pkl"))
     theirs, ours = outs
     _assert_same(ours, theirs)
     # what 0.41 gives, pinned (so two equal wrong answers cannot pass)

@@ -14,7 +14,7 @@ import pytest
 
 from rerun_core.server.catalog import CatalogServer
 from rerun_core.server.catalog.staging import Staging
-from tests.catalog.catalog_data import free_port, server_process, write_segment
+from tests.catalog.catalog_data import fresh_catalog_server, write_segment
 from tests.conftest import Oracle
 
 SCRIPT = """
@@ -136,17 +136,8 @@ def test_our_stage_matches_real_client(which: str, oracle: Oracle, tmp_path: Pat
     outs = []
     for python, env in (([str(oracle.python), "-P"], oracle.env()), ([sys.executable], None)):
         rrd = write_segment(tmp_path / "local.rrd", "ep7", 1.0)
-        if which == "ours":
-            srv = CatalogServer(port=0).start()
-            try:
-                outs.append(_stage_outputs(python, env, srv.url, rrd, tmp_path))
-            finally:
-                srv.stop()
-        else:
-            port = free_port()
-            cmd = [str(oracle.rerun), "server", "--host", "127.0.0.1", "-p", str(port)]
-            with server_process(cmd, port, env=oracle.env()):
-                outs.append(_stage_outputs(python, env, f"rerun+http://127.0.0.1:{port}", rrd, tmp_path))
+        with fresh_catalog_server(which, oracle) as url:
+            outs.append(_stage_outputs(python, env, url, rrd, tmp_path))
     theirs, ours = outs
     assert ours == theirs
     assert theirs["f/file.rrd|src"] == {"ok": True}

@@ -24,6 +24,8 @@ from ._blueprint_log import blueprint_messages
 from ._time import to_nanos, to_nanos_since_epoch
 
 if TYPE_CHECKING:
+    from rerun_core.server.redap_open import PlanPrefetch
+
     from ._recording_stream import RecordingStream
 
 log = logging.getLogger(__name__)
@@ -251,6 +253,7 @@ class Viewer:
         memory_limit: bytes or e.g. "500MB" / "10%" (not in 0.41): server segments this viewer
         opens are fetched on demand within it, far-away chunks evicted and fetched again.
         """
+        from rerun_notebook.sources import prefetch_plan
         from rerun_notebook.widget import Viewer as _Widget
 
         if blueprint is not None and not hasattr(blueprint, "to_blueprint"):  # before any widget exists
@@ -259,17 +262,24 @@ class Viewer:
             )
         self._theme = theme
         self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
-        self._widget = _Widget(
-            width=width if width is not None else _default_width,
-            height=height if height is not None else _default_height,
-            memory_limit=memory_limit,
-        )
+        # A server URL's round trips overlap the widget's making (the renderer's imports)
+        plan = prefetch_plan(url) if url is not None else None
+        try:
+            self._widget = _Widget(
+                width=width if width is not None else _default_width,
+                height=height if height is not None else _default_height,
+                memory_limit=memory_limit,
+            )
+        except BaseException:
+            if plan is not None:
+                plan.discard()
+            raise
         self._widget.on_event(self._on_raw_event)
         self._widget.set_blueprint_source(kernel().blueprint_store_for)
         kernel().add_viewer(self._widget)  # before add_recording: the live flusher runs while viewers live
         if url is not None:
             try:
-                self.open_url(url)
+                self._open_url(url, plan)
             except BaseException:
                 self.close()
                 raise
@@ -330,8 +340,11 @@ class Viewer:
 
         Raises ValueError (a bad URL) or RuntimeError / OSError (unreachable, not found), with a
         one-line message."""
+        self._open_url(url, None)
+
+    def _open_url(self, url: str, plan: PlanPrefetch | None) -> None:
         try:
-            summary = self._widget.open_url(url, kernel().hub)
+            summary = self._widget.open_url(url, kernel().hub, plan)
         except (ValueError, RuntimeError, OSError) as err:
             raise type(err)(" ".join(str(err).split())) from None
         log.info("%s", summary)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rerun_core.store.messages import LogMsg, StoreId, StoreKind
 
 if TYPE_CHECKING:
+    from rerun_core.server.redap_open import PlanPrefetch
     from rerun_core.server.segment_fetcher import SegmentFetcher
     from rerun_core.store.store import ChunkStore
 
@@ -159,6 +160,20 @@ class _Opened:
     fetchers: list[SegmentFetcher] = field(default_factory=list)  # server segments, on demand
 
 
+def prefetch_plan(url: str) -> PlanPrefetch | None:
+    """Start resolving a server / dataset / segment URL now, for `UrlSources.open` to finish
+    later; None for anything else (a proxy, a file), which is opened as usual."""
+    from rerun_core.server.redap_open import PlanPrefetch
+    from rerun_core.server.redap_source import is_redap_url, parse_url
+
+    try:
+        if not is_redap_url(url) or parse_url(url).kind == "proxy":
+            return None
+    except ValueError:
+        return None  # `open` reports the bad URL in its own words
+    return PlanPrefetch(url)
+
+
 class UrlSources:
     """The URLs one viewer session opened, over a hub shared with other viewers."""
 
@@ -173,13 +188,18 @@ class UrlSources:
 
         self.panel = SourcesPanel(self)  # the sources panel's servers, datasets and pages
 
-    def open(self, url: str) -> str:
+    def open(self, url: str, plan: PlanPrefetch | None = None) -> str:
         """Open ``url`` and show what it holds; returns a one-line summary. Errors are one line:
-        ValueError (a bad URL) or RuntimeError / OSError (unreachable, refused, unreadable)."""
+        ValueError (a bad URL) or RuntimeError / OSError (unreachable, refused, unreadable).
+        ``plan``: `prefetch_plan(url)`, begun earlier (a server URL's round trips already made)."""
         from rerun_core.server.redap_source import is_redap_url, parse_url
 
         if url in self.opened:
+            if plan is not None:
+                plan.discard()
             return f"{url} is already open"
+        if plan is not None:
+            return self._fetch(url, plan)
         if is_redap_url(url) and parse_url(url).kind == "proxy":
             return self._follow(url)
         if is_redap_url(url):
@@ -216,10 +236,10 @@ class UrlSources:
                     sid.recording_id, store, application_id=sid.application_id, make_active=i == 0
                 )
 
-    def _fetch(self, url: str) -> str:
+    def _fetch(self, url: str, prefetched: PlanPrefetch | None = None) -> str:
         from rerun_core.server.redap_open import plan_url
 
-        plan = plan_url(url)
+        plan = prefetched.result() if prefetched is not None else plan_url(url)
         session = self.session
         result, fetchers = plan.start(
             self.hub,

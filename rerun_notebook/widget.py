@@ -20,7 +20,7 @@ import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import numpy as np
@@ -35,6 +35,9 @@ from .session import AppFactory, ViewerSession
 from .snapshot import draw_html_views
 from .sources import UrlSources
 from .sources_panel import register_panel_message
+
+if TYPE_CHECKING:
+    from rerun_core.server.redap_open import PlanPrefetch
 
 register_panel_message()  # the sources panel's browser messages
 
@@ -157,11 +160,12 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         """Why the viewer has nothing to show (None when fine)."""
         return self.session.error
 
-    def open_url(self, url: str, hub: Any = None) -> str:
+    def open_url(self, url: str, hub: Any = None, plan: PlanPrefetch | None = None) -> str:
         """Open a Rerun server / dataset / segment / proxy URL or an .rrd file (path or http)
         into ``hub`` (the kernel's; a hub of this widget's own by default) and show it.
+        ``plan``: `sources.prefetch_plan(url)`, begun before this widget was made.
         Returns a one-line summary; errors are one-line ValueError / RuntimeError / OSError."""
-        return self._url_sources(hub).open(url)
+        return self._url_sources(hub).open(url, plan)
 
     def close_url(self, url: str) -> None:
         """Stop showing what ``url`` opened; nothing if it is not open."""

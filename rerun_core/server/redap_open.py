@@ -14,6 +14,7 @@ and a `close_url` can remove. Nothing here imports the SDK or the viewers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -26,6 +27,7 @@ from .redap_source import (
     RedapClient,
     RedapUrl,
     SegmentInfo,
+    SegmentManifest,
     parse_url,
     segment_messages,
 )
@@ -100,12 +102,18 @@ class OpenPlan:
     client: RedapClient
     result: OpenResult
     to_fetch: list[tuple[DatasetRef, str]]
+    # manifests already fetched while planning (a segment URL's), used once instead of asking again
+    manifests: dict[str, SegmentManifest] = field(default_factory=dict)
+
+    def _manifest(self, ds: DatasetRef, segment_id: str) -> SegmentManifest:
+        known = self.manifests.pop(segment_id, None)
+        return known if known is not None else self.client.manifest(ds, segment_id)
 
     def fetch(self, sink: Sink) -> OpenResult:
         """Stream the planned segments into ``sink``; closes the connection."""
         try:
             for ds, segment_id in self.to_fetch:
-                manifest = self.client.manifest(ds, segment_id)
+                manifest = self._manifest(ds, segment_id)
                 for msg in segment_messages(self.client, manifest):
                     sink(msg)
                 self.result.opened.append(manifest.store_id())
@@ -132,7 +140,7 @@ class OpenPlan:
         fetchers: list[SegmentFetcher] = []
         try:
             for ds, segment_id in self.to_fetch:
-                manifest = self.client.manifest(ds, segment_id)
+                manifest = self._manifest(ds, segment_id)
                 sid = manifest.store_id()
                 store = hub.store(sid)
                 budget = None if memory_limit is None else _budget(hub, store, memory_limit)
@@ -189,8 +197,8 @@ def plan_url(url: str | RedapUrl, *, budget: int = DEFAULT_OPEN_BUDGET, timeout:
         ds = client.dataset(parsed.dataset_id)
         if parsed.kind == "segment":
             assert parsed.segment_id is not None
-            client.manifest(ds, parsed.segment_id)  # NOT_FOUND now, not after serving began
-            return OpenPlan(client, result, [(ds, parsed.segment_id)])
+            manifest = client.manifest(ds, parsed.segment_id)  # NOT_FOUND now, not after serving began
+            return OpenPlan(client, result, [(ds, parsed.segment_id)], {parsed.segment_id: manifest})
         listing = DatasetListing(ds, client.segments(ds.id))
         result.datasets.append(listing)
         if listing.size_bytes > budget:
@@ -201,6 +209,39 @@ def plan_url(url: str | RedapUrl, *, budget: int = DEFAULT_OPEN_BUDGET, timeout:
     except BaseException:
         client.close()
         raise
+
+
+class PlanPrefetch:
+    """`plan_url` on a thread of its own, begun before slow local work (a fresh viewer imports
+    and builds its renderer for a second or more) so that the server's round trips overlap it."""
+
+    def __init__(self, url: str, *, budget: int = DEFAULT_OPEN_BUDGET, timeout: float = 60.0) -> None:
+        self._plan: OpenPlan | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(url, budget, timeout), name="rerun-plan-prefetch", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, url: str, budget: int, timeout: float) -> None:
+        try:
+            self._plan = plan_url(url, budget=budget, timeout=timeout)
+        except BaseException as err:  # handed to whoever takes the result
+            self._error = err
+
+    def result(self) -> OpenPlan:
+        """The plan, once the server answered; raises what `plan_url` raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._plan is not None
+        return self._plan
+
+    def discard(self) -> None:
+        """Not needed after all (the viewer failed first): close its connection."""
+        self._thread.join()
+        if self._plan is not None:
+            self._plan.client.close()
 
 
 def open_url(

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pyarrow as pa
 
+from rerun_core.types.descriptor import ComponentDescriptor as _ComponentDescriptor
+
 from .. import encodings
 from .._baseclasses import BaseBatch, ComponentMixin, type_module
 from .._converters import Converter
@@ -37,9 +39,16 @@ from ._enums import (
 from ._table import COMPONENT_TYPES
 
 if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
+    from .._baseclasses import DescribedComponentBatch
     from ._declared import *  # noqa: F403
 
 PREFIX = "rerun.components."
+# The `ViewCoordinates` archetype's one field, as `rerun.archetypes.ViewCoordinates` describes it.
+_VIEW_COORDINATES_DESCRIPTOR = _ComponentDescriptor(
+    "ViewCoordinates:xyz",
+    archetype="rerun.archetypes.ViewCoordinates",
+    component_type=PREFIX + "ViewCoordinates",
+)
 
 
 def _make_batch(name: str, arrow: Any, convert: Converter) -> type[BaseBatch]:
@@ -174,11 +183,13 @@ class ViewCoordinates(ComponentMixin, metaclass=_ConstantsMeta):
     def __repr__(self) -> str:
         return f"ViewCoordinates({''.join(c.name[0] for c in self.coordinates)})"
 
-    def as_component_batches(self) -> list[Any]:
-        """Logged on its own, a ViewCoordinates value is the ViewCoordinates archetype."""
-        from ..archetypes import ViewCoordinates as ViewCoordinatesArchetype
+    def as_component_batches(self) -> list[DescribedComponentBatch]:
+        """Logged on its own, a ViewCoordinates value is the ViewCoordinates archetype.
 
-        return ViewCoordinatesArchetype(self).as_component_batches()
+        Described with the archetype's descriptor (a constant) rather than by constructing
+        `rerun.archetypes.ViewCoordinates`, so the components do not import the archetypes.
+        """
+        return [BATCHES["ViewCoordinates"](self).described(_VIEW_COORDINATES_DESCRIPTOR)]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ViewCoordinates) and other.coordinates == self.coordinates

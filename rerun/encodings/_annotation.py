@@ -7,6 +7,9 @@ from typing import Any
 
 import pyarrow as pa
 
+from rerun_core.types.descriptor import ComponentDescriptor
+
+from .._baseclasses import BaseBatch, ComponentMixin, DescribedComponentBatch
 from .._converters import colors, nn
 from ._geometry import KeypointPair
 
@@ -81,11 +84,13 @@ class ClassDescription:
             ],
         }
 
-    def as_component_batches(self) -> list[Any]:
-        """A lone ClassDescription logs as a one-class AnnotationContext."""
-        from ..archetypes import AnnotationContext
+    def as_component_batches(self) -> list[DescribedComponentBatch]:
+        """A lone ClassDescription logs as a one-class AnnotationContext archetype.
 
-        return AnnotationContext([self]).as_component_batches()
+        Built here from the archetype's descriptor (a constant) rather than by constructing
+        `rerun.archetypes.AnnotationContext`, so the encodings do not import the archetypes.
+        """
+        return [_AnnotationContextBatch([self]).described(ANNOTATION_CONTEXT_DESCRIPTOR)]
 
 
 class ClassDescriptionMapElem:
@@ -98,10 +103,8 @@ class ClassDescriptionMapElem:
 
 def annotation_context_array(data: Any) -> pa.Array:
     """An AnnotationContext component: one list of class descriptions per instance (always one)."""
-    from ..components import AnnotationContext as AnnotationContextComponent
-
-    if isinstance(data, AnnotationContextComponent):
-        data = data.value
+    if isinstance(data, ComponentMixin):  # a `rerun.components.AnnotationContext` value
+        data = data._native()
     if isinstance(data, (ClassDescription, AnnotationInfo)):
         data = [data]
     rows = []
@@ -109,3 +112,24 @@ def annotation_context_array(data: Any) -> pa.Array:
         desc = ClassDescription.from_like(item)
         rows.append({"class_id": desc.info.id, "class_description": desc.row()})
     return pa.array([rows], type=ANNOTATION_CONTEXT_TYPE)
+
+
+# The `AnnotationContext` archetype's one field, as `rerun.archetypes.AnnotationContext` describes it.
+ANNOTATION_CONTEXT_DESCRIPTOR = ComponentDescriptor(
+    "AnnotationContext:context",
+    archetype="rerun.archetypes.AnnotationContext",
+    component_type="rerun.components.AnnotationContext",
+)
+
+
+# The AnnotationContext component's batch, for a lone ClassDescription (the public
+# `rerun.components.AnnotationContextBatch` is built on the same type and converter).
+_AnnotationContextBatch: type[BaseBatch[Any]] = type(
+    "_AnnotationContextBatch",
+    (BaseBatch,),
+    {
+        "_COMPONENT_TYPE": "rerun.components.AnnotationContext",
+        "_ARROW_DATATYPE": ANNOTATION_CONTEXT_TYPE,
+        "_CONVERT": staticmethod(annotation_context_array),
+    },
+)

@@ -1,6 +1,7 @@
 """`XBatch` classes, plain value classes and `XLike` aliases for the encodings (datatypes).
 
-Most datatypes share Arrow type and conversion with a component type; the table says which.
+Each datatype's Arrow type and conversion come from `_table.DATATYPES` (shared with the
+components built on it).
 """
 
 from __future__ import annotations
@@ -12,43 +13,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from .. import _converters as cv
 from .._baseclasses import BaseBatch, type_module
-
-# datatype -> component type with the same Arrow type and conversion
-SAME_AS_COMPONENT = {
-    "Blob": "Blob",
-    "Bool": "Bool",
-    "ClassId": "ClassId",
-    "DVec2D": "LatLon",
-    "EntityPath": "EntityPath",
-    "Float32": "Radius",
-    "Float64": "Scalar",
-    "IVec3D": "VoxelIndex",
-    "ImageFormat": "ImageFormat",
-    "KeypointId": "KeypointId",
-    "Mat3x3": "TransformMat3x3",
-    "Plane3D": "Plane3D",
-    "Quaternion": "RotationQuat",
-    "Range1D": "Range1D",
-    "Rgba32": "Color",
-    "RotationAxisAngle": "RotationAxisAngle",
-    "SphericalHarmonics3Rgb": "SphericalHarmonics3Rgb",
-    "TensorData": "TensorData",
-    "TensorDimensionIndexSelection": "TensorDimensionIndexSelection",
-    "TimeInt": "Timestamp",
-    "UInt16": "ChannelId",
-    "UInt32": "SphericalHarmonicsDegree",
-    "UInt64": "Count",
-    "UVec3D": "TriangleIndices",
-    "Utf8": "Text",
-    "Utf8Pair": "GraphEdge",
-    "Vec2D": "Position2D",
-    "Vec3D": "Position3D",
-    "Vec4D": "RotationQuat",
-    "VideoTimestamp": "VideoTimestamp",
-    "ViewCoordinates": "ViewCoordinates",
-}
+from ._table import DATATYPES
 
 
 class _Value:
@@ -118,20 +84,8 @@ def _batch(name: str, arrow: pa.DataType, convert: Any) -> type[BaseBatch]:
 
 def build(namespace: dict[str, Any]) -> list[str]:
     """Add batches, value classes and Like aliases to the encodings namespace; returns new names."""
-    from ..components._table import COMPONENT_TYPES
-    from ._image import ChannelDatatype, ColorModel, PixelFormat, ViewDir
-    from ._time import TIME_RANGE_TYPE, VISIBLE_TIME_RANGE_TYPE, time_range_array, visible_time_range_array
-
-    table: dict[str, tuple[pa.DataType, Any]] = {n: COMPONENT_TYPES[c] for n, c in SAME_AS_COMPONENT.items()}
-    for enum_cls in (ChannelDatatype, ColorModel, PixelFormat, ViewDir):
-        table[enum_cls.__name__] = (pa.uint8(), cv.enums(enum_cls, pa.uint8()))
-    table["UVec2D"] = (cv.fixed_list(pa.uint32(), 2), cv.vectors(np.uint32, pa.uint32(), 2))
-    table["UVec4D"] = (cv.fixed_list(pa.uint32(), 4), cv.vectors(np.uint32, pa.uint32(), 4))
-    table["Uuid"] = (cv.fixed_list(pa.uint8(), 16), cv.vectors(np.uint8, pa.uint8(), 16))
-    table["TimeRange"] = (TIME_RANGE_TYPE, time_range_array)
-    table["VisibleTimeRange"] = (VISIBLE_TIME_RANGE_TYPE, visible_time_range_array)
     added = []
-    for name, (arrow, convert) in table.items():
+    for name, (arrow, convert) in DATATYPES.items():
         namespace[f"{name}Batch"] = _batch(name, arrow, convert)
         if name not in namespace:
             namespace[name] = _value_type(name, VALUE_ARGS.get(name, "value"))

@@ -9,11 +9,17 @@ closing recordings. The first open page stands for "the viewer" where one is nee
 from __future__ import annotations
 
 import io
+import json
+import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
 from rerun_core.proto.gen import common_pb2
 from rerun_core.proto.gen import viewer_control_pb2 as pb
+from rerun_core.store.messages import StoreKind
+
+log = logging.getLogger(__name__)
 
 _TIME_TYPES = {
     "sequence": common_pb2.TIME_TYPE_SEQUENCE,
@@ -40,12 +46,72 @@ def _kind(typ: object) -> str:
     return str(getattr(typ, "value", typ))
 
 
+def view_uuid(view_id: object) -> str:
+    """A view's id as 0.41 gives it, a UUID: a sent blueprint's own, else one derived from the id
+    this viewer gives a view it lays out itself (``spatial3d:/``), the same each time."""
+    text = str(view_id)
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"rerun-view:{text}"))
+
+
+def store_id_text(sid: Any) -> str:
+    """0.41's store id, ``Recording:<application id>:<recording id>``: what its viewer reports and
+    takes back. A colon in the application id is escaped (``\\:``, a backslash as ``\\\\``);
+    the recording id is the rest, as it is."""
+    kind = "Blueprint" if _kind(sid.kind) == _kind(StoreKind.BLUEPRINT) else "Recording"
+    app = sid.application_id.replace("\\", "\\\\").replace(":", "\\:")
+    return f"{kind}:{app}:{sid.recording_id}"
+
+
+def parse_store_id(text: str) -> tuple[str, str, str]:
+    """(kind, application id, recording id) of a store id as ``store_id_text`` writes it; a text
+    of another form is refused with 0.41's words."""
+    kind, sep, rest = text.partition(":")
+    app: list[str] = []
+    i = 0
+    while sep and kind in ("Recording", "Blueprint") and i < len(rest):
+        if rest[i] == "\\" and i + 1 < len(rest):
+            app.append(rest[i + 1])
+            i += 2
+        elif rest[i] == ":":
+            return kind, "".join(app), rest[i + 1 :]
+        else:
+            app.append(rest[i])
+            i += 1
+    raise ValueError(
+        f"invalid store_id: {json.dumps(text)} is not a store id: expected `kind:application_id:recording_id`"
+    )
+
+
+class Precondition(LookupError):
+    """What the viewer cannot do in the state it is in (0.41 answers FAILED_PRECONDITION), e.g. a
+    call about the active recording while none is; a LookupError to the handler's own callers."""
+
+
+def precondition(message: str) -> Exception:
+    """A ``Precondition`` the viewer-control service answers with FAILED_PRECONDITION, as 0.41."""
+    import grpc
+
+    from rerun_core.server.viewer_control import _Refused
+
+    class _Failed(_Refused, Precondition):
+        pass
+
+    return _Failed(grpc.StatusCode.FAILED_PRECONDITION, message)
+
+
 class ViewerControlHandler:
     """Implements ``rerun_core.server.viewer_control.ViewerControlBackend``."""
 
-    def __init__(self, hub: Any, web: Any) -> None:
+    def __init__(self, hub: Any, web: Any, tables: Any = None) -> None:
+        from rerun_notebook.viewer_control_tables import TableShelf
+
         self.hub = hub
         self.web = web
+        self.tables = tables if tables is not None else TableShelf()
+        self.from_files: set[Any] = set()  # opened from a file: 0.41 makes each a catalog dataset
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -58,24 +124,36 @@ class ViewerControlHandler:
             raise LookupError("no viewer window or page is open to answer this")
         return sessions[0]
 
-    def _recording(self, store_id: str | None) -> Any:
-        """The hub's recording id for ``store_id`` (ours: the recording id; a ``kind:app:id`` form
-        is read by its last part); None: the viewer's active recording."""
+    def _active_sid(self) -> Any:
+        """The recording the viewer shows (its first page's), else the hub's newest; None if none,
+        or if a table is on screen (``send_table``), as 0.41."""
+        if self.tables.shown is not None:
+            return None
+        sessions = self._sessions()
+        active = sessions[0].active if sessions else None
+        recordings = self.hub.recordings()
+        shown = [sid for sid in recordings if sid.recording_id == active]
+        return (shown or recordings[-1:] or [None])[0]
+
+    def _recording(
+        self,
+        store_id: str | None,
+        *,
+        what: str = "no active recording, and no `store_id`",
+        missing: str = "no such recording: {}",
+    ) -> Any:
+        """The hub's recording for ``store_id`` (0.41's ``Recording:<app>:<id>``); None: the one
+        the viewer shows, or ``what`` refused as 0.41 (FAILED_PRECONDITION) when there is none."""
         if not store_id:
-            sessions = self._sessions()
-            active = sessions[0].active if sessions else None
-            for sid in self.hub.recordings():
-                if sid.recording_id == active:
-                    return sid
-            recordings = self.hub.recordings()
-            if not recordings:
-                raise LookupError("the viewer has no recording")
-            return recordings[-1]
-        wanted = store_id.rsplit(":", 1)[-1]
+            sid = self._active_sid()
+            if sid is None:
+                raise precondition(what)
+            return sid
+        _kind_name, app, recording = parse_store_id(store_id)
         for sid in self.hub.recordings():
-            if sid.recording_id == wanted:
+            if (sid.application_id, sid.recording_id) == (app, recording):
                 return sid
-        raise LookupError(f"no recording {store_id!r} in the viewer")
+        raise LookupError(missing.format(store_id))
 
     def _timelines(self, store: Any, session: Any) -> list[pb.ViewerTimeline]:
         out = []
@@ -101,7 +179,7 @@ class ViewerControlHandler:
             if store is None:
                 continue
             shown = next((s for s in sessions if s.active == sid.recording_id), None)
-            rec = pb.ViewerRecording(store_id=sid.recording_id, timelines=self._timelines(store, shown))
+            rec = pb.ViewerRecording(store_id=store_id_text(sid), timelines=self._timelines(store, shown))
             if shown is not None and shown.time.timeline:
                 rec.current_time.timeline.name = shown.time.timeline
                 kind = shown.time.kinds.get(shown.time.timeline, "")
@@ -110,14 +188,15 @@ class ViewerControlHandler:
                     rec.current_time.time.time = int(shown.time.time)
                 rec.play_state = _PLAY_STATES.get(shown.time.play_state, pb.PLAY_STATE_UNSPECIFIED)
             state.recordings.append(rec)
-        if first is not None and first.active:
-            state.active_store_id = first.active
+        active = self._active_sid()
+        if first is not None and active is not None and active.recording_id == first.active:
+            state.active_store_id = store_id_text(active)
             for view in first.state().get("views", []):
                 state.views.append(
                     pb.ViewerView(
-                        view_id=str(view.get("id", "")),
+                        view_id=view_uuid(view.get("id", "")),
                         name=str(view.get("name", "")),
-                        origin=str(view.get("origin", "") or ""),
+                        origin=str(view.get("origin", "") or "/"),
                         visible=True,
                         **{"class": _view_class(str(view.get("kind", "")))},
                     )
@@ -128,7 +207,7 @@ class ViewerControlHandler:
         sid = self._recording(request.store_id if request.HasField("store_id") else None)
         targets = [s for s in self._sessions() if s.active == sid.recording_id]
         if not targets:
-            raise LookupError(f"recording {sid.recording_id!r} is not shown in the viewer")
+            raise precondition(f"recording {store_id_text(sid)} is not shown in the viewer")
         timeline = request.timeline.name if request.HasField("timeline") else None
         time = int(request.time.time) if request.HasField("time") else None
         state = request.play_state if request.HasField("play_state") else None
@@ -137,7 +216,10 @@ class ViewerControlHandler:
         for session in targets:
             kinds = session.time.kinds
             if timeline is not None and timeline not in kinds:
-                raise LookupError(f"no timeline {timeline!r} (the recording has: {', '.join(sorted(kinds))})")
+                raise ValueError(
+                    f"recording {sid.recording_id} has no timeline {json.dumps(timeline)};"
+                    f" available: {json.dumps(sorted(kinds), separators=(', ', ': '))}"
+                )
             if state is None:  # left as it is; but a time given stops following the newest data
                 playing = session.time.play_state == "playing" or (
                     session.time.play_state == "following" and time is None
@@ -148,7 +230,7 @@ class ViewerControlHandler:
             if state == pb.PLAY_STATE_FOLLOWING:
                 session.time_action("follow")
         session = targets[0]
-        answer = pb.SetTimeCursorResponse(store_id=sid.recording_id)
+        answer = pb.SetTimeCursorResponse(store_id=store_id_text(sid))
         name = session.time.timeline or ""
         answer.timeline.name = name
         answer.time_type = _TIME_TYPES.get(session.time.kinds.get(name, ""), common_pb2.TIME_TYPE_UNSPECIFIED)
@@ -167,10 +249,13 @@ class ViewerControlHandler:
             raise LookupError(session.error or "the viewer shows nothing yet")
         image = Image.fromarray(picture)
         if request.HasField("view_id") and request.view_id:
-            views = {str(v.get("id")): v for v in session.state().get("views", [])}
+            shown = session.state().get("views", [])
+            views = {view_uuid(v.get("id")): v for v in shown} | {str(v.get("id")): v for v in shown}
             view = views.get(request.view_id)
             if view is None:
-                raise LookupError(f"no view {request.view_id!r} (views: {', '.join(views) or 'none'})")
+                raise LookupError(
+                    f"no view {request.view_id!r} (views: {', '.join(view_uuid(v.get('id')) for v in shown) or 'none'})"
+                )
             x, y, w, h = (int(v) for v in view["rect"])
             image = image.crop((x, y, x + w, y + h))
         if request.HasField("max_size") and request.max_size:
@@ -183,42 +268,62 @@ class ViewerControlHandler:
         return pb.SaveScreenshotResponse(png=buf.getvalue())
 
     def open(self, request: pb.OpenRequest) -> pb.OpenResponse:
+        """The recordings at ``url``: the ones it holds, also those already open (0.41 answers them
+        again); a file that is missing or no recording answers none, with an error in the log."""
         url = request.url
-        before = {sid.recording_id for sid in self.hub.recordings()}
         if url.startswith(("rerun://", "rerun+http://", "rerun+https://")):
+            before = set(self.hub.recordings())
             sessions = self.web.page_sessions() if self.web is not None else []
             if not sessions:
                 raise LookupError("no viewer window or page is open to open a server URL in")
             sessions[0].sources.open(url)
+            opened = [sid for sid in self.hub.recordings() if sid not in before]
         else:
-            from rerun_core.store.rrd import read_messages
-
-            source = url if url.startswith(("http://", "https://")) else Path(url.removeprefix("file://"))
-            if isinstance(source, Path) and not source.is_file():
-                raise LookupError(f"no such file: {source}")
-            try:
-                self.hub.insert_many(read_messages(source))
-            except (OSError, ValueError) as err:
-                raise ValueError(f"cannot open {url}: {err}") from None
-        opened = [sid.recording_id for sid in self.hub.recordings() if sid.recording_id not in before]
+            opened = self._open_file(url)
         if opened and request.navigate:
-            for sid in self.hub.recordings():
-                if sid.recording_id == opened[-1]:
-                    self.hub.set_active_recording(sid)
-        return pb.OpenResponse(store_ids=opened)
+            self.tables.show(None)
+            self.hub.set_active_recording(opened[0])
+        return pb.OpenResponse(store_ids=[store_id_text(sid) for sid in opened])
+
+    def _open_file(self, url: str) -> list[Any]:
+        from rerun_core.store.rrd import read_messages
+
+        source = url if url.startswith(("http://", "https://")) else Path(url.removeprefix("file://"))
+        seen: dict[Any, None] = {}
+
+        def noting(messages: Any) -> Any:
+            for message in messages:
+                sid = getattr(message, "store_id", None)
+                if sid is not None and _kind(sid.kind) == _kind(StoreKind.RECORDING):
+                    seen.setdefault(sid)
+                yield message
+
+        try:
+            if isinstance(source, Path) and not source.is_file():
+                raise OSError(f"no such file: {source}")
+            self.hub.insert_many(noting(read_messages(source)))
+        except (OSError, ValueError) as err:
+            log.error("Failed to load file via the Viewer catalog: failed to open RRD (%s: %s)", url, err)
+        opened = [sid for sid in seen if self.hub.get(sid) is not None]
+        self.from_files.update(opened)
+        return opened
 
     def close(self, request: pb.CloseRequest) -> pb.CloseResponse:
+        """Close recordings; one not open (or no active one for ``current``) refuses the whole call,
+        closing nothing, as 0.41."""
         target = request.WhichOneof("target")
         recordings = self.hub.recordings()
         if target == "all":
             chosen = recordings
         elif target == "store_ids":
-            wanted = {s.rsplit(":", 1)[-1] for s in request.store_ids.store_ids}
-            chosen = [sid for sid in recordings if sid.recording_id in wanted]
+            chosen = [self._recording(text) for text in request.store_ids.store_ids]
         elif target == "urls":
             raise ValueError("closing by source URL is not supported by this viewer")
         else:  # current
-            chosen = [self._recording(None)] if recordings else []
+            active = self._active_sid()
+            if active is None:
+                raise LookupError("no active recording to close")
+            chosen = [active]
         for sid in chosen:
             self.hub.remove(sid)
-        return pb.CloseResponse(closed=[sid.recording_id for sid in chosen])
+        return pb.CloseResponse(closed=[store_id_text(sid) for sid in chosen])

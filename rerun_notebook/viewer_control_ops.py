@@ -13,14 +13,20 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
 from rerun_core.proto.gen import viewer_control_pb2 as pb
-from rerun_notebook.viewer_control import ViewerControlHandler, _view_class
+from rerun_notebook.viewer_control import (
+    ViewerControlHandler,
+    _view_class,
+    precondition,
+    store_id_text,
+    view_uuid,
+)
+from rerun_notebook.viewer_control_schema import add_entities
+from rerun_notebook.viewer_control_schema import arrow_type_name as arrow_type_name  # its old home
 
 log = logging.getLogger(__name__)
 
@@ -77,117 +83,19 @@ def log_ring() -> LogRing:
     return _RING
 
 
-# --- schemas ------------------------------------------------------------------------------------
+def _heuristic_id(sid: Any) -> str:
+    """The id 0.41 gives the blueprint it lays out itself: the application id as its recording id."""
+    from rerun_core.store.messages import StoreId, StoreKind
 
-_SIMPLE_TYPES = {
-    "null": "Null",
-    "bool": "Boolean",
-    "string": "Utf8",
-    "large_string": "LargeUtf8",
-    "binary": "Binary",
-    "large_binary": "LargeBinary",
-    "halffloat": "Float16",
-    "float": "Float32",
-    "double": "Float64",
-}
-
-
-def arrow_type_name(dtype: pa.DataType, nullable: bool = True) -> str:
-    """An Arrow type as the Rust viewer names it (``FixedSizeList(3 x non-null Float32)``)."""
-    prefix = "" if nullable else "non-null "
-    name = str(dtype)
-    if name in _SIMPLE_TYPES:
-        return prefix + _SIMPLE_TYPES[name]
-    if pa.types.is_integer(dtype):
-        return prefix + ("UInt" if pa.types.is_unsigned_integer(dtype) else "Int") + str(dtype.bit_width)
-    if pa.types.is_fixed_size_list(dtype):
-        inner = arrow_type_name(dtype.value_type, dtype.value_field.nullable)
-        return f"{prefix}FixedSizeList({dtype.list_size} x {inner})"
-    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
-        kind = "LargeList" if pa.types.is_large_list(dtype) else "List"
-        return f"{prefix}{kind}({arrow_type_name(dtype.value_type, dtype.value_field.nullable)})"
-    if pa.types.is_struct(dtype):
-        fields = ", ".join(f"{f.name}: {arrow_type_name(f.type, f.nullable)}" for f in dtype)
-        return f"{prefix}Struct({fields})"
-    return prefix + name
-
-
-def _value_types(store: Any, entity: Any) -> dict[str, str]:
-    """Each component's datatype of one value (its column is a list of them), from its chunks."""
-    out: dict[str, str] = {}
-    for slot in sorted(entity.slots):
-        try:
-            chunk = store.chunk(slot)
-        except (KeyError, IndexError):
-            continue
-        for desc, column in chunk.components.items():
-            if desc.component in out:
-                continue
-            dtype = column.type
-            if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
-                dtype = dtype.value_type
-            out[desc.component] = arrow_type_name(dtype)
-        if len(out) >= len(entity.descriptors):
-            break
-    return out
-
-
-def _under(path: str, prefix: str | None) -> bool:
-    if not prefix:
-        return True
-    prefix = "/" + prefix.strip("/")
-    return prefix == "/" or path == prefix or path.startswith(prefix + "/")
-
-
-# --- commands -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Command:
-    id: str
-    title: str
-    description: str
-    scope: str  # "recording" (acts on the active recording) or "global"
-    shortcuts: tuple[str, ...]
-    destructive: bool
-    run: Callable[[FullViewerControlHandler, Any], None]  # (handler, recording's store id or None)
-
-
-def _time(action: str) -> Callable[[FullViewerControlHandler, Any], None]:
-    def run(handler: FullViewerControlHandler, sid: Any) -> None:
-        for session in handler._sessions():
-            if sid is not None and session.active == sid.recording_id:
-                session.time_action(action)
-
-    return run
-
-
-def _close_current(handler: FullViewerControlHandler, sid: Any) -> None:
-    if sid is not None:
-        handler.hub.remove(sid)
-
-
-def _close_all(handler: FullViewerControlHandler, _sid: Any) -> None:
-    for sid in handler.hub.recordings():
-        handler.hub.remove(sid)
-
-
-COMMANDS = [
-    _Command("recording.close", "Close current recording", "Close the active recording", "recording", (), True, _close_current),
-    _Command("recording.seek_to_end_and_follow", "End of timeline", "Go to the end of the timeline and follow new data", "recording", ("Ctrl+Shift+Right",), False, _time("end")),
-    _Command("recording.seek_to_start", "Start of timeline", "Go to the start of the timeline", "recording", ("Ctrl+Shift+Left",), False, _time("beginning")),
-    _Command("recording.toggle_play_pause", "Toggle play/pause", "Play, or pause, the time cursor", "recording", ("Space",), False, _time("toggle")),
-    _Command("ui.close_all_recordings", "Close all recordings", "Close every open recording", "global", (), True, _close_all),
-]  # fmt: skip
-_BY_ID = {c.id: c for c in COMMANDS}
+    return store_id_text(StoreId(StoreKind.BLUEPRINT, sid.application_id, sid.application_id))
 
 
 class FullViewerControlHandler(ViewerControlHandler):
     """Every operation this viewer answers (``ViewerControlBackend``): the base class's and
     ``get_logs``, ``get_recording_schema`` and the command operations."""
 
-    def __init__(self, hub: Any, web: Any) -> None:
-        super().__init__(hub, web)
+    def __init__(self, hub: Any, web: Any, tables: Any = None) -> None:
+        super().__init__(hub, web, tables)
         log_ring()
 
     def open(self, request: pb.OpenRequest) -> pb.OpenResponse:
@@ -206,35 +114,81 @@ class FullViewerControlHandler(ViewerControlHandler):
 
     def get_state(self, request: pb.GetStateRequest) -> pb.GetStateResponse:
         state = super().get_state(request)
-        by_id = {sid.recording_id: sid for sid in self.hub.recordings()}
+        by_id = {store_id_text(sid): sid for sid in self.hub.recordings()}
         for rec in state.recordings:
             if rec.store_id in by_id:
                 rec.location = self._location(by_id[rec.store_id])
         if state.HasField("active_store_id") and state.active_store_id in by_id:
             state.location = self._location(by_id[state.active_store_id])
+        if self.tables.shown is not None:
+            state.location = self.tables.location(self.tables.shown)
         return state
 
     def get_location(self, request: pb.GetLocationRequest) -> pb.GetLocationResponse:
-        location = self.get_state(pb.GetStateRequest()).location
-        if not location:
-            raise LookupError("what the viewer shows has no location (no recording is open)")
-        return pb.GetLocationResponse(location=location)
+        return pb.GetLocationResponse(location=self.get_state(pb.GetStateRequest()).location)
 
     def set_location(self, request: pb.SetLocationRequest) -> pb.SetLocationResponse:
+        """Go to a recording (``about:recording?app_id=..&recording_id=..``) or a table sent to the
+        viewer (``about:table?id=..``) that is open; this viewer has no other locations."""
         from urllib.parse import parse_qs, urlsplit
 
         parts = urlsplit(request.location)
-        if f"{parts.scheme}:{parts.path}" != "about:recording":
-            raise ValueError(
-                f"{request.location!r}: this viewer goes to recordings only (about:recording?...)"
-            )
         query = parse_qs(parts.query)
+        where = f"{parts.scheme}:{parts.path}"
+        if where == "about:table":
+            self.tables.show(query.get("id", [""])[0])
+            return pb.SetLocationResponse()
+        if where != "about:recording":
+            raise ValueError(
+                f"Not a location: Failed to parse URL: {request.location}"
+                f"\nLocation: {json.dumps(request.location)}"
+            )
         wanted = (query.get("app_id", [""])[0], query.get("recording_id", [""])[0])
         for sid in self.hub.recordings():
             if (sid.application_id, sid.recording_id) == wanted:
+                self.tables.show(None)
                 self.hub.set_active_recording(sid)
                 return pb.SetLocationResponse()
         raise LookupError(f"the viewer does not have {request.location!r} open")
+
+    # --- tables, datasets, highlights ---------------------------------------------------------
+
+    def get_table_schema(self, request: pb.GetTableSchemaRequest) -> pb.GetTableSchemaResponse:
+        from rerun_notebook.viewer_control_tables import table_schema
+
+        return table_schema(self.tables, request.table_url if request.HasField("table_url") else None)  # type: ignore[no-any-return]
+
+    def _dataset(self, request: Any) -> Any:
+        """The store of the recording shown, if it came from a file: 0.41's viewer registers such a
+        file with its catalog and shows it as a dataset. This viewer reaches no other datasets."""
+        if request.HasField("dataset_url"):
+            raise ValueError(
+                f"invalid `dataset_url` {json.dumps(request.dataset_url)}: this viewer opens no datasets"
+            )
+        sid = self._active_sid()
+        store = self.hub.get(sid) if sid in self.from_files else None
+        if store is None:
+            raise precondition("no dataset is on screen, and no `dataset_url`")
+        return store
+
+    def get_dataset_schema(self, request: pb.GetDatasetSchemaRequest) -> pb.GetDatasetSchemaResponse:
+        from rerun_notebook.viewer_control_schema import dataset_schema
+
+        return dataset_schema(self._dataset(request), request)
+
+    def get_dataset_assets_schema(
+        self, request: pb.GetDatasetAssetsSchemaRequest
+    ) -> pb.GetDatasetAssetsSchemaResponse:
+        """A file's dataset has no assets (0.41: an empty list)."""
+        self._dataset(request)
+        return pb.GetDatasetAssetsSchemaResponse()
+
+    def highlight_rect(self, request: pb.HighlightRectRequest) -> pb.HighlightRectResponse:
+        """Taken, as 0.41 takes it; this viewer draws no pulsing outline (it is logged instead)."""
+        if request.HasField("rect"):
+            r = request.rect
+            log.info("highlight (%g, %g, %g, %g) %s", r.x, r.y, r.w, r.h, request.label)
+        return pb.HighlightRectResponse()
 
     def get_logs(self, request: pb.GetLogsRequest) -> pb.GetLogsResponse:
         after = request.after_sequence if request.HasField("after_sequence") else 0
@@ -243,58 +197,46 @@ class FullViewerControlHandler(ViewerControlHandler):
     def get_recording_schema(self, request: pb.GetRecordingSchemaRequest) -> pb.GetRecordingSchemaResponse:
         from rerun_notebook.viewer_control import _TIME_TYPES
 
-        sid = self._recording(request.store_id if request.HasField("store_id") else None)
+        sid = self._recording(
+            request.store_id if request.HasField("store_id") else None,
+            what="no active recording to describe",
+            missing="recording {} is not open",
+        )
         store = self.hub.get(sid)
         if store is None:
-            raise LookupError(f"recording {sid.recording_id!r} is gone")
-        answer = pb.GetRecordingSchemaResponse(store_id=sid.recording_id)
+            raise LookupError(f"recording {store_id_text(sid)} is not open")
+        answer = pb.GetRecordingSchemaResponse(store_id=store_id_text(sid))
         for name, typ in store.timelines().items():
             timeline = answer.timelines.add(time_type=_TIME_TYPES.get(str(getattr(typ, "value", typ)), 0))
             timeline.timeline.name = name
             span = store.time_range(name)
             if span is not None:
                 timeline.time_range.start, timeline.time_range.end = int(span[0]), int(span[1])
-        prefix = request.entity_path if request.HasField("entity_path") else None
-        # the recording's own entities first, its properties (``/__properties``) after, as 0.41
-        paths = sorted(
-            (str(p) for p in store.entity_paths() if _under(str(p), prefix)),
-            key=lambda p: (p.startswith("/__"), p),
+        add_entities(
+            answer,
+            store,
+            request.entity_path if request.HasField("entity_path") else None,
+            request.max_entities if request.HasField("max_entities") else None,
+            request.with_components if request.HasField("with_components") else True,
         )
-        limit = request.max_entities if request.HasField("max_entities") else len(paths)
-        answer.omitted_entities = max(0, len(paths) - limit)
-        with_components = request.with_components if request.HasField("with_components") else True
-        for path in paths[:limit]:
-            entity = answer.entities.add(entity_path=path)
-            if not with_components:
-                continue
-            data = store.entity(path)
-            types = _value_types(store, data) if data is not None else {}
-            for desc in store.entity_components(path):
-                component = entity.components.add(
-                    component=desc.component,
-                    datatype=types.get(desc.component, ""),
-                    has_static=data is not None and desc.component in data.static,
-                )
-                if desc.archetype:
-                    component.archetype = desc.archetype
-                if desc.component_type:
-                    component.component_type = desc.component_type
         return answer
 
     def get_blueprint(self, request: pb.GetBlueprintRequest) -> pb.GetBlueprintResponse:
         """The blueprint sent for the recording (``rr.send_blueprint``), or, without one, the views
         the viewer laid out itself (their class, origin and visibility)."""
         from rerun_core.viewer.blueprint_tree import hub_blueprint
+        from rerun_notebook.viewer_control_tables import table_blueprint
 
-        if request.WhichOneof("target") == "table":
-            raise ValueError("this viewer shows no tables: there is no table blueprint")
+        target = request.WhichOneof("target")
+        if target == "table" or (target is None and self.tables.shown is not None):
+            return table_blueprint(self.tables)  # type: ignore[no-any-return]
         store_id = request.recording.store_id if request.recording.HasField("store_id") else None
         sid = self._recording(store_id)
-        answer = pb.GetBlueprintResponse(store_id=sid.recording_id)
+        answer = pb.GetBlueprintResponse(store_id=store_id_text(sid), blueprint_id=_heuristic_id(sid))
         store = hub_blueprint(self.hub, sid.application_id)
         if store is not None:
             answer.blueprint_id = next(
-                (b.recording_id for b in self.hub.blueprints() if self.hub.get(b) is store), ""
+                (store_id_text(b) for b in self.hub.blueprints() if self.hub.get(b) is store), ""
             )
             answer.json = json.dumps(blueprint_json(store))
             return answer
@@ -302,7 +244,7 @@ class FullViewerControlHandler(ViewerControlHandler):
         for session in self._sessions():
             if session.active == sid.recording_id:
                 for view in session.state().get("views", []):
-                    shown[f"/view/{view.get('id', '')}"] = {
+                    shown[f"/view/{view_uuid(view.get('id', ''))}"] = {
                         "ViewBlueprint": {
                             "class_identifier": _view_class(str(view.get("kind", ""))),
                             "space_origin": str(view.get("origin", "") or "/"),
@@ -318,14 +260,15 @@ class FullViewerControlHandler(ViewerControlHandler):
         the fields given written over it (partial). Field types come from the current blueprint."""
         from rerun_core.viewer.blueprint_tree import hub_blueprint
         from rerun_notebook import viewer_control_blueprint as written
+        from rerun_notebook.viewer_control_tables import set_table_blueprint
 
-        if request.WhichOneof("target") != "recording":
-            raise ValueError("this viewer shows no tables: set_blueprint takes a recording")
+        if request.WhichOneof("target") == "table":
+            return set_table_blueprint(self.tables, request)  # type: ignore[no-any-return]
         sid = self._recording(request.recording.store_id if request.recording.HasField("store_id") else None)
         current = hub_blueprint(self.hub, sid.application_id)
         if current is None:
             raise ValueError(
-                f"recording {sid.recording_id!r} has no blueprint to take the field types from: send one first"
+                f"recording {store_id_text(sid)} has no blueprint to take the field types from: send one first"
             )
         try:
             blueprint = json.loads(request.json)
@@ -344,64 +287,75 @@ class FullViewerControlHandler(ViewerControlHandler):
             session.blueprint.mark()  # applied at the session's next frame, not the next poll
         had = {str(p) for p in current.entity_paths()}
         return pb.SetBlueprintResponse(
-            blueprint_id=target.recording_id,
-            store_id=sid.recording_id,
+            blueprint_id=store_id_text(target),
+            store_id=store_id_text(sid),
             created_entities=[str(p) for p in blueprint if str(p) not in had],
         )
 
-    # --- commands -------------------------------------------------------------------------------
+    # --- commands (``viewer_control_commands``) -------------------------------------------------
 
     def _active(self, store_id: str | None) -> Any:
-        try:
-            return self._recording(store_id or None)
-        except LookupError:
-            if store_id:
-                raise
-            return None
+        """The recording a command acts on: ``store_id``'s, else the one shown; None if none."""
+        return self._recording(store_id) if store_id else self._active_sid()
 
-    def _describe(self, command: _Command, sid: Any) -> pb.ViewerCommand:
-        available = command.scope == "global" or sid is not None
+    def _describe(self, command_id: str, sid: Any) -> pb.ViewerCommand:
+        from rerun_notebook.viewer_control_commands import BY_ID, RUNNABLE
+
+        _, title, description, scope, shortcuts, modal, destructive = BY_ID[command_id]
         described = pb.ViewerCommand(
-            id=command.id,
-            title=command.title,
-            description=command.description,
-            scope=command.scope,
-            shortcuts=list(command.shortcuts),
-            available=available,
-            blocking_native_modal=False,
-            destructive=command.destructive,
+            id=command_id,
+            title=title,
+            description=description,
+            scope=scope,
+            shortcuts=list(shortcuts),
+            available=command_id in RUNNABLE and (scope != "recording" or sid is not None),
+            blocking_native_modal=modal,
+            destructive=destructive,
         )
-        if command.scope == "recording" and sid is not None:
-            described.target = sid.recording_id
+        if scope == "recording" and sid is not None:
+            described.target = store_id_text(sid)
         return described
 
     def list_commands(self, request: pb.ListCommandsRequest) -> pb.ListCommandsResponse:
+        from rerun_notebook.viewer_control_commands import CATALOG
+
         sid = self._active(request.store_id if request.HasField("store_id") else None)
         answer = pb.ListCommandsResponse()
-        for command in COMMANDS:
-            described = self._describe(command, sid)
-            if described.available or request.include_unavailable:
-                entry = answer.commands.add(id=command.id)
+        for entry in CATALOG:
+            if self._describe(entry[0], sid).available or request.include_unavailable:
+                listed = answer.commands.add(id=entry[0])
                 if request.include_descriptions:
-                    entry.description = command.description
+                    listed.description = entry[2]
         return answer
 
     def describe_commands(self, request: pb.DescribeCommandsRequest) -> pb.DescribeCommandsResponse:
+        from rerun_notebook.viewer_control_commands import BY_ID
+
         sid = self._active(request.store_id if request.HasField("store_id") else None)
-        unknown = [i for i in request.ids if i not in _BY_ID]
+        unknown = [i for i in request.ids if i not in BY_ID]
         if unknown:
-            raise LookupError(f"no command {unknown[0]!r} (commands: {', '.join(_BY_ID)})")
-        return pb.DescribeCommandsResponse(commands=[self._describe(_BY_ID[i], sid) for i in request.ids])
+            named = ", ".join(json.dumps(i) for i in unknown)
+            raise LookupError(f"Unknown command ids: {named}. Call `list_commands` for the valid ids.")
+        return pb.DescribeCommandsResponse(commands=[self._describe(i, sid) for i in request.ids])
 
     def run_command(self, request: pb.RunCommandRequest) -> pb.RunCommandResponse:
-        command = _BY_ID.get(request.id)
-        if command is None:
-            raise LookupError(f"no command {request.id!r} (commands: {', '.join(_BY_ID)})")
+        """Run a command the viewer has, as 0.41: refused, naming why, where it cannot run now."""
+        from rerun_notebook.viewer_control_commands import BY_ID, RUNNABLE
+
+        if request.id not in BY_ID:
+            raise LookupError(
+                f"Unknown command id {json.dumps(request.id)}. Call `list_commands` for the valid ids."
+            )
         sid = self._active(request.store_id if request.HasField("store_id") else None)
-        described = self._describe(command, sid)
+        described = self._describe(request.id, sid)
         if not described.available:
-            raise ValueError(f"command {command.id!r} is not available: the viewer has no recording")
-        command.run(self, sid)
+            why = (
+                "this viewer does not have it"
+                if request.id not in RUNNABLE
+                else "no recording is active; open one, or pass `store_id`"
+            )
+            raise precondition(f"{json.dumps(request.id)} cannot run right now: {why}")
+        RUNNABLE[request.id](self, sid)
         return pb.RunCommandResponse(command=described)
 
 

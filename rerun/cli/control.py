@@ -7,13 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
+_SHELVES: dict[int, Any] = {}  # the table shelf of each service add_viewer_control made
+
 
 def add_viewer_control(server: Any) -> Any:
-    """Register the service on ``server`` (a ``ProxyServer`` not yet started); returns it."""
+    """Register the service on ``server`` (a ``ProxyServer`` not yet started); returns it.
+
+    The proxy's ``WriteTable`` (``ViewerClient.send_table``) goes to a table shelf that viewer
+    control answers from, as 0.41's viewer keeps the tables it is sent; without a viewer
+    (``--serve-grpc``, no viewer extra) it stays refused."""
     from rerun_core.server.viewer_control import ViewerControlService
 
     service = ViewerControlService(pending=True)  # answers once serve_viewer_control ran
     server.extra_handlers.append(service.handler())
+    try:
+        from rerun_notebook.viewer_control_tables import TableShelf
+    except ImportError:
+        return service
+    shelf = TableShelf()
+    server.proxy.write_table = shelf.write_table  # before start(): the proxy's handler takes it
+    _SHELVES[id(service)] = shelf
     return service
 
 
@@ -28,5 +41,8 @@ def serve_viewer_control(service: Any, hub: Any, web: Any) -> None:
     except ImportError:  # no viewer extra: the service stays UNAVAILABLE
         service.install(None)
         return
+    shelf = _SHELVES.get(id(service))
+    if shelf is not None:
+        shelf.enabled = True
     # `--headless`: an offscreen page answers (state, time cursor, screenshots), as 0.41's
-    service.install(FullViewerControlHandler(hub, web if web is not None else HeadlessViewer(hub)))
+    service.install(FullViewerControlHandler(hub, web if web is not None else HeadlessViewer(hub), shelf))

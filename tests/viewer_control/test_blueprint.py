@@ -76,10 +76,11 @@ def test_without_a_sent_blueprint_the_laid_out_views(headless: Headless) -> None
     with ViewerClient.connect(headless.url) as client:
         client.open(str(headless.rrd))
         blueprint = client.get_blueprint()
-        assert blueprint.store_id == "steps"
+        assert blueprint.store_id == "Recording:control_test:steps"
+        assert blueprint.blueprint_id == "Blueprint:control_test:control_test"  # 0.41's for its own layout
         [view] = blueprint.blueprint.values()
         assert view["ViewBlueprint"]["class_identifier"] == "3D"
-        with pytest.raises(ValueError, match="no table blueprint"):
+        with pytest.raises(ConnectionError, match="no table is on screen"):
             client.get_blueprint("table")
 
 
@@ -116,7 +117,7 @@ def test_real_client_sets_a_blueprint_on_our_viewer(headless: Headless, oracle, 
         oracle.run_script(SET_BLUEPRINT, str(headless.port), str(rrd)).stdout.strip().splitlines()[-1]
     )
     blueprint_id, store_id = out["info"]
-    assert store_id == "withbp" and blueprint_id
+    assert store_id == "Recording:bp_test:withbp" and blueprint_id.startswith("Blueprint:bp_test:")
     assert out["after"][0] == blueprint_id  # the new blueprint is the one shown
     assert out["after"][1]["ViewBlueprint"]["display_name"] == "Renamed"
     assert out["after"][2] == {"PanelBlueprint": {"state": "Expanded"}}

@@ -54,8 +54,8 @@ print(json.dumps({{
 }}))
 """
     out = json.loads(oracle.run_script(code, timeout=180).stdout.strip().splitlines()[-1])
-    assert out["opened"] == ["steps"]
-    assert out["active"] == "steps"
+    assert out["opened"] == ["Recording:control_test:steps"]
+    assert out["active"] == "Recording:control_test:steps"
     assert out["timeline"] == [["step", "sequence", 0, 9]]
     assert out["cursor"] == ["step", 3]
     assert out["views"] == ["3D"]
@@ -76,11 +76,11 @@ def test_our_viewer_client_drives_our_headless_viewer(headless: Headless, tmp_pa
 
     with ViewerClient.connect(headless.url) as client:
         assert client.get_state().recordings == []
-        assert client.open(str(headless.rrd)).store_ids == ["steps"]
+        assert client.open(str(headless.rrd)).store_ids == ["Recording:control_test:steps"]
         client.set_time("step", sequence=6)
         state = client.get_state()
         rec = state.recordings[0]
-        assert state.active_recording == "steps"
+        assert state.active_recording == "Recording:control_test:steps"
         assert (rec.current_timeline, rec.current_time) == ("step", 6)
         assert [v.view_class for v in state.views] == ["3D"]
         png = client.take_screenshot()
@@ -90,7 +90,7 @@ def test_our_viewer_client_drives_our_headless_viewer(headless: Headless, tmp_pa
         from PIL import Image
 
         assert max(Image.open(io.BytesIO(small)).size) == 64
-        assert client.close("all") == ["steps"]
+        assert client.close("all") == ["Recording:control_test:steps"]
         assert client.get_state().recordings == []
 
 
@@ -110,7 +110,7 @@ def test_spawned_headless_viewer_ends_with_its_client(tmp_path: Path) -> None:
     exe = shutil.which("rerun", path=os.path.dirname(sys.executable))
     assert exe is not None
     client = ViewerClient.spawn(headless=True, port=free_port(), executable_path=exe)
-    assert client.open(str(write_steps(tmp_path / "a.rrd"))).store_ids == ["steps"]
+    assert client.open(str(write_steps(tmp_path / "a.rrd"))).store_ids == ["Recording:control_test:steps"]
     client.quit()
     with pytest.raises(ConnectionError):
         client.get_state()

@@ -58,7 +58,7 @@ print(json.dumps({{
 }}))
 """
     out = json.loads(oracle.run_script(code, timeout=180).stdout.strip().splitlines()[-1])
-    assert out["active"] == "steps" and out["ids"] == ["steps"]
+    assert out["active"] == "Recording:control_test:steps" and out["ids"] == ["Recording:control_test:steps"]
     assert out["timelines"]["step"] == ["sequence", 0, 9]
     assert out["cursor"] == ["step", 3]
     assert out["views"] == ["3D"]
@@ -83,14 +83,14 @@ def test_our_viewer_client(viewer: Viewer, tmp_path: Path) -> None:
     while not (state.active_recording and state.views) and time.monotonic() < deadline:
         time.sleep(0.5)
         state = client.get_state()
-    assert state.active_recording == "steps"
+    assert state.active_recording == "Recording:control_test:steps"
     assert [
         (t.name, t.time_type, t.start, t.end) for t in state.recordings[0].timelines if t.name == "step"
     ] == [("step", "sequence", 0, 9)]
     client.set_time("step", sequence=7)
     rec = client.get_state().recordings[0]
     assert (rec.current_timeline, rec.current_time) == ("step", 7)
-    with pytest.raises(LookupError, match="no timeline 'nope'"):
+    with pytest.raises(ValueError, match='no timeline "nope"'):
         client.set_time("nope", sequence=1)
     assert client.take_screenshot(max_size=64)[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -99,6 +99,6 @@ def test_our_viewer_client(viewer: Viewer, tmp_path: Path) -> None:
     second.save(other)
     second.log("p", rr.Points3D([[0, 0, 0]]))
     second.flush()
-    assert client.open(str(other)).store_ids == ["other"]
-    assert client.close(store_ids=["other"]) == ["other"]
-    assert [r.store_id for r in client.get_state().recordings] == ["steps"]
+    assert client.open(str(other)).store_ids == ["Recording:control_test:other"]
+    assert client.close(store_ids=["Recording:control_test:other"]) == ["Recording:control_test:other"]
+    assert [r.store_id for r in client.get_state().recordings] == ["Recording:control_test:steps"]

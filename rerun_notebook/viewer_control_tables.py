@@ -1,0 +1,147 @@
+"""Tables sent to the viewer (``ViewerClient.send_table``, the message proxy's ``WriteTable``), kept
+for viewer control as Rerun 0.41's viewer keeps them.
+
+0.41's viewer shows a table it is sent (its location becomes ``about:table?id=<name>``, no recording
+is active any more), describes its columns (``get_table_schema``) and gives it a blueprint of its
+own (``get_blueprint`` / ``set_blueprint``). This viewer's window draws no tables: the shelf keeps
+what the client sees the same, and the window goes on drawing the recording.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote_plus
+
+import pyarrow as pa
+
+SEGMENT_COLUMN = "rerun_segment_id"
+
+
+def display_name(column: str) -> str:
+    """A column's header as 0.41 writes it: ``rerun_`` dropped, words split (``_``, camelCase),
+    lower case, the first letter capital (``rerun_segment_id`` -> ``Segment id``, ``ABC`` -> ``Abc``)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", column.removeprefix("rerun_")).replace("_", " ")
+    text = words.lower()
+    return text[:1].upper() + text[1:]
+
+
+def column_order(table: pa.Table) -> list[str]:
+    """The columns as 0.41 lists them: the segment id first, the rest as sent."""
+    names = list(table.column_names)
+    return sorted(names, key=lambda name: name != SEGMENT_COLUMN)
+
+
+@dataclass
+class _Table:
+    data: pa.Table
+    blueprint_id: str
+    blueprint: dict[str, Any]
+
+
+@dataclass
+class TableShelf:
+    """The tables sent, by name (a name sent again replaces its table), and the one on screen."""
+
+    enabled: bool = False  # only a viewer keeps tables; ``--serve-grpc`` refuses them, as before
+    shown: str | None = None
+    _tables: dict[str, _Table] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def put(self, name: str, data: pa.Table) -> None:
+        """Keep ``data`` as ``name`` and show it, with a new blueprint laying out its columns."""
+        blueprint = {"/table/layouts/table": {"TableLayout": {"column_order": column_order(data)}}}
+        entry = _Table(data, f"Blueprint:table-blueprint:rec_{uuid.uuid4().hex}", blueprint)
+        with self._lock:
+            self._tables[name] = entry
+            self.shown = name
+
+    def get(self, name: str) -> _Table | None:
+        with self._lock:
+            return self._tables.get(name)
+
+    def show(self, name: str | None) -> None:
+        """Show the table ``name`` (None: none, a recording is shown instead)."""
+        if name is not None and self.get(name) is None:
+            raise LookupError(f"no table {json.dumps(name)} in the viewer")
+        self.shown = name
+
+    def on_screen(self) -> _Table:
+        """The table shown; refused as 0.41 (FAILED_PRECONDITION) when none is."""
+        from rerun_notebook.viewer_control import precondition
+
+        entry = self.get(self.shown) if self.shown is not None else None
+        if entry is None:
+            raise precondition("no table is on screen, and no `table_url`")
+        return entry
+
+    @staticmethod
+    def location(name: str) -> str:
+        return "about:table?id=" + quote_plus(name)
+
+    def write_table(self, request: bytes, context: Any) -> bytes:
+        """The proxy's ``WriteTable``: keep the table (``id.id`` names it), answer an empty response."""
+        import grpc
+
+        from rerun_core.proto.gen import sdk_comms_pb2
+        from rerun_core.store.rrd.protocol import dataframe_part_to_table
+
+        if not self.enabled:
+            context.abort(
+                grpc.StatusCode.UNIMPLEMENTED,
+                "WriteTable is not implemented by this server: it proxies log messages only",
+            )
+        message = sdk_comms_pb2.WriteTableRequest.FromString(request)
+        try:
+            data = dataframe_part_to_table(message.data)
+        except (ValueError, pa.ArrowException) as err:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"WriteTable: not an Arrow table: {err}")
+        self.put(message.id.id, data)
+        return bytes(sdk_comms_pb2.WriteTableResponse().SerializeToString())
+
+
+def table_schema(shelf: TableShelf, table_url: str | None) -> Any:
+    """``get_table_schema``: the shown table's columns (a local table has no URL, as in 0.41)."""
+    from rerun_core.proto.gen import viewer_control_pb2 as pb
+    from rerun_notebook.viewer_control_ops import arrow_type_name
+
+    if table_url:
+        raise ValueError(f"invalid `table_url` {json.dumps(table_url)}: this viewer holds no server's tables")
+    data = shelf.on_screen().data
+    answer = pb.GetTableSchemaResponse()
+    for name in column_order(data):
+        column = data.schema.field(name)
+        answer.columns.add(
+            name=name, display_name=display_name(name), datatype=arrow_type_name(column.type, column.nullable)
+        )
+    return answer
+
+
+def table_blueprint(shelf: TableShelf) -> Any:
+    """``get_blueprint`` of the shown table: its layout, as 0.41 reads a local table's."""
+    from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+    entry = shelf.on_screen()
+    return pb.GetBlueprintResponse(blueprint_id=entry.blueprint_id, json=json.dumps(entry.blueprint))
+
+
+def set_table_blueprint(shelf: TableShelf, request: Any) -> Any:
+    """``set_blueprint`` of the shown table: the whole blueprint replaced, or the fields given written over it."""
+    from rerun_core.proto.gen import viewer_control_pb2 as pb
+
+    entry = shelf.on_screen()
+    try:
+        blueprint = json.loads(request.json)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"the blueprint is not JSON: {err}") from None
+    if request.mode == pb.BLUEPRINT_UPDATE_MODE_PARTIAL:
+        for path, archetypes in blueprint.items():
+            for archetype, fields in archetypes.items():
+                entry.blueprint.setdefault(path, {}).setdefault(archetype, {}).update(fields)
+    else:
+        entry.blueprint = blueprint
+    return pb.SetBlueprintResponse(blueprint_id=entry.blueprint_id)

@@ -8,7 +8,8 @@ dynamically, as a class with its bases, its ``__init__`` parameters (names, kind
 and its one-value property, or as a type alias; and, for archetypes, a subclass declaring the
 keyword signature and the field attributes. The module imports it under ``TYPE_CHECKING``.
 
-Usage: ``.venv/bin/python scripts/gen_type_stubs.py`` (then ruff formats the output).
+Usage: ``.venv/bin/python scripts/gen_type_stubs.py [module prefix ...]`` (then ruff formats the
+output); with prefixes (``rerun.blueprint``) only those modules' stubs are rewritten.
 """
 
 from __future__ import annotations
@@ -319,16 +320,22 @@ def top_level_stub() -> tuple[str, list[str]]:
 
 
 def main() -> None:
+    # Optional prefixes (`rerun.blueprint`) regenerate only those modules' stubs, so work on one
+    # package does not rewrite the stubs of another package being edited at the same time.
+    only = tuple(sys.argv[1:])
     written = []
-    text, names = top_level_stub()
-    path = ROOT / "rerun" / "_lazy_names.pyi"
-    path.write_text(text)
-    written.append(path)
-    print(f"{path.relative_to(ROOT)}: {len(names)} names")
+    if not only:
+        text, names = top_level_stub()
+        path = ROOT / "rerun" / "_lazy_names.pyi"
+        path.write_text(text)
+        written.append(path)
+        print(f"{path.relative_to(ROOT)}: {len(names)} names")
     oracle = oracle_annotations()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for modname in DYNAMIC + ARCHETYPES:
+            if only and not modname.startswith(only):
+                continue
             if modname in ARCHETYPES:
                 text, names = archetype_stub(modname, oracle.get(modname, {}))
             else:

@@ -6,6 +6,8 @@ from ..encodings import TimeInt, TimeRange, TimeRangeBoundary, VisibleTimeRange
 from . import archetypes as archetypes
 from . import components as components
 from . import encodings as encodings
+from . import experimental as experimental
+from . import table as table
 from .api import (
     Blueprint,
     BlueprintLike,
@@ -62,7 +64,9 @@ from .components import (
     PlayState,
     ViewFit,
 )
+from .table import TableBlueprint
 from .views import (
+    AudioView,
     BarChartView,
     DataframeView,
     GraphView,
@@ -75,11 +79,12 @@ from .views import (
     TextLogView,
     TimeSeriesView,
 )
-from .visualizers import Visualizer
+from .visualizers import VisualizableArchetype, Visualizer
 
 __all__ = [
     "ActiveVisualizers",
     "AudioPlayback",
+    "AudioView",
     "Background",
     "BackgroundKind",
     "BarChartView",
@@ -119,6 +124,7 @@ __all__ = [
     "Spatial3DView",
     "SpatialInformation",
     "StateTimelineView",
+    "TableBlueprint",
     "Tabs",
     "TensorScalarMapping",
     "TensorSliceSelection",
@@ -143,7 +149,10 @@ __all__ = [
     "VisibleTimeRange",
     "VisibleTimeRanges",
     "VisualBounds2D",
+    "VisualizableArchetype",
     "Visualizer",
     "archetypes",
     "components",
+    "experimental",
+    "table",
 ]

@@ -116,7 +116,7 @@ class Container:
         row_shares: Any = None,
         grid_columns: int | None = None,
         active_tab: int | str | None = None,
-        name: Any = None,
+        name: Any,
         visible: Any = None,
     ) -> None:
         if args and contents is not None:
@@ -260,33 +260,41 @@ def _to_state(expanded: bool | None, state: Any) -> Any:
 
 
 class Panel:
-    """One of the viewer's side panels."""
+    """One of the viewer's side panels, logged at `blueprint_path` (`time_panel`, ...)."""
 
     _PATH = ""
 
-    def __init__(self, *, expanded: bool | None = None, state: Any = None) -> None:
+    def __init__(self, *, blueprint_path: str, expanded: bool | None = None, state: Any = None) -> None:
+        self._blueprint_path = blueprint_path
         self.state = _to_state(expanded, state)
 
     def blueprint_path(self) -> str:
-        return self._PATH
+        return self._blueprint_path
 
     def _log_to_stream(self, stream: Any) -> None:
         stream.log(self.blueprint_path(), PanelBlueprint(state=self.state))
 
 
-class TopPanel(Panel):
+class _NamedPanel(Panel):
+    """A panel whose path is fixed by its class (`_PATH`), so callers give only its state."""
+
+    def __init__(self, *, expanded: bool | None = None, state: Any = None) -> None:
+        super().__init__(blueprint_path=self._PATH, expanded=expanded, state=state)
+
+
+class TopPanel(_NamedPanel):
     _PATH = "top_panel"
 
 
-class BlueprintPanel(Panel):
+class BlueprintPanel(_NamedPanel):
     _PATH = "blueprint_panel"
 
 
-class SelectionPanel(Panel):
+class SelectionPanel(_NamedPanel):
     _PATH = "selection_panel"
 
 
-class TimePanel(Panel):
+class TimePanel(_NamedPanel):
     """The time panel: state plus timeline, playback and selection settings."""
 
     _PATH = "time_panel"
@@ -384,6 +392,52 @@ class Blueprint:
         activate = BlueprintActivationCommand(msgs[0].store_id, make_active=True, make_default=True)
         write_rrd(f"{application_id}.rbl" if path is None else path, [*msgs, activate])
 
+    def connect_grpc(
+        self,
+        application_id: str,
+        *,
+        url: str | None = None,
+        make_active: bool = True,
+        make_default: bool = True,
+    ) -> None:
+        """Send this blueprint alone to a viewer at `url` (default the local one), no data stream.
+
+        Its own connection: the blueprint store's messages and the activation command, then closed.
+        """
+        from rerun_core.store.messages import BlueprintActivationCommand
+
+        from .._blueprint_log import blueprint_messages
+        from .._grpc import GrpcSink  # grpcio loads only when used
+
+        msgs = blueprint_messages(self, application_id)
+        sink = GrpcSink(url)
+        for msg in msgs:
+            sink.send(msg)
+        sink.send(
+            BlueprintActivationCommand(msgs[0].store_id, make_active=make_active, make_default=make_default)
+        )
+        sink.close()
+
+    def spawn(
+        self,
+        application_id: str,
+        *,
+        port: int = 9876,
+        memory_limit: str = "75%",
+        hide_welcome_screen: bool = False,
+        detach_process: bool = True,
+    ) -> None:
+        """Start a viewer on `port` (unless one listens there already) and send it this blueprint."""
+        from .._grpc import spawn_viewer
+
+        spawn_viewer(
+            port=port,
+            memory_limit=memory_limit,
+            hide_welcome_screen=hide_welcome_screen,
+            detach_process=detach_process,
+        )
+        self.connect_grpc(application_id, url=f"rerun+http://127.0.0.1:{port}/proxy")
+
     def _log_to_stream(self, stream: Any) -> None:
         root_id = None
         if self.root_container is not None:
@@ -400,7 +454,7 @@ class Blueprint:
         self._log_panel(stream, "selection_panel", SelectionPanel)
         self._log_panel(stream, "time_panel", TimePanel)
 
-    def _log_panel(self, stream: Any, key: str, default: type[Panel] | None) -> None:
+    def _log_panel(self, stream: Any, key: str, default: type[_NamedPanel] | None) -> None:
         if key in self.panels:
             self.panels[key]._log_to_stream(stream)
         elif self.collapse_panels and default is not None:
@@ -408,6 +462,18 @@ class Blueprint:
 
 
 BlueprintLike = Blueprint | View | Container
+
+
+def create_in_memory_blueprint(*, application_id: str, blueprint: BlueprintLike) -> Any:
+    """The blueprint store of `blueprint` held in memory (a `MemoryRecording`), to send or drain."""
+    from .._blueprint_log import BlueprintStream
+    from .._memory import MemoryRecording
+
+    stream = BlueprintStream(application_id)
+    blueprint.to_blueprint()._log_to_stream(stream)
+    return MemoryRecording(stream._sink, stream.core)
+
+
 ContainerLike = Container | View
 BlueprintPart = ContainerLike | BlueprintPanel | SelectionPanel | TimePanel | TopPanel
 PanelStateLike = Any  # a PanelState, or its name ("expanded", "collapsed", "hidden")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 # Visualizer names that differ from the archetype's own name.
 VISUALIZER_NAMES = {
@@ -36,6 +36,14 @@ class Visualizer:
         self.visualizer_type = visualizer_type
         self.overrides = overrides
         self.mappings = mappings
+
+
+@runtime_checkable
+class VisualizableArchetype(Protocol):
+    """What a view override accepts besides a `Visualizer`: an archetype that makes its own
+    (`rr.Points3D(...).visualizer()`); extra arguments let archetypes take component mappings."""
+
+    def visualizer(self, *args: Any, **kwargs: Any) -> Visualizer: ...
 
 
 def visualizer_of(archetype: Any) -> Visualizer | None:

@@ -386,7 +386,13 @@ class DataframeQuery(rerun.blueprint.archetypes._defs.DataframeQuery):
 class VisualizerInstruction(rerun.blueprint.archetypes._defs.VisualizerInstruction):
     NAME: ClassVar[str]
     visualizer_type: Any
-    def __init__(self, visualizer_type: rerun.encodings.Utf8Like) -> None: ...
+    component_map: Any
+    def __init__(
+        self,
+        visualizer_type: rerun.encodings.Utf8Like,
+        *,
+        component_map: rerun.blueprint.encodings.VisualizerComponentMappingArrayLike | None = ...,
+    ) -> None: ...
 
 class ActiveVisualizers(rerun.blueprint.archetypes._defs.ActiveVisualizers):
     NAME: ClassVar[str]
@@ -397,3 +403,71 @@ class AudioPlayback(rerun.blueprint.archetypes._defs.AudioPlayback):
     NAME: ClassVar[str]
     volume: Any
     def __init__(self, *, volume: rerun.encodings.Float32Like | None = ...) -> None: ...
+
+class TableBlueprint(rerun.blueprint.archetypes._defs.TableBlueprint):
+    NAME: ClassVar[str]
+    layout: Any
+    column_display_mode: Any
+    filters: Any
+    sort_by: Any
+    def __init__(
+        self,
+        *,
+        layout: rerun.blueprint.components.TableLayoutKindLike | None = ...,
+        column_display_mode: rerun.blueprint.components.ColumnDisplayModeLike | None = ...,
+        filters: rerun.encodings.Utf8ArrayLike | None = ...,
+        sort_by: rerun.blueprint.encodings.SortByLike | None = ...,
+    ) -> None: ...
+
+class TableLayout(rerun.blueprint.archetypes._defs.TableLayout):
+    NAME: ClassVar[str]
+    column_order: Any
+    def __init__(self, *, column_order: rerun.encodings.Utf8ArrayLike | None = ...) -> None: ...
+
+class CardLayout(rerun.blueprint.archetypes._defs.CardLayout):
+    NAME: ClassVar[str]
+    field_order: Any
+    title: Any
+    link: Any
+    def __init__(
+        self,
+        field_order: rerun.encodings.Utf8ArrayLike,
+        *,
+        title: rerun.encodings.Utf8Like | None = ...,
+        link: rerun.encodings.Utf8Like | None = ...,
+    ) -> None: ...
+
+class TableColumn(rerun.blueprint.archetypes._defs.TableColumn):
+    NAME: ClassVar[str]
+    name: Any
+    editable: Any
+    visible: Any
+    column_type: Any
+    def __init__(
+        self,
+        *,
+        name: rerun.encodings.Utf8Like | None = ...,
+        editable: rerun.encodings.BoolLike | None = ...,
+        visible: rerun.encodings.BoolLike | None = ...,
+        column_type: rerun.blueprint.encodings.ColumnTypeLike | None = ...,
+    ) -> None: ...
+
+class TableColumnPreview(rerun.blueprint.archetypes._defs.TableColumnPreview):
+    NAME: ClassVar[str]
+    views: Any
+    def __init__(self, views: rerun.encodings.EntityPathArrayLike) -> None: ...
+
+class PreviewsConfig(rerun.blueprint.archetypes._defs.PreviewsConfig):
+    NAME: ClassVar[str]
+    timeline: Any
+    play_state: Any
+    playback_speed: Any
+    start_point: Any
+    def __init__(
+        self,
+        *,
+        timeline: rerun.encodings.Utf8Like | None = ...,
+        play_state: rerun.blueprint.components.PlayStateLike | None = ...,
+        playback_speed: rerun.encodings.Float64Like | None = ...,
+        start_point: rerun.encodings.Float64Like | None = ...,
+    ) -> None: ...

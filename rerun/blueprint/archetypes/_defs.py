@@ -7,8 +7,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._arch_base import Archetype as _DataArchetype
-from ..._arch_base import F, Field
+from ..._arch_base import F, Field, _with_field_signature
 from .. import components as bpc
+from .. import encodings as _bpe  # registers VisualizerComponentMapping's batch (component_map)
+
+_ = _bpe
 
 
 def B(name: str, component: str, **kwargs: Any) -> Field:
@@ -303,7 +306,10 @@ class DataframeQuery(BlueprintArchetype):
 
 
 class VisualizerInstruction(BlueprintArchetype):
-    _FIELDS = (B("visualizer_type", "VisualizerType", pos=True, req=True),)
+    _FIELDS = (
+        B("visualizer_type", "VisualizerType", pos=True, req=True),
+        B("component_map", "VisualizerComponentMapping"),
+    )
 
 
 class ActiveVisualizers(BlueprintArchetype):
@@ -312,6 +318,58 @@ class ActiveVisualizers(BlueprintArchetype):
 
 class AudioPlayback(BlueprintArchetype):
     _FIELDS = (B("volume", "Volume"),)
+
+
+# Catalog table blueprints (logged by `rerun.blueprint.table.TableBlueprint`, not a viewport).
+class TableBlueprint(BlueprintArchetype):
+    _FIELDS = (
+        B("layout", "TableLayoutKind"),
+        B("column_display_mode", "ColumnDisplayMode"),
+        B("filters", "SqlFilterExpression"),
+        B("sort_by", "SortBy"),
+    )
+
+
+class TableLayout(BlueprintArchetype):
+    _FIELDS = (B("column_order", "ColumnName"),)
+
+
+class CardLayout(BlueprintArchetype):
+    _FIELDS = (
+        B("field_order", "ColumnName", pos=True, req=True),
+        B("title", "ColumnName"),
+        B("link", "ColumnName"),
+    )
+
+
+# 0.41 lists `field_order` last in `from_fields`; keyword-only there, so only the listing differs.
+CardLayout.from_fields = _with_field_signature(  # type: ignore[method-assign, assignment]
+    _DataArchetype.from_fields.__func__,  # type: ignore[attr-defined]
+    (*CardLayout._FIELDS[1:], CardLayout._FIELDS[0]),
+    "from_fields",
+)
+
+
+class TableColumn(BlueprintArchetype):
+    _FIELDS = (
+        F("name", "Name"),
+        B("editable", "Editable"),
+        F("visible", "Visible"),
+        B("column_type", "ColumnType"),
+    )
+
+
+class TableColumnPreview(BlueprintArchetype):
+    _FIELDS = (B("views", "IncludedContent", pos=True, req=True),)
+
+
+class PreviewsConfig(BlueprintArchetype):
+    _FIELDS = (
+        B("timeline", "TimelineName"),
+        B("play_state", "PlayState"),
+        B("playback_speed", "PlaybackSpeed"),
+        B("start_point", "TimelineFraction"),
+    )
 
 
 __all__ = [

@@ -20,6 +20,14 @@ from ...encodings._time import (
     time_range_array,
     visible_time_range_array,
 )
+from ._table_types import (
+    COLUMN_TYPE_TYPE,
+    SORT_BY_TYPE,
+    ColumnType,
+    SortBy,
+    column_type_row,
+    sort_by_row,
+)
 
 if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
     from ._declared import *  # noqa: F403
@@ -333,6 +341,11 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
         ),
     ),
     "VisibleTimeRange": _VISIBLE_TIME_RANGE,
+    "SortBy": (SORT_BY_TYPE, cv.structs(SORT_BY_TYPE, sort_by_row, lambda v: isinstance(v, SortBy))),
+    "ColumnType": (
+        COLUMN_TYPE_TYPE,
+        cv.structs(COLUMN_TYPE_TYPE, column_type_row, lambda v: isinstance(v, ColumnType)),
+    ),
     **{cls.__name__: (pa.uint8(), cv.enums(cls, pa.uint8())) for cls in _ENUMS},
 }
 
@@ -347,6 +360,8 @@ for _cls in _ENUMS:
 
 AbsoluteTimeRange._BATCH_TYPE = BATCHES["AbsoluteTimeRange"]
 VisualBounds2D._BATCH_TYPE = BATCHES["VisualBounds2D"]
+SortBy._BATCH_TYPE = BATCHES["SortBy"]
+ColumnType._BATCH_TYPE = BATCHES["ColumnType"]
 
 # One value per instance, as 0.41's classes (its argument names; `value` where not listed).
 _SINGLE_ARGS = {

@@ -2,7 +2,10 @@
 
 from typing import TypeAlias
 
+import rerun._baseclasses
 import rerun.encodings._declared
+
+ColumnTypeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 ComponentColumnSelectorLike: TypeAlias = rerun.encodings._declared._Loose
 
@@ -20,6 +23,8 @@ SelectedColumnsLike: TypeAlias = rerun.encodings._declared._Loose
 
 SelectedColumnsArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
+SortByArrayLike: TypeAlias = rerun.encodings._declared._Loose
+
 TensorDimensionIndexSliderLike: TypeAlias = rerun.encodings._declared._Loose
 
 TensorDimensionIndexSliderArrayLike: TypeAlias = rerun.encodings._declared._Loose
@@ -31,3 +36,7 @@ TextLogColumnArrayLike: TypeAlias = rerun.encodings._declared._Loose
 TimelineColumnLike: TypeAlias = rerun.encodings._declared._Loose
 
 TimelineColumnArrayLike: TypeAlias = rerun.encodings._declared._Loose
+
+class ComponentSourceKindBatch(rerun._baseclasses.BaseBatch): ...
+class SortDirectionBatch(rerun._baseclasses.BaseBatch): ...
+class TextLogColumnKindBatch(rerun._baseclasses.BaseBatch): ...

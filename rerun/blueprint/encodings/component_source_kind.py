@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import ComponentSourceKind as ComponentSourceKind
 from . import ComponentSourceKindArrayLike as ComponentSourceKindArrayLike
+from . import ComponentSourceKindBatch as ComponentSourceKindBatch
 from . import ComponentSourceKindLike as ComponentSourceKindLike
 
 __all__ = [
     "ComponentSourceKind",
     "ComponentSourceKindArrayLike",
+    "ComponentSourceKindBatch",
     "ComponentSourceKindLike",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import archetypes as bpa
 from ..api import View
@@ -94,6 +94,12 @@ VIEW_TABLE: dict[str, tuple[str, tuple[tuple[str, str, Coerce], ...]]] = {
     ),
     "DataframeView": ("Dataframe", (("query", "DataframeQuery", _KEEP),)),
     "StateTimelineView": ("StateTimeline", (("time_view", "TimeAxis", _KEEP), _TIME_RANGES)),
+    # 0.41 calls `AudioPlayback(value)` on anything else, which takes no positional argument: a
+    # TypeError there and here.
+    "AudioView": (
+        "Audio",
+        (("playback", "AudioPlayback", _as(bpa.AudioPlayback, cast(Coerce, bpa.AudioPlayback))),),
+    ),
 }
 
 

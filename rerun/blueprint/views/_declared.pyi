@@ -182,3 +182,17 @@ class StateTimelineView(rerun.blueprint.api.View):
         time_view: Any = ...,
         time_ranges: Any = ...,
     ) -> None: ...
+
+class AudioView(rerun.blueprint.api.View):
+    def __init__(
+        self,
+        *,
+        origin: Any = ...,
+        contents: Any = ...,
+        name: Any = ...,
+        visible: Any = ...,
+        titlebar: Any = ...,
+        defaults: Any = ...,
+        overrides: Any = ...,
+        playback: Any = ...,
+    ) -> None: ...

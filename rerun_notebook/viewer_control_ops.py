@@ -183,6 +183,21 @@ class FullViewerControlHandler(ViewerControlHandler):
         self._dataset(request)
         return pb.GetDatasetAssetsSchemaResponse()
 
+    def get_transform_graph(self, request: pb.GetTransformGraphRequest) -> pb.GetTransformGraphResponse:
+        """The recording's transform graph at the time cursor of the page that shows it."""
+        from rerun_notebook.viewer_control_transforms import transform_graph
+
+        sid = self._recording(request.store_id if request.HasField("store_id") else None)
+        store = self.hub.get(sid)
+        if store is None:
+            raise LookupError(f"no such recording: {store_id_text(sid)}")
+        shown = next((s for s in self._sessions() if s.active == sid.recording_id), None)
+        timeline = shown.time.timeline if shown is not None else None
+        time = shown.time.time if shown is not None else None
+        kind = shown.time.kinds.get(timeline or "", "") if shown is not None else ""
+        graph = transform_graph(store, (timeline, None if time is None else int(time)), kind, request)
+        return pb.GetTransformGraphResponse(store_id=store_id_text(sid), json=json.dumps(graph))
+
     def highlight_rect(self, request: pb.HighlightRectRequest) -> pb.HighlightRectResponse:
         """Taken, as 0.41 takes it; this viewer draws no pulsing outline (it is logged instead)."""
         if request.HasField("rect"):

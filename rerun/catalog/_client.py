@@ -133,6 +133,14 @@ class CatalogClient:
         resp = self._conn.call("ReadDatasetEntry", pb.ReadDatasetEntryRequest(), entry=entry_id)
         return EntryHandle(self, self._conn, resp.dataset.details, dataset=resp.dataset)
 
+    def _dataset_entry(self, handle: EntryHandle) -> DatasetEntry:
+        """A dataset handle as a ``DatasetEntry``: segments, layers and tables reach their dataset
+        through the client, which sits above ``_entry``, so they never import it back."""
+        return DatasetEntry(handle)
+
+    def _dataset_by_id(self, entry_id: EntryId) -> DatasetEntry:
+        return DatasetEntry(self._read_dataset(entry_id))
+
     def _read_table(self, entry_id: EntryId) -> EntryHandle:
         req = pb.ReadTableEntryRequest(id=entry_id_to_proto(entry_id))
         resp = self._conn.call("ReadTableEntry", req, entry=entry_id)

@@ -79,12 +79,10 @@ class BlueprintsAndAssets:
         return self._internal.dataset.dataset_details
 
     def _companion(self, field: str) -> DatasetEntry | None:
-        from ._entry import DatasetEntry
-
         details = self._details()
         if not details.HasField(field):
             return None
-        return DatasetEntry(self._internal.client._read_dataset(entry_id_from_proto(getattr(details, field))))
+        return self._internal.client._dataset_by_id(entry_id_from_proto(getattr(details, field)))
 
     def _update_details(self, **segments: str | None) -> None:
         details = pb.DatasetDetails()

@@ -1,14 +1,15 @@
-"""``Entry`` and ``DatasetEntry``: a catalog entry, and a dataset's segments, schema, registration, readers.
+"""``DatasetEntry``: a dataset's segments, schema, registration, readers (``Entry`` is re-exported).
 
-Blueprints and assets of a dataset live in ``_dataset_assets.py`` (a mixin), tables in ``_table.py``.
+The ``Entry`` base lives in ``_entry_base.py``, blueprints and assets of a dataset in
+``_dataset_assets.py`` (a mixin), tables in ``_table.py``; none of them imports this module.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -16,9 +17,9 @@ from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2
 from rerun_core.store.rrd import dataframe_part_to_table
 
-from ._conn import Connection
 from ._content_filter import ContentFilter
 from ._dataset_assets import BlueprintsAndAssets
+from ._entry_base import Entry
 from ._internal import EntryHandle, read_schema, segment_ids_proto
 from ._reader import SORBET_META
 from ._registration import (
@@ -31,7 +32,8 @@ from ._registration import (
 from ._schema import Schema
 from ._segment import Layer, LayerRef, Segment, SegmentRef, segment_url
 from ._selection import DatasetSelection, SelectionState
-from ._types import EntryId, EntryKind, OnDuplicateSegmentLayer
+from ._table import TableEntry
+from ._types import OnDuplicateSegmentLayer
 
 if TYPE_CHECKING:
     import datafusion
@@ -39,9 +41,7 @@ if TYPE_CHECKING:
 
     from rerun.chunk import LazyStore
 
-    from ._client import CatalogClient
     from ._dataset_info import DatasetInfo
-    from ._table import TableEntry
 
 _ON_DUPLICATE = {
     OnDuplicateSegmentLayer.ERROR: common_pb2.IF_DUPLICATE_BEHAVIOR_ERROR,
@@ -57,85 +57,6 @@ def _on_duplicate(value: OnDuplicateSegmentLayer | str) -> int:
         raise ValueError(
             f"invalid on_duplicate value: {value!r}. Expected 'error', 'skip', or 'replace'"
         ) from None
-
-
-def _datetime(ts: Any) -> datetime:
-    return datetime.fromtimestamp(ts.seconds + ts.nanos / 1e9, tz=timezone.utc)
-
-
-InnerT = TypeVar("InnerT", bound=EntryHandle)
-
-
-class Entry(Generic[InnerT]):
-    """An entry in the catalog. Equal to its id or its name, so ``"name" in client.entries()`` works."""
-
-    def __init__(self, inner: InnerT) -> None:
-        self._internal: InnerT = inner
-
-    def __repr__(self) -> str:
-        return f"Entry({self.kind}, '{self.name}')"
-
-    @property
-    def _client(self) -> CatalogClient:
-        return self._internal.client
-
-    @property
-    def _conn(self) -> Connection:
-        return self._internal.conn
-
-    @property
-    def id(self) -> EntryId:
-        return self._internal.id
-
-    @property
-    def name(self) -> str:
-        return self._internal.details.name
-
-    @property
-    def kind(self) -> EntryKind:
-        return EntryKind._from_int(self._internal.details.entry_kind)
-
-    @property
-    def created_at(self) -> datetime:
-        return _datetime(self._internal.details.created_at)
-
-    @property
-    def updated_at(self) -> datetime:
-        return _datetime(self._internal.details.updated_at)
-
-    @property
-    def catalog(self) -> CatalogClient:
-        return self._internal.client
-
-    def delete(self) -> None:
-        """Delete this entry from the catalog."""
-        req = pb.DeleteEntryRequest(id=self._internal.proto_id())
-        self._conn.call("DeleteEntry", req, entry=self.id)
-
-    def set_name(self, name: str) -> None:
-        """Rename this entry (names are unique: AlreadyExistsError otherwise)."""
-        update = pb.EntryDetailsUpdate(name=name)
-        req = pb.UpdateEntryRequest(id=self._internal.proto_id(), entry_details_update=update)
-        self._internal.details = self._conn.call("UpdateEntry", req, entry=self.id).entry_details
-
-    def update(self, *, name: str | None = None) -> None:
-        """Deprecated: use ``set_name``."""
-        warnings.warn(
-            "Entry.update() is deprecated. Use Entry.set_name() instead.", DeprecationWarning, stacklevel=2
-        )
-        if name is not None:
-            self.set_name(name)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Entry):
-            return self.id == other.id
-        if isinstance(other, str):
-            return self.name == other
-        if isinstance(other, EntryId):
-            return self.id == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # entries are views: 0.41 makes them unhashable
 
 
 class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
@@ -207,8 +128,6 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
         df = self._client.ctx.from_arrow(self._segment_arrow())
         if join_meta is None:
             return df
-        from ._table import TableEntry
-
         if isinstance(join_meta, TableEntry):
             join_meta = join_meta.reader()
         if join_key not in df.schema().names:

@@ -78,9 +78,7 @@ class Segment:
 
     @property
     def dataset(self) -> DatasetEntry:
-        from ._entry import DatasetEntry
-
-        return DatasetEntry(self._internal.dataset)
+        return self._internal.dataset.client._dataset_entry(self._internal.dataset)
 
     @property
     def url(self) -> str:
@@ -148,9 +146,7 @@ class Layer:
 
     @property
     def dataset(self) -> DatasetEntry:
-        from ._entry import DatasetEntry
-
-        return DatasetEntry(self._internal.dataset)
+        return self._internal.dataset.client._dataset_entry(self._internal.dataset)
 
     def segment_ids(self) -> list[str]:
         """The segments that have this layer now (empty if none)."""

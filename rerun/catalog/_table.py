@@ -11,11 +11,13 @@ from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.store.rrd import dataframe_part_from_arrow, dataframe_part_to_table
 
 from ._conn import entry_id_from_proto
-from ._entry import DatasetEntry, Entry
+from ._entry_base import Entry
 from ._internal import EntryHandle, read_schema
 
 if TYPE_CHECKING:
     import datafusion
+
+    from ._entry import DatasetEntry
 
 _BatchesType: TypeAlias = (
     pa.RecordBatchReader | pa.RecordBatch | Sequence[pa.RecordBatch] | Sequence[Sequence[pa.RecordBatch]]
@@ -126,7 +128,7 @@ class TableEntry(Entry[EntryHandle]):
         details = self._internal.table.table_details
         if not details.HasField("blueprint_dataset"):
             raise LookupError("a blueprint dataset is not configured for this table")
-        return DatasetEntry(self._client._read_dataset(entry_id_from_proto(details.blueprint_dataset)))
+        return self._client._dataset_by_id(entry_id_from_proto(details.blueprint_dataset))
 
     def register_blueprint(
         self, uri: str, set_default: bool = True, *, object_store_config: str | None = None

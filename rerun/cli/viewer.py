@@ -181,6 +181,8 @@ def _run(args: argparse.Namespace) -> int:
     from rerun_core.server.proxy import port_is_listening
 
     _check_unsupported(args)
+    if args.save is not None:  # as 0.41: --save receives into the file only, no viewer of any kind
+        args.headless, args.serve_web, args.web_viewer = True, False, False
     from .web import wants_web
 
     server_limit = _limit(args.server_memory_limit, "--server-memory-limit")
@@ -208,7 +210,10 @@ def _run(args: argparse.Namespace) -> int:
     control = add_viewer_control(server)
     try:
         endpoint = EndpointProcess(
-            server, keep_store=not args.serve_grpc, store_memory_limit=store_limit, save=args.save
+            server,
+            keep_store=not (args.serve_grpc or args.save),
+            store_memory_limit=store_limit,
+            save=args.save,
         )
     except OSError as err:
         raise ViewerError(f"cannot write --save file {args.save}: {err.strerror or err}") from None
@@ -276,12 +281,20 @@ def _serve(
             endpoint.pull(url)
         for plan in plans:
             fetchers += _fetch_plan(endpoint, plan)
+        stdin = None
         for source in files:
             if source == "-":  # a live stream (`script.py | rerun -`): read it beside serving
-                threading.Thread(target=_load_stdin, args=(endpoint,), daemon=True).start()
+                stdin = threading.Thread(target=_load_stdin, args=(endpoint,), daemon=True)
+                stdin.start()
                 continue
             n = endpoint.load(_labelled(_file_messages(source), f"File {source}"))
             say(f"loaded {source} ({n} messages)")
+        if endpoint.save_path is not None and (files or plans):
+            # 0.41 saves what the files, stdin and segments hold, then exits (Ctrl-C still stops it)
+            while stdin is not None and stdin.is_alive() and not stop.wait(0.2):
+                pass
+            say(f"saved to {endpoint.save_path}")
+            return EXIT_OK
         if args.screenshot_to:  # picture taken, the viewer quits (as Rerun's flag)
             from .window import take_screenshot
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import grpc
@@ -126,6 +125,43 @@ def test_rerun_file_starts_a_viewer_and_loads_it(tmp_path) -> None:  # type: ign
     assert f"loaded {path}" in err
 
 
+@pytest.mark.interop
+def test_save_with_files_saves_them_and_exits_as_0_41(tmp_path, oracle) -> None:  # type: ignore[no-untyped-def]
+    """`rerun FILE... --save OUT` (and `rerun --save OUT -`) writes what the inputs hold and exits
+    by itself, with no viewer, as the real CLI does; the two files hold the same data."""
+    import rerun as rr
+
+    path = tmp_path / "rec.rrd"
+    rec = rr.RecordingStream("save_app", recording_id="save-rec")
+    rec.save(path)
+    for i in range(3):
+        rec.set_time("frame", sequence=i)
+        rec.log("points", rr.Points3D([[i, 2, 3]]))
+    rec.disconnect()
+    outs = {}
+    for who, exe, env in (("ours", OURS, None), ("theirs", oracle.rerun, oracle.env())):
+        for how, args, stdin in (("file", [str(path)], None), ("stdin", ["-"], path.read_bytes())):
+            out = tmp_path / f"{who}-{how}.rrd"
+            done = subprocess.run(
+                [str(exe), f"--port={free_port()}", f"--save={out}", *args],
+                input=stdin,
+                capture_output=True,
+                env=env,
+                timeout=60,
+            )
+            assert done.returncode == 0, done.stderr[-2000:]
+            outs[who, how] = out
+    for how in ("file", "stdin"):
+        cmp = subprocess.run(
+            [str(oracle.rerun), "rrd", "compare", str(outs["ours", how]), str(outs["theirs", how])],
+            capture_output=True,
+            text=True,
+            env=oracle.env(),
+            timeout=60,
+        )
+        assert cmp.returncode == 0, cmp.stdout + cmp.stderr
+
+
 def test_our_spawn_starts_our_viewer_and_streams_to_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import sys
@@ -154,6 +190,8 @@ def test_our_spawn_starts_our_viewer_and_streams_to_it(tmp_path) -> None:  # typ
 
 
 def test_rerun_dash_reads_a_stream_from_stdin(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`rerun --serve-grpc --save OUT -`: as 0.41 (--save wins over --serve-grpc), the stream from
+    stdin goes to the file and the process exits once stdin ends."""
     import rerun as rr
 
     path = tmp_path / "rec.rrd"
@@ -161,44 +199,15 @@ def test_rerun_dash_reads_a_stream_from_stdin(tmp_path) -> None:  # type: ignore
     rec.save(path)
     rec.log("points", rr.Points3D([[1, 2, 3]]))
     rec.disconnect()
-    port = free_port()
     saved = tmp_path / "saved.rrd"
-    proc = subprocess.Popen(
-        [str(OURS), "--serve-grpc", f"--port={port}", f"--save={saved}", "-"],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=False,
+    done = subprocess.run(
+        [str(OURS), "--serve-grpc", f"--port={free_port()}", f"--save={saved}", "-"],
+        input=path.read_bytes(),
+        capture_output=True,
+        timeout=60,
     )
-    try:
-        from rerun_procs import wait_listening
-
-        wait_listening(port, None)
-        assert proc.stdin is not None
-        proc.stdin.write(path.read_bytes())
-        proc.stdin.close()
-        from rerun_core.server.proxy import SERVICE_NAME
-        from rerun_core.server.wire import MsgKind, parse_request
-
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:  # wait until the chunk went in
-            stream = ch.unary_stream(f"/{SERVICE_NAME}/ReadMessages")(b"", timeout=30)
-            while parse_request(next(stream)).kind != MsgKind.ARROW_MSG:
-                pass
-            stream.cancel()
-        # the chunk is in; the "loaded" line comes once the reader has seen stdin end
-        assert proc.stderr is not None
-        lines: list[bytes] = []
-        reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, b"")), daemon=True)
-        reader.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(b"from stdin" in line for line in lines):
-            time.sleep(0.05)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
-    reader.join(timeout=10)
-    err = b"".join(lines)
-    assert proc.returncode == 0, err
-    assert b"loaded" in err and b"from stdin" in err
+    assert done.returncode == 0, done.stderr
+    assert b"loaded" in done.stderr and b"from stdin" in done.stderr
     from rerun_core.store.rrd import read_messages
 
     assert any(type(m).__name__ == "ArrowMsg" for m in read_messages(saved))

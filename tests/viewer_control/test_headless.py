@@ -27,6 +27,20 @@ def _orange_pixels(png: bytes) -> int:
 
 @pytest.mark.interop
 def test_real_viewer_client_drives_our_headless_viewer(headless: Headless, oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every ViewerClient method, called by rerun-sdk 0.41, answers on our viewer as on the real
+    0.41 viewer (`rerun --headless`), but for `_compare.KNOWN`; then the screenshots show the point."""
+    from rerun_procs import running
+
+    from ._compare import KNOWN, differences, run_probe
+    from .conftest import free_port
+
+    port = free_port()
+    with running(["--headless"], port, exe=oracle.rerun, env=oracle.env()):
+        real = run_probe(oracle, f"rerun+http://127.0.0.1:{port}/proxy", headless.rrd, tmp_path / "real.json")
+    ours = run_probe(oracle, headless.url, headless.rrd, tmp_path / "ours.json")
+    assert not differences(real, ours), differences(real, ours)
+    assert len(real) > 60 and set(KNOWN) <= set(real)
+
     shot, saved = tmp_path / "shot.png", tmp_path / "saved.png"
     code = f"""
 import json

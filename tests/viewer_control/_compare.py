@@ -1,0 +1,88 @@
+"""Compare what rerun-sdk 0.41's ViewerClient got from the real 0.41 viewer and from ours
+(`_probe.py`'s results), call by call, allowing only the differences listed here with a reason."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+PROBE = Path(__file__).with_name("_probe.py")
+
+# call -> why ours answers otherwise (the rest must be equal, after `normalized`)
+KNOWN: dict[str, str] = {
+    "commands_available": "0.41 runs 67 palette commands; ours runs 13 (time cursor, close, switch "
+    "recording): the others are described word for word but never available",
+    "commands_table": "no table command runs here (undo / redo / reset a table's blueprint)",
+    "profile_trace": "a puffin profile of the Rust viewer's frames; ours has no puffin profiler "
+    "(UNIMPLEMENTED)",
+    "blueprint": "without a sent blueprint 0.41 answers its whole heuristic blueprint (containers, "
+    "viewport, view contents, time panel); ours the views it laid out",
+    "set_blueprint": "ours takes a blueprint's field types from a sent blueprint; without one it refuses",
+}
+
+
+def run_probe(oracle: Any, url: str, rrd: Path, out: Path) -> dict[str, Any]:
+    """`_probe.py` under the oracle's Python against the viewer at `url`."""
+    proc = subprocess.run(
+        [str(oracle.python), "-P", str(PROBE), url, str(rrd), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        env=oracle.env(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text())  # type: ignore[no-any-return]
+
+
+def normalized(results: dict[str, Any]) -> dict[str, Any]:
+    """What may differ between two viewers that behave the same, made equal.
+
+    - 0.41 registers a file it opens with its own catalog, as a dataset whose generated id (a TUID)
+      becomes the recording's application id; ours keeps the file's (`control_test`).
+    - View and blueprint ids are random UUIDs in 0.41.
+    - Where the viewer's page plays a recording on open, the cursor is timing; the streamed
+      recording's `log_time` is when each viewer got it.
+    - Ours hosts no catalog server (`catalog_url`), says it is not the Rust viewer
+      (`viewer_version`), and has no welcome page of examples (the empty viewer's `location`).
+    """
+    text = json.dumps(results)
+    text = re.sub(r"\b[0-9A-F]{16}[0-9a-f]{16}\b", "control_test", text)
+    text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<uuid>", text)
+    text = re.sub(r"rec_[0-9a-f]{32}", "rec_<id>", text)
+    out: dict[str, Any] = json.loads(text)
+    for state in (out.get(k) for k in ("state_empty", "state", "state_table")):
+        if isinstance(state, dict):
+            state.update(catalog_url=None, viewer_version=None)
+            for rec in state.get("recordings", []):
+                # "state": timing. "state_table": ours forgets a recording's cursor once another
+                # recording was shown in between (the streamed one): its page starts a new time
+                # control; 0.41 keeps one per recording.
+                rec["current_time"] = None
+    if isinstance(out.get("state_empty"), dict):
+        out["state_empty"]["location"] = None
+    schema = out.get("recording_schema_streamed")
+    if isinstance(schema, dict):
+        schema["timelines"] = [t for t in schema["timelines"] if t["name"] != "log_time"]
+    return out
+
+
+def close(a: Any, b: Any) -> bool:
+    """Equal, floats to 1e-9 (0.41 turns a rotation in f32, ours in f64)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def differences(real: dict[str, Any], ours: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The calls whose answers differ, beyond `KNOWN`, as (real, ours)."""
+    real, ours = normalized(real), normalized(ours)
+    assert real.keys() == ours.keys()
+    return {k: (real[k], ours[k]) for k in real if k not in KNOWN and not close(real[k], ours[k])}

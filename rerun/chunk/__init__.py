@@ -24,7 +24,7 @@ from ._readers import RrdReader as RrdReader
 from ._readers import StoreEntry as StoreEntry
 from ._readers import StreamingReader as StreamingReader
 from ._selector import Selector as Selector
-from ._store import ChunkStore as ChunkStore
+from ._stream import ChunkStore as ChunkStore
 from ._stream import LazyChunkStream as LazyChunkStream
 
 __all__ = [

@@ -19,8 +19,8 @@ from rerun_core.store.rrd.frames import MessageKind
 from rerun_core.types import EntityPath
 
 from ._filter import ChunkFilter
-from ._store import SummaryRow, _schema, _write, format_summary
 from ._stream import LazyChunkStream
+from ._summary import SummaryRow, _schema, format_summary
 
 if TYPE_CHECKING:
     from rerun.catalog import Schema
@@ -125,7 +125,7 @@ class LazyStore:
 
     def write_rrd(self, path: str | Path, *, application_id: str, recording_id: str) -> None:
         """Write every chunk to an .rrd file with these ids."""
-        _write(self.stream(), path, application_id, recording_id)
+        self.stream().write_rrd(path, application_id=application_id, recording_id=recording_id)
 
     def __len__(self) -> int:
         return self._manifest.table.num_rows

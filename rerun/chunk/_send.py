@@ -11,8 +11,7 @@ from rerun_core.store.chunk import Chunk as CoreChunk
 
 from ._chunk import Chunk
 from ._lazy_store import LazyStore
-from ._store import ChunkStore
-from ._stream import LazyChunkStream
+from ._stream import ChunkStore, LazyChunkStream
 
 Sendable: TypeAlias = (
     Chunk | LazyChunkStream | LazyStore | ChunkStore | CoreChunk | pa.RecordBatch | Iterable[object]

@@ -1,9 +1,12 @@
-"""``rerun.chunk.LazyChunkStream``: a lazy, composable pipeline over chunks.
+"""``rerun.chunk.LazyChunkStream``: a lazy, composable pipeline over chunks, and ``ChunkStore``.
 
 A stream is a recipe: a source (a file, a store, an iterable) plus steps. Builder methods
 (``filter``, ``drop``, ``split``, ``map``, ``flat_map``, ``lenses``, ``merge``) consume their
 input stream (reusing it raises ``ValueError``); terminals (``to_chunks``, iteration,
 ``collect``, ``write_rrd``) run the recipe afresh each time and leave the stream usable.
+
+``ChunkStore`` (materialized chunks) lives here too: ``collect`` makes one and its ``stream``
+is a stream again, so the two types are one unit (apart they would import each other).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+import numpy as np
 
 from rerun_core.store.chunk import Chunk as CoreChunk
 from rerun_core.store.compaction import Thresholds, compact
@@ -26,15 +31,20 @@ from rerun_core.store.messages import (
     StoreSourceKind,
 )
 from rerun_core.store.rrd import RrdWriter
+from rerun_core.store.rrd.manifest import ManifestBuilder
 from rerun_core.types import ComponentDescriptor, new_tuid
 
 from ._chunk import Chunk
-from ._filter import ChunkFilter, ContentArg, content_rules, matches_content
+from ._filter import ChunkFilter, ContentArg, ExprSource, content_rules, matches_content
 from ._lens import Lens, core_lenses
+from ._summary import _ANON, SummaryRow, _schema, format_summary
 
 if TYPE_CHECKING:
+    import datafusion
+
+    from rerun.catalog import Schema
+
     from ._profile import OptimizationProfile
-    from ._store import ChunkStore
 
 Source = Callable[[], Iterator[CoreChunk]]
 Pushdown = Callable[[Sequence[ChunkFilter]], Iterator[CoreChunk]]
@@ -249,7 +259,6 @@ class LazyChunkStream:
     def collect(self, *, optimize: OptimizationProfile | None = None) -> ChunkStore:
         """Run the pipeline into a ChunkStore (compacted on insert, as Rerun's store does)."""
         from ._profile import OptimizationProfile
-        from ._store import ChunkStore
 
         if optimize is None:
             return ChunkStore._of(compact(self._run()))
@@ -286,3 +295,104 @@ class LazyChunkStream:
 
     def __repr__(self) -> str:
         return "LazyChunkStream()"
+
+
+class ChunkStore:
+    """A fully materialized, in-memory set of chunks (Rerun's store semantics: newest static wins)."""
+
+    __slots__ = ("_chunks",)
+
+    def __init__(self, chunks: Sequence[CoreChunk]) -> None:
+        self._chunks = list(chunks)
+
+    @classmethod
+    def _of(cls, chunks: Sequence[CoreChunk]) -> ChunkStore:
+        return cls(chunks)
+
+    @staticmethod
+    def from_chunks(chunks: Sequence[Chunk]) -> ChunkStore:
+        """A store of these chunks as given (no compaction)."""
+        core = []
+        for c in chunks:
+            if not isinstance(c, Chunk):
+                raise TypeError(f"from_chunks expects Chunk objects, got {type(c).__name__}")
+            core.append(c._internal)
+        return ChunkStore(compact(core, None))
+
+    def _builder(self) -> ManifestBuilder:
+        builder = ManifestBuilder(_ANON)
+        for c in self._chunks:
+            builder.add(c, 0, 0, 0)
+        return builder
+
+    def schema(self) -> Schema:
+        """The timelines and component columns of every chunk, as a catalog ``Schema``."""
+        return _schema(self._builder().sorbet_schema())
+
+    def summary(self) -> str:
+        """One line per chunk: ``{entity} rows={n} static={bool} timelines=[...] cols=[...]``."""
+        return format_summary(
+            SummaryRow(
+                c.entity_path.path,
+                c.num_rows,
+                c.is_static,
+                sorted(c.timelines),
+                [d.component for d in c.components],
+            )
+            for c in self._chunks
+        )
+
+    def stream(self) -> LazyChunkStream:
+        """A lazy stream over the store's chunks."""
+        chunks = self._chunks
+        return LazyChunkStream(lambda: iter(chunks))
+
+    def reader(
+        self,
+        index: str | None,
+        *,
+        contents: ContentArg = None,
+        include_semantically_empty_columns: bool = False,
+        include_tombstone_columns: bool = False,
+        fill_latest_at: bool = False,
+        using_index_values: Iterable[int] | np.ndarray | None = None,
+        ctx: datafusion.SessionContext | None = None,
+    ) -> datafusion.DataFrame:
+        """A DataFusion DataFrame over the store, shaped like a dataset reader's (no segment column)."""
+        import datafusion
+
+        from rerun_core.store.dataframe import dataframe
+        from rerun_core.store.store import ChunkStore as CoreStore
+
+        exprs: list[str]
+        if contents is None:
+            exprs = ["/**"]
+        elif isinstance(contents, str):
+            exprs = [contents]
+        elif isinstance(contents, ExprSource):
+            exprs = contents.to_exprs()
+        else:
+            exprs = list(contents)
+        core = CoreStore()
+        core.insert_many(self._chunks)
+        table = dataframe(
+            core,
+            index,
+            exprs,
+            fill_latest_at=fill_latest_at,
+            using_index_values=using_index_values,
+            include_tombstone_columns=include_tombstone_columns,
+            include_semantically_empty_columns=include_semantically_empty_columns,
+        )
+        context = ctx if ctx is not None else datafusion.SessionContext.global_ctx()
+        return context.from_arrow(table)
+
+    def write_rrd(self, path: str | Path, *, application_id: str, recording_id: str) -> None:
+        """Write every chunk to an .rrd file with these ids."""
+        self.stream().write_rrd(path, application_id=application_id, recording_id=recording_id)
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def __repr__(self) -> str:
+        return f"ChunkStore({len(self)} chunks)"

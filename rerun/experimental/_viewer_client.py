@@ -29,6 +29,7 @@ from ._viewer_client_ops import LogEntry as LogEntry
 from ._viewer_client_ops import ProfileTrace as ProfileTrace
 from ._viewer_client_ops import RecordingSchema as RecordingSchema
 from ._viewer_client_ops import TableColumnSchema as TableColumnSchema
+from ._viewer_client_ops import Timeline as Timeline
 from ._viewer_client_ops import ViewerClientOperations
 
 StoreId = str
@@ -36,14 +37,6 @@ _DEFAULT_URL = "rerun+http://127.0.0.1:9876/proxy"
 _TIMEOUT_S = 30.0
 _TIME_TYPES = {1: "sequence", 2: "duration", 3: "timestamp"}
 _PLAY = {"paused": 1, "playing": 2, "following": 3}
-
-
-@dataclass
-class Timeline:
-    name: str
-    time_type: str
-    start: int | None
-    end: int | None
 
 
 @dataclass

@@ -18,6 +18,17 @@ StoreId = str
 
 
 @dataclass
+class Timeline:
+    """A timeline of a recording and the range the viewer holds (here, below the client, so
+    both the client's state and the operations' schemas can build it)."""
+
+    name: str
+    time_type: str
+    start: int | None
+    end: int | None
+
+
+@dataclass
 class LogEntry:
     """One message the viewer logged."""
 
@@ -51,7 +62,7 @@ class RecordingSchema:
     """A recording's timelines, entities, and the components logged on them."""
 
     store_id: StoreId
-    timelines: list[Any]  # `Timeline`s (defined beside `ViewerState`)
+    timelines: list[Timeline]
     entities: list[EntitySchema]
     omitted_entities: int
 
@@ -128,9 +139,7 @@ def without_none(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def timeline_from_json(raw: dict[str, Any]) -> Any:
-    from ._viewer_client import Timeline
-
+def timeline_from_json(raw: dict[str, Any]) -> Timeline:
     kind = str(raw.get("time_type", "")).removeprefix("TIME_TYPE_").removesuffix("_NS").lower()
     span = raw.get("time_range")
     return Timeline(

@@ -123,10 +123,9 @@ def _assert_same(ours: Any, theirs: Any, path: str = "") -> None:
         assert ours == theirs, path
 
 
-@pytest.mark.parametrize("server", ["ours", "real"])
-def test_batches_equal_the_real_loaders(
-    server: str, oracle: Oracle, recordings: list[str], tmp_path: Path
-) -> None:
+def _both(server: str, oracle: Oracle, recordings: list[str], tmp_path: Path, script: str) -> Any:
+    """``script``'s results from the real loader, checked equal to ours (each run on a fresh
+    ``server`` holding the recordings)."""
     outs = []
     for name, python, env in (
         ("theirs", [str(oracle.python), "-P"], oracle.env()),
@@ -134,9 +133,17 @@ def test_batches_equal_the_real_loaders(
     ):
         with fresh_catalog_server(server, oracle) as url:
             oracle.run_script(REGISTER, url, *recordings)
-            outs.append(_load(python, env, url, tmp_path / f"{name}.pkl"))
+            outs.append(_load(python, env, url, tmp_path / f"{name}.pkl", script))
     theirs, ours = outs
     _assert_same(ours, theirs)
+    return theirs
+
+
+@pytest.mark.parametrize("server", ["ours", "real"])
+def test_batches_equal_the_real_loaders(
+    server: str, oracle: Oracle, recordings: list[str], tmp_path: Path
+) -> None:
+    theirs = _both(server, oracle, recordings, tmp_path, LOAD)
     # what 0.41 gives, pinned (so two equal wrong answers cannot pass)
     assert theirs["segments"] == [("ep_a", 2, 19, 18), ("ep_b", 2, 14, 13)]  # windows trim 2 frames
     assert theirs["len"] == 31 and sum(len(b["state"]) for b in theirs["none"]) == 31
@@ -146,6 +153,88 @@ def test_batches_equal_the_real_loaders(
     assert first["pos"].shape == (9,) and first["pos"].dtype == np.float32
     assert [s["img"] is None for s in theirs["early"]] == [True, True, False, False]
     assert theirs["time_len"] == 36  # 1.4 s of ep_b at 25 Hz
+
+
+MANIFEST = r"""
+import dataclasses, pickle, sys, warnings
+from torch.utils.data import DataLoader
+from rerun.catalog import CatalogClient
+from rerun.experimental.dataloader import (BlockShuffle, DataSource, Field, FixedRateSampling, ImageDecoder,
+    Manifest, NoShuffle, NumericDecoder, RerunIterableDataset, RerunMapDataset, SampleShuffle)
+warnings.simplefilter("ignore")
+url, out = sys.argv[1], sys.argv[2]
+path = out + ".parquet"
+ds = CatalogClient(url).get_dataset("train")
+source = DataSource(ds)
+num = NumericDecoder()
+fields = {
+    "state": Field("/robot:Scalars:scalars", decode=num),
+    "pos": Field("/points:Points3D:positions", decode=num, max_staleness=0),
+    "img": Field("/cam:EncodedImage:blob", decode=ImageDecoder()),
+    "hist": Field("/robot:Scalars:scalars", decode=num, window=(-2, -1, 0)),
+}
+def arr(v):
+    return None if v is None else v.numpy()
+def meta(m):
+    d = dataclasses.asdict(m.metadata)
+    return {**d, "dataset_id": d["dataset_id"] == str(ds.id)}  # ids differ between servers
+def table(m):
+    t = m.to_arrow()
+    return [(f.name, str(f.type)) for f in t.schema], t.to_pylist(), meta(m), m.num_rows
+def attempt(fn):
+    try:
+        return fn()
+    except Exception as exc:
+        return (type(exc).__name__, str(exc))
+res = {}
+two = Manifest.generate(source, "frame_nr", fields, fetch_block_size=4, num_workers_per_rank=2,
+                        required_fields=["state", "pos"])
+res["generated"] = table(two)
+res["sample"] = table(two.shuffle(SampleShuffle(), seed=3))
+two.shuffle(BlockShuffle(buffer_size=4), seed=7).write_parquet(path)
+back = Manifest.from_parquet(path)
+blocks, emit = back.worker_plan(0, 1)
+res["file"] = (back.num_rows, meta(back), back.worker_assignments(0, 1).to_pylist(),
+               [b.num_rows for b in blocks], emit.tolist(), table(back))
+res["topology"] = attempt(lambda: list(RerunIterableDataset.from_manifest(two, source, fields)))
+res["constructor"] = attempt(lambda: Manifest(None, two.metadata))
+one = Manifest.generate(source, "frame_nr", fields, fetch_block_size=4, required_fields=["img"])
+res["img_required"] = table(one)
+for name, strategy in [("none", NoShuffle()), ("block", BlockShuffle(buffer_size=6)), ("sample", SampleShuffle())]:
+    one.shuffle(strategy, seed=2).write_parquet(path)
+    it = RerunIterableDataset.from_manifest(Manifest.from_parquet(path), source, fields)
+    res["replay_" + name] = (len(it), [{k: arr(v) for k, v in b.items()} for b in DataLoader(it, batch_size=4)])
+late = {"img": Field("/cam:EncodedImage:blob", decode=ImageDecoder(), window=(-2, 0))}  # no image 2 frames back
+res["strict"] = attempt(lambda: [len(b["img"]) for b in DataLoader(RerunIterableDataset.from_manifest(one, source, late))])
+few = {"state": fields["state"], "hist": fields["hist"]}
+mp = RerunMapDataset.from_manifest(two, source, few)
+res["map"] = (len(mp), [{k: arr(v) for k, v in s.items()} for s in mp.__getitems__([0, 5, 2, len(mp) - 1])])
+stamp = {"state": Field("/robot:Scalars:scalars", decode=num, max_staleness=0.05)}
+tm = Manifest.generate(source.filter_segments(["ep_b"]), "stamp", stamp,
+                       timeline_sampling=FixedRateSampling(rate_hz=25), fetch_block_size=8)
+res["time"] = table(tm)
+tmap = RerunMapDataset.from_manifest(tm, source, stamp)
+res["time_map"] = [{k: arr(v) for k, v in s.items()} for s in tmap.__getitems__(list(range(0, len(tmap), 4)))]
+pickle.dump(res, open(out, "wb"))
+"""
+
+
+@pytest.mark.parametrize("server", ["ours", "real"])
+def test_manifests_equal_the_real_ones(
+    server: str, oracle: Oracle, recordings: list[str], tmp_path: Path
+) -> None:
+    """``Manifest``: the scan (required fields, staleness, windows, a timestamp grid), every
+    schedule (shards, fetch groups, emission buffer), the parquet file, and replays through
+    ``from_manifest`` (iterable in the frozen order, map by position) are 0.41's."""
+    theirs = _both(server, oracle, recordings, tmp_path, MANIFEST)
+    _schema, rows, meta, num_rows = theirs["generated"]
+    assert num_rows == 16 and meta["dataset_id"] and meta["num_workers_per_rank"] == 2
+    assert all(r["anchor"] % 2 == 0 for r in rows)  # pos (every other frame) may not be stale
+    assert theirs["topology"][0] == "ValueError" and theirs["constructor"][0] == "TypeError"
+    assert theirs["strict"][0] == "RuntimeError" and "Segment: ep_a at 2" in theirs["strict"][1]
+    assert theirs["img_required"][3] == 31  # the window's trim already starts at the first image
+    assert sum(len(b["state"]) for b in theirs["replay_block"][1]) == theirs["replay_block"][0] == 31
+    assert theirs["map"][0] == 16 and theirs["time"][3] > 0
 
 
 WRITE_VIDEO = r"""
@@ -182,8 +271,8 @@ LOAD_VIDEO = r"""
 import pickle, sys, warnings
 from torch.utils.data import DataLoader
 from rerun.catalog import CatalogClient
-from rerun.experimental.dataloader import (DataSource, Field, NoShuffle, NumericDecoder, RerunIterableDataset,
-    RerunMapDataset, VideoFrameDecoder, Yuv420Collator)
+from rerun.experimental.dataloader import (BlockShuffle, DataSource, Field, Manifest, NoShuffle, NumericDecoder,
+    RerunIterableDataset, RerunMapDataset, VideoFrameDecoder, Yuv420Collator)
 warnings.simplefilter("ignore")
 url, out = sys.argv[1], sys.argv[2]
 source = DataSource(CatalogClient(url).get_dataset("train"))
@@ -201,13 +290,18 @@ res["len"] = len(m)
 res["map"] = [{k: conv(v) for k, v in s.items()} for s in m.__getitems__([0, 3, 9, 15, 27, 5])]
 it = RerunIterableDataset(source, "frame_nr", fields, fetch_block_size=5, shuffle_strategy=NoShuffle())
 res["iter"] = [{k: conv(v) for k, v in b.items()} for b in DataLoader(it, batch_size=4, collate_fn=Yuv420Collator())]
+vm = Manifest.generate(source, "frame_nr", fields, fetch_block_size=5)
+res["manifest"] = vm.to_arrow().to_pylist()
+rv = RerunIterableDataset.from_manifest(vm.shuffle(BlockShuffle(buffer_size=3), seed=1), source, fields)
+res["replay"] = [{k: conv(v) for k, v in b.items()} for b in DataLoader(rv, batch_size=4, collate_fn=Yuv420Collator())]
 pickle.dump(res, open(out, "wb"))
 """
 
 
 def test_video_frames_equal_the_real_loaders(oracle: Oracle, tmp_path: Path) -> None:
     """H.264 in a VideoStream (keyframes every 8 samples): frames decoded from the prior keyframe,
-    RGB, YUV420 and a two-frame window, map-style and iterable (Yuv420Collator): 0.41's values."""
+    RGB, YUV420 and a two-frame window, map-style and iterable (Yuv420Collator), and a manifest
+    of them (keyframe scan, replay): 0.41's values."""
     oracle.run_script(WRITE_VIDEO, str(tmp_path))
     outs = []
     for name, python, env in (
@@ -227,6 +321,10 @@ def test_video_frames_equal_the_real_loaders(oracle: Oracle, tmp_path: Path) -> 
     assert sample["frame"].shape == (3, 32, 32) and sample["clip"].shape == (2, 3, 32, 32)
     assert sample["yuv"][0].shape == (1, 32, 32) and sample["yuv"][1].shape == (2, 16, 16)
     assert len(theirs["iter"]) == 7 and theirs["iter"][0]["clip"].shape == (4, 2, 3, 32, 32)
+    # a manifest freezes each frame's decode start: the keyframe at or before the window's start
+    assert [r["frame"]["lo"] for r in theirs["manifest"][:8]] == [0, 0, 0, 0, 0, 0, 8, 8]
+    assert [r["clip"]["lo"] for r in theirs["manifest"][:8]] == [0, 0, 0, 0, 0, 0, 0, 0]
+    assert sum(len(b["x"]) for b in theirs["replay"]) == 28
 
 
 EDGES = r"""

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         NumericDecoder,
         VideoFrameDecoder,
     )
-    from .manifest import Manifest
+    from .manifest._manifest import Manifest
 
 __all__ = [
     "BlockShuffle",
@@ -70,7 +70,7 @@ _LAZY = {
     "Yuv420Frame": "._yuv",
     "RerunIterableDataset": "._iterable_dataset",
     "RerunMapDataset": "._map_dataset",
-    "Manifest": ".manifest",
+    "Manifest": ".manifest._manifest",
 }
 
 

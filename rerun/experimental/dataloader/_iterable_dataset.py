@@ -21,7 +21,7 @@ from .decoders._base import DecodedSample
 
 if TYPE_CHECKING:
     from ._config import DataSource, Field
-    from .manifest import Manifest
+    from .manifest._manifest import Manifest
 
 _MAX_SKIPPED = 1000
 
@@ -75,6 +75,9 @@ class RerunIterableDataset(IndexedSamples, torch.utils.data.IterableDataset[Deco
     most; None: no limit). ``timeline_sampling`` is required for timestamp / duration indices.
     """
 
+    _epoch: int = 0
+    _parent_ddp: tuple[int, int] | None = None  # the DDP rank / size a spawned worker inherits
+
     def __init__(
         self,
         source: DataSource,
@@ -99,8 +102,8 @@ class RerunIterableDataset(IndexedSamples, torch.utils.data.IterableDataset[Deco
         self._shuffle_strategy = shuffle_strategy if shuffle_strategy is not None else SampleShuffle()
         self._shuffle_buffer = self._shuffle_strategy.emission_buffer()
         self._epoch = 0
-        self._manifest: Manifest | None = None
-        self._parent_ddp: tuple[int, int] | None = None
+        self._manifest = None
+        self._parent_ddp = None
         self._bind(source, index, fields, timeline_sampling)
 
     def set_epoch(self, epoch: int) -> None:
@@ -125,6 +128,9 @@ class RerunIterableDataset(IndexedSamples, torch.utils.data.IterableDataset[Deco
         return indices, bounds
 
     def __iter__(self) -> Iterator[DecodedSample]:
+        if self._manifest is not None:
+            yield from self._iter_manifest(self._manifest)
+            return
         with tracing_scope("RerunIterableDataset._iter_catalog"):
             view, decoders = self._connection.ensure()
             indices, bounds = self._worker_order()
@@ -141,3 +147,26 @@ class RerunIterableDataset(IndexedSamples, torch.utils.data.IterableDataset[Deco
                 rng = np.random.default_rng([self._epoch, rank, info.id if info is not None else 0])
                 samples = self._shuffle_buffer.shuffle(samples, rng=rng)
             yield from samples
+
+    def _iter_manifest(self, manifest: Manifest) -> Iterator[DecodedSample]:
+        """This shard of the manifest: its fetch groups in order, emitted in the frozen order;
+        the run's ranks x workers must be the manifest's."""
+        from .manifest._manifest_read import load_rows, replay
+
+        with tracing_scope("RerunIterableDataset._iter_manifest"):
+            view, decoders = self._connection.ensure()
+            rank, world = _ddp() or self._parent_ddp or (0, 1)
+            info = torch.utils.data.get_worker_info()
+            manifest.validate_topology(world, info.num_workers if info is not None else 1)
+            blocks, emit_order = manifest.worker_plan(rank, info.id if info is not None else 0)
+            required = {k for k in manifest.metadata.required_fields if k in self._fields}
+            load = partial(
+                load_rows,
+                view,
+                self._index,
+                self._fields,
+                decoders,
+                sample_index=self._sample_index,
+                required=required,
+            )
+            yield from replay(iter_blocks(blocks, load), emit_order)

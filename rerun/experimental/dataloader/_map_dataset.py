@@ -42,4 +42,9 @@ class RerunMapDataset(IndexedSamples, torch.utils.data.Dataset[DecodedSample]):
     @with_tracing("RerunMapDataset.__getitems__")
     def __getitems__(self, indices: list[int]) -> list[DecodedSample]:
         view, decoders = self._connection.ensure()
+        if self._manifest is not None:  # the manifest's samples by position; its order is not used
+            from .manifest._manifest_read import load_rows
+
+            rows = self._manifest.to_arrow().take(indices)
+            return list(load_rows(view, self._index, self._fields, decoders, rows, self._sample_index))
         return load_block(view, self._index, self._fields, decoders, indices, self._sample_index)

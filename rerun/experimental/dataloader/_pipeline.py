@@ -101,6 +101,17 @@ def prior_keyframes(
     return {k: by_path[p] for k, p in paths.items()}
 
 
+def row_order(located: Sequence[tuple[str, IndexValue]]) -> list[int]:
+    """Positions of ``(segment_id, index value)`` samples in the order decoders walk rows: segment
+    by segment as first met, ascending index within each (a video GOP is decoded front to back)."""
+    order: dict[str, list[int]] = {}
+    for pos, (seg_id, _) in enumerate(located):
+        order.setdefault(seg_id, []).append(pos)
+    for positions in order.values():
+        positions.sort(key=lambda p: value_to_int(located[p][1]))
+    return [pos for positions in order.values() for pos in positions]
+
+
 def _at_or_before(sorted_values: np.ndarray | None, target: int) -> int | None:
     if sorted_values is None or not len(sorted_values):
         return None
@@ -115,21 +126,15 @@ def wants(
     sample_index: SampleIndex,
 ) -> dict[str, list[Want]]:
     """Each field's needs, samples in row order (by segment as first met, ascending index)."""
-    order: dict[str, list[int]] = {}
-    for pos, (seg, _) in enumerate(located):
-        order.setdefault(seg.segment_id, []).append(pos)
-    for positions in order.values():
-        positions.sort(key=lambda p: value_to_int(located[p][1]))
     out: dict[str, list[Want]] = {k: [] for k in fields}
-    for positions in order.values():
-        for pos in positions:
-            seg, value = located[pos]
-            for key, field in fields.items():
-                outputs = tuple(value_to_int(v) for v in sample_index.output_index_values(value, field))
-                lo = None
-                if key in keyframes:
-                    lo = _at_or_before(keyframes[key].get(seg.segment_id), min(outputs))
-                out[key].append(Want(pos, seg.segment_id, value, outputs, lo))
+    for pos in row_order([(seg.segment_id, value) for seg, value in located]):
+        seg, value = located[pos]
+        for key, field in fields.items():
+            outputs = tuple(value_to_int(v) for v in sample_index.output_index_values(value, field))
+            lo = None
+            if key in keyframes:
+                lo = _at_or_before(keyframes[key].get(seg.segment_id), min(outputs))
+            out[key].append(Want(pos, seg.segment_id, value, outputs, lo))
     return out
 
 
@@ -254,6 +259,20 @@ def load_block(
     if not located:
         return []
     needs = wants(located, prior_keyframes(view, index, fields, located, sample_index), fields, sample_index)
+    return decode_needs(view, index, fields, decoders, needs, len(located), sample_index)
+
+
+def decode_needs(
+    view: DatasetEntry,
+    index: str,
+    fields: dict[str, Field],
+    decoders: dict[str, ColumnDecoder[Any]],
+    needs: dict[str, list[Want]],
+    num_samples: int,
+    sample_index: SampleIndex,
+) -> list[DecodedSample]:
+    """Fetch and decode what ``needs`` asks for (live or from a manifest's rows): ``num_samples``
+    samples in position order, a field without data None."""
     groups: dict[tuple[bool, bool, Any], dict[str, Field]] = defaultdict(dict)
     for key, field in fields.items():
         contiguous = any(w.decode_lo is not None for w in needs[key])
@@ -275,14 +294,14 @@ def load_block(
                     f"{type(decoders[key]).__name__}.decode returned {len(decoded)} results "
                     f"for {len(requests)} requests (field {key!r})"
                 )
-            column: list[Any] = [None] * len(located)
+            column: list[Any] = [None] * num_samples
             for request, value in zip(requests, decoded, strict=True):
                 column[request.sample_position] = value
             results[key] = column
-    return [{key: results[key][i] for key in fields} for i in range(len(located))]
+    return [{key: results[key][i] for key in fields} for i in range(num_samples)]
 
 
-def iter_blocks(blocks: Sequence[np.ndarray], load: Any) -> Iterator[DecodedSample]:
+def iter_blocks(blocks: Sequence[Any], load: Any) -> Iterator[DecodedSample]:
     """Samples of each block in turn, the next block fetched on a thread while this one is used."""
     from concurrent.futures import ThreadPoolExecutor
 

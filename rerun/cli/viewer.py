@@ -195,12 +195,17 @@ def _run(args: argparse.Namespace) -> int:
     port = 0 if (urls or opens) and args.port is None else _port(args)
     if port and not args.serve_grpc and port_is_listening(port):
         return _hand_over(port, files, urls + opens)
+    from rerun_core.server.redap_open import PlanPrefetch
+
+    # Reach the servers first (a bad URL fails alone), on threads: their round trips overlap
+    # the renderer's imports and warm-up just below.
+    prefetches = [PlanPrefetch(url) for url in opens]
     if wants_web(args):  # the page renders: build the GPU device and pipelines meanwhile
         # (not before a hand-over: exiting while the warm-up draws crashes in the GPU driver)
         from rerun_core.viewer import warmup
 
         warmup.start()
-    plans = [_plan(url) for url in opens]  # reach the servers first: a bad URL fails alone
+    plans = _plans(prefetches)
     from rerun_core.server.process import EndpointProcess
     from rerun_core.server.proxy import PortInUseError, ProxyServer
 
@@ -318,13 +323,17 @@ def _serve(
     return EXIT_OK
 
 
-def _plan(url: str) -> Any:
-    from rerun_core.server.redap_open import plan_url
-
+def _plans(prefetches: Sequence[Any]) -> list[Any]:
+    """The resolved plans, in order; the first bad URL fails the lot in one line."""
+    plans = []
     try:
-        return plan_url(url)
+        for prefetch in prefetches:
+            plans.append(prefetch.result())
     except (ValueError, RuntimeError) as err:
+        for prefetch in prefetches:
+            prefetch.discard()
         raise ViewerError(str(err)) from None
+    return plans
 
 
 def _fetch_plan(endpoint: Any, plan: Any) -> list[Any]:

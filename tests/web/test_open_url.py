@@ -231,7 +231,9 @@ def test_cli_fetchers_end_before_the_endpoint(segment_url: str) -> None:
     args = argparse.Namespace(
         serve_web=False, web_viewer=False, serve_grpc=False, headless=True, screenshot_to=None
     )
-    plan = viewer._plan(segment_url)
+    from rerun_core.server.redap_open import PlanPrefetch
+
+    (plan,) = viewer._plans([PlanPrefetch(segment_url)])
     try:
         assert viewer._serve(endpoint, args, [], [], stop, None, [plan]) == 0
     finally:

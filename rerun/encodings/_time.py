@@ -11,6 +11,8 @@ import pyarrow as pa
 class TimeInt:
     """A time point or offset: a sequence number, seconds or nanoseconds (stored as an int64)."""
 
+    value: int = 0  # class-level too, as 0.41's attrs field
+
     def __init__(
         self, *, seq: int | None = None, seconds: float | None = None, nanos: int | None = None
     ) -> None:
@@ -53,7 +55,10 @@ _KINDS = {"cursor_relative": 1, "absolute": 2, "infinite": 3}  # union type code
 class TimeRangeBoundary:
     """One end of a time range: relative to the time cursor, absolute, or unbounded."""
 
-    def __init__(self, inner: int | None = None, kind: str = "cursor_relative") -> None:
+    inner: int | None = None  # class-level too, as 0.41's attrs fields
+    kind: str = "cursor_relative"
+
+    def __init__(self, inner: int | None, kind: str = "cursor_relative") -> None:
         if kind not in _KINDS:
             raise ValueError(f"unknown time range boundary kind {kind!r}")
         self.inner = None if kind == "infinite" else int(inner or 0)
@@ -82,6 +87,9 @@ class TimeRangeBoundary:
 class TimeRange:
     """A range between two boundaries."""
 
+    start: TimeRangeBoundary = None  # type: ignore[assignment]  # class-level too, as 0.41's attrs fields
+    end: TimeRangeBoundary = None  # type: ignore[assignment]
+
     def __init__(self, start: TimeRangeBoundary, end: TimeRangeBoundary) -> None:
         self.start = start
         self.end = end
@@ -89,6 +97,9 @@ class TimeRange:
 
 class VisibleTimeRange:
     """The time range shown for one timeline: a `range` or its `start` and `end`."""
+
+    timeline: str = ""  # class-level too, as 0.41's attrs fields
+    range: TimeRange = None  # type: ignore[assignment]
 
     def __init__(
         self,

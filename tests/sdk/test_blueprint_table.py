@@ -245,3 +245,36 @@ def test_blueprint_spawn_and_connect_send_the_store_then_activate(monkeypatch: p
     rrb.Blueprint(rrb.TextLogView()).connect_grpc("app", url="rerun+http://h:1/proxy", make_default=False)
     activation = _FakeSink.sent[-2][1]
     assert isinstance(activation, BlueprintActivationCommand) and not activation.make_default
+
+
+def test_time_types_are_blueprint_components() -> None:
+    bpc = rrb.components
+    assert bpc.TimeInt(seq=5).as_arrow_array().to_pylist() == [5]
+    assert bpc.TimeIntBatch([bpc.TimeInt(seconds=1.0)]).as_arrow_array().to_pylist() == [1_000_000_000]
+    assert bpc.TimeRange.component_type() == "rerun.blueprint.components.TimeRange"
+    visible = bpc.VisibleTimeRange(
+        "frame", start=rrb.TimeRangeBoundary.absolute(seq=1), end=rrb.TimeRangeBoundary.infinite()
+    )
+    assert isinstance(visible, rrb.VisibleTimeRange)
+    assert visible.as_arrow_array().type == bpc.VisibleTimeRangeBatch._ARROW_DATATYPE
+
+
+def test_selected_columns_split_like_0_41() -> None:
+    """A string is a component column only with exactly one colon (`/path:Component`)."""
+    bpc = rrb.components
+    selector = bpc.ComponentColumnSelector(entity_path="/a", component="Points3D:positions")
+    selected = bpc.SelectedColumns(["frame", "/a:Points3D:positions", "/b:Comp", selector])
+    assert selected.time_columns == ["frame", "/a:Points3D:positions"]
+    assert selected.component_columns == [("/b", "Comp"), ("/a", "Points3D:positions")]
+    with pytest.raises(ValueError, match="Invalid component column specifier"):
+        bpc.ComponentColumnSelector("/a:Points3D:positions")
+
+
+def test_component_mapping_is_a_component_too() -> None:
+    mapping = rrb.components.VisualizerComponentMapping("Scalars:scalars", "Default")
+    assert (
+        mapping is not None
+        and rrb.encodings.VisualizerComponentMapping is rrb.components.VisualizerComponentMapping
+    )
+    assert mapping.component_type() == "rerun.blueprint.components.VisualizerComponentMapping"
+    assert mapping.as_arrow_array().to_pylist()[0]["source_kind"] == 3

@@ -9,9 +9,6 @@ import numpy as np
 from ..._arch_base import Archetype as _DataArchetype
 from ..._arch_base import F, Field, _with_field_signature
 from .. import components as bpc
-from .. import encodings as _bpe  # registers VisualizerComponentMapping's batch (component_map)
-
-_ = _bpe
 
 
 def B(name: str, component: str, **kwargs: Any) -> Field:

@@ -13,6 +13,7 @@ from ... import _converters as cv
 from ..._baseclasses import BaseBatch, ComponentMixin
 from ..._converters import Converter, fixed_list
 from ...components import _record_type, _single_type, register_batch
+from ...encodings import _time as _enc_time
 from ...encodings._image import _AutoEnum
 from ...encodings._time import (
     TIME_RANGE_TYPE,
@@ -20,6 +21,8 @@ from ...encodings._time import (
     time_range_array,
     visible_time_range_array,
 )
+from ._mapping import VisualizerComponentMapping as VisualizerComponentMapping
+from ._mapping import VisualizerComponentMappingBatch as VisualizerComponentMappingBatch
 from ._table_types import (
     COLUMN_TYPE_TYPE,
     SORT_BY_TYPE,
@@ -213,10 +216,19 @@ def _nn(name: str, arrow: pa.DataType) -> pa.Field:
 _COLUMN_SELECTOR = pa.struct([_nn("entity_path", pa.utf8()), _nn("component", pa.utf8())])
 
 
+def _parse_spec(spec: str) -> tuple[str, str]:
+    """`"/entity/path:Component"`: exactly one colon, as 0.41 (a component name like
+    `Points3D:positions` has its own, so such a spec is not a component column there either)."""
+    parts = spec.split(":")
+    if len(parts) != 2:
+        raise ValueError(f"Invalid component column specifier: {spec}")
+    return parts[0], parts[1]
+
+
 def _selector(value: Any) -> dict[str, str]:
     """`"/path:Component"` (or a (path, component) pair) as a component column selector."""
     if isinstance(value, str):
-        path, _, component = value.rpartition(":")
+        path, component = _parse_spec(value)
         return {"entity_path": path, "component": component}
     path, component = value
     return {"entity_path": str(path), "component": str(component)}
@@ -227,10 +239,18 @@ def _is_str(value: Any) -> bool:
 
 
 def _select_row(value: Any) -> dict[str, Any]:
-    """Columns to show: time column names, and `path:Component` component columns."""
+    """Columns to show: a string is a component column when it parses as `path:Component`,
+    else a time column (as 0.41); selectors and (path, component) pairs are component columns."""
     items = [value] if isinstance(value, str) else list(value)
-    times = [x for x in items if isinstance(x, str) and ":" not in x]
-    comps = [_selector(x) for x in items if not (isinstance(x, str) and ":" not in x)]
+    times, comps = [], []
+    for item in items:
+        if not isinstance(item, str):
+            comps.append(_selector(item))
+            continue
+        try:
+            comps.append(_selector(item))
+        except ValueError:
+            times.append(item)
     return {"time_columns": times, "component_columns": comps}
 
 
@@ -392,6 +412,76 @@ for _name in _TABLE:
 _ENUMS_BY_NAME = {c.__name__ for c in _ENUMS}
 
 
+class TimeInt(_enc_time.TimeInt, ComponentMixin):
+    """A time point (sequence number or nanoseconds) as a blueprint component."""
+
+    def _native(self) -> Any:
+        return self.value
+
+
+class TimeRange(_enc_time.TimeRange, ComponentMixin):
+    """A time range (two boundaries) as a blueprint component: e.g. a time axis's view range."""
+
+
+class VisibleTimeRange(_enc_time.VisibleTimeRange, ComponentMixin):
+    """A timeline's visible range as a blueprint component (`VisibleTimeRanges:ranges`)."""
+
+
+TimeInt._BATCH_TYPE = BATCHES["TimeInt"]
+TimeRange._BATCH_TYPE = BATCHES["TimeRange"]
+VisibleTimeRange._BATCH_TYPE = BATCHES["VisibleTimeRange"]
+
+
+def _pa_override(cls: Any) -> staticmethod:  # type: ignore[type-arg]
+    def native_to_pa_array_override(data: Any, data_type: Any) -> Any:
+        """Values of this type as an Arrow array (``data_type`` is the component's own)."""
+        return cls._BATCH_TYPE._to_arrow(data)
+
+    return staticmethod(native_to_pa_array_override)
+
+
+def _pa_override_of_input(cls: Any) -> staticmethod:  # type: ignore[type-arg]
+    """The same, with 0.41's parameter name for the types whose conversion it wrote by hand."""
+
+    def native_to_pa_array_override(input_data: Any, data_type: Any) -> Any:
+        """Values of this type as an Arrow array (``data_type`` is the component's own)."""
+        return cls._BATCH_TYPE._to_arrow(input_data)
+
+    return staticmethod(native_to_pa_array_override)
+
+
+def _selected_columns(kind: str) -> property:
+    def columns(self: Any) -> list[Any]:
+        row = _select_row(self.value)
+        if kind == "time_columns":
+            return list(row[kind])
+        return [ComponentColumnSelector(**sel) for sel in row[kind]]
+
+    return property(columns, doc=f"The {kind.replace('_', ' ')} this selection lists (0.41's field).")
+
+
+# As 0.41's attrs classes: each field is a class attribute too, and the types with their own
+# Arrow conversion expose it as `native_to_pa_array_override`.
+for _name, _params in _RECORDS.items():
+    for _field, _, _ in _params:
+        setattr(globals()[_name], _field, None)
+for _record, _fields in ((AbsoluteTimeRange, ("min", "max")), (VisualBounds2D, ("x_range", "y_range"))):
+    for _field in _fields:
+        setattr(_record, _field, None)
+
+
+def _time_int(x: Any) -> Any:
+    """0.41's converter of a `FilterByRange` bound: a TimeInt as is, else a sequence number."""
+    return x if isinstance(x, _enc_time.TimeInt) else _enc_time.TimeInt(seq=x)
+
+
+# (table-built classes, so set through the module's namespace)
+for _field in ("start", "end"):
+    setattr(globals()["FilterByRange"], f"{_field}__field_converter_override", staticmethod(_time_int))
+for _field in ("time_columns", "component_columns"):
+    setattr(globals()["SelectedColumns"], _field, _selected_columns(_field))
+
+
 class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
     """A dataframe column, ``(entity_path, component)``: ``ComponentColumnSelector("/path:Comp")`` or
     ``ComponentColumnSelector(entity_path="/path", component="Points3D:positions")`` (as rerun-sdk);
@@ -401,9 +491,9 @@ class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
         if spec is not None:
             if entity_path is not None or component is not None:
                 raise ValueError("Either `spec` or both `entity_path` and `component` must be provided.")
-            entity_path, _, component = str(spec).partition(":")
-            if not component:
-                raise ValueError(f"Invalid component column specifier: {spec}")
+            if not isinstance(spec, str):
+                raise ValueError(f"Unexpected input value (`spec` must be a string): {spec}")
+            entity_path, component = _parse_spec(spec)
         elif entity_path is None or component is None:
             raise ValueError("Both `entity_path` and `component` must be provided.")
         return super().__new__(cls, (str(entity_path), str(component)))
@@ -416,6 +506,18 @@ class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
     def component(self) -> str:
         return str(self[1])
 
+    @staticmethod
+    def native_to_pa_array_override(input_data: Any, data_type: Any) -> Any:
+        """Selectors (or ``"/path:Component"`` strings) as a struct array of the given type."""
+        items = [input_data] if isinstance(input_data, (str, ComponentColumnSelector)) else list(input_data)
+        return pa.array([_selector(x) for x in items], type=data_type)
+
+
+for _name in ("RootContainer", "TensorDimensionIndexSlider", "ViewMaximized", "VisualizerInstructionId"):
+    globals()[_name].native_to_pa_array_override = _pa_override(globals()[_name])
+for _name in ("ColumnOrder", "FilterIsNotNull", "SelectedColumns"):
+    globals()[_name].native_to_pa_array_override = _pa_override_of_input(globals()[_name])
+
 
 __all__ = [
     *(c.__name__ for c in _ENUMS),
@@ -423,7 +525,12 @@ __all__ = [
     *(n for n in _TABLE if n in globals() and n not in _ENUMS_BY_NAME),
     "AbsoluteTimeRange",
     "ComponentColumnSelector",
+    "TimeInt",
+    "TimeRange",
+    "VisibleTimeRange",
     "VisualBounds2D",
+    "VisualizerComponentMapping",
+    "VisualizerComponentMappingBatch",
     *(f"{n}Batch" for n in _TABLE),
 ]
 

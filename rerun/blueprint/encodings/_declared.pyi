@@ -11,8 +11,6 @@ ComponentColumnSelectorLike: TypeAlias = rerun.encodings._declared._Loose
 
 ComponentColumnSelectorArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-FilterByRangeLike: TypeAlias = rerun.encodings._declared._Loose
-
 FilterByRangeArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
 FilterIsNotNullLike: TypeAlias = rerun.encodings._declared._Loose

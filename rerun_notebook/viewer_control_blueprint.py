@@ -48,6 +48,9 @@ def _cell(value: Any, dtype: pa.DataType, component_type: str | None) -> pa.Arra
             return names.index(v) + 1
         if kind in _PATHS and isinstance(v, str):
             return v.lstrip("/")
+        if kind == "Color" and isinstance(v, str) and v.startswith("#"):  # as get_blueprint reads it
+            digits = v[1:]
+            return (int(digits, 16) << 8) | 0xFF if len(digits) == 6 else int(digits, 16)
         if pa.types.is_fixed_size_list(dtype) and dtype.list_size == 16 and isinstance(v, str):
             return list(uuid.UUID(v).bytes)
         return v

@@ -398,7 +398,7 @@ _PATHS = {"IncludedContent", "ActiveTab", "EntityPath"}  # entity paths, written
 
 def _json_value(values: pa.Array, component_type: str | None = None) -> Any:
     """One component's latest cell as JSON: a lone value unwrapped, enums by name, UUIDs as text,
-    entity paths from the root, bytes as hex."""
+    colors as ``#rrggbb``, a lone entity path from the root, bytes as hex."""
     import uuid
 
     kind = (component_type or "").rsplit(".", 1)[-1]
@@ -411,8 +411,8 @@ def _json_value(values: pa.Array, component_type: str | None = None) -> Any:
     def plain(v: Any) -> Any:
         if names is not None and isinstance(v, int) and 1 <= v <= len(names):
             return names[v - 1]
-        if kind in _PATHS and isinstance(v, str) and not v.startswith("/"):
-            return "/" + v
+        if kind == "Color" and isinstance(v, int):  # 0xRRGGBBAA -> "#rrggbb", as 0.41 writes it
+            return f"#{v >> 8:06x}" if v & 0xFF == 0xFF else f"#{v:08x}"
         if uuids and isinstance(v, list):
             return str(uuid.UUID(bytes=bytes(v)))
         if (
@@ -431,7 +431,12 @@ def _json_value(values: pa.Array, component_type: str | None = None) -> Any:
         return v
 
     items = [plain(v) for v in values.to_pylist()]
-    return items[0] if len(items) == 1 else items
+    if len(items) != 1:
+        return items  # several entity paths: as stored (0.41 shows a list's paths so)
+    lone = items[0]
+    if kind in _PATHS and isinstance(lone, str) and not lone.startswith("/"):
+        return "/" + lone  # one entity path: from the root, as 0.41 shows it
+    return lone
 
 
 def blueprint_json(store: Any) -> dict[str, Any]:

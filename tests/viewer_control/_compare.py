@@ -22,6 +22,8 @@ KNOWN: dict[str, str] = {
     "blueprint": "without a sent blueprint 0.41 answers its whole heuristic blueprint (containers, "
     "viewport, view contents, time panel); ours the views it laid out",
     "set_blueprint": "ours takes a blueprint's field types from a sent blueprint; without one it refuses",
+    "set_blueprint_unknown_archetype": "refused by both (InvalidArgument); 0.41 lists every archetype "
+    "it knows, ours names the field whose type it cannot tell",
 }
 
 
@@ -38,20 +40,37 @@ def run_probe(oracle: Any, url: str, rrd: Path, out: Path) -> dict[str, Any]:
     return json.loads(out.read_text())  # type: ignore[no-any-return]
 
 
-def normalized(results: dict[str, Any]) -> dict[str, Any]:
+def _app_ids(real: dict[str, Any], ours: dict[str, Any]) -> dict[str, str]:
+    """0.41 registers a file it opens with its own catalog, as a dataset whose generated id becomes
+    the recording's application id; ours keeps the file's. Real's id -> ours, from what `open` said."""
+    pairs: dict[str, str] = {}
+    for call in ("open", "open_blueprinted"):
+        theirs, mine = real.get(call), ours.get(call)
+        if isinstance(theirs, dict) and isinstance(mine, dict):
+            for a, b in zip(theirs["store_ids"], mine["store_ids"], strict=False):
+                pairs[a.split(":")[1]] = b.split(":")[1]
+    return pairs
+
+
+def normalized(results: dict[str, Any], app_ids: dict[str, str], shared: set[str]) -> dict[str, Any]:
     """What may differ between two viewers that behave the same, made equal.
 
-    - 0.41 registers a file it opens with its own catalog, as a dataset whose generated id (a TUID)
-      becomes the recording's application id; ours keeps the file's (`control_test`).
-    - View and blueprint ids are random UUIDs in 0.41.
+    - App ids of opened files (see `_app_ids`).
+    - UUIDs that only one viewer made (0.41's view and blueprint ids are random); the ones from a
+      file both opened stay.
     - Where the viewer's page plays a recording on open, the cursor is timing; the streamed
       recording's `log_time` is when each viewer got it.
     - Ours hosts no catalog server (`catalog_url`), says it is not the Rust viewer
       (`viewer_version`), and has no welcome page of examples (the empty viewer's `location`).
     """
     text = json.dumps(results)
-    text = re.sub(r"\b[0-9A-F]{16}[0-9a-f]{16}\b", "control_test", text)
-    text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<uuid>", text)
+    for theirs, mine in app_ids.items():
+        text = text.replace(theirs, mine)
+    text = re.sub(
+        r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+        lambda m: m.group(0) if m.group(0) in shared else "<uuid>",
+        text,
+    )
     text = re.sub(r"rec_[0-9a-f]{32}", "rec_<id>", text)
     out: dict[str, Any] = json.loads(text)
     for state in (out.get(k) for k in ("state_empty", "state", "state_table")):
@@ -67,6 +86,20 @@ def normalized(results: dict[str, Any]) -> dict[str, Any]:
     schema = out.get("recording_schema_streamed")
     if isinstance(schema, dict):
         schema["timelines"] = [t for t in schema["timelines"] if t["name"] != "log_time"]
+    for call in ("blueprint_sent", "blueprint_after_set"):
+        blueprint = out.get(call)
+        blueprint = blueprint.get("blueprint", blueprint) if isinstance(blueprint, dict) else None
+        if isinstance(blueprint, dict):
+            # 0.41 writes its time panel's play state into the blueprint as it plays; ours keeps it
+            # on the page. After a write 0.41 marks the viewport as laid out by hand.
+            blueprint.get("/time_panel", {}).get("TimePanelBlueprint", {}).pop("play_state", None)
+            viewport = blueprint.get("/viewport", {}).get("ViewportBlueprint", {})
+            viewport.pop("auto_layout", None)
+            viewport.pop("auto_views", None)
+    if isinstance(out.get("set_blueprint_full"), dict):
+        # ours writes a whole blueprint as a new blueprint store, which it activates; 0.41 rewrites
+        # the current one, keeping its id
+        out["set_blueprint_full"]["blueprint_id"] = None
     return out
 
 
@@ -83,6 +116,9 @@ def close(a: Any, b: Any) -> bool:
 
 def differences(real: dict[str, Any], ours: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The calls whose answers differ, beyond `KNOWN`, as (real, ours)."""
-    real, ours = normalized(real), normalized(ours)
+    uuid = r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    shared = set(re.findall(uuid, json.dumps(real))) & set(re.findall(uuid, json.dumps(ours)))
+    app_ids = _app_ids(real, ours)
+    real, ours = normalized(real, app_ids, shared), normalized(ours, {}, shared)
     assert real.keys() == ours.keys()
     return {k: (real[k], ours[k]) for k in real if k not in KNOWN and not close(real[k], ours[k])}

@@ -45,6 +45,61 @@ def _stream_transforms(url: str) -> str:
     return "Recording:tg\\:app:tg:1"
 
 
+def _with_blueprint(rrd: str) -> str:
+    """A recording with a sent blueprint of several views, containers and panels (written once)."""
+    import os
+
+    import rerun as rr
+    import rerun.blueprint as rrb
+
+    path = rrd + ".bp.rrd"
+    if os.path.exists(path):
+        return path
+    rec = rr.RecordingStream("bp_test", recording_id="withbp")
+    rec.save(path)
+    rec.send_blueprint(
+        rrb.Blueprint(
+            rrb.Horizontal(
+                rrb.Spatial3DView(
+                    origin="/pts", name="Points", background=[10, 20, 30], contents=["+ /pts/**"]
+                ),
+                rrb.Vertical(rrb.TimeSeriesView(origin="/plot", name="Plot"), rrb.TextLogView(name="Log")),
+                column_shares=[2, 1],
+            ),
+            rrb.BlueprintPanel(state="collapsed"),
+            rrb.TimePanel(state="expanded"),
+        )
+    )
+    for t in range(3):
+        rec.set_time("step", sequence=t)
+        rec.log("pts", rr.Points3D([[t, 0, 0]]))
+        rec.log("plot", rr.Scalars(float(t)))
+    rec.flush()
+    return path
+
+
+def _blueprint_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], rrd: str) -> None:
+    """Read a sent blueprint, write it back changed (every field given), read it again."""
+    [store_id] = run("open_blueprinted", lambda: client.open(_with_blueprint(rrd))).store_ids
+    sent = run("blueprint_sent", client.get_blueprint)
+    if sent is None:
+        return
+    changed = json.loads(json.dumps(sent.blueprint))
+    for path, archetypes in changed.items():
+        if path.startswith("/view/") and "ViewBlueprint" in archetypes:
+            archetypes["ViewBlueprint"]["display_name"] = "Renamed " + path[-4:]
+    changed["/blueprint_panel"]["PanelBlueprint"]["state"] = "Expanded"
+    run("set_blueprint_full", lambda: client.set_blueprint(changed, store_id=store_id))
+    time.sleep(0.5)
+    run("blueprint_after_set", lambda: client.get_blueprint().blueprint)
+    run("views_after_set", lambda: sorted(v.name for v in client.get_state().views))
+    run(
+        "set_blueprint_unknown_archetype",
+        lambda: client.set_blueprint({"/x": {"Nope": {"f": 1}}}, of="recording"),
+    )
+    run("close_blueprinted", lambda: client.close("current"))
+
+
 def main(url: str, rrd: str, out: str) -> None:
     import pyarrow as pa
 
@@ -169,6 +224,7 @@ def main(url: str, rrd: str, out: str) -> None:
     # the end
     run("close_all", lambda: client.close("all"))
     run("state_end", lambda: (client.get_state().active_recording, client.get_state().recordings))
+    _blueprint_calls(client, run, rrd)
     with open(out, "w") as f:
         json.dump(results, f, indent=1, default=str)
 

@@ -5,7 +5,7 @@ function-local import still ties two modules together (each needs the other to w
 reads every import statement with `ast` -- top-level and inside functions alike, skipping
 `if TYPE_CHECKING:` blocks -- so the graph is what can run, not what a checker sees.
 
-    python scripts/import_cycles.py rerun rerun_core rerun_notebook
+    python scripts/import_cycles.py rerun rerun_core rerun_notebook [--package-inits]
 """
 
 from __future__ import annotations
@@ -60,39 +60,52 @@ def _resolve(name: str, modules: dict[str, Path]) -> str | None:
     return None
 
 
-def build_graph(packages: list[str]) -> dict[str, set[str]]:
-    """module -> modules it imports at run time (within `packages`)."""
+def build_graph(packages: list[str], *, package_inits: bool = False) -> dict[str, set[str]]:
+    """module -> modules it imports at run time (within `packages`).
+
+    As import-linter (grimp), an edge is an import statement naming the module. With
+    `package_inits`, importing `a.b.c` from outside `a.b` also depends on `a.b` itself (its
+    `__init__` runs first); the top-level package is left out, as it is always loaded first.
+    """
     modules: dict[str, Path] = {}
     for package in packages:
         modules.update(_module_files(package))
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
-        is_pkg = path.name == "__init__.py"
-        pkg_parts = name.split(".") if is_pkg else name.split(".")[:-1]
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for node in _imports(tree):
-            targets: list[str] = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            else:
-                if node.level:
-                    base_parts = pkg_parts[: len(pkg_parts) - (node.level - 1)]
-                    base = ".".join(base_parts + ([node.module] if node.module else []))
-                else:
-                    base = node.module or ""
-                # `from pkg import sub` imports the submodule when there is one, else a name
-                # defined in pkg itself.
-                for alias in node.names:
-                    sub = f"{base}.{alias.name}"
-                    targets.append(sub if sub in modules else base)
-            for target in targets:
-                dep = _resolve(target, modules)
-                if dep is not None and dep != name:
-                    graph[name].add(dep)
-    # Importing a.b.c also runs a/__init__ first, but that is not counted: as import-linter
-    # (grimp), an edge is an import statement naming the module, so a package's
-    # `__init__` re-exporting its submodules is not a cycle with them.
+        for target in _targets(name, path, modules):
+            dep = _resolve(target, modules)
+            if dep is not None and dep != name:
+                graph[name].add(dep)
+    if package_inits:
+        for name, deps in graph.items():
+            for dep in list(deps):
+                parent = dep.rpartition(".")[0]
+                while "." in parent:
+                    if parent in modules and parent != name and not name.startswith(parent + "."):
+                        deps.add(parent)
+                    parent = parent.rpartition(".")[0]
     return graph
+
+
+def _targets(name: str, path: Path, modules: dict[str, Path]) -> Iterator[str]:
+    """The dotted names each run-time import statement of module `name` refers to."""
+    is_pkg = path.name == "__init__.py"
+    pkg_parts = name.split(".") if is_pkg else name.split(".")[:-1]
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in _imports(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+            continue
+        if node.level:
+            base_parts = pkg_parts[: len(pkg_parts) - (node.level - 1)]
+            base = ".".join(base_parts + ([node.module] if node.module else []))
+        else:
+            base = node.module or ""
+        # `from pkg import sub` imports the submodule when there is one, else a name defined
+        # in pkg itself.
+        for alias in node.names:
+            sub = f"{base}.{alias.name}"
+            yield sub if sub in modules else base
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -142,8 +155,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    packages = argv or ["rerun"]
-    found = cycles(build_graph(packages))
+    package_inits = "--package-inits" in argv
+    packages = [a for a in argv if not a.startswith("--")] or ["rerun"]
+    found = cycles(build_graph(packages, package_inits=package_inits))
     for component in found:
         print(f"{len(component)}: {' '.join(component)}")
     if not found:

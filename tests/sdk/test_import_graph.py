@@ -19,6 +19,10 @@ KNOWN_CYCLES: dict[tuple[str, ...], str] = {
     ("rerun.cli.viewer", "rerun.cli.web", "rerun.cli.window"): (
         "web/window take EXIT_USAGE, ViewerError and say from viewer, which starts them"
     ),
+    (
+        "rerun.experimental.dataloader.manifest._manifest",
+        "rerun.experimental.dataloader.manifest._manifest_build",
+    ): "Manifest.generate/shuffle call the build module, which imports Manifest's constants",
 }
 
 

@@ -43,13 +43,25 @@ def lists(
     return pa.ListArray.from_arrays(pa.array(offsets), flat, type=typ)
 
 
-def blobs(datas: Iterable[bytes]) -> pa.Array:
-    """A flat array of blobs (``List<u8 not null>``), one per value."""
-    datas = list(datas)
-    offsets = np.zeros(len(datas) + 1, dtype=np.int32)
-    np.cumsum([len(d) for d in datas], out=offsets[1:])
-    joined = b"".join(datas)
-    flat = pa.Array.from_buffers(pa.uint8(), len(joined), [None, pa.py_buffer(joined)])
+def as_buffer(data: Any) -> bytes | memoryview:
+    """A decoded ``uint8[]`` field as bytes, keeping a view as it is (``blobs`` copies it once)."""
+    return data if isinstance(data, bytes | memoryview) else bytes(data)
+
+
+def blobs(datas: Iterable[bytes | memoryview]) -> pa.Array:
+    """A flat array of blobs (``List<u8 not null>``), one per value.
+
+    The bytes are copied into one buffer from Arrow's pool, not a ``b"".join``: the pool keeps
+    its pages between chunks, where each fresh multi-megabyte ``bytes`` page-faults anew."""
+    views = [memoryview(d).cast("B") if not isinstance(d, bytes) else d for d in datas]
+    offsets = np.zeros(len(views) + 1, dtype=np.int32)
+    np.cumsum([len(d) for d in views], out=offsets[1:])
+    total = int(offsets[-1])
+    buf = pa.allocate_buffer(total)
+    out = np.frombuffer(buf, dtype=np.uint8)
+    for d, start, end in zip(views, offsets[:-1].tolist(), offsets[1:].tolist()):
+        out[start:end] = np.frombuffer(d, dtype=np.uint8)
+    flat = pa.Array.from_buffers(pa.uint8(), total, [None, buf])
     return pa.ListArray.from_arrays(pa.array(offsets), flat, type=BLOB)
 
 

@@ -46,13 +46,10 @@ def _i64(v: int) -> int:
 
 
 def by_topic_raw(f: McapFile) -> dict[str, list[Times]]:
-    from ._file import _messages
-
     s = f.summary
-    raw = s.recovered_chunks if s.reconstructed else [f._chunk_at(ci) for ci in s.chunk_indexes]
     grouped: dict[str, dict[int, Times]] = {}
-    for idx, chunk in enumerate(raw):
-        for m in _messages(chunk):
+    for idx, messages in enumerate(f.indexed_chunk_messages()):
+        for m in messages:
             topic = s.channels[m.channel_id].topic
             cols = grouped.setdefault(topic, {}).setdefault(idx, {})
             cols.setdefault("message_log_time", []).append(_i64(m.log_time))

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mcap.exceptions import McapError
 from mcap.reader import SeekingReader
 from mcap.records import (
     Attachment,
@@ -160,20 +159,38 @@ class McapFile:
                     ahead = pool.submit(loaders[i + 1][2])
                 yield start, end, current.result()
 
-    def _chunk_messages(self, ci: ChunkIndex) -> list[Message]:
-        return _messages(self._chunk_at(ci))
+    def indexed_chunk_messages(self) -> Iterator[list[Message]]:
+        """Each chunk's messages in the summary's order (chunk index order, or as a scan found them)."""
+        if self.summary.reconstructed:
+            yield from map(_messages, self.summary.recovered_chunks)
+        else:
+            yield from map(self._chunk_messages, self.summary.chunk_indexes)
 
-    def _chunk_at(self, ci: ChunkIndex) -> Chunk:
-        view = io.BytesIO(self.data[ci.chunk_start_offset : ci.chunk_start_offset + ci.chunk_length])
+    def _chunk_messages(self, ci: ChunkIndex) -> list[Message]:
+        compression, records, size = self._chunk_at(ci)
+        return _records_messages(compression, records, size)
+
+    def _chunk_at(self, ci: ChunkIndex) -> tuple[str, memoryview, int]:
+        """The chunk record at an index entry, parsed in place: ``(compression, records,
+        uncompressed_size)``, the records a view into the file (no copy before decompression)."""
+        start, length = ci.chunk_start_offset, ci.chunk_length
+        where = f"{self.name}: corrupt chunk at offset {start}"
+        view = memoryview(self.data)[start : start + length]
+        if len(view) < _CHUNK_HEAD.size + 4 or view[0] != _OP_CHUNK:
+            raise McapFileError(f"{self.name}: no chunk at offset {start}")
+        _op, rec_len, _start, _end, size, _crc, n = _CHUNK_HEAD.unpack_from(view, 0)
+        pos = _CHUNK_HEAD.size
+        if 9 + rec_len > len(view) or pos + n + 8 > len(view):
+            raise McapFileError(f"{where} (record cut short)")
         try:
-            rec = next(iter(StreamReader(view, skip_magic=True, emit_chunks=True).records))
-        except (McapError, ValueError, EOFError, StopIteration) as err:
-            raise McapFileError(
-                f"{self.name}: corrupt chunk at offset {ci.chunk_start_offset} ({err})"
-            ) from None
-        if not isinstance(rec, Chunk):
-            raise McapFileError(f"{self.name}: no chunk at offset {ci.chunk_start_offset}")
-        return rec
+            compression = bytes(view[pos : pos + n]).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise McapFileError(f"{where} ({err})") from None
+        (records_len,) = _U64.unpack_from(view, pos + n)
+        pos += n + 8
+        if pos + records_len > 9 + rec_len:
+            raise McapFileError(f"{where} (records cut short)")
+        return compression, view[pos : pos + records_len], size
 
     def message_counts(self) -> dict[int, int]:
         """Messages per channel (statistics when present, else counted)."""
@@ -227,9 +244,14 @@ _MESSAGE = struct.Struct("<HIQQ")
 
 
 def _messages(chunk: Chunk) -> list[Message]:
+    """The message records of a chunk record (one a recovering scan found)."""
+    return _records_messages(chunk.compression, chunk.data, chunk.uncompressed_size)
+
+
+def _records_messages(compression: str, records: bytes | memoryview, size: int) -> list[Message]:
     """The message records of a chunk, parsed straight from its decompressed bytes."""
     try:
-        data = _decompress(chunk)
+        data = _decompress(compression, records, size)
     except Exception as err:
         raise McapFileError(f"corrupt MCAP chunk ({err})") from None
     out: list[Message] = []
@@ -253,17 +275,22 @@ def _messages(chunk: Chunk) -> list[Message]:
 
 
 _OP_MESSAGE = 0x05
+_OP_CHUNK = 0x06
+_CHUNK_HEAD = struct.Struct(
+    "<BQQQQII"
+)  # opcode, length, start, end, uncompressed size, crc, len(compression)
+_U64 = struct.Struct("<Q")
 
 
-def _decompress(chunk: Chunk) -> bytes:
-    if chunk.compression == "zstd":
+def _decompress(compression: str, data: bytes | memoryview, size: int) -> bytes:
+    if compression == "zstd":
         import zstandard
 
-        return bytes(zstandard.decompress(chunk.data, chunk.uncompressed_size))
-    if chunk.compression == "lz4":
+        return bytes(zstandard.decompress(data, size))
+    if compression == "lz4":
         import lz4.frame
 
-        return bytes(lz4.frame.decompress(chunk.data))
-    if chunk.compression:
-        raise ValueError(f"unsupported compression {chunk.compression!r}")
-    return bytes(chunk.data)
+        return bytes(lz4.frame.decompress(data))
+    if compression:
+        raise ValueError(f"unsupported compression {compression!r}")
+    return bytes(data)

@@ -40,11 +40,12 @@ def _header(data: bytes) -> tuple[SimpleNamespace, int]:
     return SimpleNamespace(stamp=SimpleNamespace(sec=sec, nanosec=nsec), frame_id=frame), pos
 
 
-def _blob(data: bytes, pos: int) -> tuple[bytes, int]:
+def _blob(data: bytes, pos: int) -> tuple[memoryview, int]:
+    """A view, not a copy: the pixels or points are copied once, into the chunk's Arrow buffer."""
     n, pos = _u32(data, pos)
     if pos + n > len(data):
         raise ValueError("sequence cut short")
-    return data[pos : pos + n], pos + n
+    return memoryview(data)[pos : pos + n], pos + n
 
 
 def fast_image(data: bytes) -> SimpleNamespace | None:

@@ -11,11 +11,13 @@ from mcap.records import Message
 
 from rerun_core.store.chunk import Chunk, TimeColumn
 
-from ._arrow import blobs, custom_desc, fixed_lists, lists, rr_desc, unit_lists
+from ._arrow import as_buffer, blobs, custom_desc, fixed_lists, lists, rr_desc, unit_lists
 from ._context import ParserContext, make_chunk
 from ._ros2 import add_header_time
 from ._ros2_fast import fast_pointcloud
 from ._ros2_sensors import FRAME, frames_column
+
+Buffer = bytes | memoryview
 
 # PointField datatype -> (numpy little-endian dtype, arrow type)
 POINT_TYPES: dict[int, tuple[str, pa.DataType]] = {
@@ -39,8 +41,9 @@ FIELD = pa.struct(
 )
 
 
-def _field_values(data: bytes, step: int, offset: int, datatype: int, big_endian: bool) -> np.ndarray:
-    """One field of every point (the last point may be partial, as Rerun's ``chunks`` allow)."""
+def _field_values(data: Buffer, step: int, offset: int, datatype: int, big_endian: bool) -> np.ndarray:
+    """One field of every point as a strided view (the last point may be partial, as Rerun's
+    ``chunks`` allow): no copy here, ``np.concatenate`` in ``finalize`` makes the one copy."""
     code, _ = POINT_TYPES[datatype]
     dt = np.dtype(code)
     if big_endian:
@@ -50,12 +53,23 @@ def _field_values(data: bytes, step: int, offset: int, datatype: int, big_endian
         raise ValueError(f"field offset {offset} exceeds point step {step}")
     if n == 0:
         return np.zeros(0, dt)
-    # A strided view over the points (no copy), then one contiguous copy of this field.
-    view = np.ndarray((n,), dtype=dt, buffer=data, offset=offset, strides=(step,))
-    return view.copy()
+    return np.ndarray((n,), dtype=dt, buffer=data, offset=offset, strides=(step,))
 
 
-def _positions(data: bytes, step: int, fields: list[Any], big_endian: bool) -> np.ndarray | None:
+def _xyz(data: Buffer, step: int, fields: list[Any], big_endian: bool) -> np.ndarray | None:
+    """Positions in one strided copy when x, y, z are adjacent little-endian f32 (the usual
+    layout), else None."""
+    layout = {f.name: (f.offset, f.datatype) for f in fields}  # the last of a name wins, as in append
+    o = layout["x"][0]
+    if big_endian or [layout[k] for k in ("x", "y", "z")] != [(o, 7), (o + 4, 7), (o + 8, 7)]:
+        return None
+    n = len(data) // step
+    if n == 0 or o + 12 > step:
+        return None
+    return np.ndarray((n, 3), dtype="<f4", buffer=data, offset=o, strides=(step, 4)).copy()
+
+
+def _positions(data: Buffer, step: int, fields: list[Any], big_endian: bool) -> np.ndarray | None:
     if step == 0:
         return None
     acc = {f.name: (f.offset, f.datatype) for f in fields if f.name in ("x", "y", "z")}
@@ -72,7 +86,7 @@ def _numpy_lists(rows: list[np.ndarray], typ: pa.DataType) -> pa.ListArray:
     offsets = np.zeros(len(rows) + 1, dtype=np.int32)
     np.cumsum([len(r) for r in rows], out=offsets[1:])
     flat = np.concatenate(rows) if rows else np.zeros(0)
-    values = pa.array(flat.astype(flat.dtype.newbyteorder("=")), type=typ)
+    values = pa.array(flat.astype(flat.dtype.newbyteorder("="), copy=False), type=typ)
     return pa.ListArray.from_arrays(pa.array(offsets), values, type=pa.list_(pa.field("item", typ)))
 
 
@@ -84,13 +98,13 @@ class PointCloud2Parser:
             k: [] for k in ("height", "width", "is_bigendian", "point_step", "row_step", "is_dense")
         }
         self.fields: list[list[dict[str, Any]]] = []
-        self.data: list[bytes] = []
+        self.data: list[Buffer] = []
         self.extracted: list[tuple[str, int, list[np.ndarray]]] | None = None
         self.positions: list[np.ndarray] | None = None
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
         m = fast_pointcloud(msg.data) or self.decode(msg.data)
-        data, step, big = bytes(m.data), int(m.point_step), bool(m.is_bigendian)
+        data, step, big = as_buffer(m.data), int(m.point_step), bool(m.is_bigendian)
         if self.extracted is None and m.fields:
             self.extracted = [(f.name, f.datatype, []) for f in m.fields]
         values = []
@@ -107,7 +121,9 @@ class PointCloud2Parser:
         pos: np.ndarray | None
         if step and len(data) % step == 0 and all(k in named for k in ("x", "y", "z")):
             # The x/y/z just extracted are the positions' columns (no partial last point).
-            pos = np.stack([named[k].astype(np.float32) for k in ("x", "y", "z")], axis=1)
+            pos = _xyz(data, step, list(m.fields), big)
+            if pos is None:
+                pos = np.stack([named[k].astype(np.float32) for k in ("x", "y", "z")], axis=1)
         else:
             pos = _positions(data, step, list(m.fields), big)
         if pos is not None:

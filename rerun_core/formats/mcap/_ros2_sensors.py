@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
-from types import SimpleNamespace
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,9 +12,9 @@ from mcap.records import Message
 
 from rerun_core.store.chunk import Chunk
 
-from ._arrow import blobs, custom_desc, fixed_lists, lists, rr_desc, strings, unit_lists
+from ._arrow import as_buffer, blobs, custom_desc, fixed_lists, lists, rr_desc, strings, unit_lists
 from ._context import ROS2_TIME, ParserContext, static_chunk, topic_entity_path
-from ._ros2 import add_header_time, stamp_ns
+from ._ros2 import I64_MAX, add_header_time
 from ._ros2_fast import fast_image, fast_joint_state
 
 Decode = Callable[[bytes], Any]
@@ -69,7 +68,7 @@ def frames_column(frames: list[str]) -> pa.ListArray:
 class ImageParser:
     def __init__(self, decode: Decode) -> None:
         self.decode = decode
-        self.buffers: list[bytes] = []
+        self.buffers: list[bytes | memoryview] = []
         self.formats: list[dict[str, Any]] = []
         self.frames: list[str] = []
         self.depth = False
@@ -82,7 +81,7 @@ class ImageParser:
         add_header_time(ctx, m.header)
         self.frames.append(m.header.frame_id)
         pixel, color, dtype, self.depth = enc
-        self.buffers.append(bytes(m.data))
+        self.buffers.append(as_buffer(m.data))
         fmt = {"width": m.width, "height": m.height, "pixel_format": pixel}
         self.formats.append({**fmt, "color_model": color, "channel_datatype": dtype})
         ctx.add_log_and_publish(msg)
@@ -177,18 +176,19 @@ def _fast_imu(data: bytes) -> tuple[int, int, str, tuple[float, ...]] | None:
 class ImuParser:
     def __init__(self, decode: Decode) -> None:
         self.decode = decode
-        self.orientation: list[list[float]] = []
-        self.readings: list[list[float]] = []
+        self.orientation: list[Sequence[float]] = []
+        self.readings: list[Sequence[float]] = []
         self.frames: list[str] = []
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
-        fast = _fast_imu(bytes(msg.data))
+        fast = _fast_imu(msg.data)
         if fast is not None:
             sec, nsec, frame, v = fast
-            ctx.add_time(ROS2_TIME, stamp_ns(SimpleNamespace(sec=sec, nanosec=nsec)))
+            ns = sec * 1_000_000_000 + nsec
+            ctx.add_time(ROS2_TIME, ns if 0 <= ns <= I64_MAX else I64_MAX)  # as stamp_ns
             self.frames.append(frame)
-            self.orientation.append(list(v[0:4]))
-            self.readings.append([*v[13:16], *v[25:28]])
+            self.orientation.append(v[0:4])
+            self.readings.append(v[13:16] + v[25:28])
             ctx.add_log_and_publish(msg)
             return
         m = self.decode(msg.data)
@@ -211,9 +211,15 @@ class ImuParser:
         return [ctx.chunk(comps), meta]
 
 
-def _fixed_rows(rows: list[list[float]], k: int) -> pa.Array:
-    """Rows of ``k`` floats as one ``List<f64>`` per row (nullable items), as Rerun's parsers write them."""
-    return lists(rows, pa.float64())
+def _fixed_rows(rows: Sequence[Sequence[float]], k: int) -> pa.Array:
+    """Rows of ``k`` floats as one ``List<f64>`` per row (nullable items), as Rerun's parsers
+    write them; built from one (n, k) array rather than value by value."""
+    flat = np.asarray(rows, dtype=np.float64).reshape(-1)
+    offsets = pa.array(np.arange(0, k * len(rows) + 1, k, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.array(flat), type=F64_LIST)
+
+
+F64_LIST = pa.list_(pa.field("item", pa.float64()))
 
 
 class JointStateParser:

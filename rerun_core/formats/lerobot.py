@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
+from . import lerobot_columns as columns
 from ._common import FormatError, as_list_column, entity
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,17 @@ class LeRobotDataset:
             if key not in self.info:
                 raise FormatError(f"{info_path}: missing field `{key}`")
         self.features: dict[str, Any] = self.info["features"]
+        if self.version == "v2":
+            for key, feature in self.features.items():
+                if isinstance(feature, dict) and feature.get("dtype") == "language":
+                    raise FormatError(
+                        f"The `Language` dtype is not supported for V2 datasets (feature: {key})\nPath: {path}"
+                    )
         stats = path / "meta" / "stats.json"
         self.stats_text = stats.read_text() if stats.is_file() else None
         self.tasks, self.episodes = self._load_v2() if self.version == "v2" else self._load_v3()
+        # (a v3 table; 0.41 reads no subtasks for the v2 layout)
+        self.subtasks = _load_subtasks(path / "meta" / "subtasks.parquet") if self.version == "v3" else {}
 
     def _load_v2(self) -> tuple[dict[int, str], dict[int, Episode]]:
         meta = self.path / "meta"
@@ -157,6 +166,19 @@ class LeRobotDataset:
         if self.version == "v3" and "episode_index" in table.column_names:
             table = table.filter(pc.equal(table.column("episode_index"), episode))
         return table
+
+
+def _load_subtasks(path: Path) -> dict[int, str]:
+    """``meta/subtasks.parquet``: ``subtask_index`` and the text (a ``subtask`` column, or the
+    pandas index it was written from)."""
+    if not path.is_file():
+        return {}
+    t = pq.read_table(path)
+    text = next((c for c in ("subtask", "__index_level_0__") if c in t.column_names), None)
+    if text is None or "subtask_index" not in t.column_names:
+        return {}
+    pairs = zip(t.column("subtask_index").to_pylist(), t.column(text).to_pylist(), strict=True)
+    return {int(i): str(s) for i, s in pairs if i is not None and s is not None}
 
 
 def _timeline(table: pa.Table, name: str | None) -> TimeColumn:
@@ -238,11 +260,12 @@ def iter_episode_chunks(
                 yield from _scalar_chunks(
                     entity(entity_path_prefix, key), key, feature, table.column(key), tl
                 )
-        elif dtype == "int64" and key == "task_index":
-            indices = table.column("task_index").to_pylist()
-            texts = [ds.tasks.get(int(i), "") if i is not None else "" for i in indices]
-            comps = {_TEXT: as_list_column(pa.array(texts, pa.utf8()))}
-            yield Chunk.from_columns(entity(entity_path_prefix, "task"), new_tuids(len(texts)), [tl], comps)
+        elif dtype == "int64" and key in ("task_index", "subtask_index"):
+            if key in table.column_names:
+                yield from _label_chunks(ds, key, table, tl, entity_path_prefix)
+        elif dtype in ("image", "string", "language"):
+            if key in table.column_names:
+                yield from _column_chunks(ds, key, feature, table.column(key), tl, entity_path_prefix)
         elif dtype == "video":
             if video_mode != "skip":
                 video = ds.episodes[episode].videos.get(key)
@@ -254,3 +277,35 @@ def iter_episode_chunks(
             _warn_once(
                 f"Loading LeRobot feature ({key}) of dtype `{dtype}` into Rerun is not yet implemented"
             )
+
+
+def _label_chunks(
+    ds: LeRobotDataset, key: str, table: pa.Table, tl: TimeColumn, prefix: str | None
+) -> Iterator[Chunk]:
+    """``task_index`` / ``subtask_index`` as the texts they name (nothing without a table)."""
+    if key == "subtask_index":
+        yield from columns.label_chunks(entity(prefix, "subtask"), table.column(key), ds.subtasks, tl)
+        return
+    if not ds.tasks:
+        return
+    indices = table.column("task_index").to_pylist()
+    texts = [ds.tasks.get(int(i), "") if i is not None else "" for i in indices]
+    comps = {_TEXT: as_list_column(pa.array(texts, pa.utf8()))}
+    yield Chunk.from_columns(entity(prefix, "task"), new_tuids(len(texts)), [tl], comps)
+
+
+def _column_chunks(
+    ds: LeRobotDataset,
+    key: str,
+    feature: dict[str, Any],
+    col: pa.ChunkedArray,
+    tl: TimeColumn,
+    prefix: str | None,
+) -> Iterator[Chunk]:
+    dtype = feature.get("dtype")
+    if dtype == "image":
+        yield from columns.image_chunks(entity(prefix, key), key, feature, col, tl)
+    elif dtype == "string":
+        yield from columns.string_chunks(entity(prefix, key), col, tl)
+    else:
+        yield from columns.language_chunks(prefix, key, col, tl, float(ds.info.get("fps") or 1))

@@ -144,3 +144,93 @@ def add_video(root: Path, version: str) -> Path:
     t = t.append_column(f"{key}/to_timestamp", pa.array([0.3, 0.7]))
     pq.write_table(t, path)
     return root
+
+
+def _png(pixels: object) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="PNG")  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.utf8())])
+TOOL_CALLS = pa.list_(
+    pa.struct(
+        [
+            ("function", pa.struct([("arguments", pa.struct([("text", pa.utf8())])), ("name", pa.utf8())])),
+            ("type", pa.utf8()),
+        ]
+    )
+)
+LANGUAGE = pa.list_(
+    pa.struct(
+        [
+            ("style", pa.utf8()),
+            ("content", pa.utf8()),
+            ("role", pa.utf8()),
+            ("camera", pa.utf8()),
+            ("timestamp", pa.float32()),
+            ("tool_calls", TOOL_CALLS),
+        ]
+    )
+)
+PERSISTENT = [
+    {"style": "subtask", "content": "pick", "role": "assistant", "timestamp": 0.0},
+    {
+        "style": "vqa",
+        "content": "what?",
+        "role": "user",
+        "camera": "observation.images.cam",
+        "timestamp": 0.2,
+    },
+    {
+        "role": "assistant",
+        "timestamp": 0.1,
+        "tool_calls": [{"function": {"arguments": {"text": "hi"}, "name": "say"}, "type": "function"}],
+    },
+]
+
+
+def add_columns(root: Path, version: str) -> Path:
+    """Image (RGB, depth, and an unsupported RGBA), string, subtask and, for v3 (0.41 refuses
+    them in v2), language features."""
+    import numpy as np
+
+    info = json.loads((root / "meta" / "info.json").read_text())
+    features = info["features"]
+    for key, channels in (("observation.images.cam", 3), ("observation.images.depth", 1), ("rgba", 4)):
+        features[key] = {"dtype": "image", "shape": [4, 6, channels], "names": ["height", "width", "channel"]}
+    features["note"] = {"dtype": "string", "shape": [1], "names": None}
+    features["subtask_index"] = {"dtype": "int64", "shape": [1], "names": None}
+    if version == "v3":
+        features["language_events"] = {"dtype": "language", "shape": [1], "names": None}
+        features["language_persistent"] = {"dtype": "language", "shape": [1], "names": None}
+        subtasks = pa.table({"subtask_index": pa.array([0, 1], pa.int64()), "subtask": ["reach", "grab"]})
+        pq.write_table(subtasks, root / "meta" / "subtasks.parquet")
+    (root / "meta" / "info.json").write_text(json.dumps(info, indent=2))
+    for path in sorted((root / "data").glob("*/*.parquet")):
+        t = pq.read_table(path)
+        n = t.num_rows
+        rgb = [_png(np.full((4, 6, 3), 10 * i, np.uint8)) for i in range(n)]
+        depth = [_png(np.full((4, 6), 1000 + i, np.uint16)) for i in range(n)]
+        rgba = [_png(np.full((4, 6, 4), i, np.uint8)) for i in range(n)]
+        for key, blobs in (
+            ("observation.images.cam", rgb),
+            ("observation.images.depth", depth),
+            ("rgba", rgba),
+        ):
+            t = t.append_column(key, pa.array([{"bytes": b, "path": None} for b in blobs], IMAGE))
+        t = t.append_column("note", pa.array([f"note {i}" if i != 1 else None for i in range(n)]))
+        t = t.append_column("subtask_index", pa.array([i % 2 for i in range(n)], pa.int64()))
+        if version == "v3":
+            events = [
+                [{"style": "say", "content": f"hi {i}", "role": "assistant"}] if i % 2 else []
+                for i in range(n)
+            ]
+            t = t.append_column("language_events", pa.array(events, LANGUAGE))
+            t = t.append_column("language_persistent", pa.array([PERSISTENT] * n, LANGUAGE))
+        pq.write_table(t, path)
+    return root

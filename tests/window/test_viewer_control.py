@@ -16,6 +16,17 @@ from .conftest import Viewer
 pytestmark = [pytest.mark.window, pytest.mark.interop, pytest.mark.slow]
 
 
+def _orange_pixels(png: bytes) -> int:
+    """How many pixels show an orange (255, 120, 0) point."""
+    import io
+
+    from PIL import Image
+
+    picture = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, g, b = picture[..., 0], picture[..., 1], picture[..., 2]
+    return int(((r > 200) & (g > 70) & (g < 170) & (b < 80)).sum())
+
+
 @pytest.fixture
 def viewer(display: str, tmp_path: Path) -> Iterator[Viewer]:
     import rerun as rr
@@ -62,13 +73,7 @@ print(json.dumps({{
     assert out["timelines"]["step"] == ["sequence", 0, 9]
     assert out["cursor"] == ["step", 3]
     assert out["views"] == ["3D"]
-    from PIL import Image
-
-    picture = np.asarray(Image.open(shot).convert("RGB")).astype(int)
-    orange = (
-        (picture[..., 0] > 200) & (picture[..., 1] > 70) & (picture[..., 1] < 170) & (picture[..., 2] < 80)
-    )
-    assert orange.sum() > 20, "the screenshot does not show the point"
+    assert _orange_pixels(shot.read_bytes()) > 20, "the screenshot does not show the point"
 
 
 def test_our_viewer_client(viewer: Viewer, tmp_path: Path) -> None:
@@ -102,3 +107,48 @@ def test_our_viewer_client(viewer: Viewer, tmp_path: Path) -> None:
     assert client.open(str(other)).store_ids == ["Recording:control_test:other"]
     assert client.close(store_ids=["Recording:control_test:other"]) == ["Recording:control_test:other"]
     assert [r.store_id for r in client.get_state().recordings] == ["Recording:control_test:steps"]
+
+
+def test_rerun_url_opens_a_window_showing_the_stream(display: str, tmp_path: Path) -> None:
+    """`rerun rerun+http://HOST:PORT/proxy`, as 0.41: a window (on the viewer's own port) showing what
+    streams through that server, here what was logged to it before the viewer came."""
+    import subprocess
+    import time
+
+    import rerun as rr
+    from rerun.experimental import ViewerClient
+
+    from .conftest import BIN, free_port, window_env
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "rerun"), "--serve-grpc", f"--port={port}"],
+        env=window_env(display),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    viewer = None
+    try:
+        rec = rr.RecordingStream("url_test", recording_id="streamed")
+        rec.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy")
+        rec.log("pts", rr.Points3D([[0, 0, 0]], radii=0.5, colors=[255, 120, 0]))
+        rec.flush()
+        viewer = Viewer(
+            display, f"rerun+http://127.0.0.1:{port}/proxy", "--window-size=800x600", cwd=tmp_path
+        )
+        viewer.wait_window()
+        client = ViewerClient(f"rerun+http://127.0.0.1:{viewer.port}/proxy")
+        deadline = time.monotonic() + 120
+        state = client.get_state()
+        while not (state.active_recording and state.views) and time.monotonic() < deadline:
+            time.sleep(0.5)
+            state = client.get_state()
+        assert state.active_recording == "Recording:url_test:streamed", viewer.output()
+        png = client.take_screenshot()
+        assert _orange_pixels(png) > 20, "the window does not show the streamed point"
+        rec.disconnect()
+    finally:
+        if viewer is not None:
+            viewer.stop()
+        server.terminate()
+        server.wait(30)

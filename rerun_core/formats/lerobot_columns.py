@@ -1,4 +1,5 @@
-"""LeRobot feature columns beyond scalars and videos, as 0.41's reader emits them.
+"""LeRobot feature columns beyond scalars and videos, as 0.41's reader emits them, and the
+recordings ``rerun DIR`` makes of a dataset folder.
 
 - ``image`` features (``struct<bytes, path>`` columns): ``EncodedImage:blob`` per frame, or
   ``EncodedDepthImage:blob`` for 1-channel ones; other channel counts are skipped with a warning.
@@ -14,14 +15,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from rerun_core.store.chunk import Chunk, TimeColumn
+from rerun_core.store.messages import (
+    ArrowMsg,
+    LogMsg,
+    SetStoreInfo,
+    StoreId,
+    StoreInfo,
+    StoreKind,
+    StoreSource,
+    StoreSourceKind,
+)
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 from rerun_core.types.entity_path import format_entity_path, parse_entity_path
+from rerun_core.types.tuid import new_tuid
 
 from ._common import as_list_column
 from .mp4 import blob_column
@@ -166,3 +179,35 @@ def _display(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def is_dataset_dir(path: Path) -> bool:
+    """A folder ``rerun DIR`` loads as a LeRobot dataset rather than as the files under it."""
+    return path.is_dir() and (path / "meta" / "info.json").is_file()
+
+
+_NAME = ComponentDescriptor("RecordingInfo:name", "rerun.archetypes.RecordingInfo", "rerun.components.Name")
+
+
+def dataset_log_msgs(path: Path, application_id: str | None = None) -> Iterator[LogMsg]:
+    """What ``rerun DIR`` loads from a LeRobot dataset folder, as 0.41's importer: one recording
+    per episode (application id: the folder's name; recording id ``episode_N``), the store infos
+    first, then each episode's ``RecordingInfo`` name (``Episode N``) and chunks. An episode that
+    fails to load is left out with a warning."""
+    from .lerobot import LeRobotDataset, iter_episode_chunks
+
+    ds = LeRobotDataset(path)
+    app = application_id or path.resolve().name
+    stores = {e: StoreId(StoreKind.RECORDING, f"episode_{e}", app) for e in sorted(ds.episodes)}
+    for sid in stores.values():
+        yield SetStoreInfo(new_tuid(), StoreInfo(sid, StoreSource(StoreSourceKind.FILE)))
+    for episode, sid in stores.items():
+        try:
+            chunks = list(iter_episode_chunks(ds, episode))
+        except (OSError, ValueError, pa.ArrowException) as err:
+            log.warning("Failed to load episode %d from LeRobot dataset: %s", episode, err)
+            continue
+        name = as_list_column(pa.array([f"Episode {episode}"], pa.utf8()))
+        yield ArrowMsg(sid, Chunk.from_columns("/__properties", new_tuids(1), [], {_NAME: name}))
+        for chunk in chunks:
+            yield ArrowMsg(sid, chunk)

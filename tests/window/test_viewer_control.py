@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,6 +26,19 @@ def _orange_pixels(png: bytes) -> int:
     picture = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
     r, g, b = picture[..., 0], picture[..., 1], picture[..., 2]
     return int(((r > 200) & (g > 70) & (g < 170) & (b < 80)).sum())
+
+
+def _shown(client: Any, limit: float = 120) -> Any:
+    """The viewer's state once its window's page shows a recording (it connects a moment after the
+    window maps), or the last state seen after ``limit`` seconds."""
+    import time
+
+    deadline = time.monotonic() + limit
+    state = client.get_state()
+    while not (state.active_recording and state.views) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        state = client.get_state()
+    return state
 
 
 @pytest.fixture
@@ -77,17 +91,12 @@ print(json.dumps({{
 
 
 def test_our_viewer_client(viewer: Viewer, tmp_path: Path) -> None:
-    import time
 
     import rerun as rr
     from rerun.experimental import ViewerClient
 
     client = ViewerClient(f"rerun+http://127.0.0.1:{viewer.port}/proxy")
-    deadline = time.monotonic() + 120
-    state = client.get_state()
-    while not (state.active_recording and state.views) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        state = client.get_state()
+    state = _shown(client)
     assert state.active_recording == "Recording:control_test:steps"
     assert [
         (t.name, t.time_type, t.start, t.end) for t in state.recordings[0].timelines if t.name == "step"
@@ -113,7 +122,6 @@ def test_rerun_url_opens_a_window_showing_the_stream(display: str, tmp_path: Pat
     """`rerun rerun+http://HOST:PORT/proxy`, as 0.41: a window (on the viewer's own port) showing what
     streams through that server, here what was logged to it before the viewer came."""
     import subprocess
-    import time
 
     import rerun as rr
     from rerun.experimental import ViewerClient
@@ -138,11 +146,7 @@ def test_rerun_url_opens_a_window_showing_the_stream(display: str, tmp_path: Pat
         )
         viewer.wait_window()
         client = ViewerClient(f"rerun+http://127.0.0.1:{viewer.port}/proxy")
-        deadline = time.monotonic() + 120
-        state = client.get_state()
-        while not (state.active_recording and state.views) and time.monotonic() < deadline:
-            time.sleep(0.5)
-            state = client.get_state()
+        state = _shown(client)
         assert state.active_recording == "Recording:url_test:streamed", viewer.output()
         png = client.take_screenshot()
         assert _orange_pixels(png) > 20, "the window does not show the streamed point"

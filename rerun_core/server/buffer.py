@@ -5,6 +5,14 @@ arrival order) and then everything new. When the buffer exceeds its limit the ol
 messages are dropped; store infos, static chunks and blueprint commands are never dropped,
 because a viewer cannot make sense of a recording without them (Rerun does the same).
 
+The limit is the one budget for everything the process holds for data: a message being
+appended reserves its bytes first (it is already held: the gRPC handler has it), and so does
+whatever else holds messages (`reserve`/`release`: each stream's next message inside gRPC, the
+`--save` writer's queue and decoding). A headroom of one message (the biggest so far, at most a
+quarter of the limit) stands for what the allocators keep between trims. The history gets what
+is left, so the oldest temporal messages are evicted to make room: late viewers get less
+history, the resident memory stays within the limit.
+
 Readers hold a sequence-number cursor rather than a queue of their own. What a connected reader
 has not taken yet is kept up to `LIVE_SLACK` beyond the limit (so a tiny limit still forwards
 everything live); a reader slower than that skips whatever was evicted before it got there.
@@ -50,6 +58,11 @@ class MessageBuffer:
         self._temporal: deque[int] = deque()
         self._next_seq = 0
         self._bytes = 0
+        self._reserved = 0  # held outside the history: messages being appended, consumer queues
+        # What the allocators keep between trims (gRPC's freed slices, Arrow's pool): about one
+        # message, so the biggest seen, up to a quarter of the limit (one giant message must not
+        # take the history for good).
+        self._headroom = 0
         self._dropped = (0, 0)
         self._received = (0, 0)
         self._closed = False
@@ -69,11 +82,36 @@ class MessageBuffer:
         with self._cond:
             self._gates.append(gate)
 
+    def reserve(self, nbytes: int) -> None:
+        """Count `nbytes` held outside the history against the limit (evicting history for it)."""
+        with self._cond:
+            self._reserved += nbytes
+            if self._over():
+                self._evict()
+
+    def _over(self) -> bool:
+        return self._bytes + self._reserved + self._headroom > self.memory_limit
+
+    def release(self, nbytes: int) -> None:
+        """Give back what `reserve` took (the holder let go of it)."""
+        with self._cond:
+            self._reserved -= nbytes
+
+    @property
+    def reserved_bytes(self) -> int:
+        return self._reserved
+
     def append(self, msg: WireMsg) -> None:
         cost = len(msg.request) + _OVERHEAD
-        for gate in self._gates:
-            gate(msg)
+        self.reserve(cost)  # in flight from here until it is in the history
+        try:
+            for gate in self._gates:
+                gate(msg)
+        except BaseException:
+            self.release(cost)
+            raise
         with self._cond:
+            self._reserved -= cost
             if self._closed:
                 return
             seq = self._next_seq
@@ -83,7 +121,8 @@ class MessageBuffer:
             self._received = (self._received[0] + 1, self._received[1] + cost - _OVERHEAD)
             if not msg.is_static:
                 self._temporal.append(seq)
-            if self._bytes > self.memory_limit:
+            self._headroom = max(self._headroom, min(cost, self.memory_limit // 4))
+            if self._over():
                 self._evict()
             for listener in self._listeners:
                 listener(msg)
@@ -91,14 +130,15 @@ class MessageBuffer:
                 self._cond.notify_all()
 
     def _evict(self) -> None:
-        """Drop the oldest temporal messages down to the limit.
+        """Drop the oldest temporal messages until history, reservations and headroom fit.
 
-        Messages a connected reader has not taken yet stay while the excess is within
-        `LIVE_SLACK`, so a small limit (even 0) still forwards everything to live viewers.
+        Messages a connected reader has not taken yet stay while the history alone exceeds the
+        limit by at most `LIVE_SLACK` (reservations do not eat into it), so a small limit (even
+        0) still forwards everything to live viewers, as it did before reservations counted.
         """
         n, b = self._dropped
         floor = min(self._cursors.values(), default=None)
-        while self._bytes > self.memory_limit and self._temporal:
+        while self._over() and self._temporal:
             if (
                 floor is not None
                 and self._temporal[0] >= floor

@@ -60,6 +60,7 @@ class Ingest:
         self._room = threading.Condition()
         self._queued_bytes = 0
         self._closed = False
+        self._buffer = buffer
         self._thread = threading.Thread(target=self._run, name="rerun-ingest", daemon=True)
         self._thread.start()
         buffer.add_gate(self._reserve)
@@ -83,6 +84,7 @@ class Ingest:
         with self._room:
             self._queued_bytes -= nbytes
             self._room.notify_all()
+        self._buffer.release(nbytes)
 
     @property
     def queued_bytes(self) -> int:
@@ -90,14 +92,21 @@ class Ingest:
 
     def _on_message(self, msg: WireMsg) -> None:
         if self._wanted(msg):
+            # Queued messages count against the buffer's limit (its history makes room for
+            # them), from here, where they are queued for sure, until `_release`: a message
+            # the gate let through but a closed buffer refused is never counted.
+            self._buffer.reserve(msg.nbytes)
             self._queue.put(msg)
 
     def _run(self) -> None:
         since_trim = 0
         while (wire := self._queue.get()) is not _STOP:
+            # Saving or storing decodes the chunk: about one more copy (the LZ4 output), for now.
+            self._buffer.reserve(wire.nbytes)
             try:
                 self._deliver(wire)
             finally:
+                self._buffer.release(wire.nbytes)
                 self._release(wire.nbytes)
             since_trim += wire.nbytes
             del wire

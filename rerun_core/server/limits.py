@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from typing import Any
 
 _UNITS = {
@@ -88,7 +89,7 @@ _libc: Any = None
 
 
 def trim_freed_memory() -> None:
-    """Give the free pages inside glibc's heaps back to the system (`malloc_trim(0)`).
+    """Give the free pages inside glibc's heaps and Arrow's pool back to the system.
 
     Chunk-sized buffers freed by other threads leave holes that `free` alone keeps resident; a
     memory limit that counts payload bytes only holds for RSS once they are returned. A no-op
@@ -107,6 +108,11 @@ def trim_freed_memory() -> None:
             _libc = False
     if _libc:
         _libc(0)
+    pyarrow = sys.modules.get("pyarrow")  # never imported here for this: a proxy may not use it
+    if pyarrow is not None:
+        # Arrow's mimalloc pool keeps the calling thread's freed blocks (a decoded chunk's LZ4
+        # output) for reuse: resident until released.
+        pyarrow.default_memory_pool().release_unused()
 
 
 def raise_open_files_limit(wanted: int) -> int:

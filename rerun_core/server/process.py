@@ -64,7 +64,7 @@ class EndpointProcess:
 
             self._writer = WireRrdWriter(self.save_path)
             wire_consumers.append(self._writer.write_wire)
-        # The decoder's queue counts on top of the replay buffer: a quarter of its limit at most.
+        # The decoder's queue is reserved from the replay buffer's limit: a quarter of it at most.
         queued = max(1 << 20, min(DEFAULT_MAX_QUEUED_BYTES, server.buffer.memory_limit // 4))
         self.ingest = (
             Ingest(server.buffer, consumers, max_queued_bytes=queued, wire_consumers=wire_consumers)

@@ -43,6 +43,9 @@ class PortInUseError(OSError):
 STREAMS_PER_CONNECTION = (
     128  # HTTP/2 SETTINGS (a process with many recordings shares one); more wait in the client
 )
+# Each stream's HTTP/2 receive window: a fixed one (no bandwidth probing, which grows windows:
+# bytes grpc buffers for a handler blocked by backpressure when a busy server answers pings late).
+STREAM_WINDOW_BYTES = 8 << 20
 MAX_CONCURRENT_CALLS = 1024  # threads are made on demand; stalled streams are timed out below
 FIRST_MESSAGE_TIMEOUT_S = 10.0  # an SDK sends its store info at once
 IDLE_TIMEOUT_S = 60.0  # the same after its last message (both only while slots are scarce)
@@ -159,6 +162,17 @@ class StreamGuard:
         return out
 
 
+def receive_cost(last: int) -> int:
+    """What gRPC holds while it receives a stream's next message, taken as big as its `last`.
+
+    grpcio assembles the message in C slices, copies each slice to a Python bytes and joins
+    those (three copies at the peak), while the transport fills the stream's window with the
+    message after it. The window counts only as far as the last message: a stream of small
+    messages does not take 8 MB of history, so idle streams leave the history alone.
+    """
+    return 3 * last + min(last, STREAM_WINDOW_BYTES)
+
+
 class MessageProxy:
     """The service's handlers, over one `MessageBuffer`."""
 
@@ -182,8 +196,12 @@ class MessageProxy:
         """Append every well-formed message; returns an error text for the first malformed one."""
         count = 0
         peer = context.peer()
+        # What gRPC holds for the next message is reserved from the buffer's budget too.
+        ahead = 0
         try:
             for raw in request_iterator:
+                self.buffer.release(ahead)
+                ahead = 0
                 stream.last = time.monotonic()
                 stream.messages += 1
                 try:
@@ -193,11 +211,18 @@ class MessageProxy:
                     return f"malformed WriteMessagesRequest (message #{count}): {err}"
                 self.buffer.append(msg)
                 count += 1
+                del msg
+                size = receive_cost(len(raw))
+                self.buffer.reserve(size)
+                ahead = size  # only once reserved: `finally` gives back exactly this
+                del raw
         except grpc.RpcError:
             # The client went away mid-stream: keep what arrived, let the others carry on.
             log.info("client %s disconnected after %d messages", peer, count)
         except Exception as err:  # a broken stream must not take the server down
             log.info("client %s stream ended abnormally after %d messages: %s", peer, count, err)
+        finally:
+            self.buffer.release(ahead)
         return None
 
     def read_messages(self, request: bytes, context: grpc.ServicerContext) -> Iterator[bytes]:
@@ -288,9 +313,8 @@ class ProxyServer:
             ("grpc.so_reuseport", 0),  # a second server on the same port must fail, not share it
             ("grpc.max_receive_message_length", self._max_message_bytes),
             ("grpc.max_send_message_length", -1),
-            ("grpc.http2.lookahead_bytes", 8 << 20),  # a wide stream window: big chunks stream freely
-            # ...but a fixed one: bandwidth probing grows windows (bytes grpc buffers for a
-            # handler blocked by backpressure) when a busy server answers pings late.
+            # A wide stream window (big chunks stream freely), but a fixed one: see above.
+            ("grpc.http2.lookahead_bytes", STREAM_WINDOW_BYTES),
             ("grpc.http2.bdp_probe", 0),
             ("grpc.http2.max_frame_size", (1 << 24) - 1),
             ("grpc.keepalive_time_ms", 10_000),

@@ -4,15 +4,19 @@ A client streams big chunks (few, fast to make) into a server with `--server-mem
 and `--save`; the server's resident memory is sampled from /proc while it receives. Every chunk
 must reach the file, and the resident set must not grow with the volume sent.
 
-What the growth over the idle process (its RSS once listening and one small chunk went through,
-so that lazily loaded modules count in the baseline) is made of, for 16 MiB chunks: the replay
-buffer (at most the limit), the chunk each stream has in flight (grpc's receive buffer, whose
-window is fixed: no bandwidth probing, and its Python copy), the one being written (saved
-verbatim: no decode/re-encode copies) and what the allocators keep between frees (glibc is told
-to return chunk-sized blocks and is trimmed as the writer goes). Measured: ~290 MB for 1 GB and
-2 GB sent alike, 1.45x the limit (it was ~600 MB before chunks were saved verbatim, freed memory
-returned and the window fixed); the real 0.41 `rerun --serve-grpc` grows by ~490 MB on the same
-load. Asserted: growth <= 1.75x the limit.
+The server limit is one budget for everything it holds for data: the message being appended,
+what each stream's gRPC holds for its next message (three copies of it at the peak, plus the
+stream window's share), the writer's queue and the chunk it decodes are reserved from it, with
+a headroom of one message for what the allocators keep between trims (glibc's heaps, Arrow's
+pool), and the replay buffer keeps only what is left. The trade-off: a late viewer gets less
+history (here 4-5 of these chunks, where 12 would fit the limit alone), never more memory used.
+Growth over the idle process (its RSS once listening and one small chunk went through, so that
+lazily loaded modules count in the baseline), for 16 MiB chunks at a 200 MB limit, measured on
+a loaded 2-core machine: 171-185 MB for 1 GB sent and 179-189 MB for 2 GB (0.86-0.95x the
+limit); it was ~290 MB (1.45x) when only the history counted and ~225 MB with gRPC counted as
+two copies and nothing for decoding or allocator slack. The real 0.41 `rerun --serve-grpc`
+grows by 484-494 MB on the same load (1-2 GB).
+Asserted: growth <= 1.1x the limit, whatever the volume (a margin for slower CI machines).
 `RERUN_BACKPRESSURE_GB` sets how much is sent (default 1; 2 for the full check:
 `RERUN_BACKPRESSURE_GB=2 pytest tests/server/test_save_backpressure.py`).
 """
@@ -121,7 +125,7 @@ def test_save_memory_stays_bounded_whatever_the_volume(tmp_path: Path) -> None:
     assert code == 0, err
     growth = sampler.peak - baseline
     print(f"sent {n * CHUNK / 1e9:.2f} GB; RSS {baseline / 1e6:.0f} MB -> peak {sampler.peak / 1e6:.0f} MB")
-    assert growth <= 1.75 * LIMIT, f"grew by {growth / 1e6:.0f} MB over the idle {baseline / 1e6:.0f} MB"
+    assert growth <= 1.1 * LIMIT, f"grew by {growth / 1e6:.0f} MB over the idle {baseline / 1e6:.0f} MB"
     chunks = sum(
         1 for m in read_messages(save) if isinstance(m, ArrowMsg) and str(m.chunk.entity_path) == "/blob"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,8 +21,71 @@ from ._baseclasses import ComponentColumn, empty_array
 
 ComponentValueLike = Any
 
-_TYPES: dict[str, pa.DataType] = {}
-_TYPES_LOCK = threading.Lock()
+
+@dataclass(frozen=True)
+class ArrowTypeOnly:
+    """An Arrow type taken from the input as it is (Arrow, strings, scalars)."""
+
+    pa_type: pa.DataType
+
+
+@dataclass(frozen=True)
+class NumpyArrowType:
+    """An Arrow type found through numpy, with that numpy dtype (0.41 reuses it for later values)."""
+
+    np_type: np.dtype[Any]
+    pa_type: pa.DataType
+
+
+TypeRegistryValue = ArrowTypeOnly | NumpyArrowType
+
+
+class TypeRegistry:
+    """The Arrow type each dynamic component (by descriptor) was first logged with.
+
+    A component may only ever have one type, so later values are converted to it, and a change
+    is reported. In column mode the outer list layer is rows, not part of the type.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[ComponentDescriptor, TypeRegistryValue] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, descriptor: ComponentDescriptor, *, expect_column: bool = False
+    ) -> TypeRegistryValue | None:
+        entry = self._entries.get(descriptor)
+        if entry is not None and expect_column:
+            return ArrowTypeOnly(pa.list_(entry.pa_type))
+        return entry
+
+    def register(
+        self, descriptor: ComponentDescriptor, new: TypeRegistryValue, *, expect_column: bool = False
+    ) -> None:
+        if expect_column and pa.types.is_list(new.pa_type):
+            new = ArrowTypeOnly(new.pa_type.value_type)
+        with self._lock:
+            existing = self._entries.get(descriptor)
+            self._entries[descriptor] = new
+        if existing is not None and existing != new:
+            report(
+                ValueError(
+                    f"Type for '{descriptor}' changed from {existing} to {new}. "
+                    "Rerun requires that a given component only takes on a single type."
+                )
+            )
+
+    def _first_type(self, descriptor: ComponentDescriptor, pa_type: pa.DataType) -> pa.DataType:
+        """The type `descriptor` keeps: its first one, recorded now if this is the first."""
+        with self._lock:
+            return self._entries.setdefault(descriptor, ArrowTypeOnly(pa_type)).pa_type
+
+    def _known_type(self, descriptor: ComponentDescriptor) -> pa.DataType | None:
+        entry = self._entries.get(descriptor)
+        return None if entry is None else entry.pa_type
+
+
+ANY_VALUE_TYPE_REGISTRY = TypeRegistry()
 
 
 def to_arrow(value: Any) -> pa.Array:
@@ -70,17 +134,20 @@ class AnyBatchValue:
         self.descriptor = ComponentDescriptor(descriptor) if isinstance(descriptor, str) else descriptor
         self.pa_array: pa.Array | None = None
         name = self.descriptor.component
+        registry = ANY_VALUE_TYPE_REGISTRY
         try:
             if _is_empty(value):
-                known = _TYPES.get(name)
+                known = registry._known_type(self.descriptor)
                 if known is not None:
                     self.pa_array = empty_array(known)
                 elif not drop_untyped_nones:
                     self.pa_array = pa.array([], type=pa.null())
                 return
             arr = to_arrow(value)
-            with _TYPES_LOCK:
-                known = _TYPES.setdefault(name, arr.type) if not expect_column else _TYPES.get(name)
+            if expect_column:
+                known = registry._known_type(self.descriptor)
+            else:
+                known = registry._first_type(self.descriptor, arr.type)
             if known is not None and known != arr.type:
                 try:
                     arr = arr.cast(known)

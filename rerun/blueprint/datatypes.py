@@ -12,6 +12,7 @@ from .encodings import ColumnTypeBatch as ColumnTypeBatch
 from .encodings import ColumnTypeLike as ColumnTypeLike
 from .encodings import ComponentColumnSelector as ComponentColumnSelector
 from .encodings import ComponentColumnSelectorArrayLike as ComponentColumnSelectorArrayLike
+from .encodings import ComponentColumnSelectorBatch as ComponentColumnSelectorBatch
 from .encodings import ComponentColumnSelectorLike as ComponentColumnSelectorLike
 from .encodings import ComponentSourceKind as ComponentSourceKind
 from .encodings import ComponentSourceKindArrayLike as ComponentSourceKindArrayLike
@@ -65,6 +66,7 @@ __all__ = [
     "ColumnTypeLike",
     "ComponentColumnSelector",
     "ComponentColumnSelectorArrayLike",
+    "ComponentColumnSelectorBatch",
     "ComponentColumnSelectorLike",
     "ComponentSourceKind",
     "ComponentSourceKindArrayLike",

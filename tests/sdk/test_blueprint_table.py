@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import ClassVar
 
+import pyarrow as pa
 import pytest
 
 import rerun as rr
@@ -278,3 +279,31 @@ def test_component_mapping_is_a_component_too() -> None:
     )
     assert mapping.component_type() == "rerun.blueprint.components.VisualizerComponentMapping"
     assert mapping.as_arrow_array().to_pylist()[0]["source_kind"] == 3
+
+
+def test_component_column_selector_converts_alone_and_in_batches() -> None:
+    bpc = rrb.components
+    selector = bpc.ComponentColumnSelector("/a:Comp")
+    assert selector.as_arrow_array().to_pylist() == [{"entity_path": "/a", "component": "Comp"}]
+    rows = bpc.ComponentColumnSelectorBatch([selector, "/b:Other"]).as_arrow_array().to_pylist()
+    assert rows == [{"entity_path": "/a", "component": "Comp"}, {"entity_path": "/b", "component": "Other"}]
+    # A list of selectors is still one selection of several columns.
+    selected = bpc.SelectedColumnsBatch([selector, "/b:Other"]).as_arrow_array().to_pylist()
+    assert len(selected) == 1 and len(selected[0]["component_columns"]) == 2
+
+
+def test_any_values_keep_their_first_type_in_the_registry() -> None:
+    from rerun._errors import RerunWarning
+    from rerun.any_batch_value import ANY_VALUE_TYPE_REGISTRY, ArrowTypeOnly, TypeRegistry
+
+    descriptor = rr.ComponentDescriptor("registry_test_value")
+    first = rr.AnyBatchValue(descriptor, [1, 2])
+    assert ANY_VALUE_TYPE_REGISTRY.get(descriptor) == ArrowTypeOnly(first.as_arrow_array().type)
+    as_column = ANY_VALUE_TYPE_REGISTRY.get(descriptor, expect_column=True)
+    assert as_column == ArrowTypeOnly(pa.list_(first.as_arrow_array().type))
+    assert rr.AnyBatchValue(descriptor, []).as_arrow_array().type == first.as_arrow_array().type
+    registry = TypeRegistry()
+    registry.register(descriptor, ArrowTypeOnly(pa.list_(pa.int8())), expect_column=True)
+    assert registry.get(descriptor) == ArrowTypeOnly(pa.int8())
+    with pytest.warns(RerunWarning, match="changed from"):
+        registry.register(descriptor, ArrowTypeOnly(pa.utf8()))

@@ -506,12 +506,33 @@ class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
     def component(self) -> str:
         return str(self[1])
 
+    # A component as in 0.41, but no `ComponentMixin`: batches would then take a list of
+    # selectors as one value each, while `SelectedColumns` takes such a list as one value.
+    @classmethod
+    def component_type(cls) -> str:
+        return PREFIX + "ComponentColumnSelector"
+
+    @classmethod
+    def arrow_type(cls) -> pa.DataType:
+        return _COLUMN_SELECTOR
+
+    def as_arrow_array(self) -> pa.Array:
+        return self.native_to_pa_array_override(self, _COLUMN_SELECTOR)
+
     @staticmethod
     def native_to_pa_array_override(input_data: Any, data_type: Any) -> Any:
         """Selectors (or ``"/path:Component"`` strings) as a struct array of the given type."""
         items = [input_data] if isinstance(input_data, (str, ComponentColumnSelector)) else list(input_data)
         return pa.array([_selector(x) for x in items], type=data_type)
 
+
+ComponentColumnSelectorBatch = register_batch(
+    PREFIX + "ComponentColumnSelector",
+    _COLUMN_SELECTOR,
+    lambda data: ComponentColumnSelector.native_to_pa_array_override(data, _COLUMN_SELECTOR),
+)
+BATCHES["ComponentColumnSelector"] = ComponentColumnSelectorBatch
+ColumnOrderLike = ColumnOrderArrayLike = Any  # entity paths: a string or a sequence of them
 
 for _name in ("RootContainer", "TensorDimensionIndexSlider", "ViewMaximized", "VisualizerInstructionId"):
     globals()[_name].native_to_pa_array_override = _pa_override(globals()[_name])
@@ -524,7 +545,10 @@ __all__ = [
     *(f"{c.__name__}{suffix}" for c in _ENUMS for suffix in ("Like", "ArrayLike")),
     *(n for n in _TABLE if n in globals() and n not in _ENUMS_BY_NAME),
     "AbsoluteTimeRange",
+    "ColumnOrderArrayLike",
+    "ColumnOrderLike",
     "ComponentColumnSelector",
+    "ComponentColumnSelectorBatch",
     "TimeInt",
     "TimeRange",
     "VisibleTimeRange",

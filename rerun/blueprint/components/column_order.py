@@ -7,9 +7,13 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import ColumnOrder as ColumnOrder
+from . import ColumnOrderArrayLike as ColumnOrderArrayLike
 from . import ColumnOrderBatch as ColumnOrderBatch
+from . import ColumnOrderLike as ColumnOrderLike
 
 __all__ = [
     "ColumnOrder",
+    "ColumnOrderArrayLike",
     "ColumnOrderBatch",
+    "ColumnOrderLike",
 ]

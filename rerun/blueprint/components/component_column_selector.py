@@ -7,7 +7,9 @@ Ours defines these names in `rerun.blueprint.components`.
 from __future__ import annotations
 
 from . import ComponentColumnSelector as ComponentColumnSelector
+from . import ComponentColumnSelectorBatch as ComponentColumnSelectorBatch
 
 __all__ = [
     "ComponentColumnSelector",
+    "ComponentColumnSelectorBatch",
 ]

@@ -18,6 +18,7 @@ from ...encodings._image import _AutoEnum
 from ..components import ColumnType as ColumnType
 from ..components import ColumnTypeBatch as ColumnTypeBatch
 from ..components import ComponentColumnSelector as ComponentColumnSelector
+from ..components import ComponentColumnSelectorBatch as ComponentColumnSelectorBatch
 from ..components import FilterByRange as FilterByRange
 from ..components import FilterByRangeBatch as FilterByRangeBatch
 from ..components import FilterIsNotNull as FilterIsNotNull

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import ComponentColumnSelector as ComponentColumnSelector
 from . import ComponentColumnSelectorArrayLike as ComponentColumnSelectorArrayLike
+from . import ComponentColumnSelectorBatch as ComponentColumnSelectorBatch
 from . import ComponentColumnSelectorLike as ComponentColumnSelectorLike
 
 __all__ = [
     "ComponentColumnSelector",
     "ComponentColumnSelectorArrayLike",
+    "ComponentColumnSelectorBatch",
     "ComponentColumnSelectorLike",
 ]

@@ -23,7 +23,7 @@ from ._stream import LazyChunkStream
 from ._summary import SummaryRow, _schema, format_summary
 
 if TYPE_CHECKING:
-    from rerun.catalog import Schema
+    from rerun._schema import Schema
 
 Loader = Callable[[Sequence[int] | None], Iterator[CoreChunk]]
 

@@ -42,7 +42,7 @@ from ._summary import _ANON, SummaryRow, _schema, format_summary
 if TYPE_CHECKING:
     import datafusion
 
-    from rerun.catalog import Schema
+    from rerun._schema import Schema
 
     from ._profile import OptimizationProfile
 

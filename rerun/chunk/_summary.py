@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from rerun._schema import Schema
 from rerun_core.store.messages import StoreId, StoreKind
-
-if TYPE_CHECKING:
-    from rerun.catalog import Schema
-
 
 _ANON = StoreId(StoreKind.RECORDING, "", "")
 
@@ -40,8 +36,6 @@ def format_summary(rows: Iterable[SummaryRow]) -> str:
 
 def _schema(arrow: pa.Schema) -> Schema:
     """A catalog ``Schema``: timelines by name, then component columns by column name (as 0.41)."""
-    from rerun.catalog._schema import Schema
-
     fields = list(arrow)
     index = sorted(
         (f for f in fields if (f.metadata or {}).get(b"rerun:kind") == b"index"), key=lambda f: f.name

@@ -204,6 +204,8 @@ def declare_class(name: str, cls: type, imports: dict[str, set[str]], module: st
     for attr, value in cls.__dict__.items():
         if isinstance(value, property) and not attr.startswith("_"):
             body.append(f"    @property\n    def {attr}(self) -> Any: ...")
+        elif value is None and not attr.startswith("_"):  # a record's field, set per instance
+            body.append(f"    {attr}: Any")
         elif isinstance(value, staticmethod) and not attr.startswith("_"):
             sig = inspect.signature(value.__func__)
             body.append(

@@ -93,3 +93,32 @@ for _name in (
         if f"{_name}{_suffix}" not in globals():
             globals()[f"{_name}{_suffix}"] = Any
             __all__.append(f"{_name}{_suffix}")
+
+# 0.41's encodings are attrs classes, so each field is also a class attribute (`Vec3D.xyz`);
+# instances set their own, and a name already on the class (a property) is left alone.
+_CLASS_FIELDS = {
+    "Angle": ("radians",),
+    "AnnotationInfo": ("id", "label", "color"),
+    "ClassDescription": ("info", "keypoint_annotations", "keypoint_connections"),
+    "ClassDescriptionMapElem": ("class_id", "class_description"),
+    "ImageFormat": ("width", "height", "pixel_format", "color_model", "channel_datatype"),
+    "KeypointPair": ("keypoint0", "keypoint1"),
+    "Mat3x3": ("flat_columns",),
+    "Mat4x4": ("flat_columns",),
+    "Quaternion": ("xyzw",),
+    "Range1D": ("range",),
+    "Range2D": ("x_range", "y_range"),
+    "Rgba32": ("rgba",),
+    "RotationAxisAngle": ("axis", "angle"),
+    "TensorBuffer": ("inner",),
+    "TensorData": ("names",),
+    "TensorDimensionIndexSelection": ("dimension", "index"),
+    "TensorDimensionSelection": ("dimension", "invert"),
+    "Utf8Pair": ("first", "second"),
+    "Vec3D": ("xyz",),
+    **dict.fromkeys(("Bool", "Float32", "Float64", "UInt16", "UInt32", "UInt64", "Utf8"), ("value",)),
+}
+for _name, _fields in _CLASS_FIELDS.items():
+    for _field in _fields:
+        if not hasattr(globals()[_name], _field):
+            setattr(globals()[_name], _field, None)

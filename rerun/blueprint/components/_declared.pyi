@@ -139,12 +139,18 @@ class TensorDimensionIndexSlider(rerun.components._Single):
 
 class TimelineColumn(rerun.components._Record):
     def __init__(self, timeline: Any, *, visible: Any = ...) -> None: ...
+    timeline: Any
+    visible: Any
 
 class TextLogColumn(rerun.components._Record):
     def __init__(self, kind: Any, *, visible: Any = ...) -> None: ...
+    kind: Any
+    visible: Any
 
 class FilterByRange(rerun.components._Record):
     def __init__(self, start: Any, end: Any) -> None: ...
+    start: Any
+    end: Any
     @staticmethod
     def start__field_converter_override(x: Any) -> Any: ...
     @staticmethod
@@ -152,6 +158,8 @@ class FilterByRange(rerun.components._Record):
 
 class FilterIsNotNull(rerun.components._Record):
     def __init__(self, active: Any, column: Any) -> None: ...
+    active: Any
+    column: Any
     @staticmethod
     def native_to_pa_array_override(input_data: Any, data_type: Any) -> Any: ...
 

@@ -1,0 +1,43 @@
+"""0.41's encodings are attrs classes: their fields are class attributes too (`Vec3D.xyz`).
+
+Code written against 0.41 introspects them (`hasattr(rr.encodings.Vec3D, "xyz")`); the class
+value must not shadow what an instance holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import rerun as rr
+import rerun.blueprint as rrb
+
+
+def test_encoding_fields_are_class_attributes() -> None:
+    enc = rr.encodings
+    for cls, field in (
+        (enc.Vec3D, "xyz"),
+        (enc.Utf8Pair, "second"),
+        (enc.ImageFormat, "channel_datatype"),
+        (enc.Float64, "value"),
+        (enc.TimeRangeBoundary, "inner"),
+        (enc.VisibleTimeRange, "timeline"),
+    ):
+        assert hasattr(cls, field), (cls, field)
+    assert list(enc.Vec3D([1, 2, 3]).xyz) == [1, 2, 3]
+    assert enc.Utf8Pair("a", "b").second == "b"
+    assert enc.RotationAxisAngle(axis=[0, 0, 1], radians=1.0).angle.radians == 1.0
+    assert np.allclose(enc.Quaternion(xyzw=[0, 0, 0, 1]).xyzw, [0, 0, 0, 1])
+
+
+def test_blueprint_record_fields_are_class_attributes() -> None:
+    bpc = rrb.components
+    for cls, field in (
+        (bpc.FilterByRange, "start"),
+        (bpc.TextLogColumn, "visible"),
+        (bpc.VisualBounds2D, "x_range"),
+        (bpc.SortBy, "direction"),
+        (bpc.VisualizerComponentMapping, "selector"),
+    ):
+        assert hasattr(cls, field), (cls, field)
+    assert bpc.FilterByRange(1, 2).start == 1
+    assert bpc.TextLogColumn("body", visible=False).visible is False

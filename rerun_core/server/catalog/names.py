@@ -4,6 +4,7 @@ from __future__ import annotations
 
 MAX_ENTRY_NAME_BYTES = 180
 _ALLOWED = frozenset("_-. ")  # observed on the real 0.41 server
+_QUOTED_NAME_LIMIT = 1024
 
 
 class InvalidNameError(ValueError):
@@ -18,8 +19,10 @@ def check_entry_name(name: str) -> str:
     if bad is not None:
         raise InvalidNameError(f"name '{name}' contains invalid character '{bad}'")
     if len(name.encode()) > MAX_ENTRY_NAME_BYTES:
+        # 0.41 quotes the whole name; a huge one is cut here so the answer stays small
+        shown = name if len(name) <= _QUOTED_NAME_LIMIT else f"{name[:64]}..."
         raise InvalidNameError(
-            f"name '{name[:64]}...' exceeds maximum length of {MAX_ENTRY_NAME_BYTES} characters"
+            f"name '{shown}' exceeds maximum length of {MAX_ENTRY_NAME_BYTES} characters"
             f" (got {len(name.encode())})"
         )
     return name

@@ -12,6 +12,7 @@ from rerun_core.proto.gen import common_pb2
 from rerun_core.types.tuid import Tuid
 
 from .model import CatalogError, Dataset, DatasetKind, TableEntry
+from .names import InvalidNameError, check_entry_name
 from .rpc_base import (
     SERVER_VERSION,
     ServiceBase,
@@ -41,7 +42,10 @@ class EntryRpcs(ServiceBase):
         info = common_pb2.BuildInfo(
             crate_name="rerun-py-server", version=common_pb2.SemanticVersion(major=0, minor=41)
         )
-        return pb.VersionResponse(build_info=info, version=SERVER_VERSION)
+        # the capability 0.41 announces: per-segment ``using_index_values`` (served by QueryDataset)
+        return pb.VersionResponse(
+            build_info=info, version=SERVER_VERSION, features=["per_segment_index_values"]
+        )
 
     @rpc
     def FindEntries(
@@ -51,10 +55,17 @@ class EntryRpcs(ServiceBase):
         kinds = set(f.entry_kinds)
         if f.HasField("entry_kind"):
             kinds.add(f.entry_kind)
+        if f.HasField("name"):
+            try:  # as 0.41: a name no entry could have is refused, not just not found
+                check_entry_name(f.name)
+            except InvalidNameError as exc:
+                raise CatalogError("INVALID_ARGUMENT", str(exc)) from None
+        # asset datasets are listed only to a filter that asks for their kind (as 0.41)
+        assets_wanted = pb.ENTRY_KIND_ASSET_DATASET in kinds
         out = []
         for e in sorted(self.catalog.entries(), key=lambda e: e.created_at_ns):
-            if isinstance(e, Dataset) and e.kind is DatasetKind.ASSET:
-                continue  # asset datasets are reached through their dataset, never listed
+            if isinstance(e, Dataset) and e.kind is DatasetKind.ASSET and not assets_wanted:
+                continue
             if f.HasField("id") and entry_id_from_proto(f.id) != e.id:
                 continue
             if f.HasField("name") and f.name != e.name:

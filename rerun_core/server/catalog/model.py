@@ -10,6 +10,7 @@ which tells its :class:`Journal` (persistence) before it answers.
 from __future__ import annotations
 
 import enum
+import re
 import secrets
 import tempfile
 import threading
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -158,9 +159,29 @@ def merge_schemas(schemas: Iterable[pa.Schema]) -> pa.Schema:
 
     fields: dict[str, pa.Field] = {}
     for s in schemas:
-        for f in sorted(s, key=lambda f: (kind(f), f.name)):
+        for f in sorted(s, key=lambda f: (kind(f), *column_order(f))):
             fields.setdefault(f.name, f)
     return pa.schema(sorted(fields.values(), key=kind))
+
+
+def column_order(f: pa.Field) -> tuple[Any, ...]:
+    """Where a data column sorts as in 0.41's store: properties last, else by entity path (part by
+    part, case-insensitive, digit runs as numbers: ``/a`` < ``/a/b`` < ``/a_b`` < ``/B`` <
+    ``/cam2`` < ``/cam10``), then by component; other columns by name."""
+    meta = f.metadata or {}
+    entity = meta.get(b"rerun:entity_path")
+    if entity is None or f.name.startswith("property:"):
+        return (f.name.startswith("property:"), (), f.name)
+    parts = [_natural(re.sub(r"\\(.)", r"\1", p)) for p in re.split(r"(?<!\\)/", entity.decode()) if p]
+    return (False, parts, meta.get(b"rerun:component", b"").decode())
+
+
+def _natural(part: str) -> list[tuple[int, int]]:
+    """A path part as tokens: a digit run is one token (its number), any other character its code."""
+    return [
+        (ord("0"), int(tok)) if tok.isdigit() else (ord(tok.lower()), 0)
+        for tok in re.findall(r"\d+|.", part, re.DOTALL)
+    ]
 
 
 def schema_conflict(current: pa.Schema, new: pa.Schema) -> str | None:
@@ -283,16 +304,26 @@ class Catalog:
     ) -> Dataset:
         """A new dataset; a recording dataset gets its hidden blueprint and asset datasets."""
         with self._lock:
-            self._check_new_name(name)
             ds = Dataset(entry_id or _IDS.new(), name, kind)
-            if entry_id is not None and entry_id in self._entries:
-                raise CatalogError("ALREADY_EXISTS", f"entry id '{entry_id}' already exists")
+            companions = []
             if kind is DatasetKind.RECORDING:
                 bp = Dataset(_IDS.new(), f"__bp_{ds.id}", DatasetKind.BLUEPRINT)
                 assets = Dataset(_IDS.new(), f"__as_{ds.id}", DatasetKind.ASSET)
-                self._add(bp)
-                self._add(assets)
+                companions = [bp, assets]
                 ds.blueprint_dataset, ds.asset_dataset = bp.id, assets.id
+            try:
+                self._check_new_name(name)
+            except CatalogError as exc:
+                # 0.41 makes the companions before it checks the name: a create refused for a
+                # taken name leaves its __bp_/__as_ pair behind (listed with include_hidden=True)
+                if exc.code == "ALREADY_EXISTS":
+                    for c in companions:
+                        self._add(c)
+                raise
+            if entry_id is not None and entry_id in self._entries:
+                raise CatalogError("ALREADY_EXISTS", f"entry id '{entry_id}' already exists")
+            for c in companions:
+                self._add(c)
             self._add(ds)
             self._notify("created", ds.id)
             return ds
@@ -376,7 +407,13 @@ class Catalog:
                 )
             seg = ds.segments.get(segment_id)
             if seg is not None and layer.name in seg.layers:
-                if on_duplicate != "overwrite":  # skip; "error" too keeps the old layer, as 0.41
+                if on_duplicate == "error":  # the old layer stays; the row's task fails, as 0.41
+                    raise CatalogError(
+                        "FAILED_PRECONDITION",
+                        "Registration failed for the segments/layers listed below.\n"
+                        f'- Segment "{segment_id}", layer "{layer.name}": already exists',
+                    )
+                if on_duplicate != "overwrite":  # skip
                     return False
             if seg is None:
                 seg = ds.segments[segment_id] = Segment(segment_id)

@@ -141,6 +141,8 @@ def expand(src: Source, catalog: Catalog | None = None) -> list[Target]:
     found: list[Target]
     if isinstance(path, ObjectLocation):
         found = list(list_rrd(path))
+    elif not path.exists():
+        raise CatalogError("INVALID_ARGUMENT", f'Directory not found: "{path}"')  # 0.41's words
     else:
         found = [p for p in sorted(path.rglob("*.rrd")) if p.is_file()] if path.is_dir() else []
     if not found:
@@ -204,7 +206,7 @@ class TaskIds:
 
     def failed(self, message: str) -> str:
         with self._lock:
-            task_id = f"task_{next(self._next):016X}"
+            task_id = f"task_{next(self._next):016x}"  # 0.41's failed tasks: 16 lowercase hex digits
             self._failed[task_id] = message
             return task_id
 

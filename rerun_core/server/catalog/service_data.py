@@ -27,9 +27,11 @@ from .registration import Source, register
 from .rpc_base import ServiceBase, entry_id_to_proto, part, rpc, stream
 from .select import select_chunks, select_chunks_for_query
 
+# unspecified skips silently; ERROR (what 0.41's client sends by default) fails the row's task
 _ON_DUPLICATE = {
     common_pb2.IF_DUPLICATE_BEHAVIOR_OVERWRITE: "overwrite",
     common_pb2.IF_DUPLICATE_BEHAVIOR_SKIP: "skip",
+    common_pb2.IF_DUPLICATE_BEHAVIOR_ERROR: "error",
 }
 FETCH_BATCH_BYTES = 4 << 20
 
@@ -113,7 +115,7 @@ class DatasetRpcs(ServiceBase):
                 raise CatalogError("INVALID_ARGUMENT", f"unsupported data source kind {src.typ}")
             config = src.object_store_config if src.HasField("object_store_config") else None
             sources.append(Source(src.storage_url, src.layer, src.prefix, config))
-        on_dup = _ON_DUPLICATE.get(request.on_duplicate, "error")
+        on_dup = _ON_DUPLICATE.get(request.on_duplicate, "skip")
         outcomes = register(self.catalog, ds, sources, on_dup, self.tasks)
         return pb.RegisterWithDatasetResponse(data=part(tables.register_table(outcomes)))
 
@@ -163,9 +165,15 @@ class DatasetRpcs(ServiceBase):
     def GetSchemas(
         self, request: pb.GetSchemasRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.GetSchemasResponse]:
-        # The real 0.41 OSS server answers an empty stream whatever the ids; so do we.
-        self._dataset(context)
-        yield from ()
+        # As 0.41: one answer per requested id that is some layer's schema hash (the manifest's
+        # ``rerun_schema_sha256``), carrying that layer's schema; unknown ids are left out.
+        ds = self._dataset(context)
+        known = {lay.index.schema_sha256: lay.index.schema for _, lay in ds.layers()}
+        for sid in request.schema_ids:
+            schema = known.get(sid.sha256)
+            if schema is not None:
+                arrow = merge_schemas([schema]).remove_metadata().serialize().to_pybytes()
+                yield pb.GetSchemasResponse(schema_id=sid, schema=common_pb2.Schema(arrow_schema=arrow))
 
     @rpc
     def GetSegmentTableSchema(

@@ -168,7 +168,8 @@ def receive_cost(last: int) -> int:
     grpcio assembles the message in C slices, copies each slice to a Python bytes and joins
     those (three copies at the peak), while the transport fills the stream's window with the
     message after it. The window counts only as far as the last message: a stream of small
-    messages does not take 8 MB of history, so idle streams leave the history alone.
+    messages does not take 8 MB of history. A stream keeps this reserved between its messages
+    (even when it goes quiet after a big one) until it ends.
     """
     return 3 * last + min(last, STREAM_WINDOW_BYTES)
 

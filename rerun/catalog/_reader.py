@@ -24,7 +24,10 @@ from rerun_core.store.chunk import Chunk
 from rerun_core.store.contents import select_entities
 from rerun_core.store.rrd import RrdError, dataframe_part_from_arrow, dataframe_part_to_table
 from rerun_core.store.rrd.protocol import (
+    COMPRESSION_LZ4,
+    COMPRESSION_NONE,
     ENCODING_ARROW_IPC,
+    MAX_UNCOMPRESSED_BYTES,
     chunk_from_batch,
     decode_chunk_payload,
     tuid_from_proto,
@@ -188,6 +191,34 @@ def _find_chunks(
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
 
 
+def _chunk_pool() -> pa.MemoryPool:
+    """Where fetched chunks are decompressed: a pool that keeps freed pages for the next read.
+
+    Arrow's default (mimalloc) returns a read's chunk buffers to the OS within milliseconds, so
+    each read faulted in all of its decompressed chunks afresh (10 segments x 3 chunks of 2.4 MB:
+    +0.2 s CPU and about 2x the wall time of a filtered read, under load)."""
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return pa.system_memory_pool()
+
+
+_CHUNK_POOL = _chunk_pool()
+_LZ4 = pa.Codec("lz4_raw")
+
+
+def _inflated(payload: bytes, compression: int, size: int) -> tuple[bytes | pa.Buffer, int]:
+    """An LZ4 payload decompressed into ``_CHUNK_POOL``. Anything this does not plainly accept
+    (an implausible size, a bad block) goes on as it came, for ``decode_chunk_payload`` to check
+    and refuse with its own error."""
+    if compression != COMPRESSION_LZ4 or size > MAX_UNCOMPRESSED_BYTES or size > 255 * len(payload):
+        return payload, compression
+    try:
+        return _LZ4.decompress(payload, decompressed_size=size, memory_pool=_CHUNK_POOL), COMPRESSION_NONE
+    except (pa.ArrowException, OSError, ValueError):
+        return payload, compression
+
+
 def _decode(msg: log_msg_pb2.ArrowMsg, stats: ReadStats) -> Chunk:
     """One fetched chunk, fully validated (cheap next to the transfer); its payload read once
     (each access of a protobuf bytes field copies it)."""
@@ -196,7 +227,8 @@ def _decode(msg: log_msg_pb2.ArrowMsg, stats: ReadStats) -> Chunk:
     payload = msg.payload
     stats.chunk_bytes += len(payload)
     stats.chunks += 1
-    batch = decode_chunk_payload(payload, msg.compression, msg.uncompressed_size)
+    data, compression = _inflated(payload, msg.compression, msg.uncompressed_size)
+    batch = decode_chunk_payload(data, compression, msg.uncompressed_size)
     return chunk_from_batch(
         batch, chunk_id=tuid_from_proto(msg.chunk_id) if msg.HasField("chunk_id") else None
     )

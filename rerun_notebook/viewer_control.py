@@ -112,6 +112,7 @@ class ViewerControlHandler:
         self.web = web
         self.tables = tables if tables is not None else TableShelf()
         self.from_files: set[Any] = set()  # opened from a file: 0.41 makes each a catalog dataset
+        self.loaded_from: dict[str, list[Any]] = {}  # URL -> the recordings loaded from it
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -280,6 +281,8 @@ class ViewerControlHandler:
             opened = [sid for sid in self.hub.recordings() if sid not in before]
         else:
             opened = self._open_file(url)
+        if url.startswith(("rerun://", "rerun+http://", "rerun+https://", "http://", "https://")):
+            self.loaded_from.setdefault(url, []).extend(opened)  # closable by URL; a file is not (0.41)
         if opened and request.navigate:
             self.tables.show(None)
             self.hub.set_active_recording(opened[0])
@@ -308,6 +311,20 @@ class ViewerControlHandler:
         self.from_files.update(opened)
         return opened
 
+    def _loaded_from(self, urls: list[str], recordings: list[Any]) -> list[Any]:
+        """The recordings loaded from ``urls`` (a server's, a web file's), all or refused, as 0.41;
+        a local file is registered with 0.41's catalog rather than loaded from a URL."""
+        chosen = []
+        for url in urls:
+            loaded = [sid for sid in self.loaded_from.get(url, []) if sid in recordings]
+            if not loaded:
+                named = url if "://" in url else Path(url).absolute().as_uri()
+                raise LookupError(f"Nothing is loaded from {named}")
+            chosen.extend(loaded)
+        for url in urls:
+            self.loaded_from.pop(url, None)
+        return chosen
+
     def close(self, request: pb.CloseRequest) -> pb.CloseResponse:
         """Close recordings; one not open (or no active one for ``current``) refuses the whole call,
         closing nothing, as 0.41."""
@@ -318,7 +335,7 @@ class ViewerControlHandler:
         elif target == "store_ids":
             chosen = [self._recording(text) for text in request.store_ids.store_ids]
         elif target == "urls":
-            raise ValueError("closing by source URL is not supported by this viewer")
+            chosen = self._loaded_from(list(request.urls.urls), recordings)
         else:  # current
             active = self._active_sid()
             if active is None:

@@ -121,6 +121,25 @@ def _switch(step: int) -> Run:
     return run
 
 
+def _table(change: Callable[[Any], None]) -> Run:
+    """A blueprint edit of the table on screen (``viewer_control_tables``)."""
+
+    def run(handler: Any, _sid: Any) -> None:
+        change(handler.tables)
+
+    return run
+
+
+def _table_runs() -> dict[str, Run]:
+    from rerun_notebook.viewer_control_tables import redo_edit, reset_to_default, undo_edit
+
+    return {
+        "table.redo_blueprint_edit": _table(redo_edit),
+        "table.reset_blueprint_to_default": _table(reset_to_default),
+        "table.undo_blueprint_edit": _table(undo_edit),
+    }
+
+
 RUNNABLE: dict[str, Run] = {
     "recording.close": _close_current,
     "recording.seek_backward_long": _time("move", -10),
@@ -135,4 +154,5 @@ RUNNABLE: dict[str, Run] = {
     "ui.close_all_recordings": _close_all,
     "ui.switch_to_next_recording": _switch(1),
     "ui.switch_to_previous_recording": _switch(-1),
+    **_table_runs(),
 }

@@ -323,12 +323,16 @@ class FullViewerControlHandler(ViewerControlHandler):
             description=description,
             scope=scope,
             shortcuts=list(shortcuts),
-            available=command_id in RUNNABLE and (scope != "recording" or sid is not None),
+            available=command_id in RUNNABLE
+            and (scope != "recording" or sid is not None)
+            and (scope != "table" or self.tables.shown is not None),
             blocking_native_modal=modal,
             destructive=destructive,
         )
         if scope == "recording" and sid is not None:
             described.target = store_id_text(sid)
+        if scope == "table" and described.available and self.tables.shown is not None:
+            described.target = self.tables.shown  # 0.41 names no target for one it cannot run
         return described
 
     def list_commands(self, request: pb.ListCommandsRequest) -> pb.ListCommandsResponse:
@@ -367,6 +371,8 @@ class FullViewerControlHandler(ViewerControlHandler):
             why = (
                 "this viewer does not have it"
                 if request.id not in RUNNABLE
+                else "no table is on screen"
+                if described.scope == "table"
                 else "no recording is active; open one, or pass `store_id`"
             )
             raise precondition(f"{json.dumps(request.id)} cannot run right now: {why}")

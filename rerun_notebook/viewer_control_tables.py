@@ -41,6 +41,22 @@ class _Table:
     data: pa.Table
     blueprint_id: str
     blueprint: dict[str, Any]
+    default: dict[str, Any] = field(default_factory=dict)  # the blueprint it came with
+    undo: list[dict[str, Any]] = field(default_factory=list)  # earlier blueprints, newest last
+    redo: list[dict[str, Any]] = field(default_factory=list)
+
+    def edit(self, blueprint: dict[str, Any]) -> None:
+        """A new blueprint, the old one kept for undo."""
+        self.undo.append(self.blueprint)
+        self.redo.clear()
+        self.blueprint = blueprint
+
+    def step(self, back: bool) -> None:
+        """Undo (``back``) or redo one blueprint edit; nothing to undo or redo leaves it as it is."""
+        source, target = (self.undo, self.redo) if back else (self.redo, self.undo)
+        if source:
+            target.append(self.blueprint)
+            self.blueprint = source.pop()
 
 
 @dataclass
@@ -55,7 +71,12 @@ class TableShelf:
     def put(self, name: str, data: pa.Table) -> None:
         """Keep ``data`` as ``name`` and show it, with a new blueprint laying out its columns."""
         blueprint = {"/table/layouts/table": {"TableLayout": {"column_order": column_order(data)}}}
-        entry = _Table(data, f"Blueprint:table-blueprint:rec_{uuid.uuid4().hex}", blueprint)
+        entry = _Table(
+            data,
+            f"Blueprint:table-blueprint:rec_{uuid.uuid4().hex}",
+            blueprint,
+            json.loads(json.dumps(blueprint)),
+        )
         with self._lock:
             self._tables[name] = entry
             self.shown = name
@@ -139,9 +160,23 @@ def set_table_blueprint(shelf: TableShelf, request: Any) -> Any:
     except json.JSONDecodeError as err:
         raise ValueError(f"the blueprint is not JSON: {err}") from None
     if request.mode == pb.BLUEPRINT_UPDATE_MODE_PARTIAL:
+        merged = json.loads(json.dumps(entry.blueprint))
         for path, archetypes in blueprint.items():
             for archetype, fields in archetypes.items():
-                entry.blueprint.setdefault(path, {}).setdefault(archetype, {}).update(fields)
-    else:
-        entry.blueprint = blueprint
+                merged.setdefault(path, {}).setdefault(archetype, {}).update(fields)
+        blueprint = merged
+    entry.edit(blueprint)
     return pb.SetBlueprintResponse(blueprint_id=entry.blueprint_id)
+
+
+def undo_edit(shelf: TableShelf) -> None:
+    shelf.on_screen().step(back=True)
+
+
+def redo_edit(shelf: TableShelf) -> None:
+    shelf.on_screen().step(back=False)
+
+
+def reset_to_default(shelf: TableShelf) -> None:
+    entry = shelf.on_screen()
+    entry.edit(json.loads(json.dumps(entry.default)))

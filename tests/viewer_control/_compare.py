@@ -14,9 +14,9 @@ PROBE = Path(__file__).with_name("_probe.py")
 
 # call -> why ours answers otherwise (the rest must be equal, after `normalized`)
 KNOWN: dict[str, str] = {
-    "commands_available": "0.41 runs 67 palette commands; ours runs 13 (time cursor, close, switch "
-    "recording): the others are described word for word but never available",
-    "commands_table": "no table command runs here (undo / redo / reset a table's blueprint)",
+    "commands_available": "0.41 runs 67 palette commands; ours runs 16 (time cursor, close, switch "
+    "recording, a table's blueprint undo / redo / reset): the others are described word for word "
+    "but never available",
     "profile_trace": "a puffin profile of the Rust viewer's frames; ours has no puffin profiler "
     "(UNIMPLEMENTED)",
     "blueprint": "without a sent blueprint 0.41 answers its whole heuristic blueprint (containers, "

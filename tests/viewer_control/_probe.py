@@ -8,6 +8,7 @@ name; the interop test runs it against the real 0.41 viewer and against ours and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 import time
@@ -97,7 +98,9 @@ def _blueprint_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], 
         "set_blueprint_unknown_archetype",
         lambda: client.set_blueprint({"/x": {"Nope": {"f": 1}}}, of="recording"),
     )
-    run("close_blueprinted", lambda: client.close("current"))
+    run("close_url_unknown", lambda: client.close(rrd + ".nope.rrd"))
+    run("close_url", lambda: client.close(_with_blueprint(rrd)))
+    run("close_all_end", lambda: client.close("all"))
 
 
 def main(url: str, rrd: str, out: str) -> None:
@@ -134,6 +137,22 @@ def main(url: str, rrd: str, out: str) -> None:
     run("location", client.get_location)
     run("set_time", lambda: client.set_time("step", sequence=3))
     run("cursor", lambda: [(r.current_timeline, r.current_time) for r in client.get_state().recordings])
+    run("set_time_paused_at", lambda: client.set_time("step", sequence=2, play_state="paused"))
+    run(
+        "cursor_paused_at",
+        lambda: [(r.current_timeline, r.current_time) for r in client.get_state().recordings],
+    )
+    run("set_time_sequence_only", lambda: client.set_time(sequence=4))
+    run(
+        "cursor_sequence_only",
+        lambda: [(r.current_timeline, r.current_time) for r in client.get_state().recordings],
+    )
+    run("set_time_log_time", lambda: client.set_time("log_time", timestamp=1796573467.0))
+    run(
+        "cursor_log_time",
+        lambda: [(r.current_timeline, r.current_time) for r in client.get_state().recordings],
+    )
+    run("set_time_step_again", lambda: client.set_time("step", sequence=3))
     run("set_time_bad_timeline", lambda: client.set_time("nope", sequence=3))
     run("set_time_bad_store_id", lambda: client.set_time("step", sequence=3, recording="steps"))
     run("recording_schema", client.get_recording_schema)
@@ -210,6 +229,14 @@ def main(url: str, rrd: str, out: str) -> None:
         }
         run("set_blueprint_table", lambda: client.set_blueprint(laid, of="table"))
         run("blueprint_table_set", lambda: client.get_blueprint("table").blueprint)
+        for command in (
+            "table.undo_blueprint_edit",
+            "table.redo_blueprint_edit",
+            "table.reset_blueprint_to_default",
+        ):
+            run(command, functools.partial(client.run_command, command))
+            time.sleep(0.3)
+            run(command + ":blueprint", lambda: client.get_blueprint("table").blueprint)
     run(
         "commands_table",
         lambda: [

@@ -1,6 +1,6 @@
 """Inspecting our headless viewer through `ViewerClient`: a recording's schema (entities, components,
 their archetypes, component types and Arrow datatypes as 0.41 names them), the viewer's logs, and
-the command palette's commands (listed, described, run)."""
+the command palette's commands (listed, described, run), and tables sent to it (`send_table`)."""
 
 from __future__ import annotations
 
@@ -139,3 +139,59 @@ def test_deprecated_aliases_warn_as_0_41(headless: Headless) -> None:
             assert client.viewer_logs()
         with pytest.warns(DeprecationWarning, match="Use `close` instead"):
             assert client.close_recordings("all") == ["Recording:control_test:steps"]
+
+
+def test_column_headers_as_0_41_writes_them() -> None:
+    from rerun_notebook.viewer_control_tables import display_name
+
+    assert [display_name(c) for c in ("rerun_segment_id", "foo_bar", "camelCase", "x y", "ABC", "l")] == [
+        "Segment id",
+        "Foo bar",
+        "Camel case",
+        "X y",
+        "Abc",
+        "L",
+    ]
+
+
+def test_sent_tables_are_shown_and_described(headless: Headless) -> None:
+    """`send_table` (the proxy's WriteTable): the table is shown, described and laid out; one of the
+    same name replaces it; a recording shown again hides it."""
+    import pyarrow as pa
+
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        client.open(str(headless.rrd))
+        recording = client.get_location()
+        client.send_table("t 1", pa.RecordBatch.from_pydict({"n": [1, 2], "rerun_segment_id": ["a", "b"]}))
+        state = client.get_state()
+        assert (state.location, state.active_recording, state.views) == ("about:table?id=t+1", None, [])
+        assert [(c.name, c.display_name, c.datatype) for c in client.get_table_schema()] == [
+            ("rerun_segment_id", "Segment id", "Utf8"),
+            ("n", "N", "Int64"),
+        ]
+        client.send_table("t 1", [pa.RecordBatch.from_pydict({"z": [0.5]})])
+        assert client.get_blueprint().blueprint == {
+            "/table/layouts/table": {"TableLayout": {"column_order": ["z"]}}
+        }
+        with pytest.raises(LookupError, match="no active recording to close"):
+            client.close("current")
+        client.set_location(recording)
+        assert client.get_state().active_recording == "Recording:control_test:steps"
+        with pytest.raises(ConnectionError, match="no table is on screen"):
+            client.get_table_schema()
+
+
+def test_a_server_without_a_viewer_refuses_tables(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from rerun.experimental import ViewerClient
+
+    from .conftest import free_port, running
+
+    port = free_port()
+    with running(["--serve-grpc"], port):
+        client = ViewerClient.connect(f"rerun+http://127.0.0.1:{port}/proxy")
+        with pytest.raises(ConnectionError, match="WriteTable is not implemented"):
+            client.send_table("t", pa.RecordBatch.from_pydict({"n": [1]}))

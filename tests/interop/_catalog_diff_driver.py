@@ -325,8 +325,6 @@ def ordered_cases() -> Iterator[Case]:
     yield "seq ordered on", lambda x: _ordered(True)
     yield "seq schema", lambda x: _schema(x.ds("seq").schema())
     yield "seq segment schema", lambda x: _schema(x.ds("seq").segment("ep_a").schema())
-    yield "seq segment table", lambda x: _table(_segment_table(x.ds("seq")))
-    yield "seq manifest", lambda x: _manifest(x.ds("seq").manifest())
     yield "seq index ranges", lambda x: _table(x.ds("seq").get_index_ranges().to_arrow_table())
     for index in ("frame", "time", None):
         yield f"seq reader {index}", lambda x, i=index: _reader(x.ds("seq").reader(index=i))
@@ -335,6 +333,10 @@ def ordered_cases() -> Iterator[Case]:
         lambda x: _reader(x.ds("seq").filter_contents(["/world/**", "/extra"]).reader(index="frame")),
     )
     yield "seq ordered off", lambda x: _ordered(False)
+    # the real server's segment table and manifest put the property and time columns in the
+    # order of whichever segment it meets first (a hash map's order): compared as sets
+    yield "seq segment table", lambda x: _table(_segment_table(x.ds("seq")))
+    yield "seq manifest", lambda x: _manifest(x.ds("seq").manifest())
 
 
 def table_cases() -> Iterator[Case]:

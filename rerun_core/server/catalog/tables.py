@@ -42,10 +42,8 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
     }
     fields = [pa.field(k, v.type, nullable=False) for k, v in cols.items()]
     # the recordings' own properties (/__properties); those set by the API stay out, as in 0.41
-    # property and time columns come in the dataset schema's order, as 0.41 (registration order)
-    order = {name: i for i, name in enumerate(ds.schema().names)}
     props = [_layers_properties(ls) for ls in layers]
-    for f, arr in _property_columns(props, order):
+    for f, arr in _property_columns(props):
         cols[f.name] = arr
         fields.append(f)
     timelines: dict[str, TimeType] = {}
@@ -53,7 +51,7 @@ def segment_table(ds: Dataset, columns: Sequence[str] = ()) -> pa.Table:
         for lay in ls:
             for name, typ in lay.index.timelines.items():
                 timelines.setdefault(name, typ)
-    for name, typ in sorted(timelines.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
+    for name, typ in sorted(timelines.items()):
         for marker in ("end", "start"):
             vals = [_segment_bound(ls, name, marker) for ls in layers]
             meta = {
@@ -90,15 +88,14 @@ def _project(table: pa.Table, columns: Sequence[str]) -> pa.Table:
     return table.select(list(columns)) if columns else table
 
 
-def _property_columns(rows: Sequence[pa.Table], order: dict[str, int]) -> list[tuple[pa.Field, pa.Array]]:
-    """Property columns across segments (nulls where a segment lacks one), in ``order``'s order
-    (a column's place in the dataset schema; then by name)."""
+def _property_columns(rows: Sequence[pa.Table]) -> list[tuple[pa.Field, pa.Array]]:
+    """Property columns across segments (nulls where a segment lacks one), sorted by name."""
     fields: dict[str, pa.Field] = {}
     for t in rows:
         for f in t.schema:
             fields.setdefault(f.name, f)
     out = []
-    for name in sorted(fields, key=lambda n: (order.get(n, len(order)), n)):
+    for name in sorted(fields):
         f = fields[name]
         vals = [t.column(name)[0].as_py() if name in t.column_names else None for t in rows]
         out.append((f, pa.array(vals, f.type)))
@@ -329,8 +326,7 @@ def dataset_manifest(
         pa.array(["done"] * len(rows), pa.string()),
     ]
     fields = list(_MANIFEST_FIELDS)
-    order = {name: i for i, name in enumerate(ds.schema().names)}
-    for f, arr in _property_columns([lay.index.properties() for _, lay in rows], order):
+    for f, arr in _property_columns([lay.index.properties() for _, lay in rows]):
         fields.append(f)
         arrays.append(arr)
     return _project(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), columns)

@@ -9,6 +9,7 @@ from rerun_core.types.descriptor import ComponentDescriptor
 
 from ._baseclasses import ComponentColumnList, DescribedComponentBatch
 from .any_batch_value import AnyBatchValue
+from .any_batch_value import ComponentValueLike as ComponentValueLike
 
 
 class DynamicArchetype:

@@ -233,6 +233,15 @@ def serve(*, web_port: int | None = None, open_browser: bool = True, connect_to:
     serve_web_viewer(web_port=web_port, open_browser=open_browser, connect_to=connect_to)
 
 
+def __getattr__(name: str) -> Any:
+    """`BlueprintLike` on first use: `import rerun` does not load the blueprint package."""
+    if name == "BlueprintLike":
+        from .blueprint.api import BlueprintLike
+
+        return BlueprintLike
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BinaryStreamSink",
     "BufferedSink",

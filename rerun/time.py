@@ -1,5 +1,7 @@
 """rerun-sdk 0.41's public module name for the time functions."""
 
+from datetime import timezone
+
 from ._time import (
     disable_timeline,
     reset_time,
@@ -10,7 +12,10 @@ from ._time import (
     to_nanos_since_epoch,
 )
 
+UTC = timezone.utc  # as 0.41 (`rerun.time.UTC`): naive datetimes are read as UTC
+
 __all__ = [
+    "UTC",
     "disable_timeline",
     "reset_time",
     "set_log_tick_enabled",

@@ -122,3 +122,15 @@ for _name, _fields in _CLASS_FIELDS.items():
     for _field in _fields:
         if not hasattr(globals()[_name], _field):
             setattr(globals()[_name], _field, None)
+# Where 0.41's `XLike` is the class itself (its converters take only instances), at run time;
+# type checkers keep the looser alias of `_declared.pyi`.
+for _name in (
+    "ImageFormat",
+    "Quaternion",
+    "Range2D",
+    "RotationAxisAngle",
+    "TensorDimensionIndexSelection",
+    "TimeRange",
+    "VisibleTimeRange",
+):
+    globals()[f"{_name}Like"] = globals()[_name]

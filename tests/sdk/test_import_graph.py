@@ -23,6 +23,10 @@ KNOWN_CYCLES: dict[tuple[str, ...], str] = {
         "rerun.experimental.dataloader.manifest._manifest",
         "rerun.experimental.dataloader.manifest._manifest_build",
     ): "Manifest.generate/shuffle call the build module, which imports Manifest's constants",
+    ("rerun.blueprint.api", "rerun.sinks"): (
+        "sinks.__getattr__ serves BlueprintLike from blueprint.api, whose Blueprint.save takes "
+        "blueprint_messages through sinks (its home is _blueprint_log)"
+    ),
 }
 
 

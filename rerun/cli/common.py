@@ -27,6 +27,19 @@ class CliError(Exception):
     """A failure to report as one line on stderr (no traceback)."""
 
 
+class ViewerError(Exception):
+    """A viewer-process failure reported as one line on stderr with exit code `code`."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def say(message: str) -> None:
+    """What the viewer process tells its user, one line on stderr."""
+    print(f"rerun: {message}", file=sys.stderr, flush=True)
+
+
 def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 

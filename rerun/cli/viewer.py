@@ -18,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ._inputs import expand_sources
+from .common import EXIT_FAILURE as EXIT_FAILURE
+from .common import EXIT_OK as EXIT_OK
+from .common import EXIT_USAGE as EXIT_USAGE
+from .common import ViewerError as ViewerError
+from .common import say as say
 
 DEFAULT_PORT = 9876
 DEFAULT_WEB_VIEWER_PORT = 9090
@@ -77,21 +82,8 @@ def add_viewer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--test-receive", action="store_true")
 
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 _URL_PREFIXES = ("rerun://", "rerun+http://", "rerun+https://")
 _HTTP = ("http://", "https://")
-
-
-class ViewerError(Exception):
-    """A failure reported as one line on stderr with exit code `code`."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def say(message: str) -> None:
-    print(f"rerun: {message}", file=sys.stderr, flush=True)
 
 
 def run_viewer(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .viewer import EXIT_USAGE, ViewerError
+from .common import EXIT_USAGE, ViewerError
 
 
 def wants_web(args: argparse.Namespace) -> bool:

@@ -13,7 +13,7 @@ import argparse
 import threading
 from typing import Any
 
-from .viewer import EXIT_USAGE, ViewerError, say
+from .common import EXIT_USAGE, ViewerError, say
 
 WINDOW_ENV = "RERUN_WINDOW"  # "0": never a window (the browser tab as before)
 

@@ -6,6 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._batches import build
+from ._channel_count import (
+    ChannelCountPair,
+    ChannelCountPairArrayLike,
+    ChannelCountPairBatch,
+    ChannelCountPairLike,
+)
 from ._extra import Mat4x4, Mat4x4Batch, Range2D, Range2DBatch, TensorBuffer
 from ._geometry import (
     Angle,
@@ -75,6 +81,7 @@ class TensorDimensionIndexSelection:
 __all__ += ["TensorDimensionIndexSelection", "TensorDimensionSelection"]
 __all__ += [n for n in build(globals()) if n not in __all__]
 __all__ += ["Mat4x4", "Mat4x4Batch", "Range2D", "Range2DBatch", "TensorBuffer"]
+__all__ += ["ChannelCountPair", "ChannelCountPairArrayLike", "ChannelCountPairBatch", "ChannelCountPairLike"]
 # What an argument of each type accepts; checked at run time by the converters.
 for _name in (
     "AbsoluteTimeRange",

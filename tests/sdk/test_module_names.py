@@ -34,3 +34,13 @@ def test_sinks_blueprint_like_loads_the_blueprint_package_only_when_asked() -> N
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_channel_count_pair_batches_as_0_41() -> None:
+    enc = rr.encodings
+    pair = enc.ChannelCountPair(3, enc.UInt64(10))
+    assert (pair.channel_id, pair.message_count) == (3, 10) and hasattr(enc.ChannelCountPair, "channel_id")
+    rows = enc.ChannelCountPairBatch([pair, (4, 5)]).as_arrow_array().to_pylist()
+    assert rows == [{"channel_id": 3, "message_count": 10}, {"channel_id": 4, "message_count": 5}]
+    counts = rr.components.ChannelMessageCountsBatch([pair]).as_arrow_array().to_pylist()
+    assert counts == [[{"channel_id": 3, "message_count": 10}]]

@@ -301,12 +301,17 @@ class ViewerControlHandler:
                     seen.setdefault(sid)
                 yield message
 
-        try:
-            if isinstance(source, Path) and not source.is_file():
-                raise OSError(f"no such file: {source}")
-            self.hub.insert_many(noting(read_messages(source)))
-        except (OSError, ValueError) as err:
-            log.error("Failed to load file via the Viewer catalog: failed to open RRD (%s: %s)", url, err)
+        # a directory: the recordings of its files, as 0.41 (which loads them side by side)
+        files = sorted(source.iterdir()) if isinstance(source, Path) and source.is_dir() else [source]
+        for file in files:
+            try:
+                if isinstance(file, Path) and not file.is_file():
+                    raise OSError(f"no such file: {file}")
+                self.hub.insert_many(noting(read_messages(file)))
+            except (OSError, ValueError) as err:
+                log.error(
+                    "Failed to load file via the Viewer catalog: failed to open RRD (%s: %s)", file, err
+                )
         opened = [sid for sid in seen if self.hub.get(sid) is not None]
         self.from_files.update(opened)
         return opened
@@ -314,16 +319,24 @@ class ViewerControlHandler:
     def _loaded_from(self, urls: list[str], recordings: list[Any]) -> list[Any]:
         """The recordings loaded from ``urls`` (a server's, a web file's), all or refused, as 0.41;
         a local file is registered with 0.41's catalog rather than loaded from a URL."""
-        chosen = []
+        pages = self.web.page_sessions() if self.web is not None else []
+        sources = pages[0].sources if pages else None
+        found: list[tuple[str, list[Any]]] = []
         for url in urls:
-            loaded = [sid for sid in self.loaded_from.get(url, []) if sid in recordings]
+            entry = sources.opened.get(url) if sources is not None else None
+            if entry is not None:  # a followed server's stream counts every recording that arrived
+                entry.store_ids[:] = [sid for sid in entry.store_ids if sid not in self.from_files]
+            loaded = list(entry.store_ids) if entry is not None else self.loaded_from.get(url, [])
+            loaded = [sid for sid in loaded if sid in recordings]
             if not loaded:
                 named = url if "://" in url else Path(url).absolute().as_uri()
                 raise LookupError(f"Nothing is loaded from {named}")
-            chosen.extend(loaded)
-        for url in urls:
+            found.append((url, loaded))
+        for url, _ in found:  # a server's stream stops too
+            if sources is not None and url in sources.opened:
+                sources.close(url)
             self.loaded_from.pop(url, None)
-        return chosen
+        return [sid for _, loaded in found for sid in loaded]
 
     def close(self, request: pb.CloseRequest) -> pb.CloseResponse:
         """Close recordings; one not open (or no active one for ``current``) refuses the whole call,

@@ -103,6 +103,46 @@ def _blueprint_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], 
     run("close_all_end", lambda: client.close("all"))
 
 
+def _sources_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], rrd: str) -> None:
+    """Open a directory of recordings, and a server's stream (0.41's `rerun --serve-grpc`, with one
+    recording logged to it); close the stream by its URL."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+
+    import rerun as rr
+
+    folder = rrd + ".dir"
+    os.makedirs(folder, exist_ok=True)
+    shutil.copy(rrd, os.path.join(folder, "a.rrd"))
+    shutil.copy(_with_blueprint(rrd), os.path.join(folder, "b.rrd"))
+    run("open_dir", lambda: sorted(client.open(folder).store_ids))  # 0.41 answers as each loads
+    run("close_dir", lambda: sorted(client.close("all")))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    exe = shutil.which("rerun", path=os.path.dirname(sys.executable)) or "rerun"
+    server = subprocess.Popen([exe, "--serve-grpc", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        url = f"rerun+http://127.0.0.1:{port}/proxy"
+        rec = rr.RecordingStream("srv_app", recording_id="srv1")
+        rec.connect_grpc(url)
+        rec.log("p", rr.Points3D([[0, 0, 0]]))
+        rec.flush()
+        run("open_server", lambda: client.open(url))
+        deadline = time.monotonic() + 20
+        while not client.get_state().recordings and time.monotonic() < deadline:
+            time.sleep(0.2)
+        run("state_server", lambda: [(r.store_id, r.location) for r in client.get_state().recordings])
+        run("close_server", lambda: client.close(url))
+        run("close_server_again", lambda: client.close(url))
+        rec.disconnect()
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main(url: str, rrd: str, out: str) -> None:
     import pyarrow as pa
 
@@ -252,6 +292,7 @@ def main(url: str, rrd: str, out: str) -> None:
     run("close_all", lambda: client.close("all"))
     run("state_end", lambda: (client.get_state().active_recording, client.get_state().recordings))
     _blueprint_calls(client, run, rrd)
+    _sources_calls(client, run, rrd)
     with open(out, "w") as f:
         json.dump(results, f, indent=1, default=str)
 

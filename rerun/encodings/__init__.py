@@ -12,6 +12,15 @@ from ._channel_count import (
     ChannelCountPairBatch,
     ChannelCountPairLike,
 )
+from ._datatype_batches import (
+    AngleBatch,
+    AnnotationInfoBatch,
+    ClassDescriptionBatch,
+    ClassDescriptionMapElemBatch,
+    KeypointPairBatch,
+    TensorDimensionSelectionBatch,
+    TimeRangeBoundaryBatch,
+)
 from ._extra import Mat4x4, Mat4x4Batch, Range2D, Range2DBatch, TensorBuffer
 from ._geometry import (
     Angle,
@@ -81,6 +90,15 @@ class TensorDimensionIndexSelection:
 __all__ += ["TensorDimensionIndexSelection", "TensorDimensionSelection"]
 __all__ += [n for n in build(globals()) if n not in __all__]
 __all__ += ["Mat4x4", "Mat4x4Batch", "Range2D", "Range2DBatch", "TensorBuffer"]
+__all__ += [
+    "AngleBatch",
+    "AnnotationInfoBatch",
+    "ClassDescriptionBatch",
+    "ClassDescriptionMapElemBatch",
+    "KeypointPairBatch",
+    "TensorDimensionSelectionBatch",
+    "TimeRangeBoundaryBatch",
+]
 __all__ += ["ChannelCountPair", "ChannelCountPairArrayLike", "ChannelCountPairBatch", "ChannelCountPairLike"]
 # What an argument of each type accepts; checked at run time by the converters.
 for _name in (

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import Angle as Angle
 from . import AngleArrayLike as AngleArrayLike
+from . import AngleBatch as AngleBatch
 from . import AngleLike as AngleLike
 
 __all__ = [
     "Angle",
     "AngleArrayLike",
+    "AngleBatch",
     "AngleLike",
 ]

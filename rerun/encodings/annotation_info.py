@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import AnnotationInfo as AnnotationInfo
 from . import AnnotationInfoArrayLike as AnnotationInfoArrayLike
+from . import AnnotationInfoBatch as AnnotationInfoBatch
 from . import AnnotationInfoLike as AnnotationInfoLike
 
 __all__ = [
     "AnnotationInfo",
     "AnnotationInfoArrayLike",
+    "AnnotationInfoBatch",
     "AnnotationInfoLike",
 ]

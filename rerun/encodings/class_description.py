@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import ClassDescription as ClassDescription
 from . import ClassDescriptionArrayLike as ClassDescriptionArrayLike
+from . import ClassDescriptionBatch as ClassDescriptionBatch
 from . import ClassDescriptionLike as ClassDescriptionLike
 
 __all__ = [
     "ClassDescription",
     "ClassDescriptionArrayLike",
+    "ClassDescriptionBatch",
     "ClassDescriptionLike",
 ]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import ClassDescriptionMapElem as ClassDescriptionMapElem
 from . import ClassDescriptionMapElemArrayLike as ClassDescriptionMapElemArrayLike
+from . import ClassDescriptionMapElemBatch as ClassDescriptionMapElemBatch
 from . import ClassDescriptionMapElemLike as ClassDescriptionMapElemLike
 
 __all__ = [
     "ClassDescriptionMapElem",
     "ClassDescriptionMapElemArrayLike",
+    "ClassDescriptionMapElemBatch",
     "ClassDescriptionMapElemLike",
 ]

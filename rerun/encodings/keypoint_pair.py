@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import KeypointPair as KeypointPair
 from . import KeypointPairArrayLike as KeypointPairArrayLike
+from . import KeypointPairBatch as KeypointPairBatch
 from . import KeypointPairLike as KeypointPairLike
 
 __all__ = [
     "KeypointPair",
     "KeypointPairArrayLike",
+    "KeypointPairBatch",
     "KeypointPairLike",
 ]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import TensorDimensionSelection as TensorDimensionSelection
 from . import TensorDimensionSelectionArrayLike as TensorDimensionSelectionArrayLike
+from . import TensorDimensionSelectionBatch as TensorDimensionSelectionBatch
 from . import TensorDimensionSelectionLike as TensorDimensionSelectionLike
 
 __all__ = [
     "TensorDimensionSelection",
     "TensorDimensionSelectionArrayLike",
+    "TensorDimensionSelectionBatch",
     "TensorDimensionSelectionLike",
 ]

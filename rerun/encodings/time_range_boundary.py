@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import TimeRangeBoundary as TimeRangeBoundary
 from . import TimeRangeBoundaryArrayLike as TimeRangeBoundaryArrayLike
+from . import TimeRangeBoundaryBatch as TimeRangeBoundaryBatch
 from . import TimeRangeBoundaryLike as TimeRangeBoundaryLike
 
 __all__ = [
     "TimeRangeBoundary",
     "TimeRangeBoundaryArrayLike",
+    "TimeRangeBoundaryBatch",
     "TimeRangeBoundaryLike",
 ]

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from datetime import timezone
 
+import pytest
+
 import rerun as rr
+from tests.conftest import Oracle
 
 
 def test_recording_stream_module_names() -> None:
@@ -44,3 +47,29 @@ def test_channel_count_pair_batches_as_0_41() -> None:
     assert rows == [{"channel_id": 3, "message_count": 10}, {"channel_id": 4, "message_count": 5}]
     counts = rr.components.ChannelMessageCountsBatch([pair]).as_arrow_array().to_pylist()
     assert counts == [[{"channel_id": 3, "message_count": 10}]]
+
+
+DATATYPE_BATCHES = """
+import rerun.encodings as e
+print(e.AngleBatch([e.Angle(rad=1.0), 2.0]).as_arrow_array().to_pylist())
+print(e.KeypointPairBatch([(1,2), e.KeypointPair(3,4)]).as_arrow_array().to_pylist())
+print(e.TensorDimensionSelectionBatch([e.TensorDimensionSelection(dimension=1), e.TensorDimensionSelection(dimension=2, invert=True)]).as_arrow_array().to_pylist())
+print(e.TimeRangeBoundaryBatch([e.TimeRangeBoundary.absolute(seq=1), e.TimeRangeBoundary.infinite(), e.TimeRangeBoundary.cursor_relative(seq=-2)]).as_arrow_array().to_pylist())
+print(e.TimeRangeBoundaryBatch(e.TimeRangeBoundary.absolute(seq=7)).as_arrow_array().type)
+print(e.AnnotationInfoBatch([e.AnnotationInfo(1,'a',[1,2,3]), (2,'b')]).as_arrow_array().to_pylist())
+cd = e.ClassDescription(info=(1,'person'), keypoint_annotations=[(0,'nose')], keypoint_connections=[(0,1)])
+print(e.ClassDescriptionBatch([cd]).as_arrow_array().to_pylist())
+print(e.ClassDescriptionMapElemBatch([e.ClassDescriptionMapElem(class_id=1, class_description=cd)]).as_arrow_array().to_pylist())
+for n in ['Angle','AnnotationInfo','ClassDescription','ClassDescriptionMapElem','KeypointPair','TensorDimensionSelection','TimeRangeBoundary']:
+    print(n, getattr(e,n+'Batch')._ARROW_DATATYPE)
+"""
+
+
+@pytest.mark.interop
+def test_datatype_batches_match_0_41(oracle: Oracle) -> None:
+    """AngleBatch, AnnotationInfoBatch ... TimeRangeBoundaryBatch: same Arrow types and values."""
+    theirs = oracle.run_script(DATATYPE_BATCHES).stdout
+    ours = subprocess.run(
+        [sys.executable, "-c", DATATYPE_BATCHES], capture_output=True, text=True, check=True
+    )
+    assert ours.stdout == theirs

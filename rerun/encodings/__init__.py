@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _datatype_batches
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._batches import build
 from ._channel_count import (
@@ -12,15 +13,13 @@ from ._channel_count import (
     ChannelCountPairBatch,
     ChannelCountPairLike,
 )
-from ._datatype_batches import (
-    AngleBatch,
-    AnnotationInfoBatch,
-    ClassDescriptionBatch,
-    ClassDescriptionMapElemBatch,
-    KeypointPairBatch,
-    TensorDimensionSelectionBatch,
-    TimeRangeBoundaryBatch,
-)
+from ._datatype_batches import AngleBatch as AngleBatch
+from ._datatype_batches import AnnotationInfoBatch as AnnotationInfoBatch
+from ._datatype_batches import ClassDescriptionBatch as ClassDescriptionBatch
+from ._datatype_batches import ClassDescriptionMapElemBatch as ClassDescriptionMapElemBatch
+from ._datatype_batches import KeypointPairBatch as KeypointPairBatch
+from ._datatype_batches import TensorDimensionSelectionBatch as TensorDimensionSelectionBatch
+from ._datatype_batches import TimeRangeBoundaryBatch as TimeRangeBoundaryBatch
 from ._extra import Mat4x4, Mat4x4Batch, Range2D, Range2DBatch, TensorBuffer
 from ._geometry import (
     Angle,
@@ -90,15 +89,7 @@ class TensorDimensionIndexSelection:
 __all__ += ["TensorDimensionIndexSelection", "TensorDimensionSelection"]
 __all__ += [n for n in build(globals()) if n not in __all__]
 __all__ += ["Mat4x4", "Mat4x4Batch", "Range2D", "Range2DBatch", "TensorBuffer"]
-__all__ += [
-    "AngleBatch",
-    "AnnotationInfoBatch",
-    "ClassDescriptionBatch",
-    "ClassDescriptionMapElemBatch",
-    "KeypointPairBatch",
-    "TensorDimensionSelectionBatch",
-    "TimeRangeBoundaryBatch",
-]
+__all__ += _datatype_batches.__all__
 __all__ += ["ChannelCountPair", "ChannelCountPairArrayLike", "ChannelCountPairBatch", "ChannelCountPairLike"]
 # What an argument of each type accepts; checked at run time by the converters.
 for _name in (

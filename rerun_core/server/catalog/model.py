@@ -405,6 +405,13 @@ class Catalog:
                     "FAILED_PRECONDITION",
                     f"schema incompatibility on segment '{segment_id}', layer '{layer.name}': {conflict}",
                 )
+            if ds.kind is DatasetKind.ASSET and layer.index.has_temporal_chunks():
+                raise CatalogError(  # the row's task fails, as 0.41
+                    "FAILED_PRECONDITION",
+                    "Registration failed for the segments/layers listed below.\n"
+                    f'- Segment "{segment_id}", layer "{layer.name}": asset datasets only accept static'
+                    f" chunks, but asset '{segment_id}' contains temporal data",
+                )
             seg = ds.segments.get(segment_id)
             if seg is not None and layer.name in seg.layers:
                 if on_duplicate == "error":  # the old layer stays; the row's task fails, as 0.41

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 Case = tuple[str, Callable[..., Any]]  # called with the Ctx; defaults bind generated values
@@ -486,6 +486,71 @@ def teardown_cases() -> Iterator[Case]:
     )
 
 
+def extra_cases() -> Iterator[Case]:
+    """Segment stores, assets, maintenance, entry attributes, selections by DataFrame."""
+    yield "segment store schema", lambda x: _schema(x.ds().segment_store("ep_b").schema())
+    yield "segment store summary", lambda x: str(x.ds().segment_store("ep_c", include_assets=False).summary())
+    yield "segment store rows", lambda x: _store_rows(x.ds().segment_store("ep_a"))
+    yield "segment store missing", lambda x: x.ds().segment_store("zzz").summary()
+    yield "register asset", lambda x: x.ds().register_asset(x.f("recs/ep_c.rrd"))
+    yield "assets", lambda x: [x.ds().assets(), x.ds().assets_for_segment("ep_a")]
+    yield "asset remove", lambda x: _asset_edit(x, "remove_segments_from_asset", ["ep_a"])
+    yield "asset add", lambda x: _asset_edit(x, "add_segments_to_asset", ["ep_a"])
+    yield "asset missing", lambda x: x.ds().register_asset(x.f("recs/none.rrd"))
+    yield "unregister asset", lambda x: [x.ds().unregister_asset("ep_c"), x.ds().assets()]
+    yield "maintenance", lambda x: [x.ds().do_maintenance(), x.client.do_global_maintenance()]
+    yield "entry attrs", lambda x: _attrs(x.ds())
+    yield "table attrs", lambda x: _attrs(x.client.get_table("meta"))
+    yield "create table no url", lambda x: x.client.create_table("nourl", _meta_schema()).name
+    yield "filter segments df", lambda x: _read_df_segments(x)
+    yield "values df", lambda x: _values_df(x)
+    yield (
+        "filter contents bad",
+        lambda x: _reader(x.ds().filter_contents("not a path(").reader(index="frame")),
+    )
+    yield "reader bad values", lambda x: x.ds().reader(index="frame", using_index_values={"ep_a": "x"})
+    yield (
+        "unregister force",
+        lambda x: _unreg(x.ds().unregister(segments_to_drop="zzz", layers_to_drop=[], force=True)),
+    )
+
+
+def _store_rows(store: Any) -> Any:
+    chunks = list(store.stream())
+    return (
+        sorted(str(c.entity_path) for c in chunks)
+        if chunks and hasattr(chunks[0], "entity_path")
+        else len(chunks)
+    )
+
+
+def _asset_edit(x: Ctx, method: str, segs: list[str]) -> Any:
+    getattr(x.ds(), method)("ep_c", segs)
+    return x.ds().assets_for_segment("ep_a")
+
+
+def _attrs(e: Any) -> Any:
+    return [type(e.created_at).__name__, type(e.updated_at).__name__, str(e.kind), e.name, e == e.id]
+
+
+def _read_df_segments(x: Ctx) -> Any:
+    ids = (
+        x.ds()
+        .segment_table()
+        .select("rerun_segment_id")
+        .filter(__import__("datafusion").col("rerun_segment_id") != "ep_b")
+    )
+    return _reader(x.ds().filter_segments(ids).reader(index="frame"))
+
+
+def _values_df(x: Ctx) -> Any:
+    import pyarrow as pa
+
+    ctx = x.client.ctx
+    t = pa.table({"rerun_segment_id": ["ep_a", "ep_a", "ep_b"], "frame": pa.array([1, 4, 3], pa.int64())})
+    return _reader(x.ds().reader(index="frame", using_index_values=ctx.from_arrow(t)))
+
+
 def _unreg(handle: Any) -> Any:
     out = handle.wait() if hasattr(handle, "wait") else handle
     return repr(out) if out is not None else None
@@ -493,55 +558,15 @@ def _unreg(handle: Any) -> Any:
 
 def cases() -> list[Case]:
     gens: list[Callable[[], Iterator[Case]]] = [entry_cases, registration_cases, view_cases]
-    gens += [reader_cases, ordered_cases, table_cases, table_write_cases, blueprint_cases, teardown_cases]
+    gens += [reader_cases, ordered_cases, table_cases, table_write_cases, blueprint_cases, extra_cases]
+    gens += [teardown_cases]
     return [c for g in gens for c in g()]
 
 
-class Normaliser:
-    """Entry ids become <id1>, <id2>... in order of first sight; times, ports, paths are masked."""
-
-    def __init__(self, url: str, data: str, tag: str) -> None:
-        self.ids: dict[str, str] = {}
-        path = data.removeprefix("file://")
-        self.subs = [
-            (url.split("://")[1], "<host>"),
-            (data, "<data>"),
-            (path, "<data>"),
-            (f"tables_{tag}", "tables_TAG"),
-        ]
-
-    def text(self, s: str) -> str:
-        # the transport's response headers (date, content-type...) are not the servers' answers
-        # and so are the trace ids the real server's tracing layer adds (ours has none)
-        s = "\n".join(
-            line
-            for line in s.split("\n")
-            if not re.match(r"- metadata:|- trace-id:|.*trace-id: [0-9a-f]{32}$", line)
-        )
-        for a, b in self.subs:
-            s = s.replace(a, b)
-        s = re.sub(r"127\.0\.0\.1:\d+|localhost:\d+|\[::1?\]:\d+", "<host>", s)
-        s = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?", "<time>", s)
-        return re.sub(r"(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])", self._id, s)
-
-    def _id(self, m: re.Match[str]) -> str:
-        return self.ids.setdefault(m.group(0).lower(), f"<id{len(self.ids) + 1}>")
-
-    def value(self, v: Any) -> Any:
-        if isinstance(v, str):
-            return self.text(v)
-        if isinstance(v, (list, tuple)):
-            return [self.value(x) for x in v]
-        if isinstance(v, dict):
-            return {self.text(str(k)): self.value(x) for k, x in v.items()}
-        if isinstance(v, (dt.datetime, dt.date)):
-            return "<time>"
-        if v is None or isinstance(v, (bool, int, float)):
-            return v
-        return self.text(repr(v))
-
-
 def run(url: str, data: str, tag: str) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script under -P
+    from _catalog_diff_norm import Normaliser
+
     ctx = Ctx(url, data, tag)
     norm = Normaliser(url, data, tag)
     out: dict[str, Any] = {}

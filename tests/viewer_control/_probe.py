@@ -108,6 +108,7 @@ def _sources_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], rr
     recording logged to it); close the stream by its URL."""
     import os
     import shutil
+    import signal
     import socket
     import subprocess
 
@@ -123,7 +124,13 @@ def _sources_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], rr
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     exe = shutil.which("rerun", path=os.path.dirname(sys.executable)) or "rerun"
-    server = subprocess.Popen([exe, "--serve-grpc", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    # its own process group: `rerun` is a Python shim over the Rust binary, and both must end
+    server = subprocess.Popen(
+        [exe, "--serve-grpc", f"--port={port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         url = f"rerun+http://127.0.0.1:{port}/proxy"
         rec = rr.RecordingStream("srv_app", recording_id="srv1")
@@ -139,7 +146,7 @@ def _sources_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], rr
         run("close_server_again", lambda: client.close(url))
         rec.disconnect()
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
 
 

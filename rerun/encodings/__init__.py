@@ -78,6 +78,11 @@ class TensorDimensionSelection:
         self.invert = bool(invert)
 
 
+TensorDimensionSelection.native_to_pa_array_override = _datatype_batches.override(  # type: ignore[attr-defined]
+    TensorDimensionSelectionBatch
+)
+
+
 class TensorDimensionIndexSelection:
     """A fixed index along one tensor dimension."""
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from .._baseclasses import BaseBatch
 from ._annotation import (
     _INFO,
     _PAIR,
@@ -21,7 +22,7 @@ from ._annotation import (
     ClassDescription,
     ClassDescriptionMapElem,
 )
-from ._extra import _batch
+from ._extra import Mat4x4, Mat4x4Batch, _batch
 from ._geometry import Angle, KeypointPair
 from ._table import DIM_SELECTION, dim_selection
 from ._time import _BOUNDARY_TYPE, TimeRangeBoundary, _boundaries
@@ -80,3 +81,23 @@ __all__ = [
     "TensorDimensionSelectionBatch",
     "TimeRangeBoundaryBatch",
 ]
+
+
+def override(batch: type[BaseBatch]) -> staticmethod:  # type: ignore[type-arg]
+    def native_to_pa_array_override(data: Any, data_type: pa.DataType) -> pa.Array:
+        """Values of this type as an Arrow array of `data_type` (0.41's conversion hook)."""
+        return batch._CONVERT(data).cast(data_type)
+
+    return staticmethod(native_to_pa_array_override)
+
+
+# 0.41's types with a hand-written conversion expose it on the class (and
+# `TensorDimensionSelection`, defined in the package itself, takes `override` there).
+for _cls, _batch_cls in (
+    (AnnotationInfo, AnnotationInfoBatch),
+    (ClassDescription, ClassDescriptionBatch),
+    (ClassDescriptionMapElem, ClassDescriptionMapElemBatch),
+    (KeypointPair, KeypointPairBatch),
+    (Mat4x4, Mat4x4Batch),
+):
+    _cls.native_to_pa_array_override = override(_batch_cls)  # type: ignore[attr-defined, union-attr]

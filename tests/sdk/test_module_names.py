@@ -60,6 +60,10 @@ print(e.AnnotationInfoBatch([e.AnnotationInfo(1,'a',[1,2,3]), (2,'b')]).as_arrow
 cd = e.ClassDescription(info=(1,'person'), keypoint_annotations=[(0,'nose')], keypoint_connections=[(0,1)])
 print(e.ClassDescriptionBatch([cd]).as_arrow_array().to_pylist())
 print(e.ClassDescriptionMapElemBatch([e.ClassDescriptionMapElem(class_id=1, class_description=cd)]).as_arrow_array().to_pylist())
+import numpy as np
+for cls, value in ((e.AnnotationInfo, [(2, 'b')]), (e.KeypointPair, [(1, 2)]), (e.ClassDescription, [cd]),
+                   (e.TensorDimensionSelection, [e.TensorDimensionSelection(dimension=3)]), (e.Mat4x4, [e.Mat4x4(np.eye(4))])):
+    print(cls.__name__, cls.native_to_pa_array_override(value, getattr(e, cls.__name__ + 'Batch')._ARROW_DATATYPE).to_pylist())
 for n in ['Angle','AnnotationInfo','ClassDescription','ClassDescriptionMapElem','KeypointPair','TensorDimensionSelection','TimeRangeBoundary']:
     print(n, getattr(e,n+'Batch')._ARROW_DATATYPE)
 """

@@ -10,7 +10,8 @@ _GLOB_CHARS = frozenset("*?[")
 
 
 def expand_sources(items: Iterable[str], importable: Iterable[str]) -> list[str]:
-    """Each directory becomes its importable files (recursively, sorted); a pattern that names no
+    """Each directory becomes its importable files (recursively, sorted), except a LeRobot
+    dataset's folder, which stays one source; a pattern that names no
     existing path becomes its matches. Everything else (``-``, URLs, plain paths) stays as given."""
     suffixes = {s.lower() for s in importable}
     out: list[str] = []
@@ -18,6 +19,8 @@ def expand_sources(items: Iterable[str], importable: Iterable[str]) -> list[str]
         path = Path(item)
         if item == "-" or "://" in item:
             out.append(item)
+        elif path.is_dir() and _is_lerobot(path):
+            out.append(item)  # a LeRobot dataset loads as one source, its episodes (as 0.41)
         elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
             out.extend(str(p) for p in found)
@@ -27,3 +30,9 @@ def expand_sources(items: Iterable[str], importable: Iterable[str]) -> list[str]
         else:
             out.append(item)
     return out
+
+
+def _is_lerobot(path: Path) -> bool:
+    from rerun_core.formats.lerobot_columns import is_dataset_dir
+
+    return is_dataset_dir(path)

@@ -138,6 +138,8 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[str], list[str]]:
         if source.startswith(_HTTP):
             if not source.lower().split("?")[0].endswith((".rrd", ".rbl")):
                 raise ViewerError(f"cannot load {source}: only .rrd/.rbl files are read over HTTP")
+        elif source != "-" and Path(source).is_dir():
+            continue  # a LeRobot dataset (expand_sources kept only those)
         elif source != "-" and not Path(source).is_file():
             raise ViewerError(f"no such file: {source}")
         elif source != "-":
@@ -476,6 +478,14 @@ def _file_messages(source: str) -> Iterator[Any]:
             # As the real viewer: the application id is the file's stem (convert uses the path).
             yield from mcap_messages(Path(source), name=source, application_id=Path(source).stem)
         except McapFileError as err:
+            raise ViewerError(f"cannot load {source}: {err}") from None
+        return
+    if Path(source).is_dir():
+        from rerun_core.formats.lerobot_columns import dataset_log_msgs
+
+        try:
+            yield from dataset_log_msgs(Path(source))
+        except (ValueError, OSError) as err:
             raise ViewerError(f"cannot load {source}: {err}") from None
         return
     yield from _import_file(Path(source))

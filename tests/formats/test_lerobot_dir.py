@@ -3,6 +3,8 @@ saves them (``rerun DIR --save``), compared recording by recording with the real
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,8 +38,17 @@ def test_dataset_dir_matches_real_cli(oracle, tmp_path: Path, version: str) -> N
     path = add_columns(WRITERS[version](tmp_path / "robot_ds"), version)
     theirs, ours = tmp_path / "theirs.rrd", tmp_path / "ours.rrd"
     oracle.cli(str(path), "--save", str(theirs), "--port", "0")  # (a free port: --save serves gRPC too)
-    with RrdWriter(ours) as writer:
-        writer.write_all(dataset_log_msgs(path))
+    # ours through the same command line: `rerun DIR --save` saves the episodes and exits
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "rerun"), str(path), "--save", str(ours), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [m.store_id.recording_id for m in read_messages(ours) if isinstance(m, SetStoreInfo)] == [
+        m.store_id.recording_id for m in dataset_log_msgs(path) if isinstance(m, SetStoreInfo)
+    ]
     (tmp_path / "t").mkdir()
     (tmp_path / "o").mkdir()
     their_stores, our_stores = _split(theirs, tmp_path / "t"), _split(ours, tmp_path / "o")

@@ -36,6 +36,7 @@ from ._geometry import (
     Vec4D,
 )
 from ._image import ChannelDatatype, ColorModel, ImageFormat, PixelFormat, TensorData, ViewDir
+from ._plane import Plane3D as Plane3D
 from ._time import TimeInt, TimeRange, TimeRangeBoundary, VisibleTimeRange
 
 if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
@@ -147,6 +148,7 @@ for _name, _fields in _CLASS_FIELDS.items():
 # type checkers keep the looser alias of `_declared.pyi`.
 for _name in (
     "ImageFormat",
+    "Plane3D",
     "Quaternion",
     "Range2D",
     "RotationAxisAngle",

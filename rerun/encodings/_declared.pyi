@@ -13,9 +13,11 @@ import rerun._baseclasses
 import rerun.encodings
 import rerun.encodings._annotation
 import rerun.encodings._batches
+import rerun.encodings._channel_count
 import rerun.encodings._extra
 import rerun.encodings._geometry
 import rerun.encodings._image
+import rerun.encodings._plane
 import rerun.encodings._time
 
 _Loose: TypeAlias = (
@@ -40,7 +42,6 @@ _Loose: TypeAlias = (
     | rerun.encodings.Float64
     | rerun.encodings.IVec3D
     | rerun.encodings.KeypointId
-    | rerun.encodings.Plane3D
     | rerun.encodings.SphericalHarmonics3Rgb
     | rerun.encodings.TensorDimensionIndexSelection
     | rerun.encodings.TensorDimensionSelection
@@ -57,6 +58,7 @@ _Loose: TypeAlias = (
     | rerun.encodings._annotation.AnnotationInfo
     | rerun.encodings._annotation.ClassDescription
     | rerun.encodings._annotation.ClassDescriptionMapElem
+    | rerun.encodings._channel_count.ChannelCountPair
     | rerun.encodings._extra.Mat4x4
     | rerun.encodings._extra.Range2D
     | rerun.encodings._extra.TensorBuffer
@@ -77,6 +79,7 @@ _Loose: TypeAlias = (
     | rerun.encodings._image.PixelFormat
     | rerun.encodings._image.TensorData
     | rerun.encodings._image.ViewDir
+    | rerun.encodings._plane.Plane3D
     | rerun.encodings._time.TimeInt
     | rerun.encodings._time.TimeRange
     | rerun.encodings._time.TimeRangeBoundary
@@ -99,6 +102,7 @@ BlobLike: TypeAlias = _Loose
 class Bool(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 BoolArrayLike: TypeAlias = _Loose
 
@@ -160,6 +164,7 @@ EntityPathLike: TypeAlias = _Loose
 class Float32(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 Float32ArrayLike: TypeAlias = _Loose
 
@@ -170,6 +175,7 @@ Float32Like: TypeAlias = _Loose
 class Float64(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 Float64ArrayLike: TypeAlias = _Loose
 
@@ -194,7 +200,7 @@ ImageFormatArrayLike: TypeAlias = _Loose
 
 class ImageFormatBatch(rerun._baseclasses.BaseBatch): ...
 
-ImageFormatLike: TypeAlias = _Loose
+ImageFormatLike = rerun.encodings._image.ImageFormat
 
 class KeypointId(rerun.encodings._batches._Value):
     def __init__(self, id: Any) -> None: ...
@@ -221,21 +227,17 @@ class PixelFormatBatch(rerun._baseclasses.BaseBatch): ...
 
 PixelFormatLike: TypeAlias = _Loose
 
-class Plane3D(rerun.encodings._batches._Value):
-    @staticmethod
-    def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
-
 Plane3DArrayLike: TypeAlias = _Loose
 
 class Plane3DBatch(rerun._baseclasses.BaseBatch): ...
 
-Plane3DLike: TypeAlias = _Loose
+Plane3DLike = rerun.encodings._plane.Plane3D
 
 QuaternionArrayLike: TypeAlias = _Loose
 
 class QuaternionBatch(rerun._baseclasses.BaseBatch): ...
 
-QuaternionLike: TypeAlias = _Loose
+QuaternionLike = rerun.encodings._geometry.Quaternion
 
 Range1DArrayLike: TypeAlias = _Loose
 
@@ -253,7 +255,7 @@ RotationAxisAngleArrayLike: TypeAlias = _Loose
 
 class RotationAxisAngleBatch(rerun._baseclasses.BaseBatch): ...
 
-RotationAxisAngleLike: TypeAlias = _Loose
+RotationAxisAngleLike = rerun.encodings._geometry.RotationAxisAngle
 
 class SphericalHarmonics3Rgb(rerun.encodings._batches._Value):
     def __init__(self, coefficients: Any) -> None: ...
@@ -278,7 +280,7 @@ TensorDimensionIndexSelectionArrayLike: TypeAlias = _Loose
 
 class TensorDimensionIndexSelectionBatch(rerun._baseclasses.BaseBatch): ...
 
-TensorDimensionIndexSelectionLike: TypeAlias = _Loose
+TensorDimensionIndexSelectionLike = rerun.encodings.TensorDimensionIndexSelection
 
 TimeIntArrayLike: TypeAlias = _Loose
 
@@ -290,11 +292,12 @@ TimeRangeArrayLike: TypeAlias = _Loose
 
 class TimeRangeBatch(rerun._baseclasses.BaseBatch): ...
 
-TimeRangeLike: TypeAlias = _Loose
+TimeRangeLike = rerun.encodings._time.TimeRange
 
 class UInt16(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 UInt16ArrayLike: TypeAlias = _Loose
 
@@ -305,6 +308,7 @@ UInt16Like: TypeAlias = _Loose
 class UInt32(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 UInt32ArrayLike: TypeAlias = _Loose
 
@@ -315,6 +319,7 @@ UInt32Like: TypeAlias = _Loose
 class UInt64(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 UInt64ArrayLike: TypeAlias = _Loose
 
@@ -364,6 +369,7 @@ UVec4DLike: TypeAlias = _Loose
 class Utf8(rerun.encodings._batches._Value):
     @staticmethod
     def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
+    value: Any
 
 Utf8ArrayLike: TypeAlias = _Loose
 
@@ -444,7 +450,7 @@ VisibleTimeRangeArrayLike: TypeAlias = _Loose
 
 class VisibleTimeRangeBatch(rerun._baseclasses.BaseBatch): ...
 
-VisibleTimeRangeLike: TypeAlias = _Loose
+VisibleTimeRangeLike = rerun.encodings._time.VisibleTimeRange
 
 AbsoluteTimeRangeLike: TypeAlias = _Loose
 
@@ -472,7 +478,7 @@ Mat4x4Like: TypeAlias = _Loose
 
 Mat4x4ArrayLike: TypeAlias = _Loose
 
-Range2DLike: TypeAlias = _Loose
+Range2DLike = rerun.encodings._extra.Range2D
 
 Range2DArrayLike: TypeAlias = _Loose
 

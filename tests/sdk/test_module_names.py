@@ -77,3 +77,21 @@ def test_datatype_batches_match_0_41(oracle: Oracle) -> None:
         [sys.executable, "-c", DATATYPE_BATCHES], capture_output=True, text=True, check=True
     )
     assert ours.stdout == theirs
+
+
+PLANE = """
+import rerun as rr, rerun.encodings as e, numpy as np
+p = e.Plane3D([0, 0, 2], 3)
+print(p.normal().tolist(), p.distance(), p.with_distance(5).xyzd.tolist(), e.Plane3D.XY.xyzd.tolist())
+print(e.Plane3DBatch([p, e.Plane3D.YZ]).as_arrow_array().to_pylist())
+print(e.Plane3D.native_to_pa_array_override([p], e.Plane3DBatch._ARROW_DATATYPE).to_pylist())
+print(rr.components.Plane3DBatch([p]).as_arrow_array().to_pylist())
+"""
+
+
+@pytest.mark.interop
+def test_encoding_plane3d_matches_0_41(oracle: Oracle) -> None:
+    """`rerun.encodings.Plane3D(normal, distance)`, its methods and axis planes, batched."""
+    theirs = oracle.run_script(PLANE).stdout
+    ours = subprocess.run([sys.executable, "-c", PLANE], capture_output=True, text=True, check=True)
+    assert ours.stdout == theirs

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -399,35 +398,30 @@ class ViewerClient(ViewerClientOperations):
     # --- lifetime -----------------------------------------------------------------------------
 
     def quit(self, *, wait: bool = True, timeout: float = 5.0) -> None:
-        """End the viewer this client spawned (SIGTERM, then SIGKILL after ``timeout``)."""
-        if self._pid is None:
-            raise RuntimeError("ViewerClient.quit: this client did not spawn the viewer")
-        pid, self._pid = self._pid, None
+        """End the viewer this client spawned and its launcher, as 0.41: SIGTERM to its process
+        group, then SIGKILL to what is left after ``timeout``, waiting ``timeout`` again.
+
+        A client with no spawned viewer (connected, or already quit) warns and does nothing.
+        Raises ValueError for a bad ``timeout``, RuntimeError when the processes outlive it."""
+        import math
+        import warnings
+
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise ValueError("timeout must be finite and greater than zero")
+        pid = self._pid
+        if pid is None:
+            warnings.warn(
+                "ViewerClient.quit() called with no viewer to terminate "
+                "(the client was constructed via ViewerClient.connect(), or quit() was already called).",
+                UserWarning,
+                stacklevel=2,
+            )
+            return
         try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        if not wait:
-            return
-        for sig in (None, signal.SIGKILL):
-            if sig is not None:
-                try:
-                    os.kill(pid, sig)
-                except ProcessLookupError:
-                    return
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                try:
-                    if os.waitpid(pid, os.WNOHANG)[0]:  # our child (spawned attached): reap it
-                        return
-                except ChildProcessError:
-                    pass
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    return
-                time.sleep(0.05)
-        raise RuntimeError(f"ViewerClient.quit: the viewer (pid {pid}) did not exit")
+            _end_process_tree(pid, wait=wait, timeout=timeout)
+        except (OSError, RuntimeError) as err:
+            raise RuntimeError(f"Failed to quit viewer process {pid}: {err}") from err
+        self._pid = None
 
     def __enter__(self) -> ViewerClient:
         return self
@@ -444,3 +438,38 @@ class ViewerClient(ViewerClientOperations):
                 self.quit(wait=False)
             except Exception:  # interpreter shutdown: best effort
                 pass
+
+
+def _end_process_tree(pid: int, *, wait: bool, timeout: float) -> None:
+    """SIGTERM the process group a spawned viewer leads (the `rerun` launcher and what it
+    started share it); with ``wait``, SIGKILL the survivors and raise if any outlive that."""
+    import psutil
+
+    try:
+        launcher = psutil.Process(pid)
+        # descendants first, while the parentage is intact
+        processes = [*launcher.children(recursive=True), launcher]
+    except psutil.NoSuchProcess:
+        return
+    try:
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGTERM)
+        else:  # spawned attached, in our own process group: its tree one by one
+            for proc in processes:
+                proc.terminate()
+    except (ProcessLookupError, psutil.NoSuchProcess):
+        pass
+    if not wait:
+        return
+    try:
+        _, alive = psutil.wait_procs(processes, timeout=timeout)
+        for proc in alive:
+            try:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+        _, alive = psutil.wait_procs(alive, timeout=timeout)
+    except psutil.Error as err:
+        raise RuntimeError(str(err)) from err
+    if alive:
+        raise RuntimeError(f"Viewer processes did not exit: {[proc.pid for proc in alive]}")

@@ -474,7 +474,7 @@ def spawn_headless(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=detach_process,
+        start_new_session=True,  # its own process group, which quit() ends whole (as 0.41)
         env={**os.environ, "RERUN_APP_ONLY": "true"},
     )
     deadline = time.monotonic() + SPAWN_TIMEOUT_S

@@ -16,11 +16,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.interop]
 
 
 def test_our_client_drives_the_real_headless_viewer(oracle, steps_rrd: Path) -> None:  # type: ignore[no-untyped-def]
+    import psutil
     from PIL import Image
 
     from rerun.experimental import ViewerClient
 
-    client = ViewerClient.spawn(headless=True, port=free_port(), executable_path=str(oracle.rerun))
+    port = free_port()
+    client = ViewerClient.spawn(headless=True, port=port, executable_path=str(oracle.rerun))
+    assert client._pid is not None
+    tree = [psutil.Process(client._pid), *psutil.Process(client._pid).children(recursive=True)]
+    assert len(tree) >= 2  # the Python launcher and the native viewer it starts
     try:
         [store_id] = client.open(str(steps_rrd)).store_ids
         assert store_id.startswith("Recording:") and store_id.endswith(":steps")
@@ -63,3 +68,10 @@ def test_our_client_drives_the_real_headless_viewer(oracle, steps_rrd: Path) -> 
         )
     finally:
         client.quit()
+    # as 0.41's quit: the launcher and the viewer it started are gone, and the port is free
+    assert not [p.pid for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    with pytest.warns(UserWarning, match="no viewer to terminate"):
+        client.quit()
+    from rerun._grpc import port_is_listening
+
+    assert not port_is_listening(port)

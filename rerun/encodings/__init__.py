@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import _datatype_batches
+from . import _field_converters as _field_converters  # sets 0.41's per-field converters
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._batches import build
 from ._channel_count import (

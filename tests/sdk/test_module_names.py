@@ -49,6 +49,13 @@ def test_channel_count_pair_batches_as_0_41() -> None:
     assert counts == [[{"channel_id": 3, "message_count": 10}]]
 
 
+def _same_output(oracle: Oracle, script: str) -> None:
+    """The script prints the same under rerun-sdk 0.41 and under ours."""
+    theirs = oracle.run_script(script).stdout
+    ours = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ours.stdout == theirs
+
+
 DATATYPE_BATCHES = """
 import rerun.encodings as e
 print(e.AngleBatch([e.Angle(rad=1.0), 2.0]).as_arrow_array().to_pylist())
@@ -72,11 +79,7 @@ for n in ['Angle','AnnotationInfo','ClassDescription','ClassDescriptionMapElem',
 @pytest.mark.interop
 def test_datatype_batches_match_0_41(oracle: Oracle) -> None:
     """AngleBatch, AnnotationInfoBatch ... TimeRangeBoundaryBatch: same Arrow types and values."""
-    theirs = oracle.run_script(DATATYPE_BATCHES).stdout
-    ours = subprocess.run(
-        [sys.executable, "-c", DATATYPE_BATCHES], capture_output=True, text=True, check=True
-    )
-    assert ours.stdout == theirs
+    _same_output(oracle, DATATYPE_BATCHES)
 
 
 PLANE = """
@@ -92,6 +95,20 @@ print(rr.components.Plane3DBatch([p]).as_arrow_array().to_pylist())
 @pytest.mark.interop
 def test_encoding_plane3d_matches_0_41(oracle: Oracle) -> None:
     """`rerun.encodings.Plane3D(normal, distance)`, its methods and axis planes, batched."""
-    theirs = oracle.run_script(PLANE).stdout
-    ours = subprocess.run([sys.executable, "-c", PLANE], capture_output=True, text=True, check=True)
-    assert ours.stdout == theirs
+    _same_output(oracle, PLANE)
+
+
+FIELD_CONVERTERS = """
+import numpy as np, rerun.encodings as e
+print(e.ImageFormat.pixel_format__field_converter_override('nv12'), e.ImageFormat.color_model__field_converter_override(None), e.ImageFormat.channel_datatype__field_converter_override('U8'))
+print(e.ClassDescription.info__field_converter_override((1, 'a')).label, [a.id for a in e.ClassDescription.keypoint_annotations__field_converter_override([2, (3, 'b')])])
+print([(int(getattr(p.keypoint0, 'id', p.keypoint0)), int(getattr(p.keypoint1, 'id', p.keypoint1))) for p in e.ClassDescription.keypoint_connections__field_converter_override([(1, 2)])])
+print(e.Rgba32.rgba__field_converter_override([255, 0, 0]), e.Rgba32.rgba__field_converter_override(np.array([1, 2, 3, 4])), e.Rgba32.rgba__field_converter_override(0x11223344))
+print(e.RotationAxisAngle.angle__field_converter_override(0.5).radians, e.TensorBuffer.inner__field_converter_override([[1, 2], [3, 4]]).tolist())
+"""
+
+
+@pytest.mark.interop
+def test_field_converters_match_0_41(oracle: Oracle) -> None:
+    """`ImageFormat.pixel_format__field_converter_override` and the others convert as 0.41's."""
+    _same_output(oracle, FIELD_CONVERTERS)

@@ -1,0 +1,71 @@
+"""0.41's per-field converters (`ImageFormat.pixel_format__field_converter_override` ...).
+
+0.41's attrs classes run these on each field; code built on them (and the API surface) calls
+them directly. Ours convert in the constructors; these are the same conversions, one field each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._converters import colors
+from ._annotation import AnnotationInfo, ClassDescription
+from ._extra import TensorBuffer
+from ._geometry import Angle, KeypointPair, Rgba32, RotationAxisAngle
+from ._image import ChannelDatatype, ColorModel, ImageFormat, PixelFormat
+
+
+def _enum_field(enum_cls: Any) -> staticmethod:  # type: ignore[type-arg]
+    def convert(data: Any) -> Any:
+        return None if data is None else enum_cls.auto(data)
+
+    return staticmethod(convert)
+
+
+def _info(data: Any) -> AnnotationInfo:
+    return AnnotationInfo.from_like(data)
+
+
+def _infos(data: Sequence[Any] | None) -> list[AnnotationInfo] | None:
+    return None if data is None else [AnnotationInfo.from_like(x) for x in data]
+
+
+def _pairs(data: Sequence[Any] | None) -> list[KeypointPair] | None:
+    return None if data is None else [KeypointPair.from_like(x) for x in data]
+
+
+def _rgba(data: Any) -> int:
+    """One color as its packed RGBA u32 (an `Rgba32`, a 3- or 4-sequence, or an int)."""
+    if isinstance(data, Rgba32):
+        return int(data.rgba)
+    if isinstance(data, (Sequence, np.ndarray)) and np.asarray(data).size not in (3, 4):
+        raise ValueError(f"expected sequence of length of 3 or 4, received {np.asarray(data).size}")
+    return int(colors(data)[0].as_py())
+
+
+def _angle(x: Any) -> Angle:
+    return x if isinstance(x, Angle) else Angle(rad=x)
+
+
+def _flat(inner: Any) -> np.ndarray:
+    return np.asarray(inner).flatten()  # a tensor buffer is always flat
+
+
+for _field, _enum in (
+    ("pixel_format", PixelFormat),
+    ("color_model", ColorModel),
+    ("channel_datatype", ChannelDatatype),
+):
+    setattr(ImageFormat, f"{_field}__field_converter_override", _enum_field(_enum))
+for _cls, _field, _convert in (
+    (ClassDescription, "info", _info),
+    (ClassDescription, "keypoint_annotations", _infos),
+    (ClassDescription, "keypoint_connections", _pairs),
+    (Rgba32, "rgba", _rgba),
+    (RotationAxisAngle, "angle", _angle),
+    (TensorBuffer, "inner", _flat),
+):
+    setattr(_cls, f"{_field}__field_converter_override", staticmethod(_convert))

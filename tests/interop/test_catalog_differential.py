@@ -31,12 +31,7 @@ HERE = Path(__file__).resolve().parent
 _DECODER = "our decoder's wording, naming the file; never the file's bytes (the real one echoes them)"
 DIFFERENT: dict[str, str] = {"register non-rrd": _DECODER, "register empty file": _DECODER}
 # case -> what ours does not answer as 0.41 yet (xfail, not strict: delete the line when it passes).
-_LAYERS = (
-    "segment_store() of a segment with two layers: 0.41's client fetches only the first layer's "
-    "chunks from our GetRrdManifest answer (it asks FetchChunks for 10 of 12 keys), all 12 from the "
-    "real server's; the rows match but for chunk_key and nulls in absent components' columns"
-)
-NOT_YET: dict[str, str] = {"segment store summary": _LAYERS, "segment store rows": _LAYERS}
+NOT_YET: dict[str, str] = {}
 # Normalised away in every case (_catalog_diff_driver.Normaliser): entry ids, times, host:port,
 # the data directory, the transport's response headers and the real server's trace ids.
 

@@ -142,12 +142,19 @@ def parse_entry_id(text: str) -> Tuid:
         ) from None
 
 
-def part(table: pa.Table) -> common_pb2.DataframePart:
-    """A DataframePart that always holds a record batch: the real client rejects batch-less ones."""
-    if table.num_rows == 0 or not table.to_batches():
+def part(table: pa.Table | pa.RecordBatch) -> common_pb2.DataframePart:
+    """A DataframePart holding exactly one record batch, as the real server sends them.
+
+    0.41's client decodes only the first record batch of a DataframePart's IPC stream (it
+    rejects a batch-less one, and silently drops any later batch): a table of several chunks
+    (e.g. concatenated per layer) is combined into one batch first.
+    """
+    if isinstance(table, pa.RecordBatch):
+        return dataframe_part_from_arrow(table)
+    if table.num_rows == 0:
         empty = pa.RecordBatch.from_arrays([pa.array([], f.type) for f in table.schema], schema=table.schema)
         return dataframe_part_from_arrow(empty)
-    return dataframe_part_from_arrow(table)
+    return dataframe_part_from_arrow(table.combine_chunks().to_batches()[0])
 
 
 def meta(ds: Dataset) -> pb.DatasetResponseMeta:

@@ -15,7 +15,6 @@ from rerun_core.store.chunk import SORBET_VERSION
 from rerun_core.store.messages import StoreId
 from rerun_core.store.rrd import (
     RrdError,
-    dataframe_part_from_arrow,
     dataframe_part_to_table,
     store_id_to_proto,
 )
@@ -71,7 +70,7 @@ def _segment_manifest(ds: Dataset, segment_id: str, layers: list[Layer]) -> log_
         store_id=store_id_to_proto(sid),
         sorbet_schema=common_pb2.Schema(arrow_schema=serialized),
         sorbet_schema_sha256=hashlib.sha256(serialized).digest(),
-        data=dataframe_part_from_arrow(table),
+        data=part(table),  # one batch: the client reads only the first
     )
 
 

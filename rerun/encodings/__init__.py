@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import _datatype_batches
 from . import _field_converters as _field_converters  # sets 0.41's per-field converters
+from ._absolute_time_range import AbsoluteTimeRange as AbsoluteTimeRange
+from ._absolute_time_range import AbsoluteTimeRangeArrayLike as AbsoluteTimeRangeArrayLike
+from ._absolute_time_range import AbsoluteTimeRangeBatch as AbsoluteTimeRangeBatch
+from ._absolute_time_range import AbsoluteTimeRangeLike as AbsoluteTimeRangeLike
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._batches import build
 from ._channel_count import (
@@ -97,10 +101,15 @@ __all__ += ["TensorDimensionIndexSelection", "TensorDimensionSelection"]
 __all__ += [n for n in build(globals()) if n not in __all__]
 __all__ += ["Mat4x4", "Mat4x4Batch", "Range2D", "Range2DBatch", "TensorBuffer"]
 __all__ += _datatype_batches.__all__
+__all__ += [
+    "AbsoluteTimeRange",
+    "AbsoluteTimeRangeArrayLike",
+    "AbsoluteTimeRangeBatch",
+    "AbsoluteTimeRangeLike",
+]
 __all__ += ["ChannelCountPair", "ChannelCountPairArrayLike", "ChannelCountPairBatch", "ChannelCountPairLike"]
 # What an argument of each type accepts; checked at run time by the converters.
 for _name in (
-    "AbsoluteTimeRange",
     "Angle",
     "AnnotationInfo",
     "ClassDescription",

@@ -11,6 +11,7 @@ import numpy.typing
 
 import rerun._baseclasses
 import rerun.encodings
+import rerun.encodings._absolute_time_range
 import rerun.encodings._annotation
 import rerun.encodings._batches
 import rerun.encodings._channel_count
@@ -55,6 +56,7 @@ _Loose: TypeAlias = (
     | rerun.encodings.Uuid
     | rerun.encodings.VideoTimestamp
     | rerun.encodings.ViewCoordinates
+    | rerun.encodings._absolute_time_range.AbsoluteTimeRange
     | rerun.encodings._annotation.AnnotationInfo
     | rerun.encodings._annotation.ClassDescription
     | rerun.encodings._annotation.ClassDescriptionMapElem
@@ -451,10 +453,6 @@ VisibleTimeRangeArrayLike: TypeAlias = _Loose
 class VisibleTimeRangeBatch(rerun._baseclasses.BaseBatch): ...
 
 VisibleTimeRangeLike = rerun.encodings._time.VisibleTimeRange
-
-AbsoluteTimeRangeLike: TypeAlias = _Loose
-
-AbsoluteTimeRangeArrayLike: TypeAlias = _Loose
 
 AngleArrayLike: TypeAlias = _Loose
 

@@ -9,6 +9,7 @@ from datetime import timezone
 import pytest
 
 import rerun as rr
+import rerun.blueprint as rrb
 from tests.conftest import Oracle
 
 
@@ -112,3 +113,14 @@ print(e.RotationAxisAngle.angle__field_converter_override(0.5).radians, e.Tensor
 def test_field_converters_match_0_41(oracle: Oracle) -> None:
     """`ImageFormat.pixel_format__field_converter_override` and the others convert as 0.41's."""
     _same_output(oracle, FIELD_CONVERTERS)
+
+
+def test_absolute_time_range_is_an_encoding_the_blueprint_component_extends() -> None:
+    enc, bpc = rr.encodings, rrb.components
+    assert enc.AbsoluteTimeRangeBatch([enc.AbsoluteTimeRange(1, 5), (7, 9)]).as_arrow_array().to_pylist() == [
+        {"min": 1, "max": 5},
+        {"min": 7, "max": 9},
+    ]
+    selection = bpc.AbsoluteTimeRange(enc.TimeInt(seq=2), 3)
+    assert isinstance(selection, enc.AbsoluteTimeRange) and (selection.min, selection.max) == (2, 3)
+    assert selection.component_type() == "rerun.blueprint.components.AbsoluteTimeRange"

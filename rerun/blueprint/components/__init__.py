@@ -13,6 +13,7 @@ from ... import _converters as cv
 from ..._baseclasses import BaseBatch, ComponentMixin
 from ..._converters import Converter, fixed_list
 from ...components import _record_type, _single_type, register_batch
+from ...encodings import _absolute_time_range as _enc_abs
 from ...encodings import _time as _enc_time
 from ...encodings._image import _AutoEnum
 from ...encodings._time import (
@@ -141,16 +142,8 @@ _ENUMS = (
 _UUID_TYPE = fixed_list(pa.uint8(), 16)
 
 
-class AbsoluteTimeRange(ComponentMixin):
-    """A range of one timeline, ``min`` to ``max`` (sequence numbers or nanoseconds): e.g. the
-    time panel's loop selection."""
-
-    def __init__(self, min: Any, max: Any) -> None:
-        self.min = int(getattr(min, "value", min))
-        self.max = int(getattr(max, "value", max))
-
-    def __repr__(self) -> str:
-        return f"AbsoluteTimeRange(min={self.min}, max={self.max})"
+class AbsoluteTimeRange(_enc_abs.AbsoluteTimeRange, ComponentMixin):
+    """A range of one timeline as a blueprint component: e.g. the time panel's loop selection."""
 
 
 def _uuid_bytes(value: Any) -> bytes:
@@ -188,20 +181,6 @@ class VisualBounds2D(ComponentMixin):
 def _bounds(data: Any) -> pa.Array:
     items = [data] if isinstance(data, VisualBounds2D) else list(data)
     return pa.array([{"x_range": b.x_range, "y_range": b.y_range} for b in items], type=_BOUNDS_TYPE)
-
-
-_ABS_RANGE_TYPE = pa.struct(
-    [pa.field("min", pa.int64(), nullable=False), pa.field("max", pa.int64(), nullable=False)]
-)
-
-
-def _abs_ranges(data: Any) -> pa.Array:
-    items = [data] if hasattr(data, "min") or (len(data) == 2 and np.isscalar(data[0])) else list(data)
-    rows = [
-        {"min": int(x.min), "max": int(x.max)} if hasattr(x, "min") else {"min": int(x[0]), "max": int(x[-1])}
-        for x in items
-    ]
-    return pa.array(rows, type=_ABS_RANGE_TYPE)
 
 
 def _struct(fields: list[pa.Field], to_row: Any, single: Any) -> tuple[pa.DataType, Converter]:
@@ -315,7 +294,7 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     "ViewerRecommendationHash": (pa.uint64(), cv.scalars(np.uint64, pa.uint64())),
     "TimeInt": (pa.int64(), cv.scalars(np.int64, pa.int64())),
     "VisualBounds2D": (_BOUNDS_TYPE, _bounds),
-    "AbsoluteTimeRange": (_ABS_RANGE_TYPE, _abs_ranges),
+    "AbsoluteTimeRange": (_enc_abs.ABSOLUTE_TIME_RANGE_TYPE, _enc_abs.absolute_time_ranges),
     "TimeRange": _TIME_RANGE,
     "TensorDimensionIndexSlider": _struct(
         [_nn("dimension", pa.uint32())],
@@ -465,9 +444,8 @@ def _selected_columns(kind: str) -> property:
 for _name, _params in _RECORDS.items():
     for _field, _, _ in _params:
         setattr(globals()[_name], _field, None)
-for _record, _fields in ((AbsoluteTimeRange, ("min", "max")), (VisualBounds2D, ("x_range", "y_range"))):
-    for _field in _fields:
-        setattr(_record, _field, None)
+for _field in ("x_range", "y_range"):
+    setattr(VisualBounds2D, _field, None)
 
 
 def _time_int(x: Any) -> Any:

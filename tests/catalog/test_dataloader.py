@@ -156,7 +156,7 @@ def test_batches_equal_the_real_loaders(
 
 
 MANIFEST = r"""
-import dataclasses, pickle, sys, warnings
+import dataclasses, multiprocessing, pickle, sys, warnings
 from torch.utils.data import DataLoader
 from rerun.catalog import CatalogClient
 from rerun.experimental.dataloader import (BlockShuffle, DataSource, Field, FixedRateSampling, ImageDecoder,
@@ -197,6 +197,10 @@ blocks, emit = back.worker_plan(0, 1)
 res["file"] = (back.num_rows, meta(back), back.worker_assignments(0, 1).to_pylist(),
                [b.num_rows for b in blocks], emit.tolist(), table(back))
 res["topology"] = attempt(lambda: list(RerunIterableDataset.from_manifest(two, source, fields)))
+workers = RerunIterableDataset.from_manifest(back, source, {"state": fields["state"], "hist": fields["hist"]})
+spawn = multiprocessing.get_context("spawn")
+res["two_workers"] = [{k: arr(v) for k, v in b.items()}
+                      for b in DataLoader(workers, batch_size=3, num_workers=2, multiprocessing_context=spawn)]
 res["constructor"] = attempt(lambda: Manifest(None, two.metadata))
 one = Manifest.generate(source, "frame_nr", fields, fetch_block_size=4, required_fields=["img"])
 res["img_required"] = table(one)
@@ -225,7 +229,8 @@ def test_manifests_equal_the_real_ones(
 ) -> None:
     """``Manifest``: the scan (required fields, staleness, windows, a timestamp grid), every
     schedule (shards, fetch groups, emission buffer), the parquet file, and replays through
-    ``from_manifest`` (iterable in the frozen order, map by position) are 0.41's."""
+    ``from_manifest`` (iterable in the frozen order, also by two spawned ``DataLoader`` workers
+    each reading its shard of the file; map by position) are 0.41's."""
     theirs = _both(server, oracle, recordings, tmp_path, MANIFEST)
     _schema, rows, meta, num_rows = theirs["generated"]
     assert num_rows == 16 and meta["dataset_id"] and meta["num_workers_per_rank"] == 2
@@ -235,6 +240,7 @@ def test_manifests_equal_the_real_ones(
     assert theirs["img_required"][3] == 31  # the window's trim already starts at the first image
     assert sum(len(b["state"]) for b in theirs["replay_block"][1]) == theirs["replay_block"][0] == 31
     assert theirs["map"][0] == 16 and theirs["time"][3] > 0
+    assert sum(len(b["state"]) for b in theirs["two_workers"]) == 16
 
 
 WRITE_VIDEO = r"""

@@ -239,6 +239,17 @@ class TensorData:
     def shape(self) -> tuple[int, ...]:
         return tuple(self.array.shape)
 
+    @property
+    def buffer(self) -> Any:
+        """The elements as a flat `TensorBuffer` (0.41's stored field)."""
+        from ._extra import TensorBuffer
+
+        return TensorBuffer(self.array)
+
+    def numpy(self, force: bool) -> np.ndarray:
+        """The tensor as a numpy array of its shape (`force` is unused, as in 0.41)."""
+        return self.array
+
 
 def _buffer_index(dtype: np.dtype) -> int:
     for i, (name, _) in enumerate(_BUFFER_KINDS):

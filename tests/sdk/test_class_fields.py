@@ -41,3 +41,9 @@ def test_blueprint_record_fields_are_class_attributes() -> None:
         assert hasattr(cls, field), (cls, field)
     assert bpc.FilterByRange(1, 2).start == 1
     assert bpc.TextLogColumn("body", visible=False).visible is False
+
+
+def test_tensor_data_gives_its_buffer_and_array_as_0_41() -> None:
+    tensor = rr.components.TensorData(array=np.arange(6, dtype=np.uint8).reshape(2, 3))
+    assert tensor.numpy(True).tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert tensor.buffer.inner.tolist() == [0, 1, 2, 3, 4, 5] and tensor.buffer.inner.dtype == np.uint8

@@ -23,6 +23,7 @@ from ._datatype_batches import AnnotationInfoBatch as AnnotationInfoBatch
 from ._datatype_batches import ClassDescriptionBatch as ClassDescriptionBatch
 from ._datatype_batches import ClassDescriptionMapElemBatch as ClassDescriptionMapElemBatch
 from ._datatype_batches import KeypointPairBatch as KeypointPairBatch
+from ._datatype_batches import TensorBufferBatch as TensorBufferBatch
 from ._datatype_batches import TensorDimensionSelectionBatch as TensorDimensionSelectionBatch
 from ._datatype_batches import TimeRangeBoundaryBatch as TimeRangeBoundaryBatch
 from ._extra import Mat4x4, Mat4x4Batch, Range2D, Range2DBatch, TensorBuffer

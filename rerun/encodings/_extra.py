@@ -75,16 +75,16 @@ class TensorBuffer:
     inner: np.ndarray
     kind: str
 
-    def __init__(self, inner: Any = None, kind: str | None = None) -> None:
+    def __init__(self, inner: Any) -> None:
         arr = np.asarray(inner if not isinstance(inner, TensorBuffer) else inner.inner)
         self.inner = arr.reshape(-1)
-        self.kind = (kind or arr.dtype.name).upper()
+        self.kind = arr.dtype.name.upper()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.inner, dtype=dtype)
 
     def __repr__(self) -> str:
-        return f"TensorBuffer(inner={self.inner!r}, kind={self.kind!r})"
+        return f"TensorBuffer(inner={self.inner!r})"
 
 
 def _batch(name: str, arrow: pa.DataType, convert: Any) -> type[BaseBatch]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from . import TensorBuffer as TensorBuffer
 from . import TensorBufferArrayLike as TensorBufferArrayLike
+from . import TensorBufferBatch as TensorBufferBatch
 from . import TensorBufferLike as TensorBufferLike
 
 __all__ = [
     "TensorBuffer",
     "TensorBufferArrayLike",
+    "TensorBufferBatch",
     "TensorBufferLike",
 ]

@@ -47,3 +47,15 @@ def test_tensor_data_gives_its_buffer_and_array_as_0_41() -> None:
     tensor = rr.components.TensorData(array=np.arange(6, dtype=np.uint8).reshape(2, 3))
     assert tensor.numpy(True).tolist() == [[0, 1, 2], [3, 4, 5]]
     assert tensor.buffer.inner.tolist() == [0, 1, 2, 3, 4, 5] and tensor.buffer.inner.dtype == np.uint8
+
+
+def test_tensor_buffer_takes_only_inner_and_batches_like_0_41() -> None:
+    """0.41 cannot batch a lone TensorBuffer: it warns and logs an empty batch; ours does the same."""
+    import warnings
+
+    buffer = rr.encodings.TensorBuffer(np.arange(3, dtype=np.uint8).reshape(3, 1))
+    assert buffer.inner.tolist() == [0, 1, 2] and repr(buffer).startswith("TensorBuffer(inner=array(")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batch = rr.encodings.TensorBufferBatch([buffer])
+    assert batch.as_arrow_array().to_pylist() == [] and len(caught) == 1

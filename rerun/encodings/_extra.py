@@ -18,13 +18,14 @@ RANGE2D_TYPE = pa.struct(
 
 
 class Mat4x4:
-    """A 4x4 matrix: given as rows (or ``flat_columns=``), stored column-major."""
+    """A 4x4 matrix: given as rows (or ``columns=``, one list per column), stored column-major."""
 
     flat_columns: np.ndarray
 
-    def __init__(self, rows: Any = None, *, flat_columns: Any = None) -> None:
-        if (rows is None) == (flat_columns is None):
-            raise ValueError("Mat4x4 needs exactly one of `rows` or `flat_columns`")
+    def __init__(self, rows: Any = None, *, columns: Any = None) -> None:
+        if (rows is None) == (columns is None):
+            raise ValueError("Mat4x4 needs exactly one of `rows` or `columns`")
+        flat_columns = columns
         if rows is not None:
             if isinstance(rows, Mat4x4):
                 flat_columns = rows.flat_columns

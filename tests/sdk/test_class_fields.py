@@ -59,3 +59,9 @@ def test_tensor_buffer_takes_only_inner_and_batches_like_0_41() -> None:
         warnings.simplefilter("always")
         batch = rr.encodings.TensorBufferBatch([buffer])
     assert batch.as_arrow_array().to_pylist() == [] and len(caught) == 1
+
+
+def test_mat4x4_takes_rows_or_columns_as_0_41() -> None:
+    grid = np.arange(16).reshape(4, 4)
+    assert rr.encodings.Mat4x4(columns=grid).flat_columns.tolist() == list(range(16))
+    assert rr.encodings.Mat4x4(rows=grid).flat_columns.tolist() == grid.T.reshape(16).tolist()

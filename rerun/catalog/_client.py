@@ -19,6 +19,7 @@ from ._conn import Connection, entry_id_from_proto, entry_id_to_proto
 from ._entry import DatasetEntry
 from ._format import format_bytes
 from ._internal import EntryHandle
+from ._names import check_name, check_table_name
 from ._table import TableEntry
 from ._types import AlreadyExistsError, EntryId
 
@@ -214,6 +215,7 @@ class CatalogClient:
 
     def create_dataset(self, name: str, *, exist_ok: bool = False) -> DatasetEntry:
         """A new, empty dataset. AlreadyExistsError unless ``exist_ok`` (then the existing one)."""
+        check_name(name)
         try:
             resp = self._conn.call("CreateDatasetEntry", pb.CreateDatasetEntryRequest(name=name))
         except AlreadyExistsError:
@@ -224,6 +226,7 @@ class CatalogClient:
 
     def register_table(self, name: str, url: str) -> TableEntry:
         """Register an existing Lance table (by URL) as a table entry."""
+        check_name(name)
         details = AnyProto()
         details.Pack(pb.LanceTable(table_url=url), type_url_prefix="")  # 0.41 sends "/rerun.cloud..."
         resp = self._conn.call("RegisterTable", pb.RegisterTableRequest(name=name, provider_details=details))
@@ -231,6 +234,7 @@ class CatalogClient:
 
     def create_table(self, name: str, schema: pa.Schema, url: str | None = None) -> TableEntry:
         """Create an empty table; ``url``: a directory the table goes in (in a unique subdirectory)."""
+        check_table_name(name)
         req = pb.CreateTableEntryRequest(
             name=name, schema=common_pb2.Schema(arrow_schema=schema.serialize().to_pybytes())
         )
@@ -242,7 +246,7 @@ class CatalogClient:
                 pb.LanceTable(table_url=f"{url.rstrip('/')}/{TuidGenerator().new()}"), type_url_prefix=""
             )
             req.provider_details.CopyFrom(details)
-        resp = self._conn.call("CreateTableEntry", req)
+        resp = self._conn.call("CreateTableEntry", req, context="failed to create table")
         return TableEntry(self._read_table(entry_id_from_proto(resp.table.details.id)))
 
     def stage(self, source: str | os.PathLike[str] | bytes, *, key: str) -> str:

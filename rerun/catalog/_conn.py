@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -36,20 +38,52 @@ def entry_id_to_proto(entry_id: EntryId) -> common_pb2.EntryId:
     return common_pb2.EntryId(id=common_pb2.Tuid(time_ns=entry_id.time_ns, inc=entry_id.inc))
 
 
-def _error(exc: grpc.RpcError, url: str) -> Exception:
+def _code_name(code: grpc.StatusCode | None) -> str:
+    """tonic's name of a status code, as 0.41's messages show it: NOT_FOUND -> NotFound."""
+    return "".join(w.capitalize() for w in code.name.split("_")) if code is not None else "Unknown"
+
+
+def _headers(exc: grpc.RpcError) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for get in ("initial_metadata", "trailing_metadata"):
+        with contextlib.suppress(Exception):
+            pairs += [(str(k), v if isinstance(v, str) else repr(v)) for k, v in (getattr(exc, get)() or ())]
+    return pairs
+
+
+def error_text(
+    detail: str, code: grpc.StatusCode | None, url: str, endpoint: str | None, exc: Any = None
+) -> str:
+    """0.41's text of a failed call: the server's message, the code, then the server, the
+    endpoint, the trace id and the response headers (the last two only where the server sent
+    them), each on its own line."""
+    lines = [f"{detail} ({_code_name(code)})", f"- Server: {url}"]
+    if endpoint is not None:
+        lines.append(f"- Endpoint: /{endpoint}")
+    headers = _headers(exc) if exc is not None else []
+    trace = dict(headers).get("x-request-trace-id")
+    if trace is not None:
+        lines.append(f"- trace-id: {trace}")
+    if headers:
+        lines.append(f"- metadata: {json.dumps(dict([('content-type', 'application/grpc'), *headers]))}")
+    return "\n".join(lines)
+
+
+def _error(exc: grpc.RpcError, url: str, endpoint: str | None) -> Exception:
     code = exc.code() if hasattr(exc, "code") else None
     detail = exc.details() if hasattr(exc, "details") else str(exc)
-    if code == grpc.StatusCode.NOT_FOUND:
-        return NotFoundError(detail)
-    if code == grpc.StatusCode.ALREADY_EXISTS:
-        return AlreadyExistsError(detail)
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return TimeoutError(f"timed out: {detail}")
     if code == grpc.StatusCode.UNAVAILABLE:
         return ConnectionError(f"failed to reach catalog server {url}: {detail}")
+    text = error_text(detail, code, url, endpoint, exc)
+    if code == grpc.StatusCode.NOT_FOUND:
+        return NotFoundError(text)
+    if code == grpc.StatusCode.ALREADY_EXISTS:
+        return AlreadyExistsError(text)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
-        return ValueError(detail)
-    return RuntimeError(f"{code.name if code else 'error'}: {detail}")
+        return ValueError(text)
+    return RuntimeError(text)
 
 
 class Connection:
@@ -71,24 +105,31 @@ class Connection:
             md.append(("x-rerun-entry-id", str(entry)))
         return md
 
-    def call(self, method: str, request: Any, entry: EntryId | None = None) -> Any:
+    def call(
+        self, method: str, request: Any, entry: EntryId | None = None, *, context: str | None = None
+    ) -> Any:
+        """One unary call. With ``context``, a failure reads "{context}: ..." and names no endpoint
+        (as 0.41's create_table words its errors)."""
         try:
             return getattr(self.stub, method)(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
         except grpc.RpcError as exc:
-            raise _error(exc, self.url) from None
+            if context is None:
+                raise _error(exc, self.url, method) from None
+            err = _error(exc, self.url, None)
+            raise type(err)(f"{context}: {err}") from None
 
     def stream(self, method: str, request: Any, entry: EntryId | None = None) -> Iterator[Any]:
         try:
             yield from getattr(self.stub, method)(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
         except grpc.RpcError as exc:
-            raise _error(exc, self.url) from None
+            raise _error(exc, self.url, method) from None
 
     def stream_in(self, method: str, requests: Iterator[Any], entry: EntryId | None = None) -> Any:
         """A client-streaming call (WriteTable)."""
         try:
             return getattr(self.stub, method)(requests, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
         except grpc.RpcError as exc:
-            raise _error(exc, self.url) from None
+            raise _error(exc, self.url, method) from None
 
     def close(self) -> None:
         self.channel.close()

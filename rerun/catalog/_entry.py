@@ -291,7 +291,9 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
 
         t = self._internal.scan_segment_table(["rerun_segment_id"], [segment_id])
         if segment_id not in t.column("rerun_segment_id").to_pylist():
-            raise NotFoundError(f"Segment not found (NotFound)\n- Dataset: {self.id}\nSegment: {segment_id}")
+            raise NotFoundError(
+                f"Segment not found (NotFound)\n- Server: {self._conn.url}\n- Dataset: {self.id}\nSegment: {segment_id}"
+            )
         return Segment(SegmentRef(self._internal, segment_id))
 
     def segment_store(self, segment_id: str, *, include_assets: bool = True) -> LazyStore:
@@ -344,11 +346,13 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
     def _read(self, index: str | None, **kwargs: Any) -> datafusion.DataFrame:
         """A lazy frame: DataFusion's projection and filters decide what is fetched and which rows exist."""
         from ._frame import ReaderFrame
+        from ._index_values import checked_using
         from ._reader import ReadSpec, reader_schema
 
         dataset_schema = self._arrow_schema()
         if index is not None and index not in dataset_schema.names:
             raise ValueError(f"Index '{index}' does not exist in the dataset.")
+        kwargs["using_index_values"] = checked_using(kwargs.get("using_index_values"), index)
         spec = ReadSpec(self._conn, self.id, index, **kwargs)
         return ReaderFrame(self._client.ctx, spec, reader_schema(dataset_schema, spec))
 

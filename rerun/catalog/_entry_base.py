@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from rerun_core.proto.gen import cloud_pb2 as pb
 
 from ._internal import EntryHandle
+from ._names import check_name
 from ._types import EntryId, EntryKind
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class Entry(Generic[InnerT]):
 
     def set_name(self, name: str) -> None:
         """Rename this entry (names are unique: AlreadyExistsError otherwise)."""
+        check_name(name)
         update = pb.EntryDetailsUpdate(name=name)
         req = pb.UpdateEntryRequest(id=self._internal.proto_id(), entry_details_update=update)
         self._internal.details = self._conn.call("UpdateEntry", req, entry=self.id).entry_details

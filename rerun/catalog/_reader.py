@@ -109,10 +109,9 @@ SORBET_META = {b"sorbet:version": b"0.1.4"}
 
 
 def reader_schema(dataset: pa.Schema, spec: ReadSpec) -> pa.Schema:
-    """Segment id, the indexes (reverse name order, as 0.41), then the viewed components."""
-    indexes = sorted(
-        (f for f in dataset if _meta(f, "rerun:kind") == "index"), key=lambda f: f.name, reverse=True
-    )
+    """Segment id, the indexes (the dataset schema's in reverse order, as 0.41), then the viewed
+    components."""
+    indexes = [f for f in dataset if _meta(f, "rerun:kind") == "index"][::-1]
     data = [f for f in dataset if _meta(f, "rerun:kind") == "data"]
     kept = _kept_entities((_meta(f, "rerun:entity_path") or "" for f in data), spec.contents)
     comps = [

@@ -31,6 +31,10 @@ class ServerTasks:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    @property
+    def url(self) -> str:
+        return self._conn.url
+
     def wait(self, task_ids: list[str], timeout_secs: int | None) -> dict[str, str | None]:
         """task id -> None (success) or its error message. TimeoutError if some did not finish."""
         if not task_ids:
@@ -109,7 +113,11 @@ class RegistrationOperation:
         results = list(self.iter_results(timeout_secs))
         failed = [r.error for r in results if r.error is not None]
         if failed:
-            detail = "\n".join(dict.fromkeys(failed))
+            head, _, rest = "\n".join(dict.fromkeys(failed)).partition("\n")
+            url = getattr(self._internal.tasks, "url", None)
+            if url is not None:  # 0.41 words the first failure as an error of the server's
+                head = f"{head} (InvalidArguments)\n- Server: {url}"
+            detail = f"{head}\n{rest}" if rest else head
             raise ValueError(f"Registration failed.\n\nThe following segments failed:\n{detail}")
         return RegistrationResult(segment_ids=[r.segment_id for r in results])
 

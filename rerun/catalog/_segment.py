@@ -49,13 +49,15 @@ def _segment_schemas(handle: EntryHandle, segment_id: str) -> list[pa.Schema]:
 
 
 def _merge(schemas: list[pa.Schema]) -> pa.Schema:
+    """The layers' schemas as one: index columns by name, then the data columns in the order
+    the layers list them (first layer first), as 0.41 merges them."""
     fields: dict[str, pa.Field] = {}
     for s in schemas:
         for f in s:
             fields.setdefault(f.name, f)
     index = [f for f in fields.values() if (f.metadata or {}).get(b"rerun:kind") == b"index"]
     rest = [f for f in fields.values() if f not in index]
-    return pa.schema(sorted(index, key=lambda f: f.name) + sorted(rest, key=lambda f: f.name))
+    return pa.schema(sorted(index, key=lambda f: f.name) + rest)
 
 
 class Segment:

@@ -28,6 +28,21 @@ if TYPE_CHECKING:
 Loader = Callable[[Sequence[int] | None], Iterator[CoreChunk]]
 
 
+def _repeated_chunks(table: pa.Table | pa.RecordBatch) -> set[int]:
+    """Rows whose chunk id an earlier row already listed (a file registered as two layers of a
+    segment): 0.41 shows them with neither timelines nor components."""
+    if "chunk_id" not in table.schema.names:
+        return set()
+    seen: set[object] = set()
+    out: set[int] = set()
+    for i, cid in enumerate(table.column("chunk_id").to_pylist()):
+        key = cid if not isinstance(cid, dict) else tuple(sorted(cid.items()))
+        if key in seen:
+            out.add(i)
+        seen.add(key)
+    return out
+
+
 def manifest_rows(table: pa.Table | pa.RecordBatch) -> list[SummaryRow]:
     """What each manifest row says of its chunk: entity, rows, static, timelines, components."""
     timeline_cols: list[tuple[str, str]] = []
@@ -46,15 +61,19 @@ def manifest_rows(table: pa.Table | pa.RecordBatch) -> list[SummaryRow]:
     entities = table.column("chunk_entity_path").to_pylist()
     statics = table.column("chunk_is_static").to_pylist()
     num_rows = table.column("chunk_num_rows").to_pylist()
+    repeated = _repeated_chunks(table)
     # Per entity and component one chunk holds the static data: the last one the manifest lists.
     static_owner: dict[tuple[str, str], int] = {}
     for i in range(table.num_rows):
         for name, comp in static_cols:
-            if statics[i] and cols[name][i]:
+            if statics[i] and cols[name][i] and i not in repeated:
                 static_owner[(str(entities[i]), comp)] = i
     rows = []
     for i in range(table.num_rows):
         static = bool(statics[i])
+        if i in repeated:
+            rows.append(SummaryRow(str(entities[i]), int(num_rows[i]), static, [], []))
+            continue
         tls = sorted(tl for name, tl in timeline_cols if cols[name][i] is not None)
         if static:
             names = [comp for _, comp in static_cols if static_owner.get((str(entities[i]), comp)) == i]

@@ -1,4 +1,5 @@
-"""Entry and layer names, checked by the real server's rules (so a bad name never lands)."""
+"""Entry and layer names, checked by the real server's rules (the server refuses a bad name, the
+client checks it first, as 0.41's does)."""
 
 from __future__ import annotations
 

@@ -286,7 +286,7 @@ def _one_line_error(client: CatalogClient, name: str, uri: str, exc: type[Except
     with pytest.raises(exc) as err:
         ds.register([uri]).wait()
     assert ds.segment_ids() == []
-    return str(err.value)
+    return str(err.value).split("\n")[0]  # the server's one line; the server and endpoint follow, as 0.41's
 
 
 def test_a_missing_object_is_not_found_naming_the_uri(client: CatalogClient) -> None:
@@ -301,7 +301,7 @@ def test_a_missing_bucket_is_not_found_naming_the_uri(client: CatalogClient) -> 
 
 def test_a_bucket_url_is_not_an_object(client: CatalogClient) -> None:
     msg = _one_line_error(client, "bucket_only", f"s3://{BUCKET}", ValueError)
-    assert msg == f"object URL names no object: s3://{BUCKET}"
+    assert msg == f"object URL names no object: s3://{BUCKET} (InvalidArgument)"
 
 
 def test_a_missing_prefix_registers_nothing(client: CatalogClient) -> None:
@@ -320,8 +320,8 @@ def test_wrong_credentials_are_permission_denied_naming_the_uri(
     finally:
         monkeypatch.undo()
         obs.clear_caches()
-    assert msg.startswith("PERMISSION_DENIED: ")
-    assert "access denied" in msg and url("one/seg2.rrd") in msg and "\n" not in msg
+    assert msg.endswith(" (PermissionDenied)")
+    assert "access denied" in msg and url("one/seg2.rrd") in msg
 
 
 def test_object_store_config_overrides_the_environment(s3: LocalS3, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,8 +13,6 @@ Run: ``timeout 600 .venv/bin/pytest -q -m interop tests/interop/test_catalog_dif
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +20,10 @@ import pytest
 
 from tests.catalog.catalog_data import free_port, server_process
 from tests.conftest import OURS_BIN, Oracle, ours_env
-from tests.interop._catalog_diff_driver import cases
+from tests.interop._catalog_diff_marks import marked_cases, run_driver, write_diff_data
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
-HERE = Path(__file__).resolve().parent
 # case -> why ours answers differently on purpose (as in test_redap_parity's DIFFERENT).
 _DECODER = "our decoder's wording, naming the file; never the file's bytes (the real one echoes them)"
 DIFFERENT: dict[str, str] = {"register non-rrd": _DECODER, "register empty file": _DECODER}
@@ -38,9 +35,7 @@ NOT_YET: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory, oracle: Oracle) -> Path:
-    root = tmp_path_factory.mktemp("catalog_diff")
-    oracle.run_script((HERE / "_catalog_diff_data.py").read_text(), str(root), timeout=120)
-    return root
+    return write_diff_data(tmp_path_factory, oracle, "catalog_diff")
 
 
 def _drive(oracle: Oracle, which: str, data_dir: Path, out: Path) -> dict[str, Any]:
@@ -51,24 +46,8 @@ def _drive(oracle: Oracle, which: str, data_dir: Path, out: Path) -> dict[str, A
         cmd, env = [str(OURS_BIN / "rerun"), "server"], ours_env()
     cmd += ["--host", "127.0.0.1", "-p", str(port)]
     with server_process(cmd, port, env=env):
-        proc = subprocess.run(
-            [
-                str(oracle.python),
-                "-P",
-                str(HERE / "_catalog_diff_driver.py"),
-                f"rerun+http://127.0.0.1:{port}",
-                data_dir.as_uri(),
-                str(out),
-                which,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=400,
-            env=oracle.env(),
-            cwd=str(data_dir),
-        )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return json.loads(out.read_text())  # type: ignore[no-any-return]
+        url = f"rerun+http://127.0.0.1:{port}"
+        return run_driver(oracle.python, oracle.env(), url, data_dir, out, which)
 
 
 @pytest.fixture(scope="module")
@@ -78,16 +57,7 @@ def outcomes(oracle: Oracle, data_dir: Path) -> tuple[dict[str, Any], dict[str, 
     return real, ours
 
 
-def _param(name: str) -> Any:
-    marks = []
-    if (why := DIFFERENT.get(name)) is not None:
-        marks.append(pytest.mark.xfail(strict=False, reason=f"on purpose: {why}"))
-    elif (why := NOT_YET.get(name)) is not None:
-        marks.append(pytest.mark.xfail(strict=False, reason=f"not yet: {why}"))
-    return pytest.param(name, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(name) for name, _ in cases()])
+@pytest.mark.parametrize("case", marked_cases(DIFFERENT, NOT_YET))
 def test_real_client_sees_the_same(case: str, outcomes: tuple[dict[str, Any], dict[str, Any]]) -> None:
     real, ours = outcomes
     assert ours[case] == real[case]

@@ -238,8 +238,11 @@ def ipc_stream_bytes(schema: pa.Schema, batches: list[pa.RecordBatch] | tuple[()
 def dataframe_part_from_arrow(
     data: pa.Table | pa.RecordBatch, *, compression: bool = True
 ) -> common_pb2.DataframePart:
-    """A ``DataframePart`` (Arrow IPC stream, LZ4 block by default), as Rerun sends tables."""
-    batches = data.to_batches() if isinstance(data, pa.Table) else [data]
+    """A ``DataframePart`` (Arrow IPC stream, LZ4 block by default), as Rerun sends tables.
+
+    A table goes as one record batch: 0.41 reads only a part's first batch (a FetchChunks
+    request of two batches got the first batch's chunks only from the real server)."""
+    batches = data.combine_chunks().to_batches() if isinstance(data, pa.Table) else [data]
     ipc = ipc_stream_bytes(data.schema, batches)
     return common_pb2.DataframePart(
         encoder_version=common_pb2.ENCODER_VERSION_V0,

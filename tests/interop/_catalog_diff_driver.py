@@ -556,10 +556,43 @@ def _unreg(handle: Any) -> Any:
     return repr(out) if out is not None else None
 
 
+def check_cases() -> Iterator[Case]:
+    """What a client checks itself before calling: table names (SQL), names, index values."""
+    for i, name in enumerate(["a.b", "a b", "1abc", "a.", "données", "semi;colon", "[sq]", "a::b"]):
+        yield (
+            f"create table name {i}",
+            lambda x, a=(name, i): (
+                x.client.create_table(a[0], _meta_schema(), x.f(f"tables_TAG/n{a[1]}")).name
+            ),
+        )
+    yield "table rename bad", lambda x: x.client.get_table("meta").set_name("a/b")
+    yield "register table bad name", lambda x: x.client.register_table("a/b", x.f("tables_TAG/none"))
+    for i in range(7):
+        yield (
+            f"reader values kind {i}",
+            lambda x, k=i: _read(x, "frame", None, None, using_index_values=_kind(k)),
+        )
+
+
+def _kind(i: int) -> Any:
+    import numpy as np
+    import pyarrow as pa
+
+    return [
+        (1, 3),
+        "x",
+        [1.5],
+        np.array([1.5]),
+        pa.array(["a"]),
+        range(3),
+        {"ep_a": np.array([1], np.int32)},
+    ][i]
+
+
 def cases() -> list[Case]:
     gens: list[Callable[[], Iterator[Case]]] = [entry_cases, registration_cases, view_cases]
     gens += [reader_cases, ordered_cases, table_cases, table_write_cases, blueprint_cases, extra_cases]
-    gens += [teardown_cases]
+    gens += [check_cases, teardown_cases]
     return [c for g in gens for c in g()]
 
 

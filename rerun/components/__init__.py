@@ -495,3 +495,7 @@ _ = (
     TransformRelation,
     VideoCodec,
 )
+
+from . import _compat041  # noqa: E402 - after the classes it adds 0.41's extra names to
+
+_compat041.patch(globals())

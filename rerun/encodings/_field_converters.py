@@ -37,7 +37,7 @@ def _pairs(data: Sequence[Any] | None) -> list[KeypointPair] | None:
     return None if data is None else [KeypointPair.from_like(x) for x in data]
 
 
-def _rgba(data: Any) -> int:
+def rgba_u32(data: Any) -> int:
     """One color as its packed RGBA u32 (an `Rgba32`, a 3- or 4-sequence, or an int)."""
     if isinstance(data, Rgba32):
         return int(data.rgba)
@@ -64,7 +64,7 @@ for _cls, _field, _convert in (
     (ClassDescription, "info", _info),
     (ClassDescription, "keypoint_annotations", _infos),
     (ClassDescription, "keypoint_connections", _pairs),
-    (Rgba32, "rgba", _rgba),
+    (Rgba32, "rgba", rgba_u32),
     (RotationAxisAngle, "angle", _angle),
     (TensorBuffer, "inner", _flat),
 ):

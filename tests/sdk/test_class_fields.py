@@ -6,6 +6,8 @@ value must not shadow what an instance holds.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import rerun as rr
@@ -65,3 +67,17 @@ def test_mat4x4_takes_rows_or_columns_as_0_41() -> None:
     grid = np.arange(16).reshape(4, 4)
     assert rr.encodings.Mat4x4(columns=grid).flat_columns.tolist() == list(range(16))
     assert rr.encodings.Mat4x4(rows=grid).flat_columns.tolist() == grid.T.reshape(16).tolist()
+
+
+def test_component_helpers_0_41_scripts_call() -> None:
+    # Added at run time (rerun.components._compat041); type checkers do not see them yet.
+    video: Any = rr.components.VideoTimestamp
+    assert video(seconds=1.5).timestamp_ns == 1_500_000_000
+    assert video.seconds([2, 2.5]).as_arrow_array().to_pylist() == [2_000_000_000, 2_500_000_000]
+    assert video.milliseconds([3]).as_arrow_array().to_pylist() == [3_000_000]
+    assert video.nanoseconds([4]).as_arrow_array().to_pylist() == [4]
+    color: Any = rr.components.Color
+    assert color.from_string("a").as_arrow_array() == color.from_string("a").as_arrow_array()
+    assert color.rgba__field_converter_override([255, 0, 0]) == 0xFF0000FF
+    scale: Any = rr.components.Scale3D([1, 2, 3])
+    assert scale.xyz.tolist() == [1, 2, 3]

@@ -1,0 +1,52 @@
+"""0.41's extra names on a few table-built components (`VideoTimestamp.seconds(...)`, ...).
+
+Scripts written for 0.41 call these; each is the same conversion our classes already make.
+`rerun.components` hands its namespace to `patch` once the classes exist (so this module never
+imports the package back).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from typing import Any
+
+import numpy as np
+
+from ..encodings._field_converters import rgba_u32
+
+_GOLDEN_RATIO = (math.sqrt(5.0) - 1.0) / 2.0
+
+
+def patch(namespace: dict[str, Any]) -> None:
+    """Add the names to the component classes in `namespace` (`rerun.components`)."""
+    video, video_batch, color = (
+        namespace["VideoTimestamp"],
+        namespace["VideoTimestampBatch"],
+        namespace["Color"],
+    )
+
+    def nanoseconds(nanoseconds: Any) -> Any:
+        """A VideoTimestamp batch from nanoseconds since the video's start."""
+        return video_batch([video(nanoseconds=int(ns)) for ns in np.asarray(nanoseconds).reshape(-1)])
+
+    def seconds(seconds: Any) -> Any:
+        """A VideoTimestamp batch from seconds since the video's start."""
+        return nanoseconds(np.asarray(seconds, dtype=np.float64) * 1e9)
+
+    def milliseconds(milliseconds: Any) -> Any:
+        """A VideoTimestamp batch from milliseconds since the video's start."""
+        return nanoseconds(np.asarray(milliseconds, dtype=np.float64) * 1e6)
+
+    def from_string(s: str) -> Any:
+        """A color picked from a string's hash: the same string gives the same color (in a process)."""
+        hue = (hash(s) & 0xFFFF) / 2**16 * _GOLDEN_RATIO
+        return color([round(comp * 255) for comp in colorsys.hsv_to_rgb(hue, 0.85, 0.5)])
+
+    for func in (seconds, milliseconds, nanoseconds):
+        setattr(video, func.__name__, staticmethod(func))
+    video.timestamp_ns = property(lambda self: self.value, doc="Nanoseconds since the video's start.")
+    color.from_string = staticmethod(from_string)
+    for name in ("Color", "AlbedoFactor"):
+        namespace[name].rgba__field_converter_override = staticmethod(rgba_u32)
+    namespace["Scale3D"].xyz = property(lambda self: self.value, doc="The per-axis scale.")

@@ -263,21 +263,29 @@ class Plane3D(_Single):
         arr = np.asarray(normal, dtype=np.float32).reshape(-1)
         super().__init__(arr if arr.size == 4 else np.append(arr, np.float32(distance)))
 
-    @property
+    # Methods, not properties, as 0.41 (`plane.normal()`), and its stored field `xyzd`.
     def normal(self) -> np.ndarray:
         return np.asarray(self.value[:3])
 
-    @property
     def distance(self) -> float:
         return float(self.value[3])
 
+    @property
+    def xyzd(self) -> np.ndarray:
+        return np.asarray(self.value)
+
     def with_distance(self, distance: float) -> Plane3D:
-        return Plane3D(self.normal, distance)
+        return Plane3D(self.normal(), distance)
+
+    @staticmethod
+    def deferred_patch_class(cls: Any) -> None:
+        """Set the three axis planes on `cls` (0.41's hook, run once below)."""
+        cls.XY = cls((0.0, 0.0, 1.0))
+        cls.YZ = cls((1.0, 0.0, 0.0))
+        cls.ZX = cls((0.0, 1.0, 0.0))
 
 
-Plane3D.XY = Plane3D((0.0, 0.0, 1.0))
-Plane3D.YZ = Plane3D((1.0, 0.0, 0.0))
-Plane3D.ZX = Plane3D((0.0, 1.0, 0.0))
+Plane3D.deferred_patch_class(Plane3D)
 
 
 class _Radius(_Single):

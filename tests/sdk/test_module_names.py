@@ -124,3 +124,18 @@ def test_absolute_time_range_is_an_encoding_the_blueprint_component_extends() ->
     selection = bpc.AbsoluteTimeRange(enc.TimeInt(seq=2), 3)
     assert isinstance(selection, enc.AbsoluteTimeRange) and (selection.min, selection.max) == (2, 3)
     assert selection.component_type() == "rerun.blueprint.components.AbsoluteTimeRange"
+
+
+COMPONENT_PLANE = """
+import rerun as rr
+P = rr.components.Plane3D
+p = P([0, 0, 2], 3)
+print(p.normal().tolist(), p.distance(), p.xyzd.tolist(), p.with_distance(1).xyzd.tolist(), P.XY.xyzd.tolist(), P.ZX.xyzd.tolist())
+print(rr.components.Plane3DBatch([p]).as_arrow_array().to_pylist())
+"""
+
+
+@pytest.mark.interop
+def test_component_plane3d_matches_0_41(oracle: Oracle) -> None:
+    """`rr.components.Plane3D`: `normal()`/`distance()` are methods and `xyzd` the field, as 0.41."""
+    _same_output(oracle, COMPONENT_PLANE)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..encodings._field_converters import rgba_u32
+from ..encodings._image import ViewDir
 
 _GOLDEN_RATIO = (math.sqrt(5.0) - 1.0) / 2.0
 
@@ -50,3 +51,21 @@ def patch(namespace: dict[str, Any]) -> None:
     for name in ("Color", "AlbedoFactor"):
         namespace[name].rgba__field_converter_override = staticmethod(rgba_u32)
     namespace["Scale3D"].xyz = property(lambda self: self.value, doc="The per-axis scale.")
+    view = namespace["ViewCoordinates"]
+    view.ViewDir = ViewDir
+    view.coordinates = None  # class-level too, as 0.41's attrs field
+    view.deferred_patch_class = _constants_patch(view, lambda value: value.coordinates)
+    for name in ("TextLogLevel", "MediaType"):
+        namespace[name].deferred_patch_class = _constants_patch(namespace[name], str)
+
+
+def _constants_patch(cls: type, argument: Any) -> staticmethod:  # type: ignore[type-arg]
+    """0.41's `deferred_patch_class`: (re)set the named constants (`ViewCoordinates.RDF`,
+    `TextLogLevel.ERROR` ...) on a class, built from the ones `cls` has."""
+    constants = {name: argument(value) for name, value in vars(cls).items() if isinstance(value, cls)}
+
+    def deferred_patch_class(cls: Any) -> None:
+        for name, value in constants.items():
+            setattr(cls, name, cls(value))
+
+    return staticmethod(deferred_patch_class)

@@ -81,3 +81,23 @@ def test_component_helpers_0_41_scripts_call() -> None:
     assert color.rgba__field_converter_override([255, 0, 0]) == 0xFF0000FF
     scale: Any = rr.components.Scale3D([1, 2, 3])
     assert scale.xyz.tolist() == [1, 2, 3]
+
+
+def test_deferred_patch_class_sets_the_named_constants_on_a_class() -> None:
+    view: Any = rr.components.ViewCoordinates
+    assert view.ViewDir is rr.encodings.ViewDir and hasattr(view, "coordinates")
+
+    class Patched(rr.components.ViewCoordinates):
+        pass
+
+    view.deferred_patch_class(Patched)
+    patched: Any = Patched
+    assert type(patched.RDF) is Patched and patched.RDF.coordinates == view.RDF.coordinates
+    level: Any = rr.components.TextLogLevel
+
+    class Levels(rr.components.TextLogLevel):
+        pass
+
+    level.deferred_patch_class(Levels)
+    levels: Any = Levels
+    assert type(levels.ERROR) is Levels and levels.ERROR == "ERROR"

@@ -69,6 +69,18 @@ def error_text(
     return "\n".join(lines)
 
 
+def _trace_id(answer: Any) -> str | None:
+    """The trace id a (real) server sent with an answer; None where it sent none."""
+    with contextlib.suppress(Exception):
+        return dict(answer.initial_metadata() or ()).get("x-request-trace-id")  # type: ignore[no-any-return]
+    return None
+
+
+def trace_line(trace_id: str | None) -> str:
+    """The "- trace-id: ..." line of 0.41's error texts (with its newline), or nothing."""
+    return f"- trace-id: {trace_id}\n" if trace_id is not None else ""
+
+
 def _error(exc: grpc.RpcError, url: str, endpoint: str | None) -> Exception:
     code = exc.code() if hasattr(exc, "code") else None
     detail = exc.details() if hasattr(exc, "details") else str(exc)
@@ -98,6 +110,7 @@ class Connection:
         self.stub = cloud_pb2_grpc.RerunCloudServiceStub(self.channel)
         self._client_id = uuid.uuid4().hex
         self.object_store_auth: Any = None  # CatalogClient's, for direct chunk fetches
+        self.trace_id: str | None = None  # the last answer's, where the server sent one (0.41 shows it)
 
     def _metadata(self, entry: EntryId | None) -> list[tuple[str, str]]:
         md = [("x-rerun-client-version", CLIENT_VERSION), ("x-rerun-client-id", self._client_id)]
@@ -111,7 +124,12 @@ class Connection:
         """One unary call. With ``context``, a failure reads "{context}: ..." and names no endpoint
         (as 0.41's create_table words its errors)."""
         try:
-            return getattr(self.stub, method)(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
+            fn = getattr(self.stub, method)
+            if not hasattr(fn, "with_call"):
+                return fn(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
+            resp, answer = fn.with_call(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
+            self.trace_id = _trace_id(answer)
+            return resp
         except grpc.RpcError as exc:
             if context is None:
                 raise _error(exc, self.url, method) from None
@@ -120,7 +138,9 @@ class Connection:
 
     def stream(self, method: str, request: Any, entry: EntryId | None = None) -> Iterator[Any]:
         try:
-            yield from getattr(self.stub, method)(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
+            answer = getattr(self.stub, method)(request, metadata=self._metadata(entry), timeout=_TIMEOUT_S)
+            yield from answer
+            self.trace_id = _trace_id(answer)
         except grpc.RpcError as exc:
             raise _error(exc, self.url, method) from None
 

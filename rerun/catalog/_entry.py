@@ -17,6 +17,7 @@ from rerun_core.proto.gen import cloud_pb2 as pb
 from rerun_core.proto.gen import common_pb2
 from rerun_core.store.rrd import dataframe_part_to_table
 
+from ._conn import trace_line
 from ._content_filter import ContentFilter
 from ._dataset_assets import BlueprintsAndAssets
 from ._entry_base import Entry
@@ -184,9 +185,10 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
     ) -> RegistrationOperation:
         req = pb.RegisterWithDatasetRequest(data_sources=sources, on_duplicate=_on_duplicate(on_duplicate))
         table = dataframe_part_to_table(self._conn.call("RegisterWithDataset", req, entry=self.id).data)
+        trace = self._conn.trace_id
         cols = ("rerun_storage_url", "rerun_segment_id", "rerun_task_id")
         rows = list(zip(*(table.column(c).to_pylist() for c in cols), strict=True))
-        return RegistrationOperation(RegistrationRows(rows, ServerTasks(self._conn)))
+        return RegistrationOperation(RegistrationRows(rows, ServerTasks(self._conn), trace))
 
     def register(
         self,
@@ -292,7 +294,8 @@ class DatasetEntry(BlueprintsAndAssets, Entry[EntryHandle]):
         t = self._internal.scan_segment_table(["rerun_segment_id"], [segment_id])
         if segment_id not in t.column("rerun_segment_id").to_pylist():
             raise NotFoundError(
-                f"Segment not found (NotFound)\n- Server: {self._conn.url}\n- Dataset: {self.id}\nSegment: {segment_id}"
+                f"Segment not found (NotFound)\n- Server: {self._conn.url}\n{trace_line(self._conn.trace_id)}"
+                f"- Dataset: {self.id}\nSegment: {segment_id}"
             )
         return Segment(SegmentRef(self._internal, segment_id))
 

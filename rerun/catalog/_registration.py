@@ -35,6 +35,11 @@ class ServerTasks:
     def url(self) -> str:
         return self._conn.url
 
+    @property
+    def trace_id(self) -> str | None:
+        """The last answer's trace id (after ``wait``: QueryTasksOnCompletion's)."""
+        return self._conn.trace_id
+
     def wait(self, task_ids: list[str], timeout_secs: int | None) -> dict[str, str | None]:
         """task id -> None (success) or its error message. TimeoutError if some did not finish."""
         if not task_ids:
@@ -91,6 +96,7 @@ class RegistrationRows:
 
     rows: list[tuple[str, str, str]]
     tasks: TaskQueue
+    trace_id: str | None = None  # RegisterWithDataset's, where the server sent one
 
 
 class RegistrationOperation:
@@ -118,8 +124,17 @@ class RegistrationOperation:
             if url is not None:  # 0.41 words the first failure as an error of the server's
                 head = f"{head} (InvalidArguments)\n- Server: {url}"
             detail = f"{head}\n{rest}" if rest else head
-            raise ValueError(f"Registration failed.\n\nThe following segments failed:\n{detail}")
+            raise ValueError(
+                f"Registration failed.\n{self._traces()}\nThe following segments failed:\n{detail}"
+            )
         return RegistrationResult(segment_ids=[r.segment_id for r in results])
+
+    def _traces(self) -> str:
+        """0.41's trace-id lines of a failed registration (none where the server sent none)."""
+        query = getattr(self._internal.tasks, "trace_id", None)
+        if self._internal.trace_id is None and query is None:
+            return ""
+        return f"Registration request trace-id: {self._internal.trace_id}\nTask-completion query trace-id: {query}\n"
 
     def cancel(self) -> None:
         """Cancel the registration's tasks; a no-op once they are done."""

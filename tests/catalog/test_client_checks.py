@@ -142,3 +142,33 @@ def test_failed_call_worded_as_0_41() -> None:
     assert text == "Entry id 'x' not found (NotFound)\n- Server: rerun+http://h:1\n- Endpoint: /DeleteEntry"
     text = error_text("no", grpc.StatusCode.INVALID_ARGUMENT, "rerun+http://h:1", None)
     assert text == "no (InvalidArgument)\n- Server: rerun+http://h:1"
+
+
+class _Tasks:
+    """A task queue whose one task failed, on a server that sends trace ids (as the real one)."""
+
+    url = "rerun+http://h:1"
+    trace_id = "abba000000000000000000000000abba"
+
+    def wait(self, task_ids: list[str], timeout_secs: int | None) -> dict[str, str | None]:
+        return {
+            "t": 'Registration failed for the segments/layers listed below.\n- Segment "a", layer "base": x'
+        }
+
+    def cancel(self, task_ids: list[str]) -> None:
+        pass
+
+
+def test_failed_registration_worded_as_0_41() -> None:
+    """As the real client said against the real server (its trace ids are a constant there)."""
+    from rerun.catalog._registration import RegistrationOperation, RegistrationRows
+
+    op = RegistrationOperation(RegistrationRows([("u", "a", "t")], _Tasks(), _Tasks.trace_id))
+    with pytest.raises(ValueError) as info:
+        op.wait()
+    assert str(info.value) == (
+        f"Registration failed.\nRegistration request trace-id: {_Tasks.trace_id}\n"
+        f"Task-completion query trace-id: {_Tasks.trace_id}\n\nThe following segments failed:\n"
+        "Registration failed for the segments/layers listed below. (InvalidArguments)\n"
+        '- Server: rerun+http://h:1\n- Segment "a", layer "base": x'
+    )

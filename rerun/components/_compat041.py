@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..encodings._field_converters import rgba_u32
+from ..encodings._field_converters import class_map_elems, rgba_u32, utf8_pairs
 from ..encodings._image import ViewDir
 
 _GOLDEN_RATIO = (math.sqrt(5.0) - 1.0) / 2.0
@@ -51,6 +51,8 @@ def patch(namespace: dict[str, Any]) -> None:
     for name in ("Color", "AlbedoFactor"):
         namespace[name].rgba__field_converter_override = staticmethod(rgba_u32)
     namespace["Scale3D"].xyz = property(lambda self: self.value, doc="The per-axis scale.")
+    namespace["AnnotationContext"].class_map__field_converter_override = staticmethod(class_map_elems)
+    namespace["KeyValuePairs"].pairs__field_converter_override = staticmethod(utf8_pairs)
     view = namespace["ViewCoordinates"]
     view.ViewDir = ViewDir
     view.coordinates = None  # class-level too, as 0.41's attrs field

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from .._converters import colors
-from ._annotation import AnnotationInfo, ClassDescription
+from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._extra import TensorBuffer
-from ._geometry import Angle, KeypointPair, Rgba32, RotationAxisAngle
+from ._geometry import Angle, KeypointPair, Rgba32, RotationAxisAngle, Utf8Pair
 from ._image import ChannelDatatype, ColorModel, ImageFormat, PixelFormat
 
 
@@ -44,6 +44,38 @@ def rgba_u32(data: Any) -> int:
     if isinstance(data, (Sequence, np.ndarray)) and np.asarray(data).size not in (3, 4):
         raise ValueError(f"expected sequence of length of 3 or 4, received {np.asarray(data).size}")
     return int(colors(data)[0].as_py())
+
+
+def class_map_elems(data: Sequence[Any]) -> list[ClassDescriptionMapElem]:
+    """`AnnotationContext.class_map`: map entries, class descriptions or their infos, as entries."""
+    elems = []
+    for item in data:
+        if not isinstance(item, ClassDescriptionMapElem):
+            desc = item if isinstance(item, ClassDescription) else ClassDescription(info=item)
+            item = ClassDescriptionMapElem(class_id=desc.info.id, class_description=desc)
+        elems.append(item)
+    return elems
+
+
+def _utf8_pair(item: Any) -> Utf8Pair:
+    return item if isinstance(item, Utf8Pair) else Utf8Pair(*item)
+
+
+def utf8_pairs(data: Any) -> list[Any]:
+    """`KeyValuePairs.pairs`: a dict, or pairs / dicts / `Utf8Pair`s, as a list of pairs."""
+    if isinstance(data, dict):
+        return [_utf8_pair(kv) for kv in data.items()]
+    if not hasattr(data, "__iter__") or isinstance(data, str):
+        raise ValueError(f"Cannot convert {type(data)} to `KeyValuePairs`")
+    pairs: list[Any] = []
+    for item in data:
+        if hasattr(item, "first") and hasattr(item, "second"):
+            pairs.append(item)
+        elif isinstance(item, dict):
+            pairs.extend(_utf8_pair(kv) for kv in item.items())
+        else:
+            pairs.append(_utf8_pair(item))
+    return pairs
 
 
 def _angle(x: Any) -> Angle:

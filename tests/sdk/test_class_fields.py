@@ -101,3 +101,12 @@ def test_deferred_patch_class_sets_the_named_constants_on_a_class() -> None:
     level.deferred_patch_class(Levels)
     levels: Any = Levels
     assert type(levels.ERROR) is Levels and levels.ERROR == "ERROR"
+
+
+def test_key_value_pairs_and_class_map_field_converters() -> None:
+    pairs_of: Any = rr.components.KeyValuePairs.pairs__field_converter_override  # type: ignore[attr-defined]
+    pairs = pairs_of([("x", "y"), {"k": "v"}, rr.encodings.Utf8Pair("f", "s")])
+    assert [(p.first, p.second) for p in pairs] == [("x", "y"), ("k", "v"), ("f", "s")]
+    class_map_of: Any = rr.components.AnnotationContext.class_map__field_converter_override  # type: ignore[attr-defined]
+    entries = class_map_of([(1, "a"), rr.encodings.ClassDescription(info=(2, "b"))])
+    assert [(x.class_id, x.class_description.info.label) for x in entries] == [(1, "a"), (2, "b")]

@@ -106,33 +106,8 @@ for modname in sys.argv[1:]:
 print(json.dumps(result))
 """
 
-# (module, name or "Class.member") -> why ours cannot match 0.41 there.
-_NO_MANIFEST = (
-    "0.41's frozen sample plans (scan, validation, parquet schedule, replay) are not built here; "
-    "Manifest exists so imports work and raises NotImplementedError when constructed"
-)
-KNOWN_DIFFS: dict[tuple[str, str], str] = {
-    ("rerun.experimental.dataloader", name): _NO_MANIFEST
-    for name in (
-        "Manifest",
-        "Manifest.__init__",
-        *(
-            f"Manifest.{member}"
-            for member in (
-                "from_parquet",
-                "generate",
-                "metadata",
-                "num_rows",
-                "shuffle",
-                "to_arrow",
-                "validate_topology",
-                "worker_assignments",
-                "worker_plan",
-                "write_parquet",
-            )
-        ),
-    )
-}
+# (module, name or "Class.member") -> why ours cannot match 0.41 there (none left).
+KNOWN_DIFFS: dict[tuple[str, str], str] = {}
 
 
 def _probe(python: str, extra: list[str], env: dict[str, str] | None) -> dict[str, Any]:

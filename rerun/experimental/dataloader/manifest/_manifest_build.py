@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from .._pipeline import prior_keyframes
 from .._sample_index import SampleIndex, SegmentMetadata, ns_to_value
 from .._shuffle import NoShuffle, ShuffleBuffer, ShuffleStrategy, contiguous_shard, fetch_blocks
-from ._manifest import (
+from ._manifest_meta import (
     COL_ANCHOR,
     COL_EMIT_RANK,
     COL_FETCH_GROUP,

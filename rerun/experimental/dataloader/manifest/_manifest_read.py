@@ -11,7 +11,7 @@ import numpy as np
 
 from .._pipeline import Want, decode_needs, row_order
 from .._sample_index import IndexValue, ns_to_value, value_to_int
-from ._manifest import COL_ANCHOR, COL_SEGMENT_ID, RANGE_LO
+from ._manifest_meta import COL_ANCHOR, COL_SEGMENT_ID, RANGE_LO
 
 if TYPE_CHECKING:
     import pyarrow as pa

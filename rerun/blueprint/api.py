@@ -386,7 +386,7 @@ class Blueprint:
         from rerun_core.store.messages import BlueprintActivationCommand
         from rerun_core.store.rrd.writer import write_rrd
 
-        from ..sinks import blueprint_messages
+        from .._blueprint_log import blueprint_messages
 
         msgs = blueprint_messages(self, application_id)
         activate = BlueprintActivationCommand(msgs[0].store_id, make_active=True, make_default=True)

@@ -52,15 +52,28 @@ def wait_listening(port: int, proc: subprocess.Popen[str] | None = None, timeout
         time.sleep(0.05)
 
 
+def _signal(proc: subprocess.Popen[str], sig: int) -> None:
+    """`sig` to `proc`, and to its whole process group when it leads one (as Ctrl-C reaches a
+    launcher and the viewer it started: the real `rerun` is a Python shim over a native binary)."""
+    try:
+        if os.getpgid(proc.pid) == proc.pid:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+    except ProcessLookupError:
+        pass
+
+
 def stop(proc: subprocess.Popen[str], sig: int = signal.SIGINT, timeout: float = 30) -> tuple[int, str]:
     """Signal `proc` and wait for it; kills it if it does not stop. Returns (code, stderr)."""
     if proc.poll() is None:
-        proc.send_signal(sig)
+        _signal(proc, sig)
     try:
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        _, err = proc.communicate()
+        _signal(proc, signal.SIGKILL)  # the group too: a child left alive would hold the pipes
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.communicate(timeout=30)
         raise AssertionError(f"did not stop on signal {sig} within {timeout} s") from None
     return proc.returncode, err or ""
 
@@ -77,6 +90,7 @@ def running(
         stderr=subprocess.PIPE,
         text=True,
         env=env or dict(os.environ),
+        start_new_session=True,  # its own group: stop() signals the launcher and its children
     )
     try:
         wait_listening(port, proc)
@@ -86,8 +100,9 @@ def running(
             with contextlib.suppress(AssertionError):
                 stop(proc, timeout=15)
         if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+            _signal(proc, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.communicate(timeout=30)
 
 
 def kill_listeners_of(port: int) -> None:

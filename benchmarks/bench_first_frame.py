@@ -27,6 +27,7 @@ import argparse
 import io
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -210,7 +211,10 @@ def serve(exe: Path, dirs: dict[str, Path]) -> tuple[subprocess.Popen, dict[str,
     args = [str(exe), "server", "--host", "127.0.0.1", "-p", str(port)]
     for name, d in dirs.items():
         args += ["-d", f"{name}={d}"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # its own process group: the real `rerun` is a launcher over a native server, both end together
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -222,7 +226,7 @@ def serve(exe: Path, dirs: dict[str, Path]) -> tuple[subprocess.Popen, dict[str,
                     return proc, urls
         except Exception:
             if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 raise
         time.sleep(0.3)
 
@@ -286,7 +290,7 @@ def main(argv: list[str]) -> int:
                             flush=True,
                         )
         finally:
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(10)
     return 0
 

@@ -26,7 +26,6 @@ from rerun_notebook.viewer_control import (
     view_uuid,
 )
 from rerun_notebook.viewer_control_schema import add_entities
-from rerun_notebook.viewer_control_schema import arrow_type_name as arrow_type_name  # its old home
 
 log = logging.getLogger(__name__)
 

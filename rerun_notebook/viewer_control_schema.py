@@ -11,38 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 from rerun_core.proto.gen import viewer_control_pb2 as pb
-
-_SIMPLE_TYPES = {
-    "null": "Null",
-    "bool": "Boolean",
-    "string": "Utf8",
-    "large_string": "LargeUtf8",
-    "binary": "Binary",
-    "large_binary": "LargeBinary",
-    "halffloat": "Float16",
-    "float": "Float32",
-    "double": "Float64",
-}
-
-
-def arrow_type_name(dtype: pa.DataType, nullable: bool = True) -> str:
-    """An Arrow type as the Rust viewer names it (``FixedSizeList(3 x non-null Float32)``)."""
-    prefix = "" if nullable else "non-null "
-    name = str(dtype)
-    if name in _SIMPLE_TYPES:
-        return prefix + _SIMPLE_TYPES[name]
-    if pa.types.is_integer(dtype):
-        return prefix + ("UInt" if pa.types.is_unsigned_integer(dtype) else "Int") + str(dtype.bit_width)
-    if pa.types.is_fixed_size_list(dtype):
-        inner = arrow_type_name(dtype.value_type, dtype.value_field.nullable)
-        return f"{prefix}FixedSizeList({dtype.list_size} x {inner})"
-    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
-        kind = "LargeList" if pa.types.is_large_list(dtype) else "List"
-        return f"{prefix}{kind}({arrow_type_name(dtype.value_type, dtype.value_field.nullable)})"
-    if pa.types.is_struct(dtype):
-        fields = ", ".join(f"{f.name}: {arrow_type_name(f.type, f.nullable)}" for f in dtype)
-        return f"{prefix}Struct({fields})"
-    return prefix + name
+from rerun_core.types.arrow_names import format_type
 
 
 def _value_types(store: Any, entity: Any) -> dict[str, str]:
@@ -59,7 +28,7 @@ def _value_types(store: Any, entity: Any) -> dict[str, str]:
             dtype = column.type
             if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
                 dtype = dtype.value_type
-            out[desc.component] = arrow_type_name(dtype)
+            out[desc.component] = format_type(dtype)
         if len(out) >= len(entity.descriptors):
             break
     return out

@@ -128,7 +128,7 @@ class TableShelf:
 def table_schema(shelf: TableShelf, table_url: str | None) -> Any:
     """``get_table_schema``: the shown table's columns (a local table has no URL, as in 0.41)."""
     from rerun_core.proto.gen import viewer_control_pb2 as pb
-    from rerun_notebook.viewer_control_ops import arrow_type_name
+    from rerun_core.types.arrow_names import format_type
 
     if table_url:
         raise ValueError(f"invalid `table_url` {json.dumps(table_url)}: this viewer holds no server's tables")
@@ -137,7 +137,7 @@ def table_schema(shelf: TableShelf, table_url: str | None) -> Any:
     for name in column_order(data):
         column = data.schema.field(name)
         answer.columns.add(
-            name=name, display_name=display_name(name), datatype=arrow_type_name(column.type, column.nullable)
+            name=name, display_name=display_name(name), datatype=format_type(column.type, column.nullable)
         )
     return answer
 

@@ -3,7 +3,8 @@
 Usage: ``python _behaviour_matrix.py [PLAN.json]``. Without a plan it builds one from the SDK
 it runs under (every archetype's fields, from ``from_fields``; every data component's batch
 class) and prints ``{"plan": ..., "results": ...}``; with a plan (the real SDK's) it runs
-exactly those cases and prints ``{"results": ...}``.
+exactly those cases and prints ``{"results": ...}``. ``BEHAVIOUR_MATRIX_ONLY=Image,BlobBatch``
+(archetype or batch class names) limits the plan to those types, to iterate on a few.
 
 A case is one input (``INPUTS``) for one archetype field (``Arch.from_fields(field=input)``) or
 one component batch (``XBatch(input)``), in non-strict and strict mode. Its outcome: ``ok`` or
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import warnings
 from typing import Any
@@ -97,6 +99,10 @@ def build_plan() -> list[list[str]]:
     for name in sorted(n for n in dir(rr.components) if n.endswith("Batch") and not n.startswith("_")):
         if name != "ComponentBatchMixin":
             plan.append(["batch", name, ""])
+    only = os.environ.get("BEHAVIOUR_MATRIX_ONLY")  # e.g. "Image,BlobBatch": iterate on a few types
+    if only:
+        keep = set(only.split(","))
+        plan = [case for case in plan if case[1] in keep]
     return plan
 
 

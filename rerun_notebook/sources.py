@@ -277,12 +277,15 @@ class UrlSources:
         """A viewer's proxy: pull it live; recordings are shown as they arrive."""
         from rerun_notebook.web.feed import GrpcFeed
 
-        feed = GrpcFeed(self.hub, url)
+        fed = _FedStores(self.hub)  # the feed inserts through it: other sources share the hub
+        feed = GrpcFeed(fed, url)
         entry = _Opened()
 
         def on_event(event: Any) -> None:
             sid = getattr(event, "store_id", None)
             if not isinstance(sid, StoreId) or sid.kind != StoreKind.RECORDING or sid in entry.store_ids:
+                return
+            if sid not in fed.store_ids:  # a file, a server segment, the kernel's own logging
                 return
             store = self.hub.get(sid)
             if store is None or sid.recording_id in self.session.stores:
@@ -307,6 +310,21 @@ class UrlSources:
             self.opened[url] = entry
         feed.start()
         return f"following {url}"
+
+
+class _FedStores:
+    """The hub as a live feed sees it: remembers which stores the feed's messages went to, so
+    only those recordings are credited to the feed (the hub's subscribers hear every source)."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.store_ids: set[StoreId] = set()
+
+    def insert(self, msg: LogMsg) -> object:
+        sid = getattr(msg, "store_id", None)
+        if isinstance(sid, StoreId):
+            self.store_ids.add(sid)  # before inserting: the hub tells its subscribers at once
+        return self.hub.insert(msg)
 
 
 def forget_store(session: Any, recording_id: str) -> None:

@@ -154,3 +154,54 @@ def test_memory_goes_to_the_segment_shown(tmp_path: Path, fake_renderer: list[An
             assert fa.shown and not fb.shown and fb.store.num_bytes < fa.store.num_bytes <= limit
         finally:
             v.close()
+
+
+def test_each_recording_is_credited_to_where_it_came_from(
+    server: str, tmp_path: Path, fake_renderer: list[Any]
+) -> None:
+    """A followed proxy, a file and a server segment open in one viewer: the summary and the
+    sources panel name each recording's own source (the proxy is credited only with what it
+    streamed), and closing the proxy URL leaves the others open."""
+    import time
+
+    import rerun as rr
+    from rerun_core.server.proxy import ProxyServer
+
+    path = tmp_path / "local.rrd"
+    local = rr.RecordingStream("where", recording_id="credit_file")
+    local.save(path)
+    local.log("pts", rr.Points3D([[0, 0, 0]]))
+    local.disconnect()
+
+    proxy = ProxyServer(port=free_port()).start()
+    live = rr.RecordingStream("where", recording_id="credit_grpc")
+    v = nb.Viewer(use_global_recording=False)
+    try:
+        live.connect_grpc(proxy.url)
+        live.log("pts", rr.Points3D([[1, 1, 1]]))
+        live.flush()
+        v.open_url(proxy.url)
+        session = v.widget.session
+        deadline = time.monotonic() + 30
+        while "credit_grpc" not in session.stores and time.monotonic() < deadline:
+            time.sleep(0.05)
+        v.open_url(str(path))  # read into the hub the proxy's feed also fills
+        seg_url = _segment_url(server, "seg1")
+        v.open_url(seg_url)
+        expected = {
+            "credit_grpc": f"gRPC {proxy.url}",
+            "credit_file": f"File {path}",
+            "seg1": f"Rerun server {server}",
+        }
+        assert set(session.stores) == set(expected)
+        for rid, source in expected.items():
+            summary = recording_summary(session.stores[rid], rid, session.app_ids[rid], None)
+            assert summary["source"] == source, rid
+        panel = v.widget._sources.panel  # type: ignore[union-attr]
+        assert {r["id"]: r["source"] for r in panel.payload()["recordings"]} == expected
+        v.close_url(proxy.url)  # only what the proxy streamed goes
+        assert set(session.stores) == {"credit_file", "seg1"}
+    finally:
+        live.disconnect()
+        v.close()
+        proxy.stop(0.1)

@@ -131,32 +131,52 @@ def bools(data: Any) -> pa.Array:
 
 
 def blobs(data: Any) -> pa.Array:
-    """Binary blobs: bytes or a 1-D array is one blob; a 2-D array or a sequence, one per item."""
-    if isinstance(data, (bytes, bytearray, memoryview)) or hasattr(data, "read"):
-        items: list[Any] = [data]
-    elif isinstance(data, np.ndarray):
-        items = [data] if data.ndim <= 1 and len(data) else list(data)
+    """Binary blobs, read the way 0.41 reads them.
+
+    A numpy array is one blob when 1-D, else one blob per row; `bytes` or a readable file is one
+    blob; any other sequence is one blob per item (a `bytes` item as its bytes, a `Blob` value as
+    its data, anything else through ``np.array(item, dtype=uint8)``, so ``[1, 2]`` is two
+    one-byte blobs and ``[300]`` overflows); anything else must carry ``.data`` (a `Blob`), so a
+    lone number raises AttributeError as in 0.41.
+    """
+    if isinstance(data, np.ndarray):
+        if len(data) == 0:  # a 0-d array has no len(): TypeError, as 0.41
+            return _blob_list([], np.zeros(0, np.uint8))
+        flat = np.array(data, dtype=np.uint8).reshape(-1)
+        lengths = [flat.size] if data.ndim == 1 else [len(row) for row in data]
+        return _blob_list(lengths, flat)
+    if isinstance(data, bytes):
+        parts = [np.frombuffer(data, dtype=np.uint8)]
+    elif (read := getattr(data, "read", None)) is not None:
+        parts = [np.frombuffer(read(), dtype=np.uint8)]
     elif isinstance(data, Sequence):
-        items = list(data)
+        if len(data) == 0:
+            parts = []
+        elif _is_blob_value(data[0]):
+            parts = [_uint8s(item.data) for item in data]
+        elif isinstance(data[0], bytes):
+            parts = [np.frombuffer(item, dtype=np.uint8) for item in data]
+        else:
+            parts = [_uint8s(item) for item in data]
     else:
-        items = [data]
-    parts = [_blob_bytes(x) for x in items]
-    offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int32)
-    values = np.frombuffer(b"".join(parts), dtype=np.uint8)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.uint8()), type=BLOB)
+        parts = [_uint8s(data.data)]
+    flat = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
+    return _blob_list([len(part) for part in parts], flat)
 
 
-def _blob_bytes(item: Any) -> bytes:
-    if isinstance(item, (bytes, bytearray, memoryview)):
-        return bytes(item)
-    if hasattr(item, "read"):
-        return bytes(item.read())
-    arr = np.asarray(item)
-    if arr.dtype != np.uint8:
-        if not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"expected bytes or a uint8 array, got {describe(item)}")
-        arr = arr.astype(np.uint8)
-    return np.ascontiguousarray(arr).reshape(-1).tobytes()
+def _uint8s(value: Any) -> np.ndarray:
+    return np.array(value, dtype=np.uint8).reshape(-1)
+
+
+def _is_blob_value(value: Any) -> bool:
+    """A `rerun.encodings.Blob`-like value: its bytes are its ``.data``."""
+    return hasattr(value, "data") and not isinstance(value, (np.ndarray, np.generic, memoryview, Sequence))
+
+
+def _blob_list(lengths: Sequence[int], flat: np.ndarray) -> pa.Array:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type=pa.uint8()), type=BLOB)
 
 
 # --- colors -------------------------------------------------------------------------------

@@ -104,8 +104,12 @@ def test_blobs() -> None:
     assert arrow(C.BlobBatch, [b"a", b"bc"]).to_pylist() == [[97], [98, 99]]
     # a 2-D array is one blob per row (e.g. Image.columns(buffer=frames.reshape(n, -1)))
     assert arrow(C.BlobBatch, np.arange(4, dtype=np.uint8).reshape(2, 2)).to_pylist() == [[0, 1], [2, 3]]
-    with pytest.raises(TypeError, match="bytes or a uint8 array"):
-        arrow(C.BlobBatch, [1.5])
+    # as 0.41: any other sequence is one blob per item, each item cast to uint8
+    assert arrow(C.BlobBatch, [1.5, 2]).to_pylist() == [[1], [2]]
+    with pytest.raises(OverflowError):
+        arrow(C.BlobBatch, [300])
+    with pytest.raises(AttributeError):  # a lone number is no blob (0.41 reads its `.data`)
+        arrow(C.BlobBatch, 7)
 
 
 def test_line_strips_ragged() -> None:

@@ -170,10 +170,22 @@ class ImageFormat:
 
 
 def image_format_array(data: Any) -> pa.Array:
-    items = [data] if isinstance(data, ImageFormat) else list(data)
-    if not all(isinstance(x, ImageFormat) for x in items):
-        raise TypeError("expected ImageFormat values")
-    return pa.array([x.row() for x in items], type=IMAGE_FORMAT_TYPE)
+    """One ImageFormat or a sequence of them. As 0.41: anything else is iterated (TypeError when
+    it can't be) and each item read through its attributes (AttributeError when it has none)."""
+    items = [data] if isinstance(data, ImageFormat) else data
+    return pa.array([_image_format(x).row() for x in items], type=IMAGE_FORMAT_TYPE)
+
+
+def _image_format(item: Any) -> ImageFormat:
+    if isinstance(item, ImageFormat):
+        return item
+    return ImageFormat(
+        item.width,
+        item.height,
+        pixel_format=item.pixel_format,
+        color_model=item.color_model,
+        channel_datatype=item.channel_datatype,
+    )
 
 
 # --- tensors ------------------------------------------------------------------------------

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from .. import _converters as cv
-from .._converters import Converter, fixed_list, nn, var_list
+from .._converters import Converter, nn, var_list
 from ..encodings._annotation import ANNOTATION_CONTEXT_TYPE, annotation_context_array
-from ..encodings._table import DATATYPES, DIM_SELECTION, F32, F64, UTF8_PAIR, dim_selection, pairs
+from ..encodings._table import DATATYPES, DIM_SELECTION, UTF8_PAIR, dim_selection, pairs
 from ._enums import ENUM_COMPONENTS
+from ._line_strips import line_strips
 
 _CHANNEL_COUNT = pa.struct(
     [
@@ -35,10 +35,6 @@ def _channel_counts(data: Any) -> pa.Array:
     items = list(data.items()) if isinstance(data, dict) else list(data)
     rows = [{"channel_id": int(k), "message_count": int(v)} for k, v in items]
     return pa.array([rows], type=var_list(_CHANNEL_COUNT))
-
-
-def _ragged(dtype: Any, arrow: pa.DataType, n: int) -> tuple[pa.DataType, Converter]:
-    return var_list(fixed_list(arrow, n)), cv.ragged_vectors(dtype, arrow, n)
 
 
 # component type -> the datatype it is (same Arrow type and conversion)
@@ -123,10 +119,10 @@ COMPONENT_TYPES: dict[str, tuple[pa.DataType, Converter]] = {
     **{name: DATATYPES[datatype] for name, datatype in _IS_DATATYPE.items()},
     "AnnotationContext": (ANNOTATION_CONTEXT_TYPE, annotation_context_array),
     "ChannelMessageCounts": (var_list(_CHANNEL_COUNT), _channel_counts),
-    "GeoLineString": _ragged(np.float64, F64, 2),
+    "GeoLineString": line_strips("GeoLineString"),
     "KeyValuePairs": (var_list(UTF8_PAIR), _key_value_pairs),
-    "LineStrip2D": _ragged(np.float32, F32, 2),
-    "LineStrip3D": _ragged(np.float32, F32, 3),
+    "LineStrip2D": line_strips("LineStrip2D"),
+    "LineStrip3D": line_strips("LineStrip3D"),
     "TensorHeightDimension": (DIM_SELECTION, dim_selection),
     "TensorWidthDimension": (DIM_SELECTION, dim_selection),
 }

@@ -68,11 +68,13 @@ def _has_objects(data: Any) -> bool:
 
 
 def _rotation_axis_angle(data: Any) -> pa.Array:
-    items = [data] if isinstance(data, RotationAxisAngle) else list(data)
-    if not all(isinstance(x, RotationAxisAngle) for x in items):
-        raise TypeError("expected RotationAxisAngle values")
-    axes = cv.vectors(np.float32, F32, 3)(np.array([x.axis for x in items]).reshape(-1, 3))
-    angles = pa.array([x.angle.radians for x in items], type=F32)
+    # As 0.41: anything but one rotation is iterated (TypeError when it can't be) and each item
+    # read as a rotation (AttributeError for items without `.axis` / `.angle`).
+    items = [data] if isinstance(data, RotationAxisAngle) else data
+    axis_list = [x.axis for x in items]
+    angle_list = [x.angle for x in items]
+    axes = cv.vectors(np.float32, F32, 3)(np.array(axis_list, dtype=np.float32).reshape(-1, 3))
+    angles = pa.array([float(a) for a in angle_list], type=F32)
     return pa.StructArray.from_arrays([axes, angles], fields=list(_ROTATION_AXIS_ANGLE))
 
 

@@ -1,0 +1,64 @@
+"""0.41's read rules for line strips, rotations, timestamps and the other types of the
+transform / line-strip / MCAP family (the behaviour matrix compares them against the real SDK)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+import rerun as rr
+from rerun import components as C
+from rerun.error_utils import RerunWarning
+
+
+@pytest.fixture
+def strict() -> Iterator[None]:
+    before = rr.strict_mode()
+    rr.set_strict_mode(True)
+    yield
+    rr.set_strict_mode(before)
+
+
+@pytest.fixture
+def lenient() -> Iterator[None]:
+    before = rr.strict_mode()
+    rr.set_strict_mode(False)
+    yield
+    rr.set_strict_mode(before)
+
+
+def test_unreadable_strip_is_kept_empty_with_a_warning_outside_strict_mode(lenient: None) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batch = C.LineStrip2DBatch([np.array([[0, 0], [1, 1]]), "xy"])
+    assert batch.as_arrow_array().to_pylist() == [[[0, 0], [1, 1]], []]
+    assert any(isinstance(w.message, RerunWarning) for w in caught)
+
+
+def test_numbers_are_strips_of_one_value_each(strict: None) -> None:
+    with pytest.raises(ValueError):
+        C.LineStrip3DBatch([1.0, 2.0, 3.0])  # three strips, each a lone number
+
+
+def test_a_mapping_is_no_strip(strict: None) -> None:
+    with pytest.raises(TypeError):
+        C.GeoLineStringBatch({"a": 1})
+
+
+def test_strip_shapes_still_read(strict: None) -> None:
+    assert C.LineStrip3DBatch(np.zeros((2, 4, 3))).as_arrow_array().to_pylist() == [[[0, 0, 0]] * 4] * 2
+    assert C.LineStrip2DBatch([[0, 1], [2, 3]]).as_arrow_array().to_pylist() == [[[0, 1], [2, 3]]]
+    assert C.LineStrip2DBatch([C.LineStrip2D([[0, 1]]), [[2, 3]]]).as_arrow_array().to_pylist() == [
+        [[0, 1]],
+        [[2, 3]],
+    ]
+
+
+def test_rotation_items_without_axis_raise_attribute_error(strict: None) -> None:
+    with pytest.raises(AttributeError):
+        C.RotationAxisAngleBatch([[0, 0, 1]])
+    with pytest.raises(TypeError):
+        C.RotationAxisAngleBatch(1.0)  # not iterable

@@ -64,6 +64,7 @@ _CONVERSION_ERRORS = (
     KeyError,
     AttributeError,
     NotImplementedError,
+    AssertionError,
     pa.ArrowException,
 )
 
@@ -71,7 +72,7 @@ _CONVERSION_ERRORS = (
 def _empty(batch_cls: type[BaseBatch]) -> BaseBatch | None:
     """An empty batch of the type (what 0.41 keeps of a field it could not convert)."""
     try:
-        return batch_cls._from_native([])
+        return batch_cls._from_native(empty_array(batch_cls._ARROW_DATATYPE))
     except _CONVERSION_ERRORS:
         return None
 

@@ -216,6 +216,7 @@ class BaseBatch(ComponentBatchMixin, Generic[T]):
             IndexError,
             AttributeError,
             NotImplementedError,
+            AssertionError,
             pa.ArrowException,
         ) as err:
             report(builtin_kind(err)(f"{type(self).__name__}: {err}"), strict, depth_to_user_code=3)
@@ -233,8 +234,9 @@ class BaseBatch(ComponentBatchMixin, Generic[T]):
             return cls._CONVERT(data._native())
         if isinstance(data, (list, tuple)):
             if len(data) == 0:
-                return empty_array(cls._ARROW_DATATYPE)
-            if all(isinstance(x, ComponentMixin) for x in data):
+                if not getattr(cls._CONVERT, "converts_empty_list", False):  # TensorData: one empty tensor
+                    return empty_array(cls._ARROW_DATATYPE)
+            elif all(isinstance(x, ComponentMixin) for x in data):
                 return pa.concat_arrays([cls._CONVERT(x._native()) for x in data])
         arr = cls._CONVERT(data)
         if arr.type != cls._ARROW_DATATYPE:

@@ -236,11 +236,7 @@ class TensorData:
             names = None
         if shape is not None:
             arr = arr.reshape(tuple(int(s) for s in shape))
-        if arr.dtype == np.bool_:
-            arr = arr.astype(np.uint8)
-        if arr.dtype.kind not in "uif":
-            raise TypeError(f"tensor data must be numeric, got dtype {arr.dtype}")
-        self.array = arr
+        self.array = arr  # any dtype, as 0.41: one without a tensor buffer kind fails when logged
         if dim_names is not None:
             names = [str(n) for n in dim_names]
             if len(names) != arr.ndim:
@@ -263,20 +259,35 @@ class TensorData:
         return self.array
 
 
-def _buffer_index(dtype: np.dtype) -> int:
+def _to_numpy(data: Any) -> np.ndarray:
+    """An array from array-likes, or from torch-like tensors through `.numpy(force=True)`."""
+    if isinstance(data, np.ndarray):
+        return data
+    try:
+        return np.asarray(data.numpy(force=True))
+    except AttributeError:
+        return np.asarray(data)
+
+
+def _buffer_index(array: np.ndarray) -> int:
     for i, (name, _) in enumerate(_BUFFER_KINDS):
-        if np.dtype(_NP_NAMES[name]) == dtype:
+        if np.dtype(_NP_NAMES[name]) == array.dtype:
             return i + 1
-    raise TypeError(f"unsupported tensor dtype {dtype}")
+    # As 0.41: the values go to Arrow first (ArrowInvalid for objects it cannot hold), then the
+    # dtype without a buffer kind (bool, strings, objects) fails its assertion.
+    pa.array(array.ravel())
+    raise AssertionError(f"unsupported tensor dtype {array.dtype}")
 
 
 def tensor_data_array(data: Any) -> pa.Array:
-    """TensorData component: one tensor per instance."""
-    if isinstance(data, (list, tuple)) and data and all(isinstance(x, TensorData) for x in data):
-        tensors = list(data)
-    else:
-        tensors = [data if isinstance(data, TensorData) else TensorData(array=data)]
-    codes = np.array([_buffer_index(t.array.dtype) for t in tensors], dtype=np.int8)
+    """TensorData component, read as 0.41 reads it: always one tensor (a sequence starting with
+    a TensorData must hold just that one; anything else, `[]` included, is an array)."""
+    if isinstance(data, Sequence) and len(data) and isinstance(data[0], TensorData):
+        if len(data) > 1:
+            raise ValueError("Tensors do not support batches")
+        data = data[0]
+    tensors = [data if isinstance(data, TensorData) else TensorData(array=_to_numpy(data))]
+    codes = np.array([_buffer_index(t.array) for t in tensors], dtype=np.int8)
     offsets = np.zeros(len(tensors), dtype=np.int32)
     children: list[pa.Array] = [pa.nulls(0)]
     for code, (_, item) in enumerate(_BUFFER_KINDS, start=1):
@@ -296,3 +307,6 @@ def tensor_data_array(data: Any) -> pa.Array:
     shapes = pa.array([list(t.shape) for t in tensors], type=pa.list_(nn(pa.uint64())))
     names = pa.array([t.names for t in tensors], type=pa.list_(nn(pa.utf8())))
     return pa.StructArray.from_arrays([shapes, names, buffer], fields=list(TENSOR_DATA_TYPE))
+
+
+tensor_data_array.converts_empty_list = True  # type: ignore[attr-defined]  # `[]` is a tensor of shape (0,)

@@ -8,9 +8,11 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+import rerun as rr
 from rerun import _converters as cv
 from rerun import components as C
 from rerun.encodings import Mat3x3, Quaternion, RotationAxisAngle
+from rerun.error_utils import RerunWarning
 
 
 def arrow(batch_cls: Any, data: Any) -> pa.Array:
@@ -159,3 +161,22 @@ def test_plane3d_and_encodings_batches() -> None:
     assert E.Float32Batch([1, 2]).as_arrow_array().type == pa.float32()
     assert E.Utf8Batch("x").as_arrow_array().to_pylist() == ["x"]
     assert E.ColorModelBatch("RGB").as_arrow_array().to_pylist() == [2]
+
+
+def test_tensor_data_reads_input_as_0_41() -> None:
+    # `[]` is one tensor of shape (0,), not an empty batch
+    assert arrow(C.TensorDataBatch, []).to_pylist() == [{"shape": [0], "names": None, "buffer": []}]
+    with pytest.raises(AssertionError):  # no tensor buffer kind for bool or text
+        arrow(C.TensorDataBatch, [True, False])
+    with pytest.raises(AssertionError):
+        arrow(C.TensorDataBatch, ["a", "b"])
+    one = rr.encodings.TensorData(array=np.arange(3))
+    assert arrow(C.TensorDataBatch, [one]).to_pylist() == arrow(C.TensorDataBatch, one).to_pylist()
+    with pytest.raises(ValueError, match="do not support batches"):
+        arrow(C.TensorDataBatch, [one, one])
+
+
+def test_failed_tensor_field_is_left_empty() -> None:
+    with pytest.warns(RerunWarning):
+        tensor = rr.Tensor.from_fields(data=True)
+    assert len(tensor.data) == 0  # what 0.41 keeps of a field it could not convert

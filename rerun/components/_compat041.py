@@ -53,12 +53,24 @@ def patch(namespace: dict[str, Any]) -> None:
     namespace["Scale3D"].xyz = property(lambda self: self.value, doc="The per-axis scale.")
     namespace["AnnotationContext"].class_map__field_converter_override = staticmethod(class_map_elems)
     namespace["KeyValuePairs"].pairs__field_converter_override = staticmethod(utf8_pairs)
+    # A KeyValuePairs value reaches the converter as itself (one row, as in 0.41), not as its
+    # raw pairs, which as a sequence would read as one row per item.
+    namespace["KeyValuePairs"]._native = lambda self: self
+    namespace["ChannelMessageCountsBatch"]._to_arrow = classmethod(_no_empty_shortcut)
     view = namespace["ViewCoordinates"]
     view.ViewDir = ViewDir
     view.coordinates = None  # class-level too, as 0.41's attrs field
     view.deferred_patch_class = _constants_patch(view, lambda value: value.coordinates)
     for name in ("TextLogLevel", "MediaType"):
         namespace[name].deferred_patch_class = _constants_patch(namespace[name], str)
+
+
+def _no_empty_shortcut(cls: Any, data: Any) -> Any:
+    """`_to_arrow` without the empty-list shortcut: 0.41 runs its converter on `[]` too (for
+    ChannelMessageCounts, one that always raises)."""
+    if isinstance(data, (list, tuple)) and not data:
+        return cls._CONVERT(data)
+    return super(cls, cls)._to_arrow(data)
 
 
 def _constants_patch(cls: type, argument: Any) -> staticmethod:  # type: ignore[type-arg]

@@ -7,14 +7,17 @@ datatype's (`rerun.encodings._table`); only component-only encodings are defined
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
 
 from .. import _converters as cv
+from .._baseclasses import ComponentMixin
 from .._converters import Converter, nn, var_list
 from ..encodings._annotation import ANNOTATION_CONTEXT_TYPE, annotation_context_array
-from ..encodings._table import DATATYPES, DIM_SELECTION, UTF8_PAIR, dim_selection, pairs
+from ..encodings._field_converters import utf8_pairs
+from ..encodings._table import DATATYPES, DIM_SELECTION, UTF8_PAIR, dim_selection
 from ._enums import ENUM_COMPONENTS
 from ._line_strips import line_strips
 
@@ -27,14 +30,34 @@ _CHANNEL_COUNT = pa.struct(
 
 
 def _key_value_pairs(data: Any) -> pa.Array:
-    items = list(data.items()) if isinstance(data, dict) else pairs(data)
-    return pa.array([[{"first": str(k), "second": str(v)} for k, v in items]], type=var_list(UTF8_PAIR))
+    """As 0.41: a dict or a `KeyValuePairs` value is one row; a sequence is one row per item (a
+    dict, a `KeyValuePairs` value, or something `KeyValuePairs(...)` takes); anything else one row.
+    A row that can't be read is a ValueError."""
+    if isinstance(data, (dict, ComponentMixin)) or not isinstance(data, Sequence):
+        rows = [_key_value_row(data)]
+    else:
+        rows = [_key_value_row(item) for item in data]
+    return pa.array([[{"first": k, "second": v} for k, v in row] for row in rows], type=var_list(UTF8_PAIR))
+
+
+def _key_value_row(item: Any) -> list[tuple[str, str]]:
+    if isinstance(item, dict):
+        return [(str(k), str(v)) for k, v in item.items()]
+    if isinstance(item, ComponentMixin):  # a KeyValuePairs value: its pairs
+        item = getattr(item, "pairs", item)
+    try:
+        return [(str(p.first), str(p.second)) for p in utf8_pairs(item)]
+    except Exception as err:
+        raise ValueError(f"Cannot convert {type(item)} to `KeyValuePairs`") from err
 
 
 def _channel_counts(data: Any) -> pa.Array:
-    items = list(data.items()) if isinstance(data, dict) else list(data)
-    rows = [{"channel_id": int(k), "message_count": int(v)} for k, v in items]
-    return pa.array([rows], type=var_list(_CHANNEL_COUNT))
+    """0.41 has no Arrow serialization for this component: every native input raises (an Arrow
+    array of the right type is taken as is, by the batch itself)."""
+    raise NotImplementedError(
+        "Arrow serialization of ChannelMessageCounts not implemented: "
+        "We lack codegen for arrow-serialization of general structs"
+    )
 
 
 # component type -> the datatype it is (same Arrow type and conversion)

@@ -8,7 +8,6 @@ import the components (dependencies run one way: encodings -> components -> arch
 
 from __future__ import annotations
 
-import datetime as _dt
 import numbers
 from typing import Any
 
@@ -79,48 +78,34 @@ def _rotation_axis_angle(data: Any) -> pa.Array:
 
 
 def pairs(data: Any) -> list[tuple[str, str]]:
-    """String pairs from one pair (a Utf8Pair or a 2-tuple of str) or a sequence of them."""
-    if isinstance(data, Utf8Pair) or (
-        isinstance(data, (tuple, list)) and len(data) == 2 and all(isinstance(x, str) for x in data)
-    ):
-        data = [data]
+    """String pairs, as 0.41's Utf8Pair batch reads them: one `Utf8Pair`, or a sequence of
+    `Utf8Pair`s and 2-item sequences (anything else in it is a ValueError; a non-iterable is a
+    TypeError). Numpy input goes through `_utf8_pair_columns`."""
+    if isinstance(data, Utf8Pair):
+        return [(data.first, data.second)]
     out = []
     for item in data:
-        first, second = item
-        out.append((str(first), str(second)))
+        if isinstance(item, Utf8Pair):
+            out.append((item.first, item.second))
+        elif hasattr(item, "__len__") and len(item) == 2:
+            out.append((str(item[0]), str(item[1])))
+        else:
+            raise ValueError(f"Cannot convert {type(item)} to Utf8Pair")
     return out
 
 
+def _utf8_pair_columns(data: np.ndarray) -> pa.Array:
+    """A (N, 2) array: its columns as text (pyarrow refuses numbers, as in 0.41)."""
+    if data.ndim != 2 or data.shape[1] != 2:
+        raise ValueError(f"Expected a 2-column numpy array, got an array with shape {data.shape}")
+    return pa.StructArray.from_arrays([cv.texts(data[:, 0]), cv.texts(data[:, 1])], fields=list(UTF8_PAIR))
+
+
 def _utf8_pairs(data: Any) -> pa.Array:
+    if isinstance(data, np.ndarray):
+        return _utf8_pair_columns(data)
     rows = [{"first": a, "second": b} for a, b in pairs(data)]
     return pa.array(rows, type=UTF8_PAIR)
-
-
-def _nanos(value: Any) -> int:
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
-        return round(value.timestamp() * 1e9)
-    if isinstance(value, np.datetime64):
-        return int(value.astype("datetime64[ns]").astype(np.int64))
-    if isinstance(value, _dt.timedelta):
-        return round(value.total_seconds() * 1e9)
-    if isinstance(value, np.timedelta64):
-        return int(value.astype("timedelta64[ns]").astype(np.int64))
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    raise TypeError(
-        f"expected a timestamp (int nanoseconds, datetime, numpy datetime64), got {cv.describe(value)}"
-    )
-
-
-def _timestamps(data: Any) -> pa.Array:
-    if isinstance(data, np.ndarray):
-        if np.issubdtype(data.dtype, np.datetime64):
-            data = data.astype("datetime64[ns]").astype(np.int64)
-        return pa.array(cv.as_numeric(data, np.int64).ravel(), type=pa.int64())
-    items = [data] if not isinstance(data, (list, tuple)) else data
-    return pa.array([_nanos(x) for x in items], type=pa.int64())
 
 
 def _view_coordinates(data: Any) -> pa.Array:
@@ -204,7 +189,7 @@ DATATYPES: dict[str, tuple[pa.DataType, Converter]] = {
     "SphericalHarmonics3Rgb": (_SH_TYPE, _spherical_harmonics),
     "TensorData": (TENSOR_DATA_TYPE, tensor_data_array),
     "TensorDimensionIndexSelection": (_DIM_INDEX, _dim_index),
-    "TimeInt": (pa.int64(), _timestamps),
+    "TimeInt": _scalars(np.int64, pa.int64()),  # as 0.41: np.asarray(data, int64), flattened
     "UInt16": _scalars(np.uint16, pa.uint16()),
     "UInt32": _scalars(np.uint32, pa.uint32()),
     "UInt64": _scalars(np.uint64, pa.uint64()),

@@ -62,3 +62,42 @@ def test_rotation_items_without_axis_raise_attribute_error(strict: None) -> None
         C.RotationAxisAngleBatch([[0, 0, 1]])
     with pytest.raises(TypeError):
         C.RotationAxisAngleBatch(1.0)  # not iterable
+
+
+def test_timestamps_are_numbers_truncated_to_int64(strict: None) -> None:
+    assert C.TimestampBatch([1.5, 2.0]).as_arrow_array().to_pylist() == [1, 2]
+    with pytest.raises(OverflowError):
+        C.TimestampBatch([1e40])
+    with pytest.raises(ValueError):
+        C.TimestampBatch("text")
+
+
+def test_channel_message_counts_cannot_be_serialized_from_values(strict: None) -> None:
+    with pytest.raises(NotImplementedError):
+        C.ChannelMessageCountsBatch({1: 2})
+    with pytest.raises(NotImplementedError):
+        C.ChannelMessageCountsBatch([])
+
+
+def test_key_value_pairs_rows(strict: None) -> None:
+    assert C.KeyValuePairsBatch({"a": 1}).as_arrow_array().to_pylist() == [[{"first": "a", "second": "1"}]]
+    value = C.KeyValuePairs([("a", "b")])
+    assert C.KeyValuePairsBatch([value, {"c": "d"}]).as_arrow_array().to_pylist() == [
+        [{"first": "a", "second": "b"}],
+        [{"first": "c", "second": "d"}],
+    ]
+    with pytest.raises(ValueError, match="KeyValuePairs"):
+        C.KeyValuePairsBatch([("a", "b")])  # each item is a row: 'a' is no pair
+    with pytest.raises(ValueError):
+        C.KeyValuePairsBatch(["a", "b"])
+
+
+def test_graph_edges_need_pairs(strict: None) -> None:
+    assert C.GraphEdgeBatch([("a", 1)]).as_arrow_array().to_pylist() == [{"first": "a", "second": "1"}]
+    assert C.GraphEdgeBatch(np.array([["a", "b"]])).as_arrow_array().to_pylist() == [
+        {"first": "a", "second": "b"}
+    ]
+    with pytest.raises(ValueError):
+        C.GraphEdgeBatch(["a", "b"])  # strings of length 1 are no pairs
+    with pytest.raises(ValueError):
+        C.GraphEdgeBatch([1.0, 2.0])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import blueprint_panel
 from .selection import selection_details
 from .view_state import view_entries
+from .viewer_control_tables import table_view
 
 if TYPE_CHECKING:
     from .session import ViewerSession
@@ -20,7 +21,8 @@ NO_RECORDING_HINT = "No recording yet: call rr.init(...) and log data, or viewer
 def build_state(session: ViewerSession) -> dict[str, Any]:
     """Everything the browser's panels draw, as plain JSON-able values."""
     try:
-        views = view_entries(session)
+        table = table_view(session)  # a table sent to the viewer, on screen instead of the views
+        views = [table] if table is not None else view_entries(session)
     except Exception:
         log.debug("layout failed", exc_info=True)
         views = []

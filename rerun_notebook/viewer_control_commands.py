@@ -5,7 +5,8 @@
 shortcuts as it shows them on Linux, whether it opens a native modal, whether it is destructive),
 read from the real viewer through its ``ViewerClient``. ``RUNNABLE`` holds what this viewer does
 for the ones it has; the others are described alike and never available, so a client sees the same
-palette and a clear "cannot run right now" rather than an unknown id.
+palette and a clear "cannot run right now" rather than an unknown id. The stores' prints, the
+blueprint resets, the website links and quitting are in ``viewer_control_more_commands``.
 """
 
 from __future__ import annotations
@@ -140,6 +141,12 @@ def _table_runs() -> dict[str, Run]:
     }
 
 
+def _more_runs() -> dict[str, Run]:
+    from rerun_notebook.viewer_control_more_commands import RUNNABLE as MORE
+
+    return MORE
+
+
 RUNNABLE: dict[str, Run] = {
     "recording.close": _close_current,
     "recording.seek_backward_long": _time("move", -10),
@@ -155,4 +162,5 @@ RUNNABLE: dict[str, Run] = {
     "ui.switch_to_next_recording": _switch(1),
     "ui.switch_to_previous_recording": _switch(-1),
     **_table_runs(),
+    **_more_runs(),
 }

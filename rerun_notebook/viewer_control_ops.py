@@ -20,10 +20,8 @@ import pyarrow as pa
 from rerun_core.proto.gen import viewer_control_pb2 as pb
 from rerun_notebook.viewer_control import (
     ViewerControlHandler,
-    _view_class,
     precondition,
     store_id_text,
-    view_uuid,
 )
 from rerun_notebook.viewer_control_schema import add_entities
 
@@ -96,6 +94,15 @@ class FullViewerControlHandler(ViewerControlHandler):
     def __init__(self, hub: Any, web: Any, tables: Any = None) -> None:
         super().__init__(hub, web, tables)
         log_ring()
+        from rerun_notebook.viewer_control_tables import show_on_pages
+
+        show_on_pages(self.tables)  # the pages draw the table on screen (``table_view``)
+        self.tables.listeners.append(self._redraw)
+
+    def _redraw(self) -> None:
+        """The pages publish their state anew (a table came on or off screen, or was laid out anew)."""
+        for session in self._sessions():
+            session.session_change(lambda: True)
 
     def open(self, request: pb.OpenRequest) -> pb.OpenResponse:
         log.info("Loading %s…", request.url)  # as 0.41's viewer logs it (get_logs)
@@ -204,6 +211,13 @@ class FullViewerControlHandler(ViewerControlHandler):
             log.info("highlight (%g, %g, %g, %g) %s", r.x, r.y, r.w, r.h, request.label)
         return pb.HighlightRectResponse()
 
+    def capture_profile_trace(self, request: pb.CaptureProfileTraceRequest) -> pb.CaptureProfileTraceResponse:
+        """A profile of the next frames of the first page (``viewer_control_profile``)."""
+        from rerun_notebook.viewer_control_profile import capture
+
+        sessions = self._sessions()
+        return capture(sessions[0] if sessions else None, request)
+
     def get_logs(self, request: pb.GetLogsRequest) -> pb.GetLogsResponse:
         after = request.after_sequence if request.HasField("after_sequence") else 0
         return pb.GetLogsResponse(entries=log_ring().after(after))
@@ -236,8 +250,8 @@ class FullViewerControlHandler(ViewerControlHandler):
         return answer
 
     def get_blueprint(self, request: pb.GetBlueprintRequest) -> pb.GetBlueprintResponse:
-        """The blueprint sent for the recording (``rr.send_blueprint``), or, without one, the views
-        the viewer laid out itself (their class, origin and visibility)."""
+        """The blueprint sent for the recording (``rr.send_blueprint``), or, without one, the whole
+        layout the viewer made itself (``viewer_control_heuristic``), as 0.41."""
         from rerun_core.viewer.blueprint_tree import hub_blueprint
         from rerun_notebook.viewer_control_tables import table_blueprint
 
@@ -254,57 +268,86 @@ class FullViewerControlHandler(ViewerControlHandler):
             )
             answer.json = json.dumps(blueprint_json(store))
             return answer
-        shown: dict[str, Any] = {}
-        for session in self._sessions():
-            if session.active == sid.recording_id:
-                for view in session.state().get("views", []):
-                    shown[f"/view/{view_uuid(view.get('id', ''))}"] = {
-                        "ViewBlueprint": {
-                            "class_identifier": _view_class(str(view.get("kind", ""))),
-                            "space_origin": str(view.get("origin", "") or "/"),
-                            "visible": True,
-                        }
-                    }
-                break
-        answer.json = json.dumps(shown)
+        from rerun_notebook.viewer_control_heuristic import heuristic_json
+
+        recording = self.hub.get(sid)
+        if recording is None:
+            raise LookupError(f"no such recording: {store_id_text(sid)}")
+        answer.json = json.dumps(heuristic_json(recording, self._time_panel(sid)))
         return answer
+
+    def _time_panel(self, sid: Any) -> dict[str, Any]:
+        """What 0.41's time panel blueprint holds for the page showing ``sid``: the play state by
+        0.41's name, and the timeline once one was picked (``set_time``, the timeline menu)."""
+        shown = next((s for s in self._sessions() if s.active == sid.recording_id), None)
+        if shown is None:
+            return {"play_state": "Paused"}
+        fields = {"play_state": str(shown.time.play_state).title()}
+        if getattr(shown.time, "_user_timeline", False) and shown.time.timeline:
+            fields["timeline"] = shown.time.timeline
+        return fields
 
     def set_blueprint(self, request: pb.SetBlueprintRequest) -> pb.SetBlueprintResponse:
         """A recording's blueprint from the JSON form: a new one replacing it (full, the default), or
-        the fields given written over it (partial). Field types come from the current blueprint."""
+        the fields given written over it (partial). Field types are 0.41's, or the current
+        blueprint's where it has the field."""
         from rerun_core.viewer.blueprint_tree import hub_blueprint
         from rerun_notebook import viewer_control_blueprint as written
+        from rerun_notebook.viewer_control_heuristic import FIELD_TYPES
         from rerun_notebook.viewer_control_tables import set_table_blueprint
 
         if request.WhichOneof("target") == "table":
             return set_table_blueprint(self.tables, request)  # type: ignore[no-any-return]
         sid = self._recording(request.recording.store_id if request.recording.HasField("store_id") else None)
         current = hub_blueprint(self.hub, sid.application_id)
-        if current is None:
-            raise ValueError(
-                f"recording {store_id_text(sid)} has no blueprint to take the field types from: send one first"
-            )
         try:
             blueprint = json.loads(request.json)
         except json.JSONDecodeError as err:
             raise ValueError(f"the blueprint is not JSON: {err}") from None
+        partial = request.mode == pb.BLUEPRINT_UPDATE_MODE_PARTIAL
+        if current is None:  # the heuristic layout, written into 0.41's store for it first
+            return self._set_over_heuristic(sid, blueprint, partial)
+        fields = FIELD_TYPES | written.known_fields(current)
         current_id = next(b for b in self.hub.blueprints() if self.hub.get(b) is current)
-        if request.mode == pb.BLUEPRINT_UPDATE_MODE_PARTIAL:
+        if partial:
             target, time = current_id, written.next_time(current)
         else:
             target, time = written.new_blueprint_id(sid.application_id), 0
-        messages = written.blueprint_messages(blueprint, written.known_fields(current), target, time)
+        messages = written.blueprint_messages(blueprint, fields, target, time)
         if target != current_id:
             messages.append(written.activation(target))
-        self.hub.insert_many(messages)
-        for session in self._sessions():
-            session.blueprint.mark()  # applied at the session's next frame, not the next poll
+        self._write_blueprint(messages)
         had = {str(p) for p in current.entity_paths()}
         return pb.SetBlueprintResponse(
             blueprint_id=store_id_text(target),
             store_id=store_id_text(sid),
             created_entities=[str(p) for p in blueprint if str(p) not in had],
         )
+
+    def _set_over_heuristic(self, sid: Any, blueprint: Any, partial: bool) -> pb.SetBlueprintResponse:
+        """``set_blueprint`` where no blueprint was sent: 0.41 keeps its heuristic layout in a store
+        of its own (``Blueprint:<app>:<app>``) and writes there, over that layout (partial) or in its
+        place (full); the field types are 0.41's (``viewer_control_heuristic.FIELD_TYPES``)."""
+        from rerun_core.store.messages import StoreId, StoreKind
+        from rerun_notebook import viewer_control_blueprint as written
+        from rerun_notebook.viewer_control_heuristic import FIELD_TYPES, heuristic_json
+
+        recording = self.hub.get(sid)
+        heuristic = heuristic_json(recording, self._time_panel(sid)) if recording is not None else {}
+        target = StoreId(StoreKind.BLUEPRINT, sid.application_id, sid.application_id)
+        messages = written.blueprint_messages(heuristic, FIELD_TYPES, target, 0) if partial else []
+        messages += written.blueprint_messages(blueprint, FIELD_TYPES, target, int(partial))
+        self._write_blueprint([*messages, written.activation(target)])
+        return pb.SetBlueprintResponse(
+            blueprint_id=store_id_text(target),
+            store_id=store_id_text(sid),
+            created_entities=[str(p) for p in blueprint if str(p) not in heuristic],
+        )
+
+    def _write_blueprint(self, messages: list[Any]) -> None:
+        self.hub.insert_many(messages)
+        for session in self._sessions():
+            session.blueprint.mark()  # applied at the session's next frame, not the next poll
 
     # --- commands (``viewer_control_commands``) -------------------------------------------------
 

@@ -3,8 +3,9 @@ for viewer control as Rerun 0.41's viewer keeps them.
 
 0.41's viewer shows a table it is sent (its location becomes ``about:table?id=<name>``, no recording
 is active any more), describes its columns (``get_table_schema``) and gives it a blueprint of its
-own (``get_blueprint`` / ``set_blueprint``). This viewer's window draws no tables: the shelf keeps
-what the client sees the same, and the window goes on drawing the recording.
+own (``get_blueprint`` / ``set_blueprint``). This viewer's pages (the window is one) draw the table
+on screen in place of the recording's views, as one dataframe view filling the viewport, its columns
+in its blueprint's order (``table_view``; ``session_state`` asks for it).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus
@@ -67,6 +69,11 @@ class TableShelf:
     shown: str | None = None
     _tables: dict[str, _Table] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    listeners: list[Callable[[], None]] = field(default_factory=list)  # told when what is shown changes
+
+    def changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
 
     def put(self, name: str, data: pa.Table) -> None:
         """Keep ``data`` as ``name`` and show it, with a new blueprint laying out its columns."""
@@ -80,6 +87,7 @@ class TableShelf:
         with self._lock:
             self._tables[name] = entry
             self.shown = name
+        self.changed()
 
     def get(self, name: str) -> _Table | None:
         with self._lock:
@@ -89,7 +97,9 @@ class TableShelf:
         """Show the table ``name`` (None: none, a recording is shown instead)."""
         if name is not None and self.get(name) is None:
             raise LookupError(f"no table {json.dumps(name)} in the viewer")
-        self.shown = name
+        if name != self.shown:
+            self.shown = name
+            self.changed()
 
     def on_screen(self) -> _Table:
         """The table shown; refused as 0.41 (FAILED_PRECONDITION) when none is."""
@@ -166,17 +176,76 @@ def set_table_blueprint(shelf: TableShelf, request: Any) -> Any:
                 merged.setdefault(path, {}).setdefault(archetype, {}).update(fields)
         blueprint = merged
     entry.edit(blueprint)
+    shelf.changed()
     return pb.SetBlueprintResponse(blueprint_id=entry.blueprint_id)
 
 
 def undo_edit(shelf: TableShelf) -> None:
     shelf.on_screen().step(back=True)
+    shelf.changed()
 
 
 def redo_edit(shelf: TableShelf) -> None:
     shelf.on_screen().step(back=False)
+    shelf.changed()
 
 
 def reset_to_default(shelf: TableShelf) -> None:
     entry = shelf.on_screen()
     entry.edit(json.loads(json.dumps(entry.default)))
+    shelf.changed()
+
+
+# --- on the pages -------------------------------------------------------------------------------
+
+_ON_PAGES: list[TableShelf] = []  # the shelf whose table this process's pages draw (the viewer's)
+
+
+def show_on_pages(shelf: TableShelf) -> None:
+    _ON_PAGES[:] = [shelf]
+
+
+def table_view(session: Any) -> dict[str, Any] | None:
+    """The state's view entry for the table on screen: a dataframe view over the whole viewport
+    (the rows of the window the page scrolled to), named as the table; None when none is shown."""
+    from rerun_core.viewer.dataframe_view import DataframeTable
+    from rerun_notebook.dataframe_panel import DEFAULT_WINDOW
+
+    shelf = _ON_PAGES[0] if _ON_PAGES else None
+    name = shelf.shown if shelf is not None else None
+    entry = shelf.get(name) if shelf is not None and name is not None else None
+    if entry is None or name is None:
+        return None
+    layout = entry.blueprint.get("/table/layouts/table", {}).get("TableLayout", {})
+    order = layout.get("column_order") or column_order(entry.data)
+    order = [order] if isinstance(order, str) else order
+    names = [c for c in order if c in entry.data.column_names]
+    columns = [
+        {"name": c, "kind": "component", "entity": "", "component": display_name(c), "timeline_kind": None}
+        for c in names
+    ]
+    table = DataframeTable(None, None, columns, entry.data.select(names))
+    view_id = "table:" + name
+    offset, count = session.dataframes.windows.get(view_id, (0, DEFAULT_WINDOW))
+    offset = min(offset, max(0, table.total - count))
+    width, height = session.size
+    rows = table.page(offset, count)
+    return {
+        "id": view_id,
+        "kind": "dataframe",
+        "rect": [0.0, 0.0, float(width), float(height)],
+        "name": name,
+        "header": 0.0,
+        "tab_bar": None,
+        "dataframe": {
+            "timeline": None,
+            "time_kind": None,
+            "columns": columns,
+            "total": table.total,
+            "offset": offset,
+            "rows": rows,
+            "times": [None] * len(rows),
+            "cursor_row": -1,
+            "auto_scroll": False,
+        },
+    }

@@ -79,6 +79,16 @@ def _with_blueprint(rrd: str) -> str:
     return path
 
 
+def _profile(client: Any, path: str) -> tuple[int, bool, bool]:
+    """A profile of one frame: (frames, the path answered is the one asked for, the file is there)."""
+    import os
+
+    trace = client.capture_profile_trace(path, num_frames=1)
+    written = os.path.getsize(path) > 0
+    os.remove(path)
+    return trace.num_frames, trace.file_path == path, written
+
+
 def _blueprint_calls(client: Any, run: Callable[[str, Callable[[], Any]], Any], rrd: str) -> None:
     """Read a sent blueprint, write it back changed (every field given), read it again."""
     [store_id] = run("open_blueprinted", lambda: client.open(_with_blueprint(rrd))).store_ids
@@ -230,7 +240,7 @@ def main(url: str, rrd: str, out: str) -> None:
     run("run_command_unknown", lambda: client.run_command("nope.nope"))
     run("commands_available", lambda: [c.id for c in client.list_commands()])
     run("save_screenshot", lambda: client.save_screenshot(out + ".png"))
-    run("profile_trace", lambda: client.capture_profile_trace(out + ".puffin", num_frames=1))
+    run("profile_trace", lambda: _profile(client, out + ".puffin"))
     blueprint = run("blueprint", client.get_blueprint)
     if blueprint is not None:
         run("set_blueprint", lambda: client.set_blueprint(blueprint.blueprint, store_id=store_id))

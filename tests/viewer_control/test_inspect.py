@@ -69,6 +69,10 @@ def test_commands(headless: Headless) -> None:
         # nothing open yet: the global commands this viewer runs
         assert [c.id for c in client.list_commands()] == [
             "ui.close_all_recordings",
+            "ui.open_discord_website",
+            "ui.open_docs_website",
+            "ui.open_rerun_website",
+            "ui.quit",
             "ui.switch_to_next_recording",
             "ui.switch_to_previous_recording",
         ]

@@ -17,6 +17,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(server_main(args[1:]))
     if args[:1] == ["mcap"]:
+        import os
+
+        # No BLAS here: OpenBLAS's idle threads would spin on the cores the conversion uses.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         from rerun_core.formats.mcap.cli import main as mcap_main
         from rerun_core.formats.mcap.cli import refuse_pandas
 

@@ -66,7 +66,13 @@ def _xyz(data: Buffer, step: int, fields: list[Any], big_endian: bool) -> np.nda
     n = len(data) // step
     if n == 0 or o + 12 > step:
         return None
-    return np.ndarray((n, 3), dtype="<f4", buffer=data, offset=o, strides=(step, 4)).copy()
+    # Each point's 12 bytes as one item: numpy copies them in one loop (a (n, 3) float view
+    # runs an inner loop of 3 per point, ~2x slower).
+    points = np.ndarray((n,), dtype=_POINT_BYTES, buffer=data, offset=o, strides=(step,)).copy()
+    return points.view("<f4").reshape(n, 3)
+
+
+_POINT_BYTES = np.dtype((np.void, 12))
 
 
 def _positions(data: Buffer, step: int, fields: list[Any], big_endian: bool) -> np.ndarray | None:

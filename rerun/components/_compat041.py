@@ -56,7 +56,8 @@ def patch(namespace: dict[str, Any]) -> None:
     # A KeyValuePairs value reaches the converter as itself (one row, as in 0.41), not as its
     # raw pairs, which as a sequence would read as one row per item.
     namespace["KeyValuePairs"]._native = lambda self: self
-    namespace["ChannelMessageCountsBatch"]._to_arrow = classmethod(_no_empty_shortcut)
+    for name in ("ChannelMessageCountsBatch", "AnnotationContextBatch"):
+        namespace[name]._to_arrow = classmethod(_no_empty_shortcut)
     view = namespace["ViewCoordinates"]
     view.ViewDir = ViewDir
     view.coordinates = None  # class-level too, as 0.41's attrs field
@@ -67,7 +68,8 @@ def patch(namespace: dict[str, Any]) -> None:
 
 def _no_empty_shortcut(cls: Any, data: Any) -> Any:
     """`_to_arrow` without the empty-list shortcut: 0.41 runs its converter on `[]` too (for
-    ChannelMessageCounts, one that always raises)."""
+    ChannelMessageCounts, one that always raises; an AnnotationContext of no classes is one
+    instance)."""
     if isinstance(data, (list, tuple)) and not data:
         return cls._CONVERT(data)
     return super(cls, cls)._to_arrow(data)

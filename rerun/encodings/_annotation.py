@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from rerun_core.types.descriptor import ComponentDescriptor
@@ -39,7 +40,7 @@ class AnnotationInfo:
     def __init__(self, id: int, label: str | None = None, color: Any = None) -> None:
         self.id = int(id)
         self.label = None if label is None else str(label)
-        self.color = None if color is None else int(colors(color)[0].as_py())
+        self.color = None if color is None else _rgba(color)
 
     @staticmethod
     def from_like(data: AnnotationInfo | int | Sequence[Any]) -> AnnotationInfo:
@@ -51,6 +52,16 @@ class AnnotationInfo:
 
     def row(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "color": self.color}
+
+
+def _rgba(color: Any) -> int:
+    """A packed RGBA u32 as 0.41's Rgba32 field reads one: channels from a sequence or an array,
+    anything else through `int()` (so a float is a packed value, truncated)."""
+    if hasattr(color, "rgba"):
+        return int(color.rgba)
+    if isinstance(color, (Sequence, np.ndarray)):
+        return int(colors(color)[0].as_py())
+    return int(color)
 
 
 class ClassDescription:

@@ -9,6 +9,7 @@ import the components (dependencies run one way: encodings -> components -> arch
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Any
 
 import numpy as np
@@ -45,25 +46,22 @@ _DIM_INDEX = pa.struct(
 
 
 def _mat3x3(data: Any) -> pa.Array:
-    """3x3 matrices in numpy row layout (or Mat3x3 objects), stored column-major."""
+    """3x3 matrices in numpy row layout (or Mat3x3 objects), stored column-major; read as 0.41
+    does: one matrix if the input reshapes to 3x3, else (unless it starts with a number) one per
+    item. `len()` of a lone number is its TypeError."""
     if isinstance(data, Mat3x3):
-        mats = [data]
+        flat = data.flat_columns
+    elif len(data) == 0:
+        flat = np.zeros(0, np.float32)
     else:
-        arr = cv.as_numeric(data, np.float32) if not _has_objects(data) else None
-        if arr is not None and arr.size == 9:
-            mats = [Mat3x3(arr)]
-        elif arr is not None and arr.size % 9 == 0 and arr.ndim == 3:
-            mats = [Mat3x3(m) for m in arr]
-        elif arr is None:
-            mats = [m if isinstance(m, Mat3x3) else Mat3x3(m) for m in data]
-        else:
-            raise ValueError(f"expected a 3x3 matrix (9 values), got shape {arr.shape}")
-    flat = np.concatenate([m.flat_columns for m in mats]) if mats else np.zeros(0, np.float32)
-    return pa.FixedSizeListArray.from_arrays(pa.array(flat, type=F32), type=fixed_list(F32, 9))
-
-
-def _has_objects(data: Any) -> bool:
-    return isinstance(data, (list, tuple)) and any(isinstance(x, Mat3x3) for x in data)
+        try:
+            flat = Mat3x3(data).flat_columns
+        except ValueError:
+            if isinstance(data[0], numbers.Number):
+                raise
+            flat = np.hstack([Mat3x3(d).flat_columns for d in data]).ravel()
+    values = pa.array(np.ascontiguousarray(flat, dtype=np.float32), type=F32)
+    return pa.FixedSizeListArray.from_arrays(values, type=fixed_list(F32, 9))
 
 
 def _rotation_axis_angle(data: Any) -> pa.Array:
@@ -109,21 +107,49 @@ def _utf8_pairs(data: Any) -> pa.Array:
 
 
 def _view_coordinates(data: Any) -> pa.Array:
-    """Axis triples: 'RDF'-style strings, ViewDir sequences or ViewCoordinates values."""
-    if hasattr(data, "coordinates") or isinstance(data, str):
-        data = [data]
-    elif len(data) and isinstance(data[0], (numbers.Integral, ViewDir)):
-        data = [data]
-    rows = []
-    for item in data:
-        coords = getattr(item, "coordinates", item)
-        if isinstance(coords, str):
-            coords = [_view_dir(c) for c in coords]
-        vals = [ViewDir.auto(c).value if not isinstance(c, numbers.Integral) else int(c) for c in coords]
-        if len(vals) != 3:
-            raise ValueError(f"expected 3 axis directions, got {coords!r}")
-        rows.extend(vals)
-    return pa.FixedSizeListArray.from_arrays(pa.array(rows, type=pa.uint8()), type=fixed_list(pa.uint8(), 3))
+    """Axis triples, read as 0.41 does: the input as one triple, else each item as one (a
+    ViewCoordinates value, or 3 ViewDirs / names / ints). Ours also takes one 'RDF'-style string."""
+    if _is_letters(data):
+        rows = [[_view_dir(c) for c in data]]
+    elif hasattr(data, "coordinates"):
+        rows = [_axis_triple(data)]
+    else:
+        try:
+            rows = [_axis_triple(data)]
+        except (AttributeError, TypeError, ValueError):
+            rows = [_axis_triple(item) for item in data]
+    values = [d.value for row in rows for d in row]
+    return pa.FixedSizeListArray.from_arrays(
+        pa.array(values, type=pa.uint8()), type=fixed_list(pa.uint8(), 3)
+    )
+
+
+def _axis_triple(value: Any) -> list[ViewDir]:
+    """One ViewCoordinates value (0.41's field converter): exactly 3 ViewDirs, names or ints."""
+    if hasattr(value, "coordinates"):  # a ViewCoordinates value: its own triple
+        value = value.coordinates
+        if _is_letters(value):
+            return [_view_dir(c) for c in value]
+    try:
+        items = iter(value)
+    except TypeError as err:
+        raise ValueError("coordinates must be an iterable of ViewDir values") from err
+    dirs = [_axis(item) for item in items]
+    if len(dirs) != 3:
+        raise ValueError(f"coordinates must be a 3-element array. Got: {len(dirs)}")
+    return dirs
+
+
+def _is_letters(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 3 and all(c.upper() in "UDLRFB" for c in value)
+
+
+def _axis(value: Any) -> ViewDir:
+    if isinstance(value, (ViewDir, str)):
+        return ViewDir.auto(value)  # type: ignore[no-any-return]
+    if hasattr(type(value), "__index__"):
+        return ViewDir.auto(operator.index(value))  # type: ignore[no-any-return]
+    raise ValueError("coordinates must contain ViewDir values, names, or integers")
 
 
 def _view_dir(letter: str) -> ViewDir:

@@ -101,3 +101,30 @@ def test_graph_edges_need_pairs(strict: None) -> None:
         C.GraphEdgeBatch(["a", "b"])  # strings of length 1 are no pairs
     with pytest.raises(ValueError):
         C.GraphEdgeBatch([1.0, 2.0])
+
+
+def test_matrices_one_or_per_item(strict: None) -> None:
+    eye = np.eye(3)
+    assert len(C.TransformMat3x3Batch(eye).as_arrow_array()) == 1
+    assert len(C.TransformMat3x3Batch([eye, eye]).as_arrow_array()) == 2
+    with pytest.raises(TypeError):
+        C.TransformMat3x3Batch(1.0)  # a lone number has no len()
+    with pytest.raises(ValueError):
+        C.TransformMat3x3Batch([1.0, 2.0])  # starts with a number: no list of matrices
+
+
+def test_view_coordinates_triples(strict: None) -> None:
+    assert C.ViewCoordinatesBatch([1, 2, 3]).as_arrow_array().to_pylist() == [[1, 2, 3]]
+    assert C.ViewCoordinatesBatch([[1, 2, 3], ["Right", "Down", "Forward"]]).as_arrow_array().to_pylist() == [
+        [1, 2, 3],
+        [3, 2, 5],
+    ]
+    for bad in ([1.0, 2.0, 3.0], [1.0, 2.0], {"a": 1}, np.zeros((2, 3), np.float32)):
+        with pytest.raises(ValueError):
+            C.ViewCoordinatesBatch(bad)
+
+
+def test_annotation_context_of_no_classes_is_one_instance(strict: None) -> None:
+    assert C.AnnotationContextBatch([]).as_arrow_array().to_pylist() == [[]]
+    rows = C.AnnotationContextBatch(np.array([[0.0, 1.0, 2.0]], np.float32)).as_arrow_array().to_pylist()
+    assert rows[0][0]["class_description"]["info"] == {"id": 0, "label": "1.0", "color": 2}

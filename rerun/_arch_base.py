@@ -214,10 +214,10 @@ class Archetype(metaclass=_ArchetypeMeta):
         named.__cause__ = err
         return named
 
-    def _fail(self, message: str, strict: bool | None = None) -> None:
-        """Report a constructor-level problem (not tied to one conversion)."""
+    def _fail(self, message: str, strict: bool | None = None, kind: type[Exception] = ValueError) -> None:
+        """Report a constructor-level problem (not tied to one conversion) as a `kind` error."""
         self._clear()
-        report(ValueError(f"{type(self).__name__}: {message}"), strict)
+        report(kind(f"{type(self).__name__}: {message}"), strict)
 
     @classmethod
     def _new_empty(cls) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._arch_base import Archetype, F
-from .._arch_errors import report
+from .._arch_errors import builtin_kind, report
 from ..components import MediaType
 from ..encodings import ChannelDatatype, ColorModel, ImageFormat, TensorData
 from ._pil import as_pil, check_jpeg_compressible, encode
@@ -67,17 +67,15 @@ class Image(Archetype):
         draw_order: Any = None,
         magnification_filter: Any = None,
     ) -> None:
+        # As 0.41, bad arguments and shapes raise even outside strict mode; only a channel count,
+        # color model or dtype it cannot name warns (raises when strict), and the image is kept.
         style = dict(opacity=opacity, draw_order=draw_order, magnification_filter=magnification_filter)
-        try:
-            if bytes is not None:
-                buffer, fmt = _from_bytes(bytes, width, height, pixel_format, color_model, datatype)
-            elif image is None:
-                raise ValueError("Must specify either 'image' or 'bytes'")
-            else:
-                buffer, fmt = _from_array(to_numpy(image), color_model, width, height)
-        except (ValueError, TypeError) as err:
-            self._fail(str(err))
-            return
+        if bytes is not None:
+            buffer, fmt = _from_bytes(bytes, width, height, pixel_format, color_model, datatype)
+        elif image is None:
+            raise ValueError("Must specify either 'image' or 'bytes'")
+        else:
+            buffer, fmt = _from_array(to_numpy(image), color_model, datatype, width, height)
         self._set(dict(buffer=buffer, format=fmt, **style))
 
     def image_format(self) -> ImageFormat:
@@ -135,7 +133,7 @@ def _from_bytes(
 
 
 def _from_array(
-    image: np.ndarray, color_model: Any, width: int | None, height: int | None
+    image: np.ndarray, color_model: Any, datatype: Any, width: int | None, height: int | None
 ) -> tuple[bytes, ImageFormat]:
     shape = _squeezed_shape(image)
     if len(shape) == 2:
@@ -143,22 +141,28 @@ def _from_array(
     elif len(shape) == 3:
         h, w, channels = shape
     else:
-        raise ValueError(f"Expected a 2D or 3D tensor, got {image.shape}")
+        raise ValueError(f"Expected a 2D or 3D tensor, got {shape}")
     if width is not None and width != w:
         raise ValueError(f"Provided width {width} does not match image width {w}")
     if height is not None and height != h:
         raise ValueError(f"Provided height {height} does not match image height {h}")
     if color_model is None:
-        if channels not in (1, 3, 4):
-            raise ValueError(f"Expected 1, 3, or 4 channels; got {channels}")
-        color_model = {1: ColorModel.L, 3: ColorModel.RGB, 4: ColorModel.RGBA}[channels]
+        color_model = {1: ColorModel.L, 3: ColorModel.RGB, 4: ColorModel.RGBA}.get(channels)
+        if color_model is None:
+            report(ValueError(f"Expected 1, 3, or 4 channels; got {channels}"))
     else:
-        color_model = ColorModel.auto(color_model)
-        expected = _CHANNELS[color_model.name.lower()]
-        if channels != expected:
-            raise ValueError(f"Expected {expected} channels for {color_model}; got {channels} channels")
-    fmt = ImageFormat(w, h, channel_datatype=_datatype(image.dtype, "Image"), color_model=color_model)
-    return np.ascontiguousarray(image).tobytes(), fmt
+        name = color_model.name if isinstance(color_model, ColorModel) else str(color_model)
+        expected = _CHANNELS.get(name.lower())
+        if expected is None:
+            report(ValueError(f"Unknown ColorModel: '{color_model}'"))
+        elif channels != expected:
+            report(ValueError(f"Expected {expected} channels for {color_model}; got {channels} channels"))
+    try:
+        datatype = ChannelDatatype.from_np_dtype(image.dtype)
+    except TypeError:
+        report(ValueError(f"Unsupported dtype {image.dtype} for Image"))  # 0.41 keeps the given datatype
+    fmt = ImageFormat(w, h, channel_datatype=datatype, color_model=color_model)
+    return image.tobytes(), fmt
 
 
 def _single_channel(image: Any, what: str) -> tuple[bytes, ImageFormat]:
@@ -194,11 +198,9 @@ class DepthImage(Archetype):
         draw_order: Any = None,
         magnification_filter: Any = None,
     ) -> None:
-        try:
-            buffer, fmt = _single_channel(image, "DepthImage")
-        except (ValueError, TypeError) as err:
-            self._fail(str(err))
-            return
+        buffer, fmt = _single_channel(
+            image, "DepthImage"
+        )  # its errors raise, even outside strict mode (0.41)
         values = dict(buffer=buffer, format=fmt, meter=meter, colormap=colormap, depth_range=depth_range)
         values.update(
             point_fill_ratio=point_fill_ratio,
@@ -237,11 +239,9 @@ class SegmentationImage(Archetype):
     _FIELDS = (*_IMAGE, *_DRAW)
 
     def __init__(self, image: Any, *, opacity: Any = None, draw_order: Any = None) -> None:
-        try:
-            buffer, fmt = _single_channel(image, "SegmentationImage")
-        except (ValueError, TypeError) as err:
-            self._fail(str(err))
-            return
+        buffer, fmt = _single_channel(
+            image, "SegmentationImage"
+        )  # its errors raise, even outside strict mode (0.41)
         self._set(dict(buffer=buffer, format=fmt, opacity=opacity, draw_order=draw_order))
 
 
@@ -282,7 +282,7 @@ class EncodedImage(Archetype):
             if path is None and media_type is None:
                 raise ValueError("Must provide 'media_type' when 'contents' is provided")
         except (ValueError, OSError) as err:
-            self._fail(str(err))
+            self._fail(str(err), kind=builtin_kind(err))  # a missing file is a FileNotFoundError, as 0.41
             return
         values = dict(blob=blob, media_type=media_type, opacity=opacity, draw_order=draw_order)
         self._set(dict(values, magnification_filter=magnification_filter))
@@ -311,7 +311,8 @@ class Tensor(Archetype):
     def __init__(self, data: Any = None, *, dim_names: Any = None, value_range: Any = None) -> None:
         try:
             if not isinstance(data, TensorData):
-                data = TensorData(array=to_numpy(data), dim_names=dim_names)
+                array = None if data is None else to_numpy(data)
+                data = TensorData(array=array, dim_names=dim_names)
             elif dim_names is not None:
                 data = TensorData(array=data.array, dim_names=dim_names)
         except (ValueError, TypeError) as err:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._arch_base import Archetype, F
+from .._arch_errors import builtin_kind, report
 from ..encodings import ColorModel, ImageFormat
 from ._images import _datatype, _path_or_contents, to_numpy
 
@@ -78,7 +79,7 @@ class _Asset(Archetype):
         try:
             blob, media_type = _path_or_contents(path, contents, media_type)
         except (ValueError, OSError) as err:
-            self._fail(str(err))
+            self._fail(str(err), kind=builtin_kind(err))  # a missing file is a FileNotFoundError, as 0.41
             return
         self._set(dict(blob=blob, media_type=media_type, **extra))
 
@@ -217,9 +218,8 @@ class Mesh3D(Archetype):
         if albedo_texture is not None:
             try:
                 values["albedo_texture_buffer"], values["albedo_texture_format"] = _texture(albedo_texture)
-            except ValueError as err:
-                self._fail(str(err))
-                return
+            except ValueError as err:  # as 0.41: warns (raises when strict), the mesh is kept untextured
+                report(ValueError(f"Mesh3D: {err}"))
         self._set(values)
 
 

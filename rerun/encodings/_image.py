@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from .._arch_errors import report
 from .._converters import enum_value, nn
 
 
@@ -237,10 +238,16 @@ class TensorData:
         if shape is not None:
             arr = arr.reshape(tuple(int(s) for s in shape))
         self.array = arr  # any dtype, as 0.41: one without a tensor buffer kind fails when logged
-        if dim_names is not None:
-            names = [str(n) for n in dim_names]
-            if len(names) != arr.ndim:
-                raise ValueError(f"got {len(names)} dim_names for a tensor of {arr.ndim} dimensions")
+        if dim_names:
+            if len(dim_names) == arr.ndim:
+                names = [str(n) for n in dim_names]
+            else:  # as 0.41: warns (raises when strict) and keeps the tensor without names
+                report(
+                    ValueError(
+                        f"len(shape) = {arr.ndim} != len(dim_names) = {len(dim_names)}. "
+                        "Ignoring tensor dimension names."
+                    )
+                )
         self.names = names
 
     @property

@@ -107,8 +107,49 @@ def test_tensor_keeps_dtype_and_names() -> None:
     t = A.Tensor(np.zeros((2, 3), dtype=np.int32), dim_names=["rows", "cols"])
     row = t.data.as_arrow_array()[0].as_py()  # type: ignore[attr-defined]
     assert row["shape"] == [2, 3] and row["names"] == ["rows", "cols"]
-    with pytest.raises(ValueError, match="2 dim_names"):
+
+
+def test_tensor_names_of_the_wrong_count_are_dropped_with_a_warning(lenient: None) -> None:
+    with pytest.warns(Warning, match="Ignoring tensor dimension names"):  # as 0.41: the data is kept
+        t = A.Tensor(np.zeros(3), dim_names=["a", "b"])
+    assert t.data.as_arrow_array()[0].as_py()["names"] is None  # type: ignore[attr-defined]
+
+
+def test_tensor_names_of_the_wrong_count_raise_when_strict(strict: None) -> None:
+    with pytest.raises(ValueError, match="Ignoring tensor dimension names"):
         TensorData(array=np.zeros(3), dim_names=["a", "b"])
+
+
+def test_image_argument_errors_raise_outside_strict_mode_too(lenient: None) -> None:
+    # As 0.41: the image constructors raise for shapes and arguments they cannot use ...
+    with pytest.raises(ValueError, match="Expected a 2D or 3D tensor"):
+        A.Image(np.zeros((2, 2, 2, 2)))
+    with pytest.raises(ValueError, match="requires 'width' and 'height'"):
+        A.Image(bytes=b"abc")
+    with pytest.raises(ValueError, match="SegmentationImage must be 2D"):
+        A.SegmentationImage(np.zeros((2, 2, 3), dtype=np.uint8))
+    with pytest.raises(ValueError, match="Unsupported dtype bool for DepthImage"):
+        A.DepthImage(np.zeros((2, 2), dtype=bool))
+
+
+def test_missing_asset_file_raises_file_not_found_when_strict(strict: None) -> None:
+    with pytest.raises(FileNotFoundError):  # 0.41's class, not a ValueError
+        A.Asset3D(path="/nonexistent/model.glb")
+
+
+def test_image_channel_and_dtype_problems_warn_and_keep_the_image(lenient: None) -> None:
+    # ... but only warn about a channel count or dtype they cannot name, and log the image.
+    with pytest.warns(Warning, match="Expected 1, 3, or 4 channels; got 5"):
+        img = A.Image(np.zeros((2, 3, 5), dtype=np.uint8))
+    assert len(img.buffer.as_arrow_array()[0]) == 30  # type: ignore[attr-defined]
+    row = img.format.as_arrow_array()[0].as_py()  # type: ignore[attr-defined]
+    assert row["color_model"] is None and row["width"] == 3
+    with pytest.warns(Warning, match="Unsupported dtype bool for Image"):
+        flags = A.Image(np.zeros((2, 3), dtype=bool))
+    assert flags.format.as_arrow_array()[0].as_py()["channel_datatype"] is None  # type: ignore[attr-defined]
+    with pytest.warns(Warning, match="expected 3 or 4 channels|expected \\(H, W, 3\\|4\\)"):
+        mesh = A.Mesh3D(vertex_positions=[[0, 0, 0]] * 3, albedo_texture=np.zeros((2, 2, 5), dtype=np.uint8))
+    assert mesh.vertex_positions is not None and mesh.albedo_texture_buffer is None  # type: ignore[attr-defined]
 
 
 def test_cleared_and_from_fields() -> None:

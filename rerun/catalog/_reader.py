@@ -24,6 +24,7 @@ from rerun_core.store.chunk import Chunk
 from rerun_core.store.contents import select_entities
 from rerun_core.store.rrd import RrdError, dataframe_part_from_arrow, dataframe_part_to_table
 from rerun_core.store.rrd.protocol import (
+    CHUNK_POOL,
     COMPRESSION_LZ4,
     COMPRESSION_NONE,
     ENCODING_ARROW_IPC,
@@ -190,30 +191,19 @@ def _find_chunks(
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
 
 
-def _chunk_pool() -> pa.MemoryPool:
-    """Where fetched chunks are decompressed: a pool that keeps freed pages for the next read.
-
-    Arrow's default (mimalloc) returns a read's chunk buffers to the OS within milliseconds, so
-    each read faulted in all of its decompressed chunks afresh (10 segments x 3 chunks of 2.4 MB:
-    +0.2 s CPU and about 2x the wall time of a filtered read, under load)."""
-    try:
-        return pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow built without jemalloc
-        return pa.system_memory_pool()
-
-
-_CHUNK_POOL = _chunk_pool()
 _LZ4 = pa.Codec("lz4_raw")
 
 
 def _inflated(payload: bytes, compression: int, size: int) -> tuple[bytes | pa.Buffer, int]:
-    """An LZ4 payload decompressed into ``_CHUNK_POOL``. Anything this does not plainly accept
-    (an implausible size, a bad block) goes on as it came, for ``decode_chunk_payload`` to check
-    and refuse with its own error."""
+    """An LZ4 payload decompressed into ``CHUNK_POOL`` (it keeps freed pages: with Arrow's
+    default, each read faulted all of its chunks in afresh: 10 segments x 3 chunks of 2.4 MB,
+    +0.2 s CPU and about 2x the wall time of a filtered read, under load). Anything this does
+    not plainly accept (an implausible size, a bad block) goes on as it came, for
+    ``decode_chunk_payload`` to check and refuse with its own error."""
     if compression != COMPRESSION_LZ4 or size > MAX_UNCOMPRESSED_BYTES or size > 255 * len(payload):
         return payload, compression
     try:
-        return _LZ4.decompress(payload, decompressed_size=size, memory_pool=_CHUNK_POOL), COMPRESSION_NONE
+        return _LZ4.decompress(payload, decompressed_size=size, memory_pool=CHUNK_POOL), COMPRESSION_NONE
     except (pa.ArrowException, OSError, ValueError):
         return payload, compression
 

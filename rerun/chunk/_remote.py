@@ -12,6 +12,7 @@ from rerun_core.proto.gen import common_pb2, log_msg_pb2
 from rerun_core.store.chunk import Chunk as CoreChunk
 from rerun_core.store.rrd import RrdError, RrdManifest, dataframe_part_from_arrow, dataframe_part_to_table
 from rerun_core.store.rrd.protocol import (
+    CHUNK_POOL,
     ENCODING_ARROW_IPC,
     chunk_from_batch,
     decode_chunk_payload,
@@ -39,7 +40,8 @@ def _manifest(pb_manifest: log_msg_pb2.RrdManifest) -> RrdManifest:
 def _decode(msg: log_msg_pb2.ArrowMsg) -> CoreChunk:
     if msg.encoding not in (ENCODING_ARROW_IPC, log_msg_pb2.ENCODING_UNSPECIFIED):
         raise RrdError(f"unknown ArrowMsg encoding {msg.encoding}")
-    batch = decode_chunk_payload(msg.payload, msg.compression, msg.uncompressed_size)
+    # Into the pool that keeps freed pages: a materialised segment faulted every chunk in afresh.
+    batch = decode_chunk_payload(msg.payload, msg.compression, msg.uncompressed_size, memory_pool=CHUNK_POOL)
     chunk_id = tuid_from_proto(msg.chunk_id) if msg.HasField("chunk_id") else None
     return chunk_from_batch(batch, chunk_id=chunk_id)
 

@@ -89,7 +89,7 @@ _libc: Any = None
 
 
 def trim_freed_memory() -> None:
-    """Give the free pages inside glibc's heaps and Arrow's pool back to the system.
+    """Give the free pages inside glibc's heaps and Arrow's pools back to the system.
 
     Chunk-sized buffers freed by other threads leave holes that `free` alone keeps resident; a
     memory limit that counts payload bytes only holds for RSS once they are returned. A no-op
@@ -113,6 +113,9 @@ def trim_freed_memory() -> None:
         # Arrow's mimalloc pool keeps the calling thread's freed blocks (a decoded chunk's LZ4
         # output) for reuse: resident until released.
         pyarrow.default_memory_pool().release_unused()
+    protocol = sys.modules.get("rerun_core.store.rrd.protocol")
+    if protocol is not None:  # where files and fetched segments decode their chunks (jemalloc)
+        protocol.CHUNK_POOL.release_unused()
 
 
 def raise_open_files_limit(wanted: int) -> int:

@@ -78,3 +78,25 @@ def test_bad_payloads_get_decode_chunk_payloads_errors(
     assert _reader._inflated(bad, COMPRESSION_LZ4, declared) == (bad, COMPRESSION_LZ4)
     with pytest.raises(RrdError, match=message):
         _reader._decode(_msg(bad, declared), _reader.ReadStats())
+
+
+@pytest.mark.parametrize("which", ["catalog reader", "segment store"])
+def test_fetched_chunks_live_in_the_shared_chunk_pool(which: str) -> None:
+    """The catalog reader and ``segment_store()`` decompress into the pool the file reader
+    uses (``CHUNK_POOL``); the chunk is the same as decoded into Arrow's default pool."""
+    import gc
+
+    from rerun.chunk import _remote
+    from rerun_core.store.rrd.protocol import CHUNK_POOL
+
+    payload, size = encode_chunk(_chunk())
+    gc.collect()
+    before = CHUNK_POOL.bytes_allocated()
+    if which == "catalog reader":
+        chunk = _reader._decode(_msg(payload, size), _reader.ReadStats())
+    else:
+        chunk = _remote._decode(_msg(payload, size))
+    assert CHUNK_POOL.bytes_allocated() - before >= size
+    assert chunk.batch.equals(decode_chunk_payload(payload, COMPRESSION_LZ4, size))
+    del chunk
+    assert CHUNK_POOL.bytes_allocated() == before

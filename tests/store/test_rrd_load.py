@@ -99,3 +99,25 @@ def test_importing_the_codec_registers_no_atexit_hook() -> None:
     code = "import sys, rerun_core.store.rrd; print('concurrent.futures.thread' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_chunks_decompress_into_the_chunk_pool_and_match_the_default_pools(threads: int) -> None:
+    """The reader's LZ4 output lives in ``CHUNK_POOL`` (it keeps freed pages) while the chunks
+    are held; the chunks are the same as decoded into Arrow's default pool."""
+    import gc
+
+    from rerun_core.store.messages import ArrowMsg
+    from rerun_core.store.rrd.protocol import CHUNK_POOL
+
+    gc.collect()  # chunks earlier tests left in unfinished readers go back to the pool first
+    before = CHUNK_POOL.bytes_allocated()
+    pooled = list(read_messages(DATA, threads=threads))
+    held = CHUNK_POOL.bytes_allocated() - before
+    plain = list(read_messages(DATA, threads=threads, memory_pool=None))
+    assert CHUNK_POOL.bytes_allocated() - before == held  # memory_pool=None: not in the pool
+    assert same_messages(pooled, plain) and same_messages(pooled, MSGS)
+    inflated = sum(m.wire_size[1] for m in pooled if isinstance(m, ArrowMsg) and m.wire_size)
+    assert inflated > 0 and held >= inflated
+    del pooled
+    assert CHUNK_POOL.bytes_allocated() == before  # freed with the chunks

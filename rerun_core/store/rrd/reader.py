@@ -52,6 +52,7 @@ def read_messages(
     on_offset: Callable[[int], None] | None = None,
     strict_lz4: bool = False,
     max_chunk_bytes: int = protocol.MAX_UNCOMPRESSED_BYTES,
+    memory_pool: pa.MemoryPool | None = protocol.CHUNK_POOL,
 ) -> Iterator[LogMsg]:
     """Yield every message of an .rrd stream, in order.
 
@@ -64,12 +65,16 @@ def read_messages(
     bars) gets the byte offset read up to, before each message is yielded. ``strict_lz4`` walks
     every LZ4 block first (slow; for ``rrd verify``: the C decoder accepts a zero match offset).
     A chunk declaring more than ``max_chunk_bytes`` uncompressed is refused before allocation.
+    ``memory_pool``: where chunks are decompressed (None: Arrow's default pool); the default
+    keeps freed pages, so a file loaded into a store does not fault every chunk in afresh.
     Raises ``RrdError`` (with ``.offset``) on bad input and ``RrdTruncatedError`` when the data
     ends inside a header or message, after yielding every complete message before it.
     """
     src = open_source(source)
     try:
-        dec = _Decoder(src, validate, strict_lz4=strict_lz4, max_chunk_bytes=max_chunk_bytes)
+        dec = _Decoder(
+            src, validate, strict_lz4=strict_lz4, max_chunk_bytes=max_chunk_bytes, memory_pool=memory_pool
+        )
         msgs = dec.messages() if threads <= 1 else dec.messages_parallel(threads)
         if on_offset is None:
             yield from msgs
@@ -103,8 +108,10 @@ class _Decoder:
         *,
         strict_lz4: bool = False,
         max_chunk_bytes: int = protocol.MAX_UNCOMPRESSED_BYTES,
+        memory_pool: pa.MemoryPool | None = None,
     ) -> None:
         self.src = src
+        self.memory_pool = memory_pool
         self.validate = validate
         self.strict_lz4 = strict_lz4
         self.max_chunk_bytes = max_chunk_bytes
@@ -288,6 +295,7 @@ class _Decoder:
             validate=self.validate,
             strict_lz4=self.strict_lz4,
             max_bytes=self.max_chunk_bytes,
+            memory_pool=self.memory_pool,
         )
         chunk = protocol.chunk_from_batch(batch, validate=self.validate, chunk_id=raw.chunk_id)
         size = raw.uncompressed_size if raw.compression == protocol.COMPRESSION_LZ4 else len(raw.payload)

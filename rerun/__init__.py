@@ -31,6 +31,7 @@ from ._errors import set_strict_mode as set_strict_mode
 from ._errors import strict_mode as strict_mode
 from ._init import init as init
 from ._init import thread_local_stream as thread_local_stream
+from ._legacy_notebook import legacy_notebook_show as legacy_notebook_show
 from ._log import escape_entity_path_part as escape_entity_path_part
 from ._log import log as log
 from ._log import log_file_from_contents as log_file_from_contents
@@ -67,6 +68,7 @@ from ._time import reset_time as reset_time
 from ._time import set_log_tick_enabled as set_log_tick_enabled
 from ._time import set_log_time_enabled as set_log_time_enabled
 from ._time import set_time as set_time
+from ._tracing_session import tracing_session as tracing_session
 from .script_helpers import script_add_args as script_add_args
 from .script_helpers import script_setup as script_setup
 from .script_helpers import script_teardown as script_teardown
@@ -178,6 +180,8 @@ _LAZY_SEARCH = (
     ".notebook",
     ".auth",
 )
+# Names in several searched modules that 0.41 takes from a later one: its `rr.X` is the component.
+_LAZY_FROM = {"TensorDimensionIndexSelection": ".components"}
 
 
 def __getattr__(name: str) -> Any:
@@ -185,6 +189,10 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f".{name}", __name__)
     if name.startswith("__"):
         raise AttributeError(name)
+    if name in _LAZY_FROM:
+        value = getattr(importlib.import_module(_LAZY_FROM[name], __name__), name)
+        globals()[name] = value
+        return value
     for modname in _LAZY_SEARCH:
         mod = importlib.import_module(modname, __name__)  # a broken module raises, never hides
         if hasattr(mod, name):

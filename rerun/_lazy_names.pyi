@@ -318,6 +318,7 @@ from .components import StrokeWidth as StrokeWidth
 from .components import StrokeWidthArrayLike as StrokeWidthArrayLike
 from .components import StrokeWidthBatch as StrokeWidthBatch
 from .components import StrokeWidthLike as StrokeWidthLike
+from .components import TensorDimensionIndexSelection as TensorDimensionIndexSelection
 from .components import TensorHeightDimension as TensorHeightDimension
 from .components import TensorHeightDimensionArrayLike as TensorHeightDimensionArrayLike
 from .components import TensorHeightDimensionBatch as TensorHeightDimensionBatch
@@ -529,7 +530,6 @@ from .encodings import TensorData as TensorData
 from .encodings import TensorDataArrayLike as TensorDataArrayLike
 from .encodings import TensorDataBatch as TensorDataBatch
 from .encodings import TensorDataLike as TensorDataLike
-from .encodings import TensorDimensionIndexSelection as TensorDimensionIndexSelection
 from .encodings import TensorDimensionIndexSelectionArrayLike as TensorDimensionIndexSelectionArrayLike
 from .encodings import TensorDimensionIndexSelectionBatch as TensorDimensionIndexSelectionBatch
 from .encodings import TensorDimensionIndexSelectionLike as TensorDimensionIndexSelectionLike

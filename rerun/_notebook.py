@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,12 @@ class _EventBase:
     application_id: str
     recording_id: str
     segment_id: str | None
+
+    @property
+    def partition_id(self) -> str | None:
+        """Deprecated (as in 0.41): the old name of `segment_id`."""
+        warnings.warn("Use `segment_id` instead.", DeprecationWarning, stacklevel=2)
+        return self.segment_id
 
 
 @dataclass
@@ -254,6 +261,7 @@ class Viewer:
         opens are fetched on demand within it, far-away chunks evicted and fetched again.
         """
         from rerun_notebook.sources import prefetch_plan
+        from rerun_notebook.viewer_control_tables import TableShelf
         from rerun_notebook.widget import Viewer as _Widget
 
         if blueprint is not None and not hasattr(blueprint, "to_blueprint"):  # before any widget exists
@@ -262,6 +270,7 @@ class Viewer:
             )
         self._theme = theme
         self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
+        self._tables = TableShelf()
         # A server URL's round trips overlap the widget's making (the renderer's imports)
         plan = prefetch_plan(url) if url is not None else None
         try:
@@ -401,6 +410,35 @@ class Viewer:
         elif timestamp is not None:
             value = int(to_nanos_since_epoch(timestamp))
         self._widget.set_time_ctrl(timeline, value, play=play)
+
+    def send_table(self, id: str, table: Any) -> None:
+        """Send a table (an Arrow RecordBatch, a list of them, or a datafusion DataFrame) to the
+        viewer as `id`; a name sent again replaces its table. As the desktop viewer's
+        (`ViewerClient.send_table`), this viewer keeps the tables it is sent (`tables`) but draws
+        none: the window goes on showing the recording."""
+        import pyarrow as pa
+
+        if isinstance(table, pa.RecordBatch):
+            batch = table
+        elif isinstance(table, list):
+            batch = pa.concat_batches(table)
+        else:  # a datafusion DataFrame
+            batch = pa.concat_batches(table.collect())
+        metadata = {**(batch.schema.metadata or {}), b"__table_id": id.encode()}
+        self._tables.put(id, pa.Table.from_batches([batch.replace_schema_metadata(metadata)]))
+        log.warning("Viewer.send_table: kept table %r; this viewer does not draw tables", id)
+
+    @property
+    def tables(self) -> Any:
+        """The tables sent with `send_table` (a `TableShelf`: `get(id).data` is one)."""
+        return self._tables
+
+    def set_credentials(self, access_token: str, email: str) -> None:
+        """Sign the requests to the catalog servers this kernel's viewers open with
+        ``access_token`` (sent as ``authorization: Bearer ...``), as 0.41's viewer does."""
+        from rerun_core.server.redap_source import set_credentials
+
+        set_credentials(access_token, email)
 
     def on_event(self, callback: Callable[[ViewerEvent], None]) -> None:
         """Call `callback(event)` on play, pause, time, timeline and selection changes."""

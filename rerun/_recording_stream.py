@@ -28,7 +28,7 @@ from ._batcher import ChunkBatcherConfig
 from ._blueprint_log import blueprint_messages
 from ._errors import catch_and_log_exceptions, set_warning_logger
 from ._log_file import log_file
-from ._memory import MemoryRecording
+from ._memory import BinarySinkStorage, BinaryStream, MemoryRecording, MemorySinkStorage
 from ._properties import send_property_to, send_recording_name_to, send_recording_start_time_nanos_to
 from ._recording_core import PROPERTIES_PATH, START_TIME, RecordingCore, env_flag
 from ._rows import log_entity, log_warning_text
@@ -260,7 +260,7 @@ class RecordingStream:
         """Route the recording into memory (replaces its sinks) and return a handle to read it."""
         sink = MemorySink()
         self._core.set_sinks([sink])
-        return MemoryRecording(sink, self._core)
+        return MemoryRecording(MemorySinkStorage(sink, self._core))
 
     def disconnect(self) -> None:
         """Close files and connections (written and sent first); later data is buffered again."""
@@ -467,35 +467,17 @@ class RecordingStream:
         return self
 
     def send_chunks(self, chunks: Any) -> None:
-        self._send_chunks(chunks)
-
-    def _send_chunks(self, chunks: Any, *, strict: bool | None = None) -> None:
         """Send chunks: a ``rerun.chunk`` Chunk / LazyChunkStream / LazyStore / ChunkStore, or an
-        iterable of Chunks (also core chunks or sorbet record batches). Streams run here."""
+        iterable of Chunks (also core chunks or sorbet record batches). Streams run here.
+
+        As in 0.41, a value that is not one of these raises ``TypeError`` (strict mode or not)."""
         from .chunk._send import core_chunks  # the chunk API loads only when used
 
-        with catch_and_log_exceptions("send_chunks", depth_to_user_code=2, strict=strict):
-            if not self._core.enabled:
-                return
-            self._core.batcher.flush()  # keep earlier rows ahead of these
-            for chunk in core_chunks(chunks):
-                self._core.send_chunk(chunk)
-
-
-class BinaryStream:
-    """Encoded .rrd bytes of a recording, read incrementally with ``read()``."""
-
-    def __init__(self, sink: BinaryStreamSink, core: RecordingCore) -> None:
-        self._sink = sink
-        self._core = core
-
-    def read(self, *, flush: bool = True, flush_timeout_sec: float = 1e38) -> bytes | None:
-        if flush:
-            self._core.flush()
-        return self._sink.read()
-
-    def flush(self, timeout_sec: float = 1e38) -> None:
-        self._core.flush()
+        if not self._core.enabled:
+            return
+        self._core.batcher.flush()  # keep earlier rows ahead of these
+        for chunk in core_chunks(chunks):
+            self._core.send_chunk(chunk)
 
 
 def binary_stream(recording: RecordingStream | None = None) -> BinaryStream:
@@ -505,7 +487,7 @@ def binary_stream(recording: RecordingStream | None = None) -> BinaryStream:
         raise RuntimeError("binary_stream: no active recording (call rr.init first)")
     sink = BinaryStreamSink()
     rec._core.set_sinks([sink])
-    return BinaryStream(sink, rec._core)
+    return BinaryStream(BinarySinkStorage(sink, rec._core))
 
 
 __all__ = [

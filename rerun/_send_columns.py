@@ -200,9 +200,11 @@ def send_columns(
         rec.send_columns(entity_path, indexes, columns, strict=strict)
 
 
-def send_chunks(chunks: Any, *, recording: RecordingStream | None = None, strict: bool | None = None) -> None:
+def send_chunks(chunks: Any, *, recording: RecordingStream | None = None) -> None:
     """Send chunks: a ``rerun.chunk`` Chunk / LazyChunkStream / LazyStore / ChunkStore, or an
-    iterable of Chunks (also core chunks or sorbet record batches). Streams run here."""
+    iterable of Chunks (also core chunks or sorbet record batches). Streams run here.
+
+    As in 0.41, a value that is not one of these raises ``TypeError`` (strict mode or not)."""
     rec = get_data_recording(recording)
     if rec is not None:
-        rec._send_chunks(chunks, strict=strict)
+        rec.send_chunks(chunks)

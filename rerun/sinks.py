@@ -8,6 +8,7 @@ in memory and delivered to the first sinks attached.
 
 from __future__ import annotations
 
+import functools
 import logging
 import pathlib
 import warnings
@@ -47,9 +48,16 @@ class GrpcSink:
 
 
 class GrpcServerSink:
-    """Host a gRPC proxy endpoint in this process that viewers connect to."""
+    """Host a gRPC proxy endpoint in this process that viewers connect to; it starts serving when
+    made, and stops when the recording's sinks are replaced or it is closed.
 
-    def __new__(  # type: ignore[misc]
+    The server itself is the transport's ``rerun._grpc.ServerSink`` (grpcio is imported only
+    now): an instance is of a subclass of both, which that class's ``__init__`` starts.
+    """
+
+    server: Any  # the hosted endpoint (``rerun_core.server.proxy.ProxyServer``)
+
+    def __new__(
         cls,
         bind_ip: str = "0.0.0.0",
         port: int = 9876,
@@ -57,18 +65,23 @@ class GrpcServerSink:
         server_memory_limit: str = "1GiB",
         newest_first: bool = False,
         cors_allow_origin: list[str] | None = None,
-    ) -> Any:
-        try:
-            from ._grpc import ServerSink as _Impl
-        except ImportError as err:
-            raise not_available(f"GrpcServerSink ({err})") from err
-        return _Impl(
-            bind_ip,
-            port,
-            server_memory_limit=server_memory_limit,
-            newest_first=newest_first,
-            cors_allow_origin=cors_allow_origin,
-        )
+    ) -> GrpcServerSink:
+        return object.__new__(_hosted_server_sink() if cls is GrpcServerSink else cls)
+
+    @property
+    def uri(self) -> str:
+        """The URI a Rerun Viewer connects to: ``rerun+http://{bind_ip}:{port}/proxy`` (the bind
+        address as given, as 0.41 writes it)."""
+        return f"rerun+http://{self.server.bind}:{self.server.port}/proxy"
+
+
+@functools.cache
+def _hosted_server_sink() -> type[GrpcServerSink]:
+    try:
+        from ._grpc import ServerSink
+    except ImportError as err:
+        raise not_available(f"GrpcServerSink ({err})") from err
+    return type("HostedGrpcServerSink", (ServerSink, GrpcServerSink), {"__module__": __name__})
 
 
 LogSinkLike = FileSink | GrpcSink | GrpcServerSink | StdoutSink | MemorySink | StoreSink | BinaryStreamSink

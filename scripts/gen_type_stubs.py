@@ -311,7 +311,7 @@ def top_level_stub() -> tuple[str, list[str]]:
     for name in sorted(set(dir(rerun)) - static - set(vars(rerun))):
         if name.startswith("_"):
             continue
-        for source in rerun._LAZY_SEARCH:
+        for source in (rerun._LAZY_FROM[name],) if name in rerun._LAZY_FROM else rerun._LAZY_SEARCH:
             mod = importlib.import_module(source, "rerun")
             if hasattr(mod, name):
                 if not isinstance(getattr(mod, name), type(rerun)):

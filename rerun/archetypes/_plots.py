@@ -76,12 +76,25 @@ class BarChart(Archetype):
         data = values.get("values")
         if data is not None:
             shape = getattr(data, "shape", None)
-            shape = np.shape(data) if shape is None else tuple(shape)
-            if len([d for d in shape if d != 1]) != 1:  # 0.41 warns (raises when strict), keeps it
-                report(
-                    ValueError(f"Bar chart data should only be 1D. Got values with shape: {np.array(shape)}")
-                )
+            _warn_unless_1d(np.shape(data) if shape is None else tuple(shape))
         return values
+
+    @staticmethod
+    def values__field_converter_override(data: Any) -> Any:
+        """0.41's converter for `values`: the TensorData batch, after warning (raising in strict
+        mode) when the data is not one-dimensional."""
+        from ..components import TensorDataBatch
+
+        batch = TensorDataBatch(data)
+        _warn_unless_1d(tuple(batch.as_arrow_array()[0][0].values.to_numpy()))
+        return batch
+
+
+def _warn_unless_1d(shape: tuple[int, ...]) -> None:
+    """0.41 warns (raises when strict) about bar chart data with no dimensions or more than one
+    over 1 (singletons are ignored: (1, N) and (1,) are fine), and keeps it."""
+    if not shape or len([d for d in shape if d != 1]) > 1:
+        report(ValueError(f"Bar chart data should only be 1D. Got values with shape: {np.array(shape)}"))
 
 
 class TextLog(Archetype):

@@ -111,12 +111,37 @@ class Ellipses2D(Archetype):
     _FIELDS = (
         F("half_sizes", "HalfSize2D"),
         F("centers", "Position2D"),
-        F("line_radii", "Radius"),
         F("colors", "Color"),
+        F("line_radii", "Radius"),
         *_LABELS,
         F("draw_order", "DrawOrder"),
         F("class_ids", "ClassId"),
     )
+
+    def __init__(
+        self,
+        *,
+        half_sizes: Any = None,
+        centers: Any = None,
+        line_radii: Any = None,
+        colors: Any = None,
+        labels: Any = None,
+        show_labels: Any = None,
+        draw_order: Any = None,
+        class_ids: Any = None,
+    ) -> None:
+        """As in 0.41, the constructor names `line_radii` before `colors`; the fields (and so
+        `from_fields`, `columns` and what is logged) have `colors` first."""
+        super().__init__(
+            half_sizes=half_sizes,
+            centers=centers,
+            line_radii=line_radii,
+            colors=colors,
+            labels=labels,
+            show_labels=show_labels,
+            draw_order=draw_order,
+            class_ids=class_ids,
+        )
 
 
 class Box2DFormat(enum.Enum):

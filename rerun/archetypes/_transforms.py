@@ -105,11 +105,16 @@ class ViewCoordinates(Archetype):
 
     _FIELDS = (F("xyz", "ViewCoordinates", pos=True, req=True),)
 
+    @staticmethod
+    def deferred_patch_class(cls: Any) -> None:
+        """Set the named constants (`RDF`, `RIGHT_HAND_Z_UP`, ...) on `cls`: as in 0.41, they are
+        the component's values, which also log as this archetype."""
+        for name in dir(_ViewCoordinatesComponent):
+            if name.isupper() and not name.startswith("_"):
+                setattr(cls, name, getattr(_ViewCoordinatesComponent, name))
 
-for _name in dir(_ViewCoordinatesComponent):
-    if _name.isupper() and not _name.startswith("_"):
-        # As in rerun-sdk, the constants are component values that also log as this archetype.
-        setattr(ViewCoordinates, _name, getattr(_ViewCoordinatesComponent, _name))
+
+ViewCoordinates.deferred_patch_class(ViewCoordinates)
 
 
 class CoordinateFrame(Archetype):

@@ -467,11 +467,11 @@ BlueprintLike = Blueprint | View | Container
 def create_in_memory_blueprint(*, application_id: str, blueprint: BlueprintLike) -> Any:
     """The blueprint store of `blueprint` held in memory (a `MemoryRecording`), to send or drain."""
     from .._blueprint_log import BlueprintStream
-    from .._memory import MemoryRecording
+    from .._memory import MemoryRecording, MemorySinkStorage
 
     stream = BlueprintStream(application_id)
     blueprint.to_blueprint()._log_to_stream(stream)
-    return MemoryRecording(stream._sink, stream.core)
+    return MemoryRecording(MemorySinkStorage(stream._sink, stream.core))
 
 
 ContainerLike = Container | View

@@ -13,6 +13,7 @@ import grpc
 
 from rerun_core.proto.gen import cloud_pb2_grpc, common_pb2
 
+from .._tracing_session import tracestate
 from ._types import AlreadyExistsError, EntryId, NotFoundError
 
 CLIENT_VERSION = "rerun-py/0.41.0"
@@ -116,7 +117,7 @@ class Connection:
         md = [("x-rerun-client-version", CLIENT_VERSION), ("x-rerun-client-id", self._client_id)]
         if entry is not None:
             md.append(("x-rerun-entry-id", str(entry)))
-        return md
+        return md + tracestate()  # inside `rr.tracing_session()`: its id
 
     def call(
         self, method: str, request: Any, entry: EntryId | None = None, *, context: str | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import pyarrow as pa
@@ -98,15 +98,11 @@ class _Single(ComponentMixin):
     __hash__ = None  # type: ignore[assignment]
 
 
-class TextLogLevel(str, ComponentMixin):
-    """A log level name; any string is allowed, these are the ones the viewer knows."""
+class _Text(str, ComponentMixin):
+    """A string component built from one `value` (0.41's Utf8 field), with named constants."""
 
-    CRITICAL: ClassVar[TextLogLevel]
-    DEBUG: ClassVar[TextLogLevel]
-    ERROR: ClassVar[TextLogLevel]
-    INFO: ClassVar[TextLogLevel]
-    TRACE: ClassVar[TextLogLevel]
-    WARN: ClassVar[TextLogLevel]
+    def __new__(cls, value: Any) -> Self:
+        return super().__new__(cls, value)
 
     def _native(self) -> Any:
         return str(self)
@@ -119,7 +115,18 @@ class TextLogLevel(str, ComponentMixin):
         return str(self)
 
 
-class MediaType(str, ComponentMixin):
+class TextLogLevel(_Text):
+    """A log level name; any string is allowed, these are the ones the viewer knows."""
+
+    CRITICAL: ClassVar[TextLogLevel]
+    DEBUG: ClassVar[TextLogLevel]
+    ERROR: ClassVar[TextLogLevel]
+    INFO: ClassVar[TextLogLevel]
+    TRACE: ClassVar[TextLogLevel]
+    WARN: ClassVar[TextLogLevel]
+
+
+class MediaType(_Text):
     """An IANA media type (MIME type) string."""
 
     AAC: ClassVar[MediaType]
@@ -139,16 +146,6 @@ class MediaType(str, ComponentMixin):
     STL: ClassVar[MediaType]
     TEXT: ClassVar[MediaType]
     WAV: ClassVar[MediaType]
-
-    def _native(self) -> Any:
-        return str(self)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(value={str(self)!r})"
-
-    @property
-    def value(self) -> str:
-        return str(self)
 
     @staticmethod
     def guess_from_path(path: Any) -> MediaType | None:
@@ -252,6 +249,17 @@ class VideoTimestamp(_Single):
         super().__init__(int(seconds * 1e9 + 0.5) if seconds is not None else int(nanoseconds))  # type: ignore[arg-type]
 
 
+class GeoLineString(_Single):
+    """A line string of (latitude, longitude) pairs in degrees (WGS84)."""
+
+    def __init__(self, *, lat_lon: Any) -> None:
+        super().__init__(lat_lon)  # keyword-only, as 0.41
+
+    @property
+    def lat_lon(self) -> Any:
+        return self.value
+
+
 class Plane3D(_Single):
     """A plane `normal . p + distance = 0`; `Plane3D.XY.with_distance(d)` moves a named plane."""
 
@@ -316,6 +324,7 @@ _DATATYPE_BASES: dict[str, type] = {
     "TensorDimensionIndexSelection": encodings.TensorDimensionIndexSelection,
     "TensorHeightDimension": encodings.TensorDimensionSelection,
     "TensorWidthDimension": encodings.TensorDimensionSelection,
+    "Timestamp": encodings.TimeInt,
 }
 
 _SPECIAL: dict[str, type] = {
@@ -323,6 +332,7 @@ _SPECIAL: dict[str, type] = {
     "Scale3D": Scale3D,
     "Plane3D": Plane3D,
     "VideoTimestamp": VideoTimestamp,
+    "GeoLineString": GeoLineString,
     "TextLogLevel": TextLogLevel,
     "MediaType": MediaType,
     "ViewCoordinates": ViewCoordinates,

@@ -213,10 +213,6 @@ GammaCorrectionLike: TypeAlias = rerun.encodings._declared._Loose
 
 GammaCorrectionArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-class GeoLineString(rerun.components._Single):
-    @staticmethod
-    def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
-
 class GeoLineStringBatch(rerun._baseclasses.BaseBatch): ...
 
 GeoLineStringLike: TypeAlias = rerun.encodings._declared._Loose
@@ -673,10 +669,7 @@ ThumbnailLike: TypeAlias = rerun.encodings._declared._Loose
 
 ThumbnailArrayLike: TypeAlias = rerun.encodings._declared._Loose
 
-class Timestamp(rerun.components._Single):
-    @staticmethod
-    def native_to_pa_array_override(data: Any, data_type: Any) -> Any: ...
-
+class Timestamp(rerun.components._OfDatatype, rerun.encodings.TimeInt): ...
 class TimestampBatch(rerun._baseclasses.BaseBatch): ...
 
 TimestampLike: TypeAlias = rerun.encodings._declared._Loose

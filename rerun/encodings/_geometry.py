@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,10 @@ class Angle:
         return f"Angle(radians={self.radians})"
 
 
-AngleLike = Angle | float | int
+if TYPE_CHECKING:
+    AngleLike = Angle | float | int
+else:
+    AngleLike = Any  # as 0.41: the union for type checkers, `typing.Any` at run time
 
 
 class Quaternion:

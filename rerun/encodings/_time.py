@@ -28,7 +28,7 @@ class TimeInt:
         return self.value
 
     def __repr__(self) -> str:
-        return f"TimeInt(value={self.value})"
+        return f"{type(self).__name__}(value={self.value})"
 
 
 def _time_int(

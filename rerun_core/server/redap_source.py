@@ -54,6 +54,24 @@ CLIENT_VERSION = "rerun-py/0.41.0"
 TIMEOUT_S = 60.0
 _IDS = TuidGenerator()
 
+
+@dataclass
+class Credentials:
+    """What a viewer in this process signs its catalog requests with (`Viewer.set_credentials`)."""
+
+    access_token: str | None = None
+    email: str | None = None
+
+
+CREDENTIALS = Credentials()
+
+
+def set_credentials(access_token: str | None, email: str | None = None) -> None:
+    """From now on, catalog servers the viewers open get ``authorization: Bearer <access_token>``."""
+    CREDENTIALS.access_token = access_token or None
+    CREDENTIALS.email = email
+
+
 __all__ = [
     "DatasetRef",
     "InvalidUrlError",
@@ -267,6 +285,8 @@ class RedapClient:
 
     def _metadata(self, entry: str | None) -> list[tuple[str, str]]:
         md = [("x-rerun-client-version", CLIENT_VERSION), ("x-rerun-client-id", self._client_id)]
+        if CREDENTIALS.access_token:
+            md.append(("authorization", f"Bearer {CREDENTIALS.access_token}"))
         return md + ([("x-rerun-entry-id", entry)] if entry else [])
 
     def _error(self, err: grpc.RpcError) -> RedapError:

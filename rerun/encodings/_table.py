@@ -160,10 +160,21 @@ def _view_dir(letter: str) -> ViewDir:
 
 
 def dim_selection(data: Any) -> pa.Array:
-    """TensorDimensionSelection values (anything with `.dimension` and optional `.invert`)."""
-    items = [data] if hasattr(data, "dimension") else list(data)
-    rows = [{"dimension": int(x.dimension), "invert": bool(getattr(x, "invert", False))} for x in items]
-    return pa.array(rows, type=DIM_SELECTION)
+    """TensorDimensionSelection values, read as 0.41 reads them: one selection (anything with
+    `.dimension`, optional `.invert`), an int (that dimension, not inverted), a 0-d integer array
+    n (dimensions 0..n-1; other arrays are a TypeError) or a sequence of selections (items without
+    `.dimension` are an AttributeError). A dimension below 0 overflows uint32."""
+    if hasattr(data, "dimension"):
+        items = [(data.dimension, getattr(data, "invert", False))]
+    elif isinstance(data, np.ndarray):
+        items = [(d, False) for d in range(data)]  # type: ignore[call-overload]
+    elif isinstance(data, int):
+        items = [(data, False)]
+    else:
+        items = [(x.dimension, getattr(x, "invert", False)) for x in data]
+    dims = np.asarray([int(d) for d, _ in items], dtype=np.uint32)
+    inverts = np.asarray([bool(i) for _, i in items], dtype=np.bool_)
+    return pa.StructArray.from_arrays([pa.array(dims), pa.array(inverts)], fields=list(DIM_SELECTION))
 
 
 def _dim_index(data: Any) -> pa.Array:

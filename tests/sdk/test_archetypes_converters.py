@@ -180,3 +180,15 @@ def test_failed_tensor_field_is_left_empty() -> None:
     with pytest.warns(RerunWarning):
         tensor = rr.Tensor.from_fields(data=True)
     assert len(tensor.data) == 0  # what 0.41 keeps of a field it could not convert
+
+
+def test_tensor_dimension_selections_read_input_as_0_41() -> None:
+    assert arrow(C.TensorWidthDimensionBatch, 2).to_pylist() == [{"dimension": 2, "invert": False}]
+    sel = rr.encodings.TensorDimensionSelection(1, invert=True)
+    assert arrow(C.TensorHeightDimensionBatch, [sel]).to_pylist() == [{"dimension": 1, "invert": True}]
+    with pytest.raises(OverflowError):
+        arrow(C.TensorWidthDimensionBatch, -1)
+    with pytest.raises(AttributeError):  # items of a sequence must be selections
+        arrow(C.TensorWidthDimensionBatch, [1, 2])
+    with pytest.raises(TypeError):  # an array is taken as a count, only a 0-d one works
+        arrow(C.TensorWidthDimensionBatch, np.array([1, 2]))

@@ -1,6 +1,6 @@
 """The palette commands of Rerun 0.41 this viewer runs beyond the time cursor and recording ones
 (``viewer_control_commands.RUNNABLE`` takes them in): printing the stores, resetting a recording's
-blueprint, the website links, quitting.
+blueprint, toggling and expanding the panels, the website links, quitting.
 
 Each does what 0.41's does, as far as this viewer has the thing it acts on: a print goes to the
 viewer process's standard output (there is no clipboard to copy to), a reset writes the recording's
@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -96,11 +97,64 @@ def _reset_to_default(handler: Any, sid: Any) -> None:
         reset_to_heuristic(handler, sid)
 
 
+# palette command -> (blueprint entity, archetype) of the panel it acts on
+PANELS = {
+    "blueprint": ("/blueprint_panel", "PanelBlueprint"),
+    "selection": ("/selection_panel", "PanelBlueprint"),
+    "time": ("/time_panel", "TimePanelBlueprint"),
+    "top": ("/top_panel", "PanelBlueprint"),
+}
+
+
+def _panel(name: str, *, toggle: bool) -> Run:
+    """Toggle (or expand) a panel as 0.41 does: its state written into the recording's blueprint,
+    Expanded <-> Collapsed (a panel no blueprint set is Expanded). Without a sent blueprint it goes
+    into the store 0.41 keeps for its own layout, which then holds the panels only: the layout
+    stays the heuristic one."""
+
+    def run(handler: Any, sid: Any) -> None:
+        from rerun_core.store.messages import StoreId, StoreKind
+        from rerun_core.viewer.blueprint_tree import hub_blueprint
+        from rerun_notebook import viewer_control_blueprint as written
+        from rerun_notebook.viewer_control_heuristic import FIELD_TYPES
+        from rerun_notebook.viewer_control_ops import blueprint_json
+
+        if sid is None:
+            return
+        path, archetype = PANELS[name]
+        store = hub_blueprint(handler.hub, sid.application_id)
+        now = blueprint_json(store).get(path, {}).get(archetype, {}).get("state") if store else None
+        state = "Collapsed" if toggle and (now or "Expanded") == "Expanded" else "Expanded"
+        if store is not None:
+            target = next(b for b in handler.hub.blueprints() if handler.hub.get(b) is store)
+            time, fields = written.next_time(store), FIELD_TYPES | written.known_fields(store)
+        else:
+            target = StoreId(StoreKind.BLUEPRINT, sid.application_id, sid.application_id)
+            time, fields = 0, FIELD_TYPES
+        messages = written.blueprint_messages({path: {archetype: {"state": state}}}, fields, target, time)
+        handler._write_blueprint([*messages, written.activation(target)])
+
+    return run
+
+
 def _website(command_id: str) -> Run:
+    """Open the page in the desktop's web browser, off the calling thread. Without a display (a
+    headless viewer on Linux) there is none: Python would fall back to a console browser that takes
+    over the viewer's terminal, so the page is only named in the log."""
+
     def run(_handler: Any, _sid: Any) -> None:
         url = WEBSITES[command_id]
-        if not webbrowser.open(url):
-            log.warning("Failed to open %s in a web browser", url)
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            log.warning("No display to open %s in a web browser", url)
+            return
+
+        def open_page() -> None:
+            if not webbrowser.open(url):
+                log.warning("Failed to open %s in a web browser", url)
+
+        threading.Thread(target=open_page, name="open-website", daemon=True).start()
 
     return run
 
@@ -119,4 +173,10 @@ RUNNABLE: dict[str, Run] = {
     "recording.reset_blueprint_to_heuristic": reset_to_heuristic,
     **{command_id: _website(command_id) for command_id in WEBSITES},
     "ui.quit": _quit,
+    "recording.toggle_time_panel": _panel("time", toggle=True),
+    "ui.toggle_blueprint_panel": _panel("blueprint", toggle=True),
+    "ui.toggle_selection_panel": _panel("selection", toggle=True),
+    "ui.toggle_top_panel": _panel("top", toggle=True),
+    "ui.expand_blueprint_panel": _panel("blueprint", toggle=False),
+    "ui.expand_selection_panel": _panel("selection", toggle=False),
 }

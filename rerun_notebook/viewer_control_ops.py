@@ -266,7 +266,17 @@ class FullViewerControlHandler(ViewerControlHandler):
             answer.blueprint_id = next(
                 (store_id_text(b) for b in self.hub.blueprints() if self.hub.get(b) is store), ""
             )
-            answer.json = json.dumps(blueprint_json(store))
+            written = blueprint_json(store)
+            recording = self.hub.get(sid)
+            if "/viewport" not in written and recording is not None:  # panels only: the layout is ours
+                from rerun_notebook.viewer_control_heuristic import heuristic_json
+
+                laid_out = heuristic_json(recording, self._time_panel(sid))
+                for path, archetypes in written.items():
+                    for archetype, values in archetypes.items():
+                        laid_out.setdefault(path, {}).setdefault(archetype, {}).update(values)
+                written = dict(sorted(laid_out.items()))
+            answer.json = json.dumps(written)
             return answer
         from rerun_notebook.viewer_control_heuristic import heuristic_json
 

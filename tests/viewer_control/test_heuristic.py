@@ -212,3 +212,50 @@ def _connect(port: int, proc: Any) -> Any:
 
     wait_listening(port, proc, timeout=60)
     return ViewerClient.connect(f"rerun+http://127.0.0.1:{port}/proxy")
+
+
+TOGGLE_PANELS = """
+import json, sys, time
+from rerun.experimental import ViewerClient
+port, path = int(sys.argv[1]), sys.argv[2]
+spawn = len(sys.argv) > 3
+client = ViewerClient.spawn(headless=True, port=port, executable_path=sys.argv[3]) if spawn else ViewerClient.connect(
+    f"rerun+http://127.0.0.1:{port}/proxy"
+)
+steps = []
+try:
+    client.open(path)
+    for command in ["ui.toggle_blueprint_panel", "ui.toggle_selection_panel", "recording.toggle_time_panel",
+                    "ui.toggle_top_panel", "ui.expand_blueprint_panel", "ui.toggle_selection_panel",
+                    "recording.toggle_time_panel"]:
+        client.run_command(command)
+        time.sleep(0.3)
+        blueprint = client.get_blueprint().blueprint
+        panels = {p: a for p, a in blueprint.items() if p.endswith("_panel")}
+        panels.get("/time_panel", {}).get("TimePanelBlueprint", {}).pop("play_state", None)
+        steps.append([command, panels, sorted(p.split("/")[1] for p in blueprint)])
+    print(json.dumps(steps))
+finally:
+    if spawn:
+        client.quit()
+"""
+
+
+@pytest.mark.interop
+def test_panel_commands_write_the_blueprint_as_the_real_viewer_does(headless: Headless, oracle: Any) -> None:
+    """Each toggle / expand leaves the same panel states in the blueprint on both viewers, and the
+    laid-out views stay (0.41 writes panel states into the blueprint of its own layout)."""
+    ours = json.loads(
+        oracle.run_script(TOGGLE_PANELS, str(headless.port), str(headless.rrd))
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    theirs = json.loads(
+        oracle.run_script(TOGGLE_PANELS, str(free_port()), str(headless.rrd), str(oracle.rerun), timeout=120)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    assert ours == theirs
+    assert ours[0][1]["/blueprint_panel"] == {"PanelBlueprint": {"state": "Collapsed"}}
+    assert ours[-1][1]["/time_panel"] == {"TimePanelBlueprint": {"state": "Expanded"}}
+    assert "view" in ours[-1][2] and "viewport" in ours[-1][2]

@@ -69,12 +69,17 @@ def test_commands(headless: Headless) -> None:
         # nothing open yet: the global commands this viewer runs
         assert [c.id for c in client.list_commands()] == [
             "ui.close_all_recordings",
+            "ui.expand_blueprint_panel",
+            "ui.expand_selection_panel",
             "ui.open_discord_website",
             "ui.open_docs_website",
             "ui.open_rerun_website",
             "ui.quit",
             "ui.switch_to_next_recording",
             "ui.switch_to_previous_recording",
+            "ui.toggle_blueprint_panel",
+            "ui.toggle_selection_panel",
+            "ui.toggle_top_panel",
         ]
         client.open(str(headless.rrd))
         commands = {c.id: c for c in client.list_commands()}

@@ -1,6 +1,7 @@
-"""A table sent to the viewer (`send_table`) is what its pages draw while it is on screen: one
-dataframe view filling the viewport, its columns in the table blueprint's order; going back to the
-recording brings the recording's views back."""
+"""What the pages get when viewer control changes the screen. A table sent to the viewer
+(`send_table`) is what they draw while it is on screen: one dataframe view filling the viewport, its
+columns in the table blueprint's order; going back to the recording brings the recording's views
+back. A panel command's state arrives as the blueprint's panel state."""
 
 from __future__ import annotations
 
@@ -72,3 +73,17 @@ def test_the_page_draws_the_table_on_screen(viewer: tuple[WebViewerServer, Any])
         handler.set_location(pb.SetLocationRequest(location=handler._location(sid)))
         after = recv_state(ws, lambda s: bool(s.get("views")) and not _shows_table(s))
         assert [v["id"] for v in after["views"]] == [v["id"] for v in before["views"]]
+
+
+def test_the_page_follows_panel_commands(viewer: tuple[WebViewerServer, Any]) -> None:
+    """`ui.toggle_blueprint_panel` writes the panel's state into the blueprint: the page gets it as
+    the blueprint's panel state (which its toggle button may change again, as in 0.41)."""
+    srv, handler = viewer
+    with connect(srv.url.replace("http", "ws") + "/ws") as ws:
+        recv_state(ws, lambda s: bool(s.get("views")))
+        handler.run_command(pb.RunCommandRequest(id="ui.toggle_blueprint_panel"))
+        state = recv_state(ws, lambda s: s.get("panel_defaults", {}).get("blueprint") == "collapsed")
+        assert state["panels"] == {}  # not an override: the user can open it again
+        handler.run_command(pb.RunCommandRequest(id="ui.expand_blueprint_panel"))
+        recv_state(ws, lambda s: s.get("panel_defaults", {}).get("blueprint") == "expanded")
+        assert len(state["views"]) == 1  # the laid-out view stays

@@ -153,15 +153,32 @@ def blobs(data: Any) -> pa.Array:
         if len(data) == 0:
             parts = []
         elif _is_blob_value(data[0]):
-            parts = [_uint8s(item.data) for item in data]
+            parts = [blob_bytes(item.data).reshape(-1) for item in data]
         elif isinstance(data[0], bytes):
             parts = [np.frombuffer(item, dtype=np.uint8) for item in data]
         else:
             parts = [_uint8s(item) for item in data]
     else:
-        parts = [_uint8s(data.data)]
+        parts = [blob_bytes(data.data).reshape(-1)]
     flat = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return _blob_list([len(part) for part in parts], flat)
+
+
+def blob_bytes(value: Any) -> np.ndarray:
+    """One blob's bytes as 0.41's `Blob` value stores them: `bytes` (or a sequence of `bytes`,
+    joined) as they are, anything else through ``np.asarray(value, dtype=uint8)``."""
+    if isinstance(value, bytes):
+        return np.frombuffer(value, dtype=np.uint8)
+    if isinstance(value, Sequence) and len(value) and isinstance(value[0], bytes):
+        return np.frombuffer(b"".join(value), dtype=np.uint8)
+    return np.asarray(value, dtype=np.uint8)
+
+
+class BlobValue:
+    """A single blob (0.41's `Blob` value): logs as one blob however its bytes are shaped."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = blob_bytes(data)
 
 
 def _uint8s(value: Any) -> np.ndarray:

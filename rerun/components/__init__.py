@@ -17,7 +17,7 @@ from rerun_core.types.descriptor import ComponentDescriptor as _ComponentDescrip
 
 from .. import encodings
 from .._baseclasses import BaseBatch, ComponentMixin, type_module
-from .._converters import Converter
+from .._converters import BlobValue, Converter
 from ._enums import (
     ENUM_COMPONENTS,
     MEDIA_TYPES,
@@ -474,6 +474,15 @@ for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
     globals()[f"{_name}Batch"] = _batch
     globals()[f"{_name}Like"] = globals()[f"{_name}ArrayLike"] = Any
     __all__ += [_name, f"{_name}Batch", f"{_name}Like", f"{_name}ArrayLike"]
+
+
+def _one_blob(self: _Single) -> Any:
+    """A blob component's value is one blob however it is shaped (0.41 keeps it as one array)."""
+    return BlobValue(self.value)
+
+
+for _name in ("Blob", "ImageBuffer", "Thumbnail", "VideoSample"):
+    globals()[_name]._native = _one_blob
 
 
 _OTHER_BATCHES: dict[str, type[BaseBatch]] = {}

@@ -192,3 +192,12 @@ def test_tensor_dimension_selections_read_input_as_0_41() -> None:
         arrow(C.TensorWidthDimensionBatch, [1, 2])
     with pytest.raises(TypeError):  # an array is taken as a count, only a 0-d one works
         arrow(C.TensorWidthDimensionBatch, np.array([1, 2]))
+
+
+def test_a_single_blob_value_is_one_blob() -> None:
+    # as 0.41: a Blob value keeps its bytes as one uint8 array, however it was given
+    assert C.Blob([1, 2, 3]).as_arrow_array().to_pylist() == [[1, 2, 3]]
+    assert C.ImageBuffer(np.zeros((2, 2), dtype=np.uint8)).as_arrow_array().to_pylist() == [[0, 0, 0, 0]]
+    assert arrow(C.BlobBatch, [C.Blob(b"ab"), C.Blob([1, 2])]).to_pylist() == [[97, 98], [1, 2]]
+    assert arrow(C.BlobBatch, [rr.encodings.Blob(b"xy")]).to_pylist() == [[120, 121]]
+    assert arrow(C.BlobBatch, rr.encodings.Blob(b"xyz")).to_pylist() == [[120, 121, 122]]

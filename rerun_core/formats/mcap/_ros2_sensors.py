@@ -173,14 +173,80 @@ def _fast_imu(data: bytes) -> tuple[int, int, str, tuple[float, ...]] | None:
     return sec, nsec, frame, _IMU_TAIL.unpack_from(data, body)
 
 
+class _ImuBatch:
+    """Imu payloads of one layout (length, frame_id) kept whole and decoded together with numpy:
+    the high-rate topic costs a length and a bytes comparison per message."""
+
+    def __init__(self, data: bytes, frame: str, start: int, body: int) -> None:
+        self.size, self.frame, self.body = len(data), frame, body
+        self.start, self.head = start, bytes(data[12:start])  # frame_id's length, text and NUL
+        self.payloads = [data]
+
+    def add(self, data: bytes) -> bool:
+        if len(data) != self.size or data[1] != 1 or data[12 : self.start] != self.head:
+            return False
+        self.payloads.append(data)
+        return True
+
+    def decode(self) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """ROS 2 times (as ``stamp_ns``), orientations (n, 4) and readings (n, 6)."""
+        rows = np.frombuffer(b"".join(self.payloads), dtype=np.uint8).reshape(-1, self.size)
+        sec = rows[:, 4:8].copy().view("<i4").ravel().astype(np.int64)
+        ns = sec * 1_000_000_000 + rows[:, 8:12].copy().view("<u4").ravel()
+        tail = rows[:, self.body : self.body + _IMU_TAIL.size].copy().view("<f8")
+        readings = np.concatenate([tail[:, 13:16], tail[:, 25:28]], axis=1)
+        return np.where(ns < 0, I64_MAX, ns).tolist(), tail[:, 0:4], readings
+
+
+def _imu_batch(data: bytes) -> _ImuBatch | None:
+    """A batch starting with this payload, when it is one `_fast_imu` reads."""
+    if len(data) < 16 or data[1] != 1:
+        return None
+    (n,) = struct.unpack_from("<I", data, 12)
+    start = 16 + n
+    if n == 0 or start > len(data) or data[start - 1] != 0:
+        return None
+    body = 4 + ((start - 4 + 7) & ~7)
+    if body + _IMU_TAIL.size != len(data):
+        return None
+    try:
+        frame = data[16 : start - 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # (the message path reports it)
+    return _ImuBatch(data, frame, start, body)
+
+
 class ImuParser:
     def __init__(self, decode: Decode) -> None:
         self.decode = decode
         self.orientation: list[Sequence[float]] = []
         self.readings: list[Sequence[float]] = []
         self.frames: list[str] = []
+        self.batch: _ImuBatch | None = None
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
+        if self.batch is not None:
+            if self.batch.add(msg.data):
+                ctx.add_log_and_publish(msg)
+                return
+            self._flush(ctx)  # another layout: message by message from here on, in order
+        elif not self.frames and (batch := _imu_batch(msg.data)) is not None:
+            self.batch = batch
+            ctx.timelines.setdefault(ROS2_TIME, [])  # (the timelines' order, as add_time makes it)
+            ctx.add_log_and_publish(msg)
+            return
+        self._append_one(ctx, msg)
+
+    def _flush(self, ctx: ParserContext) -> None:
+        assert self.batch is not None
+        times, orientation, readings = self.batch.decode()
+        ctx.timelines[ROS2_TIME].extend(times)
+        self.frames.extend([self.batch.frame] * len(times))
+        self.orientation.extend(orientation.tolist())
+        self.readings.extend(readings.tolist())
+        self.batch = None
+
+    def _append_one(self, ctx: ParserContext, msg: Message) -> None:
         fast = _fast_imu(msg.data)
         if fast is not None:
             sec, nsec, frame, v = fast
@@ -200,10 +266,18 @@ class ImuParser:
         ctx.add_log_and_publish(msg)
 
     def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        orientation: Sequence[Sequence[float]] | np.ndarray = self.orientation
+        readings: Sequence[Sequence[float]] | np.ndarray = self.readings
+        if self.batch is not None and not self.frames:  # all in one batch: its arrays as they are
+            times, orientation, readings = self.batch.decode()
+            ctx.timelines[ROS2_TIME].extend(times)
+            self.frames = [self.batch.frame] * len(times)
+        elif self.batch is not None:
+            self._flush(ctx)
         comps = {
-            SCALARS: _fixed_rows(self.readings, 6),
+            SCALARS: _fixed_rows(readings, 6),
             custom_desc("sensor_msgs.msg.Imu:orientation", "sensor_msgs.msg.Imu"): _fixed_rows(
-                self.orientation, 4
+                orientation, 4
             ),
             FRAME: frames_column(self.frames),
         }
@@ -211,7 +285,7 @@ class ImuParser:
         return [ctx.chunk(comps), meta]
 
 
-def _fixed_rows(rows: Sequence[Sequence[float]], k: int) -> pa.Array:
+def _fixed_rows(rows: Sequence[Sequence[float]] | np.ndarray, k: int) -> pa.Array:
     """Rows of ``k`` floats as one ``List<f64>`` per row (nullable items), as Rerun's parsers
     write them; built from one (n, k) array rather than value by value."""
     flat = np.asarray(rows, dtype=np.float64).reshape(-1)

@@ -72,12 +72,16 @@ class BarChart(Archetype):
         F("widths", "Length"),
     )
 
-    def _prepare(self, values: dict[str, Any]) -> dict[str, Any]:
-        data = values.get("values")
-        if data is not None:
-            shape = getattr(data, "shape", None)
-            _warn_unless_1d(np.shape(data) if shape is None else tuple(shape))
-        return values
+    def __init__(self, values: Any, *, color: Any = None, abscissa: Any = None, widths: Any = None) -> None:
+        super().__init__(values, color=color, abscissa=abscissa, widths=widths)
+
+    def _set(self, values: dict[str, Any], strict: bool | None = None) -> None:
+        """As 0.41's `values` converter runs wherever the field is set (the constructor and
+        `from_fields`): the values converted, then their shape checked."""
+        super()._set(values, strict)
+        batch = self.__dict__.get("values")
+        if values.get("values") is not None and batch is not None and len(batch) > 0:
+            _warn_unless_1d(batch, strict)
 
     @staticmethod
     def values__field_converter_override(data: Any) -> Any:
@@ -86,15 +90,16 @@ class BarChart(Archetype):
         from ..components import TensorDataBatch
 
         batch = TensorDataBatch(data)
-        _warn_unless_1d(tuple(batch.as_arrow_array()[0][0].values.to_numpy()))
+        _warn_unless_1d(batch)
         return batch
 
 
-def _warn_unless_1d(shape: tuple[int, ...]) -> None:
+def _warn_unless_1d(batch: Any, strict: bool | None = None) -> None:
     """0.41 warns (raises when strict) about bar chart data with no dimensions or more than one
     over 1 (singletons are ignored: (1, N) and (1,) are fine), and keeps it."""
-    if not shape or len([d for d in shape if d != 1]) > 1:
-        report(ValueError(f"Bar chart data should only be 1D. Got values with shape: {np.array(shape)}"))
+    shape = batch.as_arrow_array()[0]["shape"].values.to_numpy()
+    if len(shape) == 0 or np.count_nonzero(shape != 1) > 1:
+        report(ValueError(f"Bar chart data should only be 1D. Got values with shape: {shape}"), strict)
 
 
 class TextLog(Archetype):

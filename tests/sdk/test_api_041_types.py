@@ -48,6 +48,19 @@ def test_bar_chart_values_converter_warns_on_more_than_one_dimension(lenient: No
     assert batch.as_arrow_array()[0]["shape"].as_py() == [3]
     with pytest.warns(RerunWarning, match=r"should only be 1D. Got values with shape: \[2 3\]"):
         rr.BarChart.values__field_converter_override(np.zeros((2, 3)))
+    with pytest.warns(RerunWarning, match=r"should only be 1D. Got values with shape: \[\]"):
+        chart = rr.BarChart.from_fields(values=1.5)  # the converter runs here too, as 0.41's
+    assert chart.values is not None  # kept
+
+
+def test_bar_chart_from_fields_raises_on_2d_values_when_strict() -> None:
+    before = rr.strict_mode()
+    rr.set_strict_mode(True)
+    try:
+        with pytest.raises(ValueError, match="only be 1D"):
+            rr.BarChart.from_fields(values=[[1, 2, 3], [4, 5, 6]])
+    finally:
+        rr.set_strict_mode(before)
 
 
 def test_ellipses2d_fields_put_colors_before_line_radii() -> None:

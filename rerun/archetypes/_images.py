@@ -313,8 +313,8 @@ class Tensor(Archetype):
             if not isinstance(data, TensorData):
                 array = None if data is None else to_numpy(data)
                 data = TensorData(array=array, dim_names=dim_names)
-            elif dim_names is not None:
-                data = TensorData(array=data.array, dim_names=dim_names)
+            elif dim_names is not None:  # as 0.41: a buffer without its shape (this always fails)
+                data = TensorData(buffer=data.buffer, dim_names=dim_names)
         except (ValueError, TypeError) as err:
             self._fail(str(err))
             return

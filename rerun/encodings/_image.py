@@ -228,15 +228,32 @@ class TensorData:
         array: npt.ArrayLike | None = None,
         dim_names: Sequence[str] | None = None,
     ) -> None:
+        # 0.41's argument rules: exactly one of array and buffer; a buffer needs a shape, which an
+        # array does not (one that disagrees with it warns and is ignored).
         if array is None and buffer is None:
-            raise ValueError("TensorData needs `array` or `buffer`")
-        if isinstance(array, TensorData):
-            arr, names = array.array, array.names
+            raise ValueError("Must provide one of 'array' or 'buffer'")
+        if array is not None and buffer is not None:
+            raise ValueError("Can only provide one of 'array' or 'buffer'")
+        if buffer is not None and shape is None:
+            raise ValueError("If 'buffer' is provided, 'shape' is also required")
+        names = None
+        if array is not None:
+            arr = _to_numpy(array)
+            if shape and tuple(shape) != arr.shape:
+                report(
+                    ValueError(
+                        f"Provided array ({arr.shape}) does not match shape argument ({tuple(shape)}). "
+                        "Ignoring shape argument."
+                    )
+                )
         else:
-            arr = np.asarray(array if array is not None else buffer)
-            names = None
-        if shape is not None:
-            arr = arr.reshape(tuple(int(s) for s in shape))
+            flat = np.asarray(buffer).reshape(-1)
+            dims = [int(d) for d in shape or ()]
+            if flat.size != int(np.prod(dims)):
+                raise ValueError(
+                    f"Shape and buffer size do not match. {flat.size} {dims}->{int(np.prod(dims))}"
+                )
+            arr = flat.reshape(dims)
         self.array = arr  # any dtype, as 0.41: one without a tensor buffer kind fails when logged
         if dim_names:
             if len(dim_names) == arr.ndim:
@@ -251,8 +268,9 @@ class TensorData:
         self.names = names
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(self.array.shape)
+    def shape(self) -> np.ndarray:
+        """The dimensions, as 0.41 stores them (uint64 array)."""
+        return np.asarray(self.array.shape, dtype=np.uint64)
 
     @property
     def buffer(self) -> Any:

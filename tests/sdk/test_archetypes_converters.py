@@ -201,3 +201,17 @@ def test_a_single_blob_value_is_one_blob() -> None:
     assert arrow(C.BlobBatch, [C.Blob(b"ab"), C.Blob([1, 2])]).to_pylist() == [[97, 98], [1, 2]]
     assert arrow(C.BlobBatch, [rr.encodings.Blob(b"xy")]).to_pylist() == [[120, 121]]
     assert arrow(C.BlobBatch, rr.encodings.Blob(b"xyz")).to_pylist() == [[120, 121, 122]]
+
+
+def test_tensor_data_arguments_follow_0_41() -> None:
+    with pytest.raises(ValueError, match="Can only provide one of 'array' or 'buffer'"):
+        rr.encodings.TensorData(array=[1], buffer=[1])
+    with pytest.raises(ValueError, match="'shape' is also required"):
+        rr.encodings.TensorData(buffer=[1, 2])
+    with pytest.raises(ValueError, match="Shape and buffer size do not match"):
+        rr.encodings.TensorData(shape=[2, 2], buffer=np.arange(6))
+    tensor = rr.encodings.TensorData(shape=[2, 3], buffer=np.arange(6))
+    assert tensor.shape.dtype == np.uint64 and tensor.shape.tolist() == [2, 3]
+    with pytest.warns(RerunWarning, match="Ignoring shape argument"):
+        kept = rr.encodings.TensorData(array=np.zeros((2, 3)), shape=[3, 2])
+    assert kept.shape.tolist() == [2, 3]

@@ -127,8 +127,11 @@ def snapshot_lines(df: dict[str, Any], fmt_time: Callable[[str | None, int | Non
     cols = df.get("columns") or []
     if not cols:
         return [str(df.get("error") or "No data matches this view's query")]
-    head = [
-        c["name"] if c["kind"] == "time" else f"{c['entity']}:{c['component'].split(':')[-1]}" for c in cols
+    head = [  # a column of a table sent to the viewer has no entity: its name alone
+        c["name"]
+        if c["kind"] == "time"
+        else ":".join(filter(None, (c["entity"], c["component"].split(":")[-1])))
+        for c in cols
     ]
     rows = [
         [

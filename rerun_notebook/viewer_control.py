@@ -248,7 +248,7 @@ class ViewerControlHandler:
         picture = session.render()
         if picture is None:
             raise LookupError(session.error or "the viewer shows nothing yet")
-        image = Image.fromarray(picture)
+        image = Image.fromarray(self._with_html_views(session, picture))
         if request.HasField("view_id") and request.view_id:
             shown = session.state().get("views", [])
             views = {view_uuid(v.get("id")): v for v in shown} | {str(v.get("id")): v for v in shown}
@@ -267,6 +267,21 @@ class ViewerControlHandler:
             Path(request.file_path).write_bytes(buf.getvalue())
             return pb.SaveScreenshotResponse()
         return pb.SaveScreenshotResponse(png=buf.getvalue())
+
+    def _with_html_views(self, session: Any, picture: Any) -> Any:
+        """What the page shows as HTML drawn into the rendered picture (text logs, documents,
+        dataframes; a table on screen over an empty viewport), as a screenshot of 0.41 shows all."""
+        from rerun_notebook.snapshot import draw_html_views
+
+        views = session.state().get("views", [])
+        if self.tables.shown is not None:
+            picture = picture.copy()
+            picture[..., :3] = (13, 16, 17)  # the table is all the page shows
+        try:
+            return draw_html_views(picture, views)
+        except Exception:  # the text is a nicety; the 3D / 2D picture is what counts
+            log.debug("drawing the HTML views into the screenshot failed", exc_info=True)
+            return picture
 
     def open(self, request: pb.OpenRequest) -> pb.OpenResponse:
         """The recordings at ``url``: the ones it holds, also those already open (0.41 answers them

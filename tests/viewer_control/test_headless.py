@@ -145,3 +145,26 @@ def test_spawned_headless_viewer_ends_with_its_client(tmp_path: Path) -> None:
         time.sleep(0.1)
     else:
         raise AssertionError("the dropped client's viewer is still running")
+
+
+def test_screenshot_of_a_sent_table_shows_the_table(headless: Headless) -> None:
+    """While a table is on screen the screenshot is of the table (its text on an empty viewport),
+    not of the recording underneath; back on the recording, the point shows again."""
+    import pyarrow as pa
+    from PIL import Image
+
+    from rerun.experimental import ViewerClient
+
+    with ViewerClient.connect(headless.url) as client:
+        client.open(str(headless.rrd))
+        assert _orange_pixels(client.take_screenshot()) > 100
+        client.send_table(
+            "my table", pa.RecordBatch.from_pydict({"rerun_segment_id": ["s"], "fooBar": [1.5]})
+        )
+        shot = np.asarray(Image.open(io.BytesIO(client.take_screenshot())).convert("RGB")).astype(int)
+        assert _orange_pixels(client.take_screenshot()) == 0
+        text = (shot.min(axis=2) > 150).sum()  # the light text of the header and the row
+        assert text > 50, "no table text in the screenshot"
+        [recording] = client.get_state().recordings
+        client.set_location(recording.location)
+        assert _orange_pixels(client.take_screenshot()) > 100

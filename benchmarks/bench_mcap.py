@@ -1,15 +1,20 @@
 """`rerun mcap convert` speed: ours against the real 0.41 converter on one large generated MCAP.
 
 The file (ROS 2: 320x240 RGB noise images, 20k-point clouds, IMU, TF, joint states and
-strings; about 60 MB per unit of scale, --size-mb picks the scale) is written once with the
-`mcap` writer packages and cached under artifacts/bench/. Both converters write an .rrd from
-it, alternating, --repeat times each after one uncounted warm-up of each; we report the median
-wall clock and CPU (user+sys) time of each and the median of the pairs' ratios, and check that
-the outputs are equal under the real `rerun rrd compare --unordered`.
+strings; about 60 MB per unit of scale, --size-mb picks the scale) is written with the `mcap`
+writer packages: cached under artifacts/bench/ up to 100 MB, larger ones written to a temp
+dir and deleted afterwards. Both converters write an .rrd from it, alternating, --repeat
+times each after one uncounted warm-up of each; we report the median wall clock and CPU
+(user+sys) time of each and the median of the pairs' ratios, and check that the outputs are
+equal under the real `rerun rrd compare --unordered`.
 
-    python -m benchmarks.bench_mcap [--size-mb 12 | --scale S] [--regen] [--repeat N]
+    python -m benchmarks.bench_mcap [--size-mb 12 | --scale S | --large] [--regen] [--repeat N]
 
-`--size-mb 500` is the large mixed case (generating it takes a while).
+`--large` is the 500 MB mixed case, run once side by side (no warm-up): generating it takes
+about a minute, each conversion about one (here the disk's writeback bounds the wall clock of
+both), the real `rrd compare` of the two outputs ~10 minutes. Each .rrd is ~3.7 GB (the noise
+images repeat, which MCAP's zstd chunks compress and Rerun's LZ4 blocks cannot): it needs
+~8 GB free in the temp dir. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -100,7 +105,11 @@ def _cpu() -> float:
 
 
 def _convert(bin_dir: Path, src: Path, out: Path) -> tuple[float, float]:
-    """(wall, cpu) seconds of one conversion."""
+    """(wall, cpu) seconds of one conversion, into a new file (replacing one costs a flush on
+    ext4) and after an untimed sync: the previous run's output (GBs at --large) is on disk
+    first, so that its writeback does not slow whichever converter runs next."""
+    out.unlink(missing_ok=True)
+    os.sync()
     cpu, start = _cpu(), time.perf_counter()
     subprocess.run(
         [str(bin_dir / "rerun"), "mcap", "convert", str(src), "-o", str(out)],
@@ -111,42 +120,63 @@ def _convert(bin_dir: Path, src: Path, out: Path) -> tuple[float, float]:
     return time.perf_counter() - start, _cpu() - cpu
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+CACHE_LIMIT_MB = 100  # larger inputs are generated in the temp dir and deleted afterwards
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     size = ap.add_mutually_exclusive_group()
     size.add_argument("--size-mb", type=float, help="about this many MB of input (default 12)")
     size.add_argument("--scale", type=float, help="message counts relative to scale 1 (~60 MB)")
+    size.add_argument("--large", action="store_true", help="the 500 MB case, once (see above)")
     ap.add_argument("--regen", action="store_true")
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args(argv)
-    scale = args.scale if args.scale is not None else (args.size_mb or 12.0) / MB_PER_SCALE
-    path = ROOT / "artifacts" / "bench" / f"mcap_mixed_{scale:.4g}.mcap"
-    if args.regen or not path.exists():
-        generate(path, scale)
+    ap.add_argument("--repeat", type=int, default=None, help="pairs to time (default 3, 1 with --large)")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    size_mb = 500.0 if args.large else args.size_mb or 12.0
+    scale = args.scale if args.scale is not None else size_mb / MB_PER_SCALE
+    repeat = args.repeat if args.repeat is not None else 1 if args.large else 3
+    with tempfile.TemporaryDirectory(prefix="bench_mcap_") as d:
+        if scale * MB_PER_SCALE > CACHE_LIMIT_MB:
+            path = Path(d) / f"mcap_mixed_{scale:.4g}.mcap"
+            start = time.perf_counter()
+            generate(path, scale)
+            print(f"generated {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - start:.0f} s")
+        else:
+            path = ROOT / "artifacts" / "bench" / f"mcap_mixed_{scale:.4g}.mcap"
+            if args.regen or not path.exists():
+                generate(path, scale)
+        return _compare(path, Path(d), repeat, warm_up=not args.large)
+
+
+def _compare(path: Path, d: Path, repeat: int, *, warm_up: bool) -> int:
     mb = path.stat().st_size / 1e6
-    with tempfile.TemporaryDirectory() as d:
-        ours_out, theirs_out = Path(d) / "ours.rrd", Path(d) / "theirs.rrd"
-        runs: dict[str, list[tuple[float, float]]] = {"ours": [], "oracle": []}
-        _convert(ORACLE_BIN, path, theirs_out)  # warm-up, not counted: page cache, bytecode cache
+    ours_out, theirs_out = d / "ours.rrd", d / "theirs.rrd"
+    runs: dict[str, list[tuple[float, float]]] = {"ours": [], "oracle": []}
+    if warm_up:  # not counted: page cache, bytecode cache
+        _convert(ORACLE_BIN, path, theirs_out)
         _convert(OURS_BIN, path, ours_out)
-        for _ in range(args.repeat):  # alternating, so both see the same load
-            runs["oracle"].append(_convert(ORACLE_BIN, path, theirs_out))
-            runs["ours"].append(_convert(OURS_BIN, path, ours_out))
-        pair_wall = statistics.median(a[0] / b[0] for a, b in zip(runs["ours"], runs["oracle"]))
-        pair_cpu = statistics.median(a[1] / b[1] for a, b in zip(runs["ours"], runs["oracle"]))
-        ours, ours_cpu = (statistics.median(x) for x in zip(*runs["ours"]))
-        theirs, theirs_cpu = (statistics.median(x) for x in zip(*runs["oracle"]))
-        same = (
-            subprocess.run(
-                [str(ORACLE_BIN / "rerun"), "rrd", "compare", "--unordered", str(theirs_out), str(ours_out)],
-                env=_env(ORACLE_BIN),
-                capture_output=True,
-            ).returncode
-            == 0
-        )
+    for _ in range(repeat):  # alternating, so both see the same load
+        runs["oracle"].append(_convert(ORACLE_BIN, path, theirs_out))
+        runs["ours"].append(_convert(OURS_BIN, path, ours_out))
+    pair_wall = statistics.median(a[0] / b[0] for a, b in zip(runs["ours"], runs["oracle"]))
+    pair_cpu = statistics.median(a[1] / b[1] for a, b in zip(runs["ours"], runs["oracle"]))
+    ours, ours_cpu = (statistics.median(x) for x in zip(*runs["ours"]))
+    theirs, theirs_cpu = (statistics.median(x) for x in zip(*runs["oracle"]))
+    same = (
+        subprocess.run(
+            [str(ORACLE_BIN / "rerun"), "rrd", "compare", "--unordered", str(theirs_out), str(ours_out)],
+            env=_env(ORACLE_BIN),
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     print(
         f"RESULT mcap_convert ours: {ours:.2f} s wall, {ours_cpu:.2f} s CPU = {mb / ours:.0f} MB/s "
-        f"({mb:.1f} MB input, median of {args.repeat})",
+        f"({mb:.1f} MB input, median of {repeat})",
         flush=True,
     )
     print(f"RESULT mcap_convert oracle: {theirs:.2f} s wall, {theirs_cpu:.2f} s CPU", flush=True)

@@ -20,6 +20,7 @@ import numpy as np
 
 from rerun_core.store.chunk import Chunk as CoreChunk
 from rerun_core.store.compaction import Thresholds, compact
+from rerun_core.store.gop_batching import rebatch_videos
 from rerun_core.store.lenses import OUTPUT_MODES, LensError, apply_lenses
 from rerun_core.store.messages import (
     ArrowMsg,
@@ -275,6 +276,10 @@ class LazyChunkStream:
         chunks = compact(
             self._run(), th, extra_passes=optimize.extra_passes, split_size_ratio=optimize.split_size_ratio
         )
+        if optimize.gop_batching:
+            chunks = rebatch_videos(
+                chunks, th, fix_keyframe=optimize.fix_keyframe, extra_passes=optimize.extra_passes
+            )
         return ChunkStore._of(chunks)
 
     def write_rrd(self, path: str | Path, *, application_id: str, recording_id: str) -> None:

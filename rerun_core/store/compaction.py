@@ -350,6 +350,21 @@ def split_thick_thin(chunk: Chunk, ratio: float) -> list[Chunk]:
     return out
 
 
+# Components that always get a chunk of their own when optimizing (0.41's default own-chunk rule).
+OWN_CHUNK_COMPONENTS = frozenset({"VideoStream:is_keyframe"})
+
+
+def split_own_chunk(chunk: Chunk) -> list[Chunk]:
+    """The chunk without its own-chunk components, then one chunk per such component."""
+    own = [d for d in chunk.components if d.component in OWN_CHUNK_COMPONENTS]
+    if not own or len(own) == len(chunk.components) == 1:
+        return [chunk]
+    rest = {d: a for d, a in chunk.components.items() if d not in own}
+    comps = [rest] if rest else []
+    comps += [{d: chunk.components[d]} for d in own]
+    return [Chunk.from_columns(chunk.entity_path, chunk.row_ids, chunk.timelines, c) for c in comps]
+
+
 def compact(
     chunks: Iterable[Chunk],
     thresholds: Thresholds | None = LIVE,
@@ -361,7 +376,8 @@ def compact(
 
     Chunks over the limits are first cut into row slices (never merged again in that store).
     With ``extra_passes`` (an optimization profile), as Rerun's ``finalize_compaction``: the
-    result is split thick/thin into a fresh store when ``split_size_ratio`` is set, then
+    own-chunk components (``VideoStream:is_keyframe``) are split off, the result is split
+    thick/thin when ``split_size_ratio`` is set (both into a fresh store), then
     re-inserted into fresh stores while that lowers the chunk count (the first pass that does
     not is kept and ends it).
     """
@@ -370,9 +386,12 @@ def compact(
     out = list(store.chunks())
     if not extra_passes:
         return out
+    parts = [part for chunk in out for part in split_own_chunk(chunk)]
     if split_size_ratio is not None:
+        parts = [part for chunk in parts for part in split_thick_thin(chunk, split_size_ratio)]
+    if split_size_ratio is not None or len(parts) > len(out):
         thick_thin = CompactingStore(thresholds)
-        thick_thin.insert_all(part for chunk in out for part in split_thick_thin(chunk, split_size_ratio))
+        thick_thin.insert_all(parts)
         out = list(thick_thin.chunks())
     for _ in range(extra_passes):
         again = CompactingStore(thresholds)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from reader_interop import compare_streams
+from video_samples import encode_mp4, x264_options
 
 from rerun.experimental import Mp4Reader, Mp4TranscodeOptions
 
@@ -15,17 +16,8 @@ av = pytest.importorskip("av")
 
 def write_mp4(path: Path, frames: int = 10, gop: int = 4) -> Path:
     """A small H.264 video without B-frames, a keyframe every ``gop`` frames."""
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 32, 24, "yuv420p"
-        stream.options = {"bf": "0", "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0"}
-        for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(np.full((24, 32, 3), i * 20, np.uint8), format="rgb24")
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
+    pixels = (np.full((24, 32, 3), i * 20, np.uint8) for i in range(frames))
+    return encode_mp4(path, pixels, rate=10, options=x264_options(gop))
 
 
 CASES = [

@@ -11,6 +11,7 @@ from ..chunk import LazyChunkStream
 from ..components import VideoCodec
 
 if TYPE_CHECKING:
+    from rerun_core.formats.mp4_transcode import Transcode
     from rerun_core.store.chunk import Chunk as CoreChunk
 
 TemporalTimelineType = Literal["duration_ns", "timestamp_ns", "duration", "timestamp"]
@@ -18,7 +19,8 @@ TemporalTimelineType = Literal["duration_ns", "timestamp_ns", "duration", "times
 
 @dataclass(frozen=True, kw_only=True)
 class Mp4TranscodeOptions:
-    """How to transcode an mp4 (re-encoding runs the ``ffmpeg`` executable)."""
+    """How to transcode an mp4: with the ``ffmpeg`` executable (``ffmpeg_override`` or on ``PATH``)
+    when there is one, else in-process with PyAV, the same encoder settings as 0.41's."""
 
     output_codec: VideoCodec | None = None
     gop_size: int | None = None
@@ -30,6 +32,16 @@ class Mp4TranscodeOptions:
             raise TypeError(
                 f"output_codec must be a rerun.components.VideoCodec, got {type(self.output_codec).__name__}"
             )
+
+    def _to_core(self) -> Transcode:
+        from rerun_core.formats.mp4_transcode import Transcode
+
+        return Transcode(
+            output_codec=None if self.output_codec is None else int(self.output_codec.value),
+            gop_size=self.gop_size,
+            try_gpu=self.try_gpu,
+            ffmpeg=None if self.ffmpeg_override is None else Path(self.ffmpeg_override).absolute(),
+        )
 
 
 class Mp4Reader:
@@ -84,12 +96,14 @@ class Mp4Reader:
         self._path = Path(path).absolute()
         if not self._path.exists():
             raise FileNotFoundError(f"MP4 file not found: {self._path}")
-        if transcode is not None:
-            raise ValueError(
-                "transcoding an mp4 needs an `ffmpeg` executable, which this build does not drive"
-            )
         self._entity_path = entity_path or format_entity_path([p for p in self._path.parts if p != "/"])
-        self._opts = Mp4Options(mode, chunk_by_gop, timeline_name, timeline_type)
+        self._opts = Mp4Options(
+            mode,
+            chunk_by_gop,
+            timeline_name,
+            timeline_type,
+            None if transcode is None else transcode._to_core(),
+        )
 
     def stream(self) -> LazyChunkStream:
         """Return a lazy stream over all chunks in the MP4 file."""

@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +27,10 @@ from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
 from . import lerobot_columns as columns
 from ._common import FormatError, as_list_column, entity
+
+if TYPE_CHECKING:
+    from .mp4 import Sample
+
 
 log = logging.getLogger(__name__)
 
@@ -224,21 +228,45 @@ def _scalar_chunks(
         _warn_once(f"Tried logging scalar {key} with unsupported dtype: {arr.type}")
 
 
-def _video_chunks(ent: str, video: tuple[Path, float, float], tl: TimeColumn, frames: int) -> Iterator[Chunk]:
-    """The episode's window of the video as a ``VideoStream`` on the episode's timeline."""
-    from .mp4 import demux, stream_chunks
+def _video_chunks(
+    ent: str, video: tuple[Path, float, float], tl: TimeColumn, frames: int, fps: float | None
+) -> Iterator[Chunk]:
+    """The episode's window of the video as a ``VideoStream`` on the episode's timeline (frame
+    ``round((pts - window start) * fps)`` on a frame-index timeline, as 0.41 places them)."""
+    from .mp4 import demux, stream_chunks, without_b_frames
 
     path, start, stop = video
-    demuxed = demux(path)
+    demuxed = demux(path, allow_b_frames=True)
+    if demuxed.has_b_frames:
+        demuxed = without_b_frames(path)
     lo = round(start * 1e9)
     hi = math.inf if math.isinf(stop) else round(stop * 1e9)
     samples = [s for s in demuxed.samples if lo <= s.pts_ns < hi]
     if not samples:
         raise FormatError(f"video {path} has no samples in the episode's window")
     if not samples[0].is_keyframe:
-        raise FormatError(f"video {path}: the episode starts mid-GOP; re-encoding it is not supported")
-    times = [(i * frames) // len(samples) for i in range(len(samples))]
+        samples = _reencoded_head(path, demuxed.codec, (start, stop), samples)
+    if tl.typ == TimeType.SEQUENCE and fps:
+        times = [round((s.pts_ns - lo) * fps / 1e9) for s in samples]
+    else:
+        times = [(i * frames) // len(samples) for i in range(len(samples))]
     yield from stream_chunks(ent, demuxed.codec, samples, times, tl.name, tl.typ)
+
+
+def _reencoded_head(
+    path: Path, codec: int, window: tuple[float, float], samples: list[Sample]
+) -> list[Sample]:
+    """An episode window starting mid-GoP, as 0.41 streams it: the frames up to the next keyframe
+    re-encoded (``mp4_transcode``: ffmpeg if on ``PATH``, else PyAV), the rest as stored."""
+    from .mp4 import Sample, demux
+    from .mp4_transcode import ffmpeg_args, transcode
+
+    start, stop = window
+    key = next((i for i, s in enumerate(samples) if s.is_keyframe), len(samples))
+    end = samples[key].pts_ns / 1e9 if key < len(samples) else None if math.isinf(stop) else stop
+    head = demux(path, transcode(ffmpeg_args(path, codec, None, start, end), None)).samples
+    lo = round(start * 1e9)  # the re-encoded head's timestamps start at 0
+    return [Sample(s.pts_ns + lo, s.is_keyframe, s.data) for s in head] + samples[key:]
 
 
 def iter_episode_chunks(
@@ -272,7 +300,8 @@ def iter_episode_chunks(
                 if video is None:
                     _warn_once(f"LeRobot video feature {key} has no video file for episode {episode}")
                     continue
-                yield from _video_chunks(entity(entity_path_prefix, key), video, tl, table.num_rows)
+                fps = float(ds.info.get("fps") or 0) or None
+                yield from _video_chunks(entity(entity_path_prefix, key), video, tl, table.num_rows, fps)
         else:
             _warn_once(
                 f"Loading LeRobot feature ({key}) of dtype `{dtype}` into Rerun is not yet implemented"

@@ -23,6 +23,8 @@ from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
 from ._common import FormatError, as_list_column
+from .mp4_transcode import Transcode, ffmpeg_args
+from .mp4_transcode import transcode as run_transcode
 
 CODECS = {"h264": 0x61766331, "hevc": 0x68657631, "av1": 0x61763031, "vp8": 0x76703038, "vp9": 0x76703039}
 TIMELINE_TYPES = {
@@ -97,10 +99,12 @@ def to_annex_b(data: bytes, length_size: int) -> bytes:
 class Demuxed:
     codec: int
     samples: list[Sample]
+    has_b_frames: bool = False
 
 
-def demux(path: Path, contents: bytes | None = None) -> Demuxed:
-    """The video track's samples in decode order, as the stream mode emits them."""
+def demux(path: Path, contents: bytes | None = None, *, allow_b_frames: bool = False) -> Demuxed:
+    """The video track's samples in decode order, as the stream mode emits them (a video with
+    B-frames is refused unless ``allow_b_frames``: the caller re-encodes it)."""
     import io
 
     import av
@@ -135,9 +139,22 @@ def demux(path: Path, contents: bytes | None = None) -> Demuxed:
             pts_ns = round(packet.pts * tb * 1_000_000_000)
             samples.append(Sample(pts_ns, bool(packet.is_keyframe), data))
     pts = [s.pts_ns for s in samples]
-    if any(b < a for a, b in itertools.pairwise(pts)):
+    b_frames = any(b < a for a, b in itertools.pairwise(pts))
+    if b_frames and not allow_b_frames:
         raise FormatError(f"{path}: the video has B-frames; re-encode it without B-frames first")
-    return Demuxed(CODECS[name], samples)
+    return Demuxed(CODECS[name], samples, b_frames)
+
+
+def without_b_frames(path: Path, transcode: Transcode | None = None) -> Demuxed:
+    """The stream mode's samples: re-encoded as 0.41 does when the source has B-frames or a
+    transcode asks for another codec or a GoP size (see ``mp4_transcode``)."""
+    video = demux(path, allow_b_frames=True)
+    target = video.codec if transcode is None or transcode.output_codec is None else transcode.output_codec
+    gop = None if transcode is None else transcode.gop_size
+    if not video.has_b_frames and gop is None and target == video.codec:
+        return video
+    encoded = run_transcode(ffmpeg_args(path, target, gop), None if transcode is None else transcode.ffmpeg)
+    return demux(path, encoded)
 
 
 def blob_column(blobs: list[bytes]) -> pa.Array:
@@ -155,6 +172,7 @@ class Mp4Options:
     chunk_by_gop: bool = True
     timeline_name: str = "video"
     timeline_type: str = "duration_ns"
+    transcode: Transcode | None = None
 
 
 def _timeline(opts: Mp4Options, values: list[int]) -> TimeColumn:
@@ -207,7 +225,7 @@ def iter_mp4_chunks(path: Path, entity: str, opts: Mp4Options) -> Iterator[Chunk
     if opts.mode == "asset":
         yield from _asset_chunks(path, entity, opts)
         return
-    video = demux(path)
+    video = without_b_frames(path, opts.transcode)
     times = [s.pts_ns for s in video.samples]
     typ = TIMELINE_TYPES[opts.timeline_type]
     yield from stream_chunks(
@@ -219,7 +237,7 @@ def _asset_chunks(
     path: Path, entity: str, opts: Mp4Options, contents: bytes | None = None, blob_static: bool = True
 ) -> Iterator[Chunk]:
     """``blob_static=False`` puts the blob at time 0, as ``log_file_from_path`` does."""
-    video = demux(path, contents)
+    video = demux(path, contents, allow_b_frames=True)
     blob = blob_column([contents if contents is not None else path.read_bytes()])
     tl = [] if blob_static else [_timeline(opts, [0])]
     yield Chunk.from_columns(entity, new_tuids(1), tl, {_desc("AssetVideo", "blob", "Blob"): blob})

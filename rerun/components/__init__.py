@@ -17,7 +17,7 @@ from rerun_core.types.descriptor import ComponentDescriptor as _ComponentDescrip
 
 from .. import encodings
 from .._baseclasses import BaseBatch, ComponentMixin, type_module
-from .._converters import BlobValue, Converter
+from .._converters import BlobValue, Converter, blob_bytes
 from ._enums import (
     ENUM_COMPONENTS,
     MEDIA_TYPES,
@@ -481,8 +481,18 @@ def _one_blob(self: _Single) -> Any:
     return BlobValue(self.value)
 
 
+def _blob_init(init: Any) -> Any:
+    def __init__(self: _Single, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self.value = blob_bytes(self.value)  # stored as 0.41 stores it: one uint8 array
+
+    __init__.__signature__ = inspect.signature(init)  # type: ignore[attr-defined]
+    return __init__
+
+
 for _name in ("Blob", "ImageBuffer", "Thumbnail", "VideoSample"):
     globals()[_name]._native = _one_blob
+    globals()[_name].__init__ = _blob_init(globals()[_name].__init__)
 
 
 _OTHER_BATCHES: dict[str, type[BaseBatch]] = {}

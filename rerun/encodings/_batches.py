@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from .._baseclasses import BaseBatch, type_module
+from .._converters import blob_bytes
 from ._table import DATATYPES
 
 
@@ -45,13 +46,19 @@ VALUE_ARGS = {
 }
 
 
+# How 0.41 stores a value's one argument, where it converts it on construction.
+STORED_AS = {"Blob": blob_bytes}
+
+
 def _value_type(name: str, arg: str) -> type:
     """A `_Value` class whose one argument (and attribute) carries 0.41's name."""
     if arg == "value":
         return type(name, (_Value,), {"__module__": "rerun.encodings"})
 
+    store = STORED_AS.get(name, lambda value: value)
+
     def __init__(self: _Value, *args: Any, **kwargs: Any) -> None:
-        _Value.__init__(self, signature.bind(self, *args, **kwargs).arguments[arg])
+        _Value.__init__(self, store(signature.bind(self, *args, **kwargs).arguments[arg]))
 
     P = inspect.Parameter
     signature = inspect.Signature([P("self", P.POSITIONAL_OR_KEYWORD), P(arg, P.POSITIONAL_OR_KEYWORD)])

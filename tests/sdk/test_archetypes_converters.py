@@ -215,3 +215,10 @@ def test_tensor_data_arguments_follow_0_41() -> None:
     with pytest.warns(RerunWarning, match="Ignoring shape argument"):
         kept = rr.encodings.TensorData(array=np.zeros((2, 3)), shape=[3, 2])
     assert kept.shape.tolist() == [2, 3]
+
+
+def test_blob_values_store_their_bytes_as_a_uint8_array() -> None:
+    for value in (rr.encodings.Blob(b"ab"), C.Blob(b"ab"), C.VideoSample([97, 98])):
+        assert value.data.dtype == np.uint8 and value.data.tolist() == [97, 98]  # type: ignore[attr-defined]
+    with pytest.raises(ValueError):  # converted on construction, as 0.41
+        C.ImageBuffer("text")

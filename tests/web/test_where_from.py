@@ -5,23 +5,26 @@ recording's source (a file, a gRPC stream, a Rerun server), not one text for eve
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from websockets.sync.client import connect
 
 import rerun as rr
+from rerun_notebook.web.page import split_packet
 from tests.server.rerun_procs import OURS, free_port, running, stop
 
 from .test_cli import _wait_page
-from .wsclient import recv_state, showing
+from .test_open_url import segment_url as segment_url  # a Rerun server's segment (module fixture)
+from .wsclient import showing, state_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -58,35 +61,48 @@ def test_headless_spawn_prints_a_page_url_that_serves(tmp_path: Path) -> None:
             os.killpg(pid, signal.SIGTERM)
 
 
-def _summary(web: int, recording: str) -> dict[str, Any]:
+def _source_shown(web: int, recording: str) -> str:
+    """The source a page's recording summary names once ``recording`` is made active in it
+    (frames are acknowledged, as the page does, so that state updates keep coming)."""
     with connect(f"ws://127.0.0.1:{web}/ws") as ws:
+        sent = False
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            msg = ws.recv(timeout=max(0.01, deadline - time.monotonic()))
+            if isinstance(msg, bytes):
+                ws.send(json.dumps({"type": "ack", "index": split_packet(msg)[0]["index"]}))
+                continue
+            state = state_of(msg)
+            if state is None or not showing(recording)(state):
+                continue
+            summary = (state.get("selection_details") or {}).get("summary") or {}
+            if state.get("active") == recording and summary:
+                return str(dict(summary)["source"])
+            if not sent:
+                ws.send(json.dumps({"type": "sources", "action": "activate", "recording_id": recording}))
+                sent = True
+    raise AssertionError(f"the page never showed the summary of {recording}")
 
-        def ok(state: dict[str, Any]) -> bool:
-            details = state.get("selection_details") or {}
-            return (
-                showing(recording)(state)
-                and state.get("active") == recording
-                and bool(details.get("summary"))
-            )
 
-        state = recv_state(ws, ok, 60)
-    return dict(state["selection_details"]["summary"])
-
-
-def test_page_summary_names_the_source_of_each_recording(tmp_path: Path) -> None:
+def test_page_summary_names_the_source_of_each_recording(segment_url: str, tmp_path: Path) -> None:
+    """`rerun FILE <segment URL> --serve-web` with a live recording pushed to its gRPC port: the
+    page's recording summary names each one's own source (a file, the gRPC stream, the server)."""
     path = tmp_path / "from_file.rrd"
     rec = rr.RecordingStream("where", recording_id="from_file")
     rec.save(path)
     rec.log("pts", rr.Points3D([[0, 0, 0]]))
     rec.disconnect()
     port, web = free_port(), free_port()
-    with running([str(path), "--serve-web", f"--web-viewer-port={web}"], port) as proc:
+    with running([str(path), segment_url, "--serve-web", f"--web-viewer-port={web}"], port) as proc:
         _wait_page(web, proc)
-        assert _summary(web, "from_file")["source"] == f"File {path}"
         live = rr.RecordingStream("where", recording_id="from_grpc")
         live.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy")
         live.log("pts", rr.Points3D([[1, 1, 1]]))
         live.flush()
-        assert _summary(web, "from_grpc")["source"] == f"gRPC rerun+http://127.0.0.1:{port}/proxy"
-        live.disconnect()
-        stop(proc)
+        try:
+            assert _source_shown(web, "from_file") == f"File {path}"
+            assert _source_shown(web, "scene") == f"Rerun server {segment_url.split('/dataset/')[0]}"
+            assert _source_shown(web, "from_grpc") == f"gRPC rerun+http://127.0.0.1:{port}/proxy"
+        finally:
+            live.disconnect()
+            stop(proc)

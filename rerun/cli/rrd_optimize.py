@@ -11,6 +11,9 @@ import os
 import sys
 from dataclasses import replace
 
+from rerun_core.store.compaction import Thresholds, split_own_chunk
+from rerun_core.store.gop_batching import rebatch_videos
+
 from .common import EXIT_OK, CliError, Progress, format_bytes, format_uint, iter_messages, parse_size
 from .compact import CompactionConfig, compact
 from .recordings import Recordings
@@ -62,9 +65,15 @@ def run(args: argparse.Namespace) -> int:
     progress.tick("compacting…", force=True)
     num_out = 0
 
+    th = Thresholds(config.max_bytes, config.max_rows, config.max_rows_if_unsorted)
+
     def transform(chunks: list) -> list:
         nonlocal num_out
-        out = compact(chunks, config)
+        # VideoStream:is_keyframe gets chunks of its own; video streams are re-cut at keyframes
+        # unless --no-rebatch-videos (as the real `rrd optimize`)
+        out = compact([part for chunk in chunks for part in split_own_chunk(chunk)], config)
+        if not args.no_rebatch_videos:
+            out = rebatch_videos(out, th, fix_keyframe=args.fix_keyframe)
         num_out += len(out)
         return out
 

@@ -204,3 +204,26 @@ def test_wrong_keyframe_labels_leave_the_entity_unoptimized(caplog: pytest.LogCa
     fixed = stream.collect(optimize=OptimizationProfile(fix_keyframe=True)).stream().to_chunks()
     labels = _video_chunks(fixed, "VideoStream:is_keyframe")
     assert [c.to_record_batch().column("t").to_pylist() for c in labels] == [[0, 3, 6]]
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize(
+    ("case", "flags"), [("plain", []), ("plain", ["--profile", "live"]), ("scalars", ["--profile", "live"])]
+)
+def test_rrd_optimize_rebatches_like_real_cli(
+    oracle: Oracle, tmp_path: Path, case: str, flags: list[str]
+) -> None:
+    source = tmp_path / "in.rrd"
+    oracle.run_script(GEN_LOGGED, str(source), str(_samples_file(tmp_path)), case)
+    ours, theirs = tmp_path / "ours.rrd", tmp_path / "theirs.rrd"
+    oracle.cli("rrd", "optimize", *flags, str(source), "-o", str(theirs))
+    proc = subprocess.run(
+        [sys.executable, "-m", "rerun", "rrd", "optimize", *flags, str(source), "-o", str(ours)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=ours_env(),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = oracle.cli("rrd", "compare", "--unordered", str(ours), str(theirs), check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]

@@ -161,7 +161,13 @@ class _ConstantsMeta(type):
         def __getattr__(cls, name: str) -> ViewCoordinates: ...
 
 
-class ViewCoordinates(ComponentMixin, metaclass=_ConstantsMeta):
+class _ViewCoordinatesExt:
+    """As 0.41's extension base: `ViewCoordinates.ViewDir` names the axis directions."""
+
+    ViewDir = encodings.ViewDir
+
+
+class ViewCoordinates(_ViewCoordinatesExt, ComponentMixin, metaclass=_ConstantsMeta):
     """Which way the X, Y and Z axes point, e.g. `ViewCoordinates.RDF` (right, down, forward)."""
 
     def __init__(self, coordinates: Any) -> None:
@@ -303,7 +309,6 @@ class _Radius(_Single):
         return -np.abs(np.array(radii, dtype=np.float32))
 
 
-ViewCoordinates.ViewDir = encodings.ViewDir  # type: ignore[attr-defined]
 for _const, _letters in view_coordinate_names().items():
     setattr(ViewCoordinates, _const, ViewCoordinates(_letters))
 for _lvl in TEXT_LOG_LEVELS:

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from ..encodings._field_converters import class_map_elems, rgba_u32, utf8_pairs
-from ..encodings._image import ViewDir
 
 _GOLDEN_RATIO = (math.sqrt(5.0) - 1.0) / 2.0
 
@@ -59,7 +58,6 @@ def patch(namespace: dict[str, Any]) -> None:
     for name in ("ChannelMessageCountsBatch", "AnnotationContextBatch"):
         namespace[name]._to_arrow = classmethod(_no_empty_shortcut)
     view = namespace["ViewCoordinates"]
-    view.ViewDir = ViewDir
     view.coordinates = None  # class-level too, as 0.41's attrs field
     view.deferred_patch_class = _constants_patch(view, lambda value: value.coordinates)
     for name in ("TextLogLevel", "MediaType"):

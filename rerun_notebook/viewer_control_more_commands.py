@@ -63,7 +63,7 @@ def _print_blueprint_store(handler: Any, sid: Any) -> None:
 def _activate(handler: Any, blueprint_id: Any) -> None:
     from rerun_notebook.viewer_control_blueprint import activation
 
-    handler._write_blueprint([activation(blueprint_id)])
+    handler._write_blueprint([activation(blueprint_id)], blueprint_id.application_id)
 
 
 def reset_to_heuristic(handler: Any, sid: Any) -> None:
@@ -81,10 +81,11 @@ def reset_to_heuristic(handler: Any, sid: Any) -> None:
         auto_layout=True, auto_views=True
     )
     target = StoreId(StoreKind.BLUEPRINT, sid.application_id, sid.application_id)  # 0.41's id for it
+    messages = written.blueprint_messages(layout, FIELD_TYPES, target, 0)
+    handler.history.record(handler.hub, sid.application_id)  # an edit (undo brings back the one before)
     if handler.hub.get(target) is not None:
         handler.hub.remove(target)  # written afresh, not over an earlier edit
-    handler._write_blueprint(written.blueprint_messages(layout, FIELD_TYPES, target, 0))
-    _activate(handler, target)
+    handler._write_blueprint([*messages, written.activation(target)])
 
 
 def _reset_to_default(handler: Any, sid: Any) -> None:
@@ -132,7 +133,17 @@ def _panel(name: str, *, toggle: bool) -> Run:
             target = StoreId(StoreKind.BLUEPRINT, sid.application_id, sid.application_id)
             time, fields = 0, FIELD_TYPES
         messages = written.blueprint_messages({path: {archetype: {"state": state}}}, fields, target, time)
-        handler._write_blueprint([*messages, written.activation(target)])
+        handler._write_blueprint([*messages, written.activation(target)], sid.application_id)
+
+    return run
+
+
+def _blueprint_step(*, back: bool) -> Run:
+    """Undo or redo the last edit of the recording's blueprint (``viewer_control_undo``)."""
+
+    def run(handler: Any, sid: Any) -> None:
+        if sid is not None:
+            handler.history.step(handler, sid.application_id, back=back)
 
     return run
 
@@ -174,6 +185,8 @@ RUNNABLE: dict[str, Run] = {
     **{command_id: _website(command_id) for command_id in WEBSITES},
     "ui.quit": _quit,
     "recording.toggle_time_panel": _panel("time", toggle=True),
+    "recording.undo_blueprint_edit": _blueprint_step(back=True),
+    "recording.redo_blueprint_edit": _blueprint_step(back=False),
     "ui.toggle_blueprint_panel": _panel("blueprint", toggle=True),
     "ui.toggle_selection_panel": _panel("selection", toggle=True),
     "ui.toggle_top_panel": _panel("top", toggle=True),

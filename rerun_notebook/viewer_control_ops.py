@@ -95,7 +95,9 @@ class FullViewerControlHandler(ViewerControlHandler):
         super().__init__(hub, web, tables)
         log_ring()
         from rerun_notebook.viewer_control_tables import show_on_pages
+        from rerun_notebook.viewer_control_undo import BlueprintHistory
 
+        self.history = BlueprintHistory()  # the recordings' blueprint edits, for undo / redo
         show_on_pages(self.tables)  # the pages draw the table on screen (``table_view``)
         self.tables.listeners.append(self._redraw)
 
@@ -326,7 +328,7 @@ class FullViewerControlHandler(ViewerControlHandler):
         messages = written.blueprint_messages(blueprint, fields, target, time)
         if target != current_id:
             messages.append(written.activation(target))
-        self._write_blueprint(messages)
+        self._write_blueprint(messages, sid.application_id)
         had = {str(p) for p in current.entity_paths()}
         return pb.SetBlueprintResponse(
             blueprint_id=store_id_text(target),
@@ -347,14 +349,18 @@ class FullViewerControlHandler(ViewerControlHandler):
         target = StoreId(StoreKind.BLUEPRINT, sid.application_id, sid.application_id)
         messages = written.blueprint_messages(heuristic, FIELD_TYPES, target, 0) if partial else []
         messages += written.blueprint_messages(blueprint, FIELD_TYPES, target, int(partial))
-        self._write_blueprint([*messages, written.activation(target)])
+        self._write_blueprint([*messages, written.activation(target)], sid.application_id)
         return pb.SetBlueprintResponse(
             blueprint_id=store_id_text(target),
             store_id=store_id_text(sid),
             created_entities=[str(p) for p in blueprint if str(p) not in heuristic],
         )
 
-    def _write_blueprint(self, messages: list[Any]) -> None:
+    def _write_blueprint(self, messages: list[Any], edit_of: str | None = None) -> None:
+        """Write blueprint messages; ``edit_of``: an edit of that application's blueprint, which
+        ``recording.undo_blueprint_edit`` can take back (``viewer_control_undo``)."""
+        if edit_of is not None:
+            self.history.record(self.hub, edit_of)
         self.hub.insert_many(messages)
         for session in self._sessions():
             session.blueprint.mark()  # applied at the session's next frame, not the next poll

@@ -10,24 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Headless, free_port
+from ._scripts import on_both
+from .conftest import Headless
 
 pytestmark = [pytest.mark.slow]
 
 READ_BLUEPRINT = """
-import json, sys
-from rerun.experimental import ViewerClient
-port, path = int(sys.argv[1]), sys.argv[2]
-spawn = len(sys.argv) > 3
-client = ViewerClient.spawn(headless=True, port=port, executable_path=sys.argv[3]) if spawn else ViewerClient.connect(
-    f"rerun+http://127.0.0.1:{port}/proxy"
-)
-try:
-    client.open(path)
-    print(json.dumps(client.get_blueprint().blueprint))
-finally:
-    if spawn:
-        client.quit()
+client.open(path)
+print(json.dumps(client.get_blueprint().blueprint))
 """
 
 
@@ -48,14 +38,7 @@ def _write_with_blueprint(path: Path) -> Path:
 @pytest.mark.interop
 def test_sent_blueprint_reads_as_the_real_viewer_reads_it(headless: Headless, oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rrd = _write_with_blueprint(tmp_path / "bp.rrd")
-    ours = json.loads(
-        oracle.run_script(READ_BLUEPRINT, str(headless.port), str(rrd)).stdout.strip().splitlines()[-1]
-    )
-    theirs = json.loads(
-        oracle.run_script(READ_BLUEPRINT, str(free_port()), str(rrd), str(oracle.rerun), timeout=120)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    ours, theirs = on_both(oracle, headless.port, READ_BLUEPRINT, rrd)
     [view] = [path for path in ours if path.startswith("/view/") and "ViewBlueprint" in ours[path]]
     assert ours[view]["ViewBlueprint"] == {
         "class_identifier": "3D",

@@ -14,26 +14,16 @@ from typing import Any
 
 import pytest
 
+from ._scripts import on_both
 from .conftest import Headless, free_port
 
 pytestmark = [pytest.mark.slow]
 
 READ_LAYOUT = """
-import json, sys
-from rerun.experimental import ViewerClient
-port, path = int(sys.argv[1]), sys.argv[2]
-spawn = len(sys.argv) > 3
-client = ViewerClient.spawn(headless=True, port=port, executable_path=sys.argv[3]) if spawn else ViewerClient.connect(
-    f"rerun+http://127.0.0.1:{port}/proxy"
-)
-try:
-    client.open(path)
-    blueprint = client.get_blueprint()
-    views = {v.view_id: [v.view_class, v.origin] for v in client.get_state().views}
-    print(json.dumps({"blueprint": blueprint.blueprint, "id": blueprint.blueprint_id, "views": views}))
-finally:
-    if spawn:
-        client.quit()
+client.open(path)
+blueprint = client.get_blueprint()
+views = {v.view_id: [v.view_class, v.origin] for v in client.get_state().views}
+print(json.dumps({"blueprint": blueprint.blueprint, "id": blueprint.blueprint_id, "views": views}))
 """
 
 
@@ -86,14 +76,7 @@ def test_laid_out_blueprint_reads_as_the_real_viewer_reads_it(
     recording: str,
 ) -> None:
     rrd = _write_three_spaces(tmp_path / "three.rrd") if recording == "three" else headless.rrd
-    ours = json.loads(
-        oracle.run_script(READ_LAYOUT, str(headless.port), str(rrd)).stdout.strip().splitlines()[-1]
-    )
-    theirs = json.loads(
-        oracle.run_script(READ_LAYOUT, str(free_port()), str(rrd), str(oracle.rerun), timeout=120)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    ours, theirs = on_both(oracle, headless.port, READ_LAYOUT, rrd)
     assert _layout(ours["blueprint"]) == _layout(theirs["blueprint"])
     # the views of the blueprint are the ones get_state lists, by id
     for answer in (ours, theirs):
@@ -215,29 +198,18 @@ def _connect(port: int, proc: Any) -> Any:
 
 
 TOGGLE_PANELS = """
-import json, sys, time
-from rerun.experimental import ViewerClient
-port, path = int(sys.argv[1]), sys.argv[2]
-spawn = len(sys.argv) > 3
-client = ViewerClient.spawn(headless=True, port=port, executable_path=sys.argv[3]) if spawn else ViewerClient.connect(
-    f"rerun+http://127.0.0.1:{port}/proxy"
-)
 steps = []
-try:
-    client.open(path)
-    for command in ["ui.toggle_blueprint_panel", "ui.toggle_selection_panel", "recording.toggle_time_panel",
-                    "ui.toggle_top_panel", "ui.expand_blueprint_panel", "ui.toggle_selection_panel",
-                    "recording.toggle_time_panel"]:
-        client.run_command(command)
-        time.sleep(0.3)
-        blueprint = client.get_blueprint().blueprint
-        panels = {p: a for p, a in blueprint.items() if p.endswith("_panel")}
-        panels.get("/time_panel", {}).get("TimePanelBlueprint", {}).pop("play_state", None)
-        steps.append([command, panels, sorted(p.split("/")[1] for p in blueprint)])
-    print(json.dumps(steps))
-finally:
-    if spawn:
-        client.quit()
+client.open(path)
+for command in ["ui.toggle_blueprint_panel", "ui.toggle_selection_panel", "recording.toggle_time_panel",
+                "ui.toggle_top_panel", "ui.expand_blueprint_panel", "ui.toggle_selection_panel",
+                "recording.toggle_time_panel"]:
+    client.run_command(command)
+    time.sleep(0.3)
+    blueprint = client.get_blueprint().blueprint
+    panels = {p: a for p, a in blueprint.items() if p.endswith("_panel")}
+    panels.get("/time_panel", {}).get("TimePanelBlueprint", {}).pop("play_state", None)
+    steps.append([command, panels, sorted(p.split("/")[1] for p in blueprint)])
+print(json.dumps(steps))
 """
 
 
@@ -245,17 +217,46 @@ finally:
 def test_panel_commands_write_the_blueprint_as_the_real_viewer_does(headless: Headless, oracle: Any) -> None:
     """Each toggle / expand leaves the same panel states in the blueprint on both viewers, and the
     laid-out views stay (0.41 writes panel states into the blueprint of its own layout)."""
-    ours = json.loads(
-        oracle.run_script(TOGGLE_PANELS, str(headless.port), str(headless.rrd))
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    theirs = json.loads(
-        oracle.run_script(TOGGLE_PANELS, str(free_port()), str(headless.rrd), str(oracle.rerun), timeout=120)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    ours, theirs = on_both(oracle, headless.port, TOGGLE_PANELS, headless.rrd)
     assert ours == theirs
     assert ours[0][1]["/blueprint_panel"] == {"PanelBlueprint": {"state": "Collapsed"}}
     assert ours[-1][1]["/time_panel"] == {"TimePanelBlueprint": {"state": "Expanded"}}
     assert "view" in ours[-1][2] and "viewport" in ours[-1][2]
+
+
+UNDO_REDO = """
+steps = []
+
+def seen(what):
+    time.sleep(0.3)
+    blueprint = client.get_blueprint().blueprint
+    panels = {p: a for p, a in blueprint.items() if p in ("/blueprint_panel", "/selection_panel")}
+    names = [a["ViewBlueprint"].get("display_name") for a in blueprint.values() if "ViewBlueprint" in a]
+    steps.append([what, panels, names, [v.name for v in client.get_state().views]])
+
+[store_id] = client.open(path).store_ids
+for command in ["recording.undo_blueprint_edit", "ui.toggle_blueprint_panel", "ui.toggle_selection_panel",
+                "recording.undo_blueprint_edit", "recording.undo_blueprint_edit", "recording.redo_blueprint_edit"]:
+    client.run_command(command)
+    seen(command)
+blueprint = client.get_blueprint().blueprint
+[view] = [p for p in blueprint if p.startswith("/view/") and "ViewBlueprint" in blueprint[p]]
+blueprint[view]["ViewBlueprint"]["display_name"] = "Renamed"
+client.set_blueprint(blueprint, store_id=store_id)
+seen("set_blueprint")
+for command in ["recording.undo_blueprint_edit", "recording.redo_blueprint_edit", "recording.redo_blueprint_edit"]:
+    client.run_command(command)
+    seen(command)
+print(json.dumps(steps))
+"""
+
+
+@pytest.mark.interop
+def test_undo_redo_of_blueprint_edits_as_the_real_viewer(headless: Headless, oracle: Any) -> None:
+    """Panel toggles and a written blueprint undone and redone step by step: the same panels, view
+    names and shown views on both viewers after each step."""
+    ours, theirs = on_both(oracle, headless.port, UNDO_REDO, headless.rrd)
+    assert ours == theirs
+    by_step = {what: (panels, names) for what, panels, names, _ in ours[-4:]}
+    assert by_step["set_blueprint"][1] == ["Renamed"]
+    assert ours[-3][2] == [None] and ours[-2][2] == ["Renamed"]  # undone, then redone

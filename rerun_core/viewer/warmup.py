@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from rerun_core.viewer import renderer_imports
+
 if TYPE_CHECKING:
     from rerun_core.store.store import ChunkStore
 
@@ -49,9 +51,7 @@ def start() -> None:
         if _thread is not None:
             return
         try:  # here, not on the thread: two threads importing at once can see half-made modules
-            import wgpu.backends.wgpu_native  # noqa: F401
-
-            import rerun_core.viewer.app  # noqa: F401  (pygfx)
+            renderer_imports.import_renderer()  # wgpu and pygfx (without two of their costs)
         except Exception:  # the viewer's own path reports a missing or broken renderer
             log.debug("renderer warm-up: imports failed", exc_info=True)
             _thread = threading.current_thread()  # never again

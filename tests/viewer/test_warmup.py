@@ -1,14 +1,18 @@
-"""The renderer warm-up: primed cffi types equal cffi's own, and a viewer renders as before."""
+"""The renderer warm-up: primed cffi types equal cffi's own, and a viewer renders as before; its
+imports with wgpu's header parse cached and pygfx's font index deferred leave wgpu and pygfx
+holding what a plain import gives."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("wgpu")
+pytest.importorskip("pygfx")
 
 
 def _run(code: str, **env: str) -> str:
@@ -58,3 +62,55 @@ def test_turned_off() -> None:
         "print(warmup.wait(0), warmup.prime_ctypes())\n"
     )
     assert _run(code, RERUN_RENDER_WARMUP="0").split() == ["False", "0"]
+
+
+# what cffi holds of wgpu's header: every declaration's kind and C name, the constants, a size
+_WGPU_MODEL = (
+    "from rerun_core.viewer import renderer_imports\n"
+    "renderer_imports.import_renderer()\n"
+    "from wgpu.backends.wgpu_native import ffi, lib\n"
+    "p = ffi._parser\n"
+    "decls = sorted((k, type(tp).__name__, str(getattr(tp, '_get_c_name', lambda: '')()))\n"
+    "               for k, (tp, _) in p._declarations.items())\n"
+    "print(len(decls), hash(str(decls)), hash(str(sorted(p._int_constants.items()))),\n"
+    "      ffi.sizeof('WGPUTextureDescriptor'), ffi.new('WGPUTextureDescriptor *').size.width,\n"
+    "      lib.WGPUTextureFormat_RGBA8Unorm)\n"
+)
+
+
+def test_wgpu_header_parse_is_cached_and_the_same(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PYTHONHASHSEED": "0"}
+    plain = _run(_WGPU_MODEL, RERUN_CDEF_CACHE="0", **env)
+    assert not list(tmp_path.rglob("*.pickle"))
+    first = _run(_WGPU_MODEL, **env)  # parses and writes the cache
+    assert len(list(tmp_path.glob("rerun/cffi/*.pickle"))) == 1
+    second = _run(_WGPU_MODEL, **env)  # answered from the cache
+    assert plain == first == second
+
+
+def test_unreadable_cache_parses_as_usual(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PYTHONHASHSEED": "0"}
+    first = _run(_WGPU_MODEL, **env)
+    for f in tmp_path.glob("rerun/cffi/*.pickle"):
+        f.write_bytes(b"not a pickle")
+    assert _run(_WGPU_MODEL, **env) == first
+
+
+_FONTS = (
+    "from rerun_core.viewer import renderer_imports\n"
+    "renderer_imports.import_renderer()\n"
+    "from pygfx.utils.text import font_manager as fm, FontProps\n"
+    "import pygfx.utils.text._fontmanager as m\n"
+    "print(type(fm._default_font_map).__name__, 'open' in vars(m))\n"
+    "pieces = fm.select_font('Rerun ÅΩЖ ∑ 漢', FontProps())\n"
+    "print([(t, f.family, f.variant) for t, f in pieces])\n"
+    "print(type(fm._default_font_map).__name__, len(fm._default_font_map), fm._default_font_map == m.FontManager()._default_font_map)\n"
+)
+
+
+def test_font_index_read_on_first_use_and_the_same() -> None:
+    lazy = _run(_FONTS).splitlines()
+    plain = _run(_FONTS, RERUN_LAZY_FONT_INDEX="0").splitlines()
+    assert lazy[0] == "_LazyIndex False" and plain[0] == "dict False"
+    assert lazy[1] == plain[1]  # the same fonts chosen
+    assert lazy[2] == plain[2] and lazy[2].startswith("dict ") and lazy[2].endswith(" True")

@@ -14,7 +14,9 @@ point cloud on a software rasterizer), a change first goes out as a cheap previe
 source's reduced rendering, as while dragging: lower resolution, strided point subsets) in
 JPEG, and the lossless full-resolution frame follows once the picture has been still for
 `still_delay` (or for as long as a full frame takes, if longer). So new data shows up within
-one cheap frame instead of one slow one.
+one cheap frame instead of one slow one. Before any full frame (its cost unknown), the source's
+``preview_pays()``, where it has one, says whether the first frame goes out as a preview too
+(then the full frame right after it).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class FrameSource(Protocol):
 
         ``lowres``: a quick reduced preview is enough; the pump sends the full frame later."""
         ...
+
+    # Optional: ``preview_pays() -> bool``, whether the first frame (no full frame drawn yet, so
+    # its cost is unknown) should go out as a preview first (big point clouds on lavapipe).
 
 
 @dataclass
@@ -108,6 +113,7 @@ class FramePump:
         self._timer = timer
         self._full_cost: float | None = None  # seconds the last full-resolution render took
         self._preview_cost: float | None = None  # ... and the last preview
+        self._first_preview_sent = False  # a preview went out before any full frame
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -181,6 +187,7 @@ class FramePump:
         """One step: let the source catch up, then maybe render, encode and send. True if sent."""
         now = self._clock() if now is None else now
         changed = self._source.prepare(now)
+        first_heavy = self._first_is_heavy(changed)  # outside the lock: it may wait for the GPU
         with self._lock:
             if changed:
                 self._dirty = True
@@ -200,7 +207,7 @@ class FramePump:
             else:
                 return False
             self._dirty = False
-            preview = not refine and self._full_is_slow()
+            preview = not refine and self._full_is_slow(first_heavy)
             lowres = preview or (self.lowres_while_moving and not lossless)
         return self._draw_and_send(now, lossless=lossless and not preview, lowres=lowres, stalled=stalled)
 
@@ -209,10 +216,23 @@ class FramePump:
         so data arriving every second into a huge scene is not held up behind full renders."""
         return max(self.still_delay, self._full_cost or 0.0) if self._full_is_slow() else self.still_delay
 
-    def _full_is_slow(self) -> bool:
+    def _first_is_heavy(self, changed: bool) -> bool:
+        """Before any full frame (its cost unknown): does the source say a preview pays?"""
+        if self._full_cost is not None or self._first_preview_sent or self.preview_above is None:
+            return False
+        if not (self._visible and (changed or self._dirty)):
+            return False
+        pays = getattr(self._source, "preview_pays", None)
+        return bool(pays()) if pays is not None else False
+
+    def _full_is_slow(self, first_heavy: bool = False) -> bool:
         """Would a full frame now miss the latency budget while a preview is clearly cheaper?"""
         full, quick = self._full_cost, self._preview_cost
-        if self.preview_above is None or full is None or full <= self.preview_above:
+        if self.preview_above is None:
+            return False
+        if full is None:  # no full frame yet: as the source said (after one preview: full next)
+            return first_heavy and not self._first_preview_sent
+        if full <= self.preview_above:
             return False
         return quick is None or quick < 0.7 * full
 
@@ -222,7 +242,9 @@ class FramePump:
         t1 = self._timer()
         if array is None:
             return False
-        if lowres:
+        if lowres and self._full_cost is None:  # its cost includes the first frame's one-offs
+            self._first_preview_sent = True
+        elif lowres:
             self._preview_cost = t1 - t0
         else:
             self._full_cost = t1 - t0

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from rerun_core import pandas_defer
 from rerun_core.types import TimeType
 from rerun_core.viewer.gpu import NoGpuError
 from rerun_core.viewer.protocols import Renderer, RendererFactory
@@ -269,6 +270,12 @@ class ViewerSession(SessionActions):
         counts = {name: hist.total for name, hist in self.ticks.totals.items()}
         return self.time.update_ranges(kinds, ranges, counts)
 
+    def preview_pays(self) -> bool:
+        """Whether a first look at the data is much cheaper as a preview (see `ViewerApp`)."""
+        with self._lock:
+            pays = getattr(self.app, "preview_pays", None)
+            return bool(pays()) if pays is not None else False
+
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
         with self._lock:
             if self.app is None:
@@ -276,7 +283,9 @@ class ViewerSession(SessionActions):
             # a preview (the pump refines it later) draws as while moving: fast on lavapipe
             frame = np.asarray(self.app.render(preview=True) if lowres else self.app.render())
             self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
-            return frame
+        if not lowres:
+            pandas_defer.release()  # a first full frame is out: pyarrow may import pandas now
+        return frame
 
     # --- panels (assembled in session_state.py, view_state.py) --------------------------------
 

@@ -26,6 +26,8 @@ import anywidget
 import numpy as np
 import traitlets
 
+from rerun_core import pandas_defer
+
 from .encoding import png_base64
 from .host import DISPLAYED as _DISPLAYED
 from .host import SessionHost
@@ -165,7 +167,10 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
         into ``hub`` (the kernel's; a hub of this widget's own by default) and show it.
         ``plan``: `sources.prefetch_plan(url)`, begun before this widget was made.
         Returns a one-line summary; errors are one-line ValueError / RuntimeError / OSError."""
-        return self._url_sources(hub).open(url, plan)
+        try:
+            return self._url_sources(hub).open(url, plan)
+        finally:  # the kernel's code runs next: pyarrow has pandas again (see PlanPrefetch)
+            pandas_defer.release()
 
     def close_url(self, url: str) -> None:
         """Stop showing what ``url`` opened; nothing if it is not open."""
@@ -320,6 +325,10 @@ class _PumpSource:
         while w.session.replies:
             w.send(w.session.replies.popleft())
         return changed
+
+    def preview_pays(self) -> bool:
+        w = self._widget()
+        return w is not None and not w.closed and w.session.preview_pays()
 
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
         w = self._widget()

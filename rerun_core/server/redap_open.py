@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from rerun_core import pandas_defer
 from rerun_core.store.messages import LogMsg, StoreId
 from rerun_core.store.store import ChunkStore
 
@@ -216,6 +217,8 @@ class PlanPrefetch:
     and builds its renderer for a second or more) so that the server's round trips overlap it."""
 
     def __init__(self, url: str, *, budget: int = DEFAULT_OPEN_BUDGET, timeout: float = 60.0) -> None:
+        # the viewer opening it needs no pandas before its first frame (the caller releases)
+        pandas_defer.defer()
         self._plan: OpenPlan | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(
@@ -239,6 +242,7 @@ class PlanPrefetch:
 
     def discard(self) -> None:
         """Not needed after all (the viewer failed first): close its connection."""
+        pandas_defer.release()
         self._thread.join()
         if self._plan is not None:
             self._plan.client.close()

@@ -18,7 +18,7 @@ from rerun_core.viewer.blueprint_tree import BlueprintView, resolve_entities
 from rerun_core.viewer.camera import OrbitCamera, PanZoomCamera, PlotCamera
 from rerun_core.viewer.compose import adapt_motion, background_scene, covered_mask, project_labels, scaled
 from rerun_core.viewer.compose import upscale as _upscale
-from rerun_core.viewer.gpu import GPU_LOCK, OffscreenTarget, check_gpu
+from rerun_core.viewer.gpu import GPU_LOCK, OffscreenTarget, check_gpu, is_software
 from rerun_core.viewer.heuristics import ViewSpec, choose_layout
 from rerun_core.viewer.layout import ContainerSpec, views_of
 from rerun_core.viewer.overlay import draw_texts
@@ -328,6 +328,14 @@ class ViewerApp:
             except Exception as exc:  # one broken view must not blank the others
                 log.warning("view %s failed to update: %s", spec.id, exc)
                 self.view_errors[spec.id] = f"{type(exc).__name__}: {exc}"
+
+    def preview_pays(self) -> bool:
+        """Would a full frame now be slow where a preview is cheap? On a software rasterizer, when
+        more than ``preview_max_points`` points are drawn (lavapipe's cost is per point)."""
+        with GPU_LOCK, self._lock:
+            self._refresh()
+            points = sum(v.lod_points() for v in self._views.values() if isinstance(v, LevelOfDetail))
+        return points > self.preview_max_points and is_software(check_gpu())
 
     def render(self, *, preview: bool = False) -> np.ndarray:
         """Update scenes from the store (only what changed) and draw all pixel views: (H, W, 4) uint8.

@@ -208,6 +208,10 @@ class LevelOfDetail(Protocol):
 
     def set_lod(self, max_points: int | None) -> None: ...
 
+    def lod_points(self) -> int:
+        """How many points a full frame draws (what a subset would stride)."""
+        ...
+
 
 @runtime_checkable
 class Selectable(Protocol):

@@ -360,6 +360,9 @@ class SpatialView:
         for key, vis in self.visualizers.items():
             vis.set_lod(shares.get(key))
 
+    def lod_points(self) -> int:
+        return sum(vis.lod_size() for vis in self.visualizers.values())
+
     def reset_camera(self) -> None:
         if isinstance(self.camera, OrbitCamera):
             self.camera.reset()

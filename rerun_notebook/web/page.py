@@ -203,6 +203,13 @@ class _Source:
         page.publish_state()
         return changed
 
+    def preview_pays(self) -> bool:
+        page = self._page
+        if page.closed:
+            return False
+        with _GPU_LOCK:
+            return page.session.preview_pays()
+
     def render(self, *, lowres: bool = False) -> np.ndarray | None:
         page = self._page
         if page.closed:

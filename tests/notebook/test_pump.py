@@ -219,6 +219,39 @@ def test_slow_full_frames_make_a_change_go_out_as_a_preview_then_lossless() -> N
     assert pump.stats.preview_frames == 1 and pump.stats.lossless_frames == 2
 
 
+class HeavySource(CostlySource):
+    """A source that can tell before any full frame whether a preview pays (big point clouds)."""
+
+    def __init__(self, pays: bool) -> None:
+        super().__init__(full=0.2, quick=0.03)
+        self.pays = pays
+
+    def preview_pays(self) -> bool:
+        return self.pays
+
+
+def test_a_first_frame_the_source_calls_slow_goes_out_as_a_preview_then_full() -> None:
+    sent: list[dict] = []
+    src = HeavySource(pays=True)
+    pump = FramePump(src, lambda c, b: sent.append(c), max_fps=1000, still_delay=0.3, timer=src.timer)
+    pump.set_visible("a", True)
+    assert pump.tick(now=0.0)
+    assert src.lowres == [True] and sent[-1]["mime"] == "image/jpeg"  # a fast first look
+    pump.ack(1)
+    assert not pump.tick(now=0.1)
+    assert pump.tick(now=0.35)  # the full frame right after (not held back as a slow one)
+    assert src.lowres == [True, False] and sent[-1]["mime"] == "image/png"
+
+
+def test_a_first_frame_the_source_calls_cheap_is_full() -> None:
+    sent: list[dict] = []
+    src = HeavySource(pays=False)
+    pump = FramePump(src, lambda c, b: sent.append(c), max_fps=1000, still_delay=0.3, timer=src.timer)
+    pump.set_visible("a", True)
+    assert pump.tick(now=0.0)
+    assert src.lowres == [False] and sent[-1]["mime"] == "image/png"
+
+
 def test_fast_full_frames_need_no_preview() -> None:
     pump, src, sent = _costly_rig(full=0.02, quick=0.01)
     src.change = True
@@ -317,8 +350,12 @@ def test_real_viewer_sends_new_data_first_as_a_preview_then_lossless() -> None:
         pump.preview_above = 0.0  # as if full frames were slow: every change previews first
         v.widget.session.app.preview_max_points = 1_000
         pump.set_visible("test", True)
-        pump.tick(now=1.0)  # the first frame is full: it measures the full cost
+        pump.tick(now=1.0)  # the first frame: a preview (10k points, over the preview budget) ...
         pump.ack(1)
+        assert sent[-1][0]["mime"] == "image/jpeg"
+        assert pump.tick(now=2.0)  # ... and the full frame right after, which measures its cost
+        pump.ack(2)
+        assert sent[-1][0]["mime"] == "image/png"
         rec.log("new", rr.Points3D([[0, 0, 6]], colors=[0, 255, 0], radii=-10.0))
         rec.flush()
         assert pump.tick(now=10.0)
@@ -329,9 +366,9 @@ def test_real_viewer_sends_new_data_first_as_a_preview_then_lossless() -> None:
         assert green.sum() > 10  # the new entity is in the preview
         lod = v.widget.session.app.view("spatial3d:/").visualizers[("/cloud", "Points3D")].lod
         assert lod is not None and lod.geometry.positions.data.shape[0] <= 1_000
-        pump.ack(2)
+        pump.ack(3)
         assert pump.tick(now=100.0)  # quiet for longer than a full frame takes
-        assert sent[-1][0]["mime"] == "image/png" and pump.stats.preview_frames == 1
+        assert sent[-1][0]["mime"] == "image/png" and pump.stats.preview_frames == 2
     finally:
         v.close()
         rec.disconnect()

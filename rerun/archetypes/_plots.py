@@ -78,9 +78,16 @@ class BarChart(Archetype):
     def _set(self, values: dict[str, Any], strict: bool | None = None) -> None:
         """As 0.41's `values` converter runs wherever the field is set (the constructor and
         `from_fields`): the values converted, then their shape checked."""
+        if values.get("values") is None:  # 0.41 runs its converter on None too: it finds no tensor
+            _no_tensor(strict)
         super()._set(values, strict)
         batch = self.__dict__.get("values")
-        if values.get("values") is not None and batch is not None and len(batch) > 0:
+        if values.get("values") is None:
+            return
+        if batch is None or len(batch) == 0:  # unreadable values: the converter finds no tensor
+            _no_tensor(strict)
+            self.__dict__["values"] = None  # and gives nothing, not an empty batch
+        else:
             _warn_unless_1d(batch, strict)
 
     @staticmethod
@@ -92,6 +99,12 @@ class BarChart(Archetype):
         batch = TensorDataBatch(data)
         _warn_unless_1d(batch)
         return batch
+
+
+def _no_tensor(strict: bool | None) -> None:
+    """0.41's values converter reads the first tensor's shape; with none there it fails with an
+    IndexError, reported (warned, or raised when strict) and the values left unset."""
+    report(IndexError("BarChart converter: index out of bounds (no values tensor)"), strict)
 
 
 def _warn_unless_1d(batch: Any, strict: bool | None = None) -> None:

@@ -108,3 +108,18 @@ def test_bad_colour_keeps_the_positions(lenient: None) -> None:
         points = rr.Points3D([[1, 2, 3]], colors="notacolor")
     assert points.positions is not None and len(points.positions) == 1
     assert points.colors is not None and len(points.colors) == 0
+
+
+def test_bar_chart_without_values_reports_index_error_as_0_41(lenient: None) -> None:
+    # 0.41's values converter runs on an unset field too and finds no tensor to read
+    with pytest.warns(RerunWarning, match="no values tensor"):
+        chart = rr.BarChart.from_fields(color=[255, 0, 0])
+    assert chart.values is None and chart.color is not None  # the other fields are kept
+    with pytest.warns(RerunWarning):
+        bad = rr.BarChart("x")  # unreadable values are left unset, not an empty batch
+    assert bad.values is None
+
+
+def test_bar_chart_without_values_raises_index_error_when_strict(strict: None) -> None:
+    with pytest.raises(IndexError):
+        rr.BarChart.from_fields(widths=[1, 2])

@@ -27,6 +27,7 @@ from .mp4_transcode import Transcode, ffmpeg_args
 from .mp4_transcode import transcode as run_transcode
 
 CODECS = {"h264": 0x61766331, "hevc": 0x68657631, "av1": 0x61763031, "vp8": 0x76703038, "vp9": 0x76703039}
+DECODER_CODECS = {"libdav1d": "av1", "libaom-av1": "av1", "libvpx": "vp8", "libvpx-vp9": "vp9"}  # -> codec
 TIMELINE_TYPES = {
     "duration_ns": TimeType.DURATION,
     "duration": TimeType.DURATION,
@@ -68,18 +69,21 @@ def _avcc_parameter_sets(extra: bytes) -> tuple[int, list[bytes]]:
 
 
 def _hvcc_parameter_sets(extra: bytes) -> tuple[int, list[bytes]]:
-    """(NAL length size, VPS + SPS + PPS ...) of an ``hvcC`` record."""
+    """(NAL length size, VPS + SPS + PPS) of an ``hvcC`` record (its SEI arrays are left out,
+    as 0.41 does)."""
     if len(extra) < 23:
         raise FormatError("invalid hvcC record")
     size = (extra[21] & 3) + 1
     sets: list[bytes] = []
     pos = 23
     for _ in range(extra[22]):
+        nal_type = extra[pos] & 0x3F
         count = int.from_bytes(extra[pos + 1 : pos + 3], "big")
         pos += 3
         for _ in range(count):
             n = int.from_bytes(extra[pos : pos + 2], "big")
-            sets.append(extra[pos + 2 : pos + 2 + n])
+            if nal_type in (32, 33, 34):
+                sets.append(extra[pos + 2 : pos + 2 + n])
             pos += 2 + n
     return size, sets
 
@@ -117,7 +121,7 @@ def demux(path: Path, contents: bytes | None = None, *, allow_b_frames: bool = F
         if not container.streams.video:
             raise FormatError(f"{path}: no video track")
         stream = container.streams.video[0]
-        name = stream.codec_context.name
+        name = DECODER_CODECS.get(stream.codec_context.name, stream.codec_context.name)
         if name not in CODECS:
             raise FormatError(f"{path}: video codec {name!r} is not one of Rerun's VideoCodec values")
         extra = bytes(stream.codec_context.extradata or b"")

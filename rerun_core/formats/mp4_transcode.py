@@ -101,13 +101,14 @@ def encode_like_ffmpeg(args: list[str]) -> bytes:
         src: Any = av.open(opts["-i"])
     except (av.error.FFmpegError, OSError) as err:
         raise FormatError(f"{opts.get('-i')}: not a readable video ({err})") from None
-    with src, av.open(out_buf, "w", format="mp4", options={"movflags": FRAGMENTED}) as out:
+    muxer = {"movflags": FRAGMENTED, **({"strict": opts["-strict"]} if "-strict" in opts else {})}
+    with src, av.open(out_buf, "w", format="mp4", options=muxer) as out:
         ins = src.streams.video[0]
         tb = Fraction(ins.time_base or Fraction(1, 1))
         try:
             enc: Any = out.add_stream(opts["-c:v"], rate=ins.average_rate or 30)
         except (av.error.FFmpegError, ValueError) as err:
-            raise FormatError(f"this FFmpeg build has no encoder {opts['-c:v']!r} ({err})") from None
+            raise FormatError(f"PyAV cannot encode {opts['-c:v']!r} into MP4 here ({err})") from None
         enc.width, enc.height = ins.codec_context.width, ins.codec_context.height
         enc.pix_fmt = "yuv420p"
         enc.time_base = tb

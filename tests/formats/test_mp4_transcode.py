@@ -71,6 +71,9 @@ MP4_CASES = [
     ("b_frames", "transcode=Mp4TranscodeOptions(gop_size=4)"),
     ("plain", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.H264)"),  # no re-encode
     ("b_frames", "mode='asset'"),
+    ("b_frames", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.H265)"),
+    ("plain", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.VP9, gop_size=4)"),
+    ("plain", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.AV1)"),
 ]
 
 

@@ -96,14 +96,14 @@ def _with_video_feature(root: Path, video_dir: str) -> Path:
     return root / video_dir
 
 
-def _mid_gop_dataset(root: Path) -> Path:
+def _mid_gop_dataset(root: Path, b_frames: int = 0) -> Path:
     """A LeRobot v3 dataset whose shared video has a keyframe every 2 frames, so the second
-    episode (frames 3..6) starts mid-GoP."""
+    episode (frames 3..6) starts mid-GoP (with ``b_frames``: every 4 frames, B-frames between)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     d = _with_video_feature(write_v3(root), "videos/observation.image/chunk-000")
-    write_h264(d / "file-000.mp4", frames=7, gop=2)
+    write_h264(d / "file-000.mp4", frames=7, gop=4 if b_frames else 2, b_frames=b_frames)
     path = root / "meta" / "episodes" / "chunk-000" / "file-000.parquet"
     t = pq.read_table(path)
     key = "videos/observation.image"
@@ -127,11 +127,18 @@ def _b_frame_v2_dataset(root: Path) -> Path:
     return root
 
 
-DATASETS = {"v3_mid_gop": _mid_gop_dataset, "v2_b_frames": _b_frame_v2_dataset}
+DATASETS = {
+    "v3_mid_gop": _mid_gop_dataset,
+    "v3_b_frames": lambda root: _mid_gop_dataset(root, b_frames=2),
+    "v2_b_frames": _b_frame_v2_dataset,
+}
 
 
 @pytest.mark.interop
-@pytest.mark.parametrize(("dataset", "episode"), [("v3_mid_gop", 0), ("v3_mid_gop", 1), ("v2_b_frames", 1)])
+@pytest.mark.parametrize(
+    ("dataset", "episode"),
+    [("v3_mid_gop", 0), ("v3_mid_gop", 1), ("v3_b_frames", 0), ("v3_b_frames", 1), ("v2_b_frames", 1)],
+)
 def test_lerobot_video_like_real_reader(
     oracle: Oracle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset: str, episode: int
 ) -> None:

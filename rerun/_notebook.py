@@ -323,6 +323,7 @@ class Viewer:
             application_id=recording.get_application_id(),
             make_active=True,
         )
+        self._put_table_away()
 
     def set_application_blueprint(
         self, application_id: str, blueprint: Any, *, make_active: bool = True, make_default: bool = True
@@ -341,6 +342,13 @@ class Viewer:
     def set_active_recording(self, *, recording_id: str) -> None:
         """Switch the view to another recording this viewer shows."""
         self._widget.set_active_recording(recording_id)
+        self._put_table_away()
+
+    def _put_table_away(self) -> None:
+        """A recording is shown again: no table over the views (they stay in `tables`)."""
+        if self._tables.shown is not None:
+            self._tables.show(None)
+            self._widget.session.show_tables(self._tables)
 
     def open_url(self, url: str) -> None:
         """Open a data source: a Rerun server (listed, nothing fetched), a dataset (its segments
@@ -413,9 +421,9 @@ class Viewer:
 
     def send_table(self, id: str, table: Any) -> None:
         """Send a table (an Arrow RecordBatch, a list of them, or a datafusion DataFrame) to the
-        viewer as `id`; a name sent again replaces its table. As the desktop viewer's
-        (`ViewerClient.send_table`), this viewer keeps the tables it is sent (`tables`) but draws
-        none: the window goes on showing the recording."""
+        viewer as `id` and show it: one table view over the viewport, in place of the views,
+        until a recording is shown again (`add_recording`, `set_active_recording`). A name sent
+        again replaces its table; the tables sent are kept in `tables`."""
         import pyarrow as pa
 
         if isinstance(table, pa.RecordBatch):
@@ -426,7 +434,7 @@ class Viewer:
             batch = pa.concat_batches(table.collect())
         metadata = {**(batch.schema.metadata or {}), b"__table_id": id.encode()}
         self._tables.put(id, pa.Table.from_batches([batch.replace_schema_metadata(metadata)]))
-        log.warning("Viewer.send_table: kept table %r; this viewer does not draw tables", id)
+        self._widget.session.show_tables(self._tables)
 
     @property
     def tables(self) -> Any:

@@ -105,6 +105,7 @@ class ViewerSession(SessionActions):
         self.panel_states: dict[str, str] = {}
         self.dataframes = DataframePanels()  # dataframe views' row windows and cached query results
         self.blueprint = BlueprintSync()  # the sent blueprint (rr.send_blueprint) -> layout, panels
+        self.tables: Any = None  # tables sent to this viewer (a TableShelf); None: the process's
         self._data_dirty = True
         self._force = True
         self._events: list[dict[str, Any]] = []
@@ -203,6 +204,14 @@ class ViewerSession(SessionActions):
                 self.time.play()
             else:
                 self.time.pause()
+            self._force = True
+        self._on_change()
+
+    def show_tables(self, shelf: Any) -> None:
+        """Draw the table `shelf` shows (a ``TableShelf``) over the viewport instead of the views,
+        as long as it shows one; look again now (a table was sent or put away)."""
+        with self._lock:
+            self.tables = shelf
             self._force = True
         self._on_change()
 

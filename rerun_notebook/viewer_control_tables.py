@@ -211,7 +211,9 @@ def table_view(session: Any) -> dict[str, Any] | None:
     from rerun_core.viewer.dataframe_view import DataframeTable
     from rerun_notebook.dataframe_panel import DEFAULT_WINDOW
 
-    shelf = _ON_PAGES[0] if _ON_PAGES else None
+    shelf = getattr(session, "tables", None)  # a notebook viewer's own (`Viewer.send_table`)
+    if shelf is None:
+        shelf = _ON_PAGES[0] if _ON_PAGES else None
     name = shelf.shown if shelf is not None else None
     entry = shelf.get(name) if shelf is not None and name is not None else None
     if entry is None or name is None:

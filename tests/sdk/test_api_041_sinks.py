@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import warnings
+import time
 from collections.abc import Iterator
 from concurrent import futures
 from typing import Any
@@ -99,19 +99,27 @@ def test_event_partition_id_is_a_deprecated_segment_id() -> None:
         assert event.partition_id == "seg"
 
 
-def test_viewer_keeps_the_tables_it_is_sent(fake_renderer: Any) -> None:
+def test_viewer_shows_the_tables_it_is_sent_until_a_recording_is_shown(fake_renderer: Any) -> None:
     viewer = nb.Viewer(use_global_recording=False)
+    session = viewer.widget.session
     try:
         batch = pa.RecordBatch.from_pydict({"x": [1, 2], "y": ["a", "b"]})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            viewer.send_table("first", batch)
-            viewer.send_table("both", [batch, batch])
+        viewer.send_table("first", batch)
+        viewer.send_table("both", [batch, batch])
         first = viewer.tables.get("first").data
         assert first.to_pydict() == {"x": [1, 2], "y": ["a", "b"]}
         assert first.schema.metadata[b"__table_id"] == b"first"
-        assert viewer.tables.get("both").data.num_rows == 4
-        assert viewer.tables.shown == "both"
+        session.prepare(time.monotonic())
+        (view,) = session.state()["views"]  # one table view over the viewport
+        assert view["kind"] == "dataframe" and view["name"] == "both"
+        assert view["dataframe"]["total"] == 4
+        assert [c["name"] for c in view["dataframe"]["columns"]] == ["x", "y"]
+        rec = rr.RecordingStream("nb_table", recording_id="t")
+        rec.log("pts", rr.Points3D([[1, 2, 3]]))
+        viewer.add_recording(rec)
+        session.prepare(time.monotonic())
+        assert all(v["kind"] != "dataframe" or v["name"] != "both" for v in session.state()["views"])
+        assert viewer.tables.get("both") is not None  # put away, still kept
     finally:
         viewer.close()
 

@@ -8,6 +8,7 @@ and `columns` from the same table.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -305,11 +306,19 @@ class Archetype(metaclass=_ArchetypeMeta):
         for f in self._FIELDS:
             batch = getattr(self, f.name, None)
             if batch is not None:
-                parts.append(f"  {f.name}={batch.as_arrow_array().to_pylist()!r}")
+                parts.append(f"  {f.name}={_pretty_values(batch.as_arrow_array().to_pylist())}")
         body = ",\n".join(parts)
         return f"rr.{type(self).__name__}(\n{body}\n)" if parts else f"rr.{type(self).__name__}()"
 
     __str__ = __repr__
+
+
+def _pretty_values(values: list[Any]) -> str:
+    """A field's values as 0.41 prints them: pprint (sorted dict keys, wrapped at 80 columns, indent 4),
+    with the blank pprint leaves between nested opening brackets removed."""
+    import pprint
+
+    return re.sub(r"\[\s+\[", "[[", pprint.pformat(values, indent=4, compact=True))
 
 
 def _row_offsets(arr: pa.Array, param: Any) -> np.ndarray:

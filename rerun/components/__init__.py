@@ -85,7 +85,8 @@ class _Single(ComponentMixin):
         return np.asarray(self.value, dtype=dtype)
 
     def __str__(self) -> str:
-        return self.value if isinstance(self.value, str) else repr(self)  # text reads as itself
+        stored = _stored(self)
+        return stored if isinstance(stored, str) else repr(self)  # text reads as itself
 
     def __repr__(self) -> str:
         """As 0.41's attrs repr: the field name and the stored (converted) value."""
@@ -401,6 +402,13 @@ def _single_type(name: str, arg: str | None = None, module: str = __name__) -> t
 
 def _stored(single: _Single) -> Any:
     """The value as 0.41 stores it: a scalar, or a numpy array for fixed-size vectors."""
+    arrow = getattr(getattr(type(single), "_BATCH_TYPE", None), "_ARROW_DATATYPE", None)
+    if isinstance(arrow, pa.FixedSizeListType) or isinstance(single.value, np.ndarray):
+        dtype = arrow.value_type.to_pandas_dtype() if isinstance(arrow, pa.FixedSizeListType) else None
+        try:  # 0.41's converter: the input as one numpy array of the element type, any shape
+            return np.asarray(single.value, dtype=dtype)
+        except Exception:
+            return single.value
     try:
         arr = single.as_arrow_array()
     except Exception:  # repr must not fail on a value that cannot be logged

@@ -27,8 +27,22 @@ class _Value:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.value, dtype=dtype)
 
+    _ARG = "value"  # 0.41's name for the one argument, shown by repr
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.value!r})"
+        return f"{type(self).__name__}({self._ARG}={self.value!r})"
+
+
+class _TextValue(_Value):
+    """A string datatype: `str()` is the string itself, as 0.41's."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class _IntValue(_Value):
+    def __int__(self) -> int:
+        return int(self.value)
 
 
 # 0.41's name for a datatype's one constructor argument, where it is not `value`.
@@ -46,15 +60,31 @@ VALUE_ARGS = {
 }
 
 
+def _array_of(dtype: Any) -> Any:
+    return lambda value: np.asarray(value, dtype=dtype)
+
+
 # How 0.41 stores a value's one argument, where it converts it on construction.
-STORED_AS = {"Blob": blob_bytes}
+STORED_AS: dict[str, Any] = {
+    "Blob": blob_bytes,
+    **dict.fromkeys(("Float32", "Float64"), float),
+    "Bool": bool,
+    **dict.fromkeys(("ClassId", "KeypointId", "UInt16", "UInt32", "UInt64", "VideoTimestamp"), int),
+    **dict.fromkeys(("Utf8", "EntityPath"), str),
+    **dict.fromkeys(("DVec2D", "Range1D"), _array_of(np.float64)),
+    **dict.fromkeys(("UVec2D", "UVec3D", "UVec4D"), _array_of(np.uint32)),
+    "IVec3D": _array_of(np.int32),
+    "SphericalHarmonics3Rgb": _array_of(np.float16),
+    "Uuid": _array_of(np.uint8),
+}
+BASES = {
+    **dict.fromkeys(("Utf8", "EntityPath"), _TextValue),
+    **dict.fromkeys(("ClassId", "KeypointId", "UInt16", "UInt32", "UInt64", "VideoTimestamp"), _IntValue),
+}
 
 
 def _value_type(name: str, arg: str) -> type:
     """A `_Value` class whose one argument (and attribute) carries 0.41's name."""
-    if arg == "value":
-        return type(name, (_Value,), {"__module__": "rerun.encodings"})
-
     store = STORED_AS.get(name, lambda value: value)
 
     def __init__(self: _Value, *args: Any, **kwargs: Any) -> None:
@@ -63,8 +93,10 @@ def _value_type(name: str, arg: str) -> type:
     P = inspect.Parameter
     signature = inspect.Signature([P("self", P.POSITIONAL_OR_KEYWORD), P(arg, P.POSITIONAL_OR_KEYWORD)])
     __init__.__signature__ = signature  # type: ignore[attr-defined]
-    body = {"__init__": __init__, "__module__": "rerun.encodings", arg: property(lambda self: self.value)}
-    return type(name, (_Value,), body)
+    body: dict[str, Any] = {"__init__": __init__, "__module__": "rerun.encodings", "_ARG": arg}
+    if arg != "value":
+        body[arg] = property(lambda self: self.value)
+    return type(name, (BASES.get(name, _Value),), body)
 
 
 def _to_arrow(batch: type[BaseBatch]) -> staticmethod:  # type: ignore[type-arg]

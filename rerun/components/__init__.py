@@ -85,12 +85,14 @@ class _Single(ComponentMixin):
         return np.asarray(self.value, dtype=dtype)
 
     def __str__(self) -> str:
-        stored = _stored(self)
-        return stored if isinstance(stored, str) else repr(self)  # text reads as itself
+        if _arrow_type(self) in (pa.string(), pa.large_string()):
+            return str(_stored(self))  # text reads as itself
+        return repr(self)
 
     def __repr__(self) -> str:
         """As 0.41's attrs repr: the field name and the stored (converted) value."""
         field = next((n for n, v in vars(type(self)).items() if isinstance(v, property)), "value")
+        field = "value" if type(self).__name__ == "ClearIsRecursive" else field  # 0.41: arg `recursive`
         return f"{type(self).__name__}({field}={_stored(self)!r})"
 
     def __eq__(self, other: object) -> bool:
@@ -400,9 +402,16 @@ def _single_type(name: str, arg: str | None = None, module: str = __name__) -> t
     )
 
 
+def _arrow_type(single: _Single) -> pa.DataType | None:
+    return getattr(getattr(type(single), "_BATCH_TYPE", None), "_ARROW_DATATYPE", None)
+
+
 def _stored(single: _Single) -> Any:
     """The value as 0.41 stores it: a scalar, or a numpy array for fixed-size vectors."""
-    arrow = getattr(getattr(type(single), "_BATCH_TYPE", None), "_ARROW_DATATYPE", None)
+    arrow = _arrow_type(single)
+    convert = {pa.bool_(): bool, pa.string(): str}.get(arrow)  # 0.41's attrs converters
+    if convert is not None and not isinstance(single.value, np.ndarray):
+        return convert(single.value)
     if isinstance(arrow, pa.FixedSizeListType) or isinstance(single.value, np.ndarray):
         dtype = arrow.value_type.to_pandas_dtype() if isinstance(arrow, pa.FixedSizeListType) else None
         try:  # 0.41's converter: the input as one numpy array of the element type, any shape

@@ -410,8 +410,11 @@ def _stored(single: _Single) -> Any:
     """The value as 0.41 stores it: a scalar, or a numpy array for fixed-size vectors."""
     arrow = _arrow_type(single)
     convert = {pa.bool_(): bool, pa.string(): str}.get(arrow)  # 0.41's attrs converters
-    if convert is not None and not isinstance(single.value, np.ndarray):
-        return convert(single.value)
+    if convert is not None:
+        try:
+            return convert(single.value)
+        except Exception:  # e.g. bool() of a numpy array of several values
+            return single.value
     if isinstance(arrow, pa.FixedSizeListType) or isinstance(single.value, np.ndarray):
         dtype = arrow.value_type.to_pandas_dtype() if isinstance(arrow, pa.FixedSizeListType) else None
         try:  # 0.41's converter: the input as one numpy array of the element type, any shape

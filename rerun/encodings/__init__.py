@@ -84,6 +84,9 @@ class TensorDimensionSelection:
         self.dimension = int(dimension)
         self.invert = bool(invert)
 
+    def __repr__(self) -> str:  # 0.41's attrs repr (also for the components named after it)
+        return f"{type(self).__name__}(dimension={self.dimension!r}, invert={self.invert!r})"
+
 
 TensorDimensionSelection.native_to_pa_array_override = _datatype_batches.override(  # type: ignore[attr-defined]
     TensorDimensionSelectionBatch

@@ -42,6 +42,9 @@ class AnnotationInfo:
         self.label = None if label is None else str(label)
         self.color = None if color is None else _rgba(color)
 
+    def __repr__(self) -> str:  # 0.41's attrs repr
+        return f"AnnotationInfo(id={self.id!r}, label={self.label!r}, color={self.color!r})"
+
     @staticmethod
     def from_like(data: AnnotationInfo | int | Sequence[Any]) -> AnnotationInfo:
         if isinstance(data, AnnotationInfo):

@@ -170,6 +170,9 @@ class Rgba32:
     def __int__(self) -> int:
         return self.rgba
 
+    def __repr__(self) -> str:  # 0.41's attrs repr
+        return f"Rgba32(rgba={self.rgba!r})"
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Rgba32) and other.rgba == self.rgba
 

@@ -15,6 +15,7 @@ from rerun_core.store.chunk import Chunk
 from ._arrow import as_buffer, blobs, custom_desc, fixed_lists, lists, rr_desc, strings, unit_lists
 from ._context import ROS2_TIME, ParserContext, static_chunk, topic_entity_path
 from ._ros2 import I64_MAX, add_header_time
+from ._ros2_batch import IMU_TAIL, ImuBatch, JointBatch, batched, imu_batch, joint_batch
 from ._ros2_fast import fast_image, fast_joint_state
 
 Decode = Callable[[bytes], Any]
@@ -155,9 +156,6 @@ SCALARS = rr_desc("Scalars", "scalars", "Scalar")
 SERIES_NAMES = rr_desc("SeriesLines", "names", "Name")
 
 
-_IMU_TAIL = struct.Struct("<37d")
-
-
 def _fast_imu(data: bytes) -> tuple[int, int, str, tuple[float, ...]] | None:
     """sensor_msgs/Imu straight from little-endian CDR (the hot high-rate topic); None if odd."""
     if len(data) < 16 or data[1] != 1:  # encapsulation: CDR_LE / PL_CDR_LE
@@ -167,53 +165,10 @@ def _fast_imu(data: bytes) -> tuple[int, int, str, tuple[float, ...]] | None:
     if n == 0 or start > len(data) or data[start - 1] != 0:
         return None
     body = 4 + ((start - 4 + 7) & ~7)  # doubles align to 8 within the CDR body
-    if body + _IMU_TAIL.size != len(data):
+    if body + IMU_TAIL.size != len(data):
         return None
     frame = data[16 : start - 1].decode("utf-8")
-    return sec, nsec, frame, _IMU_TAIL.unpack_from(data, body)
-
-
-class _ImuBatch:
-    """Imu payloads of one layout (length, frame_id) kept whole and decoded together with numpy:
-    the high-rate topic costs a length and a bytes comparison per message."""
-
-    def __init__(self, data: bytes, frame: str, start: int, body: int) -> None:
-        self.size, self.frame, self.body = len(data), frame, body
-        self.start, self.head = start, bytes(data[12:start])  # frame_id's length, text and NUL
-        self.payloads = [data]
-
-    def add(self, data: bytes) -> bool:
-        if len(data) != self.size or data[1] != 1 or data[12 : self.start] != self.head:
-            return False
-        self.payloads.append(data)
-        return True
-
-    def decode(self) -> tuple[list[int], np.ndarray, np.ndarray]:
-        """ROS 2 times (as ``stamp_ns``), orientations (n, 4) and readings (n, 6)."""
-        rows = np.frombuffer(b"".join(self.payloads), dtype=np.uint8).reshape(-1, self.size)
-        sec = rows[:, 4:8].copy().view("<i4").ravel().astype(np.int64)
-        ns = sec * 1_000_000_000 + rows[:, 8:12].copy().view("<u4").ravel()
-        tail = rows[:, self.body : self.body + _IMU_TAIL.size].copy().view("<f8")
-        readings = np.concatenate([tail[:, 13:16], tail[:, 25:28]], axis=1)
-        return np.where(ns < 0, I64_MAX, ns).tolist(), tail[:, 0:4], readings
-
-
-def _imu_batch(data: bytes) -> _ImuBatch | None:
-    """A batch starting with this payload, when it is one `_fast_imu` reads."""
-    if len(data) < 16 or data[1] != 1:
-        return None
-    (n,) = struct.unpack_from("<I", data, 12)
-    start = 16 + n
-    if n == 0 or start > len(data) or data[start - 1] != 0:
-        return None
-    body = 4 + ((start - 4 + 7) & ~7)
-    if body + _IMU_TAIL.size != len(data):
-        return None
-    try:
-        frame = data[16 : start - 1].decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # (the message path reports it)
-    return _ImuBatch(data, frame, start, body)
+    return sec, nsec, frame, IMU_TAIL.unpack_from(data, body)
 
 
 class ImuParser:
@@ -222,20 +177,11 @@ class ImuParser:
         self.orientation: list[Sequence[float]] = []
         self.readings: list[Sequence[float]] = []
         self.frames: list[str] = []
-        self.batch: _ImuBatch | None = None
+        self.batch: ImuBatch | None = None
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
-        if self.batch is not None:
-            if self.batch.add(msg.data):
-                ctx.add_log_and_publish(msg)
-                return
-            self._flush(ctx)  # another layout: message by message from here on, in order
-        elif not self.frames and (batch := _imu_batch(msg.data)) is not None:
-            self.batch = batch
-            ctx.timelines.setdefault(ROS2_TIME, [])  # (the timelines' order, as add_time makes it)
-            ctx.add_log_and_publish(msg)
-            return
-        self._append_one(ctx, msg)
+        if not batched(self, ctx, msg, imu_batch):
+            self._append_one(ctx, msg)
 
     def _flush(self, ctx: ParserContext) -> None:
         assert self.batch is not None
@@ -296,14 +242,24 @@ def _fixed_rows(rows: Sequence[Sequence[float]] | np.ndarray, k: int) -> pa.Arra
 F64_LIST = pa.list_(pa.field("item", pa.float64()))
 
 
+def _float_rows(values: np.ndarray) -> pa.Array:
+    """An (n, k) array as one ``List<f64>`` of k items per row (k may be 0)."""
+    n, k = values.shape
+    offsets = pa.array(np.arange(n + 1, dtype=np.int32) * k)
+    return pa.ListArray.from_arrays(offsets, pa.array(values.reshape(-1)), type=F64_LIST)
+
+
 class JointStateParser:
     def __init__(self, decode: Decode) -> None:
         self.decode = decode
         self.names: list[list[str]] = []
-        self.cols: dict[str, list[list[float]]] = {"position": [], "velocity": [], "effort": []}
+        self.cols: dict[str, list[Sequence[float]]] = {"position": [], "velocity": [], "effort": []}
         self.frames: list[str] = []
+        self.batch: JointBatch | None = None
 
     def append(self, ctx: ParserContext, msg: Message) -> None:
+        if batched(self, ctx, msg, joint_batch):
+            return
         m = fast_joint_state(msg.data) or self.decode(msg.data)
         add_header_time(ctx, m.header)
         self.frames.append(m.header.frame_id)
@@ -312,7 +268,26 @@ class JointStateParser:
             rows.append(list(getattr(m, key)))
         ctx.add_log_and_publish(msg)
 
+    def _flush(self, ctx: ParserContext) -> None:
+        assert self.batch is not None
+        times, cols = self.batch.decode()
+        ctx.timelines[ROS2_TIME].extend(times)
+        self.frames.extend([self.batch.frame] * len(times))
+        self.names.extend([list(self.batch.names) for _ in times])
+        for key, rows in self.cols.items():
+            rows.extend(cols[key].tolist())
+        self.batch = None
+
     def finalize(self, ctx: ParserContext) -> list[Chunk]:
+        columns: dict[str, pa.Array] = {}
+        if self.batch is not None and not self.frames:  # all in one batch: its arrays as they are
+            times, cols = self.batch.decode()
+            ctx.timelines[ROS2_TIME].extend(times)
+            self.frames = [self.batch.frame] * len(times)
+            self.names = [self.batch.names] * len(times)
+            columns = {key: _float_rows(arr) for key, arr in cols.items()}
+        elif self.batch is not None:
+            self._flush(ctx)
         names = lists(self.names, pa.utf8())
         out = []
         timelines = ctx.time_columns()
@@ -320,7 +295,8 @@ class JointStateParser:
 
         for key, rows in self.cols.items():
             path = topic_entity_path(ctx.topic, key)
-            out.append(make_chunk(path, timelines, {SCALARS: lists(rows, pa.float64()), SERIES_NAMES: names}))
+            values = columns[key] if columns else lists(rows, pa.float64())
+            out.append(make_chunk(path, timelines, {SCALARS: values, SERIES_NAMES: names}))
         out.append(ctx.chunk({FRAME: frames_column(self.frames)}))
         return out
 

@@ -328,7 +328,7 @@ def lengths_of(values: Sequence[Any]) -> list[int]:
     return [len(v) for v in values]
 
 
-_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9][A-Z])(?=[A-Z][a-z])")  # Eye3DKind -> eye3d_kind
 
 
 def type_module(package: str, name: str) -> str:

@@ -187,7 +187,7 @@ class ViewCoordinates(_ViewCoordinatesExt, ComponentMixin, metaclass=_ConstantsM
         return np.array([c.value for c in self.coordinates], dtype=dtype or np.uint8)
 
     def __repr__(self) -> str:
-        return f"ViewCoordinates({''.join(c.name[0] for c in self.coordinates)})"
+        return f"ViewCoordinates(coordinates={self.coordinates!r})"  # 0.41's attrs repr
 
     def as_component_batches(self) -> list[DescribedComponentBatch]:
         """Logged on its own, a ViewCoordinates value is the ViewCoordinates archetype.

@@ -107,8 +107,35 @@ def component_cases(mod: str, name: str) -> list[str]:
     return cases + [case for case in built if accepts(case)][: PER_TARGET + 1]
 
 
+# Values built the way users usually write them (constructors, enum and batch forms).
+EXTRA = (
+    "rr.Points3D([[1, 2, 3]], colors=[255, 0, 0], labels='a')",
+    "rr.Points2D(np.arange(8, dtype=np.float32).reshape(4, 2), radii=0.5, class_ids=[1, 2, 3, 4])",
+    "rr.Scalars(1.0)",
+    "rr.Scalars(np.linspace(0, 1, 30))",
+    "rr.TextLog('hi', level='INFO')",
+    "rr.Transform3D(translation=[1, 2, 3])",
+    "rr.Transform3D(rotation=rr.RotationAxisAngle(axis=[0, 0, 1], degrees=90), scale=2)",
+    "rr.Boxes2D(mins=[0, 0], sizes=[1, 2])",
+    "rr.Boxes3D(half_sizes=[[1, 2, 3], [4, 5, 6]], colors=[[255, 0, 0], [0, 255, 0]])",
+    "rr.LineStrips3D([[[0, 0, 0], [1, 1, 1]], [[2, 2, 2], [3, 3, 3], [4, 4, 4]]])",
+    "rr.Image(np.zeros((2, 3, 3), dtype=np.uint8))",
+    "rr.DepthImage(np.ones((2, 2), dtype=np.float32), meter=1000.0)",
+    "rr.Tensor(np.arange(6).reshape(2, 3), dim_names=['a', 'b'])",
+    "rr.AnnotationContext([(1, 'one', (255, 0, 0))])",
+    "rr.ViewCoordinates.RIGHT_HAND_Y_UP",
+    "rr.Box2DFormat.XYWH",
+    "rr.encodings.Quaternion(xyzw=[0, 0, 0, 1])",
+    "rr.encodings.Angle(rad=1)",
+    "rr.encodings.RotationAxisAngle(axis=[0, 0, 1], degrees=90)",
+    "rr.Points3D([[1, 2, 3]]).as_component_batches()[0]",
+    "list(rr.Points3D.columns(positions=[[1, 2, 3]]))[0]",
+    "rr.Points3D.columns(positions=np.zeros((6, 3)), radii=np.ones(6))",
+)
+
+
 def build_plan() -> list[str]:
-    plan = []
+    plan = [case for case in EXTRA if accepts(case)]
     for mod in ARCHETYPE_MODULES:
         for name in sorted(evaluate(mod).__all__):
             plan += archetype_cases(mod, name)

@@ -17,6 +17,7 @@ import numpy as np
 
 from rerun_core import pandas_defer
 from rerun_core.types import TimeType
+from rerun_core.viewer import warmup
 from rerun_core.viewer.gpu import NoGpuError
 from rerun_core.viewer.protocols import Renderer, RendererFactory
 
@@ -103,6 +104,7 @@ class ViewerSession(SessionActions):
         self._requests: deque[tuple[str, float, float, Any]] = deque()
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
         self.panel_states: dict[str, str] = {}
+        self.ui_zoom = 1.0  # the palette's UI zoom (0.41's zoom in / out / reset), CSS zoom on the page
         self.dataframes = DataframePanels()  # dataframe views' row windows and cached query results
         self.blueprint = BlueprintSync()  # the sent blueprint (rr.send_blueprint) -> layout, panels
         self.tables: Any = None  # tables sent to this viewer (a TableShelf); None: the process's
@@ -215,6 +217,13 @@ class ViewerSession(SessionActions):
             self._force = True
         self._on_change()
 
+    def set_ui_zoom(self, zoom: float) -> None:
+        """Scale the whole viewer UI (panels, views' boxes) by ``zoom``, as 0.41's UI zoom does."""
+        with self._lock:
+            self.ui_zoom = zoom
+            self._force = True
+        self._on_change()
+
     def set_panel_states(self, states: dict[str, str]) -> None:
         with self._lock:
             for name, state in states.items():
@@ -292,6 +301,7 @@ class ViewerSession(SessionActions):
             # a preview (the pump refines it later) draws as while moving: fast on lavapipe
             frame = np.asarray(self.app.render(preview=True) if lowres else self.app.render())
             self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
+        warmup.release_hold()  # a frame is out: the renderer warm-up may go on
         if not lowres:
             pandas_defer.release()  # a first full frame is out: pyarrow may import pandas now
         return frame

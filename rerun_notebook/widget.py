@@ -171,6 +171,9 @@ class Viewer(SessionHost, anywidget.AnyWidget):  # type: ignore[misc]
             return self._url_sources(hub).open(url, plan)
         finally:  # the kernel's code runs next: pyarrow has pandas again (see PlanPrefetch)
             pandas_defer.release()
+            from rerun_core.viewer import warmup
+
+            warmup.hold_for_viewer()  # this viewer's frame is next, not another warm-up kind
 
     def close_url(self, url: str) -> None:
         """Stop showing what ``url`` opened; nothing if it is not open."""

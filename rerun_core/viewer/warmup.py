@@ -21,6 +21,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _done = threading.Event()
+_go = threading.Event()  # cleared: a viewer draws next, start no new kind (see hold_for_viewer)
+_go.set()
+done_kinds: list[str] = []  # the kinds drawn so far, in order
 
 
 def enabled() -> bool:
@@ -62,6 +66,16 @@ def start() -> None:
         # A process that exits early (an error, a hand-over) must not tear down the interpreter
         # under a draw in progress: the GPU driver's threads then crash it (SIGSEGV).
         atexit.register(_done.wait, 60.0)
+
+
+def hold_for_viewer() -> None:
+    """A viewer has its data and draws next: start no new kind until `release_hold()` (its
+    frame is out) or ``HOLD_S`` passed, so its render does not wait behind one."""
+    _go.clear()
+
+
+def release_hold() -> None:
+    _go.set()
 
 
 def wait(timeout: float | None = None) -> bool:
@@ -140,11 +154,17 @@ def _run() -> None:
         # One kind at a time, images first (the commonest first frame): a viewer's own render
         # waits for GPU_LOCK at most one small draw, then reuses what is built so far.
         for kind in KINDS:
+            if done_kinds:  # the first kind always: it builds the device
+                _go.wait(HOLD_S)
             app = ViewerApp(_scene(kind), 64, 48)
             try:
                 app.render()
             finally:
                 app.close()
+            done_kinds.append(kind)
+            # A viewer's render waiting for GPU_LOCK gets it now: without a pause this thread
+            # (holding the GIL) takes the lock again for the next kind before the waiter wakes.
+            time.sleep(YIELD_S)
     except Exception:  # no adapter, or anything else: the real viewer reports it its own way
         log.debug("renderer warm-up failed", exc_info=True)
     finally:
@@ -152,6 +172,8 @@ def _run() -> None:
 
 
 KINDS = ("Image", "Points3D", "Points2D", "LineStrips3D", "Mesh3D")
+YIELD_S = 0.01  # between kinds
+HOLD_S = 5.0  # at most this long for a viewer's frame after `hold_for_viewer`
 
 
 def _scene(kind: str) -> ChunkStore:

@@ -54,6 +54,24 @@ def test_warm_up_then_a_viewer_renders_its_own_data() -> None:
     assert "[]" in out and int(out.split()[1]) > 0
 
 
+def test_a_viewer_about_to_draw_holds_the_next_kinds_back() -> None:
+    code = (
+        "import time\n"
+        "from rerun_core.viewer import warmup\n"
+        "warmup.hold_for_viewer()\n"
+        "warmup.start()\n"
+        "t = time.monotonic()\n"
+        "while not warmup.done_kinds and time.monotonic() - t < 240:\n"
+        "    time.sleep(0.02)\n"
+        "time.sleep(1.0)\n"  # less than HOLD_S: still held after the first kind
+        "held = list(warmup.done_kinds)\n"
+        "warmup.release_hold()\n"
+        "assert warmup.wait(240)\n"
+        "print(held, warmup.done_kinds == list(warmup.KINDS))\n"
+    )
+    assert _run(code).split() == ["['Image']", "True"]
+
+
 def test_turned_off() -> None:
     code = (
         "from rerun_core.viewer import warmup\n"

@@ -8,12 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import rerun as rr
-from tests.e2e.lab import CHROMIUM, CHROMIUM_ARGS
-from tests.server.rerun_procs import free_port, running
-from tests.web.test_cli import _page_state, _wait_page
+from tests.web._chromium import serve_web_chromium
+from tests.web.test_cli import _page_state
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "viewer_control"
 FRAME = "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"
@@ -23,25 +20,17 @@ FRAME = "() => Number(document.querySelector('.rr-canvas')?.dataset.frame || 0)"
 def served_page(app_id: str) -> Iterator[tuple[Any, str]]:
     """(the Chromium page, 900x600, with a first frame drawn; the process's viewer-control URL),
     the page showing recording `pts` of `app_id`: two points at /pts."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port, web = free_port(), free_port()
-    with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc, sync_playwright() as pw:
-        _wait_page(web, proc)
+    with serve_web_chromium() as (port, web, browser):
         rec = rr.RecordingStream(app_id, recording_id="pts")
         rec.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy")
         rec.log("pts", rr.Points3D([[0, 0, 0], [1, 1, 1]]))
         rec.flush()
         _page_state(web, "pts", "/pts")
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 600})
             page.goto(f"http://127.0.0.1:{web}/")
             page.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
             yield page, f"rerun+http://127.0.0.1:{port}/proxy"
         finally:
-            browser.close()
             rec.disconnect()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,9 +15,10 @@ from PIL import Image
 
 import rerun as rr
 from tests.e2e.lab import CHROMIUM, CHROMIUM_ARGS
-from tests.server.rerun_procs import free_port, running
+from tests.server.rerun_procs import free_port
 
-from .test_cli import _page_state, _wait_page
+from ._chromium import serve_web_chromium
+from .test_cli import _page_state
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "web"
@@ -48,57 +50,52 @@ def _non_blank(png: bytes) -> float:
     return float(pixels.std())
 
 
+def assert_shows_points(page: Any, shot: Path, timeout_ms: int) -> None:
+    """The page draws a first frame that is not blank (saved as `shot`), with `points` in its tree."""
+    page.wait_for_function(f"({FRAME})() >= 1", timeout=timeout_ms)
+    page.wait_for_timeout(800)  # let the still (PNG) frame land
+    page.screenshot(path=str(shot))
+    assert _non_blank(page.locator(".rr-view").screenshot()) > 10
+    assert "points" in page.locator(".rr-tree").inner_text()
+
+
 def test_page_of_serve_web_shows_logged_data() -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port, web = free_port(), free_port()
-    with running(["--serve-web", f"--web-viewer-port={web}"], port) as proc, sync_playwright() as pw:
-        _wait_page(web, proc)
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            errors: list[str] = []
-            live = browser.new_page(viewport={"width": 700, "height": 500})
-            live.on("pageerror", lambda exc: errors.append(str(exc)))
-            live.goto(f"http://127.0.0.1:{web}/")  # open before any data: says where to log
-            live.wait_for_function(
-                "document.querySelector('.rr-error')?.textContent.includes('Waiting for data')"
-            )
-            live.screenshot(path=str(ARTIFACTS / "serve_web_empty.png"))
+    with serve_web_chromium() as (port, web, browser):
+        errors: list[str] = []
+        live = browser.new_page(viewport={"width": 700, "height": 500})
+        live.on("pageerror", lambda exc: errors.append(str(exc)))
+        live.goto(f"http://127.0.0.1:{web}/")  # open before any data: says where to log
+        live.wait_for_function(
+            "document.querySelector('.rr-error')?.textContent.includes('Waiting for data')"
+        )
+        live.screenshot(path=str(ARTIFACTS / "serve_web_empty.png"))
 
-            _log_scene(port)
-            _page_state(web, "scene", "/world/points")  # the data is in the viewer's store
-            page = browser.new_page(viewport={"width": 1100, "height": 700})
-            page.goto(f"http://127.0.0.1:{web}/")
-            page.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
-            page.wait_for_timeout(800)  # let the still (PNG) frame land
-            page.screenshot(path=str(ARTIFACTS / "serve_web.png"))
-            assert _non_blank(page.locator(".rr-view").screenshot()) > 10
-            assert "points" in page.locator(".rr-tree").inner_text()
+        _log_scene(port)
+        _page_state(web, "scene", "/world/points")  # the data is in the viewer's store
+        page = browser.new_page(viewport={"width": 1100, "height": 700})
+        page.goto(f"http://127.0.0.1:{web}/")
+        assert_shows_points(page, ARTIFACTS / "serve_web.png", timeout_ms=40_000)
 
-            # The page opened before the data shows it live; a reload is a new session.
-            live.wait_for_function("document.querySelector('.rr-tree').innerText.includes('points')")
-            live.reload()
-            live.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
-            live.wait_for_timeout(500)
-            assert _non_blank(live.locator(".rr-view").screenshot()) > 10
-            live.screenshot(path=str(ARTIFACTS / "serve_web_reloaded.png"))
+        # The page opened before the data shows it live; a reload is a new session.
+        live.wait_for_function("document.querySelector('.rr-tree').innerText.includes('points')")
+        live.reload()
+        live.wait_for_function(f"({FRAME})() >= 1", timeout=40_000)
+        live.wait_for_timeout(500)
+        assert _non_blank(live.locator(".rr-view").screenshot()) > 10
+        live.screenshot(path=str(ARTIFACTS / "serve_web_reloaded.png"))
 
-            # A hidden tab gets no frames; shown again, it catches up.
-            live.evaluate(SET_VISIBILITY, "hidden")
-            live.wait_for_timeout(300)
-            before = live.evaluate(FRAME)
-            live.mouse.move(500, 200)
-            live.mouse.wheel(0, 300)  # would redraw the 3D view if frames were flowing
-            live.wait_for_timeout(1500)
-            assert live.evaluate(FRAME) == before
-            live.evaluate(SET_VISIBILITY, "visible")
-            live.wait_for_function(f"({FRAME})() > {before}", timeout=20_000)
-            assert errors == []  # no uncaught script errors on the page
-        finally:
-            browser.close()
+        # A hidden tab gets no frames; shown again, it catches up.
+        live.evaluate(SET_VISIBILITY, "hidden")
+        live.wait_for_timeout(300)
+        before = live.evaluate(FRAME)
+        live.mouse.move(500, 200)
+        live.mouse.wheel(0, 300)  # would redraw the 3D view if frames were flowing
+        live.wait_for_timeout(1500)
+        assert live.evaluate(FRAME) == before
+        live.evaluate(SET_VISIBILITY, "visible")
+        live.wait_for_function(f"({FRAME})() > {before}", timeout=20_000)
+        assert errors == []  # no uncaught script errors on the page
 
 
 def test_page_reconnects_after_the_server_restarts() -> None:

@@ -87,7 +87,7 @@ def test_page_with_url_query_shows_the_segment(segment_url: str) -> None:
 
     from tests.e2e.lab import CHROMIUM, CHROMIUM_ARGS
 
-    from .test_browser import FRAME, _non_blank
+    from .test_browser import assert_shows_points
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
@@ -99,11 +99,7 @@ def test_page_with_url_query_shows_the_segment(segment_url: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 700})
             page.goto(f"http://127.0.0.1:{web}/?url={urllib.parse.quote(segment_url, safe='')}")
-            page.wait_for_function(f"({FRAME})() >= 1", timeout=60_000)
-            page.wait_for_timeout(800)  # let the still (PNG) frame land
-            page.screenshot(path=str(ARTIFACTS / "open_url_segment.png"))
-            assert _non_blank(page.locator(".rr-view").screenshot()) > 10
-            assert "points" in page.locator(".rr-tree").inner_text()
+            assert_shows_points(page, ARTIFACTS / "open_url_segment.png", timeout_ms=60_000)
         finally:
             browser.close()
 

@@ -39,6 +39,7 @@ def build_state(session: ViewerSession) -> dict[str, Any]:
         "selection_details": details(session),
         "selection_history": session.history.state(),
         "panels": session.panel_states,
+        "ui_zoom": session.ui_zoom,
         "panel_defaults": session.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
         "recordings": sorted(session.stores),
         "active": session.active,

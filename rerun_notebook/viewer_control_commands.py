@@ -6,7 +6,8 @@ shortcuts as it shows them on Linux, whether it opens a native modal, whether it
 read from the real viewer through its ``ViewerClient``. ``RUNNABLE`` holds what this viewer does
 for the ones it has; the others are described alike and never available, so a client sees the same
 palette and a clear "cannot run right now" rather than an unknown id. The stores' prints, the
-blueprint resets, the website links and quitting are in ``viewer_control_more_commands``.
+blueprint resets, the website links and quitting are in ``viewer_control_more_commands``, the UI
+zoom in ``viewer_control_ui_commands``.
 """
 
 from __future__ import annotations
@@ -143,8 +144,9 @@ def _table_runs() -> dict[str, Run]:
 
 def _more_runs() -> dict[str, Run]:
     from rerun_notebook.viewer_control_more_commands import RUNNABLE as MORE
+    from rerun_notebook.viewer_control_ui_commands import RUNNABLE as UI
 
-    return MORE
+    return MORE | UI
 
 
 RUNNABLE: dict[str, Run] = {

@@ -98,6 +98,7 @@ class FullViewerControlHandler(ViewerControlHandler):
         from rerun_notebook.viewer_control_undo import BlueprintHistory
 
         self.history = BlueprintHistory()  # the recordings' blueprint edits, for undo / redo
+        self.ui_zoom = 1.0  # the palette's UI zoom (``viewer_control_ui_commands``)
         show_on_pages(self.tables)  # the pages draw the table on screen (``table_view``)
         self.tables.listeners.append(self._redraw)
 

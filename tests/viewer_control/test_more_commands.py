@@ -63,3 +63,57 @@ def test_print_chunk_store_goes_to_stdout(tmp_path: Path, capsys: pytest.Capture
     assert answer.command.target == "Recording:control_test:steps"
     out = capsys.readouterr().out
     assert "ChunkStore(" in out and "/pts" in out and "Points3D:positions" in out
+
+
+class _Page:
+    """A page as the handler sees it (``web.page_sessions()``): its session's UI zoom."""
+
+    def __init__(self) -> None:
+        self.session = self
+        self.active = None  # the hub's newest recording is the active one
+        self.zooms: list[float] = []
+
+    def set_ui_zoom(self, zoom: float) -> None:
+        self.zooms.append(zoom)
+
+
+class _Web:
+    def __init__(self, pages: list[_Page]) -> None:
+        self.pages = pages
+
+    def page_sessions(self) -> list[_Page]:
+        return self.pages
+
+
+def test_ui_zoom_steps_as_egui_on_every_page(tmp_path: Path) -> None:
+    hub = StoreHub()
+    hub.insert_many(read_messages(write_steps(tmp_path / "steps.rrd")))
+    pages = [_Page(), _Page()]
+    handler = FullViewerControlHandler(hub, _Web(pages))
+    for command in ("ui.zoom_in_ui", "ui.zoom_in_ui", "ui.zoom_out_ui", "ui.reset_ui_zoom", "ui.zoom_out_ui"):
+        answer = handler.run_command(pb.RunCommandRequest(id=command))
+        assert answer.command.available and answer.command.scope == "global"
+    assert [p.zooms for p in pages] == [[1.1, 1.2, 1.1, 1.0, 0.9]] * 2
+
+
+def test_ui_zoom_stays_within_egui_bounds() -> None:
+    from rerun_notebook.viewer_control_ui_commands import ZOOM_STEP, next_zoom
+
+    zoom = 1.0
+    for _ in range(60):
+        zoom = next_zoom(zoom, ZOOM_STEP)
+    assert zoom == 5.0
+    for _ in range(60):
+        zoom = next_zoom(zoom, -ZOOM_STEP)
+    assert zoom == 0.2
+    assert next_zoom(3.7, 0) == 1.0
+
+
+def test_ui_zoom_is_in_the_page_state() -> None:
+    from rerun_notebook.session import ViewerSession
+    from rerun_notebook.session_state import build_state
+
+    session = ViewerSession(320, 240)
+    assert build_state(session)["ui_zoom"] == 1.0
+    session.set_ui_zoom(1.3)
+    assert build_state(session)["ui_zoom"] == 1.3

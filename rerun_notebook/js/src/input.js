@@ -1,6 +1,6 @@
 // Input goes back to the kernel as jupyter_rfb-style event dicts; hover asks for a pick.
 
-import { BUTTON, CLICK_SLOP, HOVER_MS, buttonsList, cssToKernel, modifiers, placeNear, viewRectAt } from "./util.js";
+import { BUTTON, CLICK_SLOP, HOVER_MS, buttonsList, cssToKernel, localPoint, modifiers, placeNear, viewRectAt } from "./util.js";
 import { timeKeyAction } from "./time_panel.js";
 
 export function setupInput(ctx) {
@@ -10,10 +10,7 @@ export function setupInput(ctx) {
   let press = null;
   let hoverTimer = 0;
   let hoverSeq = 0;
-  const css = (ev) => {
-    const r = canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
-  };
+  const css = (ev) => localPoint(canvas, ev);
   const pos = (ev) => {
     // Kernel pixels: the frame may be stretched while a resize has not reached a busy kernel.
     const c = css(ev);

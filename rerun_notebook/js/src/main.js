@@ -20,6 +20,7 @@ export function applyState(ctx) {
   ctx.state = state;
   const p = state.panels || {};
   const root = ctx.root;
+  root.style.zoom = state.ui_zoom && state.ui_zoom !== 1 ? String(state.ui_zoom) : ""; // the palette's UI zoom
   const fromBlueprint = JSON.stringify(state.panel_defaults || {});
   if (fromBlueprint !== ctx.fromBlueprint) [ctx.fromBlueprint, ctx.toggled] = [fromBlueprint, {}]; // a new blueprint's panels win
   const ps = (ctx.panelStates = panelStates(p, root.clientWidth || 0, ctx.toggled, state.panel_defaults));

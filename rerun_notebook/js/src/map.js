@@ -3,7 +3,7 @@
 // drag pans, the wheel zooms at the pointer, double click fits the data again. Tiles that do not load
 // (offline) leave a plain background with a lat/lon graticule under the data.
 
-import { CLICK_SLOP, el, placeNear } from "./util.js";
+import { CLICK_SLOP, el, localPoint, placeNear } from "./util.js";
 
 export const MAP_TILE = 256;
 export const MAP_MAX_LAT = 85.0511287798;
@@ -355,8 +355,8 @@ export function mapSetupInput(ctx, box) {
   const m = box._map;
   const c = m.canvas;
   const local = (ev) => {
-    const r = c.getBoundingClientRect();
-    return [ev.clientX - r.left, ev.clientY - r.top];
+    const p = localPoint(c, ev);
+    return [p.x, p.y];
   };
   let press = null;
   c.addEventListener("pointerdown", (ev) => {

@@ -2,7 +2,7 @@
 // selection history menu. Pure helpers (panelStates, togglePanel, selectionHtml) are unit-tested in node.
 
 import { ICON_PATHS, VIEW_KIND_TITLES } from "./tree.js";
-import { el, escapeHtml } from "./util.js";
+import { el, escapeHtml, localPoint } from "./util.js";
 
 export const SIDE_PANELS = ["blueprint", "selection"];
 export const SELECTION_WIDE = 1000; // Rerun expands the selection panel by default only on wider screens
@@ -195,8 +195,8 @@ export function showHistoryMenu(ctx, dir, ev) {
   const entries = h ? (dir === "back" ? h.past : h.future) : [];
   if (!entries?.length) return;
   const menu = (ctx.historyMenu = el("div", "rr-menu", ctx.root));
-  const r = ctx.root.getBoundingClientRect();
-  Object.assign(menu.style, { left: ev.clientX - r.left + "px", top: ev.clientY - r.top + "px" });
+  const at = localPoint(ctx.root, ev);
+  Object.assign(menu.style, { left: at.x + "px", top: at.y + "px" });
   for (const [index, label, kind] of entries) {
     const row = el("div", "rr-menuitem", menu);
     row.innerHTML = `${escapeHtml(label)} <span class="rr-dim">(${escapeHtml(kind)})</span>`;

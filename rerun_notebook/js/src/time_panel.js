@@ -8,7 +8,7 @@
 import { drawAxis, drawStreams } from "./time_draw.js";
 import { ROW_H, STRIP_H, dragSelection, makeAxis, panView, parseTime, stripGrab, zoomView } from "./time_axis.js";
 import { visibleRows } from "./tree.js";
-import { button, el, formatTime } from "./util.js";
+import { button, el, formatTime, localPoint } from "./util.js";
 
 export const STREAM_ROWS_SHOWN = 8; // more rows scroll
 export const LABEL_W = 110; // the streams' name column (and the toggle left of the axis)
@@ -362,10 +362,7 @@ function pressMode(sel, grab, onStrip, time, x0) {
 // with shift) it makes a loop selection, or resizes / moves the existing one by its edges / body.
 function setupDrag(ctx, canvas, isAxis, axisFor, act, setPreview) {
   let drag = null;
-  const at = (ev) => {
-    const r = canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
-  };
+  const at = (ev) => localPoint(canvas, ev);
   const grabAt = (ax, p) => {
     const sel = ctx.state?.time?.loop_selection;
     return isAxis && p.y < STRIP_H && sel ? stripGrab([ax.toX(sel[0]), ax.toX(sel[1] + 1)], p.x) : null;

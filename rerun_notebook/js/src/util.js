@@ -21,6 +21,15 @@ export function button(parent, cls, text, title, onclick) {
   return b;
 }
 
+// Where `ev` is on `node`, in the node's own CSS pixels: under a UI zoom (CSS `zoom` on the root,
+// the palette's zoom commands) the client rectangle is zoomed, the node's layout size is not.
+export function localPoint(node, ev) {
+  const r = node.getBoundingClientRect();
+  const sx = r.width ? (node.clientWidth || r.width) / r.width : 1;
+  const sy = r.height ? (node.clientHeight || r.height) / r.height : 1;
+  return { x: (ev.clientX - r.left) * sx, y: (ev.clientY - r.top) * sy };
+}
+
 export function modifiers(ev) {
   return MODIFIERS.filter((m) => ev.getModifierState && ev.getModifierState(m));
 }

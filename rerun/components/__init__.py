@@ -402,6 +402,14 @@ def _single_type(name: str, arg: str | None = None, module: str = __name__) -> t
     )
 
 
+# Records whose 0.41 repr lists its fields in another order, some as datatype values.
+_RECORD_REPR: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "TextLogColumn": (("visible", "Bool"), ("kind", None)),
+    "TimelineColumn": (("visible", "Bool"), ("timeline", "Utf8")),
+}
+_WRAP = {"Bool": lambda v: f"Bool(value={bool(v)!r})", "Utf8": lambda v: f"Utf8(value={str(v)!r})"}
+
+
 def _arrow_type(single: _Single) -> pa.DataType | None:
     return getattr(getattr(type(single), "_BATCH_TYPE", None), "_ARROW_DATATYPE", None)
 
@@ -427,6 +435,8 @@ def _stored(single: _Single) -> Any:
         return single.value
     if len(arr) != 1:
         return single.value
+    if type(single).__name__ == "KeyValuePairs":  # 0.41 stores Utf8Pair values
+        return [encodings.Utf8Pair(pair["first"], pair["second"]) for pair in arr[0].as_py()]
     if isinstance(arr.type, pa.FixedSizeListType):
         return arr.values.to_numpy(zero_copy_only=False)
     return arr[0].as_py()
@@ -448,6 +458,12 @@ class _Record(ComponentMixin):
         return getattr(self, self._FIELD_NAMES[index])
 
     def __repr__(self) -> str:
+        if type(self).__name__ in _RECORD_REPR:  # 0.41's attrs order, fields shown as their datatype
+            fields = ", ".join(
+                f"{f}={_WRAP[wrap](getattr(self, f)) if wrap else repr(getattr(self, f))}"
+                for f, wrap in _RECORD_REPR[type(self).__name__]
+            )
+            return f"{type(self).__name__}({fields})"
         fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELD_NAMES)
         return f"{type(self).__name__}({fields})"
 

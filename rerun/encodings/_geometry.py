@@ -190,6 +190,9 @@ class Utf8Pair:
     def __iter__(self) -> Any:
         return iter((self.first, self.second))
 
+    def __repr__(self) -> str:  # 0.41's attrs repr, its fields being Utf8 values
+        return f"{type(self).__name__}(first=Utf8(value={self.first!r}), second=Utf8(value={self.second!r}))"
+
 
 class KeypointPair:
     """Two keypoint ids that a line connects."""

@@ -55,7 +55,7 @@ class SortBy(ComponentMixin):
         return hash((self.column, self.direction))
 
     def __repr__(self) -> str:
-        return f"SortBy(column={self.column!r}, direction={self.direction})"
+        return f"SortBy(column=Utf8(value={str(self.column)!r}), direction={self.direction})"  # as 0.41
 
 
 class ColumnType(ComponentMixin):

@@ -439,7 +439,10 @@ def _stored(single: _Single) -> Any:
         return [encodings.Utf8Pair(pair["first"], pair["second"]) for pair in arr[0].as_py()]
     if isinstance(arr.type, pa.FixedSizeListType):
         return arr.values.to_numpy(zero_copy_only=False)
-    return arr[0].as_py()
+    value = arr[0].as_py()
+    if isinstance(value, dict) and len(value) == 1:  # a one-field struct: 0.41 stores the field
+        return next(iter(value.values()))
+    return value
 
 
 class _Record(ComponentMixin):

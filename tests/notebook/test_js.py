@@ -424,3 +424,17 @@ def test_dataframe_clicks_select_the_cells_entity_and_double_clicks_seek(tmp_pat
         None,  # another timeline than the time panel's: no seek
         None,
     ]
+
+
+def test_pointer_positions_are_in_layout_pixels_under_a_ui_zoom(tmp_path: Path) -> None:
+    """Under the palette's UI zoom (CSS zoom 1.5 on the root) a canvas laid out 200 px wide draws
+    300 px wide: the pointer 150 drawn px in is at 100 of its own px, as at zoom 1 it is at 150."""
+    out = _run(
+        tmp_path,
+        "import { localPoint } from 'MOD';"
+        "const node = (scale) => ({ clientWidth: 200, clientHeight: 100,"
+        " getBoundingClientRect: () => ({ left: 10, top: 20, width: 200 * scale, height: 100 * scale }) });"
+        "const ev = { clientX: 160, clientY: 95 };"
+        "console.log(JSON.stringify([localPoint(node(1.5), ev), localPoint(node(1), ev)]));",
+    )
+    assert json.loads(out) == [{"x": 100, "y": 50}, {"x": 150, "y": 75}]

@@ -104,6 +104,7 @@ class ViewerSession(SessionActions):
         self._requests: deque[tuple[str, float, float, Any]] = deque()
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
         self.panel_states: dict[str, str] = {}
+        self.ui_zoom = 1.0  # the palette's UI zoom (0.41's zoom in / out / reset), CSS zoom on the page
         self.dataframes = DataframePanels()  # dataframe views' row windows and cached query results
         self.blueprint = BlueprintSync()  # the sent blueprint (rr.send_blueprint) -> layout, panels
         self.tables: Any = None  # tables sent to this viewer (a TableShelf); None: the process's
@@ -213,6 +214,13 @@ class ViewerSession(SessionActions):
         as long as it shows one; look again now (a table was sent or put away)."""
         with self._lock:
             self.tables = shelf
+            self._force = True
+        self._on_change()
+
+    def set_ui_zoom(self, zoom: float) -> None:
+        """Scale the whole viewer UI (panels, views' boxes) by ``zoom``, as 0.41's UI zoom does."""
+        with self._lock:
+            self.ui_zoom = zoom
             self._force = True
         self._on_change()
 

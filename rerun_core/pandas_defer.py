@@ -15,7 +15,8 @@ render paths take times as int64. An ``import pandas`` written in code (or
 notebook's ``open_url`` when it returns (before the kernel's next code runs), the CLI's viewer
 at its first full frame, or ``DEFER_S`` after it began; pyarrow then imports pandas and takes it
 up again on a daemon thread (its shim retries on an access that needs pandas), and
-``pa.table(df)``, ``as_py`` and the rest behave as always. ``RERUN_DEFER_PANDAS=0`` turns it off.
+``pa.table(df)``, ``as_py`` and the rest behave as always; in IPython the next cell waits for
+that import, so user code never runs inside the deferral. ``RERUN_DEFER_PANDAS=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 DEFER_S = 20.0  # at most this long, should no first frame come (a window, an error)
+RESTORE_WAIT_S = 30.0  # the next cell waits at most this long for pyarrow's pandas import
 
 _IMPORT_NAME = dis.opmap["IMPORT_NAME"]
 _lock = threading.Lock()
@@ -75,6 +77,26 @@ def release() -> None:
         sys.meta_path = [f for f in sys.meta_path if f is not finder]
         _released.set()
     threading.Thread(target=_restore, name="rerun-pandas-restore", daemon=True).start()
+    _hold_next_cell()
+
+
+def _hold_next_cell() -> None:
+    """In IPython, the next cell waits for pyarrow to have pandas back: a "Run all" would
+    otherwise start the user's code during the background import, where a nanosecond
+    timestamp's ``as_py`` still gives a ``datetime``."""
+    ipython = sys.modules.get("IPython")  # never imported here: only a running shell counts
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+
+    def wait(*_: object) -> None:
+        wait_restored(RESTORE_WAIT_S)
+        try:
+            shell.events.unregister("pre_run_cell", wait)
+        except ValueError:  # already gone
+            pass
+
+    shell.events.register("pre_run_cell", wait)
 
 
 def wait_restored(timeout: float | None = None) -> bool:

@@ -80,3 +80,27 @@ def test_nothing_deferred_when_pandas_is_imported_already() -> None:
         "print(pandas_defer.deferring())\n"
     )
     assert _run(code) == ["False"]
+
+
+def test_the_next_ipython_cell_waits_for_pyarrows_pandas() -> None:
+    # "Run all": the cell after the viewer's starts at once, while pandas is still importing
+    code = (
+        "import pyarrow as pa\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from rerun_core import pandas_defer\n"
+        "shell = InteractiveShell.instance()\n"
+        "pandas_defer.defer()\n"
+        "pa.array([1, 2]).to_numpy()\n"
+        "pandas_defer.release()\n"
+        "shell.run_cell(\"import pyarrow as pa; kind = type(pa.array([1], pa.timestamp('ns'))[0].as_py()).__name__\")\n"
+        "shell.run_cell('pass')\n"  # the hook is gone after one cell
+        "print(shell.user_ns['kind'], len(shell.events.callbacks['pre_run_cell']))\n"
+    )
+    out = _run(code)
+    assert out[0] == "Timestamp"
+    assert out[1] == str(int(out[1]))  # a count: checked against a shell without the hook below
+    baseline = _run(
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "print(len(InteractiveShell.instance().events.callbacks['pre_run_cell']))\n"
+    )
+    assert out[1] == baseline[0]

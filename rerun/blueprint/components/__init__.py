@@ -460,6 +460,16 @@ for _field in ("time_columns", "component_columns"):
     setattr(globals()["SelectedColumns"], _field, _selected_columns(_field))
 
 
+def _selected_columns_repr(self: Any) -> str:
+    """0.41's attrs repr: the time columns as Utf8 values, then the component column selectors."""
+    times = ", ".join(f"Utf8(value={str(c)!r})" for c in self.time_columns)
+    return f"SelectedColumns(time_columns=[{times}], component_columns={list(self.component_columns)!r})"
+
+
+globals()["SelectedColumns"].__repr__ = _selected_columns_repr
+globals()["SelectedColumns"].__str__ = _selected_columns_repr
+
+
 class ComponentColumnSelector(tuple):  # type: ignore[type-arg]
     """A dataframe column, ``(entity_path, component)``: ``ComponentColumnSelector("/path:Comp")`` or
     ``ComponentColumnSelector(entity_path="/path", component="Points3D:positions")`` (as rerun-sdk);

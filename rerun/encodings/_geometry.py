@@ -106,13 +106,15 @@ class _Vec:
 
     def __init__(self, xyz: npt.ArrayLike) -> None:
         # Any length is kept, as in 0.41: a wrong one is reported when the value is batched.
-        self.xyz = np.asarray(xyz, dtype=np.float32).ravel()
+        arr = np.asarray(xyz, dtype=np.float32)
+        self._shape = arr.shape  # as given, for repr (0.41 stores the array unflattened)
+        self.xyz = arr.ravel()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.xyz, dtype=dtype)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._FIELD}={self.xyz!r})"
+        return f"{type(self).__name__}({self._FIELD}={self.xyz.reshape(self._shape)!r})"
 
 
 class Vec2D(_Vec):
@@ -151,6 +153,9 @@ class Range1D:
         if arr.size != 2:
             raise ValueError(f"Range1D needs 2 values, got {arr.size}")
         self.range = arr
+
+    def __repr__(self) -> str:  # 0.41's attrs repr (also for the components named after it)
+        return f"{type(self).__name__}(range={self.range!r})"
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self.range, dtype=dtype)

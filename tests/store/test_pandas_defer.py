@@ -53,7 +53,11 @@ def test_release_gives_pyarrow_pandas_back() -> None:
         "print(pa.table(pd.DataFrame({'x': [1, 2]})).num_rows, pa.array(pd.Categorical(['a'])).type.value_type,\n"
         "      pa.chunked_array([[1]]).to_pandas().tolist() == [1], type(ns).__name__, pandas_defer.deferring())\n"
     )
-    assert _run(code) == ["2", "large_string", "True", "Timestamp", "False"]
+    # a Categorical's value type is pandas' own choice (string before 3.0, large_string since)
+    value_type = _run(
+        "import pandas as pd, pyarrow as pa; print(pa.array(pd.Categorical(['a'])).type.value_type)"
+    )
+    assert _run(code) == ["2", value_type[0], "True", "Timestamp", "False"]
 
 
 def test_an_import_pandas_in_code_works_and_ends_the_deferral() -> None:

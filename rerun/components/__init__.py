@@ -93,6 +93,8 @@ class _Single(ComponentMixin):
         """As 0.41's attrs repr: the field name and the stored (converted) value."""
         field = next((n for n, v in vars(type(self)).items() if isinstance(v, property)), "value")
         field = "value" if type(self).__name__ == "ClearIsRecursive" else field  # 0.41: arg `recursive`
+        if type(self).__name__ == "AnnotationContext":  # 0.41 stores ClassDescriptionMapElem values
+            return _annotation_context_repr(self)
         return f"{type(self).__name__}({field}={_stored(self)!r})"
 
     def __eq__(self, other: object) -> bool:
@@ -408,6 +410,18 @@ _RECORD_REPR: dict[str, tuple[tuple[str, str | None], ...]] = {
     "TimelineColumn": (("visible", "Bool"), ("timeline", "Utf8")),
 }
 _WRAP = {"Bool": lambda v: f"Bool(value={bool(v)!r})", "Utf8": lambda v: f"Utf8(value={str(v)!r})"}
+
+
+def _annotation_context_repr(single: _Single) -> str:
+    from ..encodings._annotation import class_map_repr
+
+    try:
+        arr = single.as_arrow_array()
+    except Exception:  # repr must not fail on a value that cannot be logged
+        arr = None
+    if arr is None or len(arr) != 1:
+        return f"AnnotationContext(class_map={single.value!r})"
+    return f"AnnotationContext(class_map={class_map_repr(arr[0].as_py())})"
 
 
 def _arrow_type(single: _Single) -> pa.DataType | None:

@@ -43,7 +43,7 @@ class AnnotationInfo:
         self.color = None if color is None else _rgba(color)
 
     def __repr__(self) -> str:  # 0.41's attrs repr
-        return f"AnnotationInfo(id={self.id!r}, label={self.label!r}, color={self.color!r})"
+        return annotation_info_repr(self.id, self.label, self.color)
 
     @staticmethod
     def from_like(data: AnnotationInfo | int | Sequence[Any]) -> AnnotationInfo:
@@ -147,3 +147,31 @@ _AnnotationContextBatch: type[BaseBatch[Any]] = type(
         "_CONVERT": staticmethod(annotation_context_array),
     },
 )
+
+
+def annotation_info_repr(id: int, label: str | None, color: int | None) -> str:
+    """0.41's repr of an AnnotationInfo: label and color as their datatype values."""
+    label_text = "None" if label is None else f"Utf8(value={label!r})"
+    color_text = "None" if color is None else f"Rgba32(rgba={color!r})"
+    return f"AnnotationInfo(id={id!r}, label={label_text}, color={color_text})"
+
+
+def class_map_repr(class_map: list[dict[str, Any]]) -> str:
+    """0.41's repr of an AnnotationContext's class map, from its Arrow values."""
+
+    def info(d: dict[str, Any]) -> str:
+        return annotation_info_repr(d["id"], d["label"], d["color"])
+
+    def elem(d: dict[str, Any]) -> str:
+        desc = d["class_description"]
+        keypoints = ", ".join(info(k) for k in desc["keypoint_annotations"])
+        connections = ", ".join(
+            f"KeypointPair(keypoint0=KeypointId(id={c['keypoint0']!r}), keypoint1=KeypointId(id={c['keypoint1']!r}))"
+            for c in desc["keypoint_connections"]
+        )
+        return (
+            f"ClassDescriptionMapElem(class_id=ClassId(id={d['class_id']!r}), class_description=ClassDescription("
+            f"info={info(desc['info'])}, keypoint_annotations=[{keypoints}], keypoint_connections=[{connections}]))"
+        )
+
+    return "[" + ", ".join(elem(d) for d in class_map) + "]"

@@ -123,6 +123,12 @@ EXTRA = (
     "rr.DepthImage(np.ones((2, 2), dtype=np.float32), meter=1000.0)",
     "rr.Tensor(np.arange(6).reshape(2, 3), dim_names=['a', 'b'])",
     "rr.AnnotationContext([(1, 'one', (255, 0, 0))])",
+    "rr.components.AnnotationContext([rr.ClassDescription(info=(1, 'a', (255, 0, 0)), "
+    "keypoint_annotations=[(0, 'k')], keypoint_connections=[(0, 1)])])",
+    "rr.encodings.AnnotationInfo(1, 'a', (255, 0, 0))",
+    "rr.components.KeyValuePairs({'a': 'b', 'c': 'd'})",
+    "rr.blueprint.components.SelectedColumns(['t', 'a/b:Points3D:positions'])",
+    "rr.components.TextLogLevel.WARN",
     "rr.ViewCoordinates.RIGHT_HAND_Y_UP",
     "rr.Box2DFormat.XYWH",
     "rr.encodings.Quaternion(xyzw=[0, 0, 0, 1])",

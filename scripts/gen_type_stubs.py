@@ -266,6 +266,9 @@ def dynamic_stub(modname: str) -> tuple[str, list[str]]:
             imports.setdefault(c.rsplit(".", 1)[0], set())
         preamble = LOOSE.format(classes=" | ".join(classes))
         parts = [p.replace(LOOSE_REF, "_Loose") for p in parts]
+    # pyright reads a package's `__all__` statically, so the package adds these under TYPE_CHECKING
+    # (`__all__ += _declared.__all__`) rather than only its loop-built `__all__`
+    parts.append(f"__all__: list[str] = {declared!r}")
     return render(imports, parts, modname, preamble), declared
 
 

@@ -35,6 +35,10 @@ $UV pip install -q --python .venv/bin/python -e ".[dev,grpc,catalog,server,viewe
 if command -v npm >/dev/null && [ ! -x tests/.emulators/node_modules/.bin/azurite-blob ]; then
   npm install -s --no-audit --no-fund --prefix tests/.emulators azurite >/dev/null || true
 fi
+# pyright (npm; pinned, the test matches its messages) for tests/sdk/test_pyright_types.py.
+if command -v npm >/dev/null && [ ! -x tests/.emulators/node_modules/.bin/pyright ]; then
+  npm install -s --no-audit --no-fund --prefix tests/.emulators pyright@1.1.414 >/dev/null || true
+fi
 
 # The training data loader's extra (torch): PyPI's Linux torch wheel needs its CUDA packages
 # even on a CPU machine (about 5 GB; no smaller PyPI route). SKIP_DATALOADER=1 leaves it out:

@@ -532,6 +532,19 @@ for _name, (_arrow, _convert) in COMPONENT_TYPES.items():
     globals()[f"{_name}Batch"] = _batch
     globals()[f"{_name}Like"] = globals()[f"{_name}ArrayLike"] = Any
     __all__ += [_name, f"{_name}Batch", f"{_name}Like", f"{_name}ArrayLike"]
+if TYPE_CHECKING:  # pyright takes `__all__` as written: the loop's names, as _declared.pyi lists them
+    from . import _declared
+
+    __all__ += _declared.__all__
+    __all__ += ["AggregationPolicy", "Colormap", "EntryKind", "FillMode", "GraphType", "InterpolationMode"]
+    __all__ += [
+        "MagnificationFilter",
+        "MarkerShape",
+        "MeshFaceRendering",
+        "PointShading",
+        "TransformRelation",
+    ]
+    __all__ += ["VideoCodec"]
 
 
 def _one_blob(self: _Single) -> Any:

@@ -301,7 +301,8 @@ class ViewerSession(SessionActions):
             # a preview (the pump refines it later) draws as while moving: fast on lavapipe
             frame = np.asarray(self.app.render(preview=True) if lowres else self.app.render())
             self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
-        warmup.release_hold()  # a frame is out: the renderer warm-up may go on
+        if getattr(self.app, "drew_views", True):  # not an empty frame before the data came
+            warmup.release_hold()  # a frame is out: the renderer warm-up may go on
         if not lowres:
             pandas_defer.release()  # a first full frame is out: pyarrow may import pandas now
         return frame

@@ -278,6 +278,12 @@ def _serve(
         window = open_window(web, args, endpoint.url, stop)  # up first: files stream into it
         for url in urls:
             endpoint.pull(url)
+        if plans and "rerun_core.viewer.warmup" in sys.modules:  # the page's warm-up runs (`_run`)
+            from rerun_core.viewer import warmup
+
+            # as the notebook's open_url: the page's first frame with this data comes next, so the
+            # warm-up starts no new kind (CPU the fetch and that frame need) until it is out
+            warmup.hold_for_viewer()
         for plan in plans:
             fetchers += _fetch_plan(endpoint, plan)
         stdin = None

@@ -78,6 +78,7 @@ class ViewerApp:
         self._targets: dict[tuple[int, int], OffscreenTarget] = {}
         self._last_scale = 1.0
         self._last_preview = False  # the last frame was a preview its caller refines itself
+        self.drew_views = False  # the last frame drew at least one pixel view (there was data)
         self._last_target: OffscreenTarget | None = None
         self._drag: dict[str, Any] | None = None
         self.interactive = False
@@ -376,6 +377,7 @@ class ViewerApp:
                 frame[...] = _BG
             self._last_scale, self._last_target = scale, tgt
             self._last_preview = preview
+            self.drew_views = drawn
             if moving:
                 self._adapt_scale(time.perf_counter() - started)
             if scale != 1.0:

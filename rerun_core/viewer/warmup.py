@@ -69,13 +69,20 @@ def start() -> None:
 
 
 def hold_for_viewer() -> None:
-    """A viewer has its data and draws next: start no new kind until `release_hold()` (its
-    frame is out) or ``HOLD_S`` passed, so its render does not wait behind one."""
+    """A viewer has (or is fetching) its data and draws next: start no new kind until
+    `release_hold()` (its first frame that drew a view is out) or ``HOLD_S`` passed, so its
+    render does not wait behind one. The notebook's ``open_url`` holds after opening, the
+    ``rerun URL --serve-web`` page before fetching the segment."""
     _go.clear()
 
 
 def release_hold() -> None:
     _go.set()
+
+
+def held() -> bool:
+    """Whether a viewer's frame is awaited (`hold_for_viewer` and no `release_hold` since)."""
+    return not _go.is_set()
 
 
 def wait(timeout: float | None = None) -> bool:

@@ -8,6 +8,7 @@ imports the package back).
 from __future__ import annotations
 
 import colorsys
+import inspect
 import math
 from typing import Any
 
@@ -49,6 +50,7 @@ def patch(namespace: dict[str, Any]) -> None:
     color.from_string = staticmethod(from_string)
     for name in ("Color", "AlbedoFactor"):
         namespace[name].rgba__field_converter_override = staticmethod(rgba_u32)
+        _pack_on_init(namespace[name])
     namespace["Scale3D"].xyz = property(lambda self: self.value, doc="The per-axis scale.")
     namespace["AnnotationContext"].class_map__field_converter_override = staticmethod(class_map_elems)
     namespace["KeyValuePairs"].pairs__field_converter_override = staticmethod(utf8_pairs)
@@ -83,3 +85,16 @@ def _constants_patch(cls: type, argument: Any) -> staticmethod:  # type: ignore[
             setattr(cls, name, cls(value))
 
     return staticmethod(deferred_patch_class)
+
+
+def _pack_on_init(cls: Any) -> None:
+    """As 0.41 (an `Rgba32`): the constructor stores the color packed, so `.rgba` is an int."""
+    base_init = cls.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        base_init(self, *args, **kwargs)
+        self.value = rgba_u32(self.value)
+
+    __init__.__signature__ = inspect.signature(base_init)  # type: ignore[attr-defined]
+    __init__.__doc__ = base_init.__doc__
+    cls.__init__ = __init__

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from .._converters import colors
 from ._annotation import AnnotationInfo, ClassDescription, ClassDescriptionMapElem
 from ._extra import TensorBuffer
 from ._geometry import Angle, KeypointPair, Rgba32, RotationAxisAngle, Utf8Pair
@@ -38,12 +37,8 @@ def _pairs(data: Sequence[Any] | None) -> list[KeypointPair] | None:
 
 
 def rgba_u32(data: Any) -> int:
-    """One color as its packed RGBA u32 (an `Rgba32`, a 3- or 4-sequence, or an int)."""
-    if isinstance(data, Rgba32):
-        return int(data.rgba)
-    if isinstance(data, (Sequence, np.ndarray)) and np.asarray(data).size not in (3, 4):
-        raise ValueError(f"expected sequence of length of 3 or 4, received {np.asarray(data).size}")
-    return int(colors(data)[0].as_py())
+    """One color as its packed RGBA u32 (an `Rgba32`, a 3- or 4-sequence, an array, or an int)."""
+    return Rgba32(data).rgba
 
 
 def class_map_elems(data: Sequence[Any]) -> list[ClassDescriptionMapElem]:

@@ -149,10 +149,8 @@ class Range1D:
     """An inclusive [min, max] range."""
 
     def __init__(self, range: npt.ArrayLike) -> None:
-        arr = np.asarray(range, dtype=np.float64).ravel()
-        if arr.size != 2:
-            raise ValueError(f"Range1D needs 2 values, got {arr.size}")
-        self.range = arr
+        # 0.41 keeps the input's shape and checks for pairs only when the range is logged
+        self.range = np.asarray(range, dtype=np.float64)
 
     def __repr__(self) -> str:  # 0.41's attrs repr (also for the components named after it)
         return f"{type(self).__name__}(range={self.range!r})"
@@ -161,16 +159,30 @@ class Range1D:
         return np.asarray(self.range, dtype=dtype)
 
 
+def _packed_rgba(data: Any) -> int:
+    """As 0.41: an array or sequence is one color's channels (floats in 0..1), anything else an int."""
+    if isinstance(data, Rgba32):
+        return data.rgba
+    if isinstance(data, Sequence) and not isinstance(data, np.ndarray):
+        data = np.array(data)
+        if data.size not in (3, 4):
+            raise ValueError(f"expected sequence of length of 3 or 4, received {data.size}")
+    elif not isinstance(data, np.ndarray):
+        return int(data)
+    channels = np.asarray(data).reshape(1, -1)
+    if channels.dtype.type in (np.float32, np.float64):
+        channels = np.round(channels * 255.0)
+    # Only the first three (or four) channels count; out-of-range values wrap as uint8 casts do.
+    u8 = channels.astype(np.int64).astype(np.uint8)
+    alpha = int(u8[0, 3]) if u8.shape[1] == 4 else 0xFF  # fewer than 3 channels: IndexError, as 0.41
+    return (int(u8[0, 0]) << 24) | (int(u8[0, 1]) << 16) | (int(u8[0, 2]) << 8) | alpha
+
+
 class Rgba32:
     """A color packed as 0xRRGGBBAA; accepts what color arguments accept."""
 
     def __init__(self, rgba: Any) -> None:
-        from .._converters import colors
-
-        arr = colors(rgba)
-        if len(arr) != 1:
-            raise ValueError(f"Rgba32 needs a single color, got {len(arr)}")
-        self.rgba = int(arr[0].as_py())
+        self.rgba = _packed_rgba(rgba)
 
     def __int__(self) -> int:
         return self.rgba

@@ -13,7 +13,20 @@ import pyarrow as pa
 
 
 def _flat_f32(data: Any, width: int) -> np.ndarray:
-    return np.asarray(data, dtype=np.float32).reshape(-1, width).reshape(-1)
+    """Flattened float32; as 0.41, a scalar passes, a flat array needs a multiple of `width` values
+    and a deeper one `width` as its last dimension other than 1."""
+    arr = np.asarray(data, dtype=np.float32)
+    if arr.ndim == 1:
+        valid = arr.shape[0] % width == 0
+    elif arr.ndim >= 2:
+        valid = next((d for d in reversed(arr.shape[1:]) if d != 1), 1) == width
+    else:
+        valid = True
+    if not valid:
+        raise ValueError(
+            f"Expected a flat array of a multiple of {width} values, or shape (n, {width}); got {arr.shape}"
+        )
+    return arr.ravel()
 
 
 class Plane3D:

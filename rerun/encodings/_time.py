@@ -55,13 +55,13 @@ _KINDS = {"cursor_relative": 1, "absolute": 2, "infinite": 3}  # union type code
 class TimeRangeBoundary:
     """One end of a time range: relative to the time cursor, absolute, or unbounded."""
 
-    inner: int | None = None  # class-level too, as 0.41's attrs fields
+    inner: Any = None  # class-level too, as 0.41's attrs fields
     kind: str = "cursor_relative"
 
-    def __init__(self, inner: int | None, kind: str = "cursor_relative") -> None:
+    def __init__(self, inner: Any, kind: str = "cursor_relative") -> None:
         if kind not in _KINDS:
             raise ValueError(f"unknown time range boundary kind {kind!r}")
-        self.inner = None if kind == "infinite" else int(inner or 0)
+        self.inner = inner  # stored as given, as 0.41 does; converted to int64 when logged
         self.kind = kind
 
     @staticmethod
@@ -81,7 +81,7 @@ class TimeRangeBoundary:
         return TimeRangeBoundary(None, "infinite")
 
     def __repr__(self) -> str:
-        return f"TimeRangeBoundary(inner={self.inner}, kind={self.kind!r})"
+        return f"TimeRangeBoundary(inner={self.inner!r}, kind={self.kind!r})"
 
 
 class TimeRange:
@@ -142,7 +142,7 @@ def _boundaries(items: list[TimeRangeBoundary]) -> pa.Array:
     for i, b in enumerate(items):
         code = int(codes[i])
         offsets[i] = len(values[code])
-        values[code].append(b.inner or 0)
+        values[code].append(0 if code == 3 or b.inner is None else int(b.inner))
     children = [
         pa.nulls(0),
         pa.array(values[1], type=pa.int64()),

@@ -29,6 +29,7 @@ from ._table_types import (
     SORT_BY_TYPE,
     ColumnType,
     SortBy,
+    TextLogColumnKind,
     column_type_row,
     sort_by_row,
 )
@@ -219,8 +220,9 @@ def _is_str(value: Any) -> bool:
 
 def _select_row(value: Any) -> dict[str, Any]:
     """Columns to show: a string is a component column when it parses as `path:Component`,
-    else a time column (as 0.41); selectors and (path, component) pairs are component columns."""
-    items = [value] if isinstance(value, str) else list(value)
+    else a time column (as 0.41); selectors and (path, component) pairs are component columns.
+    As 0.41, the input is always a sequence of columns: a lone string is its characters."""
+    items = list(value)
     times, comps = [], []
     for item in items:
         if not isinstance(item, str):
@@ -234,10 +236,9 @@ def _select_row(value: Any) -> dict[str, Any]:
 
 
 def _text_log_column(value: Any) -> dict[str, Any]:
-    if isinstance(value, str):
-        kinds = {"entitypath": 1, "loglevel": 2, "body": 3}
-        return {"visible": True, "kind": kinds[value.replace("_", "").lower()]}
-    return {"visible": bool(getattr(value, "visible", True)), "kind": int(getattr(value, "kind", value))}
+    """A `TextLogColumn`, or its kind alone (visible); the kind as the enum converts it, as 0.41."""
+    visible, kind = (getattr(value, "visible", True), value.kind) if hasattr(value, "kind") else (True, value)
+    return {"visible": bool(visible), "kind": TextLogColumnKind.auto(kind).value}
 
 
 _TEXT = (pa.utf8(), cv.texts)
@@ -304,12 +305,12 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     "TimelineColumn": _struct(
         [_nn("visible", pa.bool_()), _nn("timeline", pa.utf8())],
         lambda v: {"visible": bool(getattr(v, "visible", True)), "timeline": str(getattr(v, "timeline", v))},
-        lambda v: isinstance(v, str) or hasattr(v, "timeline"),
+        lambda v: hasattr(v, "timeline"),  # as 0.41, a lone string is a sequence (of characters)
     ),
     "TextLogColumn": _struct(
         [_nn("visible", pa.bool_()), _nn("kind", pa.uint8())],
         _text_log_column,
-        lambda v: isinstance(v, str) or hasattr(v, "kind"),
+        lambda v: hasattr(v, "kind"),  # as 0.41, a lone string is a sequence (of characters)
     ),
     "FilterByRange": _struct(
         [_nn("start", pa.int64()), _nn("end", pa.int64())],
@@ -335,9 +336,8 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     ),
     "ColumnOrder": (
         pa.list_(cv.nn(pa.utf8())),
-        lambda v: pa.array(
-            [[str(x) for x in ([v] if isinstance(v, str) else v)]], type=pa.list_(cv.nn(pa.utf8()))
-        ),
+        # 0.41 takes the whole input as one order, its items as paths (a string's are characters)
+        lambda v: pa.array([[str(x) for x in v]], type=pa.list_(cv.nn(pa.utf8()))),
     ),
     "VisibleTimeRange": _VISIBLE_TIME_RANGE,
     "SortBy": (SORT_BY_TYPE, cv.structs(SORT_BY_TYPE, sort_by_row, lambda v: isinstance(v, SortBy))),
@@ -347,6 +347,10 @@ _TABLE: dict[str, tuple[pa.DataType, Converter]] = {
     ),
     **{cls.__name__: (pa.uint8(), cv.enums(cls, pa.uint8())) for cls in _ENUMS},
 }
+
+# 0.41 takes the whole input as one value of these, so `[]` is one empty selection / order, not no value.
+for _name in ("ColumnOrder", "SelectedColumns"):
+    _TABLE[_name][1].converts_empty_list = True  # type: ignore[attr-defined]
 
 BATCHES: dict[str, type[BaseBatch]] = {}
 for _name, (_arrow, _convert) in _TABLE.items():
@@ -468,6 +472,15 @@ def _selected_columns_repr(self: Any) -> str:
 
 globals()["SelectedColumns"].__repr__ = _selected_columns_repr
 globals()["SelectedColumns"].__str__ = _selected_columns_repr
+
+
+def _column_order_repr(self: Any) -> str:
+    """0.41's attrs repr: its field has no converter, so the input as given."""
+    return f"ColumnOrder(entity_paths={self.value!r})"
+
+
+globals()["ColumnOrder"].__repr__ = _column_order_repr
+globals()["ColumnOrder"].__str__ = _column_order_repr
 
 
 class ComponentColumnSelector(tuple):  # type: ignore[type-arg]

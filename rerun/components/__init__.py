@@ -36,6 +36,9 @@ from ._enums import (
     VideoCodec,
     guess_media_type,
 )
+from ._stored import annotation_context_repr as _annotation_context_repr
+from ._stored import arrow_type as _arrow_type
+from ._stored import stored as _stored
 from ._table import COMPONENT_TYPES
 
 if TYPE_CHECKING:  # the names built from tables below, as type checkers should see them
@@ -246,9 +249,11 @@ def _datatype_component(name: str, base: type) -> type:
 class Scale3D(_Single):
     """A 3D scale; a single number means a uniform scale."""
 
-    def __init__(self, uniform_or_per_axis: Any = 1.0) -> None:
-        arr = np.asarray(uniform_or_per_axis, dtype=np.float32).reshape(-1)
-        super().__init__(np.repeat(arr, 3) if arr.size == 1 else arr)
+    def __init__(self, uniform_or_per_axis: Any = True) -> None:
+        value = uniform_or_per_axis
+        if not hasattr(value, "__len__") or len(value) == 1:  # as 0.41: one value for each axis
+            value = [value, value, value]
+        super().__init__(np.asarray(value, dtype=np.float32))  # any other shape kept, as 0.41
 
 
 class VideoTimestamp(_Single):
@@ -410,53 +415,6 @@ _RECORD_REPR: dict[str, tuple[tuple[str, str | None], ...]] = {
     "TimelineColumn": (("visible", "Bool"), ("timeline", "Utf8")),
 }
 _WRAP = {"Bool": lambda v: f"Bool(value={bool(v)!r})", "Utf8": lambda v: f"Utf8(value={str(v)!r})"}
-
-
-def _annotation_context_repr(single: _Single) -> str:
-    from ..encodings._annotation import class_map_repr
-
-    try:
-        arr = single.as_arrow_array()
-    except Exception:  # repr must not fail on a value that cannot be logged
-        arr = None
-    if arr is None or len(arr) != 1:
-        return f"AnnotationContext(class_map={single.value!r})"
-    return f"AnnotationContext(class_map={class_map_repr(arr[0].as_py())})"
-
-
-def _arrow_type(single: _Single) -> pa.DataType | None:
-    return getattr(getattr(type(single), "_BATCH_TYPE", None), "_ARROW_DATATYPE", None)
-
-
-def _stored(single: _Single) -> Any:
-    """The value as 0.41 stores it: a scalar, or a numpy array for fixed-size vectors."""
-    arrow = _arrow_type(single)
-    convert = {pa.bool_(): bool, pa.string(): str}.get(arrow)  # 0.41's attrs converters
-    if convert is not None:
-        try:
-            return convert(single.value)
-        except Exception:  # e.g. bool() of a numpy array of several values
-            return single.value
-    if isinstance(arrow, pa.FixedSizeListType) or isinstance(single.value, np.ndarray):
-        dtype = arrow.value_type.to_pandas_dtype() if isinstance(arrow, pa.FixedSizeListType) else None
-        try:  # 0.41's converter: the input as one numpy array of the element type, any shape
-            return np.asarray(single.value, dtype=dtype)
-        except Exception:
-            return single.value
-    try:
-        arr = single.as_arrow_array()
-    except Exception:  # repr must not fail on a value that cannot be logged
-        return single.value
-    if len(arr) != 1:
-        return single.value
-    if type(single).__name__ == "KeyValuePairs":  # 0.41 stores Utf8Pair values
-        return [encodings.Utf8Pair(pair["first"], pair["second"]) for pair in arr[0].as_py()]
-    if isinstance(arr.type, pa.FixedSizeListType):
-        return arr.values.to_numpy(zero_copy_only=False)
-    value = arr[0].as_py()
-    if isinstance(value, dict) and len(value) == 1:  # a one-field struct: 0.41 stores the field
-        return next(iter(value.values()))
-    return value
 
 
 class _Record(ComponentMixin):

@@ -49,6 +49,17 @@ def test_color_components_store_the_packed_value() -> None:
     assert repr(rr.components.Color(np.arange(6, dtype=np.float32).reshape(2, 3))) == "Color(rgba=16776959)"
 
 
+def test_scale3d_repeats_one_value_and_keeps_other_shapes() -> None:
+    assert rr.components.Scale3D(2.0).xyz.tolist() == [2.0, 2.0, 2.0]
+    assert rr.components.Scale3D().xyz.tolist() == [1.0, 1.0, 1.0]
+    assert rr.components.Scale3D(np.arange(6).reshape(2, 3)).xyz.shape == (2, 3)
+
+
+def test_spherical_harmonics_print_their_half_float_coefficients() -> None:
+    text = repr(rr.components.SphericalHarmonics3Rgb([1.0, 2.0]))
+    assert text == "SphericalHarmonics3Rgb(coefficients=array([1., 2.], dtype=float16))"
+
+
 def test_plane_takes_a_scalar_normal() -> None:
     assert rr.encodings.Plane3D(1).xyzd.tolist() == [1.0, 0.0]
     with pytest.raises(ValueError):

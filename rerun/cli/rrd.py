@@ -74,7 +74,9 @@ def _optimize_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-rows-if-unsorted", type=int, help="row threshold of an unsorted chunk")
     p.add_argument("--num-pass", type=int, dest="num_extra_passes", help="extra compaction passes")
     _add_continue(p)
-    p.add_argument("--no-rebatch-videos", action="store_true", help="do not re-cut video streams at keyframes")
+    p.add_argument(
+        "--no-rebatch-videos", action="store_true", help="do not re-cut video streams at keyframes"
+    )
     p.add_argument("--fix-keyframe", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--split-size-ratio", type=float, help=argparse.SUPPRESS)
 

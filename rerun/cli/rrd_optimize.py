@@ -11,13 +11,18 @@ import os
 import sys
 from dataclasses import replace
 
-from rerun_core.store.compaction import Thresholds, split_own_chunk
+from rerun_core.store.compaction import Thresholds, compact, split_own_chunk
 from rerun_core.store.gop_batching import rebatch_videos
 
 from .common import EXIT_OK, CliError, Progress, format_bytes, format_uint, iter_messages, parse_size
-from .compact import CompactionConfig, compact
+from .compact import CompactionConfig
 from .recordings import Recordings
 from .rrd_edit import write_messages
+
+# The real CLI's defaults: 50 extra passes for either profile, thick/thin split (ratio 10)
+# for object-store only.
+DEFAULT_EXTRA_PASSES = 50
+OBJECT_STORE_SPLIT_SIZE_RATIO = 10.0
 
 
 def _env_int(name: str) -> int | None:
@@ -66,14 +71,21 @@ def run(args: argparse.Namespace) -> int:
     num_out = 0
 
     th = Thresholds(config.max_bytes, config.max_rows, config.max_rows_if_unsorted)
+    passes = DEFAULT_EXTRA_PASSES if args.num_extra_passes is None else max(args.num_extra_passes, 0)
+    ratio = args.split_size_ratio
+    if ratio is None and args.profile == "object-store":
+        ratio = OBJECT_STORE_SPLIT_SIZE_RATIO
 
     def transform(chunks: list) -> list:
         nonlocal num_out
+        # The store's insert-time compaction and its extra passes, as collect(optimize=...):
         # VideoStream:is_keyframe gets chunks of its own; video streams are re-cut at keyframes
         # unless --no-rebatch-videos (as the real `rrd optimize`)
-        out = compact([part for chunk in chunks for part in split_own_chunk(chunk)], config)
+        if not passes:  # compact() splits own-chunk components off in its extra passes only
+            chunks = [part for chunk in chunks for part in split_own_chunk(chunk)]
+        out = compact(chunks, th, extra_passes=passes, split_size_ratio=ratio, keep_first_pass=True)
         if not args.no_rebatch_videos:
-            out = rebatch_videos(out, th, fix_keyframe=args.fix_keyframe)
+            out = rebatch_videos(out, th, fix_keyframe=args.fix_keyframe, extra_passes=passes)
         num_out += len(out)
         return out
 

@@ -3,9 +3,12 @@
 ``CompactingStore`` holds physical chunks by chunk id. Inserting a temporal chunk elects a
 neighbour to merge with: for every (timeline, component) of the new chunk, the chunks of that
 entity starting just before, just after (one point each) or at the same time (two points)
-score their row count when the two are concatenable (same entity, timelines and component
-types) and stay under the thresholds together. The best-scoring neighbour and the new chunk are
-concatenated (lower row ids first), sorted by row id, and replace the neighbour under a fresh id.
+score their row count when the two are concatenable (same entity and timelines, the same types
+for the components both have) and stay under the thresholds together (sizes as 0.41 weighs
+them: Arrow buffers plus a fixed per-chunk overhead). The best-scoring neighbour and the new
+chunk are concatenated (lower row ids first), sorted by row id, and replace the neighbour under
+a fresh id. A chunk over the thresholds is cut into row slices instead, each cut again while
+still over them; slices are not merged in that store.
 Static chunks are never merged: per entity and component the newest row wins, and a static
 chunk whose every component was overwritten is dropped. Chunks are listed in chunk-id order.
 """
@@ -34,8 +37,16 @@ LIVE = Thresholds()
 NO_COMPACTION: Thresholds | None = None
 
 
+# What 0.41's ``SizeBytes`` counts for a chunk beyond its Arrow buffers (the chunk struct, its
+# id, entity path and column maps): measured on the real store as the smallest ``max_bytes``
+# that keeps a chunk whole, minus the buffers' size; the same for 1 to 17 rows, one or two
+# timelines and one or two components (within a few bytes of validity bitmaps).
+CHUNK_OVERHEAD_BYTES = 1472
+
+
 def _size(chunk: Chunk) -> int:
-    return chunk.num_bytes
+    """A chunk's size as Rerun's store weighs it against ``max_bytes``."""
+    return chunk.num_bytes + CHUNK_OVERHEAD_BYTES
 
 
 def _all_sorted(chunk: Chunk) -> bool:
@@ -43,14 +54,18 @@ def _all_sorted(chunk: Chunk) -> bool:
 
 
 def _signature(chunk: Chunk) -> tuple[object, ...]:
+    """What two chunks must share to be concatenated: entity and timelines (names and types)."""
     timelines = tuple(sorted((n, c.typ) for n, c in chunk.timelines.items()))
-    comps = tuple(
-        sorted(
-            (d.component, d.archetype or "", d.component_type or "", str(a.type))
-            for d, a in chunk.components.items()
-        )
-    )
-    return (chunk.entity_path, timelines, comps)
+    return (chunk.entity_path, timelines)
+
+
+def _columns(chunk: Chunk) -> dict[str, tuple[str, str, str]]:
+    """Component -> what must agree where two chunks both have it (component sets may differ:
+    the rows of each get nulls for what only the other has)."""
+    return {
+        d.component: (d.archetype or "", d.component_type or "", str(a.type))
+        for d, a in chunk.components.items()
+    }
 
 
 def _max_row_id(chunk: Chunk, component: str) -> tuple[int, int]:
@@ -77,6 +92,7 @@ class _Phys:
     __slots__ = (
         "_all_sorted",
         "_ends",
+        "columns",
         "entity",
         "id",
         "keys",
@@ -93,6 +109,7 @@ class _Phys:
         self.parts = [chunk]
         self.entity = chunk.entity_path
         self.signature = _signature(chunk)
+        self.columns = _columns(chunk)
         self.num_rows = chunk.num_rows
         self.size = _size(chunk)
         hi, lo = chunk.row_id_keys
@@ -126,8 +143,9 @@ class _Phys:
             self._ends = None
         self.id = new_tuid()
         self.parts += other.parts
+        self.columns.update(other.columns)
         self.num_rows += other.num_rows
-        self.size += other.size
+        self.size += other.size - CHUNK_OVERHEAD_BYTES  # one chunk's overhead, not two
         self.keys = (
             np.concatenate([self.keys[0], other.keys[0]]),
             np.concatenate([self.keys[1], other.keys[1]]),
@@ -200,8 +218,14 @@ class CompactingStore:
             return
         parts = self._split(chunk) if self.split else [chunk]
         if len(parts) > 1:
+            # Each piece is inserted in turn, so a piece still over the byte limit (the cut is
+            # by the average row size) is cut again; pieces are never merged in this store.
             self.changed = True
             for part in parts:
+                pieces = self._split(part)
+                if len(pieces) > 1:
+                    self.insert(part)
+                    continue
                 self._from_split.add(part.id)
                 self._add_temporal(_Phys(part))
             return
@@ -302,6 +326,7 @@ class CompactingStore:
                     and cid != phys.id
                     and cid not in self._from_split
                     and cand.signature == phys.signature
+                    and all(cand.columns.get(k, v) == v for k, v in phys.columns.items())
                     and self._fits(phys.num_rows + cand.num_rows, phys.size + cand.size, cand.all_sorted)
                 )
                 worth[cid] = cand.num_rows if ok and cand is not None else 0
@@ -371,6 +396,7 @@ def compact(
     *,
     extra_passes: int = 0,
     split_size_ratio: float | None = None,
+    keep_first_pass: bool = False,
 ) -> list[Chunk]:
     """The physical chunks a Rerun store ends up with after inserting ``chunks`` in order.
 
@@ -379,7 +405,8 @@ def compact(
     own-chunk components (``VideoStream:is_keyframe``) are split off, the result is split
     thick/thin when ``split_size_ratio`` is set (both into a fresh store), then
     re-inserted into fresh stores while that lowers the chunk count (the first pass that does
-    not is kept and ends it).
+    not is kept and ends it). ``keep_first_pass`` (``rrd optimize``): the first of these passes
+    goes on to the next whatever its count, later ones stop as above.
     """
     store = CompactingStore(thresholds)
     store.insert_all(chunks)
@@ -393,11 +420,11 @@ def compact(
         thick_thin = CompactingStore(thresholds)
         thick_thin.insert_all(parts)
         out = list(thick_thin.chunks())
-    for _ in range(extra_passes):
+    for i in range(extra_passes):
         again = CompactingStore(thresholds)
         again.insert_all(out)
-        shrank = len(again) < len(out)
+        go_on = len(again) < len(out) or (keep_first_pass and i == 0)
         out = list(again.chunks())
-        if not shrank:
+        if not go_on:
             break
     return out

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import replace
 
-from rerun_core.store.compaction import Thresholds, compact, split_own_chunk
+from rerun_core.store.compaction import Thresholds, compact
 from rerun_core.store.gop_batching import rebatch_videos
 
 from .common import EXIT_OK, CliError, Progress, format_bytes, format_uint, iter_messages, parse_size
@@ -81,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
         # The store's insert-time compaction and its extra passes, as collect(optimize=...):
         # VideoStream:is_keyframe gets chunks of its own; video streams are re-cut at keyframes
         # unless --no-rebatch-videos (as the real `rrd optimize`)
-        if not passes:  # compact() splits own-chunk components off in its extra passes only
-            chunks = [part for chunk in chunks for part in split_own_chunk(chunk)]
         out = compact(chunks, th, extra_passes=passes, split_size_ratio=ratio, keep_first_pass=True)
         if not args.no_rebatch_videos:
             out = rebatch_videos(out, th, fix_keyframe=args.fix_keyframe, extra_passes=passes)

@@ -409,7 +409,10 @@ def compact(
     goes on to the next whatever its count, later ones stop as above.
     """
     store = CompactingStore(thresholds)
-    store.insert_all(chunks)
+    if thresholds is None:
+        store.insert_all(chunks)
+    else:  # 0.41 gives own-chunk components their chunks on insert already
+        store.insert_all(part for chunk in chunks for part in split_own_chunk(chunk))
     out = list(store.chunks())
     if not extra_passes:
         return out

@@ -164,10 +164,47 @@ class ComponentColumnList(Iterable[ComponentColumn]):
         return ComponentColumnList([c.partition(lengths) for c in self._columns])
 
 
+def _init_from_mro(self: Any, *args: Any, **kwargs: Any) -> None:
+    """The ``__init__`` of the component mixins, as 0.41's (Protocol subclasses there, whose
+    placeholder this mirrors): on first use the first real ``__init__`` in the class's MRO
+    takes its place, so constructors behave as without the mixin, and ``super().__init__()``
+    reaching it from a class with an ``__init__`` of its own does nothing."""
+    cls = type(self)
+    if cls.__init__ is not _init_from_mro:
+        return
+    for base in cls.__mro__:
+        init = base.__dict__.get("__init__", _init_from_mro)
+        if init is not _init_from_mro:
+            cls.__init__ = init  # type: ignore[method-assign]
+            break
+    else:  # pragma: no cover - object always has one
+        cls.__init__ = object.__init__  # type: ignore[method-assign]
+    cls.__init__(self, *args, **kwargs)
+
+
+def _take_later_init(cls: type) -> None:
+    """A class whose ``__init__`` would be the mixins' placeholder takes the first real one
+    after it in its MRO at once (a datatype's, as where 0.41 lists the mixin after it), so
+    its signature is that constructor's; with none but object's it keeps the placeholder."""
+    if cls.__init__ is not _init_from_mro:  # type: ignore[misc]
+        return
+    for base in cls.__mro__:
+        init = base.__dict__.get("__init__", _init_from_mro)
+        if init is not _init_from_mro:
+            if base is not object:
+                cls.__init__ = init  # type: ignore[misc,method-assign]
+            return
+
+
 class ComponentBatchMixin:
     """What every component batch can do besides producing Arrow."""
 
     _COMPONENT_TYPE: ClassVar[str] = ""
+    __init__ = _init_from_mro
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _take_later_init(cls)
 
     def as_arrow_array(self) -> pa.Array:
         raise NotImplementedError
@@ -305,6 +342,11 @@ class ComponentMixin:
     """A single component value: logs as a batch of one."""
 
     _BATCH_TYPE: ClassVar[type[BaseBatch]]
+    __init__ = _init_from_mro
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _take_later_init(cls)
 
     @classmethod
     def arrow_type(cls) -> pa.DataType:

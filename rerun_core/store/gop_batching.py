@@ -12,7 +12,8 @@ Per entity with ``VideoStream:sample`` rows and a ``VideoStream:codec``:
 
 Logged ``is_keyframe`` labels must be exactly the codec keyframes (``true`` only); otherwise the
 entity is left un-optimized with a warning, unless ``fix_keyframe`` drops and re-derives them.
-Entities without a codec, or whose samples span several timeline sets, are skipped with a warning.
+Entities without a codec, whose first sample is not a keyframe, or whose samples span several
+timeline sets, are skipped with a warning.
 """
 
 from __future__ import annotations
@@ -188,6 +189,8 @@ def _rebatch_entity(
     if codec is None:
         raise SkipEntity(f"video entity {entity} has no `VideoStream:codec`")
     samples = _sample_rows(entity, chunks, codec)
+    if not samples.keyframes.size or not samples.keyframes[0]:
+        raise SkipEntity(f"first sample of {entity} is not a keyframe")  # 0.41 leaves it as is
     if not fix_keyframe:
         _logged_keyframes(entity, chunks, samples)
     stripped = [(c, _without(c, {SAMPLE, KEYFRAME})) for c in chunks]

@@ -227,3 +227,23 @@ def test_rrd_optimize_rebatches_like_real_cli(
     assert proc.returncode == 0, proc.stderr[-3000:]
     proc = oracle.cli("rrd", "compare", "--unordered", str(ours), str(theirs), check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
+
+
+def test_a_stream_not_starting_at_a_keyframe_is_left_as_is(caplog: pytest.LogCaptureFixture) -> None:
+    import rerun as rr
+
+    blobs = [b"\x00\x00\x00\x01\x41" + bytes([i]) * 50 for i in range(3)]
+    blobs.append(b"\x00\x00\x00\x01\x65" + b"\x07" * 50)
+    source = rr.chunk.Chunk.from_columns(
+        "/cam",
+        indexes=[rr.TimeColumn("t", sequence=range(4))],
+        columns=rr.VideoStream.columns(codec=[rr.VideoCodec.H264] * 4, sample=blobs),
+    )
+    with caplog.at_level(logging.WARNING):
+        kept = LazyChunkStream.from_iter([source]).collect(optimize=OptimizationProfile.LIVE).stream()
+        chunks = kept.to_chunks()
+    assert "not a keyframe" in caplog.text  # 0.41: "first sample is not a keyframe", entity untouched
+    samples = _video_chunks(chunks, "VideoStream:sample")
+    assert len(samples) == 1 and samples[0].num_rows == 4
+    assert any("VideoStream:codec" in name for name in samples[0].to_record_batch().schema.names)
+    assert _video_chunks(chunks, "VideoStream:is_keyframe") == []

@@ -4,33 +4,15 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
-from rerun import _errors
 from rerun import archetypes as A
 from rerun._baseclasses import ComponentColumn
 from rerun.any_value import AnyValues
 from rerun.encodings import ChannelDatatype, ColorModel, PixelFormat, TensorData
-
-
-@pytest.fixture
-def strict() -> Iterator[None]:
-    before = _errors.strict_mode()
-    _errors.set_strict_mode(True)
-    yield
-    _errors.set_strict_mode(before)
-
-
-@pytest.fixture
-def lenient() -> Iterator[None]:
-    before = _errors.strict_mode()
-    _errors.set_strict_mode(False)
-    yield
-    _errors.set_strict_mode(before)
 
 
 def test_descriptors_name_archetype_field_and_component_type() -> None:

@@ -7,7 +7,6 @@ tests/interop/test_api_conformance_behaviour.py compares many more inputs agains
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -15,22 +14,6 @@ import pytest
 import rerun as rr
 from rerun._baseclasses import BaseBatch
 from rerun.error_utils import RerunWarning
-
-
-@pytest.fixture
-def lenient() -> Iterator[None]:
-    before = rr.strict_mode()
-    rr.set_strict_mode(False)
-    yield
-    rr.set_strict_mode(before)
-
-
-@pytest.fixture
-def strict() -> Iterator[None]:
-    before = rr.strict_mode()
-    rr.set_strict_mode(True)
-    yield
-    rr.set_strict_mode(before)
 
 
 def test_values_of_any_length_construct_and_fail_when_batched(lenient: None) -> None:

@@ -6,23 +6,12 @@ real SDK; these check the stored values and what gets logged without needing the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
 import rerun as rr
 import rerun.blueprint.components as bpc
 from rerun.blueprint.encodings import TextLogColumnKind
-
-
-@pytest.fixture
-def lenient() -> Iterator[None]:
-    """Non-strict mode, as scripts run: a batch that cannot convert logs nothing."""
-    was = rr.strict_mode()
-    rr.set_strict_mode(False)
-    yield None
-    rr.set_strict_mode(was)
 
 
 def test_range1d_keeps_the_input_shape() -> None:

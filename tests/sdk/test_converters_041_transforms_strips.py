@@ -4,30 +4,12 @@ transform / line-strip / MCAP family (the behaviour matrix compares them against
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-import rerun as rr
 from rerun import components as C
 from rerun.error_utils import RerunWarning
-
-
-@pytest.fixture
-def strict() -> Iterator[None]:
-    before = rr.strict_mode()
-    rr.set_strict_mode(True)
-    yield
-    rr.set_strict_mode(before)
-
-
-@pytest.fixture
-def lenient() -> Iterator[None]:
-    before = rr.strict_mode()
-    rr.set_strict_mode(False)
-    yield
-    rr.set_strict_mode(before)
 
 
 def test_unreadable_strip_is_kept_empty_with_a_warning_outside_strict_mode(lenient: None) -> None:

@@ -13,14 +13,13 @@ today; the test fails on a new difference, and on a listed one that is gone (del
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Oracle, ours_env
+from tests.conftest import Oracle
+from tests.interop._two_sdks import run_under_both
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
@@ -58,18 +57,7 @@ def known_gaps() -> set[str]:
 
 
 def run_matrix(oracle: Oracle, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    theirs_text = oracle.run_script(RUNNER.read_text(), timeout=600).stdout
-    plan = tmp_path / "plan.json"
-    plan.write_text(theirs_text)
-    proc = subprocess.run(
-        [sys.executable, "-W", "ignore", str(RUNNER), str(plan)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=ours_env(),
-        check=True,
-    )
-    return json.loads(theirs_text)["results"], json.loads(proc.stdout)["results"]
+    return run_under_both(oracle, RUNNER, tmp_path)
 
 
 def test_behaviour_matches_0_41(oracle: Oracle, tmp_path: Path) -> None:

@@ -11,14 +11,13 @@ today; the test fails on a new difference, and on a listed one that is gone (del
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Oracle, ours_env
+from tests.conftest import Oracle
+from tests.interop._two_sdks import run_under_both
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
@@ -28,26 +27,7 @@ KNOWN_GAPS = HERE / "repr_conformance_known_gaps.txt"
 
 
 def run_matrix(oracle: Oracle, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    theirs = subprocess.run(
-        [str(oracle.python), "-P", "-W", "ignore", str(RUNNER)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=oracle.env(),
-        cwd=tmp_path,  # outside the checkout, so `rerun` is the real SDK
-        check=True,
-    ).stdout
-    plan = tmp_path / "plan.json"
-    plan.write_text(theirs)
-    ours = subprocess.run(
-        [sys.executable, "-W", "ignore", str(RUNNER), str(plan)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=ours_env(),
-        check=True,
-    ).stdout
-    return json.loads(theirs)["results"], json.loads(ours)["results"]
+    return run_under_both(oracle, RUNNER, tmp_path)
 
 
 def compare(theirs: dict[str, Any], ours: dict[str, Any]) -> list[str]:

@@ -75,11 +75,14 @@ def test_commands(headless: Headless) -> None:
             "ui.open_docs_website",
             "ui.open_rerun_website",
             "ui.quit",
+            "ui.reset_ui_zoom",
             "ui.switch_to_next_recording",
             "ui.switch_to_previous_recording",
             "ui.toggle_blueprint_panel",
             "ui.toggle_selection_panel",
             "ui.toggle_top_panel",
+            "ui.zoom_in_ui",
+            "ui.zoom_out_ui",
         ]
         client.open(str(headless.rrd))
         commands = {c.id: c for c in client.list_commands()}

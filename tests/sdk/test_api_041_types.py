@@ -11,7 +11,6 @@ import pytest
 
 import rerun as rr
 from rerun.error_utils import RerunWarning
-from tests.sdk.test_archetypes_checks import lenient as lenient
 
 
 def test_top_level_tensor_dimension_index_selection_is_the_component() -> None:

@@ -79,36 +79,6 @@ def vectors(dtype: npt.DTypeLike, item: pa.DataType, n: int) -> Converter:
     return convert
 
 
-def ragged_vectors(dtype: npt.DTypeLike, item: pa.DataType, n: int) -> Converter:
-    """A list of strips, each strip a sequence of n-vectors (line strips, geo lines)."""
-    arrow = var_list(fixed_list(item, n))
-    inner = vectors(dtype, item, n)
-
-    def convert(data: Any) -> pa.Array:
-        if isinstance(data, np.ndarray):
-            strips: Sequence[Any] = [data] if data.ndim == 2 else list(data)
-        elif _is_strip(data, n):
-            strips = [data]
-        else:
-            strips = list(data)
-        parts = [inner(s) if len(s) else inner(np.zeros((0, n))) for s in strips]
-        lengths = [len(p) for p in parts]
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-        flat = pa.concat_arrays(parts) if parts else inner(np.zeros((0, n)))
-        return pa.ListArray.from_arrays(pa.array(offsets), flat, type=arrow)
-
-    return convert
-
-
-def _is_strip(data: Any, n: int) -> bool:
-    """True when `data` is one strip (a sequence of n-number points) rather than a list of strips."""
-    try:
-        first = data[0]
-        return len(first) == n and np.isscalar(first[0])
-    except (TypeError, IndexError, KeyError):
-        return False
-
-
 def texts(data: Any) -> pa.Array:
     """Strings: one `str`, or a sequence/array of them."""
     if isinstance(data, str):

@@ -164,6 +164,16 @@ class ComponentColumnList(Iterable[ComponentColumn]):
         return ComponentColumnList([c.partition(lengths) for c in self._columns])
 
 
+def _first_real_init(cls: type) -> tuple[type, Any]:
+    """The class in ``cls``'s MRO whose own ``__init__`` is not the mixins' placeholder, and
+    that ``__init__`` (object's at the latest)."""
+    for base in cls.__mro__:
+        init = base.__dict__.get("__init__", _init_from_mro)
+        if init is not _init_from_mro:
+            return base, init
+    return object, object.__init__  # pragma: no cover - object is in every MRO
+
+
 def _init_from_mro(self: Any, *args: Any, **kwargs: Any) -> None:
     """The ``__init__`` of the component mixins, as 0.41's (Protocol subclasses there, whose
     placeholder this mirrors): on first use the first real ``__init__`` in the class's MRO
@@ -172,13 +182,7 @@ def _init_from_mro(self: Any, *args: Any, **kwargs: Any) -> None:
     cls = type(self)
     if cls.__init__ is not _init_from_mro:
         return
-    for base in cls.__mro__:
-        init = base.__dict__.get("__init__", _init_from_mro)
-        if init is not _init_from_mro:
-            cls.__init__ = init  # type: ignore[method-assign]
-            break
-    else:  # pragma: no cover - object always has one
-        cls.__init__ = object.__init__  # type: ignore[method-assign]
+    cls.__init__ = _first_real_init(cls)[1]  # type: ignore[method-assign]
     cls.__init__(self, *args, **kwargs)
 
 
@@ -188,12 +192,9 @@ def _take_later_init(cls: type) -> None:
     its signature is that constructor's; with none but object's it keeps the placeholder."""
     if cls.__init__ is not _init_from_mro:  # type: ignore[misc]
         return
-    for base in cls.__mro__:
-        init = base.__dict__.get("__init__", _init_from_mro)
-        if init is not _init_from_mro:
-            if base is not object:
-                cls.__init__ = init  # type: ignore[misc,method-assign]
-            return
+    base, init = _first_real_init(cls)
+    if base is not object:
+        cls.__init__ = init  # type: ignore[misc]
 
 
 class ComponentBatchMixin:

@@ -1,8 +1,10 @@
 // Rerun notebook viewer: the browser half of a remote framebuffer (see widget.py).
 // Panels are plain HTML built from `_state`. Bundled with the other modules by rerun_notebook/jsbundle.py.
 
+import { renderDevPanels } from "./dev_panels.js";
 import { setupCanvas, setupVisibility } from "./frames.js";
 import { setupInput, showTooltip } from "./input.js";
+import { renderModals } from "./modals.js";
 import { buildSelectionPanel, isLocked, panelStates, renderSelectionPanel, showHistoryMenu, togglePanel, updateHistoryButtons } from "./selection.js";
 import { buildSourcesPanel, renderSources, sourcesOnState } from "./sources.js";
 import { buildTimePanel } from "./time_panel.js";
@@ -53,6 +55,8 @@ export function applyState(ctx) {
   ctx.recSelect.value = state.active ?? "";
   ctx.recSelect.style.display = recs.length > 1 ? "" : "none";
   sourcesOnState(ctx, state);
+  renderModals(ctx, state);
+  renderDevPanels(ctx, state);
 }
 
 export const PANEL_BUTTONS = [

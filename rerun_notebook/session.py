@@ -105,6 +105,7 @@ class ViewerSession(SessionActions):
         self.replies: deque[dict[str, Any]] = deque()  # hover answers for the browser
         self.panel_states: dict[str, str] = {}
         self.ui_zoom = 1.0  # the palette's UI zoom (0.41's zoom in / out / reset), CSS zoom on the page
+        self.modal: dict[str, Any] | None = None  # a palette screen / dialog open over the page (modals.js)
         self.dataframes = DataframePanels()  # dataframe views' row windows and cached query results
         self.blueprint = BlueprintSync()  # the sent blueprint (rr.send_blueprint) -> layout, panels
         self.tables: Any = None  # tables sent to this viewer (a TableShelf); None: the process's
@@ -221,6 +222,13 @@ class ViewerSession(SessionActions):
         """Scale the whole viewer UI (panels, views' boxes) by ``zoom``, as 0.41's UI zoom does."""
         with self._lock:
             self.ui_zoom = zoom
+            self._force = True
+        self._on_change()
+
+    def set_modal(self, modal: dict[str, Any] | None) -> None:
+        """Open a screen or dialog of the palette over the page (None: close it)."""
+        with self._lock:
+            self.modal = modal
             self._force = True
         self._on_change()
 

@@ -40,6 +40,7 @@ def build_state(session: ViewerSession) -> dict[str, Any]:
         "selection_history": session.history.state(),
         "panels": session.panel_states,
         "ui_zoom": session.ui_zoom,
+        "modal": session.modal,
         "panel_defaults": session.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
         "recordings": sorted(session.stores),
         "active": session.active,

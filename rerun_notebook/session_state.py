@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import blueprint_panel
+from .dev_panels import dev_state, panels_shown
 from .selection import selection_details
 from .view_state import view_entries
 from .viewer_control_tables import table_view
@@ -38,9 +39,10 @@ def build_state(session: ViewerSession) -> dict[str, Any]:
         "selection_values": session.selection_values if session.selection else {},
         "selection_details": details(session),
         "selection_history": session.history.state(),
-        "panels": session.panel_states,
+        "panels": panels_shown(session),  # unless the palette turned the overrides off
         "ui_zoom": session.ui_zoom,
         "modal": session.modal,
+        "dev": dev_state(session),  # the palette's dev panels, clipboard (dev_panels.js)
         "panel_defaults": session.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
         "recordings": sorted(session.stores),
         "active": session.active,

@@ -1,0 +1,237 @@
+"""The palette's actions and developer panels on this viewer (``viewer_control_commands.RUNNABLE``
+takes them in): the dev stats panel, the chunk store browser, the panel state overrides, the
+clipboard copies, printing the primary cache, resetting the viewer.
+
+The panels and the clipboard belong to each page the ``rerun`` process serves (web page, the desktop
+window's page; ``dev_panels`` keeps them per page session, ``js/src/dev_panels.js`` draws them and
+writes the page's ``navigator.clipboard``). A headless viewer's offscreen page takes them too, with
+no one to see them, as 0.41's headless viewer copies to a clipboard no one reads.
+
+What 0.41 logs, this logs alike: "Screenshot copied to clipboard", "No timeline selection to copy",
+"Could not copy entity hierarchy: No active recording", "The current recording doesn't support
+sharing a time range".
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from .dev_panels import actions, keep_measuring, refresh, register_messages
+
+log = logging.getLogger(__name__)
+
+Run = Callable[[Any, Any], None]  # (FullViewerControlHandler, the recording's StoreId or None)
+SHAREABLE = ("rerun://", "rerun+http://", "rerun+https://")  # a server's data: a link reopens it
+
+
+def _pages(handler: Any) -> list[tuple[Any, Any]]:
+    """(page, session) of every open page; each session's dev panel reads its page's pump."""
+    pages = handler.web.page_sessions() if handler.web is not None else []
+    out = []
+    for page in pages:
+        actions(page.session).pump = getattr(page, "pump", None)
+        out.append((page, page.session))
+    return out
+
+
+def _toggle(flag: str) -> Run:
+    """Switch a page panel (or setting) on every page, all to the same new value: the first
+    page's, flipped (one viewer, one state, as 0.41)."""
+
+    def run(handler: Any, _sid: Any) -> None:
+        pages = _pages(handler)
+        if not pages:
+            return
+        value = not getattr(actions(pages[0][1]), flag)
+        for _page, session in pages:
+            acts = actions(session)
+            setattr(acts, flag, value)
+            if flag == "chunk_browser":
+                acts.chunk_page = 0
+            refresh(session)
+            if value and flag == "dev_panel":
+                keep_measuring(session)
+
+    return run
+
+
+# --- the clipboard ------------------------------------------------------------------------------
+
+
+def _to_clipboard(handler: Any, **payload: Any) -> bool:
+    """Hand ``payload`` (``text`` or ``png``) to every page's clipboard; False if no page is open."""
+    pages = _pages(handler)
+    for _page, session in pages:
+        actions(session).to_clipboard(**payload)
+        refresh(session)
+        keep_measuring(session)  # drops the payload from the page state once taken
+    return bool(pages)
+
+
+def hierarchy_text(store: Any) -> str:
+    """The recording's entity tree, one entity a line, indented by depth under ``/``."""
+    from .panels import entity_tree, path_str
+
+    paths = [path_str(p) for p in store.entity_paths()]
+    rows = entity_tree([p for p in paths if not p.startswith("/__")], set())
+    lines = ["/"]
+    for row in rows:
+        path = str(row.get("path", ""))
+        parts = [p for p in path.split("/") if p]
+        lines.append("  " * len(parts) + (parts[-1] if parts else path))
+    return "\n".join(lines)
+
+
+def _copy_hierarchy(handler: Any, sid: Any) -> None:
+    store = handler.hub.get(sid) if sid is not None else None
+    if store is None:
+        log.warning("Could not copy entity hierarchy: No active recording")
+        return
+    _to_clipboard(handler, text=hierarchy_text(store))
+
+
+def source_url(handler: Any, sid: Any) -> str | None:
+    """Where the recording was opened from (a file or a URL), if the viewer opened it."""
+    for url, loaded in handler.loaded_from.items():
+        if sid in loaded:
+            return str(url)
+    return None
+
+
+def _shown_session(handler: Any, sid: Any) -> Any:
+    return next((s for _p, s in _pages(handler) if sid is not None and s.active == sid.recording_id), None)
+
+
+def _copy_direct_link(handler: Any, sid: Any) -> None:
+    """A link that opens the recording shown (``rerun <link>``), at the time cursor where it is a
+    server's (``#when=timeline@time``, as 0.41's links)."""
+    if handler.tables.shown is not None:
+        _to_clipboard(handler, text=handler.tables.location(handler.tables.shown))
+        return
+    url = source_url(handler, sid) if sid is not None else None
+    if url is None:
+        log.debug("no link opens the recording shown: it was not opened from a file or URL")
+        return  # 0.41 logs nothing either
+    session = _shown_session(handler, sid)
+    if url.startswith(SHAREABLE) and session is not None and session.time.time is not None:
+        url += f"#when={session.time.timeline}@{int(session.time.time)}"
+    _to_clipboard(handler, text=url)
+
+
+def _copy_time_selection_link(handler: Any, sid: Any) -> None:
+    """A link to the loop selection of the recording shown (``#time_selection=timeline@a..b``)."""
+    session = _shown_session(handler, sid)
+    url = source_url(handler, sid) if sid is not None else None
+    if session is None or url is None or not url.startswith(SHAREABLE):  # 0.41 asks this first
+        log.warning("The current recording doesn't support sharing a time range")
+        return
+    selection = session.time.loop_selection
+    if selection is None:
+        log.warning("No timeline selection to copy")
+        return
+    start, end = selection
+    _to_clipboard(handler, text=f"{url.split('#')[0]}#time_selection={session.time.timeline}@{start}..{end}")
+
+
+def screenshot_png(handler: Any, session: Any) -> bytes | None:
+    """The page's picture as PNG: the views as drawn, with the HTML views (text, tables) in them."""
+    import time
+
+    from PIL import Image
+
+    session.prepare(time.monotonic())
+    picture = session.render()
+    if picture is None:
+        return None
+    out = io.BytesIO()
+    Image.fromarray(handler._with_html_views(session, picture)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _copy_screenshot(handler: Any, _sid: Any) -> None:
+    pages = _pages(handler)
+    png = screenshot_png(handler, pages[0][1]) if pages else None
+    if png is None:
+        log.warning("Nothing to take a screenshot of")
+        return
+    if _to_clipboard(handler, png=base64.b64encode(png).decode("ascii")):
+        log.info("Screenshot copied to clipboard")
+
+
+# --- the stores -----------------------------------------------------------------------------------
+
+
+def store_state_text(sid: Any, store: Any) -> str:
+    """The recording's store as this viewer queries it, for ``recording.print_primary_cache``:
+    this viewer keeps no query cache beside its store (each query reads the store's indexes), so
+    what it prints is the store's indexes: per entity and component, the rows on each timeline (or
+    static), as 0.41 prints its latest-at and range caches per entity, component and timeline."""
+    title = f'StoreId(Recording, "{sid.application_id}", "{sid.recording_id}")'
+    stats = store.stats()
+    lines = [
+        f"[Store @ {title}]",
+        f"  {stats.num_chunks} chunks ({stats.num_static_chunks} static), {stats.num_rows} rows,"
+        f" {stats.num_entities} entities, {stats.num_timelines} timelines, {stats.num_bytes} B",
+    ]
+    rows: dict[tuple[str, str, str], list[int]] = {}
+    for chunk in store.chunks():
+        entity = str(chunk.entity_path)
+        for desc in chunk.components:
+            name = str(getattr(desc, "component", desc))
+            for timeline in chunk.timelines if not chunk.is_static else ["STATIC"]:
+                tally = rows.setdefault((entity, name, timeline), [0, 0])
+                tally[0] += 1
+                tally[1] += chunk.num_rows
+    for (entity, name, timeline), (num_chunks, num_rows) in sorted(rows.items()):
+        on = "static" if timeline == "STATIC" else f"on '{timeline}'"
+        lines.append(f"  [{entity}:{name} {on}] {num_rows} rows in {num_chunks} chunks")
+    return "\n".join(lines)
+
+
+def _print_primary_cache(handler: Any, sid: Any) -> None:
+    store = handler.hub.get(sid) if sid is not None else None
+    if store is not None:
+        print(store_state_text(sid, store), flush=True)
+
+
+# --- reset ------------------------------------------------------------------------------------------
+
+
+def reset_viewer(handler: Any, _sid: Any) -> None:
+    """As 0.41's ``ui.reset_viewer``, the UI as at the first start: UI zoom, panel states (set from
+    code, and the ones toggled on the page), the dev panels, selections and their histories, hidden
+    entities. 0.41 also forgets the blueprints it stored on disk (this viewer stores none); the
+    blueprints that came with the data stay, as in 0.41, and so do the recordings."""
+    handler.ui_zoom = 1.0
+    for _page, session in _pages(handler):
+        session.set_ui_zoom(1.0)
+        session.set_panel_states(dict.fromkeys(session.panel_states, "default"))
+        acts = actions(session)
+        acts.dev_panel = acts.chunk_browser = False
+        acts.overrides_active = True
+        acts.reset_seq += 1  # the page forgets its own panel toggles
+        with session._lock:
+            session.selection = []
+            session.hidden.clear()
+            session._histories.clear()
+            session.history = session._histories.setdefault(session.active or "", type(session.history)())
+            session._data_dirty = True  # the entity tree again, without hidden entities
+        refresh(session)
+
+
+RUNNABLE: dict[str, Run] = {
+    "recording.print_primary_cache": _print_primary_cache,
+    "ui.copy_direct_link_to_clipboard": _copy_direct_link,
+    "ui.copy_entity_hierarchy_to_clipboard": _copy_hierarchy,
+    "ui.copy_screenshot_to_clipboard": _copy_screenshot,
+    "ui.copy_time_selection_link_to_clipboard": _copy_time_selection_link,
+    "ui.reset_viewer": reset_viewer,
+    "ui.toggle_chunk_store_browser": _toggle("chunk_browser"),
+    "ui.toggle_dev_panel": _toggle("dev_panel"),
+    "ui.toggle_panel_state_overrides": _toggle("overrides_active"),
+}
+register_messages()  # the page pages the chunk browser and closes the panels

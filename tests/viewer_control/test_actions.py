@@ -1,0 +1,211 @@
+"""The palette's actions and developer panels, run in-process on the viewer-control handler over
+real page sessions (a fake renderer): the dev panel's numbers, the chunk store browser's pages, the
+panel state overrides, the clipboard copies each page gets, the primary-cache print, the reset."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rerun_core.proto.gen import viewer_control_pb2 as pb
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.rrd import read_messages
+from rerun_notebook import dev_panels
+from rerun_notebook.dev_panels import actions
+from rerun_notebook.session import ViewerSession
+from rerun_notebook.viewer_control_ops import FullViewerControlHandler
+from tests.notebook.fakes import FakeApp
+
+from .conftest import write_steps
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.sent_frames, self.render_s, self.encode_s = 0, 0.0, 0.0
+
+
+class _Pump:
+    def __init__(self) -> None:
+        self.stats = _Stats()
+
+
+class _Page:
+    def __init__(self, hub: StoreHub) -> None:
+        self.session = ViewerSession(320, 240, app_factory=FakeApp)
+        self.pump = _Pump()
+        for sid in hub.recordings():
+            self.session.add_store(sid.recording_id, hub.get(sid), application_id=sid.application_id)
+
+
+class _Web:
+    def __init__(self, pages: list[_Page]) -> None:
+        self.pages = pages
+
+    def page_sessions(self) -> list[_Page]:
+        return self.pages
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[FullViewerControlHandler, list[_Page]]:
+    hub = StoreHub()
+    hub.insert_many(read_messages(write_steps(tmp_path / "steps.rrd")))
+    pages = [_Page(hub), _Page(hub)]
+    handler = FullViewerControlHandler(hub, _Web(pages))
+    yield handler, pages
+    for page in pages:
+        page.session.close()
+
+
+def _run(handler: FullViewerControlHandler, command: str) -> pb.ViewerCommand:
+    return handler.run_command(pb.RunCommandRequest(id=command)).command
+
+
+def _dev(page: _Page) -> dict[str, Any]:
+    page.session._update_state()
+    return page.session.state()["dev"]  # type: ignore[no-any-return]
+
+
+def test_dev_panel_shows_ram_store_and_frame_rates(setup: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    handler, pages = setup
+    assert _dev(pages[0])["dev_panel"] is None
+    command = _run(handler, "ui.toggle_dev_panel")
+    assert command.available and command.scope == "global"
+    store = handler.hub.get(handler.hub.recordings()[0])
+    first = _dev(pages[0])["dev_panel"]
+    assert first["ram_bytes"] > 10_000_000  # a Python process with pyarrow loaded
+    assert (first["store_bytes"], first["chunks"], first["rows"]) == (
+        store.num_bytes,
+        store.stats().num_chunks,
+        store.stats().num_rows,
+    )
+    clock = iter([100.0, 102.0])
+    monkeypatch.setattr(dev_panels, "clock", lambda: next(clock))
+    actions(pages[0].session)._sample = None  # measured from here on
+    stats = pages[0].pump.stats
+    stats.sent_frames, stats.render_s, stats.encode_s = 10, 0.5, 0.1
+    _dev(pages[0])
+    stats.sent_frames, stats.render_s, stats.encode_s = 30, 1.5, 0.3
+    later = _dev(pages[0])["dev_panel"]
+    assert (later["fps"], later["render_ms"], later["encode_ms"], later["frames"]) == (10.0, 50.0, 10.0, 30)
+    _run(handler, "ui.toggle_dev_panel")
+    assert [_dev(p)["dev_panel"] for p in pages] == [None, None]
+
+
+def test_chunk_store_browser_lists_every_chunk_a_page_at_a_time(setup: Any) -> None:
+    handler, pages = setup
+    sid = handler.hub.recordings()[0]
+    store = handler.hub.get(sid)
+    monkey_page = 3
+    old = dev_panels.CHUNK_PAGE_SIZE
+    dev_panels.CHUNK_PAGE_SIZE = monkey_page
+    try:
+        _run(handler, "ui.toggle_chunk_store_browser")
+        seen: list[dict[str, Any]] = []
+        first = _dev(pages[1])["chunks"]
+        total = first["total"]
+        assert total == len(store.chunks()) and first["pages"] == -(-total // monkey_page)
+        for page in range(first["pages"]):
+            actions(pages[1].session).chunk_page = page
+            seen += _dev(pages[1])["chunks"]["rows"]
+    finally:
+        dev_panels.CHUNK_PAGE_SIZE = old
+    assert sorted(r["id"] for r in seen) == sorted(str(c.id) for c in store.chunks())
+    by_id = {str(c.id): c for c in store.chunks()}
+    for row in seen:
+        chunk = by_id[row["id"]]
+        assert row["rows"] == chunk.num_rows and row["bytes"] == chunk.num_bytes
+        assert row["entity"] == "/" + str(chunk.entity_path).lstrip("/")
+    pts = [r for r in seen if r["entity"] == "/pts"]
+    assert pts and "Points3D:positions" in pts[0]["components"] and "step" in pts[0]["timelines"]
+
+
+def test_panel_state_overrides_toggle_the_states_set_from_code(setup: Any) -> None:
+    handler, pages = setup
+    session = pages[0].session
+    session.set_panel_states({"blueprint": "hidden"})
+    session._update_state()
+    assert session.state()["panels"] == {"blueprint": "hidden"}
+    _run(handler, "ui.toggle_panel_state_overrides")
+    session._update_state()
+    assert session.state()["panels"] == {} and session.state()["dev"]["overrides_active"] is False
+    _run(handler, "ui.toggle_panel_state_overrides")
+    session._update_state()
+    assert session.state()["panels"] == {"blueprint": "hidden"}
+
+
+def test_entity_hierarchy_goes_to_every_page_clipboard(setup: Any) -> None:
+    handler, pages = setup
+    _run(handler, "ui.copy_entity_hierarchy_to_clipboard")
+    clips = [_dev(p)["clipboard"] for p in pages]
+    assert clips[0] == clips[1] and clips[0]["text"] == "/\n  pts"
+
+
+def test_direct_link_is_where_the_recording_came_from(setup: Any, tmp_path: Path) -> None:
+    handler, pages = setup
+    sid = handler.hub.recordings()[0]
+    _run(handler, "ui.copy_direct_link_to_clipboard")
+    assert _dev(pages[0])["clipboard"] is None  # not opened from a file or URL: nothing to link
+    handler.loaded_from["rerun+http://127.0.0.1:1/dataset/abc?segment_id=steps"] = [sid]
+    pages[0].session.set_time_ctrl("step", 4, False)
+    _run(handler, "ui.copy_direct_link_to_clipboard")
+    assert (
+        _dev(pages[0])["clipboard"]["text"]
+        == "rerun+http://127.0.0.1:1/dataset/abc?segment_id=steps#when=step@4"
+    )
+
+
+def test_time_selection_link_as_0_41_words_it(setup: Any, caplog: pytest.LogCaptureFixture) -> None:
+    handler, pages = setup
+    sid = handler.hub.recordings()[0]
+    with caplog.at_level(logging.WARNING):
+        _run(handler, "ui.copy_time_selection_link_to_clipboard")
+        assert "The current recording doesn't support sharing a time range" in caplog.text
+        handler.loaded_from["rerun+http://127.0.0.1:1/dataset/abc?segment_id=steps"] = [sid]
+        _run(handler, "ui.copy_time_selection_link_to_clipboard")
+        assert "No timeline selection to copy" in caplog.text
+    for page in pages:
+        page.session.time.timeline = "step"
+        page.session.time.selections["step"] = (2, 6)
+    _run(handler, "ui.copy_time_selection_link_to_clipboard")
+    assert _dev(pages[1])["clipboard"]["text"] == (
+        "rerun+http://127.0.0.1:1/dataset/abc?segment_id=steps#time_selection=step@2..6"
+    )
+
+
+def test_screenshot_goes_to_the_clipboard_as_png(setup: Any, caplog: pytest.LogCaptureFixture) -> None:
+    handler, pages = setup
+    with caplog.at_level(logging.INFO):
+        _run(handler, "ui.copy_screenshot_to_clipboard")
+    assert "Screenshot copied to clipboard" in caplog.text
+    png = base64.b64decode(_dev(pages[0])["clipboard"]["png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_print_primary_cache_prints_the_store_state(setup: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    handler, _pages = setup
+    command = _run(handler, "recording.print_primary_cache")
+    assert command.scope == "recording" and command.target == "Recording:control_test:steps"
+    out = capsys.readouterr().out
+    assert '[Store @ StoreId(Recording, "control_test", "steps")]' in out
+    assert "[/pts:Points3D:positions on 'step'] 10 rows in" in out
+
+
+def test_reset_viewer_forgets_the_ui_state(setup: Any) -> None:
+    handler, pages = setup
+    for command in ("ui.zoom_in_ui", "ui.toggle_dev_panel", "ui.toggle_chunk_store_browser"):
+        _run(handler, command)
+    session = pages[0].session
+    session.set_panel_states({"time": "collapsed"})
+    session.selection = [{"type": "entity", "entity_path": "/pts"}]
+    session.hidden.add("/pts")
+    command = _run(handler, "ui.reset_viewer")
+    assert command.destructive and command.available
+    state = (session._update_state(), session.state())[1]
+    assert (state["ui_zoom"], state["panels"], state["selection"], handler.ui_zoom) == (1.0, {}, [], 1.0)
+    assert state["dev"]["dev_panel"] is None and state["dev"]["chunks"] is None
+    assert state["dev"]["reset_seq"] == 1 and not session.hidden
+    assert handler.hub.recordings()  # the recordings stay open

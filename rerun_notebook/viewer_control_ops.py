@@ -94,11 +94,13 @@ class FullViewerControlHandler(ViewerControlHandler):
     def __init__(self, hub: Any, web: Any, tables: Any = None) -> None:
         super().__init__(hub, web, tables)
         log_ring()
+        from rerun_notebook.viewer_control_screen_commands import attach
         from rerun_notebook.viewer_control_tables import show_on_pages
         from rerun_notebook.viewer_control_undo import BlueprintHistory
 
         self.history = BlueprintHistory()  # the recordings' blueprint edits, for undo / redo
         self.ui_zoom = 1.0  # the palette's UI zoom (``viewer_control_ui_commands``)
+        attach(self)  # the pages' command palettes run commands through this handler
         show_on_pages(self.tables)  # the pages draw the table on screen (``table_view``)
         self.tables.listeners.append(self._redraw)
 
@@ -435,6 +437,11 @@ class FullViewerControlHandler(ViewerControlHandler):
                 else "no recording is active; open one, or pass `store_id`"
             )
             raise precondition(f"{json.dumps(request.id)} cannot run right now: {why}")
+        if described.blocking_native_modal and not request.allow_blocking_native_modal:
+            raise precondition(
+                f"{json.dumps(request.id)} opens a native modal, which freezes the viewer until a person"
+                " answers it. Set `allow_blocking_native_modal` only if someone is at the viewer to do that."
+            )
         RUNNABLE[request.id](self, sid)
         return pb.RunCommandResponse(command=described)
 

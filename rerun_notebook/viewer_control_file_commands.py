@@ -1,0 +1,206 @@
+"""The palette's file commands on this viewer: save the recording, its blueprint or the loop
+selection (``recording.save``, ``recording.save_blueprint``, ``recording.save_time_selection``), and
+open a file as a new recording or into the current one (``ui.open_file``,
+``ui.import_file_into_current_recording``).
+
+0.41 asks for a path in a native file dialog; the viewer's pages are in a browser, whose own file
+dialogs stand for it: a save is a browser download of the .rrd / .rbl our codec writes (the
+``download`` page message), an open is the page's file picker (``modals.js``) sending the file to the
+viewer process in parts (``upload`` messages), which loads it as ``ViewerClient.open`` loads a file.
+Like 0.41's, these commands run for a client only with ``allow_blocking_native_modal``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rerun_notebook.host import SessionHost, register
+from rerun_notebook.viewer_control_screen_commands import attached, target_sessions
+
+log = logging.getLogger(__name__)
+
+Run = Callable[[Any, Any], None]  # (FullViewerControlHandler, the recording's StoreId or None)
+RECORDING_FILE = "data.rrd"  # the name 0.41's save dialog proposes
+
+
+def recording_messages(
+    hub: Any, sid: Any, selection: tuple[str, tuple[int, int]] | None = None
+) -> Iterator[Any]:
+    """The recording ``sid`` as log messages: its store info, then its chunks; with a ``selection``
+    (timeline, (start, end)), the static chunks and the rows of that timeline within it."""
+    from rerun_core.store.messages import ArrowMsg, SetStoreInfo
+    from rerun_core.types.tuid import new_tuid
+
+    store, info = hub.get(sid), hub.info(sid)
+    if store is None or info is None:
+        return
+    yield SetStoreInfo(new_tuid(), info)
+    for chunk in store.chunks():
+        if selection is not None and not chunk.is_static:
+            column = chunk.time_column(selection[0])
+            if column is None:
+                continue
+            low, high = selection[1]
+            rows = np.flatnonzero((column.values >= low) & (column.values <= high))
+            if len(rows) == 0:
+                continue
+            chunk = chunk if len(rows) == chunk.num_rows else chunk.take(rows)
+        yield ArrowMsg(sid, chunk)
+
+
+def rrd_bytes(messages: Iterable[Any]) -> bytes:
+    from rerun_core.store.rrd.writer import write_rrd
+
+    out = io.BytesIO()
+    write_rrd(out, messages)
+    return out.getvalue()
+
+
+def send_download(session: Any, name: str, data: bytes) -> None:
+    """Hand the page a file to save (the browser's download: modals.js)."""
+    payload = {"type": "download", "name": name, "data": base64.b64encode(data).decode()}
+    with session._lock:
+        session.replies.append(payload)
+    session.session_change(lambda: True)  # published at the pump's next frame
+
+
+def _save(*, selection: bool) -> Run:
+    def run(handler: Any, sid: Any) -> None:
+        for session in target_sessions(handler):
+            chosen = None
+            if selection and session.active == sid.recording_id and session.time.loop_selection is not None:
+                chosen = (session.time.timeline, session.time.loop_selection)
+            send_download(session, RECORDING_FILE, rrd_bytes(recording_messages(handler.hub, sid, chosen)))
+
+    return run
+
+
+def blueprint_messages(handler: Any, sid: Any) -> list[Any]:
+    """The blueprint the recording is shown with: its active blueprint store, else the layout the
+    heuristics choose for it (0.41 keeps that in a store of its own), written as 0.41 would."""
+    from rerun_core.store import messages as msg
+    from rerun_core.types.tuid import new_tuid
+    from rerun_core.viewer.blueprint_tree import hub_blueprint
+    from rerun_notebook import viewer_control_blueprint as written
+    from rerun_notebook.viewer_control_heuristic import FIELD_TYPES, heuristic_json
+
+    store = hub_blueprint(handler.hub, sid.application_id)
+    if store is not None:
+        target = next(b for b in handler.hub.blueprints() if handler.hub.get(b) is store)
+        info = handler.hub.info(target) or msg.StoreInfo(target, msg.StoreSource(msg.StoreSourceKind.OTHER))
+        return [msg.SetStoreInfo(new_tuid(), info), *(msg.ArrowMsg(target, c) for c in store.chunks())]
+    target = msg.StoreId(msg.StoreKind.BLUEPRINT, sid.application_id, sid.application_id)
+    layout = heuristic_json(handler.hub.get(sid), handler._time_panel(sid))
+    info = msg.StoreInfo(target, msg.StoreSource(msg.StoreSourceKind.OTHER))
+    return [msg.SetStoreInfo(new_tuid(), info), *written.blueprint_messages(layout, FIELD_TYPES, target, 0)]
+
+
+def _save_blueprint(handler: Any, sid: Any) -> None:
+    data = rrd_bytes(blueprint_messages(handler, sid))
+    for session in target_sessions(handler):
+        send_download(session, f"{sid.application_id}.rbl", data)
+
+
+def _open_picker(into: str) -> Run:
+    """The page's file picker (modals.js), for a new recording or the current one."""
+
+    def run(handler: Any, sid: Any) -> None:
+        for session in target_sessions(handler):
+            session.set_modal({"kind": "open_file", "into": into})
+
+    return run
+
+
+RUNNABLE: dict[str, Run] = {
+    "recording.save": _save(selection=False),
+    "recording.save_time_selection": _save(selection=True),
+    "recording.save_blueprint": _save_blueprint,
+    "ui.open_file": _open_picker("new"),
+    "ui.import_file_into_current_recording": _open_picker("current"),
+}
+
+
+# --- page -> viewer: a file picked on the page, in parts ------------------------------------------
+
+UPLOAD_PART = 512 * 1024  # raw bytes per `upload` message: under the page socket's 1 MiB limit
+_uploads: dict[tuple[int, str], list[bytes | None]] = {}
+_uploads_lock = threading.Lock()
+
+
+def load_file(handler: Any, path: Path, into: Any = None) -> list[Any]:
+    """Load an .rrd / .rbl file as ``ViewerClient.open`` does and show its first recording; with
+    ``into`` (a recording's StoreId), its recording data goes into that recording instead."""
+    from rerun_core.store.messages import ArrowMsg, StoreKind
+    from rerun_core.store.rrd import read_messages
+
+    if path.suffix.lower() not in (".rrd", ".rbl"):
+        raise ValueError(f"cannot load {path.name}: this viewer opens .rrd and .rbl files")
+    if into is None:
+        opened = handler._open_file(str(path))
+    else:
+
+        def retarget(messages: Iterable[Any]) -> Iterator[Any]:
+            for message in messages:
+                if isinstance(message, ArrowMsg) and message.store_id.kind == StoreKind.RECORDING:
+                    yield ArrowMsg(into, message.chunk)
+                elif (
+                    getattr(message, "store_id", None) is None or message.store_id.kind != StoreKind.RECORDING
+                ):
+                    yield message
+
+        handler.hub.insert_many(retarget(read_messages(path)))
+        opened = [into]
+    if opened:
+        handler.tables.show(None)
+        handler.hub.set_active_recording(opened[0])
+    return list(opened)
+
+
+def _upload_msg(host: SessionHost, content: dict[str, Any]) -> None:
+    """One part of a file picked on the page; the last one loads it (off the page's thread)."""
+    key = (id(host), str(content.get("upload", "")))
+    parts, index = int(content.get("parts", 1)), int(content.get("part", 0))
+    with _uploads_lock:
+        got = _uploads.setdefault(key, [None] * max(1, parts))
+        if not 0 <= index < len(got):
+            raise ValueError(f"upload part {index} of {len(got)}")
+        got[index] = base64.b64decode(str(content.get("data", "")))
+        if any(part is None for part in got):
+            return
+        data = b"".join(part or b"" for part in _uploads.pop(key))
+    name = Path(str(content.get("name", "upload.rrd"))).name
+    into = str(content.get("into", "new"))
+    threading.Thread(
+        target=_load_upload, args=(host, name, data, into), name="rerun-upload", daemon=True
+    ).start()
+
+
+def _load_upload(host: SessionHost, name: str, data: bytes, into: str) -> None:
+    handler = attached()
+    try:
+        if handler is None:
+            raise RuntimeError("no viewer control here to load it")
+        with tempfile.TemporaryDirectory(prefix="rerun-upload-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            current = handler._active_sid() if into == "current" else None
+            if not load_file(handler, path, current):
+                raise ValueError(f"no recording in {name}")
+        log.info("Loaded %s from the page", name)
+    except Exception as err:
+        log.warning("opening %s from the page failed: %s", name, err)
+        host.session.set_modal(
+            {"kind": "error", "title": "Open file", "message": f"Cannot open {name}: {err}"}
+        )
+
+
+register("upload", _upload_msg)

@@ -1,0 +1,123 @@
+"""The palette's screens and dialogs, run in-process on the viewer-control handler (pages without a
+browser): each opens on every page a client's command reaches, on the one page whose palette ran it,
+and closes; the palette lists what can run now and runs an entry through the handler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rerun_core.proto.gen import viewer_control_pb2 as pb
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.rrd import read_messages
+from rerun_notebook import viewer_control_screen_commands as screens
+from rerun_notebook.host import SessionHost
+from rerun_notebook.session import ViewerSession
+from rerun_notebook.viewer_control_ops import FullViewerControlHandler
+
+from .conftest import write_steps
+
+
+class _Page(SessionHost):
+    """A page as the handler and the page messages see it: a session (no renderer: no recording
+    reaches it), no opened URLs."""
+
+    def __init__(self) -> None:
+        self.session = ViewerSession(320, 240)
+        self.sources = type("Sources", (), {"opened": {}})()
+
+
+class _Web:
+    def __init__(self, pages: list[_Page]) -> None:
+        self.pages = pages
+
+    def page_sessions(self) -> list[_Page]:
+        return self.pages
+
+
+def _viewer(tmp_path: Path, pages: int = 2) -> tuple[FullViewerControlHandler, list[_Page]]:
+    hub = StoreHub(memory_limit=3 << 30)
+    hub.insert_many(read_messages(write_steps(tmp_path / "steps.rrd")))
+    web = _Web([_Page() for _ in range(pages)])
+    return FullViewerControlHandler(hub, web), web.pages
+
+
+def _modals(pages: list[_Page]) -> list[Any]:
+    """Each page's open screen, as its published state says (``modals.js`` draws it)."""
+    for page in pages:
+        page.session._update_state()  # what the pump does at the next frame
+    return [page.session.state()["modal"] for page in pages]
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ("ui.about", "about"),
+        ("ui.open_settings", "settings"),
+        ("ui.open_url_dialog", "open_url"),
+        ("ui.open_add_server_dialog", "add_server"),
+        ("ui.open_share_dialog", "share"),
+        ("ui.toggle_command_palette", "palette"),
+    ],
+)
+def test_a_clients_command_opens_its_screen_on_every_page(tmp_path: Path, command: str, kind: str) -> None:
+    handler, pages = _viewer(tmp_path)
+    answer = handler.run_command(pb.RunCommandRequest(id=command))
+    assert answer.command.available and answer.command.scope == "global"
+    assert [m["kind"] for m in _modals(pages)] == [kind, kind]
+
+
+def test_about_names_version_platform_and_renderer(tmp_path: Path) -> None:
+    handler, pages = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="ui.about"))
+    rows = dict(_modals(pages)[0]["rows"])
+    assert rows["Version"].startswith("0.41.0")
+    assert rows["Build"].startswith("Python 3.")
+    assert "Renderer" in rows and "Platform" in rows
+
+
+def test_settings_show_the_memory_limit(tmp_path: Path) -> None:
+    handler, pages = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="ui.open_settings"))
+    assert _modals(pages)[0] == {"kind": "settings", "memory_limit": "3.0 GiB"}
+
+
+def test_palette_lists_what_can_run_now_and_toggles(tmp_path: Path) -> None:
+    handler, pages = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="ui.toggle_command_palette"))
+    listed = {c["id"]: c for c in _modals(pages)[0]["commands"]}
+    assert listed["ui.about"]["title"] == "About Rerun…"
+    assert listed["recording.seek_to_start"]["shortcuts"] == ["Ctrl+Shift+Left"]
+    assert "ui.toggle_command_palette" not in listed  # the palette itself is open
+    assert "table.refresh" not in listed and "table.undo_blueprint_edit" not in listed  # no table shown
+    handler.run_command(pb.RunCommandRequest(id="ui.toggle_command_palette"))
+    assert _modals(pages) == [None]
+
+
+def test_a_palette_entry_runs_on_its_own_page_only(tmp_path: Path) -> None:
+    _handler, pages = _viewer(tmp_path)
+    screens.run_from_page(pages[0], {"type": "run_command", "id": "ui.toggle_command_palette"})
+    assert [m and m["kind"] for m in _modals(pages)] == ["palette", None]
+    screens.run_from_page(pages[0], {"type": "run_command", "id": "ui.about"})  # the palette closes
+    assert [m and m["kind"] for m in _modals(pages)] == ["about", None]
+    pages[0]._dispatch_msg({"type": "close_modal"})  # Escape / the × button
+    assert _modals(pages) == [None, None]
+
+
+def test_a_palette_entry_that_cannot_run_says_why(tmp_path: Path) -> None:
+    _handler, pages = _viewer(tmp_path, 1)
+    screens.run_from_page(pages[0], {"type": "run_command", "id": "table.undo_blueprint_edit"})
+    modal = _modals(pages)[0]
+    assert modal["kind"] == "error" and "cannot run right now" in modal["message"]
+
+
+def test_share_names_the_url_the_data_came_from(tmp_path: Path) -> None:
+    handler, pages = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="ui.open_share_dialog"))
+    assert _modals(pages)[0] == {"kind": "share", "source": None}  # read from a local file
+    sid = handler.hub.recordings()[0]
+    handler.loaded_from["https://example.com/steps.rrd"] = [sid]
+    handler.run_command(pb.RunCommandRequest(id="ui.open_share_dialog"))
+    assert _modals(pages)[0] == {"kind": "share", "source": "https://example.com/steps.rrd"}

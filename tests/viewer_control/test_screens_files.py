@@ -1,0 +1,136 @@
+"""The palette's file commands, run in-process on the viewer-control handler: saves hand the page
+the .rrd / .rbl our codec writes (a browser download), refused for a client without
+`allow_blocking_native_modal` as 0.41 refuses them; a file sent from the page's picker loads as a new
+recording or into the current one."""
+
+from __future__ import annotations
+
+import base64
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rerun_core.proto.gen import viewer_control_pb2 as pb
+from rerun_core.store.messages import ArrowMsg, StoreKind
+from rerun_core.store.rrd import read_messages
+from rerun_notebook import viewer_control_file_commands as files
+
+from .conftest import write_steps
+from .test_screens import _Page, _viewer
+
+
+def _downloads(page: _Page) -> list[dict[str, Any]]:
+    return [r for r in page.session.replies if r.get("type") == "download"]
+
+
+def _rows(data: bytes, tmp_path: Path, timeline: str = "step") -> list[int]:
+    """The `step` times of the recording rows in an .rrd's bytes."""
+    path = tmp_path / "saved.rrd"
+    path.write_bytes(data)
+    times: list[int] = []
+    for message in read_messages(path):
+        if isinstance(message, ArrowMsg) and str(message.chunk.entity_path) == "/pts":
+            column = message.chunk.time_column(timeline)
+            times += [] if column is None else [int(t) for t in column.values]
+    return sorted(times)
+
+
+def test_a_save_asks_for_a_person_at_the_viewer(tmp_path: Path) -> None:
+    handler, _pages = _viewer(tmp_path, 1)
+    for command in (
+        "recording.save",
+        "recording.save_blueprint",
+        "recording.save_time_selection",
+        "ui.open_file",
+    ):
+        with pytest.raises(Exception, match="opens a native modal, which freezes the viewer"):
+            handler.run_command(pb.RunCommandRequest(id=command))
+
+
+def test_save_downloads_the_whole_recording(tmp_path: Path) -> None:
+    handler, pages = _viewer(tmp_path, 2)
+    handler.run_command(pb.RunCommandRequest(id="recording.save", allow_blocking_native_modal=True))
+    for page in pages:
+        [download] = _downloads(page)
+        assert download["name"] == "data.rrd"
+        assert _rows(base64.b64decode(download["data"]), tmp_path) == list(range(10))
+
+
+def test_save_time_selection_keeps_the_loop_selection(tmp_path: Path) -> None:
+    handler, [page] = _viewer(tmp_path, 1)
+    session = page.session
+    sid = handler.hub.recordings()[0]
+    session.add_store(sid.recording_id, handler.hub.get(sid), application_id=sid.application_id)
+    session.time.set_timeline("step")
+    session.time.selections["step"] = (3, 6)
+    handler.run_command(
+        pb.RunCommandRequest(id="recording.save_time_selection", allow_blocking_native_modal=True)
+    )
+    [download] = _downloads(page)
+    assert _rows(base64.b64decode(download["data"]), tmp_path) == [3, 4, 5, 6]
+
+
+def test_save_blueprint_writes_the_layout_shown(tmp_path: Path) -> None:
+    handler, [page] = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="recording.save_blueprint", allow_blocking_native_modal=True))
+    [download] = _downloads(page)
+    assert download["name"] == "control_test.rbl"
+    path = tmp_path / "saved.rbl"
+    path.write_bytes(base64.b64decode(download["data"]))
+    messages = list(read_messages(path))
+    assert messages and all(m.store_id.kind == StoreKind.BLUEPRINT for m in messages)
+    paths = {str(m.chunk.entity_path) for m in messages if isinstance(m, ArrowMsg)}
+    assert "/viewport" in paths
+
+
+def _upload(page: _Page, data: bytes, name: str, into: str) -> None:
+    """What modals.js sends for a picked file: base64 parts of UPLOAD_PART bytes."""
+    step = files.UPLOAD_PART
+    parts = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
+    for index, part in enumerate(parts):
+        message = {
+            "type": "upload",
+            "upload": "u1",
+            "part": index,
+            "parts": len(parts),
+            "name": name,
+            "into": into,
+        }
+        page._dispatch_msg({**message, "data": base64.b64encode(part).decode()})
+
+
+def _wait(condition: Any) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the upload did not load")
+
+
+def test_a_picked_file_opens_as_a_new_recording(tmp_path: Path) -> None:
+    handler, [page] = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="ui.open_file", allow_blocking_native_modal=True))
+    assert page.session.modal == {"kind": "open_file", "into": "new"}
+    data = write_steps(tmp_path / "other.rrd", recording_id="other").read_bytes()
+    _upload(page, data, "other.rrd", "new")
+    _wait(lambda: any(s.recording_id == "other" for s in handler.hub.recordings()))
+    assert handler.hub.active_recording_id.recording_id == "other"
+
+
+def test_a_picked_file_imports_into_the_current_recording(tmp_path: Path) -> None:
+    handler, [page] = _viewer(tmp_path, 1)
+    [sid] = handler.hub.recordings()
+    data = write_steps(tmp_path / "more.rrd", recording_id="more").read_bytes()
+    chunks = len(list(handler.hub.get(sid).chunks()))
+    _upload(page, data, "more.rrd", "current")
+    _wait(lambda: len(list(handler.hub.get(sid).chunks())) > chunks)
+    assert [s.recording_id for s in handler.hub.recordings()] == ["steps"]  # no new recording
+
+
+def test_a_picked_file_of_another_kind_says_why(tmp_path: Path) -> None:
+    _handler, [page] = _viewer(tmp_path, 1)
+    _upload(page, b"not an image", "notes.txt", "new")
+    _wait(lambda: (page.session.modal or {}).get("kind") == "error")
+    assert "opens .rrd and .rbl files" in page.session.modal["message"]

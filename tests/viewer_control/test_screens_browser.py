@@ -1,0 +1,97 @@
+"""Chromium on the page of `rerun --serve-web`: the palette's screens and dialogs, opened through
+0.41's `ViewerClient` and from the page's own command palette (Ctrl+P), closed with Escape; a save
+is a browser download of an .rrd that holds the recording; a file picked in the open-file dialog
+loads as a new recording of the viewer.
+
+Screenshots of the open screens go to artifacts/viewer_control/ (gitignored).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rerun_core.store.messages import ArrowMsg
+from rerun_core.store.rrd import read_messages
+
+from ._page import ARTIFACTS, served_page
+from .conftest import write_steps
+
+LAYER = ".rr-modal-layer"
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def _shown(page: object, kind: str) -> None:
+    page.wait_for_selector(f"{LAYER}[data-modal={kind}]", timeout=30_000)  # type: ignore[attr-defined]
+
+
+def _closed(page: object) -> None:
+    page.wait_for_selector(LAYER, state="detached", timeout=30_000)  # type: ignore[attr-defined]
+
+
+def test_screens_open_close_and_run_from_the_palette() -> None:
+    from rerun.experimental import ViewerClient
+
+    with served_page("screens_page") as (page, url):
+        client = ViewerClient.connect(url)
+        client.run_command("ui.about")
+        _shown(page, "about")
+        rows = page.eval_on_selector_all(".rr-modal-rows th", "ths => ths.map(t => t.textContent)")
+        assert {"Version", "Build", "Platform", "Renderer"} <= set(rows)
+        page.screenshot(path=str(ARTIFACTS / "about.png"))
+        page.keyboard.press("Escape")
+        _closed(page)
+
+        client.run_command("ui.open_settings")
+        _shown(page, "settings")
+        page.click(".rr-zoom-in")  # the settings' UI zoom runs the zoom command
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('.rr-root')).zoom === '1.1'", timeout=30_000
+        )
+        assert page.inner_text(".rr-zoom-value") == "110 %"
+        page.click(".rr-modal-close")
+        _closed(page)
+        client.run_command("ui.reset_ui_zoom")
+
+        page.click(".rr-canvas")  # the viewer has the keyboard
+        page.keyboard.press("Control+p")
+        _shown(page, "palette")
+        assert page.locator(".rr-palette-row[data-id='ui.about']").count() == 1
+        page.keyboard.type("share")
+        names = page.eval_on_selector_all(".rr-palette-row", "rows => rows.map(r => r.dataset.id)")
+        assert names == ["ui.open_share_dialog"]
+        page.keyboard.press("Enter")
+        _shown(page, "share")  # a logged recording has no link to share
+        assert "cannot be shared as a link" in page.inner_text(".rr-modal-body")
+        page.keyboard.press("Escape")
+        _closed(page)
+
+
+def test_save_downloads_and_open_file_loads(tmp_path: Path) -> None:
+    from rerun.experimental import ViewerClient
+
+    with served_page("files_page") as (page, url):
+        client = ViewerClient.connect(url)
+        with page.expect_download(timeout=30_000) as download:
+            client.run_command("recording.save", allow_blocking_native_modal=True)
+        saved = tmp_path / "saved.rrd"
+        download.value.save_as(saved)
+        assert download.value.suggested_filename == "data.rrd"
+        paths = {str(m.chunk.entity_path) for m in read_messages(saved) if isinstance(m, ArrowMsg)}
+        assert "/pts" in paths
+
+        client.run_command("ui.open_file", allow_blocking_native_modal=True)
+        _shown(page, "open_file")
+        page.screenshot(path=str(ARTIFACTS / "open_file.png"))
+        page.set_input_files(
+            ".rr-open-file", str(write_steps(tmp_path / "picked.rrd", recording_id="picked"))
+        )
+        _closed(page)
+        for _ in range(100):
+            state = client.get_state()
+            if state.active_recording == "Recording:control_test:picked":
+                break
+            page.wait_for_timeout(200)
+        assert "Recording:control_test:picked" in [r.store_id for r in state.recordings]
+        assert state.active_recording == "Recording:control_test:picked"

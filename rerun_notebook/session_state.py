@@ -42,11 +42,19 @@ def build_state(session: ViewerSession) -> dict[str, Any]:
         "panels": panels_shown(session),  # unless the palette turned the overrides off
         "ui_zoom": session.ui_zoom,
         "modal": session.modal,
+        "palette": palette_here(),  # the palette's shortcuts run commands (a viewer process's page)
         "dev": dev_state(session),  # the palette's dev panels, clipboard (dev_panels.js)
         "panel_defaults": session.blueprint.panel_states,  # a sent blueprint's: the user may toggle them
         "recordings": sorted(session.stores),
         "active": session.active,
     }
+
+
+def palette_here() -> bool:
+    """Whether this process runs viewer control, which the pages' palette runs commands through."""
+    from .viewer_control_screen_commands import attached
+
+    return attached() is not None
 
 
 def blueprint_rows(session: Any) -> list[dict[str, Any]]:

@@ -121,3 +121,15 @@ def test_share_names_the_url_the_data_came_from(tmp_path: Path) -> None:
     handler.loaded_from["https://example.com/steps.rrd"] = [sid]
     handler.run_command(pb.RunCommandRequest(id="ui.open_share_dialog"))
     assert _modals(pages)[0] == {"kind": "share", "source": "https://example.com/steps.rrd"}
+
+
+def test_the_page_state_says_whether_the_palette_runs_here(tmp_path: Path) -> None:
+    """The shortcuts (Ctrl+P, Ctrl+S, ...) are the palette's only where a handler runs them; a
+    notebook's widget leaves them to the notebook."""
+    from rerun_notebook.session_state import build_state
+
+    screens._HANDLER.clear()
+    assert build_state(ViewerSession(320, 240))["palette"] is False
+    handler, _pages = _viewer(tmp_path, 1)
+    assert build_state(ViewerSession(320, 240))["palette"] is True
+    assert screens.attached() is handler

@@ -45,7 +45,7 @@ function modalHook(ctx) {
     const hit = MODAL_KEYS.find(
       ([k]) => k.key === typed && !!k.ctrl === (ev.ctrlKey || ev.metaKey) && !!k.shift === ev.shiftKey && !!k.alt === ev.altKey,
     );
-    if (!hit) return;
+    if (!hit || !ctx.state?.palette) return; // a notebook's widget has no palette: its keys stay the notebook's
     ev.preventDefault(); // Ctrl+P is not the browser's print here
     ev.stopPropagation();
     ctx.model.send({ type: "run_command", id: hit[1] });

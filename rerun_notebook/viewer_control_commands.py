@@ -144,12 +144,13 @@ def _table_runs() -> dict[str, Run]:
 
 def _more_runs() -> dict[str, Run]:
     from rerun_notebook.viewer_control_action_commands import RUNNABLE as ACTIONS
+    from rerun_notebook.viewer_control_add_view import RUNNABLE as ADD_VIEW
     from rerun_notebook.viewer_control_file_commands import RUNNABLE as FILES
     from rerun_notebook.viewer_control_more_commands import RUNNABLE as MORE
     from rerun_notebook.viewer_control_screen_commands import RUNNABLE as SCREENS
     from rerun_notebook.viewer_control_ui_commands import RUNNABLE as UI
 
-    return MORE | UI | SCREENS | FILES | ACTIONS
+    return MORE | UI | SCREENS | FILES | ADD_VIEW | ACTIONS
 
 
 RUNNABLE: dict[str, Run] = {

@@ -4,6 +4,7 @@ and closes; the palette lists what can run now and runs an entry through the han
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,26 @@ def test_the_page_state_says_whether_the_palette_runs_here(tmp_path: Path) -> No
     handler, _pages = _viewer(tmp_path, 1)
     assert build_state(ViewerSession(320, 240))["palette"] is True
     assert screens.attached() is handler
+
+
+def test_add_view_or_container_goes_into_the_root_container(tmp_path: Path) -> None:
+    from rerun_notebook import viewer_control_add_view as add_view
+
+    handler, pages = _viewer(tmp_path, 1)
+    handler.run_command(pb.RunCommandRequest(id="recording.open_add_view_or_container_dialog"))
+    modal = _modals(pages)[0]
+    assert modal["kind"] == "add_view" and modal["store_id"] == "Recording:control_test:steps"
+    assert {"class": "TimeSeries", "name": "Time series"} in modal["views"]
+    assert modal["containers"] == ["Tabs", "Horizontal", "Vertical", "Grid"]
+
+    view = add_view.add_to_viewport(handler, modal["store_id"], "view", "TextLog")
+    box = add_view.add_to_viewport(handler, modal["store_id"], "container", "Grid")
+    layout = json.loads(handler.get_blueprint(pb.GetBlueprintRequest()).json)
+    root = layout["/viewport"]["ViewportBlueprint"]["root_container"]
+    contents = [c.lstrip("/") for c in layout[f"/container/{root}"]["ContainerBlueprint"]["contents"]]
+    assert contents[-2:] == [view[1:], box[1:]] and len(contents) == 3  # the heuristic's 3D view stays
+    assert layout[view]["ViewBlueprint"]["class_identifier"] == "TextLog"
+    assert layout[box]["ContainerBlueprint"]["container_kind"] == "Grid"
+    handler.run_command(pb.RunCommandRequest(id="recording.undo_blueprint_edit"))  # an edit: undone
+    layout = json.loads(handler.get_blueprint(pb.GetBlueprintRequest()).json)
+    assert box not in layout and view in layout

@@ -67,6 +67,18 @@ def test_screens_open_close_and_run_from_the_palette() -> None:
         page.keyboard.press("Escape")
         _closed(page)
 
+        client.run_command("recording.open_add_view_or_container_dialog")
+        _shown(page, "add_view")
+        page.screenshot(path=str(ARTIFACTS / "add_view.png"))
+        page.click(".rr-add-view[data-class=TextLog]")
+        _closed(page)
+        for _ in range(100):
+            views = [v.view_class for v in client.get_state().views]
+            if "TextLog" in views:
+                break
+            page.wait_for_timeout(200)
+        assert views == ["TextLog"]  # a new tab beside the 3D view, the one shown
+
 
 def test_save_downloads_and_open_file_loads(tmp_path: Path) -> None:
     from rerun.experimental import ViewerClient

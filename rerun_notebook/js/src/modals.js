@@ -97,6 +97,7 @@ const MODAL_TITLES = {
   share: "Share",
   error: "Command failed",
   open_file: "Open file",
+  add_view: "Add view or container",
 };
 
 function modalRows(body, rows) {
@@ -214,6 +215,17 @@ const MODAL_BODIES = {
       if (ctx.sourcesPanel && ctx.sourcesPanel.style.display === "none") ctx.sourcesBtn?.click(); // show where it went
       close();
     });
+  },
+  add_view(ctx, body, modal) {
+    const add = (what, cls) => () => ctx.model.send({ type: "add_to_viewport", store_id: modal.store_id, what, class: cls });
+    for (const [what, title, items] of [
+      ["container", "Containers", (modal.containers || []).map((c) => ({ class: c, name: c }))],
+      ["view", "Views", modal.views || []],
+    ]) {
+      el("div", "rr-modal-text", body).textContent = title;
+      const list = el("div", "rr-add-list", body);
+      for (const item of items) button(list, `rr-add-${what}`, item.name, `Add a ${item.name} ${what} to the viewport`, add(what, item.class)).dataset.class = item.class;
+    }
   },
   open_file(ctx, body, modal, close) {
     el("div", "rr-modal-text", body).textContent =

@@ -64,10 +64,12 @@ class TuidGenerator:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._latest = Tuid(0, int.from_bytes(os.urandom(8), "little") & _INC_MASK)
+        self._pinned: int | None = None
 
     def _advance(self, n: int) -> Tuid:
         """Reserve ``n`` ids; return the first. Caller holds the lock."""
-        first = Tuid(max(time.time_ns(), self._latest.time_ns), self._latest.inc).next()
+        now = self._pinned if self._pinned is not None else max(time.time_ns(), self._latest.time_ns)
+        first = Tuid(now, self._latest.inc).next()
         self._latest = first.next(max(n - 1, 0))
         return first
 
@@ -83,6 +85,23 @@ class TuidGenerator:
         out["time_ns"] = first.time_ns
         out["inc"] = np.arange(n, dtype=np.uint64) + np.uint64(first.inc)
         return out
+
+    def reserve_time(self) -> int:
+        """A ``time_ns`` for another process to make ids at (:meth:`pin`): ids this generator
+        makes afterwards come after all of them, and so do those at a later reserved time."""
+        with self._lock:
+            t = max(time.time_ns(), self._latest.time_ns + 1)
+            self._latest = Tuid(t + 1, self._latest.inc)
+            return t
+
+    def pin(self, time_ns: int | None) -> None:
+        """Make ids at ``time_ns`` (a reserved time; increments from a fresh random start)
+        instead of the wall clock's, until ``pin(None)``: for a worker process making one part
+        of a stream that its parent writes in the order of the parts' reserved times."""
+        with self._lock:
+            self._pinned = time_ns
+            if time_ns is not None:
+                self._latest = Tuid(time_ns, int.from_bytes(os.urandom(8), "little") & _INC_MASK)
 
     def reseed(self) -> None:
         """Pick a fresh random increment (after a fork, so parent and child never collide)."""
@@ -101,6 +120,14 @@ def new_tuid() -> Tuid:
 
 def new_tuids(n: int) -> np.ndarray:
     return _GENERATOR.new_block(n)
+
+
+def reserve_tuid_time() -> int:
+    return _GENERATOR.reserve_time()
+
+
+def pin_tuid_time(time_ns: int | None) -> None:
+    _GENERATOR.pin(time_ns)
 
 
 def tuids_to_bytes(tuids: np.ndarray) -> bytes:

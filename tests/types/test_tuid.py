@@ -39,3 +39,22 @@ def test_byte_layout_is_big_endian_time_first() -> None:
     block = new_tuids(3)
     raw = block.tobytes()
     assert Tuid.from_bytes(raw[16:32]) == Tuid(int(block[1]["time_ns"]), int(block[1]["inc"]))
+
+
+def test_pinned_ids_sort_by_their_reserved_time() -> None:
+    """A worker making ids at a time its parent reserved: parts sort in the order of their
+    reserved times, and the parent's later ids come after all of them."""
+    from rerun_core.types.tuid import TuidGenerator
+
+    parent, worker = TuidGenerator(), TuidGenerator()
+    first, second = parent.reserve_time(), parent.reserve_time()
+    assert second > first
+    worker.pin(second)
+    late_part = [worker.new() for _ in range(3)]
+    worker.pin(first)
+    early_part = [worker.new(), *[Tuid(int(r["time_ns"]), int(r["inc"])) for r in worker.new_block(2)]]
+    worker.pin(None)
+    assert all(t.time_ns == first for t in early_part) and all(t.time_ns == second for t in late_part)
+    assert early_part == sorted(early_part) and late_part == sorted(late_part)
+    assert max(early_part) < min(late_part) < max(late_part) < parent.new()
+    assert worker.new().time_ns > second  # unpinned: the wall clock again

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import xxhash
-from mcap.records import Channel, Schema
+from mcap.records import Channel, Message, Schema
 
 from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.store.messages import (
@@ -27,7 +27,7 @@ from rerun_core.types import TimeType
 from rerun_core.types.tuid import new_tuid
 
 from ._context import MessageParser, ParserContext
-from ._file import McapFile, McapFileError
+from ._file import McapFile, McapFileError, read_ahead
 from ._properties import FILE_DECODERS
 from ._raw import RawDecoder
 from ._ros2 import Ros2Decoder
@@ -149,7 +149,7 @@ class _LazyProtobuf:
         return self._decoder().parser(channel, schema)
 
 
-def plan(f: McapFile, opts: McapOptions) -> tuple[list[int], dict[int, MessageDecoder]]:
+def _channel_decoders(f: McapFile, opts: McapOptions) -> tuple[list[int], dict[int, MessageDecoder]]:
     """The channels worth decoding (non-empty, matching the topic filter) and each one's decoder."""
     selected = opts.selected()
     decoders, fallback = _message_decoders(selected, opts.raw_fallback)
@@ -168,21 +168,82 @@ def plan(f: McapFile, opts: McapOptions) -> tuple[list[int], dict[int, MessageDe
     return relevant, assigned
 
 
-def iter_chunks(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
-    selected = opts.selected()
-    relevant, assigned = plan(f, opts)
-    for name, decoder in FILE_DECODERS.items():
-        if name in selected:
-            yield from decoder(f, relevant)
-    by_decoder: dict[str, list[int]] = {}
+@dataclass(frozen=True)
+class DecodeTask:
+    """One message decoder over one MCAP chunk (``f.chunk_refs[chunk]``): what it yields
+    depends on nothing else, so tasks may run in any process, their outputs kept in task order."""
+
+    decoder: str
+    channels: frozenset[int]
+    chunk: int
+
+
+def decode_tasks(f: McapFile, opts: McapOptions, assigned: dict[int, MessageDecoder]) -> list[DecodeTask]:
+    """Each message decoder in turn over every MCAP chunk that may hold one of its channels
+    (in the time range asked for): the order the chunks are written in."""
+    by_decoder: dict[str, set[int]] = {}
     for cid, dec in assigned.items():
-        by_decoder.setdefault(dec.identifier, []).append(cid)
+        by_decoder.setdefault(dec.identifier, set()).add(cid)
+    lo, hi = opts.start_time_ns, opts.end_time_ns
+    refs = f.chunk_refs
+    tasks = []
     for ident in MESSAGE_DECODERS:
-        channels = set(by_decoder.get(ident, ()))
-        if channels:
-            yield from _run_decoder(f, opts, channels, assigned)
-    if "urdf" in selected:
-        yield from _robot_descriptions(f, opts)
+        channels = frozenset(by_decoder.get(ident, ()))
+        if not channels:
+            continue
+        for i, ref in enumerate(refs):
+            if (lo is not None and ref.end < lo) or (hi is not None and ref.start >= hi):
+                continue
+            if ref.may_hold(channels):
+                tasks.append(DecodeTask(ident, channels, i))
+    return tasks
+
+
+@dataclass
+class Conversion:
+    """A file's conversion, planned (channels, their decoders, the tasks) before anything runs:
+    worker processes forked from here on inherit it."""
+
+    f: McapFile
+    opts: McapOptions
+    relevant: list[int]
+    assigned: dict[int, MessageDecoder]
+    tasks: list[DecodeTask]
+
+    @classmethod
+    def plan(cls, f: McapFile, opts: McapOptions) -> Conversion:
+        relevant, assigned = _channel_decoders(f, opts)
+        return cls(f, opts, relevant, assigned, decode_tasks(f, opts, assigned))
+
+    def decode(self, task: DecodeTask, messages: list[Message] | None = None) -> Iterator[Chunk]:
+        """The chunks of one task (its MCAP chunk read now unless ``messages`` are given)."""
+        if messages is None:
+            messages = self.f.chunk_refs[task.chunk].load()
+        return decode_chunk(self.f, self.opts, task.channels, self.assigned, messages)
+
+    def pieces(self, run: Callable[[list[DecodeTask]], Iterator[Any]] | None = None) -> Iterator[Any]:
+        """The chunks ``rerun mcap convert`` writes, in its order. ``run``, when given, turns the
+        message decoders' tasks into what stands for their chunks (frames encoded in worker
+        processes, in task order); else they are decoded here."""
+        f, opts = self.f, self.opts
+        selected = opts.selected()
+        for name, decoder in FILE_DECODERS.items():
+            if name in selected:
+                yield from decoder(f, self.relevant)
+        if run is not None:
+            yield from run(self.tasks)
+        else:
+            refs = f.chunk_refs
+            loaded = read_ahead([refs[t.chunk] for t in self.tasks])
+            for task, (_ref, messages) in zip(self.tasks, loaded, strict=True):
+                yield from self.decode(task, messages)
+        if "urdf" in selected:
+            yield from _robot_descriptions(f, opts)
+
+
+def iter_chunks(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
+    """The chunks ``rerun mcap convert`` writes, in its order, decoded in this thread."""
+    yield from Conversion.plan(f, opts).pieces()
 
 
 def _robot_descriptions(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
@@ -205,7 +266,7 @@ def _robot_descriptions(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
 
     latest: dict[int, str] = {}
     try:
-        for _start, _end, messages in f.chunks():
+        for _ref, messages in read_ahead([r for r in f.chunk_refs if r.may_hold(wanted)]):
             for msg in messages:
                 if msg.channel_id in wanted:
                     text = cdr_string(msg.data)
@@ -225,47 +286,49 @@ def _robot_descriptions(f: McapFile, opts: McapOptions) -> Iterator[Chunk]:
         yield from UrdfChunks(robot, UrdfOptions(include_joint_transforms=False), [])
 
 
-def _run_decoder(
-    f: McapFile, opts: McapOptions, channels: set[int], assigned: dict[int, MessageDecoder]
+def decode_chunk(
+    f: McapFile,
+    opts: McapOptions,
+    channels: frozenset[int],
+    assigned: dict[int, MessageDecoder],
+    messages: list[Message],
 ) -> Iterator[Chunk]:
+    """What one message decoder makes of one MCAP chunk's messages on ``channels``."""
     lo, hi = opts.start_time_ns, opts.end_time_ns
-    for start, end, messages in f.chunks():
-        if (lo is not None and end < lo) or (hi is not None and start >= hi):
+    parsers: dict[int, tuple[ParserContext, MessageParser]] = {}
+    broken: set[int] = set()
+    for msg in messages:
+        cid = msg.channel_id
+        if cid not in channels:
             continue
-        parsers: dict[int, tuple[ParserContext, MessageParser]] = {}
-        broken: set[int] = set()
-        for msg in messages:
-            cid = msg.channel_id
-            if cid not in channels:
-                continue
-            if (lo is not None and msg.log_time < lo) or (hi is not None and msg.log_time >= hi):
-                continue
-            if cid in broken:
-                continue
-            if cid not in parsers:
-                ch = f.summary.channels[cid]
-                schema = f.summary.schemas.get(ch.schema_id) if ch.schema_id else None
-                ctx = ParserContext(ch, schema, opts.timeline_type)
-                try:
-                    parsers[cid] = (ctx, assigned[cid].parser(ch, schema))
-                except Exception as err:  # a schema the parser cannot take: the channel is left out
-                    log.error("Cannot decode channel %s: %s", ch.topic, err)
-                    broken.add(cid)
-                    continue
-            ctx, parser = parsers[cid]
+        if (lo is not None and msg.log_time < lo) or (hi is not None and msg.log_time >= hi):
+            continue
+        if cid in broken:
+            continue
+        if cid not in parsers:
+            ch = f.summary.channels[cid]
+            schema = f.summary.schemas.get(ch.schema_id) if ch.schema_id else None
+            ctx = ParserContext(ch, schema, opts.timeline_type)
             try:
-                parser.append(ctx, msg)
-            except Exception as err:
-                _rollback(ctx)
-                log.error("Failed to decode message on channel %s: %s", ctx.topic, err)
-        for ctx, parser in parsers.values():
-            try:
-                chunks = parser.finalize(ctx)
-            except Exception as err:
-                log.error("Failed to decode chunk of %s: %s", ctx.topic, err)
+                parsers[cid] = (ctx, assigned[cid].parser(ch, schema))
+            except Exception as err:  # a schema the parser cannot take: the channel is left out
+                log.error("Cannot decode channel %s: %s", ch.topic, err)
+                broken.add(cid)
                 continue
-            for chunk in chunks:  # (one whose messages all failed is empty, as Rerun's)
-                yield _offset(chunk, opts.timestamp_offset_ns)
+        ctx, parser = parsers[cid]
+        try:
+            parser.append(ctx, msg)
+        except Exception as err:
+            _rollback(ctx)
+            log.error("Failed to decode message on channel %s: %s", ctx.topic, err)
+    for ctx, parser in parsers.values():
+        try:
+            chunks = parser.finalize(ctx)
+        except Exception as err:
+            log.error("Failed to decode chunk of %s: %s", ctx.topic, err)
+            continue
+        for chunk in chunks:  # (one whose messages all failed is empty, as Rerun's)
+            yield _offset(chunk, opts.timestamp_offset_ns)
 
 
 def _rollback(ctx: ParserContext) -> None:
@@ -317,8 +380,11 @@ def iter_log_msgs(
 ) -> Iterator[LogMsg]:
     """``SetStoreInfo`` then one ``ArrowMsg`` per chunk, as ``rerun mcap convert`` writes them."""
     opts = opts or McapOptions()
-    f = McapFile(path, recover=opts.recover)
-    info = StoreInfo(store_id, StoreSource(StoreSourceKind.OTHER, b"McapImporter"))
-    yield SetStoreInfo(new_tuid(), info)
-    for chunk in iter_chunks(f, opts):
+    conversion = Conversion.plan(McapFile(path, recover=opts.recover), opts)
+    yield store_info_msg(store_id)
+    for chunk in conversion.pieces():
         yield ArrowMsg(store_id, chunk)
+
+
+def store_info_msg(store_id: StoreId) -> SetStoreInfo:
+    return SetStoreInfo(new_tuid(), StoreInfo(store_id, StoreSource(StoreSourceKind.OTHER, b"McapImporter")))

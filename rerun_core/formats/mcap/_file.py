@@ -50,6 +50,36 @@ class McapSummary:
     reconstructed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkRef:
+    """One chunk of a file: its time range, the channels its message index lists (None: no
+    index to tell) and how to read its messages."""
+
+    start: int
+    end: int
+    channels: frozenset[int] | None
+    load: Callable[[], list[Message]]
+
+    def may_hold(self, channels: set[int] | frozenset[int]) -> bool:
+        return self.channels is None or not self.channels.isdisjoint(channels)
+
+
+def read_ahead(refs: list[ChunkRef]) -> Iterator[tuple[ChunkRef, list[Message]]]:
+    """Each chunk's messages; the next chunk is read and decompressed on a helper thread while
+    the caller works on this one (zstd and LZ4 release the GIL)."""
+    if len(refs) < 2:
+        for ref in refs:
+            yield ref, ref.load()
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="mcap-read") as pool:
+        ahead = pool.submit(refs[0].load)
+        for i, ref in enumerate(refs):
+            current = ahead
+            if i + 1 < len(refs):
+                ahead = pool.submit(refs[i + 1].load)
+            yield ref, current.result()
+
+
 class McapFile:
     """Reads the whole file into memory once; chunks decompress on demand."""
 
@@ -130,34 +160,29 @@ class McapFile:
         out.statistics = _recovered_statistics(out)
         return out
 
-    def chunks(self) -> Iterator[tuple[int, int, list[Message]]]:
-        """``(start_time, end_time, messages)`` for each chunk, in file order.
-
-        The next chunk is read and decompressed on a helper thread while the caller works on
-        this one (zstd and LZ4 release the GIL)."""
+    @functools.cached_property
+    def chunk_refs(self) -> list[ChunkRef]:
+        """Every chunk of the file, in file order (not yet read)."""
         s = self.summary
-        loaders: list[tuple[int, int, Callable[[], list[Message]]]]
         if s.reconstructed:
-            loaders = [
-                (c.message_start_time, c.message_end_time, functools.partial(_messages, c))
+            return [
+                ChunkRef(c.message_start_time, c.message_end_time, None, functools.partial(_messages, c))
                 for c in s.recovered_chunks
             ]
-        else:
-            loaders = [
-                (ci.message_start_time, ci.message_end_time, functools.partial(self._chunk_messages, ci))
-                for ci in sorted(s.chunk_indexes, key=lambda c: c.chunk_start_offset)
-            ]
-        if len(loaders) < 2:
-            for start, end, load in loaders:
-                yield start, end, load()
-            return
-        with ThreadPoolExecutor(1, thread_name_prefix="mcap-read") as pool:
-            ahead = pool.submit(loaders[0][2])
-            for i, (start, end, _load) in enumerate(loaders):
-                current = ahead
-                if i + 1 < len(loaders):
-                    ahead = pool.submit(loaders[i + 1][2])
-                yield start, end, current.result()
+        return [
+            ChunkRef(
+                ci.message_start_time,
+                ci.message_end_time,
+                frozenset(ci.message_index_offsets) or None,
+                functools.partial(self._chunk_messages, ci),
+            )
+            for ci in sorted(s.chunk_indexes, key=lambda c: c.chunk_start_offset)
+        ]
+
+    def chunks(self) -> Iterator[tuple[int, int, list[Message]]]:
+        """``(start_time, end_time, messages)`` for each chunk, in file order."""
+        for ref, messages in read_ahead(self.chunk_refs):
+            yield ref.start, ref.end, messages
 
     def indexed_chunk_messages(self) -> Iterator[list[Message]]:
         """Each chunk's messages in the summary's order (chunk index order, or as a scan found them)."""

@@ -189,23 +189,36 @@ def _rare_gc() -> Iterator[None]:
 
 
 def _convert(args: argparse.Namespace, opts: Any) -> None:
+    """Plan, fork the workers for a large file (before any thread starts), then decode and
+    write on two threads (and the workers)."""
     from rerun_core.store.rrd.writer import RrdWriter
 
-    from ._file import McapFileError
+    from ._convert import Conversion, store_id_for
+    from ._file import McapFile, McapFileError
+    from ._parallel import workers_for, write_piece
 
-    source, name = args.path, args.path
+    store_id = store_id_for(args.path, args.application_id, args.recording_id)
     with open_output(args.output) as out, RrdWriter(out) as writer:
+        own_file = args.output not in (None, "-")  # (written from offset 0: workers may write into it)
         try:
-            msgs = mcap_messages(
-                source,
-                name=name,
-                opts=opts,
-                application_id=args.application_id,
-                recording_id=args.recording_id,
-            )
-            write_pipelined(writer.write, msgs)
+            conversion = Conversion.plan(McapFile(args.path, recover=opts.recover), opts)
+            with workers_for(conversion, store_id, out.fileno() if own_file else None) as workers:
+                pieces = _pieces(conversion, store_id, workers.run if workers is not None else None)
+                write_pipelined(lambda piece: write_piece(writer, piece), pieces)
         except McapFileError as err:
             raise CliError(str(err)) from None
+
+
+def _pieces(conversion: Any, store_id: Any, run: Any) -> Iterator[Any]:
+    """``SetStoreInfo``, then an ``ArrowMsg`` per chunk decoded here or the workers' frames."""
+    from rerun_core.store.chunk import Chunk
+    from rerun_core.store.messages import ArrowMsg
+
+    from ._convert import store_info_msg
+
+    yield store_info_msg(store_id)
+    for piece in conversion.pieces(run):
+        yield ArrowMsg(store_id, piece) if isinstance(piece, Chunk) else piece
 
 
 def _open(path: str, recover: bool) -> Any:

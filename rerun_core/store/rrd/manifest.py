@@ -79,6 +79,56 @@ def _descriptor_meta(desc: ComponentDescriptor) -> dict[bytes, bytes]:
     return meta
 
 
+@dataclass(slots=True)
+class ChunkFacts:
+    """What the manifest keeps of a chunk, apart from where it lies in the file. Plain values
+    (picklable): a chunk encoded in another process sends these along with its bytes."""
+
+    entity_path: str
+    chunk_id: bytes
+    is_static: bool
+    num_rows: int
+    timeline_types: dict[str, TimeType]
+    fields: list[tuple[ComponentDescriptor, pa.DataType]]
+    static_components: set[str]
+    time_ranges: dict[str, tuple[int, int]]
+    component_ranges: dict[_TLC, tuple[int, int, int]]  # (start, end, num_rows)
+
+
+def chunk_facts(chunk: Chunk) -> ChunkFacts:
+    static_components: set[str] = set()
+    comp_ranges: dict[_TLC, tuple[int, int, int]] = {}
+    time_ranges = {}
+    for name, col in chunk.timelines.items():
+        rng = col.time_range()
+        if rng is not None:
+            time_ranges[name] = rng
+    for desc, arr in chunk.components.items():
+        mask = _valid_mask(arr)
+        count = len(arr) if mask is None else int(mask.sum())
+        if chunk.is_static:
+            if count:
+                static_components.add(desc.component)
+            continue
+        for name, col in chunk.timelines.items():
+            if count == 0:
+                comp_ranges[(name, desc.component)] = (0, 0, 0)
+                continue
+            values = col.values if mask is None else col.values[mask]
+            comp_ranges[(name, desc.component)] = (int(values.min()), int(values.max()), count)
+    return ChunkFacts(
+        chunk.entity_path.path,
+        chunk.id.to_bytes(),
+        chunk.is_static,
+        chunk.num_rows,
+        {name: col.typ for name, col in chunk.timelines.items()},
+        [(desc, arr.type) for desc, arr in chunk.components.items()],
+        static_components,
+        time_ranges,
+        comp_ranges,
+    )
+
+
 @dataclass
 class ManifestBuilder:
     """Collects what the footer needs about each chunk as the writer writes it."""
@@ -90,42 +140,29 @@ class ManifestBuilder:
     data_fields: dict[tuple[str, str], pa.Field] = field(default_factory=dict)
 
     def add(self, chunk: Chunk, byte_offset: int, byte_size: int, byte_size_uncompressed: int) -> None:
-        entity = chunk.entity_path.path
-        static_components: set[str] = set()
-        comp_ranges: dict[_TLC, tuple[int, int, int]] = {}
-        time_ranges = {}
-        for name, col in chunk.timelines.items():
-            self.timelines.setdefault(name, col.typ)
-            rng = col.time_range()
-            if rng is not None:
-                time_ranges[name] = rng
-        for desc, arr in chunk.components.items():
+        self.add_facts(chunk_facts(chunk), byte_offset, byte_size, byte_size_uncompressed)
+
+    def add_facts(
+        self, facts: ChunkFacts, byte_offset: int, byte_size: int, byte_size_uncompressed: int
+    ) -> None:
+        """A chunk written at ``byte_offset``, from what :func:`chunk_facts` took of it."""
+        for name, typ in facts.timeline_types.items():
+            self.timelines.setdefault(name, typ)
+        for desc, dtype in facts.fields:
             self.components.setdefault(desc.component, desc)
-            self._add_data_field(entity, desc, arr.type, chunk.is_static)
-            mask = _valid_mask(arr)
-            count = len(arr) if mask is None else int(mask.sum())
-            if chunk.is_static:
-                if count:
-                    static_components.add(desc.component)
-                continue
-            for name, col in chunk.timelines.items():
-                if count == 0:
-                    comp_ranges[(name, desc.component)] = (0, 0, 0)
-                    continue
-                values = col.values if mask is None else col.values[mask]
-                comp_ranges[(name, desc.component)] = (int(values.min()), int(values.max()), count)
+            self._add_data_field(facts.entity_path, desc, dtype, facts.is_static)
         self.entries.append(
             _ChunkEntry(
-                entity,
-                chunk.id.to_bytes(),
-                chunk.is_static,
-                chunk.num_rows,
+                facts.entity_path,
+                facts.chunk_id,
+                facts.is_static,
+                facts.num_rows,
                 byte_offset,
                 byte_size,
                 byte_size_uncompressed,
-                static_components,
-                time_ranges,
-                comp_ranges,
+                facts.static_components,
+                facts.time_ranges,
+                facts.component_ranges,
             )
         )
 

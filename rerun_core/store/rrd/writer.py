@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from ..chunk import Chunk
 from ..messages import ArrowMsg, LogMsg, SetStoreInfo, StoreId
 from . import protocol
 from ._wire import encode_arrow_msg
 from .frames import FRAME_HEADER_SIZE, MessageKind, encode_frame_header, encode_header, encode_trailer
-from .manifest import ManifestBuilder, footer_proto
+from .manifest import ChunkFacts, ManifestBuilder, chunk_facts, footer_proto
 
 _KINDS = {
     "SetStoreInfo": MessageKind.SET_STORE_INFO,
@@ -46,7 +48,7 @@ class RrdWriter:
     def bytes_written(self) -> int:
         return self._pos
 
-    def _write(self, data: bytes | memoryview) -> None:
+    def _write(self, data: bytes | bytearray | memoryview) -> None:
         self._f.write(data)
         self._pos += len(data)
 
@@ -71,29 +73,45 @@ class RrdWriter:
         for msg in msgs:
             self.write(msg)
 
-    def _write_arrow(self, msg: ArrowMsg) -> None:
-        chunk = msg.chunk
-        payload, size = protocol.encode_chunk(chunk, compression=self.compression)
-        sid = self._store_id_bytes.get(msg.store_id)
+    def _sid(self, store_id: StoreId) -> bytes:
+        sid = self._store_id_bytes.get(store_id)
         if sid is None:
-            sid = self._store_id_bytes[msg.store_id] = protocol.store_id_to_proto(
-                msg.store_id
-            ).SerializeToString()
-        before, after = encode_arrow_msg(
-            sid,
-            chunk.id,
-            protocol.COMPRESSION_LZ4 if self.compression else protocol.COMPRESSION_NONE,
-            size,
-            protocol.ENCODING_ARROW_IPC,
-            len(payload),
-            chunk.is_static,
-        )
-        body_len = len(before) + len(payload) + len(after)
+            sid = self._store_id_bytes[store_id] = store_id_bytes(store_id)
+        return sid
+
+    def _write_arrow(self, msg: ArrowMsg) -> None:
+        head, payload, after, size = arrow_frame_parts(self._sid(msg.store_id), msg.chunk, self.compression)
         body_offset = self._pos + FRAME_HEADER_SIZE
-        self._write(encode_frame_header(MessageKind.ARROW_MSG, body_len) + before)
+        self._write(head)
         self._write(payload)
         self._write(after)
-        self._manifest(msg.store_id).add(chunk, body_offset, body_len, size)
+        body_len = len(head) - FRAME_HEADER_SIZE + len(payload) + len(after)
+        self._manifest(msg.store_id).add(msg.chunk, body_offset, body_len, size)
+
+    def write_frames(self, frames: EncodedFrames) -> None:
+        """Chunks encoded elsewhere (:func:`encode_arrow_frames`, e.g. in another process)."""
+        if self._closed:
+            raise ValueError("write to a closed RrdWriter")
+        if frames.compression != self.compression:
+            raise ValueError("frames encoded with other compression settings than the writer's")
+        base = self._pos
+        self._write(frames.data)
+        self._add_records(frames.store_id, frames.records, base)
+
+    def place_frames(self, store_id: StoreId, records: list[EncodedRecord], length: int) -> int:
+        """Frames of ``length`` bytes that someone else writes (another process, ``os.pwrite``)
+        at the returned file offset; here the file (seekable, written from its start) skips them."""
+        if self._closed:
+            raise ValueError("write to a closed RrdWriter")
+        where = self._f.seek(length, os.SEEK_CUR) - length  # (flushes what is buffered first)
+        base, self._pos = self._pos, self._pos + length
+        self._add_records(store_id, records, base)
+        return where
+
+    def _add_records(self, store_id: StoreId, records: list[EncodedRecord], base: int) -> None:
+        builder = self._manifest(store_id)
+        for rec in records:
+            builder.add_facts(rec.facts, base + rec.body_offset, rec.body_len, rec.uncompressed_size)
 
     def flush(self) -> None:
         self._f.flush()
@@ -126,3 +144,61 @@ def write_rrd(
     """Write every message of ``msgs`` to ``target`` and close it with a footer."""
     with RrdWriter(target, compression=compression) as writer:
         writer.write_all(msgs)
+
+
+def store_id_bytes(store_id: StoreId) -> bytes:
+    return protocol.store_id_to_proto(store_id).SerializeToString()
+
+
+def arrow_frame_parts(sid: bytes, chunk: Chunk, compression: bool) -> tuple[bytes, bytes, bytes, int]:
+    """One ``ArrowMsg`` frame in three pieces (frame header + fields before the payload, the
+    payload, fields after it) and the payload's uncompressed size; ``sid``: the encoded store id."""
+    payload, size = protocol.encode_chunk(chunk, compression=compression)
+    before, after = encode_arrow_msg(
+        sid,
+        chunk.id,
+        protocol.COMPRESSION_LZ4 if compression else protocol.COMPRESSION_NONE,
+        size,
+        protocol.ENCODING_ARROW_IPC,
+        len(payload),
+        chunk.is_static,
+    )
+    head = encode_frame_header(MessageKind.ARROW_MSG, len(before) + len(payload) + len(after)) + before
+    return head, payload, after, size
+
+
+@dataclass(slots=True)
+class EncodedRecord:
+    """Where one frame's body lies in :attr:`EncodedFrames.data`, and its chunk's manifest facts."""
+
+    body_offset: int
+    body_len: int
+    uncompressed_size: int
+    facts: ChunkFacts
+
+
+@dataclass(slots=True)
+class EncodedFrames:
+    """``ArrowMsg`` frames of one store, encoded back to back, for :meth:`RrdWriter.write_frames`."""
+
+    store_id: StoreId
+    compression: bool
+    data: bytes | bytearray | memoryview
+    records: list[EncodedRecord]
+
+
+def encode_arrow_frames(
+    store_id: StoreId, chunks: Iterable[Chunk], *, compression: bool = True
+) -> EncodedFrames:
+    """The frames :class:`RrdWriter` would write for ``chunks`` (in order), as one buffer."""
+    sid = store_id_bytes(store_id)
+    parts: list[bytes] = []
+    records: list[EncodedRecord] = []
+    pos = 0
+    for chunk in chunks:
+        head, payload, after, size = arrow_frame_parts(sid, chunk, compression)
+        body_len = len(head) - FRAME_HEADER_SIZE + len(payload) + len(after)
+        records.append(EncodedRecord(pos + FRAME_HEADER_SIZE, body_len, size, chunk_facts(chunk)))
+        parts += (head, payload, after)
+        pos += len(head) + len(payload) + len(after)
+    return EncodedFrames(store_id, compression, b"".join(parts), records)

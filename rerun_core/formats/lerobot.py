@@ -259,12 +259,12 @@ def _reencoded_head(
     """An episode window starting mid-GoP, as 0.41 streams it: the frames up to the next keyframe
     re-encoded (``mp4_transcode``: ffmpeg if on ``PATH``, else PyAV), the rest as stored."""
     from .mp4 import Sample, demux
-    from .mp4_transcode import ffmpeg_args, transcode
+    from .mp4_transcode import reencode
 
     start, stop = window
     key = next((i for i, s in enumerate(samples) if s.is_keyframe), len(samples))
     end = samples[key].pts_ns / 1e9 if key < len(samples) else None if math.isinf(stop) else stop
-    head = demux(path, transcode(ffmpeg_args(path, codec, None, start, end), None)).samples
+    head = demux(path, reencode(path, codec, None, (start, end))).samples
     lo = round(start * 1e9)  # the re-encoded head's timestamps start at 0
     return [Sample(s.pts_ns + lo, s.is_keyframe, s.data) for s in head] + samples[key:]
 

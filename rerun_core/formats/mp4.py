@@ -23,8 +23,7 @@ from rerun_core.store.chunk import Chunk, TimeColumn
 from rerun_core.types import ComponentDescriptor, TimeType, new_tuids
 
 from ._common import FormatError, as_list_column
-from .mp4_transcode import Transcode, ffmpeg_args
-from .mp4_transcode import transcode as run_transcode
+from .mp4_transcode import Transcode, reencode
 
 CODECS = {"h264": 0x61766331, "hevc": 0x68657631, "av1": 0x61763031, "vp8": 0x76703038, "vp9": 0x76703039}
 DECODER_CODECS = {"libdav1d": "av1", "libaom-av1": "av1", "libvpx": "vp8", "libvpx-vp9": "vp9"}  # -> codec
@@ -157,7 +156,8 @@ def without_b_frames(path: Path, transcode: Transcode | None = None) -> Demuxed:
     gop = None if transcode is None else transcode.gop_size
     if not video.has_b_frames and gop is None and target == video.codec:
         return video
-    encoded = run_transcode(ffmpeg_args(path, target, gop), None if transcode is None else transcode.ffmpeg)
+    ffmpeg, try_gpu = (None, False) if transcode is None else (transcode.ffmpeg, transcode.try_gpu)
+    encoded = reencode(path, target, gop, ffmpeg=ffmpeg, try_gpu=try_gpu)
     return demux(path, encoded)
 
 

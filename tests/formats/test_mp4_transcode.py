@@ -23,7 +23,7 @@ from video_samples import encode_mp4, x264_options
 
 from rerun.experimental import Mp4Reader, Mp4TranscodeOptions
 from rerun_core.formats.mp4 import demux
-from rerun_core.formats.mp4_transcode import ffmpeg_args
+from rerun_core.formats.mp4_transcode import VP8, ffmpeg_args, reencode
 from tests.conftest import Oracle
 
 av = pytest.importorskip("av")
@@ -74,7 +74,21 @@ MP4_CASES = [
     ("b_frames", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.H265)"),
     ("plain", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.VP9, gop_size=4)"),
     ("plain", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.AV1)"),
+    ("plain", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.VP8)"),
+    ("b_frames", "transcode=Mp4TranscodeOptions(output_codec=rr.components.VideoCodec.VP8, gop_size=4)"),
+    ("vp8", ""),  # a VP8 source (as the VP8 re-encode lays it out), read as stored
+    ("vp8", "transcode=Mp4TranscodeOptions(gop_size=3)"),  # VP8 -> VP8
+    # no hardware encoder (the stand-in lists none; PyAV's NVENC does not open here): software
+    ("b_frames", "transcode=Mp4TranscodeOptions(try_gpu=True)"),
 ]
+
+
+def write_source(path: Path, source: str) -> Path:
+    """``plain`` / ``b_frames``: H.264 without / with B-frames; ``vp8``: VP8 (from ``plain``)."""
+    video = write_h264(path, frames=24, gop=10, b_frames=2 if source == "b_frames" else 0)
+    if source == "vp8":
+        path.write_bytes(reencode(video, VP8))
+    return path
 
 
 @pytest.mark.interop
@@ -82,7 +96,7 @@ MP4_CASES = [
 def test_mp4_reader_reencodes_like_real_reader(
     oracle: Oracle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, options: str
 ) -> None:
-    video = write_h264(tmp_path / "in.mp4", frames=24, gop=10, b_frames=2 if source == "b_frames" else 0)
+    video = write_source(tmp_path / "in.mp4", source)
     expr = f"Mp4Reader({str(video)!r}, entity_path='/cam', {options}).stream()"
     compare_with_shimmed_oracle(oracle, tmp_path, monkeypatch, expr)
 
@@ -96,14 +110,17 @@ def _with_video_feature(root: Path, video_dir: str) -> Path:
     return root / video_dir
 
 
-def _mid_gop_dataset(root: Path, b_frames: int = 0) -> Path:
+def _mid_gop_dataset(root: Path, b_frames: int = 0, vp8: bool = False) -> Path:
     """A LeRobot v3 dataset whose shared video has a keyframe every 2 frames, so the second
-    episode (frames 3..6) starts mid-GoP (with ``b_frames``: every 4 frames, B-frames between)."""
+    episode (frames 3..6) starts mid-GoP (with ``b_frames``: every 4 frames, B-frames between;
+    ``vp8``: the video re-encoded to VP8, keyframes kept every 2 frames)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     d = _with_video_feature(write_v3(root), "videos/observation.image/chunk-000")
-    write_h264(d / "file-000.mp4", frames=7, gop=4 if b_frames else 2, b_frames=b_frames)
+    video = write_h264(d / "file-000.mp4", frames=7, gop=4 if b_frames else 2, b_frames=b_frames)
+    if vp8:
+        video.write_bytes(reencode(video, VP8, 2))
     path = root / "meta" / "episodes" / "chunk-000" / "file-000.parquet"
     t = pq.read_table(path)
     key = "videos/observation.image"
@@ -130,6 +147,7 @@ def _b_frame_v2_dataset(root: Path) -> Path:
 DATASETS = {
     "v3_mid_gop": _mid_gop_dataset,
     "v3_b_frames": lambda root: _mid_gop_dataset(root, b_frames=2),
+    "v3_vp8_mid_gop": lambda root: _mid_gop_dataset(root, vp8=True),
     "v2_b_frames": _b_frame_v2_dataset,
 }
 
@@ -137,7 +155,10 @@ DATASETS = {
 @pytest.mark.interop
 @pytest.mark.parametrize(
     ("dataset", "episode"),
-    [("v3_mid_gop", 0), ("v3_mid_gop", 1), ("v3_b_frames", 0), ("v3_b_frames", 1), ("v2_b_frames", 1)],
+    [
+        *(("v3_mid_gop", 0), ("v3_mid_gop", 1), ("v3_b_frames", 0), ("v3_b_frames", 1), ("v2_b_frames", 1)),
+        ("v3_vp8_mid_gop", 1),  # the head re-encoded to VP8
+    ],
 )
 def test_lerobot_video_like_real_reader(
     oracle: Oracle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset: str, episode: int
@@ -190,6 +211,8 @@ def test_an_ffmpeg_executable_is_used_when_given(tmp_path: Path) -> None:
     src = write_h264(tmp_path / "in.mp4", frames=12, gop=12)
     opts = Mp4TranscodeOptions(gop_size=3, ffmpeg_override=exe)
     chunks = Mp4Reader(src, entity_path="/cam", transcode=opts).stream().to_chunks()
-    assert log.read_text().split() == ffmpeg_args(src.absolute(), 0x61766331, 3)
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert calls[:2] == [["-version"], ["-loglevel", "level+info", "-hide_banner", "-encoders"]]
+    assert calls[2:] == [ffmpeg_args(src.absolute(), 0x61766331, 3)]
     keyframes = set(chunks[-1].to_record_batch().column("video").cast("int64").to_pylist())
     assert {round(n / 30 * 1e9) for n in (0, 3, 6, 9)} <= keyframes

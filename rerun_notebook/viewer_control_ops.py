@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from rerun_core.proto.gen import viewer_control_pb2 as pb
+from rerun_notebook import viewer_control_screen_commands as screens
 from rerun_notebook.viewer_control import (
     ViewerControlHandler,
     precondition,
@@ -94,13 +95,12 @@ class FullViewerControlHandler(ViewerControlHandler):
     def __init__(self, hub: Any, web: Any, tables: Any = None) -> None:
         super().__init__(hub, web, tables)
         log_ring()
-        from rerun_notebook.viewer_control_screen_commands import attach
         from rerun_notebook.viewer_control_tables import show_on_pages
         from rerun_notebook.viewer_control_undo import BlueprintHistory
 
         self.history = BlueprintHistory()  # the recordings' blueprint edits, for undo / redo
         self.ui_zoom = 1.0  # the palette's UI zoom (``viewer_control_ui_commands``)
-        attach(self)  # the pages' command palettes run commands through this handler
+        screens.attach(self)  # the pages' command palettes run commands through this handler
         show_on_pages(self.tables)  # the pages draw the table on screen (``table_view``)
         self.tables.listeners.append(self._redraw)
 
@@ -133,21 +133,32 @@ class FullViewerControlHandler(ViewerControlHandler):
             state.location = self._location(by_id[state.active_store_id])
         if self.tables.shown is not None:
             state.location = self.tables.location(self.tables.shown)
+        if screens.on_settings_screen(self):
+            state.location = screens.SETTINGS_LOCATION
         return state
+
+    def _active_sid(self) -> Any:
+        """The recording shown; none while the settings screen is (0.41's ``about:settings``)."""
+        return None if screens.on_settings_screen(self) else super()._active_sid()
 
     def get_location(self, request: pb.GetLocationRequest) -> pb.GetLocationResponse:
         return pb.GetLocationResponse(location=self.get_state(pb.GetStateRequest()).location)
 
     def set_location(self, request: pb.SetLocationRequest) -> pb.SetLocationResponse:
         """Go to a recording (``about:recording?app_id=..&recording_id=..``) or a table sent to the
-        viewer (``about:table?id=..``) that is open; this viewer has no other locations."""
+        viewer (``about:table?id=..``) that is open, or to the settings screen (``about:settings``);
+        this viewer has no other locations."""
         from urllib.parse import parse_qs, urlsplit
 
+        if request.location == screens.SETTINGS_LOCATION:
+            screens.open_settings(self)
+            return pb.SetLocationResponse()
         parts = urlsplit(request.location)
         query = parse_qs(parts.query)
         where = f"{parts.scheme}:{parts.path}"
         if where == "about:table":
             self.tables.show(query.get("id", [""])[0])
+            screens.leave_settings(self)
             return pb.SetLocationResponse()
         if where != "about:recording":
             raise ValueError(
@@ -159,6 +170,7 @@ class FullViewerControlHandler(ViewerControlHandler):
             if (sid.application_id, sid.recording_id) == wanted:
                 self.tables.show(None)
                 self.hub.set_active_recording(sid)
+                screens.leave_settings(self)
                 return pb.SetLocationResponse()
         raise LookupError(f"the viewer does not have {request.location!r} open")
 

@@ -96,6 +96,29 @@ def _bytes_text(n: int) -> str:
     return str(n)
 
 
+SETTINGS_LOCATION = "about:settings"  # 0.41's location of its settings screen
+
+
+def on_settings_screen(handler: Any) -> bool:
+    """Whether the viewer shows its settings screen (its first page does, as for the recording
+    shown): 0.41's location is then ``about:settings``, with no active recording."""
+    sessions = handler._sessions()
+    return bool(sessions) and (getattr(sessions[0], "modal", None) or {}).get("kind") == "settings"
+
+
+def open_settings(handler: Any, sid: Any = None) -> None:
+    """The settings screen on the target pages (``set_location("about:settings")``: every page)."""
+    for session in target_sessions(handler):
+        session.set_modal({"kind": "settings", **settings_info(handler)})
+
+
+def leave_settings(handler: Any) -> None:
+    """Navigating to a recording or table leaves the settings screen, on every page."""
+    for session in handler._sessions():
+        if (getattr(session, "modal", None) or {}).get("kind") == "settings":
+            session.set_modal(None)
+
+
 def palette_entries(handler: Any, sid: Any, _session: Any = None) -> dict[str, Any]:
     """The commands that can run now, in the palette's order (0.41 lists the available ones)."""
     from rerun_notebook.viewer_control_commands import CATALOG
@@ -137,7 +160,7 @@ def share_link(handler: Any, sid: Any, _session: Any = None) -> dict[str, Any]:
 
 RUNNABLE: dict[str, Run] = {
     "ui.about": _open("about", about_info),
-    "ui.open_settings": _open("settings", settings_info),
+    "ui.open_settings": open_settings,
     "ui.toggle_command_palette": _toggle_palette,
     "ui.open_url_dialog": _open("open_url"),
     "ui.open_add_server_dialog": _open("add_server"),

@@ -157,3 +157,23 @@ def test_add_view_or_container_goes_into_the_root_container(tmp_path: Path) -> N
     handler.run_command(pb.RunCommandRequest(id="recording.undo_blueprint_edit"))  # an edit: undone
     layout = json.loads(handler.get_blueprint(pb.GetBlueprintRequest()).json)
     assert box not in layout and view in layout
+
+
+def test_settings_is_a_screen_of_its_own_as_in_0_41(tmp_path: Path) -> None:
+    """0.41: the settings screen is the location `about:settings`, with no active recording (so no
+    recording command is available); navigating to a recording leaves it."""
+    handler, pages = _viewer(tmp_path, 1)
+    recording = "about:recording?app_id=control_test&recording_id=steps"
+    assert handler._active_sid() is not None
+    handler.run_command(pb.RunCommandRequest(id="ui.open_settings"))
+    state = handler.get_state(pb.GetStateRequest())
+    assert state.location == "about:settings" and not state.HasField("active_store_id")
+    described = handler.describe_commands(pb.DescribeCommandsRequest(ids=["recording.save"]))
+    assert not described.commands[0].available
+    handler.set_location(pb.SetLocationRequest(location=recording))
+    assert _modals(pages) == [None]
+    assert handler._active_sid() is not None
+    handler.set_location(pb.SetLocationRequest(location="about:settings"))
+    assert _modals(pages)[0]["kind"] == "settings"
+    pages[0]._dispatch_msg({"type": "close_modal"})  # its close button: back to the recording
+    assert handler._active_sid() is not None

@@ -260,6 +260,10 @@ class Viewer:
         memory_limit: bytes or e.g. "500MB" / "10%" (not in 0.41): server segments this viewer
         opens are fetched on demand within it, far-away chunks evicted and fetched again.
         """
+        if url is not None:  # no cyclic collections walking the imports below (see gc_pause)
+            from rerun_core import gc_pause
+
+            gc_pause.pause()
         from rerun_notebook.sources import prefetch_plan
         from rerun_notebook.viewer_control_tables import TableShelf
         from rerun_notebook.widget import Viewer as _Widget

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rerun_core import pandas_defer
+from rerun_core import gc_pause, pandas_defer
 from rerun_core.types import TimeType
 from rerun_core.viewer import warmup
 from rerun_core.viewer.gpu import NoGpuError
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 AppFactory = RendererFactory  # (store, width, height) -> Renderer
 VIEW_HEADER = 20  # kernel pixels above each view for its header (icon, name, buttons): js/src/views.js
 LIVE_WINDOW_S = 1.0  # data within this long counts as "more is coming": playback waits at the end
+RESUME_GC_S = 0.5  # the cyclic collector resumes this long after the first frame (see gc_pause)
 
 NO_DRIVER_MESSAGE = (
     "The Rerun notebook viewer found no GPU adapter: wgpu needs a Vulkan (or OpenGL) driver, "
@@ -311,6 +312,7 @@ class ViewerSession(SessionActions):
             self._update_state()  # views learn their data while rendering (e.g. tensor shapes)
         if getattr(self.app, "drew_views", True):  # not an empty frame before the data came
             warmup.release_hold()  # a frame is out: the renderer warm-up may go on
+            gc_pause.resume(RESUME_GC_S)  # and the cyclic collector, once the frame is sent
         if not lowres:
             pandas_defer.release()  # a first full frame is out: pyarrow may import pandas now
         return frame

@@ -171,7 +171,10 @@ def prefetch_plan(url: str) -> PlanPrefetch | None:
             return None
     except ValueError:
         return None  # `open` reports the bad URL in its own words
-    return PlanPrefetch(url)
+    from rerun_core.viewer import warmup  # here: the callback runs on the prefetch's thread
+
+    # the renderer warm-up builds the pipelines of the archetypes the segment holds first
+    return PlanPrefetch(url, on_plan=lambda plan: warmup.prefer(plan.archetypes()))
 
 
 class UrlSources:

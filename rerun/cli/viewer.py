@@ -193,12 +193,16 @@ def _run(args: argparse.Namespace) -> int:
 
     # Reach the servers first (a bad URL fails alone), on threads: their round trips overlap
     # the renderer's imports and warm-up just below.
-    prefetches = [PlanPrefetch(url) for url in opens]
-    if wants_web(args):  # the page renders: build the GPU device and pipelines meanwhile
-        # (not before a hand-over: exiting while the warm-up draws crashes in the GPU driver)
+    warm = wants_web(args)  # the page renders: build the GPU device and pipelines meanwhile
+    # (not before a hand-over: exiting while the warm-up draws crashes in the GPU driver),
+    # those of the archetypes the segments hold first
+    if warm:
         from rerun_core.viewer import warmup
 
+        prefetches = [PlanPrefetch(u, on_plan=lambda p: warmup.prefer(p.archetypes())) for u in opens]
         warmup.start()
+    else:
+        prefetches = [PlanPrefetch(url) for url in opens]
     plans = _plans(prefetches)
     from rerun_core.server.process import EndpointProcess
     from rerun_core.server.proxy import PortInUseError, ProxyServer
@@ -216,6 +220,9 @@ def _run(args: argparse.Namespace) -> int:
         )
     except OSError as err:
         raise ViewerError(f"cannot write --save file {args.save}: {err.strerror or err}") from None
+    # Segments fetched on demand start now, beside the port's and the page's start-up: the data at
+    # the cursor is what the first frame waits for.
+    early = _EarlyFetch(endpoint, plans) if plans and _on_demand(endpoint) else None
     # Handlers go in before the port opens: a client that sees the port may signal at once.
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -223,6 +230,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         endpoint.start()
     except PortInUseError as err:
+        _abandon(early)
         endpoint.shutdown(grace=0)
         raise ViewerError(f"{err}; is another program using port {port}? Pick another with --port.") from None
     from .web import start_web
@@ -230,10 +238,59 @@ def _run(args: argparse.Namespace) -> int:
     try:
         web = start_web(endpoint.hub, args, endpoint.url)
     except ViewerError:
+        _abandon(early)
         endpoint.shutdown(grace=0)
         raise
     serve_viewer_control(control, endpoint.hub, web)
-    return _serve(endpoint, args, files, urls, stop, web, plans)
+    return _serve(endpoint, args, files, urls, stop, web, plans, early)
+
+
+def _on_demand(endpoint: Any) -> bool:
+    """Segments go straight into the viewer's store, fetched as needed (not --save/--serve-grpc)."""
+    return endpoint.hub is not None and endpoint.save_path is None
+
+
+class _EarlyFetch:
+    """`_fetch_plan` of every plan on a thread; `result()` gives its fetchers or raises its error."""
+
+    def __init__(self, endpoint: Any, plans: Sequence[Any]) -> None:
+        if "rerun_core.viewer.warmup" in sys.modules:  # the page's warm-up runs (`_run`)
+            from rerun_core.viewer import warmup
+
+            # as the notebook's open_url: the first frame with this data comes next, so the
+            # warm-up starts no new kind (CPU the fetch and that frame need) until it is out
+            warmup.hold_for_viewer()
+        self._fetchers: list[Any] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(endpoint, plans), name="rerun-open-segments", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, endpoint: Any, plans: Sequence[Any]) -> None:
+        try:
+            for plan in plans:
+                self._fetchers += _fetch_plan(endpoint, plan)
+        except BaseException as err:  # handed to whoever takes the result
+            self._error = err
+
+    def result(self) -> list[Any]:
+        self._thread.join()
+        if self._error is not None:
+            for fetcher in self._fetchers:
+                fetcher.stop()
+            raise self._error
+        return self._fetchers
+
+
+def _abandon(early: _EarlyFetch | None) -> None:
+    """The viewer failed to start: stop what the early fetch began."""
+    if early is not None:
+        try:
+            for fetcher in early.result():
+                fetcher.stop()
+        except Exception:  # the start-up error is the one to report
+            pass
 
 
 def _check_unsupported(args: argparse.Namespace) -> None:
@@ -267,6 +324,7 @@ def _serve(
     stop: threading.Event,
     web: Any = None,
     plans: Sequence[Any] = (),
+    early: _EarlyFetch | None = None,
 ) -> int:
     from .web import announce
     from .window import open_window
@@ -278,14 +336,10 @@ def _serve(
         window = open_window(web, args, endpoint.url, stop)  # up first: files stream into it
         for url in urls:
             endpoint.pull(url)
-        if plans and "rerun_core.viewer.warmup" in sys.modules:  # the page's warm-up runs (`_run`)
-            from rerun_core.viewer import warmup
-
-            # as the notebook's open_url: the page's first frame with this data comes next, so the
-            # warm-up starts no new kind (CPU the fetch and that frame need) until it is out
-            warmup.hold_for_viewer()
-        for plan in plans:
-            fetchers += _fetch_plan(endpoint, plan)
+        if early is not None:
+            fetchers += early.result()
+        elif plans:  # --save / --serve-grpc: through the endpoint, once it is up
+            fetchers += _EarlyFetch(endpoint, plans).result()
         stdin = None
         for source in files:
             if source == "-":  # a live stream (`script.py | rerun -`): read it beside serving

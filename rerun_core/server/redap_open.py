@@ -14,12 +14,13 @@ and a `close_url` can remove. Nothing here imports the SDK or the viewers.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rerun_core import pandas_defer
+from rerun_core import gc_pause, pandas_defer
 from rerun_core.store.messages import LogMsg, StoreId
 from rerun_core.store.store import ChunkStore
 
@@ -33,6 +34,8 @@ from .redap_source import (
     segment_messages,
 )
 from .segment_fetcher import CursorSource, SegmentFetcher
+
+log = logging.getLogger(__name__)
 
 DEFAULT_OPEN_BUDGET = 512 << 20  # a dataset URL opens all its segments up to this many bytes
 MAX_LISTED = 20  # segment URLs shown per dataset in `OpenResult.lines()`
@@ -105,6 +108,17 @@ class OpenPlan:
     to_fetch: list[tuple[DatasetRef, str]]
     # manifests already fetched while planning (a segment URL's), used once instead of asking again
     manifests: dict[str, SegmentManifest] = field(default_factory=dict)
+
+    def archetypes(self) -> set[str]:
+        """The archetypes of the segments fetched first (their manifests name them, as
+        ``<Archetype>:<field>:has_static_data`` columns): what the viewer will draw."""
+        suffix = ":has_static_data"
+        return {
+            name.split(":", 1)[0]
+            for manifest in self.manifests.values()
+            for name in manifest.table.schema.names
+            if name.endswith(suffix) and name.count(":") == 2
+        }
 
     def _manifest(self, ds: DatasetRef, segment_id: str) -> SegmentManifest:
         known = self.manifests.pop(segment_id, None)
@@ -216,11 +230,23 @@ class PlanPrefetch:
     """`plan_url` on a thread of its own, begun before slow local work (a fresh viewer imports
     and builds its renderer for a second or more) so that the server's round trips overlap it."""
 
-    def __init__(self, url: str, *, budget: int = DEFAULT_OPEN_BUDGET, timeout: float = 60.0) -> None:
-        # the viewer opening it needs no pandas before its first frame (the caller releases)
+    def __init__(
+        self,
+        url: str,
+        *,
+        budget: int = DEFAULT_OPEN_BUDGET,
+        timeout: float = 60.0,
+        on_plan: Callable[[OpenPlan], object] | None = None,
+    ) -> None:
+        """``on_plan``: called on the thread with the plan as soon as it is made (e.g. to tell
+        the renderer warm-up which archetypes come); its errors are logged, not raised."""
+        # the viewer opening it needs no pandas before its first frame (the caller releases),
+        # and no cyclic collections walking its fresh imports until then
         pandas_defer.defer()
+        gc_pause.pause()
         self._plan: OpenPlan | None = None
         self._error: BaseException | None = None
+        self._on_plan = on_plan
         self._thread = threading.Thread(
             target=self._run, args=(url, budget, timeout), name="rerun-plan-prefetch", daemon=True
         )
@@ -231,6 +257,12 @@ class PlanPrefetch:
             self._plan = plan_url(url, budget=budget, timeout=timeout)
         except BaseException as err:  # handed to whoever takes the result
             self._error = err
+            return
+        if self._on_plan is not None:
+            try:
+                self._on_plan(self._plan)
+            except Exception:
+                log.warning("after planning %s", url, exc_info=True)
 
     def result(self) -> OpenPlan:
         """The plan, once the server answered; raises what `plan_url` raised."""
@@ -243,6 +275,7 @@ class PlanPrefetch:
     def discard(self) -> None:
         """Not needed after all (the viewer failed first): close its connection."""
         pandas_defer.release()
+        gc_pause.resume()
         self._thread.join()
         if self._plan is not None:
             self._plan.client.close()

@@ -13,20 +13,22 @@
   instead: the font manager's two index attributes are stand-ins that load the real index
   (pygfx's own method) on first use. ``RERUN_LAZY_FONT_INDEX=0`` turns it off.
 
-``import_renderer()`` does both imports; anything unexpected leaves pygfx and wgpu as they are.
+``import_renderer()`` does both imports, and caches pygfx's shader templates (``shader_cache``);
+anything unexpected leaves pygfx and wgpu as they are.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.abc
+import io
 import logging
 import os
 import pickle
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,9 @@ def import_renderer() -> None:
     if "pygfx" not in sys.modules and _on("RERUN_LAZY_FONT_INDEX"):
         with _lazy_font_index():
             import pygfx  # noqa: F401
+    from rerun_core.viewer import shader_cache
+
+    shader_cache.install()
     import rerun_core.viewer.app  # noqa: F401
 
 
@@ -120,13 +125,63 @@ def _save(parser: Any, path: Path) -> None:
         data = pickle.dumps(
             {name: getattr(parser, name) for name in _STATE}, protocol=pickle.HIGHEST_PROTOCOL
         )
+    except Exception:
+        log.debug("cffi parse of %s not picklable", path, exc_info=True)
+        return
+    _write(path, data)
+
+
+def cached_models(types: list[str], parse: Callable[[], list[Any] | None]) -> list[Any] | None:
+    """cffi's models of wgpu's type strings ``types`` (the warm-up's ``prime_ctypes``): loaded
+    from the cache dir when parsed before with the same header, else ``parse()`` and stored."""
+    try:
+        import wgpu
+        from cffi import model
+        from wgpu.backends.wgpu_native import ffi
+
+        declarations = ffi._parser._declarations
+        header = f"{wgpu.__version__}|{sorted(declarations)}"
+    except Exception:
+        return parse()
+    path = cache_dir() / f"types_{_key(header + chr(10).join(types), {})}.pickle"
+    # cffi tells struct, union and enum types apart by identity: the cached models must refer to
+    # the parser's own, so those are pickled by their declaration's name
+    named = {
+        id(tp): name for name, (tp, _q) in declarations.items() if isinstance(tp, model.StructOrUnionOrEnum)
+    }
+    try:
+        unpickler = pickle.Unpickler(io.BytesIO(path.read_bytes()))
+        unpickler.persistent_load = lambda name: declarations[name][0]  # type: ignore[method-assign]
+        models = unpickler.load()
+        if isinstance(models, list) and len(models) == len(types):
+            return models
+    except FileNotFoundError:
+        pass
+    except Exception:
+        log.debug("cffi type cache %s unreadable; parsing", path, exc_info=True)
+    models = parse()
+    if models is not None:
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = lambda obj: named.get(id(obj))  # type: ignore[method-assign]
+        try:
+            pickler.dump(models)
+        except Exception:
+            log.debug("cffi types not picklable", exc_info=True)
+            return models
+        _write(path, out.getvalue())
+    return models
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
     except Exception:
-        log.debug("cffi parse cache %s not written", path, exc_info=True)
+        log.debug("cache file %s not written", path, exc_info=True)
 
 
 # --- pygfx's font index -------------------------------------------------------------------------

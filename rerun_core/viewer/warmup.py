@@ -22,7 +22,8 @@ import logging
 import os
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -129,23 +130,16 @@ def prime_ctypes() -> int:
 
         names = [n for n in ffi.list_types()[0] if n.startswith("WGPU")]
         keys = [f"{n} *" for n in names] + [f"{n}[]" for n in names] + list(_EXTRA_CTYPES)
-        parser = ffi._parser
         with ffi._lock:
             todo = [k for k in dict.fromkeys(keys) if k not in ffi._parsed_types]
             if not todo:
                 return 0
-            params_text = ",\n".join(todo)
-            ast = parser._parse(f"void __dummy(\n{params_text}\n);")[0]
-            params = ast.ext[-1].type.args.params
-            if len(params) != len(todo):
+            models = renderer_imports.cached_models(todo, lambda: _parse_models(ffi, todo))
+            if models is None:
                 return 0
-            parsed = {}
-            for key, node in zip(todo, params, strict=True):
-                tp = parser._get_type_and_quals(node.type)[0]
-                raw = tp.is_raw_function
-                if raw:
-                    tp = tp.as_function_pointer()
-                parsed[key] = (ffi._get_cached_btype(tp), raw)
+            parsed = {
+                key: (ffi._get_cached_btype(tp), raw) for key, (tp, raw) in zip(todo, models, strict=True)
+            }
             ffi._parsed_types.update(parsed)
             return len(parsed)
     except Exception:
@@ -153,16 +147,36 @@ def prime_ctypes() -> int:
         return 0
 
 
+def _parse_models(ffi: Any, todo: list[str]) -> list[tuple[Any, bool]] | None:
+    """cffi's models of the type strings ``todo``, parsed in one go (None: not as expected)."""
+    parser = ffi._parser
+    params_text = ",\n".join(todo)
+    ast = parser._parse(f"void __dummy(\n{params_text}\n);")[0]
+    params = ast.ext[-1].type.args.params
+    if len(params) != len(todo):
+        return None
+    models = []
+    for node in params:
+        tp = parser._get_type_and_quals(node.type)[0]
+        raw = tp.is_raw_function
+        models.append((tp.as_function_pointer() if raw else tp, raw))
+    return models
+
+
 def _run() -> None:
     try:
         prime_ctypes()
         from rerun_core.viewer.app import ViewerApp
 
-        # One kind at a time, images first (the commonest first frame): a viewer's own render
-        # waits for GPU_LOCK at most one small draw, then reuses what is built so far.
-        for kind in KINDS:
-            if done_kinds:  # the first kind always: it builds the device
+        # One kind at a time, the opened data's kinds first (`prefer`), else images first (the
+        # commonest first frame): a viewer's own render waits for GPU_LOCK at most one small
+        # draw, then reuses what is built so far.
+        while (kind := _next_kind()) is not None:
+            if done_kinds and kind not in _preferred:  # the first kind always: it builds the device
                 _go.wait(HOLD_S)
+                kind = _next_kind()  # the data's kinds may have become known meanwhile
+                if kind is None:
+                    break
             app = ViewerApp(_scene(kind), 64, 48)
             try:
                 app.render()
@@ -179,6 +193,31 @@ def _run() -> None:
 
 
 KINDS = ("Image", "Points3D", "Points2D", "LineStrips3D", "Mesh3D")
+# archetypes drawn by one of ``KINDS``' pipelines
+KIND_OF = {"EncodedImage": "Image", "Asset3D": "Mesh3D"} | {k: k for k in KINDS}
+_kinds_lock = threading.Lock()  # not `_lock`: `start` holds that through its imports
+_preferred: list[str] = []  # the kinds of the data a viewer is opening (`prefer`), in order
+
+
+def prefer(archetypes: Iterable[str]) -> list[str]:
+    """A viewer is opening data of these archetypes (a segment's manifest names them): draw
+    their kinds next, before any other, then hold the rest until that viewer's first frame
+    (`hold_for_viewer`). Returns the kinds preferred."""
+    kinds = [k for k in KINDS if k in {KIND_OF.get(a) for a in archetypes}]
+    if kinds:
+        with _kinds_lock:
+            _preferred[:] = kinds
+        hold_for_viewer()
+    return kinds
+
+
+def _next_kind() -> str | None:
+    """The next kind to draw: a preferred one first, then in ``KINDS`` order; None when all are."""
+    with _kinds_lock:
+        pending = [k for k in (*_preferred, *KINDS) if k not in done_kinds]
+    return pending[0] if pending else None
+
+
 YIELD_S = 0.01  # between kinds
 HOLD_S = 5.0  # at most this long for a viewer's frame after `hold_for_viewer`
 

@@ -117,6 +117,9 @@ def ours(data_dir: Path) -> Iterator[str]:
 def _check_segment_matches_file(url: str, data_dir: Path) -> None:
     hub = StoreHub()
     seg_url = _segment_url(url, "seg1")
+    plan = plan_url(seg_url)  # the manifest names what the viewer will draw (its warm-up's kinds)
+    plan.client.close()
+    assert plan.archetypes() == {"Points3D", "TextDocument"}
     result = open_url(seg_url + "#when=frame@1", hub.insert)
     (sid,) = result.opened
     assert (sid.recording_id, sid.application_id) == ("seg1", "mydata")

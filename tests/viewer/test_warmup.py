@@ -23,20 +23,23 @@ def _run(code: str, **env: str) -> str:
     return out.stdout
 
 
+# primed types are what cffi's own parse of each gives (the same ctype objects)
+_PRIMED_CHECK = (
+    "from wgpu.backends.wgpu_native import ffi\n"
+    "from rerun_core.viewer.warmup import prime_ctypes\n"
+    "keys = ['WGPUTextureDescriptor *', 'WGPUBindGroupEntry[]', 'char []', 'uint32_t []',\n"
+    "        'WGPUChainedStruct * ', 'void(WGPULogLevel, WGPUStringView, void *)']\n"
+    "assert prime_ctypes() > 500\n"
+    "primed = {k: ffi._parsed_types.pop(k) for k in keys}\n"
+    "for k in keys:\n"
+    "    ffi._typeof(k, consider_function_as_funcptr=True)\n"
+    "    assert ffi._parsed_types[k] == primed[k], k\n"
+    "print(ffi.sizeof('WGPUTextureDescriptor'), ffi.typeof('WGPUTextureDescriptor *').cname)\n"
+)
+
+
 def test_primed_types_are_the_ones_cffi_would_parse() -> None:
-    code = (
-        "from wgpu.backends.wgpu_native import ffi\n"
-        "from rerun_core.viewer.warmup import prime_ctypes\n"
-        "keys = ['WGPUTextureDescriptor *', 'WGPUBindGroupEntry[]', 'char []', 'uint32_t []',\n"
-        "        'void(WGPULogLevel, WGPUStringView, void *)']\n"
-        "assert prime_ctypes() > 500\n"
-        "primed = {k: ffi._parsed_types.pop(k) for k in keys}\n"
-        "for k in keys:\n"
-        "    ffi._typeof(k, consider_function_as_funcptr=True)\n"
-        "    assert ffi._parsed_types[k] == primed[k], k\n"
-        "print(ffi.sizeof('WGPUTextureDescriptor'), ffi.typeof('WGPUTextureDescriptor *').cname)\n"
-    )
-    assert "WGPUTextureDescriptor *" in _run(code)
+    assert "WGPUTextureDescriptor *" in _run(_PRIMED_CHECK)
 
 
 def test_warm_up_then_a_viewer_renders_its_own_data() -> None:
@@ -132,3 +135,60 @@ def test_font_index_read_on_first_use_and_the_same() -> None:
     assert lazy[0] == "_LazyIndex False" and plain[0] == "dict False"
     assert lazy[1] == plain[1]  # the same fonts chosen
     assert lazy[2] == plain[2] and lazy[2].startswith("dict ") and lazy[2].endswith(" True")
+
+
+def test_primed_types_from_the_cache_are_cffis_own(tmp_path: Path) -> None:
+    """The second process loads the primed types' models from the cache file; they still point
+    at the header's own struct types (cffi tells those apart by identity)."""
+    code = (
+        "from rerun_core.viewer import renderer_imports\n"
+        "renderer_imports.import_renderer()\n"
+        + _PRIMED_CHECK
+        + "assert ffi.typeof('WGPUTextureDescriptor *').item is ffi.typeof('WGPUTextureDescriptor')\n"
+        "d = ffi.new('WGPUTextureDescriptor *'); d.size.width = 7\n"
+        "print(d.size.width)\n"
+    )
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    first = _run(code, **env)  # parses, writes the cache
+    assert first.split()[-1] == "7"
+    assert len(list(tmp_path.glob("rerun/cffi/types_*.pickle"))) == 1
+    assert _run(code, **env) == first  # from the cache
+
+
+def test_shader_templates_from_the_cache_are_the_same(tmp_path: Path) -> None:
+    code = (
+        "from rerun_core.viewer import renderer_imports\n"
+        "renderer_imports.import_renderer()\n"
+        "import pygfx\n"
+        "from pygfx.renderers.wgpu.shader.templating import apply_templating, register_wgsl_loader\n"
+        "register_wgsl_loader('rrtest', {'g.wgsl': 'fn g() -> i32 { return {{ x }} * 2; }'})\n"
+        "src = \"{$ include 'rrtest.g.wgsl' $}\\n$$ if x > 1\\nfn f() -> i32 { return {{ x }}; }\\n$$ endif\\n\"\n"
+        "print(apply_templating(src, x=3).split())\n"
+        "import hashlib\n"
+        "print(hashlib.sha256(apply_templating(src, x=3).encode()).hexdigest())\n"
+    )
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    plain = _run(code, RERUN_SHADER_CACHE="0", **env)
+    assert not list(tmp_path.glob("rerun/jinja/*"))
+    first = _run(code, **env)
+    cached = sorted(p.name[:2] for p in tmp_path.glob("rerun/jinja/*"))
+    assert "s_" in cached and "__" in cached  # a from_string template and an included one
+    assert plain == first == _run(code, **env)
+
+
+def test_the_opened_datas_kinds_come_first_and_the_rest_wait() -> None:
+    code = (
+        "import time\n"
+        "from rerun_core.viewer import warmup\n"
+        "print(warmup.prefer(['Points3D', 'RecordingInfo', 'Asset3D']))\n"
+        "warmup.start()\n"
+        "t = time.monotonic()\n"
+        "while len(warmup.done_kinds) < 2 and time.monotonic() - t < 240:\n"
+        "    time.sleep(0.02)\n"
+        "time.sleep(1.0)\n"  # less than HOLD_S: the others are held
+        "held = list(warmup.done_kinds)\n"
+        "warmup.release_hold()\n"
+        "assert warmup.wait(240)\n"
+        "print(held, sorted(warmup.done_kinds) == sorted(warmup.KINDS))\n"
+    )
+    assert _run(code).splitlines() == ["['Points3D', 'Mesh3D']", "['Points3D', 'Mesh3D'] True"]

@@ -1,0 +1,60 @@
+"""The cyclic collector paused while a viewer opens a URL: back on when resumed, after a delay,
+or at the deadline; a collector turned off by the caller stays off."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from rerun_core import gc_pause
+
+
+@pytest.fixture(autouse=True)
+def _collector_on() -> Iterator[None]:
+    gc.enable()
+    yield
+    gc_pause.resume()
+    gc.enable()
+
+
+def test_pause_then_resume() -> None:
+    assert gc_pause.pause()
+    assert not gc.isenabled() and gc_pause.paused()
+    gc_pause.resume()
+    assert gc.isenabled() and not gc_pause.paused()
+    gc_pause.resume()  # nothing in force: nothing happens
+    assert gc.isenabled()
+
+
+def test_resume_after_a_delay() -> None:
+    gc_pause.pause()
+    gc_pause.resume(0.2)
+    assert not gc.isenabled()  # not yet
+    deadline = time.monotonic() + 10
+    while not gc.isenabled() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert gc.isenabled() and not gc_pause.paused()
+
+
+def test_the_deadline_resumes() -> None:
+    gc_pause.pause(max_s=0.1)
+    deadline = time.monotonic() + 10
+    while not gc.isenabled() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert gc.isenabled()
+
+
+def test_a_collector_already_off_stays_off() -> None:
+    gc.disable()
+    assert not gc_pause.pause()
+    gc_pause.resume()
+    assert not gc.isenabled()
+
+
+def test_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RERUN_GC_PAUSE", "0")
+    assert not gc_pause.pause()
+    assert gc.isenabled()

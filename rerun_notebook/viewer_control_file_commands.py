@@ -115,7 +115,7 @@ def _open_picker(into: str) -> Run:
 
     def run(handler: Any, sid: Any) -> None:
         for session in target_sessions(handler):
-            session.set_modal({"kind": "open_file", "into": into})
+            session.set_modal({"kind": "open_file", "into": into, "accept": accepted()})
 
     return run
 
@@ -136,29 +136,56 @@ _uploads: dict[tuple[int, str], list[bytes | None]] = {}
 _uploads_lock = threading.Lock()
 
 
-def load_file(handler: Any, path: Path, into: Any = None) -> list[Any]:
-    """Load an .rrd / .rbl file as ``ViewerClient.open`` does and show its first recording; with
-    ``into`` (a recording's StoreId), its recording data goes into that recording instead."""
-    from rerun_core.store.messages import ArrowMsg, StoreKind
+Importer = Callable[[Path], Iterable[Any]]  # a file -> the log messages it stands for
+RERUN_FILES = (".rrd", ".rbl")
+_importer: list[tuple[Importer, tuple[str, ...]]] = []  # what `rerun FILE` imports (set_importer)
+
+
+def set_importer(importer: Importer, suffixes: Iterable[str]) -> None:
+    """Let picked files of ``suffixes`` (images, meshes, .mcap, ...) load through ``importer``, as
+    ``rerun FILE`` loads them (the CLI sets it: the importers are the SDK's, above this layer)."""
+    _importer[:] = [(importer, tuple(sorted({x.lower() for x in suffixes})))]
+
+
+def accepted() -> list[str]:
+    """The file types a picked file may be."""
+    return sorted(set(RERUN_FILES) | set(_importer[0][1] if _importer else ()))
+
+
+def _messages(path: Path) -> Iterable[Any]:
     from rerun_core.store.rrd import read_messages
 
-    if path.suffix.lower() not in (".rrd", ".rbl"):
-        raise ValueError(f"cannot load {path.name}: this viewer opens .rrd and .rbl files")
-    if into is None:
-        opened = handler._open_file(str(path))
-    else:
+    suffix = path.suffix.lower()
+    if suffix in RERUN_FILES:
+        return read_messages(path)
+    if _importer and suffix in _importer[0][1]:
+        return _importer[0][0](path)
+    raise ValueError(f"cannot load {path.name}: this viewer opens {', '.join(accepted())} files")
 
-        def retarget(messages: Iterable[Any]) -> Iterator[Any]:
-            for message in messages:
-                if isinstance(message, ArrowMsg) and message.store_id.kind == StoreKind.RECORDING:
-                    yield ArrowMsg(into, message.chunk)
-                elif (
-                    getattr(message, "store_id", None) is None or message.store_id.kind != StoreKind.RECORDING
-                ):
-                    yield message
 
-        handler.hub.insert_many(retarget(read_messages(path)))
-        opened = [into]
+def load_file(handler: Any, path: Path, into: Any = None) -> list[Any]:
+    """Load a file as ``rerun FILE`` does and show its first recording; with ``into`` (a
+    recording's StoreId), its recording data goes into that recording instead, as 0.41's import."""
+    from rerun_core.store.messages import ArrowMsg, StoreKind
+
+    seen: dict[Any, None] = {}
+
+    def placed(messages: Iterable[Any]) -> Iterator[Any]:
+        for message in messages:
+            sid = getattr(message, "store_id", None)
+            recording = sid is not None and sid.kind == StoreKind.RECORDING
+            if into is None:
+                if recording:
+                    seen.setdefault(sid)
+                yield message
+            elif isinstance(message, ArrowMsg) and recording:
+                yield ArrowMsg(into, message.chunk)
+            elif not recording:
+                yield message
+
+    handler.hub.insert_many(placed(_messages(path)))
+    opened = [into] if into is not None else [sid for sid in seen if handler.hub.get(sid) is not None]
+    handler.from_files.update(opened if into is None else ())
     if opened:
         handler.tables.show(None)
         handler.hub.set_active_recording(opened[0])

@@ -44,5 +44,15 @@ def serve_viewer_control(service: Any, hub: Any, web: Any) -> None:
     shelf = _SHELVES.get(id(service))
     if shelf is not None:
         shelf.enabled = True
+    _picked_files_import_as_rerun_file_does()
     # `--headless`: an offscreen page answers (state, time cursor, screenshots), as 0.41's
     service.install(FullViewerControlHandler(hub, web if web is not None else HeadlessViewer(hub), shelf))
+
+
+def _picked_files_import_as_rerun_file_does() -> None:
+    """A file picked in a page's open-file dialog (``ui.open_file``) loads as ``rerun FILE``."""
+    from rerun_notebook.viewer_control_file_commands import set_importer
+
+    from .viewer import _file_messages, _importable
+
+    set_importer(lambda path: _file_messages(str(path)), _importable())

@@ -112,7 +112,8 @@ def _wait(condition: Any) -> None:
 def test_a_picked_file_opens_as_a_new_recording(tmp_path: Path) -> None:
     handler, [page] = _viewer(tmp_path, 1)
     handler.run_command(pb.RunCommandRequest(id="ui.open_file", allow_blocking_native_modal=True))
-    assert page.session.modal == {"kind": "open_file", "into": "new"}
+    modal = page.session.modal
+    assert (modal["kind"], modal["into"]) == ("open_file", "new") and ".rrd" in modal["accept"]
     data = write_steps(tmp_path / "other.rrd", recording_id="other").read_bytes()
     _upload(page, data, "other.rrd", "new")
     _wait(lambda: any(s.recording_id == "other" for s in handler.hub.recordings()))
@@ -133,4 +134,26 @@ def test_a_picked_file_of_another_kind_says_why(tmp_path: Path) -> None:
     _handler, [page] = _viewer(tmp_path, 1)
     _upload(page, b"not an image", "notes.txt", "new")
     _wait(lambda: (page.session.modal or {}).get("kind") == "error")
-    assert "opens .rrd and .rbl files" in page.session.modal["message"]
+    assert "Cannot open notes.txt: cannot load notes.txt: this viewer opens" in page.session.modal["message"]
+
+
+def test_a_picked_image_imports_as_rerun_file_does(tmp_path: Path) -> None:
+    """The CLI's importers (set by `rerun`'s viewer control) load what `rerun FILE` loads: an image
+    becomes a recording of its own, application id the file's stem; into the current recording,
+    its image goes there."""
+    from PIL import Image
+
+    from rerun.cli.control import _picked_files_import_as_rerun_file_does
+
+    _picked_files_import_as_rerun_file_does()
+    assert ".png" in files.accepted() and ".rrd" in files.accepted()
+    picture = tmp_path / "picture.png"
+    Image.new("RGB", (4, 3), (255, 0, 0)).save(picture)
+    handler, [page] = _viewer(tmp_path, 1)
+    _upload(page, picture.read_bytes(), "picture.png", "new")
+    _wait(lambda: any(s.application_id == "picture" for s in handler.hub.recordings()))
+    assert handler.hub.active_recording_id.application_id == "picture"
+
+    [steps] = [s for s in handler.hub.recordings() if s.recording_id == "steps"]
+    files.load_file(handler, picture, steps)
+    assert any("picture" in str(p) for p in handler.hub.get(steps).entity_paths())

@@ -228,11 +228,12 @@ const MODAL_BODIES = {
     }
   },
   open_file(ctx, body, modal, close) {
+    const kinds = (modal.accept || [".rrd", ".rbl"]).join(", ");
     el("div", "rr-modal-text", body).textContent =
-      modal.into === "current" ? "Import a Rerun file (.rrd, .rbl) into the current recording" : "Open a Rerun file (.rrd, .rbl) as a new recording";
+      modal.into === "current" ? `Import a file into the current recording (${kinds})` : `Open a file as a new recording (${kinds})`;
     const input = el("input", "rr-open-file", body);
     input.type = "file";
-    input.accept = ".rrd,.rbl";
+    input.accept = (modal.accept || [".rrd", ".rbl"]).join(",");
     input.onchange = async () => {
       const file = input.files?.[0];
       if (!file) return;

@@ -142,7 +142,11 @@ def _run_window(url: str, title: str, size: tuple[int, int], parent: int | None)
 
     import webview
 
+    from .desktop_bridge import bridge
+
     window = webview.create_window(title, url, width=size[0], height=size[1], background_color="#0d1012")
+    if window is not None:
+        window.expose(*bridge(window))  # the page's fullscreen and clipboard go through Qt
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C in the terminal ends the window too
 

@@ -27,6 +27,33 @@ clock = time.monotonic  # the dev panel's clock (tests set their own)
 
 
 @dataclass
+class LocationHistory:
+    """The recordings a page showed, in order, for 0.41's ``ui.navigate_back_in_history`` /
+    ``forward``: a switch to another recording after going back drops the forward ones."""
+
+    entries: list[str] = field(default_factory=list)
+    index: int = -1
+
+    def visit(self, recording_id: str) -> None:
+        if 0 <= self.index < len(self.entries) and self.entries[self.index] == recording_id:
+            return  # where the history already is (a step back or forward lands here)
+        del self.entries[self.index + 1 :]
+        self.entries.append(recording_id)
+        self.index = len(self.entries) - 1
+
+    def step(self, *, back: bool, open_now: set[str]) -> str | None:
+        """The recording one step back (or forward) that is still open, the history moved there;
+        None at either end."""
+        here = self.entries[self.index] if 0 <= self.index < len(self.entries) else None
+        i = self.index
+        while 0 <= (i := i - 1 if back else i + 1) < len(self.entries):
+            if self.entries[i] in open_now and self.entries[i] != here:
+                self.index = i
+                return self.entries[i]
+        return None
+
+
+@dataclass
 class PageActions:
     """What the palette's developer commands switched on one page session."""
 
@@ -37,6 +64,8 @@ class PageActions:
     clipboard: dict[str, Any] | None = None  # {"seq", "text"} or {"seq", "png"}, for the page
     clipboard_at: float = 0.0
     reset_seq: int = 0  # ``ui.reset_viewer`` runs: the page forgets its own panel toggles
+    locations: LocationHistory = field(default_factory=LocationHistory)
+    fullscreen_seq: int = 0  # ``ui.toggle_fullscreen`` runs: the page (or its window) toggles
     pump: Any = None  # the page's frame pump, whose counts the dev panel shows
     _sample: tuple[float, int, float, float] | None = None  # (when, frames sent, render s, encode s)
     _rates: dict[str, float] = field(default_factory=dict)
@@ -56,6 +85,11 @@ def actions(session: Any) -> PageActions:
         found = PageActions()
         session.dev_actions = found
     return found  # type: ignore[no-any-return]
+
+
+def visited(session: Any, recording_id: str) -> None:
+    """The page shows ``recording_id`` now (``ViewerSession.set_active``)."""
+    actions(session).locations.visit(recording_id)
 
 
 def refresh(session: Any) -> None:
@@ -139,16 +173,18 @@ def dev_stats(session: Any, acts: PageActions) -> dict[str, Any]:
 
 def chunk_row(chunk: Any) -> dict[str, Any]:
     """One chunk as the browser lists it."""
-    timelines = {}
+    timelines, kinds = {}, {}
     for name, column in sorted(chunk.timelines.items()):
         rng = column.time_range()
         timelines[name] = [int(rng[0]), int(rng[1])] if rng is not None else None
+        kinds[name] = str(getattr(column.typ, "value", column.typ))  # sequence, timestamp, duration
     return {
         "entity": path_str(chunk.entity_path),
         "id": str(chunk.id),
         "rows": int(chunk.num_rows),
         "static": bool(chunk.is_static),
         "timelines": timelines,
+        "kinds": kinds,
         "components": sorted(str(getattr(d, "component", d)) for d in chunk.components),
         "bytes": int(chunk.num_bytes),
     }
@@ -189,6 +225,7 @@ def dev_state(session: Any) -> dict[str, Any]:
         "overrides_active": acts.overrides_active,
         "clipboard": acts.clipboard,
         "reset_seq": acts.reset_seq,
+        "fullscreen_seq": acts.fullscreen_seq,
     }
     try:
         if acts.dev_panel:

@@ -24,6 +24,7 @@ from rerun_core.viewer.protocols import Renderer, RendererFactory
 from . import panels
 from .blueprint_sync import BlueprintSync
 from .dataframe_panel import DataframePanels
+from .dev_panels import visited
 from .selection import SelectionHistory
 from .session_actions import SessionActions
 from .session_state import build_state
@@ -145,6 +146,7 @@ class ViewerSession(SessionActions):
             if recording_id == self.active and (self.app is not None or self.error):
                 return
             self.active = recording_id
+            visited(self, recording_id)  # the page's location history (back / forward)
             self._drop_app()
             self._app_time = (None, None)
             self.time = TimeControl()

@@ -59,6 +59,40 @@ def _toggle(flag: str) -> Run:
     return run
 
 
+def _navigate(*, back: bool) -> Run:
+    """0.41's location history: back (or forward) to the recording shown before (after), as the
+    first page went through them (``dev_panels.LocationHistory``); every page follows, as the
+    viewer's one screen. A table on screen (``send_table``) came after the recording under it:
+    back puts it away. 0.41 starts its history at the welcome screen, which this viewer has not."""
+
+    def run(handler: Any, _sid: Any) -> None:
+        if back and handler.tables.shown is not None:
+            handler.tables.show(None)
+            return
+        pages = _pages(handler)
+        if not pages:
+            return
+        first = pages[0][1]
+        target = actions(first).locations.step(back=back, open_now=set(first.stores))
+        sid = next((s for s in handler.hub.recordings() if s.recording_id == target), None)
+        if sid is None:
+            return
+        handler.hub.set_active_recording(sid)
+        for _page, session in pages:
+            if target in session.stores:
+                session.set_active(target)
+
+    return run
+
+
+def _toggle_fullscreen(handler: Any, _sid: Any) -> None:
+    """Each page toggles fullscreen: the desktop window through Qt, a browser page through the
+    Fullscreen API (``dev_panels.js``). The offscreen page of ``rerun --headless`` has no screen."""
+    for _page, session in _pages(handler):
+        actions(session).fullscreen_seq += 1
+        refresh(session)
+
+
 # --- the clipboard ------------------------------------------------------------------------------
 
 
@@ -229,8 +263,11 @@ RUNNABLE: dict[str, Run] = {
     "ui.copy_entity_hierarchy_to_clipboard": _copy_hierarchy,
     "ui.copy_screenshot_to_clipboard": _copy_screenshot,
     "ui.copy_time_selection_link_to_clipboard": _copy_time_selection_link,
+    "ui.navigate_back_in_history": _navigate(back=True),
+    "ui.navigate_forward_in_history": _navigate(back=False),
     "ui.reset_viewer": reset_viewer,
     "ui.toggle_chunk_store_browser": _toggle("chunk_browser"),
+    "ui.toggle_fullscreen": _toggle_fullscreen,
     "ui.toggle_dev_panel": _toggle("dev_panel"),
     "ui.toggle_panel_state_overrides": _toggle("overrides_active"),
 }

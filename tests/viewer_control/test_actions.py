@@ -209,3 +209,34 @@ def test_reset_viewer_forgets_the_ui_state(setup: Any) -> None:
     assert state["dev"]["dev_panel"] is None and state["dev"]["chunks"] is None
     assert state["dev"]["reset_seq"] == 1 and not session.hidden
     assert handler.hub.recordings()  # the recordings stay open
+
+
+def test_back_and_forward_go_through_the_recordings_shown(tmp_path: Path) -> None:
+    hub = StoreHub()
+    for name in ("one", "two", "three"):
+        hub.insert_many(read_messages(write_steps(tmp_path / f"{name}.rrd", recording_id=name)))
+    pages = [_Page(hub), _Page(hub)]  # each showed one, two, three in turn
+    handler = FullViewerControlHandler(hub, _Web(pages))
+    pages[0].session.set_active("one")  # history: one, two, three, one
+
+    def shown() -> list[str | None]:
+        return [p.session.active for p in pages]
+
+    _run(handler, "ui.navigate_back_in_history")
+    assert shown() == ["three", "three"] and hub.active_recording_id.recording_id == "three"
+    _run(handler, "ui.navigate_back_in_history")
+    _run(handler, "ui.navigate_back_in_history")
+    assert shown() == ["one", "one"]
+    _run(handler, "ui.navigate_back_in_history")  # the start: nothing before it
+    assert shown() == ["one", "one"]
+    _run(handler, "ui.navigate_forward_in_history")
+    assert shown() == ["two", "two"]
+    pages[0].session.set_active("three")  # a new location drops the forward ones
+    _run(handler, "ui.navigate_forward_in_history")
+    assert pages[0].session.active == "three"
+    hub.remove(next(s for s in hub.recordings() if s.recording_id == "two"))
+    pages[0].session.stores.pop("two")
+    _run(handler, "ui.navigate_back_in_history")  # a closed recording is skipped
+    assert pages[0].session.active == "one"
+    for page in pages:
+        page.session.close()

@@ -4,7 +4,7 @@
 // `dev_chunk_page`.
 
 import { applyState } from "./main.js";
-import { button, el } from "./util.js";
+import { button, el, formatTime } from "./util.js";
 
 const BOX_STYLE =
   "position:absolute;z-index:40;background:rgba(20,22,26,0.96);color:#ddd;border:1px solid #444;" +
@@ -16,6 +16,43 @@ export function renderDevPanels(ctx, state) {
   ctx.devPanel = devBox(ctx, ctx.devPanel, dev.dev_panel, "dev", devStatsFill);
   ctx.chunkBrowser = devBox(ctx, ctx.chunkBrowser, dev.chunks, "chunks", devChunksFill);
   devClipboard(ctx, dev.clipboard);
+  devFullscreen(ctx, dev.fullscreen_seq || 0);
+}
+
+// The desktop window's bridge (desktop_bridge.py): Qt's fullscreen and clipboard, where the page
+// runs in the window's web view.
+function devDesktop() {
+  return globalThis.pywebview?.api?.rr_copy ? globalThis.pywebview.api : null;
+}
+
+// `ui.toggle_fullscreen`, once per run: the desktop window goes fullscreen or back (Qt); a browser
+// page leaves fullscreen, or asks for it. Browsers grant fullscreen only on a user's gesture, not on
+// a message from the viewer, so a page that is refused shows a button that does it when clicked.
+function devFullscreen(ctx, seq) {
+  if (ctx.devFullSeq === undefined) ctx.devFullSeq = seq;
+  if (seq === ctx.devFullSeq) return;
+  ctx.devFullSeq = seq;
+  const desktop = devDesktop();
+  if (desktop) return void desktop.rr_toggle_fullscreen();
+  ctx.devFullPrompt?.remove();
+  ctx.devFullPrompt = null;
+  const root = document.documentElement;
+  if (document.fullscreenElement) return void document.exitFullscreen().catch(() => {});
+  const result = (outcome) => (ctx.root.dataset.fullscreen = outcome);
+  root.requestFullscreen().then(
+    () => result("on"),
+    () => {
+      result("needs a click");
+      const prompt = (ctx.devFullPrompt = el("div", "rr-dev-fullscreen", ctx.root));
+      prompt.style.cssText = BOX_STYLE + "top:40px;left:50%;transform:translateX(-50%);z-index:42;display:flex;gap:8px;align-items:center;";
+      el("span", "", prompt).textContent = "Fullscreen needs a click in the browser:";
+      button(prompt, "rr-dev-fullscreen-go", "Go fullscreen", "Toggle fullscreen (F11)", () => {
+        prompt.remove();
+        root.requestFullscreen().then(() => result("on"), (err) => result(`failed: ${err?.message || err}`));
+      });
+      button(prompt, "rr-dev-close", "×", "Close", () => prompt.remove());
+    },
+  );
 }
 
 // `ui.reset_viewer`: the page forgets the panels it toggled itself, then draws again.
@@ -36,7 +73,7 @@ function devBox(ctx, box, data, name, fill) {
   if (!box) {
     box = el("div", `rr-dev-box rr-dev-${name}`, ctx.root);
     box.style.cssText =
-      BOX_STYLE + (name === "dev" ? "top:40px;right:12px;min-width:220px;" : "top:40px;left:12px;right:12px;bottom:12px;overflow:auto;");
+      BOX_STYLE + (name === "dev" ? "top:40px;right:12px;min-width:220px;z-index:41;" : "top:40px;left:12px;right:12px;bottom:12px;overflow:auto;");
     const head = el("div", "rr-dev-head", box);
     head.style.cssText = "display:flex;justify-content:space-between;align-items:center;margin-bottom:4px;font-weight:bold;";
     el("span", "rr-dev-title", head).textContent = name === "dev" ? "Dev panel" : "Chunk store browser";
@@ -83,9 +120,10 @@ function devStatsFill(ctx, body, stats) {
   }
 }
 
-function devTimelines(timelines) {
-  const parts = Object.entries(timelines || {}).map(([name, r]) => (r ? `${name}: ${r[0]}..${r[1]}` : name));
-  return parts.join(", ");
+function devTimelines(timelines, kinds) {
+  const when = (name, t) => formatTime((kinds || {})[name], t);
+  const parts = Object.entries(timelines || {}).map(([name, r]) => (r ? `${name}: ${when(name, r[0])} – ${when(name, r[1])}` : name));
+  return parts.join("; ");
 }
 
 function devChunksFill(ctx, body, page) {
@@ -114,7 +152,7 @@ function devChunksFill(ctx, body, page) {
   for (const c of page.rows) {
     const tr = el("tr", "rr-dev-chunk", tbody);
     tr.dataset.chunkId = c.id;
-    const cells = [c.entity, c.id, String(c.rows), c.static ? "static" : devTimelines(c.timelines), c.components.join(", "), devBytes(c.bytes)];
+    const cells = [c.entity, c.id, String(c.rows), c.static ? "static" : devTimelines(c.timelines, c.kinds), c.components.join(", "), devBytes(c.bytes)];
     for (const text of cells) {
       const td = el("td", "", tr);
       td.textContent = text;
@@ -130,8 +168,13 @@ function devClipboard(ctx, clip) {
   ctx.devClipSeq = clip.seq;
   const clipboard = globalThis.navigator?.clipboard;
   const done = (outcome) => (ctx.root.dataset.clipboard = `${clip.seq}:${outcome}`);
-  if (!clipboard) return done("no clipboard");
+  const desktop = devDesktop();
   let write;
+  if (desktop) {
+    write = desktop.rr_copy(clip.text !== undefined ? "text" : "png", clip.text ?? clip.png);
+    return void write.then(() => done("ok"), (err) => done(`failed: ${err?.message || err}`));
+  }
+  if (!clipboard) return done("no clipboard");
   if (clip.text !== undefined) {
     write = clipboard.writeText(clip.text);
   } else {

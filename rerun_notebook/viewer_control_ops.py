@@ -322,6 +322,7 @@ class FullViewerControlHandler(ViewerControlHandler):
         from rerun_notebook import viewer_control_blueprint as written
         from rerun_notebook.viewer_control_heuristic import FIELD_TYPES
         from rerun_notebook.viewer_control_tables import set_table_blueprint
+        from rerun_notebook.viewer_control_undo import rewrite_target
 
         if request.WhichOneof("target") == "table":
             return set_table_blueprint(self.tables, request)  # type: ignore[no-any-return]
@@ -336,15 +337,16 @@ class FullViewerControlHandler(ViewerControlHandler):
             return self._set_over_heuristic(sid, blueprint, partial)
         fields = FIELD_TYPES | written.known_fields(current)
         current_id = next(b for b in self.hub.blueprints() if self.hub.get(b) is current)
+        had = {str(p) for p in current.entity_paths()}
+        self.history.record(self.hub, sid.application_id)  # an edit, undone to the blueprint before it
         if partial:
             target, time = current_id, written.next_time(current)
-        else:
-            target, time = written.new_blueprint_id(sid.application_id), 0
+        else:  # a whole new one: written afresh, under the same id as in 0.41 (``rewrite_target``)
+            target, time = rewrite_target(self.hub, sid.application_id), 0
         messages = written.blueprint_messages(blueprint, fields, target, time)
-        if target != current_id:
+        if not partial:
             messages.append(written.activation(target))
-        self._write_blueprint(messages, sid.application_id)
-        had = {str(p) for p in current.entity_paths()}
+        self._write_blueprint(messages)
         return pb.SetBlueprintResponse(
             blueprint_id=store_id_text(target),
             store_id=store_id_text(sid),

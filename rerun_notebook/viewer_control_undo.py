@@ -4,9 +4,9 @@ In this viewer a recording's blueprint changes only through viewer control (``se
 panel commands, the resets; the page's own toggles stay on the page). Before each such edit the
 handler keeps what the application's blueprint was (``BlueprintHistory.record``): its values in
 ``get_blueprint``'s JSON form and their field types, or none at all (the heuristic layout). Undo
-brings the last one back, as a new active blueprint store written from those values (or, for
-none, without the stores viewer control wrote), keeping what it replaced for redo; a new edit
-clears the redo side, as in 0.41. Nothing to undo or redo leaves the blueprint as it is.
+brings the last one back, written afresh from those values under the blueprint's id (0.41 keeps
+one id through undo and redo; for none, without the stores viewer control wrote), keeping what it
+replaced for redo; a new edit clears the redo side, as in 0.41. Nothing to undo or redo leaves the blueprint as it is.
 """
 
 from __future__ import annotations
@@ -80,6 +80,27 @@ def _restore(handler: Any, application_id: str, snap: _Snapshot) -> None:
                 handler.hub.remove(blueprint_id)
         handler._write_blueprint([])
         return
-    target = written.new_blueprint_id(application_id)
+    target = rewrite_target(handler.hub, application_id)
     messages = written.blueprint_messages(snap.values, snap.fields, target, 0)
     handler._write_blueprint([*messages, written.activation(target)])
+
+
+def rewrite_target(hub: Any, application_id: str) -> Any:
+    """Where the application's blueprint is written afresh (an undo, a redo, a whole new one from
+    ``set_blueprint``): under the id of its blueprint now, that store cleared first, as 0.41 keeps
+    one blueprint id through its edits; without a blueprint, under the id 0.41 gives the one of its
+    own layout (the application id as its recording id). The default blueprint (sent with the
+    data) is not written over: the first edit of it goes to a new id, as 0.41 edits a copy of it,
+    and ``recording.reset_blueprint_to_default`` still finds it as it came."""
+    from rerun_core.store.messages import StoreId, StoreKind
+    from rerun_core.viewer.blueprint_tree import hub_blueprint
+    from rerun_notebook.viewer_control_blueprint import new_blueprint_id
+
+    store = hub_blueprint(hub, application_id)
+    found = next((b for b in hub.blueprints() if store is not None and hub.get(b) is store), None)
+    if found is not None and found == hub.default_blueprint_id:
+        return new_blueprint_id(application_id)
+    target = found or StoreId(StoreKind.BLUEPRINT, application_id, application_id)
+    if hub.get(target) is not None:
+        hub.remove(target)
+    return target

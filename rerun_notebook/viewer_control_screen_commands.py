@@ -176,10 +176,21 @@ def _close_msg(host: SessionHost, _content: dict[str, Any]) -> None:
     host.session.set_modal(None)
 
 
+def _page_recording(handler: Any, session: Any) -> str | None:
+    """The store id of the recording ``session`` shows (None: none)."""
+    from rerun_notebook.viewer_control import store_id_text
+
+    for sid in handler.hub.recordings():
+        if sid.recording_id == session.active:
+            return str(store_id_text(sid))
+    return None
+
+
 def run_from_page(host: SessionHost, content: dict[str, Any]) -> None:
     """A palette entry (or a shortcut) run on a page: through the handler as a client's command,
     its screens opening on that page; a person is at the page, so a native-modal one may run."""
     from rerun_core.proto.gen import viewer_control_pb2 as pb
+    from rerun_notebook.viewer_control_commands import BY_ID
 
     handler = attached()
     command_id = str(content.get("id", ""))
@@ -190,7 +201,11 @@ def run_from_page(host: SessionHost, content: dict[str, Any]) -> None:
         return
     token = _ORIGIN.set(host.session)
     try:
-        handler.run_command(pb.RunCommandRequest(id=command_id, allow_blocking_native_modal=True))
+        request = pb.RunCommandRequest(id=command_id, allow_blocking_native_modal=True)
+        shown = _page_recording(handler, host.session)
+        if shown is not None and BY_ID.get(command_id, ("",) * 4)[3] == "recording":
+            request.store_id = shown  # the recording this page shows, not the first page's
+        handler.run_command(request)
     except Exception as err:
         log.warning("command %s: %s", command_id, err)
         host.session.set_modal({"kind": "error", "title": command_id, "message": str(err)})

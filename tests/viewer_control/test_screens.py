@@ -177,3 +177,15 @@ def test_settings_is_a_screen_of_its_own_as_in_0_41(tmp_path: Path) -> None:
     assert _modals(pages)[0]["kind"] == "settings"
     pages[0]._dispatch_msg({"type": "close_modal"})  # its close button: back to the recording
     assert handler._active_sid() is not None
+
+
+def test_a_palette_entry_acts_on_the_recording_its_page_shows(tmp_path: Path) -> None:
+    handler, pages = _viewer(tmp_path)
+    handler.hub.insert_many(read_messages(write_steps(tmp_path / "other.rrd", recording_id="other")))
+    assert len(handler.hub.recordings()) == 2
+    pages[1].session.active = "steps"  # the first page shows the newest ("other"), this one "steps"
+    pages[0].session.active = "other"
+    screens.run_from_page(
+        pages[1], {"type": "run_command", "id": "recording.open_add_view_or_container_dialog"}
+    )
+    assert [m and m.get("store_id") for m in _modals(pages)] == [None, "Recording:control_test:steps"]

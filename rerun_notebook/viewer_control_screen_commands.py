@@ -101,15 +101,23 @@ SETTINGS_LOCATION = "about:settings"  # 0.41's location of its settings screen
 
 def on_settings_screen(handler: Any) -> bool:
     """Whether the viewer shows its settings screen (its first page does, as for the recording
-    shown): 0.41's location is then ``about:settings``, with no active recording."""
+    shown): 0.41's location is then ``about:settings``, with no active recording. A recording
+    made active since it opened (a new one arriving) leaves it, as in 0.41."""
     sessions = handler._sessions()
-    return bool(sessions) and (getattr(sessions[0], "modal", None) or {}).get("kind") == "settings"
+    modal = (getattr(sessions[0], "modal", None) or {}) if sessions else {}
+    if modal.get("kind") != "settings":
+        return False
+    if modal.get("over") != str(handler.hub.active_recording_id):
+        leave_settings(handler)
+        return False
+    return True
 
 
 def open_settings(handler: Any, sid: Any = None) -> None:
     """The settings screen on the target pages (``set_location("about:settings")``: every page)."""
     for session in target_sessions(handler):
-        session.set_modal({"kind": "settings", **settings_info(handler)})
+        over = str(handler.hub.active_recording_id)  # the recording it was opened over
+        session.set_modal({"kind": "settings", "over": over, **settings_info(handler)})
 
 
 def leave_settings(handler: Any) -> None:

@@ -82,7 +82,7 @@ def test_about_names_version_platform_and_renderer(tmp_path: Path) -> None:
 def test_settings_show_the_memory_limit(tmp_path: Path) -> None:
     handler, pages = _viewer(tmp_path, 1)
     handler.run_command(pb.RunCommandRequest(id="ui.open_settings"))
-    assert _modals(pages)[0] == {"kind": "settings", "memory_limit": "3.0 GiB"}
+    assert _modals(pages)[0]["memory_limit"] == "3.0 GiB"
 
 
 def test_palette_lists_what_can_run_now_and_toggles(tmp_path: Path) -> None:
@@ -177,6 +177,12 @@ def test_settings_is_a_screen_of_its_own_as_in_0_41(tmp_path: Path) -> None:
     assert _modals(pages)[0]["kind"] == "settings"
     pages[0]._dispatch_msg({"type": "close_modal"})  # its close button: back to the recording
     assert handler._active_sid() is not None
+
+    handler.run_command(pb.RunCommandRequest(id="ui.open_settings"))
+    handler.hub.insert_many(read_messages(write_steps(tmp_path / "new.rrd", recording_id="new")))
+    handler.hub.set_active_recording(handler.hub.recordings()[-1])  # a new recording arrives
+    state = handler.get_state(pb.GetStateRequest())
+    assert state.location != "about:settings" and _modals(pages) == [None]
 
 
 def test_a_palette_entry_acts_on_the_recording_its_page_shows(tmp_path: Path) -> None:

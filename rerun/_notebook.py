@@ -275,8 +275,13 @@ class Viewer:
         self._theme = theme
         self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
         self._tables = TableShelf()
-        # A server URL's round trips overlap the widget's making (the renderer's imports)
-        plan = prefetch_plan(url) if url is not None else None
+        # A server URL's round trips and first fetch overlap the widget's making (the renderer's
+        # imports), into the kernel's hub where `open_url` below opens it
+        plan = None
+        if url is not None:
+            from rerun_core.server.limits import parse_memory_limit
+
+            plan = prefetch_plan(url, kernel().hub, parse_memory_limit(memory_limit))
         try:
             self._widget = _Widget(
                 width=width if width is not None else _default_width,

@@ -160,10 +160,12 @@ class _Opened:
     fetchers: list[SegmentFetcher] = field(default_factory=list)  # server segments, on demand
 
 
-def prefetch_plan(url: str) -> PlanPrefetch | None:
+def prefetch_plan(url: str, hub: Hub | None = None, memory_limit: int | None = None) -> PlanPrefetch | None:
     """Start resolving a server / dataset / segment URL now, for `UrlSources.open` to finish
-    later; None for anything else (a proxy, a file), which is opened as usual."""
-    from rerun_core.server.redap_open import PlanPrefetch
+    later; None for anything else (a proxy, a file), which is opened as usual. With ``hub`` (the
+    one `UrlSources` will open it in, its ``memory_limit``) the fetch of the data at the cursor
+    starts as soon as the plan is made, beside the widget's making."""
+    from rerun_core.server.redap_open import EarlyStart, PlanPrefetch
     from rerun_core.server.redap_source import is_redap_url, parse_url
 
     try:
@@ -174,7 +176,11 @@ def prefetch_plan(url: str) -> PlanPrefetch | None:
     from rerun_core.viewer import warmup  # here: the callback runs on the prefetch's thread
 
     # the renderer warm-up builds the pipelines of the archetypes the segment holds first
-    return PlanPrefetch(url, on_plan=lambda plan: warmup.prefer(plan.archetypes()))
+    early = None
+    if hub is not None:
+        limit = memory_limit if memory_limit is not None else hub.memory_limit
+        early = EarlyStart(hub, limit, cursor_for=session_cursor, hidden_for=session_hidden)
+    return PlanPrefetch(url, on_plan=lambda plan: warmup.prefer(plan.archetypes()), early=early)
 
 
 class UrlSources:
@@ -242,15 +248,19 @@ class UrlSources:
     def _fetch(self, url: str, prefetched: PlanPrefetch | None = None) -> str:
         from rerun_core.server.redap_open import plan_url
 
-        plan = prefetched.result() if prefetched is not None else plan_url(url)
         session = self.session
-        result, fetchers = plan.start(
-            self.hub,
-            memory_limit=self.memory_limit,
-            cursor_for=session_cursor,
-            alive=lambda: not session.closed,
-            hidden_for=session_hidden,
-        )
+        early = prefetched.started(lambda: not session.closed) if prefetched is not None else None
+        if early is not None:  # fetched into self.hub already (`prefetch_plan` with the hub)
+            result, fetchers = early
+        else:
+            plan = prefetched.result() if prefetched is not None else plan_url(url)
+            result, fetchers = plan.start(
+                self.hub,
+                memory_limit=self.memory_limit,
+                cursor_for=session_cursor,
+                alive=lambda: not session.closed,
+                hidden_for=session_hidden,
+            )
         self._show(url, result.opened, f"Rerun server {result.url.origin}", fetchers)
         self.panel.add_server(result.url.origin, listed=False)  # the panel lists where it came from
         parsed = result.url

@@ -226,9 +226,21 @@ def plan_url(url: str | RedapUrl, *, budget: int = DEFAULT_OPEN_BUDGET, timeout:
         raise
 
 
+@dataclass
+class EarlyStart:
+    """`OpenPlan.start`'s arguments for a `PlanPrefetch` that starts the fetch itself, as soon as
+    the plan is made (the viewer showing it is bound later: `PlanPrefetch.bind`)."""
+
+    hub: Hub
+    memory_limit: int | None = None
+    cursor_for: Callable[[StoreId], CursorSource] | None = None
+    hidden_for: Callable[[StoreId], Callable[[], Collection[str]]] | None = None
+
+
 class PlanPrefetch:
     """`plan_url` on a thread of its own, begun before slow local work (a fresh viewer imports
-    and builds its renderer for a second or more) so that the server's round trips overlap it."""
+    and builds its renderer for a second or more) so that the server's round trips overlap it;
+    with ``early``, the on-demand fetch of the data at the cursor starts on that thread too."""
 
     def __init__(
         self,
@@ -237,6 +249,7 @@ class PlanPrefetch:
         budget: int = DEFAULT_OPEN_BUDGET,
         timeout: float = 60.0,
         on_plan: Callable[[OpenPlan], object] | None = None,
+        early: EarlyStart | None = None,
     ) -> None:
         """``on_plan``: called on the thread with the plan as soon as it is made (e.g. to tell
         the renderer warm-up which archetypes come); its errors are logged, not raised."""
@@ -247,6 +260,9 @@ class PlanPrefetch:
         self._plan: OpenPlan | None = None
         self._error: BaseException | None = None
         self._on_plan = on_plan
+        self._early = early
+        self._started: tuple[OpenResult, list[SegmentFetcher]] | None = None
+        self._alive: Callable[[], bool] | None = None  # the viewer's (`bind`): alive until bound
         self._thread = threading.Thread(
             target=self._run, args=(url, budget, timeout), name="rerun-plan-prefetch", daemon=True
         )
@@ -263,6 +279,18 @@ class PlanPrefetch:
                 self._on_plan(self._plan)
             except Exception:
                 log.warning("after planning %s", url, exc_info=True)
+        early = self._early
+        if early is not None:
+            try:
+                self._started = self._plan.start(
+                    early.hub,
+                    memory_limit=early.memory_limit,
+                    cursor_for=early.cursor_for,
+                    alive=lambda: self._alive is None or self._alive(),
+                    hidden_for=early.hidden_for,
+                )
+            except BaseException as err:
+                self._error = err
 
     def result(self) -> OpenPlan:
         """The plan, once the server answered; raises what `plan_url` raised."""
@@ -272,11 +300,22 @@ class PlanPrefetch:
         assert self._plan is not None
         return self._plan
 
+    def started(self, alive: Callable[[], bool]) -> tuple[OpenResult, list[SegmentFetcher]] | None:
+        """What the early start opened (as `OpenPlan.start` returns it), its fetches now alive
+        while ``alive()``; None without ``early``. Raises what planning or starting raised."""
+        self.result()
+        if self._started is not None:
+            self._alive = alive
+        return self._started
+
     def discard(self) -> None:
-        """Not needed after all (the viewer failed first): close its connection."""
+        """Not needed after all (the viewer failed first): close its connection, stop what the
+        early start fetches."""
         pandas_defer.release()
         gc_pause.resume()
         self._thread.join()
+        for fetcher in self._started[1] if self._started is not None else ():
+            fetcher.stop()
         if self._plan is not None:
             self._plan.client.close()
 

@@ -201,6 +201,11 @@ class SegmentFetcher:
             _IDS.new(), StoreInfo(self.manifest.store_id(), StoreSource(StoreSourceKind.OTHER))
         )
 
+    @property
+    def running(self) -> bool:
+        """Whether its background fetch goes on (started, not stopped, its viewer alive)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():

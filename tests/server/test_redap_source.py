@@ -4,6 +4,7 @@ segment fetched into a StoreHub from our `rerun server` and the real one, and th
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,38 @@ def test_rerun_connect_bad_urls_exit_with_one_line(tmp_path: Path) -> None:
         assert proc.returncode != 0, args
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_prefetch_with_an_early_start_fetches_before_the_viewer_binds(ours: str) -> None:
+    from rerun_core.server.redap_open import EarlyStart, PlanPrefetch
+
+    seg_url = _segment_url(ours, "seg0")
+    hub = StoreHub()
+    kinds: list[set[str]] = []
+    prefetch = PlanPrefetch(seg_url, on_plan=lambda p: kinds.append(p.archetypes()), early=EarlyStart(hub))
+    prefetch.result()  # planned and started on the prefetch's thread
+    (sid,) = hub.recordings()
+    store = hub.get(sid)
+    assert store is not None and len(store) > 0  # the data at the cursor, before any viewer
+    assert kinds == [{"Points3D", "TextDocument"}]
+    alive = [True]
+    started = prefetch.started(lambda: alive[0])
+    assert started is not None
+    result, fetchers = started
+    assert result.opened == [sid] and len(fetchers) == 1
+    assert fetchers[0].running
+    alive[0] = False  # the viewer closed: the background fetch ends by itself
+    deadline = time.monotonic() + 20
+    while fetchers[0].running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not fetchers[0].running
+
+
+def test_discarded_early_start_stops_its_fetch(ours: str) -> None:
+    from rerun_core.server.redap_open import EarlyStart, PlanPrefetch
+
+    prefetch = PlanPrefetch(_segment_url(ours, "seg1"), early=EarlyStart(StoreHub()))
+    prefetch.result()
+    prefetch.discard()
+    started = prefetch.started(lambda: True)
+    assert started is not None and started[1] and not any(f.running for f in started[1])

@@ -8,7 +8,13 @@ Screenshots of the open screens go to artifacts/viewer_control/ (gitignored).
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +22,7 @@ from rerun_core.store.messages import ArrowMsg
 from rerun_core.store.rrd import read_messages
 
 from ._page import ARTIFACTS, served_page
-from .conftest import write_steps
+from .conftest import free_port, write_steps
 
 LAYER = ".rr-modal-layer"
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -24,6 +30,29 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 def _shown(page: object, kind: str) -> None:
     page.wait_for_selector(f"{LAYER}[data-modal={kind}]", timeout=30_000)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _http_folder(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP on 127.0.0.1 (the open-URL dialog's .rrd on the web)."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def _active_becomes(client: Any, page: Any, store_id: str) -> Any:
+    for _ in range(100):
+        state = client.get_state()
+        if state.active_recording == store_id:
+            return state
+        page.wait_for_timeout(200)
+    return state
 
 
 def _closed(page: object) -> None:
@@ -100,10 +129,18 @@ def test_save_downloads_and_open_file_loads(tmp_path: Path) -> None:
             ".rr-open-file", str(write_steps(tmp_path / "picked.rrd", recording_id="picked"))
         )
         _closed(page)
-        for _ in range(100):
-            state = client.get_state()
-            if state.active_recording == "Recording:control_test:picked":
-                break
-            page.wait_for_timeout(200)
+        state = _active_becomes(client, page, "Recording:control_test:picked")
         assert "Recording:control_test:picked" in [r.store_id for r in state.recordings]
         assert state.active_recording == "Recording:control_test:picked"
+
+        web = tmp_path / "web"
+        web.mkdir()
+        write_steps(web / "remote.rrd", recording_id="remote")
+        with _http_folder(web) as site:
+            client.run_command("ui.open_url_dialog")
+            _shown(page, "open_url")
+            page.fill(".rr-modal-form input", f"{site}/remote.rrd")
+            page.keyboard.press("Enter")
+            _closed(page)
+            state = _active_becomes(client, page, "Recording:control_test:remote")
+        assert state.active_recording == "Recording:control_test:remote"

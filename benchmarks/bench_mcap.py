@@ -159,9 +159,16 @@ def _compare(path: Path, d: Path, repeat: int, *, warm_up: bool) -> int:
     if warm_up:  # not counted: page cache, bytecode cache
         _convert(ORACLE_BIN, path, theirs_out)
         _convert(OURS_BIN, path, ours_out)
-    for _ in range(repeat):  # alternating, so both see the same load
+    for i in range(repeat):  # alternating, so both see the same load
+        load = os.getloadavg()[0]
         runs["oracle"].append(_convert(ORACLE_BIN, path, theirs_out))
         runs["ours"].append(_convert(OURS_BIN, path, ours_out))
+        (w, c), (tw, tc) = runs["ours"][-1], runs["oracle"][-1]
+        print(
+            f"pair {i + 1}: ours {w:.2f} s wall / {c:.2f} s CPU, oracle {tw:.2f} s / {tc:.2f} s "
+            f"({w / tw:.2f}x wall, {c / tc:.2f}x CPU; load {load:.1f} before, {os.getloadavg()[0]:.1f} after)",
+            flush=True,
+        )
     pair_wall = statistics.median(a[0] / b[0] for a, b in zip(runs["ours"], runs["oracle"]))
     pair_cpu = statistics.median(a[1] / b[1] for a, b in zip(runs["ours"], runs["oracle"]))
     ours, ours_cpu = (statistics.median(x) for x in zip(*runs["ours"]))

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from rerun_core.store.messages import StoreId
 from rerun_core.store.rrd.writer import EncodedFrames, EncodedRecord, RrdWriter, encode_arrow_frames
 from rerun_core.types.tuid import pin_tuid_time, reserve_tuid_time
@@ -64,6 +66,7 @@ class _Worker:
         self.tasks = tasks
         self.results = os.fdopen(results, "rb", buffering=0)
         self.offsets = offsets
+        self.types: list[pa.DataType] = []  # as the worker numbers them (see _TypeTable)
 
     def fds(self) -> list[int]:
         return [self.tasks, self.results.fileno(), self.offsets]
@@ -141,30 +144,28 @@ class Workers:
         once its offset comes, which is read after the next task has been done."""
         tasks = self.conversion.tasks
         offsets = os.fdopen(offsets_r, "rb")
-        pending: memoryview | None = None
+        pending: list[bytes | bytearray] | None = None
+        types = _TypeTable()
         with os.fdopen(tasks_r, "rb") as inbox:
             while head := inbox.read(_TASK.size):
                 index, tuid_time = _TASK.unpack(head)
                 pin_tuid_time(tuid_time)  # (ids ordered as the tasks are: static data's order)
-                records: list[EncodedRecord] = []
-                data: bytes = b""
+                frames = EncodedFrames(self.store_id, True, [], [])
                 error: BaseException | None = None
                 try:
-                    chunks = self.conversion.decode(tasks[index])
-                    frames = encode_arrow_frames(self.store_id, chunks)
-                    records, data = frames.records, bytes(frames.data)
+                    frames = encode_arrow_frames(self.store_id, self.conversion.decode(tasks[index]))
                 except Exception as err:
                     error = err
-                meta = _dumps(records, error)
-                _write_all(results_w, _HEAD.pack(len(meta), len(data)) + meta)
+                meta = _dumps(frames.records, error, types)
+                _write_parts(results_w, [_HEAD.pack(len(meta), frames.length) + meta])
                 if self.out_fd is None:
-                    _write_all(results_w, memoryview(data))
+                    _write_parts(results_w, frames.parts)
                     continue
                 if pending is not None:
-                    _pwrite_all(self.out_fd, pending, _read_offset(offsets))
-                pending = memoryview(data)
-        if pending is not None:
-            _pwrite_all(self.out_fd, pending, _read_offset(offsets))  # type: ignore[arg-type]
+                    _write_parts(self.out_fd, pending, _read_offset(offsets))
+                pending = frames.parts
+        if pending is not None and self.out_fd is not None:
+            _write_parts(self.out_fd, pending, _read_offset(offsets))
 
     def run(self, tasks: list[DecodeTask]) -> Iterator[PlacedFrames | EncodedFrames]:
         """What stands for every task's frames, in task order (a worker's error is raised here)."""
@@ -175,13 +176,16 @@ class Workers:
                 sent += 1
             worker = self.workers[index % n]
             meta_len, data_len = _HEAD.unpack(worker.read_exact(_HEAD.size))
-            records, error = pickle.loads(worker.read_exact(meta_len))
+            records, refs, new_types, error = pickle.loads(worker.read_exact(meta_len))
             if error is not None:
                 raise error
+            worker.types += new_types
+            for rec, row in zip(records, refs, strict=True):
+                rec.facts.fields = [(desc, worker.types[n]) for desc, n in row]
             if self.out_fd is not None:
                 yield PlacedFrames(self.store_id, records, data_len, worker)
             else:
-                yield EncodedFrames(self.store_id, True, worker.read_exact(data_len), records)
+                yield EncodedFrames(self.store_id, True, [worker.read_exact(data_len)], records)
 
     def close(self, *, kill: bool = False) -> None:
         """End the workers (EOF on their task pipes, or SIGTERM) and reap them; a worker that
@@ -221,11 +225,37 @@ def workers_for(conversion: Conversion, store_id: StoreId, out_fd: int | None) -
     pool.close()
 
 
-def _dumps(records: list[EncodedRecord], error: BaseException | None) -> bytes:
+class _TypeTable:
+    """The Arrow types a worker has sent so far, by number: results carry a number per chunk
+    column and each type is pickled once (pickling every chunk's types cost as much as the rest
+    of the result)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[pa.DataType, int] = {}
+
+    def strip(self, records: list[EncodedRecord]) -> tuple[list[list[tuple[Any, int]]], list[pa.DataType]]:
+        """Take the types out of the records' facts: ``(descriptor, type number)`` per column,
+        and the types not sent before."""
+        refs, new = [], []
+        for rec in records:
+            row = []
+            for desc, dtype in rec.facts.fields:
+                n = self.ids.get(dtype)
+                if n is None:
+                    n = self.ids[dtype] = len(self.ids)
+                    new.append(dtype)
+                row.append((desc, n))
+            refs.append(row)
+            rec.facts.fields = []
+        return refs, new
+
+
+def _dumps(records: list[EncodedRecord], error: BaseException | None, types: _TypeTable) -> bytes:
     try:
-        return pickle.dumps((records, error), pickle.HIGHEST_PROTOCOL)
+        refs, new = types.strip(records)
+        return pickle.dumps((records, refs, new, error), pickle.HIGHEST_PROTOCOL)
     except Exception:  # an exception that does not pickle: its text
-        return pickle.dumps(([], RuntimeError(f"{type(error).__name__}: {error}")))
+        return pickle.dumps(([], [], [], RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 def _read_offset(offsets: Any) -> int:
@@ -235,13 +265,17 @@ def _read_offset(offsets: Any) -> int:
     return int(_U64.unpack(data)[0])
 
 
-def _write_all(fd: int, data: bytes | memoryview) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _pwrite_all(fd: int, view: memoryview, offset: int) -> None:
-    while view:
-        n = os.pwrite(fd, view, offset)
-        view, offset = view[n:], offset + n
+def _write_parts(fd: int, parts: list[bytes | bytearray], offset: int | None = None) -> None:
+    """Write all of ``parts`` back to back (at ``offset`` in a file, else where ``fd`` is)."""
+    views = [memoryview(p) for p in parts if len(p)]
+    i = 0
+    while i < len(views):
+        batch = views[i : i + 512]
+        n = os.writev(fd, batch) if offset is None else os.pwritev(fd, batch, offset)
+        if offset is not None:
+            offset += n
+        while i < len(views) and n >= len(views[i]):
+            n -= len(views[i])
+            i += 1
+        if n:
+            views[i] = views[i][n:]

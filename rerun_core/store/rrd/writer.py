@@ -95,7 +95,8 @@ class RrdWriter:
         if frames.compression != self.compression:
             raise ValueError("frames encoded with other compression settings than the writer's")
         base = self._pos
-        self._write(frames.data)
+        for part in frames.parts:
+            self._write(part)
         self._add_records(frames.store_id, frames.records, base)
 
     def place_frames(self, store_id: StoreId, records: list[EncodedRecord], length: int) -> int:
@@ -169,7 +170,8 @@ def arrow_frame_parts(sid: bytes, chunk: Chunk, compression: bool) -> tuple[byte
 
 @dataclass(slots=True)
 class EncodedRecord:
-    """Where one frame's body lies in :attr:`EncodedFrames.data`, and its chunk's manifest facts."""
+    """Where one frame's body lies in :attr:`EncodedFrames.parts` (as if joined), and its chunk's
+    manifest facts."""
 
     body_offset: int
     body_len: int
@@ -183,16 +185,20 @@ class EncodedFrames:
 
     store_id: StoreId
     compression: bool
-    data: bytes | bytearray | memoryview
+    parts: list[bytes | bytearray]  # to be written back to back
     records: list[EncodedRecord]
+
+    @property
+    def length(self) -> int:
+        return sum(len(p) for p in self.parts)
 
 
 def encode_arrow_frames(
     store_id: StoreId, chunks: Iterable[Chunk], *, compression: bool = True
 ) -> EncodedFrames:
-    """The frames :class:`RrdWriter` would write for ``chunks`` (in order), as one buffer."""
+    """The frames :class:`RrdWriter` would write for ``chunks`` (in order), in pieces."""
     sid = store_id_bytes(store_id)
-    parts: list[bytes] = []
+    parts: list[bytes | bytearray] = []
     records: list[EncodedRecord] = []
     pos = 0
     for chunk in chunks:
@@ -201,4 +207,4 @@ def encode_arrow_frames(
         records.append(EncodedRecord(pos + FRAME_HEADER_SIZE, body_len, size, chunk_facts(chunk)))
         parts += (head, payload, after)
         pos += len(head) + len(payload) + len(after)
-    return EncodedFrames(store_id, compression, b"".join(parts), records)
+    return EncodedFrames(store_id, compression, parts, records)

@@ -132,6 +132,7 @@ RUNNABLE: dict[str, Run] = {
 # --- page -> viewer: a file picked on the page, in parts ------------------------------------------
 
 UPLOAD_PART = 512 * 1024  # raw bytes per `upload` message: under the page socket's 1 MiB limit
+MAX_PARTS = 16384  # an upload of at most 8 GiB
 _uploads: dict[tuple[int, str], list[bytes | None]] = {}
 _uploads_lock = threading.Lock()
 
@@ -197,7 +198,9 @@ def _upload_msg(host: SessionHost, content: dict[str, Any]) -> None:
     key = (id(host), str(content.get("upload", "")))
     parts, index = int(content.get("parts", 1)), int(content.get("part", 0))
     with _uploads_lock:
-        got = _uploads.setdefault(key, [None] * max(1, parts))
+        if not 1 <= parts <= MAX_PARTS:
+            raise ValueError(f"an upload of {parts} parts (1 to {MAX_PARTS})")
+        got = _uploads.setdefault(key, [None] * parts)
         if not 0 <= index < len(got):
             raise ValueError(f"upload part {index} of {len(got)}")
         got[index] = base64.b64decode(str(content.get("data", "")))

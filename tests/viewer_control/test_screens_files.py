@@ -157,3 +157,9 @@ def test_a_picked_image_imports_as_rerun_file_does(tmp_path: Path) -> None:
     [steps] = [s for s in handler.hub.recordings() if s.recording_id == "steps"]
     files.load_file(handler, picture, steps)
     assert any("picture" in str(p) for p in handler.hub.get(steps).entity_paths())
+
+
+def test_an_upload_of_too_many_parts_is_refused(tmp_path: Path) -> None:
+    _handler, [page] = _viewer(tmp_path, 1)
+    with pytest.raises(ValueError, match="an upload of 99999999 parts"):
+        files._upload_msg(page, {"type": "upload", "upload": "big", "part": 0, "parts": 99999999, "data": ""})

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -196,6 +198,77 @@ def _copy_screenshot(handler: Any, _sid: Any) -> None:
         log.info("Screenshot copied to clipboard")
 
 
+# --- servers (the sources panel's) ---------------------------------------------------------------
+
+
+def _panels(handler: Any) -> list[Any]:
+    """The sources panel of every open page (each lists the servers it was given)."""
+    panels = []
+    for page, _session in _pages(handler):
+        sources = getattr(page, "sources", None)
+        if sources is not None and getattr(sources, "panel", None) is not None:
+            panels.append(sources.panel)
+    return panels
+
+
+def server_target(handler: Any, command_id: str, origin: str | None) -> str | None:
+    """The server a ``server.*`` command acts on, as 0.41 checks ``server_origin``: only for those
+    commands (else INVALID_ARGUMENT), only a server the viewer lists (else NOT_FOUND). None: no
+    server named; this viewer has no server screen, so none is selected."""
+    if origin is None:
+        return None
+    if not command_id.startswith("server."):
+        raise ValueError(
+            f"`server_origin` only applies to `server.*` commands, not to {json.dumps(command_id)}"
+        )
+    from rerun_core.server.redap_source import parse_url
+
+    try:
+        wanted = parse_url(origin.strip()).origin
+    except ValueError:
+        wanted = origin
+    if not any(wanted in panel.servers for panel in _panels(handler)):
+        raise LookupError(f"The viewer is not connected to the server {origin}")
+    return str(wanted)
+
+
+def _copy_server_url(handler: Any, origin: Any) -> None:
+    _to_clipboard(handler, text=str(origin))
+
+
+def _on_panels(handler: Any, origin: str, change: Callable[[Any], None]) -> None:
+    """Apply ``change`` to each page's sources panel that lists ``origin``, on a thread (listing
+    a server waits on the network), then send the panel to its page."""
+
+    def run(panel: Any) -> None:
+        try:
+            with panel._lock:
+                change(panel)
+        except (ValueError, RuntimeError, OSError) as err:
+            panel.error = " ".join(str(err).split())
+        panel.push(panel.payload())
+
+    for panel in _panels(handler):
+        if origin in panel.servers:
+            threading.Thread(target=run, args=(panel,), name="rerun-server-command", daemon=True).start()
+
+
+def _refresh_server(handler: Any, origin: Any) -> None:
+    """List the server's datasets again (the segments of an expanded one are read again when next
+    expanded)."""
+
+    def relist(panel: Any) -> None:
+        panel.servers[origin].datasets = []
+        panel.add_server(origin)
+
+    _on_panels(handler, str(origin), relist)
+
+
+def _remove_server(handler: Any, origin: Any) -> None:
+    """Forget the server and close what was opened from it, as the panel's remove button does."""
+    _on_panels(handler, str(origin), lambda panel: panel.remove_server(origin))
+
+
 # --- the stores -----------------------------------------------------------------------------------
 
 
@@ -258,6 +331,9 @@ def reset_viewer(handler: Any, _sid: Any) -> None:
 
 
 RUNNABLE: dict[str, Run] = {
+    "server.copy_url_to_clipboard": _copy_server_url,
+    "server.refresh": _refresh_server,
+    "server.remove": _remove_server,
     "recording.print_primary_cache": _print_primary_cache,
     "ui.copy_direct_link_to_clipboard": _copy_direct_link,
     "ui.copy_entity_hierarchy_to_clipboard": _copy_hierarchy,

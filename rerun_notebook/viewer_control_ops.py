@@ -388,7 +388,9 @@ class FullViewerControlHandler(ViewerControlHandler):
         """The recording a command acts on: ``store_id``'s, else the one shown; None if none."""
         return self._recording(store_id) if store_id else self._active_sid()
 
-    def _describe(self, command_id: str, sid: Any) -> pb.ViewerCommand:
+    def _describe(self, command_id: str, sid: Any, origin: str | None = None) -> pb.ViewerCommand:
+        """The command as 0.41 describes it now: for ``sid`` (a recording command's recording), or
+        ``origin`` (a server command's server, ``viewer_control_action_commands.server_target``)."""
         from rerun_notebook.viewer_control_commands import BY_ID, RUNNABLE
 
         _, title, description, scope, shortcuts, modal, destructive = BY_ID[command_id]
@@ -400,7 +402,8 @@ class FullViewerControlHandler(ViewerControlHandler):
             shortcuts=list(shortcuts),
             available=command_id in RUNNABLE
             and (scope != "recording" or sid is not None)
-            and (scope != "table" or self.tables.shown is not None),
+            and (scope != "table" or self.tables.shown is not None)
+            and (scope != "server" or origin is not None),
             blocking_native_modal=modal,
             destructive=destructive,
         )
@@ -408,6 +411,8 @@ class FullViewerControlHandler(ViewerControlHandler):
             described.target = store_id_text(sid)
         if scope == "table" and described.available and self.tables.shown is not None:
             described.target = self.tables.shown  # 0.41 names no target for one it cannot run
+        if scope == "server" and described.available and origin is not None:
+            described.target = origin
         return described
 
     def list_commands(self, request: pb.ListCommandsRequest) -> pb.ListCommandsResponse:
@@ -416,7 +421,8 @@ class FullViewerControlHandler(ViewerControlHandler):
         sid = self._active(request.store_id if request.HasField("store_id") else None)
         answer = pb.ListCommandsResponse()
         for entry in CATALOG:
-            if self._describe(entry[0], sid).available or request.include_unavailable:
+            origin = self._server(entry[0], request) if entry[3] == "server" else None
+            if self._describe(entry[0], sid, origin).available or request.include_unavailable:
                 listed = answer.commands.add(id=entry[0])
                 if request.include_descriptions:
                     listed.description = entry[2]
@@ -430,7 +436,11 @@ class FullViewerControlHandler(ViewerControlHandler):
         if unknown:
             named = ", ".join(json.dumps(i) for i in unknown)
             raise LookupError(f"Unknown command ids: {named}. Call `list_commands` for the valid ids.")
-        return pb.DescribeCommandsResponse(commands=[self._describe(i, sid) for i in request.ids])
+        described = [
+            self._describe(i, sid, self._server(i, request) if i.startswith("server.") else None)
+            for i in request.ids
+        ]
+        return pb.DescribeCommandsResponse(commands=described)
 
     def run_command(self, request: pb.RunCommandRequest) -> pb.RunCommandResponse:
         """Run a command the viewer has, as 0.41: refused, naming why, where it cannot run now."""
@@ -441,13 +451,16 @@ class FullViewerControlHandler(ViewerControlHandler):
                 f"Unknown command id {json.dumps(request.id)}. Call `list_commands` for the valid ids."
             )
         sid = self._active(request.store_id if request.HasField("store_id") else None)
-        described = self._describe(request.id, sid)
+        origin = self._server(request.id, request)
+        described = self._describe(request.id, sid, origin)
         if not described.available:
             why = (
                 "this viewer does not have it"
                 if request.id not in RUNNABLE
                 else "no table is on screen"
                 if described.scope == "table"
+                else "no server is selected; pass `server_origin`"
+                if described.scope == "server"
                 else "no recording is active; open one, or pass `store_id`"
             )
             raise precondition(f"{json.dumps(request.id)} cannot run right now: {why}")
@@ -456,8 +469,16 @@ class FullViewerControlHandler(ViewerControlHandler):
                 f"{json.dumps(request.id)} opens a native modal, which freezes the viewer until a person"
                 " answers it. Set `allow_blocking_native_modal` only if someone is at the viewer to do that."
             )
-        RUNNABLE[request.id](self, sid)
+        RUNNABLE[request.id](self, origin if described.scope == "server" else sid)
         return pb.RunCommandResponse(command=described)
+
+    def _server(self, command_id: str, request: Any) -> str | None:
+        """The server a request names (``server_origin``) for ``command_id``, checked as 0.41."""
+        from rerun_notebook.viewer_control_action_commands import server_target
+
+        return server_target(
+            self, command_id, request.server_origin if request.HasField("server_origin") else None
+        )
 
 
 # --- blueprints ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +241,64 @@ def test_back_and_forward_go_through_the_recordings_shown(tmp_path: Path) -> Non
     assert pages[0].session.active == "one"
     for page in pages:
         page.session.close()
+
+
+class _Sources:
+    """A page's URL sources as the sources panel needs them (nothing opened)."""
+
+    def __init__(self, session: ViewerSession) -> None:
+        self.session = session
+        self.opened: dict[str, Any] = {}
+        self.closed: list[str] = []
+
+    def close(self, url: str) -> None:
+        self.closed.append(url)
+
+
+def test_server_commands_act_on_the_sources_panels_server(setup: Any) -> None:
+    from rerun_notebook.sources_panel import SourcesPanel
+
+    handler, pages = setup
+    origin = "rerun+http://127.0.0.1:9"  # nothing listens there: listing it fails at once
+    pushed: list[dict[str, Any]] = []
+    for page in pages:
+        page.sources = type("S", (), {})()
+        page.sources.panel = SourcesPanel(_Sources(page.session), pushed.append)  # type: ignore[arg-type]
+        page.sources.panel.add_server(origin, listed=False)
+    # without `server_origin` no server is selected (this viewer has no server screen), as 0.41 says
+    [described] = handler.describe_commands(pb.DescribeCommandsRequest(ids=["server.refresh"])).commands
+    assert (described.available, described.scope) == (False, "server")
+    with pytest.raises(LookupError, match="no server is selected; pass `server_origin`"):
+        _run(handler, "server.refresh")
+    with pytest.raises(
+        LookupError, match=re.escape("The viewer is not connected to the server rerun+http://10.0.0.1:1")
+    ):
+        handler.run_command(
+            pb.RunCommandRequest(id="server.refresh", server_origin="rerun+http://10.0.0.1:1")
+        )
+    with pytest.raises(
+        ValueError, match=re.escape('only applies to `server.*` commands, not to "ui.toggle_dev_panel"')
+    ):
+        handler.run_command(pb.RunCommandRequest(id="ui.toggle_dev_panel", server_origin=origin))
+
+    command = handler.run_command(
+        pb.RunCommandRequest(id="server.copy_url_to_clipboard", server_origin=origin)
+    )
+    assert (command.command.available, command.command.target) == (True, origin)
+    assert _dev(pages[0])["clipboard"]["text"] == origin
+
+    handler.run_command(pb.RunCommandRequest(id="server.refresh", server_origin=origin))
+    panel = pages[1].sources.panel
+    assert _until(lambda: panel.servers[origin].error)  # listed again: refused by the empty port
+    handler.run_command(pb.RunCommandRequest(id="server.remove", server_origin=origin))
+    assert _until(lambda: all(origin not in p.sources.panel.servers for p in pages))
+    assert _until(lambda: pushed and not pushed[-1]["servers"])  # the pages' panels list it no more
+
+
+def _until(check: Any, limit: float = 20) -> Any:
+    import time
+
+    deadline = time.monotonic() + limit
+    while not (value := check()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return value

@@ -64,9 +64,39 @@ def _request_adapter() -> dict[str, Any]:
         raise NoGpuError(f"{NO_DRIVER_HELP} (wgpu said: {exc})") from exc
     if adapter is None:
         raise NoGpuError(NO_DRIVER_HELP)
+    _share_with_pygfx(wgpu, adapter)
     info = adapter.info
     _ADAPTER_INFO = dict(info) if hasattr(info, "keys") else {"device": str(info)}
     return _ADAPTER_INFO
+
+
+def _share_with_pygfx(wgpu: Any, adapter: Any) -> None:
+    """pygfx's renderers draw on wgpu's default device, which would ask for an adapter of its
+    own (0.1-0.2 s on lavapipe): it is made on this one instead (same power preference as
+    pygfx's), unless the default device exists already or the user picked an adapter."""
+    if os.environ.get("PYGFX_WGPU_ADAPTER_NAME"):
+        return
+    try:
+        wgpu.preconfigure_default_device("rerun viewer", adapter=adapter)
+    except Exception:  # the default device was made before (e.g. by the user's own wgpu code)
+        pass
+
+
+def start_adapter_request() -> None:
+    """Ask for the adapter on a thread of its own (`check_gpu`), beside the caller's next imports:
+    lavapipe's start-up runs natively, without the GIL. No adapter is left for `check_gpu`'s
+    next caller to report."""
+    if _ADAPTER_INFO is not None:
+        return
+    import wgpu.backends.auto  # noqa: F401  # imported by the request: here, not on two threads
+
+    def request() -> None:
+        try:
+            check_gpu()
+        except Exception:  # reported by the viewer's own check_gpu
+            pass
+
+    threading.Thread(target=request, name="rerun-gpu-adapter", daemon=True).start()
 
 
 def is_software(info: dict[str, Any]) -> bool:

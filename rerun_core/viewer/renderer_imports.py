@@ -54,13 +54,16 @@ def cache_dir() -> Path:
     return Path(base) / "rerun" / "cffi"
 
 
-def import_renderer() -> None:
-    """Import wgpu's native backend and the viewer's renderer (pygfx), cheaper (see above)."""
+def import_renderer(after_wgpu: Callable[[], object] | None = None) -> None:
+    """Import wgpu's native backend and the viewer's renderer (pygfx), cheaper (see above);
+    ``after_wgpu`` runs between the two (e.g. to start asking for the GPU adapter)."""
     if "wgpu.backends.wgpu_native" in sys.modules or not _on("RERUN_CDEF_CACHE"):
         import wgpu.backends.wgpu_native
     else:
         with _cached_parse():
             import wgpu.backends.wgpu_native  # noqa: F401
+    if after_wgpu is not None:
+        after_wgpu()
     if "pygfx" not in sys.modules and _on("RERUN_LAZY_FONT_INDEX"):
         with _lazy_font_index():
             import pygfx  # noqa: F401

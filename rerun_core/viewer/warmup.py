@@ -56,7 +56,10 @@ def start() -> None:
         if _thread is not None:
             return
         try:  # here, not on the thread: two threads importing at once can see half-made modules
-            renderer_imports.import_renderer()  # wgpu and pygfx (without two of their costs)
+            from rerun_core.viewer import gpu
+
+            # wgpu and pygfx (without two of their costs); the adapter is asked for between them
+            renderer_imports.import_renderer(after_wgpu=gpu.start_adapter_request)
         except Exception:  # the viewer's own path reports a missing or broken renderer
             log.debug("renderer warm-up: imports failed", exc_info=True)
             _thread = threading.current_thread()  # never again

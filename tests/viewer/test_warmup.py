@@ -192,3 +192,22 @@ def test_the_opened_datas_kinds_come_first_and_the_rest_wait() -> None:
         "print(held, sorted(warmup.done_kinds) == sorted(warmup.KINDS))\n"
     )
     assert _run(code).splitlines() == ["['Points3D', 'Mesh3D']", "['Points3D', 'Mesh3D'] True"]
+
+
+def test_one_adapter_request_for_the_check_and_pygfxs_device() -> None:
+    """The adapter asked for while pygfx imports is the one pygfx's default device is made on."""
+    code = (
+        "from wgpu.backends.wgpu_native._api import GPU\n"
+        "calls = []\n"
+        "orig = GPU.request_adapter_async\n"
+        "def counted(self, *a, **k):\n"
+        "    calls.append(k)\n"
+        "    return orig(self, *a, **k)\n"
+        "GPU.request_adapter_async = counted\n"
+        "from rerun_core.viewer import warmup\n"
+        "warmup.start()\n"
+        "assert warmup.wait(240)\n"
+        "import pygfx\n"
+        "print(len(calls), warmup.done_kinds == list(warmup.KINDS), pygfx.renderers.wgpu.get_shared().device is not None)\n"
+    )
+    assert _run(code).split() == ["1", "True", "True"]

@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from rerun_notebook.host import SessionHost, register
 from rerun_notebook.viewer_control_screen_commands import attached, target_sessions
 
@@ -32,11 +30,18 @@ Run = Callable[[Any, Any], None]  # (FullViewerControlHandler, the recording's S
 RECORDING_FILE = "data.rrd"  # the name 0.41's save dialog proposes
 
 
+def _first_row(chunk: Any) -> tuple[int, int]:
+    """A chunk's smallest row id (its keys), for 0.41's order: roughly as logged."""
+    hi, lo = chunk.row_id_keys
+    return (int(hi.min()), int(lo[hi == hi.min()].min())) if len(hi) else (0, 0)
+
+
 def recording_messages(
     hub: Any, sid: Any, selection: tuple[str, tuple[int, int]] | None = None
 ) -> Iterator[Any]:
-    """The recording ``sid`` as log messages: its store info, then its chunks; with a ``selection``
-    (timeline, (start, end)), the static chunks and the rows of that timeline within it."""
+    """The recording ``sid`` as 0.41 saves it (``EntityDb::to_messages``): its store info, then its
+    chunks in the order their rows were logged; with a ``selection`` (timeline, (start, end)), the
+    static chunks and the whole chunks whose times on that timeline reach into it."""
     from rerun_core.store.messages import ArrowMsg, SetStoreInfo
     from rerun_core.types.tuid import new_tuid
 
@@ -44,17 +49,20 @@ def recording_messages(
     if store is None or info is None:
         return
     yield SetStoreInfo(new_tuid(), info)
-    for chunk in store.chunks():
+    for chunk in sorted(store.chunks(), key=_first_row):
         if selection is not None and not chunk.is_static:
             column = chunk.time_column(selection[0])
-            if column is None:
-                continue
+            span = column.time_range() if column is not None else None
             low, high = selection[1]
-            rows = np.flatnonzero((column.values >= low) & (column.values <= high))
-            if len(rows) == 0:
+            if span is None or span[1] < low or span[0] > high:
                 continue
-            chunk = chunk if len(rows) == chunk.num_rows else chunk.take(rows)
         yield ArrowMsg(sid, chunk)
+
+
+def rbl_name(application_id: str) -> str:
+    """0.41's name for a saved blueprint: the application id, lower case, as a file name."""
+    name = "".join("-" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in application_id.lower())
+    return f"{name}.rbl"
 
 
 def rrd_bytes(messages: Iterable[Any]) -> bytes:
@@ -85,29 +93,32 @@ def _save(*, selection: bool) -> Run:
 
 
 def blueprint_messages(handler: Any, sid: Any) -> list[Any]:
-    """The blueprint the recording is shown with: its active blueprint store, else the layout the
-    heuristics choose for it (0.41 keeps that in a store of its own), written as 0.41 would."""
+    """The blueprint the recording is shown with, as 0.41 saves it: its active blueprint store (else
+    the layout the heuristics choose, which 0.41 keeps in a store of its own) under a new random
+    blueprint id, so that loading it back never merges into the one shown, then its activation."""
+    import uuid
+
     from rerun_core.store import messages as msg
     from rerun_core.types.tuid import new_tuid
     from rerun_core.viewer.blueprint_tree import hub_blueprint
     from rerun_notebook import viewer_control_blueprint as written
     from rerun_notebook.viewer_control_heuristic import FIELD_TYPES, heuristic_json
 
+    target = msg.StoreId(msg.StoreKind.BLUEPRINT, str(uuid.uuid4()), sid.application_id)
     store = hub_blueprint(handler.hub, sid.application_id)
     if store is not None:
-        target = next(b for b in handler.hub.blueprints() if handler.hub.get(b) is store)
-        info = handler.hub.info(target) or msg.StoreInfo(target, msg.StoreSource(msg.StoreSourceKind.OTHER))
-        return [msg.SetStoreInfo(new_tuid(), info), *(msg.ArrowMsg(target, c) for c in store.chunks())]
-    target = msg.StoreId(msg.StoreKind.BLUEPRINT, sid.application_id, sid.application_id)
-    layout = heuristic_json(handler.hub.get(sid), handler._time_panel(sid))
+        chunks = [msg.ArrowMsg(target, c) for c in sorted(store.chunks(), key=_first_row)]
+    else:
+        layout = heuristic_json(handler.hub.get(sid), handler._time_panel(sid))
+        chunks = written.blueprint_messages(layout, FIELD_TYPES, target, 0)
     info = msg.StoreInfo(target, msg.StoreSource(msg.StoreSourceKind.OTHER))
-    return [msg.SetStoreInfo(new_tuid(), info), *written.blueprint_messages(layout, FIELD_TYPES, target, 0)]
+    return [msg.SetStoreInfo(new_tuid(), info), *chunks, written.activation(target)]
 
 
 def _save_blueprint(handler: Any, sid: Any) -> None:
     data = rrd_bytes(blueprint_messages(handler, sid))
     for session in target_sessions(handler):
-        send_download(session, f"{sid.application_id}.rbl", data)
+        send_download(session, rbl_name(sid.application_id), data)
 
 
 def _open_picker(into: str) -> Run:

@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 
 from rerun_core.proto.gen import viewer_control_pb2 as pb
-from rerun_core.store.messages import ArrowMsg, StoreKind
+from rerun_core.store.hub import StoreHub
+from rerun_core.store.messages import ArrowMsg, BlueprintActivationCommand, StoreKind
 from rerun_core.store.rrd import read_messages
 from rerun_notebook import viewer_control_file_commands as files
+from rerun_notebook.viewer_control_ops import FullViewerControlHandler
 
 from .conftest import write_steps
-from .test_screens import _Page, _viewer
+from .test_screens import _Page, _viewer, _Web
 
 
 def _downloads(page: _Page) -> list[dict[str, Any]]:
@@ -58,18 +60,40 @@ def test_save_downloads_the_whole_recording(tmp_path: Path) -> None:
         assert _rows(base64.b64decode(download["data"]), tmp_path) == list(range(10))
 
 
-def test_save_time_selection_keeps_the_loop_selection(tmp_path: Path) -> None:
-    handler, [page] = _viewer(tmp_path, 1)
-    session = page.session
-    sid = handler.hub.recordings()[0]
-    session.add_store(sid.recording_id, handler.hub.get(sid), application_id=sid.application_id)
-    session.time.set_timeline("step")
-    session.time.selections["step"] = (3, 6)
+def _chunk_per_step(path: Path) -> Path:
+    """Steps 0-9 of /pts, each in a chunk of its own, and a static /label."""
+    import rerun as rr
+
+    rec = rr.RecordingStream("control_test", recording_id="steps")
+    rec.save(path)
+    rec.log("label", rr.TextDocument("static"), static=True)
+    for t in range(10):
+        rec.set_time("step", sequence=t)
+        rec.log("pts", rr.Points3D([[t, 0, 0]]))
+        rec.flush()
+    rec.flush()
+    return path
+
+
+def test_save_time_selection_keeps_the_chunks_reaching_into_it(tmp_path: Path) -> None:
+    """As 0.41's `to_messages(loop_selection)`: static chunks, and whole chunks whose times on
+    the timeline reach into the selection."""
+    hub = StoreHub()
+    hub.insert_many(read_messages(_chunk_per_step(tmp_path / "steps.rrd")))
+    page = _Page()
+    handler = FullViewerControlHandler(hub, _Web([page]))
+    [sid] = hub.recordings()
+    page.session.add_store(sid.recording_id, hub.get(sid), application_id=sid.application_id)
+    page.session.time.set_timeline("step")
+    page.session.time.selections["step"] = (3, 6)
     handler.run_command(
         pb.RunCommandRequest(id="recording.save_time_selection", allow_blocking_native_modal=True)
     )
     [download] = _downloads(page)
-    assert _rows(base64.b64decode(download["data"]), tmp_path) == [3, 4, 5, 6]
+    data = base64.b64decode(download["data"])
+    assert _rows(data, tmp_path) == [3, 4, 5, 6]
+    saved = tmp_path / "saved.rrd"
+    assert "/label" in {str(m.chunk.entity_path) for m in read_messages(saved) if isinstance(m, ArrowMsg)}
 
 
 def test_save_blueprint_writes_the_layout_shown(tmp_path: Path) -> None:
@@ -81,6 +105,9 @@ def test_save_blueprint_writes_the_layout_shown(tmp_path: Path) -> None:
     path.write_bytes(base64.b64decode(download["data"]))
     messages = list(read_messages(path))
     assert messages and all(m.store_id.kind == StoreKind.BLUEPRINT for m in messages)
+    [saved_id] = {m.store_id for m in messages}  # one new blueprint id, as 0.41 saves it
+    assert saved_id not in handler.hub.blueprints() and saved_id.application_id == "control_test"
+    assert isinstance(messages[-1], BlueprintActivationCommand) and messages[-1].make_active
     paths = {str(m.chunk.entity_path) for m in messages if isinstance(m, ArrowMsg)}
     assert "/viewport" in paths
 

@@ -96,6 +96,17 @@ def test_screens_open_close_and_run_from_the_palette() -> None:
         page.keyboard.press("Escape")
         _closed(page)
 
+        client.run_command("ui.open_add_server_dialog")  # goes where the sources panel adds one
+        _shown(page, "add_server")
+        page.fill(".rr-modal-form input", url)  # the viewer's own proxy: not a server to list
+        page.keyboard.press("Enter")
+        _closed(page)
+        page.wait_for_function(
+            "document.querySelector('.rr-sources-error')?.textContent.includes('not a Rerun server')",
+            timeout=30_000,
+        )
+        assert page.is_visible(".rr-sources")
+
         client.run_command("recording.open_add_view_or_container_dialog")
         _shown(page, "add_view")
         page.screenshot(path=str(ARTIFACTS / "add_view.png"))

@@ -211,8 +211,9 @@ const MODAL_BODIES = {
   add_server(ctx, body, modal, close) {
     el("div", "rr-modal-text", body).textContent = "The URL of a Rerun server: its datasets are listed in the sources panel";
     modalForm(body, "rerun+http://127.0.0.1:51234", "Add server", (url) => {
+      if (ctx.sourcesPanel) ctx.sourcesPanel.style.display = ""; // show where it goes: the answer redraws it
+      ctx.sourcesBtn?.classList.add("rr-on");
       ctx.sourcesSend?.("add_server", { url });
-      if (ctx.sourcesPanel && ctx.sourcesPanel.style.display === "none") ctx.sourcesBtn?.click(); // show where it went
       close();
     });
   },

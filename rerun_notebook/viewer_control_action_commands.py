@@ -95,6 +95,28 @@ def _toggle_fullscreen(handler: Any, _sid: Any) -> None:
         refresh(session)
 
 
+def chunk_store_location(handler: Any) -> str | None:
+    """0.41's location while its chunk store browser is open (``about:chunk_store?app_id=..&
+    recording_id=..``, of the recording it browses; no recording is active then): the first page's
+    browser, as for the recording shown. None while it is closed."""
+    from urllib.parse import urlencode
+
+    sessions = handler._sessions()
+    session = sessions[0] if sessions else None
+    if session is None or not actions(session).chunk_browser or session.active is None:
+        return None
+    app_id = session.app_ids.get(session.active, "")
+    return "about:chunk_store?" + urlencode({"app_id": app_id, "recording_id": session.active})
+
+
+def close_chunk_store(handler: Any) -> None:
+    """Navigating to a recording or table closes the chunk store browser, on every page."""
+    for session in handler._sessions():
+        if actions(session).chunk_browser:
+            actions(session).chunk_browser = False
+            refresh(session)
+
+
 # --- the clipboard ------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from rerun_notebook.viewer_control import (
     precondition,
     store_id_text,
 )
+from rerun_notebook.viewer_control_action_commands import chunk_store_location, close_chunk_store
 from rerun_notebook.viewer_control_schema import add_entities
 
 log = logging.getLogger(__name__)
@@ -135,11 +136,15 @@ class FullViewerControlHandler(ViewerControlHandler):
             state.location = self.tables.location(self.tables.shown)
         if screens.on_settings_screen(self):
             state.location = screens.SETTINGS_LOCATION
+        state.location = chunk_store_location(self) or state.location
         return state
 
     def _active_sid(self) -> Any:
-        """The recording shown; none while the settings screen is (0.41's ``about:settings``)."""
-        return None if screens.on_settings_screen(self) else super()._active_sid()
+        """The recording shown; none while the settings screen is (0.41's ``about:settings``) or
+        the chunk store browser (``about:chunk_store?..``, ``viewer_control_action_commands``)."""
+        if screens.on_settings_screen(self) or chunk_store_location(self) is not None:
+            return None
+        return super()._active_sid()
 
     def get_location(self, request: pb.GetLocationRequest) -> pb.GetLocationResponse:
         return pb.GetLocationResponse(location=self.get_state(pb.GetStateRequest()).location)
@@ -159,6 +164,7 @@ class FullViewerControlHandler(ViewerControlHandler):
         if where == "about:table":
             self.tables.show(query.get("id", [""])[0])
             screens.leave_settings(self)
+            close_chunk_store(self)
             return pb.SetLocationResponse()
         if where != "about:recording":
             raise ValueError(
@@ -171,6 +177,7 @@ class FullViewerControlHandler(ViewerControlHandler):
                 self.tables.show(None)
                 self.hub.set_active_recording(sid)
                 screens.leave_settings(self)
+                close_chunk_store(self)
                 return pb.SetLocationResponse()
         raise LookupError(f"the viewer does not have {request.location!r} open")
 

@@ -302,3 +302,21 @@ def _until(check: Any, limit: float = 20) -> Any:
     while not (value := check()) and time.monotonic() < deadline:
         time.sleep(0.1)
     return value
+
+
+def test_chunk_store_browser_is_a_location_as_in_0_41(setup: Any) -> None:
+    handler, _pages = setup
+
+    def where() -> tuple[str, bool]:
+        state = handler.get_state(pb.GetStateRequest())
+        return state.location, state.HasField("active_store_id")
+
+    recording = "about:recording?app_id=control_test&recording_id=steps"
+    assert where() == (recording, True)
+    _run(handler, "ui.toggle_chunk_store_browser")
+    assert where() == ("about:chunk_store?app_id=control_test&recording_id=steps", False)
+    _run(handler, "ui.toggle_chunk_store_browser")
+    assert where() == (recording, True)
+    _run(handler, "ui.toggle_chunk_store_browser")
+    handler.set_location(pb.SetLocationRequest(location=recording))  # going to a recording closes it
+    assert where() == (recording, True)

@@ -1,5 +1,6 @@
 """The palette's screens and dialogs on this viewer (``viewer_control_commands.RUNNABLE`` takes them
-in): about, settings, the command palette itself, open from URL, connect to a server, share.
+in): about, settings, the command palette itself, open from URL, connect to a server, edit a
+server, share.
 
 Each opens as 0.41's does, drawn over the page by ``js/src/modals.js`` from the session's ``modal``
 state: run through ``ViewerClient.run_command`` it opens on every page the viewer process serves;
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import platform
+import threading
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -166,7 +168,15 @@ def share_link(handler: Any, sid: Any, _session: Any = None) -> dict[str, Any]:
     return {"source": None}
 
 
+def _edit_server(handler: Any, origin: Any) -> None:
+    """The server ``origin`` (``server_origin``: this viewer has no server screen to select one)
+    in the edit dialog, whose new URL replaces it in the sources panel."""
+    for session in target_sessions(handler):
+        session.set_modal({"kind": "edit_server", "origin": str(origin)})
+
+
 RUNNABLE: dict[str, Run] = {
+    "server.open_edit_dialog": _edit_server,
     "ui.about": _open("about", about_info),
     "ui.open_settings": open_settings,
     "ui.toggle_command_palette": _toggle_palette,
@@ -221,5 +231,28 @@ def run_from_page(host: SessionHost, content: dict[str, Any]) -> None:
         _ORIGIN.reset(token)
 
 
+def _edit_server_msg(host: SessionHost, content: dict[str, Any]) -> None:
+    """The edit dialog's new URL for a server: the page's sources panel drops the old one and lists
+    the new one (off the page's thread: listing waits on the network)."""
+    host.session.set_modal(None)
+    panel = getattr(getattr(host, "sources", None), "panel", None)
+    if panel is None:
+        return
+    old, new = str(content.get("origin", "")), str(content.get("url", "")).strip()
+
+    def run() -> None:
+        try:
+            with panel._lock:
+                panel.error = None
+                panel.remove_server(old)
+                panel.add_server(new)
+        except (ValueError, RuntimeError, OSError) as err:
+            panel.error = " ".join(str(err).split())
+        panel.push(panel.payload())
+
+    threading.Thread(target=run, name="rerun-edit-server", daemon=True).start()
+
+
 register("close_modal", _close_msg)
+register("edit_server", _edit_server_msg)
 register("run_command", run_from_page)

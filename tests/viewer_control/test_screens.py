@@ -5,6 +5,8 @@ and closes; the palette lists what can run now and runs an entry through the han
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +197,43 @@ def test_a_palette_entry_acts_on_the_recording_its_page_shows(tmp_path: Path) ->
         pages[1], {"type": "run_command", "id": "recording.open_add_view_or_container_dialog"}
     )
     assert [m and m.get("store_id") for m in _modals(pages)] == [None, "Recording:control_test:steps"]
+
+
+class _Panel:
+    """A page's sources panel as the server commands see it: the servers it lists."""
+
+    def __init__(self, *origins: str) -> None:
+        self.servers: dict[str, Any] = dict.fromkeys(origins)
+        self._lock = threading.RLock()
+        self.error: str | None = None
+        self.pushed: list[Any] = []
+
+    def remove_server(self, url: str) -> None:
+        self.servers.pop(url, None)
+
+    def add_server(self, url: str) -> None:
+        self.servers[url] = None
+
+    def push(self, payload: Any) -> None:
+        self.pushed.append(payload)
+
+    def payload(self) -> dict[str, Any]:
+        return {"servers": sorted(self.servers)}
+
+
+def test_edit_server_replaces_it_in_the_sources_panel(tmp_path: Path) -> None:
+    handler, [page] = _viewer(tmp_path, 1)
+    old, new = "rerun+http://127.0.0.1:9876", "rerun+http://127.0.0.1:9877"
+    page.sources.panel = _Panel(old)
+    with pytest.raises(Exception, match="no server is selected; pass `server_origin`"):
+        handler.run_command(pb.RunCommandRequest(id="server.open_edit_dialog"))  # as 0.41
+    answer = handler.run_command(pb.RunCommandRequest(id="server.open_edit_dialog", server_origin=old))
+    assert answer.command.target == old
+    assert _modals([page]) == [{"kind": "edit_server", "origin": old}]
+    page._dispatch_msg({"type": "edit_server", "origin": old, "url": new})  # the dialog's Save
+    for _ in range(100):
+        if page.sources.panel.pushed:
+            break
+        time.sleep(0.05)
+    assert page.sources.panel.pushed == [{"servers": [new]}]
+    assert _modals([page]) == [None]

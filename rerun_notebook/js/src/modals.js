@@ -94,6 +94,7 @@ const MODAL_TITLES = {
   palette: "Command palette",
   open_url: "Open from URL",
   add_server: "Connect to a server",
+  edit_server: "Edit server",
   share: "Share",
   error: "Command failed",
   open_file: "Open file",
@@ -241,6 +242,16 @@ const MODAL_BODIES = {
       await modalUpload(ctx, file, modal.into);
       close();
     };
+  },
+  edit_server(ctx, body, modal, close) {
+    el("div", "rr-modal-text", body).textContent = "The server's URL (the sources panel lists it in place of this one)";
+    const input = modalForm(body, "rerun+http://127.0.0.1:51234", "Save", (url) => {
+      ctx.model.send({ type: "edit_server", origin: modal.origin, url });
+      if (ctx.sourcesPanel) ctx.sourcesPanel.style.display = "";
+      ctx.sourcesBtn?.classList.add("rr-on");
+      close();
+    });
+    input.value = modal.origin || "";
   },
   share(ctx, body, modal) {
     if (!modal.source) {

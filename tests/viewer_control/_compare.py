@@ -14,9 +14,9 @@ PROBE = Path(__file__).with_name("_probe.py")
 
 # call -> why ours answers otherwise (the rest must be equal, after `normalized`)
 KNOWN: dict[str, str] = {
-    "commands_available": "0.41 has 59 of its 67 palette commands available here; ours 56 of the 59 "
-    "it runs (3 are a table's): all of 0.41's but ui.open_profiler, ui.capture_profile_trace and "
-    "ui.toggle_agent_panel (no puffin profiler, no coding agent here)",
+    "commands_available": "0.41 has 59 of its 67 palette commands available here; ours 56 of the 63 "
+    "it runs (3 wait for a table, 4 for a `server_origin`): all of 0.41's but ui.open_profiler, "
+    "ui.capture_profile_trace and ui.toggle_agent_panel (no puffin profiler, no coding agent here)",
     "set_blueprint_unknown_archetype": "refused by both (InvalidArgument); 0.41 lists every archetype "
     "it knows, ours names the field whose type it cannot tell",
 }

@@ -70,6 +70,7 @@ class PageActions:
     _sample: tuple[float, int, float, float] | None = None  # (when, frames sent, render s, encode s)
     _rates: dict[str, float] = field(default_factory=dict)
     _timer: threading.Timer | None = None
+    _chunks: tuple[Any, list[Any]] = (None, [])  # (the store and its generation, its sorted chunks)
     _seq: int = 0
 
     def to_clipboard(self, **payload: Any) -> None:
@@ -197,7 +198,10 @@ def sorted_chunks(store: Any) -> list[Any]:
 
 def chunk_page(session: Any, acts: PageActions) -> dict[str, Any]:
     store = session.stores.get(session.active) if session.active is not None else None
-    chunks = sorted_chunks(store) if store is not None else []
+    key = (id(store), getattr(store, "generation", None), len(store) if store is not None else 0)
+    if acts._chunks[0] != key:  # sorted once per change of the store, not once per frame
+        acts._chunks = (key, sorted_chunks(store) if store is not None else [])
+    chunks = acts._chunks[1]
     pages = max(1, -(-len(chunks) // CHUNK_PAGE_SIZE))
     acts.chunk_page = min(max(acts.chunk_page, 0), pages - 1)
     start = acts.chunk_page * CHUNK_PAGE_SIZE

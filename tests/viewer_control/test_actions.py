@@ -96,7 +96,7 @@ def test_dev_panel_shows_ram_store_and_frame_rates(setup: Any, monkeypatch: pyte
     assert [_dev(p)["dev_panel"] for p in pages] == [None, None]
 
 
-def test_chunk_store_browser_lists_every_chunk_a_page_at_a_time(setup: Any) -> None:
+def test_chunk_store_browser_lists_every_chunk_a_page_at_a_time(setup: Any, tmp_path: Path) -> None:
     handler, pages = setup
     sid = handler.hub.recordings()[0]
     store = handler.hub.get(sid)
@@ -122,6 +122,9 @@ def test_chunk_store_browser_lists_every_chunk_a_page_at_a_time(setup: Any) -> N
         assert row["entity"] == "/" + str(chunk.entity_path).lstrip("/")
     pts = [r for r in seen if r["entity"] == "/pts"]
     assert pts and "Points3D:positions" in pts[0]["components"] and "step" in pts[0]["timelines"]
+    before = _dev(pages[1])["chunks"]["total"]
+    handler.hub.insert_many(read_messages(write_steps(tmp_path / "more.rrd")))  # more of the same recording
+    assert _dev(pages[1])["chunks"]["total"] == len(store.chunks()) > before
 
 
 def test_panel_state_overrides_toggle_the_states_set_from_code(setup: Any) -> None:

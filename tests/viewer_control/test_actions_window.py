@@ -1,6 +1,6 @@
 """The desktop window (Xvfb): `ui.toggle_fullscreen` and a clipboard copy, run through `ViewerClient`,
 go through Qt: the window asks for fullscreen and back (Xvfb has no window manager to act on it);
-the X clipboard holds the entity tree."""
+the X clipboard holds the entity tree, then the screenshot."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ assert display  # the Xvfb fixture, used by name below
 READ_CLIPBOARD = (
     "from PyQt6.QtWidgets import QApplication; app = QApplication([]); print(repr(app.clipboard().text()))"
 )
+READ_IMAGE = (
+    "from PyQt6.QtWidgets import QApplication; app = QApplication([]); image = app.clipboard().image();"
+    " print(repr(f'{image.width()}x{image.height()}'))"
+)
 
 
 def _until(check: Callable[[], Any], limit: float = 60) -> Any:
@@ -35,11 +39,10 @@ def _until(check: Callable[[], Any], limit: float = 60) -> Any:
     return value
 
 
-def _clipboard(display_name: str) -> str:
+def _clipboard(display_name: str, code: str = READ_CLIPBOARD) -> str:
+    """The X clipboard's text (or with ``READ_IMAGE``, its image's size), read through Qt."""
     env = window_env(display_name) | {"QT_QPA_PLATFORM": "xcb"}
-    out = subprocess.run(
-        [sys.executable, "-c", READ_CLIPBOARD], env=env, capture_output=True, text=True, timeout=60
-    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     return str(eval(out.stdout.strip() or "''"))  # our own repr() of one string
 
 
@@ -113,7 +116,11 @@ def test_fullscreen_and_clipboard_through_qt(display: str, tmp_path: Path) -> No
         before = window_geometry(display, window)[2:]
 
         client.run_command("ui.copy_entity_hierarchy_to_clipboard")
-        _until(lambda: _clipboard(display) == "/\n  pts", 10), json.dumps(_clipboard(display))
+        assert _until(lambda: _clipboard(display) == "/\n  pts"), json.dumps(_clipboard(display))
+        client.run_command("ui.copy_screenshot_to_clipboard")  # the views' picture, a PNG through Qt
+        assert _until(lambda: _clipboard(display, READ_IMAGE) not in ("", "0x0")), _clipboard(
+            display, READ_IMAGE
+        )
 
         with _WmStateRequests(display) as asked:
             client.run_command("ui.toggle_fullscreen")

@@ -1,6 +1,7 @@
 """What the desktop window's page asks of the window itself (``window.pywebview.api`` in the page,
 ``js/src/dev_panels.js``): fullscreen on and off (``ui.toggle_fullscreen``) and the system
-clipboard (``ui.copy_*``), through Qt, since a web view grants neither to a page on its own.
+clipboard (``ui.copy_*``), through Qt, since a web view grants neither to a page on its own; and
+saving a file the page hands over (``recording.save``: Qt's save dialog, where a browser downloads).
 
 Imported only in the window's child process (``desktop._run_window``), with Qt loaded.
 pywebview calls these on a worker thread; the clipboard belongs to Qt's GUI thread, so a copy goes
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -65,4 +67,15 @@ def bridge(window: Any) -> list[Callable[..., Any]]:
         relay().copy.emit(kind, data)
         return True
 
-    return [rr_toggle_fullscreen, rr_copy]
+    def rr_save(name: str, data: str) -> bool:
+        """A file the page saves (``recording.save`` and its kin, base64): Qt's save dialog, as
+        0.41's native one, where a browser would download it (a web view drops downloads)."""
+        import webview
+
+        chosen = window.create_file_dialog(webview.FileDialog.SAVE, save_filename=name)
+        if not chosen:
+            return False  # cancelled
+        Path(chosen[0] if isinstance(chosen, (list, tuple)) else chosen).write_bytes(base64.b64decode(data))
+        return True
+
+    return [rr_toggle_fullscreen, rr_copy, rr_save]

@@ -190,3 +190,27 @@ def test_an_upload_of_too_many_parts_is_refused(tmp_path: Path) -> None:
     _handler, [page] = _viewer(tmp_path, 1)
     with pytest.raises(ValueError, match="an upload of 99999999 parts"):
         files._upload_msg(page, {"type": "upload", "upload": "big", "part": 0, "parts": 99999999, "data": ""})
+
+
+def test_the_desktop_window_saves_through_its_save_dialog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's page hands a save to Qt's save dialog (pywebview's), which writes the file
+    where the person chose; a cancelled dialog writes nothing."""
+    from rerun_notebook.desktop_bridge import bridge
+
+    class Window:
+        def __init__(self, answer: Any) -> None:
+            self.answer, self.asked = answer, []
+
+        def create_file_dialog(self, kind: Any, save_filename: str) -> Any:
+            self.asked.append((kind, save_filename))
+            return self.answer
+
+    target = tmp_path / "chosen.rrd"
+    window = Window((str(target),))
+    rr_save = {f.__name__: f for f in bridge(window)}["rr_save"]
+    assert rr_save("data.rrd", base64.b64encode(b"RRF2...").decode())
+    assert target.read_bytes() == b"RRF2..." and window.asked[0][1] == "data.rrd"
+    cancelled = {f.__name__: f for f in bridge(Window(None))}["rr_save"]
+    assert cancelled("data.rrd", base64.b64encode(b"x").decode()) is False

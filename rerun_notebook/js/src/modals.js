@@ -62,6 +62,8 @@ function modalHook(ctx) {
 }
 
 function modalDownload(msg) {
+  const api = window.pywebview?.api; // the desktop window: its web view drops downloads, Qt saves it
+  if (api?.rr_save) return void api.rr_save(msg.name || "data.rrd", msg.data || "");
   const bytes = Uint8Array.from(atob(msg.data || ""), (c) => c.charCodeAt(0));
   const href = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
   const a = el("a", null, document.body);

@@ -64,12 +64,13 @@ def _toggle(flag: str) -> Run:
 def _navigate(*, back: bool) -> Run:
     """0.41's location history: back (or forward) to the recording shown before (after), as the
     first page went through them (``dev_panels.LocationHistory``); every page follows, as the
-    viewer's one screen. A table on screen (``send_table``) came after the recording under it:
-    back puts it away. 0.41 starts its history at the welcome screen, which this viewer has not."""
+    viewer's one screen. As in 0.41, the chunk store browser is a step of its own (back closes it)
+    and a table on screen (``send_table``) is none (back goes to the recording before the one it
+    came over). 0.41 starts its history at the welcome screen, which this viewer has not."""
 
     def run(handler: Any, _sid: Any) -> None:
-        if back and handler.tables.shown is not None:
-            handler.tables.show(None)
+        if back and chunk_store_location(handler) is not None:
+            close_chunk_store(handler)
             return
         pages = _pages(handler)
         if not pages:
@@ -79,6 +80,8 @@ def _navigate(*, back: bool) -> Run:
         sid = next((s for s in handler.hub.recordings() if s.recording_id == target), None)
         if sid is None:
             return
+        handler.tables.show(None)
+        close_chunk_store(handler)
         handler.hub.set_active_recording(sid)
         for _page, session in pages:
             if target in session.stores:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from rerun_core.proto.gen import viewer_control_pb2 as pb
@@ -238,10 +239,16 @@ def test_back_and_forward_go_through_the_recordings_shown(tmp_path: Path) -> Non
     pages[0].session.set_active("three")  # a new location drops the forward ones
     _run(handler, "ui.navigate_forward_in_history")
     assert pages[0].session.active == "three"
+    _run(handler, "ui.toggle_chunk_store_browser")  # a step of its own: back closes it
+    _run(handler, "ui.navigate_back_in_history")
+    assert handler.get_state(pb.GetStateRequest()).location.startswith("about:recording?")
+    assert pages[0].session.active == "three"
     hub.remove(next(s for s in hub.recordings() if s.recording_id == "two"))
     pages[0].session.stores.pop("two")
-    _run(handler, "ui.navigate_back_in_history")  # a closed recording is skipped
-    assert pages[0].session.active == "one"
+    handler.tables.put("t1", pa.table({"a": [1]}))
+    handler.tables.show("t1")  # no step of its own: back goes to the recording before three
+    _run(handler, "ui.navigate_back_in_history")  # a closed recording (two) is skipped
+    assert pages[0].session.active == "one" and handler.tables.shown is None
     for page in pages:
         page.session.close()
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +39,8 @@ from ._convert import Conversion, DecodeTask
 
 MIN_BYTES = 48 << 20
 MAX_WORKERS = 8
-AHEAD = 3  # tasks sent to each worker beyond the one whose result is awaited
+AHEAD = 4  # tasks sent to each worker beyond the one whose result is awaited
+MAX_PENDING = 4  # tasks a worker may run ahead of its frames' offsets (their bytes held)
 _HEAD = struct.Struct("<QQ")  # pickled (records, error) length, frame bytes length
 _TASK, _U64 = struct.Struct("<IQ"), struct.Struct("<Q")  # task: (index, reserved TUID time)
 
@@ -141,10 +144,10 @@ class Workers:
 
     def _serve(self, tasks_r: int, results_w: int, offsets_r: int) -> None:
         """Run tasks until EOF; each one's frames go back whole, or (``out_fd``) into the file
-        once its offset comes, which is read after the next task has been done."""
+        once its offset comes (the worker goes on meanwhile, up to ``MAX_PENDING`` tasks ahead:
+        an offset waits for every earlier task, the other workers' too)."""
         tasks = self.conversion.tasks
-        offsets = os.fdopen(offsets_r, "rb")
-        pending: list[bytes | bytearray] | None = None
+        pending: deque[list[bytes | bytearray]] = deque()
         types = _TypeTable()
         with os.fdopen(tasks_r, "rb") as inbox:
             while head := inbox.read(_TASK.size):
@@ -161,11 +164,18 @@ class Workers:
                 if self.out_fd is None:
                     _write_parts(results_w, frames.parts)
                     continue
-                if pending is not None:
-                    _write_parts(self.out_fd, pending, _read_offset(offsets))
-                pending = frames.parts
-        if pending is not None and self.out_fd is not None:
-            _write_parts(self.out_fd, pending, _read_offset(offsets))
+                pending.append(frames.parts)
+                self._place(pending, offsets_r, keep=MAX_PENDING)
+        self._place(pending, offsets_r, keep=0)
+
+    def _place(self, pending: deque[list[bytes | bytearray]], offsets_r: int, *, keep: int) -> None:
+        """Write the pending frames whose offsets have come; wait for offsets while more than
+        ``keep`` are pending."""
+        while pending and (len(pending) > keep or select.select([offsets_r], [], [], 0)[0]):
+            data = os.read(offsets_r, _U64.size)  # (8-byte writes to a pipe arrive whole)
+            if len(data) != _U64.size:
+                raise RuntimeError("the main process ended before placing this worker's frames")
+            _write_parts(self.out_fd, pending.popleft(), _U64.unpack(data)[0])  # type: ignore[arg-type]
 
     def run(self, tasks: list[DecodeTask]) -> Iterator[PlacedFrames | EncodedFrames]:
         """What stands for every task's frames, in task order (a worker's error is raised here)."""
@@ -256,13 +266,6 @@ def _dumps(records: list[EncodedRecord], error: BaseException | None, types: _Ty
         return pickle.dumps((records, refs, new, error), pickle.HIGHEST_PROTOCOL)
     except Exception:  # an exception that does not pickle: its text
         return pickle.dumps(([], [], [], RuntimeError(f"{type(error).__name__}: {error}")))
-
-
-def _read_offset(offsets: Any) -> int:
-    data = offsets.read(_U64.size)
-    if len(data) != _U64.size:
-        raise RuntimeError("the main process ended before placing this worker's frames")
-    return int(_U64.unpack(data)[0])
 
 
 def _write_parts(fd: int, parts: list[bytes | bytearray], offset: int | None = None) -> None:

@@ -330,3 +330,25 @@ def test_chunk_store_browser_is_a_location_as_in_0_41(setup: Any) -> None:
     _run(handler, "ui.toggle_chunk_store_browser")
     handler.set_location(pb.SetLocationRequest(location=recording))  # going to a recording closes it
     assert where() == (recording, True)
+
+
+def test_the_page_pages_the_chunk_browser_and_closes_the_panels(setup: Any) -> None:
+    from rerun_notebook import host as host_module
+
+    handler, pages = setup
+    for command in ("ui.toggle_dev_panel", "ui.toggle_chunk_store_browser"):
+        _run(handler, command)
+    page = pages[0]
+    dev_panels.CHUNK_PAGE_SIZE, old = 1, dev_panels.CHUNK_PAGE_SIZE
+    try:
+        host_module._HANDLERS["dev_chunk_page"](page, {"type": "dev_chunk_page", "page": 1})  # type: ignore[arg-type]
+        shown = _dev(page)["chunks"]
+        assert (shown["page"], len(shown["rows"])) == (1, 1)
+        host_module._HANDLERS["dev_chunk_page"](page, {"type": "dev_chunk_page", "page": 99})  # type: ignore[arg-type]
+        assert _dev(page)["chunks"]["page"] == _dev(page)["chunks"]["pages"] - 1  # kept within the pages
+    finally:
+        dev_panels.CHUNK_PAGE_SIZE = old
+    host_module._HANDLERS["dev_close"](page, {"type": "dev_close", "panel": "chunks"})  # type: ignore[arg-type]
+    host_module._HANDLERS["dev_close"](page, {"type": "dev_close", "panel": "dev"})  # type: ignore[arg-type]
+    assert (_dev(page)["chunks"], _dev(page)["dev_panel"]) == (None, None)
+    assert _dev(pages[1])["chunks"] is not None  # the other page's stay open

@@ -329,7 +329,7 @@ class FullViewerControlHandler(ViewerControlHandler):
         from rerun_notebook import viewer_control_blueprint as written
         from rerun_notebook.viewer_control_heuristic import FIELD_TYPES
         from rerun_notebook.viewer_control_tables import set_table_blueprint
-        from rerun_notebook.viewer_control_undo import rewrite_target
+        from rerun_notebook.viewer_control_undo import clear_target, rewrite_target
 
         if request.WhichOneof("target") == "table":
             return set_table_blueprint(self.tables, request)  # type: ignore[no-any-return]
@@ -345,13 +345,15 @@ class FullViewerControlHandler(ViewerControlHandler):
         fields = FIELD_TYPES | written.known_fields(current)
         current_id = next(b for b in self.hub.blueprints() if self.hub.get(b) is current)
         had = {str(p) for p in current.entity_paths()}
-        self.history.record(self.hub, sid.application_id)  # an edit, undone to the blueprint before it
         if partial:
             target, time = current_id, written.next_time(current)
         else:  # a whole new one: written afresh, under the same id as in 0.41 (``rewrite_target``)
             target, time = rewrite_target(self.hub, sid.application_id), 0
+        # made first: a blueprint refused here (a field of unknown type) leaves the one shown as it is
         messages = written.blueprint_messages(blueprint, fields, target, time)
+        self.history.record(self.hub, sid.application_id)  # an edit, undone to the blueprint before it
         if not partial:
+            clear_target(self.hub, target)
             messages.append(written.activation(target))
         self._write_blueprint(messages)
         return pb.SetBlueprintResponse(

@@ -82,6 +82,7 @@ def _restore(handler: Any, application_id: str, snap: _Snapshot) -> None:
         return
     target = rewrite_target(handler.hub, application_id)
     messages = written.blueprint_messages(snap.values, snap.fields, target, 0)
+    clear_target(handler.hub, target)  # once the messages are made: a refused one changes nothing
     handler._write_blueprint([*messages, written.activation(target)])
 
 
@@ -89,9 +90,10 @@ def rewrite_target(hub: Any, application_id: str) -> Any:
     """Where the application's blueprint is written afresh (an undo, a redo, a whole new one from
     ``set_blueprint``): under the id of its blueprint now, that store cleared first, as 0.41 keeps
     one blueprint id through its edits; without a blueprint, under the id 0.41 gives the one of its
-    own layout (the application id as its recording id). The default blueprint (sent with the
-    data) is not written over: the first edit of it goes to a new id, as 0.41 edits a copy of it,
-    and ``recording.reset_blueprint_to_default`` still finds it as it came."""
+    own layout (the application id as its recording id); `clear_target` empties it, once what
+    goes there is made. The default blueprint (sent with the data) is not written over: the first
+    edit of it goes to a new id, as 0.41 edits a copy of it, and
+    ``recording.reset_blueprint_to_default`` still finds it as it came."""
     from rerun_core.store.messages import StoreId, StoreKind
     from rerun_core.viewer.blueprint_tree import hub_blueprint
     from rerun_notebook.viewer_control_blueprint import new_blueprint_id
@@ -100,7 +102,10 @@ def rewrite_target(hub: Any, application_id: str) -> Any:
     found = next((b for b in hub.blueprints() if store is not None and hub.get(b) is store), None)
     if found is not None and found == hub.default_blueprint_id:
         return new_blueprint_id(application_id)
-    target = found or StoreId(StoreKind.BLUEPRINT, application_id, application_id)
+    return found or StoreId(StoreKind.BLUEPRINT, application_id, application_id)
+
+
+def clear_target(hub: Any, target: Any) -> None:
+    """Remove what `rewrite_target`'s store holds, before the blueprint is written there afresh."""
     if hub.get(target) is not None:
         hub.remove(target)
-    return target

@@ -144,6 +144,7 @@ RUNNABLE: dict[str, Run] = {
 
 UPLOAD_PART = 512 * 1024  # raw bytes per `upload` message: under the page socket's 1 MiB limit
 MAX_PARTS = 16384  # an upload of at most 8 GiB
+MAX_PENDING = 4  # unfinished uploads held at once (a page gone mid-upload): a fifth drops the oldest
 _uploads: dict[tuple[int, str], list[bytes | None]] = {}
 _uploads_lock = threading.Lock()
 
@@ -208,13 +209,23 @@ def _upload_msg(host: SessionHost, content: dict[str, Any]) -> None:
     """One part of a file picked on the page; the last one loads it (off the page's thread)."""
     key = (id(host), str(content.get("upload", "")))
     parts, index = int(content.get("parts", 1)), int(content.get("part", 0))
+    if not 1 <= parts <= MAX_PARTS:
+        raise ValueError(f"an upload of {parts} parts (1 to {MAX_PARTS})")
+    part = base64.b64decode(str(content.get("data", "")))
+    if len(part) > UPLOAD_PART:
+        raise ValueError(f"upload part of {len(part)} bytes (at most {UPLOAD_PART})")
     with _uploads_lock:
-        if not 1 <= parts <= MAX_PARTS:
-            raise ValueError(f"an upload of {parts} parts (1 to {MAX_PARTS})")
-        got = _uploads.setdefault(key, [None] * parts)
+        got = _uploads.get(key)
+        if got is None:
+            while len(_uploads) >= MAX_PENDING:  # the oldest unfinished one (in insertion order)
+                log.warning(
+                    "dropping an unfinished upload from a page (%d parts)",
+                    len(_uploads.pop(next(iter(_uploads)))),
+                )
+            got = _uploads[key] = [None] * parts
         if not 0 <= index < len(got):
             raise ValueError(f"upload part {index} of {len(got)}")
-        got[index] = base64.b64decode(str(content.get("data", "")))
+        got[index] = part
         if any(part is None for part in got):
             return
         data = b"".join(part or b"" for part in _uploads.pop(key))

@@ -214,3 +214,18 @@ def test_the_desktop_window_saves_through_its_save_dialog(
     assert target.read_bytes() == b"RRF2..." and window.asked[0][1] == "data.rrd"
     cancelled = {f.__name__: f for f in bridge(Window(None))}["rr_save"]
     assert cancelled("data.rrd", base64.b64encode(b"x").decode()) is False
+
+
+def test_uploads_a_page_leaves_unfinished_are_bounded(tmp_path: Path) -> None:
+    """A page gone mid-upload (or one sending parts it never finishes) leaves at most MAX_PENDING
+    uploads held, the oldest dropped first; a part over UPLOAD_PART bytes is refused."""
+    _handler, [page] = _viewer(tmp_path, 1)
+    files._uploads.clear()
+    with pytest.raises(ValueError, match="upload part of"):
+        too_big = base64.b64encode(bytes(files.UPLOAD_PART + 1)).decode()
+        files._upload_msg(page, {"upload": "big", "part": 0, "parts": 2, "data": too_big})
+    for n in range(files.MAX_PENDING + 3):
+        files._upload_msg(page, {"upload": f"left{n}", "part": 0, "parts": 2, "data": "AAAA"})
+    held = [key[1] for key in files._uploads]
+    assert held == [f"left{n}" for n in range(3, files.MAX_PENDING + 3)]
+    files._uploads.clear()

@@ -28,7 +28,6 @@ _timer: threading.Timer | None = None
 
 def pause(max_s: float = PAUSE_S) -> bool:
     """Turn the collector off until `resume()` or ``max_s``; False when it was off already."""
-    global _timer
     if os.environ.get("RERUN_GC_PAUSE", "1") == "0":
         return False
     with _lock:
@@ -37,10 +36,7 @@ def pause(max_s: float = PAUSE_S) -> bool:
         elif not gc.isenabled():
             return False
         gc.disable()
-        _timer = threading.Timer(max_s, resume)
-        _timer.name = "rerun-gc-resume"
-        _timer.daemon = True
-        _timer.start()
+        _start_timer(max_s)
         return True
 
 
@@ -56,13 +52,31 @@ def resume(delay: float = 0.0) -> None:
             return
         _timer.cancel()
         if delay > 0:
-            _timer = threading.Timer(delay, resume)
-            _timer.name = "rerun-gc-resume"
-            _timer.daemon = True
-            _timer.start()
+            _start_timer(delay)
             return
         _timer = None
         gc.enable()
+
+
+def _start_timer(delay: float) -> None:
+    """`_expire` in ``delay`` seconds (the caller holds ``_lock``)."""
+    global _timer
+    timer = threading.Timer(delay, _expire)
+    timer.args = (timer,)
+    timer.name = "rerun-gc-resume"
+    timer.daemon = True
+    _timer = timer
+    timer.start()
+
+
+def _expire(timer: threading.Timer) -> None:
+    """A timer's end: the pause ends, unless a later `pause` or `resume` replaced that timer (a
+    timer that fired as it was cancelled must not end the pause that came after it)."""
+    global _timer
+    with _lock:
+        if _timer is timer:
+            _timer = None
+            gc.enable()
 
 
 def paused() -> bool:

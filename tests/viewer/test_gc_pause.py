@@ -58,3 +58,15 @@ def test_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RERUN_GC_PAUSE", "0")
     assert not gc_pause.pause()
     assert gc.isenabled()
+
+
+def test_a_timer_replaced_as_it_fires_does_not_end_the_later_pause() -> None:
+    """A resume timer that fires just as a new `pause` replaces it (it waited for the lock) leaves
+    that new pause in force."""
+    gc_pause.pause()
+    gc_pause.resume(60.0)
+    stale = gc_pause._timer
+    assert stale is not None
+    gc_pause.pause()  # a second viewer opens: its pause replaces the timer
+    stale.function(*stale.args, **stale.kwargs)  # what the replaced timer runs, had it fired then
+    assert not gc.isenabled() and gc_pause.paused()

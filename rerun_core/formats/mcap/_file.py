@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import mmap
+import os
 import struct
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from mcap.reader import SeekingReader
 from mcap.records import (
@@ -81,15 +84,20 @@ def read_ahead(refs: list[ChunkRef]) -> Iterator[tuple[ChunkRef, list[Message]]]
 
 
 class McapFile:
-    """Reads the whole file into memory once; chunks decompress on demand."""
+    """Reads the whole file into memory once (``mapped``: maps it, read-only, instead: no copy,
+    and forked workers share the page cache's pages); chunks decompress on demand."""
 
-    def __init__(self, source: str | Path | bytes, *, recover: bool = False) -> None:
+    def __init__(self, source: str | Path | bytes, *, recover: bool = False, mapped: bool = False) -> None:
         self.name = "<bytes>" if isinstance(source, bytes) else str(source)
+        self.data: bytes | mmap.mmap
         try:
-            self.data = source if isinstance(source, bytes) else Path(source).read_bytes()
+            if isinstance(source, bytes):
+                self.data = source
+            else:
+                self.data = _map(Path(source)) if mapped else Path(source).read_bytes()
         except OSError as err:
             raise McapFileError(f"cannot read {self.name}: {err.strerror or err}") from None
-        if not self.data.startswith(b"\x89MCAP0\r\n"):
+        if self.data[:8] != _MAGIC:
             raise McapFileError(f"{self.name}: not an MCAP file (bad magic)")
         self.recover = recover
         self.summary = self._read_summary()
@@ -107,15 +115,16 @@ class McapFile:
         return self._scan()
 
     def _embedded_summary(self) -> McapSummary:
-        if not self.data.endswith(b"\x89MCAP0\r\n"):
+        if len(self.data) < 8 or self.data[-8:] != _MAGIC:
             raise McapFileError(
                 f"{self.name}: corrupt MCAP file (it does not end with the MCAP magic bytes: truncated?); "
                 "try --recover"
             )
         try:
-            reader = SeekingReader(io.BytesIO(self.data))
-            header = reader.get_header()
-            s = reader.get_summary()
+            with self._stream() as stream:
+                reader = SeekingReader(stream)
+                header = reader.get_header()
+                s = reader.get_summary()
         except Exception as err:  # the parser raises struct.error, KeyError, ... on corrupt input
             raise McapFileError(f"{self.name}: corrupt MCAP file ({err}); try --recover") from None
         if s is None:
@@ -132,7 +141,12 @@ class McapFile:
 
     def _scan(self) -> McapSummary:
         out = McapSummary(None, {}, {}, [], None, reconstructed=True)
-        reader = StreamReader(io.BytesIO(self.data), emit_chunks=True, skip_magic=False)
+        with self._stream() as stream:
+            self._scan_into(out, StreamReader(stream, emit_chunks=True, skip_magic=False))
+        out.statistics = _recovered_statistics(out)
+        return out
+
+    def _scan_into(self, out: McapSummary, reader: StreamReader) -> None:
         try:
             for rec in reader.records:
                 if isinstance(rec, Header):
@@ -157,8 +171,10 @@ class McapFile:
                     out.recovered_metadata.append(rec)
         except Exception:  # the truncated tail ends the scan
             pass
-        out.statistics = _recovered_statistics(out)
-        return out
+
+    def _stream(self) -> BinaryIO:
+        """The file as a stream for the ``mcap`` readers (a mapped file: opened again)."""
+        return io.BytesIO(self.data) if isinstance(self.data, bytes) else open(self.name, "rb")
 
     @functools.cached_property
     def chunk_refs(self) -> list[ChunkRef]:
@@ -230,14 +246,14 @@ class McapFile:
     def attachments(self) -> list[Attachment]:
         if self.summary.reconstructed:
             return list(self.summary.recovered_attachments)
-        reader = SeekingReader(io.BytesIO(self.data))
-        return list(reader.iter_attachments())
+        with self._stream() as stream:
+            return list(SeekingReader(stream).iter_attachments())
 
     def metadata(self) -> list[Metadata]:
         if self.summary.reconstructed:
             return list(self.summary.recovered_metadata)
-        reader = SeekingReader(io.BytesIO(self.data))
-        return list(reader.iter_metadata())
+        with self._stream() as stream:
+            return list(SeekingReader(stream).iter_metadata())
 
 
 def _recovered_statistics(s: McapSummary) -> Statistics | None:
@@ -262,6 +278,16 @@ def _recovered_statistics(s: McapSummary) -> Statistics | None:
         message_end_time=end or 0,
         channel_message_counts=counts,
     )
+
+
+_MAGIC = b"\x89MCAP0\r\n"
+
+
+def _map(path: Path) -> bytes | mmap.mmap:
+    with path.open("rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 _RECORD = struct.Struct("<BQ")

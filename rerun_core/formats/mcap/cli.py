@@ -201,7 +201,7 @@ def _convert(args: argparse.Namespace, opts: Any) -> None:
     with open_output(args.output) as out, RrdWriter(out) as writer:
         own_file = args.output not in (None, "-")  # (written from offset 0: workers may write into it)
         try:
-            conversion = Conversion.plan(McapFile(args.path, recover=opts.recover), opts)
+            conversion = Conversion.plan(McapFile(args.path, recover=opts.recover, mapped=True), opts)
             with workers_for(conversion, store_id, out.fileno() if own_file else None) as workers:
                 pieces = _pieces(conversion, store_id, workers.run if workers is not None else None)
                 write_pipelined(lambda piece: write_piece(writer, piece), pieces)

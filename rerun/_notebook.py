@@ -233,6 +233,18 @@ def _attach_grpc_servers() -> None:
 # --- the viewer --------------------------------------------------------------------------------
 
 
+def _open_failed(url: str | None, plan: PlanPrefetch | None) -> None:
+    """``Viewer(url=)`` failed, so no first frame comes to end what its opening began: the early
+    fetch stops (`PlanPrefetch.discard`) and the cyclic collector is back on (`gc_pause`)."""
+    if url is None:
+        return
+    from rerun_core import gc_pause
+
+    if plan is not None:
+        plan.discard()
+    gc_pause.resume()
+
+
 class Viewer:
     """A Rerun viewer in a notebook cell, rendering this kernel's stores."""
 
@@ -260,6 +272,10 @@ class Viewer:
         memory_limit: bytes or e.g. "500MB" / "10%" (not in 0.41): server segments this viewer
         opens are fetched on demand within it, far-away chunks evicted and fetched again.
         """
+        if blueprint is not None and not hasattr(blueprint, "to_blueprint"):  # before any widget exists
+            raise TypeError(
+                f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
+            )
         if url is not None:  # no cyclic collections walking the imports below (see gc_pause)
             from rerun_core import gc_pause
 
@@ -268,29 +284,24 @@ class Viewer:
         from rerun_notebook.viewer_control_tables import TableShelf
         from rerun_notebook.widget import Viewer as _Widget
 
-        if blueprint is not None and not hasattr(blueprint, "to_blueprint"):  # before any widget exists
-            raise TypeError(
-                f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
-            )
         self._theme = theme
         self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
         self._tables = TableShelf()
         # A server URL's round trips and first fetch overlap the widget's making (the renderer's
         # imports), into the kernel's hub where `open_url` below opens it
         plan = None
-        if url is not None:
-            from rerun_core.server.limits import parse_memory_limit
-
-            plan = prefetch_plan(url, kernel().hub, parse_memory_limit(memory_limit))
         try:
+            if url is not None:
+                from rerun_core.server.limits import parse_memory_limit
+
+                plan = prefetch_plan(url, kernel().hub, parse_memory_limit(memory_limit))
             self._widget = _Widget(
                 width=width if width is not None else _default_width,
                 height=height if height is not None else _default_height,
                 memory_limit=memory_limit,
             )
         except BaseException:
-            if plan is not None:
-                plan.discard()
+            _open_failed(url, plan)
             raise
         self._widget.on_event(self._on_raw_event)
         self._widget.set_blueprint_source(kernel().blueprint_store_for)
@@ -299,6 +310,7 @@ class Viewer:
             try:
                 self._open_url(url, plan)
             except BaseException:
+                _open_failed(url, plan)
                 self.close()
                 raise
         if use_global_recording is None:

@@ -205,3 +205,18 @@ def test_each_recording_is_credited_to_where_it_came_from(
         live.disconnect()
         v.close()
         proxy.stop(0.1)
+
+
+def test_a_failed_open_gives_the_collector_back(server: str, fake_renderer: list[Any]) -> None:
+    """`Viewer(url=)` pauses the cyclic collector until its first frame; an open that fails (no
+    frame will come) resumes it at once instead of at the pause's deadline."""
+    import gc
+
+    from rerun_core import gc_pause
+
+    gc_pause.resume()  # an earlier test's viewer that drew no frame may still hold a pause
+    assert gc.isenabled()
+    for bad in (server + "/nope", _segment_url(server, "missing")):
+        with pytest.raises((ValueError, RuntimeError)):
+            nb.Viewer(url=bad)
+        assert gc.isenabled() and not gc_pause.paused(), bad

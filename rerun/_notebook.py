@@ -276,33 +276,12 @@ class Viewer:
             raise TypeError(
                 f"expected a rerun.blueprint Blueprint, View or Container, got {type(blueprint).__name__}"
             )
-        if url is not None:  # no cyclic collections walking the imports below (see gc_pause)
-            from rerun_core import gc_pause
-
-            gc_pause.pause()
-        from rerun_notebook.sources import prefetch_plan
-        from rerun_notebook.viewer_control_tables import TableShelf
-        from rerun_notebook.widget import Viewer as _Widget
-
         self._theme = theme
         self._event_callbacks: list[Callable[[ViewerEvent], None]] = []
-        self._tables = TableShelf()
-        # A server URL's round trips and first fetch overlap the widget's making (the renderer's
-        # imports), into the kernel's hub where `open_url` below opens it
-        plan = None
-        try:
-            if url is not None:
-                from rerun_core.server.limits import parse_memory_limit
+        plan = self._make_widget(url, width, height, memory_limit)
+        from rerun_notebook.viewer_control_tables import TableShelf
 
-                plan = prefetch_plan(url, kernel().hub, parse_memory_limit(memory_limit))
-            self._widget = _Widget(
-                width=width if width is not None else _default_width,
-                height=height if height is not None else _default_height,
-                memory_limit=memory_limit,
-            )
-        except BaseException:
-            _open_failed(url, plan)
-            raise
+        self._tables = TableShelf()
         self._widget.on_event(self._on_raw_event)
         self._widget.set_blueprint_source(kernel().blueprint_store_for)
         kernel().add_viewer(self._widget)  # before add_recording: the live flusher runs while viewers live
@@ -323,6 +302,39 @@ class Viewer:
             raise ValueError(
                 "Can only set a blueprint if there's either an active recording or a recording passed in"
             )
+
+    def _make_widget(
+        self,
+        url: str | None,
+        width: int | Literal["auto"] | None,
+        height: int | Literal["auto"] | None,
+        memory_limit: int | str | None,
+    ) -> PlanPrefetch | None:
+        """The widget; for a server ``url`` also its plan, whose round trips and first fetch
+        overlap the widget's making (the renderer's imports), into the kernel's hub where
+        `open_url` opens it."""
+        if url is not None:  # no cyclic collections walking the imports below (see gc_pause)
+            from rerun_core import gc_pause
+
+            gc_pause.pause()
+        from rerun_notebook.sources import prefetch_plan
+        from rerun_notebook.widget import Viewer as _Widget
+
+        plan = None
+        try:
+            if url is not None:
+                from rerun_core.server.limits import parse_memory_limit
+
+                plan = prefetch_plan(url, kernel().hub, parse_memory_limit(memory_limit))
+            self._widget = _Widget(
+                width=width if width is not None else _default_width,
+                height=height if height is not None else _default_height,
+                memory_limit=memory_limit,
+            )
+        except BaseException:
+            _open_failed(url, plan)
+            raise
+        return plan
 
     def _on_raw_event(self, raw: dict[str, Any]) -> None:
         event = viewer_event_from_dict(raw)

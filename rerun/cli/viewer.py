@@ -336,8 +336,9 @@ def _serve(
         window = open_window(web, args, endpoint.url, stop)  # up first: files stream into it
         for url in urls:
             endpoint.pull(url)
-        if early is not None:
-            fetchers += early.result()
+        if early is not None:  # taken: its fetchers are ours to stop now (or it stopped them)
+            taken, early = early, None
+            fetchers += taken.result()
         elif plans:  # --save / --serve-grpc: through the endpoint, once it is up
             fetchers += _EarlyFetch(endpoint, plans).result()
         stdin = None
@@ -370,6 +371,7 @@ def _serve(
             window.close()
         if web is not None:
             web.stop()
+        _abandon(early)  # not taken: the viewer failed before it could
         for fetcher in fetchers:
             fetcher.stop()
         endpoint.shutdown(grace=1.0)

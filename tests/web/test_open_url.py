@@ -239,3 +239,36 @@ def test_cli_fetchers_end_before_the_endpoint(segment_url: str) -> None:
     store = endpoint.hub.get(sid)
     assert sid.recording_id == "scene" and store is not None and len(store) > 0  # it was fetched
     assert not [t for t in threading.enumerate() if t.name == "rerun-fetch-scene"]
+
+
+def test_cli_early_fetch_ends_when_the_viewer_fails_to_start(
+    segment_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The segment's fetch begun beside the viewer's start-up (`_EarlyFetch`) ends too when the
+    viewer fails before taking it (its window cannot open), before the endpoint shuts down."""
+    import argparse
+    import threading
+
+    from rerun.cli import viewer
+    from rerun.cli import window as window_module
+    from rerun_core.server.redap_open import PlanPrefetch
+    from rerun_notebook import sources
+
+    def no_window(*_args: Any) -> None:
+        raise RuntimeError("no window today")
+
+    monkeypatch.setattr(window_module, "open_window", no_window)
+    endpoint = _Endpoint()
+    args = argparse.Namespace(
+        serve_web=False, web_viewer=False, serve_grpc=False, headless=True, screenshot_to=None
+    )
+    (plan,) = viewer._plans([PlanPrefetch(segment_url)])
+    early = viewer._EarlyFetch(endpoint, [plan])
+    early._thread.join()  # its fetcher runs when the window fails
+    try:
+        with pytest.raises(RuntimeError, match="no window today"):
+            viewer._serve(endpoint, args, [], [], threading.Event(), None, [plan], early)
+    finally:
+        sources._open_times.pop("scene", None)
+    assert endpoint.shut and endpoint.fetching_at_shutdown == []
+    assert not [t for t in threading.enumerate() if t.name == "rerun-fetch-scene"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from rerun_notebook.web.page import _GPU_LOCK, PageSession
@@ -28,6 +29,9 @@ class HeadlessViewer:
     def __init__(self, hub: Any, size: tuple[int, int] = HEADLESS_SIZE) -> None:
         self.hub = hub
         self._page = PageSession(hub, _discard, size=size)
+        # what a page would be sent (a save's download, hover answers) is dropped as it comes:
+        # no page drains this outbox, which would otherwise hold each saved recording for good
+        self._page.session.replies = deque(maxlen=0)
         self._lock = threading.Lock()
 
     def page_sessions(self) -> list[Any]:

@@ -229,3 +229,21 @@ def test_uploads_a_page_leaves_unfinished_are_bounded(tmp_path: Path) -> None:
     held = [key[1] for key in files._uploads]
     assert held == [f"left{n}" for n in range(3, files.MAX_PENDING + 3)]
     files._uploads.clear()
+
+
+def test_a_headless_viewer_holds_no_saves(tmp_path: Path) -> None:
+    """`rerun --headless` has no page to take a save's download: the recording's bytes are not kept
+    in its offscreen page's outbox, save after save."""
+    from rerun_notebook.web.headless import HeadlessViewer
+
+    hub = StoreHub()
+    hub.insert_many(read_messages(write_steps(tmp_path / "steps.rrd")))
+    web = HeadlessViewer(hub)
+    try:
+        handler = FullViewerControlHandler(hub, web)
+        for _ in range(3):
+            handler.run_command(pb.RunCommandRequest(id="recording.save", allow_blocking_native_modal=True))
+        [page] = web.page_sessions()
+        assert not page.session.replies
+    finally:
+        web.stop()

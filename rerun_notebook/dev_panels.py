@@ -111,6 +111,7 @@ def keep_measuring(session: Any) -> None:
         acts._timer = None
         if session.closed:
             return
+        drop_old_clipboard(acts)  # here too: a page whose state nobody builds (headless) ends it
         refresh(session)
         if acts.dev_panel or acts.clipboard is not None:
             keep_measuring(session)
@@ -218,11 +219,16 @@ def chunk_page(session: Any, acts: PageActions) -> dict[str, Any]:
 # --- the page state -----------------------------------------------------------------------------
 
 
+def drop_old_clipboard(acts: PageActions) -> None:
+    """A clipboard payload goes after ``CLIPBOARD_KEEP_S`` (the page took it by then, if ever)."""
+    if acts.clipboard is not None and time.monotonic() - acts.clipboard_at > CLIPBOARD_KEEP_S:
+        acts.clipboard = None
+
+
 def dev_state(session: Any) -> dict[str, Any]:
     """``state["dev"]``: the open panels' contents and the clipboard payload."""
     acts = actions(session)
-    if acts.clipboard is not None and time.monotonic() - acts.clipboard_at > CLIPBOARD_KEEP_S:
-        acts.clipboard = None
+    drop_old_clipboard(acts)
     out: dict[str, Any] = {
         "dev_panel": None,
         "chunks": None,

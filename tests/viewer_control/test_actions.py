@@ -352,3 +352,23 @@ def test_the_page_pages_the_chunk_browser_and_closes_the_panels(setup: Any) -> N
     host_module._HANDLERS["dev_close"](page, {"type": "dev_close", "panel": "dev"})  # type: ignore[arg-type]
     assert (_dev(page)["chunks"], _dev(page)["dev_panel"]) == (None, None)
     assert _dev(pages[1])["chunks"] is not None  # the other page's stay open
+
+
+def test_a_clipboard_payload_nobody_publishes_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose state is not built again (the headless viewer's offscreen page) still drops a
+    copy after CLIPBOARD_KEEP_S, and the timer that looks again stops."""
+    import time
+
+    monkeypatch.setattr(dev_panels, "STATS_PERIOD_S", 0.05)
+    monkeypatch.setattr(dev_panels, "CLIPBOARD_KEEP_S", 0.1)
+    session = ViewerSession(320, 240, app_factory=FakeApp)
+    try:
+        acts = actions(session)
+        acts.to_clipboard(text="copied")
+        dev_panels.keep_measuring(session)
+        deadline = time.monotonic() + 10
+        while (acts._timer is not None or acts.clipboard is not None) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert acts.clipboard is None and acts._timer is None
+    finally:
+        session.close()

@@ -212,7 +212,8 @@ def run_from_page(host: SessionHost, content: dict[str, Any]) -> None:
 
     handler = attached()
     command_id = str(content.get("id", ""))
-    if (host.session.modal or {}).get("kind") == "palette":
+    palette_open = (host.session.modal or {}).get("kind") == "palette"
+    if palette_open and command_id != "ui.toggle_command_palette":  # that one closes it itself
         host.session.set_modal(None)
     if handler is None:
         log.warning("no viewer control here to run %s", command_id)

@@ -109,6 +109,16 @@ def test_a_palette_entry_runs_on_its_own_page_only(tmp_path: Path) -> None:
     assert _modals(pages) == [None, None]
 
 
+def test_the_palette_shortcut_on_a_page_toggles_it(tmp_path: Path) -> None:
+    """Ctrl+P (or Ctrl+K) on a page with its palette open closes it, as 0.41's toggle does."""
+    _handler, pages = _viewer(tmp_path, 1)
+    toggle = {"type": "run_command", "id": "ui.toggle_command_palette"}
+    screens.run_from_page(pages[0], toggle)
+    assert _modals(pages)[0]["kind"] == "palette"
+    screens.run_from_page(pages[0], toggle)
+    assert _modals(pages) == [None]
+
+
 def test_a_palette_entry_that_cannot_run_says_why(tmp_path: Path) -> None:
     _handler, pages = _viewer(tmp_path, 1)
     screens.run_from_page(pages[0], {"type": "run_command", "id": "table.undo_blueprint_edit"})

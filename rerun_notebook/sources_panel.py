@@ -90,14 +90,12 @@ class SourcesPanel:
 
     def add_server(self, url: str, *, listed: bool = True) -> _Server:
         """List a server's datasets (``listed=False``: only remember it, e.g. after ``?url=``)."""
-        parsed = parse_url(url.strip())
-        if parsed.kind == "proxy":
-            raise ValueError(f"{url} is a viewer's proxy URL, not a Rerun server")
+        origin = server_origin(url)
         with self._lock:
-            server = self.servers.setdefault(parsed.origin, _Server(parsed.origin))
+            server = self.servers.setdefault(origin, _Server(origin))
         if listed and not server.datasets:
             try:
-                with RedapClient(parsed, timeout=LIST_TIMEOUT_S) as client:
+                with RedapClient(origin, timeout=LIST_TIMEOUT_S) as client:
                     server.datasets = [_Dataset(d) for d in client.datasets()]
                 server.error = None
             except RuntimeError as err:
@@ -186,6 +184,14 @@ class SourcesPanel:
                 )
             servers.append({"url": server.origin, "datasets": datasets, "error": server.error})
         return {"type": "sources", "recordings": recordings, "servers": servers, "error": self.error}
+
+
+def server_origin(url: str) -> str:
+    """The origin of a Rerun server's URL; ValueError for a bad URL or a viewer's proxy URL."""
+    parsed = parse_url(url.strip())
+    if parsed.kind == "proxy":
+        raise ValueError(f"{url} is a viewer's proxy URL, not a Rerun server")
+    return str(parsed.origin)
 
 
 # --- the browser message -----------------------------------------------------------------------

@@ -242,10 +242,15 @@ def _edit_server_msg(host: SessionHost, content: dict[str, Any]) -> None:
     old, new = str(content.get("origin", "")), str(content.get("url", "")).strip()
 
     def run() -> None:
+        from .sources_panel import server_origin
+
         try:
             with panel._lock:
                 panel.error = None
-                panel.remove_server(old)
+                # the new URL checked first: a bad one leaves the server (and what it opened) as is,
+                # and the same one lists it again without closing what was opened from it
+                if server_origin(new) != server_origin(old):
+                    panel.remove_server(old)
                 panel.add_server(new)
         except (ValueError, RuntimeError, OSError) as err:
             panel.error = " ".join(str(err).split())

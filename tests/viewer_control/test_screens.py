@@ -247,3 +247,40 @@ def test_edit_server_replaces_it_in_the_sources_panel(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert page.sources.panel.pushed == [{"servers": [new]}]
     assert _modals([page]) == [None]
+
+
+class _Opened:
+    """A page's URL sources as the real sources panel needs them: one URL opened from a server."""
+
+    def __init__(self, session: ViewerSession, url: str) -> None:
+        self.session = session
+        self.opened: dict[str, Any] = {url: None}
+        self.closed: list[str] = []
+
+    def close(self, url: str) -> None:
+        self.closed.append(url)
+        self.opened.pop(url, None)
+
+
+@pytest.mark.parametrize("typed", ["not a server url", "rerun+http://127.0.0.1:9876/proxy", "same"])
+def test_an_edit_that_changes_nothing_or_fails_keeps_the_server(tmp_path: Path, typed: str) -> None:
+    """The edit dialog's Save with a URL that is not a server's (a typo, a viewer's proxy) leaves the
+    server listed and what was opened from it open, saying why; the same URL lists it again."""
+    from rerun_notebook.sources_panel import SourcesPanel
+
+    _handler, [page] = _viewer(tmp_path, 1)
+    old = "rerun+http://127.0.0.1:9"  # nothing listens there: listing fails at once
+    segment = old + "/dataset/abc?segment_id=s"
+    pushed: list[dict[str, Any]] = []
+    sources = _Opened(page.session, segment)
+    page.sources = sources
+    page.sources.panel = SourcesPanel(sources, pushed.append)  # type: ignore[arg-type]
+    page.sources.panel.add_server(old, listed=False)
+    page._dispatch_msg({"type": "edit_server", "origin": old, "url": old if typed == "same" else typed})
+    for _ in range(200):
+        if pushed:
+            break
+        time.sleep(0.05)
+    assert pushed and [s["url"] for s in pushed[-1]["servers"]] == [old]
+    assert sources.closed == [] and segment in sources.opened
+    assert (page.sources.panel.error is None) == (typed == "same")

@@ -19,11 +19,13 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 
 PAUSE_S = 10.0  # at most this long, should no first frame come (a window, an error)
 
 _lock = threading.Lock()
 _timer: threading.Timer | None = None
+_due = 0.0  # when ``_timer`` ends the pause (time.monotonic)
 
 
 def pause(max_s: float = PAUSE_S) -> bool:
@@ -41,7 +43,8 @@ def pause(max_s: float = PAUSE_S) -> bool:
 
 
 def resume(delay: float = 0.0) -> None:
-    """End a `pause()` (nothing if none is in force), now or ``delay`` seconds from now.
+    """End a `pause()` (nothing if none is in force), now or ``delay`` seconds from now (or
+    sooner, where an earlier call already made it due sooner).
 
     The first collection after a pause walks every object made during it (0.05-0.1 s after a
     viewer's imports): a viewer that has just drawn its first frame resumes a moment later, so
@@ -50,6 +53,8 @@ def resume(delay: float = 0.0) -> None:
     with _lock:
         if _timer is None:
             return
+        if delay > 0 and _due <= time.monotonic() + delay:
+            return  # due as soon already: frames coming faster than ``delay`` do not put it off
         _timer.cancel()
         if delay > 0:
             _start_timer(delay)
@@ -60,12 +65,12 @@ def resume(delay: float = 0.0) -> None:
 
 def _start_timer(delay: float) -> None:
     """`_expire` in ``delay`` seconds (the caller holds ``_lock``)."""
-    global _timer
+    global _timer, _due
     timer = threading.Timer(delay, _expire)
     timer.args = (timer,)
     timer.name = "rerun-gc-resume"
     timer.daemon = True
-    _timer = timer
+    _timer, _due = timer, time.monotonic() + delay
     timer.start()
 
 

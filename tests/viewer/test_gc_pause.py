@@ -70,3 +70,14 @@ def test_a_timer_replaced_as_it_fires_does_not_end_the_later_pause() -> None:
     gc_pause.pause()  # a second viewer opens: its pause replaces the timer
     stale.function(*stale.args, **stale.kwargs)  # what the replaced timer runs, had it fired then
     assert not gc.isenabled() and gc_pause.paused()
+
+
+def test_frames_after_the_first_do_not_put_the_resume_off() -> None:
+    """A viewer resumes after each frame it draws (``resume(delay)``); frames coming faster than
+    the delay (playback) must not push the collector's return further and further out."""
+    gc_pause.pause()
+    deadline = time.monotonic() + 3.0
+    while not gc.isenabled() and time.monotonic() < deadline:
+        gc_pause.resume(0.3)  # a frame every 50 ms
+        time.sleep(0.05)
+    assert gc.isenabled() and not gc_pause.paused()

@@ -34,6 +34,7 @@ from .redap_source import (
     segment_messages,
 )
 from .segment_fetcher import CursorSource, SegmentFetcher
+from .segment_plan import Cursor, ManifestIndex
 
 log = logging.getLogger(__name__)
 
@@ -110,15 +111,16 @@ class OpenPlan:
     manifests: dict[str, SegmentManifest] = field(default_factory=dict)
 
     def archetypes(self) -> set[str]:
-        """The archetypes of the segments fetched first (their manifests name them, as
-        ``<Archetype>:<field>:has_static_data`` columns): what the viewer will draw."""
-        suffix = ":has_static_data"
-        return {
-            name.split(":", 1)[0]
-            for manifest in self.manifests.values()
-            for name in manifest.table.schema.names
-            if name.endswith(suffix) and name.count(":") == 2
-        }
+        """The archetypes of the segments fetched first, by short name (``Points3D``): their
+        manifests' ``has_static_data`` columns carry each component's ``rerun:archetype``. What
+        the viewer will draw."""
+        names = set()
+        for manifest in self.manifests.values():
+            for f in manifest.table.schema:
+                archetype = (f.metadata or {}).get(b"rerun:archetype")
+                if archetype and f.name.endswith(":has_static_data"):
+                    names.add(archetype.decode().removeprefix("rerun.archetypes."))
+        return names
 
     def _manifest(self, ds: DatasetRef, segment_id: str) -> SegmentManifest:
         known = self.manifests.pop(segment_id, None)
@@ -145,18 +147,24 @@ class OpenPlan:
         batch_bytes: int | None = None,
         alive: Callable[[], bool] | None = None,
         hidden_for: Callable[[StoreId], Callable[[], Collection[str]]] | None = None,
+        on_open: Callable[[StoreId, Cursor], object] | None = None,
     ) -> tuple[OpenResult, list[SegmentFetcher]]:
         """Open the planned segments in ``hub``, fetched on demand: each one's data at its cursor
         (``cursor_for(store_id)``; default the start of its default timeline) for the entities not
         hidden (``hidden_for(store_id)``) is held when this
         returns, the rest follows in the background. With ``memory_limit`` (bytes, for the whole
         hub) the segments hold at most `BUDGET_SHARE` of it minus what other stores hold. The
-        background fetches end when ``alive()`` turns False (the viewer closed)."""
+        background fetches end when ``alive()`` turns False (the viewer closed). ``on_open``
+        hears of each segment (its store id, its default cursor) before the hub holds it, so
+        whatever shows the hub's recordings can know where to show it first."""
         fetchers: list[SegmentFetcher] = []
         try:
             for ds, segment_id in self.to_fetch:
                 manifest = self._manifest(ds, segment_id)
                 sid = manifest.store_id()
+                index = ManifestIndex(manifest.table)
+                if on_open is not None:
+                    on_open(sid, index.default_cursor())
                 store = hub.store(sid)
                 budget = None if memory_limit is None else _budget(hub, store, memory_limit)
                 fetcher = SegmentFetcher(
@@ -167,6 +175,7 @@ class OpenPlan:
                     cursor=cursor_for(sid) if cursor_for is not None else None,
                     alive=alive,
                     hidden=hidden_for(sid) if hidden_for is not None else None,
+                    index=index,
                     **({} if batch_bytes is None else {"batch_bytes": batch_bytes}),
                 )
                 when = self.result.url.when

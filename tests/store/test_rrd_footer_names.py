@@ -1,4 +1,6 @@
-"""Footer manifest column names for timelines/components with spaces, dots and extra ':'.
+"""Footer manifest column names for timelines/components with spaces, dots and extra ':', and
+for components named without their archetype (``(rcl_interfaces.msg.Log, "file")`` is
+``rcl_interfaces_msg_Log:file``).
 
 0.41 sanitizes each name part of a manifest column (``blue timeline`` -> ``blue_timeline``,
 ``user.CustomPoints3D:points`` -> ``user_CustomPoints3D:points``); the real ``rerun rrd verify``
@@ -32,6 +34,19 @@ desc = rr.ComponentDescriptor(
 )
 rr.log("cust", [rr.components.Position3DBatch([[1, 2, 3]]).described(desc)])
 rr.log("st", rr.AnyValues(**{"a.b:c": [1]}), static=True)
+# components named without their archetype's short name (as MCAP reflection names ROS fields):
+# 0.41's manifest names them <archetype short name>:<field>
+import pyarrow as pa
+cases = [
+    ("rcl_interfaces.msg.Log", "file"), ("rerun.archetypes.Points3D", "Other:y"), ("Foo", "Foo:bar"),
+    ("a.b.C", "C:x"), ("a.b.C", "a.b.C:z"), ("rerun.blueprint.archetypes.Background", "kind"),
+    ("x y-z,w", "q r"), ("rerun.foo.Bar", "q"), ("rerun.components.Baz", "w"),
+    ("rerun.archetypes.Points3D", "rerun.archetypes.Points3D:v"), (None, "plain"),
+]
+for i, (arch, comp) in enumerate(cases):
+    d = rr.ComponentDescriptor(comp, archetype=arch)
+    rr.log(f"desc/{i}", [rr.AnyBatchValue(d, pa.array([1.0]))])
+    rr.log(f"desc_static/{i}", [rr.AnyBatchValue(d, pa.array([2.0]))], static=True)
 """
 
 
@@ -59,5 +74,23 @@ def test_footer_names_pass_real_verify_and_match_oracle(oracle: Oracle, tmp_path
     oracle.run_script(SCRIPT, str(theirs))
     oracle.cli("rrd", "verify", str(ours))
     ours_cols, theirs_cols = _manifest_columns(ours), _manifest_columns(theirs)
-    assert "blue_timeline:start" in [n for n, _ in ours_cols]
+    names = [n for n, _ in ours_cols]
+    assert "blue_timeline:start" in names
+    assert "rcl_interfaces_msg_Log:file:has_static_data" in names
+    assert "blue_timeline:Points3D:Other:y:num_rows" in names
     assert ours_cols == theirs_cols
+
+
+def test_manifest_component_name_is_041s() -> None:
+    from rerun_core.store.rrd.manifest import manifest_component_name
+    from rerun_core.types import ComponentDescriptor
+
+    def name(archetype: str | None, component: str) -> str:
+        return manifest_component_name(ComponentDescriptor(component, archetype, None))
+
+    assert name("rerun.archetypes.Points3D", "Points3D:positions") == "Points3D:positions"
+    assert name("rerun.archetypes.Points3D", "Other:y") == "Points3D:Other:y"
+    assert name("rcl_interfaces.msg.Log", "file") == "rcl_interfaces.msg.Log:file"
+    assert name("a.b.C", "a.b.C:z") == "a.b.C:z"
+    assert name("rerun.foo.Bar", "q") == "foo.Bar:q"
+    assert name(None, "plain") == "plain"

@@ -53,6 +53,26 @@ def manifest_column_name(*parts: str) -> str:
     return ":".join(p.translate(_UNSAFE_NAME_CHARS) for p in parts)
 
 
+# what 0.41's ArchetypeName::short_name strips, first match only
+_ARCHETYPE_PREFIXES = ("rerun.archetypes.", "rerun.blueprint.archetypes.", "rerun.")
+
+
+def manifest_component_name(desc: ComponentDescriptor) -> str:
+    """A component's name in the manifest's columns, as 0.41 writes it: with an archetype,
+    ``<archetype short name>:<field>`` (the component less a leading ``<short name>:``), so
+    ``(Points3D, "Points3D:positions")`` stays ``Points3D:positions`` and
+    ``(rcl_interfaces.msg.Log, "file")`` becomes ``rcl_interfaces.msg.Log:file``; without one,
+    the component. ``rerun rrd verify`` looks the columns up by this name."""
+    if desc.archetype is None:
+        return desc.component
+    short = desc.archetype
+    for prefix in _ARCHETYPE_PREFIXES:
+        if short.startswith(prefix):
+            short = short[len(prefix) :]
+            break
+    return f"{short}:{desc.component.removeprefix(short + ':')}"
+
+
 def _valid_mask(arr: pa.Array) -> np.ndarray | None:
     """Rows where the component has a value, or None when every row has one."""
     if arr.null_count == 0:
@@ -182,6 +202,11 @@ class ManifestBuilder:
 
     # --- output -----------------------------------------------------------------------
 
+    def _column(self, comp: str, suffix: str, timeline: str | None = None) -> str:
+        """``[<timeline>:]<component>:<suffix>``, the component named as 0.41 does."""
+        name = manifest_component_name(self.components[comp])
+        return manifest_column_name(*(() if timeline is None else (timeline,)), name, suffix)
+
     def _order(self, component: str) -> tuple[bool, str, str, str]:
         """Rerun orders descriptors by (archetype, component, type), no archetype first."""
         d = self.components[component]
@@ -221,9 +246,7 @@ class ManifestBuilder:
         for comp in sorted(self.components, key=self._order):
             meta = {**_descriptor_meta(self.components[comp]), b"rerun:index": b"rerun:static"}
             values = pa.array([comp in x.static_components for x in e], pa.bool_())
-            cols.append(
-                (pa.field(manifest_column_name(comp, "has_static_data"), pa.bool_(), False, meta), values)
-            )
+            cols.append((pa.field(self._column(comp, "has_static_data"), pa.bool_(), False, meta), values))
         for tl in sorted(self.timelines):
             typ = self.timelines[tl].arrow_type
             meta = {b"rerun:index": tl.encode()}
@@ -251,14 +274,12 @@ class ManifestBuilder:
                 values = [r[i] if r and r[2] else None for r in ranges]
                 cols.append(
                     (
-                        pa.field(manifest_column_name(tl, comp, suffix), typ, True, meta),
+                        pa.field(self._column(comp, suffix, tl), typ, True, meta),
                         pa.array(values, typ),
                     )
                 )
             counts = pa.array([r[2] if r else 0 for r in ranges], pa.uint64())
-            cols.append(
-                (pa.field(manifest_column_name(tl, comp, "num_rows"), pa.uint64(), True, meta), counts)
-            )
+            cols.append((pa.field(self._column(comp, "num_rows", tl), pa.uint64(), True, meta), counts))
         return cols
 
     def to_proto(self) -> log_msg_pb2.RrdManifest:

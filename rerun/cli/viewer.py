@@ -398,15 +398,22 @@ def _fetch_plan(endpoint: Any, plan: Any) -> list[Any]:
     Errors are one line (`ViewerError`)."""
     fetchers: list[Any] = []
     url = plan.result.url
-    if url.kind == "segment" and url.when is not None:  # before a page can show the recording
-        _open_time(url.segment_id, url, (url.when.timeline, url.when.value))
+    origin = f"Rerun server {url.origin}"
+
+    def on_open(sid: Any, default: tuple[str | None, int | None]) -> None:
+        """Before the hub holds the segment (a page may be showing the hub's recordings already):
+        where pages show it first (the URL's `#when=`, else where it is fetched, paused), and
+        where it came from."""
+        if url.kind == "segment":
+            when = (url.when.timeline, url.when.value) if url.when is not None else default
+            _open_time(sid.recording_id, url, when)
+        _label(sid, origin)
+
     try:
         if endpoint.hub is not None and endpoint.save_path is None:  # on demand, in the memory limit
             result, fetchers = plan.start(
-                endpoint.hub, memory_limit=endpoint.hub.memory_limit, **_view_hooks()
+                endpoint.hub, memory_limit=endpoint.hub.memory_limit, on_open=on_open, **_view_hooks()
             )
-            if url.kind == "segment" and url.when is None and fetchers:  # paused where fetched
-                _open_time(url.segment_id, url, fetchers[0].default_cursor())
         else:  # --save / --serve-grpc: the whole segment through the gRPC buffer
             result = plan.fetch(lambda msg: endpoint.load([msg]))
     except (ValueError, RuntimeError) as err:

@@ -69,11 +69,12 @@ class SegmentFetcher:
         batch_bytes: int = DEFAULT_BATCH_BYTES,
         alive: Callable[[], bool] | None = None,
         hidden: Callable[[], Collection[str]] | None = None,
+        index: ManifestIndex | None = None,
     ) -> None:
         self.client = client
         self.manifest = manifest
         self.store = store
-        self.index = ManifestIndex(manifest.table)
+        self.index = index if index is not None else ManifestIndex(manifest.table)
         self._budget = budget
         self._cursor_source = cursor
         self._alive = alive  # False once whatever showed the segment is gone: the fetch stops
@@ -103,9 +104,7 @@ class SegmentFetcher:
 
     def default_cursor(self) -> Cursor:
         """The start of the default timeline (where a viewer opening the segment shows it)."""
-        timeline = self.index.default_timeline()
-        rng = self.index.time_range(timeline) if timeline else None
-        return timeline, (rng[0] if rng else None)
+        return self.index.default_cursor()
 
     def set_cursor(self, timeline: str | None, t: int | None) -> None:
         """Move the cursor by hand (when no cursor source is given)."""

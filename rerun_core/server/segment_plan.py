@@ -128,6 +128,12 @@ class ManifestIndex:
 
         return max(self.timelines, key=key)
 
+    def default_cursor(self) -> Cursor:
+        """The start of the default timeline (where a viewer opening the segment shows it)."""
+        timeline = self.default_timeline()
+        rng = self.time_range(timeline) if timeline else None
+        return timeline, (rng[0] if rng else None)
+
     def static_rows(self) -> np.ndarray:
         return np.flatnonzero(self.is_static)
 

@@ -189,21 +189,7 @@ def _run(args: argparse.Namespace) -> int:
     port = 0 if (urls or opens) and args.port is None else _port(args)
     if port and not args.serve_grpc and port_is_listening(port):
         return _hand_over(port, files, urls + opens)
-    from rerun_core.server.redap_open import PlanPrefetch
-
-    # Reach the servers first (a bad URL fails alone), on threads: their round trips overlap
-    # the renderer's imports and warm-up just below.
-    warm = wants_web(args)  # the page renders: build the GPU device and pipelines meanwhile
-    # (not before a hand-over: exiting while the warm-up draws crashes in the GPU driver),
-    # those of the archetypes the segments hold first
-    if warm:
-        from rerun_core.viewer import warmup
-
-        prefetches = [PlanPrefetch(u, on_plan=lambda p: warmup.prefer(p.archetypes())) for u in opens]
-        warmup.start()
-    else:
-        prefetches = [PlanPrefetch(url) for url in opens]
-    plans = _plans(prefetches)
+    plans = _plans(_prefetch(opens, warm=wants_web(args)))
     from rerun_core.server.process import EndpointProcess
     from rerun_core.server.proxy import PortInUseError, ProxyServer
 
@@ -245,6 +231,22 @@ def _run(args: argparse.Namespace) -> int:
     return _serve(endpoint, args, files, urls, stop, web, plans, early)
 
 
+def _prefetch(opens: list[str], *, warm: bool) -> list[Any]:
+    """Reach the servers first (a bad URL fails alone), on threads: their round trips overlap
+    the renderer's imports and warm-up. ``warm``: the page renders, so the GPU device and
+    pipelines are built meanwhile, those of the archetypes the segments hold first (not before a
+    hand-over: exiting while the warm-up draws crashes in the GPU driver)."""
+    from rerun_core.server.redap_open import PlanPrefetch
+
+    if not warm:
+        return [PlanPrefetch(url) for url in opens]
+    from rerun_core.viewer import warmup
+
+    prefetches = [PlanPrefetch(u, on_plan=lambda p: warmup.prefer(p.archetypes())) for u in opens]
+    warmup.start()
+    return prefetches
+
+
 def _on_demand(endpoint: Any) -> bool:
     """Segments go straight into the viewer's store, fetched as needed (not --save/--serve-grpc)."""
     return endpoint.hub is not None and endpoint.save_path is None
@@ -262,15 +264,16 @@ class _EarlyFetch:
             warmup.hold_for_viewer()
         self._fetchers: list[Any] = []
         self._error: BaseException | None = None
+        hooks = _view_hooks()  # here: it imports the page's modules, not on two threads at once
         self._thread = threading.Thread(
-            target=self._run, args=(endpoint, plans), name="rerun-open-segments", daemon=True
+            target=self._run, args=(endpoint, plans, hooks), name="rerun-open-segments", daemon=True
         )
         self._thread.start()
 
-    def _run(self, endpoint: Any, plans: Sequence[Any]) -> None:
+    def _run(self, endpoint: Any, plans: Sequence[Any], hooks: dict[str, Any]) -> None:
         try:
             for plan in plans:
-                self._fetchers += _fetch_plan(endpoint, plan)
+                self._fetchers += _fetch_plan(endpoint, plan, hooks)
         except BaseException as err:  # handed to whoever takes the result
             self._error = err
 
@@ -392,7 +395,7 @@ def _plans(prefetches: Sequence[Any]) -> list[Any]:
     return plans
 
 
-def _fetch_plan(endpoint: Any, plan: Any) -> list[Any]:
+def _fetch_plan(endpoint: Any, plan: Any, hooks: dict[str, Any]) -> list[Any]:
     """Fetch a segment (or a small dataset) into the endpoint, as if a client had sent it; a
     server URL is listed. Returns the on-demand fetchers (their threads poll until stopped).
     Errors are one line (`ViewerError`)."""
@@ -412,7 +415,7 @@ def _fetch_plan(endpoint: Any, plan: Any) -> list[Any]:
     try:
         if endpoint.hub is not None and endpoint.save_path is None:  # on demand, in the memory limit
             result, fetchers = plan.start(
-                endpoint.hub, memory_limit=endpoint.hub.memory_limit, on_open=on_open, **_view_hooks()
+                endpoint.hub, memory_limit=endpoint.hub.memory_limit, on_open=on_open, **hooks
             )
         else:  # --save / --serve-grpc: the whole segment through the gRPC buffer
             result = plan.fetch(lambda msg: endpoint.load([msg]))

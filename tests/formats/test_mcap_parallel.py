@@ -125,12 +125,15 @@ def test_parallel_conversion_equals_rerun(oracle, sample: Path, tmp_path: Path) 
 
 @pytest.mark.interop
 def test_rerun_verifies_the_parallel_footer(oracle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The real `rrd verify` reads each chunk at the offset the footer gives for it."""
+    """The real `rrd verify` reads each chunk at the offset the footer gives for it, and finds
+    the manifest's columns for reflected components (`rcl_interfaces_msg_Log:file`) by 0.41's
+    names."""
     sensors = [
         "sensor_msgs/msg/Image",
         "sensor_msgs/msg/PointCloud2",
         "sensor_msgs/msg/Imu",
         "tf2_msgs/msg/TFMessage",
+        "rcl_interfaces/msg/Log",
     ]
     src = write_ros2(tmp_path / "in.mcap", sensors, count=6, chunk_size=3000)
     assert _convert(src, tmp_path / "ours.rrd", parallel=True) == 2

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.window.conftest import Viewer, display, window_env
+from tests.window.conftest import Viewer, display, one_point_recording, window_env
 from tests.window.x11 import _Event, window_geometry
 
 pytestmark = [pytest.mark.window, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -100,14 +100,9 @@ class _WmStateRequests:
 
 
 def test_fullscreen_and_clipboard_through_qt(display: str, tmp_path: Path) -> None:
-    import rerun as rr
     from rerun.experimental import ViewerClient
 
-    path = tmp_path / "pts.rrd"
-    rec = rr.RecordingStream("window_actions", recording_id="pts")
-    rec.save(path)
-    rec.log("pts", rr.Points3D([[0, 0, 0]]))
-    rec.flush()
+    path = one_point_recording(tmp_path / "pts.rrd", "window_actions")
     viewer = Viewer(display, str(path), "--window-size=800x600", cwd=tmp_path)
     try:
         window = viewer.wait_window()

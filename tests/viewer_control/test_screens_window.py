@@ -14,7 +14,7 @@ import pytest
 
 from rerun_core.store.messages import ArrowMsg
 from rerun_core.store.rrd import read_messages
-from tests.window.conftest import Viewer, display, window_env
+from tests.window.conftest import Viewer, display, one_point_recording, window_env
 
 pytestmark = [pytest.mark.window, pytest.mark.slow, pytest.mark.timeout(300)]
 assert display  # the Xvfb fixture, used by name below
@@ -35,14 +35,9 @@ def _xdotool(display_name: str, *args: str) -> str:
 
 
 def test_save_goes_through_the_windows_save_dialog(display: str, tmp_path: Path) -> None:
-    import rerun as rr
     from rerun.experimental import ViewerClient
 
-    path = tmp_path / "pts.rrd"
-    rec = rr.RecordingStream("window_save", recording_id="pts")
-    rec.save(path)
-    rec.log("pts", rr.Points3D([[0, 0, 0]]))
-    rec.flush()
+    path = one_point_recording(tmp_path / "pts.rrd", "window_save")
     work = tmp_path / "work"
     work.mkdir()
     viewer = Viewer(display, str(path), "--window-size=800x600", cwd=work)

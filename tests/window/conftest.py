@@ -70,6 +70,17 @@ def window_env(display: str) -> dict[str, str]:
     return env
 
 
+def one_point_recording(path: Path, application_id: str) -> Path:
+    """A small .rrd for a window to show: one 3D point at /pts, recording id ``pts``."""
+    import rerun as rr
+
+    rec = rr.RecordingStream(application_id, recording_id="pts")
+    rec.save(path)
+    rec.log("pts", rr.Points3D([[0, 0, 0]]))
+    rec.flush()
+    return path
+
+
 class Viewer:
     """A `rerun` viewer process with its window on `display`."""
 

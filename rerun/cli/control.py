@@ -53,6 +53,6 @@ def _picked_files_import_as_rerun_file_does() -> None:
     """A file picked in a page's open-file dialog (``ui.open_file``) loads as ``rerun FILE``."""
     from rerun_notebook.viewer_control_file_commands import set_importer
 
-    from .viewer import _file_messages, _importable
+    from ._file_sources import file_messages, importable
 
-    set_importer(lambda path: _file_messages(str(path)), _importable())
+    set_importer(lambda path: file_messages(str(path)), importable())

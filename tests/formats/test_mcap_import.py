@@ -103,7 +103,8 @@ def test_log_file_from_path_forwards_mcap_chunks(tmp_path: Path) -> None:
 
 
 def test_viewer_expands_directories_and_globs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rerun.cli.viewer import _file_messages, _split_inputs
+    from rerun.cli._file_sources import file_messages as _file_messages
+    from rerun.cli.viewer import _split_inputs
 
     (tmp_path / "d" / "sub").mkdir(parents=True)
     a = write_raw(tmp_path / "d" / "a.mcap")

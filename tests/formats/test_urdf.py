@@ -179,7 +179,7 @@ rr.log_file_from_path({str(robot)!r}, static=True)
 
 def test_rerun_file_imports_urdf_static_under_its_stem(robot: Path) -> None:
     """``rerun robot.urdf``: as the real CLI, application id ``robot`` and every chunk static."""
-    from rerun.cli.viewer import _file_messages
+    from rerun.cli._file_sources import file_messages as _file_messages
     from rerun_core.store.messages import ArrowMsg, SetStoreInfo
 
     msgs = list(_file_messages(str(robot)))

@@ -49,9 +49,10 @@ def _on(var: str) -> bool:
     return os.environ.get(var, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def cache_dir() -> Path:
+def cache_dir(kind: str = "cffi") -> Path:
+    """Where the viewer's per-machine caches of ``kind`` live (``$XDG_CACHE_HOME/rerun/<kind>``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "rerun" / "cffi"
+    return Path(base) / "rerun" / kind
 
 
 def import_renderer(after_wgpu: Callable[[], object] | None = None) -> None:
@@ -131,7 +132,7 @@ def _save(parser: Any, path: Path) -> None:
     except Exception:
         log.debug("cffi parse of %s not picklable", path, exc_info=True)
         return
-    _write(path, data)
+    write_cache_file(path, data)
 
 
 def cached_models(types: list[str], parse: Callable[[], list[Any] | None]) -> list[Any] | None:
@@ -172,11 +173,12 @@ def cached_models(types: list[str], parse: Callable[[], list[Any] | None]) -> li
         except Exception:
             log.debug("cffi types not picklable", exc_info=True)
             return models
-        _write(path, out.getvalue())
+        write_cache_file(path, out.getvalue())
     return models
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache file whole (a temp file renamed over it), or leave it: a cache is optional."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")

@@ -19,19 +19,15 @@ import logging
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from rerun_core.viewer.renderer_imports import cache_dir, write_cache_file
+
 log = logging.getLogger(__name__)
 
 _installed = False
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "rerun" / "jinja"
 
 
 def install() -> bool:
@@ -44,7 +40,7 @@ def install() -> bool:
         from pygfx.renderers.wgpu.shader import templating
 
         env = templating.jinja_env
-        directory = cache_dir()
+        directory = cache_dir("jinja")
         directory.mkdir(parents=True, exist_ok=True)
     except Exception:
         log.debug("shader template cache not installed", exc_info=True)
@@ -80,11 +76,5 @@ def _code(env: Any, source: str, versions: str, directory: Path) -> CodeType | N
     except Exception:
         log.debug("shader template cache %s unreadable", path, exc_info=True)
     code = env.compile(source)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps(code))
-        os.replace(tmp, path)
-    except Exception:
-        log.debug("shader template cache %s not written", path, exc_info=True)
+    write_cache_file(path, marshal.dumps(code))
     return code  # type: ignore[no-any-return]

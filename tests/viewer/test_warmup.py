@@ -57,20 +57,26 @@ def test_warm_up_then_a_viewer_renders_its_own_data() -> None:
     assert "[]" in out and int(out.split()[1]) > 0
 
 
+def _held_kinds(n: int) -> str:
+    """Code: wait for ``n`` kinds, then 1 s more (less than HOLD_S: the rest are held), keep
+    ``held``, release the hold and wait for the warm-up to finish."""
+    return (
+        "t = time.monotonic()\n"
+        f"while len(warmup.done_kinds) < {n} and time.monotonic() - t < 240:\n"
+        "    time.sleep(0.02)\n"
+        "time.sleep(1.0)\n"
+        "held = list(warmup.done_kinds)\n"
+        "warmup.release_hold()\n"
+        "assert warmup.wait(240)\n"
+    )
+
+
 def test_a_viewer_about_to_draw_holds_the_next_kinds_back() -> None:
     code = (
         "import time\n"
         "from rerun_core.viewer import warmup\n"
         "warmup.hold_for_viewer()\n"
-        "warmup.start()\n"
-        "t = time.monotonic()\n"
-        "while not warmup.done_kinds and time.monotonic() - t < 240:\n"
-        "    time.sleep(0.02)\n"
-        "time.sleep(1.0)\n"  # less than HOLD_S: still held after the first kind
-        "held = list(warmup.done_kinds)\n"
-        "warmup.release_hold()\n"
-        "assert warmup.wait(240)\n"
-        "print(held, warmup.done_kinds == list(warmup.KINDS))\n"
+        "warmup.start()\n" + _held_kinds(1) + "print(held, warmup.done_kinds == list(warmup.KINDS))\n"
     )
     assert _run(code).split() == ["['Image']", "True"]
 
@@ -182,14 +188,8 @@ def test_the_opened_datas_kinds_come_first_and_the_rest_wait() -> None:
         "from rerun_core.viewer import warmup\n"
         "print(warmup.prefer(['Points3D', 'RecordingInfo', 'Asset3D']))\n"
         "warmup.start()\n"
-        "t = time.monotonic()\n"
-        "while len(warmup.done_kinds) < 2 and time.monotonic() - t < 240:\n"
-        "    time.sleep(0.02)\n"
-        "time.sleep(1.0)\n"  # less than HOLD_S: the others are held
-        "held = list(warmup.done_kinds)\n"
-        "warmup.release_hold()\n"
-        "assert warmup.wait(240)\n"
-        "print(held, sorted(warmup.done_kinds) == sorted(warmup.KINDS))\n"
+        + _held_kinds(2)
+        + "print(held, sorted(warmup.done_kinds) == sorted(warmup.KINDS))\n"
     )
     assert _run(code).splitlines() == ["['Points3D', 'Mesh3D']", "['Points3D', 'Mesh3D'] True"]
 
